@@ -1,0 +1,114 @@
+//! `Action`: the vocabulary of everything that can happen. The serde names of the bindable
+//! variants are the words of the keymap files (`action = "move_down"`).
+
+use crate::source::SourceError;
+use crate::source::model::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    // ---- bindable: the keymap vocabulary ----
+    /// Leave sagewatch.
+    Quit,
+    MoveUp,
+    MoveDown,
+    PageUp,
+    PageDown,
+    MoveTop,
+    MoveBottom,
+    /// Open what is selected: an endpoint's detail, an alarm's history, an account's fleet.
+    Select,
+    /// Close the overlay or go back one screen.
+    Back,
+    /// Move focus to the next pane of the screen.
+    FocusNext,
+    ShowFleet,
+    ShowAlarms,
+    /// Open the `:` command line.
+    OpenCommand,
+    /// Open the `/` filter for the current table.
+    OpenFilter,
+    ToggleHelp,
+    /// Sort by the next column; again on the same column reverses.
+    SortNext,
+    SortReverse,
+    /// Widen the time range of the detail charts (zoom out).
+    RangeWider,
+    /// Narrow the time range of the detail charts (zoom in).
+    RangeNarrower,
+    /// Move the detail window back in time.
+    PanBack,
+    /// Move the detail window forward in time, up to now.
+    PanForward,
+    /// Show the selected chart alone, full size.
+    ToggleMaximize,
+    /// Ask every source for fresh data now.
+    Refresh,
+
+    // ---- not bindable: from the loop, the line editor and the workers ----
+    #[serde(skip)]
+    Tick,
+    #[serde(skip)]
+    Resize(u16, u16),
+    /// A key typed while the command line or the filter is open.
+    #[serde(skip)]
+    Input(InputKey),
+    /// A `:` command, already parsed from the command line or given on start.
+    #[serde(skip)]
+    Run(String),
+    #[serde(skip)]
+    Loaded(Box<Loaded>),
+}
+
+/// Keys the line editor understands, independent of crossterm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKey {
+    Char(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    /// Complete the word under the cursor.
+    Tab,
+    Enter,
+    Esc,
+    /// Ctrl-U: clear the line.
+    ClearLine,
+    /// Ctrl-W: delete the word before the cursor.
+    DeleteWord,
+    HistoryPrev,
+    HistoryNext,
+}
+
+/// Results of source calls, routed back as actions by the workers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded {
+    Identity(Result<Identity, SourceError>),
+    Fleet(Result<(Vec<Account>, Vec<Endpoint>), SourceError>),
+    Series {
+        purpose: SeriesPurpose,
+        result: Result<Vec<SeriesData>, SourceError>,
+    },
+    Alarms(Result<Vec<Alarm>, SourceError>),
+    AlarmHistory {
+        account_id: AccountId,
+        name: String,
+        result: Result<Vec<AlarmHistoryItem>, SourceError>,
+    },
+    Monitoring {
+        endpoint: EndpointKey,
+        result: Result<Vec<MonitoringSchedule>, SourceError>,
+    },
+}
+
+/// Why a series request was made: it decides how many slots the store keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SeriesPurpose {
+    /// Sparklines of every endpoint in the fleet table.
+    Fleet,
+    /// Full charts of the endpoint on the detail screen.
+    Detail,
+}

@@ -1,0 +1,49 @@
+//! `Command`: side effects `update` asks for. Workers carry them out and answer with actions.
+
+use super::action::SeriesPurpose;
+use crate::source::SeriesRequest;
+use crate::source::model::{AccountId, EndpointKey};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    LoadIdentity,
+    /// Accounts and endpoints.
+    LoadFleet,
+    LoadAlarms,
+    LoadSeries {
+        purpose: SeriesPurpose,
+        request: SeriesRequest,
+    },
+    LoadAlarmHistory {
+        account_id: AccountId,
+        name: String,
+    },
+    LoadMonitoring(EndpointKey),
+}
+
+/// Two commands with the same key are the same work: the second is dropped while the first
+/// is in flight.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CommandKey {
+    Identity,
+    Fleet,
+    Alarms,
+    Series(SeriesPurpose),
+    AlarmHistory(AccountId, String),
+    Monitoring(EndpointKey),
+}
+
+impl Command {
+    pub fn key(&self) -> CommandKey {
+        match self {
+            Self::LoadIdentity => CommandKey::Identity,
+            Self::LoadFleet => CommandKey::Fleet,
+            Self::LoadAlarms => CommandKey::Alarms,
+            Self::LoadSeries { purpose, .. } => CommandKey::Series(*purpose),
+            Self::LoadAlarmHistory { account_id, name } => {
+                CommandKey::AlarmHistory(account_id.clone(), name.clone())
+            }
+            Self::LoadMonitoring(e) => CommandKey::Monitoring(e.clone()),
+        }
+    }
+}

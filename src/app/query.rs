@@ -1,0 +1,194 @@
+//! Read-only questions about `State` that several panes (and the snapshot command) ask:
+//! an endpoint's metric across its variants, colour bands, staleness.
+
+use super::state::State;
+use crate::series::SeriesStore;
+use crate::source::metrics::{self, MetricId};
+use crate::source::model::*;
+
+/// How the series of several variants of one endpoint combine into the endpoint's row.
+fn combine(id: MetricId, a: f32, b: f32) -> f32 {
+    if a.is_nan() {
+        return b;
+    }
+    if b.is_nan() {
+        return a;
+    }
+    match id {
+        // Traffic adds up across variants.
+        MetricId::Invocations | MetricId::Errors5xx => a + b,
+        // Utilisation, latency, quality: the worst variant is what on-call needs to see.
+        _ if metrics::spec(id).levels.is_some_and(|l| l.lower_is_worse) => a.min(b),
+        _ => a.max(b),
+    }
+}
+
+/// `n` slot values of a metric of an endpoint ending at `end`, combined across variants.
+pub fn metric_window(
+    store: &SeriesStore,
+    endpoint: &Endpoint,
+    id: MetricId,
+    end: Epoch,
+    n: usize,
+) -> Vec<f32> {
+    let mut out = vec![f32::NAN; n];
+    for key in metrics::series_keys(endpoint, id) {
+        if let Some(series) = store.get(&key) {
+            for (slot, v) in out.iter_mut().zip(series.window(end, n)) {
+                *slot = combine(id, *slot, v);
+            }
+        }
+    }
+    out
+}
+
+/// The newest value of a metric of an endpoint, combined across the variants that reported
+/// in that newest slot.
+pub fn metric_latest(store: &SeriesStore, endpoint: &Endpoint, id: MetricId) -> Option<(Epoch, f32)> {
+    let keys = metrics::series_keys(endpoint, id);
+    let newest = keys
+        .iter()
+        .filter_map(|k| store.get(k)?.latest())
+        .map(|(ts, _)| ts)
+        .max()?;
+    let value = keys
+        .iter()
+        .filter_map(|k| store.get(k))
+        .map(|s| s.at(newest))
+        .fold(f32::NAN, |acc, v| combine(id, acc, v));
+    Some((newest, value))
+}
+
+/// The newest 1-minute datapoint of an endpoint, whichever metric it came from.
+pub fn endpoint_newest_point(store: &SeriesStore, endpoint: &Endpoint) -> Option<Epoch> {
+    [MetricId::Cpu, MetricId::Memory, MetricId::Invocations]
+        .into_iter()
+        .filter_map(|id| metric_latest(store, endpoint, id).map(|(ts, _)| ts))
+        .max()
+}
+
+/// An endpoint's 1-minute data is stale when its newest point is older than this. CloudWatch
+/// publishes SageMaker metrics with a delay of a minute or two, so a few minutes is normal.
+pub const STALE_AFTER_SECS: i64 = 5 * 60;
+
+pub fn endpoint_is_stale(store: &SeriesStore, endpoint: &Endpoint, now: Epoch) -> bool {
+    endpoint_newest_point(store, endpoint).is_none_or(|ts| now - ts > STALE_AFTER_SECS)
+}
+
+/// The band a value falls in, for colouring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Band {
+    Good,
+    Warn,
+    Bad,
+    /// No opinion: no levels and no alarm for this metric.
+    Neutral,
+}
+
+/// Colours a value by the alarm that watches the series if there is one (breach = bad), else
+/// by the metric's default levels.
+pub fn band(state: &State, endpoint: &Endpoint, id: MetricId, value: f32) -> Band {
+    if value.is_nan() {
+        return Band::Neutral;
+    }
+    let value = f64::from(value);
+    for key in metrics::series_keys(endpoint, id) {
+        for &i in state.alarm_index.by_series.get(&key).into_iter().flatten() {
+            if let Some((cmp, threshold)) = state.alarms.get(i).and_then(Alarm::threshold) {
+                return if cmp.breaches(value, threshold) {
+                    Band::Bad
+                } else {
+                    Band::Good
+                };
+            }
+        }
+    }
+    match metrics::spec(id).levels {
+        None => Band::Neutral,
+        Some(l) => {
+            let worse = |a: f64, b: f64| if l.lower_is_worse { a <= b } else { a >= b };
+            if worse(value, l.bad) {
+                Band::Bad
+            } else if worse(value, l.warn) {
+                Band::Warn
+            } else {
+                Band::Good
+            }
+        }
+    }
+}
+
+/// Thresholds of the alarms watching a metric of an endpoint, for drawing on its chart.
+pub fn thresholds(state: &State, endpoint: &Endpoint, id: MetricId) -> Vec<(f64, AlarmState)> {
+    metrics::series_keys(endpoint, id)
+        .iter()
+        .flat_map(|k| state.alarm_index.by_series.get(k).into_iter().flatten())
+        .filter_map(|&i| {
+            let a = state.alarms.get(i)?;
+            Some((a.threshold()?.1, a.state))
+        })
+        .collect()
+}
+
+/// Formats a duration coarsely (minutes at best) so that the screen changes at most once a
+/// minute while nothing else happens.
+pub fn coarse_duration(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        s if s < 60 => "<1m".into(),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86400 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+        s => format!("{}d{:02}h", s / 86400, (s % 86400) / 3600),
+    }
+}
+
+/// Formats a metric value for a narrow cell: 0.912, 63.4, 1.2k, 45.0k.
+pub fn format_value(v: f32) -> String {
+    if v.is_nan() {
+        return "-".into();
+    }
+    let a = v.abs();
+    if a >= 1_000_000.0 {
+        format!("{:.1}M", v / 1_000_000.0)
+    } else if a >= 10_000.0 {
+        format!("{:.0}k", v / 1000.0)
+    } else if a >= 1000.0 {
+        format!("{:.1}k", v / 1000.0)
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 1.0 || a == 0.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coarse_durations() {
+        assert_eq!(coarse_duration(5), "<1m");
+        assert_eq!(coarse_duration(125), "2m");
+        assert_eq!(coarse_duration(3 * 3600 + 5 * 60), "3h05m");
+        assert_eq!(coarse_duration(2 * 86400 + 3600), "2d01h");
+    }
+
+    #[test]
+    fn values_fit_narrow_cells() {
+        assert_eq!(format_value(0.9123), "0.912");
+        assert_eq!(format_value(63.44), "63.4");
+        assert_eq!(format_value(1234.0), "1.2k");
+        assert_eq!(format_value(45_000.0), "45k");
+        assert_eq!(format_value(f32::NAN), "-");
+    }
+
+    #[test]
+    fn variants_combine_worst_first() {
+        assert_eq!(combine(MetricId::Cpu, 10.0, 30.0), 30.0);
+        assert_eq!(combine(MetricId::Accuracy, 0.9, 0.7), 0.7);
+        assert_eq!(combine(MetricId::Invocations, 10.0, 30.0), 40.0);
+        assert_eq!(combine(MetricId::Cpu, f32::NAN, 3.0), 3.0);
+    }
+}

@@ -1,0 +1,269 @@
+//! `State`: plain data, everything the screen shows. Only `update` changes it.
+
+use super::lineedit::LineEdit;
+use crate::config::keymap::Keymap;
+use crate::config::theme::Theme;
+use crate::series::SeriesStore;
+use crate::source::SourceKind;
+use crate::source::model::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Fleet,
+    Endpoint,
+    Alarms,
+}
+
+impl View {
+    pub const ALL: [View; 3] = [View::Fleet, View::Endpoint, View::Alarms];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Fleet => "fleet",
+            Self::Endpoint => "endpoint",
+            Self::Alarms => "alarms",
+        }
+    }
+}
+
+/// The columns of the fleet table, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FleetColumn {
+    Account,
+    #[default]
+    Endpoint,
+    Status,
+    /// One of the six sparkline columns, by index into `metrics::FLEET_COLUMNS`.
+    Metric(usize),
+}
+
+impl FleetColumn {
+    pub fn all() -> Vec<FleetColumn> {
+        let mut v = vec![Self::Account, Self::Endpoint, Self::Status];
+        v.extend((0..crate::source::metrics::FLEET_COLUMNS.len()).map(Self::Metric));
+        v
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FleetFocus {
+    Accounts,
+    #[default]
+    Endpoints,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FleetView {
+    pub focus: FleetFocus,
+    /// Cursor in the accounts pane; 0 is "all accounts", i is `accounts[i - 1]`.
+    pub account_cursor: usize,
+    /// Only endpoints of this account are listed (set by the accounts pane or `:account`).
+    pub account_filter: Option<AccountId>,
+    /// `/` filter: case-insensitive substring of account label or endpoint name.
+    pub filter: String,
+    pub sort: FleetColumn,
+    pub descending: bool,
+    /// Indices into `State::endpoints`, filtered and sorted: what the table lists.
+    pub rows: Vec<usize>,
+    /// Position in `rows`.
+    pub selected: usize,
+    /// First row drawn; kept by `update` so the selection stays visible.
+    pub offset: usize,
+}
+
+/// Time ranges of the detail charts.
+pub const RANGES: [(i64, &str); 5] = [
+    (3600, "1h"),
+    (3 * 3600, "3h"),
+    (12 * 3600, "12h"),
+    (86400, "1d"),
+    (3 * 86400, "3d"),
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct DetailView {
+    pub endpoint: Option<EndpointKey>,
+    /// Index into `RANGES`.
+    pub range: usize,
+    /// How far the window's right edge is before now, in seconds (panning).
+    pub pan: i64,
+    /// Index of the selected chart in the detail screen's chart list.
+    pub selected_chart: usize,
+    pub maximized: bool,
+    pub monitoring: Loadable<Vec<MonitoringSchedule>>,
+}
+
+impl DetailView {
+    pub fn range_secs(&self) -> i64 {
+        RANGES[self.range.min(RANGES.len() - 1)].0
+    }
+
+    pub fn range_label(&self) -> &'static str {
+        RANGES[self.range.min(RANGES.len() - 1)].1
+    }
+}
+
+/// Something fetched on demand.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Loadable<T> {
+    #[default]
+    NotRequested,
+    Loading,
+    Loaded(T),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AlarmsView {
+    /// Indices into `State::alarms`, filtered and in display order (ALARM first).
+    pub rows: Vec<usize>,
+    pub selected: usize,
+    pub offset: usize,
+    pub filter: String,
+    /// The alarm whose history pane is open.
+    pub history_of: Option<(AccountId, String)>,
+    pub history: Loadable<Vec<AlarmHistoryItem>>,
+    pub history_scroll: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prompt {
+    None,
+    Command(LineEdit),
+    Filter(LineEdit),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlashLevel {
+    Info,
+    Error,
+}
+
+/// A one-line message in the status bar until `until`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flash {
+    pub text: String,
+    pub level: FlashLevel,
+    pub until: Epoch,
+}
+
+/// When each kind of data was last fetched, and the last error, for the freshness display.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Freshness {
+    pub fleet_ok_at: Option<Epoch>,
+    pub alarms_ok_at: Option<Epoch>,
+    pub series_ok_at: Option<Epoch>,
+    /// Newest datapoint held among the 1-minute series.
+    pub newest_point: Option<Epoch>,
+    pub last_error: Option<(Epoch, String)>,
+}
+
+/// Derived from alarms when they load: which alarm watches which series and endpoint.
+#[derive(Debug, Clone, Default)]
+pub struct AlarmIndex {
+    /// Alarm indices by the series they watch.
+    pub by_series: HashMap<SeriesKey, Vec<usize>>,
+    /// The worst state of the alarms on each endpoint.
+    pub worst_by_endpoint: HashMap<EndpointKey, AlarmState>,
+    /// Alarms in ALARM per account.
+    pub in_alarm_by_account: HashMap<AccountId, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub source_kind: SourceKind,
+    pub readonly: bool,
+    /// The clock at the last tick; all ages are measured from it.
+    pub now: Epoch,
+    /// Seconds between refreshes of the 1-minute series and the alarms.
+    pub refresh_secs: i64,
+    /// Terminal size, for paging and keeping the selection in view.
+    pub size: (u16, u16),
+
+    pub identity: Option<Identity>,
+    pub accounts: Vec<Account>,
+    pub endpoints: Vec<Endpoint>,
+    pub alarms: Vec<Alarm>,
+    pub alarm_index: AlarmIndex,
+    pub store: SeriesStore,
+    pub freshness: Freshness,
+
+    pub view: View,
+    pub fleet: FleetView,
+    pub detail: DetailView,
+    pub alarms_view: AlarmsView,
+    pub prompt: Prompt,
+    /// `Some(scroll)` while the help overlay is open.
+    pub help: Option<usize>,
+    pub flash: Option<Flash>,
+    /// `:` commands typed this session, newest last.
+    pub command_history: Vec<String>,
+
+    pub theme: Theme,
+    /// Themes `:theme` can switch to, by name.
+    pub themes: Arc<Vec<Theme>>,
+    pub keymap: Arc<Keymap>,
+    pub should_quit: bool,
+}
+
+impl State {
+    pub fn new(source_kind: SourceKind, now: Epoch, theme: Theme, keymap: Arc<Keymap>) -> Self {
+        Self {
+            source_kind,
+            readonly: false,
+            now,
+            refresh_secs: 10,
+            size: (80, 24),
+            identity: None,
+            accounts: Vec::new(),
+            endpoints: Vec::new(),
+            alarms: Vec::new(),
+            alarm_index: AlarmIndex::default(),
+            store: SeriesStore::default(),
+            freshness: Freshness::default(),
+            view: View::Fleet,
+            fleet: FleetView::default(),
+            detail: DetailView::default(),
+            alarms_view: AlarmsView::default(),
+            prompt: Prompt::None,
+            help: None,
+            flash: None,
+            command_history: Vec::new(),
+            theme,
+            themes: Arc::new(Vec::new()),
+            keymap,
+            should_quit: false,
+        }
+    }
+
+    pub fn account_label<'a>(&'a self, id: &'a str) -> &'a str {
+        self.accounts
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| a.label.as_str())
+            .unwrap_or(id)
+    }
+
+    pub fn endpoint(&self, key: &EndpointKey) -> Option<&Endpoint> {
+        self.endpoints
+            .iter()
+            .find(|e| e.account_id == key.account_id && e.name == key.name)
+    }
+
+    pub fn selected_endpoint(&self) -> Option<&Endpoint> {
+        self.fleet
+            .rows
+            .get(self.fleet.selected)
+            .and_then(|&i| self.endpoints.get(i))
+    }
+
+    pub fn selected_alarm(&self) -> Option<&Alarm> {
+        self.alarms_view
+            .rows
+            .get(self.alarms_view.selected)
+            .and_then(|&i| self.alarms.get(i))
+    }
+}

@@ -1,0 +1,8 @@
+//! sagewatch: a keyboard-driven terminal console for SageMaker endpoints across AWS accounts.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod sanitize;
+pub mod series;
+pub mod source;

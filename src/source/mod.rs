@@ -1,0 +1,151 @@
+//! Where the console's data comes from: domain-level traits, implemented by the embedded demo
+//! organisation (`demo`) and, later, by the AWS SDK clients. The UI never knows which.
+
+pub mod demo;
+pub mod metrics;
+pub mod model;
+
+use crate::sanitize::Sanitize;
+use async_trait::async_trait;
+use model::*;
+
+/// Which kind of source the console talks to, shown in the status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Demo,
+    Aws,
+}
+
+impl SourceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Demo => "demo",
+            Self::Aws => "aws",
+        }
+    }
+}
+
+/// A failed source call, with enough context for the status bar to say what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    #[error("{call}: access denied (needs {action})")]
+    AccessDenied { call: String, action: String },
+    #[error("{call}: throttled, backing off")]
+    Throttled { call: String },
+    #[error("{call}: network: {detail}")]
+    Network { call: String, detail: String },
+    #[error("{call}: {detail}")]
+    Other { call: String, detail: String },
+}
+
+/// A GetMetricData-shaped request: many series over one time window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesRequest {
+    pub keys: Vec<SeriesKey>,
+    pub start: Epoch,
+    pub end: Epoch,
+}
+
+/// Read access to the fleet: accounts, endpoints, series, alarms, Model Monitor.
+#[async_trait]
+pub trait FleetSource: Send + Sync {
+    fn kind(&self) -> SourceKind;
+
+    /// Who the console is (GetCallerIdentity) and in which region.
+    async fn identity(&self) -> Result<Identity, SourceError>;
+
+    /// The monitoring account first, then every linked source account.
+    async fn accounts(&self) -> Result<Vec<Account>, SourceError>;
+
+    async fn endpoints(&self) -> Result<Vec<Endpoint>, SourceError>;
+
+    /// Points of each requested series within `[start, end]`; series with no data come back
+    /// with no points rather than missing.
+    async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError>;
+
+    /// Metric and composite alarms of every account the console can read.
+    async fn alarms(&self) -> Result<Vec<Alarm>, SourceError>;
+
+    /// Newest first.
+    async fn alarm_history(
+        &self,
+        account_id: &str,
+        alarm_name: &str,
+    ) -> Result<Vec<AlarmHistoryItem>, SourceError>;
+
+    async fn monitoring_schedules(
+        &self,
+        endpoint: &EndpointKey,
+    ) -> Result<Vec<MonitoringSchedule>, SourceError>;
+}
+
+impl Sanitize for Account {
+    fn sanitize(&mut self) {
+        self.id.sanitize();
+        self.label.sanitize();
+    }
+}
+
+impl Sanitize for Identity {
+    fn sanitize(&mut self) {
+        self.account_id.sanitize();
+        self.arn.sanitize();
+        self.region.sanitize();
+    }
+}
+
+impl Sanitize for EndpointKey {
+    fn sanitize(&mut self) {
+        self.account_id.sanitize();
+        self.name.sanitize();
+    }
+}
+
+impl Sanitize for Endpoint {
+    fn sanitize(&mut self) {
+        self.account_id.sanitize();
+        self.name.sanitize();
+        self.variants.sanitize();
+        self.monitoring_schedules.sanitize();
+    }
+}
+
+impl Sanitize for SeriesKey {
+    fn sanitize(&mut self) {
+        self.account_id.sanitize();
+        self.namespace.sanitize();
+        self.metric.sanitize();
+        self.dimensions.sanitize();
+    }
+}
+
+impl Sanitize for Alarm {
+    fn sanitize(&mut self) {
+        self.account_id.sanitize();
+        self.name.sanitize();
+        self.reason.sanitize();
+        self.endpoint.sanitize();
+        match &mut self.kind {
+            AlarmKind::Metric { series, .. } => series.sanitize(),
+            AlarmKind::Composite { rule } => rule.sanitize(),
+        }
+    }
+}
+
+impl Sanitize for AlarmHistoryItem {
+    fn sanitize(&mut self) {
+        self.summary.sanitize();
+    }
+}
+
+impl Sanitize for MonitoringSchedule {
+    fn sanitize(&mut self) {
+        self.account_id.sanitize();
+        self.name.sanitize();
+        self.endpoint.sanitize();
+        self.monitoring_type.sanitize();
+        if let Some(e) = &mut self.last_execution {
+            e.failure_reason.sanitize();
+        }
+    }
+}

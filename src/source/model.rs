@@ -1,0 +1,333 @@
+//! Domain types shared by every source and the UI; independent of any AWS SDK type.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Seconds since the Unix epoch. Every timestamp in the domain uses it.
+pub type Epoch = i64;
+
+/// A 12-digit AWS account id.
+pub type AccountId = String;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    pub id: AccountId,
+    pub label: String,
+    /// The account the console runs in (the OAM sink owner); it is not a source account.
+    pub monitoring: bool,
+}
+
+/// Who the console is talking as, shown in the header.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Identity {
+    pub account_id: AccountId,
+    pub arn: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum EndpointStatus {
+    OutOfService,
+    Creating,
+    Updating,
+    SystemUpdating,
+    RollingBack,
+    InService,
+    Deleting,
+    Failed,
+    /// Seen only through metrics; SageMaker was not asked (or could not be).
+    Unknown,
+}
+
+impl EndpointStatus {
+    /// SageMaker's own spelling, used in the UI and the JSON snapshot.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OutOfService => "OutOfService",
+            Self::Creating => "Creating",
+            Self::Updating => "Updating",
+            Self::SystemUpdating => "SystemUpdating",
+            Self::RollingBack => "RollingBack",
+            Self::InService => "InService",
+            Self::Deleting => "Deleting",
+            Self::Failed => "Failed",
+            Self::Unknown => "Unknown",
+        }
+    }
+}
+
+impl fmt::Display for EndpointStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    pub account_id: AccountId,
+    pub name: String,
+    pub status: EndpointStatus,
+    pub variants: Vec<String>,
+    /// Model Monitor schedules attached to the endpoint (names); the model-quality series
+    /// carry the first one as their `MonitoringSchedule` dimension.
+    pub monitoring_schedules: Vec<String>,
+}
+
+impl Endpoint {
+    pub fn key(&self) -> EndpointKey {
+        EndpointKey {
+            account_id: self.account_id.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+/// Endpoint names are unique per account (and region), not across accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EndpointKey {
+    pub account_id: AccountId,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Stat {
+    Average,
+    Sum,
+    Maximum,
+    Minimum,
+    SampleCount,
+}
+
+impl Stat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Average => "Average",
+            Self::Sum => "Sum",
+            Self::Maximum => "Maximum",
+            Self::Minimum => "Minimum",
+            Self::SampleCount => "SampleCount",
+        }
+    }
+}
+
+/// Identifies one CloudWatch series exactly as GetMetricData would ask for it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SeriesKey {
+    pub account_id: AccountId,
+    pub namespace: String,
+    pub metric: String,
+    /// Sorted by name so that equal dimension sets compare equal.
+    pub dimensions: Vec<(String, String)>,
+    pub stat: Stat,
+    pub period: u32,
+}
+
+impl SeriesKey {
+    pub fn new(
+        account_id: &str,
+        namespace: &str,
+        metric: &str,
+        dimensions: &[(&str, &str)],
+        stat: Stat,
+        period: u32,
+    ) -> Self {
+        let mut dimensions: Vec<(String, String)> = dimensions
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        dimensions.sort();
+        Self {
+            account_id: account_id.to_owned(),
+            namespace: namespace.to_owned(),
+            metric: metric.to_owned(),
+            dimensions,
+            stat,
+            period,
+        }
+    }
+
+    pub fn dimension(&self, name: &str) -> Option<&str> {
+        self.dimensions
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Points returned by a source for one series: `(timestamp, value)` in ascending time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeriesData {
+    pub key: SeriesKey,
+    pub points: Vec<(Epoch, f64)>,
+    pub status: SeriesStatus,
+}
+
+/// GetMetricData's per-query status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SeriesStatus {
+    #[default]
+    Complete,
+    PartialData,
+    Forbidden,
+    InternalError,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum AlarmState {
+    /// Ordered first so that sorting by state puts ALARM on top.
+    #[serde(rename = "ALARM")]
+    Alarm,
+    #[serde(rename = "INSUFFICIENT_DATA")]
+    InsufficientData,
+    #[serde(rename = "OK")]
+    Ok,
+}
+
+impl AlarmState {
+    /// CloudWatch's own spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Alarm => "ALARM",
+            Self::InsufficientData => "INSUFFICIENT_DATA",
+            Self::Ok => "OK",
+        }
+    }
+}
+
+impl fmt::Display for AlarmState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Comparison {
+    GreaterThanOrEqualToThreshold,
+    GreaterThanThreshold,
+    LessThanThreshold,
+    LessThanOrEqualToThreshold,
+}
+
+impl Comparison {
+    pub fn breaches(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Self::GreaterThanOrEqualToThreshold => value >= threshold,
+            Self::GreaterThanThreshold => value > threshold,
+            Self::LessThanThreshold => value < threshold,
+            Self::LessThanOrEqualToThreshold => value <= threshold,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::GreaterThanOrEqualToThreshold => ">=",
+            Self::GreaterThanThreshold => ">",
+            Self::LessThanThreshold => "<",
+            Self::LessThanOrEqualToThreshold => "<=",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlarmKind {
+    Metric {
+        series: SeriesKey,
+        comparison: Comparison,
+        threshold: f64,
+        evaluation_periods: u32,
+        datapoints_to_alarm: u32,
+    },
+    Composite {
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alarm {
+    /// The account the alarm lives in (monitoring account for cross-account alarms).
+    pub account_id: AccountId,
+    pub name: String,
+    pub kind: AlarmKind,
+    pub state: AlarmState,
+    pub reason: String,
+    pub state_since: Epoch,
+    /// The endpoint whose metric the alarm watches, when its dimensions name one.
+    pub endpoint: Option<EndpointKey>,
+    pub actions_enabled: bool,
+}
+
+impl Alarm {
+    pub fn series(&self) -> Option<&SeriesKey> {
+        match &self.kind {
+            AlarmKind::Metric { series, .. } => Some(series),
+            AlarmKind::Composite { .. } => None,
+        }
+    }
+
+    /// The metric name for display; composite alarms have none.
+    pub fn metric_name(&self) -> Option<&str> {
+        self.series().map(|s| s.metric.as_str())
+    }
+
+    pub fn threshold(&self) -> Option<(Comparison, f64)> {
+        match &self.kind {
+            AlarmKind::Metric {
+                comparison,
+                threshold,
+                ..
+            } => Some((*comparison, *threshold)),
+            AlarmKind::Composite { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryItemType {
+    StateUpdate,
+    ConfigurationUpdate,
+    Action,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmHistoryItem {
+    pub timestamp: Epoch,
+    pub item_type: HistoryItemType,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleStatus {
+    Pending,
+    Failed,
+    Scheduled,
+    Stopped,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecutionStatus {
+    Pending,
+    Completed,
+    CompletedWithViolations,
+    InProgress,
+    Failed,
+    Stopping,
+    Stopped,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitoringExecution {
+    pub scheduled_time: Epoch,
+    pub status: ExecutionStatus,
+    pub failure_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitoringSchedule {
+    pub account_id: AccountId,
+    pub name: String,
+    pub endpoint: String,
+    /// `ModelQuality`, `DataQuality`, `ModelBias`, `ModelExplainability`.
+    pub monitoring_type: String,
+    pub status: ScheduleStatus,
+    pub last_execution: Option<MonitoringExecution>,
+}
