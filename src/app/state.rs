@@ -196,6 +196,8 @@ pub struct State {
     pub detail: DetailView,
     pub alarms_view: AlarmsView,
     pub prompt: Prompt,
+    /// Candidates for the word under the cursor of the `:` line, best first.
+    pub completions: Vec<String>,
     /// `Some(scroll)` while the help overlay is open.
     pub help: Option<usize>,
     pub flash: Option<Flash>,
@@ -229,6 +231,7 @@ impl State {
             detail: DetailView::default(),
             alarms_view: AlarmsView::default(),
             prompt: Prompt::None,
+            completions: Vec::new(),
             help: None,
             flash: None,
             command_history: Vec::new(),
