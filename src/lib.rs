@@ -1,8 +1,11 @@
 //! sagewatch: a keyboard-driven terminal console for SageMaker endpoints across AWS accounts.
 
 pub mod app;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod sanitize;
 pub mod series;
+pub mod snapshot;
 pub mod source;
+pub mod tui;

@@ -47,8 +47,9 @@ pub enum Action {
     Refresh,
 
     // ---- not bindable: from the loop, the line editor and the workers ----
+    /// The clock moved (epoch seconds): maybe refresh, maybe redraw.
     #[serde(skip)]
-    Tick,
+    Tick(Epoch),
     #[serde(skip)]
     Resize(u16, u16),
     /// A key typed while the command line or the filter is open.

@@ -28,7 +28,8 @@ pub enum CommandKey {
     Identity,
     Fleet,
     Alarms,
-    Series(SeriesPurpose),
+    /// Requests are grouped by period, so the period tells two fleet requests apart.
+    Series(SeriesPurpose, u32),
     AlarmHistory(AccountId, String),
     Monitoring(EndpointKey),
 }
@@ -39,7 +40,9 @@ impl Command {
             Self::LoadIdentity => CommandKey::Identity,
             Self::LoadFleet => CommandKey::Fleet,
             Self::LoadAlarms => CommandKey::Alarms,
-            Self::LoadSeries { purpose, .. } => CommandKey::Series(*purpose),
+            Self::LoadSeries { purpose, request } => {
+                CommandKey::Series(*purpose, request.keys.first().map_or(0, |k| k.period))
+            }
             Self::LoadAlarmHistory { account_id, name } => {
                 CommandKey::AlarmHistory(account_id.clone(), name.clone())
             }

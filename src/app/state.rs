@@ -32,8 +32,8 @@ impl View {
 /// The columns of the fleet table, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FleetColumn {
-    Account,
     #[default]
+    Account,
     Endpoint,
     Status,
     /// One of the six sparkline columns, by index into `metrics::FLEET_COLUMNS`.
@@ -186,12 +186,16 @@ pub struct State {
     pub identity: Option<Identity>,
     pub accounts: Vec<Account>,
     pub endpoints: Vec<Endpoint>,
+    /// `endpoints` indexed by account and name; rebuilt with it.
+    pub endpoint_index: HashMap<AccountId, HashMap<String, usize>>,
     pub alarms: Vec<Alarm>,
     pub alarm_index: AlarmIndex,
     pub store: SeriesStore,
     pub freshness: Freshness,
 
     pub view: View,
+    /// Where `Back` returns to from the endpoint screen.
+    pub previous_view: View,
     pub fleet: FleetView,
     pub detail: DetailView,
     pub alarms_view: AlarmsView,
@@ -209,6 +213,18 @@ pub struct State {
     pub themes: Arc<Vec<Theme>>,
     pub keymap: Arc<Keymap>,
     pub should_quit: bool,
+    /// When each periodic load is next due (see `update::schedule`).
+    pub schedule: Schedule,
+}
+
+/// When periodic loads are next due, in epoch seconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schedule {
+    pub fleet_at: Epoch,
+    pub alarms_at: Epoch,
+    pub minute_series_at: Epoch,
+    pub hourly_series_at: Epoch,
+    pub detail_at: Epoch,
 }
 
 impl State {
@@ -222,11 +238,13 @@ impl State {
             identity: None,
             accounts: Vec::new(),
             endpoints: Vec::new(),
+            endpoint_index: HashMap::new(),
             alarms: Vec::new(),
             alarm_index: AlarmIndex::default(),
             store: SeriesStore::default(),
             freshness: Freshness::default(),
             view: View::Fleet,
+            previous_view: View::Fleet,
             fleet: FleetView::default(),
             detail: DetailView::default(),
             alarms_view: AlarmsView::default(),
@@ -239,6 +257,7 @@ impl State {
             themes: Arc::new(Vec::new()),
             keymap,
             should_quit: false,
+            schedule: Schedule::default(),
         }
     }
 
@@ -251,9 +270,24 @@ impl State {
     }
 
     pub fn endpoint(&self, key: &EndpointKey) -> Option<&Endpoint> {
-        self.endpoints
-            .iter()
-            .find(|e| e.account_id == key.account_id && e.name == key.name)
+        self.endpoint_by_name(&key.account_id, &key.name)
+    }
+
+    pub fn endpoint_by_name(&self, account_id: &str, name: &str) -> Option<&Endpoint> {
+        let i = *self.endpoint_index.get(account_id)?.get(name)?;
+        self.endpoints.get(i)
+    }
+
+    /// Replaces the endpoint list and its index together.
+    pub fn set_endpoints(&mut self, endpoints: Vec<Endpoint>) {
+        self.endpoint_index.clear();
+        for (i, e) in endpoints.iter().enumerate() {
+            self.endpoint_index
+                .entry(e.account_id.clone())
+                .or_default()
+                .insert(e.name.clone(), i);
+        }
+        self.endpoints = endpoints;
     }
 
     pub fn selected_endpoint(&self) -> Option<&Endpoint> {

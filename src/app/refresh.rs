@@ -1,0 +1,212 @@
+//! What to fetch and when: the refresh cadence of each kind of data, and series requests that
+//! ask only for periods newer than what is held.
+//!
+//! Cost model (CloudWatch bills per metric requested): 1-minute series on screen are asked for
+//! every refresh; hourly Model Monitor series only while their current hour has no point yet,
+//! and then at most once a minute; the detail screen's extra series only while it is open.
+
+use super::action::SeriesPurpose;
+use super::command::Command;
+use super::state::{State, View};
+use crate::source::SeriesRequest;
+use crate::source::metrics::{self, FLEET_COLUMNS, METRICS, MetricId};
+use crate::source::model::{Epoch, SeriesKey};
+
+/// The fleet sparklines span one hour of 1-minute data and two days of hourly data.
+pub const FLEET_MINUTE_WINDOW: i64 = 3600;
+pub const FLEET_HOURLY_WINDOW: i64 = 48 * 3600;
+/// Hourly charts on the detail screen never show less than a day: one dot is not a chart.
+pub const DETAIL_MIN_HOURLY_WINDOW: i64 = 24 * 3600;
+pub const FLEET_RELOAD_SECS: i64 = 60;
+pub const HOURLY_POLL_SECS: i64 = 60;
+
+fn is_hourly(period: u32) -> bool {
+    period >= 3600
+}
+
+/// How far back a view of this period reaches.
+pub fn fleet_window(period: u32) -> i64 {
+    if is_hourly(period) {
+        FLEET_HOURLY_WINDOW
+    } else {
+        FLEET_MINUTE_WINDOW
+    }
+}
+
+pub fn detail_window(state: &State, period: u32) -> i64 {
+    let range = state.detail.range_secs();
+    if is_hourly(period) {
+        range.max(DETAIL_MIN_HOURLY_WINDOW)
+    } else {
+        range
+    }
+}
+
+fn slots(window: i64, period: u32) -> usize {
+    (window / i64::from(period.max(1))) as usize + 1
+}
+
+/// Slots the store keeps for a series: enough for the widest view showing it, 0 when no
+/// endpoint owns it any more.
+pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
+    let Some(name) = metrics::endpoint_name_of(key) else {
+        return 0;
+    };
+    if state.endpoint_by_name(&key.account_id, name).is_none() {
+        return 0;
+    }
+    let fleet = slots(fleet_window(key.period), key.period);
+    let in_detail = state.view == View::Endpoint
+        && state
+            .detail
+            .endpoint
+            .as_ref()
+            .is_some_and(|d| d.account_id == key.account_id && d.name == name);
+    if in_detail {
+        let window = detail_window(state, key.period) + state.detail.pan;
+        fleet.max(slots(window, key.period))
+    } else {
+        fleet
+    }
+}
+
+/// Earliest slot to ask for so that nothing newer than what is held is missed: the last slot
+/// held is asked again because CloudWatch may still have been filling it.
+fn incremental_start(state: &State, keys: &[SeriesKey], window_start: Epoch) -> Epoch {
+    keys.iter()
+        .map(|k| match state.store.get(k).and_then(|s| s.last_slot()) {
+            Some(last) => last.max(window_start),
+            None => window_start,
+        })
+        .min()
+        .unwrap_or(window_start)
+}
+
+fn fleet_keys(state: &State, ids: &[MetricId], hourly: bool) -> Vec<SeriesKey> {
+    state
+        .endpoints
+        .iter()
+        .flat_map(|e| ids.iter().flat_map(move |&id| metrics::series_keys(e, id)))
+        .filter(|k| is_hourly(k.period) == hourly)
+        .collect()
+}
+
+/// 1-minute series of the given metrics for every endpoint, from the newest slot held.
+pub fn fleet_minute_request(state: &State, ids: &[MetricId]) -> Option<SeriesRequest> {
+    let keys = fleet_keys(state, ids, false);
+    let start = incremental_start(state, &keys, state.now - FLEET_MINUTE_WINDOW);
+    (!keys.is_empty()).then(|| SeriesRequest {
+        keys,
+        start,
+        end: state.now,
+    })
+}
+
+/// Hourly series whose current hour has no point yet: the others cannot have anything new.
+pub fn fleet_hourly_request(state: &State, ids: &[MetricId]) -> Option<SeriesRequest> {
+    let current_hour = state.now.div_euclid(3600) * 3600;
+    let keys: Vec<SeriesKey> = fleet_keys(state, ids, true)
+        .into_iter()
+        .filter(|k| {
+            state
+                .store
+                .get(k)
+                .and_then(|s| s.latest())
+                .is_none_or(|(ts, _)| ts < current_hour)
+        })
+        .collect();
+    let start = incremental_start(state, &keys, state.now - FLEET_HOURLY_WINDOW);
+    (!keys.is_empty()).then(|| SeriesRequest {
+        keys,
+        start,
+        end: state.now,
+    })
+}
+
+/// Every series of the endpoint on the detail screen over its window, grouped by period.
+/// `full` asks for the whole window (range changed); otherwise only what is new.
+pub fn detail_requests(state: &State, full: bool) -> Vec<Command> {
+    let Some(endpoint) = state
+        .detail
+        .endpoint
+        .as_ref()
+        .and_then(|k| state.endpoint(k))
+    else {
+        return Vec::new();
+    };
+    let end = state.now - state.detail.pan;
+    let mut by_period: Vec<(u32, Vec<SeriesKey>)> = Vec::new();
+    for m in &METRICS {
+        for key in metrics::series_keys(endpoint, m.id) {
+            match by_period.iter_mut().find(|(p, _)| *p == key.period) {
+                Some((_, keys)) => keys.push(key),
+                None => by_period.push((key.period, vec![key])),
+            }
+        }
+    }
+    by_period
+        .into_iter()
+        .map(|(period, keys)| {
+            let window_start = end - detail_window(state, period);
+            let start = if full || state.detail.pan > 0 {
+                window_start
+            } else {
+                incremental_start(state, &keys, window_start)
+            };
+            Command::LoadSeries {
+                purpose: SeriesPurpose::Detail,
+                request: SeriesRequest { keys, start, end },
+            }
+        })
+        .collect()
+}
+
+/// Loads that are due at `state.now`; moves their schedule forward.
+pub fn due(state: &mut State) -> Vec<Command> {
+    let now = state.now;
+    let every = state.refresh_secs.max(1);
+    let mut out = Vec::new();
+    let s = &mut state.schedule;
+    if now >= s.fleet_at {
+        s.fleet_at = now + FLEET_RELOAD_SECS;
+        out.push(Command::LoadFleet);
+    }
+    if now >= s.alarms_at {
+        s.alarms_at = now + every;
+        out.push(Command::LoadAlarms);
+    }
+    if state.endpoints.is_empty() {
+        return out;
+    }
+    if now >= state.schedule.minute_series_at {
+        state.schedule.minute_series_at = now + every;
+        if let Some(request) = fleet_minute_request(state, &FLEET_COLUMNS) {
+            out.push(Command::LoadSeries {
+                purpose: SeriesPurpose::Fleet,
+                request,
+            });
+        }
+    }
+    if now >= state.schedule.hourly_series_at {
+        state.schedule.hourly_series_at = now + HOURLY_POLL_SECS;
+        if let Some(request) = fleet_hourly_request(state, &FLEET_COLUMNS) {
+            out.push(Command::LoadSeries {
+                purpose: SeriesPurpose::Fleet,
+                request,
+            });
+        }
+    }
+    if state.view == View::Endpoint && now >= state.schedule.detail_at {
+        state.schedule.detail_at = now + every;
+        // A window panned into the past does not change: nothing to refresh.
+        if state.detail.pan == 0 {
+            out.extend(detail_requests(state, false));
+        }
+    }
+    out
+}
+
+/// Makes every periodic load due at the next check (`r`, or new endpoints appeared).
+pub fn make_all_due(state: &mut State) {
+    state.schedule = Default::default();
+}

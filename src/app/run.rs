@@ -1,0 +1,92 @@
+//! The interactive event loop: terminal events, ticks, worker results and signals become
+//! actions; `update` turns them into state and commands; the screen is drawn only when
+//! something on it changed (an idle console writes nothing to the terminal).
+
+use super::action::Action;
+use super::input::{self, KeySequence};
+use super::state::{Prompt, State};
+use super::update::{self, Outcome};
+use super::worker::{Done, Workers};
+use crate::clock::SharedClock;
+use crate::source::FleetSource;
+use crossterm::event::EventStream;
+use futures::StreamExt;
+use ratatui::{Frame, Terminal, backend::Backend};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+const TICK: Duration = Duration::from_secs(1);
+
+pub async fn run<B: Backend>(
+    terminal: &mut Terminal<B>,
+    mut state: State,
+    source: Arc<dyn FleetSource>,
+    clock: SharedClock,
+    draw: impl Fn(&State, &mut Frame),
+) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let (tx, mut results) = mpsc::unbounded_channel::<Done>();
+    let mut workers = Workers::new(source, tx);
+    let mut events = EventStream::new();
+    let mut keys = KeySequence::default();
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    // An SSH session that drops sends SIGHUP: leave cleanly rather than be killed mid-draw.
+    let mut sighup = signal(SignalKind::hangup())?;
+
+    let size = terminal.size()?;
+    state.size = (size.width, size.height);
+    state.now = clock.now();
+    for command in update::init(&mut state) {
+        workers.dispatch(command);
+    }
+    terminal.draw(|f| draw(&state, f))?;
+
+    while !state.should_quit {
+        let mut pending: Vec<Action> = Vec::new();
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => {
+                    let prompt_open = !matches!(state.prompt, Prompt::None);
+                    pending.extend(input::action_for(&event, prompt_open, &state.keymap, &mut keys));
+                }
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(done) = results.recv() => {
+                workers.finished(&done.key);
+                pending.push(done.action);
+            }
+            _ = ticker.tick() => pending.push(Action::Tick(clock.now())),
+            _ = sigterm.recv() => pending.push(Action::Quit),
+            _ = sighup.recv() => pending.push(Action::Quit),
+        }
+        // Coalesce a burst (many results at once) into one frame.
+        while let Ok(done) = results.try_recv() {
+            workers.finished(&done.key);
+            pending.push(done.action);
+        }
+
+        let mut redraw = false;
+        for action in pending {
+            let Outcome {
+                commands,
+                redraw: r,
+            } = update::update(&mut state, action);
+            redraw |= r;
+            for command in commands {
+                workers.dispatch(command);
+            }
+        }
+        if redraw && !state.should_quit {
+            terminal.draw(|f| draw(&state, f))?;
+        }
+    }
+    workers.abort_all();
+    Ok(())
+}

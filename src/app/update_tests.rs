@@ -1,0 +1,527 @@
+//! Behaviour of `update`, driven by actions alone: no terminal, no network, no clock.
+
+use super::action::*;
+use super::command::Command;
+use super::state::*;
+use super::update::{Outcome, init, update};
+use crate::config::keymap::Keymap;
+use crate::config::theme::Theme;
+use crate::source::metrics::{self, MetricId};
+use crate::source::model::*;
+use crate::source::{SeriesRequest, SourceError, SourceKind};
+use std::sync::Arc;
+
+const T0: Epoch = 1_795_687_200; // 2026-11-26T10:00:00Z
+
+fn endpoint(account: &str, name: &str) -> Endpoint {
+    Endpoint {
+        account_id: account.into(),
+        name: name.into(),
+        status: EndpointStatus::InService,
+        variants: vec!["AllTraffic".into()],
+        monitoring_schedules: vec![format!("{name}-mq")],
+    }
+}
+
+fn account(id: &str, label: &str, monitoring: bool) -> Account {
+    Account {
+        id: id.into(),
+        label: label.into(),
+        monitoring,
+    }
+}
+
+fn alarm(name: &str, e: &Endpoint, metric: MetricId, state: AlarmState, since: Epoch) -> Alarm {
+    Alarm {
+        account_id: "100000000000".into(),
+        name: name.into(),
+        kind: AlarmKind::Metric {
+            series: metrics::series_keys(e, metric).remove(0),
+            comparison: Comparison::LessThanThreshold,
+            threshold: 0.85,
+            evaluation_periods: 1,
+            datapoints_to_alarm: 1,
+        },
+        state,
+        reason: "Threshold Crossed".into(),
+        state_since: since,
+        endpoint: Some(e.key()),
+        actions_enabled: true,
+    }
+}
+
+fn loaded(l: Loaded) -> Action {
+    Action::Loaded(Box::new(l))
+}
+
+fn fleet() -> (Vec<Account>, Vec<Endpoint>) {
+    (
+        vec![
+            account("222222222222", "staging", false),
+            account("100000000000", "monitoring", true),
+            account("111111111111", "prod", false),
+        ],
+        vec![
+            endpoint("111111111111", "fraud-detector"),
+            endpoint("111111111111", "churn"),
+            endpoint("222222222222", "fraud-detector"),
+            endpoint("222222222222", "image-tagger"),
+        ],
+    )
+}
+
+fn state() -> State {
+    let mut s = State::new(
+        SourceKind::Demo,
+        T0,
+        Theme::default(),
+        Arc::new(Keymap::default()),
+    );
+    s.size = (120, 40);
+    update(&mut s, loaded(Loaded::Fleet(Ok(fleet()))));
+    s
+}
+
+fn series_commands(out: &Outcome) -> Vec<&SeriesRequest> {
+    out.commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadSeries { request, .. } => Some(request),
+            _ => None,
+        })
+        .collect()
+}
+
+fn selected_name(s: &State) -> String {
+    s.selected_endpoint()
+        .map(|e| e.name.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn init_asks_for_identity_fleet_and_alarms() {
+    let mut s = State::new(
+        SourceKind::Demo,
+        T0,
+        Theme::default(),
+        Arc::new(Keymap::default()),
+    );
+    let commands = init(&mut s);
+    assert!(commands.contains(&Command::LoadIdentity));
+    assert!(commands.contains(&Command::LoadFleet));
+    assert!(commands.contains(&Command::LoadAlarms));
+    // No endpoints known yet: no series can be asked for.
+    assert!(
+        !commands
+            .iter()
+            .any(|c| matches!(c, Command::LoadSeries { .. }))
+    );
+}
+
+#[test]
+fn a_loaded_fleet_lists_rows_by_account_and_asks_for_their_series() {
+    let mut s = State::new(
+        SourceKind::Demo,
+        T0,
+        Theme::default(),
+        Arc::new(Keymap::default()),
+    );
+    let out = update(&mut s, loaded(Loaded::Fleet(Ok(fleet()))));
+    assert_eq!(
+        s.accounts[0].label, "monitoring",
+        "monitoring account first"
+    );
+    let names: Vec<String> = s
+        .fleet
+        .rows
+        .iter()
+        .map(|&i| {
+            format!(
+                "{}/{}",
+                s.account_label(&s.endpoints[i].account_id),
+                s.endpoints[i].name
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "prod/churn",
+            "prod/fraud-detector",
+            "staging/fraud-detector",
+            "staging/image-tagger"
+        ]
+    );
+    let requests = series_commands(&out);
+    assert_eq!(requests.len(), 2, "one 1-minute and one hourly request");
+    let minute = requests.iter().find(|r| r.keys[0].period == 60).unwrap();
+    // CPU, memory, disk of 4 endpoints with one variant each.
+    assert_eq!(minute.keys.len(), 12);
+    assert_eq!(minute.start, T0 - 3600);
+}
+
+#[test]
+fn movement_is_clamped_and_keeps_the_selection_visible() {
+    let mut s = state();
+    s.size = (120, 9); // three table rows on screen
+    update(&mut s, Action::Resize(120, 9));
+    update(&mut s, Action::MoveUp);
+    assert_eq!(s.fleet.selected, 0);
+    update(&mut s, Action::MoveBottom);
+    assert_eq!(s.fleet.selected, 3);
+    assert!(
+        s.fleet.offset <= 3 && s.fleet.offset + 3 > 3,
+        "offset {}",
+        s.fleet.offset
+    );
+    update(&mut s, Action::MoveTop);
+    assert_eq!((s.fleet.selected, s.fleet.offset), (0, 0));
+}
+
+#[test]
+fn the_filter_narrows_live_and_escape_drops_it() {
+    let mut s = state();
+    update(&mut s, Action::OpenFilter);
+    for c in "fraud".chars() {
+        update(&mut s, Action::Input(InputKey::Char(c)));
+    }
+    assert_eq!(s.fleet.rows.len(), 2);
+    // The label matches too.
+    update(&mut s, Action::Input(InputKey::ClearLine));
+    for c in "stag".chars() {
+        update(&mut s, Action::Input(InputKey::Char(c)));
+    }
+    assert_eq!(s.fleet.rows.len(), 2);
+    update(&mut s, Action::Input(InputKey::Enter));
+    assert_eq!(s.prompt, Prompt::None);
+    assert_eq!(s.fleet.filter, "stag");
+    update(&mut s, Action::Back);
+    assert_eq!(s.fleet.rows.len(), 4);
+}
+
+#[test]
+fn enter_opens_the_endpoint_and_asks_for_its_charts_and_monitoring() {
+    let mut s = state();
+    update(&mut s, Action::MoveDown);
+    let out = update(&mut s, Action::Select);
+    assert_eq!(s.view, View::Endpoint);
+    assert_eq!(s.detail.endpoint.as_ref().unwrap().name, "fraud-detector");
+    let requests = series_commands(&out);
+    let keys: usize = requests.iter().map(|r| r.keys.len()).sum();
+    assert_eq!(
+        keys,
+        metrics::METRICS.len(),
+        "every metric of a 1-variant endpoint"
+    );
+    let hourly = requests.iter().find(|r| r.keys[0].period == 3600).unwrap();
+    assert_eq!(
+        hourly.end - hourly.start,
+        86400,
+        "hourly charts show at least a day"
+    );
+    assert!(
+        out.commands
+            .iter()
+            .any(|c| matches!(c, Command::LoadMonitoring(_)))
+    );
+    update(&mut s, Action::Back);
+    assert_eq!(s.view, View::Fleet);
+}
+
+#[test]
+fn range_and_pan_reload_the_detail_window() {
+    let mut s = state();
+    update(&mut s, Action::Select);
+    let out = update(&mut s, Action::Run("range 3d".into()));
+    let minute = series_commands(&out)
+        .into_iter()
+        .find(|r| r.keys[0].period == 60)
+        .cloned()
+        .unwrap();
+    assert_eq!(minute.end - minute.start, 3 * 86400);
+    let out = update(&mut s, Action::PanBack);
+    let minute = series_commands(&out)
+        .into_iter()
+        .find(|r| r.keys[0].period == 60)
+        .cloned()
+        .unwrap();
+    assert_eq!(minute.end, T0 - 3 * 86400 / 2);
+    update(&mut s, Action::PanForward);
+    update(&mut s, Action::PanForward);
+    assert_eq!(s.detail.pan, 0, "panning stops at now");
+}
+
+#[test]
+fn commands_scope_switch_and_complain() {
+    let mut s = state();
+    update(&mut s, Action::Run("account prod".into()));
+    assert_eq!(s.fleet.rows.len(), 2);
+    assert_eq!(s.fleet.account_filter.as_deref(), Some("111111111111"));
+    update(&mut s, Action::Run("account all".into()));
+    assert_eq!(s.fleet.rows.len(), 4);
+    update(&mut s, Action::Run("alarms".into()));
+    assert_eq!(s.view, View::Alarms);
+    update(&mut s, Action::Run("endpoint fraud-detector".into()));
+    assert_eq!(
+        s.view,
+        View::Alarms,
+        "ambiguous across accounts: not opened"
+    );
+    assert_eq!(s.flash.as_ref().unwrap().level, FlashLevel::Error);
+    update(&mut s, Action::Run("endpoint churn".into()));
+    assert_eq!(s.view, View::Endpoint);
+    update(&mut s, Action::Run("nonsense".into()));
+    assert!(s.flash.as_ref().unwrap().text.contains("unknown command"));
+    update(&mut s, Action::Run("q".into()));
+    assert!(s.should_quit);
+}
+
+#[test]
+fn the_command_line_completes_and_keeps_history() {
+    let mut s = state();
+    update(&mut s, Action::OpenCommand);
+    for c in "acc".chars() {
+        update(&mut s, Action::Input(InputKey::Char(c)));
+    }
+    assert_eq!(s.completions, ["account"]);
+    update(&mut s, Action::Input(InputKey::Tab));
+    update(&mut s, Action::Input(InputKey::Char('p')));
+    assert_eq!(s.completions, ["prod"]);
+    update(&mut s, Action::Input(InputKey::Tab));
+    match &s.prompt {
+        Prompt::Command(l) => assert_eq!(l.text(), "account prod"),
+        p => panic!("{p:?}"),
+    }
+    update(&mut s, Action::Input(InputKey::Enter));
+    assert_eq!(s.fleet.account_filter.as_deref(), Some("111111111111"));
+    assert_eq!(s.command_history, ["account prod"]);
+}
+
+#[test]
+fn alarms_list_alarm_first_and_history_follows_the_selection() {
+    let mut s = state();
+    let e = s.endpoints[0].clone();
+    let alarms = vec![
+        alarm("a-ok", &e, MetricId::Accuracy, AlarmState::Ok, T0 - 100),
+        alarm(
+            "b-alarm-old",
+            &e,
+            MetricId::Cpu,
+            AlarmState::Alarm,
+            T0 - 500,
+        ),
+        alarm(
+            "c-insufficient",
+            &e,
+            MetricId::Disk,
+            AlarmState::InsufficientData,
+            T0,
+        ),
+        alarm(
+            "d-alarm-new",
+            &e,
+            MetricId::Memory,
+            AlarmState::Alarm,
+            T0 - 60,
+        ),
+    ];
+    update(&mut s, loaded(Loaded::Alarms(Ok(alarms))));
+    let order: Vec<&str> = s
+        .alarms_view
+        .rows
+        .iter()
+        .map(|&i| s.alarms[i].name.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        ["d-alarm-new", "b-alarm-old", "c-insufficient", "a-ok"]
+    );
+    assert_eq!(
+        s.alarm_index.in_alarm_by_account.get("111111111111"),
+        Some(&2)
+    );
+    assert_eq!(
+        s.alarm_index.worst_by_endpoint.get(&e.key()),
+        Some(&AlarmState::Alarm)
+    );
+
+    update(&mut s, Action::ShowAlarms);
+    let out = update(&mut s, Action::Select);
+    assert_eq!(
+        out.commands,
+        [Command::LoadAlarmHistory {
+            account_id: "100000000000".into(),
+            name: "d-alarm-new".into()
+        }]
+    );
+    let out = update(&mut s, Action::MoveDown);
+    assert!(
+        matches!(&out.commands[..], [Command::LoadAlarmHistory { name, .. }] if name == "b-alarm-old")
+    );
+    // A late answer for the alarm no longer shown is ignored.
+    update(
+        &mut s,
+        loaded(Loaded::AlarmHistory {
+            account_id: "100000000000".into(),
+            name: "d-alarm-new".into(),
+            result: Ok(vec![]),
+        }),
+    );
+    assert_eq!(s.alarms_view.history, Loadable::Loading);
+    // Enter again jumps to the alarm's endpoint.
+    update(&mut s, Action::Select);
+    assert_eq!(s.view, View::Endpoint);
+    assert_eq!(s.detail.endpoint, Some(e.key()));
+}
+
+fn minute_points(s: &State, e: &Endpoint, id: MetricId, from: Epoch, to: Epoch) -> SeriesData {
+    let _ = s;
+    SeriesData {
+        key: metrics::series_keys(e, id).remove(0),
+        points: (from..=to).step_by(60).map(|t| (t, 50.0)).collect(),
+        status: SeriesStatus::Complete,
+    }
+}
+
+#[test]
+fn refresh_asks_only_for_what_is_new() {
+    let mut s = state();
+    let data: Vec<SeriesData> = s
+        .endpoints
+        .clone()
+        .iter()
+        .flat_map(|e| {
+            [MetricId::Cpu, MetricId::Memory, MetricId::Disk]
+                .map(|id| minute_points(&s, e, id, T0 - 3600, T0 - 60))
+        })
+        .collect();
+    update(
+        &mut s,
+        loaded(Loaded::Series {
+            purpose: SeriesPurpose::Fleet,
+            result: Ok(data),
+        }),
+    );
+    let out = update(&mut s, Action::Tick(T0 + 30));
+    let minute = series_commands(&out)
+        .into_iter()
+        .find(|r| r.keys[0].period == 60)
+        .cloned();
+    let minute = minute.expect("1-minute series are due again");
+    assert_eq!(
+        minute.start,
+        T0 - 60,
+        "from the newest slot held, not the whole hour"
+    );
+    assert!(
+        !out.commands.contains(&Command::LoadFleet),
+        "the endpoint list reloads each minute"
+    );
+
+    // Hourly series whose current hour already has a point are not asked for again.
+    let e = s.endpoints[0].clone();
+    let current_hour = SeriesData {
+        key: metrics::series_keys(&e, MetricId::Accuracy).remove(0),
+        points: vec![(T0, 0.9)],
+        status: SeriesStatus::Complete,
+    };
+    update(
+        &mut s,
+        loaded(Loaded::Series {
+            purpose: SeriesPurpose::Fleet,
+            result: Ok(vec![current_hour]),
+        }),
+    );
+    let out = update(&mut s, Action::Tick(T0 + 120));
+    let hourly = series_commands(&out)
+        .into_iter()
+        .find(|r| r.keys[0].period == 3600)
+        .cloned()
+        .unwrap();
+    assert!(
+        !hourly
+            .keys
+            .iter()
+            .any(|k| k.dimension("Endpoint") == Some(e.name.as_str())
+                && k.account_id == e.account_id
+                && k.metric == "accuracy")
+    );
+    assert_eq!(hourly.keys.len(), 4 * 3 - 1);
+}
+
+#[test]
+fn ticks_redraw_only_when_the_screen_can_change() {
+    let mut s = state();
+    update(&mut s, loaded(Loaded::Alarms(Ok(vec![]))));
+    update(
+        &mut s,
+        loaded(Loaded::Series {
+            purpose: SeriesPurpose::Fleet,
+            result: Ok(vec![]),
+        }),
+    );
+    assert!(!update(&mut s, Action::Tick(T0 + 1)).redraw);
+    assert!(!update(&mut s, Action::Tick(T0 + 2)).redraw);
+    assert!(
+        update(&mut s, Action::Tick(T0 + 60)).redraw,
+        "the minute changed"
+    );
+}
+
+#[test]
+fn errors_are_flashed_and_remembered_for_the_stale_marker() {
+    let mut s = state();
+    update(
+        &mut s,
+        loaded(Loaded::Alarms(Err(SourceError::AccessDenied {
+            call: "DescribeAlarms".into(),
+            action: "cloudwatch:DescribeAlarms".into(),
+        }))),
+    );
+    let (_, text) = s.freshness.last_error.clone().unwrap();
+    assert!(text.contains("cloudwatch:DescribeAlarms"));
+    assert_eq!(s.flash.as_ref().unwrap().level, FlashLevel::Error);
+}
+
+#[test]
+fn hostile_strings_are_cleaned_on_the_way_in() {
+    let mut s = State::new(
+        SourceKind::Demo,
+        T0,
+        Theme::default(),
+        Arc::new(Keymap::default()),
+    );
+    let (mut accounts, mut endpoints) = fleet();
+    accounts[0].label = "evil\u{1b}]0;pwned\u{7}".into();
+    endpoints[0].name = "ep\u{9b}2J".into();
+    update(&mut s, loaded(Loaded::Fleet(Ok((accounts, endpoints)))));
+    assert!(
+        s.accounts
+            .iter()
+            .all(|a| !a.label.chars().any(char::is_control))
+    );
+    assert!(
+        s.endpoints
+            .iter()
+            .all(|e| !e.name.chars().any(char::is_control))
+    );
+}
+
+#[test]
+fn endpoints_that_disappear_take_their_series_with_them() {
+    let mut s = state();
+    let e = s.endpoints[0].clone();
+    let data = vec![minute_points(&s, &e, MetricId::Cpu, T0 - 600, T0 - 60)];
+    update(
+        &mut s,
+        loaded(Loaded::Series {
+            purpose: SeriesPurpose::Fleet,
+            result: Ok(data),
+        }),
+    );
+    assert_eq!(s.store.len(), 1);
+    let (accounts, mut endpoints) = fleet();
+    endpoints.retain(|x| x.key() != e.key());
+    update(&mut s, loaded(Loaded::Fleet(Ok((accounts, endpoints)))));
+    assert!(s.store.is_empty());
+}

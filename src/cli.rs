@@ -1,0 +1,123 @@
+//! Command-line interface. Global flags are accepted before or after a subcommand.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sagewatch",
+    version,
+    about = "Watch SageMaker endpoints, model quality and alarms across AWS accounts",
+    long_about = "A keyboard-driven terminal console for SageMaker endpoints across the AWS \
+                  accounts linked to a CloudWatch monitoring account.\n\n\
+                  Try it on the embedded demo organisation: sagewatch --demo"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Commands>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Run on the embedded demo organisation instead of AWS.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Seed of the demo organisation's noise.
+    #[arg(long, global = true, default_value_t = 42, value_name = "N")]
+    pub seed: u64,
+    /// Scale the demo up: ACCOUNTS source accounts with ENDPOINTS endpoints each.
+    #[arg(long, global = true, value_name = "ACCOUNTS,ENDPOINTS", value_parser = parse_scale)]
+    pub demo_scale: Option<(usize, usize)>,
+    /// Replay the demo from this instant (RFC 3339) instead of now.
+    #[arg(long, global = true, value_name = "TIME", value_parser = parse_time)]
+    pub demo_start: Option<i64>,
+    /// Stop the demo clock at its start (reproducible screens and benchmarks).
+    #[arg(long, global = true, hide = true)]
+    pub demo_frozen: bool,
+    /// AWS profile (shared config and credentials files).
+    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region of the monitoring account.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Configuration file [default: $XDG_CONFIG_HOME/sagewatch/config.toml].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Theme name (dark, light, high-contrast, colorblind, or a user theme) or a TOML file.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// Keymap name (vim, or a user keymap) or a TOML file.
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub keymap: Option<String>,
+    /// Never change anything in AWS: actions are refused.
+    #[arg(long, global = true)]
+    pub readonly: bool,
+    /// Seconds between refreshes of 1-minute metrics and alarms.
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub refresh: Option<u64>,
+    /// Write logs to this file (logs never go to the screen).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Commands {
+    /// Print the current fleet and alarms and exit (for scripts and status lines).
+    Snapshot {
+        /// Machine-readable JSON (a stable interface) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_scale(s: &str) -> Result<(usize, usize), String> {
+    let (a, e) = s
+        .split_once(',')
+        .ok_or_else(|| "expected ACCOUNTS,ENDPOINTS, e.g. 10,50".to_string())?;
+    let n = |v: &str| {
+        v.trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=10_000).contains(n))
+            .ok_or_else(|| format!("{v:?} is not a number from 1 to 10000"))
+    };
+    Ok((n(a)?, n(e)?))
+}
+
+fn parse_time(s: &str) -> Result<i64, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.timestamp())
+        .map_err(|e| format!("{s:?} is not an RFC 3339 time (2026-11-26T10:00:00Z): {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_go_before_or_after_the_subcommand() {
+        let a = Cli::try_parse_from(["sagewatch", "--demo", "snapshot", "--json"]).unwrap();
+        let b = Cli::try_parse_from(["sagewatch", "snapshot", "--json", "--demo"]).unwrap();
+        assert!(a.global.demo && b.global.demo);
+        assert!(matches!(b.command, Some(Commands::Snapshot { json: true })));
+    }
+
+    #[test]
+    fn scale_and_time_are_validated() {
+        let c = Cli::try_parse_from(["sagewatch", "--demo-scale", "10,50"]).unwrap();
+        assert_eq!(c.global.demo_scale, Some((10, 50)));
+        assert!(Cli::try_parse_from(["sagewatch", "--demo-scale", "10"]).is_err());
+        assert!(Cli::try_parse_from(["sagewatch", "--demo-scale", "0,5"]).is_err());
+        let t = Cli::try_parse_from(["sagewatch", "--demo-start", "2026-11-26T10:00:00Z"]).unwrap();
+        assert_eq!(t.global.demo_start, Some(1_795_687_200));
+        assert!(Cli::try_parse_from(["sagewatch", "--refresh", "0"]).is_err());
+    }
+}

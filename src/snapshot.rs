@@ -1,0 +1,273 @@
+//! `sagewatch snapshot [--json]`: the fleet and its alarms, printed once, for scripts and
+//! status lines. It drives the same `update` as the console, without a terminal.
+
+use crate::app::action::{Action, SeriesPurpose};
+use crate::app::command::Command;
+use crate::app::query;
+use crate::app::refresh;
+use crate::app::rows::watched_account;
+use crate::app::state::State;
+use crate::app::update::update;
+use crate::app::worker::execute;
+use crate::source::FleetSource;
+use crate::source::metrics::{METRICS, MetricId};
+use crate::source::model::{AlarmState, Epoch};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Serialize)]
+pub struct Snapshot {
+    pub generated_at: String,
+    pub mode: &'static str,
+    pub monitoring_account: AccountRef,
+    pub accounts: Vec<AccountRow>,
+    pub endpoints: Vec<EndpointRow>,
+    pub alarms: Vec<AlarmRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountRef {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccountRow {
+    pub id: String,
+    pub label: String,
+    pub endpoints: usize,
+    pub alarms_in_alarm: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EndpointRow {
+    pub account_id: String,
+    pub account_label: String,
+    pub name: String,
+    pub status: &'static str,
+    pub stale: bool,
+    /// Newest value per CloudWatch metric name, combined across variants (worst variant for
+    /// utilisation and quality, sum for traffic). Metrics with no data are absent.
+    pub latest: BTreeMap<&'static str, f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AlarmRow {
+    /// The account whose endpoint the alarm watches.
+    pub account_id: String,
+    /// The account the alarm itself lives in (the monitoring account for cross-account alarms).
+    pub alarm_account_id: String,
+    pub name: String,
+    pub state: AlarmState,
+    pub reason: String,
+    pub since: String,
+    pub metric: Option<String>,
+    pub endpoint: Option<String>,
+    pub threshold: Option<f64>,
+    pub actions_enabled: bool,
+}
+
+fn rfc3339(t: Epoch) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+/// f32 storage widens to f64 with binary noise (0.91 -> 0.9100000262): print what was stored.
+fn tidy(v: f32) -> f64 {
+    format!("{v}").parse().unwrap_or(f64::from(v))
+}
+
+/// Fetches everything once through `update` and returns the resulting state.
+pub async fn collect(source: &dyn FleetSource, mut state: State) -> anyhow::Result<State> {
+    for command in [
+        Command::LoadIdentity,
+        Command::LoadFleet,
+        Command::LoadAlarms,
+    ] {
+        let action = execute(source, command).await;
+        update(&mut state, action);
+    }
+    if state.freshness.fleet_ok_at.is_none() {
+        let why = state
+            .freshness
+            .last_error
+            .map(|(_, e)| e)
+            .unwrap_or_else(|| "no answer".into());
+        anyhow::bail!("could not list the fleet: {why}");
+    }
+    let all: Vec<MetricId> = METRICS.iter().map(|m| m.id).collect();
+    let requests = [
+        refresh::fleet_minute_request(&state, &all),
+        refresh::fleet_hourly_request(&state, &all),
+    ];
+    for request in requests.into_iter().flatten() {
+        let command = Command::LoadSeries {
+            purpose: SeriesPurpose::Fleet,
+            request,
+        };
+        let action: Action = execute(source, command).await;
+        update(&mut state, action);
+    }
+    Ok(state)
+}
+
+pub fn build(state: &State) -> Snapshot {
+    let monitoring = state.accounts.iter().find(|a| a.monitoring);
+    let accounts = state
+        .accounts
+        .iter()
+        .filter(|a| !a.monitoring)
+        .map(|a| AccountRow {
+            id: a.id.clone(),
+            label: a.label.clone(),
+            endpoints: state
+                .endpoints
+                .iter()
+                .filter(|e| e.account_id == a.id)
+                .count(),
+            alarms_in_alarm: state
+                .alarm_index
+                .in_alarm_by_account
+                .get(&a.id)
+                .copied()
+                .unwrap_or(0),
+        })
+        .collect();
+    let endpoints = state
+        .fleet
+        .rows
+        .iter()
+        .filter_map(|&i| state.endpoints.get(i))
+        .map(|e| EndpointRow {
+            account_id: e.account_id.clone(),
+            account_label: state.account_label(&e.account_id).to_owned(),
+            name: e.name.clone(),
+            status: e.status.as_str(),
+            stale: query::endpoint_is_stale(&state.store, e, state.now),
+            latest: METRICS
+                .iter()
+                .filter_map(|m| {
+                    let (_, v) = query::metric_latest(&state.store, e, m.id)?;
+                    (!v.is_nan()).then(|| (m.name, tidy(v)))
+                })
+                .collect(),
+        })
+        .collect();
+    let alarms = state
+        .alarms_view
+        .rows
+        .iter()
+        .filter_map(|&i| state.alarms.get(i))
+        .map(|a| AlarmRow {
+            account_id: watched_account(a).to_owned(),
+            alarm_account_id: a.account_id.clone(),
+            name: a.name.clone(),
+            state: a.state,
+            reason: a.reason.clone(),
+            since: rfc3339(a.state_since),
+            metric: a.metric_name().map(str::to_owned),
+            endpoint: a.endpoint.as_ref().map(|e| e.name.clone()),
+            threshold: a.threshold().map(|t| t.1),
+            actions_enabled: a.actions_enabled,
+        })
+        .collect();
+    Snapshot {
+        generated_at: rfc3339(state.now),
+        mode: state.source_kind.as_str(),
+        monitoring_account: AccountRef {
+            id: monitoring.map(|a| a.id.clone()).unwrap_or_default(),
+            label: monitoring.map(|a| a.label.clone()).unwrap_or_default(),
+        },
+        accounts,
+        endpoints,
+        alarms,
+    }
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n >= w {
+        s.chars().take(w).collect()
+    } else {
+        format!("{s}{}", " ".repeat(w - n))
+    }
+}
+
+/// A plain-text rendering for humans.
+pub fn to_text(s: &Snapshot) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "sagewatch snapshot {} ({}), monitoring account {} {}",
+        s.generated_at, s.mode, s.monitoring_account.label, s.monitoring_account.id
+    );
+    let _ = writeln!(out, "\nACCOUNTS");
+    for a in &s.accounts {
+        let _ = writeln!(
+            out,
+            "  {} {}  {:>4} endpoints  {:>3} in ALARM",
+            pad(&a.label, 12),
+            a.id,
+            a.endpoints,
+            a.alarms_in_alarm
+        );
+    }
+    let _ = writeln!(out, "\nENDPOINTS");
+    let cols = [
+        "accuracy",
+        "auc",
+        "f2",
+        "CPUUtilization",
+        "MemoryUtilization",
+        "DiskUtilization",
+    ];
+    let _ = writeln!(
+        out,
+        "  {} {} {} {}",
+        pad("ACCOUNT", 12),
+        pad("ENDPOINT", 28),
+        pad("STATUS", 14),
+        "ACC     AUC     F2      CPU     MEM     DISK"
+    );
+    for e in &s.endpoints {
+        let values: Vec<String> = cols
+            .iter()
+            .map(|c| {
+                pad(
+                    &e.latest
+                        .get(c)
+                        .map_or("-".into(), |v| query::format_value(*v as f32)),
+                    7,
+                )
+            })
+            .collect();
+        let status = if e.stale {
+            format!("{} STALE", e.status)
+        } else {
+            e.status.to_string()
+        };
+        let _ = writeln!(
+            out,
+            "  {} {} {} {}",
+            pad(&e.account_label, 12),
+            pad(&e.name, 28),
+            pad(&status, 14),
+            values.join(" ")
+        );
+    }
+    let _ = writeln!(out, "\nALARMS");
+    for a in &s.alarms {
+        let _ = writeln!(
+            out,
+            "  {} {} {} since {}  {}",
+            pad(a.state.as_str(), 17),
+            pad(&a.name, 40),
+            pad(a.metric.as_deref().unwrap_or("composite"), 20),
+            a.since,
+            a.reason
+        );
+    }
+    out
+}
