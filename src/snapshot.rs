@@ -225,11 +225,10 @@ pub fn to_text(s: &Snapshot) -> String {
     ];
     let _ = writeln!(
         out,
-        "  {} {} {} {}",
+        "  {} {} {} ACC     AUC     F2      CPU     MEM     DISK",
         pad("ACCOUNT", 12),
         pad("ENDPOINT", 28),
         pad("STATUS", 14),
-        "ACC     AUC     F2      CPU     MEM     DISK"
     );
     for e in &s.endpoints {
         let values: Vec<String> = cols

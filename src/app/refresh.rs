@@ -95,7 +95,10 @@ fn fleet_keys(state: &State, ids: &[MetricId], hourly: bool) -> Vec<SeriesKey> {
 pub fn fleet_minute_request(state: &State, ids: &[MetricId]) -> Option<SeriesRequest> {
     let keys = fleet_keys(state, ids, false);
     let start = incremental_start(state, &keys, state.now - FLEET_MINUTE_WINDOW);
-    (!keys.is_empty()).then(|| SeriesRequest {
+    if keys.is_empty() {
+        return None;
+    }
+    Some(SeriesRequest {
         keys,
         start,
         end: state.now,
@@ -116,7 +119,10 @@ pub fn fleet_hourly_request(state: &State, ids: &[MetricId]) -> Option<SeriesReq
         })
         .collect();
     let start = incremental_start(state, &keys, state.now - FLEET_HOURLY_WINDOW);
-    (!keys.is_empty()).then(|| SeriesRequest {
+    if keys.is_empty() {
+        return None;
+    }
+    Some(SeriesRequest {
         keys,
         start,
         end: state.now,
