@@ -92,12 +92,6 @@ fn series_commands(out: &Outcome) -> Vec<&SeriesRequest> {
         .collect()
 }
 
-fn selected_name(s: &State) -> String {
-    s.selected_endpoint()
-        .map(|e| e.name.clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn init_asks_for_identity_fleet_and_alarms() {
     let mut s = State::new(
