@@ -4,6 +4,7 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod quiet_backend;
 pub mod sanitize;
 pub mod series;
 pub mod snapshot;

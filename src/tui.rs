@@ -1,6 +1,7 @@
 //! Owns the terminal: raw mode and the alternate screen on the way in, and their restoration
 //! on every way out (normal exit, error, panic, SIGTERM via the loop).
 
+use crate::quiet_backend::QuietBackend;
 use crossterm::cursor::Show;
 use crossterm::execute;
 use crossterm::terminal::{
@@ -10,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::io::{self, Stdout};
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+pub type Term = Terminal<QuietBackend<CrosstermBackend<Stdout>>>;
 
 /// Restores the terminal when dropped, so an early `?` return cannot leave it raw.
 pub struct TerminalGuard {
@@ -25,7 +26,7 @@ impl TerminalGuard {
             let _ = disable_raw_mode();
             return Err(e);
         }
-        let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        let mut terminal = Terminal::new(QuietBackend::new(CrosstermBackend::new(io::stdout())))?;
         terminal.hide_cursor()?;
         terminal.clear()?;
         Ok(Self { terminal })
