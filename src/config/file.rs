@@ -22,7 +22,7 @@ pub struct Config {
     /// How accounts are reached; `None` lets sagewatch detect it.
     pub topology: Option<Topology>,
     /// Regions to watch; empty means the profile's default region.
-    #[serde(deserialize_with = "regions")]
+    /// Checked in `Config::parse`, where each entry's position is known.
     pub regions: Vec<String>,
     pub accounts: Vec<AccountConfig>,
 }
@@ -75,6 +75,7 @@ pub struct AccountConfig {
 pub(crate) struct ConfigSpans {
     pub theme: Option<Spanned<String>>,
     pub keymap: Option<Spanned<String>>,
+    regions: Vec<Spanned<String>>,
     accounts: Vec<AccountSpans>,
 }
 
@@ -88,6 +89,10 @@ impl Config {
     pub(crate) fn parse(src: &Source) -> Result<(Config, ConfigSpans), ConfigError> {
         let config: Config = src.parse()?;
         let spans: ConfigSpans = src.parse()?;
+        // toml gives array elements no position in serde errors, hence checks here.
+        for r in &spans.regions {
+            check_region(r.get_ref()).map_err(|m| src.error_at(r.span(), m))?;
+        }
         for (i, a) in spans.accounts.iter().enumerate() {
             if spans.accounts[..i]
                 .iter()
@@ -121,14 +126,6 @@ fn role_arn<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error>
     let s = String::deserialize(d)?;
     check_role_arn(&s).map_err(de::Error::custom)?;
     Ok(Some(s))
-}
-
-fn regions<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let v = Vec::<String>::deserialize(d)?;
-    for r in &v {
-        check_region(r).map_err(de::Error::custom)?;
-    }
-    Ok(v)
 }
 
 /// AWS account ids are exactly 12 digits; a quoted number that lost its leading zeros is
@@ -233,6 +230,12 @@ mod tests {
             s.starts_with("c.toml:3:1: unknown field `refesh_secs`"),
             "{s}"
         );
+    }
+
+    #[test]
+    fn bad_region_points_at_the_element() {
+        let e = parse("regions = [\"us-east-1\", \"virginia\"]\n").unwrap_err();
+        assert_eq!(e.line_col(), Some((1, 25)), "{e}");
     }
 
     #[test]

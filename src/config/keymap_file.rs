@@ -3,7 +3,7 @@
 
 use super::error::{ConfigError, Source, line_col};
 use super::keymap::{Binding, KeyChord, Keymap};
-use super::layers::{Catalog, HasBase, Top};
+use super::layers::{Catalog, LayerFile, Top};
 use crate::app::action::Action;
 use crossterm::event::{KeyCode, KeyModifiers};
 use serde::de::{self, Deserializer, IntoDeserializer};
@@ -26,7 +26,7 @@ pub(crate) struct KeymapFile {
     bindings: Vec<Entry>,
 }
 
-impl HasBase for KeymapFile {
+impl LayerFile for KeymapFile {
     fn base(&self) -> Option<&Spanned<String>> {
         self.base.as_ref()
     }
@@ -35,20 +35,12 @@ impl HasBase for KeymapFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
-    keys: Spanned<Vec<ChordSpec>>,
+    /// Parsed in `apply`, not by serde: toml gives array elements no position in errors, and a
+    /// bad key should be reported at the key, not at the list.
+    keys: Spanned<Vec<Spanned<String>>>,
     action: ActionSpec,
     desc: Option<String>,
     section: Option<String>,
-}
-
-#[derive(Debug)]
-struct ChordSpec(KeyChord);
-
-impl<'de> Deserialize<'de> for ChordSpec {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        parse_chord(&s).map(ChordSpec).map_err(de::Error::custom)
-    }
 }
 
 #[derive(Debug)]
@@ -196,25 +188,25 @@ fn apply(
     layer: usize,
     placed: &mut Vec<Placed>,
 ) -> Result<(), ConfigError> {
-    let mut in_this_file: Vec<&[ChordSpec]> = Vec::new();
+    let mut in_this_file: Vec<Vec<KeyChord>> = Vec::new();
     for entry in &file.bindings {
         let span = entry.keys.span();
         let specs = entry.keys.get_ref();
         if specs.is_empty() {
             return Err(src.error_at(span, "`keys` is empty: give at least one key"));
         }
-        let keys: Vec<KeyChord> = specs.iter().map(|c| c.0).collect();
+        let mut keys = Vec::with_capacity(specs.len());
+        for spec in specs {
+            keys.push(parse_chord(spec.get_ref()).map_err(|m| src.error_at(spec.span(), m))?);
+        }
         // Two entries for one sequence in the same file: the first would be silently lost.
-        if in_this_file
-            .iter()
-            .any(|k| k.iter().map(|c| c.0).eq(keys.iter().copied()))
-        {
+        if in_this_file.contains(&keys) {
             return Err(src.error_at(
                 span,
                 format!("keys `{}` are bound twice in this file", label(&keys)),
             ));
         }
-        in_this_file.push(specs);
+        in_this_file.push(keys.clone());
         let existing = placed.iter().position(|p| p.binding.keys == keys);
         let action = match &entry.action {
             ActionSpec::Unbind => {

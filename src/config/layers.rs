@@ -7,8 +7,13 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// A file kind that can start from another file of the same kind.
-pub(crate) trait HasBase {
+pub(crate) trait LayerFile {
     fn base(&self) -> Option<&Spanned<String>>;
+
+    /// Checks serde could not locate precisely (values inside arrays), run after parsing.
+    fn check(&self, _src: &Source) -> Result<(), ConfigError> {
+        Ok(())
+    }
 }
 
 /// `base = "none"`: start from nothing instead of from another file.
@@ -165,7 +170,7 @@ impl Catalog {
 
     /// Parses `top` and the files its `base` chain names, top first. The chain ends at a
     /// shipped file without `base`, or at `base = "none"`.
-    pub fn chain<T: DeserializeOwned + HasBase>(
+    pub fn chain<T: DeserializeOwned + LayerFile>(
         &self,
         top: Top,
     ) -> Result<Vec<Layer<T>>, ConfigError> {
@@ -174,6 +179,7 @@ impl Catalog {
         let mut current = top;
         loop {
             let file: T = current.source.parse()?;
+            file.check(&current.source)?;
             seen.push((current.user, current.name.clone()));
             let next = match file.base() {
                 Some(base) if base.get_ref() == NO_BASE => None,

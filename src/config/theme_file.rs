@@ -1,7 +1,7 @@
 //! Theme files: TOML tables of semantic styles, parsed and resolved into a `Theme`.
 
-use super::error::ConfigError;
-use super::layers::{Catalog, HasBase, Top};
+use super::error::{ConfigError, Source};
+use super::layers::{Catalog, LayerFile, Top};
 use super::theme::Theme;
 use ratatui::style::{Color, Modifier, Style};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -51,7 +51,12 @@ macro_rules! theme_file {
 
         impl ThemeFile {
             pub fn apply(&self, theme: &mut Theme) {
-                $(if let Some(s) = &self.$field { theme.$field = s.0; })+
+                $(if let Some(s) = &self.$field { theme.$field = s.style; })+
+            }
+
+            fn check_styles(&self, src: &Source) -> Result<(), ConfigError> {
+                $(if let Some(s) = &self.$field { s.check(src)?; })+
+                Ok(())
             }
         }
 
@@ -85,14 +90,20 @@ theme_file!(
 
 #[cfg(test)]
 impl ThemeFile {
-    pub fn parse(src: &super::error::Source) -> Result<Self, ConfigError> {
-        src.parse()
+    pub fn parse(src: &Source) -> Result<Self, ConfigError> {
+        let f: Self = src.parse()?;
+        f.check(src)?;
+        Ok(f)
     }
 }
 
-impl HasBase for ThemeFile {
+impl LayerFile for ThemeFile {
     fn base(&self) -> Option<&Spanned<String>> {
         self.base.as_ref()
+    }
+
+    fn check(&self, src: &Source) -> Result<(), ConfigError> {
+        self.check_styles(src)
     }
 }
 
@@ -136,8 +147,32 @@ pub(crate) fn load_all(catalog: &Catalog) -> Result<Vec<Theme>, ConfigError> {
 }
 
 /// A style as written: `"green"` (a foreground colour) or `{ fg, bg, modifiers }`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct StyleSpec(pub Style);
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StyleSpec {
+    pub style: Style,
+    /// A modifier name that is not one. toml gives array elements no position of their own in
+    /// errors, so it is kept with its span and reported by `ThemeFile::check`.
+    bad_modifier: Option<Spanned<String>>,
+}
+
+impl StyleSpec {
+    fn plain(style: Style) -> Self {
+        Self {
+            style,
+            bad_modifier: None,
+        }
+    }
+
+    fn check(&self, src: &Source) -> Result<(), ConfigError> {
+        match &self.bad_modifier {
+            Some(m) => match parse_modifier(m.get_ref()) {
+                Err(msg) => Err(src.error_at(m.span(), msg)),
+                Ok(_) => Ok(()),
+            },
+            None => Ok(()),
+        }
+    }
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -145,7 +180,7 @@ struct StyleTable {
     fg: Option<ColorSpec>,
     bg: Option<ColorSpec>,
     #[serde(default)]
-    modifiers: Vec<ModifierSpec>,
+    modifiers: Vec<Spanned<String>>,
 }
 
 impl<'de> Deserialize<'de> for StyleSpec {
@@ -158,11 +193,11 @@ impl<'de> Deserialize<'de> for StyleSpec {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<StyleSpec, E> {
                 let c = parse_color(v).map_err(E::custom)?;
-                Ok(StyleSpec(Style::default().fg(c)))
+                Ok(StyleSpec::plain(Style::default().fg(c)))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<StyleSpec, E> {
                 let c = indexed(v).map_err(E::custom)?;
-                Ok(StyleSpec(Style::default().fg(c)))
+                Ok(StyleSpec::plain(Style::default().fg(c)))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<StyleSpec, A::Error> {
                 // Delegating to a derived struct keeps deny_unknown_fields and its messages.
@@ -174,10 +209,19 @@ impl<'de> Deserialize<'de> for StyleSpec {
                 if let Some(c) = t.bg {
                     style = style.bg(c.0);
                 }
+                let mut bad_modifier = None;
                 for m in t.modifiers {
-                    style = style.add_modifier(m.0);
+                    match parse_modifier(m.get_ref()) {
+                        Ok(modifier) => style = style.add_modifier(modifier),
+                        Err(_) => {
+                            bad_modifier.get_or_insert(m);
+                        }
+                    }
                 }
-                Ok(StyleSpec(style))
+                Ok(StyleSpec {
+                    style,
+                    bad_modifier,
+                })
             }
         }
         d.deserialize_any(V)
@@ -204,18 +248,6 @@ impl<'de> Deserialize<'de> for ColorSpec {
             }
         }
         d.deserialize_any(V)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct ModifierSpec(Modifier);
-
-impl<'de> Deserialize<'de> for ModifierSpec {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        parse_modifier(&s)
-            .map(ModifierSpec)
-            .map_err(de::Error::custom)
     }
 }
 
@@ -317,7 +349,6 @@ pub fn parse_modifier(s: &str) -> Result<Modifier, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::error::Source;
 
     #[test]
     fn shipped_themes_are_complete_and_standalone() {
@@ -379,19 +410,22 @@ mod tests {
             "ok = \"green\"\nwarn = 214\nalarm = { fg = \"red\", bg = \"reset\", modifiers = [\"bold\"] }\n",
         );
         let f = ThemeFile::parse(&src).unwrap();
-        assert_eq!(f.ok, Some(StyleSpec(Style::default().fg(Color::Green))));
         assert_eq!(
-            f.warn,
-            Some(StyleSpec(Style::default().fg(Color::Indexed(214))))
+            f.ok.map(|s| s.style),
+            Some(Style::default().fg(Color::Green))
         );
         assert_eq!(
-            f.alarm,
-            Some(StyleSpec(
+            f.warn.map(|s| s.style),
+            Some(Style::default().fg(Color::Indexed(214)))
+        );
+        assert_eq!(
+            f.alarm.map(|s| s.style),
+            Some(
                 Style::default()
                     .fg(Color::Red)
                     .bg(Color::Reset)
                     .add_modifier(Modifier::BOLD)
-            ))
+            )
         );
     }
 
@@ -401,6 +435,14 @@ mod tests {
         let e = ThemeFile::parse(&src).unwrap_err();
         assert_eq!(e.line_col(), Some((2, 14)), "{e}");
         assert!(e.to_string().contains("unknown colour `redd`"), "{e}");
+    }
+
+    #[test]
+    fn bad_modifier_points_at_the_element() {
+        let src = Source::new("t.toml", "focus = { modifiers = [\"bold\", \"blinky\"] }\n");
+        let e = ThemeFile::parse(&src).unwrap_err();
+        assert_eq!(e.line_col(), Some((1, 32)), "{e}");
+        assert!(e.to_string().contains("unknown modifier `blinky`"), "{e}");
     }
 
     #[test]
