@@ -1,0 +1,282 @@
+//! `config.toml`: the user's settings. Every field is optional; a file lists what it changes.
+
+use super::error::{ConfigError, Source};
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+use toml::Spanned;
+
+/// The parsed `config.toml`. Unknown keys are errors so that typos are caught; new settings
+/// are added as fields with a `Default`, so existing files stay valid.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// A theme name: shipped (dark, light, high-contrast, colorblind) or `<config dir>/themes/NAME.toml`.
+    pub theme: String,
+    /// A keymap name: shipped (vim) or `<config dir>/keymaps/NAME.toml`.
+    pub keymap: String,
+    /// Seconds between polls of the sources; at least 1.
+    #[serde(deserialize_with = "refresh_secs")]
+    pub refresh_secs: u64,
+    /// Hide and refuse every action that changes something in AWS.
+    pub readonly: bool,
+    /// How accounts are reached; `None` lets sagewatch detect it.
+    pub topology: Option<Topology>,
+    /// Regions to watch; empty means the profile's default region.
+    /// Checked in `Config::parse`, where each entry's position is known.
+    pub regions: Vec<String>,
+    pub accounts: Vec<AccountConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            theme: super::theme_file::DEFAULT_THEME.into(),
+            keymap: super::keymap_file::DEFAULT_KEYMAP.into(),
+            refresh_secs: 10,
+            readonly: false,
+            topology: None,
+            regions: Vec::new(),
+            accounts: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Topology {
+    /// CloudWatch cross-account observability: one monitoring account sees the others.
+    Oam,
+    /// Assume a role in every account and query each one.
+    Fanout,
+}
+
+/// Per-account settings, matched to discovered accounts by `id`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountConfig {
+    #[serde(deserialize_with = "account_id")]
+    pub id: String,
+    /// Shown instead of the account's name or id.
+    pub label: Option<String>,
+    /// Role to assume for actions in this account, and to read it in fan-out mode.
+    #[serde(default, deserialize_with = "role_arn")]
+    pub role_arn: Option<String>,
+    /// AWS profile to start from instead of the default credentials.
+    pub profile: Option<String>,
+    /// Leave this account out entirely.
+    #[serde(default)]
+    pub exclude: bool,
+}
+
+/// The positions of values checked after parsing, read in a second, lenient pass so that
+/// `Config` itself stays a plain struct.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ConfigSpans {
+    pub theme: Option<Spanned<String>>,
+    pub keymap: Option<Spanned<String>>,
+    regions: Vec<Spanned<String>>,
+    accounts: Vec<AccountSpans>,
+}
+
+#[derive(Deserialize)]
+struct AccountSpans {
+    id: Spanned<String>,
+}
+
+impl Config {
+    /// Parses and checks a config file; also returns where its values are, for later errors.
+    pub(crate) fn parse(src: &Source) -> Result<(Config, ConfigSpans), ConfigError> {
+        let config: Config = src.parse()?;
+        let spans: ConfigSpans = src.parse()?;
+        // toml gives array elements no position in serde errors, hence checks here.
+        for r in &spans.regions {
+            check_region(r.get_ref()).map_err(|m| src.error_at(r.span(), m))?;
+        }
+        for (i, a) in spans.accounts.iter().enumerate() {
+            if spans.accounts[..i]
+                .iter()
+                .any(|b| b.id.get_ref() == a.id.get_ref())
+            {
+                return Err(src.error_at(
+                    a.id.span(),
+                    format!("account `{}` is listed twice", a.id.get_ref()),
+                ));
+            }
+        }
+        Ok((config, spans))
+    }
+}
+
+fn refresh_secs<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = u64::deserialize(d)?;
+    if v < 1 {
+        return Err(de::Error::custom("refresh_secs must be at least 1"));
+    }
+    Ok(v)
+}
+
+fn account_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    check_account_id(&s).map_err(de::Error::custom)?;
+    Ok(s)
+}
+
+fn role_arn<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    check_role_arn(&s).map_err(de::Error::custom)?;
+    Ok(Some(s))
+}
+
+/// AWS account ids are exactly 12 digits; a quoted number that lost its leading zeros is
+/// the usual mistake, so the message says so.
+pub fn check_account_id(s: &str) -> Result<(), String> {
+    if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid account id `{s}`: expected exactly 12 digits, as a string (\"012345678901\")"
+        ))
+    }
+}
+
+/// `arn:<partition>:iam::<12 digits>:role/<path and name>`.
+pub fn check_role_arn(s: &str) -> Result<(), String> {
+    let bad =
+        || format!("invalid role ARN `{s}`: expected arn:aws:iam::<12-digit account>:role/<name>");
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    let [arn, partition, service, region, account, resource] = parts[..] else {
+        return Err(bad());
+    };
+    let ok = arn == "arn"
+        && partition.starts_with("aws")
+        && service == "iam"
+        && region.is_empty()
+        && check_account_id(account).is_ok()
+        && resource
+            .strip_prefix("role/")
+            .is_some_and(|name| !name.is_empty() && !name.ends_with('/'));
+    if ok { Ok(()) } else { Err(bad()) }
+}
+
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`: letters, dash-separated, ending in a number.
+pub fn check_region(s: &str) -> Result<(), String> {
+    let parts: Vec<&str> = s.split('-').collect();
+    let letters = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    let ok = parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1].iter().all(|p| letters(p))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid region `{s}`: expected a name like us-east-1"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(&Source::new("c.toml", text)).map(|(c, _)| c)
+    }
+
+    #[test]
+    fn empty_file_is_all_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+        assert_eq!(Config::default().refresh_secs, 10);
+        assert_eq!(Config::default().theme, "dark");
+        assert_eq!(Config::default().keymap, "vim");
+    }
+
+    #[test]
+    fn full_file_parses() {
+        let c = parse(
+            "theme = \"light\"\nrefresh_secs = 30\nreadonly = true\ntopology = \"fanout\"\n\
+             regions = [\"us-east-1\", \"us-gov-west-1\"]\n\
+             [[accounts]]\nid = \"111111111111\"\nlabel = \"prod\"\n\
+             role_arn = \"arn:aws:iam::111111111111:role/path/Watcher\"\nexclude = true\n",
+        )
+        .unwrap();
+        assert_eq!(c.theme, "light");
+        assert_eq!(c.keymap, "vim");
+        assert_eq!(c.refresh_secs, 30);
+        assert!(c.readonly);
+        assert_eq!(c.topology, Some(Topology::Fanout));
+        assert_eq!(c.regions, ["us-east-1", "us-gov-west-1"]);
+        assert_eq!(c.accounts.len(), 1);
+        assert_eq!(c.accounts[0].label.as_deref(), Some("prod"));
+        assert!(c.accounts[0].exclude);
+        assert_eq!(c.accounts[0].profile, None);
+    }
+
+    #[test]
+    fn refresh_zero_is_rejected_at_the_value() {
+        let e = parse("refresh_secs = 0\n").unwrap_err();
+        assert_eq!(e.line_col(), Some((1, 16)), "{e}");
+        assert!(e.to_string().contains("at least 1"), "{e}");
+    }
+
+    #[test]
+    fn unknown_field_names_file_line_col() {
+        let e = parse("theme = \"dark\"\n\nrefesh_secs = 3\n").unwrap_err();
+        let s = e.to_string();
+        assert!(
+            s.starts_with("c.toml:3:1: unknown field `refesh_secs`"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn bad_region_points_at_the_element() {
+        let e = parse("regions = [\"us-east-1\", \"virginia\"]\n").unwrap_err();
+        assert_eq!(e.line_col(), Some((1, 25)), "{e}");
+    }
+
+    #[test]
+    fn duplicate_account_points_at_the_second() {
+        let e = parse("[[accounts]]\nid = \"111111111111\"\n[[accounts]]\nid = \"111111111111\"\n")
+            .unwrap_err();
+        assert_eq!(e.line_col(), Some((4, 6)), "{e}");
+    }
+
+    #[test]
+    fn account_ids_and_arns() {
+        assert!(check_account_id("012345678901").is_ok());
+        for bad in ["12345678901", "1234567890123", "12345678901a", ""] {
+            assert!(check_account_id(bad).is_err(), "{bad}");
+        }
+        assert!(check_role_arn("arn:aws:iam::111111111111:role/R").is_ok());
+        assert!(check_role_arn("arn:aws-cn:iam::111111111111:role/a/b/R").is_ok());
+        for bad in [
+            "arn:aws:iam::11111111111:role/R",
+            "arn:aws:iam::111111111111:user/R",
+            "arn:aws:sts::111111111111:role/R",
+            "arn:aws:iam:us-east-1:111111111111:role/R",
+            "arn:aws:iam::111111111111:role/",
+            "role/R",
+        ] {
+            assert!(check_role_arn(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn regions() {
+        for ok in [
+            "us-east-1",
+            "eu-central-2",
+            "us-gov-west-1",
+            "ap-southeast-10",
+        ] {
+            assert!(check_region(ok).is_ok(), "{ok}");
+        }
+        for bad in ["us-east", "US-EAST-1", "useast1", "u-east-1", "us--1", ""] {
+            assert!(check_region(bad).is_err(), "{bad}");
+        }
+    }
+}

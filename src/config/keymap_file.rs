@@ -1,0 +1,384 @@
+//! Keymap files: `[[bindings]]` entries parsed into chords, layered over a base keymap, and
+//! checked so that every binding can actually be typed.
+
+use super::error::{ConfigError, Source, line_col};
+use super::keymap::{Binding, KeyChord, Keymap};
+use super::layers::{Catalog, LayerFile, Top};
+use crate::app::action::Action;
+use crossterm::event::{KeyCode, KeyModifiers};
+use serde::de::{self, Deserializer, IntoDeserializer};
+use serde::{Deserialize, de::value::StrDeserializer};
+use std::path::PathBuf;
+use toml::Spanned;
+
+pub const SHIPPED: &[(&str, &str)] = &[("vim", include_str!("../../keymaps/vim.toml"))];
+
+pub const DEFAULT_KEYMAP: &str = "vim";
+
+/// What `action = "none"` is written as: remove the binding with these keys.
+const UNBIND: &str = "none";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct KeymapFile {
+    base: Option<Spanned<String>>,
+    #[serde(default)]
+    bindings: Vec<Entry>,
+}
+
+impl LayerFile for KeymapFile {
+    fn base(&self) -> Option<&Spanned<String>> {
+        self.base.as_ref()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    /// Parsed in `apply`, not by serde: toml gives array elements no position in errors, and a
+    /// bad key should be reported at the key, not at the list.
+    keys: Spanned<Vec<Spanned<String>>>,
+    action: ActionSpec,
+    desc: Option<String>,
+    section: Option<String>,
+}
+
+#[derive(Debug)]
+enum ActionSpec {
+    Unbind,
+    Bind(Action),
+}
+
+impl<'de> Deserialize<'de> for ActionSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s == UNBIND {
+            return Ok(ActionSpec::Unbind);
+        }
+        // Action's own serde names are the vocabulary; non-bindable variants are skipped there,
+        // so `"tick"` is rejected here just like a typo.
+        let inner: StrDeserializer<'_, D::Error> = s.as_str().into_deserializer();
+        Action::deserialize(inner)
+            .map(ActionSpec::Bind)
+            .map_err(|e| de::Error::custom(format!("{e}, or \"{UNBIND}\" to unbind")))
+    }
+}
+
+/// Parses one key of a sequence: `j`, `G`, `ctrl-c`, `alt-x`, `shift-tab`, `enter`, `f5`, ...
+pub fn parse_chord(spec: &str) -> Result<KeyChord, String> {
+    let mut modifiers = KeyModifiers::NONE;
+    let mut rest = spec;
+    // Modifier prefixes; a lone `-` or `ctrl--` leaves the `-` as the key.
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let (m, len) = if lower.starts_with("ctrl-") {
+            (KeyModifiers::CONTROL, 5)
+        } else if lower.starts_with("alt-") {
+            (KeyModifiers::ALT, 4)
+        } else if lower.starts_with("shift-") {
+            (KeyModifiers::SHIFT, 6)
+        } else {
+            break;
+        };
+        if rest.len() == len {
+            break;
+        }
+        modifiers |= m;
+        rest = &rest[len..];
+    }
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (None, _) => return Err(format!("empty key in `{spec}`")),
+        (Some(c), None) => KeyCode::Char(c),
+        _ => named_key(rest).ok_or_else(|| {
+            format!(
+                "unknown key `{spec}`: expected a single character, ctrl-/alt- plus a key, or \
+                 one of enter, esc, tab, shift-tab, backspace, delete, up, down, left, right, \
+                 pgup, pgdn, home, end, space, f1..f12"
+            )
+        })?,
+    };
+    if let KeyCode::Char(c) = code {
+        // Terminals report shifted characters as the character itself (see
+        // `KeyChord::from_event`), so `shift-x` could never match.
+        if modifiers.contains(KeyModifiers::SHIFT) {
+            return Err(format!(
+                "`{spec}`: write the shifted character itself (e.g. `{}`) instead of shift-",
+                c.to_uppercase()
+            ));
+        }
+        // Ctrl-C and Ctrl-c are the same control code in a terminal.
+        if modifiers.contains(KeyModifiers::CONTROL) && c.is_ascii_uppercase() {
+            return Ok(KeyChord::new(
+                KeyCode::Char(c.to_ascii_lowercase()),
+                modifiers,
+            ));
+        }
+    }
+    Ok(KeyChord::new(code, modifiers))
+}
+
+fn named_key(name: &str) -> Option<KeyCode> {
+    let name = name.to_ascii_lowercase();
+    Some(match name.as_str() {
+        "enter" | "return" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backspace" => KeyCode::Backspace,
+        "delete" | "del" => KeyCode::Delete,
+        "insert" | "ins" => KeyCode::Insert,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pgup" | "pageup" => KeyCode::PageUp,
+        "pgdn" | "pagedown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "space" => KeyCode::Char(' '),
+        f => {
+            let n: u8 = f.strip_prefix('f')?.parse().ok()?;
+            if (1..=12).contains(&n) {
+                KeyCode::F(n)
+            } else {
+                return None;
+            }
+        }
+    })
+}
+
+pub(crate) fn catalog(user_dir: Option<PathBuf>) -> Catalog {
+    Catalog {
+        kind: "keymap",
+        subdir: "keymaps",
+        shipped: SHIPPED,
+        default: DEFAULT_KEYMAP,
+        user_dir,
+    }
+}
+
+/// A binding and where it was written, so later conflicts can point at it.
+struct Placed {
+    binding: Binding,
+    file: String,
+    line: usize,
+    column: usize,
+    /// Index of the file in the chain, bottom = 0: a conflict is blamed on the newer file.
+    layer: usize,
+}
+
+/// The keymap a file describes, with its `base` chain applied bottom up.
+pub(crate) fn resolve(catalog: &Catalog, top: Top) -> Result<Keymap, ConfigError> {
+    let name = top.name.clone();
+    let layers = catalog.chain::<KeymapFile>(top)?;
+    let mut placed: Vec<Placed> = Vec::new();
+    for (layer, l) in layers.iter().rev().enumerate() {
+        apply(&l.source, &l.file, layer, &mut placed)?;
+    }
+    check_prefixes(&placed)?;
+    Ok(Keymap {
+        name,
+        bindings: placed.into_iter().map(|p| p.binding).collect(),
+    })
+}
+
+fn apply(
+    src: &Source,
+    file: &KeymapFile,
+    layer: usize,
+    placed: &mut Vec<Placed>,
+) -> Result<(), ConfigError> {
+    let mut in_this_file: Vec<Vec<KeyChord>> = Vec::new();
+    for entry in &file.bindings {
+        let span = entry.keys.span();
+        let specs = entry.keys.get_ref();
+        if specs.is_empty() {
+            return Err(src.error_at(span, "`keys` is empty: give at least one key"));
+        }
+        let mut keys = Vec::with_capacity(specs.len());
+        for spec in specs {
+            keys.push(parse_chord(spec.get_ref()).map_err(|m| src.error_at(spec.span(), m))?);
+        }
+        // Two entries for one sequence in the same file: the first would be silently lost.
+        if in_this_file.contains(&keys) {
+            return Err(src.error_at(
+                span,
+                format!("keys `{}` are bound twice in this file", label(&keys)),
+            ));
+        }
+        in_this_file.push(keys.clone());
+        let existing = placed.iter().position(|p| p.binding.keys == keys);
+        let action = match &entry.action {
+            ActionSpec::Unbind => {
+                // Unbinding what is not bound is harmless; keeping it lets a user file outlive
+                // changes to the shipped keymap.
+                if let Some(i) = existing {
+                    placed.remove(i);
+                }
+                continue;
+            }
+            ActionSpec::Bind(a) => a.clone(),
+        };
+        let (line, column) = line_col(&src.text, span.start);
+        let binding = Binding {
+            desc: entry.desc.clone().unwrap_or_else(|| default_desc(&action)),
+            section: entry.section.clone().unwrap_or_else(|| "General".into()),
+            keys,
+            action,
+        };
+        let p = Placed {
+            binding,
+            file: src.name.clone(),
+            line,
+            column,
+            layer,
+        };
+        match existing {
+            // Replacing in place keeps the help overlay in the base file's order.
+            Some(i) => placed[i] = p,
+            None => placed.push(p),
+        }
+    }
+    Ok(())
+}
+
+/// A binding that is a prefix of another makes the longer one untypeable: `resolve` fires on
+/// the first full match. Reported at whichever of the two was written last.
+fn check_prefixes(placed: &[Placed]) -> Result<(), ConfigError> {
+    for short in placed {
+        for long in placed {
+            let (s, l) = (&short.binding.keys, &long.binding.keys);
+            if s.len() < l.len() && l.starts_with(s) {
+                let (blame, other) = if short.layer >= long.layer {
+                    (short, long)
+                } else {
+                    (long, short)
+                };
+                return Err(ConfigError::At {
+                    file: blame.file.clone(),
+                    line: blame.line,
+                    column: blame.column,
+                    message: format!(
+                        "`{}` is a prefix of `{}`, so `{}` could never be typed; it conflicts \
+                         with `{}` ({}:{}:{}); unbind one with action = \"{UNBIND}\"",
+                        short.binding.keys_label(),
+                        long.binding.keys_label(),
+                        long.binding.keys_label(),
+                        other.binding.keys_label(),
+                        other.file,
+                        other.line,
+                        other.column,
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn label(keys: &[KeyChord]) -> String {
+    keys.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `move_top` -> `move top`: better than an empty line in the help overlay.
+fn default_desc(action: &Action) -> String {
+    toml::Value::try_from(action)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chord(code: KeyCode, m: KeyModifiers) -> KeyChord {
+        KeyChord::new(code, m)
+    }
+
+    #[test]
+    fn single_characters_are_keys() {
+        let none = KeyModifiers::NONE;
+        assert_eq!(parse_chord("j"), Ok(chord(KeyCode::Char('j'), none)));
+        assert_eq!(parse_chord("G"), Ok(chord(KeyCode::Char('G'), none)));
+        assert_eq!(parse_chord("-"), Ok(chord(KeyCode::Char('-'), none)));
+        assert_eq!(parse_chord(":"), Ok(chord(KeyCode::Char(':'), none)));
+        assert_eq!(parse_chord("é"), Ok(chord(KeyCode::Char('é'), none)));
+    }
+
+    #[test]
+    fn modifiers_and_names() {
+        let ctrl = KeyModifiers::CONTROL;
+        assert_eq!(parse_chord("ctrl-c"), Ok(chord(KeyCode::Char('c'), ctrl)));
+        assert_eq!(parse_chord("Ctrl-C"), Ok(chord(KeyCode::Char('c'), ctrl)));
+        assert_eq!(parse_chord("ctrl--"), Ok(chord(KeyCode::Char('-'), ctrl)));
+        assert_eq!(
+            parse_chord("ctrl-alt-x"),
+            Ok(chord(KeyCode::Char('x'), ctrl | KeyModifiers::ALT))
+        );
+        assert_eq!(
+            parse_chord("alt-x"),
+            Ok(chord(KeyCode::Char('x'), KeyModifiers::ALT))
+        );
+        assert_eq!(
+            parse_chord("shift-tab"),
+            Ok(chord(KeyCode::Tab, KeyModifiers::SHIFT))
+        );
+        let none = KeyModifiers::NONE;
+        for (s, code) in [
+            ("enter", KeyCode::Enter),
+            ("esc", KeyCode::Esc),
+            ("tab", KeyCode::Tab),
+            ("backspace", KeyCode::Backspace),
+            ("up", KeyCode::Up),
+            ("down", KeyCode::Down),
+            ("left", KeyCode::Left),
+            ("right", KeyCode::Right),
+            ("pgup", KeyCode::PageUp),
+            ("pgdn", KeyCode::PageDown),
+            ("home", KeyCode::Home),
+            ("end", KeyCode::End),
+            ("space", KeyCode::Char(' ')),
+            ("f1", KeyCode::F(1)),
+            ("F12", KeyCode::F(12)),
+        ] {
+            assert_eq!(parse_chord(s), Ok(chord(code, none)), "{s}");
+        }
+    }
+
+    #[test]
+    fn bad_keys_are_rejected() {
+        for bad in [
+            "", "ctrl-", "jj", "f0", "f13", "ctrl-foo", "hyper-x", "shift-x",
+        ] {
+            assert!(parse_chord(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(parse_chord("shift-g").unwrap_err().contains("`G`"));
+    }
+
+    #[test]
+    fn parsed_chords_match_terminal_events() {
+        use crossterm::event::KeyEvent;
+        let ev = |code, m| KeyChord::from_event(&KeyEvent::new(code, m));
+        assert_eq!(
+            parse_chord("G"),
+            Ok(ev(KeyCode::Char('G'), KeyModifiers::SHIFT))
+        );
+        assert_eq!(
+            parse_chord("shift-tab"),
+            Ok(ev(KeyCode::BackTab, KeyModifiers::SHIFT))
+        );
+        assert_eq!(
+            parse_chord("ctrl-d"),
+            Ok(ev(KeyCode::Char('d'), KeyModifiers::CONTROL))
+        );
+    }
+
+    #[test]
+    fn default_desc_uses_the_action_name() {
+        assert_eq!(default_desc(&Action::MoveTop), "move top");
+    }
+}
