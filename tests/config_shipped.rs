@@ -67,7 +67,7 @@ fn is_bindable(a: &Action) -> bool {
         | Action::PanForward
         | Action::ToggleMaximize
         | Action::Refresh => true,
-        Action::Tick
+        Action::Tick(_)
         | Action::Resize(..)
         | Action::Input(_)
         | Action::Run(_)

@@ -1,0 +1,162 @@
+//! End-to-end: the real binary in a real pseudo-terminal (tmux), driven by keys as a user
+//! would, read back from the screen. `scripts/test` installs tmux on a fresh machine.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sagewatch");
+
+/// A private tmux server with one shell pane; killed on drop.
+struct Tmux {
+    socket: String,
+    home: PathBuf,
+}
+
+impl Tmux {
+    fn start(name: &str, width: u16, height: u16) -> Self {
+        let socket = format!("sagewatch-e2e-{name}-{}", std::process::id());
+        // A home with no user config, so the shipped defaults are what is tested.
+        let home = std::env::temp_dir().join(&socket);
+        std::fs::create_dir_all(&home).unwrap();
+        let t = Self { socket, home };
+        let status = Command::new("tmux")
+            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .args(["env", "-i"])
+            .arg(format!("HOME={}", t.home.display()))
+            .arg(format!("PATH={}", std::env::var("PATH").unwrap_or_default()))
+            .args(["TERM=xterm-256color", "bash", "--norc", "--noprofile"])
+            .status()
+            .expect("tmux must be installed (scripts/test installs it)");
+        assert!(status.success(), "tmux new-session failed");
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn literal(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    fn alternate_screen_on(&self) -> bool {
+        self.tmux(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]).trim() == "1"
+    }
+
+    /// Waits until the screen shows `needle`; fails with the screen when it never does.
+    fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never saw {needle:?}; the screen was:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn run_console(&self, extra: &str) {
+        self.literal(&format!(
+            "{BIN} --demo --demo-start 2026-11-26T10:00:00Z --demo-frozen {extra}; echo EXITED:$?"
+        ));
+        self.keys(&["Enter"]);
+    }
+
+    /// Raw mode off means the tty is back in canonical mode with echo.
+    fn assert_tty_restored(&self) {
+        self.literal("stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo ENDSTTY");
+        self.keys(&["Enter"]);
+        let screen = self.wait_for("ENDSTTY\n");
+        let line = screen
+            .lines()
+            .rev()
+            .find(|l| l.contains("icanon"))
+            .unwrap_or_default();
+        assert!(line.contains("icanon") && !line.contains("-icanon"), "{screen}");
+        assert!(line.contains("echo") && !line.contains("-echo"), "{screen}");
+        assert!(!self.alternate_screen_on(), "still on the alternate screen");
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+        let _ = std::fs::remove_dir_all(&self.home);
+    }
+}
+
+#[test]
+fn start_navigate_to_an_alarm_open_help_and_quit_cleanly() {
+    let t = Tmux::start("nav", 120, 36);
+    t.run_console("");
+    let fleet = t.wait_for("fraud-detector");
+    assert!(t.alternate_screen_on(), "the console runs on the alternate screen");
+    assert!(fleet.contains("prod") && fleet.contains("staging"), "{fleet}");
+
+    // To the alarms, open the first alarm's history.
+    t.literal(":alarms");
+    t.keys(&["Enter"]);
+    let alarms = t.wait_for("ALARM");
+    assert!(alarms.contains("INSUFFICIENT_DATA"), "{alarms}");
+    t.keys(&["Enter"]);
+    t.wait_for("Alarm updated from");
+
+    // Help is generated from the keymap.
+    t.literal("?");
+    let help = t.wait_for("Key bindings");
+    assert!(help.contains("open_command") || help.contains("command"), "{help}");
+    t.keys(&["Escape"]);
+
+    t.literal("q");
+    t.wait_for("EXITED:0");
+    t.assert_tty_restored();
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let t = Tmux::start("term", 100, 30);
+    t.run_console("--seed 4242");
+    t.wait_for("fraud-detector");
+    let pid = Command::new("pgrep")
+        .args(["-f", "--", "--seed 4242"])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&pid.stdout);
+    let pid = pid.lines().next().expect("the console is running").trim().to_owned();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    t.wait_for("EXITED:0");
+    t.assert_tty_restored();
+}
+
+#[test]
+fn a_bad_config_is_reported_before_the_terminal_is_touched() {
+    let t = Tmux::start("badcfg", 100, 30);
+    let cfg = t.home.join("bad.toml");
+    std::fs::write(&cfg, "theme = \"dark\"\nrefresh_secs = \"soon\"\n").unwrap();
+    t.run_console(&format!("--config {}", cfg.display()));
+    let screen = t.wait_for("EXITED:");
+    assert!(screen.contains("EXITED:2"), "{screen}");
+    assert!(screen.contains("bad.toml:2:"), "names file and line: {screen}");
+    assert!(!t.alternate_screen_on());
+}
