@@ -273,9 +273,8 @@ mod tests {
 
     #[test]
     fn store_retain_shrinks_and_drops() {
-        let key = |m: &str| {
-            SeriesKey::new("1", "ns", m, &[], crate::source::model::Stat::Average, 60)
-        };
+        let key =
+            |m: &str| SeriesKey::new("1", "ns", m, &[], crate::source::model::Stat::Average, 60);
         let mut store = SeriesStore::default();
         for m in ["a", "b"] {
             store.ingest(

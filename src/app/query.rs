@@ -44,7 +44,11 @@ pub fn metric_window(
 
 /// The newest value of a metric of an endpoint, combined across the variants that reported
 /// in that newest slot.
-pub fn metric_latest(store: &SeriesStore, endpoint: &Endpoint, id: MetricId) -> Option<(Epoch, f32)> {
+pub fn metric_latest(
+    store: &SeriesStore,
+    endpoint: &Endpoint,
+    id: MetricId,
+) -> Option<(Epoch, f32)> {
     let keys = metrics::series_keys(endpoint, id);
     let newest = keys
         .iter()

@@ -72,7 +72,9 @@ impl Default for Theme {
             title: s(Color::White).add_modifier(Modifier::BOLD),
             header: Style::default().fg(Color::Black).bg(Color::Cyan),
             status_bar: Style::default().fg(Color::White).bg(Color::DarkGray),
-            selection: Style::default().bg(Color::Rgb(40, 50, 70)).add_modifier(Modifier::BOLD),
+            selection: Style::default()
+                .bg(Color::Rgb(40, 50, 70))
+                .add_modifier(Modifier::BOLD),
             alarm: s(Color::Red).add_modifier(Modifier::BOLD),
             ok: s(Color::Green),
             insufficient: s(Color::Yellow),

@@ -205,7 +205,10 @@ pub fn series_keys(endpoint: &Endpoint, id: MetricId) -> Vec<SeriesKey> {
                     &endpoint.account_id,
                     m.namespace,
                     m.name,
-                    &[("Endpoint", &endpoint.name), ("MonitoringSchedule", schedule)],
+                    &[
+                        ("Endpoint", &endpoint.name),
+                        ("MonitoringSchedule", schedule),
+                    ],
                     m.stat,
                     m.period,
                 )
