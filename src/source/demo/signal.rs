@@ -164,8 +164,9 @@ fn after_update(e: &SimEndpoint, t: Epoch) -> bool {
 fn errors(e: &SimEndpoint, h: u64, t: Epoch) -> f64 {
     let block = t.div_euclid(600) as u64;
     let u = unit(mix(h, t as u64));
-    let mut n = if unit(mix(h ^ SALT_BURST, block)) < 0.02 {
-        let intensity = 1.0 + 14.0 * unit(mix(h ^ SALT_BURST, block + 1)).powi(3);
+    // Bursts big enough to trip a "> 10 per minute" alarm are rarer still (the 4th power).
+    let mut n = if unit(mix(h ^ SALT_BURST, block)) < 0.015 {
+        let intensity = 1.0 + 12.0 * unit(mix(h ^ SALT_BURST, block + 1)).powi(4);
         (intensity * (0.6 + 0.8 * u)).round()
     } else if u < 0.01 {
         1.0

@@ -544,37 +544,72 @@ fn alarm_in(alarms: &[Alarm], name: &str) -> AlarmState {
     alarms.iter().find(|a| a.name == name).unwrap().state
 }
 
-/// Rough figures for the report: `cargo test --release -- --ignored --nocapture timing`.
+/// Rough figures for the report (never asserted):
+/// `cargo test --release --lib -- --ignored --nocapture timing_at_scale`.
 #[test]
 #[ignore]
 fn timing_at_scale() {
-    let s = scaled(10, 50);
-    let now = START + 300;
-    let keys = all_keys(&s);
     let t = std::time::Instant::now();
-    let minute = block_on(s.series(&SeriesRequest {
-        keys: keys.clone(),
+    let s = scaled(10, 50);
+    let build_ms = t.elapsed().as_secs_f64() * 1e3;
+    let now = START + 300;
+    let (hourly, minute): (Vec<SeriesKey>, Vec<SeriesKey>) =
+        all_keys(&s).into_iter().partition(|k| k.period == 3600);
+    let t = std::time::Instant::now();
+    let m = block_on(s.series(&SeriesRequest {
+        keys: minute.clone(),
         start: now - 3_600,
         end: now,
-    }))
-    .unwrap();
-    let minute_ms = t.elapsed().as_secs_f64() * 1e3;
-    let t = std::time::Instant::now();
-    let day = block_on(s.series(&SeriesRequest {
-        keys: keys.clone(),
+    }));
+    let h = block_on(s.series(&SeriesRequest {
+        keys: hourly.clone(),
         start: now - 2 * 86_400,
         end: now,
-    }))
-    .unwrap();
-    let day_ms = t.elapsed().as_secs_f64() * 1e3;
+    }));
+    let series_ms = t.elapsed().as_secs_f64() * 1e3;
+    let points: usize = m
+        .unwrap()
+        .iter()
+        .chain(&h.unwrap())
+        .map(|d| d.points.len())
+        .sum();
     let t = std::time::Instant::now();
     let alarms = block_on(s.alarms()).unwrap();
     let alarms_ms = t.elapsed().as_secs_f64() * 1e3;
-    let points: usize = minute.iter().map(|d| d.points.len()).sum();
-    let points_2d: usize = day.iter().map(|d| d.points.len()).sum();
     println!(
-        "{} keys: last hour {points} points in {minute_ms:.1} ms; last 2 days {points_2d} points in {day_ms:.1} ms; {} alarms in {alarms_ms:.1} ms",
-        keys.len(),
+        "world {build_ms:.1} ms; {} keys, {points} points in {series_ms:.1} ms; {} alarms in {alarms_ms:.1} ms",
+        minute.len() + hourly.len(),
         alarms.len()
     );
+}
+
+/// The default world at start + 300, for eyeballing: `cargo test -- --ignored --nocapture print_`.
+#[test]
+#[ignore]
+fn print_default_world() {
+    let (s, _) = demo_at(0, START, START + 300);
+    for e in block_on(s.endpoints()).unwrap() {
+        println!(
+            "{} {} {} {:?} {:?}",
+            e.account_id, e.name, e.status, e.variants, e.monitoring_schedules
+        );
+    }
+    for a in block_on(s.alarms()).unwrap() {
+        println!(
+            "{:<45} {:<17} since {:>7}s muted={} {}",
+            a.name,
+            a.state.as_str(),
+            a.state_since - START,
+            !a.actions_enabled,
+            a.reason
+        );
+        for h in block_on(s.alarm_history(&a.account_id, &a.name)).unwrap() {
+            println!(
+                "    {:>8} {:?} {}",
+                h.timestamp - START,
+                h.item_type,
+                h.summary
+            );
+        }
+    }
 }
