@@ -505,6 +505,10 @@ fn scale_ten_by_fifty_gives_five_hundred_endpoints() {
     assert_eq!(accounts[4].label, "acct-04");
     let ids: HashSet<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids.len(), 11);
+    assert!(
+        ids.iter()
+            .all(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
+    );
     let endpoints = block_on(s.endpoints()).unwrap();
     assert_eq!(endpoints.len(), 500);
     let keys: HashSet<(&str, &str)> = endpoints
