@@ -1,1 +1,170 @@
-//! The embedded, deterministic demo organisation.
+//! The embedded, deterministic demo organisation: a monitoring account, linked source accounts
+//! and their endpoints, whose series and alarms are computed on demand from (seed, start, now).
+//!
+//! The story: prod `fraud-detector` got a new model 90 minutes before `start`; its accuracy
+//! drifts, and the Model Monitor run that completes at `start + 240 s` trips its alarm.
+
+mod alarms;
+mod rng;
+mod signal;
+mod world;
+
+use crate::clock::SharedClock;
+use crate::source::metrics::MetricId;
+use crate::source::model::*;
+use crate::source::{FleetSource, SeriesRequest, SourceError, SourceKind};
+use async_trait::async_trait;
+use world::{ACCURACY_THRESHOLD, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
+
+pub use world::{INCIDENT_AFTER_START, UPDATE_BEFORE_START};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoConfig {
+    pub seed: u64,
+    /// When the story starts; the incident unfolds a few minutes after it.
+    pub start: Epoch,
+    /// (source accounts, endpoints per account) for benchmarks; None is the hand-written world.
+    pub scale: Option<(usize, usize)>,
+}
+
+#[derive(Debug)]
+pub struct DemoSource {
+    world: World,
+    clock: SharedClock,
+}
+
+impl DemoSource {
+    pub fn new(config: DemoConfig, clock: SharedClock) -> Self {
+        Self {
+            world: World::new(config.seed, config.start, config.scale),
+            clock,
+        }
+    }
+
+    fn schedules(&self, key: &EndpointKey, now: Epoch) -> Vec<MonitoringSchedule> {
+        let Some(i) = self.world.endpoint_index(&key.account_id, &key.name) else {
+            return Vec::new();
+        };
+        let e = &self.world.endpoints[i];
+        let Some(name) = e.endpoint.monitoring_schedules.first() else {
+            return Vec::new();
+        };
+        let accuracy = world::SeriesRef {
+            endpoint: i,
+            metric: MetricId::Accuracy,
+            variant: 0,
+        };
+        // The newest run that has completed by now; it found violations when the accuracy
+        // it published broke the baseline constraint.
+        let hour = signal::latest_slot(&self.world, &accuracy, now);
+        let last_execution =
+            signal::value(&self.world, &accuracy, hour).map(|v| MonitoringExecution {
+                scheduled_time: hour,
+                status: if v < ACCURACY_THRESHOLD {
+                    ExecutionStatus::CompletedWithViolations
+                } else {
+                    ExecutionStatus::Completed
+                },
+                failure_reason: None,
+            });
+        vec![MonitoringSchedule {
+            account_id: e.endpoint.account_id.clone(),
+            name: name.clone(),
+            endpoint: e.endpoint.name.clone(),
+            monitoring_type: "ModelQuality".to_owned(),
+            status: ScheduleStatus::Scheduled,
+            last_execution,
+        }]
+    }
+}
+
+#[async_trait]
+impl FleetSource for DemoSource {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Demo
+    }
+
+    async fn identity(&self) -> Result<Identity, SourceError> {
+        Ok(Identity {
+            account_id: MONITORING_ACCOUNT.to_owned(),
+            arn: IDENTITY_ARN.to_owned(),
+            region: REGION.to_owned(),
+        })
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>, SourceError> {
+        Ok(self.world.accounts.clone())
+    }
+
+    async fn endpoints(&self) -> Result<Vec<Endpoint>, SourceError> {
+        Ok(self
+            .world
+            .endpoints
+            .iter()
+            .map(|e| e.endpoint.clone())
+            .collect())
+    }
+
+    async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
+        let now = self.clock.now();
+        Ok(request
+            .keys
+            .iter()
+            .map(|key| SeriesData {
+                key: key.clone(),
+                points: self
+                    .world
+                    .resolve(key)
+                    .map(|r| signal::points(&self.world, &r, request.start, request.end, now))
+                    .unwrap_or_default(),
+                status: SeriesStatus::Complete,
+            })
+            .collect())
+    }
+
+    async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
+        let now = self.clock.now();
+        let timelines = alarms::timelines(&self.world, now);
+        Ok(self
+            .world
+            .alarms
+            .iter()
+            .zip(&timelines)
+            .map(|(def, tl)| alarms::to_alarm(def, tl))
+            .collect())
+    }
+
+    async fn alarm_history(
+        &self,
+        account_id: &str,
+        alarm_name: &str,
+    ) -> Result<Vec<AlarmHistoryItem>, SourceError> {
+        let now = self.clock.now();
+        let found = (account_id == MONITORING_ACCOUNT)
+            .then(|| self.world.alarm_index(alarm_name))
+            .flatten()
+            .and_then(|i| {
+                Some((
+                    self.world.alarms.get(i)?,
+                    alarms::timeline(&self.world, i, now)?,
+                ))
+            });
+        match found {
+            Some((def, tl)) => Ok(alarms::history(def, &tl)),
+            None => Err(SourceError::Other {
+                call: "DescribeAlarmHistory".to_owned(),
+                detail: format!("alarm {alarm_name} not found in account {account_id}"),
+            }),
+        }
+    }
+
+    async fn monitoring_schedules(
+        &self,
+        endpoint: &EndpointKey,
+    ) -> Result<Vec<MonitoringSchedule>, SourceError> {
+        Ok(self.schedules(endpoint, self.clock.now()))
+    }
+}
+
+#[cfg(test)]
+mod tests;

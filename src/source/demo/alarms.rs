@@ -1,0 +1,472 @@
+//! Alarm evaluation as CloudWatch does it, replayed over time from the same signal functions
+//! the charts show: current state, when it began, the reason, and the history of transitions.
+
+use super::signal;
+use super::world::{AlarmDef, AlarmDefKind, MONITORING_ACCOUNT, REGION, World};
+use crate::source::model::*;
+use chrono::DateTime;
+
+/// How far back transitions are replayed; covers "the last 2 days" with the alarms' creation.
+pub const HISTORY: i64 = 3 * 86_400;
+/// CloudWatch evaluates a new alarm about a minute after it is created.
+const FIRST_EVALUATION: i64 = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub at: Epoch,
+    pub from: AlarmState,
+    pub to: AlarmState,
+}
+
+/// An alarm's states over `[from, now]`.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    pub from: Epoch,
+    /// State at `from`.
+    pub initial: AlarmState,
+    /// Ascending in time, each strictly after `from`.
+    pub transitions: Vec<Transition>,
+    pub state: AlarmState,
+    /// When the current state began (`from` when it began before the replayed window).
+    pub since: Epoch,
+    pub reason: String,
+}
+
+impl Timeline {
+    fn state_at(&self, t: Epoch) -> AlarmState {
+        self.transitions
+            .iter()
+            .take_while(|x| x.at <= t)
+            .last()
+            .map_or(self.initial, |x| x.to)
+    }
+}
+
+fn unchecked(created: Epoch, now: Epoch) -> Timeline {
+    Timeline {
+        from: created.min(now),
+        initial: AlarmState::InsufficientData,
+        transitions: Vec::new(),
+        state: AlarmState::InsufficientData,
+        since: created,
+        reason: "Unchecked: Initial alarm creation".to_owned(),
+    }
+}
+
+/// Timelines of every alarm, in `world.alarms` order (composites reuse their children's).
+pub fn timelines(world: &World, now: Epoch) -> Vec<Timeline> {
+    let mut out: Vec<Timeline> = Vec::with_capacity(world.alarms.len());
+    for def in &world.alarms {
+        let tl = match &def.kind {
+            AlarmDefKind::Composite { children, .. } => {
+                let kids: Vec<(&str, &Timeline)> = children
+                    .iter()
+                    .filter_map(|&c| Some((world.alarms.get(c)?.name.as_str(), out.get(c)?)))
+                    .collect();
+                composite(def, &kids, now)
+            }
+            AlarmDefKind::Metric { .. } => metric(world, def, now),
+        };
+        out.push(tl);
+    }
+    out
+}
+
+/// The timeline of one alarm, computing only the children it needs.
+pub fn timeline(world: &World, index: usize, now: Epoch) -> Option<Timeline> {
+    let def = world.alarms.get(index)?;
+    Some(match &def.kind {
+        AlarmDefKind::Metric { .. } => metric(world, def, now),
+        AlarmDefKind::Composite { children, .. } => {
+            let kids: Vec<(&str, Timeline)> = children
+                .iter()
+                .filter_map(|&c| {
+                    let child = world.alarms.get(c)?;
+                    Some((child.name.as_str(), metric(world, child, now)))
+                })
+                .collect();
+            let refs: Vec<(&str, &Timeline)> = kids.iter().map(|(n, t)| (*n, t)).collect();
+            composite(def, &refs, now)
+        }
+    })
+}
+
+struct MetricRule {
+    comparison: Comparison,
+    threshold: f64,
+    n: usize,
+    m: usize,
+}
+
+impl MetricRule {
+    /// CloudWatch's M-out-of-N rule; with missing data treated as missing, a window with no
+    /// data at all is INSUFFICIENT_DATA.
+    fn evaluate(&self, window: &[Option<f64>]) -> AlarmState {
+        let present = window.iter().flatten().count();
+        let breaching = window
+            .iter()
+            .flatten()
+            .filter(|v| self.comparison.breaches(**v, self.threshold))
+            .count();
+        if present == 0 {
+            AlarmState::InsufficientData
+        } else if breaching >= self.m {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
+        }
+    }
+}
+
+fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
+    let AlarmDefKind::Metric {
+        target,
+        comparison,
+        threshold,
+        evaluation_periods,
+        datapoints_to_alarm,
+        ..
+    } = &def.kind
+    else {
+        return unchecked(def.created, now);
+    };
+    let first_eval = def.created + FIRST_EVALUATION;
+    if now < first_eval {
+        return unchecked(def.created, now);
+    }
+    let n = (*evaluation_periods).max(1) as usize;
+    let rule = MetricRule {
+        comparison: *comparison,
+        threshold: *threshold,
+        n,
+        m: (*datapoints_to_alarm).clamp(1, n as u32) as usize,
+    };
+    let from = def.created.max(now - HISTORY);
+    let evaluated_from = first_eval.max(from);
+    let Some(r) = target else {
+        // The series does not exist: every evaluation sees nothing.
+        return Timeline {
+            from,
+            initial: AlarmState::InsufficientData,
+            transitions: Vec::new(),
+            state: AlarmState::InsufficientData,
+            since: def.created,
+            reason: insufficient_reason(rule.n),
+        };
+    };
+    let p = signal::period(r);
+    let delay = signal::visibility_delay(world, r);
+    let l0 = signal::latest_slot(world, r, evaluated_from);
+    let l1 = signal::latest_slot(world, r, now);
+    // values[i] is slot s0 + i * p; the window of evaluation k ends at index k + n - 1.
+    let s0 = l0 - (rule.n as i64 - 1) * p;
+    let values: Vec<Option<f64>> = (0..((l1 - s0) / p + 1))
+        .map(|i| signal::value(world, r, s0 + i * p))
+        .collect();
+    let windows = values.windows(rule.n);
+    let mut transitions = Vec::new();
+    let mut last_change_window = 0usize;
+    let (initial, mut state, mut since) = if evaluated_from == first_eval {
+        (
+            AlarmState::InsufficientData,
+            AlarmState::InsufficientData,
+            def.created,
+        )
+    } else {
+        let s = rule.evaluate(&values[..rule.n]);
+        (s, s, from)
+    };
+    for (k, w) in windows.enumerate() {
+        // Evaluation k happens when the last slot of its window becomes visible (the first
+        // one happens at `evaluated_from` itself).
+        let at = if k == 0 {
+            evaluated_from
+        } else {
+            s0 + (k as i64 + rule.n as i64 - 1) * p + delay
+        };
+        let s = rule.evaluate(w);
+        if s != state {
+            transitions.push(Transition {
+                at,
+                from: state,
+                to: s,
+            });
+            state = s;
+            since = at;
+            last_change_window = k;
+        }
+    }
+    // CloudWatch keeps the reason of the evaluation that changed the state.
+    let k = last_change_window;
+    let reason = metric_reason(&rule, &values[k..k + rule.n], s0 + k as i64 * p, p, state);
+    Timeline {
+        from,
+        initial,
+        transitions,
+        state,
+        since,
+        reason,
+    }
+}
+
+fn insufficient_reason(n: usize) -> String {
+    if n == 1 {
+        "Insufficient Data: 1 datapoint was unknown.".to_owned()
+    } else {
+        format!("Insufficient Data: {n} datapoints were unknown.")
+    }
+}
+
+/// CloudWatch's wording: `Threshold Crossed: 1 datapoint [0.781 (26/11/26 10:00:00)] was less
+/// than the threshold (0.85).`, newest datapoint first.
+fn metric_reason(
+    rule: &MetricRule,
+    window: &[Option<f64>],
+    first_slot: Epoch,
+    p: i64,
+    state: AlarmState,
+) -> String {
+    let present: Vec<(Epoch, f64)> = window
+        .iter()
+        .enumerate()
+        .rev()
+        .filter_map(|(i, v)| v.map(|v| (first_slot + i as i64 * p, v)))
+        .collect();
+    if present.is_empty() {
+        return insufficient_reason(rule.n);
+    }
+    let relation = comparison_words(rule.comparison);
+    let threshold = fmt_threshold(rule.threshold);
+    let list = |pts: &[&(Epoch, f64)]| {
+        pts.iter()
+            .map(|(t, v)| format!("{} ({})", fmt_value(*v), fmt_datapoint_time(*t)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let breaching: Vec<&(Epoch, f64)> = present
+        .iter()
+        .filter(|(_, v)| rule.comparison.breaches(*v, rule.threshold))
+        .collect();
+    let fine: Vec<&(Epoch, f64)> = present
+        .iter()
+        .filter(|(_, v)| !rule.comparison.breaches(*v, rule.threshold))
+        .collect();
+    let plural = |k: usize| if k == 1 { "datapoint" } else { "datapoints" };
+    let verb = |k: usize| if k == 1 { "was" } else { "were" };
+    match state {
+        AlarmState::Alarm if rule.n == 1 => format!(
+            "Threshold Crossed: 1 datapoint [{}] was {relation} the threshold ({threshold}).",
+            list(&breaching)
+        ),
+        AlarmState::Alarm => format!(
+            "Threshold Crossed: {b} out of the last {n} datapoints [{}] {} {relation} the threshold ({threshold}) (minimum {m} {} for OK -> ALARM transition).",
+            list(&breaching),
+            verb(breaching.len()),
+            plural(rule.m),
+            b = breaching.len(),
+            n = rule.n,
+            m = rule.m,
+        ),
+        _ if rule.n == 1 => format!(
+            "Threshold Crossed: 1 datapoint [{}] was not {relation} the threshold ({threshold}).",
+            list(&fine)
+        ),
+        _ if breaching.is_empty() => format!(
+            "Threshold Crossed: no datapoints were {relation} the threshold ({threshold}). The most recent datapoints which were not {relation} the threshold: [{}].",
+            list(&fine)
+        ),
+        _ => format!(
+            "Threshold Crossed: {} {} [{}] {} not {relation} the threshold ({threshold}) (minimum {m} {} for ALARM -> OK transition).",
+            fine.len(),
+            plural(fine.len()),
+            list(&fine),
+            verb(fine.len()),
+            plural(rule.n + 1 - rule.m),
+            m = rule.n + 1 - rule.m,
+        ),
+    }
+}
+
+fn comparison_words(c: Comparison) -> &'static str {
+    match c {
+        Comparison::GreaterThanOrEqualToThreshold => "greater than or equal to",
+        Comparison::GreaterThanThreshold => "greater than",
+        Comparison::LessThanThreshold => "less than",
+        Comparison::LessThanOrEqualToThreshold => "less than or equal to",
+    }
+}
+
+/// CloudWatch prints thresholds as doubles: `(90.0)`, `(0.85)`.
+fn fmt_threshold(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Three decimals at most, trailing zeros dropped: `0.781`, `92.133`, `12`.
+fn fmt_value(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+fn fmt_datapoint_time(t: Epoch) -> String {
+    DateTime::from_timestamp(t, 0).map_or_else(
+        || t.to_string(),
+        |d| d.format("%d/%m/%y %H:%M:%S").to_string(),
+    )
+}
+
+fn fmt_transition_time(t: Epoch) -> String {
+    DateTime::from_timestamp(t, 0).map_or_else(
+        || t.to_string(),
+        |d| d.format("%A %d %B, %Y %H:%M:%S UTC").to_string(),
+    )
+}
+
+/// A composite is ALARM while any child is (the demo's rules are all ORs), OK otherwise.
+fn composite(def: &AlarmDef, children: &[(&str, &Timeline)], now: Epoch) -> Timeline {
+    let first_eval = def.created + FIRST_EVALUATION;
+    if now < first_eval {
+        return unchecked(def.created, now);
+    }
+    let from = def.created.max(now - HISTORY);
+    let evaluated_from = first_eval.max(from);
+    let rule_at = |t: Epoch| {
+        if children
+            .iter()
+            .any(|(_, c)| c.state_at(t) == AlarmState::Alarm)
+        {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
+        }
+    };
+    let mut events: Vec<(Epoch, &str, AlarmState)> = children
+        .iter()
+        .flat_map(|(name, c)| {
+            c.transitions
+                .iter()
+                .filter(|x| x.at > evaluated_from && x.at <= now)
+                .map(move |x| (x.at, *name, x.to))
+        })
+        .collect();
+    events.sort_by_key(|e| e.0);
+    let first = rule_at(evaluated_from);
+    let (initial, mut state, mut since) = if evaluated_from == first_eval {
+        (
+            AlarmState::InsufficientData,
+            AlarmState::InsufficientData,
+            def.created,
+        )
+    } else {
+        (first, first, from)
+    };
+    let mut transitions = Vec::new();
+    let mut cause: Option<(Epoch, &str, AlarmState)> = None;
+    if first != state {
+        transitions.push(Transition {
+            at: evaluated_from,
+            from: state,
+            to: first,
+        });
+        state = first;
+        since = evaluated_from;
+    }
+    for &(at, name, to) in &events {
+        let s = rule_at(at);
+        if s != state {
+            transitions.push(Transition {
+                at,
+                from: state,
+                to: s,
+            });
+            state = s;
+            since = at;
+            cause = Some((at, name, to));
+        }
+    }
+    let reason = match cause {
+        Some((at, child, to)) => format!(
+            "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{child} transitioned to {to} at {}",
+            fmt_transition_time(at)
+        ),
+        None => match children
+            .iter()
+            .find(|(_, c)| c.state_at(since) == AlarmState::Alarm)
+        {
+            Some((child, _)) => format!(
+                "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{child} is in ALARM"
+            ),
+            None => "No alarm in the rule is in ALARM".to_owned(),
+        },
+    };
+    Timeline {
+        from,
+        initial,
+        transitions,
+        state,
+        since,
+        reason,
+    }
+}
+
+/// DescribeAlarmHistory's items, newest first: every transition in the replayed window and
+/// the alarm's creation when it falls inside it.
+pub fn history(def: &AlarmDef, tl: &Timeline) -> Vec<AlarmHistoryItem> {
+    let mut items: Vec<AlarmHistoryItem> = tl
+        .transitions
+        .iter()
+        .rev()
+        .map(|x| AlarmHistoryItem {
+            timestamp: x.at,
+            item_type: HistoryItemType::StateUpdate,
+            summary: format!("Alarm updated from {} to {}", x.from, x.to),
+        })
+        .collect();
+    if def.created >= tl.from {
+        items.push(AlarmHistoryItem {
+            timestamp: def.created,
+            item_type: HistoryItemType::ConfigurationUpdate,
+            summary: format!("Alarm \"{}\" created", def.name),
+        });
+    }
+    items
+}
+
+/// The domain `Alarm` for a definition and its evaluated timeline.
+pub fn to_alarm(def: &AlarmDef, tl: &Timeline) -> Alarm {
+    let kind = match &def.kind {
+        AlarmDefKind::Metric {
+            series,
+            comparison,
+            threshold,
+            evaluation_periods,
+            datapoints_to_alarm,
+            ..
+        } => AlarmKind::Metric {
+            series: series.clone(),
+            comparison: *comparison,
+            threshold: *threshold,
+            evaluation_periods: *evaluation_periods,
+            datapoints_to_alarm: *datapoints_to_alarm,
+        },
+        AlarmDefKind::Composite { rule, .. } => AlarmKind::Composite { rule: rule.clone() },
+    };
+    Alarm {
+        account_id: MONITORING_ACCOUNT.to_owned(),
+        name: def.name.clone(),
+        kind,
+        state: tl.state,
+        reason: tl.reason.clone(),
+        state_since: tl.since,
+        endpoint: Some(def.endpoint.clone()),
+        actions_enabled: def.actions_enabled,
+    }
+}

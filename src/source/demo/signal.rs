@@ -1,0 +1,228 @@
+//! The value of every demo series as a pure function of (seed, series, slot timestamp): no
+//! history is stored, so memory stays flat however far back or however many series are read.
+
+use super::rng::{mix, signed, unit, value_noise};
+use super::world::{ACCURACY_THRESHOLD, Incident, SeriesRef, SimEndpoint, World};
+use crate::source::metrics::{self, MetricId};
+use crate::source::model::Epoch;
+
+const DAY: i64 = 86_400;
+const HOUR: i64 = 3_600;
+/// GetMetricData's own cap per call; it also bounds what one hostile request can cost.
+const MAX_POINTS: i64 = 100_800;
+
+// Salts keep the noise of different aspects of one endpoint independent.
+const SALT_LOAD: u64 = 0x10AD;
+const SALT_QUALITY: u64 = 0x0A11;
+const SALT_BURST: u64 = 0xB0057;
+const SALT_SPIKE: u64 = 0x5B1CE;
+
+/// Seconds after the start of slot `t` at which its point becomes visible: a minute is
+/// complete when it is over; a model-quality hour when its monitoring run has finished.
+pub fn visibility_delay(world: &World, r: &SeriesRef) -> i64 {
+    match metrics::spec(r.metric).period {
+        3600 => world.endpoints[r.endpoint].profile.monitor_offset,
+        p => i64::from(p),
+    }
+}
+
+pub fn period(r: &SeriesRef) -> i64 {
+    i64::from(metrics::spec(r.metric).period)
+}
+
+/// The newest slot visible at `now`.
+pub fn latest_slot(world: &World, r: &SeriesRef, now: Epoch) -> Epoch {
+    let p = period(r);
+    (now - visibility_delay(world, r)).div_euclid(p) * p
+}
+
+/// Points of `r` in `[start, end]`, aligned to its period and none newer than `now` allows.
+pub fn points(
+    world: &World,
+    r: &SeriesRef,
+    start: Epoch,
+    end: Epoch,
+    now: Epoch,
+) -> Vec<(Epoch, f64)> {
+    if !world.endpoints[r.endpoint].profile.has_data {
+        return Vec::new();
+    }
+    let p = period(r);
+    let mut first = start.div_euclid(p) * p;
+    if first < start {
+        first += p;
+    }
+    let last = (end.div_euclid(p) * p).min(latest_slot(world, r, now));
+    if last < first {
+        return Vec::new();
+    }
+    first = first.max(last - (MAX_POINTS - 1) * p);
+    let n = ((last - first) / p + 1) as usize;
+    let mut out = Vec::with_capacity(n);
+    let mut t = first;
+    while t <= last {
+        if let Some(v) = value(world, r, t) {
+            out.push((t, v));
+        }
+        t += p;
+    }
+    out
+}
+
+/// The hash of one series' own noise (seeded through `SimEndpoint::noise`).
+fn series_hash(e: &SimEndpoint, metric: MetricId, variant: usize) -> u64 {
+    mix(e.noise, ((metric as u64) << 16) | variant as u64)
+}
+
+/// The value of slot `t` (its start); None where the series has no data.
+pub fn value(world: &World, r: &SeriesRef, t: Epoch) -> Option<f64> {
+    let e = world.endpoints.get(r.endpoint)?;
+    if !e.profile.has_data {
+        return None;
+    }
+    let h = series_hash(e, r.metric, r.variant);
+    let v = match r.metric {
+        MetricId::Accuracy
+        | MetricId::Auc
+        | MetricId::F2
+        | MetricId::Precision
+        | MetricId::Recall => quality(e, r.metric, t),
+        MetricId::Cpu => {
+            let load = load(e, r.variant, t);
+            let warmup = 40.0 * (-(since_restart(e, t) as f64) / 300.0).exp();
+            let p = &e.profile;
+            (p.cpu_idle
+                + p.cpu_peak * load
+                + 6.0 * value_noise(h, t, 600)
+                + 2.0 * signed(mix(h, t as u64))
+                + warmup)
+                .clamp(0.0, 200.0)
+        }
+        MetricId::Memory => {
+            let p = &e.profile;
+            let hours = since_restart(e, t) as f64 / HOUR as f64;
+            (p.mem_base
+                + p.mem_creep_per_hour * hours
+                + 0.3 * value_noise(h, t, 1800)
+                + 0.1 * signed(mix(h, t as u64)))
+            .clamp(0.0, 99.5)
+        }
+        MetricId::Disk => {
+            // Logs pile up and are rotated weekly.
+            let p = &e.profile;
+            let hours = (t - p.disk_rotation_anchor).rem_euclid(7 * DAY) as f64 / HOUR as f64;
+            (p.disk_base + p.disk_rise_per_hour * hours + 0.05 * signed(mix(h, t as u64)))
+                .clamp(0.0, 100.0)
+        }
+        MetricId::Invocations => {
+            let rate = e.profile.peak_rpm * weight(e, r.variant) * load(e, r.variant, t);
+            (rate * (1.0 + 0.05 * signed(mix(h, t as u64))))
+                .max(0.0)
+                .round()
+        }
+        MetricId::ModelLatency => {
+            let load = load(e, r.variant, t);
+            let mut us = e.profile.latency_us
+                * (1.0 + 0.5 * load * load)
+                * (1.0 + 0.08 * signed(mix(h, t as u64)));
+            if unit(mix(h ^ SALT_SPIKE, t as u64)) < 0.005 {
+                us *= 3.0; // a GC pause or a cold cache now and then
+            }
+            if after_update(e, t) {
+                us *= 1.2; // the new model is a little heavier
+            }
+            us.round()
+        }
+        MetricId::Errors5xx => errors(e, h, t),
+    };
+    Some(v)
+}
+
+fn weight(e: &SimEndpoint, variant: usize) -> f64 {
+    e.weights.get(variant).copied().unwrap_or(1.0)
+}
+
+/// Traffic as a fraction of the daily peak: quiet at 04:00, busy at 16:00 UTC, wandering a bit.
+fn load(e: &SimEndpoint, variant: usize, t: Epoch) -> f64 {
+    let x = (t + e.profile.phase - 4 * HOUR).rem_euclid(DAY) as f64 / DAY as f64;
+    let daily = 0.2 + 0.8 * (1.0 - (std::f64::consts::TAU * x).cos()) / 2.0;
+    let wander = 0.06 * value_noise(mix(e.noise ^ SALT_LOAD, variant as u64), t, 900);
+    (daily * (1.0 + wander)).max(0.0)
+}
+
+fn since_restart(e: &SimEndpoint, t: Epoch) -> i64 {
+    let p = &e.profile;
+    (t - p.restart_anchor).rem_euclid(p.restart_period.max(HOUR))
+}
+
+fn after_update(e: &SimEndpoint, t: Epoch) -> bool {
+    e.profile.incident.is_some_and(|i| t >= i.update_at)
+}
+
+/// Mostly zero, the odd single error, and rare bursts in ten-minute blocks; plus the
+/// deployment blip right after the incident endpoint's update.
+fn errors(e: &SimEndpoint, h: u64, t: Epoch) -> f64 {
+    let block = t.div_euclid(600) as u64;
+    let u = unit(mix(h, t as u64));
+    // Bursts big enough to trip a "> 10 per minute" alarm are rarer still (the 4th power).
+    let mut n = if unit(mix(h ^ SALT_BURST, block)) < 0.015 {
+        let intensity = 1.0 + 12.0 * unit(mix(h ^ SALT_BURST, block + 1)).powi(4);
+        (intensity * (0.6 + 0.8 * u)).round()
+    } else if u < 0.01 {
+        1.0
+    } else {
+        0.0
+    };
+    if let Some(i) = e.profile.incident
+        && (i.update_at..i.update_at + 300).contains(&t)
+    {
+        n += 12.0 + (mix(h, t as u64) % 8) as f64;
+    }
+    n
+}
+
+/// How far the incident's new model has drifted below baseline accuracy in hour bucket `t`.
+fn drift(baseline: f64, incident: &Incident, t: Epoch) -> f64 {
+    let update_bucket = incident.update_at.div_euclid(HOUR) * HOUR;
+    let target = if t >= incident.bucket {
+        // The revealing run reports ~0.78, and it keeps sliding while nobody acts.
+        let k = ((t - incident.bucket) / HOUR) as f64;
+        (0.781 - 0.012 * k).max(0.70)
+    } else if t >= update_bucket {
+        // Drifting but still above the threshold: 0.868 one hour before, 0.899 two before.
+        let j = ((incident.bucket - t) / HOUR) as f64;
+        baseline - (baseline - (ACCURACY_THRESHOLD + 0.018)) / j
+    } else {
+        return 0.0;
+    };
+    (baseline - target).max(0.0)
+}
+
+/// Model-quality metrics of hour bucket `t`, correlated: one shared hourly wobble plus a
+/// small one per metric; F2 is derived from precision and recall as it is in reality.
+fn quality(e: &SimEndpoint, metric: MetricId, t: Epoch) -> f64 {
+    let p = &e.profile;
+    let d = p.incident.map_or(0.0, |i| drift(p.accuracy, &i, t));
+    // The incident endpoint is quieter so the story (OK, then clearly ALARM) holds for any seed.
+    let scale = if p.incident.is_some() { 0.5 } else { 1.0 };
+    let shared = scale * 0.006 * signed(mix(e.noise ^ SALT_QUALITY, t as u64));
+    let own = |m: MetricId| scale * 0.003 * signed(mix(series_hash(e, m, 0), t as u64));
+    let precision = p.precision - 0.6 * d + shared + own(MetricId::Precision);
+    let recall = p.recall - 1.3 * d + shared + own(MetricId::Recall);
+    let v = match metric {
+        MetricId::Accuracy => p.accuracy - d + shared + own(MetricId::Accuracy),
+        MetricId::Auc => p.auc - 0.8 * d + shared + own(MetricId::Auc),
+        MetricId::Precision => precision,
+        MetricId::Recall => recall,
+        _ => {
+            let (pr, rc) = (precision.clamp(0.0, 1.0), recall.clamp(0.0, 1.0));
+            let denom = 4.0 * pr + rc;
+            if denom > 0.0 {
+                5.0 * pr * rc / denom
+            } else {
+                0.0
+            }
+        }
+    };
+    v.clamp(0.0, 1.0)
+}

@@ -1,0 +1,571 @@
+//! The shape of the demo organisation: accounts, endpoints with their behaviour profiles, and
+//! alarm definitions. Built once from the config; holds no data points (they are computed).
+
+use super::rng::{hash_str, mix, range};
+use crate::source::metrics::{self, MetricId};
+use crate::source::model::*;
+use std::collections::HashMap;
+
+pub const MONITORING_ACCOUNT: &str = "100000000000";
+pub const MONITORING_LABEL: &str = "monitoring";
+pub const REGION: &str = "eu-west-1";
+pub const IDENTITY_ARN: &str = "arn:aws:sts::100000000000:assumed-role/SagewatchReadOnly/demo";
+
+/// The accuracy threshold of every accuracy alarm, and the Model Monitor constraint.
+pub const ACCURACY_THRESHOLD: f64 = 0.85;
+/// The prod fraud-detector's new model is deployed this long before `start`.
+pub const UPDATE_BEFORE_START: i64 = 90 * 60;
+/// The monitoring run that reveals the drift completes this long after `start`.
+pub const INCIDENT_AFTER_START: i64 = 240;
+/// Alarms were created about two days before `start`, so their history has something to show.
+const ALARMS_CREATED_BEFORE_START: i64 = 47 * 3600;
+
+const HOUR: i64 = 3600;
+
+/// The deployment that starts the incident.
+#[derive(Debug, Clone, Copy)]
+pub struct Incident {
+    pub update_at: Epoch,
+    /// The hour bucket whose monitoring run first reports accuracy below the threshold.
+    pub bucket: Epoch,
+}
+
+/// How an endpoint behaves; every field is drawn from its name's hash (not the seed), so the
+/// organisation looks the same under every seed and only the noise changes.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Creating endpoints publish nothing at all.
+    pub has_data: bool,
+    pub peak_rpm: f64,
+    /// Shifts the daily cycle so endpoints do not peak in lockstep.
+    pub phase: i64,
+    pub cpu_idle: f64,
+    pub cpu_peak: f64,
+    pub latency_us: f64,
+    pub mem_base: f64,
+    pub mem_creep_per_hour: f64,
+    pub restart_anchor: Epoch,
+    pub restart_period: i64,
+    pub disk_base: f64,
+    pub disk_rise_per_hour: f64,
+    pub disk_rotation_anchor: Epoch,
+    pub accuracy: f64,
+    pub auc: f64,
+    pub precision: f64,
+    pub recall: f64,
+    /// Seconds into the hour at which the hourly Model Monitor run publishes its point.
+    pub monitor_offset: i64,
+    pub incident: Option<Incident>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SimEndpoint {
+    pub endpoint: Endpoint,
+    pub account_label: String,
+    pub profile: Profile,
+    /// Traffic share of each variant, in `endpoint.variants` order.
+    pub weights: Vec<f64>,
+    /// Seed-dependent base of every noise hash of this endpoint.
+    pub noise: u64,
+}
+
+/// A series resolved to the endpoint and metric that generate it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesRef {
+    pub endpoint: usize,
+    pub metric: MetricId,
+    pub variant: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum AlarmDefKind {
+    Metric {
+        series: SeriesKey,
+        /// None when the series does not (yet) exist: the alarm never gets data.
+        target: Option<SeriesRef>,
+        comparison: Comparison,
+        threshold: f64,
+        evaluation_periods: u32,
+        datapoints_to_alarm: u32,
+    },
+    /// `ALARM(child) OR ALARM(child) ...`; children are indices of metric alarms.
+    Composite { children: Vec<usize>, rule: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct AlarmDef {
+    pub name: String,
+    pub created: Epoch,
+    pub endpoint: EndpointKey,
+    pub actions_enabled: bool,
+    pub kind: AlarmDefKind,
+}
+
+#[derive(Debug)]
+pub struct World {
+    pub start: Epoch,
+    pub accounts: Vec<Account>,
+    pub endpoints: Vec<SimEndpoint>,
+    pub alarms: Vec<AlarmDef>,
+    /// account id -> endpoint name -> index; nested so lookups need no allocation.
+    index: HashMap<String, HashMap<String, usize>>,
+    alarm_index: HashMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavour {
+    Normal,
+    /// prod fraud-detector: a new model drifts and trips its accuracy alarm after start.
+    Incident,
+    /// A memory leak: memory has crept over 90 % by start.
+    Leaky,
+    /// Still being created: no metrics, no schedule.
+    Creating,
+}
+
+struct Template {
+    name: &'static str,
+    variants: &'static [(&'static str, f64)],
+    flavour: Flavour,
+}
+
+const ALL_TRAFFIC: &[(&str, f64)] = &[("AllTraffic", 1.0)];
+
+const fn t(name: &'static str, flavour: Flavour) -> Template {
+    Template {
+        name,
+        variants: ALL_TRAFFIC,
+        flavour,
+    }
+}
+
+/// The hand-written part of the organisation: (id, label, endpoints).
+const ACCOUNTS: [(&str, &str, &[Template]); 3] = [
+    (
+        "111111111111",
+        "prod",
+        &[
+            Template {
+                name: "fraud-detector",
+                variants: &[("blue", 0.8), ("green", 0.2)],
+                flavour: Flavour::Incident,
+            },
+            t("churn-predictor", Flavour::Normal),
+            t("credit-risk-scorer", Flavour::Normal),
+            t("recommender-v2", Flavour::Normal),
+        ],
+    ),
+    (
+        "222222222222",
+        "staging",
+        &[
+            t("fraud-detector-stg", Flavour::Normal),
+            t("churn-predictor-stg", Flavour::Leaky),
+            t("image-tagger", Flavour::Creating),
+        ],
+    ),
+    (
+        "333333333333",
+        "test",
+        &[
+            t("fraud-detector-canary", Flavour::Normal),
+            t("ltv-scorer", Flavour::Normal),
+        ],
+    ),
+];
+
+/// Name stems of generated endpoints (`--demo-scale`).
+const FAMILIES: [&str; 10] = [
+    "fraud-detector",
+    "churn-predictor",
+    "credit-risk-scorer",
+    "recommender",
+    "ltv-scorer",
+    "search-ranker",
+    "price-optimizer",
+    "demand-forecaster",
+    "spam-filter",
+    "doc-classifier",
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Watch {
+    Accuracy,
+    CpuHigh,
+    MemoryHigh,
+    LatencyHigh,
+    Errors5xx,
+}
+
+/// Hand-written alarms: (account label, endpoint, what it watches, actions enabled).
+const ALARMS: [(&str, &str, Watch, bool); 16] = [
+    ("prod", "fraud-detector", Watch::Accuracy, true),
+    ("prod", "fraud-detector", Watch::Errors5xx, true),
+    ("prod", "churn-predictor", Watch::Accuracy, true),
+    ("prod", "credit-risk-scorer", Watch::Accuracy, true),
+    ("prod", "credit-risk-scorer", Watch::CpuHigh, true),
+    ("prod", "recommender-v2", Watch::Accuracy, true),
+    ("prod", "recommender-v2", Watch::MemoryHigh, true),
+    ("prod", "recommender-v2", Watch::LatencyHigh, true),
+    ("staging", "fraud-detector-stg", Watch::Accuracy, true),
+    ("staging", "churn-predictor-stg", Watch::Accuracy, true),
+    // A known leak in staging: someone muted it rather than fix it.
+    ("staging", "churn-predictor-stg", Watch::MemoryHigh, false),
+    ("staging", "image-tagger", Watch::Accuracy, true),
+    ("staging", "image-tagger", Watch::CpuHigh, true),
+    // The canary is noisy by design; its owners muted the alarm.
+    ("test", "fraud-detector-canary", Watch::Accuracy, false),
+    ("test", "ltv-scorer", Watch::Accuracy, true),
+    ("test", "ltv-scorer", Watch::CpuHigh, true),
+];
+
+/// Composite alarms: (name, children by name).
+const COMPOSITES: [(&str, &[&str]); 1] = [(
+    "prod-fraud-detector-health",
+    &["prod-fraud-detector-accuracy", "prod-fraud-detector-5xx"],
+)];
+
+fn account_id(i: usize) -> String {
+    match ACCOUNTS.get(i) {
+        Some((id, _, _)) => (*id).to_owned(),
+        // 100000000000 is the monitoring account; generated ones follow it.
+        None => format!("{:012}", 100_000_000_000u64 + i as u64 + 1),
+    }
+}
+
+fn account_label(i: usize) -> String {
+    match ACCOUNTS.get(i) {
+        Some((_, label, _)) => (*label).to_owned(),
+        None => format!("acct-{:02}", i + 1),
+    }
+}
+
+fn profile(name_hash: u64, flavour: Flavour, start: Epoch) -> Profile {
+    let h = |salt: u64| mix(name_hash, salt);
+    let accuracy = range(h(1), 0.90, 0.95);
+    let precision = accuracy - range(h(2), 0.0, 0.03);
+    let mut p = Profile {
+        has_data: flavour != Flavour::Creating,
+        peak_rpm: range(h(3), 200.0, 3000.0).round(),
+        phase: (range(h(4), -2.0, 2.0) * HOUR as f64) as i64,
+        cpu_idle: range(h(5), 5.0, 15.0),
+        cpu_peak: range(h(6), 40.0, 110.0),
+        latency_us: range(h(7), 8_000.0, 60_000.0),
+        mem_base: range(h(8), 35.0, 55.0),
+        mem_creep_per_hour: range(h(9), 0.05, 0.25),
+        restart_anchor: (range(h(10), 0.0, 96.0) * HOUR as f64) as i64,
+        restart_period: (range(h(11), 48.0, 96.0) * HOUR as f64) as i64,
+        disk_base: range(h(12), 15.0, 40.0),
+        disk_rise_per_hour: range(h(13), 0.02, 0.08),
+        disk_rotation_anchor: (range(h(14), 0.0, 168.0) * HOUR as f64) as i64,
+        accuracy,
+        auc: (accuracy + range(h(15), 0.02, 0.04)).min(0.99),
+        precision,
+        recall: accuracy - range(h(16), 0.02, 0.06),
+        monitor_offset: (range(h(17), 5.0, 50.0) * 60.0) as i64,
+        incident: None,
+    };
+    match flavour {
+        Flavour::Incident => {
+            // The run that reveals the drift lands exactly at start + 240 s: its hour bucket
+            // becomes visible at that instant, so the monitor offset is forced.
+            let reveal = start + INCIDENT_AFTER_START;
+            let bucket = reveal.div_euclid(HOUR) * HOUR;
+            p.monitor_offset = reveal - bucket;
+            p.accuracy = 0.93;
+            p.incident = Some(Incident {
+                update_at: start - UPDATE_BEFORE_START,
+                bucket,
+            });
+        }
+        Flavour::Leaky => {
+            // Restarted 30 h before start, creeping ~1.3 %/h from 52 %: over 90 % for the
+            // last ~50 minutes before start, and it crossed once before in the previous cycle.
+            p.mem_base = 52.0;
+            p.mem_creep_per_hour = 1.303;
+            p.restart_anchor = start - 30 * HOUR;
+            p.restart_period = 36 * HOUR;
+        }
+        Flavour::Normal | Flavour::Creating => {}
+    }
+    p
+}
+
+fn sim_endpoint(
+    seed: u64,
+    start: Epoch,
+    account: &Account,
+    name: &str,
+    variants: &[(&str, f64)],
+    flavour: Flavour,
+) -> SimEndpoint {
+    let name_hash = mix(hash_str(&account.id), hash_str(name));
+    let status = if flavour == Flavour::Creating {
+        EndpointStatus::Creating
+    } else {
+        EndpointStatus::InService
+    };
+    let monitoring_schedules = if flavour == Flavour::Creating {
+        Vec::new()
+    } else {
+        vec![schedule_name(name)]
+    };
+    SimEndpoint {
+        endpoint: Endpoint {
+            account_id: account.id.clone(),
+            name: name.to_owned(),
+            status,
+            variants: variants.iter().map(|(v, _)| (*v).to_owned()).collect(),
+            monitoring_schedules,
+        },
+        account_label: account.label.clone(),
+        profile: profile(name_hash, flavour, start),
+        weights: variants.iter().map(|(_, w)| *w).collect(),
+        noise: mix(seed, name_hash),
+    }
+}
+
+pub fn schedule_name(endpoint: &str) -> String {
+    format!("{endpoint}-model-quality")
+}
+
+impl World {
+    /// `scale` = (source accounts, endpoints per account); None is the hand-written world.
+    pub fn new(seed: u64, start: Epoch, scale: Option<(usize, usize)>) -> Self {
+        let n_accounts = scale.map_or(ACCOUNTS.len(), |(a, _)| a);
+        let mut accounts = vec![Account {
+            id: MONITORING_ACCOUNT.to_owned(),
+            label: MONITORING_LABEL.to_owned(),
+            monitoring: true,
+        }];
+        let mut endpoints = Vec::new();
+        // Generated endpoints and whether each gets a CPU alarm too.
+        let mut generated: Vec<(usize, bool)> = Vec::new();
+        for i in 0..n_accounts {
+            let account = Account {
+                id: account_id(i),
+                label: account_label(i),
+                monitoring: false,
+            };
+            let templates: &[Template] = ACCOUNTS.get(i).map_or(&[], |(_, _, t)| t);
+            let per_account = scale.map_or(templates.len(), |(_, e)| e);
+            for tpl in templates.iter().take(per_account) {
+                endpoints.push(sim_endpoint(
+                    seed,
+                    start,
+                    &account,
+                    tpl.name,
+                    tpl.variants,
+                    tpl.flavour,
+                ));
+            }
+            for j in templates.len()..per_account {
+                let name = format!("{}-{:03}", FAMILIES[j % FAMILIES.len()], j + 1);
+                generated.push((endpoints.len(), j % 5 == 0));
+                endpoints.push(sim_endpoint(
+                    seed,
+                    start,
+                    &account,
+                    &name,
+                    ALL_TRAFFIC,
+                    Flavour::Normal,
+                ));
+            }
+            accounts.push(account);
+        }
+        let mut index: HashMap<String, HashMap<String, usize>> = HashMap::new();
+        for (i, e) in endpoints.iter().enumerate() {
+            index
+                .entry(e.endpoint.account_id.clone())
+                .or_default()
+                .insert(e.endpoint.name.clone(), i);
+        }
+        let mut world = Self {
+            start,
+            accounts,
+            endpoints,
+            alarms: Vec::new(),
+            index,
+            alarm_index: HashMap::new(),
+        };
+        world.alarms = world.build_alarms(&generated);
+        world.alarm_index = world
+            .alarms
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.clone(), i))
+            .collect();
+        world
+    }
+
+    fn build_alarms(&self, generated: &[(usize, bool)]) -> Vec<AlarmDef> {
+        let mut alarms = Vec::new();
+        for (label, endpoint, watch, actions_enabled) in ALARMS {
+            let Some(i) = self.endpoint_by_label(label, endpoint) else {
+                continue;
+            };
+            alarms.push(self.metric_alarm(i, watch, actions_enabled));
+        }
+        // Generated endpoints: one accuracy alarm each, CPU on every fifth (kept cheap).
+        for &(i, cpu) in generated {
+            alarms.push(self.metric_alarm(i, Watch::Accuracy, true));
+            if cpu {
+                alarms.push(self.metric_alarm(i, Watch::CpuHigh, true));
+            }
+        }
+        for (name, children) in COMPOSITES {
+            let idx: Vec<usize> = children
+                .iter()
+                .filter_map(|c| alarms.iter().position(|a| a.name == *c))
+                .collect();
+            if idx.len() != children.len() {
+                continue;
+            }
+            let rule = children
+                .iter()
+                .map(|c| format!("ALARM(\"{c}\")"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            // Created after its children, as CloudWatch requires them to exist first.
+            let created = idx.iter().map(|&c| alarms[c].created).max().unwrap_or(0) + 600;
+            let endpoint = alarms[idx[0]].endpoint.clone();
+            alarms.push(AlarmDef {
+                name: name.to_owned(),
+                created,
+                endpoint,
+                actions_enabled: true,
+                kind: AlarmDefKind::Composite {
+                    children: idx,
+                    rule,
+                },
+            });
+        }
+        alarms
+    }
+
+    fn metric_alarm(&self, i: usize, watch: Watch, actions_enabled: bool) -> AlarmDef {
+        let e = &self.endpoints[i];
+        let (suffix, metric, comparison, threshold, periods, to_alarm) = match watch {
+            Watch::Accuracy => (
+                "accuracy",
+                MetricId::Accuracy,
+                Comparison::LessThanThreshold,
+                ACCURACY_THRESHOLD,
+                1,
+                1,
+            ),
+            // 80 % of two vCPUs, which CloudWatch sums (0-200 %).
+            Watch::CpuHigh => (
+                "cpu-high",
+                MetricId::Cpu,
+                Comparison::GreaterThanThreshold,
+                160.0,
+                3,
+                3,
+            ),
+            Watch::MemoryHigh => (
+                "memory-high",
+                MetricId::Memory,
+                Comparison::GreaterThanThreshold,
+                90.0,
+                5,
+                5,
+            ),
+            // 300 ms, in the microseconds SageMaker reports.
+            Watch::LatencyHigh => (
+                "latency-high",
+                MetricId::ModelLatency,
+                Comparison::GreaterThanThreshold,
+                300_000.0,
+                3,
+                3,
+            ),
+            Watch::Errors5xx => (
+                "5xx",
+                MetricId::Errors5xx,
+                Comparison::GreaterThanThreshold,
+                10.0,
+                3,
+                2,
+            ),
+        };
+        let name = format!("{}-{}-{}", e.account_label, e.endpoint.name, suffix);
+        let series = match metrics::series_keys(&e.endpoint, metric).into_iter().next() {
+            Some(k) => k,
+            // No schedule yet (Creating): the alarm names the schedule it will have.
+            None => {
+                let m = metrics::spec(metric);
+                let schedule = schedule_name(&e.endpoint.name);
+                SeriesKey::new(
+                    &e.endpoint.account_id,
+                    m.namespace,
+                    m.name,
+                    &[
+                        ("Endpoint", &e.endpoint.name),
+                        ("MonitoringSchedule", &schedule),
+                    ],
+                    m.stat,
+                    m.period,
+                )
+            }
+        };
+        let target = self.resolve(&series);
+        let created =
+            self.start - ALARMS_CREATED_BEFORE_START + (mix(hash_str(&name), 7) % 1200) as i64;
+        AlarmDef {
+            name,
+            created,
+            endpoint: e.endpoint.key(),
+            actions_enabled,
+            kind: AlarmDefKind::Metric {
+                series,
+                target,
+                comparison,
+                threshold,
+                evaluation_periods: periods,
+                datapoints_to_alarm: to_alarm,
+            },
+        }
+    }
+
+    fn endpoint_by_label(&self, label: &str, name: &str) -> Option<usize> {
+        let account = self.accounts.iter().find(|a| a.label == label)?;
+        self.endpoint_index(&account.id, name)
+    }
+
+    pub fn endpoint_index(&self, account_id: &str, name: &str) -> Option<usize> {
+        self.index.get(account_id)?.get(name).copied()
+    }
+
+    pub fn alarm_index(&self, name: &str) -> Option<usize> {
+        self.alarm_index.get(name).copied()
+    }
+
+    /// Which generator answers for `key`, if any: the metric must be in the catalogue with its
+    /// own stat and period, and the dimensions must name an existing variant or schedule.
+    pub fn resolve(&self, key: &SeriesKey) -> Option<SeriesRef> {
+        let spec = metrics::spec_by_name(&key.namespace, &key.metric)?;
+        if spec.stat != key.stat || spec.period != key.period || key.dimensions.len() != 2 {
+            return None;
+        }
+        let name = metrics::endpoint_name_of(key)?;
+        let endpoint = self.endpoint_index(&key.account_id, name)?;
+        let e = &self.endpoints[endpoint].endpoint;
+        let variant = match spec.dimensions {
+            metrics::DimensionStyle::EndpointVariant => {
+                let v = key.dimension("VariantName")?;
+                e.variants.iter().position(|x| x == v)?
+            }
+            metrics::DimensionStyle::EndpointSchedule => {
+                let s = key.dimension("MonitoringSchedule")?;
+                key.dimension("Endpoint")?;
+                (e.monitoring_schedules.first()? == s).then_some(0)?
+            }
+        };
+        Some(SeriesRef {
+            endpoint,
+            metric: spec.id,
+            variant,
+        })
+    }
+}
