@@ -6,3 +6,4 @@ pub mod config;
 pub mod sanitize;
 pub mod series;
 pub mod source;
+pub mod ui;
