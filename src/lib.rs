@@ -10,3 +10,4 @@ pub mod series;
 pub mod snapshot;
 pub mod source;
 pub mod tui;
+pub mod ui;

@@ -32,14 +32,34 @@ pub fn metric_window(
     n: usize,
 ) -> Vec<f32> {
     let mut out = vec![f32::NAN; n];
-    for key in metrics::series_keys(endpoint, id) {
-        if let Some(series) = store.get(&key) {
+    fill_metric_window(
+        store,
+        &metrics::series_keys(endpoint, id),
+        id,
+        end,
+        &mut out,
+    );
+    out
+}
+
+/// `metric_window` into a caller's buffer, for keys already built: the fleet table draws
+/// hundreds of these per frame and must not allocate or rebuild keys for each.
+pub fn fill_metric_window(
+    store: &SeriesStore,
+    keys: &[SeriesKey],
+    id: MetricId,
+    end: Epoch,
+    out: &mut [f32],
+) {
+    out.fill(f32::NAN);
+    let n = out.len();
+    for key in keys {
+        if let Some(series) = store.get(key) {
             for (slot, v) in out.iter_mut().zip(series.window(end, n)) {
                 *slot = combine(id, *slot, v);
             }
         }
     }
-    out
 }
 
 /// The newest value of a metric of an endpoint, combined across the variants that reported
@@ -49,7 +69,15 @@ pub fn metric_latest(
     endpoint: &Endpoint,
     id: MetricId,
 ) -> Option<(Epoch, f32)> {
-    let keys = metrics::series_keys(endpoint, id);
+    metric_latest_of(store, &metrics::series_keys(endpoint, id), id)
+}
+
+/// `metric_latest` for keys already built.
+pub fn metric_latest_of(
+    store: &SeriesStore,
+    keys: &[SeriesKey],
+    id: MetricId,
+) -> Option<(Epoch, f32)> {
     let newest = keys
         .iter()
         .filter_map(|k| store.get(k)?.latest())
@@ -92,20 +120,33 @@ pub enum Band {
 /// Colours a value by the alarm that watches the series if there is one (breach = bad), else
 /// by the metric's default levels.
 pub fn band(state: &State, endpoint: &Endpoint, id: MetricId, value: f32) -> Band {
+    band_with(
+        alarm_threshold(state, &metrics::series_keys(endpoint, id)),
+        id,
+        value,
+    )
+}
+
+/// The comparison and threshold of the first metric alarm watching any of `keys`: what
+/// `band` colours by. Split out so a caller colouring many values looks it up once.
+pub fn alarm_threshold(state: &State, keys: &[SeriesKey]) -> Option<(Comparison, f64)> {
+    keys.iter()
+        .flat_map(|k| state.alarm_index.by_series.get(k).into_iter().flatten())
+        .find_map(|&i| state.alarms.get(i).and_then(Alarm::threshold))
+}
+
+/// `band` given the alarm threshold already looked up.
+pub fn band_with(alarm: Option<(Comparison, f64)>, id: MetricId, value: f32) -> Band {
     if value.is_nan() {
         return Band::Neutral;
     }
     let value = f64::from(value);
-    for key in metrics::series_keys(endpoint, id) {
-        for &i in state.alarm_index.by_series.get(&key).into_iter().flatten() {
-            if let Some((cmp, threshold)) = state.alarms.get(i).and_then(Alarm::threshold) {
-                return if cmp.breaches(value, threshold) {
-                    Band::Bad
-                } else {
-                    Band::Good
-                };
-            }
-        }
+    if let Some((cmp, threshold)) = alarm {
+        return if cmp.breaches(value, threshold) {
+            Band::Bad
+        } else {
+            Band::Good
+        };
     }
     match metrics::spec(id).levels {
         None => Band::Neutral,
@@ -120,6 +161,12 @@ pub fn band(state: &State, endpoint: &Endpoint, id: MetricId, value: f32) -> Ban
             }
         }
     }
+}
+
+/// True when lower values of the metric are the worse ones (model quality): which end of a
+/// bucket of slots a sparkline cell shows.
+pub fn lower_is_worse(id: MetricId) -> bool {
+    metrics::spec(id).levels.is_some_and(|l| l.lower_is_worse)
 }
 
 /// Thresholds of the alarms watching a metric of an endpoint, for drawing on its chart.

@@ -1,0 +1,309 @@
+//! The alarms screen: every alarm (ALARM first, as `update` ordered them) and, when one is
+//! opened, its history in a pane on the right.
+
+use super::text::{self, put, put_right, put_trunc};
+use crate::app::query::coarse_duration;
+use crate::app::state::{Loadable, State};
+use crate::config::theme::Theme;
+use crate::source::model::{Alarm, AlarmState, HistoryItemType};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Widget};
+
+const STATE_W: u16 = 6;
+const THRESHOLD_W: u16 = 9;
+const FOR_W: u16 = 6;
+/// Below this the history pane replaces the table rather than squeezing both.
+const SPLIT_MIN_W: u16 = 70;
+
+/// Data rows: the body minus borders and the header row. The history pane sits beside the
+/// table, so it does not change this.
+pub fn table_rows(body: Rect) -> usize {
+    usize::from(body.height.saturating_sub(3))
+}
+
+pub fn state_label(s: AlarmState) -> &'static str {
+    match s {
+        AlarmState::Alarm => "ALARM",
+        AlarmState::Ok => "OK",
+        AlarmState::InsufficientData => "INSUFF",
+    }
+}
+
+pub fn state_style(theme: &Theme, s: AlarmState) -> Style {
+    match s {
+        AlarmState::Alarm => theme.alarm,
+        AlarmState::Ok => theme.ok,
+        AlarmState::InsufficientData => theme.insufficient,
+    }
+}
+
+/// The account whose endpoint the alarm watches (not the monitoring account it lives in).
+fn watched_account(a: &Alarm) -> &str {
+    a.endpoint
+        .as_ref()
+        .map(|e| e.account_id.as_str())
+        .or_else(|| a.series().map(|s| s.account_id.as_str()))
+        .unwrap_or(a.account_id.as_str())
+}
+
+pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    if state.alarms_view.history_of.is_none() {
+        render_table(state, buf, area);
+        return;
+    }
+    if area.width < SPLIT_MIN_W {
+        render_history(state, buf, area);
+        return;
+    }
+    let hw = (area.width * 45 / 100).max(30);
+    let tw = area.width - hw;
+    render_table(state, buf, Rect::new(area.x, area.y, tw, area.height));
+    render_history(state, buf, Rect::new(area.x + tw, area.y, hw, area.height));
+}
+
+fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let v = &state.alarms_view;
+    let focused = v.history_of.is_none();
+    let in_alarm = state
+        .alarms
+        .iter()
+        .filter(|a| a.state == AlarmState::Alarm)
+        .count();
+    let mut title = format!(" alarms {}/{} ", v.rows.len(), state.alarms.len());
+    if in_alarm > 0 {
+        title.push_str(&format!("· {in_alarm} in ALARM "));
+    }
+    if !v.filter.is_empty() {
+        title.push_str(&format!("· /{} ", v.filter));
+    }
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(if focused { theme.focus } else { theme.border })
+        .title(Line::styled(
+            title,
+            if focused { theme.focus } else { theme.title },
+        ));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let acct_w = state
+        .accounts
+        .iter()
+        .map(|a| text::width(&a.label))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 10);
+    // Name and metric share what the fixed columns leave; the reason fills the rest.
+    let fixed = 1 + STATE_W + 1 + 2 + acct_w + 1 + 1 + THRESHOLD_W + 1 + FOR_W + 1;
+    let flex = inner.width.saturating_sub(fixed);
+    let name_w = (flex * 2 / 5).clamp(8.min(flex), 36);
+    let metric_w = (flex.saturating_sub(name_w) / 3).min(20);
+    let x_state = inner.x + 1;
+    let x_muted = x_state + STATE_W + 1;
+    let x_acct = x_muted + 2;
+    let x_name = x_acct + acct_w + 1;
+    let x_metric = x_name + name_w + 1;
+    let x_thr = x_metric + metric_w + 1;
+    let x_for = x_thr + THRESHOLD_W + 1;
+    let x_reason = x_for + FOR_W + 1;
+
+    let y = inner.y;
+    let h = theme.muted;
+    put(buf, inner, x_state, y, "STATE", STATE_W, h);
+    put(buf, inner, x_acct, y, "ACCOUNT", acct_w, h);
+    put(buf, inner, x_name, y, "ALARM", name_w, h);
+    put(buf, inner, x_metric, y, "METRIC", metric_w, h);
+    put_right(buf, inner, x_thr + THRESHOLD_W, y, "THRESHOLD", h);
+    put_right(buf, inner, x_for + FOR_W, y, "FOR", h);
+    put(
+        buf,
+        inner,
+        x_reason,
+        y,
+        "REASON",
+        inner.right().saturating_sub(x_reason),
+        h,
+    );
+
+    let rows = inner.height.saturating_sub(1);
+    for (pos, y) in (v.offset..v.rows.len()).zip(inner.y + 1..inner.y + 1 + rows) {
+        let Some(a) = v.rows.get(pos).and_then(|&i| state.alarms.get(i)) else {
+            continue;
+        };
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        if pos == v.selected {
+            buf.set_style(
+                row,
+                if focused {
+                    theme.selection
+                } else {
+                    theme.muted.add_modifier(Modifier::REVERSED)
+                },
+            );
+        }
+        put(
+            buf,
+            row,
+            x_state,
+            y,
+            state_label(a.state),
+            STATE_W,
+            state_style(theme, a.state),
+        );
+        if !a.actions_enabled {
+            // Actions off: it will not page anyone, whatever its state.
+            put(buf, row, x_muted, y, "⊘", 1, theme.muted);
+        }
+        put_trunc(
+            buf,
+            row,
+            x_acct,
+            y,
+            state.account_label(watched_account(a)),
+            acct_w,
+            theme.muted,
+        );
+        put_trunc(buf, row, x_name, y, &a.name, name_w, theme.text);
+        put_trunc(
+            buf,
+            row,
+            x_metric,
+            y,
+            a.metric_name().unwrap_or("composite"),
+            metric_w,
+            theme.muted,
+        );
+        let thr = match a.threshold() {
+            Some((cmp, t)) => format!(
+                "{} {}",
+                cmp.symbol(),
+                crate::app::query::format_value(t as f32)
+            ),
+            None => "-".to_owned(),
+        };
+        put_right(buf, row, x_thr + THRESHOLD_W, y, &thr, theme.text);
+        put_right(
+            buf,
+            row,
+            x_for + FOR_W,
+            y,
+            &coarse_duration(state.now - a.state_since),
+            theme.text,
+        );
+        put_trunc(
+            buf,
+            row,
+            x_reason,
+            y,
+            &a.reason,
+            inner.right().saturating_sub(x_reason),
+            theme.muted,
+        );
+    }
+}
+
+fn type_label(t: HistoryItemType) -> &'static str {
+    match t {
+        HistoryItemType::StateUpdate => "state",
+        HistoryItemType::ConfigurationUpdate => "config",
+        HistoryItemType::Action => "action",
+    }
+}
+
+fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let v = &state.alarms_view;
+    let name = v
+        .history_of
+        .as_ref()
+        .map(|(_, n)| n.as_str())
+        .unwrap_or_default();
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.focus)
+        .title(Line::styled(format!(" history · {name} "), theme.focus));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let items = match &v.history {
+        Loadable::NotRequested | Loadable::Loading => {
+            put(
+                buf,
+                inner,
+                inner.x + 1,
+                inner.y,
+                "loading…",
+                inner.width,
+                theme.muted,
+            );
+            return;
+        }
+        Loadable::Failed(msg) => {
+            put_trunc(
+                buf,
+                inner,
+                inner.x + 1,
+                inner.y,
+                &format!("failed: {msg}"),
+                inner.width.saturating_sub(1),
+                theme.bad,
+            );
+            return;
+        }
+        Loadable::Loaded(items) if items.is_empty() => {
+            put(
+                buf,
+                inner,
+                inner.x + 1,
+                inner.y,
+                "no history",
+                inner.width,
+                theme.muted,
+            );
+            return;
+        }
+        Loadable::Loaded(items) => items,
+    };
+    // Newest first, as the source returns it; a day and time, because history spans days.
+    let scroll = v.history_scroll.min(items.len().saturating_sub(1));
+    for (item, y) in items.iter().skip(scroll).zip(inner.top()..inner.bottom()) {
+        let x = put(
+            buf,
+            inner,
+            inner.x + 1,
+            y,
+            &text::day_hhmm(item.timestamp),
+            12,
+            theme.muted,
+        );
+        let x = put(
+            buf,
+            inner,
+            x + 1,
+            y,
+            &format!("{:<6}", type_label(item.item_type)),
+            6,
+            theme.key_hint,
+        );
+        put_trunc(
+            buf,
+            inner,
+            x + 1,
+            y,
+            &item.summary,
+            inner.right().saturating_sub(x + 1),
+            theme.text,
+        );
+    }
+}

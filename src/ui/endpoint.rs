@@ -1,0 +1,241 @@
+//! The endpoint detail: a summary line, then one braille chart per metric in `METRICS`
+//! order, with alarm thresholds; the selected chart is focused or shown alone, maximised.
+
+use super::text::{self, put, put_trunc};
+use super::widgets::chart::{self, MetricChart, Trace};
+use crate::app::query;
+use crate::app::state::{Loadable, State};
+use crate::source::metrics::{self, METRICS, MetricSpec};
+use crate::source::model::{AlarmState, Endpoint, Epoch, ExecutionStatus, ScheduleStatus};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+/// Below this a braille chart is a smear; the grid scrolls instead of squeezing.
+const MIN_CHART_H: u16 = 8;
+const MIN_CHART_W: u16 = 40;
+/// Hourly model-quality series get at least a day so they are a line, not a dot.
+const MIN_HOURLY_WINDOW: i64 = 86400;
+
+pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    let theme = &state.theme;
+    let Some(e) = state
+        .detail
+        .endpoint
+        .as_ref()
+        .and_then(|k| state.endpoint(k))
+    else {
+        let msg = "no endpoint selected: open one from the fleet";
+        let y = area.y + area.height / 2;
+        let x = area.x + area.width.saturating_sub(text::width(msg)) / 2;
+        put(buf, area, x, y, msg, area.width, theme.muted);
+        return;
+    };
+    render_summary(state, buf, Rect::new(area.x, area.y, area.width, 1), e);
+    let grid = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    if grid.is_empty() {
+        return;
+    }
+    let selected = state.detail.selected_chart.min(METRICS.len() - 1);
+    if state.detail.maximized {
+        render_chart(state, buf, grid, e, &METRICS[selected], true);
+        return;
+    }
+    let cols = (grid.width / MIN_CHART_W).clamp(1, 4);
+    let total_rows = METRICS.len().div_ceil(usize::from(cols));
+    let visible_rows = usize::from((grid.height / MIN_CHART_H).max(1)).min(total_rows);
+    // Scroll the grid by whole rows so the selected chart is always on screen.
+    let sel_row = selected / usize::from(cols);
+    let first_row = sel_row.saturating_sub(visible_rows - 1);
+    let vis = u16::try_from(visible_rows).unwrap_or(1);
+    let cell_h = grid.height / vis;
+    let cell_w = grid.width / cols;
+    for r in 0..visible_rows {
+        for c in 0..usize::from(cols) {
+            let i = (first_row + r) * usize::from(cols) + c;
+            let Some(spec) = METRICS.get(i) else { break };
+            let (r16, c16) = (u16::try_from(r).unwrap_or(0), u16::try_from(c).unwrap_or(0));
+            // The last row and column take the remainder so the grid fills the screen.
+            let w = if c16 + 1 == cols {
+                grid.width - c16 * cell_w
+            } else {
+                cell_w
+            };
+            let h = if r16 + 1 == vis {
+                grid.height - r16 * cell_h
+            } else {
+                cell_h
+            };
+            let cell = Rect::new(grid.x + c16 * cell_w, grid.y + r16 * cell_h, w, h);
+            render_chart(state, buf, cell, e, spec, i == selected);
+        }
+    }
+}
+
+/// The chart window of a metric: `[now - pan - range, now - pan]`, widened for hourly data.
+pub fn window(state: &State, spec: &MetricSpec) -> (Epoch, Epoch) {
+    let end = state.now - state.detail.pan.max(0);
+    let mut range = state.detail.range_secs();
+    if spec.period >= 3600 {
+        range = range.max(MIN_HOURLY_WINDOW);
+    }
+    (end - range, end)
+}
+
+fn window_label(secs: i64) -> String {
+    if secs % 86400 == 0 {
+        format!("{}d", secs / 86400)
+    } else {
+        format!("{}h", secs / 3600)
+    }
+}
+
+fn render_chart(
+    state: &State,
+    buf: &mut Buffer,
+    area: Rect,
+    e: &Endpoint,
+    spec: &MetricSpec,
+    selected: bool,
+) {
+    let theme = &state.theme;
+    let palette = [
+        theme.chart,
+        theme.warn,
+        theme.good,
+        theme.insufficient,
+        theme.focus,
+    ];
+    let (x0, x1) = window(state, spec);
+    let keys = metrics::series_keys(e, spec.id);
+    // About two points per braille dot column (two dot columns per cell): min and max.
+    let buckets = usize::from(area.width.saturating_sub(8)).max(1) * 2;
+    let traces: Vec<Trace> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let mut points = Vec::new();
+            if let Some(series) = state.store.get(key) {
+                chart::downsample(series.points(x0, x1), (x0, x1), buckets, &mut points);
+            }
+            let name = (keys.len() > 1).then(|| {
+                key.dimension("VariantName")
+                    .or_else(|| key.dimension("MonitoringSchedule"))
+                    .unwrap_or(&key.metric)
+                    .to_owned()
+            });
+            Trace {
+                name,
+                points,
+                style: palette[i % palette.len()],
+            }
+        })
+        .filter(|t| !t.points.is_empty())
+        .collect();
+    let thresholds: Vec<(f64, Style)> = query::thresholds(state, e, spec.id)
+        .into_iter()
+        .map(|(t, s)| {
+            (
+                t,
+                if s == AlarmState::Alarm {
+                    theme.alarm
+                } else {
+                    theme.threshold
+                },
+            )
+        })
+        .collect();
+    let title_style = if selected { theme.focus } else { theme.title };
+    let mut title = vec![Span::styled(format!(" {} ", spec.name), title_style)];
+    if !spec.unit.is_empty() {
+        title.push(Span::styled(format!("{} ", spec.unit), theme.muted));
+    }
+    if spec.period >= 3600 {
+        title.push(Span::styled(
+            format!("· {} ", window_label(x1 - x0)),
+            theme.muted,
+        ));
+    }
+    MetricChart {
+        title: Line::from(title),
+        traces: &traces,
+        thresholds: &thresholds,
+        window: (x0, x1),
+        focused: selected,
+        theme,
+    }
+    .render(area, buf);
+}
+
+fn render_summary(state: &State, buf: &mut Buffer, area: Rect, e: &Endpoint) {
+    let theme = &state.theme;
+    let d = &state.detail;
+    let mut parts: Vec<(String, Style)> = vec![
+        (
+            format!(" {} ", state.account_label(&e.account_id)),
+            theme.title,
+        ),
+        (format!("{} ", e.account_id), theme.muted),
+        (format!("{} ", e.name), theme.title),
+        (
+            format!("{} ", e.status.as_str()),
+            match e.status {
+                crate::source::model::EndpointStatus::InService => theme.ok,
+                crate::source::model::EndpointStatus::Failed => theme.bad,
+                _ => theme.warn,
+            },
+        ),
+        (format!("· {} ", e.variants.join(", ")), theme.text),
+        (format!("· {}", d.range_label()), theme.key_hint),
+    ];
+    if d.pan > 0 {
+        parts.push((
+            format!(" ending {} ago", query::coarse_duration(d.pan)),
+            theme.warn,
+        ));
+    }
+    parts.push((" · monitor ".into(), theme.muted));
+    match &d.monitoring {
+        Loadable::NotRequested => parts.push(("-".into(), theme.muted)),
+        Loadable::Loading => parts.push(("loading…".into(), theme.muted)),
+        Loadable::Failed(msg) => parts.push((format!("failed: {msg}"), theme.bad)),
+        Loadable::Loaded(list) if list.is_empty() => parts.push(("none".into(), theme.muted)),
+        Loadable::Loaded(list) => {
+            for (i, s) in list.iter().enumerate() {
+                if i > 0 {
+                    parts.push((", ".into(), theme.muted));
+                }
+                let status_style = match s.status {
+                    ScheduleStatus::Scheduled => theme.ok,
+                    ScheduleStatus::Failed => theme.bad,
+                    _ => theme.warn,
+                };
+                parts.push((format!("{} ", s.name), theme.text));
+                parts.push((format!("{:?}", s.status), status_style));
+                if let Some(x) = &s.last_execution {
+                    let style = match x.status {
+                        ExecutionStatus::Completed => theme.ok,
+                        ExecutionStatus::Failed => theme.bad,
+                        ExecutionStatus::CompletedWithViolations => theme.warn,
+                        _ => theme.muted,
+                    };
+                    parts.push((" last ".into(), theme.muted));
+                    parts.push((format!("{:?}", x.status), style));
+                    parts.push((format!(" {}", text::hhmm(x.scheduled_time)), theme.muted));
+                }
+            }
+        }
+    }
+    let mut x = area.x;
+    for (s, style) in &parts {
+        if x >= area.right() {
+            break;
+        }
+        x = put_trunc(buf, area, x, area.y, s, area.right() - x, *style);
+    }
+}

@@ -1,0 +1,464 @@
+//! A hand-built `State` for snapshot, property and render-speed tests: a monitoring account,
+//! three source accounts, endpoints with deterministic series, alarms in every state.
+//! Independent of the demo source so the UI tests do not move when the demo does.
+
+use crate::app::action::Action;
+use crate::app::lineedit::LineEdit;
+use crate::app::state::*;
+use crate::config::keymap::{Binding, KeyChord, Keymap};
+use crate::config::theme::Theme;
+use crate::series::SeriesStore;
+use crate::source::SourceKind;
+use crate::source::metrics::{self, METRICS, MetricId};
+use crate::source::model::*;
+use crossterm::event::{KeyCode, KeyModifiers};
+use std::sync::Arc;
+
+/// 25 Nov 2026 14:05 UTC.
+pub const NOW: Epoch = 1_795_615_500;
+
+pub const MONITORING: &str = "111122223333";
+pub const PROD: &str = "210987654321";
+pub const STAGING: &str = "345678901234";
+pub const TEST: &str = "456789012345";
+
+fn chord(c: &str) -> KeyChord {
+    let (mods, rest) = match c.strip_prefix("C-") {
+        Some(r) => (KeyModifiers::CONTROL, r),
+        None => (KeyModifiers::NONE, c),
+    };
+    let code = match rest {
+        "Enter" => KeyCode::Enter,
+        "Esc" => KeyCode::Esc,
+        "Tab" => KeyCode::Tab,
+        "Down" => KeyCode::Down,
+        "Up" => KeyCode::Up,
+        s => KeyCode::Char(s.chars().next().unwrap_or(' ')),
+    };
+    KeyChord::new(code, mods)
+}
+
+/// A vim-style keymap like the shipped default, written out so the tests do not depend on
+/// the keymap files.
+pub fn keymap() -> Keymap {
+    let b = |keys: &[&str], action: Action, desc: &str, section: &str| Binding {
+        keys: keys.iter().map(|k| chord(k)).collect(),
+        action,
+        desc: desc.into(),
+        section: section.into(),
+    };
+    Keymap {
+        name: "fixture".into(),
+        bindings: vec![
+            b(&["?"], Action::ToggleHelp, "toggle this help", "general"),
+            b(&[":"], Action::OpenCommand, "command line", "general"),
+            b(&["/"], Action::OpenFilter, "filter the table", "general"),
+            b(&["q"], Action::Quit, "quit", "general"),
+            b(&["C-c"], Action::Quit, "quit", "general"),
+            b(&["r"], Action::Refresh, "refresh now", "general"),
+            b(&["j"], Action::MoveDown, "down", "move"),
+            b(&["Down"], Action::MoveDown, "down", "move"),
+            b(&["k"], Action::MoveUp, "up", "move"),
+            b(&["g", "g"], Action::MoveTop, "top", "move"),
+            b(&["G"], Action::MoveBottom, "bottom", "move"),
+            b(&["C-f"], Action::PageDown, "page down", "move"),
+            b(&["C-b"], Action::PageUp, "page up", "move"),
+            b(&["Enter"], Action::Select, "open", "move"),
+            b(&["Esc"], Action::Back, "back", "move"),
+            b(&["Tab"], Action::FocusNext, "next pane", "move"),
+            b(&["1"], Action::ShowFleet, "fleet", "views"),
+            b(&["2"], Action::ShowAlarms, "alarms", "views"),
+            b(&["s"], Action::SortNext, "sort by next column", "fleet"),
+            b(&["S"], Action::SortReverse, "reverse sort", "fleet"),
+            b(&["-"], Action::RangeWider, "wider time range", "charts"),
+            b(
+                &["+"],
+                Action::RangeNarrower,
+                "narrower time range",
+                "charts",
+            ),
+            b(&["h"], Action::PanBack, "earlier", "charts"),
+            b(&["l"], Action::PanForward, "later", "charts"),
+            b(&["z"], Action::ToggleMaximize, "maximise chart", "charts"),
+        ],
+    }
+}
+
+/// Deterministic noise in [-1, 1] (splitmix64), so snapshots never change between runs.
+fn noise(seed: u64, i: i64) -> f64 {
+    let mut z = seed
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(i as u64)
+        .wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+}
+
+/// How an endpoint's data looks: which shapes to give it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shape {
+    /// Accuracy drifting down over the last hours (the incident).
+    drift: bool,
+    /// 1-minute data stops this many minutes before now.
+    silent_mins: i64,
+    hot_memory: bool,
+    full_disk: bool,
+}
+
+fn value(id: MetricId, seed: u64, ts: Epoch, shape: Shape) -> f64 {
+    let n = noise(seed ^ id as u64, ts / 60);
+    let day = ((ts % 86400) as f64 / 86400.0 * std::f64::consts::TAU).sin();
+    let hours_ago = (NOW - ts) as f64 / 3600.0;
+    match id {
+        MetricId::Accuracy if shape.drift && hours_ago < 8.0 => {
+            0.93 - 0.02 * (8.0 - hours_ago) + 0.004 * n
+        }
+        MetricId::Accuracy => 0.93 + 0.01 * n,
+        MetricId::Auc => 0.95 + 0.008 * n,
+        MetricId::F2 => 0.88 + 0.015 * n,
+        MetricId::Precision => 0.90 + 0.01 * n,
+        MetricId::Recall => 0.87 + 0.012 * n,
+        MetricId::Cpu => 90.0 + 50.0 * day + 8.0 * n,
+        MetricId::Memory if shape.hot_memory => 84.0 + 3.0 * n,
+        MetricId::Memory => 52.0 + 4.0 * n - hours_ago * 0.05,
+        MetricId::Disk if shape.full_disk => 93.0 + 0.5 * n,
+        MetricId::Disk => 35.0 + 0.5 * n,
+        MetricId::Invocations => 1200.0 + 600.0 * day + 100.0 * n,
+        MetricId::ModelLatency => 45_000.0 + 9_000.0 * n.abs(),
+        MetricId::Errors5xx => (n * 3.0).max(0.0).round(),
+    }
+}
+
+/// Fills the store with `minute_hours` of 1-minute and 72 hours of hourly points for `e`.
+fn fill(store: &mut SeriesStore, e: &Endpoint, seed: u64, shape: Shape, minute_hours: i64) {
+    for spec in &METRICS {
+        let period = i64::from(spec.period);
+        let (span, end) = if period >= 3600 {
+            (72 * 3600, NOW - NOW % 3600)
+        } else {
+            // CloudWatch publishes a minute or so late.
+            (minute_hours * 3600, NOW - 60 - shape.silent_mins * 60)
+        };
+        for (k, key) in metrics::series_keys(e, spec.id).into_iter().enumerate() {
+            let points = (0..=span / period)
+                .map(|i| end - span + i * period)
+                .map(|ts| (ts, value(spec.id, seed + k as u64 * 7, ts, shape)))
+                .collect();
+            let capacity = usize::try_from(span / period + 1).unwrap_or(1);
+            store.ingest(
+                SeriesData {
+                    key,
+                    points,
+                    status: SeriesStatus::Complete,
+                },
+                capacity,
+            );
+        }
+    }
+}
+
+fn endpoint(account: &str, name: &str, status: EndpointStatus, variants: &[&str]) -> Endpoint {
+    Endpoint {
+        account_id: account.into(),
+        name: name.into(),
+        status,
+        variants: variants.iter().map(|v| (*v).to_owned()).collect(),
+        monitoring_schedules: vec![format!("{name}-mq")],
+    }
+}
+
+fn metric_alarm(
+    e: &Endpoint,
+    id: MetricId,
+    comparison: Comparison,
+    threshold: f64,
+    state: AlarmState,
+    since_mins: i64,
+    reason: &str,
+) -> Alarm {
+    let series = metrics::series_keys(e, id).remove(0);
+    Alarm {
+        account_id: MONITORING.into(),
+        name: format!("{}-{}", e.name, metrics::spec(id).short.to_lowercase()),
+        kind: AlarmKind::Metric {
+            series,
+            comparison,
+            threshold,
+            evaluation_periods: 3,
+            datapoints_to_alarm: 2,
+        },
+        state,
+        reason: reason.into(),
+        state_since: NOW - since_mins * 60,
+        endpoint: Some(e.key()),
+        actions_enabled: true,
+    }
+}
+
+/// The index `update` derives from alarms, rebuilt here the same way.
+pub fn index(alarms: &[Alarm]) -> AlarmIndex {
+    let mut idx = AlarmIndex::default();
+    for (i, a) in alarms.iter().enumerate() {
+        if let Some(s) = a.series() {
+            idx.by_series.entry(s.clone()).or_default().push(i);
+        }
+        if let Some(e) = &a.endpoint {
+            let w = idx.worst_by_endpoint.entry(e.clone()).or_insert(a.state);
+            *w = (*w).min(a.state);
+            if a.state == AlarmState::Alarm {
+                *idx.in_alarm_by_account
+                    .entry(e.account_id.clone())
+                    .or_default() += 1;
+            }
+        }
+    }
+    idx
+}
+
+fn base(now: Epoch) -> State {
+    let mut s = State::new(SourceKind::Demo, now, Theme::default(), Arc::new(keymap()));
+    s.identity = Some(Identity {
+        account_id: MONITORING.into(),
+        arn: format!("arn:aws:sts::{MONITORING}:assumed-role/OnCall/alice"),
+        region: "eu-west-1".into(),
+    });
+    s.accounts = vec![
+        Account {
+            id: MONITORING.into(),
+            label: "monitoring".into(),
+            monitoring: true,
+        },
+        Account {
+            id: PROD.into(),
+            label: "prod".into(),
+            monitoring: false,
+        },
+        Account {
+            id: STAGING.into(),
+            label: "staging".into(),
+            monitoring: false,
+        },
+        Account {
+            id: TEST.into(),
+            label: "test".into(),
+            monitoring: false,
+        },
+    ];
+    s.freshness = Freshness {
+        fleet_ok_at: Some(now - 5),
+        alarms_ok_at: Some(now - 5),
+        series_ok_at: Some(now - 5),
+        newest_point: Some(now - 60),
+        last_error: None,
+    };
+    s
+}
+
+/// The small organisation every screen snapshot is drawn from.
+pub fn state() -> State {
+    let mut s = base(NOW);
+    use EndpointStatus::*;
+    let eps = [
+        (
+            endpoint(PROD, "fraud-detector", InService, &["blue", "green"]),
+            Shape {
+                drift: true,
+                ..Default::default()
+            },
+        ),
+        (
+            endpoint(PROD, "churn-predictor", InService, &["AllTraffic"]),
+            Shape {
+                hot_memory: true,
+                ..Default::default()
+            },
+        ),
+        (
+            endpoint(PROD, "recs-ranker", Updating, &["AllTraffic"]),
+            Shape::default(),
+        ),
+        (
+            endpoint(PROD, "search-embed", InService, &["AllTraffic"]),
+            Shape {
+                full_disk: true,
+                ..Default::default()
+            },
+        ),
+        (
+            endpoint(STAGING, "fraud-detector", InService, &["AllTraffic"]),
+            Shape::default(),
+        ),
+        (
+            endpoint(STAGING, "churn-predictor", Failed, &["AllTraffic"]),
+            Shape {
+                silent_mins: 7,
+                ..Default::default()
+            },
+        ),
+        (
+            endpoint(STAGING, "ltv-model", InService, &["AllTraffic"]),
+            Shape::default(),
+        ),
+        (
+            endpoint(TEST, "fraud-detector-canary", Creating, &["AllTraffic"]),
+            Shape::default(),
+        ),
+    ];
+    for (i, (e, shape)) in eps.iter().enumerate() {
+        fill(&mut s.store, e, i as u64 * 101, *shape, 6);
+    }
+    s.endpoints = eps.into_iter().map(|(e, _)| e).collect();
+    let e = |i: usize| &s.endpoints[i];
+    use Comparison::*;
+    s.alarms = vec![
+        metric_alarm(e(0), MetricId::Accuracy, LessThanThreshold, 0.85, AlarmState::Alarm, 4,
+            "Threshold Crossed: 2 out of the last 3 datapoints [0.781 (25/11/26 13:00:00), 0.802] were less than the threshold (0.85)."),
+        metric_alarm(e(1), MetricId::Memory, GreaterThanThreshold, 90.0, AlarmState::Ok, 600,
+            "Threshold Crossed: no datapoints were greater than the threshold (90.0)."),
+        metric_alarm(e(3), MetricId::Disk, GreaterThanOrEqualToThreshold, 90.0, AlarmState::Alarm, 95,
+            "Threshold Crossed: 3 datapoints [93.1, 93.4, 92.8] were greater than or equal to the threshold (90.0)."),
+        metric_alarm(e(5), MetricId::Cpu, GreaterThanThreshold, 300.0, AlarmState::InsufficientData, 7,
+            "Insufficient Data: 3 datapoints were unknown."),
+        metric_alarm(e(4), MetricId::Accuracy, LessThanThreshold, 0.85, AlarmState::Ok, 2 * 1440,
+            "Threshold Crossed: 3 datapoints were not less than the threshold (0.85)."),
+        metric_alarm(e(6), MetricId::ModelLatency, GreaterThanThreshold, 200_000.0, AlarmState::Ok, 3000,
+            "Threshold Crossed: no datapoints were greater than the threshold (200000.0)."),
+        Alarm {
+            account_id: MONITORING.into(),
+            name: "prod-any-quality-drift".into(),
+            kind: AlarmKind::Composite { rule: "ALARM(fraud-detector-acc)".into() },
+            state: AlarmState::Alarm,
+            reason: "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:fraud-detector-acc transitioned to ALARM".into(),
+            state_since: NOW - 4 * 60,
+            endpoint: None,
+            actions_enabled: false,
+        },
+    ];
+    s.alarms[5].actions_enabled = false;
+    s.alarm_index = index(&s.alarms);
+    s.fleet.rows = (0..s.endpoints.len()).collect();
+    s.fleet.selected = 0;
+    s.alarms_view.rows = alarm_order(&s.alarms);
+    s.detail.endpoint = Some(s.endpoints[0].key());
+    s.detail.range = 1;
+    s.detail.monitoring = Loadable::Loaded(vec![MonitoringSchedule {
+        account_id: PROD.into(),
+        name: "fraud-detector-mq".into(),
+        endpoint: "fraud-detector".into(),
+        monitoring_type: "ModelQuality".into(),
+        status: ScheduleStatus::Scheduled,
+        last_execution: Some(MonitoringExecution {
+            scheduled_time: NOW - 65 * 60,
+            status: ExecutionStatus::CompletedWithViolations,
+            failure_reason: None,
+        }),
+    }]);
+    s
+}
+
+/// ALARM first, then by most recent change: the order `update` keeps.
+fn alarm_order(alarms: &[Alarm]) -> Vec<usize> {
+    let mut rows: Vec<usize> = (0..alarms.len()).collect();
+    rows.sort_by_key(|&i| (alarms[i].state, -alarms[i].state_since));
+    rows
+}
+
+/// `state()` showing `view`, for the snapshot of each screen.
+pub fn in_view(view: View) -> State {
+    let mut s = state();
+    s.view = view;
+    s
+}
+
+/// The alarms screen with the history of the first alarm open.
+pub fn with_history() -> State {
+    let mut s = in_view(View::Alarms);
+    let a = &s.alarms[s.alarms_view.rows[0]];
+    s.alarms_view.history_of = Some((a.account_id.clone(), a.name.clone()));
+    s.alarms_view.history = Loadable::Loaded(vec![
+        AlarmHistoryItem {
+            timestamp: NOW - 4 * 60,
+            item_type: HistoryItemType::StateUpdate,
+            summary: "Alarm updated from OK to ALARM".into(),
+        },
+        AlarmHistoryItem {
+            timestamp: NOW - 4 * 60,
+            item_type: HistoryItemType::Action,
+            summary: "Successfully executed action arn:aws:sns:eu-west-1:111122223333:oncall"
+                .into(),
+        },
+        AlarmHistoryItem {
+            timestamp: NOW - 26 * 3600,
+            item_type: HistoryItemType::StateUpdate,
+            summary: "Alarm updated from INSUFFICIENT_DATA to OK".into(),
+        },
+        AlarmHistoryItem {
+            timestamp: NOW - 30 * 3600,
+            item_type: HistoryItemType::ConfigurationUpdate,
+            summary: "Alarm \"fraud-detector-acc\" created".into(),
+        },
+    ]);
+    s
+}
+
+/// The command line open with completions showing.
+pub fn with_prompt() -> State {
+    let mut s = state();
+    s.prompt = Prompt::Command(LineEdit::with_text("ra"));
+    s.completions = vec!["range".into(), "refresh".into()];
+    s
+}
+
+/// `accounts` source accounts of `per_account` endpoints each, with 3 hours of 1-minute and
+/// 72 hours of hourly data per series: the render benchmark's fleet (`--demo-scale 10,50`).
+pub fn scaled(accounts: usize, per_account: usize) -> State {
+    let mut s = base(NOW);
+    s.accounts.truncate(1);
+    for a in 0..accounts {
+        let id = format!("{:012}", 200_000_000_000u64 + a as u64 * 1_111);
+        s.accounts.push(Account {
+            id: id.clone(),
+            label: format!("acct-{a:02}"),
+            monitoring: false,
+        });
+        for n in 0..per_account {
+            let e = endpoint(
+                &id,
+                &format!("model-{n:03}-endpoint"),
+                EndpointStatus::InService,
+                &["AllTraffic"],
+            );
+            let shape = Shape {
+                drift: n % 7 == 0,
+                hot_memory: n % 11 == 0,
+                ..Default::default()
+            };
+            fill(&mut s.store, &e, (a * per_account + n) as u64, shape, 3);
+            s.endpoints.push(e);
+        }
+    }
+    let alarms: Vec<Alarm> = s
+        .endpoints
+        .iter()
+        .step_by(3)
+        .map(|e| {
+            metric_alarm(
+                e,
+                MetricId::Accuracy,
+                Comparison::LessThanThreshold,
+                0.85,
+                AlarmState::Ok,
+                60,
+                "ok",
+            )
+        })
+        .collect();
+    s.alarms = alarms;
+    s.alarm_index = index(&s.alarms);
+    s.fleet.rows = (0..s.endpoints.len()).collect();
+    s.alarms_view.rows = alarm_order(&s.alarms);
+    s.size = (200, 60);
+    s
+}

@@ -1,0 +1,419 @@
+//! The fleet screen: accounts pane on the left, the endpoints table with sparklines on the
+//! right. Only visible rows are built; nothing is sorted or filtered here (`update` did it).
+
+use super::text::{self, put, put_right, put_trunc};
+use super::widgets::sparkline;
+use crate::app::query::{self, Band};
+use crate::app::state::{FleetColumn, FleetFocus, State};
+use crate::config::theme::Theme;
+use crate::source::metrics::{self, FLEET_COLUMNS};
+use crate::source::model::{AlarmState, Endpoint, EndpointStatus};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Widget};
+
+/// Slots a 1-minute sparkline covers (the last hour) and an hourly one (two days).
+const MINUTE_SLOTS: usize = 60;
+const HOURLY_SLOTS: usize = 48;
+const MIN_CELLS: u16 = 5;
+const MAX_CELLS: u16 = 16;
+/// Width of a latest value: `0.912`, `63.4`, `45k`.
+const VALUE_W: u16 = 5;
+const STATUS_W: u16 = 9;
+const NAME_MIN: u16 = 10;
+/// Columns gap.
+const GAP: u16 = 1;
+/// Gap before each metric column, wider so sparklines do not run into each other.
+const METRIC_GAP: u16 = 1;
+
+fn pane_width(total: u16) -> u16 {
+    if total >= 180 { 32 } else { 26 }
+}
+
+/// Widths of the table's columns for an inner width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cols {
+    account: u16,
+    name: u16,
+    /// How many of `FLEET_COLUMNS` fit, from the left.
+    metrics: usize,
+    cells: u16,
+}
+
+impl Cols {
+    /// Everything but the metric columns: pad, account, name, status, alarm marker.
+    fn base(account: u16, name: u16) -> u16 {
+        1 + account + GAP + name + GAP + STATUS_W + GAP + 1
+    }
+
+    fn metric_w(cells: u16) -> u16 {
+        METRIC_GAP + cells + 1 + VALUE_W
+    }
+
+    /// Metric columns are dropped right-to-left before the name shrinks below its minimum;
+    /// spare width goes to the name (up to 24), then the sparklines, then the name again.
+    fn fit(width: u16, account: u16) -> Self {
+        let base = Self::base(account, NAME_MIN);
+        let room = width.saturating_sub(base);
+        let metrics = usize::from(room / Self::metric_w(MIN_CELLS)).min(FLEET_COLUMNS.len());
+        let n = u16::try_from(metrics).unwrap_or(0);
+        let mut extra = room - n * Self::metric_w(MIN_CELLS);
+        let mut name = NAME_MIN + extra.min(8);
+        extra -= extra.min(8);
+        let mut cells = MIN_CELLS;
+        if let Some(per) = extra.checked_div(n) {
+            let add = per.min(MAX_CELLS - MIN_CELLS);
+            cells += add;
+            extra -= add * n;
+        }
+        name += extra.min(20);
+        // Below the base width the name gives way; the clip of each write does the rest.
+        if width < base {
+            name = width.saturating_sub(Self::base(account, 0)).max(1);
+        }
+        Self {
+            account,
+            name,
+            metrics,
+            cells,
+        }
+    }
+}
+
+/// The widest account label, bounded: labels are short words (prod, staging).
+fn account_col_width(state: &State) -> u16 {
+    // The monitoring account holds alarms, not endpoints: its label is never in the table.
+    state
+        .accounts
+        .iter()
+        .filter(|a| !a.monitoring)
+        .map(|a| text::width(&a.label))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 10)
+}
+
+/// Whether the accounts pane fits beside a table with at least its base columns.
+fn show_pane(state: &State, width: u16) -> bool {
+    let need = Cols::base(account_col_width(state), NAME_MIN) + 2;
+    width >= pane_width(width) + need
+}
+
+/// Data rows of the table: the body minus its borders and its header row.
+pub fn table_rows(body: Rect) -> usize {
+    usize::from(body.height.saturating_sub(3))
+}
+
+pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    let table_area = if show_pane(state, area.width) {
+        let w = pane_width(area.width);
+        render_accounts(state, buf, Rect::new(area.x, area.y, w, area.height));
+        Rect::new(area.x + w, area.y, area.width - w, area.height)
+    } else {
+        area
+    };
+    render_table(state, buf, table_area);
+}
+
+fn pane_block<'a>(theme: &Theme, title: Line<'a>, focused: bool) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(if focused { theme.focus } else { theme.border })
+        .title(title)
+}
+
+fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let focused = state.fleet.focus == FleetFocus::Accounts;
+    let title_style = if focused { theme.focus } else { theme.title };
+    let block = pane_block(theme, Line::styled(" accounts ", title_style), focused);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    // Counted in one pass over the endpoints; 10 accounts x 500 endpoints is cheap.
+    let count = |id: &str| {
+        state
+            .endpoints
+            .iter()
+            .filter(|e| e.account_id == id)
+            .count()
+    };
+    let alarms = |id: &str| {
+        state
+            .alarm_index
+            .in_alarm_by_account
+            .get(id)
+            .copied()
+            .unwrap_or(0)
+    };
+    let total_alarms: usize = state.alarm_index.in_alarm_by_account.values().sum();
+    // Columns from the right: alarms (●12), endpoint count, then label and (if room) id.
+    let alarm_w = 4;
+    let count_w = 4;
+    let label_room = inner.width.saturating_sub(2 + count_w + alarm_w);
+    let label_w = state
+        .accounts
+        .iter()
+        .map(|a| text::width(&a.label))
+        .max()
+        .unwrap_or(0)
+        .min(label_room);
+    let show_id = label_room >= label_w + 1 + 12;
+    let rows = std::iter::once(None).chain(state.accounts.iter().map(Some));
+    let height = usize::from(inner.height);
+    // Keep the cursor visible without state for an offset: the pane scrolls by pages.
+    let first = state.fleet.account_cursor / height.max(1) * height;
+    for (i, (account, y)) in rows
+        .enumerate()
+        .skip(first)
+        .zip(inner.top()..inner.bottom())
+        .map(|((i, a), y)| (i, (a, y)))
+    {
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        let selected = i == state.fleet.account_cursor;
+        let active = match account {
+            None => state.fleet.account_filter.is_none(),
+            Some(a) => state.fleet.account_filter.as_deref() == Some(a.id.as_str()),
+        };
+        let base = if selected && focused {
+            theme.selection
+        } else {
+            Style::default()
+        };
+        buf.set_style(row, base);
+        // The account whose endpoints are listed is marked even when the cursor moved away.
+        let mark = if active { "▸" } else { " " };
+        put(buf, row, inner.x, y, mark, 1, theme.focus);
+        let (endpoints, in_alarm) = match account {
+            None => {
+                put_trunc(
+                    buf,
+                    row,
+                    inner.x + 1,
+                    y,
+                    "all accounts",
+                    label_room,
+                    theme.text,
+                );
+                (state.endpoints.len(), total_alarms)
+            }
+            Some(a) => {
+                let x = put_trunc(buf, row, inner.x + 1, y, &a.label, label_w, theme.text);
+                if show_id {
+                    put(buf, row, inner.x + 2 + label_w, y, &a.id, 12, theme.muted);
+                } else {
+                    let _ = x;
+                }
+                if a.monitoring {
+                    // The monitoring account holds the alarms, not endpoints: say so.
+                    put_right(buf, row, inner.right() - alarm_w, y, "mon", theme.muted);
+                }
+                (count(&a.id), alarms(&a.id))
+            }
+        };
+        if account.is_none_or(|a| !a.monitoring) {
+            put_right(
+                buf,
+                row,
+                inner.right() - alarm_w,
+                y,
+                &endpoints.to_string(),
+                theme.text,
+            );
+        }
+        if in_alarm > 0 {
+            put_right(
+                buf,
+                row,
+                inner.right(),
+                y,
+                &format!("●{in_alarm}"),
+                theme.alarm,
+            );
+        }
+    }
+}
+
+fn title(state: &State, shown: usize) -> String {
+    let f = &state.fleet;
+    let mut t = format!(" endpoints {}/{} ", shown, state.endpoints.len());
+    if let Some(id) = &f.account_filter {
+        t.push_str(&format!("· {} ", state.account_label(id)));
+    }
+    if !f.filter.is_empty() {
+        t.push_str(&format!("· /{} ", f.filter));
+    }
+    t
+}
+
+fn header_label(col: FleetColumn) -> &'static str {
+    match col {
+        FleetColumn::Account => "ACCOUNT",
+        FleetColumn::Endpoint => "ENDPOINT",
+        FleetColumn::Status => "STATUS",
+        FleetColumn::Metric(i) => FLEET_COLUMNS
+            .get(i)
+            .map(|&id| metrics::spec(id).short)
+            .unwrap_or(""),
+    }
+}
+
+fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let f = &state.fleet;
+    let focused = f.focus == FleetFocus::Endpoints;
+    let title_style = if focused { theme.focus } else { theme.title };
+    let block = pane_block(
+        theme,
+        Line::styled(title(state, f.rows.len()), title_style),
+        focused,
+    );
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let cols = Cols::fit(inner.width, account_col_width(state));
+
+    // Header row, with the sort column marked.
+    let y = inner.y;
+    let arrow = if f.descending { "▼" } else { "▲" };
+    let mut header = |col: FleetColumn, x: u16, w: u16, right: bool| {
+        let label = header_label(col);
+        let sorted = f.sort == col;
+        let style = if sorted { theme.focus } else { theme.muted };
+        let s = if sorted {
+            format!("{label}{arrow}")
+        } else {
+            label.to_owned()
+        };
+        if right {
+            put_right(buf, inner, x + w, y, &s, style);
+        } else {
+            put_trunc(buf, inner, x, y, &s, w, style);
+        }
+    };
+    let x_account = inner.x + 1;
+    let x_name = x_account + cols.account + GAP;
+    let x_status = x_name + cols.name + GAP;
+    let x_marker = x_status + STATUS_W + GAP;
+    let x_metrics = x_marker + 1;
+    header(FleetColumn::Account, x_account, cols.account, false);
+    header(FleetColumn::Endpoint, x_name, cols.name, false);
+    header(FleetColumn::Status, x_status, STATUS_W, false);
+    let metric_w = Cols::metric_w(cols.cells);
+    let metric_x = |i: usize| x_metrics + u16::try_from(i).unwrap_or(0) * metric_w + METRIC_GAP;
+    for i in 0..cols.metrics {
+        header(
+            FleetColumn::Metric(i),
+            metric_x(i),
+            cols.cells + 1 + VALUE_W,
+            true,
+        );
+    }
+
+    // Reused across rows and columns: no allocation per cell.
+    let mut window = [f32::NAN; MINUTE_SLOTS];
+    let mut cells = [f32::NAN; MAX_CELLS as usize];
+    let rows = inner.height.saturating_sub(1);
+    for (pos, y) in (f.offset..f.rows.len()).zip(inner.y + 1..inner.y + 1 + rows) {
+        let Some(e) = f.rows.get(pos).and_then(|&i| state.endpoints.get(i)) else {
+            continue;
+        };
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        if pos == f.selected {
+            buf.set_style(
+                row,
+                if focused {
+                    theme.selection
+                } else {
+                    theme.muted.add_modifier(ratatui::style::Modifier::REVERSED)
+                },
+            );
+        }
+        put_trunc(
+            buf,
+            row,
+            x_account,
+            y,
+            state.account_label(&e.account_id),
+            cols.account,
+            theme.muted,
+        );
+        put_trunc(buf, row, x_name, y, &e.name, cols.name, theme.text);
+        render_status(state, buf, row, x_status, e);
+        let marker = match state.alarm_index.worst_by_endpoint.get(&e.key()) {
+            Some(AlarmState::Alarm) => ("●", theme.alarm),
+            Some(AlarmState::InsufficientData) => ("●", theme.insufficient),
+            Some(AlarmState::Ok) => ("●", theme.ok),
+            None => ("·", theme.muted),
+        };
+        put(buf, row, x_marker, y, marker.0, 1, marker.1);
+        for (i, &id) in FLEET_COLUMNS.iter().enumerate().take(cols.metrics) {
+            let keys = metrics::series_keys(e, id);
+            let n = if metrics::spec(id).period >= 3600 {
+                HOURLY_SLOTS
+            } else {
+                MINUTE_SLOTS
+            };
+            let window = &mut window[..n];
+            query::fill_metric_window(&state.store, &keys, id, state.now, window);
+            let cells = &mut cells[..usize::from(cols.cells)];
+            sparkline::bucket(window, cells, query::lower_is_worse(id));
+            let alarm = query::alarm_threshold(state, &keys);
+            let style = |v: f32| band_style(theme, query::band_with(alarm, id, v));
+            let x = metric_x(i);
+            sparkline::render(
+                buf,
+                Rect::new(x, y, cols.cells, 1).intersection(row),
+                cells,
+                style,
+            );
+            if let Some((_, v)) = query::metric_latest_of(&state.store, &keys, id) {
+                let s = query::format_value(v);
+                let vstyle = match query::band_with(alarm, id, v) {
+                    Band::Neutral => theme.text,
+                    b => band_style(theme, b),
+                };
+                put_right(buf, row, x + cols.cells + 1 + VALUE_W, y, &s, vstyle);
+            }
+        }
+    }
+}
+
+fn render_status(state: &State, buf: &mut Buffer, row: Rect, x: u16, e: &Endpoint) {
+    let theme = &state.theme;
+    // `endpoint_is_stale`, with the newest point looked up once for the age as well.
+    let newest = query::endpoint_newest_point(&state.store, e);
+    if newest.is_none_or(|ts| state.now - ts > query::STALE_AFTER_SECS) {
+        // A row whose numbers stopped moving must not look live.
+        let label = match newest {
+            Some(ts) => format!("STALE {}", query::coarse_duration(state.now - ts)),
+            None => "NO DATA".to_owned(),
+        };
+        put_trunc(buf, row, x, row.y, &label, STATUS_W, theme.stale);
+        return;
+    }
+    let style = match e.status {
+        EndpointStatus::InService => theme.text,
+        EndpointStatus::Failed => theme.bad,
+        _ => theme.warn,
+    };
+    put_trunc(buf, row, x, row.y, e.status.as_str(), STATUS_W, style);
+}
+
+pub fn band_style(theme: &Theme, band: Band) -> Style {
+    match band {
+        Band::Good => theme.good,
+        Band::Warn => theme.warn,
+        Band::Bad => theme.bad,
+        Band::Neutral => theme.chart,
+    }
+}

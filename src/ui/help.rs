@@ -1,0 +1,119 @@
+//! The `?` overlay, generated from the active keymap so it cannot drift from reality, plus
+//! the `:` commands. Scrollable.
+
+use super::text::{self, put};
+use crate::app::state::State;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Clear, Widget};
+
+const COMMANDS: [(&str, &str); 10] = [
+    (":fleet", "the fleet of endpoints"),
+    (":alarms", "every alarm, ALARM first"),
+    (":endpoint NAME", "charts of one endpoint"),
+    (":account LABEL|ID|all", "list one account's endpoints"),
+    (":range 1h|3h|12h|1d|3d", "time range of the charts"),
+    (":theme NAME", "switch colours"),
+    (":sort COLUMN", "sort the fleet table"),
+    (":refresh", "fetch everything now"),
+    (":help", "this overlay"),
+    (":q", "quit"),
+];
+
+/// One line of the overlay: a heading, or a key column and its description.
+enum Row<'a> {
+    Heading(&'a str),
+    Entry(String, &'a str),
+    Blank,
+}
+
+fn rows(state: &State) -> Vec<Row<'_>> {
+    let bindings = &state.keymap.bindings;
+    let mut out = Vec::new();
+    // Sections in the order the keymap first names them (the keymap author's order).
+    for (i, b) in bindings.iter().enumerate() {
+        if bindings[..i].iter().any(|p| p.section == b.section) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(Row::Blank);
+        }
+        out.push(Row::Heading(b.section.as_str()));
+        for s in bindings[i..].iter().filter(|s| s.section == b.section) {
+            out.push(Row::Entry(s.keys_label(), s.desc.as_str()));
+        }
+    }
+    if !out.is_empty() {
+        out.push(Row::Blank);
+    }
+    out.push(Row::Heading("commands"));
+    out.extend(COMMANDS.iter().map(|&(c, d)| Row::Entry(c.to_owned(), d)));
+    out
+}
+
+/// The number of lines the overlay holds, so `update` can bound the scroll.
+pub fn line_count(state: &State) -> usize {
+    rows(state).len()
+}
+
+pub fn render(state: &State, buf: &mut Buffer, body: Rect, scroll: usize) {
+    let theme = &state.theme;
+    let rows = rows(state);
+    let key_w = rows
+        .iter()
+        .map(|r| match r {
+            Row::Entry(k, _) => text::width(k),
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0)
+        .min(24);
+    let want_w = 4 + key_w + 2 + 34;
+    let want_h = u16::try_from(rows.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let area = text::centered(body, want_w, want_h);
+    if area.width < 6 || area.height < 3 {
+        return;
+    }
+    Clear.render(area, buf);
+    let inner_h = usize::from(area.height - 2);
+    let scroll = scroll.min(rows.len().saturating_sub(inner_h));
+    let more = if scroll + inner_h < rows.len() {
+        " ↓ more "
+    } else {
+        ""
+    };
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.focus)
+        .title(Line::styled(" help ", theme.title))
+        .title_bottom(Line::styled(more, theme.muted).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    for (row, y) in rows.iter().skip(scroll).zip(inner.top()..inner.bottom()) {
+        let x = inner.x + 1;
+        let w = inner.width.saturating_sub(2);
+        match row {
+            Row::Heading(h) => {
+                put(buf, inner, x, y, h, w, theme.title);
+            }
+            Row::Entry(keys, desc) => {
+                text::put_trunc(buf, inner, x + 1, y, keys, key_w, theme.key_hint);
+                let dx = x + 1 + key_w + 2;
+                text::put_trunc(
+                    buf,
+                    inner,
+                    dx,
+                    y,
+                    desc,
+                    inner.right().saturating_sub(dx),
+                    Style::default().patch(theme.text),
+                );
+            }
+            Row::Blank => {}
+        }
+    }
+}

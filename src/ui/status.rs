@@ -1,0 +1,191 @@
+//! The bottom line: mode, data freshness (never lie about how old a number is), the flash
+//! message, and key hints for the current view generated from the active keymap.
+
+use super::text::{self, put};
+use crate::app::action::Action;
+use crate::app::query::coarse_duration;
+use crate::app::state::{FlashLevel, State, View};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+
+/// What the freshness part of the status line says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    /// Nothing has loaded yet and nothing has failed.
+    Loading,
+    Fresh,
+    /// The oldest successful refresh is this many seconds old (or none ever succeeded).
+    Stale(Option<i64>),
+}
+
+/// Stale when a refresh has not succeeded for three refresh periods, or when the newest
+/// error came after the newest success (the data on screen is what failed to update).
+pub fn freshness(state: &State) -> Freshness {
+    let f = &state.freshness;
+    let oks = [f.series_ok_at, f.alarms_ok_at];
+    let oldest_ok = oks.iter().flatten().min().copied();
+    let newest_ok = oks.iter().flatten().max().copied();
+    let error_at = f.last_error.as_ref().map(|(t, _)| *t);
+    match (oldest_ok, newest_ok) {
+        (Some(oldest), Some(newest)) => {
+            let age = state.now - oldest;
+            if age > 3 * state.refresh_secs || error_at.is_some_and(|e| e > newest) {
+                Freshness::Stale(Some(age))
+            } else {
+                Freshness::Fresh
+            }
+        }
+        _ if error_at.is_some() => Freshness::Stale(None),
+        _ => Freshness::Loading,
+    }
+}
+
+/// The hints of each view: the actions worth a reminder, with a one-word label.
+fn hints(view: View) -> &'static [(Action, &'static str)] {
+    match view {
+        View::Fleet => &[
+            (Action::ToggleHelp, "help"),
+            (Action::OpenCommand, "cmd"),
+            (Action::OpenFilter, "filter"),
+            (Action::Select, "open"),
+            (Action::SortNext, "sort"),
+            (Action::FocusNext, "pane"),
+            (Action::ShowAlarms, "alarms"),
+            (Action::Quit, "quit"),
+        ],
+        View::Endpoint => &[
+            (Action::ToggleHelp, "help"),
+            (Action::Back, "back"),
+            (Action::RangeWider, "wider"),
+            (Action::RangeNarrower, "narrower"),
+            (Action::PanBack, "earlier"),
+            (Action::PanForward, "later"),
+            (Action::ToggleMaximize, "zoom"),
+            (Action::OpenCommand, "cmd"),
+        ],
+        View::Alarms => &[
+            (Action::ToggleHelp, "help"),
+            (Action::Select, "history"),
+            (Action::OpenFilter, "filter"),
+            (Action::Back, "back"),
+            (Action::ShowFleet, "fleet"),
+            (Action::OpenCommand, "cmd"),
+        ],
+    }
+}
+
+/// A key sequence as the hint bar writes it: short symbols for the long key names.
+pub fn short_keys(label: &str) -> String {
+    label.replace("Enter", "⏎")
+}
+
+pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    let theme = &state.theme;
+    let bar = theme.status_bar;
+    buf.set_style(area, bar);
+    let y = area.y;
+    let mut x = put(
+        buf,
+        area,
+        area.x,
+        y,
+        &format!(" {} ", state.source_kind.as_str()),
+        area.width,
+        bar.add_modifier(Modifier::BOLD),
+    );
+    if state.readonly {
+        x = put(
+            buf,
+            area,
+            x,
+            y,
+            " READ-ONLY ",
+            area.width,
+            theme.bad.add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        );
+    }
+    if let Some(ts) = state.freshness.newest_point {
+        x = put(
+            buf,
+            area,
+            x + 1,
+            y,
+            &format!("data {}", text::hhmm(ts)),
+            area.width,
+            bar,
+        );
+    }
+    x = match freshness(state) {
+        Freshness::Loading => put(buf, area, x + 1, y, "loading…", area.width, bar),
+        Freshness::Fresh => x,
+        Freshness::Stale(age) => {
+            let label = match age {
+                Some(a) => format!(" STALE {} ", coarse_duration(a)),
+                None => " STALE ".to_owned(),
+            };
+            put(
+                buf,
+                area,
+                x + 1,
+                y,
+                &label,
+                area.width,
+                theme.stale.add_modifier(Modifier::REVERSED),
+            )
+        }
+    };
+    if let Some(flash) = state.flash.as_ref().filter(|f| f.until > state.now) {
+        let style = match flash.level {
+            FlashLevel::Error => theme.bad.add_modifier(Modifier::BOLD),
+            FlashLevel::Info => bar,
+        };
+        // The flash may use the whole line: it is what the user must read now.
+        x = text::put_trunc(
+            buf,
+            area,
+            x + 2,
+            y,
+            &flash.text,
+            area.right().saturating_sub(x + 2),
+            style,
+        );
+    }
+    render_hints(state, buf, area, x + 2);
+}
+
+/// Right-aligned hints, dropped from the right until they fit after `min_x`.
+fn render_hints(state: &State, buf: &mut Buffer, area: Rect, min_x: u16) {
+    let theme = &state.theme;
+    let mut items: Vec<(String, &str)> = Vec::new();
+    for (action, label) in hints(state.view) {
+        if let Some(b) = state.keymap.first_binding(action) {
+            items.push((short_keys(&b.keys_label()), label));
+        }
+    }
+    let item_w = |(k, l): &(String, &str)| text::width(k) + 1 + text::width(l) + 2;
+    while !items.is_empty()
+        && items.iter().map(item_w).sum::<u16>() > area.right().saturating_sub(min_x)
+    {
+        items.pop();
+    }
+    let total: u16 = items.iter().map(item_w).sum();
+    let mut x = area.right().saturating_sub(total);
+    // The bar's background is already set on these cells; the key style only adds its colour.
+    for (keys, label) in &items {
+        x = put(buf, area, x, area.y, keys, area.width, theme.key_hint);
+        x = put(
+            buf,
+            area,
+            x + 1,
+            area.y,
+            label,
+            area.width,
+            theme.status_bar,
+        );
+        x += 2;
+    }
+}

@@ -1,0 +1,155 @@
+//! Screen snapshots of the fixture organisation and a property test over terminal sizes.
+
+use super::fixture;
+use super::*;
+use crate::app::state::{Prompt, State};
+use proptest::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+/// Draws `state` on a `w` x `h` test terminal and returns the buffer.
+pub fn render(state: &State, w: u16, h: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    terminal.draw(|f| draw(state, f)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+/// The buffer as plain text, one line per row, trailing blanks trimmed.
+pub fn plain(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let line: String = (area.left()..area.right())
+            .map(|x| buf[(x, y)].symbol())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn snap(state: &State, w: u16, h: u16) -> String {
+    plain(&render(state, w, h))
+}
+
+macro_rules! screens {
+    ($($name:ident: $state:expr;)*) => {$(
+        #[test]
+        fn $name() {
+            let state = $state;
+            insta::assert_snapshot!(concat!(stringify!($name), "_80x24"), snap(&state, 80, 24));
+            insta::assert_snapshot!(concat!(stringify!($name), "_160x48"), snap(&state, 160, 48));
+        }
+    )*};
+}
+
+screens! {
+    fleet: fixture::in_view(View::Fleet);
+    endpoint: fixture::in_view(View::Endpoint);
+    alarms: fixture::in_view(View::Alarms);
+    alarm_history: fixture::with_history();
+    help: { let mut s = fixture::state(); s.help = Some(0); s };
+    command_line: fixture::with_prompt();
+}
+
+#[test]
+fn maximized_chart_fills_the_body() {
+    let mut s = fixture::in_view(View::Endpoint);
+    s.detail.maximized = true;
+    s.detail.selected_chart = 7;
+    let text = snap(&s, 100, 30);
+    assert!(text.contains("DiskUtilization"), "{text}");
+    assert!(!text.contains("accuracy"), "other charts drawn:\n{text}");
+}
+
+#[test]
+fn table_rows_match_what_is_drawn() {
+    let s = fixture::scaled(2, 50);
+    for (w, h) in [(80, 24), (160, 48), (200, 60), (40, 6)] {
+        let n = table_rows(View::Fleet, (w, h));
+        let text = snap(&s, w, h);
+        let drawn = text.lines().filter(|l| l.contains("model-")).count();
+        assert_eq!(drawn, n, "at {w}x{h}");
+    }
+    assert_eq!(table_rows(View::Endpoint, (80, 24)), 0);
+    assert_eq!(table_rows(View::Alarms, (80, 24)), 24 - 2 - 3);
+}
+
+#[test]
+fn the_prompt_places_the_cursor_after_the_text() {
+    let s = fixture::with_prompt();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
+    terminal.draw(|f| draw(&s, f)).expect("draw");
+    let pos = terminal.get_cursor_position().expect("cursor");
+    assert_eq!((pos.x, pos.y), (3, 23));
+    let text = plain(terminal.backend().buffer());
+    assert!(text.lines().last().unwrap_or_default().starts_with(":ra"));
+    assert!(matches!(s.prompt, Prompt::Command(_)));
+}
+
+#[test]
+fn stale_data_is_marked_in_the_status_bar() {
+    let mut s = fixture::state();
+    let text = snap(&s, 120, 10);
+    assert!(!text.lines().last().unwrap_or_default().contains("STALE"));
+    s.now += 10 * 60;
+    let text = snap(&s, 120, 10);
+    assert!(
+        text.lines()
+            .last()
+            .unwrap_or_default()
+            .contains("STALE 10m"),
+        "{text}"
+    );
+}
+
+#[test]
+fn narrow_fleet_drops_sparklines_right_to_left_then_the_pane() {
+    let s = fixture::state();
+    let wide = snap(&s, 200, 20);
+    assert!(wide.contains("DISK") && wide.contains("accounts"));
+    let mid = snap(&s, 100, 20);
+    assert!(
+        mid.contains("ACC") && !mid.contains("DISK") && mid.contains("accounts"),
+        "{mid}"
+    );
+    let narrow = snap(&s, 50, 20);
+    assert!(
+        !narrow.contains("accounts") && narrow.contains("ENDPOINT"),
+        "{narrow}"
+    );
+}
+
+fn any_view() -> impl Strategy<Value = View> {
+    prop_oneof![Just(View::Fleet), Just(View::Endpoint), Just(View::Alarms)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn any_size_renders(
+        w in 1u16..=400,
+        h in 1u16..=120,
+        view in any_view(),
+        help in any::<bool>(),
+        prompt in any::<bool>(),
+        history in any::<bool>(),
+        maximized in any::<bool>(),
+    ) {
+        let mut s = if history { fixture::with_history() } else { fixture::state() };
+        s.view = view;
+        s.help = help.then_some(3);
+        s.detail.maximized = maximized;
+        if prompt {
+            let p = fixture::with_prompt();
+            s.prompt = p.prompt;
+            s.completions = p.completions;
+        }
+        let buf = render(&s, w, h);
+        prop_assert_eq!(buf.area.width, w);
+        let n = table_rows(view, (w, h));
+        prop_assert!(n <= usize::from(h));
+    }
+}

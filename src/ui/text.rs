@@ -1,0 +1,99 @@
+//! Small text helpers shared by the panes: bounded writes into a `Buffer`, time labels.
+
+use crate::source::model::Epoch;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use unicode_width::UnicodeWidthStr;
+
+/// Writes `s` at (x, y), at most `max` cells and never outside `clip` or the buffer (ratatui
+/// indexes panic out of bounds, and every terminal size must render). Returns the x after it.
+pub fn put(buf: &mut Buffer, clip: Rect, x: u16, y: u16, s: &str, max: u16, style: Style) -> u16 {
+    let clip = clip.intersection(buf.area);
+    if y < clip.top() || y >= clip.bottom() || x < clip.left() || x >= clip.right() {
+        return x;
+    }
+    let max = max.min(clip.right() - x);
+    buf.set_stringn(x, y, s, usize::from(max), style).0
+}
+
+/// Like `put`, but a string wider than `max` ends in `…` so truncation is visible.
+pub fn put_trunc(
+    buf: &mut Buffer,
+    clip: Rect,
+    x: u16,
+    y: u16,
+    s: &str,
+    max: u16,
+    style: Style,
+) -> u16 {
+    if max == 0 {
+        return x;
+    }
+    if s.width() <= usize::from(max) {
+        return put(buf, clip, x, y, s, max, style);
+    }
+    let end = put(buf, clip, x, y, s, max - 1, style);
+    put(buf, clip, end, y, "…", 1, style)
+}
+
+/// Writes `s` right-aligned so that it ends at `right` (exclusive): numeric columns align.
+pub fn put_right(buf: &mut Buffer, clip: Rect, right: u16, y: u16, s: &str, style: Style) {
+    let w = u16::try_from(s.width()).unwrap_or(u16::MAX);
+    let x = right.saturating_sub(w).max(clip.left());
+    put(buf, clip, x, y, s, right.saturating_sub(x), style);
+}
+
+pub fn width(s: &str) -> u16 {
+    u16::try_from(s.width()).unwrap_or(u16::MAX)
+}
+
+/// `14:05` in UTC.
+pub fn hhmm(ts: Epoch) -> String {
+    fmt_utc(ts, "%H:%M")
+}
+
+/// `26 Nov 14:05` in UTC, for windows of a day or more where the hour alone is ambiguous.
+pub fn day_hhmm(ts: Epoch) -> String {
+    fmt_utc(ts, "%d %b %H:%M")
+}
+
+fn fmt_utc(ts: Epoch, fmt: &str) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|t| t.format(fmt).to_string())
+        .unwrap_or_else(|| "--:--".into())
+}
+
+/// A rectangle of at most `w` x `h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_are_clipped_and_truncation_is_marked() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
+        let area = buf.area;
+        put_trunc(&mut buf, area, 0, 0, "abcdefghij", 5, Style::default());
+        // Out of bounds writes are ignored rather than panicking.
+        put(&mut buf, area, 9, 0, "x", 3, Style::default());
+        put(&mut buf, area, 0, 4, "x", 3, Style::default());
+        assert_eq!(buf, Buffer::with_lines(["abcd… "]));
+    }
+
+    #[test]
+    fn times_are_utc() {
+        assert_eq!(hhmm(1_795_615_500), "14:05");
+        assert_eq!(day_hhmm(1_795_615_500), "25 Nov 14:05");
+    }
+}

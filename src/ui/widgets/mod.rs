@@ -1,0 +1,4 @@
+//! Reusable drawing pieces with no knowledge of `State`.
+
+pub mod chart;
+pub mod sparkline;
