@@ -1,3 +1,157 @@
-fn main() {
-    println!("Hello, world!");
+//! sagewatch's entry point: parse the CLI, load the configuration, run the console or a
+//! one-shot snapshot. Anything that can fail before the terminal is touched fails here, with
+//! exit code 2 and a message that says what to fix.
+
+use clap::Parser;
+use sagewatch::app::run::run;
+use sagewatch::app::state::State;
+use sagewatch::cli::{Cli, Commands, GlobalArgs};
+use sagewatch::clock::{FixedClock, OffsetClock, SharedClock, SystemClock};
+use sagewatch::config::{self, Env, Overrides, Settings};
+use sagewatch::source::demo::{DemoConfig, DemoSource};
+use sagewatch::source::{FleetSource, SourceKind};
+use sagewatch::{snapshot, tui, ui};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Exit code for "you asked for something that cannot work": bad config, no terminal, ...
+const USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match config::load(
+        &Overrides {
+            config_path: cli.global.config.as_deref(),
+            theme: cli.global.theme.as_deref(),
+            keymap: cli.global.keymap.as_deref(),
+        },
+        &Env::from_process(),
+    ) {
+        Ok(s) => s,
+        Err(e) => return fail(&e.to_string()),
+    };
+    if let Some(path) = &cli.global.log_file
+        && let Err(e) = init_logging(path)
+    {
+        return fail(&format!(
+            "cannot write the log file {}: {e}",
+            path.display()
+        ));
+    }
+    if !cli.global.demo {
+        return fail(
+            "live AWS mode is not available in this build yet (the aws source is the next \
+             issue); run the console on the embedded demo organisation with `sagewatch --demo`",
+        );
+    }
+
+    let (clock, source) = demo_source(&cli.global);
+    let state = initial_state(&cli.global, settings, source.kind(), clock.now());
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+
+    match cli.command {
+        Some(Commands::Snapshot { json }) => runtime.block_on(print_snapshot(source, state, json)),
+        None => {
+            if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+                return fail(
+                    "the console needs a terminal; for scripts use `sagewatch snapshot [--json]`",
+                );
+            }
+            let result = runtime.block_on(async {
+                let mut guard = tui::TerminalGuard::enter()?;
+                run(&mut guard.terminal, state, source, clock, ui::draw).await
+            });
+            // The guard has restored the terminal by now: errors print on the normal screen.
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("sagewatch: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("sagewatch: {message}");
+    ExitCode::from(USAGE)
+}
+
+fn demo_source(args: &GlobalArgs) -> (SharedClock, Arc<dyn FleetSource>) {
+    let start = args.demo_start.unwrap_or_else(|| {
+        use sagewatch::clock::Clock;
+        SystemClock.now()
+    });
+    let clock: SharedClock = if args.demo_frozen {
+        Arc::new(FixedClock::new(start))
+    } else {
+        Arc::new(OffsetClock::new(start))
+    };
+    let source = DemoSource::new(
+        DemoConfig {
+            seed: args.seed,
+            start,
+            scale: args.demo_scale,
+        },
+        Arc::clone(&clock),
+    );
+    (clock, Arc::new(source))
+}
+
+fn initial_state(args: &GlobalArgs, settings: Settings, kind: SourceKind, now: i64) -> State {
+    let mut state = State::new(kind, now, settings.theme, Arc::new(settings.keymap));
+    state.themes = Arc::new(settings.themes);
+    state.readonly = args.readonly || settings.config.readonly;
+    state.refresh_secs = args.refresh.unwrap_or(settings.config.refresh_secs).max(1) as i64;
+    state
+}
+
+async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) -> ExitCode {
+    let state = match snapshot::collect(source.as_ref(), state).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("sagewatch: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let snap = snapshot::build(&state);
+    if json {
+        match serde_json::to_string_pretty(&snap) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("sagewatch: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print!("{}", snapshot::to_text(&snap));
+    }
+    ExitCode::SUCCESS
+}
+
+fn init_logging(path: &std::path::Path) -> std::io::Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    let level = match std::env::var("SAGEWATCH_LOG").as_deref() {
+        Ok("debug") => tracing::Level::DEBUG,
+        Ok("trace") => tracing::Level::TRACE,
+        _ => tracing::Level::INFO,
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_max_level(level)
+        .init();
+    Ok(())
 }

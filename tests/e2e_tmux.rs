@@ -21,11 +21,23 @@ impl Tmux {
         std::fs::create_dir_all(&home).unwrap();
         let t = Self { socket, home };
         let status = Command::new("tmux")
-            .args(["-L", &t.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e"])
+            .args([
+                "-L",
+                &t.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "e2e",
+            ])
             .args(["-x", &width.to_string(), "-y", &height.to_string()])
             .args(["env", "-i"])
             .arg(format!("HOME={}", t.home.display()))
-            .arg(format!("PATH={}", std::env::var("PATH").unwrap_or_default()))
+            .arg(format!(
+                "PATH={}",
+                std::env::var("PATH").unwrap_or_default()
+            ))
             .args(["TERM=xterm-256color", "bash", "--norc", "--noprofile"])
             .status()
             .expect("tmux must be installed (scripts/test installs it)");
@@ -57,7 +69,9 @@ impl Tmux {
     }
 
     fn alternate_screen_on(&self) -> bool {
-        self.tmux(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]).trim() == "1"
+        self.tmux(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"])
+            .trim()
+            == "1"
     }
 
     /// Waits until the screen shows `needle`; fails with the screen when it never does.
@@ -93,7 +107,10 @@ impl Tmux {
             .rev()
             .find(|l| l.contains("icanon"))
             .unwrap_or_default();
-        assert!(line.contains("icanon") && !line.contains("-icanon"), "{screen}");
+        assert!(
+            line.contains("icanon") && !line.contains("-icanon"),
+            "{screen}"
+        );
         assert!(line.contains("echo") && !line.contains("-echo"), "{screen}");
         assert!(!self.alternate_screen_on(), "still on the alternate screen");
     }
@@ -101,7 +118,9 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
         let _ = std::fs::remove_dir_all(&self.home);
     }
 }
@@ -111,8 +130,14 @@ fn start_navigate_to_an_alarm_open_help_and_quit_cleanly() {
     let t = Tmux::start("nav", 120, 36);
     t.run_console("");
     let fleet = t.wait_for("fraud-detector");
-    assert!(t.alternate_screen_on(), "the console runs on the alternate screen");
-    assert!(fleet.contains("prod") && fleet.contains("staging"), "{fleet}");
+    assert!(
+        t.alternate_screen_on(),
+        "the console runs on the alternate screen"
+    );
+    assert!(
+        fleet.contains("prod") && fleet.contains("staging"),
+        "{fleet}"
+    );
 
     // To the alarms, open the first alarm's history.
     t.literal(":alarms");
@@ -125,7 +150,10 @@ fn start_navigate_to_an_alarm_open_help_and_quit_cleanly() {
     // Help is generated from the keymap.
     t.literal("?");
     let help = t.wait_for("Key bindings");
-    assert!(help.contains("open_command") || help.contains("command"), "{help}");
+    assert!(
+        help.contains("open_command") || help.contains("command"),
+        "{help}"
+    );
     t.keys(&["Escape"]);
 
     t.literal("q");
@@ -143,8 +171,19 @@ fn sigterm_restores_the_terminal() {
         .output()
         .unwrap();
     let pid = String::from_utf8_lossy(&pid.stdout);
-    let pid = pid.lines().next().expect("the console is running").trim().to_owned();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let pid = pid
+        .lines()
+        .next()
+        .expect("the console is running")
+        .trim()
+        .to_owned();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     t.wait_for("EXITED:0");
     t.assert_tty_restored();
 }
@@ -157,6 +196,9 @@ fn a_bad_config_is_reported_before_the_terminal_is_touched() {
     t.run_console(&format!("--config {}", cfg.display()));
     let screen = t.wait_for("EXITED:");
     assert!(screen.contains("EXITED:2"), "{screen}");
-    assert!(screen.contains("bad.toml:2:"), "names file and line: {screen}");
+    assert!(
+        screen.contains("bad.toml:2:"),
+        "names file and line: {screen}"
+    );
     assert!(!t.alternate_screen_on());
 }

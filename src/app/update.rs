@@ -48,9 +48,7 @@ pub fn init(state: &mut State) -> Vec<Command> {
 
 /// Rows of the main table of `view` on screen; the UI owns the layout, this asks it.
 fn page_rows(state: &State, view: View) -> usize {
-    // TODO(ui merge): ask the UI's layout.
-    let _ = view;
-    usize::from(state.size.1.saturating_sub(6)).max(1)
+    crate::ui::table_rows(view, state.size).max(1)
 }
 
 fn keep_visible(selected: usize, offset: &mut usize, page: usize) {
