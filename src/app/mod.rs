@@ -3,6 +3,7 @@
 pub mod action;
 pub mod command;
 pub mod commands;
+pub mod headless;
 pub mod input;
 pub mod lineedit;
 pub mod query;
