@@ -78,7 +78,8 @@ fn flash(state: &mut State, text: impl Into<String>, level: FlashLevel) {
 }
 
 fn source_failed(state: &mut State, err: &SourceError) {
-    let text = err.to_string();
+    // Error details quote AWS messages: as hostile as any other string from outside.
+    let text = crate::sanitize::clean(&err.to_string()).into_owned();
     state.freshness.last_error = Some((state.now, text.clone()));
     flash(state, text, FlashLevel::Error);
 }
@@ -701,7 +702,7 @@ fn loaded_data(state: &mut State, loaded: Loaded) -> Outcome {
                         items.sanitize();
                         Loadable::Loaded(items)
                     }
-                    Err(e) => Loadable::Failed(e.to_string()),
+                    Err(e) => Loadable::Failed(crate::sanitize::clean(&e.to_string()).into_owned()),
                 };
             }
         }
@@ -712,7 +713,7 @@ fn loaded_data(state: &mut State, loaded: Loaded) -> Outcome {
                         schedules.sanitize();
                         Loadable::Loaded(schedules)
                     }
-                    Err(e) => Loadable::Failed(e.to_string()),
+                    Err(e) => Loadable::Failed(crate::sanitize::clean(&e.to_string()).into_owned()),
                 };
             }
         }

@@ -1,0 +1,230 @@
+//! Every string from a source is hostile: a source that puts terminal control sequences in
+//! every field it returns must not get a single control character onto the screen.
+
+use async_trait::async_trait;
+use proptest::prelude::*;
+use ratatui::{Terminal, backend::TestBackend};
+use sagewatch::app::action::Action;
+use sagewatch::app::headless;
+use sagewatch::app::state::State;
+use sagewatch::app::update::init;
+use sagewatch::config::{Env, Overrides, load};
+use sagewatch::source::model::*;
+use sagewatch::source::{FleetSource, SeriesRequest, SourceError, SourceKind};
+use std::sync::Arc;
+
+const NOW: Epoch = 1_795_687_200;
+
+/// ESC sequences (clear screen, set title, OSC 52 clipboard), BEL, C1 CSI, DEL, NUL, bidi.
+fn evil(s: &str) -> String {
+    format!(
+        "{s}\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{7f}\u{0}\u{1b}]52;c;aGk=\u{1b}\\\u{202e}\r\n"
+    )
+}
+
+struct HostileSource;
+
+fn endpoints() -> Vec<Endpoint> {
+    vec![Endpoint {
+        account_id: evil("111111111111"),
+        name: evil("fraud"),
+        status: EndpointStatus::Failed,
+        variants: vec![evil("blue"), evil("green")],
+        monitoring_schedules: vec![evil("schedule")],
+    }]
+}
+
+fn alarm_on(metric: &str) -> Alarm {
+    let e = &endpoints()[0];
+    Alarm {
+        account_id: evil("100000000000"),
+        name: evil(metric),
+        kind: AlarmKind::Metric {
+            series: SeriesKey::new(
+                &e.account_id,
+                &evil("ns"),
+                &evil(metric),
+                &[(&evil("EndpointName"), &e.name)],
+                Stat::Average,
+                60,
+            ),
+            comparison: Comparison::GreaterThanThreshold,
+            threshold: 1.0,
+            evaluation_periods: 1,
+            datapoints_to_alarm: 1,
+        },
+        state: AlarmState::Alarm,
+        reason: evil("reason"),
+        state_since: NOW - 60,
+        endpoint: Some(e.key()),
+        actions_enabled: false,
+    }
+}
+
+#[async_trait]
+impl FleetSource for HostileSource {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Aws
+    }
+
+    async fn identity(&self) -> Result<Identity, SourceError> {
+        Ok(Identity {
+            account_id: evil("100000000000"),
+            arn: evil("arn:aws:sts::100000000000:assumed-role/x/y"),
+            region: evil("eu-west-1"),
+        })
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>, SourceError> {
+        Ok(vec![
+            Account {
+                id: evil("100000000000"),
+                label: evil("monitoring"),
+                monitoring: true,
+            },
+            Account {
+                id: evil("111111111111"),
+                label: evil("prod"),
+                monitoring: false,
+            },
+        ])
+    }
+
+    async fn endpoints(&self) -> Result<Vec<Endpoint>, SourceError> {
+        Ok(endpoints())
+    }
+
+    async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
+        // Whatever is asked for gets data, so every chart and sparkline draws.
+        Ok(request
+            .keys
+            .iter()
+            .map(|k| SeriesData {
+                key: k.clone(),
+                points: (request.start..=request.end)
+                    .step_by(k.period as usize)
+                    .map(|t| (t, (t % 7) as f64))
+                    .collect(),
+                status: SeriesStatus::PartialData,
+            })
+            .collect())
+    }
+
+    async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
+        let mut composite = alarm_on("composite");
+        composite.kind = AlarmKind::Composite {
+            rule: evil("ALARM(x)"),
+        };
+        Ok(vec![
+            alarm_on("accuracy"),
+            alarm_on("CPUUtilization"),
+            composite,
+        ])
+    }
+
+    async fn alarm_history(
+        &self,
+        _: &str,
+        name: &str,
+    ) -> Result<Vec<AlarmHistoryItem>, SourceError> {
+        if name.contains("CPU") {
+            return Err(SourceError::Other {
+                call: evil("DescribeAlarmHistory"),
+                detail: evil("boom"),
+            });
+        }
+        Ok(vec![AlarmHistoryItem {
+            timestamp: NOW - 30,
+            item_type: HistoryItemType::StateUpdate,
+            summary: evil("summary"),
+        }])
+    }
+
+    async fn monitoring_schedules(
+        &self,
+        e: &EndpointKey,
+    ) -> Result<Vec<MonitoringSchedule>, SourceError> {
+        Ok(vec![MonitoringSchedule {
+            account_id: e.account_id.clone(),
+            name: evil("schedule"),
+            endpoint: e.name.clone(),
+            monitoring_type: evil("ModelQuality"),
+            status: ScheduleStatus::Failed,
+            last_execution: Some(MonitoringExecution {
+                scheduled_time: NOW - 600,
+                status: ExecutionStatus::Failed,
+                failure_reason: Some(evil("failure")),
+            }),
+        }])
+    }
+}
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap()
+}
+
+fn assert_clean(state: &State, what: &str) {
+    let (w, h) = state.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| sagewatch::ui::draw(state, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    for y in 0..h {
+        for x in 0..w {
+            let symbol = buffer[(x, y)].symbol();
+            assert!(
+                !symbol
+                    .chars()
+                    .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+                "{what} at {w}x{h}: control character at ({x},{y}): {symbol:?}"
+            );
+        }
+    }
+}
+
+/// Every screen, with every hostile string loaded, including the error paths.
+fn every_screen(size: (u16, u16)) {
+    let source = HostileSource;
+    let settings = load(&Overrides::default(), &Env::default()).unwrap();
+    let mut state = State::new(
+        SourceKind::Aws,
+        NOW,
+        settings.theme,
+        Arc::new(settings.keymap),
+    );
+    state.size = size;
+    let rt = rt();
+    let commands = init(&mut state);
+    rt.block_on(headless::settle(&source, &mut state, commands));
+    assert!(!state.endpoints.is_empty() && !state.alarms.is_empty());
+    assert_clean(&state, "fleet");
+    let mut step = |a: Action, what: &str| {
+        rt.block_on(headless::apply(&source, &mut state, a));
+        assert_clean(&state, what);
+    };
+    step(Action::Select, "endpoint");
+    step(Action::ToggleMaximize, "maximized chart");
+    step(Action::ShowAlarms, "alarms");
+    step(Action::Select, "alarm history");
+    step(Action::MoveDown, "alarm history error");
+    step(Action::ToggleHelp, "help");
+    step(Action::ToggleHelp, "help closed");
+    step(Action::OpenCommand, "command line");
+    step(Action::Run(evil("endpoint x")), "error flash");
+}
+
+#[test]
+fn no_control_character_reaches_the_screen() {
+    for size in [(80, 24), (160, 48), (40, 10), (400, 120)] {
+        every_screen(size);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn any_size_renders_without_panicking(w in 1u16..=400, h in 1u16..=120) {
+        every_screen((w, h));
+    }
+}
