@@ -65,7 +65,7 @@ impl Tmux {
     }
 
     fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", "e2e"])
+        self.tmux(&["capture-pane", "-p", "-J", "-t", "e2e"])
     }
 
     fn alternate_screen_on(&self) -> bool {
@@ -76,15 +76,26 @@ impl Tmux {
 
     /// Waits until the screen shows `needle`; fails with the screen when it never does.
     fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(needle, |screen| screen.contains(needle))
+    }
+
+    /// Waits for a line that starts with `prefix` (not the echo of the typed command).
+    fn wait_for_line(&self, prefix: &str) -> String {
+        self.wait_until(prefix, |screen| {
+            screen.lines().any(|l| l.starts_with(prefix))
+        })
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let screen = self.screen();
-            if screen.contains(needle) {
+            if done(&screen) {
                 return screen;
             }
             assert!(
                 Instant::now() < deadline,
-                "never saw {needle:?}; the screen was:\n{screen}"
+                "never saw {what:?}; the screen was:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -99,9 +110,9 @@ impl Tmux {
 
     /// Raw mode off means the tty is back in canonical mode with echo.
     fn assert_tty_restored(&self) {
-        self.literal("stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo ENDSTTY");
+        self.literal("stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' '; echo; echo ENDSTTY");
         self.keys(&["Enter"]);
-        let screen = self.wait_for("ENDSTTY\n");
+        let screen = self.wait_for_line("ENDSTTY");
         let line = screen
             .lines()
             .rev()
@@ -129,7 +140,7 @@ impl Drop for Tmux {
 fn start_navigate_to_an_alarm_open_help_and_quit_cleanly() {
     let t = Tmux::start("nav", 120, 36);
     t.run_console("");
-    let fleet = t.wait_for("fraud-detector");
+    let fleet = t.wait_for("InService");
     assert!(
         t.alternate_screen_on(),
         "the console runs on the alternate screen"
@@ -143,21 +154,18 @@ fn start_navigate_to_an_alarm_open_help_and_quit_cleanly() {
     t.literal(":alarms");
     t.keys(&["Enter"]);
     let alarms = t.wait_for("ALARM");
-    assert!(alarms.contains("INSUFFICIENT_DATA"), "{alarms}");
+    assert!(alarms.contains("INSUFF"), "{alarms}");
     t.keys(&["Enter"]);
     t.wait_for("Alarm updated from");
 
     // Help is generated from the keymap.
     t.literal("?");
-    let help = t.wait_for("Key bindings");
-    assert!(
-        help.contains("open_command") || help.contains("command"),
-        "{help}"
-    );
+    let help = t.wait_for("Navigation");
+    assert!(help.contains("Next row") && help.contains("g g"), "{help}");
     t.keys(&["Escape"]);
 
     t.literal("q");
-    t.wait_for("EXITED:0");
+    t.wait_for_line("EXITED:0");
     t.assert_tty_restored();
 }
 
@@ -165,7 +173,7 @@ fn start_navigate_to_an_alarm_open_help_and_quit_cleanly() {
 fn sigterm_restores_the_terminal() {
     let t = Tmux::start("term", 100, 30);
     t.run_console("--seed 4242");
-    t.wait_for("fraud-detector");
+    t.wait_for("InService");
     let pid = Command::new("pgrep")
         .args(["-f", "--", "--seed 4242"])
         .output()
@@ -184,7 +192,7 @@ fn sigterm_restores_the_terminal() {
             .unwrap()
             .success()
     );
-    t.wait_for("EXITED:0");
+    t.wait_for_line("EXITED:0");
     t.assert_tty_restored();
 }
 
@@ -194,8 +202,8 @@ fn a_bad_config_is_reported_before_the_terminal_is_touched() {
     let cfg = t.home.join("bad.toml");
     std::fs::write(&cfg, "theme = \"dark\"\nrefresh_secs = \"soon\"\n").unwrap();
     t.run_console(&format!("--config {}", cfg.display()));
-    let screen = t.wait_for("EXITED:");
-    assert!(screen.contains("EXITED:2"), "{screen}");
+    let screen = t.wait_for_line("EXITED:");
+    assert!(screen.lines().any(|l| l == "EXITED:2"), "{screen}");
     assert!(
         screen.contains("bad.toml:2:"),
         "names file and line: {screen}"
