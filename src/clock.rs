@@ -69,3 +69,17 @@ impl Clock for FixedClock {
         self.0.load(Ordering::Relaxed)
     }
 }
+
+static PROCESS_START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
+/// Marks the start of the process; `main` calls it first thing.
+pub fn mark_process_start() {
+    PROCESS_START.get_or_init(Instant::now);
+}
+
+/// Microseconds since `mark_process_start`, for the start-up timing in the log.
+pub fn micros_since_start() -> u64 {
+    PROCESS_START
+        .get()
+        .map_or(0, |t| t.elapsed().as_micros() as u64)
+}

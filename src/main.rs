@@ -19,6 +19,7 @@ use std::sync::Arc;
 const USAGE: u8 = 2;
 
 fn main() -> ExitCode {
+    sagewatch::clock::mark_process_start();
     let cli = Cli::parse();
     let settings = match config::load(
         &Overrides {
@@ -39,6 +40,10 @@ fn main() -> ExitCode {
             path.display()
         ));
     }
+    tracing::info!(
+        since_exec_us = sagewatch::clock::micros_since_start(),
+        "configuration loaded"
+    );
     if !cli.global.demo {
         return fail(
             "live AWS mode is not available in this build yet (the aws source is the next \

@@ -102,9 +102,13 @@ impl Tmux {
     }
 
     fn run_console(&self, extra: &str) {
-        self.literal(&format!(
-            "{BIN} --demo --demo-start 2026-11-26T10:00:00Z --demo-frozen {extra}; echo EXITED:$?"
+        self.run_console_with(&format!(
+            "--demo --demo-start 2026-11-26T10:00:00Z --demo-frozen {extra}"
         ));
+    }
+
+    fn run_console_with(&self, flags: &str) {
+        self.literal(&format!("{BIN} {flags}; echo EXITED:$?"));
         self.keys(&["Enter"]);
     }
 
@@ -209,4 +213,47 @@ fn a_bad_config_is_reported_before_the_terminal_is_touched() {
         "names file and line: {screen}"
     );
     assert!(!t.alternate_screen_on());
+}
+
+#[test]
+fn an_idle_console_writes_nothing_to_the_terminal() {
+    let t = Tmux::start("idle", 160, 48);
+    // A live clock refreshing every second, started 5 s past a minute: the window below
+    // sees several refresh cycles, all answered with the same data (no minute ends in it, so
+    // no new datapoint and no clock change), so nothing on screen changes.
+    t.run_console_with("--demo --demo-start 2026-11-26T10:00:05Z --refresh 1");
+    t.wait_for("InService");
+    std::thread::sleep(Duration::from_millis(1500));
+    let capture = t.home.join("pane.bytes");
+    t.tmux(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        "e2e",
+        &format!("cat > {}", capture.display()),
+    ]);
+    std::thread::sleep(Duration::from_secs(3));
+    t.tmux(&["pipe-pane", "-t", "e2e"]);
+    let idle = std::fs::metadata(&capture).map(|m| m.len()).unwrap_or(0);
+    assert_eq!(idle, 0, "an idle console wrote {idle} bytes");
+
+    // The capture does record output: a key press that changes the screen writes bytes.
+    t.tmux(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        "e2e",
+        &format!("cat > {}", capture.display()),
+    ]);
+    t.literal("j");
+    t.wait_for("▸");
+    std::thread::sleep(Duration::from_millis(500));
+    t.tmux(&["pipe-pane", "-t", "e2e"]);
+    let moved = std::fs::metadata(&capture).map(|m| m.len()).unwrap_or(0);
+    assert!(
+        moved > 0,
+        "moving the selection wrote nothing: the capture is broken"
+    );
+    t.literal("q");
+    t.wait_for_line("EXITED:0");
 }

@@ -46,6 +46,11 @@ where
         workers.dispatch(command);
     }
     terminal.draw(|f| draw(&state, f))?;
+    tracing::info!(
+        since_exec_us = crate::clock::micros_since_start(),
+        "first frame drawn"
+    );
+    let mut data_frame_logged = false;
 
     while !state.should_quit {
         let mut pending: Vec<Action> = Vec::new();
@@ -85,6 +90,13 @@ where
         }
         if redraw && !state.should_quit {
             terminal.draw(|f| draw(&state, f))?;
+            if !data_frame_logged && state.freshness.series_ok_at.is_some() {
+                data_frame_logged = true;
+                tracing::info!(
+                    since_exec_us = crate::clock::micros_since_start(),
+                    "first frame with fleet data drawn"
+                );
+            }
         }
     }
     workers.abort_all();

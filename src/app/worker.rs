@@ -19,6 +19,8 @@ pub struct Done {
 /// Carries out one command against a source. Shared by the interactive loop (on tasks) and
 /// the snapshot command (inline).
 pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
+    let began = std::time::Instant::now();
+    let label = format!("{:?}", command.key());
     let loaded = match command {
         Command::LoadIdentity => Loaded::Identity(source.identity().await),
         Command::LoadFleet => {
@@ -46,6 +48,7 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
             Loaded::Monitoring { endpoint, result }
         }
     };
+    tracing::debug!(command = %label, micros = began.elapsed().as_micros() as u64, "command done");
     Action::Loaded(Box::new(loaded))
 }
 
