@@ -153,3 +153,81 @@ proptest! {
         prop_assert!(n <= usize::from(h));
     }
 }
+
+/// Strings in `State` are sanitised by the sources; this checks that nothing the UI adds or
+/// passes through can still put a control character into a cell if one slipped past.
+#[test]
+fn control_characters_never_reach_the_screen() {
+    use crate::app::state::{Flash, FlashLevel, Loadable};
+    let evil = "\u{1b}[31mx\u{7}\u{9b}2J\r\n\u{0}é";
+    let mut s = fixture::with_history();
+    for a in &mut s.accounts {
+        a.label.push_str(evil);
+    }
+    for e in &mut s.endpoints {
+        e.name.push_str(evil);
+        e.variants.iter_mut().for_each(|v| v.push_str(evil));
+    }
+    for a in &mut s.alarms {
+        a.name.push_str(evil);
+        a.reason.push_str(evil);
+    }
+    if let Loadable::Loaded(items) = &mut s.alarms_view.history {
+        items.iter_mut().for_each(|i| i.summary.push_str(evil));
+    }
+    if let Some(id) = &mut s.identity {
+        id.arn.push_str(evil);
+        id.region.push_str(evil);
+    }
+    s.flash = Some(Flash {
+        text: evil.into(),
+        level: FlashLevel::Error,
+        until: s.now + 10,
+    });
+    s.completions = vec![evil.into()];
+    s.prompt = Prompt::Command(crate::app::lineedit::LineEdit::with_text(evil));
+    s.fleet.filter = evil.into();
+    for view in View::ALL {
+        s.view = view;
+        s.detail.endpoint = Some(s.endpoints[0].key());
+        for help in [None, Some(0)] {
+            s.help = help;
+            let buf = render(&s, 160, 48);
+            for cell in buf.content() {
+                assert!(
+                    !cell.symbol().chars().any(char::is_control),
+                    "{view:?}: control character {:?} in a cell",
+                    cell.symbol()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn readonly_and_flash_show_in_the_status_bar() {
+    use crate::app::state::{Flash, FlashLevel};
+    let mut s = fixture::state();
+    s.readonly = true;
+    s.flash = Some(Flash {
+        text: "ListMetrics: access denied".into(),
+        level: FlashLevel::Error,
+        until: s.now + 5,
+    });
+    let buf = render(&s, 120, 10);
+    let last = plain(&buf).lines().last().unwrap_or_default().to_owned();
+    assert!(
+        last.contains("READ-ONLY") && last.contains("access denied"),
+        "{last}"
+    );
+    // An error flash is drawn in the theme's `bad` colour.
+    let x = last
+        .find("ListMetrics")
+        .map(|i| last[..i].chars().count())
+        .unwrap_or(0);
+    assert_eq!(buf[(x as u16, 9)].fg, s.theme.bad.fg.unwrap_or_default());
+    // An expired flash is gone.
+    s.now += 6;
+    let text = plain(&render(&s, 120, 10));
+    assert!(!text.contains("access denied"));
+}
