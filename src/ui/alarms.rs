@@ -134,6 +134,22 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         h,
     );
 
+    if v.rows.is_empty() && inner.height > 1 {
+        let msg = if state.alarms.is_empty() {
+            "no alarms"
+        } else {
+            "no alarm matches the filter"
+        };
+        put(
+            buf,
+            inner,
+            inner.x + 1,
+            inner.y + 1,
+            msg,
+            inner.width,
+            theme.muted,
+        );
+    }
     let rows = inner.height.saturating_sub(1);
     for (pos, y) in (v.offset..v.rows.len()).zip(inner.y + 1..inner.y + 1 + rows) {
         let Some(a) = v.rows.get(pos).and_then(|&i| state.alarms.get(i)) else {
