@@ -2,7 +2,7 @@
 //! right. Only visible rows are built; nothing is sorted or filtered here (`update` did it).
 
 use super::text::{self, put, put_right, put_trunc};
-use super::widgets::sparkline;
+use super::widgets::{self, sparkline};
 use crate::app::query::{self, Band};
 use crate::app::state::{FleetColumn, FleetFocus, State};
 use crate::config::theme::Theme;
@@ -13,7 +13,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Widget};
 
 /// Slots a 1-minute sparkline covers (the last hour) and an hourly one (two days).
 const MINUTE_SLOTS: usize = 60;
@@ -121,20 +120,23 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     render_table(state, buf, table_area);
 }
 
-fn pane_block<'a>(theme: &Theme, title: Line<'a>, focused: bool) -> Block<'a> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(if focused { theme.focus } else { theme.border })
-        .title(title)
+/// A pane frame, in the focus style when focused; returns the inner area.
+fn pane(buf: &mut Buffer, area: Rect, theme: &Theme, title: Line<'_>, focused: bool) -> Rect {
+    let border = if focused { theme.focus } else { theme.border };
+    widgets::pane::render(buf, area, &title, border)
 }
 
 fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
     let focused = state.fleet.focus == FleetFocus::Accounts;
     let title_style = if focused { theme.focus } else { theme.title };
-    let block = pane_block(theme, Line::styled(" accounts ", title_style), focused);
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = pane(
+        buf,
+        area,
+        theme,
+        Line::styled(" accounts ", title_style),
+        focused,
+    );
     if inner.is_empty() {
         return;
     }
@@ -280,13 +282,8 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let f = &state.fleet;
     let focused = f.focus == FleetFocus::Endpoints;
     let title_style = if focused { theme.focus } else { theme.title };
-    let block = pane_block(
-        theme,
-        Line::styled(title(state, f.rows.len()), title_style),
-        focused,
-    );
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let title = Line::styled(title(state, f.rows.len()), title_style);
+    let inner = pane(buf, area, theme, title, focused);
     if inner.is_empty() {
         return;
     }
