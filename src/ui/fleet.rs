@@ -11,7 +11,7 @@ use crate::source::metrics::{self, FLEET_COLUMNS, MetricId};
 use crate::source::model::{AlarmState, Endpoint, EndpointStatus, Epoch};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 
 /// Slots a 1-minute sparkline covers (the last hour) and an hourly one (two days).
@@ -23,9 +23,8 @@ const MAX_CELLS: u16 = 16;
 const VALUE_W: u16 = 5;
 const STATUS_W: u16 = 9;
 const NAME_MIN: u16 = 10;
-/// Columns gap.
+/// Gap between columns, and before each metric column.
 const GAP: u16 = 1;
-/// Gap before each metric column, wider so sparklines do not run into each other.
 const METRIC_GAP: u16 = 1;
 
 fn pane_width(total: u16) -> u16 {
@@ -217,11 +216,9 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
                 (state.endpoints.len(), total_alarms)
             }
             Some(a) => {
-                let x = put_trunc(buf, row, inner.x + 1, y, &a.label, label_w, theme.text);
+                put_trunc(buf, row, inner.x + 1, y, &a.label, label_w, theme.text);
                 if show_id {
                     put(buf, row, inner.x + 2 + label_w, y, &a.id, 12, theme.muted);
-                } else {
-                    let _ = x;
                 }
                 if a.monitoring {
                     // The monitoring account holds the alarms, not endpoints: say so.
@@ -359,7 +356,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
                 if focused {
                     theme.selection
                 } else {
-                    theme.muted.add_modifier(ratatui::style::Modifier::REVERSED)
+                    theme.muted.add_modifier(Modifier::REVERSED)
                 },
             );
         }

@@ -231,3 +231,33 @@ fn readonly_and_flash_show_in_the_status_bar() {
     let text = plain(&render(&s, 120, 10));
     assert!(!text.contains("access denied"));
 }
+
+/// Finds `needle` on screen and returns the style of its first cell.
+fn style_of(buf: &Buffer, needle: &str) -> Option<ratatui::style::Style> {
+    let text = plain(buf);
+    text.lines().enumerate().find_map(|(y, line)| {
+        let x = line.find(needle).map(|i| line[..i].chars().count())?;
+        Some(buf[(x as u16, y as u16)].style())
+    })
+}
+
+#[test]
+fn fleet_values_are_coloured_by_alarm_and_levels() {
+    let s = fixture::state();
+    let buf = render(&s, 160, 48);
+    let fg = |needle: &str| style_of(&buf, needle).and_then(|st| st.fg);
+    // Accuracy 0.771 breaches its alarm (< 0.85): bad. Memory 83.4 is above the default
+    // warn level, but an alarm watches it (> 90) and the alarm decides: good.
+    assert_eq!(fg("0.771"), s.theme.bad.fg);
+    assert_eq!(fg("83.4"), s.theme.good.fg);
+    assert_eq!(fg("93.0"), s.theme.bad.fg);
+    assert_eq!(fg("0.945"), s.theme.good.fg);
+    // A row without fresh 1-minute data says how stale it is, in the stale style.
+    assert_eq!(fg("STALE 8m"), s.theme.stale.fg);
+    assert_eq!(
+        fg("Failed"),
+        None,
+        "a stale row shows staleness instead of its status"
+    );
+    assert_eq!(fg("Updating"), s.theme.warn.fg);
+}
