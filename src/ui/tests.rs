@@ -137,11 +137,30 @@ proptest! {
         prompt in any::<bool>(),
         history in any::<bool>(),
         maximized in any::<bool>(),
+        // Positions `update` should keep in range, but must not crash the frame if it doesn't.
+        offset in 0usize..20,
+        cursor in 0usize..20,
+        chart in 0usize..20,
+        empty in any::<bool>(),
     ) {
         let mut s = if history { fixture::with_history() } else { fixture::state() };
         s.view = view;
-        s.help = help.then_some(3);
+        s.help = help.then_some(offset * 5);
         s.detail.maximized = maximized;
+        s.fleet.offset = offset;
+        s.fleet.selected = cursor;
+        s.fleet.account_cursor = cursor;
+        s.alarms_view.offset = offset;
+        s.alarms_view.selected = cursor;
+        s.alarms_view.history_scroll = offset;
+        s.detail.selected_chart = chart;
+        s.detail.pan = offset as i64 * 3600;
+        if empty {
+            s.fleet.rows.clear();
+            s.alarms_view.rows.clear();
+            s.store = Default::default();
+            s.detail.endpoint = None;
+        }
         if prompt {
             let p = fixture::with_prompt();
             s.prompt = p.prompt;
