@@ -19,6 +19,17 @@ fn fleet(c: &mut Criterion) {
                 .expect("draw");
         })
     });
+    // What the terminal itself costs per frame (buffer diff, TestBackend copy), for scale.
+    c.bench_function("draw nothing 200x60 (baseline)", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| {
+                    black_box(f.area());
+                })
+                .map(|_| ())
+                .expect("draw")
+        })
+    });
     let mut state = state;
     state.view = View::Alarms;
     c.bench_function("draw alarms 200x60", |b| {

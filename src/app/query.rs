@@ -2,8 +2,8 @@
 //! an endpoint's metric across its variants, colour bands, staleness.
 
 use super::state::State;
-use crate::series::SeriesStore;
-use crate::source::metrics::{self, MetricId};
+use crate::series::{Series, SeriesStore};
+use crate::source::metrics::{self, DimensionStyle, MetricId};
 use crate::source::model::*;
 
 /// How the series of several variants of one endpoint combine into the endpoint's row.
@@ -42,8 +42,7 @@ pub fn metric_window(
     out
 }
 
-/// `metric_window` into a caller's buffer, for keys already built: the fleet table draws
-/// hundreds of these per frame and must not allocate or rebuild keys for each.
+/// `metric_window` into a caller's buffer, for keys already built.
 pub fn fill_metric_window(
     store: &SeriesStore,
     keys: &[SeriesKey],
@@ -53,13 +52,49 @@ pub fn fill_metric_window(
 ) {
     out.fill(f32::NAN);
     let n = out.len();
-    for key in keys {
-        if let Some(series) = store.get(key) {
-            for (slot, v) in out.iter_mut().zip(series.window(end, n)) {
+    for series in keys.iter().filter_map(|k| store.get(k)) {
+        for (slot, v) in out.iter_mut().zip(series.window(end, n)) {
+            *slot = combine(id, *slot, v);
+        }
+    }
+}
+
+/// `metric_window` over series already looked up: the fleet table draws hundreds of these
+/// per frame, and looking each series up once per row is what keeps a frame cheap.
+pub fn combine_window(series: &[&Series], id: MetricId, end: Epoch, out: &mut [f32]) {
+    out.fill(f32::NAN);
+    let n = out.len() as i64;
+    for s in series {
+        let period = s.period();
+        // The same slots `Series::window(end, n)` yields, walked without a division per slot
+        // (`Series::at` divides twice, and this runs for every cell of every row).
+        let last = end.div_euclid(period) * period;
+        let start = last - (n - 1) * period;
+        let (mut i, mut slot_ts) = (0usize, start);
+        for (ts, v) in s.points(start, last) {
+            while slot_ts < ts {
+                slot_ts += period;
+                i += 1;
+            }
+            if let Some(slot) = out.get_mut(i) {
                 *slot = combine(id, *slot, v);
             }
         }
     }
+}
+
+/// `metric_latest` over series already looked up.
+pub fn combine_latest(series: &[&Series], id: MetricId) -> Option<(Epoch, f32)> {
+    let newest = series
+        .iter()
+        .filter_map(|s| s.latest())
+        .map(|(ts, _)| ts)
+        .max()?;
+    let value = series
+        .iter()
+        .map(|s| s.at(newest))
+        .fold(f32::NAN, |acc, v| combine(id, acc, v));
+    Some((newest, value))
 }
 
 /// The newest value of a metric of an endpoint, combined across the variants that reported
@@ -89,6 +124,63 @@ pub fn metric_latest_of(
         .map(|s| s.at(newest))
         .fold(f32::NAN, |acc, v| combine(id, acc, v));
     Some((newest, value))
+}
+
+/// Reusable storage for the series keys of one metric of one endpoint: the same keys as
+/// `metrics::series_keys`, rebuilt in place so that a frame of the fleet table (six metrics
+/// of every visible row) does not allocate a dozen strings per cell.
+#[derive(Debug, Default)]
+pub struct KeyScratch {
+    keys: Vec<SeriesKey>,
+}
+
+impl KeyScratch {
+    pub fn keys(&mut self, endpoint: &Endpoint, id: MetricId) -> &[SeriesKey] {
+        fn set(s: &mut String, v: &str) {
+            s.clear();
+            s.push_str(v);
+        }
+        let m = metrics::spec(id);
+        let (first, second_name, seconds): (&str, &str, &[String]) = match m.dimensions {
+            DimensionStyle::EndpointVariant => ("EndpointName", "VariantName", &endpoint.variants),
+            DimensionStyle::EndpointSchedule => (
+                "Endpoint",
+                "MonitoringSchedule",
+                // Only the first schedule carries the model-quality series.
+                &endpoint.monitoring_schedules[..endpoint.monitoring_schedules.len().min(1)],
+            ),
+        };
+        for (i, second) in seconds.iter().enumerate() {
+            if i == self.keys.len() {
+                self.keys.push(SeriesKey::new(
+                    "",
+                    "",
+                    "",
+                    &[("", ""), ("", "")],
+                    m.stat,
+                    m.period,
+                ));
+            }
+            let k = &mut self.keys[i];
+            set(&mut k.account_id, &endpoint.account_id);
+            set(&mut k.namespace, m.namespace);
+            set(&mut k.metric, m.name);
+            // Sorted by name, as `SeriesKey::new` keeps them.
+            let mut dims = [
+                (first, endpoint.name.as_str()),
+                (second_name, second.as_str()),
+            ];
+            dims.sort();
+            k.dimensions.resize(2, Default::default());
+            for (d, (name, value)) in k.dimensions.iter_mut().zip(dims) {
+                set(&mut d.0, name);
+                set(&mut d.1, value);
+            }
+            k.stat = m.stat;
+            k.period = m.period;
+        }
+        &self.keys[..seconds.len()]
+    }
 }
 
 /// The newest 1-minute datapoint of an endpoint, whichever metric it came from.
@@ -233,6 +325,60 @@ mod tests {
         assert_eq!(format_value(1234.0), "1.2k");
         assert_eq!(format_value(45_000.0), "45k");
         assert_eq!(format_value(f32::NAN), "-");
+    }
+
+    #[test]
+    fn combined_window_matches_series_window() {
+        let mut s = Series::new(60, 100);
+        for i in 0..90 {
+            if i % 7 != 3 {
+                s.insert(6000 + i * 60, i as f32);
+            }
+        }
+        for end in [
+            6000 - 60,
+            6000,
+            6000 + 45 * 60 + 59,
+            6000 + 89 * 60,
+            6000 + 200 * 60,
+        ] {
+            let mut out = [0.0; 30];
+            combine_window(&[&s], MetricId::Cpu, end, &mut out);
+            let want: Vec<f32> = s.window(end, 30).collect();
+            for (a, b) in out.iter().zip(&want) {
+                assert!(
+                    a == b || (a.is_nan() && b.is_nan()),
+                    "end {end}: {out:?} != {want:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scratch_keys_equal_series_keys() {
+        let mut scratch = KeyScratch::default();
+        let endpoints = [
+            (vec!["blue", "green", "canary"], vec!["mq", "dq"]),
+            (vec!["AllTraffic"], vec![]),
+            (vec![], vec!["mq"]),
+        ];
+        for (n, (variants, schedules)) in endpoints.into_iter().enumerate() {
+            let e = Endpoint {
+                account_id: format!("{n:012}"),
+                name: format!("endpoint-{n}"),
+                status: EndpointStatus::InService,
+                variants: variants.into_iter().map(String::from).collect(),
+                monitoring_schedules: schedules.into_iter().map(String::from).collect(),
+            };
+            for m in &metrics::METRICS {
+                assert_eq!(
+                    scratch.keys(&e, m.id),
+                    metrics::series_keys(&e, m.id),
+                    "{}",
+                    m.name
+                );
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! opened, its history in a pane on the right.
 
 use super::text::{self, put, put_right, put_trunc};
+use super::widgets::pane;
 use crate::app::query::coarse_duration;
 use crate::app::state::{Loadable, State};
 use crate::config::theme::Theme;
@@ -10,7 +11,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Widget};
 
 const STATE_W: u16 = 6;
 const THRESHOLD_W: u16 = 9;
@@ -83,15 +83,12 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     if !v.filter.is_empty() {
         title.push_str(&format!("· /{} ", v.filter));
     }
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(if focused { theme.focus } else { theme.border })
-        .title(Line::styled(
-            title,
-            if focused { theme.focus } else { theme.title },
-        ));
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = pane::render(
+        buf,
+        area,
+        &Line::styled(title, if focused { theme.focus } else { theme.title }),
+        if focused { theme.focus } else { theme.border },
+    );
     if inner.is_empty() {
         return;
     }
@@ -134,6 +131,22 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         h,
     );
 
+    if v.rows.is_empty() && inner.height > 1 {
+        let msg = if state.alarms.is_empty() {
+            "no alarms"
+        } else {
+            "no alarm matches the filter"
+        };
+        put(
+            buf,
+            inner,
+            inner.x + 1,
+            inner.y + 1,
+            msg,
+            inner.width,
+            theme.muted,
+        );
+    }
     let rows = inner.height.saturating_sub(1);
     for (pos, y) in (v.offset..v.rows.len()).zip(inner.y + 1..inner.y + 1 + rows) {
         let Some(a) = v.rows.get(pos).and_then(|&i| state.alarms.get(i)) else {
@@ -227,12 +240,8 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
         .as_ref()
         .map(|(_, n)| n.as_str())
         .unwrap_or_default();
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.focus)
-        .title(Line::styled(format!(" history · {name} "), theme.focus));
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let title = Line::styled(format!(" history · {name} "), theme.focus);
+    let inner = pane::render(buf, area, &title, theme.focus);
     if inner.is_empty() {
         return;
     }

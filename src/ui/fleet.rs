@@ -2,17 +2,17 @@
 //! right. Only visible rows are built; nothing is sorted or filtered here (`update` did it).
 
 use super::text::{self, put, put_right, put_trunc};
-use super::widgets::sparkline;
+use super::widgets::{self, sparkline};
 use crate::app::query::{self, Band};
 use crate::app::state::{FleetColumn, FleetFocus, State};
 use crate::config::theme::Theme;
-use crate::source::metrics::{self, FLEET_COLUMNS};
-use crate::source::model::{AlarmState, Endpoint, EndpointStatus};
+use crate::series::Series;
+use crate::source::metrics::{self, FLEET_COLUMNS, MetricId};
+use crate::source::model::{AlarmState, Endpoint, EndpointStatus, Epoch};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Widget};
 
 /// Slots a 1-minute sparkline covers (the last hour) and an hourly one (two days).
 const MINUTE_SLOTS: usize = 60;
@@ -23,9 +23,8 @@ const MAX_CELLS: u16 = 16;
 const VALUE_W: u16 = 5;
 const STATUS_W: u16 = 9;
 const NAME_MIN: u16 = 10;
-/// Columns gap.
+/// Gap between columns, and before each metric column.
 const GAP: u16 = 1;
-/// Gap before each metric column, wider so sparklines do not run into each other.
 const METRIC_GAP: u16 = 1;
 
 fn pane_width(total: u16) -> u16 {
@@ -120,31 +119,43 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     render_table(state, buf, table_area);
 }
 
-fn pane_block<'a>(theme: &Theme, title: Line<'a>, focused: bool) -> Block<'a> {
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(if focused { theme.focus } else { theme.border })
-        .title(title)
+/// A pane frame, in the focus style when focused; returns the inner area.
+fn pane(buf: &mut Buffer, area: Rect, theme: &Theme, title: Line<'_>, focused: bool) -> Rect {
+    let border = if focused { theme.focus } else { theme.border };
+    widgets::pane::render(buf, area, &title, border)
 }
 
 fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
     let focused = state.fleet.focus == FleetFocus::Accounts;
     let title_style = if focused { theme.focus } else { theme.title };
-    let block = pane_block(theme, Line::styled(" accounts ", title_style), focused);
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let inner = pane(
+        buf,
+        area,
+        theme,
+        Line::styled(" accounts ", title_style),
+        focused,
+    );
     if inner.is_empty() {
         return;
     }
-    // Counted in one pass over the endpoints; 10 accounts x 500 endpoints is cheap.
-    let count = |id: &str| {
-        state
-            .endpoints
-            .iter()
-            .filter(|e| e.account_id == id)
-            .count()
-    };
+    // Counted in one pass: endpoints come grouped by account, so remembering the last match
+    // makes this one comparison per endpoint rather than one per endpoint and account.
+    let mut counts = vec![0usize; state.accounts.len()];
+    let mut last = 0;
+    for e in &state.endpoints {
+        if state
+            .accounts
+            .get(last)
+            .is_none_or(|a| a.id != e.account_id)
+        {
+            match state.accounts.iter().position(|a| a.id == e.account_id) {
+                Some(i) => last = i,
+                None => continue,
+            }
+        }
+        counts[last] += 1;
+    }
     let alarms = |id: &str| {
         state
             .alarm_index
@@ -205,17 +216,15 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
                 (state.endpoints.len(), total_alarms)
             }
             Some(a) => {
-                let x = put_trunc(buf, row, inner.x + 1, y, &a.label, label_w, theme.text);
+                put_trunc(buf, row, inner.x + 1, y, &a.label, label_w, theme.text);
                 if show_id {
                     put(buf, row, inner.x + 2 + label_w, y, &a.id, 12, theme.muted);
-                } else {
-                    let _ = x;
                 }
                 if a.monitoring {
                     // The monitoring account holds the alarms, not endpoints: say so.
                     put_right(buf, row, inner.right() - alarm_w, y, "mon", theme.muted);
                 }
-                (count(&a.id), alarms(&a.id))
+                (counts.get(i - 1).copied().unwrap_or(0), alarms(&a.id))
             }
         };
         if account.is_none_or(|a| !a.monitoring) {
@@ -270,13 +279,8 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let f = &state.fleet;
     let focused = f.focus == FleetFocus::Endpoints;
     let title_style = if focused { theme.focus } else { theme.title };
-    let block = pane_block(
-        theme,
-        Line::styled(title(state, f.rows.len()), title_style),
-        focused,
-    );
-    let inner = block.inner(area);
-    block.render(area, buf);
+    let title = Line::styled(title(state, f.rows.len()), title_style);
+    let inner = pane(buf, area, theme, title, focused);
     if inner.is_empty() {
         return;
     }
@@ -319,9 +323,27 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         );
     }
 
+    if f.rows.is_empty() && inner.height > 1 {
+        let msg = if state.endpoints.is_empty() {
+            "no endpoints yet"
+        } else {
+            "no endpoint matches the filter"
+        };
+        put(
+            buf,
+            inner,
+            inner.x + 1,
+            inner.y + 1,
+            msg,
+            inner.width,
+            theme.muted,
+        );
+    }
     // Reused across rows and columns: no allocation per cell.
     let mut window = [f32::NAN; MINUTE_SLOTS];
     let mut cells = [f32::NAN; MAX_CELLS as usize];
+    let mut series: Vec<&Series> = Vec::new();
+    let mut scratch = query::KeyScratch::default();
     let rows = inner.height.saturating_sub(1);
     for (pos, y) in (f.offset..f.rows.len()).zip(inner.y + 1..inner.y + 1 + rows) {
         let Some(e) = f.rows.get(pos).and_then(|&i| state.endpoints.get(i)) else {
@@ -334,7 +356,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
                 if focused {
                     theme.selection
                 } else {
-                    theme.muted.add_modifier(ratatui::style::Modifier::REVERSED)
+                    theme.muted.add_modifier(Modifier::REVERSED)
                 },
             );
         }
@@ -348,26 +370,33 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
             theme.muted,
         );
         put_trunc(buf, row, x_name, y, &e.name, cols.name, theme.text);
-        render_status(state, buf, row, x_status, e);
-        let marker = match state.alarm_index.worst_by_endpoint.get(&e.key()) {
+        let worst = state.alarm_index.worst_by_endpoint.get(&e.key());
+        let marker = match worst {
             Some(AlarmState::Alarm) => ("●", theme.alarm),
             Some(AlarmState::InsufficientData) => ("●", theme.insufficient),
             Some(AlarmState::Ok) => ("●", theme.ok),
             None => ("·", theme.muted),
         };
         put(buf, row, x_marker, y, marker.0, 1, marker.1);
+        // Newest 1-minute point, as `query::endpoint_newest_point` computes it, gathered from
+        // the columns drawn so each series is looked up once per row.
+        let mut newest: Option<Epoch> = None;
+        let mut newest_seen = [false; 2];
         for (i, &id) in FLEET_COLUMNS.iter().enumerate().take(cols.metrics) {
-            let keys = metrics::series_keys(e, id);
+            let keys = scratch.keys(e, id);
+            series.clear();
+            series.extend(keys.iter().filter_map(|k| state.store.get(k)));
             let n = if metrics::spec(id).period >= 3600 {
                 HOURLY_SLOTS
             } else {
                 MINUTE_SLOTS
             };
             let window = &mut window[..n];
-            query::fill_metric_window(&state.store, &keys, id, state.now, window);
+            query::combine_window(&series, id, state.now, window);
             let cells = &mut cells[..usize::from(cols.cells)];
             sparkline::bucket(window, cells, query::lower_is_worse(id));
-            let alarm = query::alarm_threshold(state, &keys);
+            // An endpoint no alarm watches (most of a fleet) skips the per-series lookup.
+            let alarm = worst.and_then(|_| query::alarm_threshold(state, keys));
             let style = |v: f32| band_style(theme, query::band_with(alarm, id, v));
             let x = metric_x(i);
             sparkline::render(
@@ -376,7 +405,12 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
                 cells,
                 style,
             );
-            if let Some((_, v)) = query::metric_latest_of(&state.store, &keys, id) {
+            let latest = query::combine_latest(&series, id);
+            if let Some(slot) = NEWEST_FROM.iter().position(|&m| m == id) {
+                newest_seen[slot] = true;
+                newest = newest.max(latest.map(|(ts, _)| ts));
+            }
+            if let Some((_, v)) = latest {
                 let s = query::format_value(v);
                 let vstyle = match query::band_with(alarm, id, v) {
                     Band::Neutral => theme.text,
@@ -385,13 +419,39 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
                 put_right(buf, row, x + cols.cells + 1 + VALUE_W, y, &s, vstyle);
             }
         }
+        // Invocations only matters when the columns drawn do not already say "fresh": the
+        // exact newest point is needed for the age of a stale row, not for a live one.
+        let fresh =
+            |n: Option<Epoch>| n.is_some_and(|ts| state.now - ts <= query::STALE_AFTER_SECS);
+        for (id, seen) in NEWEST_FROM.into_iter().zip(newest_seen) {
+            if !seen && !fresh(newest) {
+                newest = newest.max(query::metric_latest(&state.store, e, id).map(|(ts, _)| ts));
+            }
+        }
+        if !fresh(newest) {
+            newest = newest.max(
+                query::metric_latest(&state.store, e, MetricId::Invocations).map(|(ts, _)| ts),
+            );
+        }
+        render_status(state, buf, row, x_status, e, newest);
     }
 }
 
-fn render_status(state: &State, buf: &mut Buffer, row: Rect, x: u16, e: &Endpoint) {
+/// The 1-minute metrics of the fleet columns that `endpoint_newest_point` also looks at
+/// (with Invocations, which is not a column).
+const NEWEST_FROM: [MetricId; 2] = [MetricId::Cpu, MetricId::Memory];
+
+/// `newest` is `query::endpoint_newest_point` of `e` (or a point recent enough to say the
+/// endpoint is not stale); stale as `endpoint_is_stale` says.
+fn render_status(
+    state: &State,
+    buf: &mut Buffer,
+    row: Rect,
+    x: u16,
+    e: &Endpoint,
+    newest: Option<Epoch>,
+) {
     let theme = &state.theme;
-    // `endpoint_is_stale`, with the newest point looked up once for the age as well.
-    let newest = query::endpoint_newest_point(&state.store, e);
     if newest.is_none_or(|ts| state.now - ts > query::STALE_AFTER_SECS) {
         // A row whose numbers stopped moving must not look live.
         let label = match newest {

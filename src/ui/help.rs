@@ -25,7 +25,9 @@ const COMMANDS: [(&str, &str); 10] = [
 /// One line of the overlay: a heading, or a key column and its description.
 enum Row<'a> {
     Heading(&'a str),
-    Entry(String, &'a str),
+    /// Keys (or a command), its description, and whether it is a command (its own column
+    /// width: `:range 1h|3h|12h|1d|3d` would push every key description far right).
+    Entry(String, &'a str, bool),
     Blank,
 }
 
@@ -42,14 +44,18 @@ fn rows(state: &State) -> Vec<Row<'_>> {
         }
         out.push(Row::Heading(b.section.as_str()));
         for s in bindings[i..].iter().filter(|s| s.section == b.section) {
-            out.push(Row::Entry(s.keys_label(), s.desc.as_str()));
+            out.push(Row::Entry(s.keys_label(), s.desc.as_str(), false));
         }
     }
     if !out.is_empty() {
         out.push(Row::Blank);
     }
     out.push(Row::Heading("commands"));
-    out.extend(COMMANDS.iter().map(|&(c, d)| Row::Entry(c.to_owned(), d)));
+    out.extend(
+        COMMANDS
+            .iter()
+            .map(|&(c, d)| Row::Entry(c.to_owned(), d, true)),
+    );
     out
 }
 
@@ -61,16 +67,18 @@ pub fn line_count(state: &State) -> usize {
 pub fn render(state: &State, buf: &mut Buffer, body: Rect, scroll: usize) {
     let theme = &state.theme;
     let rows = rows(state);
-    let key_w = rows
-        .iter()
-        .map(|r| match r {
-            Row::Entry(k, _) => text::width(k),
-            _ => 0,
-        })
-        .max()
-        .unwrap_or(0)
-        .min(24);
-    let want_w = 4 + key_w + 2 + 34;
+    let col_w = |commands: bool| {
+        rows.iter()
+            .map(|r| match r {
+                Row::Entry(k, _, c) if *c == commands => text::width(k),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+            .min(24)
+    };
+    let (key_w, cmd_w) = (col_w(false), col_w(true));
+    let want_w = 4 + key_w.max(cmd_w) + 2 + 30;
     let want_h = u16::try_from(rows.len())
         .unwrap_or(u16::MAX)
         .saturating_add(2);
@@ -100,9 +108,10 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect, scroll: usize) {
             Row::Heading(h) => {
                 put(buf, inner, x, y, h, w, theme.title);
             }
-            Row::Entry(keys, desc) => {
-                text::put_trunc(buf, inner, x + 1, y, keys, key_w, theme.key_hint);
-                let dx = x + 1 + key_w + 2;
+            Row::Entry(keys, desc, command) => {
+                let w = if *command { cmd_w } else { key_w };
+                text::put_trunc(buf, inner, x + 1, y, keys, w, theme.key_hint);
+                let dx = x + 1 + w + 2;
                 text::put_trunc(
                     buf,
                     inner,

@@ -137,11 +137,30 @@ proptest! {
         prompt in any::<bool>(),
         history in any::<bool>(),
         maximized in any::<bool>(),
+        // Positions `update` should keep in range, but must not crash the frame if it doesn't.
+        offset in 0usize..20,
+        cursor in 0usize..20,
+        chart in 0usize..20,
+        empty in any::<bool>(),
     ) {
         let mut s = if history { fixture::with_history() } else { fixture::state() };
         s.view = view;
-        s.help = help.then_some(3);
+        s.help = help.then_some(offset * 5);
         s.detail.maximized = maximized;
+        s.fleet.offset = offset;
+        s.fleet.selected = cursor;
+        s.fleet.account_cursor = cursor;
+        s.alarms_view.offset = offset;
+        s.alarms_view.selected = cursor;
+        s.alarms_view.history_scroll = offset;
+        s.detail.selected_chart = chart;
+        s.detail.pan = offset as i64 * 3600;
+        if empty {
+            s.fleet.rows.clear();
+            s.alarms_view.rows.clear();
+            s.store = Default::default();
+            s.detail.endpoint = None;
+        }
         if prompt {
             let p = fixture::with_prompt();
             s.prompt = p.prompt;
@@ -152,4 +171,112 @@ proptest! {
         let n = table_rows(view, (w, h));
         prop_assert!(n <= usize::from(h));
     }
+}
+
+/// Strings in `State` are sanitised by the sources; this checks that nothing the UI adds or
+/// passes through can still put a control character into a cell if one slipped past.
+#[test]
+fn control_characters_never_reach_the_screen() {
+    use crate::app::state::{Flash, FlashLevel, Loadable};
+    let evil = "\u{1b}[31mx\u{7}\u{9b}2J\r\n\u{0}é";
+    let mut s = fixture::with_history();
+    for a in &mut s.accounts {
+        a.label.push_str(evil);
+    }
+    for e in &mut s.endpoints {
+        e.name.push_str(evil);
+        e.variants.iter_mut().for_each(|v| v.push_str(evil));
+    }
+    for a in &mut s.alarms {
+        a.name.push_str(evil);
+        a.reason.push_str(evil);
+    }
+    if let Loadable::Loaded(items) = &mut s.alarms_view.history {
+        items.iter_mut().for_each(|i| i.summary.push_str(evil));
+    }
+    if let Some(id) = &mut s.identity {
+        id.arn.push_str(evil);
+        id.region.push_str(evil);
+    }
+    s.flash = Some(Flash {
+        text: evil.into(),
+        level: FlashLevel::Error,
+        until: s.now + 10,
+    });
+    s.completions = vec![evil.into()];
+    s.prompt = Prompt::Command(crate::app::lineedit::LineEdit::with_text(evil));
+    s.fleet.filter = evil.into();
+    for view in View::ALL {
+        s.view = view;
+        s.detail.endpoint = Some(s.endpoints[0].key());
+        for help in [None, Some(0)] {
+            s.help = help;
+            let buf = render(&s, 160, 48);
+            for cell in buf.content() {
+                assert!(
+                    !cell.symbol().chars().any(char::is_control),
+                    "{view:?}: control character {:?} in a cell",
+                    cell.symbol()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn readonly_and_flash_show_in_the_status_bar() {
+    use crate::app::state::{Flash, FlashLevel};
+    let mut s = fixture::state();
+    s.readonly = true;
+    s.flash = Some(Flash {
+        text: "ListMetrics: access denied".into(),
+        level: FlashLevel::Error,
+        until: s.now + 5,
+    });
+    let buf = render(&s, 120, 10);
+    let last = plain(&buf).lines().last().unwrap_or_default().to_owned();
+    assert!(
+        last.contains("READ-ONLY") && last.contains("access denied"),
+        "{last}"
+    );
+    // An error flash is drawn in the theme's `bad` colour.
+    let x = last
+        .find("ListMetrics")
+        .map(|i| last[..i].chars().count())
+        .unwrap_or(0);
+    assert_eq!(buf[(x as u16, 9)].fg, s.theme.bad.fg.unwrap_or_default());
+    // An expired flash is gone.
+    s.now += 6;
+    let text = plain(&render(&s, 120, 10));
+    assert!(!text.contains("access denied"));
+}
+
+/// Finds `needle` on screen and returns the style of its first cell.
+fn style_of(buf: &Buffer, needle: &str) -> Option<ratatui::style::Style> {
+    let text = plain(buf);
+    text.lines().enumerate().find_map(|(y, line)| {
+        let x = line.find(needle).map(|i| line[..i].chars().count())?;
+        Some(buf[(x as u16, y as u16)].style())
+    })
+}
+
+#[test]
+fn fleet_values_are_coloured_by_alarm_and_levels() {
+    let s = fixture::state();
+    let buf = render(&s, 160, 48);
+    let fg = |needle: &str| style_of(&buf, needle).and_then(|st| st.fg);
+    // Accuracy 0.771 breaches its alarm (< 0.85): bad. Memory 83.4 is above the default
+    // warn level, but an alarm watches it (> 90) and the alarm decides: good.
+    assert_eq!(fg("0.771"), s.theme.bad.fg);
+    assert_eq!(fg("83.4"), s.theme.good.fg);
+    assert_eq!(fg("93.0"), s.theme.bad.fg);
+    assert_eq!(fg("0.945"), s.theme.good.fg);
+    // A row without fresh 1-minute data says how stale it is, in the stale style.
+    assert_eq!(fg("STALE 8m"), s.theme.stale.fg);
+    assert_eq!(
+        fg("Failed"),
+        None,
+        "a stale row shows staleness instead of its status"
+    );
+    assert_eq!(fg("Updating"), s.theme.warn.fg);
 }

@@ -14,6 +14,22 @@ pub fn put(buf: &mut Buffer, clip: Rect, x: u16, y: u16, s: &str, max: u16, styl
         return x;
     }
     let max = max.min(clip.right() - x);
+    if s.is_ascii() {
+        // Most of a frame is ASCII (names, numbers, headers): one cell per byte, without
+        // the grapheme segmentation and width lookups of `set_stringn`.
+        let mut x = x;
+        for b in s
+            .bytes()
+            .filter(|b| !b.is_ascii_control())
+            .take(usize::from(max))
+        {
+            let ch = [b];
+            let sym = std::str::from_utf8(&ch).unwrap_or(" ");
+            buf[(x, y)].set_symbol(sym).set_style(style);
+            x += 1;
+        }
+        return x;
+    }
     buf.set_stringn(x, y, s, usize::from(max), style).0
 }
 
@@ -89,6 +105,10 @@ mod tests {
         put(&mut buf, area, 9, 0, "x", 3, Style::default());
         put(&mut buf, area, 0, 4, "x", 3, Style::default());
         assert_eq!(buf, Buffer::with_lines(["abcd… "]));
+        // Control characters never reach a cell, on the ASCII path or the other.
+        put(&mut buf, area, 0, 0, "\x1b[2J\x07", 6, Style::default());
+        put(&mut buf, area, 0, 0, "é\u{9b}\x1b", 6, Style::default());
+        assert_eq!(buf, Buffer::with_lines(["é2Jd… "]));
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! Reusable drawing pieces with no knowledge of `State`.
 
 pub mod chart;
+pub mod pane;
 pub mod sparkline;
