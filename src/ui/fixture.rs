@@ -309,7 +309,7 @@ pub fn state() -> State {
     for (i, (e, shape)) in eps.iter().enumerate() {
         fill(&mut s.store, e, i as u64 * 101, *shape, 6);
     }
-    s.endpoints = eps.into_iter().map(|(e, _)| e).collect();
+    s.set_endpoints(eps.into_iter().map(|(e, _)| e).collect());
     let e = |i: usize| &s.endpoints[i];
     use Comparison::*;
     s.alarms = vec![
@@ -457,6 +457,8 @@ pub fn scaled(accounts: usize, per_account: usize) -> State {
         .collect();
     s.alarms = alarms;
     s.alarm_index = index(&s.alarms);
+    let endpoints = std::mem::take(&mut s.endpoints);
+    s.set_endpoints(endpoints);
     s.fleet.rows = (0..s.endpoints.len()).collect();
     s.alarms_view.rows = alarm_order(&s.alarms);
     s.size = (200, 60);
