@@ -20,19 +20,20 @@ pub enum Cmd {
     Help,
 }
 
-/// Command names with their one-line help, in the order completion offers them.
-pub const COMMANDS: [(&str, &str); 11] = [
-    ("fleet", "show the fleet"),
-    ("alarms", "show the alarms"),
-    ("endpoint", "open an endpoint: :endpoint NAME"),
-    ("account", "scope to one account: :account LABEL|ID|all"),
-    ("range", "chart time range: :range 1h|3h|12h|1d|3d"),
-    ("theme", "switch theme: :theme NAME"),
-    ("sort", "sort the fleet: :sort COLUMN [desc]"),
-    ("filter", "filter the current table: :filter TEXT"),
-    ("refresh", "fetch everything now"),
-    ("help", "show key bindings"),
-    ("quit", "leave sagewatch (also :q)"),
+/// Every command: name, arguments and one-line help, in the order completion and the help
+/// overlay list them.
+pub const COMMANDS: [(&str, &str, &str); 11] = [
+    ("fleet", "", "the fleet of endpoints"),
+    ("alarms", "", "every alarm, ALARM first"),
+    ("endpoint", "NAME", "charts of one endpoint"),
+    ("account", "LABEL|ID|all", "scope to one account"),
+    ("range", "1h|3h|12h|1d|3d", "time range of the charts"),
+    ("sort", "COLUMN [desc]", "sort the fleet table"),
+    ("filter", "TEXT", "filter the current table"),
+    ("theme", "NAME", "switch colours"),
+    ("refresh", "", "fetch everything now"),
+    ("help", "", "this overlay"),
+    ("quit", "", "leave sagewatch (also :q)"),
 ];
 
 /// Column names `:sort` accepts, in table order.
@@ -114,7 +115,7 @@ pub fn completions(state: &State, line: &str) -> Vec<String> {
         _ => (&words, ""),
     };
     let options: Vec<String> = match done.first().copied() {
-        None => COMMANDS.iter().map(|(n, _)| n.to_string()).collect(),
+        None => COMMANDS.iter().map(|(n, _, _)| n.to_string()).collect(),
         Some(_) if done.len() > 1 => Vec::new(),
         Some("account" | "acc") => std::iter::once("all".to_string())
             .chain(state.accounts.iter().map(|a| a.label.clone()))

@@ -23,6 +23,8 @@ const MAX_CELLS: u16 = 16;
 const VALUE_W: u16 = 5;
 const STATUS_W: u16 = 9;
 const NAME_MIN: u16 = 10;
+/// Width the name gets before any metric column.
+const NAME_FIRST: u16 = 18;
 /// Gap between columns, and before each metric column.
 const GAP: u16 = 1;
 const METRIC_GAP: u16 = 1;
@@ -51,23 +53,27 @@ impl Cols {
         METRIC_GAP + cells + 1 + VALUE_W
     }
 
-    /// Metric columns are dropped right-to-left before the name shrinks below its minimum;
-    /// spare width goes to the name (up to 24), then the sparklines, then the name again.
-    fn fit(width: u16, account: u16) -> Self {
-        let base = Self::base(account, NAME_MIN);
+    /// The name first gets up to `NAME_FIRST` (names are what on-call reads), then metric
+    /// columns are added left to right, then spare width completes the longest name
+    /// (`name_want`), and what is left widens the sparklines.
+    fn fit(width: u16, account: u16, name_want: u16) -> Self {
+        let first = name_want.clamp(NAME_MIN, NAME_FIRST);
+        let base = Self::base(account, first);
         let room = width.saturating_sub(base);
         let metrics = usize::from(room / Self::metric_w(MIN_CELLS)).min(FLEET_COLUMNS.len());
         let n = u16::try_from(metrics).unwrap_or(0);
         let mut extra = room - n * Self::metric_w(MIN_CELLS);
-        let mut name = NAME_MIN + extra.min(8);
-        extra -= extra.min(8);
+        let grow = name_want.saturating_sub(first).min(extra);
+        let mut name = first + grow;
+        extra -= grow;
         let mut cells = MIN_CELLS;
         if let Some(per) = extra.checked_div(n) {
             let add = per.min(MAX_CELLS - MIN_CELLS);
             cells += add;
             extra -= add * n;
         }
-        name += extra.min(20);
+        // Whatever no column can use pads the name column.
+        name += extra.min(8);
         // Below the base width the name gives way; the clip of each write does the rest.
         if width < base {
             name = width.saturating_sub(Self::base(account, 0)).max(1);
@@ -81,6 +87,20 @@ impl Cols {
     }
 }
 
+/// The longest endpoint name listed, bounded: past 32 columns the tail is rarely what tells
+/// two endpoints apart.
+fn name_col_width(state: &State) -> u16 {
+    state
+        .fleet
+        .rows
+        .iter()
+        .filter_map(|&i| state.endpoints.get(i))
+        .map(|e| text::width(&e.name))
+        .max()
+        .unwrap_or(NAME_MIN)
+        .clamp(NAME_MIN, 32)
+}
+
 /// The widest account label, bounded: labels are short words (prod, staging).
 fn account_col_width(state: &State) -> u16 {
     // The monitoring account holds alarms, not endpoints: its label is never in the table.
@@ -91,7 +111,7 @@ fn account_col_width(state: &State) -> u16 {
         .map(|a| text::width(&a.label))
         .max()
         .unwrap_or(0)
-        .clamp(4, 10)
+        .clamp(8, 12)
 }
 
 /// Whether the accounts pane fits beside a table with at least its base columns.
@@ -222,7 +242,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
                 }
                 if a.monitoring {
                     // The monitoring account holds the alarms, not endpoints: say so.
-                    put_right(buf, row, inner.right() - alarm_w, y, "mon", theme.muted);
+                    put_right(buf, row, inner.right() - alarm_w, y, "sink", theme.muted);
                 }
                 (counts.get(i - 1).copied().unwrap_or(0), alarms(&a.id))
             }
@@ -284,7 +304,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
-    let cols = Cols::fit(inner.width, account_col_width(state));
+    let cols = Cols::fit(inner.width, account_col_width(state), name_col_width(state));
 
     // Header row, with the sort column marked.
     let y = inner.y;
@@ -452,8 +472,11 @@ fn render_status(
     newest: Option<Epoch>,
 ) {
     let theme = &state.theme;
-    if newest.is_none_or(|ts| state.now - ts > query::STALE_AFTER_SECS) {
-        // A row whose numbers stopped moving must not look live.
+    let silent = newest.is_none_or(|ts| state.now - ts > query::STALE_AFTER_SECS);
+    // A row whose numbers stopped moving must not look live. An endpoint with no data at all
+    // that is not in service (Creating) is silent for the reason its status gives.
+    let explained = newest.is_none() && e.status != EndpointStatus::InService;
+    if silent && !explained {
         let label = match newest {
             Some(ts) => format!("STALE {}", query::coarse_duration(state.now - ts)),
             None => "NO DATA".to_owned(),

@@ -2,25 +2,13 @@
 //! the `:` commands. Scrollable.
 
 use super::text::{self, put};
+use crate::app::commands::COMMANDS;
 use crate::app::state::State;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
-
-const COMMANDS: [(&str, &str); 10] = [
-    (":fleet", "the fleet of endpoints"),
-    (":alarms", "every alarm, ALARM first"),
-    (":endpoint NAME", "charts of one endpoint"),
-    (":account LABEL|ID|all", "list one account's endpoints"),
-    (":range 1h|3h|12h|1d|3d", "time range of the charts"),
-    (":theme NAME", "switch colours"),
-    (":sort COLUMN", "sort the fleet table"),
-    (":refresh", "fetch everything now"),
-    (":help", "this overlay"),
-    (":q", "quit"),
-];
 
 /// One line of the overlay: a heading, or a key column and its description.
 enum Row<'a> {
@@ -29,6 +17,15 @@ enum Row<'a> {
     /// width: `:range 1h|3h|12h|1d|3d` would push every key description far right).
     Entry(String, &'a str, bool),
     Blank,
+}
+
+/// `:name ARGS`, as typed.
+fn usage(name: &str, args: &str) -> String {
+    if args.is_empty() {
+        format!(":{name}")
+    } else {
+        format!(":{name} {args}")
+    }
 }
 
 fn rows(state: &State) -> Vec<Row<'_>> {
@@ -43,8 +40,21 @@ fn rows(state: &State) -> Vec<Row<'_>> {
             out.push(Row::Blank);
         }
         out.push(Row::Heading(b.section.as_str()));
-        for s in bindings[i..].iter().filter(|s| s.section == b.section) {
-            out.push(Row::Entry(s.keys_label(), s.desc.as_str(), false));
+        let section: Vec<_> = bindings[i..]
+            .iter()
+            .filter(|s| s.section == b.section)
+            .collect();
+        // Keys bound to the same action share a line: `j, Down  Next row`.
+        for (j, s) in section.iter().enumerate() {
+            if section[..j].iter().any(|p| p.action == s.action) {
+                continue;
+            }
+            let keys: Vec<String> = section[j..]
+                .iter()
+                .filter(|o| o.action == s.action)
+                .map(|o| o.keys_label())
+                .collect();
+            out.push(Row::Entry(keys.join(", "), s.desc.as_str(), false));
         }
     }
     if !out.is_empty() {
@@ -54,7 +64,7 @@ fn rows(state: &State) -> Vec<Row<'_>> {
     out.extend(
         COMMANDS
             .iter()
-            .map(|&(c, d)| Row::Entry(c.to_owned(), d, true)),
+            .map(|&(name, args, desc)| Row::Entry(usage(name, args), desc, true)),
     );
     out
 }
