@@ -4,11 +4,56 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sagewatch::app::state::View;
+use sagewatch::app::headless;
+use sagewatch::app::state::{State, View};
+use sagewatch::app::update::init;
+use sagewatch::clock::FixedClock;
+use sagewatch::config::{Env, Overrides, load};
+use sagewatch::source::SourceKind;
+use sagewatch::source::demo::{DemoConfig, DemoSource};
 use sagewatch::ui::{self, fixture};
 use std::hint::black_box;
+use std::sync::Arc;
+
+/// The console's state on `--demo-scale 10,50` after start-up, through its own update path.
+fn demo_state() -> State {
+    let start = 1_795_687_200 + 300;
+    let clock = Arc::new(FixedClock::new(start));
+    let source = DemoSource::new(
+        DemoConfig {
+            seed: 42,
+            start: start - 300,
+            scale: Some((10, 50)),
+        },
+        clock,
+    );
+    let settings = load(&Overrides::default(), &Env::default()).expect("shipped config");
+    let mut state = State::new(
+        SourceKind::Demo,
+        start,
+        settings.theme,
+        Arc::new(settings.keymap),
+    );
+    state.size = (200, 60);
+    let commands = init(&mut state);
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime")
+        .block_on(headless::settle(&source, &mut state, commands));
+    state
+}
 
 fn fleet(c: &mut Criterion) {
+    let demo = demo_state();
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
+    c.bench_function("draw fleet 200x60, demo --demo-scale 10,50", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| ui::draw(black_box(&demo), f))
+                .map(|_| ())
+                .expect("draw");
+        })
+    });
     let state = fixture::scaled(10, 50);
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
     c.bench_function("draw fleet 200x60, 500 endpoints", |b| {

@@ -4,7 +4,8 @@
 //! never with how long the console runs.
 
 use crate::source::model::{Epoch, SeriesData, SeriesKey, SeriesStatus};
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
 
 /// One series: `values[i]` is the slot starting at `first + i * period`; NaN marks a gap.
 #[derive(Debug, Clone)]
@@ -133,6 +134,28 @@ impl Series {
         (0..n as i64).map(move |i| self.at(start + i * self.period))
     }
 
+    /// Writes the `out.len()` slot values ending with the slot holding `end` into `out`, NaN
+    /// where missing: `window` without a division per slot, for the fleet's hot path.
+    pub fn window_into(&self, end: Epoch, out: &mut [f32]) {
+        out.fill(f32::NAN);
+        if self.values.is_empty() || out.is_empty() {
+            return;
+        }
+        let last = self.slot(end);
+        let start = last - (out.len() as i64 - 1) * self.period;
+        let lo = start.max(self.first);
+        let hi = last.min(self.end() - self.period);
+        if lo > hi {
+            return;
+        }
+        let from = ((lo - self.first) / self.period) as usize;
+        let to = ((hi - self.first) / self.period) as usize;
+        let at = ((lo - start) / self.period) as usize;
+        for (slot, v) in out[at..].iter_mut().zip(self.values.range(from..=to)) {
+            *slot = *v;
+        }
+    }
+
     /// Points with a value in `[start, end]`, oldest first.
     pub fn points(&self, start: Epoch, end: Epoch) -> impl Iterator<Item = (Epoch, f32)> + '_ {
         let first = self.first;
@@ -151,9 +174,13 @@ impl Series {
 }
 
 /// All series held, keyed exactly as a source would be asked for them.
+///
+/// Fx hashing: the fleet draws hundreds of lookups per frame and SipHash was the largest
+/// cost of a frame; keys come from our own catalogue and the source, not from a network peer
+/// choosing collisions.
 #[derive(Debug, Default, Clone)]
 pub struct SeriesStore {
-    map: HashMap<SeriesKey, Series>,
+    map: FxHashMap<SeriesKey, Series>,
 }
 
 impl SeriesStore {
@@ -269,6 +296,26 @@ mod tests {
         let w: Vec<f32> = s.window(120, 3).collect();
         assert!(w[0].is_nan() && w[1].is_nan());
         assert_eq!(w[2], 1.0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn window_into_equals_window(
+            points in proptest::collection::vec((0i64..400, 0f32..100.0), 0..60),
+            end in -100i64..600,
+            n in 0usize..80,
+            cap in 1usize..50,
+        ) {
+            let mut s = Series::new(7, cap);
+            for (ts, v) in points {
+                s.insert(ts, v);
+            }
+            let expected: Vec<u32> = s.window(end, n).map(f32::to_bits).collect();
+            let mut out = vec![0.0; n];
+            s.window_into(end, &mut out);
+            let got: Vec<u32> = out.iter().map(|v| v.to_bits()).collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
     }
 
     #[test]

@@ -62,22 +62,18 @@ pub fn fill_metric_window(
 /// `metric_window` over series already looked up: the fleet table draws hundreds of these
 /// per frame, and looking each series up once per row is what keeps a frame cheap.
 pub fn combine_window(series: &[&Series], id: MetricId, end: Epoch, out: &mut [f32]) {
-    out.fill(f32::NAN);
-    let n = out.len() as i64;
-    for s in series {
-        let period = s.period();
-        // The same slots `Series::window(end, n)` yields, walked without a division per slot
-        // (`Series::at` divides twice, and this runs for every cell of every row).
-        let last = end.div_euclid(period) * period;
-        let start = last - (n - 1) * period;
-        let (mut i, mut slot_ts) = (0usize, start);
-        for (ts, v) in s.points(start, last) {
-            while slot_ts < ts {
-                slot_ts += period;
-                i += 1;
-            }
-            if let Some(slot) = out.get_mut(i) {
-                *slot = combine(id, *slot, v);
+    match series {
+        [] => out.fill(f32::NAN),
+        // Most endpoints have one variant: copy its slots, nothing to combine.
+        [only] => only.window_into(end, out),
+        [first, rest @ ..] => {
+            first.window_into(end, out);
+            let mut other = vec![f32::NAN; out.len()];
+            for s in rest {
+                s.window_into(end, &mut other);
+                for (slot, v) in out.iter_mut().zip(&other) {
+                    *slot = combine(id, *slot, *v);
+                }
             }
         }
     }
@@ -287,23 +283,31 @@ pub fn coarse_duration(secs: i64) -> String {
 
 /// Formats a metric value for a narrow cell: 0.912, 63.4, 1.2k, 45.0k.
 pub fn format_value(v: f32) -> String {
-    if v.is_nan() {
-        return "-".into();
-    }
+    let mut s = String::new();
+    write_value(&mut s, v);
+    s
+}
+
+/// `format_value` into a reused buffer: the fleet formats hundreds of values per frame.
+pub fn write_value(out: &mut String, v: f32) {
+    use std::fmt::Write;
+    out.clear();
     let a = v.abs();
-    if a >= 1_000_000.0 {
-        format!("{:.1}M", v / 1_000_000.0)
+    let _ = if v.is_nan() {
+        out.write_str("-")
+    } else if a >= 1_000_000.0 {
+        write!(out, "{:.1}M", v / 1_000_000.0)
     } else if a >= 10_000.0 {
-        format!("{:.0}k", v / 1000.0)
+        write!(out, "{:.0}k", v / 1000.0)
     } else if a >= 1000.0 {
-        format!("{:.1}k", v / 1000.0)
+        write!(out, "{:.1}k", v / 1000.0)
     } else if a >= 100.0 {
-        format!("{v:.0}")
+        write!(out, "{v:.0}")
     } else if a >= 1.0 || a == 0.0 {
-        format!("{v:.1}")
+        write!(out, "{v:.1}")
     } else {
-        format!("{v:.3}")
-    }
+        write!(out, "{v:.3}")
+    };
 }
 
 #[cfg(test)]

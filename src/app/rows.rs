@@ -71,10 +71,7 @@ pub fn rebuild_fleet_rows(state: &mut State) {
             // Worst first: alarm state, then endpoint status.
             let rank = |e: &Endpoint| {
                 let alarm = state
-                    .alarm_index
-                    .worst_by_endpoint
-                    .get(&e.key())
-                    .copied()
+                    .worst_alarm(&e.account_id, &e.name)
                     .unwrap_or(AlarmState::Ok);
                 (alarm, e.status != EndpointStatus::InService)
             };
@@ -128,7 +125,9 @@ pub fn rebuild_alarm_index(state: &mut State) {
         if let Some(e) = &alarm.endpoint {
             let worst = index
                 .worst_by_endpoint
-                .entry(e.clone())
+                .entry(e.account_id.clone())
+                .or_default()
+                .entry(e.name.clone())
                 .or_insert(AlarmState::Ok);
             *worst = (*worst).min(alarm.state);
         }

@@ -6,7 +6,7 @@ use crate::config::theme::Theme;
 use crate::series::SeriesStore;
 use crate::source::SourceKind;
 use crate::source::model::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -166,8 +166,9 @@ pub struct Freshness {
 pub struct AlarmIndex {
     /// Alarm indices by the series they watch.
     pub by_series: HashMap<SeriesKey, Vec<usize>>,
-    /// The worst state of the alarms on each endpoint.
-    pub worst_by_endpoint: HashMap<EndpointKey, AlarmState>,
+    /// The worst state of the alarms on each endpoint, by account then endpoint name (so a
+    /// lookup from an `Endpoint` borrows its strings instead of building a key).
+    pub worst_by_endpoint: HashMap<AccountId, HashMap<String, AlarmState>>,
     /// Alarms in ALARM per account.
     pub in_alarm_by_account: HashMap<AccountId, usize>,
 }
@@ -238,7 +239,7 @@ impl State {
             identity: None,
             accounts: Vec::new(),
             endpoints: Vec::new(),
-            endpoint_index: HashMap::new(),
+            endpoint_index: HashMap::default(),
             alarms: Vec::new(),
             alarm_index: AlarmIndex::default(),
             store: SeriesStore::default(),
@@ -288,6 +289,15 @@ impl State {
                 .insert(e.name.clone(), i);
         }
         self.endpoints = endpoints;
+    }
+
+    /// The worst state of the alarms watching an endpoint; `None` when none does.
+    pub fn worst_alarm(&self, account_id: &str, name: &str) -> Option<AlarmState> {
+        self.alarm_index
+            .worst_by_endpoint
+            .get(account_id)?
+            .get(name)
+            .copied()
     }
 
     pub fn selected_endpoint(&self) -> Option<&Endpoint> {

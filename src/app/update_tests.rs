@@ -336,8 +336,8 @@ fn alarms_list_alarm_first_and_history_follows_the_selection() {
         Some(&2)
     );
     assert_eq!(
-        s.alarm_index.worst_by_endpoint.get(&e.key()),
-        Some(&AlarmState::Alarm)
+        s.worst_alarm(&e.account_id, &e.name),
+        Some(AlarmState::Alarm)
     );
 
     update(&mut s, Action::ShowAlarms);

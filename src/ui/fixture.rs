@@ -197,26 +197,6 @@ fn metric_alarm(
     }
 }
 
-/// The index `update` derives from alarms, rebuilt here the same way.
-pub fn index(alarms: &[Alarm]) -> AlarmIndex {
-    let mut idx = AlarmIndex::default();
-    for (i, a) in alarms.iter().enumerate() {
-        if let Some(s) = a.series() {
-            idx.by_series.entry(s.clone()).or_default().push(i);
-        }
-        if let Some(e) = &a.endpoint {
-            let w = idx.worst_by_endpoint.entry(e.clone()).or_insert(a.state);
-            *w = (*w).min(a.state);
-            if a.state == AlarmState::Alarm {
-                *idx.in_alarm_by_account
-                    .entry(e.account_id.clone())
-                    .or_default() += 1;
-            }
-        }
-    }
-    idx
-}
-
 fn base(now: Epoch) -> State {
     let mut s = State::new(SourceKind::Demo, now, Theme::default(), Arc::new(keymap()));
     s.identity = Some(Identity {
@@ -337,7 +317,7 @@ pub fn state() -> State {
         },
     ];
     s.alarms[5].actions_enabled = false;
-    s.alarm_index = index(&s.alarms);
+    crate::app::rows::rebuild_alarm_index(&mut s);
     s.fleet.rows = (0..s.endpoints.len()).collect();
     s.fleet.selected = 0;
     s.alarms_view.rows = alarm_order(&s.alarms);
@@ -456,7 +436,7 @@ pub fn scaled(accounts: usize, per_account: usize) -> State {
         })
         .collect();
     s.alarms = alarms;
-    s.alarm_index = index(&s.alarms);
+    crate::app::rows::rebuild_alarm_index(&mut s);
     let endpoints = std::mem::take(&mut s.endpoints);
     s.set_endpoints(endpoints);
     s.fleet.rows = (0..s.endpoints.len()).collect();

@@ -364,6 +364,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let mut cells = [f32::NAN; MAX_CELLS as usize];
     let mut series: Vec<&Series> = Vec::new();
     let mut scratch = query::KeyScratch::default();
+    let mut value = String::new();
     let rows = inner.height.saturating_sub(1);
     for (pos, y) in (f.offset..f.rows.len()).zip(inner.y + 1..inner.y + 1 + rows) {
         let Some(e) = f.rows.get(pos).and_then(|&i| state.endpoints.get(i)) else {
@@ -390,7 +391,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
             theme.muted,
         );
         put_trunc(buf, row, x_name, y, &e.name, cols.name, theme.text);
-        let worst = state.alarm_index.worst_by_endpoint.get(&e.key());
+        let worst = state.worst_alarm(&e.account_id, &e.name);
         let marker = match worst {
             Some(AlarmState::Alarm) => ("●", theme.alarm),
             Some(AlarmState::InsufficientData) => ("●", theme.insufficient),
@@ -431,12 +432,12 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
                 newest = newest.max(latest.map(|(ts, _)| ts));
             }
             if let Some((_, v)) = latest {
-                let s = query::format_value(v);
+                query::write_value(&mut value, v);
                 let vstyle = match query::band_with(alarm, id, v) {
                     Band::Neutral => theme.text,
                     b => band_style(theme, b),
                 };
-                put_right(buf, row, x + cols.cells + 1 + VALUE_W, y, &s, vstyle);
+                put_right(buf, row, x + cols.cells + 1 + VALUE_W, y, &value, vstyle);
             }
         }
         // Invocations only matters when the columns drawn do not already say "fresh": the
