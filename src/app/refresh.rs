@@ -93,11 +93,15 @@ fn fleet_keys(state: &State, ids: &[MetricId], hourly: bool) -> Vec<SeriesKey> {
 
 /// 1-minute series of the given metrics for every endpoint, from the newest slot held.
 pub fn fleet_minute_request(state: &State, ids: &[MetricId]) -> Option<SeriesRequest> {
-    let keys = fleet_keys(state, ids, false);
-    let start = incremental_start(state, &keys, state.now - FLEET_MINUTE_WINDOW);
+    request_up_to_now(state, fleet_keys(state, ids, false), FLEET_MINUTE_WINDOW)
+}
+
+/// A request for `keys` from what is held (at most `window` back) up to now.
+fn request_up_to_now(state: &State, keys: Vec<SeriesKey>, window: i64) -> Option<SeriesRequest> {
     if keys.is_empty() {
         return None;
     }
+    let start = incremental_start(state, &keys, state.now - window);
     Some(SeriesRequest {
         keys,
         start,
@@ -118,15 +122,7 @@ pub fn fleet_hourly_request(state: &State, ids: &[MetricId]) -> Option<SeriesReq
                 .is_none_or(|(ts, _)| ts < current_hour)
         })
         .collect();
-    let start = incremental_start(state, &keys, state.now - FLEET_HOURLY_WINDOW);
-    if keys.is_empty() {
-        return None;
-    }
-    Some(SeriesRequest {
-        keys,
-        start,
-        end: state.now,
-    })
+    request_up_to_now(state, keys, FLEET_HOURLY_WINDOW)
 }
 
 /// Every series of the endpoint on the detail screen over its window, grouped by period.

@@ -2,14 +2,14 @@
 //! opened, its history in a pane on the right.
 
 use super::text::{self, put, put_right, put_trunc};
-use super::widgets::pane;
+use super::widgets::{self, pane};
 use crate::app::query::coarse_duration;
 use crate::app::state::{Loadable, State};
 use crate::config::theme::Theme;
 use crate::source::model::{Alarm, AlarmState, HistoryItemType};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::Line;
 
 const STATE_W: u16 = 6;
@@ -147,21 +147,13 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
             theme.muted,
         );
     }
-    let rows = inner.height.saturating_sub(1);
-    for (pos, y) in (v.offset..v.rows.len()).zip(inner.y + 1..inner.y + 1 + rows) {
+    for (pos, y) in widgets::table::visible_rows(v.offset, v.rows.len(), inner) {
         let Some(a) = v.rows.get(pos).and_then(|&i| state.alarms.get(i)) else {
             continue;
         };
         let row = Rect::new(inner.x, y, inner.width, 1);
         if pos == v.selected {
-            buf.set_style(
-                row,
-                if focused {
-                    theme.selection
-                } else {
-                    theme.muted.add_modifier(Modifier::REVERSED)
-                },
-            );
+            widgets::table::mark_selected(buf, row, theme, focused);
         }
         put(
             buf,

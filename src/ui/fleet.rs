@@ -11,7 +11,7 @@ use crate::source::metrics::{self, FLEET_COLUMNS, MetricId};
 use crate::source::model::{AlarmState, Endpoint, EndpointStatus, Epoch};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::Line;
 
 /// Slots a 1-minute sparkline covers (the last hour) and an hourly one (two days).
@@ -365,21 +365,13 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let mut series: Vec<&Series> = Vec::new();
     let mut scratch = query::KeyScratch::default();
     let mut value = String::new();
-    let rows = inner.height.saturating_sub(1);
-    for (pos, y) in (f.offset..f.rows.len()).zip(inner.y + 1..inner.y + 1 + rows) {
+    for (pos, y) in widgets::table::visible_rows(f.offset, f.rows.len(), inner) {
         let Some(e) = f.rows.get(pos).and_then(|&i| state.endpoints.get(i)) else {
             continue;
         };
         let row = Rect::new(inner.x, y, inner.width, 1);
         if pos == f.selected {
-            buf.set_style(
-                row,
-                if focused {
-                    theme.selection
-                } else {
-                    theme.muted.add_modifier(Modifier::REVERSED)
-                },
-            );
+            widgets::table::mark_selected(buf, row, theme, focused);
         }
         put_trunc(
             buf,

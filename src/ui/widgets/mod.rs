@@ -3,3 +3,4 @@
 pub mod chart;
 pub mod pane;
 pub mod sparkline;
+pub mod table;
