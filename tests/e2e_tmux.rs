@@ -236,6 +236,9 @@ fn an_idle_console_writes_nothing_to_the_terminal() {
     t.tmux(&["pipe-pane", "-t", "e2e"]);
     let idle = std::fs::metadata(&capture).map(|m| m.len()).unwrap_or(0);
     assert_eq!(idle, 0, "an idle console wrote {idle} bytes");
+    // Refreshes kept succeeding all along (a stuck refresh shows STALE after 3 cycles).
+    let screen = t.screen();
+    assert!(!screen.contains("STALE"), "refreshes stopped:\n{screen}");
 
     // The capture does record output: a key press that changes the screen writes bytes.
     t.tmux(&[

@@ -64,7 +64,7 @@ where
                 None => break,
             },
             Some(done) = results.recv() => {
-                workers.finished(&done.key);
+                workers.finished(&done);
                 pending.push(done.action);
             }
             _ = ticker.tick() => pending.push(Action::Tick(clock.now())),
@@ -73,7 +73,7 @@ where
         }
         // Coalesce a burst (many results at once) into one frame.
         while let Ok(done) = results.try_recv() {
-            workers.finished(&done.key);
+            workers.finished(&done);
             pending.push(done.action);
         }
 

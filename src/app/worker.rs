@@ -9,10 +9,13 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-/// A finished command: its key frees the slot, its action goes to `update`.
+/// A finished command: its key and generation free the slot, its action goes to `update`.
 #[derive(Debug)]
 pub struct Done {
     pub key: CommandKey,
+    /// Which dispatch of `key` this is: a result of work that was replaced meanwhile must
+    /// not free the slot of the work that replaced it.
+    pub generation: u64,
     pub action: Action,
 }
 
@@ -57,7 +60,14 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
 pub struct Workers {
     source: Arc<dyn FleetSource>,
     tx: UnboundedSender<Done>,
-    in_flight: HashMap<CommandKey, (Command, JoinHandle<()>)>,
+    in_flight: HashMap<CommandKey, InFlight>,
+    next_generation: u64,
+}
+
+struct InFlight {
+    command: Command,
+    generation: u64,
+    handle: JoinHandle<()>,
 }
 
 impl Workers {
@@ -66,17 +76,20 @@ impl Workers {
             source,
             tx,
             in_flight: HashMap::new(),
+            next_generation: 0,
         }
     }
 
     pub fn dispatch(&mut self, command: Command) {
         let key = command.key();
-        if let Some((running, handle)) = self.in_flight.get(&key) {
-            if *running == command {
+        if let Some(running) = self.in_flight.get(&key) {
+            if running.command == command {
                 return;
             }
-            handle.abort();
+            running.handle.abort();
         }
+        self.next_generation += 1;
+        let generation = self.next_generation;
         let source = Arc::clone(&self.source);
         let tx = self.tx.clone();
         let task_key = key.clone();
@@ -86,19 +99,29 @@ impl Workers {
             // The receiver is gone only when the console is quitting.
             let _ = tx.send(Done {
                 key: task_key,
+                generation,
                 action,
             });
         });
-        self.in_flight.insert(key, (command, handle));
+        self.in_flight.insert(
+            key,
+            InFlight {
+                command,
+                generation,
+                handle,
+            },
+        );
     }
 
-    /// Frees the slot of a finished command. A result of work that was replaced meanwhile
-    /// arrives with the same key: it is still applied (it is not wrong, only older).
-    pub fn finished(&mut self, key: &CommandKey) {
-        if let Some((_, handle)) = self.in_flight.get(key)
-            && handle.is_finished()
+    /// Frees the slot of a finished command, unless newer work of the same key holds it.
+    /// (The result itself is still applied by the caller: older, not wrong.)
+    pub fn finished(&mut self, done: &Done) {
+        if self
+            .in_flight
+            .get(&done.key)
+            .is_some_and(|f| f.generation == done.generation)
         {
-            self.in_flight.remove(key);
+            self.in_flight.remove(&done.key);
         }
     }
 
@@ -107,8 +130,81 @@ impl Workers {
     }
 
     pub fn abort_all(&mut self) {
-        for (_, (_, handle)) in self.in_flight.drain() {
-            handle.abort();
+        for (_, f) in self.in_flight.drain() {
+            f.handle.abort();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::source::demo::{DemoConfig, DemoSource};
+    use tokio::sync::mpsc;
+
+    fn workers() -> (Workers, mpsc::UnboundedReceiver<Done>) {
+        let clock = Arc::new(FixedClock::new(1_795_687_200));
+        let source = DemoSource::new(
+            DemoConfig {
+                seed: 1,
+                start: 1_795_687_200,
+                scale: None,
+            },
+            clock,
+        );
+        let (tx, rx) = mpsc::unbounded_channel();
+        (Workers::new(Arc::new(source), tx), rx)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_same_command_runs_again_once_the_first_is_done() {
+        let (mut w, mut rx) = workers();
+        for _ in 0..3 {
+            w.dispatch(Command::LoadAlarms);
+            // A duplicate while in flight is dropped.
+            w.dispatch(Command::LoadAlarms);
+            let done = rx.recv().await.expect("a result");
+            w.finished(&done);
+            assert_eq!(
+                w.in_flight(),
+                0,
+                "the slot must be free once the result is in"
+            );
+        }
+        assert!(rx.try_recv().is_err(), "duplicates were not run");
+    }
+
+    #[tokio::test]
+    async fn replaced_work_does_not_free_the_slot_of_its_replacement() {
+        let (mut w, mut rx) = workers();
+        let series = |start| Command::LoadSeries {
+            purpose: crate::app::action::SeriesPurpose::Detail,
+            request: crate::source::SeriesRequest {
+                keys: vec![],
+                start,
+                end: start + 60,
+            },
+        };
+        w.dispatch(series(0));
+        w.dispatch(series(60)); // a new range: replaces the first
+        let key = series(0).key();
+        // The first request's answer (generation 1), however late, frees nothing.
+        w.finished(&Done {
+            key: key.clone(),
+            generation: 1,
+            action: Action::Tick(0),
+        });
+        assert_eq!(w.in_flight(), 1, "the replacement lost its slot");
+        // Its replacement's answer does.
+        loop {
+            let done = rx.recv().await.expect("a result");
+            let last = done.generation == 2;
+            w.finished(&done);
+            if last {
+                break;
+            }
+        }
+        assert_eq!(w.in_flight(), 0);
     }
 }
