@@ -269,6 +269,39 @@ pub fn thresholds(state: &State, endpoint: &Endpoint, id: MetricId) -> Vec<(f64,
         .collect()
 }
 
+/// How fresh the data on screen is: the status line shows it, and `update` redraws when it
+/// changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataFreshness {
+    /// Nothing has loaded yet and nothing has failed.
+    Loading,
+    Fresh,
+    /// The oldest successful refresh is this many seconds old (or none ever succeeded).
+    Stale(Option<i64>),
+}
+
+/// Stale when a refresh has not succeeded for three refresh periods, or when the newest
+/// error came after the newest success (the data on screen is what failed to update).
+pub fn freshness(state: &State) -> DataFreshness {
+    let f = &state.freshness;
+    let oks = [f.series_ok_at, f.alarms_ok_at];
+    let oldest_ok = oks.iter().flatten().min().copied();
+    let newest_ok = oks.iter().flatten().max().copied();
+    let error_at = f.last_error.as_ref().map(|(t, _)| *t);
+    match (oldest_ok, newest_ok) {
+        (Some(oldest), Some(newest)) => {
+            let age = state.now - oldest;
+            if age > 3 * state.refresh_secs || error_at.is_some_and(|e| e > newest) {
+                DataFreshness::Stale(Some(age))
+            } else {
+                DataFreshness::Fresh
+            }
+        }
+        _ if error_at.is_some() => DataFreshness::Stale(None),
+        _ => DataFreshness::Loading,
+    }
+}
+
 /// Formats a duration coarsely (minutes at best) so that the screen changes at most once a
 /// minute while nothing else happens.
 pub fn coarse_duration(secs: i64) -> String {

@@ -224,12 +224,10 @@ fn tick(state: &mut State, now: Epoch) -> Outcome {
 
 /// What of the clock the screen can show: the minute, and whether data counts as stale.
 fn screen_clock(state: &State) -> (Epoch, bool) {
-    let stale_after = 3 * state.refresh_secs.max(1);
-    let last_ok = state
-        .freshness
-        .series_ok_at
-        .max(state.freshness.alarms_ok_at);
-    let stale = last_ok.is_none_or(|t| state.now - t > stale_after);
+    let stale = matches!(
+        super::query::freshness(state),
+        super::query::DataFreshness::Stale(_)
+    );
     (state.now.div_euclid(60), stale)
 }
 

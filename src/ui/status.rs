@@ -3,43 +3,11 @@
 
 use super::text::{self, put};
 use crate::app::action::Action;
-use crate::app::query::coarse_duration;
+use crate::app::query::{DataFreshness as Freshness, coarse_duration, freshness};
 use crate::app::state::{FlashLevel, State, View};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
-
-/// What the freshness part of the status line says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Freshness {
-    /// Nothing has loaded yet and nothing has failed.
-    Loading,
-    Fresh,
-    /// The oldest successful refresh is this many seconds old (or none ever succeeded).
-    Stale(Option<i64>),
-}
-
-/// Stale when a refresh has not succeeded for three refresh periods, or when the newest
-/// error came after the newest success (the data on screen is what failed to update).
-pub fn freshness(state: &State) -> Freshness {
-    let f = &state.freshness;
-    let oks = [f.series_ok_at, f.alarms_ok_at];
-    let oldest_ok = oks.iter().flatten().min().copied();
-    let newest_ok = oks.iter().flatten().max().copied();
-    let error_at = f.last_error.as_ref().map(|(t, _)| *t);
-    match (oldest_ok, newest_ok) {
-        (Some(oldest), Some(newest)) => {
-            let age = state.now - oldest;
-            if age > 3 * state.refresh_secs || error_at.is_some_and(|e| e > newest) {
-                Freshness::Stale(Some(age))
-            } else {
-                Freshness::Fresh
-            }
-        }
-        _ if error_at.is_some() => Freshness::Stale(None),
-        _ => Freshness::Loading,
-    }
-}
 
 /// The hints of each view: the actions worth a reminder, with a one-word label.
 fn hints(view: View) -> &'static [(Action, &'static str)] {
