@@ -46,7 +46,7 @@ pub fn put_trunc(
     if max == 0 {
         return x;
     }
-    if s.width() <= usize::from(max) {
+    if cells(s) <= usize::from(max) {
         return put(buf, clip, x, y, s, max, style);
     }
     let end = put(buf, clip, x, y, s, max - 1, style);
@@ -55,13 +55,23 @@ pub fn put_trunc(
 
 /// Writes `s` right-aligned so that it ends at `right` (exclusive): numeric columns align.
 pub fn put_right(buf: &mut Buffer, clip: Rect, right: u16, y: u16, s: &str, style: Style) {
-    let w = u16::try_from(s.width()).unwrap_or(u16::MAX);
+    let w = width(s);
     let x = right.saturating_sub(w).max(clip.left());
     put(buf, clip, x, y, s, right.saturating_sub(x), style);
 }
 
 pub fn width(s: &str) -> u16 {
-    u16::try_from(s.width()).unwrap_or(u16::MAX)
+    u16::try_from(cells(s)).unwrap_or(u16::MAX)
+}
+
+/// Display width in cells. ASCII (almost every name and number) is one cell per byte; the
+/// Unicode width tables cost a few hundred instructions per string, a thousand times a frame.
+fn cells(s: &str) -> usize {
+    if s.is_ascii() {
+        s.bytes().filter(|b| !b.is_ascii_control()).count()
+    } else {
+        s.width()
+    }
 }
 
 /// `14:05` in UTC.
