@@ -38,6 +38,8 @@ impl Outcome {
 }
 
 const FLASH_SECS: i64 = 5;
+/// `:` commands remembered for Up/Down; a long session must not grow without bound.
+const MAX_COMMAND_HISTORY: usize = 100;
 
 /// Commands to run once at start.
 pub fn init(state: &mut State) -> Vec<Command> {
@@ -106,14 +108,30 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         // While help is open, movement scrolls it and everything else closes it.
         a if state.help.is_some() => {
             let scroll = state.help.unwrap_or(0);
+            let last = crate::ui::help_lines(state).saturating_sub(1);
             state.help = match a {
                 Action::MoveDown => Some(scroll + 1),
                 Action::MoveUp => Some(scroll.saturating_sub(1)),
                 Action::PageDown => Some(scroll + 10),
                 Action::PageUp => Some(scroll.saturating_sub(10)),
                 Action::MoveTop => Some(0),
+                Action::MoveBottom => Some(last),
                 _ => None,
+            }
+            .map(|s| s.min(last));
+            Outcome::redraw()
+        }
+        // With an alarm's history open, paging scrolls the history; j/k still pick alarms.
+        a @ (Action::PageDown | Action::PageUp)
+            if state.view == View::Alarms && state.alarms_view.history_of.is_some() =>
+        {
+            let len = match &state.alarms_view.history {
+                Loadable::Loaded(items) => items.len(),
+                _ => 0,
             };
+            let page = page_rows(state, View::Alarms).max(1) as isize;
+            let delta = if a == Action::PageDown { page } else { -page };
+            state.alarms_view.history_scroll = step(state.alarms_view.history_scroll, delta, len);
             Outcome::redraw()
         }
         Action::MoveUp => move_cursor(state, -1),
@@ -471,6 +489,9 @@ fn input(state: &mut State, key: InputKey) -> Outcome {
                 }
                 if state.command_history.last() != Some(&text) {
                     state.command_history.push(text.clone());
+                    if state.command_history.len() > MAX_COMMAND_HISTORY {
+                        state.command_history.remove(0);
+                    }
                 }
                 run_command(state, &text)
             }

@@ -520,3 +520,76 @@ fn endpoints_that_disappear_take_their_series_with_them() {
     update(&mut s, loaded(Loaded::Fleet(Ok((accounts, endpoints)))));
     assert!(s.store.is_empty());
 }
+
+#[test]
+fn paging_scrolls_an_open_history_and_help_scroll_is_bounded() {
+    let mut s = state();
+    let e = s.endpoints[0].clone();
+    update(
+        &mut s,
+        loaded(Loaded::Alarms(Ok(vec![alarm(
+            "a",
+            &e,
+            MetricId::Accuracy,
+            AlarmState::Alarm,
+            T0,
+        )]))),
+    );
+    update(&mut s, Action::ShowAlarms);
+    update(&mut s, Action::Select);
+    let items: Vec<AlarmHistoryItem> = (0..100)
+        .map(|i| AlarmHistoryItem {
+            timestamp: T0 - i * 60,
+            item_type: HistoryItemType::StateUpdate,
+            summary: format!("change {i}"),
+        })
+        .collect();
+    update(
+        &mut s,
+        loaded(Loaded::AlarmHistory {
+            account_id: "100000000000".into(),
+            name: "a".into(),
+            result: Ok(items),
+        }),
+    );
+    update(&mut s, Action::PageDown);
+    assert!(s.alarms_view.history_scroll > 0);
+    for _ in 0..50 {
+        update(&mut s, Action::PageDown);
+    }
+    assert_eq!(s.alarms_view.history_scroll, 99, "stops at the last item");
+    assert_eq!(
+        s.alarms_view.selected, 0,
+        "paging the history does not move the alarm"
+    );
+
+    update(&mut s, Action::ToggleHelp);
+    for _ in 0..1000 {
+        update(&mut s, Action::MoveDown);
+    }
+    let at_end = s.help.unwrap();
+    update(&mut s, Action::MoveUp);
+    assert_eq!(
+        s.help,
+        Some(at_end - 1),
+        "one press up moves up from the end"
+    );
+    assert!(at_end < 1000);
+}
+
+#[test]
+fn command_history_is_bounded() {
+    let mut s = state();
+    for i in 0..150 {
+        update(&mut s, Action::OpenCommand);
+        for c in format!("filter x{i}").chars() {
+            update(&mut s, Action::Input(InputKey::Char(c)));
+        }
+        update(&mut s, Action::Input(InputKey::Enter));
+    }
+    assert_eq!(s.command_history.len(), 100);
+    assert_eq!(
+        s.command_history.last().map(String::as_str),
+        Some("filter x149")
+    );
+}
