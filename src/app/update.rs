@@ -50,7 +50,7 @@ pub fn init(state: &mut State) -> Vec<Command> {
 
 /// Rows of the main table of `view` on screen; the UI owns the layout, this asks it.
 fn page_rows(state: &State, view: View) -> usize {
-    crate::ui::table_rows(view, state.size).max(1)
+    crate::ui::page_rows(state, view).max(1)
 }
 
 fn keep_visible(selected: usize, offset: &mut usize, page: usize) {
@@ -378,6 +378,8 @@ fn open_history(state: &mut State) -> Outcome {
     state.alarms_view.history_of = Some((account_id.clone(), name.clone()));
     state.alarms_view.history = Loadable::Loading;
     state.alarms_view.history_scroll = 0;
+    // The history pane may take rows from the table: keep the selected alarm in view.
+    fix_offsets(state);
     Outcome::with(vec![Command::LoadAlarmHistory { account_id, name }])
 }
 

@@ -4,9 +4,10 @@
 use super::text::{self, put, put_right, put_trunc};
 use super::widgets::{self, pane};
 use crate::app::query::coarse_duration;
+use crate::app::rows::watched_account;
 use crate::app::state::{Loadable, State};
 use crate::config::theme::Theme;
-use crate::source::model::{Alarm, AlarmState, HistoryItemType};
+use crate::source::model::{AlarmState, HistoryItemType};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -15,13 +16,49 @@ use ratatui::text::Line;
 const STATE_W: u16 = 6;
 const THRESHOLD_W: u16 = 9;
 const FOR_W: u16 = 6;
+/// The reason keeps at least this much before the name and metric take the rest.
+const REASON_MIN_W: u16 = 12;
 /// Below this the history pane replaces the table rather than squeezing both.
 const SPLIT_MIN_W: u16 = 70;
+/// From this width the history sits beside the table; below it, under it.
+const SIDE_BY_SIDE_MIN_W: u16 = 160;
+/// Below this height there is no room for both stacked: the history alone.
+const STACKED_MIN_H: u16 = 14;
 
-/// Data rows: the body minus borders and the header row. The history pane sits beside the
-/// table, so it does not change this.
+/// Data rows: the body minus borders and the header row, without the history pane.
 pub fn table_rows(body: Rect) -> usize {
     usize::from(body.height.saturating_sub(3))
+}
+
+/// Where the table and the history pane go when the history is open: side by side on a
+/// wide terminal, the history below the table on a narrower one (so names stay readable),
+/// the history alone when there is no room for both.
+fn split(area: Rect) -> (Option<Rect>, Rect) {
+    if area.width >= SIDE_BY_SIDE_MIN_W {
+        let hw = (area.width * 45 / 100).max(30);
+        let tw = area.width - hw;
+        return (
+            Some(Rect::new(area.x, area.y, tw, area.height)),
+            Rect::new(area.x + tw, area.y, hw, area.height),
+        );
+    }
+    if area.width < SPLIT_MIN_W || area.height < STACKED_MIN_H {
+        return (None, area);
+    }
+    let hh = (area.height * 2 / 5).max(6);
+    let th = area.height - hh;
+    (
+        Some(Rect::new(area.x, area.y, area.width, th)),
+        Rect::new(area.x, area.y + th, area.width, hh),
+    )
+}
+
+/// Data rows of the table as drawn now (the history pane may take some of the body).
+pub fn visible_table_rows(state: &State, body: Rect) -> usize {
+    if state.alarms_view.history_of.is_none() {
+        return table_rows(body);
+    }
+    split(body).0.map_or(0, table_rows)
 }
 
 pub fn state_label(s: AlarmState) -> &'static str {
@@ -40,15 +77,6 @@ pub fn state_style(theme: &Theme, s: AlarmState) -> Style {
     }
 }
 
-/// The account whose endpoint the alarm watches (not the monitoring account it lives in).
-fn watched_account(a: &Alarm) -> &str {
-    a.endpoint
-        .as_ref()
-        .map(|e| e.account_id.as_str())
-        .or_else(|| a.series().map(|s| s.account_id.as_str()))
-        .unwrap_or(a.account_id.as_str())
-}
-
 pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
         return;
@@ -57,14 +85,11 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         render_table(state, buf, area);
         return;
     }
-    if area.width < SPLIT_MIN_W {
-        render_history(state, buf, area);
-        return;
+    let (table, history) = split(area);
+    if let Some(table) = table {
+        render_table(state, buf, table);
     }
-    let hw = (area.width * 45 / 100).max(30);
-    let tw = area.width - hw;
-    render_table(state, buf, Rect::new(area.x, area.y, tw, area.height));
-    render_history(state, buf, Rect::new(area.x + tw, area.y, hw, area.height));
+    render_history(state, buf, history);
 }
 
 fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
@@ -99,11 +124,25 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         .max()
         .unwrap_or(0)
         .clamp(4, 10);
-    // Name and metric share what the fixed columns leave; the reason fills the rest.
+    // What the fixed columns leave goes first to the alarm name (what on-call reads and
+    // types into `/`), then to the metric, keeping a little for the reason, which takes
+    // whatever is left.
     let fixed = 1 + STATE_W + 1 + 2 + acct_w + 1 + 1 + THRESHOLD_W + 1 + FOR_W + 1;
     let flex = inner.width.saturating_sub(fixed);
-    let name_w = (flex * 2 / 5).clamp(8.min(flex), 36);
-    let metric_w = (flex.saturating_sub(name_w) / 3).min(20);
+    let listed = || v.rows.iter().filter_map(|&i| state.alarms.get(i));
+    let longest = |w: Option<u16>, lo: u16, hi: u16| w.unwrap_or(lo).clamp(lo, hi);
+    let name_want = longest(listed().map(|a| text::width(&a.name)).max(), 8, 44);
+    let metric_want = longest(
+        listed()
+            .map(|a| text::width(a.metric_name().unwrap_or("composite")))
+            .max(),
+        6,
+        19,
+    );
+    let name_w = name_want
+        .min(flex.saturating_sub(6 + 1 + REASON_MIN_W))
+        .max(8.min(flex));
+    let metric_w = metric_want.min(flex.saturating_sub(name_w + 1 + REASON_MIN_W));
     let x_state = inner.x + 1;
     let x_muted = x_state + STATE_W + 1;
     let x_acct = x_muted + 2;

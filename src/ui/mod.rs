@@ -69,6 +69,16 @@ pub fn table_rows(view: View, size: (u16, u16)) -> usize {
     }
 }
 
+/// Rows of the main table of `view` as the screen is laid out now (an open history pane
+/// takes part of the alarms view on narrower terminals): what `update` pages by.
+pub fn page_rows(state: &State, view: View) -> usize {
+    let s = screen(Rect::new(0, 0, state.size.0, state.size.1));
+    match view {
+        View::Alarms => alarms::visible_table_rows(state, s.body),
+        other => table_rows(other, state.size),
+    }
+}
+
 /// How many charts the endpoint detail shows (one per metric of `METRICS`), the range of
 /// `detail.selected_chart`.
 pub fn chart_count() -> usize {
