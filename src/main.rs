@@ -121,14 +121,20 @@ fn initial_state(args: &GlobalArgs, settings: Settings, kind: SourceKind, now: i
 }
 
 async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) -> ExitCode {
-    let state = match snapshot::collect(source.as_ref(), state).await {
+    let (state, errors) = match snapshot::collect(source.as_ref(), state).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("sagewatch: {e:#}");
             return ExitCode::FAILURE;
         }
     };
-    let snap = snapshot::build(&state);
+    // Partial data is still printed (a status line wants what there is), but the exit code
+    // says it is partial and stderr says why.
+    let partial = !errors.is_empty();
+    for e in &errors {
+        eprintln!("sagewatch: {e}");
+    }
+    let snap = snapshot::build(&state, errors);
     if json {
         match serde_json::to_string_pretty(&snap) {
             Ok(text) => println!("{text}"),
@@ -140,7 +146,11 @@ async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) 
     } else {
         print!("{}", snapshot::to_text(&snap));
     }
-    ExitCode::SUCCESS
+    if partial {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn init_logging(path: &std::path::Path) -> std::io::Result<()> {

@@ -100,6 +100,8 @@ impl Series {
             self.values.pop_front();
             self.first += self.period;
         }
+        // Give the memory back: a 3-day chart left behind must not stay allocated.
+        self.values.shrink_to(self.capacity);
     }
 
     /// The newest slot holding a value.
@@ -158,13 +160,16 @@ impl Series {
 
     /// Points with a value in `[start, end]`, oldest first.
     pub fn points(&self, start: Epoch, end: Epoch) -> impl Iterator<Item = (Epoch, f32)> + '_ {
-        let first = self.first;
-        let period = self.period;
+        let (first, period, len) = (self.first, self.period, self.values.len() as i64);
+        // Only the slots inside the window are visited, however long the ring.
+        let from = (start - first).div_euclid(period) + i64::from((start - first) % period != 0);
+        let from = from.clamp(0, len) as usize;
+        let to = ((end - first).div_euclid(period) + 1).clamp(0, len) as usize;
         self.values
-            .iter()
+            .range(from..to.max(from))
             .enumerate()
-            .map(move |(i, v)| (first + i as i64 * period, *v))
-            .filter(move |(ts, v)| *ts >= start && *ts <= end && !v.is_nan())
+            .map(move |(i, v)| (first + (from + i) as i64 * period, *v))
+            .filter(|(_, v)| !v.is_nan())
     }
 
     /// Heap bytes held by the ring (for the memory benchmark and the debug log).
@@ -316,6 +321,45 @@ mod tests {
             let got: Vec<u32> = out.iter().map(|v| v.to_bits()).collect();
             proptest::prop_assert_eq!(got, expected);
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn points_are_exactly_the_slots_in_the_window(
+            points in proptest::collection::vec((0i64..400, 0f32..100.0), 0..60),
+            start in -100i64..500,
+            len in 0i64..500,
+            cap in 1usize..50,
+        ) {
+            let mut s = Series::new(7, cap);
+            for (ts, v) in points {
+                s.insert(ts, v);
+            }
+            let end = start + len;
+            let expected: Vec<(Epoch, f32)> = (0..s.len() as i64)
+                .map(|i| s.first + i * 7)
+                .filter(|ts| *ts >= start && *ts <= end)
+                .map(|ts| (ts, s.at(ts)))
+                .filter(|(_, v)| !v.is_nan())
+                .collect();
+            let got: Vec<(Epoch, f32)> = s.points(start, end).collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
+    }
+
+    #[test]
+    fn shrinking_gives_memory_back() {
+        let mut s = Series::new(60, 5000);
+        for i in 0..5000 {
+            s.insert(i * 60, 1.0);
+        }
+        let before = s.heap_bytes();
+        s.set_capacity(61);
+        assert!(
+            s.heap_bytes() * 10 < before,
+            "{} of {before} bytes kept",
+            s.heap_bytes()
+        );
     }
 
     #[test]

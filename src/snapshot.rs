@@ -1,7 +1,7 @@
 //! `sagewatch snapshot [--json]`: the fleet and its alarms, printed once, for scripts and
 //! status lines. It drives the same `update` as the console, without a terminal.
 
-use crate::app::action::{Action, SeriesPurpose};
+use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::query;
 use crate::app::refresh;
@@ -10,7 +10,7 @@ use crate::app::state::State;
 use crate::app::update::update;
 use crate::app::worker::execute;
 use crate::source::FleetSource;
-use crate::source::metrics::{METRICS, MetricId};
+use crate::source::metrics::METRICS;
 use crate::source::model::{AlarmState, Epoch};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -23,6 +23,8 @@ pub struct Snapshot {
     pub accounts: Vec<AccountRow>,
     pub endpoints: Vec<EndpointRow>,
     pub alarms: Vec<AlarmRow>,
+    /// What could not be fetched: the rest of the snapshot is partial where these say so.
+    pub errors: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -78,15 +80,34 @@ fn tidy(v: f32) -> f64 {
     format!("{v}").parse().unwrap_or(f64::from(v))
 }
 
-/// Fetches everything once through `update` and returns the resulting state.
-pub async fn collect(source: &dyn FleetSource, mut state: State) -> anyhow::Result<State> {
+/// Runs one command and feeds its result to `update`, remembering a failure.
+async fn fetch(
+    source: &dyn FleetSource,
+    state: &mut State,
+    errors: &mut Vec<String>,
+    command: Command,
+) {
+    let action = execute(source, command).await;
+    if let Action::Loaded(loaded) = &action
+        && let Some(err) = loaded.error()
+    {
+        errors.push(crate::sanitize::clean(&err.to_string()).into_owned());
+    }
+    update(state, action);
+}
+
+/// Fetches everything once through `update`; returns the resulting state and what failed.
+pub async fn collect(
+    source: &dyn FleetSource,
+    mut state: State,
+) -> anyhow::Result<(State, Vec<String>)> {
+    let mut errors = Vec::new();
     for command in [
         Command::LoadIdentity,
         Command::LoadFleet,
         Command::LoadAlarms,
     ] {
-        let action = execute(source, command).await;
-        update(&mut state, action);
+        fetch(source, &mut state, &mut errors, command).await;
     }
     if state.freshness.fleet_ok_at.is_none() {
         let why = state
@@ -96,23 +117,22 @@ pub async fn collect(source: &dyn FleetSource, mut state: State) -> anyhow::Resu
             .unwrap_or_else(|| "no answer".into());
         anyhow::bail!("could not list the fleet: {why}");
     }
-    let all: Vec<MetricId> = METRICS.iter().map(|m| m.id).collect();
-    let requests = [
-        refresh::fleet_minute_request(&state, &all),
-        refresh::fleet_hourly_request(&state, &all),
-    ];
-    for request in requests.into_iter().flatten() {
-        let command = Command::LoadSeries {
-            purpose: SeriesPurpose::Fleet,
-            request,
-        };
-        let action: Action = execute(source, command).await;
-        update(&mut state, action);
+    // A snapshot reports every metric, not only the console's sparkline columns.
+    state.fleet_metrics = METRICS.iter().map(|m| m.id).collect();
+    for hourly in [false, true] {
+        for (purpose, request) in refresh::fleet_requests(&state, hourly) {
+            let command = Command::LoadSeries {
+                purpose,
+                request,
+                replace: false,
+            };
+            fetch(source, &mut state, &mut errors, command).await;
+        }
     }
-    Ok(state)
+    Ok((state, errors))
 }
 
-pub fn build(state: &State) -> Snapshot {
+pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
     let monitoring = state.accounts.iter().find(|a| a.monitoring);
     let accounts = state
         .accounts
@@ -144,7 +164,7 @@ pub fn build(state: &State) -> Snapshot {
             account_label: state.account_label(&e.account_id).to_owned(),
             name: e.name.clone(),
             status: e.status.as_str(),
-            stale: query::endpoint_is_stale(&state.store, e, state.now),
+            stale: query::endpoint_liveness(&state.store, e, state.now).is_stale(),
             latest: METRICS
                 .iter()
                 .filter_map(|m| {
@@ -182,6 +202,7 @@ pub fn build(state: &State) -> Snapshot {
         accounts,
         endpoints,
         alarms,
+        errors,
     }
 }
 
@@ -256,6 +277,9 @@ pub fn to_text(s: &Snapshot) -> String {
             values.join(" ")
         );
     }
+    for e in &s.errors {
+        let _ = writeln!(out, "\nERROR {e}");
+    }
     let _ = writeln!(out, "\nALARMS");
     for a in &s.alarms {
         let _ = writeln!(
@@ -269,4 +293,78 @@ pub fn to_text(s: &Snapshot) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{keymap::Keymap, theme::Theme};
+    use crate::source::SourceKind;
+    use crate::source::unruly::Unruly;
+    use std::sync::Arc;
+
+    fn state() -> State {
+        State::new(
+            SourceKind::Demo,
+            1_795_687_200 + 300,
+            Theme::default(),
+            Arc::new(Keymap::default()),
+        )
+    }
+
+    fn run(source: &Unruly) -> (State, Vec<String>) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(collect(source, state()))
+            .unwrap()
+    }
+
+    #[test]
+    fn every_metric_is_reported_with_cloudwatch_names() {
+        let (state, errors) = run(&Unruly::demo());
+        assert!(errors.is_empty(), "{errors:?}");
+        let snap = build(&state, errors);
+        let fraud = snap
+            .endpoints
+            .iter()
+            .find(|e| e.name == "fraud-detector")
+            .unwrap();
+        for m in &METRICS {
+            assert!(fraud.latest.contains_key(m.name), "{} missing", m.name);
+        }
+        let json = serde_json::to_value(&snap).unwrap();
+        assert_eq!(json["mode"], "demo");
+        assert!(json["alarms"][0]["state"] == "ALARM", "ALARM first");
+        let creating = snap
+            .endpoints
+            .iter()
+            .find(|e| e.status == "Creating")
+            .unwrap();
+        assert!(
+            !creating.stale,
+            "a Creating endpoint is silent for a reason"
+        );
+    }
+
+    #[test]
+    fn failed_calls_are_reported_not_hidden() {
+        let source = Unruly {
+            fail_series: true,
+            ..Unruly::demo()
+        };
+        let (state, errors) = run(&source);
+        assert!(!errors.is_empty());
+        assert!(errors[0].contains("cloudwatch:GetMetricData"), "{errors:?}");
+        let snap = build(&state, errors);
+        let json = serde_json::to_value(&snap).unwrap();
+        assert!(
+            json["errors"][0]
+                .as_str()
+                .unwrap()
+                .contains("GetMetricData")
+        );
+        assert!(snap.endpoints.iter().all(|e| e.latest.is_empty()));
+    }
 }

@@ -21,15 +21,15 @@ pub struct TerminalGuard {
 impl TerminalGuard {
     pub fn enter() -> io::Result<Self> {
         install_panic_hook();
+        // The terminal is built before the terminal is changed, so that every failure after
+        // the change happens with a guard alive to undo it.
+        let terminal = Terminal::new(QuietBackend::new(CrosstermBackend::new(io::stdout())))?;
         enable_raw_mode()?;
-        if let Err(e) = execute!(io::stdout(), EnterAlternateScreen) {
-            let _ = disable_raw_mode();
-            return Err(e);
-        }
-        let mut terminal = Terminal::new(QuietBackend::new(CrosstermBackend::new(io::stdout())))?;
-        terminal.hide_cursor()?;
-        terminal.clear()?;
-        Ok(Self { terminal })
+        let mut guard = Self { terminal };
+        execute!(io::stdout(), EnterAlternateScreen)?;
+        guard.terminal.hide_cursor()?;
+        guard.terminal.clear()?;
+        Ok(guard)
     }
 }
 
@@ -45,10 +45,19 @@ pub fn restore() {
     let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
 }
 
+/// A panic on the UI thread ends the console: restore the terminal, then report it as
+/// usual. A panic on a worker thread is caught there and becomes an error result (see
+/// `worker::execute_guarded`): the console goes on, so it must not restore the terminal
+/// under the running UI, nor print over it; it goes to the log.
 fn install_panic_hook() {
+    let ui_thread = std::thread::current().id();
     let original = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore();
-        original(info);
+        if std::thread::current().id() == ui_thread {
+            restore();
+            original(info);
+        } else {
+            tracing::error!("panic in a worker: {info}");
+        }
     }));
 }

@@ -30,7 +30,7 @@ pub enum Action {
     /// Open the `/` filter for the current table.
     OpenFilter,
     ToggleHelp,
-    /// Sort by the next column; again on the same column reverses.
+    /// Sort by the next column (ascending); `sort_reverse` flips the direction.
     SortNext,
     SortReverse,
     /// Widen the time range of the detail charts (zoom out).
@@ -105,11 +105,28 @@ pub enum Loaded {
     },
 }
 
+impl Loaded {
+    /// The error this result carries, if the call failed.
+    pub fn error(&self) -> Option<&SourceError> {
+        match self {
+            Self::Identity(Err(e))
+            | Self::Fleet(Err(e))
+            | Self::Alarms(Err(e))
+            | Self::Series { result: Err(e), .. }
+            | Self::AlarmHistory { result: Err(e), .. }
+            | Self::Monitoring { result: Err(e), .. } => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// Why a series request was made: it decides how many slots the store keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SeriesPurpose {
-    /// Sparklines of every endpoint in the fleet table.
+    /// Sparklines of every endpoint in the fleet table, from what is already held.
     Fleet,
+    /// Fleet series that hold no data yet, over their whole window.
+    Backfill,
     /// Full charts of the endpoint on the detail screen.
     Detail,
 }

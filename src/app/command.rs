@@ -13,6 +13,10 @@ pub enum Command {
     LoadSeries {
         purpose: SeriesPurpose,
         request: SeriesRequest,
+        /// The user asked for this (a new range, a pan, `r`): it replaces work of the same
+        /// key in flight. Periodic refreshes never replace, or a source slower than the
+        /// refresh interval would have every answer cancelled by the next tick.
+        replace: bool,
     },
     LoadAlarmHistory {
         account_id: AccountId,
@@ -35,14 +39,19 @@ pub enum CommandKey {
 }
 
 impl Command {
+    /// Whether this command should cancel and replace different work of the same key.
+    pub fn replaces_running(&self) -> bool {
+        matches!(self, Self::LoadSeries { replace: true, .. })
+    }
+
     pub fn key(&self) -> CommandKey {
         match self {
             Self::LoadIdentity => CommandKey::Identity,
             Self::LoadFleet => CommandKey::Fleet,
             Self::LoadAlarms => CommandKey::Alarms,
-            Self::LoadSeries { purpose, request } => {
-                CommandKey::Series(*purpose, request.keys.first().map_or(0, |k| k.period))
-            }
+            Self::LoadSeries {
+                purpose, request, ..
+            } => CommandKey::Series(*purpose, request.keys.first().map_or(0, |k| k.period)),
             Self::LoadAlarmHistory { account_id, name } => {
                 CommandKey::AlarmHistory(account_id.clone(), name.clone())
             }

@@ -23,43 +23,7 @@ fn combine(id: MetricId, a: f32, b: f32) -> f32 {
     }
 }
 
-/// `n` slot values of a metric of an endpoint ending at `end`, combined across variants.
-pub fn metric_window(
-    store: &SeriesStore,
-    endpoint: &Endpoint,
-    id: MetricId,
-    end: Epoch,
-    n: usize,
-) -> Vec<f32> {
-    let mut out = vec![f32::NAN; n];
-    fill_metric_window(
-        store,
-        &metrics::series_keys(endpoint, id),
-        id,
-        end,
-        &mut out,
-    );
-    out
-}
-
-/// `metric_window` into a caller's buffer, for keys already built.
-pub fn fill_metric_window(
-    store: &SeriesStore,
-    keys: &[SeriesKey],
-    id: MetricId,
-    end: Epoch,
-    out: &mut [f32],
-) {
-    out.fill(f32::NAN);
-    let n = out.len();
-    for series in keys.iter().filter_map(|k| store.get(k)) {
-        for (slot, v) in out.iter_mut().zip(series.window(end, n)) {
-            *slot = combine(id, *slot, v);
-        }
-    }
-}
-
-/// `metric_window` over series already looked up: the fleet table draws hundreds of these
+/// A metric's slot values ending at `end`, combined across the series of its variants: the fleet table draws hundreds of these
 /// per frame, and looking each series up once per row is what keeps a frame cheap.
 pub fn combine_window(series: &[&Series], id: MetricId, end: Epoch, out: &mut [f32]) {
     match series {
@@ -191,8 +155,38 @@ pub fn endpoint_newest_point(store: &SeriesStore, endpoint: &Endpoint) -> Option
 /// publishes SageMaker metrics with a delay of a minute or two, so a few minutes is normal.
 pub const STALE_AFTER_SECS: i64 = 5 * 60;
 
-pub fn endpoint_is_stale(store: &SeriesStore, endpoint: &Endpoint, now: Epoch) -> bool {
-    endpoint_newest_point(store, endpoint).is_none_or(|ts| now - ts > STALE_AFTER_SECS)
+/// Whether an endpoint's numbers are live: what the fleet row and the snapshot say about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Liveness {
+    Live,
+    /// The newest 1-minute point is this many seconds old.
+    Stale(i64),
+    /// In service, yet no data at all.
+    NoData,
+    /// No data, and not in service (being created, failed before serving): its status says
+    /// why, so silence is not news.
+    Explained,
+}
+
+impl Liveness {
+    /// Numbers that should be moving and are not.
+    pub fn is_stale(self) -> bool {
+        matches!(self, Self::Stale(_) | Self::NoData)
+    }
+}
+
+/// `newest` is the endpoint's newest 1-minute point (`endpoint_newest_point`).
+pub fn liveness(endpoint: &Endpoint, newest: Option<Epoch>, now: Epoch) -> Liveness {
+    match newest {
+        Some(ts) if now - ts > STALE_AFTER_SECS => Liveness::Stale(now - ts),
+        Some(_) => Liveness::Live,
+        None if endpoint.status == EndpointStatus::InService => Liveness::NoData,
+        None => Liveness::Explained,
+    }
+}
+
+pub fn endpoint_liveness(store: &SeriesStore, endpoint: &Endpoint, now: Epoch) -> Liveness {
+    liveness(endpoint, endpoint_newest_point(store, endpoint), now)
 }
 
 /// The band a value falls in, for colouring.
@@ -203,16 +197,6 @@ pub enum Band {
     Bad,
     /// No opinion: no levels and no alarm for this metric.
     Neutral,
-}
-
-/// Colours a value by the alarm that watches the series if there is one (breach = bad), else
-/// by the metric's default levels.
-pub fn band(state: &State, endpoint: &Endpoint, id: MetricId, value: f32) -> Band {
-    band_with(
-        alarm_threshold(state, &metrics::series_keys(endpoint, id)),
-        id,
-        value,
-    )
 }
 
 /// The comparison and threshold of the first metric alarm watching any of `keys`: what
@@ -346,6 +330,31 @@ pub fn write_value(out: &mut String, v: f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn liveness_says_why_numbers_are_not_moving() {
+        let mut e = Endpoint {
+            account_id: "1".into(),
+            name: "e".into(),
+            status: EndpointStatus::InService,
+            variants: vec![],
+            monitoring_schedules: vec![],
+        };
+        assert_eq!(
+            liveness(&e, Some(1000), 1000 + STALE_AFTER_SECS),
+            Liveness::Live
+        );
+        assert_eq!(
+            liveness(&e, Some(1000), 1001 + STALE_AFTER_SECS),
+            Liveness::Stale(301)
+        );
+        assert_eq!(liveness(&e, None, 1000), Liveness::NoData);
+        e.status = EndpointStatus::Creating;
+        assert_eq!(liveness(&e, None, 1000), Liveness::Explained);
+        assert!(!Liveness::Explained.is_stale());
+        // Old numbers are stale whatever the status.
+        assert!(liveness(&e, Some(0), 1000).is_stale());
+    }
 
     #[test]
     fn coarse_durations() {

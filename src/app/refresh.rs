@@ -9,7 +9,7 @@ use super::action::SeriesPurpose;
 use super::command::Command;
 use super::state::{State, View};
 use crate::source::SeriesRequest;
-use crate::source::metrics::{self, FLEET_COLUMNS, METRICS, MetricId};
+use crate::source::metrics::{self, METRICS};
 use crate::source::model::{Epoch, SeriesKey};
 
 /// The fleet sparklines span one hour of 1-minute data and two days of hourly data.
@@ -19,6 +19,8 @@ pub const FLEET_HOURLY_WINDOW: i64 = 48 * 3600;
 pub const DETAIL_MIN_HOURLY_WINDOW: i64 = 24 * 3600;
 pub const FLEET_RELOAD_SECS: i64 = 60;
 pub const HOURLY_POLL_SECS: i64 = 60;
+/// Series that have never had data are asked again this often (whole window each time).
+pub const BACKFILL_SECS: i64 = 60;
 
 fn is_hourly(period: u32) -> bool {
     period >= 3600
@@ -55,7 +57,6 @@ pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
     if state.endpoint_by_name(&key.account_id, name).is_none() {
         return 0;
     }
-    let fleet = slots(fleet_window(key.period), key.period);
     let in_detail = state.view == View::Endpoint
         && state
             .detail
@@ -64,9 +65,15 @@ pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
             .is_some_and(|d| d.account_id == key.account_id && d.name == name);
     if in_detail {
         let window = detail_window(state, key.period) + state.detail.pan;
-        fleet.max(slots(window, key.period))
+        return slots(window, key.period).max(slots(fleet_window(key.period), key.period));
+    }
+    let in_fleet = metrics::spec_by_name(&key.namespace, &key.metric)
+        .is_some_and(|m| state.fleet_metrics.contains(&m.id));
+    if in_fleet {
+        slots(fleet_window(key.period), key.period)
     } else {
-        fleet
+        // A detail-only series (latency, 5XX, ...) of an endpoint no longer open.
+        0
     }
 }
 
@@ -82,18 +89,18 @@ fn incremental_start(state: &State, keys: &[SeriesKey], window_start: Epoch) -> 
         .unwrap_or(window_start)
 }
 
-fn fleet_keys(state: &State, ids: &[MetricId], hourly: bool) -> Vec<SeriesKey> {
+fn fleet_keys(state: &State, hourly: bool) -> Vec<SeriesKey> {
     state
         .endpoints
         .iter()
-        .flat_map(|e| ids.iter().flat_map(move |&id| metrics::series_keys(e, id)))
+        .flat_map(|e| {
+            state
+                .fleet_metrics
+                .iter()
+                .flat_map(move |&id| metrics::series_keys(e, id))
+        })
         .filter(|k| is_hourly(k.period) == hourly)
         .collect()
-}
-
-/// 1-minute series of the given metrics for every endpoint, from the newest slot held.
-pub fn fleet_minute_request(state: &State, ids: &[MetricId]) -> Option<SeriesRequest> {
-    request_up_to_now(state, fleet_keys(state, ids, false), FLEET_MINUTE_WINDOW)
 }
 
 /// A request for `keys` from what is held (at most `window` back) up to now.
@@ -109,20 +116,40 @@ fn request_up_to_now(state: &State, keys: Vec<SeriesKey>, window: i64) -> Option
     })
 }
 
-/// Hourly series whose current hour has no point yet: the others cannot have anything new.
-pub fn fleet_hourly_request(state: &State, ids: &[MetricId]) -> Option<SeriesRequest> {
+fn holds_data(state: &State, key: &SeriesKey) -> bool {
+    state.store.get(key).is_some_and(|s| s.latest().is_some())
+}
+
+/// The fleet's series of one cadence, in two requests: those holding data, asked only for
+/// what is newer (`Fleet`), and those holding none, asked for the whole window (`Backfill`).
+/// Kept apart so that one silent series (an endpoint being created, a serverless endpoint
+/// without instance metrics) does not turn every refresh into a full-window fetch.
+pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, SeriesRequest)> {
+    let window = if hourly {
+        FLEET_HOURLY_WINDOW
+    } else {
+        FLEET_MINUTE_WINDOW
+    };
     let current_hour = state.now.div_euclid(3600) * 3600;
-    let keys: Vec<SeriesKey> = fleet_keys(state, ids, true)
+    let (held, empty): (Vec<SeriesKey>, Vec<SeriesKey>) = fleet_keys(state, hourly)
         .into_iter()
+        // An hourly series whose current hour has its point cannot have anything new.
         .filter(|k| {
-            state
-                .store
-                .get(k)
-                .and_then(|s| s.latest())
-                .is_none_or(|(ts, _)| ts < current_hour)
+            !hourly
+                || state
+                    .store
+                    .get(k)
+                    .and_then(|s| s.latest())
+                    .is_none_or(|(ts, _)| ts < current_hour)
         })
-        .collect();
-    request_up_to_now(state, keys, FLEET_HOURLY_WINDOW)
+        .partition(|k| holds_data(state, k));
+    [
+        (SeriesPurpose::Fleet, held),
+        (SeriesPurpose::Backfill, empty),
+    ]
+    .into_iter()
+    .filter_map(|(purpose, keys)| Some((purpose, request_up_to_now(state, keys, window)?)))
+    .collect()
 }
 
 /// Every series of the endpoint on the detail screen over its window, grouped by period.
@@ -158,6 +185,7 @@ pub fn detail_requests(state: &State, full: bool) -> Vec<Command> {
             Command::LoadSeries {
                 purpose: SeriesPurpose::Detail,
                 request: SeriesRequest { keys, start, end },
+                replace: full,
             }
         })
         .collect()
@@ -180,23 +208,28 @@ pub fn due(state: &mut State) -> Vec<Command> {
     if state.endpoints.is_empty() {
         return out;
     }
+    let backfill = now >= state.schedule.backfill_at;
+    if backfill {
+        state.schedule.backfill_at = now + BACKFILL_SECS;
+    }
+    let fleet = |state: &State, hourly: bool| {
+        fleet_requests(state, hourly)
+            .into_iter()
+            .filter(|(purpose, _)| backfill || *purpose != SeriesPurpose::Backfill)
+            .map(|(purpose, request)| Command::LoadSeries {
+                purpose,
+                request,
+                replace: false,
+            })
+            .collect::<Vec<_>>()
+    };
     if now >= state.schedule.minute_series_at {
         state.schedule.minute_series_at = now + every;
-        if let Some(request) = fleet_minute_request(state, &FLEET_COLUMNS) {
-            out.push(Command::LoadSeries {
-                purpose: SeriesPurpose::Fleet,
-                request,
-            });
-        }
+        out.extend(fleet(state, false));
     }
     if now >= state.schedule.hourly_series_at {
         state.schedule.hourly_series_at = now + HOURLY_POLL_SECS;
-        if let Some(request) = fleet_hourly_request(state, &FLEET_COLUMNS) {
-            out.push(Command::LoadSeries {
-                purpose: SeriesPurpose::Fleet,
-                request,
-            });
-        }
+        out.extend(fleet(state, true));
     }
     if state.view == View::Endpoint && now >= state.schedule.detail_at {
         state.schedule.detail_at = now + every;

@@ -38,6 +38,9 @@ where
     let mut sigterm = signal(SignalKind::terminate())?;
     // An SSH session that drops sends SIGHUP: leave cleanly rather than be killed mid-draw.
     let mut sighup = signal(SignalKind::hangup())?;
+    // Raw mode turns Ctrl-C into a key, but `kill -INT`/`-QUIT` still arrive as signals.
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut sigquit = signal(SignalKind::quit())?;
 
     let size = terminal.size()?;
     state.size = (size.width, size.height);
@@ -70,6 +73,8 @@ where
             _ = ticker.tick() => pending.push(Action::Tick(clock.now())),
             _ = sigterm.recv() => pending.push(Action::Quit),
             _ = sighup.recv() => pending.push(Action::Quit),
+            _ = sigint.recv() => pending.push(Action::Quit),
+            _ = sigquit.recv() => pending.push(Action::Quit),
         }
         // Coalesce a burst (many results at once) into one frame.
         while let Ok(done) = results.try_recv() {

@@ -192,6 +192,9 @@ pub struct State {
     pub alarms: Vec<Alarm>,
     pub alarm_index: AlarmIndex,
     pub store: SeriesStore,
+    /// The metrics kept fresh for every endpoint: the fleet's sparkline columns in the
+    /// console, every metric in `snapshot`.
+    pub fleet_metrics: Vec<crate::source::metrics::MetricId>,
     pub freshness: Freshness,
 
     pub view: View,
@@ -214,7 +217,7 @@ pub struct State {
     pub themes: Arc<Vec<Theme>>,
     pub keymap: Arc<Keymap>,
     pub should_quit: bool,
-    /// When each periodic load is next due (see `update::schedule`).
+    /// When each periodic load is next due (see `refresh::due`).
     pub schedule: Schedule,
 }
 
@@ -225,6 +228,7 @@ pub struct Schedule {
     pub alarms_at: Epoch,
     pub minute_series_at: Epoch,
     pub hourly_series_at: Epoch,
+    pub backfill_at: Epoch,
     pub detail_at: Epoch,
 }
 
@@ -243,6 +247,7 @@ impl State {
             alarms: Vec::new(),
             alarm_index: AlarmIndex::default(),
             store: SeriesStore::default(),
+            fleet_metrics: crate::source::metrics::FLEET_COLUMNS.to_vec(),
             freshness: Freshness::default(),
             view: View::Fleet,
             previous_view: View::Fleet,

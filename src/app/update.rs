@@ -38,6 +38,8 @@ impl Outcome {
 }
 
 const FLASH_SECS: i64 = 5;
+/// How far back the charts can pan: CloudWatch's retention of 1-minute data.
+pub const MAX_PAN_SECS: i64 = 15 * 86400;
 /// `:` commands remembered for Up/Down; a long session must not grow without bound.
 const MAX_COMMAND_HISTORY: usize = 100;
 
@@ -196,6 +198,17 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
             fix_offsets(state);
             Outcome::redraw()
         }
+        // Chart keys act on the endpoint screen only; elsewhere they would change what the
+        // next opened endpoint shows, invisibly.
+        Action::RangeWider
+        | Action::RangeNarrower
+        | Action::PanBack
+        | Action::PanForward
+        | Action::ToggleMaximize
+            if state.view != View::Endpoint =>
+        {
+            Outcome::default()
+        }
         Action::RangeWider => set_range(state, state.detail.range + 1),
         Action::RangeNarrower => set_range(state, state.detail.range.saturating_sub(1)),
         Action::PanBack => pan(state, state.detail.pan + state.detail.range_secs() / 2),
@@ -315,11 +328,11 @@ fn open_endpoint(state: &mut State, key: EndpointKey) -> Outcome {
         state.previous_view = state.view;
     }
     state.view = View::Endpoint;
-    let same = state.detail.endpoint.as_ref() == Some(&key);
-    if !same {
+    // The range is a preference that carries over; the window always starts at now.
+    state.detail.pan = 0;
+    if state.detail.endpoint.as_ref() != Some(&key) {
         state.detail.endpoint = Some(key.clone());
         state.detail.selected_chart = 0;
-        state.detail.pan = 0;
         state.detail.maximized = false;
     }
     state.detail.monitoring = Loadable::Loading;
@@ -431,7 +444,8 @@ fn set_range(state: &mut State, range: usize) -> Outcome {
 }
 
 fn pan(state: &mut State, pan: i64) -> Outcome {
-    let pan = pan.max(0);
+    // CloudWatch keeps 1-minute data for 15 days; the store holds the window plus the pan.
+    let pan = pan.clamp(0, MAX_PAN_SECS - state.detail.range_secs());
     if pan == state.detail.pan {
         return Outcome::redraw();
     }

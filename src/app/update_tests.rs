@@ -593,3 +593,100 @@ fn command_history_is_bounded() {
         Some("filter x149")
     );
 }
+
+#[test]
+fn a_silent_series_does_not_widen_everyone_elses_refresh() {
+    let mut s = state();
+    // Every endpoint but the last has its CPU, memory and disk; the last has nothing yet.
+    let with_data: Vec<Endpoint> = s.endpoints[..3].to_vec();
+    let data: Vec<SeriesData> = with_data
+        .iter()
+        .flat_map(|e| {
+            [MetricId::Cpu, MetricId::Memory, MetricId::Disk]
+                .map(|id| minute_points(&s, e, id, T0 - 3600, T0 - 60))
+        })
+        .collect();
+    update(
+        &mut s,
+        loaded(Loaded::Series {
+            purpose: SeriesPurpose::Fleet,
+            result: Ok(data),
+        }),
+    );
+    // The first backfill ran when the fleet loaded (T0); the next is due a minute later.
+    let out = update(&mut s, Action::Tick(T0 + 61));
+    let fleet: Vec<&SeriesRequest> = out
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadSeries {
+                purpose: SeriesPurpose::Fleet,
+                request,
+                ..
+            } if request.keys[0].period == 60 => Some(request),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(fleet.len(), 1);
+    assert_eq!(fleet[0].keys.len(), 9);
+    assert_eq!(
+        fleet[0].start,
+        T0 - 60,
+        "incremental despite the silent endpoint"
+    );
+    let backfill: Vec<&SeriesRequest> = out
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadSeries {
+                purpose: SeriesPurpose::Backfill,
+                request,
+                ..
+            } if request.keys[0].period == 60 => Some(request),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(backfill.len(), 1);
+    assert_eq!(
+        backfill[0].keys.len(),
+        3,
+        "only the silent endpoint's series"
+    );
+    assert_eq!(backfill[0].start, T0 + 61 - 3600);
+    // Within the minute, the silent series are not asked for again.
+    let out = update(&mut s, Action::Tick(T0 + 75));
+    assert!(!out.commands.iter().any(|c| matches!(
+        c,
+        Command::LoadSeries {
+            purpose: SeriesPurpose::Backfill,
+            ..
+        }
+    )));
+}
+
+#[test]
+fn chart_keys_do_nothing_outside_the_endpoint_screen_and_pan_is_bounded() {
+    let mut s = state();
+    for a in [Action::PanBack, Action::RangeWider, Action::ToggleMaximize] {
+        let out = update(&mut s, a);
+        assert!(out.commands.is_empty());
+    }
+    assert_eq!(
+        (s.detail.pan, s.detail.range, s.detail.maximized),
+        (0, 0, false)
+    );
+    update(&mut s, Action::Select);
+    update(&mut s, Action::Run("range 3d".into()));
+    for _ in 0..100 {
+        update(&mut s, Action::PanBack);
+    }
+    assert!(
+        s.detail.pan <= super::update::MAX_PAN_SECS,
+        "pan {}",
+        s.detail.pan
+    );
+    // Reopening an endpoint shows it up to now again.
+    update(&mut s, Action::Back);
+    update(&mut s, Action::Select);
+    assert_eq!(s.detail.pan, 0);
+}

@@ -34,7 +34,9 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
             Loaded::Fleet(fleet)
         }
         Command::LoadAlarms => Loaded::Alarms(source.alarms().await),
-        Command::LoadSeries { purpose, request } => Loaded::Series {
+        Command::LoadSeries {
+            purpose, request, ..
+        } => Loaded::Series {
             purpose,
             result: source.series(&request).await,
         },
@@ -52,6 +54,50 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
         }
     };
     tracing::debug!(command = %label, micros = began.elapsed().as_micros() as u64, "command done");
+    Action::Loaded(Box::new(loaded))
+}
+
+/// `execute`, with a panic inside the source turned into an error result: the slot of the
+/// command must be freed and the console must go on, whatever a source does.
+pub async fn execute_guarded(source: &dyn FleetSource, command: Command) -> Action {
+    use futures::FutureExt;
+    let fallback = command.clone();
+    match std::panic::AssertUnwindSafe(execute(source, command))
+        .catch_unwind()
+        .await
+    {
+        Ok(action) => action,
+        Err(_) => failed(
+            fallback,
+            "internal error: the source panicked (see the log)",
+        ),
+    }
+}
+
+/// The result a command reports when it could not run at all.
+fn failed(command: Command, detail: &str) -> Action {
+    let err = |call: &str| crate::source::SourceError::Other {
+        call: call.into(),
+        detail: detail.into(),
+    };
+    let loaded = match command {
+        Command::LoadIdentity => Loaded::Identity(Err(err("identity"))),
+        Command::LoadFleet => Loaded::Fleet(Err(err("fleet"))),
+        Command::LoadAlarms => Loaded::Alarms(Err(err("alarms"))),
+        Command::LoadSeries { purpose, .. } => Loaded::Series {
+            purpose,
+            result: Err(err("series")),
+        },
+        Command::LoadAlarmHistory { account_id, name } => Loaded::AlarmHistory {
+            account_id,
+            name,
+            result: Err(err("alarm history")),
+        },
+        Command::LoadMonitoring(endpoint) => Loaded::Monitoring {
+            endpoint,
+            result: Err(err("monitoring schedules")),
+        },
+    };
     Action::Loaded(Box::new(loaded))
 }
 
@@ -83,7 +129,8 @@ impl Workers {
     pub fn dispatch(&mut self, command: Command) {
         let key = command.key();
         if let Some(running) = self.in_flight.get(&key) {
-            if running.command == command {
+            if running.command == command || !command.replaces_running() {
+                // The running one will answer; the next refresh asks again from there.
                 return;
             }
             running.handle.abort();
@@ -95,7 +142,7 @@ impl Workers {
         let task_key = key.clone();
         let task_command = command.clone();
         let handle = tokio::spawn(async move {
-            let action = execute(source.as_ref(), task_command).await;
+            let action = execute_guarded(source.as_ref(), task_command).await;
             // The receiver is gone only when the console is quitting.
             let _ = tx.send(Done {
                 key: task_key,
@@ -140,7 +187,9 @@ impl Workers {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
+    use crate::source::SeriesRequest;
     use crate::source::demo::{DemoConfig, DemoSource};
+    use crate::source::unruly::Unruly;
     use tokio::sync::mpsc;
 
     fn workers() -> (Workers, mpsc::UnboundedReceiver<Done>) {
@@ -185,6 +234,7 @@ mod tests {
                 start,
                 end: start + 60,
             },
+            replace: true,
         };
         w.dispatch(series(0));
         w.dispatch(series(60)); // a new range: replaces the first
@@ -206,5 +256,66 @@ mod tests {
             }
         }
         assert_eq!(w.in_flight(), 0);
+    }
+
+    fn unruly(delay_ms: u64, panic_on_alarms: bool) -> (Workers, mpsc::UnboundedReceiver<Done>) {
+        let source = Unruly {
+            delay: std::time::Duration::from_millis(delay_ms),
+            panic_on_alarms,
+            ..Unruly::demo()
+        };
+        let (tx, rx) = mpsc::unbounded_channel();
+        (Workers::new(Arc::new(source), tx), rx)
+    }
+
+    fn periodic(start: i64) -> Command {
+        Command::LoadSeries {
+            purpose: crate::app::action::SeriesPurpose::Fleet,
+            request: SeriesRequest {
+                keys: vec![],
+                start,
+                end: start + 60,
+            },
+            replace: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_source_slower_than_the_refresh_still_delivers() {
+        // Every tick asks again with a new window while the previous answer is on its way:
+        // the running request must be left to finish, not cancelled by the next tick.
+        let (mut w, mut rx) = unruly(50, false);
+        let mut delivered = 0;
+        for tick in 0..25 {
+            w.dispatch(periodic(tick * 60));
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            while let Ok(done) = rx.try_recv() {
+                delivered += 1;
+                w.finished(&done);
+            }
+        }
+        assert!(
+            delivered >= 2,
+            "{delivered} answers while ticking every 20 ms"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_source_yields_an_error_and_frees_its_slot() {
+        let (mut w, mut rx) = unruly(0, true);
+        for _ in 0..2 {
+            w.dispatch(Command::LoadAlarms);
+            let done = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+                .await
+                .expect("a result, not silence")
+                .expect("a result");
+            assert!(
+                matches!(&done.action, Action::Loaded(l) if matches!(**l, Loaded::Alarms(Err(_)))),
+                "{:?}",
+                done.action
+            );
+            w.finished(&done);
+            assert_eq!(w.in_flight(), 0, "the slot is free for the next refresh");
+        }
     }
 }

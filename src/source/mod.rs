@@ -4,6 +4,8 @@
 pub mod demo;
 pub mod metrics;
 pub mod model;
+#[cfg(any(test, feature = "test-fixtures"))]
+pub mod unruly;
 
 use crate::sanitize::Sanitize;
 use async_trait::async_trait;
@@ -30,7 +32,7 @@ impl SourceKind {
 pub enum SourceError {
     #[error("{call}: access denied (needs {action})")]
     AccessDenied { call: String, action: String },
-    #[error("{call}: throttled, backing off")]
+    #[error("{call}: throttled by AWS")]
     Throttled { call: String },
     #[error("{call}: network: {detail}")]
     Network { call: String, detail: String },

@@ -35,7 +35,7 @@ pub fn table_rows(body: Rect) -> usize {
 /// the history alone when there is no room for both.
 fn split(area: Rect) -> (Option<Rect>, Rect) {
     if area.width >= SIDE_BY_SIDE_MIN_W {
-        let hw = (area.width * 45 / 100).max(30);
+        let hw = (u32::from(area.width) * 45 / 100).max(30) as u16;
         let tw = area.width - hw;
         return (
             Some(Rect::new(area.x, area.y, tw, area.height)),
@@ -45,7 +45,7 @@ fn split(area: Rect) -> (Option<Rect>, Rect) {
     if area.width < SPLIT_MIN_W || area.height < STACKED_MIN_H {
         return (None, area);
     }
-    let hh = (area.height * 2 / 5).max(6);
+    let hh = (u32::from(area.height) * 2 / 5).max(6) as u16;
     let th = area.height - hh;
     (
         Some(Rect::new(area.x, area.y, area.width, th)),

@@ -16,8 +16,6 @@ use ratatui::widgets::Widget;
 /// Below this a braille chart is a smear; the grid scrolls instead of squeezing.
 const MIN_CHART_H: u16 = 8;
 const MIN_CHART_W: u16 = 40;
-/// Hourly model-quality series get at least a day so they are a line, not a dot.
-const MIN_HOURLY_WINDOW: i64 = 86400;
 
 pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
@@ -77,14 +75,14 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     }
 }
 
-/// The chart window of a metric: `[now - pan - range, now - pan]`, widened for hourly data.
+/// The chart window of a metric: `[now - pan - range, now - pan]`, widened for hourly data
+/// exactly as `refresh` fetches it.
 pub fn window(state: &State, spec: &MetricSpec) -> (Epoch, Epoch) {
     let end = state.now - state.detail.pan.max(0);
-    let mut range = state.detail.range_secs();
-    if spec.period >= 3600 {
-        range = range.max(MIN_HOURLY_WINDOW);
-    }
-    (end - range, end)
+    (
+        end - crate::app::refresh::detail_window(state, spec.period),
+        end,
+    )
 }
 
 fn window_label(secs: i64) -> String {

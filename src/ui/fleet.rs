@@ -455,7 +455,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
 const NEWEST_FROM: [MetricId; 2] = [MetricId::Cpu, MetricId::Memory];
 
 /// `newest` is `query::endpoint_newest_point` of `e` (or a point recent enough to say the
-/// endpoint is not stale); stale as `endpoint_is_stale` says.
+/// endpoint is not stale), judged by `query::liveness`.
 fn render_status(
     state: &State,
     buf: &mut Buffer,
@@ -465,15 +465,13 @@ fn render_status(
     newest: Option<Epoch>,
 ) {
     let theme = &state.theme;
-    let silent = newest.is_none_or(|ts| state.now - ts > query::STALE_AFTER_SECS);
-    // A row whose numbers stopped moving must not look live. An endpoint with no data at all
-    // that is not in service (Creating) is silent for the reason its status gives.
-    let explained = newest.is_none() && e.status != EndpointStatus::InService;
-    if silent && !explained {
-        let label = match newest {
-            Some(ts) => format!("STALE {}", query::coarse_duration(state.now - ts)),
-            None => "NO DATA".to_owned(),
-        };
+    // A row whose numbers stopped moving must not look live.
+    let label = match query::liveness(e, newest, state.now) {
+        query::Liveness::Stale(age) => Some(format!("STALE {}", query::coarse_duration(age))),
+        query::Liveness::NoData => Some("NO DATA".to_owned()),
+        query::Liveness::Live | query::Liveness::Explained => None,
+    };
+    if let Some(label) = label {
         put_trunc(buf, row, x, row.y, &label, STATUS_W, theme.stale);
         return;
     }

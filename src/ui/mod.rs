@@ -79,12 +79,6 @@ pub fn page_rows(state: &State, view: View) -> usize {
     }
 }
 
-/// How many charts the endpoint detail shows (one per metric of `METRICS`), the range of
-/// `detail.selected_chart`.
-pub fn chart_count() -> usize {
-    crate::source::metrics::METRICS.len()
-}
-
 /// Lines in the help overlay, so `update` can bound `State::help`'s scroll.
 pub fn help_lines(state: &State) -> usize {
     help::line_count(state)

@@ -1,0 +1,91 @@
+//! A source for tests: the demo organisation, made slow, failing or panicking on demand, to
+//! prove the console copes with a source that misbehaves.
+
+use super::demo::{DemoConfig, DemoSource};
+use super::model::*;
+use super::{FleetSource, SeriesRequest, SourceError, SourceKind};
+use crate::clock::FixedClock;
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct Unruly {
+    pub inner: DemoSource,
+    /// Every series call takes this long.
+    pub delay: Duration,
+    pub panic_on_alarms: bool,
+    pub fail_series: bool,
+}
+
+impl Unruly {
+    /// The default demo organisation at 2026-11-26T10:00:00Z, behaving well.
+    pub fn demo() -> Self {
+        let start = 1_795_687_200;
+        let inner = DemoSource::new(
+            DemoConfig {
+                seed: 1,
+                start,
+                scale: None,
+            },
+            Arc::new(FixedClock::new(start + 300)),
+        );
+        Self {
+            inner,
+            delay: Duration::ZERO,
+            panic_on_alarms: false,
+            fail_series: false,
+        }
+    }
+}
+
+#[async_trait]
+impl FleetSource for Unruly {
+    fn kind(&self) -> SourceKind {
+        self.inner.kind()
+    }
+
+    async fn identity(&self) -> Result<Identity, SourceError> {
+        self.inner.identity().await
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>, SourceError> {
+        self.inner.accounts().await
+    }
+
+    async fn endpoints(&self) -> Result<Vec<Endpoint>, SourceError> {
+        self.inner.endpoints().await
+    }
+
+    async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
+        if !self.delay.is_zero() {
+            tokio::time::sleep(self.delay).await;
+        }
+        if self.fail_series {
+            return Err(SourceError::AccessDenied {
+                call: "GetMetricData".into(),
+                action: "cloudwatch:GetMetricData".into(),
+            });
+        }
+        self.inner.series(request).await
+    }
+
+    async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
+        assert!(!self.panic_on_alarms, "a bug in a source");
+        self.inner.alarms().await
+    }
+
+    async fn alarm_history(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<Vec<AlarmHistoryItem>, SourceError> {
+        self.inner.alarm_history(account_id, name).await
+    }
+
+    async fn monitoring_schedules(
+        &self,
+        endpoint: &EndpointKey,
+    ) -> Result<Vec<MonitoringSchedule>, SourceError> {
+        self.inner.monitoring_schedules(endpoint).await
+    }
+}
