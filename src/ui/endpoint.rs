@@ -131,6 +131,8 @@ fn render_chart(
                 name,
                 points,
                 style: palette[i % palette.len()],
+                // Two missing periods (or downsampling buckets, when wider) make a gap.
+                max_gap: 2.5 * (spec.period as f64).max((x1 - x0) as f64 / buckets as f64),
             }
         })
         .filter(|t| !t.points.is_empty())

@@ -19,6 +19,18 @@ pub struct Trace {
     pub name: Option<String>,
     pub points: Vec<(f64, f64)>,
     pub style: Style,
+    /// Points further apart than this (seconds) are not joined: a line drawn across missing
+    /// data would hide an outage. 0 joins everything.
+    pub max_gap: f64,
+}
+
+impl Trace {
+    /// Runs of points close enough to be joined by a line.
+    fn runs(&self) -> impl Iterator<Item = &[(f64, f64)]> {
+        let gap = self.max_gap;
+        self.points
+            .chunk_by(move |a, b| gap <= 0.0 || b.0 - a.0 <= gap)
+    }
 }
 
 pub struct MetricChart<'a> {
@@ -171,17 +183,25 @@ impl Widget for MetricChart<'_> {
             })
             .collect();
         // Traces after thresholds so that the data is drawn on top.
-        datasets.extend(self.traces.iter().map(|t| {
-            let d = Dataset::default()
-                .marker(Marker::Braille)
-                .graph_type(GraphType::Line)
-                .style(t.style)
-                .data(&t.points);
-            match &t.name {
-                Some(name) => d.name(name.clone()),
-                None => d,
+        for t in self.traces {
+            for (i, run) in t.runs().enumerate() {
+                // A lone point between gaps has no line to draw: show it as a dot.
+                let kind = if run.len() == 1 {
+                    GraphType::Scatter
+                } else {
+                    GraphType::Line
+                };
+                let d = Dataset::default()
+                    .marker(Marker::Braille)
+                    .graph_type(kind)
+                    .style(t.style)
+                    .data(run);
+                datasets.push(match (&t.name, i) {
+                    (Some(name), 0) => d.name(name.clone()),
+                    _ => d,
+                });
             }
-        }));
+        }
         let y_labels = [format_value(y0 as f32), format_value(y1 as f32)];
         let y_label_w = y_labels.iter().map(|l| text::width(l)).max().unwrap_or(0);
         let graph_w = area.width.saturating_sub(2 + y_label_w + 1);
@@ -235,6 +255,7 @@ mod tests {
                 .map(|i| (i as f64 * 60.0, 0.5 + 0.001 * i as f64))
                 .collect(),
             style: Style::default().fg(Color::Cyan),
+            max_gap: 0.0,
         }];
         let chart = MetricChart {
             title: Line::raw("accuracy"),
@@ -285,5 +306,21 @@ mod tests {
         chart.render(area, &mut buf);
         let row: String = (0..20).map(|x| buf[(x, 2)].symbol().to_string()).collect();
         assert!(row.contains("no data"), "{row}");
+    }
+
+    #[test]
+    fn missing_data_breaks_the_line() {
+        let mut points: Vec<(f64, f64)> = (0..10).map(|i| (i as f64 * 60.0, 1.0)).collect();
+        points.extend((30..40).map(|i| (i as f64 * 60.0, 1.0)));
+        points.push((50.0 * 60.0, 1.0));
+        let t = Trace {
+            points,
+            max_gap: 150.0,
+            ..Trace::default()
+        };
+        let runs: Vec<usize> = t.runs().map(<[_]>::len).collect();
+        assert_eq!(runs, [10, 10, 1]);
+        let joined = Trace { max_gap: 0.0, ..t };
+        assert_eq!(joined.runs().count(), 1);
     }
 }
