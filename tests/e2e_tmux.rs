@@ -260,3 +260,25 @@ fn an_idle_console_writes_nothing_to_the_terminal() {
     t.literal("q");
     t.wait_for_line("EXITED:0");
 }
+
+#[test]
+fn the_screen_follows_a_resize() {
+    let t = Tmux::start("resize", 160, 40);
+    t.run_console("");
+    let wide = t.wait_for("InService");
+    assert!(
+        wide.contains("DISK"),
+        "all six sparklines at 160 columns:\n{wide}"
+    );
+    t.tmux(&["resize-window", "-t", "e2e", "-x", "60", "-y", "16"]);
+    let narrow = t.wait_until("the narrow layout", |s| {
+        !s.contains("DISK") && s.lines().all(|l| l.chars().count() <= 60) && s.contains("InService")
+    });
+    assert!(narrow.lines().count() <= 16, "{narrow}");
+    t.tmux(&["resize-window", "-t", "e2e", "-x", "1", "-y", "1"]);
+    std::thread::sleep(Duration::from_millis(300));
+    t.tmux(&["resize-window", "-t", "e2e", "-x", "120", "-y", "30"]);
+    t.wait_for("InService");
+    t.literal("q");
+    t.wait_for_line("EXITED:0");
+}

@@ -690,3 +690,32 @@ fn chart_keys_do_nothing_outside_the_endpoint_screen_and_pan_is_bounded() {
     update(&mut s, Action::Select);
     assert_eq!(s.detail.pan, 0);
 }
+
+#[test]
+fn theme_switches_at_run_time_among_the_loaded_themes() {
+    let mut s = state();
+    let settings = crate::config::load(
+        &crate::config::Overrides::default(),
+        &crate::config::Env::default(),
+    )
+    .unwrap();
+    s.theme = settings.theme.clone();
+    s.themes = Arc::new(settings.themes);
+    update(&mut s, Action::Run("theme light".into()));
+    assert_eq!(s.theme.name, "light");
+    assert_ne!(s.theme, settings.theme);
+    update(&mut s, Action::Run("theme nosuch".into()));
+    assert_eq!(s.theme.name, "light", "an unknown theme changes nothing");
+    let flash = s.flash.clone().unwrap();
+    assert_eq!(flash.level, FlashLevel::Error);
+    assert!(
+        flash.text.contains("colorblind"),
+        "lists what exists: {}",
+        flash.text
+    );
+    update(&mut s, Action::OpenCommand);
+    for c in "theme h".chars() {
+        update(&mut s, Action::Input(InputKey::Char(c)));
+    }
+    assert_eq!(s.completions, ["high-contrast"]);
+}
