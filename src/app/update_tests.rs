@@ -717,5 +717,6 @@ fn theme_switches_at_run_time_among_the_loaded_themes() {
     for c in "theme h".chars() {
         update(&mut s, Action::Input(InputKey::Char(c)));
     }
-    assert_eq!(s.completions, ["high-contrast"]);
+    // Prefix matches first (Tab takes the first), then substring matches.
+    assert_eq!(s.completions, ["high-contrast", "light"]);
 }
