@@ -82,6 +82,21 @@ fn state() -> State {
     s
 }
 
+/// The series requests of one purpose and period among an outcome's commands.
+fn requests_of(out: &Outcome, purpose: SeriesPurpose, period: u32) -> Vec<&SeriesRequest> {
+    out.commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadSeries {
+                purpose: p,
+                request,
+                ..
+            } if *p == purpose && request.keys[0].period == period => Some(request),
+            _ => None,
+        })
+        .collect()
+}
+
 fn series_commands(out: &Outcome) -> Vec<&SeriesRequest> {
     out.commands
         .iter()
@@ -615,18 +630,7 @@ fn a_silent_series_does_not_widen_everyone_elses_refresh() {
     );
     // The first backfill ran when the fleet loaded (T0); the next is due a minute later.
     let out = update(&mut s, Action::Tick(T0 + 61));
-    let fleet: Vec<&SeriesRequest> = out
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::LoadSeries {
-                purpose: SeriesPurpose::Fleet,
-                request,
-                ..
-            } if request.keys[0].period == 60 => Some(request),
-            _ => None,
-        })
-        .collect();
+    let fleet = requests_of(&out, SeriesPurpose::Fleet, 60);
     assert_eq!(fleet.len(), 1);
     assert_eq!(fleet[0].keys.len(), 9);
     assert_eq!(
@@ -634,18 +638,7 @@ fn a_silent_series_does_not_widen_everyone_elses_refresh() {
         T0 - 60,
         "incremental despite the silent endpoint"
     );
-    let backfill: Vec<&SeriesRequest> = out
-        .commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::LoadSeries {
-                purpose: SeriesPurpose::Backfill,
-                request,
-                ..
-            } if request.keys[0].period == 60 => Some(request),
-            _ => None,
-        })
-        .collect();
+    let backfill = requests_of(&out, SeriesPurpose::Backfill, 60);
     assert_eq!(backfill.len(), 1);
     assert_eq!(
         backfill[0].keys.len(),

@@ -170,21 +170,13 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         h,
     );
 
-    if v.rows.is_empty() && inner.height > 1 {
+    if v.rows.is_empty() {
         let msg = if state.alarms.is_empty() {
             "no alarms"
         } else {
             "no alarm matches the filter"
         };
-        put(
-            buf,
-            inner,
-            inner.x + 1,
-            inner.y + 1,
-            msg,
-            inner.width,
-            theme.muted,
-        );
+        widgets::table::empty_message(buf, inner, theme, msg);
     }
     for (pos, y) in widgets::table::visible_rows(v.offset, v.rows.len(), inner) {
         let Some(a) = v.rows.get(pos).and_then(|&i| state.alarms.get(i)) else {

@@ -343,21 +343,13 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         );
     }
 
-    if f.rows.is_empty() && inner.height > 1 {
+    if f.rows.is_empty() {
         let msg = if state.endpoints.is_empty() {
             "no endpoints yet"
         } else {
             "no endpoint matches the filter"
         };
-        put(
-            buf,
-            inner,
-            inner.x + 1,
-            inner.y + 1,
-            msg,
-            inner.width,
-            theme.muted,
-        );
+        widgets::table::empty_message(buf, inner, theme, msg);
     }
     // Reused across rows and columns: no allocation per cell.
     let mut window = [f32::NAN; MINUTE_SLOTS];
