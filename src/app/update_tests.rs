@@ -393,25 +393,29 @@ fn minute_points(s: &State, e: &Endpoint, id: MetricId, from: Epoch, to: Epoch) 
     }
 }
 
-#[test]
-fn refresh_asks_only_for_what_is_new() {
-    let mut s = state();
-    let data: Vec<SeriesData> = s
-        .endpoints
-        .clone()
+/// Loads the last hour of CPU, memory and disk of `endpoints`, as a fleet refresh would.
+fn load_last_hour(s: &mut State, endpoints: &[Endpoint]) {
+    let data: Vec<SeriesData> = endpoints
         .iter()
         .flat_map(|e| {
             [MetricId::Cpu, MetricId::Memory, MetricId::Disk]
-                .map(|id| minute_points(&s, e, id, T0 - 3600, T0 - 60))
+                .map(|id| minute_points(s, e, id, T0 - 3600, T0 - 60))
         })
         .collect();
     update(
-        &mut s,
+        s,
         loaded(Loaded::Series {
             purpose: SeriesPurpose::Fleet,
             result: Ok(data),
         }),
     );
+}
+
+#[test]
+fn refresh_asks_only_for_what_is_new() {
+    let mut s = state();
+    let all = s.endpoints.clone();
+    load_last_hour(&mut s, &all);
     let out = update(&mut s, Action::Tick(T0 + 30));
     let minute = series_commands(&out)
         .into_iter()
@@ -614,20 +618,7 @@ fn a_silent_series_does_not_widen_everyone_elses_refresh() {
     let mut s = state();
     // Every endpoint but the last has its CPU, memory and disk; the last has nothing yet.
     let with_data: Vec<Endpoint> = s.endpoints[..3].to_vec();
-    let data: Vec<SeriesData> = with_data
-        .iter()
-        .flat_map(|e| {
-            [MetricId::Cpu, MetricId::Memory, MetricId::Disk]
-                .map(|id| minute_points(&s, e, id, T0 - 3600, T0 - 60))
-        })
-        .collect();
-    update(
-        &mut s,
-        loaded(Loaded::Series {
-            purpose: SeriesPurpose::Fleet,
-            result: Ok(data),
-        }),
-    );
+    load_last_hour(&mut s, &with_data);
     // The first backfill ran when the fleet loaded (T0); the next is due a minute later.
     let out = update(&mut s, Action::Tick(T0 + 61));
     let fleet = requests_of(&out, SeriesPurpose::Fleet, 60);
