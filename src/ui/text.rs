@@ -17,18 +17,19 @@ pub fn put(buf: &mut Buffer, clip: Rect, x: u16, y: u16, s: &str, max: u16, styl
     if s.is_ascii() {
         // Most of a frame is ASCII (names, numbers, headers): one cell per byte, without
         // the grapheme segmentation and width lookups of `set_stringn`.
-        let mut x = x;
-        for b in s
-            .bytes()
-            .filter(|b| !b.is_ascii_control())
-            .take(usize::from(max))
+        let start = buf.index_of(x, y);
+        let row = &mut buf.content[start..start + usize::from(max)];
+        let mut written = 0;
+        for (cell, b) in row
+            .iter_mut()
+            .zip(s.bytes().filter(|b| !b.is_ascii_control()))
         {
             let ch = [b];
-            let sym = std::str::from_utf8(&ch).unwrap_or(" ");
-            buf[(x, y)].set_symbol(sym).set_style(style);
-            x += 1;
+            cell.set_symbol(std::str::from_utf8(&ch).unwrap_or(" "))
+                .set_style(style);
+            written += 1;
         }
-        return x;
+        return x + written;
     }
     buf.set_stringn(x, y, s, usize::from(max), style).0
 }

@@ -62,12 +62,15 @@ pub fn render(buf: &mut Buffer, area: Rect, values: &[f32], style: impl Fn(f32) 
     let Some((lo, hi)) = scale(values) else {
         return;
     };
-    for (x, &v) in (area.left()..area.right()).zip(values) {
+    // One slice of the row instead of a bounds-checked index per cell: the fleet draws a few
+    // thousand of these cells per frame.
+    let start = buf.index_of(area.x, area.y);
+    let row = &mut buf.content[start..start + usize::from(area.width)];
+    for (cell, &v) in row.iter_mut().zip(values) {
         if v.is_nan() {
             continue;
         }
-        buf[(x, area.y)]
-            .set_symbol(LEVELS[level(v, lo, hi)])
+        cell.set_symbol(LEVELS[level(v, lo, hi)])
             .set_style(style(v));
     }
 }
