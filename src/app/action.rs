@@ -89,10 +89,7 @@ pub enum InputKey {
 pub enum Loaded {
     Identity(Result<Identity, SourceError>),
     Fleet(Result<(Vec<Account>, Vec<Endpoint>), SourceError>),
-    Series {
-        purpose: SeriesPurpose,
-        result: Result<Vec<SeriesData>, SourceError>,
-    },
+    Series(Result<Vec<SeriesData>, SourceError>),
     Alarms(Result<Vec<Alarm>, SourceError>),
     AlarmHistory {
         account_id: AccountId,
@@ -112,7 +109,7 @@ impl Loaded {
             Self::Identity(Err(e))
             | Self::Fleet(Err(e))
             | Self::Alarms(Err(e))
-            | Self::Series { result: Err(e), .. }
+            | Self::Series(Err(e))
             | Self::AlarmHistory { result: Err(e), .. }
             | Self::Monitoring { result: Err(e), .. } => Some(e),
             _ => None,

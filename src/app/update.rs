@@ -704,9 +704,7 @@ fn loaded_data(state: &mut State, loaded: Loaded) -> Outcome {
             }
             fix_offsets(state);
         }
-        Loaded::Series {
-            result: Ok(data), ..
-        } => {
+        Loaded::Series(Ok(data)) => {
             for mut series in data {
                 series.key.sanitize();
                 let cap = refresh::capacity_for(state, &series.key);
@@ -755,7 +753,7 @@ fn loaded_data(state: &mut State, loaded: Loaded) -> Outcome {
         Loaded::Identity(Err(e))
         | Loaded::Fleet(Err(e))
         | Loaded::Alarms(Err(e))
-        | Loaded::Series { result: Err(e), .. } => source_failed(state, &e),
+        | Loaded::Series(Err(e)) => source_failed(state, &e),
     }
     Outcome::redraw()
 }

@@ -402,13 +402,7 @@ fn load_last_hour(s: &mut State, endpoints: &[Endpoint]) {
                 .map(|id| minute_points(s, e, id, T0 - 3600, T0 - 60))
         })
         .collect();
-    update(
-        s,
-        loaded(Loaded::Series {
-            purpose: SeriesPurpose::Fleet,
-            result: Ok(data),
-        }),
-    );
+    update(s, loaded(Loaded::Series(Ok(data))));
 }
 
 #[test]
@@ -439,13 +433,7 @@ fn refresh_asks_only_for_what_is_new() {
         points: vec![(T0, 0.9)],
         status: SeriesStatus::Complete,
     };
-    update(
-        &mut s,
-        loaded(Loaded::Series {
-            purpose: SeriesPurpose::Fleet,
-            result: Ok(vec![current_hour]),
-        }),
-    );
+    update(&mut s, loaded(Loaded::Series(Ok(vec![current_hour]))));
     let out = update(&mut s, Action::Tick(T0 + 120));
     let hourly = series_commands(&out)
         .into_iter()
@@ -467,13 +455,7 @@ fn refresh_asks_only_for_what_is_new() {
 fn ticks_redraw_only_when_the_screen_can_change() {
     let mut s = state();
     update(&mut s, loaded(Loaded::Alarms(Ok(vec![]))));
-    update(
-        &mut s,
-        loaded(Loaded::Series {
-            purpose: SeriesPurpose::Fleet,
-            result: Ok(vec![]),
-        }),
-    );
+    update(&mut s, loaded(Loaded::Series(Ok(vec![]))));
     assert!(!update(&mut s, Action::Tick(T0 + 1)).redraw);
     assert!(!update(&mut s, Action::Tick(T0 + 2)).redraw);
     assert!(
@@ -526,13 +508,7 @@ fn endpoints_that_disappear_take_their_series_with_them() {
     let mut s = state();
     let e = s.endpoints[0].clone();
     let data = vec![minute_points(&s, &e, MetricId::Cpu, T0 - 600, T0 - 60)];
-    update(
-        &mut s,
-        loaded(Loaded::Series {
-            purpose: SeriesPurpose::Fleet,
-            result: Ok(data),
-        }),
-    );
+    update(&mut s, loaded(Loaded::Series(Ok(data))));
     assert_eq!(s.store.len(), 1);
     let (accounts, mut endpoints) = fleet();
     endpoints.retain(|x| x.key() != e.key());

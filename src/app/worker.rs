@@ -34,12 +34,7 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
             Loaded::Fleet(fleet)
         }
         Command::LoadAlarms => Loaded::Alarms(source.alarms().await),
-        Command::LoadSeries {
-            purpose, request, ..
-        } => Loaded::Series {
-            purpose,
-            result: source.series(&request).await,
-        },
+        Command::LoadSeries { request, .. } => Loaded::Series(source.series(&request).await),
         Command::LoadAlarmHistory { account_id, name } => {
             let result = source.alarm_history(&account_id, &name).await;
             Loaded::AlarmHistory {
@@ -84,10 +79,7 @@ fn failed(command: Command, detail: &str) -> Action {
         Command::LoadIdentity => Loaded::Identity(Err(err("identity"))),
         Command::LoadFleet => Loaded::Fleet(Err(err("fleet"))),
         Command::LoadAlarms => Loaded::Alarms(Err(err("alarms"))),
-        Command::LoadSeries { purpose, .. } => Loaded::Series {
-            purpose,
-            result: Err(err("series")),
-        },
+        Command::LoadSeries { .. } => Loaded::Series(Err(err("series"))),
         Command::LoadAlarmHistory { account_id, name } => Loaded::AlarmHistory {
             account_id,
             name,
