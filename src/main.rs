@@ -8,6 +8,7 @@ use sagewatch::app::state::State;
 use sagewatch::cli::{Cli, Commands, GlobalArgs};
 use sagewatch::clock::{FixedClock, OffsetClock, SharedClock, SystemClock};
 use sagewatch::config::{self, Env, Overrides, Settings};
+use sagewatch::source::aws::{self, ConnectOptions};
 use sagewatch::source::demo::{DemoConfig, DemoSource};
 use sagewatch::source::{FleetSource, SourceKind};
 use sagewatch::{snapshot, tui, ui};
@@ -44,15 +45,6 @@ fn main() -> ExitCode {
         since_exec_us = sagewatch::clock::micros_since_start(),
         "configuration loaded"
     );
-    if !cli.global.demo {
-        return fail(
-            "live AWS mode is not available in this build yet (the aws source is the next \
-             issue); run the console on the embedded demo organisation with `sagewatch --demo`",
-        );
-    }
-
-    let (clock, source) = demo_source(&cli.global);
-    let state = initial_state(&cli.global, settings, source.kind(), clock.now());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -61,6 +53,30 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
     };
+    let (clock, source) = if cli.global.demo {
+        demo_source(&cli.global)
+    } else {
+        // Credentials, identity and account roles are settled before the terminal is
+        // touched: a console that cannot reach AWS says so on a normal screen.
+        let options = ConnectOptions {
+            profile: cli.global.profile.clone(),
+            region: cli.global.region.clone(),
+            config: settings.config.clone(),
+        };
+        match runtime.block_on(aws::connect(options)) {
+            Ok(source) => {
+                let clock: SharedClock = Arc::new(SystemClock);
+                (clock, Arc::new(source) as Arc<dyn FleetSource>)
+            }
+            Err(e) => return fail(&e.to_string()),
+        }
+    };
+    tracing::info!(
+        since_exec_us = sagewatch::clock::micros_since_start(),
+        source = source.kind().as_str(),
+        "source ready"
+    );
+    let state = initial_state(&cli.global, settings, source.kind(), clock.now());
 
     match cli.command {
         Some(Commands::Snapshot { json }) => runtime.block_on(print_snapshot(source, state, json)),

@@ -25,6 +25,14 @@ pub struct Snapshot {
     pub alarms: Vec<AlarmRow>,
     /// What could not be fetched: the rest of the snapshot is partial where these say so.
     pub errors: Vec<String>,
+    /// What this snapshot asked CloudWatch for (GetMetricData bills per metric requested).
+    pub usage: Usage,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Usage {
+    pub get_metric_data_calls: u32,
+    pub metrics_requested: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -129,6 +137,19 @@ pub async fn collect(
             fetch(source, &mut state, &mut errors, command).await;
         }
     }
+    // Calls that failed for one account while others answered (fan-out, access denied):
+    // the snapshot is partial and must say so.
+    let health = source.health();
+    for problem in &health.problems {
+        let text = crate::sanitize::clean(&problem.to_string()).into_owned();
+        if !errors.contains(&text) {
+            errors.push(text);
+        }
+    }
+    update(
+        &mut state,
+        Action::Loaded(Box::new(crate::app::action::Loaded::Health(health))),
+    );
     Ok((state, errors))
 }
 
@@ -203,6 +224,10 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         endpoints,
         alarms,
         errors,
+        usage: Usage {
+            get_metric_data_calls: state.source_health.metric_data_calls_last_hour,
+            metrics_requested: state.source_health.metrics_requested_last_hour,
+        },
     }
 }
 

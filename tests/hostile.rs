@@ -31,6 +31,7 @@ fn endpoints() -> Vec<Endpoint> {
         status: EndpointStatus::Failed,
         variants: vec![evil("blue"), evil("green")],
         monitoring_schedules: vec![evil("schedule")],
+        model_quality_namespace: None,
     }]
 }
 

@@ -100,6 +100,9 @@ pub enum Loaded {
         endpoint: EndpointKey,
         result: Result<Vec<MonitoringSchedule>, SourceError>,
     },
+    /// The source's view of its own calls (failing calls, throttling, usage), read after
+    /// every command.
+    Health(crate::source::SourceHealth),
 }
 
 impl Loaded {

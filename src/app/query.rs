@@ -123,7 +123,7 @@ impl KeyScratch {
             }
             let k = &mut self.keys[i];
             set(&mut k.account_id, &endpoint.account_id);
-            set(&mut k.namespace, m.namespace);
+            set(&mut k.namespace, metrics::namespace_for(endpoint, m));
             set(&mut k.metric, m.name);
             // Sorted by name, as `SeriesKey::new` keeps them.
             let mut dims = [
@@ -339,6 +339,7 @@ mod tests {
             status: EndpointStatus::InService,
             variants: vec![],
             monitoring_schedules: vec![],
+            model_quality_namespace: None,
         };
         assert_eq!(
             liveness(&e, Some(1000), 1000 + STALE_AFTER_SECS),
@@ -415,6 +416,7 @@ mod tests {
                 status: EndpointStatus::InService,
                 variants: variants.into_iter().map(String::from).collect(),
                 monitoring_schedules: schedules.into_iter().map(String::from).collect(),
+                model_quality_namespace: None,
             };
             for m in &metrics::METRICS {
                 assert_eq!(

@@ -2,7 +2,7 @@
 //! actions; `update` turns them into state and commands; the screen is drawn only when
 //! something on it changed (an idle console writes nothing to the terminal).
 
-use super::action::Action;
+use super::action::{Action, Loaded};
 use super::input::{self, KeySequence};
 use super::state::{Prompt, State};
 use super::update::{self, Outcome};
@@ -80,6 +80,10 @@ where
         while let Ok(done) = results.try_recv() {
             workers.finished(&done);
             pending.push(done.action);
+        }
+        if pending.iter().any(|a| matches!(a, Action::Loaded(_))) {
+            let health = workers.source_health();
+            pending.push(Action::Loaded(Box::new(Loaded::Health(health))));
         }
 
         let mut redraw = false;

@@ -196,6 +196,10 @@ pub struct State {
     /// console, every metric in `snapshot`.
     pub fleet_metrics: Vec<crate::source::metrics::MetricId>,
     pub freshness: Freshness,
+    /// Failing calls, throttling and GetMetricData usage, as the source last reported them.
+    pub source_health: crate::source::SourceHealth,
+    /// When the usage figures in `source_health` were last brought up to date.
+    pub usage_shown_at: Epoch,
 
     pub view: View,
     /// Where `Back` returns to from the endpoint screen.
@@ -249,6 +253,8 @@ impl State {
             store: SeriesStore::default(),
             fleet_metrics: crate::source::metrics::FLEET_COLUMNS.to_vec(),
             freshness: Freshness::default(),
+            source_health: Default::default(),
+            usage_shown_at: 0,
             view: View::Fleet,
             previous_view: View::Fleet,
             fleet: FleetView::default(),

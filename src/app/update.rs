@@ -750,6 +750,25 @@ fn loaded_data(state: &mut State, loaded: Loaded) -> Outcome {
                 };
             }
         }
+        Loaded::Health(mut health) => {
+            health.sanitize();
+            // Usage counters change with every refresh, and an idle console must write
+            // nothing: they are shown once a minute, on the frame the clock redraws anyway.
+            let held = &mut state.source_health;
+            let news = health.problems != held.problems
+                || (health.throttled_recently > 0) != (held.throttled_recently > 0);
+            let usage_due = state.now.div_euclid(60) != state.usage_shown_at.div_euclid(60);
+            if usage_due || held.metrics_requested_last_hour == 0 {
+                state.usage_shown_at = state.now;
+                held.metric_data_calls_last_hour = health.metric_data_calls_last_hour;
+                held.metrics_requested_last_hour = health.metrics_requested_last_hour;
+            }
+            held.problems = health.problems;
+            held.throttled_recently = health.throttled_recently;
+            if !news {
+                return Outcome::default();
+            }
+        }
         Loaded::Identity(Err(e))
         | Loaded::Fleet(Err(e))
         | Loaded::Alarms(Err(e))

@@ -20,6 +20,7 @@ fn endpoint(account: &str, name: &str) -> Endpoint {
         status: EndpointStatus::InService,
         variants: vec!["AllTraffic".into()],
         monitoring_schedules: vec![format!("{name}-mq")],
+        model_quality_namespace: None,
     }
 }
 

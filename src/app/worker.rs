@@ -102,6 +102,13 @@ pub struct Workers {
     next_generation: u64,
 }
 
+impl Workers {
+    /// What the source says about its own calls now (cheap: counters behind a lock).
+    pub fn source_health(&self) -> crate::source::SourceHealth {
+        self.source.health()
+    }
+}
+
 struct InFlight {
     command: Command,
     generation: u64,

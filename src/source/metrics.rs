@@ -175,7 +175,23 @@ pub fn spec(id: MetricId) -> &'static MetricSpec {
 pub fn spec_by_name(namespace: &str, name: &str) -> Option<&'static MetricSpec> {
     METRICS
         .iter()
-        .find(|m| m.name == name && m.namespace.eq_ignore_ascii_case(namespace))
+        .find(|m| m.name == name && same_namespace(m.namespace, namespace))
+}
+
+/// CloudWatch namespaces are case-sensitive, but SageMaker's are spelled several ways in the
+/// wild (case, leading slash): discovery keeps the spelling found, the catalogue matches any.
+pub fn same_namespace(a: &str, b: &str) -> bool {
+    a.trim_start_matches('/')
+        .eq_ignore_ascii_case(b.trim_start_matches('/'))
+}
+
+/// The namespace a metric of this endpoint is read from: the discovered spelling for Model
+/// Monitor metrics, the catalogue's otherwise.
+pub fn namespace_for<'a>(endpoint: &'a Endpoint, m: &'a MetricSpec) -> &'a str {
+    match &endpoint.model_quality_namespace {
+        Some(ns) if m.namespace == NS_MODEL_QUALITY => ns,
+        _ => m.namespace,
+    }
 }
 
 /// The series keys of one metric of an endpoint: one per variant for instance and invocation
@@ -203,7 +219,7 @@ pub fn series_keys(endpoint: &Endpoint, id: MetricId) -> Vec<SeriesKey> {
             .map(|schedule| {
                 SeriesKey::new(
                     &endpoint.account_id,
-                    m.namespace,
+                    namespace_for(endpoint, m),
                     m.name,
                     &[
                         ("Endpoint", &endpoint.name),
@@ -243,6 +259,7 @@ mod tests {
             status: super::super::model::EndpointStatus::InService,
             variants: vec!["blue".into(), "green".into()],
             monitoring_schedules: vec!["fraud-mq".into()],
+            model_quality_namespace: None,
         };
         let cpu = series_keys(&e, MetricId::Cpu);
         assert_eq!(cpu.len(), 2);

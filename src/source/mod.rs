@@ -1,7 +1,9 @@
 //! Where the console's data comes from: domain-level traits, implemented by the embedded demo
 //! organisation (`demo`) and, later, by the AWS SDK clients. The UI never knows which.
 
+pub mod aws;
 pub mod demo;
+pub mod health;
 pub mod metrics;
 pub mod model;
 #[cfg(any(test, feature = "test-fixtures"))]
@@ -10,6 +12,8 @@ pub mod unruly;
 use crate::sanitize::Sanitize;
 use async_trait::async_trait;
 use model::*;
+
+pub use health::SourceHealth;
 
 /// Which kind of source the console talks to, shown in the status bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +83,33 @@ pub trait FleetSource: Send + Sync {
         &self,
         endpoint: &EndpointKey,
     ) -> Result<Vec<MonitoringSchedule>, SourceError>;
+
+    /// Failing calls, throttling and GetMetricData usage, read after every command.
+    fn health(&self) -> SourceHealth {
+        SourceHealth::default()
+    }
+}
+
+impl Sanitize for SourceError {
+    fn sanitize(&mut self) {
+        match self {
+            Self::AccessDenied { call, action } => {
+                call.sanitize();
+                action.sanitize();
+            }
+            Self::Throttled { call } => call.sanitize(),
+            Self::Network { call, detail } | Self::Other { call, detail } => {
+                call.sanitize();
+                detail.sanitize();
+            }
+        }
+    }
+}
+
+impl Sanitize for SourceHealth {
+    fn sanitize(&mut self) {
+        self.problems.sanitize();
+    }
 }
 
 impl Sanitize for Account {

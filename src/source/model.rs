@@ -71,6 +71,9 @@ pub struct Endpoint {
     /// Model Monitor schedules attached to the endpoint (names); the model-quality series
     /// carry the first one as their `MonitoringSchedule` dimension.
     pub monitoring_schedules: Vec<String>,
+    /// The model-quality namespace as CloudWatch spells it for this endpoint, when discovery
+    /// found one; `None` means the catalogue's spelling.
+    pub model_quality_namespace: Option<String>,
 }
 
 impl Endpoint {
@@ -275,8 +278,9 @@ impl Alarm {
                 comparison,
                 threshold,
                 ..
-            } => Some((*comparison, *threshold)),
-            AlarmKind::Composite { .. } => None,
+            } if threshold.is_finite() => Some((*comparison, *threshold)),
+            // Anomaly-band alarms and composites have no threshold line.
+            _ => None,
         }
     }
 }

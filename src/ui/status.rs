@@ -106,6 +106,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
             )
         }
     };
+    x = render_source_health(state, buf, area, x);
     if let Some(flash) = state.flash.as_ref().filter(|f| f.until > state.now) {
         let style = match flash.level {
             FlashLevel::Error => theme.bad.add_modifier(Modifier::BOLD),
@@ -123,6 +124,67 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         );
     }
     render_hints(state, buf, area, x + 2);
+}
+
+/// Throttling, calls failing now, and what GetMetricData costs: an on-call engineer must
+/// know why data is slow or partial, and what the console spends.
+fn render_source_health(state: &State, buf: &mut Buffer, area: Rect, mut x: u16) -> u16 {
+    let theme = &state.theme;
+    let health = &state.source_health;
+    if health.throttled_recently > 0 {
+        x = put(
+            buf,
+            area,
+            x + 1,
+            y_of(area),
+            " THROTTLED ",
+            area.width,
+            theme.stale.add_modifier(Modifier::REVERSED),
+        );
+    }
+    if let Some(first) = health.problems.first() {
+        let more = match health.problems.len() {
+            1 => String::new(),
+            n => format!(" (+{})", n - 1),
+        };
+        x = text::put_trunc(
+            buf,
+            area,
+            x + 1,
+            y_of(area),
+            &format!("⚠ {first}{more}"),
+            area.right().saturating_sub(x + 1).min(70),
+            theme.bad,
+        );
+    }
+    if health.metrics_requested_last_hour > 0 {
+        x = put(
+            buf,
+            area,
+            x + 1,
+            y_of(area),
+            &usage_label(health.metrics_requested_last_hour, health.usd_per_hour()),
+            area.width,
+            theme.status_bar,
+        );
+    }
+    x
+}
+
+fn y_of(area: Rect) -> u16 {
+    area.y
+}
+
+/// "1.2k metrics/h $0.012/h": metrics requested in the last hour and their GetMetricData cost.
+pub fn usage_label(metrics: u64, usd_per_hour: f64) -> String {
+    let count = if metrics < 1000 {
+        metrics.to_string()
+    } else if metrics < 1_000_000 {
+        format!("{:.1}k", metrics as f64 / 1000.0)
+    } else {
+        format!("{:.1}M", metrics as f64 / 1_000_000.0)
+    };
+    format!("{count} metrics/h ${usd_per_hour:.3}/h")
 }
 
 /// Right-aligned hints, dropped from the right until they fit after `min_x`.
@@ -155,5 +217,16 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect, min_x: u16) {
             theme.status_bar,
         );
         x += 2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::usage_label;
+
+    #[test]
+    fn usage_is_short_and_priced() {
+        assert_eq!(usage_label(742, 0.00742), "742 metrics/h $0.007/h");
+        assert_eq!(usage_label(18_000, 0.18), "18.0k metrics/h $0.180/h");
     }
 }

@@ -10,9 +10,10 @@ mod signal;
 mod world;
 
 use crate::clock::SharedClock;
+use crate::source::health::Health;
 use crate::source::metrics::MetricId;
 use crate::source::model::*;
-use crate::source::{FleetSource, SeriesRequest, SourceError, SourceKind};
+use crate::source::{FleetSource, SeriesRequest, SourceError, SourceHealth, SourceKind};
 use async_trait::async_trait;
 use world::{ACCURACY_THRESHOLD, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
 
@@ -31,6 +32,9 @@ pub struct DemoConfig {
 pub struct DemoSource {
     world: World,
     clock: SharedClock,
+    /// Counts what the demo is asked for as CloudWatch would bill it, so the status bar's
+    /// cost estimate means the same in the demo as against AWS.
+    health: Health,
 }
 
 impl DemoSource {
@@ -38,6 +42,7 @@ impl DemoSource {
         Self {
             world: World::new(config.seed, config.start, config.scale),
             clock,
+            health: Health::default(),
         }
     }
 
@@ -106,6 +111,12 @@ impl FleetSource for DemoSource {
     }
 
     async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
+        for chunk in request
+            .keys
+            .chunks(crate::source::aws::metric_data::MAX_QUERIES_PER_CALL)
+        {
+            self.health.record_metric_data_call(chunk.len());
+        }
         let now = self.clock.now();
         Ok(request
             .keys
@@ -163,6 +174,10 @@ impl FleetSource for DemoSource {
         endpoint: &EndpointKey,
     ) -> Result<Vec<MonitoringSchedule>, SourceError> {
         Ok(self.schedules(endpoint, self.clock.now()))
+    }
+
+    fn health(&self) -> SourceHealth {
+        self.health.snapshot()
     }
 }
 

@@ -317,6 +317,7 @@ fn sim_endpoint(
             status,
             variants: variants.iter().map(|(v, _)| (*v).to_owned()).collect(),
             monitoring_schedules,
+            model_quality_namespace: None,
         },
         account_label: account.label.clone(),
         profile: profile(name_hash, flavour, start),

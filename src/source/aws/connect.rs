@@ -1,0 +1,238 @@
+//! From the command line and config to a working `AwsSource`, before the terminal is touched:
+//! the standard aws-config chain (no credential code of ours), who we are, which topology,
+//! and credentials for every configured account.
+
+use super::throttle::ThrottleWatch;
+use super::{AccountClients, AwsSource, Topology};
+use crate::config::{AccountConfig, Config, Topology as ConfiguredTopology};
+use crate::source::health::Health;
+use crate::source::model::Identity;
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_types::region::Region;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    /// `--profile` (also read from `AWS_PROFILE` by the chain itself).
+    pub profile: Option<String>,
+    /// `--region`; else the config's first region; else the chain's.
+    pub region: Option<String>,
+    pub config: Config,
+}
+
+/// Why the console cannot start against AWS; each says what was tried and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(
+        "no AWS region: pass --region, set AWS_REGION, put `region` in the profile, or list \
+         `regions` in the config"
+    )]
+    NoRegion,
+    #[error(
+        "no AWS credentials found{profile}. Tried, in order: environment variables \
+         (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), the shared config and credentials files \
+         (~/.aws/config, ~/.aws/credentials: static keys, IAM Identity Center/SSO, \
+         credential_process, role_arn), web identity token (AWS_WEB_IDENTITY_TOKEN_FILE), ECS \
+         container credentials and EC2 instance metadata (IMDSv2). Log in (e.g. `aws sso login \
+         --profile NAME`) or pass --profile. Detail: {detail}"
+    )]
+    NoCredentials { profile: String, detail: String },
+    #[error("cannot reach AWS STS to check who we are (GetCallerIdentity): {0}")]
+    Identity(String),
+    #[error(
+        "account {0} is listed for fan-out but has neither role_arn nor profile: add one, or \
+         set exclude = true"
+    )]
+    AccountWithoutCredentials(String),
+}
+
+/// Loads the SDK config with adaptive retry (client-side rate limiting when AWS throttles).
+async fn sdk_config(profile: Option<&str>, region: Option<&str>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::adaptive().with_max_attempts(4));
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = region {
+        loader = loader.region(Region::new(r.to_owned()));
+    }
+    loader.load().await
+}
+
+fn clients(config: &SdkConfig, health: &Health) -> AccountClients {
+    let cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)
+        .interceptor(ThrottleWatch(health.clone()))
+        .build();
+    let sagemaker = aws_sdk_sagemaker::config::Builder::from(config)
+        .interceptor(ThrottleWatch(health.clone()))
+        .build();
+    AccountClients {
+        cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch),
+        sagemaker: aws_sdk_sagemaker::Client::from_conf(sagemaker),
+    }
+}
+
+fn looks_like_missing_credentials(detail: &str) -> bool {
+    let d = detail.to_ascii_lowercase();
+    d.contains("no providers in chain")
+        || d.contains("credentials")
+            && (d.contains("not loaded")
+                || d.contains("failed to load")
+                || d.contains("no credentials"))
+        || d.contains("the credential provider was not enabled")
+}
+
+/// Who the credentials belong to; also the first proof that they work.
+async fn whoami(config: &SdkConfig, profile: Option<&str>) -> Result<Identity, ConnectError> {
+    if config.credentials_provider().is_none() {
+        return Err(ConnectError::NoCredentials {
+            profile: profile_note(profile),
+            detail: "no credentials provider".into(),
+        });
+    }
+    let sts = aws_sdk_sts::Client::new(config);
+    let me = sts.get_caller_identity().send().await.map_err(|e| {
+        let detail = DisplayErrorContext(&e).to_string();
+        if looks_like_missing_credentials(&detail) {
+            ConnectError::NoCredentials {
+                profile: profile_note(profile),
+                detail: chain_report(&detail),
+            }
+        } else {
+            ConnectError::Identity(detail)
+        }
+    })?;
+    Ok(Identity {
+        account_id: me.account().unwrap_or_default().to_owned(),
+        arn: me.arn().unwrap_or_default().to_owned(),
+        region: config.region().map(|r| r.to_string()).unwrap_or_default(),
+    })
+}
+
+/// The chain's own report ("Attempted: Environment: ..., Profile: ...") without the SDK's
+/// debug dump of the same error that follows it.
+fn chain_report(detail: &str) -> String {
+    let cut = detail.find(" (DispatchFailure(").unwrap_or(detail.len());
+    let report = &detail[..cut];
+    report
+        .strip_prefix("dispatch failure: other: ")
+        .unwrap_or(report)
+        .to_owned()
+}
+
+fn profile_note(profile: Option<&str>) -> String {
+    profile
+        .map(|p| format!(" for profile `{p}`"))
+        .unwrap_or_default()
+}
+
+/// Credentials in one configured account: its role assumed from the console's own
+/// credentials (the SDK caches them and refreshes before expiry), or its profile.
+async fn account_config(
+    base: &SdkConfig,
+    account: &AccountConfig,
+    region: &str,
+) -> Option<SdkConfig> {
+    if let Some(role) = &account.role_arn {
+        let provider = AssumeRoleProvider::builder(role)
+            .session_name("sagewatch")
+            .region(Region::new(region.to_owned()))
+            .configure(base)
+            .build()
+            .await;
+        return Some(
+            base.to_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build(),
+        );
+    }
+    let profile = account.profile.as_deref()?;
+    Some(sdk_config(Some(profile), Some(region)).await)
+}
+
+pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError> {
+    let region = options
+        .region
+        .clone()
+        .or_else(|| options.config.regions.first().cloned());
+    if options.config.regions.len() > 1 {
+        tracing::warn!(
+            regions = ?options.config.regions,
+            "several regions are configured; this version watches the first one"
+        );
+    }
+    let base = sdk_config(options.profile.as_deref(), region.as_deref()).await;
+    let region = base
+        .region()
+        .map(|r| r.to_string())
+        .ok_or(ConnectError::NoRegion)?;
+    let identity = whoami(&base, options.profile.as_deref()).await?;
+    let health = Health::default();
+
+    let topology = match options.config.topology {
+        Some(ConfiguredTopology::Oam) => oam_topology(&base, None),
+        Some(ConfiguredTopology::Fanout) => Topology::Fanout,
+        None => detect_topology(&base).await,
+    };
+    let fanout = matches!(topology, Topology::Fanout);
+
+    let mut accounts = HashMap::new();
+    for a in options.config.accounts.iter().filter(|a| !a.exclude) {
+        if a.id == identity.account_id {
+            continue;
+        }
+        match account_config(&base, a, &region).await {
+            Some(cfg) => {
+                accounts.insert(a.id.clone(), clients(&cfg, &health));
+            }
+            None if fanout => return Err(ConnectError::AccountWithoutCredentials(a.id.clone())),
+            // Through OAM the account is read by the monitoring account; without
+            // credentials of its own only its SageMaker details and alarms are missing.
+            None => {}
+        }
+    }
+    tracing::info!(
+        account = %identity.account_id,
+        arn = %identity.arn,
+        %region,
+        topology = if fanout { "fanout" } else { "oam" },
+        credentialed_accounts = accounts.len(),
+        "connected to AWS"
+    );
+    Ok(AwsSource {
+        home: clients(&base, &health),
+        identity,
+        topology,
+        accounts,
+        settings: options.config.accounts,
+        health,
+    })
+}
+
+fn oam_topology(base: &SdkConfig, sink_arn: Option<String>) -> Topology {
+    Topology::Oam {
+        oam: aws_sdk_oam::Client::new(base),
+        sink_arn: Mutex::new(sink_arn),
+    }
+}
+
+/// OAM when this account owns a sink, fan-out otherwise (no sink, no OAM permission, or an
+/// endpoint that does not serve OAM, such as a local emulator).
+async fn detect_topology(base: &SdkConfig) -> Topology {
+    let oam = aws_sdk_oam::Client::new(base);
+    match oam.list_sinks().send().await {
+        Ok(out) => match out.items().first() {
+            Some(sink) => oam_topology(base, sink.arn().map(str::to_owned)),
+            None => Topology::Fanout,
+        },
+        Err(e) => {
+            tracing::info!(error = %DisplayErrorContext(&e), "ListSinks failed: using fan-out");
+            Topology::Fanout
+        }
+    }
+}

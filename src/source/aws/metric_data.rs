@@ -1,0 +1,188 @@
+//! Series through GetMetricData: at most 500 queries per call (CloudWatch's limit, and the
+//! unit it bills by), `NextToken` paging, per-series status codes kept.
+
+use super::error::classify;
+use crate::source::SourceError;
+use crate::source::health::Health;
+use crate::source::model::{Epoch, SeriesData, SeriesKey, SeriesStatus};
+use aws_sdk_cloudwatch::Client;
+use aws_sdk_cloudwatch::types::{
+    Dimension, Metric, MetricDataQuery, MetricStat, ScanBy, StatusCode,
+};
+use aws_smithy_types::DateTime;
+use futures::StreamExt;
+use std::collections::HashMap;
+
+/// CloudWatch accepts at most this many queries in one GetMetricData call.
+pub const MAX_QUERIES_PER_CALL: usize = 500;
+/// Calls of one request in flight at once: enough to hide latency, few enough not to be
+/// throttled by a burst.
+const CONCURRENT_CALLS: usize = 4;
+
+/// One query of a call. `with_account` sets `AccountId` (monitoring-account reads through OAM);
+/// in fan-out mode the client is already in the series' account.
+pub fn query(id: String, key: &SeriesKey, with_account: bool) -> MetricDataQuery {
+    let metric = Metric::builder()
+        .namespace(&key.namespace)
+        .metric_name(&key.metric)
+        .set_dimensions(Some(
+            key.dimensions
+                .iter()
+                .map(|(name, value)| Dimension::builder().name(name).value(value).build())
+                .collect(),
+        ))
+        .build();
+    MetricDataQuery::builder()
+        .id(id)
+        .metric_stat(
+            MetricStat::builder()
+                .metric(metric)
+                .period(key.period as i32)
+                .stat(key.stat.as_str())
+                .build(),
+        )
+        .return_data(true)
+        .set_account_id(with_account.then(|| key.account_id.clone()))
+        .build()
+}
+
+fn status_of(code: Option<&StatusCode>) -> SeriesStatus {
+    match code {
+        Some(StatusCode::Forbidden) => SeriesStatus::Forbidden,
+        Some(StatusCode::InternalError) => SeriesStatus::InternalError,
+        Some(StatusCode::PartialData) => SeriesStatus::PartialData,
+        _ => SeriesStatus::Complete,
+    }
+}
+
+/// A failure status sticks across pages; otherwise the last page's status is the series'.
+fn merge_status(held: SeriesStatus, page: SeriesStatus) -> SeriesStatus {
+    match held {
+        SeriesStatus::Forbidden | SeriesStatus::InternalError => held,
+        _ => page,
+    }
+}
+
+/// Every key's points within `[start, end]`, ascending, one entry per key in `keys` order.
+pub async fn fetch(
+    client: &Client,
+    keys: &[SeriesKey],
+    start: Epoch,
+    end: Epoch,
+    with_account: bool,
+    call: &str,
+    health: &Health,
+) -> Result<Vec<SeriesData>, SourceError> {
+    // CloudWatch rejects an empty window.
+    let end = end.max(start + 1);
+    // Collected first: a lazy `map` closure in the stream's type trips the `Send` check of
+    // the async trait.
+    let mut calls = Vec::new();
+    for chunk in keys.chunks(MAX_QUERIES_PER_CALL) {
+        calls.push(fetch_call(
+            client,
+            chunk,
+            start,
+            end,
+            with_account,
+            call,
+            health,
+        ));
+    }
+    let mut results: Vec<Result<Vec<SeriesData>, SourceError>> = futures::stream::iter(calls)
+        .buffered(CONCURRENT_CALLS)
+        .collect()
+        .await;
+    let mut out = Vec::with_capacity(keys.len());
+    for r in results.drain(..) {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
+/// One GetMetricData call (of at most 500 queries), following `NextToken` to the end.
+async fn fetch_call(
+    client: &Client,
+    keys: &[SeriesKey],
+    start: Epoch,
+    end: Epoch,
+    with_account: bool,
+    call: &str,
+    health: &Health,
+) -> Result<Vec<SeriesData>, SourceError> {
+    debug_assert!(keys.len() <= MAX_QUERIES_PER_CALL);
+    let queries: Vec<MetricDataQuery> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| query(format!("q{i}"), key, with_account))
+        .collect();
+    let mut points: Vec<Vec<(Epoch, f64)>> = vec![Vec::new(); keys.len()];
+    let mut status = vec![SeriesStatus::Complete; keys.len()];
+    let mut next_token: Option<String> = None;
+    loop {
+        health.record_metric_data_call(keys.len());
+        let page = client
+            .get_metric_data()
+            .set_metric_data_queries(Some(queries.clone()))
+            .start_time(DateTime::from_secs(start))
+            .end_time(DateTime::from_secs(end))
+            .scan_by(ScanBy::TimestampAscending)
+            .set_next_token(next_token.take())
+            .send()
+            .await
+            .map_err(|e| classify(call, "cloudwatch:GetMetricData", e))?;
+        for result in page.metric_data_results() {
+            let Some(i) = result
+                .id()
+                .and_then(|id| id.strip_prefix('q'))
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|&i| i < keys.len())
+            else {
+                continue;
+            };
+            status[i] = merge_status(status[i], status_of(result.status_code()));
+            points[i].extend(
+                result
+                    .timestamps()
+                    .iter()
+                    .zip(result.values())
+                    .map(|(t, v)| (t.secs(), *v)),
+            );
+        }
+        match page.next_token() {
+            Some(token) if !token.is_empty() => next_token = Some(token.to_owned()),
+            _ => break,
+        }
+    }
+    Ok(keys
+        .iter()
+        .zip(points)
+        .zip(status)
+        .map(|((key, mut points), status)| {
+            points.sort_by_key(|(t, _)| *t);
+            points.dedup_by_key(|(t, _)| *t);
+            SeriesData {
+                key: key.clone(),
+                points,
+                status,
+            }
+        })
+        .collect())
+}
+
+/// Groups keys by account, keeping each group's original order.
+pub fn by_account(keys: &[SeriesKey]) -> Vec<(&str, Vec<SeriesKey>)> {
+    let mut groups: HashMap<&str, Vec<SeriesKey>> = HashMap::new();
+    let mut order = Vec::new();
+    for k in keys {
+        let entry = groups.entry(k.account_id.as_str()).or_insert_with(|| {
+            order.push(k.account_id.as_str());
+            Vec::new()
+        });
+        entry.push(k.clone());
+    }
+    order
+        .into_iter()
+        .map(|a| (a, groups.remove(a).unwrap_or_default()))
+        .collect()
+}

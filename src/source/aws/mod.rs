@@ -1,0 +1,600 @@
+//! The live source: the AWS SDK for Rust, in one of two topologies that yield the same domain
+//! model, so the UI cannot tell them apart.
+//!
+//! - **OAM**: the console runs in a CloudWatch monitoring account; linked accounts come from
+//!   ListSinks/ListAttachedLinks and every CloudWatch read spans them (`IncludeLinkedAccounts`,
+//!   `AccountId`).
+//! - **Fan-out**: every account listed in the config is read with its own credentials (a role
+//!   assumed through STS by the SDK's own provider, or a profile).
+//!
+//! Either way, an account with credentials of its own is also read for its alarms and
+//! SageMaker status. Failures are per call and account (`Health`): one denied account does
+//! not hide the others.
+
+pub mod alarms;
+pub mod connect;
+pub mod discovery;
+pub mod error;
+pub mod metric_data;
+pub mod sagemaker;
+pub mod throttle;
+
+use super::health::Health;
+use super::model::*;
+use super::{FleetSource, SeriesRequest, SourceError, SourceHealth, SourceKind};
+use crate::config::AccountConfig;
+use async_trait::async_trait;
+use aws_sdk_cloudwatch::types::{AlarmType, DimensionFilter, RecentlyActive, ScanBy};
+use discovery::{Discovered, ListedMetric};
+use error::classify;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+pub use connect::{ConnectError, ConnectOptions, connect};
+
+/// Clients acting in one account.
+#[derive(Debug, Clone)]
+pub struct AccountClients {
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub sagemaker: aws_sdk_sagemaker::Client,
+}
+
+#[derive(Debug)]
+pub enum Topology {
+    /// Reads go through the monitoring account's sink; the sink ARN is found on first use.
+    Oam {
+        oam: aws_sdk_oam::Client,
+        sink_arn: Mutex<Option<String>>,
+    },
+    Fanout,
+}
+
+#[derive(Debug)]
+pub struct AwsSource {
+    identity: Identity,
+    topology: Topology,
+    /// The account the console's own credentials are in (the monitoring account).
+    home: AccountClients,
+    /// Accounts with credentials of their own, by id (fan-out: every listed account).
+    accounts: HashMap<AccountId, AccountClients>,
+    /// The config's `[[accounts]]`: labels, exclusions, the order of fan-out accounts.
+    settings: Vec<AccountConfig>,
+    health: Health,
+}
+
+/// One ListMetrics query of discovery.
+#[derive(Debug, Clone, Copy)]
+struct Listing {
+    namespace: Option<&'static str>,
+    metric: Option<&'static str>,
+    /// Dimension names the metrics must have (any value).
+    dimension_names: &'static [&'static str],
+    /// Only metrics with datapoints in the last 3 hours.
+    recent: bool,
+}
+
+/// Instance and invocation metrics name every live endpoint and its variants; a metric with
+/// datapoints in the last 3 hours is what "live" means. Model Monitor metrics (hourly or
+/// daily) are listed over CloudWatch's full two weeks and found by dimension, whatever their
+/// namespace is spelled.
+const LISTINGS: [Listing; 3] = [
+    Listing {
+        namespace: Some(crate::source::metrics::NS_INSTANCE),
+        metric: Some("CPUUtilization"),
+        dimension_names: &[],
+        recent: true,
+    },
+    Listing {
+        namespace: Some(crate::source::metrics::NS_INVOCATION),
+        metric: Some("Invocations"),
+        dimension_names: &[],
+        recent: true,
+    },
+    Listing {
+        namespace: None,
+        metric: None,
+        dimension_names: &["Endpoint", "MonitoringSchedule"],
+        recent: false,
+    },
+];
+
+impl AwsSource {
+    fn label_of(&self, id: &str) -> Option<&str> {
+        self.settings
+            .iter()
+            .find(|a| a.id == id)
+            .and_then(|a| a.label.as_deref())
+    }
+
+    fn excluded(&self, id: &str) -> bool {
+        self.settings.iter().any(|a| a.id == id && a.exclude)
+    }
+
+    fn clients_for(&self, account_id: &str) -> Option<&AccountClients> {
+        if account_id == self.identity.account_id {
+            Some(&self.home)
+        } else {
+            self.accounts.get(account_id)
+        }
+    }
+
+    /// Every account read with its own credentials: home first, then the configured ones.
+    fn credentialed(&self) -> Vec<(&str, &AccountClients)> {
+        let mut out = vec![(self.identity.account_id.as_str(), &self.home)];
+        for a in &self.settings {
+            if let Some(c) = self.accounts.get(&a.id) {
+                out.push((a.id.as_str(), c));
+            }
+        }
+        out
+    }
+
+    fn home_account(&self) -> Account {
+        Account {
+            id: self.identity.account_id.clone(),
+            label: self
+                .label_of(&self.identity.account_id)
+                .unwrap_or("monitoring")
+                .to_owned(),
+            monitoring: true,
+        }
+    }
+
+    /// Remembers the outcome of a call for the status bar, then hands it back.
+    fn track<T>(&self, call: &str, result: Result<T, SourceError>) -> Result<T, SourceError> {
+        self.health.outcome(call, &result);
+        result
+    }
+
+    async fn sink_arn(
+        &self,
+        oam: &aws_sdk_oam::Client,
+        cached: &Mutex<Option<String>>,
+    ) -> Result<String, SourceError> {
+        if let Some(arn) = cached.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            return Ok(arn);
+        }
+        let sinks = oam
+            .list_sinks()
+            .send()
+            .await
+            .map_err(|e| classify("ListSinks", "oam:ListSinks", e))?;
+        let arn = sinks
+            .items()
+            .first()
+            .and_then(|s| s.arn())
+            .map(str::to_owned)
+            .ok_or_else(|| SourceError::Other {
+                call: "ListSinks".into(),
+                detail: format!(
+                    "account {} has no OAM sink: it is not a monitoring account (use topology = \"fanout\")",
+                    self.identity.account_id
+                ),
+            })?;
+        *cached.lock().unwrap_or_else(|p| p.into_inner()) = Some(arn.clone());
+        Ok(arn)
+    }
+
+    async fn linked_accounts(
+        &self,
+        oam: &aws_sdk_oam::Client,
+        sink: &Mutex<Option<String>>,
+    ) -> Result<Vec<Account>, SourceError> {
+        let sink_arn = self.sink_arn(oam, sink).await?;
+        let mut pages = oam
+            .list_attached_links()
+            .sink_identifier(sink_arn)
+            .max_results(1000)
+            .into_paginator()
+            .send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page =
+                page.map_err(|e| classify("ListAttachedLinks", "oam:ListAttachedLinks", e))?;
+            for link in page.items() {
+                let Some(id) = link.link_arn().and_then(account_of_arn) else {
+                    continue;
+                };
+                let label = self.label_of(id).or(link.label()).unwrap_or(id).to_owned();
+                out.push(Account {
+                    id: id.to_owned(),
+                    label,
+                    monitoring: false,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// ListMetrics pages of one listing, in one account (or across linked ones).
+    async fn list_metrics(
+        &self,
+        client: &aws_sdk_cloudwatch::Client,
+        account_id: &str,
+        listing: Listing,
+        linked: bool,
+    ) -> Result<Vec<ListedMetric>, SourceError> {
+        let Listing {
+            namespace,
+            metric,
+            dimension_names,
+            recent,
+        } = listing;
+        let call = format!("ListMetrics {account_id}");
+        let mut pages = client
+            .list_metrics()
+            .set_namespace(namespace.map(str::to_owned))
+            .set_metric_name(metric.map(str::to_owned))
+            .set_dimensions(if dimension_names.is_empty() {
+                None
+            } else {
+                Some(
+                    dimension_names
+                        .iter()
+                        .map(|n| DimensionFilter::builder().name(*n).build())
+                        .collect(),
+                )
+            })
+            .set_recently_active(recent.then_some(RecentlyActive::Pt3H))
+            .set_include_linked_accounts(linked.then_some(true))
+            .into_paginator()
+            .send();
+        let mut out = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| classify(&call, "cloudwatch:ListMetrics", e))?;
+            let owners = page.owning_accounts();
+            for (i, m) in page.metrics().iter().enumerate() {
+                let owner = owners.get(i).map(String::as_str).unwrap_or(account_id);
+                out.push(ListedMetric {
+                    account_id: owner.to_owned(),
+                    namespace: m.namespace().unwrap_or_default().to_owned(),
+                    metric: m.metric_name().unwrap_or_default().to_owned(),
+                    dimensions: m
+                        .dimensions()
+                        .iter()
+                        .map(|d| {
+                            (
+                                d.name().unwrap_or_default().to_owned(),
+                                d.value().unwrap_or_default().to_owned(),
+                            )
+                        })
+                        .collect(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Everything one account (or, in OAM, the linked fleet) says about its endpoints.
+    async fn discover(
+        &self,
+        account_id: &str,
+        clients: &AccountClients,
+        linked: bool,
+        into: &Mutex<Discovered>,
+    ) -> Result<(), SourceError> {
+        let lists = LISTINGS.map(|l| self.list_metrics(&clients.cloudwatch, account_id, l, linked));
+        let listed = futures::future::try_join_all(lists).await;
+        let listed = self.track(&format!("ListMetrics {account_id}"), listed)?;
+        let mut d = into.lock().unwrap_or_else(|p| p.into_inner());
+        for m in listed.iter().flatten() {
+            d.add(m);
+        }
+        Ok(())
+    }
+
+    async fn endpoint_status(
+        &self,
+        account_id: &str,
+        clients: &AccountClients,
+        into: &Mutex<Discovered>,
+    ) {
+        let call = format!("ListEndpoints {account_id}");
+        let listed = sagemaker::list_endpoints(&clients.sagemaker, &call).await;
+        // SageMaker is extra detail: when it fails, endpoints still show, status Unknown.
+        if let Ok(listed) = self.track(&call, listed) {
+            let mut d = into.lock().unwrap_or_else(|p| p.into_inner());
+            for (name, status) in listed {
+                d.add_status(account_id, &name, status);
+            }
+        }
+    }
+
+    async fn alarms_of(
+        &self,
+        account_id: &str,
+        clients: &AccountClients,
+    ) -> Result<Vec<Alarm>, SourceError> {
+        let call = format!("DescribeAlarms {account_id}");
+        let mut pages = clients
+            .cloudwatch
+            .describe_alarms()
+            .alarm_types(AlarmType::MetricAlarm)
+            .alarm_types(AlarmType::CompositeAlarm)
+            .max_records(100)
+            .into_paginator()
+            .send();
+        let owner: AccountId = account_id.to_owned();
+        let mut out = Vec::new();
+        let result = async {
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(|e| classify(&call, "cloudwatch:DescribeAlarms", e))?;
+                out.extend(
+                    page.metric_alarms()
+                        .iter()
+                        .filter_map(|a| alarms::metric_alarm(&owner, a)),
+                );
+                out.extend(
+                    page.composite_alarms()
+                        .iter()
+                        .filter_map(|a| alarms::composite_alarm(&owner, a)),
+                );
+            }
+            Ok(())
+        }
+        .await;
+        self.track(&call, result)?;
+        Ok(out)
+    }
+
+    /// Series of one account through that account's own credentials (fan-out), or across the
+    /// fleet through the monitoring account (OAM).
+    async fn series_in(
+        &self,
+        clients: &AccountClients,
+        account_id: &str,
+        keys: &[SeriesKey],
+        request: &SeriesRequest,
+        with_account: bool,
+    ) -> Result<Vec<SeriesData>, SourceError> {
+        let call = format!("GetMetricData {account_id}");
+        let result = metric_data::fetch(
+            &clients.cloudwatch,
+            keys,
+            request.start,
+            request.end,
+            with_account,
+            &call,
+            &self.health,
+        )
+        .await;
+        self.track(&call, result)
+    }
+}
+
+/// The account id of an ARN (`arn:aws:oam:REGION:ACCOUNT:link/ID`).
+pub fn account_of_arn(arn: &str) -> Option<&str> {
+    arn.split(':')
+        .nth(4)
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Series that could not be read, returned empty with a status that says why.
+fn unreadable(keys: Vec<SeriesKey>, err: &SourceError) -> impl Iterator<Item = SeriesData> + '_ {
+    let status = match err {
+        SourceError::AccessDenied { .. } => SeriesStatus::Forbidden,
+        _ => SeriesStatus::InternalError,
+    };
+    keys.into_iter().map(move |key| SeriesData {
+        key,
+        points: Vec::new(),
+        status,
+    })
+}
+
+/// Keeps what succeeded; fails only when nothing did (then the console marks data stale).
+fn partial<T>(results: Vec<Result<Vec<T>, SourceError>>) -> Result<Vec<T>, SourceError> {
+    let mut out = Vec::new();
+    let mut first_error = None;
+    let mut any_ok = results.is_empty();
+    for r in results {
+        match r {
+            Ok(items) => {
+                any_ok = true;
+                out.extend(items);
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match (any_ok, first_error) {
+        (false, Some(e)) => Err(e),
+        _ => Ok(out),
+    }
+}
+
+#[async_trait]
+impl FleetSource for AwsSource {
+    fn kind(&self) -> SourceKind {
+        SourceKind::Aws
+    }
+
+    async fn identity(&self) -> Result<Identity, SourceError> {
+        Ok(self.identity.clone())
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>, SourceError> {
+        let mut accounts = vec![self.home_account()];
+        match &self.topology {
+            Topology::Oam { oam, sink_arn } => {
+                let linked = self.linked_accounts(oam, sink_arn).await;
+                accounts.extend(self.track("ListAttachedLinks", linked)?);
+            }
+            Topology::Fanout => {
+                accounts.extend(
+                    self.settings
+                        .iter()
+                        .filter(|a| a.id != self.identity.account_id)
+                        .map(|a| Account {
+                            id: a.id.clone(),
+                            label: a.label.clone().unwrap_or_else(|| a.id.clone()),
+                            monitoring: false,
+                        }),
+                );
+            }
+        }
+        accounts.retain(|a| !self.excluded(&a.id));
+        Ok(accounts)
+    }
+
+    async fn endpoints(&self) -> Result<Vec<Endpoint>, SourceError> {
+        let found = Mutex::new(Discovered::default());
+        let listed: Vec<Result<Vec<()>, SourceError>> = match &self.topology {
+            Topology::Oam { .. } => {
+                vec![
+                    self.discover(&self.identity.account_id, &self.home, true, &found)
+                        .await
+                        .map(|()| vec![]),
+                ]
+            }
+            Topology::Fanout => {
+                futures::future::join_all(self.credentialed().into_iter().map(|(id, c)| {
+                    let found = &found;
+                    async move { self.discover(id, c, false, found).await.map(|()| vec![]) }
+                }))
+                .await
+            }
+        };
+        partial(listed)?;
+        futures::future::join_all(
+            self.credentialed()
+                .into_iter()
+                .map(|(id, c)| self.endpoint_status(id, c, &found)),
+        )
+        .await;
+        let mut endpoints = found
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner())
+            .into_endpoints();
+        endpoints.retain(|e| !self.excluded(&e.account_id));
+        Ok(endpoints)
+    }
+
+    async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
+        match &self.topology {
+            Topology::Oam { .. } => {
+                let id = self.identity.account_id.clone();
+                self.series_in(&self.home, &id, &request.keys, request, true)
+                    .await
+            }
+            Topology::Fanout => {
+                let groups = metric_data::by_account(&request.keys);
+                let calls = groups.into_iter().map(|(account, keys)| async move {
+                    let Some(clients) = self.clients_for(account) else {
+                        let err = SourceError::Other {
+                            call: format!("GetMetricData {account}"),
+                            detail: "no credentials configured for this account".into(),
+                        };
+                        return Ok(unreadable(keys, &err).collect());
+                    };
+                    match self
+                        .series_in(clients, account, &keys, request, false)
+                        .await
+                    {
+                        Ok(data) => Ok(data),
+                        // A denied account reads as Forbidden series; the rest stay live.
+                        Err(e @ SourceError::AccessDenied { .. }) => {
+                            Ok(unreadable(keys, &e).collect())
+                        }
+                        Err(e) => Err(e),
+                    }
+                });
+                partial(futures::future::join_all(calls).await)
+            }
+        }
+    }
+
+    async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
+        let results = futures::future::join_all(
+            self.credentialed()
+                .into_iter()
+                .map(|(id, c)| self.alarms_of(id, c)),
+        )
+        .await;
+        let mut alarms = partial(results)?;
+        alarms.retain(|a| !self.excluded(&a.account_id));
+        Ok(alarms)
+    }
+
+    async fn alarm_history(
+        &self,
+        account_id: &str,
+        alarm_name: &str,
+    ) -> Result<Vec<AlarmHistoryItem>, SourceError> {
+        let call = format!("DescribeAlarmHistory {account_id}");
+        let clients = self
+            .clients_for(account_id)
+            .ok_or_else(|| SourceError::Other {
+                call: call.clone(),
+                detail: "no credentials configured for this account".into(),
+            })?;
+        let mut pages = clients
+            .cloudwatch
+            .describe_alarm_history()
+            .alarm_name(alarm_name)
+            .scan_by(ScanBy::TimestampDescending)
+            .max_records(100)
+            .into_paginator()
+            .send();
+        let mut out = Vec::new();
+        // The first pages hold the newest items; a history pane needs no more than these.
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| classify(&call, "cloudwatch:DescribeAlarmHistory", e))?;
+            out.extend(page.alarm_history_items().iter().map(alarms::history_item));
+            if out.len() >= 200 {
+                break;
+            }
+        }
+        out.sort_by_key(|h| std::cmp::Reverse(h.timestamp));
+        Ok(out)
+    }
+
+    async fn monitoring_schedules(
+        &self,
+        endpoint: &EndpointKey,
+    ) -> Result<Vec<MonitoringSchedule>, SourceError> {
+        let call = format!("ListMonitoringSchedules {}", endpoint.account_id);
+        let clients = self
+            .clients_for(&endpoint.account_id)
+            .ok_or_else(|| SourceError::Other {
+                call: call.clone(),
+                detail: "OAM does not share SageMaker: add role_arn for this account to the config"
+                    .into(),
+            })?;
+        sagemaker::monitoring_schedules(
+            &clients.sagemaker,
+            &endpoint.account_id,
+            &endpoint.name,
+            &call,
+        )
+        .await
+    }
+
+    fn health(&self) -> SourceHealth {
+        self.health.snapshot()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_of_a_link_arn_is_its_fifth_field() {
+        assert_eq!(
+            account_of_arn("arn:aws:oam:eu-west-1:111111111111:link/abc"),
+            Some("111111111111")
+        );
+        assert_eq!(account_of_arn("arn:aws:oam:eu-west-1::link/abc"), None);
+        assert_eq!(account_of_arn("garbage"), None);
+    }
+
+    #[test]
+    fn partial_results_fail_only_when_nothing_succeeded() {
+        let denied = SourceError::Throttled { call: "x".into() };
+        assert_eq!(partial(vec![Ok(vec![1]), Err(denied.clone())]), Ok(vec![1]));
+        assert_eq!(partial::<i32>(vec![Err(denied.clone())]), Err(denied));
+        assert_eq!(partial::<i32>(vec![]), Ok(vec![]));
+    }
+}

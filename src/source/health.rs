@@ -1,0 +1,133 @@
+//! What a source knows about its own calls: which ones are failing (per call and
+//! account, so one denied account does not hide the others), how much GetMetricData is being
+//! asked for, and whether AWS is throttling. Read by the console after every command.
+
+use super::SourceError;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const HOUR: Duration = Duration::from_secs(3600);
+/// Throttling is shown while it happened this recently.
+const THROTTLE_MEMORY: Duration = Duration::from_secs(120);
+
+#[derive(Debug, Default)]
+struct Inner {
+    /// GetMetricData calls in the last hour: when, and how many queries each carried.
+    metric_data: VecDeque<(Instant, u32)>,
+    /// Attempts AWS answered with a throttling error (the SDK retried them with back-off).
+    throttled: VecDeque<Instant>,
+    /// The last error of each call that is failing now, by call name.
+    problems: BTreeMap<String, SourceError>,
+}
+
+/// The source's own view of its calls, copied into the console's state after each command.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceHealth {
+    /// Calls failing now (one per call and account); the rest of the data is still live.
+    pub problems: Vec<SourceError>,
+    /// Attempts AWS throttled in the last two minutes (retried by the SDK with back-off).
+    pub throttled_recently: u32,
+    pub metric_data_calls_last_hour: u32,
+    /// Queries sent to GetMetricData in the last hour: CloudWatch bills per metric requested.
+    pub metrics_requested_last_hour: u64,
+}
+
+/// Dollars per 1,000 metrics requested with GetMetricData (public price, us-east-1).
+pub const USD_PER_1000_METRICS: f64 = 0.01;
+
+impl SourceHealth {
+    /// What the last hour of GetMetricData cost, which at a steady refresh is the cost per hour.
+    pub fn usd_per_hour(&self) -> f64 {
+        self.metrics_requested_last_hour as f64 / 1000.0 * USD_PER_1000_METRICS
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Health {
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl Health {
+    fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        // A poisoned lock only means another thread panicked mid-update of counters.
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut inner)
+    }
+
+    pub fn record_metric_data_call(&self, queries: usize) {
+        let now = Instant::now();
+        self.with(|i| {
+            i.metric_data.push_back((now, queries as u32));
+            prune(&mut i.metric_data, now, HOUR, |(t, _)| *t);
+        });
+    }
+
+    pub fn record_throttled(&self) {
+        let now = Instant::now();
+        self.with(|i| {
+            i.throttled.push_back(now);
+            prune(&mut i.throttled, now, THROTTLE_MEMORY, |t| *t);
+        });
+    }
+
+    /// Remembers the outcome of `call`: a failure replaces its previous one, a success clears it.
+    pub fn outcome<T>(&self, call: &str, result: &Result<T, SourceError>) {
+        self.with(|i| match result {
+            Ok(_) => {
+                i.problems.remove(call);
+            }
+            Err(e) => {
+                i.problems.insert(call.to_owned(), e.clone());
+            }
+        });
+    }
+
+    pub fn snapshot(&self) -> SourceHealth {
+        let now = Instant::now();
+        self.with(|i| {
+            prune(&mut i.metric_data, now, HOUR, |(t, _)| *t);
+            prune(&mut i.throttled, now, THROTTLE_MEMORY, |t| *t);
+            SourceHealth {
+                problems: i.problems.values().cloned().collect(),
+                throttled_recently: i.throttled.len() as u32,
+                metric_data_calls_last_hour: i.metric_data.len() as u32,
+                metrics_requested_last_hour: i.metric_data.iter().map(|(_, n)| u64::from(*n)).sum(),
+            }
+        })
+    }
+}
+
+fn prune<T>(q: &mut VecDeque<T>, now: Instant, keep: Duration, at: impl Fn(&T) -> Instant) {
+    while q.front().is_some_and(|x| now.duration_since(at(x)) > keep) {
+        q.pop_front();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_success_clears_the_problem_of_its_call_only() {
+        let h = Health::default();
+        let denied = SourceError::AccessDenied {
+            call: "ListMetrics 222222222222".into(),
+            action: "cloudwatch:ListMetrics".into(),
+        };
+        h.outcome::<()>("ListMetrics 222222222222", &Err(denied.clone()));
+        h.outcome::<()>("ListMetrics 333333333333", &Err(denied.clone()));
+        h.outcome("ListMetrics 333333333333", &Ok(()));
+        assert_eq!(h.snapshot().problems, vec![denied]);
+    }
+
+    #[test]
+    fn metric_data_usage_is_summed_over_calls() {
+        let h = Health::default();
+        h.record_metric_data_call(500);
+        h.record_metric_data_call(200);
+        let s = h.snapshot();
+        assert_eq!(s.metric_data_calls_last_hour, 2);
+        assert_eq!(s.metrics_requested_last_hour, 700);
+    }
+}
