@@ -1,0 +1,186 @@
+//! The local AWS emulators `scripts/test` starts (LocalStack for CloudWatch, Logs and STS; moto
+//! for SageMaker), and SDK configs that talk to them as a given account.
+
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_types::region::Region;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+pub struct Emulators {
+    pub localstack: String,
+    pub moto: String,
+}
+
+/// The emulators of this test run. Without them a test is skipped with a note, except under
+/// `scripts/test` (`SAGEWATCH_REQUIRE_EMULATORS=1`), where a missing emulator is a failure.
+pub fn emulators() -> Option<Emulators> {
+    let localstack = std::env::var("SAGEWATCH_TEST_LOCALSTACK").ok();
+    let moto = std::env::var("SAGEWATCH_TEST_MOTO").ok();
+    match (localstack, moto) {
+        (Some(localstack), Some(moto)) => Some(Emulators { localstack, moto }),
+        _ => {
+            assert!(
+                std::env::var("SAGEWATCH_REQUIRE_EMULATORS").as_deref() != Ok("1"),
+                "SAGEWATCH_TEST_LOCALSTACK/SAGEWATCH_TEST_MOTO are not set: run scripts/test"
+            );
+            eprintln!("skipped: no emulators (run scripts/test to start them)");
+            None
+        }
+    }
+}
+
+/// SDK config for `endpoint` with static credentials. LocalStack takes the account from a
+/// 12-digit access key id.
+pub async fn config(endpoint: &str, access_key: &str, region: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new(region.to_owned()))
+        .credentials_provider(Credentials::new(access_key, "test", None, None, "test"))
+        .load()
+        .await
+}
+
+/// `base` with credentials of `role_arn`, assumed through the emulator's STS.
+pub async fn assume(base: &SdkConfig, role_arn: &str) -> SdkConfig {
+    let sts = aws_sdk_sts::Client::new(base);
+    let out = sts
+        .assume_role()
+        .role_arn(role_arn)
+        .role_session_name("seed")
+        .send()
+        .await
+        .expect("AssumeRole on the emulator");
+    let c = out.credentials().expect("credentials");
+    base.to_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
+                c.access_key_id(),
+                c.secret_access_key(),
+                Some(c.session_token().to_owned()),
+                None,
+                "assumed",
+            )),
+        )
+        .build()
+}
+
+/// Environment for running the binary against the emulators as `access_key`, with no user
+/// AWS files and no instance metadata lookups.
+pub fn sagewatch_env(
+    e: &Emulators,
+    access_key: &str,
+    region: &str,
+    home: &Path,
+) -> Vec<(String, String)> {
+    [
+        ("HOME", home.display().to_string()),
+        (
+            "XDG_CONFIG_HOME",
+            home.join(".config").display().to_string(),
+        ),
+        ("AWS_ACCESS_KEY_ID", access_key.to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
+        ("AWS_REGION", region.to_owned()),
+        ("AWS_ENDPOINT_URL", e.localstack.clone()),
+        ("AWS_ENDPOINT_URL_SAGEMAKER", e.moto.clone()),
+        (
+            "AWS_CONFIG_FILE",
+            home.join("no-aws-config").display().to_string(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.join("no-aws-credentials").display().to_string(),
+        ),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A LocalStack of a test's own (the fault test stops and restarts it), on a fixed port.
+pub struct OwnLocalStack {
+    pub port: u16,
+    dir: PathBuf,
+    child: Option<Child>,
+}
+
+impl OwnLocalStack {
+    pub fn start(name: &str) -> Self {
+        let script = repo_root().join("tests/emulators/emulators");
+        let port: u16 = String::from_utf8(
+            Command::new(&script)
+                .arg("free-port")
+                .output()
+                .expect("free-port")
+                .stdout,
+        )
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+        let dir = std::env::temp_dir().join(format!("sagewatch-{name}-{}", std::process::id()));
+        let mut s = Self {
+            port,
+            dir,
+            child: None,
+        };
+        s.resume();
+        s
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts (again) on the same port with fresh state, and waits until it answers.
+    pub fn resume(&mut self) {
+        use std::os::unix::process::CommandExt;
+        let _ = std::fs::remove_dir_all(&self.dir);
+        std::fs::create_dir_all(&self.dir).unwrap();
+        let log = std::fs::File::create(self.dir.with_extension("log")).unwrap();
+        let child = Command::new(repo_root().join("tests/emulators/emulators"))
+            .args(["localstack", &self.port.to_string()])
+            .arg(&self.dir)
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            // Its own process group, so that stopping it stops its workers too.
+            .process_group(0)
+            .spawn()
+            .expect("start LocalStack");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let health = format!("{}/_localstack/health", self.url());
+        while !Command::new("curl")
+            .args(["-fsS", "-o", "/dev/null", &health])
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            assert!(Instant::now() < deadline, "LocalStack did not start");
+            std::thread::sleep(Duration::from_millis(300));
+        }
+    }
+
+    /// Kills the whole process group, as a crash or a lost host would.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for OwnLocalStack {
+    fn drop(&mut self) {
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
