@@ -1,9 +1,10 @@
 //! What to fetch and when: the refresh cadence of each kind of data, and series requests that
 //! ask only for periods newer than what is held.
 //!
-//! Cost model (CloudWatch bills per metric requested): 1-minute series on screen are asked for
-//! every refresh; hourly Model Monitor series only while their current hour has no point yet,
-//! and then at most once a minute; the detail screen's extra series only while it is open.
+//! Cost model (CloudWatch bills per metric requested): 1-minute series on screen or watched by
+//! an alarm are asked for every refresh, the other 1-minute series every `COLD_SERIES_SECS`;
+//! hourly Model Monitor series only while their current hour has no point yet, and then at
+//! most once a minute; the detail screen's extra series only while it is open.
 
 use super::action::SeriesPurpose;
 use super::command::Command;
@@ -21,6 +22,9 @@ pub const FLEET_RELOAD_SECS: i64 = 60;
 pub const HOURLY_POLL_SECS: i64 = 60;
 /// Series that have never had data are asked again this often (whole window each time).
 pub const BACKFILL_SECS: i64 = 60;
+/// 1-minute series of endpoints off screen and not watched by an alarm are refreshed this
+/// often: their sparklines are a scroll away, not worth a request every few seconds.
+pub const COLD_SERIES_SECS: i64 = 180;
 
 fn is_hourly(period: u32) -> bool {
     period >= 3600
@@ -120,11 +124,40 @@ fn holds_data(state: &State, key: &SeriesKey) -> bool {
     state.store.get(key).is_some_and(|s| s.latest().is_some())
 }
 
+/// Endpoints whose rows the fleet table shows now, by account and name.
+fn visible_endpoints(state: &State) -> rustc_hash::FxHashSet<(&str, &str)> {
+    if state.view != View::Fleet {
+        return Default::default();
+    }
+    let page = crate::ui::table_rows(View::Fleet, state.size);
+    state
+        .fleet
+        .rows
+        .iter()
+        .skip(state.fleet.offset)
+        .take(page)
+        .filter_map(|&i| state.endpoints.get(i))
+        .map(|e| (e.account_id.as_str(), e.name.as_str()))
+        .collect()
+}
+
+/// A series worth a request every refresh: on screen, or deciding an alarm's colour.
+fn is_hot(state: &State, visible: &rustc_hash::FxHashSet<(&str, &str)>, key: &SeriesKey) -> bool {
+    state.alarm_index.by_series.contains_key(key)
+        || metrics::endpoint_name_of(key)
+            .is_some_and(|name| visible.contains(&(key.account_id.as_str(), name)))
+}
+
 /// The fleet's series of one cadence, in two requests: those holding data, asked only for
 /// what is newer (`Fleet`), and those holding none, asked for the whole window (`Backfill`).
 /// Kept apart so that one silent series (an endpoint being created, a serverless endpoint
 /// without instance metrics) does not turn every refresh into a full-window fetch.
-pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, SeriesRequest)> {
+/// Without `include_cold`, 1-minute series holding data are asked for only when hot.
+pub fn fleet_requests(
+    state: &State,
+    hourly: bool,
+    include_cold: bool,
+) -> Vec<(SeriesPurpose, SeriesRequest)> {
     let window = if hourly {
         FLEET_HOURLY_WINDOW
     } else {
@@ -143,6 +176,14 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
                     .is_none_or(|(ts, _)| ts < current_hour)
         })
         .partition(|k| holds_data(state, k));
+    let held = if hourly || include_cold {
+        held
+    } else {
+        let visible = visible_endpoints(state);
+        held.into_iter()
+            .filter(|k| is_hot(state, &visible, k))
+            .collect()
+    };
     [
         (SeriesPurpose::Fleet, held),
         (SeriesPurpose::Backfill, empty),
@@ -212,8 +253,8 @@ pub fn due(state: &mut State) -> Vec<Command> {
     if backfill {
         state.schedule.backfill_at = now + BACKFILL_SECS;
     }
-    let fleet = |state: &State, hourly: bool| {
-        fleet_requests(state, hourly)
+    let fleet = |state: &State, hourly: bool, include_cold: bool| {
+        fleet_requests(state, hourly, include_cold)
             .into_iter()
             .filter(|(purpose, _)| backfill || *purpose != SeriesPurpose::Backfill)
             .map(|(purpose, request)| Command::LoadSeries {
@@ -225,11 +266,15 @@ pub fn due(state: &mut State) -> Vec<Command> {
     };
     if now >= state.schedule.minute_series_at {
         state.schedule.minute_series_at = now + every;
-        out.extend(fleet(state, false));
+        let cold = now >= state.schedule.cold_series_at;
+        if cold {
+            state.schedule.cold_series_at = now + COLD_SERIES_SECS;
+        }
+        out.extend(fleet(state, false, cold));
     }
     if now >= state.schedule.hourly_series_at {
         state.schedule.hourly_series_at = now + HOURLY_POLL_SECS;
-        out.extend(fleet(state, true));
+        out.extend(fleet(state, true, true));
     }
     if state.view == View::Endpoint && now >= state.schedule.detail_at {
         state.schedule.detail_at = now + every;

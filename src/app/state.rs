@@ -231,6 +231,8 @@ pub struct Schedule {
     pub fleet_at: Epoch,
     pub alarms_at: Epoch,
     pub minute_series_at: Epoch,
+    /// When 1-minute series off screen and without an alarm are next asked for.
+    pub cold_series_at: Epoch,
     pub hourly_series_at: Epoch,
     pub backfill_at: Epoch,
     pub detail_at: Epoch,

@@ -204,14 +204,15 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         credentialed_accounts = accounts.len(),
         "connected to AWS"
     );
-    Ok(AwsSource {
-        home: clients(&base, &health),
+    Ok(AwsSource::from_clients(
         identity,
         topology,
+        clients(&base, &health),
         accounts,
-        settings: options.config.accounts,
+        options.config.accounts,
+        // The throttle interceptors of every client count into this one.
         health,
-    })
+    ))
 }
 
 fn oam_topology(base: &SdkConfig, sink_arn: Option<String>) -> Topology {

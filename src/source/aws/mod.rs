@@ -98,7 +98,37 @@ const LISTINGS: [Listing; 3] = [
     },
 ];
 
+impl Topology {
+    /// OAM through this client; the sink is looked up on first use.
+    pub fn oam(client: aws_sdk_oam::Client) -> Self {
+        Self::Oam {
+            oam: client,
+            sink_arn: Mutex::new(None),
+        }
+    }
+}
+
 impl AwsSource {
+    /// A source on clients built elsewhere (`connect` builds them from the SDK chain; tests
+    /// build them on aws-smithy-mocks).
+    pub fn from_clients(
+        identity: Identity,
+        topology: Topology,
+        home: AccountClients,
+        accounts: HashMap<AccountId, AccountClients>,
+        settings: Vec<AccountConfig>,
+        health: Health,
+    ) -> Self {
+        Self {
+            identity,
+            topology,
+            home,
+            accounts,
+            settings,
+            health,
+        }
+    }
+
     fn label_of(&self, id: &str) -> Option<&str> {
         self.settings
             .iter()

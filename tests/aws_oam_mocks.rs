@@ -1,0 +1,604 @@
+//! The AWS source on the SDK's own mock layer (aws-smithy-mocks): no emulator
+//! serves OAM. Real SDK clients, real paginators and serialisation; answers from rules.
+
+use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput;
+use aws_sdk_cloudwatch::operation::get_metric_data::{GetMetricDataInput, GetMetricDataOutput};
+use aws_sdk_cloudwatch::operation::list_metrics::ListMetricsOutput;
+use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataResult, StatusCode};
+use aws_sdk_oam::operation::list_attached_links::ListAttachedLinksOutput;
+use aws_sdk_oam::operation::list_sinks::ListSinksOutput;
+use aws_sdk_oam::types::{ListAttachedLinksItem, ListSinksItem};
+use aws_sdk_sagemaker::operation::list_endpoints::ListEndpointsOutput;
+use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_types::DateTime;
+use sagewatch::app::action::Action;
+use sagewatch::app::headless;
+use sagewatch::app::state::State;
+use sagewatch::app::update::init;
+use sagewatch::config::{AccountConfig, Env, Overrides, load};
+use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
+use sagewatch::source::health::Health;
+use sagewatch::source::model::{Identity, SeriesKey, SeriesStatus, Stat};
+use sagewatch::source::{FleetSource, SeriesRequest, SourceError, SourceKind};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+const INSTANCE: &str = "/aws/sagemaker/Endpoints";
+const MODEL_QUALITY: &str = "aws/sagemaker/Endpoints/model-metrics";
+const MONITORING: &str = "100000000000";
+/// 2026-11-26T10:10:00Z: ten minutes into an hour.
+const NOW: i64 = 1_795_687_800;
+
+fn identity() -> Identity {
+    Identity {
+        account_id: MONITORING.into(),
+        arn: format!("arn:aws:iam::{MONITORING}:role/OnCall"),
+        region: "eu-west-1".into(),
+    }
+}
+
+fn account(id: &str, label: Option<&str>, exclude: bool) -> AccountConfig {
+    AccountConfig {
+        id: id.into(),
+        label: label.map(str::to_owned),
+        role_arn: None,
+        profile: None,
+        exclude,
+    }
+}
+
+fn clients(cloudwatch_rules: &[&Rule], sagemaker_rules: &[&Rule]) -> AccountClients {
+    AccountClients {
+        cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch_rules),
+        sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, sagemaker_rules),
+    }
+}
+
+fn no_endpoints_in_sagemaker() -> Rule {
+    mock!(aws_sdk_sagemaker::Client::list_endpoints)
+        .then_output(|| ListEndpointsOutput::builder().build())
+}
+
+fn oam_rules() -> (Rule, Rule, Rule) {
+    let sinks = mock!(aws_sdk_oam::Client::list_sinks).then_output(|| {
+        ListSinksOutput::builder()
+            .items(
+                ListSinksItem::builder()
+                    .arn(format!("arn:aws:oam:eu-west-1:{MONITORING}:sink/s1"))
+                    .id("s1")
+                    .name("org-sink")
+                    .build(),
+            )
+            .build()
+            .unwrap()
+    });
+    let link = |account: &str, label: &str| {
+        ListAttachedLinksItem::builder()
+            .link_arn(format!("arn:aws:oam:eu-west-1:{account}:link/{label}"))
+            .label(label)
+            .resource_types("AWS::CloudWatch::Metric")
+            .build()
+    };
+    let page1 = mock!(aws_sdk_oam::Client::list_attached_links)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(move || {
+            ListAttachedLinksOutput::builder()
+                .items(link("111111111111", "Prod-Account"))
+                .items(link("222222222222", "staging"))
+                .next_token("page-2")
+                .build()
+                .unwrap()
+        });
+    let page2 = mock!(aws_sdk_oam::Client::list_attached_links)
+        .match_requests(|r| r.next_token() == Some("page-2"))
+        .then_output(move || {
+            ListAttachedLinksOutput::builder()
+                .items(link("333333333333", "sandbox"))
+                .build()
+                .unwrap()
+        });
+    (sinks, page1, page2)
+}
+
+#[tokio::test]
+async fn oam_accounts_come_from_paged_links_with_config_labels_and_exclusions() {
+    let (sinks, page1, page2) = oam_rules();
+    let oam = mock_client!(aws_sdk_oam, RuleMode::MatchAny, [&sinks, &page1, &page2]);
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::oam(oam),
+        clients(&[], &[]),
+        HashMap::new(),
+        vec![
+            account("111111111111", Some("prod"), false),
+            account("333333333333", None, true),
+        ],
+        Health::default(),
+    );
+    let accounts = source.accounts().await.unwrap();
+    let seen: Vec<(&str, &str, bool)> = accounts
+        .iter()
+        .map(|a| (a.id.as_str(), a.label.as_str(), a.monitoring))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (MONITORING, "monitoring", true),
+            // The config's label wins over the link's.
+            ("111111111111", "prod", false),
+            ("222222222222", "staging", false),
+            // 333333333333 is excluded by the config.
+        ]
+    );
+    assert_eq!(page1.num_calls(), 1);
+    assert_eq!(page2.num_calls(), 1, "the paginator followed NextToken");
+    // The sink is looked up once and remembered.
+    source.accounts().await.unwrap();
+    assert_eq!(sinks.num_calls(), 1);
+}
+
+/// A GetMetricData rule answering every query with one point per period at the window's end
+/// (value = query number), recording how many queries each call carried and their accounts.
+fn answering_metric_data(calls: Arc<Mutex<Vec<GetMetricDataInput>>>) -> Rule {
+    mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_output(move |input| {
+        calls.lock().unwrap().push(input.clone());
+        let end = input.end_time().map(|t| t.secs()).unwrap_or(NOW);
+        let mut out = GetMetricDataOutput::builder();
+        for q in input.metric_data_queries() {
+            let period = i64::from(q.metric_stat().and_then(|m| m.period()).unwrap_or(60));
+            let id = q.id().unwrap_or_default();
+            let n: f64 = id.trim_start_matches('q').parse().unwrap_or(0.0);
+            // The newest complete period before `end`: hourly series get this hour's point.
+            let ts = if period >= 3600 {
+                end.div_euclid(3600) * 3600
+            } else {
+                end.div_euclid(period) * period - period
+            };
+            out = out.metric_data_results(
+                MetricDataResult::builder()
+                    .id(id)
+                    .timestamps(DateTime::from_secs(ts))
+                    .values(n)
+                    .status_code(StatusCode::Complete)
+                    .build(),
+            );
+        }
+        out.build()
+    })
+}
+
+fn keys(n: usize) -> Vec<SeriesKey> {
+    (0..n)
+        .map(|i| {
+            let account = ["111111111111", "222222222222", "333333333333"][i % 3];
+            SeriesKey::new(
+                account,
+                "/aws/sagemaker/Endpoints",
+                "CPUUtilization",
+                &[
+                    ("EndpointName", &format!("e{i}")),
+                    ("VariantName", "AllTraffic"),
+                ],
+                Stat::Average,
+                60,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn twelve_hundred_series_cost_exactly_three_get_metric_data_calls() {
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let gmd = answering_metric_data(Arc::clone(&calls));
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::oam(mock_client!(aws_sdk_oam, [])),
+        clients(&[&gmd], &[]),
+        HashMap::new(),
+        Vec::new(),
+        Health::default(),
+    );
+    let keys = keys(1200);
+    let data = source
+        .series(&SeriesRequest {
+            keys: keys.clone(),
+            start: NOW - 3600,
+            end: NOW,
+        })
+        .await
+        .unwrap();
+    assert_eq!(gmd.num_calls(), 3);
+    let calls = calls.lock().unwrap();
+    let mut sizes: Vec<usize> = calls
+        .iter()
+        .map(|c| c.metric_data_queries().len())
+        .collect();
+    sizes.sort();
+    assert_eq!(sizes, [200, 500, 500]);
+    // Through OAM every query names the source account it reads.
+    for c in calls.iter() {
+        for q in c.metric_data_queries() {
+            assert!(q.account_id().is_some_and(|a| a.len() == 12), "{q:?}");
+        }
+    }
+    // Every series came back, in order, with its own points.
+    assert_eq!(data.len(), 1200);
+    assert!(data.iter().zip(&keys).all(|(d, k)| &d.key == k));
+    assert_eq!(
+        data[1199].points,
+        vec![(NOW - 60, 199.0)],
+        "q199 of the third call"
+    );
+    let health = source.health();
+    assert_eq!(health.metric_data_calls_last_hour, 3);
+    assert_eq!(health.metrics_requested_last_hour, 1200);
+}
+
+#[tokio::test]
+async fn next_token_pages_are_merged_and_status_codes_kept_per_series() {
+    let first = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .match_requests(|r| r.next_token().is_none())
+        .then_output(|| {
+            GetMetricDataOutput::builder()
+                .metric_data_results(
+                    MetricDataResult::builder()
+                        .id("q0")
+                        .timestamps(DateTime::from_secs(NOW - 120))
+                        .values(1.0)
+                        .status_code(StatusCode::PartialData)
+                        .build(),
+                )
+                .metric_data_results(
+                    MetricDataResult::builder()
+                        .id("q1")
+                        .status_code(StatusCode::Forbidden)
+                        .build(),
+                )
+                .next_token("more")
+                .build()
+        });
+    let second = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .match_requests(|r| r.next_token() == Some("more"))
+        .then_output(|| {
+            GetMetricDataOutput::builder()
+                .metric_data_results(
+                    MetricDataResult::builder()
+                        .id("q0")
+                        .timestamps(DateTime::from_secs(NOW - 60))
+                        .values(2.0)
+                        .status_code(StatusCode::Complete)
+                        .build(),
+                )
+                .metric_data_results(
+                    MetricDataResult::builder()
+                        .id("q1")
+                        .status_code(StatusCode::Complete)
+                        .build(),
+                )
+                .build()
+        });
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::oam(mock_client!(aws_sdk_oam, [])),
+        clients(&[&first, &second], &[]),
+        HashMap::new(),
+        Vec::new(),
+        Health::default(),
+    );
+    let data = source
+        .series(&SeriesRequest {
+            keys: keys(2),
+            start: NOW - 3600,
+            end: NOW,
+        })
+        .await
+        .unwrap();
+    assert_eq!(data[0].points, vec![(NOW - 120, 1.0), (NOW - 60, 2.0)]);
+    assert_eq!(data[0].status, SeriesStatus::Complete);
+    // Forbidden on any page sticks: the series is not readable, whatever the last page says.
+    assert_eq!(data[1].status, SeriesStatus::Forbidden);
+    assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+}
+
+/// ListMetrics through the monitoring account: `n` endpoints in three linked accounts, each
+/// with two variants and a model-quality schedule.
+fn fleet_listing(n: usize) -> Rule {
+    mock!(aws_sdk_cloudwatch::Client::list_metrics).then_compute_output(move |input| {
+        assert_eq!(
+            input.include_linked_accounts(),
+            Some(true),
+            "OAM lists linked accounts"
+        );
+        let mut out = ListMetricsOutput::builder();
+        let dim = |k: &str, v: &str| Dimension::builder().name(k).value(v).build();
+        for i in 0..n {
+            let account = ["111111111111", "222222222222", "333333333333"][i % 3];
+            let name = format!("endpoint-{i:03}");
+            let metrics: Vec<Metric> = match input.namespace() {
+                Some(INSTANCE) => ["blue", "green"]
+                    .iter()
+                    .map(|v| {
+                        Metric::builder()
+                            .namespace(INSTANCE)
+                            .metric_name("CPUUtilization")
+                            .dimensions(dim("EndpointName", &name))
+                            .dimensions(dim("VariantName", v))
+                            .build()
+                    })
+                    .collect(),
+                Some(_) => Vec::new(),
+                None => vec![
+                    Metric::builder()
+                        .namespace("aws/sagemaker/Endpoints/model-metrics")
+                        .metric_name("accuracy")
+                        .dimensions(dim("Endpoint", &name))
+                        .dimensions(dim("MonitoringSchedule", &format!("{name}-mq")))
+                        .build(),
+                ],
+            };
+            for m in metrics {
+                out = out.metrics(m).owning_accounts(account);
+            }
+        }
+        out.build()
+    })
+}
+
+fn console_state() -> State {
+    let settings = load(&Overrides::default(), &Env::default()).unwrap();
+    let mut state = State::new(
+        SourceKind::Aws,
+        NOW,
+        settings.theme,
+        Arc::new(settings.keymap),
+    );
+    state.size = (160, 48);
+    state
+}
+
+/// Queries of `namespace` (exactly) over all `calls`.
+fn count_queries(calls: &[GetMetricDataInput], namespace: &str) -> usize {
+    calls
+        .iter()
+        .flat_map(|c| c.metric_data_queries())
+        .filter(|q| {
+            q.metric_stat()
+                .and_then(|m| m.metric())
+                .and_then(|m| m.namespace())
+                .is_some_and(|ns| ns == namespace)
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn refreshes_ask_only_for_what_can_be_new_and_what_is_on_screen() {
+    let (sinks, page1, page2) = oam_rules();
+    let oam = mock_client!(aws_sdk_oam, RuleMode::MatchAny, [&sinks, &page1, &page2]);
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let gmd = answering_metric_data(Arc::clone(&calls));
+    let listing = fleet_listing(200);
+    let alarms = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+        .then_output(|| DescribeAlarmsOutput::builder().build());
+    let sm = no_endpoints_in_sagemaker();
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::oam(oam),
+        clients(&[&gmd, &listing, &alarms], &[&sm]),
+        HashMap::new(),
+        Vec::new(),
+        Health::default(),
+    );
+    let mut state = console_state();
+
+    // First load: 200 endpoints x 2 variants x CPU/MEM/DISK = 1,200 one-minute series in
+    // three calls (500 + 500 + 200); 200 x ACC/AUC/F2 = 600 hourly series in two more.
+    let commands = init(&mut state);
+    headless::settle(&source, &mut state, commands).await;
+    assert_eq!(state.endpoints.len(), 200);
+    let first: Vec<GetMetricDataInput> = std::mem::take(&mut *calls.lock().unwrap());
+    assert_eq!(count_queries(&first, INSTANCE), 1200);
+    assert_eq!(count_queries(&first, MODEL_QUALITY), 600);
+    let sizes: Vec<usize> = first
+        .iter()
+        .map(|c| c.metric_data_queries().len())
+        .collect();
+    assert_eq!(
+        first.len(),
+        5,
+        "3 calls for 1,200 minute series + 2 for 600 hourly: {sizes:?}"
+    );
+    assert!(first.iter().all(|c| c.metric_data_queries().len() <= 500));
+
+    // A refresh two minutes later, still within the hour: the hourly series have this hour's
+    // point, so they are not asked for; of the 1-minute series only the rows on screen are.
+    headless::apply(&source, &mut state, Action::Tick(NOW + 120)).await;
+    let second: Vec<GetMetricDataInput> = std::mem::take(&mut *calls.lock().unwrap());
+    assert_eq!(count_queries(&second, MODEL_QUALITY), 0);
+    let on_screen = sagewatch::ui::table_rows(sagewatch::app::state::View::Fleet, state.size);
+    assert_eq!(
+        count_queries(&second, INSTANCE),
+        on_screen * 2 * 3,
+        "{on_screen} rows on screen x 2 variants x CPU/MEM/DISK"
+    );
+    // Only what is newer than what is held, not the whole hour again.
+    let start = second[0].start_time().unwrap().secs();
+    assert!(start >= NOW - 120, "incremental window starts at {start}");
+
+    // Once the cold interval has passed, the rows off screen are brought up to date too.
+    headless::apply(&source, &mut state, Action::Tick(NOW + 240)).await;
+    let third: Vec<GetMetricDataInput> = std::mem::take(&mut *calls.lock().unwrap());
+    assert_eq!(count_queries(&third, INSTANCE), 1200);
+    assert_eq!(count_queries(&third, MODEL_QUALITY), 0);
+}
+
+fn denied() -> aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataError {
+    aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataError::generic(
+        aws_smithy_types::error::ErrorMetadata::builder()
+            .code("AccessDenied")
+            .message("User: arn:aws:sts::222222222222:assumed-role/SagewatchOperator/x is not authorized to perform: cloudwatch:GetMetricData")
+            .build(),
+    )
+}
+
+#[tokio::test]
+async fn fan_out_a_denied_account_reads_as_forbidden_and_the_others_stay_live() {
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let ok = answering_metric_data(Arc::clone(&calls));
+    let refused = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_error(denied);
+    let mut accounts = HashMap::new();
+    accounts.insert("111111111111".to_owned(), clients(&[&ok], &[]));
+    accounts.insert("222222222222".to_owned(), clients(&[&refused], &[]));
+    accounts.insert("333333333333".to_owned(), clients(&[&ok], &[]));
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::Fanout,
+        clients(&[], &[]),
+        accounts,
+        vec![
+            account("111111111111", None, false),
+            account("222222222222", None, false),
+            account("333333333333", None, false),
+        ],
+        Health::default(),
+    );
+    let data = source
+        .series(&SeriesRequest {
+            keys: keys(6),
+            start: NOW - 3600,
+            end: NOW,
+        })
+        .await
+        .expect("two accounts answered: not a failure of the whole request");
+    let by_account = |a: &'static str| data.iter().filter(move |d| d.key.account_id == a);
+    assert!(
+        by_account("111111111111")
+            .all(|d| d.status == SeriesStatus::Complete && !d.points.is_empty())
+    );
+    assert!(
+        by_account("222222222222")
+            .all(|d| d.status == SeriesStatus::Forbidden && d.points.is_empty())
+    );
+    assert!(
+        by_account("333333333333")
+            .all(|d| d.status == SeriesStatus::Complete && !d.points.is_empty())
+    );
+    // The status bar learns which call and which IAM action.
+    assert_eq!(
+        source.health().problems,
+        vec![SourceError::AccessDenied {
+            call: "GetMetricData 222222222222".into(),
+            action: "cloudwatch:GetMetricData".into(),
+        }]
+    );
+    assert_eq!(
+        source.health().problems[0].to_string(),
+        "GetMetricData 222222222222: access denied (needs cloudwatch:GetMetricData)"
+    );
+}
+
+/// A CloudWatch (Smithy RPC v2 CBOR) throttling answer: `{"__type": "Throttling"}`.
+fn throttled_response() -> aws_smithy_runtime_api::http::Response {
+    let mut body = vec![0xA1, 0x66];
+    body.extend_from_slice(b"__type");
+    body.push(0x6A);
+    body.extend_from_slice(b"Throttling");
+    let mut r = aws_smithy_runtime_api::http::Response::new(
+        aws_smithy_runtime_api::http::StatusCode::try_from(400).unwrap(),
+        aws_smithy_types::body::SdkBody::from(body),
+    );
+    r.headers_mut().insert("smithy-protocol", "rpc-v2-cbor");
+    r.headers_mut().insert("content-type", "application/cbor");
+    r
+}
+
+#[tokio::test]
+async fn throttling_is_retried_with_back_off_and_shown() {
+    use aws_config::retry::RetryConfig;
+    use sagewatch::source::aws::throttle::ThrottleWatch;
+    let health = Health::default();
+    let rule = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .sequence()
+        .http_response(throttled_response)
+        .times(2)
+        .output(|| {
+            GetMetricDataOutput::builder()
+                .metric_data_results(
+                    MetricDataResult::builder()
+                        .id("q0")
+                        .timestamps(DateTime::from_secs(NOW - 60))
+                        .values(7.0)
+                        .status_code(StatusCode::Complete)
+                        .build(),
+                )
+                .build()
+        })
+        .build();
+    let h = health.clone();
+    let cloudwatch = mock_client!(aws_sdk_cloudwatch, RuleMode::Sequential, [&rule], |c| {
+        // The console uses adaptive retry; its client-side rate limiter makes the retries of
+        // this test wait tens of seconds, standard retry shows the same path quickly.
+        c.retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(3)
+                .with_initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .sleep_impl(aws_smithy_async::rt::sleep::TokioSleep::new())
+        .interceptor(ThrottleWatch(h.clone()))
+    });
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::oam(mock_client!(aws_sdk_oam, [])),
+        AccountClients {
+            cloudwatch,
+            sagemaker: mock_client!(aws_sdk_sagemaker, []),
+        },
+        HashMap::new(),
+        Vec::new(),
+        health,
+    );
+    let data = source
+        .series(&SeriesRequest {
+            keys: keys(1),
+            start: NOW - 3600,
+            end: NOW,
+        })
+        .await
+        .expect("the SDK retried past the throttling");
+    assert_eq!(data[0].points, vec![(NOW - 60, 7.0)]);
+    assert_eq!(
+        rule.num_calls(),
+        3,
+        "two throttled attempts, then the answer"
+    );
+    assert_eq!(
+        source.health().throttled_recently,
+        2,
+        "and the status bar knows"
+    );
+
+    // The console shows it.
+    let mut state = console_state();
+    headless::apply(
+        &source,
+        &mut state,
+        Action::Loaded(Box::new(sagewatch::app::action::Loaded::Health(
+            source.health(),
+        ))),
+    )
+    .await;
+    let screen = render(&state);
+    assert!(screen.contains("THROTTLED"), "{screen}");
+}
+
+fn render(state: &State) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (w, h) = state.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| sagewatch::ui::draw(state, f)).unwrap();
+    let buf = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
