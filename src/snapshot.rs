@@ -59,6 +59,10 @@ pub struct EndpointRow {
     /// Newest value per CloudWatch metric name, combined across variants (worst variant for
     /// utilisation and quality, sum for traffic). Metrics with no data are absent.
     pub latest: BTreeMap<&'static str, f64>,
+    /// Metrics GetMetricData did not answer in full, with its status code (`Forbidden`,
+    /// `PartialData`, `InternalError`); absent when every series was complete.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub series_status: BTreeMap<&'static str, &'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -75,6 +79,17 @@ pub struct AlarmRow {
     pub endpoint: Option<String>,
     pub threshold: Option<f64>,
     pub actions_enabled: bool,
+}
+
+/// GetMetricData's own spelling of a status code.
+fn status_name(s: crate::source::model::SeriesStatus) -> &'static str {
+    use crate::source::model::SeriesStatus::*;
+    match s {
+        Complete => "Complete",
+        PartialData => "PartialData",
+        Forbidden => "Forbidden",
+        InternalError => "InternalError",
+    }
 }
 
 fn rfc3339(t: Epoch) -> String {
@@ -191,6 +206,14 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
                 .filter_map(|m| {
                     let (_, v) = query::metric_latest(&state.store, e, m.id)?;
                     (!v.is_nan()).then(|| (m.name, tidy(v)))
+                })
+                .collect(),
+            series_status: METRICS
+                .iter()
+                .filter_map(|m| {
+                    let keys = crate::source::metrics::series_keys(e, m.id);
+                    let status = query::worst_status(&state.store, &keys)?;
+                    Some((m.name, status_name(status)))
                 })
                 .collect(),
         })

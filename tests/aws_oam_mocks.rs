@@ -602,3 +602,85 @@ fn render(state: &State) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// ListMetrics inside one account (fan-out: no OwningAccounts): one endpoint.
+fn one_endpoint_listing(name: &'static str) -> Rule {
+    mock!(aws_sdk_cloudwatch::Client::list_metrics).then_compute_output(move |input| {
+        let dim = |k: &str, v: &str| Dimension::builder().name(k).value(v).build();
+        let mut out = ListMetricsOutput::builder();
+        if input.namespace() == Some(INSTANCE) {
+            out = out.metrics(
+                Metric::builder()
+                    .namespace(INSTANCE)
+                    .metric_name("CPUUtilization")
+                    .dimensions(dim("EndpointName", name))
+                    .dimensions(dim("VariantName", "AllTraffic"))
+                    .build(),
+            );
+        }
+        out.build()
+    })
+}
+
+#[tokio::test]
+async fn the_console_names_the_denied_account_call_and_action_and_shows_the_rest() {
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let ok = answering_metric_data(Arc::clone(&calls));
+    let refused = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_error(denied);
+    let no_alarms = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+        .then_output(|| DescribeAlarmsOutput::builder().build());
+    let sm = no_endpoints_in_sagemaker();
+    let (prod_list, staging_list) = (one_endpoint_listing("fraud"), one_endpoint_listing("churn"));
+    let mut accounts = HashMap::new();
+    accounts.insert(
+        "111111111111".to_owned(),
+        clients(&[&ok, &prod_list, &no_alarms], &[&sm]),
+    );
+    accounts.insert(
+        "222222222222".to_owned(),
+        clients(&[&refused, &staging_list, &no_alarms], &[&sm]),
+    );
+    let home_list = mock!(aws_sdk_cloudwatch::Client::list_metrics)
+        .then_output(|| ListMetricsOutput::builder().build());
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::Fanout,
+        // The monitoring account itself has no endpoints.
+        clients(&[&no_alarms, &ok, &home_list], &[&sm]),
+        accounts,
+        vec![
+            account("111111111111", Some("prod"), false),
+            account("222222222222", Some("staging"), false),
+        ],
+        Health::default(),
+    );
+    let mut state = console_state();
+    let commands = init(&mut state);
+    headless::settle(&source, &mut state, commands).await;
+    headless::apply(
+        &source,
+        &mut state,
+        Action::Loaded(Box::new(sagewatch::app::action::Loaded::Health(
+            source.health(),
+        ))),
+    )
+    .await;
+    let screen = render(&state);
+    let row = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("no {name} row:\n{screen}"))
+            .to_owned()
+    };
+    assert!(row("churn").contains("DENIED"), "{screen}");
+    assert!(
+        !row("fraud").contains("DENIED") && !row("fraud").contains("NO DATA"),
+        "{screen}"
+    );
+    assert!(
+        screen
+            .contains("GetMetricData 222222222222: access denied (needs cloudwatch:GetMetricData)"),
+        "{screen}"
+    );
+}

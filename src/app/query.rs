@@ -151,6 +151,31 @@ pub fn endpoint_newest_point(store: &SeriesStore, endpoint: &Endpoint) -> Option
         .max()
 }
 
+/// The worst GetMetricData status among `keys` (Forbidden first), `None` when all are
+/// complete or not held.
+pub fn worst_status(store: &SeriesStore, keys: &[SeriesKey]) -> Option<SeriesStatus> {
+    let rank = |s: SeriesStatus| match s {
+        SeriesStatus::Forbidden => 3,
+        SeriesStatus::InternalError => 2,
+        SeriesStatus::PartialData => 1,
+        SeriesStatus::Complete => 0,
+    };
+    keys.iter()
+        .filter_map(|k| store.get(k).map(|s| s.status))
+        .filter(|s| *s != SeriesStatus::Complete)
+        .max_by_key(|s| rank(*s))
+}
+
+/// Short words for a series status, for a table cell or a chart title.
+pub fn status_label(s: SeriesStatus) -> &'static str {
+    match s {
+        SeriesStatus::Forbidden => "DENIED",
+        SeriesStatus::InternalError => "AWS ERROR",
+        SeriesStatus::PartialData => "PARTIAL",
+        SeriesStatus::Complete => "",
+    }
+}
+
 /// An endpoint's 1-minute data is stale when its newest point is older than this. CloudWatch
 /// publishes SageMaker metrics with a delay of a minute or two, so a few minutes is normal.
 pub const STALE_AFTER_SECS: i64 = 5 * 60;

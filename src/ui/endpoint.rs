@@ -161,6 +161,13 @@ fn render_chart(
             theme.muted,
         ));
     }
+    // GetMetricData's own verdict on these series (Forbidden, PartialData, InternalError).
+    if let Some(status) = query::worst_status(&state.store, &keys) {
+        title.push(Span::styled(
+            format!("{} ", query::status_label(status)),
+            theme.bad,
+        ));
+    }
     MetricChart {
         title: Line::from(title),
         traces: &traces,

@@ -241,8 +241,8 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
                     put(buf, row, inner.x + 2 + label_w, y, &a.id, 12, theme.muted);
                 }
                 if a.monitoring {
-                    // The monitoring account holds the alarms, not endpoints: say so.
-                    put_right(buf, row, inner.right() - alarm_w, y, "sink", theme.muted);
+                    // The console's own account (the OAM sink, or where fan-out starts from).
+                    put_right(buf, row, inner.right() - alarm_w, y, "home", theme.muted);
                 }
                 (counts.get(i - 1).copied().unwrap_or(0), alarms(&a.id))
             }
@@ -457,6 +457,26 @@ fn render_status(
     newest: Option<Epoch>,
 ) {
     let theme = &state.theme;
+    // No data because AWS refused it is not "no data": say which (only rows without data pay
+    // for the lookup).
+    if newest.is_none() {
+        let keys: Vec<_> = [MetricId::Cpu, MetricId::Accuracy]
+            .into_iter()
+            .flat_map(|id| crate::source::metrics::series_keys(e, id))
+            .collect();
+        if let Some(status) = query::worst_status(&state.store, &keys) {
+            put_trunc(
+                buf,
+                row,
+                x,
+                row.y,
+                query::status_label(status),
+                STATUS_W,
+                theme.bad,
+            );
+            return;
+        }
+    }
     // A row whose numbers stopped moving must not look live.
     let label = match query::liveness(e, newest, state.now) {
         query::Liveness::Stale(age) => Some(format!("STALE {}", query::coarse_duration(age))),

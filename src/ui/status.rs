@@ -153,7 +153,7 @@ fn render_source_health(state: &State, buf: &mut Buffer, area: Rect, mut x: u16)
             x + 1,
             y_of(area),
             &format!("⚠ {first}{more}"),
-            area.right().saturating_sub(x + 1).min(70),
+            area.right().saturating_sub(x + 1).min(110),
             theme.bad,
         );
     }

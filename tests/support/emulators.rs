@@ -159,6 +159,7 @@ impl OwnLocalStack {
         let health = format!("{}/_localstack/health", self.url());
         while !Command::new("curl")
             .args(["-fsS", "-o", "/dev/null", &health])
+            .stderr(std::process::Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
         {
