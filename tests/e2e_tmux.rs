@@ -149,3 +149,29 @@ fn the_screen_follows_a_resize() {
     t.literal("q");
     t.wait_for_line("EXITED:0");
 }
+
+#[test]
+fn without_credentials_the_console_says_what_it_tried_before_touching_the_terminal() {
+    // No keys, no AWS files, no instance metadata: the SDK chain finds nothing.
+    let t = Tmux::start_with_env(
+        "nocreds",
+        120,
+        40,
+        &[
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_CONFIG_FILE", "/nonexistent/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
+        ],
+    );
+    t.run_console_with("");
+    let screen = t.wait_for_line("EXITED:");
+    assert!(screen.lines().any(|l| l == "EXITED:2"), "{screen}");
+    assert!(screen.contains("no AWS credentials found"), "{screen}");
+    assert!(
+        screen.contains("environment variables") && screen.contains("IMDSv2"),
+        "says what was tried: {screen}"
+    );
+    assert!(!t.alternate_screen_on());
+    t.assert_tty_restored();
+}

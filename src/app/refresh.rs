@@ -19,7 +19,10 @@ pub const FLEET_HOURLY_WINDOW: i64 = 48 * 3600;
 /// Hourly charts on the detail screen never show less than a day: one dot is not a chart.
 pub const DETAIL_MIN_HOURLY_WINDOW: i64 = 24 * 3600;
 pub const FLEET_RELOAD_SECS: i64 = 60;
-pub const HOURLY_POLL_SECS: i64 = 60;
+/// Hourly series still missing their current hour's point are asked for this often: Model
+/// Monitor runs land some minutes into the hour, and five minutes late is soon enough for a
+/// metric that changes hourly (a minute would cost five times as much while waiting).
+pub const HOURLY_POLL_SECS: i64 = 300;
 /// Series that have never had data are asked again this often (whole window each time).
 pub const BACKFILL_SECS: i64 = 60;
 /// 1-minute series of endpoints off screen and not watched by an alarm are refreshed this
@@ -120,6 +123,18 @@ fn request_up_to_now(state: &State, keys: Vec<SeriesKey>, window: i64) -> Option
     })
 }
 
+/// An hourly series whose current hour has its point cannot have anything new until the next
+/// hour.
+fn has_current_hour(state: &State, key: &SeriesKey) -> bool {
+    let current_hour = state.now.div_euclid(3600) * 3600;
+    is_hourly(key.period)
+        && state
+            .store
+            .get(key)
+            .and_then(|s| s.latest())
+            .is_some_and(|(ts, _)| ts >= current_hour)
+}
+
 fn holds_data(state: &State, key: &SeriesKey) -> bool {
     state.store.get(key).is_some_and(|s| s.latest().is_some())
 }
@@ -163,18 +178,9 @@ pub fn fleet_requests(
     } else {
         FLEET_MINUTE_WINDOW
     };
-    let current_hour = state.now.div_euclid(3600) * 3600;
     let (held, empty): (Vec<SeriesKey>, Vec<SeriesKey>) = fleet_keys(state, hourly)
         .into_iter()
-        // An hourly series whose current hour has its point cannot have anything new.
-        .filter(|k| {
-            !hourly
-                || state
-                    .store
-                    .get(k)
-                    .and_then(|s| s.latest())
-                    .is_none_or(|(ts, _)| ts < current_hour)
-        })
+        .filter(|k| !has_current_hour(state, k))
         .partition(|k| holds_data(state, k));
     let held = if hourly || include_cold {
         held
@@ -208,6 +214,10 @@ pub fn detail_requests(state: &State, full: bool) -> Vec<Command> {
     let mut by_period: Vec<(u32, Vec<SeriesKey>)> = Vec::new();
     for m in &METRICS {
         for key in metrics::series_keys(endpoint, m.id) {
+            // A routine refresh skips hourly series that cannot have a new point yet.
+            if !full && state.detail.pan == 0 && has_current_hour(state, &key) {
+                continue;
+            }
             match by_period.iter_mut().find(|(p, _)| *p == key.period) {
                 Some((_, keys)) => keys.push(key),
                 None => by_period.push((key.period, vec![key])),

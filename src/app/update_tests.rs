@@ -435,7 +435,11 @@ fn refresh_asks_only_for_what_is_new() {
         status: SeriesStatus::Complete,
     };
     update(&mut s, loaded(Loaded::Series(Ok(vec![current_hour]))));
-    let out = update(&mut s, Action::Tick(T0 + 120));
+    // The next hourly poll.
+    let out = update(
+        &mut s,
+        Action::Tick(T0 + crate::app::refresh::HOURLY_POLL_SECS),
+    );
     let hourly = series_commands(&out)
         .into_iter()
         .find(|r| r.keys[0].period == 3600)

@@ -1,0 +1,150 @@
+//! What an hour of watching a 500-endpoint fleet costs in GetMetricData, with the console's own
+//! refresh logic (`update` + `refresh`) on a simulated clock, against two baselines computed
+//! for the same series in the same run:
+//! - naive: one GetMetricData call per series per refresh;
+//! - batched: every series every refresh, 500 per call (no incremental or hot/cold logic).
+//!
+//! Deterministic (counts, not times). Run: `cargo bench --bench metric_cost`.
+
+use sagewatch::app::action::Action;
+use sagewatch::app::headless;
+use sagewatch::app::refresh;
+use sagewatch::app::state::State;
+use sagewatch::app::update::init;
+use sagewatch::clock::{FixedClock, SharedClock};
+use sagewatch::config::{Env, Overrides, load};
+use sagewatch::source::demo::{DemoConfig, DemoSource};
+use sagewatch::source::model::*;
+use sagewatch::source::{FleetSource, SourceKind};
+use sagewatch::source::{SeriesRequest, SourceError, SourceHealth};
+use std::sync::{Arc, Mutex};
+
+/// The demo, counting the series asked for by period.
+struct Counting {
+    inner: DemoSource,
+    by_period: Mutex<std::collections::BTreeMap<u32, u64>>,
+}
+
+#[async_trait::async_trait]
+impl FleetSource for Counting {
+    fn kind(&self) -> SourceKind {
+        self.inner.kind()
+    }
+    async fn identity(&self) -> Result<Identity, SourceError> {
+        self.inner.identity().await
+    }
+    async fn accounts(&self) -> Result<Vec<Account>, SourceError> {
+        self.inner.accounts().await
+    }
+    async fn endpoints(&self) -> Result<Vec<Endpoint>, SourceError> {
+        self.inner.endpoints().await
+    }
+    async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
+        {
+            let mut m = self.by_period.lock().unwrap();
+            for k in &request.keys {
+                *m.entry(k.period).or_default() += 1;
+            }
+        }
+        self.inner.series(request).await
+    }
+    async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
+        self.inner.alarms().await
+    }
+    async fn alarm_history(&self, a: &str, n: &str) -> Result<Vec<AlarmHistoryItem>, SourceError> {
+        self.inner.alarm_history(a, n).await
+    }
+    async fn monitoring_schedules(
+        &self,
+        e: &EndpointKey,
+    ) -> Result<Vec<MonitoringSchedule>, SourceError> {
+        self.inner.monitoring_schedules(e).await
+    }
+    fn health(&self) -> SourceHealth {
+        self.inner.health()
+    }
+}
+
+/// 2026-11-26T10:00:00Z.
+const START: i64 = 1_795_687_200;
+const REFRESH_SECS: i64 = 10;
+
+fn main() {
+    let clock = Arc::new(FixedClock::new(START));
+    let shared: SharedClock = clock.clone();
+    let source = Counting {
+        inner: DemoSource::new(
+            DemoConfig {
+                seed: 42,
+                start: START,
+                scale: Some((10, 50)),
+            },
+            shared,
+        ),
+        by_period: Mutex::default(),
+    };
+    let settings = load(&Overrides::default(), &Env::default()).unwrap();
+    let mut state = State::new(
+        SourceKind::Demo,
+        START,
+        settings.theme,
+        Arc::new(settings.keymap),
+    );
+    state.size = (200, 60);
+    state.refresh_secs = REFRESH_SECS;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+
+    let commands = init(&mut state);
+    rt.block_on(headless::settle(&source, &mut state, commands));
+    let first = source.health();
+    let series: usize = [false, true]
+        .iter()
+        .flat_map(|&hourly| refresh::fleet_requests(&state, hourly, true))
+        .map(|(_, r)| r.keys.len())
+        .sum();
+
+    // One hour, ticking every second as the console does.
+    for t in START + 1..=START + 3600 {
+        clock.set(t);
+        rt.block_on(headless::apply(&source, &mut state, Action::Tick(t)));
+    }
+    let total = source.health();
+    println!(
+        "series asked for by period (first load included): {:?}",
+        source.by_period.lock().unwrap()
+    );
+    let calls = total.metric_data_calls_last_hour - first.metric_data_calls_last_hour;
+    let metrics = total.metrics_requested_last_hour - first.metrics_requested_last_hour;
+
+    let refreshes = 3600 / REFRESH_SECS as u64;
+    let naive = series as u64 * refreshes;
+    let batched_calls = series.div_ceil(500) as u64 * refreshes;
+    let batched_metrics = series as u64 * refreshes;
+    println!(
+        "fleet: {} endpoints, {series} series on the fleet screen (200x60, refresh {REFRESH_SECS} s)",
+        state.endpoints.len()
+    );
+    println!(
+        "first load:           {:>9} calls {:>11} metrics",
+        first.metric_data_calls_last_hour, first.metrics_requested_last_hour
+    );
+    println!(
+        "sagewatch, 1 hour:    {calls:>9} calls {metrics:>11} metrics  ${:.2}/h",
+        metrics as f64 / 1000.0 * 0.01
+    );
+    println!(
+        "batched every series: {batched_calls:>9} calls {batched_metrics:>11} metrics  ${:.2}/h",
+        batched_metrics as f64 / 1000.0 * 0.01
+    );
+    println!(
+        "naive (1 call/series):{naive:>9} calls {naive:>11} metrics  ${:.2}/h",
+        naive as f64 / 1000.0 * 0.01
+    );
+    println!(
+        "ratio naive/sagewatch: calls {:.0}x, metrics {:.1}x",
+        naive as f64 / calls.max(1) as f64,
+        naive as f64 / metrics.max(1) as f64
+    );
+}
