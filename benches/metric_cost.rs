@@ -14,56 +14,9 @@ use sagewatch::app::update::init;
 use sagewatch::clock::{FixedClock, SharedClock};
 use sagewatch::config::{Env, Overrides, load};
 use sagewatch::source::demo::{DemoConfig, DemoSource};
-use sagewatch::source::model::*;
+use sagewatch::source::unruly::Unruly;
 use sagewatch::source::{FleetSource, SourceKind};
-use sagewatch::source::{SeriesRequest, SourceError, SourceHealth};
-use std::sync::{Arc, Mutex};
-
-/// The demo, counting the series asked for by period.
-struct Counting {
-    inner: DemoSource,
-    by_period: Mutex<std::collections::BTreeMap<u32, u64>>,
-}
-
-#[async_trait::async_trait]
-impl FleetSource for Counting {
-    fn kind(&self) -> SourceKind {
-        self.inner.kind()
-    }
-    async fn identity(&self) -> Result<Identity, SourceError> {
-        self.inner.identity().await
-    }
-    async fn accounts(&self) -> Result<Vec<Account>, SourceError> {
-        self.inner.accounts().await
-    }
-    async fn endpoints(&self) -> Result<Vec<Endpoint>, SourceError> {
-        self.inner.endpoints().await
-    }
-    async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
-        {
-            let mut m = self.by_period.lock().unwrap();
-            for k in &request.keys {
-                *m.entry(k.period).or_default() += 1;
-            }
-        }
-        self.inner.series(request).await
-    }
-    async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
-        self.inner.alarms().await
-    }
-    async fn alarm_history(&self, a: &str, n: &str) -> Result<Vec<AlarmHistoryItem>, SourceError> {
-        self.inner.alarm_history(a, n).await
-    }
-    async fn monitoring_schedules(
-        &self,
-        e: &EndpointKey,
-    ) -> Result<Vec<MonitoringSchedule>, SourceError> {
-        self.inner.monitoring_schedules(e).await
-    }
-    fn health(&self) -> SourceHealth {
-        self.inner.health()
-    }
-}
+use std::sync::Arc;
 
 /// 2026-11-26T10:00:00Z.
 const START: i64 = 1_795_687_200;
@@ -72,17 +25,14 @@ const REFRESH_SECS: i64 = 10;
 fn main() {
     let clock = Arc::new(FixedClock::new(START));
     let shared: SharedClock = clock.clone();
-    let source = Counting {
-        inner: DemoSource::new(
-            DemoConfig {
-                seed: 42,
-                start: START,
-                scale: Some((10, 50)),
-            },
-            shared,
-        ),
-        by_period: Mutex::default(),
-    };
+    let source = Unruly::wrapping(DemoSource::new(
+        DemoConfig {
+            seed: 42,
+            start: START,
+            scale: Some((10, 50)),
+        },
+        shared,
+    ));
     let settings = load(&Overrides::default(), &Env::default()).unwrap();
     let mut state = State::new(
         SourceKind::Demo,
@@ -113,7 +63,7 @@ fn main() {
     let total = source.health();
     println!(
         "series asked for by period (first load included): {:?}",
-        source.by_period.lock().unwrap()
+        source.asked_by_period.lock().unwrap()
     );
     let calls = total.metric_data_calls_last_hour - first.metric_data_calls_last_hour;
     let metrics = total.metrics_requested_last_hour - first.metrics_requested_last_hour;

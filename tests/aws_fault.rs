@@ -4,8 +4,7 @@
 
 mod support;
 
-use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use support::emulators::{self, OwnLocalStack};
 use support::tmux::{BIN, Tmux};
 
@@ -15,36 +14,17 @@ const REGION: &str = "us-west-2";
 async fn seed(endpoint_url: &str, memory: f64) {
     let cw =
         aws_sdk_cloudwatch::Client::new(&emulators::config(endpoint_url, ACCOUNT, REGION).await);
-    let dims = [("EndpointName", "pricing"), ("VariantName", "AllTraffic")];
-    let mut data = Vec::new();
-    for (metric, value) in [
-        ("CPUUtilization", 12.0),
-        ("MemoryUtilization", memory),
-        ("DiskUtilization", 33.0),
-    ] {
-        for age in [120, 60] {
-            data.push(
-                MetricDatum::builder()
-                    .metric_name(metric)
-                    .set_dimensions(Some(
-                        dims.iter()
-                            .map(|(k, v)| Dimension::builder().name(*k).value(*v).build())
-                            .collect(),
-                    ))
-                    .timestamp(aws_smithy_types::DateTime::from(
-                        SystemTime::now() - Duration::from_secs(age),
-                    ))
-                    .value(value)
-                    .build(),
-            );
-        }
-    }
-    cw.put_metric_data()
-        .namespace("/aws/sagemaker/Endpoints")
-        .set_metric_data(Some(data))
-        .send()
-        .await
-        .expect("seed");
+    emulators::put_instance_metrics(
+        &cw,
+        "pricing",
+        "AllTraffic",
+        &[
+            ("CPUUtilization", 12.0),
+            ("MemoryUtilization", memory),
+            ("DiskUtilization", 33.0),
+        ],
+    )
+    .await;
 }
 
 #[test]

@@ -8,7 +8,7 @@ mod support;
 
 use aws_config::SdkConfig;
 use aws_sdk_cloudwatch::types::{
-    ComparisonOperator, Dimension, MetricDatum, StandardUnit, StateValue, Statistic,
+    ComparisonOperator, Dimension, MetricDatum, StateValue, Statistic,
 };
 use serde_json::Value;
 use std::process::Command;
@@ -40,31 +40,17 @@ async fn seed_endpoint(
     disk: f64,
     accuracy: Option<f64>,
 ) {
-    let ev = [("EndpointName", endpoint), ("VariantName", variant)];
-    let mut data = Vec::new();
-    for (metric, value) in [
-        ("CPUUtilization", cpu),
-        ("MemoryUtilization", mem),
-        ("DiskUtilization", disk),
-    ] {
-        for (age, v) in [(150, value - 1.0), (60, value)] {
-            data.push(
-                MetricDatum::builder()
-                    .metric_name(metric)
-                    .set_dimensions(Some(dims(&ev)))
-                    .timestamp(ago(age))
-                    .value(v)
-                    .unit(StandardUnit::Percent)
-                    .build(),
-            );
-        }
-    }
-    cw.put_metric_data()
-        .namespace("/aws/sagemaker/Endpoints")
-        .set_metric_data(Some(data))
-        .send()
-        .await
-        .expect("PutMetricData instance");
+    emulators::put_instance_metrics(
+        cw,
+        endpoint,
+        variant,
+        &[
+            ("CPUUtilization", cpu),
+            ("MemoryUtilization", mem),
+            ("DiskUtilization", disk),
+        ],
+    )
+    .await;
     if let Some(acc) = accuracy {
         cw.put_metric_data()
             .namespace("aws/sagemaker/Endpoints/model-metrics")

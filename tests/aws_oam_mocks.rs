@@ -137,6 +137,15 @@ async fn oam_accounts_come_from_paged_links_with_config_labels_and_exclusions() 
     assert_eq!(sinks.num_calls(), 1);
 }
 
+/// One query's answer: `points` and the status code.
+fn result(id: &str, points: &[(i64, f64)], status: StatusCode) -> MetricDataResult {
+    let mut r = MetricDataResult::builder().id(id).status_code(status);
+    for (t, v) in points {
+        r = r.timestamps(DateTime::from_secs(*t)).values(*v);
+    }
+    r.build()
+}
+
 /// A GetMetricData rule answering every query with one point per period at the window's end
 /// (value = query number), recording how many queries each call carried and their accounts.
 fn answering_metric_data(calls: Arc<Mutex<Vec<GetMetricDataInput>>>) -> Rule {
@@ -154,14 +163,7 @@ fn answering_metric_data(calls: Arc<Mutex<Vec<GetMetricDataInput>>>) -> Rule {
             } else {
                 end.div_euclid(period) * period - period
             };
-            out = out.metric_data_results(
-                MetricDataResult::builder()
-                    .id(id)
-                    .timestamps(DateTime::from_secs(ts))
-                    .values(n)
-                    .status_code(StatusCode::Complete)
-                    .build(),
-            );
+            out = out.metric_data_results(result(id, &[(ts, n)], StatusCode::Complete));
         }
         out.build()
     })
@@ -240,20 +242,8 @@ async fn next_token_pages_are_merged_and_status_codes_kept_per_series() {
         .match_requests(|r| r.next_token().is_none())
         .then_output(|| {
             GetMetricDataOutput::builder()
-                .metric_data_results(
-                    MetricDataResult::builder()
-                        .id("q0")
-                        .timestamps(DateTime::from_secs(NOW - 120))
-                        .values(1.0)
-                        .status_code(StatusCode::PartialData)
-                        .build(),
-                )
-                .metric_data_results(
-                    MetricDataResult::builder()
-                        .id("q1")
-                        .status_code(StatusCode::Forbidden)
-                        .build(),
-                )
+                .metric_data_results(result("q0", &[(NOW - 120, 1.0)], StatusCode::PartialData))
+                .metric_data_results(result("q1", &[], StatusCode::Forbidden))
                 .next_token("more")
                 .build()
         });
@@ -261,20 +251,8 @@ async fn next_token_pages_are_merged_and_status_codes_kept_per_series() {
         .match_requests(|r| r.next_token() == Some("more"))
         .then_output(|| {
             GetMetricDataOutput::builder()
-                .metric_data_results(
-                    MetricDataResult::builder()
-                        .id("q0")
-                        .timestamps(DateTime::from_secs(NOW - 60))
-                        .values(2.0)
-                        .status_code(StatusCode::Complete)
-                        .build(),
-                )
-                .metric_data_results(
-                    MetricDataResult::builder()
-                        .id("q1")
-                        .status_code(StatusCode::Complete)
-                        .build(),
-                )
+                .metric_data_results(result("q0", &[(NOW - 60, 2.0)], StatusCode::Complete))
+                .metric_data_results(result("q1", &[], StatusCode::Complete))
                 .build()
         });
     let source = AwsSource::from_clients(
@@ -522,14 +500,7 @@ async fn throttling_is_retried_with_back_off_and_shown() {
         .times(2)
         .output(|| {
             GetMetricDataOutput::builder()
-                .metric_data_results(
-                    MetricDataResult::builder()
-                        .id("q0")
-                        .timestamps(DateTime::from_secs(NOW - 60))
-                        .values(7.0)
-                        .status_code(StatusCode::Complete)
-                        .build(),
-                )
+                .metric_data_results(result("q0", &[(NOW - 60, 7.0)], StatusCode::Complete))
                 .build()
         })
         .build();

@@ -1,12 +1,14 @@
-//! A source for tests: the demo organisation, made slow, failing or panicking on demand, to
-//! prove the console copes with a source that misbehaves.
+//! A source for tests and benches: the demo organisation, made slow, failing or panicking on
+//! demand, to prove the console copes with a source that misbehaves; it also counts the
+//! series it is asked for, by period.
 
 use super::demo::{DemoConfig, DemoSource};
 use super::model::*;
-use super::{FleetSource, SeriesRequest, SourceError, SourceKind};
+use super::{FleetSource, SeriesRequest, SourceError, SourceHealth, SourceKind};
 use crate::clock::FixedClock;
 use async_trait::async_trait;
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub struct Unruly {
@@ -15,9 +17,22 @@ pub struct Unruly {
     pub delay: Duration,
     pub panic_on_alarms: bool,
     pub fail_series: bool,
+    /// Series asked for so far, by period in seconds.
+    pub asked_by_period: Mutex<BTreeMap<u32, u64>>,
 }
 
 impl Unruly {
+    /// `inner`, behaving well.
+    pub fn wrapping(inner: DemoSource) -> Self {
+        Self {
+            inner,
+            delay: Duration::ZERO,
+            panic_on_alarms: false,
+            fail_series: false,
+            asked_by_period: Mutex::default(),
+        }
+    }
+
     /// The default demo organisation at 2026-11-26T10:00:00Z, behaving well.
     pub fn demo() -> Self {
         let start = 1_795_687_200;
@@ -29,12 +44,7 @@ impl Unruly {
             },
             Arc::new(FixedClock::new(start + 300)),
         );
-        Self {
-            inner,
-            delay: Duration::ZERO,
-            panic_on_alarms: false,
-            fail_series: false,
-        }
+        Self::wrapping(inner)
     }
 }
 
@@ -57,6 +67,11 @@ impl FleetSource for Unruly {
     }
 
     async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
+        if let Ok(mut asked) = self.asked_by_period.lock() {
+            for k in &request.keys {
+                *asked.entry(k.period).or_default() += 1;
+            }
+        }
         if !self.delay.is_zero() {
             tokio::time::sleep(self.delay).await;
         }
@@ -87,5 +102,9 @@ impl FleetSource for Unruly {
         endpoint: &EndpointKey,
     ) -> Result<Vec<MonitoringSchedule>, SourceError> {
         self.inner.monitoring_schedules(endpoint).await
+    }
+
+    fn health(&self) -> SourceHealth {
+        self.inner.health()
     }
 }

@@ -185,3 +185,40 @@ impl Drop for OwnLocalStack {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// Instance metrics of one endpoint variant, as SageMaker publishes them: `value - 1` two and a
+/// half minutes ago, `value` a minute ago (the newest point).
+pub async fn put_instance_metrics(
+    cw: &aws_sdk_cloudwatch::Client,
+    endpoint: &str,
+    variant: &str,
+    values: &[(&str, f64)],
+) {
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
+    let dims: Vec<Dimension> = [("EndpointName", endpoint), ("VariantName", variant)]
+        .iter()
+        .map(|(k, v)| Dimension::builder().name(*k).value(*v).build())
+        .collect();
+    let mut data = Vec::new();
+    for (metric, value) in values {
+        for (age, v) in [(150, value - 1.0), (60, *value)] {
+            data.push(
+                MetricDatum::builder()
+                    .metric_name(*metric)
+                    .set_dimensions(Some(dims.clone()))
+                    .timestamp(aws_smithy_types::DateTime::from(
+                        std::time::SystemTime::now() - Duration::from_secs(age),
+                    ))
+                    .value(v)
+                    .unit(StandardUnit::Percent)
+                    .build(),
+            );
+        }
+    }
+    cw.put_metric_data()
+        .namespace("/aws/sagemaker/Endpoints")
+        .set_metric_data(Some(data))
+        .send()
+        .await
+        .expect("PutMetricData");
+}
