@@ -549,16 +549,16 @@ async fn throttling_is_retried_with_back_off_and_shown() {
 
     // The console shows it.
     let mut state = console_state();
-    headless::apply(
-        &source,
-        &mut state,
-        Action::Loaded(Box::new(sagewatch::app::action::Loaded::Health(
-            source.health(),
-        ))),
-    )
-    .await;
-    let screen = render(&state);
+    let screen = render_with_health(&source, &mut state).await;
     assert!(screen.contains("THROTTLED"), "{screen}");
+}
+
+/// The screen once the console has read the source's health, as the event loop does after
+/// every command.
+async fn render_with_health(source: &AwsSource, state: &mut State) -> String {
+    let health = sagewatch::app::action::Loaded::Health(source.health());
+    headless::apply(source, state, Action::Loaded(Box::new(health))).await;
+    render(state)
 }
 
 fn render(state: &State) -> String {
@@ -628,15 +628,7 @@ async fn the_console_names_the_denied_account_call_and_action_and_shows_the_rest
     let mut state = console_state();
     let commands = init(&mut state);
     headless::settle(&source, &mut state, commands).await;
-    headless::apply(
-        &source,
-        &mut state,
-        Action::Loaded(Box::new(sagewatch::app::action::Loaded::Health(
-            source.health(),
-        ))),
-    )
-    .await;
-    let screen = render(&state);
+    let screen = render_with_health(&source, &mut state).await;
     let row = |name: &str| {
         screen
             .lines()

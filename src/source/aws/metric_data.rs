@@ -63,31 +63,25 @@ fn merge_status(held: SeriesStatus, page: SeriesStatus) -> SeriesStatus {
     }
 }
 
+/// What every GetMetricData call of one request shares.
+pub struct Fetch<'a> {
+    pub client: &'a Client,
+    pub start: Epoch,
+    pub end: Epoch,
+    /// Set `AccountId` on each query (reads through OAM).
+    pub with_account: bool,
+    /// How failures and the status bar name this call ("GetMetricData 111111111111").
+    pub call: &'a str,
+    pub health: &'a Health,
+}
+
 /// Every key's points within `[start, end]`, ascending, one entry per key in `keys` order.
-pub async fn fetch(
-    client: &Client,
-    keys: &[SeriesKey],
-    start: Epoch,
-    end: Epoch,
-    with_account: bool,
-    call: &str,
-    health: &Health,
-) -> Result<Vec<SeriesData>, SourceError> {
-    // CloudWatch rejects an empty window.
-    let end = end.max(start + 1);
+pub async fn fetch(f: &Fetch<'_>, keys: &[SeriesKey]) -> Result<Vec<SeriesData>, SourceError> {
     // Collected first: a lazy `map` closure in the stream's type trips the `Send` check of
     // the async trait.
     let mut calls = Vec::new();
     for chunk in keys.chunks(MAX_QUERIES_PER_CALL) {
-        calls.push(fetch_call(
-            client,
-            chunk,
-            start,
-            end,
-            with_account,
-            call,
-            health,
-        ));
+        calls.push(fetch_call(f, chunk));
     }
     let mut results: Vec<Result<Vec<SeriesData>, SourceError>> = futures::stream::iter(calls)
         .buffered(CONCURRENT_CALLS)
@@ -101,27 +95,22 @@ pub async fn fetch(
 }
 
 /// One GetMetricData call (of at most 500 queries), following `NextToken` to the end.
-async fn fetch_call(
-    client: &Client,
-    keys: &[SeriesKey],
-    start: Epoch,
-    end: Epoch,
-    with_account: bool,
-    call: &str,
-    health: &Health,
-) -> Result<Vec<SeriesData>, SourceError> {
+async fn fetch_call(f: &Fetch<'_>, keys: &[SeriesKey]) -> Result<Vec<SeriesData>, SourceError> {
     debug_assert!(keys.len() <= MAX_QUERIES_PER_CALL);
+    // CloudWatch rejects an empty window.
+    let (start, end) = (f.start, f.end.max(f.start + 1));
     let queries: Vec<MetricDataQuery> = keys
         .iter()
         .enumerate()
-        .map(|(i, key)| query(format!("q{i}"), key, with_account))
+        .map(|(i, key)| query(format!("q{i}"), key, f.with_account))
         .collect();
     let mut points: Vec<Vec<(Epoch, f64)>> = vec![Vec::new(); keys.len()];
     let mut status = vec![SeriesStatus::Complete; keys.len()];
     let mut next_token: Option<String> = None;
     loop {
-        health.record_metric_data_call(keys.len());
-        let page = client
+        f.health.record_metric_data_call(keys.len());
+        let page = f
+            .client
             .get_metric_data()
             .set_metric_data_queries(Some(queries.clone()))
             .start_time(DateTime::from_secs(start))
@@ -130,7 +119,7 @@ async fn fetch_call(
             .set_next_token(next_token.take())
             .send()
             .await
-            .map_err(|e| classify(call, "cloudwatch:GetMetricData", e))?;
+            .map_err(|e| classify(f.call, "cloudwatch:GetMetricData", e))?;
         for result in page.metric_data_results() {
             let Some(i) = result
                 .id()

@@ -378,16 +378,15 @@ impl AwsSource {
         with_account: bool,
     ) -> Result<Vec<SeriesData>, SourceError> {
         let call = format!("GetMetricData {account_id}");
-        let result = metric_data::fetch(
-            &clients.cloudwatch,
-            keys,
-            request.start,
-            request.end,
+        let fetch = metric_data::Fetch {
+            client: &clients.cloudwatch,
+            start: request.start,
+            end: request.end,
             with_account,
-            &call,
-            &self.health,
-        )
-        .await;
+            call: &call,
+            health: &self.health,
+        };
+        let result = metric_data::fetch(&fetch, keys).await;
         self.track(&call, result)
     }
 }
