@@ -647,3 +647,106 @@ async fn the_console_names_the_denied_account_call_and_action_and_shows_the_rest
         "{screen}"
     );
 }
+
+#[tokio::test]
+async fn model_monitor_schedules_and_alarm_history_are_read_in_the_endpoints_account() {
+    use aws_sdk_cloudwatch::operation::describe_alarm_history::DescribeAlarmHistoryOutput;
+    use aws_sdk_cloudwatch::types::{AlarmHistoryItem, HistoryItemType};
+    use aws_sdk_sagemaker::operation::describe_monitoring_schedule::DescribeMonitoringScheduleOutput;
+    use aws_sdk_sagemaker::operation::list_monitoring_schedules::ListMonitoringSchedulesOutput;
+    use aws_sdk_sagemaker::types::{
+        ExecutionStatus, MonitoringExecutionSummary, MonitoringScheduleSummary, MonitoringType,
+        ScheduleStatus,
+    };
+    use sagewatch::source::model::{EndpointKey, ExecutionStatus as Exec, ScheduleStatus as Sched};
+
+    let list = mock!(aws_sdk_sagemaker::Client::list_monitoring_schedules)
+        .match_requests(|r| r.endpoint_name() == Some("fraud"))
+        .then_output(|| {
+            ListMonitoringSchedulesOutput::builder()
+                .monitoring_schedule_summaries(
+                    MonitoringScheduleSummary::builder()
+                        .monitoring_schedule_name("fraud-mq")
+                        .endpoint_name("fraud")
+                        .build(),
+                )
+                .build()
+        });
+    let describe = mock!(aws_sdk_sagemaker::Client::describe_monitoring_schedule)
+        .match_requests(|r| r.monitoring_schedule_name() == Some("fraud-mq"))
+        .then_output(|| {
+            DescribeMonitoringScheduleOutput::builder()
+                .monitoring_schedule_name("fraud-mq")
+                .monitoring_type(MonitoringType::ModelQuality)
+                .monitoring_schedule_status(ScheduleStatus::Scheduled)
+                .last_monitoring_execution_summary(
+                    MonitoringExecutionSummary::builder()
+                        .monitoring_schedule_name("fraud-mq")
+                        .scheduled_time(DateTime::from_secs(NOW - 600))
+                        .monitoring_execution_status(ExecutionStatus::CompletedWithViolations)
+                        .build(),
+                )
+                .build()
+        });
+    let history = mock!(aws_sdk_cloudwatch::Client::describe_alarm_history)
+        .match_requests(|r| r.alarm_name() == Some("fraud-accuracy"))
+        .then_output(|| {
+            let item = |t: i64, summary: &str| {
+                AlarmHistoryItem::builder()
+                    .timestamp(DateTime::from_secs(t))
+                    .history_item_type(HistoryItemType::StateUpdate)
+                    .history_summary(summary)
+                    .build()
+            };
+            DescribeAlarmHistoryOutput::builder()
+                .alarm_history_items(item(NOW - 3600, "Alarm updated from ALARM to OK"))
+                .alarm_history_items(item(NOW - 60, "Alarm updated from OK to ALARM"))
+                .build()
+        });
+    let mut accounts = HashMap::new();
+    accounts.insert(
+        "111111111111".to_owned(),
+        clients(&[&history], &[&list, &describe]),
+    );
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::oam(mock_client!(aws_sdk_oam, [])),
+        clients(&[], &[]),
+        accounts,
+        vec![account("111111111111", Some("prod"), false)],
+        Health::default(),
+    );
+    let key = EndpointKey {
+        account_id: "111111111111".into(),
+        name: "fraud".into(),
+    };
+    let schedules = source.monitoring_schedules(&key).await.unwrap();
+    assert_eq!(schedules.len(), 1);
+    assert_eq!(schedules[0].name, "fraud-mq");
+    assert_eq!(schedules[0].monitoring_type, "ModelQuality");
+    assert_eq!(schedules[0].status, Sched::Scheduled);
+    let last = schedules[0].last_execution.as_ref().unwrap();
+    assert_eq!(
+        (last.scheduled_time, last.status),
+        (NOW - 600, Exec::CompletedWithViolations)
+    );
+
+    let items = source
+        .alarm_history("111111111111", "fraud-accuracy")
+        .await
+        .unwrap();
+    assert_eq!(
+        items[0].summary, "Alarm updated from OK to ALARM",
+        "newest first"
+    );
+    assert_eq!(items.len(), 2);
+
+    // An OAM source account without credentials of its own: SageMaker cannot be read, and
+    // the error says what to configure.
+    let other = EndpointKey {
+        account_id: "222222222222".into(),
+        name: "churn".into(),
+    };
+    let err = source.monitoring_schedules(&other).await.unwrap_err();
+    assert!(err.to_string().contains("role_arn"), "{err}");
+}
