@@ -136,7 +136,7 @@ fn render_source_health(state: &State, buf: &mut Buffer, area: Rect, mut x: u16)
             buf,
             area,
             x + 1,
-            y_of(area),
+            area.y,
             " THROTTLED ",
             area.width,
             theme.stale.add_modifier(Modifier::REVERSED),
@@ -151,7 +151,7 @@ fn render_source_health(state: &State, buf: &mut Buffer, area: Rect, mut x: u16)
             buf,
             area,
             x + 1,
-            y_of(area),
+            area.y,
             &format!("⚠ {first}{more}"),
             area.right().saturating_sub(x + 1).min(110),
             theme.bad,
@@ -162,17 +162,13 @@ fn render_source_health(state: &State, buf: &mut Buffer, area: Rect, mut x: u16)
             buf,
             area,
             x + 1,
-            y_of(area),
+            area.y,
             &usage_label(health.metrics_requested_last_hour, health.usd_per_hour()),
             area.width,
             theme.status_bar,
         );
     }
     x
-}
-
-fn y_of(area: Rect) -> u16 {
-    area.y
 }
 
 /// "1.2k metrics/h $0.012/h": metrics requested in the last hour and their GetMetricData cost.

@@ -43,7 +43,8 @@ fn comparison(op: Option<&ComparisonOperator>) -> Option<Comparison> {
     }
 }
 
-fn dimensions(dims: &[cw::Dimension]) -> Vec<(String, String)> {
+/// CloudWatch dimensions as owned, name-sorted pairs (the order `SeriesKey` keeps).
+pub fn dimensions(dims: &[cw::Dimension]) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = dims
         .iter()
         .map(|d| {

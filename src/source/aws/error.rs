@@ -59,16 +59,14 @@ where
                 SourceError::Other { call, detail }
             }
         }
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => SourceError::Network {
-            call,
-            detail: network_detail(&err),
-        },
         // A reply that is not a valid AWS answer (an emulator dying mid-response, a proxy
         // page) is treated like a network failure: it is transient and retried by refresh.
-        SdkError::ResponseError(_) => SourceError::Network {
-            call,
-            detail: network_detail(&err),
-        },
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            SourceError::Network {
+                call,
+                detail: network_detail(&err),
+            }
+        }
         _ => SourceError::Other {
             call,
             detail: one_line(&DisplayErrorContext(&err).to_string()),

@@ -279,16 +279,7 @@ impl AwsSource {
                     account_id: owner.to_owned(),
                     namespace: m.namespace().unwrap_or_default().to_owned(),
                     metric: m.metric_name().unwrap_or_default().to_owned(),
-                    dimensions: m
-                        .dimensions()
-                        .iter()
-                        .map(|d| {
-                            (
-                                d.name().unwrap_or_default().to_owned(),
-                                d.value().unwrap_or_default().to_owned(),
-                            )
-                        })
-                        .collect(),
+                    dimensions: alarms::dimensions(m.dimensions()),
                 });
             }
         }
