@@ -103,7 +103,7 @@ fn measure(label: &str, scale: Option<(usize, usize)>, (w, h): (u16, u16)) {
         .fleet
         .rows
         .len()
-        .min(sagewatch::ui::table_rows(state.view, state.size));
+        .min(sagewatch::views::table_rows(state.view, state.size));
     // Three 1-minute sparklines (CPU, memory, disk) per visible row get one new point each.
     let new_points = visible * 3;
     println!(

@@ -4,8 +4,8 @@
 use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::query;
+use crate::app::query::watched_account;
 use crate::app::refresh;
-use crate::app::rows::watched_account;
 use crate::app::state::State;
 use crate::app::update::update;
 use crate::app::worker::execute;

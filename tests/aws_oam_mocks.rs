@@ -392,7 +392,7 @@ async fn refreshes_ask_only_for_what_can_be_new_and_what_is_on_screen() {
     headless::apply(&source, &mut state, Action::Tick(NOW + 120)).await;
     let second: Vec<GetMetricDataInput> = std::mem::take(&mut *calls.lock().unwrap());
     assert_eq!(count_queries(&second, MODEL_QUALITY), 0);
-    let on_screen = sagewatch::ui::table_rows(sagewatch::app::state::View::Fleet, state.size);
+    let on_screen = sagewatch::views::table_rows(sagewatch::app::state::View::Fleet, state.size);
     assert_eq!(
         count_queries(&second, INSTANCE),
         on_screen * 2 * 3,

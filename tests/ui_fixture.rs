@@ -10,7 +10,7 @@ use sagewatch::ui::{self, fixture};
 fn fleet_rows_fill_exactly_what_table_rows_promises() {
     let mut state = fixture::scaled(3, 20);
     let (w, h) = (120, 30);
-    let rows = ui::table_rows(View::Fleet, (w, h));
+    let rows = sagewatch::views::table_rows(View::Fleet, (w, h));
     // Start the table at the last page: the final row must be the last endpoint.
     state.fleet.offset = state.fleet.rows.len() - rows;
     state.fleet.selected = state.fleet.rows.len() - 1;

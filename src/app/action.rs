@@ -80,8 +80,14 @@ pub enum InputKey {
     ClearLine,
     /// Ctrl-W: delete the word before the cursor.
     DeleteWord,
-    HistoryPrev,
-    HistoryNext,
+    /// The previous history entry on the `:` line; the previous field or line in a dialog.
+    Up,
+    /// The next history entry on the `:` line; the next field or line in a dialog.
+    Down,
+    /// Shift-Tab: the previous field of a form.
+    BackTab,
+    PageUp,
+    PageDown,
 }
 
 /// Results of source calls, routed back as actions by the workers.

@@ -1,108 +1,165 @@
-//! The `:` command line: parsing and completion. Executing lives in `update`.
+//! The `:` command line: every command of every view (and the console's own), how a typed
+//! line finds its command, and completion. Each view runs and completes its own commands.
 
-use super::state::{FleetColumn, RANGES, State};
-use crate::source::metrics::{FLEET_COLUMNS, spec};
+use super::action::Action;
+use super::outcome::{Outcome, flash};
+use super::state::{FlashLevel, State};
+use crate::views::{self, View};
 
-/// A parsed `:` command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cmd {
-    Quit,
-    Fleet,
-    Alarms,
-    Endpoint(String),
-    /// `None` clears the account scope (`:account all`).
-    Account(Option<String>),
-    Range(usize),
-    Theme(String),
-    Sort(FleetColumn, bool),
-    Filter(String),
-    Refresh,
-    Help,
+/// One `:` command, as its owner declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandSpec {
+    pub name: &'static str,
+    /// Other words that run it (`:q`, `:ep`).
+    pub aliases: &'static [&'static str],
+    /// Its arguments as the help shows them (`NAME`, `1h|3h`).
+    pub args: &'static str,
+    pub desc: &'static str,
+    /// What it needs when typed without an argument (`an endpoint name`); `None` when the
+    /// argument is optional or checked by the command itself.
+    pub needs: Option<&'static str>,
+    /// Where help and completion list it, lowest first: switching views, then opening and
+    /// scoping, then the console's own commands.
+    pub weight: u16,
 }
 
-/// Every command: name, arguments and one-line help, in the order completion and the help
-/// overlay list them.
-pub const COMMANDS: [(&str, &str, &str); 11] = [
-    ("fleet", "", "the fleet of endpoints"),
-    ("alarms", "", "every alarm, ALARM first"),
-    ("endpoint", "NAME", "charts of one endpoint"),
-    ("account", "LABEL|ID|all", "scope to one account"),
-    ("range", "1h|3h|12h|1d|3d", "time range of the charts"),
-    ("sort", "COLUMN [desc]", "sort the fleet table"),
-    ("filter", "TEXT", "filter the current table"),
-    ("theme", "NAME", "switch colours"),
-    ("refresh", "", "fetch everything now"),
-    ("help", "", "this overlay"),
-    ("quit", "", "leave sagewatch (also :q)"),
+impl CommandSpec {
+    fn is_called(&self, word: &str) -> bool {
+        self.name == word || self.aliases.contains(&word)
+    }
+}
+
+/// Who runs a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Console,
+    View(View),
+}
+
+/// The console's own commands, valid on every screen.
+const CONSOLE: &[CommandSpec] = &[
+    CommandSpec {
+        name: "filter",
+        aliases: &[],
+        args: "TEXT",
+        desc: "filter the current table",
+        needs: None,
+        weight: 70,
+    },
+    CommandSpec {
+        name: "theme",
+        aliases: &[],
+        args: "NAME",
+        desc: "switch colours",
+        needs: Some("a theme name"),
+        weight: 80,
+    },
+    CommandSpec {
+        name: "refresh",
+        aliases: &[],
+        args: "",
+        desc: "fetch everything now",
+        needs: None,
+        weight: 90,
+    },
+    CommandSpec {
+        name: "help",
+        aliases: &["h", "?"],
+        args: "",
+        desc: "this overlay",
+        needs: None,
+        weight: 100,
+    },
+    CommandSpec {
+        name: "quit",
+        aliases: &["q", "q!", "exit"],
+        args: "",
+        desc: "leave sagewatch (also :q)",
+        needs: None,
+        weight: 110,
+    },
 ];
 
-/// Column names `:sort` accepts, in table order.
-pub fn sort_columns() -> Vec<(String, FleetColumn)> {
-    let mut v = vec![
-        ("account".to_string(), FleetColumn::Account),
-        ("endpoint".to_string(), FleetColumn::Endpoint),
-        ("status".to_string(), FleetColumn::Status),
-    ];
-    for (i, id) in FLEET_COLUMNS.iter().enumerate() {
-        v.push((spec(*id).short.to_lowercase(), FleetColumn::Metric(i)));
+/// Every command with its owner, in the order help and completion list them.
+pub fn all() -> Vec<(Owner, &'static CommandSpec)> {
+    let mut out: Vec<(Owner, &'static CommandSpec)> =
+        CONSOLE.iter().map(|c| (Owner::Console, c)).collect();
+    for view in View::ALL {
+        out.extend(
+            views::module(view)
+                .commands()
+                .iter()
+                .map(|c| (Owner::View(view), c)),
+        );
     }
-    v
+    out.sort_by_key(|(_, c)| c.weight);
+    out
 }
 
-/// Parses a command line (without the leading `:`). Errors are shown to the user as is.
-pub fn parse(line: &str) -> Result<Cmd, String> {
+fn find(word: &str) -> Option<(Owner, &'static CommandSpec)> {
+    all().into_iter().find(|(_, c)| c.is_called(word))
+}
+
+/// Runs a command line (with or without its leading `:`). Mistakes are flashed.
+pub fn run(state: &mut State, line: &str) -> Outcome {
+    let line = line.trim_start_matches(':');
     let mut words = line.split_whitespace();
-    let Some(name) = words.next() else {
-        return Err("empty command".into());
+    let Some(word) = words.next() else {
+        flash(state, "empty command", FlashLevel::Error);
+        return Outcome::redraw();
     };
-    let rest: Vec<&str> = words.collect();
-    let arg = rest.join(" ");
-    let need_arg = |what: &str| -> Result<String, String> {
-        if arg.is_empty() {
-            Err(format!(":{name} needs {what}"))
-        } else {
-            Ok(arg.clone())
-        }
+    let arg = words.collect::<Vec<_>>().join(" ");
+    let Some((owner, spec)) = find(word) else {
+        flash(
+            state,
+            format!("unknown command :{word} (Tab completes, :help lists)"),
+            FlashLevel::Error,
+        );
+        return Outcome::redraw();
     };
-    match name {
-        "q" | "q!" | "quit" | "exit" => Ok(Cmd::Quit),
-        "fleet" | "f" | "endpoints" => Ok(Cmd::Fleet),
-        "alarms" | "alarm" | "a" => Ok(Cmd::Alarms),
-        "endpoint" | "ep" | "e" => need_arg("an endpoint name").map(Cmd::Endpoint),
-        "account" | "acc" => {
-            let a = need_arg("an account label, id or all")?;
-            Ok(Cmd::Account((a != "all" && a != "*").then_some(a)))
+    if let (Some(what), true) = (spec.needs, arg.is_empty()) {
+        flash(state, format!(":{word} needs {what}"), FlashLevel::Error);
+        return Outcome::redraw();
+    }
+    match owner {
+        Owner::Console => run_console(state, spec, &arg),
+        Owner::View(view) => views::module(view).run(state, spec, &arg),
+    }
+}
+
+fn run_console(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+    match spec.name {
+        "quit" => {
+            state.should_quit = true;
+            Outcome::default()
         }
-        "range" | "r" => {
-            let a = need_arg("a range")?;
-            RANGES
-                .iter()
-                .position(|(_, label)| *label == a)
-                .map(Cmd::Range)
-                .ok_or_else(|| {
-                    let all: Vec<&str> = RANGES.iter().map(|r| r.1).collect();
-                    format!("unknown range {a:?}: one of {}", all.join(", "))
-                })
+        "help" => {
+            crate::overlays::help::open(state);
+            Outcome::redraw()
         }
-        "theme" => need_arg("a theme name").map(Cmd::Theme),
-        "sort" => {
-            let col = rest.first().copied().unwrap_or_default().to_lowercase();
-            let desc = rest.get(1).is_some_and(|d| *d == "desc");
-            sort_columns()
-                .into_iter()
-                .find(|(n, _)| *n == col)
-                .map(|(_, c)| Cmd::Sort(c, desc))
-                .ok_or_else(|| {
-                    let names: Vec<String> = sort_columns().into_iter().map(|c| c.0).collect();
-                    format!(":sort needs a column: {}", names.join(", "))
-                })
+        "refresh" => super::update::update(state, Action::Refresh),
+        "filter" => {
+            views::module(state.view).set_filter(state, arg);
+            Outcome::redraw()
         }
-        "filter" => Ok(Cmd::Filter(arg)),
-        "refresh" => Ok(Cmd::Refresh),
-        "help" | "h" | "?" => Ok(Cmd::Help),
-        other => Err(format!(
-            "unknown command :{other} (Tab completes, :help lists)"
-        )),
+        "theme" => {
+            match state.themes.iter().find(|t| t.name == arg) {
+                Some(t) => {
+                    state.theme = t.clone();
+                    flash(state, format!("theme {arg}"), FlashLevel::Info);
+                }
+                None => {
+                    let names: Vec<&str> = state.themes.iter().map(|t| t.name.as_str()).collect();
+                    flash(
+                        state,
+                        format!("unknown theme {arg:?}: {}", names.join(", ")),
+                        FlashLevel::Error,
+                    );
+                }
+            }
+            Outcome::redraw()
+        }
+        _ => Outcome::default(),
     }
 }
 
@@ -114,23 +171,16 @@ pub fn completions(state: &State, line: &str) -> Vec<String> {
         Some((last, before)) if !ends_with_space => (before, last),
         _ => (&words, ""),
     };
-    let options: Vec<String> = match done.first().copied() {
-        None => COMMANDS.iter().map(|(n, _, _)| n.to_string()).collect(),
-        Some(_) if done.len() > 1 => Vec::new(),
-        Some("account" | "acc") => std::iter::once("all".to_string())
-            .chain(state.accounts.iter().map(|a| a.label.clone()))
-            .chain(state.accounts.iter().map(|a| a.id.clone()))
-            .collect(),
-        Some("range" | "r") => RANGES.iter().map(|r| r.1.to_string()).collect(),
-        Some("theme") => state.themes.iter().map(|t| t.name.clone()).collect(),
-        Some("sort") => sort_columns().into_iter().map(|c| c.0).collect(),
-        Some("endpoint" | "ep" | "e") => {
-            let mut names: Vec<String> = state.endpoints.iter().map(|e| e.name.clone()).collect();
-            names.sort();
-            names.dedup();
-            names
-        }
-        Some(_) => Vec::new(),
+    let options: Vec<String> = match done {
+        [] => all().iter().map(|(_, c)| c.name.to_string()).collect(),
+        [word] => match find(word) {
+            Some((Owner::Console, c)) if c.name == "theme" => {
+                state.themes.iter().map(|t| t.name.clone()).collect()
+            }
+            Some((Owner::View(view), c)) => views::module(view).complete(state, c),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
     };
     let lower = partial.to_lowercase();
     let mut out: Vec<String> = options
@@ -169,21 +219,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_the_commands_the_issue_names() {
-        assert_eq!(parse("fleet"), Ok(Cmd::Fleet));
-        assert_eq!(parse("alarms"), Ok(Cmd::Alarms));
-        assert_eq!(parse("account prod"), Ok(Cmd::Account(Some("prod".into()))));
-        assert_eq!(parse("account all"), Ok(Cmd::Account(None)));
-        assert_eq!(parse("range 3h"), Ok(Cmd::Range(1)));
-        assert_eq!(parse("theme light"), Ok(Cmd::Theme("light".into())));
-        assert_eq!(parse("q"), Ok(Cmd::Quit));
+    fn every_command_is_found_by_its_name_and_aliases_and_names_are_unique() {
+        let all = all();
+        for (_, c) in &all {
+            assert_eq!(find(c.name).map(|(_, f)| f.name), Some(c.name));
+            for a in c.aliases {
+                assert_eq!(find(a).map(|(_, f)| f.name), Some(c.name), "alias {a}");
+            }
+        }
+        let mut words: Vec<&str> = all
+            .iter()
+            .flat_map(|(_, c)| std::iter::once(c.name).chain(c.aliases.iter().copied()))
+            .collect();
+        let n = words.len();
+        words.sort();
+        words.dedup();
+        assert_eq!(words.len(), n, "a word runs two commands");
+    }
+
+    #[test]
+    fn help_order_is_views_then_scoping_then_the_console() {
+        let names: Vec<&str> = all().iter().map(|(_, c)| c.name).collect();
         assert_eq!(
-            parse("sort cpu desc"),
-            Ok(Cmd::Sort(FleetColumn::Metric(3), true))
+            names,
+            [
+                "fleet", "alarms", "endpoint", "account", "range", "sort", "filter", "theme",
+                "refresh", "help", "quit"
+            ]
         );
-        assert!(parse("range 2h").unwrap_err().contains("1h"));
-        assert!(parse("frobnicate").is_err());
-        assert!(parse("endpoint").is_err());
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Turns terminal events into actions: the keymap in normal mode, the line editor while the
-//! command line or filter is open.
+//! Turns terminal events into actions: the keymap in normal mode, text keys while the
+//! command line, the filter, or a dialog that takes text is open.
 
 use super::action::{Action, InputKey};
 use crate::config::keymap::{KeyChord, Keymap, Resolution};
@@ -55,10 +55,13 @@ fn line_key(ev: &KeyEvent) -> Option<InputKey> {
         KeyCode::Home => InputKey::Home,
         KeyCode::End => InputKey::End,
         KeyCode::Tab => InputKey::Tab,
+        KeyCode::BackTab => InputKey::BackTab,
+        KeyCode::PageUp => InputKey::PageUp,
+        KeyCode::PageDown => InputKey::PageDown,
         KeyCode::Enter => InputKey::Enter,
         KeyCode::Esc => InputKey::Esc,
-        KeyCode::Up => InputKey::HistoryPrev,
-        KeyCode::Down => InputKey::HistoryNext,
+        KeyCode::Up => InputKey::Up,
+        KeyCode::Down => InputKey::Down,
         _ => return None,
     })
 }
@@ -66,13 +69,13 @@ fn line_key(ev: &KeyEvent) -> Option<InputKey> {
 /// The action a terminal event stands for, if any.
 pub fn action_for(
     event: &Event,
-    prompt_open: bool,
+    text_mode: bool,
     keymap: &Keymap,
     keys: &mut KeySequence,
 ) -> Option<Action> {
     match event {
         Event::Key(ev) if ev.kind != KeyEventKind::Release => {
-            if prompt_open {
+            if text_mode {
                 return line_key(ev).map(Action::Input);
             }
             keys.resolve(keymap, KeyChord::from_event(ev))

@@ -88,7 +88,7 @@ impl LineEdit {
                 self.text = chars[..start].iter().collect::<String>() + &rest;
                 self.cursor = start;
             }
-            InputKey::HistoryPrev if !history.is_empty() => {
+            InputKey::Up if !history.is_empty() => {
                 let pos = match self.history_pos {
                     None => history.len() - 1,
                     Some(p) => p.saturating_sub(1),
@@ -97,7 +97,7 @@ impl LineEdit {
                 self.cursor = self.text.chars().count();
                 self.history_pos = Some(pos);
             }
-            InputKey::HistoryNext => match self.history_pos {
+            InputKey::Down => match self.history_pos {
                 Some(p) if p + 1 < history.len() => {
                     self.text = history[p + 1].clone();
                     self.cursor = self.text.chars().count();
@@ -151,13 +151,13 @@ mod tests {
     fn history_browses_back_and_forth() {
         let h = vec!["alarms".to_string(), "range 1d".to_string()];
         let mut l = LineEdit::default();
-        l.apply(InputKey::HistoryPrev, &h);
+        l.apply(InputKey::Up, &h);
         assert_eq!(l.text(), "range 1d");
-        l.apply(InputKey::HistoryPrev, &h);
+        l.apply(InputKey::Up, &h);
         assert_eq!(l.text(), "alarms");
-        l.apply(InputKey::HistoryNext, &h);
+        l.apply(InputKey::Down, &h);
         assert_eq!(l.text(), "range 1d");
-        l.apply(InputKey::HistoryNext, &h);
+        l.apply(InputKey::Down, &h);
         assert_eq!(l.text(), "");
         assert_eq!(l.apply(InputKey::Enter, &h), Edit::Submit(String::new()));
     }

@@ -1,14 +1,18 @@
-//! The application core: actions, state, the pure `update`, and the command vocabulary.
+//! The application core: actions, state, the routing `update`, shared data, refresh
+//! scheduling, the `:` line, and the workers that carry commands out.
 
 pub mod action;
 pub mod command;
 pub mod commands;
+pub mod data;
 pub mod headless;
 pub mod input;
 pub mod lineedit;
+pub mod navigate;
+pub mod outcome;
+pub mod prompt;
 pub mod query;
 pub mod refresh;
-pub mod rows;
 pub mod run;
 pub mod state;
 pub mod update;

@@ -352,6 +352,25 @@ pub fn write_value(out: &mut String, v: f32) {
     };
 }
 
+/// Whether any of `fields` contains the `/` filter, ignoring case; an empty filter matches.
+pub fn matches_filter(filter: &str, fields: &[&str]) -> bool {
+    if filter.is_empty() {
+        return true;
+    }
+    let needle = filter.to_lowercase();
+    fields.iter().any(|f| f.to_lowercase().contains(&needle))
+}
+
+/// The account an alarm is about: its endpoint's, else its metric's, else its own.
+pub fn watched_account(alarm: &Alarm) -> &str {
+    alarm
+        .endpoint
+        .as_ref()
+        .map(|e| e.account_id.as_str())
+        .or_else(|| alarm.series().map(|s| s.account_id.as_str()))
+        .unwrap_or(&alarm.account_id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

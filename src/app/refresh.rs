@@ -139,23 +139,6 @@ fn holds_data(state: &State, key: &SeriesKey) -> bool {
     state.store.get(key).is_some_and(|s| s.latest().is_some())
 }
 
-/// Endpoints whose rows the fleet table shows now, by account and name.
-fn visible_endpoints(state: &State) -> rustc_hash::FxHashSet<(&str, &str)> {
-    if state.view != View::Fleet {
-        return Default::default();
-    }
-    let page = crate::ui::table_rows(View::Fleet, state.size);
-    state
-        .fleet
-        .rows
-        .iter()
-        .skip(state.fleet.offset)
-        .take(page)
-        .filter_map(|&i| state.endpoints.get(i))
-        .map(|e| (e.account_id.as_str(), e.name.as_str()))
-        .collect()
-}
-
 /// A series worth a request every refresh: on screen, or deciding an alarm's colour.
 fn is_hot(state: &State, visible: &rustc_hash::FxHashSet<(&str, &str)>, key: &SeriesKey) -> bool {
     state.alarm_index.by_series.contains_key(key)
@@ -185,7 +168,7 @@ pub fn fleet_requests(
     let held = if hourly || include_cold {
         held
     } else {
-        let visible = visible_endpoints(state);
+        let visible = crate::views::fleet::visible_endpoints(state);
         held.into_iter()
             .filter(|k| is_hot(state, &visible, k))
             .collect()

@@ -4,7 +4,7 @@
 
 use super::action::{Action, Loaded};
 use super::input::{self, KeySequence};
-use super::state::{Prompt, State};
+use super::state::State;
 use super::update::{self, Outcome};
 use super::worker::{Done, Workers};
 use crate::clock::SharedClock;
@@ -60,8 +60,8 @@ where
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => {
-                    let prompt_open = !matches!(state.prompt, Prompt::None);
-                    pending.extend(input::action_for(&event, prompt_open, &state.keymap, &mut keys));
+                    let text_mode = state.takes_text();
+                    pending.extend(input::action_for(&event, text_mode, &state.keymap, &mut keys));
                 }
                 Some(Err(e)) => return Err(e.into()),
                 None => break,

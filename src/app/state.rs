@@ -9,102 +9,11 @@ use crate::source::model::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum View {
-    #[default]
-    Fleet,
-    Endpoint,
-    Alarms,
-}
-
-impl View {
-    pub const ALL: [View; 3] = [View::Fleet, View::Endpoint, View::Alarms];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Fleet => "fleet",
-            Self::Endpoint => "endpoint",
-            Self::Alarms => "alarms",
-        }
-    }
-}
-
-/// The columns of the fleet table, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FleetColumn {
-    #[default]
-    Account,
-    Endpoint,
-    Status,
-    /// One of the six sparkline columns, by index into `metrics::FLEET_COLUMNS`.
-    Metric(usize),
-}
-
-impl FleetColumn {
-    pub fn all() -> Vec<FleetColumn> {
-        let mut v = vec![Self::Account, Self::Endpoint, Self::Status];
-        v.extend((0..crate::source::metrics::FLEET_COLUMNS.len()).map(Self::Metric));
-        v
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FleetFocus {
-    Accounts,
-    #[default]
-    Endpoints,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct FleetView {
-    pub focus: FleetFocus,
-    /// Cursor in the accounts pane; 0 is "all accounts", i is `accounts[i - 1]`.
-    pub account_cursor: usize,
-    /// Only endpoints of this account are listed (set by the accounts pane or `:account`).
-    pub account_filter: Option<AccountId>,
-    /// `/` filter: case-insensitive substring of account label or endpoint name.
-    pub filter: String,
-    pub sort: FleetColumn,
-    pub descending: bool,
-    /// Indices into `State::endpoints`, filtered and sorted: what the table lists.
-    pub rows: Vec<usize>,
-    /// Position in `rows`.
-    pub selected: usize,
-    /// First row drawn; kept by `update` so the selection stays visible.
-    pub offset: usize,
-}
-
-/// Time ranges of the detail charts.
-pub const RANGES: [(i64, &str); 5] = [
-    (3600, "1h"),
-    (3 * 3600, "3h"),
-    (12 * 3600, "12h"),
-    (86400, "1d"),
-    (3 * 86400, "3d"),
-];
-
-#[derive(Debug, Clone, Default)]
-pub struct DetailView {
-    pub endpoint: Option<EndpointKey>,
-    /// Index into `RANGES`.
-    pub range: usize,
-    /// How far the window's right edge is before now, in seconds (panning).
-    pub pan: i64,
-    /// Index of the selected chart in the detail screen's chart list.
-    pub selected_chart: usize,
-    pub maximized: bool,
-    pub monitoring: Loadable<Vec<MonitoringSchedule>>,
-}
-
-impl DetailView {
-    pub fn range_secs(&self) -> i64 {
-        RANGES[self.range.min(RANGES.len() - 1)].0
-    }
-
-    pub fn range_label(&self) -> &'static str {
-        RANGES[self.range.min(RANGES.len() - 1)].1
-    }
-}
+use crate::overlays::Overlay;
+pub use crate::views::View;
+use crate::views::alarms::AlarmsState;
+use crate::views::endpoint::DetailState;
+use crate::views::fleet::FleetState;
 
 /// Something fetched on demand.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -114,19 +23,6 @@ pub enum Loadable<T> {
     Loading,
     Loaded(T),
     Failed(String),
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct AlarmsView {
-    /// Indices into `State::alarms`, filtered and in display order (ALARM first).
-    pub rows: Vec<usize>,
-    pub selected: usize,
-    pub offset: usize,
-    pub filter: String,
-    /// The alarm whose history pane is open.
-    pub history_of: Option<(AccountId, String)>,
-    pub history: Loadable<Vec<AlarmHistoryItem>>,
-    pub history_scroll: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -201,17 +97,21 @@ pub struct State {
     /// When the usage figures in `source_health` were last brought up to date.
     pub usage_shown_at: Epoch,
 
+    /// Only this account's endpoints and alarms are listed (the accounts pane, `:account`).
+    pub scope: Option<AccountId>,
+
     pub view: View,
     /// Where `Back` returns to from the endpoint screen.
     pub previous_view: View,
-    pub fleet: FleetView,
-    pub detail: DetailView,
-    pub alarms_view: AlarmsView,
+    /// Each view's own state (`views::*`).
+    pub fleet: FleetState,
+    pub detail: DetailState,
+    pub alarms_view: AlarmsState,
+    /// Dialogs above the view, the top one last: it takes input first.
+    pub overlays: Vec<Overlay>,
     pub prompt: Prompt,
     /// Candidates for the word under the cursor of the `:` line, best first.
     pub completions: Vec<String>,
-    /// `Some(scroll)` while the help overlay is open.
-    pub help: Option<usize>,
     pub flash: Option<Flash>,
     /// `:` commands typed this session, newest last.
     pub command_history: Vec<String>,
@@ -257,14 +157,15 @@ impl State {
             freshness: Freshness::default(),
             source_health: Default::default(),
             usage_shown_at: 0,
+            scope: None,
             view: View::Fleet,
             previous_view: View::Fleet,
-            fleet: FleetView::default(),
-            detail: DetailView::default(),
-            alarms_view: AlarmsView::default(),
+            fleet: FleetState::default(),
+            detail: DetailState::default(),
+            alarms_view: AlarmsState::default(),
+            overlays: Vec::new(),
             prompt: Prompt::None,
             completions: Vec::new(),
-            help: None,
             flash: None,
             command_history: Vec::new(),
             theme,
@@ -313,17 +214,10 @@ impl State {
             .copied()
     }
 
-    pub fn selected_endpoint(&self) -> Option<&Endpoint> {
-        self.fleet
-            .rows
-            .get(self.fleet.selected)
-            .and_then(|&i| self.endpoints.get(i))
-    }
-
-    pub fn selected_alarm(&self) -> Option<&Alarm> {
-        self.alarms_view
-            .rows
-            .get(self.alarms_view.selected)
-            .and_then(|&i| self.alarms.get(i))
+    /// Whether keys go to a text field (the `:` line, the `/` filter, a dialog or form on
+    /// top) rather than to the keymap.
+    pub fn takes_text(&self) -> bool {
+        !matches!(self.prompt, Prompt::None)
+            || self.overlays.last().is_some_and(Overlay::takes_text)
     }
 }

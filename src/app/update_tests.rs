@@ -51,6 +51,14 @@ fn alarm(name: &str, e: &Endpoint, metric: MetricId, state: AlarmState, since: E
     }
 }
 
+/// The scroll of the help overlay while it is on top.
+fn help_scroll(s: &State) -> Option<usize> {
+    match s.overlays.last() {
+        Some(crate::overlays::Overlay::Help(h)) => Some(h.scroll),
+        _ => None,
+    }
+}
+
 fn loaded(l: Loaded) -> Action {
     Action::Loaded(Box::new(l))
 }
@@ -175,7 +183,7 @@ fn movement_is_clamped_and_keeps_the_selection_visible() {
     let mut s = state();
     // The smallest height whose table shows fewer rows than there are endpoints.
     let height = (3..40)
-        .find(|h| crate::ui::table_rows(View::Fleet, (120, *h)) == 2)
+        .find(|h| crate::views::table_rows(View::Fleet, (120, *h)) == 2)
         .unwrap();
     update(&mut s, Action::Resize(120, height));
     update(&mut s, Action::MoveUp);
@@ -267,7 +275,7 @@ fn commands_scope_switch_and_complain() {
     let mut s = state();
     update(&mut s, Action::Run("account prod".into()));
     assert_eq!(s.fleet.rows.len(), 2);
-    assert_eq!(s.fleet.account_filter.as_deref(), Some("111111111111"));
+    assert_eq!(s.scope.as_deref(), Some("111111111111"));
     update(&mut s, Action::Run("account all".into()));
     assert_eq!(s.fleet.rows.len(), 4);
     update(&mut s, Action::Run("alarms".into()));
@@ -304,7 +312,7 @@ fn the_command_line_completes_and_keeps_history() {
         p => panic!("{p:?}"),
     }
     update(&mut s, Action::Input(InputKey::Enter));
-    assert_eq!(s.fleet.account_filter.as_deref(), Some("111111111111"));
+    assert_eq!(s.scope.as_deref(), Some("111111111111"));
     assert_eq!(s.command_history, ["account prod"]);
 }
 
@@ -567,10 +575,10 @@ fn paging_scrolls_an_open_history_and_help_scroll_is_bounded() {
     for _ in 0..1000 {
         update(&mut s, Action::MoveDown);
     }
-    let at_end = s.help.unwrap();
+    let at_end = help_scroll(&s).unwrap();
     update(&mut s, Action::MoveUp);
     assert_eq!(
-        s.help,
+        help_scroll(&s),
         Some(at_end - 1),
         "one press up moves up from the end"
     );
@@ -646,7 +654,7 @@ fn chart_keys_do_nothing_outside_the_endpoint_screen_and_pan_is_bounded() {
         update(&mut s, Action::PanBack);
     }
     assert!(
-        s.detail.pan <= super::update::MAX_PAN_SECS,
+        s.detail.pan <= crate::views::endpoint::MAX_PAN_SECS,
         "pan {}",
         s.detail.pan
     );

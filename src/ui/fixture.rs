@@ -318,7 +318,7 @@ pub fn state() -> State {
         },
     ];
     s.alarms[5].actions_enabled = false;
-    crate::app::rows::rebuild_alarm_index(&mut s);
+    crate::app::data::rebuild_alarm_index(&mut s);
     s.fleet.rows = (0..s.endpoints.len()).collect();
     s.fleet.selected = 0;
     s.alarms_view.rows = alarm_order(&s.alarms);
@@ -437,7 +437,7 @@ pub fn scaled(accounts: usize, per_account: usize) -> State {
         })
         .collect();
     s.alarms = alarms;
-    crate::app::rows::rebuild_alarm_index(&mut s);
+    crate::app::data::rebuild_alarm_index(&mut s);
     let endpoints = std::mem::take(&mut s.endpoints);
     s.set_endpoints(endpoints);
     s.fleet.rows = (0..s.endpoints.len()).collect();

@@ -2,46 +2,12 @@
 //! message, and key hints for the current view generated from the active keymap.
 
 use super::text::{self, put};
-use crate::app::action::Action;
 use crate::app::query::{DataFreshness as Freshness, coarse_duration, freshness};
-use crate::app::state::{FlashLevel, State, View};
+use crate::app::state::{FlashLevel, State};
+use crate::views;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
-
-/// The hints of each view: the actions worth a reminder, with a one-word label.
-fn hints(view: View) -> &'static [(Action, &'static str)] {
-    match view {
-        View::Fleet => &[
-            (Action::ToggleHelp, "help"),
-            (Action::OpenCommand, "cmd"),
-            (Action::OpenFilter, "filter"),
-            (Action::Select, "open"),
-            (Action::SortNext, "sort"),
-            (Action::FocusNext, "pane"),
-            (Action::ShowAlarms, "alarms"),
-            (Action::Quit, "quit"),
-        ],
-        View::Endpoint => &[
-            (Action::ToggleHelp, "help"),
-            (Action::Back, "back"),
-            (Action::RangeWider, "wider"),
-            (Action::RangeNarrower, "narrower"),
-            (Action::PanBack, "earlier"),
-            (Action::PanForward, "later"),
-            (Action::ToggleMaximize, "zoom"),
-            (Action::OpenCommand, "cmd"),
-        ],
-        View::Alarms => &[
-            (Action::ToggleHelp, "help"),
-            (Action::Select, "history"),
-            (Action::OpenFilter, "filter"),
-            (Action::Back, "back"),
-            (Action::ShowFleet, "fleet"),
-            (Action::OpenCommand, "cmd"),
-        ],
-    }
-}
 
 /// A key sequence as the hint bar writes it: short symbols for the long key names.
 pub fn short_keys(label: &str) -> String {
@@ -187,7 +153,7 @@ pub fn usage_label(metrics: u64, usd_per_hour: f64) -> String {
 fn render_hints(state: &State, buf: &mut Buffer, area: Rect, min_x: u16) {
     let theme = &state.theme;
     let mut items: Vec<(String, &str)> = Vec::new();
-    for (action, label) in hints(state.view) {
+    for (action, label) in views::module(state.view).hints() {
         if let Some(b) = state.keymap.first_binding(action) {
             items.push((short_keys(&b.keys_label()), label));
         }

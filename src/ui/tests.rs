@@ -3,6 +3,8 @@
 use super::fixture;
 use super::*;
 use crate::app::state::{Prompt, State};
+use crate::overlays::{Overlay, help::Help};
+use crate::views::View;
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -29,6 +31,15 @@ pub fn plain(buf: &Buffer) -> String {
     out
 }
 
+/// `state` with the help overlay open at `scroll`, or closed.
+fn with_help(mut state: State, scroll: Option<usize>) -> State {
+    state.overlays = scroll
+        .map(|scroll| Overlay::Help(Help { scroll }))
+        .into_iter()
+        .collect();
+    state
+}
+
 fn snap(state: &State, w: u16, h: u16) -> String {
     plain(&render(state, w, h))
 }
@@ -49,7 +60,7 @@ screens! {
     endpoint: fixture::in_view(View::Endpoint);
     alarms: fixture::in_view(View::Alarms);
     alarm_history: fixture::with_history();
-    help: { let mut s = fixture::state(); s.help = Some(0); s };
+    help: with_help(fixture::state(), Some(0));
     command_line: fixture::with_prompt();
 }
 
@@ -67,13 +78,13 @@ fn maximized_chart_fills_the_body() {
 fn table_rows_match_what_is_drawn() {
     let s = fixture::scaled(2, 50);
     for (w, h) in [(80, 24), (160, 48), (200, 60), (40, 6)] {
-        let n = table_rows(View::Fleet, (w, h));
+        let n = crate::views::table_rows(View::Fleet, (w, h));
         let text = snap(&s, w, h);
         let drawn = text.lines().filter(|l| l.contains("model-")).count();
         assert_eq!(drawn, n, "at {w}x{h}");
     }
-    assert_eq!(table_rows(View::Endpoint, (80, 24)), 0);
-    assert_eq!(table_rows(View::Alarms, (80, 24)), 24 - 2 - 3);
+    assert_eq!(crate::views::table_rows(View::Endpoint, (80, 24)), 0);
+    assert_eq!(crate::views::table_rows(View::Alarms, (80, 24)), 24 - 2 - 3);
 }
 
 #[test]
@@ -145,7 +156,7 @@ proptest! {
     ) {
         let mut s = if history { fixture::with_history() } else { fixture::state() };
         s.view = view;
-        s.help = help.then_some(offset * 5);
+        let mut s = with_help(s, help.then_some(offset * 5));
         s.detail.maximized = maximized;
         s.fleet.offset = offset;
         s.fleet.selected = cursor;
@@ -168,7 +179,7 @@ proptest! {
         }
         let buf = render(&s, w, h);
         prop_assert_eq!(buf.area.width, w);
-        let n = table_rows(view, (w, h));
+        let n = crate::views::table_rows(view, (w, h));
         prop_assert!(n <= usize::from(h));
     }
 }
@@ -210,7 +221,7 @@ fn control_characters_never_reach_the_screen() {
         s.view = view;
         s.detail.endpoint = Some(s.endpoints[0].key());
         for help in [None, Some(0)] {
-            s.help = help;
+            let s = with_help(s.clone(), help);
             let buf = render(&s, 160, 48);
             for cell in buf.content() {
                 assert!(

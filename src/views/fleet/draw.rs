@@ -1,14 +1,15 @@
 //! The fleet screen: accounts pane on the left, the endpoints table with sparklines on the
 //! right. Only visible rows are built; nothing is sorted or filtered here (`update` did it).
 
-use super::text::{self, put, put_right, put_trunc};
-use super::widgets::{self, sparkline};
+use super::{FleetColumn, FleetFocus};
 use crate::app::query::{self, Band};
-use crate::app::state::{FleetColumn, FleetFocus, State};
+use crate::app::state::State;
 use crate::config::theme::Theme;
 use crate::series::Series;
 use crate::source::metrics::{self, FLEET_COLUMNS, MetricId};
 use crate::source::model::{AlarmState, Endpoint, EndpointStatus, Epoch};
+use crate::ui::text::{self, put, put_right, put_trunc};
+use crate::ui::widgets::{self, sparkline};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -120,11 +121,6 @@ fn show_pane(state: &State, width: u16) -> bool {
     width >= pane_width(width) + need
 }
 
-/// Data rows of the table: the body minus its borders and its header row.
-pub fn table_rows(body: Rect) -> usize {
-    usize::from(body.height.saturating_sub(3))
-}
-
 pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
         return;
@@ -210,8 +206,8 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
         let row = Rect::new(inner.x, y, inner.width, 1);
         let selected = i == state.fleet.account_cursor;
         let active = match account {
-            None => state.fleet.account_filter.is_none(),
-            Some(a) => state.fleet.account_filter.as_deref() == Some(a.id.as_str()),
+            None => state.scope.is_none(),
+            Some(a) => state.scope.as_deref() == Some(a.id.as_str()),
         };
         let base = if selected && focused {
             theme.selection
@@ -273,7 +269,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
 fn title(state: &State, shown: usize) -> String {
     let f = &state.fleet;
     let mut t = format!(" endpoints {}/{} ", shown, state.endpoints.len());
-    if let Some(id) = &f.account_filter {
+    if let Some(id) = &state.scope {
         t.push_str(&format!("· {} ", state.account_label(id)));
     }
     if !f.filter.is_empty() {

@@ -1,78 +1,13 @@
-//! The `?` overlay, generated from the active keymap so it cannot drift from reality, plus
-//! the `:` commands. Scrollable.
+//! Draws the `?` help: a scrollable box of headings and key/description columns.
 
-use super::text::{self, put};
-use crate::app::commands::COMMANDS;
+use super::{Row, rows};
 use crate::app::state::State;
+use crate::ui::text::{self, put};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
-
-/// One line of the overlay: a heading, or a key column and its description.
-enum Row<'a> {
-    Heading(&'a str),
-    /// Keys (or a command), its description, and whether it is a command (its own column
-    /// width: `:range 1h|3h|12h|1d|3d` would push every key description far right).
-    Entry(String, &'a str, bool),
-    Blank,
-}
-
-/// `:name ARGS`, as typed.
-fn usage(name: &str, args: &str) -> String {
-    if args.is_empty() {
-        format!(":{name}")
-    } else {
-        format!(":{name} {args}")
-    }
-}
-
-fn rows(state: &State) -> Vec<Row<'_>> {
-    let bindings = &state.keymap.bindings;
-    let mut out = Vec::new();
-    // Sections in the order the keymap first names them (the keymap author's order).
-    for (i, b) in bindings.iter().enumerate() {
-        if bindings[..i].iter().any(|p| p.section == b.section) {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(Row::Blank);
-        }
-        out.push(Row::Heading(b.section.as_str()));
-        let section: Vec<_> = bindings[i..]
-            .iter()
-            .filter(|s| s.section == b.section)
-            .collect();
-        // Keys bound to the same action share a line: `j, Down  Next row`.
-        for (j, s) in section.iter().enumerate() {
-            if section[..j].iter().any(|p| p.action == s.action) {
-                continue;
-            }
-            let keys: Vec<String> = section[j..]
-                .iter()
-                .filter(|o| o.action == s.action)
-                .map(|o| o.keys_label())
-                .collect();
-            out.push(Row::Entry(keys.join(", "), s.desc.as_str(), false));
-        }
-    }
-    if !out.is_empty() {
-        out.push(Row::Blank);
-    }
-    out.push(Row::Heading("commands"));
-    out.extend(
-        COMMANDS
-            .iter()
-            .map(|&(name, args, desc)| Row::Entry(usage(name, args), desc, true)),
-    );
-    out
-}
-
-/// The number of lines the overlay holds, so `update` can bound the scroll.
-pub fn line_count(state: &State) -> usize {
-    rows(state).len()
-}
 
 pub fn render(state: &State, buf: &mut Buffer, body: Rect, scroll: usize) {
     let theme = &state.theme;

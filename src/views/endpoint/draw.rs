@@ -1,12 +1,13 @@
 //! The endpoint detail: a summary line, then one braille chart per metric in `METRICS`
 //! order, with alarm thresholds; the selected chart is focused or shown alone, maximised.
 
-use super::text::{self, put, put_trunc};
-use super::widgets::chart::{self, MetricChart, Trace};
 use crate::app::query;
 use crate::app::state::{Loadable, State};
+use crate::overlays::form::Form;
 use crate::source::metrics::{self, METRICS, MetricSpec};
 use crate::source::model::{AlarmState, Endpoint, Epoch, ExecutionStatus, ScheduleStatus};
+use crate::ui::text::{self, put, put_trunc};
+use crate::ui::widgets::chart::{self, MetricChart, Trace};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -41,7 +42,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     }
     let selected = state.detail.selected_chart.min(METRICS.len() - 1);
     if state.detail.maximized {
-        render_chart(state, buf, grid, e, &METRICS[selected], true);
+        render_chart(state, buf, grid, e, &METRICS[selected], true, None);
         return;
     }
     let cols = (grid.width / MIN_CHART_W).clamp(1, 4);
@@ -70,7 +71,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
                 cell_h
             };
             let cell = Rect::new(grid.x + c16 * cell_w, grid.y + r16 * cell_h, w, h);
-            render_chart(state, buf, cell, e, spec, i == selected);
+            render_chart(state, buf, cell, e, spec, i == selected, None);
         }
     }
 }
@@ -93,6 +94,22 @@ fn window_label(secs: i64) -> String {
     }
 }
 
+/// Beside a form opened on this screen: the selected chart, with the form's `threshold`
+/// (while it holds a valid number) drawn where the alarm would put it.
+pub fn render_preview(state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
+    let Some(e) = state
+        .detail
+        .endpoint
+        .as_ref()
+        .and_then(|k| state.endpoint(k))
+    else {
+        return;
+    };
+    let spec = &METRICS[state.detail.selected_chart.min(METRICS.len() - 1)];
+    let proposed = form.valid_number("threshold");
+    render_chart(state, buf, area, e, spec, true, proposed);
+}
+
 fn render_chart(
     state: &State,
     buf: &mut Buffer,
@@ -100,6 +117,7 @@ fn render_chart(
     e: &Endpoint,
     spec: &MetricSpec,
     selected: bool,
+    proposed_threshold: Option<f64>,
 ) {
     let theme = &state.theme;
     let palette = [
@@ -149,6 +167,7 @@ fn render_chart(
                 },
             )
         })
+        .chain(proposed_threshold.map(|t| (t, theme.focus)))
         .collect();
     let title_style = if selected { theme.focus } else { theme.title };
     let mut title = vec![Span::styled(format!(" {} ", spec.name), title_style)];

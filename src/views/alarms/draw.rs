@@ -1,13 +1,13 @@
 //! The alarms screen: every alarm (ALARM first, as `update` ordered them) and, when one is
 //! opened, its history in a pane on the right.
 
-use super::text::{self, put, put_right, put_trunc};
-use super::widgets::{self, pane};
-use crate::app::query::coarse_duration;
-use crate::app::rows::watched_account;
+use super::layout::split;
+use crate::app::query::{coarse_duration, watched_account};
 use crate::app::state::{Loadable, State};
 use crate::config::theme::Theme;
 use crate::source::model::{AlarmState, HistoryItemType};
+use crate::ui::text::{self, put, put_right, put_trunc};
+use crate::ui::widgets::{self, pane};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -18,48 +18,6 @@ const THRESHOLD_W: u16 = 9;
 const FOR_W: u16 = 6;
 /// The reason keeps at least this much before the name and metric take the rest.
 const REASON_MIN_W: u16 = 12;
-/// Below this the history pane replaces the table rather than squeezing both.
-const SPLIT_MIN_W: u16 = 70;
-/// From this width the history sits beside the table; below it, under it.
-const SIDE_BY_SIDE_MIN_W: u16 = 160;
-/// Below this height there is no room for both stacked: the history alone.
-const STACKED_MIN_H: u16 = 14;
-
-/// Data rows: the body minus borders and the header row, without the history pane.
-pub fn table_rows(body: Rect) -> usize {
-    usize::from(body.height.saturating_sub(3))
-}
-
-/// Where the table and the history pane go when the history is open: side by side on a
-/// wide terminal, the history below the table on a narrower one (so names stay readable),
-/// the history alone when there is no room for both.
-fn split(area: Rect) -> (Option<Rect>, Rect) {
-    if area.width >= SIDE_BY_SIDE_MIN_W {
-        let hw = (u32::from(area.width) * 45 / 100).max(30) as u16;
-        let tw = area.width - hw;
-        return (
-            Some(Rect::new(area.x, area.y, tw, area.height)),
-            Rect::new(area.x + tw, area.y, hw, area.height),
-        );
-    }
-    if area.width < SPLIT_MIN_W || area.height < STACKED_MIN_H {
-        return (None, area);
-    }
-    let hh = (u32::from(area.height) * 2 / 5).max(6) as u16;
-    let th = area.height - hh;
-    (
-        Some(Rect::new(area.x, area.y, area.width, th)),
-        Rect::new(area.x, area.y + th, area.width, hh),
-    )
-}
-
-/// Data rows of the table as drawn now (the history pane may take some of the body).
-pub fn visible_table_rows(state: &State, body: Rect) -> usize {
-    if state.alarms_view.history_of.is_none() {
-        return table_rows(body);
-    }
-    split(body).0.map_or(0, table_rows)
-}
 
 pub fn state_label(s: AlarmState) -> &'static str {
     match s {

@@ -1,0 +1,160 @@
+//! Shared data: results of the source's calls that every view draws from (identity,
+//! accounts and endpoints, alarms, series, the source's health) go into `State` here, and
+//! each view is told what changed so it can rebuild what it derives.
+
+use super::action::Loaded;
+use super::outcome::{Outcome, source_failed};
+use super::refresh;
+use super::state::{AlarmIndex, State};
+use crate::app::query::watched_account;
+use crate::sanitize::Sanitize;
+use crate::source::model::*;
+use crate::views::{self, Change};
+
+/// Takes a result in: shared data here, a view's own results to that view.
+pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
+    match loaded {
+        Loaded::Identity(Ok(mut identity)) => {
+            identity.sanitize();
+            state.identity = Some(identity);
+        }
+        Loaded::Fleet(Ok((accounts, endpoints))) => {
+            return fleet_loaded(state, accounts, endpoints);
+        }
+        Loaded::Alarms(Ok(mut alarms)) => {
+            alarms.sanitize();
+            state.alarms = alarms;
+            state.freshness.alarms_ok_at = Some(state.now);
+            rebuild_alarm_index(state);
+            changed(state, Change::Alarms);
+        }
+        Loaded::Series(Ok(data)) => {
+            for mut series in data {
+                series.key.sanitize();
+                let cap = refresh::capacity_for(state, &series.key);
+                if cap > 0 {
+                    state.store.ingest(series, cap);
+                }
+            }
+            state.freshness.series_ok_at = Some(state.now);
+            state.freshness.newest_point = state
+                .store
+                .iter()
+                .filter(|(k, _)| k.period < 3600)
+                .filter_map(|(_, s)| s.latest().map(|(ts, _)| ts))
+                .max();
+            changed(state, Change::Series);
+        }
+        Loaded::Health(health) => return health_loaded(state, health),
+        Loaded::Identity(Err(e))
+        | Loaded::Fleet(Err(e))
+        | Loaded::Alarms(Err(e))
+        | Loaded::Series(Err(e)) => source_failed(state, &e),
+        mut other => {
+            for view in views::all() {
+                match view.loaded(state, other) {
+                    Ok(out) => return out,
+                    Err(back) => other = back,
+                }
+            }
+            tracing::warn!(?other, "a result no view claims");
+            return Outcome::default();
+        }
+    }
+    Outcome::redraw()
+}
+
+fn fleet_loaded(
+    state: &mut State,
+    mut accounts: Vec<Account>,
+    mut endpoints: Vec<Endpoint>,
+) -> Outcome {
+    accounts.sanitize();
+    endpoints.sanitize();
+    // The monitoring account first, then source accounts by label.
+    accounts.sort_by(|a, b| b.monitoring.cmp(&a.monitoring).then(a.label.cmp(&b.label)));
+    let new_endpoints = endpoints
+        .iter()
+        .any(|e| state.endpoint_by_name(&e.account_id, &e.name).is_none());
+    state.accounts = accounts;
+    state.set_endpoints(endpoints);
+    state.freshness.fleet_ok_at = Some(state.now);
+    rebuild_alarm_index(state);
+    changed(state, Change::Fleet);
+    shrink_store(state);
+    if new_endpoints {
+        // Their series are wanted now, not at the next refresh.
+        state.schedule.minute_series_at = 0;
+        state.schedule.hourly_series_at = 0;
+        return Outcome::with(refresh::due(state));
+    }
+    Outcome::redraw()
+}
+
+fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> Outcome {
+    health.sanitize();
+    // Usage counters change with every refresh, and an idle console must write nothing:
+    // they are shown once a minute, on the frame the clock redraws anyway.
+    let held = &mut state.source_health;
+    let news = health.problems != held.problems
+        || (health.throttled_recently > 0) != (held.throttled_recently > 0);
+    let usage_due = state.now.div_euclid(60) != state.usage_shown_at.div_euclid(60);
+    if usage_due || held.metrics_requested_last_hour == 0 {
+        state.usage_shown_at = state.now;
+        held.metric_data_calls_last_hour = health.metric_data_calls_last_hour;
+        held.metrics_requested_last_hour = health.metrics_requested_last_hour;
+    }
+    held.problems = health.problems;
+    held.throttled_recently = health.throttled_recently;
+    if news {
+        Outcome::redraw()
+    } else {
+        Outcome::default()
+    }
+}
+
+/// Tells every view that shared data changed.
+pub fn changed(state: &mut State, change: Change) {
+    for view in views::all() {
+        view.data_changed(state, change);
+    }
+}
+
+/// Scopes the console to one account (or none); every view follows.
+pub fn set_scope(state: &mut State, scope: Option<AccountId>) {
+    state.scope = scope;
+    changed(state, Change::Scope);
+}
+
+/// Drops what no view shows any more, so memory follows the screen.
+pub fn shrink_store(state: &mut State) {
+    let mut store = std::mem::take(&mut state.store);
+    store.retain(|k| refresh::capacity_for(state, k));
+    state.store = store;
+}
+
+/// Which alarm watches which series and endpoint, and how many are in ALARM per account.
+pub fn rebuild_alarm_index(state: &mut State) {
+    let mut index = AlarmIndex::default();
+    for (i, alarm) in state.alarms.iter().enumerate() {
+        if let Some(series) = alarm.series() {
+            index.by_series.entry(series.clone()).or_default().push(i);
+        }
+        if let Some(e) = &alarm.endpoint {
+            let worst = index
+                .worst_by_endpoint
+                .entry(e.account_id.clone())
+                .or_default()
+                .entry(e.name.clone())
+                .or_insert(AlarmState::Ok);
+            *worst = (*worst).min(alarm.state);
+        }
+        if alarm.state == AlarmState::Alarm {
+            *index
+                .in_alarm_by_account
+                .entry(watched_account(alarm).to_owned())
+                .or_default() += 1;
+        }
+    }
+    state.alarm_index = index;
+}

@@ -1,0 +1,88 @@
+//! The status line's editors: the `:` command line (with completion and history) and the
+//! `/` filter of the current view.
+
+use super::action::InputKey;
+use super::commands;
+use super::lineedit::{Edit, LineEdit};
+use super::outcome::{Outcome, flash};
+use super::state::{FlashLevel, Prompt, State};
+use crate::views;
+
+/// `:` commands remembered for Up/Down; a long session must not grow without bound.
+const MAX_COMMAND_HISTORY: usize = 100;
+
+pub fn open_command(state: &mut State) -> Outcome {
+    state.prompt = Prompt::Command(LineEdit::default());
+    state.completions = commands::completions(state, "");
+    Outcome::redraw()
+}
+
+/// Opens the `/` filter of the current view, with its current text.
+pub fn open_filter(state: &mut State) -> Outcome {
+    match views::module(state.view).filter(state) {
+        Some(current) => state.prompt = Prompt::Filter(LineEdit::with_text(current)),
+        None => flash(state, "nothing to filter on this screen", FlashLevel::Info),
+    }
+    Outcome::redraw()
+}
+
+/// A key typed while the command line or the filter is open.
+pub fn input(state: &mut State, key: InputKey) -> Outcome {
+    let prompt = std::mem::replace(&mut state.prompt, Prompt::None);
+    match prompt {
+        Prompt::None => Outcome::default(),
+        Prompt::Filter(line) => filter_input(state, line, key),
+        Prompt::Command(line) => command_input(state, line, key),
+    }
+}
+
+fn filter_input(state: &mut State, mut line: LineEdit, key: InputKey) -> Outcome {
+    let view = views::module(state.view);
+    match line.apply(key, &[]) {
+        Edit::Submit(_) => {}
+        // k9s: Esc drops the filter altogether.
+        Edit::Cancel => view.set_filter(state, ""),
+        Edit::Changed => {
+            view.set_filter(state, line.text());
+            state.prompt = Prompt::Filter(line);
+        }
+        Edit::Unchanged | Edit::Complete => state.prompt = Prompt::Filter(line),
+    }
+    Outcome::redraw()
+}
+
+fn command_input(state: &mut State, mut line: LineEdit, key: InputKey) -> Outcome {
+    match line.apply(key, &state.command_history) {
+        Edit::Submit(text) => {
+            state.completions.clear();
+            let text = text.trim().to_owned();
+            if text.is_empty() {
+                return Outcome::redraw();
+            }
+            if state.command_history.last() != Some(&text) {
+                state.command_history.push(text.clone());
+                if state.command_history.len() > MAX_COMMAND_HISTORY {
+                    state.command_history.remove(0);
+                }
+            }
+            commands::run(state, &text)
+        }
+        Edit::Cancel => {
+            state.completions.clear();
+            Outcome::redraw()
+        }
+        Edit::Complete => {
+            if let Some(first) = state.completions.first() {
+                line.set_text(&commands::apply_completion(line.text(), first));
+            }
+            state.completions = commands::completions(state, line.text());
+            state.prompt = Prompt::Command(line);
+            Outcome::redraw()
+        }
+        Edit::Changed | Edit::Unchanged => {
+            state.completions = commands::completions(state, line.text());
+            state.prompt = Prompt::Command(line);
+            Outcome::redraw()
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! What the alarms view does with keys and with the history it asked for.
+
+use super::{layout, rows, selected_alarm};
+use crate::app::action::{Action, Loaded};
+use crate::app::command::Command;
+use crate::app::navigate;
+use crate::app::outcome::Outcome;
+use crate::app::state::{Loadable, State};
+use crate::sanitize::Sanitize;
+use crate::views::cursor::{self, keep_visible, step};
+use crate::views::{View, endpoint};
+
+pub fn update(state: &mut State, action: Action) -> Outcome {
+    let page = layout::page_rows(state).max(1);
+    // With an alarm's history open, paging scrolls the history; j/k still pick alarms.
+    if let (Action::PageDown | Action::PageUp, Some(_)) = (&action, &state.alarms_view.history_of) {
+        let len = match &state.alarms_view.history {
+            Loadable::Loaded(items) => items.len(),
+            _ => 0,
+        };
+        let delta = if action == Action::PageDown {
+            page as isize
+        } else {
+            -(page as isize)
+        };
+        state.alarms_view.history_scroll = step(state.alarms_view.history_scroll, delta, len);
+        return Outcome::redraw();
+    }
+    if let Some(delta) = cursor::delta(&action, page) {
+        return move_cursor(state, delta);
+    }
+    match action {
+        Action::Select => select(state),
+        Action::Back => back(state),
+        Action::FocusNext => toggle_history(state),
+        _ => Outcome::default(),
+    }
+}
+
+pub fn fix_offset(state: &mut State) {
+    let page = layout::page_rows(state).max(1);
+    let v = &mut state.alarms_view;
+    keep_visible(v.selected, &mut v.offset, page);
+}
+
+fn move_cursor(state: &mut State, delta: isize) -> Outcome {
+    let before = state.alarms_view.selected;
+    state.alarms_view.selected = step(before, delta, state.alarms_view.rows.len());
+    fix_offset(state);
+    // An open history pane follows the selection.
+    if state.alarms_view.history_of.is_some() && before != state.alarms_view.selected {
+        return open_history(state);
+    }
+    Outcome::redraw()
+}
+
+fn select(state: &mut State) -> Outcome {
+    let Some(alarm) = selected_alarm(state) else {
+        return Outcome::default();
+    };
+    let open = state.alarms_view.history_of.as_ref()
+        == Some(&(alarm.account_id.clone(), alarm.name.clone()));
+    // First Enter shows the history; a second one jumps to the alarm's endpoint.
+    match (open, alarm.endpoint.clone()) {
+        (true, Some(key)) if state.endpoint(&key).is_some() => endpoint::open(state, key),
+        (true, _) => Outcome::default(),
+        (false, _) => open_history(state),
+    }
+}
+
+fn open_history(state: &mut State) -> Outcome {
+    let Some(alarm) = selected_alarm(state) else {
+        return Outcome::redraw();
+    };
+    let (account_id, name) = (alarm.account_id.clone(), alarm.name.clone());
+    let v = &mut state.alarms_view;
+    v.history_of = Some((account_id.clone(), name.clone()));
+    v.history = Loadable::Loading;
+    v.history_scroll = 0;
+    // The history pane may take rows from the table: keep the selected alarm in view.
+    fix_offset(state);
+    Outcome::with(vec![Command::LoadAlarmHistory { account_id, name }])
+}
+
+fn close_history(state: &mut State) {
+    state.alarms_view.history_of = None;
+    state.alarms_view.history = Loadable::NotRequested;
+}
+
+fn toggle_history(state: &mut State) -> Outcome {
+    if state.alarms_view.history_of.is_some() {
+        close_history(state);
+        Outcome::redraw()
+    } else {
+        open_history(state)
+    }
+}
+
+/// Esc peels one layer: the history pane, then the filter, then the view itself.
+fn back(state: &mut State) -> Outcome {
+    if state.alarms_view.history_of.is_some() {
+        close_history(state);
+    } else if !state.alarms_view.filter.is_empty() {
+        state.alarms_view.filter.clear();
+        rows::rebuild(state);
+    } else {
+        return navigate::show(state, View::Fleet);
+    }
+    fix_offset(state);
+    Outcome::redraw()
+}
+
+pub fn set_filter(state: &mut State, text: &str) {
+    let v = &mut state.alarms_view;
+    v.filter = text.to_owned();
+    v.selected = 0;
+    v.offset = 0;
+    rows::rebuild(state);
+    fix_offset(state);
+}
+
+pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+    let Loaded::AlarmHistory {
+        account_id,
+        name,
+        result,
+    } = loaded
+    else {
+        return Err(loaded);
+    };
+    // A late answer for an alarm no longer shown is dropped.
+    if state.alarms_view.history_of.as_ref() == Some(&(account_id, name)) {
+        state.alarms_view.history = match result {
+            Ok(mut items) => {
+                items.sanitize();
+                Loadable::Loaded(items)
+            }
+            Err(e) => Loadable::Failed(crate::sanitize::clean(&e.to_string()).into_owned()),
+        };
+    }
+    Ok(Outcome::redraw())
+}

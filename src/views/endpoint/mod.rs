@@ -1,0 +1,98 @@
+//! The endpoint view: braille charts of every series of one endpoint, its alarm thresholds,
+//! time range and pan, and its Model Monitor schedules. Owns `:endpoint` and `:range`.
+
+mod draw;
+mod state;
+mod update;
+
+pub use state::{DetailState, MAX_PAN_SECS, RANGES};
+pub use update::open;
+
+use super::ViewModule;
+use crate::app::action::{Action, Loaded};
+use crate::app::command::Command;
+use crate::app::commands::CommandSpec;
+use crate::app::outcome::Outcome;
+use crate::app::state::State;
+use crate::overlays::form::Form;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+pub struct Endpoint;
+
+const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "endpoint",
+        aliases: &["ep", "e"],
+        args: "NAME",
+        desc: "charts of one endpoint",
+        needs: Some("an endpoint name"),
+        weight: 30,
+    },
+    CommandSpec {
+        name: "range",
+        aliases: &["r"],
+        args: "1h|3h|12h|1d|3d",
+        desc: "time range of the charts",
+        needs: Some("a range"),
+        weight: 50,
+    },
+];
+
+impl ViewModule for Endpoint {
+    fn title(&self) -> &'static str {
+        "endpoint"
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (Action::ToggleHelp, "help"),
+            (Action::Back, "back"),
+            (Action::RangeWider, "wider"),
+            (Action::RangeNarrower, "narrower"),
+            (Action::PanBack, "earlier"),
+            (Action::PanForward, "later"),
+            (Action::ToggleMaximize, "zoom"),
+            (Action::OpenCommand, "cmd"),
+        ]
+    }
+
+    fn update(&self, state: &mut State, action: Action) -> Outcome {
+        update::update(state, action)
+    }
+
+    fn draw(&self, state: &State, buf: &mut Buffer, area: Rect) {
+        draw::render(state, buf, area);
+    }
+
+    fn commands(&self) -> &'static [CommandSpec] {
+        COMMANDS
+    }
+
+    fn run(&self, state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+        update::run(state, spec, arg)
+    }
+
+    fn complete(&self, state: &State, spec: &CommandSpec) -> Vec<String> {
+        update::complete(state, spec)
+    }
+
+    fn can_show(&self, state: &State) -> Result<(), &'static str> {
+        match state.detail.endpoint {
+            Some(_) => Ok(()),
+            None => Err("no endpoint open: select one in the fleet"),
+        }
+    }
+
+    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+        update::loaded(state, loaded)
+    }
+
+    fn refresh(&self, state: &State, commands: &mut Vec<Command>) {
+        update::refresh(state, commands);
+    }
+
+    fn draw_preview(&self, state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
+        draw::render_preview(state, form, buf, area);
+    }
+}

@@ -1,0 +1,183 @@
+//! What the endpoint view does with keys, its commands and its results.
+
+use super::state::{MAX_PAN_SECS, RANGES};
+use crate::app::action::{Action, Loaded, SeriesPurpose};
+use crate::app::command::Command;
+use crate::app::commands::CommandSpec;
+use crate::app::outcome::{Outcome, flash};
+use crate::app::state::{FlashLevel, Loadable, State};
+use crate::app::{data, navigate, refresh};
+use crate::sanitize::Sanitize;
+use crate::source::metrics::METRICS;
+use crate::source::model::{Endpoint, EndpointKey};
+use crate::views::View;
+use crate::views::cursor::{self, step};
+
+pub fn update(state: &mut State, action: Action) -> Outcome {
+    // The charts are not a table: a page is one chart.
+    if let Some(delta) = cursor::delta(&action, 1) {
+        state.detail.selected_chart = step(state.detail.selected_chart, delta, METRICS.len());
+        return Outcome::redraw();
+    }
+    let d = &mut state.detail;
+    match action {
+        Action::Select | Action::ToggleMaximize => {
+            d.maximized = !d.maximized;
+            Outcome::redraw()
+        }
+        Action::Back if d.maximized => {
+            d.maximized = false;
+            Outcome::redraw()
+        }
+        Action::Back => navigate::show(state, state.previous_view),
+        Action::FocusNext => {
+            d.selected_chart = (d.selected_chart + 1) % METRICS.len();
+            Outcome::redraw()
+        }
+        Action::RangeWider => set_range(state, state.detail.range + 1),
+        Action::RangeNarrower => set_range(state, state.detail.range.saturating_sub(1)),
+        Action::PanBack => pan(state, state.detail.pan + state.detail.range_secs() / 2),
+        Action::PanForward => pan(state, state.detail.pan - state.detail.range_secs() / 2),
+        _ => Outcome::default(),
+    }
+}
+
+/// Opens an endpoint's charts (from the fleet, an alarm, or `:endpoint`).
+pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
+    navigate::remember_previous(state);
+    state.view = View::Endpoint;
+    // The range is a preference that carries over; the window always starts at now.
+    state.detail.pan = 0;
+    if state.detail.endpoint.as_ref() != Some(&key) {
+        state.detail.endpoint = Some(key.clone());
+        state.detail.selected_chart = 0;
+        state.detail.maximized = false;
+    }
+    state.detail.monitoring = Loadable::Loading;
+    state.schedule.detail_at = state.now + state.refresh_secs.max(1);
+    let mut commands = refresh::detail_requests(state, true);
+    commands.push(Command::LoadMonitoring(key));
+    Outcome::with(commands)
+}
+
+fn set_range(state: &mut State, range: usize) -> Outcome {
+    let range = range.min(RANGES.len() - 1);
+    if range == state.detail.range {
+        return Outcome::redraw();
+    }
+    state.detail.range = range;
+    reload(state)
+}
+
+fn pan(state: &mut State, pan: i64) -> Outcome {
+    // CloudWatch keeps 1-minute data for 15 days; the store holds the window plus the pan.
+    let pan = pan.clamp(0, MAX_PAN_SECS - state.detail.range_secs());
+    if pan == state.detail.pan {
+        return Outcome::redraw();
+    }
+    state.detail.pan = pan;
+    reload(state)
+}
+
+/// The whole window again, after the range or the pan changed (`:range` elsewhere only
+/// sets the preference).
+fn reload(state: &mut State) -> Outcome {
+    if state.view != View::Endpoint {
+        return Outcome::redraw();
+    }
+    data::shrink_store(state);
+    Outcome::with(refresh::detail_requests(state, true))
+}
+
+pub fn refresh(state: &State, commands: &mut Vec<Command>) {
+    // `r` asks for the whole window, not only what is new since the last refresh.
+    commands.retain(|c| {
+        !matches!(
+            c,
+            Command::LoadSeries {
+                purpose: SeriesPurpose::Detail,
+                ..
+            }
+        )
+    });
+    commands.extend(refresh::detail_requests(state, true));
+}
+
+pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+    let Loaded::Monitoring { endpoint, result } = loaded else {
+        return Err(loaded);
+    };
+    // A late answer for an endpoint no longer open is dropped.
+    if state.detail.endpoint.as_ref() == Some(&endpoint) {
+        state.detail.monitoring = match result {
+            Ok(mut schedules) => {
+                schedules.sanitize();
+                Loadable::Loaded(schedules)
+            }
+            Err(e) => Loadable::Failed(crate::sanitize::clean(&e.to_string()).into_owned()),
+        };
+    }
+    Ok(Outcome::redraw())
+}
+
+pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+    match spec.name {
+        "endpoint" => open_by_name(state, arg),
+        "range" => match RANGES.iter().position(|(_, label)| *label == arg) {
+            Some(i) => {
+                let out = set_range(state, i);
+                let label = state.detail.range_label();
+                flash(state, format!("range {label}"), FlashLevel::Info);
+                out
+            }
+            None => {
+                let all: Vec<&str> = RANGES.iter().map(|r| r.1).collect();
+                flash(
+                    state,
+                    format!("unknown range {arg:?}: one of {}", all.join(", ")),
+                    FlashLevel::Error,
+                );
+                Outcome::redraw()
+            }
+        },
+        _ => Outcome::default(),
+    }
+}
+
+/// `:endpoint NAME`, within the account scope: a name in several accounts is ambiguous.
+fn open_by_name(state: &mut State, wanted: &str) -> Outcome {
+    let scope = state.scope.clone();
+    let mut found = state
+        .endpoints
+        .iter()
+        .filter(|e| e.name == wanted)
+        .filter(|e| scope.as_ref().is_none_or(|a| &e.account_id == a));
+    match (found.next().map(Endpoint::key), found.next()) {
+        (Some(key), None) => open(state, key),
+        (Some(_), Some(_)) => {
+            flash(
+                state,
+                format!("{wanted} exists in several accounts: :account first"),
+                FlashLevel::Error,
+            );
+            Outcome::redraw()
+        }
+        (None, _) => {
+            flash(state, format!("no endpoint {wanted:?}"), FlashLevel::Error);
+            Outcome::redraw()
+        }
+    }
+}
+
+pub fn complete(state: &State, spec: &CommandSpec) -> Vec<String> {
+    match spec.name {
+        "endpoint" => {
+            let mut names: Vec<String> = state.endpoints.iter().map(|e| e.name.clone()).collect();
+            names.sort();
+            names.dedup();
+            names
+        }
+        "range" => RANGES.iter().map(|r| r.1.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,130 @@
+//! The fleet view: the accounts pane and the endpoints table with sparklines. Owns `:fleet`,
+//! `:account` (the console's scope) and `:sort`.
+
+mod draw;
+pub mod layout;
+pub mod rows;
+mod state;
+mod update;
+
+pub use state::{FleetColumn, FleetFocus, FleetState};
+pub use update::sort_columns;
+
+use super::{Change, ViewModule};
+use crate::app::action::Action;
+use crate::app::commands::CommandSpec;
+use crate::app::outcome::Outcome;
+use crate::app::state::State;
+use crate::source::model::Endpoint;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+pub struct Fleet;
+
+const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "fleet",
+        aliases: &["f", "endpoints"],
+        args: "",
+        desc: "the fleet of endpoints",
+        needs: None,
+        weight: 10,
+    },
+    CommandSpec {
+        name: "account",
+        aliases: &["acc"],
+        args: "LABEL|ID|all",
+        desc: "scope to one account",
+        needs: Some("an account label, id or all"),
+        weight: 40,
+    },
+    CommandSpec {
+        name: "sort",
+        aliases: &[],
+        args: "COLUMN [desc]",
+        desc: "sort the fleet table",
+        needs: None,
+        weight: 60,
+    },
+];
+
+impl ViewModule for Fleet {
+    fn title(&self) -> &'static str {
+        "fleet"
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (Action::ToggleHelp, "help"),
+            (Action::OpenCommand, "cmd"),
+            (Action::OpenFilter, "filter"),
+            (Action::Select, "open"),
+            (Action::SortNext, "sort"),
+            (Action::FocusNext, "pane"),
+            (Action::ShowAlarms, "alarms"),
+            (Action::Quit, "quit"),
+        ]
+    }
+
+    fn update(&self, state: &mut State, action: Action) -> Outcome {
+        update::update(state, action)
+    }
+
+    fn draw(&self, state: &State, buf: &mut Buffer, area: Rect) {
+        draw::render(state, buf, area);
+    }
+
+    fn table_rows(&self, size: (u16, u16)) -> usize {
+        layout::page_rows(size)
+    }
+
+    fn commands(&self) -> &'static [CommandSpec] {
+        COMMANDS
+    }
+
+    fn run(&self, state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+        update::run(state, spec, arg)
+    }
+
+    fn complete(&self, state: &State, spec: &CommandSpec) -> Vec<String> {
+        update::complete(state, spec)
+    }
+
+    fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
+        Some(&state.fleet.filter)
+    }
+
+    fn set_filter(&self, state: &mut State, text: &str) {
+        update::set_filter(state, text);
+    }
+
+    fn data_changed(&self, state: &mut State, change: Change) {
+        update::data_changed(state, change);
+    }
+}
+
+/// The endpoint under the table's cursor.
+pub fn selected_endpoint(state: &State) -> Option<&Endpoint> {
+    state
+        .fleet
+        .rows
+        .get(state.fleet.selected)
+        .and_then(|&i| state.endpoints.get(i))
+}
+
+/// Endpoints whose rows the table shows now, by account and name: what refreshes keep hot.
+pub fn visible_endpoints(state: &State) -> rustc_hash::FxHashSet<(&str, &str)> {
+    if state.view != super::View::Fleet {
+        return Default::default();
+    }
+    let page = layout::page_rows(state.size);
+    state
+        .fleet
+        .rows
+        .iter()
+        .skip(state.fleet.offset)
+        .take(page)
+        .filter_map(|&i| state.endpoints.get(i))
+        .map(|e| (e.account_id.as_str(), e.name.as_str()))
+        .collect()
+}

@@ -1,0 +1,96 @@
+//! The fleet table's rows: filtered by scope and `/`, sorted by the chosen column.
+//! Recomputed when their inputs change, never while drawing.
+
+use super::FleetColumn;
+use crate::app::query::{self, matches_filter};
+use crate::app::state::State;
+use crate::source::metrics::FLEET_COLUMNS;
+use crate::source::model::*;
+use std::cmp::Ordering;
+
+/// NaN (no data) sorts after every number, whatever the direction.
+fn cmp_values(a: f32, b: f32, descending: bool) -> Ordering {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        _ => {
+            let o = a.total_cmp(&b);
+            if descending { o.reverse() } else { o }
+        }
+    }
+}
+
+/// Rebuilds `fleet.rows`, keeping the same endpoint selected when it is still listed.
+pub fn rebuild(state: &mut State) {
+    let keep = super::selected_endpoint(state).map(Endpoint::key);
+    let fleet = &state.fleet;
+    let scope = &state.scope;
+    let mut rows: Vec<usize> = state
+        .endpoints
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| scope.as_ref().is_none_or(|a| &e.account_id == a))
+        .filter(|(_, e)| {
+            matches_filter(
+                &fleet.filter,
+                &[&e.name, state.account_label(&e.account_id), &e.account_id],
+            )
+        })
+        .map(|(i, _)| i)
+        .collect();
+
+    let descending = fleet.descending;
+    let by_name = |a: &Endpoint, b: &Endpoint| {
+        state
+            .account_label(&a.account_id)
+            .cmp(state.account_label(&b.account_id))
+            .then_with(|| a.name.cmp(&b.name))
+    };
+    let directed = |o: Ordering| if descending { o.reverse() } else { o };
+    match fleet.sort {
+        FleetColumn::Account => {
+            rows.sort_by(|&a, &b| directed(by_name(&state.endpoints[a], &state.endpoints[b])))
+        }
+        FleetColumn::Endpoint => rows.sort_by(|&a, &b| {
+            let (ea, eb) = (&state.endpoints[a], &state.endpoints[b]);
+            directed(ea.name.cmp(&eb.name)).then_with(|| by_name(ea, eb))
+        }),
+        FleetColumn::Status => {
+            // Worst first: alarm state, then endpoint status.
+            let rank = |e: &Endpoint| {
+                let alarm = state
+                    .worst_alarm(&e.account_id, &e.name)
+                    .unwrap_or(AlarmState::Ok);
+                (alarm, e.status != EndpointStatus::InService)
+            };
+            rows.sort_by(|&a, &b| {
+                let (ea, eb) = (&state.endpoints[a], &state.endpoints[b]);
+                let (ra, rb) = (rank(ea), rank(eb));
+                directed(ra.0.cmp(&rb.0).then(rb.1.cmp(&ra.1))).then_with(|| by_name(ea, eb))
+            });
+        }
+        FleetColumn::Metric(i) => {
+            let id = FLEET_COLUMNS[i.min(FLEET_COLUMNS.len() - 1)];
+            let latest: Vec<f32> = state
+                .endpoints
+                .iter()
+                .map(|e| query::metric_latest(&state.store, e, id).map_or(f32::NAN, |(_, v)| v))
+                .collect();
+            rows.sort_by(|&a, &b| {
+                cmp_values(latest[a], latest[b], descending)
+                    .then_with(|| by_name(&state.endpoints[a], &state.endpoints[b]))
+            });
+        }
+    }
+
+    state.fleet.rows = rows;
+    state.fleet.selected = keep
+        .and_then(|k| {
+            state.fleet.rows.iter().position(|&i| {
+                state.endpoints[i].account_id == k.account_id && state.endpoints[i].name == k.name
+            })
+        })
+        .unwrap_or(0)
+        .min(state.fleet.rows.len().saturating_sub(1));
+}

@@ -1,0 +1,151 @@
+//! The views: one module per screen, each owning its state, its `update` for the actions it
+//! handles, its `draw`, its key hints and its `:` commands. `REGISTRY` is the only list of
+//! them; the router (`app::update`) and the frame (`ui::draw`) reach a view through it.
+//!
+//! Adding a view: a folder here with a `ViewModule`, its variant in `View`, its line in
+//! `module`, and its state's field in `app::state::State`.
+
+pub mod alarms;
+pub mod cursor;
+pub mod endpoint;
+pub mod fleet;
+
+use crate::app::action::{Action, Loaded};
+use crate::app::command::Command;
+use crate::app::commands::CommandSpec;
+use crate::app::outcome::Outcome;
+use crate::app::state::State;
+use crate::overlays::form::Form;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+/// Which view is on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Fleet,
+    Endpoint,
+    Alarms,
+}
+
+impl View {
+    /// Every view, in the order of the header's tabs.
+    pub const ALL: [View; 3] = [View::Fleet, View::Endpoint, View::Alarms];
+
+    pub fn title(self) -> &'static str {
+        module(self).title()
+    }
+}
+
+/// The registry: the module behind each view.
+pub fn module(view: View) -> &'static dyn ViewModule {
+    match view {
+        View::Fleet => &fleet::Fleet,
+        View::Endpoint => &endpoint::Endpoint,
+        View::Alarms => &alarms::Alarms,
+    }
+}
+
+/// Data rows of the main table of `view` on a terminal of `size`: what `update` pages by and
+/// keeps the selection within, and what `draw` fills.
+pub fn table_rows(view: View, size: (u16, u16)) -> usize {
+    module(view).table_rows(size)
+}
+
+/// Every view module, in `View::ALL` order.
+pub fn all() -> impl Iterator<Item = &'static dyn ViewModule> {
+    View::ALL.into_iter().map(module)
+}
+
+/// Shared data that changed; views rebuild what they derive from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Accounts and endpoints were reloaded.
+    Fleet,
+    Alarms,
+    Series,
+    /// The account scope (`State::scope`) changed.
+    Scope,
+    /// The terminal was resized: pages hold a different number of rows.
+    Resize,
+}
+
+/// What a view is. Only `title`, `hints`, `update` and `draw` are required; the rest are
+/// hooks with a do-nothing default.
+pub trait ViewModule: Sync {
+    /// Its tab in the header.
+    fn title(&self) -> &'static str;
+
+    /// Actions worth a reminder in the status bar, with a one-word label, most useful first.
+    fn hints(&self) -> &'static [(Action, &'static str)];
+
+    /// Handles a key action while the view has the focus (global actions and overlays have
+    /// had their turn).
+    fn update(&self, state: &mut State, action: Action) -> Outcome;
+
+    /// Draws the view into the body of the screen. Pure.
+    fn draw(&self, state: &State, buf: &mut Buffer, area: Rect);
+
+    /// Data rows its main table shows on a terminal of `size` (width, height), without
+    /// panes that open and close (an alarm's history); 0 for a view without a table.
+    fn table_rows(&self, size: (u16, u16)) -> usize {
+        let _ = size;
+        0
+    }
+
+    /// The `:` commands it owns.
+    fn commands(&self) -> &'static [CommandSpec] {
+        &[]
+    }
+
+    /// Runs one of its commands (`spec` is one of `commands()`), with the rest of the line.
+    fn run(&self, state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+        let _ = (state, spec, arg);
+        Outcome::default()
+    }
+
+    /// Candidates for the argument of one of its commands, in no particular order.
+    fn complete(&self, state: &State, spec: &CommandSpec) -> Vec<String> {
+        let _ = (state, spec);
+        Vec::new()
+    }
+
+    /// `Err` says why the view cannot be shown now.
+    fn can_show(&self, state: &State) -> Result<(), &'static str> {
+        let _ = state;
+        Ok(())
+    }
+
+    /// The text of its `/` filter; `None` when it has nothing to filter.
+    fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
+        let _ = state;
+        None
+    }
+
+    /// Applies a `/` filter typed (or `:filter`).
+    fn set_filter(&self, state: &mut State, text: &str) {
+        let _ = (state, text);
+    }
+
+    /// Shared data changed.
+    fn data_changed(&self, state: &mut State, change: Change) {
+        let _ = (state, change);
+    }
+
+    /// A result of its own commands; anything else is handed back.
+    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+        let _ = state;
+        Err(loaded)
+    }
+
+    /// `r` was pressed while the view is shown: it may change what the refresh asks for.
+    fn refresh(&self, state: &State, commands: &mut Vec<Command>) {
+        let _ = (state, commands);
+    }
+
+    /// Draws beside a form this view opened (`Form::preview`): what the form's values would
+    /// do. Pure, like `draw`.
+    fn draw_preview(&self, state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
+        let _ = (state, form, buf, area);
+    }
+}
