@@ -19,4 +19,6 @@ pub mod update;
 pub mod worker;
 
 #[cfg(test)]
+mod router_tests;
+#[cfg(test)]
 mod update_tests;

@@ -445,3 +445,86 @@ pub fn scaled(accounts: usize, per_account: usize) -> State {
     s.size = (200, 60);
     s
 }
+
+/// The confirmation dialog a delete would open: a request longer than an 80x24 screen.
+pub fn with_confirm(danger: bool) -> State {
+    use crate::overlays::{Overlay, confirm::Confirm};
+    let mut s = in_view(View::Alarms);
+    let mut lines = vec![
+        "operation  DeleteAlarms".to_string(),
+        format!("account    {MONITORING} (monitoring)"),
+        "region     eu-west-1".to_string(),
+        String::new(),
+        "request".to_string(),
+        "{".to_string(),
+        "  \"AlarmNames\": [".to_string(),
+    ];
+    lines.extend((0..30).map(|i| format!("    \"prod-fraud-detector-alarm-{i:02}\",")));
+    lines.extend(["  ]".to_string(), "}".to_string()]);
+    let dialog = Confirm::new("Delete 30 alarms", lines, Action::Refresh);
+    let dialog = if danger {
+        let mut d = dialog.danger("prod-fraud-detector-alarm-00");
+        for c in "prod-fraud".chars() {
+            d.typed.apply(crate::app::action::InputKey::Char(c), &[]);
+        }
+        d
+    } else {
+        dialog
+    };
+    s.overlays.push(Overlay::Confirm(dialog));
+    s
+}
+
+/// A form opened on the endpoint screen, with the preview beside it: a threshold typed, one
+/// field edited into a mistake, and the cursor on the threshold.
+pub fn with_form() -> State {
+    use crate::app::action::InputKey;
+    use crate::overlays::{Overlay, form::Form};
+    fn submitted(_: crate::overlays::form::FormValues) -> Action {
+        Action::Refresh
+    }
+    let mut s = in_view(View::Endpoint);
+    let mut form = Form::new(
+        "New alarm on fraud-detector accuracy",
+        View::Endpoint,
+        submitted,
+    )
+    .text("name", "Name", "prod-fraud-detector-accuracy-low")
+    .required()
+    .choice(
+        "statistic",
+        "Statistic",
+        &["Average", "Minimum", "Maximum"],
+        0,
+    )
+    .number("period", "Period (s)", Some(3600.0))
+    .bounds(Some(10.0), None, true)
+    .choice(
+        "comparison",
+        "Comparison",
+        &["LessThanThreshold", "GreaterThanThreshold"],
+        0,
+    )
+    .number("threshold", "Threshold", None)
+    .required()
+    .number("periods", "Evaluation periods", Some(1.0))
+    .bounds(Some(1.0), None, true)
+    .checkbox("enabled", "Actions enabled", true)
+    .with_preview();
+    let key = |f: &mut Form, k: InputKey| {
+        f.update(Action::Input(k), ratatui::layout::Rect::default());
+    };
+    for _ in 0..5 {
+        key(&mut form, InputKey::Tab);
+    }
+    for c in "0.5x".chars() {
+        key(&mut form, InputKey::Char(c));
+    }
+    key(&mut form, InputKey::BackTab);
+    for c in "0.85".chars() {
+        key(&mut form, InputKey::Char(c));
+    }
+    s.detail.selected_chart = 0;
+    s.overlays.push(Overlay::Form(form));
+    s
+}

@@ -31,12 +31,11 @@ pub fn plain(buf: &Buffer) -> String {
     out
 }
 
-/// `state` with the help overlay open at `scroll`, or closed.
+/// `state` with the help overlay on top at `scroll` (or as it was).
 fn with_help(mut state: State, scroll: Option<usize>) -> State {
-    state.overlays = scroll
-        .map(|scroll| Overlay::Help(Help { scroll }))
-        .into_iter()
-        .collect();
+    state
+        .overlays
+        .extend(scroll.map(|scroll| Overlay::Help(Help { scroll })));
     state
 }
 
@@ -62,6 +61,9 @@ screens! {
     alarm_history: fixture::with_history();
     help: with_help(fixture::state(), Some(0));
     command_line: fixture::with_prompt();
+    confirm: fixture::with_confirm(false);
+    confirm_danger: fixture::with_confirm(true);
+    form: fixture::with_form();
 }
 
 #[test]
@@ -153,8 +155,15 @@ proptest! {
         cursor in 0usize..20,
         chart in 0usize..20,
         empty in any::<bool>(),
+        dialog in 0u8..4,
     ) {
-        let mut s = if history { fixture::with_history() } else { fixture::state() };
+        let mut s = match dialog {
+            1 => fixture::with_confirm(false),
+            2 => fixture::with_confirm(true),
+            3 => fixture::with_form(),
+            _ if history => fixture::with_history(),
+            _ => fixture::state(),
+        };
         s.view = view;
         let mut s = with_help(s, help.then_some(offset * 5));
         s.detail.maximized = maximized;
@@ -217,6 +226,20 @@ fn control_characters_never_reach_the_screen() {
     s.completions = vec![evil.into()];
     s.prompt = Prompt::Command(crate::app::lineedit::LineEdit::with_text(evil));
     s.fleet.filter = evil.into();
+    // Dialogs show requests and form values built from AWS strings.
+    fn submitted(_: crate::overlays::form::FormValues) -> crate::app::action::Action {
+        crate::app::action::Action::Refresh
+    }
+    let form = crate::overlays::form::Form::new(evil, View::Endpoint, submitted)
+        .text("name", evil, evil)
+        .with_preview();
+    let confirm = crate::overlays::confirm::Confirm::new(
+        evil,
+        vec![evil.into()],
+        crate::app::action::Action::Refresh,
+    )
+    .danger(evil);
+    s.overlays = vec![Overlay::Form(form), Overlay::Confirm(confirm)];
     for view in View::ALL {
         s.view = view;
         s.detail.endpoint = Some(s.endpoints[0].key());

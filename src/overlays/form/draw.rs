@@ -47,6 +47,7 @@ pub fn render(state: &State, form: &Form, buf: &mut Buffer, body: Rect) -> Optio
         .saturating_add(4);
     let (area, preview) = split(form, body, wanted_h);
     if let Some(preview) = preview {
+        Clear.render(preview, buf);
         views::module(form.owner).draw_preview(state, form, buf, preview);
     }
     if area.width < 8 || area.height < 3 {

@@ -1,0 +1,248 @@
+//! The router: overlays take input before the view, global keys work from every view, and
+//! dialogs hand their result back as the action their opener chose.
+
+use super::action::*;
+use super::command::Command;
+use super::state::*;
+use super::update::update;
+use crate::config::keymap::Keymap;
+use crate::config::theme::Theme;
+use crate::overlays::confirm::Confirm;
+use crate::overlays::form::{Form, FormValues};
+use crate::overlays::{Overlay, help::Help};
+use crate::source::SourceKind;
+use crate::source::model::*;
+use crate::views::fleet::FleetColumn;
+use std::sync::Arc;
+
+const T0: Epoch = 1_795_687_200;
+
+fn state() -> State {
+    let mut s = State::new(
+        SourceKind::Demo,
+        T0,
+        Theme::default(),
+        Arc::new(Keymap::default()),
+    );
+    s.size = (120, 40);
+    let accounts = vec![
+        Account {
+            id: "100000000000".into(),
+            label: "monitoring".into(),
+            monitoring: true,
+        },
+        Account {
+            id: "111111111111".into(),
+            label: "prod".into(),
+            monitoring: false,
+        },
+    ];
+    let endpoints = ["churn", "fraud-detector", "ltv"]
+        .map(|name| Endpoint {
+            account_id: "111111111111".into(),
+            name: name.into(),
+            status: EndpointStatus::InService,
+            variants: vec!["AllTraffic".into()],
+            monitoring_schedules: vec![],
+            model_quality_namespace: None,
+        })
+        .to_vec();
+    update(
+        &mut s,
+        Action::Loaded(Box::new(Loaded::Fleet(Ok((accounts, endpoints))))),
+    );
+    s
+}
+
+fn key(s: &mut State, c: char) {
+    update(s, Action::Input(InputKey::Char(c)));
+}
+
+fn long_confirm(on_confirm: Action) -> Overlay {
+    let lines = (0..50).map(|i| format!("line {i}")).collect();
+    Overlay::Confirm(Confirm::new("Delete", lines, on_confirm))
+}
+
+fn top(s: &State) -> Option<&Overlay> {
+    s.overlays.last()
+}
+
+#[test]
+fn an_open_dialog_takes_every_key_before_the_view() {
+    let mut s = state();
+    s.overlays.push(long_confirm(Action::ShowAlarms));
+    assert!(
+        s.takes_text(),
+        "keys reach a dialog as text, not through the keymap"
+    );
+    key(&mut s, 'j');
+    assert_eq!(s.fleet.selected, 0, "j scrolled the dialog, not the table");
+    assert!(matches!(top(&s), Some(Overlay::Confirm(c)) if c.scroll == 1));
+    for action in [Action::MoveDown, Action::ShowAlarms, Action::Select] {
+        update(&mut s, action);
+    }
+    assert_eq!((s.view, s.fleet.selected), (View::Fleet, 0));
+    assert_eq!(s.overlays.len(), 1, "still open");
+}
+
+#[test]
+fn help_scrolls_with_movement_and_any_other_key_closes_it_without_acting() {
+    let mut s = state();
+    update(&mut s, Action::ToggleHelp);
+    assert!(!s.takes_text(), "help takes the keymap");
+    update(&mut s, Action::MoveDown);
+    assert!(matches!(top(&s), Some(Overlay::Help(Help { scroll: 1 }))));
+    assert_eq!(s.fleet.selected, 0);
+    update(&mut s, Action::Select);
+    assert!(s.overlays.is_empty());
+    assert_eq!(
+        s.view,
+        View::Fleet,
+        "the Enter that closed help opened nothing"
+    );
+}
+
+#[test]
+fn a_confirmation_sends_its_action_only_on_y() {
+    let mut s = state();
+    s.overlays.push(long_confirm(Action::ShowAlarms));
+    key(&mut s, 'n');
+    assert!(s.overlays.is_empty());
+    assert_eq!(s.view, View::Fleet);
+
+    s.overlays.push(long_confirm(Action::ShowAlarms));
+    update(&mut s, Action::Input(InputKey::Enter));
+    assert_eq!(s.view, View::Fleet, "Enter is not a yes");
+    key(&mut s, 'y');
+    assert!(s.overlays.is_empty());
+    assert_eq!(s.view, View::Alarms);
+}
+
+#[test]
+fn a_danger_confirmation_needs_the_name() {
+    let mut s = state();
+    let dialog = Confirm::new("Delete", vec!["x".into()], Action::ShowAlarms).danger("ltv");
+    s.overlays.push(Overlay::Confirm(dialog));
+    key(&mut s, 'y');
+    update(&mut s, Action::Input(InputKey::Enter));
+    assert_eq!(s.view, View::Fleet);
+    update(&mut s, Action::Input(InputKey::ClearLine));
+    "ltv".chars().for_each(|c| key(&mut s, c));
+    update(&mut s, Action::Input(InputKey::Enter));
+    assert_eq!(s.view, View::Alarms);
+}
+
+fn scope_to(values: FormValues) -> Action {
+    Action::Run(format!(
+        "account {}",
+        values.text("account").unwrap_or_default()
+    ))
+}
+
+#[test]
+fn a_form_refuses_to_submit_while_invalid_then_hands_back_its_values() {
+    let mut s = state();
+    let form = Form::new("Scope", View::Fleet, scope_to)
+        .text("account", "Account", "")
+        .required();
+    s.overlays.push(Overlay::Form(form));
+    update(&mut s, Action::Input(InputKey::Enter));
+    assert!(
+        matches!(top(&s), Some(Overlay::Form(f)) if f.submit_refused),
+        "an empty required field keeps the form open"
+    );
+    assert_eq!(s.scope, None);
+    "prod".chars().for_each(|c| key(&mut s, c));
+    update(&mut s, Action::Input(InputKey::Enter));
+    assert!(s.overlays.is_empty());
+    assert_eq!(s.scope.as_deref(), Some("111111111111"));
+    // Esc closes a form and changes nothing.
+    s.overlays.push(Overlay::Form(
+        Form::new("Scope", View::Fleet, scope_to).text("account", "Account", "all"),
+    ));
+    update(&mut s, Action::Input(InputKey::Esc));
+    assert!(s.overlays.is_empty());
+    assert_eq!(s.scope.as_deref(), Some("111111111111"));
+}
+
+/// A state showing `view`, with an endpoint open so every view can be shown.
+fn in_view(view: View) -> State {
+    let mut s = state();
+    update(&mut s, Action::Select);
+    s.view = view;
+    s
+}
+
+#[test]
+fn global_keys_work_from_every_view() {
+    for view in View::ALL {
+        let mut s = in_view(view);
+        update(&mut s, Action::OpenCommand);
+        assert!(matches!(s.prompt, Prompt::Command(_)), "{view:?}");
+        update(&mut s, Action::Input(InputKey::Esc));
+        assert_eq!(s.prompt, Prompt::None);
+
+        update(&mut s, Action::ToggleHelp);
+        assert!(matches!(top(&s), Some(Overlay::Help(_))), "{view:?}");
+        update(&mut s, Action::ToggleHelp);
+        assert!(s.overlays.is_empty(), "{view:?}");
+
+        let out = update(&mut s, Action::Refresh);
+        assert!(out.commands.contains(&Command::LoadFleet), "{view:?}");
+        assert!(out.commands.contains(&Command::LoadAlarms), "{view:?}");
+
+        update(&mut s, Action::ShowAlarms);
+        assert_eq!(s.view, View::Alarms, "from {view:?}");
+        s.view = view;
+        update(&mut s, Action::ShowFleet);
+        assert_eq!(s.view, View::Fleet, "from {view:?}");
+
+        s.view = view;
+        update(&mut s, Action::Quit);
+        assert!(s.should_quit, "{view:?}");
+    }
+}
+
+#[test]
+fn quit_and_results_reach_the_console_even_under_a_dialog() {
+    let mut s = state();
+    s.overlays.push(long_confirm(Action::ShowAlarms));
+    let alarms = Loaded::Alarms(Ok(vec![]));
+    update(&mut s, Action::Loaded(Box::new(alarms)));
+    assert!(s.freshness.alarms_ok_at.is_some());
+    update(&mut s, Action::Quit);
+    assert!(s.should_quit);
+}
+
+#[test]
+fn commands_check_their_arguments() {
+    let mut s = state();
+    let flash = |s: &State| s.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    update(&mut s, Action::Run("range 2h".into()));
+    assert!(flash(&s).contains("1h"), "{}", flash(&s));
+    update(&mut s, Action::Run("endpoint".into()));
+    assert_eq!(flash(&s), ":endpoint needs an endpoint name");
+    update(&mut s, Action::Run("sort".into()));
+    assert!(flash(&s).starts_with(":sort needs a column"));
+    update(&mut s, Action::Run("sort cpu desc".into()));
+    assert_eq!(s.fleet.sort, FleetColumn::Metric(3));
+    assert!(s.fleet.descending);
+    update(&mut s, Action::Run(":ep ltv".into()));
+    assert_eq!(s.view, View::Endpoint, "aliases and a leading : work");
+    update(&mut s, Action::Run("frobnicate".into()));
+    assert!(flash(&s).contains("unknown command :frobnicate"));
+}
+
+#[test]
+fn sort_and_filter_keys_act_only_where_they_are_seen() {
+    let mut s = in_view(View::Endpoint);
+    update(&mut s, Action::SortNext);
+    assert_eq!(s.fleet.sort, FleetColumn::Account, "no invisible re-sort");
+    update(&mut s, Action::OpenFilter);
+    assert_eq!(s.prompt, Prompt::None);
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("nothing to filter"))
+    );
+}
