@@ -31,15 +31,15 @@ fn split(form: &Form, body: Rect, height: u16) -> (Rect, Option<Rect>) {
 
 /// Draws `form` into `body`; returns the cursor position in the focused text field.
 pub fn render(state: &State, form: &Form, buf: &mut Buffer, body: Rect) -> Option<Position> {
-    let theme = &state.theme;
     let messages = form.messages();
     // Each field's line, and its message's line when it has one.
-    let lines: Vec<(usize, bool)> = form
+    let lines: Vec<FormLine> = form
         .fields
         .iter()
         .enumerate()
         .flat_map(|(i, _)| {
-            std::iter::once((i, false)).chain(messages[i].as_ref().map(|_| (i, true)))
+            std::iter::once(FormLine::Field(i))
+                .chain(messages[i].as_ref().map(|_| FormLine::Message(i)))
         })
         .collect();
     let wanted_h = u16::try_from(lines.len())
@@ -53,11 +53,90 @@ pub fn render(state: &State, form: &Form, buf: &mut Buffer, body: Rect) -> Optio
     if area.width < 8 || area.height < 3 {
         return None;
     }
+    let inner = frame(state, form, &messages, buf, area);
+    let label_w = form
+        .fields
+        .iter()
+        .map(|f| text::width(&f.label))
+        .max()
+        .unwrap_or(0)
+        .min(LABEL_MAX_W);
+    let value = Rect::new(inner.x + 2 + label_w + 2, 0, 0, 1);
+    let value = Rect {
+        width: inner.right().saturating_sub(value.x + 1),
+        ..value
+    };
+    // Scroll by lines so the focused field is on screen.
+    let focus_line = lines
+        .iter()
+        .position(|l| *l == FormLine::Field(form.focus))
+        .unwrap_or(0);
+    let first = (focus_line + 2).saturating_sub(usize::from(inner.height));
+    let mut cursor = None;
+    for (line, y) in lines.iter().skip(first).zip(inner.top()..inner.bottom()) {
+        let value = Rect { y, ..value };
+        match *line {
+            FormLine::Message(i) => {
+                let msg = format!("✗ {}", messages[i].as_deref().unwrap_or_default());
+                put_trunc(buf, inner, value.x, y, &msg, value.width, state.theme.bad);
+            }
+            FormLine::Field(i) => {
+                let field = &form.fields[i];
+                let focused = i == form.focus;
+                let label_style = if focused {
+                    state.theme.focus
+                } else {
+                    state.theme.text
+                };
+                put(
+                    buf,
+                    inner,
+                    inner.x,
+                    y,
+                    if focused { "▸" } else { " " },
+                    1,
+                    state.theme.focus,
+                );
+                put_trunc(
+                    buf,
+                    inner,
+                    inner.x + 2,
+                    y,
+                    &field.label,
+                    label_w,
+                    label_style,
+                );
+                let at = render_value(state, field, focused, buf, inner, value);
+                if focused {
+                    cursor = at;
+                }
+            }
+        }
+    }
+    cursor
+}
+
+/// A line of the form: a field, or the message under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FormLine {
+    Field(usize),
+    Message(usize),
+}
+
+/// The box, its title, and what the bottom border says: the keys, or why Enter was refused.
+/// Returns where the fields go.
+fn frame(
+    state: &State,
+    form: &Form,
+    messages: &[Option<String>],
+    buf: &mut Buffer,
+    area: Rect,
+) -> Rect {
+    let theme = &state.theme;
     Clear.render(area, buf);
-    let refused = form.submit_refused && messages.iter().any(Option::is_some);
-    let footer = if refused {
-        let n = messages.iter().filter(|m| m.is_some()).count();
-        Line::styled(format!(" fix {n} field(s) to submit "), theme.bad)
+    let wrong = messages.iter().filter(|m| m.is_some()).count();
+    let footer = if form.submit_refused && wrong > 0 {
+        Line::styled(format!(" fix {wrong} field(s) to submit "), theme.bad)
     } else {
         Line::styled(KEYS, theme.muted)
     };
@@ -71,97 +150,63 @@ pub fn render(state: &State, form: &Form, buf: &mut Buffer, body: Rect) -> Optio
         .title_bottom(footer.right_aligned());
     let inner = block.inner(area);
     block.render(area, buf);
-    let inner = Rect::new(
+    // A blank line under the title.
+    Rect::new(
         inner.x,
         inner.y + 1,
         inner.width,
         inner.height.saturating_sub(1),
-    );
-    let label_w = form
-        .fields
-        .iter()
-        .map(|f| text::width(&f.label))
-        .max()
-        .unwrap_or(0)
-        .min(LABEL_MAX_W);
-    let value_x = inner.x + 2 + label_w + 2;
-    let value_w = inner.right().saturating_sub(value_x + 1);
-    // Scroll by lines so the focused field is on screen.
-    let rows = usize::from(inner.height);
-    let focus_line = lines
-        .iter()
-        .position(|(i, _)| *i == form.focus)
-        .unwrap_or(0);
-    let first = (focus_line + 2).saturating_sub(rows);
-    let mut cursor = None;
-    for (&(i, is_message), y) in lines.iter().skip(first).zip(inner.top()..inner.bottom()) {
-        let field = &form.fields[i];
-        let focused = i == form.focus;
-        if is_message {
-            let msg = messages[i].as_deref().unwrap_or_default();
-            put_trunc(
-                buf,
-                inner,
-                value_x,
-                y,
-                &format!("✗ {msg}"),
-                value_w,
-                theme.bad,
-            );
-            continue;
+    )
+}
+
+/// One field's value in `value` (one line); returns the cursor position for a text field.
+fn render_value(
+    state: &State,
+    field: &super::Field,
+    focused: bool,
+    buf: &mut Buffer,
+    clip: Rect,
+    value: Rect,
+) -> Option<Position> {
+    let style = if focused {
+        state.theme.selection
+    } else {
+        state.theme.text
+    };
+    let (x, y, w) = (value.x, value.y, value.width);
+    match &field.kind {
+        FieldKind::Text { edit, .. } | FieldKind::Number { edit, .. } => {
+            buf.set_style(value.intersection(clip), style);
+            // Long values scroll so the cursor stays in the field.
+            let before: String = edit.text().chars().take(edit.cursor()).collect();
+            let skip = text::width(&before).saturating_sub(w.saturating_sub(1));
+            put(buf, clip, x, y, &skip_cells(edit.text(), skip), w, style);
+            let cx = x + text::width(&before) - skip;
+            Some(Position::new(cx.min(clip.right().saturating_sub(1)), y))
         }
-        let label_style = if focused { theme.focus } else { theme.text };
-        put(
-            buf,
-            inner,
-            inner.x,
-            y,
-            if focused { "▸" } else { " " },
-            1,
-            theme.focus,
-        );
-        put_trunc(
-            buf,
-            inner,
-            inner.x + 2,
-            y,
-            &field.label,
-            label_w,
-            label_style,
-        );
-        let value_style = if focused { theme.selection } else { theme.text };
-        match &field.kind {
-            FieldKind::Text { edit, .. } | FieldKind::Number { edit, .. } => {
-                buf.set_style(
-                    Rect::new(value_x, y, value_w, 1).intersection(inner),
-                    value_style,
-                );
-                // Long values scroll so the cursor stays in the field.
-                let before: String = edit.text().chars().take(edit.cursor()).collect();
-                let skip = text::width(&before).saturating_sub(value_w.saturating_sub(1));
-                let shown: String = skip_cells(edit.text(), skip);
-                put(buf, inner, value_x, y, &shown, value_w, value_style);
-                if focused {
-                    let cx = value_x + text::width(&before) - skip;
-                    cursor = Some(Position::new(cx.min(inner.right().saturating_sub(1)), y));
-                }
-            }
-            FieldKind::Choice { options, selected } => {
-                let current = options.get(*selected).map(String::as_str).unwrap_or("");
-                let shown = if focused {
-                    format!("‹ {current} ›")
-                } else {
-                    current.to_owned()
-                };
-                put_trunc(buf, inner, value_x, y, &shown, value_w, value_style);
-            }
-            FieldKind::Checkbox { checked } => {
-                let shown = if *checked { "[x]" } else { "[ ]" };
-                put(buf, inner, value_x, y, shown, value_w, value_style);
-            }
+        FieldKind::Choice { options, selected } => {
+            let current = options.get(*selected).map(String::as_str).unwrap_or("");
+            let shown = if focused {
+                format!("‹ {current} ›")
+            } else {
+                current.to_owned()
+            };
+            put_trunc(buf, clip, x, y, &shown, w, style);
+            None
+        }
+        FieldKind::Checkbox { checked } => {
+            put(
+                buf,
+                clip,
+                x,
+                y,
+                if *checked { "[x]" } else { "[ ]" },
+                w,
+                style,
+            );
+            None
         }
     }
-    cursor
 }
 
 /// `s` without its first `cells` display cells.
