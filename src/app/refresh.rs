@@ -242,14 +242,13 @@ pub fn due(state: &mut State) -> Vec<Command> {
     if state.endpoints.is_empty() {
         return out;
     }
-    let backfill = now >= state.schedule.backfill_at;
-    if backfill {
-        state.schedule.backfill_at = now + BACKFILL_SECS;
-    }
-    let fleet = |state: &State, hourly: bool, include_cold: bool| {
+    // Each request goes out on its own schedule, and a schedule moves only when its request
+    // is made: a backfill due between two minute refreshes must not wait for a tick where
+    // both happen to fall (a late tick would part them for good).
+    let fleet = |state: &State, hourly: bool, include_cold: bool, purpose: SeriesPurpose| {
         fleet_requests(state, hourly, include_cold)
             .into_iter()
-            .filter(|(purpose, _)| backfill || *purpose != SeriesPurpose::Backfill)
+            .filter(|(p, _)| *p == purpose)
             .map(|(purpose, request)| Command::LoadSeries {
                 purpose,
                 request,
@@ -263,11 +262,18 @@ pub fn due(state: &mut State) -> Vec<Command> {
         if cold {
             state.schedule.cold_series_at = now + COLD_SERIES_SECS;
         }
-        out.extend(fleet(state, false, cold));
+        out.extend(fleet(state, false, cold, SeriesPurpose::Fleet));
+    }
+    if now >= state.schedule.backfill_at {
+        state.schedule.backfill_at = now + BACKFILL_SECS;
+        out.extend(fleet(state, false, true, SeriesPurpose::Backfill));
     }
     if now >= state.schedule.hourly_series_at {
         state.schedule.hourly_series_at = now + HOURLY_POLL_SECS;
-        out.extend(fleet(state, true, true));
+        // Hourly series without data are asked for with the hourly poll: a Model Monitor
+        // schedule that has not run yet has nothing new each minute.
+        out.extend(fleet(state, true, true, SeriesPurpose::Fleet));
+        out.extend(fleet(state, true, true, SeriesPurpose::Backfill));
     }
     if state.view == View::Endpoint && now >= state.schedule.detail_at {
         state.schedule.detail_at = now + every;

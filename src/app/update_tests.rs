@@ -638,6 +638,28 @@ fn a_silent_series_does_not_widen_everyone_elses_refresh() {
 }
 
 #[test]
+fn a_backfill_goes_out_even_when_a_late_tick_parts_it_from_the_minute_refresh() {
+    // Nothing ever arrives: every series stays silent, so a backfill is due every minute.
+    let mut s = state();
+    let mut sent = Vec::new();
+    for t in T0 + 1..=T0 + 400 {
+        // One tick comes late: the minute refreshes now fall a second after the backfills.
+        if t == T0 + 10 {
+            continue;
+        }
+        let out = update(&mut s, Action::Tick(t));
+        if !requests_of(&out, SeriesPurpose::Backfill, 60).is_empty() {
+            sent.push(t - T0);
+        }
+    }
+    assert_eq!(
+        sent,
+        [60, 120, 180, 240, 300, 360],
+        "backfills at +{sent:?} s"
+    );
+}
+
+#[test]
 fn chart_keys_do_nothing_outside_the_endpoint_screen_and_pan_is_bounded() {
     let mut s = state();
     for a in [Action::PanBack, Action::RangeWider, Action::ToggleMaximize] {
