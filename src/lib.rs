@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod layout;
+pub mod logging;
 pub mod overlays;
 pub mod quiet_backend;
 pub mod sanitize;

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e.to_string()),
     };
     if let Some(path) = &cli.global.log_file
-        && let Err(e) = init_logging(path)
+        && let Err(e) = sagewatch::logging::init(path)
     {
         return fail(&format!(
             "cannot write the log file {}: {e}",
@@ -94,7 +94,7 @@ fn main() -> ExitCode {
             match result {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("sagewatch: {e:#}");
+                    eprint_clean(&format!("{e:#}"));
                     ExitCode::FAILURE
                 }
             }
@@ -103,8 +103,19 @@ fn main() -> ExitCode {
 }
 
 fn fail(message: &str) -> ExitCode {
-    eprintln!("sagewatch: {message}");
+    eprint_clean(message);
     ExitCode::from(USAGE)
+}
+
+/// Prints an error before (or after) the terminal is ours. Messages quote STS, a
+/// `credential_process`'s stderr, AWS and config files: as hostile as anything drawn, so no
+/// control character reaches the user's terminal from here either.
+fn eprint_clean(message: &str) {
+    let clean: Vec<_> = message
+        .lines()
+        .map(|l| sagewatch::sanitize::clean(l).into_owned())
+        .collect();
+    eprintln!("sagewatch: {}", clean.join("\n"));
 }
 
 fn demo_source(args: &GlobalArgs) -> (SharedClock, Arc<dyn FleetSource>) {
@@ -140,7 +151,7 @@ async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) 
     let (state, errors) = match snapshot::collect(source.as_ref(), state).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("sagewatch: {e:#}");
+            eprint_clean(&format!("{e:#}"));
             return ExitCode::FAILURE;
         }
     };
@@ -148,7 +159,7 @@ async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) 
     // says it is partial and stderr says why.
     let partial = !errors.is_empty();
     for e in &errors {
-        eprintln!("sagewatch: {e}");
+        eprint_clean(&e.to_string());
     }
     let snap = snapshot::build(&state, errors);
     if json {
@@ -167,22 +178,4 @@ async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) 
     } else {
         ExitCode::SUCCESS
     }
-}
-
-fn init_logging(path: &std::path::Path) -> std::io::Result<()> {
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    let level = match std::env::var("SAGEWATCH_LOG").as_deref() {
-        Ok("debug") => tracing::Level::DEBUG,
-        Ok("trace") => tracing::Level::TRACE,
-        _ => tracing::Level::INFO,
-    };
-    tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
-        .with_ansi(false)
-        .with_max_level(level)
-        .init();
-    Ok(())
 }
