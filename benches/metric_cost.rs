@@ -51,7 +51,7 @@ fn main() {
     let first = source.health();
     let series: usize = [false, true]
         .iter()
-        .flat_map(|&hourly| refresh::fleet_requests(&state, hourly, true))
+        .flat_map(|&hourly| refresh::fleet_requests(&state, hourly))
         .map(|(_, r)| r.keys.len())
         .sum();
 

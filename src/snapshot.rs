@@ -143,7 +143,7 @@ pub async fn collect(
     // A snapshot reports every metric, not only the console's sparkline columns.
     state.fleet_metrics = METRICS.iter().map(|m| m.id).collect();
     for hourly in [false, true] {
-        for (purpose, request) in refresh::fleet_requests(&state, hourly, true) {
+        for (purpose, request) in refresh::fleet_requests(&state, hourly) {
             let command = Command::LoadSeries {
                 purpose,
                 request,

@@ -131,6 +131,9 @@ impl Loaded {
 pub enum SeriesPurpose {
     /// Sparklines of every endpoint in the fleet table, from what is already held.
     Fleet,
+    /// 1-minute fleet series whose rows are off screen: refreshed less often, and with a key
+    /// of their own so an on-screen refresh in flight never swallows them.
+    OffScreen,
     /// Fleet series that hold no data yet, over their whole window.
     Backfill,
     /// Full charts of the endpoint on the detail screen.

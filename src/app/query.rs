@@ -289,10 +289,16 @@ pub enum DataFreshness {
     Stale(Option<i64>),
 }
 
-/// Stale when a refresh has not succeeded for three refresh periods, or when the newest
-/// error came after the newest success (the data on screen is what failed to update).
+/// Stale when a kind of data has not been refreshed for three of its refresh intervals (1-minute
+/// series are asked for once a minute, alarms every refresh), or when the newest error came
+/// after the newest success (the data on screen is what failed to update).
 pub fn freshness(state: &State) -> DataFreshness {
     let f = &state.freshness;
+    let series_every = state.refresh_secs.max(60);
+    let limits = [
+        (f.series_ok_at, 3 * series_every),
+        (f.alarms_ok_at, 3 * state.refresh_secs.max(1)),
+    ];
     let oks = [f.series_ok_at, f.alarms_ok_at];
     let oldest_ok = oks.iter().flatten().min().copied();
     let newest_ok = oks.iter().flatten().max().copied();
@@ -300,7 +306,10 @@ pub fn freshness(state: &State) -> DataFreshness {
     match (oldest_ok, newest_ok) {
         (Some(oldest), Some(newest)) => {
             let age = state.now - oldest;
-            if age > 3 * state.refresh_secs || error_at.is_some_and(|e| e > newest) {
+            let overdue = limits
+                .iter()
+                .any(|(ok, limit)| ok.is_some_and(|t| state.now - t > *limit));
+            if overdue || error_at.is_some_and(|e| e > newest) {
                 DataFreshness::Stale(Some(age))
             } else {
                 DataFreshness::Fresh

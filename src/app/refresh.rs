@@ -1,10 +1,16 @@
 //! What to fetch and when: the refresh cadence of each kind of data, and series requests that
 //! ask only for periods newer than what is held.
 //!
-//! Cost model (CloudWatch bills per metric requested): 1-minute series on screen or watched by
-//! an alarm are asked for every refresh, the other 1-minute series every `COLD_SERIES_SECS`;
-//! hourly Model Monitor series only while their current hour has no point yet, and then at
-//! most once a minute; the detail screen's extra series only while it is open.
+//! Cost model (CloudWatch bills per metric requested): 1-minute series on screen are asked for
+//! once a new minute can have closed, the other 1-minute series every `COLD_SERIES_SECS`
+//! (CloudWatch evaluates
+//! alarms itself: a series watched by an alarm but off screen needs no polling); hourly Model
+//! Monitor series only while their current hour has no point yet, every `HOURLY_POLL_SECS`;
+//! the detail screen's extra series only while it is open.
+//!
+//! Correctness: every request starts and ends on its period's boundaries (CloudWatch starts
+//! its buckets at StartTime), and re-asks the last `REREAD_PERIODS` periods held, which
+//! CloudWatch may still have been filling (late publishing, sums across instances).
 
 use super::action::SeriesPurpose;
 use super::command::Command;
@@ -23,6 +29,10 @@ pub const FLEET_RELOAD_SECS: i64 = 60;
 /// Monitor runs land some minutes into the hour, and five minutes late is soon enough for a
 /// metric that changes hourly (a minute would cost five times as much while waiting).
 pub const HOURLY_POLL_SECS: i64 = 300;
+/// Periods held that each request asks for again: a minute is published up to a few minutes
+/// late, and a sum across instances grows until the last one reports. Billing is per metric,
+/// not per datapoint, so the tail costs nothing.
+pub const REREAD_PERIODS: i64 = 3;
 /// Series that have never had data are asked again this often (whole window each time).
 pub const BACKFILL_SECS: i64 = 60;
 /// 1-minute series of endpoints off screen and not watched by an alarm are refreshed this
@@ -84,16 +94,27 @@ pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
     }
 }
 
-/// Earliest slot to ask for so that nothing newer than what is held is missed: the last slot
-/// held is asked again because CloudWatch may still have been filling it.
+/// Earliest slot to ask for so that nothing newer than what is held is missed, and the last
+/// `REREAD_PERIODS` slots held are read again: CloudWatch may still have been filling them.
 fn incremental_start(state: &State, keys: &[SeriesKey], window_start: Epoch) -> Epoch {
     keys.iter()
         .map(|k| match state.store.get(k).and_then(|s| s.last_slot()) {
-            Some(last) => last.max(window_start),
+            Some(last) => (last - REREAD_PERIODS * i64::from(k.period)).max(window_start),
             None => window_start,
         })
         .min()
         .unwrap_or(window_start)
+}
+
+/// `[start, end]` widened to whole periods: CloudWatch starts its buckets at StartTime, so a
+/// window starting at :37 would return hourly points stamped :37, which the store would file
+/// under the hour before.
+pub fn aligned(start: Epoch, end: Epoch, period: u32) -> (Epoch, Epoch) {
+    let p = i64::from(period.max(1));
+    (
+        start.div_euclid(p) * p,
+        (end.div_euclid(p) + i64::from(end.rem_euclid(p) != 0)) * p,
+    )
 }
 
 fn fleet_keys(state: &State, hourly: bool) -> Vec<SeriesKey> {
@@ -116,11 +137,8 @@ fn request_up_to_now(state: &State, keys: Vec<SeriesKey>, window: i64) -> Option
         return None;
     }
     let start = incremental_start(state, &keys, state.now - window);
-    Some(SeriesRequest {
-        keys,
-        start,
-        end: state.now,
-    })
+    let (start, end) = aligned(start, state.now, keys[0].period);
+    Some(SeriesRequest { keys, start, end })
 }
 
 /// An hourly series whose current hour has its point cannot have anything new until the next
@@ -139,23 +157,21 @@ fn holds_data(state: &State, key: &SeriesKey) -> bool {
     state.store.get(key).is_some_and(|s| s.latest().is_some())
 }
 
-/// A series worth a request every refresh: on screen, or deciding an alarm's colour.
-fn is_hot(state: &State, visible: &rustc_hash::FxHashSet<(&str, &str)>, key: &SeriesKey) -> bool {
-    state.alarm_index.by_series.contains_key(key)
-        || metrics::endpoint_name_of(key)
-            .is_some_and(|name| visible.contains(&(key.account_id.as_str(), name)))
+/// A series worth a request every refresh: its row is on screen.
+fn is_hot(visible: &rustc_hash::FxHashSet<(&str, &str)>, key: &SeriesKey) -> bool {
+    metrics::endpoint_name_of(key)
+        .is_some_and(|name| visible.contains(&(key.account_id.as_str(), name)))
 }
 
-/// The fleet's series of one cadence, in two requests: those holding data, asked only for
-/// what is newer (`Fleet`), and those holding none, asked for the whole window (`Backfill`).
-/// Kept apart so that one silent series (an endpoint being created, a serverless endpoint
-/// without instance metrics) does not turn every refresh into a full-window fetch.
-/// Without `include_cold`, 1-minute series holding data are asked for only when hot.
-pub fn fleet_requests(
-    state: &State,
-    hourly: bool,
-    include_cold: bool,
-) -> Vec<(SeriesPurpose, SeriesRequest)> {
+/// The fleet's series of one cadence, in up to three requests, each with its own dedup key
+/// so that none is dropped while another is in flight:
+/// - `Fleet`: series holding data, asked only for what is newer; for 1-minute series, only
+///   those on screen;
+/// - `OffScreen`: 1-minute series holding data whose rows are off screen;
+/// - `Backfill`: series holding none, asked for the whole window. Kept apart so that one
+///   silent series (an endpoint being created, a serverless endpoint without instance
+///   metrics) does not turn every refresh into a full-window fetch.
+pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, SeriesRequest)> {
     let window = if hourly {
         FLEET_HOURLY_WINDOW
     } else {
@@ -165,16 +181,15 @@ pub fn fleet_requests(
         .into_iter()
         .filter(|k| !has_current_hour(state, k))
         .partition(|k| holds_data(state, k));
-    let held = if hourly || include_cold {
-        held
+    let (hot, cold) = if hourly {
+        (held, Vec::new())
     } else {
         let visible = crate::views::fleet::visible_endpoints(state);
-        held.into_iter()
-            .filter(|k| is_hot(state, &visible, k))
-            .collect()
+        held.into_iter().partition(|k| is_hot(&visible, k))
     };
     [
-        (SeriesPurpose::Fleet, held),
+        (SeriesPurpose::Fleet, hot),
+        (SeriesPurpose::OffScreen, cold),
         (SeriesPurpose::Backfill, empty),
     ]
     .into_iter()
@@ -216,6 +231,7 @@ pub fn detail_requests(state: &State, full: bool) -> Vec<Command> {
             } else {
                 incremental_start(state, &keys, window_start)
             };
+            let (start, end) = aligned(start, end, period);
             Command::LoadSeries {
                 purpose: SeriesPurpose::Detail,
                 request: SeriesRequest { keys, start, end },
@@ -223,6 +239,14 @@ pub fn detail_requests(state: &State, full: bool) -> Vec<Command> {
             }
         })
         .collect()
+}
+
+/// When 1-minute series are next worth asking for: once a new minute can have closed (asking
+/// every few seconds reads the same closed minute again and again, at full price), and not
+/// sooner than the configured refresh.
+pub fn next_minute_refresh(now: Epoch, every: i64) -> Epoch {
+    let next_minute = (now.div_euclid(60) + 1) * 60;
+    next_minute.max(now + every)
 }
 
 /// Loads that are due at `state.now`; moves their schedule forward.
@@ -245,10 +269,10 @@ pub fn due(state: &mut State) -> Vec<Command> {
     // Each request goes out on its own schedule, and a schedule moves only when its request
     // is made: a backfill due between two minute refreshes must not wait for a tick where
     // both happen to fall (a late tick would part them for good).
-    let fleet = |state: &State, hourly: bool, include_cold: bool, purpose: SeriesPurpose| {
-        fleet_requests(state, hourly, include_cold)
+    let fleet = |state: &State, hourly: bool, purposes: &[SeriesPurpose]| {
+        fleet_requests(state, hourly)
             .into_iter()
-            .filter(|(p, _)| *p == purpose)
+            .filter(|(p, _)| purposes.contains(p))
             .map(|(purpose, request)| Command::LoadSeries {
                 purpose,
                 request,
@@ -257,26 +281,29 @@ pub fn due(state: &mut State) -> Vec<Command> {
             .collect::<Vec<_>>()
     };
     if now >= state.schedule.minute_series_at {
-        state.schedule.minute_series_at = now + every;
-        let cold = now >= state.schedule.cold_series_at;
-        if cold {
-            state.schedule.cold_series_at = now + COLD_SERIES_SECS;
-        }
-        out.extend(fleet(state, false, cold, SeriesPurpose::Fleet));
+        state.schedule.minute_series_at = next_minute_refresh(now, every);
+        out.extend(fleet(state, false, &[SeriesPurpose::Fleet]));
+    }
+    if now >= state.schedule.cold_series_at {
+        state.schedule.cold_series_at = now + COLD_SERIES_SECS;
+        out.extend(fleet(state, false, &[SeriesPurpose::OffScreen]));
     }
     if now >= state.schedule.backfill_at {
         state.schedule.backfill_at = now + BACKFILL_SECS;
-        out.extend(fleet(state, false, true, SeriesPurpose::Backfill));
+        out.extend(fleet(state, false, &[SeriesPurpose::Backfill]));
     }
     if now >= state.schedule.hourly_series_at {
         state.schedule.hourly_series_at = now + HOURLY_POLL_SECS;
         // Hourly series without data are asked for with the hourly poll: a Model Monitor
         // schedule that has not run yet has nothing new each minute.
-        out.extend(fleet(state, true, true, SeriesPurpose::Fleet));
-        out.extend(fleet(state, true, true, SeriesPurpose::Backfill));
+        out.extend(fleet(
+            state,
+            true,
+            &[SeriesPurpose::Fleet, SeriesPurpose::Backfill],
+        ));
     }
     if state.view == View::Endpoint && now >= state.schedule.detail_at {
-        state.schedule.detail_at = now + every;
+        state.schedule.detail_at = next_minute_refresh(now, every);
         // A window panned into the past does not change: nothing to refresh.
         if state.detail.pan == 0 {
             out.extend(detail_requests(state, false));

@@ -4,6 +4,7 @@ use super::action::*;
 use super::command::Command;
 use super::state::*;
 use super::update::{Outcome, init, update};
+use crate::app::refresh::REREAD_PERIODS;
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
 use crate::source::metrics::{self, MetricId};
@@ -419,20 +420,23 @@ fn refresh_asks_only_for_what_is_new() {
     let mut s = state();
     let all = s.endpoints.clone();
     load_last_hour(&mut s, &all);
+    // Within the minute nothing new can have closed: asking would pay for the same minute.
     let out = update(&mut s, Action::Tick(T0 + 30));
+    assert!(requests_of(&out, SeriesPurpose::Fleet, 60).is_empty());
+    assert!(
+        !out.commands.contains(&Command::LoadFleet),
+        "the endpoint list reloads each minute"
+    );
+    let out = update(&mut s, Action::Tick(T0 + 60));
     let minute = series_commands(&out)
         .into_iter()
         .find(|r| r.keys[0].period == 60)
         .cloned();
-    let minute = minute.expect("1-minute series are due again");
+    let minute = minute.expect("1-minute series are due once a minute has closed");
     assert_eq!(
         minute.start,
-        T0 - 60,
-        "from the newest slot held, not the whole hour"
-    );
-    assert!(
-        !out.commands.contains(&Command::LoadFleet),
-        "the endpoint list reloads each minute"
+        T0 - 60 - REREAD_PERIODS * 60,
+        "from the newest slot held (less the re-read tail), not the whole hour"
     );
 
     // Hourly series whose current hour already has a point are not asked for again.
@@ -615,7 +619,7 @@ fn a_silent_series_does_not_widen_everyone_elses_refresh() {
     assert_eq!(fleet[0].keys.len(), 9);
     assert_eq!(
         fleet[0].start,
-        T0 - 60,
+        T0 - 60 - REREAD_PERIODS * 60,
         "incremental despite the silent endpoint"
     );
     let backfill = requests_of(&out, SeriesPurpose::Backfill, 60);
@@ -625,7 +629,7 @@ fn a_silent_series_does_not_widen_everyone_elses_refresh() {
         3,
         "only the silent endpoint's series"
     );
-    assert_eq!(backfill[0].start, T0 + 61 - 3600);
+    assert_eq!(backfill[0].start, T0 + 60 - 3600, "aligned to the minute");
     // Within the minute, the silent series are not asked for again.
     let out = update(&mut s, Action::Tick(T0 + 75));
     assert!(!out.commands.iter().any(|c| matches!(
@@ -657,6 +661,113 @@ fn a_backfill_goes_out_even_when_a_late_tick_parts_it_from_the_minute_refresh() 
         [60, 120, 180, 240, 300, 360],
         "backfills at +{sent:?} s"
     );
+}
+
+/// A fresh state whose fleet loads at `now`.
+fn state_at(now: Epoch) -> State {
+    let mut s = State::new(
+        SourceKind::Demo,
+        now,
+        Theme::default(),
+        Arc::new(Keymap::default()),
+    );
+    s.size = (120, 40);
+    update(&mut s, loaded(Loaded::Fleet(Ok(fleet()))));
+    s
+}
+
+#[test]
+fn every_request_starts_and_ends_on_its_periods_boundaries() {
+    // 10:37:13: a window from `now - 48h` would make CloudWatch stamp hourly points :37.
+    let now = T0 + 37 * 60 + 13;
+    let mut s = state_at(now);
+    let out = update(&mut s, Action::Tick(now));
+    let mut requests: Vec<SeriesRequest> = [true, false]
+        .into_iter()
+        .flat_map(|hourly| crate::app::refresh::fleet_requests(&s, hourly))
+        .map(|(_, r)| r)
+        .collect();
+    requests.extend(series_commands(&out).into_iter().cloned());
+    let out = update(&mut s, Action::Select);
+    requests.extend(series_commands(&out).into_iter().cloned());
+    assert!(requests.len() >= 4, "{requests:?}");
+    for r in &requests {
+        let p = i64::from(r.keys[0].period);
+        assert_eq!(r.start % p, 0, "start of a {p}s request: {}", r.start % p);
+        assert_eq!(r.end % p, 0, "end of a {p}s request");
+        assert!(r.end >= now, "the period in progress is asked for");
+    }
+}
+
+#[test]
+fn late_points_are_read_again_and_the_store_takes_the_corrected_value() {
+    let mut s = state();
+    let e = s.endpoints[0].clone();
+    let partial = minute_points(&s, &e, MetricId::Cpu, T0 - 600, T0 - 60);
+    update(&mut s, loaded(Loaded::Series(Ok(vec![partial.clone()]))));
+    let out = update(&mut s, Action::Tick(T0 + 61));
+    let fleet = requests_of(&out, SeriesPurpose::Fleet, 60);
+    assert!(
+        fleet[0].start <= T0 - 60 - 2 * 60,
+        "the last slots held are asked again"
+    );
+    let mut corrected = partial;
+    corrected.points = vec![(T0 - 60, 75.0)];
+    update(&mut s, loaded(Loaded::Series(Ok(vec![corrected.clone()]))));
+    let held = s.store.get(&corrected.key).and_then(|x| x.latest());
+    assert_eq!(held, Some((T0 - 60, 75.0)));
+}
+
+#[test]
+fn off_screen_series_have_their_own_request_and_alarms_do_not_make_series_hot() {
+    let mut s = state();
+    // Two rows on screen: the other two endpoints are off screen.
+    let height = (3..40)
+        .find(|h| crate::views::table_rows(View::Fleet, (120, *h)) == 2)
+        .unwrap();
+    update(&mut s, Action::Resize(120, height));
+    let all = s.endpoints.clone();
+    load_last_hour(&mut s, &all);
+    // An alarm watches an off-screen endpoint's CPU: CloudWatch evaluates it, not us.
+    let off = s.endpoints[s.fleet.rows[3]].clone();
+    let watching = alarm("cpu", &off, MetricId::Cpu, AlarmState::Alarm, T0);
+    update(&mut s, loaded(Loaded::Alarms(Ok(vec![watching]))));
+    let out = update(&mut s, Action::Tick(T0 + 60));
+    let hot = requests_of(&out, SeriesPurpose::Fleet, 60);
+    assert_eq!(
+        hot[0].keys.len(),
+        6,
+        "CPU, memory, disk of the two rows on screen"
+    );
+    assert!(!hot[0].keys.iter().any(|k| k.account_id == off.account_id
+        && k.dimension("EndpointName") == Some(off.name.as_str())));
+    // When the off-screen refresh is due, it is a request of its own: a slow on-screen
+    // refresh still in flight (same key) cannot swallow it.
+    let out = update(
+        &mut s,
+        Action::Tick(T0 + crate::app::refresh::COLD_SERIES_SECS),
+    );
+    let cold: Vec<&Command> = out
+        .commands
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Command::LoadSeries {
+                    purpose: SeriesPurpose::OffScreen,
+                    ..
+                }
+            )
+        })
+        .collect();
+    assert_eq!(cold.len(), 1);
+    let hot_key = Command::LoadSeries {
+        purpose: SeriesPurpose::Fleet,
+        request: hot[0].clone(),
+        replace: false,
+    }
+    .key();
+    assert_ne!(cold[0].key(), hot_key);
 }
 
 #[test]

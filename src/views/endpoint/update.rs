@@ -54,7 +54,7 @@ pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
         state.detail.maximized = false;
     }
     state.detail.monitoring = Loadable::Loading;
-    state.schedule.detail_at = state.now + state.refresh_secs.max(1);
+    state.schedule.detail_at = refresh::next_minute_refresh(state.now, state.refresh_secs.max(1));
     let mut commands = refresh::detail_requests(state, true);
     commands.push(Command::LoadMonitoring(key));
     Outcome::with(commands)
