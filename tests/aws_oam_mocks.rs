@@ -236,6 +236,74 @@ async fn twelve_hundred_series_cost_exactly_three_get_metric_data_calls() {
     assert_eq!(health.metrics_requested_last_hour, 1200);
 }
 
+/// The endpoint the first query of a GetMetricData call reads.
+fn first_endpoint(input: &GetMetricDataInput) -> Option<String> {
+    let q = input.metric_data_queries().first()?;
+    let metric = q.metric_stat()?.metric()?;
+    metric
+        .dimensions()
+        .iter()
+        .find(|d| d.name() == Some("EndpointName"))
+        .and_then(|d| d.value())
+        .map(str::to_owned)
+}
+
+#[tokio::test]
+async fn one_failed_batch_keeps_the_others_answers_and_marks_only_its_series() {
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    // The second batch of 500 (e500..e999) fails, every time it is tried.
+    let failing = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .match_requests(|r| first_endpoint(r).as_deref() == Some("e500"))
+        .then_error(|| {
+            aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataError::generic(
+                aws_smithy_types::error::ErrorMetadata::builder()
+                    .code("ValidationError")
+                    .message("the query is malformed")
+                    .build(),
+            )
+        });
+    let gmd = answering_metric_data(Arc::clone(&calls));
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::oam(mock_client!(aws_sdk_oam, [])),
+        clients(&[&failing, &gmd], &[]),
+        HashMap::new(),
+        Vec::new(),
+        Health::default(),
+    );
+    let keys = keys(1200);
+    let data = source
+        .series(&SeriesRequest {
+            keys: keys.clone(),
+            start: NOW - 3600,
+            end: NOW,
+        })
+        .await
+        .expect("two of three batches answered");
+    assert_eq!(data.len(), 1200);
+    assert!(data.iter().zip(&keys).all(|(d, k)| &d.key == k), "in order");
+    let status = |i: usize| data[i].status;
+    assert_eq!(
+        (status(0), status(499)),
+        (SeriesStatus::Complete, SeriesStatus::Complete)
+    );
+    assert_eq!(status(500), SeriesStatus::InternalError);
+    assert_eq!(status(999), SeriesStatus::InternalError);
+    assert!(data[500..1000].iter().all(|d| d.points.is_empty()));
+    assert_eq!(status(1000), SeriesStatus::Complete);
+    assert_eq!(data[1199].points, vec![(NOW - 60, 199.0)]);
+    // The failing call is on the status bar.
+    let health = source.health();
+    assert!(
+        health
+            .problems
+            .iter()
+            .any(|p| p.to_string().contains("malformed")),
+        "{:?}",
+        health.problems
+    );
+}
+
 #[tokio::test]
 async fn next_token_pages_are_merged_and_status_codes_kept_per_series() {
     let first = mock!(aws_sdk_cloudwatch::Client::get_metric_data)

@@ -75,23 +75,56 @@ pub struct Fetch<'a> {
     pub health: &'a Health,
 }
 
-/// Every key's points within `[start, end]`, ascending, one entry per key in `keys` order.
-pub async fn fetch(f: &Fetch<'_>, keys: &[SeriesKey]) -> Result<Vec<SeriesData>, SourceError> {
+/// What a request's calls returned: every key's points within `[start, end]`, ascending, one
+/// entry per key in `keys` order, and the error of the calls that failed (their series come
+/// back empty, with an error status, and the others keep what they got).
+#[derive(Debug)]
+pub struct Fetched {
+    pub series: Vec<SeriesData>,
+    pub failed: Option<SourceError>,
+    /// Every call failed: nothing in `series` is news.
+    pub all_failed: bool,
+}
+
+pub async fn fetch(f: &Fetch<'_>, keys: &[SeriesKey]) -> Fetched {
     // Collected first: a lazy `map` closure in the stream's type trips the `Send` check of
     // the async trait.
     let mut calls = Vec::new();
     for chunk in keys.chunks(MAX_QUERIES_PER_CALL) {
         calls.push(fetch_call(f, chunk));
     }
-    let mut results: Vec<Result<Vec<SeriesData>, SourceError>> = futures::stream::iter(calls)
+    let results: Vec<Result<Vec<SeriesData>, SourceError>> = futures::stream::iter(calls)
         .buffered(CONCURRENT_CALLS)
         .collect()
         .await;
-    let mut out = Vec::with_capacity(keys.len());
-    for r in results.drain(..) {
-        out.extend(r?);
+    let mut out = Fetched {
+        series: Vec::with_capacity(keys.len()),
+        failed: None,
+        all_failed: !results.is_empty(),
+    };
+    for (chunk, result) in keys.chunks(MAX_QUERIES_PER_CALL).zip(results) {
+        match result {
+            Ok(series) => {
+                out.all_failed = false;
+                out.series.extend(series);
+            }
+            // One batch failing after its retries must not throw away the others' answers
+            // (and make the next refresh pay for all of them again).
+            Err(e) => {
+                let status = match e {
+                    SourceError::AccessDenied { .. } => SeriesStatus::Forbidden,
+                    _ => SeriesStatus::InternalError,
+                };
+                out.series.extend(chunk.iter().map(|key| SeriesData {
+                    key: key.clone(),
+                    points: Vec::new(),
+                    status,
+                }));
+                out.failed.get_or_insert(e);
+            }
+        }
     }
-    Ok(out)
+    out
 }
 
 /// One GetMetricData call (of at most 500 queries), following `NextToken` to the end.

@@ -377,8 +377,18 @@ impl AwsSource {
             call: &call,
             health: &self.health,
         };
-        let result = metric_data::fetch(&fetch, keys).await;
-        self.track(&call, result)
+        let fetched = metric_data::fetch(&fetch, keys).await;
+        match fetched.failed {
+            // Nothing came back: the request failed (the console keeps its data, marked stale).
+            Some(e) if fetched.all_failed => self.track(&call, Err(e)),
+            // Some batches failed: their series carry an error status, the rest are news,
+            // and the status bar says which call is failing.
+            Some(e) => {
+                self.health.outcome::<()>(&call, &Err(e));
+                Ok(fetched.series)
+            }
+            None => self.track(&call, Ok(fetched.series)),
+        }
     }
 }
 
