@@ -823,3 +823,158 @@ async fn model_monitor_schedules_and_alarm_history_are_read_in_the_endpoints_acc
     let err = source.monitoring_schedules(&other).await.unwrap_err();
     assert!(err.to_string().contains("role_arn"), "{err}");
 }
+
+/// A rule that answers only its first `n` requests (later ones fall through to the next rule).
+fn first_calls(n: usize) -> impl Fn() -> bool + Send + Sync {
+    let seen = std::sync::atomic::AtomicUsize::new(0);
+    move || seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < n
+}
+
+fn denied_alarms() -> aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsError {
+    aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsError::generic(
+        aws_smithy_types::error::ErrorMetadata::builder()
+            .code("AccessDenied")
+            .message("not authorized to perform: cloudwatch:DescribeAlarms")
+            .build(),
+    )
+}
+
+fn denied_listing() -> aws_sdk_cloudwatch::operation::list_metrics::ListMetricsError {
+    aws_sdk_cloudwatch::operation::list_metrics::ListMetricsError::generic(
+        aws_smithy_types::error::ErrorMetadata::builder()
+            .code("AccessDenied")
+            .message("not authorized to perform: cloudwatch:ListMetrics")
+            .build(),
+    )
+}
+
+#[tokio::test]
+async fn an_account_that_starts_failing_keeps_its_last_alarms_and_endpoints() {
+    use aws_sdk_cloudwatch::types::{MetricAlarm, StateValue};
+    let staging_alarm = || {
+        DescribeAlarmsOutput::builder()
+            .metric_alarms(
+                MetricAlarm::builder()
+                    .alarm_name("staging-churn-cpu")
+                    .namespace(INSTANCE)
+                    .metric_name("CPUUtilization")
+                    .dimensions(
+                        Dimension::builder()
+                            .name("EndpointName")
+                            .value("churn")
+                            .build(),
+                    )
+                    .dimensions(
+                        Dimension::builder()
+                            .name("VariantName")
+                            .value("AllTraffic")
+                            .build(),
+                    )
+                    .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+                    .period(60)
+                    .threshold(80.0)
+                    .comparison_operator(
+                        aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
+                    )
+                    .state_value(StateValue::Alarm)
+                    .build(),
+            )
+            .build()
+    };
+    let once = first_calls(1);
+    let alarms_then = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+        .match_requests(move |_| once())
+        .then_output(staging_alarm);
+    let alarms_denied =
+        mock!(aws_sdk_cloudwatch::Client::describe_alarms).then_error(denied_alarms);
+    // Discovery makes three ListMetrics listings: the first discovery succeeds.
+    let once = first_calls(3);
+    let listing_first = mock!(aws_sdk_cloudwatch::Client::list_metrics)
+        .match_requests(move |_| once())
+        .then_compute_output(move |_| {
+            ListMetricsOutput::builder()
+                .metrics(
+                    Metric::builder()
+                        .namespace(INSTANCE)
+                        .metric_name("CPUUtilization")
+                        .dimensions(
+                            Dimension::builder()
+                                .name("EndpointName")
+                                .value("churn")
+                                .build(),
+                        )
+                        .dimensions(
+                            Dimension::builder()
+                                .name("VariantName")
+                                .value("AllTraffic")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let listing_denied = mock!(aws_sdk_cloudwatch::Client::list_metrics).then_error(denied_listing);
+    let no_alarms = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+        .then_output(|| DescribeAlarmsOutput::builder().build());
+    let home_list = mock!(aws_sdk_cloudwatch::Client::list_metrics)
+        .then_output(|| ListMetricsOutput::builder().build());
+    let sm = no_endpoints_in_sagemaker();
+    let mut accounts = HashMap::new();
+    accounts.insert(
+        "222222222222".to_owned(),
+        clients(
+            &[
+                &alarms_then,
+                &alarms_denied,
+                &listing_first,
+                &listing_denied,
+            ],
+            &[&sm],
+        ),
+    );
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::Fanout,
+        clients(&[&no_alarms, &home_list], &[&sm]),
+        accounts,
+        vec![account("222222222222", Some("staging"), false)],
+        Health::default(),
+    );
+    let names = |alarms: &[sagewatch::source::model::Alarm]| -> Vec<String> {
+        alarms.iter().map(|a| a.name.clone()).collect()
+    };
+    let first = source.alarms().await.unwrap();
+    assert_eq!(names(&first), ["staging-churn-cpu"]);
+    let endpoints = source.endpoints().await.unwrap();
+    assert_eq!(endpoints.len(), 1);
+    assert!(source.health().problems.is_empty());
+
+    // From now on account 222222222222 is denied: its last answers stay, and the failing
+    // calls are on the status bar.
+    let second = source.alarms().await.unwrap();
+    assert_eq!(
+        names(&second),
+        ["staging-churn-cpu"],
+        "the alarm and its colour stay"
+    );
+    let endpoints = source.endpoints().await.unwrap();
+    assert_eq!(endpoints.len(), 1, "its endpoint (and so its series) stays");
+    let problems: Vec<String> = source
+        .health()
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("DescribeAlarms 222222222222")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("ListMetrics 222222222222")),
+        "{problems:?}"
+    );
+}

@@ -60,6 +60,18 @@ pub struct AwsSource {
     /// The config's `[[accounts]]`: labels, exclusions, the order of fan-out accounts.
     settings: Vec<AccountConfig>,
     health: Health,
+    /// What each account last answered, given again while that account's call fails: one
+    /// failing account must not make its alarms (and their colours) or its endpoints (and
+    /// their series history) vanish. The failing call is on the status bar meanwhile.
+    last_known: Mutex<LastKnown>,
+}
+
+/// The last successful answer of each account's per-account calls.
+#[derive(Debug, Default)]
+struct LastKnown {
+    alarms: HashMap<AccountId, Vec<Alarm>>,
+    listed: HashMap<AccountId, Vec<ListedMetric>>,
+    statuses: HashMap<AccountId, Vec<(String, EndpointStatus)>>,
 }
 
 /// One ListMetrics query of discovery.
@@ -126,6 +138,7 @@ impl AwsSource {
             accounts,
             settings,
             health,
+            last_known: Mutex::default(),
         }
     }
 
@@ -157,6 +170,35 @@ impl AwsSource {
             }
         }
         out
+    }
+
+    fn last_known(&self) -> std::sync::MutexGuard<'_, LastKnown> {
+        self.last_known.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// An account's answer, remembered when it succeeded and given again when it failed
+    /// (the failure is still returned, for the status bar and for a first call).
+    fn or_last_known<T: Clone>(
+        &self,
+        account_id: &str,
+        result: Result<Vec<T>, SourceError>,
+        slot: impl Fn(&mut LastKnown) -> &mut HashMap<AccountId, Vec<T>>,
+    ) -> Result<Vec<T>, SourceError> {
+        let mut last = self.last_known();
+        let held = slot(&mut last);
+        match result {
+            Ok(items) => {
+                held.insert(account_id.to_owned(), items.clone());
+                Ok(items)
+            }
+            Err(e) => match held.get(account_id) {
+                Some(items) => {
+                    tracing::warn!(account_id, error = %e, "kept the last answer of a failing call");
+                    Ok(items.clone())
+                }
+                None => Err(e),
+            },
+        }
     }
 
     fn home_account(&self) -> Account {
@@ -295,10 +337,13 @@ impl AwsSource {
         into: &Mutex<Discovered>,
     ) -> Result<(), SourceError> {
         let lists = LISTINGS.map(|l| self.list_metrics(&clients.cloudwatch, account_id, l, linked));
-        let listed = futures::future::try_join_all(lists).await;
-        let listed = self.track(&format!("ListMetrics {account_id}"), listed)?;
+        let listed = futures::future::try_join_all(lists)
+            .await
+            .map(|pages| pages.into_iter().flatten().collect::<Vec<_>>());
+        let listed = self.track(&format!("ListMetrics {account_id}"), listed);
+        let listed = self.or_last_known(account_id, listed, |l| &mut l.listed)?;
         let mut d = into.lock().unwrap_or_else(|p| p.into_inner());
-        for m in listed.iter().flatten() {
+        for m in &listed {
             d.add(m);
         }
         Ok(())
@@ -312,8 +357,10 @@ impl AwsSource {
     ) {
         let call = format!("ListEndpoints {account_id}");
         let listed = sagemaker::list_endpoints(&clients.sagemaker, &call).await;
-        // SageMaker is extra detail: when it fails, endpoints still show, status Unknown.
-        if let Ok(listed) = self.track(&call, listed) {
+        let listed = self.track(&call, listed);
+        // SageMaker is extra detail: when it fails, endpoints still show, with the last
+        // status known (Unknown when there is none).
+        if let Ok(listed) = self.or_last_known(account_id, listed, |l| &mut l.statuses) {
             let mut d = into.lock().unwrap_or_else(|p| p.into_inner());
             for (name, status) in listed {
                 d.add_status(account_id, &name, status);
@@ -536,12 +583,12 @@ impl FleetSource for AwsSource {
     }
 
     async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
-        let results = futures::future::join_all(
-            self.credentialed()
-                .into_iter()
-                .map(|(id, c)| self.alarms_of(id, c)),
-        )
-        .await;
+        let results =
+            futures::future::join_all(self.credentialed().into_iter().map(|(id, c)| async move {
+                let result = self.alarms_of(id, c).await;
+                self.or_last_known(id, result, |l| &mut l.alarms)
+            }))
+            .await;
         let mut alarms = partial(results)?;
         alarms.retain(|a| !self.excluded(&a.account_id));
         Ok(alarms)
