@@ -97,6 +97,7 @@ fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> 
     // they are shown once a minute, on the frame the clock redraws anyway.
     let held = &mut state.source_health;
     let news = health.problems != held.problems
+        || health.notices != held.notices
         || (health.throttled_recently > 0) != (held.throttled_recently > 0);
     let usage_due = state.now.div_euclid(60) != state.usage_shown_at.div_euclid(60);
     if usage_due || held.metrics_requested_last_hour == 0 {
@@ -105,6 +106,7 @@ fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> 
         held.metrics_requested_last_hour = health.metrics_requested_last_hour;
     }
     held.problems = health.problems;
+    held.notices = health.notices;
     held.throttled_recently = health.throttled_recently;
     if news {
         Outcome::redraw()

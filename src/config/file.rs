@@ -17,6 +17,10 @@ pub struct Config {
     /// Seconds between polls of the sources; at least 1.
     #[serde(deserialize_with = "refresh_secs")]
     pub refresh_secs: u64,
+    /// Longest an AWS call may take, retries included, in seconds (2 to 600). One attempt gets
+    /// a third of it. A half-open connection then costs one refresh, not every refresh after.
+    #[serde(deserialize_with = "timeout_secs")]
+    pub timeout_secs: u64,
     /// Hide and refuse every action that changes something in AWS.
     pub readonly: bool,
     /// How accounts are reached; `None` lets sagewatch detect it.
@@ -33,6 +37,7 @@ impl Default for Config {
             theme: super::theme_file::DEFAULT_THEME.into(),
             keymap: super::keymap_file::DEFAULT_KEYMAP.into(),
             refresh_secs: 10,
+            timeout_secs: 30,
             readonly: false,
             topology: None,
             regions: Vec::new(),
@@ -112,6 +117,14 @@ fn refresh_secs<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let v = u64::deserialize(d)?;
     if v < 1 {
         return Err(de::Error::custom("refresh_secs must be at least 1"));
+    }
+    Ok(v)
+}
+
+fn timeout_secs<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    let v = u64::deserialize(d)?;
+    if !(2..=600).contains(&v) {
+        return Err(de::Error::custom("timeout_secs must be between 2 and 600"));
     }
     Ok(v)
 }
@@ -217,6 +230,12 @@ mod tests {
 
     #[test]
     fn refresh_zero_is_rejected_at_the_value() {
+        let e = parse("timeout_secs = 1\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("timeout_secs must be between 2 and 600"),
+            "{e}"
+        );
         let e = parse("refresh_secs = 0\n").unwrap_err();
         assert_eq!(e.line_col(), Some((1, 16)), "{e}");
         assert!(e.to_string().contains("at least 1"), "{e}");

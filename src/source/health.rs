@@ -19,6 +19,8 @@ struct Inner {
     throttled: VecDeque<Instant>,
     /// The last error of each call that is failing now, by call name.
     problems: BTreeMap<String, SourceError>,
+    /// Things the user should know that are not failures (a topology chosen by fall-back).
+    notices: Vec<String>,
 }
 
 /// The source's own view of its calls, copied into the console's state after each command.
@@ -26,6 +28,8 @@ struct Inner {
 pub struct SourceHealth {
     /// Calls failing now (one per call and account); the rest of the data is still live.
     pub problems: Vec<SourceError>,
+    /// Things worth knowing that are not failures: shown when nothing is failing.
+    pub notices: Vec<String>,
     /// Attempts AWS throttled in the last two minutes (retried by the SDK with back-off).
     pub throttled_recently: u32,
     pub metric_data_calls_last_hour: u32,
@@ -83,6 +87,16 @@ impl Health {
         });
     }
 
+    /// Remembers something the status bar should say while nothing is failing.
+    pub fn notice(&self, text: impl Into<String>) {
+        let text = text.into();
+        self.with(|i| {
+            if !i.notices.contains(&text) {
+                i.notices.push(text);
+            }
+        });
+    }
+
     pub fn snapshot(&self) -> SourceHealth {
         let now = Instant::now();
         self.with(|i| {
@@ -90,6 +104,7 @@ impl Health {
             prune(&mut i.throttled, now, THROTTLE_MEMORY, |t| *t);
             SourceHealth {
                 problems: i.problems.values().cloned().collect(),
+                notices: i.notices.clone(),
                 throttled_recently: i.throttled.len() as u32,
                 metric_data_calls_last_hour: i.metric_data.len() as u32,
                 metrics_requested_last_hour: i.metric_data.iter().map(|(_, n)| u64::from(*n)).sum(),

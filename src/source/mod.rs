@@ -109,6 +109,7 @@ impl Sanitize for SourceError {
 impl Sanitize for SourceHealth {
     fn sanitize(&mut self) {
         self.problems.sanitize();
+        self.notices.sanitize();
     }
 }
 

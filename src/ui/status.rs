@@ -108,6 +108,17 @@ fn render_source_health(state: &State, buf: &mut Buffer, area: Rect, mut x: u16)
             theme.stale.add_modifier(Modifier::REVERSED),
         );
     }
+    if let (None, Some(notice)) = (health.problems.first(), health.notices.first()) {
+        x = text::put_trunc(
+            buf,
+            area,
+            x + 1,
+            area.y,
+            &format!("ⓘ {notice}"),
+            area.right().saturating_sub(x + 1).min(110),
+            theme.warn,
+        );
+    }
     if let Some(first) = health.problems.first() {
         let more = match health.problems.len() {
             1 => String::new(),

@@ -314,3 +314,22 @@ fn fleet_values_are_coloured_by_alarm_and_levels() {
     );
     assert_eq!(fg("Updating"), s.theme.warn.fg);
 }
+
+#[test]
+fn a_notice_shows_while_nothing_fails_and_a_failure_wins() {
+    let mut s = fixture::state();
+    s.source_health.notices = vec!["fan-out: this account has no OAM sink in this region".into()];
+    let last = |s: &State| {
+        plain(&render(s, 160, 10))
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(last(&s).contains("ⓘ fan-out: this account has no OAM sink"), "{}", last(&s));
+    s.source_health.problems = vec![crate::source::SourceError::Throttled {
+        call: "GetMetricData 111111111111".into(),
+    }];
+    let line = last(&s);
+    assert!(line.contains("⚠ GetMetricData") && !line.contains("ⓘ"), "{line}");
+}

@@ -9,12 +9,15 @@ use crate::source::health::Health;
 use crate::source::model::Identity;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_runtime::client::retries::RetryPartition;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::region::Region;
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::time::Duration;
 
 #[derive(Debug, Clone, Default)]
 pub struct ConnectOptions {
@@ -52,9 +55,21 @@ pub enum ConnectError {
 }
 
 /// Loads the SDK config with adaptive retry (client-side rate limiting when AWS throttles).
-async fn sdk_config(profile: Option<&str>, region: Option<&str>) -> SdkConfig {
+/// Every call is bounded: without a timeout one half-open connection freezes that kind of
+/// update for good (and can hang `snapshot`).
+fn timeouts(total_secs: u64) -> TimeoutConfig {
+    let total = Duration::from_secs(total_secs.max(2));
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3).min(total))
+        .operation_attempt_timeout(total / 3)
+        .operation_timeout(total)
+        .build()
+}
+
+async fn sdk_config(profile: Option<&str>, region: Option<&str>, timeout_secs: u64) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::adaptive().with_max_attempts(4));
+        .retry_config(RetryConfig::adaptive().with_max_attempts(4))
+        .timeout_config(timeouts(timeout_secs));
     if let Some(p) = profile {
         loader = loader.profile_name(p);
     }
@@ -64,12 +79,17 @@ async fn sdk_config(profile: Option<&str>, region: Option<&str>) -> SdkConfig {
     loader.load().await
 }
 
-fn clients(config: &SdkConfig, health: &Health) -> AccountClients {
+/// Clients acting in `account`. Each account has its own retry partition, so its own retry
+/// budget and adaptive rate limiter: one throttled account must not slow the others down.
+fn clients(config: &SdkConfig, health: &Health, account: &str) -> AccountClients {
+    let partition = |service: &str| RetryPartition::new(format!("sagewatch-{service}-{account}"));
     let cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)
         .interceptor(ThrottleWatch(health.clone()))
+        .retry_partition(partition("cloudwatch"))
         .build();
     let sagemaker = aws_sdk_sagemaker::config::Builder::from(config)
         .interceptor(ThrottleWatch(health.clone()))
+        .retry_partition(partition("sagemaker"))
         .build();
     AccountClients {
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch),
@@ -137,6 +157,7 @@ async fn account_config(
     base: &SdkConfig,
     account: &AccountConfig,
     region: &str,
+    timeout_secs: u64,
 ) -> Option<SdkConfig> {
     if let Some(role) = &account.role_arn {
         let provider = AssumeRoleProvider::builder(role)
@@ -152,7 +173,7 @@ async fn account_config(
         );
     }
     let profile = account.profile.as_deref()?;
-    Some(sdk_config(Some(profile), Some(region)).await)
+    Some(sdk_config(Some(profile), Some(region), timeout_secs).await)
 }
 
 pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError> {
@@ -166,7 +187,8 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
             "several regions are configured; this version watches the first one"
         );
     }
-    let base = sdk_config(options.profile.as_deref(), region.as_deref()).await;
+    let timeout_secs = options.config.timeout_secs;
+    let base = sdk_config(options.profile.as_deref(), region.as_deref(), timeout_secs).await;
     let region = base
         .region()
         .map(|r| r.to_string())
@@ -177,7 +199,7 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
     let topology = match options.config.topology {
         Some(ConfiguredTopology::Oam) => oam_topology(&base, None),
         Some(ConfiguredTopology::Fanout) => Topology::Fanout,
-        None => detect_topology(&base).await,
+        None => detect_topology(aws_sdk_oam::Client::new(&base), &base, &health).await,
     };
     let fanout = matches!(topology, Topology::Fanout);
 
@@ -186,9 +208,9 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         if a.id == identity.account_id {
             continue;
         }
-        match account_config(&base, a, &region).await {
+        match account_config(&base, a, &region, timeout_secs).await {
             Some(cfg) => {
-                accounts.insert(a.id.clone(), clients(&cfg, &health));
+                accounts.insert(a.id.clone(), clients(&cfg, &health, &a.id));
             }
             None if fanout => return Err(ConnectError::AccountWithoutCredentials(a.id.clone())),
             // Through OAM the account is read by the monitoring account; without
@@ -204,10 +226,11 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         credentialed_accounts = accounts.len(),
         "connected to AWS"
     );
+    let home = clients(&base, &health, &identity.account_id);
     Ok(AwsSource::from_clients(
         identity,
         topology,
-        clients(&base, &health),
+        home,
         accounts,
         options.config.accounts,
         // The throttle interceptors of every client count into this one.
@@ -223,17 +246,103 @@ fn oam_topology(base: &SdkConfig, sink_arn: Option<String>) -> Topology {
 }
 
 /// OAM when this account owns a sink, fan-out otherwise (no sink, no OAM permission, or an
-/// endpoint that does not serve OAM, such as a local emulator).
-async fn detect_topology(base: &SdkConfig) -> Topology {
-    let oam = aws_sdk_oam::Client::new(base);
-    match oam.list_sinks().send().await {
+/// endpoint that does not serve OAM, such as a local emulator). A fall-back is said on the
+/// status bar, not only in the log: the user may have expected the monitoring account's view.
+async fn detect_topology(oam: aws_sdk_oam::Client, base: &SdkConfig, health: &Health) -> Topology {
+    let why = match oam.list_sinks().send().await {
         Ok(out) => match out.items().first() {
-            Some(sink) => oam_topology(base, sink.arn().map(str::to_owned)),
-            None => Topology::Fanout,
+            Some(sink) => return oam_topology(base, sink.arn().map(str::to_owned)),
+            None => "this account has no OAM sink in this region".to_owned(),
         },
         Err(e) => {
-            tracing::info!(error = %DisplayErrorContext(&e), "ListSinks failed: using fan-out");
-            Topology::Fanout
+            let err = super::error::classify("ListSinks", "oam:ListSinks", e);
+            tracing::info!(error = %err, "ListSinks failed: using fan-out");
+            format!("ListSinks failed ({err})")
         }
+    };
+    health.notice(format!(
+        "fan-out: {why}; each configured account is read with its own credentials (set \
+         topology in the config to choose)"
+    ));
+    Topology::Fanout
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offline_config() -> SdkConfig {
+        SdkConfig::builder()
+            .region(Region::new("eu-west-1"))
+            .behavior_version(BehaviorVersion::latest())
+            .timeout_config(timeouts(30))
+            .build()
+    }
+
+    #[test]
+    fn every_account_has_its_own_retry_partition() {
+        let health = Health::default();
+        let config = offline_config();
+        let a = clients(&config, &health, "111111111111");
+        let b = clients(&config, &health, "222222222222");
+        let partition = |c: &AccountClients| c.cloudwatch.config().retry_partition().cloned();
+        assert!(partition(&a).is_some());
+        assert_ne!(
+            partition(&a),
+            partition(&b),
+            "one throttled account must not slow another"
+        );
+        assert_ne!(
+            a.sagemaker.config().retry_partition().cloned(),
+            b.sagemaker.config().retry_partition().cloned()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_fall_back_to_fan_out_is_said_on_screen() {
+        use aws_smithy_mocks::{mock, mock_client};
+        let empty = mock!(aws_sdk_oam::Client::list_sinks).then_output(|| {
+            aws_sdk_oam::operation::list_sinks::ListSinksOutput::builder()
+                .set_items(Some(Vec::new()))
+                .build()
+                .expect("output")
+        });
+        let health = Health::default();
+        let topology = detect_topology(
+            mock_client!(aws_sdk_oam, [&empty]),
+            &offline_config(),
+            &health,
+        )
+        .await;
+        assert!(matches!(topology, Topology::Fanout));
+        let notices = health.snapshot().notices;
+        assert!(notices[0].contains("no OAM sink"), "{notices:?}");
+        assert!(health.snapshot().problems.is_empty(), "not a failure");
+
+        let denied = mock!(aws_sdk_oam::Client::list_sinks).then_error(|| {
+            aws_sdk_oam::operation::list_sinks::ListSinksError::generic(
+                aws_smithy_types::error::ErrorMetadata::builder()
+                    .code("AccessDeniedException")
+                    .message("not authorized")
+                    .build(),
+            )
+        });
+        let health = Health::default();
+        detect_topology(
+            mock_client!(aws_sdk_oam, [&denied]),
+            &offline_config(),
+            &health,
+        )
+        .await;
+        let notices = health.snapshot().notices;
+        assert!(notices[0].contains("oam:ListSinks"), "{notices:?}");
+    }
+
+    #[test]
+    fn calls_are_bounded_in_time() {
+        let t = timeouts(30);
+        assert_eq!(t.operation_timeout(), Some(Duration::from_secs(30)));
+        assert_eq!(t.operation_attempt_timeout(), Some(Duration::from_secs(10)));
+        assert_eq!(t.connect_timeout(), Some(Duration::from_secs(3)));
     }
 }
