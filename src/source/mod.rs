@@ -40,6 +40,14 @@ pub enum SourceError {
     Throttled { call: String },
     #[error("{call}: network: {detail}")]
     Network { call: String, detail: String },
+    /// The credentials themselves failed: expired, invalid, or a role that cannot be assumed.
+    /// Retrying does not help; `fix` says what does.
+    #[error("{call}: credentials: {detail}: {fix}")]
+    Credentials {
+        call: String,
+        detail: String,
+        fix: String,
+    },
     #[error("{call}: {detail}")]
     Other { call: String, detail: String },
 }
@@ -101,6 +109,11 @@ impl Sanitize for SourceError {
             Self::Network { call, detail } | Self::Other { call, detail } => {
                 call.sanitize();
                 detail.sanitize();
+            }
+            Self::Credentials { call, detail, fix } => {
+                call.sanitize();
+                detail.sanitize();
+                fix.sanitize();
             }
         }
     }

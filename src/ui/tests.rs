@@ -326,10 +326,17 @@ fn a_notice_shows_while_nothing_fails_and_a_failure_wins() {
             .unwrap_or_default()
             .to_owned()
     };
-    assert!(last(&s).contains("ⓘ fan-out: this account has no OAM sink"), "{}", last(&s));
+    assert!(
+        last(&s).contains("ⓘ fan-out: this account has no OAM sink"),
+        "{}",
+        last(&s)
+    );
     s.source_health.problems = vec![crate::source::SourceError::Throttled {
         call: "GetMetricData 111111111111".into(),
     }];
     let line = last(&s);
-    assert!(line.contains("⚠ GetMetricData") && !line.contains("ⓘ"), "{line}");
+    assert!(
+        line.contains("⚠ GetMetricData") && !line.contains("ⓘ"),
+        "{line}"
+    );
 }

@@ -27,6 +27,18 @@ const THROTTLED: &[&str] = &[
     "RequestThrottled",
 ];
 
+/// Error codes for credentials AWS does not accept: retrying will not help.
+const BAD_CREDENTIALS: &[&str] = &[
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "RequestExpired",
+];
+
 pub fn is_throttling_code(code: &str) -> bool {
     THROTTLED.contains(&code)
 }
@@ -43,7 +55,13 @@ where
         SdkError::ServiceError(service) => {
             let code = service.err().code().unwrap_or_default();
             let message = service.err().message().unwrap_or_default();
-            if ACCESS_DENIED.contains(&code) {
+            if BAD_CREDENTIALS.contains(&code) {
+                SourceError::Credentials {
+                    call,
+                    detail: one_line(&format!("{code}: {message}")),
+                    fix: credentials_fix(code, message),
+                }
+            } else if ACCESS_DENIED.contains(&code) {
                 SourceError::AccessDenied {
                     call,
                     action: action.to_owned(),
@@ -61,6 +79,14 @@ where
         }
         // A reply that is not a valid AWS answer (an emulator dying mid-response, a proxy
         // page) is treated like a network failure: it is transient and retried by refresh.
+        // The credential chain failed before anything was sent (an expired SSO token, a
+        // failing credential_process, a role that cannot be assumed): the SDK reports that as
+        // a dispatch failure, but it is not the network.
+        SdkError::DispatchFailure(_) if credentials_cause(&err).is_some() => {
+            let detail = credentials_cause(&err).unwrap_or_default();
+            let fix = credentials_fix("", &detail);
+            SourceError::Credentials { call, detail, fix }
+        }
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
             SourceError::Network {
                 call,
@@ -71,6 +97,43 @@ where
             call,
             detail: one_line(&DisplayErrorContext(&err).to_string()),
         },
+    }
+}
+
+/// What the credential chain said, when it is the cause of `err`.
+fn credentials_cause<E, R>(err: &SdkError<E, R>) -> Option<String>
+where
+    E: StdError + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    use aws_credential_types::provider::error::CredentialsError;
+    let mut cause: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(c) = cause {
+        if let Some(creds) = c.downcast_ref::<CredentialsError>() {
+            return Some(one_line(&DisplayErrorContext(creds).to_string()));
+        }
+        cause = c.source();
+    }
+    None
+}
+
+/// What an on-call engineer should do about credentials AWS or the chain refused.
+fn credentials_fix(code: &str, message: &str) -> String {
+    let m = message.to_ascii_lowercase();
+    if m.contains("sts:assumerole") || m.contains("assumerole") {
+        "the role cannot be assumed by the console's identity: check the role's trust policy \
+         and that this identity may call sts:AssumeRole on it"
+            .into()
+    } else if m.contains("sso") || m.contains("token has expired") || m.contains("refresh") {
+        "the SSO session has expired: run `aws sso login --profile PROFILE`".into()
+    } else if m.contains("credential_process") || m.contains("process") {
+        "the profile's credential_process failed: run it by hand to see why".into()
+    } else if code == "RequestExpired" || code == "SignatureDoesNotMatch" {
+        "check this host's clock (signatures are valid for 5 minutes) and the secret key".into()
+    } else if code.starts_with("Expired") || m.contains("expired") {
+        "the session credentials have expired: renew them (aws sso login, or a new session)".into()
+    } else {
+        "the credentials are not valid for this account: check the profile or role_arn".into()
     }
 }
 
@@ -105,6 +168,100 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use aws_credential_types::provider::error::CredentialsError;
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    type Err =
+        SdkError<aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataError, HttpResponse>;
+
+    fn service(code: &str, message: &str) -> Err {
+        let meta = ErrorMetadata::builder().code(code).message(message).build();
+        SdkError::service_error(
+            aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataError::generic(meta),
+            HttpResponse::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(403).unwrap(),
+                aws_smithy_types::body::SdkBody::empty(),
+            ),
+        )
+    }
+
+    fn chain_failure(creds: CredentialsError) -> Err {
+        SdkError::dispatch_failure(ConnectorError::other(Box::new(creds), None))
+    }
+
+    #[test]
+    fn credentials_are_their_own_kind_with_what_to_do() {
+        let e = classify(
+            "GetMetricData 1",
+            "cloudwatch:GetMetricData",
+            service(
+                "ExpiredToken",
+                "The security token included in the request is expired",
+            ),
+        );
+        assert!(
+            matches!(&e, SourceError::Credentials { fix, .. } if fix.contains("expired")),
+            "{e}"
+        );
+        let e = classify(
+            "x",
+            "y",
+            service(
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+            ),
+        );
+        assert!(matches!(e, SourceError::Credentials { .. }), "{e}");
+        // A failing provider arrives as a dispatch failure: it is not the network.
+        let e = classify(
+            "x",
+            "y",
+            chain_failure(CredentialsError::provider_error(
+                "the SSO session has expired or is invalid",
+            )),
+        );
+        assert!(
+            matches!(&e, SourceError::Credentials { fix, .. } if fix.contains("aws sso login")),
+            "{e}"
+        );
+        let e = classify(
+            "x",
+            "y",
+            chain_failure(CredentialsError::provider_error(
+                "User: arn:aws:sts::100000000000:assumed-role/OnCall/me is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/Reader",
+            )),
+        );
+        assert!(
+            matches!(&e, SourceError::Credentials { detail, fix, .. }
+                if fix.contains("trust policy") && detail.contains("role/Reader")),
+            "{e}"
+        );
+        let e = classify(
+            "x",
+            "y",
+            chain_failure(CredentialsError::provider_error(
+                "credential_process exited with status 1",
+            )),
+        );
+        assert!(
+            matches!(&e, SourceError::Credentials { fix, .. } if fix.contains("credential_process")),
+            "{e}"
+        );
+        // A refused connection stays a network failure.
+        let refused = SdkError::<
+            aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataError,
+            HttpResponse,
+        >::dispatch_failure(ConnectorError::io(Box::new(
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused"),
+        )));
+        assert!(matches!(
+            classify("x", "y", refused),
+            SourceError::Network { .. }
+        ));
+    }
 
     #[test]
     fn long_messages_are_flattened_and_bounded() {

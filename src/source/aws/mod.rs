@@ -449,7 +449,9 @@ pub fn account_of_arn(arn: &str) -> Option<&str> {
 /// Series that could not be read, returned empty with a status that says why.
 fn unreadable(keys: Vec<SeriesKey>, err: &SourceError) -> impl Iterator<Item = SeriesData> + '_ {
     let status = match err {
-        SourceError::AccessDenied { .. } => SeriesStatus::Forbidden,
+        SourceError::AccessDenied { .. } | SourceError::Credentials { .. } => {
+            SeriesStatus::Forbidden
+        }
         _ => SeriesStatus::InternalError,
     };
     keys.into_iter().map(move |key| SeriesData {
@@ -570,10 +572,12 @@ impl FleetSource for AwsSource {
                         .await
                     {
                         Ok(data) => Ok(data),
-                        // A denied account reads as Forbidden series; the rest stay live.
-                        Err(e @ SourceError::AccessDenied { .. }) => {
-                            Ok(unreadable(keys, &e).collect())
-                        }
+                        // A denied account (or one whose credentials fail) reads as
+                        // Forbidden series; the rest stay live.
+                        Err(
+                            e
+                            @ (SourceError::AccessDenied { .. } | SourceError::Credentials { .. }),
+                        ) => Ok(unreadable(keys, &e).collect()),
                         Err(e) => Err(e),
                     }
                 });
