@@ -978,3 +978,41 @@ async fn an_account_that_starts_failing_keeps_its_last_alarms_and_endpoints() {
         "{problems:?}"
     );
 }
+
+#[tokio::test]
+async fn alarm_history_asks_for_composite_alarms_too() {
+    use aws_sdk_cloudwatch::operation::describe_alarm_history::DescribeAlarmHistoryOutput;
+    use aws_sdk_cloudwatch::types::{AlarmHistoryItem, AlarmType, HistoryItemType};
+    let history = mock!(aws_sdk_cloudwatch::Client::describe_alarm_history)
+        .match_requests(|r| {
+            r.alarm_types().contains(&AlarmType::CompositeAlarm)
+                && r.alarm_types().contains(&AlarmType::MetricAlarm)
+        })
+        .then_output(|| {
+            DescribeAlarmHistoryOutput::builder()
+                .alarm_history_items(
+                    AlarmHistoryItem::builder()
+                        .alarm_name("prod-health")
+                        .alarm_type(AlarmType::CompositeAlarm)
+                        .history_item_type(HistoryItemType::StateUpdate)
+                        .history_summary("Alarm updated from OK to ALARM")
+                        .timestamp(DateTime::from_secs(NOW - 60))
+                        .build(),
+                )
+                .build()
+        });
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::Fanout,
+        clients(&[&history], &[]),
+        HashMap::new(),
+        Vec::new(),
+        Health::default(),
+    );
+    let items = source
+        .alarm_history(MONITORING, "prod-health")
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 1, "a composite alarm's history is not empty");
+    assert_eq!(history.num_calls(), 1);
+}

@@ -39,6 +39,7 @@ fn alarm_on(metric: &str) -> Alarm {
     let e = &endpoints()[0];
     Alarm {
         account_id: evil("100000000000"),
+        id: evil(metric),
         name: evil(metric),
         kind: AlarmKind::Metric {
             series: SeriesKey::new(

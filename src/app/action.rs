@@ -99,7 +99,8 @@ pub enum Loaded {
     Alarms(Result<Vec<Alarm>, SourceError>),
     AlarmHistory {
         account_id: AccountId,
-        name: String,
+        /// The alarm's `id`, as AWS returned it.
+        id: String,
         result: Result<Vec<AlarmHistoryItem>, SourceError>,
     },
     Monitoring {

@@ -18,9 +18,15 @@ pub enum Command {
         /// refresh interval would have every answer cancelled by the next tick.
         replace: bool,
     },
+    /// One alarm's state history. There is one history pane: a newer request replaces the
+    /// one in flight.
     LoadAlarmHistory {
         account_id: AccountId,
-        name: String,
+        /// The alarm's `id`, as AWS returned it.
+        id: String,
+        /// Asked while moving through alarms: wait a moment first, so that alarms passed
+        /// on the way (their requests replaced before they leave) cost nothing.
+        while_scrolling: bool,
     },
     LoadMonitoring(EndpointKey),
 }
@@ -34,14 +40,17 @@ pub enum CommandKey {
     Alarms,
     /// Requests are grouped by period, so the period tells two fleet requests apart.
     Series(SeriesPurpose, u32),
-    AlarmHistory(AccountId, String),
+    AlarmHistory,
     Monitoring(EndpointKey),
 }
 
 impl Command {
     /// Whether this command should cancel and replace different work of the same key.
     pub fn replaces_running(&self) -> bool {
-        matches!(self, Self::LoadSeries { replace: true, .. })
+        matches!(
+            self,
+            Self::LoadSeries { replace: true, .. } | Self::LoadAlarmHistory { .. }
+        )
     }
 
     pub fn key(&self) -> CommandKey {
@@ -52,9 +61,7 @@ impl Command {
             Self::LoadSeries {
                 purpose, request, ..
             } => CommandKey::Series(*purpose, request.keys.first().map_or(0, |k| k.period)),
-            Self::LoadAlarmHistory { account_id, name } => {
-                CommandKey::AlarmHistory(account_id.clone(), name.clone())
-            }
+            Self::LoadAlarmHistory { .. } => CommandKey::AlarmHistory,
             Self::LoadMonitoring(e) => CommandKey::Monitoring(e.clone()),
         }
     }

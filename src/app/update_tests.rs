@@ -36,6 +36,7 @@ fn account(id: &str, label: &str, monitoring: bool) -> Account {
 fn alarm(name: &str, e: &Endpoint, metric: MetricId, state: AlarmState, since: Epoch) -> Alarm {
     Alarm {
         account_id: "100000000000".into(),
+        id: name.into(),
         name: name.into(),
         kind: AlarmKind::Metric {
             series: metrics::series_keys(e, metric).remove(0),
@@ -371,19 +372,20 @@ fn alarms_list_alarm_first_and_history_follows_the_selection() {
         out.commands,
         [Command::LoadAlarmHistory {
             account_id: "100000000000".into(),
-            name: "d-alarm-new".into()
+            id: "d-alarm-new".into(),
+            while_scrolling: false,
         }]
     );
     let out = update(&mut s, Action::MoveDown);
     assert!(
-        matches!(&out.commands[..], [Command::LoadAlarmHistory { name, .. }] if name == "b-alarm-old")
+        matches!(&out.commands[..], [Command::LoadAlarmHistory { id, while_scrolling: true, .. }] if id == "b-alarm-old")
     );
     // A late answer for the alarm no longer shown is ignored.
     update(
         &mut s,
         loaded(Loaded::AlarmHistory {
             account_id: "100000000000".into(),
-            name: "d-alarm-new".into(),
+            id: "d-alarm-new".into(),
             result: Ok(vec![]),
         }),
     );
@@ -560,7 +562,7 @@ fn paging_scrolls_an_open_history_and_help_scroll_is_bounded() {
         &mut s,
         loaded(Loaded::AlarmHistory {
             account_id: "100000000000".into(),
-            name: "a".into(),
+            id: "a".into(),
             result: Ok(items),
         }),
     );

@@ -9,6 +9,10 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+/// How long a history asked while scrolling waits before it is sent: long enough for the
+/// next key of a held arrow to replace it, short enough not to be noticed.
+const HISTORY_SETTLE: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// A finished command: its key and generation free the slot, its action goes to `update`.
 #[derive(Debug)]
 pub struct Done {
@@ -35,11 +39,11 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
         }
         Command::LoadAlarms => Loaded::Alarms(source.alarms().await),
         Command::LoadSeries { request, .. } => Loaded::Series(source.series(&request).await),
-        Command::LoadAlarmHistory { account_id, name } => {
-            let result = source.alarm_history(&account_id, &name).await;
+        Command::LoadAlarmHistory { account_id, id, .. } => {
+            let result = source.alarm_history(&account_id, &id).await;
             Loaded::AlarmHistory {
                 account_id,
-                name,
+                id,
                 result,
             }
         }
@@ -80,9 +84,9 @@ fn failed(command: Command, detail: &str) -> Action {
         Command::LoadFleet => Loaded::Fleet(Err(err("fleet"))),
         Command::LoadAlarms => Loaded::Alarms(Err(err("alarms"))),
         Command::LoadSeries { .. } => Loaded::Series(Err(err("series"))),
-        Command::LoadAlarmHistory { account_id, name } => Loaded::AlarmHistory {
+        Command::LoadAlarmHistory { account_id, id, .. } => Loaded::AlarmHistory {
             account_id,
-            name,
+            id,
             result: Err(err("alarm history")),
         },
         Command::LoadMonitoring(endpoint) => Loaded::Monitoring {
@@ -140,7 +144,19 @@ impl Workers {
         let tx = self.tx.clone();
         let task_key = key.clone();
         let task_command = command.clone();
+        let settle = matches!(
+            command,
+            Command::LoadAlarmHistory {
+                while_scrolling: true,
+                ..
+            }
+        );
         let handle = tokio::spawn(async move {
+            // Replaced during this pause (the next alarm passed), the task is aborted before
+            // it has sent anything.
+            if settle {
+                tokio::time::sleep(HISTORY_SETTLE).await;
+            }
             let action = execute_guarded(source.as_ref(), task_command).await;
             // The receiver is gone only when the console is quitting.
             let _ = tx.send(Done {
@@ -277,6 +293,41 @@ mod tests {
             },
             replace: false,
         }
+    }
+
+    #[tokio::test]
+    async fn scrolling_past_alarms_with_the_history_open_asks_only_for_where_it_stops() {
+        let source = Arc::new(Unruly::demo());
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut w = Workers::new(Arc::clone(&source) as Arc<dyn FleetSource>, tx);
+        let history = |id: &str, while_scrolling| Command::LoadAlarmHistory {
+            account_id: "100000000000".into(),
+            id: id.into(),
+            while_scrolling,
+        };
+        w.dispatch(history("first", false));
+        // A held arrow key: each alarm passed replaces the request of the one before.
+        for id in ["a", "b", "c", "d", "e"] {
+            w.dispatch(history(id, true));
+        }
+        let mut answers = Vec::new();
+        while w.in_flight() > 0 {
+            let done = rx.recv().await.expect("an answer");
+            w.finished(&done);
+            answers.push(done);
+        }
+        let asked = source.asked_history.lock().unwrap().clone();
+        assert_eq!(asked.last().map(String::as_str), Some("e"), "{asked:?}");
+        assert!(
+            !asked
+                .iter()
+                .any(|a| ["a", "b", "c", "d"].contains(&a.as_str())),
+            "alarms passed on the way cost no request: {asked:?}"
+        );
+        assert_eq!(
+            answers.last().map(|d| d.key.clone()),
+            Some(CommandKey::AlarmHistory)
+        );
     }
 
     #[tokio::test]

@@ -249,6 +249,11 @@ pub enum AlarmKind {
 pub struct Alarm {
     /// The account the alarm lives in (monitoring account for cross-account alarms).
     pub account_id: AccountId,
+    /// The name exactly as AWS returned it: every request about the alarm uses this one.
+    /// Never drawn or printed (names may legally hold characters the sanitiser replaces,
+    /// and two names may clean to the same text).
+    pub id: String,
+    /// The name as drawn: `id`, sanitised.
     pub name: String,
     pub kind: AlarmKind,
     pub state: AlarmState,

@@ -19,6 +19,8 @@ pub struct Unruly {
     pub fail_series: bool,
     /// Series asked for so far, by period in seconds.
     pub asked_by_period: Mutex<BTreeMap<u32, u64>>,
+    /// Alarms whose history was asked for, in order.
+    pub asked_history: Mutex<Vec<String>>,
 }
 
 impl Unruly {
@@ -30,6 +32,7 @@ impl Unruly {
             panic_on_alarms: false,
             fail_series: false,
             asked_by_period: Mutex::default(),
+            asked_history: Mutex::default(),
         }
     }
 
@@ -94,6 +97,10 @@ impl FleetSource for Unruly {
         account_id: &str,
         name: &str,
     ) -> Result<Vec<AlarmHistoryItem>, SourceError> {
+        self.asked_history
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(name.to_owned());
         self.inner.alarm_history(account_id, name).await
     }
 

@@ -182,6 +182,7 @@ fn metric_alarm(
     let series = metrics::series_keys(e, id).remove(0);
     Alarm {
         account_id: MONITORING.into(),
+        id: format!("{}-{}", e.name, metrics::spec(id).short.to_lowercase()),
         name: format!("{}-{}", e.name, metrics::spec(id).short.to_lowercase()),
         kind: AlarmKind::Metric {
             series,
@@ -308,6 +309,7 @@ pub fn state() -> State {
             "Threshold Crossed: no datapoints were greater than the threshold (200000.0)."),
         Alarm {
             account_id: MONITORING.into(),
+            id: "prod-any-quality-drift".into(),
             name: "prod-any-quality-drift".into(),
             kind: AlarmKind::Composite { rule: "ALARM(fraud-detector-acc)".into() },
             state: AlarmState::Alarm,
@@ -357,7 +359,7 @@ pub fn in_view(view: View) -> State {
 pub fn with_history() -> State {
     let mut s = in_view(View::Alarms);
     let a = &s.alarms[s.alarms_view.rows[0]];
-    s.alarms_view.history_of = Some((a.account_id.clone(), a.name.clone()));
+    s.alarms_view.history_of = Some(crate::views::alarms::HistoryOf::of(a));
     s.alarms_view.history = Loadable::Loaded(vec![
         AlarmHistoryItem {
             timestamp: NOW - 4 * 60,

@@ -113,6 +113,7 @@ pub fn metric_alarm(owner: &AccountId, a: &MetricAlarm) -> Option<Alarm> {
     };
     Some(Alarm {
         account_id: owner.clone(),
+        id: name.clone(),
         endpoint: endpoint_of(&series),
         kind: AlarmKind::Metric {
             series,
@@ -139,6 +140,7 @@ pub fn metric_alarm(owner: &AccountId, a: &MetricAlarm) -> Option<Alarm> {
 pub fn composite_alarm(owner: &AccountId, a: &CompositeAlarm) -> Option<Alarm> {
     Some(Alarm {
         account_id: owner.clone(),
+        id: a.alarm_name()?.to_owned(),
         name: a.alarm_name()?.to_owned(),
         kind: AlarmKind::Composite {
             rule: a.alarm_rule().unwrap_or_default().to_owned(),

@@ -614,6 +614,9 @@ impl FleetSource for AwsSource {
             .cloudwatch
             .describe_alarm_history()
             .alarm_name(alarm_name)
+            // Without AlarmTypes only metric alarms have a history; composites come back empty.
+            .alarm_types(AlarmType::MetricAlarm)
+            .alarm_types(AlarmType::CompositeAlarm)
             .scan_by(ScanBy::TimestampDescending)
             .max_records(100)
             .into_paginator()

@@ -461,6 +461,7 @@ pub fn to_alarm(def: &AlarmDef, tl: &Timeline) -> Alarm {
     };
     Alarm {
         account_id: MONITORING_ACCOUNT.to_owned(),
+        id: def.name.clone(),
         name: def.name.clone(),
         kind,
         state: tl.state,

@@ -219,7 +219,7 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
     let name = v
         .history_of
         .as_ref()
-        .map(|(_, n)| n.as_str())
+        .map(|h| h.name.as_str())
         .unwrap_or_default();
     let title = Line::styled(format!(" history · {name} "), theme.focus);
     let inner = pane::render(buf, area, &title, theme.focus);

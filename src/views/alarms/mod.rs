@@ -7,7 +7,7 @@ mod state;
 mod update;
 
 pub use draw::{state_label, state_style};
-pub use state::AlarmsState;
+pub use state::{AlarmsState, HistoryOf};
 
 use super::{Change, ViewModule};
 use crate::app::action::{Action, Loaded};

@@ -2,7 +2,31 @@
 //! history pane of one alarm.
 
 use crate::app::state::Loadable;
-use crate::source::model::{AccountId, AlarmHistoryItem};
+use crate::source::model::{AccountId, Alarm, AlarmHistoryItem};
+
+/// The alarm whose history is open: the identifier its requests use, and the name drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryOf {
+    pub account_id: AccountId,
+    /// As AWS returned it (`Alarm::id`).
+    pub id: String,
+    /// Sanitised, for the pane's title.
+    pub name: String,
+}
+
+impl HistoryOf {
+    pub fn of(alarm: &Alarm) -> Self {
+        Self {
+            account_id: alarm.account_id.clone(),
+            id: alarm.id.clone(),
+            name: alarm.name.clone(),
+        }
+    }
+
+    pub fn is(&self, account_id: &str, id: &str) -> bool {
+        self.account_id == account_id && self.id == id
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct AlarmsState {
@@ -12,7 +36,7 @@ pub struct AlarmsState {
     pub offset: usize,
     pub filter: String,
     /// The alarm whose history pane is open.
-    pub history_of: Option<(AccountId, String)>,
+    pub history_of: Option<HistoryOf>,
     pub history: Loadable<Vec<AlarmHistoryItem>>,
     pub history_scroll: usize,
 }

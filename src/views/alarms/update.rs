@@ -1,6 +1,6 @@
 //! What the alarms view does with keys and with the history it asked for.
 
-use super::{layout, rows, selected_alarm};
+use super::{HistoryOf, layout, rows, selected_alarm};
 use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;
 use crate::app::navigate;
@@ -49,7 +49,7 @@ fn move_cursor(state: &mut State, delta: isize) -> Outcome {
     fix_offset(state);
     // An open history pane follows the selection.
     if state.alarms_view.history_of.is_some() && before != state.alarms_view.selected {
-        return open_history(state);
+        return open_history(state, true);
     }
     Outcome::redraw()
 }
@@ -58,28 +58,39 @@ fn select(state: &mut State) -> Outcome {
     let Some(alarm) = selected_alarm(state) else {
         return Outcome::default();
     };
-    let open = state.alarms_view.history_of.as_ref()
-        == Some(&(alarm.account_id.clone(), alarm.name.clone()));
+    let open = state
+        .alarms_view
+        .history_of
+        .as_ref()
+        .is_some_and(|h| h.is(&alarm.account_id, &alarm.id));
     // First Enter shows the history; a second one jumps to the alarm's endpoint.
     match (open, alarm.endpoint.clone()) {
         (true, Some(key)) if state.endpoint(&key).is_some() => endpoint::open(state, key),
         (true, _) => Outcome::default(),
-        (false, _) => open_history(state),
+        (false, _) => open_history(state, false),
     }
 }
 
-fn open_history(state: &mut State) -> Outcome {
+/// Opens the selected alarm's history. While scrolling through alarms with the pane open,
+/// the request waits a moment and replaces the one before it, so passing alarms costs no
+/// request each.
+fn open_history(state: &mut State, while_scrolling: bool) -> Outcome {
     let Some(alarm) = selected_alarm(state) else {
         return Outcome::redraw();
     };
-    let (account_id, name) = (alarm.account_id.clone(), alarm.name.clone());
+    let of = HistoryOf::of(alarm);
+    let command = Command::LoadAlarmHistory {
+        account_id: of.account_id.clone(),
+        id: of.id.clone(),
+        while_scrolling,
+    };
     let v = &mut state.alarms_view;
-    v.history_of = Some((account_id.clone(), name.clone()));
+    v.history_of = Some(of);
     v.history = Loadable::Loading;
     v.history_scroll = 0;
     // The history pane may take rows from the table: keep the selected alarm in view.
     fix_offset(state);
-    Outcome::with(vec![Command::LoadAlarmHistory { account_id, name }])
+    Outcome::with(vec![command])
 }
 
 fn close_history(state: &mut State) {
@@ -92,7 +103,7 @@ fn toggle_history(state: &mut State) -> Outcome {
         close_history(state);
         Outcome::redraw()
     } else {
-        open_history(state)
+        open_history(state, false)
     }
 }
 
@@ -122,14 +133,15 @@ pub fn set_filter(state: &mut State, text: &str) {
 pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
     let Loaded::AlarmHistory {
         account_id,
-        name,
+        id,
         result,
     } = loaded
     else {
         return Err(loaded);
     };
     // A late answer for an alarm no longer shown is dropped.
-    if state.alarms_view.history_of.as_ref() == Some(&(account_id, name)) {
+    let shown = state.alarms_view.history_of.as_ref();
+    if shown.is_some_and(|h| h.is(&account_id, &id)) {
         state.alarms_view.history = match result {
             Ok(mut items) => {
                 items.sanitize();
