@@ -105,14 +105,62 @@ fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> 
         held.metric_data_calls_last_hour = health.metric_data_calls_last_hour;
         held.metrics_requested_last_hour = health.metrics_requested_last_hour;
     }
+    let news =
+        news || clock_correction(held.clock_skew_secs) != clock_correction(health.clock_skew_secs);
     held.problems = health.problems;
     held.notices = health.notices;
+    held.clock_skew_secs = health.clock_skew_secs;
     held.throttled_recently = health.throttled_recently;
     if news {
         Outcome::redraw()
     } else {
         Outcome::default()
     }
+}
+
+/// A skew smaller than this is the `Date` header's resolution and the network's latency.
+const CLOCK_TOLERANCE_SECS: i64 = 10;
+/// A skew larger than this is a broken header, not a clock.
+const CLOCK_SKEW_MAX_SECS: i64 = 86400;
+
+/// What to subtract from this host's clock to get AWS's: the measured skew when it matters.
+pub fn clock_correction(skew: Option<i64>) -> i64 {
+    match skew {
+        Some(s) if (CLOCK_TOLERANCE_SECS..=CLOCK_SKEW_MAX_SECS).contains(&s.abs()) => s,
+        _ => 0,
+    }
+}
+
+/// Moves every time the console scheduled or stamped by `delta` seconds, when its clock went
+/// back (an NTP step, a corrected skew): otherwise every refresh would wait for the clock to
+/// catch up with a schedule set before the step, and ages would be negative.
+pub fn rebase_clock(state: &mut State, delta: Epoch) {
+    let s = &mut state.schedule;
+    for at in [
+        &mut s.fleet_at,
+        &mut s.alarms_at,
+        &mut s.minute_series_at,
+        &mut s.cold_series_at,
+        &mut s.hourly_series_at,
+        &mut s.backfill_at,
+        &mut s.detail_at,
+    ] {
+        *at += delta;
+    }
+    let f = &mut state.freshness;
+    for at in [&mut f.fleet_ok_at, &mut f.alarms_ok_at, &mut f.series_ok_at]
+        .into_iter()
+        .flatten()
+    {
+        *at += delta;
+    }
+    if let Some((at, _)) = &mut f.last_error {
+        *at += delta;
+    }
+    if let Some(flash) = &mut state.flash {
+        flash.until += delta;
+    }
+    state.usage_shown_at += delta;
 }
 
 /// Tells every view that shared data changed.

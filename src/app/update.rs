@@ -53,8 +53,16 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
     }
 }
 
-fn tick(state: &mut State, now: crate::source::model::Epoch) -> Outcome {
+/// The clock moved. `local` is this host's clock; the console runs on AWS's (the skew the
+/// source measured), so that a host whose clock is off neither marks every row stale nor
+/// stops asking for the newest minutes; and a clock that went back moves the schedule with
+/// it, so refreshes do not wait for it to catch up.
+fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
     let before = screen_clock(state);
+    let now = local - data::clock_correction(state.source_health.clock_skew_secs);
+    if now < state.now {
+        data::rebase_clock(state, now - state.now);
+    }
     state.now = now;
     let flash_expired = state.flash.as_ref().is_some_and(|f| f.until <= now);
     if flash_expired {

@@ -828,3 +828,50 @@ fn theme_switches_at_run_time_among_the_loaded_themes() {
     // Prefix matches first (Tab takes the first), then substring matches.
     assert_eq!(s.completions, ["high-contrast", "light"]);
 }
+
+#[test]
+fn a_clock_that_steps_back_does_not_postpone_refreshes() {
+    let mut s = state();
+    update(&mut s, Action::Tick(T0 + 100));
+    // NTP steps the host's clock an hour back.
+    let back = T0 + 100 - 3600;
+    let mut alarms_at = None;
+    for t in back..back + 30 {
+        let out = update(&mut s, Action::Tick(t));
+        if out.commands.contains(&Command::LoadAlarms) {
+            alarms_at = Some(t - back);
+            break;
+        }
+    }
+    let after = alarms_at.expect("alarms refreshed within 30 s of the step, not an hour later");
+    assert!(after <= 11, "{after} s after the step");
+    assert!(
+        matches!(
+            crate::app::query::freshness(&s),
+            crate::app::query::DataFreshness::Fresh | crate::app::query::DataFreshness::Loading
+        ),
+        "a step back is not staleness"
+    );
+}
+
+#[test]
+fn a_host_clock_ahead_of_aws_is_corrected_by_the_measured_skew() {
+    let mut s = state();
+    let all = s.endpoints.clone();
+    load_last_hour(&mut s, &all);
+    // The bastion's clock is ten minutes fast; AWS's Date headers say so.
+    let health = crate::source::SourceHealth {
+        clock_skew_secs: Some(600),
+        ..Default::default()
+    };
+    update(&mut s, loaded(Loaded::Health(health)));
+    update(&mut s, Action::Tick(T0 + 600 + 30));
+    assert_eq!(s.now, T0 + 30, "the console runs on AWS's clock");
+    let e = &s.endpoints[0];
+    assert!(
+        !crate::app::query::endpoint_liveness(&s.store, e, s.now).is_stale(),
+        "a row with last minute's point is not stale because the host's clock is fast"
+    );
+    // A skew within the Date header's resolution changes nothing.
+    assert_eq!(crate::app::data::clock_correction(Some(3)), 0);
+}

@@ -21,6 +21,8 @@ struct Inner {
     problems: BTreeMap<String, SourceError>,
     /// Things the user should know that are not failures (a topology chosen by fall-back).
     notices: Vec<String>,
+    /// How far this host's clock is ahead of AWS's, from the last response's `Date` header.
+    clock_skew: Option<i64>,
 }
 
 /// The source's own view of its calls, copied into the console's state after each command.
@@ -30,6 +32,9 @@ pub struct SourceHealth {
     pub problems: Vec<SourceError>,
     /// Things worth knowing that are not failures: shown when nothing is failing.
     pub notices: Vec<String>,
+    /// Seconds this host's clock is ahead of AWS's (negative: behind); `None` before the first
+    /// response.
+    pub clock_skew_secs: Option<i64>,
     /// Attempts AWS throttled in the last two minutes (retried by the SDK with back-off).
     pub throttled_recently: u32,
     pub metric_data_calls_last_hour: u32,
@@ -87,6 +92,14 @@ impl Health {
         });
     }
 
+    /// AWS's clock (a response's `Date` header), for the skew of this host's clock.
+    pub fn record_server_time(&self, server_epoch: i64) {
+        let local = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        self.with(|i| i.clock_skew = Some(local - server_epoch));
+    }
+
     /// Remembers something the status bar should say while nothing is failing.
     pub fn notice(&self, text: impl Into<String>) {
         let text = text.into();
@@ -105,6 +118,7 @@ impl Health {
             SourceHealth {
                 problems: i.problems.values().cloned().collect(),
                 notices: i.notices.clone(),
+                clock_skew_secs: i.clock_skew,
                 throttled_recently: i.throttled.len() as u32,
                 metric_data_calls_last_hour: i.metric_data.len() as u32,
                 metrics_requested_last_hour: i.metric_data.iter().map(|(_, n)| u64::from(*n)).sum(),

@@ -1,4 +1,6 @@
-//! Counts throttled attempts for the status bar.
+//! Watches every attempt's response: counts throttled attempts for the status bar, and reads
+//! AWS's clock from the `Date` header, so that a bastion host whose clock is off neither
+//! marks every row stale nor stops asking for the newest minutes.
 
 use crate::source::health::Health;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -32,8 +34,22 @@ impl Intercept for ThrottleWatch {
         {
             self.0.record_throttled();
         }
+        if let Some(server) = context
+            .response()
+            .and_then(|r| r.headers().get("date"))
+            .and_then(server_time)
+        {
+            self.0.record_server_time(server);
+        }
         Ok(())
     }
+}
+
+/// An HTTP `Date` header (`Sun, 29 Nov 2026 09:03:00 GMT`) in epoch seconds.
+pub fn server_time(header: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc2822(header.trim())
+        .ok()
+        .map(|t| t.timestamp())
 }
 
 /// Throttling looks different in each protocol (HTTP 429, `x-amzn-ErrorType`, an XML or CBOR
@@ -63,6 +79,15 @@ pub fn is_throttling_response(status: u16, error_type: Option<&str>, body: Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_server_clock_is_read_from_the_date_header() {
+        assert_eq!(
+            server_time("Sun, 29 Nov 2026 09:03:00 GMT"),
+            Some(1_795_942_980)
+        );
+        assert_eq!(server_time("yesterday"), None);
+    }
 
     #[test]
     fn throttling_is_recognised_in_every_protocol() {
