@@ -476,7 +476,8 @@ async fn refreshes_ask_only_for_what_can_be_new_and_what_is_on_screen() {
     );
 
     // Once the cold interval has passed, the rows off screen are brought up to date too.
-    headless::apply(&source, &mut state, Action::Tick(NOW + 240)).await;
+    let cold = sagewatch::app::refresh::COLD_SERIES_SECS;
+    headless::apply(&source, &mut state, Action::Tick(NOW + cold + 60)).await;
     let third: Vec<GetMetricDataInput> = std::mem::take(&mut *calls.lock().unwrap());
     assert_eq!(count_queries(&third, INSTANCE), 1200);
     assert_eq!(count_queries(&third, MODEL_QUALITY), 0);

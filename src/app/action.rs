@@ -135,6 +135,8 @@ pub enum SeriesPurpose {
     /// 1-minute fleet series whose rows are off screen: refreshed less often, and with a key
     /// of their own so an on-screen refresh in flight never swallows them.
     OffScreen,
+    /// Rows scrolled onto the screen whose data is older than the on-screen cadence.
+    ScrolledIn,
     /// Fleet series that hold no data yet, over their whole window.
     Backfill,
     /// Full charts of the endpoint on the detail screen.

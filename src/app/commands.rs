@@ -140,7 +140,8 @@ fn run_console(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
         "refresh" => super::update::update(state, Action::Refresh),
         "filter" => {
             views::module(state.view).set_filter(state, arg);
-            Outcome::redraw()
+            // Other rows are on the screen now: up to date at once.
+            Outcome::with(super::refresh::scrolled_in(state))
         }
         "theme" => {
             match state.themes.iter().find(|t| t.name == arg) {

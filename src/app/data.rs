@@ -29,12 +29,29 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
             changed(state, Change::Alarms);
         }
         Loaded::Series(Ok(data)) => {
+            let hour = state.now.div_euclid(3600) * 3600;
             for mut series in data {
                 series.key.sanitize();
                 let cap = refresh::capacity_for(state, &series.key);
-                if cap > 0 {
-                    state.store.ingest(series, cap);
+                if cap == 0 {
+                    continue;
                 }
+                // An hourly point seen for the first time: remember how far into the hour.
+                let held_this_hour = |store: &crate::series::SeriesStore| {
+                    store
+                        .get(&series.key)
+                        .and_then(|s| s.latest())
+                        .is_some_and(|(ts, _)| ts >= hour)
+                };
+                let landed = series.key.period >= 3600
+                    && series.points.iter().any(|(ts, _)| *ts >= hour)
+                    && !held_this_hour(&state.store);
+                if landed {
+                    state
+                        .hourly_arrival
+                        .insert(series.key.clone(), state.now - hour);
+                }
+                state.store.ingest(series, cap);
             }
             state.freshness.series_ok_at = Some(state.now);
             state.freshness.newest_point = state
@@ -181,6 +198,8 @@ pub fn shrink_store(state: &mut State) {
     let mut store = std::mem::take(&mut state.store);
     store.retain(|k| refresh::capacity_for(state, k));
     state.store = store;
+    let store = &state.store;
+    state.hourly_arrival.retain(|k, _| store.get(k).is_some());
 }
 
 /// Which alarm watches which series and endpoint, and how many are in ALARM per account.

@@ -39,16 +39,20 @@ pub fn input(state: &mut State, key: InputKey) -> Outcome {
 fn filter_input(state: &mut State, mut line: LineEdit, key: InputKey) -> Outcome {
     let view = views::module(state.view);
     match line.apply(key, &[]) {
-        Edit::Submit(_) => {}
+        Edit::Submit(_) => return Outcome::redraw(),
         // k9s: Esc drops the filter altogether.
         Edit::Cancel => view.set_filter(state, ""),
         Edit::Changed => {
             view.set_filter(state, line.text());
             state.prompt = Prompt::Filter(line);
         }
-        Edit::Unchanged | Edit::Complete => state.prompt = Prompt::Filter(line),
+        Edit::Unchanged | Edit::Complete => {
+            state.prompt = Prompt::Filter(line);
+            return Outcome::redraw();
+        }
     }
-    Outcome::redraw()
+    // A filter brings other rows onto the screen: up to date at once.
+    Outcome::with(super::refresh::scrolled_in(state))
 }
 
 fn command_input(state: &mut State, mut line: LineEdit, key: InputKey) -> Outcome {

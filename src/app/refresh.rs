@@ -35,9 +35,10 @@ pub const HOURLY_POLL_SECS: i64 = 300;
 pub const REREAD_PERIODS: i64 = 3;
 /// Series that have never had data are asked again this often (whole window each time).
 pub const BACKFILL_SECS: i64 = 60;
-/// 1-minute series of endpoints off screen and not watched by an alarm are refreshed this
-/// often: their sparklines are a scroll away, not worth a request every few seconds.
-pub const COLD_SERIES_SECS: i64 = 180;
+/// 1-minute series of endpoints off screen are refreshed this often (for a sort by their
+/// latest value): their sparklines are a scroll away, and rows scrolled onto the screen are
+/// brought up to date at once (`scrolled_in`).
+pub const COLD_SERIES_SECS: i64 = 900;
 
 fn is_hourly(period: u32) -> bool {
     period >= 3600
@@ -153,6 +154,16 @@ fn has_current_hour(state: &State, key: &SeriesKey) -> bool {
             .is_some_and(|(ts, _)| ts >= current_hour)
 }
 
+/// An hourly series whose point landed some minutes into the last hour is not looked for
+/// until a poll before that minute this hour (never later than polling all along would
+/// have found it: the minute learned is at most one poll after the point landed).
+fn before_its_point_is_due(state: &State, key: &SeriesKey) -> bool {
+    state
+        .hourly_arrival
+        .get(key)
+        .is_some_and(|&arrival| state.now.rem_euclid(3600) + HOURLY_POLL_SECS < arrival)
+}
+
 fn holds_data(state: &State, key: &SeriesKey) -> bool {
     state.store.get(key).is_some_and(|s| s.latest().is_some())
 }
@@ -179,7 +190,7 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
     };
     let (held, empty): (Vec<SeriesKey>, Vec<SeriesKey>) = fleet_keys(state, hourly)
         .into_iter()
-        .filter(|k| !has_current_hour(state, k))
+        .filter(|k| !has_current_hour(state, k) && !before_its_point_is_due(state, k))
         .partition(|k| holds_data(state, k));
     let (hot, cold) = if hourly {
         (held, Vec::new())
@@ -195,6 +206,37 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
     .into_iter()
     .filter_map(|(purpose, keys)| Some((purpose, request_up_to_now(state, keys, window)?)))
     .collect()
+}
+
+/// Rows that just came onto the screen (scrolled, filtered, sorted, resized) whose 1-minute
+/// data is older than the on-screen cadence keeps it: asked for now, so no value on screen
+/// is older than a minute's refresh, however rarely off-screen rows are refreshed.
+pub fn scrolled_in(state: &State) -> Vec<Command> {
+    let visible = crate::views::fleet::visible_endpoints(state);
+    if visible.is_empty() {
+        return Vec::new();
+    }
+    let behind = state.now.div_euclid(60) * 60 - 2 * 60;
+    let keys: Vec<SeriesKey> = fleet_keys(state, false)
+        .into_iter()
+        .filter(|k| is_hot(&visible, k))
+        .filter(|k| {
+            state
+                .store
+                .get(k)
+                .and_then(|s| s.last_slot())
+                .is_some_and(|last| last < behind)
+        })
+        .collect();
+    request_up_to_now(state, keys, FLEET_MINUTE_WINDOW)
+        .map(|request| Command::LoadSeries {
+            purpose: SeriesPurpose::ScrolledIn,
+            request,
+            // Scrolling on replaces the rows asked for before.
+            replace: true,
+        })
+        .into_iter()
+        .collect()
 }
 
 /// Every series of the endpoint on the detail screen over its window, grouped by period.

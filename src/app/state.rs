@@ -88,6 +88,10 @@ pub struct State {
     pub alarms: Vec<Alarm>,
     pub alarm_index: AlarmIndex,
     pub store: SeriesStore,
+    /// For each hourly series, how far into the hour its point was first seen: a Model
+    /// Monitor schedule runs on a fixed cron and its jobs take about as long each time, so
+    /// the next hour's point is not looked for much earlier.
+    pub hourly_arrival: HashMap<SeriesKey, i64>,
     /// The metrics kept fresh for every endpoint: the fleet's sparkline columns in the
     /// console, every metric in `snapshot`.
     pub fleet_metrics: Vec<crate::source::metrics::MetricId>,
@@ -153,6 +157,7 @@ impl State {
             alarms: Vec::new(),
             alarm_index: AlarmIndex::default(),
             store: SeriesStore::default(),
+            hourly_arrival: HashMap::default(),
             fleet_metrics: crate::source::metrics::FLEET_COLUMNS.to_vec(),
             freshness: Freshness::default(),
             source_health: Default::default(),

@@ -26,7 +26,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::Resize(w, h) => {
             state.size = (w, h);
             data::changed(state, Change::Resize);
-            Outcome::redraw()
+            Outcome::with(refresh::scrolled_in(state))
         }
         Action::Loaded(loaded) => data::loaded(state, *loaded),
         Action::Run(line) => commands::run(state, &line),

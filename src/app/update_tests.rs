@@ -875,3 +875,74 @@ fn a_host_clock_ahead_of_aws_is_corrected_by_the_measured_skew() {
     // A skew within the Date header's resolution changes nothing.
     assert_eq!(crate::app::data::clock_correction(Some(3)), 0);
 }
+
+#[test]
+fn rows_scrolled_onto_the_screen_are_brought_up_to_date_at_once() {
+    let mut s = state();
+    let height = (3..40)
+        .find(|h| crate::views::table_rows(View::Fleet, (120, *h)) == 2)
+        .unwrap();
+    update(&mut s, Action::Resize(120, height));
+    let all = s.endpoints.clone();
+    load_last_hour(&mut s, &all);
+    // Ten minutes on: the rows off screen were last refreshed long ago.
+    update(&mut s, Action::Tick(T0 + 600));
+    let out = update(&mut s, Action::MoveBottom);
+    let caught_up: Vec<&SeriesRequest> = out
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadSeries {
+                purpose: SeriesPurpose::ScrolledIn,
+                request,
+                replace: true,
+            } => Some(request),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(caught_up.len(), 1, "{:?}", out.commands);
+    let shown: Vec<&Endpoint> = s.fleet.rows[s.fleet.offset..]
+        .iter()
+        .map(|&i| &s.endpoints[i])
+        .collect();
+    assert_eq!(
+        caught_up[0].keys.len(),
+        2 * 3,
+        "CPU, memory and disk of the two rows now shown"
+    );
+    assert!(caught_up[0].keys.iter().all(|k| {
+        shown.iter().any(|e| {
+            k.dimension("EndpointName") == Some(e.name.as_str()) && k.account_id == e.account_id
+        })
+    }));
+    // Moving within the screen brings nothing new on: no request.
+    let out = update(&mut s, Action::MoveUp);
+    assert!(out.commands.is_empty(), "{:?}", out.commands);
+}
+
+#[test]
+fn an_hourly_point_is_not_looked_for_long_before_the_minute_it_landed_last_hour() {
+    let mut s = state();
+    let e = s.endpoints[0].clone();
+    let key = metrics::series_keys(&e, MetricId::Accuracy).remove(0);
+    let asked = |s: &State| {
+        crate::app::refresh::fleet_requests(s, true)
+            .iter()
+            .any(|(_, r)| r.keys.contains(&key))
+    };
+    // This hour's point is first seen 37 minutes into the hour.
+    update(&mut s, Action::Tick(T0 + 37 * 60));
+    let point = |hour: Epoch| SeriesData {
+        key: key.clone(),
+        points: vec![(hour - 3600, 0.91), (hour, 0.9)],
+        status: SeriesStatus::Complete,
+    };
+    update(&mut s, loaded(Loaded::Series(Ok(vec![point(T0)]))));
+    assert_eq!(s.hourly_arrival.get(&key), Some(&(37 * 60)));
+    assert!(!asked(&s), "this hour's point is held");
+    // Next hour: not at :05, nor at :30; from one poll before :37 on, yes.
+    for (minute, want) in [(5, false), (30, false), (33, true), (45, true)] {
+        update(&mut s, Action::Tick(T0 + 3600 + minute * 60));
+        assert_eq!(asked(&s), want, "at :{minute:02}");
+    }
+}

@@ -67,7 +67,7 @@ impl ViewModule for Fleet {
     }
 
     fn update(&self, state: &mut State, action: Action) -> Outcome {
-        update::update(state, action)
+        update::catching_up(state, |s| update::update(s, action))
     }
 
     fn draw(&self, state: &State, buf: &mut Buffer, area: Rect) {
@@ -83,7 +83,7 @@ impl ViewModule for Fleet {
     }
 
     fn run(&self, state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
-        update::run(state, spec, arg)
+        update::catching_up(state, |s| update::run(s, spec, arg))
     }
 
     fn complete(&self, state: &State, spec: &CommandSpec) -> Vec<String> {

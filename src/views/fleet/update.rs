@@ -4,13 +4,25 @@ use super::{FleetColumn, FleetFocus, layout, rows, selected_endpoint};
 use crate::app::action::Action;
 use crate::app::commands::CommandSpec;
 use crate::app::data;
-use crate::app::navigate;
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, State};
+use crate::app::{navigate, refresh};
 use crate::source::metrics::{FLEET_COLUMNS, spec};
 use crate::source::model::{AccountId, Endpoint};
 use crate::views::cursor::{self, keep_visible, step};
 use crate::views::{Change, View, endpoint};
+
+/// Runs `f`; rows it brought onto the screen (scrolling, sorting, scoping) are brought up to
+/// date at once.
+pub fn catching_up(state: &mut State, f: impl FnOnce(&mut State) -> Outcome) -> Outcome {
+    let offset = state.fleet.offset;
+    let rows = state.fleet.rows.clone();
+    let out = f(state);
+    if state.fleet.offset != offset || state.fleet.rows != rows {
+        return out.and(Outcome::with(refresh::scrolled_in(state)));
+    }
+    out
+}
 
 pub fn update(state: &mut State, action: Action) -> Outcome {
     if let Some(delta) = cursor::delta(&action, layout::page_rows(state.size)) {
