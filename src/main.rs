@@ -76,7 +76,8 @@ fn main() -> ExitCode {
         source = source.kind().as_str(),
         "source ready"
     );
-    let state = initial_state(&cli.global, settings, source.kind(), clock.now());
+    let mut state = initial_state(&cli.global, settings, source.kind(), clock.now());
+    state.reads_accounts_apart = source.reads_accounts_apart();
 
     match cli.command {
         Some(Commands::Snapshot { json }) => runtime.block_on(print_snapshot(source, state, json)),

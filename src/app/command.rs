@@ -38,8 +38,9 @@ pub enum CommandKey {
     Identity,
     Fleet,
     Alarms,
-    /// Requests are grouped by period, so the period tells two fleet requests apart.
-    Series(SeriesPurpose, u32),
+    /// Requests are grouped by period, so the period tells two fleet requests apart; a
+    /// request of one account's series (fan-out) is apart from other accounts'.
+    Series(SeriesPurpose, u32, Option<AccountId>),
     AlarmHistory,
     Monitoring(EndpointKey),
 }
@@ -60,7 +61,13 @@ impl Command {
             Self::LoadAlarms => CommandKey::Alarms,
             Self::LoadSeries {
                 purpose, request, ..
-            } => CommandKey::Series(*purpose, request.keys.first().map_or(0, |k| k.period)),
+            } => {
+                let first = request.keys.first();
+                let account = first
+                    .map(|k| &k.account_id)
+                    .filter(|a| request.keys.iter().all(|k| &k.account_id == *a));
+                CommandKey::Series(*purpose, first.map_or(0, |k| k.period), account.cloned())
+            }
             Self::LoadAlarmHistory { .. } => CommandKey::AlarmHistory,
             Self::LoadMonitoring(e) => CommandKey::Monitoring(e.clone()),
         }

@@ -229,13 +229,14 @@ pub fn scrolled_in(state: &State) -> Vec<Command> {
         })
         .collect();
     request_up_to_now(state, keys, FLEET_MINUTE_WINDOW)
+        .into_iter()
+        .flat_map(|request| apart(state, request))
         .map(|request| Command::LoadSeries {
             purpose: SeriesPurpose::ScrolledIn,
             request,
             // Scrolling on replaces the rows asked for before.
             replace: true,
         })
-        .into_iter()
         .collect()
 }
 
@@ -283,6 +284,26 @@ pub fn detail_requests(state: &State, full: bool) -> Vec<Command> {
         .collect()
 }
 
+/// `request` as one request per account when the source reads accounts apart (fan-out): each
+/// account's answer then arrives on its own, and a slow account holds up only itself.
+fn apart(state: &State, request: SeriesRequest) -> Vec<SeriesRequest> {
+    if !state.reads_accounts_apart {
+        return vec![request];
+    }
+    let SeriesRequest { keys, start, end } = request;
+    let mut by_account: Vec<(String, Vec<SeriesKey>)> = Vec::new();
+    for k in keys {
+        match by_account.iter_mut().find(|(a, _)| *a == k.account_id) {
+            Some((_, keys)) => keys.push(k),
+            None => by_account.push((k.account_id.clone(), vec![k])),
+        }
+    }
+    by_account
+        .into_iter()
+        .map(|(_, keys)| SeriesRequest { keys, start, end })
+        .collect()
+}
+
 /// When 1-minute series are next worth asking for: once a new minute can have closed (asking
 /// every few seconds reads the same closed minute again and again, at full price), and not
 /// sooner than the configured refresh.
@@ -315,6 +336,9 @@ pub fn due(state: &mut State) -> Vec<Command> {
         fleet_requests(state, hourly)
             .into_iter()
             .filter(|(p, _)| purposes.contains(p))
+            .flat_map(|(purpose, request)| {
+                apart(state, request).into_iter().map(move |r| (purpose, r))
+            })
             .map(|(purpose, request)| Command::LoadSeries {
                 purpose,
                 request,

@@ -72,6 +72,8 @@ pub struct AlarmIndex {
 #[derive(Debug, Clone)]
 pub struct State {
     pub source_kind: SourceKind,
+    /// Series are asked for one account at a time (`FleetSource::reads_accounts_apart`).
+    pub reads_accounts_apart: bool,
     pub readonly: bool,
     /// The clock at the last tick; all ages are measured from it.
     pub now: Epoch,
@@ -146,6 +148,7 @@ impl State {
     pub fn new(source_kind: SourceKind, now: Epoch, theme: Theme, keymap: Arc<Keymap>) -> Self {
         Self {
             source_kind,
+            reads_accounts_apart: false,
             readonly: false,
             now,
             refresh_secs: 10,

@@ -946,3 +946,37 @@ fn an_hourly_point_is_not_looked_for_long_before_the_minute_it_landed_last_hour(
         assert_eq!(asked(&s), want, "at :{minute:02}");
     }
 }
+
+#[test]
+fn in_fan_out_each_account_is_asked_apart_so_a_slow_one_holds_up_only_itself() {
+    let mut s = state();
+    s.reads_accounts_apart = true;
+    let all = s.endpoints.clone();
+    load_last_hour(&mut s, &all);
+    let out = update(&mut s, Action::Tick(T0 + 60));
+    let minute: Vec<&Command> = out
+        .commands
+        .iter()
+        .filter(|c| {
+            matches!(c, Command::LoadSeries { purpose: SeriesPurpose::Fleet, request, .. }
+                if request.keys[0].period == 60)
+        })
+        .collect();
+    assert_eq!(minute.len(), 2, "one request per account: {minute:?}");
+    let keys: Vec<_> = minute.iter().map(|c| c.key()).collect();
+    assert_ne!(
+        keys[0], keys[1],
+        "a request in flight for one account never holds the other's"
+    );
+    for c in &minute {
+        let Command::LoadSeries { request, .. } = c else {
+            unreachable!()
+        };
+        assert!(
+            request
+                .keys
+                .iter()
+                .all(|k| k.account_id == request.keys[0].account_id)
+        );
+    }
+}

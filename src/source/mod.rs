@@ -92,6 +92,12 @@ pub trait FleetSource: Send + Sync {
         endpoint: &EndpointKey,
     ) -> Result<Vec<MonitoringSchedule>, SourceError>;
 
+    /// Whether each account is read with its own calls (fan-out): then the console asks for
+    /// each account's series apart, so that a slow or hung account delays only itself.
+    fn reads_accounts_apart(&self) -> bool {
+        false
+    }
+
     /// Failing calls, throttling and GetMetricData usage, read after every command.
     fn health(&self) -> SourceHealth {
         SourceHealth::default()

@@ -655,6 +655,10 @@ impl FleetSource for AwsSource {
         .await
     }
 
+    fn reads_accounts_apart(&self) -> bool {
+        matches!(self.topology, Topology::Fanout)
+    }
+
     fn health(&self) -> SourceHealth {
         self.health.snapshot()
     }
