@@ -114,6 +114,7 @@ fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> 
     // they are shown once a minute, on the frame the clock redraws anyway.
     let held = &mut state.source_health;
     let news = health.problems != held.problems
+        || health.failing_minutes != held.failing_minutes
         || health.notices != held.notices
         || (health.throttled_recently > 0) != (held.throttled_recently > 0);
     let usage_due = state.now.div_euclid(60) != state.usage_shown_at.div_euclid(60);
@@ -125,6 +126,7 @@ fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> 
     let news =
         news || clock_correction(held.clock_skew_secs) != clock_correction(health.clock_skew_secs);
     held.problems = health.problems;
+    held.failing_minutes = health.failing_minutes;
     held.notices = health.notices;
     held.clock_skew_secs = health.clock_skew_secs;
     held.throttled_recently = health.throttled_recently;

@@ -17,8 +17,9 @@ struct Inner {
     metric_data: VecDeque<(Instant, u32)>,
     /// Attempts AWS answered with a throttling error (the SDK retried them with back-off).
     throttled: VecDeque<Instant>,
-    /// The last error of each call that is failing now, by call name.
-    problems: BTreeMap<String, SourceError>,
+    /// The last error of each call that is failing now, by call name, and since when it has
+    /// been failing (what it last answered is still on screen, that old).
+    problems: BTreeMap<String, (SourceError, Instant)>,
     /// Things the user should know that are not failures (a topology chosen by fall-back).
     notices: Vec<String>,
     /// How far this host's clock is ahead of AWS's, from the last response's `Date` header.
@@ -30,6 +31,8 @@ struct Inner {
 pub struct SourceHealth {
     /// Calls failing now (one per call and account); the rest of the data is still live.
     pub problems: Vec<SourceError>,
+    /// Whole minutes each of `problems` has been failing, in the same order.
+    pub failing_minutes: Vec<u64>,
     /// Things worth knowing that are not failures: shown when nothing is failing.
     pub notices: Vec<String>,
     /// Seconds this host's clock is ahead of AWS's (negative: behind); `None` before the first
@@ -87,7 +90,8 @@ impl Health {
                 i.problems.remove(call);
             }
             Err(e) => {
-                i.problems.insert(call.to_owned(), e.clone());
+                let since = i.problems.get(call).map_or_else(Instant::now, |(_, s)| *s);
+                i.problems.insert(call.to_owned(), (e.clone(), since));
             }
         });
     }
@@ -116,7 +120,12 @@ impl Health {
             prune(&mut i.metric_data, now, HOUR, |(t, _)| *t);
             prune(&mut i.throttled, now, THROTTLE_MEMORY, |t| *t);
             SourceHealth {
-                problems: i.problems.values().cloned().collect(),
+                problems: i.problems.values().map(|(e, _)| e.clone()).collect(),
+                failing_minutes: i
+                    .problems
+                    .values()
+                    .map(|(_, since)| now.duration_since(*since).as_secs() / 60)
+                    .collect(),
                 notices: i.notices.clone(),
                 clock_skew_secs: i.clock_skew,
                 throttled_recently: i.throttled.len() as u32,
@@ -148,6 +157,23 @@ mod tests {
         h.outcome::<()>("ListMetrics 333333333333", &Err(denied.clone()));
         h.outcome("ListMetrics 333333333333", &Ok(()));
         assert_eq!(h.snapshot().problems, vec![denied]);
+    }
+
+    #[test]
+    fn a_call_failing_again_keeps_the_time_it_started_failing() {
+        let h = Health::default();
+        let err = SourceError::Throttled { call: "x".into() };
+        h.outcome::<()>("x", &Err(err.clone()));
+        let first = h.with(|i| i.problems["x"].1);
+        h.outcome::<()>("x", &Err(err.clone()));
+        assert_eq!(h.with(|i| i.problems["x"].1), first);
+        assert_eq!(h.snapshot().failing_minutes, vec![0]);
+        h.outcome("x", &Ok(()));
+        h.outcome::<()>("x", &Err(err));
+        assert!(
+            h.with(|i| i.problems["x"].1) > first,
+            "a new failure starts a new age"
+        );
     }
 
     #[test]

@@ -124,6 +124,11 @@ fn render_source_health(state: &State, buf: &mut Buffer, area: Rect, mut x: u16)
             1 => String::new(),
             n => format!(" (+{})", n - 1),
         };
+        // What that call last answered is still shown: say how old it is.
+        let more = match health.failing_minutes.first().copied().unwrap_or(0) {
+            0 => more,
+            m => format!(", failing {}{more}", coarse_duration(m as i64 * 60)),
+        };
         x = text::put_trunc(
             buf,
             area,
