@@ -8,7 +8,6 @@
 
 use sagewatch::app::action::Action;
 use sagewatch::app::headless;
-use sagewatch::app::refresh;
 use sagewatch::app::state::State;
 use sagewatch::app::update::init;
 use sagewatch::clock::{FixedClock, SharedClock};
@@ -49,10 +48,16 @@ fn main() {
     let commands = init(&mut state);
     rt.block_on(headless::settle(&source, &mut state, commands));
     let first = source.health();
-    let series: usize = [false, true]
+    // Every series of the fleet screen, for the baselines.
+    let series: usize = state
+        .endpoints
         .iter()
-        .flat_map(|&hourly| refresh::fleet_requests(&state, hourly))
-        .map(|(_, r)| r.keys.len())
+        .flat_map(|e| {
+            state
+                .fleet_metrics
+                .iter()
+                .map(move |&id| sagewatch::source::metrics::series_keys(e, id).len())
+        })
         .sum();
 
     // One hour, ticking every second as the console does. Under `cargo test` (no `--bench`

@@ -137,6 +137,8 @@ pub enum SeriesPurpose {
     OffScreen,
     /// Rows scrolled onto the screen whose data is older than the on-screen cadence.
     ScrolledIn,
+    /// The other metrics of a monitoring schedule whose probe metric just landed.
+    Siblings,
     /// Fleet series that hold no data yet, over their whole window.
     Backfill,
     /// Full charts of the endpoint on the detail screen.

@@ -30,6 +30,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
         }
         Loaded::Series(Ok(data)) => {
             let hour = state.now.div_euclid(3600) * 3600;
+            let mut landed_now = Vec::new();
             for mut series in data {
                 series.key.sanitize();
                 let cap = refresh::capacity_for(state, &series.key);
@@ -50,6 +51,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
                     state
                         .hourly_arrival
                         .insert(series.key.clone(), state.now - hour);
+                    landed_now.push(series.key.clone());
                 }
                 state.store.ingest(series, cap);
             }
@@ -61,6 +63,11 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
                 .filter_map(|(_, s)| s.latest().map(|(ts, _)| ts))
                 .max();
             changed(state, Change::Series);
+            // A probe landed: its schedule's other metrics have too. Ask for them now.
+            let siblings = refresh::siblings_of(state, &landed_now);
+            if !siblings.is_empty() {
+                return Outcome::with(siblings);
+            }
         }
         Loaded::Health(health) => return health_loaded(state, health),
         Loaded::Identity(Err(e))

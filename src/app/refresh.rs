@@ -193,7 +193,7 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
         .filter(|k| !has_current_hour(state, k) && !before_its_point_is_due(state, k))
         .partition(|k| holds_data(state, k));
     let (hot, cold) = if hourly {
-        (held, Vec::new())
+        (probes(state, held), Vec::new())
     } else {
         let visible = crate::views::fleet::visible_endpoints(state);
         held.into_iter().partition(|k| is_hot(&visible, k))
@@ -206,6 +206,58 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
     .into_iter()
     .filter_map(|(purpose, keys)| Some((purpose, request_up_to_now(state, keys, window)?)))
     .collect()
+}
+
+/// The metrics of one monitoring schedule (one endpoint's accuracy, AUC, F2, ...) land
+/// together, when its run finishes. While none has this hour's point, only the first is asked
+/// for, as a probe; once it has landed, the others (`siblings_of`, sent at once). Waiting for a run then costs one metric per schedule and poll, not all of them.
+fn probes(state: &State, waiting: Vec<SeriesKey>) -> Vec<SeriesKey> {
+    // The account, namespace and dimensions (Endpoint, MonitoringSchedule) name a schedule.
+    let schedule = |k: &SeriesKey| -> (String, String, Vec<(String, String)>) {
+        (
+            k.account_id.clone(),
+            k.namespace.clone(),
+            k.dimensions.clone(),
+        )
+    };
+    let landed: rustc_hash::FxHashSet<_> = fleet_keys(state, true)
+        .iter()
+        .filter(|k| has_current_hour(state, k))
+        .map(schedule)
+        .collect();
+    let mut probing = rustc_hash::FxHashSet::default();
+    waiting
+        .into_iter()
+        .filter(|k| {
+            let s = schedule(k);
+            landed.contains(&s) || probing.insert(s)
+        })
+        .collect()
+}
+
+/// The other metrics of the schedules whose probe just landed, still without this hour's
+/// point: one request, sent at once.
+pub fn siblings_of(state: &State, landed: &[SeriesKey]) -> Vec<Command> {
+    if landed.is_empty() {
+        return Vec::new();
+    }
+    let same_schedule = |a: &SeriesKey, b: &SeriesKey| {
+        a.account_id == b.account_id && a.namespace == b.namespace && a.dimensions == b.dimensions
+    };
+    let keys: Vec<SeriesKey> = fleet_keys(state, true)
+        .into_iter()
+        .filter(|k| !has_current_hour(state, k) && holds_data(state, k))
+        .filter(|k| landed.iter().any(|l| same_schedule(l, k)))
+        .collect();
+    request_up_to_now(state, keys, FLEET_HOURLY_WINDOW)
+        .into_iter()
+        .flat_map(|request| apart(state, request))
+        .map(|request| Command::LoadSeries {
+            purpose: SeriesPurpose::Siblings,
+            request,
+            replace: false,
+        })
+        .collect()
 }
 
 /// Rows that just came onto the screen (scrolled, filtered, sorted, resized) whose 1-minute

@@ -980,3 +980,56 @@ fn in_fan_out_each_account_is_asked_apart_so_a_slow_one_holds_up_only_itself() {
         );
     }
 }
+
+#[test]
+fn waiting_for_a_monitoring_run_costs_one_metric_per_schedule_then_the_rest_at_once() {
+    let mut s = state();
+    // Every schedule has last hour's accuracy, AUC and F2.
+    let all = s.endpoints.clone();
+    let hourly: Vec<SeriesData> = all
+        .iter()
+        .flat_map(|e| {
+            [MetricId::Accuracy, MetricId::Auc, MetricId::F2].map(|id| SeriesData {
+                key: metrics::series_keys(e, id).remove(0),
+                points: vec![(T0 - 3600, 0.9)],
+                status: SeriesStatus::Complete,
+            })
+        })
+        .collect();
+    update(&mut s, loaded(Loaded::Series(Ok(hourly))));
+    let waiting = crate::app::refresh::fleet_requests(&s, true);
+    let asked: usize = waiting.iter().map(|(_, r)| r.keys.len()).sum();
+    assert_eq!(asked, 4, "one probe per schedule, not 4 x 3: {waiting:?}");
+
+    // The first schedule's run lands: its other two metrics are asked for at once.
+    let probe = waiting[0].1.keys[0].clone();
+    update(&mut s, Action::Tick(T0 + 20 * 60));
+    let landed = SeriesData {
+        key: probe.clone(),
+        points: vec![(T0, 0.8)],
+        status: SeriesStatus::Complete,
+    };
+    let out = update(&mut s, loaded(Loaded::Series(Ok(vec![landed]))));
+    let siblings: Vec<&SeriesRequest> = out
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadSeries {
+                purpose: SeriesPurpose::Siblings,
+                request,
+                ..
+            } => Some(request),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(siblings.len(), 1, "{:?}", out.commands);
+    assert_eq!(siblings[0].keys.len(), 2);
+    assert!(
+        siblings[0]
+            .keys
+            .iter()
+            .all(|k| k.account_id == probe.account_id
+                && k.dimensions == probe.dimensions
+                && k.metric != probe.metric)
+    );
+}
