@@ -1017,3 +1017,37 @@ async fn alarm_history_asks_for_composite_alarms_too() {
     assert_eq!(items.len(), 1, "a composite alarm's history is not empty");
     assert_eq!(history.num_calls(), 1);
 }
+
+#[tokio::test]
+async fn alarms_in_one_account_are_read_with_that_accounts_credentials_only() {
+    use aws_sdk_cloudwatch::types::{CompositeAlarm, StateValue};
+    let staging = mock!(aws_sdk_cloudwatch::Client::describe_alarms).then_output(|| {
+        DescribeAlarmsOutput::builder()
+            .composite_alarms(
+                CompositeAlarm::builder()
+                    .alarm_name("staging-health")
+                    .alarm_rule("ALARM(x)")
+                    .state_value(StateValue::Ok)
+                    .build(),
+            )
+            .build()
+    });
+    let home = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+        .then_output(|| DescribeAlarmsOutput::builder().build());
+    let mut accounts = HashMap::new();
+    accounts.insert("222222222222".to_owned(), clients(&[&staging], &[]));
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::Fanout,
+        clients(&[&home], &[]),
+        accounts,
+        vec![account("222222222222", Some("staging"), false)],
+        Health::default(),
+    );
+    let found = source.alarms_in("222222222222").await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].account_id, "222222222222");
+    assert_eq!((staging.num_calls(), home.num_calls()), (1, 0));
+    assert!(source.alarms_in("999999999999").await.unwrap().is_empty());
+    assert!(source.reads_accounts_apart());
+}

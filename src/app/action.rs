@@ -97,6 +97,11 @@ pub enum Loaded {
     Fleet(Result<(Vec<Account>, Vec<Endpoint>), SourceError>),
     Series(Result<Vec<SeriesData>, SourceError>),
     Alarms(Result<Vec<Alarm>, SourceError>),
+    /// The alarms living in one account, which replace that account's only.
+    AlarmsIn {
+        account_id: AccountId,
+        result: Result<Vec<Alarm>, SourceError>,
+    },
     AlarmHistory {
         account_id: AccountId,
         /// The alarm's `id`, as AWS returned it.
@@ -119,6 +124,7 @@ impl Loaded {
             Self::Identity(Err(e))
             | Self::Fleet(Err(e))
             | Self::Alarms(Err(e))
+            | Self::AlarmsIn { result: Err(e), .. }
             | Self::Series(Err(e))
             | Self::AlarmHistory { result: Err(e), .. }
             | Self::Monitoring { result: Err(e), .. } => Some(e),

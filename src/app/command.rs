@@ -10,6 +10,8 @@ pub enum Command {
     /// Accounts and endpoints.
     LoadFleet,
     LoadAlarms,
+    /// The alarms of one account: in fan-out each account's arrive on their own.
+    LoadAlarmsIn(AccountId),
     LoadSeries {
         purpose: SeriesPurpose,
         request: SeriesRequest,
@@ -38,6 +40,7 @@ pub enum CommandKey {
     Identity,
     Fleet,
     Alarms,
+    AlarmsIn(AccountId),
     /// Requests are grouped by period, so the period tells two fleet requests apart; a
     /// request of one account's series (fan-out) is apart from other accounts'.
     Series(SeriesPurpose, u32, Option<AccountId>),
@@ -59,6 +62,7 @@ impl Command {
             Self::LoadIdentity => CommandKey::Identity,
             Self::LoadFleet => CommandKey::Fleet,
             Self::LoadAlarms => CommandKey::Alarms,
+            Self::LoadAlarmsIn(account) => CommandKey::AlarmsIn(account.clone()),
             Self::LoadSeries {
                 purpose, request, ..
             } => {

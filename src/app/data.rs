@@ -28,6 +28,17 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
             rebuild_alarm_index(state);
             changed(state, Change::Alarms);
         }
+        Loaded::AlarmsIn {
+            account_id,
+            result: Ok(mut alarms),
+        } => {
+            alarms.sanitize();
+            state.alarms.retain(|a| a.account_id != account_id);
+            state.alarms.extend(alarms);
+            state.freshness.alarms_ok_at = Some(state.now);
+            rebuild_alarm_index(state);
+            changed(state, Change::Alarms);
+        }
         Loaded::Series(Ok(data)) => {
             let hour = state.now.div_euclid(3600) * 3600;
             let mut landed_now = Vec::new();
@@ -74,6 +85,15 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
         | Loaded::Fleet(Err(e))
         | Loaded::Alarms(Err(e))
         | Loaded::Series(Err(e)) => source_failed(state, &e),
+        // One account's failure is on the status bar (the source's health) and its alarms
+        // stay; the other accounts' data is not stale because of it.
+        Loaded::AlarmsIn {
+            account_id,
+            result: Err(e),
+        } => {
+            tracing::warn!(%account_id, error = %e, "alarms of one account failed");
+            return Outcome::default();
+        }
         mut other => {
             for view in views::all() {
                 match view.loaded(state, other) {

@@ -376,7 +376,17 @@ pub fn due(state: &mut State) -> Vec<Command> {
     }
     if now >= s.alarms_at {
         s.alarms_at = now + every;
-        out.push(Command::LoadAlarms);
+        // Fan-out: each account's alarms on their own, so a slow account holds up only itself.
+        if state.reads_accounts_apart && !state.accounts.is_empty() {
+            out.extend(
+                state
+                    .accounts
+                    .iter()
+                    .map(|a| Command::LoadAlarmsIn(a.id.clone())),
+            );
+        } else {
+            out.push(Command::LoadAlarms);
+        }
     }
     if state.endpoints.is_empty() {
         return out;

@@ -1033,3 +1033,70 @@ fn waiting_for_a_monitoring_run_costs_one_metric_per_schedule_then_the_rest_at_o
                 && k.metric != probe.metric)
     );
 }
+
+#[test]
+fn in_fan_out_each_accounts_alarms_arrive_on_their_own_and_replace_only_theirs() {
+    let mut s = state();
+    s.reads_accounts_apart = true;
+    let out = update(&mut s, Action::Tick(T0 + 15));
+    let asked: Vec<&str> = out
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadAlarmsIn(a) => Some(a.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked.len(), 3, "one per account: {:?}", out.commands);
+    assert!(!out.commands.contains(&Command::LoadAlarms));
+    let keys: std::collections::HashSet<_> = out.commands.iter().map(Command::key).collect();
+    assert_eq!(
+        keys.len(),
+        out.commands.len(),
+        "no account's request waits on another's"
+    );
+
+    let e = s.endpoints[0].clone();
+    let in_account = |account: &str, name: &str| {
+        let mut a = alarm(name, &e, MetricId::Cpu, AlarmState::Ok, T0);
+        a.account_id = account.into();
+        a
+    };
+    let alarms_in = |account: &str, alarms: Vec<Alarm>| {
+        loaded(Loaded::AlarmsIn {
+            account_id: account.into(),
+            result: Ok(alarms),
+        })
+    };
+    update(
+        &mut s,
+        alarms_in("111111111111", vec![in_account("111111111111", "prod-cpu")]),
+    );
+    update(
+        &mut s,
+        alarms_in("222222222222", vec![in_account("222222222222", "stg-cpu")]),
+    );
+    update(
+        &mut s,
+        alarms_in(
+            "111111111111",
+            vec![in_account("111111111111", "prod-cpu-2")],
+        ),
+    );
+    let mut names: Vec<&str> = s.alarms.iter().map(|a| a.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["prod-cpu-2", "stg-cpu"]);
+    // One account failing flashes nothing and marks nothing stale: it shows as a failing call.
+    let out = update(
+        &mut s,
+        loaded(Loaded::AlarmsIn {
+            account_id: "222222222222".into(),
+            result: Err(SourceError::Throttled {
+                call: "DescribeAlarms 222222222222".into(),
+            }),
+        }),
+    );
+    assert!(!out.redraw);
+    assert_eq!(s.alarms.len(), 2);
+    assert!(s.freshness.last_error.is_none());
+}

@@ -38,6 +38,10 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
             Loaded::Fleet(fleet)
         }
         Command::LoadAlarms => Loaded::Alarms(source.alarms().await),
+        Command::LoadAlarmsIn(account_id) => {
+            let result = source.alarms_in(&account_id).await;
+            Loaded::AlarmsIn { account_id, result }
+        }
         Command::LoadSeries { request, .. } => Loaded::Series(source.series(&request).await),
         Command::LoadAlarmHistory { account_id, id, .. } => {
             let result = source.alarm_history(&account_id, &id).await;
@@ -83,6 +87,10 @@ fn failed(command: Command, detail: &str) -> Action {
         Command::LoadIdentity => Loaded::Identity(Err(err("identity"))),
         Command::LoadFleet => Loaded::Fleet(Err(err("fleet"))),
         Command::LoadAlarms => Loaded::Alarms(Err(err("alarms"))),
+        Command::LoadAlarmsIn(account_id) => Loaded::AlarmsIn {
+            account_id,
+            result: Err(err("alarms")),
+        },
         Command::LoadSeries { .. } => Loaded::Series(Err(err("series"))),
         Command::LoadAlarmHistory { account_id, id, .. } => Loaded::AlarmHistory {
             account_id,

@@ -80,6 +80,15 @@ pub trait FleetSource: Send + Sync {
     /// Metric and composite alarms of every account the console can read.
     async fn alarms(&self) -> Result<Vec<Alarm>, SourceError>;
 
+    /// The alarms that live in one account (`reads_accounts_apart` sources ask this way).
+    async fn alarms_in(&self, account_id: &str) -> Result<Vec<Alarm>, SourceError> {
+        let all = self.alarms().await?;
+        Ok(all
+            .into_iter()
+            .filter(|a| a.account_id == account_id)
+            .collect())
+    }
+
     /// Newest first.
     async fn alarm_history(
         &self,

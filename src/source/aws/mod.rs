@@ -598,6 +598,17 @@ impl FleetSource for AwsSource {
         Ok(alarms)
     }
 
+    async fn alarms_in(&self, account_id: &str) -> Result<Vec<Alarm>, SourceError> {
+        let Some(clients) = self.clients_for(account_id) else {
+            return Ok(Vec::new());
+        };
+        if self.excluded(account_id) {
+            return Ok(Vec::new());
+        }
+        let result = self.alarms_of(account_id, clients).await;
+        self.or_last_known(account_id, result, |l| &mut l.alarms)
+    }
+
     async fn alarm_history(
         &self,
         account_id: &str,
