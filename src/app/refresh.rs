@@ -1,12 +1,14 @@
 //! What to fetch and when: the refresh cadence of each kind of data, and series requests that
 //! ask only for periods newer than what is held.
 //!
-//! Cost model (CloudWatch bills per metric requested): 1-minute series on screen are asked for
-//! once a new minute can have closed, the other 1-minute series every `COLD_SERIES_SECS`
-//! (CloudWatch evaluates
-//! alarms itself: a series watched by an alarm but off screen needs no polling); hourly Model
-//! Monitor series only while their current hour has no point yet, every `HOURLY_POLL_SECS`;
-//! the detail screen's extra series only while it is open.
+//! Cost model (CloudWatch bills per metric requested):
+//! - 1-minute series on screen: once a new minute can have closed; off screen: every
+//!   `COLD_SERIES_SECS`, and at once when they come on screen (`scrolled_in`). CloudWatch
+//!   evaluates alarms itself: an alarm is no reason to poll a series.
+//! - hourly Model Monitor series: only while their current hour has no point yet, every
+//!   `HOURLY_POLL_SECS`, not before about the minute their point landed the hour before, and
+//!   one metric per schedule as a probe (`probes`, `siblings_of`);
+//! - the detail screen's extra series only while it is open.
 //!
 //! Correctness: every request starts and ends on its period's boundaries (CloudWatch starts
 //! its buckets at StartTime), and re-asks the last `REREAD_PERIODS` periods held, which

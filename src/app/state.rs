@@ -137,7 +137,7 @@ pub struct Schedule {
     pub fleet_at: Epoch,
     pub alarms_at: Epoch,
     pub minute_series_at: Epoch,
-    /// When 1-minute series off screen and without an alarm are next asked for.
+    /// When 1-minute series off screen are next asked for.
     pub cold_series_at: Epoch,
     pub hourly_series_at: Epoch,
     pub backfill_at: Epoch,
