@@ -27,6 +27,14 @@ pub fn filter(spec: Option<&str>) -> Targets {
 /// wider mode: it may hold account ids, ARNs and request details.
 pub fn open(path: &Path) -> io::Result<std::fs::File> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    // A symlink planted where the log goes (a shared /tmp) must not redirect it, nor have
+    // its target made ours.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the log path is a symbolic link; give the file itself",
+        ));
+    }
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -86,6 +94,9 @@ mod tests {
         let _ = open(&path).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "a new file too");
+        let link = dir.join("link.log");
+        std::os::unix::fs::symlink(&path, &link).unwrap();
+        assert!(open(&link).is_err(), "a symlink is refused");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1051,3 +1051,27 @@ async fn alarms_in_one_account_are_read_with_that_accounts_credentials_only() {
     assert!(source.alarms_in("999999999999").await.unwrap().is_empty());
     assert!(source.reads_accounts_apart());
 }
+
+#[tokio::test]
+async fn when_every_account_fails_the_failure_is_the_answer_not_the_last_one() {
+    let once = first_calls(1);
+    let ok = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+        .match_requests(move |_| once())
+        .then_output(|| DescribeAlarmsOutput::builder().build());
+    let denied = mock!(aws_sdk_cloudwatch::Client::describe_alarms).then_error(denied_alarms);
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::oam(mock_client!(aws_sdk_oam, [])),
+        clients(&[&ok, &denied], &[]),
+        HashMap::new(),
+        Vec::new(),
+        Health::default(),
+    );
+    assert!(source.alarms().await.is_ok());
+    // The only account fails: the console must see a failure (and mark its alarms stale),
+    // not the last answer passed off as fresh.
+    assert!(matches!(
+        source.alarms().await,
+        Err(SourceError::AccessDenied { .. })
+    ));
+}

@@ -139,9 +139,10 @@ fn run_console(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
         }
         "refresh" => super::update::update(state, Action::Refresh),
         "filter" => {
+            let before = super::refresh::on_screen(state);
             views::module(state.view).set_filter(state, arg);
             // Other rows are on the screen now: up to date at once.
-            Outcome::with(super::refresh::scrolled_in(state))
+            Outcome::with(super::refresh::scrolled_in(state, &before))
         }
         "theme" => {
             match state.themes.iter().find(|t| t.name == arg) {

@@ -48,21 +48,8 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
                 if cap == 0 {
                     continue;
                 }
-                // An hourly point seen for the first time: remember how far into the hour.
-                let held_this_hour = |store: &crate::series::SeriesStore| {
-                    store
-                        .get(&series.key)
-                        .and_then(|s| s.latest())
-                        .is_some_and(|(ts, _)| ts >= hour)
-                };
-                let landed = series.key.period >= 3600
-                    && series.points.iter().any(|(ts, _)| *ts >= hour)
-                    && !held_this_hour(&state.store);
-                if landed {
-                    state
-                        .hourly_arrival
-                        .insert(series.key.clone(), state.now - hour);
-                    landed_now.push(series.key.clone());
+                if series.key.period >= 3600 {
+                    hourly_news(state, &series, hour, &mut landed_now);
                 }
                 state.store.ingest(series, cap);
             }
@@ -81,6 +68,12 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
             }
         }
         Loaded::Health(health) => return health_loaded(state, health),
+        // Asked for one account at a time, a failure is that account's: it is on the status
+        // bar (the source's health), and the other accounts' data is not stale because of it.
+        Loaded::Series(Err(e)) if state.reads_accounts_apart => {
+            tracing::warn!(error = %e, "series of one account failed");
+            return Outcome::default();
+        }
         Loaded::Identity(Err(e))
         | Loaded::Fleet(Err(e))
         | Loaded::Alarms(Err(e))
@@ -150,8 +143,9 @@ fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> 
         held.metric_data_calls_last_hour = health.metric_data_calls_last_hour;
         held.metrics_requested_last_hour = health.metrics_requested_last_hour;
     }
-    let news =
-        news || clock_correction(held.clock_skew_secs) != clock_correction(health.clock_skew_secs);
+    let correction = clock_correction(state.clock_correction, health.clock_skew_secs);
+    let news = news || correction != state.clock_correction;
+    state.clock_correction = correction;
     held.problems = health.problems;
     held.failing_minutes = health.failing_minutes;
     held.notices = health.notices;
@@ -164,15 +158,55 @@ fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> 
     }
 }
 
+/// What an hourly answer says before it is stored: a point newer than any held (a monitoring
+/// run finished: its schedule's other metrics are asked for at once), and, when this hour's
+/// point was looked for earlier this hour and missed, about when in the hour it lands.
+fn hourly_news(state: &mut State, series: &SeriesData, hour: Epoch, landed: &mut Vec<SeriesKey>) {
+    let key = &series.key;
+    let held = state
+        .store
+        .get(key)
+        .and_then(|s| s.latest())
+        .map(|(ts, _)| ts);
+    let got = series.points.iter().map(|(ts, _)| *ts).max();
+    match (held, got) {
+        (Some(held), Some(got)) if got > held => {
+            landed.push(key.clone());
+            let looked_before = state.hourly_missed.get(key) == Some(&hour);
+            if got >= hour && looked_before {
+                // Seen within a poll of landing. A run that is late once moves the minute
+                // later by one poll at most; an earlier one moves it at once.
+                let seen = state.now - hour;
+                let minute = match state.hourly_arrival.get(key) {
+                    Some(&before) => seen.min(before + refresh::HOURLY_POLL_SECS),
+                    None => seen,
+                };
+                state.hourly_arrival.insert(key.clone(), minute);
+            }
+        }
+        _ if got.is_none_or(|g| g < hour) => {
+            state.hourly_missed.insert(key.clone(), hour);
+        }
+        _ => {}
+    }
+}
+
 /// A skew smaller than this is the `Date` header's resolution and the network's latency.
 const CLOCK_TOLERANCE_SECS: i64 = 10;
 /// A skew larger than this is a broken header, not a clock.
 const CLOCK_SKEW_MAX_SECS: i64 = 86400;
 
 /// What to subtract from this host's clock to get AWS's: the measured skew when it matters.
-pub fn clock_correction(skew: Option<i64>) -> i64 {
+/// Switched on beyond `CLOCK_TOLERANCE_SECS` and off only under half of it, so that a host
+/// about 10 s off does not flip between corrected and not on every response.
+pub fn clock_correction(current: i64, skew: Option<i64>) -> i64 {
+    let on_from = if current == 0 {
+        CLOCK_TOLERANCE_SECS
+    } else {
+        CLOCK_TOLERANCE_SECS / 2
+    };
     match skew {
-        Some(s) if (CLOCK_TOLERANCE_SECS..=CLOCK_SKEW_MAX_SECS).contains(&s.abs()) => s,
+        Some(s) if (on_from..=CLOCK_SKEW_MAX_SECS).contains(&s.abs()) => s,
         _ => 0,
     }
 }
@@ -229,6 +263,7 @@ pub fn shrink_store(state: &mut State) {
     state.store = store;
     let store = &state.store;
     state.hourly_arrival.retain(|k, _| store.get(k).is_some());
+    state.hourly_missed.retain(|k, _| store.get(k).is_some());
 }
 
 /// Which alarm watches which series and endpoint, and how many are in ALARM per account.

@@ -11,10 +11,12 @@ pub fn show(state: &mut State, view: View) -> Outcome {
         flash(state, why, FlashLevel::Info);
         return Outcome::redraw();
     }
+    let before = super::refresh::on_screen(state);
     remember_previous(state);
     state.view = view;
     data::shrink_store(state);
-    Outcome::redraw()
+    // Back on the fleet: rows refreshed only off screen meanwhile are brought up to date.
+    Outcome::with(super::refresh::scrolled_in(state, &before))
 }
 
 /// The endpoint screen is a detail opened from a list: `Back` there returns to the list it

@@ -38,6 +38,7 @@ pub fn input(state: &mut State, key: InputKey) -> Outcome {
 
 fn filter_input(state: &mut State, mut line: LineEdit, key: InputKey) -> Outcome {
     let view = views::module(state.view);
+    let before = super::refresh::on_screen(state);
     match line.apply(key, &[]) {
         Edit::Submit(_) => return Outcome::redraw(),
         // k9s: Esc drops the filter altogether.
@@ -52,7 +53,7 @@ fn filter_input(state: &mut State, mut line: LineEdit, key: InputKey) -> Outcome
         }
     }
     // A filter brings other rows onto the screen: up to date at once.
-    Outcome::with(super::refresh::scrolled_in(state))
+    Outcome::with(super::refresh::scrolled_in(state, &before))
 }
 
 fn command_input(state: &mut State, mut line: LineEdit, key: InputKey) -> Outcome {

@@ -294,7 +294,18 @@ pub enum DataFreshness {
 /// after the newest success (the data on screen is what failed to update).
 pub fn freshness(state: &State) -> DataFreshness {
     let f = &state.freshness;
-    let series_every = state.refresh_secs.max(60);
+    // 1-minute series are refreshed each minute while the fleet or an endpoint's live charts
+    // are shown; elsewhere only the off-screen refresh runs.
+    let live_charts = match state.view {
+        crate::views::View::Fleet => true,
+        crate::views::View::Endpoint => state.detail.pan == 0,
+        _ => false,
+    };
+    let series_every = if live_charts {
+        state.refresh_secs.max(60)
+    } else {
+        crate::app::refresh::COLD_SERIES_SECS
+    };
     let limits = [
         (f.series_ok_at, 3 * series_every),
         (f.alarms_ok_at, 3 * state.refresh_secs.max(1)),

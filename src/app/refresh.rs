@@ -166,6 +166,14 @@ fn before_its_point_is_due(state: &State, key: &SeriesKey) -> bool {
         .is_some_and(|&arrival| state.now.rem_euclid(3600) + HOURLY_POLL_SECS < arrival)
 }
 
+fn newest_held(state: &State, key: &SeriesKey) -> Option<Epoch> {
+    state
+        .store
+        .get(key)
+        .and_then(|s| s.latest())
+        .map(|(ts, _)| ts)
+}
+
 fn holds_data(state: &State, key: &SeriesKey) -> bool {
     state.store.get(key).is_some_and(|s| s.latest().is_some())
 }
@@ -222,17 +230,23 @@ fn probes(state: &State, waiting: Vec<SeriesKey>) -> Vec<SeriesKey> {
             k.dimensions.clone(),
         )
     };
-    let landed: rustc_hash::FxHashSet<_> = fleet_keys(state, true)
-        .iter()
-        .filter(|k| has_current_hour(state, k))
-        .map(schedule)
-        .collect();
+    // A schedule whose metrics do not all hold the same newest point has had a run land:
+    // the ones behind are asked for, whatever hour the run was for (a late run's point is
+    // stamped with the hour before).
+    let mut newest: rustc_hash::FxHashMap<_, Epoch> = rustc_hash::FxHashMap::default();
+    for k in fleet_keys(state, true) {
+        if let Some(ts) = newest_held(state, &k) {
+            let n = newest.entry(schedule(&k)).or_insert(ts);
+            *n = (*n).max(ts);
+        }
+    }
     let mut probing = rustc_hash::FxHashSet::default();
     waiting
         .into_iter()
         .filter(|k| {
             let s = schedule(k);
-            landed.contains(&s) || probing.insert(s)
+            let behind = newest_held(state, k) < newest.get(&s).copied();
+            behind || probing.insert(s)
         })
         .collect()
 }
@@ -248,8 +262,12 @@ pub fn siblings_of(state: &State, landed: &[SeriesKey]) -> Vec<Command> {
     };
     let keys: Vec<SeriesKey> = fleet_keys(state, true)
         .into_iter()
-        .filter(|k| !has_current_hour(state, k) && holds_data(state, k))
-        .filter(|k| landed.iter().any(|l| same_schedule(l, k)))
+        .filter(|k| holds_data(state, k))
+        .filter(|k| {
+            landed
+                .iter()
+                .any(|l| same_schedule(l, k) && newest_held(state, k) < newest_held(state, l))
+        })
         .collect();
     request_up_to_now(state, keys, FLEET_HOURLY_WINDOW)
         .into_iter()
@@ -262,18 +280,33 @@ pub fn siblings_of(state: &State, landed: &[SeriesKey]) -> Vec<Command> {
         .collect()
 }
 
+/// The fleet rows on screen, by account and endpoint name (owned: taken before a change).
+pub type OnScreen = rustc_hash::FxHashSet<(String, String)>;
+
+pub fn on_screen(state: &State) -> OnScreen {
+    crate::views::fleet::visible_endpoints(state)
+        .into_iter()
+        .map(|(a, e)| (a.to_owned(), e.to_owned()))
+        .collect()
+}
+
 /// Rows that just came onto the screen (scrolled, filtered, sorted, resized) whose 1-minute
 /// data is older than the on-screen cadence keeps it: asked for now, so no value on screen
 /// is older than a minute's refresh, however rarely off-screen rows are refreshed.
-pub fn scrolled_in(state: &State) -> Vec<Command> {
+pub fn scrolled_in(state: &State, before: &OnScreen) -> Vec<Command> {
     let visible = crate::views::fleet::visible_endpoints(state);
     if visible.is_empty() {
         return Vec::new();
     }
+    // Rows on screen already are kept up to date by the minute refresh.
+    let arrived = |k: &SeriesKey| {
+        metrics::endpoint_name_of(k)
+            .is_some_and(|name| !before.contains(&(k.account_id.clone(), name.to_owned())))
+    };
     let behind = state.now.div_euclid(60) * 60 - 2 * 60;
     let keys: Vec<SeriesKey> = fleet_keys(state, false)
         .into_iter()
-        .filter(|k| is_hot(&visible, k))
+        .filter(|k| is_hot(&visible, k) && arrived(k))
         .filter(|k| {
             state
                 .store

@@ -94,12 +94,17 @@ pub struct State {
     /// Monitor schedule runs on a fixed cron and its jobs take about as long each time, so
     /// the next hour's point is not looked for much earlier.
     pub hourly_arrival: HashMap<SeriesKey, i64>,
+    /// The hour in which each hourly series was last asked for and did not have that hour's
+    /// point yet: only then does its landing tell when in the hour it lands.
+    pub hourly_missed: HashMap<SeriesKey, Epoch>,
     /// The metrics kept fresh for every endpoint: the fleet's sparkline columns in the
     /// console, every metric in `snapshot`.
     pub fleet_metrics: Vec<crate::source::metrics::MetricId>,
     pub freshness: Freshness,
     /// Failing calls, throttling and GetMetricData usage, as the source last reported them.
     pub source_health: crate::source::SourceHealth,
+    /// Seconds subtracted from this host's clock to get AWS's (`data::clock_correction`).
+    pub clock_correction: i64,
     /// When the usage figures in `source_health` were last brought up to date.
     pub usage_shown_at: Epoch,
 
@@ -161,10 +166,12 @@ impl State {
             alarm_index: AlarmIndex::default(),
             store: SeriesStore::default(),
             hourly_arrival: HashMap::default(),
+            hourly_missed: HashMap::default(),
             fleet_metrics: crate::source::metrics::FLEET_COLUMNS.to_vec(),
             freshness: Freshness::default(),
             source_health: Default::default(),
             usage_shown_at: 0,
+            clock_correction: 0,
             scope: None,
             view: View::Fleet,
             previous_view: View::Fleet,

@@ -24,9 +24,10 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
     match action {
         Action::Tick(now) => tick(state, now),
         Action::Resize(w, h) => {
+            let before = refresh::on_screen(state);
             state.size = (w, h);
             data::changed(state, Change::Resize);
-            Outcome::with(refresh::scrolled_in(state))
+            Outcome::with(refresh::scrolled_in(state, &before))
         }
         Action::Loaded(loaded) => data::loaded(state, *loaded),
         Action::Run(line) => commands::run(state, &line),
@@ -59,7 +60,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 /// it, so refreshes do not wait for it to catch up.
 fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
     let before = screen_clock(state);
-    let now = local - data::clock_correction(state.source_health.clock_skew_secs);
+    let now = local - state.clock_correction;
     if now < state.now {
         data::rebase_clock(state, now - state.now);
     }

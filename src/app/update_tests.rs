@@ -873,7 +873,11 @@ fn a_host_clock_ahead_of_aws_is_corrected_by_the_measured_skew() {
         "a row with last minute's point is not stale because the host's clock is fast"
     );
     // A skew within the Date header's resolution changes nothing.
-    assert_eq!(crate::app::data::clock_correction(Some(3)), 0);
+    assert_eq!(crate::app::data::clock_correction(0, Some(3)), 0);
+    // Once on, a reading just under 10 s does not switch it off (no flip-flop).
+    assert_eq!(crate::app::data::clock_correction(0, Some(9)), 0);
+    assert_eq!(crate::app::data::clock_correction(11, Some(9)), 9);
+    assert_eq!(crate::app::data::clock_correction(11, Some(4)), 0);
 }
 
 #[test]
@@ -930,14 +934,19 @@ fn an_hourly_point_is_not_looked_for_long_before_the_minute_it_landed_last_hour(
             .iter()
             .any(|(_, r)| r.keys.contains(&key))
     };
-    // This hour's point is first seen 37 minutes into the hour.
-    update(&mut s, Action::Tick(T0 + 37 * 60));
-    let point = |hour: Epoch| SeriesData {
-        key: key.clone(),
-        points: vec![(hour - 3600, 0.91), (hour, 0.9)],
-        status: SeriesStatus::Complete,
+    let answer = |points: Vec<(Epoch, f64)>| {
+        loaded(Loaded::Series(Ok(vec![SeriesData {
+            key: key.clone(),
+            points,
+            status: SeriesStatus::Complete,
+        }])))
     };
-    update(&mut s, loaded(Loaded::Series(Ok(vec![point(T0)]))));
+    // Looked for at :32 and not there yet; seen at :37.
+    update(&mut s, Action::Tick(T0 + 32 * 60));
+    update(&mut s, answer(vec![(T0 - 3600, 0.91)]));
+    assert!(!s.hourly_arrival.contains_key(&key));
+    update(&mut s, Action::Tick(T0 + 37 * 60));
+    update(&mut s, answer(vec![(T0 - 3600, 0.91), (T0, 0.9)]));
     assert_eq!(s.hourly_arrival.get(&key), Some(&(37 * 60)));
     assert!(!asked(&s), "this hour's point is held");
     // Next hour: not at :05, nor at :30; from one poll before :37 on, yes.
@@ -945,6 +954,70 @@ fn an_hourly_point_is_not_looked_for_long_before_the_minute_it_landed_last_hour(
         update(&mut s, Action::Tick(T0 + 3600 + minute * 60));
         assert_eq!(asked(&s), want, "at :{minute:02}");
     }
+    // A point first seen when the console started (never looked for before it landed)
+    // says nothing about when it lands: the next hour is polled from the start.
+    let mut s = state();
+    update(&mut s, Action::Tick(T0 + 50 * 60));
+    let other = metrics::series_keys(&s.endpoints[1].clone(), MetricId::Accuracy).remove(0);
+    update(
+        &mut s,
+        loaded(Loaded::Series(Ok(vec![SeriesData {
+            key: other.clone(),
+            points: vec![(T0 - 3600, 0.9), (T0, 0.9)],
+            status: SeriesStatus::Complete,
+        }]))),
+    );
+    assert!(!s.hourly_arrival.contains_key(&other));
+}
+
+#[test]
+fn a_run_that_finishes_after_its_hour_still_brings_its_schedules_other_metrics() {
+    let mut s = state();
+    let e = s.endpoints[0].clone();
+    let keys: Vec<SeriesKey> = [MetricId::Accuracy, MetricId::Auc, MetricId::F2]
+        .map(|id| metrics::series_keys(&e, id).remove(0))
+        .to_vec();
+    let at = |key: &SeriesKey, ts: Epoch| SeriesData {
+        key: key.clone(),
+        points: vec![(ts, 0.9)],
+        status: SeriesStatus::Complete,
+    };
+    // All three hold 09:00. At 11:05 the 10:00 run's point arrives for the probe only.
+    update(
+        &mut s,
+        loaded(Loaded::Series(Ok(keys
+            .iter()
+            .map(|k| at(k, T0 - 3600))
+            .collect()))),
+    );
+    update(&mut s, Action::Tick(T0 + 3600 + 300));
+    let out = update(&mut s, loaded(Loaded::Series(Ok(vec![at(&keys[0], T0)]))));
+    let siblings: usize = out
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadSeries {
+                purpose: SeriesPurpose::Siblings,
+                request,
+                ..
+            } => Some(request.keys.len()),
+            _ => None,
+        })
+        .sum();
+    assert_eq!(
+        siblings, 2,
+        "AUC and F2 of the late run: {:?}",
+        out.commands
+    );
+    // And the next hourly poll asks for them too if that answer is lost.
+    let asked: Vec<SeriesKey> = crate::app::refresh::fleet_requests(&s, true)
+        .into_iter()
+        .flat_map(|(_, r)| r.keys)
+        .collect();
+    assert!(
+        asked.contains(&keys[1]) && asked.contains(&keys[2]),
+        "{asked:?}"
+    );
 }
 
 #[test]
@@ -1099,4 +1172,40 @@ fn in_fan_out_each_accounts_alarms_arrive_on_their_own_and_replace_only_theirs()
     assert!(!out.redraw);
     assert_eq!(s.alarms.len(), 2);
     assert!(s.freshness.last_error.is_none());
+}
+
+#[test]
+fn one_accounts_failing_series_in_fan_out_marks_nothing_stale() {
+    let mut s = state();
+    s.reads_accounts_apart = true;
+    let out = update(
+        &mut s,
+        loaded(Loaded::Series(Err(SourceError::Network {
+            call: "GetMetricData 222222222222".into(),
+            detail: "timed out".into(),
+        }))),
+    );
+    assert!(!out.redraw);
+    assert!(s.freshness.last_error.is_none() && s.flash.is_none());
+}
+
+#[test]
+fn series_are_stale_only_against_the_cadence_of_the_screen_shown() {
+    use crate::app::query::{DataFreshness, freshness};
+    let mut s = state();
+    update(&mut s, loaded(Loaded::Series(Ok(vec![]))));
+    update(&mut s, loaded(Loaded::Alarms(Ok(vec![]))));
+    // Five minutes on, alarms refreshed all along, the last series refresh 5 minutes ago.
+    update(&mut s, Action::Tick(T0 + 300));
+    update(&mut s, loaded(Loaded::Alarms(Ok(vec![]))));
+    assert!(
+        matches!(freshness(&s), DataFreshness::Stale(_)),
+        "the fleet refreshes each minute"
+    );
+    s.view = View::Alarms;
+    assert_eq!(
+        freshness(&s),
+        DataFreshness::Fresh,
+        "the alarms screen shows no live series"
+    );
 }

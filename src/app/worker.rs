@@ -152,10 +152,15 @@ impl Workers {
         let tx = self.tx.clone();
         let task_key = key.clone();
         let task_command = command.clone();
+        // Asked while the user moves (through alarms, or rows scrolling onto the screen):
+        // replaced during the pause by the next key's request, nothing is sent.
         let settle = matches!(
             command,
             Command::LoadAlarmHistory {
                 while_scrolling: true,
+                ..
+            } | Command::LoadSeries {
+                purpose: crate::app::action::SeriesPurpose::ScrolledIn,
                 ..
             }
         );

@@ -124,9 +124,9 @@ fn credentials_fix(code: &str, message: &str) -> String {
         "the role cannot be assumed by the console's identity: check the role's trust policy \
          and that this identity may call sts:AssumeRole on it"
             .into()
-    } else if m.contains("sso") || m.contains("token has expired") || m.contains("refresh") {
+    } else if m.contains("sso") || m.contains("token has expired") {
         "the SSO session has expired: run `aws sso login --profile PROFILE`".into()
-    } else if m.contains("credential_process") || m.contains("process") {
+    } else if m.contains("credential_process") || m.contains("credential process") {
         "the profile's credential_process failed: run it by hand to see why".into()
     } else if code == "RequestExpired" || code == "SignatureDoesNotMatch" {
         "check this host's clock (signatures are valid for 5 minutes) and the secret key".into()

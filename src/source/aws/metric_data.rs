@@ -112,7 +112,9 @@ pub async fn fetch(f: &Fetch<'_>, keys: &[SeriesKey]) -> Fetched {
             // (and make the next refresh pay for all of them again).
             Err(e) => {
                 let status = match e {
-                    SourceError::AccessDenied { .. } => SeriesStatus::Forbidden,
+                    SourceError::AccessDenied { .. } | SourceError::Credentials { .. } => {
+                        SeriesStatus::Forbidden
+                    }
                     _ => SeriesStatus::InternalError,
                 };
                 out.series.extend(chunk.iter().map(|key| SeriesData {

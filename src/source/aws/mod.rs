@@ -334,19 +334,12 @@ impl AwsSource {
         account_id: &str,
         clients: &AccountClients,
         linked: bool,
-        into: &Mutex<Discovered>,
-    ) -> Result<(), SourceError> {
+    ) -> Result<Vec<ListedMetric>, SourceError> {
         let lists = LISTINGS.map(|l| self.list_metrics(&clients.cloudwatch, account_id, l, linked));
         let listed = futures::future::try_join_all(lists)
             .await
             .map(|pages| pages.into_iter().flatten().collect::<Vec<_>>());
-        let listed = self.track(&format!("ListMetrics {account_id}"), listed);
-        let listed = self.or_last_known(account_id, listed, |l| &mut l.listed)?;
-        let mut d = into.lock().unwrap_or_else(|p| p.into_inner());
-        for m in &listed {
-            d.add(m);
-        }
-        Ok(())
+        self.track(&format!("ListMetrics {account_id}"), listed)
     }
 
     async fn endpoint_status(
@@ -518,24 +511,36 @@ impl FleetSource for AwsSource {
     }
 
     async fn endpoints(&self) -> Result<Vec<Endpoint>, SourceError> {
-        let found = Mutex::new(Discovered::default());
-        let listed: Vec<Result<Vec<()>, SourceError>> = match &self.topology {
+        let answers: Vec<(&str, Result<Vec<ListedMetric>, SourceError>)> = match &self.topology {
             Topology::Oam { .. } => {
-                vec![
-                    self.discover(&self.identity.account_id, &self.home, true, &found)
-                        .await
-                        .map(|()| vec![]),
-                ]
+                let home = self.identity.account_id.as_str();
+                vec![(home, self.discover(home, &self.home, true).await)]
             }
             Topology::Fanout => {
-                futures::future::join_all(self.credentialed().into_iter().map(|(id, c)| {
-                    let found = &found;
-                    async move { self.discover(id, c, false, found).await.map(|()| vec![]) }
-                }))
+                futures::future::join_all(
+                    self.credentialed()
+                        .into_iter()
+                        .map(|(id, c)| async move { (id, self.discover(id, c, false).await) }),
+                )
                 .await
             }
         };
-        partial(listed)?;
+        // Every account failing is the answer (the console keeps its list, marked stale);
+        // otherwise a failing account's last listing stands in for it.
+        if answers.iter().all(|(_, r)| r.is_err())
+            && let Some((_, Err(e))) = answers.first()
+        {
+            return Err(e.clone());
+        }
+        let found = Mutex::new(Discovered::default());
+        {
+            let mut d = found.lock().unwrap_or_else(|p| p.into_inner());
+            for (id, result) in answers {
+                if let Ok(listed) = self.or_last_known(id, result, |l| &mut l.listed) {
+                    listed.iter().for_each(|m| d.add(m));
+                }
+            }
+        }
         futures::future::join_all(
             self.credentialed()
                 .into_iter()
@@ -587,12 +592,23 @@ impl FleetSource for AwsSource {
     }
 
     async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
-        let results =
-            futures::future::join_all(self.credentialed().into_iter().map(|(id, c)| async move {
-                let result = self.alarms_of(id, c).await;
-                self.or_last_known(id, result, |l| &mut l.alarms)
-            }))
-            .await;
+        let answers = futures::future::join_all(
+            self.credentialed()
+                .into_iter()
+                .map(|(id, c)| async move { (id, self.alarms_of(id, c).await) }),
+        )
+        .await;
+        // When every account fails, that is the answer (the console keeps what it shows and
+        // marks it stale); otherwise a failing account's last answer stands in for it.
+        if answers.iter().all(|(_, r)| r.is_err())
+            && let Some((_, Err(e))) = answers.first()
+        {
+            return Err(e.clone());
+        }
+        let results: Vec<_> = answers
+            .into_iter()
+            .map(|(id, result)| self.or_last_known(id, result, |l| &mut l.alarms))
+            .collect();
         let mut alarms = partial(results)?;
         alarms.retain(|a| !self.excluded(&a.account_id));
         Ok(alarms)
@@ -605,8 +621,8 @@ impl FleetSource for AwsSource {
         if self.excluded(account_id) {
             return Ok(Vec::new());
         }
-        let result = self.alarms_of(account_id, clients).await;
-        self.or_last_known(account_id, result, |l| &mut l.alarms)
+        // A failure is returned as it is: the console keeps this account's alarms meanwhile.
+        self.alarms_of(account_id, clients).await
     }
 
     async fn alarm_history(

@@ -17,9 +17,10 @@ use crate::views::{Change, View, endpoint};
 pub fn catching_up(state: &mut State, f: impl FnOnce(&mut State) -> Outcome) -> Outcome {
     let offset = state.fleet.offset;
     let rows = state.fleet.rows.clone();
+    let before = refresh::on_screen(state);
     let out = f(state);
     if state.fleet.offset != offset || state.fleet.rows != rows {
-        return out.and(Outcome::with(refresh::scrolled_in(state)));
+        return out.and(Outcome::with(refresh::scrolled_in(state, &before)));
     }
     out
 }
