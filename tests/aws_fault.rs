@@ -72,7 +72,8 @@ fn a_dead_emulator_marks_data_stale_and_its_return_brings_fresh_data_without_a_k
 
     localstack.resume();
     rt.block_on(seed(&localstack.url(), 87.0));
-    let fresh = t.wait_until_for("fresh data", Duration::from_secs(120), |s| {
+    // 1-minute series are asked for once a minute: a restart plus up to a minute's wait.
+    let fresh = t.wait_until_for("fresh data", Duration::from_secs(180), |s| {
         s.contains("87") && !s.contains("STALE")
     });
     assert!(fresh.contains("pricing"), "{fresh}");
