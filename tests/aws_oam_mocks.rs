@@ -649,19 +649,29 @@ fn render(state: &State) -> String {
 }
 
 /// ListMetrics inside one account (fan-out: no OwningAccounts): one endpoint.
+/// The dimensions of an endpoint's single-variant instance metrics.
+fn variant_dimensions(endpoint: &str) -> Vec<Dimension> {
+    let dim = |k: &str, v: &str| Dimension::builder().name(k).value(v).build();
+    vec![
+        dim("EndpointName", endpoint),
+        dim("VariantName", "AllTraffic"),
+    ]
+}
+
+/// The CPU metric ListMetrics names for an endpoint.
+fn cpu_metric(endpoint: &str) -> Metric {
+    Metric::builder()
+        .namespace(INSTANCE)
+        .metric_name("CPUUtilization")
+        .set_dimensions(Some(variant_dimensions(endpoint)))
+        .build()
+}
+
 fn one_endpoint_listing(name: &'static str) -> Rule {
     mock!(aws_sdk_cloudwatch::Client::list_metrics).then_compute_output(move |input| {
-        let dim = |k: &str, v: &str| Dimension::builder().name(k).value(v).build();
         let mut out = ListMetricsOutput::builder();
         if input.namespace() == Some(INSTANCE) {
-            out = out.metrics(
-                Metric::builder()
-                    .namespace(INSTANCE)
-                    .metric_name("CPUUtilization")
-                    .dimensions(dim("EndpointName", name))
-                    .dimensions(dim("VariantName", "AllTraffic"))
-                    .build(),
-            );
+            out = out.metrics(cpu_metric(name));
         }
         out.build()
     })
@@ -859,18 +869,7 @@ async fn an_account_that_starts_failing_keeps_its_last_alarms_and_endpoints() {
                     .alarm_name("staging-churn-cpu")
                     .namespace(INSTANCE)
                     .metric_name("CPUUtilization")
-                    .dimensions(
-                        Dimension::builder()
-                            .name("EndpointName")
-                            .value("churn")
-                            .build(),
-                    )
-                    .dimensions(
-                        Dimension::builder()
-                            .name("VariantName")
-                            .value("AllTraffic")
-                            .build(),
-                    )
+                    .set_dimensions(Some(variant_dimensions("churn")))
                     .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
                     .period(60)
                     .threshold(80.0)
@@ -894,24 +893,7 @@ async fn an_account_that_starts_failing_keeps_its_last_alarms_and_endpoints() {
         .match_requests(move |_| once())
         .then_compute_output(move |_| {
             ListMetricsOutput::builder()
-                .metrics(
-                    Metric::builder()
-                        .namespace(INSTANCE)
-                        .metric_name("CPUUtilization")
-                        .dimensions(
-                            Dimension::builder()
-                                .name("EndpointName")
-                                .value("churn")
-                                .build(),
-                        )
-                        .dimensions(
-                            Dimension::builder()
-                                .name("VariantName")
-                                .value("AllTraffic")
-                                .build(),
-                        )
-                        .build(),
-                )
+                .metrics(cpu_metric("churn"))
                 .build()
         });
     let listing_denied = mock!(aws_sdk_cloudwatch::Client::list_metrics).then_error(denied_listing);

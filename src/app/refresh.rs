@@ -330,12 +330,7 @@ pub fn scrolled_in(state: &State, before: &OnScreen) -> Vec<Command> {
 /// Every series of the endpoint on the detail screen over its window, grouped by period.
 /// `full` asks for the whole window (range changed); otherwise only what is new.
 pub fn detail_requests(state: &State, full: bool) -> Vec<Command> {
-    let Some(endpoint) = state
-        .detail
-        .endpoint
-        .as_ref()
-        .and_then(|k| state.endpoint(k))
-    else {
+    let Some(endpoint) = crate::views::endpoint::shown(state) else {
         return Vec::new();
     };
     let end = state.now - state.detail.pan;

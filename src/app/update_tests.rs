@@ -53,6 +53,14 @@ fn alarm(name: &str, e: &Endpoint, metric: MetricId, state: AlarmState, since: E
     }
 }
 
+/// Resizes to the smallest terminal whose fleet table shows two rows (of the four endpoints).
+fn two_rows_on_screen(s: &mut State) {
+    let height = (3..40)
+        .find(|h| crate::views::table_rows(View::Fleet, (120, *h)) == 2)
+        .unwrap();
+    update(s, Action::Resize(120, height));
+}
+
 /// The scroll of the help overlay while it is on top.
 fn help_scroll(s: &State) -> Option<usize> {
     match s.overlays.last() {
@@ -184,10 +192,7 @@ fn a_loaded_fleet_lists_rows_by_account_and_asks_for_their_series() {
 fn movement_is_clamped_and_keeps_the_selection_visible() {
     let mut s = state();
     // The smallest height whose table shows fewer rows than there are endpoints.
-    let height = (3..40)
-        .find(|h| crate::views::table_rows(View::Fleet, (120, *h)) == 2)
-        .unwrap();
-    update(&mut s, Action::Resize(120, height));
+    two_rows_on_screen(&mut s);
     update(&mut s, Action::MoveUp);
     assert_eq!(s.fleet.selected, 0);
     update(&mut s, Action::MoveBottom);
@@ -724,10 +729,7 @@ fn late_points_are_read_again_and_the_store_takes_the_corrected_value() {
 fn off_screen_series_have_their_own_request_and_alarms_do_not_make_series_hot() {
     let mut s = state();
     // Two rows on screen: the other two endpoints are off screen.
-    let height = (3..40)
-        .find(|h| crate::views::table_rows(View::Fleet, (120, *h)) == 2)
-        .unwrap();
-    update(&mut s, Action::Resize(120, height));
+    two_rows_on_screen(&mut s);
     let all = s.endpoints.clone();
     load_last_hour(&mut s, &all);
     // An alarm watches an off-screen endpoint's CPU: CloudWatch evaluates it, not us.
@@ -883,10 +885,7 @@ fn a_host_clock_ahead_of_aws_is_corrected_by_the_measured_skew() {
 #[test]
 fn rows_scrolled_onto_the_screen_are_brought_up_to_date_at_once() {
     let mut s = state();
-    let height = (3..40)
-        .find(|h| crate::views::table_rows(View::Fleet, (120, *h)) == 2)
-        .unwrap();
-    update(&mut s, Action::Resize(120, height));
+    two_rows_on_screen(&mut s);
     let all = s.endpoints.clone();
     load_last_hour(&mut s, &all);
     // Ten minutes on: the rows off screen were last refreshed long ago.

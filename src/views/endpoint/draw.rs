@@ -23,12 +23,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let theme = &state.theme;
-    let Some(e) = state
-        .detail
-        .endpoint
-        .as_ref()
-        .and_then(|k| state.endpoint(k))
-    else {
+    let Some(e) = super::shown(state) else {
         let msg = "no endpoint selected: open one from the fleet";
         let y = area.y + area.height / 2;
         let x = area.x + area.width.saturating_sub(text::width(msg)) / 2;
@@ -97,12 +92,7 @@ fn window_label(secs: i64) -> String {
 /// Beside a form opened on this screen: the selected chart, with the form's `threshold`
 /// (while it holds a valid number) drawn where the alarm would put it.
 pub fn render_preview(state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
-    let Some(e) = state
-        .detail
-        .endpoint
-        .as_ref()
-        .and_then(|k| state.endpoint(k))
-    else {
+    let Some(e) = super::shown(state) else {
         return;
     };
     let spec = &METRICS[state.detail.selected_chart.min(METRICS.len() - 1)];

@@ -20,6 +20,15 @@ use ratatui::layout::Rect;
 
 pub struct Endpoint;
 
+/// The endpoint the detail screen is about, while the fleet still lists it.
+pub fn shown(state: &State) -> Option<&crate::source::model::Endpoint> {
+    state
+        .detail
+        .endpoint
+        .as_ref()
+        .and_then(|k| state.endpoint(k))
+}
+
 const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "endpoint",
