@@ -70,6 +70,107 @@ pub enum Commands {
         #[arg(long)]
         json: bool,
     },
+    /// Create, mute, unmute, delete or list alarms (for runbooks). Exit codes: 0 done, 1 AWS
+    /// refused or failed, 2 bad usage or configuration, 3 refused by read-only.
+    #[command(subcommand)]
+    Alarm(AlarmCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlarmCommand {
+    /// Create (or overwrite) a metric alarm on an endpoint's metric.
+    Create(Box<CreateArgs>),
+    /// Turn an alarm's actions off (DisableAlarmActions).
+    Mute(NameArgs),
+    /// Turn an alarm's actions back on (EnableAlarmActions).
+    Unmute(NameArgs),
+    /// Delete an alarm (DeleteAlarms).
+    Delete(NameArgs),
+    /// List alarms.
+    List {
+        /// Only alarms about this account's endpoints (id or label).
+        #[arg(long, value_name = "ID")]
+        account: Option<String>,
+        /// Only alarms in this state: ALARM, OK or INSUFFICIENT_DATA.
+        #[arg(long, value_name = "STATE")]
+        state: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The account of the endpoint (id or label).
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    #[arg(long, value_name = "NAME")]
+    pub endpoint: String,
+    /// CloudWatch's metric name: CPUUtilization, MemoryUtilization, accuracy, ...
+    #[arg(long, value_name = "METRIC")]
+    pub metric: String,
+    /// The variant of an instance metric [default: the endpoint's first].
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub threshold: String,
+    /// GreaterThanThreshold, LessThanThreshold, ... [default: by metric: LessThanThreshold
+    /// for model quality, GreaterThanThreshold for the rest]
+    #[arg(long, value_name = "OPERATOR")]
+    pub comparison: Option<String>,
+    /// Average, Sum, Maximum, Minimum, SampleCount [default: the metric's usual one]
+    #[arg(long, value_name = "STAT")]
+    pub statistic: Option<String>,
+    /// Seconds: 10, 30 or a multiple of 60 [default: the metric's period]
+    #[arg(long, value_name = "SECS")]
+    pub period: Option<String>,
+    #[arg(long, value_name = "N", default_value = "3")]
+    pub evaluation_periods: String,
+    /// [default: the evaluation periods]
+    #[arg(long, value_name = "N")]
+    pub datapoints: Option<String>,
+    /// missing, notBreaching, breaching or ignore.
+    #[arg(long, value_name = "HOW", default_value = "missing")]
+    pub missing: String,
+    /// An SNS topic ARN to notify in ALARM (repeatable).
+    #[arg(long = "action", value_name = "ARN")]
+    pub actions: Vec<String>,
+    /// An SNS topic ARN to notify on OK (repeatable).
+    #[arg(long = "ok-action", value_name = "ARN")]
+    pub ok_actions: Vec<String>,
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub description: String,
+    /// key=value (repeatable).
+    #[arg(long = "tag", value_name = "K=V")]
+    pub tags: Vec<String>,
+    /// [default: <account label>-<endpoint>-<metric>-<low|high>]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The account the alarm lives in [default: the monitoring account through OAM, else the
+    /// endpoint's own through its role]
+    #[arg(long, value_name = "ID")]
+    pub alarm_account: Option<String>,
+    /// Send without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print the request and its outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NameArgs {
+    /// The alarm's name, exactly.
+    pub name: String,
+    /// The account the alarm lives in (id or label).
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    /// Send without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print the request and its outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 fn parse_scale(s: &str) -> Result<(usize, usize), String> {

@@ -11,6 +11,8 @@ use sagewatch::config::{self, Env, Overrides, Settings};
 use sagewatch::source::aws::{self, ConnectOptions};
 use sagewatch::source::demo::{DemoConfig, DemoSource};
 use sagewatch::source::{FleetSource, SourceKind};
+use sagewatch::writes::Gate;
+use sagewatch::writes::audit::AuditLog;
 use sagewatch::{snapshot, tui, ui};
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -53,8 +55,9 @@ fn main() -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
     };
+    let readonly = cli.global.readonly || settings.config.readonly;
     let (clock, source) = if cli.global.demo {
-        demo_source(&cli.global)
+        demo_source(&cli.global, readonly)
     } else {
         // Credentials, identity and account roles are settled before the terminal is
         // touched: a console that cannot reach AWS says so on a normal screen.
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
             profile: cli.global.profile.clone(),
             region: cli.global.region.clone(),
             config: settings.config.clone(),
+            readonly: cli.global.readonly || settings.config.readonly,
         };
         match runtime.block_on(aws::connect(options)) {
             Ok(source) => {
@@ -78,9 +82,23 @@ fn main() -> ExitCode {
     );
     let mut state = initial_state(&cli.global, settings, source.kind(), clock.now());
     state.reads_accounts_apart = source.reads_accounts_apart();
+    state.placement = source.placement();
+    // Every write passes here: read-only, and the audit log (intent before, outcome after).
+    let caller = match runtime.block_on(source.identity()) {
+        Ok(identity) => identity,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let gate = Arc::new(Gate::new(readonly, AuditLog::from_env(), caller));
 
     match cli.command {
         Some(Commands::Snapshot { json }) => runtime.block_on(print_snapshot(source, state, json)),
+        Some(Commands::Alarm(command)) => {
+            let exit = runtime.block_on(sagewatch::shell::run(source.as_ref(), &gate, command));
+            if let Some(message) = &exit.message {
+                eprint_clean(message);
+            }
+            ExitCode::from(exit.code)
+        }
         None => {
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 return fail(
@@ -89,7 +107,7 @@ fn main() -> ExitCode {
             }
             let result = runtime.block_on(async {
                 let mut guard = tui::TerminalGuard::enter()?;
-                run(&mut guard.terminal, state, source, clock, ui::draw).await
+                run(&mut guard.terminal, state, source, gate, clock, ui::draw).await
             });
             // The guard has restored the terminal by now: errors print on the normal screen.
             match result {
@@ -119,7 +137,7 @@ fn eprint_clean(message: &str) {
     eprintln!("sagewatch: {}", clean.join("\n"));
 }
 
-fn demo_source(args: &GlobalArgs) -> (SharedClock, Arc<dyn FleetSource>) {
+fn demo_source(args: &GlobalArgs, readonly: bool) -> (SharedClock, Arc<dyn FleetSource>) {
     let start = args.demo_start.unwrap_or_else(|| {
         use sagewatch::clock::Clock;
         SystemClock.now()
@@ -136,7 +154,8 @@ fn demo_source(args: &GlobalArgs) -> (SharedClock, Arc<dyn FleetSource>) {
             scale: args.demo_scale,
         },
         Arc::clone(&clock),
-    );
+    )
+    .with_readonly(readonly);
     (clock, Arc::new(source))
 }
 

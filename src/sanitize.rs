@@ -19,7 +19,8 @@ pub fn clean(s: &str) -> Cow<'_, str> {
     )
 }
 
-fn needs_replacing(c: char) -> bool {
+/// Whether a terminal could act on `c`: C0, DEL, C1 and bidi controls.
+pub fn needs_replacing(c: char) -> bool {
     // Bidi overrides can make a reason read backwards; treat them as control too.
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

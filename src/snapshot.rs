@@ -81,6 +81,24 @@ pub struct AlarmRow {
     pub actions_enabled: bool,
 }
 
+impl AlarmRow {
+    /// An alarm as scripts see it (its strings already sanitised on the way in).
+    pub fn of(a: &crate::source::model::Alarm) -> Self {
+        AlarmRow {
+            account_id: watched_account(a).to_owned(),
+            alarm_account_id: a.account_id.clone(),
+            name: a.name.clone(),
+            state: a.state,
+            reason: a.reason.clone(),
+            since: rfc3339(a.state_since),
+            metric: a.metric_name().map(str::to_owned),
+            endpoint: a.endpoint.as_ref().map(|e| e.name.clone()),
+            threshold: a.threshold().map(|t| t.1),
+            actions_enabled: a.actions_enabled,
+        }
+    }
+}
+
 /// GetMetricData's own spelling of a status code.
 fn status_name(s: crate::source::model::SeriesStatus) -> &'static str {
     use crate::source::model::SeriesStatus::*;
@@ -110,7 +128,7 @@ async fn fetch(
     errors: &mut Vec<String>,
     command: Command,
 ) {
-    let action = execute(source, command).await;
+    let action = execute(source, None, command).await;
     if let Action::Loaded(loaded) = &action
         && let Some(err) = loaded.error()
     {
@@ -223,18 +241,7 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         .rows
         .iter()
         .filter_map(|&i| state.alarms.get(i))
-        .map(|a| AlarmRow {
-            account_id: watched_account(a).to_owned(),
-            alarm_account_id: a.account_id.clone(),
-            name: a.name.clone(),
-            state: a.state,
-            reason: a.reason.clone(),
-            since: rfc3339(a.state_since),
-            metric: a.metric_name().map(str::to_owned),
-            endpoint: a.endpoint.as_ref().map(|e| e.name.clone()),
-            threshold: a.threshold().map(|t| t.1),
-            actions_enabled: a.actions_enabled,
-        })
+        .map(AlarmRow::of)
         .collect();
     Snapshot {
         generated_at: rfc3339(state.now),

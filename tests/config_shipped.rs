@@ -33,6 +33,12 @@ const BINDABLE: &[&str] = &[
     "pan_forward",
     "toggle_maximize",
     "refresh",
+    "new_alarm",
+    "edit_alarm",
+    "mute_alarm",
+    "unmute_alarm",
+    "delete_alarm",
+    "toggle_mark",
 ];
 
 fn action(name: &str) -> Action {
@@ -66,12 +72,20 @@ fn is_bindable(a: &Action) -> bool {
         | Action::PanBack
         | Action::PanForward
         | Action::ToggleMaximize
-        | Action::Refresh => true,
+        | Action::Refresh
+        | Action::NewAlarm
+        | Action::EditAlarm
+        | Action::MuteAlarm
+        | Action::UnmuteAlarm
+        | Action::DeleteAlarm
+        | Action::ToggleMark => true,
         Action::Tick(_)
         | Action::Resize(..)
         | Action::Input(_)
         | Action::Run(_)
-        | Action::Loaded(_) => false,
+        | Action::Loaded(_)
+        | Action::AlarmFormSubmitted(_)
+        | Action::Write(_) => false,
     }
 }
 
@@ -108,6 +122,12 @@ fn every_name_here_is_an_action() {
         Action::PanForward,
         Action::ToggleMaximize,
         Action::Refresh,
+        Action::NewAlarm,
+        Action::EditAlarm,
+        Action::MuteAlarm,
+        Action::UnmuteAlarm,
+        Action::DeleteAlarm,
+        Action::ToggleMark,
     ]
     .iter()
     .filter(|a| is_bindable(a))

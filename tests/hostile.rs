@@ -60,6 +60,7 @@ fn alarm_on(metric: &str) -> Alarm {
         state_since: NOW - 60,
         endpoint: Some(e.key()),
         actions_enabled: false,
+        settings: Default::default(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! variants are the words of the keymap files (`action = "move_down"`).
 
 use crate::source::SourceError;
+use crate::source::alarm_write::AlarmWrite;
 use crate::source::model::*;
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +46,18 @@ pub enum Action {
     ToggleMaximize,
     /// Ask every source for fresh data now.
     Refresh,
+    /// Create an alarm: on the selected chart (endpoint), like the selected alarm (alarms).
+    NewAlarm,
+    /// Edit the selected alarm (PutMetricAlarm overwrites it, keeping its name).
+    EditAlarm,
+    /// Turn off the actions of the selected or marked alarms (DisableAlarmActions).
+    MuteAlarm,
+    /// Turn their actions back on (EnableAlarmActions).
+    UnmuteAlarm,
+    /// Delete the selected or marked alarms, after their name is typed.
+    DeleteAlarm,
+    /// Mark or unmark the selected row for mute, unmute or delete.
+    ToggleMark,
 
     // ---- not bindable: from the loop, the line editor and the workers ----
     /// The clock moved (epoch seconds): maybe refresh, maybe redraw.
@@ -60,6 +73,27 @@ pub enum Action {
     Run(String),
     #[serde(skip)]
     Loaded(Box<Loaded>),
+    /// The alarm form was submitted with these values: show the request to confirm.
+    #[serde(skip)]
+    AlarmFormSubmitted(crate::overlays::form::FormValues),
+    /// Confirmed writes: send them (unless read-only).
+    #[serde(skip)]
+    Write(Vec<AlarmWrite>),
+}
+
+impl Action {
+    /// Actions that change something in AWS: disabled in read-only mode.
+    pub fn mutates(&self) -> bool {
+        matches!(
+            self,
+            Self::NewAlarm
+                | Self::EditAlarm
+                | Self::MuteAlarm
+                | Self::UnmuteAlarm
+                | Self::DeleteAlarm
+                | Self::Write(_)
+        )
+    }
 }
 
 /// Keys the line editor understands, independent of crossterm.
@@ -115,6 +149,11 @@ pub enum Loaded {
     /// The source's view of its own calls (failing calls, throttling, usage), read after
     /// every command.
     Health(crate::source::SourceHealth),
+    /// A write went through the gate: done, failed or refused.
+    Written {
+        request: Box<AlarmWrite>,
+        outcome: crate::writes::WriteOutcome,
+    },
 }
 
 impl Loaded {

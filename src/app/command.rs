@@ -2,9 +2,10 @@
 
 use super::action::SeriesPurpose;
 use crate::source::SeriesRequest;
+use crate::source::alarm_write::AlarmWrite;
 use crate::source::model::{AccountId, EndpointKey};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     LoadIdentity,
     /// Accounts and endpoints.
@@ -31,6 +32,11 @@ pub enum Command {
         while_scrolling: bool,
     },
     LoadMonitoring(EndpointKey),
+    /// The alarms of one account again, right after a write changed them: replaces a
+    /// refresh of that account in flight (which may have started before the write).
+    RereadAlarms(AccountId),
+    /// A confirmed mutating request, sent through the gate (read-only, audit log).
+    Write(Box<AlarmWrite>),
 }
 
 /// Two commands with the same key are the same work: the second is dropped while the first
@@ -46,6 +52,8 @@ pub enum CommandKey {
     Series(SeriesPurpose, u32, Option<AccountId>),
     AlarmHistory,
     Monitoring(EndpointKey),
+    /// One write: the same request twice in flight is sent once.
+    Write(String),
 }
 
 impl Command {
@@ -53,7 +61,9 @@ impl Command {
     pub fn replaces_running(&self) -> bool {
         matches!(
             self,
-            Self::LoadSeries { replace: true, .. } | Self::LoadAlarmHistory { .. }
+            Self::LoadSeries { replace: true, .. }
+                | Self::LoadAlarmHistory { .. }
+                | Self::RereadAlarms(_)
         )
     }
 
@@ -74,6 +84,13 @@ impl Command {
             }
             Self::LoadAlarmHistory { .. } => CommandKey::AlarmHistory,
             Self::LoadMonitoring(e) => CommandKey::Monitoring(e.clone()),
+            Self::RereadAlarms(account) => CommandKey::AlarmsIn(account.clone()),
+            Self::Write(w) => CommandKey::Write(format!(
+                "{} {} {}",
+                w.operation(),
+                w.account_id(),
+                w.alarm_ids().join("\u{0}")
+            )),
         }
     }
 }

@@ -68,6 +68,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
             }
         }
         Loaded::Health(health) => return health_loaded(state, health),
+        Loaded::Written { request, outcome } => {
+            return super::write::written(state, *request, outcome);
+        }
         // Asked for one account at a time, a failure is that account's: it is on the status
         // bar (the source's health), and the other accounts' data is not stale because of it.
         Loaded::Series(Err(e)) if state.reads_accounts_apart => {

@@ -22,7 +22,7 @@ pub async fn settle(source: &dyn FleetSource, state: &mut State, mut commands: V
     while let Some(command) = commands.pop() {
         run += 1;
         assert!(run <= MAX_COMMANDS, "update keeps asking for more commands");
-        let action = execute(source, command).await;
+        let action = execute(source, None, command).await;
         commands.extend(update(state, action).commands);
     }
 }

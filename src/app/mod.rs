@@ -17,6 +17,7 @@ pub mod run;
 pub mod state;
 pub mod update;
 pub mod worker;
+pub mod write;
 
 #[cfg(test)]
 mod router_tests;

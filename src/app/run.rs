@@ -23,6 +23,7 @@ pub async fn run<B: Backend>(
     terminal: &mut Terminal<B>,
     mut state: State,
     source: Arc<dyn FleetSource>,
+    gate: Arc<crate::writes::Gate>,
     clock: SharedClock,
     draw: impl Fn(&State, &mut Frame),
 ) -> anyhow::Result<()>
@@ -30,7 +31,7 @@ where
     B::Error: Send + Sync + 'static,
 {
     let (tx, mut results) = mpsc::unbounded_channel::<Done>();
-    let mut workers = Workers::new(source, tx);
+    let mut workers = Workers::new(source, tx).with_gate(gate);
     let mut events = EventStream::new();
     let mut keys = KeySequence::default();
     let mut ticker = tokio::time::interval(TICK);

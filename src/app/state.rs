@@ -75,6 +75,8 @@ pub struct State {
     /// Series are asked for one account at a time (`FleetSource::reads_accounts_apart`).
     pub reads_accounts_apart: bool,
     pub readonly: bool,
+    /// Which accounts an alarm can be made in (`FleetSource::placement`).
+    pub placement: crate::source::alarm_write::Placement,
     /// The clock at the last tick; all ages are measured from it.
     pub now: Epoch,
     /// Seconds between refreshes of the 1-minute series and the alarms.
@@ -155,6 +157,7 @@ impl State {
             source_kind,
             reads_accounts_apart: false,
             readonly: false,
+            placement: Default::default(),
             now,
             refresh_secs: 10,
             size: (80, 24),

@@ -7,7 +7,7 @@
 use super::action::Action;
 use super::command::Command;
 use super::state::State;
-use super::{commands, data, navigate, prompt, query, refresh};
+use super::{commands, data, navigate, prompt, query, refresh, write};
 use crate::overlays;
 use crate::views::{self, Change, View};
 
@@ -30,6 +30,9 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
             Outcome::with(refresh::scrolled_in(state, &before))
         }
         Action::Loaded(loaded) => data::loaded(state, *loaded),
+        // Handed back by the alarm form and the confirmation, wherever they were opened.
+        Action::AlarmFormSubmitted(values) => views::alarms::editor::submitted(state, values),
+        Action::Write(requests) => write::send(state, requests),
         Action::Run(line) => commands::run(state, &line),
         Action::Quit => {
             state.should_quit = true;
@@ -50,6 +53,11 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::ShowFleet => navigate::show(state, View::Fleet),
         Action::ShowAlarms => navigate::show(state, View::Alarms),
         Action::Refresh => refresh_now(state),
+        // Refused here for every view, whatever it would have done with the key.
+        action if state.readonly && action.mutates() => {
+            super::outcome::flash(state, write::READ_ONLY, super::state::FlashLevel::Error);
+            Outcome::redraw()
+        }
         action => views::module(state.view).update(state, action),
     }
 }

@@ -50,6 +50,7 @@ fn alarm(name: &str, e: &Endpoint, metric: MetricId, state: AlarmState, since: E
         state_since: since,
         endpoint: Some(e.key()),
         actions_enabled: true,
+        settings: Default::default(),
     }
 }
 

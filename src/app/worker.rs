@@ -4,6 +4,7 @@
 use super::action::{Action, Loaded};
 use super::command::{Command, CommandKey};
 use crate::source::FleetSource;
+use crate::writes::{Gate, Refusal, WriteOutcome};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
@@ -25,7 +26,7 @@ pub struct Done {
 
 /// Carries out one command against a source. Shared by the interactive loop (on tasks) and
 /// the snapshot command (inline).
-pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
+pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Command) -> Action {
     let began = std::time::Instant::now();
     let label = format!("{:?}", command.key());
     let loaded = match command {
@@ -55,6 +56,17 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
             let result = source.monitoring_schedules(&endpoint).await;
             Loaded::Monitoring { endpoint, result }
         }
+        Command::RereadAlarms(account_id) => {
+            let result = source.alarms_in(&account_id).await;
+            Loaded::AlarmsIn { account_id, result }
+        }
+        Command::Write(request) => {
+            let outcome = match gate {
+                Some(gate) => gate.perform(source.alarm_writer(), &request).await,
+                None => WriteOutcome::Refused(Refusal::Unsupported),
+            };
+            Loaded::Written { request, outcome }
+        }
     };
     tracing::debug!(command = %label, micros = began.elapsed().as_micros() as u64, "command done");
     Action::Loaded(Box::new(loaded))
@@ -62,10 +74,14 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Action {
 
 /// `execute`, with a panic inside the source turned into an error result: the slot of the
 /// command must be freed and the console must go on, whatever a source does.
-pub async fn execute_guarded(source: &dyn FleetSource, command: Command) -> Action {
+pub async fn execute_guarded(
+    source: &dyn FleetSource,
+    gate: Option<&Gate>,
+    command: Command,
+) -> Action {
     use futures::FutureExt;
     let fallback = command.clone();
-    match std::panic::AssertUnwindSafe(execute(source, command))
+    match std::panic::AssertUnwindSafe(execute(source, gate, command))
         .catch_unwind()
         .await
     {
@@ -101,6 +117,15 @@ fn failed(command: Command, detail: &str) -> Action {
             endpoint,
             result: Err(err("monitoring schedules")),
         },
+        Command::RereadAlarms(account_id) => Loaded::AlarmsIn {
+            account_id,
+            result: Err(err("alarms")),
+        },
+        // The gate may or may not have sent it: the audit log says which.
+        Command::Write(request) => Loaded::Written {
+            outcome: WriteOutcome::Failed(err(request.operation())),
+            request,
+        },
     };
     Action::Loaded(Box::new(loaded))
 }
@@ -109,6 +134,8 @@ fn failed(command: Command, detail: &str) -> Action {
 /// the same kind (another detail range) replaces older work instead of queueing behind it.
 pub struct Workers {
     source: Arc<dyn FleetSource>,
+    /// Every write goes through it; without one, writes are refused.
+    gate: Option<Arc<Gate>>,
     tx: UnboundedSender<Done>,
     in_flight: HashMap<CommandKey, InFlight>,
     next_generation: u64,
@@ -131,10 +158,17 @@ impl Workers {
     pub fn new(source: Arc<dyn FleetSource>, tx: UnboundedSender<Done>) -> Self {
         Self {
             source,
+            gate: None,
             tx,
             in_flight: HashMap::new(),
             next_generation: 0,
         }
+    }
+
+    /// Writes go through `gate`.
+    pub fn with_gate(mut self, gate: Arc<Gate>) -> Self {
+        self.gate = Some(gate);
+        self
     }
 
     pub fn dispatch(&mut self, command: Command) {
@@ -149,6 +183,7 @@ impl Workers {
         self.next_generation += 1;
         let generation = self.next_generation;
         let source = Arc::clone(&self.source);
+        let gate = self.gate.clone();
         let tx = self.tx.clone();
         let task_key = key.clone();
         let task_command = command.clone();
@@ -170,7 +205,7 @@ impl Workers {
             if settle {
                 tokio::time::sleep(HISTORY_SETTLE).await;
             }
-            let action = execute_guarded(source.as_ref(), task_command).await;
+            let action = execute_guarded(source.as_ref(), gate.as_deref(), task_command).await;
             // The receiver is gone only when the console is quitting.
             let _ = tx.send(Done {
                 key: task_key,

@@ -1,6 +1,7 @@
 //! Where the console's data comes from: domain-level traits, implemented by the embedded demo
 //! organisation (`demo`) and, later, by the AWS SDK clients. The UI never knows which.
 
+pub mod alarm_write;
 pub mod aws;
 pub mod demo;
 pub mod health;
@@ -111,6 +112,16 @@ pub trait FleetSource: Send + Sync {
     fn health(&self) -> SourceHealth {
         SourceHealth::default()
     }
+
+    /// The write side, when the source can change alarms.
+    fn alarm_writer(&self) -> Option<&dyn alarm_write::AlarmWriter> {
+        None
+    }
+
+    /// Which accounts an alarm can be made in.
+    fn placement(&self) -> alarm_write::Placement {
+        alarm_write::Placement::default()
+    }
 }
 
 impl Sanitize for SourceError {
@@ -191,6 +202,12 @@ impl Sanitize for Alarm {
             AlarmKind::Metric { series, .. } => series.sanitize(),
             AlarmKind::Composite { rule } => rule.sanitize(),
         }
+        // Drawn in the edit form; `raw_series` is never drawn and stays exact.
+        self.settings.operator.sanitize();
+        self.settings.treat_missing.sanitize();
+        self.settings.alarm_actions.sanitize();
+        self.settings.ok_actions.sanitize();
+        self.settings.description.sanitize();
     }
 }
 

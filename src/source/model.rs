@@ -262,6 +262,26 @@ pub struct Alarm {
     /// The endpoint whose metric the alarm watches, when its dimensions name one.
     pub endpoint: Option<EndpointKey>,
     pub actions_enabled: bool,
+    /// What an edit starts from: the parts of DescribeAlarms the table does not show.
+    pub settings: AlarmSettings,
+}
+
+/// An alarm's configuration beyond what the table shows, so that an edit starts from what
+/// AWS holds.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AlarmSettings {
+    /// CloudWatch's spelling, anomaly-band operators included.
+    pub operator: String,
+    /// `TreatMissingData`; empty when AWS did not say (it then means `missing`).
+    pub treat_missing: String,
+    pub alarm_actions: Vec<String>,
+    pub ok_actions: Vec<String>,
+    pub description: String,
+    /// The band width of an anomaly-band alarm, in standard deviations.
+    pub band_width: Option<f64>,
+    /// The watched series exactly as AWS returned it (the drawn one is cleaned): an edit
+    /// must not rewrite a dimension value the sanitiser changed.
+    pub raw_series: Option<SeriesKey>,
 }
 
 impl Alarm {

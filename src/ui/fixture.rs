@@ -33,6 +33,7 @@ fn chord(c: &str) -> KeyChord {
         "Tab" => KeyCode::Tab,
         "Down" => KeyCode::Down,
         "Up" => KeyCode::Up,
+        "Space" => KeyCode::Char(' '),
         s => KeyCode::Char(s.chars().next().unwrap_or(' ')),
     };
     KeyChord::new(code, mods)
@@ -80,6 +81,12 @@ pub fn keymap() -> Keymap {
             b(&["h"], Action::PanBack, "earlier", "charts"),
             b(&["l"], Action::PanForward, "later", "charts"),
             b(&["z"], Action::ToggleMaximize, "maximise chart", "charts"),
+            b(&["n"], Action::NewAlarm, "new alarm", "alarms"),
+            b(&["e"], Action::EditAlarm, "edit alarm", "alarms"),
+            b(&["Space"], Action::ToggleMark, "mark", "alarms"),
+            b(&["m"], Action::MuteAlarm, "mute", "alarms"),
+            b(&["u"], Action::UnmuteAlarm, "unmute", "alarms"),
+            b(&["D"], Action::DeleteAlarm, "delete", "alarms"),
         ],
     }
 }
@@ -196,6 +203,7 @@ fn metric_alarm(
         state_since: NOW - since_mins * 60,
         endpoint: Some(e.key()),
         actions_enabled: true,
+        settings: Default::default(),
     }
 }
 
@@ -206,6 +214,12 @@ fn base(now: Epoch) -> State {
         arn: format!("arn:aws:sts::{MONITORING}:assumed-role/OnCall/alice"),
         region: "eu-west-1".into(),
     });
+    // OAM, with a role for prod: prod's alarms can live in either account.
+    s.placement = crate::source::alarm_write::Placement {
+        monitoring: MONITORING.into(),
+        oam: true,
+        credentialed: vec![PROD.into()],
+    };
     s.accounts = vec![
         Account {
             id: MONITORING.into(),
@@ -317,6 +331,7 @@ pub fn state() -> State {
             state_since: NOW - 4 * 60,
             endpoint: None,
             actions_enabled: false,
+            settings: Default::default(),
         },
     ];
     s.alarms[5].actions_enabled = false;
@@ -528,5 +543,33 @@ pub fn with_form() -> State {
     }
     s.detail.selected_chart = 0;
     s.overlays.push(Overlay::Form(form));
+    s
+}
+
+/// The alarm form as `n` opens it on the endpoint screen's accuracy chart, the threshold
+/// typed: the preview counts what it would have breached.
+pub fn with_alarm_form() -> State {
+    use crate::app::action::InputKey;
+    let mut s = in_view(View::Endpoint);
+    s.detail.selected_chart = 0;
+    crate::app::update::update(&mut s, Action::NewAlarm);
+    for _ in 0..6 {
+        crate::app::update::update(&mut s, Action::Input(InputKey::Tab));
+    }
+    crate::app::update::update(&mut s, Action::Input(InputKey::ClearLine));
+    for c in "0.9".chars() {
+        crate::app::update::update(&mut s, Action::Input(InputKey::Char(c)));
+    }
+    s
+}
+
+/// The alarms screen with two alarms marked and `key` pressed (mute, delete).
+pub fn with_alarm_action(key: Action) -> State {
+    let mut s = in_view(View::Alarms);
+    crate::app::update::update(&mut s, Action::ToggleMark);
+    if key != Action::DeleteAlarm {
+        crate::app::update::update(&mut s, Action::ToggleMark);
+    }
+    crate::app::update::update(&mut s, key);
     s
 }

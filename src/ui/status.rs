@@ -168,13 +168,15 @@ pub fn usage_label(metrics: u64, usd_per_hour: f64) -> String {
 /// Right-aligned hints, dropped from the right until they fit after `min_x`.
 fn render_hints(state: &State, buf: &mut Buffer, area: Rect, min_x: u16) {
     let theme = &state.theme;
-    let mut items: Vec<(String, &str)> = Vec::new();
+    // Each hint, and whether read-only mode disables it (drawn struck through).
+    let mut items: Vec<(String, &str, bool)> = Vec::new();
     for (action, label) in views::module(state.view).hints() {
         if let Some(b) = state.keymap.first_binding(action) {
-            items.push((short_keys(&b.keys_label()), label));
+            let disabled = state.readonly && action.mutates();
+            items.push((short_keys(&b.keys_label()), label, disabled));
         }
     }
-    let item_w = |(k, l): &(String, &str)| text::width(k) + 1 + text::width(l) + 2;
+    let item_w = |(k, l, _): &(String, &str, bool)| text::width(k) + 1 + text::width(l) + 2;
     while !items.is_empty()
         && items.iter().map(item_w).sum::<u16>() > area.right().saturating_sub(min_x)
     {
@@ -183,17 +185,17 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect, min_x: u16) {
     let total: u16 = items.iter().map(item_w).sum();
     let mut x = area.right().saturating_sub(total);
     // The bar's background is already set on these cells; the key style only adds its colour.
-    for (keys, label) in &items {
-        x = put(buf, area, x, area.y, keys, area.width, theme.key_hint);
-        x = put(
-            buf,
-            area,
-            x + 1,
-            area.y,
-            label,
-            area.width,
-            theme.status_bar,
-        );
+    for (keys, label, disabled) in &items {
+        let (key_style, label_style) = if *disabled {
+            let off = theme
+                .muted
+                .add_modifier(ratatui::style::Modifier::CROSSED_OUT);
+            (off, off)
+        } else {
+            (theme.key_hint, theme.status_bar)
+        };
+        x = put(buf, area, x, area.y, keys, area.width, key_style);
+        x = put(buf, area, x + 1, area.y, label, area.width, label_style);
         x += 2;
     }
 }

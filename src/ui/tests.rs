@@ -2,6 +2,7 @@
 
 use super::fixture;
 use super::*;
+use crate::app::action::Action;
 use crate::app::state::{Prompt, State};
 use crate::overlays::{Overlay, help::Help};
 use crate::views::View;
@@ -64,6 +65,9 @@ screens! {
     confirm: fixture::with_confirm(false);
     confirm_danger: fixture::with_confirm(true);
     form: fixture::with_form();
+    alarm_form: fixture::with_alarm_form();
+    alarm_mute_confirm: fixture::with_alarm_action(Action::MuteAlarm);
+    alarm_delete_confirm: fixture::with_alarm_action(Action::DeleteAlarm);
 }
 
 #[test]

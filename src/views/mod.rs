@@ -148,4 +148,11 @@ pub trait ViewModule: Sync {
     fn draw_preview(&self, state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
         let _ = (state, form, buf, area);
     }
+
+    /// A line under a form this view opened, recomputed as it is typed; `true` draws it
+    /// as a warning. Pure, like `draw`.
+    fn form_note(&self, state: &State, form: &Form) -> Option<(String, bool)> {
+        let _ = (state, form);
+        None
+    }
 }

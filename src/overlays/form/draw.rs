@@ -42,9 +42,12 @@ pub fn render(state: &State, form: &Form, buf: &mut Buffer, body: Rect) -> Optio
                 .chain(messages[i].as_ref().map(|_| FormLine::Message(i)))
         })
         .collect();
+    // A line the owner adds under the fields (what the alarm would have done).
+    let note = views::module(form.owner).form_note(state, form);
+    let note_h: u16 = if note.is_some() { 2 } else { 0 };
     let wanted_h = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
-        .saturating_add(4);
+        .saturating_add(4 + note_h);
     let (area, preview) = split(form, body, wanted_h);
     if let Some(preview) = preview {
         Clear.render(preview, buf);
@@ -53,7 +56,27 @@ pub fn render(state: &State, form: &Form, buf: &mut Buffer, body: Rect) -> Optio
     if area.width < 8 || area.height < 3 {
         return None;
     }
-    let inner = frame(state, form, &messages, buf, area);
+    let mut inner = frame(state, form, &messages, buf, area);
+    if let Some((text, warn)) = &note
+        && inner.height > note_h
+    {
+        inner.height -= note_h;
+        let style = if *warn {
+            state.theme.warn
+        } else {
+            state.theme.text
+        };
+        let y = inner.bottom() + 1;
+        put_trunc(
+            buf,
+            area,
+            inner.x + 2,
+            y,
+            text,
+            inner.width.saturating_sub(3),
+            style,
+        );
+    }
     let label_w = form
         .fields
         .iter()
@@ -186,7 +209,8 @@ fn render_value(
         }
         FieldKind::Choice { options, selected } => {
             let current = options.get(*selected).map(String::as_str).unwrap_or("");
-            let shown = if focused {
+            // One option is a fixed value: no arrows promising another.
+            let shown = if focused && options.len() > 1 {
                 format!("‹ {current} ›")
             } else {
                 current.to_owned()

@@ -106,6 +106,9 @@ pub struct Form {
     /// A submit was refused: every field's message shows, edited or not.
     pub submit_refused: bool,
     cross_check: Option<CrossCheck>,
+    /// Values the opener needs back (and the checks read) that are not fields: not drawn,
+    /// not editable (the region SNS topics must be in, say).
+    context: Vec<(&'static str, String)>,
     on_submit: fn(FormValues) -> Action,
 }
 
@@ -119,6 +122,7 @@ impl Form {
             focus: 0,
             submit_refused: false,
             cross_check: None,
+            context: Vec::new(),
             on_submit,
         }
     }
@@ -215,6 +219,18 @@ impl Form {
         self
     }
 
+    /// A value handed back with the fields' (as `Value::Text`), never drawn or edited.
+    pub fn context(mut self, key: &'static str, value: &str) -> Self {
+        self.context.push((key, value.to_owned()));
+        self
+    }
+
+    /// The current value of `key` while it is valid on its own.
+    pub fn value(&self, key: &str) -> Option<Value> {
+        let field = self.fields.iter().find(|f| f.key == key)?;
+        field_value(field).ok()
+    }
+
     pub fn with_preview(mut self) -> Self {
         self.preview = true;
         self
@@ -239,6 +255,11 @@ impl Form {
                 Err(e) => errors.push((f.key, e)),
             }
         }
+        values.0.extend(
+            self.context
+                .iter()
+                .map(|(k, v)| (*k, Value::Text(v.clone()))),
+        );
         if let (true, Some(check)) = (errors.is_empty(), self.cross_check) {
             errors = check(&values);
         }

@@ -15,7 +15,7 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect, scroll: usize) {
     let col_w = |commands: bool| {
         rows.iter()
             .map(|r| match r {
-                Row::Entry(k, _, c) if *c == commands => text::width(k),
+                Row::Entry(k, _, c) | Row::Disabled(k, _, c) if *c == commands => text::width(k),
                 _ => 0,
             })
             .max()
@@ -65,6 +65,24 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect, scroll: usize) {
                     desc,
                     inner.right().saturating_sub(dx),
                     Style::default().patch(theme.text),
+                );
+            }
+            Row::Disabled(keys, desc, command) => {
+                let w = if *command { cmd_w } else { key_w };
+                let off = theme
+                    .muted
+                    .add_modifier(ratatui::style::Modifier::CROSSED_OUT);
+                text::put_trunc(buf, inner, x + 1, y, keys, w, off);
+                let dx = x + 1 + w + 2;
+                let desc = format!("{desc} (read-only)");
+                text::put_trunc(
+                    buf,
+                    inner,
+                    dx,
+                    y,
+                    &desc,
+                    inner.right().saturating_sub(dx),
+                    theme.muted,
                 );
             }
             Row::Blank => {}

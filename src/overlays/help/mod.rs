@@ -45,6 +45,8 @@ pub enum Row<'a> {
     /// Keys (or a command), its description, and whether it is a command (its own column
     /// width: `:range 1h|3h|12h|1d|3d` would push every key description far right).
     Entry(String, &'a str, bool),
+    /// A key or command that would change AWS, in read-only mode: shown, marked disabled.
+    Disabled(String, &'a str, bool),
     Blank,
 }
 
@@ -83,18 +85,26 @@ pub fn rows(state: &State) -> Vec<Row<'_>> {
                 .filter(|o| o.action == s.action)
                 .map(|o| o.keys_label())
                 .collect();
-            out.push(Row::Entry(keys.join(", "), s.desc.as_str(), false));
+            let keys = keys.join(", ");
+            if state.readonly && s.action.mutates() {
+                out.push(Row::Disabled(keys, s.desc.as_str(), false));
+            } else {
+                out.push(Row::Entry(keys, s.desc.as_str(), false));
+            }
         }
     }
     if !out.is_empty() {
         out.push(Row::Blank);
     }
     out.push(Row::Heading("commands"));
-    out.extend(
-        commands::all()
-            .into_iter()
-            .map(|(_, c)| Row::Entry(usage(c.name, c.args), c.desc, true)),
-    );
+    out.extend(commands::all().into_iter().map(|(_, c)| {
+        // `:alarm` changes AWS: disabled in read-only mode.
+        if state.readonly && c.name == "alarm" {
+            Row::Disabled(usage(c.name, c.args), c.desc, true)
+        } else {
+            Row::Entry(usage(c.name, c.args), c.desc, true)
+        }
+    }));
     out
 }
 

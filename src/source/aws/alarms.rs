@@ -1,8 +1,8 @@
 //! CloudWatch alarms as the console's `Alarm`s, each linked to the endpoint its metric names.
 
 use crate::source::model::{
-    AccountId, Alarm, AlarmHistoryItem, AlarmKind, AlarmState, Comparison, EndpointKey,
-    HistoryItemType, SeriesKey, Stat,
+    AccountId, Alarm, AlarmHistoryItem, AlarmKind, AlarmSettings, AlarmState, Comparison,
+    EndpointKey, HistoryItemType, SeriesKey, Stat,
 };
 use aws_sdk_cloudwatch::types::{
     self as cw, ComparisonOperator, CompositeAlarm, MetricAlarm, StateValue, Statistic,
@@ -134,7 +134,31 @@ pub fn metric_alarm(owner: &AccountId, a: &MetricAlarm) -> Option<Alarm> {
         ),
         name,
         actions_enabled: a.actions_enabled().unwrap_or(true),
+        settings: AlarmSettings {
+            operator: a
+                .comparison_operator()
+                .map(|o| o.as_str().to_owned())
+                .unwrap_or_default(),
+            treat_missing: a.treat_missing_data().unwrap_or_default().to_owned(),
+            alarm_actions: a.alarm_actions().to_vec(),
+            ok_actions: a.ok_actions().to_vec(),
+            description: a.alarm_description().unwrap_or_default().to_owned(),
+            band_width: band_width(a),
+            raw_series: watched_series(owner, a),
+        },
     })
+}
+
+/// The width of an anomaly band: the second argument of `ANOMALY_DETECTION_BAND(m1, 2)`.
+fn band_width(a: &MetricAlarm) -> Option<f64> {
+    let id = a.threshold_metric_id()?;
+    let expression = a
+        .metrics()
+        .iter()
+        .find(|q| q.id() == Some(id))?
+        .expression()?;
+    let args = expression.split_once('(')?.1.trim_end_matches(')');
+    args.split(',').nth(1)?.trim().parse().ok()
 }
 
 pub fn composite_alarm(owner: &AccountId, a: &CompositeAlarm) -> Option<Alarm> {
@@ -153,6 +177,12 @@ pub fn composite_alarm(owner: &AccountId, a: &CompositeAlarm) -> Option<Alarm> {
         ),
         endpoint: None,
         actions_enabled: a.actions_enabled().unwrap_or(true),
+        settings: AlarmSettings {
+            alarm_actions: a.alarm_actions().to_vec(),
+            ok_actions: a.ok_actions().to_vec(),
+            description: a.alarm_description().unwrap_or_default().to_owned(),
+            ..AlarmSettings::default()
+        },
     })
 }
 

@@ -2,6 +2,7 @@
 //! the standard aws-config chain (no credential code of ours), who we are, which topology,
 //! and credentials for every configured account.
 
+use super::readonly::ReadOnlyGuard;
 use super::throttle::ThrottleWatch;
 use super::{AccountClients, AwsSource, Topology};
 use crate::config::{AccountConfig, Config, Topology as ConfiguredTopology};
@@ -26,6 +27,8 @@ pub struct ConnectOptions {
     /// `--region`; else the config's first region; else the chain's.
     pub region: Option<String>,
     pub config: Config,
+    /// Every client refuses mutating operations before they are sent.
+    pub readonly: bool,
 }
 
 /// Why the console cannot start against AWS; each says what was tried and what to do.
@@ -81,16 +84,20 @@ async fn sdk_config(profile: Option<&str>, region: Option<&str>, timeout_secs: u
 
 /// Clients acting in `account`. Each account has its own retry partition, so its own retry
 /// budget and adaptive rate limiter: one throttled account must not slow the others down.
-fn clients(config: &SdkConfig, health: &Health, account: &str) -> AccountClients {
+/// In read-only mode every client also refuses mutating operations before they are sent.
+fn clients(config: &SdkConfig, health: &Health, account: &str, readonly: bool) -> AccountClients {
     let partition = |service: &str| RetryPartition::new(format!("sagewatch-{service}-{account}"));
-    let cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)
+    let mut cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)
         .interceptor(ThrottleWatch(health.clone()))
-        .retry_partition(partition("cloudwatch"))
-        .build();
-    let sagemaker = aws_sdk_sagemaker::config::Builder::from(config)
+        .retry_partition(partition("cloudwatch"));
+    let mut sagemaker = aws_sdk_sagemaker::config::Builder::from(config)
         .interceptor(ThrottleWatch(health.clone()))
-        .retry_partition(partition("sagemaker"))
-        .build();
+        .retry_partition(partition("sagemaker"));
+    if readonly {
+        cloudwatch = cloudwatch.interceptor(ReadOnlyGuard);
+        sagemaker = sagemaker.interceptor(ReadOnlyGuard);
+    }
+    let (cloudwatch, sagemaker) = (cloudwatch.build(), sagemaker.build());
     AccountClients {
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch),
         sagemaker: aws_sdk_sagemaker::Client::from_conf(sagemaker),
@@ -210,7 +217,10 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         }
         match account_config(&base, a, &region, timeout_secs).await {
             Some(cfg) => {
-                accounts.insert(a.id.clone(), clients(&cfg, &health, &a.id));
+                accounts.insert(
+                    a.id.clone(),
+                    clients(&cfg, &health, &a.id, options.readonly),
+                );
             }
             None if fanout => return Err(ConnectError::AccountWithoutCredentials(a.id.clone())),
             // Through OAM the account is read by the monitoring account; without
@@ -226,7 +236,7 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         credentialed_accounts = accounts.len(),
         "connected to AWS"
     );
-    let home = clients(&base, &health, &identity.account_id);
+    let home = clients(&base, &health, &identity.account_id, options.readonly);
     Ok(AwsSource::from_clients(
         identity,
         topology,
@@ -235,7 +245,8 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         options.config.accounts,
         // The throttle interceptors of every client count into this one.
         health,
-    ))
+    )
+    .with_readonly(options.readonly))
 }
 
 fn oam_topology(base: &SdkConfig, sink_arn: Option<String>) -> Topology {
@@ -283,8 +294,8 @@ mod tests {
     fn every_account_has_its_own_retry_partition() {
         let health = Health::default();
         let config = offline_config();
-        let a = clients(&config, &health, "111111111111");
-        let b = clients(&config, &health, "222222222222");
+        let a = clients(&config, &health, "111111111111", false);
+        let b = clients(&config, &health, "222222222222", false);
         let partition = |c: &AccountClients| c.cloudwatch.config().retry_partition().cloned();
         assert!(partition(&a).is_some());
         assert_ne!(

@@ -11,11 +11,13 @@
 //! SageMaker status. Failures are per call and account (`Health`): one denied account does
 //! not hide the others.
 
+pub mod alarm_write;
 pub mod alarms;
 pub mod connect;
 pub mod discovery;
 pub mod error;
 pub mod metric_data;
+pub mod readonly;
 pub mod sagemaker;
 pub mod throttle;
 
@@ -64,6 +66,8 @@ pub struct AwsSource {
     /// failing account must not make its alarms (and their colours) or its endpoints (and
     /// their series history) vanish. The failing call is on the status bar meanwhile.
     last_known: Mutex<LastKnown>,
+    /// Refuse every write (the clients refuse mutating operations too: `readonly`).
+    readonly: bool,
 }
 
 /// The last successful answer of each account's per-account calls.
@@ -139,7 +143,14 @@ impl AwsSource {
             settings,
             health,
             last_known: Mutex::default(),
+            readonly: false,
         }
+    }
+
+    /// Refuses every write here as well as in the clients.
+    pub fn with_readonly(mut self, readonly: bool) -> Self {
+        self.readonly = readonly;
+        self
     }
 
     fn label_of(&self, id: &str) -> Option<&str> {
@@ -688,6 +699,18 @@ impl FleetSource for AwsSource {
 
     fn health(&self) -> SourceHealth {
         self.health.snapshot()
+    }
+
+    fn alarm_writer(&self) -> Option<&dyn crate::source::alarm_write::AlarmWriter> {
+        Some(self)
+    }
+
+    fn placement(&self) -> crate::source::alarm_write::Placement {
+        crate::source::alarm_write::Placement {
+            monitoring: self.identity.account_id.clone(),
+            oam: matches!(self.topology, Topology::Oam { .. }),
+            credentialed: self.accounts.keys().cloned().collect(),
+        }
     }
 }
 

@@ -118,7 +118,7 @@ impl MetricRule {
     }
 }
 
-fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
+pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
     let AlarmDefKind::Metric {
         target,
         comparison,
@@ -469,5 +469,6 @@ pub fn to_alarm(def: &AlarmDef, tl: &Timeline) -> Alarm {
         state_since: tl.since,
         endpoint: Some(def.endpoint.clone()),
         actions_enabled: def.actions_enabled,
+        settings: def.settings.clone(),
     }
 }

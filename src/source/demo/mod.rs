@@ -8,8 +8,10 @@ mod alarms;
 mod rng;
 mod signal;
 mod world;
+mod writes;
 
 use crate::clock::SharedClock;
+use crate::source::alarm_write::{AlarmWrite, AlarmWriter, Placement, WriteReceipt};
 use crate::source::health::Health;
 use crate::source::metrics::MetricId;
 use crate::source::model::*;
@@ -35,6 +37,9 @@ pub struct DemoSource {
     /// Counts what the demo is asked for as CloudWatch would bill it, so the status bar's
     /// cost estimate means the same in the demo as against AWS.
     health: Health,
+    /// Alarms made, muted and deleted in the console.
+    edits: std::sync::Mutex<writes::Edits>,
+    readonly: bool,
 }
 
 impl DemoSource {
@@ -43,7 +48,19 @@ impl DemoSource {
             world: World::new(config.seed, config.start, config.scale),
             clock,
             health: Health::default(),
+            edits: Default::default(),
+            readonly: false,
         }
+    }
+
+    /// Refuses every write, as the AWS source does.
+    pub fn with_readonly(mut self, readonly: bool) -> Self {
+        self.readonly = readonly;
+        self
+    }
+
+    fn edits(&self) -> std::sync::MutexGuard<'_, writes::Edits> {
+        self.edits.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn schedules(&self, key: &EndpointKey, now: Epoch) -> Vec<MonitoringSchedule> {
@@ -136,13 +153,27 @@ impl FleetSource for DemoSource {
     async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
         let now = self.clock.now();
         let timelines = alarms::timelines(&self.world, now);
-        Ok(self
+        let edits = self.edits();
+        let mut out: Vec<Alarm> = self
             .world
             .alarms
             .iter()
             .zip(&timelines)
+            .filter(|(def, _)| edits.shows_original(&def.name))
             .map(|(def, tl)| alarms::to_alarm(def, tl))
-            .collect())
+            .collect();
+        out.extend(
+            edits
+                .put
+                .iter()
+                .map(|def| alarms::to_alarm(def, &alarms::metric(&self.world, def, now))),
+        );
+        for a in &mut out {
+            if let Some(&enabled) = edits.actions.get(&a.id) {
+                a.actions_enabled = enabled;
+            }
+        }
+        Ok(out)
     }
 
     async fn alarm_history(
@@ -151,7 +182,12 @@ impl FleetSource for DemoSource {
         alarm_name: &str,
     ) -> Result<Vec<AlarmHistoryItem>, SourceError> {
         let now = self.clock.now();
-        let found = (account_id == MONITORING_ACCOUNT)
+        if account_id == MONITORING_ACCOUNT
+            && let Some(def) = self.edits().made(alarm_name)
+        {
+            return Ok(alarms::history(def, &alarms::metric(&self.world, def, now)));
+        }
+        let found = (account_id == MONITORING_ACCOUNT && self.edits().shows_original(alarm_name))
             .then(|| self.world.alarm_index(alarm_name))
             .flatten()
             .and_then(|i| {
@@ -178,6 +214,33 @@ impl FleetSource for DemoSource {
 
     fn health(&self) -> SourceHealth {
         self.health.snapshot()
+    }
+
+    fn alarm_writer(&self) -> Option<&dyn AlarmWriter> {
+        Some(self)
+    }
+
+    fn placement(&self) -> Placement {
+        // Every demo alarm lives in the monitoring account, as cross-account alarms do.
+        Placement {
+            monitoring: MONITORING_ACCOUNT.to_owned(),
+            oam: true,
+            credentialed: Vec::new(),
+        }
+    }
+}
+
+#[async_trait]
+impl AlarmWriter for DemoSource {
+    async fn write(&self, request: &AlarmWrite) -> Result<WriteReceipt, SourceError> {
+        if self.readonly {
+            return Err(SourceError::Other {
+                call: request.operation().to_owned(),
+                detail: "read-only: refused before it was sent".into(),
+            });
+        }
+        let now = self.clock.now();
+        self.edits().apply(&self.world, request, now)
     }
 }
 

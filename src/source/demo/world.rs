@@ -99,6 +99,8 @@ pub struct AlarmDef {
     pub endpoint: EndpointKey,
     pub actions_enabled: bool,
     pub kind: AlarmDefKind,
+    /// Actions, description, missing-data treatment of alarms made in the console.
+    pub settings: AlarmSettings,
 }
 
 #[derive(Debug)]
@@ -439,6 +441,7 @@ impl World {
                     children: idx,
                     rule,
                 },
+                settings: AlarmSettings::default(),
             });
         }
         alarms
@@ -525,6 +528,12 @@ impl World {
                 threshold,
                 evaluation_periods: periods,
                 datapoints_to_alarm: to_alarm,
+            },
+            settings: AlarmSettings {
+                alarm_actions: vec![format!("arn:aws:sns:{REGION}:{MONITORING_ACCOUNT}:oncall")],
+                description: format!("{} {suffix}", e.endpoint.name),
+                treat_missing: "missing".into(),
+                ..AlarmSettings::default()
             },
         }
     }

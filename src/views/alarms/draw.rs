@@ -63,6 +63,9 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     if in_alarm > 0 {
         title.push_str(&format!("· {in_alarm} in ALARM "));
     }
+    if !v.marks.is_empty() {
+        title.push_str(&format!("· {} marked ", v.marks.len()));
+    }
     if !v.filter.is_empty() {
         title.push_str(&format!("· /{} ", v.filter));
     }
@@ -143,6 +146,10 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         let row = Rect::new(inner.x, y, inner.width, 1);
         if pos == v.selected {
             widgets::table::mark_selected(buf, row, theme, focused);
+        }
+        if v.marks.contains(&(a.account_id.clone(), a.id.clone())) {
+            // Marked with space for mute, unmute or delete.
+            put(buf, row, inner.x, y, "*", 1, theme.focus);
         }
         put(
             buf,

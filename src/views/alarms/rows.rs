@@ -7,14 +7,17 @@ use crate::app::state::State;
 /// Rebuilds `alarms_view.rows`: ALARM first (newest transition first), then
 /// INSUFFICIENT_DATA, then OK; filtered by the `/` filter and the account scope.
 pub fn rebuild(state: &mut State) {
-    let keep = super::selected_alarm(state).map(|a| (a.account_id.clone(), a.name.clone()));
-    let filter = &state.alarms_view.filter;
+    let keep = super::selected_alarm(state).map(|a| (a.account_id.clone(), a.id.clone()));
+    // `is:muted` keeps alarms whose actions are off; the rest of the filter matches text.
+    let (muted_only, text) = split_filter(&state.alarms_view.filter);
+    let filter = &text;
     let scope = state.scope.as_deref();
     let mut rows: Vec<usize> = state
         .alarms
         .iter()
         .enumerate()
         .filter(|(_, a)| scope.is_none_or(|s| watched_account(a) == s))
+        .filter(|(_, a)| !muted_only || !a.actions_enabled)
         .filter(|(_, a)| {
             matches_filter(
                 filter,
@@ -37,13 +40,26 @@ pub fn rebuild(state: &mut State) {
     });
     state.alarms_view.rows = rows;
     state.alarms_view.selected = keep
-        .and_then(|(acc, name)| {
+        .and_then(|(acc, id)| {
             state
                 .alarms_view
                 .rows
                 .iter()
-                .position(|&i| state.alarms[i].account_id == acc && state.alarms[i].name == name)
+                .position(|&i| state.alarms[i].account_id == acc && state.alarms[i].id == id)
         })
         .unwrap_or(0)
         .min(state.alarms_view.rows.len().saturating_sub(1));
+}
+
+/// The filter's keyword for muted alarms.
+pub const MUTED: &str = "is:muted";
+
+/// Whether the filter asks for muted alarms only, and the rest of its text.
+pub fn split_filter(filter: &str) -> (bool, String) {
+    let muted = filter.split_whitespace().any(|w| w == MUTED);
+    if !muted {
+        return (false, filter.to_owned());
+    }
+    let rest: Vec<&str> = filter.split_whitespace().filter(|w| *w != MUTED).collect();
+    (muted, rest.join(" "))
 }

@@ -39,4 +39,8 @@ pub struct AlarmsState {
     pub history_of: Option<HistoryOf>,
     pub history: Loadable<Vec<AlarmHistoryItem>>,
     pub history_scroll: usize,
+    /// Alarms marked with `space` for mute, unmute or delete: (account, id as AWS has it).
+    pub marks: std::collections::HashSet<(AccountId, String)>,
+    /// What the open alarm form is about (its preview and its request are built from it).
+    pub draft: Option<super::editor::Draft>,
 }

@@ -1,6 +1,6 @@
 //! What the alarms view does with keys and with the history it asked for.
 
-use super::{HistoryOf, layout, rows, selected_alarm};
+use super::{HistoryOf, actions, layout, rows, selected_alarm};
 use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;
 use crate::app::navigate;
@@ -33,6 +33,12 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::Select => select(state),
         Action::Back => back(state),
         Action::FocusNext => toggle_history(state),
+        Action::ToggleMark => actions::toggle_mark(state),
+        Action::MuteAlarm => actions::set_actions(state, false),
+        Action::UnmuteAlarm => actions::set_actions(state, true),
+        Action::DeleteAlarm => actions::delete(state),
+        Action::EditAlarm => actions::edit(state),
+        Action::NewAlarm => actions::new_like(state),
         _ => Outcome::default(),
     }
 }

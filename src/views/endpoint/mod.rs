@@ -6,7 +6,7 @@ mod state;
 mod update;
 
 pub use state::{DetailState, MAX_PAN_SECS, RANGES};
-pub use update::open;
+pub use update::{new_alarm, open};
 
 use super::ViewModule;
 use crate::app::action::{Action, Loaded};
@@ -62,6 +62,7 @@ impl ViewModule for Endpoint {
             (Action::PanBack, "earlier"),
             (Action::PanForward, "later"),
             (Action::ToggleMaximize, "zoom"),
+            (Action::NewAlarm, "new alarm"),
             (Action::OpenCommand, "cmd"),
         ]
     }

@@ -38,8 +38,23 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::RangeNarrower => set_range(state, state.detail.range.saturating_sub(1)),
         Action::PanBack => pan(state, state.detail.pan + state.detail.range_secs() / 2),
         Action::PanForward => pan(state, state.detail.pan - state.detail.range_secs() / 2),
+        Action::NewAlarm => new_alarm(state),
         _ => Outcome::default(),
     }
+}
+
+/// `n`: the alarm form on the selected chart's metric (its first variant), with its
+/// account, dimensions, statistic and period.
+pub fn new_alarm(state: &mut State) -> Outcome {
+    let Some(e) = super::shown(state) else {
+        return Outcome::default();
+    };
+    let spec = &METRICS[state.detail.selected_chart.min(METRICS.len() - 1)];
+    let key = e.key();
+    let selected = crate::source::metrics::series_keys(e, spec.id)
+        .into_iter()
+        .next();
+    crate::views::alarms::editor::open_new(state, &key, selected.as_ref())
 }
 
 /// Opens an endpoint's charts (from the fleet, an alarm, or `:endpoint`).

@@ -1,0 +1,503 @@
+//! `sagewatch alarm ...`: the console's alarm actions for runbooks. The same requests, the
+//! same gate (read-only refusal, audit log) and the same confirmation rule (`--yes`, else a
+//! `y` typed on a terminal; without a terminal it refuses) as the console.
+//!
+//! Exit codes: 0 done, 1 AWS refused or failed, 2 bad usage or configuration, 3 refused by
+//! read-only. Everything from AWS that is printed is sanitised; `--json` escapes every
+//! character a terminal would act on.
+
+use crate::cli::{AlarmCommand, CreateArgs, NameArgs};
+use crate::source::alarm_write::{
+    self as aw, AlarmWrite, MissingData, Operator, PutAlarm, check_datapoints, check_period,
+    check_window, parse_stat, parse_tags, parse_topics,
+};
+use crate::source::metrics::{self, METRICS};
+use crate::source::model::{Account, AlarmState, Identity};
+use crate::source::{FleetSource, SourceError};
+use crate::writes::audit::inert_json_pretty;
+use crate::writes::{Gate, Refusal, WriteOutcome};
+use serde_json::json;
+use std::io::{BufRead, IsTerminal, Write};
+
+pub const DONE: u8 = 0;
+pub const FAILED: u8 = 1;
+pub const USAGE: u8 = 2;
+pub const READ_ONLY: u8 = 3;
+
+/// What a subcommand ended with: its exit code and what to say on stderr.
+#[derive(Debug)]
+pub struct Exit {
+    pub code: u8,
+    pub message: Option<String>,
+}
+
+impl Exit {
+    fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: USAGE,
+            message: Some(message.into()),
+        }
+    }
+
+    fn failed(message: impl Into<String>) -> Self {
+        Self {
+            code: FAILED,
+            message: Some(message.into()),
+        }
+    }
+
+    fn done() -> Self {
+        Self {
+            code: DONE,
+            message: None,
+        }
+    }
+}
+
+fn clean(s: &str) -> String {
+    crate::sanitize::clean(s).into_owned()
+}
+
+pub async fn run(source: &dyn FleetSource, gate: &Gate, command: AlarmCommand) -> Exit {
+    let identity = match source.identity().await {
+        Ok(i) => i,
+        Err(e) => return Exit::failed(e.to_string()),
+    };
+    match command {
+        AlarmCommand::List {
+            account,
+            state,
+            json,
+        } => list(source, account.as_deref(), state.as_deref(), json).await,
+        AlarmCommand::Create(args) => match create_request(source, &identity, &args).await {
+            Ok(request) => send(source, gate, &identity, request, args.yes, args.json).await,
+            Err(e) => e,
+        },
+        AlarmCommand::Mute(args) => by_name(source, gate, &identity, args, Verb::Mute).await,
+        AlarmCommand::Unmute(args) => by_name(source, gate, &identity, args, Verb::Unmute).await,
+        AlarmCommand::Delete(args) => by_name(source, gate, &identity, args, Verb::Delete).await,
+    }
+}
+
+/// An account named by id or label, among those the console sees.
+async fn account(source: &dyn FleetSource, wanted: &str) -> Result<Account, Exit> {
+    let accounts = source
+        .accounts()
+        .await
+        .map_err(|e| Exit::failed(e.to_string()))?;
+    accounts
+        .iter()
+        .find(|a| a.id == wanted || a.label == wanted)
+        .cloned()
+        .ok_or_else(|| {
+            let known: Vec<String> = accounts
+                .iter()
+                .map(|a| format!("{} ({})", a.id, clean(&a.label)))
+                .collect();
+            Exit::usage(format!(
+                "unknown account {}: expected one of {}",
+                clean(wanted),
+                known.join(", ")
+            ))
+        })
+}
+
+fn number(flag: &str, text: &str) -> Result<f64, Exit> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite())
+        .ok_or_else(|| {
+            Exit::usage(format!(
+                "--{flag}: expected a number, not {:?}",
+                clean(text)
+            ))
+        })
+}
+
+fn whole(flag: &str, text: &str) -> Result<u32, Exit> {
+    let n = number(flag, text)?;
+    if n.fract() != 0.0 || !(1.0..=10_080.0).contains(&n) {
+        return Err(Exit::usage(format!(
+            "--{flag}: expected a whole number from 1 to 10080, not {}",
+            clean(text)
+        )));
+    }
+    Ok(n as u32)
+}
+
+/// The PutMetricAlarm `args` ask for, every value checked before anything is sent.
+async fn create_request(
+    source: &dyn FleetSource,
+    identity: &Identity,
+    a: &CreateArgs,
+) -> Result<AlarmWrite, Exit> {
+    let usage = |flag: &str, e: String| Exit::usage(format!("--{flag}: {e}"));
+    // Cheap checks first: a typo costs no AWS call.
+    let threshold = number("threshold", &a.threshold)?;
+    let evaluation_periods = whole("evaluation-periods", &a.evaluation_periods)?;
+    let datapoints = match &a.datapoints {
+        Some(d) => whole("datapoints", d)?,
+        None => evaluation_periods,
+    };
+    check_datapoints(datapoints, evaluation_periods).map_err(|e| usage("datapoints", e))?;
+    let missing = MissingData::parse(&a.missing).ok_or_else(|| {
+        usage(
+            "missing",
+            "expected missing, notBreaching, breaching or ignore".into(),
+        )
+    })?;
+    let alarm_actions =
+        parse_topics(&a.actions.join(","), &identity.region).map_err(|e| usage("action", e))?;
+    let ok_actions = parse_topics(&a.ok_actions.join(","), &identity.region)
+        .map_err(|e| usage("ok-action", e))?;
+    let tags = parse_tags(&a.tags.join(",")).map_err(|e| usage("tag", e))?;
+    aw::check_description(&a.description).map_err(|e| usage("description", e))?;
+    if let Some(name) = &a.name {
+        aw::check_name(name).map_err(|e| usage("name", e))?;
+    }
+    let operator = match &a.comparison {
+        Some(c) => Some(Operator::parse(c).ok_or_else(|| {
+            let all: Vec<&str> = Operator::ALL.iter().map(|o| o.as_str()).collect();
+            usage("comparison", format!("expected one of {}", all.join(", ")))
+        })?),
+        None => None,
+    };
+    let spec = METRICS.iter().find(|m| m.name == a.metric).ok_or_else(|| {
+        let all: Vec<&str> = METRICS.iter().map(|m| m.name).collect();
+        usage(
+            "metric",
+            format!(
+                "unknown metric {}: expected one of {}",
+                clean(&a.metric),
+                all.join(", ")
+            ),
+        )
+    })?;
+    let stat = match &a.statistic {
+        Some(s) => parse_stat(s).ok_or_else(|| {
+            usage(
+                "statistic",
+                "expected Average, Sum, Maximum, Minimum or SampleCount".into(),
+            )
+        })?,
+        None => spec.stat,
+    };
+    let period = match &a.period {
+        Some(p) => check_period(number("period", p)?).map_err(|e| usage("period", e))?,
+        None => spec.period,
+    };
+    check_window(period, evaluation_periods).map_err(|e| usage("evaluation-periods", e))?;
+
+    // Then what only AWS knows: the account, the endpoint, its series.
+    let acct = account(source, &a.account).await?;
+    let endpoints = source
+        .endpoints()
+        .await
+        .map_err(|e| Exit::failed(e.to_string()))?;
+    let endpoint = endpoints
+        .iter()
+        .find(|e| e.account_id == acct.id && e.name == a.endpoint)
+        .ok_or_else(|| {
+            Exit::usage(format!(
+                "no endpoint {} in account {} ({})",
+                clean(&a.endpoint),
+                acct.id,
+                clean(&acct.label)
+            ))
+        })?;
+    let keys = metrics::series_keys(endpoint, spec.id);
+    let mut series = match &a.variant {
+        Some(v) => keys
+            .iter()
+            .find(|k| k.dimension("VariantName") == Some(v.as_str()))
+            .cloned()
+            .ok_or_else(|| {
+                usage(
+                    "variant",
+                    format!(
+                        "expected one of {}",
+                        endpoint
+                            .variants
+                            .iter()
+                            .map(|v| clean(v))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })?,
+        None => keys.first().cloned().ok_or_else(|| {
+            Exit::usage(format!(
+                "{} has no {} series (no monitoring schedule or variant)",
+                clean(&endpoint.name),
+                spec.name
+            ))
+        })?,
+    };
+    series.stat = stat;
+    series.period = period;
+    let placement = source.placement();
+    let homes = placement.homes(&series.account_id);
+    let home = match &a.alarm_account {
+        Some(want) => {
+            let want = account(source, want).await?.id;
+            homes.iter().find(|h| **h == want).cloned().ok_or_else(|| {
+                usage(
+                    "alarm-account",
+                    format!(
+                        "an alarm on {}'s metrics can live in {}",
+                        acct.id,
+                        if homes.is_empty() {
+                            "no account: configure its role_arn".to_owned()
+                        } else {
+                            homes.join(" or ")
+                        }
+                    ),
+                )
+            })?
+        }
+        None => homes.first().cloned().ok_or_else(|| {
+            Exit::usage(format!(
+                "no account can hold an alarm on {}'s metrics: add a role_arn for it to the config",
+                acct.id
+            ))
+        })?,
+    };
+    let operator = operator.unwrap_or(match spec.levels {
+        Some(l) if l.lower_is_worse => Operator::LessThanThreshold,
+        _ => Operator::GreaterThanThreshold,
+    });
+    if operator.is_band() && threshold <= 0.0 {
+        return Err(usage(
+            "threshold",
+            "a band width above 0 standard deviations".into(),
+        ));
+    }
+    let name = a
+        .name
+        .clone()
+        .unwrap_or_else(|| aw::suggested_name(&acct.label, &endpoint.name, spec.name, operator));
+    Ok(AlarmWrite::Put(Box::new(PutAlarm {
+        alarm_account: home,
+        name,
+        series,
+        operator,
+        threshold,
+        evaluation_periods,
+        datapoints_to_alarm: datapoints,
+        missing,
+        actions_enabled: true,
+        alarm_actions,
+        ok_actions,
+        description: a.description.clone(),
+        tags,
+        edit: false,
+    })))
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Verb {
+    Mute,
+    Unmute,
+    Delete,
+}
+
+/// mute, unmute, delete: the alarm must exist in that account, named exactly.
+async fn by_name(
+    source: &dyn FleetSource,
+    gate: &Gate,
+    identity: &Identity,
+    args: NameArgs,
+    verb: Verb,
+) -> Exit {
+    let acct = match account(source, &args.account).await {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let alarms = match source.alarms_in(&acct.id).await {
+        Ok(a) => a,
+        Err(e) => return Exit::failed(e.to_string()),
+    };
+    // The name as typed is the identifier: compared with AWS's own, never a cleaned copy.
+    if !alarms.iter().any(|a| a.id == args.name) {
+        return Exit::usage(format!(
+            "no alarm named {} in account {} ({})",
+            clean(&args.name),
+            acct.id,
+            clean(&acct.label)
+        ));
+    }
+    let ids = vec![args.name.clone()];
+    let request = match verb {
+        Verb::Mute | Verb::Unmute => AlarmWrite::SetActions {
+            account_id: acct.id,
+            ids,
+            enabled: matches!(verb, Verb::Unmute),
+        },
+        Verb::Delete => AlarmWrite::DeleteAlarms {
+            account_id: acct.id,
+            ids,
+        },
+    };
+    send(source, gate, identity, request, args.yes, args.json).await
+}
+
+fn request_json(identity: &Identity, request: &AlarmWrite) -> serde_json::Value {
+    json!({
+        "account": request.account_id(),
+        "region": identity.region,
+        "operation": request.operation(),
+        "parameters": request.parameters(),
+    })
+}
+
+/// Asks on the terminal; without one, refuses (a runbook must say `--yes`).
+fn confirmed(identity: &Identity, request: &AlarmWrite) -> Result<bool, Exit> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Exit::usage(
+            "no terminal to confirm on: pass --yes to send without asking",
+        ));
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "{}",
+        inert_json_pretty(&request_json(identity, request))
+    );
+    let _ = write!(err, "send {} now? [y/N] ", request.operation());
+    let _ = err.flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+}
+
+async fn send(
+    source: &dyn FleetSource,
+    gate: &Gate,
+    identity: &Identity,
+    request: AlarmWrite,
+    yes: bool,
+    json_out: bool,
+) -> Exit {
+    // Read-only answers before any question is asked.
+    if gate.readonly() {
+        return report(
+            identity,
+            &request,
+            WriteOutcome::Refused(Refusal::ReadOnly {
+                operation: request.operation(),
+            }),
+            json_out,
+        );
+    }
+    if !yes {
+        match confirmed(identity, &request) {
+            Ok(true) => {}
+            Ok(false) => return Exit::failed("not confirmed: nothing was sent"),
+            Err(e) => return e,
+        }
+    }
+    let outcome = gate.perform(source.alarm_writer(), &request).await;
+    report(identity, &request, outcome, json_out)
+}
+
+fn report(
+    identity: &Identity,
+    request: &AlarmWrite,
+    outcome: WriteOutcome,
+    json_out: bool,
+) -> Exit {
+    let code = match &outcome {
+        WriteOutcome::Done(_) => DONE,
+        WriteOutcome::Failed(_) => FAILED,
+        WriteOutcome::Refused(Refusal::ReadOnly { .. }) => READ_ONLY,
+        WriteOutcome::Refused(Refusal::Unsupported) => FAILED,
+        WriteOutcome::Refused(_) => USAGE,
+    };
+    let names: Vec<String> = request.alarm_ids().iter().map(|n| clean(n)).collect();
+    if json_out {
+        let out = json!({
+            "request": request_json(identity, request),
+            "outcome": outcome.to_json(),
+        });
+        println!("{}", inert_json_pretty(&out));
+    } else if let WriteOutcome::Done(r) = &outcome {
+        println!(
+            "{} {} in {}: done{}",
+            request.operation(),
+            names.join(", "),
+            request.account_id(),
+            r.request_id
+                .as_deref()
+                .map(|id| format!(" (request {})", clean(id)))
+                .unwrap_or_default()
+        );
+    }
+    let message = match &outcome {
+        WriteOutcome::Done(_) => None,
+        WriteOutcome::Failed(e) => Some(failure(e)),
+        WriteOutcome::Refused(r) => Some(r.to_string()),
+    };
+    Exit { code, message }
+}
+
+fn failure(e: &SourceError) -> String {
+    e.to_string()
+}
+
+async fn list(
+    source: &dyn FleetSource,
+    account_filter: Option<&str>,
+    state: Option<&str>,
+    json_out: bool,
+) -> Exit {
+    let wanted_state = match state {
+        None => None,
+        Some("ALARM") => Some(AlarmState::Alarm),
+        Some("OK") => Some(AlarmState::Ok),
+        Some("INSUFFICIENT_DATA") => Some(AlarmState::InsufficientData),
+        Some(other) => {
+            return Exit::usage(format!(
+                "--state: expected ALARM, OK or INSUFFICIENT_DATA, not {}",
+                clean(other)
+            ));
+        }
+    };
+    let acct = match account_filter {
+        Some(a) => match account(source, a).await {
+            Ok(a) => Some(a),
+            Err(e) => return e,
+        },
+        None => None,
+    };
+    let mut alarms = match source.alarms().await {
+        Ok(a) => a,
+        Err(e) => return Exit::failed(e.to_string()),
+    };
+    crate::sanitize::Sanitize::sanitize(&mut alarms);
+    let rows: Vec<crate::snapshot::AlarmRow> = alarms
+        .iter()
+        .map(crate::snapshot::AlarmRow::of)
+        .filter(|r| acct.as_ref().is_none_or(|a| r.account_id == a.id))
+        .filter(|r| wanted_state.is_none_or(|s| r.state == s))
+        .collect();
+    if json_out {
+        match serde_json::to_value(&rows) {
+            Ok(v) => println!("{}", inert_json_pretty(&v)),
+            Err(e) => return Exit::failed(e.to_string()),
+        }
+    } else {
+        for r in &rows {
+            println!(
+                "{:<17} {}{:<12} {:<12} {}  {}",
+                r.state.as_str(),
+                if r.actions_enabled { " " } else { "⊘" },
+                r.alarm_account_id,
+                r.account_id,
+                r.name,
+                r.metric.as_deref().unwrap_or("composite"),
+            );
+        }
+    }
+    Exit::done()
+}

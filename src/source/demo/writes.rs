@@ -1,0 +1,137 @@
+//! The demo organisation's alarms can be changed like real ones, in memory: alarms made in
+//! the console are evaluated against the demo series (and can go to ALARM), muting clears
+//! their actions, deleting removes them. Nothing survives the process.
+
+use super::world::{AlarmDef, AlarmDefKind, MONITORING_ACCOUNT, World};
+use crate::source::SourceError;
+use crate::source::alarm_write::{AlarmWrite, PutAlarm, WriteReceipt};
+use crate::source::model::*;
+use std::collections::{HashMap, HashSet};
+
+/// What the console changed, over the world's own alarms.
+#[derive(Debug, Default)]
+pub struct Edits {
+    /// Alarms made or overwritten in the console, in the order they were made.
+    pub put: Vec<AlarmDef>,
+    /// Actions switched on or off, by alarm name.
+    pub actions: HashMap<String, bool>,
+    pub deleted: HashSet<String>,
+    /// Request ids handed out, like AWS's.
+    next_request: u64,
+}
+
+impl Edits {
+    /// Whether the world's alarm of this name still shows as the world made it.
+    pub fn shows_original(&self, name: &str) -> bool {
+        !self.deleted.contains(name) && !self.put.iter().any(|d| d.name == name)
+    }
+
+    pub fn made(&self, name: &str) -> Option<&AlarmDef> {
+        self.put
+            .iter()
+            .find(|d| d.name == name && !self.deleted.contains(name))
+    }
+
+    pub fn apply(
+        &mut self,
+        world: &World,
+        request: &AlarmWrite,
+        now: Epoch,
+    ) -> Result<WriteReceipt, SourceError> {
+        let call = format!("{} {}", request.operation(), request.account_id());
+        if request.account_id() != MONITORING_ACCOUNT {
+            return Err(SourceError::Other {
+                call,
+                detail: "the demo organisation keeps its alarms in the monitoring account".into(),
+            });
+        }
+        let exists = |name: &str, edits: &Edits| {
+            edits.made(name).is_some()
+                || (world.alarm_index(name).is_some() && !edits.deleted.contains(name))
+        };
+        match request {
+            AlarmWrite::Put(p) => {
+                let created = self
+                    .made(&p.name)
+                    .map(|d| d.created)
+                    .or_else(|| {
+                        let i = world.alarm_index(&p.name)?;
+                        self.shows_original(&p.name)
+                            .then(|| world.alarms[i].created)
+                    })
+                    .unwrap_or(now);
+                let def = definition(world, p, created);
+                self.put.retain(|d| d.name != p.name);
+                self.deleted.remove(&p.name);
+                self.actions.remove(&p.name);
+                self.put.push(def);
+            }
+            AlarmWrite::SetActions { ids, enabled, .. } => {
+                // Like CloudWatch: names that do not exist are ignored.
+                for id in ids {
+                    if exists(id, self) {
+                        self.actions.insert(id.clone(), *enabled);
+                    }
+                }
+            }
+            AlarmWrite::DeleteAlarms { ids, .. } => {
+                if let Some(missing) = ids.iter().find(|id| !exists(id, self)) {
+                    return Err(SourceError::Other {
+                        call,
+                        detail: format!("ResourceNotFound: alarm {missing} does not exist"),
+                    });
+                }
+                for id in ids {
+                    self.deleted.insert(id.clone());
+                    self.put.retain(|d| d.name != *id);
+                }
+            }
+        }
+        self.next_request += 1;
+        Ok(WriteReceipt {
+            request_id: Some(format!("demo-{:08}", self.next_request)),
+        })
+    }
+}
+
+/// The demo's definition of a put alarm: evaluated like the world's own when its series is
+/// one the world generates and its comparison is a threshold (bands have no data here).
+fn definition(world: &World, p: &PutAlarm, created: Epoch) -> AlarmDef {
+    let endpoint = crate::source::metrics::endpoint_name_of(&p.series)
+        .map(|name| EndpointKey {
+            account_id: p.series.account_id.clone(),
+            name: name.to_owned(),
+        })
+        .unwrap_or_else(|| EndpointKey {
+            account_id: p.series.account_id.clone(),
+            name: String::new(),
+        });
+    let comparison = p.operator.comparison();
+    AlarmDef {
+        name: p.name.clone(),
+        created,
+        endpoint,
+        actions_enabled: p.actions_enabled,
+        kind: AlarmDefKind::Metric {
+            series: p.series.clone(),
+            target: comparison.and_then(|_| world.resolve(&p.series)),
+            comparison: comparison.unwrap_or(Comparison::GreaterThanThreshold),
+            threshold: if comparison.is_some() {
+                p.threshold
+            } else {
+                f64::NAN
+            },
+            evaluation_periods: p.evaluation_periods,
+            datapoints_to_alarm: p.datapoints_to_alarm,
+        },
+        settings: AlarmSettings {
+            operator: p.operator.as_str().to_owned(),
+            treat_missing: p.missing.as_str().to_owned(),
+            alarm_actions: p.alarm_actions.clone(),
+            ok_actions: p.ok_actions.clone(),
+            description: p.description.clone(),
+            band_width: p.operator.is_band().then_some(p.threshold),
+            raw_series: Some(p.series.clone()),
+        },
+    }
+}

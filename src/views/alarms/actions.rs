@@ -1,0 +1,171 @@
+//! Mute, unmute and delete on the alarms view: the selected alarm, or every marked one
+//! (`space`), one request per account they live in, each shown whole before it is sent.
+
+use super::{editor, selected_alarm};
+use crate::app::action::Action;
+use crate::app::outcome::{Outcome, flash};
+use crate::app::state::{FlashLevel, State};
+use crate::overlays::confirm::Confirm;
+use crate::overlays::{self, Overlay};
+use crate::source::alarm_write::AlarmWrite;
+use crate::source::model::{AccountId, Alarm};
+use std::collections::BTreeMap;
+
+/// Marks or unmarks the selected alarm and moves to the next one.
+pub fn toggle_mark(state: &mut State) -> Outcome {
+    let Some(a) = selected_alarm(state) else {
+        return Outcome::default();
+    };
+    let key = (a.account_id.clone(), a.id.clone());
+    let marks = &mut state.alarms_view.marks;
+    if !marks.remove(&key) {
+        marks.insert(key);
+    }
+    let v = &mut state.alarms_view;
+    v.selected = (v.selected + 1).min(v.rows.len().saturating_sub(1));
+    super::update::fix_offset(state);
+    Outcome::redraw()
+}
+
+/// The marked alarms still listed, else the selected one. An alarm is its name in its
+/// account: listed twice, it is still one target.
+fn targets(state: &State) -> Vec<&Alarm> {
+    let marks = &state.alarms_view.marks;
+    let mut seen = std::collections::HashSet::new();
+    let marked: Vec<&Alarm> = state
+        .alarms_view
+        .rows
+        .iter()
+        .filter_map(|&i| state.alarms.get(i))
+        .filter(|a| marks.contains(&(a.account_id.clone(), a.id.clone())))
+        .filter(|a| seen.insert((a.account_id.as_str(), a.id.as_str())))
+        .collect();
+    if marked.is_empty() {
+        selected_alarm(state).into_iter().collect()
+    } else {
+        marked
+    }
+}
+
+/// Alarm ids grouped by the account they live in: one request per account.
+fn by_account(alarms: &[&Alarm]) -> BTreeMap<AccountId, Vec<String>> {
+    let mut out: BTreeMap<AccountId, Vec<String>> = BTreeMap::new();
+    for a in alarms {
+        out.entry(a.account_id.clone())
+            .or_default()
+            .push(a.id.clone());
+    }
+    out
+}
+
+/// `m` (`enabled` false) and `u`: a confirmation of Disable/EnableAlarmActions.
+pub fn set_actions(state: &mut State, enabled: bool) -> Outcome {
+    let alarms = targets(state);
+    if alarms.is_empty() {
+        return Outcome::default();
+    }
+    let writes: Vec<AlarmWrite> = by_account(&alarms)
+        .into_iter()
+        .map(|(account_id, ids)| AlarmWrite::SetActions {
+            account_id,
+            ids,
+            enabled,
+        })
+        .collect();
+    let title = if enabled {
+        format!("unmute {}: EnableAlarmActions", count(alarms.len()))
+    } else {
+        format!("mute {}: DisableAlarmActions", count(alarms.len()))
+    };
+    let lines = all_lines(state, &writes);
+    let confirm = Confirm::new(&title, lines, Action::Write(writes));
+    overlays::open(state, Overlay::Confirm(confirm));
+    Outcome::redraw()
+}
+
+/// `D`: DeleteAlarms behind the danger confirmation (the alarm's name, or `delete N alarms`,
+/// typed out).
+pub fn delete(state: &mut State) -> Outcome {
+    let alarms = targets(state);
+    let phrase = match alarms.as_slice() {
+        [] => return Outcome::default(),
+        [one] => one.name.clone(),
+        many => format!("delete {} alarms", many.len()),
+    };
+    let writes: Vec<AlarmWrite> = by_account(&alarms)
+        .into_iter()
+        .map(|(account_id, ids)| AlarmWrite::DeleteAlarms { account_id, ids })
+        .collect();
+    let title = format!("delete {}: DeleteAlarms", count(alarms.len()));
+    let lines = all_lines(state, &writes);
+    let confirm = Confirm::new(&title, lines, Action::Write(writes)).danger(&phrase);
+    overlays::open(state, Overlay::Confirm(confirm));
+    Outcome::redraw()
+}
+
+/// `e`: the selected alarm in the form, prefilled.
+pub fn edit(state: &mut State) -> Outcome {
+    match selected_alarm(state).cloned() {
+        Some(a) => editor::open_edit(state, &a),
+        None => Outcome::default(),
+    }
+}
+
+/// `n`: a new alarm like the selected one.
+pub fn new_like(state: &mut State) -> Outcome {
+    match selected_alarm(state).cloned() {
+        Some(a) => editor::open_like(state, &a),
+        None => {
+            flash(
+                state,
+                "select an alarm to copy, or open an endpoint's chart and press n",
+                FlashLevel::Error,
+            );
+            Outcome::redraw()
+        }
+    }
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 alarm".into()
+    } else {
+        format!("{n} alarms")
+    }
+}
+
+fn all_lines(state: &State, writes: &[AlarmWrite]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (i, w) in writes.iter().enumerate() {
+        if i > 0 {
+            lines.push(String::new());
+        }
+        lines.extend(request_header(state, w));
+        lines.extend(request_lines(w));
+    }
+    lines
+}
+
+/// Account, region and operation of a request, as the confirmation heads it.
+pub fn request_header(state: &State, w: &AlarmWrite) -> Vec<String> {
+    let account = w.account_id();
+    let region = state
+        .identity
+        .as_ref()
+        .map_or("?", |i| i.region.as_str())
+        .to_owned();
+    vec![
+        format!("account    {} {account}", state.account_label(account)),
+        format!("region     {region}"),
+        format!("operation  {}", w.operation()),
+    ]
+}
+
+/// The request's parameters as they will be sent, one JSON line each (escaped: a hostile
+/// name shows as its `\u` escapes, exactly what is sent).
+pub fn request_lines(w: &AlarmWrite) -> Vec<String> {
+    crate::writes::audit::inert_json_pretty(&w.parameters())
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}

@@ -1,0 +1,460 @@
+//! The alarm form: create an alarm on a chart's metric (or like another alarm), or edit one
+//! (prefilled from DescribeAlarms, its name kept). Submitting builds the exact PutMetricAlarm
+//! request and shows it in a confirmation; only `y` there sends it.
+
+use crate::app::action::Action;
+use crate::app::outcome::{Outcome, flash};
+use crate::app::state::{FlashLevel, State};
+use crate::overlays::confirm::Confirm;
+use crate::overlays::form::{Form, FormValues, Value};
+use crate::overlays::{self, Overlay};
+use crate::source::alarm_write::{
+    self as aw, AlarmWrite, MissingData, Operator, PutAlarm, check_datapoints, check_period,
+    check_window, parse_stat, parse_tags, parse_topics,
+};
+use crate::source::metrics::{self, METRICS};
+use crate::source::model::{AccountId, Alarm, AlarmKind, EndpointKey, SeriesKey, Stat};
+use crate::views::View;
+
+/// What the open form is about; the form's fields hold the rest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// The metrics the form offers, as the console holds them (the preview draws these),
+    /// with their choice labels.
+    pub metrics: Vec<(String, SeriesKey)>,
+    /// Where the alarm can live, default first, with their choice labels.
+    pub homes: Vec<(String, AccountId)>,
+    /// Editing this alarm: its name as AWS has it, and its series exactly as AWS returned it.
+    pub editing: Option<Editing>,
+    pub actions_enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Editing {
+    pub account_id: AccountId,
+    pub id: String,
+    pub raw_series: SeriesKey,
+}
+
+impl Draft {
+    /// The series the `metric` field names now.
+    pub fn series(&self, form: &Form) -> Option<&SeriesKey> {
+        let label = match form.value("metric") {
+            Some(Value::Choice(c)) => c,
+            _ => return self.metrics.first().map(|(_, k)| k),
+        };
+        self.metrics
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map(|(_, k)| k)
+    }
+}
+
+const STATS: [&str; 5] = ["Average", "Sum", "Maximum", "Minimum", "SampleCount"];
+
+fn stat_index(stat: Stat) -> usize {
+    STATS.iter().position(|s| *s == stat.as_str()).unwrap_or(0)
+}
+
+fn region(state: &State) -> String {
+    state
+        .identity
+        .as_ref()
+        .map(|i| i.region.clone())
+        .unwrap_or_default()
+}
+
+/// `CPUUtilization · AllTraffic`, `accuracy`.
+fn metric_label(key: &SeriesKey) -> String {
+    match key.dimension("VariantName") {
+        Some(v) => format!("{} · {v}", key.metric),
+        None => key.metric.clone(),
+    }
+}
+
+/// `monitoring 100000000000 · Metrics[] (cross-account)`.
+fn home_label(state: &State, home: &str, metric_account: &str) -> String {
+    let how = if home == metric_account {
+        if home == state.placement.monitoring {
+            "its own account"
+        } else {
+            "through the account's role"
+        }
+    } else {
+        "Metrics[] form, cross-account"
+    };
+    format!("{} {home} · {how}", state.account_label(home))
+}
+
+fn homes(state: &State, metric_account: &str) -> Vec<(String, AccountId)> {
+    state
+        .placement
+        .homes(metric_account)
+        .into_iter()
+        .map(|h| (home_label(state, &h, metric_account), h))
+        .collect()
+}
+
+/// Lower is worse for model quality: alarm when it falls; utilisation when it rises.
+fn default_operator(key: &SeriesKey) -> Operator {
+    match metrics::spec_by_name(&key.namespace, &key.metric).and_then(|s| s.levels) {
+        Some(l) if l.lower_is_worse => Operator::LessThanThreshold,
+        _ => Operator::GreaterThanThreshold,
+    }
+}
+
+fn default_threshold(key: &SeriesKey) -> Option<f64> {
+    metrics::spec_by_name(&key.namespace, &key.metric)
+        .and_then(|s| s.levels)
+        .map(|l| l.bad)
+}
+
+/// A new alarm on one of `endpoint`'s metrics, `selected` first in the metric choice.
+pub fn open_new(
+    state: &mut State,
+    endpoint: &EndpointKey,
+    selected: Option<&SeriesKey>,
+) -> Outcome {
+    let Some(e) = state.endpoint(endpoint) else {
+        flash(
+            state,
+            "that endpoint is not listed any more",
+            FlashLevel::Error,
+        );
+        return Outcome::redraw();
+    };
+    let mut candidates: Vec<SeriesKey> = METRICS
+        .iter()
+        .flat_map(|m| metrics::series_keys(e, m.id))
+        .collect();
+    if let Some(sel) = selected {
+        candidates.retain(|k| k != sel);
+        candidates.insert(0, sel.clone());
+    }
+    let Some(first) = candidates.first().cloned() else {
+        flash(
+            state,
+            "this endpoint has no metrics to alarm on yet",
+            FlashLevel::Error,
+        );
+        return Outcome::redraw();
+    };
+    let homes = homes(state, &first.account_id);
+    if homes.is_empty() {
+        let msg = format!(
+            "no account can hold an alarm on {}'s metrics: add a role_arn for account {} to \
+             the config",
+            e.name, e.account_id
+        );
+        flash(state, msg, FlashLevel::Error);
+        return Outcome::redraw();
+    }
+    let operator = default_operator(&first);
+    let name = aw::suggested_name(
+        state.account_label(&first.account_id),
+        &e.name,
+        &first.metric,
+        operator,
+    );
+    let draft = Draft {
+        metrics: candidates
+            .iter()
+            .map(|k| (metric_label(k), k.clone()))
+            .collect(),
+        homes,
+        editing: None,
+        actions_enabled: true,
+    };
+    let form = form(
+        state,
+        &draft,
+        Prefill {
+            name,
+            stat: first.stat,
+            period: first.period,
+            operator,
+            threshold: default_threshold(&first),
+            evaluation_periods: 3,
+            datapoints: 3,
+            missing: MissingData::Missing,
+            alarm_actions: String::new(),
+            ok_actions: String::new(),
+            description: String::new(),
+        },
+    );
+    state.alarms_view.draft = Some(draft);
+    overlays::open(state, Overlay::Form(form));
+    Outcome::redraw()
+}
+
+/// Edit `alarm` (a metric alarm), prefilled from what DescribeAlarms returned.
+pub fn open_edit(state: &mut State, alarm: &Alarm) -> Outcome {
+    let AlarmKind::Metric {
+        series,
+        comparison,
+        threshold,
+        evaluation_periods,
+        datapoints_to_alarm,
+    } = &alarm.kind
+    else {
+        flash(
+            state,
+            "composite alarms cannot be edited here (their rule is edited in the AWS console)",
+            FlashLevel::Error,
+        );
+        return Outcome::redraw();
+    };
+    let s = &alarm.settings;
+    let operator = Operator::parse(&s.operator).unwrap_or(Operator::from_comparison(*comparison));
+    let draft = Draft {
+        metrics: vec![(metric_label(series), series.clone())],
+        homes: vec![(
+            home_label(state, &alarm.account_id, &series.account_id),
+            alarm.account_id.clone(),
+        )],
+        editing: Some(Editing {
+            account_id: alarm.account_id.clone(),
+            id: alarm.id.clone(),
+            raw_series: s.raw_series.clone().unwrap_or_else(|| series.clone()),
+        }),
+        actions_enabled: alarm.actions_enabled,
+    };
+    let form = form(
+        state,
+        &draft,
+        Prefill {
+            name: alarm.name.clone(),
+            stat: series.stat,
+            period: series.period,
+            operator,
+            threshold: if operator.is_band() {
+                s.band_width
+            } else {
+                threshold.is_finite().then_some(*threshold)
+            },
+            evaluation_periods: *evaluation_periods,
+            datapoints: *datapoints_to_alarm,
+            missing: MissingData::parse(&s.treat_missing).unwrap_or(MissingData::Missing),
+            alarm_actions: s.alarm_actions.join(", "),
+            ok_actions: s.ok_actions.join(", "),
+            description: s.description.clone(),
+        },
+    );
+    state.alarms_view.draft = Some(draft);
+    overlays::open(state, Overlay::Form(form));
+    Outcome::redraw()
+}
+
+/// A copy of `alarm`'s metric and rule under a new name (`n` in the alarms view).
+pub fn open_like(state: &mut State, alarm: &Alarm) -> Outcome {
+    match (&alarm.endpoint, alarm.series()) {
+        (Some(e), Some(series)) if state.endpoint(e).is_some() => {
+            let (e, series) = (e.clone(), series.clone());
+            open_new(state, &e, Some(&series))
+        }
+        _ => {
+            flash(
+                state,
+                "this alarm watches no listed endpoint: open an endpoint's chart and press n",
+                FlashLevel::Error,
+            );
+            Outcome::redraw()
+        }
+    }
+}
+
+struct Prefill {
+    name: String,
+    stat: Stat,
+    period: u32,
+    operator: Operator,
+    threshold: Option<f64>,
+    evaluation_periods: u32,
+    datapoints: u32,
+    missing: MissingData,
+    alarm_actions: String,
+    ok_actions: String,
+    description: String,
+}
+
+fn form(state: &State, draft: &Draft, p: Prefill) -> Form {
+    let edit = draft.editing.is_some();
+    let title = if edit {
+        "edit alarm (PutMetricAlarm overwrites it; the name stays)"
+    } else {
+        "new alarm"
+    };
+    let homes: Vec<&str> = draft.homes.iter().map(|(l, _)| l.as_str()).collect();
+    let metrics: Vec<&str> = draft.metrics.iter().map(|(l, _)| l.as_str()).collect();
+    let operators: Vec<&str> = Operator::ALL.iter().map(|o| o.as_str()).collect();
+    let operator = Operator::ALL
+        .iter()
+        .position(|o| *o == p.operator)
+        .unwrap_or(0);
+    let missing: Vec<&str> = MissingData::ALL.iter().map(|m| m.as_str()).collect();
+    let missing_at = MissingData::ALL
+        .iter()
+        .position(|m| *m == p.missing)
+        .unwrap_or(0);
+    let mut f = Form::new(title, View::Alarms, Action::AlarmFormSubmitted)
+        .with_preview()
+        .choice("home", "lives in", &homes, 0)
+        .choice("metric", "metric", &metrics, 0);
+    f = if edit {
+        // The name is the alarm's: shown, not editable (a one-option choice).
+        f.choice("name", "name (kept)", &[p.name.as_str()], 0)
+    } else {
+        f.text("name", "name", &p.name)
+            .required()
+            .validate(aw::check_name)
+    };
+    f = f
+        .choice("statistic", "statistic", &STATS, stat_index(p.stat))
+        .number("period", "period (s)", Some(f64::from(p.period)))
+        .required()
+        .bounds(Some(10.0), Some(86_400.0), true)
+        .choice("comparison", "comparison", &operators, operator)
+        .number("threshold", "threshold", p.threshold)
+        .required()
+        .number(
+            "evaluation_periods",
+            "evaluation periods",
+            Some(f64::from(p.evaluation_periods)),
+        )
+        .required()
+        .bounds(Some(1.0), Some(10_080.0), true)
+        .number(
+            "datapoints",
+            "datapoints to alarm",
+            Some(f64::from(p.datapoints)),
+        )
+        .required()
+        .bounds(Some(1.0), Some(10_080.0), true)
+        .choice("missing", "missing data", &missing, missing_at)
+        .text("alarm_actions", "alarm actions (SNS)", &p.alarm_actions)
+        .text("ok_actions", "OK actions (SNS)", &p.ok_actions)
+        .text("description", "description", &p.description)
+        .validate(aw::check_description);
+    if !edit {
+        f = f
+            .text("tags", "tags (k=v, ...)", "")
+            .validate(|t| parse_tags(t).map(|_| ()));
+    }
+    f.context("region", &region(state)).cross_check(cross_check)
+}
+
+/// Checks across fields, each message on the field it is about.
+fn cross_check(v: &FormValues) -> Vec<(&'static str, String)> {
+    let mut errors = Vec::new();
+    let region = v.text("region").unwrap_or_default();
+    let period = v.number("period").unwrap_or(60.0);
+    let periods = v.number("evaluation_periods").unwrap_or(1.0) as u32;
+    match check_period(period) {
+        Ok(p) => {
+            if let Err(e) = check_window(p, periods) {
+                errors.push(("evaluation_periods", e));
+            }
+        }
+        Err(e) => errors.push(("period", e)),
+    }
+    if let Some(d) = v.number("datapoints")
+        && let Err(e) = check_datapoints(d as u32, periods)
+    {
+        errors.push(("datapoints", e));
+    }
+    for key in ["alarm_actions", "ok_actions"] {
+        if let Some(text) = v.text(key)
+            && let Err(e) = parse_topics(text, region)
+        {
+            errors.push((key, e));
+        }
+    }
+    let band = v
+        .text("comparison")
+        .and_then(Operator::parse)
+        .is_some_and(Operator::is_band);
+    if band && v.number("threshold").is_some_and(|t| t <= 0.0) {
+        errors.push((
+            "threshold",
+            "a band width above 0 standard deviations".into(),
+        ));
+    }
+    errors
+}
+
+/// The request the submitted form asks for; `Err` when the draft is gone.
+fn request(state: &State, draft: &Draft, v: &FormValues) -> Option<PutAlarm> {
+    let region = region(state);
+    let home = v
+        .text("home")
+        .and_then(|l| draft.homes.iter().find(|(label, _)| label == l))
+        .map(|(_, h)| h.clone())?;
+    let held = v
+        .text("metric")
+        .and_then(|l| draft.metrics.iter().find(|(label, _)| label == l))
+        .map(|(_, k)| k.clone())?;
+    // An edit sends the series exactly as AWS returned it.
+    let mut series = match &draft.editing {
+        Some(e) => e.raw_series.clone(),
+        None => held,
+    };
+    series.stat = parse_stat(v.text("statistic")?)?;
+    series.period = check_period(v.number("period")?).ok()?;
+    let name = match &draft.editing {
+        Some(e) => e.id.clone(),
+        None => v.text("name")?.to_owned(),
+    };
+    let topics = |key| parse_topics(v.text(key).unwrap_or_default(), &region).unwrap_or_default();
+    Some(PutAlarm {
+        alarm_account: home,
+        name,
+        series,
+        operator: Operator::parse(v.text("comparison")?)?,
+        threshold: v.number("threshold")?,
+        evaluation_periods: v.number("evaluation_periods")? as u32,
+        datapoints_to_alarm: v.number("datapoints")? as u32,
+        missing: MissingData::parse(v.text("missing")?)?,
+        actions_enabled: draft.actions_enabled,
+        alarm_actions: topics("alarm_actions"),
+        ok_actions: topics("ok_actions"),
+        description: v.text("description").unwrap_or_default().to_owned(),
+        tags: v
+            .text("tags")
+            .and_then(|t| parse_tags(t).ok())
+            .unwrap_or_default(),
+        edit: draft.editing.is_some(),
+    })
+}
+
+/// The form was submitted: show the request it makes, to be confirmed with `y`.
+pub fn submitted(state: &mut State, values: FormValues) -> Outcome {
+    let Some(draft) = state.alarms_view.draft.take() else {
+        return Outcome::default();
+    };
+    let Some(put) = request(state, &draft, &values) else {
+        flash(
+            state,
+            "the form's values no longer make a request",
+            FlashLevel::Error,
+        );
+        return Outcome::redraw();
+    };
+    let write = AlarmWrite::Put(Box::new(put));
+    let title = if draft.editing.is_some() {
+        "overwrite alarm: PutMetricAlarm"
+    } else {
+        "create alarm: PutMetricAlarm"
+    };
+    let mut lines = super::actions::request_header(state, &write);
+    if draft.editing.is_some() {
+        lines.push(
+            "PutMetricAlarm overwrites the whole alarm; its name stays and its history is kept"
+                .into(),
+        );
+    }
+    lines.push(String::new());
+    lines.extend(super::actions::request_lines(&write));
+    let confirm = Confirm::new(title, lines, Action::Write(vec![write]));
+    overlays::open(state, Overlay::Confirm(confirm));
+    Outcome::redraw()
+}

@@ -1,0 +1,267 @@
+//! What the alarm in the form would have done, recomputed as it is typed: beside the form,
+//! the metric's chart with the proposed threshold; under its fields, how many of the held
+//! points breach and when the alarm would last have gone to ALARM.
+
+use super::editor::Draft;
+use crate::app::state::State;
+use crate::overlays::form::{Form, Value};
+use crate::source::alarm_write::Operator;
+use crate::source::model::{AlarmState, Comparison, Epoch, SeriesKey};
+use crate::ui::text::{self, put_trunc};
+use crate::ui::widgets::chart::{self, MetricChart, Trace};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+/// What a rule would have done over a run of points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Breaches {
+    pub breaching: usize,
+    pub total: usize,
+    /// When it would last have gone from OK to ALARM (the end of the period that tipped it).
+    pub last_alarm: Option<Epoch>,
+    /// In ALARM after the newest point.
+    pub alarm_now: bool,
+}
+
+/// CloudWatch's M-out-of-N rule evaluated at the end of each point's period, over the points
+/// of the last `n` periods (missing points are missing: neither breaching nor not).
+pub fn analyse(
+    points: &[(Epoch, f64)],
+    comparison: Comparison,
+    threshold: f64,
+    period: i64,
+    n: usize,
+    m: usize,
+) -> Breaches {
+    let breaches = |v: f64| comparison.breaches(v, threshold);
+    let span = period.max(1) * n.max(1) as i64;
+    let mut state = AlarmState::Ok;
+    let mut last_alarm = None;
+    for (i, &(t, _)) in points.iter().enumerate() {
+        let breaching = points[..=i]
+            .iter()
+            .rev()
+            .take_while(|(u, _)| *u > t - span)
+            .filter(|(_, v)| breaches(*v))
+            .count();
+        let next = if breaching >= m.max(1) {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
+        };
+        if next == AlarmState::Alarm && state != AlarmState::Alarm {
+            last_alarm = Some(t + period);
+        }
+        state = next;
+    }
+    Breaches {
+        breaching: points.iter().filter(|(_, v)| breaches(*v)).count(),
+        total: points.len(),
+        last_alarm,
+        alarm_now: state == AlarmState::Alarm,
+    }
+}
+
+/// The window the preview looks at: the detail screen's range (hourly data: at least two
+/// days), ending now.
+fn window(state: &State, key: &SeriesKey) -> (Epoch, Epoch) {
+    let span = crate::app::refresh::detail_window(state, key.period);
+    (state.now - span, state.now)
+}
+
+fn held_points(state: &State, key: &SeriesKey) -> Vec<(Epoch, f64)> {
+    let (x0, x1) = window(state, key);
+    state
+        .store
+        .get(key)
+        .map(|s| s.points(x0, x1).map(|(t, v)| (t, f64::from(v))).collect())
+        .unwrap_or_default()
+}
+
+fn number(form: &Form, key: &str) -> Option<f64> {
+    form.valid_number(key)
+}
+
+fn choice(form: &Form, key: &str) -> Option<String> {
+    match form.value(key)? {
+        Value::Choice(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// `3 of 60 points breach; would have gone to ALARM at 02:14`, or why there is no count.
+pub fn note(state: &State, draft: &Draft, form: &Form) -> (String, bool) {
+    let Some(key) = draft.series(form) else {
+        return ("no metric to preview".into(), false);
+    };
+    let operator = choice(form, "comparison").and_then(|c| Operator::parse(&c));
+    let Some(comparison) = operator.and_then(Operator::comparison) else {
+        return (
+            "threshold = band width in standard deviations; CloudWatch models the band: no preview"
+                .into(),
+            false,
+        );
+    };
+    let Some(threshold) = number(form, "threshold") else {
+        return (
+            "type a threshold to see what it would have done".into(),
+            false,
+        );
+    };
+    let points = held_points(state, key);
+    if points.is_empty() {
+        return (
+            "no datapoints held for this metric yet: nothing to count".into(),
+            false,
+        );
+    }
+    let n = number(form, "evaluation_periods").unwrap_or(1.0).max(1.0) as usize;
+    let m = number(form, "datapoints").unwrap_or(1.0).max(1.0) as usize;
+    let b = analyse(&points, comparison, threshold, i64::from(key.period), n, m);
+    let verdict = match (b.alarm_now, b.last_alarm) {
+        (true, Some(t)) => format!("would be in ALARM now, since {}", text::hhmm(t)),
+        (false, Some(t)) => format!("would have gone to ALARM at {}", text::hhmm(t)),
+        (_, None) => "would not have gone to ALARM".into(),
+    };
+    let mut line = format!("{} of {} points breach; {verdict}", b.breaching, b.total);
+    // The preview counts the series as held; say so when the form asks for another.
+    let stat = choice(form, "statistic");
+    let period = number(form, "period").map(|p| p as u32);
+    if stat.as_deref().is_some_and(|s| s != key.stat.as_str())
+        || period.is_some_and(|p| p != key.period)
+    {
+        line.push_str(&format!(
+            " (counted on the held {} per {} s)",
+            key.stat.as_str(),
+            key.period
+        ));
+    }
+    (line, b.last_alarm.is_some())
+}
+
+/// The form's metric as a chart, with its alarms' thresholds and the proposed one.
+pub fn render(state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
+    let Some(draft) = &state.alarms_view.draft else {
+        return;
+    };
+    let Some(key) = draft.series(form) else {
+        return;
+    };
+    if area.height < 4 {
+        return;
+    }
+    let theme = &state.theme;
+    let (note, warn) = note(state, draft, form);
+    let style = if warn { theme.warn } else { theme.text };
+    put_trunc(
+        buf,
+        area,
+        area.x + 1,
+        area.y,
+        &note,
+        area.width.saturating_sub(2),
+        style,
+    );
+    let chart_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    let (x0, x1) = window(state, key);
+    let buckets = usize::from(chart_area.width.saturating_sub(8)).max(1) * 2;
+    let mut points = Vec::new();
+    if let Some(series) = state.store.get(key) {
+        chart::downsample(series.points(x0, x1), (x0, x1), buckets, &mut points);
+    }
+    let traces = [Trace {
+        name: None,
+        points,
+        style: theme.chart,
+        max_gap: 2.5 * f64::from(key.period).max((x1 - x0) as f64 / buckets as f64),
+    }];
+    let existing = state
+        .alarm_index
+        .by_series
+        .get(key)
+        .into_iter()
+        .flatten()
+        .filter_map(|&i| state.alarms.get(i))
+        .filter_map(|a| Some((a.threshold()?.1, threshold_style(state, a.state))));
+    let proposed = number(form, "threshold")
+        .filter(|_| {
+            choice(form, "comparison")
+                .and_then(|c| Operator::parse(&c))
+                .is_some_and(|o| !o.is_band())
+        })
+        .map(|t| (t, theme.focus));
+    let thresholds: Vec<(f64, Style)> = existing.chain(proposed).collect();
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", key.metric), theme.focus),
+        Span::styled(
+            format!(
+                "{} · {} ",
+                state.account_label(&key.account_id),
+                key.stat.as_str()
+            ),
+            theme.muted,
+        ),
+    ]);
+    MetricChart {
+        title,
+        traces: &traces,
+        thresholds: &thresholds,
+        window: (x0, x1),
+        focused: true,
+        theme,
+    }
+    .render(chart_area, buf);
+}
+
+fn threshold_style(state: &State, s: AlarmState) -> Style {
+    if s == AlarmState::Alarm {
+        state.theme.alarm
+    } else {
+        state.theme.threshold
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts(values: &[f64]) -> Vec<(Epoch, f64)> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i as i64 * 60, *v))
+            .collect()
+    }
+
+    #[test]
+    fn every_breaching_point_is_counted_and_the_last_tip_into_alarm_is_found() {
+        let p = pts(&[1.0, 9.0, 1.0, 9.0, 9.0, 1.0, 1.0, 1.0]);
+        let b = analyse(&p, Comparison::GreaterThanThreshold, 5.0, 60, 1, 1);
+        assert_eq!((b.breaching, b.total), (3, 8));
+        // Tipped at the point of minute 3 (its period ends at 240 s).
+        assert_eq!(b.last_alarm, Some(240));
+        assert!(!b.alarm_now);
+    }
+
+    #[test]
+    fn m_out_of_n_needs_m_breaches_within_the_last_n_periods() {
+        let p = pts(&[9.0, 1.0, 9.0, 1.0, 1.0, 1.0]);
+        // Two of three: minutes 0 and 2 are within three periods of minute 2.
+        let b = analyse(&p, Comparison::GreaterThanThreshold, 5.0, 60, 3, 2);
+        assert_eq!(b.last_alarm, Some(180));
+        // Three of three never happens.
+        let b = analyse(&p, Comparison::GreaterThanThreshold, 5.0, 60, 3, 3);
+        assert_eq!(b.last_alarm, None);
+    }
+
+    #[test]
+    fn a_rule_breaching_at_the_end_is_in_alarm_now() {
+        let p = pts(&[0.9, 0.9, 0.7]);
+        let b = analyse(&p, Comparison::LessThanThreshold, 0.8, 3600, 1, 1);
+        assert!(b.alarm_now);
+        assert_eq!(b.breaching, 1);
+    }
+}
