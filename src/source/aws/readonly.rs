@@ -4,8 +4,9 @@
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextMut;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 /// Refuses every operation but reads (an allow-list: an operation added later is refused
@@ -25,9 +26,13 @@ impl Intercept for ReadOnlyGuard {
         "sagewatch::ReadOnlyGuard"
     }
 
-    fn read_before_execution(
+    /// The first hook that sees the operation's name (client interceptors' earlier hooks run
+    /// before the operation's configuration is applied), and still before the request is
+    /// serialised, let alone sent.
+    fn modify_before_serialization(
         &self,
-        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _context: &mut BeforeSerializationInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let operation = cfg.load::<Metadata>().map(Metadata::name).unwrap_or("");

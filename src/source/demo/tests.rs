@@ -617,3 +617,91 @@ fn print_default_world() {
         }
     }
 }
+
+mod writes {
+    use super::*;
+    use crate::source::alarm_write::{AlarmWrite, MissingData, Operator, PutAlarm};
+
+    fn cpu_alarm(source: &DemoSource, name: &str, threshold: f64) -> AlarmWrite {
+        let endpoints = block_on(source.endpoints()).unwrap();
+        let e = endpoints
+            .iter()
+            .find(|e| e.name == "fraud-detector")
+            .unwrap();
+        let series = metrics::series_keys(e, crate::source::metrics::MetricId::Cpu)
+            .into_iter()
+            .next()
+            .unwrap();
+        AlarmWrite::Put(Box::new(PutAlarm {
+            alarm_account: MONITORING_ACCOUNT.into(),
+            name: name.into(),
+            series,
+            operator: Operator::GreaterThanThreshold,
+            threshold,
+            evaluation_periods: 1,
+            datapoints_to_alarm: 1,
+            missing: MissingData::Missing,
+            actions_enabled: true,
+            alarm_actions: vec![],
+            ok_actions: vec![],
+            description: String::new(),
+            tags: vec![],
+            edit: false,
+        }))
+    }
+
+    fn find(source: &DemoSource, name: &str) -> Option<Alarm> {
+        block_on(source.alarms())
+            .unwrap()
+            .into_iter()
+            .find(|a| a.id == name)
+    }
+
+    #[test]
+    fn a_created_alarm_is_evaluated_against_the_demo_series_and_goes_to_alarm() {
+        let (source, clock) = demo_at(7, START, START);
+        let w = source.alarm_writer().unwrap();
+        block_on(w.write(&cpu_alarm(&source, "always", 0.0))).unwrap();
+        block_on(w.write(&cpu_alarm(&source, "never", 1e9))).unwrap();
+        let a = find(&source, "always").expect("listed at once");
+        assert_eq!(a.state, AlarmState::InsufficientData, "not evaluated yet");
+        clock.advance(5 * 60);
+        assert_eq!(find(&source, "always").unwrap().state, AlarmState::Alarm);
+        assert_eq!(find(&source, "never").unwrap().state, AlarmState::Ok);
+        let history = block_on(source.alarm_history(MONITORING_ACCOUNT, "always")).unwrap();
+        assert!(!history.is_empty());
+    }
+
+    #[test]
+    fn mute_unmute_and_delete_change_what_is_listed() {
+        let (source, _) = demo_at(7, START, START);
+        let w = source.alarm_writer().unwrap();
+        let name = block_on(source.alarms()).unwrap()[0].id.clone();
+        let set = |enabled| AlarmWrite::SetActions {
+            account_id: MONITORING_ACCOUNT.into(),
+            ids: vec![name.clone()],
+            enabled,
+        };
+        block_on(w.write(&set(false))).unwrap();
+        assert!(!find(&source, &name).unwrap().actions_enabled);
+        block_on(w.write(&set(true))).unwrap();
+        assert!(find(&source, &name).unwrap().actions_enabled);
+        let delete = AlarmWrite::DeleteAlarms {
+            account_id: MONITORING_ACCOUNT.into(),
+            ids: vec![name.clone()],
+        };
+        block_on(w.write(&delete)).unwrap();
+        assert!(find(&source, &name).is_none());
+        // Like CloudWatch: deleting what does not exist is an error.
+        assert!(block_on(w.write(&delete)).is_err());
+    }
+
+    #[test]
+    fn a_read_only_demo_refuses_writes() {
+        let (source, _) = demo_at(7, START, START);
+        let source = source.with_readonly(true);
+        let w = source.alarm_writer().unwrap();
+        assert!(block_on(w.write(&cpu_alarm(&source, "x", 1.0))).is_err());
+        assert!(find(&source, "x").is_none());
+    }
+}

@@ -216,3 +216,6 @@ fn new_anywhere(state: &mut State, endpoint: Option<&str>) -> Outcome {
         },
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,409 @@
+//! The write path in the console, from key to command: forms and confirmations, identifiers
+//! kept exactly as AWS returned them, read-only refusals, and what a write's outcome does.
+
+use crate::app::action::{Action, InputKey, Loaded};
+use crate::app::command::Command;
+use crate::app::state::State;
+use crate::app::update::update;
+use crate::overlays::Overlay;
+use crate::source::SourceError;
+use crate::source::alarm_write::{AlarmWrite, WriteReceipt};
+use crate::ui::fixture::{self, MONITORING, PROD};
+use crate::views::View;
+use crate::writes::{Refusal, WriteOutcome};
+
+fn input(s: &mut State, k: InputKey) -> Vec<Command> {
+    update(s, Action::Input(k)).commands
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        input(s, InputKey::Char(c));
+    }
+}
+
+/// Moves the form's cursor to `key`.
+fn focus(s: &mut State, key: &str) {
+    for _ in 0..40 {
+        match s.overlays.last() {
+            Some(Overlay::Form(f)) if f.fields[f.focus].key == key => return,
+            Some(Overlay::Form(_)) => {
+                input(s, InputKey::Tab);
+            }
+            _ => panic!("no form open"),
+        }
+    }
+    panic!("no field {key}");
+}
+
+fn set_field(s: &mut State, key: &str, text: &str) {
+    focus(s, key);
+    input(s, InputKey::ClearLine);
+    typed(s, text);
+}
+
+fn writes(commands: &[Command]) -> Vec<&AlarmWrite> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Write(w) => Some(w.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn top_is_confirm(s: &State) -> bool {
+    matches!(s.overlays.last(), Some(Overlay::Confirm(_)))
+}
+
+fn form_messages(s: &State) -> Vec<(String, String)> {
+    let Some(Overlay::Form(f)) = s.overlays.last() else {
+        return Vec::new();
+    };
+    f.fields
+        .iter()
+        .zip(f.messages())
+        .filter_map(|(field, m)| Some((field.key.to_owned(), m?)))
+        .collect()
+}
+
+/// An alarm whose name holds a bidi override: drawn cleaned, requested exactly.
+fn with_hostile_alarm() -> (State, String) {
+    let mut s = fixture::in_view(View::Alarms);
+    let raw = "fraud\u{202e}-acc".to_owned();
+    s.alarms[0].id = raw.clone();
+    s.alarms[0].name = crate::sanitize::clean(&raw).into_owned();
+    crate::app::data::rebuild_alarm_index(&mut s);
+    crate::views::alarms::rows::rebuild(&mut s);
+    let at = s
+        .alarms_view
+        .rows
+        .iter()
+        .position(|&i| s.alarms[i].id == raw)
+        .unwrap();
+    s.alarms_view.selected = at;
+    (s, raw)
+}
+
+#[test]
+fn mute_sends_the_name_as_aws_returned_it_only_after_y() {
+    let (mut s, raw) = with_hostile_alarm();
+    update(&mut s, Action::MuteAlarm);
+    assert!(top_is_confirm(&s));
+    assert!(
+        writes(&input(&mut s, InputKey::Enter)).is_empty(),
+        "Enter is not y"
+    );
+    let sent = input(&mut s, InputKey::Char('y'));
+    let w = writes(&sent);
+    assert_eq!(
+        w,
+        [&AlarmWrite::SetActions {
+            account_id: MONITORING.into(),
+            ids: vec![raw],
+            enabled: false,
+        }]
+    );
+}
+
+#[test]
+fn delete_needs_the_drawn_name_typed_and_sends_the_raw_one() {
+    let (mut s, raw) = with_hostile_alarm();
+    update(&mut s, Action::DeleteAlarm);
+    typed(&mut s, "y");
+    assert!(
+        writes(&input(&mut s, InputKey::Enter)).is_empty(),
+        "y is not the name"
+    );
+    input(&mut s, InputKey::ClearLine);
+    typed(&mut s, &crate::sanitize::clean(&raw));
+    let sent = input(&mut s, InputKey::Enter);
+    assert_eq!(
+        writes(&sent),
+        [&AlarmWrite::DeleteAlarms {
+            account_id: MONITORING.into(),
+            ids: vec![raw],
+        }]
+    );
+}
+
+#[test]
+fn marked_alarms_are_muted_together_one_request_per_account() {
+    let mut s = fixture::in_view(View::Alarms);
+    update(&mut s, Action::ToggleMark);
+    update(&mut s, Action::ToggleMark);
+    update(&mut s, Action::ToggleMark);
+    update(&mut s, Action::UnmuteAlarm);
+    let sent = input(&mut s, InputKey::Char('y'));
+    let w = writes(&sent);
+    assert!(!w.is_empty());
+    let ids: usize = w.iter().map(|w| w.alarm_ids().len()).sum();
+    assert!(ids >= 2, "{w:?}");
+    assert!(w.iter().all(|w| w.operation() == "EnableAlarmActions"));
+    let mut accounts: Vec<&str> = w.iter().map(|w| w.account_id()).collect();
+    accounts.dedup();
+    assert_eq!(accounts.len(), w.len(), "one request per account");
+}
+
+#[test]
+fn read_only_refuses_every_changing_key_and_command_before_any_dialog() {
+    let mut s = fixture::in_view(View::Alarms);
+    s.readonly = true;
+    for a in [
+        Action::NewAlarm,
+        Action::EditAlarm,
+        Action::MuteAlarm,
+        Action::UnmuteAlarm,
+        Action::DeleteAlarm,
+    ] {
+        let out = update(&mut s, a);
+        assert!(out.commands.is_empty());
+        assert!(s.overlays.is_empty());
+        assert!(s.flash.as_ref().unwrap().text.contains("read-only"));
+    }
+    for line in ["alarm new", "alarm mute", "alarm delete"] {
+        s.flash = None;
+        let out = update(&mut s, Action::Run(line.into()));
+        assert!(out.commands.is_empty() && s.overlays.is_empty(), "{line}");
+        assert!(
+            s.flash.as_ref().unwrap().text.contains("read-only"),
+            "{line}"
+        );
+    }
+    // A confirmed write that slipped through is refused where commands are made.
+    let out = update(
+        &mut s,
+        Action::Write(vec![AlarmWrite::DeleteAlarms {
+            account_id: MONITORING.into(),
+            ids: vec!["x".into()],
+        }]),
+    );
+    assert!(writes(&out.commands).is_empty());
+}
+
+#[test]
+fn n_on_a_chart_opens_the_form_on_that_metric_checks_fields_and_confirms_the_exact_request() {
+    let mut s = fixture::in_view(View::Endpoint);
+    s.detail.selected_chart = 6; // MemoryUtilization
+    update(&mut s, Action::NewAlarm);
+    let Some(Overlay::Form(f)) = s.overlays.last() else {
+        panic!("no form");
+    };
+    assert_eq!(f.owner, View::Alarms);
+    let draft = s.alarms_view.draft.as_ref().unwrap();
+    assert_eq!(draft.metrics[0].1.metric, "MemoryUtilization");
+    // OAM with a role for prod: the monitoring account first, prod's own as the other.
+    let homes: Vec<&str> = draft.homes.iter().map(|(_, h)| h.as_str()).collect();
+    assert_eq!(homes, [MONITORING, PROD]);
+
+    set_field(&mut s, "threshold", "8O");
+    set_field(&mut s, "period", "45");
+    set_field(&mut s, "evaluation_periods", "2");
+    set_field(&mut s, "datapoints", "3");
+    set_field(
+        &mut s,
+        "alarm_actions",
+        "arn:aws:sns:us-east-1:123456789012:oncall",
+    );
+    // Over CloudWatch's 255 characters (control characters cannot even be typed).
+    set_field(&mut s, "name", &"x".repeat(256));
+    input(&mut s, InputKey::Enter);
+    assert!(
+        matches!(s.overlays.last(), Some(Overlay::Form(_))),
+        "refused"
+    );
+    let m = form_messages(&s);
+    let about = |k: &str| m.iter().any(|(key, _)| key == k);
+    assert!(about("threshold") && about("name"), "{m:?}");
+    // Field checks first; cross-field checks once every field is valid on its own.
+    set_field(&mut s, "threshold", "80");
+    set_field(&mut s, "name", "prod-fraud-memory-high");
+    input(&mut s, InputKey::Enter);
+    let m = form_messages(&s);
+    let about = |k: &str| m.iter().any(|(key, _)| key == k);
+    assert!(
+        about("period") && about("datapoints") && about("alarm_actions"),
+        "{m:?}"
+    );
+    let arn = m.iter().find(|(k, _)| k == "alarm_actions").unwrap();
+    assert!(arn.1.contains("us-east-1"), "{arn:?}");
+
+    set_field(&mut s, "period", "60");
+    set_field(&mut s, "datapoints", "2");
+    set_field(
+        &mut s,
+        "alarm_actions",
+        &format!("arn:aws:sns:eu-west-1:{MONITORING}:oncall"),
+    );
+    input(&mut s, InputKey::Enter);
+    let Some(Overlay::Confirm(c)) = s.overlays.last() else {
+        panic!("no confirmation: {:?}", form_messages(&s));
+    };
+    let text = c.lines.join("\n");
+    assert!(text.contains("PutMetricAlarm") && text.contains("eu-west-1"));
+    assert!(text.contains("\"AccountId\": \"210987654321\""), "{text}");
+    let sent = input(&mut s, InputKey::Char('y'));
+    let [AlarmWrite::Put(p)] = writes(&sent)[..] else {
+        panic!("{sent:?}");
+    };
+    assert_eq!(p.alarm_account, MONITORING);
+    assert_eq!(p.series.account_id, PROD);
+    assert_eq!(p.series.metric, "MemoryUtilization");
+    assert_eq!(
+        (p.series.period, p.evaluation_periods, p.datapoints_to_alarm),
+        (60, 2, 2)
+    );
+    assert!(p.uses_metrics_form());
+    assert!(!p.edit);
+}
+
+#[test]
+fn edit_keeps_the_name_and_the_muted_actions_and_says_it_overwrites() {
+    let mut s = fixture::in_view(View::Alarms);
+    // The selected alarm with its actions off.
+    let i = s.alarms_view.rows[s.alarms_view.selected];
+    s.alarms[i].actions_enabled = false;
+    let id = s.alarms[i].id.clone();
+    update(&mut s, Action::EditAlarm);
+    assert!(matches!(s.overlays.last(), Some(Overlay::Form(_))));
+    set_field(&mut s, "threshold", "0.8");
+    input(&mut s, InputKey::Enter);
+    let Some(Overlay::Confirm(c)) = s.overlays.last() else {
+        panic!("no confirmation: {:?}", form_messages(&s));
+    };
+    assert!(c.lines.iter().any(|l| l.contains("overwrites")));
+    let sent = input(&mut s, InputKey::Char('y'));
+    let [AlarmWrite::Put(p)] = writes(&sent)[..] else {
+        panic!("{sent:?}");
+    };
+    assert_eq!(p.name, id);
+    assert!(p.edit && !p.actions_enabled);
+    assert_eq!(p.threshold, 0.8);
+}
+
+#[test]
+fn a_done_write_rereads_its_account_at_once_and_a_failure_says_the_iam_action() {
+    let mut s = fixture::in_view(View::Alarms);
+    update(&mut s, Action::ToggleMark);
+    let request = AlarmWrite::SetActions {
+        account_id: PROD.into(),
+        ids: vec!["a".into()],
+        enabled: false,
+    };
+    let out = update(
+        &mut s,
+        Action::Loaded(Box::new(Loaded::Written {
+            request: Box::new(request.clone()),
+            outcome: WriteOutcome::Done(WriteReceipt {
+                request_id: Some("r-1".into()),
+            }),
+        })),
+    );
+    assert_eq!(out.commands, [Command::RereadAlarms(PROD.into())]);
+    assert!(s.alarms_view.marks.is_empty(), "marks are spent");
+    assert!(s.flash.as_ref().unwrap().text.contains("r-1"));
+
+    let out = update(
+        &mut s,
+        Action::Loaded(Box::new(Loaded::Written {
+            request: Box::new(request.clone()),
+            outcome: WriteOutcome::Failed(SourceError::AccessDenied {
+                call: format!("DisableAlarmActions {PROD}"),
+                action: "cloudwatch:DisableAlarmActions".into(),
+            }),
+        })),
+    );
+    assert!(out.commands.is_empty());
+    assert!(
+        s.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("cloudwatch:DisableAlarmActions")
+    );
+
+    update(
+        &mut s,
+        Action::Loaded(Box::new(Loaded::Written {
+            request: Box::new(request),
+            outcome: WriteOutcome::Refused(Refusal::Audit {
+                path: "/state/sagewatch/audit.jsonl".into(),
+                error: "Permission denied".into(),
+                operation: "DisableAlarmActions",
+            }),
+        })),
+    );
+    assert!(
+        s.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("/state/sagewatch/audit.jsonl")
+    );
+}
+
+#[test]
+fn alarm_new_works_from_the_fleet_and_names_an_endpoint() {
+    let mut s = fixture::in_view(View::Fleet);
+    update(&mut s, Action::Run("alarm new".into()));
+    assert!(matches!(s.overlays.last(), Some(Overlay::Form(_))));
+    s.overlays.clear();
+    update(&mut s, Action::Run("alarm new churn-predictor".into()));
+    let draft = s.alarms_view.draft.as_ref().unwrap();
+    assert_eq!(
+        crate::source::metrics::endpoint_name_of(&draft.metrics[0].1),
+        Some("churn-predictor")
+    );
+    s.overlays.clear();
+    update(&mut s, Action::Run("alarm new nope".into()));
+    assert!(s.overlays.is_empty());
+    assert!(
+        s.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no endpoint named nope")
+    );
+    update(&mut s, Action::Run("alarm frobnicate".into()));
+    assert!(
+        s.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("expected :alarm new")
+    );
+}
+
+#[test]
+fn the_muted_filter_keeps_only_alarms_whose_actions_are_off() {
+    let mut s = fixture::in_view(View::Fleet);
+    update(&mut s, Action::Run("alarms muted".into()));
+    assert_eq!(s.view, View::Alarms);
+    let rows: Vec<bool> = s
+        .alarms_view
+        .rows
+        .iter()
+        .map(|&i| s.alarms[i].actions_enabled)
+        .collect();
+    assert!(!rows.is_empty() && rows.iter().all(|e| !e), "{rows:?}");
+}
+
+#[test]
+fn the_breach_note_follows_the_threshold_as_it_is_typed() {
+    let mut s = fixture::in_view(View::Endpoint);
+    s.detail.selected_chart = 0; // accuracy
+    update(&mut s, Action::NewAlarm);
+    let note = |s: &State| {
+        let Some(Overlay::Form(f)) = s.overlays.last() else {
+            panic!()
+        };
+        crate::views::alarms::preview::note(s, s.alarms_view.draft.as_ref().unwrap(), f).0
+    };
+    set_field(&mut s, "threshold", "0.5");
+    assert!(note(&s).starts_with("0 of "), "{}", note(&s));
+    set_field(&mut s, "threshold", "0.99");
+    let all = note(&s);
+    assert!(all.contains("would be in ALARM now"), "{all}");
+    let n: Vec<&str> = all.split(' ').collect();
+    assert_eq!(n[0], n[2], "every point breaches: {all}");
+}
