@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod emulators;
+pub mod proxy;
 pub mod tmux;
