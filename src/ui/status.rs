@@ -72,8 +72,13 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
             )
         }
     };
-    x = render_source_health(state, buf, area, x);
-    if let Some(flash) = state.flash.as_ref().filter(|f| f.until > state.now) {
+    let flash = state.flash.as_ref().filter(|f| f.until > state.now);
+    // A flash answers what the user just did: for its few seconds it takes the place of the
+    // source's health (which stays on screen the rest of the time).
+    if flash.is_none() {
+        x = render_source_health(state, buf, area, x);
+    }
+    if let Some(flash) = flash {
         let style = match flash.level {
             FlashLevel::Error => theme.bad.add_modifier(Modifier::BOLD),
             FlashLevel::Info => bar,

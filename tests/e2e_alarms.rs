@@ -1,0 +1,214 @@
+//! Alarm actions end to end in a real terminal (tmux), driven by keys:
+//! - on the demo: a chart, `n`, the form, the breach count following the threshold as it is
+//!   typed, the confirmation, and the new alarm in the alarms view;
+//! - against LocalStack in read-only mode, through a proxy that counts what reaches the
+//!   emulator: every changing key and command refused, and zero mutating requests sent.
+//! - (ignored, run by hand) the time from `y` to the alarm shown, against LocalStack.
+
+mod support;
+
+use std::time::{Duration, Instant};
+use support::emulators::{self, Emulators};
+use support::proxy::Proxy;
+use support::tmux::{BIN, Tmux};
+
+/// `N of M points breach` on the screen, as (N, M).
+fn breach_count(screen: &str) -> Option<(usize, usize)> {
+    let at = screen.find(" points breach")?;
+    let words: Vec<&str> = screen[..at].split_whitespace().rev().take(3).collect();
+    match words.as_slice() {
+        [total, "of", breaching] => Some((breaching.parse().ok()?, total.parse().ok()?)),
+        _ => None,
+    }
+}
+
+/// From the focused field of the form down to `steps` fields further.
+fn tab(t: &Tmux, steps: usize) {
+    for _ in 0..steps {
+        t.keys(&["Tab"]);
+    }
+}
+
+#[test]
+fn a_new_alarm_from_a_chart_shows_its_breaches_while_typed_and_lands_in_the_alarms_view() {
+    let t = Tmux::start("alarm-new", 160, 48);
+    t.tmux(&["set-environment", "-t", "e2e", "XDG_STATE_HOME", "/tmp"]);
+    t.run_console("");
+    t.wait_for("fraud-detector");
+    // The prod fraud-detector row is third; its accuracy chart is the first.
+    t.literal("/fraud-detector");
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    t.wait_for("monitor");
+    t.literal("n");
+    t.wait_for("new alarm");
+    t.wait_for("lives in");
+    // lives in, metric, name, statistic, period, comparison: the threshold is the seventh.
+    tab(&t, 6);
+    t.keys(&["C-u"]);
+    t.literal("0.1");
+    let low = t.wait_until("a breach count", |s| breach_count(s).is_some_and(|(n, _)| n == 0));
+    let (_, total) = breach_count(&low).unwrap();
+    assert!(total > 0, "the preview counts held points: {low}");
+    assert!(low.contains("would not have gone to ALARM"), "{low}");
+    t.keys(&["C-u"]);
+    t.literal("0.99");
+    let high = t.wait_until("more breaches", |s| breach_count(s).is_some_and(|(n, _)| n > 0));
+    assert!(high.contains("ALARM"), "{high}");
+    t.keys(&["Tab"]);
+    t.keys(&["C-u"]);
+    t.literal("1");
+    t.keys(&["Tab"]);
+    t.keys(&["C-u"]);
+    t.literal("1");
+    t.keys(&["Enter"]);
+    let confirm = t.wait_for("create alarm: PutMetricAlarm");
+    assert!(confirm.contains("\"AccountId\": \"111111111111\""), "{confirm}");
+    t.literal("y");
+    t.wait_for("✓ PutMetricAlarm prod-fraud-detector-accuracy-low");
+    t.literal("2");
+    let alarms = t.wait_for("prod-fraud-detector-accuracy-low");
+    assert!(alarms.contains("< 0.990"), "{alarms}");
+    t.literal("q");
+    t.wait_for_line("EXITED:0");
+}
+
+/// The console against LocalStack through `proxy`, as `account`.
+fn console_env(e: &Emulators, account: &str, proxy: &Proxy, state: &str) -> Vec<(String, String)> {
+    let fake_home = std::env::temp_dir().join(format!("sagewatch-e2e-alarms-{account}"));
+    let mut env: Vec<(String, String)> = emulators::sagewatch_env(e, account, "us-east-1", &fake_home)
+        .into_iter()
+        .filter(|(k, _)| k != "HOME" && k != "XDG_CONFIG_HOME")
+        .collect();
+    for (k, v) in &mut env {
+        if k == "AWS_ENDPOINT_URL" {
+            *v = proxy.url.clone();
+        }
+    }
+    env.push(("XDG_STATE_HOME".into(), state.into()));
+    env
+}
+
+fn start(name: &str, env: &[(String, String)]) -> Tmux {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    Tmux::start_with_env(name, 160, 48, &env)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_console_refuses_every_change_and_sends_no_mutating_request() {
+    let Some(e) = emulators::emulators() else {
+        return;
+    };
+    const ACCOUNT: &str = "777700000020";
+    let cfg = emulators::config(&e.localstack, ACCOUNT, "us-east-1").await;
+    let cw = aws_sdk_cloudwatch::Client::new(&cfg);
+    emulators::put_instance_metrics(&cw, "ro-model", "AllTraffic", &[("CPUUtilization", 40.0)])
+        .await;
+    cw.put_metric_alarm()
+        .alarm_name("ro-cpu")
+        .namespace("/aws/sagemaker/Endpoints")
+        .metric_name("CPUUtilization")
+        .dimensions(
+            aws_sdk_cloudwatch::types::Dimension::builder()
+                .name("EndpointName")
+                .value("ro-model")
+                .build(),
+        )
+        .dimensions(
+            aws_sdk_cloudwatch::types::Dimension::builder()
+                .name("VariantName")
+                .value("AllTraffic")
+                .build(),
+        )
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(90.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .expect("seed an alarm");
+    let proxy = Proxy::start(&e.localstack, &[]);
+    let state = std::env::temp_dir().join(format!("sagewatch-e2e-ro-{}", std::process::id()));
+    let t = start("alarm-ro", &console_env(&e, ACCOUNT, &proxy, &state.display().to_string()));
+    t.run_console_with("--readonly");
+    t.wait_for("ro-model");
+    t.wait_for("READ-ONLY");
+    // A chart: n.
+    t.keys(&["Enter"]);
+    t.wait_for("monitor");
+    t.literal("n");
+    t.wait_for("read-only: changing alarms is disabled");
+    // The alarms: every changing key, then the commands.
+    t.literal("2");
+    t.wait_for("ro-cpu");
+    for key in ["m", "u", "e", "D", " "] {
+        t.literal(key);
+    }
+    t.literal(":alarm delete");
+    t.keys(&["Enter"]);
+    t.literal(":alarm new ro-model");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("read-only");
+    assert!(!screen.contains("y to confirm"), "no dialog opened: {screen}");
+    // Help says which keys are disabled; the key bar strikes them through (not visible as text).
+    t.literal("?");
+    t.wait_for("(read-only)");
+    t.keys(&["Escape"]);
+    t.literal("q");
+    t.wait_for_line("EXITED:0");
+    assert_eq!(proxy.mutating(), 0, "no mutating request reached the emulator");
+    assert!(proxy.count("DescribeAlarms") > 0, "the console did read through the proxy");
+    assert!(!state.join("sagewatch/audit.jsonl").exists(), "nothing was attempted");
+}
+
+/// Time from `y` in the confirmation to the new alarm in the alarms view, against LocalStack,
+/// five times; prints each and the median. Run with the emulators up:
+/// `cargo test --release --test e2e_alarms -- --ignored --nocapture confirm_to_shown`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement, run by hand (see the closing note of the alarm actions issue)"]
+async fn confirm_to_shown_against_localstack() {
+    let Some(e) = emulators::emulators() else {
+        return;
+    };
+    const ACCOUNT: &str = "777700000030";
+    let cfg = emulators::config(&e.localstack, ACCOUNT, "us-east-1").await;
+    let cw = aws_sdk_cloudwatch::Client::new(&cfg);
+    emulators::put_instance_metrics(&cw, "timed", "AllTraffic", &[("CPUUtilization", 40.0)]).await;
+    let proxy = Proxy::start(&e.localstack, &[]);
+    let state = std::env::temp_dir().join(format!("sagewatch-e2e-time-{}", std::process::id()));
+    let t = start("alarm-time", &console_env(&e, ACCOUNT, &proxy, &state.display().to_string()));
+    t.run_console_with("");
+    t.wait_for("timed");
+    let mut times = Vec::new();
+    for run in 0..5 {
+        let name = format!("timed-cpu-{run}-{}", std::process::id());
+        t.literal(&format!(":alarm new timed"));
+        t.keys(&["Enter"]);
+        t.wait_for("new alarm");
+        tab(&t, 2);
+        t.keys(&["C-u"]);
+        t.literal(&name);
+        tab(&t, 4);
+        t.keys(&["C-u"]);
+        t.literal("95");
+        t.keys(&["Enter"]);
+        t.wait_for("y to confirm");
+        t.literal("2");
+        // `2` is text in the dialog's eyes: nothing happens until `y`.
+        let began = Instant::now();
+        t.literal("y");
+        t.wait_until_for(&name, Duration::from_secs(30), |s| {
+            s.lines().any(|l| l.contains(&name) && l.contains("CPUUtilization"))
+        });
+        let ms = began.elapsed().as_millis();
+        println!("run {run}: {ms} ms from y to {name} in the alarms view");
+        times.push(ms);
+        t.literal("1");
+    }
+    times.sort();
+    println!("median of {}: {} ms ({times:?})", times.len(), times[times.len() / 2]);
+    t.literal("q");
+    t.wait_for_line("EXITED:0");
+    let _ = BIN;
+}
