@@ -10,7 +10,7 @@ mod support;
 use std::time::{Duration, Instant};
 use support::emulators::{self, Emulators};
 use support::proxy::Proxy;
-use support::tmux::{BIN, Tmux};
+use support::tmux::Tmux;
 
 /// `N of M points breach` on the screen, as (N, M).
 fn breach_count(screen: &str) -> Option<(usize, usize)> {
@@ -47,13 +47,17 @@ fn a_new_alarm_from_a_chart_shows_its_breaches_while_typed_and_lands_in_the_alar
     tab(&t, 6);
     t.keys(&["C-u"]);
     t.literal("0.1");
-    let low = t.wait_until("a breach count", |s| breach_count(s).is_some_and(|(n, _)| n == 0));
+    let low = t.wait_until("a breach count", |s| {
+        breach_count(s).is_some_and(|(n, _)| n == 0)
+    });
     let (_, total) = breach_count(&low).unwrap();
     assert!(total > 0, "the preview counts held points: {low}");
     assert!(low.contains("would not have gone to ALARM"), "{low}");
     t.keys(&["C-u"]);
     t.literal("0.99");
-    let high = t.wait_until("more breaches", |s| breach_count(s).is_some_and(|(n, _)| n > 0));
+    let high = t.wait_until("more breaches", |s| {
+        breach_count(s).is_some_and(|(n, _)| n > 0)
+    });
     assert!(high.contains("ALARM"), "{high}");
     t.keys(&["Tab"]);
     t.keys(&["C-u"]);
@@ -63,7 +67,10 @@ fn a_new_alarm_from_a_chart_shows_its_breaches_while_typed_and_lands_in_the_alar
     t.literal("1");
     t.keys(&["Enter"]);
     let confirm = t.wait_for("create alarm: PutMetricAlarm");
-    assert!(confirm.contains("\"AccountId\": \"111111111111\""), "{confirm}");
+    assert!(
+        confirm.contains("\"AccountId\": \"111111111111\""),
+        "{confirm}"
+    );
     t.literal("y");
     t.wait_for("✓ PutMetricAlarm prod-fraud-detector-accuracy-low");
     t.literal("2");
@@ -76,10 +83,11 @@ fn a_new_alarm_from_a_chart_shows_its_breaches_while_typed_and_lands_in_the_alar
 /// The console against LocalStack through `proxy`, as `account`.
 fn console_env(e: &Emulators, account: &str, proxy: &Proxy, state: &str) -> Vec<(String, String)> {
     let fake_home = std::env::temp_dir().join(format!("sagewatch-e2e-alarms-{account}"));
-    let mut env: Vec<(String, String)> = emulators::sagewatch_env(e, account, "us-east-1", &fake_home)
-        .into_iter()
-        .filter(|(k, _)| k != "HOME" && k != "XDG_CONFIG_HOME")
-        .collect();
+    let mut env: Vec<(String, String)> =
+        emulators::sagewatch_env(e, account, "us-east-1", &fake_home)
+            .into_iter()
+            .filter(|(k, _)| k != "HOME" && k != "XDG_CONFIG_HOME")
+            .collect();
     for (k, v) in &mut env {
         if k == "AWS_ENDPOINT_URL" {
             *v = proxy.url.clone();
@@ -130,7 +138,10 @@ async fn a_read_only_console_refuses_every_change_and_sends_no_mutating_request(
         .expect("seed an alarm");
     let proxy = Proxy::start(&e.localstack, &[]);
     let state = std::env::temp_dir().join(format!("sagewatch-e2e-ro-{}", std::process::id()));
-    let t = start("alarm-ro", &console_env(&e, ACCOUNT, &proxy, &state.display().to_string()));
+    let t = start(
+        "alarm-ro",
+        &console_env(&e, ACCOUNT, &proxy, &state.display().to_string()),
+    );
     t.run_console_with("--readonly");
     t.wait_for("ro-model");
     t.wait_for("READ-ONLY");
@@ -150,16 +161,29 @@ async fn a_read_only_console_refuses_every_change_and_sends_no_mutating_request(
     t.literal(":alarm new ro-model");
     t.keys(&["Enter"]);
     let screen = t.wait_for("read-only");
-    assert!(!screen.contains("y to confirm"), "no dialog opened: {screen}");
+    assert!(
+        !screen.contains("y to confirm"),
+        "no dialog opened: {screen}"
+    );
     // Help says which keys are disabled; the key bar strikes them through (not visible as text).
     t.literal("?");
     t.wait_for("(read-only)");
     t.keys(&["Escape"]);
     t.literal("q");
     t.wait_for_line("EXITED:0");
-    assert_eq!(proxy.mutating(), 0, "no mutating request reached the emulator");
-    assert!(proxy.count("DescribeAlarms") > 0, "the console did read through the proxy");
-    assert!(!state.join("sagewatch/audit.jsonl").exists(), "nothing was attempted");
+    assert_eq!(
+        proxy.mutating(),
+        0,
+        "no mutating request reached the emulator"
+    );
+    assert!(
+        proxy.count("DescribeAlarms") > 0,
+        "the console did read through the proxy"
+    );
+    assert!(
+        !state.join("sagewatch/audit.jsonl").exists(),
+        "nothing was attempted"
+    );
 }
 
 /// Time from `y` in the confirmation to the new alarm in the alarms view, against LocalStack,
@@ -177,13 +201,16 @@ async fn confirm_to_shown_against_localstack() {
     emulators::put_instance_metrics(&cw, "timed", "AllTraffic", &[("CPUUtilization", 40.0)]).await;
     let proxy = Proxy::start(&e.localstack, &[]);
     let state = std::env::temp_dir().join(format!("sagewatch-e2e-time-{}", std::process::id()));
-    let t = start("alarm-time", &console_env(&e, ACCOUNT, &proxy, &state.display().to_string()));
+    let t = start(
+        "alarm-time",
+        &console_env(&e, ACCOUNT, &proxy, &state.display().to_string()),
+    );
     t.run_console_with("");
     t.wait_for("timed");
     let mut times = Vec::new();
     for run in 0..5 {
         let name = format!("timed-cpu-{run}-{}", std::process::id());
-        t.literal(&format!(":alarm new timed"));
+        t.literal(":alarm new timed");
         t.keys(&["Enter"]);
         t.wait_for("new alarm");
         tab(&t, 2);
@@ -199,7 +226,8 @@ async fn confirm_to_shown_against_localstack() {
         let began = Instant::now();
         t.literal("y");
         t.wait_until_for(&name, Duration::from_secs(30), |s| {
-            s.lines().any(|l| l.contains(&name) && l.contains("CPUUtilization"))
+            s.lines()
+                .any(|l| l.contains(&name) && l.contains("CPUUtilization"))
         });
         let ms = began.elapsed().as_millis();
         println!("run {run}: {ms} ms from y to {name} in the alarms view");
@@ -207,8 +235,11 @@ async fn confirm_to_shown_against_localstack() {
         t.literal("1");
     }
     times.sort();
-    println!("median of {}: {} ms ({times:?})", times.len(), times[times.len() / 2]);
+    println!(
+        "median of {}: {} ms ({times:?})",
+        times.len(),
+        times[times.len() / 2]
+    );
     t.literal("q");
     t.wait_for_line("EXITED:0");
-    let _ = BIN;
 }

@@ -109,6 +109,16 @@ where
             }
         }
     }
-    workers.abort_all();
+    // A change already confirmed finishes (and is recorded) before the console goes.
+    let writes = workers.writes_in_flight();
+    if writes > 0 {
+        let text = format!("waiting for {writes} change(s) in flight to finish…");
+        super::outcome::flash(&mut state, text, super::state::FlashLevel::Info);
+        terminal.draw(|f| draw(&state, f))?;
+    }
+    workers.shutdown(WRITE_GRACE).await;
     Ok(())
 }
+
+/// How long quitting waits for writes in flight.
+const WRITE_GRACE: Duration = Duration::from_secs(15);

@@ -239,9 +239,30 @@ impl Workers {
         self.in_flight.len()
     }
 
-    pub fn abort_all(&mut self) {
-        for (_, f) in self.in_flight.drain() {
-            f.handle.abort();
+    /// Writes in flight: sent, or about to be.
+    pub fn writes_in_flight(&self) -> usize {
+        self.in_flight
+            .keys()
+            .filter(|k| matches!(k, CommandKey::Write(_)))
+            .count()
+    }
+
+    /// Stops every read at once; a write in flight is awaited (up to `grace`), so that it
+    /// is not cut between its intent and its outcome in the audit log.
+    pub async fn shutdown(&mut self, grace: std::time::Duration) {
+        let mut writes = Vec::new();
+        for (key, f) in self.in_flight.drain() {
+            if matches!(key, CommandKey::Write(_)) {
+                writes.push(f.handle);
+            } else {
+                f.handle.abort();
+            }
+        }
+        if !writes.is_empty() {
+            let all = futures::future::join_all(writes);
+            if tokio::time::timeout(grace, all).await.is_err() {
+                tracing::error!("a write did not finish before quitting: see the audit log");
+            }
         }
     }
 }
@@ -415,5 +436,34 @@ mod tests {
             w.finished(&done);
             assert_eq!(w.in_flight(), 0, "the slot is free for the next refresh");
         }
+    }
+
+    #[tokio::test]
+    async fn quitting_aborts_reads_but_lets_a_write_in_flight_finish_and_be_recorded() {
+        let (mut w, mut rx) = unruly(300, false);
+        let dir = std::env::temp_dir().join(format!("sagewatch-quit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let log = dir.join("audit.jsonl");
+        let gate = crate::writes::Gate::new(
+            false,
+            Some(crate::writes::audit::AuditLog::new(log.clone())),
+            Default::default(),
+        );
+        w = w.with_gate(Arc::new(gate));
+        w.dispatch(periodic(1_795_687_200));
+        w.dispatch(Command::Write(Box::new(
+            crate::source::alarm_write::AlarmWrite::SetActions {
+                account_id: "100000000000".into(),
+                ids: vec!["prod-fraud-detector-accuracy".into()],
+                enabled: false,
+            },
+        )));
+        assert_eq!(w.writes_in_flight(), 1);
+        w.shutdown(std::time::Duration::from_secs(5)).await;
+        let done: Vec<Done> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+        assert_eq!(done.len(), 1, "only the write answered");
+        assert!(matches!(done[0].key, CommandKey::Write(_)));
+        let lines = std::fs::read_to_string(&log).unwrap();
+        assert_eq!(lines.lines().count(), 2, "intent and outcome: {lines}");
     }
 }

@@ -114,4 +114,23 @@ impl FleetSource for Unruly {
     fn health(&self) -> SourceHealth {
         self.inner.health()
     }
+
+    fn alarm_writer(&self) -> Option<&dyn super::alarm_write::AlarmWriter> {
+        Some(self)
+    }
+}
+
+/// Writes go to the demo, after `delay` like every series call.
+#[async_trait]
+impl super::alarm_write::AlarmWriter for Unruly {
+    async fn write(
+        &self,
+        request: &super::alarm_write::AlarmWrite,
+    ) -> Result<super::alarm_write::WriteReceipt, SourceError> {
+        tokio::time::sleep(self.delay).await;
+        match self.inner.alarm_writer() {
+            Some(w) => w.write(request).await,
+            None => unreachable!("the demo writes"),
+        }
+    }
 }

@@ -344,3 +344,32 @@ fn a_notice_shows_while_nothing_fails_and_a_failure_wins() {
         "{line}"
     );
 }
+
+#[test]
+fn read_only_strikes_changing_keys_through_in_the_key_bar_and_marks_them_in_help() {
+    use crate::overlays::help::{Row, rows};
+    use ratatui::style::Modifier;
+    let mut s = fixture::in_view(View::Alarms);
+    let live = style_of(&render(&s, 200, 40), "m mute").expect("the mute hint");
+    assert!(!live.add_modifier.contains(Modifier::CROSSED_OUT));
+    assert!(rows(&s).iter().all(|r| !matches!(r, Row::Disabled(..))));
+    s.readonly = true;
+    let off = style_of(&render(&s, 200, 40), "m mute").expect("the mute hint");
+    assert!(off.add_modifier.contains(Modifier::CROSSED_OUT));
+    let disabled: Vec<&str> = rows(&s)
+        .iter()
+        .filter_map(|r| match r {
+            Row::Disabled(_, desc, _) => Some(*desc),
+            _ => None,
+        })
+        .collect();
+    for d in ["new alarm", "edit alarm", "mute", "unmute", "delete"] {
+        assert!(disabled.contains(&d), "{d} in {disabled:?}");
+    }
+    assert!(
+        !disabled.contains(&"mark"),
+        "marking changes nothing in AWS"
+    );
+    let help = plain(&render(&with_help(s, Some(30)), 160, 48));
+    assert!(help.contains("(read-only)"), "{help}");
+}
