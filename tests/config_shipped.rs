@@ -165,7 +165,14 @@ fn vim_has_no_duplicate_or_shadowed_sequences() {
 #[test]
 fn vim_bindings_have_help_text_in_known_sections() {
     let km = defaults().keymap;
-    let sections = ["Navigation", "Views", "Fleet", "Charts", "General"];
+    let sections = [
+        "Navigation",
+        "Views",
+        "Fleet",
+        "Charts",
+        "Alarms",
+        "General",
+    ];
     for b in &km.bindings {
         assert!(
             !b.desc.trim().is_empty(),

@@ -171,6 +171,12 @@ async fn a_read_only_console_refuses_every_change_and_sends_no_mutating_request(
     t.keys(&["Escape"]);
     t.literal("q");
     t.wait_for_line("EXITED:0");
+    println!(
+        "read-only console: {} CloudWatch requests reached the emulator, {} DescribeAlarms, {} mutating",
+        proxy.total(),
+        proxy.count("DescribeAlarms"),
+        proxy.mutating()
+    );
     assert_eq!(
         proxy.mutating(),
         0,

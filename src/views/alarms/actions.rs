@@ -27,16 +27,15 @@ pub fn toggle_mark(state: &mut State) -> Outcome {
     Outcome::redraw()
 }
 
-/// The marked alarms still listed, else the selected one. An alarm is its name in its
-/// account: listed twice, it is still one target.
+/// The marked alarms (filtered out of the table or not: the confirmation lists them all),
+/// else the selected one. An alarm is its name in its account: listed twice, it is still one
+/// target.
 fn targets(state: &State) -> Vec<&Alarm> {
     let marks = &state.alarms_view.marks;
     let mut seen = std::collections::HashSet::new();
     let marked: Vec<&Alarm> = state
-        .alarms_view
-        .rows
+        .alarms
         .iter()
-        .filter_map(|&i| state.alarms.get(i))
         .filter(|a| marks.contains(&(a.account_id.clone(), a.id.clone())))
         .filter(|a| seen.insert((a.account_id.as_str(), a.id.as_str())))
         .collect();
@@ -87,10 +86,12 @@ pub fn set_actions(state: &mut State, enabled: bool) -> Outcome {
 /// typed out).
 pub fn delete(state: &mut State) -> Outcome {
     let alarms = targets(state);
+    // The name as drawn, unless drawing changed it (a name with a control character cannot
+    // be typed back): then the count, like several alarms.
     let phrase = match alarms.as_slice() {
         [] => return Outcome::default(),
-        [one] => one.name.clone(),
-        many => format!("delete {} alarms", many.len()),
+        [one] if one.id == one.name => one.name.clone(),
+        many => format!("delete {}", count(many.len())),
     };
     let writes: Vec<AlarmWrite> = by_account(&alarms)
         .into_iter()

@@ -107,7 +107,7 @@ fn mute_sends_the_name_as_aws_returned_it_only_after_y() {
 }
 
 #[test]
-fn delete_needs_the_drawn_name_typed_and_sends_the_raw_one() {
+fn delete_asks_for_a_phrase_that_can_be_typed_and_sends_the_raw_name() {
     let (mut s, raw) = with_hostile_alarm();
     update(&mut s, Action::DeleteAlarm);
     typed(&mut s, "y");
@@ -115,8 +115,12 @@ fn delete_needs_the_drawn_name_typed_and_sends_the_raw_one() {
         writes(&input(&mut s, InputKey::Enter)).is_empty(),
         "y is not the name"
     );
+    // Its drawn name cannot be typed back (a replacement character): the count is asked for.
     input(&mut s, InputKey::ClearLine);
     typed(&mut s, &crate::sanitize::clean(&raw));
+    assert!(writes(&input(&mut s, InputKey::Enter)).is_empty());
+    input(&mut s, InputKey::ClearLine);
+    typed(&mut s, "delete 1 alarm");
     let sent = input(&mut s, InputKey::Enter);
     assert_eq!(
         writes(&sent),
