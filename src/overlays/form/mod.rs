@@ -110,6 +110,8 @@ pub struct Form {
     /// not editable (the region SNS topics must be in, say).
     context: Vec<(&'static str, String)>,
     on_submit: fn(FormValues) -> Action,
+    /// Recomputes fields that follow others (a suggested name), after every edit.
+    derive: Option<fn(&mut Form)>,
 }
 
 impl Form {
@@ -124,6 +126,7 @@ impl Form {
             cross_check: None,
             context: Vec::new(),
             on_submit,
+            derive: None,
         }
     }
 
@@ -225,6 +228,33 @@ impl Form {
         self
     }
 
+    /// After every edit, `derive` may update fields that follow others.
+    pub fn derive(mut self, derive: fn(&mut Form)) -> Self {
+        self.derive = Some(derive);
+        self
+    }
+
+    /// The value of a context entry.
+    pub fn context_value(&self, key: &str) -> Option<&str> {
+        self.context
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Replaces a text field's value while the user has not edited it (a suggestion that
+    /// follows the fields it is made from, until it is typed over).
+    pub fn suggest(&mut self, key: &str, text: &str) {
+        if let Some(Field {
+            kind: FieldKind::Text { edit, .. },
+            touched: false,
+            ..
+        }) = self.fields.iter_mut().find(|f| f.key == key)
+        {
+            *edit = LineEdit::with_text(&sanitize::clean(text));
+        }
+    }
+
     /// The current value of `key` while it is valid on its own.
     pub fn value(&self, key: &str) -> Option<Value> {
         let field = self.fields.iter().find(|f| f.key == key)?;
@@ -311,6 +341,9 @@ impl Form {
                     && edit_field(field, key)
                 {
                     field.touched = true;
+                    if let Some(derive) = self.derive {
+                        derive(self);
+                    }
                 }
             }
         }

@@ -340,7 +340,50 @@ fn form(state: &State, draft: &Draft, p: Prefill) -> Form {
             .text("tags", "tags (k=v, ...)", "")
             .validate(|t| parse_tags(t).map(|_| ()));
     }
-    f.context("region", &region(state)).cross_check(cross_check)
+    f.context("region", &region(state))
+        .context("label", &draft_label(state, draft))
+        .context("endpoint", &draft_endpoint(draft))
+        .cross_check(cross_check)
+        .derive(follow_name)
+}
+
+/// The account label and endpoint name the suggested name is made of.
+fn draft_label(state: &State, draft: &Draft) -> String {
+    draft
+        .metrics
+        .first()
+        .map(|(_, k)| state.account_label(&k.account_id).to_owned())
+        .unwrap_or_default()
+}
+
+fn draft_endpoint(draft: &Draft) -> String {
+    draft
+        .metrics
+        .first()
+        .and_then(|(_, k)| metrics::endpoint_name_of(k))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The suggested name follows the metric and the comparison until it is typed over.
+fn follow_name(form: &mut Form) {
+    let text = |v: Option<Value>| match v {
+        Some(Value::Choice(c)) => c,
+        _ => String::new(),
+    };
+    let metric = text(form.value("metric"));
+    // `CPUUtilization · AllTraffic`: the metric's name is before the dot.
+    let metric = metric.split(" · ").next().unwrap_or_default().to_owned();
+    let Some(operator) = Operator::parse(&text(form.value("comparison"))) else {
+        return;
+    };
+    let label = form.context_value("label").unwrap_or_default().to_owned();
+    let endpoint = form
+        .context_value("endpoint")
+        .unwrap_or_default()
+        .to_owned();
+    let name = aw::suggested_name(&label, &endpoint, &metric, operator);
+    form.suggest("name", &name);
 }
 
 /// Checks across fields, each message on the field it is about.

@@ -411,3 +411,28 @@ fn the_breach_note_follows_the_threshold_as_it_is_typed() {
     let n: Vec<&str> = all.split(' ').collect();
     assert_eq!(n[0], n[2], "every point breaches: {all}");
 }
+
+#[test]
+fn the_suggested_name_follows_metric_and_comparison_until_typed_over() {
+    let mut s = fixture::in_view(View::Endpoint);
+    s.detail.selected_chart = 5; // CPUUtilization
+    update(&mut s, Action::NewAlarm);
+    let name = |s: &State| match s.overlays.last() {
+        Some(Overlay::Form(f)) => f.value("name"),
+        _ => None,
+    };
+    let text = |n: &str| Some(crate::overlays::form::Value::Text(n.to_owned()));
+    assert_eq!(name(&s), text("prod-fraud-detector-CPUUtilization-high"));
+    focus(&mut s, "comparison");
+    input(&mut s, InputKey::Right); // GreaterThanOrEqualToThreshold
+    input(&mut s, InputKey::Right); // LessThanThreshold
+    assert_eq!(name(&s), text("prod-fraud-detector-CPUUtilization-low"));
+    focus(&mut s, "metric");
+    input(&mut s, InputKey::Right);
+    let next = name(&s);
+    assert_ne!(next, text("prod-fraud-detector-CPUUtilization-low"));
+    set_field(&mut s, "name", "mine");
+    focus(&mut s, "metric");
+    input(&mut s, InputKey::Right);
+    assert_eq!(name(&s), text("mine"), "a typed name stays");
+}
