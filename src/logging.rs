@@ -39,6 +39,8 @@ pub fn open(path: &Path) -> io::Result<std::fs::File> {
         .create(true)
         .append(true)
         .mode(0o600)
+        // Also refused at open: a link planted between the check above and here.
+        .custom_flags(libc::O_NOFOLLOW)
         .open(path)?;
     file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     Ok(file)

@@ -22,7 +22,19 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 /// Whether a terminal could act on `c`: C0, DEL, C1 and bidi controls.
 pub fn needs_replacing(c: char) -> bool {
     // Bidi overrides can make a reason read backwards; treat them as control too.
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                // Directional marks and the line/paragraph separators reorder or break lines
+                // as surely as the overrides do.
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
 }
 
 /// Cleans a string in place, allocating only when it held something to replace.
@@ -74,6 +86,14 @@ mod tests {
         let c = clean(hostile);
         assert!(!c.chars().any(|c| c.is_control()), "{c:?}");
         assert!(c.contains("ok") && c.contains(" tab"));
+    }
+
+    #[test]
+    fn directional_marks_and_line_separators_are_replaced_too() {
+        for c in ['\u{200E}', '\u{200F}', '\u{061C}', '\u{2028}', '\u{2029}'] {
+            let s = format!("a{c}b");
+            assert_eq!(clean(&s), "a\u{FFFD}b", "{:X}", c as u32);
+        }
     }
 
     #[test]

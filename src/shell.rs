@@ -289,6 +289,8 @@ async fn create_request(
         actions_enabled: true,
         alarm_actions,
         ok_actions,
+        insufficient_data_actions: Vec::new(),
+        unit: None,
         description: a.description.clone(),
         tags,
         edit: false,
@@ -393,7 +395,8 @@ async fn send(
     if !yes {
         match confirmed(identity, &request) {
             Ok(true) => {}
-            Ok(false) => return Exit::failed("not confirmed: nothing was sent"),
+            // Nothing was sent: not an AWS failure (1), a request the user declined (2).
+            Ok(false) => return Exit::usage("not confirmed: nothing was sent"),
             Err(e) => return e,
         }
     }
@@ -426,7 +429,7 @@ fn report(
             "{} {} in {}: done{}",
             request.operation(),
             names.join(", "),
-            request.account_id(),
+            clean(request.account_id()),
             r.request_id
                 .as_deref()
                 .map(|id| format!(" (request {})", clean(id)))

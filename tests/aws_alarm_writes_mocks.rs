@@ -79,6 +79,8 @@ fn put(alarm_account: &str) -> AlarmWrite {
         actions_enabled: true,
         alarm_actions: vec![format!("arn:aws:sns:eu-west-1:{MONITORING}:oncall")],
         ok_actions: vec![],
+        insufficient_data_actions: vec![],
+        unit: None,
         description: "cpu".into(),
         tags: vec![("team".into(), "ml".into())],
         edit: false,

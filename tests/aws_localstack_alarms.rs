@@ -93,6 +93,8 @@ fn put(alarm_account: &str, name: &str, series: SeriesKey, threshold: f64) -> Pu
         actions_enabled: true,
         alarm_actions: vec![format!("arn:aws:sns:{REGION}:{alarm_account}:oncall")],
         ok_actions: vec![],
+        insufficient_data_actions: vec![],
+        unit: None,
         description: "made by the test".into(),
         // LocalStack 4.13 stores tags but then fails to serialise DescribeAlarms (a 500):
         // tags are proven on the mock layer (aws_alarm_writes_mocks).

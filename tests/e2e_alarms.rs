@@ -156,7 +156,7 @@ async fn a_read_only_console_refuses_every_change_and_sends_no_mutating_request(
     // The alarms: every changing key, then the commands.
     t.literal("2");
     t.wait_for("ro-cpu");
-    for key in ["m", "u", "e", "D", " "] {
+    for key in ["M", "U", "e", "D", " "] {
         t.literal(key);
     }
     t.literal(":alarm delete");

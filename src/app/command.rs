@@ -35,8 +35,12 @@ pub enum Command {
     /// The alarms of one account again, right after a write changed them: replaces a
     /// refresh of that account in flight (which may have started before the write).
     RereadAlarms(AccountId),
-    /// A confirmed mutating request, sent through the gate (read-only, audit log).
-    Write(Box<AlarmWrite>),
+    /// A confirmed mutating request, sent through the gate (read-only, audit log). `seq`
+    /// numbers the confirmations: no write is ever taken for another and dropped.
+    Write {
+        seq: u64,
+        request: Box<AlarmWrite>,
+    },
 }
 
 /// Two commands with the same key are the same work: the second is dropped while the first
@@ -52,8 +56,8 @@ pub enum CommandKey {
     Series(SeriesPurpose, u32, Option<AccountId>),
     AlarmHistory,
     Monitoring(EndpointKey),
-    /// One write: the same request twice in flight is sent once.
-    Write(String),
+    /// One confirmed write, by its sequence number.
+    Write(u64),
 }
 
 impl Command {
@@ -85,12 +89,7 @@ impl Command {
             Self::LoadAlarmHistory { .. } => CommandKey::AlarmHistory,
             Self::LoadMonitoring(e) => CommandKey::Monitoring(e.clone()),
             Self::RereadAlarms(account) => CommandKey::AlarmsIn(account.clone()),
-            Self::Write(w) => CommandKey::Write(format!(
-                "{} {} {}",
-                w.operation(),
-                w.account_id(),
-                w.alarm_ids().join("\u{0}")
-            )),
+            Self::Write { seq, .. } => CommandKey::Write(*seq),
         }
     }
 }

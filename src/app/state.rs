@@ -75,6 +75,8 @@ pub struct State {
     /// Series are asked for one account at a time (`FleetSource::reads_accounts_apart`).
     pub reads_accounts_apart: bool,
     pub readonly: bool,
+    /// Writes confirmed this session: numbers each `Command::Write`.
+    pub writes_confirmed: u64,
     /// Which accounts an alarm can be made in (`FleetSource::placement`).
     pub placement: crate::source::alarm_write::Placement,
     /// The clock at the last tick; all ages are measured from it.
@@ -157,6 +159,7 @@ impl State {
             source_kind,
             reads_accounts_apart: false,
             readonly: false,
+            writes_confirmed: 0,
             placement: Default::default(),
             now,
             refresh_secs: 10,

@@ -60,7 +60,7 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
             let result = source.alarms_in(&account_id).await;
             Loaded::AlarmsIn { account_id, result }
         }
-        Command::Write(request) => {
+        Command::Write { request, .. } => {
             let outcome = match gate {
                 Some(gate) => gate.perform(source.alarm_writer(), &request).await,
                 None => WriteOutcome::Refused(Refusal::Unsupported),
@@ -122,7 +122,7 @@ fn failed(command: Command, detail: &str) -> Action {
             result: Err(err("alarms")),
         },
         // The gate may or may not have sent it: the audit log says which.
-        Command::Write(request) => Loaded::Written {
+        Command::Write { request, .. } => Loaded::Written {
             outcome: WriteOutcome::Failed(err(request.operation())),
             request,
         },
@@ -139,6 +139,17 @@ pub struct Workers {
     tx: UnboundedSender<Done>,
     in_flight: HashMap<CommandKey, InFlight>,
     next_generation: u64,
+    /// Writes run one after another, in the order they were confirmed: a mute and the
+    /// unmute typed after it must reach AWS in that order.
+    writes: Option<WriteQueue>,
+    /// Writes confirmed whose outcome has not come back yet.
+    writes_pending: usize,
+}
+
+/// The one task that sends writes, fed in order.
+struct WriteQueue {
+    tx: UnboundedSender<(u64, Command)>,
+    handle: JoinHandle<()>,
 }
 
 impl Workers {
@@ -162,6 +173,8 @@ impl Workers {
             tx,
             in_flight: HashMap::new(),
             next_generation: 0,
+            writes: None,
+            writes_pending: 0,
         }
     }
 
@@ -171,7 +184,36 @@ impl Workers {
         self
     }
 
+    /// Queues a write behind the ones before it; never deduplicated, never replaced.
+    fn queue_write(&mut self, command: Command) {
+        self.next_generation += 1;
+        let generation = self.next_generation;
+        let queue = self.writes.get_or_insert_with(|| {
+            let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(u64, Command)>();
+            let (source, gate, done) =
+                (Arc::clone(&self.source), self.gate.clone(), self.tx.clone());
+            let handle = tokio::spawn(async move {
+                while let Some((generation, command)) = rx.recv().await {
+                    let key = command.key();
+                    let action = execute_guarded(source.as_ref(), gate.as_deref(), command).await;
+                    let _ = done.send(Done {
+                        key,
+                        generation,
+                        action,
+                    });
+                }
+            });
+            WriteQueue { tx, handle }
+        });
+        if queue.tx.send((generation, command)).is_ok() {
+            self.writes_pending += 1;
+        }
+    }
+
     pub fn dispatch(&mut self, command: Command) {
+        if matches!(command, Command::Write { .. }) {
+            return self.queue_write(command);
+        }
         let key = command.key();
         if let Some(running) = self.in_flight.get(&key) {
             if running.command == command || !command.replaces_running() {
@@ -226,6 +268,10 @@ impl Workers {
     /// Frees the slot of a finished command, unless newer work of the same key holds it.
     /// (The result itself is still applied by the caller: older, not wrong.)
     pub fn finished(&mut self, done: &Done) {
+        if matches!(done.key, CommandKey::Write(_)) {
+            self.writes_pending = self.writes_pending.saturating_sub(1);
+            return;
+        }
         if self
             .in_flight
             .get(&done.key)
@@ -239,28 +285,21 @@ impl Workers {
         self.in_flight.len()
     }
 
-    /// Writes in flight: sent, or about to be.
+    /// Writes in flight: sent, or queued to be.
     pub fn writes_in_flight(&self) -> usize {
-        self.in_flight
-            .keys()
-            .filter(|k| matches!(k, CommandKey::Write(_)))
-            .count()
+        self.writes_pending
     }
 
-    /// Stops every read at once; a write in flight is awaited (up to `grace`), so that it
-    /// is not cut between its intent and its outcome in the audit log.
+    /// Stops every read at once; the writes confirmed are still sent and awaited (up to
+    /// `grace`), so that none is cut between its intent and its outcome in the audit log.
     pub async fn shutdown(&mut self, grace: std::time::Duration) {
-        let mut writes = Vec::new();
-        for (key, f) in self.in_flight.drain() {
-            if matches!(key, CommandKey::Write(_)) {
-                writes.push(f.handle);
-            } else {
-                f.handle.abort();
-            }
+        for (_, f) in self.in_flight.drain() {
+            f.handle.abort();
         }
-        if !writes.is_empty() {
-            let all = futures::future::join_all(writes);
-            if tokio::time::timeout(grace, all).await.is_err() {
+        if let Some(WriteQueue { tx, handle }) = self.writes.take() {
+            // Closing the queue lets its task end once the last write is done.
+            drop(tx);
+            if tokio::time::timeout(grace, handle).await.is_err() {
                 tracing::error!("a write did not finish before quitting: see the audit log");
             }
         }
@@ -451,19 +490,52 @@ mod tests {
         );
         w = w.with_gate(Arc::new(gate));
         w.dispatch(periodic(1_795_687_200));
-        w.dispatch(Command::Write(Box::new(
-            crate::source::alarm_write::AlarmWrite::SetActions {
+        w.dispatch(Command::Write {
+            seq: 1,
+            request: Box::new(crate::source::alarm_write::AlarmWrite::SetActions {
                 account_id: "100000000000".into(),
                 ids: vec!["prod-fraud-detector-accuracy".into()],
                 enabled: false,
-            },
-        )));
-        assert_eq!(w.writes_in_flight(), 1);
+            }),
+        });
+        // Unmute confirmed right after: never taken for the mute, and sent after it.
+        w.dispatch(Command::Write {
+            seq: 2,
+            request: Box::new(crate::source::alarm_write::AlarmWrite::SetActions {
+                account_id: "100000000000".into(),
+                ids: vec!["prod-fraud-detector-accuracy".into()],
+                enabled: true,
+            }),
+        });
+        assert_eq!(w.writes_in_flight(), 2);
         w.shutdown(std::time::Duration::from_secs(5)).await;
         let done: Vec<Done> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
-        assert_eq!(done.len(), 1, "only the write answered");
-        assert!(matches!(done[0].key, CommandKey::Write(_)));
+        assert_eq!(done.len(), 2, "only the writes answered");
+        let sent: Vec<&str> = done
+            .iter()
+            .map(|d| match &d.action {
+                Action::Loaded(l) => match l.as_ref() {
+                    Loaded::Written { request, .. } => request.operation(),
+                    _ => "",
+                },
+                _ => "",
+            })
+            .collect();
+        assert_eq!(sent, ["DisableAlarmActions", "EnableAlarmActions"]);
         let lines = std::fs::read_to_string(&log).unwrap();
-        assert_eq!(lines.lines().count(), 2, "intent and outcome: {lines}");
+        let ops: Vec<String> = lines
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["operation"].to_string())
+            .collect();
+        assert_eq!(
+            ops,
+            [
+                "\"DisableAlarmActions\"",
+                "\"DisableAlarmActions\"",
+                "\"EnableAlarmActions\"",
+                "\"EnableAlarmActions\""
+            ],
+            "one after the other, each intent then its outcome"
+        );
     }
 }

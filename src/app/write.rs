@@ -27,7 +27,13 @@ pub fn send(state: &mut State, requests: Vec<AlarmWrite>) -> Outcome {
     Outcome::with(
         requests
             .into_iter()
-            .map(|r| Command::Write(Box::new(r)))
+            .map(|r| {
+                state.writes_confirmed += 1;
+                Command::Write {
+                    seq: state.writes_confirmed,
+                    request: Box::new(r),
+                }
+            })
             .collect(),
     )
 }

@@ -139,6 +139,9 @@ pub struct PutAlarm {
     pub actions_enabled: bool,
     pub alarm_actions: Vec<String>,
     pub ok_actions: Vec<String>,
+    /// Kept as they were by an edit (the form does not show them).
+    pub insufficient_data_actions: Vec<String>,
+    pub unit: Option<String>,
     pub description: String,
     /// Ignored by AWS when an alarm is overwritten, so an edit sends none.
     pub tags: Vec<(String, String)>,
@@ -246,6 +249,15 @@ fn put_parameters(p: &PutAlarm) -> Value {
     v.insert("ActionsEnabled".into(), json!(p.actions_enabled));
     v.insert("AlarmActions".into(), json!(p.alarm_actions));
     v.insert("OKActions".into(), json!(p.ok_actions));
+    if !p.insufficient_data_actions.is_empty() {
+        v.insert(
+            "InsufficientDataActions".into(),
+            json!(p.insufficient_data_actions),
+        );
+    }
+    if let Some(unit) = &p.unit {
+        v.insert("Unit".into(), json!(unit));
+    }
     if p.uses_metrics_form() {
         let mut metric = json!({
             "Id": METRIC_ID,
@@ -445,6 +457,12 @@ pub fn check_topic_arn(arn: &str, region: &str) -> Result<(), String> {
 
 /// A comma- or space-separated list of topic ARNs.
 pub fn parse_topics(text: &str, region: &str) -> Result<Vec<String>, String> {
+    parse_actions(text, region, &[])
+}
+
+/// Like `parse_topics`, but the actions in `kept` (an edited alarm's own: a Lambda, an EC2
+/// action, an SSM incident) pass unchecked: the form only adds SNS topics.
+pub fn parse_actions(text: &str, region: &str, kept: &[&str]) -> Result<Vec<String>, String> {
     let arns: Vec<String> = text
         .split([',', ' '])
         .filter(|s| !s.is_empty())
@@ -453,7 +471,7 @@ pub fn parse_topics(text: &str, region: &str) -> Result<Vec<String>, String> {
     if arns.len() > MAX_ACTIONS {
         return Err(format!("at most {MAX_ACTIONS} actions"));
     }
-    for a in &arns {
+    for a in arns.iter().filter(|a| !kept.contains(&a.as_str())) {
         check_topic_arn(a, region)?;
     }
     Ok(arns)
@@ -523,6 +541,8 @@ mod tests {
             actions_enabled: true,
             alarm_actions: vec!["arn:aws:sns:eu-west-1:100000000000:oncall".into()],
             ok_actions: vec![],
+            insufficient_data_actions: vec![],
+            unit: None,
             description: String::new(),
             tags: vec![("team".into(), "ml".into())],
             edit: false,

@@ -208,6 +208,7 @@ impl Sanitize for Alarm {
         self.settings.alarm_actions.sanitize();
         self.settings.ok_actions.sanitize();
         self.settings.description.sanitize();
+        self.settings.not_editable.sanitize();
     }
 }
 

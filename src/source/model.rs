@@ -282,6 +282,14 @@ pub struct AlarmSettings {
     /// The watched series exactly as AWS returned it (the drawn one is cleaned): an edit
     /// must not rewrite a dimension value the sanitiser changed.
     pub raw_series: Option<SeriesKey>,
+    /// The description exactly as AWS returned it (the drawn one is cleaned).
+    pub raw_description: String,
+    /// Sent back unchanged by an edit (the form does not show them).
+    pub insufficient_data_actions: Vec<String>,
+    pub unit: Option<String>,
+    /// Why the form cannot edit this alarm without changing what it does (a percentile
+    /// statistic, metric math): an edit is refused with this reason.
+    pub not_editable: Option<String>,
 }
 
 impl Alarm {

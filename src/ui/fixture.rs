@@ -84,8 +84,8 @@ pub fn keymap() -> Keymap {
             b(&["n"], Action::NewAlarm, "new alarm", "alarms"),
             b(&["e"], Action::EditAlarm, "edit alarm", "alarms"),
             b(&["Space"], Action::ToggleMark, "mark", "alarms"),
-            b(&["m"], Action::MuteAlarm, "mute", "alarms"),
-            b(&["u"], Action::UnmuteAlarm, "unmute", "alarms"),
+            b(&["M"], Action::MuteAlarm, "mute", "alarms"),
+            b(&["U"], Action::UnmuteAlarm, "unmute", "alarms"),
             b(&["D"], Action::DeleteAlarm, "delete", "alarms"),
         ],
     }

@@ -350,11 +350,11 @@ fn read_only_strikes_changing_keys_through_in_the_key_bar_and_marks_them_in_help
     use crate::overlays::help::{Row, rows};
     use ratatui::style::Modifier;
     let mut s = fixture::in_view(View::Alarms);
-    let live = style_of(&render(&s, 200, 40), "m mute").expect("the mute hint");
+    let live = style_of(&render(&s, 200, 40), "M mute").expect("the mute hint");
     assert!(!live.add_modifier.contains(Modifier::CROSSED_OUT));
     assert!(rows(&s).iter().all(|r| !matches!(r, Row::Disabled(..))));
     s.readonly = true;
-    let off = style_of(&render(&s, 200, 40), "m mute").expect("the mute hint");
+    let off = style_of(&render(&s, 200, 40), "M mute").expect("the mute hint");
     assert!(off.add_modifier.contains(Modifier::CROSSED_OUT));
     let disabled: Vec<&str> = rows(&s)
         .iter()

@@ -63,6 +63,8 @@ impl AuditLog {
             .create(true)
             .append(true)
             .mode(0o600)
+            // Also refused at open: a link planted between the check above and here.
+            .custom_flags(libc::O_NOFOLLOW)
             .open(&self.path)?;
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
         let mut line = inert_json(record);

@@ -162,17 +162,26 @@ mod tests {
     use async_trait::async_trait;
     use std::sync::Mutex;
 
-    /// Counts what reaches it; fails when told to.
+    /// Counts what reaches it, and what the audit log held at that moment; fails when told to.
     #[derive(Default)]
     struct Recorder {
         sent: Mutex<Vec<&'static str>>,
         fail: bool,
+        log: Option<std::path::PathBuf>,
+        logged_before_the_call: Mutex<Vec<String>>,
     }
 
     #[async_trait]
     impl AlarmWriter for Recorder {
         async fn write(&self, request: &AlarmWrite) -> Result<WriteReceipt, SourceError> {
             self.sent.lock().unwrap().push(request.operation());
+            if let Some(log) = &self.log {
+                *self.logged_before_the_call.lock().unwrap() = std::fs::read_to_string(log)
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::to_owned)
+                    .collect();
+            }
             if self.fail {
                 return Err(SourceError::AccessDenied {
                     call: "DeleteAlarms 1".into(),
@@ -230,8 +239,11 @@ mod tests {
 
     #[tokio::test]
     async fn the_intent_is_on_disk_before_the_call_and_the_outcome_after() {
-        let w = Recorder::default();
         let log = temp_log("ok");
+        let w = Recorder {
+            log: Some(log.path().to_path_buf()),
+            ..Default::default()
+        };
         let gate = Gate::new(false, Some(log.clone()), caller());
         let out = gate.perform(Some(&w), &delete()).await;
         assert!(out.is_done());
@@ -246,6 +258,13 @@ mod tests {
         assert_eq!(l[1]["phase"], "outcome");
         assert_eq!(l[1]["id"], l[0]["id"]);
         assert_eq!(l[1]["request_id"], "req-1");
+        let before = w.logged_before_the_call.lock().unwrap().clone();
+        assert_eq!(
+            before.len(),
+            1,
+            "exactly the intent was on disk when the call ran"
+        );
+        assert!(before[0].contains("\"phase\":\"intent\""), "{before:?}");
     }
 
     #[tokio::test]

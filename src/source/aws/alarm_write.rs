@@ -71,12 +71,16 @@ impl AwsSource {
             .actions_enabled(p.actions_enabled)
             .set_alarm_actions(Some(p.alarm_actions.clone()))
             .set_ok_actions(Some(p.ok_actions.clone()))
+            .set_insufficient_data_actions(Some(p.insufficient_data_actions.clone()))
             .comparison_operator(ComparisonOperator::from(p.operator.as_str()))
             .evaluation_periods(p.evaluation_periods as i32)
             .datapoints_to_alarm(p.datapoints_to_alarm as i32)
             .treat_missing_data(p.missing.as_str());
         if !p.description.is_empty() {
             req = req.alarm_description(&p.description);
+        }
+        if let Some(unit) = &p.unit {
+            req = req.unit(aws_sdk_cloudwatch::types::StandardUnit::from(unit.as_str()));
         }
         if p.uses_metrics_form() {
             req = req.set_metrics(Some(metric_queries(p)));

@@ -145,8 +145,26 @@ pub fn metric_alarm(owner: &AccountId, a: &MetricAlarm) -> Option<Alarm> {
             description: a.alarm_description().unwrap_or_default().to_owned(),
             band_width: band_width(a),
             raw_series: watched_series(owner, a),
+            raw_description: a.alarm_description().unwrap_or_default().to_owned(),
+            insufficient_data_actions: a.insufficient_data_actions().to_vec(),
+            unit: a.unit().map(|u| u.as_str().to_owned()),
+            not_editable: not_editable(a),
         },
     })
+}
+
+/// What the alarm form cannot send back unchanged: an edit would change what the alarm does.
+fn not_editable(a: &MetricAlarm) -> Option<String> {
+    if let Some(p) = a.extended_statistic() {
+        return Some(format!("it uses the percentile statistic {p}"));
+    }
+    let queries = a.metrics();
+    let band = a.threshold_metric_id().is_some();
+    let math = queries.iter().any(|q| q.expression().is_some()) && !band;
+    if math || queries.iter().filter(|q| q.metric_stat().is_some()).count() > 1 {
+        return Some("it alarms on metric math".into());
+    }
+    None
 }
 
 /// The width of an anomaly band: the second argument of `ANOMALY_DETECTION_BAND(m1, 2)`.
@@ -285,5 +303,60 @@ mod tests {
             .comparison_operator(ComparisonOperator::LessThanLowerOrGreaterThanUpperThreshold)
             .build();
         assert_eq!(metric_alarm(&"1".into(), &a).unwrap().threshold(), None);
+    }
+
+    #[test]
+    fn alarms_the_form_cannot_send_back_unchanged_are_marked() {
+        let p99 = MetricAlarm::builder()
+            .alarm_name("latency-p99")
+            .namespace("AWS/SageMaker")
+            .metric_name("ModelLatency")
+            .extended_statistic("p99")
+            .threshold(1.0)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .build();
+        let a = metric_alarm(&"1".into(), &p99).unwrap();
+        assert!(a.settings.not_editable.unwrap().contains("p99"));
+        let m = |id: &str| {
+            MetricDataQuery::builder()
+                .id(id)
+                .return_data(false)
+                .metric_stat(
+                    MetricStat::builder()
+                        .metric(Metric::builder().namespace("n").metric_name(id).build())
+                        .period(60)
+                        .stat("Sum")
+                        .build(),
+                )
+                .build()
+        };
+        let math = MetricAlarm::builder()
+            .alarm_name("error-rate")
+            .metrics(m("errors"))
+            .metrics(m("calls"))
+            .metrics(
+                MetricDataQuery::builder()
+                    .id("rate")
+                    .expression("errors / calls")
+                    .return_data(true)
+                    .build(),
+            )
+            .threshold(0.05)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .build();
+        let a = metric_alarm(&"1".into(), &math).unwrap();
+        assert!(a.settings.not_editable.unwrap().contains("metric math"));
+        let plain = MetricAlarm::builder()
+            .alarm_name("cpu")
+            .namespace("n")
+            .metric_name("CPUUtilization")
+            .statistic(Statistic::Average)
+            .alarm_description("two\nlines")
+            .insufficient_data_actions("arn:aws:sns:eu-west-1:1:t")
+            .build();
+        let a = metric_alarm(&"1".into(), &plain).unwrap();
+        assert_eq!(a.settings.not_editable, None);
+        assert_eq!(a.settings.raw_description, "two\nlines");
+        assert_eq!(a.settings.insufficient_data_actions.len(), 1);
     }
 }

@@ -644,6 +644,8 @@ mod writes {
             actions_enabled: true,
             alarm_actions: vec![],
             ok_actions: vec![],
+            insufficient_data_actions: vec![],
+            unit: None,
             description: String::new(),
             tags: vec![],
             edit: false,

@@ -132,6 +132,10 @@ fn definition(world: &World, p: &PutAlarm, created: Epoch) -> AlarmDef {
             description: p.description.clone(),
             band_width: p.operator.is_band().then_some(p.threshold),
             raw_series: Some(p.series.clone()),
+            raw_description: p.description.clone(),
+            insufficient_data_actions: p.insufficient_data_actions.clone(),
+            unit: p.unit.clone(),
+            not_editable: None,
         },
     }
 }

@@ -10,7 +10,7 @@ use crate::overlays::form::{Form, FormValues, Value};
 use crate::overlays::{self, Overlay};
 use crate::source::alarm_write::{
     self as aw, AlarmWrite, MissingData, Operator, PutAlarm, check_datapoints, check_period,
-    check_window, parse_stat, parse_tags, parse_topics,
+    check_window, parse_actions, parse_stat, parse_tags,
 };
 use crate::source::metrics::{self, METRICS};
 use crate::source::model::{AccountId, Alarm, AlarmKind, EndpointKey, SeriesKey, Stat};
@@ -34,6 +34,12 @@ pub struct Editing {
     pub account_id: AccountId,
     pub id: String,
     pub raw_series: SeriesKey,
+    /// Sent back as they were unless the form changed them.
+    pub raw_description: String,
+    pub insufficient_data_actions: Vec<String>,
+    pub unit: Option<String>,
+    /// The alarm's own actions: kept even when they are not SNS topics.
+    pub kept_actions: Vec<String>,
 }
 
 impl Draft {
@@ -109,11 +115,22 @@ fn default_threshold(key: &SeriesKey) -> Option<f64> {
         .map(|l| l.bad)
 }
 
-/// A new alarm on one of `endpoint`'s metrics, `selected` first in the metric choice.
+/// SageMaker's names (endpoints, variants, schedules): letters, digits and hyphens, up to
+/// 63. The console holds them cleaned for drawing; such a name is the same cleaned or not,
+/// so a request built from it names exactly what AWS named.
+fn sends_as_drawn(key: &SeriesKey) -> bool {
+    key.dimensions.iter().all(|(_, v)| {
+        !v.is_empty() && v.len() <= 63 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    })
+}
+
+/// A new alarm on one of `endpoint`'s metrics, `selected` first in the metric choice; with
+/// `like`, its rule (comparison, threshold, periods, missing data, actions, description).
 pub fn open_new(
     state: &mut State,
     endpoint: &EndpointKey,
     selected: Option<&SeriesKey>,
+    like: Option<&Alarm>,
 ) -> Outcome {
     let Some(e) = state.endpoint(endpoint) else {
         flash(
@@ -130,6 +147,15 @@ pub fn open_new(
     if let Some(sel) = selected {
         candidates.retain(|k| k != sel);
         candidates.insert(0, sel.clone());
+    }
+    if !candidates.iter().all(sends_as_drawn) {
+        let msg = format!(
+            "{}'s names hold characters the console cannot send back exactly: use `sagewatch \
+             alarm create`, which uses the names as AWS returned them",
+            e.name
+        );
+        flash(state, msg, FlashLevel::Error);
+        return Outcome::redraw();
     }
     let Some(first) = candidates.first().cloned() else {
         flash(
@@ -149,13 +175,37 @@ pub fn open_new(
         flash(state, msg, FlashLevel::Error);
         return Outcome::redraw();
     }
-    let operator = default_operator(&first);
-    let name = aw::suggested_name(
+    let rule = like.and_then(|a| match &a.kind {
+        AlarmKind::Metric {
+            comparison,
+            threshold,
+            evaluation_periods,
+            datapoints_to_alarm,
+            ..
+        } => Some((
+            a,
+            *comparison,
+            *threshold,
+            *evaluation_periods,
+            *datapoints_to_alarm,
+        )),
+        AlarmKind::Composite { .. } => None,
+    });
+    let operator = match rule {
+        Some((a, c, ..)) => {
+            Operator::parse(&a.settings.operator).unwrap_or(Operator::from_comparison(c))
+        }
+        None => default_operator(&first),
+    };
+    let mut name = aw::suggested_name(
         state.account_label(&first.account_id),
         &e.name,
         &first.metric,
         operator,
     );
+    if like.is_some_and(|a| a.id == name) {
+        name.push_str("-copy");
+    }
     let draft = Draft {
         metrics: candidates
             .iter()
@@ -173,13 +223,25 @@ pub fn open_new(
             stat: first.stat,
             period: first.period,
             operator,
-            threshold: default_threshold(&first),
-            evaluation_periods: 3,
-            datapoints: 3,
-            missing: MissingData::Missing,
-            alarm_actions: String::new(),
-            ok_actions: String::new(),
-            description: String::new(),
+            threshold: match rule {
+                Some((a, _, t, ..)) if operator.is_band() => a.settings.band_width.or(Some(t)),
+                Some((_, _, t, ..)) => t.is_finite().then_some(t),
+                None => default_threshold(&first),
+            },
+            evaluation_periods: rule.map_or(3, |r| r.3),
+            datapoints: rule.map_or(3, |r| r.4),
+            missing: rule
+                .and_then(|r| MissingData::parse(&r.0.settings.treat_missing))
+                .unwrap_or(MissingData::Missing),
+            alarm_actions: like
+                .map(|a| a.settings.alarm_actions.join(", "))
+                .unwrap_or_default(),
+            ok_actions: like
+                .map(|a| a.settings.ok_actions.join(", "))
+                .unwrap_or_default(),
+            description: like
+                .map(|a| a.settings.description.clone())
+                .unwrap_or_default(),
         },
     );
     state.alarms_view.draft = Some(draft);
@@ -205,6 +267,15 @@ pub fn open_edit(state: &mut State, alarm: &Alarm) -> Outcome {
         return Outcome::redraw();
     };
     let s = &alarm.settings;
+    if let Some(why) = &s.not_editable {
+        let msg = format!(
+            "{} cannot be edited here: {why}, which the form would change (edit it in the AWS \
+             console)",
+            alarm.name
+        );
+        flash(state, msg, FlashLevel::Error);
+        return Outcome::redraw();
+    }
     let operator = Operator::parse(&s.operator).unwrap_or(Operator::from_comparison(*comparison));
     let draft = Draft {
         metrics: vec![(metric_label(series), series.clone())],
@@ -216,6 +287,15 @@ pub fn open_edit(state: &mut State, alarm: &Alarm) -> Outcome {
             account_id: alarm.account_id.clone(),
             id: alarm.id.clone(),
             raw_series: s.raw_series.clone().unwrap_or_else(|| series.clone()),
+            raw_description: s.raw_description.clone(),
+            insufficient_data_actions: s.insufficient_data_actions.clone(),
+            unit: s.unit.clone(),
+            kept_actions: s
+                .alarm_actions
+                .iter()
+                .chain(&s.ok_actions)
+                .cloned()
+                .collect(),
         }),
         actions_enabled: alarm.actions_enabled,
     };
@@ -250,7 +330,7 @@ pub fn open_like(state: &mut State, alarm: &Alarm) -> Outcome {
     match (&alarm.endpoint, alarm.series()) {
         (Some(e), Some(series)) if state.endpoint(e).is_some() => {
             let (e, series) = (e.clone(), series.clone());
-            open_new(state, &e, Some(&series))
+            open_new(state, &e, Some(&series), Some(alarm))
         }
         _ => {
             flash(
@@ -340,7 +420,13 @@ fn form(state: &State, draft: &Draft, p: Prefill) -> Form {
             .text("tags", "tags (k=v, ...)", "")
             .validate(|t| parse_tags(t).map(|_| ()));
     }
+    let kept = draft
+        .editing
+        .as_ref()
+        .map(|e| e.kept_actions.join(","))
+        .unwrap_or_default();
     f.context("region", &region(state))
+        .context("kept_actions", &kept)
         .context("label", &draft_label(state, draft))
         .context("endpoint", &draft_endpoint(draft))
         .cross_check(cross_check)
@@ -405,9 +491,15 @@ fn cross_check(v: &FormValues) -> Vec<(&'static str, String)> {
     {
         errors.push(("datapoints", e));
     }
+    let kept: Vec<&str> = v
+        .text("kept_actions")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|a| !a.is_empty())
+        .collect();
     for key in ["alarm_actions", "ok_actions"] {
         if let Some(text) = v.text(key)
-            && let Err(e) = parse_topics(text, region)
+            && let Err(e) = parse_actions(text, region, &kept)
         {
             errors.push((key, e));
         }
@@ -447,7 +539,21 @@ fn request(state: &State, draft: &Draft, v: &FormValues) -> Option<PutAlarm> {
         Some(e) => e.id.clone(),
         None => v.text("name")?.to_owned(),
     };
-    let topics = |key| parse_topics(v.text(key).unwrap_or_default(), &region).unwrap_or_default();
+    let kept: Vec<&str> = draft
+        .editing
+        .iter()
+        .flat_map(|e| e.kept_actions.iter().map(String::as_str))
+        .collect();
+    let topics =
+        |key| parse_actions(v.text(key).unwrap_or_default(), &region, &kept).unwrap_or_default();
+    // The description as AWS holds it, unless the form changed the (cleaned) text shown.
+    let typed = v.text("description").unwrap_or_default();
+    let description = match &draft.editing {
+        Some(e) if crate::sanitize::clean(&e.raw_description).trim() == typed => {
+            e.raw_description.clone()
+        }
+        _ => typed.to_owned(),
+    };
     Some(PutAlarm {
         alarm_account: home,
         name,
@@ -460,7 +566,13 @@ fn request(state: &State, draft: &Draft, v: &FormValues) -> Option<PutAlarm> {
         actions_enabled: draft.actions_enabled,
         alarm_actions: topics("alarm_actions"),
         ok_actions: topics("ok_actions"),
-        description: v.text("description").unwrap_or_default().to_owned(),
+        insufficient_data_actions: draft
+            .editing
+            .as_ref()
+            .map(|e| e.insufficient_data_actions.clone())
+            .unwrap_or_default(),
+        unit: draft.editing.as_ref().and_then(|e| e.unit.clone()),
+        description,
         tags: v
             .text("tags")
             .and_then(|t| parse_tags(t).ok())

@@ -195,7 +195,7 @@ fn new_anywhere(state: &mut State, endpoint: Option<&str>) -> Outcome {
             .find(|e| state.scope.as_deref().is_none_or(|s| s == e.account_id))
             .map(|e| e.key());
         return match found {
-            Some(key) => editor::open_new(state, &key, None),
+            Some(key) => editor::open_new(state, &key, None, None),
             None => {
                 let msg = format!("no endpoint named {name}");
                 crate::app::outcome::flash(state, msg, crate::app::state::FlashLevel::Error);
@@ -207,7 +207,7 @@ fn new_anywhere(state: &mut State, endpoint: Option<&str>) -> Outcome {
         View::Endpoint => super::endpoint::new_alarm(state),
         View::Alarms => actions::new_like(state),
         View::Fleet => match super::fleet::selected_endpoint(state).map(|e| e.key()) {
-            Some(key) => editor::open_new(state, &key, None),
+            Some(key) => editor::open_new(state, &key, None, None),
             None => {
                 let msg = "select an endpoint first, or :alarm new ENDPOINT";
                 crate::app::outcome::flash(state, msg, crate::app::state::FlashLevel::Error);

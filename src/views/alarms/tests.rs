@@ -46,7 +46,7 @@ fn writes(commands: &[Command]) -> Vec<&AlarmWrite> {
     commands
         .iter()
         .filter_map(|c| match c {
-            Command::Write(w) => Some(w.as_ref()),
+            Command::Write { request, .. } => Some(request.as_ref()),
             _ => None,
         })
         .collect()
@@ -134,19 +134,40 @@ fn delete_asks_for_a_phrase_that_can_be_typed_and_sends_the_raw_name() {
 #[test]
 fn marked_alarms_are_muted_together_one_request_per_account() {
     let mut s = fixture::in_view(View::Alarms);
-    update(&mut s, Action::ToggleMark);
-    update(&mut s, Action::ToggleMark);
-    update(&mut s, Action::ToggleMark);
+    // Three alarms marked: two living in the monitoring account, one in prod.
+    let rows = s.alarms_view.rows.clone();
+    let (a, b, c) = (rows[0], rows[2], rows[3]);
+    s.alarms[c].account_id = PROD.into();
+    for i in [a, b, c] {
+        let key = (s.alarms[i].account_id.clone(), s.alarms[i].id.clone());
+        s.alarms_view.marks.insert(key);
+    }
     update(&mut s, Action::UnmuteAlarm);
     let sent = input(&mut s, InputKey::Char('y'));
-    let w = writes(&sent);
-    assert!(!w.is_empty());
-    let ids: usize = w.iter().map(|w| w.alarm_ids().len()).sum();
-    assert!(ids >= 2, "{w:?}");
-    assert!(w.iter().all(|w| w.operation() == "EnableAlarmActions"));
-    let mut accounts: Vec<&str> = w.iter().map(|w| w.account_id()).collect();
-    accounts.dedup();
-    assert_eq!(accounts.len(), w.len(), "one request per account");
+    let mut got: Vec<(String, Vec<String>)> = writes(&sent)
+        .iter()
+        .map(|w| match w {
+            AlarmWrite::SetActions {
+                account_id,
+                ids,
+                enabled: true,
+            } => {
+                let mut ids = ids.clone();
+                ids.sort();
+                (account_id.clone(), ids)
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    got.sort();
+    let mut monitoring = vec![s.alarms[a].id.clone(), s.alarms[b].id.clone()];
+    monitoring.sort();
+    let mut want = vec![
+        (MONITORING.to_owned(), monitoring),
+        (PROD.to_owned(), vec![s.alarms[c].id.clone()]),
+    ];
+    want.sort();
+    assert_eq!(got, want);
 }
 
 #[test]
@@ -160,6 +181,7 @@ fn read_only_refuses_every_changing_key_and_command_before_any_dialog() {
         Action::UnmuteAlarm,
         Action::DeleteAlarm,
     ] {
+        s.flash = None;
         let out = update(&mut s, a);
         assert!(out.commands.is_empty());
         assert!(s.overlays.is_empty());
@@ -435,4 +457,85 @@ fn the_suggested_name_follows_metric_and_comparison_until_typed_over() {
     focus(&mut s, "metric");
     input(&mut s, InputKey::Right);
     assert_eq!(name(&s), text("mine"), "a typed name stays");
+}
+
+#[test]
+fn an_edit_sends_back_what_the_form_does_not_show_and_refuses_what_it_would_change() {
+    let mut s = fixture::in_view(View::Alarms);
+    let i = s.alarms_view.rows[s.alarms_view.selected];
+    let lambda = "arn:aws:lambda:eu-west-1:111122223333:function:page-me".to_owned();
+    let raw_description = "line one\nline two".to_owned();
+    {
+        let st = &mut s.alarms[i].settings;
+        st.alarm_actions = vec![lambda.clone()];
+        st.insufficient_data_actions = vec!["arn:aws:sns:eu-west-1:111122223333:quiet".into()];
+        st.unit = Some("Percent".into());
+        st.raw_description = raw_description.clone();
+        st.description = crate::sanitize::clean(&raw_description).into_owned();
+    }
+    update(&mut s, Action::EditAlarm);
+    input(&mut s, InputKey::Enter);
+    assert!(
+        top_is_confirm(&s),
+        "a Lambda action it already had passes: {:?}",
+        form_messages(&s)
+    );
+    let sent = input(&mut s, InputKey::Char('y'));
+    let [AlarmWrite::Put(p)] = writes(&sent)[..] else {
+        panic!("{sent:?}");
+    };
+    assert_eq!(p.alarm_actions, [lambda]);
+    assert_eq!(p.insufficient_data_actions.len(), 1);
+    assert_eq!(p.unit.as_deref(), Some("Percent"));
+    assert_eq!(p.description, raw_description, "sent as AWS holds it");
+
+    // A percentile alarm is not offered: the form would turn it into an average.
+    s.alarms[i].settings.not_editable = Some("it uses the percentile statistic p99".into());
+    update(&mut s, Action::EditAlarm);
+    assert!(s.overlays.is_empty());
+    assert!(s.flash.as_ref().unwrap().text.contains("p99"));
+}
+
+#[test]
+fn a_new_alarm_on_names_that_would_not_be_sent_exactly_is_refused() {
+    let mut s = fixture::in_view(View::Endpoint);
+    // A variant name the console holds cleaned (it had a control character).
+    s.endpoints[0].variants[0] = "blue\u{FFFD}".into();
+    let endpoints = std::mem::take(&mut s.endpoints);
+    s.set_endpoints(endpoints);
+    update(&mut s, Action::NewAlarm);
+    assert!(s.overlays.is_empty());
+    assert!(
+        s.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("sagewatch alarm create")
+    );
+}
+
+#[test]
+fn n_on_an_alarm_copies_its_rule_under_a_new_name() {
+    let mut s = fixture::in_view(View::Alarms);
+    let i = s.alarms_view.rows[s.alarms_view.selected];
+    update(&mut s, Action::NewAlarm);
+    let Some(Overlay::Form(f)) = s.overlays.last() else {
+        panic!("no form: {:?}", s.flash);
+    };
+    let Some((comparison, threshold)) = s.alarms[i].threshold() else {
+        panic!("a metric alarm");
+    };
+    assert_eq!(f.valid_number("threshold"), Some(threshold));
+    assert_eq!(
+        f.value("comparison"),
+        Some(crate::overlays::form::Value::Choice(
+            crate::source::alarm_write::Operator::from_comparison(comparison)
+                .as_str()
+                .to_owned()
+        ))
+    );
+    assert_ne!(
+        f.value("name"),
+        Some(crate::overlays::form::Value::Text(s.alarms[i].id.clone()))
+    );
 }

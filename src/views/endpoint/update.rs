@@ -54,7 +54,7 @@ pub fn new_alarm(state: &mut State) -> Outcome {
     let selected = crate::source::metrics::series_keys(e, spec.id)
         .into_iter()
         .next();
-    crate::views::alarms::editor::open_new(state, &key, selected.as_ref())
+    crate::views::alarms::editor::open_new(state, &key, selected.as_ref(), None)
 }
 
 /// Opens an endpoint's charts (from the fleet, an alarm, or `:endpoint`).
