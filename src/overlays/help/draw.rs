@@ -74,7 +74,8 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect, scroll: usize) {
                     .add_modifier(ratatui::style::Modifier::CROSSED_OUT);
                 text::put_trunc(buf, inner, x + 1, y, keys, w, off);
                 let dx = x + 1 + w + 2;
-                let desc = format!("{desc} (read-only)");
+                // First, so a long description cut at the edge still says it.
+                let desc = format!("(read-only) {desc}");
                 text::put_trunc(
                     buf,
                     inner,
