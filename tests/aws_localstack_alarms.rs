@@ -369,3 +369,69 @@ async fn a_created_alarm_that_localstack_evaluates_reaches_alarm_in_the_console(
     let raw = described(&s.cw, "hot-cpu").await.unwrap();
     assert_eq!(raw.state_value(), Some(&StateValue::Alarm));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_composite_alarm_is_muted_unmuted_and_deleted_like_a_metric_alarm() {
+    let Some(e) = emulators::emulators() else {
+        return;
+    };
+    const HOME: &str = "777700000005";
+    let s = setup(&e, HOME).await;
+    send(
+        &s,
+        AlarmWrite::Put(Box::new(put(HOME, "child-cpu", cpu(HOME, "fraud"), 80.0))),
+    )
+    .await;
+    s.cw.put_composite_alarm()
+        .alarm_name("parent-health")
+        .alarm_rule("ALARM(child-cpu)")
+        .send()
+        .await
+        .expect("PutCompositeAlarm");
+    let composite = |cw: aws_sdk_cloudwatch::Client| async move {
+        cw.describe_alarms()
+            .alarm_names("parent-health")
+            .alarm_types(AlarmType::CompositeAlarm)
+            .send()
+            .await
+            .expect("DescribeAlarms")
+            .composite_alarms()
+            .first()
+            .cloned()
+    };
+    // The console lists it (through the source) and acts on it by its id.
+    let listed = s.source.alarms_in(HOME).await.unwrap();
+    let parent = listed
+        .iter()
+        .find(|a| a.id == "parent-health")
+        .expect("listed");
+    assert!(parent.series().is_none(), "a composite");
+    let set = |enabled| AlarmWrite::SetActions {
+        account_id: HOME.into(),
+        ids: vec!["parent-health".into()],
+        enabled,
+    };
+    send(&s, set(false)).await;
+    assert_eq!(
+        composite(s.cw.clone()).await.unwrap().actions_enabled(),
+        Some(false)
+    );
+    send(&s, set(true)).await;
+    assert_eq!(
+        composite(s.cw.clone()).await.unwrap().actions_enabled(),
+        Some(true)
+    );
+    send(
+        &s,
+        AlarmWrite::DeleteAlarms {
+            account_id: HOME.into(),
+            ids: vec!["parent-health".into()],
+        },
+    )
+    .await;
+    assert!(composite(s.cw.clone()).await.is_none());
+    assert!(
+        described(&s.cw, "child-cpu").await.is_some(),
+        "its child stays"
+    );
+}
