@@ -23,8 +23,9 @@ pub fn filter(spec: Option<&str>) -> Targets {
         .with_target(env!("CARGO_CRATE_NAME"), level)
 }
 
-/// Opens (or creates) the log file with mode 0600, also when it already existed with a
-/// wider mode: it may hold account ids, ARNs and request details.
+/// Opens (or creates) a private file for appending, with mode 0600, also when it already
+/// existed with a wider mode: the log and the audit log may hold account ids, ARNs and
+/// request details.
 pub fn open(path: &Path) -> io::Result<std::fs::File> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     // A symlink planted where the log goes (a shared /tmp) must not redirect it, nor have
@@ -32,7 +33,7 @@ pub fn open(path: &Path) -> io::Result<std::fs::File> {
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            "the log path is a symbolic link; give the file itself",
+            "the path is a symbolic link; give the file itself",
         ));
     }
     let file = std::fs::OpenOptions::new()

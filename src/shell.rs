@@ -7,13 +7,13 @@
 //! character a terminal would act on.
 
 use crate::cli::{AlarmCommand, CreateArgs, NameArgs};
+use crate::source::FleetSource;
 use crate::source::alarm_write::{
     self as aw, AlarmWrite, MissingData, Operator, PutAlarm, check_datapoints, check_period,
-    check_window, parse_stat, parse_tags, parse_topics,
+    check_window, parse_tags, parse_topics,
 };
 use crate::source::metrics::{self, METRICS};
-use crate::source::model::{Account, AlarmState, Identity};
-use crate::source::{FleetSource, SourceError};
+use crate::source::model::{Account, AlarmState, Identity, Stat};
 use crate::writes::audit::inert_json_pretty;
 use crate::writes::{Gate, Refusal, WriteOutcome};
 use serde_json::json;
@@ -175,7 +175,7 @@ async fn create_request(
         )
     })?;
     let stat = match &a.statistic {
-        Some(s) => parse_stat(s).ok_or_else(|| {
+        Some(s) => Stat::parse(s).ok_or_else(|| {
             usage(
                 "statistic",
                 "expected Average, Sum, Maximum, Minimum or SampleCount".into(),
@@ -438,14 +438,10 @@ fn report(
     }
     let message = match &outcome {
         WriteOutcome::Done(_) => None,
-        WriteOutcome::Failed(e) => Some(failure(e)),
+        WriteOutcome::Failed(e) => Some(e.to_string()),
         WriteOutcome::Refused(r) => Some(r.to_string()),
     };
     Exit { code, message }
-}
-
-fn failure(e: &SourceError) -> String {
-    e.to_string()
 }
 
 async fn list(

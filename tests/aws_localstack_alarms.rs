@@ -112,21 +112,6 @@ async fn send(s: &Setup, w: AlarmWrite) {
     );
 }
 
-async fn described(
-    cw: &aws_sdk_cloudwatch::Client,
-    name: &str,
-) -> Option<aws_sdk_cloudwatch::types::MetricAlarm> {
-    cw.describe_alarms()
-        .alarm_names(name)
-        .alarm_types(AlarmType::MetricAlarm)
-        .send()
-        .await
-        .expect("DescribeAlarms")
-        .metric_alarms()
-        .first()
-        .cloned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_edit_mute_unmute_delete_through_the_source_as_describe_alarms_sees_them() {
     let Some(e) = emulators::emulators() else {
@@ -141,7 +126,9 @@ async fn create_edit_mute_unmute_delete_through_the_source_as_describe_alarms_se
         AlarmWrite::Put(Box::new(put(HOME, "plain-cpu", cpu(HOME, "fraud"), 80.0))),
     )
     .await;
-    let a = described(&s.cw, "plain-cpu").await.expect("created");
+    let a = emulators::metric_alarm(&s.cw, "plain-cpu")
+        .await
+        .expect("created");
     assert_eq!(a.metric_name(), Some("CPUUtilization"));
     assert_eq!(a.namespace(), Some("/aws/sagemaker/Endpoints"));
     assert_eq!(a.dimensions().len(), 2);
@@ -162,7 +149,9 @@ async fn create_edit_mute_unmute_delete_through_the_source_as_describe_alarms_se
         AlarmWrite::Put(Box::new(put(HOME, "cross-cpu", cpu(SOURCE, "churn"), 90.0))),
     )
     .await;
-    let a = described(&s.cw, "cross-cpu").await.expect("created");
+    let a = emulators::metric_alarm(&s.cw, "cross-cpu")
+        .await
+        .expect("created");
     assert!(a.metric_name().is_none(), "no single-metric fields");
     let q = a.metrics();
     assert_eq!(q.len(), 1);
@@ -179,7 +168,10 @@ async fn create_edit_mute_unmute_delete_through_the_source_as_describe_alarms_se
     edited.edit = true;
     send(&s, AlarmWrite::Put(Box::new(edited))).await;
     assert_eq!(
-        described(&s.cw, "plain-cpu").await.unwrap().threshold(),
+        emulators::metric_alarm(&s.cw, "plain-cpu")
+            .await
+            .unwrap()
+            .threshold(),
         Some(70.0)
     );
     let read = s.source.alarms_in(HOME).await.unwrap();
@@ -195,14 +187,14 @@ async fn create_edit_mute_unmute_delete_through_the_source_as_describe_alarms_se
     };
     send(&s, set(false)).await;
     assert_eq!(
-        described(&s.cw, "plain-cpu")
+        emulators::metric_alarm(&s.cw, "plain-cpu")
             .await
             .unwrap()
             .actions_enabled(),
         Some(false)
     );
     assert_eq!(
-        described(&s.cw, "cross-cpu")
+        emulators::metric_alarm(&s.cw, "cross-cpu")
             .await
             .unwrap()
             .actions_enabled(),
@@ -210,7 +202,7 @@ async fn create_edit_mute_unmute_delete_through_the_source_as_describe_alarms_se
     );
     send(&s, set(true)).await;
     assert_eq!(
-        described(&s.cw, "plain-cpu")
+        emulators::metric_alarm(&s.cw, "plain-cpu")
             .await
             .unwrap()
             .actions_enabled(),
@@ -226,8 +218,8 @@ async fn create_edit_mute_unmute_delete_through_the_source_as_describe_alarms_se
         },
     )
     .await;
-    assert!(described(&s.cw, "plain-cpu").await.is_none());
-    assert!(described(&s.cw, "cross-cpu").await.is_none());
+    assert!(emulators::metric_alarm(&s.cw, "plain-cpu").await.is_none());
+    assert!(emulators::metric_alarm(&s.cw, "cross-cpu").await.is_none());
 
     // Every call left an intent and an outcome.
     let log = std::fs::read_to_string(&s.audit).unwrap();
@@ -288,11 +280,17 @@ async fn a_hostile_named_alarm_is_muted_and_deleted_under_its_exact_name_not_its
     )
     .await;
     assert_eq!(
-        described(&s.cw, hostile).await.unwrap().actions_enabled(),
+        emulators::metric_alarm(&s.cw, hostile)
+            .await
+            .unwrap()
+            .actions_enabled(),
         Some(false)
     );
     assert_eq!(
-        described(&s.cw, &cleaned).await.unwrap().actions_enabled(),
+        emulators::metric_alarm(&s.cw, &cleaned)
+            .await
+            .unwrap()
+            .actions_enabled(),
         Some(true),
         "the twin is untouched"
     );
@@ -304,9 +302,9 @@ async fn a_hostile_named_alarm_is_muted_and_deleted_under_its_exact_name_not_its
         },
     )
     .await;
-    assert!(described(&s.cw, hostile).await.is_none());
+    assert!(emulators::metric_alarm(&s.cw, hostile).await.is_none());
     assert!(
-        described(&s.cw, &cleaned).await.is_some(),
+        emulators::metric_alarm(&s.cw, &cleaned).await.is_some(),
         "the twin is still there"
     );
     // The audit log holds the exact name, escaped so that `cat` shows no control character.
@@ -366,7 +364,7 @@ async fn a_created_alarm_that_localstack_evaluates_reaches_alarm_in_the_console(
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
-    let raw = described(&s.cw, "hot-cpu").await.unwrap();
+    let raw = emulators::metric_alarm(&s.cw, "hot-cpu").await.unwrap();
     assert_eq!(raw.state_value(), Some(&StateValue::Alarm));
 }
 
@@ -431,7 +429,7 @@ async fn a_composite_alarm_is_muted_unmuted_and_deleted_like_a_metric_alarm() {
     .await;
     assert!(composite(s.cw.clone()).await.is_none());
     assert!(
-        described(&s.cw, "child-cpu").await.is_some(),
+        emulators::metric_alarm(&s.cw, "child-cpu").await.is_some(),
         "its child stays"
     );
 }

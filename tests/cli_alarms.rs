@@ -84,20 +84,6 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-async fn described(
-    cw: &aws_sdk_cloudwatch::Client,
-    name: &str,
-) -> Option<aws_sdk_cloudwatch::types::MetricAlarm> {
-    cw.describe_alarms()
-        .alarm_names(name)
-        .send()
-        .await
-        .expect("DescribeAlarms")
-        .metric_alarms()
-        .first()
-        .cloned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
     let Some(e) = emulators::emulators() else {
@@ -180,7 +166,9 @@ async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
     assert_eq!(printed["request"]["operation"], "PutMetricAlarm");
     assert_eq!(printed["request"]["parameters"]["AlarmName"], "e2e-cpu");
     assert_eq!(printed["outcome"]["result"], "ok");
-    let a = described(&cw, "e2e-cpu").await.expect("created");
+    let a = emulators::metric_alarm(&cw, "e2e-cpu")
+        .await
+        .expect("created");
     assert_eq!(
         (a.threshold(), a.datapoints_to_alarm()),
         (Some(80.0), Some(2))
@@ -209,7 +197,9 @@ async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
         before,
         "read-only sent no mutating request"
     );
-    let a = described(&cw, "e2e-cpu").await.expect("still there");
+    let a = emulators::metric_alarm(&cw, "e2e-cpu")
+        .await
+        .expect("still there");
     assert_eq!(
         (a.actions_enabled(), a.threshold()),
         (Some(true), Some(80.0))
@@ -219,7 +209,10 @@ async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
     let out = cli.run(&["alarm", "mute", "e2e-cpu", "--account", ACCOUNT, "--yes"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(
-        described(&cw, "e2e-cpu").await.unwrap().actions_enabled(),
+        emulators::metric_alarm(&cw, "e2e-cpu")
+            .await
+            .unwrap()
+            .actions_enabled(),
         Some(false)
     );
     let out = cli.run(&["alarm", "list", "--account", ACCOUNT, "--json"]);
@@ -234,7 +227,10 @@ async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
     let out = cli.run(&["alarm", "unmute", "e2e-cpu", "--account", ACCOUNT, "--yes"]);
     assert_eq!(code(&out), 0);
     assert_eq!(
-        described(&cw, "e2e-cpu").await.unwrap().actions_enabled(),
+        emulators::metric_alarm(&cw, "e2e-cpu")
+            .await
+            .unwrap()
+            .actions_enabled(),
         Some(true)
     );
     let out = cli.run(&[
@@ -265,12 +261,12 @@ async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
         "{}",
         stderr(&out)
     );
-    assert!(described(&cw, "e2e-cpu").await.is_some());
+    assert!(emulators::metric_alarm(&cw, "e2e-cpu").await.is_some());
 
     // Delete.
     let out = cli.run(&["alarm", "delete", "e2e-cpu", "--account", ACCOUNT, "--yes"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(described(&cw, "e2e-cpu").await.is_none());
+    assert!(emulators::metric_alarm(&cw, "e2e-cpu").await.is_none());
 
     // The audit log: an intent and an outcome for each of the five calls sent, the refused
     // one included, and nothing for what was never sent.

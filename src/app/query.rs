@@ -270,12 +270,25 @@ pub fn lower_is_worse(id: MetricId) -> bool {
 pub fn thresholds(state: &State, endpoint: &Endpoint, id: MetricId) -> Vec<(f64, AlarmState)> {
     metrics::series_keys(endpoint, id)
         .iter()
-        .flat_map(|k| state.alarm_index.by_series.get(k).into_iter().flatten())
+        .flat_map(|k| thresholds_on(state, k))
+        .collect()
+}
+
+/// The threshold and state of every alarm watching exactly `key`.
+pub fn thresholds_on<'a>(
+    state: &'a State,
+    key: &SeriesKey,
+) -> impl Iterator<Item = (f64, AlarmState)> + 'a {
+    state
+        .alarm_index
+        .by_series
+        .get(key)
+        .into_iter()
+        .flatten()
         .filter_map(|&i| {
             let a = state.alarms.get(i)?;
             Some((a.threshold()?.1, a.state))
         })
-        .collect()
 }
 
 /// How fresh the data on screen is: the status line shows it, and `update` redraws when it

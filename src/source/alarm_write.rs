@@ -7,7 +7,7 @@
 //! the screen draws: a cleaned name may be another alarm's.
 
 use super::SourceError;
-use super::model::{AccountId, Comparison, SeriesKey, Stat};
+use super::model::{AccountId, Comparison, SeriesKey};
 use async_trait::async_trait;
 use serde_json::{Value, json};
 
@@ -496,18 +496,6 @@ pub fn parse_tags(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
-pub fn parse_stat(s: &str) -> Option<Stat> {
-    [
-        Stat::Average,
-        Stat::Sum,
-        Stat::Maximum,
-        Stat::Minimum,
-        Stat::SampleCount,
-    ]
-    .into_iter()
-    .find(|x| x.as_str() == s)
-}
-
 /// `<account label>-<endpoint>-<metric>-<low|high>`, cut to CloudWatch's limit.
 pub fn suggested_name(label: &str, endpoint: &str, metric: &str, operator: Operator) -> String {
     let name = format!("{label}-{endpoint}-{metric}-{}", operator.direction());
@@ -520,6 +508,7 @@ pub fn suggested_name(label: &str, endpoint: &str, metric: &str, operator: Opera
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::model::Stat;
 
     fn put(alarm_account: &str, metric_account: &str) -> PutAlarm {
         PutAlarm {

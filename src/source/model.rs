@@ -102,6 +102,19 @@ pub enum Stat {
 }
 
 impl Stat {
+    pub const ALL: [Stat; 5] = [
+        Self::Average,
+        Self::Sum,
+        Self::Maximum,
+        Self::Minimum,
+        Self::SampleCount,
+    ];
+
+    /// CloudWatch's spelling back to a `Stat`; `None` for anything else (`p99`).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Average => "Average",

@@ -45,28 +45,15 @@ impl AuditLog {
     /// Appends one record and waits until it is on disk. The file is opened for each record,
     /// so a rotated or removed log is recreated, and an unwritable one is noticed every time.
     pub fn append(&self, record: &Value) -> io::Result<()> {
-        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+        use std::os::unix::fs::DirBuilderExt;
         if let Some(dir) = self.path.parent() {
             std::fs::DirBuilder::new()
                 .recursive(true)
                 .mode(0o700)
                 .create(dir)?;
         }
-        // A symlink planted where the log goes must not redirect the record.
-        if std::fs::symlink_metadata(&self.path).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "the audit log path is a symbolic link",
-            ));
-        }
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            // Also refused at open: a link planted between the check above and here.
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&self.path)?;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        // Private, appended to, and never through a symlink planted where the log goes.
+        let mut file = crate::logging::open(&self.path)?;
         let mut line = inert_json(record);
         line.push('\n');
         // One write call per line: appends from two consoles do not interleave mid-line.

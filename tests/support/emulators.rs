@@ -222,3 +222,19 @@ pub async fn put_instance_metrics(
         .await
         .expect("PutMetricData");
 }
+
+/// The metric alarm named exactly `name`, as DescribeAlarms returns it (`None` when absent).
+pub async fn metric_alarm(
+    cw: &aws_sdk_cloudwatch::Client,
+    name: &str,
+) -> Option<aws_sdk_cloudwatch::types::MetricAlarm> {
+    cw.describe_alarms()
+        .alarm_names(name)
+        .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
+        .send()
+        .await
+        .expect("DescribeAlarms")
+        .metric_alarms()
+        .first()
+        .cloned()
+}

@@ -17,15 +17,9 @@ fn state(v: Option<&StateValue>) -> AlarmState {
 }
 
 fn stat(statistic: Option<&str>) -> Stat {
-    match statistic {
-        Some("Sum") => Stat::Sum,
-        Some("Maximum") => Stat::Maximum,
-        Some("Minimum") => Stat::Minimum,
-        Some("SampleCount") => Stat::SampleCount,
-        // Extended statistics (p99, ...) are charted as the average: the threshold line
-        // stays honest, only the plotted statistic differs.
-        _ => Stat::Average,
-    }
+    // Extended statistics (p99, ...) are charted as the average: the threshold line
+    // stays honest, only the plotted statistic differs.
+    statistic.and_then(Stat::parse).unwrap_or(Stat::Average)
 }
 
 /// Anomaly-detection operators have no fixed threshold: `None`.

@@ -12,6 +12,15 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, BorderType, Chart, Dataset, GraphType, Widget};
 
+/// How an alarm's threshold line is drawn: in the alarm colour while it is in ALARM.
+pub fn threshold_style(theme: &Theme, state: crate::source::model::AlarmState) -> Style {
+    if state == crate::source::model::AlarmState::Alarm {
+        theme.alarm
+    } else {
+        theme.threshold
+    }
+}
+
 /// One variant's points, already downsampled.
 #[derive(Debug, Clone, Default)]
 pub struct Trace {

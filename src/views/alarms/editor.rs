@@ -10,7 +10,7 @@ use crate::overlays::form::{Form, FormValues, Value};
 use crate::overlays::{self, Overlay};
 use crate::source::alarm_write::{
     self as aw, AlarmWrite, MissingData, Operator, PutAlarm, check_datapoints, check_period,
-    check_window, parse_actions, parse_stat, parse_tags,
+    check_window, parse_actions, parse_tags,
 };
 use crate::source::metrics::{self, METRICS};
 use crate::source::model::{AccountId, Alarm, AlarmKind, EndpointKey, SeriesKey, Stat};
@@ -54,12 +54,6 @@ impl Draft {
             .find(|(l, _)| *l == label)
             .map(|(_, k)| k)
     }
-}
-
-const STATS: [&str; 5] = ["Average", "Sum", "Maximum", "Minimum", "SampleCount"];
-
-fn stat_index(stat: Stat) -> usize {
-    STATS.iter().position(|s| *s == stat.as_str()).unwrap_or(0)
 }
 
 fn region(state: &State) -> String {
@@ -371,6 +365,8 @@ fn form(state: &State, draft: &Draft, p: Prefill) -> Form {
         .iter()
         .position(|o| *o == p.operator)
         .unwrap_or(0);
+    let stats: Vec<&str> = Stat::ALL.iter().map(|s| s.as_str()).collect();
+    let stat_at = Stat::ALL.iter().position(|s| *s == p.stat).unwrap_or(0);
     let missing: Vec<&str> = MissingData::ALL.iter().map(|m| m.as_str()).collect();
     let missing_at = MissingData::ALL
         .iter()
@@ -389,7 +385,7 @@ fn form(state: &State, draft: &Draft, p: Prefill) -> Form {
             .validate(aw::check_name)
     };
     f = f
-        .choice("statistic", "statistic", &STATS, stat_index(p.stat))
+        .choice("statistic", "statistic", &stats, stat_at)
         .number("period", "period (s)", Some(f64::from(p.period)))
         .required()
         .bounds(Some(10.0), Some(86_400.0), true)
@@ -533,7 +529,7 @@ fn request(state: &State, draft: &Draft, v: &FormValues) -> Option<PutAlarm> {
         Some(e) => e.raw_series.clone(),
         None => held,
     };
-    series.stat = parse_stat(v.text("statistic")?)?;
+    series.stat = Stat::parse(v.text("statistic")?)?;
     series.period = check_period(v.number("period")?).ok()?;
     let name = match &draft.editing {
         Some(e) => e.id.clone(),

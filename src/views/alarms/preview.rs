@@ -81,10 +81,6 @@ fn held_points(state: &State, key: &SeriesKey) -> Vec<(Epoch, f64)> {
         .unwrap_or_default()
 }
 
-fn number(form: &Form, key: &str) -> Option<f64> {
-    form.valid_number(key)
-}
-
 fn choice(form: &Form, key: &str) -> Option<String> {
     match form.value(key)? {
         Value::Choice(c) => Some(c),
@@ -105,7 +101,7 @@ pub fn note(state: &State, draft: &Draft, form: &Form) -> (String, bool) {
             false,
         );
     };
-    let Some(threshold) = number(form, "threshold") else {
+    let Some(threshold) = form.valid_number("threshold") else {
         return (
             "type a threshold to see what it would have done".into(),
             false,
@@ -118,8 +114,11 @@ pub fn note(state: &State, draft: &Draft, form: &Form) -> (String, bool) {
             false,
         );
     }
-    let n = number(form, "evaluation_periods").unwrap_or(1.0).max(1.0) as usize;
-    let m = number(form, "datapoints").unwrap_or(1.0).max(1.0) as usize;
+    let n = form
+        .valid_number("evaluation_periods")
+        .unwrap_or(1.0)
+        .max(1.0) as usize;
+    let m = form.valid_number("datapoints").unwrap_or(1.0).max(1.0) as usize;
     let b = analyse(&points, comparison, threshold, i64::from(key.period), n, m);
     let verdict = match (b.alarm_now, b.last_alarm) {
         (true, Some(t)) => format!("would be in ALARM now, since {}", text::hhmm(t)),
@@ -129,7 +128,7 @@ pub fn note(state: &State, draft: &Draft, form: &Form) -> (String, bool) {
     let mut line = format!("{} of {} points breach; {verdict}", b.breaching, b.total);
     // The preview counts the series as held; say so when the form asks for another.
     let stat = choice(form, "statistic");
-    let period = number(form, "period").map(|p| p as u32);
+    let period = form.valid_number("period").map(|p| p as u32);
     if stat.as_deref().is_some_and(|s| s != key.stat.as_str())
         || period.is_some_and(|p| p != key.period)
     {
@@ -178,15 +177,10 @@ pub fn render(state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
         style: theme.chart,
         max_gap: 2.5 * f64::from(key.period).max((x1 - x0) as f64 / buckets as f64),
     }];
-    let existing = state
-        .alarm_index
-        .by_series
-        .get(key)
-        .into_iter()
-        .flatten()
-        .filter_map(|&i| state.alarms.get(i))
-        .filter_map(|a| Some((a.threshold()?.1, threshold_style(state, a.state))));
-    let proposed = number(form, "threshold")
+    let existing = crate::app::query::thresholds_on(state, key)
+        .map(|(t, s)| (t, chart::threshold_style(theme, s)));
+    let proposed = form
+        .valid_number("threshold")
         .filter(|_| {
             choice(form, "comparison")
                 .and_then(|c| Operator::parse(&c))
@@ -214,14 +208,6 @@ pub fn render(state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
         theme,
     }
     .render(chart_area, buf);
-}
-
-fn threshold_style(state: &State, s: AlarmState) -> Style {
-    if s == AlarmState::Alarm {
-        state.theme.alarm
-    } else {
-        state.theme.threshold
-    }
 }
 
 #[cfg(test)]

@@ -52,6 +52,11 @@ fn writes(commands: &[Command]) -> Vec<&AlarmWrite> {
         .collect()
 }
 
+/// The status bar's message now.
+fn flashed(s: &State) -> &str {
+    s.flash.as_ref().map_or("", |f| f.text.as_str())
+}
+
 fn top_is_confirm(s: &State) -> bool {
     matches!(s.overlays.last(), Some(Overlay::Confirm(_)))
 }
@@ -185,16 +190,13 @@ fn read_only_refuses_every_changing_key_and_command_before_any_dialog() {
         let out = update(&mut s, a);
         assert!(out.commands.is_empty());
         assert!(s.overlays.is_empty());
-        assert!(s.flash.as_ref().unwrap().text.contains("read-only"));
+        assert!(flashed(&s).contains("read-only"));
     }
     for line in ["alarm new", "alarm mute", "alarm delete"] {
         s.flash = None;
         let out = update(&mut s, Action::Run(line.into()));
         assert!(out.commands.is_empty() && s.overlays.is_empty(), "{line}");
-        assert!(
-            s.flash.as_ref().unwrap().text.contains("read-only"),
-            "{line}"
-        );
+        assert!(flashed(&s).contains("read-only"), "{line}");
     }
     // A confirmed write that slipped through is refused where commands are made.
     let out = update(
@@ -327,7 +329,7 @@ fn a_done_write_rereads_its_account_at_once_and_a_failure_says_the_iam_action() 
     );
     assert_eq!(out.commands, [Command::RereadAlarms(PROD.into())]);
     assert!(s.alarms_view.marks.is_empty(), "marks are spent");
-    assert!(s.flash.as_ref().unwrap().text.contains("r-1"));
+    assert!(flashed(&s).contains("r-1"));
 
     let out = update(
         &mut s,
@@ -340,13 +342,7 @@ fn a_done_write_rereads_its_account_at_once_and_a_failure_says_the_iam_action() 
         })),
     );
     assert!(out.commands.is_empty());
-    assert!(
-        s.flash
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("cloudwatch:DisableAlarmActions")
-    );
+    assert!(flashed(&s).contains("cloudwatch:DisableAlarmActions"));
 
     update(
         &mut s,
@@ -359,13 +355,7 @@ fn a_done_write_rereads_its_account_at_once_and_a_failure_says_the_iam_action() 
             }),
         })),
     );
-    assert!(
-        s.flash
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("/state/sagewatch/audit.jsonl")
-    );
+    assert!(flashed(&s).contains("/state/sagewatch/audit.jsonl"));
 }
 
 #[test]
@@ -383,21 +373,9 @@ fn alarm_new_works_from_the_fleet_and_names_an_endpoint() {
     s.overlays.clear();
     update(&mut s, Action::Run("alarm new nope".into()));
     assert!(s.overlays.is_empty());
-    assert!(
-        s.flash
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("no endpoint named nope")
-    );
+    assert!(flashed(&s).contains("no endpoint named nope"));
     update(&mut s, Action::Run("alarm frobnicate".into()));
-    assert!(
-        s.flash
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("expected :alarm new")
-    );
+    assert!(flashed(&s).contains("expected :alarm new"));
 }
 
 #[test]
@@ -493,7 +471,7 @@ fn an_edit_sends_back_what_the_form_does_not_show_and_refuses_what_it_would_chan
     s.alarms[i].settings.not_editable = Some("it uses the percentile statistic p99".into());
     update(&mut s, Action::EditAlarm);
     assert!(s.overlays.is_empty());
-    assert!(s.flash.as_ref().unwrap().text.contains("p99"));
+    assert!(flashed(&s).contains("p99"));
 }
 
 #[test]
@@ -505,13 +483,7 @@ fn a_new_alarm_on_names_that_would_not_be_sent_exactly_is_refused() {
     s.set_endpoints(endpoints);
     update(&mut s, Action::NewAlarm);
     assert!(s.overlays.is_empty());
-    assert!(
-        s.flash
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("sagewatch alarm create")
-    );
+    assert!(flashed(&s).contains("sagewatch alarm create"));
 }
 
 #[test]

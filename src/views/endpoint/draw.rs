@@ -5,7 +5,7 @@ use crate::app::query;
 use crate::app::state::{Loadable, State};
 use crate::overlays::form::Form;
 use crate::source::metrics::{self, METRICS, MetricSpec};
-use crate::source::model::{AlarmState, Endpoint, Epoch, ExecutionStatus, ScheduleStatus};
+use crate::source::model::{Endpoint, Epoch, ExecutionStatus, ScheduleStatus};
 use crate::ui::text::{self, put, put_trunc};
 use crate::ui::widgets::chart::{self, MetricChart, Trace};
 use ratatui::buffer::Buffer;
@@ -147,16 +147,7 @@ fn render_chart(
         .collect();
     let thresholds: Vec<(f64, Style)> = query::thresholds(state, e, spec.id)
         .into_iter()
-        .map(|(t, s)| {
-            (
-                t,
-                if s == AlarmState::Alarm {
-                    theme.alarm
-                } else {
-                    theme.threshold
-                },
-            )
-        })
+        .map(|(t, s)| (t, chart::threshold_style(theme, s)))
         .chain(proposed_threshold.map(|t| (t, theme.focus)))
         .collect();
     let title_style = if selected { theme.focus } else { theme.title };
