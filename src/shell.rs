@@ -14,10 +14,11 @@ use crate::source::alarm_write::{
 };
 use crate::source::metrics::{self, METRICS};
 use crate::source::model::{Account, AlarmState, Identity, Stat};
+use crate::source::write::Write;
 use crate::writes::audit::inert_json_pretty;
 use crate::writes::{Gate, Refusal, WriteOutcome};
 use serde_json::json;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write as _};
 
 pub const DONE: u8 = 0;
 pub const FAILED: u8 = 1;
@@ -32,21 +33,21 @@ pub struct Exit {
 }
 
 impl Exit {
-    fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self {
             code: USAGE,
             message: Some(message.into()),
         }
     }
 
-    fn failed(message: impl Into<String>) -> Self {
+    pub(crate) fn failed(message: impl Into<String>) -> Self {
         Self {
             code: FAILED,
             message: Some(message.into()),
         }
     }
 
-    fn done() -> Self {
+    pub(crate) fn done() -> Self {
         Self {
             code: DONE,
             message: None,
@@ -54,7 +55,7 @@ impl Exit {
     }
 }
 
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     crate::sanitize::clean(s).into_owned()
 }
 
@@ -70,7 +71,7 @@ pub async fn run(source: &dyn FleetSource, gate: &Gate, command: AlarmCommand) -
             json,
         } => list(source, account.as_deref(), state.as_deref(), json).await,
         AlarmCommand::Create(args) => match create_request(source, &identity, &args).await {
-            Ok(request) => send(source, gate, &identity, request, args.yes, args.json).await,
+            Ok(request) => send(source, gate, &identity, request.into(), args.yes, args.json).await,
             Err(e) => e,
         },
         AlarmCommand::Mute(args) => by_name(source, gate, &identity, args, Verb::Mute).await,
@@ -80,7 +81,7 @@ pub async fn run(source: &dyn FleetSource, gate: &Gate, command: AlarmCommand) -
 }
 
 /// An account named by id or label, among those the console sees.
-async fn account(source: &dyn FleetSource, wanted: &str) -> Result<Account, Exit> {
+pub(crate) async fn account(source: &dyn FleetSource, wanted: &str) -> Result<Account, Exit> {
     let accounts = source
         .accounts()
         .await
@@ -341,10 +342,10 @@ async fn by_name(
             ids,
         },
     };
-    send(source, gate, identity, request, args.yes, args.json).await
+    send(source, gate, identity, request.into(), args.yes, args.json).await
 }
 
-fn request_json(identity: &Identity, request: &AlarmWrite) -> serde_json::Value {
+fn request_json(identity: &Identity, request: &Write) -> serde_json::Value {
     json!({
         "account": request.account_id(),
         "region": identity.region,
@@ -354,7 +355,7 @@ fn request_json(identity: &Identity, request: &AlarmWrite) -> serde_json::Value 
 }
 
 /// Asks on the terminal; without one, refuses (a runbook must say `--yes`).
-fn confirmed(identity: &Identity, request: &AlarmWrite) -> Result<bool, Exit> {
+fn confirmed(identity: &Identity, request: &Write) -> Result<bool, Exit> {
     if !std::io::stdin().is_terminal() {
         return Err(Exit::usage(
             "no terminal to confirm on: pass --yes to send without asking",
@@ -373,11 +374,11 @@ fn confirmed(identity: &Identity, request: &AlarmWrite) -> Result<bool, Exit> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
-async fn send(
+pub(crate) async fn send(
     source: &dyn FleetSource,
     gate: &Gate,
     identity: &Identity,
-    request: AlarmWrite,
+    request: Write,
     yes: bool,
     json_out: bool,
 ) -> Exit {
@@ -400,16 +401,11 @@ async fn send(
             Err(e) => return e,
         }
     }
-    let outcome = gate.perform(source.alarm_writer(), &request).await;
+    let outcome = gate.perform(source.writer(), &request).await;
     report(identity, &request, outcome, json_out)
 }
 
-fn report(
-    identity: &Identity,
-    request: &AlarmWrite,
-    outcome: WriteOutcome,
-    json_out: bool,
-) -> Exit {
+fn report(identity: &Identity, request: &Write, outcome: WriteOutcome, json_out: bool) -> Exit {
     let code = match &outcome {
         WriteOutcome::Done(_) => DONE,
         WriteOutcome::Failed(_) => FAILED,
@@ -417,7 +413,7 @@ fn report(
         WriteOutcome::Refused(Refusal::Unsupported) => FAILED,
         WriteOutcome::Refused(_) => USAGE,
     };
-    let names: Vec<String> = request.alarm_ids().iter().map(|n| clean(n)).collect();
+    let names: Vec<String> = request.names().iter().map(|n| clean(n)).collect();
     if json_out {
         let out = json!({
             "request": request_json(identity, request),

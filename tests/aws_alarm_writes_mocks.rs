@@ -107,8 +107,8 @@ async fn a_cross_account_alarm_is_made_in_the_monitoring_account_with_metrics_na
         clients(&[&home_put], false),
         Some(clients(&[&prod_put], false)),
     );
-    let writer = s.alarm_writer().expect("the AWS source writes");
-    writer.write(&put(MONITORING)).await.expect("put");
+    let writer = s.writer().expect("the AWS source writes");
+    writer.write(&put(MONITORING).into()).await.expect("put");
     assert_eq!(home_put.num_calls(), 1);
     assert_eq!(prod_put.num_calls(), 0, "made in the monitoring account");
     let input = seen.lock().unwrap().clone().expect("the request");
@@ -145,9 +145,9 @@ async fn an_alarm_in_the_source_account_is_plain_and_sent_with_that_accounts_cre
         clients(&[&home_put], false),
         Some(clients(&[&prod_put], false)),
     );
-    s.alarm_writer()
+    s.writer()
         .unwrap()
-        .write(&put(PROD))
+        .write(&put(PROD).into())
         .await
         .expect("put");
     assert_eq!((home_put.num_calls(), prod_put.num_calls()), (0, 1));
@@ -161,9 +161,9 @@ async fn an_alarm_in_the_source_account_is_plain_and_sent_with_that_accounts_cre
 async fn an_account_without_credentials_gets_a_message_naming_the_fix() {
     let s = source(clients(&[], false), None);
     let err = s
-        .alarm_writer()
+        .writer()
         .unwrap()
-        .write(&put(PROD))
+        .write(&put(PROD).into())
         .await
         .unwrap_err();
     assert!(err.to_string().contains("role_arn"), "{err}");
@@ -181,9 +181,9 @@ async fn a_denied_write_names_the_iam_action() {
     });
     let s = source(clients(&[&denied], false), None);
     let err = s
-        .alarm_writer()
+        .writer()
         .unwrap()
-        .write(&put(MONITORING))
+        .write(&put(MONITORING).into())
         .await
         .unwrap_err();
     assert!(
@@ -235,7 +235,12 @@ async fn read_only_clients_send_no_mutating_request_whoever_asks() {
     // The source itself is not told: the clients alone must refuse.
     let s = source(clients(&refs, true), None);
     for w in every_write() {
-        let err = s.alarm_writer().unwrap().write(&w).await.unwrap_err();
+        let err = s
+            .writer()
+            .unwrap()
+            .write(&w.clone().into())
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("read-only"), "{err}");
     }
     // Reads still go out.
@@ -252,7 +257,7 @@ async fn a_read_only_source_refuses_before_its_clients_and_the_gate_before_the_l
     let refs: Vec<&Rule> = rules.iter().collect();
     let s = source(clients(&refs, false), None).with_readonly(true);
     for w in every_write() {
-        assert!(s.alarm_writer().unwrap().write(&w).await.is_err());
+        assert!(s.writer().unwrap().write(&w.clone().into()).await.is_err());
     }
     // The gate refuses first, and writes nothing to the audit log.
     let dir = std::env::temp_dir().join(format!("sagewatch-ro-gate-{}", std::process::id()));
@@ -263,7 +268,7 @@ async fn a_read_only_source_refuses_before_its_clients_and_the_gate_before_the_l
         identity(),
     );
     for w in every_write() {
-        let out = gate.perform(s.alarm_writer(), &w).await;
+        let out = gate.perform(s.writer(), &w.clone().into()).await;
         assert!(matches!(
             out,
             WriteOutcome::Refused(Refusal::ReadOnly { .. })

@@ -104,7 +104,7 @@ fn put(alarm_account: &str, name: &str, series: SeriesKey, threshold: f64) -> Pu
 }
 
 async fn send(s: &Setup, w: AlarmWrite) {
-    let out = s.gate.perform(s.source.alarm_writer(), &w).await;
+    let out = s.gate.perform(s.source.writer(), &w.clone().into()).await;
     assert!(
         matches!(out, WriteOutcome::Done(_)),
         "{} failed: {out:?}",

@@ -158,6 +158,9 @@ impl FleetSource for HostileSource {
                 status: ExecutionStatus::Failed,
                 failure_reason: Some(evil("failure")),
             }),
+            schedule_expression: Some(evil("cron")),
+            job_definition: Some(evil("job")),
+            failure_reason: Some(evil("schedule failure")),
         }])
     }
 }

@@ -2,8 +2,8 @@
 //! variants are the words of the keymap files (`action = "move_down"`).
 
 use crate::source::SourceError;
-use crate::source::alarm_write::AlarmWrite;
 use crate::source::model::*;
+use crate::source::write::Write;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,7 +78,7 @@ pub enum Action {
     AlarmFormSubmitted(crate::overlays::form::FormValues),
     /// Confirmed writes: send them (unless read-only).
     #[serde(skip)]
-    Write(Vec<AlarmWrite>),
+    Write(Vec<Write>),
 }
 
 impl Action {
@@ -151,7 +151,7 @@ pub enum Loaded {
     Health(crate::source::SourceHealth),
     /// A write went through the gate: done, failed or refused.
     Written {
-        request: Box<AlarmWrite>,
+        request: Box<Write>,
         outcome: crate::writes::WriteOutcome,
     },
 }

@@ -2,8 +2,8 @@
 
 use super::action::SeriesPurpose;
 use crate::source::SeriesRequest;
-use crate::source::alarm_write::AlarmWrite;
 use crate::source::model::{AccountId, EndpointKey};
+use crate::source::write::Write;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -39,7 +39,7 @@ pub enum Command {
     /// numbers the confirmations: no write is ever taken for another and dropped.
     Write {
         seq: u64,
-        request: Box<AlarmWrite>,
+        request: Box<Write>,
     },
 }
 

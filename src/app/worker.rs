@@ -62,7 +62,7 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
         }
         Command::Write { request, .. } => {
             let outcome = match gate {
-                Some(gate) => gate.perform(source.alarm_writer(), &request).await,
+                Some(gate) => gate.perform(source.writer(), &request).await,
                 None => WriteOutcome::Refused(Refusal::Unsupported),
             };
             Loaded::Written { request, outcome }
@@ -492,20 +492,26 @@ mod tests {
         w.dispatch(periodic(1_795_687_200));
         w.dispatch(Command::Write {
             seq: 1,
-            request: Box::new(crate::source::alarm_write::AlarmWrite::SetActions {
-                account_id: "100000000000".into(),
-                ids: vec!["prod-fraud-detector-accuracy".into()],
-                enabled: false,
-            }),
+            request: Box::new(
+                crate::source::alarm_write::AlarmWrite::SetActions {
+                    account_id: "100000000000".into(),
+                    ids: vec!["prod-fraud-detector-accuracy".into()],
+                    enabled: false,
+                }
+                .into(),
+            ),
         });
         // Unmute confirmed right after: never taken for the mute, and sent after it.
         w.dispatch(Command::Write {
             seq: 2,
-            request: Box::new(crate::source::alarm_write::AlarmWrite::SetActions {
-                account_id: "100000000000".into(),
-                ids: vec!["prod-fraud-detector-accuracy".into()],
-                enabled: true,
-            }),
+            request: Box::new(
+                crate::source::alarm_write::AlarmWrite::SetActions {
+                    account_id: "100000000000".into(),
+                    ids: vec!["prod-fraud-detector-accuracy".into()],
+                    enabled: true,
+                }
+                .into(),
+            ),
         });
         assert_eq!(w.writes_in_flight(), 2);
         w.shutdown(std::time::Duration::from_secs(5)).await;

@@ -1,19 +1,22 @@
 //! Confirmed writes leave here, and their outcomes come back here: read-only refuses them
-//! before any command exists, a done write re-reads the alarms it changed at once (not at
-//! the next refresh), a failed one says what AWS said and which IAM action is missing.
+//! before any command exists; a done alarm write re-reads the alarms it changed at once
+//! (not at the next refresh), a done Model Monitor write goes to the monitor pane (which
+//! follows a run it started); a failed one says what AWS said and which IAM action is
+//! missing.
 
 use super::command::Command;
 use super::outcome::{Outcome, flash};
 use super::state::{FlashLevel, State};
 use crate::source::alarm_write::AlarmWrite;
+use crate::source::write::Write;
 use crate::writes::WriteOutcome;
 
 /// The message for a key or command that would change AWS in read-only mode.
 pub const READ_ONLY: &str =
-    "read-only: changing alarms is disabled (started with --readonly or readonly = true)";
+    "read-only: changes to AWS are disabled (started with --readonly or readonly = true)";
 
 /// Sends confirmed writes, unless the console is read-only.
-pub fn send(state: &mut State, requests: Vec<AlarmWrite>) -> Outcome {
+pub fn send(state: &mut State, requests: Vec<Write>) -> Outcome {
     if state.readonly {
         flash(state, READ_ONLY, FlashLevel::Error);
         return Outcome::redraw();
@@ -38,40 +41,44 @@ pub fn send(state: &mut State, requests: Vec<AlarmWrite>) -> Outcome {
     )
 }
 
-/// `PutMetricAlarm prod-fraud-accuracy-low`, `DisableAlarmActions on 3 alarms`.
-fn describe(requests: &[AlarmWrite]) -> String {
-    let ids: Vec<&str> = requests.iter().flat_map(AlarmWrite::alarm_ids).collect();
-    let operation = requests.first().map_or("", AlarmWrite::operation);
-    match ids.as_slice() {
+/// `PutMetricAlarm prod-fraud-accuracy-low`, `DisableAlarmActions on 3 alarms`,
+/// `CreateMonitoringSchedule fraud-detector-model-quality-now-20261129080400`.
+fn describe(requests: &[Write]) -> String {
+    let names: Vec<&str> = requests.iter().flat_map(Write::names).collect();
+    let operation = requests.first().map_or("", Write::operation);
+    match names.as_slice() {
         [one] => format!("{operation} {}", crate::sanitize::clean(one)),
         many => format!("{operation} on {} alarms", many.len()),
     }
 }
 
-/// A write's outcome: said in the status bar; when done, the account's alarms are read again.
-pub fn written(state: &mut State, request: AlarmWrite, outcome: WriteOutcome) -> Outcome {
+/// A write's outcome: said in the status bar; when done, what it changed is read again.
+pub fn written(state: &mut State, request: Write, outcome: WriteOutcome) -> Outcome {
     let what = describe(std::slice::from_ref(&request));
-    match outcome {
+    let mut commands = Vec::new();
+    match &outcome {
         WriteOutcome::Done(receipt) => {
             let id = receipt
                 .request_id
-                .map(|r| format!(" (request {r})"))
+                .as_deref()
+                .map(|r| format!(" (request {})", crate::sanitize::clean(r)))
                 .unwrap_or_default();
             flash(state, format!("✓ {what}{id}"), FlashLevel::Info);
-            tracing::info!(%what, "write done; re-reading the account's alarms");
+            tracing::info!(%what, "write done; re-reading what it changed");
+        }
+        WriteOutcome::Failed(e) => flash(state, format!("✗ {what}: {e}"), FlashLevel::Error),
+        WriteOutcome::Refused(r) => flash(state, format!("✗ {r}"), FlashLevel::Error),
+    }
+    match &request {
+        Write::Alarm(w) if outcome.is_done() => {
             // The marks were for this request; they are spent.
-            if !matches!(request, AlarmWrite::Put(_)) {
+            if !matches!(w, AlarmWrite::Put(_)) {
                 state.alarms_view.marks.clear();
             }
-            Outcome::with(vec![Command::RereadAlarms(request.account_id().to_owned())])
+            commands.push(Command::RereadAlarms(w.account_id().to_owned()));
         }
-        WriteOutcome::Failed(e) => {
-            flash(state, format!("✗ {what}: {e}"), FlashLevel::Error);
-            Outcome::redraw()
-        }
-        WriteOutcome::Refused(r) => {
-            flash(state, format!("✗ {r}"), FlashLevel::Error);
-            Outcome::redraw()
-        }
+        Write::Alarm(_) => {}
+        Write::Monitor(w) => commands.extend(crate::views::monitor::written(state, w, &outcome)),
     }
+    Outcome::with(commands)
 }

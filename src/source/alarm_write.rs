@@ -6,9 +6,7 @@
 //! Identifiers in a write are the ones AWS returned (`Alarm::id`), never the cleaned names
 //! the screen draws: a cleaned name may be another alarm's.
 
-use super::SourceError;
 use super::model::{AccountId, Comparison, SeriesKey};
-use async_trait::async_trait;
 use serde_json::{Value, json};
 
 /// CloudWatch's comparison operators, including the anomaly-band ones (which take a band
@@ -308,21 +306,6 @@ fn put_parameters(p: &PutAlarm) -> Value {
         v.insert("Tags".into(), Value::Array(tags));
     }
     Value::Object(v)
-}
-
-/// What AWS answered a write with.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct WriteReceipt {
-    /// `x-amzn-RequestId`, for the audit log and for AWS support.
-    pub request_id: Option<String>,
-}
-
-/// The write side of a source: one call per request, made with the credentials of the
-/// account the request names. Implementations refuse every request in read-only mode
-/// themselves, whatever the caller checked.
-#[async_trait]
-pub trait AlarmWriter: Send + Sync {
-    async fn write(&self, request: &AlarmWrite) -> Result<WriteReceipt, SourceError>;
 }
 
 /// Which accounts an alarm on a metric can live in.

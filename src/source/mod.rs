@@ -7,8 +7,10 @@ pub mod demo;
 pub mod health;
 pub mod metrics;
 pub mod model;
+pub mod monitor;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod unruly;
+pub mod write;
 
 use crate::sanitize::Sanitize;
 use async_trait::async_trait;
@@ -113,8 +115,13 @@ pub trait FleetSource: Send + Sync {
         SourceHealth::default()
     }
 
-    /// The write side, when the source can change alarms.
-    fn alarm_writer(&self) -> Option<&dyn alarm_write::AlarmWriter> {
+    /// The write side, when the source can change alarms and Model Monitor schedules.
+    fn writer(&self) -> Option<&dyn write::Writer> {
+        None
+    }
+
+    /// Model Monitor beyond the schedules: executions, reports, alerts, the fleet's runs.
+    fn monitor(&self) -> Option<&dyn monitor::MonitorSource> {
         None
     }
 
@@ -227,5 +234,8 @@ impl Sanitize for MonitoringSchedule {
         if let Some(e) = &mut self.last_execution {
             e.failure_reason.sanitize();
         }
+        self.schedule_expression.sanitize();
+        self.job_definition.sanitize();
+        self.failure_reason.sanitize();
     }
 }

@@ -380,4 +380,23 @@ pub struct MonitoringSchedule {
     pub monitoring_type: String,
     pub status: ScheduleStatus,
     pub last_execution: Option<MonitoringExecution>,
+    /// `cron(0 * ? * * *)`, or `NOW` for a one-time run.
+    pub schedule_expression: Option<String>,
+    /// `MonitoringJobDefinitionName`: what a run now copies. `None` for the older inline
+    /// form (`MonitoringJobDefinition`), which cannot be run now.
+    pub job_definition: Option<String>,
+    /// Why the schedule itself failed (not one of its runs).
+    pub failure_reason: Option<String>,
+}
+
+impl ScheduleStatus {
+    /// SageMaker's own spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Failed => "Failed",
+            Self::Scheduled => "Scheduled",
+            Self::Stopped => "Stopped",
+        }
+    }
 }

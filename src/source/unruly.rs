@@ -115,20 +115,24 @@ impl FleetSource for Unruly {
         self.inner.health()
     }
 
-    fn alarm_writer(&self) -> Option<&dyn super::alarm_write::AlarmWriter> {
+    fn writer(&self) -> Option<&dyn super::write::Writer> {
         Some(self)
+    }
+
+    fn monitor(&self) -> Option<&dyn super::monitor::MonitorSource> {
+        self.inner.monitor()
     }
 }
 
 /// Writes go to the demo, after `delay` like every series call.
 #[async_trait]
-impl super::alarm_write::AlarmWriter for Unruly {
+impl super::write::Writer for Unruly {
     async fn write(
         &self,
-        request: &super::alarm_write::AlarmWrite,
-    ) -> Result<super::alarm_write::WriteReceipt, SourceError> {
+        request: &super::write::Write,
+    ) -> Result<super::write::WriteReceipt, SourceError> {
         tokio::time::sleep(self.delay).await;
-        match self.inner.alarm_writer() {
+        match self.inner.writer() {
             Some(w) => w.write(request).await,
             None => unreachable!("the demo writes"),
         }

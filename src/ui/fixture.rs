@@ -352,6 +352,9 @@ pub fn state() -> State {
             status: ExecutionStatus::CompletedWithViolations,
             failure_reason: None,
         }),
+        schedule_expression: Some("cron(0 * ? * * *)".into()),
+        job_definition: Some("fraud-detector-mq-job".into()),
+        failure_reason: None,
     }]);
     s
 }

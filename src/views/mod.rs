@@ -9,6 +9,7 @@ pub mod alarms;
 pub mod cursor;
 pub mod endpoint;
 pub mod fleet;
+pub mod monitor;
 
 use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;

@@ -7,8 +7,8 @@
 pub mod audit;
 
 use crate::source::SourceError;
-use crate::source::alarm_write::{AlarmWrite, AlarmWriter, WriteReceipt};
 use crate::source::model::Identity;
+use crate::source::write::{Write, WriteReceipt, Writer};
 use audit::AuditLog;
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -31,7 +31,7 @@ pub enum Refusal {
          not sent"
     )]
     NoAuditLog { operation: &'static str },
-    #[error("this source cannot change alarms")]
+    #[error("this source cannot change AWS")]
     Unsupported,
 }
 
@@ -96,11 +96,7 @@ impl Gate {
     }
 
     /// Sends `request` through `writer`, unless read-only or the intent cannot be recorded.
-    pub async fn perform(
-        &self,
-        writer: Option<&dyn AlarmWriter>,
-        request: &AlarmWrite,
-    ) -> WriteOutcome {
+    pub async fn perform(&self, writer: Option<&dyn Writer>, request: &Write) -> WriteOutcome {
         let operation = request.operation();
         if self.readonly {
             return WriteOutcome::Refused(Refusal::ReadOnly { operation });
@@ -172,8 +168,8 @@ mod tests {
     }
 
     #[async_trait]
-    impl AlarmWriter for Recorder {
-        async fn write(&self, request: &AlarmWrite) -> Result<WriteReceipt, SourceError> {
+    impl Writer for Recorder {
+        async fn write(&self, request: &Write) -> Result<WriteReceipt, SourceError> {
             self.sent.lock().unwrap().push(request.operation());
             if let Some(log) = &self.log {
                 *self.logged_before_the_call.lock().unwrap() = std::fs::read_to_string(log)
@@ -194,11 +190,11 @@ mod tests {
         }
     }
 
-    fn delete() -> AlarmWrite {
-        AlarmWrite::DeleteAlarms {
+    fn delete() -> Write {
+        Write::Alarm(crate::source::alarm_write::AlarmWrite::DeleteAlarms {
             account_id: "111111111111".into(),
             ids: vec!["a".into()],
-        }
+        })
     }
 
     fn caller() -> Identity {

@@ -5,9 +5,8 @@
 use super::AwsSource;
 use super::error::classify;
 use crate::source::SourceError;
-use crate::source::alarm_write::{
-    AlarmWrite, AlarmWriter, BAND_ID, METRIC_ID, PutAlarm, WriteReceipt, band_expression,
-};
+use crate::source::alarm_write::{AlarmWrite, BAND_ID, METRIC_ID, PutAlarm, band_expression};
+use crate::source::write::{Write, WriteReceipt, Writer};
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::operation::RequestId;
 use aws_sdk_cloudwatch::types::{
@@ -55,7 +54,7 @@ fn metric_queries(p: &PutAlarm) -> Vec<MetricDataQuery> {
     out
 }
 
-fn request_id(id: Option<&str>) -> WriteReceipt {
+pub(super) fn request_id(id: Option<&str>) -> WriteReceipt {
     WriteReceipt {
         request_id: id.map(str::to_owned),
     }
@@ -160,7 +159,7 @@ impl AwsSource {
     }
 
     /// The clients acting in `account_id`, or why there are none.
-    fn write_clients(
+    pub(super) fn write_clients(
         &self,
         account_id: &str,
         call: &str,
@@ -183,8 +182,17 @@ impl AwsSource {
 }
 
 #[async_trait]
-impl AlarmWriter for AwsSource {
-    async fn write(&self, request: &AlarmWrite) -> Result<WriteReceipt, SourceError> {
+impl Writer for AwsSource {
+    async fn write(&self, request: &Write) -> Result<WriteReceipt, SourceError> {
+        match request {
+            Write::Alarm(w) => self.write_alarm(w).await,
+            Write::Monitor(w) => self.write_monitor(w).await,
+        }
+    }
+}
+
+impl AwsSource {
+    async fn write_alarm(&self, request: &AlarmWrite) -> Result<WriteReceipt, SourceError> {
         match request {
             AlarmWrite::Put(p) => self.put_alarm(p).await,
             AlarmWrite::SetActions {

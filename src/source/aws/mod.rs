@@ -17,6 +17,7 @@ pub mod connect;
 pub mod discovery;
 pub mod error;
 pub mod metric_data;
+pub mod monitor_write;
 pub mod readonly;
 pub mod sagemaker;
 pub mod throttle;
@@ -701,7 +702,7 @@ impl FleetSource for AwsSource {
         self.health.snapshot()
     }
 
-    fn alarm_writer(&self) -> Option<&dyn crate::source::alarm_write::AlarmWriter> {
+    fn writer(&self) -> Option<&dyn crate::source::write::Writer> {
         Some(self)
     }
 

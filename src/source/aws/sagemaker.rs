@@ -114,6 +114,16 @@ pub async fn monitoring_schedules(
                     status: execution_status(e.monitoring_execution_status()),
                     failure_reason: e.failure_reason().map(str::to_owned),
                 }),
+            schedule_expression: d
+                .monitoring_schedule_config()
+                .and_then(|c| c.schedule_config())
+                .and_then(|s| s.schedule_expression())
+                .map(str::to_owned),
+            job_definition: d
+                .monitoring_schedule_config()
+                .and_then(|c| c.monitoring_job_definition_name())
+                .map(str::to_owned),
+            failure_reason: d.failure_reason().map(str::to_owned),
         });
     }
     Ok(out)

@@ -5,19 +5,20 @@
 //! drifts, and the Model Monitor run that completes at `start + 240 s` trips its alarm.
 
 mod alarms;
+mod monitor;
 mod rng;
 mod signal;
 mod world;
 mod writes;
 
 use crate::clock::SharedClock;
-use crate::source::alarm_write::{AlarmWrite, AlarmWriter, Placement, WriteReceipt};
+use crate::source::alarm_write::Placement;
 use crate::source::health::Health;
-use crate::source::metrics::MetricId;
 use crate::source::model::*;
+use crate::source::write::{Write, WriteReceipt, Writer};
 use crate::source::{FleetSource, SeriesRequest, SourceError, SourceHealth, SourceKind};
 use async_trait::async_trait;
-use world::{ACCURACY_THRESHOLD, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
+use world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
 
 pub use world::{INCIDENT_AFTER_START, UPDATE_BEFORE_START};
 
@@ -39,6 +40,8 @@ pub struct DemoSource {
     health: Health,
     /// Alarms made, muted and deleted in the console.
     edits: std::sync::Mutex<writes::Edits>,
+    /// Model Monitor runs started and schedules paused in the console.
+    runs: std::sync::Mutex<monitor::Runs>,
     readonly: bool,
 }
 
@@ -49,6 +52,7 @@ impl DemoSource {
             clock,
             health: Health::default(),
             edits: Default::default(),
+            runs: Default::default(),
             readonly: false,
         }
     }
@@ -63,40 +67,18 @@ impl DemoSource {
         self.edits.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn schedules(&self, key: &EndpointKey, now: Epoch) -> Vec<MonitoringSchedule> {
-        let Some(i) = self.world.endpoint_index(&key.account_id, &key.name) else {
-            return Vec::new();
-        };
-        let e = &self.world.endpoints[i];
-        let Some(name) = e.endpoint.monitoring_schedules.first() else {
-            return Vec::new();
-        };
-        let accuracy = world::SeriesRef {
-            endpoint: i,
-            metric: MetricId::Accuracy,
-            variant: 0,
-        };
-        // The newest run that has completed by now; it found violations when the accuracy
-        // it published broke the baseline constraint.
-        let hour = signal::latest_slot(&self.world, &accuracy, now);
-        let last_execution =
-            signal::value(&self.world, &accuracy, hour).map(|v| MonitoringExecution {
-                scheduled_time: hour,
-                status: if v < ACCURACY_THRESHOLD {
-                    ExecutionStatus::CompletedWithViolations
-                } else {
-                    ExecutionStatus::Completed
-                },
-                failure_reason: None,
-            });
-        vec![MonitoringSchedule {
-            account_id: e.endpoint.account_id.clone(),
-            name: name.clone(),
-            endpoint: e.endpoint.name.clone(),
-            monitoring_type: "ModelQuality".to_owned(),
-            status: ScheduleStatus::Scheduled,
-            last_execution,
-        }]
+    /// The time at which series `r` is read: now, or, for the quality metrics of an
+    /// endpoint whose run started in the console has finished, late enough in the hour for
+    /// that run's point to be published.
+    fn seen_at(&self, r: &world::SeriesRef, now: Epoch) -> Epoch {
+        if signal::period(r) != 3600 {
+            return now;
+        }
+        let offset = signal::visibility_delay(&self.world, r);
+        match self.runs().published_hour(&self.world, r.endpoint, now) {
+            Some(hour) if hour + offset > now => hour + offset,
+            _ => now,
+        }
     }
 }
 
@@ -143,7 +125,10 @@ impl FleetSource for DemoSource {
                 points: self
                     .world
                     .resolve(key)
-                    .map(|r| signal::points(&self.world, &r, request.start, request.end, now))
+                    .map(|r| {
+                        let seen = self.seen_at(&r, now);
+                        signal::points(&self.world, &r, request.start, request.end, seen)
+                    })
                     .unwrap_or_default(),
                 status: SeriesStatus::Complete,
             })
@@ -216,7 +201,11 @@ impl FleetSource for DemoSource {
         self.health.snapshot()
     }
 
-    fn alarm_writer(&self) -> Option<&dyn AlarmWriter> {
+    fn writer(&self) -> Option<&dyn Writer> {
+        Some(self)
+    }
+
+    fn monitor(&self) -> Option<&dyn crate::source::monitor::MonitorSource> {
         Some(self)
     }
 
@@ -231,8 +220,8 @@ impl FleetSource for DemoSource {
 }
 
 #[async_trait]
-impl AlarmWriter for DemoSource {
-    async fn write(&self, request: &AlarmWrite) -> Result<WriteReceipt, SourceError> {
+impl Writer for DemoSource {
+    async fn write(&self, request: &Write) -> Result<WriteReceipt, SourceError> {
         if self.readonly {
             return Err(SourceError::Other {
                 call: request.operation().to_owned(),
@@ -240,7 +229,10 @@ impl AlarmWriter for DemoSource {
             });
         }
         let now = self.clock.now();
-        self.edits().apply(&self.world, request, now)
+        match request {
+            Write::Alarm(w) => self.edits().apply(&self.world, w, now),
+            Write::Monitor(w) => self.runs().apply(&self.world, w, now),
+        }
     }
 }
 

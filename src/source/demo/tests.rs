@@ -1,6 +1,8 @@
 use super::*;
 use crate::clock::FixedClock;
+use crate::source::metrics::MetricId;
 use crate::source::metrics::{self, METRICS};
+use crate::source::monitor::MonitorSource;
 use futures::executor::block_on;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -475,10 +477,13 @@ fn monitoring_run_reports_violations_after_the_reveal() {
     let before = run(&s);
     assert_eq!(before.name, "fraud-detector-model-quality");
     assert_eq!(before.monitoring_type, "ModelQuality");
+    // The revealing run is still going a second before it ends; the one before it was clean.
     assert_eq!(
         before.last_execution.unwrap().status,
-        ExecutionStatus::Completed
+        ExecutionStatus::InProgress
     );
+    let page = block_on(s.executions(&key, Some(&before.name), None)).unwrap();
+    assert_eq!(page.executions[1].status, ExecutionStatus::Completed);
     clock.set(START + 240);
     let after = run(&s).last_execution.unwrap();
     assert_eq!(after.status, ExecutionStatus::CompletedWithViolations);
@@ -662,9 +667,9 @@ mod writes {
     #[test]
     fn a_created_alarm_is_evaluated_against_the_demo_series_and_goes_to_alarm() {
         let (source, clock) = demo_at(7, START, START);
-        let w = source.alarm_writer().unwrap();
-        block_on(w.write(&cpu_alarm(&source, "always", 0.0))).unwrap();
-        block_on(w.write(&cpu_alarm(&source, "never", 1e9))).unwrap();
+        let w = source.writer().unwrap();
+        block_on(w.write(&cpu_alarm(&source, "always", 0.0).into())).unwrap();
+        block_on(w.write(&cpu_alarm(&source, "never", 1e9).into())).unwrap();
         let a = find(&source, "always").expect("listed at once");
         assert_eq!(a.state, AlarmState::InsufficientData, "not evaluated yet");
         clock.advance(5 * 60);
@@ -677,33 +682,33 @@ mod writes {
     #[test]
     fn mute_unmute_and_delete_change_what_is_listed() {
         let (source, _) = demo_at(7, START, START);
-        let w = source.alarm_writer().unwrap();
+        let w = source.writer().unwrap();
         let name = block_on(source.alarms()).unwrap()[0].id.clone();
         let set = |enabled| AlarmWrite::SetActions {
             account_id: MONITORING_ACCOUNT.into(),
             ids: vec![name.clone()],
             enabled,
         };
-        block_on(w.write(&set(false))).unwrap();
+        block_on(w.write(&set(false).into())).unwrap();
         assert!(!find(&source, &name).unwrap().actions_enabled);
-        block_on(w.write(&set(true))).unwrap();
+        block_on(w.write(&set(true).into())).unwrap();
         assert!(find(&source, &name).unwrap().actions_enabled);
         let delete = AlarmWrite::DeleteAlarms {
             account_id: MONITORING_ACCOUNT.into(),
             ids: vec![name.clone()],
         };
-        block_on(w.write(&delete)).unwrap();
+        block_on(w.write(&delete.clone().into())).unwrap();
         assert!(find(&source, &name).is_none());
         // Like CloudWatch: deleting what does not exist is an error.
-        assert!(block_on(w.write(&delete)).is_err());
+        assert!(block_on(w.write(&delete.clone().into())).is_err());
     }
 
     #[test]
     fn a_read_only_demo_refuses_writes() {
         let (source, _) = demo_at(7, START, START);
         let source = source.with_readonly(true);
-        let w = source.alarm_writer().unwrap();
-        assert!(block_on(w.write(&cpu_alarm(&source, "x", 1.0))).is_err());
+        let w = source.writer().unwrap();
+        assert!(block_on(w.write(&cpu_alarm(&source, "x", 1.0).into())).is_err());
         assert!(find(&source, "x").is_none());
     }
 }

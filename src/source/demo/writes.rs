@@ -4,8 +4,9 @@
 
 use super::world::{AlarmDef, AlarmDefKind, MONITORING_ACCOUNT, World};
 use crate::source::SourceError;
-use crate::source::alarm_write::{AlarmWrite, PutAlarm, WriteReceipt};
+use crate::source::alarm_write::{AlarmWrite, PutAlarm};
 use crate::source::model::*;
+use crate::source::write::WriteReceipt;
 use std::collections::{HashMap, HashSet};
 
 /// What the console changed, over the world's own alarms.

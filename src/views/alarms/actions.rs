@@ -77,7 +77,7 @@ pub fn set_actions(state: &mut State, enabled: bool) -> Outcome {
         format!("mute {}: DisableAlarmActions", count(alarms.len()))
     };
     let lines = all_lines(state, &writes);
-    let confirm = Confirm::new(&title, lines, Action::Write(writes));
+    let confirm = Confirm::new(&title, lines, Action::Write(into_writes(writes)));
     overlays::open(state, Overlay::Confirm(confirm));
     Outcome::redraw()
 }
@@ -99,7 +99,7 @@ pub fn delete(state: &mut State) -> Outcome {
         .collect();
     let title = format!("delete {}: DeleteAlarms", count(alarms.len()));
     let lines = all_lines(state, &writes);
-    let confirm = Confirm::new(&title, lines, Action::Write(writes)).danger(&phrase);
+    let confirm = Confirm::new(&title, lines, Action::Write(into_writes(writes))).danger(&phrase);
     overlays::open(state, Overlay::Confirm(confirm));
     Outcome::redraw()
 }
@@ -169,4 +169,8 @@ pub fn request_lines(w: &AlarmWrite) -> Vec<String> {
         .lines()
         .map(str::to_owned)
         .collect()
+}
+
+fn into_writes(writes: Vec<AlarmWrite>) -> Vec<crate::source::write::Write> {
+    writes.into_iter().map(Into::into).collect()
 }

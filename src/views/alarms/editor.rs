@@ -605,7 +605,7 @@ pub fn submitted(state: &mut State, values: FormValues) -> Outcome {
     }
     lines.push(String::new());
     lines.extend(super::actions::request_lines(&write));
-    let confirm = Confirm::new(title, lines, Action::Write(vec![write]));
+    let confirm = Confirm::new(title, lines, Action::Write(vec![write.into()]));
     overlays::open(state, Overlay::Confirm(confirm));
     Outcome::redraw()
 }

@@ -7,7 +7,8 @@ use crate::app::state::State;
 use crate::app::update::update;
 use crate::overlays::Overlay;
 use crate::source::SourceError;
-use crate::source::alarm_write::{AlarmWrite, WriteReceipt};
+use crate::source::alarm_write::AlarmWrite;
+use crate::source::write::WriteReceipt;
 use crate::ui::fixture::{self, MONITORING, PROD};
 use crate::views::View;
 use crate::writes::{Refusal, WriteOutcome};
@@ -46,7 +47,7 @@ fn writes(commands: &[Command]) -> Vec<&AlarmWrite> {
     commands
         .iter()
         .filter_map(|c| match c {
-            Command::Write { request, .. } => Some(request.as_ref()),
+            Command::Write { request, .. } => request.as_alarm(),
             _ => None,
         })
         .collect()
@@ -201,10 +202,12 @@ fn read_only_refuses_every_changing_key_and_command_before_any_dialog() {
     // A confirmed write that slipped through is refused where commands are made.
     let out = update(
         &mut s,
-        Action::Write(vec![AlarmWrite::DeleteAlarms {
-            account_id: MONITORING.into(),
-            ids: vec!["x".into()],
-        }]),
+        Action::Write(vec![crate::source::write::Write::Alarm(
+            AlarmWrite::DeleteAlarms {
+                account_id: MONITORING.into(),
+                ids: vec!["x".into()],
+            },
+        )]),
     );
     assert!(writes(&out.commands).is_empty());
 }
@@ -321,7 +324,7 @@ fn a_done_write_rereads_its_account_at_once_and_a_failure_says_the_iam_action() 
     let out = update(
         &mut s,
         Action::Loaded(Box::new(Loaded::Written {
-            request: Box::new(request.clone()),
+            request: Box::new(request.clone().into()),
             outcome: WriteOutcome::Done(WriteReceipt {
                 request_id: Some("r-1".into()),
             }),
@@ -334,7 +337,7 @@ fn a_done_write_rereads_its_account_at_once_and_a_failure_says_the_iam_action() 
     let out = update(
         &mut s,
         Action::Loaded(Box::new(Loaded::Written {
-            request: Box::new(request.clone()),
+            request: Box::new(request.clone().into()),
             outcome: WriteOutcome::Failed(SourceError::AccessDenied {
                 call: format!("DisableAlarmActions {PROD}"),
                 action: "cloudwatch:DisableAlarmActions".into(),
@@ -347,7 +350,7 @@ fn a_done_write_rereads_its_account_at_once_and_a_failure_says_the_iam_action() 
     update(
         &mut s,
         Action::Loaded(Box::new(Loaded::Written {
-            request: Box::new(request),
+            request: Box::new(request.into()),
             outcome: WriteOutcome::Refused(Refusal::Audit {
                 path: "/state/sagewatch/audit.jsonl".into(),
                 error: "Permission denied".into(),
