@@ -63,6 +63,25 @@ pub struct EndpointRow {
     /// `PartialData`, `InternalError`); absent when every series was complete.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub series_status: BTreeMap<&'static str, &'static str>,
+    /// Its Model Monitor schedules and their last completed runs.
+    pub monitoring: Vec<MonitoringRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MonitoringRow {
+    pub schedule: String,
+    #[serde(rename = "type")]
+    pub monitoring_type: String,
+    pub status: &'static str,
+    pub last_run: Option<LastRunRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LastRunRow {
+    pub status: &'static str,
+    pub scheduled_at: String,
+    /// `null` when its report could not be read.
+    pub violations: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
@@ -147,6 +166,7 @@ pub async fn collect(
         Command::LoadIdentity,
         Command::LoadFleet,
         Command::LoadAlarms,
+        Command::LoadFleetRuns,
     ] {
         fetch(source, &mut state, &mut errors, command).await;
     }
@@ -234,6 +254,21 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
                     Some((m.name, status_name(status)))
                 })
                 .collect(),
+            monitoring: state
+                .fleet_runs
+                .iter()
+                .filter(|r| r.account_id == e.account_id && r.endpoint == e.name)
+                .map(|r| MonitoringRow {
+                    schedule: r.schedule.clone(),
+                    monitoring_type: r.monitoring_type.clone(),
+                    status: r.status.as_str(),
+                    last_run: r.last_run.as_ref().map(|l| LastRunRow {
+                        status: l.status.as_str(),
+                        scheduled_at: rfc3339(l.scheduled_at),
+                        violations: l.violations,
+                    }),
+                })
+                .collect(),
         })
         .collect();
     let alarms = state
@@ -301,7 +336,7 @@ pub fn to_text(s: &Snapshot) -> String {
     ];
     let _ = writeln!(
         out,
-        "  {} {} {} ACC     AUC     F2      CPU     MEM     DISK",
+        "  {} {} {} ACC     AUC     F2      CPU     MEM     DISK    VIOL",
         pad("ACCOUNT", 12),
         pad("ENDPOINT", 28),
         pad("STATUS", 14),
@@ -323,13 +358,21 @@ pub fn to_text(s: &Snapshot) -> String {
         } else {
             e.status.to_string()
         };
+        // Violations in the last completed run of each schedule; `-` when none was read.
+        let violations = e
+            .monitoring
+            .iter()
+            .filter_map(|m| m.last_run.as_ref()?.violations)
+            .reduce(|a, b| a + b)
+            .map_or("-".to_owned(), |n| n.to_string());
         let _ = writeln!(
             out,
-            "  {} {} {} {}",
+            "  {} {} {} {} {}",
             pad(&e.account_label, 12),
             pad(&e.name, 28),
             pad(&status, 14),
-            values.join(" ")
+            values.join(" "),
+            violations
         );
     }
     for e in &s.errors {

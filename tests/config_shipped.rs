@@ -22,6 +22,7 @@ const BINDABLE: &[&str] = &[
     "focus_next",
     "show_fleet",
     "show_alarms",
+    "show_monitor",
     "open_command",
     "open_filter",
     "toggle_help",
@@ -39,6 +40,9 @@ const BINDABLE: &[&str] = &[
     "unmute_alarm",
     "delete_alarm",
     "toggle_mark",
+    "run_monitor",
+    "pause_schedule",
+    "resume_schedule",
 ];
 
 fn action(name: &str) -> Action {
@@ -78,13 +82,18 @@ fn is_bindable(a: &Action) -> bool {
         | Action::MuteAlarm
         | Action::UnmuteAlarm
         | Action::DeleteAlarm
-        | Action::ToggleMark => true,
+        | Action::ToggleMark
+        | Action::ShowMonitor
+        | Action::RunMonitor
+        | Action::PauseSchedule
+        | Action::ResumeSchedule => true,
         Action::Tick(_)
         | Action::Resize(..)
         | Action::Input(_)
         | Action::Run(_)
         | Action::Loaded(_)
         | Action::AlarmFormSubmitted(_)
+        | Action::RunFormSubmitted(_)
         | Action::Write(_) => false,
     }
 }

@@ -3,6 +3,9 @@
 
 use crate::source::SourceError;
 use crate::source::model::*;
+use crate::source::monitor::{
+    Baseline, Execution, ExecutionPage, MonitoringAlert, ScheduleRun, ViolationReport,
+};
 use crate::source::write::Write;
 use serde::{Deserialize, Serialize};
 
@@ -26,6 +29,8 @@ pub enum Action {
     FocusNext,
     ShowFleet,
     ShowAlarms,
+    /// The Model Monitor pane of the selected (or open) endpoint.
+    ShowMonitor,
     /// Open the `:` command line.
     OpenCommand,
     /// Open the `/` filter for the current table.
@@ -58,6 +63,13 @@ pub enum Action {
     DeleteAlarm,
     /// Mark or unmark the selected row for mute, unmute or delete.
     ToggleMark,
+    /// Run the selected Model Monitor schedule's job now, over a window (a one-time
+    /// schedule, CreateMonitoringSchedule with `NOW`).
+    RunMonitor,
+    /// Pause the selected schedule (StopMonitoringSchedule).
+    PauseSchedule,
+    /// Resume it (StartMonitoringSchedule).
+    ResumeSchedule,
 
     // ---- not bindable: from the loop, the line editor and the workers ----
     /// The clock moved (epoch seconds): maybe refresh, maybe redraw.
@@ -76,6 +88,9 @@ pub enum Action {
     /// The alarm form was submitted with these values: show the request to confirm.
     #[serde(skip)]
     AlarmFormSubmitted(crate::overlays::form::FormValues),
+    /// The run-now form was submitted with these values: show the request to confirm.
+    #[serde(skip)]
+    RunFormSubmitted(crate::overlays::form::FormValues),
     /// Confirmed writes: send them (unless read-only).
     #[serde(skip)]
     Write(Vec<Write>),
@@ -91,6 +106,9 @@ impl Action {
                 | Self::MuteAlarm
                 | Self::UnmuteAlarm
                 | Self::DeleteAlarm
+                | Self::RunMonitor
+                | Self::PauseSchedule
+                | Self::ResumeSchedule
                 | Self::Write(_)
         )
     }
@@ -146,6 +164,34 @@ pub enum Loaded {
         endpoint: EndpointKey,
         result: Result<Vec<MonitoringSchedule>, SourceError>,
     },
+    /// The monitor pane of one endpoint: its schedules, the newest page of its runs and
+    /// its schedules' alerts; each part may fail alone.
+    Monitor {
+        endpoint: EndpointKey,
+        schedules: Result<Vec<MonitoringSchedule>, SourceError>,
+        runs: Result<ExecutionPage, SourceError>,
+        alerts: Result<Vec<MonitoringAlert>, SourceError>,
+    },
+    /// An older page of an endpoint's runs.
+    Runs {
+        endpoint: EndpointKey,
+        page: String,
+        result: Result<ExecutionPage, SourceError>,
+    },
+    /// The violations of one run, and its schedule's baseline.
+    Report {
+        run: Box<Execution>,
+        violations: Result<ViolationReport, SourceError>,
+        baseline: Result<Option<Baseline>, SourceError>,
+    },
+    /// The newest run of a followed schedule.
+    Polled {
+        endpoint: EndpointKey,
+        schedule: String,
+        result: Result<Option<Execution>, SourceError>,
+    },
+    /// Every schedule's last completed run, for the fleet's violations column.
+    FleetRuns(Result<Vec<ScheduleRun>, SourceError>),
     /// The source's view of its own calls (failing calls, throttling, usage), read after
     /// every command.
     Health(crate::source::SourceHealth),
@@ -166,7 +212,8 @@ impl Loaded {
             | Self::AlarmsIn { result: Err(e), .. }
             | Self::Series(Err(e))
             | Self::AlarmHistory { result: Err(e), .. }
-            | Self::Monitoring { result: Err(e), .. } => Some(e),
+            | Self::Monitoring { result: Err(e), .. }
+            | Self::FleetRuns(Err(e)) => Some(e),
             _ => None,
         }
     }

@@ -2,7 +2,8 @@
 
 use super::action::SeriesPurpose;
 use crate::source::SeriesRequest;
-use crate::source::model::{AccountId, EndpointKey};
+use crate::source::model::{AccountId, EndpointKey, MonitoringSchedule};
+use crate::source::monitor::Execution;
 use crate::source::write::Write;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +33,25 @@ pub enum Command {
         while_scrolling: bool,
     },
     LoadMonitoring(EndpointKey),
+    /// The monitor pane's schedules, newest runs and alerts.
+    LoadMonitor(EndpointKey),
+    /// An older page of its runs.
+    LoadRuns {
+        endpoint: EndpointKey,
+        page: String,
+    },
+    /// One run's violations and its schedule's baseline. One report pane: a newer request
+    /// replaces the one in flight.
+    LoadReport {
+        run: Box<Execution>,
+        schedule: Option<Box<MonitoringSchedule>>,
+    },
+    /// The newest run of a schedule being followed.
+    PollRun {
+        endpoint: EndpointKey,
+        schedule: String,
+    },
+    LoadFleetRuns,
     /// The alarms of one account again, right after a write changed them: replaces a
     /// refresh of that account in flight (which may have started before the write).
     RereadAlarms(AccountId),
@@ -56,6 +76,11 @@ pub enum CommandKey {
     Series(SeriesPurpose, u32, Option<AccountId>),
     AlarmHistory,
     Monitoring(EndpointKey),
+    Monitor(EndpointKey),
+    Runs(EndpointKey),
+    Report,
+    Poll(EndpointKey, String),
+    FleetRuns,
     /// One confirmed write, by its sequence number.
     Write(u64),
 }
@@ -68,6 +93,7 @@ impl Command {
             Self::LoadSeries { replace: true, .. }
                 | Self::LoadAlarmHistory { .. }
                 | Self::RereadAlarms(_)
+                | Self::LoadReport { .. }
         )
     }
 
@@ -88,6 +114,13 @@ impl Command {
             }
             Self::LoadAlarmHistory { .. } => CommandKey::AlarmHistory,
             Self::LoadMonitoring(e) => CommandKey::Monitoring(e.clone()),
+            Self::LoadMonitor(e) => CommandKey::Monitor(e.clone()),
+            Self::LoadRuns { endpoint, .. } => CommandKey::Runs(endpoint.clone()),
+            Self::LoadReport { .. } => CommandKey::Report,
+            Self::PollRun { endpoint, schedule } => {
+                CommandKey::Poll(endpoint.clone(), schedule.clone())
+            }
+            Self::LoadFleetRuns => CommandKey::FleetRuns,
             Self::RereadAlarms(account) => CommandKey::AlarmsIn(account.clone()),
             Self::Write { seq, .. } => CommandKey::Write(*seq),
         }

@@ -68,6 +68,15 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
             }
         }
         Loaded::Health(health) => return health_loaded(state, health),
+        Loaded::FleetRuns(Ok(mut runs)) => {
+            runs.sanitize();
+            state.fleet_runs = runs;
+        }
+        // The last counts stay: the failing call is on the status bar (the source's health).
+        Loaded::FleetRuns(Err(e)) => {
+            tracing::warn!(error = %e, "monitoring runs of the fleet failed");
+            return Outcome::default();
+        }
         Loaded::Written { request, outcome } => {
             return super::write::written(state, *request, outcome);
         }

@@ -514,3 +514,16 @@ mod tests {
         assert_eq!(combine(MetricId::Cpu, f32::NAN, 3.0), 3.0);
     }
 }
+
+/// Violations found by the last completed run of each Model Monitor schedule of an
+/// endpoint (`endpoint` None: of every endpoint of `account`; `account` "": of every
+/// account), summed; `None` while no such run's report has been counted.
+pub fn violations_of(state: &State, account: &str, endpoint: Option<&str>) -> Option<usize> {
+    state
+        .fleet_runs
+        .iter()
+        .filter(|r| account.is_empty() || r.account_id == account)
+        .filter(|r| endpoint.is_none_or(|e| r.endpoint == e))
+        .filter_map(|r| r.last_run.as_ref()?.violations)
+        .reduce(|a, b| a + b)
+}

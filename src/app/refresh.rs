@@ -41,6 +41,9 @@ pub const BACKFILL_SECS: i64 = 60;
 /// latest value): their sparklines are a scroll away, and rows scrolled onto the screen are
 /// brought up to date at once (`scrolled_in`).
 pub const COLD_SERIES_SECS: i64 = 900;
+/// Every schedule's last run, for the fleet's violations column: Model Monitor runs hourly
+/// at most, and a run started here asks again when it ends.
+pub const FLEET_RUNS_SECS: i64 = 900;
 
 fn is_hourly(period: u32) -> bool {
     period >= 3600
@@ -251,6 +254,32 @@ fn probes(state: &State, waiting: Vec<SeriesKey>) -> Vec<SeriesKey> {
         .collect()
 }
 
+/// A Model Monitor run of `endpoint` has just ended: its quality series are asked for at
+/// once (and its charts', when they are open) instead of at the next hourly poll.
+pub fn quality_now(state: &State, endpoint: &crate::source::model::EndpointKey) -> Vec<Command> {
+    let Some(e) = state.endpoint(endpoint) else {
+        return Vec::new();
+    };
+    let keys: Vec<SeriesKey> = state
+        .fleet_metrics
+        .iter()
+        .flat_map(|&id| metrics::series_keys(e, id))
+        .filter(|k| is_hourly(k.period))
+        .collect();
+    let mut out: Vec<Command> = request_up_to_now(state, keys, FLEET_HOURLY_WINDOW)
+        .into_iter()
+        .map(|request| Command::LoadSeries {
+            purpose: SeriesPurpose::Siblings,
+            request,
+            replace: true,
+        })
+        .collect();
+    if state.detail.endpoint.as_ref() == Some(endpoint) {
+        out.extend(detail_requests(state, true));
+    }
+    out
+}
+
 /// The other metrics of the schedules whose probe just landed, still without this hour's
 /// point: one request, sent at once.
 pub fn siblings_of(state: &State, landed: &[SeriesKey]) -> Vec<Command> {
@@ -420,6 +449,10 @@ pub fn due(state: &mut State) -> Vec<Command> {
     }
     if state.endpoints.is_empty() {
         return out;
+    }
+    if now >= state.schedule.fleet_runs_at {
+        state.schedule.fleet_runs_at = now + FLEET_RUNS_SECS;
+        out.push(Command::LoadFleetRuns);
     }
     // Each request goes out on its own schedule, and a schedule moves only when its request
     // is made: a backfill due between two minute refreshes must not wait for a tick where

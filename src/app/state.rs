@@ -93,6 +93,9 @@ pub struct State {
     pub endpoint_index: HashMap<AccountId, HashMap<String, usize>>,
     pub alarms: Vec<Alarm>,
     pub alarm_index: AlarmIndex,
+    /// Every Model Monitor schedule's last completed run and its violations (the fleet's
+    /// violations column, the snapshot's `monitoring`).
+    pub fleet_runs: Vec<crate::source::monitor::ScheduleRun>,
     pub store: SeriesStore,
     /// For each hourly series, how far into the hour its point was first seen: a Model
     /// Monitor schedule runs on a fixed cron and its jobs take about as long each time, so
@@ -122,6 +125,7 @@ pub struct State {
     pub fleet: FleetState,
     pub detail: DetailState,
     pub alarms_view: AlarmsState,
+    pub monitor: crate::views::monitor::MonitorState,
     /// Dialogs above the view, the top one last: it takes input first.
     pub overlays: Vec<Overlay>,
     pub prompt: Prompt,
@@ -151,6 +155,8 @@ pub struct Schedule {
     pub hourly_series_at: Epoch,
     pub backfill_at: Epoch,
     pub detail_at: Epoch,
+    /// Every schedule's last run (`FLEET_RUNS_SECS`).
+    pub fleet_runs_at: Epoch,
 }
 
 impl State {
@@ -170,6 +176,7 @@ impl State {
             endpoint_index: HashMap::default(),
             alarms: Vec::new(),
             alarm_index: AlarmIndex::default(),
+            fleet_runs: Vec::new(),
             store: SeriesStore::default(),
             hourly_arrival: HashMap::default(),
             hourly_missed: HashMap::default(),
@@ -184,6 +191,7 @@ impl State {
             fleet: FleetState::default(),
             detail: DetailState::default(),
             alarms_view: AlarmsState::default(),
+            monitor: Default::default(),
             overlays: Vec::new(),
             prompt: Prompt::None,
             completions: Vec::new(),

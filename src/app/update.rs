@@ -32,6 +32,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::Loaded(loaded) => data::loaded(state, *loaded),
         // Handed back by the alarm form and the confirmation, wherever they were opened.
         Action::AlarmFormSubmitted(values) => views::alarms::editor::submitted(state, values),
+        Action::RunFormSubmitted(values) => views::monitor::run_now::submitted(state, values),
         Action::Write(requests) => write::send(state, requests),
         Action::Run(line) => commands::run(state, &line),
         Action::Quit => {
@@ -52,6 +53,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::OpenFilter => prompt::open_filter(state),
         Action::ShowFleet => navigate::show(state, View::Fleet),
         Action::ShowAlarms => navigate::show(state, View::Alarms),
+        Action::ShowMonitor => views::monitor::show(state),
         Action::Refresh => refresh_now(state),
         // Refused here for every view, whatever it would have done with the key.
         action if state.readonly && action.mutates() => {
@@ -77,11 +79,13 @@ fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
     if flash_expired {
         state.flash = None;
     }
-    let commands = refresh::due(state);
+    let mut commands = refresh::due(state);
+    commands.extend(views::monitor::follow::due(state));
     Outcome {
         commands,
-        // Everything time-dependent on screen has minute resolution or is a staleness flag.
-        redraw: flash_expired || screen_clock(state) != before,
+        // Everything time-dependent on screen has minute resolution or is a staleness
+        // flag, but for a run being followed: its elapsed seconds are on the status bar.
+        redraw: flash_expired || screen_clock(state) != before || state.monitor.follow.is_some(),
     }
 }
 

@@ -60,6 +60,30 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
             let result = source.alarms_in(&account_id).await;
             Loaded::AlarmsIn { account_id, result }
         }
+        Command::LoadMonitor(endpoint) => super::monitor_calls::pane(source, endpoint).await,
+        Command::LoadRuns { endpoint, page } => {
+            let result = match source.monitor() {
+                Some(m) => m.executions(&endpoint, None, Some(&page)).await,
+                None => Err(super::monitor_calls::unsupported(
+                    "ListMonitoringExecutions",
+                )),
+            };
+            Loaded::Runs {
+                endpoint,
+                page,
+                result,
+            }
+        }
+        Command::LoadReport { run, schedule } => {
+            super::monitor_calls::report(source, run, schedule).await
+        }
+        Command::PollRun { endpoint, schedule } => {
+            super::monitor_calls::poll(source, endpoint, schedule).await
+        }
+        Command::LoadFleetRuns => Loaded::FleetRuns(match source.monitor() {
+            Some(m) => m.fleet_runs().await,
+            None => Ok(Vec::new()),
+        }),
         Command::Write { request, .. } => {
             let outcome = match gate {
                 Some(gate) => gate.perform(source.writer(), &request).await,
@@ -121,6 +145,28 @@ fn failed(command: Command, detail: &str) -> Action {
             account_id,
             result: Err(err("alarms")),
         },
+        Command::LoadMonitor(endpoint) => Loaded::Monitor {
+            endpoint,
+            schedules: Err(err("monitoring schedules")),
+            runs: Err(err("monitoring executions")),
+            alerts: Err(err("monitoring alerts")),
+        },
+        Command::LoadRuns { endpoint, page } => Loaded::Runs {
+            endpoint,
+            page,
+            result: Err(err("monitoring executions")),
+        },
+        Command::LoadReport { run, .. } => Loaded::Report {
+            run,
+            violations: Err(err("violations")),
+            baseline: Err(err("baseline")),
+        },
+        Command::PollRun { endpoint, schedule } => Loaded::Polled {
+            endpoint,
+            schedule,
+            result: Err(err("monitoring executions")),
+        },
+        Command::LoadFleetRuns => Loaded::FleetRuns(Err(err("monitoring runs"))),
         // The gate may or may not have sent it: the audit log says which.
         Command::Write { request, .. } => Loaded::Written {
             outcome: WriteOutcome::Failed(err(request.operation())),

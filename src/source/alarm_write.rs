@@ -318,9 +318,19 @@ pub struct Placement {
     pub oam: bool,
     /// Accounts the console holds credentials for (a role or a profile).
     pub credentialed: Vec<AccountId>,
+    /// SageMaker can be changed in every account without a role (the demo organisation).
+    pub acts_everywhere: bool,
 }
 
 impl Placement {
+    /// Whether SageMaker (Model Monitor) can be changed in `account`: it needs credentials
+    /// in that very account, since OAM shares no SageMaker.
+    pub fn can_act_in(&self, account: &str) -> bool {
+        self.acts_everywhere
+            || account == self.monitoring
+            || self.credentialed.iter().any(|a| a == account)
+    }
+
     /// Where an alarm on a metric of `metric_account` can live, the default first: the
     /// monitoring account through OAM, else the metric's own account through its role.
     pub fn homes(&self, metric_account: &str) -> Vec<AccountId> {
@@ -612,6 +622,7 @@ mod tests {
             monitoring: "100000000000".into(),
             oam: true,
             credentialed: vec!["111111111111".into()],
+            acts_everywhere: false,
         };
         assert_eq!(
             p.homes("111111111111"),

@@ -219,6 +219,7 @@ fn base(now: Epoch) -> State {
         monitoring: MONITORING.into(),
         oam: true,
         credentialed: vec![PROD.into()],
+        acts_everywhere: false,
     };
     s.accounts = vec![
         Account {

@@ -72,6 +72,18 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
             )
         }
     };
+    // A run started here is followed wherever the user goes: they must see it is going.
+    if let Some(marker) = views::monitor::follow::marker(&state.monitor, state.now) {
+        x = put(
+            buf,
+            area,
+            x + 1,
+            y,
+            &format!(" {marker} "),
+            area.width,
+            theme.focus.add_modifier(Modifier::REVERSED),
+        );
+    }
     let flash = state.flash.as_ref().filter(|f| f.until > state.now);
     // A flash answers what the user just did: for its few seconds it takes the place of the
     // source's health (which stays on screen the rest of the time).

@@ -27,11 +27,12 @@ pub enum View {
     Fleet,
     Endpoint,
     Alarms,
+    Monitor,
 }
 
 impl View {
     /// Every view, in the order of the header's tabs.
-    pub const ALL: [View; 3] = [View::Fleet, View::Endpoint, View::Alarms];
+    pub const ALL: [View; 4] = [View::Fleet, View::Endpoint, View::Alarms, View::Monitor];
 
     pub fn title(self) -> &'static str {
         module(self).title()
@@ -44,6 +45,7 @@ pub fn module(view: View) -> &'static dyn ViewModule {
         View::Fleet => &fleet::Fleet,
         View::Endpoint => &endpoint::Endpoint,
         View::Alarms => &alarms::Alarms,
+        View::Monitor => &monitor::Monitor,
     }
 }
 

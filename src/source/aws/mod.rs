@@ -711,6 +711,7 @@ impl FleetSource for AwsSource {
             monitoring: self.identity.account_id.clone(),
             oam: matches!(self.topology, Topology::Oam { .. }),
             credentialed: self.accounts.keys().cloned().collect(),
+            acts_everywhere: false,
         }
     }
 }

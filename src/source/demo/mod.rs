@@ -215,6 +215,8 @@ impl FleetSource for DemoSource {
             monitoring: MONITORING_ACCOUNT.to_owned(),
             oam: true,
             credentialed: Vec::new(),
+            // Its Model Monitor runs in every account, as if each had a role.
+            acts_everywhere: true,
         }
     }
 }

@@ -149,26 +149,11 @@ fn all_lines(state: &State, writes: &[AlarmWrite]) -> Vec<String> {
 
 /// Account, region and operation of a request, as the confirmation heads it.
 pub fn request_header(state: &State, w: &AlarmWrite) -> Vec<String> {
-    let account = w.account_id();
-    let region = state
-        .identity
-        .as_ref()
-        .map_or("?", |i| i.region.as_str())
-        .to_owned();
-    vec![
-        format!("account    {} {account}", state.account_label(account)),
-        format!("region     {region}"),
-        format!("operation  {}", w.operation()),
-    ]
+    crate::overlays::confirm::request_header(state, w.account_id(), w.operation())
 }
 
-/// The request's parameters as they will be sent, one JSON line each (escaped: a hostile
-/// name shows as its `\u` escapes, exactly what is sent).
 pub fn request_lines(w: &AlarmWrite) -> Vec<String> {
-    crate::writes::audit::inert_json_pretty(&w.parameters())
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    crate::overlays::confirm::request_lines(&w.parameters())
 }
 
 fn into_writes(writes: Vec<AlarmWrite>) -> Vec<crate::source::write::Write> {

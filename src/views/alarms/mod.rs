@@ -214,6 +214,11 @@ fn new_anywhere(state: &mut State, endpoint: Option<&str>) -> Outcome {
                 Outcome::redraw()
             }
         },
+        // A new alarm on the endpoint whose monitor is open, on its accuracy.
+        View::Monitor => match state.monitor.endpoint.clone() {
+            Some(key) => editor::open_new(state, &key, None, None),
+            None => Outcome::default(),
+        },
     }
 }
 

@@ -25,7 +25,9 @@ const VALUE_W: u16 = 5;
 const STATUS_W: u16 = 9;
 const NAME_MIN: u16 = 10;
 /// Width the name gets before any metric column.
-const NAME_FIRST: u16 = 18;
+const NAME_FIRST: u16 = 15;
+/// Violations in the last completed Model Monitor runs: `⚠5`.
+const VIOL_W: u16 = 3;
 /// Gap between columns, and before each metric column.
 const GAP: u16 = 1;
 const METRIC_GAP: u16 = 1;
@@ -45,9 +47,10 @@ struct Cols {
 }
 
 impl Cols {
-    /// Everything but the metric columns: pad, account, name, status, alarm marker.
+    /// Everything but the metric columns: pad, account, name, status, alarm marker,
+    /// violations.
     fn base(account: u16, name: u16) -> u16 {
-        1 + account + GAP + name + GAP + STATUS_W + GAP + 1
+        1 + account + GAP + name + GAP + STATUS_W + GAP + 1 + VIOL_W
     }
 
     fn metric_w(cells: u16) -> u16 {
@@ -181,10 +184,12 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
             .unwrap_or(0)
     };
     let total_alarms: usize = state.alarm_index.in_alarm_by_account.values().sum();
-    // Columns from the right: alarms (●12), endpoint count, then label and (if room) id.
+    // Columns from the right: alarms (●12), violations (⚠5), endpoint count, then label
+    // and (if room) id.
     let alarm_w = 4;
-    let count_w = 4;
-    let label_room = inner.width.saturating_sub(2 + count_w + alarm_w);
+    let viol_w = 3;
+    let count_w = 3;
+    let label_room = inner.width.saturating_sub(2 + count_w + viol_w + alarm_w);
     let label_w = state
         .accounts
         .iter()
@@ -238,7 +243,14 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
                 }
                 if a.monitoring {
                     // The console's own account (the OAM sink, or where fan-out starts from).
-                    put_right(buf, row, inner.right() - alarm_w, y, "home", theme.muted);
+                    put_right(
+                        buf,
+                        row,
+                        inner.right() - alarm_w - viol_w,
+                        y,
+                        "home",
+                        theme.muted,
+                    );
                 }
                 (counts.get(i - 1).copied().unwrap_or(0), alarms(&a.id))
             }
@@ -247,11 +259,22 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
             put_right(
                 buf,
                 row,
-                inner.right() - alarm_w,
+                inner.right() - alarm_w - viol_w,
                 y,
                 &endpoints.to_string(),
                 theme.text,
             );
+            let violations = query::violations_of(state, account.map_or("", |a| &a.id), None);
+            if let Some(n) = violations.filter(|&n| n > 0) {
+                put_right(
+                    buf,
+                    row,
+                    inner.right() - alarm_w,
+                    y,
+                    &format!("⚠{}", n.min(999)),
+                    theme.bad,
+                );
+            }
         }
         if in_alarm > 0 {
             put_right(
@@ -324,7 +347,8 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let x_name = x_account + cols.account + GAP;
     let x_status = x_name + cols.name + GAP;
     let x_marker = x_status + STATUS_W + GAP;
-    let x_metrics = x_marker + 1;
+    let x_viol = x_marker + 1;
+    let x_metrics = x_viol + VIOL_W;
     header(FleetColumn::Account, x_account, cols.account, false);
     header(FleetColumn::Endpoint, x_name, cols.name, false);
     header(FleetColumn::Status, x_status, STATUS_W, false);
@@ -379,6 +403,23 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
             None => ("·", theme.muted),
         };
         put(buf, row, x_marker, y, marker.0, 1, marker.1);
+        match query::violations_of(state, &e.account_id, Some(&e.name)) {
+            Some(0) => {
+                put(buf, row, x_viol + 1, y, "·", 1, theme.ok);
+            }
+            Some(n) => {
+                put(
+                    buf,
+                    row,
+                    x_viol,
+                    y,
+                    &format!("⚠{}", n.min(99)),
+                    VIOL_W,
+                    theme.bad,
+                );
+            }
+            None => {}
+        }
         // Newest 1-minute point, as `query::endpoint_newest_point` computes it, gathered from
         // the columns drawn so each series is looked up once per row.
         let mut newest: Option<Epoch> = None;

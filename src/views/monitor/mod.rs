@@ -1,10 +1,107 @@
-//! The monitor view (in progress).
+//! The monitor view: one endpoint's Model Monitor schedules, its runs (newest first,
+//! paged), the violations of a run beside its baseline's thresholds, and its monitoring
+//! alerts; and the acts: run now (followed until it ends), pause, resume. Owns `:monitor`.
+
+mod draw;
+pub mod follow;
+mod layout;
+pub mod run_now;
+mod state;
+mod update;
+
+pub use state::{Follow, MonitorState, Pane, Report};
+pub use update::{open, show};
+
+use super::ViewModule;
+use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;
+use crate::app::commands::CommandSpec;
+use crate::app::outcome::Outcome;
 use crate::app::state::State;
 use crate::source::monitor::MonitorWrite;
 use crate::writes::WriteOutcome;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 
+pub struct Monitor;
+
+const COMMANDS: &[CommandSpec] = &[CommandSpec {
+    name: "monitor",
+    aliases: &["mon"],
+    args: "[ENDPOINT]|run [WINDOW]|pause|resume",
+    desc: "Model Monitor: schedules, runs, violations; run now, pause, resume (after a confirmation)",
+    needs: None,
+    weight: 35,
+}];
+
+impl ViewModule for Monitor {
+    fn title(&self) -> &'static str {
+        "monitor"
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (Action::ToggleHelp, "help"),
+            (Action::Back, "back"),
+            (Action::FocusNext, "pane"),
+            (Action::Select, "report"),
+            (Action::RunMonitor, "run now"),
+            (Action::PauseSchedule, "pause"),
+            (Action::ResumeSchedule, "resume"),
+            (Action::OpenCommand, "cmd"),
+        ]
+    }
+
+    fn update(&self, state: &mut State, action: Action) -> Outcome {
+        update::update(state, action)
+    }
+
+    fn draw(&self, state: &State, buf: &mut Buffer, area: Rect) {
+        draw::render(state, buf, area);
+    }
+
+    fn commands(&self) -> &'static [CommandSpec] {
+        COMMANDS
+    }
+
+    fn run(&self, state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+        update::run(state, spec, arg)
+    }
+
+    fn complete(&self, state: &State, spec: &CommandSpec) -> Vec<String> {
+        update::complete(state, spec)
+    }
+
+    fn can_show(&self, state: &State) -> Result<(), &'static str> {
+        match state.monitor.endpoint {
+            Some(_) => Ok(()),
+            None => Err("no endpoint's monitor open: select one in the fleet, then m"),
+        }
+    }
+
+    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+        update::loaded(state, loaded)
+    }
+
+    fn refresh(&self, state: &State, commands: &mut Vec<Command>) {
+        update::refresh(state, commands);
+    }
+}
+
+/// A Model Monitor write's outcome: a run started is followed; a schedule paused or
+/// resumed is read again.
 pub fn written(state: &mut State, request: &MonitorWrite, outcome: &WriteOutcome) -> Vec<Command> {
-    let _ = (state, request, outcome);
-    Vec::new()
+    if !outcome.is_done() {
+        return Vec::new();
+    }
+    match request {
+        MonitorWrite::RunNow(run) => follow::start(state, run),
+        MonitorWrite::Pause { .. } | MonitorWrite::Resume { .. } => state
+            .monitor
+            .endpoint
+            .clone()
+            .map(Command::LoadMonitor)
+            .into_iter()
+            .collect(),
+    }
 }

@@ -1,0 +1,531 @@
+//! The monitor screen: schedules on top, runs under them, and the report of one run (its
+//! violations, the baseline's thresholds, the alerts) at the bottom or, on a wide
+//! terminal, beside the runs.
+
+use super::layout::{self, Panes};
+use super::state::{MonitorState, Pane};
+use crate::app::query::{coarse_duration, format_value};
+use crate::app::state::{Loadable, State};
+use crate::config::theme::Theme;
+use crate::source::model::{ExecutionStatus, ScheduleStatus};
+use crate::source::monitor::{AlertStatus, REPORT_CAP};
+use crate::ui::text::{self, put, put_trunc};
+use crate::ui::widgets::{self, pane};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    let m = &state.monitor;
+    let Panes {
+        schedules,
+        runs,
+        report,
+    } = layout::panes(area, m.schedules().len());
+    render_schedules(state, buf, schedules);
+    render_runs(state, buf, runs);
+    render_report(state, buf, report);
+}
+
+fn frame(state: &State, buf: &mut Buffer, area: Rect, title: String, pane_: Pane) -> Rect {
+    let theme = &state.theme;
+    let focused = state.monitor.focus == pane_;
+    pane::render(
+        buf,
+        area,
+        &Line::styled(title, if focused { theme.focus } else { theme.title }),
+        if focused { theme.focus } else { theme.border },
+    )
+}
+
+pub fn schedule_style(theme: &Theme, s: ScheduleStatus) -> Style {
+    match s {
+        ScheduleStatus::Scheduled => theme.ok,
+        ScheduleStatus::Failed => theme.bad,
+        ScheduleStatus::Stopped => theme.warn,
+        ScheduleStatus::Pending => theme.insufficient,
+    }
+}
+
+pub fn run_style(theme: &Theme, s: ExecutionStatus) -> Style {
+    match s {
+        ExecutionStatus::Completed => theme.ok,
+        ExecutionStatus::CompletedWithViolations | ExecutionStatus::Failed => theme.bad,
+        ExecutionStatus::Pending | ExecutionStatus::InProgress => theme.insufficient,
+        ExecutionStatus::Stopping | ExecutionStatus::Stopped => theme.warn,
+    }
+}
+
+/// `Loading`, `Failed` and the empty case say so on the pane's first row.
+fn loadable_message<T>(l: &Loadable<Vec<T>>, what: &str) -> Option<String> {
+    match l {
+        Loadable::NotRequested | Loadable::Loading => Some(format!("reading {what}…")),
+        Loadable::Failed(e) => Some(e.clone()),
+        Loadable::Loaded(v) if v.is_empty() => Some(format!("no {what}")),
+        Loadable::Loaded(_) => None,
+    }
+}
+
+fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let m = &state.monitor;
+    let key = m.endpoint.as_ref();
+    let mut title = format!(
+        " monitor · {}/{} ",
+        key.map_or("", |k| state.account_label(&k.account_id)),
+        key.map_or("", |k| k.name.as_str())
+    );
+    if let Some(at) = m.read_at {
+        title.push_str(&format!("· read {} ", text::hhmm(at)));
+    }
+    let inner = frame(state, buf, area, title, Pane::Schedules);
+    if inner.is_empty() {
+        return;
+    }
+    let wide = inner.width >= 110;
+    let name_w = m
+        .schedules()
+        .iter()
+        .map(|s| text::width(&s.name))
+        .max()
+        .unwrap_or(8)
+        .clamp(8, if wide { 44 } else { 30 });
+    let x_name = inner.x + 1;
+    let x_type = x_name + name_w + 1;
+    let type_w = 19;
+    let x_status = x_type + type_w + 1;
+    let status_w = 9;
+    let x_cron = x_status + status_w + 1;
+    let cron_w = if wide { 18 } else { 0 };
+    let x_last = x_cron + cron_w + u16::from(wide);
+    let y = inner.y;
+    let h = theme.muted;
+    put(buf, inner, x_name, y, "SCHEDULE", name_w, h);
+    put(buf, inner, x_type, y, "TYPE", type_w, h);
+    put(buf, inner, x_status, y, "STATUS", status_w, h);
+    if wide {
+        put(buf, inner, x_cron, y, "SCHEDULE EXPR", cron_w, h);
+    }
+    put(
+        buf,
+        inner,
+        x_last,
+        y,
+        "LAST RUN",
+        inner.right().saturating_sub(x_last),
+        h,
+    );
+    if let Some(msg) = loadable_message(&m.schedules, "Model Monitor schedules") {
+        widgets::table::empty_message(buf, inner, theme, &msg);
+        return;
+    }
+    let page = layout::rows(area).max(1);
+    let offset = m.schedule_row.saturating_sub(page - 1);
+    for (pos, y) in widgets::table::visible_rows(offset, m.schedules().len(), inner) {
+        let Some(s) = m.schedules().get(pos) else {
+            continue;
+        };
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        if pos == m.schedule_row {
+            widgets::table::mark_selected(buf, row, theme, m.focus == Pane::Schedules);
+        }
+        put_trunc(buf, row, x_name, y, &s.name, name_w, theme.text);
+        put_trunc(buf, row, x_type, y, &s.monitoring_type, type_w, theme.muted);
+        put(
+            buf,
+            row,
+            x_status,
+            y,
+            s.status.as_str(),
+            status_w,
+            schedule_style(theme, s.status),
+        );
+        if wide {
+            put_trunc(
+                buf,
+                row,
+                x_cron,
+                y,
+                s.schedule_expression.as_deref().unwrap_or("-"),
+                cron_w,
+                theme.muted,
+            );
+        }
+        let mut x = x_last;
+        let right = row.right();
+        if let Some(r) = &s.last_execution {
+            x = put(
+                buf,
+                row,
+                x,
+                y,
+                r.status.as_str(),
+                right.saturating_sub(x),
+                run_style(theme, r.status),
+            );
+            x = put(
+                buf,
+                row,
+                x + 1,
+                y,
+                &text::day_hhmm(r.scheduled_time),
+                right.saturating_sub(x + 1),
+                theme.muted,
+            );
+            if let Some(reason) = &r.failure_reason {
+                x = put_trunc(
+                    buf,
+                    row,
+                    x + 1,
+                    y,
+                    reason,
+                    right.saturating_sub(x + 1),
+                    theme.bad,
+                );
+            }
+        } else {
+            x = put(
+                buf,
+                row,
+                x,
+                y,
+                "no run yet",
+                right.saturating_sub(x),
+                theme.muted,
+            );
+        }
+        let note = match (&s.failure_reason, &s.job_definition) {
+            (Some(reason), _) => Some((reason.clone(), theme.bad)),
+            (None, None) => Some((
+                "inline job definition: cannot run now".to_owned(),
+                theme.warn,
+            )),
+            _ => None,
+        };
+        if let Some((note, style)) = note {
+            put_trunc(
+                buf,
+                row,
+                x + 2,
+                y,
+                &note,
+                right.saturating_sub(x + 2),
+                style,
+            );
+        }
+    }
+}
+
+fn render_runs(state: &State, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let m = &state.monitor;
+    let more = if m.next_page.is_some() { "+" } else { "" };
+    let title = format!(" runs {}{more} ", m.runs().len());
+    let inner = frame(state, buf, area, title, Pane::Runs);
+    if inner.is_empty() {
+        return;
+    }
+    let time_w = 12;
+    let status_w = 23;
+    let took_w = 5;
+    // The name gives way first: its schedule is on the selected row's report too.
+    let fixed = 1 + time_w + 1 + 1 + status_w + 1 + took_w + 1;
+    let name_w = m
+        .runs()
+        .iter()
+        .map(|r| text::width(&r.schedule))
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 44)
+        .min(inner.width.saturating_sub(fixed).max(8));
+    let x_time = inner.x + 1;
+    let x_name = x_time + time_w + 1;
+    let x_status = x_name + name_w + 1;
+    let x_took = x_status + status_w + 1;
+    let x_reason = x_took + took_w + 1;
+    let y = inner.y;
+    let h = theme.muted;
+    put(buf, inner, x_time, y, "SCHEDULED", time_w, h);
+    put(buf, inner, x_name, y, "SCHEDULE", name_w, h);
+    put(buf, inner, x_status, y, "STATUS", status_w, h);
+    put(buf, inner, x_took, y, "TOOK", took_w, h);
+    put(
+        buf,
+        inner,
+        x_reason,
+        y,
+        "REASON",
+        inner.right().saturating_sub(x_reason),
+        h,
+    );
+    if let Some(msg) = loadable_message(&m.runs, "runs") {
+        widgets::table::empty_message(buf, inner, theme, &msg);
+        return;
+    }
+    let page = layout::rows(area).max(1);
+    let offset = m.run_row.saturating_sub(page - 1);
+    for (pos, y) in widgets::table::visible_rows(offset, m.runs().len(), inner) {
+        let Some(r) = m.runs().get(pos) else {
+            continue;
+        };
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        if pos == m.run_row {
+            widgets::table::mark_selected(buf, row, theme, m.focus == Pane::Runs);
+        }
+        let reported = m.report.as_ref().is_some_and(|rep| {
+            rep.run.schedule == r.schedule && rep.run.scheduled_time == r.scheduled_time
+        });
+        if reported {
+            // The run whose report is shown.
+            put(buf, row, inner.x, y, "▸", 1, theme.focus);
+        }
+        put(
+            buf,
+            row,
+            x_time,
+            y,
+            &text::day_hhmm(r.scheduled_time),
+            time_w,
+            theme.muted,
+        );
+        put_trunc(buf, row, x_name, y, &r.schedule, name_w, theme.text);
+        put(
+            buf,
+            row,
+            x_status,
+            y,
+            r.status.as_str(),
+            status_w,
+            run_style(theme, r.status),
+        );
+        if let Some(d) = r.duration(state.now) {
+            put(
+                buf,
+                row,
+                x_took,
+                y,
+                &coarse_duration(d),
+                took_w,
+                theme.muted,
+            );
+        }
+        if let Some(reason) = &r.failure_reason {
+            put_trunc(
+                buf,
+                row,
+                x_reason,
+                y,
+                reason,
+                row.right().saturating_sub(x_reason),
+                theme.bad,
+            );
+        }
+    }
+    if m.loading_more {
+        put(
+            buf,
+            inner,
+            inner.x + 1,
+            inner.bottom().saturating_sub(1),
+            "reading older runs…",
+            inner.width,
+            theme.muted,
+        );
+    }
+}
+
+/// Fixed-width cell: cut with `…` when wider.
+fn cell(s: &str, w: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw > w {
+            out.pop();
+            out.push('…');
+            used = w;
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push_str(&" ".repeat(w.saturating_sub(used)));
+    out
+}
+
+fn value(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_owned(), |v| format_value(v as f32))
+}
+
+/// Every line of the report pane: the violations, the baseline, the alerts.
+fn report_lines(state: &State, width: usize) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let m: &MonitorState = &state.monitor;
+    let mut lines = Vec::new();
+    let Some(r) = &m.report else {
+        lines.push(Line::styled(
+            "Enter on a run reads its violations",
+            theme.muted,
+        ));
+        return alerts_lines(state, lines);
+    };
+    let subject_w = 22.min(width / 4).max(8);
+    let check_w = 20.min(width / 4).max(8);
+    match &r.violations {
+        Loadable::NotRequested | Loadable::Loading => lines.push(Line::styled(
+            "reading constraint_violations.json…",
+            theme.muted,
+        )),
+        Loadable::Failed(e) => lines.push(Line::styled(e.clone(), theme.bad)),
+        Loadable::Loaded(report) => {
+            lines.push(Line::styled(report.uri.clone(), theme.muted));
+            if let Some(total) = report.cut_at {
+                lines.push(Line::styled(
+                    format!(
+                        "the report is {} bytes: only the first {} were read ({} whole entries shown)",
+                        total,
+                        REPORT_CAP,
+                        report.violations.len()
+                    ),
+                    theme.warn,
+                ));
+            }
+            if report.violations.is_empty() {
+                lines.push(Line::styled(
+                    "no violations: every constraint held",
+                    theme.ok,
+                ));
+            } else {
+                lines.push(Line::styled(
+                    format!(
+                        "{}{} {:>9} {:>9}  DESCRIPTION",
+                        cell("METRIC/FEATURE", subject_w + 1),
+                        cell("CHECK", check_w),
+                        "OBSERVED",
+                        "THRESHOLD"
+                    ),
+                    theme.muted,
+                ));
+                for v in &report.violations {
+                    lines.push(Line::from(vec![
+                        Span::styled(cell(&v.subject, subject_w + 1), theme.bad),
+                        Span::styled(cell(&v.check, check_w), theme.text),
+                        Span::styled(format!(" {:>9}", value(v.observed)), theme.bad),
+                        Span::styled(format!(" {:>9}  ", value(v.threshold)), theme.text),
+                        Span::styled(v.description.clone(), theme.muted),
+                    ]));
+                }
+            }
+        }
+    }
+    lines.push(Line::default());
+    match &r.baseline {
+        Loadable::NotRequested | Loadable::Loading => {
+            lines.push(Line::styled("reading the baseline…", theme.muted))
+        }
+        Loadable::Failed(e) => lines.push(Line::styled(format!("baseline: {e}"), theme.bad)),
+        Loadable::Loaded(None) => lines.push(Line::styled(
+            "baseline: none named by this run's job definition",
+            theme.muted,
+        )),
+        Loadable::Loaded(Some(b)) => {
+            lines.push(Line::styled(
+                format!("baseline {} constraints · {}", b.constraints.len(), b.uri),
+                theme.muted,
+            ));
+            let broke = |subject: &str| match &r.violations {
+                Loadable::Loaded(v) => v.violations.iter().any(|x| x.subject == subject),
+                _ => false,
+            };
+            for c in &b.constraints {
+                let (mark, style) = if broke(&c.subject) {
+                    ("✗ broke", theme.bad)
+                } else {
+                    ("held", theme.ok)
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(cell(&c.subject, subject_w + 1), theme.text),
+                    Span::styled(cell(&c.check, check_w), theme.muted),
+                    Span::styled(format!(" {:>9} ", ""), theme.text),
+                    Span::styled(format!("{:>9}  ", value(c.threshold)), theme.text),
+                    Span::styled(mark, style),
+                ]));
+            }
+        }
+    }
+    alerts_lines(state, lines)
+}
+
+fn alerts_lines(state: &State, mut lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
+    let theme = &state.theme;
+    let m = &state.monitor;
+    lines.push(Line::default());
+    match &m.alerts {
+        Loadable::NotRequested | Loadable::Loading => {
+            lines.push(Line::styled("reading alerts…", theme.muted))
+        }
+        Loadable::Failed(e) => lines.push(Line::styled(format!("alerts: {e}"), theme.bad)),
+        Loadable::Loaded(alerts) if alerts.is_empty() => {
+            lines.push(Line::styled("no monitoring alerts", theme.muted))
+        }
+        Loadable::Loaded(alerts) => {
+            for a in alerts {
+                let style = match a.status {
+                    AlertStatus::InAlert => theme.alarm,
+                    AlertStatus::Ok => theme.ok,
+                };
+                let mut spans = vec![
+                    Span::styled("alert ", theme.muted),
+                    Span::styled(format!("{} ", a.name), theme.text),
+                    Span::styled(a.status.as_str(), style),
+                    Span::styled(
+                        format!(
+                            "  {} of {} runs · {}",
+                            a.datapoints_to_alert, a.evaluation_period, a.schedule
+                        ),
+                        theme.muted,
+                    ),
+                ];
+                if let Some((at, s)) = a.history.first() {
+                    spans.push(Span::styled(
+                        format!(" · {} since {}", s.as_str(), text::day_hhmm(*at)),
+                        theme.muted,
+                    ));
+                }
+                lines.push(Line::from(spans));
+                for (at, s) in a.history.iter().skip(1).take(3) {
+                    lines.push(Line::styled(
+                        format!("      {} {}", text::day_hhmm(*at), s.as_str()),
+                        theme.muted,
+                    ));
+                }
+            }
+        }
+    }
+    lines
+}
+
+fn render_report(state: &State, buf: &mut Buffer, area: Rect) {
+    let m = &state.monitor;
+    let title = match &m.report {
+        Some(r) => format!(
+            " violations · {} {} ",
+            r.run.schedule,
+            text::day_hhmm(r.run.scheduled_time)
+        ),
+        None => " violations ".to_owned(),
+    };
+    let inner = frame(state, buf, area, title, Pane::Report);
+    if inner.is_empty() {
+        return;
+    }
+    let lines = report_lines(state, usize::from(inner.width));
+    let first = m.report_scroll.min(lines.len().saturating_sub(1));
+    for (line, y) in lines.iter().skip(first).zip(inner.y..inner.bottom()) {
+        buf.set_line(inner.x + 1, y, line, inner.width.saturating_sub(1));
+    }
+}

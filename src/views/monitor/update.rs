@@ -1,0 +1,410 @@
+//! What the monitor view does with keys, its commands and its results.
+
+use super::state::{MonitorState, Pane, Report};
+use super::{follow, layout, run_now};
+use crate::app::action::{Action, Loaded};
+use crate::app::command::Command;
+use crate::app::commands::CommandSpec;
+use crate::app::navigate;
+use crate::app::outcome::{Outcome, flash};
+use crate::app::state::{FlashLevel, Loadable, State};
+use crate::sanitize::{Sanitize, clean};
+use crate::source::model::{Endpoint, EndpointKey, MonitoringSchedule};
+use crate::source::monitor::Execution;
+use crate::views::View;
+use crate::views::cursor::{self, step};
+
+pub fn update(state: &mut State, action: Action) -> Outcome {
+    let panes = layout::panes(
+        crate::layout::body(state.size),
+        state.monitor.schedules().len(),
+    );
+    let page = match state.monitor.focus {
+        Pane::Schedules => layout::rows(panes.schedules),
+        Pane::Runs => layout::rows(panes.runs),
+        Pane::Report => layout::rows(panes.report),
+    };
+    if let Some(delta) = cursor::delta(&action, page.max(1)) {
+        return move_cursor(state, delta);
+    }
+    match action {
+        Action::FocusNext => {
+            let m = &mut state.monitor;
+            m.focus = match m.focus {
+                Pane::Schedules => Pane::Runs,
+                Pane::Runs => Pane::Report,
+                Pane::Report => Pane::Schedules,
+            };
+            Outcome::redraw()
+        }
+        Action::Select => select(state),
+        Action::Back => back(state),
+        Action::RunMonitor => run_now::open_form(state),
+        Action::PauseSchedule => run_now::pause_or_resume(state, true),
+        Action::ResumeSchedule => run_now::pause_or_resume(state, false),
+        _ => Outcome::default(),
+    }
+}
+
+fn move_cursor(state: &mut State, delta: isize) -> Outcome {
+    let m = &mut state.monitor;
+    match m.focus {
+        Pane::Schedules => {
+            m.schedule_row = step(m.schedule_row, delta, m.schedules().len());
+            Outcome::redraw()
+        }
+        Pane::Runs => {
+            m.run_row = step(m.run_row, delta, m.runs().len());
+            Outcome::with(more_runs(state))
+        }
+        Pane::Report => {
+            m.report_scroll = step(m.report_scroll, delta, report_len(m));
+            Outcome::redraw()
+        }
+    }
+}
+
+fn report_len(m: &MonitorState) -> usize {
+    let Some(r) = &m.report else { return 0 };
+    let violations = match &r.violations {
+        Loadable::Loaded(v) => v.violations.len(),
+        _ => 1,
+    };
+    let baseline = match &r.baseline {
+        Loadable::Loaded(Some(b)) => b.constraints.len(),
+        _ => 1,
+    };
+    violations + baseline + 4
+}
+
+/// The next (older) page once the cursor reaches the last run read.
+fn more_runs(state: &mut State) -> Vec<Command> {
+    let m = &mut state.monitor;
+    let at_end = m.run_row + 1 >= m.runs().len();
+    match (&m.endpoint, &m.next_page) {
+        (Some(endpoint), Some(page)) if at_end && !m.loading_more => {
+            m.loading_more = true;
+            vec![Command::LoadRuns {
+                endpoint: endpoint.clone(),
+                page: page.clone(),
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Enter: on a schedule, its newest run; on a run, its report.
+fn select(state: &mut State) -> Outcome {
+    let m = &mut state.monitor;
+    match m.focus {
+        Pane::Schedules => {
+            let Some(name) = m.selected_schedule().map(|s| s.name.clone()) else {
+                return Outcome::default();
+            };
+            if let Some(i) = m.runs().iter().position(|r| r.schedule == name) {
+                m.run_row = i;
+            }
+            m.focus = Pane::Runs;
+            Outcome::redraw()
+        }
+        Pane::Runs => match m.selected_run().cloned() {
+            Some(run) => Outcome::with(vec![load_report(state, run)]),
+            None => Outcome::default(),
+        },
+        Pane::Report => Outcome::default(),
+    }
+}
+
+/// Asks for a run's report (and its schedule's baseline); the report pane shows it loading.
+pub fn load_report(state: &mut State, run: Execution) -> Command {
+    let schedule = state
+        .monitor
+        .schedules()
+        .iter()
+        .find(|s| s.name == run.schedule)
+        .cloned()
+        .map(Box::new);
+    state.monitor.report = Some(Report {
+        run: run.clone(),
+        violations: Loadable::Loading,
+        baseline: Loadable::Loading,
+    });
+    state.monitor.report_scroll = 0;
+    Command::LoadReport {
+        run: Box::new(run),
+        schedule,
+    }
+}
+
+/// `m`: the pane of the endpoint selected in the fleet or the alarms, or open in the
+/// charts; else the pane already open.
+pub fn show(state: &mut State) -> Outcome {
+    let chosen = match state.view {
+        View::Fleet => crate::views::fleet::selected_endpoint(state).map(Endpoint::key),
+        View::Endpoint => state.detail.endpoint.clone(),
+        View::Alarms => {
+            crate::views::alarms::selected_alarm(state).and_then(|a| a.endpoint.clone())
+        }
+        View::Monitor => None,
+    };
+    match chosen.or_else(|| state.monitor.endpoint.clone()) {
+        Some(key) => open(state, key),
+        None => {
+            flash(
+                state,
+                "no endpoint selected: pick one in the fleet, then m",
+                FlashLevel::Info,
+            );
+            Outcome::redraw()
+        }
+    }
+}
+
+/// Opens an endpoint's pane and reads it (schedules, newest runs, alerts).
+pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
+    let came_from = if state.view == View::Monitor {
+        state.monitor.came_from
+    } else {
+        state.view
+    };
+    // The charts are a detail screen with a `Back` of their own: leaving them for the
+    // pane must not make the pane what they go back to.
+    if state.view != View::Endpoint {
+        navigate::remember_previous(state);
+    }
+    state.view = View::Monitor;
+    let m = &mut state.monitor;
+    if m.endpoint.as_ref() != Some(&key) {
+        let follow = m.follow.take();
+        *m = MonitorState {
+            endpoint: Some(key.clone()),
+            follow,
+            ..MonitorState::default()
+        };
+    }
+    m.came_from = came_from;
+    Outcome::with(vec![reload(state, key)])
+}
+
+/// Back to where the pane was opened from: the charts, the fleet or the alarms.
+fn back(state: &mut State) -> Outcome {
+    match state.monitor.came_from {
+        View::Endpoint if state.detail.endpoint.is_some() => {
+            state.view = View::Endpoint;
+            Outcome::redraw()
+        }
+        View::Monitor => navigate::show(state, View::Fleet),
+        to => navigate::show(state, to),
+    }
+}
+
+fn reload(state: &mut State, key: EndpointKey) -> Command {
+    let m = &mut state.monitor;
+    m.schedules = Loadable::Loading;
+    m.runs = Loadable::Loading;
+    m.alerts = Loadable::Loading;
+    m.next_page = None;
+    m.loading_more = false;
+    Command::LoadMonitor(key)
+}
+
+/// `r`: the pane again (it is never polled).
+pub fn refresh(state: &State, commands: &mut Vec<Command>) {
+    if let Some(key) = &state.monitor.endpoint {
+        commands.push(Command::LoadMonitor(key.clone()));
+    }
+}
+
+pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+    match loaded {
+        Loaded::Monitor {
+            endpoint,
+            schedules,
+            runs,
+            alerts,
+        } => Ok(pane_loaded(state, endpoint, schedules, runs, alerts)),
+        Loaded::Runs {
+            endpoint, result, ..
+        } => {
+            let m = &mut state.monitor;
+            if m.endpoint.as_ref() != Some(&endpoint) {
+                return Ok(Outcome::default());
+            }
+            m.loading_more = false;
+            match result {
+                Ok(mut page) => {
+                    page.sanitize();
+                    if let Loadable::Loaded(runs) = &mut m.runs {
+                        runs.extend(page.executions);
+                    }
+                    m.next_page = page.next;
+                }
+                Err(e) => {
+                    m.next_page = None;
+                    flash(
+                        state,
+                        format!("older runs: {}", clean(&e.to_string())),
+                        FlashLevel::Error,
+                    );
+                }
+            }
+            Ok(Outcome::redraw())
+        }
+        Loaded::Report {
+            run,
+            violations,
+            baseline,
+        } => {
+            let Some(r) = state.monitor.report.as_mut() else {
+                return Ok(Outcome::default());
+            };
+            // A late answer for a run no longer looked at is dropped.
+            if r.run.schedule != run.schedule || r.run.scheduled_time != run.scheduled_time {
+                return Ok(Outcome::default());
+            }
+            r.violations = loadable(violations);
+            r.baseline = loadable(baseline);
+            if let (Loadable::Loaded(v), Loadable::Loaded(Some(b))) =
+                (&mut r.violations, &r.baseline)
+            {
+                crate::source::monitor::report::with_baseline(&mut v.violations, b);
+            }
+            Ok(Outcome::redraw())
+        }
+        Loaded::Polled {
+            endpoint,
+            schedule,
+            result,
+        } => Ok(follow::polled(state, endpoint, schedule, result)),
+        other => Err(other),
+    }
+}
+
+fn loadable<T: Sanitize>(result: Result<T, crate::source::SourceError>) -> Loadable<T> {
+    match result {
+        Ok(mut v) => {
+            v.sanitize();
+            Loadable::Loaded(v)
+        }
+        Err(e) => Loadable::Failed(clean(&e.to_string()).into_owned()),
+    }
+}
+
+fn pane_loaded(
+    state: &mut State,
+    endpoint: EndpointKey,
+    schedules: Result<Vec<MonitoringSchedule>, crate::source::SourceError>,
+    runs: Result<crate::source::monitor::ExecutionPage, crate::source::SourceError>,
+    alerts: Result<Vec<crate::source::monitor::MonitoringAlert>, crate::source::SourceError>,
+) -> Outcome {
+    let now = state.now;
+    let m = &mut state.monitor;
+    if m.endpoint.as_ref() != Some(&endpoint) {
+        return Outcome::default();
+    }
+    m.read_at = Some(now);
+    m.schedules = loadable(schedules);
+    m.alerts = loadable(alerts);
+    match runs {
+        Ok(mut page) => {
+            page.sanitize();
+            m.next_page = page.next;
+            m.runs = Loadable::Loaded(page.executions);
+        }
+        Err(e) => m.runs = Loadable::Failed(clean(&e.to_string()).into_owned()),
+    }
+    m.loading_more = false;
+    m.schedule_row = m.schedule_row.min(m.schedules().len().saturating_sub(1));
+    m.run_row = m.run_row.min(m.runs().len().saturating_sub(1));
+    // The newest finished run's report comes with the pane: what broke, and by how much,
+    // is what the pane is opened for.
+    if m.report.is_none() {
+        let newest = m
+            .runs()
+            .iter()
+            .position(|r| r.status.is_finished())
+            .map(|i| (i, m.runs()[i].clone()));
+        if let Some((i, run)) = newest {
+            m.run_row = i;
+            return Outcome::with(vec![load_report(state, run)]);
+        }
+    }
+    Outcome::redraw()
+}
+
+/// `:monitor [ENDPOINT|run [WINDOW]|pause|resume]`.
+pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+    if spec.name != "monitor" {
+        return Outcome::default();
+    }
+    let (word, rest) = arg.split_once(' ').unwrap_or((arg, ""));
+    match word {
+        "" => show(state),
+        "run" | "pause" | "resume" if state.view != View::Monitor => {
+            flash(
+                state,
+                format!(
+                    ":monitor {word} acts on the schedule selected in the monitor pane: open it with m first"
+                ),
+                FlashLevel::Error,
+            );
+            Outcome::redraw()
+        }
+        "run" if state.readonly => refused(state),
+        "run" => run_now::open_form_with(state, rest.trim()),
+        "pause" | "resume" if state.readonly => refused(state),
+        "pause" => run_now::pause_or_resume(state, true),
+        "resume" => run_now::pause_or_resume(state, false),
+        name => open_by_name(state, name),
+    }
+}
+
+fn refused(state: &mut State) -> Outcome {
+    flash(state, crate::app::write::READ_ONLY, FlashLevel::Error);
+    Outcome::redraw()
+}
+
+fn open_by_name(state: &mut State, wanted: &str) -> Outcome {
+    let scope = state.scope.clone();
+    let mut found = state
+        .endpoints
+        .iter()
+        .filter(|e| e.name == wanted)
+        .filter(|e| scope.as_ref().is_none_or(|a| &e.account_id == a));
+    match (found.next().map(Endpoint::key), found.next()) {
+        (Some(key), None) => open(state, key),
+        (Some(_), Some(_)) => {
+            flash(
+                state,
+                format!(
+                    "{} exists in several accounts: :account first",
+                    clean(wanted)
+                ),
+                FlashLevel::Error,
+            );
+            Outcome::redraw()
+        }
+        (None, _) => {
+            flash(
+                state,
+                format!(
+                    "no endpoint {:?}: expected an endpoint name, run, pause or resume",
+                    clean(wanted)
+                ),
+                FlashLevel::Error,
+            );
+            Outcome::redraw()
+        }
+    }
+}
+
+pub fn complete(state: &State, spec: &CommandSpec) -> Vec<String> {
+    if spec.name != "monitor" {
+        return Vec::new();
+    }
+    let mut words: Vec<String> = state.endpoints.iter().map(|e| e.name.clone()).collect();
+    words.sort();
+    words.dedup();
+    words.extend(["run", "pause", "resume"].map(String::from));
+    words
+}
