@@ -40,6 +40,8 @@ pub use connect::{ConnectError, ConnectOptions, connect};
 pub struct AccountClients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub sagemaker: aws_sdk_sagemaker::Client,
+    /// Model Monitor reports (violations, baseline constraints).
+    pub s3: aws_sdk_s3::Client,
 }
 
 #[derive(Debug)]
