@@ -85,7 +85,13 @@ async fn sdk_config(profile: Option<&str>, region: Option<&str>, timeout_secs: u
 /// Clients acting in `account`. Each account has its own retry partition, so its own retry
 /// budget and adaptive rate limiter: one throttled account must not slow the others down.
 /// In read-only mode every client also refuses mutating operations before they are sent.
-fn clients(config: &SdkConfig, health: &Health, account: &str, readonly: bool) -> AccountClients {
+/// Public so that emulator tests use the very clients the console builds.
+pub fn clients(
+    config: &SdkConfig,
+    health: &Health,
+    account: &str,
+    readonly: bool,
+) -> AccountClients {
     let partition = |service: &str| RetryPartition::new(format!("sagewatch-{service}-{account}"));
     let mut cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)
         .interceptor(ThrottleWatch(health.clone()))
