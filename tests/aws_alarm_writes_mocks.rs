@@ -41,6 +41,7 @@ fn clients(rules: &[&Rule], readonly: bool) -> AccountClients {
     AccountClients {
         cloudwatch,
         sagemaker: mock_client!(aws_sdk_sagemaker, []),
+        s3: mock_client!(aws_sdk_s3, []),
     }
 }
 

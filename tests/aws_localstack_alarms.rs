@@ -40,6 +40,7 @@ async fn setup(e: &emulators::Emulators, account: &str) -> Setup {
     let clients = AccountClients {
         cloudwatch: aws_sdk_cloudwatch::Client::new(&cfg),
         sagemaker: aws_sdk_sagemaker::Client::new(&cfg),
+        s3: aws_sdk_s3::Client::new(&cfg),
     };
     let identity = Identity {
         account_id: account.into(),

@@ -42,6 +42,7 @@ async fn source_in(
     let clients = AccountClients {
         cloudwatch: aws_sdk_cloudwatch::Client::new(&cfg),
         sagemaker: aws_sdk_sagemaker::Client::new(&cfg),
+        s3: aws_sdk_s3::Client::new(&cfg),
     };
     let identity = Identity {
         account_id: account.into(),

@@ -51,6 +51,7 @@ fn clients(cloudwatch_rules: &[&Rule], sagemaker_rules: &[&Rule]) -> AccountClie
     AccountClients {
         cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch_rules),
         sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, sagemaker_rules),
+        s3: mock_client!(aws_sdk_s3, []),
     }
 }
 
@@ -596,6 +597,7 @@ async fn throttling_is_retried_with_back_off_and_shown() {
         AccountClients {
             cloudwatch,
             sagemaker: mock_client!(aws_sdk_sagemaker, []),
+            s3: mock_client!(aws_sdk_s3, []),
         },
         HashMap::new(),
         Vec::new(),

@@ -1,4 +1,4 @@
-//! The local AWS emulators `scripts/test` starts (LocalStack for CloudWatch, Logs and STS; moto
+//! The local AWS emulators `scripts/test` starts (LocalStack for CloudWatch, Logs, STS and S3; moto
 //! for SageMaker), and SDK configs that talk to them as a given account.
 
 use aws_config::{BehaviorVersion, SdkConfig};
@@ -26,6 +26,22 @@ pub fn emulators() -> Option<Emulators> {
                 "SAGEWATCH_TEST_LOCALSTACK/SAGEWATCH_TEST_MOTO are not set: run scripts/test"
             );
             eprintln!("skipped: no emulators (run scripts/test to start them)");
+            None
+        }
+    }
+}
+
+/// LocalStack alone, for tests that need nothing from moto; skipped (or failed under
+/// `SAGEWATCH_REQUIRE_EMULATORS=1`) like `emulators()`.
+pub fn localstack() -> Option<String> {
+    match std::env::var("SAGEWATCH_TEST_LOCALSTACK") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            assert!(
+                std::env::var("SAGEWATCH_REQUIRE_EMULATORS").as_deref() != Ok("1"),
+                "SAGEWATCH_TEST_LOCALSTACK is not set: run scripts/test"
+            );
+            eprintln!("skipped: no LocalStack (run scripts/test to start it)");
             None
         }
     }

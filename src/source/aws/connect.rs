@@ -85,7 +85,13 @@ async fn sdk_config(profile: Option<&str>, region: Option<&str>, timeout_secs: u
 /// Clients acting in `account`. Each account has its own retry partition, so its own retry
 /// budget and adaptive rate limiter: one throttled account must not slow the others down.
 /// In read-only mode every client also refuses mutating operations before they are sent.
-fn clients(config: &SdkConfig, health: &Health, account: &str, readonly: bool) -> AccountClients {
+/// Public so that emulator tests use the very clients the console builds.
+pub fn clients(
+    config: &SdkConfig,
+    health: &Health,
+    account: &str,
+    readonly: bool,
+) -> AccountClients {
     let partition = |service: &str| RetryPartition::new(format!("sagewatch-{service}-{account}"));
     let mut cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)
         .interceptor(ThrottleWatch(health.clone()))
@@ -93,15 +99,40 @@ fn clients(config: &SdkConfig, health: &Health, account: &str, readonly: bool) -
     let mut sagemaker = aws_sdk_sagemaker::config::Builder::from(config)
         .interceptor(ThrottleWatch(health.clone()))
         .retry_partition(partition("sagemaker"));
+    let mut s3 = aws_sdk_s3::config::Builder::from(config)
+        .interceptor(ThrottleWatch(health.clone()))
+        .retry_partition(partition("s3"))
+        // Path-style (`ENDPOINT/bucket/key`) only against an endpoint override: a local
+        // emulator has no per-bucket host names (`bucket.127.0.0.1` does not resolve), while
+        // real S3 wants virtual-hosted style (path-style is deprecated there and not served
+        // for every bucket name or Region).
+        .force_path_style(s3_endpoint_overridden(config));
     if readonly {
         cloudwatch = cloudwatch.interceptor(ReadOnlyGuard);
         sagemaker = sagemaker.interceptor(ReadOnlyGuard);
+        s3 = s3.interceptor(ReadOnlyGuard);
     }
-    let (cloudwatch, sagemaker) = (cloudwatch.build(), sagemaker.build());
+    let (cloudwatch, sagemaker, s3) = (cloudwatch.build(), sagemaker.build(), s3.build());
     AccountClients {
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch),
         sagemaker: aws_sdk_sagemaker::Client::from_conf(sagemaker),
+        s3: aws_sdk_s3::Client::from_conf(s3),
     }
+}
+
+/// Whether S3 calls go to an endpoint of the user's choosing: `AWS_ENDPOINT_URL_S3`, the
+/// profile's `services` section, `AWS_ENDPOINT_URL` or `endpoint_url` (looked up as the S3
+/// client itself does when it is built from `config`).
+fn s3_endpoint_overridden(config: &SdkConfig) -> bool {
+    let key = aws_types::service_config::ServiceConfigKey::builder()
+        .service_id("S3")
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build();
+    let service_specific = key
+        .ok()
+        .and_then(|key| config.service_config().and_then(|c| c.load_config(key)));
+    service_specific.is_some() || config.endpoint_url().is_some()
 }
 
 fn looks_like_missing_credentials(detail: &str) -> bool {
@@ -347,6 +378,16 @@ mod tests {
         .await;
         let notices = health.snapshot().notices;
         assert!(notices[0].contains("oam:ListSinks"), "{notices:?}");
+    }
+
+    #[test]
+    fn s3_is_path_style_only_against_an_endpoint_override() {
+        assert!(!s3_endpoint_overridden(&offline_config()));
+        let local = offline_config()
+            .to_builder()
+            .endpoint_url("http://127.0.0.1:4566")
+            .build();
+        assert!(s3_endpoint_overridden(&local));
     }
 
     #[test]

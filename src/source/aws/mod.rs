@@ -17,6 +17,7 @@ pub mod connect;
 pub mod discovery;
 pub mod error;
 pub mod metric_data;
+pub mod monitor;
 pub mod monitor_write;
 pub mod readonly;
 pub mod sagemaker;
@@ -40,6 +41,8 @@ pub use connect::{ConnectError, ConnectOptions, connect};
 pub struct AccountClients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub sagemaker: aws_sdk_sagemaker::Client,
+    /// Model Monitor reports (violations, baseline constraints).
+    pub s3: aws_sdk_s3::Client,
 }
 
 #[derive(Debug)]
@@ -69,6 +72,9 @@ pub struct AwsSource {
     last_known: Mutex<LastKnown>,
     /// Refuse every write (the clients refuse mutating operations too: `readonly`).
     readonly: bool,
+    /// Violations counted in a finished run's report, by processing job ARN: a finished
+    /// report never changes, so a fleet refresh reads each one once.
+    violation_counts: Mutex<HashMap<String, usize>>,
 }
 
 /// The last successful answer of each account's per-account calls.
@@ -145,6 +151,7 @@ impl AwsSource {
             health,
             last_known: Mutex::default(),
             readonly: false,
+            violation_counts: Mutex::default(),
         }
     }
 
@@ -703,6 +710,10 @@ impl FleetSource for AwsSource {
     }
 
     fn writer(&self) -> Option<&dyn crate::source::write::Writer> {
+        Some(self)
+    }
+
+    fn monitor(&self) -> Option<&dyn crate::source::monitor::MonitorSource> {
         Some(self)
     }
 

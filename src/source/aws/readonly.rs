@@ -14,9 +14,10 @@ use aws_smithy_types::config_bag::ConfigBag;
 #[derive(Debug)]
 pub struct ReadOnlyGuard;
 
-/// Reads, by AWS's naming: `Describe*`, `List*`, `Get*`. Everything else may change state.
+/// Reads, by AWS's naming: `Describe*`, `List*`, `Get*` (S3's `GetObject` too), and S3's
+/// `Head*`. Everything else may change state.
 pub fn is_read(operation: &str) -> bool {
-    ["Describe", "List", "Get"]
+    ["Describe", "List", "Get", "Head"]
         .iter()
         .any(|p| operation.starts_with(p))
 }
@@ -55,6 +56,9 @@ mod tests {
             "ListMetrics",
             "GetMetricData",
             "GetCallerIdentity",
+            "GetObject",
+            "HeadObject",
+            "ListObjectsV2",
         ] {
             assert!(is_read(op), "{op}");
         }
@@ -66,6 +70,10 @@ mod tests {
             "SetAlarmState",
             "PutMetricData",
             "CreateMonitoringSchedule",
+            "StartMonitoringSchedule",
+            "StopMonitoringSchedule",
+            "PutObject",
+            "DeleteObject",
             "",
         ] {
             assert!(!is_read(op), "{op}");

@@ -47,7 +47,7 @@ pub async fn list_endpoints(
     Ok(out)
 }
 
-fn schedule_status(s: Option<&sm::ScheduleStatus>) -> ScheduleStatus {
+pub(super) fn schedule_status(s: Option<&sm::ScheduleStatus>) -> ScheduleStatus {
     match s {
         Some(sm::ScheduleStatus::Failed) => ScheduleStatus::Failed,
         Some(sm::ScheduleStatus::Scheduled) => ScheduleStatus::Scheduled,
@@ -56,7 +56,7 @@ fn schedule_status(s: Option<&sm::ScheduleStatus>) -> ScheduleStatus {
     }
 }
 
-fn execution_status(s: Option<&sm::ExecutionStatus>) -> ExecutionStatus {
+pub(super) fn execution_status(s: Option<&sm::ExecutionStatus>) -> ExecutionStatus {
     use sm::ExecutionStatus as S;
     match s {
         Some(S::Completed) => ExecutionStatus::Completed,
