@@ -74,6 +74,78 @@ pub enum Commands {
     /// refused or failed, 2 bad usage or configuration, 3 refused by read-only.
     #[command(subcommand)]
     Alarm(AlarmCommand),
+    /// Model Monitor: list schedules and runs, read a run's violations, run a schedule now,
+    /// pause or resume one. `run --wait` exits 0 Completed, 4 CompletedWithViolations, 1
+    /// Failed or Stopped; otherwise as `alarm`.
+    #[command(subcommand)]
+    Monitor(MonitorCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MonitorCommand {
+    /// The endpoint's schedules and its newest runs.
+    List(MonitorTarget),
+    /// The violations of a run, with the baseline's thresholds.
+    Violations {
+        #[command(flatten)]
+        target: MonitorTarget,
+        /// latest (the newest finished run), a schedule name (its newest finished run), or
+        /// the processing job that ran it.
+        #[arg(long, value_name = "latest|NAME")]
+        run: Option<String>,
+    },
+    /// Run a schedule's job definition now over a window (CreateMonitoringSchedule NOW).
+    Run(MonitorRunArgs),
+    /// Pause a schedule (StopMonitoringSchedule).
+    Pause(ScheduleArgs),
+    /// Resume a schedule (StartMonitoringSchedule).
+    Resume(ScheduleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorTarget {
+    /// The endpoint's account (id or label).
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    #[arg(long, value_name = "NAME")]
+    pub endpoint: String,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MonitorRunArgs {
+    #[command(flatten)]
+    pub target: MonitorTarget,
+    /// The schedule whose job definition and type are run [default: the endpoint's first
+    /// recurring schedule with a job definition].
+    #[arg(long, value_name = "NAME")]
+    pub schedule: Option<String>,
+    /// The captured data analysed: the last 1h to 24h.
+    #[arg(long, value_name = "HOURS", default_value = "1h")]
+    pub window: String,
+    /// Follow the run until it ends; the exit code says how.
+    #[arg(long)]
+    pub wait: bool,
+    /// Send without asking.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// The schedule's name, exactly.
+    pub schedule: String,
+    /// The account it is in (id or label).
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    /// Send without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print the request and its outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -99,6 +99,17 @@ fn main() -> ExitCode {
             }
             ExitCode::from(exit.code)
         }
+        Some(Commands::Monitor(command)) => {
+            let exit = runtime.block_on(sagewatch::shell::run_monitor(
+                source.as_ref(),
+                &gate,
+                command,
+            ));
+            if let Some(message) = &exit.message {
+                eprint_clean(message);
+            }
+            ExitCode::from(exit.code)
+        }
         None => {
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 return fail(

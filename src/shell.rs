@@ -15,8 +15,11 @@ use crate::source::alarm_write::{
 use crate::source::metrics::{self, METRICS};
 use crate::source::model::{Account, AlarmState, Identity, Stat};
 use crate::source::write::Write;
+
+mod monitor;
 use crate::writes::audit::inert_json_pretty;
 use crate::writes::{Gate, Refusal, WriteOutcome};
+pub use monitor::run as run_monitor;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write as _};
 

@@ -48,9 +48,19 @@ fn account(id: &str, label: Option<&str>, exclude: bool) -> AccountConfig {
 }
 
 fn clients(cloudwatch_rules: &[&Rule], sagemaker_rules: &[&Rule]) -> AccountClients {
+    // The fleet's Model Monitor runs are read too (the violations column): none here, after
+    // whatever the test itself answers.
+    let no_schedules = mock!(aws_sdk_sagemaker::Client::list_monitoring_schedules).then_output(
+        || aws_sdk_sagemaker::operation::list_monitoring_schedules::ListMonitoringSchedulesOutput::builder().build(),
+    );
+    let no_runs = mock!(aws_sdk_sagemaker::Client::list_monitoring_executions).then_output(
+        || aws_sdk_sagemaker::operation::list_monitoring_executions::ListMonitoringExecutionsOutput::builder().build(),
+    );
+    let mut sagemaker: Vec<&Rule> = sagemaker_rules.to_vec();
+    sagemaker.extend([&no_schedules, &no_runs]);
     AccountClients {
         cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch_rules),
-        sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, sagemaker_rules),
+        sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, &sagemaker),
         s3: mock_client!(aws_sdk_s3, []),
     }
 }

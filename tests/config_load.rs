@@ -267,7 +267,7 @@ keys = ["ctrl-c"]
 action = "none"
 
 [[bindings]]
-keys = ["x"]
+keys = ["X"]
 action = "quit"
 "#,
     );
@@ -277,7 +277,7 @@ action = "quit"
     assert_eq!(km.resolve(&[key('q')]), Resolution::Action(Action::Back));
     let ctrl_c = KeyChord::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(km.resolve(&[ctrl_c]), Resolution::Unbound);
-    assert_eq!(km.resolve(&[key('x')]), Resolution::Action(Action::Quit));
+    assert_eq!(km.resolve(&[key('X')]), Resolution::Action(Action::Quit));
     // Untouched bindings survive, in the shipped order.
     assert_eq!(
         km.resolve(&[key('j')]),

@@ -137,6 +137,10 @@ fn every_name_here_is_an_action() {
         Action::UnmuteAlarm,
         Action::DeleteAlarm,
         Action::ToggleMark,
+        Action::ShowMonitor,
+        Action::RunMonitor,
+        Action::PauseSchedule,
+        Action::ResumeSchedule,
     ]
     .iter()
     .filter(|a| is_bindable(a))
@@ -180,6 +184,7 @@ fn vim_bindings_have_help_text_in_known_sections() {
         "Fleet",
         "Charts",
         "Alarms",
+        "Monitor",
         "General",
     ];
     for b in &km.bindings {
@@ -217,7 +222,15 @@ fn vim_resolves_the_suggested_keys() {
         km.resolve(&[c('-')]),
         Resolution::Action(Action::RangeWider)
     );
-    assert_eq!(km.resolve(&[c('x')]), Resolution::Unbound);
+    assert_eq!(
+        km.resolve(&[c('x')]),
+        Resolution::Action(Action::RunMonitor)
+    );
+    assert_eq!(
+        km.resolve(&[c('m')]),
+        Resolution::Action(Action::ShowMonitor)
+    );
+    assert_eq!(km.resolve(&[c('w')]), Resolution::Unbound);
 }
 
 #[test]

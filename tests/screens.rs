@@ -67,7 +67,7 @@ fn render(state: &State) -> String {
         .join("\n")
 }
 
-fn screens(size: (u16, u16)) -> [(String, String); 3] {
+fn screens(size: (u16, u16)) -> [(String, String); 4] {
     let (source, mut state) = console(size);
     let fleet = render(&state);
     act(
@@ -78,11 +78,20 @@ fn screens(size: (u16, u16)) -> [(String, String); 3] {
     let endpoint = render(&state);
     act(&source, &mut state, &[Action::ShowAlarms, Action::Select]);
     let alarms = render(&state);
+    // The Model Monitor pane: the run that revealed the drift, its violations beside the
+    // baseline's thresholds, and the accuracy alert.
+    act(
+        &source,
+        &mut state,
+        &[Action::Run("monitor fraud-detector".into())],
+    );
+    let monitor = render(&state);
     let tag = format!("{}x{}", size.0, size.1);
     [
         (format!("fleet_{tag}"), fleet),
         (format!("endpoint_{tag}"), endpoint),
         (format!("alarms_{tag}"), alarms),
+        (format!("monitor_{tag}"), monitor),
     ]
 }
 

@@ -164,31 +164,20 @@ pub enum Loaded {
         endpoint: EndpointKey,
         result: Result<Vec<MonitoringSchedule>, SourceError>,
     },
-    /// The monitor pane of one endpoint: its schedules, the newest page of its runs and
-    /// its schedules' alerts; each part may fail alone.
-    Monitor {
-        endpoint: EndpointKey,
-        schedules: Result<Vec<MonitoringSchedule>, SourceError>,
-        runs: Result<ExecutionPage, SourceError>,
-        alerts: Result<Vec<MonitoringAlert>, SourceError>,
-    },
+    /// The monitor pane of one endpoint (boxed: it is the largest result).
+    Monitor(Box<MonitorPane>),
     /// An older page of an endpoint's runs.
     Runs {
         endpoint: EndpointKey,
-        page: String,
-        result: Result<ExecutionPage, SourceError>,
+        result: Result<Box<ExecutionPage>, SourceError>,
     },
     /// The violations of one run, and its schedule's baseline.
-    Report {
-        run: Box<Execution>,
-        violations: Result<ViolationReport, SourceError>,
-        baseline: Result<Option<Baseline>, SourceError>,
-    },
+    Report(Box<RunReport>),
     /// The newest run of a followed schedule.
     Polled {
-        endpoint: EndpointKey,
+        /// The one-time schedule's name (it names the endpoint and the second it was made).
         schedule: String,
-        result: Result<Option<Execution>, SourceError>,
+        result: Result<Option<Box<Execution>>, SourceError>,
     },
     /// Every schedule's last completed run, for the fleet's violations column.
     FleetRuns(Result<Vec<ScheduleRun>, SourceError>),
@@ -217,6 +206,24 @@ impl Loaded {
             _ => None,
         }
     }
+}
+
+/// An endpoint's schedules, the newest page of its runs and its schedules' alerts; each
+/// part may fail alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitorPane {
+    pub endpoint: EndpointKey,
+    pub schedules: Result<Vec<MonitoringSchedule>, SourceError>,
+    pub runs: Result<ExecutionPage, SourceError>,
+    pub alerts: Result<Vec<MonitoringAlert>, SourceError>,
+}
+
+/// One run's violations, and its schedule's baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReport {
+    pub run: Execution,
+    pub violations: Result<ViolationReport, SourceError>,
+    pub baseline: Result<Option<Baseline>, SourceError>,
 }
 
 /// Why a series request was made: it decides how many slots the store keeps.

@@ -245,8 +245,8 @@ mod tests {
         assert_eq!(
             names,
             [
-                "fleet", "alarms", "alarm", "endpoint", "account", "range", "sort", "filter",
-                "theme", "refresh", "help", "quit"
+                "fleet", "alarms", "alarm", "endpoint", "monitor", "account", "range", "sort",
+                "filter", "theme", "refresh", "help", "quit"
             ]
         );
     }

@@ -1,7 +1,7 @@
 //! The Model Monitor reads a command makes: several source calls composed into one result,
 //! each part failing alone (a denied ListMonitoringAlerts must not hide the runs).
 
-use super::action::Loaded;
+use super::action::{Loaded, MonitorPane, RunReport};
 use crate::source::model::{EndpointKey, MonitoringSchedule};
 use crate::source::monitor::Execution;
 use crate::source::{FleetSource, SourceError};
@@ -17,12 +17,12 @@ pub fn unsupported(call: &str) -> SourceError {
 pub async fn pane(source: &dyn FleetSource, endpoint: EndpointKey) -> Loaded {
     let schedules = source.monitoring_schedules(&endpoint).await;
     let Some(monitor) = source.monitor() else {
-        return Loaded::Monitor {
+        return Loaded::Monitor(Box::new(MonitorPane {
             endpoint,
             schedules,
             runs: Err(unsupported("ListMonitoringExecutions")),
             alerts: Err(unsupported("ListMonitoringAlerts")),
-        };
+        }));
     };
     let runs = monitor.executions(&endpoint, None, None).await;
     let alerts = match &schedules {
@@ -46,12 +46,12 @@ pub async fn pane(source: &dyn FleetSource, endpoint: EndpointKey) -> Loaded {
         }
         Err(e) => Err(e.clone()),
     };
-    Loaded::Monitor {
+    Loaded::Monitor(Box::new(MonitorPane {
         endpoint,
         schedules,
         runs,
         alerts,
-    }
+    }))
 }
 
 /// One run's violations, and the baseline of its schedule when known.
@@ -61,22 +61,22 @@ pub async fn report(
     schedule: Option<Box<MonitoringSchedule>>,
 ) -> Loaded {
     let Some(monitor) = source.monitor() else {
-        return Loaded::Report {
-            run,
+        return Loaded::Report(Box::new(RunReport {
+            run: *run,
             violations: Err(unsupported("GetObject")),
             baseline: Err(unsupported("GetObject")),
-        };
+        }));
     };
     let violations = monitor.violations(&run).await;
     let baseline = match schedule {
         Some(s) => monitor.baseline(&s).await,
         None => Ok(None),
     };
-    Loaded::Report {
-        run,
+    Loaded::Report(Box::new(RunReport {
+        run: *run,
         violations,
         baseline,
-    }
+    }))
 }
 
 /// The newest run of the schedule being followed.
@@ -85,12 +85,8 @@ pub async fn poll(source: &dyn FleetSource, endpoint: EndpointKey, schedule: Str
         Some(m) => m
             .executions(&endpoint, Some(&schedule), None)
             .await
-            .map(|p| p.executions.into_iter().next()),
+            .map(|p| p.executions.into_iter().next().map(Box::new)),
         None => Err(unsupported("ListMonitoringExecutions")),
     };
-    Loaded::Polled {
-        endpoint,
-        schedule,
-        result,
-    }
+    Loaded::Polled { schedule, result }
 }

@@ -404,6 +404,19 @@ pub fn watched_account(alarm: &Alarm) -> &str {
         .unwrap_or(&alarm.account_id)
 }
 
+/// Violations found by the last completed run of each Model Monitor schedule of an
+/// endpoint (`endpoint` None: of every endpoint of `account`; `account` "": of every
+/// account), summed; `None` while no such run's report has been counted.
+pub fn violations_of(state: &State, account: &str, endpoint: Option<&str>) -> Option<usize> {
+    state
+        .fleet_runs
+        .iter()
+        .filter(|r| account.is_empty() || r.account_id == account)
+        .filter(|r| endpoint.is_none_or(|e| r.endpoint == e))
+        .filter_map(|r| r.last_run.as_ref()?.violations)
+        .reduce(|a, b| a + b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,17 +526,4 @@ mod tests {
         assert_eq!(combine(MetricId::Invocations, 10.0, 30.0), 40.0);
         assert_eq!(combine(MetricId::Cpu, f32::NAN, 3.0), 3.0);
     }
-}
-
-/// Violations found by the last completed run of each Model Monitor schedule of an
-/// endpoint (`endpoint` None: of every endpoint of `account`; `account` "": of every
-/// account), summed; `None` while no such run's report has been counted.
-pub fn violations_of(state: &State, account: &str, endpoint: Option<&str>) -> Option<usize> {
-    state
-        .fleet_runs
-        .iter()
-        .filter(|r| account.is_empty() || r.account_id == account)
-        .filter(|r| endpoint.is_none_or(|e| r.endpoint == e))
-        .filter_map(|r| r.last_run.as_ref()?.violations)
-        .reduce(|a, b| a + b)
 }

@@ -63,16 +63,15 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
         Command::LoadMonitor(endpoint) => super::monitor_calls::pane(source, endpoint).await,
         Command::LoadRuns { endpoint, page } => {
             let result = match source.monitor() {
-                Some(m) => m.executions(&endpoint, None, Some(&page)).await,
+                Some(m) => m
+                    .executions(&endpoint, None, Some(&page))
+                    .await
+                    .map(Box::new),
                 None => Err(super::monitor_calls::unsupported(
                     "ListMonitoringExecutions",
                 )),
             };
-            Loaded::Runs {
-                endpoint,
-                page,
-                result,
-            }
+            Loaded::Runs { endpoint, result }
         }
         Command::LoadReport { run, schedule } => {
             super::monitor_calls::report(source, run, schedule).await
@@ -145,24 +144,26 @@ fn failed(command: Command, detail: &str) -> Action {
             account_id,
             result: Err(err("alarms")),
         },
-        Command::LoadMonitor(endpoint) => Loaded::Monitor {
+        Command::LoadMonitor(endpoint) => {
+            Loaded::Monitor(Box::new(crate::app::action::MonitorPane {
+                endpoint,
+                schedules: Err(err("monitoring schedules")),
+                runs: Err(err("monitoring executions")),
+                alerts: Err(err("monitoring alerts")),
+            }))
+        }
+        Command::LoadRuns { endpoint, .. } => Loaded::Runs {
             endpoint,
-            schedules: Err(err("monitoring schedules")),
-            runs: Err(err("monitoring executions")),
-            alerts: Err(err("monitoring alerts")),
-        },
-        Command::LoadRuns { endpoint, page } => Loaded::Runs {
-            endpoint,
-            page,
             result: Err(err("monitoring executions")),
         },
-        Command::LoadReport { run, .. } => Loaded::Report {
-            run,
-            violations: Err(err("violations")),
-            baseline: Err(err("baseline")),
-        },
-        Command::PollRun { endpoint, schedule } => Loaded::Polled {
-            endpoint,
+        Command::LoadReport { run, .. } => {
+            Loaded::Report(Box::new(crate::app::action::RunReport {
+                run: *run,
+                violations: Err(err("violations")),
+                baseline: Err(err("baseline")),
+            }))
+        }
+        Command::PollRun { schedule, .. } => Loaded::Polled {
             schedule,
             result: Err(err("monitoring executions")),
         },

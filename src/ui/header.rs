@@ -27,8 +27,17 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
 
     let bold = theme.header.add_modifier(Modifier::BOLD);
     let mut x = put(buf, left, area.x, y, " sagewatch ", left.width, bold);
+    // On a narrow terminal the tabs not shown shrink to their initial, so that the account
+    // and region (which account am I acting in?) keep their place.
+    let full: u16 = View::ALL.iter().map(|v| text::width(v.title()) + 3).sum();
+    let compact = left.width < 11 + full + 26;
     for view in View::ALL {
-        let label = format!(" {} ", view.title());
+        let title = view.title();
+        let label = if compact && view != state.view {
+            format!(" {} ", title.chars().next().unwrap_or(' '))
+        } else {
+            format!(" {title} ")
+        };
         let style = if view == state.view {
             theme
                 .header

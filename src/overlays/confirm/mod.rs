@@ -141,6 +141,29 @@ pub fn prompt_text(c: &Confirm) -> String {
     }
 }
 
+/// Where a request goes: account (label and id), region, operation.
+pub fn request_header(state: &State, account: &str, operation: &str) -> Vec<String> {
+    let region = state
+        .identity
+        .as_ref()
+        .map_or("?", |i| i.region.as_str())
+        .to_owned();
+    vec![
+        format!("account    {} {account}", state.account_label(account)),
+        format!("region     {region}"),
+        format!("operation  {operation}"),
+    ]
+}
+
+/// A request's parameters as they will be sent, one JSON line each (escaped: a hostile
+/// name shows as its `\u` escapes, exactly what is sent).
+pub fn request_lines(parameters: &serde_json::Value) -> Vec<String> {
+    crate::writes::audit::inert_json_pretty(parameters)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,27 +254,4 @@ mod tests {
         );
         assert_eq!(c.danger.as_deref(), Some("n\u{fffd}ame"));
     }
-}
-
-/// Where a request goes: account (label and id), region, operation.
-pub fn request_header(state: &State, account: &str, operation: &str) -> Vec<String> {
-    let region = state
-        .identity
-        .as_ref()
-        .map_or("?", |i| i.region.as_str())
-        .to_owned();
-    vec![
-        format!("account    {} {account}", state.account_label(account)),
-        format!("region     {region}"),
-        format!("operation  {operation}"),
-    ]
-}
-
-/// A request's parameters as they will be sent, one JSON line each (escaped: a hostile
-/// name shows as its `\u` escapes, exactly what is sent).
-pub fn request_lines(parameters: &serde_json::Value) -> Vec<String> {
-    crate::writes::audit::inert_json_pretty(parameters)
-        .lines()
-        .map(str::to_owned)
-        .collect()
 }

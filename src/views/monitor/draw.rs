@@ -60,6 +60,17 @@ pub fn run_style(theme: &Theme, s: ExecutionStatus) -> Style {
     }
 }
 
+/// SageMaker's monitoring types in a word, for narrow screens.
+fn short_type(t: &str) -> &str {
+    match t {
+        "ModelQuality" => "model",
+        "DataQuality" => "data",
+        "ModelBias" => "bias",
+        "ModelExplainability" => "explain",
+        other => other,
+    }
+}
+
 /// `Loading`, `Failed` and the empty case say so on the pane's first row.
 fn loadable_message<T>(l: &Loadable<Vec<T>>, what: &str) -> Option<String> {
     match l {
@@ -96,7 +107,7 @@ fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
         .clamp(8, if wide { 44 } else { 30 });
     let x_name = inner.x + 1;
     let x_type = x_name + name_w + 1;
-    let type_w = 19;
+    let type_w = if wide { 19 } else { 7 };
     let x_status = x_type + type_w + 1;
     let status_w = 9;
     let x_cron = x_status + status_w + 1;
@@ -134,7 +145,12 @@ fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
             widgets::table::mark_selected(buf, row, theme, m.focus == Pane::Schedules);
         }
         put_trunc(buf, row, x_name, y, &s.name, name_w, theme.text);
-        put_trunc(buf, row, x_type, y, &s.monitoring_type, type_w, theme.muted);
+        let kind = if wide {
+            s.monitoring_type.as_str()
+        } else {
+            short_type(&s.monitoring_type)
+        };
+        put_trunc(buf, row, x_type, y, kind, type_w, theme.muted);
         put(
             buf,
             row,
@@ -167,12 +183,17 @@ fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
                 right.saturating_sub(x),
                 run_style(theme, r.status),
             );
+            let when = if wide {
+                text::day_hhmm(r.scheduled_time)
+            } else {
+                text::hhmm(r.scheduled_time)
+            };
             x = put(
                 buf,
                 row,
                 x + 1,
                 y,
-                &text::day_hhmm(r.scheduled_time),
+                &when,
                 right.saturating_sub(x + 1),
                 theme.muted,
             );

@@ -74,17 +74,17 @@ pub fn marker(m: &MonitorState, now: Epoch) -> Option<String> {
 
 pub fn polled(
     state: &mut State,
-    endpoint: EndpointKey,
     schedule: String,
-    result: Result<Option<Execution>, SourceError>,
+    result: Result<Option<Box<Execution>>, SourceError>,
 ) -> Outcome {
     let now = state.now;
     let Some(f) = state.monitor.follow.as_mut() else {
         return Outcome::default();
     };
-    if f.schedule != schedule || f.endpoint != endpoint {
+    if f.schedule != schedule {
         return Outcome::default();
     }
+    let endpoint = f.endpoint.clone();
     let mut run = match result {
         // Said, and asked again at the next poll: a blip must not end the follow.
         Err(e) => {
@@ -97,7 +97,7 @@ pub fn polled(
         }
         // Not listed yet: SageMaker creates the run a moment after the schedule.
         Ok(None) => return Outcome::redraw(),
-        Ok(Some(run)) => run,
+        Ok(Some(run)) => *run,
     };
     run.sanitize();
     f.status = Some(run.status);

@@ -9,6 +9,9 @@ pub mod run_now;
 mod state;
 mod update;
 
+#[cfg(test)]
+mod tests;
+
 pub use state::{Follow, MonitorState, Pane, Report};
 pub use update::{open, show};
 

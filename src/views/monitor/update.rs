@@ -2,7 +2,7 @@
 
 use super::state::{MonitorState, Pane, Report};
 use super::{follow, layout, run_now};
-use crate::app::action::{Action, Loaded};
+use crate::app::action::{Action, Loaded, MonitorPane, RunReport};
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::navigate;
@@ -217,12 +217,15 @@ pub fn refresh(state: &State, commands: &mut Vec<Command>) {
 
 pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
     match loaded {
-        Loaded::Monitor {
-            endpoint,
-            schedules,
-            runs,
-            alerts,
-        } => Ok(pane_loaded(state, endpoint, schedules, runs, alerts)),
+        Loaded::Monitor(pane) => {
+            let MonitorPane {
+                endpoint,
+                schedules,
+                runs,
+                alerts,
+            } = *pane;
+            Ok(pane_loaded(state, endpoint, schedules, runs, alerts))
+        }
         Loaded::Runs {
             endpoint, result, ..
         } => {
@@ -250,11 +253,12 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
             }
             Ok(Outcome::redraw())
         }
-        Loaded::Report {
-            run,
-            violations,
-            baseline,
-        } => {
+        Loaded::Report(report) => {
+            let RunReport {
+                run,
+                violations,
+                baseline,
+            } = *report;
             let Some(r) = state.monitor.report.as_mut() else {
                 return Ok(Outcome::default());
             };
@@ -271,11 +275,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
             }
             Ok(Outcome::redraw())
         }
-        Loaded::Polled {
-            endpoint,
-            schedule,
-            result,
-        } => Ok(follow::polled(state, endpoint, schedule, result)),
+        Loaded::Polled { schedule, result } => Ok(follow::polled(state, schedule, result)),
         other => Err(other),
     }
 }

@@ -1,0 +1,499 @@
+//! `sagewatch monitor ...`: the monitor pane for runbooks. `list` and `violations` read;
+//! `run`, `pause` and `resume` go through the same requests, gate and confirmation rule as
+//! the console (and `alarm`). `run --wait` follows the run and says how it ended in its exit
+//! code: 0 Completed, 4 CompletedWithViolations, 1 Failed or Stopped.
+
+use super::{DONE, Exit, FAILED, clean, send};
+use crate::cli::{MonitorCommand, MonitorRunArgs, MonitorTarget, ScheduleArgs};
+use crate::source::model::{EndpointKey, ExecutionStatus, Identity, MonitoringSchedule};
+use crate::source::monitor::write::run_now_name;
+use crate::source::monitor::{Execution, MonitorSource, MonitorWrite, RunNow, RunWindow};
+use crate::source::{FleetSource, SourceError};
+use crate::writes::Gate;
+use crate::writes::audit::inert_json_pretty;
+use serde_json::{Value, json};
+
+/// `run --wait`: the run ended with violations.
+pub const VIOLATIONS: u8 = 4;
+
+pub async fn run(source: &dyn FleetSource, gate: &Gate, command: MonitorCommand) -> Exit {
+    let identity = match source.identity().await {
+        Ok(i) => i,
+        Err(e) => return Exit::failed(e.to_string()),
+    };
+    let Some(monitor) = source.monitor() else {
+        return Exit::failed("this source has no Model Monitor");
+    };
+    match command {
+        MonitorCommand::List(t) => list(source, monitor, &t).await,
+        MonitorCommand::Violations { target, run } => {
+            violations(source, monitor, &target, run.as_deref().unwrap_or("latest")).await
+        }
+        MonitorCommand::Run(args) => run_now(source, monitor, gate, &identity, &args).await,
+        MonitorCommand::Pause(args) => pause_or_resume(source, gate, &identity, args, true).await,
+        MonitorCommand::Resume(args) => pause_or_resume(source, gate, &identity, args, false).await,
+    }
+}
+
+/// The endpoint named, in the account named (id or label), as the fleet lists it.
+async fn endpoint(source: &dyn FleetSource, t: &MonitorTarget) -> Result<EndpointKey, Exit> {
+    let acct = super::account(source, &t.account).await?;
+    let endpoints = source
+        .endpoints()
+        .await
+        .map_err(|e| Exit::failed(e.to_string()))?;
+    endpoints
+        .iter()
+        .find(|e| e.account_id == acct.id && e.name == t.endpoint)
+        .map(crate::source::model::Endpoint::key)
+        .ok_or_else(|| {
+            Exit::usage(format!(
+                "no endpoint {} in account {} ({})",
+                clean(&t.endpoint),
+                acct.id,
+                clean(&acct.label)
+            ))
+        })
+}
+
+fn failed(e: &SourceError) -> Exit {
+    Exit::failed(e.to_string())
+}
+
+fn rfc3339(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+fn schedule_json(s: &MonitoringSchedule) -> Value {
+    json!({
+        "name": s.name,
+        "type": s.monitoring_type,
+        "status": s.status.as_str(),
+        "schedule_expression": s.schedule_expression,
+        "job_definition": s.job_definition,
+        "failure_reason": s.failure_reason,
+        "last_run": s.last_execution.as_ref().map(|r| json!({
+            "status": r.status.as_str(),
+            "scheduled_at": rfc3339(r.scheduled_time),
+            "failure_reason": r.failure_reason,
+        })),
+    })
+}
+
+fn run_json(r: &Execution) -> Value {
+    json!({
+        "schedule": r.schedule,
+        "scheduled_at": rfc3339(r.scheduled_time),
+        "status": r.status.as_str(),
+        "duration_secs": r.created.zip(r.modified).map(|(c, m)| (m - c).max(0)),
+        "failure_reason": r.failure_reason,
+        "processing_job_arn": r.processing_job_arn,
+    })
+}
+
+fn print_json(v: &Value) {
+    println!("{}", inert_json_pretty(v));
+}
+
+async fn list(source: &dyn FleetSource, monitor: &dyn MonitorSource, t: &MonitorTarget) -> Exit {
+    let key = match endpoint(source, t).await {
+        Ok(k) => k,
+        Err(e) => return e,
+    };
+    let mut schedules = match source.monitoring_schedules(&key).await {
+        Ok(s) => s,
+        Err(e) => return failed(&e),
+    };
+    let mut page = match monitor.executions(&key, None, None).await {
+        Ok(p) => p,
+        Err(e) => return failed(&e),
+    };
+    crate::sanitize::Sanitize::sanitize(&mut schedules);
+    crate::sanitize::Sanitize::sanitize(&mut page);
+    if t.json {
+        print_json(&json!({
+            "account_id": key.account_id,
+            "endpoint": key.name,
+            "schedules": schedules.iter().map(schedule_json).collect::<Vec<_>>(),
+            "runs": page.executions.iter().map(run_json).collect::<Vec<_>>(),
+        }));
+        return Exit::done();
+    }
+    if schedules.is_empty() {
+        println!("{} has no Model Monitor schedule", key.name);
+    }
+    for s in &schedules {
+        let last = s
+            .last_execution
+            .as_ref()
+            .map_or("no run yet".to_owned(), |r| {
+                format!("{} {}", r.status.as_str(), rfc3339(r.scheduled_time))
+            });
+        println!(
+            "{:<44} {:<19} {:<9} {:<18} {}",
+            s.name,
+            s.monitoring_type,
+            s.status.as_str(),
+            s.schedule_expression.as_deref().unwrap_or("-"),
+            last
+        );
+    }
+    println!();
+    for r in &page.executions {
+        println!(
+            "{}  {:<44} {:<23} {}",
+            rfc3339(r.scheduled_time),
+            r.schedule,
+            r.status.as_str(),
+            r.failure_reason.as_deref().unwrap_or("")
+        );
+    }
+    Exit::done()
+}
+
+/// The run `which` names: `latest` (the newest finished), a schedule's newest finished, or
+/// the processing job (name or ARN) that ran it.
+async fn find_run(
+    monitor: &dyn MonitorSource,
+    key: &EndpointKey,
+    which: &str,
+) -> Result<Execution, Exit> {
+    let mut page = None;
+    // Two weeks of hourly runs of a few schedules is a few dozen pages at most.
+    for _ in 0..40 {
+        let p = monitor
+            .executions(key, None, page.as_deref())
+            .await
+            .map_err(|e| failed(&e))?;
+        let found = p.executions.into_iter().find(|r| {
+            let job = r.processing_job_arn.as_deref().unwrap_or("");
+            let by_name = which == "latest" || r.schedule == which;
+            (by_name && r.status.is_finished())
+                || (!job.is_empty() && (job == which || job.ends_with(&format!("/{which}"))))
+        });
+        if let Some(r) = found {
+            return Ok(r);
+        }
+        match p.next {
+            Some(next) => page = Some(next),
+            None => break,
+        }
+    }
+    Err(Exit::usage(format!(
+        "no finished run {} of endpoint {}: expected latest, a schedule name or a processing job",
+        clean(which),
+        clean(&key.name)
+    )))
+}
+
+async fn violations(
+    source: &dyn FleetSource,
+    monitor: &dyn MonitorSource,
+    t: &MonitorTarget,
+    which: &str,
+) -> Exit {
+    let key = match endpoint(source, t).await {
+        Ok(k) => k,
+        Err(e) => return e,
+    };
+    let mut run = match find_run(monitor, &key, which).await {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let report = monitor.violations(&run).await;
+    let schedule = source
+        .monitoring_schedules(&key)
+        .await
+        .ok()
+        .and_then(|all| all.into_iter().find(|s| s.name == run.schedule));
+    let baseline = match &schedule {
+        Some(s) => monitor.baseline(s).await.ok().flatten(),
+        None => None,
+    };
+    crate::sanitize::Sanitize::sanitize(&mut run);
+    let mut report = match report {
+        Ok(r) => r,
+        Err(e) => return failed(&e),
+    };
+    crate::sanitize::Sanitize::sanitize(&mut report);
+    if let Some(b) = &baseline {
+        crate::source::monitor::report::with_baseline(&mut report.violations, b);
+    }
+    if t.json {
+        print_json(&json!({
+            "run": run_json(&run),
+            "report": report.uri,
+            "cut_at_bytes": report.cut_at,
+            "violations": report.violations.iter().map(|v| json!({
+                "subject": v.subject,
+                "check": v.check,
+                "observed": v.observed,
+                "threshold": v.threshold,
+                "description": v.description,
+            })).collect::<Vec<_>>(),
+        }));
+        return Exit::done();
+    }
+    println!(
+        "run {} {} {}",
+        run.schedule,
+        rfc3339(run.scheduled_time),
+        run.status.as_str()
+    );
+    println!("report {}", report.uri);
+    if let Some(total) = report.cut_at {
+        println!(
+            "the report is {total} bytes: only the first {} were read",
+            crate::source::monitor::REPORT_CAP
+        );
+    }
+    if report.violations.is_empty() {
+        println!("no violations");
+    }
+    let num = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{v:.4}"));
+    for v in &report.violations {
+        println!(
+            "{:<24} {:<22} {:>9} {:>9}  {}",
+            v.subject,
+            v.check,
+            num(v.observed),
+            num(v.threshold),
+            v.description
+        );
+    }
+    Exit::done()
+}
+
+/// The schedule a run copies: the one named, else the endpoint's first recurring schedule
+/// with a job definition.
+fn pick_schedule(
+    schedules: &[MonitoringSchedule],
+    wanted: Option<&str>,
+    endpoint: &str,
+) -> Result<MonitoringSchedule, Exit> {
+    let recurring = |s: &&MonitoringSchedule| s.schedule_expression.as_deref() != Some("NOW");
+    let found = match wanted {
+        Some(name) => schedules.iter().find(|s| s.name == name),
+        None => schedules
+            .iter()
+            .filter(recurring)
+            .find(|s| s.job_definition.is_some()),
+    };
+    let s = found.ok_or_else(|| {
+        let names: Vec<String> = schedules.iter().map(|s| clean(&s.name)).collect();
+        Exit::usage(match wanted {
+            Some(name) => format!(
+                "no schedule {} on endpoint {}: expected one of {}",
+                clean(name),
+                clean(endpoint),
+                names.join(", ")
+            ),
+            None => format!(
+                "endpoint {} has no schedule with a job definition to run",
+                clean(endpoint)
+            ),
+        })
+    })?;
+    if s.job_definition.is_none() {
+        return Err(Exit::usage(format!(
+            "{} uses the older inline job definition: SageMaker can run only a named job \
+             definition now",
+            clean(&s.name)
+        )));
+    }
+    Ok(s.clone())
+}
+
+async fn run_now(
+    source: &dyn FleetSource,
+    monitor: &dyn MonitorSource,
+    gate: &Gate,
+    identity: &Identity,
+    args: &MonitorRunArgs,
+) -> Exit {
+    let window = match RunWindow::parse(&args.window) {
+        Ok(w) => w,
+        Err(e) => return Exit::usage(format!("--window: {e}")),
+    };
+    let key = match endpoint(source, &args.target).await {
+        Ok(k) => k,
+        Err(e) => return e,
+    };
+    if !source.placement().can_act_in(&key.account_id) {
+        return Exit::usage(format!(
+            "no role for account {}: OAM shares no SageMaker; add role_arn = \
+             \"arn:aws:iam::{}:role/...\" under [[accounts]] id = \"{}\" in config.toml",
+            key.account_id, key.account_id, key.account_id
+        ));
+    }
+    let schedules = match source.monitoring_schedules(&key).await {
+        Ok(s) => s,
+        Err(e) => return failed(&e),
+    };
+    let from = match pick_schedule(&schedules, args.schedule.as_deref(), &key.name) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    let Some(job_definition) = from.job_definition.clone() else {
+        return Exit::usage("the schedule has no job definition");
+    };
+    let now = chrono::Utc::now().timestamp();
+    let write = MonitorWrite::RunNow(Box::new(RunNow {
+        account_id: key.account_id.clone(),
+        endpoint: key.name.clone(),
+        name: run_now_name(&from.name, now),
+        from_schedule: from.name.clone(),
+        job_definition,
+        monitoring_type: from.monitoring_type.clone(),
+        window,
+    }));
+    if let Err(e) = write.validate() {
+        return Exit::usage(e);
+    }
+    let name = write.schedule().to_owned();
+    let sent = send(
+        source,
+        gate,
+        identity,
+        write.into(),
+        args.yes,
+        args.target.json && !args.wait,
+    )
+    .await;
+    if sent.code != DONE || !args.wait {
+        return sent;
+    }
+    wait(monitor, &key, &name, args.target.json).await
+}
+
+/// Follows the run of one-time schedule `name` until it ends.
+async fn wait(monitor: &dyn MonitorSource, key: &EndpointKey, name: &str, json_out: bool) -> Exit {
+    let started = std::time::Instant::now();
+    let mut last: Option<ExecutionStatus> = None;
+    loop {
+        let elapsed = started.elapsed().as_secs() as i64;
+        match monitor.executions(key, Some(name), None).await {
+            Ok(page) => {
+                if let Some(mut run) = page.executions.into_iter().next() {
+                    crate::sanitize::Sanitize::sanitize(&mut run);
+                    if last != Some(run.status) {
+                        eprintln!(
+                            "{}:{:02} {}",
+                            elapsed / 60,
+                            elapsed % 60,
+                            run.status.as_str()
+                        );
+                        last = Some(run.status);
+                    }
+                    if run.status.is_finished() {
+                        return ended(monitor, run, elapsed, json_out).await;
+                    }
+                }
+            }
+            // A blip while waiting is said and retried: the run goes on regardless.
+            Err(e) => eprintln!("{}", clean(&e.to_string())),
+        }
+        let pause = crate::views::monitor::follow::poll_interval(elapsed);
+        tokio::time::sleep(std::time::Duration::from_secs(pause as u64)).await;
+    }
+}
+
+async fn ended(monitor: &dyn MonitorSource, run: Execution, took: i64, json_out: bool) -> Exit {
+    let violations = if run.status == ExecutionStatus::CompletedWithViolations {
+        monitor.violations(&run).await.ok().map(|mut r| {
+            crate::sanitize::Sanitize::sanitize(&mut r);
+            r.violations
+        })
+    } else {
+        None
+    };
+    let code = match run.status {
+        ExecutionStatus::Completed => DONE,
+        ExecutionStatus::CompletedWithViolations => VIOLATIONS,
+        _ => FAILED,
+    };
+    if json_out {
+        let mut v = run_json(&run);
+        v["violations"] = json!(violations.as_ref().map(|vs| vs
+            .iter()
+            .map(|x| json!({"subject": x.subject, "check": x.check, "observed": x.observed, "threshold": x.threshold}))
+            .collect::<Vec<_>>()));
+        print_json(&v);
+    } else {
+        println!(
+            "run {} {} after {}:{:02}",
+            run.schedule,
+            run.status.as_str(),
+            took / 60,
+            took % 60
+        );
+        for v in violations.iter().flatten() {
+            println!(
+                "  {} {} observed {} threshold {}",
+                v.subject,
+                v.check,
+                v.observed.map_or("-".into(), |x| format!("{x:.4}")),
+                v.threshold.map_or("-".into(), |x| format!("{x:.4}"))
+            );
+        }
+    }
+    Exit {
+        code,
+        message: run.failure_reason.clone(),
+    }
+}
+
+async fn pause_or_resume(
+    source: &dyn FleetSource,
+    gate: &Gate,
+    identity: &Identity,
+    args: ScheduleArgs,
+    pause: bool,
+) -> Exit {
+    let acct = match super::account(source, &args.account).await {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let write = if pause {
+        MonitorWrite::Pause {
+            account_id: acct.id.clone(),
+            schedule: args.schedule.clone(),
+        }
+    } else {
+        MonitorWrite::Resume {
+            account_id: acct.id.clone(),
+            schedule: args.schedule.clone(),
+        }
+    };
+    if let Err(e) = write.validate() {
+        return Exit::usage(e);
+    }
+    // An unknown schedule is a typo, not an AWS failure: said before anything is sent.
+    if let Some(monitor) = source.monitor() {
+        match monitor.fleet_runs().await {
+            Ok(runs)
+                if !runs
+                    .iter()
+                    .any(|r| r.account_id == acct.id && r.schedule == args.schedule) =>
+            {
+                return Exit::usage(format!(
+                    "no monitoring schedule {} in account {} ({})",
+                    clean(&args.schedule),
+                    acct.id,
+                    clean(&acct.label)
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => return failed(&e),
+        }
+    }
+    if !source.placement().can_act_in(&acct.id) {
+        return Exit::usage(format!(
+            "no role for account {}: add role_arn for it under [[accounts]] in config.toml",
+            acct.id
+        ));
+    }
+    send(source, gate, identity, write.into(), args.yes, args.json).await
+}

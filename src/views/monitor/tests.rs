@@ -1,0 +1,408 @@
+//! The monitor pane on the demo organisation, through the console's own update path: what
+//! it reads, how a run started here is confirmed, sent through the gate, followed and
+//! reported, and what read-only and unrunnable schedules refuse.
+
+use crate::app::action::{Action, InputKey};
+use crate::app::command::Command;
+use crate::app::state::{Loadable, State};
+use crate::app::update::{init, update};
+use crate::app::worker::execute;
+use crate::clock::FixedClock;
+use crate::config::{Env, Overrides, load};
+use crate::overlays::Overlay;
+use crate::source::demo::{DemoConfig, DemoSource};
+use crate::source::model::{Epoch, ExecutionStatus, ScheduleStatus};
+use crate::source::monitor::MonitorWrite;
+use crate::source::{FleetSource, SourceKind};
+use crate::views::View;
+use crate::views::monitor::Pane;
+use crate::writes::Gate;
+use crate::writes::audit::AuditLog;
+use futures::executor::block_on;
+use std::sync::Arc;
+
+const START: Epoch = 1_795_687_200; // 2026-11-26T10:00:00Z
+/// Five minutes in: the run that revealed the drift has ended.
+const NOW: Epoch = START + 300;
+
+struct Console {
+    source: DemoSource,
+    clock: Arc<FixedClock>,
+    gate: Gate,
+    state: State,
+    log: std::path::PathBuf,
+}
+
+fn console(tag: &str, readonly: bool) -> Console {
+    let clock = Arc::new(FixedClock::new(NOW));
+    let source = DemoSource::new(
+        DemoConfig {
+            seed: 7,
+            start: START,
+            scale: None,
+        },
+        clock.clone(),
+    )
+    .with_readonly(readonly);
+    let settings = load(&Overrides::default(), &Env::default()).unwrap();
+    let mut state = State::new(
+        SourceKind::Demo,
+        NOW,
+        settings.theme,
+        Arc::new(settings.keymap),
+    );
+    state.size = (160, 48);
+    state.readonly = readonly;
+    state.placement = source.placement();
+    let dir = std::env::temp_dir().join(format!("sagewatch-monitor-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let log = dir.join("audit.jsonl");
+    let identity = block_on(source.identity()).unwrap();
+    let gate = Gate::new(readonly, Some(AuditLog::new(log.clone())), identity);
+    let mut c = Console {
+        source,
+        clock,
+        gate,
+        state,
+        log,
+    };
+    let commands = init(&mut c.state);
+    c.settle(commands);
+    c
+}
+
+impl Console {
+    /// Runs commands (and those they cause) until none is left, writes through the gate.
+    fn settle(&mut self, mut commands: Vec<Command>) -> Vec<Command> {
+        let mut ran = Vec::new();
+        while let Some(command) = commands.pop() {
+            assert!(ran.len() < 10_000, "update keeps asking for more");
+            ran.push(command.clone());
+            let action = block_on(execute(&self.source, Some(&self.gate), command));
+            commands.extend(update(&mut self.state, action).commands);
+        }
+        ran
+    }
+
+    /// Applies an action and settles; returns every command it caused.
+    fn act(&mut self, action: Action) -> Vec<Command> {
+        let out = update(&mut self.state, action);
+        self.settle(out.commands)
+    }
+
+    fn key(&mut self, k: InputKey) -> Vec<Command> {
+        self.act(Action::Input(k))
+    }
+
+    /// The clock moves `secs` and the console ticks.
+    fn wait(&mut self, secs: i64) -> Vec<Command> {
+        let now = crate::clock::Clock::now(self.clock.as_ref()) + secs;
+        self.clock.set(now);
+        self.act(Action::Tick(now))
+    }
+
+    fn flashed(&self) -> &str {
+        self.state.flash.as_ref().map_or("", |f| f.text.as_str())
+    }
+
+    fn open_fraud_detector(&mut self) {
+        self.act(Action::Run("monitor fraud-detector".into()));
+        assert_eq!(self.state.view, View::Monitor, "{}", self.flashed());
+    }
+}
+
+#[test]
+fn m_on_the_fleet_opens_the_selected_endpoints_pane_with_its_newest_report() {
+    let mut c = console("open", false);
+    let row = c
+        .state
+        .fleet
+        .rows
+        .iter()
+        .position(|&i| c.state.endpoints[i].name == "fraud-detector")
+        .unwrap();
+    c.state.fleet.selected = row;
+    c.act(Action::ShowMonitor);
+    let m = &c.state.monitor;
+    assert_eq!(c.state.view, View::Monitor);
+    assert_eq!(m.endpoint.as_ref().unwrap().name, "fraud-detector");
+    let types: Vec<&str> = m
+        .schedules()
+        .iter()
+        .map(|s| s.monitoring_type.as_str())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "ModelQuality",
+            "DataQuality",
+            "ModelBias",
+            "ModelExplainability"
+        ]
+    );
+    let runs = m.runs();
+    assert!(
+        runs.windows(2)
+            .all(|w| w[0].scheduled_time >= w[1].scheduled_time),
+        "newest first"
+    );
+    // The run that revealed the drift, with its violations and the baseline's thresholds.
+    let report = m
+        .report
+        .as_ref()
+        .expect("the newest finished run's report is read");
+    assert_eq!(report.run.status, ExecutionStatus::CompletedWithViolations);
+    let Loadable::Loaded(v) = &report.violations else {
+        panic!("{:?}", report.violations);
+    };
+    let accuracy = v
+        .violations
+        .iter()
+        .find(|x| x.subject == "accuracy")
+        .unwrap();
+    assert_eq!(accuracy.check, "LessThanThreshold");
+    assert_eq!(accuracy.threshold, Some(0.85));
+    let observed = accuracy.observed.unwrap();
+    assert!((0.75..0.80).contains(&observed), "{observed}");
+    assert!(matches!(&report.baseline, Loadable::Loaded(Some(b)) if b.constraints.len() == 5));
+    let Loadable::Loaded(alerts) = &m.alerts else {
+        panic!("{:?}", m.alerts);
+    };
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.name == "accuracy"
+                && a.status == crate::source::monitor::AlertStatus::InAlert)
+    );
+    // The fleet counts the violations of every schedule's last completed run.
+    assert!(
+        crate::app::query::violations_of(&c.state, "111111111111", Some("fraud-detector")).unwrap()
+            >= 5
+    );
+}
+
+#[test]
+fn older_runs_are_read_a_page_at_a_time_when_the_cursor_reaches_the_end() {
+    let mut c = console("paging", false);
+    c.open_fraud_detector();
+    let first = c.state.monitor.runs().len();
+    assert!(c.state.monitor.next_page.is_some());
+    c.state.monitor.focus = Pane::Runs;
+    let sent = c.act(Action::MoveBottom);
+    assert!(
+        sent.iter()
+            .any(|s| matches!(s, Command::LoadRuns { page, .. } if page == "25")),
+        "{sent:?}"
+    );
+    assert_eq!(c.state.monitor.runs().len(), first + 25);
+    // Enter on an older run reads its report.
+    let sent = c.act(Action::Select);
+    assert!(sent.iter().any(|s| matches!(s, Command::LoadReport { .. })));
+    let selected = c.state.monitor.selected_run().unwrap().clone();
+    let report = c.state.monitor.report.as_ref().unwrap();
+    assert_eq!(report.run.scheduled_time, selected.scheduled_time);
+}
+
+#[test]
+fn run_now_is_confirmed_sent_through_the_gate_followed_and_reported() {
+    let mut c = console("run", false);
+    c.open_fraud_detector();
+    // The form opens on the selected schedule (model quality), window 1h.
+    c.act(Action::RunMonitor);
+    assert!(matches!(c.state.overlays.last(), Some(Overlay::Form(_))));
+    c.key(InputKey::Enter);
+    let Some(Overlay::Confirm(confirm)) = c.state.overlays.last() else {
+        panic!("no confirmation: {}", c.flashed());
+    };
+    let shown = confirm.lines.join("\n");
+    assert!(shown.contains("\"ScheduleExpression\": \"NOW\""), "{shown}");
+    assert!(
+        shown.contains("\"DataAnalysisStartTime\": \"-PT1H\""),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\"MonitoringJobDefinitionName\": \"fraud-detector-model-quality-job\"")
+    );
+    assert!(
+        shown.contains("fraud-detector-model-quality-now-20261126100500"),
+        "{shown}"
+    );
+    let sent = c.key(InputKey::Char('y'));
+    let write = sent
+        .iter()
+        .find_map(|s| match s {
+            Command::Write { request, .. } => request.as_monitor().cloned(),
+            _ => None,
+        })
+        .expect("sent");
+    assert!(matches!(write, MonitorWrite::RunNow(_)));
+    // Followed: the status bar says so, wherever the user goes.
+    assert!(c.state.monitor.follow.is_some());
+    assert_eq!(
+        c.state.monitor.follow.as_ref().unwrap().status,
+        Some(ExecutionStatus::Pending)
+    );
+    c.act(Action::ShowFleet);
+    c.wait(3);
+    assert_eq!(
+        c.state.monitor.follow.as_ref().unwrap().status,
+        Some(ExecutionStatus::InProgress)
+    );
+    let marker = super::follow::marker(&c.state.monitor, c.state.now).unwrap();
+    assert!(marker.contains("InProgress 0:03"), "{marker}");
+    // Nothing is polled between polls.
+    let idle = c.act(Action::Tick(c.state.now));
+    assert!(!idle.iter().any(|s| matches!(s, Command::PollRun { .. })));
+    let ended = c.wait(4);
+    assert!(
+        c.state.monitor.follow.is_none(),
+        "the follow ends with the run"
+    );
+    assert!(
+        c.flashed().contains("CompletedWithViolations"),
+        "{}",
+        c.flashed()
+    );
+    // Its end asks for the endpoint's quality series and the fleet's counts at once.
+    assert!(ended.iter().any(|s| matches!(
+        s,
+        Command::LoadSeries { purpose: crate::app::action::SeriesPurpose::Siblings, request, .. }
+            if request.keys.iter().all(|k| k.dimension("Endpoint") == Some("fraud-detector"))
+    )), "{ended:?}");
+    assert!(ended.iter().any(|s| matches!(s, Command::LoadFleetRuns)));
+    // The new hour's accuracy point is in the store: the charts show the run's result.
+    let hour = c.state.now.div_euclid(3600) * 3600;
+    let e = c
+        .state
+        .endpoints
+        .iter()
+        .find(|e| e.name == "fraud-detector")
+        .unwrap()
+        .clone();
+    let key = crate::source::metrics::series_keys(&e, crate::source::metrics::MetricId::Accuracy)
+        .remove(0);
+    let newest = c.state.store.get(&key).and_then(|s| s.latest()).unwrap();
+    assert_eq!(newest.0, hour, "the run's point landed in the current hour");
+    // The audit log has the intent before the call and the outcome after.
+    let log = std::fs::read_to_string(&c.log).unwrap();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["phase"], "intent");
+    assert_eq!(lines[0]["operation"], "CreateMonitoringSchedule");
+    assert_eq!(lines[1]["result"], "ok");
+    // Back on the pane, the run is listed with its report.
+    c.open_fraud_detector();
+    let m = &c.state.monitor;
+    assert!(m.runs()[0].schedule.contains("-now-"), "{:?}", m.runs()[0]);
+    let report = m.report.as_ref().unwrap();
+    assert!(report.run.schedule.contains("-now-"));
+    assert!(matches!(&report.violations, Loadable::Loaded(v) if !v.violations.is_empty()));
+}
+
+#[test]
+fn pause_and_resume_confirm_then_read_the_schedule_again() {
+    let mut c = console("pause", false);
+    c.open_fraud_detector();
+    c.act(Action::PauseSchedule);
+    let Some(Overlay::Confirm(confirm)) = c.state.overlays.last() else {
+        panic!("{}", c.flashed());
+    };
+    assert!(confirm.lines.join("\n").contains("StopMonitoringSchedule"));
+    let sent = c.key(InputKey::Char('y'));
+    assert!(
+        sent.iter().any(|s| matches!(s, Command::LoadMonitor(_))),
+        "re-read"
+    );
+    assert_eq!(
+        c.state.monitor.schedules()[0].status,
+        ScheduleStatus::Stopped
+    );
+    // Pausing what is paused says so and sends nothing.
+    let sent = c.act(Action::PauseSchedule);
+    assert!(sent.is_empty() && c.state.overlays.is_empty());
+    assert!(c.flashed().contains("already paused"));
+    c.act(Action::ResumeSchedule);
+    c.key(InputKey::Char('y'));
+    assert_eq!(
+        c.state.monitor.schedules()[0].status,
+        ScheduleStatus::Scheduled
+    );
+}
+
+#[test]
+fn read_only_refuses_every_act_before_any_dialog() {
+    let mut c = console("ro", true);
+    c.open_fraud_detector();
+    for action in [
+        Action::RunMonitor,
+        Action::PauseSchedule,
+        Action::ResumeSchedule,
+        Action::Run("monitor run 2h".into()),
+        Action::Run("monitor pause".into()),
+    ] {
+        let sent = c.act(action.clone());
+        assert!(c.state.overlays.is_empty(), "{action:?} opened a dialog");
+        assert!(sent.is_empty(), "{action:?} sent {sent:?}");
+        assert!(
+            c.flashed().starts_with("read-only"),
+            "{action:?}: {}",
+            c.flashed()
+        );
+    }
+}
+
+#[test]
+fn a_schedule_that_cannot_be_run_says_why_and_opens_nothing() {
+    let mut c = console("inline", false);
+    c.act(Action::Run("monitor ltv-scorer".into()));
+    let inline = c
+        .state
+        .monitor
+        .schedules()
+        .iter()
+        .position(|s| s.job_definition.is_none())
+        .expect("ltv-scorer's data-quality schedule uses the inline form");
+    c.state.monitor.schedule_row = inline;
+    c.act(Action::RunMonitor);
+    assert!(c.state.overlays.is_empty());
+    assert!(
+        c.flashed().contains("older inline job definition"),
+        "{}",
+        c.flashed()
+    );
+    // An account the console has no role for: the config line to add.
+    c.state.monitor.schedule_row = 0;
+    c.state.placement.acts_everywhere = false;
+    c.act(Action::RunMonitor);
+    assert!(c.state.overlays.is_empty());
+    assert!(
+        c.flashed()
+            .contains("role_arn = \"arn:aws:iam::333333333333:role/"),
+        "{}",
+        c.flashed()
+    );
+}
+
+#[test]
+fn a_bad_window_is_refused_with_what_was_expected() {
+    let mut c = console("window", false);
+    c.open_fraud_detector();
+    let sent = c.act(Action::Run("monitor run 36h".into()));
+    assert!(sent.is_empty() && c.state.overlays.is_empty());
+    assert!(
+        c.flashed().contains("expected whole hours from 1h to 24h"),
+        "{}",
+        c.flashed()
+    );
+    // In the form too: submit is refused while the window is wrong.
+    c.act(Action::RunMonitor);
+    c.key(InputKey::ClearLine);
+    for ch in "0h".chars() {
+        c.key(InputKey::Char(ch));
+    }
+    c.key(InputKey::Enter);
+    assert!(matches!(c.state.overlays.last(), Some(Overlay::Form(_))));
+}
