@@ -10,6 +10,10 @@ use sagewatch::app::state::State;
 use sagewatch::app::update::init;
 use sagewatch::config::{Env, Overrides, load};
 use sagewatch::source::model::*;
+use sagewatch::source::monitor::{
+    AlertStatus, Baseline, Execution, ExecutionPage, LastRun, MonitorSource, MonitoringAlert,
+    ScheduleRun, ViolationReport, report,
+};
 use sagewatch::source::{FleetSource, SeriesRequest, SourceError, SourceKind};
 use std::sync::Arc;
 
@@ -163,6 +167,91 @@ impl FleetSource for HostileSource {
             failure_reason: Some(evil("schedule failure")),
         }])
     }
+
+    fn monitor(&self) -> Option<&dyn MonitorSource> {
+        Some(self)
+    }
+}
+
+fn run(status: ExecutionStatus) -> Execution {
+    Execution {
+        account_id: evil("111111111111"),
+        schedule: evil("schedule"),
+        scheduled_time: NOW - 3600,
+        created: Some(NOW - 3500),
+        modified: Some(NOW - 3000),
+        status,
+        failure_reason: Some(evil("failure")),
+        processing_job_arn: Some(evil("arn:aws:sagemaker:job")),
+        monitoring_type: Some(evil("ModelQuality")),
+    }
+}
+
+/// Reports as a bucket could hold them: every string hostile, parsed by the real parser.
+#[async_trait]
+impl MonitorSource for HostileSource {
+    async fn executions(
+        &self,
+        _: &EndpointKey,
+        _: Option<&str>,
+        _: Option<&str>,
+    ) -> Result<ExecutionPage, SourceError> {
+        Ok(ExecutionPage {
+            executions: vec![
+                run(ExecutionStatus::CompletedWithViolations),
+                run(ExecutionStatus::Failed),
+            ],
+            next: Some(evil("token")),
+        })
+    }
+
+    async fn violations(&self, _: &Execution) -> Result<ViolationReport, SourceError> {
+        let text = serde_json::json!({"violations": [{
+            "metric_name": evil("accuracy"),
+            "constraint_check_type": evil("LessThanThreshold"),
+            "description": evil("Metric accuracy with 0.7 was LessThanThreshold '0.85'"),
+        }]})
+        .to_string();
+        report::violations_from_bytes(&evil("s3://b/k"), text.as_bytes(), text.len() as u64)
+            .map_err(|e| SourceError::Other {
+                call: evil("GetObject"),
+                detail: evil(&e.to_string()),
+            })
+    }
+
+    async fn baseline(&self, _: &MonitoringSchedule) -> Result<Option<Baseline>, SourceError> {
+        Err(SourceError::Other {
+            call: evil("GetObject"),
+            detail: evil("AccessDenied"),
+        })
+    }
+
+    async fn alerts(&self, _: &str, _: &str) -> Result<Vec<MonitoringAlert>, SourceError> {
+        Ok(vec![MonitoringAlert {
+            schedule: evil("schedule"),
+            name: evil("alert"),
+            status: AlertStatus::InAlert,
+            datapoints_to_alert: 1,
+            evaluation_period: 1,
+            modified: Some(NOW - 60),
+            history: vec![(NOW - 60, AlertStatus::InAlert)],
+        }])
+    }
+
+    async fn fleet_runs(&self) -> Result<Vec<ScheduleRun>, SourceError> {
+        Ok(vec![ScheduleRun {
+            account_id: evil("111111111111"),
+            endpoint: evil("fraud"),
+            schedule: evil("schedule"),
+            monitoring_type: evil("ModelQuality"),
+            status: ScheduleStatus::Scheduled,
+            last_run: Some(LastRun {
+                status: ExecutionStatus::CompletedWithViolations,
+                scheduled_at: NOW - 3600,
+                violations: Some(3),
+            }),
+        }])
+    }
 }
 
 fn rt() -> tokio::runtime::Runtime {
@@ -207,6 +296,9 @@ fn every_screen(size: (u16, u16)) {
     assert_clean(&state, "fleet");
     let mut step = |a: Action, what: &str| {
         rt.block_on(headless::apply(&source, &mut state, a));
+        if what.starts_with("monitor") {
+            assert_eq!(state.view, sagewatch::views::View::Monitor, "{what}");
+        }
         assert_clean(&state, what);
     };
     step(Action::Select, "endpoint");
@@ -216,6 +308,11 @@ fn every_screen(size: (u16, u16)) {
     step(Action::MoveDown, "alarm history error");
     step(Action::ToggleHelp, "help");
     step(Action::ToggleHelp, "help closed");
+    step(Action::ShowMonitor, "monitor pane");
+    step(Action::FocusNext, "monitor runs");
+    step(Action::MoveDown, "monitor failed run");
+    step(Action::Select, "monitor report of a failed run");
+    step(Action::ShowFleet, "fleet with violations");
     step(Action::OpenCommand, "command line");
     step(Action::Run(evil("endpoint x")), "error flash");
 }
