@@ -76,7 +76,12 @@ fn list_prints_every_schedule_and_the_newest_runs() {
         .collect();
     assert_eq!(
         types,
-        ["ModelQuality", "DataQuality", "ModelBias", "ModelExplainability"]
+        [
+            "ModelQuality",
+            "DataQuality",
+            "ModelBias",
+            "ModelExplainability"
+        ]
     );
     assert_eq!(v["runs"].as_array().unwrap().len(), 25);
     let text = cli.run(&[&["monitor", "list"][..], &FRAUD].concat());
@@ -88,7 +93,13 @@ fn violations_print_what_broke_by_how_much_with_the_baselines_threshold() {
     let cli = Cli::new("violations");
     let out = cli.run(
         &[
-            &["monitor", "violations", "--run", "fraud-detector-data-quality", "--json"][..],
+            &[
+                "monitor",
+                "violations",
+                "--run",
+                "fraud-detector-data-quality",
+                "--json",
+            ][..],
             &FRAUD,
         ]
         .concat(),
@@ -152,7 +163,10 @@ fn read_only_refuses_with_3_and_sends_nothing() {
         "--yes",
     ]);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
-    assert!(cli.audit().is_empty(), "nothing was recorded: nothing was sent");
+    assert!(
+        cli.audit().is_empty(),
+        "nothing was recorded: nothing was sent"
+    );
 }
 
 #[test]
@@ -181,7 +195,12 @@ fn bad_input_exits_2_with_what_was_expected_and_sends_nothing() {
         ),
         (
             &[
-                "monitor", "list", "--account", "prod", "--endpoint", "nosuch",
+                "monitor",
+                "list",
+                "--account",
+                "prod",
+                "--endpoint",
+                "nosuch",
             ],
             "no endpoint nosuch",
         ),
@@ -216,7 +235,11 @@ fn bad_input_exits_2_with_what_was_expected_and_sends_nothing() {
         "--yes",
     ]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("inline job definition"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("inline job definition"),
+        "{}",
+        stderr(&out)
+    );
     assert!(cli.audit().is_empty(), "nothing was sent");
 }
 

@@ -39,7 +39,7 @@ fn a_new_alarm_from_a_chart_shows_its_breaches_while_typed_and_lands_in_the_alar
     t.literal("/fraud-detector");
     t.keys(&["Enter"]);
     t.keys(&["Enter"]);
-    t.wait_for("monitor");
+    t.wait_for("accuracy · ");
     t.literal("n");
     t.wait_for("new alarm");
     t.wait_for("lives in");
@@ -150,9 +150,9 @@ async fn a_read_only_console_refuses_every_change_and_sends_no_mutating_request(
     t.wait_for("READ-ONLY");
     // A chart: n.
     t.keys(&["Enter"]);
-    t.wait_for("monitor");
+    t.wait_for("accuracy · ");
     t.literal("n");
-    t.wait_for("read-only: changing alarms is disabled");
+    t.wait_for("read-only: changes to AWS are disabled");
     // The alarms: every changing key, then the commands.
     t.literal("2");
     t.wait_for("ro-cpu");

@@ -50,7 +50,12 @@ fn listing() -> (Rule, Rule) {
                 Metric::builder()
                     .namespace("/aws/sagemaker/Endpoints")
                     .metric_name("CPUUtilization")
-                    .dimensions(Dimension::builder().name("EndpointName").value("fraud").build())
+                    .dimensions(
+                        Dimension::builder()
+                            .name("EndpointName")
+                            .value("fraud")
+                            .build(),
+                    )
                     .dimensions(
                         Dimension::builder()
                             .name("VariantName")
@@ -95,24 +100,25 @@ fn schedule() -> (Rule, Rule) {
                 )
                 .build()
         });
-    let describe = mock!(aws_sdk_sagemaker::Client::describe_monitoring_schedule).then_output(|| {
-        DescribeMonitoringScheduleOutput::builder()
-            .monitoring_schedule_name("fraud-mq")
-            .monitoring_type(MonitoringType::ModelQuality)
-            .monitoring_schedule_status(ScheduleStatus::Scheduled)
-            .monitoring_schedule_config(
-                MonitoringScheduleConfig::builder()
-                    .schedule_config(
-                        ScheduleConfig::builder()
-                            .schedule_expression("cron(0 * ? * * *)")
-                            .build(),
-                    )
-                    .monitoring_job_definition_name("fraud-mq-job")
-                    .monitoring_type(MonitoringType::ModelQuality)
-                    .build(),
-            )
-            .build()
-    });
+    let describe =
+        mock!(aws_sdk_sagemaker::Client::describe_monitoring_schedule).then_output(|| {
+            DescribeMonitoringScheduleOutput::builder()
+                .monitoring_schedule_name("fraud-mq")
+                .monitoring_type(MonitoringType::ModelQuality)
+                .monitoring_schedule_status(ScheduleStatus::Scheduled)
+                .monitoring_schedule_config(
+                    MonitoringScheduleConfig::builder()
+                        .schedule_config(
+                            ScheduleConfig::builder()
+                                .schedule_expression("cron(0 * ? * * *)")
+                                .build(),
+                        )
+                        .monitoring_job_definition_name("fraud-mq-job")
+                        .monitoring_type(MonitoringType::ModelQuality)
+                        .build(),
+                )
+                .build()
+        });
     (list, describe)
 }
 
@@ -203,7 +209,14 @@ async fn shell(s: &Setup, args: &[&str]) -> sagewatch::shell::Exit {
 }
 
 const RUN: [&str; 8] = [
-    "monitor", "run", "--account", "prod", "--endpoint", "fraud", "--wait", "--yes",
+    "monitor",
+    "run",
+    "--account",
+    "prod",
+    "--endpoint",
+    "fraud",
+    "--wait",
+    "--yes",
 ];
 
 #[tokio::test]
@@ -217,12 +230,11 @@ async fn run_wait_copies_the_schedule_follows_the_run_and_exits_0_when_completed
                 .is_some_and(|n| n.starts_with("fraud-mq-now-") && n.len() <= 63)
                 && c.and_then(|c| c.monitoring_job_definition_name()) == Some("fraud-mq-job")
                 && c.and_then(|c| c.monitoring_type()) == Some(&MonitoringType::ModelQuality)
-                && c.and_then(|c| c.schedule_config())
-                    .is_some_and(|s| {
-                        s.schedule_expression() == Some("NOW")
-                            && s.data_analysis_start_time() == Some("-PT2H")
-                            && s.data_analysis_end_time() == Some("-PT0H")
-                    })
+                && c.and_then(|c| c.schedule_config()).is_some_and(|s| {
+                    s.schedule_expression() == Some("NOW")
+                        && s.data_analysis_start_time() == Some("-PT2H")
+                        && s.data_analysis_end_time() == Some("-PT0H")
+                })
         })
         .then_output(|| CreateMonitoringScheduleOutput::builder().build());
     let (runs, asked) = runs(1, ExecutionStatus::Completed);
@@ -234,7 +246,11 @@ async fn run_wait_copies_the_schedule_follows_the_run_and_exits_0_when_completed
     let exit = shell(&s, &[&RUN[..], &["--window", "2h"]].concat()).await;
     assert_eq!(exit.code, 0, "{:?}", exit.message);
     assert_eq!(create.num_calls(), 1, "the NOW schedule, as checked above");
-    assert_eq!(asked.load(Ordering::SeqCst), 2, "InProgress, then Completed");
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        2,
+        "InProgress, then Completed"
+    );
     let log = std::fs::read_to_string(&s.log).unwrap();
     assert_eq!(log.lines().count(), 2, "intent and outcome:\n{log}");
 }
@@ -280,8 +296,14 @@ async fn an_aws_refusal_of_the_run_exits_1_and_is_audited() {
     let exit = shell(&s, &RUN).await;
     assert_eq!(exit.code, 1);
     let message = exit.message.unwrap_or_default();
-    assert!(message.contains("sagemaker:CreateMonitoringSchedule"), "{message}");
+    assert!(
+        message.contains("sagemaker:CreateMonitoringSchedule"),
+        "{message}"
+    );
     assert_eq!(asked.load(Ordering::SeqCst), 0, "nothing to follow");
     let log = std::fs::read_to_string(&s.log).unwrap();
-    assert!(log.lines().last().unwrap().contains("\"result\":\"error\""), "{log}");
+    assert!(
+        log.lines().last().unwrap().contains("\"result\":\"error\""),
+        "{log}"
+    );
 }

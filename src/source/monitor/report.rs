@@ -220,7 +220,7 @@ pub fn parse_constraints(text: &str, cut: bool) -> Result<Vec<Constraint>, Repor
         .and_then(Value::as_f64)
     {
         out.push(Constraint {
-            subject: "every feature".into(),
+            subject: EVERY_FEATURE.into(),
             check: "baseline_drift_check".into(),
             threshold: Some(t),
         });
@@ -322,13 +322,24 @@ pub fn report_key(prefix: &str, file: &str) -> String {
     }
 }
 
+/// What a data-quality baseline's drift threshold applies to.
+pub const EVERY_FEATURE: &str = "every feature";
+
+impl Constraint {
+    /// Whether `v` broke this constraint: the same metric or feature and check, or a drift
+    /// of any feature against the baseline's one drift threshold.
+    pub fn broken_by(&self, v: &Violation) -> bool {
+        self.check == v.check && (self.subject == v.subject || self.subject == EVERY_FEATURE)
+    }
+}
+
 /// Fills in each violation's threshold from the baseline where its description had none.
 pub fn with_baseline(violations: &mut [Violation], baseline: &Baseline) {
     for v in violations.iter_mut().filter(|v| v.threshold.is_none()) {
         v.threshold = baseline
             .constraints
             .iter()
-            .find(|c| c.subject == v.subject)
+            .find(|c| c.broken_by(v))
             .and_then(|c| c.threshold);
     }
 }

@@ -458,12 +458,12 @@ fn report_lines(state: &State, width: usize) -> Vec<Line<'static>> {
                 format!("baseline {} constraints · {}", b.constraints.len(), b.uri),
                 theme.muted,
             ));
-            let broke = |subject: &str| match &r.violations {
-                Loadable::Loaded(v) => v.violations.iter().any(|x| x.subject == subject),
+            let broke = |c: &crate::source::monitor::Constraint| match &r.violations {
+                Loadable::Loaded(v) => v.violations.iter().any(|x| c.broken_by(x)),
                 _ => false,
             };
             for c in &b.constraints {
-                let (mark, style) = if broke(&c.subject) {
+                let (mark, style) = if broke(c) {
                     ("✗ broke", theme.bad)
                 } else {
                     ("held", theme.ok)

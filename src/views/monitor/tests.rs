@@ -406,3 +406,81 @@ fn a_bad_window_is_refused_with_what_was_expected() {
     c.key(InputKey::Enter);
     assert!(matches!(c.state.overlays.last(), Some(Overlay::Form(_))));
 }
+
+/// The calls one pane costs: none while it is open and idle (it is read on open and on `r`
+/// only), and a ListMonitoringExecutions per poll while a run is followed: every 2 s for 30
+/// s, every 10 s to 5 minutes, every 30 s after. A run that never ends is answered here.
+#[test]
+fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
+    let mut c = console("cost", false);
+    c.open_fraud_detector();
+    let monitor_calls = |commands: &[Command]| {
+        commands
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c,
+                    Command::LoadMonitor(_)
+                        | Command::LoadRuns { .. }
+                        | Command::LoadReport { .. }
+                        | Command::PollRun { .. }
+                        | Command::LoadMonitoring(_)
+                )
+            })
+            .count()
+    };
+    // Ten idle minutes with the pane on screen, a tick a second (updates only: nothing runs).
+    let mut idle = 0;
+    for _ in 0..600 {
+        c.state.now += 1;
+        let now = c.state.now;
+        idle += monitor_calls(&update(&mut c.state, Action::Tick(now)).commands);
+    }
+    assert_eq!(idle, 0, "an open pane is never polled");
+    // A run being followed that stays InProgress: polls per minute, by minute.
+    let started = c.state.now;
+    c.state.monitor.follow = Some(super::Follow {
+        endpoint: c.state.monitor.endpoint.clone().unwrap(),
+        schedule: "fraud-detector-model-quality-now-20261126101500".into(),
+        started,
+        status: None,
+        next_poll: started + 2,
+        polls: 1,
+    });
+    let mut per_minute = vec![0usize; 8];
+    for s in 1..=(8 * 60) {
+        c.state.now = started + s;
+        let now = c.state.now;
+        let out = update(&mut c.state, Action::Tick(now)).commands;
+        for command in &out {
+            if let Command::PollRun { schedule, .. } = command {
+                per_minute[((s - 1) / 60) as usize] += 1;
+                let run = crate::source::monitor::Execution {
+                    account_id: "111111111111".into(),
+                    schedule: schedule.clone(),
+                    scheduled_time: started,
+                    created: Some(started),
+                    modified: Some(now),
+                    status: ExecutionStatus::InProgress,
+                    failure_reason: None,
+                    processing_job_arn: None,
+                    monitoring_type: None,
+                };
+                let answer = crate::app::action::Loaded::Polled {
+                    schedule: schedule.clone(),
+                    result: Ok(Some(Box::new(run))),
+                };
+                update(&mut c.state, Action::Loaded(Box::new(answer)));
+            }
+        }
+        assert_eq!(
+            monitor_calls(&out),
+            out.iter()
+                .filter(|c| matches!(c, Command::PollRun { .. }))
+                .count()
+        );
+    }
+    // 15 polls in the first 30 s and 3 in the next 30; then 6 a minute; 2 after 5 minutes.
+    assert_eq!(per_minute, [18, 6, 6, 6, 6, 2, 2, 2], "{per_minute:?}");
+    assert!(c.state.monitor.follow.is_some(), "still following");
+}
