@@ -320,6 +320,7 @@ fn sim_endpoint(
             variants: variants.iter().map(|(v, _)| (*v).to_owned()).collect(),
             monitoring_schedules,
             model_quality_namespace: None,
+            quality: None,
         },
         account_label: account.label.clone(),
         profile: profile(name_hash, flavour, start),
