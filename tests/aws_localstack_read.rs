@@ -199,3 +199,83 @@ async fn the_history_of_a_hostile_named_alarm_is_found_by_its_real_name() {
         other => panic!("no history: {other:?}"),
     }
 }
+
+/// A team's own job publishes accuracy and AUC every 5 minutes under its own namespace and
+/// dimension; the endpoint has no instance metrics. Configured as a quality source, it is
+/// listed and its quality read at that period, as CloudWatch stored it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_quality_source_is_found_and_read_at_its_period() {
+    let Some(localstack) = emulators::localstack() else {
+        return;
+    };
+    let account = "666666666666";
+    let base = emulators::config(&localstack, "000000000000", REGION).await;
+    let cfg = emulators::assume(
+        &base,
+        &format!("arn:aws:iam::{account}:role/SagewatchOperator"),
+    )
+    .await;
+    let clients = AccountClients {
+        cloudwatch: aws_sdk_cloudwatch::Client::new(&cfg),
+        sagemaker: aws_sdk_sagemaker::Client::new(&cfg),
+        s3: aws_sdk_s3::Client::new(&cfg),
+    };
+    let source = AwsSource::from_clients(
+        Identity {
+            account_id: account.into(),
+            arn: format!("arn:aws:iam::{account}:role/SagewatchOperator"),
+            region: REGION.into(),
+        },
+        Topology::Fanout,
+        clients,
+        HashMap::new(),
+        Vec::new(),
+        Health::default(),
+    )
+    .with_quality_sources(&[sagewatch::config::QualityMetricsConfig {
+        namespace: "MLTeam/ModelQuality".into(),
+        endpoint_dimension: "model_endpoint".into(),
+        period: 300,
+    }]);
+    let cw = aws_sdk_cloudwatch::Client::new(&cfg);
+    let t = now();
+    let slot = t.div_euclid(300) * 300 - 300;
+    for (metric, value) in [("accuracy", 0.87), ("auc", 0.93)] {
+        cw.put_metric_data()
+            .namespace("MLTeam/ModelQuality")
+            .metric_data(
+                MetricDatum::builder()
+                    .metric_name(metric)
+                    .dimensions(
+                        Dimension::builder()
+                            .name("model_endpoint")
+                            .value("team-model")
+                            .build(),
+                    )
+                    .timestamp(aws_smithy_types::DateTime::from_secs(slot + 10))
+                    .value(value)
+                    .build(),
+            )
+            .send()
+            .await
+            .expect("PutMetricData custom quality");
+    }
+
+    let mut state = console(t);
+    let commands = init(&mut state);
+    headless::settle(&source, &mut state, commands).await;
+    let e = state
+        .endpoints
+        .iter()
+        .find(|e| e.account_id == account && e.name == "team-model")
+        .unwrap_or_else(|| panic!("not listed: {:?}", state.endpoints));
+    let q = e.quality.as_ref().expect("marked as a custom source");
+    assert_eq!(
+        (q.namespace.as_str(), q.period),
+        ("MLTeam/ModelQuality", 300)
+    );
+    let latest = |id| sagewatch::app::query::metric_latest(&state.store, e, id);
+    use sagewatch::source::metrics::MetricId;
+    assert_eq!(latest(MetricId::Accuracy), Some((slot, 0.87)));
+    assert_eq!(latest(MetricId::Auc), Some((slot, 0.93)));
+}

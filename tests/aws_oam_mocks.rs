@@ -1069,3 +1069,177 @@ async fn when_every_account_fails_the_failure_is_the_answer_not_the_last_one() {
         Err(SourceError::AccessDenied { .. })
     ));
 }
+
+const CUSTOM: &str = "MLTeam/ModelQuality";
+
+/// ListMetrics through the monitoring account with a custom quality source: `scorer` (prod)
+/// has instance metrics and publishes accuracy and AUC to `CUSTOM` by `model_endpoint`;
+/// `quiet` (staging) is only there; `lossy` publishes a metric the catalogue does not know.
+fn custom_listing() -> Rule {
+    mock!(aws_sdk_cloudwatch::Client::list_metrics).then_compute_output(|input| {
+        assert_eq!(input.include_linked_accounts(), Some(true));
+        let dim = |k: &str, v: &str| Dimension::builder().name(k).value(v).build();
+        let metric = |ns: &str, name: &str, dims: Vec<Dimension>| {
+            Metric::builder()
+                .namespace(ns)
+                .metric_name(name)
+                .set_dimensions(Some(dims))
+                .build()
+        };
+        let mut out = ListMetricsOutput::builder();
+        let listed: Vec<(Metric, &str)> = match input.namespace() {
+            Some(INSTANCE) => vec![(
+                metric(
+                    INSTANCE,
+                    "CPUUtilization",
+                    vec![
+                        dim("EndpointName", "scorer"),
+                        dim("VariantName", "AllTraffic"),
+                    ],
+                ),
+                "111111111111",
+            )],
+            Some(CUSTOM) => {
+                // Found by its dimension over CloudWatch's full two weeks (quality lands
+                // hourly or daily), whatever metric names the team uses.
+                let filters: Vec<_> = input.dimensions().iter().map(|d| d.name()).collect();
+                assert_eq!(filters, [Some("model_endpoint")]);
+                assert_eq!(input.recently_active(), None);
+                assert_eq!(input.metric_name(), None);
+                vec![
+                    (
+                        metric(CUSTOM, "accuracy", vec![dim("model_endpoint", "scorer")]),
+                        "111111111111",
+                    ),
+                    (
+                        metric(CUSTOM, "auc", vec![dim("model_endpoint", "scorer")]),
+                        "111111111111",
+                    ),
+                    (
+                        metric(CUSTOM, "recall", vec![dim("model_endpoint", "quiet")]),
+                        "222222222222",
+                    ),
+                    (
+                        metric(CUSTOM, "loss", vec![dim("model_endpoint", "lossy")]),
+                        "222222222222",
+                    ),
+                ]
+            }
+            _ => Vec::new(),
+        };
+        for (m, account) in listed {
+            out = out.metrics(m).owning_accounts(account);
+        }
+        out.build()
+    })
+}
+
+#[tokio::test]
+async fn a_custom_quality_source_is_listed_fetched_and_shown_like_model_monitors() {
+    let (sinks, page1, page2) = oam_rules();
+    let oam = mock_client!(aws_sdk_oam, RuleMode::MatchAny, [&sinks, &page1, &page2]);
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let gmd = answering_metric_data(Arc::clone(&calls));
+    let listing = custom_listing();
+    let alarms = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+        .then_output(|| DescribeAlarmsOutput::builder().build());
+    let sm = no_endpoints_in_sagemaker();
+    // The fleet's last monitoring runs: none (quality is custom here).
+    let schedules = mock!(aws_sdk_sagemaker::Client::list_monitoring_schedules).then_output(|| {
+        aws_sdk_sagemaker::operation::list_monitoring_schedules::ListMonitoringSchedulesOutput::builder()
+            .build()
+    });
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::oam(oam),
+        clients(&[&gmd, &listing, &alarms], &[&sm, &schedules]),
+        HashMap::new(),
+        Vec::new(),
+        Health::default(),
+    )
+    .with_quality_sources(&[sagewatch::config::QualityMetricsConfig {
+        namespace: CUSTOM.into(),
+        endpoint_dimension: "model_endpoint".into(),
+        period: 300,
+    }]);
+
+    let endpoints = source.endpoints().await.unwrap();
+    let seen: Vec<(&str, &str, Option<&str>)> = endpoints
+        .iter()
+        .map(|e| {
+            (
+                e.account_id.as_str(),
+                e.name.as_str(),
+                e.quality.as_ref().map(|q| q.namespace.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("111111111111", "scorer", Some(CUSTOM)),
+            // Only in the custom namespace: listed all the same, as a Model Monitor-only
+            // endpoint is.
+            ("222222222222", "quiet", Some(CUSTOM)),
+        ]
+    );
+    assert_eq!(
+        listing.num_calls(),
+        4,
+        "the three listings and the source's"
+    );
+
+    // The console asks GetMetricData for the custom series as configured.
+    let mut state = console_state();
+    let commands = init(&mut state);
+    headless::settle(&source, &mut state, commands).await;
+    let calls: Vec<GetMetricDataInput> = std::mem::take(&mut *calls.lock().unwrap());
+    assert_eq!(count_queries(&calls, MODEL_QUALITY), 0);
+    let custom: Vec<(&GetMetricDataInput, _)> = calls
+        .iter()
+        .flat_map(|c| c.metric_data_queries().iter().map(move |q| (c, q)))
+        .filter(|(_, q)| {
+            q.metric_stat()
+                .and_then(|m| m.metric())
+                .and_then(|m| m.namespace())
+                == Some(CUSTOM)
+        })
+        .collect();
+    // ACC, AUC, F2 (the fleet's quality columns) of two endpoints.
+    assert_eq!(custom.len(), 6, "{custom:?}");
+    for (call, q) in &custom {
+        let stat = q.metric_stat().unwrap();
+        let metric = stat.metric().unwrap();
+        let dims: Vec<(Option<&str>, Option<&str>)> = metric
+            .dimensions()
+            .iter()
+            .map(|d| (d.name(), d.value()))
+            .collect();
+        let name = if q.account_id() == Some("111111111111") {
+            "scorer"
+        } else {
+            "quiet"
+        };
+        assert_eq!(dims, [(Some("model_endpoint"), Some(name))]);
+        assert_eq!(stat.period(), Some(300));
+        assert_eq!(stat.stat(), Some("Average"));
+        assert!(["accuracy", "auc", "f2"].contains(&metric.metric_name().unwrap()));
+        // A request of 300 s series starts and ends on their boundaries.
+        assert_eq!(call.start_time().unwrap().secs() % 300, 0);
+        assert_eq!(call.end_time().unwrap().secs() % 300, 0);
+        assert!(
+            call.metric_data_queries()
+                .iter()
+                .all(|q| q.metric_stat().and_then(|m| m.period()) == Some(300)),
+            "periods are not mixed in one request"
+        );
+    }
+    // The answers are held and shown as the endpoint's quality.
+    let scorer = state.endpoints.iter().find(|e| e.name == "scorer").unwrap();
+    let latest = sagewatch::app::query::metric_latest(
+        &state.store,
+        scorer,
+        sagewatch::source::metrics::MetricId::Accuracy,
+    );
+    assert!(latest.is_some(), "no accuracy held for scorer");
+}

@@ -36,6 +36,7 @@ fn endpoints() -> Vec<Endpoint> {
         variants: vec![evil("blue"), evil("green")],
         monitoring_schedules: vec![evil("schedule")],
         model_quality_namespace: None,
+        quality: None,
     }]
 }
 

@@ -48,7 +48,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
                 if cap == 0 {
                     continue;
                 }
-                if series.key.period >= 3600 {
+                if refresh::is_hourly(series.key.period) {
                     hourly_news(state, &series, hour, &mut landed_now);
                 }
                 state.store.ingest(series, cap);
@@ -185,7 +185,9 @@ fn hourly_news(state: &mut State, series: &SeriesData, hour: Epoch, landed: &mut
         (Some(held), Some(got)) if got > held => {
             landed.push(key.clone());
             let looked_before = state.hourly_missed.get(key) == Some(&hour);
-            if got >= hour && looked_before {
+            // The minute of arrival is a Model Monitor habit (hourly runs); a custom source
+            // with a longer period is simply polled until its point is in.
+            if got >= hour && looked_before && key.period == 3600 {
                 // Seen within a poll of landing. A run that is late once moves the minute
                 // later by one poll at most; an earlier one moves it at once.
                 let seen = state.now - hour;
@@ -280,6 +282,18 @@ pub fn shrink_store(state: &mut State) {
 
 /// Which alarm watches which series and endpoint, and how many are in ALARM per account.
 pub fn rebuild_alarm_index(state: &mut State) {
+    // A source names an alarm's endpoint from SageMaker's own dimensions; an alarm on a custom
+    // quality source's series names it by a dimension only the endpoints know.
+    let found: Vec<(usize, EndpointKey)> = state
+        .alarms
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.endpoint.is_none())
+        .filter_map(|(i, a)| Some((i, state.endpoint_of_series(a.series()?)?.key())))
+        .collect();
+    for (i, key) in found {
+        state.alarms[i].endpoint = Some(key);
+    }
     let mut index = AlarmIndex::default();
     for (i, alarm) in state.alarms.iter().enumerate() {
         if let Some(series) = alarm.series() {

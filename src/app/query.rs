@@ -101,15 +101,38 @@ impl KeyScratch {
             s.push_str(v);
         }
         let m = metrics::spec(id);
-        let (first, second_name, seconds): (&str, &str, &[String]) = match m.dimensions {
-            DimensionStyle::EndpointVariant => ("EndpointName", "VariantName", &endpoint.variants),
-            DimensionStyle::EndpointSchedule => (
-                "Endpoint",
-                "MonitoringSchedule",
-                // Only the first schedule carries the model-quality series.
-                &endpoint.monitoring_schedules[..endpoint.monitoring_schedules.len().min(1)],
-            ),
+        // (dimension names, the values beside the endpoint's name, namespace, period); a
+        // custom quality source's one key has the endpoint's name as its only dimension.
+        let custom = match m.dimensions {
+            DimensionStyle::EndpointSchedule => endpoint.quality.as_ref(),
+            DimensionStyle::EndpointVariant => None,
         };
+        let (first, second_name, seconds, namespace, period): (&str, &str, &[String], &str, u32) =
+            match (m.dimensions, custom) {
+                (_, Some(q)) => (
+                    &q.endpoint_dimension,
+                    "",
+                    // One key, with no second dimension: any one-element slice will do.
+                    std::slice::from_ref(&endpoint.name),
+                    &q.namespace,
+                    q.period,
+                ),
+                (DimensionStyle::EndpointVariant, None) => (
+                    "EndpointName",
+                    "VariantName",
+                    &endpoint.variants,
+                    m.namespace,
+                    m.period,
+                ),
+                (DimensionStyle::EndpointSchedule, None) => (
+                    "Endpoint",
+                    "MonitoringSchedule",
+                    // Only the first schedule carries the model-quality series.
+                    &endpoint.monitoring_schedules[..endpoint.monitoring_schedules.len().min(1)],
+                    metrics::namespace_for(endpoint, m),
+                    m.period,
+                ),
+            };
         for (i, second) in seconds.iter().enumerate() {
             if i == self.keys.len() {
                 self.keys.push(SeriesKey::new(
@@ -123,21 +146,27 @@ impl KeyScratch {
             }
             let k = &mut self.keys[i];
             set(&mut k.account_id, &endpoint.account_id);
-            set(&mut k.namespace, metrics::namespace_for(endpoint, m));
+            set(&mut k.namespace, namespace);
             set(&mut k.metric, m.name);
-            // Sorted by name, as `SeriesKey::new` keeps them.
-            let mut dims = [
-                (first, endpoint.name.as_str()),
-                (second_name, second.as_str()),
-            ];
-            dims.sort();
-            k.dimensions.resize(2, Default::default());
-            for (d, (name, value)) in k.dimensions.iter_mut().zip(dims) {
-                set(&mut d.0, name);
-                set(&mut d.1, value);
+            if custom.is_some() {
+                k.dimensions.resize(1, Default::default());
+                set(&mut k.dimensions[0].0, first);
+                set(&mut k.dimensions[0].1, &endpoint.name);
+            } else {
+                // Sorted by name, as `SeriesKey::new` keeps them.
+                let mut dims = [
+                    (first, endpoint.name.as_str()),
+                    (second_name, second.as_str()),
+                ];
+                dims.sort();
+                k.dimensions.resize(2, Default::default());
+                for (d, (name, value)) in k.dimensions.iter_mut().zip(dims) {
+                    set(&mut d.0, name);
+                    set(&mut d.1, value);
+                }
             }
             k.stat = m.stat;
-            k.period = m.period;
+            k.period = period;
         }
         &self.keys[..seconds.len()]
     }
@@ -430,6 +459,7 @@ mod tests {
             variants: vec![],
             monitoring_schedules: vec![],
             model_quality_namespace: None,
+            quality: None,
         };
         assert_eq!(
             liveness(&e, Some(1000), 1000 + STALE_AFTER_SECS),
@@ -507,14 +537,27 @@ mod tests {
                 variants: variants.into_iter().map(String::from).collect(),
                 monitoring_schedules: schedules.into_iter().map(String::from).collect(),
                 model_quality_namespace: None,
+                quality: None,
             };
-            for m in &metrics::METRICS {
-                assert_eq!(
-                    scratch.keys(&e, m.id),
-                    metrics::series_keys(&e, m.id),
-                    "{}",
-                    m.name
-                );
+            // The same endpoint with a custom quality source, so that the scratch is reused
+            // across both shapes (two dimensions, then one, then two again).
+            let custom = Endpoint {
+                quality: Some(CustomQuality {
+                    namespace: "MLTeam/ModelQuality".into(),
+                    endpoint_dimension: "model_endpoint".into(),
+                    period: 300,
+                }),
+                ..e.clone()
+            };
+            for e in [&e, &custom, &e] {
+                for m in &metrics::METRICS {
+                    assert_eq!(
+                        scratch.keys(e, m.id),
+                        metrics::series_keys(e, m.id),
+                        "{}",
+                        m.name
+                    );
+                }
             }
         }
     }

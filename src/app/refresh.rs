@@ -9,6 +9,12 @@
 //!   `HOURLY_POLL_SECS`, not before about the minute their point landed the hour before, and
 //!   one metric per schedule as a probe (`probes`, `siblings_of`);
 //! - the detail screen's extra series only while it is open.
+//! - custom quality sources (`[[quality_metrics]]`) ride the cadence of their period: an
+//!   hour or more is polled like Model Monitor's (probes included: one job publishes all of
+//!   an endpoint's metrics together, as one run does); shorter periods (300 s) are sub-hourly
+//!   series refreshed with the 1-minute ones, so on screen they are asked for each minute
+//!   (at most a period's worth of needless reads while a 5-minute point is pending, the
+//!   price of not holding a third cadence).
 //!
 //! Correctness: every request starts and ends on its period's boundaries (CloudWatch starts
 //! its buckets at StartTime), and re-asks the last `REREAD_PERIODS` periods held, which
@@ -45,7 +51,9 @@ pub const COLD_SERIES_SECS: i64 = 900;
 /// at most, and a run started here asks again when it ends.
 pub const FLEET_RUNS_SECS: i64 = 900;
 
-fn is_hourly(period: u32) -> bool {
+/// Series with a period of an hour or more (Model Monitor's, or a custom source's) are polled
+/// for their current period's point; shorter ones go with the 1-minute refresh.
+pub fn is_hourly(period: u32) -> bool {
     period >= 3600
 }
 
@@ -74,24 +82,21 @@ fn slots(window: i64, period: u32) -> usize {
 /// Slots the store keeps for a series: enough for the widest view showing it, 0 when no
 /// endpoint owns it any more.
 pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
-    let Some(name) = metrics::endpoint_name_of(key) else {
+    let Some(endpoint) = state.endpoint_of_series(key) else {
         return 0;
     };
-    if state.endpoint_by_name(&key.account_id, name).is_none() {
-        return 0;
-    }
     let in_detail = state.view == View::Endpoint
         && state
             .detail
             .endpoint
             .as_ref()
-            .is_some_and(|d| d.account_id == key.account_id && d.name == name);
+            .is_some_and(|d| d.account_id == endpoint.account_id && d.name == endpoint.name);
     if in_detail {
         let window = detail_window(state, key.period) + state.detail.pan;
         return slots(window, key.period).max(slots(fleet_window(key.period), key.period));
     }
-    let in_fleet = metrics::spec_by_name(&key.namespace, &key.metric)
-        .is_some_and(|m| state.fleet_metrics.contains(&m.id));
+    let in_fleet =
+        metrics::spec_for(endpoint, key).is_some_and(|m| state.fleet_metrics.contains(&m.id));
     if in_fleet {
         slots(fleet_window(key.period), key.period)
     } else {
@@ -137,26 +142,39 @@ fn fleet_keys(state: &State, hourly: bool) -> Vec<SeriesKey> {
         .collect()
 }
 
-/// A request for `keys` from what is held (at most `window` back) up to now.
-fn request_up_to_now(state: &State, keys: Vec<SeriesKey>, window: i64) -> Option<SeriesRequest> {
-    if keys.is_empty() {
-        return None;
+/// Requests for `keys` from what is held (at most `window` back) up to now: one per period,
+/// since a request's window is aligned to its period (a custom quality source may publish at
+/// 300 s among 1-minute series, or daily among hourly ones). Each period's request has its
+/// own dedup key (`Command::key` holds the period).
+fn request_up_to_now(state: &State, keys: Vec<SeriesKey>, window: i64) -> Vec<SeriesRequest> {
+    let mut by_period: Vec<(u32, Vec<SeriesKey>)> = Vec::new();
+    for k in keys {
+        match by_period.iter_mut().find(|(p, _)| *p == k.period) {
+            Some((_, keys)) => keys.push(k),
+            None => by_period.push((k.period, vec![k])),
+        }
     }
-    let start = incremental_start(state, &keys, state.now - window);
-    let (start, end) = aligned(start, state.now, keys[0].period);
-    Some(SeriesRequest { keys, start, end })
+    by_period
+        .into_iter()
+        .map(|(period, keys)| {
+            let start = incremental_start(state, &keys, state.now - window);
+            let (start, end) = aligned(start, state.now, period);
+            SeriesRequest { keys, start, end }
+        })
+        .collect()
 }
 
-/// An hourly series whose current hour has its point cannot have anything new until the next
-/// hour.
+/// An hourly (or longer) series whose current period has its point cannot have anything new
+/// until the next period.
 fn has_current_hour(state: &State, key: &SeriesKey) -> bool {
-    let current_hour = state.now.div_euclid(3600) * 3600;
+    let period = i64::from(key.period.max(1));
+    let current = state.now.div_euclid(period) * period;
     is_hourly(key.period)
         && state
             .store
             .get(key)
             .and_then(|s| s.latest())
-            .is_some_and(|(ts, _)| ts >= current_hour)
+            .is_some_and(|(ts, _)| ts >= current)
 }
 
 /// An hourly series whose point landed some minutes into the last hour is not looked for
@@ -182,9 +200,10 @@ fn holds_data(state: &State, key: &SeriesKey) -> bool {
 }
 
 /// A series worth a request every refresh: its row is on screen.
-fn is_hot(visible: &rustc_hash::FxHashSet<(&str, &str)>, key: &SeriesKey) -> bool {
-    metrics::endpoint_name_of(key)
-        .is_some_and(|name| visible.contains(&(key.account_id.as_str(), name)))
+fn is_hot(state: &State, visible: &rustc_hash::FxHashSet<(&str, &str)>, key: &SeriesKey) -> bool {
+    state
+        .endpoint_of_series(key)
+        .is_some_and(|e| visible.contains(&(e.account_id.as_str(), e.name.as_str())))
 }
 
 /// The fleet's series of one cadence, in up to three requests, each with its own dedup key
@@ -209,7 +228,7 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
         (probes(state, held), Vec::new())
     } else {
         let visible = crate::views::fleet::visible_endpoints(state);
-        held.into_iter().partition(|k| is_hot(&visible, k))
+        held.into_iter().partition(|k| is_hot(state, &visible, k))
     };
     [
         (SeriesPurpose::Fleet, hot),
@@ -217,7 +236,11 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
         (SeriesPurpose::Backfill, empty),
     ]
     .into_iter()
-    .filter_map(|(purpose, keys)| Some((purpose, request_up_to_now(state, keys, window)?)))
+    .flat_map(|(purpose, keys)| {
+        request_up_to_now(state, keys, window)
+            .into_iter()
+            .map(move |r| (purpose, r))
+    })
     .collect()
 }
 
@@ -329,13 +352,14 @@ pub fn scrolled_in(state: &State, before: &OnScreen) -> Vec<Command> {
     }
     // Rows on screen already are kept up to date by the minute refresh.
     let arrived = |k: &SeriesKey| {
-        metrics::endpoint_name_of(k)
-            .is_some_and(|name| !before.contains(&(k.account_id.clone(), name.to_owned())))
+        state
+            .endpoint_of_series(k)
+            .is_some_and(|e| !before.contains(&(e.account_id.clone(), e.name.clone())))
     };
     let behind = state.now.div_euclid(60) * 60 - 2 * 60;
     let keys: Vec<SeriesKey> = fleet_keys(state, false)
         .into_iter()
-        .filter(|k| is_hot(&visible, k) && arrived(k))
+        .filter(|k| is_hot(state, &visible, k) && arrived(k))
         .filter(|k| {
             state
                 .store

@@ -45,6 +45,7 @@ fn state() -> State {
             variants: vec!["AllTraffic".into()],
             monitoring_schedules: vec![],
             model_quality_namespace: None,
+            quality: None,
         })
         .to_vec();
     update(

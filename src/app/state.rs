@@ -222,6 +222,17 @@ impl State {
         self.endpoints.get(i)
     }
 
+    /// The endpoint a series belongs to. Its name is one of the key's dimension values
+    /// (whichever dimension a custom quality source names it by), and that endpoint must
+    /// claim the key (`metrics::names_endpoint`): no registry of dimension names to keep.
+    pub fn endpoint_of_series(&self, key: &SeriesKey) -> Option<&Endpoint> {
+        let by_name = self.endpoint_index.get(&key.account_id)?;
+        key.dimensions
+            .iter()
+            .filter_map(|(_, value)| self.endpoints.get(*by_name.get(value)?))
+            .find(|e| crate::source::metrics::names_endpoint(e, key))
+    }
+
     /// Replaces the endpoint list and its index together.
     pub fn set_endpoints(&mut self, endpoints: Vec<Endpoint>) {
         self.endpoint_index.clear();

@@ -22,6 +22,7 @@ fn endpoint(account: &str, name: &str) -> Endpoint {
         variants: vec!["AllTraffic".into()],
         monitoring_schedules: vec![format!("{name}-mq")],
         model_quality_namespace: None,
+        quality: None,
     }
 }
 
@@ -1207,5 +1208,141 @@ fn series_are_stale_only_against_the_cadence_of_the_screen_shown() {
         freshness(&s),
         DataFreshness::Fresh,
         "the alarms screen shows no live series"
+    );
+}
+
+/// `endpoint` with its quality from a custom source named by `model_endpoint`.
+fn custom_endpoint(account: &str, name: &str, period: u32) -> Endpoint {
+    Endpoint {
+        monitoring_schedules: Vec::new(),
+        quality: Some(CustomQuality {
+            namespace: "MLTeam/ModelQuality".into(),
+            endpoint_dimension: "model_endpoint".into(),
+            period,
+        }),
+        ..endpoint(account, name)
+    }
+}
+
+/// The fleet with two endpoints on custom sources: staging's fraud-detector every 300 s,
+/// prod's churn hourly.
+fn custom_state(now: Epoch) -> State {
+    let mut s = State::new(
+        SourceKind::Aws,
+        now,
+        Theme::default(),
+        Arc::new(Keymap::default()),
+    );
+    s.size = (120, 40);
+    let (accounts, mut endpoints) = fleet();
+    endpoints[1] = custom_endpoint("111111111111", "churn", 3600);
+    endpoints[2] = custom_endpoint("222222222222", "fraud-detector", 300);
+    update(&mut s, loaded(Loaded::Fleet(Ok((accounts, endpoints)))));
+    s
+}
+
+#[test]
+fn a_custom_source_at_300_s_is_a_sub_hourly_series_asked_for_on_its_own_boundaries() {
+    let now = T0 + 37 * 60 + 13;
+    let mut s = custom_state(now);
+    let stg = s.endpoints[s.endpoint_index["222222222222"]["fraud-detector"]].clone();
+    let acc = metrics::series_keys(&stg, MetricId::Accuracy).remove(0);
+    assert_eq!(acc.period, 300);
+    assert!(!crate::app::refresh::is_hourly(acc.period));
+    let requests: Vec<SeriesRequest> = [false, true]
+        .into_iter()
+        .flat_map(|hourly| crate::app::refresh::fleet_requests(&s, hourly))
+        .map(|(_, r)| r)
+        .collect();
+    // Every request holds one period and starts and ends on its boundaries.
+    for r in &requests {
+        let p = r.keys[0].period;
+        assert!(r.keys.iter().all(|k| k.period == p), "{r:?}");
+        assert_eq!(r.start % i64::from(p), 0);
+        assert_eq!(r.end % i64::from(p), 0);
+    }
+    let custom: Vec<&SeriesRequest> = requests
+        .iter()
+        .filter(|r| r.keys[0].period == 300)
+        .collect();
+    assert_eq!(custom.len(), 1, "{requests:?}");
+    assert!(custom[0].keys.contains(&acc));
+    assert!(
+        custom[0]
+            .keys
+            .iter()
+            .all(|k| k.namespace == "MLTeam/ModelQuality")
+    );
+    // Its answer is kept (the store finds the endpoint by the custom dimension) and shown.
+    let data = SeriesData {
+        key: acc.clone(),
+        points: vec![(T0 + 25 * 60, 0.91), (T0 + 30 * 60, 0.9)],
+        status: SeriesStatus::Complete,
+    };
+    update(&mut s, loaded(Loaded::Series(Ok(vec![data]))));
+    assert!(crate::app::refresh::capacity_for(&s, &acc) >= 12);
+    assert_eq!(
+        crate::app::query::metric_latest(&s.store, &stg, MetricId::Accuracy),
+        Some((T0 + 30 * 60, 0.9))
+    );
+    // A fleet reload that drops the endpoint drops its series.
+    let (accounts, mut endpoints) = fleet();
+    endpoints.remove(2);
+    update(&mut s, loaded(Loaded::Fleet(Ok((accounts, endpoints)))));
+    assert!(s.store.get(&acc).is_none());
+}
+
+#[test]
+fn an_hourly_custom_source_is_probed_and_its_alarms_find_their_endpoint() {
+    let mut s = custom_state(T0 + 10 * 60);
+    let churn = s.endpoints[s.endpoint_index["111111111111"]["churn"]].clone();
+    let keys: Vec<SeriesKey> = [MetricId::Accuracy, MetricId::Auc, MetricId::F2]
+        .into_iter()
+        .map(|id| metrics::series_keys(&churn, id).remove(0))
+        .collect();
+    let hourly: Vec<SeriesData> = keys
+        .iter()
+        .map(|k| SeriesData {
+            key: k.clone(),
+            points: vec![(T0 - 3600, 0.9)],
+            status: SeriesStatus::Complete,
+        })
+        .collect();
+    update(&mut s, loaded(Loaded::Series(Ok(hourly))));
+    // Waiting for this hour's point: one of the source's metrics is the probe.
+    let waiting: Vec<SeriesKey> = crate::app::refresh::fleet_requests(&s, true)
+        .into_iter()
+        .flat_map(|(_, r)| r.keys)
+        .filter(|k| k.namespace == "MLTeam/ModelQuality")
+        .collect();
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+
+    // An alarm on the custom series: AWS's answer names no endpoint (the dimension is not
+    // SageMaker's); the console finds it, and the chart and the row get its threshold.
+    let mut a = alarm(
+        "churn-acc",
+        &churn,
+        MetricId::Accuracy,
+        AlarmState::Alarm,
+        T0,
+    );
+    a.endpoint = None;
+    update(&mut s, loaded(Loaded::Alarms(Ok(vec![a]))));
+    assert_eq!(s.alarms[0].endpoint, Some(churn.key()));
+    assert_eq!(
+        s.worst_alarm("111111111111", "churn"),
+        Some(AlarmState::Alarm)
+    );
+    assert_eq!(
+        crate::app::query::thresholds(&s, &churn, MetricId::Accuracy),
+        [(0.85, AlarmState::Alarm)]
+    );
+    // The same series name in another account is not churn's.
+    let mut elsewhere = keys[0].clone();
+    elsewhere.account_id = "222222222222".into();
+    assert!(s.endpoint_of_series(&elsewhere).is_none());
+    assert_eq!(
+        s.endpoint_of_series(&keys[0]).map(|e| e.key()),
+        Some(churn.key())
     );
 }

@@ -29,6 +29,9 @@ pub struct Config {
     /// Checked in `Config::parse`, where each entry's position is known.
     pub regions: Vec<String>,
     pub accounts: Vec<AccountConfig>,
+    /// Namespaces where teams publish their own model-quality metrics (Model Monitor is
+    /// closed to new customers): `[[quality_metrics]]`.
+    pub quality_metrics: Vec<QualityMetricsConfig>,
 }
 
 impl Default for Config {
@@ -42,6 +45,7 @@ impl Default for Config {
             topology: None,
             regions: Vec::new(),
             accounts: Vec::new(),
+            quality_metrics: Vec::new(),
         }
     }
 }
@@ -73,6 +77,22 @@ pub struct AccountConfig {
     pub exclude: bool,
 }
 
+/// A custom source of model-quality metrics: a team's own job publishes the catalogue's
+/// quality metrics (`accuracy`, `auc`, `f2`, `precision`, `recall`) under `namespace`, one
+/// series per endpoint named by the dimension `endpoint_dimension`, every `period` seconds.
+/// Endpoints found there get the same columns, charts and alarms as Model Monitor's.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualityMetricsConfig {
+    #[serde(deserialize_with = "quality_namespace")]
+    pub namespace: String,
+    #[serde(deserialize_with = "endpoint_dimension")]
+    pub endpoint_dimension: String,
+    /// The period the job publishes at, which is also what the console asks for.
+    #[serde(deserialize_with = "quality_period")]
+    pub period: u32,
+}
+
 /// The positions of values checked after parsing, read in a second, lenient pass so that
 /// `Config` itself stays a plain struct.
 #[derive(Deserialize, Default)]
@@ -82,11 +102,18 @@ pub(crate) struct ConfigSpans {
     pub keymap: Option<Spanned<String>>,
     regions: Vec<Spanned<String>>,
     accounts: Vec<AccountSpans>,
+    quality_metrics: Vec<QualitySpans>,
 }
 
 #[derive(Deserialize)]
 struct AccountSpans {
     id: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+struct QualitySpans {
+    namespace: Spanned<String>,
+    endpoint_dimension: String,
 }
 
 impl Config {
@@ -109,6 +136,23 @@ impl Config {
                 ));
             }
         }
+        // Two entries for the same series would fetch and draw them twice.
+        for (i, q) in spans.quality_metrics.iter().enumerate() {
+            let same = |p: &QualitySpans| {
+                p.namespace.get_ref() == q.namespace.get_ref()
+                    && p.endpoint_dimension == q.endpoint_dimension
+            };
+            if spans.quality_metrics[..i].iter().any(same) {
+                return Err(src.error_at(
+                    q.namespace.span(),
+                    format!(
+                        "quality_metrics: namespace `{}` with endpoint_dimension `{}` is listed twice",
+                        q.namespace.get_ref(),
+                        q.endpoint_dimension
+                    ),
+                ));
+            }
+        }
         Ok((config, spans))
     }
 }
@@ -127,6 +171,75 @@ fn timeout_secs<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         return Err(de::Error::custom("timeout_secs must be between 2 and 600"));
     }
     Ok(v)
+}
+
+fn quality_namespace<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    check_quality_namespace(&s).map_err(de::Error::custom)?;
+    Ok(s)
+}
+
+fn endpoint_dimension<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    check_dimension_name(&s).map_err(de::Error::custom)?;
+    Ok(s)
+}
+
+fn quality_period<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = i64::deserialize(d)?;
+    check_quality_period(v).map_err(de::Error::custom)
+}
+
+/// A namespace CloudWatch accepts (1 to 255 characters, not starting with `:`) that is not
+/// AWS's: `AWS/` is reserved (PutMetricData refuses it), and SageMaker's own namespaces,
+/// Model Monitor's included, are found without configuration.
+pub fn check_quality_namespace(s: &str) -> Result<(), String> {
+    let expected = "expected a CloudWatch namespace such as \"MLTeam/ModelQuality\" (1 to 255 \
+                    characters, no control characters, not starting with `:`)";
+    if s.is_empty()
+        || s.chars().count() > 255
+        || s.starts_with(':')
+        || s.chars().any(char::is_control)
+    {
+        return Err(format!("invalid namespace: {expected}"));
+    }
+    let lower = s.trim_start_matches('/').to_ascii_lowercase();
+    if s.starts_with("AWS/") || lower.starts_with("aws/sagemaker") {
+        return Err(format!(
+            "namespace `{s}` belongs to AWS: Model Monitor's metrics are found without \
+             configuration; name the namespace your own job publishes to"
+        ));
+    }
+    Ok(())
+}
+
+/// A CloudWatch dimension name: 1 to 255 characters, no control characters, not starting
+/// with `:`.
+pub fn check_dimension_name(s: &str) -> Result<(), String> {
+    if s.is_empty()
+        || s.chars().count() > 255
+        || s.starts_with(':')
+        || s.chars().any(char::is_control)
+    {
+        return Err(
+            "invalid endpoint_dimension: expected the name of the dimension whose value is the \
+             endpoint's name, such as \"EndpointName\" (1 to 255 characters)"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// Periods GetMetricData and PutMetricAlarm both accept for standard-resolution metrics,
+/// up to a day (the console's charts reach back two days).
+pub fn check_quality_period(v: i64) -> Result<u32, String> {
+    if (60..=86_400).contains(&v) && v % 60 == 0 {
+        Ok(v as u32)
+    } else {
+        Err(format!(
+            "invalid period {v}: expected 60 or a multiple of 60 seconds, at most 86400 (a day)"
+        ))
+    }
 }
 
 fn account_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -262,6 +375,100 @@ mod tests {
         let e = parse("[[accounts]]\nid = \"111111111111\"\n[[accounts]]\nid = \"111111111111\"\n")
             .unwrap_err();
         assert_eq!(e.line_col(), Some((4, 6)), "{e}");
+    }
+
+    #[test]
+    fn quality_metrics_entries_parse() {
+        let c = parse(
+            "[[quality_metrics]]\nnamespace = \"MLTeam/ModelQuality\"\n\
+             endpoint_dimension = \"EndpointName\"\nperiod = 3600\n\
+             [[quality_metrics]]\nnamespace = \"MLTeam/ModelQuality\"\n\
+             endpoint_dimension = \"model_endpoint\"\nperiod = 300\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.quality_metrics,
+            [
+                QualityMetricsConfig {
+                    namespace: "MLTeam/ModelQuality".into(),
+                    endpoint_dimension: "EndpointName".into(),
+                    period: 3600,
+                },
+                QualityMetricsConfig {
+                    namespace: "MLTeam/ModelQuality".into(),
+                    endpoint_dimension: "model_endpoint".into(),
+                    period: 300,
+                },
+            ]
+        );
+        assert!(Config::default().quality_metrics.is_empty());
+    }
+
+    #[test]
+    fn bad_quality_metrics_point_at_the_value_and_say_what_was_expected() {
+        let entry = |ns: &str, dim: &str, period: &str| {
+            format!(
+                "[[quality_metrics]]\nnamespace = {ns}\nendpoint_dimension = {dim}\nperiod = {period}\n"
+            )
+        };
+        let cases = [
+            (entry("\"\"", "\"E\"", "60"), (2, 13), "invalid namespace"),
+            (
+                entry("\"a\\u0007b\"", "\"E\"", "60"),
+                (2, 13),
+                "control characters",
+            ),
+            (
+                entry("\"AWS/Mine\"", "\"E\"", "60"),
+                (2, 13),
+                "belongs to AWS",
+            ),
+            (
+                entry("\"/aws/sagemaker/Endpoints/model-metrics\"", "\"E\"", "60"),
+                (2, 13),
+                "belongs to AWS",
+            ),
+            (
+                entry("\"N\"", "\"\"", "60"),
+                (3, 22),
+                "invalid endpoint_dimension",
+            ),
+            (entry("\"N\"", "\"E\"", "90"), (4, 10), "multiple of 60"),
+            (entry("\"N\"", "\"E\"", "0"), (4, 10), "multiple of 60"),
+            (entry("\"N\"", "\"E\"", "172800"), (4, 10), "at most 86400"),
+            (entry("\"N\"", "\"E\"", "-60"), (4, 10), "multiple of 60"),
+            (
+                entry("\"N\"", "\"E\"", "\"hourly\""),
+                (4, 10),
+                "invalid type",
+            ),
+        ];
+        for (text, at, says) in cases {
+            let e = parse(&text).unwrap_err();
+            assert_eq!(e.line_col(), Some(at), "{text}: {e}");
+            assert!(e.to_string().contains(says), "{text}: {e}");
+        }
+        let long = format!("\"{}\"", "n".repeat(256));
+        assert!(parse(&entry(&long, "\"E\"", "60")).is_err());
+    }
+
+    #[test]
+    fn an_incomplete_or_repeated_quality_source_is_refused() {
+        let e = parse("[[quality_metrics]]\nnamespace = \"N\"\nperiod = 60\n").unwrap_err();
+        assert!(e.to_string().contains("endpoint_dimension"), "{e}");
+        assert!(e.line_col().is_some(), "{e}");
+        let e = parse(
+            "[[quality_metrics]]\nnamespace = \"N\"\nendpoint_dimension = \"E\"\nperiod = 60\n\
+             [[quality_metrics]]\nnamespace = \"N\"\nendpoint_dimension = \"E\"\nperiod = 300\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line_col(), Some((6, 13)), "{e}");
+        assert!(e.to_string().contains("listed twice"), "{e}");
+        let e = parse(
+            "[[quality_metrics]]\nnamespace = \"N\"\nendpoint_dimension = \"E\"\nperiod = 60\nperiods = 2\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line_col(), Some((5, 1)), "{e}");
     }
 
     #[test]

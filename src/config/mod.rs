@@ -11,7 +11,7 @@ pub mod theme;
 pub mod theme_file;
 
 pub use error::ConfigError;
-pub use file::{AccountConfig, Config, Topology};
+pub use file::{AccountConfig, Config, QualityMetricsConfig, Topology};
 pub use paths::Env;
 
 use error::Source;

@@ -28,7 +28,8 @@ pub enum MetricId {
 pub enum DimensionStyle {
     /// `EndpointName` + `VariantName` (instance and invocation metrics).
     EndpointVariant,
-    /// `Endpoint` + `MonitoringSchedule` (Model Monitor metrics).
+    /// Model quality: `Endpoint` + `MonitoringSchedule` in Model Monitor's namespace, or, for
+    /// an endpoint with a custom source (`Endpoint::quality`), that source's one dimension.
     EndpointSchedule,
 }
 
@@ -195,7 +196,8 @@ pub fn namespace_for<'a>(endpoint: &'a Endpoint, m: &'a MetricSpec) -> &'a str {
 }
 
 /// The series keys of one metric of an endpoint: one per variant for instance and invocation
-/// metrics, one per monitoring schedule (the first) for Model Monitor metrics.
+/// metrics; for model quality, one per monitoring schedule (the first), or the one series of
+/// the endpoint's custom source (which needs no schedule).
 pub fn series_keys(endpoint: &Endpoint, id: MetricId) -> Vec<SeriesKey> {
     let m = spec(id);
     match m.dimensions {
@@ -213,31 +215,83 @@ pub fn series_keys(endpoint: &Endpoint, id: MetricId) -> Vec<SeriesKey> {
                 )
             })
             .collect(),
-        DimensionStyle::EndpointSchedule => endpoint
-            .monitoring_schedules
-            .first()
-            .map(|schedule| {
-                SeriesKey::new(
-                    &endpoint.account_id,
-                    namespace_for(endpoint, m),
-                    m.name,
-                    &[
-                        ("Endpoint", &endpoint.name),
-                        ("MonitoringSchedule", schedule),
-                    ],
-                    m.stat,
-                    m.period,
-                )
-            })
-            .into_iter()
-            .collect(),
+        DimensionStyle::EndpointSchedule => match &endpoint.quality {
+            Some(q) => vec![SeriesKey::new(
+                &endpoint.account_id,
+                &q.namespace,
+                m.name,
+                &[(&q.endpoint_dimension, &endpoint.name)],
+                m.stat,
+                q.period,
+            )],
+            None => endpoint
+                .monitoring_schedules
+                .first()
+                .map(|schedule| {
+                    SeriesKey::new(
+                        &endpoint.account_id,
+                        namespace_for(endpoint, m),
+                        m.name,
+                        &[
+                            ("Endpoint", &endpoint.name),
+                            ("MonitoringSchedule", schedule),
+                        ],
+                        m.stat,
+                        m.period,
+                    )
+                })
+                .into_iter()
+                .collect(),
+        },
     }
 }
 
-/// The endpoint a series belongs to, read from its dimensions.
+/// The endpoint a series belongs to, read from SageMaker's own dimensions (`EndpointName`,
+/// `Endpoint`). A custom quality source names its endpoint with a dimension of the user's
+/// choosing, which the key alone cannot tell: code that maps keys back to endpoints asks
+/// `names_endpoint` of the endpoints its dimension values name (`State::endpoint_of_series`).
 pub fn endpoint_name_of(key: &SeriesKey) -> Option<&str> {
     key.dimension("EndpointName")
         .or_else(|| key.dimension("Endpoint"))
+}
+
+/// Whether `key` is a series of `endpoint` by account and dimensions: in the endpoint's custom
+/// quality namespace, its configured dimension must carry the endpoint's name; anywhere else,
+/// SageMaker's own dimensions must (`endpoint_name_of`).
+///
+/// Why not a registry of custom dimension names: each endpoint already carries its source
+/// (`Endpoint::quality`), so whoever holds the endpoints holds the registry, with no global
+/// and nothing to keep in step with the config. Candidates are found by the key's dimension
+/// values (an endpoint's name is one of them), then confirmed here.
+pub fn names_endpoint(endpoint: &Endpoint, key: &SeriesKey) -> bool {
+    if key.account_id != endpoint.account_id {
+        return false;
+    }
+    let name = match &endpoint.quality {
+        Some(q) if key.namespace == q.namespace => key.dimension(&q.endpoint_dimension),
+        _ => endpoint_name_of(key),
+    };
+    name == Some(endpoint.name.as_str())
+}
+
+/// The catalogue entry of a series of `endpoint`: in its custom quality namespace, the
+/// quality metric of that name; elsewhere, by namespace and name (`spec_by_name`).
+pub fn spec_for(endpoint: &Endpoint, key: &SeriesKey) -> Option<&'static MetricSpec> {
+    match &endpoint.quality {
+        Some(q) if key.namespace == q.namespace => METRICS
+            .iter()
+            .find(|m| m.dimensions == DimensionStyle::EndpointSchedule && m.name == key.metric),
+        _ => spec_by_name(&key.namespace, &key.metric),
+    }
+}
+
+/// The quality metrics a custom source is expected to publish: the catalogue's CloudWatch
+/// names (`accuracy`, `auc`, `f2`, `precision`, `recall`).
+pub fn quality_metric_names() -> impl Iterator<Item = &'static str> {
+    METRICS
+        .iter()
+        .filter(|m| m.dimensions == DimensionStyle::EndpointSchedule)
+        .map(|m| m.name)
 }
 
 #[cfg(test)]
@@ -260,6 +314,7 @@ mod tests {
             variants: vec!["blue".into(), "green".into()],
             monitoring_schedules: vec!["fraud-mq".into()],
             model_quality_namespace: None,
+            quality: None,
         };
         let cpu = series_keys(&e, MetricId::Cpu);
         assert_eq!(cpu.len(), 2);
@@ -268,5 +323,91 @@ mod tests {
         assert_eq!(acc.len(), 1);
         assert_eq!(acc[0].dimension("MonitoringSchedule"), Some("fraud-mq"));
         assert_eq!(endpoint_name_of(&acc[0]), Some("fraud"));
+        assert!(names_endpoint(&e, &acc[0]) && names_endpoint(&e, &cpu[0]));
+    }
+
+    fn custom(period: u32) -> Endpoint {
+        Endpoint {
+            account_id: "111111111111".into(),
+            name: "fraud".into(),
+            status: super::super::model::EndpointStatus::InService,
+            variants: vec!["AllTraffic".into()],
+            // A schedule too: the custom source still wins for the quality series.
+            monitoring_schedules: vec!["fraud-dq".into()],
+            model_quality_namespace: None,
+            quality: Some(super::super::model::CustomQuality {
+                namespace: "MLTeam/ModelQuality".into(),
+                endpoint_dimension: "model_endpoint".into(),
+                period,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_custom_source_keys_quality_by_its_namespace_dimension_and_period() {
+        let e = custom(300);
+        for id in [
+            MetricId::Accuracy,
+            MetricId::Auc,
+            MetricId::F2,
+            MetricId::Precision,
+            MetricId::Recall,
+        ] {
+            let keys = series_keys(&e, id);
+            assert_eq!(
+                keys,
+                [SeriesKey::new(
+                    "111111111111",
+                    "MLTeam/ModelQuality",
+                    spec(id).name,
+                    &[("model_endpoint", "fraud")],
+                    Stat::Average,
+                    300,
+                )]
+            );
+            assert_eq!(spec_for(&e, &keys[0]).map(|m| m.id), Some(id));
+            // The key alone does not say which dimension names the endpoint...
+            assert_eq!(endpoint_name_of(&keys[0]), None);
+            // ...the endpoint does.
+            assert!(names_endpoint(&e, &keys[0]));
+        }
+        // Instance metrics are untouched.
+        let cpu = series_keys(&e, MetricId::Cpu);
+        assert_eq!(cpu[0].namespace, NS_INSTANCE);
+        assert!(names_endpoint(&e, &cpu[0]));
+        assert_eq!(spec_for(&e, &cpu[0]).map(|m| m.id), Some(MetricId::Cpu));
+        // No schedule is needed.
+        let mut bare = custom(3600);
+        bare.monitoring_schedules.clear();
+        assert_eq!(series_keys(&bare, MetricId::Auc)[0].period, 3600);
+    }
+
+    #[test]
+    fn a_custom_key_names_only_its_own_endpoint() {
+        let e = custom(3600);
+        let key = series_keys(&e, MetricId::Accuracy).remove(0);
+        let mut other_account = e.clone();
+        other_account.account_id = "222222222222".into();
+        assert!(!names_endpoint(&other_account, &key));
+        let mut other_name = e.clone();
+        other_name.name = "churn".into();
+        assert!(!names_endpoint(&other_name, &key));
+        // Same namespace, another dimension: not this endpoint's series.
+        let mut wrong_dim = key.clone();
+        wrong_dim.dimensions = vec![("Model".into(), "fraud".into())];
+        assert!(!names_endpoint(&e, &wrong_dim));
+        // Without a custom source, the namespace is nobody's catalogue.
+        let mut plain = e.clone();
+        plain.quality = None;
+        assert!(!names_endpoint(&plain, &key));
+        assert_eq!(spec_for(&plain, &key), None);
+        // A metric the catalogue does not know, in the custom namespace.
+        let mut unknown = key.clone();
+        unknown.metric = "f1".into();
+        assert_eq!(spec_for(&e, &unknown), None);
+        assert_eq!(
+            quality_metric_names().collect::<Vec<_>>(),
+            ["accuracy", "auc", "f2", "precision", "recall"]
+        );
     }
 }

@@ -74,6 +74,28 @@ pub struct Endpoint {
     /// The model-quality namespace as CloudWatch spells it for this endpoint, when discovery
     /// found one; `None` means the catalogue's spelling.
     pub model_quality_namespace: Option<String>,
+    /// Where the model-quality series (accuracy, auc, f2, precision, recall) come from.
+    /// `None`: Model Monitor's, keyed by the first of `monitoring_schedules`. `Some`: a custom
+    /// source from the config's `[[quality_metrics]]`, keyed by the endpoint's name alone,
+    /// with or without Model Monitor schedules (its columns, charts and alarms then read the
+    /// custom series; a monitor pane has no schedule of its to show or run, and can say
+    /// "quality metrics are custom (NAMESPACE)").
+    pub quality: Option<CustomQuality>,
+}
+
+/// A custom source of model-quality metrics: a team's own job publishes the catalogue's
+/// quality metric names to CloudWatch, one series per endpoint (Model Monitor is closed to
+/// new customers).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CustomQuality {
+    /// Exactly as configured (CloudWatch namespaces are case-sensitive). The config refuses
+    /// control characters in it, so it is safe to draw as it is; it is not sanitised, since
+    /// every request for the series must name it exactly.
+    pub namespace: String,
+    /// The dimension whose value is the endpoint's name (the series' only dimension).
+    pub endpoint_dimension: String,
+    /// Seconds; the period the job publishes at and the console asks for.
+    pub period: u32,
 }
 
 impl Endpoint {

@@ -174,6 +174,7 @@ fn endpoint(account: &str, name: &str, status: EndpointStatus, variants: &[&str]
         variants: variants.iter().map(|v| (*v).to_owned()).collect(),
         monitoring_schedules: vec![format!("{name}-mq")],
         model_quality_namespace: None,
+        quality: None,
     }
 }
 

@@ -277,6 +277,7 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         // The throttle interceptors of every client count into this one.
         health,
     )
+    .with_quality_sources(&options.config.quality_metrics)
     .with_readonly(options.readonly))
 }
 

@@ -2,9 +2,12 @@
 //! endpoints and variants, Model Monitor metrics name monitoring schedules. Namespaces are
 //! recognised by shape, not spelling, because the docs disagree on it (`data-metrics`,
 //! `Data-Metrics`, ...): the spelling found is the one used in later GetMetricData calls.
+//! Custom quality sources (config `[[quality_metrics]]`) are matched by their exact namespace
+//! and dimension: an endpoint publishing a catalogue quality metric there takes its quality
+//! series from that source.
 
-use crate::source::metrics::{NS_INSTANCE, NS_INVOCATION};
-use crate::source::model::{AccountId, Endpoint, EndpointStatus};
+use crate::source::metrics::{self, NS_INSTANCE, NS_INVOCATION};
+use crate::source::model::{AccountId, CustomQuality, Endpoint, EndpointStatus};
 use std::collections::BTreeMap;
 
 /// One entry of a ListMetrics page, with the account that owns it.
@@ -66,6 +69,9 @@ struct Building {
     schedules: Vec<(NamespaceKind, String)>,
     /// Spelling of the model-quality namespace as listed for this endpoint.
     model_quality_namespace: Option<String>,
+    /// The custom quality source (index into `Discovered::sources`) this endpoint publishes
+    /// to; the first configured wins when it publishes to several.
+    quality: Option<usize>,
 }
 
 /// Endpoints grouped by owning account and name, in a stable order.
@@ -73,10 +79,23 @@ struct Building {
 pub struct Discovered {
     endpoints: BTreeMap<(AccountId, String), Building>,
     status: BTreeMap<(AccountId, String), EndpointStatus>,
+    /// The configured custom quality sources, in config order.
+    sources: Vec<CustomQuality>,
 }
 
 impl Discovered {
+    /// Discovery that also recognises these custom quality sources.
+    pub fn with_quality_sources(sources: Vec<CustomQuality>) -> Self {
+        Self {
+            sources,
+            ..Self::default()
+        }
+    }
+
     pub fn add(&mut self, metric: &ListedMetric) {
+        if self.add_custom(metric) {
+            return;
+        }
         let Some(kind) = namespace_kind(&metric.namespace) else {
             return;
         };
@@ -111,6 +130,26 @@ impl Discovered {
         }
     }
 
+    /// A catalogue quality metric in a custom source's namespace, named by the source's
+    /// dimension alone. A metric with more dimensions is another series than the one the
+    /// console asks for (CloudWatch matches dimension sets exactly): it marks nothing.
+    fn add_custom(&mut self, metric: &ListedMetric) -> bool {
+        let Some((i, name)) = self.sources.iter().enumerate().find_map(|(i, q)| {
+            if q.namespace != metric.namespace || metric.dimensions.len() != 1 {
+                return None;
+            }
+            Some((i, metric.dimension(&q.endpoint_dimension)?))
+        }) else {
+            return false;
+        };
+        if metrics::quality_metric_names().any(|n| n == metric.metric) {
+            let name = name.to_owned();
+            let e = self.entry(&metric.account_id, &name);
+            e.quality = Some(e.quality.map_or(i, |held| held.min(i)));
+        }
+        true
+    }
+
     /// An endpoint SageMaker lists, with its status; it may have no metrics yet (Creating).
     pub fn add_status(&mut self, account_id: &str, name: &str, status: EndpointStatus) {
         self.status
@@ -127,6 +166,7 @@ impl Discovered {
     /// SageMaker listed but CloudWatch does not know yet are included with their status.
     pub fn into_endpoints(mut self) -> Vec<Endpoint> {
         let status = std::mem::take(&mut self.status);
+        let sources = std::mem::take(&mut self.sources);
         for key in status.keys() {
             self.endpoints.entry(key.clone()).or_default();
         }
@@ -146,6 +186,7 @@ impl Discovered {
                     variants: b.variants,
                     monitoring_schedules: b.schedules.into_iter().map(|(_, s)| s).collect(),
                     model_quality_namespace: b.model_quality_namespace,
+                    quality: b.quality.and_then(|i| sources.get(i).cloned()),
                 }
             })
             .collect()
@@ -166,6 +207,102 @@ mod tests {
                 .map(|(k, v)| ((*k).into(), (*v).into()))
                 .collect(),
         }
+    }
+
+    fn source(ns: &str, dim: &str, period: u32) -> CustomQuality {
+        CustomQuality {
+            namespace: ns.into(),
+            endpoint_dimension: dim.into(),
+            period,
+        }
+    }
+
+    #[test]
+    fn custom_quality_metrics_mark_their_endpoints() {
+        let mut d = Discovered::with_quality_sources(vec![
+            source("MLTeam/ModelQuality", "model_endpoint", 300),
+            source("MLTeam/ModelQuality", "EndpointName", 3600),
+        ]);
+        let listed = [
+            // Instance metrics and a custom source for the same endpoint.
+            m(
+                "111111111111",
+                "/aws/sagemaker/Endpoints",
+                "CPUUtilization",
+                &[("EndpointName", "fraud"), ("VariantName", "AllTraffic")],
+            ),
+            m(
+                "111111111111",
+                "MLTeam/ModelQuality",
+                "auc",
+                &[("model_endpoint", "fraud")],
+            ),
+            // Both sources name `scorer`: the first configured wins, whatever the order.
+            m(
+                "111111111111",
+                "MLTeam/ModelQuality",
+                "accuracy",
+                &[("EndpointName", "scorer")],
+            ),
+            m(
+                "111111111111",
+                "MLTeam/ModelQuality",
+                "recall",
+                &[("model_endpoint", "scorer")],
+            ),
+            // Only in the custom namespace, in another account: listed all the same.
+            m(
+                "222222222222",
+                "MLTeam/ModelQuality",
+                "f2",
+                &[("EndpointName", "quiet")],
+            ),
+            // Not a catalogue name, more dimensions, or another namespace: nothing.
+            m(
+                "222222222222",
+                "MLTeam/ModelQuality",
+                "loss",
+                &[("EndpointName", "lossy")],
+            ),
+            m(
+                "222222222222",
+                "MLTeam/ModelQuality",
+                "accuracy",
+                &[("EndpointName", "wide"), ("Version", "3")],
+            ),
+            m(
+                "222222222222",
+                "mlteam/modelquality",
+                "accuracy",
+                &[("EndpointName", "cased")],
+            ),
+        ];
+        for l in &listed {
+            d.add(l);
+        }
+        let e = d.into_endpoints();
+        // account/name <- dimension@period of the source, if any.
+        let seen: Vec<String> = e
+            .iter()
+            .map(|e| {
+                let source = e
+                    .quality
+                    .as_ref()
+                    .map(|q| format!(" <- {}@{}", q.endpoint_dimension, q.period));
+                format!("{}/{}{}", e.account_id, e.name, source.unwrap_or_default())
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                "111111111111/fraud <- model_endpoint@300",
+                "111111111111/scorer <- model_endpoint@300",
+                "222222222222/quiet <- EndpointName@3600",
+            ]
+        );
+        assert_eq!(e[0].variants, ["AllTraffic"]);
+        assert!(e[2].variants.is_empty() && e[2].monitoring_schedules.is_empty());
+        assert_eq!(e[2].status, EndpointStatus::Unknown);
     }
 
     #[test]

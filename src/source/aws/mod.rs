@@ -26,7 +26,7 @@ pub mod throttle;
 use super::health::Health;
 use super::model::*;
 use super::{FleetSource, SeriesRequest, SourceError, SourceHealth, SourceKind};
-use crate::config::AccountConfig;
+use crate::config::{AccountConfig, QualityMetricsConfig};
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::types::{AlarmType, DimensionFilter, RecentlyActive, ScanBy};
 use discovery::{Discovered, ListedMetric};
@@ -75,6 +75,9 @@ pub struct AwsSource {
     /// Violations counted in a finished run's report, by processing job ARN: a finished
     /// report never changes, so a fleet refresh reads each one once.
     violation_counts: Mutex<HashMap<String, usize>>,
+    /// The config's `[[quality_metrics]]`: namespaces listed besides SageMaker's, whose
+    /// endpoints read their quality series there.
+    quality_sources: Vec<CustomQuality>,
 }
 
 /// The last successful answer of each account's per-account calls.
@@ -87,11 +90,11 @@ struct LastKnown {
 
 /// One ListMetrics query of discovery.
 #[derive(Debug, Clone, Copy)]
-struct Listing {
-    namespace: Option<&'static str>,
-    metric: Option<&'static str>,
+struct Listing<'a> {
+    namespace: Option<&'a str>,
+    metric: Option<&'a str>,
     /// Dimension names the metrics must have (any value).
-    dimension_names: &'static [&'static str],
+    dimension_names: &'a [&'a str],
     /// Only metrics with datapoints in the last 3 hours.
     recent: bool,
 }
@@ -99,8 +102,9 @@ struct Listing {
 /// Instance and invocation metrics name every live endpoint and its variants; a metric with
 /// datapoints in the last 3 hours is what "live" means. Model Monitor metrics (hourly or
 /// daily) are listed over CloudWatch's full two weeks and found by dimension, whatever their
-/// namespace is spelled.
-const LISTINGS: [Listing; 3] = [
+/// namespace is spelled. Custom quality sources (`AwsSource::quality_sources`) are listed
+/// the same way, by their namespace and endpoint dimension.
+const LISTINGS: [Listing<'static>; 3] = [
     Listing {
         namespace: Some(crate::source::metrics::NS_INSTANCE),
         metric: Some("CPUUtilization"),
@@ -152,7 +156,21 @@ impl AwsSource {
             last_known: Mutex::default(),
             readonly: false,
             violation_counts: Mutex::default(),
+            quality_sources: Vec::new(),
         }
+    }
+
+    /// Also lists these custom quality sources; their endpoints read quality series there.
+    pub fn with_quality_sources(mut self, sources: &[QualityMetricsConfig]) -> Self {
+        self.quality_sources = sources
+            .iter()
+            .map(|q| CustomQuality {
+                namespace: q.namespace.clone(),
+                endpoint_dimension: q.endpoint_dimension.clone(),
+                period: q.period,
+            })
+            .collect();
+        self
     }
 
     /// Refuses every write here as well as in the clients.
@@ -302,7 +320,7 @@ impl AwsSource {
         &self,
         client: &aws_sdk_cloudwatch::Client,
         account_id: &str,
-        listing: Listing,
+        listing: Listing<'_>,
         linked: bool,
     ) -> Result<Vec<ListedMetric>, SourceError> {
         let Listing {
@@ -354,7 +372,28 @@ impl AwsSource {
         clients: &AccountClients,
         linked: bool,
     ) -> Result<Vec<ListedMetric>, SourceError> {
-        let lists = LISTINGS.map(|l| self.list_metrics(&clients.cloudwatch, account_id, l, linked));
+        // Every metric of a custom namespace that has the endpoint dimension, over the full two
+        // weeks (quality is published hourly or daily); the catalogue's names are picked out
+        // by `Discovered`, since ListMetrics filters by one metric name at most.
+        let custom_dimensions: Vec<[&str; 1]> = self
+            .quality_sources
+            .iter()
+            .map(|q| [q.endpoint_dimension.as_str()])
+            .collect();
+        let custom = self
+            .quality_sources
+            .iter()
+            .zip(&custom_dimensions)
+            .map(|(q, dimension)| Listing {
+                namespace: Some(&q.namespace),
+                metric: None,
+                dimension_names: dimension,
+                recent: false,
+            });
+        let lists = LISTINGS
+            .into_iter()
+            .chain(custom)
+            .map(|l| self.list_metrics(&clients.cloudwatch, account_id, l, linked));
         let listed = futures::future::try_join_all(lists)
             .await
             .map(|pages| pages.into_iter().flatten().collect::<Vec<_>>());
@@ -551,7 +590,9 @@ impl FleetSource for AwsSource {
         {
             return Err(e.clone());
         }
-        let found = Mutex::new(Discovered::default());
+        let found = Mutex::new(Discovered::with_quality_sources(
+            self.quality_sources.clone(),
+        ));
         {
             let mut d = found.lock().unwrap_or_else(|p| p.into_inner());
             for (id, result) in answers {

@@ -99,7 +99,8 @@ struct Sched {
 /// on prod's fraud-detector.
 fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
     let e = &world.endpoints[i];
-    if !e.profile.has_data {
+    // Quality from a custom source (`Endpoint::quality`): no Model Monitor schedule at all.
+    if !e.profile.has_data || e.endpoint.quality.is_some() {
         return Vec::new();
     }
     let name = e.endpoint.name.as_str();

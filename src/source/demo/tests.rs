@@ -110,7 +110,10 @@ fn accounts_monitoring_first_then_source_accounts() {
     let endpoints = block_on(s.endpoints()).unwrap();
     assert!(endpoints.len() >= 9);
     for e in &endpoints {
-        if e.status != EndpointStatus::Creating {
+        // An endpoint whose quality comes from a custom source has no Model Monitor.
+        if e.quality.is_some() {
+            assert!(e.monitoring_schedules.is_empty(), "{}", e.name);
+        } else if e.status != EndpointStatus::Creating {
             assert_eq!(
                 e.monitoring_schedules[0],
                 format!("{}-model-quality", e.name)
@@ -711,4 +714,53 @@ mod writes {
         assert!(block_on(w.write(&cpu_alarm(&source, "x", 1.0).into())).is_err());
         assert!(find(&source, "x").is_none());
     }
+}
+
+/// Staging's fraud-detector-stg publishes its own quality metrics (a custom source): its
+/// quality series are in that namespace, keyed by the endpoint's name alone, with data and
+/// an accuracy alarm on them, and it has no Model Monitor schedule.
+#[test]
+fn a_custom_quality_source_feeds_one_staging_endpoint() {
+    let (s, _) = demo_at(3, START, START + 300);
+    let e = block_on(s.endpoints())
+        .unwrap()
+        .into_iter()
+        .find(|e| e.account_id == "222222222222" && e.name == "fraud-detector-stg")
+        .unwrap();
+    let q = e.quality.clone().expect("a custom source");
+    assert_eq!(
+        (
+            q.namespace.as_str(),
+            q.endpoint_dimension.as_str(),
+            q.period
+        ),
+        (world::CUSTOM_QUALITY_NAMESPACE, "EndpointName", 3600)
+    );
+    assert!(e.monitoring_schedules.is_empty());
+    assert!(
+        block_on(s.monitoring_schedules(&e.key()))
+            .unwrap()
+            .is_empty()
+    );
+    let key = key_of(&s, "222222222222", "fraud-detector-stg", MetricId::Accuracy);
+    assert_eq!(key.namespace, world::CUSTOM_QUALITY_NAMESPACE);
+    assert_eq!(
+        key.dimensions,
+        [("EndpointName".to_owned(), "fraud-detector-stg".to_owned())]
+    );
+    let data = block_on(s.series(&SeriesRequest {
+        keys: vec![key.clone()],
+        start: START - 86_400,
+        end: START + 300,
+    }))
+    .unwrap();
+    assert!(data[0].points.len() >= 20, "{:?}", data[0].points);
+    assert!(data[0].points.iter().all(|(_, v)| (0.5..=1.0).contains(v)));
+    // Its accuracy alarm watches the custom series.
+    let a = alarm(&s, "staging-fraud-detector-stg-accuracy");
+    assert_eq!(a.series(), Some(&key));
+    assert_eq!(a.endpoint, Some(e.key()));
+    // Every other endpoint still reads Model Monitor.
+    let others = block_on(s.endpoints()).unwrap();
+    assert_eq!(others.iter().filter(|e| e.quality.is_some()).count(), 1);
 }

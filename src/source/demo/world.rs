@@ -17,6 +17,11 @@ pub const ACCURACY_THRESHOLD: f64 = 0.85;
 pub const UPDATE_BEFORE_START: i64 = 90 * 60;
 /// The monitoring run that reveals the drift completes this long after `start`.
 pub const INCIDENT_AFTER_START: i64 = 240;
+/// The demo's custom quality source: a team without Model Monitor publishes its endpoint's
+/// accuracy, AUC, ... here itself (config `[[quality_metrics]]` on AWS).
+pub const CUSTOM_QUALITY_NAMESPACE: &str = "MLTeam/ModelQuality";
+/// The endpoints whose quality comes from `CUSTOM_QUALITY_NAMESPACE`: (account label, name).
+const CUSTOM_QUALITY_ENDPOINTS: [(&str, &str); 1] = [("staging", "fraud-detector-stg")];
 /// Alarms were created about two days before `start`, so their history has something to show.
 const ALARMS_CREATED_BEFORE_START: i64 = 47 * 3600;
 
@@ -307,7 +312,15 @@ fn sim_endpoint(
     } else {
         EndpointStatus::InService
     };
-    let monitoring_schedules = if flavour == Flavour::Creating {
+    let quality = CUSTOM_QUALITY_ENDPOINTS
+        .contains(&(account.label.as_str(), name))
+        .then(|| CustomQuality {
+            namespace: CUSTOM_QUALITY_NAMESPACE.to_owned(),
+            endpoint_dimension: "EndpointName".to_owned(),
+            period: 3600,
+        });
+    // An endpoint with a custom quality source has no Model Monitor (`monitor::world_schedules`).
+    let monitoring_schedules = if flavour == Flavour::Creating || quality.is_some() {
         Vec::new()
     } else {
         vec![schedule_name(name)]
@@ -320,6 +333,7 @@ fn sim_endpoint(
             variants: variants.iter().map(|(v, _)| (*v).to_owned()).collect(),
             monitoring_schedules,
             model_quality_namespace: None,
+            quality,
         },
         account_label: account.label.clone(),
         profile: profile(name_hash, flavour, start),
@@ -552,23 +566,37 @@ impl World {
     }
 
     /// Which generator answers for `key`, if any: the metric must be in the catalogue with its
-    /// own stat and period, and the dimensions must name an existing variant or schedule.
+    /// own stat and period (a custom source's period for its quality series), and the
+    /// dimensions must name an existing endpoint (`metrics::names_endpoint`: whichever
+    /// dimension its source names it by) and variant or schedule.
     pub fn resolve(&self, key: &SeriesKey) -> Option<SeriesRef> {
-        let spec = metrics::spec_by_name(&key.namespace, &key.metric)?;
-        if spec.stat != key.stat || spec.period != key.period || key.dimensions.len() != 2 {
+        let endpoint = key.dimensions.iter().find_map(|(_, value)| {
+            let i = self.endpoint_index(&key.account_id, value)?;
+            metrics::names_endpoint(&self.endpoints[i].endpoint, key).then_some(i)
+        })?;
+        let e = &self.endpoints[endpoint].endpoint;
+        let spec = metrics::spec_for(e, key)?;
+        if spec.stat != key.stat {
             return None;
         }
-        let name = metrics::endpoint_name_of(key)?;
-        let endpoint = self.endpoint_index(&key.account_id, name)?;
-        let e = &self.endpoints[endpoint].endpoint;
-        let variant = match spec.dimensions {
-            metrics::DimensionStyle::EndpointVariant => {
+        let variant = match (spec.dimensions, &e.quality) {
+            (metrics::DimensionStyle::EndpointVariant, _) => {
+                if spec.period != key.period || key.dimensions.len() != 2 {
+                    return None;
+                }
                 let v = key.dimension("VariantName")?;
                 e.variants.iter().position(|x| x == v)?
             }
-            metrics::DimensionStyle::EndpointSchedule => {
+            (metrics::DimensionStyle::EndpointSchedule, Some(q))
+                if key.namespace == q.namespace =>
+            {
+                (q.period == key.period && key.dimensions.len() == 1).then_some(0)?
+            }
+            (metrics::DimensionStyle::EndpointSchedule, _) => {
+                if spec.period != key.period || key.dimensions.len() != 2 {
+                    return None;
+                }
                 let s = key.dimension("MonitoringSchedule")?;
-                key.dimension("Endpoint")?;
                 (e.monitoring_schedules.first()? == s).then_some(0)?
             }
         };

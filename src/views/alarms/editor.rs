@@ -13,7 +13,7 @@ use crate::source::alarm_write::{
     check_window, parse_actions, parse_tags,
 };
 use crate::source::metrics::{self, METRICS};
-use crate::source::model::{AccountId, Alarm, AlarmKind, EndpointKey, SeriesKey, Stat};
+use crate::source::model::{AccountId, Alarm, AlarmKind, Endpoint, EndpointKey, SeriesKey, Stat};
 use crate::views::View;
 
 /// What the open form is about; the form's fields hold the rest.
@@ -95,16 +95,17 @@ fn homes(state: &State, metric_account: &str) -> Vec<(String, AccountId)> {
         .collect()
 }
 
-/// Lower is worse for model quality: alarm when it falls; utilisation when it rises.
-fn default_operator(key: &SeriesKey) -> Operator {
-    match metrics::spec_by_name(&key.namespace, &key.metric).and_then(|s| s.levels) {
+/// Lower is worse for model quality: alarm when it falls; utilisation when it rises. The
+/// endpoint says what a key is (a custom quality namespace is in no catalogue).
+fn default_operator(e: &Endpoint, key: &SeriesKey) -> Operator {
+    match metrics::spec_for(e, key).and_then(|s| s.levels) {
         Some(l) if l.lower_is_worse => Operator::LessThanThreshold,
         _ => Operator::GreaterThanThreshold,
     }
 }
 
-fn default_threshold(key: &SeriesKey) -> Option<f64> {
-    metrics::spec_by_name(&key.namespace, &key.metric)
+fn default_threshold(e: &Endpoint, key: &SeriesKey) -> Option<f64> {
+    metrics::spec_for(e, key)
         .and_then(|s| s.levels)
         .map(|l| l.bad)
 }
@@ -189,7 +190,7 @@ pub fn open_new(
         Some((a, c, ..)) => {
             Operator::parse(&a.settings.operator).unwrap_or(Operator::from_comparison(c))
         }
-        None => default_operator(&first),
+        None => default_operator(e, &first),
     };
     let mut name = aw::suggested_name(
         state.account_label(&first.account_id),
@@ -220,7 +221,7 @@ pub fn open_new(
             threshold: match rule {
                 Some((a, _, t, ..)) if operator.is_band() => a.settings.band_width.or(Some(t)),
                 Some((_, _, t, ..)) => t.is_finite().then_some(t),
-                None => default_threshold(&first),
+                None => default_threshold(e, &first),
             },
             evaluation_periods: rule.map_or(3, |r| r.3),
             datapoints: rule.map_or(3, |r| r.4),
@@ -424,7 +425,7 @@ fn form(state: &State, draft: &Draft, p: Prefill) -> Form {
     f.context("region", &region(state))
         .context("kept_actions", &kept)
         .context("label", &draft_label(state, draft))
-        .context("endpoint", &draft_endpoint(draft))
+        .context("endpoint", &draft_endpoint(state, draft))
         .cross_check(cross_check)
         .derive(follow_name)
 }
@@ -438,13 +439,13 @@ fn draft_label(state: &State, draft: &Draft) -> String {
         .unwrap_or_default()
 }
 
-fn draft_endpoint(draft: &Draft) -> String {
+fn draft_endpoint(state: &State, draft: &Draft) -> String {
     draft
         .metrics
         .first()
-        .and_then(|(_, k)| metrics::endpoint_name_of(k))
+        .and_then(|(_, k)| state.endpoint_of_series(k))
+        .map(|e| e.name.clone())
         .unwrap_or_default()
-        .to_owned()
 }
 
 /// The suggested name follows the metric and the comparison until it is typed over.

@@ -71,14 +71,12 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     }
 }
 
-/// The chart window of a metric: `[now - pan - range, now - pan]`, widened for hourly data
-/// exactly as `refresh` fetches it.
-pub fn window(state: &State, spec: &MetricSpec) -> (Epoch, Epoch) {
+/// The chart window of a series of this period: `[now - pan - range, now - pan]`, widened
+/// for hourly data exactly as `refresh` fetches it. The period is the series' own (a custom
+/// quality source's may differ from the catalogue's).
+pub fn window(state: &State, period: u32) -> (Epoch, Epoch) {
     let end = state.now - state.detail.pan.max(0);
-    (
-        end - crate::app::refresh::detail_window(state, spec.period),
-        end,
-    )
+    (end - crate::app::refresh::detail_window(state, period), end)
 }
 
 fn window_label(secs: i64) -> String {
@@ -117,8 +115,9 @@ fn render_chart(
         theme.insufficient,
         theme.focus,
     ];
-    let (x0, x1) = window(state, spec);
     let keys = metrics::series_keys(e, spec.id);
+    let period = keys.first().map_or(spec.period, |k| k.period);
+    let (x0, x1) = window(state, period);
     // About two points per braille dot column (two dot columns per cell): min and max.
     let buckets = usize::from(area.width.saturating_sub(8)).max(1) * 2;
     let traces: Vec<Trace> = keys
@@ -140,7 +139,7 @@ fn render_chart(
                 points,
                 style: palette[i % palette.len()],
                 // Two missing periods (or downsampling buckets, when wider) make a gap.
-                max_gap: 2.5 * (spec.period as f64).max((x1 - x0) as f64 / buckets as f64),
+                max_gap: 2.5 * (period as f64).max((x1 - x0) as f64 / buckets as f64),
             }
         })
         .filter(|t| !t.points.is_empty())
@@ -155,7 +154,7 @@ fn render_chart(
     if !spec.unit.is_empty() {
         title.push(Span::styled(format!("{} ", spec.unit), theme.muted));
     }
-    if spec.period >= 3600 {
+    if crate::app::refresh::is_hourly(period) {
         title.push(Span::styled(
             format!("· {} ", window_label(x1 - x0)),
             theme.muted,

@@ -16,8 +16,17 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 
 /// Slots a 1-minute sparkline covers (the last hour) and an hourly one (two days).
+/// Slots of a 1-minute sparkline (an hour); hourly ones hold 48 (two days).
 const MINUTE_SLOTS: usize = 60;
-const HOURLY_SLOTS: usize = 48;
+
+/// Slots a sparkline spans: the fleet window of the series' period (an hour of minutes, two
+/// days of hours), so a custom quality source at 300 s or a day spans the same time as its
+/// neighbours. At least one slot, never more than the row's buffer holds.
+fn slots_of(period: u32) -> usize {
+    let period = i64::from(period.max(1));
+    let n = crate::app::refresh::fleet_window(period as u32) / period;
+    (n.max(1) as usize).min(MINUTE_SLOTS)
+}
 const MIN_CELLS: u16 = 5;
 const MAX_CELLS: u16 = 16;
 /// Width of a latest value: `0.912`, `63.4`, `45k`.
@@ -428,11 +437,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
             let keys = scratch.keys(e, id);
             series.clear();
             series.extend(keys.iter().filter_map(|k| state.store.get(k)));
-            let n = if metrics::spec(id).period >= 3600 {
-                HOURLY_SLOTS
-            } else {
-                MINUTE_SLOTS
-            };
+            let n = slots_of(keys.first().map_or(metrics::spec(id).period, |k| k.period));
             let window = &mut window[..n];
             query::combine_window(&series, id, state.now, window);
             let cells = &mut cells[..usize::from(cols.cells)];
@@ -538,5 +543,18 @@ pub fn band_style(theme: &Theme, band: Band) -> Style {
         Band::Warn => theme.warn,
         Band::Bad => theme.bad,
         Band::Neutral => theme.chart,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparklines_span_the_fleet_window_of_their_period() {
+        assert_eq!(slots_of(60), MINUTE_SLOTS);
+        assert_eq!(slots_of(3600), 48);
+        assert_eq!(slots_of(300), 12);
+        assert_eq!(slots_of(86_400), 2);
     }
 }
