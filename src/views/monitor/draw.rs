@@ -60,6 +60,19 @@ pub fn run_style(theme: &Theme, s: ExecutionStatus) -> Style {
     }
 }
 
+/// `quality metrics are custom: MLTeam/ModelQuality (EndpointName, every 3600 s); no Model
+/// Monitor schedule`, for an endpoint whose quality a config source publishes.
+pub fn custom_note(state: &State) -> Option<String> {
+    let key = state.monitor.endpoint.as_ref()?;
+    let q = state.endpoint(key)?.quality.as_ref()?;
+    Some(format!(
+        "quality metrics are custom: {} ({}, every {} s); no Model Monitor schedule",
+        crate::sanitize::clean(&q.namespace),
+        crate::sanitize::clean(&q.endpoint_dimension),
+        q.period
+    ))
+}
+
 /// SageMaker's monitoring types in a word, for narrow screens.
 fn short_type(t: &str) -> &str {
     match t {
@@ -131,7 +144,9 @@ fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
         h,
     );
     if let Some(msg) = loadable_message(&m.schedules, "Model Monitor schedules") {
-        widgets::table::empty_message(buf, inner, theme, &msg);
+        // An endpoint whose quality comes from the team's own job: say where from.
+        let custom = custom_note(state).filter(|_| matches!(m.schedules, Loadable::Loaded(_)));
+        widgets::table::empty_message(buf, inner, theme, custom.as_deref().unwrap_or(&msg));
         return;
     }
     let page = layout::rows(area).max(1);

@@ -52,11 +52,21 @@ pub fn open_form(state: &mut State) -> Outcome {
 /// The run-now form (its analysis window), on the target schedule.
 pub fn open_form_with(state: &mut State, window: &str) -> Outcome {
     let Some(schedule) = target(state) else {
-        flash(
-            state,
-            "no schedule to run: this endpoint has none",
-            FlashLevel::Error,
-        );
+        let why = match state
+            .monitor
+            .endpoint
+            .as_ref()
+            .and_then(|k| state.endpoint(k))
+            .and_then(|e| e.quality.as_ref())
+        {
+            Some(q) => format!(
+                "no schedule to run: this endpoint's quality metrics are custom ({}), published \
+                 by its own job",
+                q.namespace
+            ),
+            None => "no schedule to run: this endpoint has none".to_owned(),
+        };
+        flash(state, why, FlashLevel::Error);
         return Outcome::redraw();
     };
     let Some(job) = schedule.job_definition.clone() else {

@@ -484,3 +484,25 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
     assert_eq!(per_minute, [18, 6, 6, 6, 6, 2, 2, 2], "{per_minute:?}");
     assert!(c.state.monitor.follow.is_some(), "still following");
 }
+
+#[test]
+fn an_endpoint_with_custom_quality_metrics_says_so_and_has_nothing_to_run() {
+    let mut c = console("custom", false);
+    c.act(Action::Run("monitor fraud-detector-stg".into()));
+    assert_eq!(c.state.view, View::Monitor);
+    assert!(c.state.monitor.schedules().is_empty());
+    let note = super::draw::custom_note(&c.state).expect("a custom source");
+    assert!(note.contains("MLTeam/ModelQuality"), "{note}");
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
+    terminal.draw(|f| crate::ui::draw(&c.state, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let screen: String = buffer.content().iter().map(|cell| cell.symbol()).collect();
+    assert!(screen.contains("quality metrics are custom"), "{screen}");
+    let sent = c.act(Action::RunMonitor);
+    assert!(sent.is_empty() && c.state.overlays.is_empty());
+    assert!(
+        c.flashed().contains("custom (MLTeam/ModelQuality)"),
+        "{}",
+        c.flashed()
+    );
+}
