@@ -217,10 +217,9 @@ role_arn = "arn:aws:iam::333333333333:role/SagewatchOperator"
 "#;
     // The console's own identity is 000000000000, which assumes each account's role.
     let (snap, stderr, code) = snapshot(&e, "000000000000", REGION, config);
-    assert_eq!(code, 0, "stderr: {stderr}\n{snap:#}");
+    assert_monitor_unserved_only(&snap, code, &stderr);
     assert_eq!(snap["mode"], "aws");
     assert_eq!(snap["monitoring_account"]["id"], "000000000000");
-    assert_eq!(snap["errors"], Value::Array(vec![]));
 
     let accounts: Vec<(String, String, u64)> = snap["accounts"]
         .as_array()
@@ -387,7 +386,7 @@ async fn sagemaker_endpoint_status_reaches_the_endpoint_rows() {
     let scoring_status = moto_status["scoring"].clone();
 
     let (snap, stderr, code) = snapshot(&e, ACCOUNT, MOTO_REGION, "topology = \"fanout\"\n");
-    assert_eq!(code, 0, "stderr: {stderr}\n{snap:#}");
+    assert_monitor_unserved_only(&snap, code, &stderr);
     let endpoints = snap["endpoints"].as_array().unwrap();
     let status = |n: &str| {
         endpoints
@@ -405,4 +404,17 @@ async fn sagemaker_endpoint_status_reaches_the_endpoint_rows() {
     assert_eq!(status("retired"), "Unknown");
     // A SageMaker endpoint with no metrics yet still gets its row.
     assert_eq!(status("warming-up"), moto_status["warming-up"]);
+}
+
+/// moto answers Model Monitor's operations with an HTML 500 (it has none): the snapshot then
+/// says so, per account, and exits 1 as partial. Any other error fails the test.
+fn assert_monitor_unserved_only(snap: &Value, code: i32, stderr: &str) {
+    let errors = snap["errors"].as_array().cloned().unwrap_or_default();
+    let other: Vec<&Value> = errors
+        .iter()
+        .filter(|e| !e.as_str().is_some_and(|e| e.starts_with("ListMonitoring")))
+        .collect();
+    assert!(other.is_empty(), "stderr: {stderr}\n{snap:#}");
+    let expected = if errors.is_empty() { 0 } else { 1 };
+    assert_eq!(code, expected, "a partial snapshot exits 1: {stderr}");
 }

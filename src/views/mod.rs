@@ -49,6 +49,27 @@ pub fn module(view: View) -> &'static dyn ViewModule {
     }
 }
 
+/// An endpoint named on the `:` line, within the account scope: a name in several accounts
+/// is ambiguous. `Err` says why none was found, cleaned for the status bar.
+pub fn endpoint_named(
+    state: &State,
+    wanted: &str,
+) -> Result<crate::source::model::EndpointKey, String> {
+    let mut found = state
+        .endpoints
+        .iter()
+        .filter(|e| e.name == wanted)
+        .filter(|e| state.scope.as_ref().is_none_or(|a| &e.account_id == a));
+    let wanted = crate::sanitize::clean(wanted);
+    match (found.next(), found.next()) {
+        (Some(e), None) => Ok(e.key()),
+        (Some(_), Some(_)) => Err(format!(
+            "{wanted} exists in several accounts: :account first"
+        )),
+        (None, _) => Err(format!("no endpoint {wanted:?}")),
+    }
+}
+
 /// Data rows of the main table of `view` on a terminal of `size`: what `update` pages by and
 /// keeps the selection within, and what `draw` fills.
 pub fn table_rows(view: View, size: (u16, u16)) -> usize {

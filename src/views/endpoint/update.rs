@@ -9,7 +9,7 @@ use crate::app::state::{FlashLevel, Loadable, State};
 use crate::app::{data, navigate, refresh};
 use crate::sanitize::Sanitize;
 use crate::source::metrics::METRICS;
-use crate::source::model::{Endpoint, EndpointKey};
+use crate::source::model::EndpointKey;
 use crate::views::View;
 use crate::views::cursor::{self, step};
 
@@ -159,26 +159,12 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
     }
 }
 
-/// `:endpoint NAME`, within the account scope: a name in several accounts is ambiguous.
+/// `:endpoint NAME`, within the account scope.
 fn open_by_name(state: &mut State, wanted: &str) -> Outcome {
-    let scope = state.scope.clone();
-    let mut found = state
-        .endpoints
-        .iter()
-        .filter(|e| e.name == wanted)
-        .filter(|e| scope.as_ref().is_none_or(|a| &e.account_id == a));
-    match (found.next().map(Endpoint::key), found.next()) {
-        (Some(key), None) => open(state, key),
-        (Some(_), Some(_)) => {
-            flash(
-                state,
-                format!("{wanted} exists in several accounts: :account first"),
-                FlashLevel::Error,
-            );
-            Outcome::redraw()
-        }
-        (None, _) => {
-            flash(state, format!("no endpoint {wanted:?}"), FlashLevel::Error);
+    match crate::views::endpoint_named(state, wanted) {
+        Ok(key) => open(state, key),
+        Err(why) => {
+            flash(state, why, FlashLevel::Error);
             Outcome::redraw()
         }
     }

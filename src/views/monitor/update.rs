@@ -365,34 +365,15 @@ fn refused(state: &mut State) -> Outcome {
 }
 
 fn open_by_name(state: &mut State, wanted: &str) -> Outcome {
-    let scope = state.scope.clone();
-    let mut found = state
-        .endpoints
-        .iter()
-        .filter(|e| e.name == wanted)
-        .filter(|e| scope.as_ref().is_none_or(|a| &e.account_id == a));
-    match (found.next().map(Endpoint::key), found.next()) {
-        (Some(key), None) => open(state, key),
-        (Some(_), Some(_)) => {
-            flash(
-                state,
-                format!(
-                    "{} exists in several accounts: :account first",
-                    clean(wanted)
-                ),
-                FlashLevel::Error,
-            );
-            Outcome::redraw()
-        }
-        (None, _) => {
-            flash(
-                state,
-                format!(
-                    "no endpoint {:?}: expected an endpoint name, run, pause or resume",
-                    clean(wanted)
-                ),
-                FlashLevel::Error,
-            );
+    match crate::views::endpoint_named(state, wanted) {
+        Ok(key) => open(state, key),
+        Err(why) => {
+            let hint = if why.starts_with("no endpoint") {
+                ": expected an endpoint name, run, pause or resume"
+            } else {
+                ""
+            };
+            flash(state, format!("{why}{hint}"), FlashLevel::Error);
             Outcome::redraw()
         }
     }
