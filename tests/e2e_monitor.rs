@@ -72,8 +72,8 @@ fn confirm_to_outcome_on_the_demo() {
     open_fraud_detector(&t);
     let mut times = Vec::new();
     for run in 0..5 {
-        // A new name each second: one run per second at most.
-        std::thread::sleep(Duration::from_millis(1100));
+        // The last run's outcome must be gone from the status bar before timing the next.
+        t.wait_until("the previous outcome to go", |s| !s.contains("run of fraud-detector"));
         // The schedules pane has the focus and model quality is its first row.
         let began = run_now(&t);
         loop {
