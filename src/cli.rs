@@ -128,6 +128,9 @@ pub struct MonitorRunArgs {
     /// Follow the run until it ends; the exit code says how.
     #[arg(long)]
     pub wait: bool,
+    /// With --wait: give up (exit 1; the run goes on) after this many minutes.
+    #[arg(long, value_name = "MINUTES", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub timeout: u32,
     /// Send without asking.
     #[arg(long)]
     pub yes: bool,

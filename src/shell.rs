@@ -348,7 +348,7 @@ async fn by_name(
     send(source, gate, identity, request.into(), args.yes, args.json).await
 }
 
-fn request_json(identity: &Identity, request: &Write) -> serde_json::Value {
+pub(crate) fn request_json(identity: &Identity, request: &Write) -> serde_json::Value {
     json!({
         "account": request.account_id(),
         "region": identity.region,
@@ -385,30 +385,44 @@ pub(crate) async fn send(
     yes: bool,
     json_out: bool,
 ) -> Exit {
-    // Read-only answers before any question is asked.
-    if gate.readonly() {
-        return report(
-            identity,
-            &request,
-            WriteOutcome::Refused(Refusal::ReadOnly {
-                operation: request.operation(),
-            }),
-            json_out,
-        );
+    match outcome_of(source, gate, identity, &request, yes).await {
+        Ok(outcome) => report(identity, &request, outcome, json_out),
+        Err(exit) => exit,
     }
-    if !yes {
-        match confirmed(identity, &request) {
-            Ok(true) => {}
-            // Nothing was sent: not an AWS failure (1), a request the user declined (2).
-            Ok(false) => return Exit::usage("not confirmed: nothing was sent"),
-            Err(e) => return e,
-        }
-    }
-    let outcome = gate.perform(source.writer(), &request).await;
-    report(identity, &request, outcome, json_out)
 }
 
-fn report(identity: &Identity, request: &Write, outcome: WriteOutcome, json_out: bool) -> Exit {
+/// Read-only refusal, confirmation, then the gate: what became of `request`, or why the
+/// user was never asked (no terminal) or declined (`Err`: nothing was sent).
+pub(crate) async fn outcome_of(
+    source: &dyn FleetSource,
+    gate: &Gate,
+    identity: &Identity,
+    request: &Write,
+    yes: bool,
+) -> Result<WriteOutcome, Exit> {
+    // Read-only answers before any question is asked.
+    if gate.readonly() {
+        return Ok(WriteOutcome::Refused(Refusal::ReadOnly {
+            operation: request.operation(),
+        }));
+    }
+    if !yes {
+        match confirmed(identity, request) {
+            Ok(true) => {}
+            // Nothing was sent: not an AWS failure (1), a request the user declined (2).
+            Ok(false) => return Err(Exit::usage("not confirmed: nothing was sent")),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(gate.perform(source.writer(), request).await)
+}
+
+pub(crate) fn report(
+    identity: &Identity,
+    request: &Write,
+    outcome: WriteOutcome,
+    json_out: bool,
+) -> Exit {
     let code = match &outcome {
         WriteOutcome::Done(_) => DONE,
         WriteOutcome::Failed(_) => FAILED,

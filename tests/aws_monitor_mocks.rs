@@ -863,3 +863,38 @@ async fn read_only_sends_no_write_but_still_reads_reports() {
     assert_eq!(report.violations.len(), 2);
     assert_eq!((job.num_calls(), get.num_calls()), (1, 1));
 }
+
+/// The clients `connect` builds in read-only mode refuse S3 writes before anything is
+/// serialised (so before any network): the endpoint here does not exist.
+#[tokio::test]
+async fn connects_read_only_s3_client_refuses_writes_before_sending() {
+    let config = aws_config::SdkConfig::builder()
+        .region(aws_types::region::Region::new("eu-west-1"))
+        .endpoint_url("http://127.0.0.1:9")
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::for_tests(),
+            ),
+        )
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build();
+    let clients = sagewatch::source::aws::connect::clients(&config, &Health::default(), PROD, true);
+    let err = clients
+        .s3
+        .put_object()
+        .bucket("b")
+        .key("k")
+        .send()
+        .await
+        .expect_err("refused");
+    let text = format!("{:?}", err);
+    assert!(text.contains("read-only: PutObject refused"), "{text}");
+    let err = clients
+        .sagemaker
+        .create_monitoring_schedule()
+        .monitoring_schedule_name("x")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(format!("{err:?}").contains("read-only: CreateMonitoringSchedule refused"));
+}

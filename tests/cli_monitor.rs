@@ -22,12 +22,13 @@ impl Cli {
         Self { home }
     }
 
-    /// On the demo, as it starts: prod fraud-detector's new model has been live for 90
-    /// minutes; its data-quality runs see the inputs drift, and a model-quality run over
-    /// this hour finds the accuracy below its threshold.
+    /// On the demo, as it starts (at 10:00, so that the hour a run now analyses is the
+    /// drifted one whatever the time of day): prod fraud-detector's new model has been live
+    /// for 90 minutes; its data-quality runs see the inputs drift, and a model-quality run
+    /// over this hour finds the accuracy below its threshold.
     fn run(&self, args: &[&str]) -> Output {
         Command::new(BIN)
-            .arg("--demo")
+            .args(["--demo", "--demo-start", "2026-11-26T10:00:00Z"])
             .args(args)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -145,6 +146,19 @@ fn run_wait_follows_the_run_and_exits_4_on_violations_with_the_audit_trail() {
     );
     assert_eq!(audit[1]["phase"], "outcome");
     assert_eq!(audit[1]["result"], "ok");
+}
+
+#[test]
+fn run_wait_json_prints_one_object_for_scripts() {
+    let cli = Cli::new("runjson");
+    let out = cli.run(&[&["monitor", "run", "--wait", "--yes", "--json"][..], &FRAUD].concat());
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out))
+        .unwrap_or_else(|e| panic!("one JSON object on stdout ({e}):\n{}", stdout(&out)));
+    assert_eq!(v["request"]["operation"], "CreateMonitoringSchedule");
+    assert_eq!(v["outcome"]["result"], "ok");
+    assert_eq!(v["run"]["status"], "CompletedWithViolations");
+    assert!(!v["violations"].as_array().unwrap().is_empty());
 }
 
 #[test]

@@ -8,6 +8,10 @@ mod support;
 use std::time::{Duration, Instant};
 use support::tmux::Tmux;
 
+/// The demo with a running clock, started at 10:00: the hour a run now analyses is the
+/// drifted one, whatever the time of day the test runs.
+const LIVE_DEMO: &str = "--demo --demo-start 2026-11-26T10:00:00Z";
+
 fn open_fraud_detector(t: &Tmux) {
     t.wait_for("fraud-detector");
     t.literal("/fraud-detector");
@@ -33,7 +37,7 @@ fn run_now(t: &Tmux) -> Instant {
 fn a_run_started_from_the_pane_is_followed_to_its_outcome_wherever_the_user_goes() {
     let t = Tmux::start("monitor-run", 160, 48);
     t.tmux(&["set-environment", "-t", "e2e", "XDG_STATE_HOME", "/tmp"]);
-    t.run_console_with("--demo");
+    t.run_console_with(LIVE_DEMO);
     open_fraud_detector(&t);
     run_now(&t);
     let following = t.wait_for("⟳ run fraud-detector");
@@ -68,12 +72,14 @@ fn a_run_started_from_the_pane_is_followed_to_its_outcome_wherever_the_user_goes
 fn confirm_to_outcome_on_the_demo() {
     let t = Tmux::start("monitor-time", 160, 48);
     t.tmux(&["set-environment", "-t", "e2e", "XDG_STATE_HOME", "/tmp"]);
-    t.run_console_with("--demo");
+    t.run_console_with(LIVE_DEMO);
     open_fraud_detector(&t);
     let mut times = Vec::new();
     for run in 0..5 {
         // The last run's outcome must be gone from the status bar before timing the next.
-        t.wait_until("the previous outcome to go", |s| !s.contains("run of fraud-detector"));
+        t.wait_until("the previous outcome to go", |s| {
+            !s.contains("run of fraud-detector")
+        });
         // The schedules pane has the focus and model quality is its first row.
         let began = run_now(&t);
         loop {

@@ -227,6 +227,10 @@ impl MonitorSource for HostileSource {
         })
     }
 
+    async fn schedule(&self, _: &str, _: &str) -> Result<Option<MonitoringSchedule>, SourceError> {
+        Ok(None)
+    }
+
     async fn alerts(&self, _: &str, _: &str) -> Result<Vec<MonitoringAlert>, SourceError> {
         Ok(vec![MonitoringAlert {
             schedule: evil("schedule"),

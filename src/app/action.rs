@@ -177,7 +177,7 @@ pub enum Loaded {
     Polled {
         /// The one-time schedule's name (it names the endpoint and the second it was made).
         schedule: String,
-        result: Result<Option<Box<Execution>>, SourceError>,
+        result: Result<crate::app::monitor_calls::Poll, SourceError>,
     },
     /// Every schedule's last completed run, for the fleet's violations column.
     FleetRuns(Result<Vec<ScheduleRun>, SourceError>),

@@ -52,6 +52,12 @@ pub enum Command {
         schedule: String,
     },
     LoadFleetRuns,
+    /// The quality points a one-time run published under its own schedule's name, filed
+    /// under the endpoint's recurring schedule (`file_under`), which the charts read.
+    LoadRunPoints {
+        request: SeriesRequest,
+        file_under: String,
+    },
     /// The alarms of one account again, right after a write changed them: replaces a
     /// refresh of that account in flight (which may have started before the write).
     RereadAlarms(AccountId),
@@ -81,6 +87,7 @@ pub enum CommandKey {
     Report,
     Poll(EndpointKey, String),
     FleetRuns,
+    RunPoints,
     /// One confirmed write, by its sequence number.
     Write(u64),
 }
@@ -94,6 +101,9 @@ impl Command {
                 | Self::LoadAlarmHistory { .. }
                 | Self::RereadAlarms(_)
                 | Self::LoadReport { .. }
+                // After a write or a followed run, the pane is read again: an older read
+                // in flight may predate what changed.
+                | Self::LoadMonitor(_)
         )
     }
 
@@ -121,6 +131,7 @@ impl Command {
                 CommandKey::Poll(endpoint.clone(), schedule.clone())
             }
             Self::LoadFleetRuns => CommandKey::FleetRuns,
+            Self::LoadRunPoints { .. } => CommandKey::RunPoints,
             Self::RereadAlarms(account) => CommandKey::AlarmsIn(account.clone()),
             Self::Write { seq, .. } => CommandKey::Write(*seq),
         }

@@ -79,14 +79,41 @@ pub async fn report(
     }))
 }
 
-/// The newest run of the schedule being followed.
+/// What one look at a followed run found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Poll {
+    /// Its newest state.
+    Run(Box<Execution>),
+    /// No run listed yet: SageMaker creates it a moment after the schedule.
+    NotYet,
+    /// The one-time schedule itself failed (a bad job definition, no data capture, a
+    /// quota): no run will ever be listed. Its failure reason.
+    ScheduleFailed(String),
+}
+
+/// The newest run of one-time schedule `schedule`; when there is none, whether the schedule
+/// itself failed (one DescribeMonitoringSchedule more).
+pub async fn poll_once(
+    source: &dyn FleetSource,
+    endpoint: &EndpointKey,
+    schedule: &str,
+) -> Result<Poll, SourceError> {
+    let monitor = source
+        .monitor()
+        .ok_or_else(|| unsupported("ListMonitoringExecutions"))?;
+    let page = monitor.executions(endpoint, Some(schedule), None).await?;
+    if let Some(run) = page.executions.into_iter().next() {
+        return Ok(Poll::Run(Box::new(run)));
+    }
+    match monitor.schedule(&endpoint.account_id, schedule).await? {
+        Some(s) if s.status == crate::source::model::ScheduleStatus::Failed => Ok(
+            Poll::ScheduleFailed(s.failure_reason.unwrap_or_else(|| "no reason given".into())),
+        ),
+        _ => Ok(Poll::NotYet),
+    }
+}
+
 pub async fn poll(source: &dyn FleetSource, endpoint: EndpointKey, schedule: String) -> Loaded {
-    let result = match source.monitor() {
-        Some(m) => m
-            .executions(&endpoint, Some(&schedule), None)
-            .await
-            .map(|p| p.executions.into_iter().next().map(Box::new)),
-        None => Err(unsupported("ListMonitoringExecutions")),
-    };
+    let result = poll_once(source, &endpoint, &schedule).await;
     Loaded::Polled { schedule, result }
 }

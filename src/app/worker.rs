@@ -79,6 +79,21 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
         Command::PollRun { endpoint, schedule } => {
             super::monitor_calls::poll(source, endpoint, schedule).await
         }
+        Command::LoadRunPoints {
+            request,
+            file_under,
+        } => Loaded::Series(source.series(&request).await.map(|data| {
+            data.into_iter()
+                .map(|mut d| {
+                    for (name, value) in &mut d.key.dimensions {
+                        if name == "MonitoringSchedule" {
+                            value.clone_from(&file_under);
+                        }
+                    }
+                    d
+                })
+                .collect()
+        })),
         Command::LoadFleetRuns => Loaded::FleetRuns(match source.monitor() {
             Some(m) => m.fleet_runs().await,
             None => Ok(Vec::new()),
@@ -168,6 +183,7 @@ fn failed(command: Command, detail: &str) -> Action {
             result: Err(err("monitoring executions")),
         },
         Command::LoadFleetRuns => Loaded::FleetRuns(Err(err("monitoring runs"))),
+        Command::LoadRunPoints { .. } => Loaded::Series(Err(err("series"))),
         // The gate may or may not have sent it: the audit log says which.
         Command::Write { request, .. } => Loaded::Written {
             outcome: WriteOutcome::Failed(err(request.operation())),

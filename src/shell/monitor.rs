@@ -161,8 +161,8 @@ async fn find_run(
     which: &str,
 ) -> Result<Execution, Exit> {
     let mut page = None;
-    // Two weeks of hourly runs of a few schedules is a few dozen pages at most.
-    for _ in 0..40 {
+    // A run worth reading is recent: ten pages are 250 runs (days of hourly schedules).
+    for _ in 0..10 {
         let p = monitor
             .executions(key, None, page.as_deref())
             .await
@@ -170,7 +170,8 @@ async fn find_run(
         let found = p.executions.into_iter().find(|r| {
             let job = r.processing_job_arn.as_deref().unwrap_or("");
             let by_name = which == "latest" || r.schedule == which;
-            (by_name && r.status.is_finished())
+            // Only a completed run has a report (a failed one wrote none).
+            (by_name && r.status.is_completed())
                 || (!job.is_empty() && (job == which || job.ends_with(&format!("/{which}"))))
         });
         if let Some(r) = found {
@@ -182,7 +183,8 @@ async fn find_run(
         }
     }
     Err(Exit::usage(format!(
-        "no finished run {} of endpoint {}: expected latest, a schedule name or a processing job",
+        "no completed run {} of endpoint {} in its newest 250: expected latest, a schedule name \
+         or a processing job",
         clean(which),
         clean(&key.name)
     )))
@@ -353,54 +355,120 @@ async fn run_now(
         return Exit::usage(e);
     }
     let name = write.schedule().to_owned();
-    let sent = send(
-        source,
-        gate,
-        identity,
-        write.into(),
-        args.yes,
-        args.target.json && !args.wait,
-    )
-    .await;
-    if sent.code != DONE || !args.wait {
-        return sent;
+    let write: crate::source::write::Write = write.into();
+    if !args.wait {
+        return send(source, gate, identity, write, args.yes, args.target.json).await;
     }
-    wait(monitor, &key, &name, args.target.json).await
+    // With --wait, one answer at the end (one JSON object with --json), unless the request
+    // never went out or failed.
+    let outcome = match super::outcome_of(source, gate, identity, &write, args.yes).await {
+        Ok(o) => o,
+        Err(exit) => return exit,
+    };
+    if !outcome.is_done() {
+        return super::report(identity, &write, outcome, args.target.json);
+    }
+    if !args.target.json {
+        println!("{} {name} in {}: done", write.operation(), key.account_id);
+    }
+    let timeout = std::time::Duration::from_secs(u64::from(args.timeout) * 60);
+    let ended = wait(source, &key, &name, timeout).await;
+    let request = json!({
+        "request": super::request_json(identity, &write),
+        "outcome": outcome.to_json(),
+    });
+    report_end(monitor, ended, request, args.target.json).await
 }
 
-/// Follows the run of one-time schedule `name` until it ends.
-async fn wait(monitor: &dyn MonitorSource, key: &EndpointKey, name: &str, json_out: bool) -> Exit {
+/// How waiting for a run ended.
+enum Waited {
+    Ended(Execution, i64),
+    ScheduleFailed(String),
+    GaveUp(String),
+}
+
+/// Follows the run of one-time schedule `name` until it ends, its schedule fails, or it is
+/// given up on (no run listed after 15 minutes, 10 failed polls in a row, `timeout`).
+async fn wait(
+    source: &dyn FleetSource,
+    key: &EndpointKey,
+    name: &str,
+    timeout: std::time::Duration,
+) -> Waited {
+    use crate::app::monitor_calls::{Poll, poll_once};
+    use crate::views::monitor::follow::{ERRORS_GIVE_UP, NO_RUN_GIVE_UP_SECS, poll_interval};
     let started = std::time::Instant::now();
     let mut last: Option<ExecutionStatus> = None;
+    let mut errors = 0;
     loop {
         let elapsed = started.elapsed().as_secs() as i64;
-        match monitor.executions(key, Some(name), None).await {
-            Ok(page) => {
-                if let Some(mut run) = page.executions.into_iter().next() {
-                    crate::sanitize::Sanitize::sanitize(&mut run);
-                    if last != Some(run.status) {
-                        eprintln!(
-                            "{}:{:02} {}",
-                            elapsed / 60,
-                            elapsed % 60,
-                            run.status.as_str()
-                        );
-                        last = Some(run.status);
-                    }
-                    if run.status.is_finished() {
-                        return ended(monitor, run, elapsed, json_out).await;
-                    }
+        match poll_once(source, key, name).await {
+            Ok(Poll::Run(run)) => {
+                let mut run = *run;
+                errors = 0;
+                crate::sanitize::Sanitize::sanitize(&mut run);
+                if last != Some(run.status) {
+                    eprintln!(
+                        "{}:{:02} {}",
+                        elapsed / 60,
+                        elapsed % 60,
+                        run.status.as_str()
+                    );
+                    last = Some(run.status);
+                }
+                if run.status.is_finished() {
+                    return Waited::Ended(run, elapsed);
                 }
             }
-            // A blip while waiting is said and retried: the run goes on regardless.
-            Err(e) => eprintln!("{}", clean(&e.to_string())),
+            Ok(Poll::ScheduleFailed(reason)) => return Waited::ScheduleFailed(reason),
+            Ok(Poll::NotYet) if elapsed > NO_RUN_GIVE_UP_SECS => {
+                return Waited::GaveUp(format!(
+                    "no run of {name} listed after {} minutes",
+                    NO_RUN_GIVE_UP_SECS / 60
+                ));
+            }
+            Ok(Poll::NotYet) => errors = 0,
+            // A blip while waiting is said and retried; a call that keeps failing ends it.
+            Err(e) => {
+                errors += 1;
+                eprintln!("{}", clean(&e.to_string()));
+                if errors >= ERRORS_GIVE_UP {
+                    return Waited::GaveUp(format!("{ERRORS_GIVE_UP} polls failed in a row: {e}"));
+                }
+            }
         }
-        let pause = crate::views::monitor::follow::poll_interval(elapsed);
+        if started.elapsed() >= timeout {
+            return Waited::GaveUp(format!(
+                "still running after --timeout {} minutes",
+                timeout.as_secs() / 60
+            ));
+        }
+        let pause = poll_interval(elapsed);
         tokio::time::sleep(std::time::Duration::from_secs(pause as u64)).await;
     }
 }
 
-async fn ended(monitor: &dyn MonitorSource, run: Execution, took: i64, json_out: bool) -> Exit {
+async fn report_end(
+    monitor: &dyn MonitorSource,
+    waited: Waited,
+    mut request: Value,
+    json_out: bool,
+) -> Exit {
+    let (run, took) = match waited {
+        Waited::Ended(run, took) => (run, took),
+        Waited::ScheduleFailed(reason) | Waited::GaveUp(reason) => {
+            let message = format!(
+                "{}; the one-time schedule stays (sagewatch monitor list shows its runs)",
+                clean(&reason)
+            );
+            if json_out {
+                request["run"] = Value::Null;
+                request["error"] = json!(message);
+                print_json(&request);
+            }
+            return Exit::failed(message);
+        }
+    };
     let violations = if run.status == ExecutionStatus::CompletedWithViolations {
         monitor.violations(&run).await.ok().map(|mut r| {
             crate::sanitize::Sanitize::sanitize(&mut r);
@@ -415,12 +483,12 @@ async fn ended(monitor: &dyn MonitorSource, run: Execution, took: i64, json_out:
         _ => FAILED,
     };
     if json_out {
-        let mut v = run_json(&run);
-        v["violations"] = json!(violations.as_ref().map(|vs| vs
+        request["run"] = run_json(&run);
+        request["violations"] = json!(violations.as_ref().map(|vs| vs
             .iter()
             .map(|x| json!({"subject": x.subject, "check": x.check, "observed": x.observed, "threshold": x.threshold}))
             .collect::<Vec<_>>()));
-        print_json(&v);
+        print_json(&request);
     } else {
         println!(
             "run {} {} after {}:{:02}",

@@ -120,6 +120,10 @@ impl Discovered {
                     return;
                 };
                 let e = self.entry(&metric.account_id, name);
+                // A one-time run's metrics are not the endpoint's recurring series.
+                if crate::source::monitor::write::is_run_now_name(schedule) {
+                    return;
+                }
                 if !e.schedules.iter().any(|(_, s)| s == schedule) {
                     e.schedules.push((kind, schedule.to_owned()));
                 }

@@ -50,6 +50,9 @@ fn no_role(call: String, account_id: &str) -> SourceError {
     }
 }
 
+/// The longest a report's body may take to arrive (at most 1 MiB).
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The start of an object, at most `REPORT_CAP` bytes, and the object's full size.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CappedObject {
@@ -109,18 +112,35 @@ pub async fn read_report(
     let mut bytes =
         Vec::with_capacity(usize::try_from(total).unwrap_or(REPORT_CAP).min(REPORT_CAP));
     let mut more = false;
-    loop {
-        let chunk = body.try_next().await.map_err(|e| SourceError::Network {
-            call: call.to_owned(),
-            detail: format!("reading {uri}: {e}"),
-        })?;
-        let Some(chunk) = chunk else { break };
-        let room = REPORT_CAP - bytes.len();
-        bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if chunk.len() >= room {
-            // The cap is reached: what follows is never read (the stream is dropped).
-            more = chunk.len() > room;
-            break;
+    // The SDK's operation timeout does not cover the body stream, and a trickling body can
+    // pass its stalled-stream check: a hung read would hold its command's slot for good.
+    let reading = async {
+        loop {
+            let chunk = body.try_next().await.map_err(|e| SourceError::Network {
+                call: call.to_owned(),
+                detail: format!("reading {uri}: {e}"),
+            })?;
+            let Some(chunk) = chunk else { break };
+            let room = REPORT_CAP - bytes.len();
+            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if chunk.len() >= room {
+                // The cap is reached: what follows is never read (the stream is dropped).
+                more = chunk.len() > room;
+                break;
+            }
+        }
+        Ok::<(), SourceError>(())
+    };
+    match tokio::time::timeout(BODY_TIMEOUT, reading).await {
+        Ok(result) => result?,
+        Err(_) => {
+            return Err(SourceError::Network {
+                call: call.to_owned(),
+                detail: format!(
+                    "reading {uri}: the body did not arrive in {} s",
+                    BODY_TIMEOUT.as_secs()
+                ),
+            });
         }
     }
     let read = bytes.len() as u64;
@@ -279,7 +299,17 @@ impl AwsSource {
         let mut schedules = Vec::new();
         while let Some(page) = pages.next().await {
             let page = page.map_err(|e| classify(&call, "sagemaker:ListMonitoringSchedules", e))?;
-            schedules.extend(page.monitoring_schedule_summaries().iter().cloned());
+            // One-time runs started from here are not schedules of their own: counted, they
+            // would count the same drift twice and pile up in every snapshot.
+            schedules.extend(
+                page.monitoring_schedule_summaries()
+                    .iter()
+                    .filter(|s| {
+                        !s.monitoring_schedule_name()
+                            .is_some_and(crate::source::monitor::write::is_run_now_name)
+                    })
+                    .cloned(),
+            );
         }
         if schedules.is_empty() {
             return Ok(Vec::new());
@@ -505,6 +535,19 @@ impl MonitorSource for AwsSource {
             Some(uri) => read_baseline(&clients.s3, &call, &uri).await.map(Some),
             None => Ok(None),
         }
+    }
+
+    async fn schedule(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<Option<MonitoringSchedule>, SourceError> {
+        let call = format!("DescribeMonitoringSchedule {account_id}");
+        let clients = self.monitor_clients(account_id, &call)?;
+        let result =
+            super::sagemaker::monitoring_schedule(&clients.sagemaker, account_id, name, &call)
+                .await;
+        self.track(&call, result)
     }
 
     async fn alerts(

@@ -98,33 +98,72 @@ pub async fn monitoring_schedules(
             .send()
             .await
             .map_err(|e| classify(call, "sagemaker:DescribeMonitoringSchedule", e))?;
-        out.push(MonitoringSchedule {
-            account_id: account_id.to_owned(),
-            name,
-            endpoint: endpoint.to_owned(),
-            monitoring_type: d
-                .monitoring_type()
-                .map(|t| t.as_str().to_owned())
-                .unwrap_or_default(),
-            status: schedule_status(d.monitoring_schedule_status()),
-            last_execution: d
-                .last_monitoring_execution_summary()
-                .map(|e| MonitoringExecution {
-                    scheduled_time: e.scheduled_time().map(|t| t.secs()).unwrap_or(0),
-                    status: execution_status(e.monitoring_execution_status()),
-                    failure_reason: e.failure_reason().map(str::to_owned),
-                }),
-            schedule_expression: d
-                .monitoring_schedule_config()
-                .and_then(|c| c.schedule_config())
-                .and_then(|s| s.schedule_expression())
-                .map(str::to_owned),
-            job_definition: d
-                .monitoring_schedule_config()
-                .and_then(|c| c.monitoring_job_definition_name())
-                .map(str::to_owned),
-            failure_reason: d.failure_reason().map(str::to_owned),
-        });
+        out.push(described(account_id, name, &d));
     }
     Ok(out)
+}
+
+/// One schedule by name (its endpoint as SageMaker says); `None` when the account has no
+/// schedule of that name.
+pub async fn monitoring_schedule(
+    client: &Client,
+    account_id: &str,
+    name: &str,
+    call: &str,
+) -> Result<Option<MonitoringSchedule>, SourceError> {
+    match client
+        .describe_monitoring_schedule()
+        .monitoring_schedule_name(name)
+        .send()
+        .await
+    {
+        Ok(d) => Ok(Some(described(account_id, name.to_owned(), &d))),
+        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) => Err(classify(call, "sagemaker:DescribeMonitoringSchedule", e)),
+    }
+}
+
+fn is_not_found<E: aws_sdk_sagemaker::error::ProvideErrorMetadata, R>(
+    e: &aws_sdk_sagemaker::error::SdkError<E, R>,
+) -> bool {
+    e.as_service_error().is_some_and(|s| {
+        matches!(
+            s.code(),
+            Some("ResourceNotFound" | "ResourceNotFoundException")
+        ) || s.message().is_some_and(|m| m.contains("does not exist"))
+    })
+}
+
+fn described(
+    account_id: &str,
+    name: String,
+    d: &aws_sdk_sagemaker::operation::describe_monitoring_schedule::DescribeMonitoringScheduleOutput,
+) -> MonitoringSchedule {
+    MonitoringSchedule {
+        account_id: account_id.to_owned(),
+        name,
+        endpoint: d.endpoint_name().unwrap_or_default().to_owned(),
+        monitoring_type: d
+            .monitoring_type()
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default(),
+        status: schedule_status(d.monitoring_schedule_status()),
+        last_execution: d
+            .last_monitoring_execution_summary()
+            .map(|e| MonitoringExecution {
+                scheduled_time: e.scheduled_time().map(|t| t.secs()).unwrap_or(0),
+                status: execution_status(e.monitoring_execution_status()),
+                failure_reason: e.failure_reason().map(str::to_owned),
+            }),
+        schedule_expression: d
+            .monitoring_schedule_config()
+            .and_then(|c| c.schedule_config())
+            .and_then(|s| s.schedule_expression())
+            .map(str::to_owned),
+        job_definition: d
+            .monitoring_schedule_config()
+            .and_then(|c| c.monitoring_job_definition_name())
+            .map(str::to_owned),
+        failure_reason: d.failure_reason().map(str::to_owned),
+    }
 }

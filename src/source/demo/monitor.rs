@@ -725,6 +725,30 @@ impl MonitorSource for DemoSource {
             })
     }
 
+    async fn schedule(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<Option<MonitoringSchedule>, SourceError> {
+        let endpoint = {
+            let runs = self.runs();
+            let started = runs
+                .started
+                .iter()
+                .find(|r| r.run.account_id == account_id && r.run.name == name)
+                .map(|r| r.endpoint);
+            started.or_else(|| self.find_schedule(account_id, name).map(|s| s.endpoint))
+        };
+        let Some(i) = endpoint else {
+            return Ok(None);
+        };
+        let key = self.world.endpoints[i].endpoint.key();
+        Ok(self
+            .schedules(&key, self.clock.now())
+            .into_iter()
+            .find(|s| s.name == name))
+    }
+
     async fn alerts(
         &self,
         account_id: &str,
@@ -780,7 +804,12 @@ impl MonitorSource for DemoSource {
         let mut out = Vec::new();
         for i in 0..self.world.endpoints.len() {
             let key = self.world.endpoints[i].endpoint.key();
-            for s in self.schedules(&key, now) {
+            // One-time runs are not schedules of the endpoint's own.
+            for s in self
+                .schedules(&key, now)
+                .into_iter()
+                .filter(|s| s.schedule_expression.as_deref() != Some("NOW"))
+            {
                 let last = self
                     .all_executions(i, Some(&s.name), now)
                     .into_iter()

@@ -122,6 +122,13 @@ pub trait MonitorSource: Send + Sync {
         schedule: &MonitoringSchedule,
     ) -> Result<Option<Baseline>, SourceError>;
 
+    /// One schedule of an account by name, described; `None` when there is none.
+    async fn schedule(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<Option<MonitoringSchedule>, SourceError>;
+
     /// Monitoring alerts of a schedule, each with its recent history.
     async fn alerts(
         &self,

@@ -159,6 +159,15 @@ pub fn check_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// Whether a schedule name is one `run_now_name` made: a one-time run, not a schedule of
+/// the endpoint's own (its metrics and runs are not the endpoint's recurring ones).
+pub fn is_run_now_name(name: &str) -> bool {
+    name.len() > 19
+        && name.is_char_boundary(name.len() - 19)
+        && name[name.len() - 19..].starts_with("-now-")
+        && name[name.len() - 14..].bytes().all(|b| b.is_ascii_digit())
+}
+
 /// `<schedule>-now-<yyyymmddHHMMSS>`, the schedule cut so the whole fits in 63 characters.
 pub fn run_now_name(schedule: &str, at: Epoch) -> String {
     let stamp = chrono::DateTime::from_timestamp(at, 0)
@@ -201,6 +210,9 @@ mod tests {
         let name = run_now_name(&("a".repeat(44) + "-bbbb"), at);
         check_name(&name).unwrap();
         assert!(!name.contains("--"), "{name}");
+        assert!(is_run_now_name(&name));
+        assert!(!is_run_now_name("fraud-mq"));
+        assert!(!is_run_now_name("fraud-mq-now-2025112907064x"));
     }
 
     #[test]

@@ -273,17 +273,18 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
                 &endpoints.to_string(),
                 theme.text,
             );
-            let violations = query::violations_of(state, account.map_or("", |a| &a.id), None);
-            if let Some(n) = violations.filter(|&n| n > 0) {
-                put_right(
-                    buf,
-                    row,
-                    inner.right() - alarm_w,
-                    y,
-                    &format!("⚠{}", n.min(999)),
-                    theme.bad,
-                );
-            }
+        }
+        // The home account too: in fan-out, or when it holds endpoints of its own.
+        let violations = query::violations_of(state, account.map_or("", |a| &a.id), None);
+        if let Some(n) = violations.filter(|&n| n > 0) {
+            put_right(
+                buf,
+                row,
+                inner.right() - alarm_w,
+                y,
+                &format!("⚠{}", n.min(99)),
+                theme.bad,
+            );
         }
         if in_alarm > 0 {
             put_right(

@@ -6,12 +6,13 @@
 
 use super::state::{Follow, MonitorState};
 use crate::app::command::Command;
+use crate::app::monitor_calls::Poll;
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, State};
 use crate::sanitize::{Sanitize, clean};
 use crate::source::SourceError;
 use crate::source::model::{EndpointKey, Epoch, ExecutionStatus};
-use crate::source::monitor::{Execution, RunNow};
+use crate::source::monitor::RunNow;
 
 /// Seconds between polls, by how long the run has been followed.
 pub fn poll_interval(elapsed: i64) -> i64 {
@@ -35,6 +36,7 @@ pub fn start(state: &mut State, run: &RunNow) -> Vec<Command> {
         status: None,
         next_poll: state.now + poll_interval(0),
         polls: 1,
+        errors_in_a_row: 0,
     });
     vec![Command::PollRun {
         endpoint,
@@ -72,11 +74,20 @@ pub fn marker(m: &MonitorState, now: Epoch) -> Option<String> {
     ))
 }
 
-pub fn polled(
-    state: &mut State,
-    schedule: String,
-    result: Result<Option<Box<Execution>>, SourceError>,
-) -> Outcome {
+/// A run not listed this long after its schedule was made is not coming: SageMaker lists a
+/// NOW schedule's run within seconds.
+pub const NO_RUN_GIVE_UP_SECS: i64 = 15 * 60;
+/// Polls failing in a row before the follow stops (at 30 s a poll: several minutes).
+pub const ERRORS_GIVE_UP: u32 = 10;
+
+/// Ends the follow with a message; the run (if any) goes on in AWS.
+fn give_up(state: &mut State, why: String) -> Outcome {
+    state.monitor.follow = None;
+    flash(state, why, FlashLevel::Error);
+    Outcome::redraw()
+}
+
+pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceError>) -> Outcome {
     let now = state.now;
     let Some(f) = state.monitor.follow.as_mut() else {
         return Outcome::default();
@@ -85,26 +96,51 @@ pub fn polled(
         return Outcome::default();
     }
     let endpoint = f.endpoint.clone();
+    let name = clean(&schedule).into_owned();
     let mut run = match result {
-        // Said, and asked again at the next poll: a blip must not end the follow.
+        // Said, and asked again at the next poll: a blip must not end the follow, but a
+        // call that keeps failing (a role without ListMonitoringExecutions) must.
         Err(e) => {
-            flash(
-                state,
-                format!("following {}: {}", clean(&schedule), clean(&e.to_string())),
-                FlashLevel::Error,
-            );
+            f.errors_in_a_row += 1;
+            let e = clean(&e.to_string()).into_owned();
+            if f.errors_in_a_row >= ERRORS_GIVE_UP {
+                return give_up(
+                    state,
+                    format!("stopped following {name} after {ERRORS_GIVE_UP} failed polls: {e}"),
+                );
+            }
+            flash(state, format!("following {name}: {e}"), FlashLevel::Error);
             return Outcome::redraw();
         }
-        // Not listed yet: SageMaker creates the run a moment after the schedule.
-        Ok(None) => return Outcome::redraw(),
-        Ok(Some(run)) => *run,
+        Ok(Poll::ScheduleFailed(reason)) => {
+            return give_up(
+                state,
+                format!("✗ the one-time schedule {name} failed: {}", clean(&reason)),
+            );
+        }
+        Ok(Poll::NotYet) if now - f.started > NO_RUN_GIVE_UP_SECS => {
+            return give_up(
+                state,
+                format!(
+                    "stopped following {name}: no run listed after {} minutes",
+                    NO_RUN_GIVE_UP_SECS / 60
+                ),
+            );
+        }
+        Ok(Poll::NotYet) => {
+            f.errors_in_a_row = 0;
+            return Outcome::redraw();
+        }
+        Ok(Poll::Run(run)) => *run,
     };
+    f.errors_in_a_row = 0;
     run.sanitize();
     f.status = Some(run.status);
     if !run.status.is_finished() {
         return Outcome::redraw();
     }
     let took = now - f.started;
+    let run_schedule = f.schedule.clone();
     state.monitor.follow = None;
     let took = format!("{}:{:02}", took / 60, took % 60);
     let (text, level) = match run.status {
@@ -134,14 +170,19 @@ pub fn polled(
     };
     flash(state, text, level);
     let mut commands = crate::app::refresh::quality_now(state, &endpoint);
+    commands.extend(crate::app::refresh::run_points(
+        state,
+        &endpoint,
+        &run_schedule,
+    ));
     commands.push(Command::LoadFleetRuns);
     if state.monitor.endpoint.as_ref() == Some(&endpoint) {
-        // Read again with the new one-time schedule; the newest finished run (this one)
-        // is then selected and its report read, with its schedule's baseline.
+        // This very run's report (the pane reads again to list it, and selects it).
         let m = &mut state.monitor;
-        m.report = None;
-        m.run_row = 0;
         m.focus = super::Pane::Runs;
+        if run.status.is_completed() {
+            commands.push(super::update::load_report(state, run));
+        }
         commands.push(Command::LoadMonitor(endpoint));
     }
     Outcome::with(commands)

@@ -51,6 +51,15 @@ pub fn open_form(state: &mut State) -> Outcome {
 
 /// The run-now form (its analysis window), on the target schedule.
 pub fn open_form_with(state: &mut State, window: &str) -> Outcome {
+    // One run is followed at a time: a second would silently drop the first's outcome.
+    if let Some(f) = &state.monitor.follow {
+        let why = format!(
+            "already following {} of {}: wait for it to end (the status bar shows it)",
+            f.schedule, f.endpoint.name
+        );
+        flash(state, why, FlashLevel::Error);
+        return Outcome::redraw();
+    }
     let Some(schedule) = target(state) else {
         let why = match state
             .monitor

@@ -58,6 +58,8 @@ pub struct Follow {
     pub status: Option<ExecutionStatus>,
     pub next_poll: Epoch,
     pub polls: u32,
+    /// Polls that failed since the last that did not.
+    pub errors_in_a_row: u32,
 }
 
 impl MonitorState {

@@ -446,6 +446,7 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
         status: None,
         next_poll: started + 2,
         polls: 1,
+        errors_in_a_row: 0,
     });
     let mut per_minute = vec![0usize; 8];
     for s in 1..=(8 * 60) {
@@ -468,7 +469,7 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
                 };
                 let answer = crate::app::action::Loaded::Polled {
                     schedule: schedule.clone(),
-                    result: Ok(Some(Box::new(run))),
+                    result: Ok(crate::app::monitor_calls::Poll::Run(Box::new(run))),
                 };
                 update(&mut c.state, Action::Loaded(Box::new(answer)));
             }
@@ -505,4 +506,126 @@ fn an_endpoint_with_custom_quality_metrics_says_so_and_has_nothing_to_run() {
         "{}",
         c.flashed()
     );
+}
+
+/// A follow with a hand-made poll answer, at `now`.
+fn answer(
+    c: &mut Console,
+    poll: Result<crate::app::monitor_calls::Poll, crate::source::SourceError>,
+) {
+    let schedule = c.state.monitor.follow.as_ref().unwrap().schedule.clone();
+    let loaded = crate::app::action::Loaded::Polled {
+        schedule,
+        result: poll,
+    };
+    update(&mut c.state, Action::Loaded(Box::new(loaded)));
+}
+
+fn following(c: &mut Console) {
+    let now = c.state.now;
+    c.state.monitor.follow = Some(super::Follow {
+        endpoint: c.state.monitor.endpoint.clone().unwrap(),
+        schedule: "fraud-detector-model-quality-now-20261126101500".into(),
+        started: now,
+        status: None,
+        next_poll: now + 2,
+        polls: 1,
+        errors_in_a_row: 0,
+    });
+}
+
+#[test]
+fn a_follow_ends_when_its_schedule_fails_no_run_comes_or_polls_keep_failing() {
+    use crate::app::monitor_calls::Poll;
+    let mut c = console("giveup", false);
+    c.open_fraud_detector();
+    // The one-time schedule failed: no run will ever be listed.
+    following(&mut c);
+    answer(&mut c, Ok(Poll::ScheduleFailed("quota exceeded".into())));
+    assert!(c.state.monitor.follow.is_none());
+    assert!(
+        c.flashed().contains("failed: quota exceeded"),
+        "{}",
+        c.flashed()
+    );
+    // No run listed: waited for, then given up after 15 minutes.
+    following(&mut c);
+    answer(&mut c, Ok(Poll::NotYet));
+    assert!(
+        c.state.monitor.follow.is_some(),
+        "a run appears within seconds, usually"
+    );
+    c.state.now += super::follow::NO_RUN_GIVE_UP_SECS + 1;
+    answer(&mut c, Ok(Poll::NotYet));
+    assert!(c.state.monitor.follow.is_none());
+    assert!(
+        c.flashed().contains("no run listed after 15 minutes"),
+        "{}",
+        c.flashed()
+    );
+    // A call that keeps failing ends it; a blip does not.
+    following(&mut c);
+    let denied = || crate::source::SourceError::AccessDenied {
+        call: "ListMonitoringExecutions 111111111111".into(),
+        action: "sagemaker:ListMonitoringExecutions".into(),
+    };
+    for _ in 1..super::follow::ERRORS_GIVE_UP {
+        answer(&mut c, Err(denied()));
+        assert!(c.state.monitor.follow.is_some());
+    }
+    answer(&mut c, Err(denied()));
+    assert!(c.state.monitor.follow.is_none());
+    assert!(
+        c.flashed().contains("after 10 failed polls"),
+        "{}",
+        c.flashed()
+    );
+}
+
+#[test]
+fn a_second_run_is_refused_while_one_is_followed() {
+    let mut c = console("second", false);
+    c.open_fraud_detector();
+    following(&mut c);
+    let sent = c.act(Action::RunMonitor);
+    assert!(sent.is_empty() && c.state.overlays.is_empty());
+    assert!(
+        c.flashed().starts_with("already following"),
+        "{}",
+        c.flashed()
+    );
+}
+
+#[test]
+fn a_run_now_counts_once_in_the_fleet_and_its_points_are_filed_under_the_recurring_series() {
+    let mut c = console("once", false);
+    c.open_fraud_detector();
+    let before = crate::app::query::violations_of(&c.state, "111111111111", Some("fraud-detector"));
+    c.act(Action::RunMonitor);
+    c.key(InputKey::Enter);
+    c.key(InputKey::Char('y'));
+    c.wait(3);
+    let ended = c.wait(4);
+    assert!(c.state.monitor.follow.is_none());
+    let after = crate::app::query::violations_of(&c.state, "111111111111", Some("fraud-detector"));
+    assert_eq!(
+        before, after,
+        "the one-time schedule is not another schedule of the endpoint"
+    );
+    // The run's own series (its schedule's name) asked for, filed under the recurring one.
+    let points = ended
+        .iter()
+        .find_map(|s| match s {
+            Command::LoadRunPoints {
+                request,
+                file_under,
+            } => Some((request.clone(), file_under.clone())),
+            _ => None,
+        })
+        .expect("the run's points are asked for");
+    assert_eq!(points.1, "fraud-detector-model-quality");
+    assert!(points.0.keys.iter().all(|k| {
+        k.dimension("MonitoringSchedule")
+            .is_some_and(|s| s.starts_with("fraud-detector-model-quality-now-"))
+    }));
 }

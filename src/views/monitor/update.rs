@@ -263,7 +263,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
                 return Ok(Outcome::default());
             };
             // A late answer for a run no longer looked at is dropped.
-            if r.run.schedule != run.schedule || r.run.scheduled_time != run.scheduled_time {
+            if !same_run(&r.run, &run) {
                 return Ok(Outcome::default());
             }
             r.violations = loadable(violations);
@@ -278,6 +278,12 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         Loaded::Polled { schedule, result } => Ok(follow::polled(state, schedule, result)),
         other => Err(other),
     }
+}
+
+/// Runs are told apart by account, schedule and scheduled time (accounts often share
+/// schedule names and top-of-hour times).
+fn same_run(a: &Execution, b: &Execution) -> bool {
+    a.account_id == b.account_id && a.schedule == b.schedule && a.scheduled_time == b.scheduled_time
 }
 
 fn loadable<T: Sanitize>(result: Result<T, crate::source::SourceError>) -> Loadable<T> {
@@ -316,6 +322,12 @@ fn pane_loaded(
     m.loading_more = false;
     m.schedule_row = m.schedule_row.min(m.schedules().len().saturating_sub(1));
     m.run_row = m.run_row.min(m.runs().len().saturating_sub(1));
+    // The run whose report is shown stays the selected one (a run just followed included).
+    if let Some(r) = &m.report
+        && let Some(i) = m.runs().iter().position(|x| same_run(x, &r.run))
+    {
+        m.run_row = i;
+    }
     // The newest finished run's report comes with the pane: what broke, and by how much,
     // is what the pane is opened for.
     if m.report.is_none() {
