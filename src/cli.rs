@@ -129,7 +129,7 @@ pub struct MonitorRunArgs {
     #[arg(long)]
     pub wait: bool,
     /// With --wait: give up (exit 1; the run goes on) after this many minutes.
-    #[arg(long, value_name = "MINUTES", default_value_t = 120, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    #[arg(long, value_name = "MINUTES", default_value_t = 120, requires = "wait", value_parser = clap::value_parser!(u32).range(1..=1440))]
     pub timeout: u32,
     /// Send without asking.
     #[arg(long)]

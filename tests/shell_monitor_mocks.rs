@@ -307,3 +307,54 @@ async fn an_aws_refusal_of_the_run_exits_1_and_is_audited() {
         "{log}"
     );
 }
+
+/// `monitor pause` asks the schedule's account first: an unknown schedule is bad input (2)
+/// and a refused describe an AWS failure (1), and neither sends the stop.
+#[tokio::test]
+async fn pause_checks_the_schedule_in_its_account_before_sending() {
+    use aws_sdk_sagemaker::operation::describe_monitoring_schedule::DescribeMonitoringScheduleError;
+    use aws_sdk_sagemaker::operation::stop_monitoring_schedule::StopMonitoringScheduleOutput;
+    let (metrics, endpoints) = listing();
+    let missing = mock!(aws_sdk_sagemaker::Client::describe_monitoring_schedule)
+        .match_requests(|r| r.monitoring_schedule_name() == Some("nosuch"))
+        .then_error(|| {
+            DescribeMonitoringScheduleError::generic(
+                aws_smithy_types::error::ErrorMetadata::builder()
+                    .code("ResourceNotFound")
+                    .message("Monitoring schedule nosuch does not exist")
+                    .build(),
+            )
+        });
+    let denied = mock!(aws_sdk_sagemaker::Client::describe_monitoring_schedule)
+        .match_requests(|r| r.monitoring_schedule_name() == Some("locked"))
+        .then_error(|| {
+            DescribeMonitoringScheduleError::generic(
+                aws_smithy_types::error::ErrorMetadata::builder()
+                    .code("AccessDeniedException")
+                    .message("not authorized")
+                    .build(),
+            )
+        });
+    let (_, describe) = schedule();
+    let stop = mock!(aws_sdk_sagemaker::Client::stop_monitoring_schedule)
+        .then_output(|| StopMonitoringScheduleOutput::builder().build());
+    let s = setup(
+        "pause",
+        &[&endpoints, &missing, &denied, &describe, &stop],
+        &[&metrics],
+    );
+    let pause = |name: &'static str| ["monitor", "pause", name, "--account", "prod", "--yes"];
+    let exit = shell(&s, &pause("nosuch")).await;
+    assert_eq!(exit.code, 2, "{:?}", exit.message);
+    assert!(
+        exit.message
+            .unwrap_or_default()
+            .contains("no monitoring schedule nosuch")
+    );
+    let exit = shell(&s, &pause("locked")).await;
+    assert_eq!(exit.code, 1, "{:?}", exit.message);
+    assert_eq!(stop.num_calls(), 0, "nothing was sent");
+    let exit = shell(&s, &pause("fraud-mq")).await;
+    assert_eq!(exit.code, 0, "{:?}", exit.message);
+    assert_eq!(stop.num_calls(), 1);
+}

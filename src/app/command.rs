@@ -52,12 +52,7 @@ pub enum Command {
         schedule: String,
     },
     LoadFleetRuns,
-    /// The quality points a one-time run published under its own schedule's name, filed
-    /// under the endpoint's recurring schedule (`file_under`), which the charts read.
-    LoadRunPoints {
-        request: SeriesRequest,
-        file_under: String,
-    },
+
     /// The alarms of one account again, right after a write changed them: replaces a
     /// refresh of that account in flight (which may have started before the write).
     RereadAlarms(AccountId),
@@ -87,7 +82,6 @@ pub enum CommandKey {
     Report,
     Poll(EndpointKey, String),
     FleetRuns,
-    RunPoints,
     /// One confirmed write, by its sequence number.
     Write(u64),
 }
@@ -105,6 +99,13 @@ impl Command {
                 // in flight may predate what changed.
                 | Self::LoadMonitor(_)
         )
+    }
+
+    /// A read asked for because something just changed (a write, a run that ended): the
+    /// same read already in flight may have started before the change, so it is replaced,
+    /// not trusted.
+    pub fn rereads_after_change(&self) -> bool {
+        matches!(self, Self::LoadMonitor(_) | Self::RereadAlarms(_))
     }
 
     pub fn key(&self) -> CommandKey {
@@ -131,7 +132,6 @@ impl Command {
                 CommandKey::Poll(endpoint.clone(), schedule.clone())
             }
             Self::LoadFleetRuns => CommandKey::FleetRuns,
-            Self::LoadRunPoints { .. } => CommandKey::RunPoints,
             Self::RereadAlarms(account) => CommandKey::AlarmsIn(account.clone()),
             Self::Write { seq, .. } => CommandKey::Write(*seq),
         }

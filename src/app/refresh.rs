@@ -303,42 +303,6 @@ pub fn quality_now(state: &State, endpoint: &crate::source::model::EndpointKey) 
     out
 }
 
-/// A one-time run publishes its quality metrics under its own schedule's name
-/// (`MonitoringSchedule=<schedule>-now-...`), not under the recurring schedule the columns
-/// and charts read: its points of the last two hours are asked for under that name and
-/// filed under the recurring series.
-pub fn run_points(
-    state: &State,
-    endpoint: &crate::source::model::EndpointKey,
-    run_schedule: &str,
-) -> Option<Command> {
-    let e = state.endpoint(endpoint)?;
-    if e.quality.is_some() {
-        return None;
-    }
-    let recurring = e.monitoring_schedules.first()?.clone();
-    let keys: Vec<SeriesKey> = state
-        .fleet_metrics
-        .iter()
-        .flat_map(|&id| metrics::series_keys(e, id))
-        .filter(|k| k.dimension("MonitoringSchedule").is_some())
-        .map(|mut k| {
-            for (name, value) in &mut k.dimensions {
-                if name == "MonitoringSchedule" {
-                    *value = run_schedule.to_owned();
-                }
-            }
-            k
-        })
-        .collect();
-    let period = keys.first()?.period;
-    let (start, end) = aligned(state.now - 2 * 3600, state.now, period);
-    Some(Command::LoadRunPoints {
-        request: SeriesRequest { keys, start, end },
-        file_under: recurring,
-    })
-}
-
 /// The other metrics of the schedules whose probe just landed, still without this hour's
 /// point: one request, sent at once.
 pub fn siblings_of(state: &State, landed: &[SeriesKey]) -> Vec<Command> {

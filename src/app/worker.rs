@@ -79,21 +79,6 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
         Command::PollRun { endpoint, schedule } => {
             super::monitor_calls::poll(source, endpoint, schedule).await
         }
-        Command::LoadRunPoints {
-            request,
-            file_under,
-        } => Loaded::Series(source.series(&request).await.map(|data| {
-            data.into_iter()
-                .map(|mut d| {
-                    for (name, value) in &mut d.key.dimensions {
-                        if name == "MonitoringSchedule" {
-                            value.clone_from(&file_under);
-                        }
-                    }
-                    d
-                })
-                .collect()
-        })),
         Command::LoadFleetRuns => Loaded::FleetRuns(match source.monitor() {
             Some(m) => m.fleet_runs().await,
             None => Ok(Vec::new()),
@@ -183,7 +168,6 @@ fn failed(command: Command, detail: &str) -> Action {
             result: Err(err("monitoring executions")),
         },
         Command::LoadFleetRuns => Loaded::FleetRuns(Err(err("monitoring runs"))),
-        Command::LoadRunPoints { .. } => Loaded::Series(Err(err("series"))),
         // The gate may or may not have sent it: the audit log says which.
         Command::Write { request, .. } => Loaded::Written {
             outcome: WriteOutcome::Failed(err(request.operation())),
@@ -279,7 +263,8 @@ impl Workers {
         }
         let key = command.key();
         if let Some(running) = self.in_flight.get(&key) {
-            if running.command == command || !command.replaces_running() {
+            let same = running.command == command && !command.rereads_after_change();
+            if same || !command.replaces_running() {
                 // The running one will answer; the next refresh asks again from there.
                 return;
             }
@@ -442,6 +427,35 @@ mod tests {
             }
         }
         assert_eq!(w.in_flight(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_read_after_a_change_replaces_the_same_read_in_flight() {
+        let (mut w, mut rx) = workers();
+        let pane = || {
+            Command::LoadMonitor(crate::source::model::EndpointKey {
+                account_id: "111111111111".into(),
+                name: "fraud-detector".into(),
+            })
+        };
+        w.dispatch(pane());
+        // Asked again after a write: the first read may predate it, so it is replaced.
+        w.dispatch(pane());
+        let done = loop {
+            let done = rx.recv().await.expect("a result");
+            if done.generation == 2 {
+                break done;
+            }
+            w.finished(&done);
+        };
+        w.finished(&done);
+        assert_eq!(w.in_flight(), 0);
+        // A periodic duplicate is still dropped.
+        w.dispatch(Command::LoadAlarms);
+        w.dispatch(Command::LoadAlarms);
+        let done = rx.recv().await.expect("a result");
+        w.finished(&done);
+        assert_eq!(done.generation, 3, "the second LoadAlarms never ran");
     }
 
     fn unruly(delay_ms: u64, panic_on_alarms: bool) -> (Workers, mpsc::UnboundedReceiver<Done>) {

@@ -368,8 +368,27 @@ async fn run_now(
     if !outcome.is_done() {
         return super::report(identity, &write, outcome, args.target.json);
     }
-    if !args.target.json {
-        println!("{} {name} in {}: done", write.operation(), key.account_id);
+    let request_id = match &outcome {
+        crate::writes::WriteOutcome::Done(r) => r
+            .request_id
+            .as_deref()
+            .map(|id| format!(" (request {})", clean(id)))
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    if args.target.json {
+        // A script interrupted while waiting still learns what was created.
+        eprintln!(
+            "{} {name} in {}: done{request_id}",
+            write.operation(),
+            key.account_id
+        );
+    } else {
+        println!(
+            "{} {name} in {}: done{request_id}",
+            write.operation(),
+            key.account_id
+        );
     }
     let timeout = std::time::Duration::from_secs(u64::from(args.timeout) * 60);
     let ended = wait(source, &key, &name, timeout).await;
@@ -396,16 +415,16 @@ async fn wait(
     timeout: std::time::Duration,
 ) -> Waited {
     use crate::app::monitor_calls::{Poll, poll_once};
-    use crate::views::monitor::follow::{ERRORS_GIVE_UP, NO_RUN_GIVE_UP_SECS, poll_interval};
+    use crate::views::monitor::follow::{ERRORS_GIVE_UP_SECS, NO_RUN_GIVE_UP_SECS, poll_interval};
     let started = std::time::Instant::now();
     let mut last: Option<ExecutionStatus> = None;
-    let mut errors = 0;
+    let mut last_answer = std::time::Instant::now();
     loop {
         let elapsed = started.elapsed().as_secs() as i64;
         match poll_once(source, key, name).await {
             Ok(Poll::Run(run)) => {
                 let mut run = *run;
-                errors = 0;
+                last_answer = std::time::Instant::now();
                 crate::sanitize::Sanitize::sanitize(&mut run);
                 if last != Some(run.status) {
                     eprintln!(
@@ -421,19 +440,22 @@ async fn wait(
                 }
             }
             Ok(Poll::ScheduleFailed(reason)) => return Waited::ScheduleFailed(reason),
-            Ok(Poll::NotYet) if elapsed > NO_RUN_GIVE_UP_SECS => {
+            // Only while no run was ever seen: an empty listing after one was is a blip.
+            Ok(Poll::NotYet) if last.is_none() && elapsed > NO_RUN_GIVE_UP_SECS => {
                 return Waited::GaveUp(format!(
                     "no run of {name} listed after {} minutes",
                     NO_RUN_GIVE_UP_SECS / 60
                 ));
             }
-            Ok(Poll::NotYet) => errors = 0,
+            Ok(Poll::NotYet) => last_answer = std::time::Instant::now(),
             // A blip while waiting is said and retried; a call that keeps failing ends it.
             Err(e) => {
-                errors += 1;
                 eprintln!("{}", clean(&e.to_string()));
-                if errors >= ERRORS_GIVE_UP {
-                    return Waited::GaveUp(format!("{ERRORS_GIVE_UP} polls failed in a row: {e}"));
+                if last_answer.elapsed().as_secs() as i64 > ERRORS_GIVE_UP_SECS {
+                    return Waited::GaveUp(format!(
+                        "polls failed for {} minutes: {e}",
+                        ERRORS_GIVE_UP_SECS / 60
+                    ));
                 }
             }
         }
@@ -538,14 +560,19 @@ async fn pause_or_resume(
     if let Err(e) = write.validate() {
         return Exit::usage(e);
     }
-    // An unknown schedule is a typo, not an AWS failure: said before anything is sent.
+    if !source.placement().can_act_in(&acct.id) {
+        return Exit::usage(format!(
+            "no role for account {}: OAM shares no SageMaker; add role_arn = \
+             \"arn:aws:iam::{}:role/...\" under [[accounts]] id = \"{}\" in config.toml",
+            acct.id, acct.id, acct.id
+        ));
+    }
+    // An unknown schedule is a typo (2), not an AWS failure (1): said before anything is
+    // sent, from one DescribeMonitoringSchedule in that account.
     if let Some(monitor) = source.monitor() {
-        match monitor.fleet_runs().await {
-            Ok(runs)
-                if !runs
-                    .iter()
-                    .any(|r| r.account_id == acct.id && r.schedule == args.schedule) =>
-            {
+        match monitor.schedule(&acct.id, &args.schedule).await {
+            Ok(Some(_)) => {}
+            Ok(None) => {
                 return Exit::usage(format!(
                     "no monitoring schedule {} in account {} ({})",
                     clean(&args.schedule),
@@ -553,15 +580,8 @@ async fn pause_or_resume(
                     clean(&acct.label)
                 ));
             }
-            Ok(_) => {}
             Err(e) => return failed(&e),
         }
-    }
-    if !source.placement().can_act_in(&acct.id) {
-        return Exit::usage(format!(
-            "no role for account {}: add role_arn for it under [[accounts]] in config.toml",
-            acct.id
-        ));
     }
     send(source, gate, identity, write.into(), args.yes, args.json).await
 }

@@ -98,7 +98,7 @@ pub async fn monitoring_schedules(
             .send()
             .await
             .map_err(|e| classify(call, "sagemaker:DescribeMonitoringSchedule", e))?;
-        out.push(described(account_id, name, &d));
+        out.push(described(account_id, name, Some(endpoint), &d));
     }
     Ok(out)
 }
@@ -117,7 +117,7 @@ pub async fn monitoring_schedule(
         .send()
         .await
     {
-        Ok(d) => Ok(Some(described(account_id, name.to_owned(), &d))),
+        Ok(d) => Ok(Some(described(account_id, name.to_owned(), None, &d))),
         Err(e) if is_not_found(&e) => Ok(None),
         Err(e) => Err(classify(call, "sagemaker:DescribeMonitoringSchedule", e)),
     }
@@ -130,19 +130,26 @@ fn is_not_found<E: aws_sdk_sagemaker::error::ProvideErrorMetadata, R>(
         matches!(
             s.code(),
             Some("ResourceNotFound" | "ResourceNotFoundException")
-        ) || s.message().is_some_and(|m| m.contains("does not exist"))
+        )
     })
 }
 
+/// `endpoint`: the endpoint it was listed for, when it was (SageMaker's own field may be
+/// absent).
 fn described(
     account_id: &str,
     name: String,
+    endpoint: Option<&str>,
     d: &aws_sdk_sagemaker::operation::describe_monitoring_schedule::DescribeMonitoringScheduleOutput,
 ) -> MonitoringSchedule {
     MonitoringSchedule {
         account_id: account_id.to_owned(),
         name,
-        endpoint: d.endpoint_name().unwrap_or_default().to_owned(),
+        endpoint: d
+            .endpoint_name()
+            .or(endpoint)
+            .unwrap_or_default()
+            .to_owned(),
         monitoring_type: d
             .monitoring_type()
             .map(|t| t.as_str().to_owned())

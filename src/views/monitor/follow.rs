@@ -23,8 +23,18 @@ pub fn poll_interval(elapsed: i64) -> i64 {
     }
 }
 
-/// A run-now request was accepted: follow its run.
+/// A run-now request was accepted: follow its run. One run is followed at a time: `x`
+/// refuses a second, but one confirmed while the first write was still on its way is
+/// said, not silently swapped for the first.
 pub fn start(state: &mut State, run: &RunNow) -> Vec<Command> {
+    if let Some(f) = &state.monitor.follow {
+        let text = format!(
+            "{} started; still following {} (one run at a time): its runs are in the pane of {}",
+            run.name, f.schedule, run.endpoint
+        );
+        flash(state, text, FlashLevel::Info);
+        return Vec::new();
+    }
     let endpoint = EndpointKey {
         account_id: run.account_id.clone(),
         name: run.endpoint.clone(),
@@ -32,11 +42,12 @@ pub fn start(state: &mut State, run: &RunNow) -> Vec<Command> {
     state.monitor.follow = Some(Follow {
         endpoint: endpoint.clone(),
         schedule: run.name.clone(),
+        from_schedule: run.from_schedule.clone(),
         started: state.now,
         status: None,
         next_poll: state.now + poll_interval(0),
         polls: 1,
-        errors_in_a_row: 0,
+        last_answer: state.now,
     });
     vec![Command::PollRun {
         endpoint,
@@ -77,8 +88,9 @@ pub fn marker(m: &MonitorState, now: Epoch) -> Option<String> {
 /// A run not listed this long after its schedule was made is not coming: SageMaker lists a
 /// NOW schedule's run within seconds.
 pub const NO_RUN_GIVE_UP_SECS: i64 = 15 * 60;
-/// Polls failing in a row before the follow stops (at 30 s a poll: several minutes).
-pub const ERRORS_GIVE_UP: u32 = 10;
+/// How long polls may keep failing before the follow stops: a blip (a VPN, an STS
+/// refresh, throttling) must not end a healthy follow, a role without the permission must.
+pub const ERRORS_GIVE_UP_SECS: i64 = 5 * 60;
 
 /// Ends the follow with a message; the run (if any) goes on in AWS.
 fn give_up(state: &mut State, why: String) -> Outcome {
@@ -101,12 +113,14 @@ pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceEr
         // Said, and asked again at the next poll: a blip must not end the follow, but a
         // call that keeps failing (a role without ListMonitoringExecutions) must.
         Err(e) => {
-            f.errors_in_a_row += 1;
             let e = clean(&e.to_string()).into_owned();
-            if f.errors_in_a_row >= ERRORS_GIVE_UP {
+            if now - f.last_answer > ERRORS_GIVE_UP_SECS {
                 return give_up(
                     state,
-                    format!("stopped following {name} after {ERRORS_GIVE_UP} failed polls: {e}"),
+                    format!(
+                        "stopped following {name}: polls failed for {} minutes: {e}",
+                        ERRORS_GIVE_UP_SECS / 60
+                    ),
                 );
             }
             flash(state, format!("following {name}: {e}"), FlashLevel::Error);
@@ -118,7 +132,8 @@ pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceEr
                 format!("✗ the one-time schedule {name} failed: {}", clean(&reason)),
             );
         }
-        Ok(Poll::NotYet) if now - f.started > NO_RUN_GIVE_UP_SECS => {
+        // Only while no run was ever seen: an empty listing after one was is a blip.
+        Ok(Poll::NotYet) if f.status.is_none() && now - f.started > NO_RUN_GIVE_UP_SECS => {
             return give_up(
                 state,
                 format!(
@@ -128,19 +143,19 @@ pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceEr
             );
         }
         Ok(Poll::NotYet) => {
-            f.errors_in_a_row = 0;
+            f.last_answer = now;
             return Outcome::redraw();
         }
         Ok(Poll::Run(run)) => *run,
     };
-    f.errors_in_a_row = 0;
+    f.last_answer = now;
     run.sanitize();
     f.status = Some(run.status);
     if !run.status.is_finished() {
         return Outcome::redraw();
     }
     let took = now - f.started;
-    let run_schedule = f.schedule.clone();
+    let from_schedule = f.from_schedule.clone();
     state.monitor.follow = None;
     let took = format!("{}:{:02}", took / 60, took % 60);
     let (text, level) = match run.status {
@@ -170,18 +185,16 @@ pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceEr
     };
     flash(state, text, level);
     let mut commands = crate::app::refresh::quality_now(state, &endpoint);
-    commands.extend(crate::app::refresh::run_points(
-        state,
-        &endpoint,
-        &run_schedule,
-    ));
     commands.push(Command::LoadFleetRuns);
     if state.monitor.endpoint.as_ref() == Some(&endpoint) {
-        // This very run's report (the pane reads again to list it, and selects it).
-        let m = &mut state.monitor;
-        m.focus = super::Pane::Runs;
+        // This very run's report, with the baseline of the schedule it copied (the pane
+        // reads again to list the run, and selects it). A run that failed has no report:
+        // the pane then shows why for the newest finished run, which is this one.
+        state.monitor.focus = super::Pane::Runs;
         if run.status.is_completed() {
-            commands.push(super::update::load_report(state, run));
+            commands.push(super::update::load_report_like(state, run, &from_schedule));
+        } else {
+            state.monitor.report = None;
         }
         commands.push(Command::LoadMonitor(endpoint));
     }

@@ -53,13 +53,15 @@ pub struct Follow {
     pub endpoint: EndpointKey,
     /// The one-time schedule created for it.
     pub schedule: String,
+    /// The schedule it copied (whose baseline its report is read against).
+    pub from_schedule: String,
     pub started: Epoch,
     /// Its newest state (`None` until SageMaker lists it).
     pub status: Option<ExecutionStatus>,
     pub next_poll: Epoch,
     pub polls: u32,
-    /// Polls that failed since the last that did not.
-    pub errors_in_a_row: u32,
+    /// When a poll last answered (a run, or none yet): polls failing for long end it.
+    pub last_answer: Epoch,
 }
 
 impl MonitorState {

@@ -442,11 +442,12 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
     c.state.monitor.follow = Some(super::Follow {
         endpoint: c.state.monitor.endpoint.clone().unwrap(),
         schedule: "fraud-detector-model-quality-now-20261126101500".into(),
+        from_schedule: "fraud-detector-model-quality".into(),
         started,
         status: None,
         next_poll: started + 2,
         polls: 1,
-        errors_in_a_row: 0,
+        last_answer: started,
     });
     let mut per_minute = vec![0usize; 8];
     for s in 1..=(8 * 60) {
@@ -526,11 +527,12 @@ fn following(c: &mut Console) {
     c.state.monitor.follow = Some(super::Follow {
         endpoint: c.state.monitor.endpoint.clone().unwrap(),
         schedule: "fraud-detector-model-quality-now-20261126101500".into(),
+        from_schedule: "fraud-detector-model-quality".into(),
         started: now,
         status: None,
         next_poll: now + 2,
         polls: 1,
-        errors_in_a_row: 0,
+        last_answer: now,
     });
 }
 
@@ -563,20 +565,45 @@ fn a_follow_ends_when_its_schedule_fails_no_run_comes_or_polls_keep_failing() {
         "{}",
         c.flashed()
     );
-    // A call that keeps failing ends it; a blip does not.
+    // A run seen, then an empty listing long after: a blip, not "no run".
+    following(&mut c);
+    let run = crate::source::monitor::Execution {
+        account_id: "111111111111".into(),
+        schedule: "fraud-detector-model-quality-now-20261126101500".into(),
+        scheduled_time: c.state.now,
+        created: Some(c.state.now),
+        modified: Some(c.state.now),
+        status: ExecutionStatus::InProgress,
+        failure_reason: None,
+        processing_job_arn: None,
+        monitoring_type: None,
+    };
+    answer(&mut c, Ok(Poll::Run(Box::new(run))));
+    c.state.now += super::follow::NO_RUN_GIVE_UP_SECS + 1;
+    answer(&mut c, Ok(Poll::NotYet));
+    assert!(
+        c.state.monitor.follow.is_some(),
+        "a run was seen: still following"
+    );
+    // Polls failing for minutes end it; failing for less (a blip) does not.
     following(&mut c);
     let denied = || crate::source::SourceError::AccessDenied {
         call: "ListMonitoringExecutions 111111111111".into(),
         action: "sagemaker:ListMonitoringExecutions".into(),
     };
-    for _ in 1..super::follow::ERRORS_GIVE_UP {
+    for _ in 0..30 {
+        c.state.now += 2;
         answer(&mut c, Err(denied()));
-        assert!(c.state.monitor.follow.is_some());
     }
+    assert!(
+        c.state.monitor.follow.is_some(),
+        "a minute of failures is a blip"
+    );
+    c.state.now += super::follow::ERRORS_GIVE_UP_SECS;
     answer(&mut c, Err(denied()));
     assert!(c.state.monitor.follow.is_none());
     assert!(
-        c.flashed().contains("after 10 failed polls"),
+        c.flashed().contains("polls failed for 5 minutes"),
         "{}",
         c.flashed()
     );
@@ -597,7 +624,7 @@ fn a_second_run_is_refused_while_one_is_followed() {
 }
 
 #[test]
-fn a_run_now_counts_once_in_the_fleet_and_its_points_are_filed_under_the_recurring_series() {
+fn a_run_now_counts_once_in_the_fleet_and_its_report_has_the_copied_schedules_baseline() {
     let mut c = console("once", false);
     c.open_fraud_detector();
     let before = crate::app::query::violations_of(&c.state, "111111111111", Some("fraud-detector"));
@@ -612,20 +639,15 @@ fn a_run_now_counts_once_in_the_fleet_and_its_points_are_filed_under_the_recurri
         before, after,
         "the one-time schedule is not another schedule of the endpoint"
     );
-    // The run's own series (its schedule's name) asked for, filed under the recurring one.
-    let points = ended
-        .iter()
-        .find_map(|s| match s {
-            Command::LoadRunPoints {
-                request,
-                file_under,
-            } => Some((request.clone(), file_under.clone())),
-            _ => None,
-        })
-        .expect("the run's points are asked for");
-    assert_eq!(points.1, "fraud-detector-model-quality");
-    assert!(points.0.keys.iter().all(|k| {
-        k.dimension("MonitoringSchedule")
-            .is_some_and(|s| s.starts_with("fraud-detector-model-quality-now-"))
-    }));
+    // Its report is read with the baseline of the schedule it copied.
+    assert!(ended.iter().any(|s| matches!(
+        s,
+        Command::LoadReport {
+            schedule: Some(_),
+            ..
+        }
+    )));
+    let report = c.state.monitor.report.as_ref().expect("the run's report");
+    assert!(report.run.schedule.contains("-now-"));
+    assert!(matches!(&report.baseline, Loadable::Loaded(Some(b)) if b.constraints.len() == 5));
 }

@@ -117,11 +117,18 @@ fn select(state: &mut State) -> Outcome {
 
 /// Asks for a run's report (and its schedule's baseline); the report pane shows it loading.
 pub fn load_report(state: &mut State, run: Execution) -> Command {
-    let schedule = state
-        .monitor
-        .schedules()
+    let schedule = run.schedule.clone();
+    load_report_like(state, run, &schedule)
+}
+
+/// `load_report`, the baseline taken from its own schedule or else from `like` (a run
+/// started here is not listed yet; its schedule copied `like`'s job definition).
+pub fn load_report_like(state: &mut State, run: Execution, like: &str) -> Command {
+    let schedules = state.monitor.schedules();
+    let schedule = schedules
         .iter()
         .find(|s| s.name == run.schedule)
+        .or_else(|| schedules.iter().find(|s| s.name == like))
         .cloned()
         .map(Box::new);
     state.monitor.report = Some(Report {
