@@ -13,6 +13,7 @@ pub mod series;
 pub mod shell;
 pub mod snapshot;
 pub mod source;
+pub mod trail;
 pub mod tui;
 pub mod ui;
 pub mod views;
