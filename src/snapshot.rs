@@ -129,7 +129,8 @@ fn status_name(s: crate::source::model::SeriesStatus) -> &'static str {
     }
 }
 
-fn rfc3339(t: Epoch) -> String {
+/// `2026-11-29T10:00:00Z`, as the JSON interfaces print times.
+pub fn rfc3339(t: Epoch) -> String {
     chrono::DateTime::from_timestamp(t, 0)
         .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_default()

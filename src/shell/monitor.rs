@@ -5,6 +5,7 @@
 
 use super::{DONE, Exit, FAILED, clean, send};
 use crate::cli::{MonitorCommand, MonitorRunArgs, MonitorTarget, ScheduleArgs};
+use crate::snapshot::rfc3339;
 use crate::source::model::{EndpointKey, ExecutionStatus, Identity, MonitoringSchedule};
 use crate::source::monitor::write::run_now_name;
 use crate::source::monitor::{Execution, MonitorSource, MonitorWrite, RunNow, RunWindow};
@@ -58,12 +59,6 @@ async fn endpoint(source: &dyn FleetSource, t: &MonitorTarget) -> Result<Endpoin
 
 fn failed(e: &SourceError) -> Exit {
     Exit::failed(e.to_string())
-}
-
-fn rfc3339(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_default()
 }
 
 fn schedule_json(s: &MonitoringSchedule) -> Value {
@@ -324,11 +319,7 @@ async fn run_now(
         Err(e) => return e,
     };
     if !source.placement().can_act_in(&key.account_id) {
-        return Exit::usage(format!(
-            "no role for account {}: OAM shares no SageMaker; add role_arn = \
-             \"arn:aws:iam::{}:role/...\" under [[accounts]] id = \"{}\" in config.toml",
-            key.account_id, key.account_id, key.account_id
-        ));
+        return Exit::usage(crate::source::monitor::no_role_message(&key.account_id));
     }
     let schedules = match source.monitoring_schedules(&key).await {
         Ok(s) => s,
@@ -561,11 +552,7 @@ async fn pause_or_resume(
         return Exit::usage(e);
     }
     if !source.placement().can_act_in(&acct.id) {
-        return Exit::usage(format!(
-            "no role for account {}: OAM shares no SageMaker; add role_arn = \
-             \"arn:aws:iam::{}:role/...\" under [[accounts]] id = \"{}\" in config.toml",
-            acct.id, acct.id, acct.id
-        ));
+        return Exit::usage(crate::source::monitor::no_role_message(&acct.id));
     }
     // An unknown schedule is a typo (2), not an AWS failure (1): said before anything is
     // sent, from one DescribeMonitoringSchedule in that account.

@@ -32,6 +32,13 @@ pub struct Execution {
 }
 
 impl Execution {
+    /// The same run: accounts often share schedule names and top-of-hour times.
+    pub fn is_same_run(&self, other: &Execution) -> bool {
+        self.account_id == other.account_id
+            && self.schedule == other.schedule
+            && self.scheduled_time == other.scheduled_time
+    }
+
     /// Seconds it ran (finished) or has been running (`now`).
     pub fn duration(&self, now: Epoch) -> Option<i64> {
         let start = self.created?;
@@ -42,6 +49,16 @@ impl Execution {
         };
         Some((end - start).max(0))
     }
+}
+
+/// What to configure so that Model Monitor can be changed in `account_id` (OAM shares no
+/// SageMaker): the console and the shell say it the same way.
+pub fn no_role_message(account_id: &str) -> String {
+    format!(
+        "no role for account {account_id}: OAM shares no SageMaker; add role_arn = \
+         \"arn:aws:iam::{account_id}:role/...\" under [[accounts]] id = \"{account_id}\" in \
+         config.toml"
+    )
 }
 
 /// One page of executions, newest first.

@@ -312,9 +312,7 @@ fn render_runs(state: &State, buf: &mut Buffer, area: Rect) {
         if pos == m.run_row {
             widgets::table::mark_selected(buf, row, theme, m.focus == Pane::Runs);
         }
-        let reported = m.report.as_ref().is_some_and(|rep| {
-            rep.run.schedule == r.schedule && rep.run.scheduled_time == r.scheduled_time
-        });
+        let reported = m.report.as_ref().is_some_and(|rep| rep.run.is_same_run(r));
         if reported {
             // The run whose report is shown.
             put(buf, row, inner.x, y, "▸", 1, theme.focus);

@@ -46,7 +46,6 @@ pub fn start(state: &mut State, run: &RunNow) -> Vec<Command> {
         started: state.now,
         status: None,
         next_poll: state.now + poll_interval(0),
-        polls: 1,
         last_answer: state.now,
     });
     vec![Command::PollRun {
@@ -65,7 +64,6 @@ pub fn due(state: &mut State) -> Vec<Command> {
         return Vec::new();
     }
     f.next_poll = now + poll_interval(now - f.started);
-    f.polls += 1;
     vec![Command::PollRun {
         endpoint: f.endpoint.clone(),
         schedule: f.schedule.clone(),

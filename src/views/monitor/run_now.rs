@@ -33,16 +33,8 @@ fn target(state: &State) -> Option<MonitoringSchedule> {
 
 /// Why Model Monitor cannot be changed in this schedule's account, if it cannot.
 fn no_role(state: &State, s: &MonitoringSchedule) -> Option<String> {
-    (!state.placement.can_act_in(&s.account_id)).then(|| {
-        format!(
-            "no role for account {} ({}): OAM shares no SageMaker; add role_arn = \
-             \"arn:aws:iam::{}:role/...\" under [[accounts]] id = \"{}\" in config.toml",
-            s.account_id,
-            state.account_label(&s.account_id),
-            s.account_id,
-            s.account_id
-        )
-    })
+    (!state.placement.can_act_in(&s.account_id))
+        .then(|| crate::source::monitor::no_role_message(&s.account_id))
 }
 
 pub fn open_form(state: &mut State) -> Outcome {

@@ -59,7 +59,6 @@ pub struct Follow {
     /// Its newest state (`None` until SageMaker lists it).
     pub status: Option<ExecutionStatus>,
     pub next_poll: Epoch,
-    pub polls: u32,
     /// When a poll last answered (a run, or none yet): polls failing for long end it.
     pub last_answer: Epoch,
 }

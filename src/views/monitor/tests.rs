@@ -446,7 +446,6 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
         started,
         status: None,
         next_poll: started + 2,
-        polls: 1,
         last_answer: started,
     });
     let mut per_minute = vec![0usize; 8];
@@ -531,7 +530,6 @@ fn following(c: &mut Console) {
         started: now,
         status: None,
         next_poll: now + 2,
-        polls: 1,
         last_answer: now,
     });
 }

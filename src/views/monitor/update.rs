@@ -270,7 +270,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
                 return Ok(Outcome::default());
             };
             // A late answer for a run no longer looked at is dropped.
-            if !same_run(&r.run, &run) {
+            if !r.run.is_same_run(&run) {
                 return Ok(Outcome::default());
             }
             r.violations = loadable(violations);
@@ -285,12 +285,6 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         Loaded::Polled { schedule, result } => Ok(follow::polled(state, schedule, result)),
         other => Err(other),
     }
-}
-
-/// Runs are told apart by account, schedule and scheduled time (accounts often share
-/// schedule names and top-of-hour times).
-fn same_run(a: &Execution, b: &Execution) -> bool {
-    a.account_id == b.account_id && a.schedule == b.schedule && a.scheduled_time == b.scheduled_time
 }
 
 fn loadable<T: Sanitize>(result: Result<T, crate::source::SourceError>) -> Loadable<T> {
@@ -331,7 +325,7 @@ fn pane_loaded(
     m.run_row = m.run_row.min(m.runs().len().saturating_sub(1));
     // The run whose report is shown stays the selected one (a run just followed included).
     if let Some(r) = &m.report
-        && let Some(i) = m.runs().iter().position(|x| same_run(x, &r.run))
+        && let Some(i) = m.runs().iter().position(|x| x.is_same_run(&r.run))
     {
         m.run_row = i;
     }
