@@ -8,6 +8,7 @@ pub mod health;
 pub mod metrics;
 pub mod model;
 pub mod monitor;
+pub mod trail;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod unruly;
 pub mod write;
@@ -122,6 +123,11 @@ pub trait FleetSource: Send + Sync {
 
     /// Model Monitor beyond the schedules: executions, reports, alerts, the fleet's runs.
     fn monitor(&self) -> Option<&dyn monitor::MonitorSource> {
+        None
+    }
+
+    /// CloudTrail search: `None` when the source has none (no `[trail]` in the config).
+    fn trail(&self) -> Option<&dyn trail::TrailSource> {
         None
     }
 
