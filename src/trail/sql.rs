@@ -205,6 +205,53 @@ pub fn select(
     )
 }
 
+/// The detail of one event: its JSON fields and who made it, each under its own name.
+pub const DETAIL_COLUMNS: [(&str, &str); 14] = [
+    ("eventid", "eventid"),
+    ("eventtime", "eventtime"),
+    ("useridentity.type", "identity_type"),
+    ("useridentity.principalid", "principal_id"),
+    ("useridentity.arn", "principal_arn"),
+    ("useridentity.accountid", "identity_account"),
+    ("useridentity.invokedby", "invoked_by"),
+    ("useridentity.username", "user_name"),
+    (
+        "useridentity.sessioncontext.sourceidentity",
+        "source_identity",
+    ),
+    ("useragent", "useragent"),
+    ("errormessage", "errormessage"),
+    ("readonly", "readonly"),
+    ("requestparameters", "requestparameters"),
+    ("responseelements", "responseelements"),
+];
+
+/// The statement reading one event's detail: its day's partition (and the next, where late
+/// deliveries land), its id. `event_id` comes from a result row: escaped like typed text.
+pub fn event_detail(table: &Table, event_id: &str, time: Epoch) -> String {
+    let columns: Vec<String> = DETAIL_COLUMNS
+        .iter()
+        .map(|(expr, alias)| {
+            if expr == alias {
+                (*expr).to_string()
+            } else {
+                format!("{expr} AS {alias}")
+            }
+        })
+        .collect();
+    format!(
+        "SELECT {} FROM {}.{}.{} WHERE {} BETWEEN {} AND {} AND eventid = {} LIMIT 1",
+        columns.join(", "),
+        identifier(&table.catalog),
+        identifier(&table.database),
+        identifier(&table.table),
+        identifier("timestamp"),
+        string_literal(&day(time)),
+        string_literal(&day(time + 86_400)),
+        string_literal(event_id),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +417,15 @@ mod tests {
             let sql = select(&table(Layout::Timestamp), &f, &[], NOW - 3600, NOW);
             let lits = literals(&sql);
             prop_assert!(lits.contains(&v), "{lits:?}\n{sql}");
+        }
+
+        /// An event id read from a result row is as hostile as typed text.
+        #[test]
+        fn an_event_id_stays_inside_its_literal(v in hostile()) {
+            let sql = event_detail(&table(Layout::Timestamp), &v, NOW);
+            let lits = literals(&sql);
+            prop_assert!(lits.contains(&v), "{lits:?}\n{sql}");
+            prop_assert!(sql.contains("\"timestamp\" BETWEEN '2026/11/29' AND '2026/11/30'"), "{sql}");
         }
     }
 }
