@@ -175,7 +175,27 @@ fn initial_state(args: &GlobalArgs, settings: Settings, kind: SourceKind, now: i
     state.themes = Arc::new(settings.themes);
     state.readonly = args.readonly || settings.config.readonly;
     state.refresh_secs = args.refresh.unwrap_or(settings.config.refresh_secs).max(1) as i64;
+    state.trail.available = Some(trail_settings(kind, &settings.config));
+    // Athena tokens must not repeat across consoles started the same second.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    state.trail.salt = (u64::from(std::process::id()) << 32) | u64::from(nanos);
     state
+}
+
+/// The trail's settings: the demo searches its own trail; AWS needs `[trail]`.
+fn trail_settings(
+    kind: SourceKind,
+    _config: &sagewatch::config::Config,
+) -> Result<sagewatch::source::trail::TrailSettings, String> {
+    match kind {
+        SourceKind::Demo => Ok(Default::default()),
+        SourceKind::Aws => Err(
+            "CloudTrail search is not configured: add a [trail] section to config.toml (see the README)"
+                .into(),
+        ),
+    }
 }
 
 async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) -> ExitCode {

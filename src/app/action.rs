@@ -70,6 +70,20 @@ pub enum Action {
     PauseSchedule,
     /// Resume it (StartMonitoringSchedule).
     ResumeSchedule,
+    /// The CloudTrail search (Athena).
+    ShowTrail,
+    /// What changed on the selected alarm's or endpoint's resources before it fired: the
+    /// trail, pre-filtered.
+    ShowChanges,
+    /// Edit the trail's filter (or SQL) on the command line.
+    EditQuery,
+    /// Cancel the trail query running (StopQueryExecution).
+    CancelQuery,
+    /// The trail table's previous column (the cell `copy_cell` copies).
+    ColumnLeft,
+    ColumnRight,
+    /// Copy the selected cell to the clipboard of the terminal (OSC 52, works over SSH).
+    CopyCell,
 
     // ---- not bindable: from the loop, the line editor and the workers ----
     /// The clock moved (epoch seconds): maybe refresh, maybe redraw.
@@ -94,6 +108,9 @@ pub enum Action {
     /// Confirmed writes: send them (unless read-only).
     #[serde(skip)]
     Write(Vec<Write>),
+    /// Raw trail SQL confirmed despite its warning: run it as written.
+    #[serde(skip)]
+    RunRawSql(String),
 }
 
 impl Action {
@@ -184,6 +201,26 @@ pub enum Loaded {
     /// The source's view of its own calls (failing calls, throttling, usage), read after
     /// every command.
     Health(crate::source::SourceHealth),
+    /// A trail query started: its execution id.
+    TrailStarted {
+        token: String,
+        result: Result<String, SourceError>,
+    },
+    TrailStatus {
+        token: String,
+        result: Result<crate::source::trail::QueryStatus, SourceError>,
+    },
+    TrailPage {
+        token: String,
+        result: Result<Box<crate::source::trail::ResultPage>, SourceError>,
+    },
+    TrailCancelled {
+        result: Result<(), SourceError>,
+    },
+    /// A file written for the user (an export): where, how many rows, or why not.
+    Exported(Result<(String, usize), String>),
+    /// The trail's history written to its file, or why not.
+    HistorySaved(Result<(), String>),
     /// A write went through the gate: done, failed or refused.
     Written {
         request: Box<Write>,

@@ -62,6 +62,50 @@ pub enum Command {
         seq: u64,
         request: Box<Write>,
     },
+
+    /// StartQueryExecution (or the demo's search).
+    TrailStart(Box<crate::source::trail::TrailQuery>),
+    /// GetQueryExecution after `delay_ms` (the backoff).
+    TrailPoll {
+        id: String,
+        token: String,
+        delay_ms: u64,
+    },
+    /// One page of GetQueryResults.
+    TrailPage {
+        id: String,
+        token: String,
+        next: Option<String>,
+        header: bool,
+    },
+    TrailCancel {
+        id: String,
+    },
+    /// The trail's query history, written to the state dir.
+    SaveTrailHistory {
+        path: std::path::PathBuf,
+        items: Vec<crate::views::trail::history::Item>,
+    },
+    /// Text for the terminal's clipboard (OSC 52), written by the loop.
+    Clipboard(String),
+    /// Rows written to a file.
+    Export(Box<Export>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    JsonLines,
+}
+
+/// Rows to write to a file: the path, or a name made from `now` in the current directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Export {
+    pub format: ExportFormat,
+    pub path: Option<String>,
+    pub now: crate::source::model::Epoch,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Option<String>>>,
 }
 
 /// Two commands with the same key are the same work: the second is dropped while the first
@@ -84,6 +128,14 @@ pub enum CommandKey {
     FleetRuns,
     /// One confirmed write, by its sequence number.
     Write(u64),
+    /// A trail query's own calls, by its token: each query has its one of each.
+    TrailStart(String),
+    TrailPoll(String),
+    TrailPage(String),
+    TrailCancel(String),
+    TrailHistory,
+    Clipboard,
+    Export,
 }
 
 impl Command {
@@ -98,6 +150,7 @@ impl Command {
                 // After a write or a followed run, the pane is read again: an older read
                 // in flight may predate what changed.
                 | Self::LoadMonitor(_)
+                | Self::SaveTrailHistory { .. }
         )
     }
 
@@ -134,6 +187,14 @@ impl Command {
             Self::LoadFleetRuns => CommandKey::FleetRuns,
             Self::RereadAlarms(account) => CommandKey::AlarmsIn(account.clone()),
             Self::Write { seq, .. } => CommandKey::Write(*seq),
+            Self::TrailStart(q) => CommandKey::TrailStart(q.token.clone()),
+            Self::TrailPoll { token, .. } => CommandKey::TrailPoll(token.clone()),
+            Self::TrailPage { token, .. } => CommandKey::TrailPage(token.clone()),
+            Self::TrailCancel { id } => CommandKey::TrailCancel(id.clone()),
+            // The newest history replaces an older one not yet written.
+            Self::SaveTrailHistory { .. } => CommandKey::TrailHistory,
+            Self::Clipboard(_) => CommandKey::Clipboard,
+            Self::Export(_) => CommandKey::Export,
         }
     }
 }

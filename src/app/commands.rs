@@ -182,7 +182,13 @@ pub fn completions(state: &State, line: &str) -> Vec<String> {
             Some((Owner::View(view), c)) => views::module(view).complete(state, c),
             _ => Vec::new(),
         },
-        _ => Vec::new(),
+        // A command of many words (`:trail event:… user:…`) completes each of them.
+        [word, ..] => match find(word) {
+            Some((Owner::View(view), c)) if c.args.ends_with("...]") => {
+                views::module(view).complete(state, c)
+            }
+            _ => Vec::new(),
+        },
     };
     let lower = partial.to_lowercase();
     let mut out: Vec<String> = options
@@ -245,8 +251,8 @@ mod tests {
         assert_eq!(
             names,
             [
-                "fleet", "alarms", "alarm", "endpoint", "monitor", "account", "range", "sort",
-                "filter", "theme", "refresh", "help", "quit"
+                "fleet", "alarms", "alarm", "endpoint", "monitor", "trail", "sql", "changes",
+                "account", "range", "sort", "filter", "export", "theme", "refresh", "help", "quit"
             ]
         );
     }

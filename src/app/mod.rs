@@ -16,6 +16,7 @@ pub mod query;
 pub mod refresh;
 pub mod run;
 pub mod state;
+pub mod trail_calls;
 pub mod update;
 pub mod worker;
 pub mod write;

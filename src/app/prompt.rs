@@ -17,6 +17,13 @@ pub fn open_command(state: &mut State) -> Outcome {
     Outcome::redraw()
 }
 
+/// Opens the `:` line holding `text` (a query to edit).
+pub fn open_command_with(state: &mut State, text: &str) -> Outcome {
+    state.prompt = Prompt::Command(LineEdit::with_text(text));
+    state.completions = commands::completions(state, text);
+    Outcome::redraw()
+}
+
 /// Opens the `/` filter of the current view, with its current text.
 pub fn open_filter(state: &mut State) -> Outcome {
     match views::module(state.view).filter(state) {

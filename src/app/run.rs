@@ -95,7 +95,11 @@ where
             } = update::update(&mut state, action);
             redraw |= r;
             for command in commands {
-                workers.dispatch(command);
+                match command {
+                    // The terminal's own clipboard: this loop owns the terminal.
+                    super::command::Command::Clipboard(text) => copy_to_clipboard(&text),
+                    command => workers.dispatch(command),
+                }
             }
         }
         if redraw && !state.should_quit {
@@ -118,6 +122,14 @@ where
     }
     workers.shutdown(WRITE_GRACE).await;
     Ok(())
+}
+
+/// OSC 52: the terminal the user sits at (over SSH too) puts `text` on its clipboard.
+fn copy_to_clipboard(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = out.write_all(crate::trail::clipboard::osc52(text).as_bytes());
+    let _ = out.flush();
 }
 
 /// How long quitting waits for writes in flight.

@@ -126,6 +126,7 @@ pub struct State {
     pub detail: DetailState,
     pub alarms_view: AlarmsState,
     pub monitor: crate::views::monitor::MonitorState,
+    pub trail: crate::views::trail::TrailState,
     /// Dialogs above the view, the top one last: it takes input first.
     pub overlays: Vec<Overlay>,
     pub prompt: Prompt,
@@ -192,6 +193,7 @@ impl State {
             detail: DetailState::default(),
             alarms_view: AlarmsState::default(),
             monitor: Default::default(),
+            trail: Default::default(),
             overlays: Vec::new(),
             prompt: Prompt::None,
             completions: Vec::new(),

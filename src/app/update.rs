@@ -34,6 +34,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::AlarmFormSubmitted(values) => views::alarms::editor::submitted(state, values),
         Action::RunFormSubmitted(values) => views::monitor::run_now::submitted(state, values),
         Action::Write(requests) => write::send(state, requests),
+        Action::RunRawSql(text) => views::trail::run_raw(state, text),
         Action::Run(line) => commands::run(state, &line),
         Action::Quit => {
             state.should_quit = true;
@@ -54,6 +55,8 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::ShowFleet => navigate::show(state, View::Fleet),
         Action::ShowAlarms => navigate::show(state, View::Alarms),
         Action::ShowMonitor => views::monitor::show(state),
+        Action::ShowTrail => views::trail::show(state),
+        Action::ShowChanges => views::trail::changes::open(state),
         Action::Refresh => refresh_now(state),
         // Refused here for every view, whatever it would have done with the key.
         action if state.readonly && action.mutates() => {

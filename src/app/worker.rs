@@ -83,6 +83,13 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
             Some(m) => m.fleet_runs().await,
             None => Ok(Vec::new()),
         }),
+        command @ (Command::TrailStart(_)
+        | Command::TrailPoll { .. }
+        | Command::TrailPage { .. }
+        | Command::TrailCancel { .. }
+        | Command::SaveTrailHistory { .. }
+        | Command::Export(_)
+        | Command::Clipboard(_)) => super::trail_calls::execute(source, command).await,
         Command::Write { request, .. } => {
             let outcome = match gate {
                 Some(gate) => gate.perform(source.writer(), &request).await,
@@ -168,6 +175,23 @@ fn failed(command: Command, detail: &str) -> Action {
             result: Err(err("monitoring executions")),
         },
         Command::LoadFleetRuns => Loaded::FleetRuns(Err(err("monitoring runs"))),
+        Command::TrailStart(q) => Loaded::TrailStarted {
+            token: q.token,
+            result: Err(err("StartQueryExecution")),
+        },
+        Command::TrailPoll { token, .. } => Loaded::TrailStatus {
+            token,
+            result: Err(err("GetQueryExecution")),
+        },
+        Command::TrailPage { token, .. } => Loaded::TrailPage {
+            token,
+            result: Err(err("GetQueryResults")),
+        },
+        Command::TrailCancel { .. } => Loaded::TrailCancelled {
+            result: Err(err("StopQueryExecution")),
+        },
+        Command::SaveTrailHistory { .. } => Loaded::HistorySaved(Err(detail.into())),
+        Command::Export(_) | Command::Clipboard(_) => Loaded::Exported(Err(detail.into())),
         // The gate may or may not have sent it: the audit log says which.
         Command::Write { request, .. } => Loaded::Written {
             outcome: WriteOutcome::Failed(err(request.operation())),

@@ -2,5 +2,9 @@
 //! one SELECT it becomes (`sql`), partition-pruned, limited, with every typed value kept
 //! inside an SQL literal. Groundwork of the trail view (not yet on screen).
 
+pub mod clipboard;
+pub mod export;
 pub mod filter;
+pub mod history;
+pub mod raw;
 pub mod sql;

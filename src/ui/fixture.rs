@@ -578,3 +578,180 @@ pub fn with_alarm_action(key: Action) -> State {
     crate::app::update::update(&mut s, key);
     s
 }
+
+/// What the trail screen shows in `with_trail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrailStage {
+    /// Results of a finished search.
+    Results,
+    /// A search running: its progress, no rows yet.
+    Running,
+    /// An event's detail open beside (or over) the results.
+    Detail,
+    /// A filter with a mistake.
+    Error,
+    /// Athena refused the query.
+    Failed,
+}
+
+/// One synthetic CloudTrail row in the columns Athena labels a generated query's results
+/// with; `i` varies it.
+pub fn trail_row(i: usize) -> Vec<Option<String>> {
+    const EVENTS: [&str; 6] = [
+        "UpdateEndpoint",
+        "CreateEndpointConfig",
+        "DescribeEndpoint",
+        "PutMetricAlarm",
+        "ListMonitoringExecutions",
+        "CreateModel",
+    ];
+    let t = NOW - (i as i64) * 37;
+    let time = chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default();
+    let account = [PROD, STAGING, TEST][i % 3];
+    vec![
+        Some(time),
+        Some(account.into()),
+        Some(format!(
+            "arn:aws:sts::{account}:assumed-role/{}",
+            [
+                "ml-deployer/alice",
+                "sagewatch-readonly/oncall",
+                "ci-pipeline/build-4711"
+            ][i % 3]
+        )),
+        Some(EVENTS[i % EVENTS.len()].into()),
+        Some(["sagemaker.amazonaws.com", "monitoring.amazonaws.com"][i % 2].into()),
+        Some("eu-west-1".into()),
+        (i % 11 == 5).then(|| "AccessDenied".to_owned()),
+        Some(format!("10.0.{}.{}", i % 7, i % 250)),
+        Some(format!("{:08x}-5c1e-4a8e-9f1b-{:012x}", i, i * 7919)),
+    ]
+}
+
+/// The labels of `trail_row`'s columns.
+pub fn trail_columns() -> Vec<String> {
+    crate::trail::sql::COLUMNS
+        .iter()
+        .map(|c| c.rsplit('.').next().unwrap_or(c).to_owned())
+        .collect()
+}
+
+/// `state()` on the trail screen with `rows` results of a search.
+pub fn with_trail_rows(rows: usize) -> State {
+    use crate::views::trail::{Phase, Query};
+    let mut s = in_view(View::Trail);
+    s.trail.available = Some(Ok(Default::default()));
+    s.trail.text = "account:prod resource:fraud-detector readonly:false since:6h".into();
+    s.trail.query = Some(Query {
+        token: "sagewatch-0000000000000000-0000000000000000-00000001".into(),
+        id: Some("3f1c2a9e-0d4b-4c35-8a55-1f0e2b7c9d10".into()),
+        sql: String::new(),
+        text: s.trail.text.clone(),
+        mode: crate::views::trail::Mode::Filter,
+        started: NOW - 7,
+        finished: Some(NOW - 2),
+        phase: Phase::Done,
+        status: Some(crate::source::trail::QueryStatus {
+            state: crate::source::trail::QueryState::Succeeded,
+            reason: None,
+            scanned_bytes: 187_400_000,
+            total_millis: Some(4_800),
+            reused: false,
+            statement_type: Some("DML".into()),
+        }),
+        pages: 1,
+    });
+    let columns = trail_columns();
+    let mut page = Vec::with_capacity(1000);
+    for i in 0..rows {
+        page.push(trail_row(i));
+        if page.len() == 1000 {
+            s.trail.results.push_page(&columns, &page);
+            page.clear();
+        }
+    }
+    s.trail.results.push_page(&columns, &page);
+    s.trail.history = vec![crate::views::trail::history::Item {
+        text: s.trail.text.clone(),
+        mode: crate::views::trail::Mode::Filter,
+        started: NOW - 7,
+        rows: rows as u64,
+        scanned_bytes: 187_400_000,
+        outcome: "SUCCEEDED".into(),
+        reason: None,
+    }];
+    s
+}
+
+/// The trail screen at `stage`.
+pub fn with_trail(stage: TrailStage) -> State {
+    use crate::views::trail::{Detail, Phase};
+    let mut s = with_trail_rows(40);
+    match stage {
+        TrailStage::Results => {}
+        TrailStage::Running => {
+            s.trail.results = Default::default();
+            if let Some(q) = s.trail.query.as_mut() {
+                q.phase = Phase::Running {
+                    polls: 3,
+                    errors: 0,
+                };
+                q.finished = None;
+                if let Some(st) = q.status.as_mut() {
+                    st.state = crate::source::trail::QueryState::Running;
+                    st.scanned_bytes = 52_300_000;
+                }
+            }
+        }
+        TrailStage::Detail => {
+            s.trail.row = 0;
+            s.trail.detail = Some(Detail {
+                event_id: "00000000-5c1e-4a8e-9f1b-000000000000".into(),
+                query: None,
+                fields: Loadable::Loaded(
+                    [
+                        ("eventtime", "2026-11-25T10:45:00Z"),
+                        ("principal_arn", "arn:aws:sts::210987654321:assumed-role/ml-deployer/alice"),
+                        ("identity_type", "AssumedRole"),
+                        ("source_identity", "alice@example.com"),
+                        ("useragent", "aws-cli/2.15.0"),
+                        ("readonly", "false"),
+                        (
+                            "requestparameters",
+                            r#"{"endpointName":"fraud-detector","endpointConfigName":"fraud-detector-v2"}"#,
+                        ),
+                        (
+                            "responseelements",
+                            r#"{"endpointArn":"arn:aws:sagemaker:eu-west-1:210987654321:endpoint/fraud-detector"}"#,
+                        ),
+                    ]
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), Some((*v).to_owned())))
+                    .collect(),
+                ),
+                scroll: 0,
+            });
+        }
+        TrailStage::Error => {
+            s.trail.results = Default::default();
+            s.trail.query = None;
+            s.trail.text = "event:UpdateEndpoint since:yesterday".into();
+            s.trail.error = Some((
+                27,
+                36,
+                "since: expected a duration (2h, 30m, 3d) or a time (2026-11-20T10:00:00Z)".into(),
+            ));
+        }
+        TrailStage::Failed => {
+            s.trail.results = Default::default();
+            if let Some(q) = s.trail.query.as_mut() {
+                q.phase = Phase::Failed(
+                    "TABLE_NOT_FOUND: line 1:130: Table 'awsdatacatalog.default.cloudtrail_logs' does not exist".into(),
+                );
+            }
+        }
+    }
+    s
+}

@@ -11,7 +11,7 @@ pub mod widgets;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod fixture;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::app::state::State;
 use crate::{layout, overlays, views};

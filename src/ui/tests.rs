@@ -68,6 +68,11 @@ screens! {
     alarm_form: fixture::with_alarm_form();
     alarm_mute_confirm: fixture::with_alarm_action(Action::MuteAlarm);
     alarm_delete_confirm: fixture::with_alarm_action(Action::DeleteAlarm);
+    trail_results: fixture::with_trail(fixture::TrailStage::Results);
+    trail_running: fixture::with_trail(fixture::TrailStage::Running);
+    trail_detail: fixture::with_trail(fixture::TrailStage::Detail);
+    trail_error: fixture::with_trail(fixture::TrailStage::Error);
+    trail_failed: fixture::with_trail(fixture::TrailStage::Failed);
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod cursor;
 pub mod endpoint;
 pub mod fleet;
 pub mod monitor;
+pub mod trail;
 
 use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;
@@ -28,11 +29,18 @@ pub enum View {
     Endpoint,
     Alarms,
     Monitor,
+    Trail,
 }
 
 impl View {
     /// Every view, in the order of the header's tabs.
-    pub const ALL: [View; 4] = [View::Fleet, View::Endpoint, View::Alarms, View::Monitor];
+    pub const ALL: [View; 5] = [
+        View::Fleet,
+        View::Endpoint,
+        View::Alarms,
+        View::Monitor,
+        View::Trail,
+    ];
 
     pub fn title(self) -> &'static str {
         module(self).title()
@@ -46,6 +54,7 @@ pub fn module(view: View) -> &'static dyn ViewModule {
         View::Endpoint => &endpoint::Endpoint,
         View::Alarms => &alarms::Alarms,
         View::Monitor => &monitor::Monitor,
+        View::Trail => &trail::Trail,
     }
 }
 

@@ -219,6 +219,11 @@ fn new_anywhere(state: &mut State, endpoint: Option<&str>) -> Outcome {
             Some(key) => editor::open_new(state, &key, None, None),
             None => Outcome::default(),
         },
+        View::Trail => {
+            let msg = "no endpoint here: :alarm new ENDPOINT";
+            crate::app::outcome::flash(state, msg, crate::app::state::FlashLevel::Error);
+            Outcome::redraw()
+        }
     }
 }
 

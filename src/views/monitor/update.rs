@@ -153,6 +153,8 @@ pub fn show(state: &mut State) -> Outcome {
             crate::views::alarms::selected_alarm(state).and_then(|a| a.endpoint.clone())
         }
         View::Monitor => None,
+        // The endpoint whose changes the trail searched.
+        View::Trail => state.trail.marks.endpoint.clone(),
     };
     match chosen.or_else(|| state.monitor.endpoint.clone()) {
         Some(key) => open(state, key),

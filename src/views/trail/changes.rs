@@ -1,0 +1,170 @@
+//! "What changed before this alarm?": from an alarm or an endpoint, one key opens the trail
+//! pre-filtered to write events on the endpoint's resources (the endpoint, its monitoring
+//! schedules, the alarms on it) in its account, from a few hours before the alarm's last
+//! transition; the events found are marked on the endpoint's charts.
+
+use super::state::Marks;
+use crate::app::outcome::{Outcome, flash};
+use crate::app::state::{FlashLevel, State};
+use crate::source::model::{AlarmState, EndpointKey, Epoch};
+use crate::views::View;
+
+/// How long before the alarm's transition the search starts: deploys that cause drift
+/// land hours before quality metrics (computed hourly) show it.
+pub const LEAD_SECS: i64 = 3 * 3600;
+/// Without an alarm in ALARM, the last hours.
+pub const DEFAULT_WINDOW_SECS: i64 = 6 * 3600;
+
+/// The endpoint and the time the search starts from, from what is selected.
+fn context(state: &State) -> Option<(EndpointKey, Epoch)> {
+    let around = |state: &State, key: &EndpointKey| {
+        // The most recent transition into ALARM of the alarms on it.
+        state
+            .alarms
+            .iter()
+            .filter(|a| a.endpoint.as_ref() == Some(key) && a.state == AlarmState::Alarm)
+            .map(|a| a.state_since)
+            .max()
+            .map_or(state.now - DEFAULT_WINDOW_SECS, |t| t - LEAD_SECS)
+    };
+    match state.view {
+        View::Alarms => {
+            let alarm = crate::views::alarms::selected_alarm(state)?;
+            let key = alarm.endpoint.clone()?;
+            Some((key, alarm.state_since - LEAD_SECS))
+        }
+        View::Fleet => {
+            let key = crate::views::fleet::selected_endpoint(state)?.key();
+            let from = around(state, &key);
+            Some((key, from))
+        }
+        View::Endpoint => {
+            let key = state.detail.endpoint.clone()?;
+            let from = around(state, &key);
+            Some((key, from))
+        }
+        View::Monitor => {
+            let key = state.monitor.endpoint.clone()?;
+            let from = around(state, &key);
+            Some((key, from))
+        }
+        View::Trail => {
+            let key = state.trail.marks.endpoint.clone()?;
+            let from = around(state, &key);
+            Some((key, from))
+        }
+    }
+}
+
+/// A filter value, quoted when it holds anything but plain name characters.
+pub fn quote(value: &str) -> String {
+    let plain = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./@+=".contains(c));
+    if plain {
+        value.to_owned()
+    } else {
+        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// The filter for the changes to `key` since `from`.
+pub fn filter_for(state: &State, key: &EndpointKey, from: Epoch) -> String {
+    let mut names = vec![key.name.clone()];
+    if let Some(e) = state.endpoint(key) {
+        names.extend(
+            e.monitoring_schedules
+                .iter()
+                .filter(|s| !s.contains(&key.name))
+                .cloned(),
+        );
+    }
+    names.extend(
+        state
+            .alarms
+            .iter()
+            .filter(|a| a.endpoint.as_ref() == Some(key) && !a.name.contains(&key.name))
+            .map(|a| a.name.clone()),
+    );
+    names.dedup();
+    let resources: Vec<String> = names.iter().map(|n| quote(n)).collect();
+    format!(
+        "readonly:false account:{} resource:{} since:{}",
+        key.account_id,
+        resources.join(","),
+        crate::snapshot::rfc3339(from)
+    )
+}
+
+/// `c` and `:changes`: the trail view, searching the selected endpoint's changes.
+pub fn open(state: &mut State) -> Outcome {
+    let Some((key, from)) = context(state) else {
+        flash(
+            state,
+            "no endpoint selected: pick an alarm on an endpoint, or an endpoint, then c",
+            FlashLevel::Info,
+        );
+        return Outcome::redraw();
+    };
+    let text = filter_for(state, &key, from);
+    let show = super::update::show(state);
+    if state.view != View::Trail {
+        return show;
+    }
+    let out = super::update::search(state, &text);
+    let token = state.trail.query.as_ref().map(|q| q.token.clone());
+    state.trail.marks = Marks {
+        endpoint: Some(key),
+        token,
+        events: Vec::new(),
+    };
+    show.and(out)
+}
+
+/// Rows of the search arrived: if it is the one whose events the charts mark, mark them.
+pub fn rows_arrived(state: &mut State) {
+    let t = &mut state.trail;
+    let current = t.query.as_ref().map(|q| &q.token);
+    if t.marks.token.as_ref() != current || current.is_none() {
+        return;
+    }
+    let res = &t.results;
+    let (Some(time), Some(event)) = (
+        res.column_of(super::results::Shown::Time),
+        res.column_of(super::results::Shown::Event),
+    ) else {
+        return;
+    };
+    t.marks.events = res
+        .rows()
+        .filter_map(|r| {
+            let at = chrono::DateTime::parse_from_rfc3339(r.cell(time)?).ok()?;
+            Some((at.timestamp(), r.cell(event).unwrap_or("").to_owned()))
+        })
+        .collect();
+}
+
+/// The change times to mark on `key`'s charts.
+pub fn marks_for<'a>(state: &'a State, key: &EndpointKey) -> &'a [(Epoch, String)] {
+    match &state.trail.marks.endpoint {
+        Some(k) if k == key => &state.trail.marks.events,
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_quoted_only_when_they_must_be() {
+        assert_eq!(quote("fraud-detector"), "fraud-detector");
+        assert_eq!(quote("a b"), "\"a b\"");
+        assert_eq!(quote("x\"y\\"), "\"x\\\"y\\\\\"");
+        let f =
+            crate::trail::filter::parse(&format!("resource:{},{}", quote("a b"), quote("x\"y\\")))
+                .unwrap();
+        assert_eq!(f.resources, vec!["a b".to_owned(), "x\"y\\".to_owned()]);
+    }
+}

@@ -1,0 +1,664 @@
+//! The trail screen: the query line (a mistake underlined with what was expected), the
+//! progress line (state, elapsed, scanned, price, rows), the results table (only the rows
+//! on screen are drawn), and the history or an event's detail.
+
+use super::layout::{self, Panes};
+use super::results::{Results, Shown};
+use super::state::{Focus, Mode, Phase, Query, TrailState};
+use crate::app::state::{Loadable, State};
+use crate::sanitize::clean;
+use crate::source::trail::price_usd;
+use crate::ui::text::{self, put, put_trunc};
+use crate::ui::widgets::{self, pane};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+
+pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    let t = &state.trail;
+    if let Some(Err(why)) = &t.available {
+        return render_unconfigured(state, why, buf, area);
+    }
+    let p: Panes = layout::panes(area);
+    render_query(state, buf, p.query);
+    render_progress(state, buf, p.progress);
+    let wide = !p.side.is_empty();
+    match (&t.detail, wide, t.focus) {
+        (Some(_), true, _) => {
+            render_results(state, buf, p.results);
+            render_detail(state, buf, p.side);
+        }
+        (Some(_), false, _) => render_detail(state, buf, p.results),
+        (None, true, _) => {
+            render_results(state, buf, p.results);
+            render_history(state, buf, p.side);
+        }
+        (None, false, Focus::History) => render_history(state, buf, p.results),
+        (None, false, Focus::Results) => render_results(state, buf, p.results),
+    }
+}
+
+/// What to set when there is no `[trail]`; the rest of the console works without it.
+fn render_unconfigured(state: &State, why: &str, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let inner = pane::render(
+        buf,
+        area,
+        &Line::styled(" trail ", theme.title),
+        theme.border,
+    );
+    let lines = [
+        (clean(why).into_owned(), theme.warn),
+        (String::new(), theme.text),
+        ("Add to config.toml:".into(), theme.text),
+        ("  [trail]".into(), theme.muted),
+        ("  catalog = \"AwsDataCatalog\"".into(), theme.muted),
+        ("  database = \"default\"".into(), theme.muted),
+        ("  table = \"cloudtrail_logs\"".into(), theme.muted),
+        ("  workgroup = \"primary\"".into(), theme.muted),
+        (
+            "  output_location = \"s3://my-athena-results/sagewatch/\"".into(),
+            theme.muted,
+        ),
+        ("  partitions = \"timestamp\"".into(), theme.muted),
+        ("  reuse_minutes = 15".into(), theme.muted),
+        (String::new(), theme.text),
+        (
+            "The README has the CREATE TABLE (partition projection) for the trail.".into(),
+            theme.text,
+        ),
+    ];
+    for (i, (line, style)) in lines.iter().enumerate() {
+        let y = inner.y + i as u16;
+        if y >= inner.bottom() {
+            break;
+        }
+        put_trunc(
+            buf,
+            inner,
+            inner.x + 1,
+            y,
+            line,
+            inner.width.saturating_sub(2),
+            *style,
+        );
+    }
+}
+
+fn render_query(state: &State, buf: &mut Buffer, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    let theme = &state.theme;
+    let t = &state.trail;
+    let label = match t.mode {
+        Mode::Filter => "filter ▸ ",
+        Mode::Sql => "sql ▸ ",
+    };
+    let x = put(buf, area, area.x, area.y, label, area.width, theme.focus);
+    let room = area.right().saturating_sub(x);
+    if t.text.is_empty() {
+        let hint =
+            "i edits · :trail event:UpdateEndpoint source:sagemaker since:2h · :sql SELECT …";
+        put_trunc(buf, area, x, area.y, hint, room, theme.muted);
+        return;
+    }
+    let shown = clean(&t.text);
+    // A mistake far to the right scrolls the line so that its token is on screen.
+    let skip = match &t.error {
+        Some((start, _, _)) => {
+            let before = text::width(shown.get(..*start).unwrap_or(""));
+            before.saturating_sub(room.saturating_sub(20))
+        }
+        None => 0,
+    };
+    let visible: String = skip_cells(&shown, skip);
+    put_trunc(buf, area, x, area.y, &visible, room, theme.text);
+    if let Some((start, end, message)) = &t.error
+        && area.height > 1
+    {
+        let col = text::width(shown.get(..*start).unwrap_or("")).saturating_sub(skip);
+        let len = text::width(shown.get(*start..*end).unwrap_or(" ")).max(1);
+        let y = area.y + 1;
+        let cx = x.saturating_add(col).min(area.right().saturating_sub(1));
+        let carets = "^".repeat(usize::from(len));
+        let after = put(
+            buf,
+            area,
+            cx,
+            y,
+            &carets,
+            area.right().saturating_sub(cx),
+            theme.bad,
+        );
+        let msg = format!(" {}", clean(message));
+        put_trunc(
+            buf,
+            area,
+            after,
+            y,
+            &msg,
+            area.right().saturating_sub(after),
+            theme.bad,
+        );
+    }
+}
+
+fn skip_cells(s: &str, cells: u16) -> String {
+    let mut w = 0u16;
+    s.chars()
+        .skip_while(|c| {
+            let cw = text::width(c.encode_utf8(&mut [0; 4]));
+            if w + cw <= cells {
+                w += cw;
+                true
+            } else {
+                false
+            }
+        })
+        .collect()
+}
+
+/// `RUNNING 0:07 · scanned 152.3 MB · $0.00076 · 1,000 rows`.
+pub fn progress_text(q: &Query, rows: usize, now: i64) -> String {
+    let elapsed = q.elapsed(now);
+    let clock = format!("{}:{:02}", elapsed / 60, elapsed % 60);
+    let state = match &q.phase {
+        Phase::Starting => "STARTING".to_owned(),
+        Phase::Running { .. } => q
+            .status
+            .as_ref()
+            .map_or("QUEUED", |s| s.state.as_str())
+            .to_owned(),
+        Phase::Paging => "READING RESULTS".to_owned(),
+        Phase::Done => "SUCCEEDED".to_owned(),
+        Phase::Failed(_) => "FAILED".to_owned(),
+        Phase::Cancelled => "CANCELLED".to_owned(),
+    };
+    let mut parts = vec![format!("{state} {clock}")];
+    if let Some(s) = &q.status {
+        if s.reused {
+            parts.push("reused earlier results: nothing scanned".into());
+        } else {
+            parts.push(format!("scanned {}", bytes(s.scanned_bytes)));
+            parts.push(format!("${:.5}", price_usd(s.scanned_bytes)));
+        }
+    }
+    if rows > 0 || matches!(q.phase, Phase::Done | Phase::Paging) {
+        parts.push(format!("{} rows", thousands(rows)));
+    }
+    if let Phase::Failed(reason) = &q.phase {
+        parts.push(clean(reason).into_owned());
+    }
+    parts.join(" · ")
+}
+
+fn render_progress(state: &State, buf: &mut Buffer, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    let theme = &state.theme;
+    let t = &state.trail;
+    let Some(q) = &t.query else {
+        let source = match state.source_kind {
+            crate::source::SourceKind::Demo => "the demo organisation's synthetic CloudTrail",
+            crate::source::SourceKind::Aws => "Athena",
+        };
+        let msg = format!("no query yet: searches {source}");
+        put_trunc(buf, area, area.x, area.y, &msg, area.width, theme.muted);
+        return;
+    };
+    let style = match q.phase {
+        Phase::Failed(_) => theme.bad,
+        Phase::Cancelled => theme.warn,
+        Phase::Done => theme.ok,
+        _ => theme.insufficient,
+    };
+    let text = progress_text(q, t.results.len(), state.now);
+    put_trunc(buf, area, area.x, area.y, &text, area.width, style);
+}
+
+fn frame(state: &State, buf: &mut Buffer, area: Rect, title: String, focused: bool) -> Rect {
+    let theme = &state.theme;
+    pane::render(
+        buf,
+        area,
+        &Line::styled(title, if focused { theme.focus } else { theme.title }),
+        if focused { theme.focus } else { theme.border },
+    )
+}
+
+/// How an event cell reads in the table: times without the date's year, principals by
+/// their last two path parts, sources without `.amazonaws.com`, accounts by label.
+fn shown_cell<'a>(
+    state: &'a State,
+    what: Option<Shown>,
+    cell: &'a str,
+) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    match what {
+        Some(Shown::Time) => Cow::Owned(cell.get(5..19).unwrap_or(cell).replacen('T', " ", 1)),
+        Some(Shown::Account) => Cow::Borrowed(state.account_label(cell)),
+        Some(Shown::Principal) => {
+            let tail = cell.rsplit(':').next().unwrap_or(cell);
+            Cow::Borrowed(tail)
+        }
+        Some(Shown::Source) => Cow::Borrowed(cell.strip_suffix(".amazonaws.com").unwrap_or(cell)),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// Columns drawn: (column index, what it shows, width). The event table drops its least
+/// useful columns first on a narrow terminal.
+fn columns(res: &Results, width: u16) -> Vec<(usize, Option<Shown>, u16)> {
+    if res.is_events() {
+        let wanted: [(Shown, u16); 8] = [
+            (Shown::Time, 14),
+            (Shown::Account, 10),
+            (Shown::Event, 24),
+            (Shown::Principal, 30),
+            (Shown::Error, 14),
+            (Shown::Source, 12),
+            (Shown::Region, 12),
+            (Shown::SourceIp, 15),
+        ];
+        let mut out = Vec::new();
+        let mut used = 1u16;
+        for (what, w) in wanted {
+            let Some(col) = res.column_of(what) else {
+                continue;
+            };
+            if used + w + 1 > width && what != Shown::Principal {
+                continue;
+            }
+            let w = if what == Shown::Principal {
+                w.min(width.saturating_sub(used + 1)).max(8)
+            } else {
+                w
+            };
+            used += w + 1;
+            out.push((col, Some(what), w));
+        }
+        // Back in the table's own order.
+        out.sort_by_key(|(_, what, _)| {
+            Shown::ALL
+                .iter()
+                .position(|s| Some(*s) == *what)
+                .unwrap_or(0)
+        });
+        return out;
+    }
+    res.columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, None, text::width(c).clamp(8, 40)))
+        .collect()
+}
+
+fn render_results(state: &State, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let t = &state.trail;
+    let res = &t.results;
+    let filtered = if res.filter().is_empty() {
+        String::new()
+    } else {
+        format!(" /{} {}", clean(res.filter()), thousands(res.visible_len()))
+    };
+    let dropped = if res.dropped > 0 {
+        format!(" ({} more not kept)", thousands(res.dropped))
+    } else {
+        String::new()
+    };
+    let what = if res.is_events() || res.is_empty() {
+        "events"
+    } else {
+        "rows"
+    };
+    let title = format!(" {what} {}{filtered}{dropped} ", thousands(res.len()));
+    let focused = t.focus == Focus::Results && t.detail.is_none();
+    let inner = frame(state, buf, area, title, focused);
+    if inner.is_empty() {
+        return;
+    }
+    let cols = columns(res, inner.width);
+    // The column `y` copies, as a column of the result.
+    let cursor = super::update::visible_columns(state).get(t.column).copied();
+    let mut x = inner.x + 1;
+    for (col, what, w) in &cols {
+        let title = match what {
+            Some(s) => s.title().to_owned(),
+            None => res
+                .columns
+                .get(*col)
+                .map_or(String::new(), |c| c.to_uppercase()),
+        };
+        let style = if Some(*col) == cursor {
+            theme.header.add_modifier(Modifier::UNDERLINED)
+        } else {
+            theme.muted
+        };
+        put_trunc(buf, inner, x, inner.y, &title, *w, style);
+        x = x.saturating_add(w + 1);
+    }
+    if res.visible_len() == 0 {
+        let msg = empty_message(t);
+        widgets::table::empty_message(buf, inner, theme, &msg);
+        return;
+    }
+    let page = usize::from(inner.height.saturating_sub(1)).max(1);
+    // The offset `update` keeps, corrected if the terminal changed since.
+    let offset = if t.row < t.offset || t.row >= t.offset + page {
+        t.row.saturating_sub(page - 1)
+    } else {
+        t.offset
+    };
+    for (pos, y) in widgets::table::visible_rows(offset, res.visible_len(), inner) {
+        let Some(row) = res.visible(pos) else {
+            continue;
+        };
+        let line = Rect::new(inner.x, y, inner.width, 1);
+        let selected = pos == t.row;
+        if selected {
+            widgets::table::mark_selected(buf, line, theme, focused);
+        }
+        let mut x = inner.x + 1;
+        for (col, what, w) in &cols {
+            let cell = row.cell(*col);
+            let style = cell_style(state, *what, cell, selected);
+            let text = match cell {
+                Some(c) => shown_cell(state, *what, c),
+                None => std::borrow::Cow::Borrowed("-"),
+            };
+            let style = if selected && Some(*col) == cursor && focused {
+                style.add_modifier(Modifier::UNDERLINED)
+            } else {
+                style
+            };
+            put_trunc(buf, line, x, y, &text, *w, style);
+            x = x.saturating_add(w + 1);
+        }
+    }
+}
+
+fn cell_style(state: &State, what: Option<Shown>, cell: Option<&str>, selected: bool) -> Style {
+    let theme = &state.theme;
+    if selected {
+        return theme.selection;
+    }
+    match (what, cell) {
+        (_, None) => theme.muted,
+        (Some(Shown::Error), Some(_)) => theme.bad,
+        (Some(Shown::Event), Some(e)) if !is_read(e) => theme.warn,
+        _ => theme.text,
+    }
+}
+
+/// Reads by name: the table shows writes (what changed) in another colour.
+fn is_read(event: &str) -> bool {
+    [
+        "Describe", "List", "Get", "Head", "Lookup", "Search", "BatchGet",
+    ]
+    .iter()
+    .any(|p| event.starts_with(p))
+}
+
+fn empty_message(t: &TrailState) -> String {
+    match &t.query {
+        None => "type i to write a filter, or :trail FILTER".into(),
+        Some(q) => match &q.phase {
+            Phase::Failed(r) => format!("failed: {}", clean(r)),
+            Phase::Cancelled => "cancelled".into(),
+            Phase::Done if !t.results.is_empty() => "no row matches the / filter".into(),
+            Phase::Done => "no event matches".into(),
+            _ => "searching…".into(),
+        },
+    }
+}
+
+fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let t = &state.trail;
+    let focused = t.focus == Focus::History;
+    let title = format!(" history {} ", t.history.len());
+    let inner = frame(state, buf, area, title, focused);
+    if inner.is_empty() {
+        return;
+    }
+    put(
+        buf,
+        inner,
+        inner.x + 1,
+        inner.y,
+        "WHEN         ROWS    COST  QUERY",
+        inner.width,
+        theme.muted,
+    );
+    if t.history.is_empty() {
+        widgets::table::empty_message(
+            buf,
+            inner,
+            theme,
+            "queries run are kept here (Tab, Enter runs again)",
+        );
+        return;
+    }
+    let page = usize::from(inner.height.saturating_sub(1)).max(1);
+    let offset = t.history_row.saturating_sub(page - 1);
+    for (pos, y) in widgets::table::visible_rows(offset, t.history.len(), inner) {
+        let Some(h) = t.history.get(pos) else {
+            continue;
+        };
+        let line = Rect::new(inner.x, y, inner.width, 1);
+        if pos == t.history_row {
+            widgets::table::mark_selected(buf, line, theme, focused);
+        }
+        let mark = match h.outcome.as_str() {
+            "SUCCEEDED" => " ",
+            "CANCELLED" => "⊘",
+            _ => "✗",
+        };
+        let prefix = match h.mode {
+            Mode::Filter => "",
+            Mode::Sql => "sql ",
+        };
+        let text = format!(
+            "{} {mark} {:>7} {:>8}  {prefix}{}",
+            text::day_hhmm(h.started).get(3..).unwrap_or(""),
+            thousands(h.rows as usize),
+            format!("${:.4}", price_usd(h.scanned_bytes)),
+            clean(&h.text)
+        );
+        let style = if pos == t.history_row {
+            theme.selection
+        } else {
+            theme.text
+        };
+        put_trunc(
+            buf,
+            line,
+            inner.x + 1,
+            y,
+            &text,
+            inner.width.saturating_sub(2),
+            style,
+        );
+    }
+}
+
+fn render_detail(state: &State, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let Some(d) = &state.trail.detail else { return };
+    let title = format!(" event {} ", clean(&d.event_id));
+    let inner = frame(state, buf, area, title, true);
+    if inner.is_empty() {
+        return;
+    }
+    let lines: Vec<(String, Style)> = match &d.fields {
+        Loadable::Loaded(fields) if fields.is_empty() => {
+            vec![(
+                "Athena found no event with this id on its day".into(),
+                theme.warn,
+            )]
+        }
+        Loadable::Loaded(fields) => detail_lines(fields)
+            .into_iter()
+            .map(|(l, heading)| (l, if heading { theme.header } else { theme.text }))
+            .collect(),
+        Loadable::Failed(why) => vec![(format!("failed: {}", clean(why)), theme.bad)],
+        _ => {
+            let progress = d
+                .query
+                .as_ref()
+                .map_or(String::new(), |q| progress_text(q, 0, state.now));
+            vec![(format!("reading the event… {progress}"), theme.insufficient)]
+        }
+    };
+    let skip = d.scroll.min(lines.len().saturating_sub(1));
+    for (i, (line, style)) in lines.iter().skip(skip).enumerate() {
+        let y = inner.y + i as u16;
+        if y >= inner.bottom() {
+            break;
+        }
+        put_trunc(
+            buf,
+            inner,
+            inner.x + 1,
+            y,
+            line,
+            inner.width.saturating_sub(2),
+            *style,
+        );
+    }
+}
+
+/// The detail's lines: who, then `useridentity`, `requestparameters` and
+/// `responseelements` as indented JSON. Every line is cleaned: JSON escapes decoded by the
+/// pretty-printer are re-escaped by it, and what is left (bidi marks) is replaced.
+pub fn detail_lines(fields: &[(String, Option<String>)]) -> Vec<(String, bool)> {
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.as_deref())
+    };
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for (label, name) in [
+        ("time", "eventtime"),
+        ("principal", "principal_arn"),
+        ("source identity", "source_identity"),
+        ("user agent", "useragent"),
+        ("read-only", "readonly"),
+        ("error", "errormessage"),
+    ] {
+        if let Some(v) = get(name) {
+            out.push((format!("{label}: {}", clean(v)), false));
+        }
+    }
+    let identity: serde_json::Map<String, serde_json::Value> = [
+        ("type", "identity_type"),
+        ("principalId", "principal_id"),
+        ("arn", "principal_arn"),
+        ("accountId", "identity_account"),
+        ("invokedBy", "invoked_by"),
+        ("userName", "user_name"),
+        ("sourceIdentity", "source_identity"),
+    ]
+    .iter()
+    .filter_map(|(key, name)| Some(((*key).to_owned(), serde_json::Value::from(get(name)?))))
+    .collect();
+    out.push((String::new(), false));
+    out.push(("useridentity".into(), true));
+    push_json(&mut out, &serde_json::Value::Object(identity).to_string());
+    for name in ["requestparameters", "responseelements"] {
+        out.push((String::new(), false));
+        out.push((name.into(), true));
+        match get(name) {
+            Some(v) => push_json(&mut out, v),
+            None => out.push(("  null".into(), false)),
+        }
+    }
+    out
+}
+
+fn push_json(out: &mut Vec<(String, bool)>, raw: &str) {
+    let pretty = serde_json::from_str::<serde_json::Value>(raw)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        // Not JSON: shown as it came.
+        .unwrap_or_else(|| raw.to_owned());
+    for line in pretty.lines() {
+        out.push((format!("  {}", clean(line)), false));
+    }
+}
+
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detail_json_is_pretty_and_clean() {
+        let fields = vec![
+            (
+                "principal_arn".to_owned(),
+                Some("arn:aws:sts::1:assumed-role/r/alice".to_owned()),
+            ),
+            (
+                "requestparameters".to_owned(),
+                Some(r#"{"endpointName":"fraud\u001b[2J-detector\u202e"}"#.to_owned()),
+            ),
+            ("responseelements".to_owned(), None),
+        ];
+        let lines = detail_lines(&fields);
+        let all: Vec<&str> = lines.iter().map(|(l, _)| l.as_str()).collect();
+        assert!(
+            all.iter().any(|l| l.contains("\"endpointName\"")),
+            "{all:?}"
+        );
+        assert!(
+            all.iter()
+                .any(|l| l.contains("\"arn\": \"arn:aws:sts::1:assumed-role/r/alice\"")),
+            "{all:?}"
+        );
+        for l in &all {
+            assert!(!l.chars().any(crate::sanitize::needs_replacing), "{l:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_read_easily() {
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(bytes(152_300_000), "152.3 MB");
+        assert_eq!(bytes(12), "12 B");
+    }
+}

@@ -1,0 +1,124 @@
+//! The trail view: CloudTrail searched through Athena (or the demo's own trail). A filter
+//! (or raw SQL) becomes one partition-pruned query; its progress and price show live, its
+//! rows stream into the table, Enter reads an event's JSON, `c` anywhere searches what
+//! changed on the selected endpoint before its alarm. Owns `:trail`, `:sql`, `:changes`,
+//! `:export`.
+
+pub mod changes;
+mod draw;
+pub mod history;
+mod layout;
+pub mod query;
+pub mod results;
+mod state;
+mod update;
+
+#[cfg(test)]
+mod tests;
+
+pub use draw::{bytes, detail_lines, progress_text, thousands};
+pub use state::{Detail, Focus, Marks, Mode, Phase, Query, TrailState};
+pub use update::{raw, run_raw, search, show, visible_columns};
+
+use super::ViewModule;
+use crate::app::action::{Action, Loaded};
+use crate::app::commands::CommandSpec;
+use crate::app::outcome::Outcome;
+use crate::app::state::State;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+pub struct Trail;
+
+const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "trail",
+        aliases: &["ct", "cloudtrail"],
+        args: "[FILTER...]",
+        desc: "CloudTrail: event:… source:… user:… account:… region:… error:* ip:… resource:… readonly:… since:2h until:…",
+        needs: None,
+        weight: 36,
+    },
+    CommandSpec {
+        name: "sql",
+        aliases: &[],
+        args: "[SELECT...]",
+        desc: "CloudTrail in raw SQL (Athena); without a \"timestamp\" predicate it asks first",
+        needs: None,
+        weight: 37,
+    },
+    CommandSpec {
+        name: "changes",
+        aliases: &[],
+        args: "",
+        desc: "what changed on the selected alarm's or endpoint's resources before it fired",
+        needs: None,
+        weight: 38,
+    },
+    CommandSpec {
+        name: "export",
+        aliases: &[],
+        args: "csv|jsonl [PATH]",
+        desc: "write the trail's rows to a file (CSV cells starting = + - @ neutralised)",
+        needs: Some("csv or jsonl"),
+        weight: 75,
+    },
+];
+
+impl ViewModule for Trail {
+    fn title(&self) -> &'static str {
+        "trail"
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (Action::ToggleHelp, "help"),
+            (Action::EditQuery, "edit"),
+            (Action::Select, "detail"),
+            (Action::CancelQuery, "cancel"),
+            (Action::OpenFilter, "filter rows"),
+            (Action::CopyCell, "copy"),
+            (Action::FocusNext, "history"),
+            (Action::Back, "back"),
+        ]
+    }
+
+    fn update(&self, state: &mut State, action: Action) -> Outcome {
+        update::update(state, action)
+    }
+
+    fn draw(&self, state: &State, buf: &mut Buffer, area: Rect) {
+        draw::render(state, buf, area);
+    }
+
+    fn table_rows(&self, size: (u16, u16)) -> usize {
+        layout::table_rows(crate::layout::body(size))
+    }
+
+    fn commands(&self) -> &'static [CommandSpec] {
+        COMMANDS
+    }
+
+    fn run(&self, state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+        update::run(state, spec, arg)
+    }
+
+    fn complete(&self, state: &State, spec: &CommandSpec) -> Vec<String> {
+        update::complete(state, spec)
+    }
+
+    fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
+        Some(state.trail.results.filter())
+    }
+
+    fn set_filter(&self, state: &mut State, text: &str) {
+        let t = &mut state.trail;
+        t.results.set_filter(text);
+        t.row = 0;
+        t.offset = 0;
+    }
+
+    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+        query::loaded(state, loaded)
+    }
+}

@@ -1,0 +1,384 @@
+//! A query's life in the view: started with a token, polled with backoff until it finishes
+//! (QUEUED after RUNNING is normal), its pages read one after another into the table as they
+//! arrive, cancelled on request; and the same for an event's detail. Answers are matched to
+//! the query they belong to by token, so an answer to a query since replaced is dropped.
+
+use super::state::{Detail, Mode, Phase, Query, TrailState};
+use crate::app::action::Loaded;
+use crate::app::command::Command;
+use crate::app::outcome::{Outcome, flash};
+use crate::app::state::{FlashLevel, Loadable, State};
+use crate::source::SourceError;
+use crate::source::model::Epoch;
+use crate::source::trail::{
+    QueryState, QueryStatus, ResultPage, Search, TrailQuery, first_row_is_header, poll_delay,
+};
+
+/// Failed polls in a row (throttled, network) before the console stops asking.
+const POLL_ERRORS_GIVE_UP: u32 = 5;
+
+/// Which query an answer belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whose {
+    Search,
+    Detail,
+}
+
+/// A token unique to this console and this start: Athena returns the same execution for
+/// the same token, and refuses one reused with another statement.
+pub fn next_token(trail: &mut TrailState, now: Epoch) -> String {
+    trail.started += 1;
+    format!(
+        "sagewatch-{:016x}-{:016x}-{:08}",
+        trail.salt, now, trail.started
+    )
+}
+
+/// Starts the search `sql` (typed as `text`): the table empties, the progress line shows.
+pub fn start_search(
+    state: &mut State,
+    text: String,
+    mode: Mode,
+    sql: String,
+    search: Search,
+) -> Outcome {
+    let mut commands = cancel_running(state);
+    let now = state.now;
+    let t = &mut state.trail;
+    let token = next_token(t, now);
+    t.results = Default::default();
+    t.row = 0;
+    t.offset = 0;
+    t.detail = None;
+    t.error = None;
+    t.text = text.clone();
+    t.mode = mode;
+    t.query = Some(Query {
+        token: token.clone(),
+        id: None,
+        sql: sql.clone(),
+        text,
+        mode,
+        started: now,
+        finished: None,
+        phase: Phase::Starting,
+        status: None,
+        pages: 0,
+    });
+    commands.push(Command::TrailStart(Box::new(TrailQuery {
+        sql,
+        search,
+        token,
+    })));
+    Outcome::with(commands)
+}
+
+/// Starts reading one event's detail.
+pub fn start_detail(state: &mut State, event_id: String, sql: String, time: Epoch) -> Outcome {
+    let now = state.now;
+    let t = &mut state.trail;
+    let token = next_token(t, now);
+    t.detail = Some(Detail {
+        event_id: event_id.clone(),
+        query: Some(Query {
+            token: token.clone(),
+            id: None,
+            sql: sql.clone(),
+            text: String::new(),
+            mode: Mode::Sql,
+            started: now,
+            finished: None,
+            phase: Phase::Starting,
+            status: None,
+            pages: 0,
+        }),
+        fields: Loadable::Loading,
+        scroll: 0,
+    });
+    Outcome::with(vec![Command::TrailStart(Box::new(TrailQuery {
+        sql,
+        search: Search::Event { event_id, time },
+        token,
+    }))])
+}
+
+/// StopQueryExecution for the search running, if one is.
+pub fn cancel_running(state: &mut State) -> Vec<Command> {
+    let now = state.now;
+    let Some(q) = state.trail.query.as_mut().filter(|q| q.phase.is_active()) else {
+        return Vec::new();
+    };
+    q.phase = Phase::Cancelled;
+    q.finished = Some(now);
+    let cancel = q.id.clone().map(|id| Command::TrailCancel { id });
+    let mut commands: Vec<Command> = cancel.into_iter().collect();
+    commands.extend(super::history::record(state));
+    commands
+}
+
+/// The `X` key.
+pub fn cancel(state: &mut State) -> Outcome {
+    if !state.trail.running() {
+        flash(state, "no query running", FlashLevel::Info);
+        return Outcome::redraw();
+    }
+    let commands = cancel_running(state);
+    flash(
+        state,
+        "query cancelled (StopQueryExecution)",
+        FlashLevel::Info,
+    );
+    Outcome::with(commands)
+}
+
+fn query_mut<'a>(t: &'a mut TrailState, token: &str) -> Option<(Whose, &'a mut Query)> {
+    if let Some(q) = t.query.as_mut().filter(|q| q.token == token) {
+        return Some((Whose::Search, q));
+    }
+    let q = t.detail.as_mut()?.query.as_mut()?;
+    (q.token == token).then_some((Whose::Detail, q))
+}
+
+/// A result of a trail command; anything else is handed back.
+pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+    match loaded {
+        Loaded::TrailStarted { token, result } => Ok(started(state, &token, result)),
+        Loaded::TrailStatus { token, result } => Ok(status(state, &token, result)),
+        Loaded::TrailPage { token, result } => Ok(page(state, &token, result)),
+        Loaded::Exported(Ok((path, rows))) => {
+            let path = crate::sanitize::clean(&path).into_owned();
+            flash(
+                state,
+                format!("exported {rows} rows to {path}"),
+                FlashLevel::Info,
+            );
+            Ok(Outcome::redraw())
+        }
+        Loaded::Exported(Err(why)) => {
+            flash(state, why, FlashLevel::Error);
+            Ok(Outcome::redraw())
+        }
+        Loaded::HistorySaved(result) => {
+            if let Err(why) = result {
+                tracing::warn!(%why, "trail history");
+                flash(state, why, FlashLevel::Error);
+                return Ok(Outcome::redraw());
+            }
+            Ok(Outcome::default())
+        }
+        Loaded::TrailCancelled { result } => {
+            if let Err(e) = result {
+                flash(
+                    state,
+                    format!("cancelling the query failed: {e}"),
+                    FlashLevel::Error,
+                );
+            }
+            Ok(Outcome::redraw())
+        }
+        other => Err(other),
+    }
+}
+
+fn started(state: &mut State, token: &str, result: Result<String, SourceError>) -> Outcome {
+    let now = state.now;
+    let Some((whose, q)) = query_mut(&mut state.trail, token) else {
+        return Outcome::default();
+    };
+    if q.phase != Phase::Starting {
+        // Cancelled before Athena answered: stop the execution it just started.
+        return match result {
+            Ok(id) => Outcome::with(vec![Command::TrailCancel { id }]),
+            Err(_) => Outcome::default(),
+        };
+    }
+    match result {
+        Ok(id) => {
+            q.id = Some(crate::sanitize::clean(&id).into_owned());
+            q.phase = Phase::Running {
+                polls: 0,
+                errors: 0,
+            };
+            let poll = poll_command(q, 0);
+            Outcome::with(vec![poll])
+        }
+        Err(e) => {
+            q.phase = Phase::Failed(crate::sanitize::clean(&e.to_string()).into_owned());
+            q.finished = Some(now);
+            finish(state, whose)
+        }
+    }
+}
+
+fn poll_command(q: &Query, polls: u32) -> Command {
+    Command::TrailPoll {
+        id: q.id.clone().unwrap_or_default(),
+        token: q.token.clone(),
+        delay_ms: poll_delay(polls).as_millis() as u64,
+    }
+}
+
+fn status(state: &mut State, token: &str, result: Result<QueryStatus, SourceError>) -> Outcome {
+    let now = state.now;
+    let Some((whose, q)) = query_mut(&mut state.trail, token) else {
+        return Outcome::default();
+    };
+    let Phase::Running { polls, errors } = q.phase else {
+        return Outcome::default();
+    };
+    let mut s = match result {
+        Ok(s) => s,
+        Err(e) if errors + 1 < POLL_ERRORS_GIVE_UP && is_transient(&e) => {
+            q.phase = Phase::Running {
+                polls: polls + 1,
+                errors: errors + 1,
+            };
+            return Outcome::with(vec![poll_command(q, polls + 1)]);
+        }
+        Err(e) => {
+            q.phase = Phase::Failed(crate::sanitize::clean(&e.to_string()).into_owned());
+            q.finished = Some(now);
+            return finish(state, whose);
+        }
+    };
+    crate::sanitize::Sanitize::sanitize(&mut s);
+    let state_now = s.state;
+    q.status = Some(s);
+    match state_now {
+        QueryState::Queued | QueryState::Running => {
+            q.phase = Phase::Running {
+                polls: polls + 1,
+                errors: 0,
+            };
+            Outcome::with(vec![poll_command(q, polls + 1)])
+        }
+        QueryState::Succeeded => {
+            q.phase = Phase::Paging;
+            let header = q
+                .status
+                .as_ref()
+                .is_some_and(|s| first_row_is_header(s, &q.sql));
+            Outcome::with(vec![Command::TrailPage {
+                id: q.id.clone().unwrap_or_default(),
+                token: q.token.clone(),
+                next: None,
+                header,
+            }])
+        }
+        QueryState::Failed => {
+            let reason = q
+                .status
+                .as_ref()
+                .and_then(|s| s.reason.clone())
+                .unwrap_or_else(|| "Athena gave no reason".into());
+            q.phase = Phase::Failed(reason);
+            q.finished = Some(now);
+            finish(state, whose)
+        }
+        QueryState::Cancelled => {
+            q.phase = Phase::Cancelled;
+            q.finished = Some(now);
+            finish(state, whose)
+        }
+    }
+}
+
+fn is_transient(e: &SourceError) -> bool {
+    matches!(
+        e,
+        SourceError::Throttled { .. } | SourceError::Network { .. }
+    )
+}
+
+fn page(state: &mut State, token: &str, result: Result<Box<ResultPage>, SourceError>) -> Outcome {
+    let now = state.now;
+    let limit_rows = super::results::MAX_ROWS;
+    let t = &mut state.trail;
+    let Some((whose, q)) = query_mut(t, token) else {
+        return Outcome::default();
+    };
+    if q.phase != Phase::Paging {
+        return Outcome::default();
+    }
+    let mut page = match result {
+        Ok(p) => p,
+        Err(e) => {
+            q.phase = Phase::Failed(format!(
+                "reading the results: {}",
+                crate::sanitize::clean(&e.to_string())
+            ));
+            q.finished = Some(now);
+            return finish(state, whose);
+        }
+    };
+    crate::sanitize::Sanitize::sanitize(page.as_mut());
+    q.pages += 1;
+    let next = page.next.clone();
+    let (id, token) = (q.id.clone().unwrap_or_default(), q.token.clone());
+    match whose {
+        Whose::Search => {
+            t.results.push_page(&page.columns, &page.rows);
+            if let Some(q) = t.query.as_mut() {
+                let more = next.is_some() && t.results.len() < limit_rows;
+                if !more {
+                    q.phase = Phase::Done;
+                    q.finished = Some(now);
+                }
+            }
+        }
+        Whose::Detail => {
+            if let Some(d) = t.detail.as_mut() {
+                d.fields = Loadable::Loaded(detail_fields(&page));
+                if let Some(q) = d.query.as_mut() {
+                    q.phase = Phase::Done;
+                    q.finished = Some(now);
+                }
+            }
+            return Outcome::redraw();
+        }
+    }
+    super::changes::rows_arrived(state);
+    match (state.trail.running(), next) {
+        (true, Some(next)) => Outcome::with(vec![Command::TrailPage {
+            id,
+            token,
+            next: Some(next),
+            header: false,
+        }]),
+        _ => finish(state, Whose::Search),
+    }
+}
+
+/// The detail row as (column, value) pairs; an event not found says so.
+fn detail_fields(page: &ResultPage) -> Vec<(String, Option<String>)> {
+    match page.rows.first() {
+        Some(row) => page
+            .columns
+            .iter()
+            .cloned()
+            .zip(row.iter().cloned())
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// A query ended (done, failed or cancelled): the history keeps it, failures are said.
+fn finish(state: &mut State, whose: Whose) -> Outcome {
+    match whose {
+        Whose::Detail => {
+            if let Some(d) = state.trail.detail.as_mut()
+                && let Some(Phase::Failed(reason)) = d.query.as_ref().map(|q| q.phase.clone())
+            {
+                d.fields = Loadable::Failed(reason);
+            }
+            Outcome::redraw()
+        }
+        Whose::Search => {
+            if let Some(Phase::Failed(reason)) = state.trail.query.as_ref().map(|q| q.phase.clone())
+            {
+                flash(state, format!("query failed: {reason}"), FlashLevel::Error);
+            }
+            Outcome::with(super::history::record(state))
+        }
+    }
+}

@@ -1,0 +1,567 @@
+//! The trail view through the console's own update path: a filter becomes one pruned query,
+//! polled with backoff through QUEUED and RUNNING (and back), its pages streamed into the
+//! table; failures, cancels, stale answers, raw SQL, details, copy, export, and the changes
+//! of an alarm.
+
+use super::state::{Focus, Phase};
+use crate::app::action::{Action, InputKey, Loaded};
+use crate::app::command::Command;
+use crate::app::state::{Loadable, State};
+use crate::app::update::update;
+use crate::overlays::Overlay;
+use crate::source::SourceError;
+use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailSettings};
+use crate::ui::fixture;
+use crate::views::View;
+
+fn state() -> State {
+    let mut s = fixture::state();
+    s.size = (160, 48);
+    s.trail.available = Some(Ok(TrailSettings::default()));
+    s.trail.history_path = Some("/nonexistent/trail-history.json".into());
+    s
+}
+
+fn run(s: &mut State, line: &str) -> Vec<Command> {
+    update(s, Action::Run(line.into())).commands
+}
+
+fn token(s: &State) -> String {
+    s.trail.query.as_ref().unwrap().token.clone()
+}
+
+fn loaded(s: &mut State, l: Loaded) -> Vec<Command> {
+    update(s, Action::Loaded(Box::new(l))).commands
+}
+
+fn status(state: QueryState, scanned: u64) -> QueryStatus {
+    QueryStatus {
+        state,
+        reason: None,
+        scanned_bytes: scanned,
+        total_millis: None,
+        reused: false,
+        statement_type: Some("DML".into()),
+    }
+}
+
+const COLUMNS: [&str; 9] = [
+    "eventtime",
+    "recipientaccountid",
+    "arn",
+    "eventname",
+    "eventsource",
+    "awsregion",
+    "errorcode",
+    "sourceipaddress",
+    "eventid",
+];
+
+fn event(i: usize, name: &str) -> Vec<Option<String>> {
+    vec![
+        Some(format!("2026-11-25T0{}:00:00Z", i % 10)),
+        Some(fixture::PROD.into()),
+        Some("arn:aws:sts::210987654321:assumed-role/ml-deployer/alice".into()),
+        Some(name.into()),
+        Some("sagemaker.amazonaws.com".into()),
+        Some("eu-west-1".into()),
+        None,
+        Some("10.0.0.7".into()),
+        Some(format!("id-{i}")),
+    ]
+}
+
+fn page(rows: Vec<Vec<Option<String>>>, next: Option<&str>, first: bool) -> Box<ResultPage> {
+    Box::new(ResultPage {
+        columns: if first {
+            COLUMNS.iter().map(|c| c.to_string()).collect()
+        } else {
+            Vec::new()
+        },
+        rows,
+        next: next.map(str::to_owned),
+    })
+}
+
+/// A search started and Athena's id given back.
+fn started(s: &mut State, filter: &str) -> String {
+    let cmds = run(s, &format!("trail {filter}"));
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+        "{cmds:?}"
+    );
+    let t = token(s);
+    let cmds = loaded(
+        s,
+        Loaded::TrailStarted {
+            token: t.clone(),
+            result: Ok("q-1".into()),
+        },
+    );
+    assert!(matches!(&cmds[..], [Command::TrailPoll { id, .. }] if id == "q-1"));
+    t
+}
+
+#[test]
+fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_paged() {
+    let mut s = state();
+    let cmds = run(&mut s, "trail event:UpdateEndpoint account:prod since:2h");
+    assert_eq!(s.view, View::Trail);
+    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    else {
+        panic!("{cmds:?}")
+    };
+    assert!(q.sql.contains("\"timestamp\" BETWEEN"), "{}", q.sql);
+    assert!(
+        q.sql.contains("recipientaccountid IN ('210987654321')"),
+        "{}",
+        q.sql
+    );
+    assert!(q.sql.ends_with("LIMIT 500"), "{}", q.sql);
+    assert!(
+        q.token.len() >= 32,
+        "Athena wants 32 characters: {}",
+        q.token
+    );
+    assert!(matches!(q.search, Search::Filter { .. }));
+    let t = q.token.clone();
+    loaded(
+        &mut s,
+        Loaded::TrailStarted {
+            token: t.clone(),
+            result: Ok("q-1".into()),
+        },
+    );
+    // QUEUED, RUNNING, back to QUEUED (a transient error in Athena), RUNNING: polled on,
+    // further apart each time.
+    let mut delays = Vec::new();
+    for st in [
+        QueryState::Queued,
+        QueryState::Running,
+        QueryState::Queued,
+        QueryState::Running,
+    ] {
+        let cmds = loaded(
+            &mut s,
+            Loaded::TrailStatus {
+                token: t.clone(),
+                result: Ok(status(st, 40_000_000)),
+            },
+        );
+        let [Command::TrailPoll { delay_ms, .. }] = &cmds[..] else {
+            panic!("{cmds:?}")
+        };
+        delays.push(*delay_ms);
+    }
+    assert!(delays.windows(2).all(|w| w[0] <= w[1]), "{delays:?}");
+    let text = super::progress_text(s.trail.query.as_ref().unwrap(), 0, s.now);
+    assert!(
+        text.contains("RUNNING") && text.contains("40.0 MB") && text.contains("$0.0002"),
+        "{text}"
+    );
+    let cmds = loaded(
+        &mut s,
+        Loaded::TrailStatus {
+            token: t.clone(),
+            result: Ok(status(QueryState::Succeeded, 52_000_000)),
+        },
+    );
+    assert!(
+        matches!(
+            &cmds[..],
+            [Command::TrailPage {
+                next: None,
+                header: true,
+                ..
+            }]
+        ),
+        "the first page of a SELECT carries the header: {cmds:?}"
+    );
+    // Three pages stream in; each is on screen before the next is asked for.
+    let cmds = loaded(
+        &mut s,
+        Loaded::TrailPage {
+            token: t.clone(),
+            result: Ok(page(
+                (0..3).map(|i| event(i, "UpdateEndpoint")).collect(),
+                Some("p2"),
+                true,
+            )),
+        },
+    );
+    assert_eq!(s.trail.results.len(), 3);
+    assert!(
+        matches!(&cmds[..], [Command::TrailPage { next: Some(n), header: false, .. }] if n == "p2")
+    );
+    loaded(
+        &mut s,
+        Loaded::TrailPage {
+            token: t.clone(),
+            result: Ok(page(
+                vec![event(3, "CreateEndpointConfig")],
+                Some("p3"),
+                false,
+            )),
+        },
+    );
+    let cmds = loaded(
+        &mut s,
+        Loaded::TrailPage {
+            token: t.clone(),
+            result: Ok(page(vec![event(4, "CreateModel")], None, false)),
+        },
+    );
+    assert_eq!(s.trail.results.len(), 5);
+    assert_eq!(s.trail.query.as_ref().unwrap().phase, Phase::Done);
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::SaveTrailHistory { items, .. } if items[0].rows == 5)),
+        "the history keeps it: {cmds:?}"
+    );
+    let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
+    assert!(
+        screen.contains("SUCCEEDED") && screen.contains("5 rows"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("CreateEndpointConfig") && screen.contains("prod"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn failed_shows_athenas_reason_and_a_cancel_stops_the_execution() {
+    let mut s = state();
+    let t = started(&mut s, "event:CreateEndpoint");
+    let mut failed = status(QueryState::Failed, 0);
+    failed.reason = Some(
+        "TABLE_NOT_FOUND: line 1:8: Table 'default.cloudtrail_logs' does not exist\u{1b}[2J".into(),
+    );
+    loaded(
+        &mut s,
+        Loaded::TrailStatus {
+            token: t,
+            result: Ok(failed),
+        },
+    );
+    let q = s.trail.query.as_ref().unwrap();
+    let Phase::Failed(reason) = &q.phase else {
+        panic!("{:?}", q.phase)
+    };
+    assert!(
+        reason.contains("TABLE_NOT_FOUND") && !reason.contains('\u{1b}'),
+        "{reason}"
+    );
+    let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
+    assert!(
+        screen.contains("FAILED") && screen.contains("TABLE_NOT_FOUND"),
+        "{screen}"
+    );
+
+    // Cancelled while running: StopQueryExecution, and later answers change nothing.
+    let t = started(&mut s, "event:CreateEndpoint");
+    let cmds = update(&mut s, Action::CancelQuery).commands;
+    assert!(
+        matches!(&cmds[..], [Command::TrailCancel { id }, ..] if id == "q-1"),
+        "{cmds:?}"
+    );
+    assert_eq!(s.trail.query.as_ref().unwrap().phase, Phase::Cancelled);
+    let cmds = loaded(
+        &mut s,
+        Loaded::TrailStatus {
+            token: t,
+            result: Ok(status(QueryState::Running, 1)),
+        },
+    );
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert_eq!(s.trail.history[0].outcome, "CANCELLED");
+}
+
+#[test]
+fn a_new_search_cancels_the_old_one_and_its_late_answers_are_dropped() {
+    let mut s = state();
+    let old = started(&mut s, "event:CreateEndpoint");
+    let cmds = run(&mut s, "trail event:UpdateEndpoint");
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::TrailCancel { id } if id == "q-1")),
+        "{cmds:?}"
+    );
+    let cmds = loaded(
+        &mut s,
+        Loaded::TrailPage {
+            token: old,
+            result: Ok(page(vec![event(1, "CreateEndpoint")], None, true)),
+        },
+    );
+    assert!(cmds.is_empty());
+    assert!(
+        s.trail.results.is_empty(),
+        "rows of the old query never reach the new table"
+    );
+}
+
+#[test]
+fn throttled_polls_are_retried_then_given_up() {
+    let mut s = state();
+    let t = started(&mut s, "event:CreateEndpoint");
+    let throttled = || SourceError::Throttled {
+        call: "GetQueryExecution".into(),
+    };
+    for _ in 0..4 {
+        let cmds = loaded(
+            &mut s,
+            Loaded::TrailStatus {
+                token: t.clone(),
+                result: Err(throttled()),
+            },
+        );
+        assert!(matches!(&cmds[..], [Command::TrailPoll { .. }]), "{cmds:?}");
+    }
+    loaded(
+        &mut s,
+        Loaded::TrailStatus {
+            token: t,
+            result: Err(throttled()),
+        },
+    );
+    assert!(matches!(
+        s.trail.query.as_ref().unwrap().phase,
+        Phase::Failed(_)
+    ));
+}
+
+#[test]
+fn a_bad_filter_points_at_its_token_and_sends_nothing() {
+    let mut s = state();
+    let cmds = run(&mut s, "trail event:CreateEndpoint since:yesterday");
+    assert!(cmds.is_empty(), "{cmds:?}");
+    let (start, end, message) = s.trail.error.clone().unwrap();
+    assert_eq!(&s.trail.text[start..end], "yesterday", "{message}");
+    let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
+    assert!(screen.contains("^^^^^^^^^"), "{screen}");
+}
+
+#[test]
+fn raw_sql_without_a_partition_predicate_asks_first() {
+    let mut s = state();
+    let sql = "SELECT useridentity.arn, useridentity.sessioncontext.sourceidentity, requestparameters FROM observability_replicated_logs WHERE eventname = 'CreateEndpoint' AND eventsource = 'sagemaker.amazonaws.com'";
+    let cmds = run(&mut s, &format!("sql {sql}"));
+    assert!(
+        cmds.is_empty(),
+        "nothing runs before the confirmation: {cmds:?}"
+    );
+    assert!(matches!(s.overlays.last(), Some(Overlay::Confirm(_))));
+    let cmds = update(&mut s, Action::Input(InputKey::Char('y'))).commands;
+    let Some(Command::TrailStart(q)) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(q.sql, sql, "raw SQL runs as written");
+    assert_eq!(q.search, Search::Raw);
+    // With the partition constrained it runs at once.
+    let pruned = format!("{sql} AND \"timestamp\" >= '2026/11/20'");
+    let cmds = run(&mut s, &format!("sql {pruned}"));
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+        "{cmds:?}"
+    );
+}
+
+fn with_rows(s: &mut State) {
+    let t = started(s, "event:UpdateEndpoint");
+    loaded(
+        s,
+        Loaded::TrailStatus {
+            token: t.clone(),
+            result: Ok(status(QueryState::Succeeded, 1)),
+        },
+    );
+    loaded(
+        s,
+        Loaded::TrailPage {
+            token: t,
+            result: Ok(page(
+                vec![event(1, "UpdateEndpoint"), event(2, "=cmd|' /C calc'!A0")],
+                None,
+                true,
+            )),
+        },
+    );
+}
+
+#[test]
+fn enter_reads_the_events_detail_by_id_on_its_day() {
+    let mut s = state();
+    with_rows(&mut s);
+    let cmds = update(&mut s, Action::Select).commands;
+    let Some(Command::TrailStart(q)) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    assert!(matches!(&q.search, Search::Event { event_id, .. } if event_id == "id-1"));
+    assert!(
+        q.sql.contains("eventid = 'id-1'") && q.sql.contains("\"timestamp\" BETWEEN"),
+        "{}",
+        q.sql
+    );
+    let t = q.token.clone();
+    loaded(
+        &mut s,
+        Loaded::TrailStarted {
+            token: t.clone(),
+            result: Ok("q-2".into()),
+        },
+    );
+    loaded(
+        &mut s,
+        Loaded::TrailStatus {
+            token: t.clone(),
+            result: Ok(status(QueryState::Succeeded, 1)),
+        },
+    );
+    loaded(
+        &mut s,
+        Loaded::TrailPage {
+            token: t,
+            result: Ok(Box::new(ResultPage {
+                columns: vec!["eventid".into(), "requestparameters".into()],
+                rows: vec![vec![
+                    Some("id-1".into()),
+                    Some(r#"{"endpointName":"fraud-detector","endpointConfigName":"fraud-detector-v2"}"#.into()),
+                ]],
+                next: None,
+            })),
+        },
+    );
+    let d = s.trail.detail.as_ref().unwrap();
+    assert!(matches!(&d.fields, Loadable::Loaded(f) if f.len() == 2));
+    let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
+    assert!(
+        screen.contains("\"endpointConfigName\": \"fraud-detector-v2\""),
+        "{screen}"
+    );
+    update(&mut s, Action::Back);
+    assert!(s.trail.detail.is_none(), "Esc closes the detail first");
+    assert_eq!(s.view, View::Trail);
+}
+
+#[test]
+fn y_copies_the_selected_cell_and_export_takes_every_row() {
+    let mut s = state();
+    with_rows(&mut s);
+    // Time, account, principal, then the event name.
+    for _ in 0..3 {
+        update(&mut s, Action::ColumnRight);
+    }
+    let cmds = update(&mut s, Action::CopyCell).commands;
+    assert_eq!(cmds, vec![Command::Clipboard("UpdateEndpoint".into())]);
+    let cmds = run(&mut s, "export csv /tmp/x.csv");
+    let [Command::Export(job)] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(job.rows.len(), 2);
+    assert_eq!(job.path.as_deref(), Some("/tmp/x.csv"));
+    let cmds = run(&mut s, "export xml");
+    assert!(cmds.is_empty());
+    assert!(
+        s.flash
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("expected csv or jsonl")
+    );
+}
+
+#[test]
+fn the_slash_filter_keeps_matching_rows_and_history_reruns() {
+    let mut s = state();
+    with_rows(&mut s);
+    crate::views::module(View::Trail).set_filter(&mut s, "calc");
+    assert_eq!(s.trail.results.visible_len(), 1);
+    update(&mut s, Action::FocusNext);
+    assert_eq!(s.trail.focus, Focus::History);
+    let cmds = update(&mut s, Action::Select).commands;
+    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    else {
+        panic!("{cmds:?}")
+    };
+    assert!(
+        q.sql.contains("eventname IN ('UpdateEndpoint')"),
+        "{}",
+        q.sql
+    );
+}
+
+#[test]
+fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired() {
+    let mut s = state();
+    crate::app::navigate::show(&mut s, View::Alarms);
+    // The fixture's alarms: find one in ALARM on an endpoint and select it.
+    let i = s
+        .alarms_view
+        .rows
+        .iter()
+        .position(|&i| {
+            s.alarms[i].endpoint.is_some()
+                && s.alarms[i].state == crate::source::model::AlarmState::Alarm
+        })
+        .expect("an alarm in ALARM on an endpoint");
+    s.alarms_view.selected = i;
+    let alarm = s.alarms[s.alarms_view.rows[i]].clone();
+    let key = alarm.endpoint.clone().unwrap();
+    let cmds = update(&mut s, Action::ShowChanges).commands;
+    assert_eq!(s.view, View::Trail);
+    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    else {
+        panic!("{cmds:?}")
+    };
+    let Search::Filter {
+        filter,
+        accounts,
+        from,
+        ..
+    } = &q.search
+    else {
+        panic!("{:?}", q.search)
+    };
+    assert_eq!(filter.readonly, Some(false), "write events only");
+    assert_eq!(accounts, &vec![key.account_id.clone()]);
+    assert!(filter.resources.contains(&key.name));
+    assert_eq!(*from, alarm.state_since - super::changes::LEAD_SECS);
+    assert!(q.sql.contains("readonly = 'false'"), "{}", q.sql);
+    // Its events are marked on the endpoint's charts.
+    let t = token(&s);
+    for l in [
+        Loaded::TrailStarted {
+            token: t.clone(),
+            result: Ok("q-9".into()),
+        },
+        Loaded::TrailStatus {
+            token: t.clone(),
+            result: Ok(status(QueryState::Succeeded, 1)),
+        },
+        Loaded::TrailPage {
+            token: t,
+            result: Ok(page(vec![event(1, "UpdateEndpoint")], None, true)),
+        },
+    ] {
+        loaded(&mut s, l);
+    }
+    let marks = super::changes::marks_for(&s, &key);
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0].1, "UpdateEndpoint");
+}
+
+#[test]
+fn without_a_trail_configured_the_view_says_what_to_set() {
+    let mut s = state();
+    s.trail.available = Some(Err(
+        "CloudTrail search is not configured: add [trail]".into()
+    ));
+    let cmds = run(&mut s, "trail event:CreateEndpoint");
+    assert!(!cmds.iter().any(|c| matches!(c, Command::TrailStart(_))));
+    let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 80, 24));
+    assert!(
+        screen.contains("[trail]") && screen.contains("workgroup"),
+        "{screen}"
+    );
+}

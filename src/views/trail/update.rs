@@ -1,0 +1,405 @@
+//! What the trail view does with keys and its `:` commands: a filter or SQL becomes a query,
+//! the cursor moves through rows or the history, Enter opens an event's detail or re-runs a
+//! past query, `y` copies a cell, `:export` writes the rows to a file.
+
+use super::layout;
+use super::query;
+use super::results::Shown;
+use super::state::{Focus, Mode};
+use crate::app::action::Action;
+use crate::app::command::Command;
+use crate::app::commands::CommandSpec;
+use crate::app::outcome::{Outcome, flash};
+use crate::app::state::{FlashLevel, State};
+use crate::overlays::{self, Overlay, confirm::Confirm};
+use crate::source::trail::Search;
+use crate::trail::{filter, sql};
+use crate::views::View;
+use crate::views::cursor::{self, keep_visible, step};
+
+/// A search with no `since:` looks this far back.
+pub const DEFAULT_SINCE_SECS: i64 = 24 * 3600;
+
+pub fn update(state: &mut State, action: Action) -> Outcome {
+    let page = layout::table_rows(crate::layout::body(state.size));
+    if let Some(delta) = cursor::delta(&action, page.max(1)) {
+        return move_cursor(state, delta, page);
+    }
+    match action {
+        Action::FocusNext => {
+            let t = &mut state.trail;
+            t.focus = match t.focus {
+                Focus::Results => Focus::History,
+                Focus::History => Focus::Results,
+            };
+            Outcome::redraw()
+        }
+        Action::Select => select(state),
+        Action::Back => back(state),
+        Action::EditQuery => edit(state),
+        Action::CancelQuery => query::cancel(state),
+        Action::ColumnLeft | Action::ColumnRight => {
+            let n = visible_columns(state).len();
+            let t = &mut state.trail;
+            let d = if action == Action::ColumnLeft { -1 } else { 1 };
+            t.column = step(t.column, d, n);
+            Outcome::redraw()
+        }
+        Action::CopyCell => copy(state),
+        _ => Outcome::default(),
+    }
+}
+
+fn move_cursor(state: &mut State, delta: isize, page: usize) -> Outcome {
+    let t = &mut state.trail;
+    if let Some(d) = t.detail.as_mut() {
+        d.scroll = d.scroll.saturating_add_signed(delta).min(10_000);
+        return Outcome::redraw();
+    }
+    match t.focus {
+        Focus::Results => {
+            t.row = step(t.row, delta, t.results.visible_len());
+            keep_visible(t.row, &mut t.offset, page.max(1));
+        }
+        Focus::History => t.history_row = step(t.history_row, delta, t.history.len()),
+    }
+    Outcome::redraw()
+}
+
+/// `4`, `t` and `:trail` without a filter: the view, with what it last showed.
+pub fn show(state: &mut State) -> Outcome {
+    if state.view != View::Trail {
+        state.trail.came_from = state.view;
+    }
+    crate::app::navigate::show(state, View::Trail)
+}
+
+fn back(state: &mut State) -> Outcome {
+    if state.trail.detail.take().is_some() {
+        return Outcome::redraw();
+    }
+    let to = match state.trail.came_from {
+        View::Trail => View::Fleet,
+        v => v,
+    };
+    crate::app::navigate::show(state, to)
+}
+
+/// `i`: the command line, holding the query to edit.
+fn edit(state: &mut State) -> Outcome {
+    let t = &state.trail;
+    let word = match t.mode {
+        Mode::Filter => "trail",
+        Mode::Sql => "sql",
+    };
+    let text = format!("{word} {}", t.text);
+    crate::app::prompt::open_command_with(state, &text)
+}
+
+/// Resolves the filter's account labels to ids; an unknown one is an error at its token.
+fn account_ids(
+    state: &State,
+    text: &str,
+    f: &filter::Filter,
+) -> Result<Vec<String>, (usize, usize, String)> {
+    let mut ids = Vec::new();
+    for typed in &f.accounts {
+        let found = state
+            .accounts
+            .iter()
+            .find(|a| a.id == *typed || a.label.eq_ignore_ascii_case(typed));
+        match found {
+            Some(a) => ids.push(a.id.clone()),
+            None if typed.len() == 12 && typed.bytes().all(|b| b.is_ascii_digit()) => {
+                ids.push(typed.clone())
+            }
+            None => {
+                let start = text.find(typed.as_str()).unwrap_or(0);
+                let labels: Vec<&str> = state.accounts.iter().map(|a| a.label.as_str()).collect();
+                return Err((
+                    start,
+                    start + typed.len(),
+                    format!(
+                        "account {}: expected an account id or one of the labels {}",
+                        crate::sanitize::clean(typed),
+                        labels.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// Runs a filter: parsed, its accounts resolved, made into one pruned SELECT.
+pub fn search(state: &mut State, text: &str) -> Outcome {
+    let Some(settings) = state.trail.settings().cloned() else {
+        return not_configured(state);
+    };
+    let text = text.trim();
+    let parsed = filter::parse(text).map_err(|e| (e.start, e.end, e.message));
+    let resolved = parsed.and_then(|f| account_ids(state, text, &f).map(|ids| (f, ids)));
+    let (f, accounts) = match resolved {
+        Ok(ok) => ok,
+        Err((start, end, message)) => {
+            let t = &mut state.trail;
+            t.text = text.to_owned();
+            t.mode = Mode::Filter;
+            t.error = Some((start, end, crate::sanitize::clean(&message).into_owned()));
+            flash(state, format!("filter: {message}"), FlashLevel::Error);
+            return Outcome::redraw();
+        }
+    };
+    let now = state.now;
+    let from = f.since.map_or(now - DEFAULT_SINCE_SECS, |w| w.at(now));
+    let to = f.until.map_or(now, |w| w.at(now));
+    if from > to {
+        state.trail.error = Some((0, text.len(), "since is after until".into()));
+        flash(state, "filter: since: is after until:", FlashLevel::Error);
+        return Outcome::redraw();
+    }
+    let table = settings.table();
+    let statement = sql::select(&table, &f, &accounts, from, to);
+    let search = Search::Filter {
+        filter: f,
+        accounts,
+        from,
+        to,
+        limit: table.limit,
+    };
+    query::start_search(state, text.to_owned(), Mode::Filter, statement, search)
+}
+
+/// `:sql`: raw SQL, checked for a partition predicate; without one, a confirmation first.
+pub fn raw(state: &mut State, text: &str) -> Outcome {
+    let Some(settings) = state.trail.settings().cloned() else {
+        return not_configured(state);
+    };
+    let text = text.trim().to_owned();
+    match crate::trail::raw::check(&text, settings.layout) {
+        Err(message) => {
+            let t = &mut state.trail;
+            t.text = text;
+            t.mode = Mode::Sql;
+            t.error = Some((0, t.text.len(), message.clone()));
+            flash(state, format!("sql: {message}"), FlashLevel::Error);
+            Outcome::redraw()
+        }
+        Ok(check) if check.is_pruned() => run_raw(state, text),
+        Ok(check) => {
+            let mut lines = vec![check.warning().to_owned(), String::new()];
+            lines.extend(text.lines().map(str::to_owned));
+            let c = Confirm::new(
+                "Run this SQL? It may scan the whole trail",
+                lines,
+                Action::RunRawSql(text),
+            );
+            overlays::open(state, Overlay::Confirm(c));
+            Outcome::redraw()
+        }
+    }
+}
+
+/// Raw SQL, checked (or confirmed): sent as written.
+pub fn run_raw(state: &mut State, text: String) -> Outcome {
+    if state.trail.settings().is_none() {
+        return not_configured(state);
+    }
+    if state.view != View::Trail {
+        state.trail.came_from = state.view;
+        state.view = View::Trail;
+    }
+    query::start_search(state, text.clone(), Mode::Sql, text, Search::Raw)
+}
+
+fn not_configured(state: &mut State) -> Outcome {
+    let why = match &state.trail.available {
+        Some(Err(why)) => why.clone(),
+        _ => "CloudTrail search is not available".into(),
+    };
+    flash(state, why, FlashLevel::Error);
+    Outcome::redraw()
+}
+
+/// Enter: an event's detail, or a past query run again.
+fn select(state: &mut State) -> Outcome {
+    let t = &state.trail;
+    match t.focus {
+        Focus::History => {
+            let Some(item) = t.history.get(t.history_row).cloned() else {
+                return Outcome::default();
+            };
+            state.trail.focus = Focus::Results;
+            match item.mode {
+                Mode::Filter => search(state, &item.text),
+                Mode::Sql => raw(state, &item.text),
+            }
+        }
+        Focus::Results => open_detail(state),
+    }
+}
+
+fn open_detail(state: &mut State) -> Outcome {
+    let t = &state.trail;
+    let res = &t.results;
+    let (Some(id_col), Some(time_col)) =
+        (res.column_named(&["eventid"]), res.column_of(Shown::Time))
+    else {
+        flash(
+            state,
+            "these rows have no eventid and eventtime: no detail",
+            FlashLevel::Info,
+        );
+        return Outcome::redraw();
+    };
+    let Some(row) = res.visible(t.row) else {
+        return Outcome::default();
+    };
+    let (Some(id), Some(time)) = (row.cell(id_col), row.cell(time_col)) else {
+        return Outcome::default();
+    };
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(time) else {
+        flash(
+            state,
+            format!("eventtime {time:?} is not a time"),
+            FlashLevel::Error,
+        );
+        return Outcome::redraw();
+    };
+    let Some(settings) = t.settings() else {
+        return not_configured(state);
+    };
+    let statement = sql::event_detail(&settings.table(), id, at.timestamp());
+    let id = id.to_owned();
+    query::start_detail(state, id, statement, at.timestamp())
+}
+
+/// The columns on screen, in order: the event table's, or the result's own.
+pub fn visible_columns(state: &State) -> Vec<usize> {
+    let res = &state.trail.results;
+    if res.is_events() {
+        Shown::ALL
+            .iter()
+            .filter_map(|s| res.column_of(*s))
+            .collect()
+    } else {
+        (0..res.columns.len()).collect()
+    }
+}
+
+/// `y`: the selected cell to the local clipboard (OSC 52: works over SSH).
+fn copy(state: &mut State) -> Outcome {
+    let cols = visible_columns(state);
+    let t = &state.trail;
+    let cell = cols
+        .get(t.column)
+        .and_then(|c| t.results.visible(t.row)?.cell(*c).map(str::to_owned));
+    match cell {
+        Some(text) => {
+            let shown: String = text.chars().take(40).collect();
+            flash(state, format!("copied {shown}"), FlashLevel::Info);
+            Outcome::with(vec![Command::Clipboard(text)])
+        }
+        None => {
+            flash(state, "nothing to copy here", FlashLevel::Info);
+            Outcome::redraw()
+        }
+    }
+}
+
+/// `:export csv|jsonl [PATH]`.
+fn export(state: &mut State, arg: &str) -> Outcome {
+    let mut words = arg.split_whitespace();
+    let format = match words.next() {
+        Some("csv") => crate::app::command::ExportFormat::Csv,
+        Some("jsonl") | Some("json") => crate::app::command::ExportFormat::JsonLines,
+        other => {
+            let got = other.map_or(String::from("nothing"), |w| format!("{w:?}"));
+            flash(
+                state,
+                format!(":export expected csv or jsonl, got {got}"),
+                FlashLevel::Error,
+            );
+            return Outcome::redraw();
+        }
+    };
+    if state.trail.results.is_empty() {
+        flash(state, "no rows to export", FlashLevel::Info);
+        return Outcome::redraw();
+    }
+    let path = words.next().map(str::to_owned);
+    let t = &state.trail;
+    let rows: Vec<Vec<Option<String>>> = t
+        .results
+        .rows()
+        .map(|r| r.cells().map(|c| c.map(str::to_owned)).collect())
+        .collect();
+    Outcome::with(vec![Command::Export(Box::new(
+        crate::app::command::Export {
+            format,
+            path,
+            now: state.now,
+            columns: t.results.columns.clone(),
+            rows,
+        },
+    ))])
+}
+
+pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+    match spec.name {
+        "trail" if arg.trim().is_empty() => show(state),
+        "trail" => {
+            let out = show(state);
+            if state.view != View::Trail {
+                return out;
+            }
+            out.and(search(state, arg))
+        }
+        "sql" if arg.trim().is_empty() => {
+            let out = show(state);
+            state.trail.mode = Mode::Sql;
+            out
+        }
+        "sql" => {
+            let out = show(state);
+            if state.view != View::Trail {
+                return out;
+            }
+            out.and(raw(state, arg))
+        }
+        "changes" => super::changes::open(state),
+        "export" => export(state, arg),
+        _ => Outcome::default(),
+    }
+}
+
+/// Completion for `:trail`: keys, then event names seen and account labels.
+pub fn complete(state: &State, spec: &CommandSpec) -> Vec<String> {
+    if spec.name == "export" {
+        return vec!["csv".into(), "jsonl".into()];
+    }
+    if spec.name != "trail" {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = filter::KEYS.iter().map(|k| format!("{k}:")).collect();
+    out.extend(
+        state
+            .accounts
+            .iter()
+            .map(|a| format!("account:{}", a.label)),
+    );
+    out.push("source:sagemaker".into());
+    out.push("error:*".into());
+    out.push("readonly:false".into());
+    let res = &state.trail.results;
+    if let Some(c) = res.column_of(Shown::Event) {
+        let mut names: Vec<String> = res
+            .rows()
+            .filter_map(|r| r.cell(c).map(|n| format!("event:{n}")))
+            .collect();
+        names.sort();
+        names.dedup();
+        out.extend(names);
+    }
+    out
+}
