@@ -84,7 +84,7 @@ pub enum Command {
     /// The trail's query history, written to the state dir.
     SaveTrailHistory {
         path: std::path::PathBuf,
-        items: Vec<crate::views::trail::history::Item>,
+        entries: Vec<crate::trail::history::Entry>,
     },
     /// Text for the terminal's clipboard (OSC 52), written by the loop.
     Clipboard(String),

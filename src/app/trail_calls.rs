@@ -60,9 +60,14 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Loaded {
             };
             Loaded::TrailCancelled { result }
         }
-        Command::SaveTrailHistory { path, items } => {
+        Command::SaveTrailHistory { path, entries } => {
             let saved = tokio::task::spawn_blocking(move || {
-                crate::trail::history::save_items(&path, &items)
+                let mut history = crate::trail::history::History::empty(path);
+                // Oldest first: each push goes on top.
+                for entry in entries.into_iter().rev() {
+                    history.push(entry);
+                }
+                history.save()
             })
             .await;
             Loaded::HistorySaved(match saved {
@@ -85,23 +90,22 @@ fn unreachable_command(command: Command) -> Loaded {
 }
 
 fn export(job: Export) -> Result<(String, usize), String> {
-    let ext = match job.format {
-        ExportFormat::Csv => "csv",
-        ExportFormat::JsonLines => "jsonl",
+    use crate::trail::export::{self, Format};
+    let format = match job.format {
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::JsonLines => Format::JsonLines,
     };
     let path = job
         .path
-        .unwrap_or_else(|| crate::trail::export::default_name(job.now, ext));
+        .unwrap_or_else(|| export::default_file_name(format, job.now));
     let rows = job.rows.iter().map(|r| r.as_slice());
-    let written = match job.format {
-        ExportFormat::Csv => {
-            crate::trail::export::write_csv(std::path::Path::new(&path), &job.columns, rows)
-        }
-        ExportFormat::JsonLines => {
-            crate::trail::export::write_jsonl(std::path::Path::new(&path), &job.columns, rows)
-        }
-    };
-    written
-        .map(|n| (path.clone(), n))
-        .map_err(|e| format!("export to {path} failed: {e}"))
+    export::export(
+        std::path::Path::new(&path),
+        format,
+        false,
+        &job.columns,
+        rows,
+    )
+    .map(|n| (path.clone(), n))
+    .map_err(|e| format!("export to {path} failed: {e}"))
 }

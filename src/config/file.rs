@@ -1,6 +1,8 @@
 //! `config.toml`: the user's settings. Every field is optional; a file lists what it changes.
 
 use super::error::{ConfigError, Source};
+use crate::source::trail::TrailSettings;
+use crate::trail::sql::Layout;
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 use toml::Spanned;
@@ -32,6 +34,10 @@ pub struct Config {
     /// Namespaces where teams publish their own model-quality metrics (Model Monitor is
     /// closed to new customers): `[[quality_metrics]]`.
     pub quality_metrics: Vec<QualityMetricsConfig>,
+    /// Where the CloudTrail table is and how Athena runs its queries: `[trail]`. `None`
+    /// without the section: the trail view then explains what to configure.
+    #[serde(deserialize_with = "trail")]
+    pub trail: Option<TrailSettings>,
 }
 
 impl Default for Config {
@@ -46,6 +52,7 @@ impl Default for Config {
             regions: Vec::new(),
             accounts: Vec::new(),
             quality_metrics: Vec::new(),
+            trail: None,
         }
     }
 }
@@ -91,6 +98,29 @@ pub struct QualityMetricsConfig {
     /// The period the job publishes at, which is also what the console asks for.
     #[serde(deserialize_with = "quality_period")]
     pub period: u32,
+}
+
+/// `[trail]` as written: every key optional, the rest from `TrailSettings::default()`. Each
+/// value is checked where it is read, so an error points at it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrailFile {
+    #[serde(default, deserialize_with = "trail_catalog")]
+    catalog: Option<String>,
+    #[serde(default, deserialize_with = "trail_database")]
+    database: Option<String>,
+    #[serde(default, deserialize_with = "trail_table")]
+    table: Option<String>,
+    #[serde(default, deserialize_with = "trail_workgroup")]
+    workgroup: Option<String>,
+    #[serde(default, deserialize_with = "trail_output_location")]
+    output_location: Option<String>,
+    #[serde(default, deserialize_with = "trail_partitions")]
+    partitions: Option<Layout>,
+    #[serde(default, deserialize_with = "trail_reuse_minutes")]
+    reuse_minutes: Option<u32>,
+    #[serde(default, deserialize_with = "trail_limit")]
+    limit: Option<u32>,
 }
 
 /// The positions of values checked after parsing, read in a second, lenient pass so that
@@ -171,6 +201,149 @@ fn timeout_secs<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
         return Err(de::Error::custom("timeout_secs must be between 2 and 600"));
     }
     Ok(v)
+}
+
+fn trail<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TrailSettings>, D::Error> {
+    let f = TrailFile::deserialize(d)?;
+    let default = TrailSettings::default();
+    Ok(Some(TrailSettings {
+        catalog: f.catalog.unwrap_or(default.catalog),
+        database: f.database.unwrap_or(default.database),
+        table: f.table.unwrap_or(default.table),
+        workgroup: f.workgroup.unwrap_or(default.workgroup),
+        output_location: f.output_location.or(default.output_location),
+        layout: f.partitions.unwrap_or(default.layout),
+        reuse_minutes: f.reuse_minutes.unwrap_or(default.reuse_minutes),
+        limit: f.limit.unwrap_or(default.limit),
+    }))
+}
+
+fn trail_name<'de, D: Deserializer<'de>>(d: D, key: &str) -> Result<Option<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    check_trail_name(key, &s).map_err(de::Error::custom)?;
+    Ok(Some(s))
+}
+
+fn trail_catalog<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    trail_name(d, "catalog")
+}
+
+fn trail_database<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    trail_name(d, "database")
+}
+
+fn trail_table<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    trail_name(d, "table")
+}
+
+fn trail_workgroup<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    check_workgroup(&s).map_err(de::Error::custom)?;
+    Ok(Some(s))
+}
+
+fn trail_output_location<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s = String::deserialize(d)?;
+    check_output_location(&s).map_err(de::Error::custom)?;
+    Ok(Some(s))
+}
+
+fn trail_partitions<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Layout>, D::Error> {
+    let s = String::deserialize(d)?;
+    Layout::parse(&s).map(Some).ok_or_else(|| {
+        de::Error::custom(format!(
+            "invalid partitions `{}`: expected \"timestamp\" (the table AWS documents), \
+             \"account_region_timestamp\" or \"org_account_region_timestamp\"",
+            crate::sanitize::clean(&s)
+        ))
+    })
+}
+
+fn trail_reuse_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let v = i64::deserialize(d)?;
+    check_reuse_minutes(v).map(Some).map_err(de::Error::custom)
+}
+
+fn trail_limit<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let v = i64::deserialize(d)?;
+    check_trail_limit(v).map(Some).map_err(de::Error::custom)
+}
+
+/// A catalog, database or table name: it becomes a quoted identifier (so any character is
+/// safe in the SQL), but a control character is never what the user meant and would reach
+/// the terminal in messages. Glue names are at most 255 characters.
+pub fn check_trail_name(key: &str, s: &str) -> Result<(), String> {
+    if s.is_empty() || s.chars().count() > 255 || s.chars().any(crate::sanitize::needs_replacing) {
+        return Err(format!(
+            "invalid {key}: expected a non-empty name of at most 255 characters without \
+             control characters"
+        ));
+    }
+    Ok(())
+}
+
+/// Athena's workgroup names: 1 to 128 of `A-Z a-z 0-9 . _ -`.
+pub fn check_workgroup(s: &str) -> Result<(), String> {
+    let ok = (1..=128).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid workgroup `{}`: expected an Athena workgroup name such as \"primary\" \
+             (1 to 128 letters, digits, `.`, `_` or `-`)",
+            crate::sanitize::clean(s)
+        ))
+    }
+}
+
+/// `s3://bucket` or `s3://bucket/prefix/`, with a bucket name S3 accepts (3 to 63 of
+/// `a-z 0-9 . -`, starting and ending with a letter or digit).
+pub fn check_output_location(s: &str) -> Result<(), String> {
+    let bad = || {
+        format!(
+            "invalid output_location `{}`: expected s3://BUCKET/PREFIX/ such as \
+             \"s3://my-athena-results/sagewatch/\" (leave the key out when the workgroup sets \
+             the result location)",
+            crate::sanitize::clean(s)
+        )
+    };
+    let rest = s.strip_prefix("s3://").ok_or_else(bad)?;
+    let bucket = rest.split('/').next().unwrap_or("");
+    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let bucket_ok = (3..=63).contains(&bucket.len())
+        && bucket
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-'))
+        && edge(bucket.as_bytes().first())
+        && edge(bucket.as_bytes().last());
+    if bucket_ok && !s.chars().any(crate::sanitize::needs_replacing) {
+        Ok(())
+    } else {
+        Err(bad())
+    }
+}
+
+/// Athena reuses a query's results for at most 7 days (10080 minutes).
+pub fn check_reuse_minutes(v: i64) -> Result<u32, String> {
+    if (0..=10_080).contains(&v) {
+        Ok(v as u32)
+    } else {
+        Err(format!(
+            "invalid reuse_minutes {v}: expected 0 (no reuse) to 10080 minutes (7 days, \
+             Athena's longest)"
+        ))
+    }
+}
+
+/// The LIMIT of generated queries: the view holds every row it loads.
+pub fn check_trail_limit(v: i64) -> Result<u32, String> {
+    if (1..=100_000).contains(&v) {
+        Ok(v as u32)
+    } else {
+        Err(format!("invalid limit {v}: expected 1 to 100000 rows"))
+    }
 }
 
 fn quality_namespace<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -469,6 +642,132 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.line_col(), Some((5, 1)), "{e}");
+    }
+
+    #[test]
+    fn without_a_trail_section_there_is_no_trail() {
+        assert_eq!(parse("theme = \"dark\"\n").unwrap().trail, None);
+        assert_eq!(Config::default().trail, None);
+    }
+
+    #[test]
+    fn an_empty_trail_section_is_all_defaults() {
+        assert_eq!(
+            parse("[trail]\n").unwrap().trail,
+            Some(TrailSettings::default())
+        );
+    }
+
+    #[test]
+    fn a_full_trail_section_parses_and_left_out_keys_keep_their_defaults() {
+        let c = parse(
+            "[trail]\ncatalog = \"Other\"\ndatabase = \"logs\"\ntable = \"trail \\\"x\\\"\"\n\
+             workgroup = \"sage-watch_1.0\"\noutput_location = \"s3://my-athena-results/sagewatch/\"\n\
+             partitions = \"org_account_region_timestamp\"\nreuse_minutes = 0\nlimit = 100000\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.trail,
+            Some(TrailSettings {
+                catalog: "Other".into(),
+                database: "logs".into(),
+                table: "trail \"x\"".into(),
+                workgroup: "sage-watch_1.0".into(),
+                output_location: Some("s3://my-athena-results/sagewatch/".into()),
+                layout: Layout::OrgAccountRegionTimestamp,
+                reuse_minutes: 0,
+                limit: 100_000,
+            })
+        );
+        let c = parse("[trail]\npartitions = \"account_region_timestamp\"\nlimit = 1\n").unwrap();
+        let t = c.trail.unwrap();
+        assert_eq!(t.layout, Layout::AccountRegionTimestamp);
+        assert_eq!(t.limit, 1);
+        assert_eq!(t.reuse_minutes, 15);
+        assert_eq!(t.table, "cloudtrail_logs");
+        assert_eq!(t.output_location, None);
+    }
+
+    #[test]
+    fn bad_trail_values_point_at_the_value_and_say_what_was_expected() {
+        let cases = [
+            ("catalog = \"\"", (2, 11), "invalid catalog"),
+            ("database = \"a\\u001bb\"", (2, 12), "control characters"),
+            ("table = \"\"", (2, 9), "invalid table"),
+            ("table = \"a\\u202eb\"", (2, 9), "control characters"),
+            ("workgroup = \"\"", (2, 13), "invalid workgroup"),
+            ("workgroup = \"my group\"", (2, 13), "Athena workgroup name"),
+            ("output_location = \"\"", (2, 19), "leave the key out"),
+            ("output_location = \"my-bucket/x/\"", (2, 19), "s3://BUCKET"),
+            (
+                "output_location = \"https://b.s3.amazonaws.com/\"",
+                (2, 19),
+                "s3://BUCKET",
+            ),
+            ("output_location = \"s3://\"", (2, 19), "s3://BUCKET"),
+            (
+                "output_location = \"s3:///prefix/\"",
+                (2, 19),
+                "s3://BUCKET",
+            ),
+            (
+                "output_location = \"s3://My_Bucket/\"",
+                (2, 19),
+                "s3://BUCKET",
+            ),
+            (
+                "output_location = \"s3://bucket/a\\u0007b/\"",
+                (2, 19),
+                "s3://BUCKET",
+            ),
+            (
+                "partitions = \"account\"",
+                (2, 14),
+                "\"account_region_timestamp\"",
+            ),
+            ("reuse_minutes = -1", (2, 17), "0 (no reuse) to 10080"),
+            ("reuse_minutes = 10081", (2, 17), "7 days"),
+            ("reuse_minutes = \"15\"", (2, 17), "invalid type"),
+            ("limit = 0", (2, 9), "1 to 100000"),
+            ("limit = 100001", (2, 9), "1 to 100000"),
+            ("lmit = 5", (2, 1), "unknown field `lmit`"),
+        ];
+        for (line, at, says) in cases {
+            let text = format!("[trail]\n{line}\n");
+            let e = parse(&text).unwrap_err();
+            assert_eq!(e.line_col(), Some(at), "{text}: {e}");
+            assert!(e.to_string().contains(says), "{text}: {e}");
+            assert!(
+                !e.to_string().chars().any(crate::sanitize::needs_replacing),
+                "{e:?}"
+            );
+        }
+        assert!(parse("trail = 5\n").is_err());
+        let long = format!("[trail]\ntable = \"{}\"\n", "t".repeat(256));
+        assert!(parse(&long).is_err());
+        let long = format!("[trail]\nworkgroup = \"{}\"\n", "w".repeat(129));
+        assert!(parse(&long).is_err());
+    }
+
+    #[test]
+    fn output_locations() {
+        for ok in [
+            "s3://my-athena-results/sagewatch/",
+            "s3://abc",
+            "s3://a.b-c/x/y",
+            "s3://123/",
+        ] {
+            assert!(check_output_location(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "s3://ab/",
+            "s3://-ab/",
+            "s3://ab-/",
+            "S3://abc/",
+            "s3:/abc/",
+        ] {
+            assert!(check_output_location(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -59,7 +59,7 @@ impl TrailSettings {
 pub enum Search {
     /// A filter over `[from, to]`; `accounts` are the filter's accounts as ids.
     Filter {
-        filter: Filter,
+        filter: Box<Filter>,
         accounts: Vec<String>,
         from: Epoch,
         to: Epoch,
@@ -152,7 +152,7 @@ pub fn first_row_is_header(status: &QueryStatus, sql: &str) -> bool {
     match status.statement_type.as_deref() {
         Some(kind) => kind == "DML",
         None => {
-            let first = sql.trim_start().split_whitespace().next().unwrap_or("");
+            let first = sql.split_whitespace().next().unwrap_or("");
             first.eq_ignore_ascii_case("select") || first.eq_ignore_ascii_case("with")
         }
     }

@@ -673,13 +673,14 @@ pub fn with_trail_rows(rows: usize) -> State {
         }
     }
     s.trail.results.push_page(&columns, &page);
-    s.trail.history = vec![crate::views::trail::history::Item {
+    s.trail.history = vec![crate::trail::history::Entry {
         text: s.trail.text.clone(),
-        mode: crate::views::trail::Mode::Filter,
+        raw: false,
         started: NOW - 7,
         rows: rows as u64,
         scanned_bytes: 187_400_000,
-        outcome: "SUCCEEDED".into(),
+        reused: false,
+        state: crate::source::trail::QueryState::Succeeded,
         reason: None,
     }];
     s

@@ -456,20 +456,17 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
         if pos == t.history_row {
             widgets::table::mark_selected(buf, line, theme, focused);
         }
-        let mark = match h.outcome.as_str() {
-            "SUCCEEDED" => " ",
-            "CANCELLED" => "⊘",
+        let mark = match h.state {
+            crate::source::trail::QueryState::Succeeded => " ",
+            crate::source::trail::QueryState::Cancelled => "⊘",
             _ => "✗",
         };
-        let prefix = match h.mode {
-            Mode::Filter => "",
-            Mode::Sql => "sql ",
-        };
+        let prefix = if h.raw { "sql " } else { "" };
         let text = format!(
             "{} {mark} {:>7} {:>8}  {prefix}{}",
             text::day_hhmm(h.started).get(3..).unwrap_or(""),
             thousands(h.rows as usize),
-            format!("${:.4}", price_usd(h.scanned_bytes)),
+            format!("${:.4}", h.cost_usd()),
             clean(&h.text)
         );
         let style = if pos == t.history_row {

@@ -108,7 +108,7 @@ pub struct TrailState {
     pub column: usize,
     pub detail: Option<Detail>,
     pub focus: Focus,
-    pub history: Vec<super::history::Item>,
+    pub history: Vec<crate::trail::history::Entry>,
     /// Where the history is kept across restarts (the XDG state dir); `None`: not kept.
     pub history_path: Option<std::path::PathBuf>,
     /// Event names seen in results, for completion.

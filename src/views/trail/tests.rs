@@ -214,8 +214,9 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
     assert_eq!(s.trail.results.len(), 5);
     assert_eq!(s.trail.query.as_ref().unwrap().phase, Phase::Done);
     assert!(
-        cmds.iter()
-            .any(|c| matches!(c, Command::SaveTrailHistory { items, .. } if items[0].rows == 5)),
+        cmds.iter().any(
+            |c| matches!(c, Command::SaveTrailHistory { entries, .. } if entries[0].rows == 5)
+        ),
         "the history keeps it: {cmds:?}"
     );
     let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
@@ -274,7 +275,7 @@ fn failed_shows_athenas_reason_and_a_cancel_stops_the_execution() {
         },
     );
     assert!(cmds.is_empty(), "{cmds:?}");
-    assert_eq!(s.trail.history[0].outcome, "CANCELLED");
+    assert_eq!(s.trail.history[0].state, QueryState::Cancelled);
 }
 
 #[test]

@@ -161,7 +161,7 @@ pub fn search(state: &mut State, text: &str) -> Outcome {
     let table = settings.table();
     let statement = sql::select(&table, &f, &accounts, from, to);
     let search = Search::Filter {
-        filter: f,
+        filter: Box::new(f),
         accounts,
         from,
         to,
@@ -230,9 +230,10 @@ fn select(state: &mut State) -> Outcome {
                 return Outcome::default();
             };
             state.trail.focus = Focus::Results;
-            match item.mode {
-                Mode::Filter => search(state, &item.text),
-                Mode::Sql => raw(state, &item.text),
+            if item.raw {
+                raw(state, &item.text)
+            } else {
+                search(state, &item.text)
             }
         }
         Focus::Results => open_detail(state),
