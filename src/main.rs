@@ -110,6 +110,27 @@ fn main() -> ExitCode {
             }
             ExitCode::from(exit.code)
         }
+        Some(Commands::Trail(args)) => {
+            // The lead wires the config's [trail] here; the demo's defaults until then.
+            let trail_settings = sagewatch::source::trail::TrailSettings::default();
+            // Ctrl-C cancels the query; without a handler, no cancel (never a spurious one).
+            let interrupt = async {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            let exit = runtime.block_on(sagewatch::shell::run_trail(
+                source.as_ref(),
+                &trail_settings,
+                args,
+                clock.now(),
+                interrupt,
+            ));
+            if let Some(message) = &exit.message {
+                eprint_clean(message);
+            }
+            ExitCode::from(exit.code)
+        }
         None => {
             if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
                 return fail(

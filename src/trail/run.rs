@@ -48,19 +48,35 @@ pub enum Outcome {
     Succeeded { rows: usize, status: QueryStatus },
     /// Athena FAILED it (or someone else cancelled it): its reason.
     Failed { reason: String },
-    /// The caller's cancellation: StopQueryExecution was sent if the query was still going.
-    Cancelled,
+    /// The caller's cancellation: StopQueryExecution was sent if the query was still going;
+    /// `stop_failed` says why it was not stopped (it may still be running, and billing).
+    Cancelled { stop_failed: Option<SourceError> },
     /// A call failed for good (or transiently too many times in a row).
     Error(SourceError),
 }
 
 /// Where a run reports: each polled state, then each result page as it arrives.
 pub trait Report {
+    /// The query started: its execution id (for Athena's console).
+    fn started(&mut self, _id: &str) {}
+
     fn progress(&mut self, progress: &Progress);
 
     /// A page of rows (the header already taken off; `columns` set on the first).
     /// `Break` stops reading further pages (the reader has gone: stdout closed).
     fn page(&mut self, page: ResultPage) -> ControlFlow<()>;
+}
+
+/// A fresh ClientRequestToken (Athena wants 32 to 128 characters): unique per run, so a
+/// start retried after a lost answer is the same execution, and two runs are two.
+pub fn request_token() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("sagewatch-{nanos:032x}-{:x}-{n:x}", std::process::id())
 }
 
 fn is_transient(e: &SourceError) -> bool {
@@ -103,18 +119,21 @@ where
     let mut start = std::pin::pin!(start);
     // A cancel during the start still waits for its id: the query may already be running,
     // and only the id can stop it.
+    // Biased, the cancel first: once asked to stop, nothing more is begun.
     let (id, cancelled) = tokio::select! {
-        r = &mut start => (r, false),
+        biased;
         () = &mut cancel => (start.await, true),
+        r = &mut start => (r, false),
     };
     let id = match id {
         Ok(id) => id,
         Err(e) if cancelled => {
             tracing::info!(error = %e, "trail query start failed after a cancel");
-            return Outcome::Cancelled;
+            return Outcome::Cancelled { stop_failed: None };
         }
         Err(e) => return Outcome::Error(e),
     };
+    report.started(&id);
     if cancelled {
         return stop(source, &id).await;
     }
@@ -123,13 +142,15 @@ where
     let mut failures: u32 = 0;
     let status = loop {
         tokio::select! {
-            () = sleep(poll_delay(polls)) => {}
+            biased;
             () = &mut cancel => return stop(source, &id).await,
+            () = sleep(poll_delay(polls)) => {}
         }
         polls = polls.saturating_add(1);
         let answer = tokio::select! {
-            r = source.status(&id) => r,
+            biased;
             () = &mut cancel => return stop(source, &id).await,
+            r = source.status(&id) => r,
         };
         let status = match answer {
             Ok(s) => {
@@ -178,8 +199,9 @@ where
         }
         // The query is over: a cancel now only stops the reading (nothing left to stop).
         let answer = tokio::select! {
+            biased;
+            () = &mut cancel => return Outcome::Cancelled { stop_failed: None },
             r = source.page(&id, next.as_deref(), first && header) => r,
-            () = &mut cancel => return Outcome::Cancelled,
         };
         let mut page = match answer {
             Ok(p) => {
@@ -191,8 +213,9 @@ where
                 failures += 1;
                 tracing::info!(error = %e, failures, "trail result page failed; retrying");
                 tokio::select! {
+                    biased;
+                    () = &mut cancel => return Outcome::Cancelled { stop_failed: None },
                     () = sleep(delay) => {}
-                    () = &mut cancel => return Outcome::Cancelled,
                 }
                 continue;
             }
@@ -211,14 +234,14 @@ where
     Outcome::Succeeded { rows, status }
 }
 
-/// StopQueryExecution for a cancelled run. A failed stop is said in the log; the run is
-/// still the caller's cancellation.
+/// StopQueryExecution for a cancelled run. A failed stop is still the caller's
+/// cancellation, and says why the query may go on.
 async fn stop(source: &dyn TrailSource, id: &str) -> Outcome {
-    if let Err(e) = source.cancel(id).await {
+    let stop_failed = source.cancel(id).await.err();
+    if let Some(e) = &stop_failed {
         tracing::warn!(error = %e, id, "StopQueryExecution failed");
-        return Outcome::Error(e);
     }
-    Outcome::Cancelled
+    Outcome::Cancelled { stop_failed }
 }
 
 #[cfg(test)]
@@ -442,7 +465,7 @@ mod tests {
             fake.polled.notified().await;
         };
         let (out, _) = run(&fake, None, cancel, &mut seen).await;
-        assert_eq!(out, Outcome::Cancelled);
+        assert_eq!(out, Outcome::Cancelled { stop_failed: None });
         let calls = fake.calls();
         assert_eq!(
             calls.last().map(String::as_str),
@@ -458,7 +481,7 @@ mod tests {
     async fn a_cancel_before_the_start_answered_still_stops_the_query() {
         let fake = Fake::new(vec![Ok(status(QueryState::Running))], 1);
         let (out, _) = run(&fake, None, async {}, &mut Seen::default()).await;
-        assert_eq!(out, Outcome::Cancelled);
+        assert_eq!(out, Outcome::Cancelled { stop_failed: None });
         assert_eq!(fake.calls(), ["start", "cancel"]);
     }
 
@@ -526,6 +549,20 @@ mod tests {
         .await;
         assert!(matches!(out, Outcome::Succeeded { .. }), "{out:?}");
         assert_eq!(fake.count("page"), 1);
+    }
+
+    #[test]
+    fn request_tokens_are_long_enough_and_never_repeat() {
+        let a = request_token();
+        let b = request_token();
+        assert_ne!(a, b);
+        for t in [a, b] {
+            assert!((32..=128).contains(&t.len()), "{t}");
+            assert!(
+                t.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'),
+                "{t}"
+            );
+        }
     }
 
     #[tokio::test]
