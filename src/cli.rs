@@ -79,6 +79,38 @@ pub enum Commands {
     /// Failed or Stopped; otherwise as `alarm`.
     #[command(subcommand)]
     Monitor(MonitorCommand),
+    /// Search CloudTrail through Athena: a filter (or --sql) becomes one partition-pruned
+    /// query; progress and cost go to stderr, rows to stdout. Exit codes: 0 done, 1 Athena
+    /// or AWS failed, 2 bad filter, usage or configuration, 130 interrupted (the query is
+    /// cancelled).
+    Trail(TrailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TrailArgs {
+    /// What to find: event:CreateEndpoint,UpdateEndpoint source:sagemaker user:alice
+    /// account:prod region:eu-west-1 error:* ip:10.0.0.0/8 resource:fraud-detector
+    /// readonly:false since:2h until:2026-11-29T08:00:00Z [default: everything in the last
+    /// 24 hours]
+    #[arg(value_name = "FILTER")]
+    pub filter: Option<String>,
+    /// Run this SQL instead of a filter's (one read statement; a query that does not
+    /// constrain the "timestamp" partition needs --yes).
+    #[arg(long, value_name = "SQL", conflicts_with = "filter")]
+    pub sql: Option<String>,
+    /// Print the statement and exit without running it.
+    #[arg(long)]
+    pub print_sql: bool,
+    /// Print rows as JSON lines (one object per row, column names as keys).
+    #[arg(long)]
+    pub json: bool,
+    /// Print at most N rows (1 to 100000); the LIMIT of a filter's query [default: the
+    /// config's limit, 500].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_rows: Option<u32>,
+    /// Run SQL that may scan the whole trail without refusing.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -295,5 +327,23 @@ mod tests {
         let t = Cli::try_parse_from(["sagewatch", "--demo-start", "2026-11-26T10:00:00Z"]).unwrap();
         assert_eq!(t.global.demo_start, Some(1_795_687_200));
         assert!(Cli::try_parse_from(["sagewatch", "--refresh", "0"]).is_err());
+    }
+
+    #[test]
+    fn trail_takes_a_filter_or_sql_and_a_bounded_row_count() {
+        let c =
+            Cli::try_parse_from(["sagewatch", "trail", "since:2h", "--max-rows", "10"]).unwrap();
+        let Some(Commands::Trail(t)) = c.command else {
+            panic!("trail")
+        };
+        assert_eq!(t.filter.as_deref(), Some("since:2h"));
+        assert_eq!(t.max_rows, Some(10));
+        assert!(Cli::try_parse_from(["sagewatch", "trail", "x:y", "--sql", "SELECT 1"]).is_err());
+        for n in ["0", "100001", "-1", "ten"] {
+            assert!(
+                Cli::try_parse_from(["sagewatch", "trail", "--max-rows", n]).is_err(),
+                "{n}"
+            );
+        }
     }
 }

@@ -80,6 +80,7 @@ fn main() -> ExitCode {
         source = source.kind().as_str(),
         "source ready"
     );
+    let trail = trail_settings(source.kind(), &settings.config);
     let mut state = initial_state(&cli.global, settings, source.kind(), clock.now());
     state.reads_accounts_apart = source.reads_accounts_apart();
     state.placement = source.placement();
@@ -104,6 +105,27 @@ fn main() -> ExitCode {
                 source.as_ref(),
                 &gate,
                 command,
+            ));
+            if let Some(message) = &exit.message {
+                eprint_clean(message);
+            }
+            ExitCode::from(exit.code)
+        }
+        Some(Commands::Trail(args)) => {
+            // Without [trail] (AWS), the source has no trail and the shell says what to set.
+            let trail_settings = trail.clone().unwrap_or_default();
+            // Ctrl-C cancels the query; without a handler, no cancel (never a spurious one).
+            let interrupt = async {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            let exit = runtime.block_on(sagewatch::shell::run_trail(
+                source.as_ref(),
+                &trail_settings,
+                args,
+                clock.now(),
+                interrupt,
             ));
             if let Some(message) = &exit.message {
                 eprint_clean(message);
@@ -176,6 +198,19 @@ fn initial_state(args: &GlobalArgs, settings: Settings, kind: SourceKind, now: i
     state.readonly = args.readonly || settings.config.readonly;
     state.refresh_secs = args.refresh.unwrap_or(settings.config.refresh_secs).max(1) as i64;
     state.trail.available = Some(trail_settings(kind, &settings.config));
+    // The history kept across restarts; a damaged file is said, never fatal.
+    if let Some(path) = sagewatch::trail::history::path_from_env() {
+        let (history, warning) = sagewatch::trail::history::History::load(&path);
+        state.trail.history = history.entries().to_vec();
+        state.trail.history_path = Some(path);
+        if let Some(warning) = warning {
+            sagewatch::app::outcome::flash(
+                &mut state,
+                warning,
+                sagewatch::app::state::FlashLevel::Error,
+            );
+        }
+    }
     // Athena tokens must not repeat across consoles started the same second.
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -187,11 +222,12 @@ fn initial_state(args: &GlobalArgs, settings: Settings, kind: SourceKind, now: i
 /// The trail's settings: the demo searches its own trail; AWS needs `[trail]`.
 fn trail_settings(
     kind: SourceKind,
-    _config: &sagewatch::config::Config,
+    config: &sagewatch::config::Config,
 ) -> Result<sagewatch::source::trail::TrailSettings, String> {
-    match kind {
-        SourceKind::Demo => Ok(Default::default()),
-        SourceKind::Aws => Err(
+    match (kind, &config.trail) {
+        (_, Some(settings)) => Ok(settings.clone()),
+        (SourceKind::Demo, None) => Ok(Default::default()),
+        (SourceKind::Aws, None) => Err(
             "CloudTrail search is not configured: add a [trail] section to config.toml (see the README)"
                 .into(),
         ),

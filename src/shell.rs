@@ -17,11 +17,13 @@ use crate::source::model::{Account, AlarmState, Identity, Stat};
 use crate::source::write::Write;
 
 mod monitor;
+pub mod trail;
 use crate::writes::audit::inert_json_pretty;
 use crate::writes::{Gate, Refusal, WriteOutcome};
 pub use monitor::run as run_monitor;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write as _};
+pub use trail::run as run_trail;
 
 pub const DONE: u8 = 0;
 pub const FAILED: u8 = 1;

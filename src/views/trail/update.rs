@@ -13,6 +13,7 @@ use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, State};
 use crate::overlays::{self, Overlay, confirm::Confirm};
 use crate::source::trail::Search;
+use crate::trail::raw::RawCheck;
 use crate::trail::{filter, sql};
 use crate::views::View;
 use crate::views::cursor::{self, keep_visible, step};
@@ -176,28 +177,28 @@ pub fn raw(state: &mut State, text: &str) -> Outcome {
         return not_configured(state);
     };
     let text = text.trim().to_owned();
-    match crate::trail::raw::check(&text, settings.layout) {
-        Err(message) => {
-            let t = &mut state.trail;
-            t.text = text;
-            t.mode = Mode::Sql;
-            t.error = Some((0, t.text.len(), message.clone()));
-            flash(state, format!("sql: {message}"), FlashLevel::Error);
-            Outcome::redraw()
-        }
-        Ok(check) if check.is_pruned() => run_raw(state, text),
-        Ok(check) => {
-            let mut lines = vec![check.warning().to_owned(), String::new()];
-            lines.extend(text.lines().map(str::to_owned));
-            let c = Confirm::new(
-                "Run this SQL? It may scan the whole trail",
-                lines,
-                Action::RunRawSql(text),
-            );
-            overlays::open(state, Overlay::Confirm(c));
-            Outcome::redraw()
-        }
+    let _ = settings;
+    let check = crate::trail::raw::check(&text);
+    if let RawCheck::Refused { reason } = &check {
+        let t = &mut state.trail;
+        t.text = text;
+        t.mode = Mode::Sql;
+        t.error = Some((0, t.text.len(), reason.clone()));
+        flash(state, format!("sql: {reason}"), FlashLevel::Error);
+        return Outcome::redraw();
     }
+    if !check.needs_confirmation() {
+        return run_raw(state, text);
+    }
+    let mut lines = vec![check.warning().unwrap_or_default(), String::new()];
+    lines.extend(text.lines().map(str::to_owned));
+    let c = Confirm::new(
+        "Run this SQL? It may scan the whole trail",
+        lines,
+        Action::RunRawSql(text),
+    );
+    overlays::open(state, Overlay::Confirm(c));
+    Outcome::redraw()
 }
 
 /// Raw SQL, checked (or confirmed): sent as written.

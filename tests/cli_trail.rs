@@ -1,0 +1,137 @@
+//! `sagewatch trail` end to end, the checks made before anything is sent: the real binary
+//! on the demo organisation. A bad filter is pointed at (exit 2), `--print-sql` prints the
+//! partition-pruned, limited SELECT, and raw SQL that may scan the whole trail needs --yes.
+
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_sagewatch");
+
+fn run(args: &[&str]) -> Output {
+    let home = std::env::temp_dir().join(format!("sagewatch-cli-trail-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    Command::new(BIN)
+        .args(["--demo", "--demo-start", "2026-11-26T10:00:00Z", "trail"])
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run sagewatch")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn a_bad_filter_exits_2_with_a_caret_under_the_token() {
+    let out = run(&["event:UpdateEndpoint since:soon"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0].contains("since: expected a duration like 2h"),
+        "{err}"
+    );
+    assert_eq!(lines[1], "  event:UpdateEndpoint since:soon");
+    assert_eq!(lines[2], format!("  {}^^^^", " ".repeat(27)), "{err}");
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn print_sql_prints_the_pruned_limited_select_without_running_it() {
+    let out = run(&[
+        "event:UpdateEndpoint account:prod since:3d",
+        "--print-sql",
+        "--max-rows",
+        "25",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let sql = stdout(&out);
+    assert_eq!(sql.lines().count(), 1, "{sql}");
+    assert!(sql.starts_with("SELECT "), "{sql}");
+    // The demo's clock: three days back to 2026-11-26, as partitions and as times.
+    assert!(
+        sql.contains("\"timestamp\" BETWEEN '2026/11/23' AND '2026/11/26'"),
+        "{sql}"
+    );
+    assert!(sql.contains("eventname IN ('UpdateEndpoint')"), "{sql}");
+    // The label became the account's id.
+    assert!(
+        sql.contains("recipientaccountid IN ('111111111111')"),
+        "{sql}"
+    );
+    assert!(
+        sql.trim_end().ends_with("ORDER BY eventtime DESC LIMIT 25"),
+        "{sql}"
+    );
+    // Nothing ran: no progress, no parameters.
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unknown_account_label_exits_2_naming_the_known_ones() {
+    let out = run(&["account:nope", "--print-sql"]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("unknown account nope"), "{err}");
+    assert!(err.contains("prod (111111111111)"), "{err}");
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn sql_and_a_filter_together_are_refused() {
+    let out = run(&["event:X", "--sql", "SELECT 1"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("--sql"), "{}", stderr(&out));
+    assert!(stdout(&out).is_empty());
+}
+
+#[test]
+fn unpruned_sql_needs_yes() {
+    let sql = "SELECT useridentity.arn, useridentity.sessioncontext.sourceidentity, \
+               requestparameters FROM observability_replicated_logs WHERE eventname = \
+               'CreateEndpoint' AND eventsource = 'sagemaker.amazonaws.com'";
+    let out = run(&["--sql", sql]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
+    assert!(err.contains("may scan the whole trail"), "{err}");
+    assert!(err.contains("add --yes to run it anyway"), "{err}");
+    assert!(stdout(&out).is_empty());
+    // It may still be printed: nothing is sent.
+    let out = run(&["--sql", sql, "--print-sql"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim_end(), sql);
+}
+
+#[test]
+fn more_than_one_statement_is_refused() {
+    let out = run(&["--sql", "SELECT 1; DROP TABLE x", "--yes"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("one statement at a time"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn max_rows_is_bounded() {
+    for n in ["0", "100001"] {
+        let out = run(&["since:1h", "--max-rows", n]);
+        assert_eq!(code(&out), 2, "{n}");
+        assert!(stderr(&out).contains("--max-rows"), "{}", stderr(&out));
+        assert!(stdout(&out).is_empty());
+    }
+}
