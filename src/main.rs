@@ -66,6 +66,8 @@ fn main() -> ExitCode {
             region: cli.global.region.clone(),
             config: settings.config.clone(),
             readonly: cli.global.readonly || settings.config.readonly,
+            // Set from the config's `[trail]` once it has one.
+            trail: None,
         };
         match runtime.block_on(aws::connect(options)) {
             Ok(source) => {
