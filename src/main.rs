@@ -66,6 +66,7 @@ fn main() -> ExitCode {
             region: cli.global.region.clone(),
             config: settings.config.clone(),
             readonly: cli.global.readonly || settings.config.readonly,
+            trail: settings.config.trail.clone(),
         };
         match runtime.block_on(aws::connect(options)) {
             Ok(source) => {

@@ -1,5 +1,5 @@
 //! The local AWS emulators `scripts/test` starts (LocalStack for CloudWatch, Logs, STS and S3; moto
-//! for SageMaker), and SDK configs that talk to them as a given account.
+//! for SageMaker and Athena), and SDK configs that talk to them as a given account.
 
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::Credentials;
@@ -45,6 +45,79 @@ pub fn localstack() -> Option<String> {
             None
         }
     }
+}
+
+/// moto alone, for tests that need nothing from LocalStack; skipped (or failed under
+/// `SAGEWATCH_REQUIRE_EMULATORS=1`) like `emulators()`.
+pub fn moto() -> Option<String> {
+    match std::env::var("SAGEWATCH_TEST_MOTO") {
+        Ok(url) => Some(url),
+        Err(_) => {
+            assert!(
+                std::env::var("SAGEWATCH_REQUIRE_EMULATORS").as_deref() != Ok("1"),
+                "SAGEWATCH_TEST_MOTO is not set: run scripts/test"
+            );
+            eprintln!("skipped: no moto (run scripts/test to start it)");
+            None
+        }
+    }
+}
+
+/// The account moto files everything under for credentials it did not issue itself.
+pub const MOTO_ACCOUNT: &str = "123456789012";
+
+/// Queues one Athena result in moto (`POST /moto-api/static/athena/query-results`): the
+/// next query started in `account_id` and `region` gets it. moto adds no header row (real
+/// Athena puts one first on page 1 of a SELECT): put it in `rows` yourself. `None` is NULL
+/// (a datum without VarCharValue). The queue is per account and region and shared by every
+/// test on the same moto, so a test seeds and queries in a region no other test uses.
+pub fn seed_athena_result(
+    moto: &str,
+    account_id: &str,
+    region: &str,
+    columns: &[&str],
+    rows: &[Vec<Option<&str>>],
+) {
+    let rows: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            let data: Vec<serde_json::Value> = r
+                .iter()
+                .map(|c| match c {
+                    Some(v) => serde_json::json!({ "VarCharValue": v }),
+                    None => serde_json::json!({}),
+                })
+                .collect();
+            serde_json::json!({ "Data": data })
+        })
+        .collect();
+    let column_info: Vec<serde_json::Value> = columns
+        .iter()
+        .map(|name| {
+            serde_json::json!({
+                "CatalogName": "hive", "SchemaName": "", "TableName": "", "Name": name,
+                "Label": name, "Type": "varchar", "Precision": 2147483647, "Scale": 0,
+                "Nullable": "UNKNOWN", "CaseSensitive": true,
+            })
+        })
+        .collect();
+    let body = serde_json::json!({
+        "account_id": account_id,
+        "region": region,
+        "results": [{ "rows": rows, "column_info": column_info }],
+    });
+    let out = Command::new("curl")
+        .args(["-fsS", "-X", "POST", "-H", "Content-Type: application/json"])
+        .arg("--data-binary")
+        .arg(body.to_string())
+        .arg(format!("{moto}/moto-api/static/athena/query-results"))
+        .output()
+        .expect("curl");
+    assert!(
+        out.status.success(),
+        "seeding moto's Athena results failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// SDK config for `endpoint` with static credentials. LocalStack takes the account from a

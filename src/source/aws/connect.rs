@@ -2,12 +2,14 @@
 //! the standard aws-config chain (no credential code of ours), who we are, which topology,
 //! and credentials for every configured account.
 
+use super::athena::AthenaTrail;
 use super::readonly::ReadOnlyGuard;
 use super::throttle::ThrottleWatch;
 use super::{AccountClients, AwsSource, Topology};
 use crate::config::{AccountConfig, Config, Topology as ConfiguredTopology};
 use crate::source::health::Health;
 use crate::source::model::Identity;
+use crate::source::trail::TrailSettings;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
@@ -29,6 +31,8 @@ pub struct ConnectOptions {
     pub config: Config,
     /// Every client refuses mutating operations before they are sent.
     pub readonly: bool,
+    /// CloudTrail search on Athena (the config's `[trail]`); `None`: no trail view.
+    pub trail: Option<TrailSettings>,
 }
 
 /// Why the console cannot start against AWS; each says what was tried and what to do.
@@ -118,6 +122,25 @@ pub fn clients(
         sagemaker: aws_sdk_sagemaker::Client::from_conf(sagemaker),
         s3: aws_sdk_s3::Client::from_conf(s3),
     }
+}
+
+/// The Athena client of the trail, in `account` (the monitoring account: the trail is
+/// replicated there). Built like the others: its own retry partition, throttling counted, the
+/// read-only guard (which lets a trail search through); `AWS_ENDPOINT_URL_ATHENA` or
+/// `AWS_ENDPOINT_URL` point it elsewhere, read by the builder from `config`.
+pub fn athena(
+    config: &SdkConfig,
+    health: &Health,
+    account: &str,
+    readonly: bool,
+) -> aws_sdk_athena::Client {
+    let mut athena = aws_sdk_athena::config::Builder::from(config)
+        .interceptor(ThrottleWatch(health.clone()))
+        .retry_partition(RetryPartition::new(format!("sagewatch-athena-{account}")));
+    if readonly {
+        athena = athena.interceptor(ReadOnlyGuard);
+    }
+    aws_sdk_athena::Client::from_conf(athena.build())
 }
 
 /// Whether S3 calls go to an endpoint of the user's choosing: `AWS_ENDPOINT_URL_S3`, the
@@ -268,6 +291,12 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         "connected to AWS"
     );
     let home = clients(&base, &health, &identity.account_id, options.readonly);
+    let trail = options.trail.map(|settings| {
+        AthenaTrail::new(
+            athena(&base, &health, &identity.account_id, options.readonly),
+            settings,
+        )
+    });
     Ok(AwsSource::from_clients(
         identity,
         topology,
@@ -278,7 +307,8 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         health,
     )
     .with_quality_sources(&options.config.quality_metrics)
-    .with_readonly(options.readonly))
+    .with_readonly(options.readonly)
+    .with_trail(trail))
 }
 
 fn oam_topology(base: &SdkConfig, sink_arn: Option<String>) -> Topology {
@@ -389,6 +419,19 @@ mod tests {
             .endpoint_url("http://127.0.0.1:4566")
             .build();
         assert!(s3_endpoint_overridden(&local));
+    }
+
+    #[test]
+    fn the_athena_client_has_a_retry_partition_of_its_own() {
+        let health = Health::default();
+        let config = offline_config();
+        let a = athena(&config, &health, "111111111111", true);
+        let b = athena(&config, &health, "222222222222", true);
+        assert!(a.config().retry_partition().is_some());
+        assert_ne!(
+            a.config().retry_partition().cloned(),
+            b.config().retry_partition().cloned()
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 pub mod alarm_write;
 pub mod alarms;
+pub mod athena;
 pub mod connect;
 pub mod discovery;
 pub mod error;
@@ -78,6 +79,8 @@ pub struct AwsSource {
     /// The config's `[[quality_metrics]]`: namespaces listed besides SageMaker's, whose
     /// endpoints read their quality series there.
     quality_sources: Vec<CustomQuality>,
+    /// CloudTrail search in the monitoring account, when the config has a `[trail]`.
+    trail: Option<athena::AthenaTrail>,
 }
 
 /// The last successful answer of each account's per-account calls.
@@ -157,6 +160,7 @@ impl AwsSource {
             readonly: false,
             violation_counts: Mutex::default(),
             quality_sources: Vec::new(),
+            trail: None,
         }
     }
 
@@ -170,6 +174,12 @@ impl AwsSource {
                 period: q.period,
             })
             .collect();
+        self
+    }
+
+    /// Searches the trail with this (`None`: no trail view).
+    pub fn with_trail(mut self, trail: Option<athena::AthenaTrail>) -> Self {
+        self.trail = trail;
         self
     }
 
@@ -756,6 +766,12 @@ impl FleetSource for AwsSource {
 
     fn monitor(&self) -> Option<&dyn crate::source::monitor::MonitorSource> {
         Some(self)
+    }
+
+    fn trail(&self) -> Option<&dyn crate::source::trail::TrailSource> {
+        self.trail
+            .as_ref()
+            .map(|t| t as &dyn crate::source::trail::TrailSource)
     }
 
     fn placement(&self) -> crate::source::alarm_write::Placement {

@@ -22,6 +22,21 @@ pub fn is_read(operation: &str) -> bool {
         .any(|p| operation.starts_with(p))
 }
 
+/// Operations that are reads in effect though not by name, by service (as the SDK names it
+/// in the operation's metadata). Searching the trail starts an Athena query and may stop
+/// it: that changes no AWS resource (it only writes the query's own result file), and a
+/// read-only console must still answer "what changed?". Athena's other starts (sessions,
+/// calculations) and its writes (workgroups, catalogs, named queries) stay refused.
+const READS_IN_EFFECT: &[(&str, &str)] = &[
+    ("Athena", "StartQueryExecution"),
+    ("Athena", "StopQueryExecution"),
+];
+
+/// Whether read-only mode lets `operation` of `service` through.
+pub fn is_allowed(service: &str, operation: &str) -> bool {
+    is_read(operation) || READS_IN_EFFECT.contains(&(service, operation))
+}
+
 impl Intercept for ReadOnlyGuard {
     fn name(&self) -> &'static str {
         "sagewatch::ReadOnlyGuard"
@@ -36,8 +51,10 @@ impl Intercept for ReadOnlyGuard {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let operation = cfg.load::<Metadata>().map(Metadata::name).unwrap_or("");
-        if is_read(operation) {
+        let metadata = cfg.load::<Metadata>();
+        let operation = metadata.map(Metadata::name).unwrap_or("");
+        let service = metadata.map(Metadata::service).unwrap_or("");
+        if is_allowed(service, operation) {
             Ok(())
         } else {
             Err(format!("read-only: {operation} refused before it was sent").into())
@@ -47,7 +64,7 @@ impl Intercept for ReadOnlyGuard {
 
 #[cfg(test)]
 mod tests {
-    use super::is_read;
+    use super::{is_allowed, is_read};
 
     #[test]
     fn only_reads_pass() {
@@ -78,5 +95,31 @@ mod tests {
         ] {
             assert!(!is_read(op), "{op}");
         }
+    }
+
+    #[test]
+    fn searching_the_trail_is_a_read_but_athena_writes_are_not() {
+        for op in [
+            "StartQueryExecution",
+            "StopQueryExecution",
+            "GetQueryExecution",
+            "GetQueryResults",
+        ] {
+            assert!(is_allowed("Athena", op), "{op}");
+        }
+        for op in [
+            "CreateWorkGroup",
+            "DeleteWorkGroup",
+            "UpdateWorkGroup",
+            "CreateNamedQuery",
+            "StartSession",
+            "StartCalculationExecution",
+            "StopCalculationExecution",
+        ] {
+            assert!(!is_allowed("Athena", op), "{op}");
+        }
+        // The exception is Athena's, not a name any service may use.
+        assert!(!is_allowed("SageMaker", "StartQueryExecution"));
+        assert!(!is_allowed("", "StopQueryExecution"));
     }
 }
