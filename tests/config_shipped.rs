@@ -43,6 +43,13 @@ const BINDABLE: &[&str] = &[
     "run_monitor",
     "pause_schedule",
     "resume_schedule",
+    "show_trail",
+    "show_changes",
+    "edit_query",
+    "cancel_query",
+    "column_left",
+    "column_right",
+    "copy_cell",
 ];
 
 fn action(name: &str) -> Action {
@@ -86,7 +93,14 @@ fn is_bindable(a: &Action) -> bool {
         | Action::ShowMonitor
         | Action::RunMonitor
         | Action::PauseSchedule
-        | Action::ResumeSchedule => true,
+        | Action::ResumeSchedule
+        | Action::ShowTrail
+        | Action::ShowChanges
+        | Action::EditQuery
+        | Action::CancelQuery
+        | Action::ColumnLeft
+        | Action::ColumnRight
+        | Action::CopyCell => true,
         Action::Tick(_)
         | Action::Resize(..)
         | Action::Input(_)
@@ -94,7 +108,8 @@ fn is_bindable(a: &Action) -> bool {
         | Action::Loaded(_)
         | Action::AlarmFormSubmitted(_)
         | Action::RunFormSubmitted(_)
-        | Action::Write(_) => false,
+        | Action::Write(_)
+        | Action::RunRawSql(_) => false,
     }
 }
 
@@ -141,6 +156,13 @@ fn every_name_here_is_an_action() {
         Action::RunMonitor,
         Action::PauseSchedule,
         Action::ResumeSchedule,
+        Action::ShowTrail,
+        Action::ShowChanges,
+        Action::EditQuery,
+        Action::CancelQuery,
+        Action::ColumnLeft,
+        Action::ColumnRight,
+        Action::CopyCell,
     ]
     .iter()
     .filter(|a| is_bindable(a))
@@ -185,6 +207,7 @@ fn vim_bindings_have_help_text_in_known_sections() {
         "Charts",
         "Alarms",
         "Monitor",
+        "Trail",
         "General",
     ];
     for b in &km.bindings {

@@ -51,6 +51,8 @@ pub struct MetricChart<'a> {
     pub window: (Epoch, Epoch),
     pub focused: bool,
     pub theme: &'a Theme,
+    /// Times marked under the time axis (changes found in CloudTrail).
+    pub marks: &'a [Epoch],
 }
 
 /// Reduces points to at most two per bucket (its min and its max, in time order) over
@@ -231,6 +233,38 @@ impl Widget for MetricChart<'_> {
             // Variant names go in the title: a legend box would cover the newest data.
             .legend_position(None)
             .render(area, buf);
+        render_marks(self.marks, (x0, x1), area, buf, theme.warn);
+    }
+}
+
+/// `▲` on the time axis at each mark. The axis is found where the chart drew its corner
+/// (`└`), so the marks sit on the axis whatever width the y labels took.
+fn render_marks(
+    marks: &[Epoch],
+    (x0, x1): (Epoch, Epoch),
+    area: Rect,
+    buf: &mut Buffer,
+    style: Style,
+) {
+    if marks.is_empty() || x1 <= x0 {
+        return;
+    }
+    let area = area.intersection(buf.area);
+    let corner = (area.top()..area.bottom()).rev().find_map(|y| {
+        (area.left()..area.right())
+            .find(|&x| buf[(x, y)].symbol() == "└")
+            .map(|x| (x, y))
+    });
+    let Some((cx, cy)) = corner else { return };
+    let graph_x = cx + 1;
+    let graph_w = area.right().saturating_sub(graph_x + 1);
+    if graph_w == 0 {
+        return;
+    }
+    for &t in marks.iter().filter(|&&t| t >= x0 && t <= x1) {
+        let frac = (t - x0) as f64 / (x1 - x0) as f64;
+        let x = graph_x + (frac * f64::from(graph_w - 1)).round() as u16;
+        buf[(x, cy)].set_symbol("▲").set_style(style);
     }
 }
 
@@ -273,6 +307,7 @@ mod tests {
             window: (0, 3600),
             focused: true,
             theme: &theme,
+            marks: &[],
         };
         let area = Rect::new(0, 0, 40, 12);
         let mut buf = Buffer::empty(area);
@@ -300,6 +335,47 @@ mod tests {
     }
 
     #[test]
+    fn marks_sit_on_the_time_axis_at_their_time() {
+        let theme = Theme::default();
+        let traces = [Trace {
+            name: None,
+            points: vec![(0.0, 1.0), (3600.0, 2.0)],
+            style: Style::default(),
+            max_gap: 0.0,
+        }];
+        let chart = MetricChart {
+            title: Line::raw("accuracy"),
+            traces: &traces,
+            thresholds: &[],
+            window: (0, 3600),
+            focused: false,
+            theme: &theme,
+            // The start, the middle, the end, and one outside the window.
+            marks: &[0, 1800, 3600, 7200],
+        };
+        let area = Rect::new(0, 0, 42, 10);
+        let mut buf = Buffer::empty(area);
+        chart.render(area, &mut buf);
+        let axis = (0..area.height)
+            .find(|&y| (0..area.width).any(|x| buf[(x, y)].symbol() == "└"))
+            .expect("an axis");
+        let marks: Vec<u16> = (0..area.width)
+            .filter(|&x| buf[(x, axis)].symbol() == "▲")
+            .collect();
+        assert_eq!(marks.len(), 3, "{marks:?}");
+        let corner = (0..area.width)
+            .find(|&x| buf[(x, axis)].symbol() == "└")
+            .unwrap();
+        assert_eq!(
+            marks[0],
+            corner + 1,
+            "the window's start is at the axis' start"
+        );
+        let mid = (marks[0] + marks[2]) / 2;
+        assert!(marks[1].abs_diff(mid) <= 1, "{marks:?}");
+    }
+
+    #[test]
     fn empty_chart_says_so() {
         let theme = Theme::default();
         let chart = MetricChart {
@@ -309,6 +385,7 @@ mod tests {
             window: (0, 3600),
             focused: false,
             theme: &theme,
+            marks: &[],
         };
         let area = Rect::new(0, 0, 20, 5);
         let mut buf = Buffer::empty(area);

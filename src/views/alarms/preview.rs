@@ -206,6 +206,7 @@ pub fn render(state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
         window: (x0, x1),
         focused: true,
         theme,
+        marks: &[],
     }
     .render(chart_area, buf);
 }

@@ -149,6 +149,12 @@ fn render_chart(
         .map(|(t, s)| (t, chart::threshold_style(theme, s)))
         .chain(proposed_threshold.map(|t| (t, theme.focus)))
         .collect();
+    // Changes the trail found on this endpoint (`c`), on the time axis.
+    let marks: Vec<Epoch> = crate::views::trail::changes::marks_for(state, &e.key())
+        .iter()
+        .map(|(t, _)| *t)
+        .filter(|t| (x0..=x1).contains(t))
+        .collect();
     let title_style = if selected { theme.focus } else { theme.title };
     let mut title = vec![Span::styled(format!(" {} ", spec.name), title_style)];
     if !spec.unit.is_empty() {
@@ -158,6 +164,13 @@ fn render_chart(
         title.push(Span::styled(
             format!("· {} ", window_label(x1 - x0)),
             theme.muted,
+        ));
+    }
+    if !marks.is_empty() {
+        let s = if marks.len() == 1 { "" } else { "s" };
+        title.push(Span::styled(
+            format!("▲ {} change{s} ", marks.len()),
+            theme.warn,
         ));
     }
     // GetMetricData's own verdict on these series (Forbidden, PartialData, InternalError).
@@ -174,6 +187,7 @@ fn render_chart(
         window: (x0, x1),
         focused: selected,
         theme,
+        marks: &marks,
     }
     .render(area, buf);
 }

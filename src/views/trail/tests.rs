@@ -550,6 +550,11 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     let marks = super::changes::marks_for(&s, &key);
     assert_eq!(marks.len(), 1);
     assert_eq!(marks[0].1, "UpdateEndpoint");
+    // On the endpoint's charts whose window holds it.
+    s.detail.endpoint = Some(key);
+    s.view = View::Endpoint;
+    let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
+    assert!(screen.contains("▲ 1 change"), "{screen}");
 }
 
 #[test]
