@@ -88,7 +88,11 @@ fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
         commands,
         // Everything time-dependent on screen has minute resolution or is a staleness
         // flag, but for a run being followed: its elapsed seconds are on the status bar.
-        redraw: flash_expired || screen_clock(state) != before || state.monitor.follow.is_some(),
+        // A trail query's elapsed time too.
+        redraw: flash_expired
+            || screen_clock(state) != before
+            || state.monitor.follow.is_some()
+            || state.trail.running(),
     }
 }
 

@@ -87,6 +87,11 @@ pub fn keymap() -> Keymap {
             b(&["M"], Action::MuteAlarm, "mute", "alarms"),
             b(&["U"], Action::UnmuteAlarm, "unmute", "alarms"),
             b(&["D"], Action::DeleteAlarm, "delete", "alarms"),
+            b(&["4"], Action::ShowTrail, "CloudTrail", "views"),
+            b(&["c"], Action::ShowChanges, "what changed", "trail"),
+            b(&["i"], Action::EditQuery, "edit the query", "trail"),
+            b(&["C-k"], Action::CancelQuery, "cancel the query", "trail"),
+            b(&["y"], Action::CopyCell, "copy the cell", "trail"),
         ],
     }
 }

@@ -318,6 +318,7 @@ fn page(state: &mut State, token: &str, result: Result<Box<ResultPage>, SourceEr
     match whose {
         Whose::Search => {
             t.results.push_page(&page.columns, &page.rows);
+            remember_events(t, &page);
             if let Some(q) = t.query.as_mut() {
                 let more = next.is_some() && t.results.len() < limit_rows;
                 if !more {
@@ -346,6 +347,23 @@ fn page(state: &mut State, token: &str, result: Result<Box<ResultPage>, SourceEr
             header: false,
         }]),
         _ => finish(state, Whose::Search),
+    }
+}
+
+/// Event names seen so far, for completing `event:` (bounded: a long session does not grow).
+fn remember_events(t: &mut TrailState, page: &ResultPage) {
+    const MAX_SEEN: usize = 500;
+    let Some(col) = t.results.column_of(super::results::Shown::Event) else {
+        return;
+    };
+    for name in page.rows.iter().filter_map(|r| r.get(col)?.as_deref()) {
+        if t.seen_events.len() >= MAX_SEEN {
+            break;
+        }
+        if !t.seen_events.contains(name) {
+            t.seen_events
+                .insert(crate::sanitize::clean(name).into_owned());
+        }
     }
 }
 

@@ -571,3 +571,15 @@ fn without_a_trail_configured_the_view_says_what_to_set() {
         "{screen}"
     );
 }
+
+#[test]
+fn tab_completes_keys_account_labels_and_event_names_seen() {
+    let mut s = state();
+    with_rows(&mut s);
+    let c = crate::app::commands::completions(&s, "trail source:sagemaker ev");
+    assert_eq!(c.first().map(String::as_str), Some("event:"), "{c:?}");
+    let c = crate::app::commands::completions(&s, "trail event:Upd");
+    assert!(c.contains(&"event:UpdateEndpoint".to_owned()), "{c:?}");
+    let c = crate::app::commands::completions(&s, "trail account:st");
+    assert!(c.contains(&"account:staging".to_owned()), "{c:?}");
+}

@@ -393,15 +393,6 @@ pub fn complete(state: &State, spec: &CommandSpec) -> Vec<String> {
     out.push("source:sagemaker".into());
     out.push("error:*".into());
     out.push("readonly:false".into());
-    let res = &state.trail.results;
-    if let Some(c) = res.column_of(Shown::Event) {
-        let mut names: Vec<String> = res
-            .rows()
-            .filter_map(|r| r.cell(c).map(|n| format!("event:{n}")))
-            .collect();
-        names.sort();
-        names.dedup();
-        out.extend(names);
-    }
+    out.extend(state.trail.seen_events.iter().map(|n| format!("event:{n}")));
     out
 }
