@@ -115,10 +115,23 @@ fn main() -> ExitCode {
         Some(Commands::Trail(args)) => {
             // Without [trail] (AWS), the source has no trail and the shell says what to set.
             let trail_settings = trail.clone().unwrap_or_default();
-            // Ctrl-C cancels the query; without a handler, no cancel (never a spurious one).
+            // Ctrl-C, and the end of the session (SIGHUP from a dropped SSH connection,
+            // SIGTERM from `timeout` or a scheduler), cancel the query: none is left scanning.
+            // A signal whose handler cannot be installed never fires (no spurious cancel).
             let interrupt = async {
-                if tokio::signal::ctrl_c().await.is_err() {
-                    std::future::pending::<()>().await;
+                use tokio::signal::unix::{SignalKind, signal};
+                let wait = |kind: SignalKind| async move {
+                    match signal(kind) {
+                        Ok(mut s) => {
+                            s.recv().await;
+                        }
+                        Err(_) => std::future::pending::<()>().await,
+                    }
+                };
+                tokio::select! {
+                    _ = wait(SignalKind::interrupt()) => {}
+                    _ = wait(SignalKind::terminate()) => {}
+                    _ = wait(SignalKind::hangup()) => {}
                 }
             };
             let exit = runtime.block_on(sagewatch::shell::run_trail(

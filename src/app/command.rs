@@ -71,12 +71,13 @@ pub enum Command {
         token: String,
         delay_ms: u64,
     },
-    /// One page of GetQueryResults.
+    /// One page of GetQueryResults (after `delay_ms` when asked again after a failure).
     TrailPage {
         id: String,
         token: String,
         next: Option<String>,
         header: bool,
+        delay_ms: u64,
     },
     TrailCancel {
         id: String,

@@ -129,10 +129,7 @@ pub fn run(state: &mut State, line: &str) -> Outcome {
 
 fn run_console(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
     match spec.name {
-        "quit" => {
-            state.should_quit = true;
-            Outcome::default()
-        }
+        "quit" => super::update::update(state, Action::Quit),
         "help" => {
             crate::overlays::help::open(state);
             Outcome::redraw()

@@ -46,7 +46,9 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Loaded {
             token,
             next,
             header,
+            delay_ms,
         } => {
+            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
             let result = match trail(source, "GetQueryResults") {
                 Ok(t) => t.page(&id, next.as_deref(), header).await.map(Box::new),
                 Err(e) => Err(e),

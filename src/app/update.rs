@@ -38,7 +38,8 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::Run(line) => commands::run(state, &line),
         Action::Quit => {
             state.should_quit = true;
-            Outcome::default()
+            // Nothing goes on scanning in Athena after the console is gone.
+            Outcome::with(views::trail::query::on_quit(state))
         }
         Action::Input(key) if state.prompt != super::state::Prompt::None => {
             prompt::input(state, key)

@@ -282,7 +282,9 @@ impl Workers {
     }
 
     pub fn dispatch(&mut self, command: Command) {
-        if matches!(command, Command::Write { .. }) {
+        // A stop of a trail query goes with the writes: it must reach Athena even when the
+        // console quits right after (the queue is awaited then; reads are aborted).
+        if matches!(command, Command::Write { .. } | Command::TrailCancel { .. }) {
             return self.queue_write(command);
         }
         let key = command.key();
@@ -340,7 +342,7 @@ impl Workers {
     /// Frees the slot of a finished command, unless newer work of the same key holds it.
     /// (The result itself is still applied by the caller: older, not wrong.)
     pub fn finished(&mut self, done: &Done) {
-        if matches!(done.key, CommandKey::Write(_)) {
+        if matches!(done.key, CommandKey::Write(_) | CommandKey::TrailCancel(_)) {
             self.writes_pending = self.writes_pending.saturating_sub(1);
             return;
         }

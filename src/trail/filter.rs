@@ -93,8 +93,9 @@ fn words(text: &str) -> Result<Vec<Word<'_>>, FilterError> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i].is_ascii_whitespace() {
-            i += 1;
+        // Any space (a filter pasted from a chat may hold U+00A0).
+        if let Some(c) = text[i..].chars().next().filter(|c| c.is_whitespace()) {
+            i += c.len_utf8();
             continue;
         }
         let start = i;
@@ -203,7 +204,9 @@ fn when(text: &str) -> Option<When> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Some(When::At(t.timestamp()));
     }
-    let (n, unit) = text.split_at(text.len().checked_sub(1)?);
+    // The unit is the last character, whatever its width (`2ч` must not split a char).
+    let (last, _) = text.char_indices().last()?;
+    let (n, unit) = text.split_at(last);
     let n: i64 = n.parse().ok().filter(|n| *n > 0)?;
     let secs = match unit {
         "s" => 1,
@@ -356,6 +359,33 @@ mod tests {
         let f = parse(r#"user:"alice, \"the\" admin" resource:'x'"#).unwrap();
         assert_eq!(f.users, [r#"alice, "the" admin"#]);
         assert_eq!(f.resources, ["'x'"]);
+    }
+
+    #[test]
+    fn a_wide_last_character_is_a_mistake_not_a_panic() {
+        for text in ["since:2ч", "since:é", "until:5ｈ", "since:ч"] {
+            let e = parse(text).unwrap_err();
+            assert!(
+                text.is_char_boundary(e.start) && text.is_char_boundary(e.end),
+                "{e:?}"
+            );
+        }
+        // A no-break space between words is a space.
+        let f = parse("event:CreateEndpoint\u{a0}since:2h").unwrap();
+        assert_eq!(f.events, vec!["CreateEndpoint".to_owned()]);
+        assert_eq!(f.since, Some(When::Ago(7200)));
+    }
+
+    proptest::proptest! {
+        /// Whatever is typed, parsing answers (never panics), and a mistake's range is on
+        /// character boundaries (the caret is drawn from it).
+        #[test]
+        fn parsing_never_panics(text in "\\PC{0,40}") {
+            if let Err(e) = parse(&text) {
+                proptest::prop_assert!(e.start <= e.end && e.end <= text.len());
+                proptest::prop_assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! its WHERE constrains the `timestamp` partition (without that Athena may scan the whole
 //! trail, and bill for it). The check warns; Athena has the last word on what is valid SQL.
 
-use sqlparser::ast::{Expr, Select, Statement, Visit, Visitor, visit_expressions};
+use sqlparser::ast::{
+    BinaryOperator, Expr, InTarget, Query, Select, Statement, TableFactor, Value, Visit, Visitor,
+};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
@@ -101,6 +103,18 @@ pub fn check(sql: &str) -> RawCheck {
     }
     let parsed = match Parser::parse_sql(&dialect, sql) {
         Ok(p) => p,
+        // EXPLAIN ANALYZE runs the statement it explains: unread, it could be a write.
+        Err(e)
+            if first_word == "EXPLAIN"
+                && statements[0].iter().any(
+                    |t| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case("ANALYZE")),
+                ) =>
+        {
+            return refused(format!(
+                "EXPLAIN ANALYZE runs its statement, and this one cannot be checked: {}",
+                crate::sanitize::clean(&e.to_string())
+            ));
+        }
         Err(e) => {
             return RawCheck::Unchecked {
                 reason: crate::sanitize::clean(&e.to_string()).into_owned(),
@@ -153,47 +167,141 @@ fn statement_check(statement: &Statement) -> RawCheck {
     }
 }
 
-/// Finds, in every SELECT of the statement (subqueries, CTEs and UNION arms included), a
-/// WHERE that references `timestamp`, quoted or not, in any case, qualified or not.
-struct PartitionInWhere {
-    found: bool,
+/// Whether every SELECT that reads a table (not a CTE or a subquery: those are checked
+/// where they read) bounds `timestamp` in its WHERE: one of the WHERE's top-level AND terms
+/// compares the column (quoted or not, in any case, qualified or not) with literals: `=`,
+/// `<`, `<=`, `>`, `>=`, BETWEEN or IN a list. `timestamp IS NOT NULL`, a bound under an OR,
+/// or an unbounded arm of a UNION does not bound the scan, so none counts.
+struct Bounded {
+    ctes: Vec<String>,
+    unbounded: bool,
 }
 
-impl Visitor for PartitionInWhere {
+impl Visitor for Bounded {
     type Break = ();
 
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<()> {
-        for wh in [&select.selection, &select.prewhere].into_iter().flatten() {
-            if mentions_partition(wh) {
-                self.found = true;
-                return ControlFlow::Break(());
-            }
+        let reads_a_table = select.from.iter().any(|twj| {
+            std::iter::once(&twj.relation)
+                .chain(twj.joins.iter().map(|j| &j.relation))
+                .any(|r| self.is_table(r))
+        });
+        let bounded = [&select.selection, &select.prewhere]
+            .into_iter()
+            .flatten()
+            .any(|wh| conjuncts(wh).into_iter().any(bounds_partition));
+        if reads_a_table && !bounded {
+            self.unbounded = true;
+            return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
     }
 }
 
-fn mentions_partition(expr: &Expr) -> bool {
-    let is_partition = |name: &str| name.eq_ignore_ascii_case(PARTITION);
-    visit_expressions(expr, |e: &Expr| {
-        let hit = match e {
-            Expr::Identifier(ident) => is_partition(&ident.value),
-            Expr::CompoundIdentifier(parts) => parts.last().is_some_and(|p| is_partition(&p.value)),
-            _ => false,
+impl Bounded {
+    fn is_table(&self, factor: &TableFactor) -> bool {
+        let TableFactor::Table { name, .. } = factor else {
+            return false;
         };
-        if hit {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
+        let single = match name.0.as_slice() {
+            [one] => one.as_ident().map(|i| i.value.as_str()),
+            _ => None,
+        };
+        !single.is_some_and(|n| self.ctes.iter().any(|c| c.eq_ignore_ascii_case(n)))
+    }
+}
+
+/// The terms of `a AND b AND (c AND d)`.
+fn conjuncts(expr: &Expr) -> Vec<&Expr> {
+    match expr {
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => {
+            let mut out = conjuncts(left);
+            out.extend(conjuncts(right));
+            out
         }
-    })
-    .is_break()
+        Expr::Nested(inner) => conjuncts(inner),
+        e => vec![e],
+    }
+}
+
+fn is_partition(expr: &Expr) -> bool {
+    let is = |name: &str| name.eq_ignore_ascii_case(PARTITION);
+    match expr {
+        Expr::Identifier(ident) => is(&ident.value),
+        Expr::CompoundIdentifier(parts) => parts.last().is_some_and(|p| is(&p.value)),
+        Expr::Nested(inner) => is_partition(inner),
+        _ => false,
+    }
+}
+
+fn is_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::Value(v) => !matches!(v.value, Value::Null),
+        Expr::Nested(inner) => is_literal(inner),
+        _ => false,
+    }
+}
+
+fn bounds_partition(term: &Expr) -> bool {
+    match term {
+        Expr::BinaryOp { left, op, right } => {
+            let compares = matches!(
+                op,
+                BinaryOperator::Eq
+                    | BinaryOperator::Lt
+                    | BinaryOperator::LtEq
+                    | BinaryOperator::Gt
+                    | BinaryOperator::GtEq
+            );
+            compares
+                && ((is_partition(left) && is_literal(right))
+                    || (is_literal(left) && is_partition(right)))
+        }
+        Expr::Between {
+            expr,
+            negated: false,
+            low,
+            high,
+        } => is_partition(expr) && is_literal(low) && is_literal(high),
+        Expr::In {
+            expr,
+            target: InTarget::List(list),
+            negated: false,
+            ..
+        } => is_partition(expr) && !list.is_empty() && list.iter().all(is_literal),
+        Expr::Nested(inner) => bounds_partition(inner),
+        _ => false,
+    }
+}
+
+/// The names the statement's WITH clauses give.
+struct CteNames(Vec<String>);
+
+impl Visitor for CteNames {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        if let Some(with) = &query.with {
+            self.0
+                .extend(with.cte_tables.iter().map(|c| c.alias.name.value.clone()));
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 fn references_partition_in_where(statement: &Statement) -> bool {
-    let mut v = PartitionInWhere { found: false };
+    let mut names = CteNames(Vec::new());
+    let _ = statement.visit(&mut names);
+    let mut v = Bounded {
+        ctes: names.0,
+        unbounded: false,
+    };
     let _ = statement.visit(&mut v);
-    v.found
+    !v.unbounded
 }
 
 #[cfg(test)]
@@ -231,13 +339,31 @@ mod tests {
             let sql = format!("SELECT * FROM logs t WHERE eventname = 'X' AND {predicate}");
             assert_eq!(check(&sql), RawCheck::Pruned, "{sql}");
         }
-        // In a subquery's WHERE, in a CTE, in a UNION arm.
+        // In a subquery's WHERE, in a CTE, in every UNION arm.
         for sql in [
             "SELECT * FROM (SELECT * FROM logs WHERE \"timestamp\" = '2026/11/01') s",
             "WITH r AS (SELECT * FROM logs WHERE \"timestamp\" = '2026/11/01') SELECT * FROM r",
-            "SELECT 1 FROM a UNION ALL SELECT 1 FROM logs WHERE \"timestamp\" > '2026/11/01'",
+            "SELECT 1 FROM a WHERE timestamp = '2026/11/02' UNION ALL SELECT 1 FROM logs WHERE \"timestamp\" > '2026/11/01'",
+            "SELECT * FROM logs WHERE (eventname = 'X' AND (\"timestamp\" >= '2026/11/01'))",
         ] {
             assert_eq!(check(sql), RawCheck::Pruned, "{sql}");
+        }
+    }
+
+    #[test]
+    fn a_mention_that_does_not_bound_the_scan_does_not_prune() {
+        for sql in [
+            // Under an OR: the other side reads every partition.
+            "SELECT * FROM logs WHERE \"timestamp\" = '2026/11/29' OR eventname = 'X'",
+            "SELECT * FROM logs WHERE \"timestamp\" IS NOT NULL",
+            "SELECT * FROM logs WHERE \"timestamp\" NOT BETWEEN '2026/11/01' AND '2026/11/02'",
+            "SELECT * FROM logs WHERE \"timestamp\" = eventtime",
+            // Bounded only inside the subquery: the outer read is whole.
+            "SELECT * FROM logs WHERE eventid IN (SELECT eventid FROM other WHERE \"timestamp\" = '2026/11/01')",
+            // One UNION arm unbounded.
+            "SELECT 1 FROM a UNION ALL SELECT 1 FROM logs WHERE \"timestamp\" > '2026/11/01'",
+        ] {
+            assert_eq!(check(sql), RawCheck::Unpruned, "{sql}");
         }
     }
 
@@ -254,6 +380,16 @@ mod tests {
     }
 
     #[test]
+    fn explain_analyze_of_what_cannot_be_read_is_refused() {
+        let sql = "EXPLAIN ANALYZE INSERT INTO t SELECT json_query(x, 'lax $.a' WITH ARRAY WRAPPER) FROM x";
+        assert!(
+            matches!(check(sql), RawCheck::Refused { .. }),
+            "{:?}",
+            check(sql)
+        );
+    }
+
+    #[test]
     fn one_statement_at_a_time() {
         assert_eq!(
             check("SELECT 1; DROP TABLE x"),
@@ -264,8 +400,8 @@ mod tests {
             check("SELECT ~~~ weird; DROP TABLE x"),
             refused("one statement at a time")
         );
-        // A trailing semicolon is still one statement.
-        assert_eq!(check("SELECT 1;"), RawCheck::Unpruned);
+        // A trailing semicolon is still one statement (which reads no table).
+        assert_eq!(check("SELECT 1;"), RawCheck::Pruned);
     }
 
     #[test]
@@ -341,7 +477,11 @@ mod tests {
                 let sql = select(&table, &f, &f.accounts, 1_795_939_200, 1_795_946_400);
                 assert_eq!(check(&sql), RawCheck::Pruned, "{sql}");
             }
-            let sql = event_detail(&table, "e'1", 1_795_939_200);
+            let at = crate::trail::sql::Recorded {
+                account: Some("111111111111"),
+                region: Some("eu-west-1"),
+            };
+            let sql = event_detail(&table, "e'1", 1_795_939_200, at);
             assert_eq!(check(&sql), RawCheck::Pruned, "{sql}");
         }
     }

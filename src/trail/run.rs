@@ -162,7 +162,13 @@ where
                 tracing::info!(error = %e, failures, "trail status poll failed; retrying");
                 continue;
             }
-            Err(e) => return Outcome::Error(e),
+            Err(e) => {
+                // Given up on here: stopped in Athena rather than left scanning unseen.
+                if let Err(stop) = source.cancel(&id).await {
+                    tracing::warn!(error = %stop, %id, "stopping a query given up on failed");
+                }
+                return Outcome::Error(e);
+            }
         };
         report.progress(&Progress::of(&status, started));
         match status.state {
@@ -510,6 +516,7 @@ mod tests {
         let (out, _) = run(&fake, None, never(), &mut Seen::default()).await;
         assert_eq!(out, Outcome::Error(throttled()));
         assert_eq!(fake.count("status") as u32, TRANSIENT_RETRIES + 1);
+        assert_eq!(fake.count("cancel"), 1, "stopped once given up on");
 
         // Other errors are not retried.
         let denied = SourceError::AccessDenied {
@@ -519,7 +526,8 @@ mod tests {
         let fake = Fake::new(vec![Err(denied.clone())], 1);
         let (out, _) = run(&fake, None, never(), &mut Seen::default()).await;
         assert_eq!(out, Outcome::Error(denied));
-        assert_eq!(fake.calls(), ["start", "status"]);
+        // Not retried; and the query given up on is stopped, not left running.
+        assert_eq!(fake.calls(), ["start", "status", "cancel"]);
     }
 
     #[tokio::test]

@@ -226,9 +226,17 @@ pub const DETAIL_COLUMNS: [(&str, &str); 14] = [
     ("responseelements", "responseelements"),
 ];
 
+/// Where an event was recorded, from its result row, for the partitions a layout projects.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Recorded<'a> {
+    pub account: Option<&'a str>,
+    pub region: Option<&'a str>,
+}
+
 /// The statement reading one event's detail: its day's partition (and the next, where late
-/// deliveries land), its id. `event_id` comes from a result row: escaped like typed text.
-pub fn event_detail(table: &Table, event_id: &str, time: Epoch) -> String {
+/// deliveries land), its account's and region's where the layout projects them, its id.
+/// Every value comes from a result row: escaped like typed text.
+pub fn event_detail(table: &Table, event_id: &str, time: Epoch, at: Recorded<'_>) -> String {
     let columns: Vec<String> = DETAIL_COLUMNS
         .iter()
         .map(|(expr, alias)| {
@@ -239,16 +247,28 @@ pub fn event_detail(table: &Table, event_id: &str, time: Epoch) -> String {
             }
         })
         .collect();
+    let mut wh = vec![format!(
+        "{} BETWEEN {} AND {}",
+        identifier("timestamp"),
+        string_literal(&day(time)),
+        string_literal(&day(time + 86_400)),
+    )];
+    if table.layout.projects_accounts() {
+        if let Some(a) = at.account {
+            wh.push(format!("{} = {}", identifier("account"), string_literal(a)));
+        }
+        if let Some(r) = at.region {
+            wh.push(format!("{} = {}", identifier("region"), string_literal(r)));
+        }
+    }
+    wh.push(format!("eventid = {}", string_literal(event_id)));
     format!(
-        "SELECT {} FROM {}.{}.{} WHERE {} BETWEEN {} AND {} AND eventid = {} LIMIT 1",
+        "SELECT {} FROM {}.{}.{} WHERE {} LIMIT 1",
         columns.join(", "),
         identifier(&table.catalog),
         identifier(&table.database),
         identifier(&table.table),
-        identifier("timestamp"),
-        string_literal(&day(time)),
-        string_literal(&day(time + 86_400)),
-        string_literal(event_id),
+        wh.join(" AND "),
     )
 }
 
@@ -422,9 +442,15 @@ mod tests {
         /// An event id read from a result row is as hostile as typed text.
         #[test]
         fn an_event_id_stays_inside_its_literal(v in hostile()) {
-            let sql = event_detail(&table(Layout::Timestamp), &v, NOW);
+            let sql = event_detail(&table(Layout::Timestamp), &v, NOW, Recorded::default());
             let lits = literals(&sql);
             prop_assert!(lits.contains(&v), "{lits:?}\n{sql}");
+            // With account and region partitions, from the same hostile row.
+            let at = Recorded { account: Some(&v), region: Some(&v) };
+            let sql = event_detail(&table(Layout::AccountRegionTimestamp), &v, NOW, at);
+            let lits = literals(&sql);
+            prop_assert!(lits.iter().filter(|l| **l == v).count() == 3, "{lits:?}\n{sql}");
+            prop_assert!(sql.contains("\"account\" = ") && sql.contains("\"region\" = "), "{sql}");
             prop_assert!(sql.contains("\"timestamp\" BETWEEN '2026/11/29' AND '2026/11/30'"), "{sql}");
         }
     }

@@ -667,6 +667,7 @@ pub fn with_trail_rows(rows: usize) -> State {
             statement_type: Some("DML".into()),
         }),
         pages: 1,
+        next_page: None,
     });
     let columns = trail_columns();
     let mut page = Vec::with_capacity(1000);

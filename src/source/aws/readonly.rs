@@ -2,6 +2,7 @@
 //! any operation that is not a read before it is serialised, so no mutating request can
 //! leave the process, whichever code path asks for it.
 
+use aws_sdk_athena::operation::start_query_execution::StartQueryExecutionInput;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextMut;
@@ -37,6 +38,16 @@ pub fn is_allowed(service: &str, operation: &str) -> bool {
     is_read(operation) || READS_IN_EFFECT.contains(&(service, operation))
 }
 
+/// SQL that parses as one read statement (raw SQL that cannot be parsed is not known to
+/// be one).
+pub fn is_read_sql(sql: &str) -> bool {
+    use crate::trail::raw::{RawCheck, check};
+    matches!(
+        check(sql),
+        RawCheck::Pruned | RawCheck::NoScan | RawCheck::Unpruned
+    )
+}
+
 impl Intercept for ReadOnlyGuard {
     fn name(&self) -> &'static str {
         "sagewatch::ReadOnlyGuard"
@@ -47,18 +58,29 @@ impl Intercept for ReadOnlyGuard {
     /// serialised, let alone sent.
     fn modify_before_serialization(
         &self,
-        _context: &mut BeforeSerializationInterceptorContextMut<'_>,
+        context: &mut BeforeSerializationInterceptorContextMut<'_>,
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let metadata = cfg.load::<Metadata>();
         let operation = metadata.map(Metadata::name).unwrap_or("");
         let service = metadata.map(Metadata::service).unwrap_or("");
-        if is_allowed(service, operation) {
-            Ok(())
-        } else {
-            Err(format!("read-only: {operation} refused before it was sent").into())
+        if !is_allowed(service, operation) {
+            return Err(format!("read-only: {operation} refused before it was sent").into());
         }
+        // A query is a read only if its SQL is: Athena would run an INSERT, a CTAS or an
+        // EXPLAIN ANALYZE of one as readily as a SELECT.
+        if let Some(input) = context.input().downcast_ref::<StartQueryExecutionInput>() {
+            let sql = input.query_string().unwrap_or("");
+            if !is_read_sql(sql) {
+                return Err(
+                    "read-only: StartQueryExecution refused before it was sent: only SQL that \
+                     parses as one read (SELECT, SHOW, DESCRIBE, EXPLAIN) runs in read-only mode"
+                        .into(),
+                );
+            }
+        }
+        Ok(())
     }
 }
 
@@ -94,6 +116,29 @@ mod tests {
             "",
         ] {
             assert!(!is_read(op), "{op}");
+        }
+    }
+
+    #[test]
+    fn only_sql_that_parses_as_one_read_is_a_read() {
+        use super::is_read_sql;
+        for sql in [
+            "SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2026/11/29'",
+            "SELECT 1",
+            "SHOW TABLES",
+            "EXPLAIN SELECT * FROM t",
+        ] {
+            assert!(is_read_sql(sql), "{sql}");
+        }
+        for sql in [
+            "INSERT INTO t SELECT * FROM cloudtrail_logs",
+            "CREATE TABLE x AS SELECT 1",
+            "EXPLAIN ANALYZE INSERT INTO t SELECT json_query(x, 'lax $.a' WITH ARRAY WRAPPER) FROM x",
+            "DROP TABLE cloudtrail_logs",
+            "SELECT 1; DROP TABLE x",
+            "",
+        ] {
+            assert!(!is_read_sql(sql), "{sql}");
         }
     }
 

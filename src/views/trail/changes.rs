@@ -14,9 +14,23 @@ use crate::views::View;
 pub const LEAD_SECS: i64 = 3 * 3600;
 /// Without an alarm in ALARM, the last hours.
 pub const DEFAULT_WINDOW_SECS: i64 = 6 * 3600;
+/// The furthest back a search from `c` starts: an alarm in its state for months (or one
+/// whose transition time AWS did not give) must not scan months of the trail.
+pub const MAX_WINDOW_SECS: i64 = 7 * 86_400;
 
-/// The endpoint and the time the search starts from, from what is selected.
+/// The endpoint and the time the search starts from, from what is selected, never more
+/// than `MAX_WINDOW_SECS` back.
 fn context(state: &State) -> Option<(EndpointKey, Epoch)> {
+    let (key, from) = selected(state)?;
+    let from = if from <= 0 {
+        state.now - DEFAULT_WINDOW_SECS
+    } else {
+        from
+    };
+    Some((key, from.max(state.now - MAX_WINDOW_SECS)))
+}
+
+fn selected(state: &State) -> Option<(EndpointKey, Epoch)> {
     let around = |state: &State, key: &EndpointKey| {
         // The most recent transition into ALARM of the alarms on it.
         state
@@ -112,13 +126,17 @@ pub fn open(state: &mut State) -> Outcome {
     if state.view != View::Trail {
         return show;
     }
+    let before = state.trail.query.as_ref().map(|q| q.token.clone());
     let out = super::update::search(state, &text);
+    // Marked only if this search started (a mistake or no [trail] starts none).
     let token = state.trail.query.as_ref().map(|q| q.token.clone());
-    state.trail.marks = Marks {
-        endpoint: Some(key),
-        token,
-        events: Vec::new(),
-    };
+    if token.is_some() && token != before {
+        state.trail.marks = Marks {
+            endpoint: Some(key),
+            token,
+            events: Vec::new(),
+        };
+    }
     show.and(out)
 }
 

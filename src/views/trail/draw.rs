@@ -174,7 +174,7 @@ pub fn progress_text(q: &Query, rows: usize, now: i64) -> String {
             .as_ref()
             .map_or("QUEUED", |s| s.state.as_str())
             .to_owned(),
-        Phase::Paging => "READING RESULTS".to_owned(),
+        Phase::Paging { .. } => "READING RESULTS".to_owned(),
         Phase::Done => "SUCCEEDED".to_owned(),
         Phase::Failed(_) => "FAILED".to_owned(),
         Phase::Cancelled => "CANCELLED".to_owned(),
@@ -188,7 +188,7 @@ pub fn progress_text(q: &Query, rows: usize, now: i64) -> String {
             parts.push(format!("${:.5}", price_usd(s.scanned_bytes)));
         }
     }
-    if rows > 0 || matches!(q.phase, Phase::Done | Phase::Paging) {
+    if rows > 0 || matches!(q.phase, Phase::Done | Phase::Paging { .. }) {
         parts.push(format!("{} rows", thousands(rows)));
     }
     if let Phase::Failed(reason) = &q.phase {

@@ -1,7 +1,9 @@
 //! A query's life in the view: started with a token, polled with backoff until it finishes
 //! (QUEUED after RUNNING is normal), its pages read one after another into the table as they
 //! arrive, cancelled on request; and the same for an event's detail. Answers are matched to
-//! the query they belong to by token, so an answer to a query since replaced is dropped.
+//! the query they belong to by token, so an answer to a query since replaced is dropped; and
+//! a query the console lets go of (replaced, closed, given up on, the console quitting) is
+//! stopped in Athena, so that nothing goes on scanning (and billing) unseen.
 
 use super::state::{Detail, Mode, Phase, Query, TrailState};
 use crate::app::action::Loaded;
@@ -14,8 +16,9 @@ use crate::source::trail::{
     QueryState, QueryStatus, ResultPage, Search, TrailQuery, first_row_is_header, poll_delay,
 };
 
-/// Failed polls in a row (throttled, network) before the console stops asking.
-const POLL_ERRORS_GIVE_UP: u32 = 5;
+/// Failed calls in a row (throttled, network) before the console stops asking: polls of
+/// the state, or reads of one result page.
+const ERRORS_GIVE_UP: u32 = 5;
 
 /// Which query an answer belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +37,44 @@ pub fn next_token(trail: &mut TrailState, now: Epoch) -> String {
     )
 }
 
+fn new_query(token: String, sql: String, text: String, mode: Mode, now: Epoch) -> Query {
+    Query {
+        token,
+        id: None,
+        sql,
+        text,
+        mode,
+        started: now,
+        finished: None,
+        phase: Phase::Starting,
+        status: None,
+        pages: 0,
+        next_page: None,
+    }
+}
+
+/// Lets go of `q`: if it is still going, it is marked cancelled and, once Athena has named
+/// it, stopped there. (One whose start has not answered yet is stopped when it answers:
+/// its token is no longer known then.)
+fn stop(q: &mut Query, now: Epoch) -> Option<Command> {
+    if !q.phase.is_active() {
+        return None;
+    }
+    q.phase = Phase::Cancelled;
+    q.finished = Some(now);
+    q.id.clone().map(|id| Command::TrailCancel { id })
+}
+
+/// Stops the detail's query, if one is going.
+fn stop_detail(t: &mut TrailState, now: Epoch) -> Vec<Command> {
+    t.detail
+        .as_mut()
+        .and_then(|d| d.query.as_mut())
+        .and_then(|q| stop(q, now))
+        .into_iter()
+        .collect()
+}
+
 /// Starts the search `sql` (typed as `text`): the table empties, the progress line shows.
 pub fn start_search(
     state: &mut State,
@@ -45,6 +86,7 @@ pub fn start_search(
     let mut commands = cancel_running(state);
     let now = state.now;
     let t = &mut state.trail;
+    commands.extend(stop_detail(t, now));
     let token = next_token(t, now);
     t.results = Default::default();
     t.row = 0;
@@ -53,18 +95,7 @@ pub fn start_search(
     t.error = None;
     t.text = text.clone();
     t.mode = mode;
-    t.query = Some(Query {
-        token: token.clone(),
-        id: None,
-        sql: sql.clone(),
-        text,
-        mode,
-        started: now,
-        finished: None,
-        phase: Phase::Starting,
-        status: None,
-        pages: 0,
-    });
+    t.query = Some(new_query(token.clone(), sql.clone(), text, mode, now));
     commands.push(Command::TrailStart(Box::new(TrailQuery {
         sql,
         search,
@@ -73,50 +104,66 @@ pub fn start_search(
     Outcome::with(commands)
 }
 
-/// Starts reading one event's detail.
+/// Starts reading one event's detail (stopping the read of another).
 pub fn start_detail(state: &mut State, event_id: String, sql: String, time: Epoch) -> Outcome {
     let now = state.now;
     let t = &mut state.trail;
+    let mut commands = stop_detail(t, now);
     let token = next_token(t, now);
     t.detail = Some(Detail {
         event_id: event_id.clone(),
-        query: Some(Query {
-            token: token.clone(),
-            id: None,
-            sql: sql.clone(),
-            text: String::new(),
-            mode: Mode::Sql,
-            started: now,
-            finished: None,
-            phase: Phase::Starting,
-            status: None,
-            pages: 0,
-        }),
+        query: Some(new_query(
+            token.clone(),
+            sql.clone(),
+            String::new(),
+            Mode::Sql,
+            now,
+        )),
         fields: Loadable::Loading,
         scroll: 0,
     });
-    Outcome::with(vec![Command::TrailStart(Box::new(TrailQuery {
+    commands.push(Command::TrailStart(Box::new(TrailQuery {
         sql,
         search: Search::Event { event_id, time },
         token,
-    }))])
+    })));
+    Outcome::with(commands)
 }
 
-/// StopQueryExecution for the search running, if one is.
+/// Closes the detail; its read is stopped if it is still going.
+pub fn close_detail(state: &mut State) -> Vec<Command> {
+    let now = state.now;
+    let commands = stop_detail(&mut state.trail, now);
+    state.trail.detail = None;
+    commands
+}
+
+/// StopQueryExecution for the search running, if one is; the history keeps it.
 pub fn cancel_running(state: &mut State) -> Vec<Command> {
     let now = state.now;
-    let Some(q) = state.trail.query.as_mut().filter(|q| q.phase.is_active()) else {
+    let Some(q) = state.trail.query.as_mut() else {
         return Vec::new();
     };
-    q.phase = Phase::Cancelled;
-    q.finished = Some(now);
-    let cancel = q.id.clone().map(|id| Command::TrailCancel { id });
-    let mut commands: Vec<Command> = cancel.into_iter().collect();
+    if !q.phase.is_active() {
+        return Vec::new();
+    }
+    let mut commands: Vec<Command> = stop(q, now).into_iter().collect();
     commands.extend(super::history::record(state));
     commands
 }
 
-/// The `X` key.
+/// The console is quitting: what is still running in Athena is stopped (the workers wait
+/// for these before the process ends).
+pub fn on_quit(state: &mut State) -> Vec<Command> {
+    let now = state.now;
+    let mut commands = stop_detail(&mut state.trail, now);
+    if let Some(q) = state.trail.query.as_mut() {
+        commands.extend(stop(q, now));
+    }
+    commands
+}
+
+/// The cancel key.
 pub fn cancel(state: &mut State) -> Outcome {
     if !state.trail.running() {
         flash(state, "no query running", FlashLevel::Info);
@@ -180,10 +227,24 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
     }
 }
 
+/// A query given up on while Athena may still be running it: stopped there, and said.
+fn give_up(q: &mut Query, reason: String, now: Epoch) -> Vec<Command> {
+    q.phase = Phase::Failed(reason);
+    q.finished = Some(now);
+    q.id.clone()
+        .map(|id| Command::TrailCancel { id })
+        .into_iter()
+        .collect()
+}
+
 fn started(state: &mut State, token: &str, result: Result<String, SourceError>) -> Outcome {
     let now = state.now;
     let Some((whose, q)) = query_mut(&mut state.trail, token) else {
-        return Outcome::default();
+        // Replaced (another search, another detail) before Athena answered: stop it.
+        return match result {
+            Ok(id) => Outcome::with(vec![Command::TrailCancel { id }]),
+            Err(_) => Outcome::default(),
+        };
     };
     if q.phase != Phase::Starting {
         // Cancelled before Athena answered: stop the execution it just started.
@@ -205,7 +266,7 @@ fn started(state: &mut State, token: &str, result: Result<String, SourceError>) 
         Err(e) => {
             q.phase = Phase::Failed(crate::sanitize::clean(&e.to_string()).into_owned());
             q.finished = Some(now);
-            finish(state, whose)
+            finish(state, whose, Vec::new())
         }
     }
 }
@@ -228,7 +289,7 @@ fn status(state: &mut State, token: &str, result: Result<QueryStatus, SourceErro
     };
     let mut s = match result {
         Ok(s) => s,
-        Err(e) if errors + 1 < POLL_ERRORS_GIVE_UP && is_transient(&e) => {
+        Err(e) if errors + 1 < ERRORS_GIVE_UP && is_transient(&e) => {
             q.phase = Phase::Running {
                 polls: polls + 1,
                 errors: errors + 1,
@@ -236,9 +297,12 @@ fn status(state: &mut State, token: &str, result: Result<QueryStatus, SourceErro
             return Outcome::with(vec![poll_command(q, polls + 1)]);
         }
         Err(e) => {
-            q.phase = Phase::Failed(crate::sanitize::clean(&e.to_string()).into_owned());
-            q.finished = Some(now);
-            return finish(state, whose);
+            let reason = format!(
+                "{} (the query was stopped)",
+                crate::sanitize::clean(&e.to_string())
+            );
+            let stop = give_up(q, reason, now);
+            return finish(state, whose, stop);
         }
     };
     crate::sanitize::Sanitize::sanitize(&mut s);
@@ -253,17 +317,8 @@ fn status(state: &mut State, token: &str, result: Result<QueryStatus, SourceErro
             Outcome::with(vec![poll_command(q, polls + 1)])
         }
         QueryState::Succeeded => {
-            q.phase = Phase::Paging;
-            let header = q
-                .status
-                .as_ref()
-                .is_some_and(|s| first_row_is_header(s, &q.sql));
-            Outcome::with(vec![Command::TrailPage {
-                id: q.id.clone().unwrap_or_default(),
-                token: q.token.clone(),
-                next: None,
-                header,
-            }])
+            q.phase = Phase::Paging { errors: 0 };
+            Outcome::with(vec![page_command(q, None, 0)])
         }
         QueryState::Failed => {
             let reason = q
@@ -273,13 +328,33 @@ fn status(state: &mut State, token: &str, result: Result<QueryStatus, SourceErro
                 .unwrap_or_else(|| "Athena gave no reason".into());
             q.phase = Phase::Failed(reason);
             q.finished = Some(now);
-            finish(state, whose)
+            finish(state, whose, Vec::new())
         }
         QueryState::Cancelled => {
             q.phase = Phase::Cancelled;
             q.finished = Some(now);
-            finish(state, whose)
+            finish(state, whose, Vec::new())
         }
+    }
+}
+
+/// The read of a page (the first when `next` is `None`, whose first row is a SELECT's
+/// header), after the backoff of `errors` failed reads of it.
+fn page_command(q: &Query, next: Option<String>, errors: u32) -> Command {
+    let header = next.is_none()
+        && q.status
+            .as_ref()
+            .is_some_and(|s| first_row_is_header(s, &q.sql));
+    Command::TrailPage {
+        id: q.id.clone().unwrap_or_default(),
+        token: q.token.clone(),
+        next,
+        header,
+        delay_ms: if errors == 0 {
+            0
+        } else {
+            poll_delay(errors).as_millis() as u64
+        },
     }
 }
 
@@ -297,24 +372,31 @@ fn page(state: &mut State, token: &str, result: Result<Box<ResultPage>, SourceEr
     let Some((whose, q)) = query_mut(t, token) else {
         return Outcome::default();
     };
-    if q.phase != Phase::Paging {
+    let Phase::Paging { errors } = q.phase else {
         return Outcome::default();
-    }
+    };
     let mut page = match result {
         Ok(p) => p,
+        // The page asked for again: the same `next` as the one that failed.
+        Err(e) if errors + 1 < ERRORS_GIVE_UP && is_transient(&e) => {
+            q.phase = Phase::Paging { errors: errors + 1 };
+            let next = q.next_page.clone();
+            return Outcome::with(vec![page_command(q, next, errors + 1)]);
+        }
         Err(e) => {
             q.phase = Phase::Failed(format!(
                 "reading the results: {}",
                 crate::sanitize::clean(&e.to_string())
             ));
             q.finished = Some(now);
-            return finish(state, whose);
+            return finish(state, whose, Vec::new());
         }
     };
     crate::sanitize::Sanitize::sanitize(page.as_mut());
     q.pages += 1;
+    q.phase = Phase::Paging { errors: 0 };
     let next = page.next.clone();
-    let (id, token) = (q.id.clone().unwrap_or_default(), q.token.clone());
+    q.next_page = next.clone();
     match whose {
         Whose::Search => {
             t.results.push_page(&page.columns, &page.rows);
@@ -339,14 +421,16 @@ fn page(state: &mut State, token: &str, result: Result<Box<ResultPage>, SourceEr
         }
     }
     super::changes::rows_arrived(state);
-    match (state.trail.running(), next) {
-        (true, Some(next)) => Outcome::with(vec![Command::TrailPage {
-            id,
-            token,
-            next: Some(next),
-            header: false,
-        }]),
-        _ => finish(state, Whose::Search),
+    let next_read = state
+        .trail
+        .query
+        .as_ref()
+        .filter(|q| q.phase.is_active())
+        .zip(next)
+        .map(|(q, next)| page_command(q, Some(next), 0));
+    match next_read {
+        Some(read) => Outcome::with(vec![read]),
+        None => finish(state, Whose::Search, Vec::new()),
     }
 }
 
@@ -381,7 +465,7 @@ fn detail_fields(page: &ResultPage) -> Vec<(String, Option<String>)> {
 }
 
 /// A query ended (done, failed or cancelled): the history keeps it, failures are said.
-fn finish(state: &mut State, whose: Whose) -> Outcome {
+fn finish(state: &mut State, whose: Whose, mut commands: Vec<Command>) -> Outcome {
     match whose {
         Whose::Detail => {
             if let Some(d) = state.trail.detail.as_mut()
@@ -389,14 +473,15 @@ fn finish(state: &mut State, whose: Whose) -> Outcome {
             {
                 d.fields = Loadable::Failed(reason);
             }
-            Outcome::redraw()
+            Outcome::with(commands)
         }
         Whose::Search => {
             if let Some(Phase::Failed(reason)) = state.trail.query.as_ref().map(|q| q.phase.clone())
             {
                 flash(state, format!("query failed: {reason}"), FlashLevel::Error);
             }
-            Outcome::with(super::history::record(state))
+            commands.extend(super::history::record(state));
+            Outcome::with(commands)
         }
     }
 }

@@ -25,8 +25,10 @@ pub enum Phase {
         polls: u32,
         errors: u32,
     },
-    /// SUCCEEDED: pages being read.
-    Paging,
+    /// SUCCEEDED: pages being read; `errors` counts failed reads of the page in a row.
+    Paging {
+        errors: u32,
+    },
     Done,
     Failed(String),
     Cancelled,
@@ -34,7 +36,10 @@ pub enum Phase {
 
 impl Phase {
     pub fn is_active(&self) -> bool {
-        matches!(self, Self::Starting | Self::Running { .. } | Self::Paging)
+        matches!(
+            self,
+            Self::Starting | Self::Running { .. } | Self::Paging { .. }
+        )
     }
 }
 
@@ -55,6 +60,8 @@ pub struct Query {
     pub status: Option<QueryStatus>,
     /// Pages read so far.
     pub pages: u32,
+    /// Where the page being read starts (`None`: the first), to ask again after a failure.
+    pub next_page: Option<String>,
 }
 
 impl Query {

@@ -319,7 +319,7 @@ fn throttled_polls_are_retried_then_given_up() {
         );
         assert!(matches!(&cmds[..], [Command::TrailPoll { .. }]), "{cmds:?}");
     }
-    loaded(
+    let cmds = loaded(
         &mut s,
         Loaded::TrailStatus {
             token: t,
@@ -330,6 +330,120 @@ fn throttled_polls_are_retried_then_given_up() {
         s.trail.query.as_ref().unwrap().phase,
         Phase::Failed(_)
     ));
+    // Given up on here, it is stopped in Athena rather than left scanning.
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::TrailCancel { id } if id == "q-1")),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn a_throttled_page_is_read_again_from_where_it_was() {
+    let mut s = state();
+    let t = started(&mut s, "event:CreateEndpoint");
+    loaded(
+        &mut s,
+        Loaded::TrailStatus {
+            token: t.clone(),
+            result: Ok(status(QueryState::Succeeded, 1)),
+        },
+    );
+    loaded(
+        &mut s,
+        Loaded::TrailPage {
+            token: t.clone(),
+            result: Ok(page(vec![event(1, "CreateEndpoint")], Some("p2"), true)),
+        },
+    );
+    let cmds = loaded(
+        &mut s,
+        Loaded::TrailPage {
+            token: t.clone(),
+            result: Err(SourceError::Throttled {
+                call: "GetQueryResults".into(),
+            }),
+        },
+    );
+    let [
+        Command::TrailPage {
+            next,
+            delay_ms,
+            header,
+            ..
+        },
+    ] = &cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(next.as_deref(), Some("p2"), "the same page again");
+    assert!(*delay_ms > 0 && !header);
+    loaded(
+        &mut s,
+        Loaded::TrailPage {
+            token: t,
+            result: Ok(page(vec![event(2, "CreateEndpoint")], None, false)),
+        },
+    );
+    assert_eq!(s.trail.results.len(), 2);
+    assert_eq!(s.trail.query.as_ref().unwrap().phase, Phase::Done);
+}
+
+#[test]
+fn nothing_is_left_running_in_athena_when_the_console_lets_go_of_it() {
+    let mut s = state();
+    // A search replaced before its start answered: stopped when it answers.
+    run(&mut s, "trail since:30d");
+    let first = token(&s);
+    run(&mut s, "trail since:1h");
+    let cmds = loaded(
+        &mut s,
+        Loaded::TrailStarted {
+            token: first,
+            result: Ok("q-old".into()),
+        },
+    );
+    assert_eq!(cmds, vec![Command::TrailCancel { id: "q-old".into() }]);
+    // A detail closed while it is read: stopped.
+    with_rows(&mut s);
+    let cmds = update(&mut s, Action::Select).commands;
+    let Some(Command::TrailStart(q)) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    loaded(
+        &mut s,
+        Loaded::TrailStarted {
+            token: q.token.clone(),
+            result: Ok("q-detail".into()),
+        },
+    );
+    let cmds = update(&mut s, Action::Back).commands;
+    assert_eq!(
+        cmds,
+        vec![Command::TrailCancel {
+            id: "q-detail".into()
+        }]
+    );
+    // Quitting while a search runs: stopped (the workers wait for it).
+    started(&mut s, "event:CreateEndpoint");
+    let cmds = update(&mut s, Action::Quit).commands;
+    assert!(s.should_quit);
+    assert_eq!(cmds, vec![Command::TrailCancel { id: "q-1".into() }]);
+}
+
+#[test]
+fn until_alone_searches_the_day_before_it() {
+    let mut s = state();
+    let cmds = run(&mut s, "trail until:2d");
+    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    else {
+        panic!("{cmds:?} {:?}", s.trail.error)
+    };
+    let Search::Filter { from, to, .. } = q.search else {
+        panic!()
+    };
+    assert_eq!(to, s.now - 2 * 86_400);
+    assert_eq!(from, to - super::update::DEFAULT_SINCE_SECS);
 }
 
 #[test]

@@ -76,8 +76,8 @@ pub fn show(state: &mut State) -> Outcome {
 }
 
 fn back(state: &mut State) -> Outcome {
-    if state.trail.detail.take().is_some() {
-        return Outcome::redraw();
+    if state.trail.detail.is_some() {
+        return Outcome::with(query::close_detail(state));
     }
     let to = match state.trail.came_from {
         View::Trail => View::Fleet,
@@ -152,8 +152,9 @@ pub fn search(state: &mut State, text: &str) -> Outcome {
         }
     };
     let now = state.now;
-    let from = f.since.map_or(now - DEFAULT_SINCE_SECS, |w| w.at(now));
     let to = f.until.map_or(now, |w| w.at(now));
+    // Without `since:`, the day before `until:` (or now).
+    let from = f.since.map_or(to - DEFAULT_SINCE_SECS, |w| w.at(now));
     if from > to {
         state.trail.error = Some((0, text.len(), "since is after until".into()));
         flash(state, "filter: since: is after until:", FlashLevel::Error);
@@ -189,6 +190,15 @@ pub fn raw(state: &mut State, text: &str) -> Outcome {
     }
     if !check.needs_confirmation() {
         return run_raw(state, text);
+    }
+    if state.readonly && matches!(check, RawCheck::Unchecked { .. }) {
+        // Read-only runs only SQL proven to be a read (the AWS client refuses the rest too).
+        let reason = "read-only: this SQL cannot be checked to be a read, so it is not sent";
+        state.trail.error = Some((0, text.len(), reason.into()));
+        state.trail.text = text;
+        state.trail.mode = Mode::Sql;
+        flash(state, reason, FlashLevel::Error);
+        return Outcome::redraw();
     }
     let mut lines = vec![check.warning().unwrap_or_default(), String::new()];
     lines.extend(text.lines().map(str::to_owned));
@@ -271,7 +281,11 @@ fn open_detail(state: &mut State) -> Outcome {
     let Some(settings) = t.settings() else {
         return not_configured(state);
     };
-    let statement = sql::event_detail(&settings.table(), id, at.timestamp());
+    let recorded = sql::Recorded {
+        account: res.column_of(Shown::Account).and_then(|c| row.cell(c)),
+        region: res.column_of(Shown::Region).and_then(|c| row.cell(c)),
+    };
+    let statement = sql::event_detail(&settings.table(), id, at.timestamp(), recorded);
     let id = id.to_owned();
     query::start_detail(state, id, statement, at.timestamp())
 }
