@@ -100,6 +100,7 @@ async fn carry_out(state: &mut State, trail: &AthenaTrail, first: Vec<Command>) 
                 token,
                 next,
                 header,
+                ..
             } => Loaded::TrailPage {
                 token,
                 result: trail.page(&id, next.as_deref(), header).await.map(Box::new),
