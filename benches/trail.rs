@@ -166,11 +166,11 @@ fn page_arrival(c: &mut Criterion) {
 
 fn filter(c: &mut Criterion) {
     let state = results(100_000);
-    let mut g = c.benchmark_group("trail / filter");
+    let mut g = c.benchmark_group("trail slash filter");
     g.sample_size(20);
     for text in ["alice", ""] {
         let what = if text.is_empty() { "cleared" } else { text };
-        g.bench_function(format!("set_filter {what:?}, 100000 rows"), |b| {
+        g.bench_function(format!("set_filter {what}, 100000 rows"), |b| {
             b.iter_batched(
                 || state.clone(),
                 |mut s| {
