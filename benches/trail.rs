@@ -107,7 +107,7 @@ fn paging() -> State {
     );
     assert_eq!(
         s.trail.query.as_ref().map(|q| &q.phase),
-        Some(&Phase::Paging)
+        Some(&Phase::Paging { errors: 0 })
     );
     s
 }
