@@ -5,6 +5,8 @@ use super::action::Loaded;
 use super::command::{Command, Export, ExportFormat};
 use crate::source::trail::TrailSource;
 use crate::source::{FleetSource, SourceError};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 fn none(call: &str) -> SourceError {
     SourceError::Other {
@@ -63,15 +65,8 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Loaded {
             Loaded::TrailCancelled { result }
         }
         Command::SaveTrailHistory { path, entries } => {
-            let saved = tokio::task::spawn_blocking(move || {
-                let mut history = crate::trail::history::History::empty(path);
-                // Oldest first: each push goes on top.
-                for entry in entries.into_iter().rev() {
-                    history.push(entry);
-                }
-                history.save()
-            })
-            .await;
+            let generation = SAVES.fetch_add(1, Ordering::SeqCst) + 1;
+            let saved = tokio::task::spawn_blocking(move || save(path, entries, generation)).await;
             Loaded::HistorySaved(match saved {
                 Ok(Ok(())) => Ok(()),
                 Ok(Err(e)) => Err(format!("trail history not saved: {e}")),
@@ -84,6 +79,33 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Loaded {
         }
         other => unreachable_command(other),
     }
+}
+
+/// Saves asked for, numbered: a save replaced by a newer one is not aborted once its
+/// blocking write has begun, so the writes are taken one at a time and an older one that
+/// comes second is skipped (the newer history is on disk already).
+static SAVES: AtomicU64 = AtomicU64::new(0);
+static WRITTEN: Mutex<u64> = Mutex::new(0);
+
+fn save(
+    path: std::path::PathBuf,
+    entries: Vec<crate::trail::history::Entry>,
+    generation: u64,
+) -> std::io::Result<()> {
+    let mut written = WRITTEN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if *written > generation {
+        return Ok(());
+    }
+    let mut history = crate::trail::history::History::empty(path);
+    // Oldest first: each push goes on top.
+    for entry in entries.into_iter().rev() {
+        history.push(entry);
+    }
+    history.save()?;
+    *written = generation;
+    Ok(())
 }
 
 fn unreachable_command(command: Command) -> Loaded {
@@ -110,4 +132,113 @@ fn export(job: Export) -> Result<(String, usize), String> {
     )
     .map(|n| (path.clone(), n))
     .map_err(|e| format!("export to {path} failed: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::source::demo::{DemoConfig, DemoSource};
+    use crate::source::trail::QueryState;
+    use crate::trail::history::{Entry, History};
+    use std::sync::Arc;
+
+    fn demo() -> DemoSource {
+        let start = 1_795_687_200;
+        DemoSource::new(
+            DemoConfig {
+                seed: 1,
+                start,
+                scale: None,
+            },
+            Arc::new(FixedClock::new(start)),
+        )
+    }
+
+    fn dir(tag: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!(
+            "sagewatch-trail-calls-{tag}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn entry(text: &str) -> Entry {
+        Entry {
+            text: text.into(),
+            raw: false,
+            started: 1,
+            rows: 2,
+            scanned_bytes: 3,
+            reused: false,
+            state: QueryState::Succeeded,
+            reason: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_history_is_written_newest_first_and_an_older_save_never_wins() {
+        let d = dir("history");
+        let path = d.join("trail-history.json");
+        let source = demo();
+        let newer = vec![entry("b"), entry("a")];
+        let done = execute(
+            &source,
+            Command::SaveTrailHistory {
+                path: path.clone(),
+                entries: newer,
+            },
+        )
+        .await;
+        assert_eq!(done, Loaded::HistorySaved(Ok(())));
+        let (h, warning) = History::load(&path);
+        assert!(warning.is_none(), "{warning:?}");
+        let texts: Vec<&str> = h.entries().iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["b", "a"]);
+        // A save numbered before the last one written is skipped.
+        save(path.clone(), vec![entry("stale")], 0).unwrap();
+        let (h, _) = History::load(&path);
+        assert_eq!(h.entries()[0].text, "b");
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[tokio::test]
+    async fn an_export_writes_every_row_and_neutralises_formulas() {
+        let d = dir("export");
+        let path = d.join("out.csv");
+        let source = demo();
+        let done = execute(
+            &source,
+            Command::Export(Box::new(Export {
+                format: ExportFormat::Csv,
+                path: Some(path.display().to_string()),
+                now: 0,
+                columns: vec!["eventname".into(), "errorcode".into()],
+                rows: vec![
+                    vec![Some("=HYPERLINK(\"x\")".into()), None],
+                    vec![Some("UpdateEndpoint".into()), Some("AccessDenied".into())],
+                ],
+            })),
+        )
+        .await;
+        assert_eq!(done, Loaded::Exported(Ok((path.display().to_string(), 2))));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("'=HYPERLINK"), "{text}");
+        // Never over an existing file.
+        let again = execute(
+            &source,
+            Command::Export(Box::new(Export {
+                format: ExportFormat::Csv,
+                path: Some(path.display().to_string()),
+                now: 0,
+                columns: vec!["c".into()],
+                rows: vec![],
+            })),
+        )
+        .await;
+        assert!(matches!(again, Loaded::Exported(Err(_))), "{again:?}");
+        let _ = std::fs::remove_dir_all(&d);
+    }
 }

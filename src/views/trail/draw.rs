@@ -183,6 +183,9 @@ pub fn progress_text(q: &Query, rows: usize, now: i64) -> String {
     if let Some(s) = &q.status {
         if s.reused {
             parts.push("reused earlier results: nothing scanned".into());
+        } else if matches!(q.phase, Phase::Failed(_)) {
+            // Athena bills no failed query.
+            parts.push(format!("scanned {} · not billed", bytes(s.scanned_bytes)));
         } else {
             parts.push(format!("scanned {}", bytes(s.scanned_bytes)));
             parts.push(format!("${:.5}", price_usd(s.scanned_bytes)));
