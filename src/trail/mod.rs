@@ -3,4 +3,5 @@
 //! inside an SQL literal. Groundwork of the trail view (not yet on screen).
 
 pub mod filter;
+pub mod matcher;
 pub mod sql;
