@@ -636,7 +636,7 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
     };
     for (i, c) in casts.iter().enumerate() {
         let mut rng = Rng::new(mix(mix(seed, hour as u64), hash_str(&c.account) ^ i as u64));
-        let rate = if business { 7 } else { 2 };
+        let rate = if business { 10 } else { 2 };
         let n = rate / 2 + rng.below(rate);
         for _ in 0..n {
             let call = background(c, hour, &mut rng);
@@ -2122,7 +2122,7 @@ mod tests {
         let (source, _) = demo(7, START, INSTANT);
         let total = source.trail_len();
         assert!(
-            (1500..10_000).contains(&total),
+            (2000..10_000).contains(&total),
             "a few thousand events: {total}"
         );
         let q = filter_query("", &[], START - HISTORY, START, 100_000);
