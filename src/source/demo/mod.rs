@@ -8,6 +8,7 @@ mod alarms;
 mod monitor;
 mod rng;
 mod signal;
+mod trail;
 mod world;
 mod writes;
 
@@ -20,6 +21,10 @@ use crate::source::{FleetSource, SeriesRequest, SourceError, SourceHealth, Sourc
 use async_trait::async_trait;
 use world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
 
+pub use trail::{
+    DEPLOYER_ROLE, HISTORY as TRAIL_HISTORY, INCIDENT_CONFIG, INCIDENT_MODEL, INCIDENT_USER,
+    TrailTiming,
+};
 pub use world::{INCIDENT_AFTER_START, UPDATE_BEFORE_START};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +47,8 @@ pub struct DemoSource {
     edits: std::sync::Mutex<writes::Edits>,
     /// Model Monitor runs started and schedules paused in the console.
     runs: std::sync::Mutex<monitor::Runs>,
+    /// The synthetic CloudTrail and the queries run on it.
+    trail: trail::Trail,
     readonly: bool,
 }
 
@@ -53,8 +60,15 @@ impl DemoSource {
             health: Health::default(),
             edits: Default::default(),
             runs: Default::default(),
+            trail: trail::Trail::new(config.seed),
             readonly: false,
         }
+    }
+
+    /// How long trail queries stay queued and run (real time); tests shorten them.
+    pub fn with_trail_timing(mut self, timing: TrailTiming) -> Self {
+        self.trail = self.trail.with_timing(timing);
+        self
     }
 
     /// Refuses every write, as the AWS source does.
@@ -206,6 +220,10 @@ impl FleetSource for DemoSource {
     }
 
     fn monitor(&self) -> Option<&dyn crate::source::monitor::MonitorSource> {
+        Some(self)
+    }
+
+    fn trail(&self) -> Option<&dyn crate::source::trail::TrailSource> {
         Some(self)
     }
 

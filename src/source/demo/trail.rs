@@ -1,0 +1,2448 @@
+//! The demo organisation's CloudTrail: three days of synthetic events before `start`,
+//! continuing live up to the clock's now, searched in memory with the filter's matcher and
+//! answered as Athena would (QUEUED, RUNNING with bytes scanned growing, SUCCEEDED; pages of
+//! 1,000 rows).
+//!
+//! The story it tells: a day before the drift, CI ships model v43 to staging's
+//! fraud-detector-stg; 90 minutes before `start`, alice assumes the `ml-deployer` role in
+//! prod (source identity `alice`) and calls CreateModel, CreateEndpointConfig, then
+//! UpdateEndpoint on fraud-detector, then polls DescribeEndpoint. In staging, bob's first
+//! CreateEndpoint of image-tagger fails on an instance quota and his second is still
+//! Creating. Around it: console and CI reads, hourly Model Monitor processing jobs, the
+//! alarms being put two days ago, AssumeRole, ConsoleLogin, refused calls.
+//!
+//! Events are a pure function of (seed, world, hour): built an hour at a time on first use
+//! and kept, so a query costs no generation and the trail grows with the live clock.
+//! Identities are shared between events, fixed strings are `&'static`.
+//!
+//! A filter is evaluated with `trail::matcher` (exactly `sql::select`'s WHERE); an event's
+//! detail returns `sql::DETAIL_COLUMNS` under their aliases; raw SQL is evaluated when it
+//! stays within a subset (`raw`), else the query FAILS saying what the demo supports.
+//! Progress is measured in real time (`Instant`), never on the demo clock, which may be
+//! frozen.
+
+use super::DemoSource;
+use super::rng::{hash_str, mix, splitmix64, unit};
+use super::world::{AlarmDefKind, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
+use crate::source::SourceError;
+use crate::source::model::{EndpointStatus, Epoch};
+use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSource};
+use crate::trail::matcher::{Fields, Matcher};
+use crate::trail::sql::{COLUMNS, DETAIL_COLUMNS};
+use async_trait::async_trait;
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+/// How far before `start` the trail begins.
+pub const HISTORY: i64 = 3 * DAY;
+/// The role the incident's deployment is made with, in the prod account.
+pub const DEPLOYER_ROLE: &str = "ml-deployer";
+/// Who deploys the drifting model (the role session and the source identity).
+pub const INCIDENT_USER: &str = "alice";
+/// The model version the incident deploys.
+pub const INCIDENT_MODEL: &str = "fraud-detector-v43";
+pub const INCIDENT_CONFIG: &str = "fraud-detector-config-v43";
+/// Rows a result page holds, as GetQueryResults serves them.
+pub const PAGE_ROWS: usize = 1000;
+/// Queries whose state is kept; older ones are forgotten (as if expired).
+pub const KEPT_QUERIES: usize = 32;
+/// Bytes a query scans per account and day of the `timestamp` layout: a busy account's
+/// compressed trail, roughly.
+pub const BYTES_PER_ACCOUNT_DAY: u64 = 150_000_000;
+/// Background is generated for this many accounts at most (`--demo-scale` has hundreds).
+const MAX_ACCOUNTS: usize = 12;
+/// And alarm puts for this many alarms at most.
+const MAX_ALARMS: usize = 200;
+
+const SAGEMAKER: &str = "sagemaker.amazonaws.com";
+const MONITORING: &str = "monitoring.amazonaws.com";
+const STS: &str = "sts.amazonaws.com";
+const SIGNIN: &str = "signin.amazonaws.com";
+const IAM: &str = "iam.amazonaws.com";
+/// Where console sign-ins and IAM calls are recorded.
+const GLOBAL_REGION: &str = "us-east-1";
+
+const CONSOLE_UA: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15";
+const CLI_UA: &str = "aws-cli/2.22.5 md/awscrt#0.22.0 ua/2.0 os/macos#24.1.0 md/arch#arm64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#source";
+const BOTO_UA: &str = "Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#6.8.0-1017-azure md/arch#x86_64 lang/python#3.12.7 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.35.36";
+const TERRAFORM_UA: &str = "APN/1.0 HashiCorp/1.0 Terraform/1.9.8 (+https://www.terraform.io) terraform-provider-aws/5.76.0 aws-sdk-go-v2/1.32.4 ua/2.1 os/linux lang/go#1.23.2 md/GOOS#linux md/GOARCH#amd64";
+const RUST_UA: &str = "aws-sdk-rust/1.3.9 ua/2.1 api/cloudwatch/1.60.0 os/linux lang/rust/1.85.0";
+
+/// Who made a call: the `useridentity` struct.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Identity {
+    /// `AssumedRole`, `IAMUser`, `AWSService`.
+    pub kind: &'static str,
+    pub principalid: Option<String>,
+    pub arn: Option<String>,
+    pub accountid: Option<String>,
+    pub invokedby: Option<&'static str>,
+    pub username: Option<String>,
+    /// `sessioncontext.sourceidentity`.
+    pub sourceidentity: Option<String>,
+}
+
+/// One entry of an event's `resources`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resource {
+    pub arn: String,
+    pub accountid: String,
+    pub kind: &'static str,
+}
+
+/// One CloudTrail event, with the table's columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub time: Epoch,
+    /// `time` as CloudTrail writes it (ISO 8601, Z).
+    pub eventtime: Box<str>,
+    pub recipientaccountid: Arc<str>,
+    pub identity: Arc<Identity>,
+    pub eventname: &'static str,
+    pub eventsource: &'static str,
+    pub awsregion: &'static str,
+    pub errorcode: Option<&'static str>,
+    pub errormessage: Option<Box<str>>,
+    pub sourceipaddress: Box<str>,
+    pub useragent: &'static str,
+    /// JSON text, NULL for calls without parameters.
+    pub requestparameters: Option<Box<str>>,
+    pub responseelements: Option<Box<str>>,
+    pub eventid: Box<str>,
+    pub readonly: bool,
+    pub resources: Vec<Resource>,
+}
+
+fn iso(t: Epoch) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// The `yyyy/MM/dd` partition holding `t`.
+fn day_of(t: Epoch) -> Epoch {
+    t.div_euclid(DAY)
+}
+
+impl Event {
+    /// The columns the matcher reads.
+    pub fn fields(&self) -> Fields<'_> {
+        Fields {
+            eventtime: &self.eventtime,
+            eventname: Some(self.eventname),
+            eventsource: Some(self.eventsource),
+            recipientaccountid: Some(&self.recipientaccountid),
+            awsregion: Some(self.awsregion),
+            arn: self.identity.arn.as_deref(),
+            username: self.identity.username.as_deref(),
+            errorcode: self.errorcode,
+            sourceipaddress: Some(&self.sourceipaddress),
+            requestparameters: self.requestparameters.as_deref(),
+            responseelements: self.responseelements.as_deref(),
+            readonly: Some(if self.readonly { "true" } else { "false" }),
+        }
+    }
+
+    /// The value of a column of the table (`useridentity.arn` and the like for the struct's
+    /// fields; any case): `None` when the table has no such column, `Some(None)` for NULL.
+    pub fn column(&self, name: &str) -> Option<Option<String>> {
+        let id = &self.identity;
+        let s = |v: &str| Some(Some(v.to_owned()));
+        let o = |v: Option<&str>| Some(v.map(str::to_owned));
+        match name.to_ascii_lowercase().as_str() {
+            "eventtime" => s(&self.eventtime),
+            "eventname" => s(self.eventname),
+            "eventsource" => s(self.eventsource),
+            "awsregion" => s(self.awsregion),
+            "recipientaccountid" => s(&self.recipientaccountid),
+            "errorcode" => o(self.errorcode),
+            "errormessage" => o(self.errormessage.as_deref()),
+            "sourceipaddress" => s(&self.sourceipaddress),
+            "useragent" => s(self.useragent),
+            "requestparameters" => o(self.requestparameters.as_deref()),
+            "responseelements" => o(self.responseelements.as_deref()),
+            "eventid" => s(&self.eventid),
+            "readonly" => s(if self.readonly { "true" } else { "false" }),
+            "eventtype" => s(if self.eventname == "ConsoleLogin" {
+                "AwsConsoleSignIn"
+            } else {
+                "AwsApiCall"
+            }),
+            "eventversion" => s("1.11"),
+            // Athena shows an array of structs as `[{arn=..., accountid=..., type=...}]`.
+            "resources" => Some(Some(format!(
+                "[{}]",
+                self.resources
+                    .iter()
+                    .map(|r| format!(
+                        "{{arn={}, accountid={}, type={}}}",
+                        r.arn, r.accountid, r.kind
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+            "useridentity.type" => s(id.kind),
+            "useridentity.principalid" => o(id.principalid.as_deref()),
+            "useridentity.arn" => o(id.arn.as_deref()),
+            "useridentity.accountid" => o(id.accountid.as_deref()),
+            "useridentity.invokedby" => o(id.invokedby),
+            "useridentity.username" => o(id.username.as_deref()),
+            "useridentity.sessioncontext.sourceidentity" => o(id.sourceidentity.as_deref()),
+            _ => None,
+        }
+    }
+}
+
+/// A small deterministic stream (splitmix64 over a counter).
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        splitmix64(self.0)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        unit(self.next()) < p
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// `AROA...`-style ids: the prefix and 17 upper-case letters and digits.
+fn key_id(prefix: &str, h: u64) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut out = String::from(prefix);
+    let mut x = h;
+    for i in 0..17 {
+        if i == 12 {
+            x = splitmix64(x);
+        }
+        out.push(ALPHABET[(x & 31) as usize] as char);
+        x >>= 5;
+    }
+    out
+}
+
+fn uuid(h: u64) -> String {
+    let a = splitmix64(h);
+    let b = splitmix64(a);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        0x8000 | ((b >> 48) & 0x3fff),
+        b & 0xffff_ffff_ffff
+    )
+}
+
+fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) -> Arc<Identity> {
+    Arc::new(Identity {
+        kind: "AssumedRole",
+        principalid: Some(format!(
+            "{}:{session}",
+            key_id("AROA", hash_str(&format!("{account}/{role}")))
+        )),
+        arn: Some(format!(
+            "arn:aws:sts::{account}:assumed-role/{role}/{session}"
+        )),
+        accountid: Some(account.to_owned()),
+        invokedby: None,
+        username: None,
+        sourceidentity: source.map(str::to_owned),
+    })
+}
+
+const SSO_ENGINEER: &str = "AWSReservedSSO_MLEngineer_5f3c9a1b2d4e6f70";
+const SSO_READONLY: &str = "AWSReservedSSO_ReadOnly_0a1b2c3d4e5f6789";
+const CI_ROLE: &str = "github-actions-deploy";
+const READ_ROLE: &str = "SagewatchReadOnly";
+
+/// The people and roles of one account.
+#[derive(Debug)]
+struct Cast {
+    account: Arc<str>,
+    label: String,
+    /// Console users (SSO).
+    engineers: Vec<Arc<Identity>>,
+    /// A console user who may only read (and tries more).
+    reader: Option<Arc<Identity>>,
+    ci: Arc<Identity>,
+    /// The model monitor's processing jobs.
+    service: Arc<Identity>,
+    /// The console itself (its role in the monitoring account).
+    sagewatch: Arc<Identity>,
+    /// Endpoint names, and whether each has data (Creating ones have none).
+    endpoints: Vec<(String, bool, Vec<String>)>,
+    /// A fixed office or VPN address per engineer.
+    vpn: Vec<String>,
+}
+
+fn cast(world: &World, i: usize) -> Cast {
+    let a = &world.accounts[i];
+    let id = a.id.as_str();
+    let names: Vec<String> = match a.label.as_str() {
+        "monitoring" => vec!["sam@example.com".into()],
+        "prod" => vec!["dana@example.com".into(), "alice@example.com".into()],
+        "staging" => vec!["erin@example.com".into(), "bob@example.com".into()],
+        "test" => vec!["frank@example.com".into()],
+        other => vec![format!("dev-{other}@example.com")],
+    };
+    let engineers: Vec<Arc<Identity>> = names
+        .iter()
+        .map(|n| assumed_role(id, SSO_ENGINEER, n, None))
+        .collect();
+    let vpn = names
+        .iter()
+        .map(|n| {
+            let h = hash_str(n);
+            format!("10.8.{}.{}", 1 + h % 60, 2 + (h >> 8) % 250)
+        })
+        .collect();
+    Cast {
+        account: Arc::from(id),
+        label: a.label.clone(),
+        engineers,
+        reader: (a.label == "test")
+            .then(|| assumed_role(id, SSO_READONLY, "gina@example.com", None)),
+        ci: assumed_role(id, CI_ROLE, "GitHubActions", None),
+        service: Arc::new(Identity {
+            kind: "AWSService",
+            principalid: None,
+            arn: None,
+            accountid: None,
+            invokedby: Some(SAGEMAKER),
+            username: None,
+            sourceidentity: None,
+        }),
+        sagewatch: Arc::new(Identity {
+            kind: "AssumedRole",
+            principalid: Some(format!("{}:demo", key_id("AROA", hash_str(IDENTITY_ARN)))),
+            arn: Some(IDENTITY_ARN.to_owned()),
+            accountid: Some(MONITORING_ACCOUNT.to_owned()),
+            invokedby: None,
+            username: None,
+            sourceidentity: None,
+        }),
+        endpoints: world
+            .endpoints
+            .iter()
+            .filter(|e| e.endpoint.account_id == a.id)
+            .map(|e| {
+                (
+                    e.endpoint.name.clone(),
+                    e.profile.has_data,
+                    e.endpoint.monitoring_schedules.clone(),
+                )
+            })
+            .collect(),
+        vpn,
+    }
+}
+
+/// What an event is before it gets its time and id.
+struct Call {
+    account: Arc<str>,
+    identity: Arc<Identity>,
+    name: &'static str,
+    source: &'static str,
+    region: &'static str,
+    error: Option<(&'static str, String)>,
+    ip: String,
+    agent: &'static str,
+    request: Option<Value>,
+    response: Option<Value>,
+    readonly: bool,
+    resources: Vec<Resource>,
+}
+
+impl Call {
+    fn new(
+        account: &Arc<str>,
+        identity: &Arc<Identity>,
+        source: &'static str,
+        name: &'static str,
+    ) -> Self {
+        Self {
+            account: Arc::clone(account),
+            identity: Arc::clone(identity),
+            name,
+            source,
+            region: REGION,
+            error: None,
+            ip: "10.0.0.1".into(),
+            agent: CLI_UA,
+            request: None,
+            response: None,
+            // The verbs that only read.
+            readonly: ["Describe", "List", "Get"]
+                .iter()
+                .any(|p| name.starts_with(p))
+                || name == "AssumeRole",
+            resources: Vec::new(),
+        }
+    }
+
+    fn ip(mut self, ip: impl Into<String>) -> Self {
+        self.ip = ip.into();
+        self
+    }
+
+    fn agent(mut self, agent: &'static str) -> Self {
+        self.agent = agent;
+        self
+    }
+
+    fn region(mut self, region: &'static str) -> Self {
+        self.region = region;
+        self
+    }
+
+    fn request(mut self, v: Value) -> Self {
+        self.request = Some(v);
+        self
+    }
+
+    fn response(mut self, v: Value) -> Self {
+        self.response = Some(v);
+        self
+    }
+
+    fn error(mut self, code: &'static str, message: String) -> Self {
+        self.error = Some((code, message));
+        self.response = None;
+        self
+    }
+
+    fn resource(mut self, arn: String, kind: &'static str) -> Self {
+        self.resources.push(Resource {
+            arn,
+            accountid: self.account.to_string(),
+            kind,
+        });
+        self
+    }
+
+    fn at(self, time: Epoch, id: u64) -> Event {
+        let (errorcode, errormessage) = match self.error {
+            Some((c, m)) => (Some(c), Some(m.into_boxed_str())),
+            None => (None, None),
+        };
+        Event {
+            time,
+            eventtime: iso(time).into_boxed_str(),
+            recipientaccountid: self.account,
+            identity: self.identity,
+            eventname: self.name,
+            eventsource: self.source,
+            awsregion: self.region,
+            errorcode,
+            errormessage,
+            sourceipaddress: self.ip.into_boxed_str(),
+            useragent: self.agent,
+            requestparameters: self.request.map(|v| v.to_string().into_boxed_str()),
+            responseelements: self.response.map(|v| v.to_string().into_boxed_str()),
+            eventid: uuid(id).into_boxed_str(),
+            readonly: self.readonly,
+            resources: self.resources,
+        }
+    }
+}
+
+fn arn(account: &str, kind: &str, name: &str) -> String {
+    format!("arn:aws:sagemaker:{REGION}:{account}:{kind}/{name}")
+}
+
+fn denied(identity: &Identity, action: &str, resource: &str) -> String {
+    format!(
+        "User: {} is not authorized to perform: {action} on resource: {resource} because no identity-based policy allows the {action} action",
+        identity.arn.as_deref().unwrap_or("unknown")
+    )
+}
+
+/// One background call in account `c` during hour `hour`.
+fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
+    let acct = c.account.as_ref();
+    let monitoring = acct == MONITORING_ACCOUNT;
+    let who = rng.below(c.engineers.len());
+    let engineer = &c.engineers[who];
+    let vpn = c.vpn[who].clone();
+    let office = format!("198.51.100.{}", 10 + rng.below(40));
+    let ci_ip = format!("203.0.113.{}", 1 + rng.below(250));
+    let bastion = format!("10.20.1.{}", 10 + rng.below(4));
+    let live: Vec<&(String, bool, Vec<String>)> = c.endpoints.iter().filter(|e| e.1).collect();
+    let roll = rng.below(100);
+    if monitoring {
+        let sagewatch = &c.sagewatch;
+        return match roll {
+            0..=39 => Call::new(&c.account, sagewatch, MONITORING, "GetMetricData")
+                .ip(bastion)
+                .agent(RUST_UA)
+                .request(json!({
+                    "startTime": iso(hour - 3 * HOUR),
+                    "endTime": iso(hour),
+                    "metricDataQueries": [{"id": "m0", "returnData": true}]
+                })),
+            40..=69 => Call::new(&c.account, sagewatch, MONITORING, "DescribeAlarms")
+                .ip(bastion)
+                .agent(RUST_UA)
+                .request(json!({"maxRecords": 100})),
+            70..=84 => Call::new(&c.account, engineer, MONITORING, "DescribeAlarmHistory")
+                .ip(office)
+                .agent(CONSOLE_UA)
+                .request(json!({"alarmName": "prod-fraud-detector-accuracy", "maxRecords": 50})),
+            85..=94 => Call::new(&c.account, engineer, "oam.amazonaws.com", "ListSinks")
+                .ip(office)
+                .agent(CONSOLE_UA),
+            _ => {
+                let action = "cloudwatch:SetAlarmState";
+                let alarm =
+                    format!("arn:aws:cloudwatch:{REGION}:{acct}:alarm:prod-fraud-detector-5xx");
+                let msg = denied(engineer, action, &alarm);
+                Call::new(&c.account, engineer, MONITORING, "SetAlarmState")
+                    .ip(office)
+                    .agent(CONSOLE_UA)
+                    .request(json!({"alarmName": "prod-fraud-detector-5xx", "stateValue": "OK"}))
+                    .error("AccessDenied", msg)
+            }
+        };
+    }
+    let Some(ep) = (!live.is_empty()).then(|| *rng.pick(&live)) else {
+        return Call::new(&c.account, engineer, SAGEMAKER, "ListEndpoints")
+            .ip(office)
+            .agent(CONSOLE_UA)
+            .request(json!({"maxResults": 100, "sortBy": "CreationTime"}));
+    };
+    let (name, _, schedules) = ep;
+    match roll {
+        0..=17 => Call::new(&c.account, engineer, SAGEMAKER, "DescribeEndpoint")
+            .ip(office)
+            .agent(CONSOLE_UA)
+            .request(json!({"endpointName": name})),
+        18..=27 => Call::new(&c.account, engineer, SAGEMAKER, "ListEndpoints")
+            .ip(office)
+            .agent(CONSOLE_UA)
+            .request(
+                json!({"maxResults": 100, "sortBy": "CreationTime", "sortOrder": "Descending"}),
+            ),
+        28..=35 => Call::new(&c.account, engineer, SAGEMAKER, "DescribeEndpointConfig")
+            .ip(vpn)
+            .agent(CLI_UA)
+            .request(json!({"endpointConfigName": format!("{name}-config")})),
+        36..=43 => Call::new(&c.account, engineer, SAGEMAKER, "ListMonitoringSchedules")
+            .ip(office)
+            .agent(CONSOLE_UA)
+            .request(json!({"endpointName": name, "maxResults": 50})),
+        44..=49 if !schedules.is_empty() => Call::new(
+            &c.account,
+            engineer,
+            SAGEMAKER,
+            "DescribeMonitoringSchedule",
+        )
+        .ip(office)
+        .agent(CONSOLE_UA)
+        .request(json!({"monitoringScheduleName": schedules[0]})),
+        44..=65 => Call::new(&c.account, &c.ci, SAGEMAKER, "DescribeEndpoint")
+            .ip(ci_ip)
+            .agent(BOTO_UA)
+            .request(json!({"endpointName": name})),
+        66..=73 => Call::new(&c.account, &c.ci, SAGEMAKER, "ListTags")
+            .ip(ci_ip)
+            .agent(BOTO_UA)
+            .request(json!({"resourceArn": arn(acct, "endpoint", name)})),
+        74..=78 => Call::new(&c.account, &c.ci, IAM, "GetRole")
+            .ip(ci_ip)
+            .agent(TERRAFORM_UA)
+            .region(GLOBAL_REGION)
+            .request(json!({"roleName": "SageMakerExecutionRole"})),
+        79..=90 => {
+            // The console's fan-out: its read-only role assumed in this account.
+            let sagewatch = &c.sagewatch;
+            let role = format!("arn:aws:iam::{acct}:role/{READ_ROLE}");
+            let expires = iso(hour + 2 * HOUR);
+            Call::new(&c.account, sagewatch, STS, "AssumeRole")
+                .ip(bastion)
+                .agent(RUST_UA)
+                .request(json!({"roleArn": role, "roleSessionName": "sagewatch", "durationSeconds": 3600}))
+                .response(json!({
+                    "assumedRoleUser": {
+                        "assumedRoleId": format!("{}:sagewatch", key_id("AROA", hash_str(&role))),
+                        "arn": format!("arn:aws:sts::{acct}:assumed-role/{READ_ROLE}/sagewatch")
+                    },
+                    "credentials": {
+                        "accessKeyId": key_id("ASIA", rng.next()),
+                        "expiration": expires
+                    }
+                }))
+                .resource(role, "AWS::IAM::Role")
+        }
+        _ => {
+            // Someone trying what their role does not allow.
+            if let Some(reader) = &c.reader {
+                let target = arn(acct, "endpoint", name);
+                let msg = denied(reader, "sagemaker:DeleteEndpoint", &target);
+                Call::new(&c.account, reader, SAGEMAKER, "DeleteEndpoint")
+                    .ip(format!("198.51.100.{}", 60 + rng.below(10)))
+                    .agent(CONSOLE_UA)
+                    .request(json!({"endpointName": name}))
+                    .error("AccessDeniedException", msg)
+            } else {
+                let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
+                let msg = denied(engineer, "sts:AssumeRole", &role);
+                let session = engineer
+                    .arn
+                    .as_deref()
+                    .and_then(|a| a.rsplit('/').next())
+                    .unwrap_or("session")
+                    .to_owned();
+                Call::new(&c.account, engineer, STS, "AssumeRole")
+                    .ip(vpn)
+                    .agent(CLI_UA)
+                    .request(json!({"roleArn": role, "roleSessionName": session}))
+                    .error("AccessDenied", msg)
+            }
+        }
+    }
+}
+
+/// Background events of one hour across the organisation, unsorted.
+fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut Vec<Event>) {
+    let hour_of_day = hour.rem_euclid(DAY) / HOUR;
+    let business = (7..19).contains(&hour_of_day);
+    let mut k = 0u64;
+    let next_id = |k: &mut u64| {
+        *k += 1;
+        mix(mix(seed, hour as u64), *k)
+    };
+    for (i, c) in casts.iter().enumerate() {
+        let mut rng = Rng::new(mix(mix(seed, hour as u64), hash_str(&c.account) ^ i as u64));
+        let rate = if business { 10 } else { 2 };
+        let n = rate / 2 + rng.below(rate);
+        for _ in 0..n {
+            let call = background(c, hour, &mut rng);
+            let t = hour + rng.below(HOUR as usize) as i64;
+            out.push(call.at(t, next_id(&mut k)));
+        }
+        // The hourly Model Monitor run of each endpoint's model-quality schedule, a minute
+        // past the hour (as the monitor pane's runs start).
+        for (name, has_data, schedules) in &c.endpoints {
+            let Some(schedule) = schedules.first().filter(|_| *has_data) else {
+                continue;
+            };
+            let stamp = chrono::DateTime::from_timestamp(hour, 0)
+                .unwrap_or_default()
+                .format("%Y%m%d%H")
+                .to_string();
+            let job = format!(
+                "model-monitoring-{stamp}-{:08x}",
+                mix(hash_str(schedule), hour as u64) as u32
+            );
+            let acct = c.account.as_ref();
+            let call = Call::new(&c.account, &c.service, SAGEMAKER, "CreateProcessingJob")
+                .ip(SAGEMAKER)
+                .agent(SAGEMAKER)
+                .request(json!({
+                    "processingJobName": job,
+                    "roleArn": format!("arn:aws:iam::{acct}:role/SageMakerMonitoringRole"),
+                    "environment": {
+                        "endpoint_name": name,
+                        "monitoring_schedule_name": schedule,
+                        "dataset_format": "{\"sagemakerCaptureJson\":{}}"
+                    },
+                    "processingResources": {"clusterConfig": {"instanceCount": 1, "instanceType": "ml.m5.xlarge", "volumeSizeInGB": 20}}
+                }))
+                .response(json!({"processingJobArn": arn(acct, "processing-job", &job)}))
+                .resource(arn(acct, "processing-job", &job), "AWS::SageMaker::ProcessingJob");
+            out.push(call.at(hour + 60 + rng.below(20) as i64, next_id(&mut k)));
+        }
+        // Sign-ins: each engineer most mornings, at 08:xx.
+        if hour_of_day == 8 {
+            for (w, e) in c.engineers.iter().enumerate() {
+                if !rng.chance(0.85) {
+                    continue;
+                }
+                let call = Call::new(&c.account, e, SIGNIN, "ConsoleLogin")
+                    .region(GLOBAL_REGION)
+                    .ip(format!("198.51.100.{}", 10 + (w * 7 + i) % 40))
+                    .agent(CONSOLE_UA)
+                    .response(json!({"ConsoleLogin": "Success"}));
+                out.push(call.at(hour + rng.below(3000) as i64, next_id(&mut k)));
+            }
+        }
+        // Nightly infrastructure apply in staging: Terraform tries to create a schedule
+        // that exists (its state file lost track of it), and is refused.
+        if hour_of_day == 2 && c.label == "staging" {
+            let found = c
+                .endpoints
+                .iter()
+                .find(|(_, data, s)| *data && !s.is_empty());
+            if let Some((name, _, _)) = found {
+                let schedule = format!("{name}-data-quality");
+                let acct = c.account.as_ref();
+                let call = Call::new(&c.account, &c.ci, SAGEMAKER, "CreateMonitoringSchedule")
+                    .ip(format!("203.0.113.{}", 1 + rng.below(250)))
+                    .agent(TERRAFORM_UA)
+                    .request(json!({
+                        "monitoringScheduleName": schedule,
+                        "monitoringScheduleConfig": {
+                            "scheduleConfig": {"scheduleExpression": "cron(0 * ? * * *)"},
+                            "monitoringJobDefinitionName": format!("{schedule}-job"),
+                            "monitoringType": "DataQuality"
+                        }
+                    }))
+                    .error(
+                        "ResourceInUse",
+                        format!(
+                            "Monitoring schedule {} already exists",
+                            arn(acct, "monitoring-schedule", &schedule)
+                        ),
+                    );
+                out.push(call.at(hour + 300 + rng.below(600) as i64, next_id(&mut k)));
+            }
+        }
+    }
+    // The ops admin's IAM user signs in to the monitoring account on the first morning,
+    // mistyping the password once.
+    if hour_of_day == 9 && hour / DAY == (world.start - HISTORY) / DAY + 1 {
+        let admin = ops_admin();
+        let ip = "198.51.100.23";
+        let acct: Arc<str> = Arc::from(MONITORING_ACCOUNT);
+        let fail = Call::new(&acct, &admin, SIGNIN, "ConsoleLogin")
+            .region(GLOBAL_REGION)
+            .ip(ip)
+            .agent(CONSOLE_UA)
+            .response(json!({"ConsoleLogin": "Failure"}));
+        let mut fail = fail.at(hour + 240, next_id(&mut k));
+        // CloudTrail records a failed sign-in with a message but no error code.
+        fail.errormessage = Some("Failed authentication".into());
+        out.push(fail);
+        let ok = Call::new(&acct, &admin, SIGNIN, "ConsoleLogin")
+            .region(GLOBAL_REGION)
+            .ip(ip)
+            .agent(CONSOLE_UA)
+            .response(json!({"ConsoleLogin": "Success"}));
+        out.push(ok.at(hour + 290, next_id(&mut k)));
+    }
+}
+
+fn ops_admin() -> Arc<Identity> {
+    Arc::new(Identity {
+        kind: "IAMUser",
+        principalid: Some(key_id("AIDA", hash_str("ops-admin"))),
+        arn: Some(format!("arn:aws:iam::{MONITORING_ACCOUNT}:user/ops-admin")),
+        accountid: Some(MONITORING_ACCOUNT.to_owned()),
+        invokedby: None,
+        username: Some("ops-admin".to_owned()),
+        sourceidentity: None,
+    })
+}
+
+/// A deployment: a model, an endpoint config for it, then the endpoint created or updated,
+/// a few minutes apart; then its deployer polls until InService. `(time, call)`s.
+struct Deploy<'a> {
+    account: &'a Arc<str>,
+    who: &'a Arc<Identity>,
+    ip: &'a str,
+    agent: &'static str,
+    endpoint: &'a str,
+    model: &'a str,
+    config: &'a str,
+    image_tag: &'a str,
+    instance: &'a str,
+    variants: &'a [(String, f64)],
+    /// UpdateEndpoint, else CreateEndpoint.
+    update: bool,
+}
+
+fn deploy(d: &Deploy<'_>, at: Epoch, out: &mut Vec<(Epoch, Call)>) {
+    let acct = d.account.as_ref();
+    let call = |name: &'static str| {
+        Call::new(d.account, d.who, SAGEMAKER, name)
+            .ip(d.ip)
+            .agent(d.agent)
+    };
+    let repo = d.endpoint.trim_end_matches("-stg");
+    out.push((
+        at - 11 * 60,
+        call("CreateModel")
+            .request(json!({
+                "modelName": d.model,
+                "executionRoleArn": format!("arn:aws:iam::{acct}:role/SageMakerExecutionRole"),
+                "primaryContainer": {
+                    "image": format!("{acct}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{}", d.image_tag),
+                    "modelDataUrl": format!("s3://ml-artifacts-{acct}/{repo}/{}/model.tar.gz", d.image_tag)
+                }
+            }))
+            .response(json!({"modelArn": arn(acct, "model", d.model)}))
+            .resource(arn(acct, "model", d.model), "AWS::SageMaker::Model"),
+    ));
+    let variants: Vec<Value> = d
+        .variants
+        .iter()
+        .map(|(v, w)| {
+            json!({
+                "variantName": v,
+                "modelName": d.model,
+                "initialInstanceCount": 2,
+                "instanceType": d.instance,
+                "initialVariantWeight": w
+            })
+        })
+        .collect();
+    out.push((
+        at - 7 * 60,
+        call("CreateEndpointConfig")
+            .request(json!({
+                "endpointConfigName": d.config,
+                "productionVariants": variants,
+                "dataCaptureConfig": {"enableCapture": true, "initialSamplingPercentage": 20,
+                    "destinationS3Uri": format!("s3://ml-capture-{acct}/{}", d.endpoint)}
+            }))
+            .response(json!({"endpointConfigArn": arn(acct, "endpoint-config", d.config)}))
+            .resource(
+                arn(acct, "endpoint-config", d.config),
+                "AWS::SageMaker::EndpointConfig",
+            ),
+    ));
+    let endpoint_arn = arn(acct, "endpoint", d.endpoint);
+    let change = if d.update {
+        call("UpdateEndpoint")
+    } else {
+        call("CreateEndpoint")
+    };
+    out.push((
+        at,
+        change
+            .request(json!({"endpointName": d.endpoint, "endpointConfigName": d.config}))
+            .response(json!({"endpointArn": endpoint_arn}))
+            .resource(endpoint_arn, "AWS::SageMaker::Endpoint"),
+    ));
+    for m in [1, 3, 6, 9] {
+        out.push((
+            at + m * 60 + 7,
+            call("DescribeEndpoint").request(json!({"endpointName": d.endpoint})),
+        ));
+    }
+}
+
+/// The scripted events: the deployments of the story and the alarms being put.
+fn story(world: &World, seed: u64) -> Vec<Event> {
+    let mut calls: Vec<(Epoch, Call)> = Vec::new();
+    let start = world.start;
+    let account = |label: &str| world.accounts.iter().find(|a| a.label == label);
+    let endpoint = |account_id: &str, name: &str| {
+        world
+            .endpoint_index(account_id, name)
+            .map(|i| &world.endpoints[i])
+    };
+    // The incident: alice deploys v43 to prod fraud-detector.
+    for e in &world.endpoints {
+        let Some(incident) = e.profile.incident else {
+            continue;
+        };
+        let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
+        let sso = assumed_role(&acct, SSO_ENGINEER, "alice@example.com", None);
+        let deployer = assumed_role(&acct, DEPLOYER_ROLE, INCIDENT_USER, Some(INCIDENT_USER));
+        let ip = "10.8.14.27";
+        let at = incident.update_at;
+        let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
+        calls.push((
+            at - 14 * 60,
+            Call::new(&acct, &sso, STS, "AssumeRole")
+                .ip(ip)
+                .agent(CLI_UA)
+                .request(json!({
+                    "roleArn": role,
+                    "roleSessionName": INCIDENT_USER,
+                    "sourceIdentity": INCIDENT_USER,
+                    "durationSeconds": 3600
+                }))
+                .response(json!({
+                    "assumedRoleUser": {
+                        "assumedRoleId": deployer.principalid,
+                        "arn": deployer.arn
+                    },
+                    "sourceIdentity": INCIDENT_USER,
+                    "credentials": {
+                        "accessKeyId": key_id("ASIA", mix(seed, 43)),
+                        "expiration": iso(at - 14 * 60 + 3600)
+                    }
+                }))
+                .resource(role, "AWS::IAM::Role"),
+        ));
+        let variants: Vec<(String, f64)> = e
+            .endpoint
+            .variants
+            .iter()
+            .cloned()
+            .zip(e.weights.iter().copied())
+            .collect();
+        deploy(
+            &Deploy {
+                account: &acct,
+                who: &deployer,
+                ip,
+                agent: CLI_UA,
+                endpoint: &e.endpoint.name,
+                model: INCIDENT_MODEL,
+                config: INCIDENT_CONFIG,
+                image_tag: "v43",
+                instance: "ml.m5.xlarge",
+                variants: &variants,
+                update: true,
+            },
+            at,
+            &mut calls,
+        );
+        // A day earlier, CI shipped the same version to staging.
+        if let Some(stg) = account("staging")
+            && let Some(se) = endpoint(&stg.id, "fraud-detector-stg")
+        {
+            let acct: Arc<str> = Arc::from(stg.id.as_str());
+            let ci = assumed_role(&acct, CI_ROLE, "GitHubActions", None);
+            let variants: Vec<(String, f64)> = se
+                .endpoint
+                .variants
+                .iter()
+                .cloned()
+                .zip(se.weights.iter().copied())
+                .collect();
+            deploy(
+                &Deploy {
+                    account: &acct,
+                    who: &ci,
+                    ip: "203.0.113.77",
+                    agent: BOTO_UA,
+                    endpoint: &se.endpoint.name,
+                    model: "fraud-detector-stg-v43",
+                    config: "fraud-detector-stg-config-v43",
+                    image_tag: "v43",
+                    instance: "ml.m5.large",
+                    variants: &variants,
+                    update: true,
+                },
+                at - 26 * HOUR,
+                &mut calls,
+            );
+        }
+    }
+    // Endpoints still Creating: bob's first try hit an instance quota, his second is on
+    // its way.
+    for e in &world.endpoints {
+        if e.endpoint.status != EndpointStatus::Creating {
+            continue;
+        }
+        let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
+        let bob = assumed_role(&acct, DEPLOYER_ROLE, "bob", Some("bob"));
+        let name = e.endpoint.name.as_str();
+        let variants: Vec<(String, f64)> = e
+            .endpoint
+            .variants
+            .iter()
+            .cloned()
+            .zip(e.weights.iter().copied())
+            .collect();
+        let first_config = format!("{name}-config-v1");
+        let mut first = Vec::new();
+        deploy(
+            &Deploy {
+                account: &acct,
+                who: &bob,
+                ip: "10.8.22.41",
+                agent: CLI_UA,
+                endpoint: name,
+                model: &format!("{name}-v1"),
+                config: &first_config,
+                image_tag: "v1",
+                instance: "ml.g5.xlarge",
+                variants: &variants,
+                update: false,
+            },
+            start - 40 * 60,
+            &mut first,
+        );
+        // Refused: keep the model and config, fail the endpoint, drop the polling.
+        for (t, call) in first.into_iter().take(3) {
+            let call = if call.name == "CreateEndpoint" {
+                call.error(
+                    "ResourceLimitExceeded",
+                    "The account-level service limit 'ml.g5.xlarge for endpoint usage' is 0 Instances, with current utilization of 0 Instances and a request delta of 2 Instances. Please use AWS Service Quotas to request an increase for this quota.".into(),
+                )
+            } else {
+                call
+            };
+            calls.push((t, call));
+        }
+        let second_config = format!("{name}-config-v2");
+        let mut second = Vec::new();
+        deploy(
+            &Deploy {
+                account: &acct,
+                who: &bob,
+                ip: "10.8.22.41",
+                agent: CLI_UA,
+                endpoint: name,
+                model: &format!("{name}-v1"),
+                config: &second_config,
+                image_tag: "v1",
+                instance: "ml.g4dn.xlarge",
+                variants: &variants,
+                update: false,
+            },
+            start - 12 * 60,
+            &mut second,
+        );
+        // The model exists already: only the new config, the endpoint, the polls.
+        calls.extend(second.into_iter().skip(1));
+    }
+    // The alarms, put about two days before start by the ops admin.
+    let admin = ops_admin();
+    let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
+    for a in world.alarms.iter().take(MAX_ALARMS) {
+        let alarm_arn = format!(
+            "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
+            a.name
+        );
+        let call = match &a.kind {
+            AlarmDefKind::Metric {
+                series,
+                comparison,
+                threshold,
+                evaluation_periods,
+                datapoints_to_alarm,
+                ..
+            } => {
+                let dims: Vec<Value> = series
+                    .dimensions
+                    .iter()
+                    .map(|(n, v)| json!({"name": n, "value": v}))
+                    .collect();
+                Call::new(&monitoring, &admin, MONITORING, "PutMetricAlarm").request(json!({
+                    "alarmName": a.name,
+                    "namespace": series.namespace,
+                    "metricName": series.metric,
+                    "dimensions": dims,
+                    "period": series.period,
+                    "threshold": threshold,
+                    "comparisonOperator": format!("{comparison:?}"),
+                    "evaluationPeriods": evaluation_periods,
+                    "datapointsToAlarm": datapoints_to_alarm,
+                    "alarmActions": a.settings.alarm_actions,
+                    "actionsEnabled": a.actions_enabled
+                }))
+            }
+            AlarmDefKind::Composite { rule, .. } => {
+                Call::new(&monitoring, &admin, MONITORING, "PutCompositeAlarm").request(json!({
+                    "alarmName": a.name,
+                    "alarmRule": rule,
+                    "alarmActions": a.settings.alarm_actions
+                }))
+            }
+        };
+        calls.push((
+            a.created,
+            call.ip("198.51.100.23")
+                .agent(CLI_UA)
+                .resource(alarm_arn, "AWS::CloudWatch::Alarm"),
+        ));
+    }
+    calls.sort_by_key(|(t, _)| *t);
+    calls
+        .into_iter()
+        .enumerate()
+        .map(|(k, (t, call))| call.at(t, mix(mix(seed, 0x5709_u64), k as u64)))
+        .collect()
+}
+
+/// The events generated so far.
+#[derive(Debug, Default)]
+struct Store {
+    /// Every hour before this one is in `events`.
+    until: Option<Epoch>,
+    casts: Vec<Cast>,
+    /// Scripted events not yet moved into `events`, oldest first.
+    story: VecDeque<Event>,
+    /// Oldest first.
+    events: Vec<Event>,
+}
+
+/// How long a demo query stays in each state, in real time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrailTiming {
+    pub queued: Duration,
+    /// The longest a query runs (a small one runs for half of it).
+    pub running: Duration,
+}
+
+impl Default for TrailTiming {
+    fn default() -> Self {
+        Self {
+            queued: Duration::from_millis(300),
+            running: Duration::from_millis(2000),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Outcome {
+    Rows {
+        columns: Vec<String>,
+        rows: Vec<Vec<Option<String>>>,
+    },
+    Failed(String),
+}
+
+#[derive(Debug)]
+struct Run {
+    id: String,
+    token: String,
+    began: Instant,
+    queued: Duration,
+    running: Duration,
+    scanned: u64,
+    outcome: Outcome,
+    /// When (since `began`) it was cancelled.
+    cancelled: Option<Duration>,
+}
+
+impl Run {
+    fn state_at(&self, elapsed: Duration) -> (QueryState, u64) {
+        let elapsed = self.cancelled.map_or(elapsed, |c| c.min(elapsed));
+        let state = if elapsed < self.queued {
+            (QueryState::Queued, 0)
+        } else if matches!(self.outcome, Outcome::Failed(_)) {
+            (QueryState::Failed, 0)
+        } else if elapsed < self.queued + self.running {
+            let done = (elapsed - self.queued).as_secs_f64()
+                / self.running.as_secs_f64().max(f64::EPSILON);
+            (QueryState::Running, (self.scanned as f64 * done) as u64)
+        } else {
+            (QueryState::Succeeded, self.scanned)
+        };
+        match self.cancelled {
+            Some(_) if !state.0.is_finished() => (QueryState::Cancelled, state.1),
+            _ => state,
+        }
+    }
+}
+
+/// The demo's trail: its events and its queries.
+#[derive(Debug)]
+pub struct Trail {
+    seed: u64,
+    store: Mutex<Store>,
+    runs: Mutex<VecDeque<Run>>,
+    started: std::sync::atomic::AtomicU64,
+    timing: TrailTiming,
+}
+
+impl Trail {
+    pub fn new(seed: u64) -> Self {
+        Self {
+            seed,
+            store: Mutex::default(),
+            runs: Mutex::default(),
+            started: Default::default(),
+            timing: TrailTiming::default(),
+        }
+    }
+
+    pub fn with_timing(mut self, timing: TrailTiming) -> Self {
+        self.timing = timing;
+        self
+    }
+
+    /// The events up to `now`, oldest first, generated as far as needed.
+    fn events(&self, world: &World, now: Epoch) -> TrailView<'_> {
+        let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let begin = world.start - HISTORY;
+        if store.until.is_none() {
+            store.casts = (0..world.accounts.len().min(MAX_ACCOUNTS))
+                .map(|i| cast(world, i))
+                .collect();
+            store.story = story(world, self.seed).into();
+            store.until = Some(begin.div_euclid(HOUR) * HOUR);
+        }
+        let mut until = store.until.unwrap_or(begin);
+        let mut chunk = Vec::new();
+        while until <= now {
+            chunk.clear();
+            hour_events(world, &store.casts, self.seed, until, &mut chunk);
+            while store.story.front().is_some_and(|e| e.time < until + HOUR) {
+                if let Some(e) = store.story.pop_front() {
+                    chunk.push(e);
+                }
+            }
+            chunk.retain(|e| e.time >= begin);
+            chunk.sort_by_key(|e| e.time);
+            store.events.append(&mut chunk);
+            until += HOUR;
+        }
+        store.until = Some(until);
+        let visible = store.events.partition_point(|e| e.time <= now);
+        TrailView { store, visible }
+    }
+
+    fn runs(&self) -> MutexGuard<'_, VecDeque<Run>> {
+        self.runs.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The generated events, up to now.
+struct TrailView<'a> {
+    store: MutexGuard<'a, Store>,
+    visible: usize,
+}
+
+impl TrailView<'_> {
+    fn all(&self) -> &[Event] {
+        &self.store.events[..self.visible]
+    }
+}
+
+/// Athena's label of a selected expression: a dereference is named by its last field.
+fn label(expr: &str) -> String {
+    expr.rsplit('.').next().unwrap_or(expr).to_owned()
+}
+
+fn row(e: &Event, columns: &[&str]) -> Vec<Option<String>> {
+    columns
+        .iter()
+        .map(|c| e.column(c).unwrap_or_default())
+        .collect()
+}
+
+fn unknown(call: &str, id: &str) -> SourceError {
+    SourceError::Other {
+        call: call.to_owned(),
+        detail: format!("query {id} not found (the demo keeps its last {KEPT_QUERIES} queries)"),
+    }
+}
+
+impl DemoSource {
+    /// The trail's events up to the clock's now, oldest first: (event id, event name, time).
+    /// For tests and benchmarks: the ids to ask the detail of, how many events there are.
+    pub fn trail_events(&self) -> Vec<(String, &'static str, Epoch)> {
+        let view = self.trail.events(&self.world, self.clock.now());
+        view.all()
+            .iter()
+            .map(|e| (e.eventid.to_string(), e.eventname, e.time))
+            .collect()
+    }
+
+    /// How many events the trail holds up to the clock's now.
+    pub fn trail_len(&self) -> usize {
+        self.trail.events(&self.world, self.clock.now()).all().len()
+    }
+
+    /// Rows, columns and bytes a search finds.
+    fn evaluate(&self, query: &TrailQuery, now: Epoch) -> (Outcome, u64) {
+        let n_accounts = self.world.accounts.len() as u64;
+        let view = self.trail.events(&self.world, now);
+        let events = view.all();
+        // A trace of the statement in the bytes, so two queries do not scan alike.
+        let jitter = hash_str(&query.sql) % 5_000_000;
+        match &query.search {
+            Search::Filter {
+                filter,
+                accounts,
+                from,
+                to,
+                limit,
+            } => {
+                let m = Matcher::new(filter, accounts, *from, *to);
+                let rows: Vec<Vec<Option<String>>> = events
+                    .iter()
+                    .rev()
+                    .filter(|e| m.matches(&e.fields()))
+                    .take(*limit as usize)
+                    .map(|e| row(e, &COLUMNS))
+                    .collect();
+                let days = (day_of(*to) - day_of(*from) + 1).max(1) as u64;
+                // Accounts prune the scan only where the layout projects them.
+                let searched = if query.sql.contains("\"account\" IN (") && !accounts.is_empty() {
+                    accounts.len() as u64
+                } else {
+                    n_accounts
+                };
+                let columns = COLUMNS.iter().map(|c| label(c)).collect();
+                (
+                    Outcome::Rows { columns, rows },
+                    BYTES_PER_ACCOUNT_DAY * days * searched + jitter,
+                )
+            }
+            Search::Event { event_id, time } => {
+                let (first, last) = (day_of(*time), day_of(*time + DAY));
+                let exprs: Vec<&str> = DETAIL_COLUMNS.iter().map(|(e, _)| *e).collect();
+                let rows = events
+                    .iter()
+                    .filter(|e| {
+                        *e.eventid == **event_id && (first..=last).contains(&day_of(e.time))
+                    })
+                    .take(1)
+                    .map(|e| row(e, &exprs))
+                    .collect();
+                let columns = DETAIL_COLUMNS
+                    .iter()
+                    .map(|(_, a)| (*a).to_owned())
+                    .collect();
+                (
+                    Outcome::Rows { columns, rows },
+                    BYTES_PER_ACCOUNT_DAY * n_accounts + jitter,
+                )
+            }
+            Search::Raw => match raw::run(&query.sql, events) {
+                Ok((columns, rows)) => {
+                    // No partition pruning is read from raw SQL: the whole trail, as Athena
+                    // scans it when the partitions are not constrained.
+                    let days = events
+                        .first()
+                        .zip(events.last())
+                        .map_or(1, |(a, b)| day_of(b.time) - day_of(a.time) + 1)
+                        as u64;
+                    (
+                        Outcome::Rows { columns, rows },
+                        BYTES_PER_ACCOUNT_DAY * days * n_accounts + jitter,
+                    )
+                }
+                Err(reason) => (Outcome::Failed(reason), 0),
+            },
+        }
+    }
+}
+
+#[async_trait]
+impl TrailSource for DemoSource {
+    async fn start(&self, query: &TrailQuery) -> Result<String, SourceError> {
+        // The same token is the same execution, as Athena's ClientRequestToken makes it.
+        if let Some(run) = self.trail.runs().iter().find(|r| r.token == query.token) {
+            return Ok(run.id.clone());
+        }
+        let now = self.clock.now();
+        let (outcome, scanned) = self.evaluate(query, now);
+        let n = self
+            .trail
+            .started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = uuid(mix(hash_str(&query.token), n));
+        let timing = self.trail.timing;
+        // Bigger scans run longer: half the longest for nothing, all of it from ~2 GB.
+        let share = (scanned as f64 / 2e9).min(1.0);
+        let running = timing.running.mul_f64(0.5 + 0.5 * share);
+        let mut runs = self.trail.runs();
+        runs.push_back(Run {
+            id: id.clone(),
+            token: query.token.clone(),
+            began: Instant::now(),
+            queued: timing.queued,
+            running,
+            scanned,
+            outcome,
+            cancelled: None,
+        });
+        while runs.len() > KEPT_QUERIES {
+            runs.pop_front();
+        }
+        Ok(id)
+    }
+
+    async fn status(&self, id: &str) -> Result<QueryStatus, SourceError> {
+        let runs = self.trail.runs();
+        let run = runs
+            .iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| unknown("GetQueryExecution", id))?;
+        let elapsed = run.began.elapsed();
+        let (state, scanned_bytes) = run.state_at(elapsed);
+        Ok(QueryStatus {
+            state,
+            reason: match (&run.outcome, state) {
+                (Outcome::Failed(r), QueryState::Failed) => Some(r.clone()),
+                (_, QueryState::Cancelled) => Some("Query was cancelled by the user".into()),
+                _ => None,
+            },
+            scanned_bytes,
+            total_millis: Some(
+                run.cancelled
+                    .map_or(elapsed, |c| c.min(elapsed))
+                    .min(run.queued + run.running)
+                    .as_millis() as u64,
+            ),
+            reused: false,
+            statement_type: Some("DML".to_owned()),
+        })
+    }
+
+    /// Pages of 1,000 rows. No header row is stored, so `header` has nothing to take off:
+    /// the first page's columns are the labels.
+    async fn page(
+        &self,
+        id: &str,
+        next: Option<&str>,
+        _header: bool,
+    ) -> Result<ResultPage, SourceError> {
+        let runs = self.trail.runs();
+        let run = runs
+            .iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| unknown("GetQueryResults", id))?;
+        let (state, _) = run.state_at(run.began.elapsed());
+        let refuse = |detail: String| SourceError::Other {
+            call: "GetQueryResults".to_owned(),
+            detail,
+        };
+        let (columns, rows) = match (&run.outcome, state) {
+            (Outcome::Rows { columns, rows }, QueryState::Succeeded) => (columns, rows),
+            (_, s) if s.is_finished() => {
+                return Err(refuse(format!(
+                    "Query did not finish successfully. Final query state: {}",
+                    s.as_str()
+                )));
+            }
+            (_, s) => {
+                return Err(refuse(format!(
+                    "Query has not yet finished. Current state: {}",
+                    s.as_str()
+                )));
+            }
+        };
+        let offset = match next {
+            None => 0,
+            Some(token) => token
+                .parse::<usize>()
+                .ok()
+                .filter(|o| *o <= rows.len())
+                .ok_or_else(|| refuse(format!("invalid next token {token:?}")))?,
+        };
+        let end = (offset + PAGE_ROWS).min(rows.len());
+        Ok(ResultPage {
+            columns: if next.is_none() {
+                columns.clone()
+            } else {
+                Vec::new()
+            },
+            rows: rows[offset..end].to_vec(),
+            next: (end < rows.len()).then(|| end.to_string()),
+        })
+    }
+
+    async fn cancel(&self, id: &str) -> Result<(), SourceError> {
+        let mut runs = self.trail.runs();
+        let run = runs
+            .iter_mut()
+            .find(|r| r.id == id)
+            .ok_or_else(|| unknown("StopQueryExecution", id))?;
+        let elapsed = run.began.elapsed();
+        // Stopping a finished query changes nothing, as in Athena.
+        if !run.state_at(elapsed).0.is_finished() {
+            run.cancelled = Some(elapsed);
+        }
+        Ok(())
+    }
+}
+
+/// Raw SQL, a subset evaluated in memory: `SELECT` of columns (`eventname`,
+/// `useridentity.arn`, ... with or without `AS`) `FROM` any one table, `WHERE` with `AND`,
+/// `OR`, `NOT`, `=`, `<>`, `<`, `>`, `<=`, `>=`, `IN`, `LIKE` (with `ESCAPE`), `BETWEEN`,
+/// `IS [NOT] NULL` between columns and literals, `ORDER BY` columns, `LIMIT`. The partition
+/// columns `timestamp` (`yyyy/MM/dd`), `account` and `region` read as the event's.
+mod raw {
+    use super::{Event, day_of};
+    use sqlparser::ast::{
+        BinaryOperator, Expr, InTarget, LimitClause, OrderByKind, OrderBySort, SelectItem, SetExpr,
+        Statement, TableFactor, UnaryOperator, Value,
+    };
+    use sqlparser::dialect::GenericDialect;
+    use sqlparser::parser::Parser;
+    use std::cmp::Ordering;
+
+    pub type Rows = (Vec<String>, Vec<Vec<Option<String>>>);
+
+    /// What the demo says about SQL beyond the subset.
+    fn beyond(what: impl std::fmt::Display) -> String {
+        format!(
+            "the demo trail evaluates a subset of SQL (SELECT columns FROM a table WHERE =, <>, <, >, IN, LIKE, BETWEEN, IS NULL joined by AND, OR, NOT; ORDER BY columns; LIMIT): not {what}"
+        )
+    }
+
+    fn column_name(e: &Expr) -> Option<String> {
+        match e {
+            Expr::Identifier(i) => Some(i.value.to_ascii_lowercase()),
+            Expr::CompoundIdentifier(parts) => Some(
+                parts
+                    .iter()
+                    .map(|p| p.value.to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+                    .join("."),
+            ),
+            _ => None,
+        }
+    }
+
+    /// A column's value on an event: `None` for no such column, `Some(None)` for NULL.
+    fn value_of(e: &Event, name: &str) -> Option<Option<String>> {
+        match name {
+            "timestamp" => {
+                let t = day_of(e.time) * super::DAY;
+                Some(Some(
+                    chrono::DateTime::from_timestamp(t, 0)
+                        .unwrap_or_default()
+                        .format("%Y/%m/%d")
+                        .to_string(),
+                ))
+            }
+            "account" => Some(Some(e.recipientaccountid.to_string())),
+            "region" => Some(Some(e.awsregion.to_owned())),
+            _ => e.column(name),
+        }
+    }
+
+    fn literal(e: &Expr) -> Option<Option<String>> {
+        match e {
+            Expr::Value(v) => match &v.value {
+                Value::SingleQuotedString(s) => Some(Some(s.clone())),
+                Value::Number(n, _) => Some(Some(n.to_string())),
+                Value::Boolean(b) => Some(Some(b.to_string())),
+                Value::Null => Some(None),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// An operand: a column or a literal (NULL is `Ok(None)`).
+    fn operand(e: &Expr, ev: &Event) -> Result<Option<String>, String> {
+        if let Some(name) = column_name(e) {
+            return value_of(ev, &name).ok_or_else(|| format!("no column {name}"));
+        }
+        literal(e).ok_or_else(|| beyond(format!("the expression {e}")))
+    }
+
+    /// SQL's LIKE: `%` any run, `_` one character, `esc` makes the next one literal.
+    fn like(text: &str, pattern: &str, esc: Option<char>) -> bool {
+        #[derive(Clone, Copy)]
+        enum P {
+            Any,
+            One,
+            Lit(char),
+        }
+        let mut p = Vec::new();
+        let mut chars = pattern.chars();
+        while let Some(c) = chars.next() {
+            p.push(match c {
+                c if Some(c) == esc => P::Lit(chars.next().unwrap_or(c)),
+                '%' => P::Any,
+                '_' => P::One,
+                c => P::Lit(c),
+            });
+        }
+        let t: Vec<char> = text.chars().collect();
+        // Classic wildcard matching with one backtrack point.
+        let (mut i, mut j) = (0, 0);
+        let mut star: Option<(usize, usize)> = None;
+        while i < t.len() {
+            match p.get(j) {
+                Some(P::One) => {
+                    i += 1;
+                    j += 1;
+                }
+                Some(P::Lit(c)) if *c == t[i] => {
+                    i += 1;
+                    j += 1;
+                }
+                Some(P::Any) => {
+                    star = Some((j, i));
+                    j += 1;
+                }
+                _ => match star {
+                    Some((sj, si)) => {
+                        j = sj + 1;
+                        i = si + 1;
+                        star = Some((sj, si + 1));
+                    }
+                    None => return false,
+                },
+            }
+        }
+        p[j..].iter().all(|x| matches!(x, P::Any))
+    }
+
+    fn compare(a: &Option<String>, b: &Option<String>) -> Option<Ordering> {
+        Some(a.as_ref()?.as_str().cmp(b.as_ref()?.as_str()))
+    }
+
+    /// Three-valued: `None` is SQL's UNKNOWN.
+    fn eval(e: &Expr, ev: &Event) -> Result<Option<bool>, String> {
+        Ok(match e {
+            Expr::Nested(inner) => eval(inner, ev)?,
+            Expr::UnaryOp {
+                op: UnaryOperator::Not,
+                expr,
+            } => eval(expr, ev)?.map(|b| !b),
+            Expr::BinaryOp { left, op, right } => match op {
+                BinaryOperator::And => match (eval(left, ev)?, eval(right, ev)?) {
+                    (Some(false), _) | (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                },
+                BinaryOperator::Or => match (eval(left, ev)?, eval(right, ev)?) {
+                    (Some(true), _) | (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                },
+                BinaryOperator::Eq
+                | BinaryOperator::NotEq
+                | BinaryOperator::Lt
+                | BinaryOperator::Gt
+                | BinaryOperator::LtEq
+                | BinaryOperator::GtEq => {
+                    let ord = compare(&operand(left, ev)?, &operand(right, ev)?);
+                    ord.map(|o| match op {
+                        BinaryOperator::Eq => o == Ordering::Equal,
+                        BinaryOperator::NotEq => o != Ordering::Equal,
+                        BinaryOperator::Lt => o == Ordering::Less,
+                        BinaryOperator::Gt => o == Ordering::Greater,
+                        BinaryOperator::LtEq => o != Ordering::Greater,
+                        _ => o != Ordering::Less,
+                    })
+                }
+                other => return Err(beyond(format!("the operator {other}"))),
+            },
+            Expr::In {
+                expr,
+                target: InTarget::List(list),
+                negated,
+                ..
+            } => {
+                let v = operand(expr, ev)?;
+                let mut found = Some(false);
+                for item in list {
+                    match compare(&v, &operand(item, ev)?) {
+                        Some(Ordering::Equal) => {
+                            found = Some(true);
+                            break;
+                        }
+                        None => found = None,
+                        _ => {}
+                    }
+                }
+                found.map(|f| f != *negated)
+            }
+            Expr::Like {
+                negated,
+                any: false,
+                expr,
+                pattern,
+                escape_char,
+            } => {
+                let esc = match escape_char {
+                    None => None,
+                    Some(e) => match literal(e).flatten() {
+                        Some(s) if s.chars().count() == 1 => s.chars().next(),
+                        _ => return Err(beyond(format!("the escape {e}"))),
+                    },
+                };
+                match (operand(expr, ev)?, operand(pattern, ev)?) {
+                    (Some(t), Some(p)) => Some(like(&t, &p, esc) != *negated),
+                    _ => None,
+                }
+            }
+            Expr::Between {
+                expr,
+                negated,
+                low,
+                high,
+            } => {
+                let v = operand(expr, ev)?;
+                let lo = compare(&v, &operand(low, ev)?);
+                let hi = compare(&v, &operand(high, ev)?);
+                match (lo, hi) {
+                    (Some(l), Some(h)) => {
+                        Some((l != Ordering::Less && h != Ordering::Greater) != *negated)
+                    }
+                    _ => None,
+                }
+            }
+            Expr::IsNull(inner) => Some(operand(inner, ev)?.is_none()),
+            Expr::IsNotNull(inner) => Some(operand(inner, ev)?.is_some()),
+            other => return Err(beyond(format!("the condition {other}"))),
+        })
+    }
+
+    /// The rows of `sql` over `events` (oldest first), newest first unless ordered.
+    pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
+        let statements =
+            Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL: {e}"))?;
+        let [Statement::Query(query)] = statements.as_slice() else {
+            return Err(beyond("anything but one SELECT"));
+        };
+        if query.with.is_some() {
+            return Err(beyond("WITH"));
+        }
+        let SetExpr::Select(select) = query.body.as_ref() else {
+            return Err(beyond("a set operation"));
+        };
+        if select.from.len() != 1
+            || !select.from[0].joins.is_empty()
+            || !matches!(select.from[0].relation, TableFactor::Table { .. })
+        {
+            return Err(beyond("a join or a subquery: FROM one table"));
+        }
+        if select.distinct.is_some()
+            || select.having.is_some()
+            || !matches!(&select.group_by, sqlparser::ast::GroupByExpr::Expressions(g, _) if g.is_empty())
+        {
+            return Err(beyond("DISTINCT, GROUP BY or HAVING"));
+        }
+        let Some(sample) = events.first() else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let mut exprs = Vec::new();
+        let mut labels = Vec::new();
+        for item in &select.projection {
+            let (expr, alias) = match item {
+                SelectItem::UnnamedExpr(e) => (e, None),
+                SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.value.clone())),
+                other => return Err(beyond(format!("selecting {other}"))),
+            };
+            let name = column_name(expr).ok_or_else(|| beyond(format!("selecting {expr}")))?;
+            value_of(sample, &name).ok_or_else(|| format!("no column {name}"))?;
+            labels
+                .push(alias.unwrap_or_else(|| name.rsplit('.').next().unwrap_or(&name).to_owned()));
+            exprs.push(name);
+        }
+        let limit = match &query.limit_clause {
+            None => None,
+            Some(LimitClause::LimitOffset {
+                limit: Some(l),
+                offset: None,
+                limit_by,
+            }) if limit_by.is_empty() => Some(
+                literal(l)
+                    .flatten()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .ok_or_else(|| beyond(format!("LIMIT {l}")))?,
+            ),
+            Some(other) => return Err(beyond(format!("{other}"))),
+        };
+        let mut order: Vec<(String, bool)> = Vec::new();
+        if let Some(o) = &query.order_by {
+            let OrderByKind::Expressions(list) = &o.kind else {
+                return Err(beyond("ORDER BY ALL"));
+            };
+            for item in list {
+                let name = column_name(&item.expr)
+                    .ok_or_else(|| beyond(format!("ORDER BY {}", item.expr)))?;
+                value_of(sample, &name).ok_or_else(|| format!("no column {name}"))?;
+                let desc = match item.options.sort {
+                    None | Some(OrderBySort::Asc) => false,
+                    Some(OrderBySort::Desc) => true,
+                    Some(_) => return Err(beyond("ORDER BY ... USING")),
+                };
+                order.push((name, desc));
+            }
+        }
+        let mut found: Vec<&Event> = Vec::new();
+        for e in events.iter().rev() {
+            let keep = match &select.selection {
+                None => true,
+                Some(w) => eval(w, e)? == Some(true),
+            };
+            if keep {
+                found.push(e);
+            }
+        }
+        if !order.is_empty() {
+            // NULLs last, as Trino sorts them.
+            found.sort_by(|a, b| {
+                for (name, desc) in &order {
+                    let (x, y) = (value_of(a, name).flatten(), value_of(b, name).flatten());
+                    let o = match (&x, &y) {
+                        (Some(x), Some(y)) if *desc => y.cmp(x),
+                        (Some(x), Some(y)) => x.cmp(y),
+                        (None, None) => Ordering::Equal,
+                        (None, _) => Ordering::Greater,
+                        (_, None) => Ordering::Less,
+                    };
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                Ordering::Equal
+            });
+        }
+        let rows = found
+            .into_iter()
+            .take(limit.unwrap_or(usize::MAX))
+            .map(|e| exprs.iter().map(|c| value_of(e, c).flatten()).collect())
+            .collect();
+        Ok((labels, rows))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::like;
+
+        #[test]
+        fn like_is_sql_like() {
+            assert!(like("fraud-detector", "%detector", None));
+            assert!(like("fraud-detector", "fraud_detector", None));
+            assert!(!like("fraud-detector", "fraud\\_detector", Some('\\')));
+            assert!(like("fraud_detector", "fraud\\_detector", Some('\\')));
+            assert!(like("a%b", "%\\%%", Some('\\')));
+            assert!(!like("ab", "%\\%%", Some('\\')));
+            assert!(like("", "%", None));
+            assert!(!like("x", "", None));
+            assert!(like("aXbXc", "a%b%c", None));
+            assert!(!like("Alice", "%alice%", None), "case-sensitive");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::source::demo::{DemoConfig, UPDATE_BEFORE_START};
+    use crate::trail::filter::{Filter, parse};
+    use futures::executor::block_on;
+
+    /// 2026-11-26 10:17:00 UTC.
+    const START: Epoch = 1_795_688_220;
+    const PROD: &str = "111111111111";
+
+    fn demo(seed: u64, now: Epoch, timing: TrailTiming) -> (DemoSource, Arc<FixedClock>) {
+        let clock = Arc::new(FixedClock::new(now));
+        let source = DemoSource::new(
+            DemoConfig {
+                seed,
+                start: START,
+                scale: None,
+            },
+            clock.clone(),
+        )
+        .with_trail_timing(timing);
+        (source, clock)
+    }
+
+    const INSTANT: TrailTiming = TrailTiming {
+        queued: Duration::ZERO,
+        running: Duration::ZERO,
+    };
+
+    fn filter_query(
+        text: &str,
+        accounts: &[&str],
+        from: Epoch,
+        to: Epoch,
+        limit: u32,
+    ) -> TrailQuery {
+        let filter = parse(text).unwrap();
+        TrailQuery {
+            sql: format!("-- {text}"),
+            search: Search::Filter {
+                filter,
+                accounts: accounts.iter().map(|a| (*a).to_owned()).collect(),
+                from,
+                to,
+                limit,
+            },
+            token: format!("token-{text}-{accounts:?}-{from}-{to}-{limit}"),
+        }
+    }
+
+    /// Runs a query (instant timing) and reads every page.
+    fn run(source: &DemoSource, query: &TrailQuery) -> (Vec<String>, Vec<Vec<Option<String>>>) {
+        let id = block_on(source.start(query)).unwrap();
+        let status = block_on(source.status(&id)).unwrap();
+        assert_eq!(status.state, QueryState::Succeeded, "{status:?}");
+        let mut columns = Vec::new();
+        let mut rows = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let page = block_on(source.page(&id, next.as_deref(), true)).unwrap();
+            if next.is_none() {
+                columns = page.columns;
+            } else {
+                assert!(page.columns.is_empty(), "columns on the first page only");
+            }
+            assert!(page.rows.len() <= PAGE_ROWS);
+            rows.extend(page.rows);
+            match page.next {
+                Some(n) => next = Some(n),
+                None => break,
+            }
+        }
+        (columns, rows)
+    }
+
+    fn cell<'r>(columns: &[String], row: &'r [Option<String>], name: &str) -> Option<&'r str> {
+        let i = columns.iter().position(|c| c == name).unwrap();
+        row[i].as_deref()
+    }
+
+    #[test]
+    fn the_incident_is_found_by_its_filter() {
+        let (source, _) = demo(7, START, INSTANT);
+        let text = format!(
+            "event:UpdateEndpoint,CreateEndpointConfig resource:fraud-detector account:{PROD}"
+        );
+        let q = filter_query(&text, &[PROD], START - HISTORY, START, 500);
+        let (columns, rows) = run(&source, &q);
+        assert_eq!(
+            columns,
+            [
+                "eventtime",
+                "recipientaccountid",
+                "arn",
+                "eventname",
+                "eventsource",
+                "awsregion",
+                "errorcode",
+                "sourceipaddress",
+                "eventid"
+            ]
+        );
+        let names: Vec<_> = rows
+            .iter()
+            .map(|r| cell(&columns, r, "eventname"))
+            .collect();
+        assert_eq!(
+            names,
+            [Some("UpdateEndpoint"), Some("CreateEndpointConfig")],
+            "newest first"
+        );
+        let update = &rows[0];
+        assert_eq!(
+            cell(&columns, update, "eventtime"),
+            Some(iso(START - UPDATE_BEFORE_START).as_str())
+        );
+        assert_eq!(
+            cell(&columns, update, "arn"),
+            Some("arn:aws:sts::111111111111:assumed-role/ml-deployer/alice")
+        );
+        assert_eq!(cell(&columns, update, "errorcode"), None, "NULL");
+        assert_eq!(cell(&columns, update, "awsregion"), Some(REGION));
+        assert_eq!(
+            cell(&columns, &rows[1], "eventtime"),
+            Some(iso(START - UPDATE_BEFORE_START - 7 * 60).as_str())
+        );
+
+        // Its detail: the request naming the endpoint and config, the source identity.
+        let id = cell(&columns, update, "eventid").unwrap().to_owned();
+        let detail = TrailQuery {
+            sql: "SELECT ...".into(),
+            search: Search::Event {
+                event_id: id.clone(),
+                time: START - UPDATE_BEFORE_START,
+            },
+            token: format!("detail-{id}"),
+        };
+        let (dc, drows) = run(&source, &detail);
+        let aliases: Vec<&str> = DETAIL_COLUMNS.iter().map(|(_, a)| *a).collect();
+        assert_eq!(dc, aliases);
+        assert_eq!(drows.len(), 1);
+        let d = &drows[0];
+        assert_eq!(cell(&dc, d, "source_identity"), Some(INCIDENT_USER));
+        assert_eq!(cell(&dc, d, "identity_type"), Some("AssumedRole"));
+        assert_eq!(cell(&dc, d, "readonly"), Some("false"));
+        let request: Value =
+            serde_json::from_str(cell(&dc, d, "requestparameters").unwrap()).unwrap();
+        assert_eq!(request["endpointName"], "fraud-detector");
+        assert_eq!(request["endpointConfigName"], INCIDENT_CONFIG);
+        let response: Value =
+            serde_json::from_str(cell(&dc, d, "responseelements").unwrap()).unwrap();
+        assert_eq!(
+            response["endpointArn"],
+            "arn:aws:sagemaker:eu-west-1:111111111111:endpoint/fraud-detector"
+        );
+
+        // The model came first, by the same principal.
+        let q = filter_query(
+            &format!("event:CreateModel user:{DEPLOYER_ROLE}/{INCIDENT_USER}"),
+            &[PROD],
+            START - HISTORY,
+            START,
+            500,
+        );
+        let (columns, rows) = run(&source, &q);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            cell(&columns, &rows[0], "eventtime"),
+            Some(iso(START - UPDATE_BEFORE_START - 11 * 60).as_str())
+        );
+
+        // Without the account, staging's rehearsal a day earlier shows too.
+        let q = filter_query(
+            "event:UpdateEndpoint resource:fraud-detector",
+            &[],
+            START - HISTORY,
+            START,
+            500,
+        );
+        let (columns, rows) = run(&source, &q);
+        let accounts: Vec<_> = rows
+            .iter()
+            .map(|r| cell(&columns, r, "recipientaccountid"))
+            .collect();
+        assert_eq!(accounts, [Some(PROD), Some("222222222222")]);
+    }
+
+    #[test]
+    fn a_query_goes_queued_running_succeeded() {
+        let run = |cancelled| Run {
+            id: "q".into(),
+            token: "t".into(),
+            began: Instant::now(),
+            queued: Duration::from_millis(300),
+            running: Duration::from_millis(1000),
+            scanned: 1000,
+            outcome: Outcome::Rows {
+                columns: Vec::new(),
+                rows: Vec::new(),
+            },
+            cancelled,
+        };
+        let r = run(None);
+        let at = |ms| r.state_at(Duration::from_millis(ms));
+        assert_eq!(at(0), (QueryState::Queued, 0));
+        assert_eq!(at(299), (QueryState::Queued, 0));
+        assert_eq!(at(300), (QueryState::Running, 0));
+        assert_eq!(at(800), (QueryState::Running, 500));
+        assert_eq!(at(1300), (QueryState::Succeeded, 1000));
+        assert_eq!(at(99_000), (QueryState::Succeeded, 1000));
+        let c = run(Some(Duration::from_millis(800)));
+        assert_eq!(
+            c.state_at(Duration::from_millis(5000)),
+            (QueryState::Cancelled, 500)
+        );
+
+        // Through the source: a query that would queue for an hour is queued, and stays so
+        // until cancelled.
+        let hour = Duration::from_secs(3600);
+        let (source, _) = demo(
+            7,
+            START,
+            TrailTiming {
+                queued: hour,
+                running: hour,
+            },
+        );
+        let q = filter_query("event:UpdateEndpoint", &[], START - DAY, START, 10);
+        let id = block_on(source.start(&q)).unwrap();
+        let s = block_on(source.status(&id)).unwrap();
+        assert_eq!((s.state, s.scanned_bytes), (QueryState::Queued, 0));
+        assert_eq!(s.statement_type.as_deref(), Some("DML"));
+        let e = block_on(source.page(&id, None, true)).unwrap_err();
+        assert!(e.to_string().contains("not yet finished"), "{e}");
+        block_on(source.cancel(&id)).unwrap();
+        let s = block_on(source.status(&id)).unwrap();
+        assert_eq!(s.state, QueryState::Cancelled);
+        // The same token is the same execution.
+        assert_eq!(block_on(source.start(&q)).unwrap(), id);
+
+        // One that runs for an hour is running, with less than its final bytes scanned.
+        let (source, _) = demo(
+            7,
+            START,
+            TrailTiming {
+                queued: Duration::ZERO,
+                running: hour,
+            },
+        );
+        let id = block_on(source.start(&q)).unwrap();
+        let s = block_on(source.status(&id)).unwrap();
+        assert_eq!(s.state, QueryState::Running);
+        assert!(s.scanned_bytes < BYTES_PER_ACCOUNT_DAY, "{s:?}");
+
+        // And with real (short) durations, the states come in order and end SUCCEEDED.
+        let (source, _) = demo(
+            7,
+            START,
+            TrailTiming {
+                queued: Duration::from_millis(30),
+                running: Duration::from_millis(60),
+            },
+        );
+        let id = block_on(source.start(&q)).unwrap();
+        let mut seen = vec![];
+        let mut bytes = 0;
+        loop {
+            let s = block_on(source.status(&id)).unwrap();
+            assert!(s.scanned_bytes >= bytes, "bytes never shrink");
+            bytes = s.scanned_bytes;
+            if seen.last() != Some(&s.state) {
+                seen.push(s.state);
+            }
+            if s.state.is_finished() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let order = [
+            QueryState::Queued,
+            QueryState::Running,
+            QueryState::Succeeded,
+        ];
+        let mut positions = seen
+            .iter()
+            .map(|s| order.iter().position(|o| o == s).unwrap());
+        let mut last = positions.next().unwrap();
+        for p in positions {
+            assert!(p > last, "{seen:?}");
+            last = p;
+        }
+        assert_eq!(seen.last(), Some(&QueryState::Succeeded));
+        // Two days of all four accounts.
+        assert!(bytes >= 2 * 4 * BYTES_PER_ACCOUNT_DAY, "{bytes}");
+    }
+
+    #[test]
+    fn results_page_by_a_thousand() {
+        let (source, _) = demo(7, START, INSTANT);
+        let total = source.trail_len();
+        assert!(
+            (2000..10_000).contains(&total),
+            "a few thousand events: {total}"
+        );
+        let q = filter_query("", &[], START - HISTORY, START, 100_000);
+        let id = block_on(source.start(&q)).unwrap();
+        let first = block_on(source.page(&id, None, true)).unwrap();
+        assert_eq!(first.rows.len(), PAGE_ROWS);
+        assert_eq!(first.columns.len(), COLUMNS.len());
+        let next = first.next.clone().unwrap();
+        let second = block_on(source.page(&id, Some(&next), true)).unwrap();
+        assert!(second.columns.is_empty());
+        assert_ne!(first.rows[0], second.rows[0]);
+        let (_, rows) = run(&source, &q);
+        assert_eq!(rows.len(), total);
+        let times: Vec<_> = rows.iter().map(|r| r[0].clone().unwrap()).collect();
+        assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+        let e = block_on(source.page(&id, Some("nonsense"), false)).unwrap_err();
+        assert!(e.to_string().contains("invalid next token"), "{e}");
+        // The limit holds.
+        let q = filter_query("", &[], START - HISTORY, START, 1234);
+        assert_eq!(run(&source, &q).1.len(), 1234);
+    }
+
+    #[test]
+    fn unknown_queries_raw_sql_and_forgotten_queries_are_errors() {
+        let (source, _) = demo(7, START, INSTANT);
+        for e in [
+            block_on(source.status("nope")).unwrap_err(),
+            block_on(source.page("nope", None, true)).unwrap_err(),
+            block_on(source.cancel("nope")).unwrap_err(),
+        ] {
+            assert!(matches!(e, SourceError::Other { .. }), "{e:?}");
+            assert!(e.to_string().contains("not found"), "{e}");
+        }
+        for (sql, why) in [
+            (
+                "SELECT a.eventname FROM t a JOIN u b ON a.eventid = b.eventid",
+                "FROM one table",
+            ),
+            ("SELECT count(*) FROM t", "selecting count(*)"),
+            (
+                "SELECT eventname FROM t WHERE eventname = 'x' UNION SELECT eventname FROM t",
+                "set operation",
+            ),
+            ("SELECT colour FROM t", "no column colour"),
+            ("DROP TABLE t", "one SELECT"),
+            ("SELEC", "SQL:"),
+            (
+                "SELECT eventname FROM t WHERE length(eventname) > 3",
+                "subset of SQL",
+            ),
+        ] {
+            let raw = TrailQuery {
+                sql: sql.into(),
+                search: Search::Raw,
+                token: format!("raw {sql}"),
+            };
+            let id = block_on(source.start(&raw)).unwrap();
+            let s = block_on(source.status(&id)).unwrap();
+            assert_eq!(s.state, QueryState::Failed, "{sql}");
+            let reason = s.reason.unwrap();
+            assert!(reason.contains(why), "{sql}: {reason}");
+        }
+        let first = block_on(source.start(&filter_query("", &[], START - 60, START, 1))).unwrap();
+        for i in 0..KEPT_QUERIES {
+            block_on(source.start(&filter_query("", &[], START - 61 - i as i64, START, 1)))
+                .unwrap();
+        }
+        assert!(
+            block_on(source.status(&first)).is_err(),
+            "the oldest is dropped"
+        );
+    }
+
+    #[test]
+    fn the_trail_is_deterministic_and_grows_with_the_clock() {
+        let (a, clock) = demo(7, START, INSTANT);
+        let (b, _) = demo(7, START, INSTANT);
+        let (c, _) = demo(8, START, INSTANT);
+        let ea = a.trail_events();
+        assert_eq!(ea, b.trail_events());
+        assert_ne!(ea, c.trail_events());
+        let ids: std::collections::HashSet<_> = ea.iter().map(|e| &e.0).collect();
+        assert_eq!(ids.len(), ea.len(), "event ids are unique");
+        assert!(ea.iter().all(|e| e.2 >= START - HISTORY && e.2 <= START));
+        // Live: two hours later, the same past and more after it.
+        clock.advance(2 * HOUR);
+        let later = a.trail_events();
+        assert!(later.len() > ea.len());
+        assert_eq!(&later[..ea.len()], &ea[..]);
+        assert!(later.iter().any(|e| e.2 > START + HOUR));
+        assert!(later.last().unwrap().2 <= START + 2 * HOUR);
+    }
+
+    /// The reference architecture's query runs as written.
+    #[test]
+    fn the_example_raw_query_runs() {
+        let (source, _) = demo(7, START, INSTANT);
+        let sql = "SELECT useridentity.arn, useridentity.sessioncontext.sourceidentity, requestparameters FROM observability_replicated_logs WHERE eventname = 'CreateEndpoint' AND eventsource = 'sagemaker.amazonaws.com'";
+        let q = TrailQuery {
+            sql: sql.into(),
+            search: Search::Raw,
+            token: "example".into(),
+        };
+        let (columns, rows) = run(&source, &q);
+        assert_eq!(columns, ["arn", "sourceidentity", "requestparameters"]);
+        // bob's two tries at image-tagger, the refused one first in time.
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        for r in &rows {
+            assert_eq!(
+                r[0].as_deref(),
+                Some("arn:aws:sts::222222222222:assumed-role/ml-deployer/bob")
+            );
+            assert_eq!(r[1].as_deref(), Some("bob"));
+            assert!(r[2].as_deref().unwrap().contains("image-tagger"));
+        }
+        // The rest of the subset: IN, LIKE with ESCAPE, BETWEEN, IS NULL, OR, NOT, ORDER
+        // BY, LIMIT, aliases and the partition columns.
+        let sql = format!(
+            "SELECT eventtime AS t, eventname FROM \"c\".\"d\".\"t\" WHERE \"timestamp\" BETWEEN '{}' AND '{}' \
+             AND (eventname IN ('UpdateEndpoint', 'CreateModel') OR useridentity.arn LIKE '%ml-deployer/alice' ESCAPE '\\') \
+             AND errorcode IS NULL AND NOT readonly = 'true' AND account = '111111111111' ORDER BY eventtime ASC LIMIT 2",
+            chrono::DateTime::from_timestamp(START - HISTORY, 0)
+                .unwrap()
+                .format("%Y/%m/%d"),
+            chrono::DateTime::from_timestamp(START, 0)
+                .unwrap()
+                .format("%Y/%m/%d"),
+        );
+        let q = TrailQuery {
+            sql,
+            search: Search::Raw,
+            token: "subset".into(),
+        };
+        let (columns, rows) = run(&source, &q);
+        assert_eq!(columns, ["t", "eventname"]);
+        let names: Vec<_> = rows.iter().map(|r| r[1].as_deref().unwrap()).collect();
+        assert_eq!(names, ["CreateModel", "CreateEndpointConfig"], "{rows:?}");
+    }
+
+    const ALL_COLUMNS: [&str; 22] = [
+        "eventtime",
+        "eventname",
+        "eventsource",
+        "awsregion",
+        "recipientaccountid",
+        "errorcode",
+        "errormessage",
+        "sourceipaddress",
+        "useragent",
+        "requestparameters",
+        "responseelements",
+        "eventid",
+        "readonly",
+        "eventtype",
+        "resources",
+        "useridentity.type",
+        "useridentity.principalid",
+        "useridentity.arn",
+        "useridentity.accountid",
+        "useridentity.invokedby",
+        "useridentity.username",
+        "useridentity.sessioncontext.sourceidentity",
+    ];
+
+    #[test]
+    fn every_string_is_clean_and_consistent_with_the_world() {
+        let (source, _) = demo(7, START + 3 * HOUR, INSTANT);
+        let view = source.trail.events(&source.world, START + 3 * HOUR);
+        let accounts: Vec<&str> = source
+            .world
+            .accounts
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        for e in view.all() {
+            for c in ALL_COLUMNS {
+                let v = e.column(c).unwrap_or_else(|| panic!("no column {c}"));
+                if let Some(v) = v {
+                    assert!(
+                        !v.chars().any(crate::sanitize::needs_replacing),
+                        "{c}: {v:?}"
+                    );
+                }
+            }
+            assert!(accounts.contains(&&*e.recipientaccountid), "{e:?}");
+            for json in [&e.requestparameters, &e.responseelements]
+                .into_iter()
+                .flatten()
+            {
+                serde_json::from_str::<Value>(json).unwrap();
+            }
+            if e.eventsource == SAGEMAKER {
+                assert_eq!(e.awsregion, REGION);
+            }
+            if let Some(r) = &e.requestparameters
+                && let Ok(v) = serde_json::from_str::<Value>(r)
+                && let Some(name) = v["endpointName"].as_str()
+            {
+                assert!(
+                    source
+                        .world
+                        .endpoint_index(&e.recipientaccountid, name)
+                        .is_some(),
+                    "{name} in {}",
+                    e.recipientaccountid
+                );
+            }
+            // An error code always comes with its message.
+            assert!(e.errorcode.is_none() || e.errormessage.is_some(), "{e:?}");
+        }
+        let count = |name: &str| view.all().iter().filter(|e| e.eventname == name).count();
+        for name in [
+            "DescribeEndpoint",
+            "ListEndpoints",
+            "PutMetricAlarm",
+            "PutCompositeAlarm",
+            "CreateMonitoringSchedule",
+            "AssumeRole",
+            "ConsoleLogin",
+            "CreateProcessingJob",
+            "CreateEndpoint",
+        ] {
+            assert!(count(name) > 0, "no {name}");
+        }
+        assert_eq!(count("PutMetricAlarm"), 16, "one per alarm of the world");
+        assert!(
+            view.all()
+                .iter()
+                .any(|e| e.errorcode == Some("AccessDenied"))
+        );
+        assert!(
+            view.all()
+                .iter()
+                .any(|e| e.errorcode == Some("AccessDeniedException"))
+        );
+    }
+
+    /// Each key's filter finds something, and only what it says.
+    #[test]
+    fn filters_on_every_key_return_only_matching_events() {
+        let (source, _) = demo(7, START, INSTANT);
+        let from = START - HISTORY;
+        type Check = fn(&[String], &[Option<String>]) -> bool;
+        let cases: Vec<(&str, &[&str], Check)> = vec![
+            ("event:ConsoleLogin", &[], |c, r| {
+                cell(c, r, "eventname") == Some("ConsoleLogin")
+            }),
+            ("source:sts", &[], |c, r| {
+                cell(c, r, "eventsource") == Some(STS)
+            }),
+            ("user:gina", &[], |c, r| {
+                cell(c, r, "arn").is_some_and(|a| a.contains("gina"))
+            }),
+            ("user:ops-admin", &[], |c, r| {
+                cell(c, r, "arn") == Some("arn:aws:iam::100000000000:user/ops-admin")
+            }),
+            ("", &["333333333333"], |c, r| {
+                cell(c, r, "recipientaccountid") == Some("333333333333")
+            }),
+            ("region:us-east-1", &[], |c, r| {
+                cell(c, r, "awsregion") == Some(GLOBAL_REGION)
+            }),
+            ("error:*", &[], |c, r| cell(c, r, "errorcode").is_some()),
+            ("error:ResourceInUse", &[], |c, r| {
+                cell(c, r, "errorcode") == Some("ResourceInUse")
+            }),
+            ("ip:10.0.0.0/8", &[], |c, r| {
+                cell(c, r, "sourceipaddress").is_some_and(|a| a.starts_with("10."))
+            }),
+            ("ip:203.0.113.77", &[], |c, r| {
+                cell(c, r, "sourceipaddress") == Some("203.0.113.77")
+            }),
+            // Its deployment in staging, and its alarms in the monitoring account.
+            ("resource:image-tagger", &[], |c, r| {
+                matches!(
+                    cell(c, r, "recipientaccountid"),
+                    Some("222222222222" | "100000000000")
+                )
+            }),
+            ("readonly:false event:DescribeEndpoint", &[], |_, _| false),
+            ("readonly:true source:signin", &[], |_, _| false),
+        ];
+        for (text, accounts, check) in cases {
+            let (columns, rows) = run(&source, &filter_query(text, accounts, from, START, 100_000));
+            let must_be_empty = text.starts_with("readonly:");
+            assert_eq!(
+                rows.is_empty(),
+                must_be_empty,
+                "{text}: {} rows",
+                rows.len()
+            );
+            for r in &rows {
+                assert!(check(&columns, r), "{text}: {r:?}");
+            }
+        }
+        // The matcher's verdict is the filter's: readonly and resource checked on events.
+        let view = source.trail.events(&source.world, START);
+        let f: Filter = parse("readonly:true resource:fraud-detector").unwrap();
+        let m = Matcher::new(&f, &[], from, START);
+        let found: Vec<_> = view
+            .all()
+            .iter()
+            .filter(|e| m.matches(&e.fields()))
+            .collect();
+        assert!(!found.is_empty());
+        for e in found {
+            assert!(e.readonly);
+            let text = format!("{:?}{:?}", e.requestparameters, e.responseelements);
+            assert!(text.contains("fraud-detector"), "{e:?}");
+        }
+        // The store stays locked while its view lives: let it go before the next query.
+        drop(view);
+        // A time range: only its events.
+        let q = filter_query("", &[], START - 2 * HOUR, START - HOUR, 100_000);
+        let (columns, rows) = run(&source, &q);
+        assert!(!rows.is_empty());
+        let (lo, hi) = (iso(START - 2 * HOUR), iso(START - HOUR));
+        for r in &rows {
+            let t = cell(&columns, r, "eventtime").unwrap();
+            assert!(t >= lo.as_str() && t <= hi.as_str(), "{t}");
+        }
+    }
+}
