@@ -46,6 +46,9 @@ pub const INCIDENT_USER: &str = "alice";
 /// The model version the incident deploys.
 pub const INCIDENT_MODEL: &str = "fraud-detector-v43";
 pub const INCIDENT_CONFIG: &str = "fraud-detector-config-v43";
+/// Who muted the leaking endpoint's memory alarm.
+pub const ON_CALL_ROLE: &str = "OnCall";
+pub const ON_CALL_USER: &str = "dave@example.com";
 /// Rows a result page holds, as GetQueryResults serves them.
 pub const PAGE_ROWS: usize = 1000;
 /// Queries whose state is kept; older ones are forgotten (as if expired).
@@ -1015,9 +1018,77 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
         // The model exists already: only the new config, the endpoint, the polls.
         calls.extend(second.into_iter().skip(1));
     }
+    // The leaking endpoint's memory alarm fired 41 minutes before start: the on-call
+    // engineer muted it from the monitoring account, then tried to add an instance in the
+    // endpoint's account, where the on-call role may not.
+    let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
+    let mut muted_here: Vec<&str> = Vec::new();
+    for e in world
+        .endpoints
+        .iter()
+        .filter(|e| e.profile.mem_creep_per_hour > 0.0)
+    {
+        let key = &e.endpoint;
+        let on_call_home = assumed_role(&monitoring, ON_CALL_ROLE, ON_CALL_USER, None);
+        for a in world
+            .alarms
+            .iter()
+            .filter(|a| a.endpoint == key.key() && !a.actions_enabled)
+        {
+            muted_here.push(&a.name);
+            calls.push((
+                start - 35 * 60,
+                Call::new(
+                    &monitoring,
+                    &on_call_home,
+                    MONITORING,
+                    "DisableAlarmActions",
+                )
+                .ip("10.8.30.12")
+                .agent(CONSOLE_UA)
+                .request(json!({ "alarmNames": [a.name] }))
+                .resource(
+                    format!(
+                        "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
+                        a.name
+                    ),
+                    "AWS::CloudWatch::Alarm",
+                ),
+            ));
+        }
+        let acct: Arc<str> = Arc::from(key.account_id.as_str());
+        let on_call = assumed_role(&acct, ON_CALL_ROLE, ON_CALL_USER, None);
+        let variant = key.variants.first().cloned().unwrap_or_default();
+        let denied_to = denied(
+            &on_call,
+            "sagemaker:UpdateEndpointWeightsAndCapacities",
+            &arn(&acct, "endpoint", &key.name),
+        );
+        calls.push((
+            start - 20 * 60,
+            Call::new(
+                &acct,
+                &on_call,
+                SAGEMAKER,
+                "UpdateEndpointWeightsAndCapacities",
+            )
+            .ip("10.8.30.12")
+            .agent(CONSOLE_UA)
+            .request(json!({
+                "endpointName": key.name,
+                "desiredWeightsAndCapacities": [
+                    {"variantName": variant, "desiredInstanceCount": 2}
+                ]
+            }))
+            .error("AccessDenied", denied_to)
+            .resource(
+                arn(&acct, "endpoint", &key.name),
+                "AWS::SageMaker::Endpoint",
+            ),
+        ));
+    }
     // The alarms, put about two days before start by the ops admin.
     let admin = ops_admin();
-    let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
     for a in world.alarms.iter().take(MAX_ALARMS) {
         let alarm_arn = format!(
             "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
@@ -1048,7 +1119,8 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
                     "evaluationPeriods": evaluation_periods,
                     "datapointsToAlarm": datapoints_to_alarm,
                     "alarmActions": a.settings.alarm_actions,
-                    "actionsEnabled": a.actions_enabled
+                    // Muted later, in the story, by the on-call engineer.
+                    "actionsEnabled": a.actions_enabled || muted_here.contains(&a.name.as_str())
                 }))
             }
             AlarmDefKind::Composite { rule, .. } => {
@@ -1861,7 +1933,7 @@ mod tests {
         TrailQuery {
             sql: format!("-- {text}"),
             search: Search::Filter {
-                filter,
+                filter: Box::new(filter),
                 accounts: accounts.iter().map(|a| (*a).to_owned()).collect(),
                 from,
                 to,

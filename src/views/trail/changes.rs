@@ -94,18 +94,31 @@ pub fn filter_for(state: &State, key: &EndpointKey, from: Epoch) -> String {
                 .cloned(),
         );
     }
+    let alarms: Vec<&crate::source::model::Alarm> = state
+        .alarms
+        .iter()
+        .filter(|a| a.endpoint.as_ref() == Some(key))
+        .collect();
     names.extend(
-        state
-            .alarms
+        alarms
             .iter()
-            .filter(|a| a.endpoint.as_ref() == Some(key) && !a.name.contains(&key.name))
+            .filter(|a| !a.name.contains(&key.name))
             .map(|a| a.name.clone()),
     );
     names.dedup();
+    // The endpoint's account, and where its alarms live (the monitoring account, for
+    // cross-account alarms): a mute or an edit of the alarm is a change too.
+    let mut accounts = vec![key.account_id.clone()];
+    for a in &alarms {
+        if !accounts.contains(&a.account_id) {
+            accounts.push(a.account_id.clone());
+        }
+    }
     let resources: Vec<String> = names.iter().map(|n| quote(n)).collect();
+    let accounts: Vec<String> = accounts.iter().map(|a| quote(a)).collect();
     format!(
         "readonly:false account:{} resource:{} since:{}",
-        key.account_id,
+        accounts.join(","),
         resources.join(","),
         crate::snapshot::rfc3339(from)
     )

@@ -259,11 +259,13 @@ fn shown_cell<'a>(
 /// useful columns first on a narrow terminal.
 fn columns(res: &Results, width: u16) -> Vec<(usize, Option<Shown>, u16)> {
     if res.is_events() {
-        let wanted: [(Shown, u16); 8] = [
+        // By priority; the principal takes what is left (at least PRINCIPAL_MIN).
+        const PRINCIPAL_MIN: u16 = 16;
+        const PRINCIPAL_MAX: u16 = 44;
+        let wanted: [(Shown, u16); 7] = [
             (Shown::Time, 14),
             (Shown::Account, 10),
             (Shown::Event, 24),
-            (Shown::Principal, 30),
             (Shown::Error, 14),
             (Shown::Source, 12),
             (Shown::Region, 12),
@@ -275,16 +277,17 @@ fn columns(res: &Results, width: u16) -> Vec<(usize, Option<Shown>, u16)> {
             let Some(col) = res.column_of(what) else {
                 continue;
             };
-            if used + w + 1 > width && what != Shown::Principal {
+            if used + w + 1 + PRINCIPAL_MIN + 1 > width {
                 continue;
             }
-            let w = if what == Shown::Principal {
-                w.min(width.saturating_sub(used + 1)).max(8)
-            } else {
-                w
-            };
             used += w + 1;
             out.push((col, Some(what), w));
+        }
+        if let Some(col) = res.column_of(Shown::Principal) {
+            let w = width
+                .saturating_sub(used + 1)
+                .clamp(PRINCIPAL_MIN.min(width), PRINCIPAL_MAX);
+            out.push((col, Some(Shown::Principal), w));
         }
         // Back in the table's own order.
         out.sort_by_key(|(_, what, _)| {
@@ -368,10 +371,19 @@ fn render_results(state: &State, buf: &mut Buffer, area: Rect) {
         if selected {
             widgets::table::mark_selected(buf, line, theme, focused);
         }
+        // A failed call shows in its event's colour when the error column does not fit.
+        let failed = !cols.iter().any(|(_, w, _)| *w == Some(Shown::Error))
+            && res
+                .column_of(Shown::Error)
+                .and_then(|c| row.cell(c))
+                .is_some();
         let mut x = inner.x + 1;
         for (col, what, w) in &cols {
             let cell = row.cell(*col);
-            let style = cell_style(state, *what, cell, selected);
+            let style = match (failed, what) {
+                (true, Some(Shown::Event)) if !selected => state.theme.bad,
+                _ => cell_style(state, *what, cell, selected),
+            };
             let text = match cell {
                 Some(c) => shown_cell(state, *what, c),
                 None => std::borrow::Cow::Borrowed("-"),
@@ -436,7 +448,7 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
         inner,
         inner.x + 1,
         inner.y,
-        "WHEN         ROWS    COST  QUERY",
+        &format!("{:<11} {} {:>7} {:>8}  QUERY", "WHEN", " ", "ROWS", "COST"),
         inner.width,
         theme.muted,
     );
@@ -467,7 +479,9 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
         let prefix = if h.raw { "sql " } else { "" };
         let text = format!(
             "{} {mark} {:>7} {:>8}  {prefix}{}",
-            text::day_hhmm(h.started).get(3..).unwrap_or(""),
+            chrono::DateTime::from_timestamp(h.started, 0)
+                .map(|t| t.format("%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
             thousands(h.rows as usize),
             format!("${:.4}", h.cost_usd()),
             clean(&h.text)
