@@ -14,7 +14,11 @@ use sagewatch::source::monitor::{
     AlertStatus, Baseline, Execution, ExecutionPage, LastRun, MonitorSource, MonitoringAlert,
     ScheduleRun, ViolationReport, report,
 };
+use sagewatch::source::trail::{
+    QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSettings, TrailSource,
+};
 use sagewatch::source::{FleetSource, SeriesRequest, SourceError, SourceKind};
+use sagewatch::trail::sql::{COLUMNS, DETAIL_COLUMNS};
 use std::sync::Arc;
 
 const NOW: Epoch = 1_795_687_200;
@@ -172,6 +176,73 @@ impl FleetSource for HostileSource {
     fn monitor(&self) -> Option<&dyn MonitorSource> {
         Some(self)
     }
+
+    fn trail(&self) -> Option<&dyn TrailSource> {
+        Some(self)
+    }
+}
+
+/// A trail whose every answer is hostile: the query's id and reason, the cells, the detail's
+/// JSON (escapes that decode to control characters, and raw ones).
+#[async_trait]
+impl TrailSource for HostileSource {
+    async fn start(&self, query: &TrailQuery) -> Result<String, SourceError> {
+        Ok(match query.search {
+            Search::Event { .. } => evil("detail-id"),
+            _ => evil("query-id"),
+        })
+    }
+
+    async fn status(&self, _: &str) -> Result<QueryStatus, SourceError> {
+        Ok(QueryStatus {
+            state: QueryState::Succeeded,
+            reason: Some(evil("reason")),
+            scanned_bytes: 123_456_789,
+            total_millis: Some(1),
+            reused: false,
+            statement_type: Some("DML".into()),
+        })
+    }
+
+    async fn page(&self, id: &str, _: Option<&str>, _: bool) -> Result<ResultPage, SourceError> {
+        if id.starts_with("detail-id") {
+            let columns: Vec<String> = DETAIL_COLUMNS
+                .iter()
+                .map(|(_, a)| (*a).to_owned())
+                .collect();
+            let mut row: Vec<Option<String>> = columns.iter().map(|c| Some(evil(c))).collect();
+            row[0] = Some("e-1".into());
+            row[1] = Some("2026-11-26T09:00:00Z".into());
+            let json = r#"{"endpointName":"fraud\u001b[2J\u009b31m\u202e","n":[1,{"x":"\u0007"}]}"#;
+            let n = row.len();
+            row[n - 2] = Some(json.into());
+            row[n - 1] = Some(evil("not json"));
+            return Ok(ResultPage {
+                columns,
+                rows: vec![row],
+                next: None,
+            });
+        }
+        let columns: Vec<String> = COLUMNS
+            .iter()
+            .map(|c| c.rsplit('.').next().unwrap_or(c).to_owned())
+            .collect();
+        let mut row: Vec<Option<String>> = columns.iter().map(|c| Some(evil(c))).collect();
+        row[0] = Some("2026-11-26T09:00:00Z".into());
+        row[8] = Some("e-1".into());
+        Ok(ResultPage {
+            columns,
+            rows: vec![row.clone(), row],
+            next: None,
+        })
+    }
+
+    async fn cancel(&self, _: &str) -> Result<(), SourceError> {
+        Err(SourceError::Other {
+            call: evil("StopQueryExecution"),
+            detail: evil("detail"),
+        })
+    }
 }
 
 fn run(status: ExecutionStatus) -> Execution {
@@ -261,6 +332,8 @@ impl MonitorSource for HostileSource {
 
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
+        // The trail's polls wait their backoff.
+        .enable_time()
         .build()
         .unwrap()
 }
@@ -284,7 +357,7 @@ fn assert_clean(state: &State, what: &str) {
 }
 
 /// Every screen, with every hostile string loaded, including the error paths.
-fn every_screen(size: (u16, u16)) {
+fn every_screen(size: (u16, u16), trail: bool) {
     let source = HostileSource;
     let settings = load(&Overrides::default(), &Env::default()).unwrap();
     let mut state = State::new(
@@ -294,6 +367,7 @@ fn every_screen(size: (u16, u16)) {
         Arc::new(settings.keymap),
     );
     state.size = size;
+    state.trail.available = Some(Ok(TrailSettings::default()));
     let rt = rt();
     let commands = init(&mut state);
     rt.block_on(headless::settle(&source, &mut state, commands));
@@ -303,6 +377,17 @@ fn every_screen(size: (u16, u16)) {
         rt.block_on(headless::apply(&source, &mut state, a));
         if what.starts_with("monitor") {
             assert_eq!(state.view, sagewatch::views::View::Monitor, "{what}");
+        }
+        // The hostile rows and detail really are on screen, not an empty table.
+        if what == "trail results" {
+            assert_eq!(state.trail.results.len(), 2, "{what}");
+        }
+        if what == "trail detail" {
+            let fields = state.trail.detail.as_ref().map(|d| &d.fields);
+            assert!(
+                matches!(fields, Some(sagewatch::app::state::Loadable::Loaded(f)) if !f.is_empty()),
+                "{what}: {fields:?}"
+            );
         }
         assert_clean(&state, what);
     };
@@ -320,12 +405,40 @@ fn every_screen(size: (u16, u16)) {
     step(Action::ShowFleet, "fleet with violations");
     step(Action::OpenCommand, "command line");
     step(Action::Run(evil("endpoint x")), "error flash");
+    step(
+        Action::Input(sagewatch::app::action::InputKey::Esc),
+        "command line closed",
+    );
+    if !trail {
+        return;
+    }
+    step(
+        Action::Run("trail event:CreateEndpoint".into()),
+        "trail results",
+    );
+    step(Action::OpenFilter, "trail / filter");
+    step(
+        Action::Input(sagewatch::app::action::InputKey::Esc),
+        "trail / filter closed",
+    );
+    step(Action::Select, "trail detail");
+    step(Action::Back, "trail detail closed");
+    step(Action::FocusNext, "trail history");
+    step(
+        Action::Run(format!("trail user:\"{}\"", evil("x"))),
+        "trail filter error",
+    );
+    step(
+        Action::Run(format!("sql {}", evil("SELECT"))),
+        "trail raw SQL refused",
+    );
+    step(Action::CancelQuery, "trail nothing to cancel");
 }
 
 #[test]
 fn no_control_character_reaches_the_screen() {
     for size in [(80, 24), (160, 48), (40, 10), (400, 120)] {
-        every_screen(size);
+        every_screen(size, true);
     }
 }
 
@@ -333,6 +446,6 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
     #[test]
     fn any_size_renders_without_panicking(w in 1u16..=400, h in 1u16..=120) {
-        every_screen((w, h));
+        every_screen((w, h), w % 4 == 0);
     }
 }

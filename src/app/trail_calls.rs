@@ -36,7 +36,7 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Loaded {
             token,
             delay_ms,
         } => {
-            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+            pause(delay_ms).await;
             let result = match trail(source, "GetQueryExecution") {
                 Ok(t) => t.status(&id).await,
                 Err(e) => Err(e),
@@ -50,7 +50,7 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Loaded {
             header,
             delay_ms,
         } => {
-            tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+            pause(delay_ms).await;
             let result = match trail(source, "GetQueryResults") {
                 Ok(t) => t.page(&id, next.as_deref(), header).await.map(Box::new),
                 Err(e) => Err(e),
@@ -106,6 +106,13 @@ fn save(
     history.save()?;
     *written = generation;
     Ok(())
+}
+
+/// The backoff before a call; none at all when there is none to wait.
+async fn pause(delay_ms: u64) {
+    if delay_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+    }
 }
 
 fn unreachable_command(command: Command) -> Loaded {

@@ -144,7 +144,12 @@ fn narrow_fleet_drops_sparklines_right_to_left_then_the_pane() {
 }
 
 fn any_view() -> impl Strategy<Value = View> {
-    prop_oneof![Just(View::Fleet), Just(View::Endpoint), Just(View::Alarms)]
+    prop_oneof![
+        Just(View::Fleet),
+        Just(View::Endpoint),
+        Just(View::Alarms),
+        Just(View::Trail)
+    ]
 }
 
 proptest! {
@@ -174,6 +179,24 @@ proptest! {
             _ => fixture::state(),
         };
         s.view = view;
+        if view == View::Trail {
+            let stage = [
+                fixture::TrailStage::Results,
+                fixture::TrailStage::Detail,
+                fixture::TrailStage::Error,
+                fixture::TrailStage::Running,
+            ][cursor % 4];
+            s.trail = fixture::with_trail(stage).trail;
+            s.trail.row = cursor * 3;
+            s.trail.offset = offset;
+            s.trail.column = chart;
+            if let Some(d) = s.trail.detail.as_mut() {
+                d.scroll = offset;
+            }
+            if empty {
+                s.trail.results = Default::default();
+            }
+        }
         let mut s = with_help(s, help.then_some(offset * 5));
         s.detail.maximized = maximized;
         s.fleet.offset = offset;
@@ -249,6 +272,29 @@ fn control_characters_never_reach_the_screen() {
     )
     .danger(evil);
     s.overlays = vec![Overlay::Form(form), Overlay::Confirm(confirm)];
+    // The trail's own strings: what was typed, a mistake's message, column names, the
+    // detail's fields and the history (rows are cleaned as they are stored).
+    s.trail = fixture::with_trail(fixture::TrailStage::Detail).trail;
+    s.trail.text.push_str(evil);
+    s.trail.error = Some((0, 3, evil.into()));
+    s.trail
+        .results
+        .columns
+        .iter_mut()
+        .for_each(|c| c.push_str(evil));
+    if let Some(d) = s.trail.detail.as_mut() {
+        d.event_id.push_str(evil);
+        if let Loadable::Loaded(fields) = &mut d.fields {
+            for (_, value) in fields.iter_mut() {
+                if let Some(v) = value {
+                    v.push_str(evil);
+                }
+            }
+        }
+    }
+    for h in &mut s.trail.history {
+        h.text.push_str(evil);
+    }
     for view in View::ALL {
         s.view = view;
         s.detail.endpoint = Some(s.endpoints[0].key());
