@@ -458,6 +458,23 @@ fn a_bad_filter_points_at_its_token_and_sends_nothing() {
 }
 
 #[test]
+fn an_unknown_account_label_is_pointed_at_in_its_own_word() {
+    let mut s = state();
+    let cmds = run(&mut s, "trail user:prodx account:staging,prodx");
+    assert!(cmds.is_empty(), "{cmds:?}");
+    let (start, end, message) = s.trail.error.clone().unwrap();
+    assert_eq!(&s.trail.text[start..end], "prodx", "{message}");
+    assert!(
+        start > "trail user:prodx account:".len() - "trail ".len(),
+        "{start}"
+    );
+    assert!(
+        message.contains("staging"),
+        "the labels it knows: {message}"
+    );
+}
+
+#[test]
 fn raw_sql_without_a_partition_predicate_asks_first() {
     let mut s = state();
     let sql = "SELECT useridentity.arn, useridentity.sessioncontext.sourceidentity, requestparameters FROM observability_replicated_logs WHERE eventname = 'CreateEndpoint' AND eventsource = 'sagemaker.amazonaws.com'";

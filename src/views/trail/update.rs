@@ -115,11 +115,11 @@ fn account_ids(
                 ids.push(typed.clone())
             }
             None => {
-                let start = text.find(typed.as_str()).unwrap_or(0);
+                let (start, end) = value_span(text, "account", typed);
                 let labels: Vec<&str> = state.accounts.iter().map(|a| a.label.as_str()).collect();
                 return Err((
                     start,
-                    start + typed.len(),
+                    end,
                     format!(
                         "account {}: expected an account id or one of the labels {}",
                         crate::sanitize::clean(typed),
@@ -130,6 +130,36 @@ fn account_ids(
         }
     }
     Ok(ids)
+}
+
+/// Where `value` of `key:` is in `text`: inside the `key:` word that holds it (not in
+/// another key's word: `user:prod account:prod`), else that key's first word, else all.
+fn value_span(text: &str, key: &str, value: &str) -> (usize, usize) {
+    let prefix = format!("{key}:");
+    let mut words = Vec::new();
+    let mut from = 0;
+    while let Some(k) = text[from..].find(&prefix) {
+        let at = from + k;
+        let start = at + prefix.len();
+        let end = text[start..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |e| start + e);
+        // A word starts here only at the beginning or after a space.
+        if text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace)
+        {
+            words.push((start, end));
+        }
+        from = end.max(at + 1);
+    }
+    for &(start, end) in &words {
+        if let Some(v) = text[start..end].find(value) {
+            return (start + v, start + v + value.len());
+        }
+    }
+    words.first().copied().unwrap_or((0, text.len()))
 }
 
 /// Runs a filter: parsed, its accounts resolved, made into one pruned SELECT.
