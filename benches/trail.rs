@@ -183,6 +183,22 @@ fn filter(c: &mut Criterion) {
             )
         });
     }
+    // The next key typed: the filter narrows from the rows the last one kept.
+    let mut typed = state.clone();
+    views::module(View::Trail).set_filter(&mut typed, "alic");
+    g.bench_function(
+        "set_filter alic -> alice (the next key), 100000 rows",
+        |b| {
+            b.iter_batched(
+                || typed.clone(),
+                |mut s| {
+                    views::module(View::Trail).set_filter(&mut s, black_box("alice"));
+                    s
+                },
+                BatchSize::LargeInput,
+            )
+        },
+    );
     g.finish();
 }
 
