@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod layout;
 pub mod logging;
+pub mod logs;
 pub mod overlays;
 pub mod quiet_backend;
 pub mod sanitize;

@@ -1,0 +1,122 @@
+//! The live tail's buffer: the newest lines up to a bound, and honest counts of what is not
+//! on screen: lines dropped because the buffer was full, and lines AWS sampled away (a live
+//! tail sends at most 500 events a second and says when it sampled).
+
+use std::collections::VecDeque;
+
+/// Lines kept by default: a minute of a busy endpoint, a few megabytes.
+pub const DEFAULT_CAPACITY: usize = 20_000;
+
+/// One line of the tail, already made safe (`line::safe_line`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailLine {
+    /// When the event happened, epoch milliseconds.
+    pub timestamp_ms: i64,
+    /// The log stream it came from (`<variant>/<instance-id>`), cleaned.
+    pub stream: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailBuffer {
+    lines: VecDeque<TailLine>,
+    capacity: usize,
+    /// Lines pushed out of a full buffer.
+    pub dropped: u64,
+    /// Updates AWS marked as sampled (beyond 500 events a second some were left out).
+    pub sampled_updates: u64,
+    /// Every line received.
+    pub received: u64,
+}
+
+impl TailBuffer {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            lines: VecDeque::with_capacity(capacity.min(4_096)),
+            capacity: capacity.max(1),
+            dropped: 0,
+            sampled_updates: 0,
+            received: 0,
+        }
+    }
+
+    /// One session update's lines; `sampled` is the update's own flag.
+    pub fn push_update(&mut self, lines: impl IntoIterator<Item = TailLine>, sampled: bool) {
+        if sampled {
+            self.sampled_updates += 1;
+        }
+        for line in lines {
+            self.received += 1;
+            if self.lines.len() == self.capacity {
+                self.lines.pop_front();
+                self.dropped += 1;
+            }
+            self.lines.push_back(line);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The `n` newest lines up to `from_end` lines before the newest (scrolled back), oldest
+    /// first: what a pane of `n` rows shows.
+    pub fn window(&self, n: usize, from_end: usize) -> impl Iterator<Item = &TailLine> {
+        let end = self.lines.len().saturating_sub(from_end);
+        let start = end.saturating_sub(n);
+        self.lines.range(start..end)
+    }
+
+    /// `20,000 lines · 1,234 dropped · sampled 3×`, for the pane's title.
+    pub fn summary(&self) -> String {
+        let mut parts = vec![format!("{} lines", self.lines.len())];
+        if self.dropped > 0 {
+            parts.push(format!("{} dropped", self.dropped));
+        }
+        if self.sampled_updates > 0 {
+            parts.push(format!("sampled by AWS {}×", self.sampled_updates));
+        }
+        parts.join(" · ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(i: i64) -> TailLine {
+        TailLine {
+            timestamp_ms: i,
+            stream: "AllTraffic/i-0".into(),
+            text: format!("line {i}"),
+        }
+    }
+
+    #[test]
+    fn a_full_buffer_drops_the_oldest_and_counts_them() {
+        let mut b = TailBuffer::new(3);
+        b.push_update((0..5).map(line), false);
+        b.push_update([line(5)], true);
+        assert_eq!(b.len(), 3);
+        assert_eq!(b.dropped, 3);
+        assert_eq!(b.received, 6);
+        assert_eq!(b.sampled_updates, 1);
+        let shown: Vec<i64> = b.window(10, 0).map(|l| l.timestamp_ms).collect();
+        assert_eq!(shown, [3, 4, 5]);
+        assert_eq!(b.summary(), "3 lines · 3 dropped · sampled by AWS 1×");
+    }
+
+    #[test]
+    fn the_window_scrolls_back_and_never_past_the_ends() {
+        let mut b = TailBuffer::new(100);
+        b.push_update((0..10).map(line), false);
+        let shown: Vec<i64> = b.window(3, 2).map(|l| l.timestamp_ms).collect();
+        assert_eq!(shown, [5, 6, 7]);
+        assert_eq!(b.window(3, 50).count(), 0);
+        assert_eq!(b.window(50, 0).count(), 10);
+    }
+}
