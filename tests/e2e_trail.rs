@@ -31,10 +31,7 @@ fn c_on_an_alarm_in_alarm_shows_what_changed_on_its_endpoint() {
     // the refused scale-out (in the endpoint's account).
     assert!(done.contains("DisableAlarmActions"), "{done}");
     assert!(done.contains("UpdateEndpointWeights"), "{done}");
-    assert!(
-        done.contains("AccessDenied") || done.contains("staging"),
-        "{done}"
-    );
+    assert!(done.contains("AccessDenied"), "{done}");
     // The newest change's detail: its request as indented JSON.
     t.keys(&["Enter"]);
     let detail = t.wait_until_for("the detail", Duration::from_secs(30), |s| {

@@ -98,12 +98,7 @@ fn save(
     if *written > generation {
         return Ok(());
     }
-    let mut history = crate::trail::history::History::empty(path);
-    // Oldest first: each push goes on top.
-    for entry in entries.into_iter().rev() {
-        history.push(entry);
-    }
-    history.save()?;
+    crate::trail::history::History::with_entries(path, entries).save()?;
     *written = generation;
     Ok(())
 }

@@ -26,9 +26,6 @@ use unicode_width::UnicodeWidthChar;
 /// Ctrl-C: the shell's convention, 128 + SIGINT.
 pub const INTERRUPTED: u8 = 130;
 
-/// The time range when the filter gives no `since`.
-const DEFAULT_SPAN_SECS: i64 = 86_400;
-
 /// The widest a table cell is drawn; longer cells are cut with `…` (JSON has them whole).
 pub const MAX_CELL: usize = 48;
 
@@ -117,8 +114,7 @@ async fn prepare(
     }
     let text = args.filter.as_deref().unwrap_or("");
     let filter = filter::parse(text).map_err(|e| Exit::usage(filter_error(text, &e)))?;
-    let to = filter.until.map_or(now, |u| u.at(now));
-    let from = filter.since.map_or(to - DEFAULT_SPAN_SECS, |s| s.at(now));
+    let (from, to) = filter.range(now);
     if from > to {
         return Err(Exit::usage(
             "bad filter: since is after until: expected an earlier since",

@@ -53,6 +53,19 @@ pub enum When {
     At(Epoch),
 }
 
+/// A search with no `since:` covers this much before its end.
+pub const DEFAULT_SPAN_SECS: i64 = 24 * 3600;
+
+impl Filter {
+    /// The time range searched at `now`: `until:` (or now), and `since:` (or the
+    /// `DEFAULT_SPAN_SECS` before that end). `from > to` when `since:` is after `until:`.
+    pub fn range(&self, now: Epoch) -> (Epoch, Epoch) {
+        let to = self.until.map_or(now, |w| w.at(now));
+        let from = self.since.map_or(to - DEFAULT_SPAN_SECS, |w| w.at(now));
+        (from, to)
+    }
+}
+
 impl When {
     pub fn at(self, now: Epoch) -> Epoch {
         match self {

@@ -234,11 +234,14 @@ impl History {
     /// the top with the new figures); beyond `MAX_ENTRIES` the oldest goes. The text is
     /// sanitised (one line: the prompt it came from is one line) so that what is in memory
     /// is what the next start reads back.
-    pub fn push(&mut self, mut entry: Entry) {
-        entry.sanitize();
-        self.entries.retain(|e| !same_query(e, &entry));
-        self.entries.insert(0, entry);
-        self.entries.truncate(MAX_ENTRIES);
+    pub fn push(&mut self, entry: Entry) {
+        push_entry(&mut self.entries, entry);
+    }
+
+    /// A history of `entries` (newest first, as `push` keeps them) that `save` writes to
+    /// `path`.
+    pub fn with_entries(path: PathBuf, entries: Vec<Entry>) -> Self {
+        Self { path, entries }
     }
 
     /// Writes the history: a private temporary file in the same directory, synced, then
@@ -287,6 +290,14 @@ impl History {
 }
 
 /// The same query: the same text in the same mode.
+/// `History::push` on a plain list (the view keeps its own, and saves it through a worker).
+pub fn push_entry(entries: &mut Vec<Entry>, mut entry: Entry) {
+    entry.sanitize();
+    entries.retain(|e| !same_query(e, &entry));
+    entries.insert(0, entry);
+    entries.truncate(MAX_ENTRIES);
+}
+
 fn same_query(a: &Entry, b: &Entry) -> bool {
     a.raw == b.raw && a.text == b.text
 }

@@ -893,13 +893,7 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
                 }))
                 .resource(role, "AWS::IAM::Role"),
         ));
-        let variants: Vec<(String, f64)> = e
-            .endpoint
-            .variants
-            .iter()
-            .cloned()
-            .zip(e.weights.iter().copied())
-            .collect();
+        let variants = e.weighted_variants();
         deploy(
             &Deploy {
                 account: &acct,
@@ -923,13 +917,7 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
         {
             let acct: Arc<str> = Arc::from(stg.id.as_str());
             let ci = assumed_role(&acct, CI_ROLE, "GitHubActions", None);
-            let variants: Vec<(String, f64)> = se
-                .endpoint
-                .variants
-                .iter()
-                .cloned()
-                .zip(se.weights.iter().copied())
-                .collect();
+            let variants = se.weighted_variants();
             deploy(
                 &Deploy {
                     account: &acct,
@@ -958,13 +946,7 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
         let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
         let bob = assumed_role(&acct, DEPLOYER_ROLE, "bob", Some("bob"));
         let name = e.endpoint.name.as_str();
-        let variants: Vec<(String, f64)> = e
-            .endpoint
-            .variants
-            .iter()
-            .cloned()
-            .zip(e.weights.iter().copied())
-            .collect();
+        let variants = e.weighted_variants();
         let first_config = format!("{name}-config-v1");
         let mut first = Vec::new();
         deploy(

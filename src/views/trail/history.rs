@@ -7,7 +7,7 @@ use super::state::{Mode, Phase};
 use crate::app::command::Command;
 use crate::app::state::State;
 use crate::source::trail::QueryState;
-use crate::trail::history::{Entry, MAX_ENTRIES};
+use crate::trail::history::{Entry, push_entry};
 
 /// Keeps the search that just ended; the command saves the history.
 pub fn record(state: &mut State) -> Vec<Command> {
@@ -21,7 +21,7 @@ pub fn record(state: &mut State) -> Vec<Command> {
         Phase::Cancelled => (QueryState::Cancelled, None),
         _ => return Vec::new(),
     };
-    let mut entry = Entry {
+    let entry = Entry {
         text: q.text.clone(),
         raw: q.mode == Mode::Sql,
         started: q.started,
@@ -31,11 +31,7 @@ pub fn record(state: &mut State) -> Vec<Command> {
         state: outcome,
         reason,
     };
-    crate::sanitize::Sanitize::sanitize(&mut entry);
-    t.history
-        .retain(|h| !(h.text == entry.text && h.raw == entry.raw));
-    t.history.insert(0, entry);
-    t.history.truncate(MAX_ENTRIES);
+    push_entry(&mut t.history, entry);
     t.history_row = 0;
     match &t.history_path {
         Some(path) => vec![Command::SaveTrailHistory {

@@ -239,20 +239,16 @@ fn give_up(q: &mut Query, reason: String, now: Epoch) -> Vec<Command> {
 
 fn started(state: &mut State, token: &str, result: Result<String, SourceError>) -> Outcome {
     let now = state.now;
-    let Some((whose, q)) = query_mut(&mut state.trail, token) else {
-        // Replaced (another search, another detail) before Athena answered: stop it.
+    // Replaced (another search, another detail) or cancelled before Athena answered:
+    // stop the execution it just started.
+    let Some((whose, q)) =
+        query_mut(&mut state.trail, token).filter(|(_, q)| q.phase == Phase::Starting)
+    else {
         return match result {
             Ok(id) => Outcome::with(vec![Command::TrailCancel { id }]),
             Err(_) => Outcome::default(),
         };
     };
-    if q.phase != Phase::Starting {
-        // Cancelled before Athena answered: stop the execution it just started.
-        return match result {
-            Ok(id) => Outcome::with(vec![Command::TrailCancel { id }]),
-            Err(_) => Outcome::default(),
-        };
-    }
     match result {
         Ok(id) => {
             q.id = Some(crate::sanitize::clean(&id).into_owned());

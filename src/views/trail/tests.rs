@@ -443,7 +443,7 @@ fn until_alone_searches_the_day_before_it() {
         panic!()
     };
     assert_eq!(to, s.now - 2 * 86_400);
-    assert_eq!(from, to - super::update::DEFAULT_SINCE_SECS);
+    assert_eq!(from, to - crate::trail::filter::DEFAULT_SPAN_SECS);
 }
 
 #[test]

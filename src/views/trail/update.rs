@@ -18,9 +18,6 @@ use crate::trail::{filter, sql};
 use crate::views::View;
 use crate::views::cursor::{self, keep_visible, step};
 
-/// A search with no `since:` looks this far back.
-pub const DEFAULT_SINCE_SECS: i64 = 24 * 3600;
-
 pub fn update(state: &mut State, action: Action) -> Outcome {
     let page = layout::table_rows(crate::layout::body(state.size));
     if let Some(delta) = cursor::delta(&action, page.max(1)) {
@@ -182,9 +179,7 @@ pub fn search(state: &mut State, text: &str) -> Outcome {
         }
     };
     let now = state.now;
-    let to = f.until.map_or(now, |w| w.at(now));
-    // Without `since:`, the day before `until:` (or now).
-    let from = f.since.map_or(to - DEFAULT_SINCE_SECS, |w| w.at(now));
+    let (from, to) = f.range(now);
     if from > to {
         state.trail.error = Some((0, text.len(), "since is after until".into()));
         flash(state, "filter: since: is after until:", FlashLevel::Error);
