@@ -3,6 +3,7 @@
 //! (`groups`), a log line made safe to show (`line`), and the live tail's bounded buffer
 //! with its counts of dropped and sampled lines (`tail`).
 
+pub mod follow;
 pub mod groups;
 pub mod line;
 pub mod tail;

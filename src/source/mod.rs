@@ -5,6 +5,7 @@ pub mod alarm_write;
 pub mod aws;
 pub mod demo;
 pub mod health;
+pub mod logs;
 pub mod metrics;
 pub mod model;
 pub mod monitor;
@@ -128,6 +129,11 @@ pub trait FleetSource: Send + Sync {
 
     /// CloudTrail search: `None` when the source has none (no `[trail]` in the config).
     fn trail(&self) -> Option<&dyn trail::TrailSource> {
+        None
+    }
+
+    /// Endpoint and monitoring-job logs: Insights, FilterLogEvents, live tail.
+    fn logs(&self) -> Option<&dyn logs::LogsSource> {
         None
     }
 

@@ -1,0 +1,471 @@
+//! Following logs as they arrive, the same way for the console's tail pane and the shell's
+//! `--follow`: a live tail session, started again when AWS ends it (3-hour limit) or the
+//! network drops it; and where live tail cannot be used (no permission, an endpoint that
+//! does not serve it), FilterLogEvents polled instead, deduplicated by event id, and said.
+
+use crate::source::logs::{LiveError, LogEvent, LogTarget, LogsSource};
+use std::collections::{HashSet, VecDeque};
+use std::time::Duration;
+
+/// How the tail is running now, for the pane's title and the shell's stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TailMode {
+    Live,
+    /// Polling FilterLogEvents, and why live tail is not used.
+    Polling {
+        why: String,
+    },
+}
+
+/// What following reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowEvent {
+    Mode(TailMode),
+    /// New lines, oldest first, made safe; `sampled` when AWS left some out.
+    Lines {
+        events: Vec<LogEvent>,
+        sampled: bool,
+    },
+    /// Something worth a line on the status bar: a restarted session, a failing call.
+    Notice(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct FollowOptions {
+    /// A CloudWatch Logs filter pattern (live tail's and FilterLogEvents' syntax).
+    pub pattern: Option<String>,
+    /// Polling starts reading here (epoch ms); the live tail starts at "now" by nature.
+    pub since_ms: i64,
+    /// Between two FilterLogEvents polls.
+    pub poll_every: Duration,
+    /// The longest pause before starting again after a failure (doubling from 1 s).
+    pub retry_max: Duration,
+}
+
+impl Default for FollowOptions {
+    fn default() -> Self {
+        Self {
+            pattern: None,
+            since_ms: 0,
+            poll_every: Duration::from_secs(2),
+            retry_max: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Event ids remembered to drop what a poll reads twice (each poll re-reads a few seconds
+/// before the newest event seen, since events can arrive late).
+const SEEN_IDS: usize = 20_000;
+/// How far before the newest event seen each poll reads again.
+const OVERLAP_MS: i64 = 5_000;
+/// How late an event may arrive after its timestamp and still be read by polling.
+const LATE_MS: i64 = 60_000;
+/// Pages read per poll; more waits for the next poll.
+const PAGES_PER_POLL: usize = 10;
+
+/// Follows `target` until `emit` returns `false` (the receiver is gone) or the task is
+/// dropped. `now_ms` is the clock (the demo's may be simulated).
+pub async fn follow(
+    source: &dyn LogsSource,
+    target: &LogTarget,
+    options: &FollowOptions,
+    now_ms: &(dyn Fn() -> i64 + Send + Sync),
+    emit: &mut (dyn FnMut(FollowEvent) -> bool + Send),
+) {
+    let pattern = options.pattern.as_deref();
+    let mut failures = 0u32;
+    let mut announced: Option<TailMode> = None;
+    loop {
+        match source.live_tail(target, pattern).await {
+            Ok(mut session) => {
+                if announced.as_ref() != Some(&TailMode::Live) {
+                    announced = Some(TailMode::Live);
+                    if !emit(FollowEvent::Mode(TailMode::Live)) {
+                        return;
+                    }
+                }
+                let ended = loop {
+                    match session.next().await {
+                        Ok(Some(update)) => {
+                            failures = 0;
+                            if update.events.is_empty() && !update.sampled {
+                                continue;
+                            }
+                            let lines = FollowEvent::Lines {
+                                events: update.events,
+                                sampled: update.sampled,
+                            };
+                            if !emit(lines) {
+                                return;
+                            }
+                        }
+                        Ok(None) => break None,
+                        Err(e) => break Some(e),
+                    }
+                };
+                let notice = match ended {
+                    None => "live tail: the session was closed; started again".to_string(),
+                    Some(LiveError::SessionTimeout) => {
+                        "live tail: AWS ended the session (3-hour limit); started again".into()
+                    }
+                    Some(LiveError::Unsupported(why)) => {
+                        return poll(source, target, options, now_ms, emit, why).await;
+                    }
+                    Some(LiveError::Failed(e)) => {
+                        failures += 1;
+                        format!("live tail: {e}; starting again")
+                    }
+                };
+                if !emit(FollowEvent::Notice(notice)) {
+                    return;
+                }
+                if failures > 0 {
+                    tokio::time::sleep(backoff(failures, options.retry_max)).await;
+                }
+            }
+            Err(LiveError::Unsupported(why)) => {
+                return poll(source, target, options, now_ms, emit, why).await;
+            }
+            Err(LiveError::SessionTimeout) => failures = 0,
+            Err(LiveError::Failed(e)) => {
+                failures += 1;
+                let pause = backoff(failures, options.retry_max);
+                let notice = format!("live tail: {e}; trying again in {}s", pause.as_secs());
+                if !emit(FollowEvent::Notice(notice)) {
+                    return;
+                }
+                tokio::time::sleep(pause).await;
+            }
+        }
+    }
+}
+
+/// 1 s, 2 s, 4 s ... up to `max`.
+fn backoff(failures: u32, max: Duration) -> Duration {
+    Duration::from_secs(1u64 << failures.saturating_sub(1).min(6)).min(max)
+}
+
+/// Polls FilterLogEvents from `options.since_ms`, each poll from a little before the newest
+/// event seen, dropping events already emitted by their id.
+async fn poll(
+    source: &dyn LogsSource,
+    target: &LogTarget,
+    options: &FollowOptions,
+    now_ms: &(dyn Fn() -> i64 + Send + Sync),
+    emit: &mut (dyn FnMut(FollowEvent) -> bool + Send),
+    why: String,
+) {
+    if !emit(FollowEvent::Mode(TailMode::Polling { why })) {
+        return;
+    }
+    let pattern = options.pattern.as_deref();
+    let mut seen = Seen::default();
+    let mut from = options.since_ms;
+    let mut failures = 0u32;
+    loop {
+        let began = now_ms();
+        let mut next: Option<String> = None;
+        let mut fresh: Vec<LogEvent> = Vec::new();
+        let mut failed = None;
+        for _ in 0..PAGES_PER_POLL {
+            match source
+                .filter_events(target, pattern, from, None, next.as_deref())
+                .await
+            {
+                Ok(page) => {
+                    fresh.extend(page.events.into_iter().filter(|e| seen.first_time(e)));
+                    next = page.next;
+                    if next.is_none() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Some(newest) = fresh.iter().map(|e| e.timestamp_ms).max() {
+            from = from.max(newest - OVERLAP_MS);
+        }
+        // Everything up to `began` was read: the next poll need not go further back than
+        // events arriving late could be (ids drop what is read again).
+        if failed.is_none() && next.is_none() {
+            from = from.max(began - LATE_MS);
+        }
+        if !fresh.is_empty() {
+            fresh.sort_by_key(|e| e.timestamp_ms);
+            let lines = FollowEvent::Lines {
+                events: fresh,
+                sampled: false,
+            };
+            if !emit(lines) {
+                return;
+            }
+        }
+        let pause = match failed {
+            Some(e) => {
+                failures += 1;
+                let pause = backoff(failures, options.retry_max).max(options.poll_every);
+                if !emit(FollowEvent::Notice(format!("FilterLogEvents: {e}"))) {
+                    return;
+                }
+                pause
+            }
+            None => {
+                failures = 0;
+                options.poll_every
+            }
+        };
+        tokio::time::sleep(pause).await;
+    }
+}
+
+/// Ids already emitted, the oldest forgotten first. An event without an id (an emulator)
+/// is known by its time, stream and text.
+#[derive(Default)]
+struct Seen {
+    ids: HashSet<String>,
+    order: VecDeque<String>,
+}
+
+impl Seen {
+    fn first_time(&mut self, e: &LogEvent) -> bool {
+        let id = match &e.event_id {
+            Some(id) => id.clone(),
+            None => format!("{}\u{1f}{}\u{1f}{}", e.timestamp_ms, e.stream, e.message),
+        };
+        if !self.ids.insert(id.clone()) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > SEEN_IDS
+            && let Some(old) = self.order.pop_front()
+        {
+            self.ids.remove(&old);
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceError;
+    use crate::source::logs::*;
+    use async_trait::async_trait;
+    use std::sync::Mutex;
+
+    /// A session's updates then how it ends, or the error of opening it.
+    type Script = Result<Vec<Result<LiveUpdate, LiveError>>, LiveError>;
+
+    /// A source scripted call by call.
+    #[derive(Default)]
+    struct Scripted {
+        /// Each live_tail call takes the next: a session's updates then how it ends, or
+        /// the error of opening it.
+        sessions: Mutex<VecDeque<Script>>,
+        /// Each filter_events call takes the next page.
+        pages: Mutex<VecDeque<Result<EventsPage, SourceError>>>,
+        filter_starts: Mutex<Vec<i64>>,
+    }
+
+    struct Session(VecDeque<Result<LiveUpdate, LiveError>>);
+
+    #[async_trait]
+    impl LiveSession for Session {
+        async fn next(&mut self) -> Result<Option<LiveUpdate>, LiveError> {
+            match self.0.pop_front() {
+                Some(Ok(u)) => Ok(Some(u)),
+                Some(Err(e)) => Err(e),
+                None => Ok(None),
+            }
+        }
+    }
+
+    #[async_trait]
+    impl LogsSource for Scripted {
+        async fn start_query(&self, _: &InsightsQuery) -> Result<String, SourceError> {
+            unreachable!()
+        }
+        async fn query_results(
+            &self,
+            _: &LogTarget,
+            _: &str,
+        ) -> Result<InsightsResults, SourceError> {
+            unreachable!()
+        }
+        async fn stop_query(&self, _: &LogTarget, _: &str) -> Result<(), SourceError> {
+            unreachable!()
+        }
+        async fn filter_events(
+            &self,
+            _: &LogTarget,
+            _: Option<&str>,
+            start_ms: i64,
+            _: Option<i64>,
+            _: Option<&str>,
+        ) -> Result<EventsPage, SourceError> {
+            self.filter_starts.lock().unwrap().push(start_ms);
+            self.pages
+                .lock()
+                .unwrap()
+                .pop_front()
+                .unwrap_or(Ok(EventsPage::default()))
+        }
+        async fn live_tail(
+            &self,
+            _: &LogTarget,
+            _: Option<&str>,
+        ) -> Result<Box<dyn LiveSession>, LiveError> {
+            match self.sessions.lock().unwrap().pop_front() {
+                Some(Ok(updates)) => Ok(Box::new(Session(updates.into()))),
+                Some(Err(e)) => Err(e),
+                None => Err(LiveError::Unsupported("script over".into())),
+            }
+        }
+    }
+
+    fn event(t: i64, id: &str) -> LogEvent {
+        LogEvent::new(
+            t,
+            "AllTraffic/i-1",
+            format!("line {t}").as_bytes(),
+            Some(id),
+        )
+    }
+
+    fn update(ts: &[i64], sampled: bool) -> Result<LiveUpdate, LiveError> {
+        Ok(LiveUpdate {
+            events: ts.iter().map(|t| event(*t, "")).collect(),
+            sampled,
+        })
+    }
+
+    fn target() -> LogTarget {
+        LogTarget {
+            account_id: "111111111111".into(),
+            groups: vec!["/aws/sagemaker/Endpoints/x".into()],
+            stream_prefix: None,
+        }
+    }
+
+    /// Runs `follow` until `limit` events were emitted (or a poll stops it), with no real
+    /// pauses (tokio's paused clock).
+    async fn run(source: &Scripted, limit: usize) -> Vec<FollowEvent> {
+        let mut seen = Vec::new();
+        let options = FollowOptions {
+            since_ms: 1_000,
+            ..FollowOptions::default()
+        };
+        let mut emit = |e: FollowEvent| {
+            seen.push(e);
+            seen.len() < limit
+        };
+        follow(source, &target(), &options, &|| 20_000, &mut emit).await;
+        seen
+    }
+
+    fn lines(events: &[FollowEvent]) -> Vec<i64> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                FollowEvent::Lines { events, .. } => Some(events.iter().map(|e| e.timestamp_ms)),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_session_ended_by_aws_is_started_again_without_losing_the_mode() {
+        let source = Scripted::default();
+        source.sessions.lock().unwrap().extend([
+            Ok(vec![update(&[1, 2], false), Err(LiveError::SessionTimeout)]),
+            Ok(vec![update(&[3], true)]),
+            Ok(vec![update(&[4], false)]),
+        ]);
+        let seen = run(&source, 7).await;
+        assert_eq!(seen[0], FollowEvent::Mode(TailMode::Live));
+        assert_eq!(lines(&seen), [1, 2, 3, 4]);
+        assert!(
+            seen.iter()
+                .any(|e| matches!(e, FollowEvent::Notice(n) if n.contains("3-hour"))),
+            "{seen:?}"
+        );
+        assert!(
+            seen.iter()
+                .any(|e| matches!(e, FollowEvent::Lines { sampled: true, .. }))
+        );
+        let modes = seen
+            .iter()
+            .filter(|e| matches!(e, FollowEvent::Mode(_)))
+            .count();
+        assert_eq!(modes, 1, "a restart is not a new mode: {seen:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_network_failure_is_retried_with_a_pause_and_said() {
+        let source = Scripted::default();
+        let network = SourceError::Network {
+            call: "StartLiveTail".into(),
+            detail: "connection reset".into(),
+        };
+        source.sessions.lock().unwrap().extend([
+            Err(LiveError::Failed(network.clone())),
+            Ok(vec![update(&[1], false), Err(LiveError::Failed(network))]),
+            Ok(vec![update(&[2], false)]),
+        ]);
+        let began = tokio::time::Instant::now();
+        let seen = run(&source, 6).await;
+        assert_eq!(lines(&seen), [1, 2]);
+        assert!(
+            seen.iter()
+                .any(|e| matches!(e, FollowEvent::Notice(n) if n.contains("connection reset"))),
+            "{seen:?}"
+        );
+        assert!(began.elapsed() >= Duration::from_secs(2), "it paused");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_live_tail_it_polls_and_drops_what_it_read_twice() {
+        let source = Scripted::default();
+        source
+            .sessions
+            .lock()
+            .unwrap()
+            .push_back(Err(LiveError::Unsupported(
+                "AccessDenied: logs:StartLiveTail".into(),
+            )));
+        source.pages.lock().unwrap().extend([
+            Ok(EventsPage {
+                events: vec![event(10_000, "a"), event(11_000, "b")],
+                next: Some("p2".into()),
+            }),
+            Ok(EventsPage {
+                events: vec![event(12_000, "c")],
+                next: None,
+            }),
+            // The next poll reads again from before the newest: b and c again, then d.
+            Ok(EventsPage {
+                events: vec![event(11_000, "b"), event(12_000, "c"), event(13_000, "d")],
+                next: None,
+            }),
+        ]);
+        let seen = run(&source, 3).await;
+        assert_eq!(
+            seen[0],
+            FollowEvent::Mode(TailMode::Polling {
+                why: "AccessDenied: logs:StartLiveTail".into()
+            })
+        );
+        assert_eq!(lines(&seen), [10_000, 11_000, 12_000, 13_000]);
+        let starts = source.filter_starts.lock().unwrap().clone();
+        assert_eq!(starts[0], 1_000, "from `since`");
+        assert_eq!(
+            starts[2],
+            12_000 - OVERLAP_MS,
+            "from a little before the newest"
+        );
+    }
+}
