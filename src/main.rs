@@ -82,7 +82,14 @@ fn main() -> ExitCode {
         "source ready"
     );
     let trail = trail_settings(source.kind(), &settings.config);
-    let mut state = initial_state(&cli.global, settings, source.kind(), clock.now());
+    let logs_available = source.logs().is_some();
+    let mut state = initial_state(
+        &cli.global,
+        settings,
+        source.kind(),
+        logs_available,
+        clock.now(),
+    );
     state.reads_accounts_apart = source.reads_accounts_apart();
     state.placement = source.placement();
     // Every write passes here: read-only, and the audit log (intent before, outcome after).
@@ -206,12 +213,19 @@ fn demo_source(args: &GlobalArgs, readonly: bool) -> (SharedClock, Arc<dyn Fleet
     (clock, Arc::new(source))
 }
 
-fn initial_state(args: &GlobalArgs, settings: Settings, kind: SourceKind, now: i64) -> State {
+fn initial_state(
+    args: &GlobalArgs,
+    settings: Settings,
+    kind: SourceKind,
+    logs_available: bool,
+    now: i64,
+) -> State {
     let mut state = State::new(kind, now, settings.theme, Arc::new(settings.keymap));
     state.themes = Arc::new(settings.themes);
     state.readonly = args.readonly || settings.config.readonly;
     state.refresh_secs = args.refresh.unwrap_or(settings.config.refresh_secs).max(1) as i64;
     state.trail.available = Some(trail_settings(kind, &settings.config));
+    state.logs.available = logs_available;
     // The history kept across restarts; a damaged file is said, never fatal.
     if let Some(path) = sagewatch::trail::history::path_from_env() {
         let (history, warning) = sagewatch::trail::history::History::load(&path);

@@ -50,6 +50,12 @@ const BINDABLE: &[&str] = &[
     "column_left",
     "column_right",
     "copy_cell",
+    "show_logs",
+    "toggle_follow",
+    "pause_tail",
+    "toggle_wrap",
+    "toggle_timestamps",
+    "save_logs",
 ];
 
 fn action(name: &str) -> Action {
@@ -100,7 +106,13 @@ fn is_bindable(a: &Action) -> bool {
         | Action::CancelQuery
         | Action::ColumnLeft
         | Action::ColumnRight
-        | Action::CopyCell => true,
+        | Action::CopyCell
+        | Action::ShowLogs
+        | Action::ToggleFollow
+        | Action::PauseTail
+        | Action::ToggleWrap
+        | Action::ToggleTimestamps
+        | Action::SaveLogs => true,
         Action::Tick(_)
         | Action::Resize(..)
         | Action::Input(_)
@@ -163,6 +175,12 @@ fn every_name_here_is_an_action() {
         Action::ColumnLeft,
         Action::ColumnRight,
         Action::CopyCell,
+        Action::ShowLogs,
+        Action::ToggleFollow,
+        Action::PauseTail,
+        Action::ToggleWrap,
+        Action::ToggleTimestamps,
+        Action::SaveLogs,
     ]
     .iter()
     .filter(|a| is_bindable(a))
@@ -208,6 +226,7 @@ fn vim_bindings_have_help_text_in_known_sections() {
         "Alarms",
         "Monitor",
         "Trail",
+        "Logs",
         "General",
     ];
     for b in &km.bindings {

@@ -84,6 +84,18 @@ pub enum Action {
     ColumnRight,
     /// Copy the selected cell to the clipboard of the terminal (OSC 52, works over SSH).
     CopyCell,
+    /// The logs of the selected endpoint, monitoring run or alarm (Insights and live tail).
+    ShowLogs,
+    /// Keep the live tail on its newest line, or hold it where it is (new lines counted).
+    ToggleFollow,
+    /// Stop the live tail session (it stops streaming and billing), or start it again.
+    PauseTail,
+    /// Wrap long log lines, or cut them at the pane's edge.
+    ToggleWrap,
+    /// Show or hide each line's time and stream.
+    ToggleTimestamps,
+    /// Write the tail (or the Insights rows) to a file.
+    SaveLogs,
 
     // ---- not bindable: from the loop, the line editor and the workers ----
     /// The clock moved (epoch seconds): maybe refresh, maybe redraw.
@@ -221,6 +233,24 @@ pub enum Loaded {
     Exported(Result<(String, usize), String>),
     /// The trail's history written to its file, or why not.
     HistorySaved(Result<(), String>),
+    /// An Insights query started: its query id.
+    LogsQueryStarted {
+        token: String,
+        result: Result<String, SourceError>,
+    },
+    /// GetQueryResults of the query started with `token`.
+    LogsQueryResults {
+        token: String,
+        result: Result<Box<crate::source::logs::InsightsResults>, SourceError>,
+    },
+    LogsQueryStopped {
+        result: Result<(), SourceError>,
+    },
+    /// What the live tail numbered `session` reported.
+    LogsTail {
+        session: u64,
+        event: crate::logs::follow::FollowEvent,
+    },
     /// A write went through the gate: done, failed or refused.
     Written {
         request: Box<Write>,

@@ -91,17 +91,56 @@ pub enum Command {
     Clipboard(String),
     /// Rows written to a file.
     Export(Box<Export>),
+
+    /// StartQuery (Insights); answered with the query id, matched by `token`.
+    LogsQueryStart {
+        token: String,
+        query: Box<crate::source::logs::InsightsQuery>,
+    },
+    /// GetQueryResults after `delay_ms` (the backoff).
+    LogsQueryPoll {
+        token: String,
+        target: crate::source::logs::LogTarget,
+        id: String,
+        delay_ms: u64,
+    },
+    /// StopQuery: sent with the writes, so that quitting waits for it.
+    LogsQueryStop {
+        target: crate::source::logs::LogTarget,
+        id: String,
+    },
+    /// A live tail (or its polling fallback) running until `LogsTailStop`: it answers many
+    /// times, each `Loaded::LogsTail` numbered by `session`.
+    LogsTailStart {
+        session: u64,
+        target: crate::source::logs::LogTarget,
+        options: TailOptions,
+    },
+    LogsTailStop {
+        session: u64,
+    },
+}
+
+/// How a tail runs (`crate::logs::follow::FollowOptions`, comparable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TailOptions {
+    pub pattern: Option<String>,
+    /// Where polling starts (epoch ms), should live tail be refused.
+    pub since_ms: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     Csv,
     JsonLines,
+    Text,
 }
 
 /// Rows to write to a file: the path, or a name made from `now` in the current directory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Export {
+    /// What is exported, in the default file name: `trail`, `logs`.
+    pub what: &'static str,
     pub format: ExportFormat,
     pub path: Option<String>,
     pub now: crate::source::model::Epoch,
@@ -137,6 +176,11 @@ pub enum CommandKey {
     TrailHistory,
     Clipboard,
     Export,
+    LogsQueryStart(String),
+    LogsQueryPoll(String),
+    LogsQueryStop(String),
+    /// Every message of one tail session.
+    LogsTail(u64),
 }
 
 impl Command {
@@ -196,6 +240,12 @@ impl Command {
             Self::SaveTrailHistory { .. } => CommandKey::TrailHistory,
             Self::Clipboard(_) => CommandKey::Clipboard,
             Self::Export(_) => CommandKey::Export,
+            Self::LogsQueryStart { token, .. } => CommandKey::LogsQueryStart(token.clone()),
+            Self::LogsQueryPoll { token, .. } => CommandKey::LogsQueryPoll(token.clone()),
+            Self::LogsQueryStop { id, .. } => CommandKey::LogsQueryStop(id.clone()),
+            Self::LogsTailStart { session, .. } | Self::LogsTailStop { session } => {
+                CommandKey::LogsTail(*session)
+            }
         }
     }
 }

@@ -249,7 +249,8 @@ mod tests {
             names,
             [
                 "fleet", "alarms", "alarm", "endpoint", "monitor", "trail", "sql", "changes",
-                "account", "range", "sort", "filter", "export", "theme", "refresh", "help", "quit"
+                "logs", "insights", "tail", "since", "account", "range", "sort", "filter",
+                "export", "save", "theme", "refresh", "help", "quit"
             ]
         );
     }

@@ -8,6 +8,7 @@ pub mod data;
 pub mod headless;
 pub mod input;
 pub mod lineedit;
+pub mod logs_calls;
 pub mod monitor_calls;
 pub mod navigate;
 pub mod outcome;

@@ -127,6 +127,7 @@ pub struct State {
     pub alarms_view: AlarmsState,
     pub monitor: crate::views::monitor::MonitorState,
     pub trail: crate::views::trail::TrailState,
+    pub logs: crate::views::logs::LogsState,
     /// Dialogs above the view, the top one last: it takes input first.
     pub overlays: Vec<Overlay>,
     pub prompt: Prompt,
@@ -194,6 +195,7 @@ impl State {
             alarms_view: AlarmsState::default(),
             monitor: Default::default(),
             trail: Default::default(),
+            logs: Default::default(),
             overlays: Vec::new(),
             prompt: Prompt::None,
             completions: Vec::new(),

@@ -120,10 +120,11 @@ fn export(job: Export) -> Result<(String, usize), String> {
     let format = match job.format {
         ExportFormat::Csv => Format::Csv,
         ExportFormat::JsonLines => Format::JsonLines,
+        ExportFormat::Text => Format::Text,
     };
     let path = job
         .path
-        .unwrap_or_else(|| export::default_file_name(format, job.now));
+        .unwrap_or_else(|| export::default_file_name(job.what, format, job.now));
     let rows = job.rows.iter().map(|r| r.as_slice());
     export::export(
         std::path::Path::new(&path),
@@ -214,6 +215,7 @@ mod tests {
         let done = execute(
             &source,
             Command::Export(Box::new(Export {
+                what: "trail",
                 format: ExportFormat::Csv,
                 path: Some(path.display().to_string()),
                 now: 0,
@@ -232,6 +234,7 @@ mod tests {
         let again = execute(
             &source,
             Command::Export(Box::new(Export {
+                what: "trail",
                 format: ExportFormat::Csv,
                 path: Some(path.display().to_string()),
                 now: 0,

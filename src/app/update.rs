@@ -21,6 +21,16 @@ pub fn init(state: &mut State) -> Vec<Command> {
 }
 
 pub fn update(state: &mut State, action: Action) -> Outcome {
+    let was = state.view;
+    let mut out = route(state, action);
+    // Leaving the logs: nothing goes on scanning or streaming unseen.
+    if was == View::Logs && state.view != View::Logs {
+        out.commands.extend(views::logs::left(state));
+    }
+    out
+}
+
+fn route(state: &mut State, action: Action) -> Outcome {
     match action {
         Action::Tick(now) => tick(state, now),
         Action::Resize(w, h) => {
@@ -38,8 +48,10 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::Run(line) => commands::run(state, &line),
         Action::Quit => {
             state.should_quit = true;
-            // Nothing goes on scanning in Athena after the console is gone.
-            Outcome::with(views::trail::query::on_quit(state))
+            // Nothing goes on scanning in Athena or CloudWatch after the console is gone.
+            let mut commands = views::trail::query::on_quit(state);
+            commands.extend(views::logs::left(state));
+            Outcome::with(commands)
         }
         Action::Input(key) if state.prompt != super::state::Prompt::None => {
             prompt::input(state, key)
@@ -58,6 +70,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::ShowMonitor => views::monitor::show(state),
         Action::ShowTrail => views::trail::show(state),
         Action::ShowChanges => views::trail::changes::open(state),
+        Action::ShowLogs => views::logs::open_selected(state),
         Action::Refresh => refresh_now(state),
         // Refused here for every view, whatever it would have done with the key.
         action if state.readonly && action.mutates() => {

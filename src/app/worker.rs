@@ -90,6 +90,11 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
         | Command::SaveTrailHistory { .. }
         | Command::Export(_)
         | Command::Clipboard(_)) => super::trail_calls::execute(source, command).await,
+        command @ (Command::LogsQueryStart { .. }
+        | Command::LogsQueryPoll { .. }
+        | Command::LogsQueryStop { .. }
+        | Command::LogsTailStart { .. }
+        | Command::LogsTailStop { .. }) => super::logs_calls::execute(source, command).await,
         Command::Write { request, .. } => {
             let outcome = match gate {
                 Some(gate) => gate.perform(source.writer(), &request).await,
@@ -192,6 +197,23 @@ fn failed(command: Command, detail: &str) -> Action {
         },
         Command::SaveTrailHistory { .. } => Loaded::HistorySaved(Err(detail.into())),
         Command::Export(_) | Command::Clipboard(_) => Loaded::Exported(Err(detail.into())),
+        Command::LogsQueryStart { token, .. } => Loaded::LogsQueryStarted {
+            token,
+            result: Err(err("StartQuery")),
+        },
+        Command::LogsQueryPoll { token, .. } => Loaded::LogsQueryResults {
+            token,
+            result: Err(err("GetQueryResults")),
+        },
+        Command::LogsQueryStop { .. } => Loaded::LogsQueryStopped {
+            result: Err(err("StopQuery")),
+        },
+        Command::LogsTailStart { session, .. } | Command::LogsTailStop { session } => {
+            Loaded::LogsTail {
+                session,
+                event: crate::logs::follow::FollowEvent::Notice(format!("live tail: {detail}")),
+            }
+        }
         // The gate may or may not have sent it: the audit log says which.
         Command::Write { request, .. } => Loaded::Written {
             outcome: WriteOutcome::Failed(err(request.operation())),
@@ -215,6 +237,8 @@ pub struct Workers {
     writes: Option<WriteQueue>,
     /// Writes confirmed whose outcome has not come back yet.
     writes_pending: usize,
+    /// Live tails running, by session: each reports until it is stopped.
+    tails: HashMap<u64, JoinHandle<()>>,
 }
 
 /// The one task that sends writes, fed in order.
@@ -246,7 +270,44 @@ impl Workers {
             next_generation: 0,
             writes: None,
             writes_pending: 0,
+            tails: HashMap::new(),
         }
+    }
+
+    /// Starts a live tail on a task of its own: it reports many times (each report a
+    /// `Done` keyed by its session, which frees no slot) until `LogsTailStop` aborts it,
+    /// which drops its stream (and so ends the session at AWS).
+    fn start_tail(&mut self, command: Command) {
+        let Command::LogsTailStart {
+            session,
+            target,
+            options,
+        } = command
+        else {
+            return;
+        };
+        if let Some(old) = self.tails.remove(&session) {
+            old.abort();
+        }
+        let source = Arc::clone(&self.source);
+        let tx = self.tx.clone();
+        let handle = tokio::spawn(async move {
+            let send = move |loaded: super::action::Loaded| {
+                tx.send(Done {
+                    key: CommandKey::LogsTail(session),
+                    generation: 0,
+                    action: Action::Loaded(Box::new(loaded)),
+                })
+                .is_ok()
+            };
+            super::logs_calls::tail(source.as_ref(), session, target, options, &send).await;
+        });
+        self.tails.insert(session, handle);
+    }
+
+    /// Live tails running.
+    pub fn tails_running(&self) -> usize {
+        self.tails.values().filter(|h| !h.is_finished()).count()
     }
 
     /// Writes go through `gate`.
@@ -284,8 +345,21 @@ impl Workers {
     pub fn dispatch(&mut self, command: Command) {
         // A stop of a trail query goes with the writes: it must reach Athena even when the
         // console quits right after (the queue is awaited then; reads are aborted).
-        if matches!(command, Command::Write { .. } | Command::TrailCancel { .. }) {
+        if matches!(
+            command,
+            Command::Write { .. } | Command::TrailCancel { .. } | Command::LogsQueryStop { .. }
+        ) {
             return self.queue_write(command);
+        }
+        match command {
+            Command::LogsTailStart { .. } => return self.start_tail(command),
+            Command::LogsTailStop { session } => {
+                if let Some(tail) = self.tails.remove(&session) {
+                    tail.abort();
+                }
+                return;
+            }
+            _ => {}
         }
         let key = command.key();
         if let Some(running) = self.in_flight.get(&key) {
@@ -342,8 +416,14 @@ impl Workers {
     /// Frees the slot of a finished command, unless newer work of the same key holds it.
     /// (The result itself is still applied by the caller: older, not wrong.)
     pub fn finished(&mut self, done: &Done) {
-        if matches!(done.key, CommandKey::Write(_) | CommandKey::TrailCancel(_)) {
+        if matches!(
+            done.key,
+            CommandKey::Write(_) | CommandKey::TrailCancel(_) | CommandKey::LogsQueryStop(_)
+        ) {
             self.writes_pending = self.writes_pending.saturating_sub(1);
+            return;
+        }
+        if matches!(done.key, CommandKey::LogsTail(_)) {
             return;
         }
         if self
@@ -369,6 +449,9 @@ impl Workers {
     pub async fn shutdown(&mut self, grace: std::time::Duration) {
         for (_, f) in self.in_flight.drain() {
             f.handle.abort();
+        }
+        for (_, tail) in self.tails.drain() {
+            tail.abort();
         }
         if let Some(WriteQueue { tx, handle }) = self.writes.take() {
             // Closing the queue lets its task end once the last write is done.

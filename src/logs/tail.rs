@@ -65,7 +65,7 @@ impl TailBuffer {
 
     /// The `n` newest lines up to `from_end` lines before the newest (scrolled back), oldest
     /// first: what a pane of `n` rows shows.
-    pub fn window(&self, n: usize, from_end: usize) -> impl Iterator<Item = &TailLine> {
+    pub fn window(&self, n: usize, from_end: usize) -> impl DoubleEndedIterator<Item = &TailLine> {
         let end = self.lines.len().saturating_sub(from_end);
         let start = end.saturating_sub(n);
         self.lines.range(start..end)

@@ -22,6 +22,8 @@ use std::path::Path;
 pub enum Format {
     Csv,
     JsonLines,
+    /// A plain log: each row's cells joined by two spaces, no header (saved tails).
+    Text,
 }
 
 impl Format {
@@ -29,6 +31,7 @@ impl Format {
         match self {
             Self::Csv => "csv",
             Self::JsonLines => "jsonl",
+            Self::Text => "log",
         }
     }
 
@@ -43,14 +46,36 @@ impl Format {
     }
 }
 
-/// `sagewatch-trail-20250102-030405.csv`, from a time in epoch seconds, in UTC (a file name
-/// that does not depend on the bastion's time zone).
-pub fn default_file_name(format: Format, now: Epoch) -> String {
+/// `sagewatch-trail-20250102-030405.csv` (`what` is `trail`, `logs`), from a time in epoch
+/// seconds, in UTC (a file name that does not depend on the bastion's time zone).
+pub fn default_file_name(what: &str, format: Format, now: Epoch) -> String {
     let ext = format.extension();
     match chrono::DateTime::from_timestamp(now, 0) {
-        Some(t) => format!("sagewatch-trail-{}.{ext}", t.format("%Y%m%d-%H%M%S")),
-        None => format!("sagewatch-trail-{now}.{ext}"),
+        Some(t) => format!("sagewatch-{what}-{}.{ext}", t.format("%Y%m%d-%H%M%S")),
+        None => format!("sagewatch-{what}-{now}.{ext}"),
     }
+}
+
+/// Writes each row as one line, its cells sanitised and joined by two spaces; the number of
+/// rows written.
+pub fn write_text<'a>(
+    out: &mut impl Write,
+    rows: impl IntoIterator<Item = &'a [Option<String>]>,
+) -> io::Result<usize> {
+    let mut n = 0;
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(&crate::sanitize::clean(cell.as_deref().unwrap_or("")));
+        }
+        line.push('\n');
+        out.write_all(line.as_bytes())?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// One CSV field: sanitised, neutralised against formula injection, quoted when it holds a
@@ -198,6 +223,7 @@ pub fn export<'a>(
     let written = match format {
         Format::Csv => write_csv(&mut out, columns, rows),
         Format::JsonLines => write_json_lines(&mut out, columns, rows),
+        Format::Text => write_text(&mut out, rows),
     }
     .and_then(|n| out.flush().map(|()| n));
     if written.is_err() {
@@ -413,15 +439,15 @@ mod tests {
     fn default_names_carry_the_utc_time_and_the_format() {
         // 2025-01-02T03:04:05Z
         assert_eq!(
-            default_file_name(Format::Csv, 1_735_787_045),
+            default_file_name("trail", Format::Csv, 1_735_787_045),
             "sagewatch-trail-20250102-030405.csv"
         );
         assert_eq!(
-            default_file_name(Format::JsonLines, 0),
+            default_file_name("trail", Format::JsonLines, 0),
             "sagewatch-trail-19700101-000000.jsonl"
         );
         assert_eq!(
-            default_file_name(Format::Csv, i64::MAX),
+            default_file_name("trail", Format::Csv, i64::MAX),
             format!("sagewatch-trail-{}.csv", i64::MAX)
         );
     }

@@ -92,6 +92,12 @@ pub fn keymap() -> Keymap {
             b(&["i"], Action::EditQuery, "edit the query", "trail"),
             b(&["C-k"], Action::CancelQuery, "cancel the query", "trail"),
             b(&["y"], Action::CopyCell, "copy the cell", "trail"),
+            b(&["L"], Action::ShowLogs, "logs", "views"),
+            b(&["F"], Action::ToggleFollow, "follow", "logs"),
+            b(&["C-p"], Action::PauseTail, "pause the tail", "logs"),
+            b(&["W"], Action::ToggleWrap, "wrap", "logs"),
+            b(&["T"], Action::ToggleTimestamps, "timestamps", "logs"),
+            b(&["w"], Action::SaveLogs, "save", "logs"),
         ],
     }
 }
@@ -215,6 +221,7 @@ fn metric_alarm(
 
 fn base(now: Epoch) -> State {
     let mut s = State::new(SourceKind::Demo, now, Theme::default(), Arc::new(keymap()));
+    s.logs.available = true;
     s.identity = Some(Identity {
         account_id: MONITORING.into(),
         arn: format!("arn:aws:sts::{MONITORING}:assumed-role/OnCall/alice"),
@@ -758,6 +765,140 @@ pub fn with_trail(stage: TrailStage) -> State {
                     "TABLE_NOT_FOUND: line 1:130: Table 'awsdatacatalog.default.cloudtrail_logs' does not exist".into(),
                 );
             }
+        }
+    }
+    s
+}
+
+/// What the logs screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogsStage {
+    /// Insights finished: errors first.
+    Insights,
+    /// Insights running, partial rows.
+    Running,
+    /// A row open whole.
+    Detail,
+    /// The live tail, following.
+    Tail,
+    /// The tail held (read back) with new lines below, wrapped, polling.
+    TailHeld,
+}
+
+/// A log line of prod fraud-detector after its update.
+pub fn log_line(i: usize) -> (i64, String, String) {
+    let ms = (NOW - 600) * 1000 + i as i64 * 1_250;
+    let stream = if i.is_multiple_of(3) {
+        "green/i-0f3c9a1b2d4e5f607"
+    } else {
+        "blue/i-0a1b2c3d4e5f60718"
+    };
+    let text = match i % 7 {
+        0 => format!("ERROR [model] KeyError: 'merchant_category' (request id r-{i:05})"),
+        3 => format!("WARN feature 'merchant_category' missing from request r-{i:05}: imputing 0"),
+        5 => "Traceback (most recent call last): File \"/opt/ml/code/inference.py\", line 88, in predict_fn features = [row[name] for name in FEATURES] KeyError: 'merchant_category'".into(),
+        _ => format!("INFO 10.0.3.17 \"POST /invocations HTTP/1.1\" 200 latency_ms={} request_id=r-{i:05}", 18 + i % 11),
+    };
+    (ms, stream.into(), text)
+}
+
+/// The logs screen of prod fraud-detector at `stage`.
+pub fn with_logs(stage: LogsStage) -> State {
+    use crate::logs::follow::TailMode;
+    use crate::logs::tail::TailLine;
+    use crate::source::logs::{InsightsQuery, InsightsState, InsightsStats};
+    use crate::views::logs::{Pane, Phase, Run};
+    let mut s = in_view(View::Logs);
+    let key = EndpointKey {
+        account_id: PROD.into(),
+        name: "fraud-detector".into(),
+    };
+    let context = crate::views::logs::open::endpoint(&key);
+    let l = &mut s.logs;
+    l.came_from = View::Fleet;
+    l.insights.span_secs = 3600;
+    l.insights.text = context.default_query.clone();
+    let rows: Vec<Vec<String>> = (0..60)
+        .map(log_line)
+        .filter(|(_, _, t)| !t.starts_with("INFO"))
+        .map(|(ms, stream, text)| {
+            vec![
+                crate::views::logs::iso_millis(ms)
+                    .replace('T', " ")
+                    .replace('Z', ""),
+                stream,
+                text,
+            ]
+        })
+        .collect();
+    l.insights.columns = vec!["@timestamp".into(), "@logStream".into(), "@message".into()];
+    l.insights.shown = (0..rows.len()).collect();
+    l.insights.rows = rows;
+    l.insights.run = Some(Run {
+        token: "logs-1".into(),
+        id: Some("q-1".into()),
+        query: InsightsQuery {
+            target: context.target.clone(),
+            query: context.default_query.clone(),
+            start: NOW - 3600,
+            end: NOW,
+        },
+        started: NOW - 4,
+        finished: Some(NOW - 1),
+        phase: Phase::Finished(InsightsState::Complete),
+        stats: InsightsStats {
+            records_matched: 26.0,
+            records_scanned: 48_210.0,
+            bytes_scanned: 12_400_000.0,
+        },
+    });
+    l.context = Some(context);
+    let t = &mut l.tail;
+    t.session = Some(2);
+    t.mode = Some(TailMode::Live);
+    t.buffer.push_update(
+        (0..120)
+            .map(log_line)
+            .map(|(timestamp_ms, stream, text)| TailLine {
+                timestamp_ms,
+                stream,
+                text,
+            }),
+        false,
+    );
+    match stage {
+        LogsStage::Insights => {}
+        LogsStage::Running => {
+            let i = &mut l.insights;
+            i.rows.truncate(4);
+            i.shown.truncate(4);
+            if let Some(r) = i.run.as_mut() {
+                r.phase = Phase::Running {
+                    polls: 2,
+                    errors: 0,
+                };
+                r.finished = None;
+                r.stats.records_scanned = 9_800.0;
+                r.stats.records_matched = 4.0;
+                r.stats.bytes_scanned = 2_100_000.0;
+            }
+        }
+        LogsStage::Detail => {
+            l.insights.row = 2;
+            l.insights.detail = Some(2);
+        }
+        LogsStage::Tail => l.pane = Pane::Tail,
+        LogsStage::TailHeld => {
+            l.pane = Pane::Tail;
+            t.follow = false;
+            t.from_end = 30;
+            t.unseen = 30;
+            t.wrap = true;
+            t.mode = Some(TailMode::Polling {
+                why: "no logs:StartLiveTail permission".into(),
+            });
+            t.buffer.sampled_updates = 2;
+            t.pattern = Some("?ERROR ?WARN".into());
         }
     }
     s

@@ -73,6 +73,11 @@ screens! {
     trail_detail: fixture::with_trail(fixture::TrailStage::Detail);
     trail_error: fixture::with_trail(fixture::TrailStage::Error);
     trail_failed: fixture::with_trail(fixture::TrailStage::Failed);
+    logs_insights: fixture::with_logs(fixture::LogsStage::Insights);
+    logs_running: fixture::with_logs(fixture::LogsStage::Running);
+    logs_detail: fixture::with_logs(fixture::LogsStage::Detail);
+    logs_tail: fixture::with_logs(fixture::LogsStage::Tail);
+    logs_tail_held: fixture::with_logs(fixture::LogsStage::TailHeld);
 }
 
 #[test]

@@ -9,6 +9,7 @@ pub mod alarms;
 pub mod cursor;
 pub mod endpoint;
 pub mod fleet;
+pub mod logs;
 pub mod monitor;
 pub mod trail;
 
@@ -30,16 +31,18 @@ pub enum View {
     Alarms,
     Monitor,
     Trail,
+    Logs,
 }
 
 impl View {
     /// Every view, in the order of the header's tabs.
-    pub const ALL: [View; 5] = [
+    pub const ALL: [View; 6] = [
         View::Fleet,
         View::Endpoint,
         View::Alarms,
         View::Monitor,
         View::Trail,
+        View::Logs,
     ];
 
     pub fn title(self) -> &'static str {
@@ -55,6 +58,7 @@ pub fn module(view: View) -> &'static dyn ViewModule {
         View::Alarms => &alarms::Alarms,
         View::Monitor => &monitor::Monitor,
         View::Trail => &trail::Trail,
+        View::Logs => &logs::Logs,
     }
 }
 

@@ -219,6 +219,14 @@ fn new_anywhere(state: &mut State, endpoint: Option<&str>) -> Outcome {
             Some(key) => editor::open_new(state, &key, None, None),
             None => Outcome::default(),
         },
+        View::Logs => match crate::views::logs::open::endpoint_open(state) {
+            Some(key) => editor::open_new(state, &key, None, None),
+            None => {
+                let msg = "no endpoint here: :alarm new ENDPOINT";
+                crate::app::outcome::flash(state, msg, crate::app::state::FlashLevel::Error);
+                Outcome::redraw()
+            }
+        },
         View::Trail => {
             let msg = "no endpoint here: :alarm new ENDPOINT";
             crate::app::outcome::flash(state, msg, crate::app::state::FlashLevel::Error);

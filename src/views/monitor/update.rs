@@ -155,6 +155,7 @@ pub fn show(state: &mut State) -> Outcome {
         View::Monitor => None,
         // The endpoint whose changes the trail searched.
         View::Trail => state.trail.marks.endpoint.clone(),
+        View::Logs => crate::views::logs::open::endpoint_open(state),
     };
     match chosen.or_else(|| state.monitor.endpoint.clone()) {
         Some(key) => open(state, key),

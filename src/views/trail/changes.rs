@@ -67,6 +67,11 @@ fn selected(state: &State) -> Option<(EndpointKey, Epoch)> {
             let from = around(state, &key);
             Some((key, from))
         }
+        View::Logs => {
+            let key = crate::views::logs::open::endpoint_open(state)?;
+            let from = around(state, &key);
+            Some((key, from))
+        }
     }
 }
 

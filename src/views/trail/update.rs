@@ -377,6 +377,7 @@ fn export(state: &mut State, arg: &str) -> Outcome {
         .collect();
     Outcome::with(vec![Command::Export(Box::new(
         crate::app::command::Export {
+            what: "trail",
             format,
             path,
             now: state.now,

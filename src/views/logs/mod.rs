@@ -1,0 +1,151 @@
+//! The logs view: an endpoint's or a monitoring run's logs, in any account. Insights (a
+//! default query per context, editable, its progress and statistics live, only the rows on
+//! screen drawn) and a live tail (restarted when AWS ends it, FilterLogEvents polled where
+//! live tail cannot be used, a bounded buffer that counts what it drops). Opened with `L`
+//! from an endpoint, an alarm or a monitoring run, or `:logs`. Owns `:logs`, `:insights`,
+//! `:tail`, `:since`, `:save`.
+
+mod draw;
+pub mod insights;
+mod layout;
+pub mod open;
+mod state;
+pub mod tail;
+mod update;
+
+#[cfg(test)]
+mod tests;
+
+pub use draw::{iso_millis, progress_text, tail_title};
+pub use open::{open_selected, show};
+pub use state::{Context, Insights, LogsState, Pane, Phase, Run, Tail};
+pub use update::{SPANS, left, parse_span};
+
+use super::ViewModule;
+use crate::app::action::{Action, Loaded};
+use crate::app::commands::CommandSpec;
+use crate::app::outcome::Outcome;
+use crate::app::state::State;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+pub struct Logs;
+
+const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "logs",
+        aliases: &["log"],
+        args: "[ENDPOINT|/LOG/GROUP]",
+        desc: "logs of the selected (or named) endpoint, alarm or monitoring run: Insights and live tail",
+        needs: None,
+        weight: 39,
+    },
+    CommandSpec {
+        name: "insights",
+        aliases: &[],
+        args: "[QUERY...]",
+        desc: "run a CloudWatch Logs Insights query over the open logs",
+        needs: None,
+        weight: 39,
+    },
+    CommandSpec {
+        name: "tail",
+        aliases: &[],
+        args: "[PATTERN...]",
+        desc: "live tail of the open logs, with a filter pattern (empty: every line)",
+        needs: None,
+        weight: 39,
+    },
+    CommandSpec {
+        name: "since",
+        aliases: &[],
+        args: "DURATION",
+        desc: "the Insights window: 15m, 1h, 3d (up to 7d)",
+        needs: Some("a duration such as 1h"),
+        weight: 39,
+    },
+    CommandSpec {
+        name: "save",
+        aliases: &[],
+        args: "[PATH]",
+        desc: "write the tail's lines (or the Insights rows) to a file",
+        needs: None,
+        weight: 76,
+    },
+];
+
+impl ViewModule for Logs {
+    fn title(&self) -> &'static str {
+        "logs"
+    }
+
+    fn hints(&self) -> &'static [(Action, &'static str)] {
+        &[
+            (Action::ToggleHelp, "help"),
+            (Action::FocusNext, "insights/tail"),
+            (Action::EditQuery, "edit"),
+            (Action::ToggleFollow, "follow"),
+            (Action::PauseTail, "pause"),
+            (Action::ToggleWrap, "wrap"),
+            (Action::SaveLogs, "save"),
+            (Action::Back, "back"),
+        ]
+    }
+
+    fn update(&self, state: &mut State, action: Action) -> Outcome {
+        update::update(state, action)
+    }
+
+    fn draw(&self, state: &State, buf: &mut Buffer, area: Rect) {
+        draw::render(state, buf, area);
+    }
+
+    fn table_rows(&self, size: (u16, u16)) -> usize {
+        layout::rows(size, Pane::Insights)
+    }
+
+    fn commands(&self) -> &'static [CommandSpec] {
+        COMMANDS
+    }
+
+    fn run(&self, state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+        update::run(state, spec, arg)
+    }
+
+    fn complete(&self, state: &State, spec: &CommandSpec) -> Vec<String> {
+        match spec.name {
+            "logs" => state.endpoints.iter().map(|e| e.name.clone()).collect(),
+            "since" => ["15m", "1h", "3h", "12h", "1d", "3d", "7d"]
+                .map(String::from)
+                .to_vec(),
+            "tail" => ["ERROR", "?ERROR ?WARN", "\"Traceback\""]
+                .map(String::from)
+                .to_vec(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
+        let l = &state.logs;
+        l.context.as_ref()?;
+        Some(match l.pane {
+            Pane::Insights => &l.insights.filter,
+            Pane::Tail => &l.tail.filter,
+        })
+    }
+
+    fn set_filter(&self, state: &mut State, text: &str) {
+        let l = &mut state.logs;
+        match l.pane {
+            Pane::Insights => {
+                l.insights.filter = text.to_owned();
+                insights::refilter(&mut l.insights);
+            }
+            Pane::Tail => l.tail.filter = text.to_owned(),
+        }
+    }
+
+    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+        insights::loaded(state, loaded)
+    }
+}

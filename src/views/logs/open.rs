@@ -1,0 +1,204 @@
+//! Which logs a key opens, from where the engineer is: an endpoint (fleet, endpoint screen,
+//! monitor pane) opens its group with errors and warnings first; a monitoring run (monitor
+//! pane, runs focused) the processing job's own streams around the run; an alarm its
+//! endpoint's group from an hour before it fired.
+
+use super::state::{Context, Pane};
+use crate::app::outcome::{Outcome, flash};
+use crate::app::state::{FlashLevel, State};
+use crate::logs::groups;
+use crate::source::logs::LogTarget;
+use crate::source::model::{EndpointKey, Epoch};
+use crate::views::View;
+
+/// The Insights window of an endpoint opened without an alarm.
+pub const DEFAULT_SPAN_SECS: i64 = 3600;
+/// Before an alarm's transition, the window starts this much earlier.
+pub const ALARM_LEAD_SECS: i64 = 3600;
+/// The longest window a key opens (a query over more is typed on purpose).
+pub const MAX_SPAN_SECS: i64 = 7 * 86_400;
+
+/// A context and its window (span, end), from what is selected.
+pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
+    match state.view {
+        View::Alarms => {
+            let alarm = crate::views::alarms::selected_alarm(state)?;
+            let key = alarm.endpoint.clone()?;
+            let from = if alarm.state_since > 0 {
+                alarm.state_since - ALARM_LEAD_SECS
+            } else {
+                state.now - DEFAULT_SPAN_SECS
+            };
+            let span = (state.now - from).clamp(DEFAULT_SPAN_SECS, MAX_SPAN_SECS);
+            Some((endpoint(&key), span, None))
+        }
+        View::Fleet => {
+            let key = crate::views::fleet::selected_endpoint(state)?.key();
+            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
+        }
+        View::Endpoint => {
+            let key = state.detail.endpoint.clone()?;
+            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
+        }
+        View::Monitor => {
+            let m = &state.monitor;
+            if m.focus == crate::views::monitor::Pane::Runs
+                && let Some(run) = m.selected_run()
+                && let Some(context) = run_context(run)
+            {
+                // The run's hour and a little after: its job starts minutes after the
+                // scheduled time and logs until it completes.
+                let until = run
+                    .modified
+                    .unwrap_or(run.scheduled_time + 3600)
+                    .max(run.scheduled_time)
+                    + 300;
+                let until = (until < state.now).then_some(until);
+                let span = until.unwrap_or(state.now) - (run.scheduled_time - 300);
+                return Some((context, span.clamp(600, MAX_SPAN_SECS), until));
+            }
+            let key = m.endpoint.clone()?;
+            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
+        }
+        View::Trail => {
+            let key = state.trail.marks.endpoint.clone()?;
+            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
+        }
+        View::Logs => None,
+    }
+}
+
+/// An endpoint's logs.
+pub fn endpoint(key: &EndpointKey) -> Context {
+    Context {
+        target: LogTarget {
+            account_id: key.account_id.clone(),
+            groups: vec![groups::endpoint_group(&key.name)],
+            stream_prefix: None,
+        },
+        label: crate::sanitize::clean(&key.name).into_owned(),
+        default_query: groups::endpoint_query().to_owned(),
+    }
+}
+
+/// A monitoring run's logs: its processing job's streams. `None` without a job (a run
+/// still pending) or with a name the console would not put in a query.
+pub fn run_context(run: &crate::source::monitor::Execution) -> Option<Context> {
+    let arn = run.processing_job_arn.as_deref()?;
+    let job = arn.rsplit('/').next()?;
+    let query = groups::job_query(job)?;
+    Some(Context {
+        target: LogTarget {
+            account_id: run.account_id.clone(),
+            groups: vec![groups::PROCESSING_JOBS_GROUP.to_owned()],
+            stream_prefix: Some(groups::job_stream_prefix(job)),
+        },
+        label: format!("run {job}"),
+        default_query: query,
+    })
+}
+
+/// A log group named on the `:` line, in the account in scope (or the monitoring account).
+pub fn group(state: &State, name: &str) -> Result<Context, String> {
+    let valid = !name.is_empty()
+        && name.len() <= 512
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-/.#".contains(c));
+    if !valid {
+        return Err(format!(
+            "{:?} is not a log group name: letters, digits and _ - / . # only",
+            crate::sanitize::clean(name)
+        ));
+    }
+    let account = state
+        .scope
+        .clone()
+        .or_else(|| state.identity.as_ref().map(|i| i.account_id.clone()))
+        .or_else(|| state.accounts.first().map(|a| a.id.clone()))
+        .ok_or("no account known yet: try again in a moment")?;
+    Ok(Context {
+        target: LogTarget {
+            account_id: account,
+            groups: vec![name.to_owned()],
+            stream_prefix: None,
+        },
+        label: name.to_owned(),
+        default_query: "fields @timestamp, @logStream, @message | sort @timestamp desc | limit 500"
+            .into(),
+    })
+}
+
+/// `L`: the logs of what is selected; in the logs view, the view itself.
+pub fn open_selected(state: &mut State) -> Outcome {
+    if state.view == View::Logs {
+        return Outcome::default();
+    }
+    match selected(state) {
+        Some((context, span, until)) => open(state, context, span, until),
+        None if state.logs.context.is_some() => show(state),
+        None => {
+            flash(
+                state,
+                "select an endpoint, an alarm on one, or a monitoring run first",
+                FlashLevel::Info,
+            );
+            Outcome::redraw()
+        }
+    }
+}
+
+/// The view as it was left.
+pub fn show(state: &mut State) -> Outcome {
+    if !state.logs.available {
+        flash(state, "this source has no logs", FlashLevel::Error);
+        return Outcome::redraw();
+    }
+    if state.view != View::Logs {
+        state.logs.came_from = state.view;
+    }
+    let out = crate::app::navigate::show(state, View::Logs);
+    out.and(Outcome::with(super::tail::resume(state)))
+}
+
+/// Opens `context`: its default query runs over the window; a tail of another context is
+/// stopped and its lines let go.
+pub fn open(state: &mut State, context: Context, span: i64, until: Option<Epoch>) -> Outcome {
+    if !state.logs.available {
+        flash(state, "this source has no logs", FlashLevel::Error);
+        return Outcome::redraw();
+    }
+    let mut commands = Vec::new();
+    let same = state.logs.context.as_ref() == Some(&context);
+    if !same {
+        commands.extend(super::tail::stop(state));
+        state.logs.tail = super::state::Tail {
+            wrap: state.logs.tail.wrap,
+            timestamps: state.logs.tail.timestamps,
+            ..Default::default()
+        };
+        state.logs.pane = Pane::Insights;
+    }
+    let text = context.default_query.clone();
+    state.logs.context = Some(context);
+    state.logs.insights.span_secs = span;
+    state.logs.insights.until = until;
+    let out = show(state);
+    let out = Outcome::with(commands).and(out);
+    out.and(super::insights::start(state, text))
+}
+
+/// The endpoint whose logs are open, if they are an endpoint's (the other views' keys act
+/// on it from here).
+pub fn endpoint_open(state: &State) -> Option<EndpointKey> {
+    let c = state.logs.context.as_ref()?;
+    let name = c
+        .target
+        .groups
+        .first()?
+        .strip_prefix("/aws/sagemaker/Endpoints/")?;
+    Some(EndpointKey {
+        account_id: c.target.account_id.clone(),
+        name: name.to_owned(),
+    })
+}

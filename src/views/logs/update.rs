@@ -1,0 +1,347 @@
+//! What the logs view does with keys and its `:` commands: Tab between Insights and the
+//! tail, `i` edits the query (or the tail's filter pattern) on the `:` line, `+`/`-` widen
+//! or narrow the window, Enter shows a row whole, `F` `Ctrl-p` `W` `T` drive the tail, `w`
+//! saves what is shown to a file.
+
+use super::state::Pane;
+use super::{insights, open, tail};
+use crate::app::action::Action;
+use crate::app::command::{Command, Export, ExportFormat};
+use crate::app::commands::CommandSpec;
+use crate::app::outcome::{Outcome, flash};
+use crate::app::state::{FlashLevel, State};
+use crate::views::View;
+use crate::views::cursor::{self, keep_visible, step};
+
+/// The windows `+` and `-` step through.
+pub const SPANS: [i64; 9] = [
+    300,
+    900,
+    3600,
+    3 * 3600,
+    6 * 3600,
+    12 * 3600,
+    86_400,
+    3 * 86_400,
+    7 * 86_400,
+];
+
+pub fn update(state: &mut State, action: Action) -> Outcome {
+    let page = super::layout::rows(state.size, state.logs.pane).max(1);
+    if let Some(delta) = cursor::delta(&action, page) {
+        return move_cursor(state, delta, page);
+    }
+    match action {
+        Action::FocusNext => switch_pane(state),
+        Action::Select => {
+            let i = &mut state.logs.insights;
+            if state.logs.pane == Pane::Insights && !i.shown.is_empty() {
+                i.detail = Some(i.shown[i.row.min(i.shown.len() - 1)]);
+            }
+            Outcome::redraw()
+        }
+        Action::Back => back(state),
+        Action::EditQuery => edit(state),
+        Action::CancelQuery => insights::cancel(state),
+        Action::RangeWider | Action::RangeNarrower => {
+            let wider = action == Action::RangeWider;
+            range(state, wider)
+        }
+        Action::ToggleFollow => tail::toggle_follow(state),
+        Action::PauseTail => tail::toggle_pause(state),
+        Action::ToggleWrap => {
+            state.logs.tail.wrap = !state.logs.tail.wrap;
+            Outcome::redraw()
+        }
+        Action::ToggleTimestamps => {
+            state.logs.tail.timestamps = !state.logs.tail.timestamps;
+            Outcome::redraw()
+        }
+        Action::SaveLogs => save(state, None),
+        Action::ColumnLeft | Action::ColumnRight => {
+            let i = &mut state.logs.insights;
+            let d = if action == Action::ColumnLeft { -1 } else { 1 };
+            i.column = step(i.column, d, i.columns.len());
+            Outcome::redraw()
+        }
+        Action::CopyCell => copy(state),
+        _ => Outcome::default(),
+    }
+}
+
+fn move_cursor(state: &mut State, delta: isize, page: usize) -> Outcome {
+    let l = &mut state.logs;
+    match l.pane {
+        Pane::Insights => {
+            let i = &mut l.insights;
+            if i.detail.is_some() {
+                return Outcome::default();
+            }
+            i.row = step(i.row, delta, i.shown.len());
+            keep_visible(i.row, &mut i.offset, page);
+            Outcome::redraw()
+        }
+        Pane::Tail => tail::scroll(state, delta),
+    }
+}
+
+fn switch_pane(state: &mut State) -> Outcome {
+    let l = &mut state.logs;
+    l.pane = match l.pane {
+        Pane::Insights => Pane::Tail,
+        Pane::Tail => Pane::Insights,
+    };
+    Outcome::with(tail::resume(state))
+}
+
+fn back(state: &mut State) -> Outcome {
+    if state.logs.insights.detail.take().is_some() {
+        return Outcome::redraw();
+    }
+    let to = match state.logs.came_from {
+        View::Logs => View::Fleet,
+        v => v,
+    };
+    crate::app::navigate::show(state, to)
+}
+
+/// The view is being left: nothing goes on scanning or streaming unseen.
+pub fn left(state: &mut State) -> Vec<Command> {
+    let mut commands = insights::stop(state);
+    commands.extend(tail::stop(state));
+    commands
+}
+
+/// `i`: the `:` line, holding the query (Insights) or the filter pattern (tail).
+fn edit(state: &mut State) -> Outcome {
+    let l = &state.logs;
+    let text = match l.pane {
+        Pane::Insights => format!("insights {}", l.insights.text),
+        Pane::Tail => format!("tail {}", l.tail.pattern.as_deref().unwrap_or("")),
+    };
+    crate::app::prompt::open_command_with(state, &text)
+}
+
+fn range(state: &mut State, wider: bool) -> Outcome {
+    let i = &mut state.logs.insights;
+    let at = SPANS
+        .iter()
+        .position(|s| *s >= i.span_secs)
+        .unwrap_or(SPANS.len() - 1);
+    let next = if wider {
+        SPANS[(at + usize::from(SPANS[at] <= i.span_secs)).min(SPANS.len() - 1)]
+    } else {
+        SPANS[at.saturating_sub(1)]
+    };
+    if next == i.span_secs {
+        return Outcome::default();
+    }
+    i.span_secs = next;
+    let text = i.text.clone();
+    insights::start(state, text)
+}
+
+/// `w` or `:save [PATH]`: the tail's lines (tail) or the rows (Insights), as a plain log.
+fn save(state: &mut State, path: Option<String>) -> Outcome {
+    let l = &state.logs;
+    let (columns, rows): (Vec<String>, Vec<Vec<Option<String>>>) = match l.pane {
+        Pane::Tail => (
+            vec!["timestamp".into(), "stream".into(), "message".into()],
+            l.tail
+                .buffer
+                .window(l.tail.buffer.len(), 0)
+                .map(|line| {
+                    vec![
+                        Some(super::draw::iso_millis(line.timestamp_ms)),
+                        Some(line.stream.clone()),
+                        Some(line.text.clone()),
+                    ]
+                })
+                .collect(),
+        ),
+        Pane::Insights => (
+            l.insights.columns.clone(),
+            l.insights
+                .shown
+                .iter()
+                .map(|&r| l.insights.rows[r].iter().cloned().map(Some).collect())
+                .collect(),
+        ),
+    };
+    if rows.is_empty() {
+        flash(state, "nothing to save yet", FlashLevel::Info);
+        return Outcome::redraw();
+    }
+    Outcome::with(vec![Command::Export(Box::new(Export {
+        what: "logs",
+        format: ExportFormat::Text,
+        path,
+        now: state.now,
+        columns,
+        rows,
+    }))])
+}
+
+/// `y`: the selected cell (Insights) or the newest line shown (tail) to the clipboard.
+fn copy(state: &mut State) -> Outcome {
+    let l = &state.logs;
+    let text = match l.pane {
+        Pane::Insights => l
+            .insights
+            .shown
+            .get(l.insights.row)
+            .and_then(|&r| l.insights.rows[r].get(l.insights.column))
+            .cloned(),
+        Pane::Tail => l
+            .tail
+            .buffer
+            .window(1, l.tail.from_end)
+            .next()
+            .map(|line| line.text.clone()),
+    };
+    match text {
+        Some(text) if !text.is_empty() => {
+            let shown: String = text.chars().take(40).collect();
+            flash(state, format!("copied {shown}"), FlashLevel::Info);
+            Outcome::with(vec![Command::Clipboard(text)])
+        }
+        _ => {
+            flash(state, "nothing to copy here", FlashLevel::Info);
+            Outcome::redraw()
+        }
+    }
+}
+
+/// `15m`, `1h`, `3d`: seconds, within what a key may open.
+pub fn parse_span(text: &str) -> Result<i64, String> {
+    let text = text.trim();
+    let expected = || {
+        format!(
+            "expected a duration from 1m to 7d such as 15m, 1h, 3d, got {:?}",
+            crate::sanitize::clean(text)
+        )
+    };
+    let (digits, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len()),
+    );
+    let n: i64 = digits.parse().map_err(|_| expected())?;
+    let secs = match unit {
+        "m" => n.checked_mul(60),
+        "h" => n.checked_mul(3600),
+        "d" => n.checked_mul(86_400),
+        _ => None,
+    }
+    .ok_or_else(expected)?;
+    if !(60..=open::MAX_SPAN_SECS).contains(&secs) {
+        return Err(expected());
+    }
+    Ok(secs)
+}
+
+pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
+    let arg = arg.trim();
+    match spec.name {
+        "logs" if arg.is_empty() => open::open_selected(state),
+        "logs" if arg.starts_with('/') => match open::group(state, arg) {
+            Ok(context) => open::open(state, context, open::DEFAULT_SPAN_SECS, None),
+            Err(why) => {
+                flash(state, format!(":logs {why}"), FlashLevel::Error);
+                Outcome::redraw()
+            }
+        },
+        "logs" => match crate::views::endpoint_named(state, arg) {
+            Ok(key) => open::open(state, open::endpoint(&key), open::DEFAULT_SPAN_SECS, None),
+            Err(why) => {
+                flash(
+                    state,
+                    format!(":logs expected an endpoint name or a /log/group: {why}"),
+                    FlashLevel::Error,
+                );
+                Outcome::redraw()
+            }
+        },
+        _ if state.logs.context.is_none() => {
+            flash(
+                state,
+                format!(
+                    ":{} needs logs open: L on an endpoint, or :logs NAME",
+                    spec.name
+                ),
+                FlashLevel::Error,
+            );
+            Outcome::redraw()
+        }
+        "insights" => {
+            let mut out = open::show(state);
+            state.logs.pane = Pane::Insights;
+            let text = if arg.is_empty() {
+                state.logs.insights.text.clone()
+            } else {
+                arg.to_owned()
+            };
+            out = out.and(insights::start(state, text));
+            out
+        }
+        "tail" => {
+            let out = open::show(state);
+            state.logs.pane = Pane::Tail;
+            let pattern = (!arg.is_empty()).then(|| arg.to_owned());
+            if pattern.as_deref().is_some_and(|p| p.len() > 1024) {
+                flash(
+                    state,
+                    ":tail expected a filter pattern of at most 1,024 characters",
+                    FlashLevel::Error,
+                );
+                return out;
+            }
+            let mut commands = Vec::new();
+            if state.logs.tail.pattern != pattern {
+                state.logs.tail.pattern = pattern;
+                commands.extend(tail::stop(state));
+            }
+            commands.extend(tail::start(state));
+            out.and(Outcome::with(commands))
+        }
+        "since" => match parse_span(arg) {
+            Ok(secs) => {
+                state.logs.insights.span_secs = secs;
+                state.logs.insights.until = None;
+                let text = state.logs.insights.text.clone();
+                insights::start(state, text)
+            }
+            Err(why) => {
+                flash(state, format!(":since {why}"), FlashLevel::Error);
+                Outcome::redraw()
+            }
+        },
+        "save" => save(state, (!arg.is_empty()).then(|| arg.to_owned())),
+        _ => Outcome::default(),
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn spans_parse_within_bounds_and_say_what_was_expected() {
+        assert_eq!(parse_span("15m"), Ok(900));
+        assert_eq!(parse_span("2h"), Ok(7200));
+        assert_eq!(parse_span("7d"), Ok(7 * 86_400));
+        for bad in [
+            "",
+            "h",
+            "0m",
+            "8d",
+            "1w",
+            "1.5h",
+            "99999999999999999999d",
+            "-1h",
+            "1ч",
+        ] {
+            let err = parse_span(bad).unwrap_err();
+            assert!(err.contains("expected a duration"), "{bad}: {err}");
+        }
+    }
+}
