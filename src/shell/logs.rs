@@ -1109,26 +1109,29 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn insights_json_keys_each_row_by_its_columns() {
+    async fn insights_json_keys_each_row_by_its_columns_up_to_max_lines() {
         let source = Scripted::default();
         source.results.lock().unwrap().push_back(Ok(results(
             InsightsState::Complete,
             1.0,
-            &[&[("count(*)", "42"), ("bin(5m)", "2026-11-26 09:55:00.000")]],
+            &[
+                &[("count(*)", "42"), ("bin(5m)", "2026-11-26 09:55:00.000")],
+                &[("count(*)", "7"), ("bin(5m)", "2026-11-26 09:50:00.000")],
+            ],
         )));
-        let r = ran(
-            &source,
-            &planned(&[
-                "--group",
-                "g",
-                "--query",
-                "stats count(*) by bin(5m)",
-                "--json",
-            ]),
-            never(),
-        )
-        .await;
+        let plan = planned(&[
+            "--group",
+            "g",
+            "--query",
+            "stats count(*) by bin(5m)",
+            "--json",
+            "--max-lines",
+            "1",
+        ]);
+        let r = ran(&source, &plan, never()).await;
         assert_eq!(r.exit.code, 0);
+        assert_eq!(r.out.lines().count(), 1, "{}", r.out);
+        assert!(r.err.contains("1 row of 2 (--max-lines)"), "{}", r.err);
         let v: Value = serde_json::from_str(r.out.trim()).unwrap();
         assert_eq!(v["count(*)"], "42");
         assert_eq!(v["bin(5m)"], "2026-11-26 09:55:00.000");
