@@ -1,6 +1,6 @@
 //! Command-line interface. Global flags are accepted before or after a subcommand.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -84,6 +84,58 @@ pub enum Commands {
     /// or AWS failed, 2 bad filter, usage or configuration, 130 interrupted (the query is
     /// cancelled).
     Trail(TrailArgs),
+    /// Read an endpoint's or a monitoring job's logs (or any log group's): the lines of a
+    /// time window, an Insights query's results, or a live tail (--follow). Lines go to
+    /// stdout, progress and notices to stderr. Exit codes: 0 done, 1 CloudWatch Logs failed
+    /// (or the query did), 2 bad usage or configuration, 130 interrupted (a running query is
+    /// stopped).
+    Logs(LogsArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(
+    ArgGroup::new("target")
+        .required(true)
+        .args(["endpoint", "monitoring_job", "group"])
+))]
+pub struct LogsArgs {
+    /// The account whose logs are read (id or label).
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    /// An endpoint's logs (/aws/sagemaker/Endpoints/NAME).
+    #[arg(long, value_name = "NAME")]
+    pub endpoint: Option<String>,
+    /// A monitoring job's (or any processing job's) logs: its streams of
+    /// /aws/sagemaker/ProcessingJobs.
+    #[arg(long, value_name = "NAME")]
+    pub monitoring_job: Option<String>,
+    /// Any log group, by name.
+    #[arg(long, value_name = "NAME")]
+    pub group: Option<String>,
+    /// How far back: 15m, 1h, 2d, or a time like 2026-11-26T10:00:00Z [default: 1h; with
+    /// --follow, now: where polling starts when live tail cannot be used]
+    #[arg(long, value_name = "DURATION", value_parser = parse_since)]
+    pub since: Option<crate::trail::filter::When>,
+    /// Run this CloudWatch Logs Insights query over the window and print its results (a
+    /// monitoring job's is narrowed to its own streams).
+    #[arg(long, value_name = "INSIGHTS QUERY", conflicts_with_all = ["follow", "insights"])]
+    pub query: Option<String>,
+    /// Run the target's first Insights query: errors and warnings of an endpoint (or a
+    /// group), a monitoring job's own lines in order.
+    #[arg(long, conflicts_with = "follow")]
+    pub insights: bool,
+    /// Print lines as they arrive until Ctrl-C (live tail, or polling where it cannot be
+    /// used).
+    #[arg(long)]
+    pub follow: bool,
+    /// Print JSON lines: an object per line (timestamp, timestamp_ms, stream, message) or
+    /// per query result row (keyed by column).
+    #[arg(long)]
+    pub json: bool,
+    /// Print at most N lines or rows (1 to 1000000) [default: 10000; with --follow, no
+    /// bound]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_lines: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -292,6 +344,15 @@ fn parse_scale(s: &str) -> Result<(usize, usize), String> {
             .ok_or_else(|| format!("{v:?} is not a number from 1 to 10000"))
     };
     Ok((n(a)?, n(e)?))
+}
+
+/// `--since`: the trail filter's durations and times.
+fn parse_since(s: &str) -> Result<crate::trail::filter::When, String> {
+    crate::trail::filter::when(s).ok_or_else(|| {
+        "expected a duration like 15m, 1h, 2d (up to 400d) or a time like \
+         2026-11-26T10:00:00Z"
+            .to_string()
+    })
 }
 
 fn parse_time(s: &str) -> Result<i64, String> {

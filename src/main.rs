@@ -122,31 +122,28 @@ fn main() -> ExitCode {
         Some(Commands::Trail(args)) => {
             // Without [trail] (AWS), the source has no trail and the shell says what to set.
             let trail_settings = trail.clone().unwrap_or_default();
-            // Ctrl-C, and the end of the session (SIGHUP from a dropped SSH connection,
-            // SIGTERM from `timeout` or a scheduler), cancel the query: none is left scanning.
-            // A signal whose handler cannot be installed never fires (no spurious cancel).
-            let interrupt = async {
-                use tokio::signal::unix::{SignalKind, signal};
-                let wait = |kind: SignalKind| async move {
-                    match signal(kind) {
-                        Ok(mut s) => {
-                            s.recv().await;
-                        }
-                        Err(_) => std::future::pending::<()>().await,
-                    }
-                };
-                tokio::select! {
-                    _ = wait(SignalKind::interrupt()) => {}
-                    _ = wait(SignalKind::terminate()) => {}
-                    _ = wait(SignalKind::hangup()) => {}
-                }
-            };
             let exit = runtime.block_on(sagewatch::shell::run_trail(
                 source.as_ref(),
                 &trail_settings,
                 args,
                 clock.now(),
-                interrupt,
+                interrupt(),
+            ));
+            if let Some(message) = &exit.message {
+                eprint_clean(message);
+            }
+            ExitCode::from(exit.code)
+        }
+        Some(Commands::Logs(args)) => {
+            let now_ms = {
+                let clock = Arc::clone(&clock);
+                move || clock.now().saturating_mul(1000)
+            };
+            let exit = runtime.block_on(sagewatch::shell::run_logs(
+                source.as_ref(),
+                args,
+                &now_ms,
+                interrupt(),
             ));
             if let Some(message) = &exit.message {
                 eprint_clean(message);
@@ -172,6 +169,26 @@ fn main() -> ExitCode {
                 }
             }
         }
+    }
+}
+
+/// Resolves on Ctrl-C, and at the end of the session (SIGHUP from a dropped SSH connection,
+/// SIGTERM from `timeout` or a scheduler): a running query is stopped, none is left
+/// scanning. A signal whose handler cannot be installed never fires (no spurious stop).
+async fn interrupt() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let wait = |kind: SignalKind| async move {
+        match signal(kind) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = wait(SignalKind::interrupt()) => {}
+        _ = wait(SignalKind::terminate()) => {}
+        _ = wait(SignalKind::hangup()) => {}
     }
 }
 

@@ -16,10 +16,12 @@ use crate::source::metrics::{self, METRICS};
 use crate::source::model::{Account, AlarmState, Identity, Stat};
 use crate::source::write::Write;
 
+pub mod logs;
 mod monitor;
 pub mod trail;
 use crate::writes::audit::inert_json_pretty;
 use crate::writes::{Gate, Refusal, WriteOutcome};
+pub use logs::run as run_logs;
 pub use monitor::run as run_monitor;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write as _};

@@ -212,8 +212,8 @@ fn words(text: &str) -> Result<Vec<Word<'_>>, FilterError> {
     Ok(out)
 }
 
-/// `2h`, `30m`, `3d`, `90s`, or an RFC 3339 time.
-fn when(text: &str) -> Option<When> {
+/// `2h`, `30m`, `3d`, `90s`, or an RFC 3339 time (also `sagewatch logs --since`).
+pub fn when(text: &str) -> Option<When> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
         return Some(When::At(t.timestamp()));
     }
