@@ -6,6 +6,11 @@ use std::collections::VecDeque;
 
 /// Lines kept by default: a minute of a busy endpoint, a few megabytes.
 pub const DEFAULT_CAPACITY: usize = 20_000;
+/// Bytes of text kept at most, whatever the lines hold (a line may be 2,000 characters of
+/// 3-byte replacement characters): the oldest lines go first past it.
+pub const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
+/// What a line costs besides its text: its `TailLine` and its slot in the ring.
+const LINE_OVERHEAD: usize = std::mem::size_of::<TailLine>();
 
 /// One line of the tail, already made safe (`line::safe_line`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +26,9 @@ pub struct TailLine {
 pub struct TailBuffer {
     lines: VecDeque<TailLine>,
     capacity: usize,
+    max_bytes: usize,
+    /// Bytes the lines hold (text, stream, overhead).
+    bytes: usize,
     /// Lines pushed out of a full buffer.
     pub dropped: u64,
     /// Updates AWS marked as sampled (beyond 500 events a second some were left out).
@@ -31,9 +39,16 @@ pub struct TailBuffer {
 
 impl TailBuffer {
     pub fn new(capacity: usize) -> Self {
+        Self::with_bounds(capacity, DEFAULT_MAX_BYTES)
+    }
+
+    /// At most `capacity` lines and `max_bytes` bytes of them.
+    pub fn with_bounds(capacity: usize, max_bytes: usize) -> Self {
         Self {
             lines: VecDeque::with_capacity(capacity.min(4_096)),
             capacity: capacity.max(1),
+            max_bytes,
+            bytes: 0,
             dropped: 0,
             sampled_updates: 0,
             received: 0,
@@ -47,12 +62,27 @@ impl TailBuffer {
         }
         for line in lines {
             self.received += 1;
-            if self.lines.len() == self.capacity {
-                self.lines.pop_front();
+            let size = Self::size(&line);
+            while !self.lines.is_empty()
+                && (self.lines.len() == self.capacity || self.bytes + size > self.max_bytes)
+            {
+                if let Some(old) = self.lines.pop_front() {
+                    self.bytes -= Self::size(&old);
+                }
                 self.dropped += 1;
             }
+            self.bytes += size;
             self.lines.push_back(line);
         }
+    }
+
+    fn size(line: &TailLine) -> usize {
+        line.text.capacity() + line.stream.capacity() + LINE_OVERHEAD
+    }
+
+    /// Bytes the lines hold (their text, streams and records).
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     pub fn len(&self) -> usize {
@@ -108,6 +138,25 @@ mod tests {
         let shown: Vec<i64> = b.window(10, 0).map(|l| l.timestamp_ms).collect();
         assert_eq!(shown, [3, 4, 5]);
         assert_eq!(b.summary(), "3 lines · 3 dropped · sampled by AWS 1×");
+    }
+
+    #[test]
+    fn the_bytes_held_are_bounded_whatever_the_lines_hold() {
+        let mut b = TailBuffer::with_bounds(1_000, 10_000);
+        let big = |i: i64| TailLine {
+            timestamp_ms: i,
+            stream: "s".into(),
+            text: "x".repeat(3_000),
+        };
+        b.push_update((0..10).map(big), false);
+        assert!(b.bytes() <= 10_000, "{}", b.bytes());
+        assert_eq!(b.len(), 3);
+        assert_eq!(b.dropped, 7);
+        assert_eq!(
+            b.window(1, 0).next().unwrap().timestamp_ms,
+            9,
+            "the newest kept"
+        );
     }
 
     #[test]
