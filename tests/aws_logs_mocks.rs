@@ -589,3 +589,134 @@ async fn the_live_tail_goes_to_the_endpoint_override_itself() {
         format!("stream-logs.{REGION}.amazonaws.com")
     );
 }
+
+/// One event stream frame of a live tail.
+fn frame(event_type: &str, payload: &str) -> Vec<u8> {
+    use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+    let message = Message::new(payload.as_bytes().to_vec())
+        .add_header(Header::new(
+            ":message-type",
+            HeaderValue::String("event".into()),
+        ))
+        .add_header(Header::new(
+            ":event-type",
+            HeaderValue::String(event_type.to_owned().into()),
+        ))
+        .add_header(Header::new(
+            ":content-type",
+            HeaderValue::String("application/json".into()),
+        ));
+    let mut out = Vec::new();
+    aws_smithy_eventstream::frame::write_message_to(&message, &mut out).unwrap();
+    out
+}
+
+/// A live tail server on 127.0.0.1 for one request: the session starts at once, its one
+/// update comes `pause` later, then the stream ends.
+fn live_tail_server(pause: std::time::Duration) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        // The request's headers, then its body (Content-Length).
+        let (head_end, length) = loop {
+            let n = socket.read(&mut buf).unwrap();
+            assert!(n > 0, "the client hung up");
+            request.extend_from_slice(&buf[..n]);
+            if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse::<usize>().unwrap());
+                break (end + 4, length);
+            }
+        };
+        while request.len() < head_end + length {
+            let n = socket.read(&mut buf).unwrap();
+            request.extend_from_slice(&buf[..n]);
+        }
+        let chunk = |socket: &mut std::net::TcpStream, bytes: &[u8]| {
+            write!(socket, "{:x}\r\n", bytes.len()).unwrap();
+            socket.write_all(bytes).unwrap();
+            socket.write_all(b"\r\n").unwrap();
+            socket.flush().unwrap();
+        };
+        socket
+            .write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/vnd.amazon.eventstream\r\n\
+                  transfer-encoding: chunked\r\n\r\n",
+            )
+            .unwrap();
+        chunk(
+            &mut socket,
+            &frame(
+                "sessionStart",
+                r#"{"sessionId":"s1","logGroupIdentifiers":[]}"#,
+            ),
+        );
+        std::thread::sleep(pause);
+        chunk(
+            &mut socket,
+            &frame(
+                "sessionUpdate",
+                r#"{"sessionMetadata":{"sampled":true},"sessionResults":[
+                    {"logStreamName":"AllTraffic/i-1","message":"late \u001b[31mline","timestamp":5}]}"#,
+            ),
+        );
+        socket.write_all(b"0\r\n\r\n").unwrap();
+    });
+    port
+}
+
+/// A live tail session lives longer than the clients' operation timeout: the console's Logs
+/// client, with a 1-second operation (and attempt) timeout, still reads an update sent 3
+/// seconds into the session.
+#[tokio::test]
+async fn a_live_tail_session_outlives_the_operation_timeout() {
+    use aws_config::timeout::TimeoutConfig;
+    use aws_config::{BehaviorVersion, SdkConfig};
+    use aws_credential_types::Credentials;
+    use aws_credential_types::provider::SharedCredentialsProvider;
+    use aws_types::region::Region;
+    use std::time::Duration;
+    let port = live_tail_server(Duration::from_secs(3));
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::for_tests()))
+        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(1))
+                .operation_attempt_timeout(Duration::from_secs(1))
+                .operation_timeout(Duration::from_secs(1))
+                .build(),
+        )
+        .build();
+    let client =
+        sagewatch::source::aws::connect::logs_client(&config, &Health::default(), HOME, true);
+    let logs = oam(client);
+    let mut session = match logs.live_tail(&target(HOME, &["/g"]), None).await {
+        Ok(s) => s,
+        Err(e) => panic!("{e:?}"),
+    };
+    let update = session
+        .next()
+        .await
+        .expect("not cut by a timeout")
+        .expect("an update");
+    assert!(update.sampled);
+    assert_eq!(update.events.len(), 1);
+    assert_eq!(update.events[0].stream, "AllTraffic/i-1");
+    assert_safe(&update.events[0].message);
+    assert!(update.events[0].message.starts_with("late "));
+    assert_eq!(
+        session.next().await,
+        Ok(None),
+        "the end of the stream closes the session"
+    );
+}
