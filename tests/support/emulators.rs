@@ -327,3 +327,79 @@ pub async fn metric_alarm(
         .first()
         .cloned()
 }
+
+/// The Python of the moto venv `tests/emulators/emulators install` made (boto3 is in it):
+/// under `SAGEWATCH_EMULATORS_DIR`, else the script's default `target/emulators`.
+pub fn moto_python() -> PathBuf {
+    let root = std::env::var_os("SAGEWATCH_EMULATORS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/emulators"));
+    let python = root.join("moto/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run tests/emulators/emulators install (scripts/test does)",
+        python.display()
+    );
+    python
+}
+
+/// One log stream to seed: its group, its name, and its events (epoch ms, message).
+pub struct SeedStream<'a> {
+    pub group: &'a str,
+    pub stream: &'a str,
+    pub events: Vec<(i64, String)>,
+}
+
+/// Creates log groups and streams and puts their events with boto3, as a user's own tooling
+/// would, in `account_id` of `endpoint`: moto takes the account from the `x-moto-account-id`
+/// header, LocalStack from a 12-digit access key id (both are sent). Groups that exist already
+/// are kept.
+pub fn seed_logs(endpoint: &str, account_id: &str, region: &str, streams: &[SeedStream<'_>]) {
+    use std::io::Write;
+    const SCRIPT: &str = r#"
+import json, sys, boto3
+spec = json.load(sys.stdin)
+logs = boto3.client(
+    "logs", endpoint_url=spec["endpoint"], region_name=spec["region"],
+    aws_access_key_id=spec["account"], aws_secret_access_key="test")
+def account_header(request, **kwargs):
+    request.headers["x-moto-account-id"] = spec["account"]
+logs.meta.events.register("before-sign.logs.*", account_header)
+for s in spec["streams"]:
+    try:
+        logs.create_log_group(logGroupName=s["group"])
+    except logs.exceptions.ResourceAlreadyExistsException:
+        pass
+    logs.create_log_stream(logGroupName=s["group"], logStreamName=s["stream"])
+    events = [{"timestamp": t, "message": m} for t, m in s["events"]]
+    if events:
+        logs.put_log_events(logGroupName=s["group"], logStreamName=s["stream"], logEvents=events)
+"#;
+    let spec = serde_json::json!({
+        "endpoint": endpoint,
+        "account": account_id,
+        "region": region,
+        "streams": streams.iter().map(|s| serde_json::json!({
+            "group": s.group, "stream": s.stream, "events": s.events,
+        })).collect::<Vec<_>>(),
+    });
+    let mut child = Command::new(moto_python())
+        .args(["-c", SCRIPT])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python for boto3");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(spec.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "seeding logs with boto3 failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

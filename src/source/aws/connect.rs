@@ -3,6 +3,7 @@
 //! and credentials for every configured account.
 
 use super::athena::AthenaTrail;
+use super::logs::{AwsLogs, LiveTailEndpoint, LogsTopology};
 use super::readonly::ReadOnlyGuard;
 use super::throttle::ThrottleWatch;
 use super::{AccountClients, AwsSource, Topology};
@@ -143,6 +144,49 @@ pub fn athena(
     aws_sdk_athena::Client::from_conf(athena.build())
 }
 
+/// The CloudWatch Logs client of `account` (endpoint and monitoring-job logs). Built like the
+/// others: its own retry partition, throttling counted, the read-only guard (which lets the
+/// logs reads through: Insights queries and the live tail change nothing). Against an
+/// endpoint override (`AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`, `AWS_ENDPOINT_URL`, the profile's
+/// `endpoint_url`) it also takes the live tail's `stream-` host prefix off again, without
+/// which the live tail cannot reach a local emulator or a VPC endpoint.
+///
+/// Its timeouts are the SDK config's (`timeouts`): they bound StartLiveTail until its answer
+/// begins, and no further. The event stream is read after the operation has returned, so no
+/// operation or attempt timeout cuts a session, and no read timeout is set (`timeouts` sets
+/// none; the SDK has no stalled-stream protection on event streams).
+pub fn logs_client(
+    config: &SdkConfig,
+    health: &Health,
+    account: &str,
+    readonly: bool,
+) -> aws_sdk_cloudwatchlogs::Client {
+    let mut logs = aws_sdk_cloudwatchlogs::config::Builder::from(config)
+        .interceptor(ThrottleWatch(health.clone()))
+        .retry_partition(RetryPartition::new(format!("sagewatch-logs-{account}")));
+    if logs_endpoint_overridden(config) {
+        logs = logs.interceptor(LiveTailEndpoint);
+    }
+    if readonly {
+        logs = logs.interceptor(ReadOnlyGuard);
+    }
+    aws_sdk_cloudwatchlogs::Client::from_conf(logs.build())
+}
+
+/// Whether CloudWatch Logs calls go to an endpoint of the user's choosing, looked up as the
+/// Logs client itself does when it is built from `config`.
+pub fn logs_endpoint_overridden(config: &SdkConfig) -> bool {
+    let key = aws_types::service_config::ServiceConfigKey::builder()
+        .service_id("CloudWatch Logs")
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build();
+    let service_specific = key
+        .ok()
+        .and_then(|key| config.service_config().and_then(|c| c.load_config(key)));
+    service_specific.is_some() || config.endpoint_url().is_some()
+}
+
 /// Whether S3 calls go to an endpoint of the user's choosing: `AWS_ENDPOINT_URL_S3`, the
 /// profile's `services` section, `AWS_ENDPOINT_URL` or `endpoint_url` (looked up as the S3
 /// client itself does when it is built from `config`).
@@ -265,12 +309,17 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
     let fanout = matches!(topology, Topology::Fanout);
 
     let mut accounts = HashMap::new();
+    let mut logs_accounts = HashMap::new();
     for a in options.config.accounts.iter().filter(|a| !a.exclude) {
         if a.id == identity.account_id {
             continue;
         }
         match account_config(&base, a, &region, timeout_secs).await {
             Some(cfg) => {
+                logs_accounts.insert(
+                    a.id.clone(),
+                    logs_client(&cfg, &health, &a.id, options.readonly),
+                );
                 accounts.insert(
                     a.id.clone(),
                     clients(&cfg, &health, &a.id, options.readonly),
@@ -297,6 +346,18 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
             settings,
         )
     });
+    let logs = AwsLogs::new(
+        region.clone(),
+        identity.account_id.clone(),
+        if fanout {
+            LogsTopology::Fanout
+        } else {
+            LogsTopology::Oam
+        },
+        logs_client(&base, &health, &identity.account_id, options.readonly),
+        logs_accounts,
+        health.clone(),
+    );
     Ok(AwsSource::from_clients(
         identity,
         topology,
@@ -308,7 +369,8 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
     )
     .with_quality_sources(&options.config.quality_metrics)
     .with_readonly(options.readonly)
-    .with_trail(trail))
+    .with_trail(trail)
+    .with_logs(Some(logs)))
 }
 
 fn oam_topology(base: &SdkConfig, sink_arn: Option<String>) -> Topology {
@@ -435,8 +497,21 @@ mod tests {
     }
 
     #[test]
+    fn the_live_tail_is_fixed_only_against_an_endpoint_override() {
+        assert!(!logs_endpoint_overridden(&offline_config()));
+        let local = offline_config()
+            .to_builder()
+            .endpoint_url("http://127.0.0.1:4566")
+            .build();
+        assert!(logs_endpoint_overridden(&local));
+        // The host each client sends the live tail to: tests/aws_logs_mocks.rs.
+    }
+
+    #[test]
     fn calls_are_bounded_in_time() {
         let t = timeouts(30);
+        // A read timeout would end a quiet live tail session: none is set.
+        assert_eq!(t.read_timeout(), None);
         assert_eq!(t.operation_timeout(), Some(Duration::from_secs(30)));
         assert_eq!(t.operation_attempt_timeout(), Some(Duration::from_secs(10)));
         assert_eq!(t.connect_timeout(), Some(Duration::from_secs(3)));

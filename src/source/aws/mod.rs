@@ -17,6 +17,7 @@ pub mod athena;
 pub mod connect;
 pub mod discovery;
 pub mod error;
+pub mod logs;
 pub mod metric_data;
 pub mod monitor;
 pub mod monitor_write;
@@ -81,6 +82,8 @@ pub struct AwsSource {
     quality_sources: Vec<CustomQuality>,
     /// CloudTrail search in the monitoring account, when the config has a `[trail]`.
     trail: Option<athena::AthenaTrail>,
+    /// Endpoint and monitoring-job logs (CloudWatch Logs), when `connect` built them.
+    logs: Option<logs::AwsLogs>,
 }
 
 /// The last successful answer of each account's per-account calls.
@@ -161,6 +164,7 @@ impl AwsSource {
             violation_counts: Mutex::default(),
             quality_sources: Vec::new(),
             trail: None,
+            logs: None,
         }
     }
 
@@ -180,6 +184,12 @@ impl AwsSource {
     /// Searches the trail with this (`None`: no trail view).
     pub fn with_trail(mut self, trail: Option<athena::AthenaTrail>) -> Self {
         self.trail = trail;
+        self
+    }
+
+    /// Reads logs with this (`None`: no logs view).
+    pub fn with_logs(mut self, logs: Option<logs::AwsLogs>) -> Self {
+        self.logs = logs;
         self
     }
 
@@ -772,6 +782,12 @@ impl FleetSource for AwsSource {
         self.trail
             .as_ref()
             .map(|t| t as &dyn crate::source::trail::TrailSource)
+    }
+
+    fn logs(&self) -> Option<&dyn crate::source::logs::LogsSource> {
+        self.logs
+            .as_ref()
+            .map(|l| l as &dyn crate::source::logs::LogsSource)
     }
 
     fn placement(&self) -> crate::source::alarm_write::Placement {

@@ -27,10 +27,17 @@ pub fn is_read(operation: &str) -> bool {
 /// in the operation's metadata). Searching the trail starts an Athena query and may stop
 /// it: that changes no AWS resource (it only writes the query's own result file), and a
 /// read-only console must still answer "what changed?". Athena's other starts (sessions,
-/// calculations) and its writes (workgroups, catalogs, named queries) stay refused.
+/// calculations) and its writes (workgroups, catalogs, named queries) stay refused. Reading
+/// logs is the same: an Insights query started and stopped, events filtered, a live tail
+/// session opened change no log group; Logs' writes (PutLogEvents, DeleteLogGroup, ...) stay
+/// refused.
 const READS_IN_EFFECT: &[(&str, &str)] = &[
     ("Athena", "StartQueryExecution"),
     ("Athena", "StopQueryExecution"),
+    ("CloudWatch Logs", "StartQuery"),
+    ("CloudWatch Logs", "StopQuery"),
+    ("CloudWatch Logs", "FilterLogEvents"),
+    ("CloudWatch Logs", "StartLiveTail"),
 ];
 
 /// Whether read-only mode lets `operation` of `service` through.
@@ -166,5 +173,33 @@ mod tests {
         // The exception is Athena's, not a name any service may use.
         assert!(!is_allowed("SageMaker", "StartQueryExecution"));
         assert!(!is_allowed("", "StopQueryExecution"));
+    }
+
+    #[test]
+    fn reading_logs_is_a_read_but_logs_writes_are_not() {
+        for op in [
+            "StartQuery",
+            "StopQuery",
+            "GetQueryResults",
+            "FilterLogEvents",
+            "StartLiveTail",
+            "DescribeLogGroups",
+        ] {
+            assert!(is_allowed("CloudWatch Logs", op), "{op}");
+        }
+        for op in [
+            "PutLogEvents",
+            "CreateLogGroup",
+            "CreateLogStream",
+            "DeleteLogGroup",
+            "PutRetentionPolicy",
+            "PutSubscriptionFilter",
+            "CreateExportTask",
+            "PutQueryDefinition",
+            "TagResource",
+        ] {
+            assert!(!is_allowed("CloudWatch Logs", op), "{op}");
+        }
+        assert!(!is_allowed("SageMaker", "StartLiveTail"));
     }
 }
