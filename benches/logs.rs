@@ -1,0 +1,118 @@
+//! The logs view's costs (issue 12): how many lines a second the live tail takes in and
+//! shows while each frame stays under 1 ms at 200x60. One iteration is one tail update (1,
+//! 100 or 500 lines: AWS sends at most 500 per update) going through the console's update
+//! path into a full buffer (20,000 lines, so the oldest are dropped too) and one frame
+//! drawn; the frame alone is the baseline. Lines a second = lines per update / median time.
+//! Also: a line made safe (`LogEvent::new`, on the worker, not the UI thread).
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use sagewatch::app::action::{Action, Loaded};
+use sagewatch::app::state::State;
+use sagewatch::app::update::update;
+use sagewatch::logs::follow::FollowEvent;
+use sagewatch::logs::tail::{DEFAULT_CAPACITY, TailLine};
+use sagewatch::source::logs::LogEvent;
+use sagewatch::ui::{self, fixture};
+use std::hint::black_box;
+
+const SIZE: (u16, u16) = (200, 60);
+
+fn terminal() -> Terminal<TestBackend> {
+    Terminal::new(TestBackend::new(SIZE.0, SIZE.1)).expect("test backend")
+}
+
+fn draw(terminal: &mut Terminal<TestBackend>, state: &State) {
+    terminal
+        .draw(|f| ui::draw(black_box(state), f))
+        .map(|_| ())
+        .expect("draw");
+}
+
+/// The tail pane, its buffer full.
+fn full_tail(wrap: bool) -> State {
+    let mut s = fixture::with_logs(fixture::LogsStage::Tail);
+    s.size = SIZE;
+    s.logs.tail.wrap = wrap;
+    let lines = (0..DEFAULT_CAPACITY)
+        .map(fixture::log_line)
+        .map(|(ms, stream, text)| TailLine {
+            timestamp_ms: ms,
+            stream,
+            text,
+        });
+    s.logs.tail.buffer.push_update(lines, false);
+    assert_eq!(s.logs.tail.buffer.len(), DEFAULT_CAPACITY);
+    s
+}
+
+fn update_of(session: u64, from: usize, n: usize) -> Action {
+    let events = (from..from + n)
+        .map(fixture::log_line)
+        .map(|(ms, stream, text)| LogEvent::new(ms, &stream, text.as_bytes(), None))
+        .collect();
+    Action::Loaded(Box::new(Loaded::LogsTail {
+        session,
+        event: FollowEvent::Lines {
+            events,
+            sampled: false,
+        },
+    }))
+}
+
+fn ingest(c: &mut Criterion) {
+    let mut g = c.benchmark_group("tail 200x60");
+    for wrap in [false, true] {
+        let state = full_tail(wrap);
+        let mut still = terminal();
+        let label = if wrap { "wrapped" } else { "cut" };
+        g.bench_function(format!("frame only ({label})"), |b| {
+            b.iter(|| draw(&mut still, &state))
+        });
+        for n in [1usize, 100, 500] {
+            let mut state = full_tail(wrap);
+            let session = state.logs.tail.session.expect("a session");
+            let mut terminal = terminal();
+            let mut next = DEFAULT_CAPACITY;
+            g.throughput(Throughput::Elements(n as u64));
+            g.bench_function(format!("update of {n} lines + frame ({label})"), |b| {
+                b.iter_batched(
+                    || {
+                        next += n;
+                        update_of(session, next, n)
+                    },
+                    |action| {
+                        black_box(update(&mut state, action));
+                        draw(&mut terminal, &state);
+                    },
+                    BatchSize::SmallInput,
+                )
+            });
+        }
+    }
+    g.finish();
+}
+
+fn safe_lines(c: &mut Criterion) {
+    let mut g = c.benchmark_group("line made safe");
+    let plain = fixture::log_line(5).2;
+    let hostile = format!("\u{1b}[31m{}\u{9b}2J\u{202e}{}", plain, "\u{7}".repeat(40));
+    for (name, text) in [("plain", plain), ("hostile", hostile)] {
+        g.throughput(Throughput::Elements(1));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                LogEvent::new(
+                    1,
+                    "blue/i-0a1b2c3d4e5f60718",
+                    black_box(text.as_bytes()),
+                    None,
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, ingest, safe_lines);
+criterion_main!(benches);
