@@ -349,6 +349,10 @@ fn pages_are_oldest_first_with_unique_ids() {
         block_on(logs(&source).filter_events(&t, None, (now - 86_400) * 1000, None, None)).unwrap();
     assert_eq!(first.events.len(), PAGE);
     assert!(first.next.is_some());
+    // Nothing older than the groups keep, however far back a search starts.
+    let oldest = block_on(logs(&source).filter_events(&t, None, 0, None, None)).unwrap();
+    assert!(oldest.events[0].timestamp_ms >= (now - RETENTION_SECS) * 1000);
+    assert!(oldest.events[0].timestamp_ms < (now - RETENTION_SECS + 60) * 1000);
     let bad = block_on(logs(&source).filter_events(&t, None, 0, None, Some("x"))).unwrap_err();
     assert!(bad.to_string().contains("nextToken"), "{bad}");
 }
