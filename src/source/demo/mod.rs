@@ -5,6 +5,7 @@
 //! drifts, and the Model Monitor run that completes at `start + 240 s` trips its alarm.
 
 mod alarms;
+mod logs;
 mod monitor;
 mod rng;
 mod signal;
@@ -21,6 +22,7 @@ use crate::source::{FleetSource, SeriesRequest, SourceError, SourceHealth, Sourc
 use async_trait::async_trait;
 use world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
 
+pub use logs::{DemoLogs, LogsTiming};
 pub use trail::{
     DEPLOYER_ROLE, HISTORY as TRAIL_HISTORY, INCIDENT_CONFIG, INCIDENT_MODEL, INCIDENT_USER,
     TrailTiming,
@@ -38,7 +40,7 @@ pub struct DemoConfig {
 
 #[derive(Debug)]
 pub struct DemoSource {
-    world: World,
+    world: std::sync::Arc<World>,
     clock: SharedClock,
     /// Counts what the demo is asked for as CloudWatch would bill it, so the status bar's
     /// cost estimate means the same in the demo as against AWS.
@@ -46,23 +48,35 @@ pub struct DemoSource {
     /// Alarms made, muted and deleted in the console.
     edits: std::sync::Mutex<writes::Edits>,
     /// Model Monitor runs started and schedules paused in the console.
-    runs: std::sync::Mutex<monitor::Runs>,
+    runs: std::sync::Arc<std::sync::Mutex<monitor::Runs>>,
     /// The synthetic CloudTrail and the queries run on it.
     trail: trail::Trail,
+    /// Its logs, generated from the same world (and the runs started in the console).
+    logs: logs::DemoLogs,
     readonly: bool,
 }
 
 impl DemoSource {
     pub fn new(config: DemoConfig, clock: SharedClock) -> Self {
+        let world = std::sync::Arc::new(World::new(config.seed, config.start, config.scale));
+        let runs: std::sync::Arc<std::sync::Mutex<monitor::Runs>> = Default::default();
         Self {
-            world: World::new(config.seed, config.start, config.scale),
+            logs: logs::DemoLogs::new(world.clone(), runs.clone(), clock.clone()),
+            world,
             clock,
             health: Health::default(),
             edits: Default::default(),
-            runs: Default::default(),
+            runs,
             trail: trail::Trail::new(config.seed),
             readonly: false,
         }
+    }
+
+    /// How long Insights queries stay scheduled and run, and how often the live tail
+    /// updates (real time); tests shorten them.
+    pub fn with_logs_timing(mut self, timing: LogsTiming) -> Self {
+        self.logs.set_timing(timing);
+        self
     }
 
     /// How long trail queries stay queued and run (real time); tests shorten them.
@@ -225,6 +239,10 @@ impl FleetSource for DemoSource {
 
     fn trail(&self) -> Option<&dyn crate::source::trail::TrailSource> {
         Some(self)
+    }
+
+    fn logs(&self) -> Option<&dyn crate::source::logs::LogsSource> {
+        Some(&self.logs)
     }
 
     fn placement(&self) -> Placement {

@@ -838,3 +838,193 @@ impl MonitorSource for DemoSource {
         Ok(out)
     }
 }
+
+/// One check a run made, as its log tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Check {
+    pub subject: String,
+    pub check: String,
+    pub observed: f64,
+    pub threshold: f64,
+    pub violated: bool,
+}
+
+/// A monitoring run as its processing job's log tells it (`demo/logs.rs`): the same job
+/// name and outcome as its execution, and the checks behind its violations report.
+#[derive(Debug, Clone)]
+pub(super) struct JobRun {
+    /// The processing job's name, as in the execution's `processing_job_arn`.
+    pub job: String,
+    pub endpoint: usize,
+    pub schedule: String,
+    pub monitoring_type: &'static str,
+    pub job_definition: Option<String>,
+    /// The processing job's creation (its stream is `<job>/algo-1-<created>`).
+    pub created: Epoch,
+    /// When it starts analysing (InProgress) and when it ends, outcome known.
+    pub began: Epoch,
+    pub ends: Epoch,
+    /// The data it analyses: `[window, window + period)`.
+    pub window: Epoch,
+    pub period: i64,
+    pub outcome: ExecutionStatus,
+    pub failure_reason: Option<String>,
+    pub checks: Vec<Check>,
+    pub baseline_uri: String,
+    pub report_uri: String,
+}
+
+/// Every check a run of `kind` over hour `hour` makes; the violated ones are exactly
+/// `violations_at`'s, so the log and the report agree.
+fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
+    let found = violations_at(world, i, kind, hour);
+    match kind {
+        Kind::ModelQuality => MQ_QUALITY
+            .iter()
+            .filter_map(|&m| {
+                let observed = signal::value(world, &quality_ref(i, m), hour)?;
+                let threshold = mq_threshold(world, i, m);
+                Some(Check {
+                    subject: metric_name(m).to_owned(),
+                    check: "LessThanThreshold".into(),
+                    observed,
+                    threshold,
+                    violated: observed < threshold,
+                })
+            })
+            .collect(),
+        Kind::DataQuality if found.is_empty() => {
+            // Within the baseline: a small distance, drawn from the hour.
+            let h = super::rng::mix(hash_str(&world.endpoints[i].endpoint.name), hour as u64);
+            vec![Check {
+                subject: "transaction_amount".into(),
+                check: "baseline_drift_check".into(),
+                observed: super::rng::range(h, 0.02, 0.06),
+                threshold: 0.1,
+                violated: false,
+            }]
+        }
+        _ => found
+            .into_iter()
+            .map(|(subject, check, observed, threshold)| Check {
+                subject,
+                check,
+                observed,
+                threshold,
+                violated: true,
+            })
+            .collect(),
+    }
+}
+
+fn job_name_of(account: &str, schedule: &str, at: Epoch) -> String {
+    let arn = job_arn(account, schedule, at);
+    arn.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+/// The runs of `account`'s endpoints whose job logged something in `[from, to]` and that
+/// had started by `now` (scheduled over the listed history, and those started in the
+/// console), with their final outcome (a log line is shown only once its time has come).
+pub(super) fn job_runs(
+    world: &World,
+    runs: &Runs,
+    account: &str,
+    from: Epoch,
+    to: Epoch,
+    now: Epoch,
+) -> Vec<JobRun> {
+    let mut out = Vec::new();
+    let oldest = now - HISTORY;
+    for i in
+        (0..world.endpoints.len()).filter(|&i| world.endpoints[i].endpoint.account_id == account)
+    {
+        let e = &world.endpoints[i].endpoint;
+        for s in world_schedules(world, i) {
+            let since = runs.paused(&s).then_some(world.start.min(now));
+            let p = s.period();
+            let mut slot = s.slot(to.min(since.unwrap_or(now)));
+            while slot >= oldest {
+                let Some(x) = s.execution(world, slot, Epoch::MAX / 4) else {
+                    break;
+                };
+                let ends = x.modified.unwrap_or(slot);
+                if ends < from {
+                    break;
+                }
+                let created = x.created.unwrap_or(slot);
+                if created <= now.min(to) {
+                    out.push(JobRun {
+                        job: job_name_of(account, &s.name, slot),
+                        endpoint: i,
+                        schedule: s.name.clone(),
+                        monitoring_type: s.kind.as_str(),
+                        job_definition: s.job_definition.clone(),
+                        created,
+                        began: created + 30,
+                        ends,
+                        window: slot - p,
+                        period: p,
+                        outcome: x.status,
+                        failure_reason: x.failure_reason,
+                        checks: if x.status.is_completed() {
+                            checks_at(world, i, s.kind, slot)
+                        } else {
+                            Vec::new()
+                        },
+                        baseline_uri: baseline_uri(world, i, s.job_definition.as_deref()),
+                        report_uri: bucket_uri(
+                            world,
+                            i,
+                            &s.name,
+                            slot,
+                            "constraint_violations.json",
+                        ),
+                    });
+                }
+                slot -= p;
+            }
+        }
+        for r in runs.started.iter().filter(|r| r.endpoint == i) {
+            let (created, ends) = (r.created, r.created + RUN_SECS);
+            if created > now.min(to) || ends < from {
+                continue;
+            }
+            let kind = kind_of(&r.run);
+            let outcome = r.status(world, ends);
+            out.push(JobRun {
+                job: job_name_of(&e.account_id, &r.run.name, created),
+                endpoint: i,
+                schedule: r.run.name.clone(),
+                monitoring_type: kind.as_str(),
+                job_definition: Some(r.run.job_definition.clone()),
+                created,
+                began: created + RUN_PENDING_SECS,
+                ends,
+                window: r.hour(),
+                period: HOUR,
+                outcome,
+                failure_reason: None,
+                checks: checks_at(world, i, kind, r.hour()),
+                baseline_uri: baseline_uri(world, i, Some(&r.run.job_definition)),
+                report_uri: bucket_uri(
+                    world,
+                    i,
+                    &r.run.name,
+                    created,
+                    "constraint_violations.json",
+                ),
+            });
+        }
+    }
+    out
+}
+
+fn baseline_uri(world: &World, i: usize, job: Option<&str>) -> String {
+    let e = &world.endpoints[i].endpoint;
+    format!(
+        "s3://sagemaker-{REGION}-{}/{}/baselines/{}/constraints.json",
+        e.account_id,
+        e.name,
+        job.unwrap_or("inline")
+    )
+}
