@@ -1,7 +1,8 @@
 //! `sagewatch logs`, the checks made before anything is sent: the real binary on the demo
 //! organisation. A missing or second target, a bad --since, --follow with a query, a job
-//! name outside SageMaker's alphabet and an unknown account exit 2 with nothing on stdout;
-//! so does a source without logs (the demo, until its logs land: then that test changes).
+//! name outside SageMaker's alphabet and an unknown account exit 2 with nothing on stdout.
+//! Then what the demo's logs print: a window oldest first, Insights as JSON lines, a
+//! monitoring job's own streams.
 
 use std::process::{Command, Output, Stdio};
 
@@ -137,10 +138,117 @@ fn an_unknown_account_lists_the_known_ones() {
     );
 }
 
+/// Exit 0, and stdout's lines (none holding a control character).
+fn lines_of(args: &[&str]) -> Vec<String> {
+    let out = run(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    let text = String::from_utf8(out.stdout).expect("UTF-8 on stdout");
+    assert!(
+        !text.chars().any(|c| c != '\n' && c.is_control()),
+        "{args:?}: {text:?}"
+    );
+    text.lines().map(str::to_owned).collect()
+}
+
 #[test]
-fn a_source_without_logs_says_so() {
-    refused(
-        &["--account", "prod", "--endpoint", "fraud-detector"],
-        &["logs cannot be read from the demo source"],
+fn the_window_of_prod_fraud_detector_shows_the_missing_feature_after_its_update() {
+    let lines = lines_of(&[
+        "--account",
+        "prod",
+        "--endpoint",
+        "fraud-detector",
+        "--since",
+        "30m",
+    ]);
+    assert!(lines.len() > 20, "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("2026-11-26T09:") || l.starts_with("2026-11-26T10:")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("merchant_category")),
+        "{lines:?}"
+    );
+    // Oldest first.
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(sorted.first(), lines.first());
+    // A healthy endpoint's logs hold no error.
+    let calm = lines_of(&[
+        "--account",
+        "prod",
+        "--endpoint",
+        "churn-predictor",
+        "--since",
+        "30m",
+    ]);
+    assert!(!calm.is_empty());
+    assert!(!calm.iter().any(|l| l.contains("ERROR")), "{calm:?}");
+}
+
+#[test]
+fn insights_as_json_lines_are_keyed_by_column() {
+    let lines = lines_of(&[
+        "--account",
+        "prod",
+        "--endpoint",
+        "fraud-detector",
+        "--insights",
+        "--json",
+        "--max-lines",
+        "50",
+    ]);
+    assert!(!lines.is_empty() && lines.len() <= 50, "{}", lines.len());
+    for l in &lines {
+        let v: serde_json::Value = serde_json::from_str(l).expect(l);
+        assert!(
+            v.get("@timestamp").is_some() && v.get("@message").is_some(),
+            "{l}"
+        );
+    }
+    assert!(
+        lines.iter().any(|l| l.contains("merchant_category")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn a_monitoring_jobs_lines_are_its_own() {
+    // Its streams are prefixed with the job's name: take one from the endpoint's runs.
+    let out = run(&[
+        "--account",
+        "prod",
+        "--group",
+        "/aws/sagemaker/ProcessingJobs",
+        "--since",
+        "2h",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let first: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("a job line")).unwrap();
+    let stream = first["stream"].as_str().unwrap().to_owned();
+    let job = stream.split('/').next().unwrap().to_owned();
+    let lines = lines_of(&[
+        "--account",
+        "prod",
+        "--monitoring-job",
+        &job,
+        "--since",
+        "2h",
+    ]);
+    assert!(!lines.is_empty());
+    assert!(
+        lines.iter().all(|l| l.contains(&format!("{job}/"))),
+        "{lines:?}"
     );
 }

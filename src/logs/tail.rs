@@ -103,7 +103,8 @@ impl TailBuffer {
 
     /// `20,000 lines · 1,234 dropped · sampled 3×`, for the pane's title.
     pub fn summary(&self) -> String {
-        let mut parts = vec![format!("{} lines", self.lines.len())];
+        let n = self.lines.len();
+        let mut parts = vec![format!("{n} line{}", if n == 1 { "" } else { "s" })];
         if self.dropped > 0 {
             parts.push(format!("{} dropped", self.dropped));
         }
