@@ -272,7 +272,12 @@ fn vim_resolves_the_suggested_keys() {
         km.resolve(&[c('m')]),
         Resolution::Action(Action::ShowMonitor)
     );
-    assert_eq!(km.resolve(&[c('w')]), Resolution::Unbound);
+    assert_eq!(km.resolve(&[c('L')]), Resolution::Action(Action::ShowLogs));
+    assert_eq!(
+        km.resolve(&[ctrl('p')]),
+        Resolution::Action(Action::PauseTail)
+    );
+    assert_eq!(km.resolve(&[c('b')]), Resolution::Unbound);
 }
 
 #[test]

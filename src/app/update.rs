@@ -102,11 +102,17 @@ fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
         commands,
         // Everything time-dependent on screen has minute resolution or is a staleness
         // flag, but for a run being followed: its elapsed seconds are on the status bar.
-        // A trail query's elapsed time too.
+        // A trail query's and an Insights query's elapsed time too.
         redraw: flash_expired
             || screen_clock(state) != before
             || state.monitor.follow.is_some()
-            || state.trail.running(),
+            || state.trail.running()
+            || state
+                .logs
+                .insights
+                .run
+                .as_ref()
+                .is_some_and(|r| r.phase.is_active()),
     }
 }
 

@@ -202,6 +202,28 @@ proptest! {
                 s.trail.results = Default::default();
             }
         }
+        if view == View::Logs {
+            let stage = [
+                fixture::LogsStage::Insights,
+                fixture::LogsStage::Detail,
+                fixture::LogsStage::Running,
+                fixture::LogsStage::Tail,
+                fixture::LogsStage::TailHeld,
+            ][cursor % 5];
+            s.logs = fixture::with_logs(stage).logs;
+            // Positions out of range must not crash the frame.
+            s.logs.insights.row = cursor * 3;
+            s.logs.insights.offset = offset;
+            s.logs.insights.column = chart;
+            s.logs.tail.from_end = offset * 7;
+            s.logs.tail.wrap = maximized;
+            s.logs.tail.timestamps = !history;
+            if empty {
+                s.logs.insights.rows.clear();
+                s.logs.insights.shown = (0..3).collect();
+                s.logs.tail.buffer = crate::logs::tail::TailBuffer::new(10);
+            }
+        }
         let mut s = with_help(s, help.then_some(offset * 5));
         s.detail.maximized = maximized;
         s.fleet.offset = offset;
@@ -300,6 +322,37 @@ fn control_characters_never_reach_the_screen() {
     for h in &mut s.trail.history {
         h.text.push_str(evil);
     }
+    // The logs' own strings: the query typed, the context's label, column names, cells and
+    // the tail's notice and pattern (lines are made safe as they arrive; here they are not).
+    s.logs = fixture::with_logs(fixture::LogsStage::Detail).logs;
+    s.logs.insights.text.push_str(evil);
+    s.logs.insights.filter.push_str(evil);
+    s.logs
+        .insights
+        .columns
+        .iter_mut()
+        .for_each(|c| c.push_str(evil));
+    s.logs
+        .insights
+        .rows
+        .iter_mut()
+        .flatten()
+        .for_each(|c| c.push_str(evil));
+    if let Some(c) = s.logs.context.as_mut() {
+        c.label.push_str(evil);
+        c.target.groups[0].push_str(evil);
+    }
+    s.logs.tail.buffer.push_update(
+        [crate::logs::tail::TailLine {
+            timestamp_ms: 0,
+            stream: evil.into(),
+            text: evil.into(),
+        }],
+        false,
+    );
+    s.logs.tail.notice = Some(evil.into());
+    s.logs.tail.pattern = Some(evil.into());
+    s.logs.tail.mode = Some(crate::logs::follow::TailMode::Polling { why: evil.into() });
     for view in View::ALL {
         s.view = view;
         s.detail.endpoint = Some(s.endpoints[0].key());

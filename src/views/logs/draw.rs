@@ -325,7 +325,8 @@ fn render_rows(state: &State, buf: &mut Buffer, area: Rect) {
                 Some(rest) if Some(c) == time_col && *w < 23 => rest,
                 _ => cell.as_str(),
             };
-            put_trunc(buf, inner, x, y, cell, *w, style);
+            // Cleaned when they arrived; a scan of the cells on screen is cheap insurance.
+            put_trunc(buf, inner, x, y, &clean(cell), *w, style);
             x = x.saturating_add(w + 1);
         }
         if pos == i.row {
@@ -367,7 +368,8 @@ fn render_detail(state: &State, buf: &mut Buffer, area: Rect, r: usize) {
             theme.header,
         );
         y += 1;
-        for chunk in wrap(cell, w) {
+        let cell = clean(cell);
+        for chunk in wrap(&cell, w) {
             if y >= inner.bottom() {
                 break;
             }
@@ -378,7 +380,7 @@ fn render_detail(state: &State, buf: &mut Buffer, area: Rect, r: usize) {
                 y,
                 chunk,
                 inner.width.saturating_sub(1),
-                level_style(state, cell),
+                level_style(state, &cell),
             );
             y += 1;
         }
@@ -523,31 +525,34 @@ fn render_tail(state: &State, buf: &mut Buffer, area: Rect) {
     }
     let mut y = inner.y;
     for (line, skip, _) in rows.iter().rev() {
-        let style = level_style(state, &line.text);
+        // Made safe when they arrived; cleaning the lines on screen again is cheap.
+        let text = clean(&line.text);
+        let style = level_style(state, &text);
         let mut x = inner.x + 1;
         if t.timestamps {
             // A line whose start is above the window shows no time on its continuation.
             if *skip == 0 {
                 let time = clock_millis(line.timestamp_ms);
                 put(buf, inner, x, y, &time, 12, theme.muted);
-                put_trunc(buf, inner, x + 13, y, &line.stream, STREAM_W, theme.muted);
+                let stream = clean(&line.stream);
+                put_trunc(buf, inner, x + 13, y, &stream, STREAM_W, theme.muted);
             }
             x += 13 + STREAM_W + 1;
         }
         let room_w = inner.right().saturating_sub(x);
         if t.wrap {
-            for piece in wrap(&line.text, usize::from(room_w).max(1)).skip(*skip) {
+            for piece in wrap(&text, usize::from(room_w).max(1)).skip(*skip) {
                 if y >= inner.y + lines_h {
                     break;
                 }
                 put(buf, inner, x, y, piece, room_w, style);
                 y += 1;
             }
-            if line.text.is_empty() {
+            if text.is_empty() {
                 y += 1;
             }
         } else {
-            put_trunc(buf, inner, x, y, &line.text, room_w, style);
+            put_trunc(buf, inner, x, y, &text, room_w, style);
             y += 1;
         }
     }
