@@ -230,13 +230,26 @@ pub trait LogsSource: Send + Sync {
     ) -> Result<Box<dyn LiveSession>, LiveError>;
 }
 
+/// Whether `s` can be shown as it is: no control character, and not far over the bound a
+/// line is cut at (a line `safe_line` cut holds its marker beyond it, and is not cut again).
+fn already_safe(s: &str, max_chars: usize) -> bool {
+    s.len() <= max_chars * 4 + 32 && !s.chars().any(crate::sanitize::needs_replacing)
+}
+
 impl Sanitize for LogEvent {
     fn sanitize(&mut self) {
-        // Already safe when built with `new`; a source that filled the fields itself is
-        // cleaned here too.
-        self.stream = safe_line(self.stream.as_bytes(), 512);
-        self.message = safe_line(self.message.as_bytes(), MAX_CHARS);
-        if let Some(id) = &mut self.event_id {
+        // Already safe when built with `new` (then this is a scan, not a copy: it runs on
+        // the UI thread for every line of the tail); a source that filled the fields itself
+        // is cleaned here too.
+        if !already_safe(&self.stream, 512) {
+            self.stream = safe_line(self.stream.as_bytes(), 512);
+        }
+        if !already_safe(&self.message, MAX_CHARS) {
+            self.message = safe_line(self.message.as_bytes(), MAX_CHARS);
+        }
+        if let Some(id) = &mut self.event_id
+            && !already_safe(id, 256)
+        {
             *id = safe_line(id.as_bytes(), 256);
         }
     }
@@ -284,5 +297,24 @@ mod tests {
         assert!(!e.message.chars().any(crate::sanitize::needs_replacing));
         assert!(!e.stream.chars().any(crate::sanitize::needs_replacing));
         assert_eq!(e.event_id.as_deref(), Some("id "));
+        // Cleaning it again changes nothing (a cut line keeps its marker).
+        let long = LogEvent::new(1, "s", "é".repeat(MAX_CHARS + 10).as_bytes(), None);
+        let mut again = long.clone();
+        again.sanitize();
+        assert_eq!(again, long);
+        // A field filled by hand is cleaned.
+        let mut raw = LogEvent {
+            timestamp_ms: 1,
+            stream: "a\u{1b}[2J".into(),
+            message: "b\u{9b}31m".into(),
+            event_id: None,
+        };
+        raw.sanitize();
+        assert!(
+            !raw.message
+                .chars()
+                .chain(raw.stream.chars())
+                .any(crate::sanitize::needs_replacing)
+        );
     }
 }
