@@ -125,8 +125,10 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TailOptions {
     pub pattern: Option<String>,
-    /// Where polling starts (epoch ms), should live tail be refused.
+    /// Where polling starts (epoch ms), should live tail be refused; the lines since
+    /// then are shown first (at most `backfill`).
     pub since_ms: i64,
+    pub backfill: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

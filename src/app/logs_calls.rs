@@ -82,6 +82,7 @@ pub async fn tail(
     let options = FollowOptions {
         pattern: options.pattern,
         since_ms: options.since_ms,
+        backfill: options.backfill,
         ..FollowOptions::default()
     };
     let now_ms = || chrono::Utc::now().timestamp_millis();

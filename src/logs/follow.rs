@@ -40,6 +40,9 @@ pub struct FollowOptions {
     pub poll_every: Duration,
     /// The longest pause before starting again after a failure (doubling from 1 s).
     pub retry_max: Duration,
+    /// At most this many of the newest lines since `since_ms`, read with FilterLogEvents
+    /// and shown before the live tail starts (a live tail begins empty); 0: none.
+    pub backfill: usize,
 }
 
 impl Default for FollowOptions {
@@ -49,6 +52,7 @@ impl Default for FollowOptions {
             since_ms: 0,
             poll_every: Duration::from_secs(2),
             retry_max: Duration::from_secs(30),
+            backfill: 0,
         }
     }
 }
@@ -73,6 +77,10 @@ pub async fn follow(
     emit: &mut (dyn FnMut(FollowEvent) -> bool + Send),
 ) {
     let pattern = options.pattern.as_deref();
+    let mut seen = Seen::default();
+    if options.backfill > 0 && !backfill(source, target, options, &mut seen, emit).await {
+        return;
+    }
     let mut failures = 0u32;
     let mut announced: Option<TailMode> = None;
     loop {
@@ -109,7 +117,7 @@ pub async fn follow(
                         "live tail: AWS ended the session (3-hour limit); started again".into()
                     }
                     Some(LiveError::Unsupported(why)) => {
-                        return poll(source, target, options, now_ms, emit, why).await;
+                        return poll(source, target, options, now_ms, emit, why, seen).await;
                     }
                     Some(LiveError::Failed(e)) => {
                         failures += 1;
@@ -124,7 +132,7 @@ pub async fn follow(
                 }
             }
             Err(LiveError::Unsupported(why)) => {
-                return poll(source, target, options, now_ms, emit, why).await;
+                return poll(source, target, options, now_ms, emit, why, seen).await;
             }
             Err(LiveError::SessionTimeout) => failures = 0,
             Err(LiveError::Failed(e)) => {
@@ -138,6 +146,51 @@ pub async fn follow(
             }
         }
     }
+}
+
+/// The newest `options.backfill` lines since `options.since_ms`, emitted oldest first; their
+/// ids are remembered, so that polling (should live tail be refused) does not repeat them.
+/// `false` when the receiver is gone.
+async fn backfill(
+    source: &dyn LogsSource,
+    target: &LogTarget,
+    options: &FollowOptions,
+    seen: &mut Seen,
+    emit: &mut (dyn FnMut(FollowEvent) -> bool + Send),
+) -> bool {
+    let pattern = options.pattern.as_deref();
+    let mut kept: VecDeque<LogEvent> = VecDeque::new();
+    let mut next: Option<String> = None;
+    for _ in 0..PAGES_PER_POLL {
+        match source
+            .filter_events(target, pattern, options.since_ms, None, next.as_deref())
+            .await
+        {
+            Ok(page) => {
+                for e in page.events {
+                    if kept.len() == options.backfill {
+                        kept.pop_front();
+                    }
+                    kept.push_back(e);
+                }
+                next = page.next;
+                if next.is_none() {
+                    break;
+                }
+            }
+            Err(e) => {
+                return emit(FollowEvent::Notice(format!(
+                    "FilterLogEvents: {e}: no earlier lines"
+                )));
+            }
+        }
+    }
+    let events: Vec<LogEvent> = kept.into_iter().filter(|e| seen.first_time(e)).collect();
+    events.is_empty()
+        || emit(FollowEvent::Lines {
+            events,
+            sampled: false,
+        })
 }
 
 /// 1 s, 2 s, 4 s ... up to `max`.
@@ -154,12 +207,12 @@ async fn poll(
     now_ms: &(dyn Fn() -> i64 + Send + Sync),
     emit: &mut (dyn FnMut(FollowEvent) -> bool + Send),
     why: String,
+    mut seen: Seen,
 ) {
     if !emit(FollowEvent::Mode(TailMode::Polling { why })) {
         return;
     }
     let pattern = options.pattern.as_deref();
-    let mut seen = Seen::default();
     let mut from = options.since_ms;
     let mut failures = 0u32;
     loop {
@@ -425,6 +478,45 @@ mod tests {
             "{seen:?}"
         );
         assert!(began.elapsed() >= Duration::from_secs(2), "it paused");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_newest_lines_since_are_shown_first_and_not_repeated_by_polling() {
+        let source = Scripted::default();
+        source
+            .sessions
+            .lock()
+            .unwrap()
+            .push_back(Err(LiveError::Unsupported("no".into())));
+        source.pages.lock().unwrap().extend([
+            // The backfill: three lines, of which the two newest are kept.
+            Ok(EventsPage {
+                events: vec![event(1_000, "a"), event(2_000, "b"), event(3_000, "c")],
+                next: None,
+            }),
+            // The first poll reads them again, and one more.
+            Ok(EventsPage {
+                events: vec![event(2_000, "b"), event(3_000, "c"), event(4_000, "d")],
+                next: None,
+            }),
+        ]);
+        let mut seen = Vec::new();
+        let options = FollowOptions {
+            since_ms: 1_000,
+            backfill: 2,
+            ..FollowOptions::default()
+        };
+        let mut emit = |e: FollowEvent| {
+            seen.push(e);
+            seen.len() < 3
+        };
+        follow(&source, &target(), &options, &|| 20_000, &mut emit).await;
+        assert!(matches!(&seen[0], FollowEvent::Lines { .. }), "{seen:?}");
+        assert!(
+            matches!(&seen[1], FollowEvent::Mode(TailMode::Polling { .. })),
+            "{seen:?}"
+        );
+        assert_eq!(lines(&seen), [2_000, 3_000, 4_000]);
     }
 
     #[tokio::test(start_paused = true)]

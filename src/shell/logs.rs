@@ -587,12 +587,18 @@ async fn tail(
     err: &mut (dyn Write + Send),
     interrupt: impl Future<Output = ()>,
 ) -> Exit {
+    let max = plan.max_lines.unwrap_or(usize::MAX);
     let options = FollowOptions {
         pattern: None,
         since_ms: plan.start_ms,
+        // `--since` given: the newest lines since then first, as `kubectl logs -f --since`.
+        backfill: if plan.start_ms < now_ms() {
+            DEFAULT_MAX_LINES.min(max)
+        } else {
+            0
+        },
         ..FollowOptions::default()
     };
-    let max = plan.max_lines.unwrap_or(usize::MAX);
     let json = plan.json;
     let mut printed = 0usize;
     let mut sampled = 0usize;
@@ -1308,11 +1314,11 @@ mod tests {
             "{}",
             r.err
         );
-        assert_eq!(
-            source.calls()[1],
-            format!("filter {} None -", NOW_MS - 300_000),
-            "polling starts at --since"
-        );
+        let calls = source.calls();
+        let at_since = format!("filter {} None -", NOW_MS - 300_000);
+        assert_eq!(calls[0], at_since, "the lines since --since first");
+        assert_eq!(calls[1], "live");
+        assert_eq!(calls[2], at_since, "polling starts at --since");
     }
 
     /// A source that fills events itself, without `LogEvent::new`: escape sequences, C1,

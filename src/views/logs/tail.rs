@@ -11,9 +11,10 @@ use crate::logs::follow::FollowEvent;
 use crate::logs::tail::TailLine;
 use crate::sanitize::Sanitize;
 
-/// How far back polling starts should live tail be refused: the last few minutes, so the
-/// pane is not empty while it waits for the first poll's newest lines.
+/// A live tail starts empty: the newest lines of the last few minutes are shown first
+/// (and polling, should live tail be refused, starts there).
 const POLL_BACK_SECS: i64 = 300;
+const BACKFILL_LINES: usize = 200;
 
 /// Starts a session for the open context, unless one runs or the tail is paused.
 pub fn start(state: &mut State) -> Vec<Command> {
@@ -34,6 +35,13 @@ pub fn start(state: &mut State) -> Vec<Command> {
         options: TailOptions {
             pattern: t.pattern.clone(),
             since_ms: (state.now - POLL_BACK_SECS) * 1000,
+            // Only into an empty pane: a session started again after a pause or a visit
+            // elsewhere goes on from the lines held.
+            backfill: if t.buffer.is_empty() {
+                BACKFILL_LINES
+            } else {
+                0
+            },
         },
     }]
 }

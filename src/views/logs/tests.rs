@@ -269,6 +269,12 @@ fn the_tail_runs_while_its_pane_is_shown_and_drops_reports_of_old_sessions() {
     let cmds = act(&mut s, Action::FocusNext);
     assert_eq!(s.logs.pane, Pane::Tail);
     let first = session(&cmds);
+    // An empty pane starts with the last minutes' newest lines.
+    let Some(Command::LogsTailStart { options, .. }) = cmds.last() else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(options.backfill, 200);
+    assert_eq!(options.since_ms, (s.now - 300) * 1000);
     loaded(
         &mut s,
         Loaded::LogsTail {
@@ -283,8 +289,14 @@ fn the_tail_runs_while_its_pane_is_shown_and_drops_reports_of_old_sessions() {
     assert!(matches!(cmds.as_slice(), [Command::LogsTailStop { session }] if *session == first));
     loaded(&mut s, lines(first, 2_000, 5));
     assert_eq!(s.logs.tail.buffer.len(), 3);
-    let second = session(&act(&mut s, Action::PauseTail));
+    let resumed = act(&mut s, Action::PauseTail);
+    let second = session(&resumed);
     assert_ne!(second, first);
+    // Resumed, it goes on from the lines held: nothing read twice.
+    assert!(
+        matches!(resumed.last(), Some(Command::LogsTailStart { options, .. }) if options.backfill == 0),
+        "{resumed:?}"
+    );
     // A filter pattern starts a session with it.
     let cmds = run(&mut s, "tail ?ERROR ?WARN");
     assert!(
