@@ -28,6 +28,9 @@ pub enum FollowEvent {
     },
     /// Something worth a line on the status bar: a restarted session, a failing call.
     Notice(String),
+    /// Following ended for good: the target cannot be followed as asked (no such log
+    /// group, a filter pattern AWS refuses, no permission to poll either), and why.
+    Stopped(String),
 }
 
 #[derive(Debug, Clone)]
@@ -57,13 +60,17 @@ impl Default for FollowOptions {
     }
 }
 
-/// Event ids remembered to drop what a poll reads twice (each poll re-reads a few seconds
-/// before the newest event seen, since events can arrive late).
-const SEEN_IDS: usize = 20_000;
-/// How far before the newest event seen each poll reads again.
-const OVERLAP_MS: i64 = 5_000;
+/// Event ids remembered to drop what a poll reads twice (each poll reads again the last
+/// minute, since events arrive late): a minute of a busy group's events.
+const SEEN_IDS: usize = 40_000;
 /// How late an event may arrive after its timestamp and still be read by polling.
 const LATE_MS: i64 = 60_000;
+/// A session that says nothing for this long is taken for a dead connection (AWS sends an
+/// update about every second, empty ones included) and started again.
+const SILENCE: Duration = Duration::from_secs(30);
+/// A session that ends sooner than this without a line counts as a failure: reopening at
+/// once would loop as fast as the network allows (an endpoint that closes every session).
+const SHORT_SESSION: Duration = Duration::from_secs(10);
 /// Pages read per poll; more waits for the next poll.
 const PAGES_PER_POLL: usize = 10;
 
@@ -92,13 +99,23 @@ pub async fn follow(
                         return;
                     }
                 }
+                let opened = tokio::time::Instant::now();
+                let mut delivered = false;
                 let ended = loop {
-                    match session.next().await {
+                    let next = match tokio::time::timeout(SILENCE, session.next()).await {
+                        Ok(next) => next,
+                        Err(_) => Err(LiveError::Failed(crate::source::SourceError::Network {
+                            call: "StartLiveTail".into(),
+                            detail: format!("no update for {} s", SILENCE.as_secs()),
+                        })),
+                    };
+                    match next {
                         Ok(Some(update)) => {
-                            failures = 0;
                             if update.events.is_empty() && !update.sampled {
                                 continue;
                             }
+                            failures = 0;
+                            delivered = true;
                             let lines = FollowEvent::Lines {
                                 events: update.events,
                                 sampled: update.sampled,
@@ -111,13 +128,22 @@ pub async fn follow(
                         Err(e) => break Some(e),
                     }
                 };
+                let short = !delivered && opened.elapsed() < SHORT_SESSION;
                 let notice = match ended {
-                    None => "live tail: the session was closed; started again".to_string(),
+                    None => {
+                        failures += u32::from(short);
+                        "live tail: the session was closed; started again".to_string()
+                    }
                     Some(LiveError::SessionTimeout) => {
+                        failures += u32::from(short);
                         "live tail: AWS ended the session (3-hour limit); started again".into()
                     }
                     Some(LiveError::Unsupported(why)) => {
                         return poll(source, target, options, now_ms, emit, why, seen).await;
+                    }
+                    Some(LiveError::Fatal(e)) => {
+                        emit(FollowEvent::Stopped(format!("live tail: {e}")));
+                        return;
                     }
                     Some(LiveError::Failed(e)) => {
                         failures += 1;
@@ -127,14 +153,25 @@ pub async fn follow(
                 if !emit(FollowEvent::Notice(notice)) {
                     return;
                 }
-                if failures > 0 {
-                    tokio::time::sleep(backoff(failures, options.retry_max)).await;
-                }
+                // Never reopened at once: one second at least, more after failures.
+                let pause = if failures > 0 {
+                    backoff(failures, options.retry_max)
+                } else {
+                    Duration::from_secs(1)
+                };
+                tokio::time::sleep(pause).await;
             }
             Err(LiveError::Unsupported(why)) => {
                 return poll(source, target, options, now_ms, emit, why, seen).await;
             }
-            Err(LiveError::SessionTimeout) => failures = 0,
+            Err(LiveError::Fatal(e)) => {
+                emit(FollowEvent::Stopped(format!("live tail: {e}")));
+                return;
+            }
+            Err(LiveError::SessionTimeout) => {
+                failures += 1;
+                tokio::time::sleep(backoff(failures, options.retry_max)).await;
+            }
             Err(LiveError::Failed(e)) => {
                 failures += 1;
                 let pause = backoff(failures, options.retry_max);
@@ -215,9 +252,14 @@ async fn poll(
     let pattern = options.pattern.as_deref();
     let mut from = options.since_ms;
     let mut failures = 0u32;
+    // A scan cut by the page budget goes on from its token at the next poll (FilterLogEvents
+    // may answer empty pages with a token while it scans many streams).
+    let mut next: Option<String> = None;
+    let mut began = now_ms();
     loop {
-        let began = now_ms();
-        let mut next: Option<String> = None;
+        if next.is_none() {
+            began = now_ms();
+        }
         let mut fresh: Vec<LogEvent> = Vec::new();
         let mut failed = None;
         for _ in 0..PAGES_PER_POLL {
@@ -238,10 +280,7 @@ async fn poll(
                 }
             }
         }
-        if let Some(newest) = fresh.iter().map(|e| e.timestamp_ms).max() {
-            from = from.max(newest - OVERLAP_MS);
-        }
-        // Everything up to `began` was read: the next poll need not go further back than
+        // Everything up to `began` was read: the next scan need not go further back than
         // events arriving late could be (ids drop what is read again).
         if failed.is_none() && next.is_none() {
             from = from.max(began - LATE_MS);
@@ -257,7 +296,12 @@ async fn poll(
             }
         }
         let pause = match failed {
+            Some(e) if crate::source::logs::is_permanent(&e) => {
+                emit(FollowEvent::Stopped(format!("FilterLogEvents: {e}")));
+                return;
+            }
             Some(e) => {
+                next = None;
                 failures += 1;
                 let pause = backoff(failures, options.retry_max).max(options.poll_every);
                 if !emit(FollowEvent::Notice(format!("FilterLogEvents: {e}"))) {
@@ -481,6 +525,126 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn sessions_closed_at_once_are_reopened_with_growing_pauses_not_in_a_loop() {
+        let source = Scripted::default();
+        // An endpoint that closes every session at once (an emulator replaying nothing).
+        source
+            .sessions
+            .lock()
+            .unwrap()
+            .extend((0..5).map(|_| Ok(Vec::new())));
+        let began = tokio::time::Instant::now();
+        let seen = run(&source, 6).await;
+        assert_eq!(seen[0], FollowEvent::Mode(TailMode::Live));
+        // 1 + 2 + 4 + 8 s between the five opens at least.
+        assert!(
+            began.elapsed() >= Duration::from_secs(15),
+            "{:?}",
+            began.elapsed()
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_silent_session_is_taken_for_a_dead_connection_and_started_again() {
+        struct Silent;
+        #[async_trait]
+        impl LiveSession for Silent {
+            async fn next(&mut self) -> Result<Option<LiveUpdate>, LiveError> {
+                std::future::pending().await
+            }
+        }
+        struct Hung;
+        #[async_trait]
+        impl LogsSource for Hung {
+            async fn start_query(&self, _: &InsightsQuery) -> Result<String, SourceError> {
+                unreachable!()
+            }
+            async fn query_results(
+                &self,
+                _: &LogTarget,
+                _: &str,
+            ) -> Result<InsightsResults, SourceError> {
+                unreachable!()
+            }
+            async fn stop_query(&self, _: &LogTarget, _: &str) -> Result<(), SourceError> {
+                unreachable!()
+            }
+            async fn filter_events(
+                &self,
+                _: &LogTarget,
+                _: Option<&str>,
+                _: i64,
+                _: Option<i64>,
+                _: Option<&str>,
+            ) -> Result<EventsPage, SourceError> {
+                unreachable!()
+            }
+            async fn live_tail(
+                &self,
+                _: &LogTarget,
+                _: Option<&str>,
+            ) -> Result<Box<dyn LiveSession>, LiveError> {
+                Ok(Box::new(Silent))
+            }
+        }
+        let mut seen = Vec::new();
+        let mut emit = |e: FollowEvent| {
+            seen.push(e);
+            seen.len() < 3
+        };
+        follow(
+            &Hung,
+            &target(),
+            &FollowOptions::default(),
+            &|| 0,
+            &mut emit,
+        )
+        .await;
+        assert!(
+            matches!(&seen[1], FollowEvent::Notice(n) if n.contains("no update for 30 s")),
+            "{seen:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_target_that_cannot_be_followed_stops_and_says_why() {
+        let source = Scripted::default();
+        source
+            .sessions
+            .lock()
+            .unwrap()
+            .push_back(Err(LiveError::Fatal(SourceError::Other {
+                call: "StartLiveTail".into(),
+                detail: "ResourceNotFoundException: the log group does not exist".into(),
+            })));
+        let seen = run(&source, 100).await;
+        assert!(
+            matches!(seen.as_slice(), [FollowEvent::Stopped(why)] if why.contains("does not exist")),
+            "{seen:?}"
+        );
+        // Polling denied: it stops too, instead of asking forever.
+        let source = Scripted::default();
+        source
+            .sessions
+            .lock()
+            .unwrap()
+            .push_back(Err(LiveError::Unsupported("no".into())));
+        source
+            .pages
+            .lock()
+            .unwrap()
+            .push_back(Err(SourceError::AccessDenied {
+                call: "FilterLogEvents".into(),
+                action: "logs:FilterLogEvents".into(),
+            }));
+        let seen = run(&source, 100).await;
+        assert!(
+            matches!(seen.last(), Some(FollowEvent::Stopped(_))),
+            "{seen:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn the_newest_lines_since_are_shown_first_and_not_repeated_by_polling() {
         let source = Scripted::default();
         source
@@ -555,9 +719,8 @@ mod tests {
         let starts = source.filter_starts.lock().unwrap().clone();
         assert_eq!(starts[0], 1_000, "from `since`");
         assert_eq!(
-            starts[2],
-            12_000 - OVERLAP_MS,
-            "from a little before the newest"
+            starts[2], 1_000,
+            "the last minute read again: late events are found"
         );
     }
 }

@@ -15,7 +15,23 @@ pub fn endpoint_group(endpoint: &str) -> String {
 /// A log group by ARN, as StartQuery's `logGroupIdentifiers` and StartLiveTail take them
 /// from the monitoring account.
 pub fn group_arn(region: &str, account_id: &str, group: &str) -> String {
-    format!("arn:aws:logs:{region}:{account_id}:log-group:{group}")
+    let partition = partition(region);
+    format!("arn:{partition}:logs:{region}:{account_id}:log-group:{group}")
+}
+
+/// The ARN partition of a region: China and GovCloud have their own.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else {
+        "aws"
+    }
 }
 
 /// The stream prefix of a processing job's logs: its name (`<job>/algo-1-...`).
@@ -36,19 +52,25 @@ pub fn endpoint_query() -> &'static str {
 /// SageMaker's (letters, digits, hyphens), so it needs no escaping inside the regex, and
 /// anything else is refused rather than escaped.
 pub fn job_query(job_name: &str) -> Option<String> {
+    job_stream_filter(job_name).map(|only| {
+        format!(
+            "fields @timestamp, @logStream, @message \
+             | {only} \
+             | sort @timestamp asc \
+             | limit 2000"
+        )
+    })
+}
+
+/// The Insights filter that keeps a processing job's own streams:
+/// `filter @logStream like /^<job>\//`; `None` for a name outside SageMaker's alphabet.
+pub fn job_stream_filter(job_name: &str) -> Option<String> {
     let valid = !job_name.is_empty()
         && job_name.len() <= 63
         && job_name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    valid.then(|| {
-        format!(
-            "fields @timestamp, @logStream, @message \
-             | filter @logStream like /^{job_name}\\// \
-             | sort @timestamp asc \
-             | limit 2000"
-        )
-    })
+    valid.then(|| format!("filter @logStream like /^{job_name}\\//"))
 }
 
 #[cfg(test)]
@@ -71,6 +93,8 @@ mod tests {
             "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/sagemaker/Endpoints/fraud-detector"
         );
         assert!(!arn.ends_with(":*"), "the live tail refuses a trailing :*");
+        assert!(group_arn("cn-north-1", "1", "g").starts_with("arn:aws-cn:logs:cn-north-1:"));
+        assert!(group_arn("us-gov-west-1", "1", "g").starts_with("arn:aws-us-gov:"));
         assert_eq!(
             job_stream_prefix("model-quality-2026"),
             "model-quality-2026/"

@@ -603,8 +603,13 @@ async fn tail(
     let mut printed = 0usize;
     let mut sampled = 0usize;
     let mut write_error: Option<io::Error> = None;
+    let mut stopped: Option<String> = None;
     let mut emit = |event: FollowEvent| -> bool {
         let say = match event {
+            FollowEvent::Stopped(why) => {
+                stopped = Some(clean(&why));
+                return false;
+            }
             FollowEvent::Mode(TailMode::Live) => "tail: live".to_owned(),
             FollowEvent::Mode(TailMode::Polling { why }) => {
                 format!("tail: polling FilterLogEvents ({})", clean(&why))
@@ -661,6 +666,9 @@ async fn tail(
     }
     if let Some(e) = write_error {
         return write_failed(&e);
+    }
+    if let Some(why) = stopped {
+        return Exit::failed(format!("tail: {why}"));
     }
     let _ = writeln!(
         err,

@@ -187,6 +187,23 @@ pub enum LiveError {
     Unsupported(String),
     /// Anything else (the network, throttling): start again after a pause.
     Failed(SourceError),
+    /// The request cannot succeed as made (no such log group, a filter pattern AWS
+    /// refuses): stop, and say why.
+    Fatal(SourceError),
+}
+
+/// Whether a failed call cannot succeed by asking again: denied, no such log group, a
+/// parameter (a filter pattern) AWS refuses.
+pub fn is_permanent(e: &SourceError) -> bool {
+    match e {
+        SourceError::AccessDenied { .. } | SourceError::Credentials { .. } => true,
+        SourceError::Other { detail, .. } => {
+            detail.contains("ResourceNotFoundException")
+                || detail.contains("InvalidParameterException")
+                || detail.contains("does not exist")
+        }
+        SourceError::Throttled { .. } | SourceError::Network { .. } => false,
+    }
 }
 
 /// An open live tail.
@@ -257,12 +274,17 @@ impl Sanitize for LogEvent {
 
 impl Sanitize for InsightsResults {
     fn sanitize(&mut self) {
+        // A scan, not a copy, for what is already safe: every poll brings the whole result.
         for c in &mut self.columns {
-            *c = safe_line(c.as_bytes(), 200);
+            if !already_safe(c, 200) {
+                *c = safe_line(c.as_bytes(), 200);
+            }
         }
         for row in &mut self.rows {
             for cell in row {
-                *cell = safe_line(cell.as_bytes(), MAX_CHARS);
+                if !already_safe(cell, MAX_CHARS) {
+                    *cell = safe_line(cell.as_bytes(), MAX_CHARS);
+                }
             }
         }
     }

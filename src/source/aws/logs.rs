@@ -287,6 +287,11 @@ where
         if code == "SessionTimeoutException" {
             return LiveError::SessionTimeout;
         }
+        // Asking again cannot help: no such group (a misspelt name, an endpoint that never
+        // logged), or a filter pattern AWS refuses.
+        if code == "ResourceNotFoundException" || code == "InvalidParameterException" {
+            return LiveError::Fatal(failed(call, "logs:StartLiveTail", err));
+        }
         if code == "AccessDeniedException" || code == "AccessDenied" {
             return LiveError::Unsupported(format!(
                 "live tail is not allowed (needs logs:StartLiveTail): {}",
@@ -316,6 +321,23 @@ where
     LiveError::Failed(failed(call, "logs:StartLiveTail", err))
 }
 
+/// Why an open session ended. The 3-hour end is matched by its type: an event-stream
+/// exception's code is read from its payload, which need not name it.
+fn stream_error<R>(err: SdkError<StartLiveTailResponseStreamError, R>, call: &str) -> LiveError
+where
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    if let SdkError::ServiceError(service) = &err
+        && matches!(
+            service.err(),
+            StartLiveTailResponseStreamError::SessionTimeoutException(_)
+        )
+    {
+        return LiveError::SessionTimeout;
+    }
+    live_error(err, None, call)
+}
+
 /// An open StartLiveTail event stream.
 struct AwsLiveSession {
     stream: EventReceiver<StartLiveTailResponseStream, StartLiveTailResponseStreamError>,
@@ -334,7 +356,7 @@ impl LiveSession for AwsLiveSession {
                 // this tail shows.
                 Ok(Some(_)) => continue,
                 Ok(None) => return Ok(None),
-                Err(e) => return Err(live_error(e, None, &self.call)),
+                Err(e) => return Err(stream_error(e, &self.call)),
             }
         }
     }
@@ -717,6 +739,11 @@ mod tests {
              current license plan or has not yet been emulated by LocalStack.",
         ));
         assert!(matches!(start(localstack, 501), LiveError::Unsupported(_)));
+        // A group that does not exist, a pattern AWS refuses: asking again cannot help.
+        for code in ["ResourceNotFoundException", "InvalidParameterException"] {
+            let e = StartLiveTailError::generic(generic(code, "no"));
+            assert!(matches!(start(e, 400), LiveError::Fatal(_)), "{code}");
+        }
         let not_implemented =
             StartLiveTailError::generic(generic("InternalFailure", "not implemented"));
         assert!(matches!(
@@ -738,6 +765,16 @@ mod tests {
             raw(),
         );
         assert_eq!(live_error(timeout, None, "x"), LiveError::SessionTimeout);
+        // As AWS may send it: a payload with a message only, no code.
+        let bare = SdkError::service_error(
+            StartLiveTailResponseStreamError::SessionTimeoutException(
+                SessionTimeoutException::builder()
+                    .message("after 3 hours")
+                    .build(),
+            ),
+            raw(),
+        );
+        assert_eq!(stream_error(bare, "x"), LiveError::SessionTimeout);
         let streaming = SdkError::service_error(
             StartLiveTailResponseStreamError::SessionStreamingException(
                 SessionStreamingException::builder()

@@ -346,44 +346,32 @@ fn render_detail(state: &State, buf: &mut Buffer, area: Rect, r: usize) {
     let inner = pane::render(
         buf,
         area,
-        &Line::styled(" row (Esc closes) ", theme.title),
+        &Line::styled(" row (j/k scroll, Esc closes) ", theme.title),
         theme.border,
     );
     let Some(row) = i.rows.get(r) else {
         return;
     };
     let w = usize::from(inner.width.saturating_sub(2)).max(1);
-    let mut y = inner.y;
+    // Each field's name, then its value wrapped; from the scrolled line on.
+    let mut lines: Vec<(String, Style)> = Vec::new();
     for (c, cell) in i.columns.iter().zip(row) {
-        if y >= inner.bottom() {
-            break;
-        }
+        lines.push((clean(c).into_owned(), theme.header));
+        let cell = clean(cell);
+        let style = level_style(state, &cell);
+        lines.extend(wrap(&cell, w).map(|chunk| (chunk.to_owned(), style)));
+    }
+    let skip = i.detail_scroll.min(lines.len().saturating_sub(1));
+    for ((text, style), y) in lines.iter().skip(skip).zip(inner.y..inner.bottom()) {
         put(
             buf,
             inner,
             inner.x + 1,
             y,
-            &clean(c),
-            inner.width,
-            theme.header,
+            text,
+            inner.width.saturating_sub(1),
+            *style,
         );
-        y += 1;
-        let cell = clean(cell);
-        for chunk in wrap(&cell, w) {
-            if y >= inner.bottom() {
-                break;
-            }
-            put(
-                buf,
-                inner,
-                inner.x + 1,
-                y,
-                chunk,
-                inner.width.saturating_sub(1),
-                level_style(state, &cell),
-            );
-            y += 1;
-        }
     }
 }
 

@@ -25,7 +25,19 @@ pub fn start(state: &mut State, text: String) -> Outcome {
         );
         return Outcome::redraw();
     };
-    let text = text.trim().to_owned();
+    let mut text = text.trim().to_owned();
+    // A run's logs are its job's streams of a group all jobs share: a query typed here
+    // keeps to them (Insights has no stream parameter).
+    if let Some(job) = context
+        .target
+        .stream_prefix
+        .as_deref()
+        .and_then(|p| p.strip_suffix('/'))
+        && let Some(only) = crate::logs::groups::job_stream_filter(job)
+        && !text.contains(&only)
+    {
+        text = format!("{only} | {text}");
+    }
     if text.is_empty() || text.len() > MAX_QUERY_CHARS {
         flash(
             state,
@@ -122,8 +134,14 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         Loaded::LogsQueryStarted { token, result } => Ok(started(state, token, result)),
         Loaded::LogsQueryResults { token, result } => Ok(results(state, token, result)),
         Loaded::LogsQueryStopped { result } => {
-            if let Err(e) = result {
-                source_failed(state, &e);
+            match result {
+                // Worth saying: the query may go on scanning (and billing).
+                Err(e @ crate::source::SourceError::AccessDenied { .. }) => {
+                    source_failed(state, &e)
+                }
+                // Most often it had just finished on its own between two polls.
+                Err(e) => tracing::debug!(error = %e, "StopQuery"),
+                Ok(()) => {}
             }
             Ok(Outcome::redraw())
         }

@@ -83,6 +83,7 @@ pub struct Insights {
     pub column: usize,
     /// The selected row, whole (Enter), and how far it is scrolled.
     pub detail: Option<usize>,
+    pub detail_scroll: usize,
 }
 
 /// The live tail pane.

@@ -78,7 +78,8 @@ pub fn toggle_pause(state: &mut State) -> Outcome {
         );
         Outcome::with(stop(state))
     } else {
-        let commands = start(state);
+        // Opened again only where it is on screen (it is billed by the minute).
+        let commands = resume(state);
         Outcome::with(commands)
     }
 }
@@ -122,6 +123,9 @@ pub fn event(state: &mut State, session: u64, event: FollowEvent) -> Outcome {
         FollowEvent::Mode(mut mode) => {
             if let crate::logs::follow::TailMode::Polling { why } = &mut mode {
                 why.sanitize();
+                t.notice = Some(format!(
+                    "live tail unavailable ({why}): polling FilterLogEvents every 2 s"
+                ));
             }
             t.mode = Some(mode);
         }
@@ -149,6 +153,18 @@ pub fn event(state: &mut State, session: u64, event: FollowEvent) -> Outcome {
         FollowEvent::Notice(mut text) => {
             text.sanitize();
             t.notice = Some(text);
+        }
+        FollowEvent::Stopped(mut why) => {
+            why.sanitize();
+            // The task has ended: nothing to stop; `:tail` or Ctrl-p twice tries again.
+            t.session = None;
+            t.mode = None;
+            t.notice = Some(format!("stopped: {why}"));
+            crate::app::outcome::flash(
+                state,
+                format!("live tail stopped: {why}"),
+                FlashLevel::Error,
+            );
         }
     }
     Outcome::redraw()

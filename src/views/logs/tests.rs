@@ -494,3 +494,104 @@ fn save_writes_the_tail_as_a_plain_log_and_hostile_lines_arrive_clean() {
     assert_eq!(job.rows.len(), 1);
     assert_eq!(job.rows[0][0].as_deref(), Some("1970-01-01T00:00:00.005Z"));
 }
+
+#[test]
+fn the_tail_stops_when_its_pane_is_left_and_a_stopped_tail_says_why() {
+    let (mut s, _) = opened();
+    let id = session(&act(&mut s, Action::FocusNext));
+    // Back to Insights: the session is closed (billed by the minute), its lines kept.
+    loaded(&mut s, lines(id, 0, 3));
+    let cmds = act(&mut s, Action::FocusNext);
+    assert!(
+        matches!(cmds.as_slice(), [Command::LogsTailStop { session }] if *session == id),
+        "{cmds:?}"
+    );
+    assert_eq!(s.logs.tail.buffer.len(), 3);
+    // Paused and resumed while Insights is shown: nothing opens off screen.
+    act(&mut s, Action::PauseTail);
+    let cmds = act(&mut s, Action::PauseTail);
+    assert!(cmds.is_empty(), "{cmds:?}");
+    // `:insights` from the tail closes it too.
+    let id = session(&act(&mut s, Action::FocusNext));
+    let cmds = run(&mut s, "insights fields @message");
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::LogsTailStop { session } if *session == id)),
+        "{cmds:?}"
+    );
+    assert_eq!(s.logs.pane, Pane::Insights);
+    // A tail AWS cannot follow ends, and says why.
+    let id = session(&act(&mut s, Action::FocusNext));
+    loaded(
+        &mut s,
+        Loaded::LogsTail {
+            session: id,
+            event: FollowEvent::Stopped("ResourceNotFoundException: no such group".into()),
+        },
+    );
+    assert_eq!(s.logs.tail.session, None);
+    assert!(
+        s.logs
+            .tail
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("no such group")
+    );
+    // Polling says why live tail is not used.
+    let id = session(
+        &act(&mut s, Action::PauseTail)
+            .into_iter()
+            .chain(act(&mut s, Action::PauseTail))
+            .collect::<Vec<_>>(),
+    );
+    loaded(
+        &mut s,
+        Loaded::LogsTail {
+            session: id,
+            event: FollowEvent::Mode(TailMode::Polling {
+                why: "needs logs:StartLiveTail".into(),
+            }),
+        },
+    );
+    assert!(
+        s.logs
+            .tail
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("needs logs:StartLiveTail")
+    );
+}
+
+#[test]
+fn a_query_typed_on_a_run_keeps_to_its_jobs_streams() {
+    let mut s = state();
+    let execution = crate::source::monitor::Execution {
+        account_id: fixture::PROD.into(),
+        schedule: "fraud-detector-mq".into(),
+        scheduled_time: s.now - 7200,
+        created: None,
+        modified: None,
+        status: crate::source::model::ExecutionStatus::Completed,
+        failure_reason: None,
+        processing_job_arn: Some("arn:aws:sagemaker:eu-west-1:1:processing-job/mq-job-1".into()),
+        monitoring_type: None,
+    };
+    let context = super::open::run_context(&execution).unwrap();
+    super::open::open(&mut s, context, 3600, None);
+    let cmds = run(
+        &mut s,
+        "insights fields @message | filter @message like /ERROR/",
+    );
+    let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
+        panic!("{cmds:?}");
+    };
+    assert!(
+        query
+            .query
+            .starts_with("filter @logStream like /^mq-job-1\\// | fields @message"),
+        "{}",
+        query.query
+    );
+}

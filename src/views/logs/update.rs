@@ -37,6 +37,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
             let i = &mut state.logs.insights;
             if state.logs.pane == Pane::Insights && !i.shown.is_empty() {
                 i.detail = Some(i.shown[i.row.min(i.shown.len() - 1)]);
+                i.detail_scroll = 0;
             }
             Outcome::redraw()
         }
@@ -75,7 +76,8 @@ fn move_cursor(state: &mut State, delta: isize, page: usize) -> Outcome {
         Pane::Insights => {
             let i = &mut l.insights;
             if i.detail.is_some() {
-                return Outcome::default();
+                i.detail_scroll = i.detail_scroll.saturating_add_signed(delta).min(10_000);
+                return Outcome::redraw();
             }
             i.row = step(i.row, delta, i.shown.len());
             keep_visible(i.row, &mut i.offset, page);
@@ -85,13 +87,19 @@ fn move_cursor(state: &mut State, delta: isize, page: usize) -> Outcome {
     }
 }
 
+/// Tab: the other pane. The tail runs only while its pane is on screen (a live tail is
+/// billed by the minute it is open); its lines are kept.
 fn switch_pane(state: &mut State) -> Outcome {
     let l = &mut state.logs;
     l.pane = match l.pane {
         Pane::Insights => Pane::Tail,
         Pane::Tail => Pane::Insights,
     };
-    Outcome::with(tail::resume(state))
+    let commands = match l.pane {
+        Pane::Tail => tail::resume(state),
+        Pane::Insights => tail::stop(state),
+    };
+    Outcome::with(commands)
 }
 
 fn back(state: &mut State) -> Outcome {
@@ -273,8 +281,10 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
             Outcome::redraw()
         }
         "insights" => {
-            let mut out = open::show(state);
+            let mut commands = tail::stop(state);
             state.logs.pane = Pane::Insights;
+            let mut out = open::show(state);
+            out.commands.append(&mut commands);
             let text = if arg.is_empty() {
                 state.logs.insights.text.clone()
             } else {
@@ -284,8 +294,6 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
             out
         }
         "tail" => {
-            let out = open::show(state);
-            state.logs.pane = Pane::Tail;
             let pattern = (!arg.is_empty()).then(|| arg.to_owned());
             if pattern.as_deref().is_some_and(|p| p.len() > 1024) {
                 flash(
@@ -293,15 +301,16 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
                     ":tail expected a filter pattern of at most 1,024 characters",
                     FlashLevel::Error,
                 );
-                return out;
+                return Outcome::redraw();
             }
+            // A new pattern needs a new session; showing the pane starts it.
             let mut commands = Vec::new();
             if state.logs.tail.pattern != pattern {
                 state.logs.tail.pattern = pattern;
                 commands.extend(tail::stop(state));
             }
-            commands.extend(tail::start(state));
-            out.and(Outcome::with(commands))
+            state.logs.pane = Pane::Tail;
+            Outcome::with(commands).and(open::show(state))
         }
         "since" => match parse_span(arg) {
             Ok(secs) => {
