@@ -109,6 +109,12 @@ pub enum Command {
         target: crate::source::logs::LogTarget,
         id: String,
     },
+    /// StopQuery of the query started with `token` once its start has answered (quitting
+    /// before it did): starts go through the same ordered queue, so its id is known then.
+    LogsQueryAbandon {
+        token: String,
+        target: crate::source::logs::LogTarget,
+    },
     /// A live tail (or its polling fallback) running until `LogsTailStop`: it answers many
     /// times, each `Loaded::LogsTail` numbered by `session`.
     LogsTailStart {
@@ -245,6 +251,7 @@ impl Command {
             Self::LogsQueryStart { token, .. } => CommandKey::LogsQueryStart(token.clone()),
             Self::LogsQueryPoll { token, .. } => CommandKey::LogsQueryPoll(token.clone()),
             Self::LogsQueryStop { id, .. } => CommandKey::LogsQueryStop(id.clone()),
+            Self::LogsQueryAbandon { token, .. } => CommandKey::LogsQueryStop(token.clone()),
             Self::LogsTailStart { session, .. } | Self::LogsTailStop { session } => {
                 CommandKey::LogsTail(*session)
             }

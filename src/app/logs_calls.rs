@@ -45,6 +45,9 @@ pub async fn execute(source: &dyn FleetSource, command: Command) -> Loaded {
             };
             Loaded::LogsQueryStopped { result }
         }
+        // Resolved to a StopQuery by the write queue, which knows the ids its starts got;
+        // run anywhere else, there is nothing to stop.
+        Command::LogsQueryAbandon { .. } => Loaded::LogsQueryStopped { result: Ok(()) },
         // A tail is a task of its own, not one call; run inline (the snapshot, the screen
         // tests), it is said to be unavailable.
         Command::LogsTailStart { session, .. } | Command::LogsTailStop { session } => {

@@ -50,7 +50,7 @@ fn route(state: &mut State, action: Action) -> Outcome {
             state.should_quit = true;
             // Nothing goes on scanning in Athena or CloudWatch after the console is gone.
             let mut commands = views::trail::query::on_quit(state);
-            commands.extend(views::logs::left(state));
+            commands.extend(views::logs::on_quit(state));
             Outcome::with(commands)
         }
         Action::Input(key) if state.prompt != super::state::Prompt::None => {

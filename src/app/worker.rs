@@ -93,6 +93,7 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
         command @ (Command::LogsQueryStart { .. }
         | Command::LogsQueryPoll { .. }
         | Command::LogsQueryStop { .. }
+        | Command::LogsQueryAbandon { .. }
         | Command::LogsTailStart { .. }
         | Command::LogsTailStop { .. }) => super::logs_calls::execute(source, command).await,
         Command::Write { request, .. } => {
@@ -205,9 +206,11 @@ fn failed(command: Command, detail: &str) -> Action {
             token,
             result: Err(err("GetQueryResults")),
         },
-        Command::LogsQueryStop { .. } => Loaded::LogsQueryStopped {
-            result: Err(err("StopQuery")),
-        },
+        Command::LogsQueryStop { .. } | Command::LogsQueryAbandon { .. } => {
+            Loaded::LogsQueryStopped {
+                result: Err(err("StopQuery")),
+            }
+        }
         Command::LogsTailStart { session, .. } | Command::LogsTailStop { session } => {
             Loaded::LogsTail {
                 session,
@@ -221,6 +224,40 @@ fn failed(command: Command, detail: &str) -> Action {
         },
     };
     Action::Loaded(Box::new(loaded))
+}
+
+/// The ids the write queue's Insights starts got, by token (the newest few): a query let
+/// go of before its start answered is stopped by its token.
+#[derive(Default)]
+struct StartedQueries(std::collections::VecDeque<(String, String)>);
+
+impl StartedQueries {
+    const KEPT: usize = 32;
+
+    /// `LogsQueryAbandon` becomes the StopQuery of its query, or nothing (its start failed,
+    /// or was answered so long ago that the view has stopped it itself).
+    fn resolve(&mut self, command: Command) -> Option<Command> {
+        match command {
+            Command::LogsQueryAbandon { token, target } => {
+                let at = self.0.iter().position(|(t, _)| *t == token)?;
+                let (_, id) = self.0.remove(at)?;
+                Some(Command::LogsQueryStop { target, id })
+            }
+            other => Some(other),
+        }
+    }
+
+    fn record(&mut self, token: Option<String>, action: &Action) {
+        let (Some(token), Action::Loaded(loaded)) = (token, action) else {
+            return;
+        };
+        if let Loaded::LogsQueryStarted { result: Ok(id), .. } = loaded.as_ref() {
+            if self.0.len() == Self::KEPT {
+                self.0.pop_front();
+            }
+            self.0.push_back((token, id.clone()));
+        }
+    }
 }
 
 /// In-flight commands, one per key: the same work is not started twice, and newer work of
@@ -325,9 +362,23 @@ impl Workers {
             let (source, gate, done) =
                 (Arc::clone(&self.source), self.gate.clone(), self.tx.clone());
             let handle = tokio::spawn(async move {
+                let mut started = StartedQueries::default();
                 while let Some((generation, command)) = rx.recv().await {
                     let key = command.key();
-                    let action = execute_guarded(source.as_ref(), gate.as_deref(), command).await;
+                    let command = started.resolve(command);
+                    let token = match &command {
+                        Some(Command::LogsQueryStart { token, .. }) => Some(token.clone()),
+                        _ => None,
+                    };
+                    let action = match command {
+                        Some(command) => {
+                            execute_guarded(source.as_ref(), gate.as_deref(), command).await
+                        }
+                        None => {
+                            Action::Loaded(Box::new(Loaded::LogsQueryStopped { result: Ok(()) }))
+                        }
+                    };
+                    started.record(token, &action);
                     let _ = done.send(Done {
                         key,
                         generation,
@@ -343,11 +394,17 @@ impl Workers {
     }
 
     pub fn dispatch(&mut self, command: Command) {
-        // A stop of a trail query goes with the writes: it must reach Athena even when the
-        // console quits right after (the queue is awaited then; reads are aborted).
+        // A stop of a trail or Insights query goes with the writes: it must reach AWS even
+        // when the console quits right after (the queue is awaited then; reads are
+        // aborted). An Insights start too, so that a query started just before quitting
+        // has its id by then, and is stopped (`LogsQueryAbandon`).
         if matches!(
             command,
-            Command::Write { .. } | Command::TrailCancel { .. } | Command::LogsQueryStop { .. }
+            Command::Write { .. }
+                | Command::TrailCancel { .. }
+                | Command::LogsQueryStart { .. }
+                | Command::LogsQueryStop { .. }
+                | Command::LogsQueryAbandon { .. }
         ) {
             return self.queue_write(command);
         }
@@ -418,7 +475,10 @@ impl Workers {
     pub fn finished(&mut self, done: &Done) {
         if matches!(
             done.key,
-            CommandKey::Write(_) | CommandKey::TrailCancel(_) | CommandKey::LogsQueryStop(_)
+            CommandKey::Write(_)
+                | CommandKey::TrailCancel(_)
+                | CommandKey::LogsQueryStart(_)
+                | CommandKey::LogsQueryStop(_)
         ) {
             self.writes_pending = self.writes_pending.saturating_sub(1);
             return;
@@ -661,6 +721,65 @@ mod tests {
             w.finished(&done);
             assert_eq!(w.in_flight(), 0, "the slot is free for the next refresh");
         }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_insights_query_let_go_of_before_its_start_answered_is_stopped_on_quit() {
+        use crate::source::logs::{InsightsQuery, InsightsState, LogTarget};
+        let start = 1_795_687_200;
+        let source = Arc::new(DemoSource::new(
+            DemoConfig {
+                seed: 1,
+                start,
+                scale: None,
+            },
+            Arc::new(FixedClock::new(start)),
+        ));
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let mut w = Workers::new(Arc::clone(&source) as Arc<dyn FleetSource>, tx);
+        let target = LogTarget {
+            account_id: "111111111111".into(),
+            groups: vec!["/aws/sagemaker/Endpoints/fraud-detector".into()],
+            stream_prefix: None,
+        };
+        // Started, then the console quits before the answer is read.
+        w.dispatch(Command::LogsQueryStart {
+            token: "logs-1".into(),
+            query: Box::new(InsightsQuery {
+                target: target.clone(),
+                query: crate::logs::groups::endpoint_query().into(),
+                start: start - 600,
+                end: start,
+            }),
+        });
+        w.dispatch(Command::LogsQueryAbandon {
+            token: "logs-1".into(),
+            target: target.clone(),
+        });
+        w.shutdown(std::time::Duration::from_secs(10)).await;
+        let done: Vec<Done> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
+        let id = done
+            .iter()
+            .find_map(|d| match &d.action {
+                Action::Loaded(l) => match l.as_ref() {
+                    Loaded::LogsQueryStarted { result: Ok(id), .. } => Some(id.clone()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .expect("the start answered");
+        let logs = source.logs().unwrap();
+        let state = logs.query_results(&target, &id).await.unwrap().state;
+        assert_eq!(
+            state,
+            Some(InsightsState::Cancelled),
+            "stopped by its token"
+        );
+        assert_eq!(
+            w.writes_in_flight(),
+            2,
+            "counted like writes until their answers are read"
+        );
     }
 
     #[tokio::test]

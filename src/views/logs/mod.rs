@@ -19,7 +19,7 @@ mod tests;
 pub use draw::{iso_millis, progress_text, tail_title};
 pub use open::{open_selected, show};
 pub use state::{Context, Insights, LogsState, Pane, Phase, Run, Tail};
-pub use update::{SPANS, left, parse_span};
+pub use update::{SPANS, left, on_quit, parse_span};
 
 use super::ViewModule;
 use crate::app::action::{Action, Loaded};

@@ -206,6 +206,15 @@ fn quitting_stops_the_query_and_the_tail() {
             .any(|c| matches!(c, Command::LogsTailStop { .. })),
         "{cmds:?}"
     );
+    // A query whose start has not answered is stopped by its token once it does.
+    let (mut s, _) = opened();
+    let t = token(&s);
+    let cmds = act(&mut s, Action::Quit);
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::LogsQueryAbandon { token, .. } if *token == t)),
+        "{cmds:?}"
+    );
 }
 
 #[test]

@@ -120,6 +120,20 @@ pub fn left(state: &mut State) -> Vec<Command> {
     commands
 }
 
+/// The console is quitting: as `left`, and every query whose start has not answered yet is
+/// stopped by its token once it has (the write queue, which quitting waits for, knows).
+pub fn on_quit(state: &mut State) -> Vec<Command> {
+    let mut commands = left(state);
+    commands.extend(
+        state
+            .logs
+            .orphans
+            .drain(..)
+            .map(|(token, target)| Command::LogsQueryAbandon { token, target }),
+    );
+    commands
+}
+
 /// `i`: the `:` line, holding the query (Insights) or the filter pattern (tail).
 fn edit(state: &mut State) -> Outcome {
     let l = &state.logs;
