@@ -614,6 +614,37 @@ fn frame(event_type: &str, payload: &str) -> Vec<u8> {
 /// A live tail server on 127.0.0.1 for one request: the session starts at once, its one
 /// update comes `pause` later, then the stream ends.
 fn live_tail_server(pause: std::time::Duration) -> u16 {
+    let update = frame(
+        "sessionUpdate",
+        r#"{"sessionMetadata":{"sampled":true},"sessionResults":[
+            {"logStreamName":"AllTraffic/i-1","message":"late \u001b[31mline","timestamp":5}]}"#,
+    );
+    live_tail_server_sending(pause, vec![update])
+}
+
+/// One event stream exception frame, as AWS ends a session: its payload need not name it.
+fn exception_frame(exception_type: &str, payload: &str) -> Vec<u8> {
+    use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+    let message = Message::new(payload.as_bytes().to_vec())
+        .add_header(Header::new(
+            ":message-type",
+            HeaderValue::String("exception".into()),
+        ))
+        .add_header(Header::new(
+            ":exception-type",
+            HeaderValue::String(exception_type.to_owned().into()),
+        ))
+        .add_header(Header::new(
+            ":content-type",
+            HeaderValue::String("application/json".into()),
+        ));
+    let mut out = Vec::new();
+    aws_smithy_eventstream::frame::write_message_to(&message, &mut out).unwrap();
+    out
+}
+
+/// As `live_tail_server`, sending `frames` after the pause.
+fn live_tail_server_sending(pause: std::time::Duration, frames: Vec<Vec<u8>>) -> u16 {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -659,14 +690,9 @@ fn live_tail_server(pause: std::time::Duration) -> u16 {
             ),
         );
         std::thread::sleep(pause);
-        chunk(
-            &mut socket,
-            &frame(
-                "sessionUpdate",
-                r#"{"sessionMetadata":{"sampled":true},"sessionResults":[
-                    {"logStreamName":"AllTraffic/i-1","message":"late \u001b[31mline","timestamp":5}]}"#,
-            ),
-        );
+        for f in &frames {
+            chunk(&mut socket, f);
+        }
         socket.write_all(b"0\r\n\r\n").unwrap();
     });
     port
@@ -719,4 +745,36 @@ async fn a_live_tail_session_outlives_the_operation_timeout() {
         Ok(None),
         "the end of the stream closes the session"
     );
+}
+
+/// AWS ends a session at its 3-hour limit with a SessionTimeoutException frame whose payload
+/// holds a message only: the console knows it by its type, and starts again (not a failure).
+#[tokio::test]
+async fn the_three_hour_end_of_a_session_is_known_by_its_type() {
+    use aws_config::{BehaviorVersion, SdkConfig};
+    use aws_credential_types::Credentials;
+    use aws_credential_types::provider::SharedCredentialsProvider;
+    use aws_types::region::Region;
+    use sagewatch::source::logs::LiveError;
+    let port = live_tail_server_sending(
+        std::time::Duration::ZERO,
+        vec![exception_frame(
+            "SessionTimeoutException",
+            r#"{"message":"Session timed out after 3 hours"}"#,
+        )],
+    );
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::for_tests()))
+        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .build();
+    let client =
+        sagewatch::source::aws::connect::logs_client(&config, &Health::default(), HOME, true);
+    let logs = oam(client);
+    let mut session = match logs.live_tail(&target(HOME, &["/g"]), None).await {
+        Ok(s) => s,
+        Err(e) => panic!("{e:?}"),
+    };
+    assert_eq!(session.next().await, Err(LiveError::SessionTimeout));
 }

@@ -277,6 +277,31 @@ mod tests {
     }
 
     #[test]
+    fn a_saved_log_holds_one_line_per_row_and_no_control_character() {
+        let evil = "a\u{1b}]52;c;Zm9v\u{7}\u{1b}[2J\u{9b}31m\u{202e}b\nc\r\td\u{2028}e";
+        let rows: Vec<Vec<Option<String>>> = vec![
+            vec![
+                Some("2026-11-26T10:00:00.000Z".into()),
+                Some(evil.into()),
+                Some(evil.into()),
+            ],
+            vec![None, Some("blue/i-1".into()), Some("plain".into())],
+        ];
+        let mut out = Vec::new();
+        let n = write_text(&mut out, rows.iter().map(|r| r.as_slice())).unwrap();
+        assert_eq!(n, 2);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text:?}");
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\n' && crate::sanitize::needs_replacing(c)),
+            "{text:?}"
+        );
+        assert!(text.ends_with("  blue/i-1  plain\n"), "{text:?}");
+    }
+
+    #[test]
     fn each_formula_prefix_is_neutralised() {
         for (cell, want) in [
             (
