@@ -9,6 +9,7 @@ pub mod logs;
 pub mod metrics;
 pub mod model;
 pub mod monitor;
+pub mod studio;
 pub mod trail;
 #[cfg(any(test, feature = "test-fixtures"))]
 pub mod unruly;

@@ -1,0 +1,232 @@
+//! SageMaker Studio at the domain level (groundwork of issue 13): each account's domains,
+//! user profiles, spaces and apps as ListDomains/DescribeDomain, ListUserProfiles,
+//! ListSpaces and ListApps answer them; the apps that need attention (Failed, or InService
+//! longer than the idle bound: spend nobody is using); and the snapshot's `studio` entry.
+
+use super::model::{AccountId, Epoch};
+use crate::sanitize::Sanitize;
+use std::collections::BTreeMap;
+
+/// An app's status as ListApps says it; one added to the API later keeps its word.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AppStatus {
+    Pending,
+    InService,
+    Failed,
+    Deleting,
+    Deleted,
+    Other(String),
+}
+
+impl AppStatus {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "Pending" => Self::Pending,
+            "InService" => Self::InService,
+            "Failed" => Self::Failed,
+            "Deleting" => Self::Deleting,
+            "Deleted" => Self::Deleted,
+            other => Self::Other(crate::sanitize::clean(other).into_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "Pending",
+            Self::InService => "InService",
+            Self::Failed => "Failed",
+            Self::Deleting => "Deleting",
+            Self::Deleted => "Deleted",
+            Self::Other(s) => s,
+        }
+    }
+}
+
+/// Whose an app is: a user profile's (private) or a space's (shared).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppOwner {
+    UserProfile(String),
+    Space(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudioDomain {
+    pub id: String,
+    pub name: String,
+    /// DescribeDomain's Status (InService, Pending, Failed, ...).
+    pub status: String,
+    /// IAM or SSO.
+    pub auth_mode: String,
+    pub vpc_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudioApp {
+    pub domain_id: String,
+    pub owner: AppOwner,
+    /// JupyterLab, CodeEditor, JupyterServer, KernelGateway, ...
+    pub app_type: String,
+    pub name: String,
+    pub status: AppStatus,
+    pub instance_type: Option<String>,
+    pub created: Option<Epoch>,
+}
+
+/// One account's Studio, or why it could not be read (an account without a role under
+/// OAM, which shares no SageMaker): said in its row, not as an error dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountStudio {
+    pub account_id: AccountId,
+    pub domains: Vec<StudioDomain>,
+    pub user_profiles: usize,
+    pub spaces: usize,
+    pub apps: Vec<StudioApp>,
+    pub unreadable: Option<String>,
+}
+
+/// Why an app stands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attention {
+    Failed,
+    /// InService for this many seconds, beyond the idle bound.
+    LongRunning(i64),
+}
+
+impl AccountStudio {
+    /// Apps by status word, in a stable order (the snapshot's `apps`).
+    pub fn app_counts(&self) -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for app in &self.apps {
+            *counts.entry(app.status.as_str().to_owned()).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// The snapshot's `studio` entry of this account.
+    pub fn snapshot(&self) -> serde_json::Value {
+        serde_json::json!({
+            "account_id": self.account_id,
+            "domains": self.domains.len(),
+            "user_profiles": self.user_profiles,
+            "spaces": self.spaces,
+            "apps": self.app_counts(),
+        })
+    }
+}
+
+/// Whether `app` needs attention at `now`: Failed, or InService longer than `idle_after`
+/// seconds (an app whose creation time is unknown is not called long-running).
+pub fn attention(app: &StudioApp, now: Epoch, idle_after: i64) -> Option<Attention> {
+    match app.status {
+        AppStatus::Failed => Some(Attention::Failed),
+        AppStatus::InService => {
+            let age = now - app.created?;
+            (age > idle_after).then_some(Attention::LongRunning(age))
+        }
+        _ => None,
+    }
+}
+
+impl Sanitize for StudioDomain {
+    fn sanitize(&mut self) {
+        self.id.sanitize();
+        self.name.sanitize();
+        self.status.sanitize();
+        self.auth_mode.sanitize();
+        self.vpc_id.sanitize();
+    }
+}
+
+impl Sanitize for StudioApp {
+    fn sanitize(&mut self) {
+        self.domain_id.sanitize();
+        match &mut self.owner {
+            AppOwner::UserProfile(s) | AppOwner::Space(s) => s.sanitize(),
+        }
+        self.app_type.sanitize();
+        self.name.sanitize();
+        if let AppStatus::Other(s) = &mut self.status {
+            s.sanitize();
+        }
+        self.instance_type.sanitize();
+    }
+}
+
+impl Sanitize for AccountStudio {
+    fn sanitize(&mut self) {
+        self.account_id.sanitize();
+        self.domains.sanitize();
+        self.apps.sanitize();
+        self.unreadable.sanitize();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(status: &str, created: Option<Epoch>) -> StudioApp {
+        StudioApp {
+            domain_id: "d-1".into(),
+            owner: AppOwner::UserProfile("alice".into()),
+            app_type: "JupyterLab".into(),
+            name: "default".into(),
+            status: AppStatus::parse(status),
+            instance_type: Some("ml.t3.medium".into()),
+            created,
+        }
+    }
+
+    #[test]
+    fn failed_and_long_running_apps_stand_out() {
+        let now = 1_000_000;
+        let day = 86_400;
+        assert_eq!(
+            attention(&app("Failed", None), now, day),
+            Some(Attention::Failed)
+        );
+        assert_eq!(
+            attention(&app("InService", Some(now - 2 * day)), now, day),
+            Some(Attention::LongRunning(2 * day))
+        );
+        assert_eq!(attention(&app("InService", Some(now - 60)), now, day), None);
+        assert_eq!(attention(&app("InService", None), now, day), None);
+        assert_eq!(attention(&app("Pending", Some(0)), now, day), None);
+    }
+
+    #[test]
+    fn the_snapshot_counts_apps_by_status_word() {
+        let mut s = AccountStudio {
+            account_id: "111111111111".into(),
+            domains: vec![StudioDomain {
+                id: "d-1".into(),
+                name: "research".into(),
+                status: "InService".into(),
+                auth_mode: "IAM".into(),
+                vpc_id: None,
+            }],
+            user_profiles: 12,
+            spaces: 3,
+            apps: vec![
+                app("InService", None),
+                app("InService", None),
+                app("Failed", None),
+                app("Restarting\u{1b}[2J", None),
+            ],
+            unreadable: None,
+        };
+        s.sanitize();
+        let json = s.snapshot();
+        assert_eq!(json["domains"], 1);
+        assert_eq!(json["user_profiles"], 12);
+        assert_eq!(json["apps"]["InService"], 2);
+        assert_eq!(json["apps"]["Failed"], 1);
+        let words: Vec<&String> = json["apps"].as_object().unwrap().keys().collect();
+        assert!(
+            words
+                .iter()
+                .all(|w| !w.chars().any(crate::sanitize::needs_replacing)),
+            "{words:?}"
+        );
+    }
+}
