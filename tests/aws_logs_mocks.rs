@@ -592,20 +592,25 @@ async fn the_live_tail_goes_to_the_endpoint_override_itself() {
 
 /// One event stream frame of a live tail.
 fn frame(event_type: &str, payload: &str) -> Vec<u8> {
+    stream_message(
+        &[(":message-type", "event"), (":event-type", event_type)],
+        payload,
+    )
+}
+
+/// A JSON event stream message with these headers.
+fn stream_message(headers: &[(&str, &str)], payload: &str) -> Vec<u8> {
     use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
-    let message = Message::new(payload.as_bytes().to_vec())
-        .add_header(Header::new(
-            ":message-type",
-            HeaderValue::String("event".into()),
-        ))
-        .add_header(Header::new(
-            ":event-type",
-            HeaderValue::String(event_type.to_owned().into()),
-        ))
-        .add_header(Header::new(
-            ":content-type",
-            HeaderValue::String("application/json".into()),
+    let mut message = Message::new(payload.as_bytes().to_vec());
+    for (name, value) in headers
+        .iter()
+        .chain(&[(":content-type", "application/json")])
+    {
+        message = message.add_header(Header::new(
+            name.to_string(),
+            HeaderValue::String(value.to_string().into()),
         ));
+    }
     let mut out = Vec::new();
     aws_smithy_eventstream::frame::write_message_to(&message, &mut out).unwrap();
     out
@@ -624,23 +629,13 @@ fn live_tail_server(pause: std::time::Duration) -> u16 {
 
 /// One event stream exception frame, as AWS ends a session: its payload need not name it.
 fn exception_frame(exception_type: &str, payload: &str) -> Vec<u8> {
-    use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
-    let message = Message::new(payload.as_bytes().to_vec())
-        .add_header(Header::new(
-            ":message-type",
-            HeaderValue::String("exception".into()),
-        ))
-        .add_header(Header::new(
-            ":exception-type",
-            HeaderValue::String(exception_type.to_owned().into()),
-        ))
-        .add_header(Header::new(
-            ":content-type",
-            HeaderValue::String("application/json".into()),
-        ));
-    let mut out = Vec::new();
-    aws_smithy_eventstream::frame::write_message_to(&message, &mut out).unwrap();
-    out
+    stream_message(
+        &[
+            (":message-type", "exception"),
+            (":exception-type", exception_type),
+        ],
+        payload,
+    )
 }
 
 /// As `live_tail_server`, sending `frames` after the pause.

@@ -365,16 +365,23 @@ mod tests {
         /// Each filter_events call takes the next page.
         pages: Mutex<VecDeque<Result<EventsPage, SourceError>>>,
         filter_starts: Mutex<Vec<i64>>,
+        /// Sessions whose script is over go silent instead of closing.
+        hang_when_done: bool,
     }
 
-    struct Session(VecDeque<Result<LiveUpdate, LiveError>>);
+    /// A session's script, then its end: closed, or silence (`hang`).
+    struct Session {
+        script: VecDeque<Result<LiveUpdate, LiveError>>,
+        hang: bool,
+    }
 
     #[async_trait]
     impl LiveSession for Session {
         async fn next(&mut self) -> Result<Option<LiveUpdate>, LiveError> {
-            match self.0.pop_front() {
+            match self.script.pop_front() {
                 Some(Ok(u)) => Ok(Some(u)),
                 Some(Err(e)) => Err(e),
+                None if self.hang => std::future::pending().await,
                 None => Ok(None),
             }
         }
@@ -416,7 +423,10 @@ mod tests {
             _: Option<&str>,
         ) -> Result<Box<dyn LiveSession>, LiveError> {
             match self.sessions.lock().unwrap().pop_front() {
-                Some(Ok(updates)) => Ok(Box::new(Session(updates.into()))),
+                Some(Ok(updates)) => Ok(Box::new(Session {
+                    script: updates.into(),
+                    hang: self.hang_when_done,
+                })),
                 Some(Err(e)) => Err(e),
                 None => Err(LiveError::Unsupported("script over".into())),
             }
@@ -546,54 +556,19 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_silent_session_is_taken_for_a_dead_connection_and_started_again() {
-        struct Silent;
-        #[async_trait]
-        impl LiveSession for Silent {
-            async fn next(&mut self) -> Result<Option<LiveUpdate>, LiveError> {
-                std::future::pending().await
-            }
-        }
-        struct Hung;
-        #[async_trait]
-        impl LogsSource for Hung {
-            async fn start_query(&self, _: &InsightsQuery) -> Result<String, SourceError> {
-                unreachable!()
-            }
-            async fn query_results(
-                &self,
-                _: &LogTarget,
-                _: &str,
-            ) -> Result<InsightsResults, SourceError> {
-                unreachable!()
-            }
-            async fn stop_query(&self, _: &LogTarget, _: &str) -> Result<(), SourceError> {
-                unreachable!()
-            }
-            async fn filter_events(
-                &self,
-                _: &LogTarget,
-                _: Option<&str>,
-                _: i64,
-                _: Option<i64>,
-                _: Option<&str>,
-            ) -> Result<EventsPage, SourceError> {
-                unreachable!()
-            }
-            async fn live_tail(
-                &self,
-                _: &LogTarget,
-                _: Option<&str>,
-            ) -> Result<Box<dyn LiveSession>, LiveError> {
-                Ok(Box::new(Silent))
-            }
-        }
+        // A session that neither speaks nor ends (a half-open connection).
+        let source = Scripted {
+            hang_when_done: true,
+            ..Scripted::default()
+        };
+        source.sessions.lock().unwrap().push_back(Ok(Vec::new()));
         let mut seen = Vec::new();
         let mut emit = |e: FollowEvent| {
             seen.push(e);
             seen.len() < 3
         };
         follow(
-            &Hung,
+            &source,
             &target(),
             &FollowOptions::default(),
             &|| 0,

@@ -7,6 +7,15 @@ use crate::sanitize::needs_replacing;
 /// Characters of a line kept; the rest is cut with a marker.
 pub const MAX_CHARS: usize = 2_000;
 
+/// An event's time as the shell prints it and the tail saves it:
+/// `2026-11-26T10:00:01.123Z` (UTC, milliseconds; the number itself when out of range).
+pub fn iso_millis(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
+        || ms.to_string(),
+        |t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+    )
+}
+
 /// Whether the line reads as a warning or an error, for highlighting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {

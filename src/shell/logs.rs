@@ -15,6 +15,7 @@ use crate::logs::follow::{self, FollowEvent, FollowOptions, TailMode};
 use crate::logs::groups::{
     PROCESSING_JOBS_GROUP, endpoint_group, endpoint_query, job_query, job_stream_prefix,
 };
+use crate::logs::line::iso_millis;
 use crate::source::logs::{
     InsightsQuery, InsightsResults, InsightsState, InsightsStats, LogEvent, LogTarget, LogsSource,
 };
@@ -233,20 +234,12 @@ pub async fn drive(
     }
 }
 
-/// `2026-11-26T10:00:00.123Z`, or the milliseconds as they are when out of chrono's range.
-pub fn timestamp(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
-        || ms.to_string(),
-        |t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-    )
-}
-
 /// A line as text: time, stream, message, two spaces apart. Cleaned here again: a source
 /// that filled an event without `LogEvent::new` still cannot reach the terminal.
 pub fn text_line(e: &LogEvent) -> String {
     format!(
         "{}  {}  {}",
-        timestamp(e.timestamp_ms),
+        iso_millis(e.timestamp_ms),
         clean(&e.stream),
         clean(&e.message)
     )
@@ -258,7 +251,7 @@ pub fn json_event(e: &LogEvent) -> String {
     let text = |s: &str| inert_json(&Value::String(s.to_owned()));
     format!(
         "{{\"timestamp\":{},\"timestamp_ms\":{},\"stream\":{},\"message\":{}}}",
-        text(&timestamp(e.timestamp_ms)),
+        text(&iso_millis(e.timestamp_ms)),
         e.timestamp_ms,
         text(&e.stream),
         text(&e.message)

@@ -823,7 +823,7 @@ pub fn with_logs(stage: LogsStage) -> State {
         .filter(|(_, _, t)| !t.starts_with("INFO"))
         .map(|(ms, stream, text)| {
             vec![
-                crate::views::logs::iso_millis(ms)
+                crate::logs::line::iso_millis(ms)
                     .replace('T', " ")
                     .replace('Z', ""),
                 stream,

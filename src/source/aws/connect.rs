@@ -111,7 +111,7 @@ pub fn clients(
         // emulator has no per-bucket host names (`bucket.127.0.0.1` does not resolve), while
         // real S3 wants virtual-hosted style (path-style is deprecated there and not served
         // for every bucket name or Region).
-        .force_path_style(s3_endpoint_overridden(config));
+        .force_path_style(endpoint_overridden(config, "S3"));
     if readonly {
         cloudwatch = cloudwatch.interceptor(ReadOnlyGuard);
         sagemaker = sagemaker.interceptor(ReadOnlyGuard);
@@ -164,7 +164,7 @@ pub fn logs_client(
     let mut logs = aws_sdk_cloudwatchlogs::config::Builder::from(config)
         .interceptor(ThrottleWatch(health.clone()))
         .retry_partition(RetryPartition::new(format!("sagewatch-logs-{account}")));
-    if logs_endpoint_overridden(config) {
+    if endpoint_overridden(config, "CloudWatch Logs") {
         logs = logs.interceptor(LiveTailEndpoint);
     }
     if readonly {
@@ -173,26 +173,13 @@ pub fn logs_client(
     aws_sdk_cloudwatchlogs::Client::from_conf(logs.build())
 }
 
-/// Whether CloudWatch Logs calls go to an endpoint of the user's choosing, looked up as the
-/// Logs client itself does when it is built from `config`.
-pub fn logs_endpoint_overridden(config: &SdkConfig) -> bool {
+/// Whether calls of the service `service_id` (`"S3"`, `"CloudWatch Logs"`) go to an
+/// endpoint of the user's choosing: `AWS_ENDPOINT_URL_<SERVICE>`, the profile's `services`
+/// section, `AWS_ENDPOINT_URL` or `endpoint_url`, looked up as the service's client itself
+/// does when it is built from `config`.
+pub fn endpoint_overridden(config: &SdkConfig, service_id: &str) -> bool {
     let key = aws_types::service_config::ServiceConfigKey::builder()
-        .service_id("CloudWatch Logs")
-        .env("AWS_ENDPOINT_URL")
-        .profile("endpoint_url")
-        .build();
-    let service_specific = key
-        .ok()
-        .and_then(|key| config.service_config().and_then(|c| c.load_config(key)));
-    service_specific.is_some() || config.endpoint_url().is_some()
-}
-
-/// Whether S3 calls go to an endpoint of the user's choosing: `AWS_ENDPOINT_URL_S3`, the
-/// profile's `services` section, `AWS_ENDPOINT_URL` or `endpoint_url` (looked up as the S3
-/// client itself does when it is built from `config`).
-fn s3_endpoint_overridden(config: &SdkConfig) -> bool {
-    let key = aws_types::service_config::ServiceConfigKey::builder()
-        .service_id("S3")
+        .service_id(service_id)
         .env("AWS_ENDPOINT_URL")
         .profile("endpoint_url")
         .build();
@@ -475,12 +462,12 @@ mod tests {
 
     #[test]
     fn s3_is_path_style_only_against_an_endpoint_override() {
-        assert!(!s3_endpoint_overridden(&offline_config()));
+        assert!(!endpoint_overridden(&offline_config(), "S3"));
         let local = offline_config()
             .to_builder()
             .endpoint_url("http://127.0.0.1:4566")
             .build();
-        assert!(s3_endpoint_overridden(&local));
+        assert!(endpoint_overridden(&local, "S3"));
     }
 
     #[test]
@@ -498,12 +485,12 @@ mod tests {
 
     #[test]
     fn the_live_tail_is_fixed_only_against_an_endpoint_override() {
-        assert!(!logs_endpoint_overridden(&offline_config()));
+        assert!(!endpoint_overridden(&offline_config(), "CloudWatch Logs"));
         let local = offline_config()
             .to_builder()
             .endpoint_url("http://127.0.0.1:4566")
             .build();
-        assert!(logs_endpoint_overridden(&local));
+        assert!(endpoint_overridden(&local, "CloudWatch Logs"));
         // The host each client sends the live tail to: tests/aws_logs_mocks.rs.
     }
 

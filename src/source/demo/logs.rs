@@ -209,6 +209,29 @@ impl Gen {
             return (out, scanned);
         }
         let wanted = |stream: &str| sel.prefix.as_deref().is_none_or(|p| stream.starts_with(p));
+        // One stream's lines, in its order: those in the window are scanned, those `keep`
+        // wants are kept.
+        let mut gather = |group: usize,
+                          stream: &Arc<str>,
+                          stream_hash: u64,
+                          lines: &mut dyn Iterator<Item = (i64, String)>| {
+            for (seq, (ms, text)) in lines.enumerate() {
+                if ms < from_ms || ms >= to_ms {
+                    continue;
+                }
+                scanned += 1;
+                if keep(&text) {
+                    out.push(Line {
+                        ms,
+                        group,
+                        stream: stream.clone(),
+                        stream_hash,
+                        seq: seq as u32,
+                        text,
+                    });
+                }
+            }
+        };
         let mut buf = Vec::new();
         for (gi, (group, _)) in sel.groups.iter().enumerate() {
             match *group {
@@ -221,22 +244,7 @@ impl Gen {
                         while m * 1000 < to_ms {
                             buf.clear();
                             instance_minute(&self.world, i, &inst, m, &mut buf);
-                            for (seq, (ms, text)) in buf.drain(..).enumerate() {
-                                if ms < from_ms || ms >= to_ms {
-                                    continue;
-                                }
-                                scanned += 1;
-                                if keep(&text) {
-                                    out.push(Line {
-                                        ms,
-                                        group: gi,
-                                        stream: stream.clone(),
-                                        stream_hash,
-                                        seq: seq as u32,
-                                        text,
-                                    });
-                                }
-                            }
+                            gather(gi, &stream, stream_hash, &mut buf.drain(..));
                             m += 60;
                         }
                     }
@@ -260,24 +268,8 @@ impl Gen {
                         }
                         let stream: Arc<str> = name.as_str().into();
                         let stream_hash = hash_str(&name);
-                        for (seq, (ms, text)) in
-                            job_lines(&self.world, &run).into_iter().enumerate()
-                        {
-                            if ms < from_ms || ms >= to_ms {
-                                continue;
-                            }
-                            scanned += 1;
-                            if keep(&text) {
-                                out.push(Line {
-                                    ms,
-                                    group: gi,
-                                    stream: stream.clone(),
-                                    stream_hash,
-                                    seq: seq as u32,
-                                    text,
-                                });
-                            }
-                        }
+                        let lines = job_lines(&self.world, &run);
+                        gather(gi, &stream, stream_hash, &mut lines.into_iter());
                     }
                 }
             }

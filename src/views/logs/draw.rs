@@ -208,13 +208,6 @@ fn render_progress(state: &State, buf: &mut Buffer, area: Rect) {
     put_trunc(buf, area, area.x, area.y, &text, area.width, style);
 }
 
-/// `2026-11-26T10:00:01.123Z`.
-pub fn iso_millis(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-        .unwrap_or_else(|| ms.to_string())
-}
-
 /// `10:00:01.123`.
 fn clock_millis(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)

@@ -16,7 +16,7 @@ mod update;
 #[cfg(test)]
 mod tests;
 
-pub use draw::{iso_millis, progress_text, tail_title};
+pub use draw::{progress_text, tail_title};
 pub use open::{open_selected, show};
 pub use state::{Context, Insights, LogsState, Pane, Phase, Run, Tail};
 pub use update::{SPANS, left, on_quit, parse_span};

@@ -174,7 +174,7 @@ fn save(state: &mut State, path: Option<String>) -> Outcome {
                 .window(l.tail.buffer.len(), 0)
                 .map(|line| {
                     vec![
-                        Some(super::draw::iso_millis(line.timestamp_ms)),
+                        Some(crate::logs::line::iso_millis(line.timestamp_ms)),
                         Some(line.stream.clone()),
                         Some(line.text.clone()),
                     ]
@@ -237,28 +237,18 @@ fn copy(state: &mut State) -> Outcome {
 /// `15m`, `1h`, `3d`: seconds, within what a key may open.
 pub fn parse_span(text: &str) -> Result<i64, String> {
     let text = text.trim();
-    let expected = || {
-        format!(
+    // The trail filter's durations (`since:2h`), within what a window may be here.
+    match crate::trail::filter::when(text) {
+        Some(crate::trail::filter::When::Ago(secs))
+            if (60..=open::MAX_SPAN_SECS).contains(&secs) =>
+        {
+            Ok(secs)
+        }
+        _ => Err(format!(
             "expected a duration from 1m to 7d such as 15m, 1h, 3d, got {:?}",
             crate::sanitize::clean(text)
-        )
-    };
-    let (digits, unit) = text.split_at(
-        text.find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len()),
-    );
-    let n: i64 = digits.parse().map_err(|_| expected())?;
-    let secs = match unit {
-        "m" => n.checked_mul(60),
-        "h" => n.checked_mul(3600),
-        "d" => n.checked_mul(86_400),
-        _ => None,
+        )),
     }
-    .ok_or_else(expected)?;
-    if !(60..=open::MAX_SPAN_SECS).contains(&secs) {
-        return Err(expected());
-    }
-    Ok(secs)
 }
 
 pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
