@@ -182,9 +182,15 @@ fn words(text: &str) -> Result<Vec<Word<'_>>, FilterError> {
                 }
             }
             if value.is_empty() {
+                // At least the character where a value was expected: whole, whatever its
+                // width (`key:` then a wide space must not cut a character).
+                let one = text[vstart..]
+                    .chars()
+                    .next()
+                    .map_or(text.len(), |c| vstart + c.len_utf8());
                 return Err(err(
                     vstart,
-                    i.max(vstart + 1).min(text.len()),
+                    i.max(one).min(text.len()),
                     format!("{key}: expected a value"),
                 ));
             }
@@ -399,6 +405,15 @@ mod tests {
                 proptest::prop_assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
             }
         }
+    }
+
+    #[test]
+    fn a_missing_value_before_a_wide_space_is_pointed_at_whole() {
+        // Found by `parsing_never_panics`: U+2000 is whitespace three bytes wide.
+        let text = "0:\u{2000}";
+        let e = parse(text).unwrap_err();
+        assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
+        assert_eq!(&text[e.start..e.end], "\u{2000}");
     }
 
     #[test]
