@@ -38,6 +38,10 @@ pub struct Config {
     /// without the section: the trail view then explains what to configure.
     #[serde(deserialize_with = "trail")]
     pub trail: Option<TrailSettings>,
+    /// Hours a Studio app may stay InService before the studio view calls it idle spend
+    /// (1 to 720).
+    #[serde(deserialize_with = "studio_idle_hours")]
+    pub studio_idle_hours: u32,
 }
 
 impl Default for Config {
@@ -53,6 +57,7 @@ impl Default for Config {
             accounts: Vec::new(),
             quality_metrics: Vec::new(),
             trail: None,
+            studio_idle_hours: 8,
         }
     }
 }
@@ -191,6 +196,16 @@ fn refresh_secs<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     let v = u64::deserialize(d)?;
     if v < 1 {
         return Err(de::Error::custom("refresh_secs must be at least 1"));
+    }
+    Ok(v)
+}
+
+fn studio_idle_hours<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if !(1..=720).contains(&v) {
+        return Err(de::Error::custom(
+            "studio_idle_hours must be between 1 and 720 (hours)",
+        ));
     }
     Ok(v)
 }
@@ -525,6 +540,19 @@ mod tests {
         let e = parse("refresh_secs = 0\n").unwrap_err();
         assert_eq!(e.line_col(), Some((1, 16)), "{e}");
         assert!(e.to_string().contains("at least 1"), "{e}");
+    }
+
+    #[test]
+    fn the_studio_idle_bound_is_hours_within_a_month() {
+        assert_eq!(Config::default().studio_idle_hours, 8);
+        assert_eq!(
+            parse("studio_idle_hours = 24\n").unwrap().studio_idle_hours,
+            24
+        );
+        for bad in ["0", "721"] {
+            let e = parse(&format!("studio_idle_hours = {bad}\n")).unwrap_err();
+            assert!(e.to_string().contains("between 1 and 720"), "{e}");
+        }
     }
 
     #[test]

@@ -138,6 +138,11 @@ pub trait FleetSource: Send + Sync {
         None
     }
 
+    /// SageMaker Studio (domains, user profiles, spaces, apps), one account at a time.
+    fn studio(&self) -> Option<&dyn studio::StudioSource> {
+        None
+    }
+
     /// Which accounts an alarm can be made in.
     fn placement(&self) -> alarm_write::Placement {
         alarm_write::Placement::default()

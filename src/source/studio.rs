@@ -5,7 +5,18 @@
 
 use super::model::{AccountId, Epoch};
 use crate::sanitize::Sanitize;
+use async_trait::async_trait;
 use std::collections::BTreeMap;
+
+/// Reads Studio one account at a time, so that a slow or failing account never holds up
+/// the others' rows.
+#[async_trait]
+pub trait StudioSource: Send + Sync {
+    /// One account's Studio. It never fails as a whole: an account that cannot be read (no
+    /// role under OAM, AccessDenied, a call that failed) comes back with `unreadable` saying
+    /// why, in words for its row.
+    async fn account_studio(&self, account_id: &str) -> AccountStudio;
+}
 
 /// An app's status as ListApps says it; one added to the API later keeps its word.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -93,6 +104,18 @@ pub enum Attention {
 }
 
 impl AccountStudio {
+    /// An account that could not be read, and why.
+    pub fn unreadable(account_id: &str, why: impl Into<String>) -> Self {
+        Self {
+            account_id: account_id.to_owned(),
+            domains: Vec::new(),
+            user_profiles: 0,
+            spaces: 0,
+            apps: Vec::new(),
+            unreadable: Some(why.into()),
+        }
+    }
+
     /// Apps by status word, in a stable order (the snapshot's `apps`).
     pub fn app_counts(&self) -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();
