@@ -5,6 +5,7 @@ pub mod alarm_write;
 pub mod aws;
 pub mod demo;
 pub mod health;
+pub mod jobs;
 pub mod logs;
 pub mod metrics;
 pub mod model;
@@ -140,6 +141,11 @@ pub trait FleetSource: Send + Sync {
 
     /// SageMaker Studio (domains, user profiles, spaces, apps), one account at a time.
     fn studio(&self) -> Option<&dyn studio::StudioSource> {
+        None
+    }
+
+    /// Processing jobs and their metrics' series.
+    fn jobs(&self) -> Option<&dyn jobs::JobsSource> {
         None
     }
 
