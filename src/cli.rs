@@ -70,6 +70,14 @@ pub enum Commands {
         #[arg(long)]
         json: bool,
     },
+    /// SageMaker Studio across the accounts: domains, user profiles, spaces, apps by status,
+    /// and the apps that need a look (Failed, or idle beyond `studio_idle_hours`). Exit
+    /// codes: 0 every account read, 1 some account could not be read (stderr says why).
+    Studio {
+        /// The snapshot's `studio` entries as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Create, mute, unmute, delete or list alarms (for runbooks). Exit codes: 0 done, 1 AWS
     /// refused or failed, 2 bad usage or configuration, 3 refused by read-only.
     #[command(subcommand)]

@@ -91,6 +91,7 @@ fn main() -> ExitCode {
         clock.now(),
     );
     state.reads_accounts_apart = source.reads_accounts_apart();
+    state.studio.available = source.studio().is_some();
     state.placement = source.placement();
     // Every write passes here: read-only, and the audit log (intent before, outcome after).
     let caller = match runtime.block_on(source.identity()) {
@@ -101,6 +102,13 @@ fn main() -> ExitCode {
 
     match cli.command {
         Some(Commands::Snapshot { json }) => runtime.block_on(print_snapshot(source, state, json)),
+        Some(Commands::Studio { json }) => {
+            let exit = runtime.block_on(sagewatch::shell::run_studio(source.as_ref(), state, json));
+            if let Some(message) = &exit.message {
+                eprint_clean(message);
+            }
+            ExitCode::from(exit.code)
+        }
         Some(Commands::Alarm(command)) => {
             let exit = runtime.block_on(sagewatch::shell::run(source.as_ref(), &gate, command));
             if let Some(message) = &exit.message {
@@ -243,6 +251,7 @@ fn initial_state(
     state.refresh_secs = args.refresh.unwrap_or(settings.config.refresh_secs).max(1) as i64;
     state.trail.available = Some(trail_settings(kind, &settings.config));
     state.logs.available = logs_available;
+    state.studio_idle_hours = settings.config.studio_idle_hours;
     // The history kept across restarts; a damaged file is said, never fatal.
     if let Some(path) = sagewatch::trail::history::path_from_env() {
         let (history, warning) = sagewatch::trail::history::History::load(&path);

@@ -18,6 +18,7 @@ use crate::source::write::Write;
 
 pub mod logs;
 mod monitor;
+pub mod studio;
 pub mod trail;
 use crate::writes::audit::inert_json_pretty;
 use crate::writes::{Gate, Refusal, WriteOutcome};
@@ -25,6 +26,7 @@ pub use logs::run as run_logs;
 pub use monitor::run as run_monitor;
 use serde_json::json;
 use std::io::{BufRead, IsTerminal, Write as _};
+pub use studio::run as run_studio;
 pub use trail::run as run_trail;
 
 pub const DONE: u8 = 0;

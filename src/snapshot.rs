@@ -23,6 +23,9 @@ pub struct Snapshot {
     pub accounts: Vec<AccountRow>,
     pub endpoints: Vec<EndpointRow>,
     pub alarms: Vec<AlarmRow>,
+    /// SageMaker Studio per account (`AccountStudio::snapshot`); empty when the source
+    /// does not read Studio.
+    pub studio: Vec<serde_json::Value>,
     /// What could not be fetched: the rest of the snapshot is partial where these say so.
     pub errors: Vec<String>,
     /// What this snapshot asked CloudWatch for (GetMetricData bills per metric requested).
@@ -191,6 +194,7 @@ pub async fn collect(
             fetch(source, &mut state, &mut errors, command).await;
         }
     }
+    read_studio(source, &mut state).await;
     // Calls that failed for one account while others answered (fan-out, access denied):
     // the snapshot is partial and must say so.
     let health = source.health();
@@ -205,6 +209,32 @@ pub async fn collect(
         Action::Loaded(Box::new(crate::app::action::Loaded::Health(health))),
     );
     Ok((state, errors))
+}
+
+/// Reads every account's Studio at once (each answer goes through `update` like the
+/// console's). An account that cannot be read says why in its own entry: under OAM without
+/// a role that is the configuration, not a failure of this run.
+pub async fn read_studio(source: &dyn FleetSource, state: &mut State) {
+    if source.studio().is_none() {
+        return;
+    }
+    let reads = state
+        .accounts
+        .iter()
+        .map(|a| execute(source, None, Command::LoadStudio(a.id.clone())));
+    for action in futures::future::join_all(reads).await {
+        update(state, action);
+    }
+}
+
+/// The `studio` entries, in the accounts' order: what each account last answered.
+pub fn studio_entries(state: &State) -> Vec<serde_json::Value> {
+    state
+        .accounts
+        .iter()
+        .filter_map(|a| crate::views::studio::reported(state, &a.id))
+        .map(|s| s.snapshot())
+        .collect()
 }
 
 pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
@@ -289,6 +319,7 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         accounts,
         endpoints,
         alarms,
+        studio: studio_entries(state),
         errors,
         usage: Usage {
             get_metric_data_calls: state.source_health.metric_data_calls_last_hour,

@@ -112,7 +112,8 @@ fn is_bindable(a: &Action) -> bool {
         | Action::PauseTail
         | Action::ToggleWrap
         | Action::ToggleTimestamps
-        | Action::SaveLogs => true,
+        | Action::SaveLogs
+        | Action::ShowStudio => true,
         Action::Tick(_)
         | Action::Resize(..)
         | Action::Input(_)
@@ -178,6 +179,7 @@ fn every_name_here_is_an_action() {
         Action::ShowLogs,
         Action::ToggleFollow,
         Action::PauseTail,
+        Action::ShowStudio,
         Action::ToggleWrap,
         Action::ToggleTimestamps,
         Action::SaveLogs,

@@ -96,6 +96,7 @@ pub enum Action {
     ToggleTimestamps,
     /// Write the tail (or the Insights rows) to a file.
     SaveLogs,
+    ShowStudio,
 
     // ---- not bindable: from the loop, the line editor and the workers ----
     /// The clock moved (epoch seconds): maybe refresh, maybe redraw.
@@ -251,6 +252,8 @@ pub enum Loaded {
         session: u64,
         event: crate::logs::follow::FollowEvent,
     },
+    /// One account's SageMaker Studio (unreadable ones say why).
+    Studio(Box<crate::source::studio::AccountStudio>),
     /// A write went through the gate: done, failed or refused.
     Written {
         request: Box<Write>,

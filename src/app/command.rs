@@ -125,6 +125,8 @@ pub enum Command {
     LogsTailStop {
         session: u64,
     },
+    /// One account's SageMaker Studio.
+    LoadStudio(AccountId),
 }
 
 /// How a tail runs (`crate::logs::follow::FollowOptions`, comparable).
@@ -189,6 +191,7 @@ pub enum CommandKey {
     LogsQueryStop(String),
     /// Every message of one tail session.
     LogsTail(u64),
+    Studio(AccountId),
 }
 
 impl Command {
@@ -255,6 +258,7 @@ impl Command {
             Self::LogsTailStart { session, .. } | Self::LogsTailStop { session } => {
                 CommandKey::LogsTail(*session)
             }
+            Self::LoadStudio(account) => CommandKey::Studio(account.clone()),
         }
     }
 }

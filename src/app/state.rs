@@ -128,6 +128,9 @@ pub struct State {
     pub monitor: crate::views::monitor::MonitorState,
     pub trail: crate::views::trail::TrailState,
     pub logs: crate::views::logs::LogsState,
+    pub studio: crate::views::studio::StudioState,
+    /// Hours an app may stay InService before the studio view calls it idle spend.
+    pub studio_idle_hours: u32,
     /// Dialogs above the view, the top one last: it takes input first.
     pub overlays: Vec<Overlay>,
     pub prompt: Prompt,
@@ -196,6 +199,8 @@ impl State {
             monitor: Default::default(),
             trail: Default::default(),
             logs: Default::default(),
+            studio: Default::default(),
+            studio_idle_hours: 8,
             overlays: Vec::new(),
             prompt: Prompt::None,
             completions: Vec::new(),

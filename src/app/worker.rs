@@ -4,6 +4,7 @@
 use super::action::{Action, Loaded};
 use super::command::{Command, CommandKey};
 use crate::source::FleetSource;
+use crate::source::studio::AccountStudio;
 use crate::writes::{Gate, Refusal, WriteOutcome};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -96,6 +97,10 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
         | Command::LogsQueryAbandon { .. }
         | Command::LogsTailStart { .. }
         | Command::LogsTailStop { .. }) => super::logs_calls::execute(source, command).await,
+        Command::LoadStudio(account_id) => Loaded::Studio(Box::new(match source.studio() {
+            Some(studio) => studio.account_studio(&account_id).await,
+            None => AccountStudio::unreadable(&account_id, "this source does not read Studio"),
+        })),
         Command::Write { request, .. } => {
             let outcome = match gate {
                 Some(gate) => gate.perform(source.writer(), &request).await,
@@ -216,6 +221,9 @@ fn failed(command: Command, detail: &str) -> Action {
                 session,
                 event: crate::logs::follow::FollowEvent::Notice(format!("live tail: {detail}")),
             }
+        }
+        Command::LoadStudio(account_id) => {
+            Loaded::Studio(Box::new(AccountStudio::unreadable(&account_id, detail)))
         }
         // The gate may or may not have sent it: the audit log says which.
         Command::Write { request, .. } => Loaded::Written {

@@ -125,8 +125,19 @@ impl AccountStudio {
         counts
     }
 
-    /// The snapshot's `studio` entry of this account.
+    /// The snapshot's `studio` entry of this account. One that could not be read has no
+    /// counts (`null`, not a misleading 0) and says why in `unreadable`.
     pub fn snapshot(&self) -> serde_json::Value {
+        if let Some(why) = &self.unreadable {
+            return serde_json::json!({
+                "account_id": self.account_id,
+                "domains": null,
+                "user_profiles": null,
+                "spaces": null,
+                "apps": null,
+                "unreadable": why,
+            });
+        }
         serde_json::json!({
             "account_id": self.account_id,
             "domains": self.domains.len(),
@@ -137,11 +148,16 @@ impl AccountStudio {
     }
 }
 
+/// The instance type of apps SageMaker runs at no charge (a JupyterServer's).
+pub const FREE_INSTANCE: &str = "system";
+
 /// Whether `app` needs attention at `now`: Failed, or InService longer than `idle_after`
-/// seconds (an app whose creation time is unknown is not called long-running).
+/// seconds on an instance that is billed (an app whose creation time is unknown is not
+/// called long-running; one on the free `system` instance costs nothing however long).
 pub fn attention(app: &StudioApp, now: Epoch, idle_after: i64) -> Option<Attention> {
     match app.status {
         AppStatus::Failed => Some(Attention::Failed),
+        AppStatus::InService if app.instance_type.as_deref() == Some(FREE_INSTANCE) => None,
         AppStatus::InService => {
             let age = now - app.created?;
             (age > idle_after).then_some(Attention::LongRunning(age))
@@ -215,6 +231,13 @@ mod tests {
         assert_eq!(attention(&app("InService", Some(now - 60)), now, day), None);
         assert_eq!(attention(&app("InService", None), now, day), None);
         assert_eq!(attention(&app("Pending", Some(0)), now, day), None);
+        let mut server = app("InService", Some(now - 40 * day));
+        server.instance_type = Some(FREE_INSTANCE.into());
+        assert_eq!(
+            attention(&server, now, day),
+            None,
+            "a system instance is free"
+        );
     }
 
     #[test]
@@ -244,6 +267,7 @@ mod tests {
         assert_eq!(json["user_profiles"], 12);
         assert_eq!(json["apps"]["InService"], 2);
         assert_eq!(json["apps"]["Failed"], 1);
+        assert!(json.get("unreadable").is_none());
         let words: Vec<&String> = json["apps"].as_object().unwrap().keys().collect();
         assert!(
             words
@@ -251,5 +275,8 @@ mod tests {
                 .all(|w| !w.chars().any(crate::sanitize::needs_replacing)),
             "{words:?}"
         );
+        let no_role = AccountStudio::unreadable("222222222222", "no role").snapshot();
+        assert!(no_role["domains"].is_null());
+        assert_eq!(no_role["unreadable"], "no role");
     }
 }

@@ -98,6 +98,7 @@ pub fn keymap() -> Keymap {
             b(&["W"], Action::ToggleWrap, "wrap", "logs"),
             b(&["T"], Action::ToggleTimestamps, "timestamps", "logs"),
             b(&["w"], Action::SaveLogs, "save", "logs"),
+            b(&["6"], Action::ShowStudio, "studio", "views"),
         ],
     }
 }
@@ -900,6 +901,49 @@ pub fn with_logs(stage: LogsStage) -> State {
             t.buffer.sampled_updates = 2;
             t.pattern = Some("?ERROR ?WARN".into());
         }
+    }
+    s
+}
+
+/// What the studio screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StudioStage {
+    /// Every account answered: the apps in attention order.
+    Apps,
+    /// Filtered to GPU instances, the accounts pane in focus, one account's newest read
+    /// failed after an earlier one succeeded, another still reading.
+    Filtered,
+}
+
+/// The demo's Studio, one account at a time, in the fixture's accounts (its test account
+/// has no role). `(fixture account, demo account)`.
+pub const STUDIO_ACCOUNTS: [(&str, &str); 4] = [
+    (MONITORING, "100000000000"),
+    (PROD, "111111111111"),
+    (STAGING, "222222222222"),
+    (TEST, "333333333333"),
+];
+
+/// The studio screen at `stage`.
+pub fn with_studio(stage: StudioStage) -> State {
+    use crate::app::action::Loaded;
+    let mut s = in_view(View::Studio);
+    s.studio.available = true;
+    s.studio.requested_at = Some(NOW);
+    for (account, demo) in STUDIO_ACCOUNTS {
+        let mut studio = crate::source::demo::studio_sample(demo, NOW - 3600);
+        studio.account_id = account.into();
+        let _ = crate::views::studio::update_loaded(&mut s, Loaded::Studio(Box::new(studio)));
+    }
+    if stage == StudioStage::Filtered {
+        let failing = crate::source::studio::AccountStudio::unreadable(
+            STAGING,
+            "ThrottlingException on ListApps: Rate exceeded",
+        );
+        let _ = crate::views::studio::update_loaded(&mut s, Loaded::Studio(Box::new(failing)));
+        s.studio.reads.entry(MONITORING.into()).or_default().loading = true;
+        s.studio.focus = crate::views::studio::Pane::Accounts;
+        crate::views::module(View::Studio).set_filter(&mut s, "ml.g");
     }
     s
 }

@@ -33,8 +33,10 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     let compact = left.width < 11 + full + 26;
     for view in View::ALL {
         let title = view.title();
+        // A shrunk tab is its initial alone, one cell apart: eight views fit in 80 columns
+        // beside the account and region.
         let label = if compact && view != state.view {
-            format!(" {} ", title.chars().next().unwrap_or(' '))
+            title.chars().next().unwrap_or(' ').to_string()
         } else {
             format!(" {title} ")
         };

@@ -78,6 +78,8 @@ screens! {
     logs_detail: fixture::with_logs(fixture::LogsStage::Detail);
     logs_tail: fixture::with_logs(fixture::LogsStage::Tail);
     logs_tail_held: fixture::with_logs(fixture::LogsStage::TailHeld);
+    studio_apps: fixture::with_studio(fixture::StudioStage::Apps);
+    studio_filtered: fixture::with_studio(fixture::StudioStage::Filtered);
 }
 
 #[test]
@@ -200,6 +202,18 @@ proptest! {
             }
             if empty {
                 s.trail.results = Default::default();
+            }
+        }
+        if view == View::Studio {
+            let stage = [fixture::StudioStage::Apps, fixture::StudioStage::Filtered][cursor % 2];
+            s.studio = fixture::with_studio(stage).studio;
+            // Positions out of range must not crash the frame.
+            s.studio.app_row = cursor * 3;
+            s.studio.app_offset = offset;
+            s.studio.account_offset = offset;
+            if empty {
+                s.studio.rows.clear();
+                s.studio.reads.clear();
             }
         }
         if view == View::Logs {
@@ -353,6 +367,36 @@ fn control_characters_never_reach_the_screen() {
     s.logs.tail.notice = Some(evil.into());
     s.logs.tail.pattern = Some(evil.into());
     s.logs.tail.mode = Some(crate::logs::follow::TailMode::Polling { why: evil.into() });
+    // Studio's strings (cleaned as they arrive; here they are not) and the typed filter.
+    s.studio = fixture::with_studio(fixture::StudioStage::Filtered).studio;
+    s.studio.filter.push_str(evil);
+    for read in s.studio.reads.values_mut() {
+        read.problem = Some(evil.into());
+        if let Some(studio) = read.studio.as_mut() {
+            for d in &mut studio.domains {
+                d.name.push_str(evil);
+                d.status.push_str(evil);
+                d.auth_mode.push_str(evil);
+            }
+            for app in &mut studio.apps {
+                app.name.push_str(evil);
+                app.app_type.push_str(evil);
+                app.instance_type = Some(evil.into());
+            }
+        }
+    }
+    s.studio.rows = s
+        .studio
+        .reads
+        .iter()
+        .flat_map(|(id, r)| {
+            let n = r.studio.as_ref().map_or(0, |st| st.apps.len());
+            (0..n).map(move |app| crate::views::studio::AppRef {
+                account_id: id.clone(),
+                app,
+            })
+        })
+        .collect();
     for view in View::ALL {
         s.view = view;
         s.detail.endpoint = Some(s.endpoints[0].key());

@@ -11,6 +11,7 @@ pub mod endpoint;
 pub mod fleet;
 pub mod logs;
 pub mod monitor;
+pub mod studio;
 pub mod trail;
 
 use crate::app::action::{Action, Loaded};
@@ -32,17 +33,19 @@ pub enum View {
     Monitor,
     Trail,
     Logs,
+    Studio,
 }
 
 impl View {
     /// Every view, in the order of the header's tabs.
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Fleet,
         View::Endpoint,
         View::Alarms,
         View::Monitor,
         View::Trail,
         View::Logs,
+        View::Studio,
     ];
 
     pub fn title(self) -> &'static str {
@@ -59,6 +62,7 @@ pub fn module(view: View) -> &'static dyn ViewModule {
         View::Monitor => &monitor::Monitor,
         View::Trail => &trail::Trail,
         View::Logs => &logs::Logs,
+        View::Studio => &studio::Studio,
     }
 }
 
@@ -176,7 +180,7 @@ pub trait ViewModule: Sync {
     }
 
     /// `r` was pressed while the view is shown: it may change what the refresh asks for.
-    fn refresh(&self, state: &State, commands: &mut Vec<Command>) {
+    fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {
         let _ = (state, commands);
     }
 

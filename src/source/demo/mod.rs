@@ -9,6 +9,7 @@ mod logs;
 mod monitor;
 mod rng;
 mod signal;
+mod studio;
 mod trail;
 mod world;
 mod writes;
@@ -23,6 +24,7 @@ use async_trait::async_trait;
 use world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
 
 pub use logs::{DemoLogs, LogsTiming};
+pub use studio::sample as studio_sample;
 pub use trail::{
     DEPLOYER_ROLE, HISTORY as TRAIL_HISTORY, INCIDENT_CONFIG, INCIDENT_MODEL, INCIDENT_USER,
     TrailTiming,
@@ -243,6 +245,10 @@ impl FleetSource for DemoSource {
 
     fn logs(&self) -> Option<&dyn crate::source::logs::LogsSource> {
         Some(&self.logs)
+    }
+
+    fn studio(&self) -> Option<&dyn crate::source::studio::StudioSource> {
+        Some(self)
     }
 
     fn placement(&self) -> Placement {

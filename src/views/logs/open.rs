@@ -64,7 +64,7 @@ pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
             let key = state.trail.marks.endpoint.clone()?;
             Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
         }
-        View::Logs => None,
+        View::Logs | View::Studio => None,
     }
 }
 

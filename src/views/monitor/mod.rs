@@ -86,7 +86,7 @@ impl ViewModule for Monitor {
         update::loaded(state, loaded)
     }
 
-    fn refresh(&self, state: &State, commands: &mut Vec<Command>) {
+    fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {
         update::refresh(state, commands);
     }
 }

@@ -152,7 +152,7 @@ pub fn show(state: &mut State) -> Outcome {
         View::Alarms => {
             crate::views::alarms::selected_alarm(state).and_then(|a| a.endpoint.clone())
         }
-        View::Monitor => None,
+        View::Monitor | View::Studio => None,
         // The endpoint whose changes the trail searched.
         View::Trail => state.trail.marks.endpoint.clone(),
         View::Logs => crate::views::logs::open::endpoint_open(state),

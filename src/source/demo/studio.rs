@@ -1,0 +1,237 @@
+//! The demo organisation's SageMaker Studio: two domains (prod's SSO platform, staging's IAM
+//! research domain), a dozen user profiles, shared spaces, and apps in every status: a
+//! Failed one, one Pending, one Deleting, and a GPU notebook left InService for days (the
+//! idle spend the view is there to catch). The test account has no role, as under OAM, so
+//! its row says why it cannot be read. Fixed relative to the story's start: ages grow with
+//! the demo clock.
+
+use super::world::{MONITORING_ACCOUNT, World};
+use crate::source::model::Epoch;
+use crate::source::studio::{
+    AccountStudio, AppOwner, AppStatus, StudioApp, StudioDomain, StudioSource,
+};
+use async_trait::async_trait;
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+/// The account the demo has no role in (its Studio cannot be read, as under OAM).
+pub const NO_ROLE_ACCOUNT: &str = "333333333333";
+
+/// (account, domain id, name, status, auth mode, VPC).
+const DOMAINS: [(&str, &str, &str, &str, &str, &str); 2] = [
+    (
+        "111111111111",
+        "d-prodml7x2k4q",
+        "ml-platform-prod",
+        "InService",
+        "SSO",
+        "vpc-0a1b2c3d4e5f60718",
+    ),
+    (
+        "222222222222",
+        "d-research9f3m1",
+        "ml-research",
+        "InService",
+        "IAM",
+        "vpc-0f9e8d7c6b5a49382",
+    ),
+];
+
+/// (domain id, user profiles).
+const PROFILES: [(&str, &[&str]); 2] = [
+    (
+        "d-prodml7x2k4q",
+        &["alice", "bob", "chen", "dana", "emeka", "farah", "goran"],
+    ),
+    (
+        "d-research9f3m1",
+        &["hana", "ivan", "jules", "kofi", "lena"],
+    ),
+];
+
+/// (domain id, spaces).
+const SPACES: [(&str, &[&str]); 2] = [
+    ("d-prodml7x2k4q", &["fraud-team", "feature-store"]),
+    ("d-research9f3m1", &["llm-evals"]),
+];
+
+/// Who owns an app in the table below: a user profile or a space.
+#[derive(Clone, Copy)]
+enum Owner {
+    User(&'static str),
+    Space(&'static str),
+}
+
+/// (domain id, owner, type, name, status, instance type, created: seconds before start).
+type AppRow = (
+    &'static str,
+    Owner,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+);
+
+#[rustfmt::skip]
+const APPS: [AppRow; 16] = [
+    // prod: the platform team's notebooks.
+    ("d-prodml7x2k4q", Owner::User("alice"), "JupyterServer", "default", "InService", "system", 40 * DAY),
+    ("d-prodml7x2k4q", Owner::User("alice"), "KernelGateway", "datascience-1-0-ml-g5-2xlarge-3f2a", "InService", "ml.g5.2xlarge", 3 * DAY + 5 * HOUR),
+    ("d-prodml7x2k4q", Owner::User("bob"), "JupyterLab", "default", "InService", "ml.t3.medium", 2 * HOUR),
+    ("d-prodml7x2k4q", Owner::User("chen"), "CodeEditor", "default", "InService", "ml.m5.large", 26 * HOUR),
+    ("d-prodml7x2k4q", Owner::User("dana"), "JupyterLab", "default", "Failed", "ml.p3.2xlarge", 5 * HOUR),
+    ("d-prodml7x2k4q", Owner::User("emeka"), "JupyterLab", "default", "Pending", "ml.t3.large", 120),
+    ("d-prodml7x2k4q", Owner::User("farah"), "JupyterLab", "default", "Deleting", "ml.t3.medium", 9 * HOUR),
+    ("d-prodml7x2k4q", Owner::Space("fraud-team"), "JupyterLab", "fraud-investigation", "InService", "ml.m5.xlarge", 50 * 60),
+    ("d-prodml7x2k4q", Owner::Space("feature-store"), "CodeEditor", "default", "Deleted", "ml.t3.medium", 6 * DAY),
+    // staging: research.
+    ("d-research9f3m1", Owner::User("hana"), "JupyterLab", "default", "InService", "ml.g4dn.xlarge", 11 * HOUR),
+    ("d-research9f3m1", Owner::User("ivan"), "JupyterServer", "default", "InService", "system", 90 * DAY),
+    ("d-research9f3m1", Owner::User("ivan"), "KernelGateway", "pytorch-2-1-gpu-ml-p3-2xlarge-9c1e", "Failed", "ml.p3.2xlarge", 3 * HOUR),
+    ("d-research9f3m1", Owner::User("jules"), "CodeEditor", "default", "InService", "ml.t3.medium", 30 * 60),
+    ("d-research9f3m1", Owner::User("kofi"), "JupyterLab", "default", "Pending", "ml.m5.2xlarge", 60),
+    ("d-research9f3m1", Owner::Space("llm-evals"), "JupyterLab", "eval-harness", "InService", "ml.g5.12xlarge", 2 * DAY),
+    ("d-research9f3m1", Owner::User("lena"), "JupyterLab", "default", "Deleting", "ml.t3.medium", 4 * HOUR),
+];
+
+/// One account's Studio as the demo organisation has it at `start`.
+pub fn account_studio(world: &World, account_id: &str) -> AccountStudio {
+    if account_id != MONITORING_ACCOUNT && !world.accounts.iter().any(|a| a.id == account_id) {
+        return AccountStudio::unreadable(account_id, "no such account in the demo organisation");
+    }
+    sample(account_id, world.start)
+}
+
+/// The demo's Studio of one of its accounts (by the demo's account ids), for a story that
+/// starts at `start`; the UI's fixtures borrow it. An account it has nothing for has no
+/// domain.
+pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
+    if account_id == NO_ROLE_ACCOUNT {
+        return AccountStudio::unreadable(
+            account_id,
+            format!(
+                "no role: OAM does not share SageMaker; add role_arn for {account_id} to [[accounts]]"
+            ),
+        );
+    }
+    let domains: Vec<StudioDomain> = DOMAINS
+        .iter()
+        .filter(|d| d.0 == account_id)
+        .map(|&(_, id, name, status, auth, vpc)| StudioDomain {
+            id: id.into(),
+            name: name.into(),
+            status: status.into(),
+            auth_mode: auth.into(),
+            vpc_id: Some(vpc.into()),
+        })
+        .collect();
+    let owns = |domain: &str| domains.iter().any(|d| d.id == domain);
+    let count = |table: &[(&str, &[&str])]| -> usize {
+        table
+            .iter()
+            .filter(|(d, _)| owns(d))
+            .map(|(_, names)| names.len())
+            .sum()
+    };
+    AccountStudio {
+        account_id: account_id.to_owned(),
+        user_profiles: count(&PROFILES),
+        spaces: count(&SPACES),
+        apps: APPS
+            .iter()
+            .filter(|a| owns(a.0))
+            .map(
+                |&(domain, owner, app_type, name, status, instance, age)| StudioApp {
+                    domain_id: domain.into(),
+                    owner: match owner {
+                        Owner::User(u) => AppOwner::UserProfile(u.into()),
+                        Owner::Space(s) => AppOwner::Space(s.into()),
+                    },
+                    app_type: app_type.into(),
+                    name: name.into(),
+                    status: AppStatus::parse(status),
+                    instance_type: Some(instance.into()),
+                    created: Some(start - age),
+                },
+            )
+            .collect(),
+        domains,
+        unreadable: None,
+    }
+}
+
+#[async_trait]
+impl StudioSource for super::DemoSource {
+    async fn account_studio(&self, account_id: &str) -> AccountStudio {
+        account_studio(&self.world, account_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::studio::{Attention, attention};
+
+    fn world() -> World {
+        World::new(7, 1_764_151_200, None)
+    }
+
+    #[test]
+    fn the_organisation_has_two_domains_a_dozen_profiles_and_apps_in_every_status() {
+        let world = world();
+        let all: Vec<AccountStudio> = std::iter::once(MONITORING_ACCOUNT)
+            .chain(world.accounts.iter().map(|a| a.id.as_str()))
+            .map(|id| account_studio(&world, id))
+            .collect();
+        let readable: Vec<&AccountStudio> = all.iter().filter(|s| s.unreadable.is_none()).collect();
+        assert_eq!(readable.iter().map(|s| s.domains.len()).sum::<usize>(), 2);
+        assert_eq!(readable.iter().map(|s| s.user_profiles).sum::<usize>(), 12);
+        let statuses: std::collections::BTreeSet<String> = readable
+            .iter()
+            .flat_map(|s| s.apps.iter().map(|a| a.status.as_str().to_owned()))
+            .collect();
+        for word in ["InService", "Pending", "Failed", "Deleting", "Deleted"] {
+            assert!(statuses.contains(word), "{word} missing: {statuses:?}");
+        }
+        let no_role = all
+            .iter()
+            .find(|s| s.account_id == NO_ROLE_ACCOUNT)
+            .expect("the test account is listed");
+        assert!(
+            no_role
+                .unreadable
+                .as_deref()
+                .unwrap_or("")
+                .contains("role_arn")
+        );
+    }
+
+    #[test]
+    fn a_gpu_notebook_left_running_for_days_stands_out() {
+        let world = world();
+        let prod = account_studio(&world, "111111111111");
+        let idle: Vec<&StudioApp> = prod
+            .apps
+            .iter()
+            .filter(|a| {
+                matches!(
+                    attention(a, world.start, 8 * HOUR),
+                    Some(Attention::LongRunning(_))
+                )
+            })
+            .collect();
+        assert!(
+            idle.iter()
+                .any(|a| a.instance_type.as_deref() == Some("ml.g5.2xlarge")),
+            "{idle:?}"
+        );
+        // A notebook started two hours ago is not idle spend yet.
+        assert!(
+            !idle
+                .iter()
+                .any(|a| a.created == Some(world.start - 2 * HOUR))
+        );
+    }
+}

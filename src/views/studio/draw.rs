@@ -1,0 +1,369 @@
+//! The studio screen: the accounts in scope with their Studio counts (each followed by its
+//! domains: status, auth mode, VPC) on top; the apps below, Failed and idle ones marked.
+
+use super::layout;
+use super::rows::{self, Counts, SummaryLine};
+use super::state::{AppColumn, Pane};
+use crate::app::query::coarse_duration;
+use crate::app::state::State;
+use crate::config::theme::Theme;
+use crate::source::studio::{AppStatus, Attention, StudioDomain, attention};
+use crate::ui::text::{self, put, put_right, put_trunc};
+use crate::ui::widgets::{self, pane};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+
+pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
+    if area.is_empty() {
+        return;
+    }
+    let summary = rows::summary(state);
+    let panes = layout::panes(area, summary.len());
+    render_accounts(state, buf, panes.accounts, &summary);
+    render_apps(state, buf, panes.apps);
+}
+
+fn frame(state: &State, buf: &mut Buffer, area: Rect, title: String, pane_: Pane) -> Rect {
+    let theme = &state.theme;
+    let focused = state.studio.focus == pane_;
+    pane::render(
+        buf,
+        area,
+        &Line::styled(title, if focused { theme.focus } else { theme.title }),
+        if focused { theme.focus } else { theme.border },
+    )
+}
+
+pub fn status_style(theme: &Theme, s: &AppStatus) -> Style {
+    match s {
+        AppStatus::InService => theme.ok,
+        AppStatus::Pending => theme.insufficient,
+        AppStatus::Failed => theme.bad,
+        AppStatus::Deleting => theme.warn,
+        AppStatus::Deleted => theme.muted,
+        AppStatus::Other(_) => theme.text,
+    }
+}
+
+fn domain_style(theme: &Theme, status: &str) -> Style {
+    match status {
+        "InService" => theme.ok,
+        "Failed" | "Update_Failed" | "Delete_Failed" => theme.bad,
+        _ => theme.warn,
+    }
+}
+
+/// Totals over the accounts in scope, for the title.
+fn totals(state: &State) -> (usize, usize, usize, usize, usize) {
+    let mut t = (0, 0, 0, 0, 0);
+    for a in rows::accounts(state) {
+        t.0 += 1;
+        if let Some(s) = state.studio.held(&a.id) {
+            t.1 += s.domains.len();
+            t.2 += s.user_profiles;
+            t.3 += s.spaces;
+            t.4 += s.apps.len();
+        }
+    }
+    t
+}
+
+/// The numeric columns of the accounts pane: (header, width).
+const NUMBERS: [(&str, &str, u16); 8] = [
+    ("DOMAINS", "DOM", 7),
+    ("PROFILES", "PROF", 8),
+    ("SPACES", "SPC", 6),
+    ("APPS", "APPS", 4),
+    ("IN SVC", "RUN", 6),
+    ("PENDING", "PEND", 7),
+    ("FAILED", "FAIL", 6),
+    ("IDLE", "IDLE", 4),
+];
+
+fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[SummaryLine<'_>]) {
+    let theme = &state.theme;
+    let s = &state.studio;
+    let (accounts, domains, profiles, spaces, apps) = totals(state);
+    let mut title = format!(
+        " studio · {accounts} accounts · {domains} domains · {profiles} profiles · {spaces} spaces · {apps} apps "
+    );
+    if let Some(at) = s.requested_at {
+        title.push_str(&format!("· read {} ", text::hhmm(at)));
+    }
+    let inner = frame(state, buf, area, title, Pane::Accounts);
+    if inner.is_empty() {
+        return;
+    }
+    let wide = inner.width >= 110;
+    let label_w: u16 = if wide { 14 } else { 10 };
+    let y = inner.y;
+    let h = theme.muted;
+    let x0 = inner.x + 1;
+    put(buf, inner, x0, y, "ACCOUNT", label_w, h);
+    let mut x = x0 + label_w;
+    let mut columns = Vec::new();
+    for (long, short, w) in NUMBERS {
+        let (name, w) = if wide { (long, w) } else { (short, 4) };
+        x += 1;
+        put_right(buf, inner, x + w, y, name, h);
+        columns.push((x, w));
+        x += w;
+    }
+    let x_note = x + 2;
+    let note_w = inner.right().saturating_sub(x_note);
+    put(buf, inner, x_note, y, "NOTE", note_w, h);
+    if summary.is_empty() {
+        widgets::table::empty_message(buf, inner, theme, "reading the accounts…");
+        return;
+    }
+    let idle = rows::idle_after(state);
+    for (pos, y) in widgets::table::visible_rows(s.account_offset, summary.len(), inner) {
+        let Some(line) = summary.get(pos) else {
+            continue;
+        };
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        match *line {
+            SummaryLine::Account(account) => {
+                put_trunc(buf, row, x0, y, &account.label, label_w, theme.text);
+                let read = s.reads.get(&account.id);
+                let held = read.and_then(|r| r.studio.as_ref());
+                let numbers = held.map(|studio| {
+                    let c: Counts = rows::counts(studio, state.now, idle);
+                    [
+                        studio.domains.len(),
+                        studio.user_profiles,
+                        studio.spaces,
+                        studio.apps.len(),
+                        c.in_service,
+                        c.pending,
+                        c.failed,
+                        c.idle,
+                    ]
+                });
+                let stale = read.is_some_and(|r| r.problem.is_some());
+                for (i, &(cx, w)) in columns.iter().enumerate() {
+                    let (text_, style) = match numbers {
+                        Some(n) => {
+                            let style = match i {
+                                _ if stale => theme.muted,
+                                6 if n[i] > 0 => theme.bad,
+                                7 if n[i] > 0 => theme.warn,
+                                _ => theme.text,
+                            };
+                            (n[i].to_string(), style)
+                        }
+                        None => ("—".to_owned(), theme.muted),
+                    };
+                    put_right(buf, row, cx + w, y, &text_, style);
+                }
+                let (note, style) = account_note(state, &account.id);
+                put_trunc(buf, row, x_note, y, &note, note_w, style);
+            }
+            SummaryLine::Domain(account, i) => {
+                let Some(d) = state
+                    .studio
+                    .held(&account.id)
+                    .and_then(|s| s.domains.get(i))
+                else {
+                    continue;
+                };
+                domain_line(theme, buf, row, x0 + 1, d, wide);
+            }
+        }
+    }
+}
+
+/// What the NOTE column says of an account: reading, why it cannot be read, or nothing
+/// worth saying.
+fn account_note(state: &State, account_id: &str) -> (String, Style) {
+    let theme = &state.theme;
+    let Some(read) = state.studio.reads.get(account_id) else {
+        return (String::new(), theme.muted);
+    };
+    match (&read.problem, &read.studio, read.read_at) {
+        (Some(why), Some(_), Some(at)) => (
+            format!("as read {}; now: {why}", text::hhmm(at)),
+            theme.warn,
+        ),
+        (Some(why), _, _) => (why.clone(), theme.warn),
+        (None, None, _) if read.loading => ("reading…".into(), theme.muted),
+        (None, Some(s), _) if s.domains.is_empty() => ("no Studio domain".into(), theme.muted),
+        _ if read.loading => ("reading…".into(), theme.muted),
+        _ => (String::new(), theme.muted),
+    }
+}
+
+fn domain_line(theme: &Theme, buf: &mut Buffer, row: Rect, x: u16, d: &StudioDomain, wide: bool) {
+    let right = row.right();
+    let mut x = put(buf, row, x, row.y, "└ ", 2, theme.muted);
+    x = put_trunc(
+        buf,
+        row,
+        x,
+        row.y,
+        &d.name,
+        right.saturating_sub(x).min(24),
+        theme.text,
+    );
+    x = put(
+        buf,
+        row,
+        x + 1,
+        row.y,
+        &d.status,
+        14,
+        domain_style(theme, &d.status),
+    );
+    x = put(buf, row, x + 1, row.y, &d.auth_mode, 4, theme.muted);
+    let vpc = d.vpc_id.as_deref().unwrap_or("public internet");
+    x = put_trunc(
+        buf,
+        row,
+        x + 1,
+        row.y,
+        vpc,
+        right.saturating_sub(x + 1),
+        theme.muted,
+    );
+    if wide {
+        put_trunc(
+            buf,
+            row,
+            x + 1,
+            row.y,
+            &d.id,
+            right.saturating_sub(x + 1),
+            theme.muted,
+        );
+    }
+}
+
+/// The apps pane's columns: (column, header, width); a width of 0 hides the column (the
+/// domain and the app's name on narrow screens: most apps are called `default`).
+fn app_columns(wide: bool) -> [(AppColumn, &'static str, u16); 8] {
+    let w = |wide_w: u16, narrow_w: u16| if wide { wide_w } else { narrow_w };
+    [
+        (AppColumn::Account, "ACCOUNT", w(10, 8)),
+        (AppColumn::Domain, "DOMAIN", w(18, 0)),
+        (AppColumn::Owner, "OWNER", w(20, 12)),
+        (AppColumn::Type, "TYPE", 13),
+        (AppColumn::Name, "APP", w(30, 0)),
+        (AppColumn::Status, "STATUS", 9),
+        (AppColumn::Instance, "INSTANCE", 14),
+        (AppColumn::Age, "AGE", 6),
+    ]
+}
+
+fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
+    let theme = &state.theme;
+    let s = &state.studio;
+    let idle = rows::idle_after(state);
+    let (mut failed, mut idle_n) = (0, 0);
+    for r in &s.rows {
+        match rows::app(state, r).and_then(|(_, a)| attention(a, state.now, idle)) {
+            Some(Attention::Failed) => failed += 1,
+            Some(Attention::LongRunning(_)) => idle_n += 1,
+            None => {}
+        }
+    }
+    let arrow = if s.descending { "▼" } else { "▲" };
+    let mut title = format!(
+        " apps {} · {failed} failed · {idle_n} idle > {}h · by {} {arrow} ",
+        s.rows.len(),
+        state.studio_idle_hours,
+        s.sort.name()
+    );
+    if !s.filter.is_empty() {
+        title.push_str(&format!("· /{} ", s.filter));
+    }
+    let inner = frame(state, buf, area, title, Pane::Apps);
+    if inner.is_empty() {
+        return;
+    }
+    let columns = app_columns(inner.width >= 140);
+    let y = inner.y;
+    let mut x = inner.x + 1;
+    let mut at = Vec::new();
+    for (column, name, w) in columns {
+        at.push(x);
+        if w == 0 {
+            continue;
+        }
+        let style = if column == s.sort {
+            theme.title
+        } else {
+            theme.muted
+        };
+        put(buf, inner, x, y, name, w, style);
+        x += w + 1;
+    }
+    let x_note = x;
+    put(
+        buf,
+        inner,
+        x_note,
+        y,
+        "NOTE",
+        inner.right().saturating_sub(x_note),
+        theme.muted,
+    );
+    if s.rows.is_empty() {
+        let msg = if s.reads.values().any(|r| r.loading) {
+            "reading Studio…"
+        } else if !s.filter.is_empty() {
+            "no app matches the filter"
+        } else {
+            "no Studio apps in the accounts in scope"
+        };
+        widgets::table::empty_message(buf, inner, theme, msg);
+        return;
+    }
+    let page = layout::rows(area).max(1);
+    let offset = s
+        .app_offset
+        .min(s.app_row)
+        .max(s.app_row.saturating_sub(page - 1));
+    for (pos, y) in widgets::table::visible_rows(offset, s.rows.len(), inner) {
+        let Some((studio, app)) = s.rows.get(pos).and_then(|r| rows::app(state, r)) else {
+            continue;
+        };
+        let row = Rect::new(inner.x, y, inner.width, 1);
+        if pos == s.app_row {
+            widgets::table::mark_selected(buf, row, theme, s.focus == Pane::Apps);
+        }
+        let gone = app.status == AppStatus::Deleted;
+        let plain = if gone { theme.muted } else { theme.text };
+        let owner = rows::owner_label(&app.owner);
+        let age = app
+            .created
+            .map_or_else(|| "?".to_owned(), |c| coarse_duration(state.now - c));
+        let cells: [(&str, Style); 8] = [
+            (state.account_label(&studio.account_id), plain),
+            (rows::domain_name(studio, &app.domain_id), theme.muted),
+            (&owner, plain),
+            (&app.app_type, theme.muted),
+            (&app.name, plain),
+            (app.status.as_str(), status_style(theme, &app.status)),
+            (app.instance_type.as_deref().unwrap_or("—"), plain),
+            (&age, theme.muted),
+        ];
+        for (i, (value, style)) in cells.iter().enumerate() {
+            let w = columns[i].2;
+            if w > 0 {
+                put_trunc(buf, row, at[i], y, value, w, *style);
+            }
+        }
+        let note_w = row.right().saturating_sub(x_note);
+        match attention(app, state.now, idle) {
+            Some(Attention::Failed) => {
+                put_trunc(buf, row, x_note, y, "⚠ failed", note_w, theme.bad);
+            }
+            Some(Attention::LongRunning(_)) => {
+                put_trunc(buf, row, x_note, y, "⚠ idle spend", note_w, theme.warn);
+            }
+            None => {}
+        }
+    }
+}

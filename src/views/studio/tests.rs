@@ -1,0 +1,248 @@
+//! The studio view through the console's own update path: what opening reads, answers one
+//! account at a time (a failed read keeps the last good one beside its reason), the refresh
+//! cadence (on open, on `r`, every `REFRESH_SECS` while on screen, never off screen), the
+//! apps' order and filter, and hostile answers.
+
+use super::REFRESH_SECS;
+use super::state::AppColumn;
+use crate::app::action::{Action, Loaded};
+use crate::app::command::Command;
+use crate::app::state::{FlashLevel, State};
+use crate::app::update::update;
+use crate::source::studio::{AccountStudio, AppStatus};
+use crate::ui::fixture::{self, MONITORING, PROD, STAGING, STUDIO_ACCOUNTS, TEST};
+use crate::views::View;
+
+fn state() -> State {
+    let mut s = fixture::state();
+    s.size = (160, 48);
+    s.studio.available = true;
+    s
+}
+
+fn act(s: &mut State, a: Action) -> Vec<Command> {
+    update(s, a).commands
+}
+
+fn studio_reads(cmds: &[Command]) -> Vec<String> {
+    let mut ids: Vec<String> = cmds
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadStudio(id) => Some(id.clone()),
+            _ => None,
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// The demo's Studio of the fixture account `account`.
+fn sample(account: &str) -> AccountStudio {
+    let demo = STUDIO_ACCOUNTS
+        .iter()
+        .find(|(a, _)| *a == account)
+        .map(|(_, d)| *d)
+        .unwrap();
+    let mut s = crate::source::demo::studio_sample(demo, fixture::NOW - 3600);
+    s.account_id = account.into();
+    s
+}
+
+fn answer(s: &mut State, studio: AccountStudio) {
+    act(
+        s,
+        Action::Loaded(Box::new(Loaded::Studio(Box::new(studio)))),
+    );
+}
+
+fn opened() -> State {
+    let mut s = state();
+    act(&mut s, Action::ShowStudio);
+    for (account, _) in STUDIO_ACCOUNTS {
+        answer(&mut s, sample(account));
+    }
+    s
+}
+
+fn screen(s: &State) -> String {
+    crate::ui::tests::plain(&crate::ui::tests::render(s, 160, 48))
+}
+
+#[test]
+fn opening_reads_every_account_in_scope_once() {
+    let mut s = state();
+    let cmds = act(&mut s, Action::ShowStudio);
+    assert_eq!(s.view, View::Studio);
+    let mut all = vec![MONITORING, PROD, STAGING, TEST];
+    all.sort();
+    assert_eq!(studio_reads(&cmds), all);
+    // A second press while they are in flight asks for nothing more.
+    s.view = View::Fleet;
+    assert!(studio_reads(&act(&mut s, Action::ShowStudio)).is_empty());
+
+    let mut scoped = state();
+    scoped.scope = Some(PROD.into());
+    let cmds = act(&mut scoped, Action::Run("studio".into()));
+    assert_eq!(studio_reads(&cmds), [PROD]);
+}
+
+#[test]
+fn without_a_studio_source_the_view_says_so() {
+    let mut s = state();
+    s.studio.available = false;
+    let cmds = act(&mut s, Action::ShowStudio);
+    assert!(cmds.is_empty());
+    assert_eq!(s.view, View::Fleet);
+    assert!(s.flash.as_ref().unwrap().text.contains("Studio"));
+}
+
+#[test]
+fn an_account_without_a_role_says_why_in_its_row() {
+    let s = opened();
+    let text = screen(&s);
+    let row = text
+        .lines()
+        .find(|l| l.contains("no role"))
+        .unwrap_or_else(|| panic!("no row says why:\n{text}"));
+    assert!(row.contains("test"), "{row}");
+    assert!(row.contains("role_arn"), "{row}");
+    assert!(s.overlays.is_empty(), "no dialog");
+    assert!(text.contains("ml-platform-prod"), "{text}");
+    assert!(text.contains("SSO"), "{text}");
+    assert!(text.contains("vpc-0a1b2c3d4e5f60718"), "{text}");
+}
+
+#[test]
+fn a_failed_read_keeps_the_last_good_answer_beside_its_reason() {
+    let mut s = opened();
+    let before = s.studio.held(PROD).unwrap().apps.len();
+    answer(
+        &mut s,
+        AccountStudio::unreadable(PROD, "AccessDenied on ListApps: not authorized"),
+    );
+    let read = &s.studio.reads[PROD];
+    assert_eq!(read.studio.as_ref().unwrap().apps.len(), before);
+    assert!(read.problem.as_deref().unwrap().contains("AccessDenied"));
+    let text = screen(&s);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("prod") && l.contains("as read") && l.contains("AccessDenied")),
+        "{text}"
+    );
+    // The next good answer clears it.
+    answer(&mut s, sample(PROD));
+    assert!(s.studio.reads[PROD].problem.is_none());
+}
+
+#[test]
+fn studio_is_read_on_open_on_r_and_every_interval_while_shown_only() {
+    let mut s = state();
+    let t0 = s.now;
+    act(&mut s, Action::ShowStudio);
+    for (account, _) in STUDIO_ACCOUNTS {
+        answer(&mut s, sample(account));
+    }
+    // A minute later nothing is due.
+    assert!(studio_reads(&act(&mut s, Action::Tick(t0 + 60))).is_empty());
+    // After the interval, every account again.
+    assert_eq!(
+        studio_reads(&act(&mut s, Action::Tick(t0 + REFRESH_SECS))).len(),
+        4
+    );
+    for (account, _) in STUDIO_ACCOUNTS {
+        answer(&mut s, sample(account));
+    }
+    // Off screen, nothing is read however long it stays there.
+    act(&mut s, Action::ShowFleet);
+    assert!(studio_reads(&act(&mut s, Action::Tick(t0 + 10 * REFRESH_SECS))).is_empty());
+    // Back on screen with old data: read at once.
+    assert_eq!(studio_reads(&act(&mut s, Action::ShowStudio)).len(), 4);
+    for (account, _) in STUDIO_ACCOUNTS {
+        answer(&mut s, sample(account));
+    }
+    // `r`: now, whatever the interval says.
+    assert_eq!(studio_reads(&act(&mut s, Action::Refresh)).len(), 4);
+}
+
+#[test]
+fn failed_then_idle_apps_come_first_and_deleted_ones_last() {
+    let s = opened();
+    let statuses: Vec<AppStatus> = s
+        .studio
+        .rows
+        .iter()
+        .map(|r| super::rows::app(&s, r).unwrap().1.status.clone())
+        .collect();
+    assert_eq!(statuses[..2], [AppStatus::Failed, AppStatus::Failed]);
+    assert_eq!(statuses.last(), Some(&AppStatus::Deleted));
+    let text = screen(&s);
+    let flagged: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("⚠ idle spend"))
+        .collect();
+    // Billed instances beyond 8 hours; the free `system` JupyterServers are not flagged.
+    assert_eq!(flagged.len(), 4, "{text}");
+    assert!(flagged.iter().all(|l| !l.contains("system")), "{flagged:?}");
+    assert!(text.contains("2 failed · 4 idle > 8h"), "{text}");
+}
+
+#[test]
+fn the_idle_bound_comes_from_the_config() {
+    let mut s = opened();
+    s.studio_idle_hours = 48;
+    let text = screen(&s);
+    assert!(text.contains("2 failed · 2 idle > 48h"), "{text}");
+}
+
+#[test]
+fn apps_sort_by_the_chosen_column_and_filter_by_any_field() {
+    let mut s = opened();
+    act(&mut s, Action::SortNext);
+    assert_eq!(s.studio.sort, AppColumn::Account);
+    act(&mut s, Action::Run("studio age-".into()));
+    assert_eq!(s.studio.sort, AppColumn::Age);
+    assert!(s.studio.descending);
+    let first = super::rows::app(&s, &s.studio.rows[0]).unwrap().1;
+    let last = super::rows::app(&s, s.studio.rows.last().unwrap())
+        .unwrap()
+        .1;
+    assert!(first.created > last.created, "newest first");
+
+    // A word nobody sorts by changes nothing and says what it takes.
+    act(&mut s, Action::Run("studio colour".into()));
+    assert_eq!(s.studio.sort, AppColumn::Age);
+    let flash = s.flash.as_ref().unwrap();
+    assert_eq!(flash.level, FlashLevel::Error);
+    assert!(flash.text.contains("instance"), "{}", flash.text);
+
+    crate::views::module(View::Studio).set_filter(&mut s, "ML.G5");
+    assert_eq!(s.studio.rows.len(), 2);
+    crate::views::module(View::Studio).set_filter(&mut s, "space:");
+    assert_eq!(s.studio.rows.len(), 3);
+}
+
+#[test]
+fn hostile_answers_arrive_clean() {
+    let mut s = state();
+    act(&mut s, Action::ShowStudio);
+    let mut studio = sample(PROD);
+    studio.domains[0].name = "evil\u{1b}[2J".into();
+    studio.apps[0].name = "x\u{7}\u{9b}31m".into();
+    studio.apps[0].status = AppStatus::parse("Restarting\u{1b}]0;pwned\u{7}");
+    answer(&mut s, studio);
+    let held = s.studio.held(PROD).unwrap();
+    let texts = [
+        held.domains[0].name.as_str(),
+        held.apps[0].name.as_str(),
+        held.apps[0].status.as_str(),
+    ];
+    for t in texts {
+        assert!(!t.chars().any(|c| c.is_control()), "{t:?}");
+    }
+    answer(
+        &mut s,
+        AccountStudio::unreadable(STAGING, "denied\u{1b}[31m\r\nforged row"),
+    );
+    let why = s.studio.reads[STAGING].problem.as_deref().unwrap();
+    assert!(!why.chars().any(|c| c.is_control()), "{why:?}");
+}

@@ -1,0 +1,167 @@
+//! The studio view's `update`: moving through the panes, the apps' order, reading every
+//! account in scope (on open, on `r`, and every `REFRESH_SECS` while on screen: Studio
+//! changes when people open and close notebooks, minutes apart, so reading it more often
+//! would only spend calls), and the answers as they arrive, one account at a time.
+
+use super::layout;
+use super::rows;
+use super::state::{AccountRead, AppColumn, Pane};
+use crate::app::action::{Action, Loaded};
+use crate::app::command::Command;
+use crate::app::outcome::Outcome;
+use crate::app::state::State;
+use crate::sanitize::Sanitize;
+use crate::source::studio::AccountStudio;
+use crate::views::View;
+use crate::views::cursor::{self, step};
+
+/// Seconds between reads of Studio while the view is on screen.
+pub const REFRESH_SECS: i64 = 300;
+
+pub fn update(state: &mut State, action: Action) -> Outcome {
+    let pages = layout::pages(state);
+    if let Some(delta) = cursor::delta(&action, pages.for_focus(state.studio.focus)) {
+        return move_cursor(state, delta);
+    }
+    match action {
+        Action::FocusNext => {
+            let s = &mut state.studio;
+            s.focus = match s.focus {
+                Pane::Accounts => Pane::Apps,
+                Pane::Apps => Pane::Accounts,
+            };
+            Outcome::redraw()
+        }
+        Action::SortNext => {
+            let cols = AppColumn::ALL;
+            let i = cols
+                .iter()
+                .position(|c| *c == state.studio.sort)
+                .unwrap_or(0);
+            sort_by(state, cols[(i + 1) % cols.len()], false)
+        }
+        Action::SortReverse => sort_by(state, state.studio.sort, !state.studio.descending),
+        Action::Back => crate::app::navigate::show(state, View::Fleet),
+        _ => Outcome::default(),
+    }
+}
+
+fn move_cursor(state: &mut State, delta: isize) -> Outcome {
+    let pages = layout::pages(state);
+    let summary_len = rows::summary(state).len();
+    let s = &mut state.studio;
+    match s.focus {
+        Pane::Apps => {
+            s.app_row = step(s.app_row, delta, s.rows.len());
+            cursor::keep_visible(s.app_row, &mut s.app_offset, pages.apps.max(1));
+        }
+        Pane::Accounts => {
+            // The accounts pane scrolls; its lines are read, not acted on.
+            let last = summary_len.saturating_sub(pages.accounts.max(1));
+            s.account_offset = s.account_offset.saturating_add_signed(delta).min(last);
+        }
+    }
+    Outcome::redraw()
+}
+
+pub fn sort_by(state: &mut State, column: AppColumn, descending: bool) -> Outcome {
+    state.studio.sort = column;
+    state.studio.descending = descending;
+    rows::rebuild(state);
+    Outcome::redraw()
+}
+
+/// Shows the view, reading what is older than the refresh interval.
+pub fn show(state: &mut State) -> Outcome {
+    let mut out = crate::app::navigate::show(state, View::Studio);
+    if state.view == View::Studio {
+        out.commands.extend(due(state));
+    }
+    out
+}
+
+/// Reads every account in scope when the view is on screen and the last read is older than
+/// `REFRESH_SECS` (or never happened). Nothing is read while another view is shown.
+pub fn due(state: &mut State) -> Vec<Command> {
+    if state.view != View::Studio {
+        return Vec::new();
+    }
+    let fresh = state
+        .studio
+        .requested_at
+        .is_some_and(|at| state.now - at < REFRESH_SECS);
+    if fresh {
+        // Accounts that appeared since (the fleet loaded after the view opened).
+        return read_unasked(state);
+    }
+    read_all(state)
+}
+
+/// `r`: every account in scope again, now.
+pub fn refresh(state: &mut State) -> Vec<Command> {
+    read_all(state)
+}
+
+fn read_all(state: &mut State) -> Vec<Command> {
+    if state.accounts.is_empty() {
+        return Vec::new();
+    }
+    state.studio.requested_at = Some(state.now);
+    let ids: Vec<String> = rows::accounts(state).map(|a| a.id.clone()).collect();
+    ids.into_iter().filter_map(|id| ask(state, id)).collect()
+}
+
+fn read_unasked(state: &mut State) -> Vec<Command> {
+    let ids: Vec<String> = rows::accounts(state)
+        .filter(|a| !state.studio.reads.contains_key(&a.id))
+        .map(|a| a.id.clone())
+        .collect();
+    ids.into_iter().filter_map(|id| ask(state, id)).collect()
+}
+
+/// One account's read, unless one is in flight.
+fn ask(state: &mut State, account_id: String) -> Option<Command> {
+    let read = state.studio.reads.entry(account_id.clone()).or_default();
+    if read.loading {
+        return None;
+    }
+    read.loading = true;
+    Some(Command::LoadStudio(account_id))
+}
+
+/// One account's answer. An unreadable answer keeps the last readable one beside its reason.
+pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+    let Loaded::Studio(mut studio) = loaded else {
+        return Err(loaded);
+    };
+    studio.sanitize();
+    let now = state.now;
+    let read: &mut AccountRead = state
+        .studio
+        .reads
+        .entry(studio.account_id.clone())
+        .or_default();
+    read.loading = false;
+    read.answered_at = Some(now);
+    match studio.unreadable.take() {
+        Some(why) => read.problem = Some(why),
+        None => {
+            read.problem = None;
+            read.read_at = Some(now);
+            read.studio = Some(*studio);
+        }
+    }
+    rows::rebuild(state);
+    Ok(Outcome::redraw())
+}
+
+/// The account's answer, as the snapshot and the shell report it: the held data, or why
+/// it could not be read when nothing was ever read.
+pub fn reported(state: &State, account_id: &str) -> Option<AccountStudio> {
+    let read = state.studio.reads.get(account_id)?;
+    match (&read.studio, &read.problem) {
+        (Some(s), _) => Some(s.clone()),
+        (None, Some(why)) => Some(AccountStudio::unreadable(account_id, why.clone())),
+        (None, None) => None,
+    }
+}
