@@ -107,14 +107,20 @@ struct Failure {
     row: String,
 }
 
-/// One line of at most `ROW_MAX` characters, every control character replaced.
-fn row_text(s: &str) -> String {
+/// One line of at most `ROW_MAX` characters, every control character replaced; `suffix`
+/// (ours, short) is kept whole at the end when `s` has to be cut.
+fn row_text(s: &str, suffix: &str) -> String {
     let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
     let flat = clean(&flat).into_owned();
-    if flat.chars().count() > ROW_MAX {
-        flat.chars().take(ROW_MAX - 1).chain(['…']).collect()
+    let room = ROW_MAX.saturating_sub(suffix.chars().count());
+    if flat.chars().count() > room {
+        flat.chars()
+            .take(room.saturating_sub(1))
+            .chain(['…'])
+            .chain(suffix.chars())
+            .collect()
     } else {
-        flat
+        flat + suffix
     }
 }
 
@@ -145,10 +151,7 @@ where
         }
         (SourceError::Other { detail, .. }, _) => format!("{op} failed: {detail}"),
     };
-    Failure {
-        error,
-        row: row_text(&row),
-    }
+    Failure { error, row }
 }
 
 fn no_role_row(account_id: &str, oam: bool) -> String {
@@ -368,9 +371,9 @@ impl AwsSource {
                     .flatten()
                     .collect();
                 let row = match failed.as_slice() {
-                    [one] => one.row.clone(),
+                    [one] => row_text(&one.row, ""),
                     [first, rest @ ..] => {
-                        row_text(&format!("{} (+{} more failing)", first.row, rest.len()))
+                        row_text(&first.row, &format!(" (+{} more failing)", rest.len()))
                     }
                     [] => "unreadable".to_owned(),
                 };
@@ -416,14 +419,24 @@ mod tests {
 
     #[test]
     fn a_row_reason_is_one_clean_bounded_line() {
-        let s = row_text("AccessDenied on ListApps:\n\tUser \u{1b}[2J is not\u{9b} authorized");
+        let s = row_text(
+            "AccessDenied on ListApps:\n\tUser \u{1b}[2J is not\u{9b} authorized",
+            "",
+        );
         assert_eq!(
             s,
             "AccessDenied on ListApps: User \u{FFFD}[2J is not\u{FFFD} authorized"
         );
-        let long = row_text(&"x".repeat(500));
+        let long = row_text(&"x".repeat(500), "");
         assert_eq!(long.chars().count(), ROW_MAX);
         assert!(long.ends_with('…'));
+        let long = row_text(&"x".repeat(500), " (+2 more failing)");
+        assert_eq!(long.chars().count(), ROW_MAX);
+        assert!(long.ends_with("x… (+2 more failing)"), "{long}");
+        assert_eq!(
+            row_text("short", " (+1 more failing)"),
+            "short (+1 more failing)"
+        );
     }
 
     #[test]
