@@ -23,6 +23,7 @@ pub mod monitor;
 pub mod monitor_write;
 pub mod readonly;
 pub mod sagemaker;
+pub mod studio;
 pub mod throttle;
 
 use super::health::Health;
@@ -84,6 +85,8 @@ pub struct AwsSource {
     trail: Option<athena::AthenaTrail>,
     /// Endpoint and monitoring-job logs (CloudWatch Logs), when `connect` built them.
     logs: Option<logs::AwsLogs>,
+    /// Studio domains' descriptions, described again only when a domain changes.
+    studio_domains: studio::DomainCache,
 }
 
 /// The last successful answer of each account's per-account calls.
@@ -165,6 +168,7 @@ impl AwsSource {
             quality_sources: Vec::new(),
             trail: None,
             logs: None,
+            studio_domains: studio::DomainCache::default(),
         }
     }
 
@@ -788,6 +792,10 @@ impl FleetSource for AwsSource {
         self.logs
             .as_ref()
             .map(|l| l as &dyn crate::source::logs::LogsSource)
+    }
+
+    fn studio(&self) -> Option<&dyn crate::source::studio::StudioSource> {
+        Some(self)
     }
 
     fn placement(&self) -> crate::source::alarm_write::Placement {
