@@ -204,13 +204,13 @@ impl JobsSource for AwsSource {
         since: Epoch,
         limit: usize,
     ) -> Result<Vec<ProcessingJob>, SourceError> {
+        if limit == 0 || self.excluded(account_id) {
+            return Ok(Vec::new());
+        }
         let call = format!("ListProcessingJobs {account_id}");
         let Some(clients) = self.clients_for(account_id) else {
             return Err(no_role(call, account_id));
         };
-        if limit == 0 || self.excluded(account_id) {
-            return Ok(Vec::new());
-        }
         let listed = self
             .list_jobs(&clients.sagemaker, account_id, since, limit)
             .await;
