@@ -17,6 +17,7 @@ pub mod athena;
 pub mod connect;
 pub mod discovery;
 pub mod error;
+pub mod jobs;
 pub mod logs;
 pub mod metric_data;
 pub mod monitor;
@@ -78,6 +79,8 @@ pub struct AwsSource {
     /// Violations counted in a finished run's report, by processing job ARN: a finished
     /// report never changes, so a fleet refresh reads each one once.
     violation_counts: Mutex<HashMap<String, usize>>,
+    /// Finished processing jobs' descriptions (a finished job never changes).
+    job_descriptions: jobs::DescribedJobs,
     /// The config's `[[quality_metrics]]`: namespaces listed besides SageMaker's, whose
     /// endpoints read their quality series there.
     quality_sources: Vec<CustomQuality>,
@@ -106,6 +109,8 @@ struct Listing<'a> {
     dimension_names: &'a [&'a str],
     /// Only metrics with datapoints in the last 3 hours.
     recent: bool,
+    /// Through OAM, only this source account's metrics (`OwningAccount`).
+    owner: Option<&'a str>,
 }
 
 /// Instance and invocation metrics name every live endpoint and its variants; a metric with
@@ -119,18 +124,21 @@ const LISTINGS: [Listing<'static>; 3] = [
         metric: Some("CPUUtilization"),
         dimension_names: &[],
         recent: true,
+        owner: None,
     },
     Listing {
         namespace: Some(crate::source::metrics::NS_INVOCATION),
         metric: Some("Invocations"),
         dimension_names: &[],
         recent: true,
+        owner: None,
     },
     Listing {
         namespace: None,
         metric: None,
         dimension_names: &["Endpoint", "MonitoringSchedule"],
         recent: false,
+        owner: None,
     },
 ];
 
@@ -165,6 +173,7 @@ impl AwsSource {
             last_known: Mutex::default(),
             readonly: false,
             violation_counts: Mutex::default(),
+            job_descriptions: jobs::DescribedJobs::default(),
             quality_sources: Vec::new(),
             trail: None,
             logs: None,
@@ -352,6 +361,7 @@ impl AwsSource {
             metric,
             dimension_names,
             recent,
+            owner,
         } = listing;
         let call = format!("ListMetrics {account_id}");
         let mut pages = client
@@ -370,6 +380,7 @@ impl AwsSource {
             })
             .set_recently_active(recent.then_some(RecentlyActive::Pt3H))
             .set_include_linked_accounts(linked.then_some(true))
+            .set_owning_account(owner.filter(|_| linked).map(str::to_owned))
             .into_paginator()
             .send();
         let mut out = Vec::new();
@@ -413,6 +424,7 @@ impl AwsSource {
                 metric: None,
                 dimension_names: dimension,
                 recent: false,
+                owner: None,
             });
         let lists = LISTINGS
             .into_iter()
@@ -795,6 +807,10 @@ impl FleetSource for AwsSource {
     }
 
     fn studio(&self) -> Option<&dyn crate::source::studio::StudioSource> {
+        Some(self)
+    }
+
+    fn jobs(&self) -> Option<&dyn crate::source::jobs::JobsSource> {
         Some(self)
     }
 

@@ -40,7 +40,7 @@ const COUNT_CACHE_MAX: usize = 10_000;
 const VIOLATIONS_FILE: &str = "constraint_violations.json";
 
 /// The message for an account the console has no credentials in.
-fn no_role(call: String, account_id: &str) -> SourceError {
+pub(super) fn no_role(call: String, account_id: &str) -> SourceError {
     SourceError::Other {
         call,
         detail: format!(
