@@ -41,6 +41,7 @@ fn console(size: (u16, u16)) -> (DemoSource, State) {
     );
     state.themes = Arc::new(settings.themes);
     state.size = size;
+    state.studio.available = source.studio().is_some();
     let commands = init(&mut state);
     runtime().block_on(headless::settle(&source, &mut state, commands));
     (source, state)
@@ -67,7 +68,7 @@ fn render(state: &State) -> String {
         .join("\n")
 }
 
-fn screens(size: (u16, u16)) -> [(String, String); 4] {
+fn screens(size: (u16, u16)) -> [(String, String); 5] {
     let (source, mut state) = console(size);
     let fleet = render(&state);
     act(
@@ -86,12 +87,16 @@ fn screens(size: (u16, u16)) -> [(String, String); 4] {
         &[Action::Run("monitor fraud-detector".into())],
     );
     let monitor = render(&state);
+    // Studio across the organisation: the account without a role says so in its row.
+    act(&source, &mut state, &[Action::Run("studio".into())]);
+    let studio = render(&state);
     let tag = format!("{}x{}", size.0, size.1);
     [
         (format!("fleet_{tag}"), fleet),
         (format!("endpoint_{tag}"), endpoint),
         (format!("alarms_{tag}"), alarms),
         (format!("monitor_{tag}"), monitor),
+        (format!("studio_{tag}"), studio),
     ]
 }
 

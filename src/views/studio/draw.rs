@@ -56,15 +56,14 @@ fn domain_style(theme: &Theme, status: &str) -> Style {
 }
 
 /// Totals over the accounts in scope, for the title.
-fn totals(state: &State) -> (usize, usize, usize, usize, usize) {
-    let mut t = (0, 0, 0, 0, 0);
+fn totals(state: &State) -> (usize, usize, usize, usize) {
+    let mut t = (0, 0, 0, 0);
     for a in rows::accounts(state) {
-        t.0 += 1;
         if let Some(s) = state.studio.held(&a.id) {
-            t.1 += s.domains.len();
-            t.2 += s.user_profiles;
-            t.3 += s.spaces;
-            t.4 += s.apps.len();
+            t.0 += s.domains.len();
+            t.1 += s.user_profiles;
+            t.2 += s.spaces;
+            t.3 += s.apps.len();
         }
     }
     t
@@ -85,9 +84,9 @@ const NUMBERS: [(&str, &str, u16); 8] = [
 fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[SummaryLine<'_>]) {
     let theme = &state.theme;
     let s = &state.studio;
-    let (accounts, domains, profiles, spaces, apps) = totals(state);
+    let (domains, profiles, spaces, apps) = totals(state);
     let mut title = format!(
-        " studio · {accounts} accounts · {domains} domains · {profiles} profiles · {spaces} spaces · {apps} apps "
+        " studio · {domains} domains · {profiles} profiles · {spaces} spaces · {apps} apps "
     );
     if let Some(at) = s.requested_at {
         title.push_str(&format!("· read {} ", text::hhmm(at)));
@@ -361,7 +360,12 @@ fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
                 put_trunc(buf, row, x_note, y, "⚠ failed", note_w, theme.bad);
             }
             Some(Attention::LongRunning(_)) => {
-                put_trunc(buf, row, x_note, y, "⚠ idle spend", note_w, theme.warn);
+                let note = if note_w >= 12 {
+                    "⚠ idle spend"
+                } else {
+                    "⚠ idle"
+                };
+                put_trunc(buf, row, x_note, y, note, note_w, theme.warn);
             }
             None => {}
         }
