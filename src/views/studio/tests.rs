@@ -219,6 +219,11 @@ fn apps_sort_by_the_chosen_column_and_filter_by_any_field() {
     assert_eq!(s.studio.rows.len(), 2);
     crate::views::module(View::Studio).set_filter(&mut s, "space:");
     assert_eq!(s.studio.rows.len(), 3);
+    // Esc clears the filter, then goes back.
+    act(&mut s, Action::Back);
+    assert_eq!((s.view, s.studio.rows.len()), (View::Studio, 16));
+    act(&mut s, Action::Back);
+    assert_eq!(s.view, View::Fleet);
 }
 
 #[test]

@@ -41,7 +41,18 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
             sort_by(state, cols[(i + 1) % cols.len()], false)
         }
         Action::SortReverse => sort_by(state, state.studio.sort, !state.studio.descending),
-        Action::Back => crate::app::navigate::show(state, View::Fleet),
+        // Back clears the filter first, then returns to the view it came from.
+        Action::Back if !state.studio.filter.is_empty() => {
+            crate::views::module(View::Studio).set_filter(state, "");
+            Outcome::redraw()
+        }
+        Action::Back => {
+            let to = match state.previous_view {
+                View::Studio => View::Fleet,
+                other => other,
+            };
+            crate::app::navigate::show(state, to)
+        }
         _ => Outcome::default(),
     }
 }
