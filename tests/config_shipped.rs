@@ -56,6 +56,7 @@ const BINDABLE: &[&str] = &[
     "toggle_wrap",
     "toggle_timestamps",
     "save_logs",
+    "show_jobs",
 ];
 
 fn action(name: &str) -> Action {
@@ -112,7 +113,8 @@ fn is_bindable(a: &Action) -> bool {
         | Action::PauseTail
         | Action::ToggleWrap
         | Action::ToggleTimestamps
-        | Action::SaveLogs => true,
+        | Action::SaveLogs
+        | Action::ShowJobs => true,
         Action::Tick(_)
         | Action::Resize(..)
         | Action::Input(_)
@@ -181,6 +183,7 @@ fn every_name_here_is_an_action() {
         Action::ToggleWrap,
         Action::ToggleTimestamps,
         Action::SaveLogs,
+        Action::ShowJobs,
     ]
     .iter()
     .filter(|a| is_bindable(a))

@@ -249,7 +249,7 @@ mod tests {
             names,
             [
                 "fleet", "alarms", "alarm", "endpoint", "monitor", "trail", "sql", "changes",
-                "logs", "insights", "tail", "since", "account", "range", "sort", "filter",
+                "logs", "insights", "tail", "since", "jobs", "account", "range", "sort", "filter",
                 "export", "save", "theme", "refresh", "help", "quit"
             ]
         );

@@ -128,6 +128,7 @@ pub struct State {
     pub monitor: crate::views::monitor::MonitorState,
     pub trail: crate::views::trail::TrailState,
     pub logs: crate::views::logs::LogsState,
+    pub jobs: crate::views::jobs::JobsState,
     /// Dialogs above the view, the top one last: it takes input first.
     pub overlays: Vec<Overlay>,
     pub prompt: Prompt,
@@ -196,6 +197,7 @@ impl State {
             monitor: Default::default(),
             trail: Default::default(),
             logs: Default::default(),
+            jobs: crate::views::jobs::JobsState::new(),
             overlays: Vec::new(),
             prompt: Prompt::None,
             completions: Vec::new(),

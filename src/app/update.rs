@@ -71,6 +71,7 @@ fn route(state: &mut State, action: Action) -> Outcome {
         Action::ShowTrail => views::trail::show(state),
         Action::ShowChanges => views::trail::changes::open(state),
         Action::ShowLogs => views::logs::open_selected(state),
+        Action::ShowJobs => views::jobs::show_selected(state),
         Action::Refresh => refresh_now(state),
         // Refused here for every view, whatever it would have done with the key.
         action if state.readonly && action.mutates() => {
@@ -98,6 +99,7 @@ fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
     }
     let mut commands = refresh::due(state);
     commands.extend(views::monitor::follow::due(state));
+    commands.extend(views::jobs::due(state));
     Outcome {
         commands,
         // Everything time-dependent on screen has minute resolution or is a staleness

@@ -9,6 +9,7 @@ pub mod alarms;
 pub mod cursor;
 pub mod endpoint;
 pub mod fleet;
+pub mod jobs;
 pub mod logs;
 pub mod monitor;
 pub mod trail;
@@ -32,17 +33,19 @@ pub enum View {
     Monitor,
     Trail,
     Logs,
+    Jobs,
 }
 
 impl View {
     /// Every view, in the order of the header's tabs.
-    pub const ALL: [View; 6] = [
+    pub const ALL: [View; 7] = [
         View::Fleet,
         View::Endpoint,
         View::Alarms,
         View::Monitor,
         View::Trail,
         View::Logs,
+        View::Jobs,
     ];
 
     pub fn title(self) -> &'static str {
@@ -59,6 +62,7 @@ pub fn module(view: View) -> &'static dyn ViewModule {
         View::Monitor => &monitor::Monitor,
         View::Trail => &trail::Trail,
         View::Logs => &logs::Logs,
+        View::Jobs => &jobs::Jobs,
     }
 }
 

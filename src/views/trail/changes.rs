@@ -72,6 +72,7 @@ fn selected(state: &State) -> Option<(EndpointKey, Epoch)> {
             let from = around(state, &key);
             Some((key, from))
         }
+        View::Jobs => None,
     }
 }
 
