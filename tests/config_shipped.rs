@@ -56,6 +56,8 @@ const BINDABLE: &[&str] = &[
     "toggle_wrap",
     "toggle_timestamps",
     "save_logs",
+    "show_jobs",
+    "show_studio",
 ];
 
 fn action(name: &str) -> Action {
@@ -114,6 +116,7 @@ fn is_bindable(a: &Action) -> bool {
         | Action::ToggleTimestamps
         | Action::SaveLogs
         | Action::ShowStudio => true,
+        Action::ShowJobs => true,
         Action::Tick(_)
         | Action::Resize(..)
         | Action::Input(_)
@@ -183,6 +186,7 @@ fn every_name_here_is_an_action() {
         Action::ToggleWrap,
         Action::ToggleTimestamps,
         Action::SaveLogs,
+        Action::ShowJobs,
     ]
     .iter()
     .filter(|a| is_bindable(a))

@@ -97,6 +97,9 @@ pub enum Action {
     /// Write the tail (or the Insights rows) to a file.
     SaveLogs,
     ShowStudio,
+    /// The processing jobs: of the open endpoint's (or monitor pane's) schedules from
+    /// there, else the list as it was left.
+    ShowJobs,
 
     // ---- not bindable: from the loop, the line editor and the workers ----
     /// The clock moved (epoch seconds): maybe refresh, maybe redraw.
@@ -254,6 +257,16 @@ pub enum Loaded {
     },
     /// One account's SageMaker Studio (unreadable ones say why).
     Studio(Box<crate::source::studio::AccountStudio>),
+    /// One account's recent processing jobs, which replace that account's only.
+    Jobs {
+        account_id: AccountId,
+        result: Result<Vec<crate::source::jobs::ProcessingJob>, SourceError>,
+    },
+    /// The processing-job series ListMetrics found in one account.
+    JobMetrics {
+        account_id: AccountId,
+        result: Result<Vec<SeriesKey>, SourceError>,
+    },
     /// A write went through the gate: done, failed or refused.
     Written {
         request: Box<Write>,
@@ -312,4 +325,6 @@ pub enum SeriesPurpose {
     Backfill,
     /// Full charts of the endpoint on the detail screen.
     Detail,
+    /// Processing jobs' CPU, memory and disk, while the jobs view is shown.
+    Jobs,
 }

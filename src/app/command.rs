@@ -52,6 +52,13 @@ pub enum Command {
         schedule: String,
     },
     LoadFleetRuns,
+    /// One account's processing jobs created since `since` (the jobs view: the last day).
+    LoadJobs {
+        account_id: AccountId,
+        since: crate::source::model::Epoch,
+    },
+    /// The processing-job series ListMetrics finds in one account.
+    LoadJobMetrics(AccountId),
 
     /// The alarms of one account again, right after a write changed them: replaces a
     /// refresh of that account in flight (which may have started before the write).
@@ -176,6 +183,8 @@ pub enum CommandKey {
     Report,
     Poll(EndpointKey, String),
     FleetRuns,
+    Jobs(AccountId),
+    JobMetrics(AccountId),
     /// One confirmed write, by its sequence number.
     Write(u64),
     /// A trail query's own calls, by its token: each query has its one of each.
@@ -241,6 +250,8 @@ impl Command {
                 CommandKey::Poll(endpoint.clone(), schedule.clone())
             }
             Self::LoadFleetRuns => CommandKey::FleetRuns,
+            Self::LoadJobs { account_id, .. } => CommandKey::Jobs(account_id.clone()),
+            Self::LoadJobMetrics(account) => CommandKey::JobMetrics(account.clone()),
             Self::RereadAlarms(account) => CommandKey::AlarmsIn(account.clone()),
             Self::Write { seq, .. } => CommandKey::Write(*seq),
             Self::TrailStart(q) => CommandKey::TrailStart(q.token.clone()),

@@ -82,6 +82,9 @@ fn slots(window: i64, period: u32) -> usize {
 /// Slots the store keeps for a series: enough for the widest view showing it, 0 when no
 /// endpoint owns it any more.
 pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
+    if key.namespace == crate::source::jobs::NS_PROCESSING_JOBS {
+        return crate::views::jobs::capacity(state, key);
+    }
     let Some(endpoint) = state.endpoint_of_series(key) else {
         return 0;
     };
@@ -146,7 +149,7 @@ fn fleet_keys(state: &State, hourly: bool) -> Vec<SeriesKey> {
 /// since a request's window is aligned to its period (a custom quality source may publish at
 /// 300 s among 1-minute series, or daily among hourly ones). Each period's request has its
 /// own dedup key (`Command::key` holds the period).
-fn request_up_to_now(state: &State, keys: Vec<SeriesKey>, window: i64) -> Vec<SeriesRequest> {
+pub fn request_up_to_now(state: &State, keys: Vec<SeriesKey>, window: i64) -> Vec<SeriesRequest> {
     let mut by_period: Vec<(u32, Vec<SeriesKey>)> = Vec::new();
     for k in keys {
         match by_period.iter_mut().find(|(p, _)| *p == k.period) {

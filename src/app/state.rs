@@ -131,6 +131,7 @@ pub struct State {
     pub studio: crate::views::studio::StudioState,
     /// Hours an app may stay InService before the studio view calls it idle spend.
     pub studio_idle_hours: u32,
+    pub jobs: crate::views::jobs::JobsState,
     /// Dialogs above the view, the top one last: it takes input first.
     pub overlays: Vec<Overlay>,
     pub prompt: Prompt,
@@ -201,6 +202,7 @@ impl State {
             logs: Default::default(),
             studio: Default::default(),
             studio_idle_hours: 8,
+            jobs: crate::views::jobs::JobsState::new(),
             overlays: Vec::new(),
             prompt: Prompt::None,
             completions: Vec::new(),

@@ -72,6 +72,7 @@ fn route(state: &mut State, action: Action) -> Outcome {
         Action::ShowChanges => views::trail::changes::open(state),
         Action::ShowLogs => views::logs::open_selected(state),
         Action::ShowStudio => views::studio::show(state),
+        Action::ShowJobs => views::jobs::show_selected(state),
         Action::Refresh => refresh_now(state),
         // Refused here for every view, whatever it would have done with the key.
         action if state.readonly && action.mutates() => {
@@ -100,6 +101,7 @@ fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
     let mut commands = refresh::due(state);
     commands.extend(views::monitor::follow::due(state));
     commands.extend(views::studio::due(state));
+    commands.extend(views::jobs::due(state));
     Outcome {
         commands,
         // Everything time-dependent on screen has minute resolution or is a staleness

@@ -84,6 +84,23 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
             Some(m) => m.fleet_runs().await,
             None => Ok(Vec::new()),
         }),
+        Command::LoadJobs { account_id, since } => {
+            let result = match source.jobs() {
+                Some(j) => {
+                    j.processing_jobs(&account_id, since, crate::views::jobs::LIST_LIMIT)
+                        .await
+                }
+                None => Err(no_jobs("ListProcessingJobs")),
+            };
+            Loaded::Jobs { account_id, result }
+        }
+        Command::LoadJobMetrics(account_id) => {
+            let result = match source.jobs() {
+                Some(j) => j.job_metrics(&account_id).await,
+                None => Err(no_jobs("ListMetrics")),
+            };
+            Loaded::JobMetrics { account_id, result }
+        }
         command @ (Command::TrailStart(_)
         | Command::TrailPoll { .. }
         | Command::TrailPage { .. }
@@ -131,6 +148,14 @@ pub async fn execute_guarded(
             fallback,
             "internal error: the source panicked (see the log)",
         ),
+    }
+}
+
+/// A source without processing jobs (`FleetSource::jobs` is `None`).
+fn no_jobs(call: &str) -> crate::source::SourceError {
+    crate::source::SourceError::Other {
+        call: call.into(),
+        detail: "this source does not list processing jobs".into(),
     }
 }
 
@@ -186,6 +211,14 @@ fn failed(command: Command, detail: &str) -> Action {
             result: Err(err("monitoring executions")),
         },
         Command::LoadFleetRuns => Loaded::FleetRuns(Err(err("monitoring runs"))),
+        Command::LoadJobs { account_id, .. } => Loaded::Jobs {
+            account_id,
+            result: Err(err("ListProcessingJobs")),
+        },
+        Command::LoadJobMetrics(account_id) => Loaded::JobMetrics {
+            account_id,
+            result: Err(err("ListMetrics")),
+        },
         Command::TrailStart(q) => Loaded::TrailStarted {
             token: q.token,
             result: Err(err("StartQueryExecution")),

@@ -93,6 +93,7 @@ pub fn keymap() -> Keymap {
             b(&["C-k"], Action::CancelQuery, "cancel the query", "trail"),
             b(&["y"], Action::CopyCell, "copy the cell", "trail"),
             b(&["L"], Action::ShowLogs, "logs", "views"),
+            b(&["J"], Action::ShowJobs, "processing jobs", "views"),
             b(&["F"], Action::ToggleFollow, "follow", "logs"),
             b(&["C-p"], Action::PauseTail, "pause the tail", "logs"),
             b(&["W"], Action::ToggleWrap, "wrap", "logs"),
@@ -944,6 +945,199 @@ pub fn with_studio(stage: StudioStage) -> State {
         s.studio.reads.entry(MONITORING.into()).or_default().loading = true;
         s.studio.focus = crate::views::studio::Pane::Accounts;
         crate::views::module(View::Studio).set_filter(&mut s, "ml.g");
+    }
+    s
+}
+
+/// What the jobs screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobsStage {
+    /// The list: jobs of prod and test, staging unreadable.
+    List,
+    /// The failed job opened whole.
+    Detail,
+}
+
+/// A processing job of the fixture organisation.
+pub fn processing_job(
+    account: &str,
+    name: &str,
+    status: &str,
+    ago_mins: i64,
+    took_mins: Option<i64>,
+    schedule: Option<&str>,
+) -> crate::source::jobs::ProcessingJob {
+    let created = NOW - ago_mins * 60;
+    crate::source::jobs::ProcessingJob {
+        account_id: account.into(),
+        name: name.into(),
+        status: crate::source::jobs::JobStatus::parse(status),
+        created,
+        ended: took_mins.map(|m| created + m * 60),
+        failure_reason: None,
+        instance_type: Some("ml.m5.xlarge".into()),
+        instance_count: Some(1),
+        schedule: schedule.map(String::from),
+    }
+}
+
+/// The jobs screen at `stage`: prod's Model Monitor runs (one failed) and pipeline steps,
+/// staging without a role, test's canary run; series for the jobs of the last three hours.
+pub fn with_jobs(stage: JobsStage) -> State {
+    use crate::source::jobs::{JOB_METRICS, ProcessingJob};
+    use crate::views::jobs::AccountJobs;
+    let mut s = in_view(View::Jobs);
+    let mut failed = processing_job(
+        PROD,
+        "model-monitoring-202611251300-5f1e2d3c",
+        "Failed",
+        65,
+        Some(14),
+        Some("fraud-detector-mq"),
+    );
+    failed.failure_reason = Some(
+        "ClientError: no captured data under s3://sagemaker-eu-west-1-210987654321/fraud-detector/datacapture for this window: is data capture on?"
+            .into(),
+    );
+    let mut prep = processing_job(
+        PROD,
+        "pipelines-4c1d9e0a7b2f-PrepareTrainingData",
+        "InProgress",
+        130,
+        None,
+        None,
+    );
+    prep.instance_type = Some("ml.m5.4xlarge".into());
+    prep.instance_count = Some(2);
+    let prod: Vec<ProcessingJob> = vec![
+        processing_job(
+            PROD,
+            "model-monitoring-202611251400-5f1e2d3c",
+            "InProgress",
+            4,
+            None,
+            Some("fraud-detector-mq"),
+        ),
+        processing_job(
+            PROD,
+            "model-monitoring-202611251400-9a8b7c6d",
+            "Completed",
+            4,
+            Some(3),
+            Some("churn-predictor-mq"),
+        ),
+        failed,
+        prep,
+        processing_job(
+            PROD,
+            "model-monitoring-202611251200-5f1e2d3c",
+            "Completed",
+            125,
+            Some(12),
+            Some("fraud-detector-mq"),
+        ),
+        processing_job(
+            PROD,
+            "pipelines-0b7e31f2c9d4-PreprocessFeatures",
+            "Completed",
+            300,
+            Some(38),
+            None,
+        ),
+        processing_job(
+            PROD,
+            "pipelines-e2a94c0d1f3b-EvaluateModel",
+            "Stopped",
+            500,
+            Some(22),
+            None,
+        ),
+    ];
+    let test = vec![processing_job(
+        TEST,
+        "model-monitoring-202611251300-77aa01bc",
+        "Completed",
+        63,
+        Some(9),
+        Some("fraud-detector-canary-mq"),
+    )];
+    let j = &mut s.jobs;
+    for (id, jobs) in [(PROD, prod), (TEST, test)] {
+        let metrics = jobs
+            .iter()
+            .filter(|job| job.created > NOW - 3 * 3600)
+            .flat_map(|job| {
+                (1..=job.instance_count.unwrap_or(1)).flat_map(move |n| {
+                    JOB_METRICS
+                        .iter()
+                        .map(move |m| job.series_key(m, &format!("algo-{n}")))
+                })
+            })
+            .collect();
+        j.accounts.insert(
+            id.into(),
+            AccountJobs {
+                jobs,
+                error: None,
+                answered: true,
+                metrics,
+            },
+        );
+    }
+    j.accounts.insert(
+        STAGING.into(),
+        AccountJobs {
+            error: Some(format!(
+                "ListProcessingJobs {STAGING}: no role for this account under OAM: add [accounts.\"{STAGING}\"] role_arn to the config"
+            )),
+            answered: true,
+            ..Default::default()
+        },
+    );
+    // Series: CPU busy, memory rising, the data preparation's disk filling; none before a
+    // job's start or after its end.
+    let all: Vec<ProcessingJob> = j.accounts.values().flat_map(|a| a.jobs.clone()).collect();
+    for (k, job) in all.iter().enumerate() {
+        let end = job.ended.unwrap_or(NOW - 60);
+        for n in 1..=job.instance_count.unwrap_or(1) {
+            for (m, metric) in JOB_METRICS.iter().enumerate() {
+                let key = job.series_key(metric, &format!("algo-{n}"));
+                let mut t = (job.created.max(NOW - 3 * 3600) / 60 + 1) * 60;
+                let span = (end - job.created).max(60) as f64;
+                let mut points = Vec::new();
+                while t < end {
+                    let frac = (t - job.created) as f64 / span;
+                    let wobble = noise(k as u64 * 7 + u64::from(n) + m as u64, t);
+                    let v = match m {
+                        0 => 80.0 + 10.0 * wobble,
+                        1 => 15.0 + 55.0 * frac + wobble,
+                        _ if job.name.ends_with("PrepareTrainingData") => 6.0 + 70.0 * frac,
+                        _ => 4.0 + 2.0 * frac,
+                    };
+                    points.push((t, v));
+                    t += 60;
+                }
+                s.store.ingest(
+                    SeriesData {
+                        key,
+                        points,
+                        status: SeriesStatus::Complete,
+                    },
+                    181,
+                );
+            }
+        }
+    }
+    crate::views::jobs::rebuild(&mut s);
+    if stage == JobsStage::Detail {
+        let failed = s
+            .jobs
+            .rows
+            .iter()
+            .position(|r| s.jobs.job(r).is_some_and(|j| j.failure_reason.is_some()))
+            .unwrap_or(0);
+        s.jobs.selected = failed;
+        s.jobs.detail = true;
     }
     s
 }

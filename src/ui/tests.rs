@@ -80,6 +80,8 @@ screens! {
     logs_tail_held: fixture::with_logs(fixture::LogsStage::TailHeld);
     studio_apps: fixture::with_studio(fixture::StudioStage::Apps);
     studio_filtered: fixture::with_studio(fixture::StudioStage::Filtered);
+    jobs: fixture::with_jobs(fixture::JobsStage::List);
+    jobs_detail: fixture::with_jobs(fixture::JobsStage::Detail);
 }
 
 #[test]
@@ -155,7 +157,8 @@ fn any_view() -> impl Strategy<Value = View> {
         Just(View::Fleet),
         Just(View::Endpoint),
         Just(View::Alarms),
-        Just(View::Trail)
+        Just(View::Trail),
+        Just(View::Jobs)
     ]
 }
 
@@ -236,6 +239,17 @@ proptest! {
                 s.logs.insights.rows.clear();
                 s.logs.insights.shown = (0..3).collect();
                 s.logs.tail.buffer = crate::logs::tail::TailBuffer::new(10);
+            }
+        }
+        if view == View::Jobs {
+            s.jobs = fixture::with_jobs(fixture::JobsStage::List).jobs;
+            s.store = fixture::with_jobs(fixture::JobsStage::List).store;
+            // Positions out of range must not crash the frame.
+            s.jobs.selected = cursor * 2;
+            s.jobs.offset = offset;
+            s.jobs.detail = maximized;
+            if empty {
+                s.jobs.rows.clear();
             }
         }
         let mut s = with_help(s, help.then_some(offset * 5));
@@ -397,6 +411,20 @@ fn control_characters_never_reach_the_screen() {
             })
         })
         .collect();
+    // The jobs' strings (cleaned as they arrive; here they are not), the failed one open.
+    let jobs = fixture::with_jobs(fixture::JobsStage::Detail);
+    s.jobs = jobs.jobs;
+    for a in s.jobs.accounts.values_mut() {
+        for j in &mut a.jobs {
+            j.name.push_str(evil);
+            j.schedule.iter_mut().for_each(|x| x.push_str(evil));
+            j.instance_type.iter_mut().for_each(|x| x.push_str(evil));
+            j.failure_reason = Some(format!("{evil}reason{evil}"));
+            j.status = crate::source::jobs::JobStatus::Other(evil.into());
+        }
+        a.error.iter_mut().for_each(|e| e.push_str(evil));
+    }
+    s.jobs.filter.push_str(evil);
     for view in View::ALL {
         s.view = view;
         s.detail.endpoint = Some(s.endpoints[0].key());

@@ -9,6 +9,7 @@ pub mod alarms;
 pub mod cursor;
 pub mod endpoint;
 pub mod fleet;
+pub mod jobs;
 pub mod logs;
 pub mod monitor;
 pub mod studio;
@@ -34,11 +35,12 @@ pub enum View {
     Trail,
     Logs,
     Studio,
+    Jobs,
 }
 
 impl View {
     /// Every view, in the order of the header's tabs.
-    pub const ALL: [View; 7] = [
+    pub const ALL: [View; 8] = [
         View::Fleet,
         View::Endpoint,
         View::Alarms,
@@ -46,6 +48,7 @@ impl View {
         View::Trail,
         View::Logs,
         View::Studio,
+        View::Jobs,
     ];
 
     pub fn title(self) -> &'static str {
@@ -63,6 +66,7 @@ pub fn module(view: View) -> &'static dyn ViewModule {
         View::Trail => &trail::Trail,
         View::Logs => &logs::Logs,
         View::Studio => &studio::Studio,
+        View::Jobs => &jobs::Jobs,
     }
 }
 

@@ -5,6 +5,7 @@
 //! drifts, and the Model Monitor run that completes at `start + 240 s` trips its alarm.
 
 mod alarms;
+mod jobs;
 mod logs;
 mod monitor;
 mod rng;
@@ -152,14 +153,17 @@ impl FleetSource for DemoSource {
             .iter()
             .map(|key| SeriesData {
                 key: key.clone(),
-                points: self
-                    .world
-                    .resolve(key)
-                    .map(|r| {
-                        let seen = self.seen_at(&r, now);
-                        signal::points(&self.world, &r, request.start, request.end, seen)
-                    })
-                    .unwrap_or_default(),
+                points: if key.namespace == crate::source::jobs::NS_PROCESSING_JOBS {
+                    self.job_points(key, request.start, request.end, now)
+                } else {
+                    self.world
+                        .resolve(key)
+                        .map(|r| {
+                            let seen = self.seen_at(&r, now);
+                            signal::points(&self.world, &r, request.start, request.end, seen)
+                        })
+                        .unwrap_or_default()
+                },
                 status: SeriesStatus::Complete,
             })
             .collect())
@@ -248,6 +252,10 @@ impl FleetSource for DemoSource {
     }
 
     fn studio(&self) -> Option<&dyn crate::source::studio::StudioSource> {
+        Some(self)
+    }
+
+    fn jobs(&self) -> Option<&dyn crate::source::jobs::JobsSource> {
         Some(self)
     }
 

@@ -227,7 +227,7 @@ fn new_anywhere(state: &mut State, endpoint: Option<&str>) -> Outcome {
                 Outcome::redraw()
             }
         },
-        View::Trail | View::Studio => {
+        View::Trail | View::Studio | View::Jobs => {
             let msg = "no endpoint here: :alarm new ENDPOINT";
             crate::app::outcome::flash(state, msg, crate::app::state::FlashLevel::Error);
             Outcome::redraw()

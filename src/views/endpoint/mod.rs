@@ -63,6 +63,7 @@ impl ViewModule for Endpoint {
             (Action::PanForward, "later"),
             (Action::ToggleMaximize, "zoom"),
             (Action::NewAlarm, "new alarm"),
+            (Action::ShowJobs, "jobs"),
             (Action::OpenCommand, "cmd"),
         ]
     }

@@ -64,6 +64,14 @@ pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
             let key = state.trail.marks.endpoint.clone()?;
             Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
         }
+        View::Jobs => {
+            let job = crate::views::jobs::selected_job(state)?;
+            let context = job_context(&job.account_id, &job.name, format!("job {}", job.name))?;
+            // The job's whole run and a little either side.
+            let until = job.ended.map(|e| e + 300).filter(|u| *u < state.now);
+            let span = until.unwrap_or(state.now) - (job.created - 300);
+            Some((context, span.clamp(600, MAX_SPAN_SECS), until))
+        }
         View::Logs | View::Studio => None,
     }
 }
@@ -86,14 +94,20 @@ pub fn endpoint(key: &EndpointKey) -> Context {
 pub fn run_context(run: &crate::source::monitor::Execution) -> Option<Context> {
     let arn = run.processing_job_arn.as_deref()?;
     let job = arn.rsplit('/').next()?;
+    job_context(&run.account_id, job, format!("run {job}"))
+}
+
+/// Any processing job's logs: its streams in `/aws/sagemaker/ProcessingJobs`. `None` for a
+/// name the console would not put in a query.
+pub fn job_context(account_id: &str, job: &str, label: String) -> Option<Context> {
     let query = groups::job_query(job)?;
     Some(Context {
         target: LogTarget {
-            account_id: run.account_id.clone(),
+            account_id: account_id.to_owned(),
             groups: vec![groups::PROCESSING_JOBS_GROUP.to_owned()],
             stream_prefix: Some(groups::job_stream_prefix(job)),
         },
-        label: format!("run {job}"),
+        label: crate::sanitize::clean(&label).into_owned(),
         default_query: query,
     })
 }
@@ -140,7 +154,7 @@ pub fn open_selected(state: &mut State) -> Outcome {
         None => {
             flash(
                 state,
-                "select an endpoint, an alarm on one, or a monitoring run first",
+                "select an endpoint, an alarm on one, a monitoring run or a job first",
                 FlashLevel::Info,
             );
             Outcome::redraw()

@@ -156,6 +156,7 @@ pub fn show(state: &mut State) -> Outcome {
         // The endpoint whose changes the trail searched.
         View::Trail => state.trail.marks.endpoint.clone(),
         View::Logs => crate::views::logs::open::endpoint_open(state),
+        View::Jobs => None,
     };
     match chosen.or_else(|| state.monitor.endpoint.clone()) {
         Some(key) => open(state, key),

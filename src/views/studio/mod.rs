@@ -33,7 +33,7 @@ const COMMANDS: &[CommandSpec] = &[CommandSpec {
     args: "[SORT]",
     desc: "SageMaker Studio across accounts: domains, profiles, spaces, apps (failed and idle first); sort by account, domain, owner, type, app, status, instance, age",
     needs: None,
-    weight: 37,
+    weight: 39,
 }];
 
 impl ViewModule for Studio {

@@ -73,6 +73,7 @@ fn selected(state: &State) -> Option<(EndpointKey, Epoch)> {
             Some((key, from))
         }
         View::Studio => None,
+        View::Jobs => None,
     }
 }
 

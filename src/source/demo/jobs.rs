@@ -1,0 +1,506 @@
+//! The demo organisation's processing jobs: one for every monitoring run (the job its
+//! execution names, with the run's times and outcome, a failed run's reason word for word),
+//! and a few pipeline steps nothing scheduled; their CPU, memory and disk per host, computed
+//! like every demo series from (seed, job, minute) and only while the job runs.
+
+use super::DemoSource;
+use super::monitor::{self, Runs};
+use super::rng::{hash_str, mix, signed, value_noise};
+use super::world::World;
+use crate::source::SourceError;
+use crate::source::jobs::{
+    JOB_METRICS, JOB_PERIOD, JobStatus, JobsSource, NS_PROCESSING_JOBS, ProcessingJob, job_of_host,
+    job_series_key,
+};
+use crate::source::model::*;
+use async_trait::async_trait;
+
+const MINUTE: i64 = 60;
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+/// `job_metrics` lists the series of jobs that ran within this window, as ListMetrics
+/// with `RecentlyActive=PT3H` does.
+const METRICS_WINDOW: i64 = 3 * HOUR;
+/// The longest job the demo runs (the pipeline's data preparation): how far back a series
+/// request looks for the job it is about.
+const LONGEST_JOB: i64 = 6 * HOUR;
+
+/// A pipeline step nothing scheduled, run daily at `at` seconds past midnight UTC.
+struct PipelineStep {
+    /// (account label's endpoint) the pipeline builds the model of: its noise seeds the
+    /// job's series.
+    endpoint: &'static str,
+    step: &'static str,
+    at: i64,
+    /// Seconds from its creation to its end.
+    lasts: i64,
+    outcome: JobStatus,
+    instance_type: &'static str,
+    instance_count: u32,
+    /// Its disk fills as it runs (it stages the data it prepares).
+    fills_disk: bool,
+}
+
+/// Times are placed so that at the story's start (10:00 UTC in the docs' examples) the data
+/// preparation has run for about two hours and has three to go.
+const PIPELINE: [PipelineStep; 3] = [
+    PipelineStep {
+        endpoint: "fraud-detector",
+        step: "PreprocessFeatures",
+        at: 4 * HOUR + 50 * MINUTE,
+        lasts: 38 * MINUTE,
+        outcome: JobStatus::Completed,
+        instance_type: "ml.m5.2xlarge",
+        instance_count: 1,
+        fills_disk: false,
+    },
+    PipelineStep {
+        endpoint: "fraud-detector",
+        step: "PrepareTrainingData",
+        at: 7 * HOUR + 50 * MINUTE,
+        lasts: 5 * HOUR + 10 * MINUTE,
+        outcome: JobStatus::Completed,
+        instance_type: "ml.m5.4xlarge",
+        instance_count: 2,
+        fills_disk: true,
+    },
+    PipelineStep {
+        endpoint: "churn-predictor-stg",
+        step: "EvaluateModel",
+        at: 3 * HOUR + 5 * MINUTE,
+        lasts: 22 * MINUTE,
+        outcome: JobStatus::Stopped,
+        instance_type: "ml.m5.xlarge",
+        instance_count: 1,
+        fills_disk: false,
+    },
+];
+
+/// One job with what its series need.
+#[derive(Debug, Clone)]
+struct DemoJob {
+    job: ProcessingJob,
+    /// The endpoint whose noise seeds its series.
+    endpoint: usize,
+    /// When it starts working (after provisioning) and when it ends.
+    began: Epoch,
+    ends: Epoch,
+    fills_disk: bool,
+}
+
+/// A Model Monitor run's instance: the analyzer's size grows with what it analyses.
+fn monitor_instance(monitoring_type: &str) -> (&'static str, u32) {
+    match monitoring_type {
+        "ModelQuality" => ("ml.m5.xlarge", 1),
+        "DataQuality" => ("ml.m5.large", 1),
+        "ModelExplainability" => ("ml.c5.2xlarge", 2),
+        _ => ("ml.m5.2xlarge", 1),
+    }
+}
+
+/// Its status at `now`: running until it ends, then its outcome (a run's outcome is the
+/// execution's: a run with violations is a job that completed).
+fn status_at(outcome: &JobStatus, ends: Epoch, now: Epoch) -> (JobStatus, Option<Epoch>) {
+    if now < ends {
+        (JobStatus::InProgress, None)
+    } else {
+        (outcome.clone(), Some(ends))
+    }
+}
+
+fn outcome_of(status: ExecutionStatus) -> JobStatus {
+    match status {
+        ExecutionStatus::Failed => JobStatus::Failed,
+        ExecutionStatus::Stopped | ExecutionStatus::Stopping => JobStatus::Stopped,
+        _ => JobStatus::Completed,
+    }
+}
+
+/// The job of one pipeline step's daily run created at `created`.
+fn pipeline_job(
+    world: &World,
+    account: &str,
+    step: &PipelineStep,
+    created: Epoch,
+    now: Epoch,
+) -> Option<DemoJob> {
+    let endpoint = world.endpoint_index(account, step.endpoint)?;
+    let ends = created + step.lasts;
+    let (status, ended) = status_at(&step.outcome, ends, now);
+    let id = mix(hash_str(step.endpoint), created as u64);
+    Some(DemoJob {
+        job: ProcessingJob {
+            account_id: account.to_owned(),
+            name: format!("pipelines-{:012x}-{}", id >> 16, step.step),
+            status,
+            created,
+            ended,
+            failure_reason: None,
+            instance_type: Some(step.instance_type.to_owned()),
+            instance_count: Some(step.instance_count),
+            schedule: None,
+        },
+        endpoint,
+        began: created + 2 * MINUTE,
+        ends,
+        fills_disk: step.fills_disk,
+    })
+}
+
+/// Every job of `account` that ran at some time in `[from, now]`, whatever its creation.
+fn jobs_overlapping(
+    world: &World,
+    runs: &Runs,
+    account: &str,
+    from: Epoch,
+    now: Epoch,
+) -> Vec<DemoJob> {
+    let mut out: Vec<DemoJob> = monitor::job_runs(world, runs, account, from, now, now)
+        .into_iter()
+        .map(|run| {
+            let (instance_type, count) = monitor_instance(run.monitoring_type);
+            let (status, ended) = status_at(&outcome_of(run.outcome), run.ends, now);
+            let failure_reason = (status == JobStatus::Failed)
+                .then_some(run.failure_reason)
+                .flatten();
+            DemoJob {
+                job: ProcessingJob {
+                    account_id: account.to_owned(),
+                    name: run.job,
+                    status,
+                    created: run.created,
+                    ended,
+                    failure_reason,
+                    instance_type: Some(instance_type.to_owned()),
+                    instance_count: Some(count),
+                    schedule: Some(run.schedule),
+                },
+                endpoint: run.endpoint,
+                began: run.began,
+                ends: run.ends,
+                fills_disk: false,
+            }
+        })
+        .collect();
+    for step in &PIPELINE {
+        // Daily runs from the last one created by `now` back to those still running at `from`.
+        let mut created = (now - step.at).div_euclid(DAY) * DAY + step.at;
+        while created + step.lasts >= from {
+            if let Some(job) = pipeline_job(world, account, step, created, now) {
+                out.push(job);
+            }
+            created -= DAY;
+        }
+    }
+    out
+}
+
+/// The jobs created in `[since, now]`, newest first.
+fn listed(world: &World, runs: &Runs, account: &str, since: Epoch, now: Epoch) -> Vec<DemoJob> {
+    let mut jobs: Vec<DemoJob> = jobs_overlapping(world, runs, account, since, now)
+        .into_iter()
+        .filter(|j| j.job.created >= since && j.job.created <= now)
+        .collect();
+    jobs.sort_by(|a, b| {
+        b.job
+            .created
+            .cmp(&a.job.created)
+            .then_with(|| a.job.name.cmp(&b.job.name))
+    });
+    jobs
+}
+
+/// The value of `metric` on host `host` (1-based) of `job` in the minute starting at `t`.
+fn value(world: &World, job: &DemoJob, metric: &str, host: u32, t: Epoch) -> f64 {
+    let noise = world.endpoints[job.endpoint].noise;
+    let h = mix(
+        mix(noise, hash_str(&job.job.name)),
+        mix(hash_str(metric), u64::from(host)),
+    );
+    let span = (job.ends - job.began).max(MINUTE) as f64;
+    let frac = ((t - job.began) as f64 / span).clamp(0.0, 1.0);
+    let v = match metric {
+        "CPUUtilization" => {
+            // Busy from its first minute, a little lower while it reads its inputs.
+            let warm = if t - job.began < 2 * MINUTE { 0.7 } else { 1.0 };
+            warm * (78.0 + 12.0 * value_noise(h, t, 600)) + 3.0 * signed(mix(h, t as u64))
+        }
+        "MemoryUtilization" => 12.0 + 58.0 * frac.sqrt() + 1.5 * signed(mix(h, t as u64)),
+        _ if job.fills_disk => 6.0 + 78.0 * frac + 0.3 * signed(mix(h, t as u64)),
+        _ => 4.0 + 2.0 * frac + 0.2 * signed(mix(h, t as u64)),
+    };
+    v.clamp(0.0, 100.0)
+}
+
+/// Points of one job series in `[start, end]`: the minutes the job ran, none that have not
+/// closed by `now`.
+fn points(
+    world: &World,
+    job: &DemoJob,
+    metric: &str,
+    host: u32,
+    start: Epoch,
+    end: Epoch,
+    now: Epoch,
+) -> Vec<(Epoch, f64)> {
+    let first = start.max(job.began).div_euclid(MINUTE) * MINUTE;
+    let first = if first < start.max(job.began) {
+        first + MINUTE
+    } else {
+        first
+    };
+    // A minute is published once it is over; the job's last minute once it has ended.
+    let last = end.min(job.ends - 1).min(now - MINUTE).div_euclid(MINUTE) * MINUTE;
+    let mut out = Vec::new();
+    let mut t = first;
+    while t <= last {
+        out.push((t, value(world, job, metric, host, t)));
+        t += MINUTE;
+    }
+    out
+}
+
+impl DemoSource {
+    /// The points of a processing-job series (`/aws/sagemaker/ProcessingJobs`, `Host` =
+    /// `JOB/algo-N`): none for a job, host or metric the demo does not have.
+    pub(super) fn job_points(
+        &self,
+        key: &SeriesKey,
+        start: Epoch,
+        end: Epoch,
+        now: Epoch,
+    ) -> Vec<(Epoch, f64)> {
+        let found = (|| {
+            if key.namespace != NS_PROCESSING_JOBS
+                || key.period != JOB_PERIOD
+                || key.stat != Stat::Average
+                || !JOB_METRICS.contains(&key.metric.as_str())
+                || key.dimensions.len() != 1
+            {
+                return None;
+            }
+            let host = key.dimension(crate::source::jobs::HOST_DIMENSION)?;
+            let name = job_of_host(host)?;
+            let n: u32 = host.rsplit_once("/algo-")?.1.parse().ok()?;
+            let runs = self.runs();
+            let job = jobs_overlapping(
+                &self.world,
+                &runs,
+                &key.account_id,
+                start - LONGEST_JOB,
+                now,
+            )
+            .into_iter()
+            .find(|j| j.job.name == name)?;
+            drop(runs);
+            (1..=job.job.instance_count.unwrap_or(1))
+                .contains(&n)
+                .then(|| points(&self.world, &job, &key.metric, n, start, end, now))
+        })();
+        found.unwrap_or_default()
+    }
+}
+
+#[async_trait]
+impl JobsSource for DemoSource {
+    async fn processing_jobs(
+        &self,
+        account_id: &str,
+        since: Epoch,
+        limit: usize,
+    ) -> Result<Vec<ProcessingJob>, SourceError> {
+        let now = self.clock.now();
+        let jobs = listed(&self.world, &self.runs(), account_id, since, now);
+        Ok(jobs.into_iter().take(limit).map(|j| j.job).collect())
+    }
+
+    async fn job_metrics(&self, account_id: &str) -> Result<Vec<SeriesKey>, SourceError> {
+        let now = self.clock.now();
+        let jobs = jobs_overlapping(
+            &self.world,
+            &self.runs(),
+            account_id,
+            now - METRICS_WINDOW,
+            now,
+        );
+        Ok(jobs
+            .iter()
+            // A job that has not published its first minute has no metric yet.
+            .filter(|j| j.began + MINUTE <= now)
+            .flat_map(|j| {
+                (1..=j.job.instance_count.unwrap_or(1)).flat_map(move |n| {
+                    let host = format!("{}/algo-{n}", j.job.name);
+                    JOB_METRICS
+                        .iter()
+                        .map(move |m| job_series_key(account_id, m, &host))
+                })
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::FixedClock;
+    use crate::source::FleetSource;
+    use crate::source::demo::DemoConfig;
+    use crate::source::monitor::MonitorSource;
+
+    /// 26 Nov 2026 10:00 UTC, as the docs' examples start.
+    const START: Epoch = 1_795_687_200;
+
+    fn demo(now: Epoch) -> DemoSource {
+        DemoSource::new(
+            DemoConfig {
+                seed: 7,
+                start: START,
+                scale: None,
+            },
+            std::sync::Arc::new(FixedClock::new(now)),
+        )
+    }
+
+    use futures::executor::block_on as block;
+
+    #[test]
+    fn every_monitoring_run_has_its_job_with_its_name_times_and_outcome() {
+        let now = START + 2 * HOUR;
+        let d = demo(now);
+        let mut checked = 0;
+        let mut failed = 0;
+        for account in block(d.accounts()).unwrap() {
+            let jobs = block(d.processing_jobs(&account.id, now - DAY, 10_000)).unwrap();
+            for e in block(d.endpoints()).unwrap() {
+                if e.account_id != account.id {
+                    continue;
+                }
+                let mut page = None;
+                loop {
+                    let p = block(d.executions(&e.key(), None, page.as_deref())).unwrap();
+                    for x in &p.executions {
+                        let Some(created) = x.created.filter(|c| *c >= now - DAY) else {
+                            continue;
+                        };
+                        let arn = x.processing_job_arn.as_deref().unwrap();
+                        let name = arn.rsplit('/').next().unwrap();
+                        let job = jobs
+                            .iter()
+                            .find(|j| j.name == name)
+                            .unwrap_or_else(|| panic!("no job {name} for run {x:?}"));
+                        assert_eq!(job.schedule.as_deref(), Some(x.schedule.as_str()));
+                        assert_eq!(job.created, created);
+                        assert!(job.instance_type.as_deref().unwrap().starts_with("ml."));
+                        match x.status {
+                            ExecutionStatus::Failed => {
+                                failed += 1;
+                                assert_eq!(job.status, JobStatus::Failed);
+                                assert_eq!(job.failure_reason, x.failure_reason);
+                                assert!(job.failure_reason.is_some());
+                                assert_eq!(job.ended, x.modified);
+                            }
+                            ExecutionStatus::Pending | ExecutionStatus::InProgress => {
+                                assert_eq!(job.status, JobStatus::InProgress);
+                                assert_eq!(job.ended, None);
+                            }
+                            _ => {
+                                assert_eq!(job.status, JobStatus::Completed, "{x:?}");
+                                assert_eq!(job.ended, x.modified);
+                            }
+                        }
+                        checked += 1;
+                    }
+                    match p.next {
+                        Some(n) if p.executions.iter().all(|x| x.scheduled_time >= now - DAY) => {
+                            page = Some(n)
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} runs checked");
+        assert!(failed > 0, "the demo has a failing schedule");
+    }
+
+    #[test]
+    fn pipeline_steps_complete_run_long_and_stop_and_the_list_is_newest_first() {
+        let now = START;
+        let d = demo(now);
+        let prod = block(d.processing_jobs("111111111111", now - DAY, 200)).unwrap();
+        assert!(prod.windows(2).all(|w| w[0].created >= w[1].created));
+        let unscheduled: Vec<&ProcessingJob> =
+            prod.iter().filter(|j| j.schedule.is_none()).collect();
+        assert!(unscheduled.iter().any(|j| j.status == JobStatus::Completed));
+        let long = unscheduled
+            .iter()
+            .find(|j| j.status == JobStatus::InProgress)
+            .expect("a long job runs at the start");
+        assert!(long.duration(now) > HOUR);
+        let staging = block(d.processing_jobs("222222222222", now - DAY, 200)).unwrap();
+        assert!(
+            staging
+                .iter()
+                .any(|j| j.schedule.is_none() && j.status == JobStatus::Stopped)
+        );
+        let few = block(d.processing_jobs("111111111111", now - DAY, 5)).unwrap();
+        assert_eq!(few, prod[..5]);
+    }
+
+    #[test]
+    fn series_exist_only_while_a_job_runs_and_metrics_list_recent_ones() {
+        let now = START + 30 * MINUTE;
+        let d = demo(now);
+        let keys = block(d.job_metrics("111111111111")).unwrap();
+        assert!(!keys.is_empty());
+        let jobs = block(d.processing_jobs("111111111111", now - DAY, 200)).unwrap();
+        let long = jobs
+            .iter()
+            .find(|j| j.name.ends_with("PrepareTrainingData") && j.status == JobStatus::InProgress)
+            .unwrap();
+        let disk = long.series_key("DiskUtilization", "algo-1");
+        let cpu2 = long.series_key("CPUUtilization", "algo-2");
+        assert!(keys.contains(&disk) && keys.contains(&cpu2));
+        let data = block(d.series(&crate::source::SeriesRequest {
+            keys: vec![disk.clone(), cpu2],
+            start: now - 3 * HOUR,
+            end: now,
+        }))
+        .unwrap();
+        let disk_points = &data[0].points;
+        assert!(disk_points.len() > 100);
+        assert!(
+            disk_points
+                .iter()
+                .all(|(t, _)| *t >= long.created && *t < now)
+        );
+        // The big job's disk fills up as it runs.
+        assert!(disk_points.last().unwrap().1 > disk_points[0].1 + 20.0);
+        assert!(!data[1].points.is_empty());
+        // A finished run: nothing after its end, nothing before its start.
+        let done = jobs
+            .iter()
+            .find(|j| j.schedule.is_some() && j.ended.is_some_and(|e| e < now - HOUR))
+            .unwrap();
+        let cpu = block(d.series(&crate::source::SeriesRequest {
+            keys: vec![done.series_key("CPUUtilization", "algo-1")],
+            start: now - 3 * HOUR,
+            end: now,
+        }))
+        .unwrap();
+        let pts = &cpu[0].points;
+        assert!(!pts.is_empty());
+        assert!(
+            pts.iter()
+                .all(|(t, _)| *t >= done.created && *t < done.ended.unwrap())
+        );
+        // Deterministic: the same answer twice.
+        let again = block(d.series(&crate::source::SeriesRequest {
+            keys: vec![disk],
+            start: now - 3 * HOUR,
+            end: now,
+        }))
+        .unwrap();
+        assert_eq!(&again[0].points, disk_points);
+    }
+}
