@@ -289,7 +289,7 @@ fn trail_settings(
 }
 
 async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) -> ExitCode {
-    let (state, errors) = match snapshot::collect(source.as_ref(), state).await {
+    let (state, errors) = match snapshot::collect(source.as_ref(), state, json).await {
         Ok(s) => s,
         Err(e) => {
             eprint_clean(&format!("{e:#}"));

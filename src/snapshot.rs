@@ -161,9 +161,13 @@ async fn fetch(
 }
 
 /// Fetches everything once through `update`; returns the resulting state and what failed.
+/// `studio`: read every account's Studio too (the JSON's `studio` entries; the text does not
+/// show them, so it does not pay for them). Studio's failures are in its entries, never in
+/// the errors: a status line must not turn red for a view it does not show.
 pub async fn collect(
     source: &dyn FleetSource,
     mut state: State,
+    studio: bool,
 ) -> anyhow::Result<(State, Vec<String>)> {
     let mut errors = Vec::new();
     for command in [
@@ -194,7 +198,6 @@ pub async fn collect(
             fetch(source, &mut state, &mut errors, command).await;
         }
     }
-    read_studio(source, &mut state).await;
     // Calls that failed for one account while others answered (fan-out, access denied):
     // the snapshot is partial and must say so.
     let health = source.health();
@@ -208,6 +211,9 @@ pub async fn collect(
         &mut state,
         Action::Loaded(Box::new(crate::app::action::Loaded::Health(health))),
     );
+    if studio {
+        read_studio(source, &mut state).await;
+    }
     Ok((state, errors))
 }
 
@@ -447,7 +453,7 @@ mod tests {
             .enable_all()
             .build()
             .unwrap()
-            .block_on(collect(source, state()))
+            .block_on(collect(source, state(), true))
             .unwrap()
     }
 

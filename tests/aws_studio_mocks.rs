@@ -28,7 +28,7 @@ use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
 use sagewatch::source::health::Health;
 use sagewatch::source::model::Identity;
 use sagewatch::source::studio::{AccountStudio, AppOwner, AppStatus, StudioSource};
-use sagewatch::source::{FleetSource, SourceError};
+use sagewatch::source::FleetSource;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -427,7 +427,10 @@ async fn access_denied_in_one_account_is_its_row_and_the_other_account_reads() {
         "one row: {why}"
     );
     assert!(prod.domains.is_empty() && prod.apps.is_empty());
-    assert_eq!(prod.snapshot()["user_profiles"], 0);
+    assert!(
+        prod.snapshot()["user_profiles"].is_null(),
+        "no count, not 0"
+    );
 
     assert_eq!(staging.unreadable, None);
     assert_eq!(staging.domains.len(), 2);
@@ -435,14 +438,8 @@ async fn access_denied_in_one_account_is_its_row_and_the_other_account_reads() {
     assert_eq!(staging.spaces, 1);
     assert_eq!(staging.apps.len(), 2);
 
-    // The status bar learns which call and which IAM action.
-    assert_eq!(
-        studio.health().problems,
-        vec![SourceError::AccessDenied {
-            call: format!("ListApps {PROD}"),
-            action: "sagemaker:ListApps".into(),
-        }]
-    );
+    // The row says it; the status bar is left to the calls that run whatever is on screen.
+    assert!(studio.health().problems.is_empty());
 }
 
 #[tokio::test]
@@ -528,13 +525,7 @@ async fn a_failing_describe_domain_keeps_the_domain_with_auth_and_vpc_unknown() 
     assert_eq!(fraud.auth_mode, "");
     assert_eq!(fraud.vpc_id, None);
     assert_eq!(prod.domains[0].auth_mode, "IAM");
-    assert_eq!(
-        studio.health().problems,
-        vec![SourceError::Other {
-            call: format!("DescribeDomain {PROD}"),
-            detail: "ValidationException: boom".into(),
-        }]
-    );
+    assert!(studio.health().problems.is_empty(), "the row is enough");
     // Not remembered: tried again on the next refresh (and the research domain is not).
     studio.account_studio(PROD).await;
     assert_eq!(rules[0].num_calls(), 2);

@@ -3,8 +3,9 @@
 //! then the apps that need a look (Failed, or InService on a billed instance beyond
 //! `studio_idle_hours`). `--json` prints the snapshot's `studio` entries.
 //!
-//! Exit codes: 0 every account read, 1 the accounts could not be listed or some account's
-//! Studio could not be read (stderr says which and why; the others are still printed).
+//! Exit codes: 0 every account with credentials read (the ones without, under OAM, are
+//! named on stderr: that is configuration), 1 the accounts could not be listed or a call
+//! failed in some account (stderr says which and why; the others are still printed).
 
 use super::{DONE, Exit, FAILED};
 use crate::app::command::Command;
@@ -87,6 +88,7 @@ pub fn to_text(state: &State) -> String {
             continue;
         }
         let counts = s.app_counts();
+        // Deleted apps are listed by AWS for a while but exist no more: not counted.
         let n = |w: &str| counts.get(w).copied().unwrap_or(0);
         let _ = writeln!(
             out,
@@ -96,7 +98,7 @@ pub fn to_text(state: &State) -> String {
             s.domains.len(),
             s.user_profiles,
             s.spaces,
-            s.apps.len(),
+            s.live_apps(),
             n("InService"),
             n("Pending"),
             n("Failed"),
@@ -109,8 +111,14 @@ pub fn to_text(state: &State) -> String {
                 d.name,
                 d.id,
                 d.status,
-                d.auth_mode,
-                d.vpc_id.as_deref().unwrap_or("public internet")
+                if d.auth_mode.is_empty() {
+                    "auth ?"
+                } else {
+                    &d.auth_mode
+                },
+                d.vpc_id
+                    .as_deref()
+                    .unwrap_or("VPC ? (DescribeDomain failed)")
             );
         }
     }
@@ -166,27 +174,40 @@ pub async fn run(source: &dyn FleetSource, state: State, json: bool) -> Exit {
     // A reader that went away (`| head`) is not an error worth a panic.
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{text}");
-    let unreadable: Vec<String> = answers(&state)
+    // An account the console holds no credentials for is its configuration (most accounts
+    // under OAM, until roles are added): said, but not a failure. A call that failed is.
+    let (not_configured, failed): (Vec<AccountStudio>, Vec<AccountStudio>) = answers(&state)
         .into_iter()
-        .filter_map(|s| {
-            let why = s.unreadable?;
-            Some(format!("{}: {why}", state.account_label(&s.account_id)))
-        })
-        .collect();
-    if unreadable.is_empty() {
-        Exit {
-            code: DONE,
-            message: None,
-        }
-    } else {
-        Exit {
-            code: FAILED,
-            message: Some(super::clean(&format!(
-                "Studio could not be read in {} account(s): {}",
-                unreadable.len(),
-                unreadable.join("; ")
-            ))),
-        }
+        .filter(|s| s.unreadable.is_some())
+        .partition(|s| s.without_credentials);
+    let list = |accounts: &[AccountStudio]| {
+        accounts
+            .iter()
+            .map(|s| {
+                let why = s.unreadable.as_deref().unwrap_or_default();
+                format!("{}: {why}", state.account_label(&s.account_id))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut notes = Vec::new();
+    if !not_configured.is_empty() {
+        notes.push(format!(
+            "no credentials for {} account(s): {}",
+            not_configured.len(),
+            list(&not_configured)
+        ));
+    }
+    if !failed.is_empty() {
+        notes.push(format!(
+            "Studio could not be read in {} account(s): {}",
+            failed.len(),
+            list(&failed)
+        ));
+    }
+    Exit {
+        code: if failed.is_empty() { DONE } else { FAILED },
+        message: (!notes.is_empty()).then(|| super::clean(&notes.join("\n"))),
     }
 }
 
@@ -196,26 +217,60 @@ mod tests {
     use crate::clock::SharedClock;
     use crate::source::demo::{DemoConfig, DemoSource};
 
-    async fn demo_state() -> State {
-        let start = 1_764_151_200;
-        let clock: SharedClock = std::sync::Arc::new(crate::clock::FixedClock::new(start));
-        let source = DemoSource::new(
+    const START: i64 = 1_764_151_200;
+
+    fn demo() -> DemoSource {
+        let clock: SharedClock = std::sync::Arc::new(crate::clock::FixedClock::new(START));
+        DemoSource::new(
             DemoConfig {
                 seed: 7,
-                start,
+                start: START,
                 scale: None,
             },
             clock,
-        );
-        let state = State::new(
+        )
+    }
+
+    fn fresh_state() -> State {
+        State::new(
             crate::source::SourceKind::Demo,
-            start,
+            START,
             crate::config::theme::Theme::default(),
             std::sync::Arc::new(crate::config::keymap::Keymap::default()),
-        );
-        collect(&source, state)
+        )
+    }
+
+    async fn demo_state() -> State {
+        collect(&demo(), fresh_state())
             .await
             .expect("the demo lists its accounts")
+    }
+
+    #[tokio::test]
+    async fn an_account_without_credentials_is_named_but_is_no_failure() {
+        let exit = run(&demo(), fresh_state(), true).await;
+        assert_eq!(exit.code, DONE);
+        let note = exit.message.unwrap_or_default();
+        assert!(
+            note.contains("no credentials for 1 account(s): test"),
+            "{note}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_snapshot_reads_studio_for_its_json_only() {
+        let (text_state, _) = crate::snapshot::collect(&demo(), fresh_state(), false)
+            .await
+            .unwrap();
+        assert!(
+            text_state.studio.reads.is_empty(),
+            "the text shows no Studio"
+        );
+        let (json_state, errors) = crate::snapshot::collect(&demo(), fresh_state(), true)
+            .await
+            .unwrap();
+        assert_eq!(crate::snapshot::studio_entries(&json_state).len(), 4);
+        assert!(errors.is_empty(), "{errors:?}");
     }
 
     #[tokio::test]
@@ -225,6 +280,9 @@ mod tests {
         assert!(text.contains("ml-platform-prod"), "{text}");
         assert!(text.contains("no role"), "{text}");
         assert!(text.contains("NEEDS A LOOK: 6"), "{text}");
+        // Deleted apps are not counted: prod lists 9, one of them Deleted.
+        let prod = text.lines().find(|l| l.starts_with("prod ")).unwrap();
+        assert!(prod.split_whitespace().nth(5) == Some("8"), "{prod}");
         assert!(text.contains("ml.g5.2xlarge"), "{text}");
         let json = to_json(&state);
         let entries = json["studio"].as_array().unwrap();

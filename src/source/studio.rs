@@ -93,6 +93,9 @@ pub struct AccountStudio {
     pub spaces: usize,
     pub apps: Vec<StudioApp>,
     pub unreadable: Option<String>,
+    /// The console holds no credentials for the account (under OAM: no `role_arn`): its
+    /// configuration, not a failure of this read.
+    pub without_credentials: bool,
 }
 
 /// Why an app stands out.
@@ -113,7 +116,24 @@ impl AccountStudio {
             spaces: 0,
             apps: Vec::new(),
             unreadable: Some(why.into()),
+            without_credentials: false,
         }
+    }
+
+    /// An account the console holds no credentials for, and what to configure.
+    pub fn without_credentials(account_id: &str, what_to_add: impl Into<String>) -> Self {
+        Self {
+            without_credentials: true,
+            ..Self::unreadable(account_id, what_to_add)
+        }
+    }
+
+    /// Apps that still exist: ListApps also lists Deleted ones for a while.
+    pub fn live_apps(&self) -> usize {
+        self.apps
+            .iter()
+            .filter(|a| a.status != AppStatus::Deleted)
+            .count()
     }
 
     /// Apps by status word, in a stable order (the snapshot's `apps`).
@@ -260,6 +280,7 @@ mod tests {
                 app("Restarting\u{1b}[2J", None),
             ],
             unreadable: None,
+            without_credentials: false,
         };
         s.sanitize();
         let json = s.snapshot();

@@ -342,13 +342,14 @@ pub async fn domains(
 }
 
 impl AwsSource {
-    /// Records a list call's outcome for the status bar, then hands it back.
+    /// Logs a failing list call. Studio's failures are said in the account's row, not on
+    /// the status bar: these calls run only while the studio view is on screen, so a
+    /// failure recorded there would stay on the bar, unrefreshed, long after the view was
+    /// left, and could hide a failing fleet call.
     fn tracked<T>(&self, call: &str, result: Result<T, Failure>) -> Result<T, Failure> {
-        let outcome: Result<(), SourceError> = match &result {
-            Ok(_) => Ok(()),
-            Err(f) => Err(f.error.clone()),
-        };
-        self.health.outcome(call, &outcome);
+        if let Err(f) = &result {
+            tracing::warn!(call, error = %f.error, "a Studio call failed");
+        }
         result
     }
 
@@ -382,10 +383,8 @@ impl AwsSource {
         };
         let (domains, describe_error) =
             describe(sm, account_id, domains, &self.studio_domains).await;
-        let call = format!("DescribeDomain {account_id}");
-        match describe_error {
-            Some(e) => self.health.outcome::<()>(&call, &Err(e)),
-            None => self.health.outcome::<()>(&call, &Ok(())),
+        if let Some(e) = describe_error {
+            tracing::warn!(account_id, error = %e, "DescribeDomain failed: auth mode and VPC unknown");
         }
         AccountStudio {
             account_id: account_id.to_owned(),
@@ -394,6 +393,7 @@ impl AwsSource {
             spaces,
             apps,
             unreadable: None,
+            without_credentials: false,
         }
     }
 }
@@ -403,7 +403,7 @@ impl StudioSource for AwsSource {
     async fn account_studio(&self, account_id: &str) -> AccountStudio {
         let mut studio = match self.clients_for(account_id) {
             Some(clients) => self.read_studio(account_id, &clients.sagemaker).await,
-            None => AccountStudio::unreadable(
+            None => AccountStudio::without_credentials(
                 account_id,
                 no_role_row(account_id, matches!(self.topology, Topology::Oam { .. })),
             ),

@@ -109,10 +109,10 @@ pub fn account_studio(world: &World, account_id: &str) -> AccountStudio {
 /// domain.
 pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
     if account_id == NO_ROLE_ACCOUNT {
-        return AccountStudio::unreadable(
+        return AccountStudio::without_credentials(
             account_id,
             format!(
-                "no role: OAM does not share SageMaker; add role_arn for {account_id} to [[accounts]]"
+                "no role: OAM does not share SageMaker; add role_arn to [[accounts]] id = \"{account_id}\""
             ),
         );
     }
@@ -159,6 +159,7 @@ pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
             .collect(),
         domains,
         unreadable: None,
+        without_credentials: false,
     }
 }
 

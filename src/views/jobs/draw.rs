@@ -403,8 +403,13 @@ fn sparkline_of(state: &State, buf: &mut Buffer, area: Rect, job: &ProcessingJob
     let cells = usize::from(area.width).min(values.len()).max(1);
     let mut out = vec![f32::NAN; cells];
     sparkline::bucket(&values, &mut out, false);
+    // CPUUtilization is summed over the cores (0-400 % on 4 vCPUs): no threshold means
+    // the same on every instance type, so CPU is drawn in one colour.
+    let summed = JOB_METRICS[m.min(JOB_METRICS.len() - 1)] == "CPUUtilization";
     sparkline::render(buf, area, &out, |v| {
-        if v >= 90.0 {
+        if summed {
+            theme.chart
+        } else if v >= 90.0 {
             theme.bad
         } else if v >= 75.0 {
             theme.warn
@@ -575,7 +580,15 @@ fn render_chart(
     MetricChart {
         title: Line::from(vec![
             Span::styled(format!(" {label} "), theme.title),
-            Span::styled("% ", theme.muted),
+            // CPUUtilization adds up the cores, like the endpoints' (`% Σcores`).
+            Span::styled(
+                if metric == "CPUUtilization" {
+                    "% Σcores "
+                } else {
+                    "% "
+                },
+                theme.muted,
+            ),
         ]),
         traces: &traces,
         thresholds: &[],

@@ -388,6 +388,29 @@ fn series_of_listed_jobs_are_asked_for_per_account_and_drawn_or_marked_missing()
         }])),
     );
     assert!(s.store.get(&keys[0]).is_some());
+    // The list answering again asks only for what is not held, and replaces nothing in
+    // flight: the held series are the minute's refresh's (each metric is billed per ask).
+    let jobs = s.jobs.accounts[PROD].jobs.clone();
+    let again = loaded(
+        &mut s,
+        Loaded::Jobs {
+            account_id: PROD.into(),
+            result: Ok(jobs),
+        },
+    );
+    let asked: Vec<_> = again
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadSeries {
+                request, replace, ..
+            } => Some((request.keys.clone(), *replace)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, [(keys[1..].to_vec(), false)], "{again:?}");
+    // A series of a job no longer listed is let go at the next shrink.
+    assert_eq!(super::update::capacity(&s, &stray), 0);
+    assert!(super::update::capacity(&s, &keys[0]) > 0);
     let text = screen(&s);
     let row = text.lines().find(|l| l.contains("mm-new")).unwrap();
     assert!(row.contains('█') || row.contains('▁'), "{row}");

@@ -67,7 +67,7 @@ pub fn due(state: &mut State) -> Vec<Command> {
     if now >= state.jobs.series_at {
         state.jobs.series_at = refresh::next_minute_refresh(now, state.refresh_secs.max(1));
         for id in in_scope(state) {
-            out.extend(series_of(state, &id, false));
+            out.extend(series_of(state, &id, Ask::Unsettled));
         }
     }
     out
@@ -87,7 +87,7 @@ fn loads(id: &str, now: Epoch) -> [Command; 2] {
 pub fn refresh_now(state: &State, commands: &mut Vec<Command>) {
     for id in in_scope(state) {
         commands.extend(loads(&id, state.now));
-        commands.extend(series_of(state, &id, true));
+        commands.extend(series_of(state, &id, Ask::Now));
     }
 }
 
@@ -101,9 +101,20 @@ fn unsettled(state: &State, job: &ProcessingJob, key: &SeriesKey) -> bool {
     state.now < ended + SETTLED_SECS || held.is_none_or(|last| last < ended - SETTLED_SECS)
 }
 
+/// Which of an account's job series to ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    /// Those that can still change: the minute's refresh.
+    Unsettled,
+    /// Those that can still change, replacing a request in flight: `r`.
+    Now,
+    /// Those not held at all: a list or metrics answer brought new jobs.
+    Unheld,
+}
+
 /// The series of one account's listed jobs that can still change, from what is held up to
 /// now (the last three hours at most).
-fn series_of(state: &State, id: &str, replace: bool) -> Vec<Command> {
+fn series_of(state: &State, id: &str, ask: Ask) -> Vec<Command> {
     let Some(a) = state.jobs.accounts.get(id) else {
         return Vec::new();
     };
@@ -118,6 +129,7 @@ fn series_of(state: &State, id: &str, replace: bool) -> Vec<Command> {
                 .iter()
                 .find(|j| Some(j.name.as_str()) == name)
                 .is_some_and(|j| unsettled(state, j, k))
+                && (ask != Ask::Unheld || state.store.get(k).is_none())
         })
         .cloned()
         .collect();
@@ -129,7 +141,7 @@ fn series_of(state: &State, id: &str, replace: bool) -> Vec<Command> {
         .map(|request| Command::LoadSeries {
             purpose: SeriesPurpose::Jobs,
             request,
-            replace,
+            replace: ask == Ask::Now,
         })
         .collect()
 }
@@ -138,7 +150,18 @@ fn series_of(state: &State, id: &str, replace: bool) -> Vec<Command> {
 /// and lists the job's account, none otherwise (memory follows the screen; CloudWatch bills
 /// by metric, not by point, so reading the window again on return costs nothing more).
 pub fn capacity(state: &State, key: &SeriesKey) -> usize {
-    if state.view == View::Jobs && state.jobs.accounts.contains_key(&key.account_id) {
+    // Only a series of a job still listed: jobs that left the list (or its window) are let
+    // go at the next shrink, so a view left open for days holds a day of jobs, not all.
+    let listed = || {
+        let Some(a) = state.jobs.accounts.get(&key.account_id) else {
+            return false;
+        };
+        let job = key
+            .dimension(crate::source::jobs::HOST_DIMENSION)
+            .and_then(job_of_host);
+        a.metrics.contains(key) && a.jobs.iter().any(|j| Some(j.name.as_str()) == job)
+    };
+    if state.view == View::Jobs && listed() {
         (SERIES_WINDOW / JOB_PERIOD as i64) as usize + 1
     } else {
         0
@@ -525,12 +548,14 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
     }
 }
 
-/// An account's list or metrics just arrived: its series, new jobs' among them, now.
+/// An account's list or metrics just arrived: the series of jobs not held at all (new
+/// jobs), now. The ones held are the minute's periodic request's: asking for them again
+/// here would bill them twice (or three times: list and metrics answer apart).
 fn after_answer(state: &State, account_id: &str) -> Vec<Command> {
     if state.view != View::Jobs {
         return Vec::new();
     }
-    series_of(state, account_id, true)
+    series_of(state, account_id, Ask::Unheld)
 }
 
 /// `:jobs [SCHEDULE|ENDPOINT]`.

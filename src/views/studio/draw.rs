@@ -63,7 +63,7 @@ fn totals(state: &State) -> (usize, usize, usize, usize) {
             t.0 += s.domains.len();
             t.1 += s.user_profiles;
             t.2 += s.spaces;
-            t.3 += s.apps.len();
+            t.3 += s.live_apps();
         }
     }
     t
@@ -88,7 +88,13 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
     let mut title = format!(
         " studio · {domains} domains · {profiles} profiles · {spaces} spaces · {apps} apps "
     );
-    if let Some(at) = s.requested_at {
+    // When the oldest figure shown was read, or that some are still being read.
+    let in_scope: Vec<_> = rows::accounts(state)
+        .filter_map(|a| s.reads.get(&a.id))
+        .collect();
+    if in_scope.iter().any(|r| r.loading) {
+        title.push_str("· reading… ");
+    } else if let Some(at) = in_scope.iter().filter_map(|r| r.read_at).min() {
         title.push_str(&format!("· read {} ", text::hhmm(at)));
     }
     let inner = frame(state, buf, area, title, Pane::Accounts);
@@ -134,7 +140,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
                         studio.domains.len(),
                         studio.user_profiles,
                         studio.spaces,
-                        studio.apps.len(),
+                        studio.live_apps(),
                         c.in_service,
                         c.pending,
                         c.failed,
@@ -215,8 +221,17 @@ fn domain_line(theme: &Theme, buf: &mut Buffer, row: Rect, x: u16, d: &StudioDom
         14,
         domain_style(theme, &d.status),
     );
-    x = put(buf, row, x + 1, row.y, &d.auth_mode, 4, theme.muted);
-    let vpc = d.vpc_id.as_deref().unwrap_or("public internet");
+    // Unknown when DescribeDomain failed (every domain has a VPC: CreateDomain needs one).
+    let auth = if d.auth_mode.is_empty() {
+        "?"
+    } else {
+        &d.auth_mode
+    };
+    x = put(buf, row, x + 1, row.y, auth, 4, theme.muted);
+    let vpc = d
+        .vpc_id
+        .as_deref()
+        .unwrap_or("VPC ? (DescribeDomain failed)");
     x = put_trunc(
         buf,
         row,

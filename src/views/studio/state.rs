@@ -72,6 +72,8 @@ pub struct AccountRead {
     /// When the held `studio` was read.
     pub read_at: Option<Epoch>,
     pub loading: bool,
+    /// The newest answer said the console holds no credentials there (configuration).
+    pub without_credentials: bool,
 }
 
 /// An app row: the account it is in and its index among that account's apps.

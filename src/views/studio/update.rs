@@ -154,6 +154,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         .or_default();
     read.loading = false;
     read.answered_at = Some(now);
+    read.without_credentials = studio.without_credentials;
     match studio.unreadable.take() {
         Some(why) => read.problem = Some(why),
         None => {
@@ -172,6 +173,9 @@ pub fn reported(state: &State, account_id: &str) -> Option<AccountStudio> {
     let read = state.studio.reads.get(account_id)?;
     match (&read.studio, &read.problem) {
         (Some(s), _) => Some(s.clone()),
+        (None, Some(why)) if read.without_credentials => {
+            Some(AccountStudio::without_credentials(account_id, why.clone()))
+        }
         (None, Some(why)) => Some(AccountStudio::unreadable(account_id, why.clone())),
         (None, None) => None,
     }
