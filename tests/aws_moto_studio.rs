@@ -161,23 +161,11 @@ async fn an_account_moto_cannot_list_fully_is_a_row_that_says_why() {
         "{why}"
     );
     assert!(account.domains.is_empty() && account.apps.is_empty());
-    // The status bar knows each failing call; ListDomains itself answered.
-    let problems: Vec<String> = source
-        .health()
-        .problems
-        .iter()
-        .map(ToString::to_string)
-        .collect();
-    for op in ["ListUserProfiles", "ListSpaces", "ListApps"] {
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.starts_with(&format!("{op} {PROD}"))),
-            "{op}: {problems:?}"
-        );
-    }
+    // The row says it all; Studio's failures stay off the status bar (its calls run only
+    // while its view is shown, so a failure there would outlive the view).
     assert!(
-        !problems.iter().any(|p| p.starts_with("ListDomains")),
-        "{problems:?}"
+        source.health().problems.is_empty(),
+        "{:?}",
+        source.health().problems
     );
 }

@@ -23,12 +23,12 @@ use aws_smithy_types::DateTime;
 use aws_smithy_types::error::ErrorMetadata;
 use sagewatch::config::AccountConfig;
 use sagewatch::sanitize::needs_replacing;
+use sagewatch::source::FleetSource;
 use sagewatch::source::aws::readonly::ReadOnlyGuard;
 use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
 use sagewatch::source::health::Health;
 use sagewatch::source::model::Identity;
 use sagewatch::source::studio::{AccountStudio, AppOwner, AppStatus, StudioSource};
-use sagewatch::source::FleetSource;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 

@@ -54,6 +54,21 @@ impl DescribedJobs {
         }
         held.insert((account_id.to_owned(), name.to_owned()), described);
     }
+
+    /// Forgets the account's jobs no longer listed (older than the list's window): the cache
+    /// holds what the list shows, not every job since the console started, and is never
+    /// cleared whole (which would describe every listed job again at once).
+    fn keep_only(&self, account_id: &str, listed: &[ProcessingJob]) {
+        let mut held = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        held.retain(|(account, name), _| {
+            account != account_id || listed.iter().any(|j| &j.name == name)
+        });
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
 }
 
 /// The schedule's name of a MonitoringScheduleArn
@@ -214,7 +229,10 @@ impl JobsSource for AwsSource {
         let listed = self
             .list_jobs(&clients.sagemaker, account_id, since, limit)
             .await;
-        let jobs = self.track(&call, listed)?;
+        // Said in the account's line of the jobs view, not on the status bar: the call runs
+        // only while that view is shown, and its failure would stay on the bar after.
+        let jobs = listed.inspect_err(|e| tracing::warn!(%call, error = %e, "failed"))?;
+        self.job_descriptions.keep_only(account_id, &jobs);
 
         let describe_call = format!("DescribeProcessingJob {account_id}");
         let describe_call = describe_call.as_str();
@@ -287,7 +305,8 @@ impl JobsSource for AwsSource {
             owner,
         };
         let listed = self.list_metrics(client, account_id, listing, linked).await;
-        let listed = self.track(&call, listed)?;
+        // Like the list: only while the view is shown, so off the status bar.
+        let listed = listed.inspect_err(|e| tracing::warn!(%call, error = %e, "failed"))?;
         let mut keys: Vec<SeriesKey> = listed
             .iter()
             // Linked accounts' metrics come back only when asked by owner, but the answer is
@@ -306,6 +325,34 @@ impl JobsSource for AwsSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_of_jobs_that_left_the_list_are_forgotten_in_that_account_only() {
+        let cache = DescribedJobs::default();
+        let described = Described::default();
+        cache.keep("111111111111", "old", described.clone());
+        cache.keep("111111111111", "kept", described.clone());
+        cache.keep("222222222222", "old", described);
+        let listed = |name: &str| ProcessingJob {
+            account_id: "111111111111".into(),
+            name: name.into(),
+            status: crate::source::jobs::JobStatus::Completed,
+            created: 0,
+            ended: None,
+            failure_reason: None,
+            instance_type: None,
+            instance_count: None,
+            schedule: None,
+        };
+        cache.keep_only("111111111111", &[listed("kept")]);
+        assert_eq!(cache.len(), 2);
+        assert!(cache.get("111111111111", "kept").is_some());
+        assert!(cache.get("111111111111", "old").is_none());
+        assert!(
+            cache.get("222222222222", "old").is_some(),
+            "another account's"
+        );
+    }
 
     #[test]
     fn a_schedule_is_named_by_the_end_of_its_arn() {
