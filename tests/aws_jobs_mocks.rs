@@ -390,14 +390,12 @@ async fn a_failed_description_keeps_the_job_and_is_asked_again() {
         (None, None)
     );
     assert_eq!(jobs[1].instance_type.as_deref(), Some("ml.m5.xlarge"));
-    // The status bar names the failing call and the missing permission.
-    let problems = source.health().problems;
-    assert_eq!(
-        problems,
-        [SourceError::AccessDenied {
-            call: format!("DescribeProcessingJob {PROD}"),
-            action: "sagemaker:DescribeProcessingJob".into(),
-        }]
+    // The job's pane says it could not be described; the status bar is left to the calls
+    // that run whatever is on screen.
+    assert!(
+        source.health().problems.is_empty(),
+        "{:?}",
+        source.health().problems
     );
 
     // Not cached: asked again at the next refresh (and, succeeding, the problem clears).

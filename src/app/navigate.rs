@@ -19,6 +19,19 @@ pub fn show(state: &mut State, view: View) -> Outcome {
     Outcome::with(super::refresh::scrolled_in(state, &before))
 }
 
+/// Goes back to `to` from a view opened there. Unlike `show`, the view left is not
+/// remembered as where `to` returns to: Esc from the jobs (or logs, or studio) opened on the
+/// endpoint screen returns to it, and the endpoint's own Esc then goes back to the list it
+/// came from instead of to the view just closed (which would loop between the two).
+pub fn back(state: &mut State, to: View) -> Outcome {
+    let previous = state.previous_view;
+    let out = show(state, to);
+    if state.view == to {
+        state.previous_view = previous;
+    }
+    out
+}
+
 /// The endpoint screen is a detail opened from a list: `Back` there returns to the list it
 /// came from, so it is never itself the view to return to.
 pub fn remember_previous(state: &mut State) {

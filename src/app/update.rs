@@ -27,6 +27,10 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
     if was == View::Logs && state.view != View::Logs {
         out.commands.extend(views::logs::left(state));
     }
+    // Coming to the jobs, by any way: their series were let go when they were left.
+    if was != View::Jobs && state.view == View::Jobs {
+        out.commands.extend(views::jobs::entered(state));
+    }
     out
 }
 

@@ -207,7 +207,7 @@ pub async fn run(source: &dyn FleetSource, state: State, json: bool) -> Exit {
     }
     Exit {
         code: if failed.is_empty() { DONE } else { FAILED },
-        message: (!notes.is_empty()).then(|| super::clean(&notes.join("\n"))),
+        message: (!notes.is_empty()).then(|| super::clean(&notes.join("; "))),
     }
 }
 

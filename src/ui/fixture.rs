@@ -1081,6 +1081,7 @@ pub fn with_jobs(stage: JobsStage) -> State {
                 error: None,
                 answered: true,
                 metrics,
+                metrics_error: None,
             },
         );
     }

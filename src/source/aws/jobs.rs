@@ -23,9 +23,10 @@ use std::sync::Mutex;
 const DESCRIBE_AT_ONCE: usize = 4;
 /// The largest page ListProcessingJobs gives.
 const PAGE: i32 = 100;
-/// The description cache is cleared past this many finished jobs: a console left running
-/// for months must not grow without bound.
-const CACHE_MAX: usize = 10_000;
+/// A guard only: the description cache holds what each account's list shows (`keep_only`,
+/// at most 200 per account), so it stays far below this (1,000 accounts' lists) and is
+/// never cleared whole in practice, which would describe every listed job again at once.
+const CACHE_MAX: usize = 200_000;
 
 /// What DescribeProcessingJob adds to a job's summary, exactly as AWS returned it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -271,8 +272,12 @@ impl JobsSource for AwsSource {
             Some(e) => Err(e),
             None => Ok(()),
         };
-        // Nothing is lost to a failed description: the outcome is for the status bar only.
-        let _ = self.track(describe_call, outcome);
+        // Nothing is lost to a failed description: the job's pane says it could not be
+        // described. Not on the status bar: these calls run only while the jobs view is
+        // shown, and a failure recorded there would outlive it.
+        if let Err(e) = outcome {
+            tracing::warn!(call = describe_call, error = %e, "failed");
+        }
         Ok(out)
     }
 

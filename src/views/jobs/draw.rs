@@ -305,9 +305,12 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         match (row, j.job(&row)) {
             (Row::Note { .. }, _) => {
                 let a = account.and_then(|id| j.accounts.get(id));
-                let (msg, style) = match a.and_then(|a| a.error.as_deref()) {
-                    Some(e) => (format!("⚠ jobs not read: {e}"), theme.bad),
-                    None => ("loading…".to_owned(), theme.muted),
+                let failed = a.and_then(|a| a.error.as_deref());
+                let no_metrics = a.and_then(|a| a.metrics_error.as_deref());
+                let (msg, style) = match (failed, no_metrics) {
+                    (Some(e), _) => (format!("⚠ jobs not read: {e}"), theme.bad),
+                    (None, Some(e)) => (format!("⚠ CPU, memory, disk not read: {e}"), theme.warn),
+                    (None, None) => ("loading…".to_owned(), theme.muted),
                 };
                 let w = inner.right().saturating_sub(x_name);
                 put_trunc(buf, inner, x_name, line, &msg, w, style);
@@ -494,9 +497,17 @@ fn render_detail(state: &State, buf: &mut Buffer, area: Rect, job: &ProcessingJo
         // The whole reason, wrapped at the pane's width.
         let w = usize::from(inner.width.saturating_sub(9)).max(10);
         let chars: Vec<char> = reason.chars().collect();
-        for (i, chunk) in chars.chunks(w).take(6).enumerate() {
+        let chunks: Vec<&[char]> = chars.chunks(w).collect();
+        let shown = chunks.len().min(6);
+        for (i, chunk) in chunks.iter().take(shown).enumerate() {
             let label = if i == 0 { "reason" } else { "" };
-            lines.push(field(label, chunk.iter().collect(), theme.bad));
+            let mut text: String = chunk.iter().collect();
+            // Cut after six lines: the mark says the reason goes on.
+            if i + 1 == shown && chunks.len() > shown {
+                text.pop();
+                text.push('…');
+            }
+            lines.push(field(label, text, theme.bad));
         }
     }
     let text_h = (lines.len() as u16).min(inner.height);

@@ -52,6 +52,9 @@ pub struct AccountJobs {
     pub answered: bool,
     /// The series ListMetrics found for its jobs (the last answer that succeeded).
     pub metrics: Vec<SeriesKey>,
+    /// Why the last ListMetrics failed (cleaned): said in the account's line, or every
+    /// sparkline would show `·` with no reason anywhere.
+    pub metrics_error: Option<String>,
 }
 
 /// A line of the table.

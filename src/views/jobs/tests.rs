@@ -306,9 +306,71 @@ fn l_opens_the_logs_of_the_selected_job_over_its_run() {
     let created = NOW - 63 * 60;
     assert_eq!(query.start, created - 300);
     assert_eq!(query.end, created + 12 * 60 + 300);
-    // Back returns to the jobs.
-    act(&mut s, Action::Back);
+    // Back returns to the jobs, whose series (let go when they were left) are asked for
+    // at once, not a minute later.
+    let metrics: Vec<_> = crate::source::jobs::JOB_METRICS
+        .iter()
+        .map(|m| s.jobs.accounts[PROD].jobs[0].series_key(m, "algo-1"))
+        .collect();
+    loaded(
+        &mut s,
+        Loaded::JobMetrics {
+            account_id: PROD.into(),
+            result: Ok(metrics),
+        },
+    );
+    let cmds = act(&mut s, Action::Back);
     assert_eq!(s.view, View::Jobs);
+    assert!(
+        cmds.iter().any(|c| matches!(
+            c,
+            Command::LoadSeries {
+                purpose: SeriesPurpose::Jobs,
+                ..
+            }
+        )),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn esc_from_the_jobs_of_an_endpoint_returns_to_it_and_then_to_the_fleet() {
+    let mut s = state();
+    s.view = View::Fleet;
+    act(&mut s, Action::Select);
+    assert_eq!(s.view, View::Endpoint);
+    act(&mut s, Action::ShowJobs);
+    assert_eq!(s.view, View::Jobs);
+    // The schedule filter first, then back to the endpoint, then to the fleet: never back
+    // and forth between the endpoint and the jobs.
+    act(&mut s, Action::Back);
+    act(&mut s, Action::Back);
+    assert_eq!(s.view, View::Endpoint);
+    act(&mut s, Action::Back);
+    assert_eq!(s.view, View::Fleet);
+}
+
+#[test]
+fn a_listmetrics_failure_is_said_in_the_accounts_line() {
+    let mut s = opened();
+    loaded(
+        &mut s,
+        Loaded::JobMetrics {
+            account_id: PROD.into(),
+            result: Err(SourceError::AccessDenied {
+                call: format!("ListMetrics ProcessingJobs {PROD}"),
+                action: "cloudwatch:ListMetrics".into(),
+            }),
+        },
+    );
+    let text = screen(&s);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("CPU, memory, disk not read") && l.contains("ListMetrics")),
+        "{text}"
+    );
+    // The jobs still list.
+    assert!(text.contains("mm-failed"), "{text}");
 }
 
 #[test]

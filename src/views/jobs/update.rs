@@ -168,19 +168,21 @@ pub fn capacity(state: &State, key: &SeriesKey) -> usize {
     }
 }
 
-/// Shows the view as it was left: loads what is due, and the series at once (they were let
-/// go when the view was left).
+/// Shows the view as it was left (`entered` then loads what is due).
 pub fn show(state: &mut State) -> Outcome {
     if state.view != View::Jobs {
         state.jobs.came_from = state.view;
     }
-    let out = navigate::show(state, View::Jobs);
-    if state.view != View::Jobs {
-        return out;
-    }
+    navigate::show(state, View::Jobs)
+}
+
+/// The view came on screen, by whatever way (a key, `:jobs`, Esc back from the logs or the
+/// endpoint): what is due is loaded, and the series at once (they were let go when the
+/// view was left, and would otherwise show `·` until the next minute).
+pub fn entered(state: &mut State) -> Vec<Command> {
     state.jobs.series_at = 0;
     rebuild(state);
-    out.and(Outcome::with(due(state)))
+    due(state)
 }
 
 /// `J` (or `7`): from an endpoint's charts or its monitor pane, the jobs of its schedules
@@ -306,7 +308,7 @@ fn back(state: &mut State) -> Outcome {
             View::Jobs => View::Fleet,
             v => v,
         };
-        return navigate::show(state, to);
+        return navigate::back(state, to);
     }
     fix_offset(state);
     Outcome::redraw()
@@ -407,7 +409,7 @@ pub fn rebuild(state: &mut State) {
         let Some(a) = j.accounts.get(id) else {
             continue;
         };
-        if a.error.is_some() || !a.answered {
+        if a.error.is_some() || !a.answered || a.metrics_error.is_some() {
             notes.push(Row::Note { account: ai });
         }
         let label = state.account_label(id);
@@ -536,12 +538,16 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
                             && JOB_METRICS.contains(&k.metric.as_str())
                     });
                     entry.metrics = keys;
+                    entry.metrics_error = None;
                 }
                 // The jobs still list; their sparklines say "·" (no data) until it answers.
                 Err(e) => {
                     tracing::warn!(%account_id, error = %e, "processing-job metrics of one account failed");
+                    entry.metrics_error = Some(clean(&e.to_string()).into_owned());
                 }
             }
+            // The account's line says (or no longer says) why its series are missing.
+            rebuild(state);
             Ok(Outcome::with(after_answer(state, &account_id)))
         }
         other => Err(other),

@@ -110,7 +110,7 @@ fn back(state: &mut State) -> Outcome {
         View::Logs => View::Fleet,
         v => v,
     };
-    crate::app::navigate::show(state, to)
+    crate::app::navigate::back(state, to)
 }
 
 /// The view is being left: nothing goes on scanning or streaming unseen.

@@ -51,7 +51,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
                 View::Studio => View::Fleet,
                 other => other,
             };
-            crate::app::navigate::show(state, to)
+            crate::app::navigate::back(state, to)
         }
         _ => Outcome::default(),
     }
