@@ -63,7 +63,21 @@ fn settings(id: &str) -> AccountConfig {
 /// Clients of one account on rules, each with the read-only guard: every call made here
 /// must be a read.
 fn clients(sagemaker: &[&Rule], cloudwatch: &[&Rule]) -> AccountClients {
+    clients_running_since_before(sagemaker, cloudwatch, &older_running(Vec::new()))
+}
+
+/// Like `clients`, with `older` answering the listing of jobs InProgress created before the
+/// window (matched first: the windowed pages' rules would match it too).
+fn clients_running_since_before(
+    sagemaker: &[&Rule],
+    cloudwatch: &[&Rule],
+    older: &Rule,
+) -> AccountClients {
     let none: &[&Rule] = &[];
+    let sagemaker: Vec<&Rule> = std::iter::once(older)
+        .chain(sagemaker.iter().copied())
+        .collect();
+    let sagemaker = sagemaker.as_slice();
     AccountClients {
         cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch, |c| c
             .interceptor(ReadOnlyGuard)),
@@ -71,6 +85,20 @@ fn clients(sagemaker: &[&Rule], cloudwatch: &[&Rule]) -> AccountClients {
             .interceptor(ReadOnlyGuard)),
         s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, none),
     }
+}
+
+/// The answer to "which jobs created before the window still run".
+fn older_running(jobs: Vec<ProcessingJobSummary>) -> Rule {
+    mock!(aws_sdk_sagemaker::Client::list_processing_jobs)
+        .match_requests(|r| {
+            r.status_equals() == Some(&ProcessingJobStatus::InProgress)
+                && r.creation_time_after().is_none()
+        })
+        .then_output(move || {
+            ListProcessingJobsOutput::builder()
+                .set_processing_job_summaries(Some(jobs.clone()))
+                .build()
+        })
 }
 
 /// An OAM source: the monitoring account's clients, and the source accounts with a role.
@@ -235,6 +263,13 @@ async fn pages_are_read_newest_first_until_the_limit_and_no_further() {
     let names: Vec<&str> = jobs.iter().map(|j| j.name.as_str()).collect();
     assert_eq!(names, ["mq-6", "mq-5", "mq-4", "mq-3", "mq-2"]);
     assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    assert!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .all(|r| r.status_equals().is_none()),
+        "the window's pages ask for every status"
+    );
     assert_eq!(third.num_calls(), 0, "the limit was reached on page 2");
     assert_eq!(
         describe.num_calls(),
@@ -255,6 +290,51 @@ async fn pages_are_read_newest_first_until_the_limit_and_no_further() {
         seen[1].creation_time_after(),
         Some(&DateTime::from_secs(SINCE))
     );
+}
+
+#[tokio::test]
+async fn a_job_still_running_from_before_the_window_is_listed_whatever_the_limit() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let window = page(
+        None,
+        None,
+        vec![
+            job("mq-new", SINCE + 600, ProcessingJobStatus::Completed),
+            job("mq-newer", SINCE + 700, ProcessingJobStatus::Completed),
+        ],
+        seen.clone(),
+    );
+    // A pipeline step stuck for a day and a half; the listing also names a job already
+    // listed and one that is not running (neither is added twice or wrongly).
+    let older = older_running(vec![
+        job(
+            "stuck-step",
+            SINCE - 36 * 3600,
+            ProcessingJobStatus::InProgress,
+        ),
+        job("mq-new", SINCE + 600, ProcessingJobStatus::InProgress),
+        job("done", SINCE - 3600, ProcessingJobStatus::Completed),
+    ]);
+    let asked = Arc::new(Mutex::new(Vec::new()));
+    let describe = describe(&[], asked);
+    let source = oam_source(
+        clients(&[], &[]),
+        vec![(
+            PROD,
+            clients_running_since_before(&[&window, &describe], &[], &older),
+        )],
+    );
+    let jobs = source
+        .jobs()
+        .unwrap()
+        .processing_jobs(PROD, SINCE, 2)
+        .await
+        .unwrap();
+    let names: Vec<&str> = jobs.iter().map(|j| j.name.as_str()).collect();
+    // The limit cuts the newer jobs, never the one still running.
+    assert_eq!(names, ["mq-newer", "stuck-step"]);
+    assert_eq!(jobs[1].status, JobStatus::InProgress);
+    assert_eq!(older.num_calls(), 1);
 }
 
 #[tokio::test]

@@ -207,7 +207,30 @@ impl AwsSource {
         // Newest first whatever order the service used (a stable sort keeps its order
         // among jobs created in the same second).
         jobs.sort_by_key(|j| std::cmp::Reverse(j.created));
-        jobs.truncate(limit);
+        // A job still running from before the window (a pipeline step stuck for a day) is
+        // the one most worth a look: one more page, of the jobs InProgress created before
+        // it, kept whatever the limit cuts of the newer ones.
+        let older = sm
+            .list_processing_jobs()
+            .status_equals(sm::ProcessingJobStatus::InProgress)
+            .creation_time_before(aws_smithy_types::DateTime::from_secs(since))
+            .sort_by(SortBy::CreationTime)
+            .sort_order(SortOrder::Descending)
+            .max_results(PAGE)
+            .send()
+            .await
+            .map_err(|e| classify(&call, "sagemaker:ListProcessingJobs", e))?;
+        let mut running: Vec<ProcessingJob> = older
+            .processing_job_summaries()
+            .iter()
+            .filter_map(|s| listed(account_id, since, s))
+            .filter(|j| j.status == JobStatus::InProgress && j.created < since)
+            .filter(|j| !jobs.iter().any(|k| k.name == j.name))
+            .collect();
+        running.truncate(limit);
+        jobs.truncate(limit - running.len());
+        running.sort_by_key(|j| std::cmp::Reverse(j.created));
+        jobs.extend(running);
         Ok(jobs)
     }
 }

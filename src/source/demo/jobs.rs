@@ -195,11 +195,15 @@ fn jobs_overlapping(
     out
 }
 
-/// The jobs created in `[since, now]`, newest first.
+/// The jobs created in `[since, now]`, and those created before and still running (as the
+/// AWS source lists them), newest first.
 fn listed(world: &World, runs: &Runs, account: &str, since: Epoch, now: Epoch) -> Vec<DemoJob> {
     let mut jobs: Vec<DemoJob> = jobs_overlapping(world, runs, account, since, now)
         .into_iter()
-        .filter(|j| j.job.created >= since && j.job.created <= now)
+        .filter(|j| {
+            j.job.created <= now
+                && (j.job.created >= since || j.job.status == JobStatus::InProgress)
+        })
         .collect();
     jobs.sort_by(|a, b| {
         b.job
