@@ -255,6 +255,23 @@ pub fn rebase_clock(state: &mut State, delta: Epoch) {
         flash.until += delta;
     }
     state.usage_shown_at += delta;
+    // The views' own schedules: the studio's reads and the jobs' lists and series.
+    let studio = &mut state.studio;
+    if let Some(at) = &mut studio.requested_at {
+        *at += delta;
+    }
+    for read in studio.reads.values_mut() {
+        for at in [&mut read.answered_at, &mut read.read_at]
+            .into_iter()
+            .flatten()
+        {
+            *at += delta;
+        }
+    }
+    for at in state.jobs.list_due.values_mut() {
+        *at += delta;
+    }
+    state.jobs.series_at += delta;
 }
 
 /// Tells every view that shared data changed.

@@ -334,6 +334,22 @@ fn l_opens_the_logs_of_the_selected_job_over_its_run() {
 }
 
 #[test]
+fn an_account_that_left_the_organisation_is_no_longer_listed() {
+    let mut s = opened();
+    assert!(names(&s).contains(&"canary".to_owned()));
+    let accounts: Vec<_> = s
+        .accounts
+        .iter()
+        .filter(|a| a.id != TEST)
+        .cloned()
+        .collect();
+    let endpoints = s.endpoints.clone();
+    loaded(&mut s, Loaded::Fleet(Ok((accounts, endpoints))));
+    assert!(!s.jobs.accounts.contains_key(TEST));
+    assert!(!names(&s).contains(&"canary".to_owned()), "{:?}", names(&s));
+}
+
+#[test]
 fn esc_from_the_jobs_of_an_endpoint_returns_to_it_and_then_to_the_fleet() {
     let mut s = state();
     s.view = View::Fleet;

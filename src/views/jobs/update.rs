@@ -337,7 +337,19 @@ pub fn set_filter(state: &mut State, text: &str) {
 
 pub fn data_changed(state: &mut State, change: Change) {
     match change {
-        Change::Fleet | Change::Scope => rebuild(state),
+        Change::Fleet => {
+            // An account that left the organisation (its OAM link removed) is no longer
+            // listed, read or held: its last answer would otherwise stay on screen as if
+            // current. Before the accounts are first known, nothing is dropped.
+            if !state.accounts.is_empty() {
+                let known: Vec<String> = state.accounts.iter().map(|a| a.id.clone()).collect();
+                let j = &mut state.jobs;
+                j.accounts.retain(|id, _| known.contains(id));
+                j.list_due.retain(|id, _| known.contains(id));
+            }
+            rebuild(state);
+        }
+        Change::Scope => rebuild(state),
         Change::Series if matches!(state.jobs.sort, JobColumn::Metric(_)) => rebuild(state),
         Change::Resize => fix_offset(state),
         Change::Alarms | Change::Series => {}

@@ -121,6 +121,11 @@ impl ViewModule for Studio {
     fn data_changed(&self, state: &mut State, change: Change) {
         match change {
             Change::Fleet | Change::Scope => {
+                // An account that left the organisation is no longer read or counted.
+                if change == Change::Fleet && !state.accounts.is_empty() {
+                    let known: Vec<String> = state.accounts.iter().map(|a| a.id.clone()).collect();
+                    state.studio.reads.retain(|id, _| known.contains(id));
+                }
                 state.studio.account_offset = 0;
                 rows::rebuild(state);
             }

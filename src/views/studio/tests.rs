@@ -165,6 +165,42 @@ fn studio_is_read_on_open_on_r_and_every_interval_while_shown_only() {
 }
 
 #[test]
+fn a_clock_stepped_back_moves_the_schedule_with_it() {
+    let mut s = state();
+    let t0 = s.now;
+    act(&mut s, Action::ShowStudio);
+    for (account, _) in STUDIO_ACCOUNTS {
+        answer(&mut s, sample(account));
+    }
+    // NTP steps the clock back ten minutes: the next read is still one interval after the
+    // last, not ten minutes more.
+    let back = t0 - 600;
+    assert!(studio_reads(&act(&mut s, Action::Tick(back))).is_empty());
+    assert_eq!(
+        studio_reads(&act(&mut s, Action::Tick(back + REFRESH_SECS))).len(),
+        4
+    );
+}
+
+#[test]
+fn an_account_that_left_the_organisation_is_no_longer_shown() {
+    let mut s = opened();
+    let accounts: Vec<_> = s
+        .accounts
+        .iter()
+        .filter(|a| a.id != PROD)
+        .cloned()
+        .collect();
+    let endpoints = s.endpoints.clone();
+    act(
+        &mut s,
+        Action::Loaded(Box::new(Loaded::Fleet(Ok((accounts, endpoints))))),
+    );
+    assert!(!s.studio.reads.contains_key(PROD));
+    assert!(!screen(&s).contains("ml-platform-prod"));
+}
+
+#[test]
 fn failed_then_idle_apps_come_first_and_deleted_ones_last() {
     let s = opened();
     let statuses: Vec<AppStatus> = s
