@@ -79,7 +79,7 @@ pub fn to_text(state: &State) -> String {
     let answers = answers(state);
     for s in &answers {
         let label = state.account_label(&s.account_id);
-        if let Some(why) = &s.unreadable {
+        if let Some(why) = s.unreadable.as_ref().filter(|_| !s.read_anything()) {
             let _ = writeln!(
                 out,
                 "{:<14} {:<12} {:>7} {:>8} {:>6} {:>5} {:>9} {:>7} {:>6} {:>8}  {why}",
@@ -88,21 +88,30 @@ pub fn to_text(state: &State) -> String {
             continue;
         }
         let counts = s.app_counts();
+        // A list that failed has no count (`?`), not 0.
+        let known = |list: &str, n: usize| {
+            if s.knows(list) {
+                n.to_string()
+            } else {
+                "?".to_owned()
+            }
+        };
         // Deleted apps are listed by AWS for a while but exist no more: not counted.
-        let n = |w: &str| counts.get(w).copied().unwrap_or(0);
+        let n = |w: &str| known("ListApps", counts.get(w).copied().unwrap_or(0));
         let _ = writeln!(
             out,
-            "{:<14} {:<12} {:>7} {:>8} {:>6} {:>5} {:>9} {:>7} {:>6} {:>8}",
+            "{:<14} {:<12} {:>7} {:>8} {:>6} {:>5} {:>9} {:>7} {:>6} {:>8}  {}",
             label,
             s.account_id,
-            s.domains.len(),
-            s.user_profiles,
-            s.spaces,
-            s.live_apps(),
+            known("ListDomains", s.domains.len()),
+            known("ListUserProfiles", s.user_profiles),
+            known("ListSpaces", s.spaces),
+            known("ListApps", s.live_apps()),
             n("InService"),
             n("Pending"),
             n("Failed"),
             n("Deleting"),
+            s.unreadable.as_deref().unwrap_or(""),
         );
         for d in &s.domains {
             let _ = writeln!(
@@ -167,7 +176,7 @@ pub async fn run(source: &dyn FleetSource, state: State, json: bool) -> Exit {
         // Everything printed came through `Sanitize` on its way in; cleaned again here.
         to_text(&state)
             .lines()
-            .map(super::clean)
+            .map(|l| super::clean(l.trim_end()))
             .collect::<Vec<_>>()
             .join("\n")
     };

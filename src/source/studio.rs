@@ -92,11 +92,18 @@ pub struct AccountStudio {
     pub user_profiles: usize,
     pub spaces: usize,
     pub apps: Vec<StudioApp>,
+    /// Why (part of) it could not be read; `None` when every list answered.
     pub unreadable: Option<String>,
+    /// The lists that failed (`LISTS`): their counts are unknown, not 0. A policy without
+    /// `sagemaker:ListSpaces` must not hide the Failed and idle apps ListApps did return.
+    pub failed: Vec<&'static str>,
     /// The console holds no credentials for the account (under OAM: no `role_arn`): its
     /// configuration, not a failure of this read.
     pub without_credentials: bool,
 }
+
+/// The four lists an account's Studio is read with.
+pub const LISTS: [&str; 4] = ["ListDomains", "ListUserProfiles", "ListSpaces", "ListApps"];
 
 /// Why an app stands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,8 +123,19 @@ impl AccountStudio {
             spaces: 0,
             apps: Vec::new(),
             unreadable: Some(why.into()),
+            failed: LISTS.to_vec(),
             without_credentials: false,
         }
+    }
+
+    /// Whether `list` (one of `LISTS`) answered.
+    pub fn knows(&self, list: &str) -> bool {
+        !self.failed.contains(&list)
+    }
+
+    /// Whether any list answered: an answer with nothing read leaves an earlier one shown.
+    pub fn read_anything(&self) -> bool {
+        self.failed.len() < LISTS.len()
     }
 
     /// An account the console holds no credentials for, and what to configure.
@@ -145,26 +163,27 @@ impl AccountStudio {
         counts
     }
 
-    /// The snapshot's `studio` entry of this account. One that could not be read has no
-    /// counts (`null`, not a misleading 0) and says why in `unreadable`.
+    /// The snapshot's `studio` entry of this account. A count whose list failed is `null`
+    /// (not a misleading 0), and `unreadable` says why.
     pub fn snapshot(&self) -> serde_json::Value {
-        if let Some(why) = &self.unreadable {
-            return serde_json::json!({
-                "account_id": self.account_id,
-                "domains": null,
-                "user_profiles": null,
-                "spaces": null,
-                "apps": null,
-                "unreadable": why,
-            });
-        }
-        serde_json::json!({
+        let known = |list: &str, v: serde_json::Value| {
+            if self.knows(list) {
+                v
+            } else {
+                serde_json::Value::Null
+            }
+        };
+        let mut entry = serde_json::json!({
             "account_id": self.account_id,
-            "domains": self.domains.len(),
-            "user_profiles": self.user_profiles,
-            "spaces": self.spaces,
-            "apps": self.app_counts(),
-        })
+            "domains": known("ListDomains", self.domains.len().into()),
+            "user_profiles": known("ListUserProfiles", self.user_profiles.into()),
+            "spaces": known("ListSpaces", self.spaces.into()),
+            "apps": known("ListApps", serde_json::json!(self.app_counts())),
+        });
+        if let Some(why) = &self.unreadable {
+            entry["unreadable"] = why.as_str().into();
+        }
+        entry
     }
 }
 
@@ -280,6 +299,7 @@ mod tests {
                 app("Restarting\u{1b}[2J", None),
             ],
             unreadable: None,
+            failed: Vec::new(),
             without_credentials: false,
         };
         s.sanitize();
@@ -299,5 +319,13 @@ mod tests {
         let no_role = AccountStudio::unreadable("222222222222", "no role").snapshot();
         assert!(no_role["domains"].is_null());
         assert_eq!(no_role["unreadable"], "no role");
+        // Spaces unknown, the rest as read.
+        s.failed = vec!["ListSpaces"];
+        s.unreadable = Some("AccessDenied on ListSpaces".into());
+        let partial = s.snapshot();
+        assert!(partial["spaces"].is_null());
+        assert_eq!(partial["user_profiles"], 12);
+        assert_eq!(partial["apps"]["Failed"], 1);
+        assert_eq!(partial["unreadable"], "AccessDenied on ListSpaces");
     }
 }

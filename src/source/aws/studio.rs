@@ -9,7 +9,7 @@ use crate::sanitize::{Sanitize, clean};
 use crate::source::SourceError;
 use crate::source::model::AccountId;
 use crate::source::studio::{
-    AccountStudio, AppOwner, AppStatus, StudioApp, StudioDomain, StudioSource,
+    AccountStudio, AppOwner, AppStatus, LISTS, StudioApp, StudioDomain, StudioSource,
 };
 use async_trait::async_trait;
 use aws_sdk_sagemaker::Client;
@@ -341,6 +341,21 @@ pub async fn domains(
     Ok(domains)
 }
 
+/// A list's answer, or `None` with its failure noted beside its name.
+fn answered<T>(
+    list: &'static str,
+    result: Result<T, Failure>,
+    failures: &mut Vec<(&'static str, Failure)>,
+) -> Option<T> {
+    match result {
+        Ok(v) => Some(v),
+        Err(f) => {
+            failures.push((list, f));
+            None
+        }
+    }
+}
+
 impl AwsSource {
     /// Logs a failing list call. Studio's failures are said in the account's row, not on
     /// the status bar: these calls run only while the studio view is on screen, so a
@@ -364,35 +379,42 @@ impl AwsSource {
         let profiles = self.tracked(&format!("ListUserProfiles {account_id}"), profiles);
         let spaces = self.tracked(&format!("ListSpaces {account_id}"), spaces);
         let apps = self.tracked(&format!("ListApps {account_id}"), apps);
-        let (domains, user_profiles, spaces, apps) = match (domains, profiles, spaces, apps) {
-            (Ok(d), Ok(p), Ok(s), Ok(a)) => (d, p, s, a),
-            (d, p, s, a) => {
-                let failed: Vec<Failure> = [d.err(), p.err(), s.err(), a.err()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
-                let row = match failed.as_slice() {
-                    [one] => row_text(&one.row, ""),
-                    [first, rest @ ..] => {
-                        row_text(&first.row, &format!(" (+{} more failing)", rest.len()))
-                    }
-                    [] => "unreadable".to_owned(),
-                };
-                return AccountStudio::unreadable(account_id, row);
-            }
+        // What answered is kept: a policy without one list (ListSpaces, say) must not hide
+        // the Failed and idle apps ListApps returned. The failed lists' counts are unknown.
+        let mut failures: Vec<(&'static str, Failure)> = Vec::new();
+        let domains = answered(LISTS[0], domains, &mut failures);
+        let user_profiles = answered(LISTS[1], profiles, &mut failures).unwrap_or(0);
+        let spaces = answered(LISTS[2], spaces, &mut failures).unwrap_or(0);
+        let apps = answered(LISTS[3], apps, &mut failures).unwrap_or_default();
+        let failed: Vec<&'static str> = failures.iter().map(|(list, _)| *list).collect();
+        let failures: Vec<Failure> = failures.into_iter().map(|(_, f)| f).collect();
+        let unreadable = match failures.as_slice() {
+            [] => None,
+            [one] => Some(row_text(&one.row, "")),
+            [first, rest @ ..] => Some(row_text(
+                &first.row,
+                &format!(" (+{} more failing)", rest.len()),
+            )),
         };
-        let (domains, describe_error) =
-            describe(sm, account_id, domains, &self.studio_domains).await;
-        if let Some(e) = describe_error {
-            tracing::warn!(account_id, error = %e, "DescribeDomain failed: auth mode and VPC unknown");
-        }
+        let domains = match domains {
+            Some(listed) => {
+                let (domains, describe_error) =
+                    describe(sm, account_id, listed, &self.studio_domains).await;
+                if let Some(e) = describe_error {
+                    tracing::warn!(account_id, error = %e, "DescribeDomain failed: auth mode and VPC unknown");
+                }
+                domains
+            }
+            None => Vec::new(),
+        };
         AccountStudio {
             account_id: account_id.to_owned(),
             domains,
             user_profiles,
             spaces,
             apps,
-            unreadable: None,
+            unreadable,
+            failed,
             without_credentials: false,
         }
     }

@@ -159,6 +159,7 @@ pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
             .collect(),
         domains,
         unreadable: None,
+        failed: Vec::new(),
         without_credentials: false,
     }
 }

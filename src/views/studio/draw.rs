@@ -7,7 +7,7 @@ use super::state::{AppColumn, Pane};
 use crate::app::query::coarse_duration;
 use crate::app::state::State;
 use crate::config::theme::Theme;
-use crate::source::studio::{AppStatus, Attention, StudioDomain, attention};
+use crate::source::studio::{AppStatus, Attention, LISTS, StudioDomain, attention};
 use crate::ui::text::{self, put, put_right, put_trunc};
 use crate::ui::widgets::{self, pane};
 use ratatui::buffer::Buffer;
@@ -147,9 +147,16 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
                         c.idle,
                     ]
                 });
-                let stale = read.is_some_and(|r| r.problem.is_some());
+                // Greyed: a newer read failed and these are an older one's. A partial read's
+                // figures are current; the lists that failed show `?`.
+                let stale = read.is_some_and(|r| r.problem.is_some())
+                    && held.is_some_and(|h| h.failed.is_empty());
                 for (i, &(cx, w)) in columns.iter().enumerate() {
+                    let list = LISTS[i.min(3)];
                     let (text_, style) = match numbers {
+                        Some(_) if held.is_some_and(|h| !h.knows(list)) => {
+                            ("?".to_owned(), theme.warn)
+                        }
                         Some(n) => {
                             let style = match i {
                                 _ if stale => theme.muted,
@@ -188,6 +195,7 @@ fn account_note(state: &State, account_id: &str) -> (String, Style) {
         return (String::new(), theme.muted);
     };
     match (&read.problem, &read.studio, read.read_at) {
+        (Some(why), Some(held), _) if !held.failed.is_empty() => (why.clone(), theme.warn),
         (Some(why), Some(_), Some(at)) => (
             format!("as read {}; now: {why}", text::hhmm(at)),
             theme.warn,

@@ -165,6 +165,36 @@ fn studio_is_read_on_open_on_r_and_every_interval_while_shown_only() {
 }
 
 #[test]
+fn a_partial_read_shows_what_answered_and_marks_the_rest_unknown() {
+    let mut s = opened();
+    // A policy written before Spaces existed: ListSpaces denied, the rest answered.
+    let mut partial = sample(PROD);
+    partial.spaces = 0;
+    partial.failed = vec!["ListSpaces"];
+    partial.unreadable = Some("AccessDenied on ListSpaces: not authorized".into());
+    answer(&mut s, partial);
+    let text = screen(&s);
+    let row = text
+        .lines()
+        .find(|l| l.contains("│ prod "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains('?'), "{row}");
+    assert!(row.contains("AccessDenied on ListSpaces"), "{row}");
+    assert!(
+        !row.contains("as read"),
+        "current figures, not an older read: {row}"
+    );
+    // Its Failed app is still first in the list.
+    let first = super::rows::app(&s, &s.studio.rows[0]).unwrap();
+    assert_eq!(first.0.account_id, PROD);
+    // The snapshot says the same: spaces unknown, the reason kept.
+    let entry = super::reported(&s, PROD).unwrap().snapshot();
+    assert!(entry["spaces"].is_null(), "{entry}");
+    assert_eq!(entry["user_profiles"], 7);
+    assert!(entry["unreadable"].as_str().unwrap().contains("ListSpaces"));
+}
+
+#[test]
 fn a_clock_stepped_back_moves_the_schedule_with_it() {
     let mut s = state();
     let t0 = s.now;

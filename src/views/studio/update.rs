@@ -155,10 +155,12 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
     read.loading = false;
     read.answered_at = Some(now);
     read.without_credentials = studio.without_credentials;
-    match studio.unreadable.take() {
-        Some(why) => read.problem = Some(why),
-        None => {
-            read.problem = None;
+    match studio.unreadable.clone() {
+        // Nothing read: the last answer stays, beside why.
+        Some(why) if !studio.read_anything() => read.problem = Some(why),
+        // Read, in full or in part (the failed lists' counts unknown, the reason kept).
+        why => {
+            read.problem = why;
             read.read_at = Some(now);
             read.studio = Some(*studio);
         }
