@@ -10,6 +10,8 @@
 //! - the jobs' series: only the asked account's (OwningAccount), only `algo-N` hosts of the
 //!   three metrics; GetMetricData asks for them as listed.
 
+mod support;
+
 use aws_sdk_cloudwatch::operation::get_metric_data::{GetMetricDataInput, GetMetricDataOutput};
 use aws_sdk_cloudwatch::operation::list_metrics::{ListMetricsInput, ListMetricsOutput};
 use aws_sdk_cloudwatch::types::{Dimension, Metric, RecentlyActive};
@@ -26,7 +28,6 @@ use aws_sdk_sagemaker::types::{
 use aws_smithy_mocks::{MockResponse, Rule, RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
 use aws_smithy_types::error::ErrorMetadata;
-use sagewatch::config::AccountConfig;
 use sagewatch::source::aws::readonly::ReadOnlyGuard;
 use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
 use sagewatch::source::health::Health;
@@ -43,21 +44,7 @@ const STAGING: &str = "222222222222";
 const SINCE: i64 = 1_795_600_000;
 
 fn identity() -> Identity {
-    Identity {
-        account_id: MONITORING.into(),
-        arn: format!("arn:aws:iam::{MONITORING}:role/OnCall"),
-        region: "eu-west-1".into(),
-    }
-}
-
-fn settings(id: &str) -> AccountConfig {
-    AccountConfig {
-        id: id.into(),
-        label: None,
-        role_arn: Some(format!("arn:aws:iam::{id}:role/Reader")),
-        profile: None,
-        exclude: false,
-    }
+    support::mocks::identity(MONITORING)
 }
 
 /// Clients of one account on rules, each with the read-only guard: every call made here
@@ -103,7 +90,10 @@ fn older_running(jobs: Vec<ProcessingJobSummary>) -> Rule {
 
 /// An OAM source: the monitoring account's clients, and the source accounts with a role.
 fn oam_source(home: AccountClients, accounts: Vec<(&str, AccountClients)>) -> AwsSource {
-    let configured = accounts.iter().map(|(id, _)| settings(id)).collect();
+    let configured = accounts
+        .iter()
+        .map(|(id, _)| support::mocks::role_account(id))
+        .collect();
     AwsSource::from_clients(
         identity(),
         Topology::oam(mock_client!(aws_sdk_oam, [])),
@@ -732,7 +722,7 @@ async fn fan_out_job_series_are_listed_with_the_accounts_own_credentials() {
         Topology::Fanout,
         clients(&[], &[&home_listing]),
         HashMap::from([(PROD.to_owned(), clients(&[], &[&prod_listing]))]),
-        vec![settings(PROD)],
+        vec![support::mocks::role_account(PROD)],
         Health::default(),
     );
     let keys = source.jobs().unwrap().job_metrics(PROD).await.unwrap();

@@ -9,6 +9,8 @@
 //! - the fleet's last runs, with reports counted once (cached by processing job);
 //! - run now (a NOW schedule) as sent, and read-only mode sending no write.
 
+mod support;
+
 use aws_sdk_s3::operation::get_object::{GetObjectError, GetObjectOutput};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_sagemaker::operation::create_monitoring_schedule::{
@@ -38,7 +40,6 @@ use aws_sdk_sagemaker::types::{
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
 use aws_smithy_types::error::ErrorMetadata;
-use sagewatch::config::AccountConfig;
 use sagewatch::source::aws::readonly::ReadOnlyGuard;
 use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
 use sagewatch::source::health::Health;
@@ -69,21 +70,7 @@ const CONSTRAINTS: &str = r#"{"version": 0.0, "multiclass_classification_constra
 }}"#;
 
 fn identity() -> Identity {
-    Identity {
-        account_id: MONITORING.into(),
-        arn: format!("arn:aws:iam::{MONITORING}:role/OnCall"),
-        region: "eu-west-1".into(),
-    }
-}
-
-fn settings(id: &str) -> AccountConfig {
-    AccountConfig {
-        id: id.into(),
-        label: None,
-        role_arn: Some(format!("arn:aws:iam::{id}:role/Reader")),
-        profile: None,
-        exclude: false,
-    }
+    support::mocks::identity(MONITORING)
 }
 
 /// Clients of one account on rules (SageMaker's and S3's); `guard` installs the read-only
@@ -114,7 +101,10 @@ fn source(accounts: Vec<(&str, AccountClients)>) -> AwsSource {
 }
 
 fn source_with_home(home: AccountClients, accounts: Vec<(&str, AccountClients)>) -> AwsSource {
-    let configured = accounts.iter().map(|(id, _)| settings(id)).collect();
+    let configured = accounts
+        .iter()
+        .map(|(id, _)| support::mocks::role_account(id))
+        .collect();
     AwsSource::from_clients(
         identity(),
         Topology::oam(mock_client!(aws_sdk_oam, [])),

@@ -9,6 +9,8 @@
 //! - hostile names and statuses come out clean;
 //! - the calls a Studio refresh costs for 10 accounts, first and steady.
 
+mod support;
+
 use aws_sdk_sagemaker::operation::describe_domain::{DescribeDomainError, DescribeDomainOutput};
 use aws_sdk_sagemaker::operation::list_apps::{ListAppsError, ListAppsOutput};
 use aws_sdk_sagemaker::operation::list_domains::ListDomainsOutput;
@@ -21,7 +23,6 @@ use aws_sdk_sagemaker::types::{
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use aws_smithy_types::DateTime;
 use aws_smithy_types::error::ErrorMetadata;
-use sagewatch::config::AccountConfig;
 use sagewatch::sanitize::needs_replacing;
 use sagewatch::source::FleetSource;
 use sagewatch::source::aws::readonly::ReadOnlyGuard;
@@ -38,21 +39,7 @@ const STAGING: &str = "222222222222";
 const CREATED: i64 = 1_700_000_000;
 
 fn identity() -> Identity {
-    Identity {
-        account_id: MONITORING.into(),
-        arn: format!("arn:aws:iam::{MONITORING}:role/OnCall"),
-        region: "eu-west-1".into(),
-    }
-}
-
-fn settings(id: &str) -> AccountConfig {
-    AccountConfig {
-        id: id.into(),
-        label: None,
-        role_arn: Some(format!("arn:aws:iam::{id}:role/Reader")),
-        profile: None,
-        exclude: false,
-    }
+    support::mocks::identity(MONITORING)
 }
 
 /// One account's clients, SageMaker on these rules, behind the read-only guard as
@@ -72,7 +59,10 @@ fn source(
     home: AccountClients,
     accounts: Vec<(&str, AccountClients)>,
 ) -> AwsSource {
-    let configured = accounts.iter().map(|(id, _)| settings(id)).collect();
+    let configured = accounts
+        .iter()
+        .map(|(id, _)| support::mocks::role_account(id))
+        .collect();
     AwsSource::from_clients(
         identity(),
         topology,

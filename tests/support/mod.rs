@@ -2,5 +2,6 @@
 #![allow(dead_code)]
 
 pub mod emulators;
+pub mod mocks;
 pub mod proxy;
 pub mod tmux;

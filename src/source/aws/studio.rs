@@ -361,7 +361,7 @@ impl AwsSource {
     /// the status bar: these calls run only while the studio view is on screen, so a
     /// failure recorded there would stay on the bar, unrefreshed, long after the view was
     /// left, and could hide a failing fleet call.
-    fn tracked<T>(&self, call: &str, result: Result<T, Failure>) -> Result<T, Failure> {
+    fn logged<T>(&self, call: &str, result: Result<T, Failure>) -> Result<T, Failure> {
         if let Err(f) = &result {
             tracing::warn!(call, error = %f.error, "a Studio call failed");
         }
@@ -375,10 +375,10 @@ impl AwsSource {
             count_spaces(sm, account_id),
             list_apps(sm, account_id),
         );
-        let domains = self.tracked(&format!("ListDomains {account_id}"), domains);
-        let profiles = self.tracked(&format!("ListUserProfiles {account_id}"), profiles);
-        let spaces = self.tracked(&format!("ListSpaces {account_id}"), spaces);
-        let apps = self.tracked(&format!("ListApps {account_id}"), apps);
+        let domains = self.logged(&format!("ListDomains {account_id}"), domains);
+        let profiles = self.logged(&format!("ListUserProfiles {account_id}"), profiles);
+        let spaces = self.logged(&format!("ListSpaces {account_id}"), spaces);
+        let apps = self.logged(&format!("ListApps {account_id}"), apps);
         // What answered is kept: a policy without one list (ListSpaces, say) must not hide
         // the Failed and idle apps ListApps returned. The failed lists' counts are unknown.
         let mut failures: Vec<(&'static str, Failure)> = Vec::new();

@@ -201,7 +201,6 @@ fn account_note(state: &State, account_id: &str) -> (String, Style) {
             theme.warn,
         ),
         (Some(why), _, _) => (why.clone(), theme.warn),
-        (None, None, _) if read.loading => ("reading…".into(), theme.muted),
         (None, Some(s), _) if s.domains.is_empty() => ("no Studio domain".into(), theme.muted),
         _ if read.loading => ("reading…".into(), theme.muted),
         _ => (String::new(), theme.muted),

@@ -118,13 +118,17 @@ fn read_all(state: &mut State) -> Vec<Command> {
         return Vec::new();
     }
     state.studio.requested_at = Some(state.now);
-    let ids: Vec<String> = rows::accounts(state).map(|a| a.id.clone()).collect();
-    ids.into_iter().filter_map(|id| ask(state, id)).collect()
+    ask_in_scope(state, |_| true)
 }
 
 fn read_unasked(state: &mut State) -> Vec<Command> {
+    ask_in_scope(state, |read| read.is_none())
+}
+
+/// A read of each account in scope whose read so far (`None`: never asked) `wanted` picks.
+fn ask_in_scope(state: &mut State, wanted: impl Fn(Option<&AccountRead>) -> bool) -> Vec<Command> {
     let ids: Vec<String> = rows::accounts(state)
-        .filter(|a| !state.studio.reads.contains_key(&a.id))
+        .filter(|a| wanted(state.studio.reads.get(&a.id)))
         .map(|a| a.id.clone())
         .collect();
     ids.into_iter().filter_map(|id| ask(state, id)).collect()
