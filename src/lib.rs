@@ -16,6 +16,7 @@ pub mod snapshot;
 pub mod source;
 pub mod trail;
 pub mod tui;
+pub mod typed_path;
 pub mod ui;
 pub mod views;
 pub mod writes;

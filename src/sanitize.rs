@@ -19,22 +19,75 @@ pub fn clean(s: &str) -> Cow<'_, str> {
     )
 }
 
-/// Whether a terminal could act on `c`: C0, DEL, C1 and bidi controls.
+/// Whether `c` is drawn as U+FFFD: a character a terminal could act on (C0, DEL, C1, bidi
+/// controls), or one that draws as nothing at all (zero-width spaces and joiners, the BOM,
+/// soft hyphen, invisible operators: Unicode's format characters). An invisible character
+/// makes two names look alike (`cpu\u{200B}high` draws as `cpuhigh`), so it is shown, never
+/// hidden.
 pub fn needs_replacing(c: char) -> bool {
-    // Bidi overrides can make a reason read backwards; treat them as control too.
-    c.is_control()
-        || matches!(
-            c,
-            '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-                // Directional marks and the line/paragraph separators reorder or break lines
-                // as surely as the overrides do.
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{061C}'
-                | '\u{2028}'
-                | '\u{2029}'
-        )
+    // Most text is ASCII or Latin-1 letters: one comparison decides it.
+    if c < '\u{AD}' {
+        return c.is_control();
+    }
+    c.is_control() || is_invisible_format(c) || is_line_or_paragraph_separator(c)
+}
+
+/// Unicode's format characters (general category Cf, Unicode 15), and the Hangul fillers,
+/// which are letters that draw as blank space. Bidi overrides, isolates and marks are among
+/// them: they can make a reason read backwards.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61C}'
+            | '\u{6DD}'
+            | '\u{70F}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8E2}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+/// The line and paragraph separators break a line as surely as a newline does.
+fn is_line_or_paragraph_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// The first character of `s` that would be drawn as U+FFFD, said so a user can find it:
+/// `U+200B (an invisible character) at character 4`.
+pub fn first_hidden(s: &str) -> Option<String> {
+    let (at, c) = s.chars().enumerate().find(|&(_, c)| needs_replacing(c))?;
+    let what = match c {
+        '\t' => "a tab",
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' => "a line break",
+        c if c.is_control() => "a control character",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{61C}' => {
+            "a bidi control"
+        }
+        _ => "an invisible character",
+    };
+    Some(format!(
+        "U+{:04X} ({what}) at character {}",
+        c as u32,
+        at + 1
+    ))
 }
 
 /// Cleans a string in place, allocating only when it held something to replace.
@@ -94,6 +147,73 @@ mod tests {
             let s = format!("a{c}b");
             assert_eq!(clean(&s), "a\u{FFFD}b", "{:X}", c as u32);
         }
+    }
+
+    #[test]
+    fn invisible_format_characters_are_drawn_as_a_marker() {
+        for c in [
+            '\u{200B}',
+            '\u{200C}',
+            '\u{200D}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{FEFF}',
+            '\u{180E}',
+            '\u{AD}',
+            '\u{E0041}',
+            '\u{3164}',
+            '\u{1D173}',
+        ] {
+            let s = format!("cpu{c}high");
+            assert_eq!(clean(&s), "cpu\u{FFFD}high", "U+{:04X}", c as u32);
+        }
+        // Every format character (Unicode's Cf) up to the astral planes is covered.
+        for c in ('\u{0}'..='\u{FFFF}').filter(|&c| is_cf(c)) {
+            assert!(needs_replacing(c), "U+{:04X}", c as u32);
+        }
+        // Ordinary letters, marks and symbols stay.
+        assert_eq!(clean("café ✓ 日本 ⠿"), "café ✓ 日本 ⠿");
+    }
+
+    /// Cf as listed by Unicode 15 below U+10000, written independently of the sanitizer's
+    /// table (from the UCD's DerivedGeneralCategory).
+    fn is_cf(c: char) -> bool {
+        let cp = c as u32;
+        [
+            (0xAD, 0xAD),
+            (0x600, 0x605),
+            (0x61C, 0x61C),
+            (0x6DD, 0x6DD),
+            (0x70F, 0x70F),
+            (0x890, 0x891),
+            (0x8E2, 0x8E2),
+            (0x180E, 0x180E),
+            (0x200B, 0x200F),
+            (0x202A, 0x202E),
+            (0x2060, 0x2064),
+            (0x2066, 0x206F),
+            (0xFEFF, 0xFEFF),
+            (0xFFF9, 0xFFFB),
+        ]
+        .iter()
+        .any(|&(a, b)| (a..=b).contains(&cp))
+    }
+
+    #[test]
+    fn the_first_hidden_character_is_named_with_its_place() {
+        assert_eq!(
+            first_hidden("cpu\u{200B}high").as_deref(),
+            Some("U+200B (an invisible character) at character 4")
+        );
+        assert_eq!(
+            first_hidden("a\u{202E}b").as_deref(),
+            Some("U+202E (a bidi control) at character 2")
+        );
+        assert_eq!(
+            first_hidden("tab\tx").as_deref(),
+            Some("U+0009 (a tab) at character 4")
+        );
+        assert_eq!(first_hidden("fine-name"), None);
     }
 
     #[test]

@@ -135,13 +135,18 @@ async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
     // Bad input: exit 2, a message that says what was expected, and nothing sent.
     let long = "x".repeat(256);
     let other_region = format!("arn:aws:sns:eu-west-1:{ACCOUNT}:oncall");
-    let bad: [(&[&str], &str); 8] = [
+    let bad: [(&[&str], &str); 9] = [
         (&["--threshold", "abc"], "expected a number"),
         (&["--datapoints", "4"], "from 1 to the evaluation periods"),
         (&["--period", "45"], "10, 30, or a multiple of 60"),
         (&["--action", &other_region], "eu-west-1"),
         (&["--name", &long], "at most 255"),
-        (&["--name", "bell\u{7}name"], "control characters"),
+        (&["--name", "bell\u{7}name"], "U+0007 (a control character)"),
+        // Draws as `cpuhigh`: a name no one could type back.
+        (
+            &["--name", "cpu\u{200b}high"],
+            "U+200B (an invisible character)",
+        ),
         (&["--account", "999900000000"], "unknown account"),
         (&["--endpoint", "nope"], "no endpoint nope"),
     ];

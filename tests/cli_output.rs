@@ -12,6 +12,31 @@ fn scratch(name: &str) -> std::path::PathBuf {
 }
 
 #[test]
+fn a_name_holding_an_invisible_character_is_refused_before_anything_is_sent() {
+    let dir = scratch("zwsp");
+    // Drawn, it would read `cpuhigh`: no one could type it back to delete it.
+    let out = Command::new(BIN)
+        .args(["--demo", "alarm", "create", "--account", "prod"])
+        .args(["--endpoint", "fraud-detector", "--metric", "CPUUtilization"])
+        .args(["--threshold", "80", "--name", "cpu\u{200b}high", "--yes"])
+        .env("XDG_STATE_HOME", &dir)
+        .output()
+        .expect("run sagewatch");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("U+200B (an invisible character) at character 4"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{200b}'), "{stderr:?}");
+    assert!(
+        !dir.join("sagewatch/audit.jsonl").exists(),
+        "nothing recorded"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
 fn an_error_quoting_a_hostile_file_prints_no_control_character() {
     let dir = scratch("evil");
     let config = dir.join("config.toml");

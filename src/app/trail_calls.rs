@@ -122,9 +122,13 @@ fn export(job: Export) -> Result<(String, usize), String> {
         ExportFormat::JsonLines => Format::JsonLines,
         ExportFormat::Text => Format::Text,
     };
-    let path = job
-        .path
-        .unwrap_or_else(|| export::default_file_name(job.what, format, job.now));
+    let path = match job.path {
+        Some(typed) => crate::typed_path::expand_home_from_env(&typed)
+            .map_err(|why| format!("export failed: {why}"))?
+            .display()
+            .to_string(),
+        None => export::default_file_name(job.what, format, job.now),
+    };
     let rows = job.rows.iter().map(|r| r.as_slice());
     export::export(
         std::path::Path::new(&path),

@@ -116,17 +116,27 @@ async fn list(source: &dyn FleetSource, monitor: &dyn MonitorSource, t: &Monitor
         }));
         return Exit::done();
     }
+    print!("{}", list_text(&key.name, &schedules, &page.executions));
+    Exit::done()
+}
+
+/// `monitor list` as text: the endpoint's schedules, a blank line, its runs newest first.
+/// The endpoint's name is the one the user typed, matched exactly: cleaned like the rest.
+fn list_text(endpoint: &str, schedules: &[MonitoringSchedule], runs: &[Execution]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
     if schedules.is_empty() {
-        println!("{} has no Model Monitor schedule", key.name);
+        let _ = writeln!(out, "{} has no Model Monitor schedule", clean(endpoint));
     }
-    for s in &schedules {
+    for s in schedules {
         let last = s
             .last_execution
             .as_ref()
             .map_or("no run yet".to_owned(), |r| {
                 format!("{} {}", r.status.as_str(), rfc3339(r.scheduled_time))
             });
-        println!(
+        let _ = writeln!(
+            out,
             "{:<44} {:<19} {:<9} {:<18} {}",
             s.name,
             s.monitoring_type,
@@ -135,9 +145,10 @@ async fn list(source: &dyn FleetSource, monitor: &dyn MonitorSource, t: &Monitor
             last
         );
     }
-    println!();
-    for r in &page.executions {
-        println!(
+    out.push('\n');
+    for r in runs {
+        let _ = writeln!(
+            out,
             "{}  {:<44} {:<23} {}",
             rfc3339(r.scheduled_time),
             r.schedule,
@@ -145,7 +156,7 @@ async fn list(source: &dyn FleetSource, monitor: &dyn MonitorSource, t: &Monitor
             r.failure_reason.as_deref().unwrap_or("")
         );
     }
-    Exit::done()
+    out
 }
 
 /// The run `which` names: `latest` (the newest finished), a schedule's newest finished, or
@@ -571,4 +582,21 @@ async fn pause_or_resume(
         }
     }
     send(source, gate, identity, write.into(), args.yes, args.json).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endpoint_without_schedules_is_named_without_its_control_characters() {
+        let text = list_text("fraud\u{1b}]0;pwned\u{7}\u{200b}", &[], &[]);
+        assert!(text.contains("has no Model Monitor schedule"), "{text}");
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\n' && crate::sanitize::needs_replacing(c)),
+            "{text:?}"
+        );
+    }
 }

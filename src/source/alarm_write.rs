@@ -366,8 +366,12 @@ pub fn check_name(name: &str) -> Result<(), String> {
             "at most {MAX_NAME_CHARS} characters (this is {chars})"
         ));
     }
-    if crate::sanitize::clean(name) != name {
-        return Err("no control characters (tabs, newlines, escapes, bidi overrides)".into());
+    // A hidden character would make a name that draws like another one, and that cannot be
+    // typed back to delete it.
+    if let Some(hidden) = crate::sanitize::first_hidden(name) {
+        return Err(format!(
+            "only visible characters: {hidden} (no tabs, newlines, escapes, bidi or zero-width characters)"
+        ));
     }
     Ok(())
 }
@@ -377,8 +381,8 @@ pub fn check_description(text: &str) -> Result<(), String> {
     if chars > MAX_DESCRIPTION_CHARS {
         return Err(format!("at most {MAX_DESCRIPTION_CHARS} characters"));
     }
-    if crate::sanitize::clean(text) != text {
-        return Err("no control characters".into());
+    if let Some(hidden) = crate::sanitize::first_hidden(text) {
+        return Err(format!("only visible characters: {hidden}"));
     }
     Ok(())
 }
@@ -481,8 +485,11 @@ pub fn parse_tags(text: &str) -> Result<Vec<(String, String)>, String> {
         if k.is_empty() || k.chars().count() > 128 || v.chars().count() > 256 {
             return Err("tag keys 1-128 characters, values up to 256".into());
         }
-        if crate::sanitize::clean(k) != k || crate::sanitize::clean(v) != v {
-            return Err("no control characters in tags".into());
+        if let Some(hidden) = crate::sanitize::first_hidden(pair) {
+            return Err(format!(
+                "only visible characters in tags: {hidden} of tag {:?}",
+                crate::sanitize::clean(pair)
+            ));
         }
         out.push((k.to_owned(), v.to_owned()));
     }
@@ -598,6 +605,17 @@ mod tests {
         assert!(check_name(&"a".repeat(255)).is_ok());
         assert!(check_name(&"a".repeat(256)).is_err());
         assert!(check_name("evil\u{202e}name").is_err());
+        // Zero-width and other invisible characters: `cpu\u{200B}high` draws as `cpuhigh`.
+        for hidden in [
+            "cpu\u{200b}high",
+            "\u{feff}cpu",
+            "cpu\u{2060}",
+            "cpu\u{ad}high",
+        ] {
+            let e = check_name(hidden).unwrap_err();
+            assert!(e.contains("invisible character"), "{e}");
+        }
+        assert!(check_description("owner\u{200d}team").is_err());
         assert!(check_name("tab\tname").is_err());
         assert!(check_name("  ").is_err());
         assert!(check_topic_arn("arn:aws:sns:eu-west-1:123456789012:oncall", "eu-west-1").is_ok());

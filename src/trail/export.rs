@@ -213,7 +213,7 @@ pub fn export<'a>(
         if e.kind() == io::ErrorKind::AlreadyExists {
             io::Error::new(
                 io::ErrorKind::AlreadyExists,
-                "the file exists; choose another name or confirm overwriting it",
+                "the file exists, and an export never overwrites one: give another name",
             )
         } else {
             e

@@ -502,6 +502,14 @@ fn save_writes_the_tail_as_a_plain_log_and_hostile_lines_arrive_clean() {
     assert_eq!(job.what, "logs");
     assert_eq!(job.rows.len(), 1);
     assert_eq!(job.rows[0][0].as_deref(), Some("1970-01-01T00:00:00.005Z"));
+    // `:save` takes a quoted path whole, and refuses two words rather than keep the first.
+    let cmds = run(&mut s, "save '/tmp/on call.log'");
+    let [Command::Export(job)] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    assert_eq!(job.path.as_deref(), Some("/tmp/on call.log"));
+    assert!(run(&mut s, "save /tmp/on call.log").is_empty());
+    assert!(s.flash.as_ref().unwrap().text.contains("expected one path"));
 }
 
 #[test]

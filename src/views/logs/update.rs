@@ -328,7 +328,13 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
                 Outcome::redraw()
             }
         },
-        "save" => save(state, (!arg.is_empty()).then(|| arg.to_owned())),
+        "save" => match crate::typed_path::one(arg) {
+            Ok(path) => save(state, path),
+            Err(why) => {
+                flash(state, format!(":save {why}"), FlashLevel::Error);
+                Outcome::redraw()
+            }
+        },
         _ => Outcome::default(),
     }
 }

@@ -592,6 +592,22 @@ fn y_copies_the_selected_cell_and_export_takes_every_row() {
     };
     assert_eq!(job.rows.len(), 2);
     assert_eq!(job.path.as_deref(), Some("/tmp/x.csv"));
+    // A path with spaces is quoted; unquoted, it is refused rather than cut at its space.
+    let cmds = run(&mut s, "export csv \"/tmp/a b.csv\"");
+    let [Command::Export(job)] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(job.path.as_deref(), Some("/tmp/a b.csv"));
+    let cmds = run(&mut s, "export csv /tmp/a b.csv");
+    assert!(cmds.is_empty(), "{cmds:?}");
+    let said = &s.flash.as_ref().unwrap().text;
+    assert!(
+        said.contains("expected one path") && said.contains("quote"),
+        "{said}"
+    );
+    let cmds = run(&mut s, "export csv '/tmp/a b.csv");
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(s.flash.as_ref().unwrap().text.contains("not closed"));
     let cmds = run(&mut s, "export xml");
     assert!(cmds.is_empty());
     assert!(

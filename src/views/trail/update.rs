@@ -350,8 +350,11 @@ fn copy(state: &mut State) -> Outcome {
 
 /// `:export csv|jsonl [PATH]`.
 fn export(state: &mut State, arg: &str) -> Outcome {
-    let mut words = arg.split_whitespace();
-    let format = match words.next() {
+    let words = match crate::typed_path::words(arg) {
+        Ok(w) => w,
+        Err(why) => return export_refused(state, why),
+    };
+    let format = match words.first().map(String::as_str) {
         Some("csv") => crate::app::command::ExportFormat::Csv,
         Some("jsonl") | Some("json") => crate::app::command::ExportFormat::JsonLines,
         other => {
@@ -368,7 +371,19 @@ fn export(state: &mut State, arg: &str) -> Outcome {
         flash(state, "no rows to export", FlashLevel::Info);
         return Outcome::redraw();
     }
-    let path = words.next().map(str::to_owned);
+    let path = match &words[1..] {
+        [] => None,
+        [path] => Some(path.clone()),
+        more => {
+            return export_refused(
+                state,
+                format!(
+                    "expected one path, got {} words: quote a path with spaces (\"/tmp/a b.csv\")",
+                    more.len()
+                ),
+            );
+        }
+    };
     let t = &state.trail;
     let rows: Vec<Vec<Option<String>>> = t
         .results
@@ -385,6 +400,11 @@ fn export(state: &mut State, arg: &str) -> Outcome {
             rows,
         },
     ))])
+}
+
+fn export_refused(state: &mut State, why: String) -> Outcome {
+    flash(state, format!(":export {why}"), FlashLevel::Error);
+    Outcome::redraw()
 }
 
 pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
