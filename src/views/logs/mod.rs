@@ -68,7 +68,7 @@ const COMMANDS: &[CommandSpec] = &[
         name: "save",
         aliases: &[],
         args: "[PATH]",
-        desc: "write the tail's lines (or the Insights rows) to a file",
+        desc: "write the tail's lines (or the Insights rows) to a new file (quote a PATH with spaces)",
         needs: None,
         weight: 76,
     },

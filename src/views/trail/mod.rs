@@ -59,7 +59,7 @@ const COMMANDS: &[CommandSpec] = &[
         name: "export",
         aliases: &[],
         args: "csv|jsonl [PATH]",
-        desc: "write the trail's rows to a file (CSV cells starting = + - @ neutralised)",
+        desc: "write the trail's rows to a new file (quote a PATH with spaces; ~/ is home)",
         needs: Some("csv or jsonl"),
         weight: 75,
     },
