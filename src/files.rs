@@ -260,9 +260,9 @@ fn too_large(max_bytes: u64) -> io::Error {
 fn size(bytes: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = KIB * KIB;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
-    } else if bytes >= KIB && bytes % KIB == 0 {
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
         format!("{} KiB", bytes / KIB)
     } else {
         format!("{bytes} bytes")
@@ -359,7 +359,7 @@ pub(crate) mod tests {
     };
 
     fn message(r: io::Result<File>) -> String {
-        r.err().expect("refused").to_string()
+        r.expect_err("refused").to_string()
     }
 
     #[test]

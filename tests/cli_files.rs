@@ -93,6 +93,8 @@ fn run(args: &[&OsStr]) -> Run {
 }
 
 /// `run` with these environment variables set.
+// The child is reaped by `wait4` (which also gives its peak memory), not by `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn run_in(args: &[&OsStr], env: &[(&str, &Path)]) -> Run {
     use std::os::unix::process::CommandExt;
     let mut command = Command::new(BIN);
