@@ -26,23 +26,17 @@ impl NotRegular {
     /// `None` for a regular file.
     pub fn of(meta: &Metadata) -> Option<Self> {
         let t = meta.file_type();
-        Some(if t.is_file() {
-            return None;
-        } else if t.is_fifo() {
-            Self::Fifo
-        } else if t.is_char_device() {
-            Self::CharDevice
-        } else if t.is_block_device() {
-            Self::BlockDevice
-        } else if t.is_dir() {
-            Self::Directory
-        } else if t.is_symlink() {
-            Self::Symlink
-        } else if t.is_socket() {
-            Self::Socket
-        } else {
-            Self::Other
-        })
+        let kind = match () {
+            _ if t.is_file() => return None,
+            _ if t.is_fifo() => Self::Fifo,
+            _ if t.is_char_device() => Self::CharDevice,
+            _ if t.is_block_device() => Self::BlockDevice,
+            _ if t.is_dir() => Self::Directory,
+            _ if t.is_symlink() => Self::Symlink,
+            _ if t.is_socket() => Self::Socket,
+            _ => Self::Other,
+        };
+        Some(kind)
     }
 
     fn noun(self) -> &'static str {

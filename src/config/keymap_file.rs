@@ -1,5 +1,6 @@
 //! Keymap files: `[[bindings]]` entries parsed into chords, layered over a base keymap, and
-//! checked so that every binding can actually be typed.
+//! checked so that every binding can actually be typed, a way to quit is left, and no key
+//! pressed out of habit starts a change.
 
 use super::error::{ConfigError, Source, line_col};
 use super::keymap::{Binding, KeyChord, Keymap};
