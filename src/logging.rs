@@ -23,34 +23,26 @@ pub fn filter(spec: Option<&str>) -> Targets {
         .with_target(env!("CARGO_CRATE_NAME"), level)
 }
 
-/// Opens (or creates) a private file for appending, with mode 0600, also when it already
-/// existed with a wider mode: the log and the audit log may hold account ids, ARNs and
-/// request details.
+/// Opens the log file for appending: created mode 0600 (it may hold account ids, ARNs and
+/// request details), or an existing regular file of its own, left with the mode it has.
 pub fn open(path: &Path) -> io::Result<std::fs::File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    // A symlink planted where the log goes (a shared /tmp) must not redirect it, nor have
-    // its target made ours.
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "the path is a symbolic link; give the file itself",
-        ));
-    }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        // Also refused at open: a link planted between the check above and here.
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)?;
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    Ok(file)
+    crate::files::open_append(
+        path,
+        crate::files::Append {
+            read: false,
+            hard_links: crate::files::HardLinks::Refuse,
+        },
+    )
 }
 
-/// Sends sagewatch's events to `path` from now on.
+/// Sends sagewatch's events to `path` from now on. `/dev/null` keeps no log, as it says: it
+/// is accepted and left alone, where any other device is refused.
 pub fn init(path: &Path) -> io::Result<()> {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
+    if crate::files::is_dev_null(path) {
+        return Ok(());
+    }
     let file = open(path)?;
     let spec = std::env::var("SAGEWATCH_LOG").ok();
     tracing_subscriber::registry()
@@ -83,23 +75,32 @@ mod tests {
     }
 
     #[test]
-    fn the_file_is_private_even_when_it_existed() {
+    fn a_new_file_is_private_and_an_existing_one_keeps_its_mode() {
+        use crate::files::tests::TempDir;
         use std::os::unix::fs::PermissionsExt;
-        let dir = std::env::temp_dir().join(format!("sagewatch-log-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("sagewatch.log");
-        std::fs::write(&path, "old\n").unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let t = TempDir::new("log");
+        let path = t.join("sagewatch.log");
         open(&path).unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-        std::fs::remove_file(&path).unwrap();
-        let _ = open(&path).unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600, "a new file too");
-        let link = dir.join("link.log");
+        assert_eq!(mode(&path), 0o600, "a new file");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        open(&path).unwrap();
+        assert_eq!(mode(&path), 0o755, "an existing file is not chmodded");
+        let link = t.join("link.log");
         std::os::unix::fs::symlink(&path, &link).unwrap();
         assert!(open(&link).is_err(), "a symlink is refused");
-        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_null_device_keeps_no_log_and_is_left_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = crate::files::tests::TempDir::new("log-null");
+        let null = crate::files::tests::null_node(&t);
+        let mode = || std::fs::metadata(&null).unwrap().permissions().mode();
+        let before = mode();
+        // Only the check, not `init`: a test must not install the process's subscriber.
+        assert!(crate::files::is_dev_null(&null));
+        assert!(open(&null).is_err(), "opened as a log, it is refused");
+        assert_eq!(mode(), before);
     }
 }

@@ -59,26 +59,37 @@ fn an_error_quoting_a_hostile_file_prints_no_control_character() {
 }
 
 #[test]
-fn the_log_file_is_created_private_and_made_private() {
+fn the_log_file_is_created_private_and_an_existing_one_keeps_its_mode() {
     use std::os::unix::fs::PermissionsExt;
     let dir = scratch("log");
-    let log = dir.join("sagewatch.log");
-    std::fs::write(&log, "").expect("write");
-    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-    let out = Command::new(BIN)
-        .args(["--demo", "--log-file"])
-        .arg(&log)
-        .args(["snapshot", "--json"])
-        .output()
-        .expect("run sagewatch");
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("log").permissions().mode() & 0o777;
+    let new = dir.join("new.log");
+    // An existing script, as a mistyped --log-file finds it: appended to, never chmodded.
+    let script = dir.join("script.sh");
+    std::fs::write(&script, "#!/bin/sh\n").expect("write");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    for log in [&new, &script] {
+        let out = Command::new(BIN)
+            .args(["--demo", "--log-file"])
+            .arg(log)
+            .args(["snapshot", "--json"])
+            .output()
+            .expect("run sagewatch");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(log).expect("log");
+        assert!(text.contains("configuration loaded"), "{text}");
+    }
+    assert_eq!(mode(&new), 0o600);
+    assert_eq!(mode(&script), 0o755);
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        std::fs::read_to_string(&script)
+            .expect("script")
+            .starts_with("#!/bin/sh\n")
     );
-    let mode = std::fs::metadata(&log).expect("log").permissions().mode() & 0o777;
-    assert_eq!(mode, 0o600);
-    let text = std::fs::read_to_string(&log).expect("log");
-    assert!(text.contains("configuration loaded"), "{text}");
     std::fs::remove_dir_all(dir).ok();
 }

@@ -145,6 +145,27 @@ impl Action {
                 | Self::Write(_)
         )
     }
+
+    /// Actions that move the selection, the focus or the view's window, or go in and out:
+    /// the keys pressed most, and without thinking.
+    pub fn navigates(&self) -> bool {
+        matches!(
+            self,
+            Self::MoveUp
+                | Self::MoveDown
+                | Self::PageUp
+                | Self::PageDown
+                | Self::MoveTop
+                | Self::MoveBottom
+                | Self::Select
+                | Self::Back
+                | Self::FocusNext
+                | Self::ColumnLeft
+                | Self::ColumnRight
+                | Self::PanBack
+                | Self::PanForward
+        )
+    }
 }
 
 /// Keys the line editor understands, independent of crossterm.

@@ -1,5 +1,6 @@
 //! Keymap files: `[[bindings]]` entries parsed into chords, layered over a base keymap, and
-//! checked so that every binding can actually be typed.
+//! checked so that every binding can actually be typed, a way to quit is left, and no key
+//! pressed out of habit starts a change.
 
 use super::error::{ConfigError, Source, line_col};
 use super::keymap::{Binding, KeyChord, Keymap};
@@ -167,18 +168,59 @@ struct Placed {
     layer: usize,
 }
 
+/// A place in a keymap file.
+#[derive(Debug, Clone)]
+struct Place {
+    file: String,
+    line: usize,
+    column: usize,
+}
+
+impl Place {
+    fn of(p: &Placed) -> Self {
+        Self {
+            file: p.file.clone(),
+            line: p.line,
+            column: p.column,
+        }
+    }
+
+    fn error(&self, message: String) -> ConfigError {
+        ConfigError::At {
+            file: self.file.clone(),
+            line: self.line,
+            column: self.column,
+            message,
+        }
+    }
+}
+
+/// The bindings of a chain applied so far, and what the safety checks need to know of the
+/// ones that did not last.
+#[derive(Default)]
+struct Applied {
+    placed: Vec<Placed>,
+    /// Where the last binding that could quit was unbound or replaced.
+    way_out_removed: Option<Place>,
+    /// Single keys any file of the chain binds to moving: a changing action on one of them is
+    /// a slip of habit away (the base's `j` rebound to `delete_alarm`).
+    navigation: Vec<(KeyChord, Action, Place)>,
+}
+
 /// The keymap a file describes, with its `base` chain applied bottom up.
 pub(crate) fn resolve(catalog: &Catalog, top: Top) -> Result<Keymap, ConfigError> {
     let name = top.name.clone();
     let layers = catalog.chain::<KeymapFile>(top)?;
-    let mut placed: Vec<Placed> = Vec::new();
+    let mut applied = Applied::default();
     for (layer, l) in layers.iter().rev().enumerate() {
-        apply(&l.source, &l.file, layer, &mut placed)?;
+        apply(&l.source, &l.file, layer, &mut applied)?;
     }
-    check_prefixes(&placed)?;
+    check_prefixes(&applied.placed)?;
+    check_way_out(&applied, &layers[0].source, &layers[0].file)?;
+    check_changing_keys(&applied)?;
     Ok(Keymap {
         name,
-        bindings: placed.into_iter().map(|p| p.binding).collect(),
+        bindings: applied.placed.into_iter().map(|p| p.binding).collect(),
     })
 }
 
@@ -186,7 +228,7 @@ fn apply(
     src: &Source,
     file: &KeymapFile,
     layer: usize,
-    placed: &mut Vec<Placed>,
+    applied: &mut Applied,
 ) -> Result<(), ConfigError> {
     let mut in_this_file: Vec<Vec<KeyChord>> = Vec::new();
     for entry in &file.bindings {
@@ -207,7 +249,19 @@ fn apply(
             ));
         }
         in_this_file.push(keys.clone());
+        let (line, column) = line_col(&src.text, span.start);
+        let here = Place {
+            file: src.name.clone(),
+            line,
+            column,
+        };
+        let placed = &mut applied.placed;
         let existing = placed.iter().position(|p| p.binding.keys == keys);
+        if let Some(i) = existing
+            && is_way_out(&placed[i].binding.action)
+        {
+            applied.way_out_removed = Some(here.clone());
+        }
         let action = match &entry.action {
             ActionSpec::Unbind => {
                 // Unbinding what is not bound is harmless; keeping it lets a user file outlive
@@ -219,7 +273,13 @@ fn apply(
             }
             ActionSpec::Bind(a) => a.clone(),
         };
-        let (line, column) = line_col(&src.text, span.start);
+        if let [chord] = keys.as_slice()
+            && action.navigates()
+        {
+            applied
+                .navigation
+                .push((*chord, action.clone(), here.clone()));
+        }
         let binding = Binding {
             desc: entry.desc.clone().unwrap_or_else(|| default_desc(&action)),
             section: entry.section.clone().unwrap_or_else(|| "General".into()),
@@ -228,7 +288,7 @@ fn apply(
         };
         let p = Placed {
             binding,
-            file: src.name.clone(),
+            file: here.file,
             line,
             column,
             layer,
@@ -238,6 +298,82 @@ fn apply(
             Some(i) => placed[i] = p,
             None => placed.push(p),
         }
+    }
+    Ok(())
+}
+
+/// `quit`, or the `:` line where `:quit` is typed.
+fn is_way_out(action: &Action) -> bool {
+    matches!(action, Action::Quit | Action::OpenCommand)
+}
+
+/// A keymap must leave a way to quit: in raw mode Ctrl-C is only a key, so without one the
+/// console could only be left by killing it from another terminal. Blamed where the last way
+/// out was unbound or replaced, else at the top file's `base` (a keymap from nothing).
+fn check_way_out(applied: &Applied, top: &Source, file: &KeymapFile) -> Result<(), ConfigError> {
+    if applied.placed.iter().any(|p| is_way_out(&p.binding.action)) {
+        return Ok(());
+    }
+    let message = "this keymap leaves no way to quit: bind `quit` (or `open_command`, to type \
+                   :quit) to a key"
+        .to_string();
+    Err(match (&applied.way_out_removed, &file.base) {
+        (Some(place), _) => place.error(message),
+        (None, Some(base)) => top.error_at(base.span(), message),
+        (None, None) => top.error(message),
+    })
+}
+
+/// Keys that move in every list and dialog whatever the keymap says.
+fn moves_everywhere(chord: &KeyChord) -> bool {
+    chord.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+        && matches!(
+            chord.code,
+            KeyCode::Up
+                | KeyCode::Down
+                | KeyCode::Left
+                | KeyCode::Right
+                | KeyCode::PageUp
+                | KeyCode::PageDown
+                | KeyCode::Home
+                | KeyCode::End
+                | KeyCode::Tab
+        )
+}
+
+/// A changing action (`Action::mutates`: create, edit, mute, unmute, delete, run now, pause,
+/// resume) on a single key that is pressed out of habit: `Esc` and `Enter` (to leave, to
+/// accept), a key that moves in lists and dialogs, or a key some file of the chain binds to
+/// moving. Confirmations stand behind every write, but a habit must not even open one.
+fn check_changing_keys(applied: &Applied) -> Result<(), ConfigError> {
+    for p in &applied.placed {
+        let [chord] = p.binding.keys.as_slice() else {
+            continue;
+        };
+        if !p.binding.action.mutates() {
+            continue;
+        }
+        let action = action_name(&p.binding.action);
+        let why = if chord.modifiers.is_empty()
+            && matches!(chord.code, KeyCode::Esc | KeyCode::Enter)
+        {
+            format!("`{chord}`, pressed out of habit to leave or to accept")
+        } else if moves_everywhere(chord) {
+            format!("`{chord}`, a key that moves in lists and dialogs")
+        } else if let Some((_, nav, place)) = applied.navigation.iter().find(|(c, ..)| c == chord) {
+            format!(
+                "`{chord}`, a navigation key (`{}` at {}:{}:{})",
+                action_name(nav),
+                place.file,
+                place.line,
+                place.column
+            )
+        } else {
+            continue;
+        };
+        return Err(Place::of(p).error(format!(
+            "`{action}` leads to a change in AWS and must not be bound to {why}; give it a key of its own"
+        )));
     }
     Ok(())
 }
@@ -285,9 +421,14 @@ fn label(keys: &[KeyChord]) -> String {
 
 /// `move_top` -> `move top`: better than an empty line in the help overlay.
 fn default_desc(action: &Action) -> String {
+    action_name(action).replace('_', " ")
+}
+
+/// The action's name in keymap files: `move_top`.
+fn action_name(action: &Action) -> String {
     toml::Value::try_from(action)
         .ok()
-        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
+        .and_then(|v| v.as_str().map(String::from))
         .unwrap_or_default()
 }
 

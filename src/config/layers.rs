@@ -50,16 +50,44 @@ pub fn is_path(s: &str) -> bool {
     s.contains('/') || s.ends_with(".toml")
 }
 
+/// The most sagewatch reads of a config, theme or keymap file: far more than any real one,
+/// and little enough that `--config /dev/zero`'s like cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A configuration file's text; `None` when it does not exist. Only a regular file of at
+/// most `MAX_FILE_BYTES` is read (a FIFO would block, a device never end); a symbolic link
+/// is followed, as dotfiles are often kept elsewhere.
 pub(crate) fn read_source(path: &Path) -> Result<Option<Source>, ConfigError> {
     let name = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(Source::new(name, text))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ConfigError::File {
-            file: name,
-            message: format!("cannot read: {e}"),
-        }),
-    }
+    let limits = crate::files::ReadLimits {
+        max_bytes: MAX_FILE_BYTES,
+        follow_links: true,
+    };
+    let error = |message: String| ConfigError::File {
+        file: name.clone(),
+        message,
+    };
+    let bytes = match crate::files::read_capped(path, limits) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Ok(None),
+        // What the file is, or its size: said as is.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::InvalidInput | std::io::ErrorKind::InvalidData
+            ) =>
+        {
+            return Err(error(e.to_string()));
+        }
+        Err(e) => return Err(error(format!("cannot read: {e}"))),
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        error(format!(
+            "not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(Some(Source::new(name, text)))
 }
 
 impl Catalog {

@@ -191,25 +191,12 @@ pub fn export<'a>(
     columns: &[String],
     rows: impl IntoIterator<Item = &'a [Option<String>]>,
 ) -> io::Result<usize> {
-    use std::os::unix::fs::OpenOptionsExt;
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "the path is a symbolic link; give the file itself",
-        ));
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options
-        .write(true)
-        .mode(0o600)
-        // Also refused at open: a link planted between the check above and here.
-        .custom_flags(libc::O_NOFOLLOW);
-    if overwrite {
-        options.create(true).truncate(true);
+    let opened = if overwrite {
+        crate::files::replace(path)
     } else {
-        options.create_new(true);
-    }
-    let file = options.open(path).map_err(|e| {
+        crate::files::create_new(path)
+    };
+    let file = opened.map_err(|e| {
         if e.kind() == io::ErrorKind::AlreadyExists {
             io::Error::new(
                 io::ErrorKind::AlreadyExists,
@@ -458,6 +445,28 @@ mod tests {
                 .file_type()
                 .is_symlink()
         );
+    }
+
+    #[test]
+    fn export_refuses_a_fifo_without_blocking() {
+        let dir = TempDir::new("fifo");
+        let path = dir.0.join("out.csv");
+        crate::files::tests::mkfifo(&path);
+        for overwrite in [false, true] {
+            let p = path.clone();
+            let e = crate::files::tests::within_two_seconds(move || {
+                export(
+                    &p,
+                    Format::Csv,
+                    overwrite,
+                    &cols(&["a"]),
+                    std::iter::empty(),
+                )
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains("is a FIFO"), "overwrite {overwrite}: {e}");
+        }
     }
 
     #[test]

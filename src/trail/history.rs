@@ -7,7 +7,7 @@ use crate::sanitize::Sanitize;
 use crate::source::model::Epoch;
 use crate::source::trail::{QueryState, price_usd};
 use serde::{Deserialize, Serialize};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// How many queries are kept.
@@ -258,8 +258,14 @@ impl History {
             .recursive(true)
             .mode(0o700)
             .create(dir)?;
-        if is_symlink(&self.path) {
-            return Err(symlink_error());
+        // Whatever is there is replaced by the rename, which is harmless for a regular file
+        // only; a symlink is refused rather than replaced, so the user sees the trap.
+        if let Some(kind) = std::fs::symlink_metadata(&self.path)
+            .ok()
+            .as_ref()
+            .and_then(crate::files::NotRegular::of)
+        {
+            return Err(kind.error());
         }
         let file = HistoryFile {
             version: VERSION,
@@ -277,7 +283,7 @@ impl History {
             unique()
         ));
         let written = (|| {
-            let mut f = create_private(&tmp)?;
+            let mut f = crate::files::create_new(&tmp)?;
             f.write_all(text.as_bytes())?;
             f.sync_data()?;
             std::fs::rename(&tmp, &self.path)
@@ -309,51 +315,16 @@ fn unique() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-fn is_symlink(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
-}
-
-fn symlink_error() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        "the path is a symbolic link; give the file itself",
-    )
-}
-
-/// A new file, mode 0600, failing if anything (a file, a planted symlink) is already there.
-fn create_private(path: &Path) -> io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-}
-
-/// The file's text; `None` when it does not exist. Never through a symlink, never more than
-/// `MAX_FILE_BYTES`.
+/// The file's text; `None` when it does not exist. Only a regular file, never through a
+/// symlink, never more than `MAX_FILE_BYTES`, never blocking on a FIFO.
 fn read_private(path: &Path) -> io::Result<Option<String>> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path);
-    let file = match file {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        // O_NOFOLLOW on a symlink fails with ELOOP: say what it means.
-        Err(_) if is_symlink(path) => return Err(symlink_error()),
-        Err(e) => return Err(e),
+    let limits = crate::files::ReadLimits {
+        max_bytes: MAX_FILE_BYTES,
+        follow_links: false,
     };
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("larger than {MAX_FILE_BYTES} bytes"),
-        ));
-    }
+    let Some(bytes) = crate::files::read_capped(path, limits)? else {
+        return Ok(None);
+    };
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not UTF-8"))
@@ -586,6 +557,21 @@ mod tests {
         let (loaded, warning) = History::load(&path);
         assert!(loaded.is_empty());
         assert!(warning.unwrap().contains("symbolic link"));
+    }
+
+    #[test]
+    fn a_fifo_history_is_not_read_and_does_not_block() {
+        let dir = TempDir::new("fifo");
+        let path = dir.0.join(FILE_NAME);
+        crate::files::tests::mkfifo(&path);
+        let p = path.clone();
+        let (h, warning) = crate::files::tests::within_two_seconds(move || History::load(&p));
+        assert!(h.is_empty());
+        assert!(warning.unwrap().contains("is a FIFO"));
+        let mut h = History::empty(path.clone());
+        h.push(entry("a", 1));
+        let e = h.save().unwrap_err().to_string();
+        assert!(e.contains("is a FIFO"), "{e}");
     }
 
     #[test]

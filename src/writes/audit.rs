@@ -44,6 +44,7 @@ impl AuditLog {
 
     /// Appends one record and waits until it is on disk. The file is opened for each record,
     /// so a rotated or removed log is recreated, and an unwritable one is noticed every time.
+    /// A record that could not be written whole is taken back out (see `append_line`).
     pub fn append(&self, record: &Value) -> io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         if let Some(dir) = self.path.parent() {
@@ -52,13 +53,110 @@ impl AuditLog {
                 .mode(0o700)
                 .create(dir)?;
         }
-        // Private, appended to, and never through a symlink planted where the log goes.
-        let mut file = crate::logging::open(&self.path)?;
+        let mut file = crate::files::open_append(
+            &self.path,
+            crate::files::Append {
+                read: true,
+                hard_links: crate::files::HardLinks::Refuse,
+            },
+        )?;
+        // Another console appending, or taking its failed record back, must not do it
+        // between this one's length and its write.
+        lock(&file)?;
         let mut line = inert_json(record);
         line.push('\n');
-        // One write call per line: appends from two consoles do not interleave mid-line.
-        file.write_all(line.as_bytes())?;
-        file.sync_data()
+        append_line(&mut file, line.as_bytes())
+    }
+}
+
+/// How long to wait for another sagewatch to finish its record: a write and a sync.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// An exclusive lock on the log, given up after `LOCK_WAIT`: a process holding it for ever
+/// must not hang the write (it is refused, with this message, and not sent).
+fn lock(file: &std::fs::File) -> io::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::WouldBlock,
+                    "another process has held the log locked for 2 s",
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
+    }
+}
+
+/// What appending a record needs of the file; a `File`, or in tests a disk that fills up.
+pub(crate) trait RecordFile {
+    fn len(&mut self) -> io::Result<u64>;
+    /// The byte at `offset`.
+    fn byte_at(&mut self, offset: u64) -> io::Result<u8>;
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()>;
+    fn truncate(&mut self, len: u64) -> io::Result<()>;
+    fn sync(&mut self) -> io::Result<()>;
+}
+
+impl RecordFile for std::fs::File {
+    fn len(&mut self) -> io::Result<u64> {
+        Ok(self.metadata()?.len())
+    }
+
+    fn byte_at(&mut self, offset: u64) -> io::Result<u8> {
+        use std::os::unix::fs::FileExt;
+        let mut byte = [0u8];
+        self.read_exact_at(&mut byte, offset)?;
+        Ok(byte[0])
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        Write::write_all(self, bytes)
+    }
+
+    fn truncate(&mut self, len: u64) -> io::Result<()> {
+        self.set_len(len)
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        self.sync_data()
+    }
+}
+
+/// Appends `line` (one record and its newline) so that the log never holds part of a
+/// record where a whole one is expected: a write that fails (a full disk) or a record that
+/// cannot be synced is cut back off. If even that fails, the error says a damaged record
+/// stayed, and the next append starts on a new line, so every record after it still parses.
+pub(crate) fn append_line(file: &mut impl RecordFile, line: &[u8]) -> io::Result<()> {
+    let before = file.len()?;
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    if before > 0 && file.byte_at(before - 1)? != b'\n' {
+        tracing::warn!(
+            "the audit log ends inside a damaged record (a write that failed and could not be \
+             taken back); the next record starts on a new line"
+        );
+        bytes.push(b'\n');
+    }
+    bytes.extend_from_slice(line);
+    // One write call per line: appends from two consoles do not interleave mid-line.
+    let written = file.write_all(&bytes).and_then(|()| file.sync());
+    let Err(e) = written else {
+        return Ok(());
+    };
+    match file.truncate(before) {
+        Ok(()) => Err(e),
+        Err(cut) => Err(io::Error::new(
+            e.kind(),
+            format!(
+                "{e}; part of the record stayed in the log and could not be taken back \
+                 ({cut}): that line is damaged, the next record starts on a new line"
+            ),
+        )),
     }
 }
 
@@ -142,5 +240,173 @@ mod tests {
         assert!(log.append(&json!({})).is_err());
         assert!(!dir.join("elsewhere").exists());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A disk with room for `room` more bytes, whose truncation may fail too.
+    struct FillingDisk {
+        bytes: Vec<u8>,
+        room: usize,
+        truncate_fails: bool,
+    }
+
+    impl FillingDisk {
+        fn new(room: usize) -> Self {
+            Self {
+                bytes: Vec::new(),
+                room,
+                truncate_fails: false,
+            }
+        }
+
+        fn lines(&self) -> Vec<String> {
+            String::from_utf8(self.bytes.clone())
+                .unwrap()
+                .lines()
+                .map(String::from)
+                .collect()
+        }
+    }
+
+    impl RecordFile for FillingDisk {
+        fn len(&mut self) -> io::Result<u64> {
+            Ok(self.bytes.len() as u64)
+        }
+
+        fn byte_at(&mut self, offset: u64) -> io::Result<u8> {
+            Ok(self.bytes[offset as usize])
+        }
+
+        fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+            let fits = bytes.len().min(self.room);
+            self.bytes.extend_from_slice(&bytes[..fits]);
+            self.room -= fits;
+            if fits < bytes.len() {
+                return Err(io::Error::from(io::ErrorKind::StorageFull));
+            }
+            Ok(())
+        }
+
+        fn truncate(&mut self, len: u64) -> io::Result<()> {
+            if self.truncate_fails {
+                return Err(io::Error::other("truncate refused"));
+            }
+            self.bytes.truncate(len as usize);
+            Ok(())
+        }
+
+        fn sync(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn record(n: u32) -> Vec<u8> {
+        let mut line = inert_json(&json!({"phase": "intent", "n": n, "name": "cpu-high"}));
+        line.push('\n');
+        line.into_bytes()
+    }
+
+    fn parses(line: &str) -> bool {
+        serde_json::from_str::<Value>(line).is_ok()
+    }
+
+    #[test]
+    fn a_record_cut_short_by_a_full_disk_is_taken_back_and_the_next_one_parses() {
+        let whole = record(1).len();
+        // Every place the disk can fill up in the second record, its newline included.
+        for room in 0..record(2).len() {
+            let mut disk = FillingDisk::new(whole + room);
+            append_line(&mut disk, &record(1)).unwrap();
+            let e = append_line(&mut disk, &record(2)).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::StorageFull);
+            assert_eq!(
+                disk.bytes,
+                record(1),
+                "room {room}: nothing of record 2 stays"
+            );
+            disk.room = 1000;
+            append_line(&mut disk, &record(3)).unwrap();
+            let lines = disk.lines();
+            assert_eq!(lines.len(), 2, "room {room}: {lines:?}");
+            assert!(lines.iter().all(|l| parses(l)), "room {room}: {lines:?}");
+        }
+    }
+
+    #[test]
+    fn a_damaged_record_that_stays_is_said_and_the_next_record_starts_on_a_new_line() {
+        let mut disk = FillingDisk::new(record(1).len() + 10);
+        disk.truncate_fails = true;
+        append_line(&mut disk, &record(1)).unwrap();
+        let e = append_line(&mut disk, &record(2)).unwrap_err().to_string();
+        assert!(e.contains("could not be taken back"), "{e}");
+        assert!(e.contains("next record starts on a new line"), "{e}");
+        disk.room = 1000;
+        append_line(&mut disk, &record(3)).unwrap();
+        let lines = disk.lines();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert!(parses(&lines[0]) && !parses(&lines[1]) && parses(&lines[2]));
+        let third: Value = serde_json::from_str(&lines[2]).unwrap();
+        assert_eq!(third["n"], 3);
+    }
+
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::symlink_metadata(path)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    }
+
+    #[test]
+    fn an_existing_log_of_another_mode_is_appended_to_and_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = crate::files::tests::TempDir::new("audit-mode");
+        let log = AuditLog::new(t.join("audit.jsonl"));
+        std::fs::write(log.path(), "").unwrap();
+        std::fs::set_permissions(log.path(), std::fs::Permissions::from_mode(0o640)).unwrap();
+        log.append(&json!({"n": 1})).unwrap();
+        assert_eq!(mode(log.path()), 0o640);
+        assert_eq!(std::fs::read_to_string(log.path()).unwrap(), "{\"n\":1}\n");
+    }
+
+    #[test]
+    fn a_fifo_log_is_refused_without_blocking() {
+        let t = crate::files::tests::TempDir::new("audit-fifo");
+        let path = t.join("audit.jsonl");
+        crate::files::tests::mkfifo(&path);
+        let log = AuditLog::new(path.clone());
+        let e = crate::files::tests::within_two_seconds(move || log.append(&json!({})))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is a FIFO"), "{e}");
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[test]
+    fn a_device_node_log_is_refused_and_left_alone() {
+        let t = crate::files::tests::TempDir::new("audit-dev");
+        let node = crate::files::tests::null_node(&t);
+        let before = mode(&node);
+        let e = AuditLog::new(node.clone())
+            .append(&json!({}))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("is a character device"), "{e}");
+        assert_eq!(mode(&node), before);
+    }
+
+    #[test]
+    fn a_hard_linked_log_is_refused_and_its_other_name_untouched() {
+        use std::os::unix::fs::PermissionsExt;
+        let t = crate::files::tests::TempDir::new("audit-hard");
+        let other = t.join("someone-elses.txt");
+        std::fs::write(&other, "theirs\n").unwrap();
+        std::fs::set_permissions(&other, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let log = AuditLog::new(t.join("audit.jsonl"));
+        std::fs::hard_link(&other, log.path()).unwrap();
+        let e = log.append(&json!({})).unwrap_err().to_string();
+        assert!(e.contains("has 1 other hard link"), "{e}");
+        assert_eq!(std::fs::read_to_string(&other).unwrap(), "theirs\n");
+        assert_eq!(mode(&other), 0o644);
     }
 }
