@@ -247,7 +247,11 @@ mod tests {
             })),
         )
         .await;
-        assert!(matches!(again, Loaded::Exported(Err(_))), "{again:?}");
+        // Said as it is: there is no confirmation that would overwrite it.
+        let Loaded::Exported(Err(why)) = &again else {
+            panic!("{again:?}")
+        };
+        assert!(why.contains("never overwrites") && !why.contains("confirm"), "{why}");
         let _ = std::fs::remove_dir_all(&d);
     }
 }
