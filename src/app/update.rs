@@ -1,8 +1,8 @@
 //! `update(state, action) -> Outcome`: the only place `State` changes, and here it only
 //! routes. The clock, terminal size, results and `:` lines are the console's; a key goes to
 //! the prompt if one is open, else to the overlay on top, else to a global action, else to
-//! the view in focus; a paste only ever to the line or field being edited. Synchronous and free of I/O, so every behaviour is testable without a
-//! terminal or a network.
+//! the view in focus; a paste only ever to the line or field being edited. Synchronous and
+//! free of I/O, so every behaviour is testable without a terminal or a network.
 
 use super::action::Action;
 use super::command::Command;
