@@ -1,8 +1,9 @@
-//! Owns the terminal: raw mode and the alternate screen on the way in, and their restoration
-//! on every way out (normal exit, error, panic, SIGTERM via the loop).
+//! Owns the terminal: raw mode, the alternate screen and bracketed paste on the way in, and
+//! their restoration on every way out (normal exit, error, panic, SIGTERM via the loop).
 
 use crate::quiet_backend::QuietBackend;
 use crossterm::cursor::Show;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -26,7 +27,9 @@ impl TerminalGuard {
         let terminal = Terminal::new(QuietBackend::new(CrosstermBackend::new(io::stdout())))?;
         enable_raw_mode()?;
         let mut guard = Self { terminal };
-        execute!(io::stdout(), EnterAlternateScreen)?;
+        // Bracketed paste: a paste arrives as one text (`Event::Paste`), never as keys that
+        // bindings or a confirmation could take.
+        execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
         guard.terminal.hide_cursor()?;
         guard.terminal.clear()?;
         Ok(guard)
@@ -42,7 +45,12 @@ impl Drop for TerminalGuard {
 /// Best effort: each step runs even if an earlier one failed.
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(io::stdout(), LeaveAlternateScreen, Show);
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        Show
+    );
 }
 
 /// A panic on the UI thread ends the console: restore the terminal, then report it as

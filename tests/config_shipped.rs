@@ -120,6 +120,8 @@ fn is_bindable(a: &Action) -> bool {
         Action::Tick(_)
         | Action::Resize(..)
         | Action::Input(_)
+        | Action::Paste(_)
+        | Action::ConfirmArmed(_)
         | Action::Run(_)
         | Action::Loaded(_)
         | Action::AlarmFormSubmitted(_)

@@ -71,6 +71,8 @@ fn a_new_alarm_from_a_chart_shows_its_breaches_while_typed_and_lands_in_the_alar
         confirm.contains("\"AccountId\": \"111111111111\""),
         "{confirm}"
     );
+    // The dialog takes keys a moment after it opens: it says so when it does.
+    t.wait_for("y to confirm");
     t.literal("y");
     t.wait_for("✓ PutMetricAlarm prod-fraud-detector-accuracy-low");
     t.literal("2");

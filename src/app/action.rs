@@ -110,6 +110,13 @@ pub enum Action {
     /// A key typed while the command line or the filter is open.
     #[serde(skip)]
     Input(InputKey),
+    /// Text pasted into the terminal (bracketed paste): it goes into the line or field being
+    /// edited, whole, and is never read as keys.
+    #[serde(skip)]
+    Paste(String),
+    /// The confirmation numbered so has been open a moment without keys: it takes them now.
+    #[serde(skip)]
+    ConfirmArmed(u64),
     /// A `:` command, already parsed from the command line or given on start.
     #[serde(skip)]
     Run(String),

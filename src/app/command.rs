@@ -134,6 +134,12 @@ pub enum Command {
     },
     /// One account's SageMaker Studio.
     LoadStudio(AccountId),
+    /// Answers `Action::ConfirmArmed(serial)` after `after_ms`: the confirmation's wait
+    /// before it takes keys (`overlays::confirm::ARMING_MS`).
+    ArmConfirm {
+        serial: u64,
+        after_ms: u64,
+    },
 }
 
 /// How a tail runs (`crate::logs::follow::FollowOptions`, comparable).
@@ -201,6 +207,8 @@ pub enum CommandKey {
     /// Every message of one tail session.
     LogsTail(u64),
     Studio(AccountId),
+    /// One confirmation's wait, by its serial.
+    ArmConfirm(u64),
 }
 
 impl Command {
@@ -270,6 +278,7 @@ impl Command {
                 CommandKey::LogsTail(*session)
             }
             Self::LoadStudio(account) => CommandKey::Studio(account.clone()),
+            Self::ArmConfirm { serial, .. } => CommandKey::ArmConfirm(*serial),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Turns terminal events into actions: the keymap in normal mode, text keys while the
-//! command line, the filter, or a dialog that takes text is open.
+//! command line, the filter, or a dialog that takes text is open; a paste is one action of
+//! text, in every mode, never keys.
 
 use super::action::{Action, InputKey};
 use crate::config::keymap::{KeyChord, Keymap, Resolution};
@@ -80,6 +81,11 @@ pub fn action_for(
             }
             keys.resolve(keymap, KeyChord::from_event(ev))
         }
+        // A paste ends a pending sequence: `g`, a paste, `g` is not `g g`.
+        Event::Paste(text) => {
+            keys.pressed.clear();
+            Some(Action::Paste(text.clone()))
+        }
         Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
         _ => None,
     }
@@ -131,6 +137,22 @@ mod tests {
             Some(Action::MoveDown)
         );
         assert!(seq.pending().is_empty());
+    }
+
+    #[test]
+    fn a_paste_is_text_in_every_mode_and_never_a_binding() {
+        let km = keymap();
+        let mut seq = KeySequence::default();
+        let paste = Event::Paste("j\ngg\ny\n".into());
+        assert_eq!(action_for(&key('g'), false, &km, &mut seq), None);
+        for text_mode in [false, true] {
+            assert_eq!(
+                action_for(&paste, text_mode, &km, &mut seq),
+                Some(Action::Paste("j\ngg\ny\n".into()))
+            );
+        }
+        assert!(seq.pending().is_empty(), "the pending g was let go");
+        assert_eq!(action_for(&key('g'), false, &km, &mut seq), None);
     }
 
     #[test]

@@ -50,6 +50,20 @@ impl LineEdit {
             .unwrap_or(self.text.len())
     }
 
+    /// Inserts pasted text at the cursor as one line (`as_one_line`); it submits nothing,
+    /// whatever line breaks it held.
+    pub fn paste(&mut self, text: &str) -> Edit {
+        let line = as_one_line(text);
+        if line.is_empty() {
+            return Edit::Unchanged;
+        }
+        let at = self.byte_at(self.cursor);
+        self.text.insert_str(at, &line);
+        self.cursor += line.chars().count();
+        self.history_pos = None;
+        Edit::Changed
+    }
+
     /// Applies a key; `history` (oldest first) feeds Up/Down.
     pub fn apply(&mut self, key: InputKey, history: &[String]) -> Edit {
         let len = self.text.chars().count();
@@ -115,6 +129,21 @@ impl LineEdit {
     }
 }
 
+/// Pasted text as a line: line breaks and tabs become spaces (a CR LF is one), those at its
+/// end are dropped (a copied line brings its own), and what a terminal could act on is
+/// dropped, as it is when typed. A multi-line SQL from a runbook arrives whole, on one line.
+pub fn as_one_line(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .trim_end_matches(['\n', '\r', '\t'])
+        .chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' => Some(' '),
+            c if crate::sanitize::needs_replacing(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +174,23 @@ mod tests {
         assert_eq!(l.text(), "range 3h");
         l.apply(InputKey::DeleteWord, &[]);
         assert_eq!(l.text(), "range ");
+    }
+
+    #[test]
+    fn a_paste_is_inserted_at_the_cursor_as_one_line_and_submits_nothing() {
+        let mut l = typed("account:");
+        l.apply(InputKey::Home, &[]);
+        let edit = l.paste("SELECT *\r\nFROM t\n\tWHERE x = 'y'\n");
+        assert_eq!(edit, Edit::Changed, "pasted, not submitted");
+        assert_eq!(l.text(), "SELECT * FROM t  WHERE x = 'y'account:");
+        assert_eq!(l.cursor(), "SELECT * FROM t  WHERE x = 'y'".chars().count());
+        assert_eq!(l.paste("\n\n"), Edit::Unchanged);
+    }
+
+    #[test]
+    fn a_paste_brings_no_control_character() {
+        let line = as_one_line("a\u{1b}[2J\u{7}b\u{9b}c\u{202e}d\u{0}");
+        assert_eq!(line, "a[2Jbcd");
     }
 
     #[test]

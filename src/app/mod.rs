@@ -12,6 +12,7 @@ pub mod logs_calls;
 pub mod monitor_calls;
 pub mod navigate;
 pub mod outcome;
+pub mod paste;
 pub mod prompt;
 pub mod query;
 pub mod refresh;

@@ -35,18 +35,34 @@ pub fn open_filter(state: &mut State) -> Outcome {
 
 /// A key typed while the command line or the filter is open.
 pub fn input(state: &mut State, key: InputKey) -> Outcome {
+    edit(state, |line, history| line.apply(key, history))
+}
+
+/// Text pasted while the command line or the filter is open: into the line, as one line.
+pub fn paste(state: &mut State, text: &str) -> Outcome {
+    edit(state, |line, _| line.paste(text))
+}
+
+/// Applies `change` to the open line (the `:` line's history feeds Up/Down).
+fn edit(state: &mut State, change: impl FnOnce(&mut LineEdit, &[String]) -> Edit) -> Outcome {
     let prompt = std::mem::replace(&mut state.prompt, Prompt::None);
     match prompt {
         Prompt::None => Outcome::default(),
-        Prompt::Filter(line) => filter_input(state, line, key),
-        Prompt::Command(line) => command_input(state, line, key),
+        Prompt::Filter(mut line) => {
+            let edit = change(&mut line, &[]);
+            filter_edited(state, line, edit)
+        }
+        Prompt::Command(mut line) => {
+            let edit = change(&mut line, &state.command_history);
+            command_edited(state, line, edit)
+        }
     }
 }
 
-fn filter_input(state: &mut State, mut line: LineEdit, key: InputKey) -> Outcome {
+fn filter_edited(state: &mut State, line: LineEdit, edit: Edit) -> Outcome {
     let view = views::module(state.view);
     let before = super::refresh::on_screen(state);
-    match line.apply(key, &[]) {
+    match edit {
         Edit::Submit(_) => return Outcome::redraw(),
         // k9s: Esc drops the filter altogether.
         Edit::Cancel => view.set_filter(state, ""),
@@ -63,8 +79,8 @@ fn filter_input(state: &mut State, mut line: LineEdit, key: InputKey) -> Outcome
     Outcome::with(super::refresh::scrolled_in(state, &before))
 }
 
-fn command_input(state: &mut State, mut line: LineEdit, key: InputKey) -> Outcome {
-    match line.apply(key, &state.command_history) {
+fn command_edited(state: &mut State, mut line: LineEdit, edit: Edit) -> Outcome {
+    match edit {
         Edit::Submit(text) => {
             state.completions.clear();
             let text = text.trim().to_owned();

@@ -68,10 +68,30 @@ fn top(s: &State) -> Option<&Overlay> {
     s.overlays.last()
 }
 
+/// Puts a dialog on top as it is a moment after it opened: taking keys.
+fn open_armed(s: &mut State, overlay: Overlay) {
+    s.overlays.push(overlay);
+    crate::overlays::confirm::moment_passes(s);
+}
+
+/// The serials of the confirmation waits `commands` start.
+fn waits(commands: &[Command]) -> Vec<u64> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::ArmConfirm { serial, after_ms } => {
+                assert_eq!(*after_ms, crate::overlays::confirm::ARMING_MS);
+                Some(*serial)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
 fn an_open_dialog_takes_every_key_before_the_view() {
     let mut s = state();
-    s.overlays.push(long_confirm(Action::ShowAlarms));
+    open_armed(&mut s, long_confirm(Action::ShowAlarms));
     assert!(
         s.takes_text(),
         "keys reach a dialog as text, not through the keymap"
@@ -106,12 +126,12 @@ fn help_scrolls_with_movement_and_any_other_key_closes_it_without_acting() {
 #[test]
 fn a_confirmation_sends_its_action_only_on_y() {
     let mut s = state();
-    s.overlays.push(long_confirm(Action::ShowAlarms));
+    open_armed(&mut s, long_confirm(Action::ShowAlarms));
     key(&mut s, 'n');
     assert!(s.overlays.is_empty());
     assert_eq!(s.view, View::Fleet);
 
-    s.overlays.push(long_confirm(Action::ShowAlarms));
+    open_armed(&mut s, long_confirm(Action::ShowAlarms));
     update(&mut s, Action::Input(InputKey::Enter));
     assert_eq!(s.view, View::Fleet, "Enter is not a yes");
     key(&mut s, 'y');
@@ -123,7 +143,7 @@ fn a_confirmation_sends_its_action_only_on_y() {
 fn a_danger_confirmation_needs_the_name() {
     let mut s = state();
     let dialog = Confirm::new("Delete", vec!["x".into()], Action::ShowAlarms).danger("ltv");
-    s.overlays.push(Overlay::Confirm(dialog));
+    open_armed(&mut s, Overlay::Confirm(dialog));
     key(&mut s, 'y');
     update(&mut s, Action::Input(InputKey::Enter));
     assert_eq!(s.view, View::Fleet);
@@ -131,6 +151,158 @@ fn a_danger_confirmation_needs_the_name() {
     "ltv".chars().for_each(|c| key(&mut s, c));
     update(&mut s, Action::Input(InputKey::Enter));
     assert_eq!(s.view, View::Alarms);
+}
+
+#[test]
+fn y_right_after_a_confirmation_opens_does_nothing_and_y_after_the_moment_confirms() {
+    let mut s = state();
+    s.overlays.push(long_confirm(Action::ShowAlarms));
+    // The action that opened it (here: any) starts its wait.
+    let first = waits(&update(&mut s, Action::Tick(T0)).commands);
+    assert_eq!(first.len(), 1, "one wait for the dialog");
+    // `y` comes before the wait is over: dropped, and the wait starts again.
+    let out = update(&mut s, Action::Input(InputKey::Char('y')));
+    assert_eq!(s.view, View::Fleet, "y too soon confirmed nothing");
+    assert!(matches!(top(&s), Some(Overlay::Confirm(c)) if !c.is_armed()));
+    let second = waits(&out.commands);
+    assert!(second.len() == 1 && second != first, "{first:?} {second:?}");
+    // The first wait ends: it no longer counts.
+    update(&mut s, Action::ConfirmArmed(first[0]));
+    let out = update(&mut s, Action::Input(InputKey::Char('y')));
+    assert_eq!(s.view, View::Fleet, "a wait restarted is waited for");
+    let third = waits(&out.commands);
+    assert_eq!(third.len(), 1);
+    let out = update(&mut s, Action::ConfirmArmed(third[0]));
+    assert!(out.redraw, "the hint changes: y now confirms");
+    assert!(waits(&out.commands).is_empty());
+    key(&mut s, 'y');
+    assert!(s.overlays.is_empty());
+    assert_eq!(s.view, View::Alarms, "y after the moment confirms");
+}
+
+#[test]
+fn esc_closes_a_confirmation_at_once() {
+    let mut s = state();
+    s.overlays.push(long_confirm(Action::ShowAlarms));
+    update(&mut s, Action::Input(InputKey::Esc));
+    assert!(s.overlays.is_empty());
+    assert_eq!(s.view, View::Fleet);
+}
+
+#[test]
+fn a_paste_goes_into_the_filter_as_text_and_no_key_of_it_acts() {
+    let mut s = state();
+    update(&mut s, Action::OpenFilter);
+    let out = update(&mut s, Action::Paste("fraud\nj\nq\n".into()));
+    assert_eq!(s.fleet.filter, "fraud j q");
+    assert!(matches!(&s.prompt, Prompt::Filter(l) if l.text() == "fraud j q"));
+    assert!(!s.should_quit && s.fleet.selected == 0);
+    assert!(
+        out.commands
+            .iter()
+            .all(|c| !matches!(c, Command::Write { .. }))
+    );
+    assert!(
+        s.flash
+            .as_ref()
+            .is_some_and(|f| f.text.contains("one line")),
+        "the joined lines are said"
+    );
+}
+
+#[test]
+fn a_multi_line_sql_pasted_on_the_command_line_arrives_whole_and_is_not_run() {
+    let mut s = state();
+    update(&mut s, Action::OpenCommand);
+    "sql ".chars().for_each(|c| key(&mut s, c));
+    let runbook =
+        "SELECT eventname\r\nFROM cloudtrail_logs\n\tWHERE \"timestamp\" > '2026/11/29'\ny\n";
+    let out = update(&mut s, Action::Paste(runbook.into()));
+    let Prompt::Command(line) = &s.prompt else {
+        panic!("the line is still open: {:?}", s.prompt);
+    };
+    assert_eq!(
+        line.text(),
+        "sql SELECT eventname FROM cloudtrail_logs  WHERE \"timestamp\" > '2026/11/29' y"
+    );
+    assert!(out.commands.is_empty(), "nothing ran: {:?}", out.commands);
+    assert_eq!(s.view, View::Fleet);
+    assert!(s.command_history.is_empty(), "nothing was submitted");
+}
+
+#[test]
+fn a_paste_fills_the_forms_focused_field_and_submits_nothing() {
+    let mut s = state();
+    let form = Form::new("Scope", View::Fleet, scope_to).text("account", "Account", "");
+    s.overlays.push(Overlay::Form(form));
+    update(&mut s, Action::Paste("pr\u{1b}[2Jod\n".into()));
+    let Some(Overlay::Form(f)) = top(&s) else {
+        panic!("the form is still open");
+    };
+    assert_eq!(
+        f.value("account"),
+        Some(crate::overlays::form::Value::Text("pr[2Jod".into()))
+    );
+    assert_eq!(s.scope, None, "the line break submitted nothing");
+}
+
+#[test]
+fn a_paste_with_nothing_edited_changes_nothing_and_sends_nothing() {
+    for view in View::ALL {
+        let mut s = in_view(view);
+        let before = format!(
+            "{:?}",
+            (
+                &s.view,
+                &s.overlays,
+                &s.prompt,
+                s.fleet.selected,
+                &s.alarms_view.selected
+            )
+        );
+        let out = update(&mut s, Action::Paste("2\nM\ny\nq\n".into()));
+        assert!(out.commands.is_empty(), "{view:?}: {:?}", out.commands);
+        assert!(!s.should_quit, "{view:?}");
+        let after = format!(
+            "{:?}",
+            (
+                &s.view,
+                &s.overlays,
+                &s.prompt,
+                s.fleet.selected,
+                &s.alarms_view.selected
+            )
+        );
+        assert_eq!(before, after, "{view:?}");
+        assert_eq!(
+            s.flash.as_ref().map(|f| f.text.as_str()),
+            Some(crate::app::paste::NOTHING_EDITED),
+            "{view:?}"
+        );
+    }
+    // Help open is nothing edited either.
+    let mut s = state();
+    update(&mut s, Action::ToggleHelp);
+    assert!(
+        update(&mut s, Action::Paste("q".into()))
+            .commands
+            .is_empty()
+    );
+    assert!(matches!(top(&s), Some(Overlay::Help(_))) && !s.should_quit);
+}
+
+#[test]
+fn a_paste_never_answers_a_confirmation() {
+    let mut s = state();
+    open_armed(&mut s, long_confirm(Action::ShowAlarms));
+    let out = update(&mut s, Action::Paste("y".into()));
+    assert_eq!(s.view, View::Fleet);
+    let Some(Overlay::Confirm(c)) = top(&s) else {
+        panic!("still open");
+    };
+    assert!(c.notice.as_deref().is_some_and(|n| n.contains("paste")));
+    assert!(!c.is_armed(), "and the wait starts again");
+    assert_eq!(waits(&out.commands).len(), 1);
 }
 
 fn scope_to(values: FormValues) -> Action {

@@ -134,6 +134,8 @@ pub struct State {
     pub jobs: crate::views::jobs::JobsState,
     /// Dialogs above the view, the top one last: it takes input first.
     pub overlays: Vec<Overlay>,
+    /// The last serial given to a confirmation's wait (`overlays::confirm::arm_waiting`).
+    pub confirm_serial: u64,
     pub prompt: Prompt,
     /// Candidates for the word under the cursor of the `:` line, best first.
     pub completions: Vec<String>,
@@ -204,6 +206,7 @@ impl State {
             studio_idle_hours: 8,
             jobs: crate::views::jobs::JobsState::new(),
             overlays: Vec::new(),
+            confirm_serial: 0,
             prompt: Prompt::None,
             completions: Vec::new(),
             flash: None,

@@ -1,13 +1,13 @@
 //! `update(state, action) -> Outcome`: the only place `State` changes, and here it only
 //! routes. The clock, terminal size, results and `:` lines are the console's; a key goes to
 //! the prompt if one is open, else to the overlay on top, else to a global action, else to
-//! the view in focus. Synchronous and free of I/O, so every behaviour is testable without a
-//! terminal or a network.
+//! the view in focus; a paste only ever to the line or field being edited. Synchronous and
+//! free of I/O, so every behaviour is testable without a terminal or a network.
 
 use super::action::Action;
 use super::command::Command;
 use super::state::State;
-use super::{commands, data, navigate, prompt, query, refresh, write};
+use super::{commands, data, navigate, paste, prompt, query, refresh, write};
 use crate::overlays;
 use crate::views::{self, Change, View};
 
@@ -23,6 +23,8 @@ pub fn init(state: &mut State) -> Vec<Command> {
 pub fn update(state: &mut State, action: Action) -> Outcome {
     let was = state.view;
     let mut out = route(state, action);
+    // A confirmation opened (or took a key too soon): its wait before it takes keys.
+    out.commands.extend(overlays::confirm::arm_waiting(state));
     // Leaving the logs: nothing goes on scanning or streaming unseen.
     if was == View::Logs && state.view != View::Logs {
         out.commands.extend(views::logs::left(state));
@@ -57,6 +59,8 @@ fn route(state: &mut State, action: Action) -> Outcome {
             commands.extend(views::logs::on_quit(state));
             Outcome::with(commands)
         }
+        Action::Paste(text) => paste::paste(state, &text),
+        Action::ConfirmArmed(serial) => overlays::confirm::armed(state, serial),
         Action::Input(key) if state.prompt != super::state::Prompt::None => {
             prompt::input(state, key)
         }

@@ -118,6 +118,9 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
             Some(studio) => studio.account_studio(&account_id).await,
             None => AccountStudio::unreadable(&account_id, "this source does not read Studio"),
         })),
+        // Not a call: the wait itself is the task's pause (`Workers::dispatch`). Run inline
+        // (`headless`, the tests' consoles), the moment has passed at once.
+        Command::ArmConfirm { serial, .. } => return Action::ConfirmArmed(serial),
         Command::Write { request, .. } => {
             let outcome = match gate {
                 Some(gate) => gate.perform(source.writer(), &request).await,
@@ -258,6 +261,8 @@ fn failed(command: Command, detail: &str) -> Action {
         Command::LoadStudio(account_id) => {
             Loaded::Studio(Box::new(AccountStudio::unreadable(&account_id, detail)))
         }
+        // A wait calls no source; had it failed, the dialog is armed all the same.
+        Command::ArmConfirm { serial, .. } => return Action::ConfirmArmed(serial),
         // The gate may or may not have sent it: the audit log says which.
         Command::Write { request, .. } => Loaded::Written {
             outcome: WriteOutcome::Failed(err(request.operation())),
@@ -487,11 +492,19 @@ impl Workers {
                 ..
             }
         );
+        let pause = match &command {
+            // A confirmation takes keys only after this moment without any.
+            Command::ArmConfirm { after_ms, .. } => {
+                Some(std::time::Duration::from_millis(*after_ms))
+            }
+            _ if settle => Some(HISTORY_SETTLE),
+            _ => None,
+        };
         let handle = tokio::spawn(async move {
             // Replaced during this pause (the next alarm passed), the task is aborted before
             // it has sent anything.
-            if settle {
-                tokio::time::sleep(HISTORY_SETTLE).await;
+            if let Some(pause) = pause {
+                tokio::time::sleep(pause).await;
             }
             let action = execute_guarded(source.as_ref(), gate.as_deref(), task_command).await;
             // The receiver is gone only when the console is quitting.

@@ -507,6 +507,9 @@ pub fn with_confirm(danger: bool) -> State {
     } else {
         dialog
     };
+    let mut dialog = dialog;
+    // As it is a moment after it opened: taking keys.
+    dialog.arm();
     s.overlays.push(Overlay::Confirm(dialog));
     s
 }
@@ -590,6 +593,8 @@ pub fn with_alarm_action(key: Action) -> State {
         crate::app::update::update(&mut s, Action::ToggleMark);
     }
     crate::app::update::update(&mut s, key);
+    // As it is a moment after it opened: taking keys.
+    crate::overlays::confirm::moment_passes(&mut s);
     s
 }
 

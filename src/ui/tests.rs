@@ -108,6 +108,24 @@ fn table_rows_match_what_is_drawn() {
 }
 
 #[test]
+fn a_confirmation_just_opened_says_it_is_not_taking_keys_yet() {
+    let mut s = fixture::in_view(View::Alarms);
+    crate::app::update::update(&mut s, Action::MuteAlarm);
+    let waiting = snap(&s, 80, 24);
+    assert!(
+        waiting.contains("wait… keys are ignored; Esc cancels"),
+        "{waiting}"
+    );
+    assert!(!waiting.contains("y to confirm"), "{waiting}");
+    crate::overlays::confirm::moment_passes(&mut s);
+    let armed = snap(&s, 80, 24);
+    assert!(
+        armed.contains("y to confirm, n or Esc to cancel"),
+        "{armed}"
+    );
+}
+
+#[test]
 fn the_prompt_places_the_cursor_after_the_text() {
     let s = fixture::with_prompt();
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test backend");
@@ -326,6 +344,8 @@ fn control_characters_never_reach_the_screen() {
         crate::app::action::Action::Refresh,
     )
     .danger(evil);
+    let mut confirm = confirm;
+    confirm.arm();
     s.overlays = vec![Overlay::Form(form), Overlay::Confirm(confirm)];
     // The trail's own strings: what was typed, a mistake's message, column names, the
     // detail's fields and the history (rows are cleaned as they are stored).

@@ -1,4 +1,5 @@
-//! Draws a confirmation dialog: the request, then what to press (or type) to go ahead.
+//! Draws a confirmation dialog: the request, then what to press (or type) to go ahead, or,
+//! in its first moment, that keys are not taken yet.
 
 use super::{Confirm, geometry, prompt_text};
 use crate::app::state::State;
@@ -55,7 +56,8 @@ pub fn render(state: &State, c: &Confirm, buf: &mut Buffer, body: Rect) -> Optio
     let p = g.prompt;
     let (ask, ask_style) = match &c.notice {
         Some(notice) => (format!(" {notice}"), theme.warn),
-        None => (prompt_text(c), theme.key_hint),
+        None if c.is_armed() => (prompt_text(c), theme.key_hint),
+        None => (prompt_text(c), theme.muted),
     };
     put_trunc(buf, p, p.x, p.y, &ask, p.width, ask_style);
     if c.danger.is_none() || p.height < 2 {

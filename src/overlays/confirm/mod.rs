@@ -2,12 +2,19 @@
 //! request can be long), and an explicit key to go ahead. `y` confirms, `n` or Esc cancels;
 //! the `danger` variant asks for the resource's name to be typed instead, as consoles do
 //! for deletes. Confirming hands the opener's action back to `update`.
+//!
+//! A dialog takes keys only once it is armed: after `ARMING_MS` without a key. Keys that
+//! were already on their way when it opened (a burst typed ahead, a paste the terminal
+//! sent as keys: `prod⏎My team…⏎y⏎`) are dropped, and each one restarts the wait; only Esc
+//! is taken at once, since cancelling is always safe. A paste never fills it.
 
 pub mod draw;
 
-use super::Step;
+use super::{Overlay, Step};
 use crate::app::action::{Action, InputKey};
+use crate::app::command::Command;
 use crate::app::lineedit::{Edit, LineEdit};
+use crate::app::outcome::Outcome;
 use crate::app::state::State;
 use crate::sanitize;
 use crate::ui::text;
@@ -24,11 +31,19 @@ pub struct Confirm {
     pub typed: LineEdit,
     /// First request line shown.
     pub scroll: usize,
-    /// Says why a key did nothing (Enter in a plain dialog, a wrong name).
+    /// Says why a key did nothing (Enter in a plain dialog, a wrong name, a paste).
     pub notice: Option<String>,
     /// Sent to `update` when confirmed.
     on_confirm: Action,
+    /// Whether keys are taken yet (see the module's note).
+    armed: bool,
+    /// Names the wait under way (`Command::ArmConfirm`); 0 while none is asked for.
+    serial: u64,
 }
+
+/// How long a dialog waits, without a key, before it takes keys: longer than the gaps in a
+/// burst of keys a terminal or an SSH link delivers, short enough not to slow anyone down.
+pub const ARMING_MS: u64 = 450;
 
 impl Confirm {
     /// Strings in a request may come from AWS: they are cleaned here, once, so nothing a
@@ -45,7 +60,34 @@ impl Confirm {
             scroll: 0,
             notice: None,
             on_confirm,
+            armed: false,
+            serial: 0,
         }
+    }
+
+    /// Whether the dialog takes keys yet.
+    pub fn is_armed(&self) -> bool {
+        self.armed
+    }
+
+    /// Takes keys from now on (its wait is over, or a test or screen fixture says so).
+    pub fn arm(&mut self) {
+        self.armed = true;
+    }
+
+    /// Starts the wait again: a wait is asked for by `arm_waiting` after this update.
+    fn disarm(&mut self) {
+        self.armed = false;
+        self.serial = 0;
+    }
+
+    /// A paste never answers a dialog, nor types a name into it.
+    pub fn refuse_paste(&mut self) {
+        self.disarm();
+        self.notice = Some(match &self.danger {
+            Some(_) => "a paste is not taken here: type the name".into(),
+            None => "a paste does not confirm".into(),
+        });
     }
 
     /// Asks for `name` (as drawn, so it can be typed) instead of `y`.
@@ -59,6 +101,15 @@ impl Confirm {
             // Keymap actions cannot reach a dialog that takes text; anything else waits.
             return Step::Stay;
         };
+        if !self.armed {
+            if key == InputKey::Esc {
+                return Step::Close;
+            }
+            // Part of a burst that began before the dialog was seen: dropped, and the
+            // dialog waits for the burst to end.
+            self.disarm();
+            return Step::Stay;
+        }
         let page = geometry(self, body).request.height.max(1) as isize;
         let max_scroll = self.lines.len().saturating_sub(page as usize);
         let scroll_by = |d: isize, s: usize| s.saturating_add_signed(d).min(max_scroll);
@@ -120,7 +171,11 @@ pub fn geometry(c: &Confirm, body: Rect) -> Geometry {
         .lines
         .iter()
         .map(|l| text::width(l))
-        .chain([text::width(&c.title) + 4, prompt_text(c).len() as u16])
+        .chain([
+            text::width(&c.title) + 4,
+            armed_prompt(c).len() as u16,
+            text::width(WAITING),
+        ])
         .max()
         .unwrap_or(0);
     let w = (longest + 4).clamp(MIN_W, MAX_W);
@@ -144,14 +199,80 @@ pub fn geometry(c: &Confirm, body: Rect) -> Geometry {
     }
 }
 
-/// What the dialog asks of the user.
+/// What a dialog not yet armed says instead of how to confirm.
+const WAITING: &str = " wait… keys are ignored; Esc cancels";
+
+/// What the dialog asks of the user now.
 pub fn prompt_text(c: &Confirm) -> String {
+    if c.armed {
+        armed_prompt(c)
+    } else {
+        WAITING.into()
+    }
+}
+
+fn armed_prompt(c: &Confirm) -> String {
     match &c.danger {
         Some(name) if name.contains('\u{FFFD}') => {
             format!(" type {name} (? for each \u{FFFD}) and Enter to confirm, Esc to cancel")
         }
         Some(name) => format!(" type {name} and Enter to confirm, Esc to cancel"),
         None => " y to confirm, n or Esc to cancel".into(),
+    }
+}
+
+/// The waits to start after an update: one for each dialog that opened, or took a key too
+/// soon, since the last. Called by the router after every action, so no opener can forget.
+pub fn arm_waiting(state: &mut State) -> Vec<Command> {
+    let mut commands = Vec::new();
+    for overlay in &mut state.overlays {
+        if let Overlay::Confirm(c) = overlay
+            && !c.armed
+            && c.serial == 0
+        {
+            state.confirm_serial += 1;
+            c.serial = state.confirm_serial;
+            commands.push(Command::ArmConfirm {
+                serial: c.serial,
+                after_ms: ARMING_MS,
+            });
+        }
+    }
+    commands
+}
+
+/// The wait numbered `serial` is over: its dialog, if still open and still waiting for it,
+/// takes keys now. A wait restarted since is a newer serial, and this one does nothing.
+pub fn armed(state: &mut State, serial: u64) -> Outcome {
+    let waiting = state.overlays.iter_mut().find_map(|o| match o {
+        Overlay::Confirm(c) if !c.armed && c.serial == serial => Some(c),
+        _ => None,
+    });
+    match waiting {
+        Some(c) => {
+            c.arm();
+            Outcome::redraw()
+        }
+        None => Outcome::default(),
+    }
+}
+
+/// The moment passes without a key: every dialog waiting takes keys, as the answers to
+/// their `Command::ArmConfirm` make them (one not yet given a wait gets one first, as the
+/// router would after any action).
+#[cfg(any(test, feature = "test-fixtures"))]
+pub fn moment_passes(state: &mut State) {
+    arm_waiting(state);
+    let serials: Vec<u64> = state
+        .overlays
+        .iter()
+        .filter_map(|o| match o {
+            Overlay::Confirm(c) if !c.armed => Some(c.serial),
+            _ => None,
+        })
+        .collect();
+    for serial in serials {
+        crate::app::update::update(state, Action::ConfirmArmed(serial));
     }
 }
 
@@ -190,12 +311,67 @@ mod tests {
         c.update(Action::Input(k), body())
     }
 
+    /// A dialog whose wait is over.
     fn dialog(lines: usize) -> Confirm {
+        let mut c = waiting(lines);
+        c.arm();
+        c
+    }
+
+    /// A dialog just opened.
+    fn waiting(lines: usize) -> Confirm {
         Confirm::new(
             "Delete alarm",
             (0..lines).map(|i| format!("line {i}")).collect(),
             Action::Run("theme light".into()),
         )
+    }
+
+    #[test]
+    fn keys_before_the_wait_is_over_are_dropped_and_restart_it_but_esc_cancels() {
+        let mut c = waiting(3);
+        c.serial = 7;
+        for k in [InputKey::Char('y'), InputKey::Enter, InputKey::Char('n')] {
+            assert_eq!(key(&mut c, k), Step::Stay, "{k:?} too soon");
+        }
+        assert!(!c.is_armed());
+        assert_eq!(c.serial, 0, "a new wait is to be asked for");
+        assert!(prompt_text(&c).contains("wait"), "{}", prompt_text(&c));
+        assert!(!prompt_text(&c).contains("y to confirm"));
+        assert_eq!(key(&mut waiting(3), InputKey::Esc), Step::Close);
+        c.arm();
+        assert!(prompt_text(&c).contains("y to confirm"));
+        assert_eq!(
+            key(&mut c, InputKey::Char('y')),
+            Step::CloseWith(Action::Run("theme light".into()))
+        );
+    }
+
+    #[test]
+    fn a_danger_dialog_takes_no_letter_of_the_name_too_soon() {
+        let mut c = waiting(2).danger("ltv");
+        for ch in "ltv".chars() {
+            key(&mut c, InputKey::Char(ch));
+        }
+        assert_eq!(key(&mut c, InputKey::Enter), Step::Stay);
+        assert_eq!(c.typed.text(), "", "nothing typed before the wait was over");
+        c.arm();
+        c.refuse_paste();
+        assert!(!c.is_armed(), "a paste starts the wait again");
+        assert_eq!(c.typed.text(), "");
+        assert!(
+            c.notice
+                .as_deref()
+                .is_some_and(|n| n.contains("type the name"))
+        );
+    }
+
+    #[test]
+    fn the_dialog_keeps_its_size_when_it_arms() {
+        let mut c = waiting(3).danger("prod-fraud-detector-accuracy-low");
+        let before = geometry(&c, body());
+        c.arm();
+        assert_eq!(geometry(&c, body()), before);
     }
 
     #[test]
@@ -253,7 +429,7 @@ mod tests {
             key(&mut c, InputKey::Enter),
             Step::CloseWith(Action::Run("theme light".into()))
         );
-        assert_eq!(key(&mut dialog(2).danger("x"), InputKey::Esc), Step::Close);
+        assert_eq!(key(&mut waiting(2).danger("x"), InputKey::Esc), Step::Close);
     }
 
     #[test]

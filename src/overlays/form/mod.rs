@@ -318,6 +318,26 @@ impl Form {
             .collect()
     }
 
+    /// Pasted text goes into the focused field, as one line (`LineEdit::paste`): it moves
+    /// no focus and submits nothing. False when that field takes no text (a choice, a
+    /// checkbox).
+    pub fn paste(&mut self, text: &str) -> bool {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        let (FieldKind::Text { edit, .. } | FieldKind::Number { edit, .. }) = &mut field.kind
+        else {
+            return false;
+        };
+        if edit.paste(text) == Edit::Changed {
+            field.touched = true;
+            if let Some(derive) = self.derive {
+                derive(self);
+            }
+        }
+        true
+    }
+
     pub fn update(&mut self, action: Action, _body: Rect) -> Step {
         let Action::Input(key) = action else {
             return Step::Stay;
@@ -473,6 +493,15 @@ mod tests {
             .cross_check(datapoints_within_periods)
     }
 
+    impl Field {
+        fn kind_text(&self) -> Option<&str> {
+            match &self.kind {
+                FieldKind::Text { edit, .. } | FieldKind::Number { edit, .. } => Some(edit.text()),
+                _ => None,
+            }
+        }
+    }
+
     fn key(f: &mut Form, k: InputKey) -> Step {
         f.update(Action::Input(k), Rect::new(0, 0, 80, 22))
     }
@@ -575,6 +604,22 @@ mod tests {
         assert_eq!(values.text("stat"), Some("p99"));
         assert_eq!(values.checked("enabled"), Some(false));
         assert_eq!(values.number("periods"), Some(3.0));
+    }
+
+    #[test]
+    fn a_paste_fills_the_focused_field_and_neither_moves_nor_submits() {
+        let mut f = form();
+        focus(&mut f, "threshold");
+        assert!(f.paste("0.5\ny\n"));
+        assert_eq!(f.focus, 1, "the line break moved no focus");
+        assert_eq!(f.fields[1].kind_text(), Some("0.5 y"));
+        assert!(
+            f.messages()[1].is_some(),
+            "checked as typed: {:?}",
+            f.messages()
+        );
+        focus(&mut f, "stat");
+        assert!(!f.paste("p99"), "a choice takes no text");
     }
 
     #[test]

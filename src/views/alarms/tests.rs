@@ -17,6 +17,12 @@ fn input(s: &mut State, k: InputKey) -> Vec<Command> {
     update(s, Action::Input(k)).commands
 }
 
+/// A key pressed once the dialog on top has waited its moment (a person reading it).
+fn answer(s: &mut State, k: InputKey) -> Vec<Command> {
+    crate::overlays::confirm::moment_passes(s);
+    input(s, k)
+}
+
 fn typed(s: &mut State, text: &str) {
     for c in text.chars() {
         input(s, InputKey::Char(c));
@@ -97,10 +103,10 @@ fn mute_sends_the_name_as_aws_returned_it_only_after_y() {
     update(&mut s, Action::MuteAlarm);
     assert!(top_is_confirm(&s));
     assert!(
-        writes(&input(&mut s, InputKey::Enter)).is_empty(),
+        writes(&answer(&mut s, InputKey::Enter)).is_empty(),
         "Enter is not y"
     );
-    let sent = input(&mut s, InputKey::Char('y'));
+    let sent = answer(&mut s, InputKey::Char('y'));
     let w = writes(&sent);
     assert_eq!(
         w,
@@ -116,6 +122,7 @@ fn mute_sends_the_name_as_aws_returned_it_only_after_y() {
 fn delete_asks_for_a_phrase_that_can_be_typed_and_sends_the_raw_name() {
     let (mut s, raw) = with_hostile_alarm();
     update(&mut s, Action::DeleteAlarm);
+    crate::overlays::confirm::moment_passes(&mut s);
     typed(&mut s, "y");
     assert!(
         writes(&input(&mut s, InputKey::Enter)).is_empty(),
@@ -149,7 +156,7 @@ fn marked_alarms_are_muted_together_one_request_per_account() {
         s.alarms_view.marks.insert(key);
     }
     update(&mut s, Action::UnmuteAlarm);
-    let sent = input(&mut s, InputKey::Char('y'));
+    let sent = answer(&mut s, InputKey::Char('y'));
     let mut got: Vec<(String, Vec<String>)> = writes(&sent)
         .iter()
         .map(|w| match w {
@@ -273,7 +280,7 @@ fn n_on_a_chart_opens_the_form_on_that_metric_checks_fields_and_confirms_the_exa
     let text = c.lines.join("\n");
     assert!(text.contains("PutMetricAlarm") && text.contains("eu-west-1"));
     assert!(text.contains("\"AccountId\": \"210987654321\""), "{text}");
-    let sent = input(&mut s, InputKey::Char('y'));
+    let sent = answer(&mut s, InputKey::Char('y'));
     let [AlarmWrite::Put(p)] = writes(&sent)[..] else {
         panic!("{sent:?}");
     };
@@ -303,7 +310,7 @@ fn edit_keeps_the_name_and_the_muted_actions_and_says_it_overwrites() {
         panic!("no confirmation: {:?}", form_messages(&s));
     };
     assert!(c.lines.iter().any(|l| l.contains("overwrites")));
-    let sent = input(&mut s, InputKey::Char('y'));
+    let sent = answer(&mut s, InputKey::Char('y'));
     let [AlarmWrite::Put(p)] = writes(&sent)[..] else {
         panic!("{sent:?}");
     };
@@ -461,7 +468,7 @@ fn an_edit_sends_back_what_the_form_does_not_show_and_refuses_what_it_would_chan
         "a Lambda action it already had passes: {:?}",
         form_messages(&s)
     );
-    let sent = input(&mut s, InputKey::Char('y'));
+    let sent = answer(&mut s, InputKey::Char('y'));
     let [AlarmWrite::Put(p)] = writes(&sent)[..] else {
         panic!("{sent:?}");
     };
@@ -513,4 +520,50 @@ fn n_on_an_alarm_copies_its_rule_under_a_new_name() {
         f.value("name"),
         Some(crate::overlays::form::Value::Text(s.alarms[i].id.clone()))
     );
+}
+
+/// Feeds `text` as a terminal without bracketed paste delivers a paste: one key each, read
+/// through the keymap whenever no line is open. Returns every command they caused.
+fn keys_of_a_paste(s: &mut State, text: &str) -> Vec<Command> {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut pending = crate::app::input::KeySequence::default();
+    let mut commands = Vec::new();
+    for c in text.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            c => KeyCode::Char(c),
+        };
+        let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        let keymap = std::sync::Arc::clone(&s.keymap);
+        let action = crate::app::input::action_for(&event, s.takes_text(), &keymap, &mut pending);
+        if let Some(action) = action {
+            commands.extend(update(s, action).commands);
+        }
+    }
+    commands
+}
+
+#[test]
+fn a_paste_sent_as_keys_opens_the_mute_but_never_confirms_it() {
+    // The review's reproduction: `2`, `/`, then `prod⏎My team owns this⏎y⏎` as keys.
+    let mut s = fixture::in_view(View::Fleet);
+    let sent = keys_of_a_paste(&mut s, "2/prod\nMy team owns this\ny\n");
+    assert!(writes(&sent).is_empty(), "nothing sent: {sent:?}");
+    let Some(Overlay::Confirm(c)) = s.overlays.last() else {
+        panic!("M opened the mute; it is still open: {:?}", s.overlays);
+    };
+    assert!(!c.is_armed(), "every key of the burst came too soon");
+    // Once the burst is over and the moment has passed, a deliberate y confirms.
+    let sent = answer(&mut s, InputKey::Char('y'));
+    assert_eq!(writes(&sent).len(), 1);
+}
+
+#[test]
+fn a_bracketed_paste_is_filter_text_and_opens_nothing() {
+    let mut s = fixture::in_view(View::Fleet);
+    let mut sent = keys_of_a_paste(&mut s, "2/");
+    sent.extend(update(&mut s, Action::Paste("prod\nMy team owns this\ny\n".into())).commands);
+    assert!(writes(&sent).is_empty());
+    assert!(s.overlays.is_empty(), "no mute opened: {:?}", s.overlays);
+    assert_eq!(s.alarms_view.filter, "prod My team owns this y");
 }
