@@ -34,6 +34,8 @@ fn start_navigate_to_an_alarm_open_help_and_quit_cleanly() {
     let help = t.wait_for("Navigation");
     assert!(help.contains("Next row") && help.contains("g g"), "{help}");
     t.keys(&["Escape"]);
+    // An Escape followed at once by a key reads as Alt and the key: the help is seen closed.
+    t.wait_until("the help closed", |s| !s.contains("Next row"));
 
     t.literal("q");
     t.wait_for_line("EXITED:0");
