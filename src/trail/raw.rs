@@ -117,64 +117,18 @@ fn refused(reason: impl Into<String>) -> RawCheck {
 
 /// Checks `sql` before it is sent to Athena.
 pub fn check(sql: &str) -> RawCheck {
-    let lexed = match trino::tokens(sql) {
-        Ok(t) => t,
-        // Athena's lexer would refuse it too.
-        Err(e) => return refused(format!("cannot read the SQL: {e}")),
+    let statement = match as_trino_reads(sql) {
+        Ok(s) => s,
+        Err(refusal) => return refusal,
     };
-    if lexed
-        .iter()
-        .any(|t| matches!(t, Lexed::LineComment | Lexed::BlockComment))
-    {
-        return refused(NO_COMMENTS);
-    }
-    let statement = match statements(&lexed).as_slice() {
-        [] => return refused("expected a SELECT"),
-        [one] => *one,
-        _ => return refused("one statement at a time"),
-    };
-    let head = match statement.first() {
-        Some(Lexed::Word(w)) => w.to_ascii_uppercase(),
-        _ => String::new(),
-    };
-    if !READ_WORDS.contains(&head.as_str()) {
-        return refused(not_a_read());
-    }
-    if let Some(word) = write_word(statement) {
-        return refused(format!(
-            "{}; this SQL holds {word} (a name spelled so must be quoted: \"{}\")",
-            not_a_read(),
-            word.to_ascii_lowercase()
-        ));
-    }
-    // Athena runs SHOW and DESCRIBE with its Hive DDL engine, where `\'` does not end a
-    // string as it does in Trino.
-    if matches!(head.as_str(), "SHOW" | "DESCRIBE") && sql.contains('\\') {
-        return refused(format!(
-            "{head} with a backslash: Athena reads it with another engine, where a backslash \
-             escapes a quote: remove the backslash"
-        ));
-    }
     let dialect = GenericDialect {};
-    let tokens = match Tokenizer::new(&dialect, sql).tokenize() {
-        Ok(t) => t,
-        Err(e) => {
-            return refused(format!(
-                "cannot read the SQL: {}",
-                crate::sanitize::clean(&e.to_string())
-            ));
-        }
-    };
-    if quoting(&tokens) != trino_quoting(&lexed) {
-        return refused(
-            "the SQL's strings or quoted names read differently in Athena's engine than in \
-             this check: write strings as '...' ('' for a quote) and names as \"...\"",
-        );
+    if let Err(refusal) = quoted_alike(&dialect, sql, &statement.tokens) {
+        return refusal;
     }
     let parsed = match Parser::parse_sql(&dialect, sql) {
         Ok(p) => p,
         // EXPLAIN ANALYZE runs the statement it explains: unread, it could be a write.
-        Err(e) if head == "EXPLAIN" && statement.iter().any(|t| t.is_word("ANALYZE")) => {
+        Err(e) if statement.head == "EXPLAIN" && statement.has_word("ANALYZE") => {
             return refused(format!(
                 "EXPLAIN ANALYZE runs its statement, and this one cannot be checked: {}",
                 crate::sanitize::clean(&e.to_string())
@@ -190,6 +144,80 @@ pub fn check(sql: &str) -> RawCheck {
         [statement] => statement_check(statement),
         [] => refused("expected a SELECT"),
         _ => refused("one statement at a time"),
+    }
+}
+
+/// The one statement of `sql`, as Trino reads it.
+struct TrinoStatement<'a> {
+    /// All of `sql`'s tokens (no comment among them).
+    tokens: Vec<Lexed<'a>>,
+    /// Its first word, upper-cased: one of `READ_WORDS`.
+    head: String,
+}
+
+impl TrinoStatement<'_> {
+    fn has_word(&self, word: &str) -> bool {
+        self.tokens.iter().any(|t| t.is_word(word))
+    }
+}
+
+/// `sql` as Trino reads it, when that is one statement headed by a read, with no comment,
+/// no write word and nothing another of Athena's engines would read otherwise.
+fn as_trino_reads(sql: &str) -> Result<TrinoStatement<'_>, RawCheck> {
+    // What Athena's lexer cannot read, it refuses too.
+    let tokens = trino::tokens(sql).map_err(|e| refused(format!("cannot read the SQL: {e}")))?;
+    if tokens
+        .iter()
+        .any(|t| matches!(t, Lexed::LineComment | Lexed::BlockComment))
+    {
+        return Err(refused(NO_COMMENTS));
+    }
+    let statement = match statements(&tokens).as_slice() {
+        [] => return Err(refused("expected a SELECT")),
+        [one] => *one,
+        _ => return Err(refused("one statement at a time")),
+    };
+    let head = match statement.first() {
+        Some(Lexed::Word(w)) => w.to_ascii_uppercase(),
+        _ => String::new(),
+    };
+    if !READ_WORDS.contains(&head.as_str()) {
+        return Err(refused(not_a_read()));
+    }
+    if let Some(word) = write_word(statement) {
+        return Err(refused(format!(
+            "{}; this SQL holds {word} (quote it if it is a name: \"{}\")",
+            not_a_read(),
+            word.to_ascii_lowercase()
+        )));
+    }
+    // Athena runs SHOW and DESCRIBE with its Hive DDL engine, where `\'` does not end a
+    // string as it does in Trino.
+    if matches!(head.as_str(), "SHOW" | "DESCRIBE") && sql.contains('\\') {
+        return Err(refused(format!(
+            "{head} with a backslash: Athena reads it with another engine, where a backslash \
+             escapes a quote: remove the backslash"
+        )));
+    }
+    Ok(TrinoStatement { tokens, head })
+}
+
+/// Refuses SQL whose strings and quoted names sqlparser reads otherwise than Trino (`$$`,
+/// `E'\''`): what it would check is not what Athena runs.
+fn quoted_alike(dialect: &GenericDialect, sql: &str, trino: &[Lexed]) -> Result<(), RawCheck> {
+    let tokens = Tokenizer::new(dialect, sql).tokenize().map_err(|e| {
+        refused(format!(
+            "cannot read the SQL: {}",
+            crate::sanitize::clean(&e.to_string())
+        ))
+    })?;
+    if quoting(&tokens) == trino_quoting(trino) {
+        Ok(())
+    } else {
+        Err(refused(
+            "the SQL's strings or quoted names read differently in Athena's engine than in \
+             this check: write strings as '...' ('' for a quote) and names as \"...\"",
+        ))
     }
 }
 
@@ -416,7 +444,7 @@ fn address(name: &ObjectName) -> usize {
 }
 
 /// A table a FROM reads: its name and the name its columns are qualified by.
-struct Read<'a> {
+struct TableRead<'a> {
     name: &'a ObjectName,
     called: String,
 }
@@ -502,14 +530,14 @@ impl Scans {
     }
 
     /// The tables (not CTEs) of a FROM item and its joins, nested joins included.
-    fn tables<'a>(&self, twj: &'a TableWithJoins, out: &mut Vec<Read<'a>>) {
+    fn tables<'a>(&self, twj: &'a TableWithJoins, out: &mut Vec<TableRead<'a>>) {
         self.factor(&twj.relation, out);
         for j in &twj.joins {
             self.factor(&j.relation, out);
         }
     }
 
-    fn factor<'a>(&self, factor: &'a TableFactor, out: &mut Vec<Read<'a>>) {
+    fn factor<'a>(&self, factor: &'a TableFactor, out: &mut Vec<TableRead<'a>>) {
         match factor {
             TableFactor::Table { name, alias, .. } if !self.is_cte(name) => {
                 let called = match alias {
@@ -521,7 +549,7 @@ impl Scans {
                         .map(|i| i.value.clone())
                         .unwrap_or_default(),
                 };
-                out.push(Read { name, called });
+                out.push(TableRead { name, called });
             }
             TableFactor::NestedJoin {
                 table_with_joins, ..
