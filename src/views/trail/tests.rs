@@ -522,8 +522,23 @@ fn a_search_wider_than_max_range_days_asks_first_and_sends_nothing_until_y() {
         );
         let c = confirmation(&s).unwrap_or_else(|| panic!("{filter}: a confirmation"));
         assert_eq!(c.title, "Search more than 31 days of the trail?");
-        assert!(c.lines[0].contains("max_range_days = 31"), "{:?}", c.lines);
-        assert!(c.lines.iter().any(|l| l == filter), "{:?}", c.lines);
+        assert!(
+            c.lines.join(" ").contains("more than max_range_days = 31"),
+            "{:?}",
+            c.lines
+        );
+        // Said in lines an 80-column terminal shows whole, then the filter.
+        assert!(
+            c.lines.iter().all(|l| l.chars().count() <= 72),
+            "{:?}",
+            c.lines
+        );
+        assert_eq!(
+            c.lines.last().map(String::as_str),
+            Some(filter),
+            "{:?}",
+            c.lines
+        );
         // `n` lets it go: still nothing sent.
         let cmds = update(&mut s, Action::Input(InputKey::Char('n'))).commands;
         assert!(cmds.is_empty(), "{cmds:?}");
@@ -570,7 +585,11 @@ fn raw_sql_reading_more_days_than_max_range_days_asks_first() {
         let cmds = run(&mut s, &format!("sql {sql}"));
         assert!(cmds.is_empty(), "nothing before the confirmation: {cmds:?}");
         let c = confirmation(&s).unwrap_or_else(|| panic!("{sql}: a confirmation"));
-        assert!(c.lines[0].contains("max_range_days = 31"), "{:?}", c.lines);
+        assert!(
+            c.lines.join(" ").contains("max_range_days = 31"),
+            "{:?}",
+            c.lines
+        );
         let cmds = update(&mut s, Action::Input(InputKey::Char('y'))).commands;
         let Some(Command::TrailStart(q)) =
             cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))

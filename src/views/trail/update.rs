@@ -207,7 +207,7 @@ fn search_with(state: &mut State, text: &str, range: Range) -> Outcome {
     {
         let c = Confirm::new(
             &wide_title(settings.max_range_days),
-            vec![why, String::new(), text.to_owned()],
+            dialog_lines(&why, text),
             Action::RunWideSearch(text.to_owned()),
         );
         overlays::open(state, Overlay::Confirm(c));
@@ -223,6 +223,30 @@ fn search_with(state: &mut State, text: &str, range: Range) -> Outcome {
         limit: table.limit,
     };
     query::start_search(state, text.to_owned(), Mode::Filter, statement, search)
+}
+
+/// A confirmation's lines: why it asks, cut into lines that fit an 80-column terminal
+/// (a dialog does not wrap), then what would run.
+fn dialog_lines(why: &str, query: &str) -> Vec<String> {
+    const WIDTH: usize = 72;
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in why.split_whitespace() {
+        let last = lines
+            .last_mut()
+            .filter(|l| l.is_empty() || l.chars().count() + 1 + word.chars().count() <= WIDTH);
+        match last {
+            Some(l) => {
+                if !l.is_empty() {
+                    l.push(' ');
+                }
+                l.push_str(word);
+            }
+            None => lines.push(word.to_owned()),
+        }
+    }
+    lines.push(String::new());
+    lines.extend(query.lines().map(str::to_owned));
+    lines
 }
 
 /// What a confirmation of a search over more than `max_days` is titled.
@@ -264,9 +288,7 @@ pub fn raw(state: &mut State, text: &str) -> Outcome {
     } else {
         wide_title(settings.max_range_days)
     };
-    let mut lines = vec![why, String::new()];
-    lines.extend(text.lines().map(str::to_owned));
-    let c = Confirm::new(&title, lines, Action::RunRawSql(text));
+    let c = Confirm::new(&title, dialog_lines(&why, &text), Action::RunRawSql(text));
     overlays::open(state, Overlay::Confirm(c));
     Outcome::redraw()
 }
