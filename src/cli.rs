@@ -154,8 +154,8 @@ pub struct TrailArgs {
     /// 24 hours]
     #[arg(value_name = "FILTER")]
     pub filter: Option<String>,
-    /// Run this SQL instead of a filter's (one read statement; a query that does not
-    /// constrain the "timestamp" partition needs --yes).
+    /// Run this SQL instead of a filter's (one read statement, without comments; a query
+    /// that does not bound the "timestamp" partition needs --yes).
     #[arg(long, value_name = "SQL", conflicts_with = "filter")]
     pub sql: Option<String>,
     /// Print the statement and exit without running it.
@@ -168,7 +168,8 @@ pub struct TrailArgs {
     /// config's limit, 500].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_rows: Option<u32>,
-    /// Run SQL that may scan the whole trail without refusing.
+    /// Run a search that may scan the whole trail, or that covers more days than the
+    /// config's max_range_days (default 31), without refusing.
     #[arg(long)]
     pub yes: bool,
 }

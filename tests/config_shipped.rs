@@ -127,7 +127,8 @@ fn is_bindable(a: &Action) -> bool {
         | Action::AlarmFormSubmitted(_)
         | Action::RunFormSubmitted(_)
         | Action::Write(_)
-        | Action::RunRawSql(_) => false,
+        | Action::RunRawSql(_)
+        | Action::RunWideSearch(_) => false,
     }
 }
 

@@ -134,6 +134,9 @@ pub enum Action {
     /// Raw trail SQL confirmed despite its warning: run it as written.
     #[serde(skip)]
     RunRawSql(String),
+    /// A trail filter confirmed despite its range (wider than `max_range_days`): run it.
+    #[serde(skip)]
+    RunWideSearch(String),
 }
 
 impl Action {

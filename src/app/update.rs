@@ -51,6 +51,7 @@ fn route(state: &mut State, action: Action) -> Outcome {
         Action::RunFormSubmitted(values) => views::monitor::run_now::submitted(state, values),
         Action::Write(requests) => write::send(state, requests),
         Action::RunRawSql(text) => views::trail::run_raw(state, text),
+        Action::RunWideSearch(text) => views::trail::search_confirmed(state, &text),
         Action::Run(line) => commands::run(state, &line),
         Action::Quit => {
             state.should_quit = true;

@@ -126,6 +126,8 @@ struct TrailFile {
     reuse_minutes: Option<u32>,
     #[serde(default, deserialize_with = "trail_limit")]
     limit: Option<u32>,
+    #[serde(default, deserialize_with = "trail_max_range_days")]
+    max_range_days: Option<u32>,
 }
 
 /// The positions of values checked after parsing, read in a second, lenient pass so that
@@ -230,6 +232,7 @@ fn trail<'de, D: Deserializer<'de>>(d: D) -> Result<Option<TrailSettings>, D::Er
         layout: f.partitions.unwrap_or(default.layout),
         reuse_minutes: f.reuse_minutes.unwrap_or(default.reuse_minutes),
         limit: f.limit.unwrap_or(default.limit),
+        max_range_days: f.max_range_days.unwrap_or(default.max_range_days),
     }))
 }
 
@@ -282,6 +285,11 @@ fn trail_reuse_minutes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D
 fn trail_limit<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     let v = i64::deserialize(d)?;
     check_trail_limit(v).map(Some).map_err(de::Error::custom)
+}
+
+fn trail_max_range_days<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let v = i64::deserialize(d)?;
+    check_max_range_days(v).map(Some).map_err(de::Error::custom)
 }
 
 /// A catalog, database or table name: it becomes a quoted identifier (so any character is
@@ -348,6 +356,19 @@ pub fn check_reuse_minutes(v: i64) -> Result<u32, String> {
         Err(format!(
             "invalid reuse_minutes {v}: expected 0 (no reuse) to 10080 minutes (7 days, \
              Athena's longest)"
+        ))
+    }
+}
+
+/// The widest search run without asking: a day at least (a search of the last hours must
+/// not ask), ten years at most (a wider one bounds nothing).
+pub fn check_max_range_days(v: i64) -> Result<u32, String> {
+    if (1..=3_660).contains(&v) {
+        Ok(v as u32)
+    } else {
+        Err(format!(
+            "invalid max_range_days {v}: expected 1 to 3660 days (a search over more days \
+             asks first)"
         ))
     }
 }
@@ -691,7 +712,8 @@ mod tests {
         let c = parse(
             "[trail]\ncatalog = \"Other\"\ndatabase = \"logs\"\ntable = \"trail \\\"x\\\"\"\n\
              workgroup = \"sage-watch_1.0\"\noutput_location = \"s3://my-athena-results/sagewatch/\"\n\
-             partitions = \"org_account_region_timestamp\"\nreuse_minutes = 0\nlimit = 100000\n",
+             partitions = \"org_account_region_timestamp\"\nreuse_minutes = 0\nlimit = 100000\n\
+             max_range_days = 90\n",
         )
         .unwrap();
         assert_eq!(
@@ -705,6 +727,7 @@ mod tests {
                 layout: Layout::OrgAccountRegionTimestamp,
                 reuse_minutes: 0,
                 limit: 100_000,
+                max_range_days: 90,
             })
         );
         let c = parse("[trail]\npartitions = \"account_region_timestamp\"\nlimit = 1\n").unwrap();
@@ -714,6 +737,7 @@ mod tests {
         assert_eq!(t.reuse_minutes, 15);
         assert_eq!(t.table, "cloudtrail_logs");
         assert_eq!(t.output_location, None);
+        assert_eq!(t.max_range_days, 31);
     }
 
     #[test]
@@ -758,6 +782,9 @@ mod tests {
             ("reuse_minutes = \"15\"", (2, 17), "invalid type"),
             ("limit = 0", (2, 9), "1 to 100000"),
             ("limit = 100001", (2, 9), "1 to 100000"),
+            ("max_range_days = 0", (2, 18), "1 to 3660 days"),
+            ("max_range_days = 3661", (2, 18), "asks first"),
+            ("max_range_days = 31.5", (2, 18), "invalid type"),
             ("lmit = 5", (2, 1), "unknown field `lmit`"),
         ];
         for (line, at, says) in cases {

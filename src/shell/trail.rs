@@ -12,6 +12,7 @@ use crate::source::FleetSource;
 use crate::source::model::Epoch;
 use crate::source::trail::{QueryState, ResultPage, Search, TrailQuery, TrailSettings};
 use crate::trail::filter::{self, FilterError};
+use crate::trail::range;
 use crate::trail::raw::{self, RawCheck};
 use crate::trail::run::{self, Outcome, Progress, Report};
 use crate::trail::sql;
@@ -38,7 +39,8 @@ pub const NO_TRAIL: &str = "no CloudTrail table is configured: add a [trail] sec
 struct Prepared {
     query: TrailQuery,
     max_rows: usize,
-    /// Raw SQL the check could not show to be partition-pruned: said before it runs.
+    /// Why it needed --yes (raw SQL not shown to be partition-pruned, or a range wider
+    /// than `max_range_days`): said before it runs.
     warning: Option<String>,
 }
 
@@ -91,17 +93,11 @@ async fn prepare(
     let token = run::request_token();
     if let Some(sql) = &args.sql {
         let check = raw::check(sql);
-        let warning = check.warning();
-        match check {
-            RawCheck::Refused { reason } => return Err(Exit::usage(reason)),
-            c if c.needs_confirmation() && !args.yes && !args.print_sql => {
-                return Err(Exit::usage(format!(
-                    "{}: add --yes to run it anyway (nothing was sent)",
-                    warning.unwrap_or_default()
-                )));
-            }
-            _ => {}
+        if let RawCheck::Refused { reason } = check {
+            return Err(Exit::usage(reason));
         }
+        let warning = range::sql_confirmation(&check, sql, settings.max_range_days);
+        confirmed_or_refused(args, warning.as_deref())?;
         return Ok(Prepared {
             query: TrailQuery {
                 sql: sql.clone(),
@@ -120,6 +116,8 @@ async fn prepare(
             "bad filter: since is after until: expected an earlier since",
         ));
     }
+    let warning = range::filter_excess(from, to, settings.max_range_days);
+    confirmed_or_refused(args, warning.as_deref())?;
     let accounts = account_ids(source, &filter.accounts).await?;
     let mut table = settings.table();
     table.limit = limit;
@@ -137,8 +135,19 @@ async fn prepare(
             token,
         },
         max_rows,
-        warning: None,
+        warning,
     })
+}
+
+/// A search with a `warning` (it may scan the whole trail, or covers more days than
+/// `max_range_days`) runs only with --yes; printing it sends nothing.
+fn confirmed_or_refused(args: &TrailArgs, warning: Option<&str>) -> Result<(), Exit> {
+    match warning {
+        Some(w) if !args.yes && !args.print_sql => Err(Exit::usage(format!(
+            "{w}: add --yes to run it anyway (nothing was sent)"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// The filter's accounts as ids: a label or id the console knows, or any 12-digit id (the

@@ -23,6 +23,8 @@ pub struct TrailSettings {
     pub reuse_minutes: u32,
     /// The LIMIT of generated queries.
     pub limit: u32,
+    /// A search over more days than this asks first (`--yes` in the shell).
+    pub max_range_days: u32,
 }
 
 impl Default for TrailSettings {
@@ -36,6 +38,7 @@ impl Default for TrailSettings {
             layout: Layout::Timestamp,
             reuse_minutes: 15,
             limit: 500,
+            max_range_days: crate::trail::range::DEFAULT_MAX_RANGE_DAYS,
         }
     }
 }

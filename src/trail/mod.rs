@@ -1,8 +1,9 @@
 //! CloudTrail search through Athena, the pure part: the filter language (`filter`), the one
 //! SELECT it becomes (`sql`), partition-pruned, limited, with every typed value kept inside
 //! an SQL literal, the same filter evaluated in memory (`matcher`, the demo's search), the
-//! check of SQL the user wrote (`raw`), and the query's life from start
-//! to its last page for the shell (`run`); and the view's kit: the query history kept across
+//! check of SQL the user wrote (`raw`, on Trino's own tokens: `trino`), the cost guard on a
+//! search's time range (`range`), and the query's life from start to its last page for the
+//! shell (`run`); and the view's kit: the query history kept across
 //! restarts (`history`), exports of the loaded rows (`export`) and OSC 52 copies
 //! (`clipboard`).
 
@@ -11,6 +12,8 @@ pub mod export;
 pub mod filter;
 pub mod history;
 pub mod matcher;
+pub mod range;
 pub mod raw;
 pub mod run;
 pub mod sql;
+pub mod trino;

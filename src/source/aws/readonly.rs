@@ -45,8 +45,8 @@ pub fn is_allowed(service: &str, operation: &str) -> bool {
     is_read(operation) || READS_IN_EFFECT.contains(&(service, operation))
 }
 
-/// SQL that parses as one read statement (raw SQL that cannot be parsed is not known to
-/// be one).
+/// SQL that `raw::check` reads as one read statement, as Athena's engine reads it: no
+/// comment, no write in any position (raw SQL that cannot be parsed is not known to be one).
 pub fn is_read_sql(sql: &str) -> bool {
     use crate::trail::raw::{RawCheck, check};
     matches!(
@@ -82,7 +82,8 @@ impl Intercept for ReadOnlyGuard {
             if !is_read_sql(sql) {
                 return Err(
                     "read-only: StartQueryExecution refused before it was sent: only SQL that \
-                     parses as one read (SELECT, SHOW, DESCRIBE, EXPLAIN) runs in read-only mode"
+                     parses as one read (SELECT, SHOW, DESCRIBE, EXPLAIN; no comments) runs in \
+                     read-only mode"
                         .into(),
                 );
             }
@@ -144,6 +145,9 @@ mod tests {
             "DROP TABLE cloudtrail_logs",
             "SELECT 1; DROP TABLE x",
             "",
+            // Trino ends a comment at its first `*/`: the CTAS runs.
+            "/* /* */ CREATE TABLE evil AS SELECT * FROM cloudtrail_logs -- */ SELECT 1",
+            "WITH a AS (SELECT 1) INSERT INTO x SELECT * FROM a",
         ] {
             assert!(!is_read_sql(sql), "{sql}");
         }

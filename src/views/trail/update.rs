@@ -159,8 +159,25 @@ fn value_span(text: &str, key: &str, value: &str) -> (usize, usize) {
     words.first().copied().unwrap_or((0, text.len()))
 }
 
-/// Runs a filter: parsed, its accounts resolved, made into one pruned SELECT.
+/// Runs a filter: parsed, its accounts resolved, made into one pruned SELECT; a range wider
+/// than `max_range_days` asks first.
 pub fn search(state: &mut State, text: &str) -> Outcome {
+    search_with(state, text, Range::AsksWhenWide)
+}
+
+/// A filter whose wide range was confirmed: run as it is.
+pub fn search_confirmed(state: &mut State, text: &str) -> Outcome {
+    search_with(state, text, Range::Confirmed)
+}
+
+/// Whether a search over more than `max_range_days` still needs to be confirmed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Range {
+    AsksWhenWide,
+    Confirmed,
+}
+
+fn search_with(state: &mut State, text: &str, range: Range) -> Outcome {
     let Some(settings) = state.trail.settings().cloned() else {
         return not_configured(state);
     };
@@ -185,6 +202,17 @@ pub fn search(state: &mut State, text: &str) -> Outcome {
         flash(state, "filter: since: is after until:", FlashLevel::Error);
         return Outcome::redraw();
     }
+    if range == Range::AsksWhenWide
+        && let Some(why) = crate::trail::range::filter_excess(from, to, settings.max_range_days)
+    {
+        let c = Confirm::new(
+            &wide_title(settings.max_range_days),
+            dialog_lines(&why, text),
+            Action::RunWideSearch(text.to_owned()),
+        );
+        overlays::open(state, Overlay::Confirm(c));
+        return Outcome::redraw();
+    }
     let table = settings.table();
     let statement = sql::select(&table, &f, &accounts, from, to);
     let search = Search::Filter {
@@ -197,13 +225,42 @@ pub fn search(state: &mut State, text: &str) -> Outcome {
     query::start_search(state, text.to_owned(), Mode::Filter, statement, search)
 }
 
-/// `:sql`: raw SQL, checked for a partition predicate; without one, a confirmation first.
+/// A confirmation's lines: why it asks, cut into lines that fit an 80-column terminal
+/// (a dialog does not wrap), then what would run.
+fn dialog_lines(why: &str, query: &str) -> Vec<String> {
+    const WIDTH: usize = 72;
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in why.split_whitespace() {
+        let last = lines
+            .last_mut()
+            .filter(|l| l.is_empty() || l.chars().count() + 1 + word.chars().count() <= WIDTH);
+        match last {
+            Some(l) => {
+                if !l.is_empty() {
+                    l.push(' ');
+                }
+                l.push_str(word);
+            }
+            None => lines.push(word.to_owned()),
+        }
+    }
+    lines.push(String::new());
+    lines.extend(query.lines().map(str::to_owned));
+    lines
+}
+
+/// What a confirmation of a search over more than `max_days` is titled.
+fn wide_title(max_days: u32) -> String {
+    format!("Search more than {max_days} days of the trail?")
+}
+
+/// `:sql`: raw SQL, checked for a partition predicate at both ends and for the days it
+/// reads; without one, or over more than `max_range_days`, a confirmation first.
 pub fn raw(state: &mut State, text: &str) -> Outcome {
     let Some(settings) = state.trail.settings().cloned() else {
         return not_configured(state);
     };
     let text = text.trim().to_owned();
-    let _ = settings;
     let check = crate::trail::raw::check(&text);
     if let RawCheck::Refused { reason } = &check {
         let t = &mut state.trail;
@@ -213,9 +270,10 @@ pub fn raw(state: &mut State, text: &str) -> Outcome {
         flash(state, format!("sql: {reason}"), FlashLevel::Error);
         return Outcome::redraw();
     }
-    if !check.needs_confirmation() {
+    let Some(why) = crate::trail::range::sql_confirmation(&check, &text, settings.max_range_days)
+    else {
         return run_raw(state, text);
-    }
+    };
     if state.readonly && matches!(check, RawCheck::Unchecked { .. }) {
         // Read-only runs only SQL proven to be a read (the AWS client refuses the rest too).
         let reason = "read-only: this SQL cannot be checked to be a read, so it is not sent";
@@ -225,13 +283,12 @@ pub fn raw(state: &mut State, text: &str) -> Outcome {
         flash(state, reason, FlashLevel::Error);
         return Outcome::redraw();
     }
-    let mut lines = vec![check.warning().unwrap_or_default(), String::new()];
-    lines.extend(text.lines().map(str::to_owned));
-    let c = Confirm::new(
-        "Run this SQL? It may scan the whole trail",
-        lines,
-        Action::RunRawSql(text),
-    );
+    let title = if check.needs_confirmation() {
+        "Run this SQL? It may scan the whole trail".to_owned()
+    } else {
+        wide_title(settings.max_range_days)
+    };
+    let c = Confirm::new(&title, dialog_lines(&why, &text), Action::RunRawSql(text));
     overlays::open(state, Overlay::Confirm(c));
     Outcome::redraw()
 }
