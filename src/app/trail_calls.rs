@@ -251,7 +251,10 @@ mod tests {
         let Loaded::Exported(Err(why)) = &again else {
             panic!("{again:?}")
         };
-        assert!(why.contains("never overwrites") && !why.contains("confirm"), "{why}");
+        assert!(
+            why.contains("never overwrites") && !why.contains("confirm"),
+            "{why}"
+        );
         let _ = std::fs::remove_dir_all(&d);
     }
 }
