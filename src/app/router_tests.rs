@@ -250,30 +250,24 @@ fn a_paste_fills_the_forms_focused_field_and_submits_nothing() {
 fn a_paste_with_nothing_edited_changes_nothing_and_sends_nothing() {
     for view in View::ALL {
         let mut s = in_view(view);
-        let before = format!(
-            "{:?}",
-            (
-                &s.view,
-                &s.overlays,
-                &s.prompt,
-                s.fleet.selected,
-                &s.alarms_view.selected
+        // What a key reaching the keymap would change: the view, a dialog, a prompt, a row.
+        let seen = |s: &State| {
+            format!(
+                "{:?}",
+                (
+                    &s.view,
+                    &s.overlays,
+                    &s.prompt,
+                    s.fleet.selected,
+                    &s.alarms_view.selected
+                )
             )
-        );
+        };
+        let before = seen(&s);
         let out = update(&mut s, Action::Paste("2\nM\ny\nq\n".into()));
         assert!(out.commands.is_empty(), "{view:?}: {:?}", out.commands);
         assert!(!s.should_quit, "{view:?}");
-        let after = format!(
-            "{:?}",
-            (
-                &s.view,
-                &s.overlays,
-                &s.prompt,
-                s.fleet.selected,
-                &s.alarms_view.selected
-            )
-        );
-        assert_eq!(before, after, "{view:?}");
+        assert_eq!(before, seen(&s), "{view:?}");
         assert_eq!(
             s.flash.as_ref().map(|f| f.text.as_str()),
             Some(crate::app::paste::NOTHING_EDITED),
