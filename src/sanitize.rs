@@ -32,13 +32,16 @@ pub fn needs_replacing(c: char) -> bool {
     c.is_control() || is_invisible_format(c) || is_line_or_paragraph_separator(c)
 }
 
-/// Unicode's format characters (general category Cf, Unicode 15), and the Hangul fillers,
-/// which are letters that draw as blank space. Bidi overrides, isolates and marks are among
-/// them: they can make a reason read backwards.
+/// Characters that draw as nothing, or change how their neighbours draw: Unicode's format
+/// characters (general category Cf: zero-width spaces and joiners, bidi controls, the BOM,
+/// soft hyphen) and its default-ignorable code points (the combining grapheme joiner,
+/// variation selectors, Mongolian and Khmer invisible signs, Hangul fillers, tag
+/// characters), as of Unicode 15. Look-alike letters (a Cyrillic `с`) are visible and stay.
 pub fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{AD}'
+            | '\u{34F}'
             | '\u{600}'..='\u{605}'
             | '\u{61C}'
             | '\u{6DD}'
@@ -46,22 +49,22 @@ pub fn is_invisible_format(c: char) -> bool {
             | '\u{890}'..='\u{891}'
             | '\u{8E2}'
             | '\u{115F}'..='\u{1160}'
-            | '\u{180E}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
             | '\u{200B}'..='\u{200F}'
             | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
+            | '\u{2060}'..='\u{206F}'
             | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
             | '\u{FEFF}'
             | '\u{FFA0}'
-            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{FFF0}'..='\u{FFFB}'
             | '\u{110BD}'
             | '\u{110CD}'
             | '\u{13430}'..='\u{1343F}'
             | '\u{1BCA0}'..='\u{1BCA3}'
             | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0001}'
-            | '\u{E0020}'..='\u{E007F}'
+            | '\u{E0000}'..='\u{E0FFF}'
     )
 }
 
@@ -163,12 +166,23 @@ mod tests {
             '\u{E0041}',
             '\u{3164}',
             '\u{1D173}',
+            // Default-ignorable, not Cf: `cpu\u{34F}high` draws as `cpuhigh` too.
+            '\u{34F}',
+            '\u{FE0F}',
+            '\u{180B}',
+            '\u{17B4}',
+            '\u{E0100}',
+            '\u{2065}',
         ] {
             let s = format!("cpu{c}high");
             assert_eq!(clean(&s), "cpu\u{FFFD}high", "U+{:04X}", c as u32);
         }
         // Every format character (Unicode's Cf) up to the astral planes is covered.
         for c in ('\u{0}'..='\u{FFFF}').filter(|&c| is_cf(c)) {
+            assert!(needs_replacing(c), "U+{:04X}", c as u32);
+        }
+        // Every default-ignorable code point (Unicode 15's DerivedCoreProperties) too.
+        for c in ('\u{0}'..='\u{10FFFF}').filter(|&c| is_default_ignorable(c)) {
             assert!(needs_replacing(c), "U+{:04X}", c as u32);
         }
         // Ordinary letters, marks and symbols stay.
@@ -194,6 +208,32 @@ mod tests {
             (0x2066, 0x206F),
             (0xFEFF, 0xFEFF),
             (0xFFF9, 0xFFFB),
+        ]
+        .iter()
+        .any(|&(a, b)| (a..=b).contains(&cp))
+    }
+
+    /// Default_Ignorable_Code_Point, Unicode 15, from the UCD's DerivedCoreProperties.txt.
+    fn is_default_ignorable(c: char) -> bool {
+        let cp = c as u32;
+        [
+            (0xAD, 0xAD),
+            (0x34F, 0x34F),
+            (0x61C, 0x61C),
+            (0x115F, 0x1160),
+            (0x17B4, 0x17B5),
+            (0x180B, 0x180F),
+            (0x200B, 0x200F),
+            (0x202A, 0x202E),
+            (0x2060, 0x206F),
+            (0x3164, 0x3164),
+            (0xFE00, 0xFE0F),
+            (0xFEFF, 0xFEFF),
+            (0xFFA0, 0xFFA0),
+            (0xFFF0, 0xFFF8),
+            (0x1BCA0, 0x1BCA3),
+            (0x1D173, 0x1D17A),
+            (0xE0000, 0xE0FFF),
         ]
         .iter()
         .any(|&(a, b)| (a..=b).contains(&cp))

@@ -103,12 +103,11 @@ fn find(word: &str) -> Option<(Owner, &'static CommandSpec)> {
 /// Runs a command line (with or without its leading `:`). Mistakes are flashed.
 pub fn run(state: &mut State, line: &str) -> Outcome {
     let line = line.trim_start_matches(':');
-    let mut words = line.split_whitespace();
-    let Some(word) = words.next() else {
+    let Some((word, arg)) = command_and_argument(line) else {
         flash(state, "empty command", FlashLevel::Error);
         return Outcome::redraw();
     };
-    let arg = words.collect::<Vec<_>>().join(" ");
+    let arg = arg.to_owned();
     let Some((owner, spec)) = find(word) else {
         flash(
             state,
@@ -125,6 +124,17 @@ pub fn run(state: &mut State, line: &str) -> Outcome {
         Owner::Console => run_console(state, spec, &arg),
         Owner::View(view) => views::module(view).run(state, spec, &arg),
     }
+}
+
+/// The command's word and the rest of the line as typed, only trimmed at its ends: spaces
+/// inside it are the user's (two spaces in a quoted path, a SQL string literal).
+fn command_and_argument(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
+    }
+    let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    Some((word, rest.trim()))
 }
 
 fn run_console(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
@@ -222,6 +232,20 @@ pub fn apply_completion(line: &str, candidate: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_argument_keeps_the_spaces_typed_inside_it() {
+        assert_eq!(
+            command_and_argument("export  csv  \"/tmp/a  b.csv\" "),
+            Some(("export", "csv  \"/tmp/a  b.csv\""))
+        );
+        assert_eq!(command_and_argument("quit"), Some(("quit", "")));
+        assert_eq!(command_and_argument("  "), None);
+        assert_eq!(
+            command_and_argument("sql\tSELECT 1"),
+            Some(("sql", "SELECT 1"))
+        );
+    }
 
     #[test]
     fn every_command_is_found_by_its_name_and_aliases_and_names_are_unique() {

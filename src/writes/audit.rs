@@ -179,7 +179,12 @@ fn escape(text: &str, keep_newlines: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if crate::sanitize::needs_replacing(c) && !(keep_newlines && c == '\n') {
-            out.push_str(&format!("\\u{:04x}", c as u32));
+            // JSON's `\u` takes four hex digits: a character beyond them (the tag characters,
+            // U+E0001...) is written as its UTF-16 surrogate pair, as JSON spells it.
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
         } else {
             out.push(c);
         }
@@ -190,6 +195,21 @@ fn escape(text: &str, keep_newlines: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_character_beyond_four_hex_digits_is_escaped_as_a_surrogate_pair_and_read_back_exactly() {
+        // A tag character (invisible, U+E0041) and a zero-width space in an alarm's name.
+        let name = "cpu\u{e0041}high\u{200b}";
+        let line = inert_json(&serde_json::json!({ "AlarmName": name }));
+        assert!(line.contains("\\udb40\\udc41"), "{line}");
+        assert!(line.contains("\\u200b"), "{line}");
+        assert!(
+            !line.chars().any(crate::sanitize::needs_replacing),
+            "{line:?}"
+        );
+        let back: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back["AlarmName"], name);
+    }
     use serde_json::json;
 
     #[test]

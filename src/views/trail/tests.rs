@@ -498,6 +498,14 @@ fn raw_sql_without_a_partition_predicate_asks_first() {
         cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
         "{cmds:?}"
     );
+    // Sent as typed: spaces inside a string literal are part of the value searched for.
+    let spaced = format!("{pruned} AND useragent = 'aws-cli/2  Python'");
+    let cmds = run(&mut s, &format!("sql  {spaced}  "));
+    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(q.sql, spaced);
 }
 
 /// The confirmation on top, if one is open.
@@ -720,6 +728,12 @@ fn y_copies_the_selected_cell_and_export_takes_every_row() {
         panic!("{cmds:?}")
     };
     assert_eq!(job.path.as_deref(), Some("/tmp/a b.csv"));
+    // The line reaches the command as typed: two spaces in quotes stay two.
+    let cmds = run(&mut s, "export  csv  \"/tmp/a  b.csv\" ");
+    let [Command::Export(job)] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(job.path.as_deref(), Some("/tmp/a  b.csv"));
     let cmds = run(&mut s, "export csv /tmp/a b.csv");
     assert!(cmds.is_empty(), "{cmds:?}");
     let said = &s.flash.as_ref().unwrap().text;
