@@ -290,9 +290,10 @@ struct Applied {
     placed: Vec<Placed>,
     /// Where the last binding that could quit was unbound or replaced.
     way_out_removed: Option<Place>,
-    /// Single keys any file of the chain binds to moving: a changing action on one of them is
-    /// a slip of habit away (the base's `j` rebound to `delete_alarm`).
-    navigation: Vec<(KeyChord, Action, Place)>,
+    /// Single keys any file of the chain binds to moving or to leaving (`navigates`, `quit`):
+    /// a changing action on one of them is a slip of habit away (the base's `j` rebound to
+    /// `delete_alarm`, or a key that used to quit).
+    habit_keys: Vec<(KeyChord, Action, Place)>,
 }
 
 /// The keymap a file describes, with its `base` chain applied bottom up.
@@ -365,10 +366,10 @@ fn apply(
             ActionSpec::Bind(a) => a.clone(),
         };
         if let [chord] = keys.as_slice()
-            && action.navigates()
+            && (action.navigates() || action == Action::Quit)
         {
             applied
-                .navigation
+                .habit_keys
                 .push((*chord, action.clone(), here.clone()));
         }
         let binding = Binding {
@@ -434,10 +435,28 @@ fn moves_everywhere(chord: &KeyChord) -> bool {
         )
 }
 
+/// Why a key is pressed without a thought whatever the keymap says, if it is: to leave (Esc,
+/// `q`, Ctrl-C) or to accept (Enter).
+fn pressed_out_of_habit(chord: &KeyChord) -> Option<&'static str> {
+    let plain = |code| KeyChord::new(code, KeyModifiers::NONE);
+    Some(if *chord == plain(KeyCode::Esc) {
+        "pressed out of habit to leave"
+    } else if *chord == plain(KeyCode::Char('q')) {
+        "pressed out of habit to leave (it quits most terminal programs)"
+    } else if *chord == KeyChord::new(KeyCode::Char('c'), KeyModifiers::CONTROL) {
+        "pressed out of habit to leave (it interrupts any terminal program)"
+    } else if *chord == plain(KeyCode::Enter) {
+        "pressed out of habit to accept"
+    } else {
+        return None;
+    })
+}
+
 /// A changing action (`Action::mutates`: create, edit, mute, unmute, delete, run now, pause,
-/// resume) on a single key that is pressed out of habit: `Esc` and `Enter` (to leave, to
-/// accept), a key that moves in lists and dialogs, or a key some file of the chain binds to
-/// moving. Confirmations stand behind every write, but a habit must not even open one.
+/// resume) on a single key that is pressed out of habit: `Esc`, `q` and `Ctrl-C` (to leave),
+/// `Enter` (to accept), a key that moves in lists and dialogs, or a key some file of the chain
+/// binds to moving or quitting. Confirmations stand behind every write, but a habit must not
+/// even open one: pressing `q` to leave must not ask "delete this alarm?".
 fn check_changing_keys(applied: &Applied) -> Result<(), ConfigError> {
     for p in &applied.placed {
         let [chord] = p.binding.keys.as_slice() else {
@@ -447,16 +466,20 @@ fn check_changing_keys(applied: &Applied) -> Result<(), ConfigError> {
             continue;
         }
         let action = action_name(&p.binding.action);
-        let why = if chord.modifiers.is_empty()
-            && matches!(chord.code, KeyCode::Esc | KeyCode::Enter)
-        {
-            format!("`{chord}`, pressed out of habit to leave or to accept")
+        let why = if let Some(habit) = pressed_out_of_habit(chord) {
+            format!("`{chord}`, {habit}")
         } else if moves_everywhere(chord) {
             format!("`{chord}`, a key that moves in lists and dialogs")
-        } else if let Some((_, nav, place)) = applied.navigation.iter().find(|(c, ..)| c == chord) {
+        } else if let Some((_, habit, place)) = applied.habit_keys.iter().find(|(c, ..)| c == chord)
+        {
+            let kind = if matches!(habit, Action::Quit | Action::Back) {
+                "a key pressed to leave"
+            } else {
+                "a navigation key"
+            };
             format!(
-                "`{chord}`, a navigation key (`{}` at {}:{}:{})",
-                action_name(nav),
+                "`{chord}`, {kind} (`{}` at {}:{}:{})",
+                action_name(habit),
                 place.file,
                 place.line,
                 place.column
