@@ -1,5 +1,6 @@
 //! Every file under tests/fixtures/config/valid loads; every file under invalid fails with an
-//! error located at the `line:col` its first line announces (`# expect: 4:7`).
+//! error located at the `line:col` its first line announces (`# expect: 4:7`), saying what a
+//! second line `# says: ...` quotes, if it has one.
 //! The file name's prefix says what it is: `config-*`, `theme-*` or `keymap-*`.
 
 use sagewatch::config::{ConfigError, Env, Overrides, Settings, load};
@@ -59,13 +60,14 @@ fn invalid_fixtures_fail_at_the_announced_place() {
     let mut failures = Vec::new();
     for path in fixtures("invalid") {
         let text = std::fs::read_to_string(&path).unwrap();
-        let expect = text
-            .lines()
+        let mut lines = text.lines();
+        let expect = lines
             .next()
             .and_then(|l| l.strip_prefix("# expect: "))
             .unwrap_or_else(|| panic!("{}: first line must be `# expect: L:C`", path.display()))
             .trim()
             .to_string();
+        let says = lines.next().and_then(|l| l.strip_prefix("# says: "));
         match load_fixture(&path) {
             Ok(_) => failures.push(format!("{}: loaded without error", path.display())),
             Err(e) => {
@@ -75,6 +77,14 @@ fn invalid_fixtures_fail_at_the_announced_place() {
                     failures.push(format!(
                         "{}: expected `{want}...`, got `{shown}`",
                         path.display()
+                    ));
+                } else if let Some(says) = says
+                    && !shown.contains(says.trim())
+                {
+                    failures.push(format!(
+                        "{}: expected the message to say `{}`, got `{shown}`",
+                        path.display(),
+                        says.trim()
                     ));
                 }
             }

@@ -317,6 +317,28 @@ fn keymap_prefix_conflict_blames_the_user_file() {
 }
 
 #[test]
+fn a_change_on_a_key_the_chain_quits_with_is_refused_at_the_newer_file() {
+    let t = TempDir::new("leavekey");
+    let leave = t.write(
+        "home/.config/sagewatch/keymaps/leave.toml",
+        "[[bindings]]\nkeys = [\"ctrl-q\"]\naction = \"quit\"\n",
+    );
+    let mine = t.write(
+        "home/.config/sagewatch/keymaps/mine.toml",
+        "base = \"leave\"\n[[bindings]]\nkeys = [\"ctrl-q\"]\naction = \"delete_alarm\"\n",
+    );
+    t.write("home/.config/sagewatch/config.toml", "keymap = \"mine\"\n");
+    let e = load(&Overrides::default(), &home_env(&t.path("home"))).unwrap_err();
+    let want = format!(
+        "{}:3:8: `delete_alarm` leads to a change in AWS and must not be bound to `Ctrl-q`, a key \
+         pressed to leave (`quit` at {}:2:8)",
+        mine.display(),
+        leave.display()
+    );
+    assert!(e.to_string().starts_with(&want), "{e}");
+}
+
+#[test]
 fn cli_keymap_path_and_standalone_base() {
     let t = TempDir::new("clikeymap");
     let file = t.write(

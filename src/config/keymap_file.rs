@@ -119,6 +119,94 @@ pub fn parse_chord(spec: &str) -> Result<KeyChord, String> {
     Ok(KeyChord::new(code, modifiers))
 }
 
+/// What a terminal delivers when a chord is pressed, when that is not the chord itself.
+#[derive(Debug, PartialEq)]
+enum Arrival {
+    /// The terminal sends the same bytes as for another key (Ctrl-M is Enter's `\r`).
+    As(KeyChord),
+    /// Ctrl-backspace: Backspace's byte or Ctrl-H's, depending on the terminal.
+    AsEither(KeyChord, KeyChord),
+    /// No bytes stand for it, for this reason.
+    Never(&'static str),
+}
+
+/// How a chord reaches sagewatch, read as crossterm's Unix parser reads a terminal's bytes
+/// (sagewatch does not ask for the kitty keyboard protocol, and most terminals over SSH lack
+/// it): `None` if the chord arrives as itself. A binding on any other chord never fires.
+fn arrival(chord: &KeyChord) -> Option<Arrival> {
+    let ctrl = chord.modifiers.contains(KeyModifiers::CONTROL);
+    let shift = chord.modifiers.contains(KeyModifiers::SHIFT);
+    let alt = chord.modifiers & KeyModifiers::ALT;
+    let key = |code| KeyChord::new(code, alt);
+    let ctrl_key = |c| KeyChord::new(KeyCode::Char(c), alt | KeyModifiers::CONTROL);
+    match chord.code {
+        // Ctrl with a character sends a control code (xterm's table, which terminals copy),
+        // read back as Ctrl plus a letter, space or 4..7, or as the key that shares its code.
+        KeyCode::Char(c) if ctrl => Some(match c {
+            'i' => Arrival::As(key(KeyCode::Tab)),
+            'm' => Arrival::As(key(KeyCode::Enter)),
+            '[' | '3' => Arrival::As(KeyChord::new(KeyCode::Esc, KeyModifiers::NONE)),
+            'a'..='z' | ' ' | '4'..='7' => return None,
+            '@' | '2' => Arrival::As(ctrl_key(' ')),
+            '\\' => Arrival::As(ctrl_key('4')),
+            ']' => Arrival::As(ctrl_key('5')),
+            '^' => Arrival::As(ctrl_key('6')),
+            '_' | '/' => Arrival::As(ctrl_key('7')),
+            '8' | '?' => Arrival::As(key(KeyCode::Backspace)),
+            _ => Arrival::Never(
+                "a terminal sends Ctrl with a letter, space, 2..8 or one of @[\\]^_/? \
+                 and with any other key sends the plain key or nothing",
+            ),
+        }),
+        // ESC [ and ESC O begin escape sequences: crossterm waits for the rest.
+        KeyCode::Char('[' | 'O') if !alt.is_empty() => Some(Arrival::Never(
+            "Alt sends ESC before the key, and ESC [ or ESC O starts an escape sequence",
+        )),
+        // Enter, Tab, Esc and Backspace are one byte each, with no room for Ctrl or Shift
+        // (Shift-Tab has a sequence of its own); Alt is an ESC before the byte, except before
+        // ESC itself, where the pair reads as Esc.
+        KeyCode::Tab if chord.modifiers == KeyModifiers::SHIFT => None,
+        KeyCode::Tab if shift => Some(Arrival::Never(
+            "a terminal's Shift-Tab carries no other modifier",
+        )),
+        KeyCode::Tab if ctrl => Some(Arrival::As(key(KeyCode::Tab))),
+        KeyCode::Enter if ctrl || shift => Some(Arrival::As(key(KeyCode::Enter))),
+        KeyCode::Backspace if ctrl => {
+            Some(Arrival::AsEither(key(KeyCode::Backspace), ctrl_key('h')))
+        }
+        KeyCode::Backspace if shift => Some(Arrival::As(key(KeyCode::Backspace))),
+        KeyCode::Esc if !chord.modifiers.is_empty() => {
+            Some(Arrival::As(KeyChord::new(KeyCode::Esc, KeyModifiers::NONE)))
+        }
+        _ => None,
+    }
+}
+
+/// A key a terminal cannot send is refused where it is written, naming what arrives instead:
+/// counted as a way out, a `quit` on Ctrl-M would leave a console nothing can close.
+fn refuse_untypable(spec: &str, chord: KeyChord) -> Result<KeyChord, String> {
+    let never = "so a binding on it could never fire; choose another key";
+    match arrival(&chord) {
+        None => Ok(chord),
+        Some(Arrival::As(other)) => Err(format!(
+            "`{spec}` arrives as `{}`: a terminal sends both as the same bytes, {never}",
+            spelled(&other)
+        )),
+        Some(Arrival::AsEither(a, b)) => Err(format!(
+            "`{spec}` arrives as `{}` or `{}`, depending on the terminal, {never}",
+            spelled(&a),
+            spelled(&b)
+        )),
+        Some(Arrival::Never(why)) => Err(format!("`{spec}` never arrives: {why}, {never}")),
+    }
+}
+
+/// A chord as a keymap file spells it (`ctrl-space`, `alt-enter`): the help's label in lower
+/// case, which is right for every chord `arrival` names (none is an upper-case character).
+fn spelled(chord: &KeyChord) -> String {
+    chord.to_string().to_ascii_lowercase()
+}
+
 fn named_key(name: &str) -> Option<KeyCode> {
     let name = name.to_ascii_lowercase();
     Some(match name.as_str() {
@@ -202,9 +290,10 @@ struct Applied {
     placed: Vec<Placed>,
     /// Where the last binding that could quit was unbound or replaced.
     way_out_removed: Option<Place>,
-    /// Single keys any file of the chain binds to moving: a changing action on one of them is
-    /// a slip of habit away (the base's `j` rebound to `delete_alarm`).
-    navigation: Vec<(KeyChord, Action, Place)>,
+    /// Single keys any file of the chain binds to moving or to leaving (`navigates`, `quit`):
+    /// a changing action on one of them is a slip of habit away (the base's `j` rebound to
+    /// `delete_alarm`, or a key that used to quit).
+    habit_keys: Vec<(KeyChord, Action, Place)>,
 }
 
 /// The keymap a file describes, with its `base` chain applied bottom up.
@@ -239,7 +328,10 @@ fn apply(
         }
         let mut keys = Vec::with_capacity(specs.len());
         for spec in specs {
-            keys.push(parse_chord(spec.get_ref()).map_err(|m| src.error_at(spec.span(), m))?);
+            let chord = parse_chord(spec.get_ref())
+                .and_then(|chord| refuse_untypable(spec.get_ref(), chord))
+                .map_err(|m| src.error_at(spec.span(), m))?;
+            keys.push(chord);
         }
         // Two entries for one sequence in the same file: the first would be silently lost.
         if in_this_file.contains(&keys) {
@@ -274,10 +366,10 @@ fn apply(
             ActionSpec::Bind(a) => a.clone(),
         };
         if let [chord] = keys.as_slice()
-            && action.navigates()
+            && (action.navigates() || action == Action::Quit)
         {
             applied
-                .navigation
+                .habit_keys
                 .push((*chord, action.clone(), here.clone()));
         }
         let binding = Binding {
@@ -308,8 +400,10 @@ fn is_way_out(action: &Action) -> bool {
 }
 
 /// A keymap must leave a way to quit: in raw mode Ctrl-C is only a key, so without one the
-/// console could only be left by killing it from another terminal. Blamed where the last way
-/// out was unbound or replaced, else at the top file's `base` (a keymap from nothing).
+/// console could only be left by killing it from another terminal. Every binding counted can
+/// be pressed: `refuse_untypable` turned away the others (a `quit` on Ctrl-M) where they were
+/// written. Blamed where the last way out was unbound or replaced, else at the top file's
+/// `base` (a keymap from nothing).
 fn check_way_out(applied: &Applied, top: &Source, file: &KeymapFile) -> Result<(), ConfigError> {
     if applied.placed.iter().any(|p| is_way_out(&p.binding.action)) {
         return Ok(());
@@ -341,10 +435,28 @@ fn moves_everywhere(chord: &KeyChord) -> bool {
         )
 }
 
+/// Why a key is pressed without a thought whatever the keymap says, if it is: to leave (Esc,
+/// `q`, Ctrl-C) or to accept (Enter).
+fn pressed_out_of_habit(chord: &KeyChord) -> Option<&'static str> {
+    let plain = |code| KeyChord::new(code, KeyModifiers::NONE);
+    Some(if *chord == plain(KeyCode::Esc) {
+        "pressed out of habit to leave"
+    } else if *chord == plain(KeyCode::Char('q')) {
+        "pressed out of habit to leave (it quits most terminal programs)"
+    } else if *chord == KeyChord::new(KeyCode::Char('c'), KeyModifiers::CONTROL) {
+        "pressed out of habit to leave (it interrupts any terminal program)"
+    } else if *chord == plain(KeyCode::Enter) {
+        "pressed out of habit to accept"
+    } else {
+        return None;
+    })
+}
+
 /// A changing action (`Action::mutates`: create, edit, mute, unmute, delete, run now, pause,
-/// resume) on a single key that is pressed out of habit: `Esc` and `Enter` (to leave, to
-/// accept), a key that moves in lists and dialogs, or a key some file of the chain binds to
-/// moving. Confirmations stand behind every write, but a habit must not even open one.
+/// resume) on a single key that is pressed out of habit: `Esc`, `q` and `Ctrl-C` (to leave),
+/// `Enter` (to accept), a key that moves in lists and dialogs, or a key some file of the chain
+/// binds to moving or quitting. Confirmations stand behind every write, but a habit must not
+/// even open one: pressing `q` to leave must not ask "delete this alarm?".
 fn check_changing_keys(applied: &Applied) -> Result<(), ConfigError> {
     for p in &applied.placed {
         let [chord] = p.binding.keys.as_slice() else {
@@ -354,16 +466,20 @@ fn check_changing_keys(applied: &Applied) -> Result<(), ConfigError> {
             continue;
         }
         let action = action_name(&p.binding.action);
-        let why = if chord.modifiers.is_empty()
-            && matches!(chord.code, KeyCode::Esc | KeyCode::Enter)
-        {
-            format!("`{chord}`, pressed out of habit to leave or to accept")
+        let why = if let Some(habit) = pressed_out_of_habit(chord) {
+            format!("`{chord}`, {habit}")
         } else if moves_everywhere(chord) {
             format!("`{chord}`, a key that moves in lists and dialogs")
-        } else if let Some((_, nav, place)) = applied.navigation.iter().find(|(c, ..)| c == chord) {
+        } else if let Some((_, habit, place)) = applied.habit_keys.iter().find(|(c, ..)| c == chord)
+        {
+            let kind = if matches!(habit, Action::Quit | Action::Back) {
+                "a key pressed to leave"
+            } else {
+                "a navigation key"
+            };
             format!(
-                "`{chord}`, a navigation key (`{}` at {}:{}:{})",
-                action_name(nav),
+                "`{chord}`, {kind} (`{}` at {}:{}:{})",
+                action_name(habit),
                 place.file,
                 place.line,
                 place.column
@@ -516,6 +632,104 @@ mod tests {
             parse_chord("ctrl-d"),
             Ok(ev(KeyCode::Char('d'), KeyModifiers::CONTROL))
         );
+    }
+
+    /// The chord a spelling stands for, and whether a terminal can send it as such.
+    fn arrives(spec: &str) -> Option<Arrival> {
+        arrival(&parse_chord(spec).unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[test]
+    fn keys_a_terminal_sends_arrive_as_themselves() {
+        for spec in [
+            "q",
+            "G",
+            ":",
+            "esc",
+            "enter",
+            "tab",
+            "shift-tab",
+            "backspace",
+            "space",
+            "ctrl-a",
+            "ctrl-c",
+            "ctrl-h",
+            "ctrl-j",
+            "ctrl-z",
+            "ctrl-space",
+            "ctrl-4",
+            "ctrl-7",
+            "alt-x",
+            "alt-enter",
+            "alt-tab",
+            "ctrl-alt-x",
+            "ctrl-up",
+            "shift-down",
+            "ctrl-alt-f5",
+            "ctrl-delete",
+            "f1",
+        ] {
+            assert_eq!(arrives(spec), None, "{spec}");
+        }
+    }
+
+    #[test]
+    fn keys_that_share_a_code_arrive_as_the_other_key() {
+        let plain = |code| chord(code, KeyModifiers::NONE);
+        let ctrl = |c| chord(KeyCode::Char(c), KeyModifiers::CONTROL);
+        for (spec, other) in [
+            ("ctrl-m", plain(KeyCode::Enter)),
+            ("ctrl-i", plain(KeyCode::Tab)),
+            ("ctrl-[", plain(KeyCode::Esc)),
+            ("ctrl-3", plain(KeyCode::Esc)),
+            ("ctrl-alt-[", plain(KeyCode::Esc)),
+            ("ctrl-alt-m", chord(KeyCode::Enter, KeyModifiers::ALT)),
+            ("ctrl-2", ctrl(' ')),
+            ("ctrl-\\", ctrl('4')),
+            ("ctrl-_", ctrl('7')),
+            ("ctrl-8", plain(KeyCode::Backspace)),
+            ("ctrl-enter", plain(KeyCode::Enter)),
+            ("shift-enter", plain(KeyCode::Enter)),
+            ("ctrl-tab", plain(KeyCode::Tab)),
+            ("alt-esc", plain(KeyCode::Esc)),
+            ("ctrl-esc", plain(KeyCode::Esc)),
+        ] {
+            assert_eq!(arrives(spec), Some(Arrival::As(other)), "{spec}");
+        }
+        assert_eq!(
+            arrives("ctrl-backspace"),
+            Some(Arrival::AsEither(plain(KeyCode::Backspace), ctrl('h')))
+        );
+    }
+
+    #[test]
+    fn keys_no_terminal_sends_never_arrive() {
+        for spec in [
+            "ctrl-1",
+            "ctrl-0",
+            "ctrl-9",
+            "ctrl-;",
+            "ctrl-.",
+            "ctrl-é",
+            "alt-[",
+            "alt-O",
+            "ctrl-shift-tab",
+        ] {
+            assert!(
+                matches!(arrives(spec), Some(Arrival::Never(_))),
+                "{spec}: {:?}",
+                arrives(spec)
+            );
+        }
+    }
+
+    #[test]
+    fn an_untypable_key_is_refused_naming_what_arrives() {
+        let refused = |spec| refuse_untypable(spec, parse_chord(spec).unwrap()).unwrap_err();
+        assert!(refused("ctrl-m").starts_with("`ctrl-m` arrives as `enter`"));
+        assert!(refused("ctrl-2").starts_with("`ctrl-2` arrives as `ctrl-space`"));
+        assert!(refused("ctrl-backspace").contains("`backspace` or `ctrl-h`"));
+        assert!(refused("ctrl-1").starts_with("`ctrl-1` never arrives"));
     }
 
     #[test]
