@@ -170,6 +170,40 @@ fn a_write_hidden_by_a_comment_is_refused_before_anything_is_sent() {
 }
 
 #[test]
+fn sql_that_reads_the_whole_trail_under_another_name_needs_yes_and_table_functions_never_run() {
+    // A CTE out of scope, a column list renaming the partition: the table is read whole.
+    for sql in [
+        "SELECT eventname FROM cloudtrail_logs WHERE eventid IN (WITH cloudtrail_logs AS \
+         (SELECT 'x' AS eventid) SELECT eventid FROM cloudtrail_logs)",
+        "WITH cloudtrail_logs AS (SELECT * FROM cloudtrail_logs) SELECT eventname FROM \
+         cloudtrail_logs",
+        "SELECT * FROM cloudtrail_logs AS t(a, \"timestamp\") WHERE t.\"timestamp\" = \
+         '2026/01/01'",
+    ] {
+        let out = run(&["--sql", sql]);
+        assert_eq!(code(&out), 2, "{sql}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("may scan the whole trail"),
+            "{sql}: {}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty(), "nothing ran: {}", stdout(&out));
+    }
+    // A table function hands its text to a source that may write: refused even with --yes.
+    let sql = "SELECT * FROM TABLE(system.query(query => 'DELETE FROM customers'))";
+    for global in [&[][..], &["--readonly"]] {
+        let out = run_with(global, &["--sql", sql, "--yes"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("remove the table function"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty(), "nothing ran: {}", stdout(&out));
+    }
+}
+
+#[test]
 fn a_range_wider_than_max_range_days_needs_yes_however_it_is_written() {
     // The demo's clock is 2026-11-26T10:00:00Z; the bound is 31 days unless configured.
     let cases = [

@@ -148,6 +148,9 @@ mod tests {
             // Trino ends a comment at its first `*/`: the CTAS runs.
             "/* /* */ CREATE TABLE evil AS SELECT * FROM cloudtrail_logs -- */ SELECT 1",
             "WITH a AS (SELECT 1) INSERT INTO x SELECT * FROM a",
+            // A table function hands its text to the source it queries, which may write.
+            "SELECT * FROM TABLE(system.query(query => 'DELETE FROM customers'))",
+            "SELECT * FROM system.query('DELETE FROM customers')",
         ] {
             assert!(!is_read_sql(sql), "{sql}");
         }
