@@ -167,8 +167,8 @@ pub fn progress_text(run: &Run, rows: usize, now: i64) -> String {
     if !matches!(run.phase, Phase::Starting) {
         parts.push(format!("{} matched", thousands(s.records_matched)));
         parts.push(format!("{} scanned", thousands(s.records_scanned)));
-        parts.push(crate::views::trail::bytes(s.bytes_scanned.max(0.0) as u64));
-        parts.push(format!("{} rows", crate::views::trail::thousands(rows)));
+        parts.push(crate::ui::text::bytes(s.bytes_scanned.max(0.0) as u64));
+        parts.push(format!("{} rows", crate::ui::text::thousands(rows)));
     }
     if let Phase::Failed(why) = &run.phase {
         parts.push(clean(why).into_owned());
@@ -177,7 +177,7 @@ pub fn progress_text(run: &Run, rows: usize, now: i64) -> String {
 }
 
 fn thousands(v: f64) -> String {
-    crate::views::trail::thousands(v.max(0.0).round() as usize)
+    crate::ui::text::thousands(v.max(0.0).round() as usize)
 }
 
 fn render_progress(state: &State, buf: &mut Buffer, area: Rect) {
@@ -268,12 +268,12 @@ fn render_rows(state: &State, buf: &mut Buffer, area: Rect) {
         format!(
             " /{} {}",
             clean(&i.filter),
-            crate::views::trail::thousands(i.shown.len())
+            crate::ui::text::thousands(i.shown.len())
         )
     };
     let title = format!(
         " rows {}{filtered} ",
-        crate::views::trail::thousands(i.rows.len())
+        crate::ui::text::thousands(i.rows.len())
     );
     let inner = pane::render(
         buf,
@@ -440,7 +440,7 @@ fn render_tail(state: &State, buf: &mut Buffer, area: Rect) {
     let below = if t.unseen > 0 && !t.follow {
         Some(format!(
             "▼ {} new lines below (G or F follows)",
-            crate::views::trail::thousands(t.unseen as usize)
+            crate::ui::text::thousands(t.unseen as usize)
         ))
     } else {
         t.notice.clone()

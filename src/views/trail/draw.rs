@@ -8,7 +8,7 @@ use super::state::{Focus, Mode, Phase, Query, TrailState};
 use crate::app::state::{Loadable, State};
 use crate::sanitize::clean;
 use crate::source::trail::price_usd;
-use crate::ui::text::{self, put, put_trunc};
+use crate::ui::text::{self, bytes, put, put_trunc, thousands};
 use crate::ui::widgets::{self, pane};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -609,33 +609,6 @@ fn push_json(out: &mut Vec<(String, bool)>, raw: &str) {
     }
 }
 
-pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1000.0 && unit < UNITS.len() - 1 {
-        v /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{n} B")
-    } else {
-        format!("{v:.1} {}", UNITS[unit])
-    }
-}
-
-pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -667,12 +640,5 @@ mod tests {
         for l in &all {
             assert!(!l.chars().any(crate::sanitize::needs_replacing), "{l:?}");
         }
-    }
-
-    #[test]
-    fn numbers_read_easily() {
-        assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(bytes(152_300_000), "152.3 MB");
-        assert_eq!(bytes(12), "12 B");
     }
 }

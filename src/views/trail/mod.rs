@@ -16,7 +16,7 @@ mod update;
 #[cfg(test)]
 mod tests;
 
-pub use draw::{bytes, detail_lines, progress_text, thousands};
+pub use draw::{detail_lines, progress_text};
 pub use state::{Detail, Focus, Marks, Mode, Phase, Query, TrailState};
 pub use update::{raw, run_raw, search, search_confirmed, show, visible_columns};
 
