@@ -56,6 +56,8 @@ pub enum Command {
     LoadJobs {
         account_id: AccountId,
         since: crate::source::model::Epoch,
+        /// The most jobs listed (ListProcessingJobs pages, a DescribeProcessingJob each).
+        limit: usize,
     },
     /// The processing-job series ListMetrics finds in one account.
     LoadJobMetrics(AccountId),

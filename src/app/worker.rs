@@ -84,12 +84,13 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
             Some(m) => m.fleet_runs().await,
             None => Ok(Vec::new()),
         }),
-        Command::LoadJobs { account_id, since } => {
+        Command::LoadJobs {
+            account_id,
+            since,
+            limit,
+        } => {
             let result = match source.jobs() {
-                Some(j) => {
-                    j.processing_jobs(&account_id, since, crate::views::jobs::LIST_LIMIT)
-                        .await
-                }
+                Some(j) => j.processing_jobs(&account_id, since, limit).await,
                 None => Err(no_jobs("ListProcessingJobs")),
             };
             Loaded::Jobs { account_id, result }

@@ -78,6 +78,7 @@ fn loads(id: &str, now: Epoch) -> [Command; 2] {
         Command::LoadJobs {
             account_id: id.to_owned(),
             since: now - LIST_WINDOW,
+            limit: LIST_LIMIT,
         },
         Command::LoadJobMetrics(id.to_owned()),
     ]
