@@ -45,3 +45,60 @@ fn the_router_stays_a_router() {
     // Views own their logic; a router that grows past this has taken some back.
     assert!(code < 150, "src/app/update.rs has {code} lines of code");
 }
+
+/// Lines outside a view's folder that name it today (issue 22 brings both to 0).
+const FROM_APP: usize = 34;
+const BETWEEN_VIEWS: usize = 14;
+
+const VIEWS: [&str; 8] = [
+    "fleet", "endpoint", "alarms", "monitor", "trail", "logs", "studio", "jobs",
+];
+
+/// The lines of `files` that name a view (`views::trail`, `views::jobs::...`) other than
+/// `own`, as `path:line`.
+fn naming_views(files: &[std::path::PathBuf], own: Option<&str>) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).expect("readable");
+        for (n, line) in text.lines().enumerate() {
+            let named = VIEWS.iter().filter(|v| Some(**v) != own).any(|v| {
+                let word = format!("views::{v}");
+                line.match_indices(&word).any(|(at, _)| {
+                    !line[at + word.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+            });
+            if named {
+                out.push(format!("{}:{}", file.display(), n + 1));
+            }
+        }
+    }
+    out
+}
+
+/// A ratchet on issue 22's way to features that own themselves: `app` routes through one
+/// trait and names no feature, and no feature names another. Until then these counts may
+/// only fall: lower the bound when they do, never raise it.
+#[test]
+fn features_are_named_outside_their_folders_no_more_than_before() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut app = Vec::new();
+    rust_files(&src.join("app"), &mut app);
+    let from_app = naming_views(&app, None);
+    assert!(
+        from_app.len() <= FROM_APP,
+        "src/app names a view in {} places (at most {FROM_APP}): {from_app:#?}",
+        from_app.len()
+    );
+    let mut between = Vec::new();
+    for view in VIEWS {
+        let mut files = Vec::new();
+        rust_files(&src.join("views").join(view), &mut files);
+        files.retain(|f| !f.ends_with("tests.rs"));
+        between.extend(naming_views(&files, Some(view)));
+    }
+    assert!(
+        between.len() <= BETWEEN_VIEWS,
+        "views name another view in {} places (at most {BETWEEN_VIEWS}): {between:#?}",
+        between.len()
+    );
+}
