@@ -69,7 +69,7 @@ mod tests {
     use super::*;
     use crate::trail::filter::parse;
     use crate::trail::raw::{RawCheck, check};
-    use crate::trail::sql::{Layout, Table, select};
+    use crate::trail::sql::select;
 
     const NOW: Epoch = 1_795_946_400; // 2026-11-29T10:00:00Z
 
@@ -157,13 +157,7 @@ mod tests {
 
     #[test]
     fn the_sql_a_filter_becomes_reads_the_days_the_filter_covers() {
-        let table = Table {
-            catalog: "AwsDataCatalog".into(),
-            database: "default".into(),
-            table: "cloudtrail_logs".into(),
-            layout: Layout::Timestamp,
-            limit: 500,
-        };
+        let table = crate::source::trail::TrailSettings::default().table();
         for (text, wide) in [("since:31d", false), ("since:33d", true)] {
             let f = parse(text).unwrap();
             let (from, to) = f.range(NOW);
