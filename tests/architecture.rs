@@ -47,7 +47,7 @@ fn the_router_stays_a_router() {
 }
 
 /// Lines outside a view's folder that name it today (issue 22 brings both to 0).
-const FROM_APP: usize = 34;
+const FROM_APP: usize = 23;
 const BETWEEN_VIEWS: usize = 14;
 
 const VIEWS: [&str; 8] = [

@@ -124,11 +124,9 @@ fn is_bindable(a: &Action) -> bool {
         | Action::ConfirmArmed(_)
         | Action::Run(_)
         | Action::Loaded(_)
-        | Action::AlarmFormSubmitted(_)
-        | Action::RunFormSubmitted(_)
+        | Action::FormSubmitted { .. }
         | Action::Write(_)
-        | Action::RunRawSql(_)
-        | Action::RunWideSearch(_) => false,
+        | Action::Confirmed { .. } => false,
     }
 }
 

@@ -122,21 +122,24 @@ pub enum Action {
     Run(String),
     #[serde(skip)]
     Loaded(Box<Loaded>),
-    /// The alarm form was submitted with these values: show the request to confirm.
+    /// A form was submitted with these values: handed to the view that owns it
+    /// (`ViewModule::form_submitted`), wherever it was opened.
     #[serde(skip)]
-    AlarmFormSubmitted(crate::overlays::form::FormValues),
-    /// The run-now form was submitted with these values: show the request to confirm.
-    #[serde(skip)]
-    RunFormSubmitted(crate::overlays::form::FormValues),
+    FormSubmitted {
+        view: crate::views::View,
+        values: crate::overlays::form::FormValues,
+    },
     /// Confirmed writes: send them (unless read-only).
     #[serde(skip)]
     Write(Vec<Write>),
-    /// Raw trail SQL confirmed despite its warning: run it as written.
+    /// A request that is not a write (a costly search, say), confirmed: handed back to the
+    /// view that asked (`ViewModule::confirmed`); `what` names the request in that view.
     #[serde(skip)]
-    RunRawSql(String),
-    /// A trail filter confirmed despite its range (wider than `max_range_days`): run it.
-    #[serde(skip)]
-    RunWideSearch(String),
+    Confirmed {
+        view: crate::views::View,
+        what: &'static str,
+        text: String,
+    },
 }
 
 impl Action {

@@ -25,13 +25,10 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
     let mut out = route(state, action);
     // A confirmation opened (or took a key too soon): its wait before it takes keys.
     out.commands.extend(overlays::confirm::arm_waiting(state));
-    // Leaving the logs: nothing goes on scanning or streaming unseen.
-    if was == View::Logs && state.view != View::Logs {
-        out.commands.extend(views::logs::left(state));
-    }
-    // Coming to the jobs, by any way: their series were let go when they were left.
-    if was != View::Jobs && state.view == View::Jobs {
-        out.commands.extend(views::jobs::entered(state));
+    if was != state.view {
+        out.commands.extend(views::module(was).left(state));
+        out.commands
+            .extend(views::module(state.view).entered(state));
     }
     out
 }
@@ -47,17 +44,17 @@ fn route(state: &mut State, action: Action) -> Outcome {
         }
         Action::Loaded(loaded) => data::loaded(state, *loaded),
         // Handed back by the alarm form and the confirmation, wherever they were opened.
-        Action::AlarmFormSubmitted(values) => views::alarms::editor::submitted(state, values),
-        Action::RunFormSubmitted(values) => views::monitor::run_now::submitted(state, values),
+        Action::FormSubmitted { view, values } => views::module(view).form_submitted(state, values),
         Action::Write(requests) => write::send(state, requests),
-        Action::RunRawSql(text) => views::trail::run_raw(state, text),
-        Action::RunWideSearch(text) => views::trail::search_confirmed(state, &text),
+        Action::Confirmed { view, what, text } => views::module(view).confirmed(state, what, text),
         Action::Run(line) => commands::run(state, &line),
         Action::Quit => {
             state.should_quit = true;
             // Nothing goes on scanning in Athena or CloudWatch after the console is gone.
-            let mut commands = views::trail::query::on_quit(state);
-            commands.extend(views::logs::on_quit(state));
+            let mut commands = Vec::new();
+            for view in views::all() {
+                commands.extend(view.on_quit(state));
+            }
             Outcome::with(commands)
         }
         Action::Paste(text) => paste::paste(state, &text),
@@ -108,9 +105,9 @@ fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
         state.flash = None;
     }
     let mut commands = refresh::due(state);
-    commands.extend(views::monitor::follow::due(state));
-    commands.extend(views::studio::due(state));
-    commands.extend(views::jobs::due(state));
+    for view in views::all() {
+        commands.extend(view.due(state));
+    }
     Outcome {
         commands,
         // Everything time-dependent on screen has minute resolution or is a staleness

@@ -20,7 +20,7 @@ use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
 use crate::app::state::State;
-use crate::overlays::form::Form;
+use crate::overlays::form::{Form, FormValues};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -183,9 +183,45 @@ pub trait ViewModule: Sync {
         Err(loaded)
     }
 
+    /// The view came on screen, by any way.
+    fn entered(&self, state: &mut State) -> Vec<Command> {
+        let _ = state;
+        Vec::new()
+    }
+
+    /// The view left the screen: what it streams or scans unseen stops here.
+    fn left(&self, state: &mut State) -> Vec<Command> {
+        let _ = state;
+        Vec::new()
+    }
+
+    /// Every tick, on screen or not: the calls whose time has come.
+    fn due(&self, state: &mut State) -> Vec<Command> {
+        let _ = state;
+        Vec::new()
+    }
+
+    /// The console is quitting: what must not go on running after it (queries, tails).
+    fn on_quit(&self, state: &mut State) -> Vec<Command> {
+        let _ = state;
+        Vec::new()
+    }
+
     /// `r` was pressed while the view is shown: it may change what the refresh asks for.
     fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {
         let _ = (state, commands);
+    }
+
+    /// A form this view owns was submitted (`Action::FormSubmitted`).
+    fn form_submitted(&self, state: &mut State, values: FormValues) -> Outcome {
+        let _ = (state, values);
+        Outcome::default()
+    }
+
+    /// A request this view asked to confirm was confirmed (`Action::Confirmed`).
+    fn confirmed(&self, state: &mut State, what: &'static str, text: String) -> Outcome {
+        let _ = (state, what, text);
+        Outcome::default()
     }
 
     /// Draws beside a form this view opened (`Form::preview`): what the form's values would

@@ -373,7 +373,7 @@ fn form(state: &State, draft: &Draft, p: Prefill) -> Form {
         .iter()
         .position(|m| *m == p.missing)
         .unwrap_or(0);
-    let mut f = Form::new(title, View::Alarms, Action::AlarmFormSubmitted)
+    let mut f = Form::new(title, View::Alarms, to_this_view)
         .with_preview()
         .choice("home", "lives in", &homes, 0)
         .choice("metric", "metric", &metrics, 0);
@@ -579,6 +579,14 @@ fn request(state: &State, draft: &Draft, v: &FormValues) -> Option<PutAlarm> {
 }
 
 /// The form was submitted: show the request it makes, to be confirmed with `y`.
+/// The form's values, handed back to this view through the registry when submitted.
+fn to_this_view(values: FormValues) -> Action {
+    Action::FormSubmitted {
+        view: View::Alarms,
+        values,
+    }
+}
+
 pub fn submitted(state: &mut State, values: FormValues) -> Outcome {
     let Some(draft) = state.alarms_view.draft.take() else {
         return Outcome::default();

@@ -18,7 +18,7 @@ use crate::app::commands::CommandSpec;
 use crate::app::navigate;
 use crate::app::outcome::Outcome;
 use crate::app::state::State;
-use crate::overlays::form::Form;
+use crate::overlays::form::{Form, FormValues};
 use crate::source::model::Alarm;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -115,6 +115,10 @@ impl ViewModule for Alarms {
         // `new ENDPOINT`: every listed endpoint's name.
         out.extend(state.endpoints.iter().map(|e| format!("new {}", e.name)));
         out
+    }
+
+    fn form_submitted(&self, state: &mut State, values: FormValues) -> Outcome {
+        editor::submitted(state, values)
     }
 
     fn draw_preview(&self, state: &State, form: &Form, buf: &mut Buffer, area: Rect) {

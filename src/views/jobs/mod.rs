@@ -40,6 +40,15 @@ const COMMANDS: &[CommandSpec] = &[CommandSpec {
 }];
 
 impl ViewModule for Jobs {
+    // Coming to the jobs, by any way: their series were let go when they were left.
+    fn entered(&self, state: &mut State) -> Vec<Command> {
+        entered(state)
+    }
+
+    fn due(&self, state: &mut State) -> Vec<Command> {
+        due(state)
+    }
+
     fn title(&self) -> &'static str {
         "jobs"
     }

@@ -23,6 +23,7 @@ pub use update::{SPANS, left, on_quit, parse_span};
 
 use super::ViewModule;
 use crate::app::action::{Action, Loaded};
+use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
 use crate::app::state::State;
@@ -75,6 +76,15 @@ const COMMANDS: &[CommandSpec] = &[
 ];
 
 impl ViewModule for Logs {
+    // Leaving the logs: nothing goes on scanning or streaming unseen.
+    fn left(&self, state: &mut State) -> Vec<Command> {
+        update::left(state)
+    }
+
+    fn on_quit(&self, state: &mut State) -> Vec<Command> {
+        update::on_quit(state)
+    }
+
     fn title(&self) -> &'static str {
         "logs"
     }

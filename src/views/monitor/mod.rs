@@ -38,6 +38,11 @@ const COMMANDS: &[CommandSpec] = &[CommandSpec {
 }];
 
 impl ViewModule for Monitor {
+    // A run being followed is polled wherever the user is.
+    fn due(&self, state: &mut State) -> Vec<Command> {
+        follow::due(state)
+    }
+
     fn title(&self) -> &'static str {
         "monitor"
     }
@@ -84,6 +89,14 @@ impl ViewModule for Monitor {
 
     fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         update::loaded(state, loaded)
+    }
+
+    fn form_submitted(
+        &self,
+        state: &mut State,
+        values: crate::overlays::form::FormValues,
+    ) -> Outcome {
+        run_now::submitted(state, values)
     }
 
     fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {

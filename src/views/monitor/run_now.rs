@@ -92,7 +92,7 @@ pub fn open_form_with(state: &mut State, window: &str) -> Outcome {
         return Outcome::redraw();
     }
     let title = format!("run now: {job}");
-    let form = Form::new(&title, View::Monitor, Action::RunFormSubmitted)
+    let form = Form::new(&title, View::Monitor, to_this_view)
         .text("window", "analyse the last", window)
         .required()
         .validate(|t| RunWindow::parse(t).map(|_| ()));
@@ -102,6 +102,14 @@ pub fn open_form_with(state: &mut State, window: &str) -> Outcome {
 }
 
 /// The form was submitted: the request, to be confirmed with `y`.
+/// The form's values, handed back to this view through the registry when submitted.
+fn to_this_view(values: FormValues) -> Action {
+    Action::FormSubmitted {
+        view: View::Monitor,
+        values,
+    }
+}
+
 pub fn submitted(state: &mut State, values: FormValues) -> Outcome {
     let Some(from) = state.monitor.run_from.take() else {
         return Outcome::default();

@@ -37,6 +37,10 @@ const COMMANDS: &[CommandSpec] = &[CommandSpec {
 }];
 
 impl ViewModule for Studio {
+    fn due(&self, state: &mut State) -> Vec<Command> {
+        update::due(state)
+    }
+
     fn title(&self) -> &'static str {
         "studio"
     }

@@ -18,10 +18,11 @@ mod tests;
 
 pub use draw::{detail_lines, progress_text};
 pub use state::{Detail, Focus, Marks, Mode, Phase, Query, TrailState};
-pub use update::{raw, run_raw, search, search_confirmed, show, visible_columns};
+pub use update::{raw, search, show, visible_columns};
 
 use super::ViewModule;
 use crate::app::action::{Action, Loaded};
+use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
 use crate::app::state::State;
@@ -66,6 +67,10 @@ const COMMANDS: &[CommandSpec] = &[
 ];
 
 impl ViewModule for Trail {
+    fn on_quit(&self, state: &mut State) -> Vec<Command> {
+        query::on_quit(state)
+    }
+
     fn title(&self) -> &'static str {
         "trail"
     }
@@ -116,6 +121,10 @@ impl ViewModule for Trail {
         t.results.set_filter(text);
         t.row = 0;
         t.offset = 0;
+    }
+
+    fn confirmed(&self, state: &mut State, what: &'static str, text: String) -> Outcome {
+        update::confirmed(state, what, text)
     }
 
     fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {

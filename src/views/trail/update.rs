@@ -166,7 +166,24 @@ pub fn search(state: &mut State, text: &str) -> Outcome {
 }
 
 /// A filter whose wide range was confirmed: run as it is.
-pub fn search_confirmed(state: &mut State, text: &str) -> Outcome {
+/// What `Action::Confirmed` hands back to the trail: raw SQL run despite its warning, or a
+/// search wider than `max_range_days`.
+pub const CONFIRMED_SQL: &str = "sql";
+pub const CONFIRMED_SEARCH: &str = "search";
+
+/// A request the trail asked to confirm, confirmed.
+pub fn confirmed(state: &mut State, what: &str, text: String) -> Outcome {
+    match what {
+        CONFIRMED_SQL => run_raw(state, text),
+        CONFIRMED_SEARCH => search_confirmed(state, &text),
+        other => {
+            tracing::error!(what = other, "not a confirmation the trail asked for");
+            Outcome::default()
+        }
+    }
+}
+
+fn search_confirmed(state: &mut State, text: &str) -> Outcome {
     search_with(state, text, Range::Confirmed)
 }
 
@@ -208,7 +225,11 @@ fn search_with(state: &mut State, text: &str, range: Range) -> Outcome {
         let c = Confirm::new(
             &wide_title(settings.max_range_days),
             dialog_lines(&why, text),
-            Action::RunWideSearch(text.to_owned()),
+            Action::Confirmed {
+                view: View::Trail,
+                what: CONFIRMED_SEARCH,
+                text: text.to_owned(),
+            },
         );
         overlays::open(state, Overlay::Confirm(c));
         return Outcome::redraw();
@@ -288,13 +309,19 @@ pub fn raw(state: &mut State, text: &str) -> Outcome {
     } else {
         wide_title(settings.max_range_days)
     };
-    let c = Confirm::new(&title, dialog_lines(&why, &text), Action::RunRawSql(text));
+    let lines = dialog_lines(&why, &text);
+    let confirmed = Action::Confirmed {
+        view: View::Trail,
+        what: CONFIRMED_SQL,
+        text,
+    };
+    let c = Confirm::new(&title, lines, confirmed);
     overlays::open(state, Overlay::Confirm(c));
     Outcome::redraw()
 }
 
 /// Raw SQL, checked (or confirmed): sent as written.
-pub fn run_raw(state: &mut State, text: String) -> Outcome {
+fn run_raw(state: &mut State, text: String) -> Outcome {
     if state.trail.settings().is_none() {
         return not_configured(state);
     }
