@@ -8,13 +8,14 @@
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sagewatch::app::action::{Action, Loaded};
+use sagewatch::app::action::Action;
 use sagewatch::app::state::State;
 use sagewatch::app::update::update;
 use sagewatch::logs::follow::FollowEvent;
 use sagewatch::logs::tail::{DEFAULT_CAPACITY, TailLine};
 use sagewatch::source::logs::LogEvent;
 use sagewatch::ui::{self, fixture};
+use sagewatch::views::LogsLoaded;
 use std::hint::black_box;
 
 const SIZE: (u16, u16) = (200, 60);
@@ -52,13 +53,13 @@ fn update_of(session: u64, from: usize, n: usize) -> Action {
         .map(fixture::log_line)
         .map(|(ms, stream, text)| LogEvent::new(ms, &stream, text.as_bytes(), None))
         .collect();
-    Action::Loaded(Box::new(Loaded::LogsTail {
+    Action::from(LogsLoaded::Tail {
         session,
         event: FollowEvent::Lines {
             events,
             sampled: false,
         },
-    }))
+    })
 }
 
 fn ingest(c: &mut Criterion) {

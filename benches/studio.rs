@@ -7,7 +7,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sagewatch::app::action::{Action, Loaded};
+use sagewatch::app::action::Action;
 use sagewatch::app::headless;
 use sagewatch::app::state::{State, View};
 use sagewatch::app::update::{init, update};
@@ -17,6 +17,7 @@ use sagewatch::source::SourceKind;
 use sagewatch::source::demo::{DemoConfig, DemoSource, studio_sample};
 use sagewatch::source::studio::AccountStudio;
 use sagewatch::ui::{self, fixture};
+use sagewatch::views::StudioLoaded;
 use std::hint::black_box;
 use std::sync::Arc;
 
@@ -50,7 +51,7 @@ fn studio_state() -> State {
         let studio = big_account(&id, s.now);
         let _ = update(
             &mut s,
-            Action::Loaded(Box::new(Loaded::Studio(Box::new(studio)))),
+            Action::from(StudioLoaded::Account(Box::new(studio))),
         );
     }
     s
@@ -118,8 +119,8 @@ fn studio(c: &mut Criterion) {
     let mut live = state.clone();
     c.bench_function("studio: one account's answer (200 apps) + frame", |b| {
         b.iter(|| {
-            let loaded = Loaded::Studio(Box::new(answer.clone()));
-            let _ = update(&mut live, Action::Loaded(Box::new(loaded)));
+            let loaded = StudioLoaded::Account(Box::new(answer.clone()));
+            let _ = update(&mut live, Action::from(loaded));
             draw(&mut terminal, &live);
         })
     });

@@ -6,13 +6,13 @@
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sagewatch::app::action::{Action, Loaded};
+use sagewatch::app::action::Action;
 use sagewatch::app::state::State;
 use sagewatch::app::update::update;
 use sagewatch::source::trail::{QueryState, QueryStatus, ResultPage, TrailSettings};
 use sagewatch::ui::{self, fixture};
 use sagewatch::views::trail::Phase;
-use sagewatch::views::{self, View};
+use sagewatch::views::{self, TrailLoaded, View};
 use std::hint::black_box;
 
 const SIZE: (u16, u16) = (200, 60);
@@ -81,19 +81,19 @@ fn paging() -> State {
     update(&mut s, Action::Run("trail event:UpdateEndpoint".into()));
     assert_eq!(s.view, View::Trail);
     let token = s.trail.query.as_ref().expect("query started").token.clone();
-    let loaded = |s: &mut State, l: Loaded| {
-        update(s, Action::Loaded(Box::new(l)));
+    let loaded = |s: &mut State, l: TrailLoaded| {
+        update(s, l.into());
     };
     loaded(
         &mut s,
-        Loaded::TrailStarted {
+        TrailLoaded::Started {
             token: token.clone(),
             result: Ok("3f1c2a9e-0d4b-4c35-8a55-1f0e2b7c9d10".into()),
         },
     );
     loaded(
         &mut s,
-        Loaded::TrailStatus {
+        TrailLoaded::Status {
             token,
             result: Ok(QueryStatus {
                 state: QueryState::Succeeded,
@@ -125,10 +125,10 @@ fn page_arrival(c: &mut Criterion) {
         let mut s = state.clone();
         update(
             &mut s,
-            Action::Loaded(Box::new(Loaded::TrailPage {
+            Action::from(TrailLoaded::Page {
                 token: token.clone(),
                 result: Ok(Box::new(page.clone())),
-            })),
+            }),
         );
         assert_eq!(s.trail.results.len(), 1000);
         assert_eq!(s.trail.query.as_ref().map(|q| &q.phase), Some(&Phase::Done));
@@ -138,10 +138,10 @@ fn page_arrival(c: &mut Criterion) {
     g.bench_function("1000-row page arrives -> on screen", |b| {
         b.iter_batched(
             || {
-                let action = Action::Loaded(Box::new(Loaded::TrailPage {
+                let action = Action::from(TrailLoaded::Page {
                     token: token.clone(),
                     result: Ok(Box::new(page.clone())),
-                }));
+                });
                 (state.clone(), action)
             },
             |(mut s, action)| {

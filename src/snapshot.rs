@@ -12,6 +12,7 @@ use crate::app::worker::execute;
 use crate::source::FleetSource;
 use crate::source::metrics::METRICS;
 use crate::source::model::{AlarmState, Epoch};
+use crate::views::studio::calls::StudioCall;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -227,7 +228,7 @@ pub async fn read_studio(source: &dyn FleetSource, state: &mut State) {
     let reads = state
         .accounts
         .iter()
-        .map(|a| execute(source, None, Command::LoadStudio(a.id.clone())));
+        .map(|a| execute(source, None, StudioCall::Account(a.id.clone()).into()));
     for action in futures::future::join_all(reads).await {
         update(state, action);
     }

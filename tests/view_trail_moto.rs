@@ -13,7 +13,7 @@ mod support;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use sagewatch::app::action::{Action, Loaded};
+use sagewatch::app::action::Action;
 use sagewatch::app::command::Command;
 use sagewatch::app::state::State;
 use sagewatch::app::update::update;
@@ -21,6 +21,7 @@ use sagewatch::sanitize::{clean, needs_replacing};
 use sagewatch::source::aws::athena::AthenaTrail;
 use sagewatch::source::health::Health;
 use sagewatch::source::trail::{TrailSettings, TrailSource};
+use sagewatch::views::trail::calls::{TrailCall, TrailLoaded};
 use std::collections::VecDeque;
 use std::time::Duration;
 use support::emulators::{self, MOTO_ACCOUNT};
@@ -78,41 +79,44 @@ async fn carry_out(state: &mut State, trail: &AthenaTrail, first: Vec<Command>) 
     let mut queue: VecDeque<Command> = first.into();
     let mut calls = 0;
     while let Some(command) = queue.pop_front() {
-        let loaded = match command {
-            Command::TrailStart(query) => Loaded::TrailStarted {
+        let Some(call) = TrailCall::of(&command) else {
+            continue;
+        };
+        let loaded = match call.clone() {
+            TrailCall::Start(query) => TrailLoaded::Started {
                 token: query.token.clone(),
                 result: trail.start(&query).await,
             },
-            Command::TrailPoll {
+            TrailCall::Poll {
                 id,
                 token,
                 delay_ms,
             } => {
                 // moto finishes at once; a short wait keeps a slow one from spinning.
                 tokio::time::sleep(Duration::from_millis(delay_ms.min(50))).await;
-                Loaded::TrailStatus {
+                TrailLoaded::Status {
                     token,
                     result: trail.status(&id).await,
                 }
             }
-            Command::TrailPage {
+            TrailCall::Page {
                 id,
                 token,
                 next,
                 header,
                 ..
-            } => Loaded::TrailPage {
+            } => TrailLoaded::Page {
                 token,
                 result: trail.page(&id, next.as_deref(), header).await.map(Box::new),
             },
-            Command::TrailCancel { id } => Loaded::TrailCancelled {
+            TrailCall::Cancel { id } => TrailLoaded::Cancelled {
                 result: trail.cancel(&id).await,
             },
-            _ => continue,
+            TrailCall::SaveHistory { .. } => continue,
         };
         calls += 1;
         assert!(calls < 50, "the query never ended: {:?}", state.trail.query);
-        queue.extend(update(state, Action::Loaded(Box::new(loaded))).commands);
+        queue.extend(update(state, loaded.into()).commands);
     }
     calls
 }
@@ -163,7 +167,9 @@ async fn a_trail_search_in_the_view_fills_the_table_with_moto_rows_header_off() 
     )
     .commands;
     assert!(
-        first.iter().any(|c| matches!(c, Command::TrailStart(_))),
+        first
+            .iter()
+            .any(|c| matches!(TrailCall::of(c), Some(TrailCall::Start(_)))),
         "{first:?}"
     );
     let calls = carry_out(&mut state, &trail, first).await;

@@ -3,9 +3,7 @@
 
 use crate::source::SourceError;
 use crate::source::model::*;
-use crate::source::monitor::{
-    Baseline, Execution, ExecutionPage, MonitoringAlert, ScheduleRun, ViolationReport,
-};
+use crate::source::monitor::ScheduleRun;
 use crate::source::write::Write;
 use serde::{Deserialize, Serialize};
 
@@ -221,91 +219,20 @@ pub enum Loaded {
         account_id: AccountId,
         result: Result<Vec<Alarm>, SourceError>,
     },
-    AlarmHistory {
-        account_id: AccountId,
-        /// The alarm's `id`, as AWS returned it.
-        id: String,
-        result: Result<Vec<AlarmHistoryItem>, SourceError>,
-    },
-    Monitoring {
-        endpoint: EndpointKey,
-        result: Result<Vec<MonitoringSchedule>, SourceError>,
-    },
-    /// The monitor pane of one endpoint (boxed: it is the largest result).
-    Monitor(Box<MonitorPane>),
-    /// An older page of an endpoint's runs.
-    Runs {
-        endpoint: EndpointKey,
-        result: Result<Box<ExecutionPage>, SourceError>,
-    },
-    /// The violations of one run, and its schedule's baseline.
-    Report(Box<RunReport>),
-    /// The newest run of a followed schedule.
-    Polled {
-        /// The one-time schedule's name (it names the endpoint and the second it was made).
-        schedule: String,
-        result: Result<crate::app::monitor_calls::Poll, SourceError>,
-    },
     /// Every schedule's last completed run, for the fleet's violations column.
     FleetRuns(Result<Vec<ScheduleRun>, SourceError>),
     /// The source's view of its own calls (failing calls, throttling, usage), read after
     /// every command.
     Health(crate::source::SourceHealth),
-    /// A trail query started: its execution id.
-    TrailStarted {
-        token: String,
-        result: Result<String, SourceError>,
-    },
-    TrailStatus {
-        token: String,
-        result: Result<crate::source::trail::QueryStatus, SourceError>,
-    },
-    TrailPage {
-        token: String,
-        result: Result<Box<crate::source::trail::ResultPage>, SourceError>,
-    },
-    TrailCancelled {
-        result: Result<(), SourceError>,
-    },
     /// A file written for the user (an export): where, how many rows, or why not.
     Exported(Result<(String, usize), String>),
-    /// The trail's history written to its file, or why not.
-    HistorySaved(Result<(), String>),
-    /// An Insights query started: its query id.
-    LogsQueryStarted {
-        token: String,
-        result: Result<String, SourceError>,
-    },
-    /// GetQueryResults of the query started with `token`.
-    LogsQueryResults {
-        token: String,
-        result: Result<Box<crate::source::logs::InsightsResults>, SourceError>,
-    },
-    LogsQueryStopped {
-        result: Result<(), SourceError>,
-    },
-    /// What the live tail numbered `session` reported.
-    LogsTail {
-        session: u64,
-        event: crate::logs::follow::FollowEvent,
-    },
-    /// One account's SageMaker Studio (unreadable ones say why).
-    Studio(Box<crate::source::studio::AccountStudio>),
-    /// One account's recent processing jobs, which replace that account's only.
-    Jobs {
-        account_id: AccountId,
-        result: Result<Vec<crate::source::jobs::ProcessingJob>, SourceError>,
-    },
-    /// The processing-job series ListMetrics found in one account.
-    JobMetrics {
-        account_id: AccountId,
-        result: Result<Vec<SeriesKey>, SourceError>,
-    },
     /// A write went through the gate: done, failed or refused.
     Written {
         request: Box<Write>,
         outcome: crate::writes::WriteOutcome,
     },
+    /// The answer to a view's own call (`Command::View`), handed to that view.
+    View(crate::views::ViewLoaded),
 }
 
 impl Loaded {
@@ -317,30 +244,19 @@ impl Loaded {
             | Self::Alarms(Err(e))
             | Self::AlarmsIn { result: Err(e), .. }
             | Self::Series(Err(e))
-            | Self::AlarmHistory { result: Err(e), .. }
-            | Self::Monitoring { result: Err(e), .. }
             | Self::FleetRuns(Err(e)) => Some(e),
+            Self::View(loaded) => loaded.error(),
             _ => None,
         }
     }
-}
 
-/// An endpoint's schedules, the newest page of its runs and its schedules' alerts; each
-/// part may fail alone.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MonitorPane {
-    pub endpoint: EndpointKey,
-    pub schedules: Result<Vec<MonitoringSchedule>, SourceError>,
-    pub runs: Result<ExecutionPage, SourceError>,
-    pub alerts: Result<Vec<MonitoringAlert>, SourceError>,
-}
-
-/// One run's violations, and its schedule's baseline.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunReport {
-    pub run: Execution,
-    pub violations: Result<ViolationReport, SourceError>,
-    pub baseline: Result<Option<Baseline>, SourceError>,
+    /// The id an in-order start got (`Command::start_token`).
+    pub fn started_id(&self) -> Option<&str> {
+        match self {
+            Self::View(loaded) => loaded.started_id(),
+            _ => None,
+        }
+    }
 }
 
 /// Why a series request was made: it decides how many slots the store keeps.

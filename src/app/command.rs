@@ -1,10 +1,11 @@
 //! `Command`: side effects `update` asks for. Workers carry them out and answer with actions.
 
-use super::action::SeriesPurpose;
+use super::action::{Loaded, SeriesPurpose};
 use crate::source::SeriesRequest;
-use crate::source::model::{AccountId, EndpointKey, MonitoringSchedule};
-use crate::source::monitor::Execution;
+use crate::source::model::AccountId;
 use crate::source::write::Write;
+use crate::views::{ViewCall, ViewKey};
+use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -22,46 +23,7 @@ pub enum Command {
         /// refresh interval would have every answer cancelled by the next tick.
         replace: bool,
     },
-    /// One alarm's state history. There is one history pane: a newer request replaces the
-    /// one in flight.
-    LoadAlarmHistory {
-        account_id: AccountId,
-        /// The alarm's `id`, as AWS returned it.
-        id: String,
-        /// Asked while moving through alarms: wait a moment first, so that alarms passed
-        /// on the way (their requests replaced before they leave) cost nothing.
-        while_scrolling: bool,
-    },
-    LoadMonitoring(EndpointKey),
-    /// The monitor pane's schedules, newest runs and alerts.
-    LoadMonitor(EndpointKey),
-    /// An older page of its runs.
-    LoadRuns {
-        endpoint: EndpointKey,
-        page: String,
-    },
-    /// One run's violations and its schedule's baseline. One report pane: a newer request
-    /// replaces the one in flight.
-    LoadReport {
-        run: Box<Execution>,
-        schedule: Option<Box<MonitoringSchedule>>,
-    },
-    /// The newest run of a schedule being followed.
-    PollRun {
-        endpoint: EndpointKey,
-        schedule: String,
-    },
     LoadFleetRuns,
-    /// One account's processing jobs created since `since` (the jobs view: the last day).
-    LoadJobs {
-        account_id: AccountId,
-        since: crate::source::model::Epoch,
-        /// The most jobs listed (ListProcessingJobs pages, a DescribeProcessingJob each).
-        limit: usize,
-    },
-    /// The processing-job series ListMetrics finds in one account.
-    LoadJobMetrics(AccountId),
-
     /// The alarms of one account again, right after a write changed them: replaces a
     /// refresh of that account in flight (which may have started before the write).
     RereadAlarms(AccountId),
@@ -72,86 +34,19 @@ pub enum Command {
         request: Box<Write>,
     },
 
-    /// StartQueryExecution (or the demo's search).
-    TrailStart(Box<crate::source::trail::TrailQuery>),
-    /// GetQueryExecution after `delay_ms` (the backoff).
-    TrailPoll {
-        id: String,
-        token: String,
-        delay_ms: u64,
-    },
-    /// One page of GetQueryResults (after `delay_ms` when asked again after a failure).
-    TrailPage {
-        id: String,
-        token: String,
-        next: Option<String>,
-        header: bool,
-        delay_ms: u64,
-    },
-    TrailCancel {
-        id: String,
-    },
-    /// The trail's query history, written to the state dir.
-    SaveTrailHistory {
-        path: std::path::PathBuf,
-        entries: Vec<crate::trail::history::Entry>,
-    },
     /// Text for the terminal's clipboard (OSC 52), written by the loop.
     Clipboard(String),
     /// Rows written to a file.
     Export(Box<Export>),
-
-    /// StartQuery (Insights); answered with the query id, matched by `token`.
-    LogsQueryStart {
-        token: String,
-        query: Box<crate::source::logs::InsightsQuery>,
-    },
-    /// GetQueryResults after `delay_ms` (the backoff).
-    LogsQueryPoll {
-        token: String,
-        target: crate::source::logs::LogTarget,
-        id: String,
-        delay_ms: u64,
-    },
-    /// StopQuery: sent with the writes, so that quitting waits for it.
-    LogsQueryStop {
-        target: crate::source::logs::LogTarget,
-        id: String,
-    },
-    /// StopQuery of the query started with `token` once its start has answered (quitting
-    /// before it did): starts go through the same ordered queue, so its id is known then.
-    LogsQueryAbandon {
-        token: String,
-        target: crate::source::logs::LogTarget,
-    },
-    /// A live tail (or its polling fallback) running until `LogsTailStop`: it answers many
-    /// times, each `Loaded::LogsTail` numbered by `session`.
-    LogsTailStart {
-        session: u64,
-        target: crate::source::logs::LogTarget,
-        options: TailOptions,
-    },
-    LogsTailStop {
-        session: u64,
-    },
-    /// One account's SageMaker Studio.
-    LoadStudio(AccountId),
     /// Answers `Action::ConfirmArmed(serial)` after `after_ms`: the confirmation's wait
     /// before it takes keys (`overlays::confirm::ARMING_MS`).
     ArmConfirm {
         serial: u64,
         after_ms: u64,
     },
-}
-
-/// How a tail runs (`crate::logs::follow::FollowOptions`, comparable).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TailOptions {
-    pub pattern: Option<String>,
-    /// Where polling starts (epoch ms), should live tail be refused; the lines since
-    /// then are shown first (at most `backfill`).
-    pub since_ms: i64,
-    pub backfill: usize,
+    /// A view's own call, nested by its owner: the view makes it and reads its answer
+    /// (`Loaded::View`), the workers only run it.
+    View(ViewCall),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -184,56 +79,102 @@ pub enum CommandKey {
     /// Requests are grouped by period, so the period tells two fleet requests apart; a
     /// request of one account's series (fan-out) is apart from other accounts'.
     Series(SeriesPurpose, u32, Option<AccountId>),
-    AlarmHistory,
-    Monitoring(EndpointKey),
-    Monitor(EndpointKey),
-    Runs(EndpointKey),
-    Report,
-    Poll(EndpointKey, String),
     FleetRuns,
-    Jobs(AccountId),
-    JobMetrics(AccountId),
     /// One confirmed write, by its sequence number.
     Write(u64),
-    /// A trail query's own calls, by its token: each query has its one of each.
-    TrailStart(String),
-    TrailPoll(String),
-    TrailPage(String),
-    TrailCancel(String),
-    TrailHistory,
     Clipboard,
     Export,
-    LogsQueryStart(String),
-    LogsQueryPoll(String),
-    LogsQueryStop(String),
-    /// Every message of one tail session.
-    LogsTail(u64),
-    Studio(AccountId),
     /// One confirmation's wait, by its serial.
     ArmConfirm(u64),
+    View(ViewKey),
 }
+
+/// How the workers run a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// On a task of its own, deduplicated by key; aborted when the console quits.
+    Read,
+    /// Behind the writes, in the order asked, and awaited when the console quits: a write,
+    /// or a call that must reach AWS even then (stopping a query that bills).
+    InOrder,
+    /// Starts a call that answers many times until stopped (a live tail), by key.
+    StreamStart,
+    /// Stops the stream of the same key.
+    StreamStop,
+}
+
+/// How long a request asked while the user moves waits before it is sent: long enough for
+/// the next key of a held arrow to replace it, short enough not to be noticed.
+pub const SETTLE: Duration = Duration::from_millis(250);
 
 impl Command {
     /// Whether this command should cancel and replace different work of the same key.
     pub fn replaces_running(&self) -> bool {
-        matches!(
-            self,
-            Self::LoadSeries { replace: true, .. }
-                | Self::LoadAlarmHistory { .. }
-                | Self::RereadAlarms(_)
-                | Self::LoadReport { .. }
-                // After a write or a followed run, the pane is read again: an older read
-                // in flight may predate what changed.
-                | Self::LoadMonitor(_)
-                | Self::SaveTrailHistory { .. }
-        )
+        match self {
+            Self::LoadSeries { replace, .. } => *replace,
+            Self::RereadAlarms(_) => true,
+            Self::View(call) => call.replaces_running(),
+            _ => false,
+        }
     }
 
     /// A read asked for because something just changed (a write, a run that ended): the
     /// same read already in flight may have started before the change, so it is replaced,
     /// not trusted.
     pub fn rereads_after_change(&self) -> bool {
-        matches!(self, Self::LoadMonitor(_) | Self::RereadAlarms(_))
+        match self {
+            Self::RereadAlarms(_) => true,
+            Self::View(call) => call.rereads_after_change(),
+            _ => false,
+        }
+    }
+
+    pub fn lane(&self) -> Lane {
+        match self {
+            Self::Write { .. } => Lane::InOrder,
+            Self::View(call) => call.lane(),
+            _ => Lane::Read,
+        }
+    }
+
+    /// How long the task waits before it runs the command: nothing sent if it is replaced
+    /// meanwhile.
+    pub fn pause(&self) -> Option<Duration> {
+        match self {
+            // A confirmation takes keys only after this moment without any.
+            Self::ArmConfirm { after_ms, .. } => Some(Duration::from_millis(*after_ms)),
+            // Rows scrolling onto the screen: the next key's request replaces this one.
+            Self::LoadSeries {
+                purpose: SeriesPurpose::ScrolledIn,
+                ..
+            } => Some(SETTLE),
+            Self::View(call) if call.settles() => Some(SETTLE),
+            _ => None,
+        }
+    }
+
+    /// The token an in-order start is known by until it answers: a later call may refer
+    /// to it (`resolve`) before its id is known.
+    pub fn start_token(&self) -> Option<&str> {
+        match self {
+            Self::View(call) => call.start_token(),
+            _ => None,
+        }
+    }
+
+    /// A call that names an earlier start by its token, given the id that start got
+    /// (`id_of` takes it); `Err` is its answer when there is none to act on.
+    pub fn resolve(
+        self,
+        id_of: &mut dyn FnMut(&str) -> Option<String>,
+    ) -> Result<Command, Box<Loaded>> {
+        match self {
+            Self::View(call) => call
+                .resolve(id_of)
+                .map(Self::View)
+                .map_err(|answer| Box::new(Loaded::View(answer))),
+            other => Ok(other),
+        }
     }
 
     pub fn key(&self) -> CommandKey {
@@ -251,36 +192,13 @@ impl Command {
                     .filter(|a| request.keys.iter().all(|k| &k.account_id == *a));
                 CommandKey::Series(*purpose, first.map_or(0, |k| k.period), account.cloned())
             }
-            Self::LoadAlarmHistory { .. } => CommandKey::AlarmHistory,
-            Self::LoadMonitoring(e) => CommandKey::Monitoring(e.clone()),
-            Self::LoadMonitor(e) => CommandKey::Monitor(e.clone()),
-            Self::LoadRuns { endpoint, .. } => CommandKey::Runs(endpoint.clone()),
-            Self::LoadReport { .. } => CommandKey::Report,
-            Self::PollRun { endpoint, schedule } => {
-                CommandKey::Poll(endpoint.clone(), schedule.clone())
-            }
             Self::LoadFleetRuns => CommandKey::FleetRuns,
-            Self::LoadJobs { account_id, .. } => CommandKey::Jobs(account_id.clone()),
-            Self::LoadJobMetrics(account) => CommandKey::JobMetrics(account.clone()),
             Self::RereadAlarms(account) => CommandKey::AlarmsIn(account.clone()),
             Self::Write { seq, .. } => CommandKey::Write(*seq),
-            Self::TrailStart(q) => CommandKey::TrailStart(q.token.clone()),
-            Self::TrailPoll { token, .. } => CommandKey::TrailPoll(token.clone()),
-            Self::TrailPage { token, .. } => CommandKey::TrailPage(token.clone()),
-            Self::TrailCancel { id } => CommandKey::TrailCancel(id.clone()),
-            // The newest history replaces an older one not yet written.
-            Self::SaveTrailHistory { .. } => CommandKey::TrailHistory,
             Self::Clipboard(_) => CommandKey::Clipboard,
             Self::Export(_) => CommandKey::Export,
-            Self::LogsQueryStart { token, .. } => CommandKey::LogsQueryStart(token.clone()),
-            Self::LogsQueryPoll { token, .. } => CommandKey::LogsQueryPoll(token.clone()),
-            Self::LogsQueryStop { id, .. } => CommandKey::LogsQueryStop(id.clone()),
-            Self::LogsQueryAbandon { token, .. } => CommandKey::LogsQueryStop(token.clone()),
-            Self::LogsTailStart { session, .. } | Self::LogsTailStop { session } => {
-                CommandKey::LogsTail(*session)
-            }
-            Self::LoadStudio(account) => CommandKey::Studio(account.clone()),
             Self::ArmConfirm { serial, .. } => CommandKey::ArmConfirm(*serial),
+            Self::View(call) => CommandKey::View(call.key()),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Shared data: results of the source's calls that every view draws from (identity,
 //! accounts and endpoints, alarms, series, the source's health) go into `State` here, and
-//! each view is told what changed so it can rebuild what it derives.
+//! each view is told what changed so it can rebuild what it derives. A view's own answers
+//! go straight to it (`views::loaded`).
 
 use super::action::Loaded;
 use super::outcome::{Outcome, source_failed};
@@ -11,7 +12,7 @@ use crate::sanitize::Sanitize;
 use crate::source::model::*;
 use crate::views::{self, Change};
 
-/// Takes a result in: shared data here, a view's own results to that view.
+/// Takes a result in: shared data here, a view's own answers to that view.
 pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
     match loaded {
         Loaded::Identity(Ok(mut identity)) => {
@@ -99,16 +100,8 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
             tracing::warn!(%account_id, error = %e, "alarms of one account failed");
             return Outcome::default();
         }
-        mut other => {
-            for view in views::all() {
-                match view.loaded(state, other) {
-                    Ok(out) => return out,
-                    Err(back) => other = back,
-                }
-            }
-            tracing::warn!(?other, "a result no view claims");
-            return Outcome::default();
-        }
+        Loaded::Exported(result) => return super::export::exported(state, result),
+        Loaded::View(loaded) => return views::loaded(state, loaded),
     }
     Outcome::redraw()
 }

@@ -10,6 +10,7 @@ use crate::config::theme::Theme;
 use crate::source::metrics::{self, MetricId};
 use crate::source::model::*;
 use crate::source::{SeriesRequest, SourceError, SourceKind};
+use crate::views::{AlarmsCall, AlarmsLoaded, EndpointCall, ViewCall};
 use std::sync::Arc;
 
 const T0: Epoch = 1_795_687_200; // 2026-11-26T10:00:00Z
@@ -71,8 +72,8 @@ fn help_scroll(s: &State) -> Option<usize> {
     }
 }
 
-fn loaded(l: Loaded) -> Action {
-    Action::Loaded(Box::new(l))
+fn loaded(l: impl Into<Loaded>) -> Action {
+    Action::Loaded(Box::new(l.into()))
 }
 
 fn fleet() -> (Vec<Account>, Vec<Endpoint>) {
@@ -247,11 +248,10 @@ fn enter_opens_the_endpoint_and_asks_for_its_charts_and_monitoring() {
         86400,
         "hourly charts show at least a day"
     );
-    assert!(
-        out.commands
-            .iter()
-            .any(|c| matches!(c, Command::LoadMonitoring(_)))
-    );
+    assert!(out.commands.iter().any(|c| matches!(
+        c,
+        Command::View(ViewCall::Endpoint(EndpointCall::Monitoring(_)))
+    )));
     update(&mut s, Action::Back);
     assert_eq!(s.view, View::Fleet);
 }
@@ -377,20 +377,20 @@ fn alarms_list_alarm_first_and_history_follows_the_selection() {
     let out = update(&mut s, Action::Select);
     assert_eq!(
         out.commands,
-        [Command::LoadAlarmHistory {
+        [Command::View(ViewCall::Alarms(AlarmsCall::History {
             account_id: "100000000000".into(),
             id: "d-alarm-new".into(),
             while_scrolling: false,
-        }]
+        }))]
     );
     let out = update(&mut s, Action::MoveDown);
     assert!(
-        matches!(&out.commands[..], [Command::LoadAlarmHistory { id, while_scrolling: true, .. }] if id == "b-alarm-old")
+        matches!(&out.commands[..], [Command::View(ViewCall::Alarms(AlarmsCall::History { id, while_scrolling: true, .. }))] if id == "b-alarm-old")
     );
     // A late answer for the alarm no longer shown is ignored.
     update(
         &mut s,
-        loaded(Loaded::AlarmHistory {
+        loaded(AlarmsLoaded::History {
             account_id: "100000000000".into(),
             id: "d-alarm-new".into(),
             result: Ok(vec![]),
@@ -567,7 +567,7 @@ fn paging_scrolls_an_open_history_and_help_scroll_is_bounded() {
         .collect();
     update(
         &mut s,
-        loaded(Loaded::AlarmHistory {
+        loaded(AlarmsLoaded::History {
             account_id: "100000000000".into(),
             id: "a".into(),
             result: Ok(items),

@@ -1,19 +1,15 @@
 //! Runs `Command`s on tokio tasks and sends their results back as actions. The UI loop never
-//! awaits the network: it only reads the channel.
+//! awaits the network: it only reads the channel. A view's own calls are run as they say
+//! (`Command::lane`, `Command::pause`); what they do is theirs (`views::ViewCall`).
 
 use super::action::{Action, Loaded};
-use super::command::{Command, CommandKey};
+use super::command::{Command, CommandKey, Lane};
 use crate::source::FleetSource;
-use crate::source::studio::AccountStudio;
 use crate::writes::{Gate, Refusal, WriteOutcome};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
-
-/// How long a history asked while scrolling waits before it is sent: long enough for the
-/// next key of a held arrow to replace it, short enough not to be noticed.
-const HISTORY_SETTLE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// A finished command: its key and generation free the slot, its action goes to `update`.
 #[derive(Debug)]
@@ -22,6 +18,8 @@ pub struct Done {
     /// Which dispatch of `key` this is: a result of work that was replaced meanwhile must
     /// not free the slot of the work that replaced it.
     pub generation: u64,
+    /// How it ran: an answer of the ordered queue or of a stream frees no read slot.
+    pub lane: Lane,
     pub action: Action,
 }
 
@@ -40,86 +38,22 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
             Loaded::Fleet(fleet)
         }
         Command::LoadAlarms => Loaded::Alarms(source.alarms().await),
-        Command::LoadAlarmsIn(account_id) => {
+        Command::LoadAlarmsIn(account_id) | Command::RereadAlarms(account_id) => {
             let result = source.alarms_in(&account_id).await;
             Loaded::AlarmsIn { account_id, result }
         }
         Command::LoadSeries { request, .. } => Loaded::Series(source.series(&request).await),
-        Command::LoadAlarmHistory { account_id, id, .. } => {
-            let result = source.alarm_history(&account_id, &id).await;
-            Loaded::AlarmHistory {
-                account_id,
-                id,
-                result,
-            }
-        }
-        Command::LoadMonitoring(endpoint) => {
-            let result = source.monitoring_schedules(&endpoint).await;
-            Loaded::Monitoring { endpoint, result }
-        }
-        Command::RereadAlarms(account_id) => {
-            let result = source.alarms_in(&account_id).await;
-            Loaded::AlarmsIn { account_id, result }
-        }
-        Command::LoadMonitor(endpoint) => super::monitor_calls::pane(source, endpoint).await,
-        Command::LoadRuns { endpoint, page } => {
-            let result = match source.monitor() {
-                Some(m) => m
-                    .executions(&endpoint, None, Some(&page))
-                    .await
-                    .map(Box::new),
-                None => Err(super::monitor_calls::unsupported(
-                    "ListMonitoringExecutions",
-                )),
-            };
-            Loaded::Runs { endpoint, result }
-        }
-        Command::LoadReport { run, schedule } => {
-            super::monitor_calls::report(source, run, schedule).await
-        }
-        Command::PollRun { endpoint, schedule } => {
-            super::monitor_calls::poll(source, endpoint, schedule).await
-        }
         Command::LoadFleetRuns => Loaded::FleetRuns(match source.monitor() {
             Some(m) => m.fleet_runs().await,
             None => Ok(Vec::new()),
         }),
-        Command::LoadJobs {
-            account_id,
-            since,
-            limit,
-        } => {
-            let result = match source.jobs() {
-                Some(j) => j.processing_jobs(&account_id, since, limit).await,
-                None => Err(no_jobs("ListProcessingJobs")),
-            };
-            Loaded::Jobs { account_id, result }
-        }
-        Command::LoadJobMetrics(account_id) => {
-            let result = match source.jobs() {
-                Some(j) => j.job_metrics(&account_id).await,
-                None => Err(no_jobs("ListMetrics")),
-            };
-            Loaded::JobMetrics { account_id, result }
-        }
-        command @ (Command::TrailStart(_)
-        | Command::TrailPoll { .. }
-        | Command::TrailPage { .. }
-        | Command::TrailCancel { .. }
-        | Command::SaveTrailHistory { .. }
-        | Command::Export(_)
-        | Command::Clipboard(_)) => super::trail_calls::execute(source, command).await,
-        command @ (Command::LogsQueryStart { .. }
-        | Command::LogsQueryPoll { .. }
-        | Command::LogsQueryStop { .. }
-        | Command::LogsQueryAbandon { .. }
-        | Command::LogsTailStart { .. }
-        | Command::LogsTailStop { .. }) => super::logs_calls::execute(source, command).await,
-        Command::LoadStudio(account_id) => Loaded::Studio(Box::new(match source.studio() {
-            Some(studio) => studio.account_studio(&account_id).await,
-            None => AccountStudio::unreadable(&account_id, "this source does not read Studio"),
-        })),
-        // Not a call: the wait itself is the task's pause (`Workers::dispatch`). Run inline
+        Command::Export(job) => super::export::execute(*job).await,
+        // The terminal's clipboard is written by the interactive loop, which owns the
+        // terminal; run inline there is none.
+        Command::Clipboard(_) => Loaded::Exported(Err(
+            "the clipboard is written by the interactive console".into(),
+        )),
+        // Not a call: the wait itself is the task's pause (`Command::pause`). Run inline
         // (`headless`, the tests' consoles), the moment has passed at once.
         Command::ArmConfirm { serial, .. } => return Action::ConfirmArmed(serial),
         Command::Write { request, .. } => {
@@ -129,6 +63,7 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
             };
             Loaded::Written { request, outcome }
         }
+        Command::View(call) => Loaded::View(call.execute(source).await),
     };
     tracing::debug!(command = %label, micros = began.elapsed().as_micros() as u64, "command done");
     Action::Loaded(Box::new(loaded))
@@ -155,14 +90,6 @@ pub async fn execute_guarded(
     }
 }
 
-/// A source without processing jobs (`FleetSource::jobs` is `None`).
-fn no_jobs(call: &str) -> crate::source::SourceError {
-    crate::source::SourceError::Other {
-        call: call.into(),
-        detail: "this source does not list processing jobs".into(),
-    }
-}
-
 /// The result a command reports when it could not run at all.
 fn failed(command: Command, detail: &str) -> Action {
     let err = |call: &str| crate::source::SourceError::Other {
@@ -173,95 +100,13 @@ fn failed(command: Command, detail: &str) -> Action {
         Command::LoadIdentity => Loaded::Identity(Err(err("identity"))),
         Command::LoadFleet => Loaded::Fleet(Err(err("fleet"))),
         Command::LoadAlarms => Loaded::Alarms(Err(err("alarms"))),
-        Command::LoadAlarmsIn(account_id) => Loaded::AlarmsIn {
+        Command::LoadAlarmsIn(account_id) | Command::RereadAlarms(account_id) => Loaded::AlarmsIn {
             account_id,
             result: Err(err("alarms")),
         },
         Command::LoadSeries { .. } => Loaded::Series(Err(err("series"))),
-        Command::LoadAlarmHistory { account_id, id, .. } => Loaded::AlarmHistory {
-            account_id,
-            id,
-            result: Err(err("alarm history")),
-        },
-        Command::LoadMonitoring(endpoint) => Loaded::Monitoring {
-            endpoint,
-            result: Err(err("monitoring schedules")),
-        },
-        Command::RereadAlarms(account_id) => Loaded::AlarmsIn {
-            account_id,
-            result: Err(err("alarms")),
-        },
-        Command::LoadMonitor(endpoint) => {
-            Loaded::Monitor(Box::new(crate::app::action::MonitorPane {
-                endpoint,
-                schedules: Err(err("monitoring schedules")),
-                runs: Err(err("monitoring executions")),
-                alerts: Err(err("monitoring alerts")),
-            }))
-        }
-        Command::LoadRuns { endpoint, .. } => Loaded::Runs {
-            endpoint,
-            result: Err(err("monitoring executions")),
-        },
-        Command::LoadReport { run, .. } => {
-            Loaded::Report(Box::new(crate::app::action::RunReport {
-                run: *run,
-                violations: Err(err("violations")),
-                baseline: Err(err("baseline")),
-            }))
-        }
-        Command::PollRun { schedule, .. } => Loaded::Polled {
-            schedule,
-            result: Err(err("monitoring executions")),
-        },
         Command::LoadFleetRuns => Loaded::FleetRuns(Err(err("monitoring runs"))),
-        Command::LoadJobs { account_id, .. } => Loaded::Jobs {
-            account_id,
-            result: Err(err("ListProcessingJobs")),
-        },
-        Command::LoadJobMetrics(account_id) => Loaded::JobMetrics {
-            account_id,
-            result: Err(err("ListMetrics")),
-        },
-        Command::TrailStart(q) => Loaded::TrailStarted {
-            token: q.token,
-            result: Err(err("StartQueryExecution")),
-        },
-        Command::TrailPoll { token, .. } => Loaded::TrailStatus {
-            token,
-            result: Err(err("GetQueryExecution")),
-        },
-        Command::TrailPage { token, .. } => Loaded::TrailPage {
-            token,
-            result: Err(err("GetQueryResults")),
-        },
-        Command::TrailCancel { .. } => Loaded::TrailCancelled {
-            result: Err(err("StopQueryExecution")),
-        },
-        Command::SaveTrailHistory { .. } => Loaded::HistorySaved(Err(detail.into())),
         Command::Export(_) | Command::Clipboard(_) => Loaded::Exported(Err(detail.into())),
-        Command::LogsQueryStart { token, .. } => Loaded::LogsQueryStarted {
-            token,
-            result: Err(err("StartQuery")),
-        },
-        Command::LogsQueryPoll { token, .. } => Loaded::LogsQueryResults {
-            token,
-            result: Err(err("GetQueryResults")),
-        },
-        Command::LogsQueryStop { .. } | Command::LogsQueryAbandon { .. } => {
-            Loaded::LogsQueryStopped {
-                result: Err(err("StopQuery")),
-            }
-        }
-        Command::LogsTailStart { session, .. } | Command::LogsTailStop { session } => {
-            Loaded::LogsTail {
-                session,
-                event: crate::logs::follow::FollowEvent::Notice(format!("live tail: {detail}")),
-            }
-        }
-        Command::LoadStudio(account_id) => {
-            Loaded::Studio(Box::new(AccountStudio::unreadable(&account_id, detail)))
-        }
         // A wait calls no source; had it failed, the dialog is armed all the same.
         Command::ArmConfirm { serial, .. } => return Action::ConfirmArmed(serial),
         // The gate may or may not have sent it: the audit log says which.
@@ -269,40 +114,35 @@ fn failed(command: Command, detail: &str) -> Action {
             outcome: WriteOutcome::Failed(err(request.operation())),
             request,
         },
+        Command::View(call) => Loaded::View(call.failed(detail)),
     };
     Action::Loaded(Box::new(loaded))
 }
 
-/// The ids the write queue's Insights starts got, by token (the newest few): a query let
-/// go of before its start answered is stopped by its token.
+/// The ids the ordered queue's starts got, by token (the newest few): a call that names a
+/// start by its token (an Insights query let go of before its start answered) is resolved
+/// with its id (`Command::resolve`).
 #[derive(Default)]
-struct StartedQueries(std::collections::VecDeque<(String, String)>);
+struct Started(std::collections::VecDeque<(String, String)>);
 
-impl StartedQueries {
+impl Started {
     const KEPT: usize = 32;
 
-    /// `LogsQueryAbandon` becomes the StopQuery of its query, or nothing (its start failed,
-    /// or was answered so long ago that the view has stopped it itself).
-    fn resolve(&mut self, command: Command) -> Option<Command> {
-        match command {
-            Command::LogsQueryAbandon { token, target } => {
-                let at = self.0.iter().position(|(t, _)| *t == token)?;
-                let (_, id) = self.0.remove(at)?;
-                Some(Command::LogsQueryStop { target, id })
-            }
-            other => Some(other),
-        }
+    /// The id the start of `token` got, taken: it is acted on once.
+    fn take(&mut self, token: &str) -> Option<String> {
+        let at = self.0.iter().position(|(t, _)| t == token)?;
+        self.0.remove(at).map(|(_, id)| id)
     }
 
     fn record(&mut self, token: Option<String>, action: &Action) {
         let (Some(token), Action::Loaded(loaded)) = (token, action) else {
             return;
         };
-        if let Loaded::LogsQueryStarted { result: Ok(id), .. } = loaded.as_ref() {
+        if let Some(id) = loaded.started_id() {
             if self.0.len() == Self::KEPT {
                 self.0.pop_front();
             }
-            self.0.push_back((token, id.clone()));
+            self.0.push_back((token, id.to_owned()));
         }
     }
 }
@@ -316,16 +156,17 @@ pub struct Workers {
     tx: UnboundedSender<Done>,
     in_flight: HashMap<CommandKey, InFlight>,
     next_generation: u64,
-    /// Writes run one after another, in the order they were confirmed: a mute and the
-    /// unmute typed after it must reach AWS in that order.
+    /// Writes (and calls that must reach AWS like them) run one after another, in the
+    /// order they were asked: a mute and the unmute typed after it must reach AWS in that
+    /// order.
     writes: Option<WriteQueue>,
-    /// Writes confirmed whose outcome has not come back yet.
+    /// Commands queued whose outcome has not come back yet.
     writes_pending: usize,
-    /// Live tails running, by session: each reports until it is stopped.
-    tails: HashMap<u64, JoinHandle<()>>,
+    /// Streams running (live tails), by key: each reports until it is stopped.
+    streams: HashMap<CommandKey, JoinHandle<()>>,
 }
 
-/// The one task that sends writes, fed in order.
+/// The one task that runs the ordered queue.
 struct WriteQueue {
     tx: UnboundedSender<(u64, Command)>,
     handle: JoinHandle<()>,
@@ -354,44 +195,49 @@ impl Workers {
             next_generation: 0,
             writes: None,
             writes_pending: 0,
-            tails: HashMap::new(),
+            streams: HashMap::new(),
         }
     }
 
-    /// Starts a live tail on a task of its own: it reports many times (each report a
-    /// `Done` keyed by its session, which frees no slot) until `LogsTailStop` aborts it,
-    /// which drops its stream (and so ends the session at AWS).
-    fn start_tail(&mut self, command: Command) {
-        let Command::LogsTailStart {
-            session,
-            target,
-            options,
-        } = command
-        else {
-            return;
-        };
-        if let Some(old) = self.tails.remove(&session) {
+    /// Starts a stream on a task of its own: it reports many times (each report a `Done`
+    /// of its key, which frees no slot) until the stop of the same key aborts it, which
+    /// drops what it holds open (a live tail's session ends at AWS).
+    fn start_stream(&mut self, command: Command) {
+        let key = command.key();
+        if let Some(old) = self.streams.remove(&key) {
             old.abort();
         }
+        let Command::View(call) = command else {
+            tracing::error!(?command, "only a view's call streams");
+            return;
+        };
         let source = Arc::clone(&self.source);
         let tx = self.tx.clone();
+        let task_key = key.clone();
         let handle = tokio::spawn(async move {
-            let send = move |loaded: super::action::Loaded| {
+            let send = move |loaded: crate::views::ViewLoaded| {
                 tx.send(Done {
-                    key: CommandKey::LogsTail(session),
+                    key: task_key.clone(),
                     generation: 0,
-                    action: Action::Loaded(Box::new(loaded)),
+                    lane: Lane::StreamStart,
+                    action: Action::Loaded(Box::new(Loaded::View(loaded))),
                 })
                 .is_ok()
             };
-            super::logs_calls::tail(source.as_ref(), session, target, options, &send).await;
+            call.stream(source.as_ref(), &send).await;
         });
-        self.tails.insert(session, handle);
+        self.streams.insert(key, handle);
     }
 
-    /// Live tails running.
+    fn stop_stream(&mut self, command: &Command) {
+        if let Some(stream) = self.streams.remove(&command.key()) {
+            stream.abort();
+        }
+    }
+
+    /// Streams (live tails) running.
     pub fn tails_running(&self) -> usize {
-        self.tails.values().filter(|h| !h.is_finished()).count()
+        self.streams.values().filter(|h| !h.is_finished()).count()
     }
 
     /// Writes go through `gate`.
@@ -400,8 +246,8 @@ impl Workers {
         self
     }
 
-    /// Queues a write behind the ones before it; never deduplicated, never replaced.
-    fn queue_write(&mut self, command: Command) {
+    /// Queues a command behind the ones before it; never deduplicated, never replaced.
+    fn queue_in_order(&mut self, command: Command) {
         self.next_generation += 1;
         let generation = self.next_generation;
         let queue = self.writes.get_or_insert_with(|| {
@@ -409,26 +255,21 @@ impl Workers {
             let (source, gate, done) =
                 (Arc::clone(&self.source), self.gate.clone(), self.tx.clone());
             let handle = tokio::spawn(async move {
-                let mut started = StartedQueries::default();
+                let mut started = Started::default();
                 while let Some((generation, command)) = rx.recv().await {
                     let key = command.key();
-                    let command = started.resolve(command);
-                    let token = match &command {
-                        Some(Command::LogsQueryStart { token, .. }) => Some(token.clone()),
-                        _ => None,
-                    };
-                    let action = match command {
-                        Some(command) => {
+                    let token = command.start_token().map(str::to_owned);
+                    let action = match command.resolve(&mut |token| started.take(token)) {
+                        Ok(command) => {
                             execute_guarded(source.as_ref(), gate.as_deref(), command).await
                         }
-                        None => {
-                            Action::Loaded(Box::new(Loaded::LogsQueryStopped { result: Ok(()) }))
-                        }
+                        Err(answer) => Action::Loaded(answer),
                     };
                     started.record(token, &action);
                     let _ = done.send(Done {
                         key,
                         generation,
+                        lane: Lane::InOrder,
                         action,
                     });
                 }
@@ -441,30 +282,15 @@ impl Workers {
     }
 
     pub fn dispatch(&mut self, command: Command) {
-        // A stop of a trail or Insights query goes with the writes: it must reach AWS even
-        // when the console quits right after (the queue is awaited then; reads are
-        // aborted). An Insights start too, so that a query started just before quitting
-        // has its id by then, and is stopped (`LogsQueryAbandon`).
-        if matches!(
-            command,
-            Command::Write { .. }
-                | Command::TrailCancel { .. }
-                | Command::LogsQueryStart { .. }
-                | Command::LogsQueryStop { .. }
-                | Command::LogsQueryAbandon { .. }
-        ) {
-            return self.queue_write(command);
+        match command.lane() {
+            Lane::Read => self.start_read(command),
+            Lane::InOrder => self.queue_in_order(command),
+            Lane::StreamStart => self.start_stream(command),
+            Lane::StreamStop => self.stop_stream(&command),
         }
-        match command {
-            Command::LogsTailStart { .. } => return self.start_tail(command),
-            Command::LogsTailStop { session } => {
-                if let Some(tail) = self.tails.remove(&session) {
-                    tail.abort();
-                }
-                return;
-            }
-            _ => {}
-        }
+    }
+
+    fn start_read(&mut self, command: Command) {
         let key = command.key();
         if let Some(running) = self.in_flight.get(&key) {
             let same = running.command == command && !command.rereads_after_change();
@@ -481,26 +307,7 @@ impl Workers {
         let tx = self.tx.clone();
         let task_key = key.clone();
         let task_command = command.clone();
-        // Asked while the user moves (through alarms, or rows scrolling onto the screen):
-        // replaced during the pause by the next key's request, nothing is sent.
-        let settle = matches!(
-            command,
-            Command::LoadAlarmHistory {
-                while_scrolling: true,
-                ..
-            } | Command::LoadSeries {
-                purpose: crate::app::action::SeriesPurpose::ScrolledIn,
-                ..
-            }
-        );
-        let pause = match &command {
-            // A confirmation takes keys only after this moment without any.
-            Command::ArmConfirm { after_ms, .. } => {
-                Some(std::time::Duration::from_millis(*after_ms))
-            }
-            _ if settle => Some(HISTORY_SETTLE),
-            _ => None,
-        };
+        let pause = command.pause();
         let handle = tokio::spawn(async move {
             // Replaced during this pause (the next alarm passed), the task is aborted before
             // it has sent anything.
@@ -512,6 +319,7 @@ impl Workers {
             let _ = tx.send(Done {
                 key: task_key,
                 generation,
+                lane: Lane::Read,
                 action,
             });
         });
@@ -528,25 +336,18 @@ impl Workers {
     /// Frees the slot of a finished command, unless newer work of the same key holds it.
     /// (The result itself is still applied by the caller: older, not wrong.)
     pub fn finished(&mut self, done: &Done) {
-        if matches!(
-            done.key,
-            CommandKey::Write(_)
-                | CommandKey::TrailCancel(_)
-                | CommandKey::LogsQueryStart(_)
-                | CommandKey::LogsQueryStop(_)
-        ) {
-            self.writes_pending = self.writes_pending.saturating_sub(1);
-            return;
-        }
-        if matches!(done.key, CommandKey::LogsTail(_)) {
-            return;
-        }
-        if self
-            .in_flight
-            .get(&done.key)
-            .is_some_and(|f| f.generation == done.generation)
-        {
-            self.in_flight.remove(&done.key);
+        match done.lane {
+            Lane::InOrder => self.writes_pending = self.writes_pending.saturating_sub(1),
+            Lane::StreamStart | Lane::StreamStop => {}
+            Lane::Read => {
+                if self
+                    .in_flight
+                    .get(&done.key)
+                    .is_some_and(|f| f.generation == done.generation)
+                {
+                    self.in_flight.remove(&done.key);
+                }
+            }
         }
     }
 
@@ -565,8 +366,8 @@ impl Workers {
         for (_, f) in self.in_flight.drain() {
             f.handle.abort();
         }
-        for (_, tail) in self.tails.drain() {
-            tail.abort();
+        for (_, stream) in self.streams.drain() {
+            stream.abort();
         }
         if let Some(WriteQueue { tx, handle }) = self.writes.take() {
             // Closing the queue lets its task end once the last write is done.
@@ -638,6 +439,7 @@ mod tests {
         w.finished(&Done {
             key: key.clone(),
             generation: 1,
+            lane: Lane::Read,
             action: Action::Tick(0),
         });
         assert_eq!(w.in_flight(), 1, "the replacement lost its slot");
@@ -651,35 +453,6 @@ mod tests {
             }
         }
         assert_eq!(w.in_flight(), 0);
-    }
-
-    #[tokio::test]
-    async fn a_read_after_a_change_replaces_the_same_read_in_flight() {
-        let (mut w, mut rx) = workers();
-        let pane = || {
-            Command::LoadMonitor(crate::source::model::EndpointKey {
-                account_id: "111111111111".into(),
-                name: "fraud-detector".into(),
-            })
-        };
-        w.dispatch(pane());
-        // Asked again after a write: the first read may predate it, so it is replaced.
-        w.dispatch(pane());
-        let done = loop {
-            let done = rx.recv().await.expect("a result");
-            if done.generation == 2 {
-                break done;
-            }
-            w.finished(&done);
-        };
-        w.finished(&done);
-        assert_eq!(w.in_flight(), 0);
-        // A periodic duplicate is still dropped.
-        w.dispatch(Command::LoadAlarms);
-        w.dispatch(Command::LoadAlarms);
-        let done = rx.recv().await.expect("a result");
-        w.finished(&done);
-        assert_eq!(done.generation, 3, "the second LoadAlarms never ran");
     }
 
     fn unruly(delay_ms: u64, panic_on_alarms: bool) -> (Workers, mpsc::UnboundedReceiver<Done>) {
@@ -702,41 +475,6 @@ mod tests {
             },
             replace: false,
         }
-    }
-
-    #[tokio::test]
-    async fn scrolling_past_alarms_with_the_history_open_asks_only_for_where_it_stops() {
-        let source = Arc::new(Unruly::demo());
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut w = Workers::new(Arc::clone(&source) as Arc<dyn FleetSource>, tx);
-        let history = |id: &str, while_scrolling| Command::LoadAlarmHistory {
-            account_id: "100000000000".into(),
-            id: id.into(),
-            while_scrolling,
-        };
-        w.dispatch(history("first", false));
-        // A held arrow key: each alarm passed replaces the request of the one before.
-        for id in ["a", "b", "c", "d", "e"] {
-            w.dispatch(history(id, true));
-        }
-        let mut answers = Vec::new();
-        while w.in_flight() > 0 {
-            let done = rx.recv().await.expect("an answer");
-            w.finished(&done);
-            answers.push(done);
-        }
-        let asked = source.asked_history.lock().unwrap().clone();
-        assert_eq!(asked.last().map(String::as_str), Some("e"), "{asked:?}");
-        assert!(
-            !asked
-                .iter()
-                .any(|a| ["a", "b", "c", "d"].contains(&a.as_str())),
-            "alarms passed on the way cost no request: {asked:?}"
-        );
-        assert_eq!(
-            answers.last().map(|d| d.key.clone()),
-            Some(CommandKey::AlarmHistory)
-        );
     }
 
     #[tokio::test]
@@ -776,65 +514,6 @@ mod tests {
             w.finished(&done);
             assert_eq!(w.in_flight(), 0, "the slot is free for the next refresh");
         }
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn an_insights_query_let_go_of_before_its_start_answered_is_stopped_on_quit() {
-        use crate::source::logs::{InsightsQuery, InsightsState, LogTarget};
-        let start = 1_795_687_200;
-        let source = Arc::new(DemoSource::new(
-            DemoConfig {
-                seed: 1,
-                start,
-                scale: None,
-            },
-            Arc::new(FixedClock::new(start)),
-        ));
-        let (tx, mut rx) = mpsc::unbounded_channel();
-        let mut w = Workers::new(Arc::clone(&source) as Arc<dyn FleetSource>, tx);
-        let target = LogTarget {
-            account_id: "111111111111".into(),
-            groups: vec!["/aws/sagemaker/Endpoints/fraud-detector".into()],
-            stream_prefix: None,
-        };
-        // Started, then the console quits before the answer is read.
-        w.dispatch(Command::LogsQueryStart {
-            token: "logs-1".into(),
-            query: Box::new(InsightsQuery {
-                target: target.clone(),
-                query: crate::logs::groups::endpoint_query().into(),
-                start: start - 600,
-                end: start,
-            }),
-        });
-        w.dispatch(Command::LogsQueryAbandon {
-            token: "logs-1".into(),
-            target: target.clone(),
-        });
-        w.shutdown(std::time::Duration::from_secs(10)).await;
-        let done: Vec<Done> = std::iter::from_fn(|| rx.try_recv().ok()).collect();
-        let id = done
-            .iter()
-            .find_map(|d| match &d.action {
-                Action::Loaded(l) => match l.as_ref() {
-                    Loaded::LogsQueryStarted { result: Ok(id), .. } => Some(id.clone()),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .expect("the start answered");
-        let logs = source.logs().unwrap();
-        let state = logs.query_results(&target, &id).await.unwrap().state;
-        assert_eq!(
-            state,
-            Some(InsightsState::Cancelled),
-            "stopped by its token"
-        );
-        assert_eq!(
-            w.writes_in_flight(),
-            2,
-            "counted like writes until their answers are read"
-        );
     }
 
     #[tokio::test]

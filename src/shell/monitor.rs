@@ -416,7 +416,7 @@ async fn wait(
     name: &str,
     timeout: std::time::Duration,
 ) -> Waited {
-    use crate::app::monitor_calls::{Poll, poll_once};
+    use crate::views::monitor::calls::{Poll, poll_once};
     use crate::views::monitor::follow::{ERRORS_GIVE_UP_SECS, NO_RUN_GIVE_UP_SECS, poll_interval};
     let started = std::time::Instant::now();
     let mut last: Option<ExecutionStatus> = None;

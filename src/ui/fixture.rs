@@ -932,21 +932,23 @@ pub const STUDIO_ACCOUNTS: [(&str, &str); 4] = [
 
 /// The studio screen at `stage`.
 pub fn with_studio(stage: StudioStage) -> State {
-    use crate::app::action::Loaded;
+    use crate::views::studio::calls::StudioLoaded;
     let mut s = in_view(View::Studio);
     s.studio.available = true;
     s.studio.requested_at = Some(NOW);
     for (account, demo) in STUDIO_ACCOUNTS {
         let mut studio = crate::source::demo::studio_sample(demo, NOW - 3600);
         studio.account_id = account.into();
-        let _ = crate::views::studio::update_loaded(&mut s, Loaded::Studio(Box::new(studio)));
+        let _ =
+            crate::views::studio::update_loaded(&mut s, StudioLoaded::Account(Box::new(studio)));
     }
     if stage == StudioStage::Filtered {
         let failing = crate::source::studio::AccountStudio::unreadable(
             STAGING,
             "ThrottlingException on ListApps: Rate exceeded",
         );
-        let _ = crate::views::studio::update_loaded(&mut s, Loaded::Studio(Box::new(failing)));
+        let _ =
+            crate::views::studio::update_loaded(&mut s, StudioLoaded::Account(Box::new(failing)));
         s.studio.reads.entry(MONITORING.into()).or_default().loading = true;
         s.studio.focus = crate::views::studio::Pane::Accounts;
         crate::views::module(View::Studio).set_filter(&mut s, "ml.g");

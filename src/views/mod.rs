@@ -3,9 +3,11 @@
 //! them; the router (`app::update`) and the frame (`ui::draw`) reach a view through it.
 //!
 //! Adding a view: a folder here with a `ViewModule`, its variant in `View`, its line in
-//! `module`, and its state's field in `app::state::State`.
+//! `module`, and its state's field in `app::state::State`. A view that calls the source
+//! has a `calls.rs` (its call, answer and key enums) and its line in each list of `calls`.
 
 pub mod alarms;
+mod calls;
 pub mod cursor;
 pub mod endpoint;
 pub mod fleet;
@@ -15,7 +17,7 @@ pub mod monitor;
 pub mod studio;
 pub mod trail;
 
-use crate::app::action::{Action, Loaded};
+use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
@@ -23,6 +25,12 @@ use crate::app::state::State;
 use crate::overlays::form::{Form, FormValues};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+
+pub use calls::{
+    AlarmsCall, AlarmsLoaded, Call, EndpointCall, EndpointLoaded, JobsCall, JobsLoaded, LogsCall,
+    LogsLoaded, MonitorCall, MonitorLoaded, StudioCall, StudioLoaded, TrailCall, TrailLoaded,
+    ViewCall, ViewKey, ViewLoaded, loaded,
+};
 
 /// Which view is on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -175,12 +183,6 @@ pub trait ViewModule: Sync {
     /// Shared data changed.
     fn data_changed(&self, state: &mut State, change: Change) {
         let _ = (state, change);
-    }
-
-    /// A result of its own commands; anything else is handed back.
-    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-        let _ = state;
-        Err(loaded)
     }
 
     /// The view came on screen, by any way.

@@ -1,6 +1,7 @@
 //! The alarms view: every alarm, ALARM first, and the state history of one. Owns `:alarms`.
 
 pub mod actions;
+pub mod calls;
 mod draw;
 pub mod editor;
 pub mod layout;
@@ -13,7 +14,7 @@ pub use draw::{state_label, state_style};
 pub use state::{AlarmsState, HistoryOf};
 
 use super::{Change, ViewModule};
-use crate::app::action::{Action, Loaded};
+use crate::app::action::Action;
 use crate::app::commands::CommandSpec;
 use crate::app::navigate;
 use crate::app::outcome::Outcome;
@@ -145,10 +146,6 @@ impl ViewModule for Alarms {
             }
             update::fix_offset(state);
         }
-    }
-
-    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-        update::loaded(state, loaded)
     }
 }
 

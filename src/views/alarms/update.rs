@@ -1,8 +1,8 @@
 //! What the alarms view does with keys and with the history it asked for.
 
+use super::calls::{AlarmsCall, AlarmsLoaded};
 use super::{HistoryOf, actions, layout, rows, selected_alarm};
-use crate::app::action::{Action, Loaded};
-use crate::app::command::Command;
+use crate::app::action::Action;
 use crate::app::navigate;
 use crate::app::outcome::Outcome;
 use crate::app::state::{Loadable, State};
@@ -85,7 +85,7 @@ fn open_history(state: &mut State, while_scrolling: bool) -> Outcome {
         return Outcome::redraw();
     };
     let of = HistoryOf::of(alarm);
-    let command = Command::LoadAlarmHistory {
+    let command = AlarmsCall::History {
         account_id: of.account_id.clone(),
         id: of.id.clone(),
         while_scrolling,
@@ -96,7 +96,7 @@ fn open_history(state: &mut State, while_scrolling: bool) -> Outcome {
     v.history_scroll = 0;
     // The history pane may take rows from the table: keep the selected alarm in view.
     fix_offset(state);
-    Outcome::with(vec![command])
+    Outcome::with(vec![command.into()])
 }
 
 fn close_history(state: &mut State) {
@@ -136,15 +136,12 @@ pub fn set_filter(state: &mut State, text: &str) {
     fix_offset(state);
 }
 
-pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-    let Loaded::AlarmHistory {
+pub fn loaded(state: &mut State, loaded: AlarmsLoaded) -> Outcome {
+    let AlarmsLoaded::History {
         account_id,
         id,
         result,
-    } = loaded
-    else {
-        return Err(loaded);
-    };
+    } = loaded;
     // A late answer for an alarm no longer shown is dropped.
     let shown = state.alarms_view.history_of.as_ref();
     if shown.is_some_and(|h| h.is(&account_id, &id)) {
@@ -156,5 +153,5 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
             Err(e) => Loadable::Failed(crate::sanitize::clean(&e.to_string()).into_owned()),
         };
     }
-    Ok(Outcome::redraw())
+    Outcome::redraw()
 }

@@ -1,6 +1,7 @@
 //! The endpoint view: braille charts of every series of one endpoint, its alarm thresholds,
 //! time range and pan, and its Model Monitor schedules. Owns `:endpoint` and `:range`.
 
+pub mod calls;
 mod draw;
 mod state;
 mod update;
@@ -9,7 +10,7 @@ pub use state::{DetailState, MAX_PAN_SECS, RANGES};
 pub use update::{new_alarm, open};
 
 use super::ViewModule;
-use crate::app::action::{Action, Loaded};
+use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
@@ -93,10 +94,6 @@ impl ViewModule for Endpoint {
             Some(_) => Ok(()),
             None => Err("no endpoint open: select one in the fleet"),
         }
-    }
-
-    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-        update::loaded(state, loaded)
     }
 
     fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {

@@ -1,7 +1,8 @@
 //! What the endpoint view does with keys, its commands and its results.
 
+use super::calls::{EndpointCall, EndpointLoaded};
 use super::state::{MAX_PAN_SECS, RANGES};
-use crate::app::action::{Action, Loaded, SeriesPurpose};
+use crate::app::action::{Action, SeriesPurpose};
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::{Outcome, flash};
@@ -71,7 +72,7 @@ pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
     state.detail.monitoring = Loadable::Loading;
     state.schedule.detail_at = refresh::next_minute_refresh(state.now, state.refresh_secs.max(1));
     let mut commands = refresh::detail_requests(state, true);
-    commands.push(Command::LoadMonitoring(key));
+    commands.push(EndpointCall::Monitoring(key).into());
     Outcome::with(commands)
 }
 
@@ -118,10 +119,8 @@ pub fn refresh(state: &State, commands: &mut Vec<Command>) {
     commands.extend(refresh::detail_requests(state, true));
 }
 
-pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-    let Loaded::Monitoring { endpoint, result } = loaded else {
-        return Err(loaded);
-    };
+pub fn loaded(state: &mut State, loaded: EndpointLoaded) -> Outcome {
+    let EndpointLoaded::Monitoring { endpoint, result } = loaded;
     // A late answer for an endpoint no longer open is dropped.
     if state.detail.endpoint.as_ref() == Some(&endpoint) {
         state.detail.monitoring = match result {
@@ -132,7 +131,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
             Err(e) => Loadable::Failed(crate::sanitize::clean(&e.to_string()).into_owned()),
         };
     }
-    Ok(Outcome::redraw())
+    Outcome::redraw()
 }
 
 pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {

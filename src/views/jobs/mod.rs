@@ -4,6 +4,7 @@
 //! filtered with `/`, a job opened whole with Enter, its logs with `L`. Opened with `7`,
 //! `J` (from an endpoint or its monitor pane: the jobs of its schedules) or `:jobs`.
 
+pub mod calls;
 mod draw;
 pub mod layout;
 mod state;
@@ -19,7 +20,7 @@ pub use update::{
 };
 
 use super::{Change, ViewModule};
-use crate::app::action::{Action, Loaded};
+use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
@@ -102,10 +103,6 @@ impl ViewModule for Jobs {
 
     fn data_changed(&self, state: &mut State, change: Change) {
         update::data_changed(state, change);
-    }
-
-    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-        update::loaded(state, loaded)
     }
 
     fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {

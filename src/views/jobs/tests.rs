@@ -3,6 +3,7 @@
 //! its schedules' jobs, `L` on a job, the refresh cadence, hostile strings, and an account's
 //! newer answer replacing its older one.
 
+use super::calls::{JobsCall, JobsLoaded};
 use super::state::{JobColumn, Row};
 use crate::app::action::{Action, Loaded, SeriesPurpose};
 use crate::app::command::Command;
@@ -12,6 +13,7 @@ use crate::source::SourceError;
 use crate::source::jobs::{JobStatus, ProcessingJob};
 use crate::ui::fixture::{self, MONITORING, NOW, PROD, STAGING, TEST, processing_job};
 use crate::views::View;
+use crate::views::{LogsCall, ViewCall};
 
 fn state() -> State {
     let mut s = fixture::state();
@@ -23,14 +25,14 @@ fn act(s: &mut State, a: Action) -> Vec<Command> {
     update(s, a).commands
 }
 
-fn loaded(s: &mut State, l: Loaded) -> Vec<Command> {
-    act(s, Action::Loaded(Box::new(l)))
+fn loaded(s: &mut State, l: impl Into<Loaded>) -> Vec<Command> {
+    act(s, Action::Loaded(Box::new(l.into())))
 }
 
 fn jobs_of(s: &mut State, account: &str, jobs: Vec<ProcessingJob>) -> Vec<Command> {
     loaded(
         s,
-        Loaded::Jobs {
+        JobsLoaded::List {
             account_id: account.into(),
             result: Ok(jobs),
         },
@@ -40,7 +42,9 @@ fn jobs_of(s: &mut State, account: &str, jobs: Vec<ProcessingJob>) -> Vec<Comman
 fn lists(cmds: &[Command]) -> Vec<&str> {
     cmds.iter()
         .filter_map(|c| match c {
-            Command::LoadJobs { account_id, .. } => Some(account_id.as_str()),
+            Command::View(ViewCall::Jobs(JobsCall::List { account_id, .. })) => {
+                Some(account_id.as_str())
+            }
             _ => None,
         })
         .collect()
@@ -119,13 +123,13 @@ fn opening_loads_every_account_in_scope_once() {
     assert_eq!(s.view, View::Jobs);
     assert_eq!(lists(&cmds), [MONITORING, PROD, STAGING, TEST]);
     for c in &cmds {
-        if let Command::LoadJobs { since, .. } = c {
+        if let Command::View(ViewCall::Jobs(JobsCall::List { since, .. })) = c {
             assert_eq!(*since, NOW - 86_400);
         }
     }
     let metrics = cmds
         .iter()
-        .filter(|c| matches!(c, Command::LoadJobMetrics(_)))
+        .filter(|c| matches!(c, Command::View(ViewCall::Jobs(JobsCall::Metrics(_)))))
         .count();
     assert_eq!(metrics, 4);
 
@@ -145,7 +149,7 @@ fn an_unreadable_account_says_why_in_its_row_while_the_others_list() {
     };
     let cmds = loaded(
         &mut s,
-        Loaded::Jobs {
+        JobsLoaded::List {
             account_id: STAGING.into(),
             result: Err(why),
         },
@@ -296,7 +300,8 @@ fn l_opens_the_logs_of_the_selected_job_over_its_run() {
     select(&mut s, "mm-failed");
     let cmds = act(&mut s, Action::ShowLogs);
     assert_eq!(s.view, View::Logs);
-    let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
+    let Some(Command::View(ViewCall::Logs(LogsCall::QueryStart { query, .. }))) = cmds.last()
+    else {
         panic!("{cmds:?}");
     };
     assert_eq!(query.target.account_id, PROD);
@@ -314,7 +319,7 @@ fn l_opens_the_logs_of_the_selected_job_over_its_run() {
         .collect();
     loaded(
         &mut s,
-        Loaded::JobMetrics {
+        JobsLoaded::Metrics {
             account_id: PROD.into(),
             result: Ok(metrics),
         },
@@ -371,7 +376,7 @@ fn a_listmetrics_failure_is_said_in_the_accounts_line() {
     let mut s = opened();
     loaded(
         &mut s,
-        Loaded::JobMetrics {
+        JobsLoaded::Metrics {
             account_id: PROD.into(),
             result: Err(SourceError::AccessDenied {
                 call: format!("ListMetrics ProcessingJobs {PROD}"),
@@ -414,7 +419,7 @@ fn lists_are_read_once_a_minute_at_most_on_r_at_once_and_never_off_screen() {
         assert!(lists(&cmds).is_empty(), "{cmds:?}");
         assert!(!cmds.iter().any(|c| matches!(
             c,
-            Command::LoadJobMetrics(_)
+            Command::View(ViewCall::Jobs(JobsCall::Metrics(_)))
                 | Command::LoadSeries {
                     purpose: SeriesPurpose::Jobs,
                     ..
@@ -435,7 +440,7 @@ fn series_of_listed_jobs_are_asked_for_per_account_and_drawn_or_marked_missing()
     let stray = crate::source::jobs::job_series_key(PROD, "CPUUtilization", "gone/algo-1");
     let cmds = loaded(
         &mut s,
-        Loaded::JobMetrics {
+        JobsLoaded::Metrics {
             account_id: PROD.into(),
             result: Ok(keys.iter().cloned().chain([stray.clone()]).collect()),
         },
@@ -471,7 +476,7 @@ fn series_of_listed_jobs_are_asked_for_per_account_and_drawn_or_marked_missing()
     let jobs = s.jobs.accounts[PROD].jobs.clone();
     let again = loaded(
         &mut s,
-        Loaded::Jobs {
+        JobsLoaded::List {
             account_id: PROD.into(),
             result: Ok(jobs),
         },
@@ -548,7 +553,7 @@ fn an_accounts_newer_answer_replaces_its_older_one_only() {
     // A failed read keeps what was read before, and says why beside it.
     loaded(
         &mut s,
-        Loaded::Jobs {
+        JobsLoaded::List {
             account_id: PROD.into(),
             result: Err(SourceError::Throttled {
                 call: "ListProcessingJobs".into(),

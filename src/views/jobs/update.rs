@@ -2,9 +2,10 @@
 //! account's list once a minute at most and only while the view is shown, the series at the
 //! fleet's 1-minute cadence, a finished job's series not asked for again once held.
 
+use super::calls::{JobsCall, JobsLoaded};
 use super::layout;
 use super::state::{AccountJobs, JobColumn, Row, ScheduleFilter};
-use crate::app::action::{Action, Loaded, SeriesPurpose};
+use crate::app::action::{Action, SeriesPurpose};
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::{Outcome, flash};
@@ -75,12 +76,13 @@ pub fn due(state: &mut State) -> Vec<Command> {
 
 fn loads(id: &str, now: Epoch) -> [Command; 2] {
     [
-        Command::LoadJobs {
+        JobsCall::List {
             account_id: id.to_owned(),
             since: now - LIST_WINDOW,
             limit: LIST_LIMIT,
-        },
-        Command::LoadJobMetrics(id.to_owned()),
+        }
+        .into(),
+        JobsCall::Metrics(id.to_owned()).into(),
     ]
 }
 
@@ -508,9 +510,9 @@ pub fn rebuild(state: &mut State) {
 }
 
 /// A result of the view's own commands.
-pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+pub fn loaded(state: &mut State, loaded: JobsLoaded) -> Outcome {
     match loaded {
-        Loaded::Jobs { account_id, result } => {
+        JobsLoaded::List { account_id, result } => {
             let mut account_id = account_id;
             account_id.sanitize();
             // The cadence counts from the answer: a refresh (`r`) answered just now is not
@@ -536,9 +538,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
                 }
             }
             rebuild(state);
-            Ok(Outcome::with(after_answer(state, &account_id)))
+            Outcome::with(after_answer(state, &account_id))
         }
-        Loaded::JobMetrics { account_id, result } => {
+        JobsLoaded::Metrics { account_id, result } => {
             let mut account_id = account_id;
             account_id.sanitize();
             let entry = state.jobs.accounts.entry(account_id.clone()).or_default();
@@ -561,9 +563,8 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
             }
             // The account's line says (or no longer says) why its series are missing.
             rebuild(state);
-            Ok(Outcome::with(after_answer(state, &account_id)))
+            Outcome::with(after_answer(state, &account_id))
         }
-        other => Err(other),
     }
 }
 

@@ -2,8 +2,8 @@
 //! backoff while it runs (they grow as it scans), stopped when cancelled, replaced, or when
 //! the view is left; answers of a query since replaced are dropped by their token.
 
+use super::calls::{LogsCall, LogsLoaded};
 use super::state::{Phase, Run};
-use crate::app::action::Loaded;
 use crate::app::command::Command;
 use crate::app::outcome::{Outcome, flash, source_failed};
 use crate::app::state::{FlashLevel, State};
@@ -74,10 +74,13 @@ pub fn start(state: &mut State, text: String) -> Outcome {
         phase: Phase::Starting,
         stats: Default::default(),
     });
-    commands.push(Command::LogsQueryStart {
-        token,
-        query: Box::new(query),
-    });
+    commands.push(
+        LogsCall::QueryStart {
+            token,
+            query: Box::new(query),
+        }
+        .into(),
+    );
     Outcome::with(commands)
 }
 
@@ -100,9 +103,12 @@ pub fn stop(state: &mut State) -> Vec<crate::app::command::Command> {
     }
     run.id
         .clone()
-        .map(|id| Command::LogsQueryStop {
-            target: run.query.target.clone(),
-            id,
+        .map(|id| {
+            LogsCall::QueryStop {
+                target: run.query.target.clone(),
+                id,
+            }
+            .into()
         })
         .into_iter()
         .collect()
@@ -120,20 +126,21 @@ pub fn cancel(state: &mut State) -> Outcome {
 }
 
 fn poll(run: &Run, polls: u32) -> Command {
-    Command::LogsQueryPoll {
+    LogsCall::QueryPoll {
         token: run.token.clone(),
         target: run.query.target.clone(),
         id: run.id.clone().unwrap_or_default(),
         delay_ms: crate::source::trail::poll_delay(polls).as_millis() as u64,
     }
+    .into()
 }
 
-/// The answers of the view's own commands.
-pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+/// The answers of the view's own calls.
+pub fn loaded(state: &mut State, loaded: LogsLoaded) -> Outcome {
     match loaded {
-        Loaded::LogsQueryStarted { token, result } => Ok(started(state, token, result)),
-        Loaded::LogsQueryResults { token, result } => Ok(results(state, token, result)),
-        Loaded::LogsQueryStopped { result } => {
+        LogsLoaded::QueryStarted { token, result } => started(state, token, result),
+        LogsLoaded::QueryResults { token, result } => results(state, token, result),
+        LogsLoaded::QueryStopped { result } => {
             match result {
                 // Worth saying: the query may go on scanning (and billing).
                 Err(e @ crate::source::SourceError::AccessDenied { .. }) => {
@@ -143,10 +150,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
                 Err(e) => tracing::debug!(error = %e, "StopQuery"),
                 Ok(()) => {}
             }
-            Ok(Outcome::redraw())
+            Outcome::redraw()
         }
-        Loaded::LogsTail { session, event } => Ok(super::tail::event(state, session, event)),
-        other => Err(other),
+        LogsLoaded::Tail { session, event } => super::tail::event(state, session, event),
     }
 }
 
@@ -167,7 +173,7 @@ fn started(
         return match result {
             Ok(id) => match take_orphan(state, &token) {
                 Some(target) => Outcome {
-                    commands: vec![Command::LogsQueryStop { target, id }],
+                    commands: vec![LogsCall::QueryStop { target, id }.into()],
                     redraw: false,
                 },
                 None => Outcome::default(),
@@ -195,7 +201,7 @@ fn started(
             run.id = Some(id.clone());
             let target = run.query.target.clone();
             take_orphan(state, &token);
-            Outcome::with(vec![Command::LogsQueryStop { target, id }])
+            Outcome::with(vec![LogsCall::QueryStop { target, id }.into()])
         }
         Err(e) => {
             run.phase = Phase::Failed(e.to_string());
@@ -251,10 +257,11 @@ fn results(
         Err(e) if errors + 1 >= ERRORS_GIVE_UP => {
             run.phase = Phase::Failed(format!("gave up after {ERRORS_GIVE_UP} failed polls: {e}"));
             run.finished = Some(now);
-            let stop = Command::LogsQueryStop {
+            let stop = LogsCall::QueryStop {
                 target: run.query.target.clone(),
                 id: run.id.clone().unwrap_or_default(),
-            };
+            }
+            .into();
             source_failed(state, &e);
             Outcome::with(vec![stop])
         }

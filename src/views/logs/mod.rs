@@ -5,6 +5,7 @@
 //! from an endpoint, an alarm or a monitoring run, or `:logs`. Owns `:logs`, `:insights`,
 //! `:tail`, `:since`, `:save`.
 
+pub mod calls;
 mod draw;
 pub mod insights;
 mod layout;
@@ -22,7 +23,7 @@ pub use state::{Context, Insights, LogsState, Pane, Phase, Run, Tail};
 pub use update::{SPANS, left, on_quit, parse_span};
 
 use super::ViewModule;
-use crate::app::action::{Action, Loaded};
+use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
@@ -153,9 +154,5 @@ impl ViewModule for Logs {
             }
             Pane::Tail => l.tail.filter = text.to_owned(),
         }
-    }
-
-    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-        insights::loaded(state, loaded)
     }
 }

@@ -3,8 +3,9 @@
 //! open); its lines pushed into the bounded buffer; the window held still (new lines
 //! counted) while the engineer reads back, or kept on the newest line while following.
 
+use super::calls::{LogsCall, TailOptions};
 use super::state::Pane;
-use crate::app::command::{Command, TailOptions};
+use crate::app::command::Command;
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, State};
 use crate::logs::follow::FollowEvent;
@@ -29,21 +30,24 @@ pub fn start(state: &mut State) -> Vec<Command> {
     let t = &mut state.logs.tail;
     t.session = Some(session);
     t.notice = None;
-    vec![Command::LogsTailStart {
-        session,
-        target,
-        options: TailOptions {
-            pattern: t.pattern.clone(),
-            since_ms: (state.now - POLL_BACK_SECS) * 1000,
-            // Only into an empty pane: a session started again after a pause or a visit
-            // elsewhere goes on from the lines held.
-            backfill: if t.buffer.is_empty() {
-                BACKFILL_LINES
-            } else {
-                0
+    vec![
+        LogsCall::TailStart {
+            session,
+            target,
+            options: TailOptions {
+                pattern: t.pattern.clone(),
+                since_ms: (state.now - POLL_BACK_SECS) * 1000,
+                // Only into an empty pane: a session started again after a pause or a visit
+                // elsewhere goes on from the lines held.
+                backfill: if t.buffer.is_empty() {
+                    BACKFILL_LINES
+                } else {
+                    0
+                },
             },
-        },
-    }]
+        }
+        .into(),
+    ]
 }
 
 /// Stops the session running, if any (the lines held stay).
@@ -52,7 +56,7 @@ pub fn stop(state: &mut State) -> Vec<Command> {
     t.mode = None;
     t.session
         .take()
-        .map(|session| Command::LogsTailStop { session })
+        .map(|session| LogsCall::TailStop { session }.into())
         .into_iter()
         .collect()
 }

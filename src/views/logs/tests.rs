@@ -3,6 +3,7 @@
 //! view left, the console quitting), the tail's sessions started and stopped with its pane,
 //! its lines held still while reading back, and saved.
 
+use super::calls::{LogsCall, LogsLoaded};
 use super::state::{Pane, Phase};
 use crate::app::action::{Action, Loaded};
 use crate::app::command::{Command, ExportFormat};
@@ -13,6 +14,7 @@ use crate::source::SourceError;
 use crate::source::logs::{InsightsResults, InsightsState, InsightsStats, LogEvent};
 use crate::ui::fixture;
 use crate::views::View;
+use crate::views::ViewCall;
 
 fn state() -> State {
     let mut s = fixture::state();
@@ -28,8 +30,8 @@ fn run(s: &mut State, line: &str) -> Vec<Command> {
     act(s, Action::Run(line.into()))
 }
 
-fn loaded(s: &mut State, l: Loaded) -> Vec<Command> {
-    act(s, Action::Loaded(Box::new(l)))
+fn loaded(s: &mut State, l: impl Into<Loaded>) -> Vec<Command> {
+    act(s, Action::Loaded(Box::new(l.into())))
 }
 
 fn token(s: &State) -> String {
@@ -74,7 +76,7 @@ fn started_and_running(s: &mut State) -> Vec<Command> {
     let t = token(s);
     loaded(
         s,
-        Loaded::LogsQueryStarted {
+        LogsLoaded::QueryStarted {
             token: t,
             result: Ok("q-1".into()),
         },
@@ -85,7 +87,8 @@ fn started_and_running(s: &mut State) -> Vec<Command> {
 fn l_on_an_endpoint_opens_its_group_with_errors_first_over_the_last_hour() {
     let (s, cmds) = opened();
     assert_eq!(s.view, View::Logs);
-    let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
+    let Some(Command::View(ViewCall::Logs(LogsCall::QueryStart { query, .. }))) = cmds.last()
+    else {
         panic!("{cmds:?}");
     };
     assert_eq!(query.target.account_id, fixture::PROD);
@@ -100,7 +103,7 @@ fn l_on_an_endpoint_opens_its_group_with_errors_first_over_the_last_hour() {
     assert!(
         !cmds
             .iter()
-            .any(|c| matches!(c, Command::LogsTailStart { .. })),
+            .any(|c| matches!(c, Command::View(ViewCall::Logs(LogsCall::TailStart { .. })))),
         "no live tail (billed by the minute) until its pane is shown"
     );
 }
@@ -109,14 +112,15 @@ fn l_on_an_endpoint_opens_its_group_with_errors_first_over_the_last_hour() {
 fn a_query_is_polled_with_backoff_and_its_rows_and_statistics_land() {
     let (mut s, _) = opened();
     let cmds = started_and_running(&mut s);
-    let [Command::LogsQueryPoll { id, delay_ms, .. }] = cmds.as_slice() else {
+    let [Command::View(ViewCall::Logs(LogsCall::QueryPoll { id, delay_ms, .. }))] = cmds.as_slice()
+    else {
         panic!("{cmds:?}");
     };
     assert_eq!((id.as_str(), *delay_ms), ("q-1", 250));
     let t = token(&s);
     let cmds = loaded(
         &mut s,
-        Loaded::LogsQueryResults {
+        LogsLoaded::QueryResults {
             token: t.clone(),
             result: Ok(results(InsightsState::Running, 3)),
         },
@@ -124,7 +128,10 @@ fn a_query_is_polled_with_backoff_and_its_rows_and_statistics_land() {
     assert!(
         matches!(
             cmds.as_slice(),
-            [Command::LogsQueryPoll { delay_ms: 500, .. }]
+            [Command::View(ViewCall::Logs(LogsCall::QueryPoll {
+                delay_ms: 500,
+                ..
+            }))]
         ),
         "{cmds:?}"
     );
@@ -135,7 +142,7 @@ fn a_query_is_polled_with_backoff_and_its_rows_and_statistics_land() {
     );
     let cmds = loaded(
         &mut s,
-        Loaded::LogsQueryResults {
+        LogsLoaded::QueryResults {
             token: t,
             result: Ok(results(InsightsState::Complete, 40)),
         },
@@ -160,23 +167,26 @@ fn cancelling_replacing_and_leaving_stop_the_query_in_cloudwatch() {
     started_and_running(&mut s);
     let cmds = act(&mut s, Action::CancelQuery);
     assert!(
-        matches!(cmds.as_slice(), [Command::LogsQueryStop { id, .. }] if id == "q-1"),
+        matches!(cmds.as_slice(), [Command::View(ViewCall::Logs(LogsCall::QueryStop { id, .. }))] if id == "q-1"),
         "{cmds:?}"
     );
     // A query replaced before its start answered is stopped when it answers.
     let cmds = run(&mut s, "insights fields @message | limit 5");
     let first = token(&s);
-    assert!(matches!(cmds.last(), Some(Command::LogsQueryStart { .. })));
+    assert!(matches!(
+        cmds.last(),
+        Some(Command::View(ViewCall::Logs(LogsCall::QueryStart { .. })))
+    ));
     run(&mut s, "insights fields @message | limit 6");
     let cmds = loaded(
         &mut s,
-        Loaded::LogsQueryStarted {
+        LogsLoaded::QueryStarted {
             token: first,
             result: Ok("q-late".into()),
         },
     );
     assert!(
-        matches!(cmds.as_slice(), [Command::LogsQueryStop { id, .. }] if id == "q-late"),
+        matches!(cmds.as_slice(), [Command::View(ViewCall::Logs(LogsCall::QueryStop { id, .. }))] if id == "q-late"),
         "{cmds:?}"
     );
     // Leaving the view stops the running one.
@@ -184,7 +194,7 @@ fn cancelling_replacing_and_leaving_stop_the_query_in_cloudwatch() {
     let cmds = act(&mut s, Action::ShowFleet);
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::LogsQueryStop { .. })),
+            .any(|c| matches!(c, Command::View(ViewCall::Logs(LogsCall::QueryStop { .. })))),
         "{cmds:?}"
     );
     assert_eq!(s.view, View::Fleet);
@@ -198,12 +208,12 @@ fn quitting_stops_the_query_and_the_tail() {
     let cmds = act(&mut s, Action::Quit);
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::LogsQueryStop { .. })),
+            .any(|c| matches!(c, Command::View(ViewCall::Logs(LogsCall::QueryStop { .. })))),
         "{cmds:?}"
     );
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::LogsTailStop { .. })),
+            .any(|c| matches!(c, Command::View(ViewCall::Logs(LogsCall::TailStop { .. })))),
         "{cmds:?}"
     );
     // A query whose start has not answered is stopped by its token once it does.
@@ -212,7 +222,7 @@ fn quitting_stops_the_query_and_the_tail() {
     let cmds = act(&mut s, Action::Quit);
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::LogsQueryAbandon { token, .. } if *token == t)),
+            .any(|c| matches!(c, Command::View(ViewCall::Logs(LogsCall::QueryAbandon { token, .. })) if *token == t)),
         "{cmds:?}"
     );
 }
@@ -226,7 +236,7 @@ fn polls_failing_five_times_in_a_row_give_up_and_stop_the_query() {
     for _ in 0..5 {
         last = loaded(
             &mut s,
-            Loaded::LogsQueryResults {
+            LogsLoaded::QueryResults {
                 token: t.clone(),
                 result: Err(SourceError::Throttled {
                     call: "GetQueryResults".into(),
@@ -235,7 +245,10 @@ fn polls_failing_five_times_in_a_row_give_up_and_stop_the_query() {
         );
     }
     assert!(
-        matches!(last.as_slice(), [Command::LogsQueryStop { .. }]),
+        matches!(
+            last.as_slice(),
+            [Command::View(ViewCall::Logs(LogsCall::QueryStop { .. }))]
+        ),
         "{last:?}"
     );
     assert!(matches!(
@@ -244,8 +257,8 @@ fn polls_failing_five_times_in_a_row_give_up_and_stop_the_query() {
     ));
 }
 
-fn lines(session: u64, from: i64, n: usize) -> Loaded {
-    Loaded::LogsTail {
+fn lines(session: u64, from: i64, n: usize) -> LogsLoaded {
+    LogsLoaded::Tail {
         session,
         event: FollowEvent::Lines {
             events: (0..n)
@@ -266,7 +279,7 @@ fn lines(session: u64, from: i64, n: usize) -> Loaded {
 fn session(cmds: &[Command]) -> u64 {
     cmds.iter()
         .find_map(|c| match c {
-            Command::LogsTailStart { session, .. } => Some(*session),
+            Command::View(ViewCall::Logs(LogsCall::TailStart { session, .. })) => Some(*session),
             _ => None,
         })
         .unwrap_or_else(|| panic!("no tail started: {cmds:?}"))
@@ -279,14 +292,15 @@ fn the_tail_runs_while_its_pane_is_shown_and_drops_reports_of_old_sessions() {
     assert_eq!(s.logs.pane, Pane::Tail);
     let first = session(&cmds);
     // An empty pane starts with the last minutes' newest lines.
-    let Some(Command::LogsTailStart { options, .. }) = cmds.last() else {
+    let Some(Command::View(ViewCall::Logs(LogsCall::TailStart { options, .. }))) = cmds.last()
+    else {
         panic!("{cmds:?}");
     };
     assert_eq!(options.backfill, 200);
     assert_eq!(options.since_ms, (s.now - 300) * 1000);
     loaded(
         &mut s,
-        Loaded::LogsTail {
+        LogsLoaded::Tail {
             session: first,
             event: FollowEvent::Mode(TailMode::Live),
         },
@@ -295,7 +309,9 @@ fn the_tail_runs_while_its_pane_is_shown_and_drops_reports_of_old_sessions() {
     assert_eq!(s.logs.tail.buffer.len(), 3);
     // Paused: the session is closed; its late reports change nothing.
     let cmds = act(&mut s, Action::PauseTail);
-    assert!(matches!(cmds.as_slice(), [Command::LogsTailStop { session }] if *session == first));
+    assert!(
+        matches!(cmds.as_slice(), [Command::View(ViewCall::Logs(LogsCall::TailStop { session }))] if *session == first)
+    );
     loaded(&mut s, lines(first, 2_000, 5));
     assert_eq!(s.logs.tail.buffer.len(), 3);
     let resumed = act(&mut s, Action::PauseTail);
@@ -303,18 +319,18 @@ fn the_tail_runs_while_its_pane_is_shown_and_drops_reports_of_old_sessions() {
     assert_ne!(second, first);
     // Resumed, it goes on from the lines held: nothing read twice.
     assert!(
-        matches!(resumed.last(), Some(Command::LogsTailStart { options, .. }) if options.backfill == 0),
+        matches!(resumed.last(), Some(Command::View(ViewCall::Logs(LogsCall::TailStart { options, .. }))) if options.backfill == 0),
         "{resumed:?}"
     );
     // A filter pattern starts a session with it.
     let cmds = run(&mut s, "tail ?ERROR ?WARN");
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::LogsTailStop { session } if *session == second))
+            .any(|c| matches!(c, Command::View(ViewCall::Logs(LogsCall::TailStop { session })) if *session == second))
     );
-    let Some(Command::LogsTailStart {
+    let Some(Command::View(ViewCall::Logs(LogsCall::TailStart {
         options, target, ..
-    }) = cmds.last()
+    }))) = cmds.last()
     else {
         panic!("{cmds:?}");
     };
@@ -324,7 +340,7 @@ fn the_tail_runs_while_its_pane_is_shown_and_drops_reports_of_old_sessions() {
     let cmds = act(&mut s, Action::ShowFleet);
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::LogsTailStop { .. }))
+            .any(|c| matches!(c, Command::View(ViewCall::Logs(LogsCall::TailStop { .. }))))
     );
     let cmds = act(&mut s, Action::ShowLogs);
     session(&cmds);
@@ -386,7 +402,8 @@ fn a_monitoring_run_opens_its_job_streams_around_the_run() {
     s.monitor.focus = crate::views::monitor::Pane::Runs;
     s.view = View::Monitor;
     let cmds = act(&mut s, Action::ShowLogs);
-    let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
+    let Some(Command::View(ViewCall::Logs(LogsCall::QueryStart { query, .. }))) = cmds.last()
+    else {
         panic!("{cmds:?}");
     };
     assert_eq!(query.target.groups, ["/aws/sagemaker/ProcessingJobs"]);
@@ -413,7 +430,8 @@ fn an_alarm_opens_its_endpoint_from_an_hour_before_it_fired() {
         .cloned()
         .expect("an alarm");
     let cmds = act(&mut s, Action::ShowLogs);
-    let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
+    let Some(Command::View(ViewCall::Logs(LogsCall::QueryStart { query, .. }))) = cmds.last()
+    else {
         // The first alarm may not be on an endpoint.
         assert!(alarm.endpoint.is_none(), "{cmds:?}");
         return;
@@ -451,13 +469,15 @@ fn a_bad_window_or_group_is_refused_with_what_was_expected_and_changes_nothing()
             .contains("not a log group name")
     );
     let cmds = run(&mut s, "since 3h");
-    let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
+    let Some(Command::View(ViewCall::Logs(LogsCall::QueryStart { query, .. }))) = cmds.last()
+    else {
         panic!("{cmds:?}");
     };
     assert_eq!(query.end - query.start, 3 * 3600);
     // `-` widens to the next step.
     let cmds = act(&mut s, Action::RangeWider);
-    let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
+    let Some(Command::View(ViewCall::Logs(LogsCall::QueryStart { query, .. }))) = cmds.last()
+    else {
         panic!("{cmds:?}");
     };
     assert_eq!(query.end - query.start, 6 * 3600);
@@ -476,7 +496,7 @@ fn save_writes_the_tail_as_a_plain_log_and_hostile_lines_arrive_clean() {
     };
     loaded(
         &mut s,
-        Loaded::LogsTail {
+        LogsLoaded::Tail {
             session: id,
             event: FollowEvent::Lines {
                 events: vec![hostile],
@@ -520,7 +540,7 @@ fn the_tail_stops_when_its_pane_is_left_and_a_stopped_tail_says_why() {
     loaded(&mut s, lines(id, 0, 3));
     let cmds = act(&mut s, Action::FocusNext);
     assert!(
-        matches!(cmds.as_slice(), [Command::LogsTailStop { session }] if *session == id),
+        matches!(cmds.as_slice(), [Command::View(ViewCall::Logs(LogsCall::TailStop { session }))] if *session == id),
         "{cmds:?}"
     );
     assert_eq!(s.logs.tail.buffer.len(), 3);
@@ -533,7 +553,7 @@ fn the_tail_stops_when_its_pane_is_left_and_a_stopped_tail_says_why() {
     let cmds = run(&mut s, "insights fields @message");
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, Command::LogsTailStop { session } if *session == id)),
+            .any(|c| matches!(c, Command::View(ViewCall::Logs(LogsCall::TailStop { session })) if *session == id)),
         "{cmds:?}"
     );
     assert_eq!(s.logs.pane, Pane::Insights);
@@ -541,7 +561,7 @@ fn the_tail_stops_when_its_pane_is_left_and_a_stopped_tail_says_why() {
     let id = session(&act(&mut s, Action::FocusNext));
     loaded(
         &mut s,
-        Loaded::LogsTail {
+        LogsLoaded::Tail {
             session: id,
             event: FollowEvent::Stopped("ResourceNotFoundException: no such group".into()),
         },
@@ -564,7 +584,7 @@ fn the_tail_stops_when_its_pane_is_left_and_a_stopped_tail_says_why() {
     );
     loaded(
         &mut s,
-        Loaded::LogsTail {
+        LogsLoaded::Tail {
             session: id,
             event: FollowEvent::Mode(TailMode::Polling {
                 why: "needs logs:StartLiveTail".into(),
@@ -601,7 +621,8 @@ fn a_query_typed_on_a_run_keeps_to_its_jobs_streams() {
         &mut s,
         "insights fields @message | filter @message like /ERROR/",
     );
-    let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
+    let Some(Command::View(ViewCall::Logs(LogsCall::QueryStart { query, .. }))) = cmds.last()
+    else {
         panic!("{cmds:?}");
     };
     assert!(

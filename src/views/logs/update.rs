@@ -3,6 +3,7 @@
 //! or narrow the window, Enter shows a row whole, `F` `Ctrl-p` `W` `T` drive the tail, `w`
 //! saves what is shown to a file.
 
+use super::calls::LogsCall;
 use super::state::Pane;
 use super::{insights, open, tail};
 use crate::app::action::Action;
@@ -129,7 +130,7 @@ pub fn on_quit(state: &mut State) -> Vec<Command> {
             .logs
             .orphans
             .drain(..)
-            .map(|(token, target)| Command::LogsQueryAbandon { token, target }),
+            .map(|(token, target)| LogsCall::QueryAbandon { token, target }.into()),
     );
     commands
 }

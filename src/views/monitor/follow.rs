@@ -4,9 +4,9 @@
 //! series asked for at once. Following survives leaving the pane (the status bar shows
 //! it) and simply stops on quit: it is only reads.
 
+use super::calls::{MonitorCall, Poll};
 use super::state::{Follow, MonitorState};
 use crate::app::command::Command;
-use crate::app::monitor_calls::Poll;
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, State};
 use crate::sanitize::{Sanitize, clean};
@@ -48,10 +48,13 @@ pub fn start(state: &mut State, run: &RunNow) -> Vec<Command> {
         next_poll: state.now + poll_interval(0),
         last_answer: state.now,
     });
-    vec![Command::PollRun {
-        endpoint,
-        schedule: run.name.clone(),
-    }]
+    vec![
+        MonitorCall::Poll {
+            endpoint,
+            schedule: run.name.clone(),
+        }
+        .into(),
+    ]
 }
 
 /// On every tick: a poll when one is due.
@@ -64,10 +67,13 @@ pub fn due(state: &mut State) -> Vec<Command> {
         return Vec::new();
     }
     f.next_poll = now + poll_interval(now - f.started);
-    vec![Command::PollRun {
-        endpoint: f.endpoint.clone(),
-        schedule: f.schedule.clone(),
-    }]
+    vec![
+        MonitorCall::Poll {
+            endpoint: f.endpoint.clone(),
+            schedule: f.schedule.clone(),
+        }
+        .into(),
+    ]
 }
 
 /// `⟳ run fraud-detector InProgress 0:42`, for the status bar.
@@ -194,7 +200,7 @@ pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceEr
         } else {
             state.monitor.report = None;
         }
-        commands.push(Command::LoadMonitor(endpoint));
+        commands.push(MonitorCall::Pane(endpoint).into());
     }
     Outcome::with(commands)
 }

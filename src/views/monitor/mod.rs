@@ -2,6 +2,7 @@
 //! paged), the violations of a run beside its baseline's thresholds, and its monitoring
 //! alerts; and the acts: run now (followed until it ends), pause, resume. Owns `:monitor`.
 
+pub mod calls;
 mod draw;
 pub mod follow;
 mod layout;
@@ -16,7 +17,7 @@ pub use state::{Follow, MonitorState, Pane, Report};
 pub use update::{open, show};
 
 use super::ViewModule;
-use crate::app::action::{Action, Loaded};
+use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
@@ -87,10 +88,6 @@ impl ViewModule for Monitor {
         }
     }
 
-    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-        update::loaded(state, loaded)
-    }
-
     fn form_submitted(
         &self,
         state: &mut State,
@@ -116,7 +113,7 @@ pub fn written(state: &mut State, request: &MonitorWrite, outcome: &WriteOutcome
             .monitor
             .endpoint
             .clone()
-            .map(Command::LoadMonitor)
+            .map(|endpoint| calls::MonitorCall::Pane(endpoint).into())
             .into_iter()
             .collect(),
     }

@@ -14,8 +14,8 @@ use crate::source::demo::{DemoConfig, DemoSource};
 use crate::source::model::{Epoch, ExecutionStatus, ScheduleStatus};
 use crate::source::monitor::MonitorWrite;
 use crate::source::{FleetSource, SourceKind};
-use crate::views::View;
 use crate::views::monitor::Pane;
+use crate::views::{EndpointCall, MonitorCall, MonitorLoaded, View, ViewCall};
 use crate::writes::Gate;
 use crate::writes::audit::AuditLog;
 use futures::executor::block_on;
@@ -191,13 +191,16 @@ fn older_runs_are_read_a_page_at_a_time_when_the_cursor_reaches_the_end() {
     let sent = c.act(Action::MoveBottom);
     assert!(
         sent.iter()
-            .any(|s| matches!(s, Command::LoadRuns { page, .. } if page == "25")),
+            .any(|s| matches!(s, Command::View(ViewCall::Monitor(MonitorCall::Runs { page, .. })) if page == "25")),
         "{sent:?}"
     );
     assert_eq!(c.state.monitor.runs().len(), first + 25);
     // Enter on an older run reads its report.
     let sent = c.act(Action::Select);
-    assert!(sent.iter().any(|s| matches!(s, Command::LoadReport { .. })));
+    assert!(sent.iter().any(|s| matches!(
+        s,
+        Command::View(ViewCall::Monitor(MonitorCall::Report { .. }))
+    )));
     let selected = c.state.monitor.selected_run().unwrap().clone();
     let report = c.state.monitor.report.as_ref().unwrap();
     assert_eq!(report.run.scheduled_time, selected.scheduled_time);
@@ -252,7 +255,10 @@ fn run_now_is_confirmed_sent_through_the_gate_followed_and_reported() {
     assert!(marker.contains("InProgress 0:03"), "{marker}");
     // Nothing is polled between polls.
     let idle = c.act(Action::Tick(c.state.now));
-    assert!(!idle.iter().any(|s| matches!(s, Command::PollRun { .. })));
+    assert!(!idle.iter().any(|s| matches!(
+        s,
+        Command::View(ViewCall::Monitor(MonitorCall::Poll { .. }))
+    )));
     let ended = c.wait(4);
     assert!(
         c.state.monitor.follow.is_none(),
@@ -313,7 +319,8 @@ fn pause_and_resume_confirm_then_read_the_schedule_again() {
     assert!(confirm.lines.join("\n").contains("StopMonitoringSchedule"));
     let sent = c.key(InputKey::Char('y'));
     assert!(
-        sent.iter().any(|s| matches!(s, Command::LoadMonitor(_))),
+        sent.iter()
+            .any(|s| matches!(s, Command::View(ViewCall::Monitor(MonitorCall::Pane(_))))),
         "re-read"
     );
     assert_eq!(
@@ -420,11 +427,11 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
             .filter(|c| {
                 matches!(
                     c,
-                    Command::LoadMonitor(_)
-                        | Command::LoadRuns { .. }
-                        | Command::LoadReport { .. }
-                        | Command::PollRun { .. }
-                        | Command::LoadMonitoring(_)
+                    Command::View(ViewCall::Monitor(MonitorCall::Pane(_)))
+                        | Command::View(ViewCall::Monitor(MonitorCall::Runs { .. }))
+                        | Command::View(ViewCall::Monitor(MonitorCall::Report { .. }))
+                        | Command::View(ViewCall::Monitor(MonitorCall::Poll { .. }))
+                        | Command::View(ViewCall::Endpoint(EndpointCall::Monitoring(_)))
                 )
             })
             .count()
@@ -454,7 +461,7 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
         let now = c.state.now;
         let out = update(&mut c.state, Action::Tick(now)).commands;
         for command in &out {
-            if let Command::PollRun { schedule, .. } = command {
+            if let Command::View(ViewCall::Monitor(MonitorCall::Poll { schedule, .. })) = command {
                 per_minute[((s - 1) / 60) as usize] += 1;
                 let run = crate::source::monitor::Execution {
                     account_id: "111111111111".into(),
@@ -467,17 +474,20 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
                     processing_job_arn: None,
                     monitoring_type: None,
                 };
-                let answer = crate::app::action::Loaded::Polled {
+                let answer = MonitorLoaded::Polled {
                     schedule: schedule.clone(),
-                    result: Ok(crate::app::monitor_calls::Poll::Run(Box::new(run))),
+                    result: Ok(super::calls::Poll::Run(Box::new(run))),
                 };
-                update(&mut c.state, Action::Loaded(Box::new(answer)));
+                update(&mut c.state, Action::from(answer));
             }
         }
         assert_eq!(
             monitor_calls(&out),
             out.iter()
-                .filter(|c| matches!(c, Command::PollRun { .. }))
+                .filter(|c| matches!(
+                    c,
+                    Command::View(ViewCall::Monitor(MonitorCall::Poll { .. }))
+                ))
                 .count()
         );
     }
@@ -509,16 +519,13 @@ fn an_endpoint_with_custom_quality_metrics_says_so_and_has_nothing_to_run() {
 }
 
 /// A follow with a hand-made poll answer, at `now`.
-fn answer(
-    c: &mut Console,
-    poll: Result<crate::app::monitor_calls::Poll, crate::source::SourceError>,
-) {
+fn answer(c: &mut Console, poll: Result<super::calls::Poll, crate::source::SourceError>) {
     let schedule = c.state.monitor.follow.as_ref().unwrap().schedule.clone();
-    let loaded = crate::app::action::Loaded::Polled {
+    let loaded = MonitorLoaded::Polled {
         schedule,
         result: poll,
     };
-    update(&mut c.state, Action::Loaded(Box::new(loaded)));
+    update(&mut c.state, Action::from(loaded));
 }
 
 fn following(c: &mut Console) {
@@ -536,7 +543,7 @@ fn following(c: &mut Console) {
 
 #[test]
 fn a_follow_ends_when_its_schedule_fails_no_run_comes_or_polls_keep_failing() {
-    use crate::app::monitor_calls::Poll;
+    use super::calls::Poll;
     let mut c = console("giveup", false);
     c.open_fraud_detector();
     // The one-time schedule failed: no run will ever be listed.
@@ -640,10 +647,10 @@ fn a_run_now_counts_once_in_the_fleet_and_its_report_has_the_copied_schedules_ba
     // Its report is read with the baseline of the schedule it copied.
     assert!(ended.iter().any(|s| matches!(
         s,
-        Command::LoadReport {
+        Command::View(ViewCall::Monitor(MonitorCall::Report {
             schedule: Some(_),
             ..
-        }
+        }))
     )));
     let report = c.state.monitor.report.as_ref().expect("the run's report");
     assert!(report.run.schedule.contains("-now-"));

@@ -1,8 +1,9 @@
 //! What the monitor view does with keys, its commands and its results.
 
+use super::calls::{MonitorCall, MonitorLoaded, MonitorPane, RunReport};
 use super::state::{MonitorState, Pane, Report};
 use super::{follow, layout, run_now};
-use crate::app::action::{Action, Loaded, MonitorPane, RunReport};
+use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::navigate;
@@ -84,10 +85,13 @@ fn more_runs(state: &mut State) -> Vec<Command> {
     match (&m.endpoint, &m.next_page) {
         (Some(endpoint), Some(page)) if at_end && !m.loading_more => {
             m.loading_more = true;
-            vec![Command::LoadRuns {
-                endpoint: endpoint.clone(),
-                page: page.clone(),
-            }]
+            vec![
+                MonitorCall::Runs {
+                    endpoint: endpoint.clone(),
+                    page: page.clone(),
+                }
+                .into(),
+            ]
         }
         _ => Vec::new(),
     }
@@ -137,10 +141,11 @@ pub fn load_report_like(state: &mut State, run: Execution, like: &str) -> Comman
         baseline: Loadable::Loading,
     });
     state.monitor.report_scroll = 0;
-    Command::LoadReport {
+    MonitorCall::Report {
         run: Box::new(run),
         schedule,
     }
+    .into()
 }
 
 /// `m`: the pane of the endpoint selected in the fleet or the alarms, or open in the
@@ -216,33 +221,34 @@ fn reload(state: &mut State, key: EndpointKey) -> Command {
     m.alerts = Loadable::Loading;
     m.next_page = None;
     m.loading_more = false;
-    Command::LoadMonitor(key)
+    MonitorCall::Pane(key).into()
 }
 
 /// `r`: the pane again (it is never polled).
 pub fn refresh(state: &State, commands: &mut Vec<Command>) {
     if let Some(key) = &state.monitor.endpoint {
-        commands.push(Command::LoadMonitor(key.clone()));
+        commands.push(MonitorCall::Pane(key.clone()).into());
     }
 }
 
-pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+/// The answers of the pane's own calls.
+pub fn loaded(state: &mut State, loaded: MonitorLoaded) -> Outcome {
     match loaded {
-        Loaded::Monitor(pane) => {
+        MonitorLoaded::Pane(pane) => {
             let MonitorPane {
                 endpoint,
                 schedules,
                 runs,
                 alerts,
             } = *pane;
-            Ok(pane_loaded(state, endpoint, schedules, runs, alerts))
+            pane_loaded(state, endpoint, schedules, runs, alerts)
         }
-        Loaded::Runs {
+        MonitorLoaded::Runs {
             endpoint, result, ..
         } => {
             let m = &mut state.monitor;
             if m.endpoint.as_ref() != Some(&endpoint) {
-                return Ok(Outcome::default());
+                return Outcome::default();
             }
             m.loading_more = false;
             match result {
@@ -262,20 +268,20 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
                     );
                 }
             }
-            Ok(Outcome::redraw())
+            Outcome::redraw()
         }
-        Loaded::Report(report) => {
+        MonitorLoaded::Report(report) => {
             let RunReport {
                 run,
                 violations,
                 baseline,
             } = *report;
             let Some(r) = state.monitor.report.as_mut() else {
-                return Ok(Outcome::default());
+                return Outcome::default();
             };
             // A late answer for a run no longer looked at is dropped.
             if !r.run.is_same_run(&run) {
-                return Ok(Outcome::default());
+                return Outcome::default();
             }
             r.violations = loadable(violations);
             r.baseline = loadable(baseline);
@@ -284,10 +290,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
             {
                 crate::source::monitor::report::with_baseline(&mut v.violations, b);
             }
-            Ok(Outcome::redraw())
+            Outcome::redraw()
         }
-        Loaded::Polled { schedule, result } => Ok(follow::polled(state, schedule, result)),
-        other => Err(other),
+        MonitorLoaded::Polled { schedule, result } => follow::polled(state, schedule, result),
     }
 }
 

@@ -4,6 +4,7 @@
 //! beyond `studio_idle_hours` (idle spend) stand out. An account that cannot be read (no
 //! role under OAM, AccessDenied) says why in its row. Owns `:studio`.
 
+pub mod calls;
 mod draw;
 mod layout;
 pub mod rows;
@@ -17,7 +18,7 @@ pub use state::{AccountRead, AppColumn, AppRef, Pane, StudioState};
 pub use update::{REFRESH_SECS, due, loaded as update_loaded, reported, show};
 
 use super::{Change, ViewModule};
-use crate::app::action::{Action, Loaded};
+use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
@@ -140,10 +141,6 @@ impl ViewModule for Studio {
             }
             Change::Alarms | Change::Series => {}
         }
-    }
-
-    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-        update::loaded(state, loaded)
     }
 
     fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {

@@ -11,7 +11,7 @@ use crate::app::state::{FlashLevel, State};
 use crate::app::update::update;
 use crate::source::studio::{AccountStudio, AppStatus};
 use crate::ui::fixture::{self, MONITORING, PROD, STAGING, STUDIO_ACCOUNTS, TEST};
-use crate::views::View;
+use crate::views::{StudioCall, StudioLoaded, View, ViewCall};
 
 fn state() -> State {
     let mut s = fixture::state();
@@ -28,7 +28,7 @@ fn studio_reads(cmds: &[Command]) -> Vec<String> {
     let mut ids: Vec<String> = cmds
         .iter()
         .filter_map(|c| match c {
-            Command::LoadStudio(id) => Some(id.clone()),
+            Command::View(ViewCall::Studio(StudioCall::Account(id))) => Some(id.clone()),
             _ => None,
         })
         .collect();
@@ -49,10 +49,7 @@ fn sample(account: &str) -> AccountStudio {
 }
 
 fn answer(s: &mut State, studio: AccountStudio) {
-    act(
-        s,
-        Action::Loaded(Box::new(Loaded::Studio(Box::new(studio)))),
-    );
+    act(s, Action::from(StudioLoaded::Account(Box::new(studio))));
 }
 
 fn opened() -> State {

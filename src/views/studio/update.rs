@@ -3,10 +3,11 @@
 //! changes when people open and close notebooks, minutes apart, so reading it more often
 //! would only spend calls), and the answers as they arrive, one account at a time.
 
+use super::calls::{StudioCall, StudioLoaded};
 use super::layout;
 use super::rows;
 use super::state::{AccountRead, AppColumn, Pane};
-use crate::app::action::{Action, Loaded};
+use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::outcome::Outcome;
 use crate::app::state::State;
@@ -141,14 +142,12 @@ fn ask(state: &mut State, account_id: String) -> Option<Command> {
         return None;
     }
     read.loading = true;
-    Some(Command::LoadStudio(account_id))
+    Some(StudioCall::Account(account_id).into())
 }
 
 /// One account's answer. An unreadable answer keeps the last readable one beside its reason.
-pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-    let Loaded::Studio(mut studio) = loaded else {
-        return Err(loaded);
-    };
+pub fn loaded(state: &mut State, loaded: StudioLoaded) -> Outcome {
+    let StudioLoaded::Account(mut studio) = loaded;
     studio.sanitize();
     let now = state.now;
     let read: &mut AccountRead = state
@@ -170,7 +169,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         }
     }
     rows::rebuild(state);
-    Ok(Outcome::redraw())
+    Outcome::redraw()
 }
 
 /// The account's answer, as the snapshot and the shell report it: the held data, or why

@@ -1,8 +1,9 @@
 //! The view's query history: every search that ended (its text, when, rows, bytes scanned,
 //! how it ended), newest first, the same query once; re-run with Enter. The file in the XDG
-//! state dir (`trail::history`) is written by a worker (`Command::SaveTrailHistory`), never
+//! state dir (`trail::history`) is written by a worker (`TrailCall::SaveHistory`), never
 //! by `update`.
 
+use super::calls::TrailCall;
 use super::state::{Mode, Phase};
 use crate::app::command::Command;
 use crate::app::state::State;
@@ -34,10 +35,13 @@ pub fn record(state: &mut State) -> Vec<Command> {
     push_entry(&mut t.history, entry);
     t.history_row = 0;
     match &t.history_path {
-        Some(path) => vec![Command::SaveTrailHistory {
-            path: path.clone(),
-            entries: t.history.clone(),
-        }],
+        Some(path) => vec![
+            TrailCall::SaveHistory {
+                path: path.clone(),
+                entries: t.history.clone(),
+            }
+            .into(),
+        ],
         None => Vec::new(),
     }
 }

@@ -4,6 +4,7 @@
 //! changed on the selected endpoint before its alarm. Owns `:trail`, `:sql`, `:changes`,
 //! `:export`.
 
+pub mod calls;
 pub mod changes;
 mod draw;
 pub mod history;
@@ -21,7 +22,7 @@ pub use state::{Detail, Focus, Marks, Mode, Phase, Query, TrailState};
 pub use update::{raw, search, show, visible_columns};
 
 use super::ViewModule;
-use crate::app::action::{Action, Loaded};
+use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
@@ -125,9 +126,5 @@ impl ViewModule for Trail {
 
     fn confirmed(&self, state: &mut State, what: &'static str, text: String) -> Outcome {
         update::confirmed(state, what, text)
-    }
-
-    fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
-        query::loaded(state, loaded)
     }
 }

@@ -5,8 +5,8 @@
 //! a query the console lets go of (replaced, closed, given up on, the console quitting) is
 //! stopped in Athena, so that nothing goes on scanning (and billing) unseen.
 
+use super::calls::{TrailCall, TrailLoaded};
 use super::state::{Detail, Mode, Phase, Query, TrailState};
-use crate::app::action::Loaded;
 use crate::app::command::Command;
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, Loadable, State};
@@ -62,7 +62,7 @@ fn stop(q: &mut Query, now: Epoch) -> Option<Command> {
     }
     q.phase = Phase::Cancelled;
     q.finished = Some(now);
-    q.id.clone().map(|id| Command::TrailCancel { id })
+    q.id.clone().map(|id| TrailCall::Cancel { id }.into())
 }
 
 /// Stops the detail's query, if one is going.
@@ -96,11 +96,7 @@ pub fn start_search(
     t.text = text.clone();
     t.mode = mode;
     t.query = Some(new_query(token.clone(), sql.clone(), text, mode, now));
-    commands.push(Command::TrailStart(Box::new(TrailQuery {
-        sql,
-        search,
-        token,
-    })));
+    commands.push(TrailCall::Start(Box::new(TrailQuery { sql, search, token })).into());
     Outcome::with(commands)
 }
 
@@ -122,11 +118,14 @@ pub fn start_detail(state: &mut State, event_id: String, sql: String, time: Epoc
         fields: Loadable::Loading,
         scroll: 0,
     });
-    commands.push(Command::TrailStart(Box::new(TrailQuery {
-        sql,
-        search: Search::Event { event_id, time },
-        token,
-    })));
+    commands.push(
+        TrailCall::Start(Box::new(TrailQuery {
+            sql,
+            search: Search::Event { event_id, time },
+            token,
+        }))
+        .into(),
+    );
     Outcome::with(commands)
 }
 
@@ -186,34 +185,21 @@ fn query_mut<'a>(t: &'a mut TrailState, token: &str) -> Option<(Whose, &'a mut Q
     (q.token == token).then_some((Whose::Detail, q))
 }
 
-/// A result of a trail command; anything else is handed back.
-pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
+/// An answer to one of the trail's calls.
+pub fn loaded(state: &mut State, loaded: TrailLoaded) -> Outcome {
     match loaded {
-        Loaded::TrailStarted { token, result } => Ok(started(state, &token, result)),
-        Loaded::TrailStatus { token, result } => Ok(status(state, &token, result)),
-        Loaded::TrailPage { token, result } => Ok(page(state, &token, result)),
-        Loaded::Exported(Ok((path, rows))) => {
-            let path = crate::sanitize::clean(&path).into_owned();
-            flash(
-                state,
-                format!("exported {rows} rows to {path}"),
-                FlashLevel::Info,
-            );
-            Ok(Outcome::redraw())
-        }
-        Loaded::Exported(Err(why)) => {
-            flash(state, why, FlashLevel::Error);
-            Ok(Outcome::redraw())
-        }
-        Loaded::HistorySaved(result) => {
+        TrailLoaded::Started { token, result } => started(state, &token, result),
+        TrailLoaded::Status { token, result } => status(state, &token, result),
+        TrailLoaded::Page { token, result } => page(state, &token, result),
+        TrailLoaded::HistorySaved(result) => {
             if let Err(why) = result {
                 tracing::warn!(%why, "trail history");
                 flash(state, why, FlashLevel::Error);
-                return Ok(Outcome::redraw());
+                return Outcome::redraw();
             }
-            Ok(Outcome::default())
+            Outcome::default()
         }
-        Loaded::TrailCancelled { result } => {
+        TrailLoaded::Cancelled { result } => {
             if let Err(e) = result {
                 flash(
                     state,
@@ -221,9 +207,8 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
                     FlashLevel::Error,
                 );
             }
-            Ok(Outcome::redraw())
+            Outcome::redraw()
         }
-        other => Err(other),
     }
 }
 
@@ -232,7 +217,7 @@ fn give_up(q: &mut Query, reason: String, now: Epoch) -> Vec<Command> {
     q.phase = Phase::Failed(reason);
     q.finished = Some(now);
     q.id.clone()
-        .map(|id| Command::TrailCancel { id })
+        .map(|id| TrailCall::Cancel { id }.into())
         .into_iter()
         .collect()
 }
@@ -245,7 +230,7 @@ fn started(state: &mut State, token: &str, result: Result<String, SourceError>) 
         query_mut(&mut state.trail, token).filter(|(_, q)| q.phase == Phase::Starting)
     else {
         return match result {
-            Ok(id) => Outcome::with(vec![Command::TrailCancel { id }]),
+            Ok(id) => Outcome::with(vec![TrailCall::Cancel { id }.into()]),
             Err(_) => Outcome::default(),
         };
     };
@@ -268,11 +253,12 @@ fn started(state: &mut State, token: &str, result: Result<String, SourceError>) 
 }
 
 fn poll_command(q: &Query, polls: u32) -> Command {
-    Command::TrailPoll {
+    TrailCall::Poll {
         id: q.id.clone().unwrap_or_default(),
         token: q.token.clone(),
         delay_ms: poll_delay(polls).as_millis() as u64,
     }
+    .into()
 }
 
 fn status(state: &mut State, token: &str, result: Result<QueryStatus, SourceError>) -> Outcome {
@@ -341,7 +327,7 @@ fn page_command(q: &Query, next: Option<String>, errors: u32) -> Command {
         && q.status
             .as_ref()
             .is_some_and(|s| first_row_is_header(s, &q.sql));
-    Command::TrailPage {
+    TrailCall::Page {
         id: q.id.clone().unwrap_or_default(),
         token: q.token.clone(),
         next,
@@ -352,6 +338,7 @@ fn page_command(q: &Query, next: Option<String>, errors: u32) -> Command {
             poll_delay(errors).as_millis() as u64
         },
     }
+    .into()
 }
 
 fn is_transient(e: &SourceError) -> bool {

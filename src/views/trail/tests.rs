@@ -3,6 +3,7 @@
 //! table; failures, cancels, stale answers, raw SQL, details, copy, export, and the changes
 //! of an alarm.
 
+use super::calls::{TrailCall, TrailLoaded};
 use super::state::{Focus, Phase};
 use crate::app::action::{Action, InputKey, Loaded};
 use crate::app::command::Command;
@@ -13,6 +14,7 @@ use crate::source::SourceError;
 use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailSettings};
 use crate::ui::fixture;
 use crate::views::View;
+use crate::views::ViewCall;
 
 fn state() -> State {
     let mut s = fixture::state();
@@ -30,8 +32,8 @@ fn token(s: &State) -> String {
     s.trail.query.as_ref().unwrap().token.clone()
 }
 
-fn loaded(s: &mut State, l: Loaded) -> Vec<Command> {
-    update(s, Action::Loaded(Box::new(l))).commands
+fn loaded(s: &mut State, l: impl Into<Loaded>) -> Vec<Command> {
+    update(s, Action::Loaded(Box::new(l.into()))).commands
 }
 
 fn status(state: QueryState, scanned: u64) -> QueryStatus {
@@ -87,18 +89,21 @@ fn page(rows: Vec<Vec<Option<String>>>, next: Option<&str>, first: bool) -> Box<
 fn started(s: &mut State, filter: &str) -> String {
     let cmds = run(s, &format!("trail {filter}"));
     assert!(
-        cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+        cmds.iter()
+            .any(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_))))),
         "{cmds:?}"
     );
     let t = token(s);
     let cmds = loaded(
         s,
-        Loaded::TrailStarted {
+        TrailLoaded::Started {
             token: t.clone(),
             result: Ok("q-1".into()),
         },
     );
-    assert!(matches!(&cmds[..], [Command::TrailPoll { id, .. }] if id == "q-1"));
+    assert!(
+        matches!(&cmds[..], [Command::View(ViewCall::Trail(TrailCall::Poll { id, .. }))] if id == "q-1")
+    );
     t
 }
 
@@ -107,7 +112,9 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
     let mut s = state();
     let cmds = run(&mut s, "trail event:UpdateEndpoint account:prod since:2h");
     assert_eq!(s.view, View::Trail);
-    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds
+        .iter()
+        .find(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_)))))
     else {
         panic!("{cmds:?}")
     };
@@ -127,7 +134,7 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
     let t = q.token.clone();
     loaded(
         &mut s,
-        Loaded::TrailStarted {
+        TrailLoaded::Started {
             token: t.clone(),
             result: Ok("q-1".into()),
         },
@@ -143,12 +150,12 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
     ] {
         let cmds = loaded(
             &mut s,
-            Loaded::TrailStatus {
+            TrailLoaded::Status {
                 token: t.clone(),
                 result: Ok(status(st, 40_000_000)),
             },
         );
-        let [Command::TrailPoll { delay_ms, .. }] = &cmds[..] else {
+        let [Command::View(ViewCall::Trail(TrailCall::Poll { delay_ms, .. }))] = &cmds[..] else {
             panic!("{cmds:?}")
         };
         delays.push(*delay_ms);
@@ -161,7 +168,7 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
     );
     let cmds = loaded(
         &mut s,
-        Loaded::TrailStatus {
+        TrailLoaded::Status {
             token: t.clone(),
             result: Ok(status(QueryState::Succeeded, 52_000_000)),
         },
@@ -169,18 +176,18 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
     assert!(
         matches!(
             &cmds[..],
-            [Command::TrailPage {
+            [Command::View(ViewCall::Trail(TrailCall::Page {
                 next: None,
                 header: true,
                 ..
-            }]
+            }))]
         ),
         "the first page of a SELECT carries the header: {cmds:?}"
     );
     // Three pages stream in; each is on screen before the next is asked for.
     let cmds = loaded(
         &mut s,
-        Loaded::TrailPage {
+        TrailLoaded::Page {
             token: t.clone(),
             result: Ok(page(
                 (0..3).map(|i| event(i, "UpdateEndpoint")).collect(),
@@ -191,11 +198,11 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
     );
     assert_eq!(s.trail.results.len(), 3);
     assert!(
-        matches!(&cmds[..], [Command::TrailPage { next: Some(n), header: false, .. }] if n == "p2")
+        matches!(&cmds[..], [Command::View(ViewCall::Trail(TrailCall::Page { next: Some(n), header: false, .. }))] if n == "p2")
     );
     loaded(
         &mut s,
-        Loaded::TrailPage {
+        TrailLoaded::Page {
             token: t.clone(),
             result: Ok(page(
                 vec![event(3, "CreateEndpointConfig")],
@@ -206,7 +213,7 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
     );
     let cmds = loaded(
         &mut s,
-        Loaded::TrailPage {
+        TrailLoaded::Page {
             token: t.clone(),
             result: Ok(page(vec![event(4, "CreateModel")], None, false)),
         },
@@ -215,7 +222,7 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
     assert_eq!(s.trail.query.as_ref().unwrap().phase, Phase::Done);
     assert!(
         cmds.iter().any(
-            |c| matches!(c, Command::SaveTrailHistory { entries, .. } if entries[0].rows == 5)
+            |c| matches!(c, Command::View(ViewCall::Trail(TrailCall::SaveHistory { entries, .. })) if entries[0].rows == 5)
         ),
         "the history keeps it: {cmds:?}"
     );
@@ -240,7 +247,7 @@ fn failed_shows_athenas_reason_and_a_cancel_stops_the_execution() {
     );
     loaded(
         &mut s,
-        Loaded::TrailStatus {
+        TrailLoaded::Status {
             token: t,
             result: Ok(failed),
         },
@@ -263,13 +270,13 @@ fn failed_shows_athenas_reason_and_a_cancel_stops_the_execution() {
     let t = started(&mut s, "event:CreateEndpoint");
     let cmds = update(&mut s, Action::CancelQuery).commands;
     assert!(
-        matches!(&cmds[..], [Command::TrailCancel { id }, ..] if id == "q-1"),
+        matches!(&cmds[..], [Command::View(ViewCall::Trail(TrailCall::Cancel { id })), ..] if id == "q-1"),
         "{cmds:?}"
     );
     assert_eq!(s.trail.query.as_ref().unwrap().phase, Phase::Cancelled);
     let cmds = loaded(
         &mut s,
-        Loaded::TrailStatus {
+        TrailLoaded::Status {
             token: t,
             result: Ok(status(QueryState::Running, 1)),
         },
@@ -284,13 +291,14 @@ fn a_new_search_cancels_the_old_one_and_its_late_answers_are_dropped() {
     let old = started(&mut s, "event:CreateEndpoint");
     let cmds = run(&mut s, "trail event:UpdateEndpoint");
     assert!(
-        cmds.iter()
-            .any(|c| matches!(c, Command::TrailCancel { id } if id == "q-1")),
+        cmds.iter().any(
+            |c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Cancel { id })) if id == "q-1")
+        ),
         "{cmds:?}"
     );
     let cmds = loaded(
         &mut s,
-        Loaded::TrailPage {
+        TrailLoaded::Page {
             token: old,
             result: Ok(page(vec![event(1, "CreateEndpoint")], None, true)),
         },
@@ -312,16 +320,22 @@ fn throttled_polls_are_retried_then_given_up() {
     for _ in 0..4 {
         let cmds = loaded(
             &mut s,
-            Loaded::TrailStatus {
+            TrailLoaded::Status {
                 token: t.clone(),
                 result: Err(throttled()),
             },
         );
-        assert!(matches!(&cmds[..], [Command::TrailPoll { .. }]), "{cmds:?}");
+        assert!(
+            matches!(
+                &cmds[..],
+                [Command::View(ViewCall::Trail(TrailCall::Poll { .. }))]
+            ),
+            "{cmds:?}"
+        );
     }
     let cmds = loaded(
         &mut s,
-        Loaded::TrailStatus {
+        TrailLoaded::Status {
             token: t,
             result: Err(throttled()),
         },
@@ -332,8 +346,9 @@ fn throttled_polls_are_retried_then_given_up() {
     ));
     // Given up on here, it is stopped in Athena rather than left scanning.
     assert!(
-        cmds.iter()
-            .any(|c| matches!(c, Command::TrailCancel { id } if id == "q-1")),
+        cmds.iter().any(
+            |c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Cancel { id })) if id == "q-1")
+        ),
         "{cmds:?}"
     );
 }
@@ -344,21 +359,21 @@ fn a_throttled_page_is_read_again_from_where_it_was() {
     let t = started(&mut s, "event:CreateEndpoint");
     loaded(
         &mut s,
-        Loaded::TrailStatus {
+        TrailLoaded::Status {
             token: t.clone(),
             result: Ok(status(QueryState::Succeeded, 1)),
         },
     );
     loaded(
         &mut s,
-        Loaded::TrailPage {
+        TrailLoaded::Page {
             token: t.clone(),
             result: Ok(page(vec![event(1, "CreateEndpoint")], Some("p2"), true)),
         },
     );
     let cmds = loaded(
         &mut s,
-        Loaded::TrailPage {
+        TrailLoaded::Page {
             token: t.clone(),
             result: Err(SourceError::Throttled {
                 call: "GetQueryResults".into(),
@@ -366,12 +381,12 @@ fn a_throttled_page_is_read_again_from_where_it_was() {
         },
     );
     let [
-        Command::TrailPage {
+        Command::View(ViewCall::Trail(TrailCall::Page {
             next,
             delay_ms,
             header,
             ..
-        },
+        })),
     ] = &cmds[..]
     else {
         panic!("{cmds:?}")
@@ -380,7 +395,7 @@ fn a_throttled_page_is_read_again_from_where_it_was() {
     assert!(*delay_ms > 0 && !header);
     loaded(
         &mut s,
-        Loaded::TrailPage {
+        TrailLoaded::Page {
             token: t,
             result: Ok(page(vec![event(2, "CreateEndpoint")], None, false)),
         },
@@ -398,21 +413,26 @@ fn nothing_is_left_running_in_athena_when_the_console_lets_go_of_it() {
     run(&mut s, "trail since:1h");
     let cmds = loaded(
         &mut s,
-        Loaded::TrailStarted {
+        TrailLoaded::Started {
             token: first,
             result: Ok("q-old".into()),
         },
     );
-    assert_eq!(cmds, vec![Command::TrailCancel { id: "q-old".into() }]);
+    assert_eq!(
+        cmds,
+        vec![Command::View(ViewCall::Trail(TrailCall::Cancel {
+            id: "q-old".into()
+        }))]
+    );
     // A detail closed while it is read: stopped.
     with_rows(&mut s);
     let cmds = update(&mut s, Action::Select).commands;
-    let Some(Command::TrailStart(q)) = cmds.first() else {
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds.first() else {
         panic!("{cmds:?}")
     };
     loaded(
         &mut s,
-        Loaded::TrailStarted {
+        TrailLoaded::Started {
             token: q.token.clone(),
             result: Ok("q-detail".into()),
         },
@@ -420,22 +440,29 @@ fn nothing_is_left_running_in_athena_when_the_console_lets_go_of_it() {
     let cmds = update(&mut s, Action::Back).commands;
     assert_eq!(
         cmds,
-        vec![Command::TrailCancel {
+        vec![Command::View(ViewCall::Trail(TrailCall::Cancel {
             id: "q-detail".into()
-        }]
+        }))]
     );
     // Quitting while a search runs: stopped (the workers wait for it).
     started(&mut s, "event:CreateEndpoint");
     let cmds = update(&mut s, Action::Quit).commands;
     assert!(s.should_quit);
-    assert_eq!(cmds, vec![Command::TrailCancel { id: "q-1".into() }]);
+    assert_eq!(
+        cmds,
+        vec![Command::View(ViewCall::Trail(TrailCall::Cancel {
+            id: "q-1".into()
+        }))]
+    );
 }
 
 #[test]
 fn until_alone_searches_the_day_before_it() {
     let mut s = state();
     let cmds = run(&mut s, "trail until:2d");
-    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds
+        .iter()
+        .find(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_)))))
     else {
         panic!("{cmds:?} {:?}", s.trail.error)
     };
@@ -480,13 +507,15 @@ fn raw_sql_without_a_partition_predicate_asks_first() {
     let sql = "SELECT useridentity.arn, useridentity.sessioncontext.sourceidentity, requestparameters FROM observability_replicated_logs WHERE eventname = 'CreateEndpoint' AND eventsource = 'sagemaker.amazonaws.com'";
     let cmds = run(&mut s, &format!("sql {sql}"));
     assert!(
-        !cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_))))),
         "nothing runs before the confirmation: {cmds:?}"
     );
     assert!(matches!(s.overlays.last(), Some(Overlay::Confirm(_))));
     crate::overlays::confirm::moment_passes(&mut s);
     let cmds = update(&mut s, Action::Input(InputKey::Char('y'))).commands;
-    let Some(Command::TrailStart(q)) = cmds.first() else {
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds.first() else {
         panic!("{cmds:?}")
     };
     assert_eq!(q.sql, sql, "raw SQL runs as written");
@@ -495,13 +524,16 @@ fn raw_sql_without_a_partition_predicate_asks_first() {
     let pruned = format!("{sql} AND \"timestamp\" BETWEEN '2026/11/20' AND '2026/11/25'");
     let cmds = run(&mut s, &format!("sql {pruned}"));
     assert!(
-        cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+        cmds.iter()
+            .any(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_))))),
         "{cmds:?}"
     );
     // Sent as typed: spaces inside a string literal are part of the value searched for.
     let spaced = format!("{pruned} AND useragent = 'aws-cli/2  Python'");
     let cmds = run(&mut s, &format!("sql  {spaced}  "));
-    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds
+        .iter()
+        .find(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_)))))
     else {
         panic!("{cmds:?}")
     };
@@ -526,7 +558,9 @@ fn a_search_wider_than_max_range_days_asks_first_and_sends_nothing_until_y() {
     ] {
         let cmds = run(&mut s, &format!("trail {filter}"));
         assert!(
-            !cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+            !cmds
+                .iter()
+                .any(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_))))),
             "{filter}: nothing before the confirmation: {cmds:?}"
         );
         let c = confirmation(&s).unwrap_or_else(|| panic!("{filter}: a confirmation"));
@@ -558,7 +592,9 @@ fn a_search_wider_than_max_range_days_asks_first_and_sends_nothing_until_y() {
     run(&mut s, "trail since:2000-01-01T00:00:00Z");
     crate::overlays::confirm::moment_passes(&mut s);
     let cmds = update(&mut s, Action::Input(InputKey::Char('y'))).commands;
-    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds
+        .iter()
+        .find(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_)))))
     else {
         panic!("{cmds:?}")
     };
@@ -570,7 +606,8 @@ fn a_search_wider_than_max_range_days_asks_first_and_sends_nothing_until_y() {
     // Up to the bound, at once; the bound is the config's.
     let cmds = run(&mut s, "trail since:31d");
     assert!(
-        cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+        cmds.iter()
+            .any(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_))))),
         "{cmds:?}"
     );
     s.trail.available = Some(Ok(TrailSettings {
@@ -579,7 +616,8 @@ fn a_search_wider_than_max_range_days_asks_first_and_sends_nothing_until_y() {
     }));
     let cmds = run(&mut s, "trail since:40d");
     assert!(
-        cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+        cmds.iter()
+            .any(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_))))),
         "{cmds:?}"
     );
     assert!(confirmation(&s).is_none());
@@ -595,7 +633,9 @@ fn raw_sql_reading_more_days_than_max_range_days_asks_first() {
     ] {
         let cmds = run(&mut s, &format!("sql {sql}"));
         assert!(
-            !cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
+            !cmds
+                .iter()
+                .any(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_))))),
             "nothing before the confirmation: {cmds:?}"
         );
         let c = confirmation(&s).unwrap_or_else(|| panic!("{sql}: a confirmation"));
@@ -606,8 +646,9 @@ fn raw_sql_reading_more_days_than_max_range_days_asks_first() {
         );
         crate::overlays::confirm::moment_passes(&mut s);
         let cmds = update(&mut s, Action::Input(InputKey::Char('y'))).commands;
-        let Some(Command::TrailStart(q)) =
-            cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+        let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds
+            .iter()
+            .find(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_)))))
         else {
             panic!("{cmds:?}")
         };
@@ -633,14 +674,14 @@ fn with_rows(s: &mut State) {
     let t = started(s, "event:UpdateEndpoint");
     loaded(
         s,
-        Loaded::TrailStatus {
+        TrailLoaded::Status {
             token: t.clone(),
             result: Ok(status(QueryState::Succeeded, 1)),
         },
     );
     loaded(
         s,
-        Loaded::TrailPage {
+        TrailLoaded::Page {
             token: t,
             result: Ok(page(
                 vec![event(1, "UpdateEndpoint"), event(2, "=cmd|' /C calc'!A0")],
@@ -656,7 +697,7 @@ fn enter_reads_the_events_detail_by_id_on_its_day() {
     let mut s = state();
     with_rows(&mut s);
     let cmds = update(&mut s, Action::Select).commands;
-    let Some(Command::TrailStart(q)) = cmds.first() else {
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds.first() else {
         panic!("{cmds:?}")
     };
     assert!(matches!(&q.search, Search::Event { event_id, .. } if event_id == "id-1"));
@@ -668,21 +709,21 @@ fn enter_reads_the_events_detail_by_id_on_its_day() {
     let t = q.token.clone();
     loaded(
         &mut s,
-        Loaded::TrailStarted {
+        TrailLoaded::Started {
             token: t.clone(),
             result: Ok("q-2".into()),
         },
     );
     loaded(
         &mut s,
-        Loaded::TrailStatus {
+        TrailLoaded::Status {
             token: t.clone(),
             result: Ok(status(QueryState::Succeeded, 1)),
         },
     );
     loaded(
         &mut s,
-        Loaded::TrailPage {
+        TrailLoaded::Page {
             token: t,
             result: Ok(Box::new(ResultPage {
                 columns: vec!["eventid".into(), "requestparameters".into()],
@@ -764,7 +805,9 @@ fn the_slash_filter_keeps_matching_rows_and_history_reruns() {
     update(&mut s, Action::FocusNext);
     assert_eq!(s.trail.focus, Focus::History);
     let cmds = update(&mut s, Action::Select).commands;
-    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds
+        .iter()
+        .find(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_)))))
     else {
         panic!("{cmds:?}")
     };
@@ -794,7 +837,9 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     let key = alarm.endpoint.clone().unwrap();
     let cmds = update(&mut s, Action::ShowChanges).commands;
     assert_eq!(s.view, View::Trail);
-    let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds
+        .iter()
+        .find(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_)))))
     else {
         panic!("{cmds:?}")
     };
@@ -817,15 +862,15 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     // Its events are marked on the endpoint's charts.
     let t = token(&s);
     for l in [
-        Loaded::TrailStarted {
+        TrailLoaded::Started {
             token: t.clone(),
             result: Ok("q-9".into()),
         },
-        Loaded::TrailStatus {
+        TrailLoaded::Status {
             token: t.clone(),
             result: Ok(status(QueryState::Succeeded, 1)),
         },
-        Loaded::TrailPage {
+        TrailLoaded::Page {
             token: t,
             result: Ok(page(vec![event(1, "UpdateEndpoint")], None, true)),
         },
@@ -849,7 +894,11 @@ fn without_a_trail_configured_the_view_says_what_to_set() {
         "CloudTrail search is not configured: add [trail]".into()
     ));
     let cmds = run(&mut s, "trail event:CreateEndpoint");
-    assert!(!cmds.iter().any(|c| matches!(c, Command::TrailStart(_))));
+    assert!(
+        !cmds
+            .iter()
+            .any(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_)))))
+    );
     let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 80, 24));
     assert!(
         screen.contains("[trail]") && screen.contains("workgroup"),

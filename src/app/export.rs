@@ -1,0 +1,107 @@
+//! Rows exported to a file (`Command::Export`, asked by the trail and the logs views) and
+//! the answer said on the status bar.
+
+use super::action::Loaded;
+use super::command::{Export, ExportFormat};
+use super::outcome::{Outcome, flash};
+use super::state::{FlashLevel, State};
+
+/// Writes the rows on a blocking task.
+pub async fn execute(job: Export) -> Loaded {
+    let done = tokio::task::spawn_blocking(move || export(job)).await;
+    Loaded::Exported(done.unwrap_or_else(|_| Err("export failed".into())))
+}
+
+/// Where the rows went, or why not.
+pub fn exported(state: &mut State, result: Result<(String, usize), String>) -> Outcome {
+    match result {
+        Ok((path, rows)) => {
+            let path = crate::sanitize::clean(&path).into_owned();
+            flash(
+                state,
+                format!("exported {rows} rows to {path}"),
+                FlashLevel::Info,
+            );
+        }
+        Err(why) => flash(state, why, FlashLevel::Error),
+    }
+    Outcome::redraw()
+}
+
+fn export(job: Export) -> Result<(String, usize), String> {
+    use crate::trail::export::{self, Format};
+    let format = match job.format {
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::JsonLines => Format::JsonLines,
+        ExportFormat::Text => Format::Text,
+    };
+    let path = match job.path {
+        Some(typed) => crate::typed_path::expand_home_from_env(&typed)
+            .map_err(|why| format!("export failed: {why}"))?
+            .display()
+            .to_string(),
+        None => export::default_file_name(job.what, format, job.now),
+    };
+    let rows = job.rows.iter().map(|r| r.as_slice());
+    export::export(
+        std::path::Path::new(&path),
+        format,
+        false,
+        &job.columns,
+        rows,
+    )
+    .map(|n| (path.clone(), n))
+    .map_err(|e| format!("export to {path} failed: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(tag: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("sagewatch-export-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[tokio::test]
+    async fn an_export_writes_every_row_and_neutralises_formulas() {
+        let d = dir("export");
+        let path = d.join("out.csv");
+        let done = execute(Export {
+            what: "trail",
+            format: ExportFormat::Csv,
+            path: Some(path.display().to_string()),
+            now: 0,
+            columns: vec!["eventname".into(), "errorcode".into()],
+            rows: vec![
+                vec![Some("=HYPERLINK(\"x\")".into()), None],
+                vec![Some("UpdateEndpoint".into()), Some("AccessDenied".into())],
+            ],
+        })
+        .await;
+        assert_eq!(done, Loaded::Exported(Ok((path.display().to_string(), 2))));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("'=HYPERLINK"), "{text}");
+        // Never over an existing file.
+        let again = execute(Export {
+            what: "trail",
+            format: ExportFormat::Csv,
+            path: Some(path.display().to_string()),
+            now: 0,
+            columns: vec!["c".into()],
+            rows: vec![],
+        })
+        .await;
+        // Said as it is: there is no confirmation that would overwrite it.
+        let Loaded::Exported(Err(why)) = &again else {
+            panic!("{again:?}")
+        };
+        assert!(
+            why.contains("never overwrites") && !why.contains("confirm"),
+            "{why}"
+        );
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
