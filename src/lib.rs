@@ -20,4 +20,5 @@ pub mod tui;
 pub mod typed_path;
 pub mod ui;
 pub mod views;
+pub mod vocabulary;
 pub mod writes;

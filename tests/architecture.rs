@@ -102,3 +102,72 @@ fn features_are_named_outside_their_folders_no_more_than_before() {
         between.len()
     );
 }
+
+/// The code of `file` before its tests.
+fn code_of(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).expect("readable");
+    match text.find("#[cfg(test)]") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+/// The configuration reads the keymap's words from a leaf (`vocabulary`), not from the
+/// application it configures; the leaf imports nothing of the crate.
+#[test]
+fn the_keymap_vocabulary_is_a_leaf_that_config_reads() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut config = Vec::new();
+    rust_files(&src.join("config"), &mut config);
+    assert!(config.len() > 3, "found {} files", config.len());
+    for file in config {
+        for (n, line) in code_of(&file).lines().enumerate() {
+            assert!(
+                !line.contains("crate::app") && !line.contains("crate::views"),
+                "{}:{}: {line}",
+                file.display(),
+                n + 1
+            );
+        }
+    }
+    let leaf = code_of(&src.join("vocabulary.rs"));
+    assert!(
+        !leaf.contains("crate::") && !leaf.contains("super::"),
+        "src/vocabulary.rs imports from the crate"
+    );
+}
+
+/// A view's calls live in its folder and travel nested by owner (`Command::View`): what
+/// `app` runs and schedules, it asks the command; no file there is a view's, and no view's
+/// call or answer is named there.
+#[test]
+fn app_runs_the_views_calls_without_naming_them() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    for file in &files {
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        assert!(
+            !VIEWS.iter().any(|v| name.starts_with(&format!("{v}_"))),
+            "{} belongs in src/views",
+            file.display()
+        );
+    }
+    files.retain(|f| !f.to_string_lossy().ends_with("tests.rs"));
+    let named = |line: &str| {
+        ["ViewCall::", "ViewLoaded::", "ViewKey::"]
+            .iter()
+            .any(|enum_| line.contains(enum_))
+            || VIEWS.iter().any(|v| {
+                let mut upper = v.chars();
+                let first = upper.next().map(|c| c.to_ascii_uppercase());
+                let name: String = first.into_iter().chain(upper).collect();
+                line.contains(&format!("{name}Call")) || line.contains(&format!("{name}Loaded"))
+            })
+    };
+    for file in files {
+        for (n, line) in code_of(&file).lines().enumerate() {
+            assert!(!named(line), "{}:{}: {line}", file.display(), n + 1);
+        }
+    }
+}

@@ -3,10 +3,10 @@
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use ratatui::style::Color;
-use sagewatch::app::action::Action;
 use sagewatch::config::keymap::{KeyChord, Resolution};
 use sagewatch::config::theme::Theme;
 use sagewatch::config::{ConfigError, Env, Overrides, Settings, load, theme_by_name};
+use sagewatch::vocabulary::Bindable;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -274,14 +274,14 @@ action = "quit"
     let s = ok(load(&Overrides::default(), &home_env(&t.path("home"))));
     let km = &s.keymap;
     assert_eq!(km.name, "vim");
-    assert_eq!(km.resolve(&[key('q')]), Resolution::Action(Action::Back));
+    assert_eq!(km.resolve(&[key('q')]), Resolution::Action(Bindable::Back));
     let ctrl_c = KeyChord::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert_eq!(km.resolve(&[ctrl_c]), Resolution::Unbound);
-    assert_eq!(km.resolve(&[key('X')]), Resolution::Action(Action::Quit));
+    assert_eq!(km.resolve(&[key('X')]), Resolution::Action(Bindable::Quit));
     // Untouched bindings survive, in the shipped order.
     assert_eq!(
         km.resolve(&[key('j')]),
-        Resolution::Action(Action::MoveDown)
+        Resolution::Action(Bindable::MoveDown)
     );
     let defaults = ok(load(&Overrides::default(), &Env::default())).keymap;
     assert_eq!(km.bindings.len(), defaults.bindings.len());
@@ -312,7 +312,7 @@ fn keymap_prefix_conflict_blames_the_user_file() {
     assert_eq!(s.keymap.name, "mine");
     assert_eq!(
         s.keymap.resolve(&[key('g')]),
-        Resolution::Action(Action::Refresh)
+        Resolution::Action(Bindable::Refresh)
     );
 }
 

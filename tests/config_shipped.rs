@@ -5,6 +5,7 @@ use sagewatch::app::action::Action;
 use sagewatch::config::keymap::{KeyChord, Resolution};
 use sagewatch::config::theme::Theme;
 use sagewatch::config::{Env, Overrides, load, theme_by_name};
+use sagewatch::vocabulary::Bindable;
 
 /// The bindable actions, by their keymap names. Kept next to the test that uses it: a new
 /// bindable variant must be added here (and to vim.toml), or `every_name_here_is_an_action`
@@ -61,9 +62,10 @@ const BINDABLE: &[&str] = &[
 ];
 
 fn action(name: &str) -> Action {
-    toml::Value::String(name.into())
+    let word: Bindable = toml::Value::String(name.into())
         .try_into()
-        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    word.into()
 }
 
 /// Fails to compile when a variant is added to `Action`, pointing here.
@@ -200,9 +202,9 @@ fn vim_binds_every_bindable_action() {
     let km = defaults().keymap;
     assert_eq!(km.name, "vim");
     for name in BINDABLE {
-        let a = action(name);
+        let a = action(name).bindable().expect("a word of the vocabulary");
         assert!(
-            km.first_binding(&a).is_some(),
+            km.first_binding(a).is_some(),
             "{name} has no key in vim.toml"
         );
     }
@@ -254,35 +256,41 @@ fn vim_resolves_the_suggested_keys() {
     assert_eq!(km.resolve(&[c('g')]), Resolution::Pending);
     assert_eq!(
         km.resolve(&[c('g'), c('g')]),
-        Resolution::Action(Action::MoveTop)
+        Resolution::Action(Bindable::MoveTop)
     );
     assert_eq!(
         km.resolve(&[c('G')]),
-        Resolution::Action(Action::MoveBottom)
+        Resolution::Action(Bindable::MoveBottom)
     );
-    assert_eq!(km.resolve(&[ctrl('c')]), Resolution::Action(Action::Quit));
-    assert_eq!(km.resolve(&[c('q')]), Resolution::Action(Action::Quit));
-    assert_eq!(km.resolve(&[c('j')]), Resolution::Action(Action::MoveDown));
+    assert_eq!(km.resolve(&[ctrl('c')]), Resolution::Action(Bindable::Quit));
+    assert_eq!(km.resolve(&[c('q')]), Resolution::Action(Bindable::Quit));
+    assert_eq!(
+        km.resolve(&[c('j')]),
+        Resolution::Action(Bindable::MoveDown)
+    );
     assert_eq!(
         km.resolve(&[c('+')]),
-        Resolution::Action(Action::RangeNarrower)
+        Resolution::Action(Bindable::RangeNarrower)
     );
     assert_eq!(
         km.resolve(&[c('-')]),
-        Resolution::Action(Action::RangeWider)
+        Resolution::Action(Bindable::RangeWider)
     );
     assert_eq!(
         km.resolve(&[c('x')]),
-        Resolution::Action(Action::RunMonitor)
+        Resolution::Action(Bindable::RunMonitor)
     );
     assert_eq!(
         km.resolve(&[c('m')]),
-        Resolution::Action(Action::ShowMonitor)
+        Resolution::Action(Bindable::ShowMonitor)
     );
-    assert_eq!(km.resolve(&[c('L')]), Resolution::Action(Action::ShowLogs));
+    assert_eq!(
+        km.resolve(&[c('L')]),
+        Resolution::Action(Bindable::ShowLogs)
+    );
     assert_eq!(
         km.resolve(&[ctrl('p')]),
-        Resolution::Action(Action::PauseTail)
+        Resolution::Action(Bindable::PauseTail)
     );
     assert_eq!(km.resolve(&[c('b')]), Resolution::Unbound);
 }

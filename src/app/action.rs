@@ -1,17 +1,15 @@
-//! `Action`: the vocabulary of everything that can happen. The serde names of the bindable
-//! variants are the words of the keymap files (`action = "move_down"`).
+//! `Action`: the vocabulary of everything that can happen. Those a key can be bound to are
+//! the keymap's words (`vocabulary::Bindable`), one for one.
 
 use crate::source::SourceError;
 use crate::source::model::*;
 use crate::source::monitor::ScheduleRun;
 use crate::source::write::Write;
-use serde::{Deserialize, Serialize};
+use crate::vocabulary::Bindable;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    // ---- bindable: the keymap vocabulary ----
-    /// Leave sagewatch.
+    // ---- bindable: one for one with `vocabulary::Bindable`, documented there ----
     Quit,
     MoveUp,
     MoveDown,
@@ -19,120 +17,72 @@ pub enum Action {
     PageDown,
     MoveTop,
     MoveBottom,
-    /// Open what is selected: an endpoint's detail, an alarm's history, an account's fleet.
     Select,
-    /// Close the overlay or go back one screen.
     Back,
-    /// Move focus to the next pane of the screen.
     FocusNext,
     ShowFleet,
     ShowAlarms,
-    /// The Model Monitor pane of the selected (or open) endpoint.
     ShowMonitor,
-    /// Open the `:` command line.
     OpenCommand,
-    /// Open the `/` filter for the current table.
     OpenFilter,
     ToggleHelp,
-    /// Sort by the next column (ascending); `sort_reverse` flips the direction.
     SortNext,
     SortReverse,
-    /// Widen the time range of the detail charts (zoom out).
     RangeWider,
-    /// Narrow the time range of the detail charts (zoom in).
     RangeNarrower,
-    /// Move the detail window back in time.
     PanBack,
-    /// Move the detail window forward in time, up to now.
     PanForward,
-    /// Show the selected chart alone, full size.
     ToggleMaximize,
-    /// Ask every source for fresh data now.
     Refresh,
-    /// Create an alarm: on the selected chart (endpoint), like the selected alarm (alarms).
     NewAlarm,
-    /// Edit the selected alarm (PutMetricAlarm overwrites it, keeping its name).
     EditAlarm,
-    /// Turn off the actions of the selected or marked alarms (DisableAlarmActions).
     MuteAlarm,
-    /// Turn their actions back on (EnableAlarmActions).
     UnmuteAlarm,
-    /// Delete the selected or marked alarms, after their name is typed.
     DeleteAlarm,
-    /// Mark or unmark the selected row for mute, unmute or delete.
     ToggleMark,
-    /// Run the selected Model Monitor schedule's job now, over a window (a one-time
-    /// schedule, CreateMonitoringSchedule with `NOW`).
     RunMonitor,
-    /// Pause the selected schedule (StopMonitoringSchedule).
     PauseSchedule,
-    /// Resume it (StartMonitoringSchedule).
     ResumeSchedule,
-    /// The CloudTrail search (Athena).
     ShowTrail,
-    /// What changed on the selected alarm's or endpoint's resources before it fired: the
-    /// trail, pre-filtered.
     ShowChanges,
-    /// Edit the trail's filter (or SQL) on the command line.
     EditQuery,
-    /// Cancel the trail query running (StopQueryExecution).
     CancelQuery,
-    /// The trail table's previous column (the cell `copy_cell` copies).
     ColumnLeft,
     ColumnRight,
-    /// Copy the selected cell to the clipboard of the terminal (OSC 52, works over SSH).
     CopyCell,
-    /// The logs of the selected endpoint, monitoring run or alarm (Insights and live tail).
     ShowLogs,
-    /// Keep the live tail on its newest line, or hold it where it is (new lines counted).
     ToggleFollow,
-    /// Stop the live tail session (it stops streaming and billing), or start it again.
     PauseTail,
-    /// Wrap long log lines, or cut them at the pane's edge.
     ToggleWrap,
-    /// Show or hide each line's time and stream.
     ToggleTimestamps,
-    /// Write the tail (or the Insights rows) to a file.
     SaveLogs,
     ShowStudio,
-    /// The processing jobs: of the open endpoint's (or monitor pane's) schedules from
-    /// there, else the list as it was left.
     ShowJobs,
 
     // ---- not bindable: from the loop, the line editor and the workers ----
     /// The clock moved (epoch seconds): maybe refresh, maybe redraw.
-    #[serde(skip)]
     Tick(Epoch),
-    #[serde(skip)]
     Resize(u16, u16),
     /// A key typed while the command line or the filter is open.
-    #[serde(skip)]
     Input(InputKey),
     /// Text pasted into the terminal (bracketed paste): it goes into the line or field being
     /// edited, whole, and is never read as keys.
-    #[serde(skip)]
     Paste(String),
     /// The confirmation numbered so has been open a moment without keys: it takes them now.
-    #[serde(skip)]
     ConfirmArmed(u64),
     /// A `:` command, already parsed from the command line or given on start.
-    #[serde(skip)]
     Run(String),
-    #[serde(skip)]
     Loaded(Box<Loaded>),
     /// A form was submitted with these values: handed to the view that owns it
     /// (`ViewModule::form_submitted`), wherever it was opened.
-    #[serde(skip)]
     FormSubmitted {
         view: crate::views::View,
         values: crate::overlays::form::FormValues,
     },
     /// Confirmed writes: send them (unless read-only).
-    #[serde(skip)]
     Write(Vec<Write>),
     /// A request that is not a write (a costly search, say), confirmed: handed back to the
     /// view that asked (`ViewModule::confirmed`); `what` names the request in that view.
-    #[serde(skip)]
     Confirmed {
         view: crate::views::View,
         what: &'static str,
@@ -143,41 +93,90 @@ pub enum Action {
 impl Action {
     /// Actions that change something in AWS: disabled in read-only mode.
     pub fn mutates(&self) -> bool {
-        matches!(
-            self,
-            Self::NewAlarm
-                | Self::EditAlarm
-                | Self::MuteAlarm
-                | Self::UnmuteAlarm
-                | Self::DeleteAlarm
-                | Self::RunMonitor
-                | Self::PauseSchedule
-                | Self::ResumeSchedule
-                | Self::Write(_)
-        )
+        matches!(self, Self::Write(_)) || self.bindable().is_some_and(Bindable::mutates)
     }
 
     /// Actions that move the selection, the focus or the view's window, or go in and out:
     /// the keys pressed most, and without thinking.
     pub fn navigates(&self) -> bool {
-        matches!(
-            self,
-            Self::MoveUp
-                | Self::MoveDown
-                | Self::PageUp
-                | Self::PageDown
-                | Self::MoveTop
-                | Self::MoveBottom
-                | Self::Select
-                | Self::Back
-                | Self::FocusNext
-                | Self::ColumnLeft
-                | Self::ColumnRight
-                | Self::PanBack
-                | Self::PanForward
-        )
+        self.bindable().is_some_and(Bindable::navigates)
     }
 }
+
+/// The bindable actions, one for one with `Bindable`: `From` fails to compile when a word
+/// of the vocabulary has no action.
+macro_rules! one_for_one {
+    ($($name:ident),* $(,)?) => {
+        impl From<Bindable> for Action {
+            fn from(bindable: Bindable) -> Self {
+                match bindable {
+                    $(Bindable::$name => Self::$name,)*
+                }
+            }
+        }
+
+        impl Action {
+            /// Its word in the keymap vocabulary, if a key can be bound to it.
+            pub fn bindable(&self) -> Option<Bindable> {
+                match self {
+                    $(Self::$name => Some(Bindable::$name),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+one_for_one!(
+    Quit,
+    MoveUp,
+    MoveDown,
+    PageUp,
+    PageDown,
+    MoveTop,
+    MoveBottom,
+    Select,
+    Back,
+    FocusNext,
+    ShowFleet,
+    ShowAlarms,
+    ShowMonitor,
+    OpenCommand,
+    OpenFilter,
+    ToggleHelp,
+    SortNext,
+    SortReverse,
+    RangeWider,
+    RangeNarrower,
+    PanBack,
+    PanForward,
+    ToggleMaximize,
+    Refresh,
+    NewAlarm,
+    EditAlarm,
+    MuteAlarm,
+    UnmuteAlarm,
+    DeleteAlarm,
+    ToggleMark,
+    RunMonitor,
+    PauseSchedule,
+    ResumeSchedule,
+    ShowTrail,
+    ShowChanges,
+    EditQuery,
+    CancelQuery,
+    ColumnLeft,
+    ColumnRight,
+    CopyCell,
+    ShowLogs,
+    ToggleFollow,
+    PauseTail,
+    ToggleWrap,
+    ToggleTimestamps,
+    SaveLogs,
+    ShowStudio,
+    ShowJobs,
+);
 
 /// Keys the line editor understands, independent of crossterm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

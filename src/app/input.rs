@@ -22,7 +22,7 @@ impl KeySequence {
         match keymap.resolve(&self.pressed) {
             Resolution::Action(a) => {
                 self.pressed.clear();
-                Some(a)
+                Some(a.into())
             }
             Resolution::Pending => None,
             Resolution::Unbound => {
@@ -95,6 +95,7 @@ pub fn action_for(
 mod tests {
     use super::*;
     use crate::config::keymap::Binding;
+    use crate::vocabulary::Bindable;
 
     fn chord(c: char) -> KeyChord {
         KeyChord::new(KeyCode::Char(c), KeyModifiers::NONE)
@@ -114,8 +115,8 @@ mod tests {
         Keymap {
             name: "t".into(),
             bindings: vec![
-                b(vec![chord('g'), chord('g')], Action::MoveTop),
-                b(vec![chord('j')], Action::MoveDown),
+                b(vec![chord('g'), chord('g')], Bindable::MoveTop),
+                b(vec![chord('j')], Bindable::MoveDown),
             ],
         }
     }

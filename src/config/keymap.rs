@@ -1,7 +1,7 @@
 //! Key bindings: TOML entries `{ keys = ["g","g"], action = "move_top", desc = "..." }` turned
 //! into chords the event loop matches; the help overlay is generated from the same list.
 
-use crate::app::action::Action;
+use crate::vocabulary::Bindable;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::fmt;
 
@@ -72,7 +72,7 @@ impl fmt::Display for KeyChord {
 pub struct Binding {
     /// A sequence: `["g", "g"]` is two presses of g.
     pub keys: Vec<KeyChord>,
-    pub action: Action,
+    pub action: Bindable,
     pub desc: String,
     /// Heading under which the help overlay lists the binding.
     pub section: String,
@@ -92,7 +92,7 @@ impl Binding {
 /// What a sequence of pressed chords means so far.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resolution {
-    Action(Action),
+    Action(Bindable),
     /// A prefix of at least one binding: wait for the next key.
     Pending,
     Unbound,
@@ -109,7 +109,7 @@ impl Keymap {
         let mut prefix = false;
         for b in &self.bindings {
             if b.keys == pressed {
-                return Resolution::Action(b.action.clone());
+                return Resolution::Action(b.action);
             }
             if b.keys.len() > pressed.len() && b.keys.starts_with(pressed) {
                 prefix = true;
@@ -123,7 +123,7 @@ impl Keymap {
     }
 
     /// The first binding of an action, for key hints (`?` help, `:` command).
-    pub fn first_binding(&self, action: &Action) -> Option<&Binding> {
-        self.bindings.iter().find(|b| &b.action == action)
+    pub fn first_binding(&self, action: Bindable) -> Option<&Binding> {
+        self.bindings.iter().find(|b| b.action == action)
     }
 }

@@ -5,7 +5,7 @@
 use super::error::{ConfigError, Source, line_col};
 use super::keymap::{Binding, KeyChord, Keymap};
 use super::layers::{Catalog, LayerFile, Top};
-use crate::app::action::Action;
+use crate::vocabulary::Bindable;
 use crossterm::event::{KeyCode, KeyModifiers};
 use serde::de::{self, Deserializer, IntoDeserializer};
 use serde::{Deserialize, de::value::StrDeserializer};
@@ -47,7 +47,7 @@ struct Entry {
 #[derive(Debug)]
 enum ActionSpec {
     Unbind,
-    Bind(Action),
+    Bind(Bindable),
 }
 
 impl<'de> Deserialize<'de> for ActionSpec {
@@ -56,10 +56,10 @@ impl<'de> Deserialize<'de> for ActionSpec {
         if s == UNBIND {
             return Ok(ActionSpec::Unbind);
         }
-        // Action's own serde names are the vocabulary; non-bindable variants are skipped there,
-        // so `"tick"` is rejected here just like a typo.
+        // The vocabulary's serde names are the words; an action no key can be bound to is
+        // not among them, so `"tick"` is rejected here just like a typo.
         let inner: StrDeserializer<'_, D::Error> = s.as_str().into_deserializer();
-        Action::deserialize(inner)
+        Bindable::deserialize(inner)
             .map(ActionSpec::Bind)
             .map_err(|e| de::Error::custom(format!("{e}, or \"{UNBIND}\" to unbind")))
     }
@@ -293,7 +293,7 @@ struct Applied {
     /// Single keys any file of the chain binds to moving or to leaving (`navigates`, `quit`):
     /// a changing action on one of them is a slip of habit away (the base's `j` rebound to
     /// `delete_alarm`, or a key that used to quit).
-    habit_keys: Vec<(KeyChord, Action, Place)>,
+    habit_keys: Vec<(KeyChord, Bindable, Place)>,
 }
 
 /// The keymap a file describes, with its `base` chain applied bottom up.
@@ -363,17 +363,15 @@ fn apply(
                 }
                 continue;
             }
-            ActionSpec::Bind(a) => a.clone(),
+            ActionSpec::Bind(a) => *a,
         };
         if let [chord] = keys.as_slice()
-            && (action.navigates() || action == Action::Quit)
+            && (action.navigates() || action == Bindable::Quit)
         {
-            applied
-                .habit_keys
-                .push((*chord, action.clone(), here.clone()));
+            applied.habit_keys.push((*chord, action, here.clone()));
         }
         let binding = Binding {
-            desc: entry.desc.clone().unwrap_or_else(|| default_desc(&action)),
+            desc: entry.desc.clone().unwrap_or_else(|| default_desc(action)),
             section: entry.section.clone().unwrap_or_else(|| "General".into()),
             keys,
             action,
@@ -395,8 +393,8 @@ fn apply(
 }
 
 /// `quit`, or the `:` line where `:quit` is typed.
-fn is_way_out(action: &Action) -> bool {
-    matches!(action, Action::Quit | Action::OpenCommand)
+fn is_way_out(action: &Bindable) -> bool {
+    matches!(action, Bindable::Quit | Bindable::OpenCommand)
 }
 
 /// A keymap must leave a way to quit: in raw mode Ctrl-C is only a key, so without one the
@@ -452,7 +450,7 @@ fn pressed_out_of_habit(chord: &KeyChord) -> Option<&'static str> {
     })
 }
 
-/// A changing action (`Action::mutates`: create, edit, mute, unmute, delete, run now, pause,
+/// A changing action (`Bindable::mutates`: create, edit, mute, unmute, delete, run now, pause,
 /// resume) on a single key that is pressed out of habit: `Esc`, `q` and `Ctrl-C` (to leave),
 /// `Enter` (to accept), a key that moves in lists and dialogs, or a key some file of the chain
 /// binds to moving or quitting. Confirmations stand behind every write, but a habit must not
@@ -465,21 +463,21 @@ fn check_changing_keys(applied: &Applied) -> Result<(), ConfigError> {
         if !p.binding.action.mutates() {
             continue;
         }
-        let action = action_name(&p.binding.action);
+        let action = p.binding.action.name();
         let why = if let Some(habit) = pressed_out_of_habit(chord) {
             format!("`{chord}`, {habit}")
         } else if moves_everywhere(chord) {
             format!("`{chord}`, a key that moves in lists and dialogs")
         } else if let Some((_, habit, place)) = applied.habit_keys.iter().find(|(c, ..)| c == chord)
         {
-            let kind = if matches!(habit, Action::Quit | Action::Back) {
+            let kind = if matches!(habit, Bindable::Quit | Bindable::Back) {
                 "a key pressed to leave"
             } else {
                 "a navigation key"
             };
             format!(
                 "`{chord}`, {kind} (`{}` at {}:{}:{})",
-                action_name(habit),
+                habit.name(),
                 place.file,
                 place.line,
                 place.column
@@ -536,16 +534,8 @@ fn label(keys: &[KeyChord]) -> String {
 }
 
 /// `move_top` -> `move top`: better than an empty line in the help overlay.
-fn default_desc(action: &Action) -> String {
-    action_name(action).replace('_', " ")
-}
-
-/// The action's name in keymap files: `move_top`.
-fn action_name(action: &Action) -> String {
-    toml::Value::try_from(action)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
+fn default_desc(action: Bindable) -> String {
+    action.name().replace('_', " ")
 }
 
 #[cfg(test)]
@@ -734,6 +724,6 @@ mod tests {
 
     #[test]
     fn default_desc_uses_the_action_name() {
-        assert_eq!(default_desc(&Action::MoveTop), "move top");
+        assert_eq!(default_desc(Bindable::MoveTop), "move top");
     }
 }

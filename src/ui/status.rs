@@ -188,7 +188,10 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect, min_x: u16) {
     // Each hint, and whether read-only mode disables it (drawn struck through).
     let mut items: Vec<(String, &str, bool)> = Vec::new();
     for (action, label) in views::module(state.view).hints() {
-        if let Some(b) = state.keymap.first_binding(action) {
+        if let Some(b) = action
+            .bindable()
+            .and_then(|a| state.keymap.first_binding(a))
+        {
             let disabled = state.readonly && action.mutates();
             items.push((short_keys(&b.keys_label()), label, disabled));
         }
