@@ -12,8 +12,7 @@ use crate::app::update::update;
 use crate::source::SourceError;
 use crate::source::jobs::{JobStatus, ProcessingJob};
 use crate::ui::fixture::{self, MONITORING, NOW, PROD, STAGING, TEST, processing_job};
-use crate::views::View;
-use crate::views::{LogsCall, ViewCall};
+use crate::views::{LogsCall, View, ViewCall};
 
 fn state() -> State {
     let mut s = fixture::state();

@@ -13,8 +13,7 @@ use crate::logs::follow::{FollowEvent, TailMode};
 use crate::source::SourceError;
 use crate::source::logs::{InsightsResults, InsightsState, InsightsStats, LogEvent};
 use crate::ui::fixture;
-use crate::views::View;
-use crate::views::ViewCall;
+use crate::views::{View, ViewCall};
 
 fn state() -> State {
     let mut s = fixture::state();

@@ -13,8 +13,7 @@ use crate::overlays::Overlay;
 use crate::source::SourceError;
 use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailSettings};
 use crate::ui::fixture;
-use crate::views::View;
-use crate::views::ViewCall;
+use crate::views::{View, ViewCall};
 
 fn state() -> State {
     let mut s = fixture::state();
