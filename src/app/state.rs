@@ -57,6 +57,26 @@ pub struct Freshness {
     pub last_error: Option<(Epoch, String)>,
 }
 
+/// Changes the trail found for an endpoint, marked on its charts' time axis.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChangeMarks {
+    pub endpoint: Option<EndpointKey>,
+    /// The query (by token) whose rows are its changes.
+    pub token: Option<String>,
+    /// Event times and names.
+    pub events: Vec<(Epoch, String)>,
+}
+
+impl ChangeMarks {
+    /// The change times to mark on `key`'s charts.
+    pub fn for_endpoint(&self, key: &EndpointKey) -> &[(Epoch, String)] {
+        match &self.endpoint {
+            Some(k) if k == key => &self.events,
+            _ => &[],
+        }
+    }
+}
+
 /// Derived from alarms when they load: which alarm watches which series and endpoint.
 #[derive(Debug, Clone, Default)]
 pub struct AlarmIndex {
@@ -132,6 +152,8 @@ pub struct State {
     /// Hours an app may stay InService before the studio view calls it idle spend.
     pub studio_idle_hours: u32,
     pub jobs: crate::views::jobs::JobsState,
+    /// What the trail found changed on an endpoint, for its charts.
+    pub change_marks: ChangeMarks,
     /// Dialogs above the view, the top one last: it takes input first.
     pub overlays: Vec<Overlay>,
     /// The last serial given to a confirmation's wait (`overlays::confirm::arm_waiting`).
@@ -205,6 +227,7 @@ impl State {
             studio: Default::default(),
             studio_idle_hours: 8,
             jobs: crate::views::jobs::JobsState::new(),
+            change_marks: ChangeMarks::default(),
             overlays: Vec::new(),
             confirm_serial: 0,
             prompt: Prompt::None,

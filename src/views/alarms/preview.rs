@@ -68,7 +68,7 @@ pub fn analyse(
 /// The window the preview looks at: the detail screen's range (hourly data: at least two
 /// days), ending now.
 fn window(state: &State, key: &SeriesKey) -> (Epoch, Epoch) {
-    let span = crate::app::refresh::detail_window(state, key.period);
+    let span = crate::app::refresh::chart_window(state.detail.range_secs(), key.period);
     (state.now - span, state.now)
 }
 

@@ -7,8 +7,11 @@ use crate::app::navigate;
 use crate::app::outcome::Outcome;
 use crate::app::state::{Loadable, State};
 use crate::sanitize::Sanitize;
+use crate::source::alarm_write::AlarmWrite;
+use crate::source::write::Write;
+use crate::views::View;
 use crate::views::cursor::{self, keep_visible, step};
-use crate::views::{View, endpoint};
+use crate::writes::WriteOutcome;
 
 pub fn update(state: &mut State, action: Action) -> Outcome {
     let page = layout::page_rows(state).max(1);
@@ -38,7 +41,8 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::UnmuteAlarm => actions::set_actions(state, true),
         Action::DeleteAlarm => actions::delete(state),
         Action::EditAlarm => actions::edit(state),
-        Action::NewAlarm => actions::new_like(state),
+        // From here, or handed over by the endpoint screen for its selected chart.
+        Action::NewAlarm => super::verbs::new_anywhere(state, None),
         _ => Outcome::default(),
     }
 }
@@ -71,7 +75,9 @@ fn select(state: &mut State) -> Outcome {
         .is_some_and(|h| h.is(&alarm.account_id, &alarm.id));
     // First Enter shows the history; a second one jumps to the alarm's endpoint.
     match (open, alarm.endpoint.clone()) {
-        (true, Some(key)) if state.endpoint(&key).is_some() => endpoint::open(state, key),
+        (true, Some(key)) if state.endpoint(&key).is_some() => {
+            crate::views::module(View::Endpoint).open_on(state, key)
+        }
         (true, _) => Outcome::default(),
         (false, _) => open_history(state, false),
     }
@@ -157,4 +163,19 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         };
     }
     Ok(Outcome::redraw())
+}
+
+/// An alarm write went through: the marks it was for are spent (all but a put, which
+/// leaves them for the next verb), and its account's alarms are read again.
+pub fn written(state: &mut State, request: &Write, outcome: &WriteOutcome) -> Vec<Command> {
+    let Write::Alarm(w) = request else {
+        return Vec::new();
+    };
+    if !outcome.is_done() {
+        return Vec::new();
+    }
+    if !matches!(w, AlarmWrite::Put(_)) {
+        state.alarms_view.marks.clear();
+    }
+    vec![Command::RereadAlarms(w.account_id().to_owned())]
 }

@@ -76,7 +76,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
 /// quality source's may differ from the catalogue's).
 pub fn window(state: &State, period: u32) -> (Epoch, Epoch) {
     let end = state.now - state.detail.pan.max(0);
-    (end - crate::app::refresh::detail_window(state, period), end)
+    (end - super::series::window(state, period), end)
 }
 
 fn window_label(secs: i64) -> String {
@@ -150,7 +150,9 @@ fn render_chart(
         .chain(proposed_threshold.map(|t| (t, theme.focus)))
         .collect();
     // Changes the trail found on this endpoint (`c`), on the time axis.
-    let marks: Vec<Epoch> = crate::views::trail::changes::marks_for(state, &e.key())
+    let marks: Vec<Epoch> = state
+        .change_marks
+        .for_endpoint(&e.key())
         .iter()
         .map(|(t, _)| *t)
         .filter(|t| (x0..=x1).contains(t))

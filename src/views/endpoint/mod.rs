@@ -2,19 +2,21 @@
 //! time range and pan, and its Model Monitor schedules. Owns `:endpoint` and `:range`.
 
 mod draw;
+pub mod series;
 mod state;
 mod update;
 
 pub use state::{DetailState, MAX_PAN_SECS, RANGES};
-pub use update::{new_alarm, open};
+pub use update::open;
 
-use super::ViewModule;
+use super::{Selected, ViewModule};
 use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
 use crate::app::state::State;
 use crate::overlays::form::Form;
+use crate::source::model::{EndpointKey, SeriesKey};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -105,5 +107,29 @@ impl ViewModule for Endpoint {
 
     fn draw_preview(&self, state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
         draw::render_preview(state, form, buf, area);
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        let endpoint = state.detail.endpoint.clone()?;
+        Some(Selected::Chart {
+            endpoint,
+            series: update::chart_series(state),
+        })
+    }
+
+    fn series_capacity(&self, state: &State, key: &SeriesKey) -> Option<usize> {
+        series::capacity(state, key)
+    }
+
+    fn series_due(&self, state: &mut State) -> Vec<Command> {
+        series::due(state)
+    }
+
+    fn quality_landed(&self, state: &State, endpoint: &EndpointKey) -> Vec<Command> {
+        series::quality_landed(state, endpoint)
+    }
+
+    fn open_on(&self, state: &mut State, endpoint: EndpointKey) -> Outcome {
+        open(state, endpoint)
     }
 }

@@ -45,16 +45,19 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 
 /// `n`: the alarm form on the selected chart's metric (its first variant), with its
 /// account, dimensions, statistic and period.
-pub fn new_alarm(state: &mut State) -> Outcome {
-    let Some(e) = super::shown(state) else {
-        return Outcome::default();
-    };
+/// The alarms view owns the form: the endpoint hands it the action, and it reads the chart
+/// selected (`Selected::Chart`).
+fn new_alarm(state: &mut State) -> Outcome {
+    crate::views::module(View::Alarms).update(state, Action::NewAlarm)
+}
+
+/// The series the selected chart draws first (its metric's first variant).
+pub fn chart_series(state: &State) -> Option<crate::source::model::SeriesKey> {
+    let e = super::shown(state)?;
     let spec = &METRICS[state.detail.selected_chart.min(METRICS.len() - 1)];
-    let key = e.key();
-    let selected = crate::source::metrics::series_keys(e, spec.id)
+    crate::source::metrics::series_keys(e, spec.id)
         .into_iter()
-        .next();
-    crate::views::alarms::editor::open_new(state, &key, selected.as_ref(), None)
+        .next()
 }
 
 /// Opens an endpoint's charts (from the fleet, an alarm, or `:endpoint`).
@@ -70,7 +73,7 @@ pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
     }
     state.detail.monitoring = Loadable::Loading;
     state.schedule.detail_at = refresh::next_minute_refresh(state.now, state.refresh_secs.max(1));
-    let mut commands = refresh::detail_requests(state, true);
+    let mut commands = super::series::requests(state, true);
     commands.push(Command::LoadMonitoring(key));
     Outcome::with(commands)
 }
@@ -101,7 +104,7 @@ fn reload(state: &mut State) -> Outcome {
         return Outcome::redraw();
     }
     data::shrink_store(state);
-    Outcome::with(refresh::detail_requests(state, true))
+    Outcome::with(super::series::requests(state, true))
 }
 
 pub fn refresh(state: &State, commands: &mut Vec<Command>) {
@@ -115,7 +118,7 @@ pub fn refresh(state: &State, commands: &mut Vec<Command>) {
             }
         )
     });
-    commands.extend(refresh::detail_requests(state, true));
+    commands.extend(super::series::requests(state, true));
 }
 
 pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {

@@ -10,6 +10,7 @@ mod update;
 pub use state::{FleetColumn, FleetFocus, FleetState};
 pub use update::sort_columns;
 
+use super::Selected;
 use super::{Change, ViewModule};
 use crate::app::action::Action;
 use crate::app::commands::CommandSpec;
@@ -100,6 +101,25 @@ impl ViewModule for Fleet {
 
     fn data_changed(&self, state: &mut State, change: Change) {
         update::data_changed(state, change);
+    }
+
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowFleet]
+    }
+
+    fn open(&self, state: &mut State, _: Action) -> Outcome {
+        crate::app::navigate::show(state, super::View::Fleet)
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        selected_endpoint(state).map(|e| Selected::Endpoint(e.key()))
+    }
+
+    fn endpoints_on_screen<'a>(
+        &self,
+        state: &'a State,
+    ) -> rustc_hash::FxHashSet<(&'a str, &'a str)> {
+        visible_endpoints(state)
     }
 }
 

@@ -10,7 +10,7 @@ use crate::app::{navigate, refresh};
 use crate::source::metrics::{FLEET_COLUMNS, spec};
 use crate::source::model::{AccountId, Endpoint};
 use crate::views::cursor::{self, keep_visible, step};
-use crate::views::{Change, View, endpoint};
+use crate::views::{Change, View};
 
 /// Runs `f`; rows it brought onto the screen (scrolling, sorting, scoping) are brought up to
 /// date at once.
@@ -87,7 +87,7 @@ fn select(state: &mut State) -> Outcome {
         return Outcome::redraw();
     }
     match selected_endpoint(state).map(Endpoint::key) {
-        Some(key) => endpoint::open(state, key),
+        Some(key) => crate::views::module(View::Endpoint).open_on(state, key),
         None => Outcome::default(),
     }
 }

@@ -18,6 +18,7 @@ pub use update::{
     show, show_selected,
 };
 
+use super::Selected;
 use super::{Change, ViewModule};
 use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;
@@ -110,6 +111,26 @@ impl ViewModule for Jobs {
 
     fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {
         update::refresh_now(state, commands);
+    }
+
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowJobs]
+    }
+
+    fn open(&self, state: &mut State, _: Action) -> Outcome {
+        show_selected(state)
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        state.jobs.selected_job().map(Selected::Job)
+    }
+
+    fn series_capacity(
+        &self,
+        state: &State,
+        key: &crate::source::model::SeriesKey,
+    ) -> Option<usize> {
+        (key.namespace == crate::source::jobs::NS_PROCESSING_JOBS).then(|| capacity(state, key))
     }
 }
 

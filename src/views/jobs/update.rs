@@ -17,7 +17,7 @@ use crate::source::jobs::{
 };
 use crate::source::model::{AccountId, Epoch, SeriesKey};
 use crate::views::cursor::{self, keep_visible, step};
-use crate::views::{Change, View};
+use crate::views::{Change, Selected, View};
 use std::cmp::Ordering;
 
 /// The list covers the jobs created in the last day...
@@ -189,26 +189,20 @@ pub fn entered(state: &mut State) -> Vec<Command> {
 /// `J` (or `7`): from an endpoint's charts or its monitor pane, the jobs of its schedules
 /// (the selected schedule's, on the monitor's schedules); elsewhere the list as it was left.
 pub fn show_selected(state: &mut State) -> Outcome {
-    let filter = match state.view {
-        View::Endpoint => state
-            .detail
-            .endpoint
-            .clone()
-            .map(|key| endpoint_schedules(state, &[key])),
-        View::Monitor => {
-            let m = &state.monitor;
-            match (m.focus, m.selected_schedule()) {
-                (crate::views::monitor::Pane::Schedules, Some(s)) => Some(ScheduleFilter {
-                    label: clean(&s.name).into_owned(),
-                    schedules: vec![(s.account_id.clone(), s.name.clone())],
-                }),
-                _ => m
-                    .endpoint
-                    .clone()
-                    .map(|key| endpoint_schedules(state, &[key])),
-            }
-        }
+    // Only from the screens about one endpoint: from a list, the jobs as they were left.
+    let selected = match state.view {
+        View::Endpoint | View::Monitor => crate::views::selected(state),
         _ => None,
+    };
+    let filter = match selected {
+        Some(Selected::Schedule { schedule: s, .. }) => Some(ScheduleFilter {
+            label: clean(&s.name).into_owned(),
+            schedules: vec![(s.account_id.clone(), s.name.clone())],
+        }),
+        Some(other) => other
+            .endpoint()
+            .map(|key| endpoint_schedules(state, &[key])),
+        None => None,
     };
     if let Some(filter) = filter {
         set_schedules(state, Some(filter));

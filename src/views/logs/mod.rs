@@ -21,6 +21,7 @@ pub use open::{open_selected, show};
 pub use state::{Context, Insights, LogsState, Pane, Phase, Run, Tail};
 pub use update::{SPANS, left, on_quit, parse_span};
 
+use super::Selected;
 use super::ViewModule;
 use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;
@@ -157,5 +158,26 @@ impl ViewModule for Logs {
 
     fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         insights::loaded(state, loaded)
+    }
+
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowLogs]
+    }
+
+    fn open(&self, state: &mut State, _: Action) -> Outcome {
+        open_selected(state)
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        open::endpoint_open(state).map(Selected::Endpoint)
+    }
+
+    fn ticking(&self, state: &State) -> bool {
+        state
+            .logs
+            .insights
+            .run
+            .as_ref()
+            .is_some_and(|r| r.phase.is_active())
     }
 }

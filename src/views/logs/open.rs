@@ -9,7 +9,7 @@ use crate::app::state::{FlashLevel, State};
 use crate::logs::groups;
 use crate::source::logs::LogTarget;
 use crate::source::model::{EndpointKey, Epoch};
-use crate::views::View;
+use crate::views::{Selected, View};
 
 /// The Insights window of an endpoint opened without an alarm.
 pub const DEFAULT_SPAN_SECS: i64 = 3600;
@@ -20,9 +20,11 @@ pub const MAX_SPAN_SECS: i64 = 7 * 86_400;
 
 /// A context and its window (span, end), from what is selected.
 pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
-    match state.view {
-        View::Alarms => {
-            let alarm = crate::views::alarms::selected_alarm(state)?;
+    if matches!(state.view, View::Logs | View::Studio) {
+        return None;
+    }
+    match crate::views::selected(state)? {
+        Selected::Alarm(alarm) => {
             let key = alarm.endpoint.clone()?;
             let from = if alarm.state_since > 0 {
                 alarm.state_since - ALARM_LEAD_SECS
@@ -32,22 +34,10 @@ pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
             let span = (state.now - from).clamp(DEFAULT_SPAN_SECS, MAX_SPAN_SECS);
             Some((endpoint(&key), span, None))
         }
-        View::Fleet => {
-            let key = crate::views::fleet::selected_endpoint(state)?.key();
-            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
-        }
-        View::Endpoint => {
-            let key = state.detail.endpoint.clone()?;
-            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
-        }
-        View::Monitor => {
-            let m = &state.monitor;
-            if m.focus == crate::views::monitor::Pane::Runs
-                && let Some(run) = m.selected_run()
-                && let Some(context) = run_context(run)
-            {
-                // The run's hour and a little after: its job starts minutes after the
-                // scheduled time and logs until it completes.
+        Selected::Run { run, endpoint: key } => match run_context(run) {
+            // The run's hour and a little after: its job starts minutes after the
+            // scheduled time and logs until it completes.
+            Some(context) => {
                 let until = run
                     .modified
                     .unwrap_or(run.scheduled_time + 3600)
@@ -55,24 +45,18 @@ pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
                     + 300;
                 let until = (until < state.now).then_some(until);
                 let span = until.unwrap_or(state.now) - (run.scheduled_time - 300);
-                return Some((context, span.clamp(600, MAX_SPAN_SECS), until));
+                Some((context, span.clamp(600, MAX_SPAN_SECS), until))
             }
-            let key = m.endpoint.clone()?;
-            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
-        }
-        View::Trail => {
-            let key = state.trail.marks.endpoint.clone()?;
-            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
-        }
-        View::Jobs => {
-            let job = crate::views::jobs::selected_job(state)?;
+            None => Some((endpoint(&key?), DEFAULT_SPAN_SECS, None)),
+        },
+        Selected::Job(job) => {
             let context = job_context(&job.account_id, &job.name, format!("job {}", job.name))?;
             // The job's whole run and a little either side.
             let until = job.ended.map(|e| e + 300).filter(|u| *u < state.now);
             let span = until.unwrap_or(state.now) - (job.created - 300);
             Some((context, span.clamp(600, MAX_SPAN_SECS), until))
         }
-        View::Logs | View::Studio => None,
+        other => Some((endpoint(&other.endpoint()?), DEFAULT_SPAN_SECS, None)),
     }
 }
 

@@ -15,6 +15,7 @@ mod tests;
 pub use state::{Follow, MonitorState, Pane, Report};
 pub use update::{open, show};
 
+use super::Selected;
 use super::ViewModule;
 use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;
@@ -22,6 +23,7 @@ use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
 use crate::app::state::State;
 use crate::source::monitor::MonitorWrite;
+use crate::source::write::Write;
 use crate::writes::WriteOutcome;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -101,6 +103,33 @@ impl ViewModule for Monitor {
 
     fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {
         update::refresh(state, commands);
+    }
+
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowMonitor]
+    }
+
+    fn open(&self, state: &mut State, _: Action) -> Outcome {
+        show(state)
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        update::selected(state)
+    }
+
+    fn ticking(&self, state: &State) -> bool {
+        state.monitor.follow.is_some()
+    }
+
+    fn written(&self, state: &mut State, request: &Write, outcome: &WriteOutcome) -> Vec<Command> {
+        match request {
+            Write::Monitor(w) => written(state, w, outcome),
+            Write::Alarm(_) => Vec::new(),
+        }
+    }
+
+    fn open_on(&self, state: &mut State, endpoint: crate::source::model::EndpointKey) -> Outcome {
+        open(state, endpoint)
     }
 }
 

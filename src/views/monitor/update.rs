@@ -9,7 +9,7 @@ use crate::app::navigate;
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, Loadable, State};
 use crate::sanitize::{Sanitize, clean};
-use crate::source::model::{Endpoint, EndpointKey, MonitoringSchedule};
+use crate::source::model::{EndpointKey, MonitoringSchedule};
 use crate::source::monitor::Execution;
 use crate::views::View;
 use crate::views::cursor::{self, step};
@@ -146,17 +146,10 @@ pub fn load_report_like(state: &mut State, run: Execution, like: &str) -> Comman
 /// `m`: the pane of the endpoint selected in the fleet or the alarms, or open in the
 /// charts; else the pane already open.
 pub fn show(state: &mut State) -> Outcome {
+    // From the studio or the jobs, the pane as it was left.
     let chosen = match state.view {
-        View::Fleet => crate::views::fleet::selected_endpoint(state).map(Endpoint::key),
-        View::Endpoint => state.detail.endpoint.clone(),
-        View::Alarms => {
-            crate::views::alarms::selected_alarm(state).and_then(|a| a.endpoint.clone())
-        }
-        View::Monitor | View::Studio => None,
-        // The endpoint whose changes the trail searched.
-        View::Trail => state.trail.marks.endpoint.clone(),
-        View::Logs => crate::views::logs::open::endpoint_open(state),
-        View::Jobs => None,
+        View::Studio | View::Jobs => None,
+        _ => crate::views::selected_endpoint(state),
     };
     match chosen.or_else(|| state.monitor.endpoint.clone()) {
         Some(key) => open(state, key),
@@ -169,6 +162,22 @@ pub fn show(state: &mut State) -> Outcome {
             Outcome::redraw()
         }
     }
+}
+
+/// What is selected: the run or the schedule under the cursor of the pane in focus, else
+/// the endpoint whose pane this is.
+pub fn selected(state: &State) -> Option<crate::views::Selected<'_>> {
+    use crate::views::Selected;
+    let m = &state.monitor;
+    let endpoint = m.endpoint.clone();
+    match m.focus {
+        Pane::Runs => m.selected_run().map(|run| Selected::Run { run, endpoint }),
+        Pane::Schedules => m
+            .selected_schedule()
+            .map(|schedule| Selected::Schedule { schedule, endpoint }),
+        Pane::Report => None,
+    }
+    .or_else(|| m.endpoint.clone().map(Selected::Endpoint))
 }
 
 /// Opens an endpoint's pane and reads it (schedules, newest runs, alerts).

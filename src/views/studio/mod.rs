@@ -149,4 +149,12 @@ impl ViewModule for Studio {
     fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {
         commands.extend(update::refresh(state));
     }
+
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowStudio]
+    }
+
+    fn open(&self, state: &mut State, _: Action) -> Outcome {
+        show(state)
+    }
 }

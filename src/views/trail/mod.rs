@@ -17,9 +17,10 @@ mod update;
 mod tests;
 
 pub use draw::{detail_lines, progress_text};
-pub use state::{Detail, Focus, Marks, Mode, Phase, Query, TrailState};
+pub use state::{Detail, Focus, Mode, Phase, Query, TrailState};
 pub use update::{raw, search, show, visible_columns};
 
+use super::Selected;
 use super::ViewModule;
 use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;
@@ -129,5 +130,24 @@ impl ViewModule for Trail {
 
     fn loaded(&self, state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         query::loaded(state, loaded)
+    }
+
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowTrail, Action::ShowChanges]
+    }
+
+    fn open(&self, state: &mut State, action: Action) -> Outcome {
+        match action {
+            Action::ShowChanges => changes::open(state),
+            _ => show(state),
+        }
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        state.change_marks.endpoint.clone().map(Selected::Endpoint)
+    }
+
+    fn ticking(&self, state: &State) -> bool {
+        state.trail.running()
     }
 }

@@ -832,7 +832,7 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     ] {
         loaded(&mut s, l);
     }
-    let marks = super::changes::marks_for(&s, &key);
+    let marks = s.change_marks.for_endpoint(&key);
     assert_eq!(marks.len(), 1);
     assert_eq!(marks[0].1, "UpdateEndpoint");
     // On the endpoint's charts whose window holds it.
