@@ -278,6 +278,16 @@ pub trait ViewModule: Sync {
         Outcome::default()
     }
 
+    /// The Model Monitor schedules it has read of `endpoint` (beyond those the fleet lists).
+    fn schedules_read<'a>(
+        &self,
+        state: &'a State,
+        endpoint: &EndpointKey,
+    ) -> &'a [MonitoringSchedule] {
+        let _ = (state, endpoint);
+        &[]
+    }
+
     /// What it has selected, or is about (`Selected`).
     fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
         let _ = state;

@@ -567,3 +567,149 @@ fn a_bracketed_paste_is_filter_text_and_opens_nothing() {
     assert!(s.overlays.is_empty(), "no mute opened: {:?}", s.overlays);
     assert_eq!(s.alarms_view.filter, "prod My team owns this y");
 }
+
+// Flows driven through `update` with the router's fixtures (`app::testkit`).
+mod flows {
+    use crate::app::action::*;
+    use crate::app::command::Command;
+    use crate::app::state::*;
+    use crate::app::testkit::*;
+    use crate::app::update::update;
+
+    use crate::source::metrics::MetricId;
+    use crate::source::model::*;
+
+    #[test]
+    fn alarms_list_alarm_first_and_history_follows_the_selection() {
+        let mut s = state();
+        let e = s.endpoints[0].clone();
+        let alarms = vec![
+            alarm("a-ok", &e, MetricId::Accuracy, AlarmState::Ok, T0 - 100),
+            alarm(
+                "b-alarm-old",
+                &e,
+                MetricId::Cpu,
+                AlarmState::Alarm,
+                T0 - 500,
+            ),
+            alarm(
+                "c-insufficient",
+                &e,
+                MetricId::Disk,
+                AlarmState::InsufficientData,
+                T0,
+            ),
+            alarm(
+                "d-alarm-new",
+                &e,
+                MetricId::Memory,
+                AlarmState::Alarm,
+                T0 - 60,
+            ),
+        ];
+        update(&mut s, loaded(Loaded::Alarms(Ok(alarms))));
+        let order: Vec<&str> = s
+            .alarms_view
+            .rows
+            .iter()
+            .map(|&i| s.alarms[i].name.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            ["d-alarm-new", "b-alarm-old", "c-insufficient", "a-ok"]
+        );
+        assert_eq!(
+            s.alarm_index.in_alarm_by_account.get("111111111111"),
+            Some(&2)
+        );
+        assert_eq!(
+            s.worst_alarm(&e.account_id, &e.name),
+            Some(AlarmState::Alarm)
+        );
+
+        update(&mut s, Action::ShowAlarms);
+        let out = update(&mut s, Action::Select);
+        assert_eq!(
+            out.commands,
+            [Command::LoadAlarmHistory {
+                account_id: "100000000000".into(),
+                id: "d-alarm-new".into(),
+                while_scrolling: false,
+            }]
+        );
+        let out = update(&mut s, Action::MoveDown);
+        assert!(
+            matches!(&out.commands[..], [Command::LoadAlarmHistory { id, while_scrolling: true, .. }] if id == "b-alarm-old")
+        );
+        // A late answer for the alarm no longer shown is ignored.
+        update(
+            &mut s,
+            loaded(Loaded::AlarmHistory {
+                account_id: "100000000000".into(),
+                id: "d-alarm-new".into(),
+                result: Ok(vec![]),
+            }),
+        );
+        assert_eq!(s.alarms_view.history, Loadable::Loading);
+        // Enter again jumps to the alarm's endpoint.
+        update(&mut s, Action::Select);
+        assert_eq!(s.view, View::Endpoint);
+        assert_eq!(s.detail.endpoint, Some(e.key()));
+    }
+
+    #[test]
+    fn paging_scrolls_an_open_history_and_help_scroll_is_bounded() {
+        let mut s = state();
+        let e = s.endpoints[0].clone();
+        update(
+            &mut s,
+            loaded(Loaded::Alarms(Ok(vec![alarm(
+                "a",
+                &e,
+                MetricId::Accuracy,
+                AlarmState::Alarm,
+                T0,
+            )]))),
+        );
+        update(&mut s, Action::ShowAlarms);
+        update(&mut s, Action::Select);
+        let items: Vec<AlarmHistoryItem> = (0..100)
+            .map(|i| AlarmHistoryItem {
+                timestamp: T0 - i * 60,
+                item_type: HistoryItemType::StateUpdate,
+                summary: format!("change {i}"),
+            })
+            .collect();
+        update(
+            &mut s,
+            loaded(Loaded::AlarmHistory {
+                account_id: "100000000000".into(),
+                id: "a".into(),
+                result: Ok(items),
+            }),
+        );
+        update(&mut s, Action::PageDown);
+        assert!(s.alarms_view.history_scroll > 0);
+        for _ in 0..50 {
+            update(&mut s, Action::PageDown);
+        }
+        assert_eq!(s.alarms_view.history_scroll, 99, "stops at the last item");
+        assert_eq!(
+            s.alarms_view.selected, 0,
+            "paging the history does not move the alarm"
+        );
+
+        update(&mut s, Action::ToggleHelp);
+        for _ in 0..1000 {
+            update(&mut s, Action::MoveDown);
+        }
+        let at_end = help_scroll(&s).unwrap();
+        update(&mut s, Action::MoveUp);
+        assert_eq!(
+            help_scroll(&s),
+            Some(at_end - 1),
+            "one press up moves up from the end"
+        );
+        assert!(at_end < 1000);
+    }
+}

@@ -14,8 +14,10 @@ use crate::app::action::{Action, Loaded};
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
+use crate::app::state::Loadable;
 use crate::app::state::State;
 use crate::overlays::form::Form;
+use crate::source::model::MonitoringSchedule;
 use crate::source::model::{EndpointKey, SeriesKey};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -132,4 +134,18 @@ impl ViewModule for Endpoint {
     fn open_on(&self, state: &mut State, endpoint: EndpointKey) -> Outcome {
         open(state, endpoint)
     }
+
+    fn schedules_read<'a>(
+        &self,
+        state: &'a State,
+        endpoint: &EndpointKey,
+    ) -> &'a [MonitoringSchedule] {
+        match (&state.detail.endpoint, &state.detail.monitoring) {
+            (Some(of), Loadable::Loaded(list)) if of == endpoint => list,
+            _ => &[],
+        }
+    }
 }
+
+#[cfg(test)]
+mod tests;

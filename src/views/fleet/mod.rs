@@ -148,3 +148,6 @@ pub fn visible_endpoints(state: &State) -> rustc_hash::FxHashSet<(&str, &str)> {
         .map(|e| (e.account_id.as_str(), e.name.as_str()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

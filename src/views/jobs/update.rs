@@ -226,15 +226,10 @@ fn endpoint_schedules(state: &State, keys: &[crate::source::model::EndpointKey])
                 .iter()
                 .for_each(|s| add(&key.account_id, s));
         }
-        let read = [
-            (state.detail.endpoint.as_ref(), &state.detail.monitoring),
-            (state.monitor.endpoint.as_ref(), &state.monitor.schedules),
-        ];
-        for (of, loaded) in read {
-            if of == Some(key)
-                && let crate::app::state::Loadable::Loaded(list) = loaded
-            {
-                list.iter().for_each(|s| add(&s.account_id, &s.name));
+        // And those the charts or the monitor pane read of it, which the fleet may not list.
+        for view in crate::views::all() {
+            for s in view.schedules_read(state, key) {
+                add(&s.account_id, &s.name);
             }
         }
     }

@@ -383,8 +383,13 @@ fn a_monitoring_run_opens_its_job_streams_around_the_run() {
         name: "fraud-detector".into(),
     });
     s.monitor.runs = crate::app::state::Loadable::Loaded(vec![run]);
-    s.monitor.focus = crate::views::monitor::Pane::Runs;
     s.view = View::Monitor;
+    // The runs pane has the focus (Tab from the schedules).
+    act(&mut s, Action::FocusNext);
+    assert!(matches!(
+        crate::views::selected(&s),
+        Some(crate::views::Selected::Run { .. })
+    ));
     let cmds = act(&mut s, Action::ShowLogs);
     let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
         panic!("{cmds:?}");
@@ -409,9 +414,10 @@ fn a_monitoring_run_opens_its_job_streams_around_the_run() {
 fn an_alarm_opens_its_endpoint_from_an_hour_before_it_fired() {
     let mut s = state();
     s.view = View::Alarms;
-    let alarm = crate::views::alarms::selected_alarm(&s)
-        .cloned()
-        .expect("an alarm");
+    let Some(crate::views::Selected::Alarm(alarm)) = crate::views::selected(&s) else {
+        panic!("an alarm is selected");
+    };
+    let alarm = alarm.clone();
     let cmds = act(&mut s, Action::ShowLogs);
     let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
         // The first alarm may not be on an endpoint.

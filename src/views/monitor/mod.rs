@@ -131,6 +131,17 @@ impl ViewModule for Monitor {
     fn open_on(&self, state: &mut State, endpoint: crate::source::model::EndpointKey) -> Outcome {
         open(state, endpoint)
     }
+
+    fn schedules_read<'a>(
+        &self,
+        state: &'a State,
+        endpoint: &crate::source::model::EndpointKey,
+    ) -> &'a [crate::source::model::MonitoringSchedule] {
+        match (&state.monitor.endpoint, &state.monitor.schedules) {
+            (Some(of), crate::app::state::Loadable::Loaded(list)) if of == endpoint => list,
+            _ => &[],
+        }
+    }
 }
 
 /// A Model Monitor write's outcome: a run started is followed; a schedule paused or

@@ -209,7 +209,7 @@ pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
 /// Back to where the pane was opened from: the charts, the fleet or the alarms.
 fn back(state: &mut State) -> Outcome {
     match state.monitor.came_from {
-        View::Endpoint if state.detail.endpoint.is_some() => {
+        View::Endpoint if crate::views::module(View::Endpoint).can_show(state).is_ok() => {
             state.view = View::Endpoint;
             Outcome::redraw()
         }
