@@ -266,6 +266,7 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         })
         .collect();
     let endpoints = state
+        .views
         .fleet
         .rows
         .iter()
@@ -309,7 +310,8 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         })
         .collect();
     let alarms = state
-        .alarms_view
+        .views
+        .alarms
         .rows
         .iter()
         .filter_map(|&i| state.alarms.get(i))

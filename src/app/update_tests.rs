@@ -37,10 +37,10 @@ fn init_asks_for_identity_fleet_and_alarms() {
 fn commands_scope_switch_and_complain() {
     let mut s = state();
     update(&mut s, Action::Run("account prod".into()));
-    assert_eq!(s.fleet.rows.len(), 2);
+    assert_eq!(s.views.fleet.rows.len(), 2);
     assert_eq!(s.scope.as_deref(), Some("111111111111"));
     update(&mut s, Action::Run("account all".into()));
-    assert_eq!(s.fleet.rows.len(), 4);
+    assert_eq!(s.views.fleet.rows.len(), 4);
     update(&mut s, Action::Run("alarms".into()));
     assert_eq!(s.view, View::Alarms);
     update(&mut s, Action::Run("endpoint fraud-detector".into()));
@@ -321,7 +321,7 @@ fn off_screen_series_have_their_own_request_and_alarms_do_not_make_series_hot() 
     let all = s.endpoints.clone();
     load_last_hour(&mut s, &all);
     // An alarm watches an off-screen endpoint's CPU: CloudWatch evaluates it, not us.
-    let off = s.endpoints[s.fleet.rows[3]].clone();
+    let off = s.endpoints[s.views.fleet.rows[3]].clone();
     let watching = alarm("cpu", &off, MetricId::Cpu, AlarmState::Alarm, T0);
     update(&mut s, loaded(Loaded::Alarms(Ok(vec![watching]))));
     let out = update(&mut s, Action::Tick(T0 + 60));
@@ -465,7 +465,7 @@ fn rows_scrolled_onto_the_screen_are_brought_up_to_date_at_once() {
         })
         .collect();
     assert_eq!(caught_up.len(), 1, "{:?}", out.commands);
-    let shown: Vec<&Endpoint> = s.fleet.rows[s.fleet.offset..]
+    let shown: Vec<&Endpoint> = s.views.fleet.rows[s.views.fleet.offset..]
         .iter()
         .map(|&i| &s.endpoints[i])
         .collect();

@@ -3,7 +3,7 @@
 //! them; the router (`app::update`) and the frame (`ui::draw`) reach a view through it.
 //!
 //! Adding a view: a folder here with a `ViewModule`, its variant in `View`, its line in
-//! `module`, and its state's field in `app::state::State`.
+//! `module`, and its state's field in `ViewStates`.
 
 pub mod alarms;
 pub mod cursor;
@@ -58,6 +58,34 @@ impl View {
 
     pub fn title(self) -> &'static str {
         module(self).title()
+    }
+}
+
+/// Each view's own state, held in `State::views`.
+#[derive(Debug, Clone)]
+pub struct ViewStates {
+    pub fleet: fleet::FleetState,
+    pub endpoint: endpoint::EndpointState,
+    pub alarms: alarms::AlarmsState,
+    pub monitor: monitor::MonitorState,
+    pub trail: trail::TrailState,
+    pub logs: logs::LogsState,
+    pub studio: studio::StudioState,
+    pub jobs: jobs::JobsState,
+}
+
+impl Default for ViewStates {
+    fn default() -> Self {
+        Self {
+            fleet: Default::default(),
+            endpoint: Default::default(),
+            alarms: Default::default(),
+            monitor: Default::default(),
+            trail: Default::default(),
+            logs: Default::default(),
+            studio: Default::default(),
+            jobs: jobs::JobsState::new(),
+        }
     }
 }
 

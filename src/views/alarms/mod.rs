@@ -121,12 +121,12 @@ impl ViewModule for Alarms {
     }
 
     fn form_note(&self, state: &State, form: &Form) -> Option<(String, bool)> {
-        let draft = state.alarms_view.draft.as_ref()?;
+        let draft = state.views.alarms.draft.as_ref()?;
         Some(preview::note(state, draft, form))
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        Some(&state.alarms_view.filter)
+        Some(&state.views.alarms.filter)
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
@@ -166,9 +166,10 @@ impl ViewModule for Alarms {
 /// The alarm under the table's cursor.
 pub fn selected_alarm(state: &State) -> Option<&Alarm> {
     state
-        .alarms_view
+        .views
+        .alarms
         .rows
-        .get(state.alarms_view.selected)
+        .get(state.views.alarms.selected)
         .and_then(|&i| state.alarms.get(i))
 }
 

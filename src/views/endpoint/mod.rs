@@ -6,7 +6,7 @@ pub mod series;
 mod state;
 mod update;
 
-pub use state::{DetailState, MAX_PAN_SECS, RANGES};
+pub use state::{EndpointState, MAX_PAN_SECS, RANGES};
 pub use update::open;
 
 use super::{Selected, ViewModule};
@@ -27,7 +27,8 @@ pub struct Endpoint;
 /// The endpoint the detail screen is about, while the fleet still lists it.
 pub fn shown(state: &State) -> Option<&crate::source::model::Endpoint> {
     state
-        .detail
+        .views
+        .endpoint
         .endpoint
         .as_ref()
         .and_then(|k| state.endpoint(k))
@@ -93,7 +94,7 @@ impl ViewModule for Endpoint {
     }
 
     fn can_show(&self, state: &State) -> Result<(), &'static str> {
-        match state.detail.endpoint {
+        match state.views.endpoint.endpoint {
             Some(_) => Ok(()),
             None => Err("no endpoint open: select one in the fleet"),
         }
@@ -112,7 +113,7 @@ impl ViewModule for Endpoint {
     }
 
     fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
-        let endpoint = state.detail.endpoint.clone()?;
+        let endpoint = state.views.endpoint.endpoint.clone()?;
         Some(Selected::Chart {
             endpoint,
             series: update::chart_series(state),
@@ -140,7 +141,10 @@ impl ViewModule for Endpoint {
         state: &'a State,
         endpoint: &EndpointKey,
     ) -> &'a [MonitoringSchedule] {
-        match (&state.detail.endpoint, &state.detail.monitoring) {
+        match (
+            &state.views.endpoint.endpoint,
+            &state.views.endpoint.monitoring,
+        ) {
             (Some(of), Loadable::Loaded(list)) if of == endpoint => list,
             _ => &[],
         }

@@ -15,7 +15,7 @@ use crate::views::View;
 
 /// How far back the charts reach for a series of this period.
 pub fn window(state: &State, period: u32) -> i64 {
-    chart_window(state.detail.range_secs(), period)
+    chart_window(state.views.endpoint.range_secs(), period)
 }
 
 /// Every series of the endpoint on the detail screen over its window, grouped by period.
@@ -24,12 +24,12 @@ pub fn requests(state: &State, full: bool) -> Vec<Command> {
     let Some(endpoint) = super::shown(state) else {
         return Vec::new();
     };
-    let end = state.now - state.detail.pan;
+    let end = state.now - state.views.endpoint.pan;
     let mut by_period: Vec<(u32, Vec<SeriesKey>)> = Vec::new();
     for m in &METRICS {
         for key in metrics::series_keys(endpoint, m.id) {
             // A routine refresh skips hourly series that cannot have a new point yet.
-            if !full && state.detail.pan == 0 && has_current_hour(state, &key) {
+            if !full && state.views.endpoint.pan == 0 && has_current_hour(state, &key) {
                 continue;
             }
             match by_period.iter_mut().find(|(p, _)| *p == key.period) {
@@ -42,7 +42,7 @@ pub fn requests(state: &State, full: bool) -> Vec<Command> {
         .into_iter()
         .map(|(period, keys)| {
             let window_start = end - window(state, period);
-            let start = if full || state.detail.pan > 0 {
+            let start = if full || state.views.endpoint.pan > 0 {
                 window_start
             } else {
                 incremental_start(state, &keys, window_start)
@@ -65,7 +65,7 @@ pub fn due(state: &mut State) -> Vec<Command> {
         return Vec::new();
     }
     state.schedule.detail_at = next_minute_refresh(now, state.refresh_secs.max(1));
-    if state.detail.pan == 0 {
+    if state.views.endpoint.pan == 0 {
         requests(state, false)
     } else {
         Vec::new()
@@ -85,13 +85,13 @@ pub fn capacity(state: &State, key: &SeriesKey) -> Option<usize> {
     if !of_shown {
         return None;
     }
-    let window = window(state, key.period) + state.detail.pan;
+    let window = window(state, key.period) + state.views.endpoint.pan;
     Some(slots(window, key.period).max(slots(fleet_window(key.period), key.period)))
 }
 
 /// A run of `endpoint` ended: its charts, if they are open, read in full.
 pub fn quality_landed(state: &State, endpoint: &EndpointKey) -> Vec<Command> {
-    if state.detail.endpoint.as_ref() == Some(endpoint) {
+    if state.views.endpoint.endpoint.as_ref() == Some(endpoint) {
         requests(state, true)
     } else {
         Vec::new()

@@ -13,7 +13,10 @@ fn enter_opens_the_endpoint_and_asks_for_its_charts_and_monitoring() {
     update(&mut s, Action::MoveDown);
     let out = update(&mut s, Action::Select);
     assert_eq!(s.view, View::Endpoint);
-    assert_eq!(s.detail.endpoint.as_ref().unwrap().name, "fraud-detector");
+    assert_eq!(
+        s.views.endpoint.endpoint.as_ref().unwrap().name,
+        "fraud-detector"
+    );
     let requests = series_commands(&out);
     let keys: usize = requests.iter().map(|r| r.keys.len()).sum();
     assert_eq!(
@@ -56,7 +59,7 @@ fn range_and_pan_reload_the_detail_window() {
     assert_eq!(minute.end, T0 - 3 * 86400 / 2);
     update(&mut s, Action::PanForward);
     update(&mut s, Action::PanForward);
-    assert_eq!(s.detail.pan, 0, "panning stops at now");
+    assert_eq!(s.views.endpoint.pan, 0, "panning stops at now");
 }
 
 #[test]
@@ -67,7 +70,11 @@ fn chart_keys_do_nothing_outside_the_endpoint_screen_and_pan_is_bounded() {
         assert!(out.commands.is_empty());
     }
     assert_eq!(
-        (s.detail.pan, s.detail.range, s.detail.maximized),
+        (
+            s.views.endpoint.pan,
+            s.views.endpoint.range,
+            s.views.endpoint.maximized
+        ),
         (0, 0, false)
     );
     update(&mut s, Action::Select);
@@ -76,12 +83,12 @@ fn chart_keys_do_nothing_outside_the_endpoint_screen_and_pan_is_bounded() {
         update(&mut s, Action::PanBack);
     }
     assert!(
-        s.detail.pan <= crate::views::endpoint::MAX_PAN_SECS,
+        s.views.endpoint.pan <= crate::views::endpoint::MAX_PAN_SECS,
         "pan {}",
-        s.detail.pan
+        s.views.endpoint.pan
     );
     // Reopening an endpoint shows it up to now again.
     update(&mut s, Action::Back);
     update(&mut s, Action::Select);
-    assert_eq!(s.detail.pan, 0);
+    assert_eq!(s.views.endpoint.pan, 0);
 }

@@ -23,6 +23,7 @@ fn a_loaded_fleet_lists_rows_by_account_and_asks_for_their_series() {
         "monitoring account first"
     );
     let names: Vec<String> = s
+        .views
         .fleet
         .rows
         .iter()
@@ -57,14 +58,14 @@ fn movement_is_clamped_and_keeps_the_selection_visible() {
     // The smallest height whose table shows fewer rows than there are endpoints.
     two_rows_on_screen(&mut s);
     update(&mut s, Action::MoveUp);
-    assert_eq!(s.fleet.selected, 0);
+    assert_eq!(s.views.fleet.selected, 0);
     update(&mut s, Action::MoveBottom);
-    assert_eq!(s.fleet.selected, 3);
-    assert_eq!(s.fleet.offset, 2, "the last two rows are on screen");
+    assert_eq!(s.views.fleet.selected, 3);
+    assert_eq!(s.views.fleet.offset, 2, "the last two rows are on screen");
     update(&mut s, Action::PageUp);
-    assert_eq!((s.fleet.selected, s.fleet.offset), (1, 1));
+    assert_eq!((s.views.fleet.selected, s.views.fleet.offset), (1, 1));
     update(&mut s, Action::MoveTop);
-    assert_eq!((s.fleet.selected, s.fleet.offset), (0, 0));
+    assert_eq!((s.views.fleet.selected, s.views.fleet.offset), (0, 0));
 }
 
 #[test]
@@ -74,24 +75,24 @@ fn the_filter_narrows_live_and_escape_drops_it() {
     for c in "fraud".chars() {
         update(&mut s, Action::Input(InputKey::Char(c)));
     }
-    assert_eq!(s.fleet.rows.len(), 2);
+    assert_eq!(s.views.fleet.rows.len(), 2);
     // The label matches too.
     update(&mut s, Action::Input(InputKey::ClearLine));
     for c in "stag".chars() {
         update(&mut s, Action::Input(InputKey::Char(c)));
     }
-    assert_eq!(s.fleet.rows.len(), 2);
+    assert_eq!(s.views.fleet.rows.len(), 2);
     update(&mut s, Action::Input(InputKey::Enter));
     assert_eq!(s.prompt, Prompt::None);
-    assert_eq!(s.fleet.filter, "stag");
+    assert_eq!(s.views.fleet.filter, "stag");
     update(&mut s, Action::Back);
-    assert_eq!(s.fleet.rows.len(), 4);
+    assert_eq!(s.views.fleet.rows.len(), 4);
 }
 
 #[test]
 fn a_sort_command_sorts_by_the_metric_column_named() {
     let mut s = state();
     update(&mut s, Action::Run("sort cpu desc".into()));
-    assert_eq!(s.fleet.sort, super::FleetColumn::Metric(3));
-    assert!(s.fleet.descending);
+    assert_eq!(s.views.fleet.sort, super::FleetColumn::Metric(3));
+    assert!(s.views.fleet.descending);
 }

@@ -137,7 +137,7 @@ impl ViewModule for Logs {
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        let l = &state.logs;
+        let l = &state.views.logs;
         l.context.as_ref()?;
         Some(match l.pane {
             Pane::Insights => &l.insights.filter,
@@ -146,7 +146,7 @@ impl ViewModule for Logs {
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
-        let l = &mut state.logs;
+        let l = &mut state.views.logs;
         match l.pane {
             Pane::Insights => {
                 l.insights.filter = text.to_owned();
@@ -174,6 +174,7 @@ impl ViewModule for Logs {
 
     fn ticking(&self, state: &State) -> bool {
         state
+            .views
             .logs
             .insights
             .run

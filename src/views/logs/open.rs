@@ -134,7 +134,7 @@ pub fn open_selected(state: &mut State) -> Outcome {
     }
     match selected(state) {
         Some((context, span, until)) => open(state, context, span, until),
-        None if state.logs.context.is_some() => show(state),
+        None if state.views.logs.context.is_some() => show(state),
         None => {
             flash(
                 state,
@@ -148,12 +148,12 @@ pub fn open_selected(state: &mut State) -> Outcome {
 
 /// The view as it was left.
 pub fn show(state: &mut State) -> Outcome {
-    if !state.logs.available {
+    if !state.views.logs.available {
         flash(state, "this source has no logs", FlashLevel::Error);
         return Outcome::redraw();
     }
     if state.view != View::Logs {
-        state.logs.came_from = state.view;
+        state.views.logs.came_from = state.view;
     }
     let out = crate::app::navigate::show(state, View::Logs);
     out.and(Outcome::with(super::tail::resume(state)))
@@ -162,25 +162,25 @@ pub fn show(state: &mut State) -> Outcome {
 /// Opens `context`: its default query runs over the window; a tail of another context is
 /// stopped and its lines let go.
 pub fn open(state: &mut State, context: Context, span: i64, until: Option<Epoch>) -> Outcome {
-    if !state.logs.available {
+    if !state.views.logs.available {
         flash(state, "this source has no logs", FlashLevel::Error);
         return Outcome::redraw();
     }
     let mut commands = Vec::new();
-    let same = state.logs.context.as_ref() == Some(&context);
+    let same = state.views.logs.context.as_ref() == Some(&context);
     if !same {
         commands.extend(super::tail::stop(state));
-        state.logs.tail = super::state::Tail {
-            wrap: state.logs.tail.wrap,
-            timestamps: state.logs.tail.timestamps,
+        state.views.logs.tail = super::state::Tail {
+            wrap: state.views.logs.tail.wrap,
+            timestamps: state.views.logs.tail.timestamps,
             ..Default::default()
         };
-        state.logs.pane = Pane::Insights;
+        state.views.logs.pane = Pane::Insights;
     }
     let text = context.default_query.clone();
-    state.logs.context = Some(context);
-    state.logs.insights.span_secs = span;
-    state.logs.insights.until = until;
+    state.views.logs.context = Some(context);
+    state.views.logs.insights.span_secs = span;
+    state.views.logs.insights.until = until;
     let out = show(state);
     let out = Outcome::with(commands).and(out);
     out.and(super::insights::start(state, text))
@@ -189,7 +189,7 @@ pub fn open(state: &mut State, context: Context, span: i64, until: Option<Epoch>
 /// The endpoint whose logs are open, if they are an endpoint's (the other views' keys act
 /// on it from here).
 pub fn endpoint_open(state: &State) -> Option<EndpointKey> {
-    let c = state.logs.context.as_ref()?;
+    let c = state.views.logs.context.as_ref()?;
     let name = c
         .target
         .groups

@@ -83,7 +83,7 @@ impl ViewModule for Monitor {
     }
 
     fn can_show(&self, state: &State) -> Result<(), &'static str> {
-        match state.monitor.endpoint {
+        match state.views.monitor.endpoint {
             Some(_) => Ok(()),
             None => Err("no endpoint's monitor open: select one in the fleet, then m"),
         }
@@ -118,7 +118,7 @@ impl ViewModule for Monitor {
     }
 
     fn ticking(&self, state: &State) -> bool {
-        state.monitor.follow.is_some()
+        state.views.monitor.follow.is_some()
     }
 
     fn written(&self, state: &mut State, request: &Write, outcome: &WriteOutcome) -> Vec<Command> {
@@ -137,7 +137,10 @@ impl ViewModule for Monitor {
         state: &'a State,
         endpoint: &crate::source::model::EndpointKey,
     ) -> &'a [crate::source::model::MonitoringSchedule] {
-        match (&state.monitor.endpoint, &state.monitor.schedules) {
+        match (
+            &state.views.monitor.endpoint,
+            &state.views.monitor.schedules,
+        ) {
             (Some(of), crate::app::state::Loadable::Loaded(list)) if of == endpoint => list,
             _ => &[],
         }
@@ -153,6 +156,7 @@ pub fn written(state: &mut State, request: &MonitorWrite, outcome: &WriteOutcome
     match request {
         MonitorWrite::RunNow(run) => follow::start(state, run),
         MonitorWrite::Pause { .. } | MonitorWrite::Resume { .. } => state
+            .views
             .monitor
             .endpoint
             .clone()

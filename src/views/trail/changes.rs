@@ -125,10 +125,10 @@ pub fn open(state: &mut State) -> Outcome {
     if state.view != View::Trail {
         return show;
     }
-    let before = state.trail.query.as_ref().map(|q| q.token.clone());
+    let before = state.views.trail.query.as_ref().map(|q| q.token.clone());
     let out = super::update::search(state, &text);
     // Marked only if this search started (a mistake or no [trail] starts none).
-    let token = state.trail.query.as_ref().map(|q| q.token.clone());
+    let token = state.views.trail.query.as_ref().map(|q| q.token.clone());
     if token.is_some() && token != before {
         state.change_marks = ChangeMarks {
             endpoint: Some(key),
@@ -141,7 +141,7 @@ pub fn open(state: &mut State) -> Outcome {
 
 /// Rows of the search arrived: if it is the one whose events the charts mark, mark them.
 pub fn rows_arrived(state: &mut State) {
-    let t = &state.trail;
+    let t = &state.views.trail;
     let current = t.query.as_ref().map(|q| &q.token);
     if state.change_marks.token.as_ref() != current || current.is_none() {
         return;
