@@ -267,6 +267,7 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         })
         .collect();
     let endpoints = state
+        .views
         .fleet
         .rows
         .iter()
@@ -310,7 +311,8 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         })
         .collect();
     let alarms = state
-        .alarms_view
+        .views
+        .alarms
         .rows
         .iter()
         .filter_map(|&i| state.alarms.get(i))

@@ -24,4 +24,6 @@ pub mod write;
 #[cfg(test)]
 mod router_tests;
 #[cfg(test)]
+pub mod testkit;
+#[cfg(test)]
 mod update_tests;

@@ -22,9 +22,9 @@
 
 use super::action::SeriesPurpose;
 use super::command::Command;
-use super::state::{State, View};
+use super::state::State;
 use crate::source::SeriesRequest;
-use crate::source::metrics::{self, METRICS};
+use crate::source::metrics;
 use crate::source::model::{Epoch, SeriesKey};
 
 /// The fleet sparklines span one hour of 1-minute data and two days of hourly data.
@@ -66,8 +66,9 @@ pub fn fleet_window(period: u32) -> i64 {
     }
 }
 
-pub fn detail_window(state: &State, period: u32) -> i64 {
-    let range = state.detail.range_secs();
+/// How far back a chart of `range` seconds reaches for a series of this period: an hourly
+/// chart never shows less than a day.
+pub fn chart_window(range: i64, period: u32) -> i64 {
     if is_hourly(period) {
         range.max(DETAIL_MIN_HOURLY_WINDOW)
     } else {
@@ -75,29 +76,20 @@ pub fn detail_window(state: &State, period: u32) -> i64 {
     }
 }
 
-fn slots(window: i64, period: u32) -> usize {
+pub fn slots(window: i64, period: u32) -> usize {
     (window / i64::from(period.max(1))) as usize + 1
 }
 
 /// Slots the store keeps for a series: enough for the widest view showing it, 0 when no
 /// endpoint owns it any more.
 pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
-    if key.namespace == crate::source::jobs::NS_PROCESSING_JOBS {
-        return crate::views::jobs::capacity(state, key);
+    // A view showing the series its own way (wider, or a series the fleet has not).
+    if let Some(slots) = crate::views::all().find_map(|v| v.series_capacity(state, key)) {
+        return slots;
     }
     let Some(endpoint) = state.endpoint_of_series(key) else {
         return 0;
     };
-    let in_detail = state.view == View::Endpoint
-        && state
-            .detail
-            .endpoint
-            .as_ref()
-            .is_some_and(|d| d.account_id == endpoint.account_id && d.name == endpoint.name);
-    if in_detail {
-        let window = detail_window(state, key.period) + state.detail.pan;
-        return slots(window, key.period).max(slots(fleet_window(key.period), key.period));
-    }
     let in_fleet =
         metrics::spec_for(endpoint, key).is_some_and(|m| state.fleet_metrics.contains(&m.id));
     if in_fleet {
@@ -110,7 +102,7 @@ pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
 
 /// Earliest slot to ask for so that nothing newer than what is held is missed, and the last
 /// `REREAD_PERIODS` slots held are read again: CloudWatch may still have been filling them.
-fn incremental_start(state: &State, keys: &[SeriesKey], window_start: Epoch) -> Epoch {
+pub fn incremental_start(state: &State, keys: &[SeriesKey], window_start: Epoch) -> Epoch {
     keys.iter()
         .map(|k| match state.store.get(k).and_then(|s| s.last_slot()) {
             Some(last) => (last - REREAD_PERIODS * i64::from(k.period)).max(window_start),
@@ -169,7 +161,7 @@ pub fn request_up_to_now(state: &State, keys: Vec<SeriesKey>, window: i64) -> Ve
 
 /// An hourly (or longer) series whose current period has its point cannot have anything new
 /// until the next period.
-fn has_current_hour(state: &State, key: &SeriesKey) -> bool {
+pub fn has_current_hour(state: &State, key: &SeriesKey) -> bool {
     let period = i64::from(key.period.max(1));
     let current = state.now.div_euclid(period) * period;
     is_hourly(key.period)
@@ -230,7 +222,7 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
     let (hot, cold) = if hourly {
         (probes(state, held), Vec::new())
     } else {
-        let visible = crate::views::fleet::visible_endpoints(state);
+        let visible = on_screen_now(state);
         held.into_iter().partition(|k| is_hot(state, &visible, k))
     };
     [
@@ -292,7 +284,7 @@ pub fn quality_now(state: &State, endpoint: &crate::source::model::EndpointKey) 
         .flat_map(|&id| metrics::series_keys(e, id))
         .filter(|k| is_hourly(k.period))
         .collect();
-    let mut out: Vec<Command> = request_up_to_now(state, keys, FLEET_HOURLY_WINDOW)
+    let out: Vec<Command> = request_up_to_now(state, keys, FLEET_HOURLY_WINDOW)
         .into_iter()
         .map(|request| Command::LoadSeries {
             purpose: SeriesPurpose::Siblings,
@@ -300,10 +292,8 @@ pub fn quality_now(state: &State, endpoint: &crate::source::model::EndpointKey) 
             replace: true,
         })
         .collect();
-    if state.detail.endpoint.as_ref() == Some(endpoint) {
-        out.extend(detail_requests(state, true));
-    }
-    out
+    let views = crate::views::all().flat_map(|v| v.quality_landed(state, endpoint));
+    out.into_iter().chain(views).collect()
 }
 
 /// The other metrics of the schedules whose probe just landed, still without this hour's
@@ -335,11 +325,16 @@ pub fn siblings_of(state: &State, landed: &[SeriesKey]) -> Vec<Command> {
         .collect()
 }
 
+/// Endpoints whose rows the view on screen shows, by account and name (borrowed).
+fn on_screen_now(state: &State) -> rustc_hash::FxHashSet<(&str, &str)> {
+    crate::views::module(state.view).endpoints_on_screen(state)
+}
+
 /// The fleet rows on screen, by account and endpoint name (owned: taken before a change).
 pub type OnScreen = rustc_hash::FxHashSet<(String, String)>;
 
 pub fn on_screen(state: &State) -> OnScreen {
-    crate::views::fleet::visible_endpoints(state)
+    on_screen_now(state)
         .into_iter()
         .map(|(a, e)| (a.to_owned(), e.to_owned()))
         .collect()
@@ -349,7 +344,7 @@ pub fn on_screen(state: &State) -> OnScreen {
 /// data is older than the on-screen cadence keeps it: asked for now, so no value on screen
 /// is older than a minute's refresh, however rarely off-screen rows are refreshed.
 pub fn scrolled_in(state: &State, before: &OnScreen) -> Vec<Command> {
-    let visible = crate::views::fleet::visible_endpoints(state);
+    let visible = on_screen_now(state);
     if visible.is_empty() {
         return Vec::new();
     }
@@ -379,45 +374,6 @@ pub fn scrolled_in(state: &State, before: &OnScreen) -> Vec<Command> {
             request,
             // Scrolling on replaces the rows asked for before.
             replace: true,
-        })
-        .collect()
-}
-
-/// Every series of the endpoint on the detail screen over its window, grouped by period.
-/// `full` asks for the whole window (range changed); otherwise only what is new.
-pub fn detail_requests(state: &State, full: bool) -> Vec<Command> {
-    let Some(endpoint) = crate::views::endpoint::shown(state) else {
-        return Vec::new();
-    };
-    let end = state.now - state.detail.pan;
-    let mut by_period: Vec<(u32, Vec<SeriesKey>)> = Vec::new();
-    for m in &METRICS {
-        for key in metrics::series_keys(endpoint, m.id) {
-            // A routine refresh skips hourly series that cannot have a new point yet.
-            if !full && state.detail.pan == 0 && has_current_hour(state, &key) {
-                continue;
-            }
-            match by_period.iter_mut().find(|(p, _)| *p == key.period) {
-                Some((_, keys)) => keys.push(key),
-                None => by_period.push((key.period, vec![key])),
-            }
-        }
-    }
-    by_period
-        .into_iter()
-        .map(|(period, keys)| {
-            let window_start = end - detail_window(state, period);
-            let start = if full || state.detail.pan > 0 {
-                window_start
-            } else {
-                incremental_start(state, &keys, window_start)
-            };
-            let (start, end) = aligned(start, end, period);
-            Command::LoadSeries {
-                purpose: SeriesPurpose::Detail,
-                request: SeriesRequest { keys, start, end },
-                replace: full,
-            }
         })
         .collect()
 }
@@ -520,12 +476,8 @@ pub fn due(state: &mut State) -> Vec<Command> {
             &[SeriesPurpose::Fleet, SeriesPurpose::Backfill],
         ));
     }
-    if state.view == View::Endpoint && now >= state.schedule.detail_at {
-        state.schedule.detail_at = next_minute_refresh(now, every);
-        // A window panned into the past does not change: nothing to refresh.
-        if state.detail.pan == 0 {
-            out.extend(detail_requests(state, false));
-        }
+    for view in crate::views::all() {
+        out.extend(view.series_due(state));
     }
     out
 }

@@ -11,9 +11,7 @@ use std::sync::Arc;
 
 use crate::overlays::Overlay;
 pub use crate::views::View;
-use crate::views::alarms::AlarmsState;
-use crate::views::endpoint::DetailState;
-use crate::views::fleet::FleetState;
+use crate::views::ViewStates;
 
 /// Something fetched on demand.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -55,6 +53,26 @@ pub struct Freshness {
     /// Newest datapoint held among the 1-minute series.
     pub newest_point: Option<Epoch>,
     pub last_error: Option<(Epoch, String)>,
+}
+
+/// Changes the trail found for an endpoint, marked on its charts' time axis.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChangeMarks {
+    pub endpoint: Option<EndpointKey>,
+    /// The query (by token) whose rows are its changes.
+    pub token: Option<String>,
+    /// Event times and names.
+    pub events: Vec<(Epoch, String)>,
+}
+
+impl ChangeMarks {
+    /// The change times to mark on `key`'s charts.
+    pub fn for_endpoint(&self, key: &EndpointKey) -> &[(Epoch, String)] {
+        match &self.endpoint {
+            Some(k) if k == key => &self.events,
+            _ => &[],
+        }
+    }
 }
 
 /// Derived from alarms when they load: which alarm watches which series and endpoint.
@@ -121,17 +139,12 @@ pub struct State {
     pub view: View,
     /// Where `Back` returns to from the endpoint screen.
     pub previous_view: View,
-    /// Each view's own state (`views::*`).
-    pub fleet: FleetState,
-    pub detail: DetailState,
-    pub alarms_view: AlarmsState,
-    pub monitor: crate::views::monitor::MonitorState,
-    pub trail: crate::views::trail::TrailState,
-    pub logs: crate::views::logs::LogsState,
-    pub studio: crate::views::studio::StudioState,
+    /// Each view's own state.
+    pub views: ViewStates,
     /// Hours an app may stay InService before the studio view calls it idle spend.
     pub studio_idle_hours: u32,
-    pub jobs: crate::views::jobs::JobsState,
+    /// What the trail found changed on an endpoint, for its charts.
+    pub change_marks: ChangeMarks,
     /// Dialogs above the view, the top one last: it takes input first.
     pub overlays: Vec<Overlay>,
     /// The last serial given to a confirmation's wait (`overlays::confirm::arm_waiting`).
@@ -196,15 +209,9 @@ impl State {
             scope: None,
             view: View::Fleet,
             previous_view: View::Fleet,
-            fleet: FleetState::default(),
-            detail: DetailState::default(),
-            alarms_view: AlarmsState::default(),
-            monitor: Default::default(),
-            trail: Default::default(),
-            logs: Default::default(),
-            studio: Default::default(),
+            views: ViewStates::default(),
             studio_idle_hours: 8,
-            jobs: crate::views::jobs::JobsState::new(),
+            change_marks: ChangeMarks::default(),
             overlays: Vec::new(),
             confirm_serial: 0,
             prompt: Prompt::None,

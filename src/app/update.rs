@@ -7,9 +7,9 @@
 use super::action::Action;
 use super::command::Command;
 use super::state::State;
-use super::{commands, data, navigate, paste, prompt, query, refresh, write};
+use super::{commands, data, paste, prompt, query, refresh, write};
 use crate::overlays;
-use crate::views::{self, Change, View};
+use crate::views::{self, Change};
 
 pub use super::outcome::Outcome;
 
@@ -71,14 +71,11 @@ fn route(state: &mut State, action: Action) -> Outcome {
         }
         Action::OpenCommand => prompt::open_command(state),
         Action::OpenFilter => prompt::open_filter(state),
-        Action::ShowFleet => navigate::show(state, View::Fleet),
-        Action::ShowAlarms => navigate::show(state, View::Alarms),
-        Action::ShowMonitor => views::monitor::show(state),
-        Action::ShowTrail => views::trail::show(state),
-        Action::ShowChanges => views::trail::changes::open(state),
-        Action::ShowLogs => views::logs::open_selected(state),
-        Action::ShowStudio => views::studio::show(state),
-        Action::ShowJobs => views::jobs::show_selected(state),
+        // `ShowTrail`, `ShowLogs`...: to the view they open, from wherever they are pressed.
+        action if views::opener(&action).is_some() => match views::opener(&action) {
+            Some(view) => view.open(state, action),
+            None => Outcome::default(),
+        },
         Action::Refresh => refresh_now(state),
         // Refused here for every view, whatever it would have done with the key.
         action if state.readonly && action.mutates() => {
@@ -111,18 +108,10 @@ fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
     Outcome {
         commands,
         // Everything time-dependent on screen has minute resolution or is a staleness
-        // flag, but for a run being followed: its elapsed seconds are on the status bar.
-        // A trail query's and an Insights query's elapsed time too.
+        // flag, but for what a view counts in seconds (a run followed, a query running).
         redraw: flash_expired
             || screen_clock(state) != before
-            || state.monitor.follow.is_some()
-            || state.trail.running()
-            || state
-                .logs
-                .insights
-                .run
-                .as_ref()
-                .is_some_and(|r| r.phase.is_active()),
+            || views::all().any(|view| view.ticking(state)),
     }
 }
 

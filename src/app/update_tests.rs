@@ -3,131 +3,15 @@
 use super::action::*;
 use super::command::Command;
 use super::state::*;
-use super::update::{Outcome, init, update};
+use super::testkit::*;
+use super::update::{init, update};
 use crate::app::refresh::REREAD_PERIODS;
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
 use crate::source::metrics::{self, MetricId};
 use crate::source::model::*;
 use crate::source::{SeriesRequest, SourceError, SourceKind};
-use crate::views::{AlarmsCall, AlarmsLoaded, EndpointCall, ViewCall};
 use std::sync::Arc;
-
-const T0: Epoch = 1_795_687_200; // 2026-11-26T10:00:00Z
-
-fn endpoint(account: &str, name: &str) -> Endpoint {
-    Endpoint {
-        account_id: account.into(),
-        name: name.into(),
-        status: EndpointStatus::InService,
-        variants: vec!["AllTraffic".into()],
-        monitoring_schedules: vec![format!("{name}-mq")],
-        model_quality_namespace: None,
-        quality: None,
-    }
-}
-
-fn account(id: &str, label: &str, monitoring: bool) -> Account {
-    Account {
-        id: id.into(),
-        label: label.into(),
-        monitoring,
-    }
-}
-
-fn alarm(name: &str, e: &Endpoint, metric: MetricId, state: AlarmState, since: Epoch) -> Alarm {
-    Alarm {
-        account_id: "100000000000".into(),
-        id: name.into(),
-        name: name.into(),
-        kind: AlarmKind::Metric {
-            series: metrics::series_keys(e, metric).remove(0),
-            comparison: Comparison::LessThanThreshold,
-            threshold: 0.85,
-            evaluation_periods: 1,
-            datapoints_to_alarm: 1,
-        },
-        state,
-        reason: "Threshold Crossed".into(),
-        state_since: since,
-        endpoint: Some(e.key()),
-        actions_enabled: true,
-        settings: Default::default(),
-    }
-}
-
-/// Resizes to the smallest terminal whose fleet table shows two rows (of the four endpoints).
-fn two_rows_on_screen(s: &mut State) {
-    let height = (3..40)
-        .find(|h| crate::views::table_rows(View::Fleet, (120, *h)) == 2)
-        .unwrap();
-    update(s, Action::Resize(120, height));
-}
-
-/// The scroll of the help overlay while it is on top.
-fn help_scroll(s: &State) -> Option<usize> {
-    match s.overlays.last() {
-        Some(crate::overlays::Overlay::Help(h)) => Some(h.scroll),
-        _ => None,
-    }
-}
-
-fn loaded(l: impl Into<Loaded>) -> Action {
-    Action::Loaded(Box::new(l.into()))
-}
-
-fn fleet() -> (Vec<Account>, Vec<Endpoint>) {
-    (
-        vec![
-            account("222222222222", "staging", false),
-            account("100000000000", "monitoring", true),
-            account("111111111111", "prod", false),
-        ],
-        vec![
-            endpoint("111111111111", "fraud-detector"),
-            endpoint("111111111111", "churn"),
-            endpoint("222222222222", "fraud-detector"),
-            endpoint("222222222222", "image-tagger"),
-        ],
-    )
-}
-
-fn state() -> State {
-    let mut s = State::new(
-        SourceKind::Demo,
-        T0,
-        Theme::default(),
-        Arc::new(Keymap::default()),
-    );
-    s.size = (120, 40);
-    update(&mut s, loaded(Loaded::Fleet(Ok(fleet()))));
-    s
-}
-
-/// The series requests of one purpose and period among an outcome's commands.
-fn requests_of(out: &Outcome, purpose: SeriesPurpose, period: u32) -> Vec<&SeriesRequest> {
-    out.commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::LoadSeries {
-                purpose: p,
-                request,
-                ..
-            } if *p == purpose && request.keys[0].period == period => Some(request),
-            _ => None,
-        })
-        .collect()
-}
-
-fn series_commands(out: &Outcome) -> Vec<&SeriesRequest> {
-    out.commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::LoadSeries { request, .. } => Some(request),
-            _ => None,
-        })
-        .collect()
-}
 
 #[test]
 fn init_asks_for_identity_fleet_and_alarms() {
@@ -150,143 +34,13 @@ fn init_asks_for_identity_fleet_and_alarms() {
 }
 
 #[test]
-fn a_loaded_fleet_lists_rows_by_account_and_asks_for_their_series() {
-    let mut s = State::new(
-        SourceKind::Demo,
-        T0,
-        Theme::default(),
-        Arc::new(Keymap::default()),
-    );
-    let out = update(&mut s, loaded(Loaded::Fleet(Ok(fleet()))));
-    assert_eq!(
-        s.accounts[0].label, "monitoring",
-        "monitoring account first"
-    );
-    let names: Vec<String> = s
-        .fleet
-        .rows
-        .iter()
-        .map(|&i| {
-            format!(
-                "{}/{}",
-                s.account_label(&s.endpoints[i].account_id),
-                s.endpoints[i].name
-            )
-        })
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "prod/churn",
-            "prod/fraud-detector",
-            "staging/fraud-detector",
-            "staging/image-tagger"
-        ]
-    );
-    let requests = series_commands(&out);
-    assert_eq!(requests.len(), 2, "one 1-minute and one hourly request");
-    let minute = requests.iter().find(|r| r.keys[0].period == 60).unwrap();
-    // CPU, memory, disk of 4 endpoints with one variant each.
-    assert_eq!(minute.keys.len(), 12);
-    assert_eq!(minute.start, T0 - 3600);
-}
-
-#[test]
-fn movement_is_clamped_and_keeps_the_selection_visible() {
-    let mut s = state();
-    // The smallest height whose table shows fewer rows than there are endpoints.
-    two_rows_on_screen(&mut s);
-    update(&mut s, Action::MoveUp);
-    assert_eq!(s.fleet.selected, 0);
-    update(&mut s, Action::MoveBottom);
-    assert_eq!(s.fleet.selected, 3);
-    assert_eq!(s.fleet.offset, 2, "the last two rows are on screen");
-    update(&mut s, Action::PageUp);
-    assert_eq!((s.fleet.selected, s.fleet.offset), (1, 1));
-    update(&mut s, Action::MoveTop);
-    assert_eq!((s.fleet.selected, s.fleet.offset), (0, 0));
-}
-
-#[test]
-fn the_filter_narrows_live_and_escape_drops_it() {
-    let mut s = state();
-    update(&mut s, Action::OpenFilter);
-    for c in "fraud".chars() {
-        update(&mut s, Action::Input(InputKey::Char(c)));
-    }
-    assert_eq!(s.fleet.rows.len(), 2);
-    // The label matches too.
-    update(&mut s, Action::Input(InputKey::ClearLine));
-    for c in "stag".chars() {
-        update(&mut s, Action::Input(InputKey::Char(c)));
-    }
-    assert_eq!(s.fleet.rows.len(), 2);
-    update(&mut s, Action::Input(InputKey::Enter));
-    assert_eq!(s.prompt, Prompt::None);
-    assert_eq!(s.fleet.filter, "stag");
-    update(&mut s, Action::Back);
-    assert_eq!(s.fleet.rows.len(), 4);
-}
-
-#[test]
-fn enter_opens_the_endpoint_and_asks_for_its_charts_and_monitoring() {
-    let mut s = state();
-    update(&mut s, Action::MoveDown);
-    let out = update(&mut s, Action::Select);
-    assert_eq!(s.view, View::Endpoint);
-    assert_eq!(s.detail.endpoint.as_ref().unwrap().name, "fraud-detector");
-    let requests = series_commands(&out);
-    let keys: usize = requests.iter().map(|r| r.keys.len()).sum();
-    assert_eq!(
-        keys,
-        metrics::METRICS.len(),
-        "every metric of a 1-variant endpoint"
-    );
-    let hourly = requests.iter().find(|r| r.keys[0].period == 3600).unwrap();
-    assert_eq!(
-        hourly.end - hourly.start,
-        86400,
-        "hourly charts show at least a day"
-    );
-    assert!(out.commands.iter().any(|c| matches!(
-        c,
-        Command::View(ViewCall::Endpoint(EndpointCall::Monitoring(_)))
-    )));
-    update(&mut s, Action::Back);
-    assert_eq!(s.view, View::Fleet);
-}
-
-#[test]
-fn range_and_pan_reload_the_detail_window() {
-    let mut s = state();
-    update(&mut s, Action::Select);
-    let out = update(&mut s, Action::Run("range 3d".into()));
-    let minute = series_commands(&out)
-        .into_iter()
-        .find(|r| r.keys[0].period == 60)
-        .cloned()
-        .unwrap();
-    assert_eq!(minute.end - minute.start, 3 * 86400);
-    let out = update(&mut s, Action::PanBack);
-    let minute = series_commands(&out)
-        .into_iter()
-        .find(|r| r.keys[0].period == 60)
-        .cloned()
-        .unwrap();
-    assert_eq!(minute.end, T0 - 3 * 86400 / 2);
-    update(&mut s, Action::PanForward);
-    update(&mut s, Action::PanForward);
-    assert_eq!(s.detail.pan, 0, "panning stops at now");
-}
-
-#[test]
 fn commands_scope_switch_and_complain() {
     let mut s = state();
     update(&mut s, Action::Run("account prod".into()));
-    assert_eq!(s.fleet.rows.len(), 2);
+    assert_eq!(s.views.fleet.rows.len(), 2);
     assert_eq!(s.scope.as_deref(), Some("111111111111"));
     update(&mut s, Action::Run("account all".into()));
-    assert_eq!(s.fleet.rows.len(), 4);
+    assert_eq!(s.views.fleet.rows.len(), 4);
     update(&mut s, Action::Run("alarms".into()));
     assert_eq!(s.view, View::Alarms);
     update(&mut s, Action::Run("endpoint fraud-detector".into()));
@@ -323,105 +77,6 @@ fn the_command_line_completes_and_keeps_history() {
     update(&mut s, Action::Input(InputKey::Enter));
     assert_eq!(s.scope.as_deref(), Some("111111111111"));
     assert_eq!(s.command_history, ["account prod"]);
-}
-
-#[test]
-fn alarms_list_alarm_first_and_history_follows_the_selection() {
-    let mut s = state();
-    let e = s.endpoints[0].clone();
-    let alarms = vec![
-        alarm("a-ok", &e, MetricId::Accuracy, AlarmState::Ok, T0 - 100),
-        alarm(
-            "b-alarm-old",
-            &e,
-            MetricId::Cpu,
-            AlarmState::Alarm,
-            T0 - 500,
-        ),
-        alarm(
-            "c-insufficient",
-            &e,
-            MetricId::Disk,
-            AlarmState::InsufficientData,
-            T0,
-        ),
-        alarm(
-            "d-alarm-new",
-            &e,
-            MetricId::Memory,
-            AlarmState::Alarm,
-            T0 - 60,
-        ),
-    ];
-    update(&mut s, loaded(Loaded::Alarms(Ok(alarms))));
-    let order: Vec<&str> = s
-        .alarms_view
-        .rows
-        .iter()
-        .map(|&i| s.alarms[i].name.as_str())
-        .collect();
-    assert_eq!(
-        order,
-        ["d-alarm-new", "b-alarm-old", "c-insufficient", "a-ok"]
-    );
-    assert_eq!(
-        s.alarm_index.in_alarm_by_account.get("111111111111"),
-        Some(&2)
-    );
-    assert_eq!(
-        s.worst_alarm(&e.account_id, &e.name),
-        Some(AlarmState::Alarm)
-    );
-
-    update(&mut s, Action::ShowAlarms);
-    let out = update(&mut s, Action::Select);
-    assert_eq!(
-        out.commands,
-        [Command::View(ViewCall::Alarms(AlarmsCall::History {
-            account_id: "100000000000".into(),
-            id: "d-alarm-new".into(),
-            while_scrolling: false,
-        }))]
-    );
-    let out = update(&mut s, Action::MoveDown);
-    assert!(
-        matches!(&out.commands[..], [Command::View(ViewCall::Alarms(AlarmsCall::History { id, while_scrolling: true, .. }))] if id == "b-alarm-old")
-    );
-    // A late answer for the alarm no longer shown is ignored.
-    update(
-        &mut s,
-        loaded(AlarmsLoaded::History {
-            account_id: "100000000000".into(),
-            id: "d-alarm-new".into(),
-            result: Ok(vec![]),
-        }),
-    );
-    assert_eq!(s.alarms_view.history, Loadable::Loading);
-    // Enter again jumps to the alarm's endpoint.
-    update(&mut s, Action::Select);
-    assert_eq!(s.view, View::Endpoint);
-    assert_eq!(s.detail.endpoint, Some(e.key()));
-}
-
-fn minute_points(s: &State, e: &Endpoint, id: MetricId, from: Epoch, to: Epoch) -> SeriesData {
-    let _ = s;
-    SeriesData {
-        key: metrics::series_keys(e, id).remove(0),
-        points: (from..=to).step_by(60).map(|t| (t, 50.0)).collect(),
-        status: SeriesStatus::Complete,
-    }
-}
-
-/// Loads the last hour of CPU, memory and disk of `endpoints`, as a fleet refresh would.
-fn load_last_hour(s: &mut State, endpoints: &[Endpoint]) {
-    let data: Vec<SeriesData> = endpoints
-        .iter()
-        .flat_map(|e| {
-            [MetricId::Cpu, MetricId::Memory, MetricId::Disk]
-                .map(|id| minute_points(s, e, id, T0 - 3600, T0 - 60))
-        })
-        .collect();
-    update(s, loaded(Loaded::Series(Ok(data))));
 }
 
 #[test]
@@ -543,62 +198,6 @@ fn endpoints_that_disappear_take_their_series_with_them() {
 }
 
 #[test]
-fn paging_scrolls_an_open_history_and_help_scroll_is_bounded() {
-    let mut s = state();
-    let e = s.endpoints[0].clone();
-    update(
-        &mut s,
-        loaded(Loaded::Alarms(Ok(vec![alarm(
-            "a",
-            &e,
-            MetricId::Accuracy,
-            AlarmState::Alarm,
-            T0,
-        )]))),
-    );
-    update(&mut s, Action::ShowAlarms);
-    update(&mut s, Action::Select);
-    let items: Vec<AlarmHistoryItem> = (0..100)
-        .map(|i| AlarmHistoryItem {
-            timestamp: T0 - i * 60,
-            item_type: HistoryItemType::StateUpdate,
-            summary: format!("change {i}"),
-        })
-        .collect();
-    update(
-        &mut s,
-        loaded(AlarmsLoaded::History {
-            account_id: "100000000000".into(),
-            id: "a".into(),
-            result: Ok(items),
-        }),
-    );
-    update(&mut s, Action::PageDown);
-    assert!(s.alarms_view.history_scroll > 0);
-    for _ in 0..50 {
-        update(&mut s, Action::PageDown);
-    }
-    assert_eq!(s.alarms_view.history_scroll, 99, "stops at the last item");
-    assert_eq!(
-        s.alarms_view.selected, 0,
-        "paging the history does not move the alarm"
-    );
-
-    update(&mut s, Action::ToggleHelp);
-    for _ in 0..1000 {
-        update(&mut s, Action::MoveDown);
-    }
-    let at_end = help_scroll(&s).unwrap();
-    update(&mut s, Action::MoveUp);
-    assert_eq!(
-        help_scroll(&s),
-        Some(at_end - 1),
-        "one press up moves up from the end"
-    );
-    assert!(at_end < 1000);
-}
-
-#[test]
 fn command_history_is_bounded() {
     let mut s = state();
     for i in 0..150 {
@@ -672,19 +271,6 @@ fn a_backfill_goes_out_even_when_a_late_tick_parts_it_from_the_minute_refresh() 
     );
 }
 
-/// A fresh state whose fleet loads at `now`.
-fn state_at(now: Epoch) -> State {
-    let mut s = State::new(
-        SourceKind::Demo,
-        now,
-        Theme::default(),
-        Arc::new(Keymap::default()),
-    );
-    s.size = (120, 40);
-    update(&mut s, loaded(Loaded::Fleet(Ok(fleet()))));
-    s
-}
-
 #[test]
 fn every_request_starts_and_ends_on_its_periods_boundaries() {
     // 10:37:13: a window from `now - 48h` would make CloudWatch stamp hourly points :37.
@@ -735,7 +321,7 @@ fn off_screen_series_have_their_own_request_and_alarms_do_not_make_series_hot() 
     let all = s.endpoints.clone();
     load_last_hour(&mut s, &all);
     // An alarm watches an off-screen endpoint's CPU: CloudWatch evaluates it, not us.
-    let off = s.endpoints[s.fleet.rows[3]].clone();
+    let off = s.endpoints[s.views.fleet.rows[3]].clone();
     let watching = alarm("cpu", &off, MetricId::Cpu, AlarmState::Alarm, T0);
     update(&mut s, loaded(Loaded::Alarms(Ok(vec![watching]))));
     let out = update(&mut s, Action::Tick(T0 + 60));
@@ -774,33 +360,6 @@ fn off_screen_series_have_their_own_request_and_alarms_do_not_make_series_hot() 
     }
     .key();
     assert_ne!(cold[0].key(), hot_key);
-}
-
-#[test]
-fn chart_keys_do_nothing_outside_the_endpoint_screen_and_pan_is_bounded() {
-    let mut s = state();
-    for a in [Action::PanBack, Action::RangeWider, Action::ToggleMaximize] {
-        let out = update(&mut s, a);
-        assert!(out.commands.is_empty());
-    }
-    assert_eq!(
-        (s.detail.pan, s.detail.range, s.detail.maximized),
-        (0, 0, false)
-    );
-    update(&mut s, Action::Select);
-    update(&mut s, Action::Run("range 3d".into()));
-    for _ in 0..100 {
-        update(&mut s, Action::PanBack);
-    }
-    assert!(
-        s.detail.pan <= crate::views::endpoint::MAX_PAN_SECS,
-        "pan {}",
-        s.detail.pan
-    );
-    // Reopening an endpoint shows it up to now again.
-    update(&mut s, Action::Back);
-    update(&mut s, Action::Select);
-    assert_eq!(s.detail.pan, 0);
 }
 
 #[test]
@@ -906,7 +465,7 @@ fn rows_scrolled_onto_the_screen_are_brought_up_to_date_at_once() {
         })
         .collect();
     assert_eq!(caught_up.len(), 1, "{:?}", out.commands);
-    let shown: Vec<&Endpoint> = s.fleet.rows[s.fleet.offset..]
+    let shown: Vec<&Endpoint> = s.views.fleet.rows[s.views.fleet.offset..]
         .iter()
         .map(|&i| &s.endpoints[i])
         .collect();
@@ -1209,36 +768,6 @@ fn series_are_stale_only_against_the_cadence_of_the_screen_shown() {
         DataFreshness::Fresh,
         "the alarms screen shows no live series"
     );
-}
-
-/// `endpoint` with its quality from a custom source named by `model_endpoint`.
-fn custom_endpoint(account: &str, name: &str, period: u32) -> Endpoint {
-    Endpoint {
-        monitoring_schedules: Vec::new(),
-        quality: Some(CustomQuality {
-            namespace: "MLTeam/ModelQuality".into(),
-            endpoint_dimension: "model_endpoint".into(),
-            period,
-        }),
-        ..endpoint(account, name)
-    }
-}
-
-/// The fleet with two endpoints on custom sources: staging's fraud-detector every 300 s,
-/// prod's churn hourly.
-fn custom_state(now: Epoch) -> State {
-    let mut s = State::new(
-        SourceKind::Aws,
-        now,
-        Theme::default(),
-        Arc::new(Keymap::default()),
-    );
-    s.size = (120, 40);
-    let (accounts, mut endpoints) = fleet();
-    endpoints[1] = custom_endpoint("111111111111", "churn", 3600);
-    endpoints[2] = custom_endpoint("222222222222", "fraud-detector", 300);
-    update(&mut s, loaded(Loaded::Fleet(Ok((accounts, endpoints)))));
-    s
 }
 
 #[test]

@@ -7,7 +7,6 @@
 use super::command::Command;
 use super::outcome::{Outcome, flash};
 use super::state::{FlashLevel, State};
-use crate::source::alarm_write::AlarmWrite;
 use crate::source::write::Write;
 use crate::writes::WriteOutcome;
 
@@ -69,16 +68,8 @@ pub fn written(state: &mut State, request: Write, outcome: WriteOutcome) -> Outc
         WriteOutcome::Failed(e) => flash(state, format!("✗ {what}: {e}"), FlashLevel::Error),
         WriteOutcome::Refused(r) => flash(state, format!("✗ {r}"), FlashLevel::Error),
     }
-    match &request {
-        Write::Alarm(w) if outcome.is_done() => {
-            // The marks were for this request; they are spent.
-            if !matches!(w, AlarmWrite::Put(_)) {
-                state.alarms_view.marks.clear();
-            }
-            commands.push(Command::RereadAlarms(w.account_id().to_owned()));
-        }
-        Write::Alarm(_) => {}
-        Write::Monitor(w) => commands.extend(crate::views::monitor::written(state, w, &outcome)),
+    for view in crate::views::all() {
+        commands.extend(view.written(state, &request, &outcome));
     }
     Outcome::with(commands)
 }

@@ -3,8 +3,8 @@
 //! them; the router (`app::update`) and the frame (`ui::draw`) reach a view through it.
 //!
 //! Adding a view: a folder here with a `ViewModule`, its variant in `View`, its line in
-//! `module`, and its state's field in `app::state::State`. A view that calls the source
-//! has a `calls.rs` (its call, answer and key enums) and its line in each list of `calls`.
+//! `module`, and its state's field in `ViewStates`. A view that calls the source has a
+//! `calls.rs` (its call, answer and key enums) and its line in each list of `calls`.
 
 pub mod alarms;
 mod calls;
@@ -23,6 +23,11 @@ use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
 use crate::app::state::State;
 use crate::overlays::form::{Form, FormValues};
+use crate::source::jobs::ProcessingJob;
+use crate::source::model::{Alarm, EndpointKey, MonitoringSchedule, SeriesKey};
+use crate::source::monitor::Execution;
+use crate::source::write::Write;
+use crate::writes::WriteOutcome;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -61,6 +66,34 @@ impl View {
 
     pub fn title(self) -> &'static str {
         module(self).title()
+    }
+}
+
+/// Each view's own state, held in `State::views`.
+#[derive(Debug, Clone)]
+pub struct ViewStates {
+    pub fleet: fleet::FleetState,
+    pub endpoint: endpoint::EndpointState,
+    pub alarms: alarms::AlarmsState,
+    pub monitor: monitor::MonitorState,
+    pub trail: trail::TrailState,
+    pub logs: logs::LogsState,
+    pub studio: studio::StudioState,
+    pub jobs: jobs::JobsState,
+}
+
+impl Default for ViewStates {
+    fn default() -> Self {
+        Self {
+            fleet: Default::default(),
+            endpoint: Default::default(),
+            alarms: Default::default(),
+            monitor: Default::default(),
+            trail: Default::default(),
+            logs: Default::default(),
+            studio: Default::default(),
+            jobs: jobs::JobsState::new(),
+        }
     }
 }
 
@@ -108,6 +141,60 @@ pub fn table_rows(view: View, size: (u16, u16)) -> usize {
 /// Every view module, in `View::ALL` order.
 pub fn all() -> impl Iterator<Item = &'static dyn ViewModule> {
     View::ALL.into_iter().map(module)
+}
+
+/// The view an action opens from anywhere (`ViewModule::opens`), if any.
+pub fn opener(action: &Action) -> Option<&'static dyn ViewModule> {
+    all().find(|m| m.opens().contains(action))
+}
+
+/// What is selected in the view on screen, for the keys of other views that act on it.
+pub fn selected(state: &State) -> Option<Selected<'_>> {
+    module(state.view).selected(state)
+}
+
+/// The endpoint the view on screen is about, or has selected.
+pub fn selected_endpoint(state: &State) -> Option<EndpointKey> {
+    selected(state)?.endpoint()
+}
+
+/// What a view has selected (or is about), in words every view understands: the keys that
+/// open another view from here (logs, monitor, changes, jobs, a new alarm) start from it.
+#[derive(Debug, Clone)]
+pub enum Selected<'a> {
+    /// An endpoint: a fleet row, the endpoint on screen, the one whose logs are open.
+    Endpoint(EndpointKey),
+    /// One of an endpoint's charts, the series it draws first.
+    Chart {
+        endpoint: EndpointKey,
+        series: Option<SeriesKey>,
+    },
+    Alarm(&'a Alarm),
+    /// A monitoring run, in the monitor pane of `endpoint`.
+    Run {
+        run: &'a Execution,
+        endpoint: Option<EndpointKey>,
+    },
+    /// A monitoring schedule, in the monitor pane of `endpoint`.
+    Schedule {
+        schedule: &'a MonitoringSchedule,
+        endpoint: Option<EndpointKey>,
+    },
+    Job(&'a ProcessingJob),
+}
+
+impl Selected<'_> {
+    /// The endpoint it belongs to, when it belongs to one.
+    pub fn endpoint(&self) -> Option<EndpointKey> {
+        match self {
+            Selected::Endpoint(key) | Selected::Chart { endpoint: key, .. } => Some(key.clone()),
+            Selected::Alarm(alarm) => alarm.endpoint.clone(),
+            Selected::Run { endpoint, .. } | Selected::Schedule { endpoint, .. } => {
+                endpoint.clone()
+            }
+            Selected::Job(_) => None,
+        }
+    }
 }
 
 /// Shared data that changed; views rebuild what they derive from it.
@@ -200,6 +287,84 @@ pub trait ViewModule: Sync {
     /// Every tick, on screen or not: the calls whose time has come.
     fn due(&self, state: &mut State) -> Vec<Command> {
         let _ = state;
+        Vec::new()
+    }
+
+    /// Actions that open this view from anywhere (`ShowTrail`...); `open` handles them.
+    fn opens(&self) -> &'static [Action] {
+        &[]
+    }
+
+    /// One of `opens()` was pressed, wherever: shows the view, from what is selected.
+    fn open(&self, state: &mut State, action: Action) -> Outcome {
+        let _ = (state, action);
+        Outcome::default()
+    }
+
+    /// Shows the view about one endpoint (its charts, its monitor pane), for another view's
+    /// key that opens it there.
+    fn open_on(&self, state: &mut State, endpoint: EndpointKey) -> Outcome {
+        let _ = (state, endpoint);
+        Outcome::default()
+    }
+
+    /// The Model Monitor schedules it has read of `endpoint` (beyond those the fleet lists).
+    fn schedules_read<'a>(
+        &self,
+        state: &'a State,
+        endpoint: &EndpointKey,
+    ) -> &'a [MonitoringSchedule] {
+        let _ = (state, endpoint);
+        &[]
+    }
+
+    /// What it has selected, or is about (`Selected`).
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        let _ = state;
+        None
+    }
+
+    /// Its time-dependent figures move each second (a query's or run's elapsed time): the
+    /// screen is redrawn every tick.
+    fn ticking(&self, state: &State) -> bool {
+        let _ = state;
+        false
+    }
+
+    /// Endpoints whose rows it shows now, by account and name: their 1-minute series are
+    /// kept hot (refreshed each minute).
+    fn endpoints_on_screen<'a>(
+        &self,
+        state: &'a State,
+    ) -> rustc_hash::FxHashSet<(&'a str, &'a str)> {
+        let _ = state;
+        Default::default()
+    }
+
+    /// Slots the series store keeps for `key` for this view, when it shows that series in a
+    /// way the fleet does not (a wider window, a series of its own); `None` otherwise.
+    fn series_capacity(&self, state: &State, key: &SeriesKey) -> Option<usize> {
+        let _ = (state, key);
+        None
+    }
+
+    /// The series requests of its own due now (with the periodic loads, `refresh::due`).
+    fn series_due(&self, state: &mut State) -> Vec<Command> {
+        let _ = state;
+        Vec::new()
+    }
+
+    /// A Model Monitor run of `endpoint` just ended: the quality series it shows of it,
+    /// asked for now.
+    fn quality_landed(&self, state: &State, endpoint: &EndpointKey) -> Vec<Command> {
+        let _ = (state, endpoint);
+        Vec::new()
+    }
+
+    /// A write went through the gate (done, failed or refused): what it changed that this
+    /// view shows is read again.
+    fn written(&self, state: &mut State, request: &Write, outcome: &WriteOutcome) -> Vec<Command> {
+        let _ = (state, request, outcome);
         Vec::new()
     }
 

@@ -68,7 +68,7 @@ pub fn analyse(
 /// The window the preview looks at: the detail screen's range (hourly data: at least two
 /// days), ending now.
 fn window(state: &State, key: &SeriesKey) -> (Epoch, Epoch) {
-    let span = crate::app::refresh::detail_window(state, key.period);
+    let span = crate::app::refresh::chart_window(state.views.endpoint.range_secs(), key.period);
     (state.now - span, state.now)
 }
 
@@ -143,7 +143,7 @@ pub fn note(state: &State, draft: &Draft, form: &Form) -> (String, bool) {
 
 /// The form's metric as a chart, with its alarms' thresholds and the proposed one.
 pub fn render(state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
-    let Some(draft) = &state.alarms_view.draft else {
+    let Some(draft) = &state.views.alarms.draft else {
         return;
     };
     let Some(key) = draft.series(form) else {

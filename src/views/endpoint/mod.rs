@@ -3,19 +3,23 @@
 
 pub mod calls;
 mod draw;
+pub mod series;
 mod state;
 mod update;
 
-pub use state::{DetailState, MAX_PAN_SECS, RANGES};
-pub use update::{new_alarm, open};
+pub use state::{EndpointState, MAX_PAN_SECS, RANGES};
+pub use update::open;
 
-use super::ViewModule;
+use super::{Selected, ViewModule};
 use crate::app::action::Action;
 use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
+use crate::app::state::Loadable;
 use crate::app::state::State;
 use crate::overlays::form::Form;
+use crate::source::model::MonitoringSchedule;
+use crate::source::model::{EndpointKey, SeriesKey};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -24,7 +28,8 @@ pub struct Endpoint;
 /// The endpoint the detail screen is about, while the fleet still lists it.
 pub fn shown(state: &State) -> Option<&crate::source::model::Endpoint> {
     state
-        .detail
+        .views
+        .endpoint
         .endpoint
         .as_ref()
         .and_then(|k| state.endpoint(k))
@@ -90,7 +95,7 @@ impl ViewModule for Endpoint {
     }
 
     fn can_show(&self, state: &State) -> Result<(), &'static str> {
-        match state.detail.endpoint {
+        match state.views.endpoint.endpoint {
             Some(_) => Ok(()),
             None => Err("no endpoint open: select one in the fleet"),
         }
@@ -103,4 +108,45 @@ impl ViewModule for Endpoint {
     fn draw_preview(&self, state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
         draw::render_preview(state, form, buf, area);
     }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        let endpoint = state.views.endpoint.endpoint.clone()?;
+        Some(Selected::Chart {
+            endpoint,
+            series: update::chart_series(state),
+        })
+    }
+
+    fn series_capacity(&self, state: &State, key: &SeriesKey) -> Option<usize> {
+        series::capacity(state, key)
+    }
+
+    fn series_due(&self, state: &mut State) -> Vec<Command> {
+        series::due(state)
+    }
+
+    fn quality_landed(&self, state: &State, endpoint: &EndpointKey) -> Vec<Command> {
+        series::quality_landed(state, endpoint)
+    }
+
+    fn open_on(&self, state: &mut State, endpoint: EndpointKey) -> Outcome {
+        open(state, endpoint)
+    }
+
+    fn schedules_read<'a>(
+        &self,
+        state: &'a State,
+        endpoint: &EndpointKey,
+    ) -> &'a [MonitoringSchedule] {
+        match (
+            &state.views.endpoint.endpoint,
+            &state.views.endpoint.monitoring,
+        ) {
+            (Some(of), Loadable::Loaded(list)) if of == endpoint => list,
+            _ => &[],
+        }
+    }
 }
+
+#[cfg(test)]
+mod tests;

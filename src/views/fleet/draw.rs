@@ -104,6 +104,7 @@ impl Cols {
 /// two endpoints apart.
 fn name_col_width(state: &State) -> u16 {
     state
+        .views
         .fleet
         .rows
         .iter()
@@ -155,7 +156,7 @@ fn pane(buf: &mut Buffer, area: Rect, theme: &Theme, title: Line<'_>, focused: b
 
 fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let focused = state.fleet.focus == FleetFocus::Accounts;
+    let focused = state.views.fleet.focus == FleetFocus::Accounts;
     let title_style = if focused { theme.focus } else { theme.title };
     let inner = pane(
         buf,
@@ -210,7 +211,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
     let rows = std::iter::once(None).chain(state.accounts.iter().map(Some));
     let height = usize::from(inner.height);
     // Keep the cursor visible without state for an offset: the pane scrolls by pages.
-    let first = state.fleet.account_cursor / height.max(1) * height;
+    let first = state.views.fleet.account_cursor / height.max(1) * height;
     for (i, (account, y)) in rows
         .enumerate()
         .skip(first)
@@ -218,7 +219,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
         .map(|((i, a), y)| (i, (a, y)))
     {
         let row = Rect::new(inner.x, y, inner.width, 1);
-        let selected = i == state.fleet.account_cursor;
+        let selected = i == state.views.fleet.account_cursor;
         let active = match account {
             None => state.scope.is_none(),
             Some(a) => state.scope.as_deref() == Some(a.id.as_str()),
@@ -300,7 +301,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
 }
 
 fn title(state: &State, shown: usize) -> String {
-    let f = &state.fleet;
+    let f = &state.views.fleet;
     let mut t = format!(" endpoints {}/{} ", shown, state.endpoints.len());
     if let Some(id) = &state.scope {
         t.push_str(&format!("· {} ", state.account_label(id)));
@@ -325,7 +326,7 @@ fn header_label(col: FleetColumn) -> &'static str {
 
 fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let f = &state.fleet;
+    let f = &state.views.fleet;
     let focused = f.focus == FleetFocus::Endpoints;
     let title_style = if focused { theme.focus } else { theme.title };
     let title = Line::styled(title(state, f.rows.len()), title_style);

@@ -10,6 +10,7 @@ mod update;
 pub use state::{FleetColumn, FleetFocus, FleetState};
 pub use update::sort_columns;
 
+use super::Selected;
 use super::{Change, ViewModule};
 use crate::app::action::Action;
 use crate::app::commands::CommandSpec;
@@ -91,7 +92,7 @@ impl ViewModule for Fleet {
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        Some(&state.fleet.filter)
+        Some(&state.views.fleet.filter)
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
@@ -101,14 +102,34 @@ impl ViewModule for Fleet {
     fn data_changed(&self, state: &mut State, change: Change) {
         update::data_changed(state, change);
     }
+
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowFleet]
+    }
+
+    fn open(&self, state: &mut State, _: Action) -> Outcome {
+        crate::app::navigate::show(state, super::View::Fleet)
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        selected_endpoint(state).map(|e| Selected::Endpoint(e.key()))
+    }
+
+    fn endpoints_on_screen<'a>(
+        &self,
+        state: &'a State,
+    ) -> rustc_hash::FxHashSet<(&'a str, &'a str)> {
+        visible_endpoints(state)
+    }
 }
 
 /// The endpoint under the table's cursor.
 pub fn selected_endpoint(state: &State) -> Option<&Endpoint> {
     state
+        .views
         .fleet
         .rows
-        .get(state.fleet.selected)
+        .get(state.views.fleet.selected)
         .and_then(|&i| state.endpoints.get(i))
 }
 
@@ -119,12 +140,16 @@ pub fn visible_endpoints(state: &State) -> rustc_hash::FxHashSet<(&str, &str)> {
     }
     let page = layout::page_rows(state.size);
     state
+        .views
         .fleet
         .rows
         .iter()
-        .skip(state.fleet.offset)
+        .skip(state.views.fleet.offset)
         .take(page)
         .filter_map(|&i| state.endpoints.get(i))
         .map(|e| (e.account_id.as_str(), e.name.as_str()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

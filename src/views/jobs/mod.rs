@@ -19,6 +19,7 @@ pub use update::{
     show, show_selected,
 };
 
+use super::Selected;
 use super::{Change, ViewModule};
 use crate::app::action::Action;
 use crate::app::command::Command;
@@ -94,7 +95,7 @@ impl ViewModule for Jobs {
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        Some(&state.jobs.filter)
+        Some(&state.views.jobs.filter)
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
@@ -108,9 +109,29 @@ impl ViewModule for Jobs {
     fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {
         update::refresh_now(state, commands);
     }
+
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowJobs]
+    }
+
+    fn open(&self, state: &mut State, _: Action) -> Outcome {
+        show_selected(state)
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        state.views.jobs.selected_job().map(Selected::Job)
+    }
+
+    fn series_capacity(
+        &self,
+        state: &State,
+        key: &crate::source::model::SeriesKey,
+    ) -> Option<usize> {
+        (key.namespace == crate::source::jobs::NS_PROCESSING_JOBS).then(|| capacity(state, key))
+    }
 }
 
 /// The job under the cursor.
 pub fn selected_job(state: &State) -> Option<&ProcessingJob> {
-    state.jobs.selected_job()
+    state.views.jobs.selected_job()
 }

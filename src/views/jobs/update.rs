@@ -18,7 +18,7 @@ use crate::source::jobs::{
 };
 use crate::source::model::{AccountId, Epoch, SeriesKey};
 use crate::views::cursor::{self, keep_visible, step};
-use crate::views::{Change, View};
+use crate::views::{Change, Selected, View};
 use std::cmp::Ordering;
 
 /// The list covers the jobs created in the last day...
@@ -51,12 +51,18 @@ pub fn due(state: &mut State) -> Vec<Command> {
     let mut out = Vec::new();
     let mut new_accounts = false;
     for id in in_scope(state) {
-        let at = state.jobs.list_due.get(&id).copied().unwrap_or(0);
+        let at = state.views.jobs.list_due.get(&id).copied().unwrap_or(0);
         if now >= at {
-            state.jobs.list_due.insert(id.clone(), now + LIST_SECS);
+            state
+                .views
+                .jobs
+                .list_due
+                .insert(id.clone(), now + LIST_SECS);
             out.extend(loads(&id, now));
             // Listed as loading until it answers.
-            if let std::collections::hash_map::Entry::Vacant(e) = state.jobs.accounts.entry(id) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                state.views.jobs.accounts.entry(id)
+            {
                 e.insert(AccountJobs::default());
                 new_accounts = true;
             }
@@ -65,8 +71,8 @@ pub fn due(state: &mut State) -> Vec<Command> {
     if new_accounts {
         rebuild(state);
     }
-    if now >= state.jobs.series_at {
-        state.jobs.series_at = refresh::next_minute_refresh(now, state.refresh_secs.max(1));
+    if now >= state.views.jobs.series_at {
+        state.views.jobs.series_at = refresh::next_minute_refresh(now, state.refresh_secs.max(1));
         for id in in_scope(state) {
             out.extend(series_of(state, &id, Ask::Unsettled));
         }
@@ -118,7 +124,7 @@ enum Ask {
 /// The series of one account's listed jobs that can still change, from what is held up to
 /// now (the last three hours at most).
 fn series_of(state: &State, id: &str, ask: Ask) -> Vec<Command> {
-    let Some(a) = state.jobs.accounts.get(id) else {
+    let Some(a) = state.views.jobs.accounts.get(id) else {
         return Vec::new();
     };
     let keys: Vec<SeriesKey> = a
@@ -156,7 +162,7 @@ pub fn capacity(state: &State, key: &SeriesKey) -> usize {
     // Only a series of a job still listed: jobs that left the list (or its window) are let
     // go at the next shrink, so a view left open for days holds a day of jobs, not all.
     let listed = || {
-        let Some(a) = state.jobs.accounts.get(&key.account_id) else {
+        let Some(a) = state.views.jobs.accounts.get(&key.account_id) else {
             return false;
         };
         let job = key
@@ -174,7 +180,7 @@ pub fn capacity(state: &State, key: &SeriesKey) -> usize {
 /// Shows the view as it was left (`entered` then loads what is due).
 pub fn show(state: &mut State) -> Outcome {
     if state.view != View::Jobs {
-        state.jobs.came_from = state.view;
+        state.views.jobs.came_from = state.view;
     }
     navigate::show(state, View::Jobs)
 }
@@ -183,7 +189,7 @@ pub fn show(state: &mut State) -> Outcome {
 /// endpoint): what is due is loaded, and the series at once (they were let go when the
 /// view was left, and would otherwise show `·` until the next minute).
 pub fn entered(state: &mut State) -> Vec<Command> {
-    state.jobs.series_at = 0;
+    state.views.jobs.series_at = 0;
     rebuild(state);
     due(state)
 }
@@ -191,26 +197,20 @@ pub fn entered(state: &mut State) -> Vec<Command> {
 /// `J` (or `7`): from an endpoint's charts or its monitor pane, the jobs of its schedules
 /// (the selected schedule's, on the monitor's schedules); elsewhere the list as it was left.
 pub fn show_selected(state: &mut State) -> Outcome {
-    let filter = match state.view {
-        View::Endpoint => state
-            .detail
-            .endpoint
-            .clone()
-            .map(|key| endpoint_schedules(state, &[key])),
-        View::Monitor => {
-            let m = &state.monitor;
-            match (m.focus, m.selected_schedule()) {
-                (crate::views::monitor::Pane::Schedules, Some(s)) => Some(ScheduleFilter {
-                    label: clean(&s.name).into_owned(),
-                    schedules: vec![(s.account_id.clone(), s.name.clone())],
-                }),
-                _ => m
-                    .endpoint
-                    .clone()
-                    .map(|key| endpoint_schedules(state, &[key])),
-            }
-        }
+    // Only from the screens about one endpoint: from a list, the jobs as they were left.
+    let selected = match state.view {
+        View::Endpoint | View::Monitor => crate::views::selected(state),
         _ => None,
+    };
+    let filter = match selected {
+        Some(Selected::Schedule { schedule: s, .. }) => Some(ScheduleFilter {
+            label: clean(&s.name).into_owned(),
+            schedules: vec![(s.account_id.clone(), s.name.clone())],
+        }),
+        Some(other) => other
+            .endpoint()
+            .map(|key| endpoint_schedules(state, &[key])),
+        None => None,
     };
     if let Some(filter) = filter {
         set_schedules(state, Some(filter));
@@ -234,15 +234,10 @@ fn endpoint_schedules(state: &State, keys: &[crate::source::model::EndpointKey])
                 .iter()
                 .for_each(|s| add(&key.account_id, s));
         }
-        let read = [
-            (state.detail.endpoint.as_ref(), &state.detail.monitoring),
-            (state.monitor.endpoint.as_ref(), &state.monitor.schedules),
-        ];
-        for (of, loaded) in read {
-            if of == Some(key)
-                && let crate::app::state::Loadable::Loaded(list) = loaded
-            {
-                list.iter().for_each(|s| add(&s.account_id, &s.name));
+        // And those the charts or the monitor pane read of it, which the fleet may not list.
+        for view in crate::views::all() {
+            for s in view.schedules_read(state, key) {
+                add(&s.account_id, &s.name);
             }
         }
     }
@@ -258,7 +253,7 @@ fn endpoint_schedules(state: &State, keys: &[crate::source::model::EndpointKey])
 }
 
 fn set_schedules(state: &mut State, filter: Option<ScheduleFilter>) {
-    let j = &mut state.jobs;
+    let j = &mut state.views.jobs;
     j.schedules = filter;
     j.filter.clear();
     j.detail = false;
@@ -268,28 +263,31 @@ fn set_schedules(state: &mut State, filter: Option<ScheduleFilter>) {
 }
 
 pub fn update(state: &mut State, action: Action) -> Outcome {
-    let page = layout::page_rows(state.size, state.jobs.detail);
+    let page = layout::page_rows(state.size, state.views.jobs.detail);
     if let Some(delta) = cursor::delta(&action, page) {
-        let j = &mut state.jobs;
+        let j = &mut state.views.jobs;
         j.selected = step(j.selected, delta, j.rows.len());
         fix_offset(state);
         return Outcome::redraw();
     }
     match action {
         Action::Select => {
-            let open = !state.jobs.detail && state.jobs.selected_job().is_some();
-            state.jobs.detail = open;
+            let open = !state.views.jobs.detail && state.views.jobs.selected_job().is_some();
+            state.views.jobs.detail = open;
             fix_offset(state);
             Outcome::redraw()
         }
         Action::Back => back(state),
         Action::SortNext => {
             let cols = JobColumn::ALL;
-            let i = cols.iter().position(|c| *c == state.jobs.sort).unwrap_or(0);
+            let i = cols
+                .iter()
+                .position(|c| *c == state.views.jobs.sort)
+                .unwrap_or(0);
             let next = cols[(i + 1) % cols.len()];
             sort_by(state, next, next.descending_first())
         }
-        Action::SortReverse => sort_by(state, state.jobs.sort, !state.jobs.descending),
+        Action::SortReverse => sort_by(state, state.views.jobs.sort, !state.views.jobs.descending),
         _ => Outcome::default(),
     }
 }
@@ -297,7 +295,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 /// Esc peels one layer: the detail pane, the `/` filter, the schedules' filter, then the
 /// view itself.
 fn back(state: &mut State) -> Outcome {
-    let j = &mut state.jobs;
+    let j = &mut state.views.jobs;
     if j.detail {
         j.detail = false;
     } else if !j.filter.is_empty() {
@@ -318,23 +316,23 @@ fn back(state: &mut State) -> Outcome {
 }
 
 fn sort_by(state: &mut State, column: JobColumn, descending: bool) -> Outcome {
-    state.jobs.sort = column;
-    state.jobs.descending = descending;
+    state.views.jobs.sort = column;
+    state.views.jobs.descending = descending;
     rebuild(state);
     Outcome::redraw()
 }
 
 fn fix_offset(state: &mut State) {
-    let page = layout::page_rows(state.size, state.jobs.detail).max(1);
-    let j = &mut state.jobs;
+    let page = layout::page_rows(state.size, state.views.jobs.detail).max(1);
+    let j = &mut state.views.jobs;
     j.selected = j.selected.min(j.rows.len().saturating_sub(1));
     keep_visible(j.selected, &mut j.offset, page);
 }
 
 pub fn set_filter(state: &mut State, text: &str) {
-    state.jobs.filter = text.to_owned();
-    state.jobs.selected = 0;
-    state.jobs.offset = 0;
+    state.views.jobs.filter = text.to_owned();
+    state.views.jobs.selected = 0;
+    state.views.jobs.offset = 0;
     rebuild(state);
 }
 
@@ -346,14 +344,14 @@ pub fn data_changed(state: &mut State, change: Change) {
             // current. Before the accounts are first known, nothing is dropped.
             if !state.accounts.is_empty() {
                 let known: Vec<String> = state.accounts.iter().map(|a| a.id.clone()).collect();
-                let j = &mut state.jobs;
+                let j = &mut state.views.jobs;
                 j.accounts.retain(|id, _| known.contains(id));
                 j.list_due.retain(|id, _| known.contains(id));
             }
             rebuild(state);
         }
         Change::Scope => rebuild(state),
-        Change::Series if matches!(state.jobs.sort, JobColumn::Metric(_)) => rebuild(state),
+        Change::Series if matches!(state.views.jobs.sort, JobColumn::Metric(_)) => rebuild(state),
         Change::Resize => fix_offset(state),
         Change::Alarms | Change::Series => {}
     }
@@ -395,6 +393,7 @@ fn status_rank(job: &ProcessingJob) -> u8 {
 /// The job selected stays selected wherever it moves.
 pub fn rebuild(state: &mut State) {
     let kept = state
+        .views
         .jobs
         .selected_job()
         .map(|j| (j.account_id.clone(), j.name.clone()));
@@ -402,9 +401,10 @@ pub fn rebuild(state: &mut State) {
         .accounts
         .iter()
         .map(|a| a.id.clone())
-        .filter(|id| state.jobs.accounts.contains_key(id))
+        .filter(|id| state.views.jobs.accounts.contains_key(id))
         .collect();
     let mut others: Vec<AccountId> = state
+        .views
         .jobs
         .accounts
         .keys()
@@ -414,7 +414,7 @@ pub fn rebuild(state: &mut State) {
     others.sort();
     order.extend(others);
 
-    let j = &state.jobs;
+    let j = &state.views.jobs;
     let mut notes = Vec::new();
     let mut jobs: Vec<(Row, &ProcessingJob)> = Vec::new();
     for (ai, id) in order.iter().enumerate() {
@@ -492,7 +492,7 @@ pub fn rebuild(state: &mut State) {
         .into_iter()
         .chain(idx.into_iter().map(|i| jobs[i].0))
         .collect();
-    let j = &mut state.jobs;
+    let j = &mut state.views.jobs;
     j.order = order;
     j.rows = rows;
     if let Some((account, name)) = kept
@@ -518,9 +518,19 @@ pub fn loaded(state: &mut State, loaded: JobsLoaded) -> Outcome {
             // The cadence counts from the answer: a refresh (`r`) answered just now is not
             // read again at the next tick.
             let due = state.now + LIST_SECS;
-            let at = state.jobs.list_due.entry(account_id.clone()).or_insert(due);
+            let at = state
+                .views
+                .jobs
+                .list_due
+                .entry(account_id.clone())
+                .or_insert(due);
             *at = (*at).max(due);
-            let entry = state.jobs.accounts.entry(account_id.clone()).or_default();
+            let entry = state
+                .views
+                .jobs
+                .accounts
+                .entry(account_id.clone())
+                .or_default();
             entry.answered = true;
             match result {
                 Ok(mut jobs) => {
@@ -543,7 +553,12 @@ pub fn loaded(state: &mut State, loaded: JobsLoaded) -> Outcome {
         JobsLoaded::Metrics { account_id, result } => {
             let mut account_id = account_id;
             account_id.sanitize();
-            let entry = state.jobs.accounts.entry(account_id.clone()).or_default();
+            let entry = state
+                .views
+                .jobs
+                .accounts
+                .entry(account_id.clone())
+                .or_default();
             match result {
                 Ok(mut keys) => {
                     keys.sanitize();
@@ -625,6 +640,7 @@ pub fn complete(state: &State) -> Vec<String> {
     );
     out.extend(
         state
+            .views
             .jobs
             .accounts
             .values()

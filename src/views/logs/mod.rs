@@ -22,6 +22,7 @@ pub use open::{open_selected, show};
 pub use state::{Context, Insights, LogsState, Pane, Phase, Run, Tail};
 pub use update::{SPANS, left, on_quit, parse_span};
 
+use super::Selected;
 use super::ViewModule;
 use crate::app::action::Action;
 use crate::app::command::Command;
@@ -137,7 +138,7 @@ impl ViewModule for Logs {
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        let l = &state.logs;
+        let l = &state.views.logs;
         l.context.as_ref()?;
         Some(match l.pane {
             Pane::Insights => &l.insights.filter,
@@ -146,7 +147,7 @@ impl ViewModule for Logs {
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
-        let l = &mut state.logs;
+        let l = &mut state.views.logs;
         match l.pane {
             Pane::Insights => {
                 l.insights.filter = text.to_owned();
@@ -154,5 +155,26 @@ impl ViewModule for Logs {
             }
             Pane::Tail => l.tail.filter = text.to_owned(),
         }
+    }
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowLogs]
+    }
+
+    fn open(&self, state: &mut State, _: Action) -> Outcome {
+        open_selected(state)
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        open::endpoint_open(state).map(Selected::Endpoint)
+    }
+
+    fn ticking(&self, state: &State) -> bool {
+        state
+            .views
+            .logs
+            .insights
+            .run
+            .as_ref()
+            .is_some_and(|r| r.phase.is_active())
     }
 }

@@ -9,7 +9,7 @@ use crate::app::state::{FlashLevel, State};
 use crate::logs::groups;
 use crate::source::logs::LogTarget;
 use crate::source::model::{EndpointKey, Epoch};
-use crate::views::View;
+use crate::views::{Selected, View};
 
 /// The Insights window of an endpoint opened without an alarm.
 pub const DEFAULT_SPAN_SECS: i64 = 3600;
@@ -20,9 +20,11 @@ pub const MAX_SPAN_SECS: i64 = 7 * 86_400;
 
 /// A context and its window (span, end), from what is selected.
 pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
-    match state.view {
-        View::Alarms => {
-            let alarm = crate::views::alarms::selected_alarm(state)?;
+    if matches!(state.view, View::Logs | View::Studio) {
+        return None;
+    }
+    match crate::views::selected(state)? {
+        Selected::Alarm(alarm) => {
             let key = alarm.endpoint.clone()?;
             let from = if alarm.state_since > 0 {
                 alarm.state_since - ALARM_LEAD_SECS
@@ -32,22 +34,10 @@ pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
             let span = (state.now - from).clamp(DEFAULT_SPAN_SECS, MAX_SPAN_SECS);
             Some((endpoint(&key), span, None))
         }
-        View::Fleet => {
-            let key = crate::views::fleet::selected_endpoint(state)?.key();
-            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
-        }
-        View::Endpoint => {
-            let key = state.detail.endpoint.clone()?;
-            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
-        }
-        View::Monitor => {
-            let m = &state.monitor;
-            if m.focus == crate::views::monitor::Pane::Runs
-                && let Some(run) = m.selected_run()
-                && let Some(context) = run_context(run)
-            {
-                // The run's hour and a little after: its job starts minutes after the
-                // scheduled time and logs until it completes.
+        Selected::Run { run, endpoint: key } => match run_context(run) {
+            // The run's hour and a little after: its job starts minutes after the
+            // scheduled time and logs until it completes.
+            Some(context) => {
                 let until = run
                     .modified
                     .unwrap_or(run.scheduled_time + 3600)
@@ -55,24 +45,18 @@ pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
                     + 300;
                 let until = (until < state.now).then_some(until);
                 let span = until.unwrap_or(state.now) - (run.scheduled_time - 300);
-                return Some((context, span.clamp(600, MAX_SPAN_SECS), until));
+                Some((context, span.clamp(600, MAX_SPAN_SECS), until))
             }
-            let key = m.endpoint.clone()?;
-            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
-        }
-        View::Trail => {
-            let key = state.trail.marks.endpoint.clone()?;
-            Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
-        }
-        View::Jobs => {
-            let job = crate::views::jobs::selected_job(state)?;
+            None => Some((endpoint(&key?), DEFAULT_SPAN_SECS, None)),
+        },
+        Selected::Job(job) => {
             let context = job_context(&job.account_id, &job.name, format!("job {}", job.name))?;
             // The job's whole run and a little either side.
             let until = job.ended.map(|e| e + 300).filter(|u| *u < state.now);
             let span = until.unwrap_or(state.now) - (job.created - 300);
             Some((context, span.clamp(600, MAX_SPAN_SECS), until))
         }
-        View::Logs | View::Studio => None,
+        other => Some((endpoint(&other.endpoint()?), DEFAULT_SPAN_SECS, None)),
     }
 }
 
@@ -150,7 +134,7 @@ pub fn open_selected(state: &mut State) -> Outcome {
     }
     match selected(state) {
         Some((context, span, until)) => open(state, context, span, until),
-        None if state.logs.context.is_some() => show(state),
+        None if state.views.logs.context.is_some() => show(state),
         None => {
             flash(
                 state,
@@ -164,12 +148,12 @@ pub fn open_selected(state: &mut State) -> Outcome {
 
 /// The view as it was left.
 pub fn show(state: &mut State) -> Outcome {
-    if !state.logs.available {
+    if !state.views.logs.available {
         flash(state, "this source has no logs", FlashLevel::Error);
         return Outcome::redraw();
     }
     if state.view != View::Logs {
-        state.logs.came_from = state.view;
+        state.views.logs.came_from = state.view;
     }
     let out = crate::app::navigate::show(state, View::Logs);
     out.and(Outcome::with(super::tail::resume(state)))
@@ -178,25 +162,25 @@ pub fn show(state: &mut State) -> Outcome {
 /// Opens `context`: its default query runs over the window; a tail of another context is
 /// stopped and its lines let go.
 pub fn open(state: &mut State, context: Context, span: i64, until: Option<Epoch>) -> Outcome {
-    if !state.logs.available {
+    if !state.views.logs.available {
         flash(state, "this source has no logs", FlashLevel::Error);
         return Outcome::redraw();
     }
     let mut commands = Vec::new();
-    let same = state.logs.context.as_ref() == Some(&context);
+    let same = state.views.logs.context.as_ref() == Some(&context);
     if !same {
         commands.extend(super::tail::stop(state));
-        state.logs.tail = super::state::Tail {
-            wrap: state.logs.tail.wrap,
-            timestamps: state.logs.tail.timestamps,
+        state.views.logs.tail = super::state::Tail {
+            wrap: state.views.logs.tail.wrap,
+            timestamps: state.views.logs.tail.timestamps,
             ..Default::default()
         };
-        state.logs.pane = Pane::Insights;
+        state.views.logs.pane = Pane::Insights;
     }
     let text = context.default_query.clone();
-    state.logs.context = Some(context);
-    state.logs.insights.span_secs = span;
-    state.logs.insights.until = until;
+    state.views.logs.context = Some(context);
+    state.views.logs.insights.span_secs = span;
+    state.views.logs.insights.until = until;
     let out = show(state);
     let out = Outcome::with(commands).and(out);
     out.and(super::insights::start(state, text))
@@ -205,7 +189,7 @@ pub fn open(state: &mut State, context: Context, span: i64, until: Option<Epoch>
 /// The endpoint whose logs are open, if they are an endpoint's (the other views' keys act
 /// on it from here).
 pub fn endpoint_open(state: &State) -> Option<EndpointKey> {
-    let c = state.logs.context.as_ref()?;
+    let c = state.views.logs.context.as_ref()?;
     let name = c
         .target
         .groups

@@ -16,6 +16,7 @@ mod tests;
 pub use state::{Follow, MonitorState, Pane, Report};
 pub use update::{open, show};
 
+use super::Selected;
 use super::ViewModule;
 use crate::app::action::Action;
 use crate::app::command::Command;
@@ -23,6 +24,7 @@ use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
 use crate::app::state::State;
 use crate::source::monitor::MonitorWrite;
+use crate::source::write::Write;
 use crate::writes::WriteOutcome;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -82,7 +84,7 @@ impl ViewModule for Monitor {
     }
 
     fn can_show(&self, state: &State) -> Result<(), &'static str> {
-        match state.monitor.endpoint {
+        match state.views.monitor.endpoint {
             Some(_) => Ok(()),
             None => Err("no endpoint's monitor open: select one in the fleet, then m"),
         }
@@ -99,6 +101,47 @@ impl ViewModule for Monitor {
     fn refresh(&self, state: &mut State, commands: &mut Vec<Command>) {
         update::refresh(state, commands);
     }
+
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowMonitor]
+    }
+
+    fn open(&self, state: &mut State, _: Action) -> Outcome {
+        show(state)
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        update::selected(state)
+    }
+
+    fn ticking(&self, state: &State) -> bool {
+        state.views.monitor.follow.is_some()
+    }
+
+    fn written(&self, state: &mut State, request: &Write, outcome: &WriteOutcome) -> Vec<Command> {
+        match request {
+            Write::Monitor(w) => written(state, w, outcome),
+            Write::Alarm(_) => Vec::new(),
+        }
+    }
+
+    fn open_on(&self, state: &mut State, endpoint: crate::source::model::EndpointKey) -> Outcome {
+        open(state, endpoint)
+    }
+
+    fn schedules_read<'a>(
+        &self,
+        state: &'a State,
+        endpoint: &crate::source::model::EndpointKey,
+    ) -> &'a [crate::source::model::MonitoringSchedule] {
+        match (
+            &state.views.monitor.endpoint,
+            &state.views.monitor.schedules,
+        ) {
+            (Some(of), crate::app::state::Loadable::Loaded(list)) if of == endpoint => list,
+            _ => &[],
+        }
+    }
 }
 
 /// A Model Monitor write's outcome: a run started is followed; a schedule paused or
@@ -110,6 +153,7 @@ pub fn written(state: &mut State, request: &MonitorWrite, outcome: &WriteOutcome
     match request {
         MonitorWrite::RunNow(run) => follow::start(state, run),
         MonitorWrite::Pause { .. } | MonitorWrite::Resume { .. } => state
+            .views
             .monitor
             .endpoint
             .clone()

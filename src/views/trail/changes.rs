@@ -3,11 +3,10 @@
 //! schedules, the alarms on it) in its account, from a few hours before the alarm's last
 //! transition; the events found are marked on the endpoint's charts.
 
-use super::state::Marks;
 use crate::app::outcome::{Outcome, flash};
-use crate::app::state::{FlashLevel, State};
+use crate::app::state::{ChangeMarks, FlashLevel, State};
 use crate::source::model::{AlarmState, EndpointKey, Epoch};
-use crate::views::View;
+use crate::views::{Selected, View};
 
 /// How long before the alarm's transition the search starts: deploys that cause drift
 /// land hours before quality metrics (computed hourly) show it.
@@ -41,39 +40,19 @@ fn selected(state: &State) -> Option<(EndpointKey, Epoch)> {
             .max()
             .map_or(state.now - DEFAULT_WINDOW_SECS, |t| t - LEAD_SECS)
     };
-    match state.view {
-        View::Alarms => {
-            let alarm = crate::views::alarms::selected_alarm(state)?;
+    if matches!(state.view, View::Studio | View::Jobs) {
+        return None;
+    }
+    match crate::views::selected(state)? {
+        Selected::Alarm(alarm) => {
             let key = alarm.endpoint.clone()?;
             Some((key, alarm.state_since - LEAD_SECS))
         }
-        View::Fleet => {
-            let key = crate::views::fleet::selected_endpoint(state)?.key();
+        other => {
+            let key = other.endpoint()?;
             let from = around(state, &key);
             Some((key, from))
         }
-        View::Endpoint => {
-            let key = state.detail.endpoint.clone()?;
-            let from = around(state, &key);
-            Some((key, from))
-        }
-        View::Monitor => {
-            let key = state.monitor.endpoint.clone()?;
-            let from = around(state, &key);
-            Some((key, from))
-        }
-        View::Trail => {
-            let key = state.trail.marks.endpoint.clone()?;
-            let from = around(state, &key);
-            Some((key, from))
-        }
-        View::Logs => {
-            let key = crate::views::logs::open::endpoint_open(state)?;
-            let from = around(state, &key);
-            Some((key, from))
-        }
-        View::Studio => None,
-        View::Jobs => None,
     }
 }
 
@@ -146,12 +125,12 @@ pub fn open(state: &mut State) -> Outcome {
     if state.view != View::Trail {
         return show;
     }
-    let before = state.trail.query.as_ref().map(|q| q.token.clone());
+    let before = state.views.trail.query.as_ref().map(|q| q.token.clone());
     let out = super::update::search(state, &text);
     // Marked only if this search started (a mistake or no [trail] starts none).
-    let token = state.trail.query.as_ref().map(|q| q.token.clone());
+    let token = state.views.trail.query.as_ref().map(|q| q.token.clone());
     if token.is_some() && token != before {
-        state.trail.marks = Marks {
+        state.change_marks = ChangeMarks {
             endpoint: Some(key),
             token,
             events: Vec::new(),
@@ -162,9 +141,9 @@ pub fn open(state: &mut State) -> Outcome {
 
 /// Rows of the search arrived: if it is the one whose events the charts mark, mark them.
 pub fn rows_arrived(state: &mut State) {
-    let t = &mut state.trail;
+    let t = &state.views.trail;
     let current = t.query.as_ref().map(|q| &q.token);
-    if t.marks.token.as_ref() != current || current.is_none() {
+    if state.change_marks.token.as_ref() != current || current.is_none() {
         return;
     }
     let res = &t.results;
@@ -174,21 +153,13 @@ pub fn rows_arrived(state: &mut State) {
     ) else {
         return;
     };
-    t.marks.events = res
+    state.change_marks.events = res
         .rows()
         .filter_map(|r| {
             let at = chrono::DateTime::parse_from_rfc3339(r.cell(time)?).ok()?;
             Some((at.timestamp(), r.cell(event).unwrap_or("").to_owned()))
         })
         .collect();
-}
-
-/// The change times to mark on `key`'s charts.
-pub fn marks_for<'a>(state: &'a State, key: &EndpointKey) -> &'a [(Epoch, String)] {
-    match &state.trail.marks.endpoint {
-        Some(k) if k == key => &state.trail.marks.events,
-        _ => &[],
-    }
 }
 
 #[cfg(test)]

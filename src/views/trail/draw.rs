@@ -19,7 +19,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
         return;
     }
-    let t = &state.trail;
+    let t = &state.views.trail;
     if let Some(Err(why)) = &t.available {
         return render_unconfigured(state, why, buf, area);
     }
@@ -94,7 +94,7 @@ fn render_query(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let theme = &state.theme;
-    let t = &state.trail;
+    let t = &state.views.trail;
     let label = match t.mode {
         Mode::Filter => "filter ▸ ",
         Mode::Sql => "sql ▸ ",
@@ -205,7 +205,7 @@ fn render_progress(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let theme = &state.theme;
-    let t = &state.trail;
+    let t = &state.views.trail;
     let Some(q) = &t.query else {
         let source = match state.source_kind {
             crate::source::SourceKind::Demo => "the demo organisation's synthetic CloudTrail",
@@ -307,7 +307,7 @@ fn columns(res: &Results, width: u16) -> Vec<(usize, Option<Shown>, u16)> {
 
 fn render_results(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let t = &state.trail;
+    let t = &state.views.trail;
     let res = &t.results;
     let filtered = if res.filter().is_empty() {
         String::new()
@@ -436,7 +436,7 @@ fn empty_message(t: &TrailState) -> String {
 
 fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let t = &state.trail;
+    let t = &state.views.trail;
     let focused = t.focus == Focus::History;
     let title = format!(" history {} ", t.history.len());
     let inner = frame(state, buf, area, title, focused);
@@ -505,7 +505,9 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
 
 fn render_detail(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let Some(d) = &state.trail.detail else { return };
+    let Some(d) = &state.views.trail.detail else {
+        return;
+    };
     let title = format!(" event {} ", clean(&d.event_id));
     let inner = frame(state, buf, area, title, true);
     if inner.is_empty() {

@@ -18,9 +18,10 @@ mod update;
 mod tests;
 
 pub use draw::{detail_lines, progress_text};
-pub use state::{Detail, Focus, Marks, Mode, Phase, Query, TrailState};
+pub use state::{Detail, Focus, Mode, Phase, Query, TrailState};
 pub use update::{raw, search, show, visible_columns};
 
+use super::Selected;
 use super::ViewModule;
 use crate::app::action::Action;
 use crate::app::command::Command;
@@ -114,11 +115,11 @@ impl ViewModule for Trail {
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        Some(state.trail.results.filter())
+        Some(state.views.trail.results.filter())
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
-        let t = &mut state.trail;
+        let t = &mut state.views.trail;
         t.results.set_filter(text);
         t.row = 0;
         t.offset = 0;
@@ -126,5 +127,23 @@ impl ViewModule for Trail {
 
     fn confirmed(&self, state: &mut State, what: &'static str, text: String) -> Outcome {
         update::confirmed(state, what, text)
+    }
+    fn opens(&self) -> &'static [Action] {
+        &[Action::ShowTrail, Action::ShowChanges]
+    }
+
+    fn open(&self, state: &mut State, action: Action) -> Outcome {
+        match action {
+            Action::ShowChanges => changes::open(state),
+            _ => show(state),
+        }
+    }
+
+    fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
+        state.change_marks.endpoint.clone().map(Selected::Endpoint)
+    }
+
+    fn ticking(&self, state: &State) -> bool {
+        state.views.trail.running()
     }
 }

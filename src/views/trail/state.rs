@@ -3,7 +3,7 @@
 
 use super::results::Results;
 use crate::app::state::Loadable;
-use crate::source::model::{EndpointKey, Epoch};
+use crate::source::model::Epoch;
 use crate::source::trail::{QueryStatus, TrailSettings};
 
 /// What the query line holds: a filter or SQL the user wrote.
@@ -88,16 +88,6 @@ pub enum Focus {
     History,
 }
 
-/// Changes found for an endpoint, marked on its charts' time axis.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Marks {
-    pub endpoint: Option<EndpointKey>,
-    /// The query (by token) whose rows are its changes.
-    pub token: Option<String>,
-    /// Event times and names.
-    pub events: Vec<(Epoch, String)>,
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct TrailState {
     /// `None` until the console knows whether a trail is configured: `Err` says what to set.
@@ -125,7 +115,6 @@ pub struct TrailState {
     pub started: u64,
     /// Makes this console's tokens its own (set once at start from the process).
     pub salt: u64,
-    pub marks: Marks,
     /// Where `Back` returns to.
     pub came_from: crate::views::View,
 }
