@@ -14,6 +14,7 @@
 //! instance. Groups keep two weeks (`RETENTION_SECS`).
 
 use super::monitor::{self, JobRun, Runs};
+use super::query::{Book, KEPT_QUERIES, Run, Stage};
 use super::rng::{hash_str, mix, range, unit};
 use super::signal;
 use super::world::{SeriesRef, SimEndpoint, World};
@@ -25,10 +26,8 @@ use crate::source::logs::*;
 use crate::source::metrics::MetricId;
 use crate::source::model::{Epoch, ExecutionStatus};
 use async_trait::async_trait;
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const MINUTE_MS: i64 = 60_000;
 const HOUR: i64 = 3_600;
@@ -49,8 +48,6 @@ const MAX_LIMIT: usize = 10_000;
 pub const TAIL_MAX: usize = 500;
 /// The furthest back one live tail update reaches when the clock jumps ahead.
 const TAIL_CATCH_UP_MS: i64 = 30 * MINUTE_MS;
-/// Queries remembered; older ids are unknown.
-const KEPT_QUERIES: usize = 32;
 
 /// How long a demo Insights query stays Scheduled and then Running, and how often the live
 /// tail updates, in real time; tests shorten them.
@@ -85,8 +82,7 @@ struct Gen {
 pub struct DemoLogs {
     generator: Gen,
     timing: LogsTiming,
-    queries: Mutex<VecDeque<QueryRun>>,
-    next_query: AtomicU64,
+    queries: Book<Evaluated>,
 }
 
 /// A log group of the target, resolved.
@@ -739,17 +735,12 @@ impl DemoLogs {
         Self {
             generator: Gen { world, runs, clock },
             timing: LogsTiming::default(),
-            queries: Mutex::default(),
-            next_query: AtomicU64::new(1),
+            queries: Book::default(),
         }
     }
 
     pub(super) fn set_timing(&mut self, timing: LogsTiming) {
         self.timing = timing;
-    }
-
-    fn queries(&self) -> std::sync::MutexGuard<'_, VecDeque<QueryRun>> {
-        self.queries.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -957,16 +948,6 @@ struct Evaluated {
     bytes: u64,
 }
 
-#[derive(Debug)]
-struct QueryRun {
-    id: String,
-    account: String,
-    began: Instant,
-    outcome: Result<Evaluated, String>,
-    /// When (since `began`) it was stopped.
-    stopped: Option<Duration>,
-}
-
 fn evaluate(generator: &Gen, sel: &Selection, plan: &Plan, start: Epoch, end: Epoch) -> Evaluated {
     let start = start.max(end - MAX_QUERY_SECS);
     let keep = |_: &str| true;
@@ -1053,50 +1034,45 @@ fn evaluate(generator: &Gen, sel: &Selection, plan: &Plan, start: Epoch, end: Ep
     }
 }
 
-impl QueryRun {
-    fn results(&self, timing: &LogsTiming) -> InsightsResults {
-        let elapsed = self.began.elapsed();
-        let at = self.stopped.map_or(elapsed, |s| s.min(elapsed));
-        let total = timing.scheduled + timing.running;
-        let (state, frac) = if at < timing.scheduled {
-            (InsightsState::Scheduled, 0.0)
-        } else if at < total {
-            let f = (at - timing.scheduled).as_secs_f64() / timing.running.as_secs_f64().max(1e-9);
-            (InsightsState::Running, f.clamp(0.0, 1.0))
-        } else {
-            (InsightsState::Complete, 1.0)
-        };
-        let state = match (&self.outcome, self.stopped, state) {
-            (Err(_), _, s) if s != InsightsState::Scheduled => InsightsState::Failed,
-            (_, Some(_), s) if !s.is_finished() => InsightsState::Cancelled,
-            (_, _, s) => s,
-        };
-        match &self.outcome {
-            Err(reason) if state == InsightsState::Failed => InsightsResults::from_fields(
+fn insights_state(stage: Stage) -> InsightsState {
+    match stage {
+        Stage::Queued => InsightsState::Scheduled,
+        Stage::Running => InsightsState::Running,
+        Stage::Done => InsightsState::Complete,
+        Stage::Failed => InsightsState::Failed,
+        Stage::Cancelled => InsightsState::Cancelled,
+    }
+}
+
+/// Insights' answer of a run, as far as it has come.
+fn results(run: &Run<Evaluated>) -> InsightsResults {
+    let (stage, done) = run.stage();
+    let state = insights_state(stage);
+    match &run.answer {
+        Err(reason) if state == InsightsState::Failed => InsightsResults::from_fields(
+            Some(state),
+            InsightsStats::default(),
+            vec![vec![("reason", reason.as_str())]],
+        ),
+        Err(_) => InsightsResults {
+            state: Some(state),
+            ..Default::default()
+        },
+        Ok(ev) => {
+            let shown = (ev.rows.len() as f64 * done).ceil() as usize;
+            let stats = InsightsStats {
+                records_matched: (ev.matched as f64 * done).round(),
+                records_scanned: (ev.scanned as f64 * done).round(),
+                bytes_scanned: (ev.bytes as f64 * done).round(),
+            };
+            InsightsResults::from_fields(
                 Some(state),
-                InsightsStats::default(),
-                vec![vec![("reason", reason.as_str())]],
-            ),
-            Err(_) => InsightsResults {
-                state: Some(state),
-                ..Default::default()
-            },
-            Ok(ev) => {
-                let shown = (ev.rows.len() as f64 * frac).ceil() as usize;
-                let stats = InsightsStats {
-                    records_matched: (ev.matched as f64 * frac).round(),
-                    records_scanned: (ev.scanned as f64 * frac).round(),
-                    bytes_scanned: (ev.bytes as f64 * frac).round(),
-                };
-                InsightsResults::from_fields(
-                    Some(state),
-                    stats,
-                    ev.rows
-                        .iter()
-                        .take(shown)
-                        .map(|r| r.iter().map(|(f, v)| (f.as_str(), v.as_str())).collect()),
-                )
-            }
+                stats,
+                ev.rows
+                    .iter()
+                    .take(shown)
+                    .map(|r| r.iter().map(|(f, v)| (f.as_str(), v.as_str())).collect()),
+            )
         }
     }
 }
@@ -1156,21 +1132,13 @@ impl LogsSource for DemoLogs {
             });
         }
         let end = query.end.min(g.now());
-        let outcome =
+        let answer =
             parse_plan(&query.query).map(|plan| evaluate(g, &sel, &plan, query.start, end));
-        let n = self.next_query.fetch_add(1, Ordering::Relaxed);
+        let n = self.queries.next_number() + 1;
         let id = format!("{:08x}-demo-4000-8000-{:012x}", mix(n, 0x1A) as u32, n);
-        let mut queries = self.queries();
-        queries.push_back(QueryRun {
-            id: id.clone(),
-            account: sel.account,
-            began: Instant::now(),
-            outcome,
-            stopped: None,
-        });
-        while queries.len() > KEPT_QUERIES {
-            queries.pop_front();
-        }
+        let t = self.timing;
+        let run = Run::new((id.clone(), sel.account), t.scheduled, t.running, answer);
+        self.queries.push(run);
         Ok(id)
     }
 
@@ -1179,47 +1147,34 @@ impl LogsSource for DemoLogs {
         target: &LogTarget,
         query_id: &str,
     ) -> Result<InsightsResults, SourceError> {
-        let queries = self.queries();
-        let run = queries
-            .iter()
-            .find(|q| q.id == query_id && q.account == target.account_id)
-            .ok_or_else(|| {
-                not_found(
-                    "GetQueryResults",
-                    format!(
-                        "query {} not found (the demo keeps its last {KEPT_QUERIES} queries)",
-                        crate::sanitize::clean(query_id)
-                    ),
-                )
-            })?;
-        Ok(run.results(&self.timing))
+        let ours = |r: &Run<Evaluated>| r.id == query_id && r.owner == target.account_id;
+        self.queries.with(ours, |r| results(r)).ok_or_else(|| {
+            not_found(
+                "GetQueryResults",
+                format!(
+                    "query {} not found (the demo keeps its last {KEPT_QUERIES} queries)",
+                    crate::sanitize::clean(query_id)
+                ),
+            )
+        })
     }
 
     async fn stop_query(&self, target: &LogTarget, query_id: &str) -> Result<(), SourceError> {
-        let timing = self.timing;
-        let mut queries = self.queries();
-        let run = queries
-            .iter_mut()
-            .find(|q| q.id == query_id && q.account == target.account_id)
-            .ok_or_else(|| {
-                not_found(
-                    "StopQuery",
-                    format!("query {} not found", crate::sanitize::clean(query_id)),
-                )
-            })?;
-        let state = run.results(&timing).state;
-        if state.is_some_and(InsightsState::is_finished) {
-            // As AWS: a finished query cannot be stopped.
-            return Err(SourceError::Other {
-                call: "StopQuery".into(),
-                detail: format!(
-                    "InvalidParameterException: the query is already {}",
-                    state.map_or("finished", InsightsState::as_str)
-                ),
-            });
-        }
-        run.stopped = Some(run.began.elapsed());
-        Ok(())
+        let ours = |r: &Run<Evaluated>| r.id == query_id && r.owner == target.account_id;
+        let stopped = self.queries.with(ours, Run::cancel).ok_or_else(|| {
+            not_found(
+                "StopQuery",
+                format!("query {} not found", crate::sanitize::clean(query_id)),
+            )
+        })?;
+        // As AWS: a finished query cannot be stopped.
+        stopped.map_err(|stage| SourceError::Other {
+            call: "StopQuery".into(),
+            detail: format!(
+                "InvalidParameterException: the query is already {}",
+                insights_state(stage).as_str()
+            ),
+        })
     }
 
     async fn filter_events(

@@ -8,6 +8,7 @@ mod alarms;
 mod jobs;
 mod logs;
 mod monitor;
+mod query;
 mod rng;
 mod signal;
 mod studio;

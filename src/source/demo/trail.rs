@@ -22,7 +22,8 @@
 //! frozen.
 
 use super::DemoSource;
-use super::rng::{hash_str, mix, splitmix64, unit};
+use super::query::{Book, KEPT_QUERIES, Run, Stage};
+use super::rng::{Rng, hash_str, mix, splitmix64};
 use super::world::{AlarmDefKind, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
 use crate::source::SourceError;
 use crate::source::model::{EndpointStatus, Epoch};
@@ -33,7 +34,7 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -51,8 +52,6 @@ pub const ON_CALL_ROLE: &str = "OnCall";
 pub const ON_CALL_USER: &str = "dave@example.com";
 /// Rows a result page holds, as GetQueryResults serves them.
 pub const PAGE_ROWS: usize = 1000;
-/// Queries whose state is kept; older ones are forgotten (as if expired).
-pub const KEPT_QUERIES: usize = 32;
 /// Bytes a query scans per account and day of the `timestamp` layout: a busy account's
 /// compressed trail, roughly.
 pub const BYTES_PER_ACCOUNT_DAY: u64 = 150_000_000;
@@ -198,36 +197,6 @@ impl Event {
             "useridentity.sessioncontext.sourceidentity" => o(id.sourceidentity.as_deref()),
             _ => None,
         }
-    }
-}
-
-/// A small deterministic stream (splitmix64 over a counter).
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        splitmix64(self.0)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        unit(self.next()) < p
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
     }
 }
 
@@ -1157,47 +1126,12 @@ impl Default for TrailTiming {
     }
 }
 
+/// A search's answer: column labels and rows, and the bytes it scans.
 #[derive(Debug)]
-enum Outcome {
-    Rows {
-        columns: Vec<String>,
-        rows: Vec<Vec<Option<String>>>,
-    },
-    Failed(String),
-}
-
-#[derive(Debug)]
-struct Run {
-    id: String,
-    token: String,
-    began: Instant,
-    queued: Duration,
-    running: Duration,
+struct Answer {
+    columns: Vec<String>,
+    rows: Vec<Vec<Option<String>>>,
     scanned: u64,
-    outcome: Outcome,
-    /// When (since `began`) it was cancelled.
-    cancelled: Option<Duration>,
-}
-
-impl Run {
-    fn state_at(&self, elapsed: Duration) -> (QueryState, u64) {
-        let elapsed = self.cancelled.map_or(elapsed, |c| c.min(elapsed));
-        let state = if elapsed < self.queued {
-            (QueryState::Queued, 0)
-        } else if matches!(self.outcome, Outcome::Failed(_)) {
-            (QueryState::Failed, 0)
-        } else if elapsed < self.queued + self.running {
-            let done = (elapsed - self.queued).as_secs_f64()
-                / self.running.as_secs_f64().max(f64::EPSILON);
-            (QueryState::Running, (self.scanned as f64 * done) as u64)
-        } else {
-            (QueryState::Succeeded, self.scanned)
-        };
-        match self.cancelled {
-            Some(_) if !state.0.is_finished() => (QueryState::Cancelled, state.1),
-            _ => state,
-        }
-    }
 }
 
 /// The demo's trail: its events and its queries.
@@ -1205,8 +1139,7 @@ impl Run {
 pub struct Trail {
     seed: u64,
     store: Mutex<Store>,
-    runs: Mutex<VecDeque<Run>>,
-    started: std::sync::atomic::AtomicU64,
+    queries: Book<Answer>,
     timing: TrailTiming,
 }
 
@@ -1215,8 +1148,7 @@ impl Trail {
         Self {
             seed,
             store: Mutex::default(),
-            runs: Mutex::default(),
-            started: Default::default(),
+            queries: Book::default(),
             timing: TrailTiming::default(),
         }
     }
@@ -1255,10 +1187,6 @@ impl Trail {
         store.until = Some(until);
         let visible = store.events.partition_point(|e| e.time <= now);
         TrailView { store, visible }
-    }
-
-    fn runs(&self) -> MutexGuard<'_, VecDeque<Run>> {
-        self.runs.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -1309,8 +1237,8 @@ impl DemoSource {
         self.trail.events(&self.world, self.clock.now()).all().len()
     }
 
-    /// Rows, columns and bytes a search finds.
-    fn evaluate(&self, query: &TrailQuery, now: Epoch) -> (Outcome, u64) {
+    /// What a search finds, or why the demo cannot answer it.
+    fn evaluate(&self, query: &TrailQuery, now: Epoch) -> Result<Answer, String> {
         let n_accounts = self.world.accounts.len() as u64;
         let view = self.trail.events(&self.world, now);
         let events = view.all();
@@ -1339,11 +1267,11 @@ impl DemoSource {
                 } else {
                     n_accounts
                 };
-                let columns = COLUMNS.iter().map(|c| label(c)).collect();
-                (
-                    Outcome::Rows { columns, rows },
-                    BYTES_PER_ACCOUNT_DAY * days * searched + jitter,
-                )
+                Ok(Answer {
+                    columns: COLUMNS.iter().map(|c| label(c)).collect(),
+                    rows,
+                    scanned: BYTES_PER_ACCOUNT_DAY * days * searched + jitter,
+                })
             }
             Search::Event { event_id, time } => {
                 let (first, last) = (day_of(*time), day_of(*time + DAY));
@@ -1356,95 +1284,90 @@ impl DemoSource {
                     .take(1)
                     .map(|e| row(e, &exprs))
                     .collect();
-                let columns = DETAIL_COLUMNS
-                    .iter()
-                    .map(|(_, a)| (*a).to_owned())
-                    .collect();
-                (
-                    Outcome::Rows { columns, rows },
-                    BYTES_PER_ACCOUNT_DAY * n_accounts + jitter,
-                )
+                Ok(Answer {
+                    columns: DETAIL_COLUMNS
+                        .iter()
+                        .map(|(_, a)| (*a).to_owned())
+                        .collect(),
+                    rows,
+                    scanned: BYTES_PER_ACCOUNT_DAY * n_accounts + jitter,
+                })
             }
-            Search::Raw => match raw::run(&query.sql, events) {
-                Ok((columns, rows)) => {
-                    // No partition pruning is read from raw SQL: the whole trail, as Athena
-                    // scans it when the partitions are not constrained.
-                    let days = events
-                        .first()
-                        .zip(events.last())
-                        .map_or(1, |(a, b)| day_of(b.time) - day_of(a.time) + 1)
-                        as u64;
-                    (
-                        Outcome::Rows { columns, rows },
-                        BYTES_PER_ACCOUNT_DAY * days * n_accounts + jitter,
-                    )
-                }
-                Err(reason) => (Outcome::Failed(reason), 0),
-            },
+            Search::Raw => {
+                let (columns, rows) = raw::run(&query.sql, events)?;
+                // No partition pruning is read from raw SQL: the whole trail, as Athena
+                // scans it when the partitions are not constrained.
+                let days = events
+                    .first()
+                    .zip(events.last())
+                    .map_or(1, |(a, b)| day_of(b.time) - day_of(a.time) + 1)
+                    as u64;
+                Ok(Answer {
+                    columns,
+                    rows,
+                    scanned: BYTES_PER_ACCOUNT_DAY * days * n_accounts + jitter,
+                })
+            }
         }
+    }
+}
+
+fn state(stage: Stage) -> QueryState {
+    match stage {
+        Stage::Queued => QueryState::Queued,
+        Stage::Running => QueryState::Running,
+        Stage::Done => QueryState::Succeeded,
+        Stage::Failed => QueryState::Failed,
+        Stage::Cancelled => QueryState::Cancelled,
     }
 }
 
 #[async_trait]
 impl TrailSource for DemoSource {
     async fn start(&self, query: &TrailQuery) -> Result<String, SourceError> {
+        let book = &self.trail.queries;
         // The same token is the same execution, as Athena's ClientRequestToken makes it.
-        if let Some(run) = self.trail.runs().iter().find(|r| r.token == query.token) {
-            return Ok(run.id.clone());
+        if let Some(id) = book.with(|r| r.owner == query.token, |r| r.id.clone()) {
+            return Ok(id);
         }
-        let now = self.clock.now();
-        let (outcome, scanned) = self.evaluate(query, now);
-        let n = self
-            .trail
-            .started
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let id = uuid(mix(hash_str(&query.token), n));
+        let answer = self.evaluate(query, self.clock.now());
+        let id = uuid(mix(hash_str(&query.token), book.next_number()));
         let timing = self.trail.timing;
         // Bigger scans run longer: half the longest for nothing, all of it from ~2 GB.
+        let scanned = answer.as_ref().map_or(0, |a| a.scanned);
         let share = (scanned as f64 / 2e9).min(1.0);
         let running = timing.running.mul_f64(0.5 + 0.5 * share);
-        let mut runs = self.trail.runs();
-        runs.push_back(Run {
-            id: id.clone(),
-            token: query.token.clone(),
-            began: Instant::now(),
-            queued: timing.queued,
-            running,
-            scanned,
-            outcome,
-            cancelled: None,
-        });
-        while runs.len() > KEPT_QUERIES {
-            runs.pop_front();
-        }
+        let names = (id.clone(), query.token.clone());
+        book.push(Run::new(names, timing.queued, running, answer));
         Ok(id)
     }
 
     async fn status(&self, id: &str) -> Result<QueryStatus, SourceError> {
-        let runs = self.trail.runs();
-        let run = runs
-            .iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| unknown("GetQueryExecution", id))?;
-        let elapsed = run.began.elapsed();
-        let (state, scanned_bytes) = run.state_at(elapsed);
-        Ok(QueryStatus {
-            state,
-            reason: match (&run.outcome, state) {
-                (Outcome::Failed(r), QueryState::Failed) => Some(r.clone()),
-                (_, QueryState::Cancelled) => Some("Query was cancelled by the user".into()),
-                _ => None,
-            },
-            scanned_bytes,
-            total_millis: Some(
-                run.cancelled
-                    .map_or(elapsed, |c| c.min(elapsed))
-                    .min(run.queued + run.running)
-                    .as_millis() as u64,
-            ),
-            reused: false,
-            statement_type: Some("DML".to_owned()),
-        })
+        self.trail
+            .queries
+            .with(
+                |r| r.id == id,
+                |run| {
+                    let (stage, done) = run.stage();
+                    let state = state(stage);
+                    let scanned = run.answer.as_ref().map_or(0, |a| a.scanned);
+                    QueryStatus {
+                        state,
+                        reason: match (&run.answer, state) {
+                            (Err(r), QueryState::Failed) => Some(r.clone()),
+                            (_, QueryState::Cancelled) => {
+                                Some("Query was cancelled by the user".into())
+                            }
+                            _ => None,
+                        },
+                        scanned_bytes: (scanned as f64 * done) as u64,
+                        total_millis: Some(run.busy().as_millis() as u64),
+                        reused: false,
+                        statement_type: Some("DML".to_owned()),
+                    }
+                },
+            )
+            .ok_or_else(|| unknown("GetQueryExecution", id))
     }
 
     /// Pages of 1,000 rows. No header row is stored, so `header` has nothing to take off:
@@ -1455,63 +1378,61 @@ impl TrailSource for DemoSource {
         next: Option<&str>,
         _header: bool,
     ) -> Result<ResultPage, SourceError> {
-        let runs = self.trail.runs();
-        let run = runs
-            .iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| unknown("GetQueryResults", id))?;
-        let (state, _) = run.state_at(run.began.elapsed());
         let refuse = |detail: String| SourceError::Other {
             call: "GetQueryResults".to_owned(),
             detail,
         };
-        let (columns, rows) = match (&run.outcome, state) {
-            (Outcome::Rows { columns, rows }, QueryState::Succeeded) => (columns, rows),
-            (_, s) if s.is_finished() => {
-                return Err(refuse(format!(
-                    "Query did not finish successfully. Final query state: {}",
-                    s.as_str()
-                )));
-            }
-            (_, s) => {
-                return Err(refuse(format!(
-                    "Query has not yet finished. Current state: {}",
-                    s.as_str()
-                )));
-            }
-        };
-        let offset = match next {
-            None => 0,
-            Some(token) => token
-                .parse::<usize>()
-                .ok()
-                .filter(|o| *o <= rows.len())
-                .ok_or_else(|| refuse(format!("invalid next token {token:?}")))?,
-        };
-        let end = (offset + PAGE_ROWS).min(rows.len());
-        Ok(ResultPage {
-            columns: if next.is_none() {
-                columns.clone()
-            } else {
-                Vec::new()
-            },
-            rows: rows[offset..end].to_vec(),
-            next: (end < rows.len()).then(|| end.to_string()),
-        })
+        self.trail
+            .queries
+            .with(
+                |r| r.id == id,
+                |run| {
+                    let state = state(run.stage().0);
+                    let answer = match (&run.answer, state) {
+                        (Ok(answer), QueryState::Succeeded) => answer,
+                        (_, s) if s.is_finished() => {
+                            return Err(refuse(format!(
+                                "Query did not finish successfully. Final query state: {}",
+                                s.as_str()
+                            )));
+                        }
+                        (_, s) => {
+                            return Err(refuse(format!(
+                                "Query has not yet finished. Current state: {}",
+                                s.as_str()
+                            )));
+                        }
+                    };
+                    let rows = &answer.rows;
+                    let offset = match next {
+                        None => 0,
+                        Some(token) => token
+                            .parse::<usize>()
+                            .ok()
+                            .filter(|o| *o <= rows.len())
+                            .ok_or_else(|| refuse(format!("invalid next token {token:?}")))?,
+                    };
+                    let end = (offset + PAGE_ROWS).min(rows.len());
+                    Ok(ResultPage {
+                        columns: if next.is_none() {
+                            answer.columns.clone()
+                        } else {
+                            Vec::new()
+                        },
+                        rows: rows[offset..end].to_vec(),
+                        next: (end < rows.len()).then(|| end.to_string()),
+                    })
+                },
+            )
+            .unwrap_or_else(|| Err(unknown("GetQueryResults", id)))
     }
 
     async fn cancel(&self, id: &str) -> Result<(), SourceError> {
-        let mut runs = self.trail.runs();
-        let run = runs
-            .iter_mut()
-            .find(|r| r.id == id)
-            .ok_or_else(|| unknown("StopQueryExecution", id))?;
-        let elapsed = run.began.elapsed();
         // Stopping a finished query changes nothing, as in Athena.
-        if !run.state_at(elapsed).0.is_finished() {
-            run.cancelled = Some(elapsed);
-        }
-        Ok(())
+        self.trail
+            .queries
+            .with(|r| r.id == id, |run| run.cancel().unwrap_or(()))
+            .ok_or_else(|| unknown("StopQueryExecution", id))
     }
 }
 
@@ -2064,33 +1985,7 @@ mod tests {
 
     #[test]
     fn a_query_goes_queued_running_succeeded() {
-        let run = |cancelled| Run {
-            id: "q".into(),
-            token: "t".into(),
-            began: Instant::now(),
-            queued: Duration::from_millis(300),
-            running: Duration::from_millis(1000),
-            scanned: 1000,
-            outcome: Outcome::Rows {
-                columns: Vec::new(),
-                rows: Vec::new(),
-            },
-            cancelled,
-        };
-        let r = run(None);
-        let at = |ms| r.state_at(Duration::from_millis(ms));
-        assert_eq!(at(0), (QueryState::Queued, 0));
-        assert_eq!(at(299), (QueryState::Queued, 0));
-        assert_eq!(at(300), (QueryState::Running, 0));
-        assert_eq!(at(800), (QueryState::Running, 500));
-        assert_eq!(at(1300), (QueryState::Succeeded, 1000));
-        assert_eq!(at(99_000), (QueryState::Succeeded, 1000));
-        let c = run(Some(Duration::from_millis(800)));
-        assert_eq!(
-            c.state_at(Duration::from_millis(5000)),
-            (QueryState::Cancelled, 500)
-        );
-
+        // The states at given times: `query::tests`.
         // Through the source: a query that would queue for an hour is queued, and stays so
         // until cancelled.
         let hour = Duration::from_secs(3600);
