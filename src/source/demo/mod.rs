@@ -9,6 +9,7 @@ mod jobs;
 mod logs;
 mod monitor;
 mod query;
+mod raw;
 mod rng;
 mod signal;
 mod studio;

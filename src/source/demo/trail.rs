@@ -1294,7 +1294,7 @@ impl DemoSource {
                 })
             }
             Search::Raw => {
-                let (columns, rows) = raw::run(&query.sql, events)?;
+                let (columns, rows) = super::raw::run(&query.sql, events)?;
                 // No partition pruning is read from raw SQL: the whole trail, as Athena
                 // scans it when the partitions are not constrained.
                 let days = events
@@ -1433,364 +1433,6 @@ impl TrailSource for DemoSource {
             .queries
             .with(|r| r.id == id, |run| run.cancel().unwrap_or(()))
             .ok_or_else(|| unknown("StopQueryExecution", id))
-    }
-}
-
-/// Raw SQL, a subset evaluated in memory: `SELECT` of columns (`eventname`,
-/// `useridentity.arn`, ... with or without `AS`) `FROM` any one table, `WHERE` with `AND`,
-/// `OR`, `NOT`, `=`, `<>`, `<`, `>`, `<=`, `>=`, `IN`, `LIKE` (with `ESCAPE`), `BETWEEN`,
-/// `IS [NOT] NULL` between columns and literals, `ORDER BY` columns, `LIMIT`. The partition
-/// columns `timestamp` (`yyyy/MM/dd`), `account` and `region` read as the event's.
-mod raw {
-    use super::{Event, day_of};
-    use sqlparser::ast::{
-        BinaryOperator, Expr, InTarget, LimitClause, OrderByKind, OrderBySort, SelectItem, SetExpr,
-        Statement, TableFactor, UnaryOperator, Value,
-    };
-    use sqlparser::dialect::GenericDialect;
-    use sqlparser::parser::Parser;
-    use std::cmp::Ordering;
-
-    pub type Rows = (Vec<String>, Vec<Vec<Option<String>>>);
-
-    /// What the demo says about SQL beyond the subset.
-    fn beyond(what: impl std::fmt::Display) -> String {
-        format!(
-            "the demo trail evaluates a subset of SQL (SELECT columns FROM a table WHERE =, <>, <, >, IN, LIKE, BETWEEN, IS NULL joined by AND, OR, NOT; ORDER BY columns; LIMIT): not {what}"
-        )
-    }
-
-    fn column_name(e: &Expr) -> Option<String> {
-        match e {
-            Expr::Identifier(i) => Some(i.value.to_ascii_lowercase()),
-            Expr::CompoundIdentifier(parts) => Some(
-                parts
-                    .iter()
-                    .map(|p| p.value.to_ascii_lowercase())
-                    .collect::<Vec<_>>()
-                    .join("."),
-            ),
-            _ => None,
-        }
-    }
-
-    /// A column's value on an event: `None` for no such column, `Some(None)` for NULL.
-    fn value_of(e: &Event, name: &str) -> Option<Option<String>> {
-        match name {
-            "timestamp" => {
-                let t = day_of(e.time) * super::DAY;
-                Some(Some(
-                    chrono::DateTime::from_timestamp(t, 0)
-                        .unwrap_or_default()
-                        .format("%Y/%m/%d")
-                        .to_string(),
-                ))
-            }
-            "account" => Some(Some(e.recipientaccountid.to_string())),
-            "region" => Some(Some(e.awsregion.to_owned())),
-            _ => e.column(name),
-        }
-    }
-
-    fn literal(e: &Expr) -> Option<Option<String>> {
-        match e {
-            Expr::Value(v) => match &v.value {
-                Value::SingleQuotedString(s) => Some(Some(s.clone())),
-                Value::Number(n, _) => Some(Some(n.to_string())),
-                Value::Boolean(b) => Some(Some(b.to_string())),
-                Value::Null => Some(None),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// An operand: a column or a literal (NULL is `Ok(None)`).
-    fn operand(e: &Expr, ev: &Event) -> Result<Option<String>, String> {
-        if let Some(name) = column_name(e) {
-            return value_of(ev, &name).ok_or_else(|| format!("no column {name}"));
-        }
-        literal(e).ok_or_else(|| beyond(format!("the expression {e}")))
-    }
-
-    /// SQL's LIKE: `%` any run, `_` one character, `esc` makes the next one literal.
-    fn like(text: &str, pattern: &str, esc: Option<char>) -> bool {
-        #[derive(Clone, Copy)]
-        enum P {
-            Any,
-            One,
-            Lit(char),
-        }
-        let mut p = Vec::new();
-        let mut chars = pattern.chars();
-        while let Some(c) = chars.next() {
-            p.push(match c {
-                c if Some(c) == esc => P::Lit(chars.next().unwrap_or(c)),
-                '%' => P::Any,
-                '_' => P::One,
-                c => P::Lit(c),
-            });
-        }
-        let t: Vec<char> = text.chars().collect();
-        // Classic wildcard matching with one backtrack point.
-        let (mut i, mut j) = (0, 0);
-        let mut star: Option<(usize, usize)> = None;
-        while i < t.len() {
-            match p.get(j) {
-                Some(P::One) => {
-                    i += 1;
-                    j += 1;
-                }
-                Some(P::Lit(c)) if *c == t[i] => {
-                    i += 1;
-                    j += 1;
-                }
-                Some(P::Any) => {
-                    star = Some((j, i));
-                    j += 1;
-                }
-                _ => match star {
-                    Some((sj, si)) => {
-                        j = sj + 1;
-                        i = si + 1;
-                        star = Some((sj, si + 1));
-                    }
-                    None => return false,
-                },
-            }
-        }
-        p[j..].iter().all(|x| matches!(x, P::Any))
-    }
-
-    fn compare(a: &Option<String>, b: &Option<String>) -> Option<Ordering> {
-        Some(a.as_ref()?.as_str().cmp(b.as_ref()?.as_str()))
-    }
-
-    /// Three-valued: `None` is SQL's UNKNOWN.
-    fn eval(e: &Expr, ev: &Event) -> Result<Option<bool>, String> {
-        Ok(match e {
-            Expr::Nested(inner) => eval(inner, ev)?,
-            Expr::UnaryOp {
-                op: UnaryOperator::Not,
-                expr,
-            } => eval(expr, ev)?.map(|b| !b),
-            Expr::BinaryOp { left, op, right } => match op {
-                BinaryOperator::And => match (eval(left, ev)?, eval(right, ev)?) {
-                    (Some(false), _) | (_, Some(false)) => Some(false),
-                    (Some(true), Some(true)) => Some(true),
-                    _ => None,
-                },
-                BinaryOperator::Or => match (eval(left, ev)?, eval(right, ev)?) {
-                    (Some(true), _) | (_, Some(true)) => Some(true),
-                    (Some(false), Some(false)) => Some(false),
-                    _ => None,
-                },
-                BinaryOperator::Eq
-                | BinaryOperator::NotEq
-                | BinaryOperator::Lt
-                | BinaryOperator::Gt
-                | BinaryOperator::LtEq
-                | BinaryOperator::GtEq => {
-                    let ord = compare(&operand(left, ev)?, &operand(right, ev)?);
-                    ord.map(|o| match op {
-                        BinaryOperator::Eq => o == Ordering::Equal,
-                        BinaryOperator::NotEq => o != Ordering::Equal,
-                        BinaryOperator::Lt => o == Ordering::Less,
-                        BinaryOperator::Gt => o == Ordering::Greater,
-                        BinaryOperator::LtEq => o != Ordering::Greater,
-                        _ => o != Ordering::Less,
-                    })
-                }
-                other => return Err(beyond(format!("the operator {other}"))),
-            },
-            Expr::In {
-                expr,
-                target: InTarget::List(list),
-                negated,
-                ..
-            } => {
-                let v = operand(expr, ev)?;
-                let mut found = Some(false);
-                for item in list {
-                    match compare(&v, &operand(item, ev)?) {
-                        Some(Ordering::Equal) => {
-                            found = Some(true);
-                            break;
-                        }
-                        None => found = None,
-                        _ => {}
-                    }
-                }
-                found.map(|f| f != *negated)
-            }
-            Expr::Like {
-                negated,
-                any: false,
-                expr,
-                pattern,
-                escape_char,
-            } => {
-                let esc = match escape_char {
-                    None => None,
-                    Some(e) => match literal(e).flatten() {
-                        Some(s) if s.chars().count() == 1 => s.chars().next(),
-                        _ => return Err(beyond(format!("the escape {e}"))),
-                    },
-                };
-                match (operand(expr, ev)?, operand(pattern, ev)?) {
-                    (Some(t), Some(p)) => Some(like(&t, &p, esc) != *negated),
-                    _ => None,
-                }
-            }
-            Expr::Between {
-                expr,
-                negated,
-                low,
-                high,
-            } => {
-                let v = operand(expr, ev)?;
-                let lo = compare(&v, &operand(low, ev)?);
-                let hi = compare(&v, &operand(high, ev)?);
-                match (lo, hi) {
-                    (Some(l), Some(h)) => {
-                        Some((l != Ordering::Less && h != Ordering::Greater) != *negated)
-                    }
-                    _ => None,
-                }
-            }
-            Expr::IsNull(inner) => Some(operand(inner, ev)?.is_none()),
-            Expr::IsNotNull(inner) => Some(operand(inner, ev)?.is_some()),
-            other => return Err(beyond(format!("the condition {other}"))),
-        })
-    }
-
-    /// The rows of `sql` over `events` (oldest first), newest first unless ordered.
-    pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
-        let statements =
-            Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL: {e}"))?;
-        let [Statement::Query(query)] = statements.as_slice() else {
-            return Err(beyond("anything but one SELECT"));
-        };
-        if query.with.is_some() {
-            return Err(beyond("WITH"));
-        }
-        let SetExpr::Select(select) = query.body.as_ref() else {
-            return Err(beyond("a set operation"));
-        };
-        if select.from.len() != 1
-            || !select.from[0].joins.is_empty()
-            || !matches!(select.from[0].relation, TableFactor::Table { .. })
-        {
-            return Err(beyond("a join or a subquery: FROM one table"));
-        }
-        if select.distinct.is_some()
-            || select.having.is_some()
-            || !matches!(&select.group_by, sqlparser::ast::GroupByExpr::Expressions(g, _) if g.is_empty())
-        {
-            return Err(beyond("DISTINCT, GROUP BY or HAVING"));
-        }
-        let Some(sample) = events.first() else {
-            return Ok((Vec::new(), Vec::new()));
-        };
-        let mut exprs = Vec::new();
-        let mut labels = Vec::new();
-        for item in &select.projection {
-            let (expr, alias) = match item {
-                SelectItem::UnnamedExpr(e) => (e, None),
-                SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.value.clone())),
-                other => return Err(beyond(format!("selecting {other}"))),
-            };
-            let name = column_name(expr).ok_or_else(|| beyond(format!("selecting {expr}")))?;
-            value_of(sample, &name).ok_or_else(|| format!("no column {name}"))?;
-            labels
-                .push(alias.unwrap_or_else(|| name.rsplit('.').next().unwrap_or(&name).to_owned()));
-            exprs.push(name);
-        }
-        let limit = match &query.limit_clause {
-            None => None,
-            Some(LimitClause::LimitOffset {
-                limit: Some(l),
-                offset: None,
-                limit_by,
-            }) if limit_by.is_empty() => Some(
-                literal(l)
-                    .flatten()
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .ok_or_else(|| beyond(format!("LIMIT {l}")))?,
-            ),
-            Some(other) => return Err(beyond(format!("{other}"))),
-        };
-        let mut order: Vec<(String, bool)> = Vec::new();
-        if let Some(o) = &query.order_by {
-            let OrderByKind::Expressions(list) = &o.kind else {
-                return Err(beyond("ORDER BY ALL"));
-            };
-            for item in list {
-                let name = column_name(&item.expr)
-                    .ok_or_else(|| beyond(format!("ORDER BY {}", item.expr)))?;
-                value_of(sample, &name).ok_or_else(|| format!("no column {name}"))?;
-                let desc = match item.options.sort {
-                    None | Some(OrderBySort::Asc) => false,
-                    Some(OrderBySort::Desc) => true,
-                    Some(_) => return Err(beyond("ORDER BY ... USING")),
-                };
-                order.push((name, desc));
-            }
-        }
-        let mut found: Vec<&Event> = Vec::new();
-        for e in events.iter().rev() {
-            let keep = match &select.selection {
-                None => true,
-                Some(w) => eval(w, e)? == Some(true),
-            };
-            if keep {
-                found.push(e);
-            }
-        }
-        if !order.is_empty() {
-            // NULLs last, as Trino sorts them.
-            found.sort_by(|a, b| {
-                for (name, desc) in &order {
-                    let (x, y) = (value_of(a, name).flatten(), value_of(b, name).flatten());
-                    let o = match (&x, &y) {
-                        (Some(x), Some(y)) if *desc => y.cmp(x),
-                        (Some(x), Some(y)) => x.cmp(y),
-                        (None, None) => Ordering::Equal,
-                        (None, _) => Ordering::Greater,
-                        (_, None) => Ordering::Less,
-                    };
-                    if o != Ordering::Equal {
-                        return o;
-                    }
-                }
-                Ordering::Equal
-            });
-        }
-        let rows = found
-            .into_iter()
-            .take(limit.unwrap_or(usize::MAX))
-            .map(|e| exprs.iter().map(|c| value_of(e, c).flatten()).collect())
-            .collect();
-        Ok((labels, rows))
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::like;
-
-        #[test]
-        fn like_is_sql_like() {
-            assert!(like("fraud-detector", "%detector", None));
-            assert!(like("fraud-detector", "fraud_detector", None));
-            assert!(!like("fraud-detector", "fraud\\_detector", Some('\\')));
-            assert!(like("fraud_detector", "fraud\\_detector", Some('\\')));
-            assert!(like("a%b", "%\\%%", Some('\\')));
-            assert!(!like("ab", "%\\%%", Some('\\')));
-            assert!(like("", "%", None));
-            assert!(!like("x", "", None));
-            assert!(like("aXbXc", "a%b%c", None));
-            assert!(!like("Alice", "%alice%", None), "case-sensitive");
-        }
     }
 }
 
@@ -2187,28 +1829,60 @@ mod tests {
             assert_eq!(r[1].as_deref(), Some("bob"));
             assert!(r[2].as_deref().unwrap().contains("image-tagger"));
         }
-        // The rest of the subset: IN, LIKE with ESCAPE, BETWEEN, IS NULL, OR, NOT, ORDER
-        // BY, LIMIT, aliases and the partition columns.
-        let sql = format!(
-            "SELECT eventtime AS t, eventname FROM \"c\".\"d\".\"t\" WHERE \"timestamp\" BETWEEN '{}' AND '{}' \
-             AND (eventname IN ('UpdateEndpoint', 'CreateModel') OR useridentity.arn LIKE '%ml-deployer/alice' ESCAPE '\\') \
-             AND errorcode IS NULL AND NOT readonly = 'true' AND account = '111111111111' ORDER BY eventtime ASC LIMIT 2",
-            chrono::DateTime::from_timestamp(START - HISTORY, 0)
-                .unwrap()
-                .format("%Y/%m/%d"),
-            chrono::DateTime::from_timestamp(START, 0)
-                .unwrap()
-                .format("%Y/%m/%d"),
-        );
+        // SQL the search language never writes fails, saying so plainly (the demo once
+        // evaluated this one: OR across columns, NOT, IS NULL, ORDER BY ASC).
+        let sql = "SELECT eventtime AS t, eventname FROM t WHERE (eventname IN ('UpdateEndpoint') \
+                   OR useridentity.arn LIKE '%alice' ESCAPE '\\') AND errorcode IS NULL \
+                   AND NOT readonly = 'true' ORDER BY eventtime ASC LIMIT 2";
         let q = TrailQuery {
-            sql,
+            sql: sql.into(),
             search: Search::Raw,
-            token: "subset".into(),
+            token: "beyond".into(),
         };
-        let (columns, rows) = run(&source, &q);
-        assert_eq!(columns, ["t", "eventname"]);
-        let names: Vec<_> = rows.iter().map(|r| r[1].as_deref().unwrap()).collect();
-        assert_eq!(names, ["CreateModel", "CreateEndpointConfig"], "{rows:?}");
+        let id = block_on(source.start(&q)).unwrap();
+        let s = block_on(source.status(&id)).unwrap();
+        assert_eq!(s.state, QueryState::Failed);
+        assert!(s.reason.unwrap().contains("run this on AWS"));
+    }
+
+    /// The SQL a search writes, run raw, finds what the search finds, in every layout.
+    #[test]
+    fn the_sql_of_a_search_answers_as_the_search() {
+        use crate::source::trail::TrailSettings;
+        use crate::trail::sql::{Layout, select};
+        let (source, _) = demo(7, START, INSTANT);
+        let from = START - HISTORY;
+        for (text, accounts) in [
+            (
+                "event:UpdateEndpoint,CreateEndpointConfig resource:fraud-detector",
+                &[PROD][..],
+            ),
+            ("user:alice source:sagemaker", &[]),
+            ("user:gina,ops-admin readonly:false", &[]),
+            ("error:* region:eu-west-1", &["222222222222", PROD]),
+            ("error:AccessDenied,ResourceInUse", &[]),
+            ("ip:10.0.0.0/8 readonly:true", &[PROD]),
+            ("ip:203.0.113.77,198.51.100.23", &[]),
+            ("", &[]),
+        ] {
+            let filtered = run(&source, &filter_query(text, accounts, from, START, 500));
+            assert!(!filtered.1.is_empty(), "{text}");
+            for layout in [Layout::Timestamp, Layout::OrgAccountRegionTimestamp] {
+                let table = TrailSettings {
+                    layout,
+                    ..TrailSettings::default()
+                }
+                .table();
+                let ids: Vec<String> = accounts.iter().map(|a| (*a).to_owned()).collect();
+                let sql = select(&table, &parse(text).unwrap(), &ids, from, START);
+                let raw = TrailQuery {
+                    sql: sql.clone(),
+                    search: Search::Raw,
+                    token: format!("raw {sql}"),
+                };
+                assert_eq!(run(&source, &raw), filtered, "{sql}");
+            }
+        }
     }
 
     const ALL_COLUMNS: [&str; 22] = [
