@@ -17,6 +17,9 @@ use super::monitor::{self, JobRun, Runs};
 use super::query::{Book, KEPT_QUERIES, Run, Stage};
 use super::rng::{hash_str, mix, range, unit};
 use super::signal;
+use super::story::{
+    DRIFT_FULL_SECS, DRIFTING_FEATURE, INCIDENT_MODEL, LEAK, LOADING_SECS, MISSING_FEATURE,
+};
 use super::world::{SeriesRef, SimEndpoint, World};
 use crate::clock::SharedClock;
 use crate::logs::groups::PROCESSING_JOBS_GROUP;
@@ -336,7 +339,7 @@ fn request_id(h: u64) -> String {
 fn model_version(e: &SimEndpoint, t: Epoch) -> String {
     let n = 3 + mix(hash_str(&e.endpoint.name), 0x5E) % 40;
     match e.profile.incident {
-        Some(inc) if t >= inc.update_at => format!("{}-v{}", e.endpoint.name, n + 1),
+        Some(inc) if t >= inc.update_at => INCIDENT_MODEL.to_owned(),
         _ => format!("{}-v{n}", e.endpoint.name),
     }
 }
@@ -482,7 +485,7 @@ fn instance_minute(
 
     // The staging leak: the model server watches its own memory.
     let mem = series_value(world, i, MetricId::Memory, v, m);
-    if e.profile.mem_creep_per_hour > 1.0 && mem > 85.0 {
+    if e.profile.mem_creep_per_hour > 1.0 && mem > LEAK.warn_above {
         let ms = at(5);
         let hours = (m - last_restart(e, m)) as f64 / HOUR as f64;
         out.push((
@@ -493,7 +496,7 @@ fn instance_minute(
                 mem / 100.0 * 3.6,
             ),
         ));
-        if mem > 95.0 && unit(mix(h, 6)) < 0.2 {
+        if mem > LEAK.kill_above && unit(mix(h, 6)) < 0.2 {
             let ms = at(7);
             let pid = inst.pid + 11 + (mix(h, 8) % 500) as u32;
             out.push((
@@ -541,7 +544,7 @@ fn incident_minute(
         return;
     }
     // The five minutes of 5xx right after the deployment.
-    if m < update_at + 300 {
+    if m < update_at + LOADING_SECS {
         for k in 0..2 {
             let ms = at(40 + k);
             out.push((
@@ -555,7 +558,7 @@ fn incident_minute(
         }
     }
     // 0.15 just after the update, 1.0 three hours later.
-    let f = ((m - update_at) as f64 / (3 * HOUR) as f64).clamp(0.15, 1.0);
+    let f = ((m - update_at) as f64 / DRIFT_FULL_SECS as f64).clamp(0.15, 1.0);
     let warns = 1 + (3.0 * f + unit(mix(h, 60))) as u64;
     for k in 0..warns.min(5) {
         let ms = at(70 + k);
@@ -563,12 +566,12 @@ fn incident_minute(
         let text = if mix(h, 90 + k).is_multiple_of(4) {
             let amount = range(mix(h, 100 + k), 4_500.0, 25_000.0);
             format!(
-                "{} WARNING [features] request_id={rid} feature 'transaction_amount' = {amount:.2} is above the baseline's p99 (4210.00)",
+                "{} WARNING [features] request_id={rid} feature '{DRIFTING_FEATURE}' = {amount:.2} is above the baseline's p99 (4210.00)",
                 stamp(ms)
             )
         } else {
             format!(
-                "{} WARNING [features] request_id={rid} feature 'merchant_category' missing from request: imputing 0",
+                "{} WARNING [features] request_id={rid} feature '{MISSING_FEATURE}' missing from request: imputing 0",
                 stamp(ms)
             )
         };
@@ -586,8 +589,8 @@ fn incident_minute(
             "  File \"/opt/ml/code/inference.py\", line 88, in predict_fn".to_owned(),
             "    features = encode(payload)".to_owned(),
             "  File \"/opt/ml/code/features.py\", line 41, in encode".to_owned(),
-            "    row.append(CATEGORY_INDEX[payload[\"merchant_category\"]])".to_owned(),
-            "KeyError: 'merchant_category'".to_owned(),
+            format!("    row.append(CATEGORY_INDEX[payload[\"{MISSING_FEATURE}\"]])"),
+            format!("KeyError: '{MISSING_FEATURE}'"),
         ];
         for (k, text) in lines.into_iter().enumerate() {
             out.push((ms + k as i64, text));

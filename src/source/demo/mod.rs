@@ -12,6 +12,7 @@ mod query;
 mod raw;
 mod rng;
 mod signal;
+mod story;
 mod studio;
 mod trail;
 mod world;
@@ -27,12 +28,12 @@ use async_trait::async_trait;
 use world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
 
 pub use logs::{DemoLogs, LogsTiming};
-pub use studio::sample as studio_sample;
-pub use trail::{
-    DEPLOYER_ROLE, HISTORY as TRAIL_HISTORY, INCIDENT_CONFIG, INCIDENT_MODEL, INCIDENT_USER,
-    TrailTiming,
+pub use story::{
+    DEPLOYER_ROLE, INCIDENT_AFTER_START, INCIDENT_CONFIG, INCIDENT_MODEL, INCIDENT_USER,
+    UPDATE_BEFORE_START,
 };
-pub use world::{INCIDENT_AFTER_START, UPDATE_BEFORE_START};
+pub use studio::sample as studio_sample;
+pub use trail::{HISTORY as TRAIL_HISTORY, TrailTiming};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoConfig {

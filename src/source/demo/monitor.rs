@@ -9,6 +9,7 @@
 use super::DemoSource;
 use super::rng::hash_str;
 use super::signal;
+use super::story::{DRIFTING_FEATURE, FEATURE_DRIFT_THRESHOLD, MISSING_FEATURE, feature_drift};
 use super::world::{ACCURACY_THRESHOLD, REGION, SeriesRef, World};
 use crate::source::SourceError;
 use crate::source::metrics::MetricId;
@@ -339,15 +340,12 @@ fn violations_at(
         Kind::DataQuality => {
             let incident = world.endpoints[i].profile.incident;
             match incident {
-                Some(inc) if hour >= inc.update_at.div_euclid(HOUR) * HOUR => {
-                    let k = ((hour - inc.update_at) / HOUR).max(0) as f64;
-                    vec![(
-                        "transaction_amount".into(),
-                        "baseline_drift_check".into(),
-                        (0.18 + 0.02 * k).min(0.4),
-                        0.1,
-                    )]
-                }
+                Some(inc) if hour >= inc.update_at.div_euclid(HOUR) * HOUR => vec![(
+                    DRIFTING_FEATURE.into(),
+                    "baseline_drift_check".into(),
+                    feature_drift(inc.update_at, hour),
+                    FEATURE_DRIFT_THRESHOLD,
+                )],
                 _ => Vec::new(),
             }
         }
@@ -399,11 +397,13 @@ fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
         Kind::DataQuality => json!({
             "version": 0.0,
             "features": [
-                { "name": "transaction_amount", "inferred_type": "Fractional", "completeness": 1.0 },
-                { "name": "merchant_category", "inferred_type": "String", "completeness": 1.0 },
+                { "name": DRIFTING_FEATURE, "inferred_type": "Fractional", "completeness": 1.0 },
+                { "name": MISSING_FEATURE, "inferred_type": "String", "completeness": 1.0 },
                 { "name": "account_age_days", "inferred_type": "Integral", "completeness": 0.98 },
             ],
-            "monitoring_config": { "distribution_constraints": { "comparison_threshold": 0.1 } },
+            "monitoring_config": {
+                "distribution_constraints": { "comparison_threshold": FEATURE_DRIFT_THRESHOLD }
+            },
         }),
         Kind::ModelBias | Kind::ModelExplainability => json!({ "version": 0.0 }),
     };
@@ -897,10 +897,10 @@ fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
             // Within the baseline: a small distance, drawn from the hour.
             let h = super::rng::mix(hash_str(&world.endpoints[i].endpoint.name), hour as u64);
             vec![Check {
-                subject: "transaction_amount".into(),
+                subject: DRIFTING_FEATURE.into(),
                 check: "baseline_drift_check".into(),
                 observed: super::rng::range(h, 0.02, 0.06),
-                threshold: 0.1,
+                threshold: FEATURE_DRIFT_THRESHOLD,
                 violated: false,
             }]
         }

@@ -174,7 +174,7 @@ fn errors(e: &SimEndpoint, h: u64, t: Epoch) -> f64 {
         0.0
     };
     if let Some(i) = e.profile.incident
-        && (i.update_at..i.update_at + 300).contains(&t)
+        && (i.update_at..i.update_at + super::story::LOADING_SECS).contains(&t)
     {
         n += 12.0 + (mix(h, t as u64) % 8) as f64;
     }

@@ -24,9 +24,12 @@
 use super::DemoSource;
 use super::query::{Book, KEPT_QUERIES, Run, Stage};
 use super::rng::{Rng, hash_str, mix, splitmix64};
-use super::world::{AlarmDefKind, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
+use super::story::{
+    Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
+};
+use super::world::{AlarmDefKind, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
 use crate::source::SourceError;
-use crate::source::model::{EndpointStatus, Epoch};
+use crate::source::model::Epoch;
 use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSource};
 use crate::trail::matcher::{Fields, Matcher};
 use crate::trail::sql::{COLUMNS, DETAIL_COLUMNS};
@@ -40,16 +43,6 @@ const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
 /// How far before `start` the trail begins.
 pub const HISTORY: i64 = 3 * DAY;
-/// The role the incident's deployment is made with, in the prod account.
-pub const DEPLOYER_ROLE: &str = "ml-deployer";
-/// Who deploys the drifting model (the role session and the source identity).
-pub const INCIDENT_USER: &str = "alice";
-/// The model version the incident deploys.
-pub const INCIDENT_MODEL: &str = "fraud-detector-v43";
-pub const INCIDENT_CONFIG: &str = "fraud-detector-config-v43";
-/// Who muted the leaking endpoint's memory alarm.
-pub const ON_CALL_ROLE: &str = "OnCall";
-pub const ON_CALL_USER: &str = "dave@example.com";
 /// Rows a result page holds, as GetQueryResults serves them.
 pub const PAGE_ROWS: usize = 1000;
 /// Bytes a query scans per account and day of the `timestamp` layout: a busy account's
@@ -729,54 +722,44 @@ fn ops_admin() -> Arc<Identity> {
     })
 }
 
-/// A deployment: a model, an endpoint config for it, then the endpoint created or updated,
-/// a few minutes apart; then its deployer polls until InService. `(time, call)`s.
-struct Deploy<'a> {
-    account: &'a Arc<str>,
-    who: &'a Arc<Identity>,
-    ip: &'a str,
-    agent: &'static str,
-    endpoint: &'a str,
-    model: &'a str,
-    config: &'a str,
-    image_tag: &'a str,
-    instance: &'a str,
-    variants: &'a [(String, f64)],
-    /// UpdateEndpoint, else CreateEndpoint.
-    update: bool,
-}
-
-fn deploy(d: &Deploy<'_>, at: Epoch, out: &mut Vec<(Epoch, Call)>) {
-    let acct = d.account.as_ref();
-    let call = |name: &'static str| {
-        Call::new(d.account, d.who, SAGEMAKER, name)
-            .ip(d.ip)
-            .agent(d.agent)
-    };
-    let repo = d.endpoint.trim_end_matches("-stg");
-    out.push((
-        at - 11 * 60,
-        call("CreateModel")
-            .request(json!({
-                "modelName": d.model,
-                "executionRoleArn": format!("arn:aws:iam::{acct}:role/SageMakerExecutionRole"),
-                "primaryContainer": {
-                    "image": format!("{acct}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{}", d.image_tag),
-                    "modelDataUrl": format!("s3://ml-artifacts-{acct}/{repo}/{}/model.tar.gz", d.image_tag)
-                }
-            }))
-            .response(json!({"modelArn": arn(acct, "model", d.model)}))
-            .resource(arn(acct, "model", d.model), "AWS::SageMaker::Model"),
-    ));
-    let variants: Vec<Value> = d
-        .variants
+/// A release's calls by `who`: the model, its endpoint config, the endpoint created or
+/// updated, a few minutes apart; then polls until InService. `(time, call)`s.
+fn deploy(
+    e: &SimEndpoint,
+    r: &Release,
+    at: Epoch,
+    call: impl Fn(&'static str) -> Call,
+    out: &mut Vec<(Epoch, Call)>,
+) {
+    let acct = e.endpoint.account_id.as_str();
+    let endpoint = e.endpoint.name.as_str();
+    let repo = endpoint.trim_end_matches("-stg");
+    let tag = r.image_tag;
+    if !r.model_exists {
+        out.push((
+            at - 11 * 60,
+            call("CreateModel")
+                .request(json!({
+                    "modelName": r.model,
+                    "executionRoleArn": format!("arn:aws:iam::{acct}:role/SageMakerExecutionRole"),
+                    "primaryContainer": {
+                        "image": format!("{acct}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{tag}"),
+                        "modelDataUrl": format!("s3://ml-artifacts-{acct}/{repo}/{tag}/model.tar.gz")
+                    }
+                }))
+                .response(json!({"modelArn": arn(acct, "model", r.model)}))
+                .resource(arn(acct, "model", r.model), "AWS::SageMaker::Model"),
+        ));
+    }
+    let variants: Vec<Value> = e
+        .weighted_variants()
         .iter()
         .map(|(v, w)| {
             json!({
                 "variantName": v,
-                "modelName": d.model,
+                "modelName": r.model,
                 "initialInstanceCount": 2,
-                "instanceType": d.instance,
+                "instanceType": r.instance,
                 "initialVariantWeight": w
             })
         })
@@ -785,259 +768,163 @@ fn deploy(d: &Deploy<'_>, at: Epoch, out: &mut Vec<(Epoch, Call)>) {
         at - 7 * 60,
         call("CreateEndpointConfig")
             .request(json!({
-                "endpointConfigName": d.config,
+                "endpointConfigName": r.config,
                 "productionVariants": variants,
                 "dataCaptureConfig": {"enableCapture": true, "initialSamplingPercentage": 20,
-                    "destinationS3Uri": format!("s3://ml-capture-{acct}/{}", d.endpoint)}
+                    "destinationS3Uri": format!("s3://ml-capture-{acct}/{endpoint}")}
             }))
-            .response(json!({"endpointConfigArn": arn(acct, "endpoint-config", d.config)}))
+            .response(json!({"endpointConfigArn": arn(acct, "endpoint-config", r.config)}))
             .resource(
-                arn(acct, "endpoint-config", d.config),
+                arn(acct, "endpoint-config", r.config),
                 "AWS::SageMaker::EndpointConfig",
             ),
     ));
-    let endpoint_arn = arn(acct, "endpoint", d.endpoint);
-    let change = if d.update {
-        call("UpdateEndpoint")
+    let endpoint_arn = arn(acct, "endpoint", endpoint);
+    let change = call(if r.update {
+        "UpdateEndpoint"
     } else {
-        call("CreateEndpoint")
-    };
-    out.push((
-        at,
-        change
-            .request(json!({"endpointName": d.endpoint, "endpointConfigName": d.config}))
-            .response(json!({"endpointArn": endpoint_arn}))
-            .resource(endpoint_arn, "AWS::SageMaker::Endpoint"),
-    ));
+        "CreateEndpoint"
+    })
+    .request(json!({"endpointName": endpoint, "endpointConfigName": r.config}))
+    .response(json!({"endpointArn": endpoint_arn}))
+    .resource(endpoint_arn, "AWS::SageMaker::Endpoint");
+    if let Some(refusal) = r.refused {
+        out.push((at, change.error("ResourceLimitExceeded", refusal.into())));
+        return;
+    }
+    out.push((at, change));
     for m in [1, 3, 6, 9] {
         out.push((
             at + m * 60 + 7,
-            call("DescribeEndpoint").request(json!({"endpointName": d.endpoint})),
+            call("DescribeEndpoint").request(json!({"endpointName": endpoint})),
         ));
     }
 }
 
-/// The scripted events: the deployments of the story and the alarms being put.
-fn story(world: &World, seed: u64) -> Vec<Event> {
-    let mut calls: Vec<(Epoch, Call)> = Vec::new();
-    let start = world.start;
-    let account = |label: &str| world.accounts.iter().find(|a| a.label == label);
-    let endpoint = |account_id: &str, name: &str| {
-        world
-            .endpoint_index(account_id, name)
-            .map(|i| &world.endpoints[i])
-    };
-    // The incident: alice deploys v43 to prod fraud-detector.
-    for e in &world.endpoints {
-        let Some(incident) = e.profile.incident else {
-            continue;
-        };
-        let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
-        let sso = assumed_role(&acct, SSO_ENGINEER, "alice@example.com", None);
-        let deployer = assumed_role(&acct, DEPLOYER_ROLE, INCIDENT_USER, Some(INCIDENT_USER));
-        let ip = "10.8.14.27";
-        let at = incident.update_at;
-        let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
-        calls.push((
-            at - 14 * 60,
-            Call::new(&acct, &sso, STS, "AssumeRole")
-                .ip(ip)
-                .agent(CLI_UA)
-                .request(json!({
-                    "roleArn": role,
-                    "roleSessionName": INCIDENT_USER,
-                    "sourceIdentity": INCIDENT_USER,
-                    "durationSeconds": 3600
-                }))
-                .response(json!({
-                    "assumedRoleUser": {
-                        "assumedRoleId": deployer.principalid,
-                        "arn": deployer.arn
-                    },
-                    "sourceIdentity": INCIDENT_USER,
-                    "credentials": {
-                        "accessKeyId": key_id("ASIA", mix(seed, 43)),
-                        "expiration": iso(at - 14 * 60 + 3600)
-                    }
-                }))
-                .resource(role, "AWS::IAM::Role"),
-        ));
-        let variants = e.weighted_variants();
-        deploy(
-            &Deploy {
-                account: &acct,
-                who: &deployer,
-                ip,
-                agent: CLI_UA,
-                endpoint: &e.endpoint.name,
-                model: INCIDENT_MODEL,
-                config: INCIDENT_CONFIG,
-                image_tag: "v43",
-                instance: "ml.m5.xlarge",
-                variants: &variants,
-                update: true,
-            },
-            at,
-            &mut calls,
-        );
-        // A day earlier, CI shipped the same version to staging.
-        if let Some(stg) = account("staging")
-            && let Some(se) = endpoint(&stg.id, "fraud-detector-stg")
-        {
-            let acct: Arc<str> = Arc::from(stg.id.as_str());
-            let ci = assumed_role(&acct, CI_ROLE, "GitHubActions", None);
-            let variants = se.weighted_variants();
-            deploy(
-                &Deploy {
-                    account: &acct,
-                    who: &ci,
-                    ip: "203.0.113.77",
-                    agent: BOTO_UA,
-                    endpoint: &se.endpoint.name,
-                    model: "fraud-detector-stg-v43",
-                    config: "fraud-detector-stg-config-v43",
-                    image_tag: "v43",
-                    instance: "ml.m5.large",
-                    variants: &variants,
-                    update: true,
-                },
-                at - 26 * HOUR,
-                &mut calls,
-            );
-        }
-    }
-    // Endpoints still Creating: bob's first try hit an instance quota, his second is on
-    // its way.
-    for e in &world.endpoints {
-        if e.endpoint.status != EndpointStatus::Creating {
-            continue;
-        }
-        let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
-        let bob = assumed_role(&acct, DEPLOYER_ROLE, "bob", Some("bob"));
-        let name = e.endpoint.name.as_str();
-        let variants = e.weighted_variants();
-        let first_config = format!("{name}-config-v1");
-        let mut first = Vec::new();
-        deploy(
-            &Deploy {
-                account: &acct,
-                who: &bob,
-                ip: "10.8.22.41",
-                agent: CLI_UA,
-                endpoint: name,
-                model: &format!("{name}-v1"),
-                config: &first_config,
-                image_tag: "v1",
-                instance: "ml.g5.xlarge",
-                variants: &variants,
-                update: false,
-            },
-            start - 40 * 60,
-            &mut first,
-        );
-        // Refused: keep the model and config, fail the endpoint, drop the polling.
-        for (t, call) in first.into_iter().take(3) {
-            let call = if call.name == "CreateEndpoint" {
-                call.error(
-                    "ResourceLimitExceeded",
-                    "The account-level service limit 'ml.g5.xlarge for endpoint usage' is 0 Instances, with current utilization of 0 Instances and a request delta of 2 Instances. Please use AWS Service Quotas to request an increase for this quota.".into(),
-                )
-            } else {
-                call
-            };
-            calls.push((t, call));
-        }
-        let second_config = format!("{name}-config-v2");
-        let mut second = Vec::new();
-        deploy(
-            &Deploy {
-                account: &acct,
-                who: &bob,
-                ip: "10.8.22.41",
-                agent: CLI_UA,
-                endpoint: name,
-                model: &format!("{name}-v1"),
-                config: &second_config,
-                image_tag: "v1",
-                instance: "ml.g4dn.xlarge",
-                variants: &variants,
-                update: false,
-            },
-            start - 12 * 60,
-            &mut second,
-        );
-        // The model exists already: only the new config, the endpoint, the polls.
-        calls.extend(second.into_iter().skip(1));
-    }
-    // The leaking endpoint's memory alarm fired 41 minutes before start: the on-call
-    // engineer muted it from the monitoring account, then tried to add an instance in the
-    // endpoint's account, where the on-call role may not.
+/// The calls of one episode of the story, made in account `acct` to endpoint `e`.
+fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Call)>) {
+    let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
     let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
-    let mut muted_here: Vec<&str> = Vec::new();
-    for e in world
-        .endpoints
-        .iter()
-        .filter(|e| e.profile.mem_creep_per_hour > 0.0)
-    {
-        let key = &e.endpoint;
-        let on_call_home = assumed_role(&monitoring, ON_CALL_ROLE, ON_CALL_USER, None);
-        for a in world
-            .alarms
-            .iter()
-            .filter(|a| a.endpoint == key.key() && !a.actions_enabled)
-        {
-            muted_here.push(&a.name);
-            calls.push((
-                start - 35 * 60,
-                Call::new(
-                    &monitoring,
-                    &on_call_home,
-                    MONITORING,
-                    "DisableAlarmActions",
-                )
-                .ip("10.8.30.12")
-                .agent(CONSOLE_UA)
-                .request(json!({ "alarmNames": [a.name] }))
-                .resource(
-                    format!(
-                        "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
-                        a.name
-                    ),
-                    "AWS::CloudWatch::Alarm",
-                ),
+    let on_call_acct = if matches!(ep.act, Act::MuteAlarms) {
+        &monitoring
+    } else {
+        &acct
+    };
+    let who = match ep.actor {
+        Actor::Engineer(name) => assumed_role(&acct, SSO_ENGINEER, name, None),
+        Actor::Deployer(name) => assumed_role(&acct, DEPLOYER_ROLE, name, Some(name)),
+        Actor::Ci => assumed_role(&acct, CI_ROLE, "GitHubActions", None),
+        Actor::OnCall => assumed_role(on_call_acct, ON_CALL_ROLE, ON_CALL_USER, None),
+    };
+    let at = world.start + ep.at;
+    let (agent, source) = match (ep.actor, ep.act) {
+        (_, Act::MuteAlarms) => (CONSOLE_UA, MONITORING),
+        (_, Act::ScaleOut) => (CONSOLE_UA, SAGEMAKER),
+        (_, Act::AssumeDeployer(_)) => (CLI_UA, STS),
+        (Actor::Ci, _) => (BOTO_UA, SAGEMAKER),
+        _ => (CLI_UA, SAGEMAKER),
+    };
+    let call = |account: &Arc<str>, name| {
+        Call::new(account, &who, source, name)
+            .ip(ep.ip)
+            .agent(agent)
+    };
+    let key = &e.endpoint;
+    match ep.act {
+        Act::Deploy(release) => deploy(e, &release, at, |name| call(&acct, name), out),
+        Act::AssumeDeployer(session) => {
+            let deployer = assumed_role(&acct, DEPLOYER_ROLE, session, Some(session));
+            let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
+            out.push((
+                at,
+                call(&acct, "AssumeRole")
+                    .request(json!({
+                        "roleArn": role,
+                        "roleSessionName": session,
+                        "sourceIdentity": session,
+                        "durationSeconds": 3600
+                    }))
+                    .response(json!({
+                        "assumedRoleUser": {
+                            "assumedRoleId": deployer.principalid,
+                            "arn": deployer.arn
+                        },
+                        "sourceIdentity": session,
+                        "credentials": {
+                            "accessKeyId": key_id("ASIA", mix(seed, 43)),
+                            "expiration": iso(at + 3600)
+                        }
+                    }))
+                    .resource(role, "AWS::IAM::Role"),
             ));
         }
-        let acct: Arc<str> = Arc::from(key.account_id.as_str());
-        let on_call = assumed_role(&acct, ON_CALL_ROLE, ON_CALL_USER, None);
-        let variant = key.variants.first().cloned().unwrap_or_default();
-        let denied_to = denied(
-            &on_call,
-            "sagemaker:UpdateEndpointWeightsAndCapacities",
-            &arn(&acct, "endpoint", &key.name),
-        );
-        calls.push((
-            start - 20 * 60,
-            Call::new(
-                &acct,
-                &on_call,
-                SAGEMAKER,
-                "UpdateEndpointWeightsAndCapacities",
-            )
-            .ip("10.8.30.12")
-            .agent(CONSOLE_UA)
-            .request(json!({
-                "endpointName": key.name,
-                "desiredWeightsAndCapacities": [
-                    {"variantName": variant, "desiredInstanceCount": 2}
-                ]
-            }))
-            .error("AccessDenied", denied_to)
-            .resource(
-                arn(&acct, "endpoint", &key.name),
-                "AWS::SageMaker::Endpoint",
-            ),
-        ));
+        Act::MuteAlarms => {
+            let muted = world
+                .alarms
+                .iter()
+                .filter(|a| a.endpoint == key.key() && !a.actions_enabled);
+            for a in muted {
+                let alarm = format!(
+                    "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
+                    a.name
+                );
+                out.push((
+                    at,
+                    call(&monitoring, "DisableAlarmActions")
+                        .request(json!({ "alarmNames": [a.name] }))
+                        .resource(alarm, "AWS::CloudWatch::Alarm"),
+                ));
+            }
+        }
+        Act::ScaleOut => {
+            let variant = key.variants.first().cloned().unwrap_or_default();
+            let target = arn(&acct, "endpoint", &key.name);
+            let refusal = denied(
+                &who,
+                "sagemaker:UpdateEndpointWeightsAndCapacities",
+                &target,
+            );
+            out.push((
+                at,
+                call(&acct, "UpdateEndpointWeightsAndCapacities")
+                    .request(json!({
+                        "endpointName": key.name,
+                        "desiredWeightsAndCapacities": [
+                            {"variantName": variant, "desiredInstanceCount": 2}
+                        ]
+                    }))
+                    .error("AccessDenied", refusal)
+                    .resource(target, "AWS::SageMaker::Endpoint"),
+            ));
+        }
     }
+}
+
+/// The scripted events: the story's episodes and the alarms being put.
+fn story(world: &World, seed: u64) -> Vec<Event> {
+    let mut calls: Vec<(Epoch, Call)> = Vec::new();
+    let mut muted_here: Vec<&str> = Vec::new();
+    for ep in &EPISODES {
+        let (label, name) = ep.endpoint;
+        let Some(account) = world.accounts.iter().find(|a| a.label == label) else {
+            continue;
+        };
+        let Some(i) = world.endpoint_index(&account.id, name) else {
+            continue;
+        };
+        if matches!(ep.act, Act::MuteAlarms) {
+            let key = world.endpoints[i].endpoint.key();
+            muted_here.extend(
+                world
+                    .alarms
+                    .iter()
+                    .filter(|a| a.endpoint == key && !a.actions_enabled)
+                    .map(|a| a.name.as_str()),
+            );
+        }
+        episode(world, seed, ep, &world.endpoints[i], &mut calls);
+    }
+    let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
     // The alarms, put about two days before start by the ops admin.
     let admin = ops_admin();
     for a in world.alarms.iter().take(MAX_ALARMS) {
@@ -1440,6 +1327,7 @@ impl TrailSource for DemoSource {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
+    use crate::source::demo::story::{INCIDENT_CONFIG, INCIDENT_USER};
     use crate::source::demo::{DemoConfig, UPDATE_BEFORE_START};
     use crate::trail::filter::{Filter, parse};
     use futures::executor::block_on;
@@ -1843,6 +1731,20 @@ mod tests {
         let s = block_on(source.status(&id)).unwrap();
         assert_eq!(s.state, QueryState::Failed);
         assert!(s.reason.unwrap().contains("run this on AWS"));
+    }
+
+    /// Every episode of the story is in the trail at its time; the on-call engineer mutes
+    /// and tries to scale out the leaking endpoint only.
+    #[test]
+    fn the_trail_tells_the_story() {
+        let (source, _) = demo(7, START, INSTANT);
+        let view = source.trail.events(&source.world, START);
+        for ep in &crate::source::demo::story::EPISODES {
+            assert!(view.all().iter().any(|e| e.time == START + ep.at), "{ep:?}");
+        }
+        let named = |name: &str| view.all().iter().filter(|e| e.eventname == name).count();
+        assert_eq!(named("UpdateEndpointWeightsAndCapacities"), 1);
+        assert_eq!(named("DisableAlarmActions"), 1);
     }
 
     /// The SQL a search writes, run raw, finds what the search finds, in every layout.
