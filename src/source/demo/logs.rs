@@ -16,11 +16,11 @@
 use super::monitor::{self, JobRun, Runs};
 use super::query::{Book, KEPT_QUERIES, Run, Stage};
 use super::rng::{hash_str, mix, range, unit};
-use super::signal;
 use super::story::{
     DRIFT_FULL_SECS, DRIFTING_FEATURE, INCIDENT_MODEL, LEAK, LOADING_SECS, MISSING_FEATURE,
 };
 use super::world::{SeriesRef, SimEndpoint, World};
+use super::{signal, utc};
 use crate::clock::SharedClock;
 use crate::logs::groups::PROCESSING_JOBS_GROUP;
 use crate::logs::pattern::{self, Pattern};
@@ -307,19 +307,14 @@ fn instances(e: &SimEndpoint) -> Vec<Instance> {
     out
 }
 
+/// Python logging's timestamp format.
 fn stamp(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%d %H:%M:%S,%3f")
-        .to_string()
+    utc(ms, "%Y-%m-%d %H:%M:%S,%3f")
 }
 
 /// Gunicorn's own timestamp format.
 fn gunicorn_stamp(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("[%Y-%m-%d %H:%M:%S %z]")
-        .to_string()
+    utc(ms, "[%Y-%m-%d %H:%M:%S %z]")
 }
 
 fn request_id(h: u64) -> String {
@@ -417,9 +412,7 @@ fn instance_minute(
     // The health check SageMaker sends (the container logs one a minute).
     let ms = base + 1_000 + (h % 4_000) as i64;
     let ip = format!("10.2.{}.{}", (h >> 8) % 250 + 1, (h >> 16) % 250 + 1);
-    let when = chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%d/%b/%Y:%H:%M:%S +0000");
+    let when = utc(ms, "%d/%b/%Y:%H:%M:%S +0000");
     out.push((
         ms,
         format!("{ip} - - [{when}] \"GET /ping HTTP/1.1\" 200 1 \"-\" \"AHC/2.0\""),
@@ -604,22 +597,11 @@ fn job_lines(world: &World, run: &JobRun) -> Vec<(i64, String)> {
     let e = &world.endpoints[run.endpoint].endpoint;
     let span_ms = ((run.ends - run.began) * 1000).max(1_000);
     let at = |frac: f64| run.began * 1000 + (span_ms as f64 * frac) as i64;
-    let fmt = |ms: i64| {
-        chrono::DateTime::from_timestamp_millis(ms)
-            .unwrap_or_default()
-            .format("%Y-%m-%d %H:%M:%S,%3f")
-            .to_string()
-    };
     let mut out: Vec<(i64, String)> = Vec::new();
     let mut push = |ms: i64, level: &str, text: String| {
-        out.push((ms, format!("{} - {level} - {text}", fmt(ms))));
+        out.push((ms, format!("{} - {level} - {text}", stamp(ms))));
     };
-    let window = |t: Epoch| {
-        chrono::DateTime::from_timestamp(t, 0)
-            .unwrap_or_default()
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string()
-    };
+    let window = |t: Epoch| utc(t * 1000, "%Y-%m-%dT%H:%M:%SZ");
     let t0 = at(0.0);
     push(
         t0,
@@ -936,10 +918,7 @@ fn parse_plan(query: &str) -> Result<Plan, String> {
 }
 
 fn insights_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%d %H:%M:%S%.3f")
-        .to_string()
+    utc(ms, "%Y-%m-%d %H:%M:%S%.3f")
 }
 
 /// A query's answer, computed when it starts (the window is then fixed).

@@ -116,6 +116,15 @@ impl DemoSource {
     }
 }
 
+/// `ms` (epoch milliseconds) in UTC, in chrono's `format`: the demo's timestamps in logs,
+/// names and events.
+fn utc(ms: i64, format: &str) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .format(format)
+        .to_string()
+}
+
 #[async_trait]
 impl FleetSource for DemoSource {
     fn kind(&self) -> SourceKind {

@@ -290,9 +290,7 @@ impl Runs {
 fn job_arn(account: &str, schedule: &str, at: Epoch) -> String {
     format!(
         "arn:aws:sagemaker:{REGION}:{account}:processing-job/model-monitoring-{}-{:08x}",
-        chrono::DateTime::from_timestamp(at, 0)
-            .unwrap_or_default()
-            .format("%Y%m%d%H%M"),
+        super::utc(at * 1000, "%Y%m%d%H%M"),
         hash_str(schedule) as u32
     )
 }
@@ -412,9 +410,7 @@ fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
 
 fn bucket_uri(world: &World, i: usize, schedule: &str, at: Epoch, file: &str) -> String {
     let e = &world.endpoints[i].endpoint;
-    let when = chrono::DateTime::from_timestamp(at, 0)
-        .unwrap_or_default()
-        .format("%Y/%m/%d/%H");
+    let when = super::utc(at * 1000, "%Y/%m/%d/%H");
     format!(
         "s3://sagemaker-{REGION}-{}/{}/{schedule}/{when}/{file}",
         e.account_id, e.name

@@ -175,17 +175,20 @@ fn condition(e: &Expr, s: &mut Search) -> bool {
             {
                 return false;
             }
-            let kinds = [
-                f.users.len() > before.0,
-                f.ips.len() > before.1,
-                f.resources.len() > before.2,
+            let grown = [
+                (before.0, f.users.len()),
+                (before.1, f.ips.len()),
+                (before.2, f.resources.len()),
             ];
-            // One kind per group, each user and resource written in both its forms.
-            return kinds.iter().filter(|k| **k).count() == 1
+            // One group per kind, each user and resource written in both its forms.
+            return grown.iter().filter(|(b, n)| n > b).count() == 1
+                && grown.iter().all(|(b, n)| n == b || *b == 0)
                 && arns == f.users[before.0..]
                 && responses == f.resources[before.2..];
         }
-        Expr::IsNotNull(inner) if column(inner).as_deref() == Some("errorcode") => {
+        Expr::IsNotNull(inner)
+            if column(inner).as_deref() == Some("errorcode") && s.filter.errors.is_none() =>
+        {
             s.filter.errors = Some(ErrorMatch::Any);
             return true;
         }
@@ -227,7 +230,9 @@ fn condition(e: &Expr, s: &mut Search) -> bool {
                     }
                     return true;
                 }
-                ("readonly", BinaryOperator::Eq) if value == "true" || value == "false" => {
+                ("readonly", BinaryOperator::Eq)
+                    if (value == "true" || value == "false") && s.filter.readonly.is_none() =>
+                {
                     s.filter.readonly = Some(value == "true");
                     return true;
                 }
@@ -247,10 +252,7 @@ fn condition(e: &Expr, s: &mut Search) -> bool {
         "eventsource" => set(&mut f.sources, list),
         "recipientaccountid" | "account" => set(&mut s.accounts, list),
         "awsregion" | "region" => set(&mut f.regions, list),
-        "errorcode" => {
-            f.errors = Some(ErrorMatch::Codes(list));
-            true
-        }
+        "errorcode" => f.errors.replace(ErrorMatch::Codes(list)).is_none(),
         _ => false,
     }
 }

@@ -113,10 +113,7 @@ pub struct Event {
 }
 
 fn iso(t: Epoch) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+    super::utc(t * 1000, "%Y-%m-%dT%H:%M:%SZ")
 }
 
 /// The `yyyy/MM/dd` partition holding `t`.
@@ -614,10 +611,7 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
             let Some(schedule) = schedules.first().filter(|_| *has_data) else {
                 continue;
             };
-            let stamp = chrono::DateTime::from_timestamp(hour, 0)
-                .unwrap_or_default()
-                .format("%Y%m%d%H")
-                .to_string();
+            let stamp = super::utc(hour * 1000, "%Y%m%d%H");
             let job = format!(
                 "model-monitoring-{stamp}-{:08x}",
                 mix(hash_str(schedule), hour as u64) as u32
@@ -1731,6 +1725,19 @@ mod tests {
         let s = block_on(source.status(&id)).unwrap();
         assert_eq!(s.state, QueryState::Failed);
         assert!(s.reason.unwrap().contains("run this on AWS"));
+        // Two groups of one kind (the language writes one) would mean AND, not OR: refused.
+        let sql = "SELECT eventname FROM t WHERE (useridentity.username = 'bob') \
+                   AND (useridentity.username = 'alice')";
+        let q = TrailQuery {
+            sql: sql.into(),
+            search: Search::Raw,
+            token: "two groups".into(),
+        };
+        let id = block_on(source.start(&q)).unwrap();
+        assert_eq!(
+            block_on(source.status(&id)).unwrap().state,
+            QueryState::Failed
+        );
     }
 
     /// Every episode of the story is in the trail at its time; the on-call engineer mutes
