@@ -15,7 +15,7 @@
 
 use super::monitor::{self, JobRun, Runs};
 use super::query::{Book, KEPT_QUERIES, Run, Stage};
-use super::rng::{hash_str, mix, range, unit};
+use super::rng::{hash_str, mix, range, unit, uuid_of};
 use super::story::{
     DRIFT_FULL_SECS, DRIFTING_FEATURE, INCIDENT_MODEL, LEAK, LOADING_SECS, MISSING_FEATURE,
 };
@@ -318,16 +318,7 @@ fn gunicorn_stamp(ms: i64) -> String {
 }
 
 fn request_id(h: u64) -> String {
-    let a = mix(h, 0xA);
-    let b = mix(h, 0xB);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        0x8000 | (b >> 48) & 0x3fff,
-        b & 0xffff_ffff_ffff
-    )
+    uuid_of(mix(h, 0xA), mix(h, 0xB))
 }
 
 /// The model the endpoint serves at `t`: the incident's update brings a new one.

@@ -50,6 +50,18 @@ pub fn value_noise(h: u64, t: i64, knot: i64) -> f64 {
     a + (b - a) * s
 }
 
+/// A version-4 UUID's text from two random words: event and request ids.
+pub fn uuid_of(a: u64, b: u64) -> String {
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        0x8000 | ((b >> 48) & 0x3fff),
+        b & 0xffff_ffff_ffff
+    )
+}
+
 /// A small deterministic stream (splitmix64 over a counter), for choices made in turn.
 pub struct Rng(u64);
 

@@ -22,8 +22,9 @@
 //! frozen.
 
 use super::DemoSource;
+use super::monitor::{self, Runs};
 use super::query::{Book, KEPT_QUERIES, Run, Stage};
-use super::rng::{Rng, hash_str, mix, splitmix64};
+use super::rng::{Rng, hash_str, mix, splitmix64, uuid_of};
 use super::story::{
     Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
 };
@@ -207,15 +208,7 @@ fn key_id(prefix: &str, h: u64) -> String {
 
 fn uuid(h: u64) -> String {
     let a = splitmix64(h);
-    let b = splitmix64(a);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        0x8000 | ((b >> 48) & 0x3fff),
-        b & 0xffff_ffff_ffff
-    )
+    uuid_of(a, splitmix64(a))
 }
 
 fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) -> Arc<Identity> {
@@ -605,34 +598,32 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
             let t = hour + rng.below(HOUR as usize) as i64;
             out.push(call.at(t, next_id(&mut k)));
         }
-        // The hourly Model Monitor run of each endpoint's model-quality schedule, a minute
-        // past the hour (as the monitor pane's runs start).
-        for (name, has_data, schedules) in &c.endpoints {
-            let Some(schedule) = schedules.first().filter(|_| *has_data) else {
-                continue;
-            };
-            let stamp = super::utc(hour * 1000, "%Y%m%d%H");
-            let job = format!(
-                "model-monitoring-{stamp}-{:08x}",
-                mix(hash_str(schedule), hour as u64) as u32
-            );
+        // Model Monitor's runs started this hour, as their processing jobs: the names the
+        // monitor pane, the jobs view and the logs show.
+        let end = hour + HOUR - 1;
+        let runs = monitor::job_runs(world, &Runs::default(), &c.account, hour, end, end);
+        for run in runs.iter().filter(|r| r.created >= hour) {
             let acct = c.account.as_ref();
+            let job_arn = arn(acct, "processing-job", &run.job);
+            let (instance, count) = super::jobs::monitor_instance(run.monitoring_type);
             let call = Call::new(&c.account, &c.service, SAGEMAKER, "CreateProcessingJob")
                 .ip(SAGEMAKER)
                 .agent(SAGEMAKER)
                 .request(json!({
-                    "processingJobName": job,
+                    "processingJobName": run.job,
                     "roleArn": format!("arn:aws:iam::{acct}:role/SageMakerMonitoringRole"),
                     "environment": {
-                        "endpoint_name": name,
-                        "monitoring_schedule_name": schedule,
+                        "endpoint_name": world.endpoints[run.endpoint].endpoint.name,
+                        "monitoring_schedule_name": run.schedule,
                         "dataset_format": "{\"sagemakerCaptureJson\":{}}"
                     },
-                    "processingResources": {"clusterConfig": {"instanceCount": 1, "instanceType": "ml.m5.xlarge", "volumeSizeInGB": 20}}
+                    "processingResources": {"clusterConfig": {
+                        "instanceCount": count, "instanceType": instance, "volumeSizeInGB": 20
+                    }}
                 }))
-                .response(json!({"processingJobArn": arn(acct, "processing-job", &job)}))
-                .resource(arn(acct, "processing-job", &job), "AWS::SageMaker::ProcessingJob");
-            out.push(call.at(hour + 60 + rng.below(20) as i64, next_id(&mut k)));
+                .response(json!({"processingJobArn": job_arn}))
+                .resource(job_arn, "AWS::SageMaker::ProcessingJob");
+            out.push(call.at(run.created, next_id(&mut k)));
         }
         // Sign-ins: each engineer most mornings, at 08:xx.
         if hour_of_day == 8 {
@@ -1752,6 +1743,22 @@ mod tests {
         let named = |name: &str| view.all().iter().filter(|e| e.eventname == name).count();
         assert_eq!(named("UpdateEndpointWeightsAndCapacities"), 1);
         assert_eq!(named("DisableAlarmActions"), 1);
+        // Model Monitor's processing jobs are the jobs view's, by name.
+        use crate::source::jobs::JobsSource;
+        let listed = block_on(source.processing_jobs(PROD, START - HISTORY, 100_000)).unwrap();
+        let jobs: std::collections::HashSet<&str> = listed.iter().map(|j| &*j.name).collect();
+        let started: Vec<&Event> = view
+            .all()
+            .iter()
+            .filter(|e| e.eventname == "CreateProcessingJob" && &*e.recipientaccountid == PROD)
+            .collect();
+        assert!(started.len() > 72, "{}", started.len());
+        for e in started {
+            let request: Value =
+                serde_json::from_str(e.requestparameters.as_deref().unwrap()).unwrap();
+            let name = request["processingJobName"].as_str().unwrap();
+            assert!(jobs.contains(name), "{name}");
+        }
     }
 
     /// The SQL a search writes, run raw, finds what the search finds, in every layout.
