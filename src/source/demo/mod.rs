@@ -1,8 +1,9 @@
 //! The embedded, deterministic demo organisation: a monitoring account, linked source accounts
 //! and their endpoints, whose series and alarms are computed on demand from (seed, start, now).
 //!
-//! The story: prod `fraud-detector` got a new model 90 minutes before `start`; its accuracy
-//! drifts, and the Model Monitor run that completes at `start + 240 s` trips its alarm.
+//! The story (`story`, kept as data and read by every simulated service): prod
+//! `fraud-detector` got a new model 90 minutes before `start`; its accuracy drifts, and the
+//! Model Monitor run that completes at `start + 240 s` trips its alarm.
 
 mod alarms;
 mod jobs;

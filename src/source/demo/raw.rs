@@ -8,8 +8,8 @@ use crate::trail::filter::{ErrorMatch, Filter, IpMatch};
 use crate::trail::matcher::Matcher;
 use crate::trail::sql::{contains_pattern, string_literal};
 use sqlparser::ast::{
-    BinaryOperator, Expr, InTarget, LimitClause, OrderByKind, OrderBySort, SelectItem, SetExpr,
-    Statement, TableFactor, Value,
+    BinaryOperator, Expr, GroupByExpr, InTarget, LimitClause, OrderByKind, OrderBySort, Query,
+    Select, SelectItem, SetExpr, Statement, TableFactor, Value,
 };
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
@@ -28,9 +28,9 @@ fn beyond(what: impl std::fmt::Display) -> String {
     )
 }
 
-/// The search a WHERE clause makes.
+/// The search a WHERE clause makes: the filter and bounds the language wrote it from.
 #[derive(Default)]
-struct Search {
+struct Where {
     filter: Filter,
     accounts: Vec<String>,
     from: Epoch,
@@ -160,7 +160,7 @@ fn disjuncts(e: &Expr, out: &mut Vec<Expr>) {
 }
 
 /// One conjunct of the WHERE, added to the search; false when the language never writes it.
-fn condition(e: &Expr, s: &mut Search) -> bool {
+fn condition(e: &Expr, s: &mut Where) -> bool {
     let values = |list: &[Expr]| list.iter().map(text).collect::<Option<Vec<_>>>();
     let (name, list) = match e {
         Expr::Nested(inner) => {
@@ -261,7 +261,7 @@ fn nest(e: &Expr) -> Expr {
     Expr::Nested(Box::new(e.clone()))
 }
 
-fn conjuncts(e: &Expr, s: &mut Search) -> Result<(), String> {
+fn conjuncts(e: &Expr, s: &mut Where) -> Result<(), String> {
     match e {
         Expr::BinaryOp {
             left,
@@ -276,10 +276,9 @@ fn conjuncts(e: &Expr, s: &mut Search) -> Result<(), String> {
     }
 }
 
-/// The rows of `sql` over `events` (oldest first), newest first.
-pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
-    let statements = Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL: {e}"))?;
-    let [Statement::Query(query)] = statements.as_slice() else {
+/// The statement's one SELECT, if it reads one table as the language's does.
+fn one_select(statements: &[Statement]) -> Result<(&Query, &Select), String> {
+    let [Statement::Query(query)] = statements else {
         return Err(beyond("anything but one SELECT"));
     };
     let SetExpr::Select(select) = query.body.as_ref() else {
@@ -294,11 +293,16 @@ pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
     }
     if select.distinct.is_some()
         || select.having.is_some()
-        || !matches!(&select.group_by, sqlparser::ast::GroupByExpr::Expressions(g, _) if g.is_empty())
+        || !matches!(&select.group_by, GroupByExpr::Expressions(g, _) if g.is_empty())
     {
         return Err(beyond("DISTINCT, GROUP BY or HAVING"));
     }
-    let mut exprs = Vec::new();
+    Ok((query, select))
+}
+
+/// The columns selected and their labels (an alias, else a dereference's last field).
+fn columns(select: &Select, sample: Option<&Event>) -> Result<(Vec<String>, Vec<String>), String> {
+    let mut names = Vec::new();
     let mut labels = Vec::new();
     for item in &select.projection {
         let (expr, alias) = match item {
@@ -307,23 +311,17 @@ pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
             other => return Err(beyond(format!("selecting {other}"))),
         };
         let name = column(expr).ok_or_else(|| beyond(format!("selecting {expr}")))?;
-        if events.first().is_some_and(|e| e.column(&name).is_none()) {
+        if sample.is_some_and(|e| e.column(&name).is_none()) {
             return Err(format!("no column {name}"));
         }
         labels.push(alias.unwrap_or_else(|| name.rsplit('.').next().unwrap_or(&name).to_owned()));
-        exprs.push(name);
+        names.push(name);
     }
-    let limit = match &query.limit_clause {
-        None => usize::MAX,
-        Some(LimitClause::LimitOffset {
-            limit: Some(l),
-            offset: None,
-            limit_by,
-        }) if limit_by.is_empty() => text(l)
-            .and_then(|n| n.parse::<usize>().ok())
-            .ok_or_else(|| beyond(format!("LIMIT {l}")))?,
-        Some(other) => return Err(beyond(other)),
-    };
+    Ok((names, labels))
+}
+
+/// The rows wanted: all, or a LIMIT's; newest first, which is all the demo orders by.
+fn limit(query: &Query) -> Result<usize, String> {
     if let Some(o) = &query.order_by {
         let newest_first = matches!(&o.kind, OrderByKind::Expressions(list)
             if list.len() == 1
@@ -333,22 +331,37 @@ pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
             return Err(beyond(o));
         }
     }
-    let mut search = Search::default();
-    if let Some(w) = &select.selection {
-        conjuncts(w, &mut search)?;
+    match &query.limit_clause {
+        None => Ok(usize::MAX),
+        Some(LimitClause::LimitOffset {
+            limit: Some(l),
+            offset: None,
+            limit_by,
+        }) if limit_by.is_empty() => text(l)
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| beyond(format!("LIMIT {l}"))),
+        Some(other) => Err(beyond(other)),
     }
-    let m = Matcher::new(
-        &search.filter,
-        &search.accounts,
-        search.from,
-        search.to.unwrap_or(NO_END),
-    );
+}
+
+/// The rows of `sql` over `events` (oldest first), newest first.
+pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
+    let statements = Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL: {e}"))?;
+    let (query, select) = one_select(&statements)?;
+    let (names, labels) = columns(select, events.first())?;
+    let limit = limit(query)?;
+    let mut wanted = Where::default();
+    if let Some(w) = &select.selection {
+        conjuncts(w, &mut wanted)?;
+    }
+    let to = wanted.to.unwrap_or(NO_END);
+    let m = Matcher::new(&wanted.filter, &wanted.accounts, wanted.from, to);
     let rows = events
         .iter()
         .rev()
         .filter(|e| m.matches(&e.fields()))
         .take(limit)
-        .map(|e| exprs.iter().map(|c| e.column(c).flatten()).collect())
+        .map(|e| names.iter().map(|c| e.column(c).flatten()).collect())
         .collect();
     Ok((labels, rows))
 }

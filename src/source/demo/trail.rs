@@ -1,25 +1,20 @@
 //! The demo organisation's CloudTrail: three days of synthetic events before `start`,
 //! continuing live up to the clock's now, searched in memory with the filter's matcher and
 //! answered as Athena would (QUEUED, RUNNING with bytes scanned growing, SUCCEEDED; pages of
-//! 1,000 rows).
+//! 1,000 rows; the lifecycle is `query`'s).
 //!
-//! The story it tells: a day before the drift, CI ships model v43 to staging's
-//! fraud-detector-stg; 90 minutes before `start`, alice assumes the `ml-deployer` role in
-//! prod (source identity `alice`) and calls CreateModel, CreateEndpointConfig, then
-//! UpdateEndpoint on fraud-detector, then polls DescribeEndpoint. In staging, bob's first
-//! CreateEndpoint of image-tagger fails on an instance quota and his second is still
-//! Creating. Around it: console and CI reads, hourly Model Monitor processing jobs, the
-//! alarms being put two days ago, AssumeRole, ConsoleLogin, refused calls.
+//! The story's episodes (`story`) are its scripted calls: the deployments, the role assumed,
+//! the mute and the refused scale-out; Model Monitor's runs (`monitor`) are its processing
+//! jobs. Around them: console and CI reads, the alarms being put two days ago, AssumeRole,
+//! ConsoleLogin, refused calls.
 //!
 //! Events are a pure function of (seed, world, hour): built an hour at a time on first use
 //! and kept, so a query costs no generation and the trail grows with the live clock.
 //! Identities are shared between events, fixed strings are `&'static`.
 //!
 //! A filter is evaluated with `trail::matcher` (exactly `sql::select`'s WHERE); an event's
-//! detail returns `sql::DETAIL_COLUMNS` under their aliases; raw SQL is evaluated when it
-//! stays within a subset (`raw`), else the query FAILS saying what the demo supports.
-//! Progress is measured in real time (`Instant`), never on the demo clock, which may be
-//! frozen.
+//! detail returns `sql::DETAIL_COLUMNS` under their aliases; raw SQL is read back into the
+//! filter it was made from (`raw`), else the query FAILS saying to run it on AWS.
 
 use super::DemoSource;
 use super::monitor::{self, Runs};
