@@ -159,38 +159,74 @@ fn disjuncts(e: &Expr, out: &mut Vec<Expr>) {
     }
 }
 
+/// One of the language's OR groups, added to the filter: one group per kind (users, IPs,
+/// resources), each user and resource written in both its forms.
+fn group(inner: &Expr, f: &mut Filter) -> bool {
+    let mut alts = Vec::new();
+    disjuncts(inner, &mut alts);
+    let (mut arns, mut responses) = (Vec::new(), Vec::new());
+    let before = (f.users.len(), f.ips.len(), f.resources.len());
+    if !alts
+        .iter()
+        .all(|a| alternative(a, f, &mut arns, &mut responses))
+    {
+        return false;
+    }
+    let grown = [
+        (before.0, f.users.len()),
+        (before.1, f.ips.len()),
+        (before.2, f.resources.len()),
+    ];
+    grown.iter().filter(|(b, n)| n > b).count() == 1
+        && grown.iter().all(|(b, n)| n == b || *b == 0)
+        && arns == f.users[before.0..]
+        && responses == f.resources[before.2..]
+}
+
+/// `column IN (values)` or `column = value`, added to the search.
+fn listed(name: &str, values: Vec<String>, s: &mut Where) -> bool {
+    let f = &mut s.filter;
+    match name {
+        "eventname" => set(&mut f.events, values),
+        "eventsource" => set(&mut f.sources, values),
+        "recipientaccountid" | "account" => set(&mut s.accounts, values),
+        "awsregion" | "region" => set(&mut f.regions, values),
+        "errorcode" => f.errors.replace(ErrorMatch::Codes(values)).is_none(),
+        _ => false,
+    }
+}
+
+/// `column op 'value'`, added to the search.
+fn compared(name: &str, op: &BinaryOperator, value: String, s: &mut Where) -> bool {
+    match (name, op) {
+        ("eventtime", BinaryOperator::GtEq | BinaryOperator::LtEq) => {
+            let Some(t) = epoch(&value, false) else {
+                return false;
+            };
+            if *op == BinaryOperator::GtEq {
+                s.from = s.from.max(t);
+            } else {
+                s.to = Some(s.to.map_or(t, |x| x.min(t)));
+            }
+            true
+        }
+        ("readonly", BinaryOperator::Eq)
+            if (value == "true" || value == "false") && s.filter.readonly.is_none() =>
+        {
+            s.filter.readonly = Some(value == "true");
+            true
+        }
+        (_, BinaryOperator::Eq) => listed(name, vec![value], s),
+        _ => false,
+    }
+}
+
 /// One conjunct of the WHERE, added to the search; false when the language never writes it.
 fn condition(e: &Expr, s: &mut Where) -> bool {
-    let values = |list: &[Expr]| list.iter().map(text).collect::<Option<Vec<_>>>();
-    let (name, list) = match e {
-        Expr::Nested(inner) => {
-            let mut alts = Vec::new();
-            disjuncts(inner, &mut alts);
-            let (mut arns, mut responses) = (Vec::new(), Vec::new());
-            let f = &mut s.filter;
-            let before = (f.users.len(), f.ips.len(), f.resources.len());
-            if !alts
-                .iter()
-                .all(|a| alternative(a, f, &mut arns, &mut responses))
-            {
-                return false;
-            }
-            let grown = [
-                (before.0, f.users.len()),
-                (before.1, f.ips.len()),
-                (before.2, f.resources.len()),
-            ];
-            // One group per kind, each user and resource written in both its forms.
-            return grown.iter().filter(|(b, n)| n > b).count() == 1
-                && grown.iter().all(|(b, n)| n == b || *b == 0)
-                && arns == f.users[before.0..]
-                && responses == f.resources[before.2..];
-        }
-        Expr::IsNotNull(inner)
-            if column(inner).as_deref() == Some("errorcode") && s.filter.errors.is_none() =>
-        {
-            s.filter.errors = Some(ErrorMatch::Any);
-            return true;
+    match e {
+        Expr::Nested(inner) => group(inner, &mut s.filter),
+        Expr::IsNotNull(inner) if column(inner).as_deref() == Some("errorcode") => {
+            s.filter.errors.replace(ErrorMatch::Any).is_none()
         }
         Expr::Between {
             expr,
@@ -198,67 +234,34 @@ fn condition(e: &Expr, s: &mut Where) -> bool {
             low,
             high,
         } if column(expr).as_deref() == Some("timestamp") => {
-            let (Some(lo), Some(hi)) = (text(low), text(high)) else {
-                return false;
-            };
-            let (Some(lo), Some(hi)) = (epoch(&lo, false), epoch(&hi, true)) else {
+            let lo = text(low).and_then(|t| epoch(&t, false));
+            let hi = text(high).and_then(|t| epoch(&t, true));
+            let (Some(lo), Some(hi)) = (lo, hi) else {
                 return false;
             };
             s.from = s.from.max(lo);
             s.to = Some(s.to.map_or(hi, |t| t.min(hi)));
-            return true;
+            true
         }
         Expr::In {
             expr,
             target: InTarget::List(list),
             negated: false,
             ..
-        } => (column(expr), values(list)),
-        Expr::BinaryOp { left, op, right } => {
-            let (Some(name), Some(value)) = (column(left), text(right)) else {
-                return false;
-            };
-            match (name.as_str(), op) {
-                ("eventtime", BinaryOperator::GtEq | BinaryOperator::LtEq) => {
-                    let Some(t) = epoch(&value, false) else {
-                        return false;
-                    };
-                    if *op == BinaryOperator::GtEq {
-                        s.from = s.from.max(t);
-                    } else {
-                        s.to = Some(s.to.map_or(t, |x| x.min(t)));
-                    }
-                    return true;
-                }
-                ("readonly", BinaryOperator::Eq)
-                    if (value == "true" || value == "false") && s.filter.readonly.is_none() =>
-                {
-                    s.filter.readonly = Some(value == "true");
-                    return true;
-                }
-                ("sourceipaddress", BinaryOperator::Eq) => return condition(&nest(e), s),
-                (_, BinaryOperator::Eq) => (Some(name), Some(vec![value])),
-                _ => return false,
+        } => {
+            let values = list.iter().map(text).collect::<Option<Vec<_>>>();
+            match (column(expr), values) {
+                (Some(name), Some(values)) => listed(&name, values, s),
+                _ => false,
             }
         }
-        _ => return false,
-    };
-    let (Some(name), Some(list)) = (name, list) else {
-        return false;
-    };
-    let f = &mut s.filter;
-    match name.as_str() {
-        "eventname" => set(&mut f.events, list),
-        "eventsource" => set(&mut f.sources, list),
-        "recipientaccountid" | "account" => set(&mut s.accounts, list),
-        "awsregion" | "region" => set(&mut f.regions, list),
-        "errorcode" => f.errors.replace(ErrorMatch::Codes(list)).is_none(),
+        Expr::BinaryOp { left, op, right } => match (column(left), text(right)) {
+            (Some(name), Some(_)) if name == "sourceipaddress" => group(e, &mut s.filter),
+            (Some(name), Some(value)) => compared(&name, op, value, s),
+            _ => false,
+        },
         _ => false,
     }
-}
-
-fn nest(e: &Expr) -> Expr {
-    Expr::Nested(Box::new(e.clone()))
 }
 
 fn conjuncts(e: &Expr, s: &mut Where) -> Result<(), String> {
