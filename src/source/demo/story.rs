@@ -52,6 +52,26 @@ pub const DRIFTING_FEATURE: &str = "transaction_amount";
 pub const FEATURE_DRIFT: (f64, f64, f64) = (0.18, 0.02, 0.4);
 pub const FEATURE_DRIFT_THRESHOLD: f64 = 0.1;
 
+/// The drifting model's accuracy: the revealing run reports `revealed`, and it keeps
+/// sliding by `per_hour` (to `floor`) while nobody acts; the hours before, it drifts toward
+/// `above_threshold` over the threshold (0.868 one hour before, 0.899 two before).
+pub struct AccuracyDrift {
+    pub revealed: f64,
+    pub per_hour: f64,
+    pub floor: f64,
+    pub above_threshold: f64,
+}
+
+pub const ACCURACY_DRIFT: AccuracyDrift = AccuracyDrift {
+    revealed: 0.781,
+    per_hour: 0.012,
+    floor: 0.70,
+    above_threshold: 0.018,
+};
+/// 5xx a minute while the new model loads: at least the first, up to the first plus the
+/// second.
+pub const LOADING_ERRORS: (f64, u64) = (12.0, 8);
+
 /// The leak: restarted 30 h before start, creeping ~1.3 %/h from 52 %: over 90 % for the
 /// last ~50 minutes before start, and it crossed once before in the previous cycle. Its
 /// model server warns above 85 % and a worker is killed now and then above 95 %.
