@@ -433,7 +433,6 @@ fn denied(identity: &Identity, action: &str, resource: &str) -> String {
 /// One background call in account `c` during hour `hour`.
 fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
     let acct = c.account.as_ref();
-    let monitoring = acct == MONITORING_ACCOUNT;
     let who = rng.below(c.engineers.len());
     let engineer = &c.engineers[who];
     let vpn = c.vpn[who].clone();
@@ -442,97 +441,73 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
     let bastion = format!("10.20.1.{}", 10 + rng.below(4));
     let live: Vec<&(String, bool, Vec<String>)> = c.endpoints.iter().filter(|e| e.1).collect();
     let roll = rng.below(100);
-    if monitoring {
-        let sagewatch = &c.sagewatch;
+    // Who calls from where: an engineer in the console, the CI, the console's own role.
+    let console = |source, name| {
+        Call::new(&c.account, engineer, source, name)
+            .ip(office.as_str())
+            .agent(CONSOLE_UA)
+    };
+    let ci = |source, name, agent| {
+        Call::new(&c.account, &c.ci, source, name)
+            .ip(ci_ip.as_str())
+            .agent(agent)
+    };
+    let sagewatch = |source, name| {
+        Call::new(&c.account, &c.sagewatch, source, name)
+            .ip(bastion.as_str())
+            .agent(RUST_UA)
+    };
+    if acct == MONITORING_ACCOUNT {
         return match roll {
-            0..=39 => Call::new(&c.account, sagewatch, MONITORING, "GetMetricData")
-                .ip(bastion)
-                .agent(RUST_UA)
-                .request(json!({
-                    "startTime": iso(hour - 3 * HOUR),
-                    "endTime": iso(hour),
-                    "metricDataQueries": [{"id": "m0", "returnData": true}]
-                })),
-            40..=69 => Call::new(&c.account, sagewatch, MONITORING, "DescribeAlarms")
-                .ip(bastion)
-                .agent(RUST_UA)
-                .request(json!({"maxRecords": 100})),
-            70..=84 => Call::new(&c.account, engineer, MONITORING, "DescribeAlarmHistory")
-                .ip(office)
-                .agent(CONSOLE_UA)
+            0..=39 => sagewatch(MONITORING, "GetMetricData").request(json!({
+                "startTime": iso(hour - 3 * HOUR),
+                "endTime": iso(hour),
+                "metricDataQueries": [{"id": "m0", "returnData": true}]
+            })),
+            40..=69 => sagewatch(MONITORING, "DescribeAlarms").request(json!({"maxRecords": 100})),
+            70..=84 => console(MONITORING, "DescribeAlarmHistory")
                 .request(json!({"alarmName": "prod-fraud-detector-accuracy", "maxRecords": 50})),
-            85..=94 => Call::new(&c.account, engineer, "oam.amazonaws.com", "ListSinks")
-                .ip(office)
-                .agent(CONSOLE_UA),
+            85..=94 => console("oam.amazonaws.com", "ListSinks"),
             _ => {
                 let action = "cloudwatch:SetAlarmState";
                 let alarm =
                     format!("arn:aws:cloudwatch:{REGION}:{acct}:alarm:prod-fraud-detector-5xx");
-                let msg = denied(engineer, action, &alarm);
-                Call::new(&c.account, engineer, MONITORING, "SetAlarmState")
-                    .ip(office)
-                    .agent(CONSOLE_UA)
+                console(MONITORING, "SetAlarmState")
                     .request(json!({"alarmName": "prod-fraud-detector-5xx", "stateValue": "OK"}))
-                    .error("AccessDenied", msg)
+                    .error("AccessDenied", denied(engineer, action, &alarm))
             }
         };
     }
     let Some(ep) = (!live.is_empty()).then(|| *rng.pick(&live)) else {
-        return Call::new(&c.account, engineer, SAGEMAKER, "ListEndpoints")
-            .ip(office)
-            .agent(CONSOLE_UA)
+        return console(SAGEMAKER, "ListEndpoints")
             .request(json!({"maxResults": 100, "sortBy": "CreationTime"}));
     };
     let (name, _, schedules) = ep;
     match roll {
-        0..=17 => Call::new(&c.account, engineer, SAGEMAKER, "DescribeEndpoint")
-            .ip(office)
-            .agent(CONSOLE_UA)
-            .request(json!({"endpointName": name})),
-        18..=27 => Call::new(&c.account, engineer, SAGEMAKER, "ListEndpoints")
-            .ip(office)
-            .agent(CONSOLE_UA)
-            .request(
-                json!({"maxResults": 100, "sortBy": "CreationTime", "sortOrder": "Descending"}),
-            ),
+        0..=17 => console(SAGEMAKER, "DescribeEndpoint").request(json!({"endpointName": name})),
+        18..=27 => console(SAGEMAKER, "ListEndpoints").request(
+            json!({"maxResults": 100, "sortBy": "CreationTime", "sortOrder": "Descending"}),
+        ),
         28..=35 => Call::new(&c.account, engineer, SAGEMAKER, "DescribeEndpointConfig")
             .ip(vpn)
             .agent(CLI_UA)
             .request(json!({"endpointConfigName": format!("{name}-config")})),
-        36..=43 => Call::new(&c.account, engineer, SAGEMAKER, "ListMonitoringSchedules")
-            .ip(office)
-            .agent(CONSOLE_UA)
+        36..=43 => console(SAGEMAKER, "ListMonitoringSchedules")
             .request(json!({"endpointName": name, "maxResults": 50})),
-        44..=49 if !schedules.is_empty() => Call::new(
-            &c.account,
-            engineer,
-            SAGEMAKER,
-            "DescribeMonitoringSchedule",
-        )
-        .ip(office)
-        .agent(CONSOLE_UA)
-        .request(json!({"monitoringScheduleName": schedules[0]})),
-        44..=65 => Call::new(&c.account, &c.ci, SAGEMAKER, "DescribeEndpoint")
-            .ip(ci_ip)
-            .agent(BOTO_UA)
-            .request(json!({"endpointName": name})),
-        66..=73 => Call::new(&c.account, &c.ci, SAGEMAKER, "ListTags")
-            .ip(ci_ip)
-            .agent(BOTO_UA)
+        44..=49 if !schedules.is_empty() => console(SAGEMAKER, "DescribeMonitoringSchedule")
+            .request(json!({"monitoringScheduleName": schedules[0]})),
+        44..=65 => {
+            ci(SAGEMAKER, "DescribeEndpoint", BOTO_UA).request(json!({"endpointName": name}))
+        }
+        66..=73 => ci(SAGEMAKER, "ListTags", BOTO_UA)
             .request(json!({"resourceArn": arn(acct, "endpoint", name)})),
-        74..=78 => Call::new(&c.account, &c.ci, IAM, "GetRole")
-            .ip(ci_ip)
-            .agent(TERRAFORM_UA)
+        74..=78 => ci(IAM, "GetRole", TERRAFORM_UA)
             .region(GLOBAL_REGION)
             .request(json!({"roleName": "SageMakerExecutionRole"})),
         79..=90 => {
             // The console's fan-out: its read-only role assumed in this account.
-            let sagewatch = &c.sagewatch;
             let role = format!("arn:aws:iam::{acct}:role/{READ_ROLE}");
-            let expires = iso(hour + 2 * HOUR);
-            Call::new(&c.account, sagewatch, STS, "AssumeRole")
-                .ip(bastion)
-                .agent(RUST_UA)
+            sagewatch(STS, "AssumeRole")
                 .request(json!({"roleArn": role, "roleSessionName": "sagewatch", "durationSeconds": 3600}))
                 .response(json!({
                     "assumedRoleUser": {
@@ -541,35 +516,33 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
                     },
                     "credentials": {
                         "accessKeyId": key_id("ASIA", rng.next()),
-                        "expiration": expires
+                        "expiration": iso(hour + 2 * HOUR)
                     }
                 }))
                 .resource(role, "AWS::IAM::Role")
         }
+        // Someone trying what their role does not allow.
         _ => {
-            // Someone trying what their role does not allow.
-            if let Some(reader) = &c.reader {
-                let target = arn(acct, "endpoint", name);
-                let msg = denied(reader, "sagemaker:DeleteEndpoint", &target);
-                Call::new(&c.account, reader, SAGEMAKER, "DeleteEndpoint")
-                    .ip(format!("198.51.100.{}", 60 + rng.below(10)))
-                    .agent(CONSOLE_UA)
-                    .request(json!({"endpointName": name}))
-                    .error("AccessDeniedException", msg)
-            } else {
-                let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
-                let msg = denied(engineer, "sts:AssumeRole", &role);
-                let session = engineer
-                    .arn
-                    .as_deref()
-                    .and_then(|a| a.rsplit('/').next())
-                    .unwrap_or("session")
-                    .to_owned();
-                Call::new(&c.account, engineer, STS, "AssumeRole")
+            match &c.reader {
+                Some(reader) => {
+                    let target = arn(acct, "endpoint", name);
+                    let msg = denied(reader, "sagemaker:DeleteEndpoint", &target);
+                    Call::new(&c.account, reader, SAGEMAKER, "DeleteEndpoint")
+                        .ip(format!("198.51.100.{}", 60 + rng.below(10)))
+                        .agent(CONSOLE_UA)
+                        .request(json!({"endpointName": name}))
+                        .error("AccessDeniedException", msg)
+                }
+                None => {
+                    let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
+                    let msg = denied(engineer, "sts:AssumeRole", &role);
+                    let session = engineer.arn.as_deref().and_then(|a| a.rsplit('/').next());
+                    Call::new(&c.account, engineer, STS, "AssumeRole")
                     .ip(vpn)
                     .agent(CLI_UA)
-                    .request(json!({"roleArn": role, "roleSessionName": session}))
+                    .request(json!({"roleArn": role, "roleSessionName": session.unwrap_or("session")}))
                     .error("AccessDenied", msg)
+                }
             }
         }
     }
