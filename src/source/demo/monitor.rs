@@ -318,43 +318,18 @@ fn metric_name(m: MetricId) -> &'static str {
     crate::source::metrics::spec(m).name
 }
 
-/// What a run of `kind` over hour `hour` found: (subject, check, observed, threshold).
-fn violations_at(
-    world: &World,
-    i: usize,
-    kind: Kind,
-    hour: Epoch,
-) -> Vec<(String, String, f64, f64)> {
-    match kind {
-        Kind::ModelQuality => MQ_QUALITY
-            .iter()
-            .filter_map(|&m| {
-                let v = signal::value(world, &quality_ref(i, m), hour)?;
-                let t = mq_threshold(world, i, m);
-                (v < t).then(|| (metric_name(m).to_owned(), "LessThanThreshold".into(), v, t))
-            })
-            .collect(),
-        // The new model came with a new client: its inputs drift from the baseline.
-        Kind::DataQuality => {
-            let incident = world.endpoints[i].profile.incident;
-            match incident {
-                Some(inc) if hour >= inc.update_at.div_euclid(HOUR) * HOUR => vec![(
-                    DRIFTING_FEATURE.into(),
-                    "baseline_drift_check".into(),
-                    feature_drift(inc.update_at, hour),
-                    FEATURE_DRIFT_THRESHOLD,
-                )],
-                _ => Vec::new(),
-            }
-        }
-        Kind::ModelBias | Kind::ModelExplainability => Vec::new(),
-    }
+/// What a run of `kind` over hour `hour` found: its checks that failed.
+fn violations_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
+    let mut checks = checks_at(world, i, kind, hour);
+    checks.retain(|c| c.violated);
+    checks
 }
 
 /// The report as Model Monitor writes it.
-fn violations_json(found: &[(String, String, f64, f64)], kind: Kind) -> String {
+fn violations_json(found: &[Check], kind: Kind) -> String {
     let list: Vec<serde_json::Value> = found
         .iter()
+        .map(|c| (&c.subject, &c.check, c.observed, c.threshold))
         .map(|(subject, check, observed, threshold)| match kind {
             Kind::DataQuality => json!({
                 "feature_name": subject,
@@ -707,11 +682,7 @@ impl MonitorSource for DemoSource {
         let Some(kind) = Kind::parse(&schedule.monitoring_type) else {
             return Ok(None);
         };
-        let e = &self.world.endpoints[i].endpoint;
-        let uri = format!(
-            "s3://sagemaker-{REGION}-{}/{}/baselines/{job}/constraints.json",
-            e.account_id, e.name
-        );
+        let uri = baseline_uri(&self.world, i, Some(job));
         let text = constraints_json(&self.world, i, kind);
         report::baseline_from_bytes(&uri, text.as_bytes(), text.len() as u64)
             .map(Some)
@@ -761,7 +732,7 @@ impl MonitorSource for DemoSource {
         let broke = |slot: Epoch| {
             violations_at(&self.world, s.endpoint, s.kind, slot)
                 .iter()
-                .any(|v| v.0 == "accuracy")
+                .any(|v| v.subject == "accuracy")
         };
         let completed: Vec<Epoch> = s
             .executions(&self.world, now, None)
@@ -870,10 +841,16 @@ pub(super) struct JobRun {
     pub report_uri: String,
 }
 
-/// Every check a run of `kind` over hour `hour` makes; the violated ones are exactly
-/// `violations_at`'s, so the log and the report agree.
+/// Every check a run of `kind` over hour `hour` makes: those that fail are its report's
+/// violations, and its log names them all, so the log and the report agree.
 fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
-    let found = violations_at(world, i, kind, hour);
+    let drift = |observed: f64| Check {
+        subject: DRIFTING_FEATURE.into(),
+        check: "baseline_drift_check".into(),
+        observed,
+        threshold: FEATURE_DRIFT_THRESHOLD,
+        violated: observed > FEATURE_DRIFT_THRESHOLD,
+    };
     match kind {
         Kind::ModelQuality => MQ_QUALITY
             .iter()
@@ -889,27 +866,18 @@ fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
                 })
             })
             .collect(),
-        Kind::DataQuality if found.is_empty() => {
-            // Within the baseline: a small distance, drawn from the hour.
-            let h = super::rng::mix(hash_str(&world.endpoints[i].endpoint.name), hour as u64);
-            vec![Check {
-                subject: DRIFTING_FEATURE.into(),
-                check: "baseline_drift_check".into(),
-                observed: super::rng::range(h, 0.02, 0.06),
-                threshold: FEATURE_DRIFT_THRESHOLD,
-                violated: false,
-            }]
-        }
-        _ => found
-            .into_iter()
-            .map(|(subject, check, observed, threshold)| Check {
-                subject,
-                check,
-                observed,
-                threshold,
-                violated: true,
-            })
-            .collect(),
+        // The new model came with a new client: its inputs drift from the baseline; before
+        // it, a small distance drawn from the hour.
+        Kind::DataQuality => match world.endpoints[i].profile.incident {
+            Some(inc) if hour >= inc.update_at.div_euclid(HOUR) * HOUR => {
+                vec![drift(feature_drift(inc.update_at, hour))]
+            }
+            _ => {
+                let h = super::rng::mix(hash_str(&world.endpoints[i].endpoint.name), hour as u64);
+                vec![drift(super::rng::range(h, 0.02, 0.06))]
+            }
+        },
+        Kind::ModelBias | Kind::ModelExplainability => Vec::new(),
     }
 }
 
