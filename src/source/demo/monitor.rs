@@ -886,6 +886,49 @@ fn job_name_of(account: &str, schedule: &str, at: Epoch) -> String {
     arn.rsplit('/').next().unwrap_or_default().to_owned()
 }
 
+/// What a run's job analyses: its kind and definition, how long after its creation it
+/// begins, the data window, and the hour whose checks it makes.
+struct Analysis {
+    kind: Kind,
+    job_definition: Option<String>,
+    provisioning: i64,
+    window: Epoch,
+    period: i64,
+    checked: Epoch,
+}
+
+/// The job of run `x` (seen finished) of endpoint `i`.
+fn job_run(world: &World, i: usize, x: Execution, a: Analysis) -> JobRun {
+    let created = x.created.unwrap_or(x.scheduled_time);
+    JobRun {
+        job: job_name_of(&x.account_id, &x.schedule, x.scheduled_time),
+        endpoint: i,
+        monitoring_type: a.kind.as_str(),
+        baseline_uri: baseline_uri(world, i, a.job_definition.as_deref()),
+        job_definition: a.job_definition,
+        created,
+        began: created + a.provisioning,
+        ends: x.modified.unwrap_or(x.scheduled_time),
+        window: a.window,
+        period: a.period,
+        checks: if x.status.is_completed() {
+            checks_at(world, i, a.kind, a.checked)
+        } else {
+            Vec::new()
+        },
+        report_uri: bucket_uri(
+            world,
+            i,
+            &x.schedule,
+            x.scheduled_time,
+            "constraint_violations.json",
+        ),
+        outcome: x.status,
+        failure_reason: x.failure_reason,
+        schedule: x.schedule,
+    }
+}
+
 /// The runs of `account`'s endpoints whose job logged something in `[from, to]` and that
 /// had started by `now` (scheduled over the listed history, and those started in the
 /// console), with their final outcome (a log line is shown only once its time has come).
@@ -899,10 +942,8 @@ pub(super) fn job_runs(
 ) -> Vec<JobRun> {
     let mut out = Vec::new();
     let oldest = now - HISTORY;
-    for i in
-        (0..world.endpoints.len()).filter(|&i| world.endpoints[i].endpoint.account_id == account)
-    {
-        let e = &world.endpoints[i].endpoint;
+    let ours = |i: &usize| world.endpoints[*i].endpoint.account_id == account;
+    for i in (0..world.endpoints.len()).filter(ours) {
         for s in world_schedules(world, i) {
             let since = runs.paused(&s).then_some(world.start.min(now));
             let p = s.period();
@@ -911,73 +952,36 @@ pub(super) fn job_runs(
                 let Some(x) = s.execution(world, slot, Epoch::MAX / 4) else {
                     break;
                 };
-                let ends = x.modified.unwrap_or(slot);
-                if ends < from {
+                if x.modified.unwrap_or(slot) < from {
                     break;
                 }
-                let created = x.created.unwrap_or(slot);
-                if created <= now.min(to) {
-                    out.push(JobRun {
-                        job: job_name_of(account, &s.name, slot),
-                        endpoint: i,
-                        schedule: s.name.clone(),
-                        monitoring_type: s.kind.as_str(),
+                if x.created.unwrap_or(slot) <= now.min(to) {
+                    let a = Analysis {
+                        kind: s.kind,
                         job_definition: s.job_definition.clone(),
-                        created,
-                        began: created + 30,
-                        ends,
+                        provisioning: 30,
                         window: slot - p,
                         period: p,
-                        outcome: x.status,
-                        failure_reason: x.failure_reason,
-                        checks: if x.status.is_completed() {
-                            checks_at(world, i, s.kind, slot)
-                        } else {
-                            Vec::new()
-                        },
-                        baseline_uri: baseline_uri(world, i, s.job_definition.as_deref()),
-                        report_uri: bucket_uri(
-                            world,
-                            i,
-                            &s.name,
-                            slot,
-                            "constraint_violations.json",
-                        ),
-                    });
+                        checked: slot,
+                    };
+                    out.push(job_run(world, i, x, a));
                 }
                 slot -= p;
             }
         }
         for r in runs.started.iter().filter(|r| r.endpoint == i) {
-            let (created, ends) = (r.created, r.created + RUN_SECS);
-            if created > now.min(to) || ends < from {
+            if r.created > now.min(to) || r.created + RUN_SECS < from {
                 continue;
             }
-            let kind = kind_of(&r.run);
-            let outcome = r.status(world, ends);
-            out.push(JobRun {
-                job: job_name_of(&e.account_id, &r.run.name, created),
-                endpoint: i,
-                schedule: r.run.name.clone(),
-                monitoring_type: kind.as_str(),
+            let a = Analysis {
+                kind: kind_of(&r.run),
                 job_definition: Some(r.run.job_definition.clone()),
-                created,
-                began: created + RUN_PENDING_SECS,
-                ends,
+                provisioning: RUN_PENDING_SECS,
                 window: r.hour(),
                 period: HOUR,
-                outcome,
-                failure_reason: None,
-                checks: checks_at(world, i, kind, r.hour()),
-                baseline_uri: baseline_uri(world, i, Some(&r.run.job_definition)),
-                report_uri: bucket_uri(
-                    world,
-                    i,
-                    &r.run.name,
-                    created,
-                    "constraint_violations.json",
-                ),
-            });
+                checked: r.hour(),
+            };
+            out.push(job_run(world, i, r.execution(world, Epoch::MAX / 4), a));
         }
     }
     out
