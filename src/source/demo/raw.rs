@@ -77,13 +77,15 @@ fn contained(pattern: &Expr, escape: &Option<Box<Expr>>) -> Option<String> {
     (contains_pattern(&out) == string_literal(&p)).then_some(out)
 }
 
-/// The language's ISO timestamps and `yyyy/MM/dd` days.
+/// The language's ISO timestamps and `yyyy/MM/dd` days, written exactly as it writes them
+/// (SQL compares them as text).
 fn epoch(s: &str, day_end: bool) -> Option<Epoch> {
+    let written = |t: Epoch, format| (super::utc(t * 1000, format) == s).then_some(t);
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Some(t.timestamp());
+        return written(t.timestamp(), "%Y-%m-%dT%H:%M:%SZ");
     }
     let day = chrono::NaiveDate::parse_from_str(s, "%Y/%m/%d").ok()?;
-    let t = day.and_hms_opt(0, 0, 0)?.and_utc().timestamp();
+    let t = written(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp(), "%Y/%m/%d")?;
     Some(if day_end { t + 86_399 } else { t })
 }
 
