@@ -921,6 +921,36 @@ struct Evaluated {
     bytes: u64,
 }
 
+/// `stats count(*)`, in one row or by bins of `bin` seconds.
+fn counted(matched: &[&Line], bin: Option<i64>, plan: &Plan) -> Vec<Vec<(String, String)>> {
+    let mut counts: std::collections::BTreeMap<i64, u64> = Default::default();
+    for l in matched {
+        let key = bin.map_or(0, |b| (l.ms / 1000).div_euclid(b) * b);
+        *counts.entry(key).or_default() += 1;
+    }
+    let label = bin.map(|b| match b {
+        b if b % 3600 == 0 => format!("bin({}h)", b / 3600),
+        b if b % 60 == 0 => format!("bin({}m)", b / 60),
+        b => format!("bin({b}s)"),
+    });
+    let mut rows: Vec<Vec<(String, String)>> = counts
+        .into_iter()
+        .map(|(t, n)| {
+            let mut row = Vec::new();
+            if let Some(label) = &label {
+                row.push((label.clone(), insights_time(t * 1000)));
+            }
+            row.push(("count(*)".to_owned(), n.to_string()));
+            row
+        })
+        .collect();
+    if plan.descending && label.is_some() {
+        rows.reverse();
+    }
+    rows.truncate(plan.limit);
+    rows
+}
+
 fn evaluate(generator: &Gen, sel: &Selection, plan: &Plan, start: Epoch, end: Epoch) -> Evaluated {
     let start = start.max(end - MAX_QUERY_SECS);
     let keep = |_: &str| true;
@@ -955,34 +985,7 @@ fn evaluate(generator: &Gen, sel: &Selection, plan: &Plan, start: Epoch, end: Ep
         .collect();
     let n_matched = matched.len() as u64;
     let rows: Vec<Vec<(String, String)>> = match plan.stats {
-        Some(bin) => {
-            let mut counts: std::collections::BTreeMap<i64, u64> = Default::default();
-            for l in &matched {
-                let key = bin.map_or(0, |b| (l.ms / 1000).div_euclid(b) * b);
-                *counts.entry(key).or_default() += 1;
-            }
-            let label = bin.map(|b| match b {
-                b if b % 3600 == 0 => format!("bin({}h)", b / 3600),
-                b if b % 60 == 0 => format!("bin({}m)", b / 60),
-                b => format!("bin({b}s)"),
-            });
-            let mut rows: Vec<Vec<(String, String)>> = counts
-                .into_iter()
-                .map(|(t, n)| {
-                    let mut row = Vec::new();
-                    if let Some(label) = &label {
-                        row.push((label.clone(), insights_time(t * 1000)));
-                    }
-                    row.push(("count(*)".to_owned(), n.to_string()));
-                    row
-                })
-                .collect();
-            if plan.descending && label.is_some() {
-                rows.reverse();
-            }
-            rows.truncate(plan.limit);
-            rows
-        }
+        Some(bin) => counted(&matched, bin, plan),
         None => {
             if plan.descending {
                 matched.reverse();
