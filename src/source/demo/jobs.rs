@@ -89,7 +89,7 @@ struct DemoJob {
 }
 
 /// A Model Monitor run's instance: the analyzer's size grows with what it analyses.
-fn monitor_instance(monitoring_type: &str) -> (&'static str, u32) {
+pub(super) fn monitor_instance(monitoring_type: &str) -> (&'static str, u32) {
     match monitoring_type {
         "ModelQuality" => ("ml.m5.xlarge", 1),
         "DataQuality" => ("ml.m5.large", 1),

@@ -14,9 +14,13 @@
 //! instance. Groups keep two weeks (`RETENTION_SECS`).
 
 use super::monitor::{self, JobRun, Runs};
-use super::rng::{hash_str, mix, range, unit};
-use super::signal;
+use super::query::{Book, KEPT_QUERIES, Run, Stage};
+use super::rng::{hash_str, mix, range, unit, uuid_of};
+use super::story::{
+    DRIFT_FULL_SECS, DRIFTING_FEATURE, INCIDENT_MODEL, LEAK, LOADING_SECS, MISSING_FEATURE,
+};
 use super::world::{SeriesRef, SimEndpoint, World};
+use super::{signal, utc};
 use crate::clock::SharedClock;
 use crate::logs::groups::PROCESSING_JOBS_GROUP;
 use crate::logs::pattern::{self, Pattern};
@@ -25,10 +29,8 @@ use crate::source::logs::*;
 use crate::source::metrics::MetricId;
 use crate::source::model::{Epoch, ExecutionStatus};
 use async_trait::async_trait;
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const MINUTE_MS: i64 = 60_000;
 const HOUR: i64 = 3_600;
@@ -49,8 +51,6 @@ const MAX_LIMIT: usize = 10_000;
 pub const TAIL_MAX: usize = 500;
 /// The furthest back one live tail update reaches when the clock jumps ahead.
 const TAIL_CATCH_UP_MS: i64 = 30 * MINUTE_MS;
-/// Queries remembered; older ids are unknown.
-const KEPT_QUERIES: usize = 32;
 
 /// How long a demo Insights query stays Scheduled and then Running, and how often the live
 /// tail updates, in real time; tests shorten them.
@@ -85,8 +85,7 @@ struct Gen {
 pub struct DemoLogs {
     generator: Gen,
     timing: LogsTiming,
-    queries: Mutex<VecDeque<QueryRun>>,
-    next_query: AtomicU64,
+    queries: Book<Evaluated>,
 }
 
 /// A log group of the target, resolved.
@@ -308,39 +307,25 @@ fn instances(e: &SimEndpoint) -> Vec<Instance> {
     out
 }
 
+/// Python logging's timestamp format.
 fn stamp(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%d %H:%M:%S,%3f")
-        .to_string()
+    utc(ms, "%Y-%m-%d %H:%M:%S,%3f")
 }
 
 /// Gunicorn's own timestamp format.
 fn gunicorn_stamp(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("[%Y-%m-%d %H:%M:%S %z]")
-        .to_string()
+    utc(ms, "[%Y-%m-%d %H:%M:%S %z]")
 }
 
 fn request_id(h: u64) -> String {
-    let a = mix(h, 0xA);
-    let b = mix(h, 0xB);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        0x8000 | (b >> 48) & 0x3fff,
-        b & 0xffff_ffff_ffff
-    )
+    uuid_of(mix(h, 0xA), mix(h, 0xB))
 }
 
 /// The model the endpoint serves at `t`: the incident's update brings a new one.
 fn model_version(e: &SimEndpoint, t: Epoch) -> String {
     let n = 3 + mix(hash_str(&e.endpoint.name), 0x5E) % 40;
     match e.profile.incident {
-        Some(inc) if t >= inc.update_at => format!("{}-v{}", e.endpoint.name, n + 1),
+        Some(inc) if t >= inc.update_at => INCIDENT_MODEL.to_owned(),
         _ => format!("{}-v{n}", e.endpoint.name),
     }
 }
@@ -418,9 +403,7 @@ fn instance_minute(
     // The health check SageMaker sends (the container logs one a minute).
     let ms = base + 1_000 + (h % 4_000) as i64;
     let ip = format!("10.2.{}.{}", (h >> 8) % 250 + 1, (h >> 16) % 250 + 1);
-    let when = chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%d/%b/%Y:%H:%M:%S +0000");
+    let when = utc(ms, "%d/%b/%Y:%H:%M:%S +0000");
     out.push((
         ms,
         format!("{ip} - - [{when}] \"GET /ping HTTP/1.1\" 200 1 \"-\" \"AHC/2.0\""),
@@ -486,7 +469,7 @@ fn instance_minute(
 
     // The staging leak: the model server watches its own memory.
     let mem = series_value(world, i, MetricId::Memory, v, m);
-    if e.profile.mem_creep_per_hour > 1.0 && mem > 85.0 {
+    if e.profile.mem_creep_per_hour > 1.0 && mem > LEAK.warn_above {
         let ms = at(5);
         let hours = (m - last_restart(e, m)) as f64 / HOUR as f64;
         out.push((
@@ -497,7 +480,7 @@ fn instance_minute(
                 mem / 100.0 * 3.6,
             ),
         ));
-        if mem > 95.0 && unit(mix(h, 6)) < 0.2 {
+        if mem > LEAK.kill_above && unit(mix(h, 6)) < 0.2 {
             let ms = at(7);
             let pid = inst.pid + 11 + (mix(h, 8) % 500) as u32;
             out.push((
@@ -545,7 +528,7 @@ fn incident_minute(
         return;
     }
     // The five minutes of 5xx right after the deployment.
-    if m < update_at + 300 {
+    if m < update_at + LOADING_SECS {
         for k in 0..2 {
             let ms = at(40 + k);
             out.push((
@@ -559,7 +542,7 @@ fn incident_minute(
         }
     }
     // 0.15 just after the update, 1.0 three hours later.
-    let f = ((m - update_at) as f64 / (3 * HOUR) as f64).clamp(0.15, 1.0);
+    let f = ((m - update_at) as f64 / DRIFT_FULL_SECS as f64).clamp(0.15, 1.0);
     let warns = 1 + (3.0 * f + unit(mix(h, 60))) as u64;
     for k in 0..warns.min(5) {
         let ms = at(70 + k);
@@ -567,12 +550,12 @@ fn incident_minute(
         let text = if mix(h, 90 + k).is_multiple_of(4) {
             let amount = range(mix(h, 100 + k), 4_500.0, 25_000.0);
             format!(
-                "{} WARNING [features] request_id={rid} feature 'transaction_amount' = {amount:.2} is above the baseline's p99 (4210.00)",
+                "{} WARNING [features] request_id={rid} feature '{DRIFTING_FEATURE}' = {amount:.2} is above the baseline's p99 (4210.00)",
                 stamp(ms)
             )
         } else {
             format!(
-                "{} WARNING [features] request_id={rid} feature 'merchant_category' missing from request: imputing 0",
+                "{} WARNING [features] request_id={rid} feature '{MISSING_FEATURE}' missing from request: imputing 0",
                 stamp(ms)
             )
         };
@@ -590,8 +573,8 @@ fn incident_minute(
             "  File \"/opt/ml/code/inference.py\", line 88, in predict_fn".to_owned(),
             "    features = encode(payload)".to_owned(),
             "  File \"/opt/ml/code/features.py\", line 41, in encode".to_owned(),
-            "    row.append(CATEGORY_INDEX[payload[\"merchant_category\"]])".to_owned(),
-            "KeyError: 'merchant_category'".to_owned(),
+            format!("    row.append(CATEGORY_INDEX[payload[\"{MISSING_FEATURE}\"]])"),
+            format!("KeyError: '{MISSING_FEATURE}'"),
         ];
         for (k, text) in lines.into_iter().enumerate() {
             out.push((ms + k as i64, text));
@@ -605,22 +588,11 @@ fn job_lines(world: &World, run: &JobRun) -> Vec<(i64, String)> {
     let e = &world.endpoints[run.endpoint].endpoint;
     let span_ms = ((run.ends - run.began) * 1000).max(1_000);
     let at = |frac: f64| run.began * 1000 + (span_ms as f64 * frac) as i64;
-    let fmt = |ms: i64| {
-        chrono::DateTime::from_timestamp_millis(ms)
-            .unwrap_or_default()
-            .format("%Y-%m-%d %H:%M:%S,%3f")
-            .to_string()
-    };
     let mut out: Vec<(i64, String)> = Vec::new();
     let mut push = |ms: i64, level: &str, text: String| {
-        out.push((ms, format!("{} - {level} - {text}", fmt(ms))));
+        out.push((ms, format!("{} - {level} - {text}", stamp(ms))));
     };
-    let window = |t: Epoch| {
-        chrono::DateTime::from_timestamp(t, 0)
-            .unwrap_or_default()
-            .format("%Y-%m-%dT%H:%M:%SZ")
-            .to_string()
-    };
+    let window = |t: Epoch| utc(t * 1000, "%Y-%m-%dT%H:%M:%SZ");
     let t0 = at(0.0);
     push(
         t0,
@@ -739,17 +711,12 @@ impl DemoLogs {
         Self {
             generator: Gen { world, runs, clock },
             timing: LogsTiming::default(),
-            queries: Mutex::default(),
-            next_query: AtomicU64::new(1),
+            queries: Book::default(),
         }
     }
 
     pub(super) fn set_timing(&mut self, timing: LogsTiming) {
         self.timing = timing;
-    }
-
-    fn queries(&self) -> std::sync::MutexGuard<'_, VecDeque<QueryRun>> {
-        self.queries.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -942,10 +909,7 @@ fn parse_plan(query: &str) -> Result<Plan, String> {
 }
 
 fn insights_time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%d %H:%M:%S%.3f")
-        .to_string()
+    utc(ms, "%Y-%m-%d %H:%M:%S%.3f")
 }
 
 /// A query's answer, computed when it starts (the window is then fixed).
@@ -957,14 +921,34 @@ struct Evaluated {
     bytes: u64,
 }
 
-#[derive(Debug)]
-struct QueryRun {
-    id: String,
-    account: String,
-    began: Instant,
-    outcome: Result<Evaluated, String>,
-    /// When (since `began`) it was stopped.
-    stopped: Option<Duration>,
+/// `stats count(*)`, in one row or by bins of `bin` seconds.
+fn counted(matched: &[&Line], bin: Option<i64>, plan: &Plan) -> Vec<Vec<(String, String)>> {
+    let mut counts: std::collections::BTreeMap<i64, u64> = Default::default();
+    for l in matched {
+        let key = bin.map_or(0, |b| (l.ms / 1000).div_euclid(b) * b);
+        *counts.entry(key).or_default() += 1;
+    }
+    let label = bin.map(|b| match b {
+        b if b % 3600 == 0 => format!("bin({}h)", b / 3600),
+        b if b % 60 == 0 => format!("bin({}m)", b / 60),
+        b => format!("bin({b}s)"),
+    });
+    let mut rows: Vec<Vec<(String, String)>> = counts
+        .into_iter()
+        .map(|(t, n)| {
+            let mut row = Vec::new();
+            if let Some(label) = &label {
+                row.push((label.clone(), insights_time(t * 1000)));
+            }
+            row.push(("count(*)".to_owned(), n.to_string()));
+            row
+        })
+        .collect();
+    if plan.descending && label.is_some() {
+        rows.reverse();
+    }
+    rows.truncate(plan.limit);
+    rows
 }
 
 fn evaluate(generator: &Gen, sel: &Selection, plan: &Plan, start: Epoch, end: Epoch) -> Evaluated {
@@ -1001,34 +985,7 @@ fn evaluate(generator: &Gen, sel: &Selection, plan: &Plan, start: Epoch, end: Ep
         .collect();
     let n_matched = matched.len() as u64;
     let rows: Vec<Vec<(String, String)>> = match plan.stats {
-        Some(bin) => {
-            let mut counts: std::collections::BTreeMap<i64, u64> = Default::default();
-            for l in &matched {
-                let key = bin.map_or(0, |b| (l.ms / 1000).div_euclid(b) * b);
-                *counts.entry(key).or_default() += 1;
-            }
-            let label = bin.map(|b| match b {
-                b if b % 3600 == 0 => format!("bin({}h)", b / 3600),
-                b if b % 60 == 0 => format!("bin({}m)", b / 60),
-                b => format!("bin({b}s)"),
-            });
-            let mut rows: Vec<Vec<(String, String)>> = counts
-                .into_iter()
-                .map(|(t, n)| {
-                    let mut row = Vec::new();
-                    if let Some(label) = &label {
-                        row.push((label.clone(), insights_time(t * 1000)));
-                    }
-                    row.push(("count(*)".to_owned(), n.to_string()));
-                    row
-                })
-                .collect();
-            if plan.descending && label.is_some() {
-                rows.reverse();
-            }
-            rows.truncate(plan.limit);
-            rows
-        }
+        Some(bin) => counted(&matched, bin, plan),
         None => {
             if plan.descending {
                 matched.reverse();
@@ -1053,50 +1010,45 @@ fn evaluate(generator: &Gen, sel: &Selection, plan: &Plan, start: Epoch, end: Ep
     }
 }
 
-impl QueryRun {
-    fn results(&self, timing: &LogsTiming) -> InsightsResults {
-        let elapsed = self.began.elapsed();
-        let at = self.stopped.map_or(elapsed, |s| s.min(elapsed));
-        let total = timing.scheduled + timing.running;
-        let (state, frac) = if at < timing.scheduled {
-            (InsightsState::Scheduled, 0.0)
-        } else if at < total {
-            let f = (at - timing.scheduled).as_secs_f64() / timing.running.as_secs_f64().max(1e-9);
-            (InsightsState::Running, f.clamp(0.0, 1.0))
-        } else {
-            (InsightsState::Complete, 1.0)
-        };
-        let state = match (&self.outcome, self.stopped, state) {
-            (Err(_), _, s) if s != InsightsState::Scheduled => InsightsState::Failed,
-            (_, Some(_), s) if !s.is_finished() => InsightsState::Cancelled,
-            (_, _, s) => s,
-        };
-        match &self.outcome {
-            Err(reason) if state == InsightsState::Failed => InsightsResults::from_fields(
+fn insights_state(stage: Stage) -> InsightsState {
+    match stage {
+        Stage::Queued => InsightsState::Scheduled,
+        Stage::Running => InsightsState::Running,
+        Stage::Done => InsightsState::Complete,
+        Stage::Failed => InsightsState::Failed,
+        Stage::Cancelled => InsightsState::Cancelled,
+    }
+}
+
+/// Insights' answer of a run, as far as it has come.
+fn results(run: &Run<Evaluated>) -> InsightsResults {
+    let (stage, done) = run.stage();
+    let state = insights_state(stage);
+    match &run.answer {
+        Err(reason) if state == InsightsState::Failed => InsightsResults::from_fields(
+            Some(state),
+            InsightsStats::default(),
+            vec![vec![("reason", reason.as_str())]],
+        ),
+        Err(_) => InsightsResults {
+            state: Some(state),
+            ..Default::default()
+        },
+        Ok(ev) => {
+            let shown = (ev.rows.len() as f64 * done).ceil() as usize;
+            let stats = InsightsStats {
+                records_matched: (ev.matched as f64 * done).round(),
+                records_scanned: (ev.scanned as f64 * done).round(),
+                bytes_scanned: (ev.bytes as f64 * done).round(),
+            };
+            InsightsResults::from_fields(
                 Some(state),
-                InsightsStats::default(),
-                vec![vec![("reason", reason.as_str())]],
-            ),
-            Err(_) => InsightsResults {
-                state: Some(state),
-                ..Default::default()
-            },
-            Ok(ev) => {
-                let shown = (ev.rows.len() as f64 * frac).ceil() as usize;
-                let stats = InsightsStats {
-                    records_matched: (ev.matched as f64 * frac).round(),
-                    records_scanned: (ev.scanned as f64 * frac).round(),
-                    bytes_scanned: (ev.bytes as f64 * frac).round(),
-                };
-                InsightsResults::from_fields(
-                    Some(state),
-                    stats,
-                    ev.rows
-                        .iter()
-                        .take(shown)
-                        .map(|r| r.iter().map(|(f, v)| (f.as_str(), v.as_str())).collect()),
-                )
-            }
+                stats,
+                ev.rows
+                    .iter()
+                    .take(shown)
+                    .map(|r| r.iter().map(|(f, v)| (f.as_str(), v.as_str())).collect()),
+            )
         }
     }
 }
@@ -1156,21 +1108,13 @@ impl LogsSource for DemoLogs {
             });
         }
         let end = query.end.min(g.now());
-        let outcome =
+        let answer =
             parse_plan(&query.query).map(|plan| evaluate(g, &sel, &plan, query.start, end));
-        let n = self.next_query.fetch_add(1, Ordering::Relaxed);
+        let n = self.queries.next_number() + 1;
         let id = format!("{:08x}-demo-4000-8000-{:012x}", mix(n, 0x1A) as u32, n);
-        let mut queries = self.queries();
-        queries.push_back(QueryRun {
-            id: id.clone(),
-            account: sel.account,
-            began: Instant::now(),
-            outcome,
-            stopped: None,
-        });
-        while queries.len() > KEPT_QUERIES {
-            queries.pop_front();
-        }
+        let t = self.timing;
+        let run = Run::new((id.clone(), sel.account), t.scheduled, t.running, answer);
+        self.queries.push(run);
         Ok(id)
     }
 
@@ -1179,47 +1123,34 @@ impl LogsSource for DemoLogs {
         target: &LogTarget,
         query_id: &str,
     ) -> Result<InsightsResults, SourceError> {
-        let queries = self.queries();
-        let run = queries
-            .iter()
-            .find(|q| q.id == query_id && q.account == target.account_id)
-            .ok_or_else(|| {
-                not_found(
-                    "GetQueryResults",
-                    format!(
-                        "query {} not found (the demo keeps its last {KEPT_QUERIES} queries)",
-                        crate::sanitize::clean(query_id)
-                    ),
-                )
-            })?;
-        Ok(run.results(&self.timing))
+        let ours = |r: &Run<Evaluated>| r.id == query_id && r.owner == target.account_id;
+        self.queries.with(ours, |r| results(r)).ok_or_else(|| {
+            not_found(
+                "GetQueryResults",
+                format!(
+                    "query {} not found (the demo keeps its last {KEPT_QUERIES} queries)",
+                    crate::sanitize::clean(query_id)
+                ),
+            )
+        })
     }
 
     async fn stop_query(&self, target: &LogTarget, query_id: &str) -> Result<(), SourceError> {
-        let timing = self.timing;
-        let mut queries = self.queries();
-        let run = queries
-            .iter_mut()
-            .find(|q| q.id == query_id && q.account == target.account_id)
-            .ok_or_else(|| {
-                not_found(
-                    "StopQuery",
-                    format!("query {} not found", crate::sanitize::clean(query_id)),
-                )
-            })?;
-        let state = run.results(&timing).state;
-        if state.is_some_and(InsightsState::is_finished) {
-            // As AWS: a finished query cannot be stopped.
-            return Err(SourceError::Other {
-                call: "StopQuery".into(),
-                detail: format!(
-                    "InvalidParameterException: the query is already {}",
-                    state.map_or("finished", InsightsState::as_str)
-                ),
-            });
-        }
-        run.stopped = Some(run.began.elapsed());
-        Ok(())
+        let ours = |r: &Run<Evaluated>| r.id == query_id && r.owner == target.account_id;
+        let stopped = self.queries.with(ours, Run::cancel).ok_or_else(|| {
+            not_found(
+                "StopQuery",
+                format!("query {} not found", crate::sanitize::clean(query_id)),
+            )
+        })?;
+        // As AWS: a finished query cannot be stopped.
+        stopped.map_err(|stage| SourceError::Other {
+            call: "StopQuery".into(),
+            detail: format!(
+                "InvalidParameterException: the query is already {}",
+                insights_state(stage).as_str()
+            ),
+        })
     }
 
     async fn filter_events(

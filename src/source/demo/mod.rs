@@ -1,15 +1,19 @@
 //! The embedded, deterministic demo organisation: a monitoring account, linked source accounts
 //! and their endpoints, whose series and alarms are computed on demand from (seed, start, now).
 //!
-//! The story: prod `fraud-detector` got a new model 90 minutes before `start`; its accuracy
-//! drifts, and the Model Monitor run that completes at `start + 240 s` trips its alarm.
+//! The story (`story`, kept as data and read by every simulated service): prod
+//! `fraud-detector` got a new model 90 minutes before `start`; its accuracy drifts, and the
+//! Model Monitor run that completes at `start + 240 s` trips its alarm.
 
 mod alarms;
 mod jobs;
 mod logs;
 mod monitor;
+mod query;
+mod raw;
 mod rng;
 mod signal;
+mod story;
 mod studio;
 mod trail;
 mod world;
@@ -25,12 +29,12 @@ use async_trait::async_trait;
 use world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
 
 pub use logs::{DemoLogs, LogsTiming};
-pub use studio::sample as studio_sample;
-pub use trail::{
-    DEPLOYER_ROLE, HISTORY as TRAIL_HISTORY, INCIDENT_CONFIG, INCIDENT_MODEL, INCIDENT_USER,
-    TrailTiming,
+pub use story::{
+    DEPLOYER_ROLE, INCIDENT_AFTER_START, INCIDENT_CONFIG, INCIDENT_MODEL, INCIDENT_USER,
+    UPDATE_BEFORE_START,
 };
-pub use world::{INCIDENT_AFTER_START, UPDATE_BEFORE_START};
+pub use studio::sample as studio_sample;
+pub use trail::{HISTORY as TRAIL_HISTORY, TrailTiming};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoConfig {
@@ -111,6 +115,15 @@ impl DemoSource {
             _ => now,
         }
     }
+}
+
+/// `ms` (epoch milliseconds) in UTC, in chrono's `format`: the demo's timestamps in logs,
+/// names and events.
+fn utc(ms: i64, format: &str) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .format(format)
+        .to_string()
 }
 
 #[async_trait]

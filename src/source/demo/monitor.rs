@@ -9,6 +9,7 @@
 use super::DemoSource;
 use super::rng::hash_str;
 use super::signal;
+use super::story::{DRIFTING_FEATURE, FEATURE_DRIFT_THRESHOLD, MISSING_FEATURE, feature_drift};
 use super::world::{ACCURACY_THRESHOLD, REGION, SeriesRef, World};
 use crate::source::SourceError;
 use crate::source::metrics::MetricId;
@@ -289,9 +290,7 @@ impl Runs {
 fn job_arn(account: &str, schedule: &str, at: Epoch) -> String {
     format!(
         "arn:aws:sagemaker:{REGION}:{account}:processing-job/model-monitoring-{}-{:08x}",
-        chrono::DateTime::from_timestamp(at, 0)
-            .unwrap_or_default()
-            .format("%Y%m%d%H%M"),
+        super::utc(at * 1000, "%Y%m%d%H%M"),
         hash_str(schedule) as u32
     )
 }
@@ -319,46 +318,18 @@ fn metric_name(m: MetricId) -> &'static str {
     crate::source::metrics::spec(m).name
 }
 
-/// What a run of `kind` over hour `hour` found: (subject, check, observed, threshold).
-fn violations_at(
-    world: &World,
-    i: usize,
-    kind: Kind,
-    hour: Epoch,
-) -> Vec<(String, String, f64, f64)> {
-    match kind {
-        Kind::ModelQuality => MQ_QUALITY
-            .iter()
-            .filter_map(|&m| {
-                let v = signal::value(world, &quality_ref(i, m), hour)?;
-                let t = mq_threshold(world, i, m);
-                (v < t).then(|| (metric_name(m).to_owned(), "LessThanThreshold".into(), v, t))
-            })
-            .collect(),
-        // The new model came with a new client: its inputs drift from the baseline.
-        Kind::DataQuality => {
-            let incident = world.endpoints[i].profile.incident;
-            match incident {
-                Some(inc) if hour >= inc.update_at.div_euclid(HOUR) * HOUR => {
-                    let k = ((hour - inc.update_at) / HOUR).max(0) as f64;
-                    vec![(
-                        "transaction_amount".into(),
-                        "baseline_drift_check".into(),
-                        (0.18 + 0.02 * k).min(0.4),
-                        0.1,
-                    )]
-                }
-                _ => Vec::new(),
-            }
-        }
-        Kind::ModelBias | Kind::ModelExplainability => Vec::new(),
-    }
+/// What a run of `kind` over hour `hour` found: its checks that failed.
+fn violations_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
+    let mut checks = checks_at(world, i, kind, hour);
+    checks.retain(|c| c.violated);
+    checks
 }
 
 /// The report as Model Monitor writes it.
-fn violations_json(found: &[(String, String, f64, f64)], kind: Kind) -> String {
+fn violations_json(found: &[Check], kind: Kind) -> String {
     let list: Vec<serde_json::Value> = found
         .iter()
+        .map(|c| (&c.subject, &c.check, c.observed, c.threshold))
         .map(|(subject, check, observed, threshold)| match kind {
             Kind::DataQuality => json!({
                 "feature_name": subject,
@@ -399,11 +370,13 @@ fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
         Kind::DataQuality => json!({
             "version": 0.0,
             "features": [
-                { "name": "transaction_amount", "inferred_type": "Fractional", "completeness": 1.0 },
-                { "name": "merchant_category", "inferred_type": "String", "completeness": 1.0 },
+                { "name": DRIFTING_FEATURE, "inferred_type": "Fractional", "completeness": 1.0 },
+                { "name": MISSING_FEATURE, "inferred_type": "String", "completeness": 1.0 },
                 { "name": "account_age_days", "inferred_type": "Integral", "completeness": 0.98 },
             ],
-            "monitoring_config": { "distribution_constraints": { "comparison_threshold": 0.1 } },
+            "monitoring_config": {
+                "distribution_constraints": { "comparison_threshold": FEATURE_DRIFT_THRESHOLD }
+            },
         }),
         Kind::ModelBias | Kind::ModelExplainability => json!({ "version": 0.0 }),
     };
@@ -412,9 +385,7 @@ fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
 
 fn bucket_uri(world: &World, i: usize, schedule: &str, at: Epoch, file: &str) -> String {
     let e = &world.endpoints[i].endpoint;
-    let when = chrono::DateTime::from_timestamp(at, 0)
-        .unwrap_or_default()
-        .format("%Y/%m/%d/%H");
+    let when = super::utc(at * 1000, "%Y/%m/%d/%H");
     format!(
         "s3://sagemaker-{REGION}-{}/{}/{schedule}/{when}/{file}",
         e.account_id, e.name
@@ -711,11 +682,7 @@ impl MonitorSource for DemoSource {
         let Some(kind) = Kind::parse(&schedule.monitoring_type) else {
             return Ok(None);
         };
-        let e = &self.world.endpoints[i].endpoint;
-        let uri = format!(
-            "s3://sagemaker-{REGION}-{}/{}/baselines/{job}/constraints.json",
-            e.account_id, e.name
-        );
+        let uri = baseline_uri(&self.world, i, Some(job));
         let text = constraints_json(&self.world, i, kind);
         report::baseline_from_bytes(&uri, text.as_bytes(), text.len() as u64)
             .map(Some)
@@ -765,7 +732,7 @@ impl MonitorSource for DemoSource {
         let broke = |slot: Epoch| {
             violations_at(&self.world, s.endpoint, s.kind, slot)
                 .iter()
-                .any(|v| v.0 == "accuracy")
+                .any(|v| v.subject == "accuracy")
         };
         let completed: Vec<Epoch> = s
             .executions(&self.world, now, None)
@@ -874,10 +841,16 @@ pub(super) struct JobRun {
     pub report_uri: String,
 }
 
-/// Every check a run of `kind` over hour `hour` makes; the violated ones are exactly
-/// `violations_at`'s, so the log and the report agree.
+/// Every check a run of `kind` over hour `hour` makes: those that fail are its report's
+/// violations, and its log names them all, so the log and the report agree.
 fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
-    let found = violations_at(world, i, kind, hour);
+    let drift = |observed: f64| Check {
+        subject: DRIFTING_FEATURE.into(),
+        check: "baseline_drift_check".into(),
+        observed,
+        threshold: FEATURE_DRIFT_THRESHOLD,
+        violated: observed > FEATURE_DRIFT_THRESHOLD,
+    };
     match kind {
         Kind::ModelQuality => MQ_QUALITY
             .iter()
@@ -893,33 +866,67 @@ fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
                 })
             })
             .collect(),
-        Kind::DataQuality if found.is_empty() => {
-            // Within the baseline: a small distance, drawn from the hour.
-            let h = super::rng::mix(hash_str(&world.endpoints[i].endpoint.name), hour as u64);
-            vec![Check {
-                subject: "transaction_amount".into(),
-                check: "baseline_drift_check".into(),
-                observed: super::rng::range(h, 0.02, 0.06),
-                threshold: 0.1,
-                violated: false,
-            }]
-        }
-        _ => found
-            .into_iter()
-            .map(|(subject, check, observed, threshold)| Check {
-                subject,
-                check,
-                observed,
-                threshold,
-                violated: true,
-            })
-            .collect(),
+        // The new model came with a new client: its inputs drift from the baseline; before
+        // it, a small distance drawn from the hour.
+        Kind::DataQuality => match world.endpoints[i].profile.incident {
+            Some(inc) if hour >= inc.update_at.div_euclid(HOUR) * HOUR => {
+                vec![drift(feature_drift(inc.update_at, hour))]
+            }
+            _ => {
+                let h = super::rng::mix(hash_str(&world.endpoints[i].endpoint.name), hour as u64);
+                vec![drift(super::rng::range(h, 0.02, 0.06))]
+            }
+        },
+        Kind::ModelBias | Kind::ModelExplainability => Vec::new(),
     }
 }
 
 fn job_name_of(account: &str, schedule: &str, at: Epoch) -> String {
     let arn = job_arn(account, schedule, at);
     arn.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+/// What a run's job analyses: its kind and definition, how long after its creation it
+/// begins, the data window, and the hour whose checks it makes.
+struct Analysis {
+    kind: Kind,
+    job_definition: Option<String>,
+    provisioning: i64,
+    window: Epoch,
+    period: i64,
+    checked: Epoch,
+}
+
+/// The job of run `x` (seen finished) of endpoint `i`.
+fn job_run(world: &World, i: usize, x: Execution, a: Analysis) -> JobRun {
+    let created = x.created.unwrap_or(x.scheduled_time);
+    JobRun {
+        job: job_name_of(&x.account_id, &x.schedule, x.scheduled_time),
+        endpoint: i,
+        monitoring_type: a.kind.as_str(),
+        baseline_uri: baseline_uri(world, i, a.job_definition.as_deref()),
+        job_definition: a.job_definition,
+        created,
+        began: created + a.provisioning,
+        ends: x.modified.unwrap_or(x.scheduled_time),
+        window: a.window,
+        period: a.period,
+        checks: if x.status.is_completed() {
+            checks_at(world, i, a.kind, a.checked)
+        } else {
+            Vec::new()
+        },
+        report_uri: bucket_uri(
+            world,
+            i,
+            &x.schedule,
+            x.scheduled_time,
+            "constraint_violations.json",
+        ),
+        outcome: x.status,
+        failure_reason: x.failure_reason,
+        schedule: x.schedule,
+    }
 }
 
 /// The runs of `account`'s endpoints whose job logged something in `[from, to]` and that
@@ -935,10 +942,8 @@ pub(super) fn job_runs(
 ) -> Vec<JobRun> {
     let mut out = Vec::new();
     let oldest = now - HISTORY;
-    for i in
-        (0..world.endpoints.len()).filter(|&i| world.endpoints[i].endpoint.account_id == account)
-    {
-        let e = &world.endpoints[i].endpoint;
+    let ours = |i: &usize| world.endpoints[*i].endpoint.account_id == account;
+    for i in (0..world.endpoints.len()).filter(ours) {
         for s in world_schedules(world, i) {
             let since = runs.paused(&s).then_some(world.start.min(now));
             let p = s.period();
@@ -947,73 +952,36 @@ pub(super) fn job_runs(
                 let Some(x) = s.execution(world, slot, Epoch::MAX / 4) else {
                     break;
                 };
-                let ends = x.modified.unwrap_or(slot);
-                if ends < from {
+                if x.modified.unwrap_or(slot) < from {
                     break;
                 }
-                let created = x.created.unwrap_or(slot);
-                if created <= now.min(to) {
-                    out.push(JobRun {
-                        job: job_name_of(account, &s.name, slot),
-                        endpoint: i,
-                        schedule: s.name.clone(),
-                        monitoring_type: s.kind.as_str(),
+                if x.created.unwrap_or(slot) <= now.min(to) {
+                    let a = Analysis {
+                        kind: s.kind,
                         job_definition: s.job_definition.clone(),
-                        created,
-                        began: created + 30,
-                        ends,
+                        provisioning: 30,
                         window: slot - p,
                         period: p,
-                        outcome: x.status,
-                        failure_reason: x.failure_reason,
-                        checks: if x.status.is_completed() {
-                            checks_at(world, i, s.kind, slot)
-                        } else {
-                            Vec::new()
-                        },
-                        baseline_uri: baseline_uri(world, i, s.job_definition.as_deref()),
-                        report_uri: bucket_uri(
-                            world,
-                            i,
-                            &s.name,
-                            slot,
-                            "constraint_violations.json",
-                        ),
-                    });
+                        checked: slot,
+                    };
+                    out.push(job_run(world, i, x, a));
                 }
                 slot -= p;
             }
         }
         for r in runs.started.iter().filter(|r| r.endpoint == i) {
-            let (created, ends) = (r.created, r.created + RUN_SECS);
-            if created > now.min(to) || ends < from {
+            if r.created > now.min(to) || r.created + RUN_SECS < from {
                 continue;
             }
-            let kind = kind_of(&r.run);
-            let outcome = r.status(world, ends);
-            out.push(JobRun {
-                job: job_name_of(&e.account_id, &r.run.name, created),
-                endpoint: i,
-                schedule: r.run.name.clone(),
-                monitoring_type: kind.as_str(),
+            let a = Analysis {
+                kind: kind_of(&r.run),
                 job_definition: Some(r.run.job_definition.clone()),
-                created,
-                began: created + RUN_PENDING_SECS,
-                ends,
+                provisioning: RUN_PENDING_SECS,
                 window: r.hour(),
                 period: HOUR,
-                outcome,
-                failure_reason: None,
-                checks: checks_at(world, i, kind, r.hour()),
-                baseline_uri: baseline_uri(world, i, Some(&r.run.job_definition)),
-                report_uri: bucket_uri(
-                    world,
-                    i,
-                    &r.run.name,
-                    created,
-                    "constraint_violations.json",
-                ),
-            });
+                checked: r.hour(),
+            };
+            out.push(job_run(world, i, r.execution(world, Epoch::MAX / 4), a));
         }
     }
     out

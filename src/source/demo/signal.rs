@@ -174,9 +174,10 @@ fn errors(e: &SimEndpoint, h: u64, t: Epoch) -> f64 {
         0.0
     };
     if let Some(i) = e.profile.incident
-        && (i.update_at..i.update_at + 300).contains(&t)
+        && (i.update_at..i.update_at + super::story::LOADING_SECS).contains(&t)
     {
-        n += 12.0 + (mix(h, t as u64) % 8) as f64;
+        let (least, more) = super::story::LOADING_ERRORS;
+        n += least + (mix(h, t as u64) % more) as f64;
     }
     n
 }
@@ -184,14 +185,13 @@ fn errors(e: &SimEndpoint, h: u64, t: Epoch) -> f64 {
 /// How far the incident's new model has drifted below baseline accuracy in hour bucket `t`.
 fn drift(baseline: f64, incident: &Incident, t: Epoch) -> f64 {
     let update_bucket = incident.update_at.div_euclid(HOUR) * HOUR;
+    let d = &super::story::ACCURACY_DRIFT;
     let target = if t >= incident.bucket {
-        // The revealing run reports ~0.78, and it keeps sliding while nobody acts.
         let k = ((t - incident.bucket) / HOUR) as f64;
-        (0.781 - 0.012 * k).max(0.70)
+        (d.revealed - d.per_hour * k).max(d.floor)
     } else if t >= update_bucket {
-        // Drifting but still above the threshold: 0.868 one hour before, 0.899 two before.
         let j = ((incident.bucket - t) / HOUR) as f64;
-        baseline - (baseline - (ACCURACY_THRESHOLD + 0.018)) / j
+        baseline - (baseline - (ACCURACY_THRESHOLD + d.above_threshold)) / j
     } else {
         return 0.0;
     };

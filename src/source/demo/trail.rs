@@ -1,31 +1,31 @@
 //! The demo organisation's CloudTrail: three days of synthetic events before `start`,
 //! continuing live up to the clock's now, searched in memory with the filter's matcher and
 //! answered as Athena would (QUEUED, RUNNING with bytes scanned growing, SUCCEEDED; pages of
-//! 1,000 rows).
+//! 1,000 rows; the lifecycle is `query`'s).
 //!
-//! The story it tells: a day before the drift, CI ships model v43 to staging's
-//! fraud-detector-stg; 90 minutes before `start`, alice assumes the `ml-deployer` role in
-//! prod (source identity `alice`) and calls CreateModel, CreateEndpointConfig, then
-//! UpdateEndpoint on fraud-detector, then polls DescribeEndpoint. In staging, bob's first
-//! CreateEndpoint of image-tagger fails on an instance quota and his second is still
-//! Creating. Around it: console and CI reads, hourly Model Monitor processing jobs, the
-//! alarms being put two days ago, AssumeRole, ConsoleLogin, refused calls.
+//! The story's episodes (`story`) are its scripted calls: the deployments, the role assumed,
+//! the mute and the refused scale-out; Model Monitor's runs (`monitor`) are its processing
+//! jobs. Around them: console and CI reads, the alarms being put two days ago, AssumeRole,
+//! ConsoleLogin, refused calls.
 //!
 //! Events are a pure function of (seed, world, hour): built an hour at a time on first use
 //! and kept, so a query costs no generation and the trail grows with the live clock.
 //! Identities are shared between events, fixed strings are `&'static`.
 //!
 //! A filter is evaluated with `trail::matcher` (exactly `sql::select`'s WHERE); an event's
-//! detail returns `sql::DETAIL_COLUMNS` under their aliases; raw SQL is evaluated when it
-//! stays within a subset (`raw`), else the query FAILS saying what the demo supports.
-//! Progress is measured in real time (`Instant`), never on the demo clock, which may be
-//! frozen.
+//! detail returns `sql::DETAIL_COLUMNS` under their aliases; raw SQL is read back into the
+//! filter it was made from (`raw`), else the query FAILS saying to run it on AWS.
 
 use super::DemoSource;
-use super::rng::{hash_str, mix, splitmix64, unit};
-use super::world::{AlarmDefKind, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
+use super::monitor::{self, Runs};
+use super::query::{Book, KEPT_QUERIES, Run, Stage};
+use super::rng::{Rng, hash_str, mix, splitmix64, uuid_of};
+use super::story::{
+    Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
+};
+use super::world::{AlarmDefKind, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
 use crate::source::SourceError;
-use crate::source::model::{EndpointStatus, Epoch};
+use crate::source::model::Epoch;
 use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSource};
 use crate::trail::matcher::{Fields, Matcher};
 use crate::trail::sql::{COLUMNS, DETAIL_COLUMNS};
@@ -33,26 +33,14 @@ use async_trait::async_trait;
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
 /// How far before `start` the trail begins.
 pub const HISTORY: i64 = 3 * DAY;
-/// The role the incident's deployment is made with, in the prod account.
-pub const DEPLOYER_ROLE: &str = "ml-deployer";
-/// Who deploys the drifting model (the role session and the source identity).
-pub const INCIDENT_USER: &str = "alice";
-/// The model version the incident deploys.
-pub const INCIDENT_MODEL: &str = "fraud-detector-v43";
-pub const INCIDENT_CONFIG: &str = "fraud-detector-config-v43";
-/// Who muted the leaking endpoint's memory alarm.
-pub const ON_CALL_ROLE: &str = "OnCall";
-pub const ON_CALL_USER: &str = "dave@example.com";
 /// Rows a result page holds, as GetQueryResults serves them.
 pub const PAGE_ROWS: usize = 1000;
-/// Queries whose state is kept; older ones are forgotten (as if expired).
-pub const KEPT_QUERIES: usize = 32;
 /// Bytes a query scans per account and day of the `timestamp` layout: a busy account's
 /// compressed trail, roughly.
 pub const BYTES_PER_ACCOUNT_DAY: u64 = 150_000_000;
@@ -121,10 +109,7 @@ pub struct Event {
 }
 
 fn iso(t: Epoch) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+    super::utc(t * 1000, "%Y-%m-%dT%H:%M:%SZ")
 }
 
 /// The `yyyy/MM/dd` partition holding `t`.
@@ -201,36 +186,6 @@ impl Event {
     }
 }
 
-/// A small deterministic stream (splitmix64 over a counter).
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        splitmix64(self.0)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-
-    fn chance(&mut self, p: f64) -> bool {
-        unit(self.next()) < p
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
 /// `AROA...`-style ids: the prefix and 17 upper-case letters and digits.
 fn key_id(prefix: &str, h: u64) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -248,15 +203,7 @@ fn key_id(prefix: &str, h: u64) -> String {
 
 fn uuid(h: u64) -> String {
     let a = splitmix64(h);
-    let b = splitmix64(a);
-    format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        a >> 32,
-        (a >> 16) & 0xffff,
-        a & 0xfff,
-        0x8000 | ((b >> 48) & 0x3fff),
-        b & 0xffff_ffff_ffff
-    )
+    uuid_of(a, splitmix64(a))
 }
 
 fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) -> Arc<Identity> {
@@ -486,7 +433,6 @@ fn denied(identity: &Identity, action: &str, resource: &str) -> String {
 /// One background call in account `c` during hour `hour`.
 fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
     let acct = c.account.as_ref();
-    let monitoring = acct == MONITORING_ACCOUNT;
     let who = rng.below(c.engineers.len());
     let engineer = &c.engineers[who];
     let vpn = c.vpn[who].clone();
@@ -495,97 +441,73 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
     let bastion = format!("10.20.1.{}", 10 + rng.below(4));
     let live: Vec<&(String, bool, Vec<String>)> = c.endpoints.iter().filter(|e| e.1).collect();
     let roll = rng.below(100);
-    if monitoring {
-        let sagewatch = &c.sagewatch;
+    // Who calls from where: an engineer in the console, the CI, the console's own role.
+    let console = |source, name| {
+        Call::new(&c.account, engineer, source, name)
+            .ip(office.as_str())
+            .agent(CONSOLE_UA)
+    };
+    let ci = |source, name, agent| {
+        Call::new(&c.account, &c.ci, source, name)
+            .ip(ci_ip.as_str())
+            .agent(agent)
+    };
+    let sagewatch = |source, name| {
+        Call::new(&c.account, &c.sagewatch, source, name)
+            .ip(bastion.as_str())
+            .agent(RUST_UA)
+    };
+    if acct == MONITORING_ACCOUNT {
         return match roll {
-            0..=39 => Call::new(&c.account, sagewatch, MONITORING, "GetMetricData")
-                .ip(bastion)
-                .agent(RUST_UA)
-                .request(json!({
-                    "startTime": iso(hour - 3 * HOUR),
-                    "endTime": iso(hour),
-                    "metricDataQueries": [{"id": "m0", "returnData": true}]
-                })),
-            40..=69 => Call::new(&c.account, sagewatch, MONITORING, "DescribeAlarms")
-                .ip(bastion)
-                .agent(RUST_UA)
-                .request(json!({"maxRecords": 100})),
-            70..=84 => Call::new(&c.account, engineer, MONITORING, "DescribeAlarmHistory")
-                .ip(office)
-                .agent(CONSOLE_UA)
+            0..=39 => sagewatch(MONITORING, "GetMetricData").request(json!({
+                "startTime": iso(hour - 3 * HOUR),
+                "endTime": iso(hour),
+                "metricDataQueries": [{"id": "m0", "returnData": true}]
+            })),
+            40..=69 => sagewatch(MONITORING, "DescribeAlarms").request(json!({"maxRecords": 100})),
+            70..=84 => console(MONITORING, "DescribeAlarmHistory")
                 .request(json!({"alarmName": "prod-fraud-detector-accuracy", "maxRecords": 50})),
-            85..=94 => Call::new(&c.account, engineer, "oam.amazonaws.com", "ListSinks")
-                .ip(office)
-                .agent(CONSOLE_UA),
+            85..=94 => console("oam.amazonaws.com", "ListSinks"),
             _ => {
                 let action = "cloudwatch:SetAlarmState";
                 let alarm =
                     format!("arn:aws:cloudwatch:{REGION}:{acct}:alarm:prod-fraud-detector-5xx");
-                let msg = denied(engineer, action, &alarm);
-                Call::new(&c.account, engineer, MONITORING, "SetAlarmState")
-                    .ip(office)
-                    .agent(CONSOLE_UA)
+                console(MONITORING, "SetAlarmState")
                     .request(json!({"alarmName": "prod-fraud-detector-5xx", "stateValue": "OK"}))
-                    .error("AccessDenied", msg)
+                    .error("AccessDenied", denied(engineer, action, &alarm))
             }
         };
     }
     let Some(ep) = (!live.is_empty()).then(|| *rng.pick(&live)) else {
-        return Call::new(&c.account, engineer, SAGEMAKER, "ListEndpoints")
-            .ip(office)
-            .agent(CONSOLE_UA)
+        return console(SAGEMAKER, "ListEndpoints")
             .request(json!({"maxResults": 100, "sortBy": "CreationTime"}));
     };
     let (name, _, schedules) = ep;
     match roll {
-        0..=17 => Call::new(&c.account, engineer, SAGEMAKER, "DescribeEndpoint")
-            .ip(office)
-            .agent(CONSOLE_UA)
-            .request(json!({"endpointName": name})),
-        18..=27 => Call::new(&c.account, engineer, SAGEMAKER, "ListEndpoints")
-            .ip(office)
-            .agent(CONSOLE_UA)
-            .request(
-                json!({"maxResults": 100, "sortBy": "CreationTime", "sortOrder": "Descending"}),
-            ),
+        0..=17 => console(SAGEMAKER, "DescribeEndpoint").request(json!({"endpointName": name})),
+        18..=27 => console(SAGEMAKER, "ListEndpoints").request(
+            json!({"maxResults": 100, "sortBy": "CreationTime", "sortOrder": "Descending"}),
+        ),
         28..=35 => Call::new(&c.account, engineer, SAGEMAKER, "DescribeEndpointConfig")
             .ip(vpn)
             .agent(CLI_UA)
             .request(json!({"endpointConfigName": format!("{name}-config")})),
-        36..=43 => Call::new(&c.account, engineer, SAGEMAKER, "ListMonitoringSchedules")
-            .ip(office)
-            .agent(CONSOLE_UA)
+        36..=43 => console(SAGEMAKER, "ListMonitoringSchedules")
             .request(json!({"endpointName": name, "maxResults": 50})),
-        44..=49 if !schedules.is_empty() => Call::new(
-            &c.account,
-            engineer,
-            SAGEMAKER,
-            "DescribeMonitoringSchedule",
-        )
-        .ip(office)
-        .agent(CONSOLE_UA)
-        .request(json!({"monitoringScheduleName": schedules[0]})),
-        44..=65 => Call::new(&c.account, &c.ci, SAGEMAKER, "DescribeEndpoint")
-            .ip(ci_ip)
-            .agent(BOTO_UA)
-            .request(json!({"endpointName": name})),
-        66..=73 => Call::new(&c.account, &c.ci, SAGEMAKER, "ListTags")
-            .ip(ci_ip)
-            .agent(BOTO_UA)
+        44..=49 if !schedules.is_empty() => console(SAGEMAKER, "DescribeMonitoringSchedule")
+            .request(json!({"monitoringScheduleName": schedules[0]})),
+        44..=65 => {
+            ci(SAGEMAKER, "DescribeEndpoint", BOTO_UA).request(json!({"endpointName": name}))
+        }
+        66..=73 => ci(SAGEMAKER, "ListTags", BOTO_UA)
             .request(json!({"resourceArn": arn(acct, "endpoint", name)})),
-        74..=78 => Call::new(&c.account, &c.ci, IAM, "GetRole")
-            .ip(ci_ip)
-            .agent(TERRAFORM_UA)
+        74..=78 => ci(IAM, "GetRole", TERRAFORM_UA)
             .region(GLOBAL_REGION)
             .request(json!({"roleName": "SageMakerExecutionRole"})),
         79..=90 => {
             // The console's fan-out: its read-only role assumed in this account.
-            let sagewatch = &c.sagewatch;
             let role = format!("arn:aws:iam::{acct}:role/{READ_ROLE}");
-            let expires = iso(hour + 2 * HOUR);
-            Call::new(&c.account, sagewatch, STS, "AssumeRole")
-                .ip(bastion)
-                .agent(RUST_UA)
+            sagewatch(STS, "AssumeRole")
                 .request(json!({"roleArn": role, "roleSessionName": "sagewatch", "durationSeconds": 3600}))
                 .response(json!({
                     "assumedRoleUser": {
@@ -594,35 +516,33 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
                     },
                     "credentials": {
                         "accessKeyId": key_id("ASIA", rng.next()),
-                        "expiration": expires
+                        "expiration": iso(hour + 2 * HOUR)
                     }
                 }))
                 .resource(role, "AWS::IAM::Role")
         }
+        // Someone trying what their role does not allow.
         _ => {
-            // Someone trying what their role does not allow.
-            if let Some(reader) = &c.reader {
-                let target = arn(acct, "endpoint", name);
-                let msg = denied(reader, "sagemaker:DeleteEndpoint", &target);
-                Call::new(&c.account, reader, SAGEMAKER, "DeleteEndpoint")
-                    .ip(format!("198.51.100.{}", 60 + rng.below(10)))
-                    .agent(CONSOLE_UA)
-                    .request(json!({"endpointName": name}))
-                    .error("AccessDeniedException", msg)
-            } else {
-                let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
-                let msg = denied(engineer, "sts:AssumeRole", &role);
-                let session = engineer
-                    .arn
-                    .as_deref()
-                    .and_then(|a| a.rsplit('/').next())
-                    .unwrap_or("session")
-                    .to_owned();
-                Call::new(&c.account, engineer, STS, "AssumeRole")
+            match &c.reader {
+                Some(reader) => {
+                    let target = arn(acct, "endpoint", name);
+                    let msg = denied(reader, "sagemaker:DeleteEndpoint", &target);
+                    Call::new(&c.account, reader, SAGEMAKER, "DeleteEndpoint")
+                        .ip(format!("198.51.100.{}", 60 + rng.below(10)))
+                        .agent(CONSOLE_UA)
+                        .request(json!({"endpointName": name}))
+                        .error("AccessDeniedException", msg)
+                }
+                None => {
+                    let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
+                    let msg = denied(engineer, "sts:AssumeRole", &role);
+                    let session = engineer.arn.as_deref().and_then(|a| a.rsplit('/').next());
+                    Call::new(&c.account, engineer, STS, "AssumeRole")
                     .ip(vpn)
                     .agent(CLI_UA)
-                    .request(json!({"roleArn": role, "roleSessionName": session}))
+                    .request(json!({"roleArn": role, "roleSessionName": session.unwrap_or("session")}))
                     .error("AccessDenied", msg)
+                }
             }
         }
     }
@@ -646,37 +566,32 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
             let t = hour + rng.below(HOUR as usize) as i64;
             out.push(call.at(t, next_id(&mut k)));
         }
-        // The hourly Model Monitor run of each endpoint's model-quality schedule, a minute
-        // past the hour (as the monitor pane's runs start).
-        for (name, has_data, schedules) in &c.endpoints {
-            let Some(schedule) = schedules.first().filter(|_| *has_data) else {
-                continue;
-            };
-            let stamp = chrono::DateTime::from_timestamp(hour, 0)
-                .unwrap_or_default()
-                .format("%Y%m%d%H")
-                .to_string();
-            let job = format!(
-                "model-monitoring-{stamp}-{:08x}",
-                mix(hash_str(schedule), hour as u64) as u32
-            );
+        // Model Monitor's runs started this hour, as their processing jobs: the names the
+        // monitor pane, the jobs view and the logs show.
+        let end = hour + HOUR - 1;
+        let runs = monitor::job_runs(world, &Runs::default(), &c.account, hour, end, end);
+        for run in runs.iter().filter(|r| r.created >= hour) {
             let acct = c.account.as_ref();
+            let job_arn = arn(acct, "processing-job", &run.job);
+            let (instance, count) = super::jobs::monitor_instance(run.monitoring_type);
             let call = Call::new(&c.account, &c.service, SAGEMAKER, "CreateProcessingJob")
                 .ip(SAGEMAKER)
                 .agent(SAGEMAKER)
                 .request(json!({
-                    "processingJobName": job,
+                    "processingJobName": run.job,
                     "roleArn": format!("arn:aws:iam::{acct}:role/SageMakerMonitoringRole"),
                     "environment": {
-                        "endpoint_name": name,
-                        "monitoring_schedule_name": schedule,
+                        "endpoint_name": world.endpoints[run.endpoint].endpoint.name,
+                        "monitoring_schedule_name": run.schedule,
                         "dataset_format": "{\"sagemakerCaptureJson\":{}}"
                     },
-                    "processingResources": {"clusterConfig": {"instanceCount": 1, "instanceType": "ml.m5.xlarge", "volumeSizeInGB": 20}}
+                    "processingResources": {"clusterConfig": {
+                        "instanceCount": count, "instanceType": instance, "volumeSizeInGB": 20
+                    }}
                 }))
-                .response(json!({"processingJobArn": arn(acct, "processing-job", &job)}))
-                .resource(arn(acct, "processing-job", &job), "AWS::SageMaker::ProcessingJob");
-            out.push(call.at(hour + 60 + rng.below(20) as i64, next_id(&mut k)));
+                .response(json!({"processingJobArn": job_arn}))
+                .resource(job_arn, "AWS::SageMaker::ProcessingJob");
+            out.push(call.at(run.created, next_id(&mut k)));
         }
         // Sign-ins: each engineer most mornings, at 08:xx.
         if hour_of_day == 8 {
@@ -760,54 +675,44 @@ fn ops_admin() -> Arc<Identity> {
     })
 }
 
-/// A deployment: a model, an endpoint config for it, then the endpoint created or updated,
-/// a few minutes apart; then its deployer polls until InService. `(time, call)`s.
-struct Deploy<'a> {
-    account: &'a Arc<str>,
-    who: &'a Arc<Identity>,
-    ip: &'a str,
-    agent: &'static str,
-    endpoint: &'a str,
-    model: &'a str,
-    config: &'a str,
-    image_tag: &'a str,
-    instance: &'a str,
-    variants: &'a [(String, f64)],
-    /// UpdateEndpoint, else CreateEndpoint.
-    update: bool,
-}
-
-fn deploy(d: &Deploy<'_>, at: Epoch, out: &mut Vec<(Epoch, Call)>) {
-    let acct = d.account.as_ref();
-    let call = |name: &'static str| {
-        Call::new(d.account, d.who, SAGEMAKER, name)
-            .ip(d.ip)
-            .agent(d.agent)
-    };
-    let repo = d.endpoint.trim_end_matches("-stg");
-    out.push((
-        at - 11 * 60,
-        call("CreateModel")
-            .request(json!({
-                "modelName": d.model,
-                "executionRoleArn": format!("arn:aws:iam::{acct}:role/SageMakerExecutionRole"),
-                "primaryContainer": {
-                    "image": format!("{acct}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{}", d.image_tag),
-                    "modelDataUrl": format!("s3://ml-artifacts-{acct}/{repo}/{}/model.tar.gz", d.image_tag)
-                }
-            }))
-            .response(json!({"modelArn": arn(acct, "model", d.model)}))
-            .resource(arn(acct, "model", d.model), "AWS::SageMaker::Model"),
-    ));
-    let variants: Vec<Value> = d
-        .variants
+/// A release's calls by `who`: the model, its endpoint config, the endpoint created or
+/// updated, a few minutes apart; then polls until InService. `(time, call)`s.
+fn deploy(
+    e: &SimEndpoint,
+    r: &Release,
+    at: Epoch,
+    call: impl Fn(&'static str) -> Call,
+    out: &mut Vec<(Epoch, Call)>,
+) {
+    let acct = e.endpoint.account_id.as_str();
+    let endpoint = e.endpoint.name.as_str();
+    let repo = endpoint.trim_end_matches("-stg");
+    let tag = r.image_tag;
+    if !r.model_exists {
+        out.push((
+            at - 11 * 60,
+            call("CreateModel")
+                .request(json!({
+                    "modelName": r.model,
+                    "executionRoleArn": format!("arn:aws:iam::{acct}:role/SageMakerExecutionRole"),
+                    "primaryContainer": {
+                        "image": format!("{acct}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{tag}"),
+                        "modelDataUrl": format!("s3://ml-artifacts-{acct}/{repo}/{tag}/model.tar.gz")
+                    }
+                }))
+                .response(json!({"modelArn": arn(acct, "model", r.model)}))
+                .resource(arn(acct, "model", r.model), "AWS::SageMaker::Model"),
+        ));
+    }
+    let variants: Vec<Value> = e
+        .weighted_variants()
         .iter()
         .map(|(v, w)| {
             json!({
                 "variantName": v,
-                "modelName": d.model,
+                "modelName": r.model,
                 "initialInstanceCount": 2,
-                "instanceType": d.instance,
+                "instanceType": r.instance,
                 "initialVariantWeight": w
             })
         })
@@ -816,259 +721,163 @@ fn deploy(d: &Deploy<'_>, at: Epoch, out: &mut Vec<(Epoch, Call)>) {
         at - 7 * 60,
         call("CreateEndpointConfig")
             .request(json!({
-                "endpointConfigName": d.config,
+                "endpointConfigName": r.config,
                 "productionVariants": variants,
                 "dataCaptureConfig": {"enableCapture": true, "initialSamplingPercentage": 20,
-                    "destinationS3Uri": format!("s3://ml-capture-{acct}/{}", d.endpoint)}
+                    "destinationS3Uri": format!("s3://ml-capture-{acct}/{endpoint}")}
             }))
-            .response(json!({"endpointConfigArn": arn(acct, "endpoint-config", d.config)}))
+            .response(json!({"endpointConfigArn": arn(acct, "endpoint-config", r.config)}))
             .resource(
-                arn(acct, "endpoint-config", d.config),
+                arn(acct, "endpoint-config", r.config),
                 "AWS::SageMaker::EndpointConfig",
             ),
     ));
-    let endpoint_arn = arn(acct, "endpoint", d.endpoint);
-    let change = if d.update {
-        call("UpdateEndpoint")
+    let endpoint_arn = arn(acct, "endpoint", endpoint);
+    let change = call(if r.update {
+        "UpdateEndpoint"
     } else {
-        call("CreateEndpoint")
-    };
-    out.push((
-        at,
-        change
-            .request(json!({"endpointName": d.endpoint, "endpointConfigName": d.config}))
-            .response(json!({"endpointArn": endpoint_arn}))
-            .resource(endpoint_arn, "AWS::SageMaker::Endpoint"),
-    ));
+        "CreateEndpoint"
+    })
+    .request(json!({"endpointName": endpoint, "endpointConfigName": r.config}))
+    .response(json!({"endpointArn": endpoint_arn}))
+    .resource(endpoint_arn, "AWS::SageMaker::Endpoint");
+    if let Some(refusal) = r.refused {
+        out.push((at, change.error("ResourceLimitExceeded", refusal.into())));
+        return;
+    }
+    out.push((at, change));
     for m in [1, 3, 6, 9] {
         out.push((
             at + m * 60 + 7,
-            call("DescribeEndpoint").request(json!({"endpointName": d.endpoint})),
+            call("DescribeEndpoint").request(json!({"endpointName": endpoint})),
         ));
     }
 }
 
-/// The scripted events: the deployments of the story and the alarms being put.
-fn story(world: &World, seed: u64) -> Vec<Event> {
-    let mut calls: Vec<(Epoch, Call)> = Vec::new();
-    let start = world.start;
-    let account = |label: &str| world.accounts.iter().find(|a| a.label == label);
-    let endpoint = |account_id: &str, name: &str| {
-        world
-            .endpoint_index(account_id, name)
-            .map(|i| &world.endpoints[i])
-    };
-    // The incident: alice deploys v43 to prod fraud-detector.
-    for e in &world.endpoints {
-        let Some(incident) = e.profile.incident else {
-            continue;
-        };
-        let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
-        let sso = assumed_role(&acct, SSO_ENGINEER, "alice@example.com", None);
-        let deployer = assumed_role(&acct, DEPLOYER_ROLE, INCIDENT_USER, Some(INCIDENT_USER));
-        let ip = "10.8.14.27";
-        let at = incident.update_at;
-        let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
-        calls.push((
-            at - 14 * 60,
-            Call::new(&acct, &sso, STS, "AssumeRole")
-                .ip(ip)
-                .agent(CLI_UA)
-                .request(json!({
-                    "roleArn": role,
-                    "roleSessionName": INCIDENT_USER,
-                    "sourceIdentity": INCIDENT_USER,
-                    "durationSeconds": 3600
-                }))
-                .response(json!({
-                    "assumedRoleUser": {
-                        "assumedRoleId": deployer.principalid,
-                        "arn": deployer.arn
-                    },
-                    "sourceIdentity": INCIDENT_USER,
-                    "credentials": {
-                        "accessKeyId": key_id("ASIA", mix(seed, 43)),
-                        "expiration": iso(at - 14 * 60 + 3600)
-                    }
-                }))
-                .resource(role, "AWS::IAM::Role"),
-        ));
-        let variants = e.weighted_variants();
-        deploy(
-            &Deploy {
-                account: &acct,
-                who: &deployer,
-                ip,
-                agent: CLI_UA,
-                endpoint: &e.endpoint.name,
-                model: INCIDENT_MODEL,
-                config: INCIDENT_CONFIG,
-                image_tag: "v43",
-                instance: "ml.m5.xlarge",
-                variants: &variants,
-                update: true,
-            },
-            at,
-            &mut calls,
-        );
-        // A day earlier, CI shipped the same version to staging.
-        if let Some(stg) = account("staging")
-            && let Some(se) = endpoint(&stg.id, "fraud-detector-stg")
-        {
-            let acct: Arc<str> = Arc::from(stg.id.as_str());
-            let ci = assumed_role(&acct, CI_ROLE, "GitHubActions", None);
-            let variants = se.weighted_variants();
-            deploy(
-                &Deploy {
-                    account: &acct,
-                    who: &ci,
-                    ip: "203.0.113.77",
-                    agent: BOTO_UA,
-                    endpoint: &se.endpoint.name,
-                    model: "fraud-detector-stg-v43",
-                    config: "fraud-detector-stg-config-v43",
-                    image_tag: "v43",
-                    instance: "ml.m5.large",
-                    variants: &variants,
-                    update: true,
-                },
-                at - 26 * HOUR,
-                &mut calls,
-            );
-        }
-    }
-    // Endpoints still Creating: bob's first try hit an instance quota, his second is on
-    // its way.
-    for e in &world.endpoints {
-        if e.endpoint.status != EndpointStatus::Creating {
-            continue;
-        }
-        let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
-        let bob = assumed_role(&acct, DEPLOYER_ROLE, "bob", Some("bob"));
-        let name = e.endpoint.name.as_str();
-        let variants = e.weighted_variants();
-        let first_config = format!("{name}-config-v1");
-        let mut first = Vec::new();
-        deploy(
-            &Deploy {
-                account: &acct,
-                who: &bob,
-                ip: "10.8.22.41",
-                agent: CLI_UA,
-                endpoint: name,
-                model: &format!("{name}-v1"),
-                config: &first_config,
-                image_tag: "v1",
-                instance: "ml.g5.xlarge",
-                variants: &variants,
-                update: false,
-            },
-            start - 40 * 60,
-            &mut first,
-        );
-        // Refused: keep the model and config, fail the endpoint, drop the polling.
-        for (t, call) in first.into_iter().take(3) {
-            let call = if call.name == "CreateEndpoint" {
-                call.error(
-                    "ResourceLimitExceeded",
-                    "The account-level service limit 'ml.g5.xlarge for endpoint usage' is 0 Instances, with current utilization of 0 Instances and a request delta of 2 Instances. Please use AWS Service Quotas to request an increase for this quota.".into(),
-                )
-            } else {
-                call
-            };
-            calls.push((t, call));
-        }
-        let second_config = format!("{name}-config-v2");
-        let mut second = Vec::new();
-        deploy(
-            &Deploy {
-                account: &acct,
-                who: &bob,
-                ip: "10.8.22.41",
-                agent: CLI_UA,
-                endpoint: name,
-                model: &format!("{name}-v1"),
-                config: &second_config,
-                image_tag: "v1",
-                instance: "ml.g4dn.xlarge",
-                variants: &variants,
-                update: false,
-            },
-            start - 12 * 60,
-            &mut second,
-        );
-        // The model exists already: only the new config, the endpoint, the polls.
-        calls.extend(second.into_iter().skip(1));
-    }
-    // The leaking endpoint's memory alarm fired 41 minutes before start: the on-call
-    // engineer muted it from the monitoring account, then tried to add an instance in the
-    // endpoint's account, where the on-call role may not.
+/// The calls of one episode of the story, made in account `acct` to endpoint `e`.
+fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Call)>) {
+    let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
     let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
-    let mut muted_here: Vec<&str> = Vec::new();
-    for e in world
-        .endpoints
-        .iter()
-        .filter(|e| e.profile.mem_creep_per_hour > 0.0)
-    {
-        let key = &e.endpoint;
-        let on_call_home = assumed_role(&monitoring, ON_CALL_ROLE, ON_CALL_USER, None);
-        for a in world
-            .alarms
-            .iter()
-            .filter(|a| a.endpoint == key.key() && !a.actions_enabled)
-        {
-            muted_here.push(&a.name);
-            calls.push((
-                start - 35 * 60,
-                Call::new(
-                    &monitoring,
-                    &on_call_home,
-                    MONITORING,
-                    "DisableAlarmActions",
-                )
-                .ip("10.8.30.12")
-                .agent(CONSOLE_UA)
-                .request(json!({ "alarmNames": [a.name] }))
-                .resource(
-                    format!(
-                        "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
-                        a.name
-                    ),
-                    "AWS::CloudWatch::Alarm",
-                ),
+    let on_call_acct = if matches!(ep.act, Act::MuteAlarms) {
+        &monitoring
+    } else {
+        &acct
+    };
+    let who = match ep.actor {
+        Actor::Engineer(name) => assumed_role(&acct, SSO_ENGINEER, name, None),
+        Actor::Deployer(name) => assumed_role(&acct, DEPLOYER_ROLE, name, Some(name)),
+        Actor::Ci => assumed_role(&acct, CI_ROLE, "GitHubActions", None),
+        Actor::OnCall => assumed_role(on_call_acct, ON_CALL_ROLE, ON_CALL_USER, None),
+    };
+    let at = world.start + ep.at;
+    let (agent, source) = match (ep.actor, ep.act) {
+        (_, Act::MuteAlarms) => (CONSOLE_UA, MONITORING),
+        (_, Act::ScaleOut) => (CONSOLE_UA, SAGEMAKER),
+        (_, Act::AssumeDeployer(_)) => (CLI_UA, STS),
+        (Actor::Ci, _) => (BOTO_UA, SAGEMAKER),
+        _ => (CLI_UA, SAGEMAKER),
+    };
+    let call = |account: &Arc<str>, name| {
+        Call::new(account, &who, source, name)
+            .ip(ep.ip)
+            .agent(agent)
+    };
+    let key = &e.endpoint;
+    match ep.act {
+        Act::Deploy(release) => deploy(e, &release, at, |name| call(&acct, name), out),
+        Act::AssumeDeployer(session) => {
+            let deployer = assumed_role(&acct, DEPLOYER_ROLE, session, Some(session));
+            let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
+            out.push((
+                at,
+                call(&acct, "AssumeRole")
+                    .request(json!({
+                        "roleArn": role,
+                        "roleSessionName": session,
+                        "sourceIdentity": session,
+                        "durationSeconds": 3600
+                    }))
+                    .response(json!({
+                        "assumedRoleUser": {
+                            "assumedRoleId": deployer.principalid,
+                            "arn": deployer.arn
+                        },
+                        "sourceIdentity": session,
+                        "credentials": {
+                            "accessKeyId": key_id("ASIA", mix(seed, 43)),
+                            "expiration": iso(at + 3600)
+                        }
+                    }))
+                    .resource(role, "AWS::IAM::Role"),
             ));
         }
-        let acct: Arc<str> = Arc::from(key.account_id.as_str());
-        let on_call = assumed_role(&acct, ON_CALL_ROLE, ON_CALL_USER, None);
-        let variant = key.variants.first().cloned().unwrap_or_default();
-        let denied_to = denied(
-            &on_call,
-            "sagemaker:UpdateEndpointWeightsAndCapacities",
-            &arn(&acct, "endpoint", &key.name),
-        );
-        calls.push((
-            start - 20 * 60,
-            Call::new(
-                &acct,
-                &on_call,
-                SAGEMAKER,
-                "UpdateEndpointWeightsAndCapacities",
-            )
-            .ip("10.8.30.12")
-            .agent(CONSOLE_UA)
-            .request(json!({
-                "endpointName": key.name,
-                "desiredWeightsAndCapacities": [
-                    {"variantName": variant, "desiredInstanceCount": 2}
-                ]
-            }))
-            .error("AccessDenied", denied_to)
-            .resource(
-                arn(&acct, "endpoint", &key.name),
-                "AWS::SageMaker::Endpoint",
-            ),
-        ));
+        Act::MuteAlarms => {
+            let muted = world
+                .alarms
+                .iter()
+                .filter(|a| a.endpoint == key.key() && !a.actions_enabled);
+            for a in muted {
+                let alarm = format!(
+                    "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
+                    a.name
+                );
+                out.push((
+                    at,
+                    call(&monitoring, "DisableAlarmActions")
+                        .request(json!({ "alarmNames": [a.name] }))
+                        .resource(alarm, "AWS::CloudWatch::Alarm"),
+                ));
+            }
+        }
+        Act::ScaleOut => {
+            let variant = key.variants.first().cloned().unwrap_or_default();
+            let target = arn(&acct, "endpoint", &key.name);
+            let refusal = denied(
+                &who,
+                "sagemaker:UpdateEndpointWeightsAndCapacities",
+                &target,
+            );
+            out.push((
+                at,
+                call(&acct, "UpdateEndpointWeightsAndCapacities")
+                    .request(json!({
+                        "endpointName": key.name,
+                        "desiredWeightsAndCapacities": [
+                            {"variantName": variant, "desiredInstanceCount": 2}
+                        ]
+                    }))
+                    .error("AccessDenied", refusal)
+                    .resource(target, "AWS::SageMaker::Endpoint"),
+            ));
+        }
     }
+}
+
+/// The scripted events: the story's episodes and the alarms being put.
+fn story(world: &World, seed: u64) -> Vec<Event> {
+    let mut calls: Vec<(Epoch, Call)> = Vec::new();
+    let mut muted_here: Vec<&str> = Vec::new();
+    for ep in &EPISODES {
+        let (label, name) = ep.endpoint;
+        let Some(account) = world.accounts.iter().find(|a| a.label == label) else {
+            continue;
+        };
+        let Some(i) = world.endpoint_index(&account.id, name) else {
+            continue;
+        };
+        if matches!(ep.act, Act::MuteAlarms) {
+            let key = world.endpoints[i].endpoint.key();
+            muted_here.extend(
+                world
+                    .alarms
+                    .iter()
+                    .filter(|a| a.endpoint == key && !a.actions_enabled)
+                    .map(|a| a.name.as_str()),
+            );
+        }
+        episode(world, seed, ep, &world.endpoints[i], &mut calls);
+    }
+    let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
     // The alarms, put about two days before start by the ops admin.
     let admin = ops_admin();
     for a in world.alarms.iter().take(MAX_ALARMS) {
@@ -1157,47 +966,12 @@ impl Default for TrailTiming {
     }
 }
 
+/// A search's answer: column labels and rows, and the bytes it scans.
 #[derive(Debug)]
-enum Outcome {
-    Rows {
-        columns: Vec<String>,
-        rows: Vec<Vec<Option<String>>>,
-    },
-    Failed(String),
-}
-
-#[derive(Debug)]
-struct Run {
-    id: String,
-    token: String,
-    began: Instant,
-    queued: Duration,
-    running: Duration,
+struct Answer {
+    columns: Vec<String>,
+    rows: Vec<Vec<Option<String>>>,
     scanned: u64,
-    outcome: Outcome,
-    /// When (since `began`) it was cancelled.
-    cancelled: Option<Duration>,
-}
-
-impl Run {
-    fn state_at(&self, elapsed: Duration) -> (QueryState, u64) {
-        let elapsed = self.cancelled.map_or(elapsed, |c| c.min(elapsed));
-        let state = if elapsed < self.queued {
-            (QueryState::Queued, 0)
-        } else if matches!(self.outcome, Outcome::Failed(_)) {
-            (QueryState::Failed, 0)
-        } else if elapsed < self.queued + self.running {
-            let done = (elapsed - self.queued).as_secs_f64()
-                / self.running.as_secs_f64().max(f64::EPSILON);
-            (QueryState::Running, (self.scanned as f64 * done) as u64)
-        } else {
-            (QueryState::Succeeded, self.scanned)
-        };
-        match self.cancelled {
-            Some(_) if !state.0.is_finished() => (QueryState::Cancelled, state.1),
-            _ => state,
-        }
-    }
 }
 
 /// The demo's trail: its events and its queries.
@@ -1205,8 +979,7 @@ impl Run {
 pub struct Trail {
     seed: u64,
     store: Mutex<Store>,
-    runs: Mutex<VecDeque<Run>>,
-    started: std::sync::atomic::AtomicU64,
+    queries: Book<Answer>,
     timing: TrailTiming,
 }
 
@@ -1215,8 +988,7 @@ impl Trail {
         Self {
             seed,
             store: Mutex::default(),
-            runs: Mutex::default(),
-            started: Default::default(),
+            queries: Book::default(),
             timing: TrailTiming::default(),
         }
     }
@@ -1255,10 +1027,6 @@ impl Trail {
         store.until = Some(until);
         let visible = store.events.partition_point(|e| e.time <= now);
         TrailView { store, visible }
-    }
-
-    fn runs(&self) -> MutexGuard<'_, VecDeque<Run>> {
-        self.runs.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -1309,8 +1077,8 @@ impl DemoSource {
         self.trail.events(&self.world, self.clock.now()).all().len()
     }
 
-    /// Rows, columns and bytes a search finds.
-    fn evaluate(&self, query: &TrailQuery, now: Epoch) -> (Outcome, u64) {
+    /// What a search finds, or why the demo cannot answer it.
+    fn evaluate(&self, query: &TrailQuery, now: Epoch) -> Result<Answer, String> {
         let n_accounts = self.world.accounts.len() as u64;
         let view = self.trail.events(&self.world, now);
         let events = view.all();
@@ -1339,11 +1107,11 @@ impl DemoSource {
                 } else {
                     n_accounts
                 };
-                let columns = COLUMNS.iter().map(|c| label(c)).collect();
-                (
-                    Outcome::Rows { columns, rows },
-                    BYTES_PER_ACCOUNT_DAY * days * searched + jitter,
-                )
+                Ok(Answer {
+                    columns: COLUMNS.iter().map(|c| label(c)).collect(),
+                    rows,
+                    scanned: BYTES_PER_ACCOUNT_DAY * days * searched + jitter,
+                })
             }
             Search::Event { event_id, time } => {
                 let (first, last) = (day_of(*time), day_of(*time + DAY));
@@ -1356,95 +1124,90 @@ impl DemoSource {
                     .take(1)
                     .map(|e| row(e, &exprs))
                     .collect();
-                let columns = DETAIL_COLUMNS
-                    .iter()
-                    .map(|(_, a)| (*a).to_owned())
-                    .collect();
-                (
-                    Outcome::Rows { columns, rows },
-                    BYTES_PER_ACCOUNT_DAY * n_accounts + jitter,
-                )
+                Ok(Answer {
+                    columns: DETAIL_COLUMNS
+                        .iter()
+                        .map(|(_, a)| (*a).to_owned())
+                        .collect(),
+                    rows,
+                    scanned: BYTES_PER_ACCOUNT_DAY * n_accounts + jitter,
+                })
             }
-            Search::Raw => match raw::run(&query.sql, events) {
-                Ok((columns, rows)) => {
-                    // No partition pruning is read from raw SQL: the whole trail, as Athena
-                    // scans it when the partitions are not constrained.
-                    let days = events
-                        .first()
-                        .zip(events.last())
-                        .map_or(1, |(a, b)| day_of(b.time) - day_of(a.time) + 1)
-                        as u64;
-                    (
-                        Outcome::Rows { columns, rows },
-                        BYTES_PER_ACCOUNT_DAY * days * n_accounts + jitter,
-                    )
-                }
-                Err(reason) => (Outcome::Failed(reason), 0),
-            },
+            Search::Raw => {
+                let (columns, rows) = super::raw::run(&query.sql, events)?;
+                // No partition pruning is read from raw SQL: the whole trail, as Athena
+                // scans it when the partitions are not constrained.
+                let days = events
+                    .first()
+                    .zip(events.last())
+                    .map_or(1, |(a, b)| day_of(b.time) - day_of(a.time) + 1)
+                    as u64;
+                Ok(Answer {
+                    columns,
+                    rows,
+                    scanned: BYTES_PER_ACCOUNT_DAY * days * n_accounts + jitter,
+                })
+            }
         }
+    }
+}
+
+fn state(stage: Stage) -> QueryState {
+    match stage {
+        Stage::Queued => QueryState::Queued,
+        Stage::Running => QueryState::Running,
+        Stage::Done => QueryState::Succeeded,
+        Stage::Failed => QueryState::Failed,
+        Stage::Cancelled => QueryState::Cancelled,
     }
 }
 
 #[async_trait]
 impl TrailSource for DemoSource {
     async fn start(&self, query: &TrailQuery) -> Result<String, SourceError> {
+        let book = &self.trail.queries;
         // The same token is the same execution, as Athena's ClientRequestToken makes it.
-        if let Some(run) = self.trail.runs().iter().find(|r| r.token == query.token) {
-            return Ok(run.id.clone());
+        if let Some(id) = book.with(|r| r.owner == query.token, |r| r.id.clone()) {
+            return Ok(id);
         }
-        let now = self.clock.now();
-        let (outcome, scanned) = self.evaluate(query, now);
-        let n = self
-            .trail
-            .started
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let id = uuid(mix(hash_str(&query.token), n));
+        let answer = self.evaluate(query, self.clock.now());
+        let id = uuid(mix(hash_str(&query.token), book.next_number()));
         let timing = self.trail.timing;
         // Bigger scans run longer: half the longest for nothing, all of it from ~2 GB.
+        let scanned = answer.as_ref().map_or(0, |a| a.scanned);
         let share = (scanned as f64 / 2e9).min(1.0);
         let running = timing.running.mul_f64(0.5 + 0.5 * share);
-        let mut runs = self.trail.runs();
-        runs.push_back(Run {
-            id: id.clone(),
-            token: query.token.clone(),
-            began: Instant::now(),
-            queued: timing.queued,
-            running,
-            scanned,
-            outcome,
-            cancelled: None,
-        });
-        while runs.len() > KEPT_QUERIES {
-            runs.pop_front();
-        }
+        let names = (id.clone(), query.token.clone());
+        book.push(Run::new(names, timing.queued, running, answer));
         Ok(id)
     }
 
     async fn status(&self, id: &str) -> Result<QueryStatus, SourceError> {
-        let runs = self.trail.runs();
-        let run = runs
-            .iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| unknown("GetQueryExecution", id))?;
-        let elapsed = run.began.elapsed();
-        let (state, scanned_bytes) = run.state_at(elapsed);
-        Ok(QueryStatus {
-            state,
-            reason: match (&run.outcome, state) {
-                (Outcome::Failed(r), QueryState::Failed) => Some(r.clone()),
-                (_, QueryState::Cancelled) => Some("Query was cancelled by the user".into()),
-                _ => None,
-            },
-            scanned_bytes,
-            total_millis: Some(
-                run.cancelled
-                    .map_or(elapsed, |c| c.min(elapsed))
-                    .min(run.queued + run.running)
-                    .as_millis() as u64,
-            ),
-            reused: false,
-            statement_type: Some("DML".to_owned()),
-        })
+        self.trail
+            .queries
+            .with(
+                |r| r.id == id,
+                |run| {
+                    let (stage, done) = run.stage();
+                    let state = state(stage);
+                    let scanned = run.answer.as_ref().map_or(0, |a| a.scanned);
+                    QueryStatus {
+                        state,
+                        reason: match (&run.answer, state) {
+                            (Err(r), QueryState::Failed) => Some(r.clone()),
+                            (_, QueryState::Cancelled) => {
+                                Some("Query was cancelled by the user".into())
+                            }
+                            _ => None,
+                        },
+                        scanned_bytes: (scanned as f64 * done) as u64,
+                        total_millis: Some(run.busy().as_millis() as u64),
+                        reused: false,
+                        statement_type: Some("DML".to_owned()),
+                    }
+                },
+            )
+            .ok_or_else(|| unknown("GetQueryExecution", id))
     }
 
     /// Pages of 1,000 rows. No header row is stored, so `header` has nothing to take off:
@@ -1455,421 +1218,61 @@ impl TrailSource for DemoSource {
         next: Option<&str>,
         _header: bool,
     ) -> Result<ResultPage, SourceError> {
-        let runs = self.trail.runs();
-        let run = runs
-            .iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| unknown("GetQueryResults", id))?;
-        let (state, _) = run.state_at(run.began.elapsed());
         let refuse = |detail: String| SourceError::Other {
             call: "GetQueryResults".to_owned(),
             detail,
         };
-        let (columns, rows) = match (&run.outcome, state) {
-            (Outcome::Rows { columns, rows }, QueryState::Succeeded) => (columns, rows),
-            (_, s) if s.is_finished() => {
-                return Err(refuse(format!(
-                    "Query did not finish successfully. Final query state: {}",
-                    s.as_str()
-                )));
-            }
-            (_, s) => {
-                return Err(refuse(format!(
-                    "Query has not yet finished. Current state: {}",
-                    s.as_str()
-                )));
-            }
-        };
-        let offset = match next {
-            None => 0,
-            Some(token) => token
-                .parse::<usize>()
-                .ok()
-                .filter(|o| *o <= rows.len())
-                .ok_or_else(|| refuse(format!("invalid next token {token:?}")))?,
-        };
-        let end = (offset + PAGE_ROWS).min(rows.len());
-        Ok(ResultPage {
-            columns: if next.is_none() {
-                columns.clone()
-            } else {
-                Vec::new()
-            },
-            rows: rows[offset..end].to_vec(),
-            next: (end < rows.len()).then(|| end.to_string()),
-        })
+        self.trail
+            .queries
+            .with(
+                |r| r.id == id,
+                |run| {
+                    let state = state(run.stage().0);
+                    let answer = match (&run.answer, state) {
+                        (Ok(answer), QueryState::Succeeded) => answer,
+                        (_, s) if s.is_finished() => {
+                            return Err(refuse(format!(
+                                "Query did not finish successfully. Final query state: {}",
+                                s.as_str()
+                            )));
+                        }
+                        (_, s) => {
+                            return Err(refuse(format!(
+                                "Query has not yet finished. Current state: {}",
+                                s.as_str()
+                            )));
+                        }
+                    };
+                    let rows = &answer.rows;
+                    let offset = match next {
+                        None => 0,
+                        Some(token) => token
+                            .parse::<usize>()
+                            .ok()
+                            .filter(|o| *o <= rows.len())
+                            .ok_or_else(|| refuse(format!("invalid next token {token:?}")))?,
+                    };
+                    let end = (offset + PAGE_ROWS).min(rows.len());
+                    Ok(ResultPage {
+                        columns: if next.is_none() {
+                            answer.columns.clone()
+                        } else {
+                            Vec::new()
+                        },
+                        rows: rows[offset..end].to_vec(),
+                        next: (end < rows.len()).then(|| end.to_string()),
+                    })
+                },
+            )
+            .unwrap_or_else(|| Err(unknown("GetQueryResults", id)))
     }
 
     async fn cancel(&self, id: &str) -> Result<(), SourceError> {
-        let mut runs = self.trail.runs();
-        let run = runs
-            .iter_mut()
-            .find(|r| r.id == id)
-            .ok_or_else(|| unknown("StopQueryExecution", id))?;
-        let elapsed = run.began.elapsed();
         // Stopping a finished query changes nothing, as in Athena.
-        if !run.state_at(elapsed).0.is_finished() {
-            run.cancelled = Some(elapsed);
-        }
-        Ok(())
-    }
-}
-
-/// Raw SQL, a subset evaluated in memory: `SELECT` of columns (`eventname`,
-/// `useridentity.arn`, ... with or without `AS`) `FROM` any one table, `WHERE` with `AND`,
-/// `OR`, `NOT`, `=`, `<>`, `<`, `>`, `<=`, `>=`, `IN`, `LIKE` (with `ESCAPE`), `BETWEEN`,
-/// `IS [NOT] NULL` between columns and literals, `ORDER BY` columns, `LIMIT`. The partition
-/// columns `timestamp` (`yyyy/MM/dd`), `account` and `region` read as the event's.
-mod raw {
-    use super::{Event, day_of};
-    use sqlparser::ast::{
-        BinaryOperator, Expr, InTarget, LimitClause, OrderByKind, OrderBySort, SelectItem, SetExpr,
-        Statement, TableFactor, UnaryOperator, Value,
-    };
-    use sqlparser::dialect::GenericDialect;
-    use sqlparser::parser::Parser;
-    use std::cmp::Ordering;
-
-    pub type Rows = (Vec<String>, Vec<Vec<Option<String>>>);
-
-    /// What the demo says about SQL beyond the subset.
-    fn beyond(what: impl std::fmt::Display) -> String {
-        format!(
-            "the demo trail evaluates a subset of SQL (SELECT columns FROM a table WHERE =, <>, <, >, IN, LIKE, BETWEEN, IS NULL joined by AND, OR, NOT; ORDER BY columns; LIMIT): not {what}"
-        )
-    }
-
-    fn column_name(e: &Expr) -> Option<String> {
-        match e {
-            Expr::Identifier(i) => Some(i.value.to_ascii_lowercase()),
-            Expr::CompoundIdentifier(parts) => Some(
-                parts
-                    .iter()
-                    .map(|p| p.value.to_ascii_lowercase())
-                    .collect::<Vec<_>>()
-                    .join("."),
-            ),
-            _ => None,
-        }
-    }
-
-    /// A column's value on an event: `None` for no such column, `Some(None)` for NULL.
-    fn value_of(e: &Event, name: &str) -> Option<Option<String>> {
-        match name {
-            "timestamp" => {
-                let t = day_of(e.time) * super::DAY;
-                Some(Some(
-                    chrono::DateTime::from_timestamp(t, 0)
-                        .unwrap_or_default()
-                        .format("%Y/%m/%d")
-                        .to_string(),
-                ))
-            }
-            "account" => Some(Some(e.recipientaccountid.to_string())),
-            "region" => Some(Some(e.awsregion.to_owned())),
-            _ => e.column(name),
-        }
-    }
-
-    fn literal(e: &Expr) -> Option<Option<String>> {
-        match e {
-            Expr::Value(v) => match &v.value {
-                Value::SingleQuotedString(s) => Some(Some(s.clone())),
-                Value::Number(n, _) => Some(Some(n.to_string())),
-                Value::Boolean(b) => Some(Some(b.to_string())),
-                Value::Null => Some(None),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// An operand: a column or a literal (NULL is `Ok(None)`).
-    fn operand(e: &Expr, ev: &Event) -> Result<Option<String>, String> {
-        if let Some(name) = column_name(e) {
-            return value_of(ev, &name).ok_or_else(|| format!("no column {name}"));
-        }
-        literal(e).ok_or_else(|| beyond(format!("the expression {e}")))
-    }
-
-    /// SQL's LIKE: `%` any run, `_` one character, `esc` makes the next one literal.
-    fn like(text: &str, pattern: &str, esc: Option<char>) -> bool {
-        #[derive(Clone, Copy)]
-        enum P {
-            Any,
-            One,
-            Lit(char),
-        }
-        let mut p = Vec::new();
-        let mut chars = pattern.chars();
-        while let Some(c) = chars.next() {
-            p.push(match c {
-                c if Some(c) == esc => P::Lit(chars.next().unwrap_or(c)),
-                '%' => P::Any,
-                '_' => P::One,
-                c => P::Lit(c),
-            });
-        }
-        let t: Vec<char> = text.chars().collect();
-        // Classic wildcard matching with one backtrack point.
-        let (mut i, mut j) = (0, 0);
-        let mut star: Option<(usize, usize)> = None;
-        while i < t.len() {
-            match p.get(j) {
-                Some(P::One) => {
-                    i += 1;
-                    j += 1;
-                }
-                Some(P::Lit(c)) if *c == t[i] => {
-                    i += 1;
-                    j += 1;
-                }
-                Some(P::Any) => {
-                    star = Some((j, i));
-                    j += 1;
-                }
-                _ => match star {
-                    Some((sj, si)) => {
-                        j = sj + 1;
-                        i = si + 1;
-                        star = Some((sj, si + 1));
-                    }
-                    None => return false,
-                },
-            }
-        }
-        p[j..].iter().all(|x| matches!(x, P::Any))
-    }
-
-    fn compare(a: &Option<String>, b: &Option<String>) -> Option<Ordering> {
-        Some(a.as_ref()?.as_str().cmp(b.as_ref()?.as_str()))
-    }
-
-    /// Three-valued: `None` is SQL's UNKNOWN.
-    fn eval(e: &Expr, ev: &Event) -> Result<Option<bool>, String> {
-        Ok(match e {
-            Expr::Nested(inner) => eval(inner, ev)?,
-            Expr::UnaryOp {
-                op: UnaryOperator::Not,
-                expr,
-            } => eval(expr, ev)?.map(|b| !b),
-            Expr::BinaryOp { left, op, right } => match op {
-                BinaryOperator::And => match (eval(left, ev)?, eval(right, ev)?) {
-                    (Some(false), _) | (_, Some(false)) => Some(false),
-                    (Some(true), Some(true)) => Some(true),
-                    _ => None,
-                },
-                BinaryOperator::Or => match (eval(left, ev)?, eval(right, ev)?) {
-                    (Some(true), _) | (_, Some(true)) => Some(true),
-                    (Some(false), Some(false)) => Some(false),
-                    _ => None,
-                },
-                BinaryOperator::Eq
-                | BinaryOperator::NotEq
-                | BinaryOperator::Lt
-                | BinaryOperator::Gt
-                | BinaryOperator::LtEq
-                | BinaryOperator::GtEq => {
-                    let ord = compare(&operand(left, ev)?, &operand(right, ev)?);
-                    ord.map(|o| match op {
-                        BinaryOperator::Eq => o == Ordering::Equal,
-                        BinaryOperator::NotEq => o != Ordering::Equal,
-                        BinaryOperator::Lt => o == Ordering::Less,
-                        BinaryOperator::Gt => o == Ordering::Greater,
-                        BinaryOperator::LtEq => o != Ordering::Greater,
-                        _ => o != Ordering::Less,
-                    })
-                }
-                other => return Err(beyond(format!("the operator {other}"))),
-            },
-            Expr::In {
-                expr,
-                target: InTarget::List(list),
-                negated,
-                ..
-            } => {
-                let v = operand(expr, ev)?;
-                let mut found = Some(false);
-                for item in list {
-                    match compare(&v, &operand(item, ev)?) {
-                        Some(Ordering::Equal) => {
-                            found = Some(true);
-                            break;
-                        }
-                        None => found = None,
-                        _ => {}
-                    }
-                }
-                found.map(|f| f != *negated)
-            }
-            Expr::Like {
-                negated,
-                any: false,
-                expr,
-                pattern,
-                escape_char,
-            } => {
-                let esc = match escape_char {
-                    None => None,
-                    Some(e) => match literal(e).flatten() {
-                        Some(s) if s.chars().count() == 1 => s.chars().next(),
-                        _ => return Err(beyond(format!("the escape {e}"))),
-                    },
-                };
-                match (operand(expr, ev)?, operand(pattern, ev)?) {
-                    (Some(t), Some(p)) => Some(like(&t, &p, esc) != *negated),
-                    _ => None,
-                }
-            }
-            Expr::Between {
-                expr,
-                negated,
-                low,
-                high,
-            } => {
-                let v = operand(expr, ev)?;
-                let lo = compare(&v, &operand(low, ev)?);
-                let hi = compare(&v, &operand(high, ev)?);
-                match (lo, hi) {
-                    (Some(l), Some(h)) => {
-                        Some((l != Ordering::Less && h != Ordering::Greater) != *negated)
-                    }
-                    _ => None,
-                }
-            }
-            Expr::IsNull(inner) => Some(operand(inner, ev)?.is_none()),
-            Expr::IsNotNull(inner) => Some(operand(inner, ev)?.is_some()),
-            other => return Err(beyond(format!("the condition {other}"))),
-        })
-    }
-
-    /// The rows of `sql` over `events` (oldest first), newest first unless ordered.
-    pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
-        let statements =
-            Parser::parse_sql(&GenericDialect {}, sql).map_err(|e| format!("SQL: {e}"))?;
-        let [Statement::Query(query)] = statements.as_slice() else {
-            return Err(beyond("anything but one SELECT"));
-        };
-        if query.with.is_some() {
-            return Err(beyond("WITH"));
-        }
-        let SetExpr::Select(select) = query.body.as_ref() else {
-            return Err(beyond("a set operation"));
-        };
-        if select.from.len() != 1
-            || !select.from[0].joins.is_empty()
-            || !matches!(select.from[0].relation, TableFactor::Table { .. })
-        {
-            return Err(beyond("a join or a subquery: FROM one table"));
-        }
-        if select.distinct.is_some()
-            || select.having.is_some()
-            || !matches!(&select.group_by, sqlparser::ast::GroupByExpr::Expressions(g, _) if g.is_empty())
-        {
-            return Err(beyond("DISTINCT, GROUP BY or HAVING"));
-        }
-        let Some(sample) = events.first() else {
-            return Ok((Vec::new(), Vec::new()));
-        };
-        let mut exprs = Vec::new();
-        let mut labels = Vec::new();
-        for item in &select.projection {
-            let (expr, alias) = match item {
-                SelectItem::UnnamedExpr(e) => (e, None),
-                SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.value.clone())),
-                other => return Err(beyond(format!("selecting {other}"))),
-            };
-            let name = column_name(expr).ok_or_else(|| beyond(format!("selecting {expr}")))?;
-            value_of(sample, &name).ok_or_else(|| format!("no column {name}"))?;
-            labels
-                .push(alias.unwrap_or_else(|| name.rsplit('.').next().unwrap_or(&name).to_owned()));
-            exprs.push(name);
-        }
-        let limit = match &query.limit_clause {
-            None => None,
-            Some(LimitClause::LimitOffset {
-                limit: Some(l),
-                offset: None,
-                limit_by,
-            }) if limit_by.is_empty() => Some(
-                literal(l)
-                    .flatten()
-                    .and_then(|n| n.parse::<usize>().ok())
-                    .ok_or_else(|| beyond(format!("LIMIT {l}")))?,
-            ),
-            Some(other) => return Err(beyond(format!("{other}"))),
-        };
-        let mut order: Vec<(String, bool)> = Vec::new();
-        if let Some(o) = &query.order_by {
-            let OrderByKind::Expressions(list) = &o.kind else {
-                return Err(beyond("ORDER BY ALL"));
-            };
-            for item in list {
-                let name = column_name(&item.expr)
-                    .ok_or_else(|| beyond(format!("ORDER BY {}", item.expr)))?;
-                value_of(sample, &name).ok_or_else(|| format!("no column {name}"))?;
-                let desc = match item.options.sort {
-                    None | Some(OrderBySort::Asc) => false,
-                    Some(OrderBySort::Desc) => true,
-                    Some(_) => return Err(beyond("ORDER BY ... USING")),
-                };
-                order.push((name, desc));
-            }
-        }
-        let mut found: Vec<&Event> = Vec::new();
-        for e in events.iter().rev() {
-            let keep = match &select.selection {
-                None => true,
-                Some(w) => eval(w, e)? == Some(true),
-            };
-            if keep {
-                found.push(e);
-            }
-        }
-        if !order.is_empty() {
-            // NULLs last, as Trino sorts them.
-            found.sort_by(|a, b| {
-                for (name, desc) in &order {
-                    let (x, y) = (value_of(a, name).flatten(), value_of(b, name).flatten());
-                    let o = match (&x, &y) {
-                        (Some(x), Some(y)) if *desc => y.cmp(x),
-                        (Some(x), Some(y)) => x.cmp(y),
-                        (None, None) => Ordering::Equal,
-                        (None, _) => Ordering::Greater,
-                        (_, None) => Ordering::Less,
-                    };
-                    if o != Ordering::Equal {
-                        return o;
-                    }
-                }
-                Ordering::Equal
-            });
-        }
-        let rows = found
-            .into_iter()
-            .take(limit.unwrap_or(usize::MAX))
-            .map(|e| exprs.iter().map(|c| value_of(e, c).flatten()).collect())
-            .collect();
-        Ok((labels, rows))
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::like;
-
-        #[test]
-        fn like_is_sql_like() {
-            assert!(like("fraud-detector", "%detector", None));
-            assert!(like("fraud-detector", "fraud_detector", None));
-            assert!(!like("fraud-detector", "fraud\\_detector", Some('\\')));
-            assert!(like("fraud_detector", "fraud\\_detector", Some('\\')));
-            assert!(like("a%b", "%\\%%", Some('\\')));
-            assert!(!like("ab", "%\\%%", Some('\\')));
-            assert!(like("", "%", None));
-            assert!(!like("x", "", None));
-            assert!(like("aXbXc", "a%b%c", None));
-            assert!(!like("Alice", "%alice%", None), "case-sensitive");
-        }
+        self.trail
+            .queries
+            .with(|r| r.id == id, |run| run.cancel().unwrap_or(()))
+            .ok_or_else(|| unknown("StopQueryExecution", id))
     }
 }
 
@@ -1877,6 +1280,7 @@ mod raw {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
+    use crate::source::demo::story::{INCIDENT_CONFIG, INCIDENT_USER};
     use crate::source::demo::{DemoConfig, UPDATE_BEFORE_START};
     use crate::trail::filter::{Filter, parse};
     use futures::executor::block_on;
@@ -2064,33 +1468,7 @@ mod tests {
 
     #[test]
     fn a_query_goes_queued_running_succeeded() {
-        let run = |cancelled| Run {
-            id: "q".into(),
-            token: "t".into(),
-            began: Instant::now(),
-            queued: Duration::from_millis(300),
-            running: Duration::from_millis(1000),
-            scanned: 1000,
-            outcome: Outcome::Rows {
-                columns: Vec::new(),
-                rows: Vec::new(),
-            },
-            cancelled,
-        };
-        let r = run(None);
-        let at = |ms| r.state_at(Duration::from_millis(ms));
-        assert_eq!(at(0), (QueryState::Queued, 0));
-        assert_eq!(at(299), (QueryState::Queued, 0));
-        assert_eq!(at(300), (QueryState::Running, 0));
-        assert_eq!(at(800), (QueryState::Running, 500));
-        assert_eq!(at(1300), (QueryState::Succeeded, 1000));
-        assert_eq!(at(99_000), (QueryState::Succeeded, 1000));
-        let c = run(Some(Duration::from_millis(800)));
-        assert_eq!(
-            c.state_at(Duration::from_millis(5000)),
-            (QueryState::Cancelled, 500)
-        );
-
+        // The states at given times: `query::tests`.
         // Through the source: a query that would queue for an hour is queued, and stays so
         // until cancelled.
         let hour = Duration::from_secs(3600);
@@ -2292,28 +1670,103 @@ mod tests {
             assert_eq!(r[1].as_deref(), Some("bob"));
             assert!(r[2].as_deref().unwrap().contains("image-tagger"));
         }
-        // The rest of the subset: IN, LIKE with ESCAPE, BETWEEN, IS NULL, OR, NOT, ORDER
-        // BY, LIMIT, aliases and the partition columns.
-        let sql = format!(
-            "SELECT eventtime AS t, eventname FROM \"c\".\"d\".\"t\" WHERE \"timestamp\" BETWEEN '{}' AND '{}' \
-             AND (eventname IN ('UpdateEndpoint', 'CreateModel') OR useridentity.arn LIKE '%ml-deployer/alice' ESCAPE '\\') \
-             AND errorcode IS NULL AND NOT readonly = 'true' AND account = '111111111111' ORDER BY eventtime ASC LIMIT 2",
-            chrono::DateTime::from_timestamp(START - HISTORY, 0)
-                .unwrap()
-                .format("%Y/%m/%d"),
-            chrono::DateTime::from_timestamp(START, 0)
-                .unwrap()
-                .format("%Y/%m/%d"),
-        );
+        // SQL the search language never writes fails, saying so plainly (the demo once
+        // evaluated this one: OR across columns, NOT, IS NULL, ORDER BY ASC).
+        let sql = "SELECT eventtime AS t, eventname FROM t WHERE (eventname IN ('UpdateEndpoint') \
+                   OR useridentity.arn LIKE '%alice' ESCAPE '\\') AND errorcode IS NULL \
+                   AND NOT readonly = 'true' ORDER BY eventtime ASC LIMIT 2";
         let q = TrailQuery {
-            sql,
+            sql: sql.into(),
             search: Search::Raw,
-            token: "subset".into(),
+            token: "beyond".into(),
         };
-        let (columns, rows) = run(&source, &q);
-        assert_eq!(columns, ["t", "eventname"]);
-        let names: Vec<_> = rows.iter().map(|r| r[1].as_deref().unwrap()).collect();
-        assert_eq!(names, ["CreateModel", "CreateEndpointConfig"], "{rows:?}");
+        let id = block_on(source.start(&q)).unwrap();
+        let s = block_on(source.status(&id)).unwrap();
+        assert_eq!(s.state, QueryState::Failed);
+        assert!(s.reason.unwrap().contains("run this on AWS"));
+        // Two groups of one kind (the language writes one) would mean AND, not OR: refused.
+        let sql = "SELECT eventname FROM t WHERE (useridentity.username = 'bob') \
+                   AND (useridentity.username = 'alice')";
+        let q = TrailQuery {
+            sql: sql.into(),
+            search: Search::Raw,
+            token: "two groups".into(),
+        };
+        let id = block_on(source.start(&q)).unwrap();
+        assert_eq!(
+            block_on(source.status(&id)).unwrap().state,
+            QueryState::Failed
+        );
+    }
+
+    /// Every episode of the story is in the trail at its time; the on-call engineer mutes
+    /// and tries to scale out the leaking endpoint only.
+    #[test]
+    fn the_trail_tells_the_story() {
+        let (source, _) = demo(7, START, INSTANT);
+        let view = source.trail.events(&source.world, START);
+        for ep in &crate::source::demo::story::EPISODES {
+            assert!(view.all().iter().any(|e| e.time == START + ep.at), "{ep:?}");
+        }
+        let named = |name: &str| view.all().iter().filter(|e| e.eventname == name).count();
+        assert_eq!(named("UpdateEndpointWeightsAndCapacities"), 1);
+        assert_eq!(named("DisableAlarmActions"), 1);
+        // Model Monitor's processing jobs are the jobs view's, by name.
+        use crate::source::jobs::JobsSource;
+        let listed = block_on(source.processing_jobs(PROD, START - HISTORY, 100_000)).unwrap();
+        let jobs: std::collections::HashSet<&str> = listed.iter().map(|j| &*j.name).collect();
+        let started: Vec<&Event> = view
+            .all()
+            .iter()
+            .filter(|e| e.eventname == "CreateProcessingJob" && &*e.recipientaccountid == PROD)
+            .collect();
+        assert!(started.len() > 72, "{}", started.len());
+        for e in started {
+            let request: Value =
+                serde_json::from_str(e.requestparameters.as_deref().unwrap()).unwrap();
+            let name = request["processingJobName"].as_str().unwrap();
+            assert!(jobs.contains(name), "{name}");
+        }
+    }
+
+    /// The SQL a search writes, run raw, finds what the search finds, in every layout.
+    #[test]
+    fn the_sql_of_a_search_answers_as_the_search() {
+        use crate::source::trail::TrailSettings;
+        use crate::trail::sql::{Layout, select};
+        let (source, _) = demo(7, START, INSTANT);
+        let from = START - HISTORY;
+        for (text, accounts) in [
+            (
+                "event:UpdateEndpoint,CreateEndpointConfig resource:fraud-detector",
+                &[PROD][..],
+            ),
+            ("user:alice source:sagemaker", &[]),
+            ("user:gina,ops-admin readonly:false", &[]),
+            ("error:* region:eu-west-1", &["222222222222", PROD]),
+            ("error:AccessDenied,ResourceInUse", &[]),
+            ("ip:10.0.0.0/8 readonly:true", &[PROD]),
+            ("ip:203.0.113.77,198.51.100.23", &[]),
+            ("", &[]),
+        ] {
+            let filtered = run(&source, &filter_query(text, accounts, from, START, 500));
+            assert!(!filtered.1.is_empty(), "{text}");
+            for layout in [Layout::Timestamp, Layout::OrgAccountRegionTimestamp] {
+                let table = TrailSettings {
+                    layout,
+                    ..TrailSettings::default()
+                }
+                .table();
+                let ids: Vec<String> = accounts.iter().map(|a| (*a).to_owned()).collect();
+                let sql = select(&table, &parse(text).unwrap(), &ids, from, START);
+                let raw = TrailQuery {
+                    sql: sql.clone(),
+                    search: Search::Raw,
+                    token: format!("raw {sql}"),
+                };
+                assert_eq!(run(&source, &raw), filtered, "{sql}");
+            }
+        }
     }
 
     const ALL_COLUMNS: [&str; 22] = [

@@ -2,6 +2,10 @@
 //! alarm definitions. Built once from the config; holds no data points (they are computed).
 
 use super::rng::{hash_str, mix, range};
+use super::story::{
+    ALARMS_CREATED_BEFORE_START, CREATING_ENDPOINT, INCIDENT_AFTER_START, INCIDENT_ENDPOINT, LEAK,
+    LEAKING_ENDPOINT, UPDATE_BEFORE_START,
+};
 use crate::source::metrics::{self, MetricId};
 use crate::source::model::*;
 use std::collections::HashMap;
@@ -13,17 +17,11 @@ pub const IDENTITY_ARN: &str = "arn:aws:sts::100000000000:assumed-role/Sagewatch
 
 /// The accuracy threshold of every accuracy alarm, and the Model Monitor constraint.
 pub const ACCURACY_THRESHOLD: f64 = 0.85;
-/// The prod fraud-detector's new model is deployed this long before `start`.
-pub const UPDATE_BEFORE_START: i64 = 90 * 60;
-/// The monitoring run that reveals the drift completes this long after `start`.
-pub const INCIDENT_AFTER_START: i64 = 240;
 /// The demo's custom quality source: a team without Model Monitor publishes its endpoint's
 /// accuracy, AUC, ... here itself (config `[[quality_metrics]]` on AWS).
 pub const CUSTOM_QUALITY_NAMESPACE: &str = "MLTeam/ModelQuality";
 /// The endpoints whose quality comes from `CUSTOM_QUALITY_NAMESPACE`: (account label, name).
 const CUSTOM_QUALITY_ENDPOINTS: [(&str, &str); 1] = [("staging", "fraud-detector-stg")];
-/// Alarms were created about two days before `start`, so their history has something to show.
-const ALARMS_CREATED_BEFORE_START: i64 = 47 * 3600;
 
 const HOUR: i64 = 3600;
 
@@ -145,16 +143,24 @@ enum Flavour {
 struct Template {
     name: &'static str,
     variants: &'static [(&'static str, f64)],
-    flavour: Flavour,
 }
 
 const ALL_TRAFFIC: &[(&str, f64)] = &[("AllTraffic", 1.0)];
 
-const fn t(name: &'static str, flavour: Flavour) -> Template {
+const fn t(name: &'static str) -> Template {
     Template {
         name,
         variants: ALL_TRAFFIC,
-        flavour,
+    }
+}
+
+/// The part an endpoint plays in the story.
+fn flavour(account_label: &str, name: &str) -> Flavour {
+    match (account_label, name) {
+        INCIDENT_ENDPOINT => Flavour::Incident,
+        LEAKING_ENDPOINT => Flavour::Leaky,
+        CREATING_ENDPOINT => Flavour::Creating,
+        _ => Flavour::Normal,
     }
 }
 
@@ -167,29 +173,25 @@ const ACCOUNTS: [(&str, &str, &[Template]); 3] = [
             Template {
                 name: "fraud-detector",
                 variants: &[("blue", 0.8), ("green", 0.2)],
-                flavour: Flavour::Incident,
             },
-            t("churn-predictor", Flavour::Normal),
-            t("credit-risk-scorer", Flavour::Normal),
-            t("recommender-v2", Flavour::Normal),
+            t("churn-predictor"),
+            t("credit-risk-scorer"),
+            t("recommender-v2"),
         ],
     ),
     (
         "222222222222",
         "staging",
         &[
-            t("fraud-detector-stg", Flavour::Normal),
-            t("churn-predictor-stg", Flavour::Leaky),
-            t("image-tagger", Flavour::Creating),
+            t("fraud-detector-stg"),
+            t("churn-predictor-stg"),
+            t("image-tagger"),
         ],
     ),
     (
         "333333333333",
         "test",
-        &[
-            t("fraud-detector-canary", Flavour::Normal),
-            t("ltv-scorer", Flavour::Normal),
-        ],
+        &[t("fraud-detector-canary"), t("ltv-scorer")],
     ),
 ];
 
@@ -298,12 +300,10 @@ fn profile(name_hash: u64, flavour: Flavour, start: Epoch) -> Profile {
             });
         }
         Flavour::Leaky => {
-            // Restarted 30 h before start, creeping ~1.3 %/h from 52 %: over 90 % for the
-            // last ~50 minutes before start, and it crossed once before in the previous cycle.
-            p.mem_base = 52.0;
-            p.mem_creep_per_hour = 1.303;
-            p.restart_anchor = start - 30 * HOUR;
-            p.restart_period = 36 * HOUR;
+            p.mem_base = LEAK.base;
+            p.mem_creep_per_hour = LEAK.per_hour;
+            p.restart_anchor = start - LEAK.restarted_before_start;
+            p.restart_period = LEAK.restart_period;
         }
         Flavour::Normal | Flavour::Creating => {}
     }
@@ -385,7 +385,7 @@ impl World {
                     &account,
                     tpl.name,
                     tpl.variants,
-                    tpl.flavour,
+                    flavour(&account.label, tpl.name),
                 ));
             }
             for j in templates.len()..per_account {
