@@ -1,0 +1,287 @@
+//! One table for every list in the console: columns declared with a header, a width range,
+//! a priority, an alignment and a cut rule, laid out for the width the table gets (as
+//! bottom's `DataTable` does); a view's draw is then its column list and its cells.
+
+mod cut;
+mod layout;
+
+pub use cut::{Cut, Fit, fit};
+pub use layout::{GAP, LEAD, widths};
+
+use crate::config::theme::Theme;
+use crate::ui::text::put;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+
+/// How a cell sits in its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    #[default]
+    Left,
+    /// Numbers and durations, so their digits line up.
+    Right,
+}
+
+/// One column: what it is called, how wide it may be, how soon it drops, how its cells sit
+/// and where they lose text when they do not fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column<'a> {
+    pub header: &'a str,
+    pub min: u16,
+    pub max: u16,
+    /// 0 is always shown; higher numbers drop first on a narrow table and widen last.
+    pub priority: u8,
+    pub align: Align,
+    pub cut: Cut,
+}
+
+impl<'a> Column<'a> {
+    /// A left-aligned column as wide as its header, always shown, cut at the end.
+    pub fn new(header: &'a str) -> Self {
+        let w = crate::ui::text::width(header).max(1);
+        Self {
+            header,
+            min: w,
+            max: w,
+            priority: 0,
+            align: Align::Left,
+            cut: Cut::End,
+        }
+    }
+
+    /// From `min` cells (shown only if that fits) up to `max` when there is room.
+    pub fn width(self, min: u16, max: u16) -> Self {
+        Self {
+            min,
+            max: max.max(min),
+            ..self
+        }
+    }
+
+    /// Exactly `w` cells.
+    pub fn fixed(self, w: u16) -> Self {
+        self.width(w, w)
+    }
+
+    /// As wide as there is room for, after every other column.
+    pub fn rest(self, min: u16) -> Self {
+        self.width(min, u16::MAX)
+    }
+
+    pub fn priority(self, priority: u8) -> Self {
+        Self { priority, ..self }
+    }
+
+    pub fn right(self) -> Self {
+        Self {
+            align: Align::Right,
+            ..self
+        }
+    }
+
+    pub fn cut(self, cut: Cut) -> Self {
+        Self { cut, ..self }
+    }
+}
+
+/// A table laid out in its pane's inner area: the header on the first line, one row per line
+/// below. Cells are written by column index; a dropped column's cells are not drawn.
+pub struct Table<'a> {
+    columns: &'a [Column<'a>],
+    area: Rect,
+    /// Left edge and width of each column; width 0 when dropped.
+    spans: Vec<(u16, u16)>,
+}
+
+impl<'a> Table<'a> {
+    pub fn new(columns: &'a [Column<'a>], area: Rect) -> Self {
+        let mut x = area.x + LEAD;
+        let spans = widths(columns, area.width)
+            .into_iter()
+            .map(|w| {
+                let here = x;
+                if w > 0 {
+                    x = x.saturating_add(w + GAP);
+                }
+                (here, w)
+            })
+            .collect();
+        Self {
+            columns,
+            area,
+            spans,
+        }
+    }
+
+    /// Whether column `col` is on screen.
+    pub fn shown(&self, col: usize) -> bool {
+        self.spans.get(col).is_some_and(|&(_, w)| w > 0)
+    }
+
+    /// Width of column `col`; 0 when dropped.
+    pub fn width(&self, col: usize) -> u16 {
+        self.spans.get(col).map_or(0, |&(_, w)| w)
+    }
+
+    /// The cell of column `col` on line `y`, for a cell the view draws itself (a
+    /// sparkline); `None` when the column is dropped.
+    pub fn cell(&self, col: usize, y: u16) -> Option<Rect> {
+        let &(x, w) = self.spans.get(col).filter(|(_, w)| *w > 0)?;
+        Some(Rect::new(x, y, w, 1).intersection(self.area))
+    }
+
+    /// From column `col` to the table's right edge: a note that spans the columns after it.
+    pub fn span_from(&self, col: usize, y: u16) -> Option<Rect> {
+        let cell = self.cell(col, y)?;
+        Some(Rect::new(cell.x, y, self.area.right() - cell.x, 1))
+    }
+
+    /// The whole line `y`, for the selection mark.
+    pub fn line(&self, y: u16) -> Rect {
+        Rect::new(self.area.x, y, self.area.width, 1)
+    }
+
+    /// The header line: every shown column's header in `style`; the sorted column (if any)
+    /// in `sorted_style` with `▼` (descending) or `▲`.
+    pub fn header(&self, buf: &mut Buffer, style: Style, sort: Option<(usize, bool, Style)>) {
+        let y = self.area.y;
+        for (i, c) in self.columns.iter().enumerate() {
+            match sort {
+                Some((col, descending, sorted_style)) if col == i => {
+                    let arrow = if descending { "▼" } else { "▲" };
+                    let label = format!("{}{arrow}", c.header);
+                    self.text(buf, i, y, &label, sorted_style);
+                }
+                _ => self.text(buf, i, y, c.header, style),
+            }
+        }
+    }
+
+    /// Positions (into the rows) and screen lines of the rows drawn: from `offset`, one per
+    /// line below the header.
+    pub fn rows(&self, offset: usize, len: usize) -> impl Iterator<Item = (usize, u16)> + use<> {
+        visible_rows(offset, len, self.area)
+    }
+
+    /// Writes `s` in column `col` of line `y`: aligned, and cut by the column's rule when it
+    /// is too wide.
+    pub fn text(&self, buf: &mut Buffer, col: usize, y: u16, s: &str, style: Style) {
+        let (Some(area), Some(c)) = (self.cell(col, y), self.columns.get(col)) else {
+            return;
+        };
+        write_fit(buf, area, fit(s, area.width, c.cut), c.align, style);
+    }
+}
+
+/// Draws a fitted text in `area` (one line), aligned.
+fn write_fit(buf: &mut Buffer, area: Rect, f: Fit<'_>, align: Align, style: Style) {
+    let w = f.width().min(area.width);
+    let x = match align {
+        Align::Left => area.x,
+        Align::Right => area.right() - w,
+    };
+    let end = area.right();
+    let x = put(buf, area, x, area.y, f.head, end - x, style);
+    if f.cut {
+        let x = put(buf, area, x, area.y, "…", end.saturating_sub(x), style);
+        put(buf, area, x, area.y, f.tail, end.saturating_sub(x), style);
+    }
+}
+
+/// Positions (into the table's rows) and screen lines of the rows drawn: from `offset`, one
+/// per line below the header line of `inner`.
+pub fn visible_rows(offset: usize, len: usize, inner: Rect) -> impl Iterator<Item = (usize, u16)> {
+    let lines = inner.height.saturating_sub(1);
+    (offset..len).zip(inner.y + 1..inner.y + 1 + lines)
+}
+
+/// Marks the selected row: the selection colour while the table has focus, a dim reverse
+/// otherwise, so the cursor stays visible when another pane has focus.
+pub fn mark_selected(buf: &mut Buffer, row: Rect, theme: &Theme, focused: bool) {
+    let style = if focused {
+        theme.selection
+    } else {
+        theme.muted.add_modifier(Modifier::REVERSED)
+    };
+    buf.set_style(row, style);
+}
+
+/// Says why a table has no rows, on its first row, so an empty screen never looks broken.
+pub fn empty_message(buf: &mut Buffer, inner: Rect, theme: &Theme, msg: &str) {
+    if inner.height > 1 {
+        put(
+            buf,
+            inner,
+            inner.x + 1,
+            inner.y + 1,
+            msg,
+            inner.width,
+            theme.muted,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(buf: &Buffer, y: u16) -> String {
+        (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+    }
+
+    #[test]
+    fn cells_are_aligned_and_cut_by_their_column() {
+        let columns = [
+            Column::new("NAME").width(4, 12).cut(Cut::Middle),
+            Column::new("N").fixed(4).right(),
+            Column::new("REASON").rest(6).priority(1),
+        ];
+        let mut buf = Buffer::empty(Rect::new(0, 0, 24, 3));
+        let table = Table::new(&columns, buf.area);
+        table.header(&mut buf, Style::default(), Some((1, true, Style::default())));
+        table.text(&mut buf, 0, 1, "prod-fraud-detector-auc", Style::default());
+        table.text(&mut buf, 1, 1, "42", Style::default());
+        table.text(&mut buf, 2, 1, "a long reason", Style::default());
+        table.text(&mut buf, 0, 2, "日本語テキスト", Style::default());
+        assert_eq!(line(&buf, 0), " NAME          N▼ REASON");
+        assert_eq!(line(&buf, 1), " prod-…r-auc   42 a lon…");
+        // Wide characters take two cells each (the second drawn blank): 日本…キスト.
+        assert_eq!(line(&buf, 2), " 日 本 …キ ス ト             ");
+        assert_eq!(table.cell(2, 1), Some(Rect::new(18, 1, 6, 1)));
+    }
+
+    #[test]
+    fn a_dropped_column_draws_nothing() {
+        let columns = [
+            Column::new("NAME").width(8, 8),
+            Column::new("EXTRA").fixed(8).priority(3),
+        ];
+        let mut buf = Buffer::empty(Rect::new(0, 0, 12, 2));
+        let table = Table::new(&columns, buf.area);
+        table.header(&mut buf, Style::default(), None);
+        table.text(&mut buf, 1, 1, "hidden", Style::default());
+        assert!(!table.shown(1));
+        assert_eq!(table.cell(1, 1), None);
+        assert_eq!(line(&buf, 0), " NAME       ");
+        assert_eq!(line(&buf, 1), "            ");
+    }
+
+    #[test]
+    fn any_width_renders() {
+        let columns = [
+            Column::new("ACCOUNT").width(4, 10),
+            Column::new("NAME").width(8, 40).cut(Cut::Middle),
+            Column::new("N").fixed(5).right().priority(1),
+        ];
+        for w in 0..40 {
+            let mut buf = Buffer::empty(Rect::new(0, 0, 40, 2));
+            let table = Table::new(&columns, Rect::new(0, 0, w, 2));
+            table.header(&mut buf, Style::default(), Some((2, false, Style::default())));
+            table.text(&mut buf, 1, 1, "日本語テキスト-and-more", Style::default());
+            table.text(&mut buf, 2, 1, "12345678", Style::default());
+            let drawn = line(&buf, 1);
+            assert!(drawn[..].trim_end().chars().count() <= usize::from(w), "{w}: {drawn:?}");
+        }
+    }
+}
