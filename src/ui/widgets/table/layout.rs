@@ -12,7 +12,8 @@ pub const GAP: u16 = 1;
 /// Columns are taken in priority order (ties left to right) at their minimum width while
 /// they fit; priority 0 is always taken, and when those alone overflow the widest give way.
 /// What is left then widens the columns towards their maximum, a priority tier at a time
-/// and evenly within a tier, so a table's names complete before its sparklines widen.
+/// and in equal shares within a tier, so a table's names complete before its sparklines widen.
+/// The first shown `fill` column takes what is left after that.
 pub fn widths(columns: &[Column<'_>], width: u16) -> Vec<u16> {
     let mut out = vec![0; columns.len()];
     let mut order: Vec<usize> = (0..columns.len()).collect();
@@ -48,6 +49,7 @@ fn shrink(out: &mut [u16], mut over: u16) {
 
 /// Spreads `room` over the shown columns below their maximum, tier by tier.
 fn grow(columns: &[Column<'_>], order: &[usize], out: &mut [u16], mut room: u16) {
+    let fill = (0..columns.len()).find(|&i| columns[i].fill && out[i] > 0);
     let mut tiers = order.chunk_by(|&a, &b| columns[a].priority == columns[b].priority);
     while room > 0
         && let Some(tier) = tiers.next()
@@ -60,7 +62,12 @@ fn grow(columns: &[Column<'_>], order: &[usize], out: &mut [u16], mut room: u16)
             if open == 0 || room == 0 {
                 break;
             }
-            let per = (room / open as u16).max(1);
+            // Equal shares keep a tier's columns (sparklines) the same width; what does
+            // not divide evenly passes to the next tier.
+            let per = room / open as u16;
+            if per == 0 {
+                break;
+            }
             for &i in tier {
                 if out[i] > 0 && out[i] < columns[i].max {
                     let add = per.min(columns[i].max - out[i]).min(room);
@@ -69,6 +76,9 @@ fn grow(columns: &[Column<'_>], order: &[usize], out: &mut [u16], mut room: u16)
                 }
             }
         }
+    }
+    if let Some(i) = fill {
+        out[i] = out[i].saturating_add(room);
     }
 }
 
@@ -114,6 +124,15 @@ mod tests {
             let got = widths(&cols, w);
             assert!(total(&got) <= w.max(total(&[1])), "{w}: {got:?}");
         }
+    }
+
+    #[test]
+    fn the_fill_column_takes_the_slack() {
+        let cols = [col(4, 4, 0), col(6, 10, 0).fill(), col(5, 5, 1)];
+        assert_eq!(widths(&cols, 1 + 4 + 1 + 10 + 1 + 5 + 7), [4, 17, 5]);
+        // A dropped fill column takes nothing; the slack stays blank.
+        let cols = [col(4, 4, 0), col(6, 6, 1).fill()];
+        assert_eq!(widths(&cols, 8), [4, 0]);
     }
 
     #[test]

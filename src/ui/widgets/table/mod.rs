@@ -34,6 +34,8 @@ pub struct Column<'a> {
     pub priority: u8,
     pub align: Align,
     pub cut: Cut,
+    /// Takes the width left once every column reached its maximum (the first shown one).
+    pub fill: bool,
 }
 
 impl<'a> Column<'a> {
@@ -47,6 +49,7 @@ impl<'a> Column<'a> {
             priority: 0,
             align: Align::Left,
             cut: Cut::End,
+            fill: false,
         }
     }
 
@@ -67,6 +70,11 @@ impl<'a> Column<'a> {
     /// As wide as there is room for, after every other column.
     pub fn rest(self, min: u16) -> Self {
         self.width(min, u16::MAX)
+    }
+
+    /// Takes the slack: what is left after every column reached its maximum.
+    pub fn fill(self) -> Self {
+        Self { fill: true, ..self }
     }
 
     pub fn priority(self, priority: u8) -> Self {
