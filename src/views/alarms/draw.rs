@@ -98,7 +98,12 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
             19,
         ),
     );
-    let table = Table::new(&columns, inner);
+    let mut table = Table::new(&columns, inner);
+    let names = table.rows(v.offset, v.rows.len()).filter_map(|(pos, _)| {
+        let a = v.rows.get(pos).and_then(|&i| state.alarms.get(i))?;
+        Some(a.name.as_str())
+    });
+    table.tell_apart(NAME, names);
     table.header(buf, theme.muted, None);
 
     if v.rows.is_empty() {

@@ -310,7 +310,12 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let columns = columns(account_col_width(state), name_col_width(state));
-    let table = Table::new(&columns, inner);
+    let mut table = Table::new(&columns, inner);
+    let names = table.rows(f.offset, f.rows.len()).filter_map(|(pos, _)| {
+        let e = f.rows.get(pos).and_then(|&i| state.endpoints.get(i))?;
+        Some(e.name.as_str())
+    });
+    table.tell_apart(NAME, names);
     let sort = (column_of(f.sort), f.descending, theme.focus);
     table.header(buf, theme.muted, Some(sort));
     let shown_metrics = FLEET_COLUMNS
@@ -481,7 +486,15 @@ fn render_status(state: &State, buf: &mut Buffer, cell: Rect, e: &Endpoint, newe
         EndpointStatus::Failed => theme.bad,
         _ => theme.warn,
     };
-    put_trunc(buf, cell, cell.x, cell.y, e.status.as_str(), cell.width, style);
+    put_trunc(
+        buf,
+        cell,
+        cell.x,
+        cell.y,
+        e.status.as_str(),
+        cell.width,
+        style,
+    );
 }
 
 pub fn band_style(theme: &Theme, band: Band) -> Style {

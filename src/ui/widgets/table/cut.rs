@@ -94,18 +94,69 @@ pub fn fit(s: &str, width: u16, rule: Cut) -> Fit<'_> {
     let (head, tail) = match rule {
         Cut::End => (prefix(s, room), ""),
         Cut::KeepSuffix => ("", suffix(s, room)),
-        Cut::Middle => {
-            // The tail gets the larger half: suffixes (`-accuracy`, `-52d0b375`) tell
-            // names that share a prefix apart.
-            let head = prefix(s, room / 2);
-            (head, suffix(s, room - cells(head)))
-        }
+        // The tail gets the larger half: suffixes (`-accuracy`, `-52d0b375`) tell names
+        // that share a prefix apart.
+        Cut::Middle => return fit_middle(s, width, room / 2),
     };
     Fit {
         head,
         cut: true,
         tail,
     }
+}
+
+/// `s` fitted to `width` cells by a middle cut that keeps at most `head` cells of its start;
+/// the end gets the rest.
+pub fn fit_middle(s: &str, width: u16, head: u16) -> Fit<'_> {
+    if cells(s) <= width {
+        return Fit {
+            head: s,
+            cut: false,
+            tail: "",
+        };
+    }
+    let room = width.saturating_sub(1);
+    let head = prefix(s, head.min(room));
+    Fit {
+        head,
+        cut: width > 0,
+        tail: suffix(s, room - cells(head)),
+    }
+}
+
+/// How many cells of their start `names` keep, cut in the middle to `width`, so that as many
+/// of them as possible read apart: the even split when it does, else the split nearest to it
+/// that does, a longer tail first (`mod…1400-5f1e2d3c` against `mod…1300-5f1e2d3c`).
+pub fn head_telling_apart(names: &[&str], width: u16) -> u16 {
+    let room = width.saturating_sub(1);
+    let even = room / 2;
+    let mut fits = Vec::with_capacity(names.len());
+    let mut distinct = |head: u16| {
+        fits.clear();
+        fits.extend(names.iter().map(|s| fit_middle(s, width, head)));
+        (0..fits.len())
+            .filter(|&i| !fits[..i].contains(&fits[i]))
+            .count()
+    };
+    let whole = (0..names.len())
+        .filter(|&i| !names[..i].contains(&names[i]))
+        .count();
+    let mut best = (even, distinct(even));
+    if best.1 == whole {
+        return even;
+    }
+    // Nearest the even split first, a longer tail before a longer head.
+    let nearest = (1..=room).flat_map(|d| [even.checked_sub(d), Some(even + d)]);
+    for head in nearest.flatten().filter(|&h| h <= room) {
+        let n = distinct(head);
+        if n == whole {
+            return head;
+        }
+        if n > best.1 {
+            best = (head, n);
+        }
+    }
+    best.0
 }
 
 #[cfg(test)]
@@ -146,7 +197,42 @@ mod tests {
     }
 
     #[test]
+    fn a_split_is_found_that_tells_names_apart() {
+        let runs = [
+            "model-monitoring-202611261400-5f1e2d3c",
+            "model-monitoring-202611261300-5f1e2d3c",
+            "model-monitoring-202611261300-77aa01bc",
+        ];
+        let head = head_telling_apart(&runs, 19);
+        let shown: Vec<String> = runs
+            .iter()
+            .map(|s| fit_middle(s, 19, head).to_string())
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "model-…400-5f1e2d3c",
+                "model-…300-5f1e2d3c",
+                "model-…300-77aa01bc"
+            ]
+        );
+        // Names an even cut already tells apart keep it.
+        let alarms = ["prod-fraud-detector-accuracy", "prod-fraud-detector-auc"];
+        assert_eq!(head_telling_apart(&alarms, 14), 6);
+        // Equal names cannot be told apart, and do not make the others lose theirs.
+        let same = [
+            "churn-predictor",
+            "churn-predictor",
+            "fraud-detector-canary",
+        ];
+        assert_eq!(head_telling_apart(&same, 9), 4);
+        assert_eq!(head_telling_apart(&[], 9), 4);
+    }
+
+    #[test]
     fn zero_and_one_cell() {
+        assert_eq!(fit_middle("abc", 0, 3).to_string(), "");
+        assert_eq!(fit_middle("abc", 1, 3).to_string(), "…");
         for rule in [Cut::End, Cut::Middle, Cut::KeepSuffix] {
             assert_eq!(cut("abc", 0, rule), "");
             assert_eq!(cut("abc", 1, rule), "…");

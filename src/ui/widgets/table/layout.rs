@@ -114,7 +114,12 @@ mod tests {
 
     #[test]
     fn slack_goes_tier_by_tier_and_evenly_within_one() {
-        let cols = [col(10, 20, 0), col(5, 9, 1), col(5, 9, 1), col(4, u16::MAX, 2)];
+        let cols = [
+            col(10, 20, 0),
+            col(5, 9, 1),
+            col(5, 9, 1),
+            col(4, u16::MAX, 2),
+        ];
         // Minimums take 1 + 10 + 1 + 5 + 1 + 5 + 1 + 4 = 28.
         assert_eq!(widths(&cols, 28 + 10), [20, 5, 5, 4]);
         assert_eq!(widths(&cols, 28 + 16), [20, 8, 8, 4]);

@@ -5,7 +5,7 @@
 mod cut;
 mod layout;
 
-pub use cut::{Cut, Fit, fit};
+pub use cut::{Cut, Fit, fit, fit_middle, head_telling_apart};
 pub use layout::{GAP, LEAD, widths};
 
 use crate::config::theme::Theme;
@@ -100,6 +100,8 @@ pub struct Table<'a> {
     area: Rect,
     /// Left edge and width of each column; width 0 when dropped.
     spans: Vec<(u16, u16)>,
+    /// Cells kept at the start by a middle cut, where `tell_apart` chose them.
+    heads: Vec<Option<u16>>,
 }
 
 impl<'a> Table<'a> {
@@ -119,7 +121,20 @@ impl<'a> Table<'a> {
             columns,
             area,
             spans,
+            heads: vec![None; columns.len()],
         }
+    }
+
+    /// Chooses where column `col` (cut in the middle) cuts so that `names`, its cells on
+    /// screen, read apart: `mod…1400-5f1e2d3c` and `mod…1300-5f1e2d3c` rather than
+    /// `model-monitoring-2…` twice.
+    pub fn tell_apart<'n>(&mut self, col: usize, names: impl IntoIterator<Item = &'n str>) {
+        let width = self.width(col);
+        if width == 0 || self.columns.get(col).is_none_or(|c| c.cut != Cut::Middle) {
+            return;
+        }
+        let names: Vec<&str> = names.into_iter().collect();
+        self.heads[col] = Some(head_telling_apart(&names, width));
     }
 
     /// Whether column `col` is on screen.
@@ -178,7 +193,11 @@ impl<'a> Table<'a> {
         let (Some(area), Some(c)) = (self.cell(col, y), self.columns.get(col)) else {
             return;
         };
-        write_fit(buf, area, fit(s, area.width, c.cut), c.align, style);
+        let fitted = match self.heads.get(col).copied().flatten() {
+            Some(head) => fit_middle(s, area.width, head),
+            None => fit(s, area.width, c.cut),
+        };
+        write_fit(buf, area, fitted, c.align, style);
     }
 }
 
@@ -247,7 +266,11 @@ mod tests {
         ];
         let mut buf = Buffer::empty(Rect::new(0, 0, 24, 3));
         let table = Table::new(&columns, buf.area);
-        table.header(&mut buf, Style::default(), Some((1, true, Style::default())));
+        table.header(
+            &mut buf,
+            Style::default(),
+            Some((1, true, Style::default())),
+        );
         table.text(&mut buf, 0, 1, "prod-fraud-detector-auc", Style::default());
         table.text(&mut buf, 1, 1, "42", Style::default());
         table.text(&mut buf, 2, 1, "a long reason", Style::default());
@@ -285,11 +308,18 @@ mod tests {
         for w in 0..40 {
             let mut buf = Buffer::empty(Rect::new(0, 0, 40, 2));
             let table = Table::new(&columns, Rect::new(0, 0, w, 2));
-            table.header(&mut buf, Style::default(), Some((2, false, Style::default())));
+            table.header(
+                &mut buf,
+                Style::default(),
+                Some((2, false, Style::default())),
+            );
             table.text(&mut buf, 1, 1, "日本語テキスト-and-more", Style::default());
             table.text(&mut buf, 2, 1, "12345678", Style::default());
             let drawn = line(&buf, 1);
-            assert!(drawn[..].trim_end().chars().count() <= usize::from(w), "{w}: {drawn:?}");
+            assert!(
+                drawn[..].trim_end().chars().count() <= usize::from(w),
+                "{w}: {drawn:?}"
+            );
         }
     }
 }
