@@ -29,6 +29,8 @@ const SCHEDULE_MIN: u16 = 12;
 const SCHEDULE_MAX: u16 = 36;
 const INSTANCE_MAX: u16 = 18;
 const REASON_MIN: u16 = 12;
+/// The reason gets this much before the sparklines widen.
+const REASON_FIRST: u16 = 40;
 const MIN_CELLS: u16 = 6;
 const MAX_CELLS: u16 = 16;
 const METRIC_LABELS: [&str; 3] = ["CPU", "MEM", "DISK"];
@@ -48,13 +50,15 @@ const REASON: usize = 10;
 
 /// The jobs table's columns: the essential ones first (who, what, how it went, when, how
 /// long), then the sparklines, the schedule, the instance and the failure reason as they
-/// fit, dropped in the reverse order on a narrow terminal; the reason takes what is left.
+/// fit, dropped in the reverse order on a narrow terminal. Spare width completes the names,
+/// widens the reason to `REASON_FIRST`, then the sparklines; the reason takes what is left.
 fn columns(want: (u16, u16, u16, u16)) -> [Column<'static>; 11] {
     let (account, name, schedule, instance) = want;
     let metric = |i: usize| {
         Column::new(METRIC_LABELS[i])
             .width(MIN_CELLS, MAX_CELLS)
             .priority(1)
+            .widen(5)
     };
     [
         Column::new("ACCOUNT").fixed(account),
@@ -71,8 +75,9 @@ fn columns(want: (u16, u16, u16, u16)) -> [Column<'static>; 11] {
         metric(1),
         metric(2),
         Column::new("FAILURE REASON")
-            .width(REASON_MIN, REASON_MIN)
+            .width(REASON_MIN, REASON_FIRST)
             .priority(4)
+            .widen(3)
             .fill(),
     ]
 }

@@ -11,9 +11,10 @@ pub const GAP: u16 = 1;
 ///
 /// Columns are taken in priority order (ties left to right) at their minimum width while
 /// they fit; priority 0 is always taken, and when those alone overflow the widest give way.
-/// What is left then widens the columns towards their maximum, a priority tier at a time
+/// What is left then widens the columns towards their maximum, a `widen` tier at a time
 /// and in equal shares within a tier, so a table's names complete before its sparklines widen.
-/// The first shown `fill` column takes what is left after that.
+/// The first shown `fill` column takes what is left after that. A column whose maximum is 0
+/// is never shown.
 pub fn widths(columns: &[Column<'_>], width: u16) -> Vec<u16> {
     let mut out = vec![0; columns.len()];
     let mut order: Vec<usize> = (0..columns.len()).collect();
@@ -21,6 +22,9 @@ pub fn widths(columns: &[Column<'_>], width: u16) -> Vec<u16> {
     let mut used = LEAD;
     for &i in &order {
         let c = &columns[i];
+        if c.max == 0 {
+            continue;
+        }
         let gap = if used > LEAD { GAP } else { 0 };
         let need = c.min.max(1).saturating_add(gap);
         if c.priority == 0 || used.saturating_add(need) <= width {
@@ -31,6 +35,7 @@ pub fn widths(columns: &[Column<'_>], width: u16) -> Vec<u16> {
     if used > width {
         shrink(&mut out, used - width);
     } else {
+        order.sort_by_key(|&i| columns[i].widen);
         grow(columns, &order, &mut out, width - used);
     }
     out
@@ -50,7 +55,7 @@ fn shrink(out: &mut [u16], mut over: u16) {
 /// Spreads `room` over the shown columns below their maximum, tier by tier.
 fn grow(columns: &[Column<'_>], order: &[usize], out: &mut [u16], mut room: u16) {
     let fill = (0..columns.len()).find(|&i| columns[i].fill && out[i] > 0);
-    let mut tiers = order.chunk_by(|&a, &b| columns[a].priority == columns[b].priority);
+    let mut tiers = order.chunk_by(|&a, &b| columns[a].widen == columns[b].widen);
     while room > 0
         && let Some(tier) = tiers.next()
     {
@@ -138,6 +143,20 @@ mod tests {
         // A dropped fill column takes nothing; the slack stays blank.
         let cols = [col(4, 4, 0), col(6, 6, 1).fill()];
         assert_eq!(widths(&cols, 8), [4, 0]);
+    }
+
+    #[test]
+    fn a_column_may_widen_after_one_that_drops_before_it() {
+        let cols = [col(4, 4, 0), col(5, 9, 1).widen(3), col(5, 9, 2)];
+        assert_eq!(widths(&cols, 1 + 4 + 1 + 5 + 1 + 5 + 4), [4, 5, 9]);
+        assert_eq!(widths(&cols, 1 + 4 + 1 + 5 + 1 + 5 + 6), [4, 7, 9]);
+        assert_eq!(widths(&cols, 1 + 4 + 1 + 5 + 5), [4, 9, 0]);
+    }
+
+    #[test]
+    fn a_column_of_no_width_is_hidden() {
+        let cols = [col(4, 4, 0), col(0, 0, 0), col(5, 5, 0)];
+        assert_eq!(widths(&cols, 20), [4, 0, 5]);
     }
 
     #[test]

@@ -30,8 +30,10 @@ pub struct Column<'a> {
     pub header: &'a str,
     pub min: u16,
     pub max: u16,
-    /// 0 is always shown; higher numbers drop first on a narrow table and widen last.
+    /// 0 is always shown; higher numbers drop first on a narrow table.
     pub priority: u8,
+    /// When the column widens towards its maximum: lower first. The priority, unless set.
+    pub widen: u8,
     pub align: Align,
     pub cut: Cut,
     /// Takes the width left once every column reached its maximum (the first shown one).
@@ -47,6 +49,7 @@ impl<'a> Column<'a> {
             min: w,
             max: w,
             priority: 0,
+            widen: 0,
             align: Align::Left,
             cut: Cut::End,
             fill: false,
@@ -60,6 +63,11 @@ impl<'a> Column<'a> {
             max: max.max(min),
             ..self
         }
+    }
+
+    /// Never shown: a column this layout of the table leaves out, keeping the indices.
+    pub fn hidden(self) -> Self {
+        self.width(0, 0)
     }
 
     /// Exactly `w` cells.
@@ -77,8 +85,19 @@ impl<'a> Column<'a> {
         Self { fill: true, ..self }
     }
 
+    /// How soon the column drops (0: never), and widens (later for higher numbers).
     pub fn priority(self, priority: u8) -> Self {
-        Self { priority, ..self }
+        Self {
+            priority,
+            widen: priority,
+            ..self
+        }
+    }
+
+    /// Widens in tier `widen` rather than its priority's: a column kept long on a narrow
+    /// table (sparklines) may still widen after one that drops before it (a schedule).
+    pub fn widen(self, widen: u8) -> Self {
+        Self { widen, ..self }
     }
 
     pub fn right(self) -> Self {
