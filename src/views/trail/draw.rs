@@ -437,15 +437,15 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
-    put(
-        buf,
-        inner,
-        inner.x + 1,
-        inner.y,
-        &format!("{:<11} {} {:>7} {:>8}  QUERY", "WHEN", " ", "ROWS", "COST"),
-        inner.width,
-        theme.muted,
-    );
+    let columns = [
+        Column::new("WHEN").fixed(11),
+        Column::new("").fixed(1),
+        Column::new("ROWS").fixed(7).right(),
+        Column::new("COST").fixed(8).right(),
+        Column::new("QUERY").rest(1),
+    ];
+    let table = Table::new(&columns, inner);
+    table.header(buf, theme.muted, None);
     if t.history.is_empty() {
         widgets::table::empty_message(
             buf,
@@ -457,43 +457,32 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
     }
     let page = usize::from(inner.height.saturating_sub(1)).max(1);
     let offset = t.history_row.saturating_sub(page - 1);
-    for (pos, y) in widgets::table::visible_rows(offset, t.history.len(), inner) {
+    for (pos, y) in table.rows(offset, t.history.len()) {
         let Some(h) = t.history.get(pos) else {
             continue;
         };
-        let line = Rect::new(inner.x, y, inner.width, 1);
         if pos == t.history_row {
-            widgets::table::mark_selected(buf, line, theme, focused);
+            widgets::table::mark_selected(buf, table.line(y), theme, focused);
         }
         let mark = match h.state {
             crate::source::trail::QueryState::Succeeded => " ",
             crate::source::trail::QueryState::Cancelled => "⊘",
             _ => "✗",
         };
-        let prefix = if h.raw { "sql " } else { "" };
-        let text = format!(
-            "{} {mark} {:>7} {:>8}  {prefix}{}",
-            chrono::DateTime::from_timestamp(h.started, 0)
-                .map(|t| t.format("%m-%d %H:%M").to_string())
-                .unwrap_or_default(),
-            thousands(h.rows as usize),
-            format!("${:.4}", h.cost_usd()),
-            clean(&h.text)
-        );
         let style = if pos == t.history_row {
             theme.selection
         } else {
             theme.text
         };
-        put_trunc(
-            buf,
-            line,
-            inner.x + 1,
-            y,
-            &text,
-            inner.width.saturating_sub(2),
-            style,
-        );
+        let when = chrono::DateTime::from_timestamp(h.started, 0)
+            .map(|t| t.format("%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        table.text(buf, 0, y, &when, style);
+        table.text(buf, 1, y, mark, style);
+        table.text(buf, 2, y, &thousands(h.rows as usize), style);
+        table.text(buf, 3, y, &format!("${:.4}", h.cost_usd()), style);
+        let prefix = if h.raw { "sql " } else { "" };
+        table.text(buf, 4, y, &format!("{prefix}{}", clean(&h.text)), style);
     }
 }
 
