@@ -8,8 +8,8 @@ use crate::app::query::coarse_duration;
 use crate::app::state::State;
 use crate::config::theme::Theme;
 use crate::source::studio::{AppStatus, Attention, LISTS, StudioDomain, attention};
-use crate::ui::text::{self, put, put_right, put_trunc};
-use crate::ui::widgets::table::{Column, Cut, Table};
+use crate::ui::text::{self, put, put_trunc};
+use crate::ui::widgets::table::{Column, Cut, LEAD, Table};
 use crate::ui::widgets::{self, pane};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -103,36 +103,29 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
         return;
     }
     let wide = inner.width >= 110;
-    let label_w: u16 = if wide { 14 } else { 10 };
-    let y = inner.y;
-    let h = theme.muted;
-    let x0 = inner.x + 1;
-    put(buf, inner, x0, y, "ACCOUNT", label_w, h);
-    let mut x = x0 + label_w;
-    let mut columns = Vec::new();
-    for (long, short, w) in NUMBERS {
+    // The account, its figures (NUMBERS), then a note.
+    let mut columns = vec![Column::new("ACCOUNT").fixed(if wide { 14 } else { 10 })];
+    columns.extend(NUMBERS.iter().map(|&(long, short, w)| {
         let (name, w) = if wide { (long, w) } else { (short, 4) };
-        x += 1;
-        put_right(buf, inner, x + w, y, name, h);
-        columns.push((x, w));
-        x += w;
-    }
-    let x_note = x + 2;
-    let note_w = inner.right().saturating_sub(x_note);
-    put(buf, inner, x_note, y, "NOTE", note_w, h);
+        Column::new(name).fixed(w).right()
+    }));
+    columns.push(Column::new("NOTE").rest(1).gap(2));
+    let note = columns.len() - 1;
+    let table = Table::new(&columns, inner);
+    table.header(buf, theme.muted, None);
     if summary.is_empty() {
         widgets::table::empty_message(buf, inner, theme, "reading the accounts…");
         return;
     }
     let idle = rows::idle_after(state);
-    for (pos, y) in widgets::table::visible_rows(s.account_offset, summary.len(), inner) {
+    for (pos, y) in table.rows(s.account_offset, summary.len()) {
         let Some(line) = summary.get(pos) else {
             continue;
         };
-        let row = Rect::new(inner.x, y, inner.width, 1);
+        let row = table.line(y);
         match *line {
             SummaryLine::Account(account) => {
-                put_trunc(buf, row, x0, y, &account.label, label_w, theme.text);
+                table.text(buf, 0, y, &account.label, theme.text);
                 let read = s.reads.get(&account.id);
                 let held = read.and_then(|r| r.studio.as_ref());
                 let numbers = held.map(|studio| {
@@ -152,7 +145,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
                 // figures are current; the lists that failed show `?`.
                 let stale = read.is_some_and(|r| r.problem.is_some())
                     && held.is_some_and(|h| h.failed.is_empty());
-                for (i, &(cx, w)) in columns.iter().enumerate() {
+                for i in 0..NUMBERS.len() {
                     let list = LISTS[i.min(3)];
                     let (text_, style) = match numbers {
                         Some(_) if held.is_some_and(|h| !h.knows(list)) => {
@@ -169,10 +162,10 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
                         }
                         None => ("—".to_owned(), theme.muted),
                     };
-                    put_right(buf, row, cx + w, y, &text_, style);
+                    table.text(buf, 1 + i, y, &text_, style);
                 }
-                let (note, style) = account_note(state, &account.id);
-                put_trunc(buf, row, x_note, y, &note, note_w, style);
+                let (text_, style) = account_note(state, &account.id);
+                table.text(buf, note, y, &text_, style);
             }
             SummaryLine::Domain(account, i) => {
                 let Some(d) = state
@@ -182,7 +175,8 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
                 else {
                     continue;
                 };
-                domain_line(theme, buf, row, x0 + 1, d, wide);
+                // Under its account, indented: `└ name status auth vpc id`.
+                domain_line(theme, buf, row, row.x + LEAD + 1, d, wide);
             }
         }
     }

@@ -442,7 +442,7 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
         Column::new("").fixed(1),
         Column::new("ROWS").fixed(7).right(),
         Column::new("COST").fixed(8).right(),
-        Column::new("QUERY").rest(1),
+        Column::new("QUERY").rest(1).gap(2),
     ];
     let table = Table::new(&columns, inner);
     table.header(buf, theme.muted, None);

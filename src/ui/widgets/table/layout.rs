@@ -4,7 +4,7 @@ use super::Column;
 
 /// A blank cell before the first column: where a row's mark (`*`) goes.
 pub const LEAD: u16 = 1;
-/// Blank cells between two shown columns.
+/// Blank cells between two shown columns, unless a column asks for more.
 pub const GAP: u16 = 1;
 
 /// The width of each column in `width` cells, 0 for a column that is dropped.
@@ -25,7 +25,7 @@ pub fn widths(columns: &[Column<'_>], width: u16) -> Vec<u16> {
         if c.max == 0 {
             continue;
         }
-        let gap = if used > LEAD { GAP } else { 0 };
+        let gap = if used > LEAD { c.gap } else { 0 };
         let need = c.min.max(1).saturating_add(gap);
         if c.priority == 0 || used.saturating_add(need) <= width {
             out[i] = c.min.max(1);
@@ -151,6 +151,13 @@ mod tests {
         assert_eq!(widths(&cols, 1 + 4 + 1 + 5 + 1 + 5 + 4), [4, 5, 9]);
         assert_eq!(widths(&cols, 1 + 4 + 1 + 5 + 1 + 5 + 6), [4, 7, 9]);
         assert_eq!(widths(&cols, 1 + 4 + 1 + 5 + 5), [4, 9, 0]);
+    }
+
+    #[test]
+    fn a_column_may_ask_for_a_wider_gap() {
+        let cols = [col(4, 4, 0), col(3, 3, 1).gap(2)];
+        assert_eq!(widths(&cols, 1 + 4 + 2 + 3), [4, 3]);
+        assert_eq!(widths(&cols, 1 + 4 + 1 + 3), [4, 0]);
     }
 
     #[test]

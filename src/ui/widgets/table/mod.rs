@@ -38,6 +38,8 @@ pub struct Column<'a> {
     pub cut: Cut,
     /// Takes the width left once every column reached its maximum (the first shown one).
     pub fill: bool,
+    /// Blank cells before the column when another is shown before it.
+    pub gap: u16,
 }
 
 impl<'a> Column<'a> {
@@ -53,6 +55,7 @@ impl<'a> Column<'a> {
             align: Align::Left,
             cut: Cut::End,
             fill: false,
+            gap: GAP,
         }
     }
 
@@ -100,6 +103,11 @@ impl<'a> Column<'a> {
         Self { widen, ..self }
     }
 
+    /// `gap` blank cells before the column: prose after a run of numbers reads apart.
+    pub fn gap(self, gap: u16) -> Self {
+        Self { gap, ..self }
+    }
+
     pub fn right(self) -> Self {
         Self {
             align: Align::Right,
@@ -126,13 +134,19 @@ pub struct Table<'a> {
 impl<'a> Table<'a> {
     pub fn new(columns: &'a [Column<'a>], area: Rect) -> Self {
         let mut x = area.x + LEAD;
+        let mut first = true;
         let spans = widths(columns, area.width)
             .into_iter()
-            .map(|w| {
-                let here = x;
+            .zip(columns)
+            .map(|(w, c)| {
                 if w > 0 {
-                    x = x.saturating_add(w + GAP);
+                    if !first {
+                        x = x.saturating_add(c.gap);
+                    }
+                    first = false;
                 }
+                let here = x;
+                x = x.saturating_add(w);
                 (here, w)
             })
             .collect();
