@@ -171,31 +171,35 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
             .unwrap_or(0)
     };
     let total_alarms: usize = state.alarm_index.in_alarm_by_account.values().sum();
-    // Columns from the right: alarms (●12), violations (⚠5), endpoint count, then label
-    // and (if room) id.
-    let alarm_w = 4;
-    let viol_w = 3;
-    let count_w = 3;
-    let label_room = inner.width.saturating_sub(2 + count_w + viol_w + alarm_w);
+    // Label and (if room) id on the left; endpoint count, violations (⚠5) and alarms (●12)
+    // against the right edge, the blank between taken by the id or, without it, the label.
     let label_w = state
         .accounts
         .iter()
         .map(|a| text::width(&a.label))
         .max()
         .unwrap_or(0)
-        .min(label_room);
-    let show_id = label_room >= label_w + 1 + 12;
+        .max(1);
+    let columns = [
+        Column::new("").width(label_w, label_w).fill(),
+        Column::new("").fixed(12).priority(1).fill(),
+        Column::new("").fixed(4).right().gap(0),
+        Column::new("").fixed(3).right().gap(0),
+        Column::new("").fixed(4).right().gap(0),
+    ];
+    const LABEL: usize = 0;
+    const ID: usize = 1;
+    const COUNT: usize = 2;
+    const VIOLATIONS: usize = 3;
+    const ALARMS: usize = 4;
+    let table = Table::headless(&columns, inner);
     let rows = std::iter::once(None).chain(state.accounts.iter().map(Some));
+    let len = state.accounts.len() + 1;
     let height = usize::from(inner.height);
     // Keep the cursor visible without state for an offset: the pane scrolls by pages.
     let first = state.fleet.account_cursor / height.max(1) * height;
-    for (i, (account, y)) in rows
-        .enumerate()
-        .skip(first)
-        .zip(inner.top()..inner.bottom())
-        .map(|((i, a), y)| (i, (a, y)))
-    {
-        let row = Rect::new(inner.x, y, inner.width, 1);
+    for ((i, y), account) in table.rows(first, len).zip(rows.skip(first)) {
+        let row = table.line(y);
         let selected = i == state.fleet.account_cursor;
         let active = match account {
             None => state.scope.is_none(),
@@ -212,67 +216,33 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
         put(buf, row, inner.x, y, mark, 1, theme.focus);
         let (endpoints, in_alarm) = match account {
             None => {
-                put_trunc(
-                    buf,
-                    row,
-                    inner.x + 1,
-                    y,
-                    "all accounts",
-                    label_room,
-                    theme.text,
-                );
+                let id = if table.shown(ID) { ID } else { LABEL };
+                if let Some(cell) = table.span(LABEL, id, y) {
+                    put_trunc(buf, cell, cell.x, y, "all accounts", cell.width, theme.text);
+                }
                 (state.endpoints.len(), total_alarms)
             }
             Some(a) => {
-                put_trunc(buf, row, inner.x + 1, y, &a.label, label_w, theme.text);
-                if show_id {
-                    put(buf, row, inner.x + 2 + label_w, y, &a.id, 12, theme.muted);
-                }
+                table.text(buf, LABEL, y, &a.label, theme.text);
+                table.text(buf, ID, y, &a.id, theme.muted);
                 if a.monitoring {
                     // The console's own account (the OAM sink, or where fan-out starts from).
-                    put_right(
-                        buf,
-                        row,
-                        inner.right() - alarm_w - viol_w,
-                        y,
-                        "home",
-                        theme.muted,
-                    );
+                    table.text(buf, COUNT, y, "home", theme.muted);
                 }
                 (counts.get(i - 1).copied().unwrap_or(0), alarms(&a.id))
             }
         };
         if account.is_none_or(|a| !a.monitoring) {
-            put_right(
-                buf,
-                row,
-                inner.right() - alarm_w - viol_w,
-                y,
-                &endpoints.to_string(),
-                theme.text,
-            );
+            table.text(buf, COUNT, y, &endpoints.to_string(), theme.text);
         }
         // The home account too: in fan-out, or when it holds endpoints of its own.
         let violations = query::violations_of(state, account.map_or("", |a| &a.id), None);
         if let Some(n) = violations.filter(|&n| n > 0) {
-            put_right(
-                buf,
-                row,
-                inner.right() - alarm_w,
-                y,
-                &format!("⚠{}", n.min(99)),
-                theme.bad,
-            );
+            let n = format!("⚠{}", n.min(99));
+            table.text(buf, VIOLATIONS, y, &n, theme.bad);
         }
         if in_alarm > 0 {
-            put_right(
-                buf,
-                row,
-                inner.right(),
-                y,
-                &format!("●{in_alarm}"),
-                theme.alarm,
-            );
+            table.text(buf, ALARMS, y, &format!("●{in_alarm}"), theme.alarm);
         }
     }
 }

@@ -13,7 +13,7 @@ pub const GAP: u16 = 1;
 /// they fit; priority 0 is always taken, and when those alone overflow the widest give way.
 /// What is left then widens the columns towards their maximum, a `widen` tier at a time
 /// and in equal shares within a tier, so a table's names complete before its sparklines widen.
-/// The first shown `fill` column takes what is left after that. A column whose maximum is 0
+/// The last shown `fill` column takes what is left after that. A column whose maximum is 0
 /// is never shown.
 pub fn widths(columns: &[Column<'_>], width: u16) -> Vec<u16> {
     let mut out = vec![0; columns.len()];
@@ -54,7 +54,7 @@ fn shrink(out: &mut [u16], mut over: u16) {
 
 /// Spreads `room` over the shown columns below their maximum, tier by tier.
 fn grow(columns: &[Column<'_>], order: &[usize], out: &mut [u16], mut room: u16) {
-    let fill = (0..columns.len()).find(|&i| columns[i].fill && out[i] > 0);
+    let fill = (0..columns.len()).rfind(|&i| columns[i].fill && out[i] > 0);
     let mut tiers = order.chunk_by(|&a, &b| columns[a].widen == columns[b].widen);
     while room > 0
         && let Some(tier) = tiers.next()
@@ -140,9 +140,10 @@ mod tests {
     fn the_fill_column_takes_the_slack() {
         let cols = [col(4, 4, 0), col(6, 10, 0).fill(), col(5, 5, 1)];
         assert_eq!(widths(&cols, 1 + 4 + 1 + 10 + 1 + 5 + 7), [4, 17, 5]);
-        // A dropped fill column takes nothing; the slack stays blank.
-        let cols = [col(4, 4, 0), col(6, 6, 1).fill()];
-        assert_eq!(widths(&cols, 8), [4, 0]);
+        // A dropped fill column takes nothing; the last one shown takes it all.
+        let cols = [col(4, 4, 0).fill(), col(6, 6, 1).fill()];
+        assert_eq!(widths(&cols, 8), [7, 0]);
+        assert_eq!(widths(&cols, 14), [4, 8]);
     }
 
     #[test]

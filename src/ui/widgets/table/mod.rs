@@ -36,7 +36,7 @@ pub struct Column<'a> {
     pub widen: u8,
     pub align: Align,
     pub cut: Cut,
-    /// Takes the width left once every column reached its maximum (the first shown one).
+    /// Takes the width left once every column reached its maximum (the last shown one).
     pub fill: bool,
     /// Blank cells before the column when another is shown before it.
     pub gap: u16,
@@ -129,6 +129,8 @@ pub struct Table<'a> {
     spans: Vec<(u16, u16)>,
     /// Cells kept at the start by a middle cut, where `tell_apart` chose them.
     heads: Vec<Option<u16>>,
+    /// Whether the first line holds the headers (else rows start there).
+    headed: bool,
 }
 
 impl<'a> Table<'a> {
@@ -155,6 +157,16 @@ impl<'a> Table<'a> {
             area,
             spans,
             heads: vec![None; columns.len()],
+            headed: true,
+        }
+    }
+
+    /// A table without a header line: a list whose columns say what they are (the fleet's
+    /// accounts pane).
+    pub fn headless(columns: &'a [Column<'a>], area: Rect) -> Self {
+        Self {
+            headed: false,
+            ..Self::new(columns, area)
         }
     }
 
@@ -193,14 +205,28 @@ impl<'a> Table<'a> {
         Some(Rect::new(cell.x, y, self.area.right() - cell.x, 1))
     }
 
+    /// From column `from` to the end of column `to` (both shown): one cell over several.
+    pub fn span(&self, from: usize, to: usize, y: u16) -> Option<Rect> {
+        let (first, last) = (self.cell(from, y)?, self.cell(to, y)?);
+        Some(Rect::new(
+            first.x,
+            y,
+            last.right().saturating_sub(first.x),
+            1,
+        ))
+    }
+
     /// The whole line `y`, for the selection mark.
     pub fn line(&self, y: u16) -> Rect {
         Rect::new(self.area.x, y, self.area.width, 1)
     }
 
-    /// The header line: every shown column's header in `style`; the sorted column (if any)
+    /// The header line (of a table that has one): every shown column's header in `style`; the sorted column (if any)
     /// in `sorted_style` with `▼` (descending) or `▲`.
     pub fn header(&self, buf: &mut Buffer, style: Style, sort: Option<(usize, bool, Style)>) {
+        if !self.headed {
+            return;
+        }
         let y = self.area.y;
         for (i, c) in self.columns.iter().enumerate() {
             match sort {
@@ -217,7 +243,8 @@ impl<'a> Table<'a> {
     /// Positions (into the rows) and screen lines of the rows drawn: from `offset`, one per
     /// line below the header.
     pub fn rows(&self, offset: usize, len: usize) -> impl Iterator<Item = (usize, u16)> + use<> {
-        visible_rows(offset, len, self.area)
+        let top = self.area.y + u16::from(self.headed);
+        (offset..len).zip(top..self.area.bottom())
     }
 
     /// Writes `s` in column `col` of line `y`: aligned, and cut by the column's rule when it
@@ -313,6 +340,23 @@ mod tests {
         // Wide characters take two cells each (the second drawn blank): 日本…キスト.
         assert_eq!(line(&buf, 2), " 日 本 …キ ス ト             ");
         assert_eq!(table.cell(2, 1), Some(Rect::new(18, 1, 6, 1)));
+    }
+
+    #[test]
+    fn a_headless_table_lists_from_its_first_line() {
+        let columns = [
+            Column::new("NAME").width(4, 4).fill(),
+            Column::new("N").fixed(2).right().gap(0),
+        ];
+        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 2));
+        let table = Table::headless(&columns, buf.area);
+        table.header(&mut buf, Style::default(), None);
+        let lines: Vec<(usize, u16)> = table.rows(3, 10).collect();
+        assert_eq!(lines, [(3, 0), (4, 1)]);
+        table.text(&mut buf, 0, 0, "prod", Style::default());
+        table.text(&mut buf, 1, 0, "7", Style::default());
+        assert_eq!(line(&buf, 0), " prod    7");
+        assert_eq!(table.span(0, 1, 1), Some(Rect::new(1, 1, 9, 1)));
     }
 
     #[test]
