@@ -238,34 +238,17 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
         Loadable::Loaded(items) => items,
     };
     // Newest first, as the source returns it; a day and time, because history spans days.
+    let columns = [
+        Column::new("WHEN").fixed(12),
+        Column::new("TYPE").fixed(6),
+        Column::new("SUMMARY").rest(1),
+    ];
+    let table = Table::headless(&columns, inner);
     let scroll = v.history_scroll.min(items.len().saturating_sub(1));
-    for (item, y) in items.iter().skip(scroll).zip(inner.top()..inner.bottom()) {
-        let x = put(
-            buf,
-            inner,
-            inner.x + 1,
-            y,
-            &text::day_hhmm(item.timestamp),
-            12,
-            theme.muted,
-        );
-        let x = put(
-            buf,
-            inner,
-            x + 1,
-            y,
-            &format!("{:<6}", type_label(item.item_type)),
-            6,
-            theme.key_hint,
-        );
-        put_trunc(
-            buf,
-            inner,
-            x + 1,
-            y,
-            &item.summary,
-            inner.right().saturating_sub(x + 1),
-            theme.text,
-        );
+    for (i, y) in table.rows(scroll, items.len()) {
+        let item = &items[i];
+        table.text(buf, 0, y, &text::day_hhmm(item.timestamp), theme.muted);
+        table.text(buf, 1, y, type_label(item.item_type), theme.key_hint);
+        table.text(buf, 2, y, &item.summary, theme.text);
     }
 }
