@@ -127,8 +127,13 @@ fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
         if wide { cron } else { cron.hidden() },
         Column::new("LAST RUN").rest(1),
     ];
+    const NAME: usize = 0;
+    const TYPE: usize = 1;
+    const STATUS: usize = 2;
+    const CRON: usize = 3;
+    const LAST: usize = 4;
     let mut table = Table::new(&columns, inner);
-    table.tell_apart(0, m.schedules().iter().map(|s| s.name.as_str()));
+    table.tell_apart(NAME, m.schedules().iter().map(|s| s.name.as_str()));
     table.header(buf, theme.muted, None);
     if let Some(msg) = loadable_message(&m.schedules, "Model Monitor schedules") {
         // An endpoint whose quality comes from the team's own job: say where from.
@@ -146,18 +151,18 @@ fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
         if pos == m.schedule_row {
             widgets::table::mark_selected(buf, row, theme, m.focus == Pane::Schedules);
         }
-        table.text(buf, 0, y, &s.name, theme.text);
+        table.text(buf, NAME, y, &s.name, theme.text);
         let kind = if wide {
             s.monitoring_type.as_str()
         } else {
             short_type(&s.monitoring_type)
         };
-        table.text(buf, 1, y, kind, theme.muted);
+        table.text(buf, TYPE, y, kind, theme.muted);
         let status = schedule_style(theme, s.status);
-        table.text(buf, 2, y, s.status.as_str(), status);
+        table.text(buf, STATUS, y, s.status.as_str(), status);
         let expr = s.schedule_expression.as_deref().unwrap_or("-");
-        table.text(buf, 3, y, expr, theme.muted);
-        let Some(last) = table.cell(4, y) else {
+        table.text(buf, CRON, y, expr, theme.muted);
+        let Some(last) = table.cell(LAST, y) else {
             continue;
         };
         // The last run, then why the schedule needs a look: one cell of prose.
@@ -257,8 +262,13 @@ fn render_runs(state: &State, buf: &mut Buffer, area: Rect) {
         Column::new("TOOK").fixed(5),
         Column::new("REASON").rest(1).priority(1),
     ];
+    const WHEN: usize = 0;
+    const NAME: usize = 1;
+    const STATUS: usize = 2;
+    const TOOK: usize = 3;
+    const REASON: usize = 4;
     let mut table = Table::new(&columns, inner);
-    table.tell_apart(1, m.runs().iter().map(|r| r.schedule.as_str()));
+    table.tell_apart(NAME, m.runs().iter().map(|r| r.schedule.as_str()));
     table.header(buf, theme.muted, None);
     if let Some(msg) = loadable_message(&m.runs, "runs") {
         widgets::table::empty_message(buf, inner, theme, &msg);
@@ -280,14 +290,20 @@ fn render_runs(state: &State, buf: &mut Buffer, area: Rect) {
             put(buf, row, inner.x, y, "▸", 1, theme.focus);
         }
         let when = text::day_hhmm(r.scheduled_time);
-        table.text(buf, 0, y, &when, theme.muted);
-        table.text(buf, 1, y, &r.schedule, theme.text);
-        table.text(buf, 2, y, r.status.as_str(), run_style(theme, r.status));
+        table.text(buf, WHEN, y, &when, theme.muted);
+        table.text(buf, NAME, y, &r.schedule, theme.text);
+        table.text(
+            buf,
+            STATUS,
+            y,
+            r.status.as_str(),
+            run_style(theme, r.status),
+        );
         if let Some(d) = r.duration(state.now) {
-            table.text(buf, 3, y, &coarse_duration(d), theme.muted);
+            table.text(buf, TOOK, y, &coarse_duration(d), theme.muted);
         }
         if let Some(reason) = &r.failure_reason {
-            table.text(buf, 4, y, reason, theme.bad);
+            table.text(buf, REASON, y, reason, theme.bad);
         }
     }
     if m.loading_more {

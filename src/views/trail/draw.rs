@@ -444,6 +444,11 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
         Column::new("COST").fixed(8).right(),
         Column::new("QUERY").rest(1).gap(2),
     ];
+    const WHEN: usize = 0;
+    const MARK: usize = 1;
+    const ROWS: usize = 2;
+    const COST: usize = 3;
+    const QUERY: usize = 4;
     let table = Table::new(&columns, inner);
     table.header(buf, theme.muted, None);
     if t.history.is_empty() {
@@ -477,12 +482,12 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
         let when = chrono::DateTime::from_timestamp(h.started, 0)
             .map(|t| t.format("%m-%d %H:%M").to_string())
             .unwrap_or_default();
-        table.text(buf, 0, y, &when, style);
-        table.text(buf, 1, y, mark, style);
-        table.text(buf, 2, y, &thousands(h.rows as usize), style);
-        table.text(buf, 3, y, &format!("${:.4}", h.cost_usd()), style);
+        table.text(buf, WHEN, y, &when, style);
+        table.text(buf, MARK, y, mark, style);
+        table.text(buf, ROWS, y, &thousands(h.rows as usize), style);
+        table.text(buf, COST, y, &format!("${:.4}", h.cost_usd()), style);
         let prefix = if h.raw { "sql " } else { "" };
-        table.text(buf, 4, y, &format!("{prefix}{}", clean(&h.text)), style);
+        table.text(buf, QUERY, y, &format!("{prefix}{}", clean(&h.text)), style);
     }
 }
 
