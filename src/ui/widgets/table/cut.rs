@@ -1,5 +1,4 @@
-//! Cut rules: how a cell wider than its column is shortened, in display cells, with `…`
-//! where text was taken out.
+//! Cut rules: how a cell wider than its column loses text, by display width, marked `…`.
 
 use unicode_width::UnicodeWidthChar;
 

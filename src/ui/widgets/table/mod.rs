@@ -1,12 +1,15 @@
-//! One table for every list in the console: columns declared with a header, a width range,
-//! a priority, an alignment and a cut rule, laid out for the width the table gets (as
+//! The console's one table: columns from specs, laid out for the width it gets.
+//!
+//! Each column has a header, a width range, a priority, an alignment and a cut rule (as
 //! bottom's `DataTable` does); a view's draw is then its column list and its cells.
 
 mod cut;
 mod layout;
 
-pub use cut::{Cut, Fit, fit, fit_middle, head_telling_apart};
+pub use cut::{Cut, Fit, fit};
 pub use layout::{GAP, LEAD, widths};
+
+use cut::{fit_middle, head_telling_apart};
 
 use crate::config::theme::Theme;
 use crate::ui::text::put;
