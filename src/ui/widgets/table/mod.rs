@@ -7,9 +7,10 @@ mod cut;
 mod layout;
 
 pub use cut::{Cut, Fit, fit};
-pub use layout::{GAP, LEAD, widths};
+pub use layout::{GAP, LEAD};
 
 use cut::{fit_middle, head_telling_apart};
+use layout::widths;
 
 use crate::config::theme::Theme;
 use crate::ui::text::put;
@@ -138,7 +139,7 @@ pub struct Table<'a> {
 
 impl<'a> Table<'a> {
     pub fn new(columns: &'a [Column<'a>], area: Rect) -> Self {
-        let mut x = area.x + LEAD;
+        let mut x = area.x.saturating_add(LEAD);
         let mut first = true;
         let spans = widths(columns, area.width)
             .into_iter()
@@ -205,7 +206,12 @@ impl<'a> Table<'a> {
     /// From column `col` to the table's right edge: a note that spans the columns after it.
     pub fn span_from(&self, col: usize, y: u16) -> Option<Rect> {
         let cell = self.cell(col, y)?;
-        Some(Rect::new(cell.x, y, self.area.right() - cell.x, 1))
+        Some(Rect::new(
+            cell.x,
+            y,
+            self.area.right().saturating_sub(cell.x),
+            1,
+        ))
     }
 
     /// From column `from` to the end of column `to` (both shown): one cell over several.
@@ -224,8 +230,8 @@ impl<'a> Table<'a> {
         Rect::new(self.area.x, y, self.area.width, 1)
     }
 
-    /// The header line (of a table that has one): every shown column's header in `style`; the sorted column (if any)
-    /// in `sorted_style` with `▼` (descending) or `▲`.
+    /// The header line, if the table has one: every shown column's header in `style`; the
+    /// sorted column (if any) in `sorted_style` with `▼` (descending) or `▲`.
     pub fn header(&self, buf: &mut Buffer, style: Style, sort: Option<(usize, bool, Style)>) {
         if !self.headed {
             return;
@@ -277,13 +283,6 @@ fn write_fit(buf: &mut Buffer, area: Rect, f: Fit<'_>, align: Align, style: Styl
         let x = put(buf, area, x, area.y, "…", end.saturating_sub(x), style);
         put(buf, area, x, area.y, f.tail, end.saturating_sub(x), style);
     }
-}
-
-/// Positions (into the table's rows) and screen lines of the rows drawn: from `offset`, one
-/// per line below the header line of `inner`.
-pub fn visible_rows(offset: usize, len: usize, inner: Rect) -> impl Iterator<Item = (usize, u16)> {
-    let lines = inner.height.saturating_sub(1);
-    (offset..len).zip(inner.y + 1..inner.y + 1 + lines)
 }
 
 /// Marks the selected row: the selection colour while the table has focus, a dim reverse
