@@ -34,7 +34,7 @@ fn draw(terminal: &mut Terminal<TestBackend>, state: &State) {
 fn full_tail(wrap: bool) -> State {
     let mut s = fixture::with_logs(fixture::LogsStage::Tail);
     s.size = SIZE;
-    s.logs.tail.wrap = wrap;
+    s.views.logs.tail.wrap = wrap;
     let lines = (0..DEFAULT_CAPACITY)
         .map(fixture::log_line)
         .map(|(ms, stream, text)| TailLine {
@@ -42,8 +42,8 @@ fn full_tail(wrap: bool) -> State {
             stream,
             text,
         });
-    s.logs.tail.buffer.push_update(lines, false);
-    assert_eq!(s.logs.tail.buffer.len(), DEFAULT_CAPACITY);
+    s.views.logs.tail.buffer.push_update(lines, false);
+    assert_eq!(s.views.logs.tail.buffer.len(), DEFAULT_CAPACITY);
     s
 }
 
@@ -72,7 +72,7 @@ fn ingest(c: &mut Criterion) {
         });
         for n in [1usize, 100, 500] {
             let mut state = full_tail(wrap);
-            let session = state.logs.tail.session.expect("a session");
+            let session = state.views.logs.tail.session.expect("a session");
             let mut terminal = terminal();
             let mut next = DEFAULT_CAPACITY;
             g.throughput(Throughput::Elements(n as u64));

@@ -86,8 +86,8 @@ fn fleet(c: &mut Criterion) {
         })
     });
     state.view = View::Endpoint;
-    state.detail.endpoint = Some(state.endpoints[0].key());
-    state.detail.range = 4;
+    state.views.endpoint.endpoint = Some(state.endpoints[0].key());
+    state.views.endpoint.range = 4;
     c.bench_function("draw endpoint detail 200x60, 3d", |b| {
         b.iter(|| {
             terminal

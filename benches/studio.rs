@@ -43,7 +43,7 @@ fn big_account(account_id: &str, now: i64) -> AccountStudio {
 fn studio_state() -> State {
     let mut s = fixture::scaled(10, 1);
     s.size = (200, 60);
-    s.studio.available = true;
+    s.views.studio.available = true;
     let _ = update(&mut s, Action::ShowStudio);
     let ids: Vec<String> = s.accounts.iter().map(|a| a.id.clone()).collect();
     for id in ids {
@@ -109,7 +109,7 @@ fn studio(c: &mut Criterion) {
     });
     let state = studio_state();
     assert_eq!(state.view, View::Studio);
-    assert_eq!(state.studio.rows.len(), 11 * APPS_PER_ACCOUNT);
+    assert_eq!(state.views.studio.rows.len(), 11 * APPS_PER_ACCOUNT);
     c.bench_function("draw studio 200x60, 11 accounts, 2,200 apps", |b| {
         b.iter(|| draw(&mut terminal, &state))
     });

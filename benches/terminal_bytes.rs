@@ -100,7 +100,7 @@ fn measure(label: &str, scale: Option<(usize, usize)>, (w, h): (u16, u16)) {
     }
     let per_minute = sink.take() / minutes;
     let visible = state
-        .fleet
+        .views.fleet
         .rows
         .len()
         .min(sagewatch::views::table_rows(state.view, state.size));

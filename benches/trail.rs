@@ -32,14 +32,14 @@ fn draw(terminal: &mut Terminal<TestBackend>, state: &State) {
 fn results(rows: usize) -> State {
     let mut s = fixture::with_trail_rows(rows);
     s.size = SIZE;
-    assert_eq!(s.trail.results.len(), rows);
+    assert_eq!(s.views.trail.results.len(), rows);
     s
 }
 
 /// One scroll step through the console's update path: `j` and PageDown by turns, back to the
 /// top from the last row (so that every iteration moves the cursor, however many run).
 fn scroll(state: &mut State, step: &mut u64) {
-    let action = if state.trail.row + 1 >= state.trail.results.visible_len() {
+    let action = if state.views.trail.row + 1 >= state.views.trail.results.visible_len() {
         Action::MoveTop
     } else if step.is_multiple_of(2) {
         Action::MoveDown
@@ -60,7 +60,7 @@ fn scrolling(c: &mut Criterion) {
         let mut step = 0;
         scroll(&mut state, &mut step);
         scroll(&mut state, &mut step);
-        assert!(state.trail.row > 1, "row {}", state.trail.row);
+        assert!(state.views.trail.row > 1, "row {}", state.views.trail.row);
         let mut terminal = terminal();
         g.bench_function(format!("update + frame, {rows} rows"), |b| {
             b.iter(|| {
@@ -77,10 +77,10 @@ fn scrolling(c: &mut Criterion) {
 fn paging() -> State {
     let mut s = fixture::state();
     s.size = SIZE;
-    s.trail.available = Some(Ok(TrailSettings::default()));
+    s.views.trail.available = Some(Ok(TrailSettings::default()));
     update(&mut s, Action::Run("trail event:UpdateEndpoint".into()));
     assert_eq!(s.view, View::Trail);
-    let token = s.trail.query.as_ref().expect("query started").token.clone();
+    let token = s.views.trail.query.as_ref().expect("query started").token.clone();
     let loaded = |s: &mut State, l: Loaded| {
         update(s, Action::Loaded(Box::new(l)));
     };
@@ -106,7 +106,7 @@ fn paging() -> State {
         },
     );
     assert_eq!(
-        s.trail.query.as_ref().map(|q| &q.phase),
+        s.views.trail.query.as_ref().map(|q| &q.phase),
         Some(&Phase::Paging { errors: 0 })
     );
     s
@@ -114,7 +114,7 @@ fn paging() -> State {
 
 fn page_arrival(c: &mut Criterion) {
     let state = paging();
-    let token = state.trail.query.as_ref().expect("query").token.clone();
+    let token = state.views.trail.query.as_ref().expect("query").token.clone();
     let page = ResultPage {
         columns: fixture::trail_columns(),
         rows: (0..1000).map(fixture::trail_row).collect(),
@@ -130,8 +130,8 @@ fn page_arrival(c: &mut Criterion) {
                 result: Ok(Box::new(page.clone())),
             })),
         );
-        assert_eq!(s.trail.results.len(), 1000);
-        assert_eq!(s.trail.query.as_ref().map(|q| &q.phase), Some(&Phase::Done));
+        assert_eq!(s.views.trail.results.len(), 1000);
+        assert_eq!(s.views.trail.query.as_ref().map(|q| &q.phase), Some(&Phase::Done));
     }
     let mut g = c.benchmark_group("trail first page 200x60");
     let mut terminal = terminal();

@@ -23,7 +23,7 @@ fn main() {
     let (lines, len) = (arg(1, 20_000), arg(2, 160));
     let mut state = fixture::with_logs(fixture::LogsStage::Tail);
     state.size = (200, 60);
-    state.logs.tail.buffer =
+    state.views.logs.tail.buffer =
         sagewatch::logs::tail::TailBuffer::new(sagewatch::logs::tail::DEFAULT_CAPACITY);
     let made = (0..lines).map(|i| {
         let (ms, stream, mut text) = fixture::log_line(i);
@@ -37,7 +37,7 @@ fn main() {
             text,
         }
     });
-    state.logs.tail.buffer.push_update(made, false);
+    state.views.logs.tail.buffer.push_update(made, false);
     let mut terminal = match Terminal::new(TestBackend::new(200, 60)) {
         Ok(t) => t,
         Err(e) => {
@@ -49,7 +49,7 @@ fn main() {
         eprintln!("draw: {e}");
         std::process::exit(1);
     }
-    let b = &state.logs.tail.buffer;
+    let b = &state.views.logs.tail.buffer;
     println!(
         "lines={} dropped={} bytes={}",
         b.len(),

@@ -33,7 +33,7 @@ fn main() {
     }
     println!(
         "rows={} heap_bytes={}",
-        state.trail.results.len(),
-        state.trail.results.heap_bytes()
+        state.views.trail.results.len(),
+        state.views.trail.results.heap_bytes()
     );
 }

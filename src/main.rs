@@ -91,7 +91,7 @@ fn main() -> ExitCode {
         clock.now(),
     );
     state.reads_accounts_apart = source.reads_accounts_apart();
-    state.studio.available = source.studio().is_some();
+    state.views.studio.available = source.studio().is_some();
     state.placement = source.placement();
     // Every write passes here: read-only, and the audit log (intent before, outcome after).
     let caller = match runtime.block_on(source.identity()) {
@@ -249,14 +249,14 @@ fn initial_state(
     state.themes = Arc::new(settings.themes);
     state.readonly = args.readonly || settings.config.readonly;
     state.refresh_secs = args.refresh.unwrap_or(settings.config.refresh_secs).max(1) as i64;
-    state.trail.available = Some(trail_settings(kind, &settings.config));
-    state.logs.available = logs_available;
+    state.views.trail.available = Some(trail_settings(kind, &settings.config));
+    state.views.logs.available = logs_available;
     state.studio_idle_hours = settings.config.studio_idle_hours;
     // The history kept across restarts; a damaged file is said, never fatal.
     if let Some(path) = sagewatch::trail::history::path_from_env() {
         let (history, warning) = sagewatch::trail::history::History::load(&path);
-        state.trail.history = history.entries().to_vec();
-        state.trail.history_path = Some(path);
+        state.views.trail.history = history.entries().to_vec();
+        state.views.trail.history_path = Some(path);
         if let Some(warning) = warning {
             sagewatch::app::outcome::flash(
                 &mut state,
@@ -269,7 +269,7 @@ fn initial_state(
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    state.trail.salt = (u64::from(std::process::id()) << 32) | u64::from(nanos);
+    state.views.trail.salt = (u64::from(std::process::id()) << 32) | u64::from(nanos);
     state
 }
 

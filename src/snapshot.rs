@@ -266,7 +266,7 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         })
         .collect();
     let endpoints = state
-        .fleet
+        .views.fleet
         .rows
         .iter()
         .filter_map(|&i| state.endpoints.get(i))
@@ -309,7 +309,7 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         })
         .collect();
     let alarms = state
-        .alarms_view
+        .views.alarms
         .rows
         .iter()
         .filter_map(|&i| state.alarms.get(i))

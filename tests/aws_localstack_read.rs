@@ -181,7 +181,7 @@ async fn the_history_of_a_hostile_named_alarm_is_found_by_its_real_name() {
     );
     headless::apply(&source, &mut state, Action::ShowAlarms).await;
     let row = state
-        .alarms_view
+        .views.alarms
         .rows
         .iter()
         .position(|&i| state.alarms[i].id == hostile)
@@ -191,7 +191,7 @@ async fn the_history_of_a_hostile_named_alarm_is_found_by_its_real_name() {
     }
     // Headless, the history request runs inline: it has answered when `apply` returns.
     headless::apply(&source, &mut state, Action::Select).await;
-    match &state.alarms_view.history {
+    match &state.views.alarms.history {
         sagewatch::app::state::Loadable::Loaded(items) => assert!(
             items.iter().any(|i| i.summary.contains("ALARM")),
             "{items:?}"

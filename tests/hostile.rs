@@ -367,7 +367,7 @@ fn every_screen(size: (u16, u16), trail: bool) {
         Arc::new(settings.keymap),
     );
     state.size = size;
-    state.trail.available = Some(Ok(TrailSettings::default()));
+    state.views.trail.available = Some(Ok(TrailSettings::default()));
     let rt = rt();
     let commands = init(&mut state);
     rt.block_on(headless::settle(&source, &mut state, commands));
@@ -380,10 +380,10 @@ fn every_screen(size: (u16, u16), trail: bool) {
         }
         // The hostile rows and detail really are on screen, not an empty table.
         if what == "trail results" {
-            assert_eq!(state.trail.results.len(), 2, "{what}");
+            assert_eq!(state.views.trail.results.len(), 2, "{what}");
         }
         if what == "trail detail" {
-            let fields = state.trail.detail.as_ref().map(|d| &d.fields);
+            let fields = state.views.trail.detail.as_ref().map(|d| &d.fields);
             assert!(
                 matches!(fields, Some(sagewatch::app::state::Loadable::Loaded(f)) if !f.is_empty()),
                 "{what}: {fields:?}"

@@ -41,7 +41,7 @@ fn console(size: (u16, u16)) -> (DemoSource, State) {
     );
     state.themes = Arc::new(settings.themes);
     state.size = size;
-    state.studio.available = source.studio().is_some();
+    state.views.studio.available = source.studio().is_some();
     let commands = init(&mut state);
     runtime().block_on(headless::settle(&source, &mut state, commands));
     (source, state)

@@ -111,7 +111,7 @@ async fn carry_out(state: &mut State, trail: &AthenaTrail, first: Vec<Command>) 
             _ => continue,
         };
         calls += 1;
-        assert!(calls < 50, "the query never ended: {:?}", state.trail.query);
+        assert!(calls < 50, "the query never ended: {:?}", state.views.trail.query);
         queue.extend(update(state, Action::Loaded(Box::new(loaded))).commands);
     }
     calls
@@ -156,7 +156,7 @@ async fn a_trail_search_in_the_view_fills_the_table_with_moto_rows_header_off() 
 
     let mut state = sagewatch::ui::fixture::state();
     state.size = (160, 48);
-    state.trail.available = Some(Ok(settings));
+    state.views.trail.available = Some(Ok(settings));
     let first = update(
         &mut state,
         Action::Run("trail event:UpdateEndpoint since:2h".into()),
@@ -170,8 +170,8 @@ async fn a_trail_search_in_the_view_fills_the_table_with_moto_rows_header_off() 
     // Start, at least one poll, one page.
     assert!(calls >= 3, "{calls} calls");
 
-    let query = state.trail.query.as_ref().expect("a query");
-    assert!(!state.trail.running(), "{:?}", query.phase);
+    let query = state.views.trail.query.as_ref().expect("a query");
+    assert!(!state.views.trail.running(), "{:?}", query.phase);
     assert_eq!(query.pages, 1, "{:?}", query.phase);
     assert!(
         query.sql.contains("eventname IN ('UpdateEndpoint')"),
@@ -179,7 +179,7 @@ async fn a_trail_search_in_the_view_fills_the_table_with_moto_rows_header_off() 
         query.sql
     );
 
-    let results = &state.trail.results;
+    let results = &state.views.trail.results;
     assert_eq!(results.columns, COLUMNS);
     let got: Vec<Vec<Option<String>>> = results
         .rows()

@@ -256,7 +256,7 @@ pub fn rebase_clock(state: &mut State, delta: Epoch) {
     }
     state.usage_shown_at += delta;
     // The views' own schedules: the studio's reads and the jobs' lists and series.
-    let studio = &mut state.studio;
+    let studio = &mut state.views.studio;
     if let Some(at) = &mut studio.requested_at {
         *at += delta;
     }
@@ -268,10 +268,10 @@ pub fn rebase_clock(state: &mut State, delta: Epoch) {
             *at += delta;
         }
     }
-    for at in state.jobs.list_due.values_mut() {
+    for at in state.views.jobs.list_due.values_mut() {
         *at += delta;
     }
-    state.jobs.series_at += delta;
+    state.views.jobs.series_at += delta;
 }
 
 /// Tells every view that shared data changed.

@@ -340,7 +340,7 @@ pub fn freshness(state: &State) -> DataFreshness {
     // are shown; elsewhere only the off-screen refresh runs.
     let live_charts = match state.view {
         crate::views::View::Fleet => true,
-        crate::views::View::Endpoint => state.detail.pan == 0,
+        crate::views::View::Endpoint => state.views.endpoint.pan == 0,
         _ => false,
     };
     let series_every = if live_charts {

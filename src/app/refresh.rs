@@ -67,7 +67,7 @@ pub fn fleet_window(period: u32) -> i64 {
 }
 
 pub fn detail_window(state: &State, period: u32) -> i64 {
-    let range = state.detail.range_secs();
+    let range = state.views.endpoint.range_secs();
     if is_hourly(period) {
         range.max(DETAIL_MIN_HOURLY_WINDOW)
     } else {
@@ -90,12 +90,12 @@ pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
     };
     let in_detail = state.view == View::Endpoint
         && state
-            .detail
+            .views.endpoint
             .endpoint
             .as_ref()
             .is_some_and(|d| d.account_id == endpoint.account_id && d.name == endpoint.name);
     if in_detail {
-        let window = detail_window(state, key.period) + state.detail.pan;
+        let window = detail_window(state, key.period) + state.views.endpoint.pan;
         return slots(window, key.period).max(slots(fleet_window(key.period), key.period));
     }
     let in_fleet =
@@ -300,7 +300,7 @@ pub fn quality_now(state: &State, endpoint: &crate::source::model::EndpointKey) 
             replace: true,
         })
         .collect();
-    if state.detail.endpoint.as_ref() == Some(endpoint) {
+    if state.views.endpoint.endpoint.as_ref() == Some(endpoint) {
         out.extend(detail_requests(state, true));
     }
     out
@@ -389,12 +389,12 @@ pub fn detail_requests(state: &State, full: bool) -> Vec<Command> {
     let Some(endpoint) = crate::views::endpoint::shown(state) else {
         return Vec::new();
     };
-    let end = state.now - state.detail.pan;
+    let end = state.now - state.views.endpoint.pan;
     let mut by_period: Vec<(u32, Vec<SeriesKey>)> = Vec::new();
     for m in &METRICS {
         for key in metrics::series_keys(endpoint, m.id) {
             // A routine refresh skips hourly series that cannot have a new point yet.
-            if !full && state.detail.pan == 0 && has_current_hour(state, &key) {
+            if !full && state.views.endpoint.pan == 0 && has_current_hour(state, &key) {
                 continue;
             }
             match by_period.iter_mut().find(|(p, _)| *p == key.period) {
@@ -407,7 +407,7 @@ pub fn detail_requests(state: &State, full: bool) -> Vec<Command> {
         .into_iter()
         .map(|(period, keys)| {
             let window_start = end - detail_window(state, period);
-            let start = if full || state.detail.pan > 0 {
+            let start = if full || state.views.endpoint.pan > 0 {
                 window_start
             } else {
                 incremental_start(state, &keys, window_start)
@@ -523,7 +523,7 @@ pub fn due(state: &mut State) -> Vec<Command> {
     if state.view == View::Endpoint && now >= state.schedule.detail_at {
         state.schedule.detail_at = next_minute_refresh(now, every);
         // A window panned into the past does not change: nothing to refresh.
-        if state.detail.pan == 0 {
+        if state.views.endpoint.pan == 0 {
             out.extend(detail_requests(state, false));
         }
     }

@@ -97,12 +97,12 @@ fn an_open_dialog_takes_every_key_before_the_view() {
         "keys reach a dialog as text, not through the keymap"
     );
     key(&mut s, 'j');
-    assert_eq!(s.fleet.selected, 0, "j scrolled the dialog, not the table");
+    assert_eq!(s.views.fleet.selected, 0, "j scrolled the dialog, not the table");
     assert!(matches!(top(&s), Some(Overlay::Confirm(c)) if c.scroll == 1));
     for action in [Action::MoveDown, Action::ShowAlarms, Action::Select] {
         update(&mut s, action);
     }
-    assert_eq!((s.view, s.fleet.selected), (View::Fleet, 0));
+    assert_eq!((s.view, s.views.fleet.selected), (View::Fleet, 0));
     assert_eq!(s.overlays.len(), 1, "still open");
 }
 
@@ -113,7 +113,7 @@ fn help_scrolls_with_movement_and_any_other_key_closes_it_without_acting() {
     assert!(!s.takes_text(), "help takes the keymap");
     update(&mut s, Action::MoveDown);
     assert!(matches!(top(&s), Some(Overlay::Help(Help { scroll: 1 }))));
-    assert_eq!(s.fleet.selected, 0);
+    assert_eq!(s.views.fleet.selected, 0);
     update(&mut s, Action::Select);
     assert!(s.overlays.is_empty());
     assert_eq!(
@@ -194,9 +194,9 @@ fn a_paste_goes_into_the_filter_as_text_and_no_key_of_it_acts() {
     let mut s = state();
     update(&mut s, Action::OpenFilter);
     let out = update(&mut s, Action::Paste("fraud\nj\nq\n".into()));
-    assert_eq!(s.fleet.filter, "fraud j q");
+    assert_eq!(s.views.fleet.filter, "fraud j q");
     assert!(matches!(&s.prompt, Prompt::Filter(l) if l.text() == "fraud j q"));
-    assert!(!s.should_quit && s.fleet.selected == 0);
+    assert!(!s.should_quit && s.views.fleet.selected == 0);
     assert!(
         out.commands
             .iter()
@@ -258,8 +258,8 @@ fn a_paste_with_nothing_edited_changes_nothing_and_sends_nothing() {
                     &s.view,
                     &s.overlays,
                     &s.prompt,
-                    s.fleet.selected,
-                    &s.alarms_view.selected
+                    s.views.fleet.selected,
+                    &s.views.alarms.selected
                 )
             )
         };
@@ -392,8 +392,8 @@ fn commands_check_their_arguments() {
     update(&mut s, Action::Run("sort".into()));
     assert!(flash(&s).starts_with(":sort needs a column"));
     update(&mut s, Action::Run("sort cpu desc".into()));
-    assert_eq!(s.fleet.sort, FleetColumn::Metric(3));
-    assert!(s.fleet.descending);
+    assert_eq!(s.views.fleet.sort, FleetColumn::Metric(3));
+    assert!(s.views.fleet.descending);
     update(&mut s, Action::Run(":ep ltv".into()));
     assert_eq!(s.view, View::Endpoint, "aliases and a leading : work");
     update(&mut s, Action::Run("frobnicate".into()));
@@ -404,7 +404,7 @@ fn commands_check_their_arguments() {
 fn sort_and_filter_keys_act_only_where_they_are_seen() {
     let mut s = in_view(View::Endpoint);
     update(&mut s, Action::SortNext);
-    assert_eq!(s.fleet.sort, FleetColumn::Account, "no invisible re-sort");
+    assert_eq!(s.views.fleet.sort, FleetColumn::Account, "no invisible re-sort");
     update(&mut s, Action::OpenFilter);
     assert_eq!(s.prompt, Prompt::None);
     assert!(

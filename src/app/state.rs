@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::overlays::Overlay;
 pub use crate::views::View;
 use crate::views::alarms::AlarmsState;
-use crate::views::endpoint::DetailState;
+use crate::views::endpoint::EndpointState;
 use crate::views::fleet::FleetState;
 
 /// Something fetched on demand.
@@ -123,7 +123,7 @@ pub struct State {
     pub previous_view: View,
     /// Each view's own state (`views::*`).
     pub fleet: FleetState,
-    pub detail: DetailState,
+    pub detail: EndpointState,
     pub alarms_view: AlarmsState,
     pub monitor: crate::views::monitor::MonitorState,
     pub trail: crate::views::trail::TrailState,
@@ -197,7 +197,7 @@ impl State {
             view: View::Fleet,
             previous_view: View::Fleet,
             fleet: FleetState::default(),
-            detail: DetailState::default(),
+            detail: EndpointState::default(),
             alarms_view: AlarmsState::default(),
             monitor: Default::default(),
             trail: Default::default(),

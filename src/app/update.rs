@@ -115,10 +115,10 @@ fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
         // A trail query's and an Insights query's elapsed time too.
         redraw: flash_expired
             || screen_clock(state) != before
-            || state.monitor.follow.is_some()
-            || state.trail.running()
+            || state.views.monitor.follow.is_some()
+            || state.views.trail.running()
             || state
-                .logs
+                .views.logs
                 .insights
                 .run
                 .as_ref()

@@ -162,7 +162,7 @@ fn a_loaded_fleet_lists_rows_by_account_and_asks_for_their_series() {
         "monitoring account first"
     );
     let names: Vec<String> = s
-        .fleet
+        .views.fleet
         .rows
         .iter()
         .map(|&i| {
@@ -196,14 +196,14 @@ fn movement_is_clamped_and_keeps_the_selection_visible() {
     // The smallest height whose table shows fewer rows than there are endpoints.
     two_rows_on_screen(&mut s);
     update(&mut s, Action::MoveUp);
-    assert_eq!(s.fleet.selected, 0);
+    assert_eq!(s.views.fleet.selected, 0);
     update(&mut s, Action::MoveBottom);
-    assert_eq!(s.fleet.selected, 3);
-    assert_eq!(s.fleet.offset, 2, "the last two rows are on screen");
+    assert_eq!(s.views.fleet.selected, 3);
+    assert_eq!(s.views.fleet.offset, 2, "the last two rows are on screen");
     update(&mut s, Action::PageUp);
-    assert_eq!((s.fleet.selected, s.fleet.offset), (1, 1));
+    assert_eq!((s.views.fleet.selected, s.views.fleet.offset), (1, 1));
     update(&mut s, Action::MoveTop);
-    assert_eq!((s.fleet.selected, s.fleet.offset), (0, 0));
+    assert_eq!((s.views.fleet.selected, s.views.fleet.offset), (0, 0));
 }
 
 #[test]
@@ -213,18 +213,18 @@ fn the_filter_narrows_live_and_escape_drops_it() {
     for c in "fraud".chars() {
         update(&mut s, Action::Input(InputKey::Char(c)));
     }
-    assert_eq!(s.fleet.rows.len(), 2);
+    assert_eq!(s.views.fleet.rows.len(), 2);
     // The label matches too.
     update(&mut s, Action::Input(InputKey::ClearLine));
     for c in "stag".chars() {
         update(&mut s, Action::Input(InputKey::Char(c)));
     }
-    assert_eq!(s.fleet.rows.len(), 2);
+    assert_eq!(s.views.fleet.rows.len(), 2);
     update(&mut s, Action::Input(InputKey::Enter));
     assert_eq!(s.prompt, Prompt::None);
-    assert_eq!(s.fleet.filter, "stag");
+    assert_eq!(s.views.fleet.filter, "stag");
     update(&mut s, Action::Back);
-    assert_eq!(s.fleet.rows.len(), 4);
+    assert_eq!(s.views.fleet.rows.len(), 4);
 }
 
 #[test]
@@ -233,7 +233,7 @@ fn enter_opens_the_endpoint_and_asks_for_its_charts_and_monitoring() {
     update(&mut s, Action::MoveDown);
     let out = update(&mut s, Action::Select);
     assert_eq!(s.view, View::Endpoint);
-    assert_eq!(s.detail.endpoint.as_ref().unwrap().name, "fraud-detector");
+    assert_eq!(s.views.endpoint.endpoint.as_ref().unwrap().name, "fraud-detector");
     let requests = series_commands(&out);
     let keys: usize = requests.iter().map(|r| r.keys.len()).sum();
     assert_eq!(
@@ -276,17 +276,17 @@ fn range_and_pan_reload_the_detail_window() {
     assert_eq!(minute.end, T0 - 3 * 86400 / 2);
     update(&mut s, Action::PanForward);
     update(&mut s, Action::PanForward);
-    assert_eq!(s.detail.pan, 0, "panning stops at now");
+    assert_eq!(s.views.endpoint.pan, 0, "panning stops at now");
 }
 
 #[test]
 fn commands_scope_switch_and_complain() {
     let mut s = state();
     update(&mut s, Action::Run("account prod".into()));
-    assert_eq!(s.fleet.rows.len(), 2);
+    assert_eq!(s.views.fleet.rows.len(), 2);
     assert_eq!(s.scope.as_deref(), Some("111111111111"));
     update(&mut s, Action::Run("account all".into()));
-    assert_eq!(s.fleet.rows.len(), 4);
+    assert_eq!(s.views.fleet.rows.len(), 4);
     update(&mut s, Action::Run("alarms".into()));
     assert_eq!(s.view, View::Alarms);
     update(&mut s, Action::Run("endpoint fraud-detector".into()));
@@ -355,7 +355,7 @@ fn alarms_list_alarm_first_and_history_follows_the_selection() {
     ];
     update(&mut s, loaded(Loaded::Alarms(Ok(alarms))));
     let order: Vec<&str> = s
-        .alarms_view
+        .views.alarms
         .rows
         .iter()
         .map(|&i| s.alarms[i].name.as_str())
@@ -396,11 +396,11 @@ fn alarms_list_alarm_first_and_history_follows_the_selection() {
             result: Ok(vec![]),
         }),
     );
-    assert_eq!(s.alarms_view.history, Loadable::Loading);
+    assert_eq!(s.views.alarms.history, Loadable::Loading);
     // Enter again jumps to the alarm's endpoint.
     update(&mut s, Action::Select);
     assert_eq!(s.view, View::Endpoint);
-    assert_eq!(s.detail.endpoint, Some(e.key()));
+    assert_eq!(s.views.endpoint.endpoint, Some(e.key()));
 }
 
 fn minute_points(s: &State, e: &Endpoint, id: MetricId, from: Epoch, to: Epoch) -> SeriesData {
@@ -574,13 +574,13 @@ fn paging_scrolls_an_open_history_and_help_scroll_is_bounded() {
         }),
     );
     update(&mut s, Action::PageDown);
-    assert!(s.alarms_view.history_scroll > 0);
+    assert!(s.views.alarms.history_scroll > 0);
     for _ in 0..50 {
         update(&mut s, Action::PageDown);
     }
-    assert_eq!(s.alarms_view.history_scroll, 99, "stops at the last item");
+    assert_eq!(s.views.alarms.history_scroll, 99, "stops at the last item");
     assert_eq!(
-        s.alarms_view.selected, 0,
+        s.views.alarms.selected, 0,
         "paging the history does not move the alarm"
     );
 
@@ -735,7 +735,7 @@ fn off_screen_series_have_their_own_request_and_alarms_do_not_make_series_hot() 
     let all = s.endpoints.clone();
     load_last_hour(&mut s, &all);
     // An alarm watches an off-screen endpoint's CPU: CloudWatch evaluates it, not us.
-    let off = s.endpoints[s.fleet.rows[3]].clone();
+    let off = s.endpoints[s.views.fleet.rows[3]].clone();
     let watching = alarm("cpu", &off, MetricId::Cpu, AlarmState::Alarm, T0);
     update(&mut s, loaded(Loaded::Alarms(Ok(vec![watching]))));
     let out = update(&mut s, Action::Tick(T0 + 60));
@@ -784,7 +784,7 @@ fn chart_keys_do_nothing_outside_the_endpoint_screen_and_pan_is_bounded() {
         assert!(out.commands.is_empty());
     }
     assert_eq!(
-        (s.detail.pan, s.detail.range, s.detail.maximized),
+        (s.views.endpoint.pan, s.views.endpoint.range, s.views.endpoint.maximized),
         (0, 0, false)
     );
     update(&mut s, Action::Select);
@@ -793,14 +793,14 @@ fn chart_keys_do_nothing_outside_the_endpoint_screen_and_pan_is_bounded() {
         update(&mut s, Action::PanBack);
     }
     assert!(
-        s.detail.pan <= crate::views::endpoint::MAX_PAN_SECS,
+        s.views.endpoint.pan <= crate::views::endpoint::MAX_PAN_SECS,
         "pan {}",
-        s.detail.pan
+        s.views.endpoint.pan
     );
     // Reopening an endpoint shows it up to now again.
     update(&mut s, Action::Back);
     update(&mut s, Action::Select);
-    assert_eq!(s.detail.pan, 0);
+    assert_eq!(s.views.endpoint.pan, 0);
 }
 
 #[test]
@@ -906,7 +906,7 @@ fn rows_scrolled_onto_the_screen_are_brought_up_to_date_at_once() {
         })
         .collect();
     assert_eq!(caught_up.len(), 1, "{:?}", out.commands);
-    let shown: Vec<&Endpoint> = s.fleet.rows[s.fleet.offset..]
+    let shown: Vec<&Endpoint> = s.views.fleet.rows[s.views.fleet.offset..]
         .iter()
         .map(|&i| &s.endpoints[i])
         .collect();

@@ -73,7 +73,7 @@ pub fn written(state: &mut State, request: Write, outcome: WriteOutcome) -> Outc
         Write::Alarm(w) if outcome.is_done() => {
             // The marks were for this request; they are spent.
             if !matches!(w, AlarmWrite::Put(_)) {
-                state.alarms_view.marks.clear();
+                state.views.alarms.marks.clear();
             }
             commands.push(Command::RereadAlarms(w.account_id().to_owned()));
         }

@@ -272,7 +272,7 @@ mod tests {
             .await
             .unwrap();
         assert!(
-            text_state.studio.reads.is_empty(),
+            text_state.views.studio.reads.is_empty(),
             "the text shows no Studio"
         );
         let (json_state, errors) = crate::snapshot::collect(&demo(), fresh_state(), true)

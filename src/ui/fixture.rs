@@ -223,7 +223,7 @@ fn metric_alarm(
 
 fn base(now: Epoch) -> State {
     let mut s = State::new(SourceKind::Demo, now, Theme::default(), Arc::new(keymap()));
-    s.logs.available = true;
+    s.views.logs.available = true;
     s.identity = Some(Identity {
         account_id: MONITORING.into(),
         arn: format!("arn:aws:sts::{MONITORING}:assumed-role/OnCall/alice"),
@@ -352,12 +352,12 @@ pub fn state() -> State {
     ];
     s.alarms[5].actions_enabled = false;
     crate::app::data::rebuild_alarm_index(&mut s);
-    s.fleet.rows = (0..s.endpoints.len()).collect();
-    s.fleet.selected = 0;
-    s.alarms_view.rows = alarm_order(&s.alarms);
-    s.detail.endpoint = Some(s.endpoints[0].key());
-    s.detail.range = 1;
-    s.detail.monitoring = Loadable::Loaded(vec![MonitoringSchedule {
+    s.views.fleet.rows = (0..s.endpoints.len()).collect();
+    s.views.fleet.selected = 0;
+    s.views.alarms.rows = alarm_order(&s.alarms);
+    s.views.endpoint.endpoint = Some(s.endpoints[0].key());
+    s.views.endpoint.range = 1;
+    s.views.endpoint.monitoring = Loadable::Loaded(vec![MonitoringSchedule {
         account_id: PROD.into(),
         name: "fraud-detector-mq".into(),
         endpoint: "fraud-detector".into(),
@@ -392,9 +392,9 @@ pub fn in_view(view: View) -> State {
 /// The alarms screen with the history of the first alarm open.
 pub fn with_history() -> State {
     let mut s = in_view(View::Alarms);
-    let a = &s.alarms[s.alarms_view.rows[0]];
-    s.alarms_view.history_of = Some(crate::views::alarms::HistoryOf::of(a));
-    s.alarms_view.history = Loadable::Loaded(vec![
+    let a = &s.alarms[s.views.alarms.rows[0]];
+    s.views.alarms.history_of = Some(crate::views::alarms::HistoryOf::of(a));
+    s.views.alarms.history = Loadable::Loaded(vec![
         AlarmHistoryItem {
             timestamp: NOW - 4 * 60,
             item_type: HistoryItemType::StateUpdate,
@@ -476,8 +476,8 @@ pub fn scaled(accounts: usize, per_account: usize) -> State {
     crate::app::data::rebuild_alarm_index(&mut s);
     let endpoints = std::mem::take(&mut s.endpoints);
     s.set_endpoints(endpoints);
-    s.fleet.rows = (0..s.endpoints.len()).collect();
-    s.alarms_view.rows = alarm_order(&s.alarms);
+    s.views.fleet.rows = (0..s.endpoints.len()).collect();
+    s.views.alarms.rows = alarm_order(&s.alarms);
     s.size = (200, 60);
     s
 }
@@ -563,7 +563,7 @@ pub fn with_form() -> State {
     for c in "0.85".chars() {
         key(&mut form, InputKey::Char(c));
     }
-    s.detail.selected_chart = 0;
+    s.views.endpoint.selected_chart = 0;
     s.overlays.push(Overlay::Form(form));
     s
 }
@@ -573,7 +573,7 @@ pub fn with_form() -> State {
 pub fn with_alarm_form() -> State {
     use crate::app::action::InputKey;
     let mut s = in_view(View::Endpoint);
-    s.detail.selected_chart = 0;
+    s.views.endpoint.selected_chart = 0;
     crate::app::update::update(&mut s, Action::NewAlarm);
     for _ in 0..6 {
         crate::app::update::update(&mut s, Action::Input(InputKey::Tab));
@@ -661,13 +661,13 @@ pub fn trail_columns() -> Vec<String> {
 pub fn with_trail_rows(rows: usize) -> State {
     use crate::views::trail::{Phase, Query};
     let mut s = in_view(View::Trail);
-    s.trail.available = Some(Ok(Default::default()));
-    s.trail.text = "account:prod resource:fraud-detector readonly:false since:6h".into();
-    s.trail.query = Some(Query {
+    s.views.trail.available = Some(Ok(Default::default()));
+    s.views.trail.text = "account:prod resource:fraud-detector readonly:false since:6h".into();
+    s.views.trail.query = Some(Query {
         token: "sagewatch-0000000000000000-0000000000000000-00000001".into(),
         id: Some("3f1c2a9e-0d4b-4c35-8a55-1f0e2b7c9d10".into()),
         sql: String::new(),
-        text: s.trail.text.clone(),
+        text: s.views.trail.text.clone(),
         mode: crate::views::trail::Mode::Filter,
         started: NOW - 7,
         finished: Some(NOW - 2),
@@ -688,13 +688,13 @@ pub fn with_trail_rows(rows: usize) -> State {
     for i in 0..rows {
         page.push(trail_row(i));
         if page.len() == 1000 {
-            s.trail.results.push_page(&columns, &page);
+            s.views.trail.results.push_page(&columns, &page);
             page.clear();
         }
     }
-    s.trail.results.push_page(&columns, &page);
-    s.trail.history = vec![crate::trail::history::Entry {
-        text: s.trail.text.clone(),
+    s.views.trail.results.push_page(&columns, &page);
+    s.views.trail.history = vec![crate::trail::history::Entry {
+        text: s.views.trail.text.clone(),
         raw: false,
         started: NOW - 7,
         rows: rows as u64,
@@ -713,8 +713,8 @@ pub fn with_trail(stage: TrailStage) -> State {
     match stage {
         TrailStage::Results => {}
         TrailStage::Running => {
-            s.trail.results = Default::default();
-            if let Some(q) = s.trail.query.as_mut() {
+            s.views.trail.results = Default::default();
+            if let Some(q) = s.views.trail.query.as_mut() {
                 q.phase = Phase::Running {
                     polls: 3,
                     errors: 0,
@@ -727,8 +727,8 @@ pub fn with_trail(stage: TrailStage) -> State {
             }
         }
         TrailStage::Detail => {
-            s.trail.row = 0;
-            s.trail.detail = Some(Detail {
+            s.views.trail.row = 0;
+            s.views.trail.detail = Some(Detail {
                 event_id: "00000000-5c1e-4a8e-9f1b-000000000000".into(),
                 query: None,
                 fields: Loadable::Loaded(
@@ -756,18 +756,18 @@ pub fn with_trail(stage: TrailStage) -> State {
             });
         }
         TrailStage::Error => {
-            s.trail.results = Default::default();
-            s.trail.query = None;
-            s.trail.text = "event:UpdateEndpoint since:yesterday".into();
-            s.trail.error = Some((
+            s.views.trail.results = Default::default();
+            s.views.trail.query = None;
+            s.views.trail.text = "event:UpdateEndpoint since:yesterday".into();
+            s.views.trail.error = Some((
                 27,
                 36,
                 "since: expected a duration (2h, 30m, 3d) or a time (2026-11-20T10:00:00Z)".into(),
             ));
         }
         TrailStage::Failed => {
-            s.trail.results = Default::default();
-            if let Some(q) = s.trail.query.as_mut() {
+            s.views.trail.results = Default::default();
+            if let Some(q) = s.views.trail.query.as_mut() {
                 q.phase = Phase::Failed(
                     "TABLE_NOT_FOUND: line 1:130: Table 'awsdatacatalog.default.cloudtrail_logs' does not exist".into(),
                 );
@@ -821,7 +821,7 @@ pub fn with_logs(stage: LogsStage) -> State {
         name: "fraud-detector".into(),
     };
     let context = crate::views::logs::open::endpoint(&key);
-    let l = &mut s.logs;
+    let l = &mut s.views.logs;
     l.came_from = View::Fleet;
     l.insights.span_secs = 3600;
     l.insights.text = context.default_query.clone();
@@ -934,8 +934,8 @@ pub const STUDIO_ACCOUNTS: [(&str, &str); 4] = [
 pub fn with_studio(stage: StudioStage) -> State {
     use crate::app::action::Loaded;
     let mut s = in_view(View::Studio);
-    s.studio.available = true;
-    s.studio.requested_at = Some(NOW);
+    s.views.studio.available = true;
+    s.views.studio.requested_at = Some(NOW);
     for (account, demo) in STUDIO_ACCOUNTS {
         let mut studio = crate::source::demo::studio_sample(demo, NOW - 3600);
         studio.account_id = account.into();
@@ -947,8 +947,8 @@ pub fn with_studio(stage: StudioStage) -> State {
             "ThrottlingException on ListApps: Rate exceeded",
         );
         let _ = crate::views::studio::update_loaded(&mut s, Loaded::Studio(Box::new(failing)));
-        s.studio.reads.entry(MONITORING.into()).or_default().loading = true;
-        s.studio.focus = crate::views::studio::Pane::Accounts;
+        s.views.studio.reads.entry(MONITORING.into()).or_default().loading = true;
+        s.views.studio.focus = crate::views::studio::Pane::Accounts;
         crate::views::module(View::Studio).set_filter(&mut s, "ml.g");
     }
     s
@@ -1066,7 +1066,7 @@ pub fn with_jobs(stage: JobsStage) -> State {
         Some(9),
         Some("fraud-detector-canary-mq"),
     )];
-    let j = &mut s.jobs;
+    let j = &mut s.views.jobs;
     for (id, jobs) in [(PROD, prod), (TEST, test)] {
         let metrics = jobs
             .iter()
@@ -1137,13 +1137,13 @@ pub fn with_jobs(stage: JobsStage) -> State {
     crate::views::jobs::rebuild(&mut s);
     if stage == JobsStage::Detail {
         let failed = s
-            .jobs
+            .views.jobs
             .rows
             .iter()
-            .position(|r| s.jobs.job(r).is_some_and(|j| j.failure_reason.is_some()))
+            .position(|r| s.views.jobs.job(r).is_some_and(|j| j.failure_reason.is_some()))
             .unwrap_or(0);
-        s.jobs.selected = failed;
-        s.jobs.detail = true;
+        s.views.jobs.selected = failed;
+        s.views.jobs.detail = true;
     }
     s
 }

@@ -73,7 +73,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         }
     };
     // A run started here is followed wherever the user goes: they must see it is going.
-    if let Some(marker) = views::monitor::follow::marker(&state.monitor, state.now) {
+    if let Some(marker) = views::monitor::follow::marker(&state.views.monitor, state.now) {
         x = put(
             buf,
             area,

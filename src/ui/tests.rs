@@ -87,8 +87,8 @@ screens! {
 #[test]
 fn maximized_chart_fills_the_body() {
     let mut s = fixture::in_view(View::Endpoint);
-    s.detail.maximized = true;
-    s.detail.selected_chart = 7;
+    s.views.endpoint.maximized = true;
+    s.views.endpoint.selected_chart = 7;
     let text = snap(&s, 100, 30);
     assert!(text.contains("DiskUtilization"), "{text}");
     assert!(!text.contains("accuracy"), "other charts drawn:\n{text}");
@@ -214,27 +214,27 @@ proptest! {
                 fixture::TrailStage::Error,
                 fixture::TrailStage::Running,
             ][cursor % 4];
-            s.trail = fixture::with_trail(stage).trail;
-            s.trail.row = cursor * 3;
-            s.trail.offset = offset;
-            s.trail.column = chart;
-            if let Some(d) = s.trail.detail.as_mut() {
+            s.views.trail = fixture::with_trail(stage).views.trail;
+            s.views.trail.row = cursor * 3;
+            s.views.trail.offset = offset;
+            s.views.trail.column = chart;
+            if let Some(d) = s.views.trail.detail.as_mut() {
                 d.scroll = offset;
             }
             if empty {
-                s.trail.results = Default::default();
+                s.views.trail.results = Default::default();
             }
         }
         if view == View::Studio {
             let stage = [fixture::StudioStage::Apps, fixture::StudioStage::Filtered][cursor % 2];
-            s.studio = fixture::with_studio(stage).studio;
+            s.views.studio = fixture::with_studio(stage).views.studio;
             // Positions out of range must not crash the frame.
-            s.studio.app_row = cursor * 3;
-            s.studio.app_offset = offset;
-            s.studio.account_offset = offset;
+            s.views.studio.app_row = cursor * 3;
+            s.views.studio.app_offset = offset;
+            s.views.studio.account_offset = offset;
             if empty {
-                s.studio.rows.clear();
-                s.studio.reads.clear();
+                s.views.studio.rows.clear();
+                s.views.studio.reads.clear();
             }
         }
         if view == View::Logs {
@@ -245,46 +245,46 @@ proptest! {
                 fixture::LogsStage::Tail,
                 fixture::LogsStage::TailHeld,
             ][cursor % 5];
-            s.logs = fixture::with_logs(stage).logs;
+            s.views.logs = fixture::with_logs(stage).views.logs;
             // Positions out of range must not crash the frame.
-            s.logs.insights.row = cursor * 3;
-            s.logs.insights.offset = offset;
-            s.logs.insights.column = chart;
-            s.logs.tail.from_end = offset * 7;
-            s.logs.tail.wrap = maximized;
-            s.logs.tail.timestamps = !history;
+            s.views.logs.insights.row = cursor * 3;
+            s.views.logs.insights.offset = offset;
+            s.views.logs.insights.column = chart;
+            s.views.logs.tail.from_end = offset * 7;
+            s.views.logs.tail.wrap = maximized;
+            s.views.logs.tail.timestamps = !history;
             if empty {
-                s.logs.insights.rows.clear();
-                s.logs.insights.shown = (0..3).collect();
-                s.logs.tail.buffer = crate::logs::tail::TailBuffer::new(10);
+                s.views.logs.insights.rows.clear();
+                s.views.logs.insights.shown = (0..3).collect();
+                s.views.logs.tail.buffer = crate::logs::tail::TailBuffer::new(10);
             }
         }
         if view == View::Jobs {
-            s.jobs = fixture::with_jobs(fixture::JobsStage::List).jobs;
+            s.views.jobs = fixture::with_jobs(fixture::JobsStage::List).views.jobs;
             s.store = fixture::with_jobs(fixture::JobsStage::List).store;
             // Positions out of range must not crash the frame.
-            s.jobs.selected = cursor * 2;
-            s.jobs.offset = offset;
-            s.jobs.detail = maximized;
+            s.views.jobs.selected = cursor * 2;
+            s.views.jobs.offset = offset;
+            s.views.jobs.detail = maximized;
             if empty {
-                s.jobs.rows.clear();
+                s.views.jobs.rows.clear();
             }
         }
         let mut s = with_help(s, help.then_some(offset * 5));
-        s.detail.maximized = maximized;
-        s.fleet.offset = offset;
-        s.fleet.selected = cursor;
-        s.fleet.account_cursor = cursor;
-        s.alarms_view.offset = offset;
-        s.alarms_view.selected = cursor;
-        s.alarms_view.history_scroll = offset;
-        s.detail.selected_chart = chart;
-        s.detail.pan = offset as i64 * 3600;
+        s.views.endpoint.maximized = maximized;
+        s.views.fleet.offset = offset;
+        s.views.fleet.selected = cursor;
+        s.views.fleet.account_cursor = cursor;
+        s.views.alarms.offset = offset;
+        s.views.alarms.selected = cursor;
+        s.views.alarms.history_scroll = offset;
+        s.views.endpoint.selected_chart = chart;
+        s.views.endpoint.pan = offset as i64 * 3600;
         if empty {
-            s.fleet.rows.clear();
-            s.alarms_view.rows.clear();
+            s.views.fleet.rows.clear();
+            s.views.alarms.rows.clear();
             s.store = Default::default();
-            s.detail.endpoint = None;
+            s.views.endpoint.endpoint = None;
         }
         if prompt {
             let p = fixture::with_prompt();
@@ -316,7 +316,7 @@ fn control_characters_never_reach_the_screen() {
         a.name.push_str(evil);
         a.reason.push_str(evil);
     }
-    if let Loadable::Loaded(items) = &mut s.alarms_view.history {
+    if let Loadable::Loaded(items) = &mut s.views.alarms.history {
         items.iter_mut().for_each(|i| i.summary.push_str(evil));
     }
     if let Some(id) = &mut s.identity {
@@ -330,7 +330,7 @@ fn control_characters_never_reach_the_screen() {
     });
     s.completions = vec![evil.into()];
     s.prompt = Prompt::Command(crate::app::lineedit::LineEdit::with_text(evil));
-    s.fleet.filter = evil.into();
+    s.views.fleet.filter = evil.into();
     // Dialogs show requests and form values built from AWS strings.
     fn submitted(_: crate::overlays::form::FormValues) -> crate::app::action::Action {
         crate::app::action::Action::Refresh
@@ -349,15 +349,15 @@ fn control_characters_never_reach_the_screen() {
     s.overlays = vec![Overlay::Form(form), Overlay::Confirm(confirm)];
     // The trail's own strings: what was typed, a mistake's message, column names, the
     // detail's fields and the history (rows are cleaned as they are stored).
-    s.trail = fixture::with_trail(fixture::TrailStage::Detail).trail;
-    s.trail.text.push_str(evil);
-    s.trail.error = Some((0, 3, evil.into()));
-    s.trail
+    s.views.trail = fixture::with_trail(fixture::TrailStage::Detail).views.trail;
+    s.views.trail.text.push_str(evil);
+    s.views.trail.error = Some((0, 3, evil.into()));
+    s.views.trail
         .results
         .columns
         .iter_mut()
         .for_each(|c| c.push_str(evil));
-    if let Some(d) = s.trail.detail.as_mut() {
+    if let Some(d) = s.views.trail.detail.as_mut() {
         d.event_id.push_str(evil);
         if let Loadable::Loaded(fields) = &mut d.fields {
             for (_, value) in fields.iter_mut() {
@@ -367,30 +367,30 @@ fn control_characters_never_reach_the_screen() {
             }
         }
     }
-    for h in &mut s.trail.history {
+    for h in &mut s.views.trail.history {
         h.text.push_str(evil);
     }
     // The logs' own strings: the query typed, the context's label, column names, cells and
     // the tail's notice and pattern (lines are made safe as they arrive; here they are not).
-    s.logs = fixture::with_logs(fixture::LogsStage::Detail).logs;
-    s.logs.insights.text.push_str(evil);
-    s.logs.insights.filter.push_str(evil);
-    s.logs
+    s.views.logs = fixture::with_logs(fixture::LogsStage::Detail).views.logs;
+    s.views.logs.insights.text.push_str(evil);
+    s.views.logs.insights.filter.push_str(evil);
+    s.views.logs
         .insights
         .columns
         .iter_mut()
         .for_each(|c| c.push_str(evil));
-    s.logs
+    s.views.logs
         .insights
         .rows
         .iter_mut()
         .flatten()
         .for_each(|c| c.push_str(evil));
-    if let Some(c) = s.logs.context.as_mut() {
+    if let Some(c) = s.views.logs.context.as_mut() {
         c.label.push_str(evil);
         c.target.groups[0].push_str(evil);
     }
-    s.logs.tail.buffer.push_update(
+    s.views.logs.tail.buffer.push_update(
         [crate::logs::tail::TailLine {
             timestamp_ms: 0,
             stream: evil.into(),
@@ -398,13 +398,13 @@ fn control_characters_never_reach_the_screen() {
         }],
         false,
     );
-    s.logs.tail.notice = Some(evil.into());
-    s.logs.tail.pattern = Some(evil.into());
-    s.logs.tail.mode = Some(crate::logs::follow::TailMode::Polling { why: evil.into() });
+    s.views.logs.tail.notice = Some(evil.into());
+    s.views.logs.tail.pattern = Some(evil.into());
+    s.views.logs.tail.mode = Some(crate::logs::follow::TailMode::Polling { why: evil.into() });
     // Studio's strings (cleaned as they arrive; here they are not) and the typed filter.
-    s.studio = fixture::with_studio(fixture::StudioStage::Filtered).studio;
-    s.studio.filter.push_str(evil);
-    for read in s.studio.reads.values_mut() {
+    s.views.studio = fixture::with_studio(fixture::StudioStage::Filtered).views.studio;
+    s.views.studio.filter.push_str(evil);
+    for read in s.views.studio.reads.values_mut() {
         read.problem = Some(evil.into());
         if let Some(studio) = read.studio.as_mut() {
             for d in &mut studio.domains {
@@ -419,8 +419,8 @@ fn control_characters_never_reach_the_screen() {
             }
         }
     }
-    s.studio.rows = s
-        .studio
+    s.views.studio.rows = s
+        .views.studio
         .reads
         .iter()
         .flat_map(|(id, r)| {
@@ -433,8 +433,8 @@ fn control_characters_never_reach_the_screen() {
         .collect();
     // The jobs' strings (cleaned as they arrive; here they are not), the failed one open.
     let jobs = fixture::with_jobs(fixture::JobsStage::Detail);
-    s.jobs = jobs.jobs;
-    for a in s.jobs.accounts.values_mut() {
+    s.views.jobs = jobs.jobs;
+    for a in s.views.jobs.accounts.values_mut() {
         for j in &mut a.jobs {
             j.name.push_str(evil);
             j.schedule.iter_mut().for_each(|x| x.push_str(evil));
@@ -444,10 +444,10 @@ fn control_characters_never_reach_the_screen() {
         }
         a.error.iter_mut().for_each(|e| e.push_str(evil));
     }
-    s.jobs.filter.push_str(evil);
+    s.views.jobs.filter.push_str(evil);
     for view in View::ALL {
         s.view = view;
-        s.detail.endpoint = Some(s.endpoints[0].key());
+        s.views.endpoint.endpoint = Some(s.endpoints[0].key());
         for help in [None, Some(0)] {
             let s = with_help(s.clone(), help);
             let buf = render(&s, 160, 48);

@@ -17,11 +17,11 @@ pub fn toggle_mark(state: &mut State) -> Outcome {
         return Outcome::default();
     };
     let key = (a.account_id.clone(), a.id.clone());
-    let marks = &mut state.alarms_view.marks;
+    let marks = &mut state.views.alarms.marks;
     if !marks.remove(&key) {
         marks.insert(key);
     }
-    let v = &mut state.alarms_view;
+    let v = &mut state.views.alarms;
     v.selected = (v.selected + 1).min(v.rows.len().saturating_sub(1));
     super::update::fix_offset(state);
     Outcome::redraw()
@@ -31,7 +31,7 @@ pub fn toggle_mark(state: &mut State) -> Outcome {
 /// else the selected one. An alarm is its name in its account: listed twice, it is still one
 /// target.
 fn targets(state: &State) -> Vec<&Alarm> {
-    let marks = &state.alarms_view.marks;
+    let marks = &state.views.alarms.marks;
     let mut seen = std::collections::HashSet::new();
     let marked: Vec<&Alarm> = state
         .alarms

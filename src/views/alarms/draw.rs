@@ -40,7 +40,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
         return;
     }
-    if state.alarms_view.history_of.is_none() {
+    if state.views.alarms.history_of.is_none() {
         render_table(state, buf, area);
         return;
     }
@@ -53,7 +53,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
 
 fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let v = &state.alarms_view;
+    let v = &state.views.alarms;
     let focused = v.history_of.is_none();
     let in_alarm = state
         .alarms
@@ -187,7 +187,7 @@ fn type_label(t: HistoryItemType) -> &'static str {
 
 fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let v = &state.alarms_view;
+    let v = &state.views.alarms;
     let name = v
         .history_of
         .as_ref()

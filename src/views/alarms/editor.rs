@@ -239,7 +239,7 @@ pub fn open_new(
                 .unwrap_or_default(),
         },
     );
-    state.alarms_view.draft = Some(draft);
+    state.views.alarms.draft = Some(draft);
     overlays::open(state, Overlay::Form(form));
     Outcome::redraw()
 }
@@ -315,7 +315,7 @@ pub fn open_edit(state: &mut State, alarm: &Alarm) -> Outcome {
             description: s.description.clone(),
         },
     );
-    state.alarms_view.draft = Some(draft);
+    state.views.alarms.draft = Some(draft);
     overlays::open(state, Overlay::Form(form));
     Outcome::redraw()
 }
@@ -588,7 +588,7 @@ fn to_this_view(values: FormValues) -> Action {
 }
 
 pub fn submitted(state: &mut State, values: FormValues) -> Outcome {
-    let Some(draft) = state.alarms_view.draft.take() else {
+    let Some(draft) = state.views.alarms.draft.take() else {
         return Outcome::default();
     };
     let Some(put) = request(state, &draft, &values) else {

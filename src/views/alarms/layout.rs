@@ -42,7 +42,7 @@ pub fn split(area: Rect) -> (Option<Rect>, Rect) {
 
 /// Data rows of the table as drawn now (the history pane may take some of the body).
 pub fn visible_table_rows(state: &State, body: Rect) -> usize {
-    if state.alarms_view.history_of.is_none() {
+    if state.views.alarms.history_of.is_none() {
         return table_rows(body);
     }
     split(body).0.map_or(0, table_rows)

@@ -126,12 +126,12 @@ impl ViewModule for Alarms {
     }
 
     fn form_note(&self, state: &State, form: &Form) -> Option<(String, bool)> {
-        let draft = state.alarms_view.draft.as_ref()?;
+        let draft = state.views.alarms.draft.as_ref()?;
         Some(preview::note(state, draft, form))
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        Some(&state.alarms_view.filter)
+        Some(&state.views.alarms.filter)
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
@@ -155,9 +155,9 @@ impl ViewModule for Alarms {
 /// The alarm under the table's cursor.
 pub fn selected_alarm(state: &State) -> Option<&Alarm> {
     state
-        .alarms_view
+        .views.alarms
         .rows
-        .get(state.alarms_view.selected)
+        .get(state.views.alarms.selected)
         .and_then(|&i| state.alarms.get(i))
 }
 
@@ -219,7 +219,7 @@ fn new_anywhere(state: &mut State, endpoint: Option<&str>) -> Outcome {
             }
         },
         // A new alarm on the endpoint whose monitor is open, on its accuracy.
-        View::Monitor => match state.monitor.endpoint.clone() {
+        View::Monitor => match state.views.monitor.endpoint.clone() {
             Some(key) => editor::open_new(state, &key, None, None),
             None => Outcome::default(),
         },

@@ -143,7 +143,7 @@ pub fn note(state: &State, draft: &Draft, form: &Form) -> (String, bool) {
 
 /// The form's metric as a chart, with its alarms' thresholds and the proposed one.
 pub fn render(state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
-    let Some(draft) = &state.alarms_view.draft else {
+    let Some(draft) = &state.views.alarms.draft else {
         return;
     };
     let Some(key) = draft.series(form) else {

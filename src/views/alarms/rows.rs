@@ -9,7 +9,7 @@ use crate::app::state::State;
 pub fn rebuild(state: &mut State) {
     let keep = super::selected_alarm(state).map(|a| (a.account_id.clone(), a.id.clone()));
     // `is:muted` keeps alarms whose actions are off; the rest of the filter matches text.
-    let (muted_only, text) = split_filter(&state.alarms_view.filter);
+    let (muted_only, text) = split_filter(&state.views.alarms.filter);
     let filter = &text;
     let scope = state.scope.as_deref();
     let mut rows: Vec<usize> = state
@@ -38,17 +38,17 @@ pub fn rebuild(state: &mut State) {
             .then(y.state_since.cmp(&x.state_since))
             .then_with(|| x.name.cmp(&y.name))
     });
-    state.alarms_view.rows = rows;
-    state.alarms_view.selected = keep
+    state.views.alarms.rows = rows;
+    state.views.alarms.selected = keep
         .and_then(|(acc, id)| {
             state
-                .alarms_view
+                .views.alarms
                 .rows
                 .iter()
                 .position(|&i| state.alarms[i].account_id == acc && state.alarms[i].id == id)
         })
         .unwrap_or(0)
-        .min(state.alarms_view.rows.len().saturating_sub(1));
+        .min(state.views.alarms.rows.len().saturating_sub(1));
 }
 
 /// The filter's keyword for muted alarms.

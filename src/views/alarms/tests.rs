@@ -88,12 +88,12 @@ fn with_hostile_alarm() -> (State, String) {
     crate::app::data::rebuild_alarm_index(&mut s);
     crate::views::alarms::rows::rebuild(&mut s);
     let at = s
-        .alarms_view
+        .views.alarms
         .rows
         .iter()
         .position(|&i| s.alarms[i].id == raw)
         .unwrap();
-    s.alarms_view.selected = at;
+    s.views.alarms.selected = at;
     (s, raw)
 }
 
@@ -148,12 +148,12 @@ fn delete_asks_for_a_phrase_that_can_be_typed_and_sends_the_raw_name() {
 fn marked_alarms_are_muted_together_one_request_per_account() {
     let mut s = fixture::in_view(View::Alarms);
     // Three alarms marked: two living in the monitoring account, one in prod.
-    let rows = s.alarms_view.rows.clone();
+    let rows = s.views.alarms.rows.clone();
     let (a, b, c) = (rows[0], rows[2], rows[3]);
     s.alarms[c].account_id = PROD.into();
     for i in [a, b, c] {
         let key = (s.alarms[i].account_id.clone(), s.alarms[i].id.clone());
-        s.alarms_view.marks.insert(key);
+        s.views.alarms.marks.insert(key);
     }
     update(&mut s, Action::UnmuteAlarm);
     let sent = answer(&mut s, InputKey::Char('y'));
@@ -222,13 +222,13 @@ fn read_only_refuses_every_changing_key_and_command_before_any_dialog() {
 #[test]
 fn n_on_a_chart_opens_the_form_on_that_metric_checks_fields_and_confirms_the_exact_request() {
     let mut s = fixture::in_view(View::Endpoint);
-    s.detail.selected_chart = 6; // MemoryUtilization
+    s.views.endpoint.selected_chart = 6; // MemoryUtilization
     update(&mut s, Action::NewAlarm);
     let Some(Overlay::Form(f)) = s.overlays.last() else {
         panic!("no form");
     };
     assert_eq!(f.owner, View::Alarms);
-    let draft = s.alarms_view.draft.as_ref().unwrap();
+    let draft = s.views.alarms.draft.as_ref().unwrap();
     assert_eq!(draft.metrics[0].1.metric, "MemoryUtilization");
     // OAM with a role for prod: the monitoring account first, prod's own as the other.
     let homes: Vec<&str> = draft.homes.iter().map(|(_, h)| h.as_str()).collect();
@@ -299,7 +299,7 @@ fn n_on_a_chart_opens_the_form_on_that_metric_checks_fields_and_confirms_the_exa
 fn edit_keeps_the_name_and_the_muted_actions_and_says_it_overwrites() {
     let mut s = fixture::in_view(View::Alarms);
     // The selected alarm with its actions off.
-    let i = s.alarms_view.rows[s.alarms_view.selected];
+    let i = s.views.alarms.rows[s.views.alarms.selected];
     s.alarms[i].actions_enabled = false;
     let id = s.alarms[i].id.clone();
     update(&mut s, Action::EditAlarm);
@@ -338,7 +338,7 @@ fn a_done_write_rereads_its_account_at_once_and_a_failure_says_the_iam_action() 
         })),
     );
     assert_eq!(out.commands, [Command::RereadAlarms(PROD.into())]);
-    assert!(s.alarms_view.marks.is_empty(), "marks are spent");
+    assert!(s.views.alarms.marks.is_empty(), "marks are spent");
     assert!(flashed(&s).contains("r-1"));
 
     let out = update(
@@ -375,7 +375,7 @@ fn alarm_new_works_from_the_fleet_and_names_an_endpoint() {
     assert!(matches!(s.overlays.last(), Some(Overlay::Form(_))));
     s.overlays.clear();
     update(&mut s, Action::Run("alarm new churn-predictor".into()));
-    let draft = s.alarms_view.draft.as_ref().unwrap();
+    let draft = s.views.alarms.draft.as_ref().unwrap();
     assert_eq!(
         crate::source::metrics::endpoint_name_of(&draft.metrics[0].1),
         Some("churn-predictor")
@@ -394,7 +394,7 @@ fn the_muted_filter_keeps_only_alarms_whose_actions_are_off() {
     update(&mut s, Action::Run("alarms muted".into()));
     assert_eq!(s.view, View::Alarms);
     let rows: Vec<bool> = s
-        .alarms_view
+        .views.alarms
         .rows
         .iter()
         .map(|&i| s.alarms[i].actions_enabled)
@@ -405,13 +405,13 @@ fn the_muted_filter_keeps_only_alarms_whose_actions_are_off() {
 #[test]
 fn the_breach_note_follows_the_threshold_as_it_is_typed() {
     let mut s = fixture::in_view(View::Endpoint);
-    s.detail.selected_chart = 0; // accuracy
+    s.views.endpoint.selected_chart = 0; // accuracy
     update(&mut s, Action::NewAlarm);
     let note = |s: &State| {
         let Some(Overlay::Form(f)) = s.overlays.last() else {
             panic!()
         };
-        crate::views::alarms::preview::note(s, s.alarms_view.draft.as_ref().unwrap(), f).0
+        crate::views::alarms::preview::note(s, s.views.alarms.draft.as_ref().unwrap(), f).0
     };
     set_field(&mut s, "threshold", "0.5");
     assert!(note(&s).starts_with("0 of "), "{}", note(&s));
@@ -425,7 +425,7 @@ fn the_breach_note_follows_the_threshold_as_it_is_typed() {
 #[test]
 fn the_suggested_name_follows_metric_and_comparison_until_typed_over() {
     let mut s = fixture::in_view(View::Endpoint);
-    s.detail.selected_chart = 5; // CPUUtilization
+    s.views.endpoint.selected_chart = 5; // CPUUtilization
     update(&mut s, Action::NewAlarm);
     let name = |s: &State| match s.overlays.last() {
         Some(Overlay::Form(f)) => f.value("name"),
@@ -450,7 +450,7 @@ fn the_suggested_name_follows_metric_and_comparison_until_typed_over() {
 #[test]
 fn an_edit_sends_back_what_the_form_does_not_show_and_refuses_what_it_would_change() {
     let mut s = fixture::in_view(View::Alarms);
-    let i = s.alarms_view.rows[s.alarms_view.selected];
+    let i = s.views.alarms.rows[s.views.alarms.selected];
     let lambda = "arn:aws:lambda:eu-west-1:111122223333:function:page-me".to_owned();
     let raw_description = "line one\nline two".to_owned();
     {
@@ -499,7 +499,7 @@ fn a_new_alarm_on_names_that_would_not_be_sent_exactly_is_refused() {
 #[test]
 fn n_on_an_alarm_copies_its_rule_under_a_new_name() {
     let mut s = fixture::in_view(View::Alarms);
-    let i = s.alarms_view.rows[s.alarms_view.selected];
+    let i = s.views.alarms.rows[s.views.alarms.selected];
     update(&mut s, Action::NewAlarm);
     let Some(Overlay::Form(f)) = s.overlays.last() else {
         panic!("no form: {:?}", s.flash);
@@ -565,5 +565,5 @@ fn a_bracketed_paste_is_filter_text_and_opens_nothing() {
     sent.extend(update(&mut s, Action::Paste("prod\nMy team owns this\ny\n".into())).commands);
     assert!(writes(&sent).is_empty());
     assert!(s.overlays.is_empty(), "no mute opened: {:?}", s.overlays);
-    assert_eq!(s.alarms_view.filter, "prod My team owns this y");
+    assert_eq!(s.views.alarms.filter, "prod My team owns this y");
 }

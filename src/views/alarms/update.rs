@@ -13,8 +13,8 @@ use crate::views::{View, endpoint};
 pub fn update(state: &mut State, action: Action) -> Outcome {
     let page = layout::page_rows(state).max(1);
     // With an alarm's history open, paging scrolls the history; j/k still pick alarms.
-    if let (Action::PageDown | Action::PageUp, Some(_)) = (&action, &state.alarms_view.history_of) {
-        let len = match &state.alarms_view.history {
+    if let (Action::PageDown | Action::PageUp, Some(_)) = (&action, &state.views.alarms.history_of) {
+        let len = match &state.views.alarms.history {
             Loadable::Loaded(items) => items.len(),
             _ => 0,
         };
@@ -23,7 +23,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         } else {
             -(page as isize)
         };
-        state.alarms_view.history_scroll = step(state.alarms_view.history_scroll, delta, len);
+        state.views.alarms.history_scroll = step(state.views.alarms.history_scroll, delta, len);
         return Outcome::redraw();
     }
     if let Some(delta) = cursor::delta(&action, page) {
@@ -45,16 +45,16 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 
 pub fn fix_offset(state: &mut State) {
     let page = layout::page_rows(state).max(1);
-    let v = &mut state.alarms_view;
+    let v = &mut state.views.alarms;
     keep_visible(v.selected, &mut v.offset, page);
 }
 
 fn move_cursor(state: &mut State, delta: isize) -> Outcome {
-    let before = state.alarms_view.selected;
-    state.alarms_view.selected = step(before, delta, state.alarms_view.rows.len());
+    let before = state.views.alarms.selected;
+    state.views.alarms.selected = step(before, delta, state.views.alarms.rows.len());
     fix_offset(state);
     // An open history pane follows the selection.
-    if state.alarms_view.history_of.is_some() && before != state.alarms_view.selected {
+    if state.views.alarms.history_of.is_some() && before != state.views.alarms.selected {
         return open_history(state, true);
     }
     Outcome::redraw()
@@ -65,7 +65,7 @@ fn select(state: &mut State) -> Outcome {
         return Outcome::default();
     };
     let open = state
-        .alarms_view
+        .views.alarms
         .history_of
         .as_ref()
         .is_some_and(|h| h.is(&alarm.account_id, &alarm.id));
@@ -90,7 +90,7 @@ fn open_history(state: &mut State, while_scrolling: bool) -> Outcome {
         id: of.id.clone(),
         while_scrolling,
     };
-    let v = &mut state.alarms_view;
+    let v = &mut state.views.alarms;
     v.history_of = Some(of);
     v.history = Loadable::Loading;
     v.history_scroll = 0;
@@ -100,12 +100,12 @@ fn open_history(state: &mut State, while_scrolling: bool) -> Outcome {
 }
 
 fn close_history(state: &mut State) {
-    state.alarms_view.history_of = None;
-    state.alarms_view.history = Loadable::NotRequested;
+    state.views.alarms.history_of = None;
+    state.views.alarms.history = Loadable::NotRequested;
 }
 
 fn toggle_history(state: &mut State) -> Outcome {
-    if state.alarms_view.history_of.is_some() {
+    if state.views.alarms.history_of.is_some() {
         close_history(state);
         Outcome::redraw()
     } else {
@@ -115,10 +115,10 @@ fn toggle_history(state: &mut State) -> Outcome {
 
 /// Esc peels one layer: the history pane, then the filter, then the view itself.
 fn back(state: &mut State) -> Outcome {
-    if state.alarms_view.history_of.is_some() {
+    if state.views.alarms.history_of.is_some() {
         close_history(state);
-    } else if !state.alarms_view.filter.is_empty() {
-        state.alarms_view.filter.clear();
+    } else if !state.views.alarms.filter.is_empty() {
+        state.views.alarms.filter.clear();
         rows::rebuild(state);
     } else {
         return navigate::show(state, View::Fleet);
@@ -128,7 +128,7 @@ fn back(state: &mut State) -> Outcome {
 }
 
 pub fn set_filter(state: &mut State, text: &str) {
-    let v = &mut state.alarms_view;
+    let v = &mut state.views.alarms;
     v.filter = text.to_owned();
     v.selected = 0;
     v.offset = 0;
@@ -146,9 +146,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         return Err(loaded);
     };
     // A late answer for an alarm no longer shown is dropped.
-    let shown = state.alarms_view.history_of.as_ref();
+    let shown = state.views.alarms.history_of.as_ref();
     if shown.is_some_and(|h| h.is(&account_id, &id)) {
-        state.alarms_view.history = match result {
+        state.views.alarms.history = match result {
             Ok(mut items) => {
                 items.sanitize();
                 Loadable::Loaded(items)

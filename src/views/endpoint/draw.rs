@@ -35,8 +35,8 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if grid.is_empty() {
         return;
     }
-    let selected = state.detail.selected_chart.min(METRICS.len() - 1);
-    if state.detail.maximized {
+    let selected = state.views.endpoint.selected_chart.min(METRICS.len() - 1);
+    if state.views.endpoint.maximized {
         render_chart(state, buf, grid, e, &METRICS[selected], true, None);
         return;
     }
@@ -75,7 +75,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
 /// for hourly data exactly as `refresh` fetches it. The period is the series' own (a custom
 /// quality source's may differ from the catalogue's).
 pub fn window(state: &State, period: u32) -> (Epoch, Epoch) {
-    let end = state.now - state.detail.pan.max(0);
+    let end = state.now - state.views.endpoint.pan.max(0);
     (end - crate::app::refresh::detail_window(state, period), end)
 }
 
@@ -93,7 +93,7 @@ pub fn render_preview(state: &State, form: &Form, buf: &mut Buffer, area: Rect) 
     let Some(e) = super::shown(state) else {
         return;
     };
-    let spec = &METRICS[state.detail.selected_chart.min(METRICS.len() - 1)];
+    let spec = &METRICS[state.views.endpoint.selected_chart.min(METRICS.len() - 1)];
     let proposed = form.valid_number("threshold");
     render_chart(state, buf, area, e, spec, true, proposed);
 }
@@ -194,7 +194,7 @@ fn render_chart(
 
 fn render_summary(state: &State, buf: &mut Buffer, area: Rect, e: &Endpoint) {
     let theme = &state.theme;
-    let d = &state.detail;
+    let d = &state.views.endpoint;
     let mut parts: Vec<(String, Style)> = vec![
         (
             format!(" {} ", state.account_label(&e.account_id)),

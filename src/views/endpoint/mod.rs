@@ -5,7 +5,7 @@ mod draw;
 mod state;
 mod update;
 
-pub use state::{DetailState, MAX_PAN_SECS, RANGES};
+pub use state::{EndpointState, MAX_PAN_SECS, RANGES};
 pub use update::{new_alarm, open};
 
 use super::ViewModule;
@@ -23,7 +23,7 @@ pub struct Endpoint;
 /// The endpoint the detail screen is about, while the fleet still lists it.
 pub fn shown(state: &State) -> Option<&crate::source::model::Endpoint> {
     state
-        .detail
+        .views.endpoint
         .endpoint
         .as_ref()
         .and_then(|k| state.endpoint(k))
@@ -89,7 +89,7 @@ impl ViewModule for Endpoint {
     }
 
     fn can_show(&self, state: &State) -> Result<(), &'static str> {
-        match state.detail.endpoint {
+        match state.views.endpoint.endpoint {
             Some(_) => Ok(()),
             None => Err("no endpoint open: select one in the fleet"),
         }

@@ -17,7 +17,7 @@ pub const RANGES: [(i64, &str); 5] = [
 pub const MAX_PAN_SECS: i64 = 15 * 86400;
 
 #[derive(Debug, Clone, Default)]
-pub struct DetailState {
+pub struct EndpointState {
     pub endpoint: Option<EndpointKey>,
     /// Index into `RANGES`.
     pub range: usize,
@@ -29,7 +29,7 @@ pub struct DetailState {
     pub monitoring: Loadable<Vec<MonitoringSchedule>>,
 }
 
-impl DetailState {
+impl EndpointState {
     pub fn range_secs(&self) -> i64 {
         RANGES[self.range.min(RANGES.len() - 1)].0
     }

@@ -16,10 +16,10 @@ use crate::views::cursor::{self, step};
 pub fn update(state: &mut State, action: Action) -> Outcome {
     // The charts are not a table: a page is one chart.
     if let Some(delta) = cursor::delta(&action, 1) {
-        state.detail.selected_chart = step(state.detail.selected_chart, delta, METRICS.len());
+        state.views.endpoint.selected_chart = step(state.views.endpoint.selected_chart, delta, METRICS.len());
         return Outcome::redraw();
     }
-    let d = &mut state.detail;
+    let d = &mut state.views.endpoint;
     match action {
         Action::Select | Action::ToggleMaximize => {
             d.maximized = !d.maximized;
@@ -34,10 +34,10 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
             d.selected_chart = (d.selected_chart + 1) % METRICS.len();
             Outcome::redraw()
         }
-        Action::RangeWider => set_range(state, state.detail.range + 1),
-        Action::RangeNarrower => set_range(state, state.detail.range.saturating_sub(1)),
-        Action::PanBack => pan(state, state.detail.pan + state.detail.range_secs() / 2),
-        Action::PanForward => pan(state, state.detail.pan - state.detail.range_secs() / 2),
+        Action::RangeWider => set_range(state, state.views.endpoint.range + 1),
+        Action::RangeNarrower => set_range(state, state.views.endpoint.range.saturating_sub(1)),
+        Action::PanBack => pan(state, state.views.endpoint.pan + state.views.endpoint.range_secs() / 2),
+        Action::PanForward => pan(state, state.views.endpoint.pan - state.views.endpoint.range_secs() / 2),
         Action::NewAlarm => new_alarm(state),
         _ => Outcome::default(),
     }
@@ -49,7 +49,7 @@ pub fn new_alarm(state: &mut State) -> Outcome {
     let Some(e) = super::shown(state) else {
         return Outcome::default();
     };
-    let spec = &METRICS[state.detail.selected_chart.min(METRICS.len() - 1)];
+    let spec = &METRICS[state.views.endpoint.selected_chart.min(METRICS.len() - 1)];
     let key = e.key();
     let selected = crate::source::metrics::series_keys(e, spec.id)
         .into_iter()
@@ -62,13 +62,13 @@ pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
     navigate::remember_previous(state);
     state.view = View::Endpoint;
     // The range is a preference that carries over; the window always starts at now.
-    state.detail.pan = 0;
-    if state.detail.endpoint.as_ref() != Some(&key) {
-        state.detail.endpoint = Some(key.clone());
-        state.detail.selected_chart = 0;
-        state.detail.maximized = false;
+    state.views.endpoint.pan = 0;
+    if state.views.endpoint.endpoint.as_ref() != Some(&key) {
+        state.views.endpoint.endpoint = Some(key.clone());
+        state.views.endpoint.selected_chart = 0;
+        state.views.endpoint.maximized = false;
     }
-    state.detail.monitoring = Loadable::Loading;
+    state.views.endpoint.monitoring = Loadable::Loading;
     state.schedule.detail_at = refresh::next_minute_refresh(state.now, state.refresh_secs.max(1));
     let mut commands = refresh::detail_requests(state, true);
     commands.push(Command::LoadMonitoring(key));
@@ -77,20 +77,20 @@ pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
 
 fn set_range(state: &mut State, range: usize) -> Outcome {
     let range = range.min(RANGES.len() - 1);
-    if range == state.detail.range {
+    if range == state.views.endpoint.range {
         return Outcome::redraw();
     }
-    state.detail.range = range;
+    state.views.endpoint.range = range;
     reload(state)
 }
 
 fn pan(state: &mut State, pan: i64) -> Outcome {
     // CloudWatch keeps 1-minute data for 15 days; the store holds the window plus the pan.
-    let pan = pan.clamp(0, MAX_PAN_SECS - state.detail.range_secs());
-    if pan == state.detail.pan {
+    let pan = pan.clamp(0, MAX_PAN_SECS - state.views.endpoint.range_secs());
+    if pan == state.views.endpoint.pan {
         return Outcome::redraw();
     }
-    state.detail.pan = pan;
+    state.views.endpoint.pan = pan;
     reload(state)
 }
 
@@ -123,8 +123,8 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         return Err(loaded);
     };
     // A late answer for an endpoint no longer open is dropped.
-    if state.detail.endpoint.as_ref() == Some(&endpoint) {
-        state.detail.monitoring = match result {
+    if state.views.endpoint.endpoint.as_ref() == Some(&endpoint) {
+        state.views.endpoint.monitoring = match result {
             Ok(mut schedules) => {
                 schedules.sanitize();
                 Loadable::Loaded(schedules)
@@ -141,7 +141,7 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
         "range" => match RANGES.iter().position(|(_, label)| *label == arg) {
             Some(i) => {
                 let out = set_range(state, i);
-                let label = state.detail.range_label();
+                let label = state.views.endpoint.range_label();
                 flash(state, format!("range {label}"), FlashLevel::Info);
                 out
             }

@@ -82,7 +82,7 @@ fn base_width(account: u16) -> u16 {
 /// two endpoints apart.
 fn name_col_width(state: &State) -> u16 {
     state
-        .fleet
+        .views.fleet
         .rows
         .iter()
         .filter_map(|&i| state.endpoints.get(i))
@@ -133,7 +133,7 @@ fn pane(buf: &mut Buffer, area: Rect, theme: &Theme, title: Line<'_>, focused: b
 
 fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let focused = state.fleet.focus == FleetFocus::Accounts;
+    let focused = state.views.fleet.focus == FleetFocus::Accounts;
     let title_style = if focused { theme.focus } else { theme.title };
     let inner = pane(
         buf,
@@ -197,10 +197,10 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
     let len = state.accounts.len() + 1;
     let height = usize::from(inner.height);
     // Keep the cursor visible without state for an offset: the pane scrolls by pages.
-    let first = state.fleet.account_cursor / height.max(1) * height;
+    let first = state.views.fleet.account_cursor / height.max(1) * height;
     for ((i, y), account) in table.rows(first, len).zip(rows.skip(first)) {
         let row = table.line(y);
-        let selected = i == state.fleet.account_cursor;
+        let selected = i == state.views.fleet.account_cursor;
         let active = match account {
             None => state.scope.is_none(),
             Some(a) => state.scope.as_deref() == Some(a.id.as_str()),
@@ -248,7 +248,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
 }
 
 fn title(state: &State, shown: usize) -> String {
-    let f = &state.fleet;
+    let f = &state.views.fleet;
     let mut t = format!(" endpoints {}/{} ", shown, state.endpoints.len());
     if let Some(id) = &state.scope {
         t.push_str(&format!("· {} ", state.account_label(id)));
@@ -271,7 +271,7 @@ fn column_of(col: FleetColumn) -> usize {
 
 fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let f = &state.fleet;
+    let f = &state.views.fleet;
     let focused = f.focus == FleetFocus::Endpoints;
     let title_style = if focused { theme.focus } else { theme.title };
     let title = Line::styled(title(state, f.rows.len()), title_style);

@@ -91,7 +91,7 @@ impl ViewModule for Fleet {
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        Some(&state.fleet.filter)
+        Some(&state.views.fleet.filter)
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
@@ -106,9 +106,9 @@ impl ViewModule for Fleet {
 /// The endpoint under the table's cursor.
 pub fn selected_endpoint(state: &State) -> Option<&Endpoint> {
     state
-        .fleet
+        .views.fleet
         .rows
-        .get(state.fleet.selected)
+        .get(state.views.fleet.selected)
         .and_then(|&i| state.endpoints.get(i))
 }
 
@@ -119,10 +119,10 @@ pub fn visible_endpoints(state: &State) -> rustc_hash::FxHashSet<(&str, &str)> {
     }
     let page = layout::page_rows(state.size);
     state
-        .fleet
+        .views.fleet
         .rows
         .iter()
-        .skip(state.fleet.offset)
+        .skip(state.views.fleet.offset)
         .take(page)
         .filter_map(|&i| state.endpoints.get(i))
         .map(|e| (e.account_id.as_str(), e.name.as_str()))

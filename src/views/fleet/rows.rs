@@ -24,7 +24,7 @@ fn cmp_values(a: f32, b: f32, descending: bool) -> Ordering {
 /// Rebuilds `fleet.rows`, keeping the same endpoint selected when it is still listed.
 pub fn rebuild(state: &mut State) {
     let keep = super::selected_endpoint(state).map(Endpoint::key);
-    let fleet = &state.fleet;
+    let fleet = &state.views.fleet;
     let scope = &state.scope;
     let mut rows: Vec<usize> = state
         .endpoints
@@ -84,13 +84,13 @@ pub fn rebuild(state: &mut State) {
         }
     }
 
-    state.fleet.rows = rows;
-    state.fleet.selected = keep
+    state.views.fleet.rows = rows;
+    state.views.fleet.selected = keep
         .and_then(|k| {
-            state.fleet.rows.iter().position(|&i| {
+            state.views.fleet.rows.iter().position(|&i| {
                 state.endpoints[i].account_id == k.account_id && state.endpoints[i].name == k.name
             })
         })
         .unwrap_or(0)
-        .min(state.fleet.rows.len().saturating_sub(1));
+        .min(state.views.fleet.rows.len().saturating_sub(1));
 }

@@ -15,11 +15,11 @@ use crate::views::{Change, View, endpoint};
 /// Runs `f`; rows it brought onto the screen (scrolling, sorting, scoping) are brought up to
 /// date at once.
 pub fn catching_up(state: &mut State, f: impl FnOnce(&mut State) -> Outcome) -> Outcome {
-    let offset = state.fleet.offset;
-    let rows = state.fleet.rows.clone();
+    let offset = state.views.fleet.offset;
+    let rows = state.views.fleet.rows.clone();
     let before = refresh::on_screen(state);
     let out = f(state);
-    if state.fleet.offset != offset || state.fleet.rows != rows {
+    if state.views.fleet.offset != offset || state.views.fleet.rows != rows {
         return out.and(Outcome::with(refresh::scrolled_in(state, &before)));
     }
     out
@@ -37,7 +37,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
             Outcome::redraw()
         }
         Action::FocusNext => {
-            state.fleet.focus = match state.fleet.focus {
+            state.views.fleet.focus = match state.views.fleet.focus {
                 FleetFocus::Accounts => FleetFocus::Endpoints,
                 FleetFocus::Endpoints => FleetFocus::Accounts,
             };
@@ -47,17 +47,17 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
             let cols = FleetColumn::all();
             let i = cols
                 .iter()
-                .position(|c| *c == state.fleet.sort)
+                .position(|c| *c == state.views.fleet.sort)
                 .unwrap_or(0);
             sort_by(state, cols[(i + 1) % cols.len()], false)
         }
-        Action::SortReverse => sort_by(state, state.fleet.sort, !state.fleet.descending),
+        Action::SortReverse => sort_by(state, state.views.fleet.sort, !state.views.fleet.descending),
         _ => Outcome::default(),
     }
 }
 
 fn move_cursor(state: &mut State, delta: isize) {
-    let f = &mut state.fleet;
+    let f = &mut state.views.fleet;
     match f.focus {
         FleetFocus::Accounts => {
             f.account_cursor = step(f.account_cursor, delta, state.accounts.len() + 1);
@@ -71,18 +71,18 @@ fn move_cursor(state: &mut State, delta: isize) {
 
 fn fix_offset(state: &mut State) {
     let page = layout::page_rows(state.size).max(1);
-    keep_visible(state.fleet.selected, &mut state.fleet.offset, page);
+    keep_visible(state.views.fleet.selected, &mut state.views.fleet.offset, page);
 }
 
 fn select(state: &mut State) -> Outcome {
-    if state.fleet.focus == FleetFocus::Accounts {
+    if state.views.fleet.focus == FleetFocus::Accounts {
         let scope = state
-            .fleet
+            .views.fleet
             .account_cursor
             .checked_sub(1)
             .and_then(|i| state.accounts.get(i))
             .map(|a| a.id.clone());
-        state.fleet.focus = FleetFocus::Endpoints;
+        state.views.fleet.focus = FleetFocus::Endpoints;
         scope_to(state, scope);
         return Outcome::redraw();
     }
@@ -94,41 +94,41 @@ fn select(state: &mut State) -> Outcome {
 
 /// Scopes to an account from the top of its list.
 fn scope_to(state: &mut State, scope: Option<AccountId>) {
-    state.fleet.selected = 0;
-    state.fleet.offset = 0;
+    state.views.fleet.selected = 0;
+    state.views.fleet.offset = 0;
     data::set_scope(state, scope);
 }
 
 fn clear_scope(state: &mut State) {
-    state.fleet.account_cursor = 0;
+    state.views.fleet.account_cursor = 0;
     data::set_scope(state, None);
 }
 
 /// Esc peels one layer: the filter, then the account scope, then the accounts pane's focus.
 fn back(state: &mut State) {
-    if !state.fleet.filter.is_empty() {
-        state.fleet.filter.clear();
+    if !state.views.fleet.filter.is_empty() {
+        state.views.fleet.filter.clear();
         rows::rebuild(state);
     } else if state.scope.is_some() {
         clear_scope(state);
     } else {
-        state.fleet.focus = FleetFocus::Endpoints;
+        state.views.fleet.focus = FleetFocus::Endpoints;
     }
     fix_offset(state);
 }
 
 fn sort_by(state: &mut State, column: FleetColumn, descending: bool) -> Outcome {
-    state.fleet.sort = column;
-    state.fleet.descending = descending;
+    state.views.fleet.sort = column;
+    state.views.fleet.descending = descending;
     rows::rebuild(state);
     fix_offset(state);
     Outcome::redraw()
 }
 
 pub fn set_filter(state: &mut State, text: &str) {
-    state.fleet.filter = text.to_owned();
-    state.fleet.selected = 0;
-    state.fleet.offset = 0;
+    state.views.fleet.filter = text.to_owned();
+    state.views.fleet.selected = 0;
+    state.views.fleet.offset = 0;
     rows::rebuild(state);
     fix_offset(state);
 }
@@ -136,12 +136,12 @@ pub fn set_filter(state: &mut State, text: &str) {
 pub fn data_changed(state: &mut State, change: Change) {
     match change {
         Change::Fleet => {
-            state.fleet.account_cursor = state.fleet.account_cursor.min(state.accounts.len());
+            state.views.fleet.account_cursor = state.views.fleet.account_cursor.min(state.accounts.len());
             rows::rebuild(state);
         }
         // Rows sort by alarm state or by latest value: only those orders can change.
-        Change::Alarms if state.fleet.sort == FleetColumn::Status => rows::rebuild(state),
-        Change::Series if matches!(state.fleet.sort, FleetColumn::Metric(_)) => {
+        Change::Alarms if state.views.fleet.sort == FleetColumn::Status => rows::rebuild(state),
+        Change::Series if matches!(state.views.fleet.sort, FleetColumn::Metric(_)) => {
             rows::rebuild(state);
             return;
         }
@@ -175,7 +175,7 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
         "account" => {
             match find_account(state, arg) {
                 Some(id) => {
-                    state.fleet.account_cursor = state
+                    state.views.fleet.account_cursor = state
                         .accounts
                         .iter()
                         .position(|a| a.id == id)

@@ -83,7 +83,7 @@ fn columns(want: (u16, u16, u16, u16)) -> [Column<'static>; 11] {
 }
 
 fn wanted(state: &State) -> (u16, u16, u16, u16) {
-    let j = &state.jobs;
+    let j = &state.views.jobs;
     let jobs = || j.rows.iter().filter_map(|r| j.job(r));
     let account = j
         .order
@@ -137,10 +137,10 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
         return;
     }
-    let detail = state.jobs.detail && state.jobs.selected_job().is_some();
+    let detail = state.views.jobs.detail && state.views.jobs.selected_job().is_some();
     let table = layout::table_area(area, detail);
     render_table(state, buf, table);
-    if detail && let Some(job) = state.jobs.selected_job() {
+    if detail && let Some(job) = state.views.jobs.selected_job() {
         let rest = Rect {
             y: table.bottom(),
             height: area.bottom() - table.bottom(),
@@ -151,7 +151,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
 }
 
 fn title(state: &State) -> String {
-    let j = &state.jobs;
+    let j = &state.views.jobs;
     let shown = j
         .rows
         .iter()
@@ -186,7 +186,7 @@ fn column_of(col: JobColumn) -> usize {
 
 fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let j = &state.jobs;
+    let j = &state.views.jobs;
     let focused = !j.detail;
     let border = if focused { theme.focus } else { theme.border };
     let title_style = if focused { theme.focus } else { theme.title };

@@ -93,7 +93,7 @@ impl ViewModule for Jobs {
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        Some(&state.jobs.filter)
+        Some(&state.views.jobs.filter)
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
@@ -115,5 +115,5 @@ impl ViewModule for Jobs {
 
 /// The job under the cursor.
 pub fn selected_job(state: &State) -> Option<&ProcessingJob> {
-    state.jobs.selected_job()
+    state.views.jobs.selected_job()
 }

@@ -48,21 +48,21 @@ fn lists(cmds: &[Command]) -> Vec<&str> {
 
 /// The names of the jobs listed, in order.
 fn names(s: &State) -> Vec<String> {
-    s.jobs
+    s.views.jobs
         .rows
         .iter()
-        .filter_map(|r| s.jobs.job(r))
+        .filter_map(|r| s.views.jobs.job(r))
         .map(|j| j.name.clone())
         .collect()
 }
 
 /// Puts the cursor on the job named `name`.
 fn select(s: &mut State, name: &str) {
-    s.jobs.selected = s
-        .jobs
+    s.views.jobs.selected = s
+        .views.jobs
         .rows
         .iter()
-        .position(|r| s.jobs.job(r).is_some_and(|j| j.name == name))
+        .position(|r| s.views.jobs.job(r).is_some_and(|j| j.name == name))
         .unwrap();
 }
 
@@ -157,11 +157,11 @@ fn an_unreadable_account_says_why_in_its_row_while_the_others_list() {
         "one account's failure is its row's, not the status bar's"
     );
     // The monitoring account has not answered yet: it says so.
-    assert!(s.jobs.rows.contains(&Row::Note { account: 0 }));
+    assert!(s.views.jobs.rows.contains(&Row::Note { account: 0 }));
     assert!(screen(&s).contains("loading…"));
     assert_eq!(names(&s), ["mm-new", "canary", "mm-failed", "prep"]);
-    let staging = s.jobs.order.iter().position(|a| a == STAGING).unwrap();
-    assert!(s.jobs.rows.contains(&Row::Note { account: staging }));
+    let staging = s.views.jobs.order.iter().position(|a| a == STAGING).unwrap();
+    assert!(s.views.jobs.rows.contains(&Row::Note { account: staging }));
     let text = screen(&s);
     assert!(text.contains("jobs not read"), "{text}");
     assert!(text.contains("no role for this account"), "{text}");
@@ -171,19 +171,19 @@ fn an_unreadable_account_says_why_in_its_row_while_the_others_list() {
 #[test]
 fn newest_first_then_sorted_by_any_column_either_way() {
     let mut s = opened();
-    assert_eq!((s.jobs.sort, s.jobs.descending), (JobColumn::Started, true));
+    assert_eq!((s.views.jobs.sort, s.views.jobs.descending), (JobColumn::Started, true));
     assert_eq!(names(&s), ["mm-new", "canary", "mm-failed", "prep"]);
     // Started -> Duration (longest first).
     act(&mut s, Action::SortNext);
-    assert_eq!(s.jobs.sort, JobColumn::Duration);
+    assert_eq!(s.views.jobs.sort, JobColumn::Duration);
     assert_eq!(names(&s), ["prep", "mm-failed", "canary", "mm-new"]);
     act(&mut s, Action::SortReverse);
     assert_eq!(names(&s), ["mm-new", "canary", "mm-failed", "prep"]);
     // Round to Status: Failed first, then what runs.
-    while s.jobs.sort != JobColumn::Status {
+    while s.views.jobs.sort != JobColumn::Status {
         act(&mut s, Action::SortNext);
     }
-    assert!(!s.jobs.descending);
+    assert!(!s.views.jobs.descending);
     assert_eq!(names(&s), ["mm-failed", "mm-new", "canary", "prep"]);
 }
 
@@ -214,7 +214,7 @@ fn the_endpoint_links_to_the_jobs_of_its_own_schedules() {
     s.view = View::Endpoint;
     act(&mut s, Action::ShowJobs);
     assert_eq!(s.view, View::Jobs);
-    let filter = s.jobs.schedules.clone().unwrap();
+    let filter = s.views.jobs.schedules.clone().unwrap();
     assert!(filter.label.contains("fraud-detector"), "{}", filter.label);
     jobs_of(
         &mut s,
@@ -268,8 +268,8 @@ fn the_endpoint_links_to_the_jobs_of_its_own_schedules() {
 fn the_monitor_panes_selected_schedule_links_to_its_jobs() {
     let mut s = state();
     s.view = View::Monitor;
-    s.monitor.endpoint = Some(s.endpoints[0].key());
-    s.monitor.schedules =
+    s.views.monitor.endpoint = Some(s.endpoints[0].key());
+    s.views.monitor.schedules =
         crate::app::state::Loadable::Loaded(vec![crate::source::model::MonitoringSchedule {
             account_id: PROD.into(),
             name: "fraud-detector-dq".into(),
@@ -284,7 +284,7 @@ fn the_monitor_panes_selected_schedule_links_to_its_jobs() {
     act(&mut s, Action::ShowJobs);
     assert_eq!(s.view, View::Jobs);
     assert_eq!(
-        s.jobs.schedules.as_ref().unwrap().schedules,
+        s.views.jobs.schedules.as_ref().unwrap().schedules,
         [(PROD.to_string(), "fraud-detector-dq".to_string())]
     );
 }
@@ -310,7 +310,7 @@ fn l_opens_the_logs_of_the_selected_job_over_its_run() {
     // at once, not a minute later.
     let metrics: Vec<_> = crate::source::jobs::JOB_METRICS
         .iter()
-        .map(|m| s.jobs.accounts[PROD].jobs[0].series_key(m, "algo-1"))
+        .map(|m| s.views.jobs.accounts[PROD].jobs[0].series_key(m, "algo-1"))
         .collect();
     loaded(
         &mut s,
@@ -345,7 +345,7 @@ fn an_account_that_left_the_organisation_is_no_longer_listed() {
         .collect();
     let endpoints = s.endpoints.clone();
     loaded(&mut s, Loaded::Fleet(Ok((accounts, endpoints))));
-    assert!(!s.jobs.accounts.contains_key(TEST));
+    assert!(!s.views.jobs.accounts.contains_key(TEST));
     assert!(!names(&s).contains(&"canary".to_owned()), "{:?}", names(&s));
 }
 
@@ -426,7 +426,7 @@ fn lists_are_read_once_a_minute_at_most_on_r_at_once_and_never_off_screen() {
 #[test]
 fn series_of_listed_jobs_are_asked_for_per_account_and_drawn_or_marked_missing() {
     let mut s = opened();
-    let job = s.jobs.accounts[PROD].jobs[0].clone();
+    let job = s.views.jobs.accounts[PROD].jobs[0].clone();
     let keys: Vec<_> = crate::source::jobs::JOB_METRICS
         .iter()
         .map(|m| job.series_key(m, "algo-1"))
@@ -468,7 +468,7 @@ fn series_of_listed_jobs_are_asked_for_per_account_and_drawn_or_marked_missing()
     assert!(s.store.get(&keys[0]).is_some());
     // The list answering again asks only for what is not held, and replaces nothing in
     // flight: the held series are the minute's refresh's (each metric is billed per ask).
-    let jobs = s.jobs.accounts[PROD].jobs.clone();
+    let jobs = s.views.jobs.accounts[PROD].jobs.clone();
     let again = loaded(
         &mut s,
         Loaded::Jobs {
@@ -513,7 +513,7 @@ fn hostile_names_and_reasons_arrive_clean() {
     evil.failure_reason = Some("boom\u{1b}]52;c;bad\u{7}\r\nmore".into());
     evil.instance_type = Some("ml.\u{1b}[31mx".into());
     jobs_of(&mut s, PROD, vec![evil]);
-    let job = &s.jobs.accounts[PROD].jobs[0];
+    let job = &s.views.jobs.accounts[PROD].jobs[0];
     let name = job.name.clone();
     for text in [
         job.name.as_str(),
@@ -527,7 +527,7 @@ fn hostile_names_and_reasons_arrive_clean() {
     assert!(matches!(job.status, JobStatus::Other(_)));
     select(&mut s, &name);
     act(&mut s, Action::Select);
-    assert!(s.jobs.detail);
+    assert!(s.views.jobs.detail);
     let buf = crate::ui::tests::render(&s, 160, 48);
     assert!(
         buf.content()
@@ -567,22 +567,22 @@ fn an_accounts_newer_answer_replaces_its_older_one_only() {
             processing_job(PROD, "b", "Completed", 2, Some(1), None),
         ],
     );
-    assert_eq!(s.jobs.selected_job().unwrap().name, "canary");
+    assert_eq!(s.views.jobs.selected_job().unwrap().name, "canary");
 }
 
 #[test]
 fn enter_opens_the_job_whole_and_esc_closes_it_first() {
     let mut s = fixture::with_jobs(fixture::JobsStage::List);
-    s.jobs.came_from = View::Fleet;
+    s.views.jobs.came_from = View::Fleet;
     let failed = s
-        .jobs
+        .views.jobs
         .rows
         .iter()
-        .position(|r| s.jobs.job(r).is_some_and(|j| j.status == JobStatus::Failed))
+        .position(|r| s.views.jobs.job(r).is_some_and(|j| j.status == JobStatus::Failed))
         .unwrap();
-    s.jobs.selected = failed;
+    s.views.jobs.selected = failed;
     act(&mut s, Action::Select);
-    assert!(s.jobs.detail);
+    assert!(s.views.jobs.detail);
     let text = screen(&s);
     assert!(
         text.contains("is data capture on?"),
@@ -590,6 +590,6 @@ fn enter_opens_the_job_whole_and_esc_closes_it_first() {
     );
     assert!(text.contains("fraud-detector-mq"));
     act(&mut s, Action::Back);
-    assert!(!s.jobs.detail);
+    assert!(!s.views.jobs.detail);
     assert_eq!(s.view, View::Jobs);
 }

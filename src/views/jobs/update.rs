@@ -50,12 +50,12 @@ pub fn due(state: &mut State) -> Vec<Command> {
     let mut out = Vec::new();
     let mut new_accounts = false;
     for id in in_scope(state) {
-        let at = state.jobs.list_due.get(&id).copied().unwrap_or(0);
+        let at = state.views.jobs.list_due.get(&id).copied().unwrap_or(0);
         if now >= at {
-            state.jobs.list_due.insert(id.clone(), now + LIST_SECS);
+            state.views.jobs.list_due.insert(id.clone(), now + LIST_SECS);
             out.extend(loads(&id, now));
             // Listed as loading until it answers.
-            if let std::collections::hash_map::Entry::Vacant(e) = state.jobs.accounts.entry(id) {
+            if let std::collections::hash_map::Entry::Vacant(e) = state.views.jobs.accounts.entry(id) {
                 e.insert(AccountJobs::default());
                 new_accounts = true;
             }
@@ -64,8 +64,8 @@ pub fn due(state: &mut State) -> Vec<Command> {
     if new_accounts {
         rebuild(state);
     }
-    if now >= state.jobs.series_at {
-        state.jobs.series_at = refresh::next_minute_refresh(now, state.refresh_secs.max(1));
+    if now >= state.views.jobs.series_at {
+        state.views.jobs.series_at = refresh::next_minute_refresh(now, state.refresh_secs.max(1));
         for id in in_scope(state) {
             out.extend(series_of(state, &id, Ask::Unsettled));
         }
@@ -116,7 +116,7 @@ enum Ask {
 /// The series of one account's listed jobs that can still change, from what is held up to
 /// now (the last three hours at most).
 fn series_of(state: &State, id: &str, ask: Ask) -> Vec<Command> {
-    let Some(a) = state.jobs.accounts.get(id) else {
+    let Some(a) = state.views.jobs.accounts.get(id) else {
         return Vec::new();
     };
     let keys: Vec<SeriesKey> = a
@@ -154,7 +154,7 @@ pub fn capacity(state: &State, key: &SeriesKey) -> usize {
     // Only a series of a job still listed: jobs that left the list (or its window) are let
     // go at the next shrink, so a view left open for days holds a day of jobs, not all.
     let listed = || {
-        let Some(a) = state.jobs.accounts.get(&key.account_id) else {
+        let Some(a) = state.views.jobs.accounts.get(&key.account_id) else {
             return false;
         };
         let job = key
@@ -172,7 +172,7 @@ pub fn capacity(state: &State, key: &SeriesKey) -> usize {
 /// Shows the view as it was left (`entered` then loads what is due).
 pub fn show(state: &mut State) -> Outcome {
     if state.view != View::Jobs {
-        state.jobs.came_from = state.view;
+        state.views.jobs.came_from = state.view;
     }
     navigate::show(state, View::Jobs)
 }
@@ -181,7 +181,7 @@ pub fn show(state: &mut State) -> Outcome {
 /// endpoint): what is due is loaded, and the series at once (they were let go when the
 /// view was left, and would otherwise show `·` until the next minute).
 pub fn entered(state: &mut State) -> Vec<Command> {
-    state.jobs.series_at = 0;
+    state.views.jobs.series_at = 0;
     rebuild(state);
     due(state)
 }
@@ -191,12 +191,12 @@ pub fn entered(state: &mut State) -> Vec<Command> {
 pub fn show_selected(state: &mut State) -> Outcome {
     let filter = match state.view {
         View::Endpoint => state
-            .detail
+            .views.endpoint
             .endpoint
             .clone()
             .map(|key| endpoint_schedules(state, &[key])),
         View::Monitor => {
-            let m = &state.monitor;
+            let m = &state.views.monitor;
             match (m.focus, m.selected_schedule()) {
                 (crate::views::monitor::Pane::Schedules, Some(s)) => Some(ScheduleFilter {
                     label: clean(&s.name).into_owned(),
@@ -233,8 +233,8 @@ fn endpoint_schedules(state: &State, keys: &[crate::source::model::EndpointKey])
                 .for_each(|s| add(&key.account_id, s));
         }
         let read = [
-            (state.detail.endpoint.as_ref(), &state.detail.monitoring),
-            (state.monitor.endpoint.as_ref(), &state.monitor.schedules),
+            (state.views.endpoint.endpoint.as_ref(), &state.views.endpoint.monitoring),
+            (state.views.monitor.endpoint.as_ref(), &state.views.monitor.schedules),
         ];
         for (of, loaded) in read {
             if of == Some(key)
@@ -256,7 +256,7 @@ fn endpoint_schedules(state: &State, keys: &[crate::source::model::EndpointKey])
 }
 
 fn set_schedules(state: &mut State, filter: Option<ScheduleFilter>) {
-    let j = &mut state.jobs;
+    let j = &mut state.views.jobs;
     j.schedules = filter;
     j.filter.clear();
     j.detail = false;
@@ -266,28 +266,28 @@ fn set_schedules(state: &mut State, filter: Option<ScheduleFilter>) {
 }
 
 pub fn update(state: &mut State, action: Action) -> Outcome {
-    let page = layout::page_rows(state.size, state.jobs.detail);
+    let page = layout::page_rows(state.size, state.views.jobs.detail);
     if let Some(delta) = cursor::delta(&action, page) {
-        let j = &mut state.jobs;
+        let j = &mut state.views.jobs;
         j.selected = step(j.selected, delta, j.rows.len());
         fix_offset(state);
         return Outcome::redraw();
     }
     match action {
         Action::Select => {
-            let open = !state.jobs.detail && state.jobs.selected_job().is_some();
-            state.jobs.detail = open;
+            let open = !state.views.jobs.detail && state.views.jobs.selected_job().is_some();
+            state.views.jobs.detail = open;
             fix_offset(state);
             Outcome::redraw()
         }
         Action::Back => back(state),
         Action::SortNext => {
             let cols = JobColumn::ALL;
-            let i = cols.iter().position(|c| *c == state.jobs.sort).unwrap_or(0);
+            let i = cols.iter().position(|c| *c == state.views.jobs.sort).unwrap_or(0);
             let next = cols[(i + 1) % cols.len()];
             sort_by(state, next, next.descending_first())
         }
-        Action::SortReverse => sort_by(state, state.jobs.sort, !state.jobs.descending),
+        Action::SortReverse => sort_by(state, state.views.jobs.sort, !state.views.jobs.descending),
         _ => Outcome::default(),
     }
 }
@@ -295,7 +295,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 /// Esc peels one layer: the detail pane, the `/` filter, the schedules' filter, then the
 /// view itself.
 fn back(state: &mut State) -> Outcome {
-    let j = &mut state.jobs;
+    let j = &mut state.views.jobs;
     if j.detail {
         j.detail = false;
     } else if !j.filter.is_empty() {
@@ -316,23 +316,23 @@ fn back(state: &mut State) -> Outcome {
 }
 
 fn sort_by(state: &mut State, column: JobColumn, descending: bool) -> Outcome {
-    state.jobs.sort = column;
-    state.jobs.descending = descending;
+    state.views.jobs.sort = column;
+    state.views.jobs.descending = descending;
     rebuild(state);
     Outcome::redraw()
 }
 
 fn fix_offset(state: &mut State) {
-    let page = layout::page_rows(state.size, state.jobs.detail).max(1);
-    let j = &mut state.jobs;
+    let page = layout::page_rows(state.size, state.views.jobs.detail).max(1);
+    let j = &mut state.views.jobs;
     j.selected = j.selected.min(j.rows.len().saturating_sub(1));
     keep_visible(j.selected, &mut j.offset, page);
 }
 
 pub fn set_filter(state: &mut State, text: &str) {
-    state.jobs.filter = text.to_owned();
-    state.jobs.selected = 0;
-    state.jobs.offset = 0;
+    state.views.jobs.filter = text.to_owned();
+    state.views.jobs.selected = 0;
+    state.views.jobs.offset = 0;
     rebuild(state);
 }
 
@@ -344,14 +344,14 @@ pub fn data_changed(state: &mut State, change: Change) {
             // current. Before the accounts are first known, nothing is dropped.
             if !state.accounts.is_empty() {
                 let known: Vec<String> = state.accounts.iter().map(|a| a.id.clone()).collect();
-                let j = &mut state.jobs;
+                let j = &mut state.views.jobs;
                 j.accounts.retain(|id, _| known.contains(id));
                 j.list_due.retain(|id, _| known.contains(id));
             }
             rebuild(state);
         }
         Change::Scope => rebuild(state),
-        Change::Series if matches!(state.jobs.sort, JobColumn::Metric(_)) => rebuild(state),
+        Change::Series if matches!(state.views.jobs.sort, JobColumn::Metric(_)) => rebuild(state),
         Change::Resize => fix_offset(state),
         Change::Alarms | Change::Series => {}
     }
@@ -393,17 +393,17 @@ fn status_rank(job: &ProcessingJob) -> u8 {
 /// The job selected stays selected wherever it moves.
 pub fn rebuild(state: &mut State) {
     let kept = state
-        .jobs
+        .views.jobs
         .selected_job()
         .map(|j| (j.account_id.clone(), j.name.clone()));
     let mut order: Vec<AccountId> = state
         .accounts
         .iter()
         .map(|a| a.id.clone())
-        .filter(|id| state.jobs.accounts.contains_key(id))
+        .filter(|id| state.views.jobs.accounts.contains_key(id))
         .collect();
     let mut others: Vec<AccountId> = state
-        .jobs
+        .views.jobs
         .accounts
         .keys()
         .filter(|id| !order.contains(id))
@@ -412,7 +412,7 @@ pub fn rebuild(state: &mut State) {
     others.sort();
     order.extend(others);
 
-    let j = &state.jobs;
+    let j = &state.views.jobs;
     let mut notes = Vec::new();
     let mut jobs: Vec<(Row, &ProcessingJob)> = Vec::new();
     for (ai, id) in order.iter().enumerate() {
@@ -490,7 +490,7 @@ pub fn rebuild(state: &mut State) {
         .into_iter()
         .chain(idx.into_iter().map(|i| jobs[i].0))
         .collect();
-    let j = &mut state.jobs;
+    let j = &mut state.views.jobs;
     j.order = order;
     j.rows = rows;
     if let Some((account, name)) = kept
@@ -516,9 +516,9 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
             // The cadence counts from the answer: a refresh (`r`) answered just now is not
             // read again at the next tick.
             let due = state.now + LIST_SECS;
-            let at = state.jobs.list_due.entry(account_id.clone()).or_insert(due);
+            let at = state.views.jobs.list_due.entry(account_id.clone()).or_insert(due);
             *at = (*at).max(due);
-            let entry = state.jobs.accounts.entry(account_id.clone()).or_default();
+            let entry = state.views.jobs.accounts.entry(account_id.clone()).or_default();
             entry.answered = true;
             match result {
                 Ok(mut jobs) => {
@@ -541,7 +541,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         Loaded::JobMetrics { account_id, result } => {
             let mut account_id = account_id;
             account_id.sanitize();
-            let entry = state.jobs.accounts.entry(account_id.clone()).or_default();
+            let entry = state.views.jobs.accounts.entry(account_id.clone()).or_default();
             match result {
                 Ok(mut keys) => {
                     keys.sanitize();
@@ -624,7 +624,7 @@ pub fn complete(state: &State) -> Vec<String> {
     );
     out.extend(
         state
-            .jobs
+            .views.jobs
             .accounts
             .values()
             .flat_map(|a: &AccountJobs| a.jobs.iter().filter_map(|j| j.schedule.clone())),

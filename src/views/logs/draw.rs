@@ -23,7 +23,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
         return;
     }
-    let l = &state.logs;
+    let l = &state.views.logs;
     let p: Panes = layout::panes(area, l.pane);
     render_context(state, buf, p.context);
     if l.context.is_none() {
@@ -65,7 +65,7 @@ fn render_context(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let theme = &state.theme;
-    let l = &state.logs;
+    let l = &state.views.logs;
     let tabs = match l.pane {
         Pane::Insights => [("Insights", theme.focus), ("tail", theme.muted)],
         Pane::Tail => [("insights", theme.muted), ("Tail", theme.focus)],
@@ -146,7 +146,7 @@ fn render_query(state: &State, buf: &mut Buffer, area: Rect) {
         area,
         x,
         area.y,
-        &clean(&state.logs.insights.text),
+        &clean(&state.views.logs.insights.text),
         room,
         theme.text,
     );
@@ -186,7 +186,7 @@ fn render_progress(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let theme = &state.theme;
-    let i = &state.logs.insights;
+    let i = &state.views.logs.insights;
     let Some(run) = &i.run else {
         put_trunc(
             buf,
@@ -264,7 +264,7 @@ fn columns<'a>(fields: &[String], titles: &'a [String], width: u16) -> Vec<Colum
 
 fn render_rows(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let i = &state.logs.insights;
+    let i = &state.views.logs.insights;
     let detail_h = if i.detail.is_some() {
         area.height / 2
     } else {
@@ -338,7 +338,7 @@ fn render_rows(state: &State, buf: &mut Buffer, area: Rect) {
 /// A row whole: each field on its own lines, wrapped.
 fn render_detail(state: &State, buf: &mut Buffer, area: Rect, r: usize) {
     let theme = &state.theme;
-    let i = &state.logs.insights;
+    let i = &state.views.logs.insights;
     let inner = pane::render(
         buf,
         area,
@@ -401,7 +401,7 @@ fn wrap(s: &str, w: usize) -> impl Iterator<Item = &str> {
 
 /// `tail · live · following · 1,234 lines · 12 dropped · pattern "ERROR"`.
 pub fn tail_title(state: &State) -> String {
-    let t = &state.logs.tail;
+    let t = &state.views.logs.tail;
     let how = match (&t.mode, t.paused, t.session) {
         (_, true, _) => "paused (Ctrl-p resumes)".to_owned(),
         (Some(TailMode::Live), _, _) => "live".to_owned(),
@@ -429,7 +429,7 @@ pub fn tail_title(state: &State) -> String {
 
 fn render_tail(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let t = &state.logs.tail;
+    let t = &state.views.logs.tail;
     let inner = pane::render(
         buf,
         area,

@@ -17,7 +17,7 @@ pub const MAX_QUERY_CHARS: usize = 10_000;
 
 /// Starts `text` over the view's window, replacing (and stopping) the query running.
 pub fn start(state: &mut State, text: String) -> Outcome {
-    let Some(context) = state.logs.context.clone() else {
+    let Some(context) = state.views.logs.context.clone() else {
         flash(
             state,
             "no logs open: L on an endpoint, or :logs NAME",
@@ -47,9 +47,9 @@ pub fn start(state: &mut State, text: String) -> Outcome {
         return Outcome::redraw();
     }
     let mut commands = stop(state);
-    let number = state.logs.next_number();
+    let number = state.views.logs.next_number();
     let token = format!("logs-{number}");
-    let l = &mut state.logs;
+    let l = &mut state.views.logs;
     let end = l.insights.until.unwrap_or(state.now);
     let query = InsightsQuery {
         target: context.target,
@@ -85,7 +85,7 @@ pub fn start(state: &mut State, text: String) -> Outcome {
 /// stopped there (one whose start has not answered is stopped when it answers).
 pub fn stop(state: &mut State) -> Vec<crate::app::command::Command> {
     let now = state.now;
-    let Some(run) = state.logs.insights.run.as_mut() else {
+    let Some(run) = state.views.logs.insights.run.as_mut() else {
         return Vec::new();
     };
     if !run.phase.is_active() {
@@ -95,7 +95,7 @@ pub fn stop(state: &mut State) -> Vec<crate::app::command::Command> {
     run.finished = Some(now);
     if run.id.is_none() {
         let orphan = (run.token.clone(), run.query.target.clone());
-        state.logs.orphans.push(orphan);
+        state.views.logs.orphans.push(orphan);
         return Vec::new();
     }
     run.id
@@ -111,7 +111,7 @@ pub fn stop(state: &mut State) -> Vec<crate::app::command::Command> {
 /// `Ctrl-k`.
 pub fn cancel(state: &mut State) -> Outcome {
     let commands = stop(state);
-    if state.logs.insights.run.as_ref().map(|r| &r.phase) == Some(&Phase::Cancelled) {
+    if state.views.logs.insights.run.as_ref().map(|r| &r.phase) == Some(&Phase::Cancelled) {
         flash(state, "Insights query stopped", FlashLevel::Info);
     } else {
         flash(state, "no Insights query running", FlashLevel::Info);
@@ -157,7 +157,7 @@ fn started(
 ) -> Outcome {
     let now = state.now;
     let current = state
-        .logs
+        .views.logs
         .insights
         .run
         .as_mut()
@@ -208,8 +208,8 @@ fn started(
 
 /// The target of a query let go of before its start answered.
 fn take_orphan(state: &mut State, token: &str) -> Option<crate::source::logs::LogTarget> {
-    let at = state.logs.orphans.iter().position(|(t, _)| t == token)?;
-    Some(state.logs.orphans.swap_remove(at).1)
+    let at = state.views.logs.orphans.iter().position(|(t, _)| t == token)?;
+    Some(state.views.logs.orphans.swap_remove(at).1)
 }
 
 fn results(
@@ -218,7 +218,7 @@ fn results(
     result: Result<Box<InsightsResults>, crate::source::SourceError>,
 ) -> Outcome {
     let now = state.now;
-    let i = &mut state.logs.insights;
+    let i = &mut state.views.logs.insights;
     let Some(run) = i.run.as_mut().filter(|r| r.token == token) else {
         return Outcome::default();
     };

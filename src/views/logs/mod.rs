@@ -136,7 +136,7 @@ impl ViewModule for Logs {
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        let l = &state.logs;
+        let l = &state.views.logs;
         l.context.as_ref()?;
         Some(match l.pane {
             Pane::Insights => &l.insights.filter,
@@ -145,7 +145,7 @@ impl ViewModule for Logs {
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
-        let l = &mut state.logs;
+        let l = &mut state.views.logs;
         match l.pane {
             Pane::Insights => {
                 l.insights.filter = text.to_owned();

@@ -37,11 +37,11 @@ pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
             Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
         }
         View::Endpoint => {
-            let key = state.detail.endpoint.clone()?;
+            let key = state.views.endpoint.endpoint.clone()?;
             Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
         }
         View::Monitor => {
-            let m = &state.monitor;
+            let m = &state.views.monitor;
             if m.focus == crate::views::monitor::Pane::Runs
                 && let Some(run) = m.selected_run()
                 && let Some(context) = run_context(run)
@@ -61,7 +61,7 @@ pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
             Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
         }
         View::Trail => {
-            let key = state.trail.marks.endpoint.clone()?;
+            let key = state.views.trail.marks.endpoint.clone()?;
             Some((endpoint(&key), DEFAULT_SPAN_SECS, None))
         }
         View::Jobs => {
@@ -150,7 +150,7 @@ pub fn open_selected(state: &mut State) -> Outcome {
     }
     match selected(state) {
         Some((context, span, until)) => open(state, context, span, until),
-        None if state.logs.context.is_some() => show(state),
+        None if state.views.logs.context.is_some() => show(state),
         None => {
             flash(
                 state,
@@ -164,12 +164,12 @@ pub fn open_selected(state: &mut State) -> Outcome {
 
 /// The view as it was left.
 pub fn show(state: &mut State) -> Outcome {
-    if !state.logs.available {
+    if !state.views.logs.available {
         flash(state, "this source has no logs", FlashLevel::Error);
         return Outcome::redraw();
     }
     if state.view != View::Logs {
-        state.logs.came_from = state.view;
+        state.views.logs.came_from = state.view;
     }
     let out = crate::app::navigate::show(state, View::Logs);
     out.and(Outcome::with(super::tail::resume(state)))
@@ -178,25 +178,25 @@ pub fn show(state: &mut State) -> Outcome {
 /// Opens `context`: its default query runs over the window; a tail of another context is
 /// stopped and its lines let go.
 pub fn open(state: &mut State, context: Context, span: i64, until: Option<Epoch>) -> Outcome {
-    if !state.logs.available {
+    if !state.views.logs.available {
         flash(state, "this source has no logs", FlashLevel::Error);
         return Outcome::redraw();
     }
     let mut commands = Vec::new();
-    let same = state.logs.context.as_ref() == Some(&context);
+    let same = state.views.logs.context.as_ref() == Some(&context);
     if !same {
         commands.extend(super::tail::stop(state));
-        state.logs.tail = super::state::Tail {
-            wrap: state.logs.tail.wrap,
-            timestamps: state.logs.tail.timestamps,
+        state.views.logs.tail = super::state::Tail {
+            wrap: state.views.logs.tail.wrap,
+            timestamps: state.views.logs.tail.timestamps,
             ..Default::default()
         };
-        state.logs.pane = Pane::Insights;
+        state.views.logs.pane = Pane::Insights;
     }
     let text = context.default_query.clone();
-    state.logs.context = Some(context);
-    state.logs.insights.span_secs = span;
-    state.logs.insights.until = until;
+    state.views.logs.context = Some(context);
+    state.views.logs.insights.span_secs = span;
+    state.views.logs.insights.until = until;
     let out = show(state);
     let out = Outcome::with(commands).and(out);
     out.and(super::insights::start(state, text))
@@ -205,7 +205,7 @@ pub fn open(state: &mut State, context: Context, span: i64, until: Option<Epoch>
 /// The endpoint whose logs are open, if they are an endpoint's (the other views' keys act
 /// on it from here).
 pub fn endpoint_open(state: &State) -> Option<EndpointKey> {
-    let c = state.logs.context.as_ref()?;
+    let c = state.views.logs.context.as_ref()?;
     let name = c
         .target
         .groups

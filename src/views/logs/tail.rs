@@ -18,15 +18,15 @@ const BACKFILL_LINES: usize = 200;
 
 /// Starts a session for the open context, unless one runs or the tail is paused.
 pub fn start(state: &mut State) -> Vec<Command> {
-    let Some(context) = &state.logs.context else {
+    let Some(context) = &state.views.logs.context else {
         return Vec::new();
     };
     let target = context.target.clone();
-    if state.logs.tail.session.is_some() || state.logs.tail.paused {
+    if state.views.logs.tail.session.is_some() || state.views.logs.tail.paused {
         return Vec::new();
     }
-    let session = state.logs.next_number();
-    let t = &mut state.logs.tail;
+    let session = state.views.logs.next_number();
+    let t = &mut state.views.logs.tail;
     t.session = Some(session);
     t.notice = None;
     vec![Command::LogsTailStart {
@@ -48,7 +48,7 @@ pub fn start(state: &mut State) -> Vec<Command> {
 
 /// Stops the session running, if any (the lines held stay).
 pub fn stop(state: &mut State) -> Vec<Command> {
-    let t = &mut state.logs.tail;
+    let t = &mut state.views.logs.tail;
     t.mode = None;
     t.session
         .take()
@@ -59,7 +59,7 @@ pub fn stop(state: &mut State) -> Vec<Command> {
 
 /// Back on the view: the tail runs again if it is the pane shown.
 pub fn resume(state: &mut State) -> Vec<Command> {
-    if state.view == crate::views::View::Logs && state.logs.pane == Pane::Tail {
+    if state.view == crate::views::View::Logs && state.views.logs.pane == Pane::Tail {
         start(state)
     } else {
         Vec::new()
@@ -68,7 +68,7 @@ pub fn resume(state: &mut State) -> Vec<Command> {
 
 /// `Ctrl-p`: stop the session (nothing streams, nothing is billed), or start it again.
 pub fn toggle_pause(state: &mut State) -> Outcome {
-    let t = &mut state.logs.tail;
+    let t = &mut state.views.logs.tail;
     t.paused = !t.paused;
     if t.paused {
         flash(
@@ -86,7 +86,7 @@ pub fn toggle_pause(state: &mut State) -> Outcome {
 
 /// `F`: keep to the newest line, or hold still.
 pub fn toggle_follow(state: &mut State) -> Outcome {
-    let t = &mut state.logs.tail;
+    let t = &mut state.views.logs.tail;
     t.follow = !t.follow;
     if t.follow {
         t.from_end = 0;
@@ -98,7 +98,7 @@ pub fn toggle_follow(state: &mut State) -> Outcome {
 /// Moves the window `delta` lines (negative: back); moving back stops following, reaching
 /// the newest line follows again.
 pub fn scroll(state: &mut State, delta: isize) -> Outcome {
-    let t = &mut state.logs.tail;
+    let t = &mut state.views.logs.tail;
     let max = t.buffer.len().saturating_sub(1);
     let from_end = if delta < 0 {
         t.from_end.saturating_add(delta.unsigned_abs()).min(max)
@@ -115,7 +115,7 @@ pub fn scroll(state: &mut State, delta: isize) -> Outcome {
 
 /// What a session reported. Reports of a session since stopped are dropped.
 pub fn event(state: &mut State, session: u64, event: FollowEvent) -> Outcome {
-    let t = &mut state.logs.tail;
+    let t = &mut state.views.logs.tail;
     if t.session != Some(session) {
         return Outcome::default();
     }

@@ -33,7 +33,7 @@ fn loaded(s: &mut State, l: Loaded) -> Vec<Command> {
 }
 
 fn token(s: &State) -> String {
-    s.logs.insights.run.as_ref().unwrap().token.clone()
+    s.views.logs.insights.run.as_ref().unwrap().token.clone()
 }
 
 /// Opens prod fraud-detector's logs from the fleet (its first row).
@@ -129,7 +129,7 @@ fn a_query_is_polled_with_backoff_and_its_rows_and_statistics_land() {
         "{cmds:?}"
     );
     assert_eq!(
-        s.logs.insights.rows.len(),
+        s.views.logs.insights.rows.len(),
         3,
         "partial results shown while it runs"
     );
@@ -141,10 +141,10 @@ fn a_query_is_polled_with_backoff_and_its_rows_and_statistics_land() {
         },
     );
     assert!(cmds.is_empty(), "finished: no more polls: {cmds:?}");
-    let run = s.logs.insights.run.as_ref().unwrap();
+    let run = s.views.logs.insights.run.as_ref().unwrap();
     assert_eq!(run.phase, Phase::Finished(InsightsState::Complete));
     assert_eq!(
-        s.logs.insights.columns,
+        s.views.logs.insights.columns,
         ["@timestamp", "@logStream", "@message"]
     );
     let text = super::progress_text(run, 40, s.now);
@@ -239,7 +239,7 @@ fn polls_failing_five_times_in_a_row_give_up_and_stop_the_query() {
         "{last:?}"
     );
     assert!(matches!(
-        s.logs.insights.run.as_ref().unwrap().phase,
+        s.views.logs.insights.run.as_ref().unwrap().phase,
         Phase::Failed(_)
     ));
 }
@@ -276,7 +276,7 @@ fn session(cmds: &[Command]) -> u64 {
 fn the_tail_runs_while_its_pane_is_shown_and_drops_reports_of_old_sessions() {
     let (mut s, _) = opened();
     let cmds = act(&mut s, Action::FocusNext);
-    assert_eq!(s.logs.pane, Pane::Tail);
+    assert_eq!(s.views.logs.pane, Pane::Tail);
     let first = session(&cmds);
     // An empty pane starts with the last minutes' newest lines.
     let Some(Command::LogsTailStart { options, .. }) = cmds.last() else {
@@ -292,12 +292,12 @@ fn the_tail_runs_while_its_pane_is_shown_and_drops_reports_of_old_sessions() {
         },
     );
     loaded(&mut s, lines(first, 1_000, 3));
-    assert_eq!(s.logs.tail.buffer.len(), 3);
+    assert_eq!(s.views.logs.tail.buffer.len(), 3);
     // Paused: the session is closed; its late reports change nothing.
     let cmds = act(&mut s, Action::PauseTail);
     assert!(matches!(cmds.as_slice(), [Command::LogsTailStop { session }] if *session == first));
     loaded(&mut s, lines(first, 2_000, 5));
-    assert_eq!(s.logs.tail.buffer.len(), 3);
+    assert_eq!(s.views.logs.tail.buffer.len(), 3);
     let resumed = act(&mut s, Action::PauseTail);
     let second = session(&resumed);
     assert_ne!(second, first);
@@ -337,28 +337,28 @@ fn reading_back_holds_the_window_and_counts_what_arrives_below() {
     loaded(&mut s, lines(id, 0, 100));
     act(&mut s, Action::MoveUp);
     act(&mut s, Action::MoveUp);
-    assert!(!s.logs.tail.follow);
+    assert!(!s.views.logs.tail.follow);
     let before: Vec<i64> = s
-        .logs
+        .views.logs
         .tail
         .buffer
-        .window(5, s.logs.tail.from_end)
+        .window(5, s.views.logs.tail.from_end)
         .map(|l| l.timestamp_ms)
         .collect();
     loaded(&mut s, lines(id, 100, 10));
     let after: Vec<i64> = s
-        .logs
+        .views.logs
         .tail
         .buffer
-        .window(5, s.logs.tail.from_end)
+        .window(5, s.views.logs.tail.from_end)
         .map(|l| l.timestamp_ms)
         .collect();
     assert_eq!(before, after, "the lines being read do not move");
-    assert_eq!(s.logs.tail.unseen, 10);
+    assert_eq!(s.views.logs.tail.unseen, 10);
     act(&mut s, Action::ToggleFollow);
-    assert!(s.logs.tail.follow);
-    assert_eq!(s.logs.tail.from_end, 0);
-    assert_eq!(s.logs.tail.unseen, 0);
+    assert!(s.views.logs.tail.follow);
+    assert_eq!(s.views.logs.tail.from_end, 0);
+    assert_eq!(s.views.logs.tail.unseen, 0);
 }
 
 #[test]
@@ -378,12 +378,12 @@ fn a_monitoring_run_opens_its_job_streams_around_the_run() {
         )),
         monitoring_type: None,
     };
-    s.monitor.endpoint = Some(crate::source::model::EndpointKey {
+    s.views.monitor.endpoint = Some(crate::source::model::EndpointKey {
         account_id: fixture::PROD.into(),
         name: "fraud-detector".into(),
     });
-    s.monitor.runs = crate::app::state::Loadable::Loaded(vec![run]);
-    s.monitor.focus = crate::views::monitor::Pane::Runs;
+    s.views.monitor.runs = crate::app::state::Loadable::Loaded(vec![run]);
+    s.views.monitor.focus = crate::views::monitor::Pane::Runs;
     s.view = View::Monitor;
     let cmds = act(&mut s, Action::ShowLogs);
     let Some(Command::LogsQueryStart { query, .. }) = cmds.last() else {
@@ -430,7 +430,7 @@ fn an_alarm_opens_its_endpoint_from_an_hour_before_it_fired() {
 #[test]
 fn a_bad_window_or_group_is_refused_with_what_was_expected_and_changes_nothing() {
     let (mut s, _) = opened();
-    let span = s.logs.insights.span_secs;
+    let span = s.views.logs.insights.span_secs;
     for line in ["since 8d", "since 1w", "since"] {
         let cmds = run(&mut s, line);
         assert!(cmds.is_empty(), "{line}: {cmds:?}");
@@ -440,7 +440,7 @@ fn a_bad_window_or_group_is_refused_with_what_was_expected_and_changes_nothing()
             "{line}: {flash}"
         );
     }
-    assert_eq!(s.logs.insights.span_secs, span);
+    assert_eq!(s.views.logs.insights.span_secs, span);
     let cmds = run(&mut s, "logs /aws/x\u{1b}[31m");
     assert!(cmds.is_empty());
     assert!(
@@ -484,7 +484,7 @@ fn save_writes_the_tail_as_a_plain_log_and_hostile_lines_arrive_clean() {
             },
         },
     );
-    let line = s.logs.tail.buffer.window(1, 0).next().unwrap().clone();
+    let line = s.views.logs.tail.buffer.window(1, 0).next().unwrap().clone();
     assert!(
         !line
             .text
@@ -493,7 +493,7 @@ fn save_writes_the_tail_as_a_plain_log_and_hostile_lines_arrive_clean() {
             .any(crate::sanitize::needs_replacing),
         "{line:?}"
     );
-    assert_eq!(s.logs.tail.buffer.sampled_updates, 1);
+    assert_eq!(s.views.logs.tail.buffer.sampled_updates, 1);
     let cmds = act(&mut s, Action::SaveLogs);
     let [Command::Export(job)] = cmds.as_slice() else {
         panic!("{cmds:?}");
@@ -523,7 +523,7 @@ fn the_tail_stops_when_its_pane_is_left_and_a_stopped_tail_says_why() {
         matches!(cmds.as_slice(), [Command::LogsTailStop { session }] if *session == id),
         "{cmds:?}"
     );
-    assert_eq!(s.logs.tail.buffer.len(), 3);
+    assert_eq!(s.views.logs.tail.buffer.len(), 3);
     // Paused and resumed while Insights is shown: nothing opens off screen.
     act(&mut s, Action::PauseTail);
     let cmds = act(&mut s, Action::PauseTail);
@@ -536,7 +536,7 @@ fn the_tail_stops_when_its_pane_is_left_and_a_stopped_tail_says_why() {
             .any(|c| matches!(c, Command::LogsTailStop { session } if *session == id)),
         "{cmds:?}"
     );
-    assert_eq!(s.logs.pane, Pane::Insights);
+    assert_eq!(s.views.logs.pane, Pane::Insights);
     // A tail AWS cannot follow ends, and says why.
     let id = session(&act(&mut s, Action::FocusNext));
     loaded(
@@ -546,9 +546,9 @@ fn the_tail_stops_when_its_pane_is_left_and_a_stopped_tail_says_why() {
             event: FollowEvent::Stopped("ResourceNotFoundException: no such group".into()),
         },
     );
-    assert_eq!(s.logs.tail.session, None);
+    assert_eq!(s.views.logs.tail.session, None);
     assert!(
-        s.logs
+        s.views.logs
             .tail
             .notice
             .as_deref()
@@ -572,7 +572,7 @@ fn the_tail_stops_when_its_pane_is_left_and_a_stopped_tail_says_why() {
         },
     );
     assert!(
-        s.logs
+        s.views.logs
             .tail
             .notice
             .as_deref()

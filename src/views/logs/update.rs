@@ -27,15 +27,15 @@ pub const SPANS: [i64; 9] = [
 ];
 
 pub fn update(state: &mut State, action: Action) -> Outcome {
-    let page = super::layout::rows(state.size, state.logs.pane).max(1);
+    let page = super::layout::rows(state.size, state.views.logs.pane).max(1);
     if let Some(delta) = cursor::delta(&action, page) {
         return move_cursor(state, delta, page);
     }
     match action {
         Action::FocusNext => switch_pane(state),
         Action::Select => {
-            let i = &mut state.logs.insights;
-            if state.logs.pane == Pane::Insights && !i.shown.is_empty() {
+            let i = &mut state.views.logs.insights;
+            if state.views.logs.pane == Pane::Insights && !i.shown.is_empty() {
                 i.detail = Some(i.shown[i.row.min(i.shown.len() - 1)]);
                 i.detail_scroll = 0;
             }
@@ -51,16 +51,16 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::ToggleFollow => tail::toggle_follow(state),
         Action::PauseTail => tail::toggle_pause(state),
         Action::ToggleWrap => {
-            state.logs.tail.wrap = !state.logs.tail.wrap;
+            state.views.logs.tail.wrap = !state.views.logs.tail.wrap;
             Outcome::redraw()
         }
         Action::ToggleTimestamps => {
-            state.logs.tail.timestamps = !state.logs.tail.timestamps;
+            state.views.logs.tail.timestamps = !state.views.logs.tail.timestamps;
             Outcome::redraw()
         }
         Action::SaveLogs => save(state, None),
         Action::ColumnLeft | Action::ColumnRight => {
-            let i = &mut state.logs.insights;
+            let i = &mut state.views.logs.insights;
             let d = if action == Action::ColumnLeft { -1 } else { 1 };
             i.column = step(i.column, d, i.columns.len());
             Outcome::redraw()
@@ -71,7 +71,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 }
 
 fn move_cursor(state: &mut State, delta: isize, page: usize) -> Outcome {
-    let l = &mut state.logs;
+    let l = &mut state.views.logs;
     match l.pane {
         Pane::Insights => {
             let i = &mut l.insights;
@@ -90,7 +90,7 @@ fn move_cursor(state: &mut State, delta: isize, page: usize) -> Outcome {
 /// Tab: the other pane. The tail runs only while its pane is on screen (a live tail is
 /// billed by the minute it is open); its lines are kept.
 fn switch_pane(state: &mut State) -> Outcome {
-    let l = &mut state.logs;
+    let l = &mut state.views.logs;
     l.pane = match l.pane {
         Pane::Insights => Pane::Tail,
         Pane::Tail => Pane::Insights,
@@ -103,10 +103,10 @@ fn switch_pane(state: &mut State) -> Outcome {
 }
 
 fn back(state: &mut State) -> Outcome {
-    if state.logs.insights.detail.take().is_some() {
+    if state.views.logs.insights.detail.take().is_some() {
         return Outcome::redraw();
     }
-    let to = match state.logs.came_from {
+    let to = match state.views.logs.came_from {
         View::Logs => View::Fleet,
         v => v,
     };
@@ -126,7 +126,7 @@ pub fn on_quit(state: &mut State) -> Vec<Command> {
     let mut commands = left(state);
     commands.extend(
         state
-            .logs
+            .views.logs
             .orphans
             .drain(..)
             .map(|(token, target)| Command::LogsQueryAbandon { token, target }),
@@ -136,7 +136,7 @@ pub fn on_quit(state: &mut State) -> Vec<Command> {
 
 /// `i`: the `:` line, holding the query (Insights) or the filter pattern (tail).
 fn edit(state: &mut State) -> Outcome {
-    let l = &state.logs;
+    let l = &state.views.logs;
     let text = match l.pane {
         Pane::Insights => format!("insights {}", l.insights.text),
         Pane::Tail => format!("tail {}", l.tail.pattern.as_deref().unwrap_or("")),
@@ -145,7 +145,7 @@ fn edit(state: &mut State) -> Outcome {
 }
 
 fn range(state: &mut State, wider: bool) -> Outcome {
-    let i = &mut state.logs.insights;
+    let i = &mut state.views.logs.insights;
     let at = SPANS
         .iter()
         .position(|s| *s >= i.span_secs)
@@ -165,7 +165,7 @@ fn range(state: &mut State, wider: bool) -> Outcome {
 
 /// `w` or `:save [PATH]`: the tail's lines (tail) or the rows (Insights), as a plain log.
 fn save(state: &mut State, path: Option<String>) -> Outcome {
-    let l = &state.logs;
+    let l = &state.views.logs;
     let (columns, rows): (Vec<String>, Vec<Vec<Option<String>>>) = match l.pane {
         Pane::Tail => (
             vec!["timestamp".into(), "stream".into(), "message".into()],
@@ -206,7 +206,7 @@ fn save(state: &mut State, path: Option<String>) -> Outcome {
 
 /// `y`: the selected cell (Insights) or the newest line shown (tail) to the clipboard.
 fn copy(state: &mut State) -> Outcome {
-    let l = &state.logs;
+    let l = &state.views.logs;
     let text = match l.pane {
         Pane::Insights => l
             .insights
@@ -273,7 +273,7 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
                 Outcome::redraw()
             }
         },
-        _ if state.logs.context.is_none() => {
+        _ if state.views.logs.context.is_none() => {
             flash(
                 state,
                 format!(
@@ -286,11 +286,11 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
         }
         "insights" => {
             let mut commands = tail::stop(state);
-            state.logs.pane = Pane::Insights;
+            state.views.logs.pane = Pane::Insights;
             let mut out = open::show(state);
             out.commands.append(&mut commands);
             let text = if arg.is_empty() {
-                state.logs.insights.text.clone()
+                state.views.logs.insights.text.clone()
             } else {
                 arg.to_owned()
             };
@@ -309,18 +309,18 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
             }
             // A new pattern needs a new session; showing the pane starts it.
             let mut commands = Vec::new();
-            if state.logs.tail.pattern != pattern {
-                state.logs.tail.pattern = pattern;
+            if state.views.logs.tail.pattern != pattern {
+                state.views.logs.tail.pattern = pattern;
                 commands.extend(tail::stop(state));
             }
-            state.logs.pane = Pane::Tail;
+            state.views.logs.pane = Pane::Tail;
             Outcome::with(commands).and(open::show(state))
         }
         "since" => match parse_span(arg) {
             Ok(secs) => {
-                state.logs.insights.span_secs = secs;
-                state.logs.insights.until = None;
-                let text = state.logs.insights.text.clone();
+                state.views.logs.insights.span_secs = secs;
+                state.views.logs.insights.until = None;
+                let text = state.views.logs.insights.text.clone();
                 insights::start(state, text)
             }
             Err(why) => {

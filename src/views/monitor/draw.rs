@@ -21,7 +21,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
         return;
     }
-    let m = &state.monitor;
+    let m = &state.views.monitor;
     let Panes {
         schedules,
         runs,
@@ -34,7 +34,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
 
 fn frame(state: &State, buf: &mut Buffer, area: Rect, title: String, pane_: Pane) -> Rect {
     let theme = &state.theme;
-    let focused = state.monitor.focus == pane_;
+    let focused = state.views.monitor.focus == pane_;
     pane::render(
         buf,
         area,
@@ -64,7 +64,7 @@ pub fn run_style(theme: &Theme, s: ExecutionStatus) -> Style {
 /// `quality metrics are custom: MLTeam/ModelQuality (EndpointName, every 3600 s); no Model
 /// Monitor schedule`, for an endpoint whose quality a config source publishes.
 pub fn custom_note(state: &State) -> Option<String> {
-    let key = state.monitor.endpoint.as_ref()?;
+    let key = state.views.monitor.endpoint.as_ref()?;
     let q = state.endpoint(key)?.quality.as_ref()?;
     Some(format!(
         "quality metrics are custom: {} ({}, every {} s); no Model Monitor schedule",
@@ -97,7 +97,7 @@ fn loadable_message<T>(l: &Loadable<Vec<T>>, what: &str) -> Option<String> {
 
 fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let m = &state.monitor;
+    let m = &state.views.monitor;
     let key = m.endpoint.as_ref();
     let mut title = format!(
         " monitor · {}/{} ",
@@ -239,7 +239,7 @@ fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
 
 fn render_runs(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let m = &state.monitor;
+    let m = &state.views.monitor;
     let more = if m.next_page.is_some() { "+" } else { "" };
     let title = format!(" runs {}{more} ", m.runs().len());
     let inner = frame(state, buf, area, title, Pane::Runs);
@@ -345,7 +345,7 @@ fn value(v: Option<f64>) -> String {
 /// Every line of the report pane: the violations, the baseline, the alerts.
 fn report_lines(state: &State, width: usize) -> Vec<Line<'static>> {
     let theme = &state.theme;
-    let m: &MonitorState = &state.monitor;
+    let m: &MonitorState = &state.views.monitor;
     let mut lines = Vec::new();
     let Some(r) = &m.report else {
         lines.push(Line::styled(
@@ -443,7 +443,7 @@ fn report_lines(state: &State, width: usize) -> Vec<Line<'static>> {
 
 fn alerts_lines(state: &State, mut lines: Vec<Line<'static>>) -> Vec<Line<'static>> {
     let theme = &state.theme;
-    let m = &state.monitor;
+    let m = &state.views.monitor;
     lines.push(Line::default());
     match &m.alerts {
         Loadable::NotRequested | Loadable::Loading => {
@@ -491,7 +491,7 @@ fn alerts_lines(state: &State, mut lines: Vec<Line<'static>>) -> Vec<Line<'stati
 }
 
 fn render_report(state: &State, buf: &mut Buffer, area: Rect) {
-    let m = &state.monitor;
+    let m = &state.views.monitor;
     let title = match &m.report {
         Some(r) => format!(
             " violations · {} {} ",

@@ -27,7 +27,7 @@ pub fn poll_interval(elapsed: i64) -> i64 {
 /// refuses a second, but one confirmed while the first write was still on its way is
 /// said, not silently swapped for the first.
 pub fn start(state: &mut State, run: &RunNow) -> Vec<Command> {
-    if let Some(f) = &state.monitor.follow {
+    if let Some(f) = &state.views.monitor.follow {
         let text = format!(
             "{} started; still following {} (one run at a time): its runs are in the pane of {}",
             run.name, f.schedule, run.endpoint
@@ -39,7 +39,7 @@ pub fn start(state: &mut State, run: &RunNow) -> Vec<Command> {
         account_id: run.account_id.clone(),
         name: run.endpoint.clone(),
     };
-    state.monitor.follow = Some(Follow {
+    state.views.monitor.follow = Some(Follow {
         endpoint: endpoint.clone(),
         schedule: run.name.clone(),
         from_schedule: run.from_schedule.clone(),
@@ -57,7 +57,7 @@ pub fn start(state: &mut State, run: &RunNow) -> Vec<Command> {
 /// On every tick: a poll when one is due.
 pub fn due(state: &mut State) -> Vec<Command> {
     let now = state.now;
-    let Some(f) = state.monitor.follow.as_mut() else {
+    let Some(f) = state.views.monitor.follow.as_mut() else {
         return Vec::new();
     };
     if now < f.next_poll {
@@ -92,14 +92,14 @@ pub const ERRORS_GIVE_UP_SECS: i64 = 5 * 60;
 
 /// Ends the follow with a message; the run (if any) goes on in AWS.
 fn give_up(state: &mut State, why: String) -> Outcome {
-    state.monitor.follow = None;
+    state.views.monitor.follow = None;
     flash(state, why, FlashLevel::Error);
     Outcome::redraw()
 }
 
 pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceError>) -> Outcome {
     let now = state.now;
-    let Some(f) = state.monitor.follow.as_mut() else {
+    let Some(f) = state.views.monitor.follow.as_mut() else {
         return Outcome::default();
     };
     if f.schedule != schedule {
@@ -154,7 +154,7 @@ pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceEr
     }
     let took = now - f.started;
     let from_schedule = f.from_schedule.clone();
-    state.monitor.follow = None;
+    state.views.monitor.follow = None;
     let took = format!("{}:{:02}", took / 60, took % 60);
     let (text, level) = match run.status {
         ExecutionStatus::Completed => (
@@ -184,15 +184,15 @@ pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceEr
     flash(state, text, level);
     let mut commands = crate::app::refresh::quality_now(state, &endpoint);
     commands.push(Command::LoadFleetRuns);
-    if state.monitor.endpoint.as_ref() == Some(&endpoint) {
+    if state.views.monitor.endpoint.as_ref() == Some(&endpoint) {
         // This very run's report, with the baseline of the schedule it copied (the pane
         // reads again to list the run, and selects it). A run that failed has no report:
         // the pane then shows why for the newest finished run, which is this one.
-        state.monitor.focus = super::Pane::Runs;
+        state.views.monitor.focus = super::Pane::Runs;
         if run.status.is_completed() {
             commands.push(super::update::load_report_like(state, run, &from_schedule));
         } else {
-            state.monitor.report = None;
+            state.views.monitor.report = None;
         }
         commands.push(Command::LoadMonitor(endpoint));
     }

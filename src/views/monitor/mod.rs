@@ -81,7 +81,7 @@ impl ViewModule for Monitor {
     }
 
     fn can_show(&self, state: &State) -> Result<(), &'static str> {
-        match state.monitor.endpoint {
+        match state.views.monitor.endpoint {
             Some(_) => Ok(()),
             None => Err("no endpoint's monitor open: select one in the fleet, then m"),
         }
@@ -113,7 +113,7 @@ pub fn written(state: &mut State, request: &MonitorWrite, outcome: &WriteOutcome
     match request {
         MonitorWrite::RunNow(run) => follow::start(state, run),
         MonitorWrite::Pause { .. } | MonitorWrite::Resume { .. } => state
-            .monitor
+            .views.monitor
             .endpoint
             .clone()
             .map(Command::LoadMonitor)

@@ -18,7 +18,7 @@ use crate::views::View;
 /// The schedule run now copies: the selected one, else the endpoint's first recurring
 /// schedule with a job definition (model quality comes first).
 fn target(state: &State) -> Option<MonitoringSchedule> {
-    let m = &state.monitor;
+    let m = &state.views.monitor;
     let recurring = |s: &&MonitoringSchedule| s.schedule_expression.as_deref() != Some("NOW");
     if m.focus == super::Pane::Schedules {
         return m.selected_schedule().cloned();
@@ -44,7 +44,7 @@ pub fn open_form(state: &mut State) -> Outcome {
 /// The run-now form (its analysis window), on the target schedule.
 pub fn open_form_with(state: &mut State, window: &str) -> Outcome {
     // One run is followed at a time: a second would silently drop the first's outcome.
-    if let Some(f) = &state.monitor.follow {
+    if let Some(f) = &state.views.monitor.follow {
         let why = format!(
             "already following {} of {}: wait for it to end (the status bar shows it)",
             f.schedule, f.endpoint.name
@@ -54,7 +54,7 @@ pub fn open_form_with(state: &mut State, window: &str) -> Outcome {
     }
     let Some(schedule) = target(state) else {
         let why = match state
-            .monitor
+            .views.monitor
             .endpoint
             .as_ref()
             .and_then(|k| state.endpoint(k))
@@ -96,7 +96,7 @@ pub fn open_form_with(state: &mut State, window: &str) -> Outcome {
         .text("window", "analyse the last", window)
         .required()
         .validate(|t| RunWindow::parse(t).map(|_| ()));
-    state.monitor.run_from = Some(schedule);
+    state.views.monitor.run_from = Some(schedule);
     overlays::open(state, Overlay::Form(form));
     Outcome::redraw()
 }
@@ -111,7 +111,7 @@ fn to_this_view(values: FormValues) -> Action {
 }
 
 pub fn submitted(state: &mut State, values: FormValues) -> Outcome {
-    let Some(from) = state.monitor.run_from.take() else {
+    let Some(from) = state.views.monitor.run_from.take() else {
         return Outcome::default();
     };
     let window = match RunWindow::parse(values.text("window").unwrap_or("")) {
@@ -158,7 +158,7 @@ fn write_job(w: &MonitorWrite) -> &str {
 
 /// `p` (`pause`) and `P`: Stop/StartMonitoringSchedule on the selected schedule.
 pub fn pause_or_resume(state: &mut State, pause: bool) -> Outcome {
-    let Some(s) = state.monitor.selected_schedule().cloned() else {
+    let Some(s) = state.views.monitor.selected_schedule().cloned() else {
         flash(state, "no schedule selected", FlashLevel::Error);
         return Outcome::redraw();
     };

@@ -116,14 +116,14 @@ fn m_on_the_fleet_opens_the_selected_endpoints_pane_with_its_newest_report() {
     let mut c = console("open", false);
     let row = c
         .state
-        .fleet
+        .views.fleet
         .rows
         .iter()
         .position(|&i| c.state.endpoints[i].name == "fraud-detector")
         .unwrap();
-    c.state.fleet.selected = row;
+    c.state.views.fleet.selected = row;
     c.act(Action::ShowMonitor);
-    let m = &c.state.monitor;
+    let m = &c.state.views.monitor;
     assert_eq!(c.state.view, View::Monitor);
     assert_eq!(m.endpoint.as_ref().unwrap().name, "fraud-detector");
     let types: Vec<&str> = m
@@ -185,21 +185,21 @@ fn m_on_the_fleet_opens_the_selected_endpoints_pane_with_its_newest_report() {
 fn older_runs_are_read_a_page_at_a_time_when_the_cursor_reaches_the_end() {
     let mut c = console("paging", false);
     c.open_fraud_detector();
-    let first = c.state.monitor.runs().len();
-    assert!(c.state.monitor.next_page.is_some());
-    c.state.monitor.focus = Pane::Runs;
+    let first = c.state.views.monitor.runs().len();
+    assert!(c.state.views.monitor.next_page.is_some());
+    c.state.views.monitor.focus = Pane::Runs;
     let sent = c.act(Action::MoveBottom);
     assert!(
         sent.iter()
             .any(|s| matches!(s, Command::LoadRuns { page, .. } if page == "25")),
         "{sent:?}"
     );
-    assert_eq!(c.state.monitor.runs().len(), first + 25);
+    assert_eq!(c.state.views.monitor.runs().len(), first + 25);
     // Enter on an older run reads its report.
     let sent = c.act(Action::Select);
     assert!(sent.iter().any(|s| matches!(s, Command::LoadReport { .. })));
-    let selected = c.state.monitor.selected_run().unwrap().clone();
-    let report = c.state.monitor.report.as_ref().unwrap();
+    let selected = c.state.views.monitor.selected_run().unwrap().clone();
+    let report = c.state.views.monitor.report.as_ref().unwrap();
     assert_eq!(report.run.scheduled_time, selected.scheduled_time);
 }
 
@@ -237,25 +237,25 @@ fn run_now_is_confirmed_sent_through_the_gate_followed_and_reported() {
         .expect("sent");
     assert!(matches!(write, MonitorWrite::RunNow(_)));
     // Followed: the status bar says so, wherever the user goes.
-    assert!(c.state.monitor.follow.is_some());
+    assert!(c.state.views.monitor.follow.is_some());
     assert_eq!(
-        c.state.monitor.follow.as_ref().unwrap().status,
+        c.state.views.monitor.follow.as_ref().unwrap().status,
         Some(ExecutionStatus::Pending)
     );
     c.act(Action::ShowFleet);
     c.wait(3);
     assert_eq!(
-        c.state.monitor.follow.as_ref().unwrap().status,
+        c.state.views.monitor.follow.as_ref().unwrap().status,
         Some(ExecutionStatus::InProgress)
     );
-    let marker = super::follow::marker(&c.state.monitor, c.state.now).unwrap();
+    let marker = super::follow::marker(&c.state.views.monitor, c.state.now).unwrap();
     assert!(marker.contains("InProgress 0:03"), "{marker}");
     // Nothing is polled between polls.
     let idle = c.act(Action::Tick(c.state.now));
     assert!(!idle.iter().any(|s| matches!(s, Command::PollRun { .. })));
     let ended = c.wait(4);
     assert!(
-        c.state.monitor.follow.is_none(),
+        c.state.views.monitor.follow.is_none(),
         "the follow ends with the run"
     );
     assert!(
@@ -295,7 +295,7 @@ fn run_now_is_confirmed_sent_through_the_gate_followed_and_reported() {
     assert_eq!(lines[1]["result"], "ok");
     // Back on the pane, the run is listed with its report.
     c.open_fraud_detector();
-    let m = &c.state.monitor;
+    let m = &c.state.views.monitor;
     assert!(m.runs()[0].schedule.contains("-now-"), "{:?}", m.runs()[0]);
     let report = m.report.as_ref().unwrap();
     assert!(report.run.schedule.contains("-now-"));
@@ -317,7 +317,7 @@ fn pause_and_resume_confirm_then_read_the_schedule_again() {
         "re-read"
     );
     assert_eq!(
-        c.state.monitor.schedules()[0].status,
+        c.state.views.monitor.schedules()[0].status,
         ScheduleStatus::Stopped
     );
     // Pausing what is paused says so and sends nothing.
@@ -327,7 +327,7 @@ fn pause_and_resume_confirm_then_read_the_schedule_again() {
     c.act(Action::ResumeSchedule);
     c.key(InputKey::Char('y'));
     assert_eq!(
-        c.state.monitor.schedules()[0].status,
+        c.state.views.monitor.schedules()[0].status,
         ScheduleStatus::Scheduled
     );
 }
@@ -360,12 +360,12 @@ fn a_schedule_that_cannot_be_run_says_why_and_opens_nothing() {
     c.act(Action::Run("monitor ltv-scorer".into()));
     let inline = c
         .state
-        .monitor
+        .views.monitor
         .schedules()
         .iter()
         .position(|s| s.job_definition.is_none())
         .expect("ltv-scorer's data-quality schedule uses the inline form");
-    c.state.monitor.schedule_row = inline;
+    c.state.views.monitor.schedule_row = inline;
     c.act(Action::RunMonitor);
     assert!(c.state.overlays.is_empty());
     assert!(
@@ -374,7 +374,7 @@ fn a_schedule_that_cannot_be_run_says_why_and_opens_nothing() {
         c.flashed()
     );
     // An account the console has no role for: the config line to add.
-    c.state.monitor.schedule_row = 0;
+    c.state.views.monitor.schedule_row = 0;
     c.state.placement.acts_everywhere = false;
     c.act(Action::RunMonitor);
     assert!(c.state.overlays.is_empty());
@@ -439,8 +439,8 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
     assert_eq!(idle, 0, "an open pane is never polled");
     // A run being followed that stays InProgress: polls per minute, by minute.
     let started = c.state.now;
-    c.state.monitor.follow = Some(super::Follow {
-        endpoint: c.state.monitor.endpoint.clone().unwrap(),
+    c.state.views.monitor.follow = Some(super::Follow {
+        endpoint: c.state.views.monitor.endpoint.clone().unwrap(),
         schedule: "fraud-detector-model-quality-now-20261126101500".into(),
         from_schedule: "fraud-detector-model-quality".into(),
         started,
@@ -483,7 +483,7 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
     }
     // 15 polls in the first 30 s and 3 in the next 30; then 6 a minute; 2 after 5 minutes.
     assert_eq!(per_minute, [18, 6, 6, 6, 6, 2, 2, 2], "{per_minute:?}");
-    assert!(c.state.monitor.follow.is_some(), "still following");
+    assert!(c.state.views.monitor.follow.is_some(), "still following");
 }
 
 #[test]
@@ -491,7 +491,7 @@ fn an_endpoint_with_custom_quality_metrics_says_so_and_has_nothing_to_run() {
     let mut c = console("custom", false);
     c.act(Action::Run("monitor fraud-detector-stg".into()));
     assert_eq!(c.state.view, View::Monitor);
-    assert!(c.state.monitor.schedules().is_empty());
+    assert!(c.state.views.monitor.schedules().is_empty());
     let note = super::draw::custom_note(&c.state).expect("a custom source");
     assert!(note.contains("MLTeam/ModelQuality"), "{note}");
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
@@ -513,7 +513,7 @@ fn answer(
     c: &mut Console,
     poll: Result<crate::app::monitor_calls::Poll, crate::source::SourceError>,
 ) {
-    let schedule = c.state.monitor.follow.as_ref().unwrap().schedule.clone();
+    let schedule = c.state.views.monitor.follow.as_ref().unwrap().schedule.clone();
     let loaded = crate::app::action::Loaded::Polled {
         schedule,
         result: poll,
@@ -523,8 +523,8 @@ fn answer(
 
 fn following(c: &mut Console) {
     let now = c.state.now;
-    c.state.monitor.follow = Some(super::Follow {
-        endpoint: c.state.monitor.endpoint.clone().unwrap(),
+    c.state.views.monitor.follow = Some(super::Follow {
+        endpoint: c.state.views.monitor.endpoint.clone().unwrap(),
         schedule: "fraud-detector-model-quality-now-20261126101500".into(),
         from_schedule: "fraud-detector-model-quality".into(),
         started: now,
@@ -542,7 +542,7 @@ fn a_follow_ends_when_its_schedule_fails_no_run_comes_or_polls_keep_failing() {
     // The one-time schedule failed: no run will ever be listed.
     following(&mut c);
     answer(&mut c, Ok(Poll::ScheduleFailed("quota exceeded".into())));
-    assert!(c.state.monitor.follow.is_none());
+    assert!(c.state.views.monitor.follow.is_none());
     assert!(
         c.flashed().contains("failed: quota exceeded"),
         "{}",
@@ -552,12 +552,12 @@ fn a_follow_ends_when_its_schedule_fails_no_run_comes_or_polls_keep_failing() {
     following(&mut c);
     answer(&mut c, Ok(Poll::NotYet));
     assert!(
-        c.state.monitor.follow.is_some(),
+        c.state.views.monitor.follow.is_some(),
         "a run appears within seconds, usually"
     );
     c.state.now += super::follow::NO_RUN_GIVE_UP_SECS + 1;
     answer(&mut c, Ok(Poll::NotYet));
-    assert!(c.state.monitor.follow.is_none());
+    assert!(c.state.views.monitor.follow.is_none());
     assert!(
         c.flashed().contains("no run listed after 15 minutes"),
         "{}",
@@ -580,7 +580,7 @@ fn a_follow_ends_when_its_schedule_fails_no_run_comes_or_polls_keep_failing() {
     c.state.now += super::follow::NO_RUN_GIVE_UP_SECS + 1;
     answer(&mut c, Ok(Poll::NotYet));
     assert!(
-        c.state.monitor.follow.is_some(),
+        c.state.views.monitor.follow.is_some(),
         "a run was seen: still following"
     );
     // Polls failing for minutes end it; failing for less (a blip) does not.
@@ -594,12 +594,12 @@ fn a_follow_ends_when_its_schedule_fails_no_run_comes_or_polls_keep_failing() {
         answer(&mut c, Err(denied()));
     }
     assert!(
-        c.state.monitor.follow.is_some(),
+        c.state.views.monitor.follow.is_some(),
         "a minute of failures is a blip"
     );
     c.state.now += super::follow::ERRORS_GIVE_UP_SECS;
     answer(&mut c, Err(denied()));
-    assert!(c.state.monitor.follow.is_none());
+    assert!(c.state.views.monitor.follow.is_none());
     assert!(
         c.flashed().contains("polls failed for 5 minutes"),
         "{}",
@@ -631,7 +631,7 @@ fn a_run_now_counts_once_in_the_fleet_and_its_report_has_the_copied_schedules_ba
     c.key(InputKey::Char('y'));
     c.wait(3);
     let ended = c.wait(4);
-    assert!(c.state.monitor.follow.is_none());
+    assert!(c.state.views.monitor.follow.is_none());
     let after = crate::app::query::violations_of(&c.state, "111111111111", Some("fraud-detector"));
     assert_eq!(
         before, after,
@@ -645,7 +645,7 @@ fn a_run_now_counts_once_in_the_fleet_and_its_report_has_the_copied_schedules_ba
             ..
         }
     )));
-    let report = c.state.monitor.report.as_ref().expect("the run's report");
+    let report = c.state.views.monitor.report.as_ref().expect("the run's report");
     assert!(report.run.schedule.contains("-now-"));
     assert!(matches!(&report.baseline, Loadable::Loaded(Some(b)) if b.constraints.len() == 5));
 }

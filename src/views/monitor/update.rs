@@ -17,9 +17,9 @@ use crate::views::cursor::{self, step};
 pub fn update(state: &mut State, action: Action) -> Outcome {
     let panes = layout::panes(
         crate::layout::body(state.size),
-        state.monitor.schedules().len(),
+        state.views.monitor.schedules().len(),
     );
-    let page = match state.monitor.focus {
+    let page = match state.views.monitor.focus {
         Pane::Schedules => layout::rows(panes.schedules),
         Pane::Runs => layout::rows(panes.runs),
         Pane::Report => layout::rows(panes.report),
@@ -29,7 +29,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
     }
     match action {
         Action::FocusNext => {
-            let m = &mut state.monitor;
+            let m = &mut state.views.monitor;
             m.focus = match m.focus {
                 Pane::Schedules => Pane::Runs,
                 Pane::Runs => Pane::Report,
@@ -47,7 +47,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 }
 
 fn move_cursor(state: &mut State, delta: isize) -> Outcome {
-    let m = &mut state.monitor;
+    let m = &mut state.views.monitor;
     match m.focus {
         Pane::Schedules => {
             m.schedule_row = step(m.schedule_row, delta, m.schedules().len());
@@ -79,7 +79,7 @@ fn report_len(m: &MonitorState) -> usize {
 
 /// The next (older) page once the cursor reaches the last run read.
 fn more_runs(state: &mut State) -> Vec<Command> {
-    let m = &mut state.monitor;
+    let m = &mut state.views.monitor;
     let at_end = m.run_row + 1 >= m.runs().len();
     match (&m.endpoint, &m.next_page) {
         (Some(endpoint), Some(page)) if at_end && !m.loading_more => {
@@ -95,7 +95,7 @@ fn more_runs(state: &mut State) -> Vec<Command> {
 
 /// Enter: on a schedule, its newest run; on a run, its report.
 fn select(state: &mut State) -> Outcome {
-    let m = &mut state.monitor;
+    let m = &mut state.views.monitor;
     match m.focus {
         Pane::Schedules => {
             let Some(name) = m.selected_schedule().map(|s| s.name.clone()) else {
@@ -124,19 +124,19 @@ pub fn load_report(state: &mut State, run: Execution) -> Command {
 /// `load_report`, the baseline taken from its own schedule or else from `like` (a run
 /// started here is not listed yet; its schedule copied `like`'s job definition).
 pub fn load_report_like(state: &mut State, run: Execution, like: &str) -> Command {
-    let schedules = state.monitor.schedules();
+    let schedules = state.views.monitor.schedules();
     let schedule = schedules
         .iter()
         .find(|s| s.name == run.schedule)
         .or_else(|| schedules.iter().find(|s| s.name == like))
         .cloned()
         .map(Box::new);
-    state.monitor.report = Some(Report {
+    state.views.monitor.report = Some(Report {
         run: run.clone(),
         violations: Loadable::Loading,
         baseline: Loadable::Loading,
     });
-    state.monitor.report_scroll = 0;
+    state.views.monitor.report_scroll = 0;
     Command::LoadReport {
         run: Box::new(run),
         schedule,
@@ -148,17 +148,17 @@ pub fn load_report_like(state: &mut State, run: Execution, like: &str) -> Comman
 pub fn show(state: &mut State) -> Outcome {
     let chosen = match state.view {
         View::Fleet => crate::views::fleet::selected_endpoint(state).map(Endpoint::key),
-        View::Endpoint => state.detail.endpoint.clone(),
+        View::Endpoint => state.views.endpoint.endpoint.clone(),
         View::Alarms => {
             crate::views::alarms::selected_alarm(state).and_then(|a| a.endpoint.clone())
         }
         View::Monitor | View::Studio => None,
         // The endpoint whose changes the trail searched.
-        View::Trail => state.trail.marks.endpoint.clone(),
+        View::Trail => state.views.trail.marks.endpoint.clone(),
         View::Logs => crate::views::logs::open::endpoint_open(state),
         View::Jobs => None,
     };
-    match chosen.or_else(|| state.monitor.endpoint.clone()) {
+    match chosen.or_else(|| state.views.monitor.endpoint.clone()) {
         Some(key) => open(state, key),
         None => {
             flash(
@@ -174,7 +174,7 @@ pub fn show(state: &mut State) -> Outcome {
 /// Opens an endpoint's pane and reads it (schedules, newest runs, alerts).
 pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
     let came_from = if state.view == View::Monitor {
-        state.monitor.came_from
+        state.views.monitor.came_from
     } else {
         state.view
     };
@@ -184,7 +184,7 @@ pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
         navigate::remember_previous(state);
     }
     state.view = View::Monitor;
-    let m = &mut state.monitor;
+    let m = &mut state.views.monitor;
     if m.endpoint.as_ref() != Some(&key) {
         let follow = m.follow.take();
         *m = MonitorState {
@@ -199,8 +199,8 @@ pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
 
 /// Back to where the pane was opened from: the charts, the fleet or the alarms.
 fn back(state: &mut State) -> Outcome {
-    match state.monitor.came_from {
-        View::Endpoint if state.detail.endpoint.is_some() => {
+    match state.views.monitor.came_from {
+        View::Endpoint if state.views.endpoint.endpoint.is_some() => {
             state.view = View::Endpoint;
             Outcome::redraw()
         }
@@ -210,7 +210,7 @@ fn back(state: &mut State) -> Outcome {
 }
 
 fn reload(state: &mut State, key: EndpointKey) -> Command {
-    let m = &mut state.monitor;
+    let m = &mut state.views.monitor;
     m.schedules = Loadable::Loading;
     m.runs = Loadable::Loading;
     m.alerts = Loadable::Loading;
@@ -221,7 +221,7 @@ fn reload(state: &mut State, key: EndpointKey) -> Command {
 
 /// `r`: the pane again (it is never polled).
 pub fn refresh(state: &State, commands: &mut Vec<Command>) {
-    if let Some(key) = &state.monitor.endpoint {
+    if let Some(key) = &state.views.monitor.endpoint {
         commands.push(Command::LoadMonitor(key.clone()));
     }
 }
@@ -240,7 +240,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
         Loaded::Runs {
             endpoint, result, ..
         } => {
-            let m = &mut state.monitor;
+            let m = &mut state.views.monitor;
             if m.endpoint.as_ref() != Some(&endpoint) {
                 return Ok(Outcome::default());
             }
@@ -270,7 +270,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
                 violations,
                 baseline,
             } = *report;
-            let Some(r) = state.monitor.report.as_mut() else {
+            let Some(r) = state.views.monitor.report.as_mut() else {
                 return Ok(Outcome::default());
             };
             // A late answer for a run no longer looked at is dropped.
@@ -309,7 +309,7 @@ fn pane_loaded(
     alerts: Result<Vec<crate::source::monitor::MonitoringAlert>, crate::source::SourceError>,
 ) -> Outcome {
     let now = state.now;
-    let m = &mut state.monitor;
+    let m = &mut state.views.monitor;
     if m.endpoint.as_ref() != Some(&endpoint) {
         return Outcome::default();
     }

@@ -28,7 +28,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
 
 fn frame(state: &State, buf: &mut Buffer, area: Rect, title: String, pane_: Pane) -> Rect {
     let theme = &state.theme;
-    let focused = state.studio.focus == pane_;
+    let focused = state.views.studio.focus == pane_;
     pane::render(
         buf,
         area,
@@ -60,7 +60,7 @@ fn domain_style(theme: &Theme, status: &str) -> Style {
 fn totals(state: &State) -> (usize, usize, usize, usize) {
     let mut t = (0, 0, 0, 0);
     for a in rows::accounts(state) {
-        if let Some(s) = state.studio.held(&a.id) {
+        if let Some(s) = state.views.studio.held(&a.id) {
             t.0 += s.domains.len();
             t.1 += s.user_profiles;
             t.2 += s.spaces;
@@ -84,7 +84,7 @@ const NUMBERS: [(&str, &str, u16); 8] = [
 
 fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[SummaryLine<'_>]) {
     let theme = &state.theme;
-    let s = &state.studio;
+    let s = &state.views.studio;
     let (domains, profiles, spaces, apps) = totals(state);
     let mut title = format!(
         " studio · {domains} domains · {profiles} profiles · {spaces} spaces · {apps} apps "
@@ -169,7 +169,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
             }
             SummaryLine::Domain(account, i) => {
                 let Some(d) = state
-                    .studio
+                    .views.studio
                     .held(&account.id)
                     .and_then(|s| s.domains.get(i))
                 else {
@@ -186,7 +186,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
 /// worth saying.
 fn account_note(state: &State, account_id: &str) -> (String, Style) {
     let theme = &state.theme;
-    let Some(read) = state.studio.reads.get(account_id) else {
+    let Some(read) = state.views.studio.reads.get(account_id) else {
         return (String::new(), theme.muted);
     };
     match (&read.problem, &read.studio, read.read_at) {
@@ -294,7 +294,7 @@ const NOTE: usize = 8;
 
 fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let s = &state.studio;
+    let s = &state.views.studio;
     let idle = rows::idle_after(state);
     let (mut failed, mut idle_n) = (0, 0);
     for r in &s.rows {

@@ -104,7 +104,7 @@ impl ViewModule for Studio {
     }
 
     fn can_show(&self, state: &State) -> Result<(), &'static str> {
-        if state.studio.available {
+        if state.views.studio.available {
             Ok(())
         } else {
             Err("this source does not read SageMaker Studio")
@@ -112,13 +112,13 @@ impl ViewModule for Studio {
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        Some(&state.studio.filter)
+        Some(&state.views.studio.filter)
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
-        state.studio.filter = text.to_owned();
-        state.studio.app_row = 0;
-        state.studio.app_offset = 0;
+        state.views.studio.filter = text.to_owned();
+        state.views.studio.app_row = 0;
+        state.views.studio.app_offset = 0;
         rows::rebuild(state);
     }
 
@@ -128,14 +128,14 @@ impl ViewModule for Studio {
                 // An account that left the organisation is no longer read or counted.
                 if change == Change::Fleet && !state.accounts.is_empty() {
                     let known: Vec<String> = state.accounts.iter().map(|a| a.id.clone()).collect();
-                    state.studio.reads.retain(|id, _| known.contains(id));
+                    state.views.studio.reads.retain(|id, _| known.contains(id));
                 }
-                state.studio.account_offset = 0;
+                state.views.studio.account_offset = 0;
                 rows::rebuild(state);
             }
             Change::Resize => {
                 let page = layout::pages(state).apps.max(1);
-                let s = &mut state.studio;
+                let s = &mut state.views.studio;
                 super::cursor::keep_visible(s.app_row, &mut s.app_offset, page);
             }
             Change::Alarms | Change::Series => {}

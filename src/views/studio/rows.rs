@@ -30,7 +30,7 @@ pub fn summary(state: &State) -> Vec<SummaryLine<'_>> {
     for account in accounts(state) {
         out.push(SummaryLine::Account(account));
         let domains = state
-            .studio
+            .views.studio
             .held(&account.id)
             .map_or(0, |s| s.domains.len());
         out.extend((0..domains).map(|i| SummaryLine::Domain(account, i)));
@@ -45,7 +45,7 @@ pub fn idle_after(state: &State) -> i64 {
 
 /// The app a row points at.
 pub fn app<'a>(state: &'a State, row: &AppRef) -> Option<(&'a AccountStudio, &'a StudioApp)> {
-    let studio = state.studio.held(&row.account_id)?;
+    let studio = state.views.studio.held(&row.account_id)?;
     Some((studio, studio.apps.get(row.app)?))
 }
 
@@ -124,11 +124,11 @@ fn compare(state: &State, column: AppColumn, a: &AppRef, b: &AppRef) -> Ordering
 /// Rebuilds the app rows from the held answers, the scope, the filter and the order,
 /// keeping the cursor on the app it was on when that app is still listed.
 pub fn rebuild(state: &mut State) {
-    let selected = state.studio.selected().cloned();
-    let needle = state.studio.filter.to_lowercase();
+    let selected = state.views.studio.selected().cloned();
+    let needle = state.views.studio.filter.to_lowercase();
     let mut rows = Vec::new();
     for account in accounts(state) {
-        let Some(studio) = state.studio.held(&account.id) else {
+        let Some(studio) = state.views.studio.held(&account.id) else {
             continue;
         };
         for (i, app) in studio.apps.iter().enumerate() {
@@ -140,19 +140,19 @@ pub fn rebuild(state: &mut State) {
             }
         }
     }
-    let column = state.studio.sort;
+    let column = state.views.studio.sort;
     rows.sort_by(|a, b| {
         let o = compare(state, column, a, b)
             // Ties keep a stable, meaningful order: by attention, then by name.
             .then_with(|| compare(state, AppColumn::Attention, a, b));
-        if state.studio.descending {
+        if state.views.studio.descending {
             o.reverse()
         } else {
             o
         }
     });
-    state.studio.rows = rows;
-    let s = &mut state.studio;
+    state.views.studio.rows = rows;
+    let s = &mut state.views.studio;
     s.app_row = selected
         .and_then(|sel| s.rows.iter().position(|r| *r == sel))
         .unwrap_or(0)

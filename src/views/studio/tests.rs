@@ -16,7 +16,7 @@ use crate::views::View;
 fn state() -> State {
     let mut s = fixture::state();
     s.size = (160, 48);
-    s.studio.available = true;
+    s.views.studio.available = true;
     s
 }
 
@@ -89,7 +89,7 @@ fn opening_reads_every_account_in_scope_once() {
 #[test]
 fn without_a_studio_source_the_view_says_so() {
     let mut s = state();
-    s.studio.available = false;
+    s.views.studio.available = false;
     let cmds = act(&mut s, Action::ShowStudio);
     assert!(cmds.is_empty());
     assert_eq!(s.view, View::Fleet);
@@ -115,12 +115,12 @@ fn an_account_without_a_role_says_why_in_its_row() {
 #[test]
 fn a_failed_read_keeps_the_last_good_answer_beside_its_reason() {
     let mut s = opened();
-    let before = s.studio.held(PROD).unwrap().apps.len();
+    let before = s.views.studio.held(PROD).unwrap().apps.len();
     answer(
         &mut s,
         AccountStudio::unreadable(PROD, "AccessDenied on ListApps: not authorized"),
     );
-    let read = &s.studio.reads[PROD];
+    let read = &s.views.studio.reads[PROD];
     assert_eq!(read.studio.as_ref().unwrap().apps.len(), before);
     assert!(read.problem.as_deref().unwrap().contains("AccessDenied"));
     let text = screen(&s);
@@ -131,7 +131,7 @@ fn a_failed_read_keeps_the_last_good_answer_beside_its_reason() {
     );
     // The next good answer clears it.
     answer(&mut s, sample(PROD));
-    assert!(s.studio.reads[PROD].problem.is_none());
+    assert!(s.views.studio.reads[PROD].problem.is_none());
 }
 
 #[test]
@@ -185,7 +185,7 @@ fn a_partial_read_shows_what_answered_and_marks_the_rest_unknown() {
         "current figures, not an older read: {row}"
     );
     // Its Failed app is still first in the list.
-    let first = super::rows::app(&s, &s.studio.rows[0]).unwrap();
+    let first = super::rows::app(&s, &s.views.studio.rows[0]).unwrap();
     assert_eq!(first.0.account_id, PROD);
     // The snapshot says the same: spaces unknown, the reason kept.
     let entry = super::reported(&s, PROD).unwrap().snapshot();
@@ -226,7 +226,7 @@ fn an_account_that_left_the_organisation_is_no_longer_shown() {
         &mut s,
         Action::Loaded(Box::new(Loaded::Fleet(Ok((accounts, endpoints))))),
     );
-    assert!(!s.studio.reads.contains_key(PROD));
+    assert!(!s.views.studio.reads.contains_key(PROD));
     assert!(!screen(&s).contains("ml-platform-prod"));
 }
 
@@ -234,7 +234,7 @@ fn an_account_that_left_the_organisation_is_no_longer_shown() {
 fn failed_then_idle_apps_come_first_and_deleted_ones_last() {
     let s = opened();
     let statuses: Vec<AppStatus> = s
-        .studio
+        .views.studio
         .rows
         .iter()
         .map(|r| super::rows::app(&s, r).unwrap().1.status.clone())
@@ -264,30 +264,30 @@ fn the_idle_bound_comes_from_the_config() {
 fn apps_sort_by_the_chosen_column_and_filter_by_any_field() {
     let mut s = opened();
     act(&mut s, Action::SortNext);
-    assert_eq!(s.studio.sort, AppColumn::Account);
+    assert_eq!(s.views.studio.sort, AppColumn::Account);
     act(&mut s, Action::Run("studio age-".into()));
-    assert_eq!(s.studio.sort, AppColumn::Age);
-    assert!(s.studio.descending);
-    let first = super::rows::app(&s, &s.studio.rows[0]).unwrap().1;
-    let last = super::rows::app(&s, s.studio.rows.last().unwrap())
+    assert_eq!(s.views.studio.sort, AppColumn::Age);
+    assert!(s.views.studio.descending);
+    let first = super::rows::app(&s, &s.views.studio.rows[0]).unwrap().1;
+    let last = super::rows::app(&s, s.views.studio.rows.last().unwrap())
         .unwrap()
         .1;
     assert!(first.created > last.created, "newest first");
 
     // A word nobody sorts by changes nothing and says what it takes.
     act(&mut s, Action::Run("studio colour".into()));
-    assert_eq!(s.studio.sort, AppColumn::Age);
+    assert_eq!(s.views.studio.sort, AppColumn::Age);
     let flash = s.flash.as_ref().unwrap();
     assert_eq!(flash.level, FlashLevel::Error);
     assert!(flash.text.contains("instance"), "{}", flash.text);
 
     crate::views::module(View::Studio).set_filter(&mut s, "ML.G5");
-    assert_eq!(s.studio.rows.len(), 2);
+    assert_eq!(s.views.studio.rows.len(), 2);
     crate::views::module(View::Studio).set_filter(&mut s, "space:");
-    assert_eq!(s.studio.rows.len(), 3);
+    assert_eq!(s.views.studio.rows.len(), 3);
     // Esc clears the filter, then goes back.
     act(&mut s, Action::Back);
-    assert_eq!((s.view, s.studio.rows.len()), (View::Studio, 16));
+    assert_eq!((s.view, s.views.studio.rows.len()), (View::Studio, 16));
     act(&mut s, Action::Back);
     assert_eq!(s.view, View::Fleet);
 }
@@ -301,7 +301,7 @@ fn hostile_answers_arrive_clean() {
     studio.apps[0].name = "x\u{7}\u{9b}31m".into();
     studio.apps[0].status = AppStatus::parse("Restarting\u{1b}]0;pwned\u{7}");
     answer(&mut s, studio);
-    let held = s.studio.held(PROD).unwrap();
+    let held = s.views.studio.held(PROD).unwrap();
     let texts = [
         held.domains[0].name.as_str(),
         held.apps[0].name.as_str(),
@@ -314,6 +314,6 @@ fn hostile_answers_arrive_clean() {
         &mut s,
         AccountStudio::unreadable(STAGING, "denied\u{1b}[31m\r\nforged row"),
     );
-    let why = s.studio.reads[STAGING].problem.as_deref().unwrap();
+    let why = s.views.studio.reads[STAGING].problem.as_deref().unwrap();
     assert!(!why.chars().any(|c| c.is_control()), "{why:?}");
 }

@@ -20,12 +20,12 @@ pub const REFRESH_SECS: i64 = 300;
 
 pub fn update(state: &mut State, action: Action) -> Outcome {
     let pages = layout::pages(state);
-    if let Some(delta) = cursor::delta(&action, pages.for_focus(state.studio.focus)) {
+    if let Some(delta) = cursor::delta(&action, pages.for_focus(state.views.studio.focus)) {
         return move_cursor(state, delta);
     }
     match action {
         Action::FocusNext => {
-            let s = &mut state.studio;
+            let s = &mut state.views.studio;
             s.focus = match s.focus {
                 Pane::Accounts => Pane::Apps,
                 Pane::Apps => Pane::Accounts,
@@ -36,13 +36,13 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
             let cols = AppColumn::ALL;
             let i = cols
                 .iter()
-                .position(|c| *c == state.studio.sort)
+                .position(|c| *c == state.views.studio.sort)
                 .unwrap_or(0);
             sort_by(state, cols[(i + 1) % cols.len()], false)
         }
-        Action::SortReverse => sort_by(state, state.studio.sort, !state.studio.descending),
+        Action::SortReverse => sort_by(state, state.views.studio.sort, !state.views.studio.descending),
         // Back clears the filter first, then returns to the view it came from.
-        Action::Back if !state.studio.filter.is_empty() => {
+        Action::Back if !state.views.studio.filter.is_empty() => {
             crate::views::module(View::Studio).set_filter(state, "");
             Outcome::redraw()
         }
@@ -60,7 +60,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 fn move_cursor(state: &mut State, delta: isize) -> Outcome {
     let pages = layout::pages(state);
     let summary_len = rows::summary(state).len();
-    let s = &mut state.studio;
+    let s = &mut state.views.studio;
     match s.focus {
         Pane::Apps => {
             s.app_row = step(s.app_row, delta, s.rows.len());
@@ -76,8 +76,8 @@ fn move_cursor(state: &mut State, delta: isize) -> Outcome {
 }
 
 pub fn sort_by(state: &mut State, column: AppColumn, descending: bool) -> Outcome {
-    state.studio.sort = column;
-    state.studio.descending = descending;
+    state.views.studio.sort = column;
+    state.views.studio.descending = descending;
     rows::rebuild(state);
     Outcome::redraw()
 }
@@ -98,7 +98,7 @@ pub fn due(state: &mut State) -> Vec<Command> {
         return Vec::new();
     }
     let fresh = state
-        .studio
+        .views.studio
         .requested_at
         .is_some_and(|at| state.now - at < REFRESH_SECS);
     if fresh {
@@ -117,7 +117,7 @@ fn read_all(state: &mut State) -> Vec<Command> {
     if state.accounts.is_empty() {
         return Vec::new();
     }
-    state.studio.requested_at = Some(state.now);
+    state.views.studio.requested_at = Some(state.now);
     ask_in_scope(state, |_| true)
 }
 
@@ -128,7 +128,7 @@ fn read_unasked(state: &mut State) -> Vec<Command> {
 /// A read of each account in scope whose read so far (`None`: never asked) `wanted` picks.
 fn ask_in_scope(state: &mut State, wanted: impl Fn(Option<&AccountRead>) -> bool) -> Vec<Command> {
     let ids: Vec<String> = rows::accounts(state)
-        .filter(|a| wanted(state.studio.reads.get(&a.id)))
+        .filter(|a| wanted(state.views.studio.reads.get(&a.id)))
         .map(|a| a.id.clone())
         .collect();
     ids.into_iter().filter_map(|id| ask(state, id)).collect()
@@ -136,7 +136,7 @@ fn ask_in_scope(state: &mut State, wanted: impl Fn(Option<&AccountRead>) -> bool
 
 /// One account's read, unless one is in flight.
 fn ask(state: &mut State, account_id: String) -> Option<Command> {
-    let read = state.studio.reads.entry(account_id.clone()).or_default();
+    let read = state.views.studio.reads.entry(account_id.clone()).or_default();
     if read.loading {
         return None;
     }
@@ -152,7 +152,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
     studio.sanitize();
     let now = state.now;
     let read: &mut AccountRead = state
-        .studio
+        .views.studio
         .reads
         .entry(studio.account_id.clone())
         .or_default();
@@ -176,7 +176,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Result<Outcome, Loaded> {
 /// The account's answer, as the snapshot and the shell report it: the held data, or why
 /// it could not be read when nothing was ever read.
 pub fn reported(state: &State, account_id: &str) -> Option<AccountStudio> {
-    let read = state.studio.reads.get(account_id)?;
+    let read = state.views.studio.reads.get(account_id)?;
     match (&read.studio, &read.problem) {
         (Some(s), _) => Some(s.clone()),
         (None, Some(why)) if read.without_credentials => {

@@ -53,17 +53,17 @@ fn selected(state: &State) -> Option<(EndpointKey, Epoch)> {
             Some((key, from))
         }
         View::Endpoint => {
-            let key = state.detail.endpoint.clone()?;
+            let key = state.views.endpoint.endpoint.clone()?;
             let from = around(state, &key);
             Some((key, from))
         }
         View::Monitor => {
-            let key = state.monitor.endpoint.clone()?;
+            let key = state.views.monitor.endpoint.clone()?;
             let from = around(state, &key);
             Some((key, from))
         }
         View::Trail => {
-            let key = state.trail.marks.endpoint.clone()?;
+            let key = state.views.trail.marks.endpoint.clone()?;
             let from = around(state, &key);
             Some((key, from))
         }
@@ -146,12 +146,12 @@ pub fn open(state: &mut State) -> Outcome {
     if state.view != View::Trail {
         return show;
     }
-    let before = state.trail.query.as_ref().map(|q| q.token.clone());
+    let before = state.views.trail.query.as_ref().map(|q| q.token.clone());
     let out = super::update::search(state, &text);
     // Marked only if this search started (a mistake or no [trail] starts none).
-    let token = state.trail.query.as_ref().map(|q| q.token.clone());
+    let token = state.views.trail.query.as_ref().map(|q| q.token.clone());
     if token.is_some() && token != before {
-        state.trail.marks = Marks {
+        state.views.trail.marks = Marks {
             endpoint: Some(key),
             token,
             events: Vec::new(),
@@ -162,7 +162,7 @@ pub fn open(state: &mut State) -> Outcome {
 
 /// Rows of the search arrived: if it is the one whose events the charts mark, mark them.
 pub fn rows_arrived(state: &mut State) {
-    let t = &mut state.trail;
+    let t = &mut state.views.trail;
     let current = t.query.as_ref().map(|q| &q.token);
     if t.marks.token.as_ref() != current || current.is_none() {
         return;
@@ -185,8 +185,8 @@ pub fn rows_arrived(state: &mut State) {
 
 /// The change times to mark on `key`'s charts.
 pub fn marks_for<'a>(state: &'a State, key: &EndpointKey) -> &'a [(Epoch, String)] {
-    match &state.trail.marks.endpoint {
-        Some(k) if k == key => &state.trail.marks.events,
+    match &state.views.trail.marks.endpoint {
+        Some(k) if k == key => &state.views.trail.marks.events,
         _ => &[],
     }
 }

@@ -20,7 +20,7 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
         return;
     }
-    let t = &state.trail;
+    let t = &state.views.trail;
     if let Some(Err(why)) = &t.available {
         return render_unconfigured(state, why, buf, area);
     }
@@ -95,7 +95,7 @@ fn render_query(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let theme = &state.theme;
-    let t = &state.trail;
+    let t = &state.views.trail;
     let label = match t.mode {
         Mode::Filter => "filter ▸ ",
         Mode::Sql => "sql ▸ ",
@@ -206,7 +206,7 @@ fn render_progress(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let theme = &state.theme;
-    let t = &state.trail;
+    let t = &state.views.trail;
     let Some(q) = &t.query else {
         let source = match state.source_kind {
             crate::source::SourceKind::Demo => "the demo organisation's synthetic CloudTrail",
@@ -301,7 +301,7 @@ fn columns<'a>(res: &Results, titles: &'a [String]) -> Vec<(usize, Option<Shown>
 
 fn render_results(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let t = &state.trail;
+    let t = &state.views.trail;
     let res = &t.results;
     let filtered = if res.filter().is_empty() {
         String::new()
@@ -430,7 +430,7 @@ fn empty_message(t: &TrailState) -> String {
 
 fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let t = &state.trail;
+    let t = &state.views.trail;
     let focused = t.focus == Focus::History;
     let title = format!(" history {} ", t.history.len());
     let inner = frame(state, buf, area, title, focused);
@@ -493,7 +493,7 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
 
 fn render_detail(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
-    let Some(d) = &state.trail.detail else { return };
+    let Some(d) = &state.views.trail.detail else { return };
     let title = format!(" event {} ", clean(&d.event_id));
     let inner = frame(state, buf, area, title, true);
     if inner.is_empty() {

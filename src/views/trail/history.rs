@@ -11,7 +11,7 @@ use crate::trail::history::{Entry, push_entry};
 
 /// Keeps the search that just ended; the command saves the history.
 pub fn record(state: &mut State) -> Vec<Command> {
-    let t = &mut state.trail;
+    let t = &mut state.views.trail;
     let Some(q) = t.query.as_ref() else {
         return Vec::new();
     };

@@ -113,11 +113,11 @@ impl ViewModule for Trail {
     }
 
     fn filter<'a>(&self, state: &'a State) -> Option<&'a str> {
-        Some(state.trail.results.filter())
+        Some(state.views.trail.results.filter())
     }
 
     fn set_filter(&self, state: &mut State, text: &str) {
-        let t = &mut state.trail;
+        let t = &mut state.views.trail;
         t.results.set_filter(text);
         t.row = 0;
         t.offset = 0;

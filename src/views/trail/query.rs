@@ -85,7 +85,7 @@ pub fn start_search(
 ) -> Outcome {
     let mut commands = cancel_running(state);
     let now = state.now;
-    let t = &mut state.trail;
+    let t = &mut state.views.trail;
     commands.extend(stop_detail(t, now));
     let token = next_token(t, now);
     t.results = Default::default();
@@ -107,7 +107,7 @@ pub fn start_search(
 /// Starts reading one event's detail (stopping the read of another).
 pub fn start_detail(state: &mut State, event_id: String, sql: String, time: Epoch) -> Outcome {
     let now = state.now;
-    let t = &mut state.trail;
+    let t = &mut state.views.trail;
     let mut commands = stop_detail(t, now);
     let token = next_token(t, now);
     t.detail = Some(Detail {
@@ -133,15 +133,15 @@ pub fn start_detail(state: &mut State, event_id: String, sql: String, time: Epoc
 /// Closes the detail; its read is stopped if it is still going.
 pub fn close_detail(state: &mut State) -> Vec<Command> {
     let now = state.now;
-    let commands = stop_detail(&mut state.trail, now);
-    state.trail.detail = None;
+    let commands = stop_detail(&mut state.views.trail, now);
+    state.views.trail.detail = None;
     commands
 }
 
 /// StopQueryExecution for the search running, if one is; the history keeps it.
 pub fn cancel_running(state: &mut State) -> Vec<Command> {
     let now = state.now;
-    let Some(q) = state.trail.query.as_mut() else {
+    let Some(q) = state.views.trail.query.as_mut() else {
         return Vec::new();
     };
     if !q.phase.is_active() {
@@ -156,8 +156,8 @@ pub fn cancel_running(state: &mut State) -> Vec<Command> {
 /// for these before the process ends).
 pub fn on_quit(state: &mut State) -> Vec<Command> {
     let now = state.now;
-    let mut commands = stop_detail(&mut state.trail, now);
-    if let Some(q) = state.trail.query.as_mut() {
+    let mut commands = stop_detail(&mut state.views.trail, now);
+    if let Some(q) = state.views.trail.query.as_mut() {
         commands.extend(stop(q, now));
     }
     commands
@@ -165,7 +165,7 @@ pub fn on_quit(state: &mut State) -> Vec<Command> {
 
 /// The cancel key.
 pub fn cancel(state: &mut State) -> Outcome {
-    if !state.trail.running() {
+    if !state.views.trail.running() {
         flash(state, "no query running", FlashLevel::Info);
         return Outcome::redraw();
     }
@@ -242,7 +242,7 @@ fn started(state: &mut State, token: &str, result: Result<String, SourceError>) 
     // Replaced (another search, another detail) or cancelled before Athena answered:
     // stop the execution it just started.
     let Some((whose, q)) =
-        query_mut(&mut state.trail, token).filter(|(_, q)| q.phase == Phase::Starting)
+        query_mut(&mut state.views.trail, token).filter(|(_, q)| q.phase == Phase::Starting)
     else {
         return match result {
             Ok(id) => Outcome::with(vec![Command::TrailCancel { id }]),
@@ -277,7 +277,7 @@ fn poll_command(q: &Query, polls: u32) -> Command {
 
 fn status(state: &mut State, token: &str, result: Result<QueryStatus, SourceError>) -> Outcome {
     let now = state.now;
-    let Some((whose, q)) = query_mut(&mut state.trail, token) else {
+    let Some((whose, q)) = query_mut(&mut state.views.trail, token) else {
         return Outcome::default();
     };
     let Phase::Running { polls, errors } = q.phase else {
@@ -364,7 +364,7 @@ fn is_transient(e: &SourceError) -> bool {
 fn page(state: &mut State, token: &str, result: Result<Box<ResultPage>, SourceError>) -> Outcome {
     let now = state.now;
     let limit_rows = super::results::MAX_ROWS;
-    let t = &mut state.trail;
+    let t = &mut state.views.trail;
     let Some((whose, q)) = query_mut(t, token) else {
         return Outcome::default();
     };
@@ -418,7 +418,7 @@ fn page(state: &mut State, token: &str, result: Result<Box<ResultPage>, SourceEr
     }
     super::changes::rows_arrived(state);
     let next_read = state
-        .trail
+        .views.trail
         .query
         .as_ref()
         .filter(|q| q.phase.is_active())
@@ -464,7 +464,7 @@ fn detail_fields(page: &ResultPage) -> Vec<(String, Option<String>)> {
 fn finish(state: &mut State, whose: Whose, mut commands: Vec<Command>) -> Outcome {
     match whose {
         Whose::Detail => {
-            if let Some(d) = state.trail.detail.as_mut()
+            if let Some(d) = state.views.trail.detail.as_mut()
                 && let Some(Phase::Failed(reason)) = d.query.as_ref().map(|q| q.phase.clone())
             {
                 d.fields = Loadable::Failed(reason);
@@ -472,7 +472,7 @@ fn finish(state: &mut State, whose: Whose, mut commands: Vec<Command>) -> Outcom
             Outcome::with(commands)
         }
         Whose::Search => {
-            if let Some(Phase::Failed(reason)) = state.trail.query.as_ref().map(|q| q.phase.clone())
+            if let Some(Phase::Failed(reason)) = state.views.trail.query.as_ref().map(|q| q.phase.clone())
             {
                 flash(state, format!("query failed: {reason}"), FlashLevel::Error);
             }

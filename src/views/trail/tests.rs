@@ -17,8 +17,8 @@ use crate::views::View;
 fn state() -> State {
     let mut s = fixture::state();
     s.size = (160, 48);
-    s.trail.available = Some(Ok(TrailSettings::default()));
-    s.trail.history_path = Some("/nonexistent/trail-history.json".into());
+    s.views.trail.available = Some(Ok(TrailSettings::default()));
+    s.views.trail.history_path = Some("/nonexistent/trail-history.json".into());
     s
 }
 
@@ -27,7 +27,7 @@ fn run(s: &mut State, line: &str) -> Vec<Command> {
 }
 
 fn token(s: &State) -> String {
-    s.trail.query.as_ref().unwrap().token.clone()
+    s.views.trail.query.as_ref().unwrap().token.clone()
 }
 
 fn loaded(s: &mut State, l: Loaded) -> Vec<Command> {
@@ -154,7 +154,7 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
         delays.push(*delay_ms);
     }
     assert!(delays.windows(2).all(|w| w[0] <= w[1]), "{delays:?}");
-    let text = super::progress_text(s.trail.query.as_ref().unwrap(), 0, s.now);
+    let text = super::progress_text(s.views.trail.query.as_ref().unwrap(), 0, s.now);
     assert!(
         text.contains("RUNNING") && text.contains("40.0 MB") && text.contains("$0.0002"),
         "{text}"
@@ -189,7 +189,7 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
             )),
         },
     );
-    assert_eq!(s.trail.results.len(), 3);
+    assert_eq!(s.views.trail.results.len(), 3);
     assert!(
         matches!(&cmds[..], [Command::TrailPage { next: Some(n), header: false, .. }] if n == "p2")
     );
@@ -211,8 +211,8 @@ fn a_filter_becomes_one_pruned_query_polled_through_queued_and_running_then_page
             result: Ok(page(vec![event(4, "CreateModel")], None, false)),
         },
     );
-    assert_eq!(s.trail.results.len(), 5);
-    assert_eq!(s.trail.query.as_ref().unwrap().phase, Phase::Done);
+    assert_eq!(s.views.trail.results.len(), 5);
+    assert_eq!(s.views.trail.query.as_ref().unwrap().phase, Phase::Done);
     assert!(
         cmds.iter().any(
             |c| matches!(c, Command::SaveTrailHistory { entries, .. } if entries[0].rows == 5)
@@ -245,7 +245,7 @@ fn failed_shows_athenas_reason_and_a_cancel_stops_the_execution() {
             result: Ok(failed),
         },
     );
-    let q = s.trail.query.as_ref().unwrap();
+    let q = s.views.trail.query.as_ref().unwrap();
     let Phase::Failed(reason) = &q.phase else {
         panic!("{:?}", q.phase)
     };
@@ -266,7 +266,7 @@ fn failed_shows_athenas_reason_and_a_cancel_stops_the_execution() {
         matches!(&cmds[..], [Command::TrailCancel { id }, ..] if id == "q-1"),
         "{cmds:?}"
     );
-    assert_eq!(s.trail.query.as_ref().unwrap().phase, Phase::Cancelled);
+    assert_eq!(s.views.trail.query.as_ref().unwrap().phase, Phase::Cancelled);
     let cmds = loaded(
         &mut s,
         Loaded::TrailStatus {
@@ -275,7 +275,7 @@ fn failed_shows_athenas_reason_and_a_cancel_stops_the_execution() {
         },
     );
     assert!(cmds.is_empty(), "{cmds:?}");
-    assert_eq!(s.trail.history[0].state, QueryState::Cancelled);
+    assert_eq!(s.views.trail.history[0].state, QueryState::Cancelled);
 }
 
 #[test]
@@ -297,7 +297,7 @@ fn a_new_search_cancels_the_old_one_and_its_late_answers_are_dropped() {
     );
     assert!(cmds.is_empty());
     assert!(
-        s.trail.results.is_empty(),
+        s.views.trail.results.is_empty(),
         "rows of the old query never reach the new table"
     );
 }
@@ -327,7 +327,7 @@ fn throttled_polls_are_retried_then_given_up() {
         },
     );
     assert!(matches!(
-        s.trail.query.as_ref().unwrap().phase,
+        s.views.trail.query.as_ref().unwrap().phase,
         Phase::Failed(_)
     ));
     // Given up on here, it is stopped in Athena rather than left scanning.
@@ -385,8 +385,8 @@ fn a_throttled_page_is_read_again_from_where_it_was() {
             result: Ok(page(vec![event(2, "CreateEndpoint")], None, false)),
         },
     );
-    assert_eq!(s.trail.results.len(), 2);
-    assert_eq!(s.trail.query.as_ref().unwrap().phase, Phase::Done);
+    assert_eq!(s.views.trail.results.len(), 2);
+    assert_eq!(s.views.trail.query.as_ref().unwrap().phase, Phase::Done);
 }
 
 #[test]
@@ -437,7 +437,7 @@ fn until_alone_searches_the_day_before_it() {
     let cmds = run(&mut s, "trail until:2d");
     let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
     else {
-        panic!("{cmds:?} {:?}", s.trail.error)
+        panic!("{cmds:?} {:?}", s.views.trail.error)
     };
     let Search::Filter { from, to, .. } = q.search else {
         panic!()
@@ -451,8 +451,8 @@ fn a_bad_filter_points_at_its_token_and_sends_nothing() {
     let mut s = state();
     let cmds = run(&mut s, "trail event:CreateEndpoint since:yesterday");
     assert!(cmds.is_empty(), "{cmds:?}");
-    let (start, end, message) = s.trail.error.clone().unwrap();
-    assert_eq!(&s.trail.text[start..end], "yesterday", "{message}");
+    let (start, end, message) = s.views.trail.error.clone().unwrap();
+    assert_eq!(&s.views.trail.text[start..end], "yesterday", "{message}");
     let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
     assert!(screen.contains("^^^^^^^^^"), "{screen}");
 }
@@ -462,8 +462,8 @@ fn an_unknown_account_label_is_pointed_at_in_its_own_word() {
     let mut s = state();
     let cmds = run(&mut s, "trail user:prodx account:staging,prodx");
     assert!(cmds.is_empty(), "{cmds:?}");
-    let (start, end, message) = s.trail.error.clone().unwrap();
-    assert_eq!(&s.trail.text[start..end], "prodx", "{message}");
+    let (start, end, message) = s.views.trail.error.clone().unwrap();
+    assert_eq!(&s.views.trail.text[start..end], "prodx", "{message}");
     assert!(
         start > "trail user:prodx account:".len() - "trail ".len(),
         "{start}"
@@ -553,7 +553,7 @@ fn a_search_wider_than_max_range_days_asks_first_and_sends_nothing_until_y() {
         let cmds = update(&mut s, Action::Input(InputKey::Char('n'))).commands;
         assert!(cmds.is_empty(), "{cmds:?}");
         assert!(s.overlays.is_empty());
-        assert!(s.trail.query.is_none());
+        assert!(s.views.trail.query.is_none());
     }
     run(&mut s, "trail since:2000-01-01T00:00:00Z");
     crate::overlays::confirm::moment_passes(&mut s);
@@ -573,7 +573,7 @@ fn a_search_wider_than_max_range_days_asks_first_and_sends_nothing_until_y() {
         cmds.iter().any(|c| matches!(c, Command::TrailStart(_))),
         "{cmds:?}"
     );
-    s.trail.available = Some(Ok(TrailSettings {
+    s.views.trail.available = Some(Ok(TrailSettings {
         max_range_days: 60,
         ..TrailSettings::default()
     }));
@@ -625,7 +625,7 @@ fn raw_sql_with_a_write_or_a_comment_is_refused_and_sends_nothing() {
         let cmds = run(&mut s, &format!("sql {sql}"));
         assert!(cmds.is_empty(), "{cmds:?}");
         assert!(confirmation(&s).is_none(), "refused, not asked");
-        assert!(s.trail.error.is_some());
+        assert!(s.views.trail.error.is_some());
     }
 }
 
@@ -694,7 +694,7 @@ fn enter_reads_the_events_detail_by_id_on_its_day() {
             })),
         },
     );
-    let d = s.trail.detail.as_ref().unwrap();
+    let d = s.views.trail.detail.as_ref().unwrap();
     assert!(matches!(&d.fields, Loadable::Loaded(f) if f.len() == 2));
     let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
     assert!(
@@ -702,7 +702,7 @@ fn enter_reads_the_events_detail_by_id_on_its_day() {
         "{screen}"
     );
     update(&mut s, Action::Back);
-    assert!(s.trail.detail.is_none(), "Esc closes the detail first");
+    assert!(s.views.trail.detail.is_none(), "Esc closes the detail first");
     assert_eq!(s.view, View::Trail);
 }
 
@@ -760,9 +760,9 @@ fn the_slash_filter_keeps_matching_rows_and_history_reruns() {
     let mut s = state();
     with_rows(&mut s);
     crate::views::module(View::Trail).set_filter(&mut s, "calc");
-    assert_eq!(s.trail.results.visible_len(), 1);
+    assert_eq!(s.views.trail.results.visible_len(), 1);
     update(&mut s, Action::FocusNext);
-    assert_eq!(s.trail.focus, Focus::History);
+    assert_eq!(s.views.trail.focus, Focus::History);
     let cmds = update(&mut s, Action::Select).commands;
     let Some(Command::TrailStart(q)) = cmds.iter().find(|c| matches!(c, Command::TrailStart(_)))
     else {
@@ -781,7 +781,7 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     crate::app::navigate::show(&mut s, View::Alarms);
     // The fixture's alarms: find one in ALARM on an endpoint and select it.
     let i = s
-        .alarms_view
+        .views.alarms
         .rows
         .iter()
         .position(|&i| {
@@ -789,8 +789,8 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
                 && s.alarms[i].state == crate::source::model::AlarmState::Alarm
         })
         .expect("an alarm in ALARM on an endpoint");
-    s.alarms_view.selected = i;
-    let alarm = s.alarms[s.alarms_view.rows[i]].clone();
+    s.views.alarms.selected = i;
+    let alarm = s.alarms[s.views.alarms.rows[i]].clone();
     let key = alarm.endpoint.clone().unwrap();
     let cmds = update(&mut s, Action::ShowChanges).commands;
     assert_eq!(s.view, View::Trail);
@@ -836,7 +836,7 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     assert_eq!(marks.len(), 1);
     assert_eq!(marks[0].1, "UpdateEndpoint");
     // On the endpoint's charts whose window holds it.
-    s.detail.endpoint = Some(key);
+    s.views.endpoint.endpoint = Some(key);
     s.view = View::Endpoint;
     let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
     assert!(screen.contains("▲ 1 change"), "{screen}");
@@ -845,7 +845,7 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
 #[test]
 fn without_a_trail_configured_the_view_says_what_to_set() {
     let mut s = state();
-    s.trail.available = Some(Err(
+    s.views.trail.available = Some(Err(
         "CloudTrail search is not configured: add [trail]".into()
     ));
     let cmds = run(&mut s, "trail event:CreateEndpoint");

@@ -25,7 +25,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
     }
     match action {
         Action::FocusNext => {
-            let t = &mut state.trail;
+            let t = &mut state.views.trail;
             t.focus = match t.focus {
                 Focus::Results => Focus::History,
                 Focus::History => Focus::Results,
@@ -38,7 +38,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::CancelQuery => query::cancel(state),
         Action::ColumnLeft | Action::ColumnRight => {
             let n = visible_columns(state).len();
-            let t = &mut state.trail;
+            let t = &mut state.views.trail;
             let d = if action == Action::ColumnLeft { -1 } else { 1 };
             t.column = step(t.column, d, n);
             Outcome::redraw()
@@ -49,7 +49,7 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 }
 
 fn move_cursor(state: &mut State, delta: isize, page: usize) -> Outcome {
-    let t = &mut state.trail;
+    let t = &mut state.views.trail;
     if let Some(d) = t.detail.as_mut() {
         d.scroll = d.scroll.saturating_add_signed(delta).min(10_000);
         return Outcome::redraw();
@@ -67,16 +67,16 @@ fn move_cursor(state: &mut State, delta: isize, page: usize) -> Outcome {
 /// `4`, `t` and `:trail` without a filter: the view, with what it last showed.
 pub fn show(state: &mut State) -> Outcome {
     if state.view != View::Trail {
-        state.trail.came_from = state.view;
+        state.views.trail.came_from = state.view;
     }
     crate::app::navigate::show(state, View::Trail)
 }
 
 fn back(state: &mut State) -> Outcome {
-    if state.trail.detail.is_some() {
+    if state.views.trail.detail.is_some() {
         return Outcome::with(query::close_detail(state));
     }
-    let to = match state.trail.came_from {
+    let to = match state.views.trail.came_from {
         View::Trail => View::Fleet,
         v => v,
     };
@@ -85,7 +85,7 @@ fn back(state: &mut State) -> Outcome {
 
 /// `i`: the command line, holding the query to edit.
 fn edit(state: &mut State) -> Outcome {
-    let t = &state.trail;
+    let t = &state.views.trail;
     let word = match t.mode {
         Mode::Filter => "trail",
         Mode::Sql => "sql",
@@ -195,7 +195,7 @@ enum Range {
 }
 
 fn search_with(state: &mut State, text: &str, range: Range) -> Outcome {
-    let Some(settings) = state.trail.settings().cloned() else {
+    let Some(settings) = state.views.trail.settings().cloned() else {
         return not_configured(state);
     };
     let text = text.trim();
@@ -204,7 +204,7 @@ fn search_with(state: &mut State, text: &str, range: Range) -> Outcome {
     let (f, accounts) = match resolved {
         Ok(ok) => ok,
         Err((start, end, message)) => {
-            let t = &mut state.trail;
+            let t = &mut state.views.trail;
             t.text = text.to_owned();
             t.mode = Mode::Filter;
             t.error = Some((start, end, crate::sanitize::clean(&message).into_owned()));
@@ -215,7 +215,7 @@ fn search_with(state: &mut State, text: &str, range: Range) -> Outcome {
     let now = state.now;
     let (from, to) = f.range(now);
     if from > to {
-        state.trail.error = Some((0, text.len(), "since is after until".into()));
+        state.views.trail.error = Some((0, text.len(), "since is after until".into()));
         flash(state, "filter: since: is after until:", FlashLevel::Error);
         return Outcome::redraw();
     }
@@ -278,13 +278,13 @@ fn wide_title(max_days: u32) -> String {
 /// `:sql`: raw SQL, checked for a partition predicate at both ends and for the days it
 /// reads; without one, or over more than `max_range_days`, a confirmation first.
 pub fn raw(state: &mut State, text: &str) -> Outcome {
-    let Some(settings) = state.trail.settings().cloned() else {
+    let Some(settings) = state.views.trail.settings().cloned() else {
         return not_configured(state);
     };
     let text = text.trim().to_owned();
     let check = crate::trail::raw::check(&text);
     if let RawCheck::Refused { reason } = &check {
-        let t = &mut state.trail;
+        let t = &mut state.views.trail;
         t.text = text;
         t.mode = Mode::Sql;
         t.error = Some((0, t.text.len(), reason.clone()));
@@ -298,9 +298,9 @@ pub fn raw(state: &mut State, text: &str) -> Outcome {
     if state.readonly && matches!(check, RawCheck::Unchecked { .. }) {
         // Read-only runs only SQL proven to be a read (the AWS client refuses the rest too).
         let reason = "read-only: this SQL cannot be checked to be a read, so it is not sent";
-        state.trail.error = Some((0, text.len(), reason.into()));
-        state.trail.text = text;
-        state.trail.mode = Mode::Sql;
+        state.views.trail.error = Some((0, text.len(), reason.into()));
+        state.views.trail.text = text;
+        state.views.trail.mode = Mode::Sql;
         flash(state, reason, FlashLevel::Error);
         return Outcome::redraw();
     }
@@ -322,18 +322,18 @@ pub fn raw(state: &mut State, text: &str) -> Outcome {
 
 /// Raw SQL, checked (or confirmed): sent as written.
 fn run_raw(state: &mut State, text: String) -> Outcome {
-    if state.trail.settings().is_none() {
+    if state.views.trail.settings().is_none() {
         return not_configured(state);
     }
     if state.view != View::Trail {
-        state.trail.came_from = state.view;
+        state.views.trail.came_from = state.view;
         state.view = View::Trail;
     }
     query::start_search(state, text.clone(), Mode::Sql, text, Search::Raw)
 }
 
 fn not_configured(state: &mut State) -> Outcome {
-    let why = match &state.trail.available {
+    let why = match &state.views.trail.available {
         Some(Err(why)) => why.clone(),
         _ => "CloudTrail search is not available".into(),
     };
@@ -343,13 +343,13 @@ fn not_configured(state: &mut State) -> Outcome {
 
 /// Enter: an event's detail, or a past query run again.
 fn select(state: &mut State) -> Outcome {
-    let t = &state.trail;
+    let t = &state.views.trail;
     match t.focus {
         Focus::History => {
             let Some(item) = t.history.get(t.history_row).cloned() else {
                 return Outcome::default();
             };
-            state.trail.focus = Focus::Results;
+            state.views.trail.focus = Focus::Results;
             if item.raw {
                 raw(state, &item.text)
             } else {
@@ -361,7 +361,7 @@ fn select(state: &mut State) -> Outcome {
 }
 
 fn open_detail(state: &mut State) -> Outcome {
-    let t = &state.trail;
+    let t = &state.views.trail;
     let res = &t.results;
     let (Some(id_col), Some(time_col)) =
         (res.column_named(&["eventid"]), res.column_of(Shown::Time))
@@ -401,7 +401,7 @@ fn open_detail(state: &mut State) -> Outcome {
 
 /// The columns on screen, in order: the event table's, or the result's own.
 pub fn visible_columns(state: &State) -> Vec<usize> {
-    let res = &state.trail.results;
+    let res = &state.views.trail.results;
     if res.is_events() {
         Shown::ALL
             .iter()
@@ -415,7 +415,7 @@ pub fn visible_columns(state: &State) -> Vec<usize> {
 /// `y`: the selected cell to the local clipboard (OSC 52: works over SSH).
 fn copy(state: &mut State) -> Outcome {
     let cols = visible_columns(state);
-    let t = &state.trail;
+    let t = &state.views.trail;
     let cell = cols
         .get(t.column)
         .and_then(|c| t.results.visible(t.row)?.cell(*c).map(str::to_owned));
@@ -451,7 +451,7 @@ fn export(state: &mut State, arg: &str) -> Outcome {
             return Outcome::redraw();
         }
     };
-    if state.trail.results.is_empty() {
+    if state.views.trail.results.is_empty() {
         flash(state, "no rows to export", FlashLevel::Info);
         return Outcome::redraw();
     }
@@ -468,7 +468,7 @@ fn export(state: &mut State, arg: &str) -> Outcome {
             );
         }
     };
-    let t = &state.trail;
+    let t = &state.views.trail;
     let rows: Vec<Vec<Option<String>>> = t
         .results
         .rows()
@@ -503,7 +503,7 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
         }
         "sql" if arg.trim().is_empty() => {
             let out = show(state);
-            state.trail.mode = Mode::Sql;
+            state.views.trail.mode = Mode::Sql;
             out
         }
         "sql" => {
@@ -537,6 +537,6 @@ pub fn complete(state: &State, spec: &CommandSpec) -> Vec<String> {
     out.push("source:sagemaker".into());
     out.push("error:*".into());
     out.push("readonly:false".into());
-    out.extend(state.trail.seen_events.iter().map(|n| format!("event:{n}")));
+    out.extend(state.views.trail.seen_events.iter().map(|n| format!("event:{n}")));
     out
 }
