@@ -128,3 +128,86 @@ fn the_incident_is_on_screen_five_minutes_in() {
         "the newest ALARM is listed first:\n{alarms}"
     );
 }
+
+/// The cells of a screen, one symbol per column (a wide character's second cell is blank).
+fn cells(state: &State) -> Vec<Vec<String>> {
+    let (w, h) = state.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| sagewatch::ui::draw(state, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol().to_owned()).collect())
+        .collect()
+}
+
+/// The text of each row under `header` in its column, read off the screen: the column runs
+/// from the header's first cell to the cell before the next header (or the pane's border).
+fn column_cells(screen: &[Vec<String>], header: &str) -> Vec<String> {
+    let text = |line: &[String], from: usize, to: usize| -> String {
+        line[from..to].concat().trim().to_owned()
+    };
+    // Pane titles (on a border line) may hold the same words: `· 1 in ALARM`.
+    let found = screen.iter().enumerate().find_map(|(y, line)| {
+        if line.iter().any(|c| c == "─") {
+            return None;
+        }
+        let joined: Vec<&str> = line.iter().map(String::as_str).collect();
+        (0..line.len()).find_map(|x| {
+            let word: String = joined[x..].iter().take(header.len()).copied().collect();
+            let before = x.checked_sub(1).map_or(" ", |b| joined[b]);
+            let starts = word.starts_with(header) && (before == " " || before == "│");
+            starts.then_some((y, x))
+        })
+    });
+    let Some((y, x)) = found else {
+        return Vec::new();
+    };
+    let header_line = &screen[y];
+    // The column ends where the next header starts: after the label (and a sort arrow),
+    // past the blanks.
+    let mut end = x;
+    while end < header_line.len() && !matches!(header_line[end].as_str(), " " | "│") {
+        end += 1;
+    }
+    while end < header_line.len() && header_line[end] == " " {
+        end += 1;
+    }
+    screen[y + 1..]
+        .iter()
+        .take_while(|line| !line[x].starts_with('╰') && !line[x].starts_with('─'))
+        .map(|line| text(line, x, end.min(line.len())))
+        .filter(|cell| !cell.is_empty())
+        .collect()
+}
+
+/// Why the names under `header` cannot all be told apart, if they cannot.
+fn not_apart(screen: &[Vec<String>], header: &str) -> Option<String> {
+    let names = column_cells(screen, header);
+    if names.is_empty() {
+        return Some(format!("no {header} column on screen"));
+    }
+    let same = names
+        .iter()
+        .enumerate()
+        .find(|(i, a)| names[i + 1..].contains(a))?;
+    Some(format!("{header}: {:?} twice in {names:?}", same.1))
+}
+
+#[test]
+fn every_listed_name_can_be_told_apart_at_80x24_and_120x40() {
+    let mut failures = Vec::new();
+    for size in [(80, 24), (120, 40)] {
+        let (source, mut state) = console(size);
+        let mut check = |state: &State, header: &str| {
+            if let Some(why) = not_apart(&cells(state), header) {
+                failures.push(format!("{}x{} {why}", size.0, size.1));
+            }
+        };
+        check(&state, "ENDPOINT");
+        act(&source, &mut state, &[Action::ShowAlarms]);
+        check(&state, "ALARM");
+        act(&source, &mut state, &[Action::Run("jobs".into())]);
+        check(&state, "JOB");
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -6,7 +6,8 @@ use crate::app::query::{coarse_duration, watched_account};
 use crate::app::state::{Loadable, State};
 use crate::config::theme::Theme;
 use crate::source::model::{AlarmState, HistoryItemType};
-use crate::ui::text::{self, put, put_right, put_trunc};
+use crate::ui::text::{self, put, put_trunc};
+use crate::ui::widgets::table::{Column, Cut, Table};
 use crate::ui::widgets::{self, pane};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -16,7 +17,7 @@ use ratatui::text::Line;
 const STATE_W: u16 = 6;
 const THRESHOLD_W: u16 = 9;
 const FOR_W: u16 = 6;
-/// The reason keeps at least this much before the name and metric take the rest.
+/// The reason keeps at least this much, or is not shown.
 const REASON_MIN_W: u16 = 12;
 
 pub fn state_label(s: AlarmState) -> &'static str {
@@ -78,58 +79,32 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
-    let acct_w = state
-        .accounts
-        .iter()
-        .map(|a| text::width(&a.label))
-        .max()
-        .unwrap_or(0)
-        .clamp(4, 10);
-    // What the fixed columns leave goes first to the alarm name (what on-call reads and
-    // types into `/`), then to the metric, keeping a little for the reason, which takes
-    // whatever is left.
-    let fixed = 1 + STATE_W + 1 + 2 + acct_w + 1 + 1 + THRESHOLD_W + 1 + FOR_W + 1;
-    let flex = inner.width.saturating_sub(fixed);
     let listed = || v.rows.iter().filter_map(|&i| state.alarms.get(i));
     let longest = |w: Option<u16>, lo: u16, hi: u16| w.unwrap_or(lo).clamp(lo, hi);
-    let name_want = longest(listed().map(|a| text::width(&a.name)).max(), 8, 44);
-    let metric_want = longest(
-        listed()
-            .map(|a| text::width(a.metric_name().unwrap_or("composite")))
-            .max(),
-        6,
-        19,
+    let columns = columns(
+        state
+            .accounts
+            .iter()
+            .map(|a| text::width(&a.label))
+            .max()
+            .unwrap_or(0)
+            .clamp(4, 10),
+        longest(listed().map(|a| text::width(&a.name)).max(), 8, 44),
+        longest(
+            listed()
+                .map(|a| text::width(a.metric_name().unwrap_or("composite")))
+                .max(),
+            6,
+            19,
+        ),
     );
-    let name_w = name_want
-        .min(flex.saturating_sub(6 + 1 + REASON_MIN_W))
-        .max(8.min(flex));
-    let metric_w = metric_want.min(flex.saturating_sub(name_w + 1 + REASON_MIN_W));
-    let x_state = inner.x + 1;
-    let x_muted = x_state + STATE_W + 1;
-    let x_acct = x_muted + 2;
-    let x_name = x_acct + acct_w + 1;
-    let x_metric = x_name + name_w + 1;
-    let x_thr = x_metric + metric_w + 1;
-    let x_for = x_thr + THRESHOLD_W + 1;
-    let x_reason = x_for + FOR_W + 1;
-
-    let y = inner.y;
-    let h = theme.muted;
-    put(buf, inner, x_state, y, "STATE", STATE_W, h);
-    put(buf, inner, x_acct, y, "ACCOUNT", acct_w, h);
-    put(buf, inner, x_name, y, "ALARM", name_w, h);
-    put(buf, inner, x_metric, y, "METRIC", metric_w, h);
-    put_right(buf, inner, x_thr + THRESHOLD_W, y, "THRESHOLD", h);
-    put_right(buf, inner, x_for + FOR_W, y, "FOR", h);
-    put(
-        buf,
-        inner,
-        x_reason,
-        y,
-        "REASON",
-        inner.right().saturating_sub(x_reason),
-        h,
-    );
+    let mut table = Table::new(&columns, inner);
+    let names = table.rows(v.offset, v.rows.len()).filter_map(|(pos, _)| {
+        let a = v.rows.get(pos).and_then(|&i| state.alarms.get(i))?;
+        Some(a.name.as_str())
+    });
+    table.tell_apart(NAME, names);
+    table.header(buf, theme.muted, None);
 
     if v.rows.is_empty() {
         let msg = if state.alarms.is_empty() {
@@ -139,50 +114,28 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         };
         widgets::table::empty_message(buf, inner, theme, msg);
     }
-    for (pos, y) in widgets::table::visible_rows(v.offset, v.rows.len(), inner) {
+    for (pos, y) in table.rows(v.offset, v.rows.len()) {
         let Some(a) = v.rows.get(pos).and_then(|&i| state.alarms.get(i)) else {
             continue;
         };
-        let row = Rect::new(inner.x, y, inner.width, 1);
         if pos == v.selected {
-            widgets::table::mark_selected(buf, row, theme, focused);
+            widgets::table::mark_selected(buf, table.line(y), theme, focused);
         }
         if v.marks.contains(&(a.account_id.clone(), a.id.clone())) {
             // Marked with space for mute, unmute or delete.
-            put(buf, row, inner.x, y, "*", 1, theme.focus);
+            put(buf, inner, inner.x, y, "*", 1, theme.focus);
         }
-        put(
-            buf,
-            row,
-            x_state,
-            y,
-            state_label(a.state),
-            STATE_W,
-            state_style(theme, a.state),
-        );
+        let style = state_style(theme, a.state);
+        table.text(buf, STATE, y, state_label(a.state), style);
         if !a.actions_enabled {
             // Actions off: it will not page anyone, whatever its state.
-            put(buf, row, x_muted, y, "⊘", 1, theme.muted);
+            table.text(buf, MUTED, y, "⊘", theme.muted);
         }
-        put_trunc(
-            buf,
-            row,
-            x_acct,
-            y,
-            state.account_label(watched_account(a)),
-            acct_w,
-            theme.muted,
-        );
-        put_trunc(buf, row, x_name, y, &a.name, name_w, theme.text);
-        put_trunc(
-            buf,
-            row,
-            x_metric,
-            y,
-            a.metric_name().unwrap_or("composite"),
-            metric_w,
-            theme.muted,
-        );
+        let account = state.account_label(watched_account(a));
+        table.text(buf, ACCOUNT, y, account, theme.muted);
+        table.text(buf, NAME, y, &a.name, theme.text);
+        let metric = a.metric_name().unwrap_or("composite");
+        table.text(buf, METRIC, y, metric, theme.muted);
         let thr = match a.threshold() {
             Some((cmp, t)) => format!(
                 "{} {}",
@@ -191,25 +144,37 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
             ),
             None => "-".to_owned(),
         };
-        put_right(buf, row, x_thr + THRESHOLD_W, y, &thr, theme.text);
-        put_right(
-            buf,
-            row,
-            x_for + FOR_W,
-            y,
-            &coarse_duration(state.now - a.state_since),
-            theme.text,
-        );
-        put_trunc(
-            buf,
-            row,
-            x_reason,
-            y,
-            &a.reason,
-            inner.right().saturating_sub(x_reason),
-            theme.muted,
-        );
+        table.text(buf, THRESHOLD, y, &thr, theme.text);
+        let since = coarse_duration(state.now - a.state_since);
+        table.text(buf, FOR, y, &since, theme.text);
+        table.text(buf, REASON, y, &a.reason, theme.muted);
     }
+}
+
+/// Column indices of the alarms table.
+const STATE: usize = 0;
+const MUTED: usize = 1;
+const ACCOUNT: usize = 2;
+const NAME: usize = 3;
+const METRIC: usize = 4;
+const THRESHOLD: usize = 5;
+const FOR: usize = 6;
+const REASON: usize = 7;
+
+/// The alarms table's columns: what the fixed columns leave goes first to the alarm name
+/// (what on-call reads and types into `/`), then to the metric, keeping a little for the
+/// reason, which takes whatever is left.
+fn columns(account: u16, name_want: u16, metric_want: u16) -> [Column<'static>; 8] {
+    [
+        Column::new("STATE").fixed(STATE_W),
+        Column::new("").fixed(1),
+        Column::new("ACCOUNT").fixed(account),
+        Column::new("ALARM").width(8, name_want).cut(Cut::Middle),
+        Column::new("METRIC").width(6, metric_want).priority(1),
+        Column::new("THRESHOLD").fixed(THRESHOLD_W).right(),
+        Column::new("FOR").fixed(FOR_W).right(),
+        Column::new("REASON").rest(REASON_MIN_W).priority(2),
+    ]
 }
 
 fn type_label(t: HistoryItemType) -> &'static str {
@@ -273,34 +238,17 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
         Loadable::Loaded(items) => items,
     };
     // Newest first, as the source returns it; a day and time, because history spans days.
+    let columns = [
+        Column::new("WHEN").fixed(12),
+        Column::new("TYPE").fixed(6),
+        Column::new("SUMMARY").rest(1),
+    ];
+    let table = Table::headless(&columns, inner);
     let scroll = v.history_scroll.min(items.len().saturating_sub(1));
-    for (item, y) in items.iter().skip(scroll).zip(inner.top()..inner.bottom()) {
-        let x = put(
-            buf,
-            inner,
-            inner.x + 1,
-            y,
-            &text::day_hhmm(item.timestamp),
-            12,
-            theme.muted,
-        );
-        let x = put(
-            buf,
-            inner,
-            x + 1,
-            y,
-            &format!("{:<6}", type_label(item.item_type)),
-            6,
-            theme.key_hint,
-        );
-        put_trunc(
-            buf,
-            inner,
-            x + 1,
-            y,
-            &item.summary,
-            inner.right().saturating_sub(x + 1),
-            theme.text,
-        );
+    for (i, y) in table.rows(scroll, items.len()) {
+        let item = &items[i];
+        table.text(buf, 0, y, &text::day_hhmm(item.timestamp), theme.muted);
+        table.text(buf, 1, y, type_label(item.item_type), theme.key_hint);
+        table.text(buf, 2, y, &item.summary, theme.text);
     }
 }

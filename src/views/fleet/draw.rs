@@ -9,6 +9,7 @@ use crate::series::Series;
 use crate::source::metrics::{self, FLEET_COLUMNS, MetricId};
 use crate::source::model::{AlarmState, Endpoint, EndpointStatus, Epoch};
 use crate::ui::text::{self, put, put_right, put_trunc};
+use crate::ui::widgets::table::{Column, Cut, GAP, LEAD, Table};
 use crate::ui::widgets::{self, sparkline};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -35,69 +36,46 @@ const STATUS_W: u16 = 9;
 const NAME_MIN: u16 = 10;
 /// Width the name gets before any metric column.
 const NAME_FIRST: u16 = 15;
-/// Violations in the last completed Model Monitor runs: `⚠5`.
-const VIOL_W: u16 = 3;
-/// Gap between columns, and before each metric column.
-const GAP: u16 = 1;
-const METRIC_GAP: u16 = 1;
+/// The worst alarm's marker, then violations in the last completed Model Monitor runs: `●⚠5`.
+const MARKS_W: u16 = 4;
 
 fn pane_width(total: u16) -> u16 {
     if total >= 180 { 32 } else { 26 }
 }
 
-/// Widths of the table's columns for an inner width.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Cols {
-    account: u16,
-    name: u16,
-    /// How many of `FLEET_COLUMNS` fit, from the left.
-    metrics: usize,
-    cells: u16,
+/// Column indices of the endpoints table; the metric columns follow `METRICS`.
+const ACCOUNT: usize = 0;
+const NAME: usize = 1;
+const STATUS: usize = 2;
+const MARKS: usize = 3;
+const METRICS: usize = 4;
+
+/// The endpoints table's columns: the name first gets up to `NAME_FIRST` (names are what
+/// on-call reads), then metric columns are added left to right (a sparkline and its latest
+/// value), then the name completes, then the sparklines widen, and the name takes what is
+/// left.
+fn columns(account: u16, name_want: u16) -> Vec<Column<'static>> {
+    let mut cols = vec![
+        Column::new("ACCOUNT").fixed(account),
+        Column::new("ENDPOINT")
+            .width(name_want.clamp(NAME_MIN, NAME_FIRST), name_want)
+            .cut(Cut::Middle)
+            .fill(),
+        Column::new("STATUS").fixed(STATUS_W),
+        Column::new("").fixed(MARKS_W),
+    ];
+    cols.extend(FLEET_COLUMNS.iter().map(|&id| {
+        Column::new(metrics::spec(id).short)
+            .width(MIN_CELLS + 1 + VALUE_W, MAX_CELLS + 1 + VALUE_W)
+            .priority(1)
+            .right()
+    }));
+    cols
 }
 
-impl Cols {
-    /// Everything but the metric columns: pad, account, name, status, alarm marker,
-    /// violations.
-    fn base(account: u16, name: u16) -> u16 {
-        1 + account + GAP + name + GAP + STATUS_W + GAP + 1 + VIOL_W
-    }
-
-    fn metric_w(cells: u16) -> u16 {
-        METRIC_GAP + cells + 1 + VALUE_W
-    }
-
-    /// The name first gets up to `NAME_FIRST` (names are what on-call reads), then metric
-    /// columns are added left to right, then spare width completes the longest name
-    /// (`name_want`), and what is left widens the sparklines.
-    fn fit(width: u16, account: u16, name_want: u16) -> Self {
-        let first = name_want.clamp(NAME_MIN, NAME_FIRST);
-        let base = Self::base(account, first);
-        let room = width.saturating_sub(base);
-        let metrics = usize::from(room / Self::metric_w(MIN_CELLS)).min(FLEET_COLUMNS.len());
-        let n = u16::try_from(metrics).unwrap_or(0);
-        let mut extra = room - n * Self::metric_w(MIN_CELLS);
-        let grow = name_want.saturating_sub(first).min(extra);
-        let mut name = first + grow;
-        extra -= grow;
-        let mut cells = MIN_CELLS;
-        if let Some(per) = extra.checked_div(n) {
-            let add = per.min(MAX_CELLS - MIN_CELLS);
-            cells += add;
-            extra -= add * n;
-        }
-        // Whatever no column can use pads the name column.
-        name += extra.min(8);
-        // Below the base width the name gives way; the clip of each write does the rest.
-        if width < base {
-            name = width.saturating_sub(Self::base(account, 0)).max(1);
-        }
-        Self {
-            account,
-            name,
-            metrics,
-            cells,
-        }
-    }
+/// Everything but the metric columns, with the name at its narrowest.
+fn base_width(account: u16) -> u16 {
+    LEAD + account + GAP + NAME_MIN + GAP + STATUS_W + GAP + MARKS_W
 }
 
 /// The longest endpoint name listed, bounded: past 32 columns the tail is rarely what tells
@@ -130,7 +108,7 @@ fn account_col_width(state: &State) -> u16 {
 
 /// Whether the accounts pane fits beside a table with at least its base columns.
 fn show_pane(state: &State, width: u16) -> bool {
-    let need = Cols::base(account_col_width(state), NAME_MIN) + 2;
+    let need = base_width(account_col_width(state)) + 2;
     width >= pane_width(width) + need
 }
 
@@ -194,31 +172,35 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
             .unwrap_or(0)
     };
     let total_alarms: usize = state.alarm_index.in_alarm_by_account.values().sum();
-    // Columns from the right: alarms (●12), violations (⚠5), endpoint count, then label
-    // and (if room) id.
-    let alarm_w = 4;
-    let viol_w = 3;
-    let count_w = 3;
-    let label_room = inner.width.saturating_sub(2 + count_w + viol_w + alarm_w);
+    // Label and (if room) id on the left; endpoint count, violations (⚠5) and alarms (●12)
+    // against the right edge, the blank between taken by the id or, without it, the label.
     let label_w = state
         .accounts
         .iter()
         .map(|a| text::width(&a.label))
         .max()
         .unwrap_or(0)
-        .min(label_room);
-    let show_id = label_room >= label_w + 1 + 12;
+        .max(1);
+    let columns = [
+        Column::new("").width(label_w, label_w).fill(),
+        Column::new("").fixed(12).priority(1).fill(),
+        Column::new("").fixed(4).right().gap(0),
+        Column::new("").fixed(3).right().gap(0),
+        Column::new("").fixed(4).right().gap(0),
+    ];
+    const LABEL: usize = 0;
+    const ID: usize = 1;
+    const COUNT: usize = 2;
+    const VIOLATIONS: usize = 3;
+    const ALARMS: usize = 4;
+    let table = Table::headless(&columns, inner);
     let rows = std::iter::once(None).chain(state.accounts.iter().map(Some));
+    let len = state.accounts.len() + 1;
     let height = usize::from(inner.height);
     // Keep the cursor visible without state for an offset: the pane scrolls by pages.
     let first = state.views.fleet.account_cursor / height.max(1) * height;
-    for (i, (account, y)) in rows
-        .enumerate()
-        .skip(first)
-        .zip(inner.top()..inner.bottom())
-        .map(|((i, a), y)| (i, (a, y)))
-    {
-        let row = Rect::new(inner.x, y, inner.width, 1);
+    for ((i, y), account) in table.rows(first, len).zip(rows.skip(first)) {
+        let row = table.line(y);
         let selected = i == state.views.fleet.account_cursor;
         let active = match account {
             None => state.scope.is_none(),
@@ -235,67 +217,33 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
         put(buf, row, inner.x, y, mark, 1, theme.focus);
         let (endpoints, in_alarm) = match account {
             None => {
-                put_trunc(
-                    buf,
-                    row,
-                    inner.x + 1,
-                    y,
-                    "all accounts",
-                    label_room,
-                    theme.text,
-                );
+                let id = if table.shown(ID) { ID } else { LABEL };
+                if let Some(cell) = table.span(LABEL, id, y) {
+                    put_trunc(buf, cell, cell.x, y, "all accounts", cell.width, theme.text);
+                }
                 (state.endpoints.len(), total_alarms)
             }
             Some(a) => {
-                put_trunc(buf, row, inner.x + 1, y, &a.label, label_w, theme.text);
-                if show_id {
-                    put(buf, row, inner.x + 2 + label_w, y, &a.id, 12, theme.muted);
-                }
+                table.text(buf, LABEL, y, &a.label, theme.text);
+                table.text(buf, ID, y, &a.id, theme.muted);
                 if a.monitoring {
                     // The console's own account (the OAM sink, or where fan-out starts from).
-                    put_right(
-                        buf,
-                        row,
-                        inner.right() - alarm_w - viol_w,
-                        y,
-                        "home",
-                        theme.muted,
-                    );
+                    table.text(buf, COUNT, y, "home", theme.muted);
                 }
                 (counts.get(i - 1).copied().unwrap_or(0), alarms(&a.id))
             }
         };
         if account.is_none_or(|a| !a.monitoring) {
-            put_right(
-                buf,
-                row,
-                inner.right() - alarm_w - viol_w,
-                y,
-                &endpoints.to_string(),
-                theme.text,
-            );
+            table.text(buf, COUNT, y, &endpoints.to_string(), theme.text);
         }
         // The home account too: in fan-out, or when it holds endpoints of its own.
         let violations = query::violations_of(state, account.map_or("", |a| &a.id), None);
         if let Some(n) = violations.filter(|&n| n > 0) {
-            put_right(
-                buf,
-                row,
-                inner.right() - alarm_w,
-                y,
-                &format!("⚠{}", n.min(99)),
-                theme.bad,
-            );
+            let n = format!("⚠{}", n.min(99));
+            table.text(buf, VIOLATIONS, y, &n, theme.bad);
         }
         if in_alarm > 0 {
-            put_right(
-                buf,
-                row,
-                inner.right(),
-                y,
-                &format!("●{in_alarm}"),
-                theme.alarm,
-            );
+            table.text(buf, ALARMS, y, &format!("●{in_alarm}"), theme.alarm);
         }
     }
 }
@@ -312,15 +260,13 @@ fn title(state: &State, shown: usize) -> String {
     t
 }
 
-fn header_label(col: FleetColumn) -> &'static str {
+/// The table column a sort key is drawn in.
+fn column_of(col: FleetColumn) -> usize {
     match col {
-        FleetColumn::Account => "ACCOUNT",
-        FleetColumn::Endpoint => "ENDPOINT",
-        FleetColumn::Status => "STATUS",
-        FleetColumn::Metric(i) => FLEET_COLUMNS
-            .get(i)
-            .map(|&id| metrics::spec(id).short)
-            .unwrap_or(""),
+        FleetColumn::Account => ACCOUNT,
+        FleetColumn::Endpoint => NAME,
+        FleetColumn::Status => STATUS,
+        FleetColumn::Metric(i) => METRICS + i,
     }
 }
 
@@ -334,45 +280,20 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
-    let cols = Cols::fit(inner.width, account_col_width(state), name_col_width(state));
-
-    // Header row, with the sort column marked.
-    let y = inner.y;
-    let arrow = if f.descending { "▼" } else { "▲" };
-    let mut header = |col: FleetColumn, x: u16, w: u16, right: bool| {
-        let label = header_label(col);
-        let sorted = f.sort == col;
-        let style = if sorted { theme.focus } else { theme.muted };
-        let s = if sorted {
-            format!("{label}{arrow}")
-        } else {
-            label.to_owned()
-        };
-        if right {
-            put_right(buf, inner, x + w, y, &s, style);
-        } else {
-            put_trunc(buf, inner, x, y, &s, w, style);
-        }
-    };
-    let x_account = inner.x + 1;
-    let x_name = x_account + cols.account + GAP;
-    let x_status = x_name + cols.name + GAP;
-    let x_marker = x_status + STATUS_W + GAP;
-    let x_viol = x_marker + 1;
-    let x_metrics = x_viol + VIOL_W;
-    header(FleetColumn::Account, x_account, cols.account, false);
-    header(FleetColumn::Endpoint, x_name, cols.name, false);
-    header(FleetColumn::Status, x_status, STATUS_W, false);
-    let metric_w = Cols::metric_w(cols.cells);
-    let metric_x = |i: usize| x_metrics + u16::try_from(i).unwrap_or(0) * metric_w + METRIC_GAP;
-    for i in 0..cols.metrics {
-        header(
-            FleetColumn::Metric(i),
-            metric_x(i),
-            cols.cells + 1 + VALUE_W,
-            true,
-        );
-    }
+    let columns = columns(account_col_width(state), name_col_width(state));
+    let mut table = Table::new(&columns, inner);
+    let names = table.rows(f.offset, f.rows.len()).filter_map(|(pos, _)| {
+        let e = f.rows.get(pos).and_then(|&i| state.endpoints.get(i))?;
+        Some(e.name.as_str())
+    });
+    table.tell_apart(NAME, names);
+    let sort = (column_of(f.sort), f.descending, theme.focus);
+    table.header(buf, theme.muted, Some(sort));
+    let shown_metrics = FLEET_COLUMNS
+        .iter()
+        .enumerate()
+        .take_while(|&(i, _)| table.shown(METRICS + i))
+        .count();
 
     if f.rows.is_empty() {
         let msg = if state.endpoints.is_empty() {
@@ -388,24 +309,17 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let mut series: Vec<&Series> = Vec::new();
     let mut scratch = query::KeyScratch::default();
     let mut value = String::new();
-    for (pos, y) in widgets::table::visible_rows(f.offset, f.rows.len(), inner) {
+    for (pos, y) in table.rows(f.offset, f.rows.len()) {
         let Some(e) = f.rows.get(pos).and_then(|&i| state.endpoints.get(i)) else {
             continue;
         };
-        let row = Rect::new(inner.x, y, inner.width, 1);
+        let row = table.line(y);
         if pos == f.selected {
             widgets::table::mark_selected(buf, row, theme, focused);
         }
-        put_trunc(
-            buf,
-            row,
-            x_account,
-            y,
-            state.account_label(&e.account_id),
-            cols.account,
-            theme.muted,
-        );
-        put_trunc(buf, row, x_name, y, &e.name, cols.name, theme.text);
+        let label = state.account_label(&e.account_id);
+        table.text(buf, ACCOUNT, y, label, theme.muted);
+        table.text(buf, NAME, y, &e.name, theme.text);
         let worst = state.worst_alarm(&e.account_id, &e.name);
         let marker = match worst {
             Some(AlarmState::Alarm) => ("●", theme.alarm),
@@ -413,47 +327,35 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
             Some(AlarmState::Ok) => ("●", theme.ok),
             None => ("·", theme.muted),
         };
-        put(buf, row, x_marker, y, marker.0, 1, marker.1);
-        match query::violations_of(state, &e.account_id, Some(&e.name)) {
-            Some(0) => {
-                put(buf, row, x_viol + 1, y, "·", 1, theme.ok);
-            }
-            Some(n) => {
-                put(
-                    buf,
-                    row,
-                    x_viol,
-                    y,
-                    &format!("⚠{}", n.min(99)),
-                    VIOL_W,
-                    theme.bad,
-                );
-            }
-            None => {}
+        if let Some(marks) = table.cell(MARKS, y) {
+            render_marks(state, buf, marks, e, marker);
         }
         // Newest 1-minute point, as `query::endpoint_newest_point` computes it, gathered from
         // the columns drawn so each series is looked up once per row.
         let mut newest: Option<Epoch> = None;
         let mut newest_seen = [false; 2];
-        for (i, &id) in FLEET_COLUMNS.iter().enumerate().take(cols.metrics) {
+        for (i, &id) in FLEET_COLUMNS.iter().enumerate().take(shown_metrics) {
+            let Some(cell) = table.cell(METRICS + i, y) else {
+                continue;
+            };
             let keys = scratch.keys(e, id);
             series.clear();
             series.extend(keys.iter().filter_map(|k| state.store.get(k)));
             let n = slots_of(keys.first().map_or(metrics::spec(id).period, |k| k.period));
             let window = &mut window[..n];
             query::combine_window(&series, id, state.now, window);
-            let cells = &mut cells[..usize::from(cols.cells)];
+            // A sparkline, a blank, then the latest value at the right of the cell.
+            let spark_w = cell.width.saturating_sub(1 + VALUE_W).min(MAX_CELLS);
+            let cells = &mut cells[..usize::from(spark_w)];
             sparkline::bucket(window, cells, query::lower_is_worse(id));
             // An endpoint no alarm watches (most of a fleet) skips the per-series lookup.
             let alarm = worst.and_then(|_| query::alarm_threshold(state, keys));
             let style = |v: f32| band_style(theme, query::band_with(alarm, id, v));
-            let x = metric_x(i);
-            sparkline::render(
-                buf,
-                Rect::new(x, y, cols.cells, 1).intersection(row),
-                cells,
-                style,
-            );
+            let spark = Rect {
+                width: spark_w,
+                ..cell
+            };
+            sparkline::render(buf, spark, cells, style);
             let latest = query::combine_latest(&series, id);
             if let Some(slot) = NEWEST_FROM.iter().position(|&m| m == id) {
                 newest_seen[slot] = true;
@@ -465,7 +367,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
                     Band::Neutral => theme.text,
                     b => band_style(theme, b),
                 };
-                put_right(buf, row, x + cols.cells + 1 + VALUE_W, y, &value, vstyle);
+                put_right(buf, cell, cell.right(), y, &value, vstyle);
             }
         }
         // Invocations only matters when the columns drawn do not already say "fresh": the
@@ -482,7 +384,33 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
                 query::metric_latest(&state.store, e, MetricId::Invocations).map(|(ts, _)| ts),
             );
         }
-        render_status(state, buf, row, x_status, e, newest);
+        if let Some(cell) = table.cell(STATUS, y) {
+            render_status(state, buf, cell, e, newest);
+        }
+    }
+}
+
+/// The worst alarm's marker (`●` in its state's colour, `·` for none), then the
+/// violations in the endpoint's last Model Monitor runs (`⚠5`, `·` for none).
+fn render_marks(
+    state: &State,
+    buf: &mut Buffer,
+    cell: Rect,
+    e: &Endpoint,
+    (marker, style): (&str, Style),
+) {
+    let theme = &state.theme;
+    let y = cell.y;
+    put(buf, cell, cell.x, y, marker, 1, style);
+    match query::violations_of(state, &e.account_id, Some(&e.name)) {
+        Some(0) => {
+            put(buf, cell, cell.x + 2, y, "·", 1, theme.ok);
+        }
+        Some(n) => {
+            let n = format!("⚠{}", n.min(99));
+            put(buf, cell, cell.x + 1, y, &n, MARKS_W - 1, theme.bad);
+        }
+        None => {}
     }
 }
 
@@ -492,14 +420,7 @@ const NEWEST_FROM: [MetricId; 2] = [MetricId::Cpu, MetricId::Memory];
 
 /// `newest` is `query::endpoint_newest_point` of `e` (or a point recent enough to say the
 /// endpoint is not stale), judged by `query::liveness`.
-fn render_status(
-    state: &State,
-    buf: &mut Buffer,
-    row: Rect,
-    x: u16,
-    e: &Endpoint,
-    newest: Option<Epoch>,
-) {
+fn render_status(state: &State, buf: &mut Buffer, cell: Rect, e: &Endpoint, newest: Option<Epoch>) {
     let theme = &state.theme;
     // No data because AWS refused it is not "no data": say which (only rows without data pay
     // for the lookup).
@@ -511,11 +432,11 @@ fn render_status(
         if let Some(status) = query::worst_status(&state.store, &keys) {
             put_trunc(
                 buf,
-                row,
-                x,
-                row.y,
+                cell,
+                cell.x,
+                cell.y,
                 query::status_label(status),
-                STATUS_W,
+                cell.width,
                 theme.bad,
             );
             return;
@@ -528,7 +449,7 @@ fn render_status(
         query::Liveness::Live | query::Liveness::Explained => None,
     };
     if let Some(label) = label {
-        put_trunc(buf, row, x, row.y, &label, STATUS_W, theme.stale);
+        put_trunc(buf, cell, cell.x, cell.y, &label, cell.width, theme.stale);
         return;
     }
     let style = match e.status {
@@ -536,7 +457,15 @@ fn render_status(
         EndpointStatus::Failed => theme.bad,
         _ => theme.warn,
     };
-    put_trunc(buf, row, x, row.y, e.status.as_str(), STATUS_W, style);
+    put_trunc(
+        buf,
+        cell,
+        cell.x,
+        cell.y,
+        e.status.as_str(),
+        cell.width,
+        style,
+    );
 }
 
 pub fn band_style(theme: &Theme, band: Band) -> Style {

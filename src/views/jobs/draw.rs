@@ -12,14 +12,14 @@ use crate::source::jobs::{JOB_METRICS, JobStatus, ProcessingJob};
 use crate::source::model::Epoch;
 use crate::ui::text::{self, put, put_trunc};
 use crate::ui::widgets::chart::{self, MetricChart, Trace};
-use crate::ui::widgets::{self, sparkline, table};
+use crate::ui::widgets::table::{Column, Cut, Table};
+use crate::ui::widgets::{self, sparkline};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-const GAP: u16 = 1;
 const NAME_MIN: u16 = 16;
 const NAME_MAX: u16 = 48;
 const STATUS_W: u16 = 10;
@@ -37,79 +37,49 @@ const METRIC_LABELS: [&str; 3] = ["CPU", "MEM", "DISK"];
 /// Below this the three charts are not drawn (a braille chart this small is a smear).
 const MIN_CHART_H: u16 = 5;
 
-/// Widths of the table's columns; 0 is a column that did not fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Cols {
-    account: u16,
-    name: u16,
-    schedule: u16,
-    instance: u16,
-    metrics: usize,
-    cells: u16,
-    reason: u16,
-}
+/// Column indices of the jobs table; the sparklines are `METRICS..METRICS + 3`.
+const ACCOUNT: usize = 0;
+const NAME: usize = 1;
+const STATUS: usize = 2;
+const SCHEDULE: usize = 3;
+const INSTANCE: usize = 4;
+const STARTED: usize = 5;
+const DURATION: usize = 6;
+const METRICS: usize = 7;
+const REASON: usize = 10;
 
-impl Cols {
-    fn base(account: u16) -> u16 {
-        1 + account + GAP + NAME_MIN + GAP + STATUS_W + GAP + STARTED_W + GAP + DURATION_W
-    }
-
-    /// The essential columns first (who, what, how it went, when, how long), then the
-    /// sparklines, the schedule, the instance and the reason as they fit; spare width
-    /// completes the names, the reason, then widens the sparklines.
-    fn fit(width: u16, account: u16, want: (u16, u16, u16)) -> Self {
-        let (name_want, schedule_want, instance_want) = want;
-        let mut room = width.saturating_sub(Self::base(account));
-        let mut take = |w: u16| {
-            if room > w {
-                room -= w + GAP;
-                w
-            } else {
-                0
-            }
-        };
-        let mut metrics = 0;
-        while metrics < JOB_METRICS.len() && take(MIN_CELLS) > 0 {
-            metrics += 1;
-        }
-        let schedule = take(SCHEDULE_MIN);
-        let instance = take(instance_want);
-        let reason = take(REASON_MIN);
-        let grow = |col: u16, want: u16, room: &mut u16| {
-            let add = want.saturating_sub(col).min(*room);
-            *room -= add;
-            col + add
-        };
-        let name = grow(NAME_MIN, name_want, &mut room);
-        let schedule = if schedule > 0 {
-            grow(schedule, schedule_want, &mut room)
-        } else {
-            0
-        };
-        let mut reason = if reason > 0 {
-            grow(reason, REASON_FIRST, &mut room)
-        } else {
-            0
-        };
-        let mut cells = MIN_CELLS;
-        if let Some(per) = room.checked_div(metrics as u16) {
-            let add = per.min(MAX_CELLS - MIN_CELLS);
-            cells += add;
-            room -= add * metrics as u16;
-        }
-        if reason > 0 {
-            reason += room;
-        }
-        Self {
-            account,
-            name: name.max(1),
-            schedule,
-            instance,
-            metrics,
-            cells,
-            reason,
-        }
-    }
+/// The jobs table's columns: the essential ones first (who, what, how it went, when, how
+/// long), then the sparklines, the schedule, the instance and the failure reason as they
+/// fit, dropped in the reverse order on a narrow terminal. Spare width completes the names,
+/// widens the reason to `REASON_FIRST`, then the sparklines; the reason takes what is left.
+fn columns(want: (u16, u16, u16, u16)) -> [Column<'static>; 11] {
+    let (account, name, schedule, instance) = want;
+    let metric = |i: usize| {
+        Column::new(METRIC_LABELS[i])
+            .width(MIN_CELLS, MAX_CELLS)
+            .priority(1)
+            .widen(5)
+    };
+    [
+        Column::new("ACCOUNT").fixed(account),
+        Column::new("JOB").width(NAME_MIN, name).cut(Cut::Middle),
+        Column::new("STATUS").fixed(STATUS_W),
+        Column::new("SCHEDULE")
+            .width(SCHEDULE_MIN, schedule)
+            .priority(2)
+            .cut(Cut::Middle),
+        Column::new("INSTANCE").fixed(instance).priority(3),
+        Column::new("STARTED").fixed(STARTED_W),
+        Column::new("TOOK").fixed(DURATION_W),
+        metric(0),
+        metric(1),
+        metric(2),
+        Column::new("FAILURE REASON")
+            .width(REASON_MIN, REASON_FIRST)
+            .priority(4)
+            .widen(3)
+            .fill(),
+    ]
 }
 
 fn wanted(state: &State) -> (u16, u16, u16, u16) {
@@ -200,16 +170,17 @@ fn title(state: &State) -> String {
     t
 }
 
-fn header_label(col: JobColumn) -> &'static str {
+/// The table column a sort key is drawn in.
+fn column_of(col: JobColumn) -> usize {
     match col {
-        JobColumn::Account => "ACCOUNT",
-        JobColumn::Job => "JOB",
-        JobColumn::Status => "STATUS",
-        JobColumn::Schedule => "SCHEDULE",
-        JobColumn::Instance => "INSTANCE",
-        JobColumn::Started => "STARTED",
-        JobColumn::Duration => "TOOK",
-        JobColumn::Metric(i) => METRIC_LABELS.get(i).copied().unwrap_or(""),
+        JobColumn::Account => ACCOUNT,
+        JobColumn::Job => NAME,
+        JobColumn::Status => STATUS,
+        JobColumn::Schedule => SCHEDULE,
+        JobColumn::Instance => INSTANCE,
+        JobColumn::Started => STARTED,
+        JobColumn::Duration => DURATION,
+        JobColumn::Metric(i) => METRICS + i,
     }
 }
 
@@ -223,65 +194,20 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
-    let (account_w, name_w, schedule_w, instance_w) = wanted(state);
-    let cols = Cols::fit(inner.width, account_w, (name_w, schedule_w, instance_w));
-
-    // Column positions, left to right; hidden columns take no room.
-    let mut x = inner.x + 1;
-    let mut at = |w: u16| {
-        let here = x;
-        if w > 0 {
-            x += w + GAP;
-        }
-        here
-    };
-    let x_account = at(cols.account);
-    let x_name = at(cols.name);
-    let x_status = at(STATUS_W);
-    let x_schedule = at(cols.schedule);
-    let x_instance = at(cols.instance);
-    let x_started = at(STARTED_W);
-    let x_duration = at(DURATION_W);
-    let x_metrics: Vec<u16> = (0..cols.metrics).map(|_| at(cols.cells)).collect();
-    let x_reason = at(cols.reason);
-
-    let y = inner.y;
-    let arrow = if j.descending { "▼" } else { "▲" };
-    let mut header = |col: JobColumn, x: u16, w: u16| {
-        if w == 0 {
-            return;
-        }
-        let label = header_label(col);
-        let sorted = j.sort == col;
-        let style = if sorted { theme.focus } else { theme.muted };
-        let s = if sorted {
-            format!("{label}{arrow}")
-        } else {
-            label.to_owned()
-        };
-        put_trunc(buf, inner, x, y, &s, w, style);
-    };
-    header(JobColumn::Account, x_account, cols.account);
-    header(JobColumn::Job, x_name, cols.name);
-    header(JobColumn::Status, x_status, STATUS_W);
-    header(JobColumn::Schedule, x_schedule, cols.schedule);
-    header(JobColumn::Instance, x_instance, cols.instance);
-    header(JobColumn::Started, x_started, STARTED_W);
-    header(JobColumn::Duration, x_duration, DURATION_W);
-    for (i, &mx) in x_metrics.iter().enumerate() {
-        header(JobColumn::Metric(i), mx, cols.cells);
-    }
-    if cols.reason > 0 {
-        put(
-            buf,
-            inner,
-            x_reason,
-            y,
-            "FAILURE REASON",
-            cols.reason,
-            theme.muted,
-        );
-    }
+    let columns = columns(wanted(state));
+    let mut table = Table::new(&columns, inner);
+    let names = table.rows(j.offset, j.rows.len()).filter_map(|(i, _)| {
+        let job = j.rows.get(i).and_then(|r| j.job(r))?;
+        Some(job.name.as_str())
+    });
+    table.tell_apart(NAME, names);
+    let schedules = table.rows(j.offset, j.rows.len()).filter_map(|(i, _)| {
+        let job = j.rows.get(i).and_then(|r| j.job(r))?;
+        job.schedule.as_deref()
+    });
+    table.tell_apart(SCHEDULE, schedules);
+    let sort = (column_of(j.sort), j.descending, theme.focus);
+    table.header(buf, theme.muted, Some(sort));
 
     if j.rows.is_empty() {
         let msg = if j.accounts.is_empty() {
@@ -291,17 +217,16 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         } else {
             "no processing jobs in the last 24 h"
         };
-        table::empty_message(buf, inner, theme, msg);
+        widgets::table::empty_message(buf, inner, theme, msg);
         return;
     }
-    for (i, line) in table::visible_rows(j.offset, j.rows.len(), inner) {
+    for (i, line) in table.rows(j.offset, j.rows.len()) {
         let row = j.rows[i];
-        let row_rect = Rect::new(inner.x, line, inner.width, 1);
         let account = match row {
             Row::Job { account, .. } | Row::Note { account } => j.order.get(account),
         };
         let label = account.map_or("", |id| state.account_label(id));
-        put_trunc(buf, inner, x_account, line, label, cols.account, theme.text);
+        table.text(buf, ACCOUNT, line, label, theme.text);
         match (row, j.job(&row)) {
             (Row::Note { .. }, _) => {
                 let a = account.and_then(|id| j.accounts.get(id));
@@ -312,71 +237,45 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
                     (None, Some(e)) => (format!("⚠ CPU, memory, disk not read: {e}"), theme.warn),
                     (None, None) => ("loading…".to_owned(), theme.muted),
                 };
-                let w = inner.right().saturating_sub(x_name);
-                put_trunc(buf, inner, x_name, line, &msg, w, style);
-            }
-            (_, Some(job)) => {
-                put_trunc(buf, inner, x_name, line, &job.name, cols.name, theme.text);
-                let status = status_style(theme, &job.status);
-                put_trunc(
-                    buf,
-                    inner,
-                    x_status,
-                    line,
-                    job.status.as_str(),
-                    STATUS_W,
-                    status,
-                );
-                if cols.schedule > 0 {
-                    match &job.schedule {
-                        Some(s) => {
-                            put_trunc(buf, inner, x_schedule, line, s, cols.schedule, theme.text)
-                        }
-                        None => put(buf, inner, x_schedule, line, "—", 1, theme.muted),
-                    };
-                }
-                if cols.instance > 0 {
-                    put_trunc(
-                        buf,
-                        inner,
-                        x_instance,
-                        line,
-                        &instance(job),
-                        cols.instance,
-                        theme.muted,
-                    );
-                }
-                put_trunc(
-                    buf,
-                    inner,
-                    x_started,
-                    line,
-                    &ago(state.now, job.created),
-                    STARTED_W,
-                    theme.muted,
-                );
-                let took = coarse_duration(job.duration(state.now));
-                put_trunc(buf, inner, x_duration, line, &took, DURATION_W, theme.text);
-                for (m, &mx) in x_metrics.iter().enumerate() {
-                    sparkline_of(
-                        state,
-                        buf,
-                        Rect::new(mx, line, cols.cells, 1).intersection(inner),
-                        job,
-                        m,
-                    );
-                }
-                if cols.reason > 0
-                    && let Some(reason) = &job.failure_reason
-                {
-                    put_trunc(buf, inner, x_reason, line, reason, cols.reason, theme.bad);
+                // The note spans the columns after the account.
+                if let Some(note) = table.span_from(NAME, line) {
+                    put_trunc(buf, note, note.x, line, &msg, note.width, style);
                 }
             }
+            (_, Some(job)) => render_job(state, buf, &table, line, job),
             (Row::Job { .. }, None) => {}
         }
         if i == j.selected {
-            table::mark_selected(buf, row_rect, theme, focused);
+            widgets::table::mark_selected(buf, table.line(line), theme, focused);
         }
+    }
+}
+
+/// A job's cells on screen line `y`.
+fn render_job(state: &State, buf: &mut Buffer, table: &Table<'_>, y: u16, job: &ProcessingJob) {
+    let theme = &state.theme;
+    table.text(buf, NAME, y, &job.name, theme.text);
+    let status = status_style(theme, &job.status);
+    table.text(buf, STATUS, y, job.status.as_str(), status);
+    if table.shown(SCHEDULE) {
+        match &job.schedule {
+            Some(s) => table.text(buf, SCHEDULE, y, s, theme.text),
+            None => table.text(buf, SCHEDULE, y, "—", theme.muted),
+        }
+    }
+    if table.shown(INSTANCE) {
+        table.text(buf, INSTANCE, y, &instance(job), theme.muted);
+    }
+    table.text(buf, STARTED, y, &ago(state.now, job.created), theme.muted);
+    let took = coarse_duration(job.duration(state.now));
+    table.text(buf, DURATION, y, &took, theme.text);
+    for m in 0..JOB_METRICS.len() {
+        if let Some(cell) = table.cell(METRICS + m, y) {
+            sparkline_of(state, buf, cell, job, m);
+        }
+    }
+    if let Some(reason) = &job.failure_reason {
+        table.text(buf, REASON, y, reason, theme.bad);
     }
 }
 

@@ -12,7 +12,8 @@ use crate::logs::line::{Level, level};
 use crate::logs::tail::TailLine;
 use crate::sanitize::clean;
 use crate::ui::text::{self, put, put_trunc};
-use crate::ui::widgets::{pane, table};
+use crate::ui::widgets::table::{Column, Table};
+use crate::ui::widgets::{self, pane};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -223,34 +224,42 @@ fn level_style(state: &State, line: &str) -> Style {
     }
 }
 
-/// Widths of the Insights columns: times and streams their natural width, the message (or
-/// the last column) what is left.
-fn column_widths(columns: &[String], width: u16) -> Vec<u16> {
+/// The Insights table's columns, headed by `titles` (the query's fields, cleaned): times and
+/// streams their natural width, the message (or the last column) what is left. On a narrow
+/// terminal the fields after the time drop from the right before the message gives way.
+fn columns<'a>(fields: &[String], titles: &'a [String], width: u16) -> Vec<Column<'a>> {
     let narrow = width < 120;
-    let mut widths: Vec<u16> = columns
+    let has_message = fields.iter().any(|c| c == "@message");
+    let last = fields.len().saturating_sub(1);
+    fields
         .iter()
-        .map(|c| match c.as_str() {
-            // Without the year on a narrow screen: `11-25 13:55:00.000`.
-            "@timestamp" if narrow => 18,
-            "@timestamp" => 23,
-            "@logStream" if narrow => 16,
-            "@logStream" => 28,
-            "@log" => 24,
-            "@message" => 0,
-            other => text::width(other).clamp(8, 24),
-        })
-        .collect();
-    let fixed: u16 = widths.iter().map(|w| w + 1).sum();
-    let rest = width.saturating_sub(fixed + 1).max(10);
-    match columns.iter().position(|c| c == "@message") {
-        Some(m) => widths[m] = rest,
-        None => {
-            if let Some(last) = widths.last_mut() {
-                *last += rest.saturating_sub(10);
+        .zip(titles)
+        .enumerate()
+        .map(|(i, (field, title))| {
+            let column = Column::new(title);
+            let w = match field.as_str() {
+                // Without the year on a narrow screen: `11-25 13:55:00.000`.
+                "@timestamp" if narrow => 18,
+                "@timestamp" => 23,
+                "@logStream" if narrow => 16,
+                "@logStream" => 28,
+                "@log" => 24,
+                "@message" => return column.rest(10),
+                other => text::width(other).clamp(8, 24),
+            };
+            let column = match field.as_str() {
+                "@timestamp" => column.fixed(w),
+                _ => column
+                    .fixed(w)
+                    .priority(u8::try_from(i + 1).unwrap_or(u8::MAX)),
+            };
+            if !has_message && i == last {
+                column.fill()
+            } else {
+                column
             }
-        }
-    }
-    widths
+        })
+        .collect()
 }
 
 fn render_rows(state: &State, buf: &mut Buffer, area: Rect) {
@@ -290,40 +299,34 @@ fn render_rows(state: &State, buf: &mut Buffer, area: Rect) {
             Some(_) => "no rows: widen the window with - or change the query with i",
             None => "",
         };
-        table::empty_message(buf, inner, theme, msg);
+        widgets::table::empty_message(buf, inner, theme, msg);
         return;
     }
-    let widths = column_widths(&i.columns, inner.width);
-    let mut x = inner.x + 1;
-    for (c, w) in i.columns.iter().zip(&widths) {
-        let style = if i.columns.get(i.column) == Some(c) {
-            theme.focus
-        } else {
-            theme.header
-        };
-        put_trunc(buf, inner, x, inner.y, &clean(c), *w, style);
-        x = x.saturating_add(w + 1);
+    let titles: Vec<String> = i.columns.iter().map(|c| clean(c).into_owned()).collect();
+    let columns = columns(&i.columns, &titles, inner.width);
+    let table = Table::new(&columns, inner);
+    table.header(buf, theme.header, None);
+    if let Some(c) = columns.get(i.column) {
+        table.text(buf, i.column, inner.y, c.header, theme.focus);
     }
     let message_col = i.columns.iter().position(|c| c == "@message");
     let time_col = i.columns.iter().position(|c| c == "@timestamp");
-    for (pos, y) in table::visible_rows(i.offset, i.shown.len(), inner) {
+    for (pos, y) in table.rows(i.offset, i.shown.len()) {
         let row = &i.rows[i.shown[pos]];
         let style = match message_col {
             Some(m) => level_style(state, row.get(m).map_or("", String::as_str)),
             None => theme.text,
         };
-        let mut x = inner.x + 1;
-        for (c, (cell, w)) in row.iter().zip(&widths).enumerate() {
+        for (c, cell) in row.iter().enumerate() {
             let cell = match cell.get(5..) {
-                Some(rest) if Some(c) == time_col && *w < 23 => rest,
+                Some(rest) if Some(c) == time_col && table.width(c) < 23 => rest,
                 _ => cell.as_str(),
             };
             // Cleaned when they arrived; a scan of the cells on screen is cheap insurance.
-            put_trunc(buf, inner, x, y, &clean(cell), *w, style);
-            x = x.saturating_add(w + 1);
+            table.text(buf, c, y, &clean(cell), style);
         }
         if pos == i.row {
-            table::mark_selected(buf, Rect::new(inner.x, y, inner.width, 1), theme, true);
+            widgets::table::mark_selected(buf, table.line(y), theme, true);
         }
     }
     if let Some(r) = i.detail {

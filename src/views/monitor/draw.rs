@@ -10,6 +10,7 @@ use crate::config::theme::Theme;
 use crate::source::model::{ExecutionStatus, ScheduleStatus};
 use crate::source::monitor::{AlertStatus, REPORT_CAP};
 use crate::ui::text::{self, put, put_trunc};
+use crate::ui::widgets::table::{Column, Cut, Table};
 use crate::ui::widgets::{self, pane};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -118,31 +119,22 @@ fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
         .max()
         .unwrap_or(8)
         .clamp(8, if wide { 44 } else { 30 });
-    let x_name = inner.x + 1;
-    let x_type = x_name + name_w + 1;
-    let type_w = if wide { 19 } else { 7 };
-    let x_status = x_type + type_w + 1;
-    let status_w = 9;
-    let x_cron = x_status + status_w + 1;
-    let cron_w = if wide { 18 } else { 0 };
-    let x_last = x_cron + cron_w + u16::from(wide);
-    let y = inner.y;
-    let h = theme.muted;
-    put(buf, inner, x_name, y, "SCHEDULE", name_w, h);
-    put(buf, inner, x_type, y, "TYPE", type_w, h);
-    put(buf, inner, x_status, y, "STATUS", status_w, h);
-    if wide {
-        put(buf, inner, x_cron, y, "SCHEDULE EXPR", cron_w, h);
-    }
-    put(
-        buf,
-        inner,
-        x_last,
-        y,
-        "LAST RUN",
-        inner.right().saturating_sub(x_last),
-        h,
-    );
+    let cron = Column::new("SCHEDULE EXPR").fixed(18);
+    let columns = [
+        Column::new("SCHEDULE").fixed(name_w).cut(Cut::Middle),
+        Column::new("TYPE").fixed(if wide { 19 } else { 7 }),
+        Column::new("STATUS").fixed(9),
+        if wide { cron } else { cron.hidden() },
+        Column::new("LAST RUN").rest(1),
+    ];
+    const NAME: usize = 0;
+    const TYPE: usize = 1;
+    const STATUS: usize = 2;
+    const CRON: usize = 3;
+    const LAST: usize = 4;
+    let mut table = Table::new(&columns, inner);
+    table.tell_apart(NAME, m.schedules().iter().map(|s| s.name.as_str()));
+    table.header(buf, theme.muted, None);
     if let Some(msg) = loadable_message(&m.schedules, "Model Monitor schedules") {
         // An endpoint whose quality comes from the team's own job: say where from.
         let custom = custom_note(state).filter(|_| matches!(m.schedules, Loadable::Loaded(_)));
@@ -151,43 +143,32 @@ fn render_schedules(state: &State, buf: &mut Buffer, area: Rect) {
     }
     let page = layout::rows(area).max(1);
     let offset = m.schedule_row.saturating_sub(page - 1);
-    for (pos, y) in widgets::table::visible_rows(offset, m.schedules().len(), inner) {
+    for (pos, y) in table.rows(offset, m.schedules().len()) {
         let Some(s) = m.schedules().get(pos) else {
             continue;
         };
-        let row = Rect::new(inner.x, y, inner.width, 1);
+        let row = table.line(y);
         if pos == m.schedule_row {
             widgets::table::mark_selected(buf, row, theme, m.focus == Pane::Schedules);
         }
-        put_trunc(buf, row, x_name, y, &s.name, name_w, theme.text);
+        table.text(buf, NAME, y, &s.name, theme.text);
         let kind = if wide {
             s.monitoring_type.as_str()
         } else {
             short_type(&s.monitoring_type)
         };
-        put_trunc(buf, row, x_type, y, kind, type_w, theme.muted);
-        put(
-            buf,
-            row,
-            x_status,
-            y,
-            s.status.as_str(),
-            status_w,
-            schedule_style(theme, s.status),
-        );
-        if wide {
-            put_trunc(
-                buf,
-                row,
-                x_cron,
-                y,
-                s.schedule_expression.as_deref().unwrap_or("-"),
-                cron_w,
-                theme.muted,
-            );
-        }
-        let mut x = x_last;
-        let right = row.right();
+        table.text(buf, TYPE, y, kind, theme.muted);
+        let status = schedule_style(theme, s.status);
+        table.text(buf, STATUS, y, s.status.as_str(), status);
+        let expr = s.schedule_expression.as_deref().unwrap_or("-");
+        table.text(buf, CRON, y, expr, theme.muted);
+        let Some(last) = table.cell(LAST, y) else {
+            continue;
+        };
+        // The last run, then why the schedule needs a look: one cell of prose.
+        let row = last;
+        let mut x = last.x;
+        let right = last.right();
         if let Some(r) = &s.last_execution {
             x = put(
                 buf,
@@ -265,50 +246,41 @@ fn render_runs(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
-    let time_w = 12;
-    let status_w = 23;
-    let took_w = 5;
-    // The name gives way first: its schedule is on the selected row's report too.
-    let fixed = 1 + time_w + 1 + 1 + status_w + 1 + took_w + 1;
-    let name_w = m
+    // The name gives way first (its schedule is on the selected row's report too), then the
+    // reason is dropped.
+    let name_want = m
         .runs()
         .iter()
         .map(|r| text::width(&r.schedule))
         .max()
         .unwrap_or(8)
-        .clamp(8, 44)
-        .min(inner.width.saturating_sub(fixed).max(8));
-    let x_time = inner.x + 1;
-    let x_name = x_time + time_w + 1;
-    let x_status = x_name + name_w + 1;
-    let x_took = x_status + status_w + 1;
-    let x_reason = x_took + took_w + 1;
-    let y = inner.y;
-    let h = theme.muted;
-    put(buf, inner, x_time, y, "SCHEDULED", time_w, h);
-    put(buf, inner, x_name, y, "SCHEDULE", name_w, h);
-    put(buf, inner, x_status, y, "STATUS", status_w, h);
-    put(buf, inner, x_took, y, "TOOK", took_w, h);
-    put(
-        buf,
-        inner,
-        x_reason,
-        y,
-        "REASON",
-        inner.right().saturating_sub(x_reason),
-        h,
-    );
+        .clamp(8, 44);
+    let columns = [
+        Column::new("SCHEDULED").fixed(12),
+        Column::new("SCHEDULE").fixed(name_want).cut(Cut::Middle),
+        Column::new("STATUS").fixed(23),
+        Column::new("TOOK").fixed(5),
+        Column::new("REASON").rest(1).priority(1),
+    ];
+    const WHEN: usize = 0;
+    const NAME: usize = 1;
+    const STATUS: usize = 2;
+    const TOOK: usize = 3;
+    const REASON: usize = 4;
+    let mut table = Table::new(&columns, inner);
+    table.tell_apart(NAME, m.runs().iter().map(|r| r.schedule.as_str()));
+    table.header(buf, theme.muted, None);
     if let Some(msg) = loadable_message(&m.runs, "runs") {
         widgets::table::empty_message(buf, inner, theme, &msg);
         return;
     }
     let page = layout::rows(area).max(1);
     let offset = m.run_row.saturating_sub(page - 1);
-    for (pos, y) in widgets::table::visible_rows(offset, m.runs().len(), inner) {
+    for (pos, y) in table.rows(offset, m.runs().len()) {
         let Some(r) = m.runs().get(pos) else {
             continue;
         };
-        let row = Rect::new(inner.x, y, inner.width, 1);
+        let row = table.line(y);
         if pos == m.run_row {
             widgets::table::mark_selected(buf, row, theme, m.focus == Pane::Runs);
         }
@@ -317,46 +289,21 @@ fn render_runs(state: &State, buf: &mut Buffer, area: Rect) {
             // The run whose report is shown.
             put(buf, row, inner.x, y, "▸", 1, theme.focus);
         }
-        put(
+        let when = text::day_hhmm(r.scheduled_time);
+        table.text(buf, WHEN, y, &when, theme.muted);
+        table.text(buf, NAME, y, &r.schedule, theme.text);
+        table.text(
             buf,
-            row,
-            x_time,
-            y,
-            &text::day_hhmm(r.scheduled_time),
-            time_w,
-            theme.muted,
-        );
-        put_trunc(buf, row, x_name, y, &r.schedule, name_w, theme.text);
-        put(
-            buf,
-            row,
-            x_status,
+            STATUS,
             y,
             r.status.as_str(),
-            status_w,
             run_style(theme, r.status),
         );
         if let Some(d) = r.duration(state.now) {
-            put(
-                buf,
-                row,
-                x_took,
-                y,
-                &coarse_duration(d),
-                took_w,
-                theme.muted,
-            );
+            table.text(buf, TOOK, y, &coarse_duration(d), theme.muted);
         }
         if let Some(reason) = &r.failure_reason {
-            put_trunc(
-                buf,
-                row,
-                x_reason,
-                y,
-                reason,
-                row.right().saturating_sub(x_reason),
-                theme.bad,
-            );
+            table.text(buf, REASON, y, reason, theme.bad);
         }
     }
     if m.loading_more {

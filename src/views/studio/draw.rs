@@ -8,7 +8,8 @@ use crate::app::query::coarse_duration;
 use crate::app::state::State;
 use crate::config::theme::Theme;
 use crate::source::studio::{AppStatus, Attention, LISTS, StudioDomain, attention};
-use crate::ui::text::{self, put, put_right, put_trunc};
+use crate::ui::text::{self, put, put_trunc};
+use crate::ui::widgets::table::{Column, Cut, LEAD, Table};
 use crate::ui::widgets::{self, pane};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -102,36 +103,29 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
         return;
     }
     let wide = inner.width >= 110;
-    let label_w: u16 = if wide { 14 } else { 10 };
-    let y = inner.y;
-    let h = theme.muted;
-    let x0 = inner.x + 1;
-    put(buf, inner, x0, y, "ACCOUNT", label_w, h);
-    let mut x = x0 + label_w;
-    let mut columns = Vec::new();
-    for (long, short, w) in NUMBERS {
+    // The account, its figures (NUMBERS), then a note.
+    let mut columns = vec![Column::new("ACCOUNT").fixed(if wide { 14 } else { 10 })];
+    columns.extend(NUMBERS.iter().map(|&(long, short, w)| {
         let (name, w) = if wide { (long, w) } else { (short, 4) };
-        x += 1;
-        put_right(buf, inner, x + w, y, name, h);
-        columns.push((x, w));
-        x += w;
-    }
-    let x_note = x + 2;
-    let note_w = inner.right().saturating_sub(x_note);
-    put(buf, inner, x_note, y, "NOTE", note_w, h);
+        Column::new(name).fixed(w).right()
+    }));
+    columns.push(Column::new("NOTE").rest(1).gap(2));
+    let note = columns.len() - 1;
+    let table = Table::new(&columns, inner);
+    table.header(buf, theme.muted, None);
     if summary.is_empty() {
         widgets::table::empty_message(buf, inner, theme, "reading the accounts…");
         return;
     }
     let idle = rows::idle_after(state);
-    for (pos, y) in widgets::table::visible_rows(s.account_offset, summary.len(), inner) {
+    for (pos, y) in table.rows(s.account_offset, summary.len()) {
         let Some(line) = summary.get(pos) else {
             continue;
         };
-        let row = Rect::new(inner.x, y, inner.width, 1);
+        let row = table.line(y);
         match *line {
             SummaryLine::Account(account) => {
-                put_trunc(buf, row, x0, y, &account.label, label_w, theme.text);
+                table.text(buf, 0, y, &account.label, theme.text);
                 let read = s.reads.get(&account.id);
                 let held = read.and_then(|r| r.studio.as_ref());
                 let numbers = held.map(|studio| {
@@ -151,7 +145,7 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
                 // figures are current; the lists that failed show `?`.
                 let stale = read.is_some_and(|r| r.problem.is_some())
                     && held.is_some_and(|h| h.failed.is_empty());
-                for (i, &(cx, w)) in columns.iter().enumerate() {
+                for i in 0..NUMBERS.len() {
                     let list = LISTS[i.min(3)];
                     let (text_, style) = match numbers {
                         Some(_) if held.is_some_and(|h| !h.knows(list)) => {
@@ -168,10 +162,10 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
                         }
                         None => ("—".to_owned(), theme.muted),
                     };
-                    put_right(buf, row, cx + w, y, &text_, style);
+                    table.text(buf, 1 + i, y, &text_, style);
                 }
-                let (note, style) = account_note(state, &account.id);
-                put_trunc(buf, row, x_note, y, &note, note_w, style);
+                let (text_, style) = account_note(state, &account.id);
+                table.text(buf, note, y, &text_, style);
             }
             SummaryLine::Domain(account, i) => {
                 let Some(d) = state
@@ -182,7 +176,8 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
                 else {
                     continue;
                 };
-                domain_line(theme, buf, row, x0 + 1, d, wide);
+                // Under its account, indented: `└ name status auth vpc id`.
+                domain_line(theme, buf, row, row.x + LEAD + 1, d, wide);
             }
         }
     }
@@ -262,21 +257,41 @@ fn domain_line(theme: &Theme, buf: &mut Buffer, row: Rect, x: u16, d: &StudioDom
     }
 }
 
-/// The apps pane's columns: (column, header, width); a width of 0 hides the column (the
-/// domain and the app's name on narrow screens: most apps are called `default`).
-fn app_columns(wide: bool) -> [(AppColumn, &'static str, u16); 8] {
-    let w = |wide_w: u16, narrow_w: u16| if wide { wide_w } else { narrow_w };
+/// The apps table's columns, in `AppColumn` order, then the note. The domain and the app's
+/// name are left out on narrow screens (most apps are called `default`).
+fn app_columns(wide: bool) -> [Column<'static>; 9] {
+    let w = |col: Column<'static>, wide_w: u16, narrow_w: u16| {
+        if !wide && narrow_w == 0 {
+            col.hidden()
+        } else {
+            col.fixed(if wide { wide_w } else { narrow_w })
+        }
+    };
     [
-        (AppColumn::Account, "ACCOUNT", w(10, 8)),
-        (AppColumn::Domain, "DOMAIN", w(18, 0)),
-        (AppColumn::Owner, "OWNER", w(20, 12)),
-        (AppColumn::Type, "TYPE", 13),
-        (AppColumn::Name, "APP", w(30, 0)),
-        (AppColumn::Status, "STATUS", 9),
-        (AppColumn::Instance, "INSTANCE", 14),
-        (AppColumn::Age, "AGE", 6),
+        w(Column::new("ACCOUNT"), 10, 8),
+        w(Column::new("DOMAIN"), 18, 0),
+        w(Column::new("OWNER"), 20, 12),
+        Column::new("TYPE").fixed(13),
+        w(Column::new("APP").cut(Cut::Middle), 30, 0),
+        Column::new("STATUS").fixed(9),
+        Column::new("INSTANCE").fixed(14),
+        Column::new("AGE").fixed(6),
+        Column::new("NOTE").rest(1),
     ]
 }
+
+/// The sort keys, in the order of their columns.
+const APP_SORTS: [AppColumn; 8] = [
+    AppColumn::Account,
+    AppColumn::Domain,
+    AppColumn::Owner,
+    AppColumn::Type,
+    AppColumn::Name,
+    AppColumn::Status,
+    AppColumn::Instance,
+    AppColumn::Age,
+];
+const NOTE: usize = 8;
 
 fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
@@ -305,32 +320,12 @@ fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let columns = app_columns(inner.width >= 140);
-    let y = inner.y;
-    let mut x = inner.x + 1;
-    let mut at = Vec::new();
-    for (column, name, w) in columns {
-        at.push(x);
-        if w == 0 {
-            continue;
-        }
-        let style = if column == s.sort {
-            theme.title
-        } else {
-            theme.muted
-        };
-        put(buf, inner, x, y, name, w, style);
-        x += w + 1;
+    let table = Table::new(&columns, inner);
+    table.header(buf, theme.muted, None);
+    // The sorted column's header stands out (the title says which way).
+    if let Some(i) = APP_SORTS.iter().position(|&c| c == s.sort) {
+        table.text(buf, i, inner.y, columns[i].header, theme.title);
     }
-    let x_note = x;
-    put(
-        buf,
-        inner,
-        x_note,
-        y,
-        "NOTE",
-        inner.right().saturating_sub(x_note),
-        theme.muted,
-    );
     if s.rows.is_empty() {
         let msg = if s.reads.values().any(|r| r.loading) {
             "reading Studio…"
@@ -347,11 +342,11 @@ fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
         .app_offset
         .min(s.app_row)
         .max(s.app_row.saturating_sub(page - 1));
-    for (pos, y) in widgets::table::visible_rows(offset, s.rows.len(), inner) {
+    for (pos, y) in table.rows(offset, s.rows.len()) {
         let Some((studio, app)) = s.rows.get(pos).and_then(|r| rows::app(state, r)) else {
             continue;
         };
-        let row = Rect::new(inner.x, y, inner.width, 1);
+        let row = table.line(y);
         if pos == s.app_row {
             widgets::table::mark_selected(buf, row, theme, s.focus == Pane::Apps);
         }
@@ -372,23 +367,17 @@ fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
             (&age, theme.muted),
         ];
         for (i, (value, style)) in cells.iter().enumerate() {
-            let w = columns[i].2;
-            if w > 0 {
-                put_trunc(buf, row, at[i], y, value, w, *style);
-            }
+            table.text(buf, i, y, value, *style);
         }
-        let note_w = row.right().saturating_sub(x_note);
         match attention(app, state.now, idle) {
-            Some(Attention::Failed) => {
-                put_trunc(buf, row, x_note, y, "⚠ failed", note_w, theme.bad);
-            }
+            Some(Attention::Failed) => table.text(buf, NOTE, y, "⚠ failed", theme.bad),
             Some(Attention::LongRunning(_)) => {
-                let note = if note_w >= 12 {
+                let note = if table.width(NOTE) >= 12 {
                     "⚠ idle spend"
                 } else {
                     "⚠ idle"
                 };
-                put_trunc(buf, row, x_note, y, note, note_w, theme.warn);
+                table.text(buf, NOTE, y, note, theme.warn);
             }
             None => {}
         }

@@ -9,6 +9,7 @@ use crate::app::state::{Loadable, State};
 use crate::sanitize::clean;
 use crate::source::trail::price_usd;
 use crate::ui::text::{self, bytes, put, put_trunc, thousands};
+use crate::ui::widgets::table::{Column, Table};
 use crate::ui::widgets::{self, pane};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -255,13 +256,14 @@ fn shown_cell<'a>(
     }
 }
 
-/// Columns drawn: (column index, what it shows, width). The event table drops its least
-/// useful columns first on a narrow terminal.
-fn columns(res: &Results, width: u16) -> Vec<(usize, Option<Shown>, u16)> {
+/// The table's columns: for each, the result column it shows and what it is. Events show
+/// in a fixed order, their least useful columns dropped first on a narrow terminal, the
+/// principal taking what is left; other results show every column, dropped from the right.
+fn columns<'a>(res: &Results, titles: &'a [String]) -> Vec<(usize, Option<Shown>, Column<'a>)> {
     if res.is_events() {
-        // By priority; the principal takes what is left (at least PRINCIPAL_MIN).
         const PRINCIPAL_MIN: u16 = 16;
         const PRINCIPAL_MAX: u16 = 44;
+        // By priority: the first is dropped last.
         let wanted: [(Shown, u16); 7] = [
             (Shown::Time, 14),
             (Shown::Account, 10),
@@ -271,37 +273,29 @@ fn columns(res: &Results, width: u16) -> Vec<(usize, Option<Shown>, u16)> {
             (Shown::Region, 12),
             (Shown::SourceIp, 15),
         ];
-        let mut out = Vec::new();
-        let mut used = 1u16;
-        for (what, w) in wanted {
-            let Some(col) = res.column_of(what) else {
-                continue;
-            };
-            if used + w + 1 + PRINCIPAL_MIN + 1 > width {
-                continue;
-            }
-            used += w + 1;
-            out.push((col, Some(what), w));
-        }
-        if let Some(col) = res.column_of(Shown::Principal) {
-            let w = width
-                .saturating_sub(used + 1)
-                .clamp(PRINCIPAL_MIN.min(width), PRINCIPAL_MAX);
-            out.push((col, Some(Shown::Principal), w));
-        }
-        // Back in the table's own order.
-        out.sort_by_key(|(_, what, _)| {
-            Shown::ALL
-                .iter()
-                .position(|s| Some(*s) == *what)
-                .unwrap_or(0)
-        });
-        return out;
+        return Shown::ALL
+            .iter()
+            .filter_map(|&what| {
+                let col = res.column_of(what)?;
+                let column = Column::new(what.title());
+                let column = match wanted.iter().position(|(s, _)| *s == what) {
+                    Some(rank) => column.fixed(wanted[rank].1).priority(rank as u8 + 1),
+                    None if what == Shown::Principal => column.width(PRINCIPAL_MIN, PRINCIPAL_MAX),
+                    None => return None,
+                };
+                Some((col, Some(what), column))
+            })
+            .collect();
     }
     res.columns
         .iter()
+        .zip(titles)
         .enumerate()
-        .map(|(i, c)| (i, None, text::width(c).clamp(8, 40)))
+        .map(|(i, (c, title))| {
+            let w = text::width(c).clamp(8, 40);
+            let rank = u8::try_from(i).unwrap_or(u8::MAX);
+            (i, None, Column::new(title).fixed(w).priority(rank))
+        })
         .collect()
 }
 
@@ -330,25 +324,21 @@ fn render_results(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
-    let cols = columns(res, inner.width);
+    // Headers of a query's own columns, as Athena named them.
+    let titles: Vec<String> = if res.is_events() {
+        Vec::new()
+    } else {
+        res.columns.iter().map(|c| c.to_uppercase()).collect()
+    };
+    let cols = columns(res, &titles);
+    let specs: Vec<Column<'_>> = cols.iter().map(|(_, _, c)| *c).collect();
+    let table = Table::new(&specs, inner);
+    table.header(buf, theme.muted, None);
     // The column `y` copies, as a column of the result.
     let cursor = super::update::visible_columns(state).get(t.column).copied();
-    let mut x = inner.x + 1;
-    for (col, what, w) in &cols {
-        let title = match what {
-            Some(s) => s.title().to_owned(),
-            None => res
-                .columns
-                .get(*col)
-                .map_or(String::new(), |c| c.to_uppercase()),
-        };
-        let style = if Some(*col) == cursor {
-            theme.header.add_modifier(Modifier::UNDERLINED)
-        } else {
-            theme.muted
-        };
-        put_trunc(buf, inner, x, inner.y, &title, *w, style);
-        x = x.saturating_add(w + 1);
+    if let Some(i) = cols.iter().position(|(col, _, _)| Some(*col) == cursor) {
+        let style = theme.header.add_modifier(Modifier::UNDERLINED);
+        table.text(buf, i, inner.y, specs[i].header, style);
     }
     if res.visible_len() == 0 {
         let msg = empty_message(t);
@@ -362,23 +352,28 @@ fn render_results(state: &State, buf: &mut Buffer, area: Rect) {
     } else {
         t.offset
     };
-    for (pos, y) in widgets::table::visible_rows(offset, res.visible_len(), inner) {
+    for (pos, y) in table.rows(offset, res.visible_len()) {
         let Some(row) = res.visible(pos) else {
             continue;
         };
-        let line = Rect::new(inner.x, y, inner.width, 1);
+        let line = table.line(y);
         let selected = pos == t.row;
         if selected {
             widgets::table::mark_selected(buf, line, theme, focused);
         }
         // A failed call shows in its event's colour when the error column does not fit.
-        let failed = !cols.iter().any(|(_, w, _)| *w == Some(Shown::Error))
+        let failed = !cols
+            .iter()
+            .enumerate()
+            .any(|(i, (_, w, _))| *w == Some(Shown::Error) && table.shown(i))
             && res
                 .column_of(Shown::Error)
                 .and_then(|c| row.cell(c))
                 .is_some();
-        let mut x = inner.x + 1;
-        for (col, what, w) in &cols {
+        for (i, (col, what, _)) in cols.iter().enumerate() {
+            if !table.shown(i) {
+                continue;
+            }
             let cell = row.cell(*col);
             let style = match (failed, what) {
                 (true, Some(Shown::Event)) if !selected => state.theme.bad,
@@ -393,8 +388,7 @@ fn render_results(state: &State, buf: &mut Buffer, area: Rect) {
             } else {
                 style
             };
-            put_trunc(buf, line, x, y, &text, *w, style);
-            x = x.saturating_add(w + 1);
+            table.text(buf, i, y, &text, style);
         }
     }
 }
@@ -443,15 +437,20 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
-    put(
-        buf,
-        inner,
-        inner.x + 1,
-        inner.y,
-        &format!("{:<11} {} {:>7} {:>8}  QUERY", "WHEN", " ", "ROWS", "COST"),
-        inner.width,
-        theme.muted,
-    );
+    let columns = [
+        Column::new("WHEN").fixed(11),
+        Column::new("").fixed(1),
+        Column::new("ROWS").fixed(7).right(),
+        Column::new("COST").fixed(8).right(),
+        Column::new("QUERY").rest(1).gap(2),
+    ];
+    const WHEN: usize = 0;
+    const MARK: usize = 1;
+    const ROWS: usize = 2;
+    const COST: usize = 3;
+    const QUERY: usize = 4;
+    let table = Table::new(&columns, inner);
+    table.header(buf, theme.muted, None);
     if t.history.is_empty() {
         widgets::table::empty_message(
             buf,
@@ -463,43 +462,32 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
     }
     let page = usize::from(inner.height.saturating_sub(1)).max(1);
     let offset = t.history_row.saturating_sub(page - 1);
-    for (pos, y) in widgets::table::visible_rows(offset, t.history.len(), inner) {
+    for (pos, y) in table.rows(offset, t.history.len()) {
         let Some(h) = t.history.get(pos) else {
             continue;
         };
-        let line = Rect::new(inner.x, y, inner.width, 1);
         if pos == t.history_row {
-            widgets::table::mark_selected(buf, line, theme, focused);
+            widgets::table::mark_selected(buf, table.line(y), theme, focused);
         }
         let mark = match h.state {
             crate::source::trail::QueryState::Succeeded => " ",
             crate::source::trail::QueryState::Cancelled => "⊘",
             _ => "✗",
         };
-        let prefix = if h.raw { "sql " } else { "" };
-        let text = format!(
-            "{} {mark} {:>7} {:>8}  {prefix}{}",
-            chrono::DateTime::from_timestamp(h.started, 0)
-                .map(|t| t.format("%m-%d %H:%M").to_string())
-                .unwrap_or_default(),
-            thousands(h.rows as usize),
-            format!("${:.4}", h.cost_usd()),
-            clean(&h.text)
-        );
         let style = if pos == t.history_row {
             theme.selection
         } else {
             theme.text
         };
-        put_trunc(
-            buf,
-            line,
-            inner.x + 1,
-            y,
-            &text,
-            inner.width.saturating_sub(2),
-            style,
-        );
+        let when = chrono::DateTime::from_timestamp(h.started, 0)
+            .map(|t| t.format("%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        table.text(buf, WHEN, y, &when, style);
+        table.text(buf, MARK, y, mark, style);
+        table.text(buf, ROWS, y, &thousands(h.rows as usize), style);
+        table.text(buf, COST, y, &format!("${:.4}", h.cost_usd()), style);
+        let prefix = if h.raw { "sql " } else { "" };
+        table.text(buf, QUERY, y, &format!("{prefix}{}", clean(&h.text)), style);
     }
 }
 
