@@ -14,10 +14,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-/// Below this a braille chart is a smear; the grid scrolls instead of squeezing.
-const MIN_CHART_H: u16 = 8;
-const MIN_CHART_W: u16 = 40;
-
 pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
         return;
@@ -30,8 +26,8 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         put(buf, area, x, y, msg, area.width, theme.muted);
         return;
     };
-    render_summary(state, buf, Rect::new(area.x, area.y, area.width, 1), e);
-    let grid = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    let (summary, grid) = super::layout::bands(area);
+    render_summary(state, buf, summary, e);
     if grid.is_empty() {
         return;
     }
@@ -40,34 +36,8 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         render_chart(state, buf, grid, e, &METRICS[selected], true, None);
         return;
     }
-    let cols = (grid.width / MIN_CHART_W).clamp(1, 4);
-    let total_rows = METRICS.len().div_ceil(usize::from(cols));
-    let visible_rows = usize::from((grid.height / MIN_CHART_H).max(1)).min(total_rows);
-    // Scroll the grid by whole rows so the selected chart is always on screen.
-    let sel_row = selected / usize::from(cols);
-    let first_row = sel_row.saturating_sub(visible_rows - 1);
-    let vis = u16::try_from(visible_rows).unwrap_or(1);
-    let cell_h = grid.height / vis;
-    let cell_w = grid.width / cols;
-    for r in 0..visible_rows {
-        for c in 0..usize::from(cols) {
-            let i = (first_row + r) * usize::from(cols) + c;
-            let Some(spec) = METRICS.get(i) else { break };
-            let (r16, c16) = (u16::try_from(r).unwrap_or(0), u16::try_from(c).unwrap_or(0));
-            // The last row and column take the remainder so the grid fills the screen.
-            let w = if c16 + 1 == cols {
-                grid.width - c16 * cell_w
-            } else {
-                cell_w
-            };
-            let h = if r16 + 1 == vis {
-                grid.height - r16 * cell_h
-            } else {
-                cell_h
-            };
-            let cell = Rect::new(grid.x + c16 * cell_w, grid.y + r16 * cell_h, w, h);
-            render_chart(state, buf, cell, e, spec, i == selected, None);
-        }
+    for (i, cell) in super::layout::chart_cells(grid, METRICS.len(), selected) {
+        render_chart(state, buf, cell, e, &METRICS[i], i == selected, None);
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod calls;
 mod draw;
+mod layout;
 pub mod series;
 mod state;
 mod update;

@@ -23,7 +23,6 @@ use crate::app::command::Command;
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::Outcome;
 use crate::app::state::State;
-use crate::source::monitor::MonitorWrite;
 use crate::source::write::Write;
 use crate::writes::WriteOutcome;
 use ratatui::buffer::Buffer;
@@ -120,7 +119,7 @@ impl ViewModule for Monitor {
 
     fn written(&self, state: &mut State, request: &Write, outcome: &WriteOutcome) -> Vec<Command> {
         match request {
-            Write::Monitor(w) => written(state, w, outcome),
+            Write::Monitor(w) => update::written(state, w, outcome),
             Write::Alarm(_) => Vec::new(),
         }
     }
@@ -141,24 +140,5 @@ impl ViewModule for Monitor {
             (Some(of), crate::app::state::Loadable::Loaded(list)) if of == endpoint => list,
             _ => &[],
         }
-    }
-}
-
-/// A Model Monitor write's outcome: a run started is followed; a schedule paused or
-/// resumed is read again.
-pub fn written(state: &mut State, request: &MonitorWrite, outcome: &WriteOutcome) -> Vec<Command> {
-    if !outcome.is_done() {
-        return Vec::new();
-    }
-    match request {
-        MonitorWrite::RunNow(run) => follow::start(state, run),
-        MonitorWrite::Pause { .. } | MonitorWrite::Resume { .. } => state
-            .views
-            .monitor
-            .endpoint
-            .clone()
-            .map(|endpoint| calls::MonitorCall::Pane(endpoint).into())
-            .into_iter()
-            .collect(),
     }
 }

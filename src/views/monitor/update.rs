@@ -11,9 +11,10 @@ use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, Loadable, State};
 use crate::sanitize::{Sanitize, clean};
 use crate::source::model::{EndpointKey, MonitoringSchedule};
-use crate::source::monitor::Execution;
+use crate::source::monitor::{Execution, MonitorWrite};
 use crate::views::View;
 use crate::views::cursor::{self, step};
+use crate::writes::WriteOutcome;
 
 pub fn update(state: &mut State, action: Action) -> Outcome {
     let panes = layout::panes(
@@ -419,4 +420,23 @@ pub fn complete(state: &State, spec: &CommandSpec) -> Vec<String> {
     words.dedup();
     words.extend(["run", "pause", "resume"].map(String::from));
     words
+}
+
+/// A Model Monitor write's outcome: a run started is followed; a schedule paused or
+/// resumed is read again.
+pub fn written(state: &mut State, request: &MonitorWrite, outcome: &WriteOutcome) -> Vec<Command> {
+    if !outcome.is_done() {
+        return Vec::new();
+    }
+    match request {
+        MonitorWrite::RunNow(run) => follow::start(state, run),
+        MonitorWrite::Pause { .. } | MonitorWrite::Resume { .. } => state
+            .views
+            .monitor
+            .endpoint
+            .clone()
+            .map(|endpoint| super::calls::MonitorCall::Pane(endpoint).into())
+            .into_iter()
+            .collect(),
+    }
 }
