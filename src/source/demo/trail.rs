@@ -64,7 +64,7 @@ const TERRAFORM_UA: &str = "APN/1.0 HashiCorp/1.0 Terraform/1.9.8 (+https://www.
 const RUST_UA: &str = "aws-sdk-rust/1.3.9 ua/2.1 api/cloudwatch/1.60.0 os/linux lang/rust/1.85.0";
 
 /// Who made a call: the `useridentity` struct.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Identity {
     /// `AssumedRole`, `IAMUser`, `AWSService`.
     pub kind: &'static str,
@@ -217,9 +217,8 @@ fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) 
             "arn:aws:sts::{account}:assumed-role/{role}/{session}"
         )),
         accountid: Some(account.to_owned()),
-        invokedby: None,
-        username: None,
         sourceidentity: source.map(str::to_owned),
+        ..Default::default()
     })
 }
 
@@ -278,21 +277,15 @@ fn cast(world: &World, i: usize) -> Cast {
         ci: assumed_role(id, CI_ROLE, "GitHubActions", None),
         service: Arc::new(Identity {
             kind: "AWSService",
-            principalid: None,
-            arn: None,
-            accountid: None,
             invokedby: Some(SAGEMAKER),
-            username: None,
-            sourceidentity: None,
+            ..Default::default()
         }),
         sagewatch: Arc::new(Identity {
             kind: "AssumedRole",
             principalid: Some(format!("{}:demo", key_id("AROA", hash_str(IDENTITY_ARN)))),
             arn: Some(IDENTITY_ARN.to_owned()),
             accountid: Some(MONITORING_ACCOUNT.to_owned()),
-            invokedby: None,
-            username: None,
-            sourceidentity: None,
+            ..Default::default()
         }),
         endpoints: world
             .endpoints
@@ -490,7 +483,6 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
         ),
         28..=35 => Call::new(&c.account, engineer, SAGEMAKER, "DescribeEndpointConfig")
             .ip(vpn)
-            .agent(CLI_UA)
             .request(json!({"endpointConfigName": format!("{name}-config")})),
         36..=43 => console(SAGEMAKER, "ListMonitoringSchedules")
             .request(json!({"endpointName": name, "maxResults": 50})),
@@ -539,7 +531,6 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
                     let session = engineer.arn.as_deref().and_then(|a| a.rsplit('/').next());
                     Call::new(&c.account, engineer, STS, "AssumeRole")
                     .ip(vpn)
-                    .agent(CLI_UA)
                     .request(json!({"roleArn": role, "roleSessionName": session.unwrap_or("session")}))
                     .error("AccessDenied", msg)
                 }
@@ -643,23 +634,20 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
     // mistyping the password once.
     if hour_of_day == 9 && hour / DAY == (world.start - HISTORY) / DAY + 1 {
         let admin = ops_admin();
-        let ip = "198.51.100.23";
         let acct: Arc<str> = Arc::from(MONITORING_ACCOUNT);
-        let fail = Call::new(&acct, &admin, SIGNIN, "ConsoleLogin")
-            .region(GLOBAL_REGION)
-            .ip(ip)
-            .agent(CONSOLE_UA)
-            .response(json!({"ConsoleLogin": "Failure"}));
-        let mut fail = fail.at(hour + 240, next_id(&mut k));
-        // CloudTrail records a failed sign-in with a message but no error code.
-        fail.errormessage = Some("Failed authentication".into());
-        out.push(fail);
-        let ok = Call::new(&acct, &admin, SIGNIN, "ConsoleLogin")
-            .region(GLOBAL_REGION)
-            .ip(ip)
-            .agent(CONSOLE_UA)
-            .response(json!({"ConsoleLogin": "Success"}));
-        out.push(ok.at(hour + 290, next_id(&mut k)));
+        for (after, outcome) in [(240, "Failure"), (290, "Success")] {
+            let call = Call::new(&acct, &admin, SIGNIN, "ConsoleLogin")
+                .region(GLOBAL_REGION)
+                .ip("198.51.100.23")
+                .agent(CONSOLE_UA)
+                .response(json!({ "ConsoleLogin": outcome }));
+            let mut event = call.at(hour + after, next_id(&mut k));
+            // CloudTrail records a failed sign-in with a message but no error code.
+            if outcome == "Failure" {
+                event.errormessage = Some("Failed authentication".into());
+            }
+            out.push(event);
+        }
     }
 }
 
@@ -669,9 +657,8 @@ fn ops_admin() -> Arc<Identity> {
         principalid: Some(key_id("AIDA", hash_str("ops-admin"))),
         arn: Some(format!("arn:aws:iam::{MONITORING_ACCOUNT}:user/ops-admin")),
         accountid: Some(MONITORING_ACCOUNT.to_owned()),
-        invokedby: None,
         username: Some("ops-admin".to_owned()),
-        sourceidentity: None,
+        ..Default::default()
     })
 }
 
@@ -925,7 +912,6 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
         calls.push((
             a.created,
             call.ip("198.51.100.23")
-                .agent(CLI_UA)
                 .resource(alarm_arn, "AWS::CloudWatch::Alarm"),
         ));
     }
