@@ -249,7 +249,8 @@ fn points(
 ) -> Vec<(Epoch, f64)> {
     // The first whole minute; a minute is published once it is over, the job's last
     // minute once it has ended.
-    let first = (start.max(job.began) + MINUTE - 1).div_euclid(MINUTE) * MINUTE;
+    let from = start.max(job.began);
+    let first = from + (MINUTE - from.rem_euclid(MINUTE)) % MINUTE;
     let last = end.min(job.ends - 1).min(now - MINUTE).div_euclid(MINUTE) * MINUTE;
     (first..=last)
         .step_by(MINUTE as usize)

@@ -530,61 +530,46 @@ impl DemoSource {
         let Ok(i) = self.endpoint_of(key) else {
             return Vec::new();
         };
+        // A schedule as listed; a run started in the console is a one-time one (`NOW`).
+        let schedule = |name: &str, kind: &str, last: Option<Execution>| MonitoringSchedule {
+            account_id: key.account_id.clone(),
+            name: name.to_owned(),
+            endpoint: key.name.clone(),
+            monitoring_type: kind.to_owned(),
+            status: ScheduleStatus::Scheduled,
+            last_execution: last.map(|x| MonitoringExecution {
+                scheduled_time: x.scheduled_time,
+                status: x.status,
+                failure_reason: x.failure_reason,
+            }),
+            schedule_expression: Some("NOW".into()),
+            job_definition: None,
+            failure_reason: None,
+        };
         let runs = self.runs();
-        let paused: Vec<bool> = world_schedules(&self.world, i)
-            .iter()
-            .map(|s| runs.paused(s))
-            .collect();
-        let started: Vec<Started> = runs
-            .started
-            .iter()
-            .filter(|r| r.endpoint == i)
-            .cloned()
-            .collect();
-        drop(runs);
         let mut out: Vec<MonitoringSchedule> = world_schedules(&self.world, i)
             .into_iter()
-            .zip(paused)
-            .map(|(s, paused)| {
+            .map(|s| {
+                let paused = runs.paused(&s);
                 let since = paused.then_some(self.world.start.min(now));
                 let last = s.executions(&self.world, now, since).next();
                 MonitoringSchedule {
-                    account_id: key.account_id.clone(),
-                    name: s.name.clone(),
-                    endpoint: key.name.clone(),
-                    monitoring_type: s.kind.as_str().to_owned(),
                     status: if paused {
                         ScheduleStatus::Stopped
                     } else {
                         ScheduleStatus::Scheduled
                     },
-                    last_execution: last.map(|x| MonitoringExecution {
-                        scheduled_time: x.scheduled_time,
-                        status: x.status,
-                        failure_reason: x.failure_reason,
-                    }),
                     schedule_expression: Some(s.cron().to_owned()),
                     job_definition: s.job_definition.clone(),
-                    failure_reason: None,
+                    ..schedule(&s.name, s.kind.as_str(), last)
                 }
             })
             .collect();
-        out.extend(started.iter().map(|r| {
-            let x = r.execution(&self.world, now);
+        out.extend(runs.started.iter().filter(|r| r.endpoint == i).map(|r| {
+            let last = r.execution(&self.world, now);
             MonitoringSchedule {
-                account_id: key.account_id.clone(),
-                name: r.run.name.clone(),
-                endpoint: key.name.clone(),
-                monitoring_type: r.run.monitoring_type.clone(),
-                status: ScheduleStatus::Scheduled,
-                last_execution: Some(MonitoringExecution {
-                    scheduled_time: x.scheduled_time,
-                    status: x.status,
-                    failure_reason: None,
-                }),
-                schedule_expression: Some("NOW".into()),
                 job_definition: Some(r.run.job_definition.clone()),
-                failure_reason: None,
+                ..schedule(&r.run.name, &r.run.monitoring_type, Some(last))
             }
         }));
         out

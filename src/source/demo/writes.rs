@@ -98,15 +98,12 @@ impl Edits {
 /// The demo's definition of a put alarm: evaluated like the world's own when its series is
 /// one the world generates and its comparison is a threshold (bands have no data here).
 fn definition(world: &World, p: &PutAlarm, created: Epoch) -> AlarmDef {
-    let endpoint = crate::source::metrics::endpoint_name_of(&p.series)
-        .map(|name| EndpointKey {
-            account_id: p.series.account_id.clone(),
-            name: name.to_owned(),
-        })
-        .unwrap_or_else(|| EndpointKey {
-            account_id: p.series.account_id.clone(),
-            name: String::new(),
-        });
+    let endpoint = EndpointKey {
+        account_id: p.series.account_id.clone(),
+        name: crate::source::metrics::endpoint_name_of(&p.series)
+            .unwrap_or_default()
+            .to_owned(),
+    };
     let comparison = p.operator.comparison();
     AlarmDef {
         name: p.name.clone(),
@@ -117,11 +114,7 @@ fn definition(world: &World, p: &PutAlarm, created: Epoch) -> AlarmDef {
             series: p.series.clone(),
             target: comparison.and_then(|_| world.resolve(&p.series)),
             comparison: comparison.unwrap_or(Comparison::GreaterThanThreshold),
-            threshold: if comparison.is_some() {
-                p.threshold
-            } else {
-                f64::NAN
-            },
+            threshold: comparison.map_or(f64::NAN, |_| p.threshold),
             evaluation_periods: p.evaluation_periods,
             datapoints_to_alarm: p.datapoints_to_alarm,
         },
