@@ -70,14 +70,10 @@ impl Kind {
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [
-            Self::ModelQuality,
-            Self::DataQuality,
-            Self::ModelBias,
-            Self::ModelExplainability,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        use Kind::*;
+        [ModelQuality, DataQuality, ModelBias, ModelExplainability]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 }
 

@@ -1216,17 +1216,12 @@ impl TrailSource for DemoSource {
                     let state = state(run.stage().0);
                     let answer = match (&run.answer, state) {
                         (Ok(answer), QueryState::Succeeded) => answer,
-                        (_, s) if s.is_finished() => {
-                            return Err(refuse(format!(
-                                "Query did not finish successfully. Final query state: {}",
-                                s.as_str()
-                            )));
-                        }
                         (_, s) => {
-                            return Err(refuse(format!(
-                                "Query has not yet finished. Current state: {}",
-                                s.as_str()
-                            )));
+                            let why = match s.is_finished() {
+                                true => "did not finish successfully. Final query",
+                                false => "has not yet finished. Current",
+                            };
+                            return Err(refuse(format!("Query {why} state: {}", s.as_str())));
                         }
                     };
                     let rows = &answer.rows;
