@@ -303,40 +303,29 @@ fn cast(world: &World, i: usize) -> Cast {
     }
 }
 
-/// What an event is before it gets its time and id.
-struct Call {
-    account: Arc<str>,
-    identity: Arc<Identity>,
-    name: &'static str,
-    source: &'static str,
-    region: &'static str,
-    error: Option<(&'static str, String)>,
-    ip: String,
-    agent: &'static str,
-    request: Option<Value>,
-    response: Option<Value>,
-    readonly: bool,
-    resources: Vec<Resource>,
-}
-
-impl Call {
-    fn new(
+/// Events are built as calls (`Event::call` and its setters), then placed in time (`at`).
+impl Event {
+    fn call(
         account: &Arc<str>,
         identity: &Arc<Identity>,
         source: &'static str,
         name: &'static str,
     ) -> Self {
         Self {
-            account: Arc::clone(account),
+            time: 0,
+            eventtime: Box::default(),
+            recipientaccountid: Arc::clone(account),
             identity: Arc::clone(identity),
-            name,
-            source,
-            region: REGION,
-            error: None,
-            ip: "10.0.0.1".into(),
-            agent: CLI_UA,
-            request: None,
-            response: None,
+            eventname: name,
+            eventsource: source,
+            awsregion: REGION,
+            errorcode: None,
+            errormessage: None,
+            sourceipaddress: "10.0.0.1".into(),
+            useragent: CLI_UA,
+            requestparameters: None,
+            responseelements: None,
+            eventid: Box::default(),
             // The verbs that only read.
             readonly: ["Describe", "List", "Get"]
                 .iter()
@@ -347,68 +336,52 @@ impl Call {
     }
 
     fn ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = ip.into();
+        self.sourceipaddress = ip.into().into_boxed_str();
         self
     }
 
     fn agent(mut self, agent: &'static str) -> Self {
-        self.agent = agent;
+        self.useragent = agent;
         self
     }
 
     fn region(mut self, region: &'static str) -> Self {
-        self.region = region;
+        self.awsregion = region;
         self
     }
 
     fn request(mut self, v: Value) -> Self {
-        self.request = Some(v);
+        self.requestparameters = Some(v.to_string().into_boxed_str());
         self
     }
 
     fn response(mut self, v: Value) -> Self {
-        self.response = Some(v);
+        self.responseelements = Some(v.to_string().into_boxed_str());
         self
     }
 
     fn error(mut self, code: &'static str, message: String) -> Self {
-        self.error = Some((code, message));
-        self.response = None;
+        self.errorcode = Some(code);
+        self.errormessage = Some(message.into_boxed_str());
+        self.responseelements = None;
         self
     }
 
     fn resource(mut self, arn: String, kind: &'static str) -> Self {
+        let accountid = self.recipientaccountid.to_string();
         self.resources.push(Resource {
             arn,
-            accountid: self.account.to_string(),
+            accountid,
             kind,
         });
         self
     }
 
-    fn at(self, time: Epoch, id: u64) -> Event {
-        let (errorcode, errormessage) = match self.error {
-            Some((c, m)) => (Some(c), Some(m.into_boxed_str())),
-            None => (None, None),
-        };
-        Event {
-            time,
-            eventtime: iso(time).into_boxed_str(),
-            recipientaccountid: self.account,
-            identity: self.identity,
-            eventname: self.name,
-            eventsource: self.source,
-            awsregion: self.region,
-            errorcode,
-            errormessage,
-            sourceipaddress: self.ip.into_boxed_str(),
-            useragent: self.agent,
-            requestparameters: self.request.map(|v| v.to_string().into_boxed_str()),
-            responseelements: self.response.map(|v| v.to_string().into_boxed_str()),
-            eventid: uuid(id).into_boxed_str(),
-            readonly: self.readonly,
-            resources: self.resources,
-        }
+    fn at(mut self, time: Epoch, id: u64) -> Self {
+        self.time = time;
+        self.eventtime = iso(time).into_boxed_str();
+        self.eventid = uuid(id).into_boxed_str();
+        self
     }
 }
 
@@ -424,7 +397,7 @@ fn denied(identity: &Identity, action: &str, resource: &str) -> String {
 }
 
 /// One background call in account `c` during hour `hour`.
-fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
+fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Event {
     let acct = c.account.as_ref();
     let who = rng.below(c.engineers.len());
     let engineer = &c.engineers[who];
@@ -436,17 +409,17 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
     let roll = rng.below(100);
     // Who calls from where: an engineer in the console, the CI, the console's own role.
     let console = |source, name| {
-        Call::new(&c.account, engineer, source, name)
+        Event::call(&c.account, engineer, source, name)
             .ip(office.as_str())
             .agent(CONSOLE_UA)
     };
     let ci = |source, name, agent| {
-        Call::new(&c.account, &c.ci, source, name)
+        Event::call(&c.account, &c.ci, source, name)
             .ip(ci_ip.as_str())
             .agent(agent)
     };
     let sagewatch = |source, name| {
-        Call::new(&c.account, &c.sagewatch, source, name)
+        Event::call(&c.account, &c.sagewatch, source, name)
             .ip(bastion.as_str())
             .agent(RUST_UA)
     };
@@ -481,7 +454,7 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
         18..=27 => console(SAGEMAKER, "ListEndpoints").request(
             json!({"maxResults": 100, "sortBy": "CreationTime", "sortOrder": "Descending"}),
         ),
-        28..=35 => Call::new(&c.account, engineer, SAGEMAKER, "DescribeEndpointConfig")
+        28..=35 => Event::call(&c.account, engineer, SAGEMAKER, "DescribeEndpointConfig")
             .ip(vpn)
             .request(json!({"endpointConfigName": format!("{name}-config")})),
         36..=43 => console(SAGEMAKER, "ListMonitoringSchedules")
@@ -519,7 +492,7 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
                 Some(reader) => {
                     let target = arn(acct, "endpoint", name);
                     let msg = denied(reader, "sagemaker:DeleteEndpoint", &target);
-                    Call::new(&c.account, reader, SAGEMAKER, "DeleteEndpoint")
+                    Event::call(&c.account, reader, SAGEMAKER, "DeleteEndpoint")
                         .ip(format!("198.51.100.{}", 60 + rng.below(10)))
                         .agent(CONSOLE_UA)
                         .request(json!({"endpointName": name}))
@@ -529,7 +502,7 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
                     let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
                     let msg = denied(engineer, "sts:AssumeRole", &role);
                     let session = engineer.arn.as_deref().and_then(|a| a.rsplit('/').next());
-                    Call::new(&c.account, engineer, STS, "AssumeRole")
+                    Event::call(&c.account, engineer, STS, "AssumeRole")
                     .ip(vpn)
                     .request(json!({"roleArn": role, "roleSessionName": session.unwrap_or("session")}))
                     .error("AccessDenied", msg)
@@ -565,7 +538,7 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
             let acct = c.account.as_ref();
             let job_arn = arn(acct, "processing-job", &run.job);
             let (instance, count) = super::jobs::monitor_instance(run.monitoring_type);
-            let call = Call::new(&c.account, &c.service, SAGEMAKER, "CreateProcessingJob")
+            let call = Event::call(&c.account, &c.service, SAGEMAKER, "CreateProcessingJob")
                 .ip(SAGEMAKER)
                 .agent(SAGEMAKER)
                 .request(json!({
@@ -590,7 +563,7 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
                 if !rng.chance(0.85) {
                     continue;
                 }
-                let call = Call::new(&c.account, e, SIGNIN, "ConsoleLogin")
+                let call = Event::call(&c.account, e, SIGNIN, "ConsoleLogin")
                     .region(GLOBAL_REGION)
                     .ip(format!("198.51.100.{}", 10 + (w * 7 + i) % 40))
                     .agent(CONSOLE_UA)
@@ -608,7 +581,7 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
             if let Some((name, _, _)) = found {
                 let schedule = format!("{name}-data-quality");
                 let acct = c.account.as_ref();
-                let call = Call::new(&c.account, &c.ci, SAGEMAKER, "CreateMonitoringSchedule")
+                let call = Event::call(&c.account, &c.ci, SAGEMAKER, "CreateMonitoringSchedule")
                     .ip(format!("203.0.113.{}", 1 + rng.below(250)))
                     .agent(TERRAFORM_UA)
                     .request(json!({
@@ -636,7 +609,7 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
         let admin = ops_admin();
         let acct: Arc<str> = Arc::from(MONITORING_ACCOUNT);
         for (after, outcome) in [(240, "Failure"), (290, "Success")] {
-            let call = Call::new(&acct, &admin, SIGNIN, "ConsoleLogin")
+            let call = Event::call(&acct, &admin, SIGNIN, "ConsoleLogin")
                 .region(GLOBAL_REGION)
                 .ip("198.51.100.23")
                 .agent(CONSOLE_UA)
@@ -668,8 +641,8 @@ fn deploy(
     e: &SimEndpoint,
     r: &Release,
     at: Epoch,
-    call: impl Fn(&'static str) -> Call,
-    out: &mut Vec<(Epoch, Call)>,
+    call: impl Fn(&'static str) -> Event,
+    out: &mut Vec<(Epoch, Event)>,
 ) {
     let acct = e.endpoint.account_id.as_str();
     let endpoint = e.endpoint.name.as_str();
@@ -742,7 +715,7 @@ fn deploy(
 }
 
 /// The calls of one episode of the story, made in account `acct` to endpoint `e`.
-fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Call)>) {
+fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Event)>) {
     let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
     let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
     let on_call_acct = if matches!(ep.act, Act::MuteAlarms) {
@@ -765,7 +738,7 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
         _ => (CLI_UA, SAGEMAKER),
     };
     let call = |account: &Arc<str>, name| {
-        Call::new(account, &who, source, name)
+        Event::call(account, &who, source, name)
             .ip(ep.ip)
             .agent(agent)
     };
@@ -842,7 +815,7 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
 
 /// The scripted events: the story's episodes and the alarms being put.
 fn story(world: &World, seed: u64) -> Vec<Event> {
-    let mut calls: Vec<(Epoch, Call)> = Vec::new();
+    let mut calls: Vec<(Epoch, Event)> = Vec::new();
     let mut muted_here: Vec<&str> = Vec::new();
     for ep in &EPISODES {
         let (label, name) = ep.endpoint;
@@ -886,7 +859,7 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
                     .iter()
                     .map(|(n, v)| json!({"name": n, "value": v}))
                     .collect();
-                Call::new(&monitoring, &admin, MONITORING, "PutMetricAlarm").request(json!({
+                Event::call(&monitoring, &admin, MONITORING, "PutMetricAlarm").request(json!({
                     "alarmName": a.name,
                     "namespace": series.namespace,
                     "metricName": series.metric,
@@ -902,7 +875,7 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
                 }))
             }
             AlarmDefKind::Composite { rule, .. } => {
-                Call::new(&monitoring, &admin, MONITORING, "PutCompositeAlarm").request(json!({
+                Event::call(&monitoring, &admin, MONITORING, "PutCompositeAlarm").request(json!({
                     "alarmName": a.name,
                     "alarmRule": rule,
                     "alarmActions": a.settings.alarm_actions
