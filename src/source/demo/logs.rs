@@ -20,7 +20,7 @@ use super::story::{
     DRIFT_FULL_SECS, DRIFTING_FEATURE, INCIDENT_MODEL, LEAK, LOADING_SECS, MISSING_FEATURE,
 };
 use super::world::{SeriesRef, SimEndpoint, World};
-use super::{signal, utc};
+use super::{refused, signal, utc};
 use crate::clock::SharedClock;
 use crate::logs::groups::PROCESSING_JOBS_GROUP;
 use crate::logs::pattern::{self, Pattern};
@@ -131,10 +131,10 @@ impl Line {
 }
 
 fn not_found(call: &str, detail: String) -> SourceError {
-    SourceError::Other {
-        call: call.to_owned(),
-        detail: format!("ResourceNotFoundException: {detail}"),
-    }
+    refused(
+        call.to_owned(),
+        format!("ResourceNotFoundException: {detail}"),
+    )
 }
 
 impl Gen {
@@ -148,10 +148,10 @@ impl Gen {
         let account = target.account_id.as_str();
         let clean = |s: &str| crate::sanitize::clean(s).into_owned();
         if target.groups.is_empty() {
-            return Err(SourceError::Other {
-                call: call.to_owned(),
-                detail: "InvalidParameterException: no log group".into(),
-            });
+            return Err(refused(
+                call.to_owned(),
+                "InvalidParameterException: no log group",
+            ));
         }
         let mut groups = Vec::new();
         for g in &target.groups {
@@ -1046,10 +1046,10 @@ impl LogsSource for DemoLogs {
         let g = &self.generator;
         let sel = g.select("StartQuery", &query.target)?;
         if query.end < query.start {
-            return Err(SourceError::Other {
-                call: "StartQuery".into(),
-                detail: "InvalidParameterException: endTime is before startTime".into(),
-            });
+            return Err(refused(
+                "StartQuery",
+                "InvalidParameterException: endTime is before startTime",
+            ));
         }
         let end = query.end.min(g.now());
         let answer =
@@ -1088,12 +1088,14 @@ impl LogsSource for DemoLogs {
             )
         })?;
         // As AWS: a finished query cannot be stopped.
-        stopped.map_err(|stage| SourceError::Other {
-            call: "StopQuery".into(),
-            detail: format!(
-                "InvalidParameterException: the query is already {}",
-                insights_state(stage).as_str()
-            ),
+        stopped.map_err(|stage| {
+            refused(
+                "StopQuery",
+                format!(
+                    "InvalidParameterException: the query is already {}",
+                    insights_state(stage).as_str()
+                ),
+            )
         })
     }
 
@@ -1106,9 +1108,11 @@ impl LogsSource for DemoLogs {
         next: Option<&str>,
     ) -> Result<EventsPage, SourceError> {
         let call = "FilterLogEvents";
-        let invalid = |detail: String| SourceError::Other {
-            call: call.to_owned(),
-            detail: format!("InvalidParameterException: {detail}"),
+        let invalid = |detail: String| {
+            refused(
+                call.to_owned(),
+                format!("InvalidParameterException: {detail}"),
+            )
         };
         let g = &self.generator;
         let sel = g.select(call, target)?;
@@ -1165,19 +1169,19 @@ impl LogsSource for DemoLogs {
     ) -> Result<Box<dyn LiveSession>, LiveError> {
         let g = &self.generator;
         if target.groups.len() > 10 {
-            return Err(LiveError::Failed(SourceError::Other {
-                call: "StartLiveTail".into(),
-                detail: "InvalidParameterException: at most 10 log groups".into(),
-            }));
+            return Err(LiveError::Failed(refused(
+                "StartLiveTail",
+                "InvalidParameterException: at most 10 log groups",
+            )));
         }
         let sel = g
             .select("StartLiveTail", target)
             .map_err(LiveError::Failed)?;
         let pattern = pattern::parse_optional(pattern).map_err(|e| {
-            LiveError::Failed(SourceError::Other {
-                call: "StartLiveTail".into(),
-                detail: format!("InvalidParameterException: {e}"),
-            })
+            LiveError::Failed(refused(
+                "StartLiveTail",
+                format!("InvalidParameterException: {e}"),
+            ))
         })?;
         Ok(Box::new(DemoTail {
             generator: g.clone(),

@@ -6,11 +6,11 @@
 //! Like the series, every run is a pure function of (world, schedule, time); only what the
 //! console changed (runs started, schedules paused) is held.
 
-use super::DemoSource;
 use super::rng::hash_str;
 use super::signal;
 use super::story::{DRIFTING_FEATURE, FEATURE_DRIFT_THRESHOLD, MISSING_FEATURE, feature_drift};
 use super::world::{ACCURACY_THRESHOLD, REGION, SeriesRef, World};
+use super::{DemoSource, refused};
 use crate::source::SourceError;
 use crate::source::metrics::MetricId;
 use crate::source::model::*;
@@ -207,10 +207,7 @@ impl Runs {
         now: Epoch,
     ) -> Result<WriteReceipt, SourceError> {
         let call = format!("{} {}", request.operation(), request.account_id());
-        let other = |detail: String| SourceError::Other {
-            call: call.clone(),
-            detail,
-        };
+        let other = |detail: String| refused(call.clone(), detail);
         request.validate().map_err(&other)?;
         let owner = |schedule: &str| {
             (0..world.endpoints.len())
@@ -485,9 +482,11 @@ impl DemoSource {
     fn endpoint_of(&self, key: &EndpointKey) -> Result<usize, SourceError> {
         self.world
             .endpoint_index(&key.account_id, &key.name)
-            .ok_or_else(|| SourceError::Other {
-                call: format!("ListMonitoringSchedules {}", key.account_id),
-                detail: format!("no endpoint {} in account {}", key.name, key.account_id),
+            .ok_or_else(|| {
+                refused(
+                    format!("ListMonitoringSchedules {}", key.account_id),
+                    format!("no endpoint {} in account {}", key.name, key.account_id),
+                )
             })
     }
 
@@ -596,9 +595,11 @@ impl MonitorSource for DemoSource {
         let i = self.endpoint_of(endpoint)?;
         let from: usize = match page {
             None => 0,
-            Some(t) => t.parse().map_err(|_| SourceError::Other {
-                call: format!("ListMonitoringExecutions {}", endpoint.account_id),
-                detail: format!("ValidationException: invalid NextToken {t:?}"),
+            Some(t) => t.parse().map_err(|_| {
+                refused(
+                    format!("ListMonitoringExecutions {}", endpoint.account_id),
+                    format!("ValidationException: invalid NextToken {t:?}"),
+                )
             })?,
         };
         let all = self.all_executions(i, schedule, self.clock.now());
@@ -610,10 +611,10 @@ impl MonitorSource for DemoSource {
     async fn violations(&self, execution: &Execution) -> Result<ViolationReport, SourceError> {
         let call = format!("GetObject {}", execution.account_id);
         let Some((i, kind, slot)) = self.run_of(execution) else {
-            return Err(SourceError::Other {
+            return Err(refused(
                 call,
-                detail: format!("no monitoring schedule {}", execution.schedule),
-            });
+                format!("no monitoring schedule {}", execution.schedule),
+            ));
         };
         // Read the run as it is now, not as the caller last saw it.
         let now = self.clock.now();
@@ -623,13 +624,13 @@ impl MonitorSource for DemoSource {
             .find(|x| x.scheduled_time == execution.scheduled_time);
         let status = current.map(|x| x.status);
         if !status.is_some_and(ExecutionStatus::is_completed) {
-            return Err(SourceError::Other {
+            return Err(refused(
                 call,
-                detail: format!(
+                format!(
                     "no report: the run is {} (a report exists once it completes)",
                     status.map_or("unknown", ExecutionStatus::as_str)
                 ),
-            });
+            ));
         }
         let uri = bucket_uri(
             &self.world,
@@ -639,12 +640,8 @@ impl MonitorSource for DemoSource {
             "constraint_violations.json",
         );
         let text = violations_json(&violations_at(&self.world, i, kind, slot), kind);
-        report::violations_from_bytes(&uri, text.as_bytes(), text.len() as u64).map_err(|e| {
-            SourceError::Other {
-                call,
-                detail: e.to_string(),
-            }
-        })
+        report::violations_from_bytes(&uri, text.as_bytes(), text.len() as u64)
+            .map_err(|e| refused(call, e.to_string()))
     }
 
     async fn baseline(
@@ -667,10 +664,7 @@ impl MonitorSource for DemoSource {
         let text = constraints_json(&self.world, i, kind);
         report::baseline_from_bytes(&uri, text.as_bytes(), text.len() as u64)
             .map(Some)
-            .map_err(|e| SourceError::Other {
-                call: format!("GetObject {}", schedule.account_id),
-                detail: e.to_string(),
-            })
+            .map_err(|e| refused(format!("GetObject {}", schedule.account_id), e.to_string()))
     }
 
     async fn schedule(

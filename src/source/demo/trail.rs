@@ -16,7 +16,6 @@
 //! detail returns `sql::DETAIL_COLUMNS` under their aliases; raw SQL is read back into the
 //! filter it was made from (`raw`), else the query FAILS saying to run it on AWS.
 
-use super::DemoSource;
 use super::monitor::{self, Runs};
 use super::query::{Book, KEPT_QUERIES, Run, Stage};
 use super::rng::{Rng, hash_str, mix, splitmix64, uuid_of};
@@ -24,6 +23,7 @@ use super::story::{
     Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
 };
 use super::world::{AlarmDefKind, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
+use super::{DemoSource, refused};
 use crate::source::SourceError;
 use crate::source::model::Epoch;
 use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSource};
@@ -1014,10 +1014,10 @@ fn row(e: &Event, columns: &[&str]) -> Vec<Option<String>> {
 }
 
 fn unknown(call: &str, id: &str) -> SourceError {
-    SourceError::Other {
-        call: call.to_owned(),
-        detail: format!("query {id} not found (the demo keeps its last {KEPT_QUERIES} queries)"),
-    }
+    refused(
+        call.to_owned(),
+        format!("query {id} not found (the demo keeps its last {KEPT_QUERIES} queries)"),
+    )
 }
 
 impl DemoSource {
@@ -1177,10 +1177,7 @@ impl TrailSource for DemoSource {
         next: Option<&str>,
         _header: bool,
     ) -> Result<ResultPage, SourceError> {
-        let refuse = |detail: String| SourceError::Other {
-            call: "GetQueryResults".to_owned(),
-            detail,
-        };
+        let refuse = |detail: String| refused("GetQueryResults", detail);
         self.trail
             .queries
             .with(

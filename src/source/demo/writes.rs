@@ -2,6 +2,7 @@
 //! the console are evaluated against the demo series (and can go to ALARM), muting clears
 //! their actions, deleting removes them. Nothing survives the process.
 
+use super::refused;
 use super::world::{AlarmDef, AlarmDefKind, MONITORING_ACCOUNT, World};
 use crate::source::SourceError;
 use crate::source::alarm_write::{AlarmWrite, PutAlarm};
@@ -41,10 +42,10 @@ impl Edits {
     ) -> Result<WriteReceipt, SourceError> {
         let call = format!("{} {}", request.operation(), request.account_id());
         if request.account_id() != MONITORING_ACCOUNT {
-            return Err(SourceError::Other {
+            return Err(refused(
                 call,
-                detail: "the demo organisation keeps its alarms in the monitoring account".into(),
-            });
+                "the demo organisation keeps its alarms in the monitoring account",
+            ));
         }
         let exists = |name: &str, edits: &Edits| {
             edits.made(name).is_some()
@@ -77,10 +78,10 @@ impl Edits {
             }
             AlarmWrite::DeleteAlarms { ids, .. } => {
                 if let Some(missing) = ids.iter().find(|id| !exists(id, self)) {
-                    return Err(SourceError::Other {
+                    return Err(refused(
                         call,
-                        detail: format!("ResourceNotFound: alarm {missing} does not exist"),
-                    });
+                        format!("ResourceNotFound: alarm {missing} does not exist"),
+                    ));
                 }
                 for id in ids {
                     self.deleted.insert(id.clone());
