@@ -376,11 +376,12 @@ fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
     serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
-fn bucket_uri(world: &World, i: usize, schedule: &str, at: Epoch, file: &str) -> String {
+/// Where the run of `schedule` scheduled at `at` writes its violations report.
+fn report_uri(world: &World, i: usize, schedule: &str, at: Epoch) -> String {
     let e = &world.endpoints[i].endpoint;
     let when = super::utc(at * 1000, "%Y/%m/%d/%H");
     format!(
-        "s3://sagemaker-{REGION}-{}/{}/{schedule}/{when}/{file}",
+        "s3://sagemaker-{REGION}-{}/{}/{schedule}/{when}/constraint_violations.json",
         e.account_id, e.name
     )
 }
@@ -632,12 +633,11 @@ impl MonitorSource for DemoSource {
                 ),
             ));
         }
-        let uri = bucket_uri(
+        let uri = report_uri(
             &self.world,
             i,
             &execution.schedule,
             execution.scheduled_time,
-            "constraint_violations.json",
         );
         let text = violations_json(&violations_at(&self.world, i, kind, slot), kind);
         report::violations_from_bytes(&uri, text.as_bytes(), text.len() as u64)
@@ -756,17 +756,15 @@ impl MonitorSource for DemoSource {
                     .all_executions(i, Some(&s.name), now)
                     .into_iter()
                     .find(|x| x.status.is_completed());
-                let last_run = match last {
-                    Some(x) => {
-                        let violations = self.violations(&x).await.ok().map(|r| r.violations.len());
-                        Some(LastRun {
-                            status: x.status,
-                            scheduled_at: x.scheduled_time,
-                            violations,
-                        })
-                    }
-                    None => None,
-                };
+                let mut last_run = None;
+                if let Some(x) = last {
+                    let violations = self.violations(&x).await.ok().map(|r| r.violations.len());
+                    last_run = Some(LastRun {
+                        status: x.status,
+                        scheduled_at: x.scheduled_time,
+                        violations,
+                    });
+                }
                 out.push(ScheduleRun {
                     account_id: key.account_id.clone(),
                     endpoint: key.name.clone(),
@@ -891,13 +889,7 @@ fn job_run(world: &World, i: usize, x: Execution, a: Analysis) -> JobRun {
         } else {
             Vec::new()
         },
-        report_uri: bucket_uri(
-            world,
-            i,
-            &x.schedule,
-            x.scheduled_time,
-            "constraint_violations.json",
-        ),
+        report_uri: report_uri(world, i, &x.schedule, x.scheduled_time),
         outcome: x.status,
         failure_reason: x.failure_reason,
         schedule: x.schedule,

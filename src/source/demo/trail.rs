@@ -389,6 +389,10 @@ fn arn(account: &str, kind: &str, name: &str) -> String {
     format!("arn:aws:sagemaker:{REGION}:{account}:{kind}/{name}")
 }
 
+fn alarm_arn(name: &str) -> String {
+    format!("arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{name}")
+}
+
 fn denied(identity: &Identity, action: &str, resource: &str) -> String {
     format!(
         "User: {} is not authorized to perform: {action} on resource: {resource} because no identity-based policy allows the {action} action",
@@ -777,10 +781,7 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
                 .iter()
                 .filter(|a| a.endpoint == key.key() && !a.actions_enabled);
             for a in muted {
-                let alarm = format!(
-                    "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
-                    a.name
-                );
+                let alarm = alarm_arn(&a.name);
                 out.push((
                     at,
                     call(&monitoring, "DisableAlarmActions")
@@ -841,10 +842,6 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
     // The alarms, put about two days before start by the ops admin.
     let admin = ops_admin();
     for a in world.alarms.iter().take(MAX_ALARMS) {
-        let alarm_arn = format!(
-            "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
-            a.name
-        );
         let call = match &a.kind {
             AlarmDefKind::Metric {
                 series,
@@ -885,7 +882,7 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
         calls.push((
             a.created,
             call.ip("198.51.100.23")
-                .resource(alarm_arn, "AWS::CloudWatch::Alarm"),
+                .resource(alarm_arn(&a.name), "AWS::CloudWatch::Alarm"),
         ));
     }
     calls.sort_by_key(|(t, _)| *t);
