@@ -1,7 +1,7 @@
 //! Alarm evaluation as CloudWatch does it, replayed over time from the same signal functions
 //! the charts show: current state, when it began, the reason, and the history of transitions.
 
-use super::world::{AlarmDef, AlarmDefKind, MONITORING_ACCOUNT, REGION, World};
+use super::world::{AlarmDef, MONITORING_ACCOUNT, REGION, World};
 use super::{signal, utc};
 use crate::source::model::*;
 
@@ -57,14 +57,15 @@ pub fn timelines(world: &World, now: Epoch) -> Vec<Timeline> {
     let mut out: Vec<Timeline> = Vec::with_capacity(world.alarms.len());
     for def in &world.alarms {
         let tl = match &def.kind {
-            AlarmDefKind::Composite { children, .. } => {
-                let kids: Vec<(&str, &Timeline)> = children
+            AlarmKind::Composite { .. } => {
+                let kids: Vec<(&str, &Timeline)> = def
+                    .children
                     .iter()
                     .filter_map(|&c| Some((world.alarms.get(c)?.name.as_str(), out.get(c)?)))
                     .collect();
                 composite(def, &kids, now)
             }
-            AlarmDefKind::Metric { .. } => metric(world, def, now),
+            AlarmKind::Metric { .. } => metric(world, def, now),
         };
         out.push(tl);
     }
@@ -75,9 +76,10 @@ pub fn timelines(world: &World, now: Epoch) -> Vec<Timeline> {
 pub fn timeline(world: &World, index: usize, now: Epoch) -> Option<Timeline> {
     let def = world.alarms.get(index)?;
     Some(match &def.kind {
-        AlarmDefKind::Metric { .. } => metric(world, def, now),
-        AlarmDefKind::Composite { children, .. } => {
-            let kids: Vec<(&str, Timeline)> = children
+        AlarmKind::Metric { .. } => metric(world, def, now),
+        AlarmKind::Composite { .. } => {
+            let kids: Vec<(&str, Timeline)> = def
+                .children
                 .iter()
                 .filter_map(|&c| {
                     let child = world.alarms.get(c)?;
@@ -176,8 +178,7 @@ impl Replay {
 }
 
 pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
-    let AlarmDefKind::Metric {
-        target,
+    let AlarmKind::Metric {
         comparison,
         threshold,
         evaluation_periods,
@@ -197,7 +198,7 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
         n,
         m: (*datapoints_to_alarm).clamp(1, n as u32) as usize,
     };
-    let Some(r) = target else {
+    let Some(r) = &def.target else {
         // The series does not exist: every evaluation sees nothing.
         let mut none = unchecked(def.created, now);
         none.from = from;
@@ -430,28 +431,11 @@ pub fn history(def: &AlarmDef, tl: &Timeline) -> Vec<AlarmHistoryItem> {
 
 /// The domain `Alarm` for a definition and its evaluated timeline.
 pub fn to_alarm(def: &AlarmDef, tl: &Timeline) -> Alarm {
-    let kind = match &def.kind {
-        AlarmDefKind::Metric {
-            series,
-            comparison,
-            threshold,
-            evaluation_periods,
-            datapoints_to_alarm,
-            ..
-        } => AlarmKind::Metric {
-            series: series.clone(),
-            comparison: *comparison,
-            threshold: *threshold,
-            evaluation_periods: *evaluation_periods,
-            datapoints_to_alarm: *datapoints_to_alarm,
-        },
-        AlarmDefKind::Composite { rule, .. } => AlarmKind::Composite { rule: rule.clone() },
-    };
     Alarm {
         account_id: MONITORING_ACCOUNT.to_owned(),
         id: def.name.clone(),
         name: def.name.clone(),
-        kind,
+        kind: def.kind.clone(),
         state: tl.state,
         reason: tl.reason.clone(),
         state_since: tl.since,

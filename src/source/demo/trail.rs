@@ -22,10 +22,10 @@ use super::rng::{Rng, hash_str, mix, splitmix64, uuid_of};
 use super::story::{
     Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
 };
-use super::world::{AlarmDefKind, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
+use super::world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
 use super::{DemoSource, refused};
 use crate::source::SourceError;
-use crate::source::model::Epoch;
+use crate::source::model::{AlarmKind, Epoch};
 use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSource};
 use crate::trail::matcher::{Fields, Matcher};
 use crate::trail::sql::{COLUMNS, DETAIL_COLUMNS};
@@ -843,13 +843,12 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
     let admin = ops_admin();
     for a in world.alarms.iter().take(MAX_ALARMS) {
         let call = match &a.kind {
-            AlarmDefKind::Metric {
+            AlarmKind::Metric {
                 series,
                 comparison,
                 threshold,
                 evaluation_periods,
                 datapoints_to_alarm,
-                ..
             } => {
                 let dims: Vec<Value> = series
                     .dimensions
@@ -871,7 +870,7 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
                     "actionsEnabled": a.actions_enabled || muted_here.contains(&a.name.as_str())
                 }))
             }
-            AlarmDefKind::Composite { rule, .. } => {
+            AlarmKind::Composite { rule } => {
                 Event::call(&monitoring, &admin, MONITORING, "PutCompositeAlarm").request(json!({
                     "alarmName": a.name,
                     "alarmRule": rule,

@@ -94,27 +94,17 @@ pub struct SeriesRef {
 }
 
 #[derive(Debug, Clone)]
-pub enum AlarmDefKind {
-    Metric {
-        series: SeriesKey,
-        /// None when the series does not (yet) exist: the alarm never gets data.
-        target: Option<SeriesRef>,
-        comparison: Comparison,
-        threshold: f64,
-        evaluation_periods: u32,
-        datapoints_to_alarm: u32,
-    },
-    /// `ALARM(child) OR ALARM(child) ...`; children are indices of metric alarms.
-    Composite { children: Vec<usize>, rule: String },
-}
-
-#[derive(Debug, Clone)]
 pub struct AlarmDef {
     pub name: String,
     pub created: Epoch,
     pub endpoint: EndpointKey,
     pub actions_enabled: bool,
-    pub kind: AlarmDefKind,
+    pub kind: AlarmKind,
+    /// The series a metric alarm watches; None when it does not (yet) exist: the alarm
+    /// never gets data.
+    pub target: Option<SeriesRef>,
+    /// A composite's children (`ALARM(child) OR ALARM(child) ...`), indices of metric alarms.
+    pub children: Vec<usize>,
     /// Actions, description, missing-data treatment of alarms made in the console.
     pub settings: AlarmSettings,
 }
@@ -480,10 +470,9 @@ impl World {
                 created,
                 endpoint,
                 actions_enabled: true,
-                kind: AlarmDefKind::Composite {
-                    children: idx,
-                    rule,
-                },
+                kind: AlarmKind::Composite { rule },
+                target: None,
+                children: idx,
                 settings: AlarmSettings::default(),
             });
         }
@@ -521,14 +510,15 @@ impl World {
             created,
             endpoint: e.endpoint.key(),
             actions_enabled,
-            kind: AlarmDefKind::Metric {
+            kind: AlarmKind::Metric {
                 series,
-                target,
                 comparison,
                 threshold,
                 evaluation_periods: periods,
                 datapoints_to_alarm: to_alarm,
             },
+            target,
+            children: Vec::new(),
             settings: AlarmSettings {
                 alarm_actions: vec![format!("arn:aws:sns:{REGION}:{MONITORING_ACCOUNT}:oncall")],
                 description: format!("{} {suffix}", e.endpoint.name),

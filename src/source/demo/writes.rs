@@ -3,7 +3,7 @@
 //! their actions, deleting removes them. Nothing survives the process.
 
 use super::refused;
-use super::world::{AlarmDef, AlarmDefKind, MONITORING_ACCOUNT, World};
+use super::world::{AlarmDef, MONITORING_ACCOUNT, World};
 use crate::source::SourceError;
 use crate::source::alarm_write::{AlarmWrite, PutAlarm};
 use crate::source::model::*;
@@ -111,14 +111,15 @@ fn definition(world: &World, p: &PutAlarm, created: Epoch) -> AlarmDef {
         created,
         endpoint,
         actions_enabled: p.actions_enabled,
-        kind: AlarmDefKind::Metric {
+        kind: AlarmKind::Metric {
             series: p.series.clone(),
-            target: comparison.and_then(|_| world.resolve(&p.series)),
             comparison: comparison.unwrap_or(Comparison::GreaterThanThreshold),
             threshold: comparison.map_or(f64::NAN, |_| p.threshold),
             evaluation_periods: p.evaluation_periods,
             datapoints_to_alarm: p.datapoints_to_alarm,
         },
+        target: comparison.and_then(|_| world.resolve(&p.series)),
+        children: Vec::new(),
         settings: AlarmSettings {
             operator: p.operator.as_str().to_owned(),
             treat_missing: p.missing.as_str().to_owned(),
