@@ -169,19 +169,13 @@ impl Gen {
                     .filter(|&i| self.world.endpoints[i].profile.has_data)
                     .map(Group::Endpoint)
             };
-            match group {
-                Some(group) => groups.push((group, name.to_owned())),
-                None => {
-                    return Err(not_found(
-                        call,
-                        format!(
-                            "the specified log group does not exist: {} in account {}",
-                            clean(name),
-                            clean(account)
-                        ),
-                    ));
-                }
-            }
+            let Some(group) = group else {
+                let (name, account) = (clean(name), clean(account));
+                let detail =
+                    format!("the specified log group does not exist: {name} in account {account}");
+                return Err(not_found(call, detail));
+            };
+            groups.push((group, name.to_owned()));
         }
         Ok(Selection {
             account: account.to_owned(),
