@@ -1117,6 +1117,25 @@ fn state(stage: Stage) -> QueryState {
     }
 }
 
+/// Athena's status of a run, as far as it has come.
+fn query_status(run: &Run<Answer>) -> QueryStatus {
+    let (stage, done) = run.stage();
+    let state = state(stage);
+    let scanned = run.answer.as_ref().map_or(0, |a| a.scanned);
+    QueryStatus {
+        state,
+        reason: match (&run.answer, state) {
+            (Err(r), QueryState::Failed) => Some(r.clone()),
+            (_, QueryState::Cancelled) => Some("Query was cancelled by the user".into()),
+            _ => None,
+        },
+        scanned_bytes: (scanned as f64 * done) as u64,
+        total_millis: Some(run.busy().as_millis() as u64),
+        reused: false,
+        statement_type: Some("DML".to_owned()),
+    }
+}
+
 #[async_trait]
 impl TrailSource for DemoSource {
     async fn start(&self, query: &TrailQuery) -> Result<String, SourceError> {
@@ -1138,31 +1157,8 @@ impl TrailSource for DemoSource {
     }
 
     async fn status(&self, id: &str) -> Result<QueryStatus, SourceError> {
-        self.trail
-            .queries
-            .with(
-                |r| r.id == id,
-                |run| {
-                    let (stage, done) = run.stage();
-                    let state = state(stage);
-                    let scanned = run.answer.as_ref().map_or(0, |a| a.scanned);
-                    QueryStatus {
-                        state,
-                        reason: match (&run.answer, state) {
-                            (Err(r), QueryState::Failed) => Some(r.clone()),
-                            (_, QueryState::Cancelled) => {
-                                Some("Query was cancelled by the user".into())
-                            }
-                            _ => None,
-                        },
-                        scanned_bytes: (scanned as f64 * done) as u64,
-                        total_millis: Some(run.busy().as_millis() as u64),
-                        reused: false,
-                        statement_type: Some("DML".to_owned()),
-                    }
-                },
-            )
-            .ok_or_else(|| unknown("GetQueryExecution", id))
+        let status = self.trail.queries.with(|r| r.id == id, |r| query_status(r));
+        status.ok_or_else(|| unknown("GetQueryExecution", id))
     }
 
     /// Pages of 1,000 rows. No header row is stored, so `header` has nothing to take off:
