@@ -385,27 +385,17 @@ impl World {
             };
             let templates: &[Template] = ACCOUNTS.get(i).map_or(&[], |(_, _, t)| t);
             let per_account = scale.map_or(templates.len(), |(_, e)| e);
+            let sim = |name: &str, variants, flavour| {
+                sim_endpoint(seed, start, &account, name, variants, flavour)
+            };
             for tpl in templates.iter().take(per_account) {
-                endpoints.push(sim_endpoint(
-                    seed,
-                    start,
-                    &account,
-                    tpl.name,
-                    tpl.variants,
-                    flavour(&account.label, tpl.name),
-                ));
+                let flavour = flavour(&account.label, tpl.name);
+                endpoints.push(sim(tpl.name, tpl.variants, flavour));
             }
             for j in templates.len()..per_account {
                 let name = format!("{}-{:03}", FAMILIES[j % FAMILIES.len()], j + 1);
                 generated.push((endpoints.len(), j % 5 == 0));
-                endpoints.push(sim_endpoint(
-                    seed,
-                    start,
-                    &account,
-                    &name,
-                    ALL_TRAFFIC,
-                    Flavour::Normal,
-                ));
+                endpoints.push(sim(&name, ALL_TRAFFIC, Flavour::Normal));
             }
             accounts.push(account);
         }
