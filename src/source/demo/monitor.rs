@@ -135,6 +135,14 @@ fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
     out
 }
 
+/// The world's schedule `name` in `account`.
+fn world_schedule(world: &World, account: &str, name: &str) -> Option<Sched> {
+    (0..world.endpoints.len())
+        .filter(|&i| world.endpoints[i].endpoint.account_id == account)
+        .flat_map(|i| world_schedules(world, i))
+        .find(|s| s.name == name)
+}
+
 /// Paused in the world itself (before the console started).
 fn paused_in_world(s: &Sched) -> bool {
     s.name == "churn-predictor-stg-data-quality"
@@ -209,21 +217,17 @@ impl Runs {
         let call = format!("{} {}", request.operation(), request.account_id());
         let other = |detail: String| refused(call.clone(), detail);
         request.validate().map_err(&other)?;
+        let account = request.account_id();
         let owner = |schedule: &str| {
-            (0..world.endpoints.len())
-                .filter(|&i| world.endpoints[i].endpoint.account_id == request.account_id())
-                .flat_map(|i| world_schedules(world, i))
-                .find(|s| s.name == schedule)
+            world_schedule(world, account, schedule).ok_or_else(|| {
+                other(format!(
+                    "ResourceNotFound: no monitoring schedule {schedule} in account {account}"
+                ))
+            })
         };
         match request {
             MonitorWrite::RunNow(run) => {
-                let from = owner(&run.from_schedule).ok_or_else(|| {
-                    other(format!(
-                        "ResourceNotFound: no monitoring schedule {} in account {}",
-                        run.from_schedule,
-                        request.account_id()
-                    ))
-                })?;
+                let from = owner(&run.from_schedule)?;
                 if from.job_definition.as_deref() != Some(run.job_definition.as_str()) {
                     return Err(other(format!(
                         "ResourceNotFound: no job definition {}",
@@ -243,12 +247,7 @@ impl Runs {
                 });
             }
             MonitorWrite::Pause { schedule, .. } | MonitorWrite::Resume { schedule, .. } => {
-                if owner(schedule).is_none() {
-                    return Err(other(format!(
-                        "ResourceNotFound: no monitoring schedule {schedule} in account {}",
-                        request.account_id()
-                    )));
-                }
+                owner(schedule)?;
                 self.paused.insert(
                     schedule.clone(),
                     matches!(request, MonitorWrite::Pause { .. }),
@@ -491,14 +490,6 @@ impl DemoSource {
             })
     }
 
-    /// The schedule a run belongs to: one of the world's, or one started in the console.
-    fn find_schedule(&self, account: &str, name: &str) -> Option<Sched> {
-        (0..self.world.endpoints.len())
-            .filter(|&i| self.world.endpoints[i].endpoint.account_id == account)
-            .flat_map(|i| world_schedules(&self.world, i))
-            .find(|s| s.name == name)
-    }
-
     /// Every run of endpoint `i` (or of one schedule), newest first.
     fn all_executions(&self, i: usize, schedule: Option<&str>, now: Epoch) -> Vec<Execution> {
         let runs = self.runs();
@@ -573,7 +564,7 @@ impl DemoSource {
 
     /// The kind and slot of a run, from its schedule (a console run analyses its hour).
     fn run_of(&self, x: &Execution) -> Option<(usize, Kind, Epoch)> {
-        if let Some(s) = self.find_schedule(&x.account_id, &x.schedule) {
+        if let Some(s) = world_schedule(&self.world, &x.account_id, &x.schedule) {
             return Some((s.endpoint, s.kind, x.scheduled_time));
         }
         let runs = self.runs();
@@ -679,7 +670,7 @@ impl MonitorSource for DemoSource {
                 .iter()
                 .find(|r| r.run.account_id == account_id && r.run.name == name)
                 .map(|r| r.endpoint);
-            started.or_else(|| self.find_schedule(account_id, name).map(|s| s.endpoint))
+            started.or_else(|| world_schedule(&self.world, account_id, name).map(|s| s.endpoint))
         };
         let Some(i) = endpoint else {
             return Ok(None);
@@ -696,7 +687,7 @@ impl MonitorSource for DemoSource {
         account_id: &str,
         schedule: &str,
     ) -> Result<Vec<MonitoringAlert>, SourceError> {
-        let Some(s) = self.find_schedule(account_id, schedule) else {
+        let Some(s) = world_schedule(&self.world, account_id, schedule) else {
             return Ok(Vec::new());
         };
         if s.kind != Kind::ModelQuality {
