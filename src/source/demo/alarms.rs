@@ -1,10 +1,9 @@
 //! Alarm evaluation as CloudWatch does it, replayed over time from the same signal functions
 //! the charts show: current state, when it began, the reason, and the history of transitions.
 
-use super::signal;
-use super::world::{AlarmDef, AlarmDefKind, MONITORING_ACCOUNT, REGION, World};
+use super::world::{AlarmDef, MONITORING_ACCOUNT, REGION, World};
+use super::{signal, utc};
 use crate::source::model::*;
-use chrono::DateTime;
 
 /// How far back transitions are replayed; covers "the last 2 days" with the alarms' creation.
 pub const HISTORY: i64 = 3 * 86_400;
@@ -58,14 +57,15 @@ pub fn timelines(world: &World, now: Epoch) -> Vec<Timeline> {
     let mut out: Vec<Timeline> = Vec::with_capacity(world.alarms.len());
     for def in &world.alarms {
         let tl = match &def.kind {
-            AlarmDefKind::Composite { children, .. } => {
-                let kids: Vec<(&str, &Timeline)> = children
+            AlarmKind::Composite { .. } => {
+                let kids: Vec<(&str, &Timeline)> = def
+                    .children
                     .iter()
                     .filter_map(|&c| Some((world.alarms.get(c)?.name.as_str(), out.get(c)?)))
                     .collect();
                 composite(def, &kids, now)
             }
-            AlarmDefKind::Metric { .. } => metric(world, def, now),
+            AlarmKind::Metric { .. } => metric(world, def, now),
         };
         out.push(tl);
     }
@@ -76,9 +76,10 @@ pub fn timelines(world: &World, now: Epoch) -> Vec<Timeline> {
 pub fn timeline(world: &World, index: usize, now: Epoch) -> Option<Timeline> {
     let def = world.alarms.get(index)?;
     Some(match &def.kind {
-        AlarmDefKind::Metric { .. } => metric(world, def, now),
-        AlarmDefKind::Composite { children, .. } => {
-            let kids: Vec<(&str, Timeline)> = children
+        AlarmKind::Metric { .. } => metric(world, def, now),
+        AlarmKind::Composite { .. } => {
+            let kids: Vec<(&str, Timeline)> = def
+                .children
                 .iter()
                 .filter_map(|&c| {
                     let child = world.alarms.get(c)?;
@@ -118,9 +119,66 @@ impl MetricRule {
     }
 }
 
+/// An alarm's evaluations replayed over `[from, now]`: its state, since when, the changes.
+struct Replay {
+    from: Epoch,
+    initial: AlarmState,
+    state: AlarmState,
+    since: Epoch,
+    transitions: Vec<Transition>,
+}
+
+impl Replay {
+    /// The replayed window of `def` and when its evaluations start in it; `None` before its
+    /// first evaluation.
+    fn window(def: &AlarmDef, now: Epoch) -> Option<(Epoch, Epoch)> {
+        let first_eval = def.created + FIRST_EVALUATION;
+        let from = def.created.max(now - HISTORY);
+        (now >= first_eval).then_some((from, first_eval.max(from)))
+    }
+
+    /// An alarm first evaluated inside the window is INSUFFICIENT_DATA from its creation
+    /// until then; an older one starts in the state it had at `from`.
+    fn new(def: &AlarmDef, from: Epoch, evaluated_from: Epoch, at_from: AlarmState) -> Self {
+        let (initial, since) = if evaluated_from == def.created + FIRST_EVALUATION {
+            (AlarmState::InsufficientData, def.created)
+        } else {
+            (at_from, from)
+        };
+        Self {
+            from,
+            initial,
+            state: initial,
+            since,
+            transitions: Vec::new(),
+        }
+    }
+
+    /// Records an evaluation at `at`; whether it changed the state.
+    fn evaluated(&mut self, at: Epoch, to: AlarmState) -> bool {
+        if to == self.state {
+            return false;
+        }
+        let from = std::mem::replace(&mut self.state, to);
+        self.transitions.push(Transition { at, from, to });
+        self.since = at;
+        true
+    }
+
+    fn timeline(self, reason: String) -> Timeline {
+        Timeline {
+            from: self.from,
+            initial: self.initial,
+            transitions: self.transitions,
+            state: self.state,
+            since: self.since,
+            reason,
+        }
+    }
+}
+
 pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
-    let AlarmDefKind::Metric {
-        target,
+    let AlarmKind::Metric {
         comparison,
         threshold,
         evaluation_periods,
@@ -130,10 +188,9 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
     else {
         return unchecked(def.created, now);
     };
-    let first_eval = def.created + FIRST_EVALUATION;
-    if now < first_eval {
+    let Some((from, evaluated_from)) = Replay::window(def, now) else {
         return unchecked(def.created, now);
-    }
+    };
     let n = (*evaluation_periods).max(1) as usize;
     let rule = MetricRule {
         comparison: *comparison,
@@ -141,18 +198,12 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
         n,
         m: (*datapoints_to_alarm).clamp(1, n as u32) as usize,
     };
-    let from = def.created.max(now - HISTORY);
-    let evaluated_from = first_eval.max(from);
-    let Some(r) = target else {
+    let Some(r) = &def.target else {
         // The series does not exist: every evaluation sees nothing.
-        return Timeline {
-            from,
-            initial: AlarmState::InsufficientData,
-            transitions: Vec::new(),
-            state: AlarmState::InsufficientData,
-            since: def.created,
-            reason: insufficient_reason(rule.n),
-        };
+        let mut none = unchecked(def.created, now);
+        none.from = from;
+        none.reason = insufficient_reason(rule.n);
+        return none;
     };
     let p = signal::period(r);
     let delay = signal::visibility_delay(world, r);
@@ -163,20 +214,10 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
     let values: Vec<Option<f64>> = (0..((l1 - s0) / p + 1))
         .map(|i| signal::value(world, r, s0 + i * p))
         .collect();
-    let windows = values.windows(rule.n);
-    let mut transitions = Vec::new();
+    let at_from = rule.evaluate(&values[..rule.n]);
+    let mut replay = Replay::new(def, from, evaluated_from, at_from);
     let mut last_change_window = 0usize;
-    let (initial, mut state, mut since) = if evaluated_from == first_eval {
-        (
-            AlarmState::InsufficientData,
-            AlarmState::InsufficientData,
-            def.created,
-        )
-    } else {
-        let s = rule.evaluate(&values[..rule.n]);
-        (s, s, from)
-    };
-    for (k, w) in windows.enumerate() {
+    for (k, w) in values.windows(rule.n).enumerate() {
         // Evaluation k happens when the last slot of its window becomes visible (the first
         // one happens at `evaluated_from` itself).
         let at = if k == 0 {
@@ -184,29 +225,20 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
         } else {
             s0 + (k as i64 + rule.n as i64 - 1) * p + delay
         };
-        let s = rule.evaluate(w);
-        if s != state {
-            transitions.push(Transition {
-                at,
-                from: state,
-                to: s,
-            });
-            state = s;
-            since = at;
+        if replay.evaluated(at, rule.evaluate(w)) {
             last_change_window = k;
         }
     }
     // CloudWatch keeps the reason of the evaluation that changed the state.
     let k = last_change_window;
-    let reason = metric_reason(&rule, &values[k..k + rule.n], s0 + k as i64 * p, p, state);
-    Timeline {
-        from,
-        initial,
-        transitions,
-        state,
-        since,
-        reason,
-    }
+    let reason = metric_reason(
+        &rule,
+        &values[k..k + rule.n],
+        s0 + k as i64 * p,
+        p,
+        replay.state,
+    );
+    replay.timeline(reason)
 }
 
 fn insufficient_reason(n: usize) -> String {
@@ -239,7 +271,13 @@ fn metric_reason(
     let threshold = fmt_threshold(rule.threshold);
     let list = |pts: &[&(Epoch, f64)]| {
         pts.iter()
-            .map(|(t, v)| format!("{} ({})", fmt_value(*v), fmt_datapoint_time(*t)))
+            .map(|(t, v)| {
+                format!(
+                    "{} ({})",
+                    fmt_value(*v),
+                    utc(*t * 1000, "%d/%m/%y %H:%M:%S")
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -316,28 +354,11 @@ fn fmt_value(v: f64) -> String {
     }
 }
 
-fn fmt_datapoint_time(t: Epoch) -> String {
-    DateTime::from_timestamp(t, 0).map_or_else(
-        || t.to_string(),
-        |d| d.format("%d/%m/%y %H:%M:%S").to_string(),
-    )
-}
-
-fn fmt_transition_time(t: Epoch) -> String {
-    DateTime::from_timestamp(t, 0).map_or_else(
-        || t.to_string(),
-        |d| d.format("%A %d %B, %Y %H:%M:%S UTC").to_string(),
-    )
-}
-
 /// A composite is ALARM while any child is (the demo's rules are all ORs), OK otherwise.
 fn composite(def: &AlarmDef, children: &[(&str, &Timeline)], now: Epoch) -> Timeline {
-    let first_eval = def.created + FIRST_EVALUATION;
-    if now < first_eval {
+    let Some((from, evaluated_from)) = Replay::window(def, now) else {
         return unchecked(def.created, now);
-    }
-    let from = def.created.max(now - HISTORY);
-    let evaluated_from = first_eval.max(from);
+    };
     let rule_at = |t: Epoch| {
         if children
             .iter()
@@ -359,47 +380,22 @@ fn composite(def: &AlarmDef, children: &[(&str, &Timeline)], now: Epoch) -> Time
         .collect();
     events.sort_by_key(|e| e.0);
     let first = rule_at(evaluated_from);
-    let (initial, mut state, mut since) = if evaluated_from == first_eval {
-        (
-            AlarmState::InsufficientData,
-            AlarmState::InsufficientData,
-            def.created,
-        )
-    } else {
-        (first, first, from)
-    };
-    let mut transitions = Vec::new();
+    let mut replay = Replay::new(def, from, evaluated_from, first);
+    replay.evaluated(evaluated_from, first);
     let mut cause: Option<(Epoch, &str, AlarmState)> = None;
-    if first != state {
-        transitions.push(Transition {
-            at: evaluated_from,
-            from: state,
-            to: first,
-        });
-        state = first;
-        since = evaluated_from;
-    }
     for &(at, name, to) in &events {
-        let s = rule_at(at);
-        if s != state {
-            transitions.push(Transition {
-                at,
-                from: state,
-                to: s,
-            });
-            state = s;
-            since = at;
+        if replay.evaluated(at, rule_at(at)) {
             cause = Some((at, name, to));
         }
     }
     let reason = match cause {
         Some((at, child, to)) => format!(
             "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{child} transitioned to {to} at {}",
-            fmt_transition_time(at)
+            utc(at * 1000, "%A %d %B, %Y %H:%M:%S UTC")
         ),
         None => match children
             .iter()
-            .find(|(_, c)| c.state_at(since) == AlarmState::Alarm)
+            .find(|(_, c)| c.state_at(replay.since) == AlarmState::Alarm)
         {
             Some((child, _)) => format!(
                 "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{child} is in ALARM"
@@ -407,14 +403,7 @@ fn composite(def: &AlarmDef, children: &[(&str, &Timeline)], now: Epoch) -> Time
             None => "No alarm in the rule is in ALARM".to_owned(),
         },
     };
-    Timeline {
-        from,
-        initial,
-        transitions,
-        state,
-        since,
-        reason,
-    }
+    replay.timeline(reason)
 }
 
 /// DescribeAlarmHistory's items, newest first: every transition in the replayed window and
@@ -442,28 +431,11 @@ pub fn history(def: &AlarmDef, tl: &Timeline) -> Vec<AlarmHistoryItem> {
 
 /// The domain `Alarm` for a definition and its evaluated timeline.
 pub fn to_alarm(def: &AlarmDef, tl: &Timeline) -> Alarm {
-    let kind = match &def.kind {
-        AlarmDefKind::Metric {
-            series,
-            comparison,
-            threshold,
-            evaluation_periods,
-            datapoints_to_alarm,
-            ..
-        } => AlarmKind::Metric {
-            series: series.clone(),
-            comparison: *comparison,
-            threshold: *threshold,
-            evaluation_periods: *evaluation_periods,
-            datapoints_to_alarm: *datapoints_to_alarm,
-        },
-        AlarmDefKind::Composite { rule, .. } => AlarmKind::Composite { rule: rule.clone() },
-    };
     Alarm {
         account_id: MONITORING_ACCOUNT.to_owned(),
         id: def.name.clone(),
         name: def.name.clone(),
-        kind,
+        kind: def.kind.clone(),
         state: tl.state,
         reason: tl.reason.clone(),
         state_since: tl.since,

@@ -247,21 +247,15 @@ fn points(
     end: Epoch,
     now: Epoch,
 ) -> Vec<(Epoch, f64)> {
-    let first = start.max(job.began).div_euclid(MINUTE) * MINUTE;
-    let first = if first < start.max(job.began) {
-        first + MINUTE
-    } else {
-        first
-    };
-    // A minute is published once it is over; the job's last minute once it has ended.
+    // The first whole minute; a minute is published once it is over, the job's last
+    // minute once it has ended.
+    let from = start.max(job.began);
+    let first = from + (MINUTE - from.rem_euclid(MINUTE)) % MINUTE;
     let last = end.min(job.ends - 1).min(now - MINUTE).div_euclid(MINUTE) * MINUTE;
-    let mut out = Vec::new();
-    let mut t = first;
-    while t <= last {
-        out.push((t, value(world, job, metric, host, t)));
-        t += MINUTE;
-    }
-    out
+    (first..=last)
+        .step_by(MINUTE as usize)
+        .map(|t| (t, value(world, job, metric, host, t)))
+        .collect()
 }
 
 impl DemoSource {

@@ -20,7 +20,7 @@ use super::story::{
     DRIFT_FULL_SECS, DRIFTING_FEATURE, INCIDENT_MODEL, LEAK, LOADING_SECS, MISSING_FEATURE,
 };
 use super::world::{SeriesRef, SimEndpoint, World};
-use super::{signal, utc};
+use super::{refused, signal, utc};
 use crate::clock::SharedClock;
 use crate::logs::groups::PROCESSING_JOBS_GROUP;
 use crate::logs::pattern::{self, Pattern};
@@ -131,10 +131,10 @@ impl Line {
 }
 
 fn not_found(call: &str, detail: String) -> SourceError {
-    SourceError::Other {
-        call: call.to_owned(),
-        detail: format!("ResourceNotFoundException: {detail}"),
-    }
+    refused(
+        call.to_owned(),
+        format!("ResourceNotFoundException: {detail}"),
+    )
 }
 
 impl Gen {
@@ -148,10 +148,10 @@ impl Gen {
         let account = target.account_id.as_str();
         let clean = |s: &str| crate::sanitize::clean(s).into_owned();
         if target.groups.is_empty() {
-            return Err(SourceError::Other {
-                call: call.to_owned(),
-                detail: "InvalidParameterException: no log group".into(),
-            });
+            return Err(refused(
+                call.to_owned(),
+                "InvalidParameterException: no log group",
+            ));
         }
         let mut groups = Vec::new();
         for g in &target.groups {
@@ -169,19 +169,13 @@ impl Gen {
                     .filter(|&i| self.world.endpoints[i].profile.has_data)
                     .map(Group::Endpoint)
             };
-            match group {
-                Some(group) => groups.push((group, name.to_owned())),
-                None => {
-                    return Err(not_found(
-                        call,
-                        format!(
-                            "the specified log group does not exist: {} in account {}",
-                            clean(name),
-                            clean(account)
-                        ),
-                    ));
-                }
-            }
+            let Some(group) = group else {
+                let (name, account) = (clean(name), clean(account));
+                let detail =
+                    format!("the specified log group does not exist: {name} in account {account}");
+                return Err(not_found(call, detail));
+            };
+            groups.push((group, name.to_owned()));
         }
         Ok(Selection {
             account: account.to_owned(),
@@ -349,40 +343,31 @@ fn last_restart(e: &SimEndpoint, t: Epoch) -> Epoch {
     t - (t - p.restart_anchor).rem_euclid(p.restart_period.max(HOUR))
 }
 
+/// A model server line: Python logging's timestamp, then `text`.
+fn py(ms: i64, text: impl std::fmt::Display) -> (i64, String) {
+    (ms, format!("{} {text}", stamp(ms)))
+}
+
 /// Gunicorn and the model server starting, from `ms` on.
 fn boot(out: &mut Vec<(i64, String)>, ms: i64, pid: u32, version: &str, why: &str) {
-    let g = gunicorn_stamp(ms);
-    out.push((
-        ms,
-        format!("{g} [{pid}] [INFO] Starting gunicorn 22.0.0 ({why})"),
-    ));
-    out.push((
-        ms + 3,
-        format!("{g} [{pid}] [INFO] Listening at: unix:/tmp/gunicorn.sock ({pid})"),
-    ));
-    for w in 1..=2 {
-        out.push((
-            ms + 5 + w,
-            format!(
-                "{g} [{pid}] [INFO] Booting worker with pid: {}",
-                pid + w as u32 * 11
-            ),
-        ));
-    }
-    out.push((
-        ms + 900,
-        format!(
-            "{} INFO [inference] loading model from /opt/ml/model",
-            stamp(ms + 900)
+    let g = format!("{} [{pid}] [INFO]", gunicorn_stamp(ms));
+    out.extend([
+        (ms, format!("{g} Starting gunicorn 22.0.0 ({why})")),
+        (
+            ms + 3,
+            format!("{g} Listening at: unix:/tmp/gunicorn.sock ({pid})"),
         ),
-    ));
-    out.push((
-        ms + 4_200,
-        format!(
-            "{} INFO [inference] model {version} loaded in 3.3 s",
-            stamp(ms + 4_200)
+        (ms + 6, format!("{g} Booting worker with pid: {}", pid + 11)),
+        (ms + 7, format!("{g} Booting worker with pid: {}", pid + 22)),
+        py(
+            ms + 900,
+            "INFO [inference] loading model from /opt/ml/model",
         ),
-    ));
+        py(
+            ms + 4_200,
+            format!("INFO [inference] model {version} loaded in 3.3 s"),
+        ),
+    ]);
 }
 
 /// The lines of one instance in the minute starting at `m` (epoch seconds): (ms, text).
@@ -416,15 +401,11 @@ fn instance_minute(
     let n = 2 + (2.0 * load + unit(mix(h, 1))) as u64;
     let latency_ms = series_value(world, i, MetricId::ModelLatency, v, m) / 1000.0;
     for r in 0..n.min(4) {
-        let ms = at(10 + r);
         let lat = latency_ms * range(mix(h, 20 + r), 0.7, 1.3);
-        out.push((
-            ms,
-            format!(
-                "{} INFO [inference] request_id={} POST /invocations 200 latency_ms={lat:.1} model={version}",
-                stamp(ms),
-                request_id(mix(h, 30 + r))
-            ),
+        let rid = request_id(mix(h, 30 + r));
+        out.push(py(
+            at(10 + r),
+            format!("INFO [inference] request_id={rid} POST /invocations 200 latency_ms={lat:.1} model={version}"),
         ));
     }
 
@@ -433,34 +414,31 @@ fn instance_minute(
         let ms = at(3);
         let g = gunicorn_stamp(ms);
         let old = inst.pid + 11 + (mix(h, 4) % 500) as u32;
-        out.push((
-            ms,
-            format!("{g} [{old}] [INFO] Autorestarting worker after current request."),
-        ));
-        out.push((
-            ms + 40,
-            format!("{g} [{old}] [INFO] Worker exiting (pid: {old})"),
-        ));
-        out.push((
-            ms + 60,
-            format!(
-                "{g} [{}] [INFO] Booting worker with pid: {}",
-                inst.pid,
-                old + 1
+        out.extend([
+            (
+                ms,
+                format!("{g} [{old}] [INFO] Autorestarting worker after current request."),
             ),
-        ));
+            (
+                ms + 40,
+                format!("{g} [{old}] [INFO] Worker exiting (pid: {old})"),
+            ),
+            (
+                ms + 60,
+                format!(
+                    "{g} [{}] [INFO] Booting worker with pid: {}",
+                    inst.pid,
+                    old + 1
+                ),
+            ),
+        ]);
     }
 
     // The instance restarted (the memory series drops at the same instant).
     let restart = last_restart(e, m + 59);
     if restart >= m {
-        boot(
-            out,
-            restart * 1000 + 250,
-            inst.pid,
-            &version,
-            "instance restarted",
-        );
+        let why = "instance restarted";
+        boot(out, restart * 1000 + 250, inst.pid, &version, why);
     }
 
     if let Some(inc) = e.profile.incident {
@@ -470,24 +448,20 @@ fn instance_minute(
     // The staging leak: the model server watches its own memory.
     let mem = series_value(world, i, MetricId::Memory, v, m);
     if e.profile.mem_creep_per_hour > 1.0 && mem > LEAK.warn_above {
-        let ms = at(5);
         let hours = (m - last_restart(e, m)) as f64 / HOUR as f64;
-        out.push((
-            ms,
-            format!(
-                "{} WARNING [memory] memory at {mem:.1}% of the instance; worker RSS {:.2} GiB and growing since the restart {hours:.0} h ago",
-                stamp(ms),
-                mem / 100.0 * 3.6,
-            ),
+        let rss = mem / 100.0 * 3.6;
+        out.push(py(
+            at(5),
+            format!("WARNING [memory] memory at {mem:.1}% of the instance; worker RSS {rss:.2} GiB and growing since the restart {hours:.0} h ago"),
         ));
         if mem > LEAK.kill_above && unit(mix(h, 6)) < 0.2 {
             let ms = at(7);
             let pid = inst.pid + 11 + (mix(h, 8) % 500) as u32;
+            let g = gunicorn_stamp(ms);
             out.push((
                 ms,
                 format!(
-                    "{} [{}] [ERROR] Worker (pid:{pid}) was sent SIGKILL! Perhaps out of memory?",
-                    gunicorn_stamp(ms),
+                    "{g} [{}] [ERROR] Worker (pid:{pid}) was sent SIGKILL! Perhaps out of memory?",
                     inst.pid
                 ),
             ));
@@ -530,14 +504,10 @@ fn incident_minute(
     // The five minutes of 5xx right after the deployment.
     if m < update_at + LOADING_SECS {
         for k in 0..2 {
-            let ms = at(40 + k);
-            out.push((
-                ms,
-                format!(
-                    "{} ERROR [inference] request_id={} POST /invocations 503: model is still loading",
-                    stamp(ms),
-                    request_id(mix(h, 50 + k))
-                ),
+            let rid = request_id(mix(h, 50 + k));
+            out.push(py(
+                at(40 + k),
+                format!("ERROR [inference] request_id={rid} POST /invocations 503: model is still loading"),
             ));
         }
     }
@@ -545,30 +515,23 @@ fn incident_minute(
     let f = ((m - update_at) as f64 / DRIFT_FULL_SECS as f64).clamp(0.15, 1.0);
     let warns = 1 + (3.0 * f + unit(mix(h, 60))) as u64;
     for k in 0..warns.min(5) {
-        let ms = at(70 + k);
         let rid = request_id(mix(h, 80 + k));
-        let text = if mix(h, 90 + k).is_multiple_of(4) {
+        let what = if mix(h, 90 + k).is_multiple_of(4) {
             let amount = range(mix(h, 100 + k), 4_500.0, 25_000.0);
-            format!(
-                "{} WARNING [features] request_id={rid} feature '{DRIFTING_FEATURE}' = {amount:.2} is above the baseline's p99 (4210.00)",
-                stamp(ms)
-            )
+            format!("'{DRIFTING_FEATURE}' = {amount:.2} is above the baseline's p99 (4210.00)")
         } else {
-            format!(
-                "{} WARNING [features] request_id={rid} feature '{MISSING_FEATURE}' missing from request: imputing 0",
-                stamp(ms)
-            )
+            format!("'{MISSING_FEATURE}' missing from request: imputing 0")
         };
-        out.push((ms, text));
+        out.push(py(
+            at(70 + k),
+            format!("WARNING [features] request_id={rid} feature {what}"),
+        ));
     }
     if unit(mix(h, 110)) < 0.1 + 0.5 * f {
         let ms = at(120);
         let rid = request_id(mix(h, 130));
         let lines = [
-            format!(
-                "{} ERROR [features] request_id={rid} encoding failed, scored with imputed features",
-                stamp(ms)
-            ),
+            py(ms, format!("ERROR [features] request_id={rid} encoding failed, scored with imputed features")).1,
             "Traceback (most recent call last):".to_owned(),
             "  File \"/opt/ml/code/inference.py\", line 88, in predict_fn".to_owned(),
             "    features = encode(payload)".to_owned(),
@@ -588,122 +551,97 @@ fn job_lines(world: &World, run: &JobRun) -> Vec<(i64, String)> {
     let e = &world.endpoints[run.endpoint].endpoint;
     let span_ms = ((run.ends - run.began) * 1000).max(1_000);
     let at = |frac: f64| run.began * 1000 + (span_ms as f64 * frac) as i64;
-    let mut out: Vec<(i64, String)> = Vec::new();
-    let mut push = |ms: i64, level: &str, text: String| {
-        out.push((ms, format!("{} - {level} - {text}", stamp(ms))));
-    };
     let window = |t: Epoch| utc(t * 1000, "%Y-%m-%dT%H:%M:%SZ");
-    let t0 = at(0.0);
-    push(
-        t0,
-        "INFO",
-        format!(
-            "Starting sagemaker-model-monitor-analyzer for processing job {}",
-            run.job
-        ),
-    );
-    push(
-        t0 + 20,
-        "INFO",
-        format!(
-            "Monitoring schedule {}, analysis type {}, endpoint {}, job definition {}",
-            run.schedule,
-            run.monitoring_type,
-            e.name,
-            run.job_definition.as_deref().unwrap_or("(inline)")
-        ),
-    );
-    push(
-        at(0.03),
-        "INFO",
-        format!("Reading baseline constraints from {}", run.baseline_uri),
-    );
+    let (from, to) = (window(run.window), window(run.window + run.period));
     let capture = format!(
         "s3://sagemaker-{}-{}/{}/datacapture",
         super::REGION,
         e.account_id,
         e.name
     );
-    push(
-        at(0.06),
-        "INFO",
-        format!(
-            "Reading captured data from {capture} between {} and {}",
-            window(run.window),
-            window(run.window + run.period)
-        ),
-    );
-    let ends = run.ends * 1000;
-    if run.outcome == ExecutionStatus::Failed {
-        let reason = run
-            .failure_reason
-            .clone()
-            .unwrap_or_else(|| "AlgorithmError: the analyzer stopped".into());
-        push(ends - 200, "ERROR", reason.clone());
-        push(ends, "ERROR", format!("Job failed: {reason}"));
-        return out;
-    }
-    let h = mix(hash_str(&run.job), 0x10);
-    let records = 20_000 + h % 40_000;
-    let detail = if run.monitoring_type == "ModelQuality" {
-        format!(" ({} with ground truth merged)", records * 85 / 100)
-    } else {
-        String::new()
-    };
-    push(
-        at(0.4),
-        "INFO",
-        format!("Records analysed: {records}{detail}"),
-    );
-    let n = run.checks.len().max(1) as f64;
-    for (k, c) in run.checks.iter().enumerate() {
-        let ms = at(0.5 + 0.4 * k as f64 / n);
-        if c.violated {
-            push(
-                ms,
-                "WARN",
-                format!(
-                    "Constraint violation: {} {}: observed {:.4}, threshold {}",
-                    c.subject, c.check, c.observed, c.threshold
-                ),
-            );
-        } else {
-            push(
-                ms,
-                "INFO",
-                format!(
-                    "Constraint check passed: {} {}: observed {:.4}, threshold {}",
-                    c.subject, c.check, c.observed, c.threshold
-                ),
-            );
-        }
-    }
-    let violated: Vec<&str> = run
-        .checks
-        .iter()
-        .filter(|c| c.violated)
-        .map(|c| c.subject.as_str())
-        .collect();
-    if violated.is_empty() {
-        push(
-            at(0.95),
-            "INFO",
-            format!("No violations found; report written to {}", run.report_uri),
-        );
-    } else {
-        push(
-            at(0.95),
+    let definition = run.job_definition.as_deref().unwrap_or("(inline)");
+    let (schedule, kind) = (&run.schedule, run.monitoring_type);
+    let mut lines: Vec<(i64, &str, String)> = vec![
+        (
+            at(0.0),
             "INFO",
             format!(
-                "Violations found: {} ({}); report written to {}",
-                violated.len(),
-                violated.join(", "),
-                run.report_uri
+                "Starting sagemaker-model-monitor-analyzer for processing job {}",
+                run.job
             ),
-        );
+        ),
+        (
+            at(0.0) + 20,
+            "INFO",
+            format!(
+                "Monitoring schedule {schedule}, analysis type {kind}, endpoint {}, job definition {definition}",
+                e.name
+            ),
+        ),
+        (
+            at(0.03),
+            "INFO",
+            format!("Reading baseline constraints from {}", run.baseline_uri),
+        ),
+        (
+            at(0.06),
+            "INFO",
+            format!("Reading captured data from {capture} between {from} and {to}"),
+        ),
+    ];
+    let ends = run.ends * 1000;
+    if run.outcome == ExecutionStatus::Failed {
+        let reason = run.failure_reason.as_deref();
+        let reason = reason.unwrap_or("AlgorithmError: the analyzer stopped");
+        lines.push((ends - 200, "ERROR", reason.to_owned()));
+        lines.push((ends, "ERROR", format!("Job failed: {reason}")));
+    } else {
+        let records = 20_000 + mix(hash_str(&run.job), 0x10) % 40_000;
+        let detail = if run.monitoring_type == "ModelQuality" {
+            format!(" ({} with ground truth merged)", records * 85 / 100)
+        } else {
+            String::new()
+        };
+        lines.push((
+            at(0.4),
+            "INFO",
+            format!("Records analysed: {records}{detail}"),
+        ));
+        let n = run.checks.len().max(1) as f64;
+        for (k, c) in run.checks.iter().enumerate() {
+            let (level, verdict) = match c.violated {
+                true => ("WARN", "Constraint violation"),
+                false => ("INFO", "Constraint check passed"),
+            };
+            let (subject, check, observed, threshold) =
+                (&c.subject, &c.check, c.observed, c.threshold);
+            let text = format!(
+                "{verdict}: {subject} {check}: observed {observed:.4}, threshold {threshold}"
+            );
+            lines.push((at(0.5 + 0.4 * k as f64 / n), level, text));
+        }
+        let violated: Vec<&str> = run
+            .checks
+            .iter()
+            .filter(|c| c.violated)
+            .map(|c| c.subject.as_str())
+            .collect();
+        let found = match violated.len() {
+            0 => "No violations found".to_owned(),
+            n => format!("Violations found: {n} ({})", violated.join(", ")),
+        };
+        let report = &run.report_uri;
+        lines.push((
+            at(0.95),
+            "INFO",
+            format!("{found}; report written to {report}"),
+        ));
+        lines.push((ends, "INFO", format!("Completed: {}", run.outcome.as_str())));
     }
-    push(ends, "INFO", format!("Completed: {}", run.outcome.as_str()));
-    out
+    lines
+        .into_iter()
+        .map(|(ms, level, text)| (ms, format!("{} - {level} - {text}", stamp(ms))))
+        .collect()
 }
 
 impl DemoLogs {
@@ -1102,10 +1040,10 @@ impl LogsSource for DemoLogs {
         let g = &self.generator;
         let sel = g.select("StartQuery", &query.target)?;
         if query.end < query.start {
-            return Err(SourceError::Other {
-                call: "StartQuery".into(),
-                detail: "InvalidParameterException: endTime is before startTime".into(),
-            });
+            return Err(refused(
+                "StartQuery",
+                "InvalidParameterException: endTime is before startTime",
+            ));
         }
         let end = query.end.min(g.now());
         let answer =
@@ -1144,12 +1082,14 @@ impl LogsSource for DemoLogs {
             )
         })?;
         // As AWS: a finished query cannot be stopped.
-        stopped.map_err(|stage| SourceError::Other {
-            call: "StopQuery".into(),
-            detail: format!(
-                "InvalidParameterException: the query is already {}",
-                insights_state(stage).as_str()
-            ),
+        stopped.map_err(|stage| {
+            refused(
+                "StopQuery",
+                format!(
+                    "InvalidParameterException: the query is already {}",
+                    insights_state(stage).as_str()
+                ),
+            )
         })
     }
 
@@ -1162,9 +1102,11 @@ impl LogsSource for DemoLogs {
         next: Option<&str>,
     ) -> Result<EventsPage, SourceError> {
         let call = "FilterLogEvents";
-        let invalid = |detail: String| SourceError::Other {
-            call: call.to_owned(),
-            detail: format!("InvalidParameterException: {detail}"),
+        let invalid = |detail: String| {
+            refused(
+                call.to_owned(),
+                format!("InvalidParameterException: {detail}"),
+            )
         };
         let g = &self.generator;
         let sel = g.select(call, target)?;
@@ -1221,19 +1163,19 @@ impl LogsSource for DemoLogs {
     ) -> Result<Box<dyn LiveSession>, LiveError> {
         let g = &self.generator;
         if target.groups.len() > 10 {
-            return Err(LiveError::Failed(SourceError::Other {
-                call: "StartLiveTail".into(),
-                detail: "InvalidParameterException: at most 10 log groups".into(),
-            }));
+            return Err(LiveError::Failed(refused(
+                "StartLiveTail",
+                "InvalidParameterException: at most 10 log groups",
+            )));
         }
         let sel = g
             .select("StartLiveTail", target)
             .map_err(LiveError::Failed)?;
         let pattern = pattern::parse_optional(pattern).map_err(|e| {
-            LiveError::Failed(SourceError::Other {
-                call: "StartLiveTail".into(),
-                detail: format!("InvalidParameterException: {e}"),
-            })
+            LiveError::Failed(refused(
+                "StartLiveTail",
+                format!("InvalidParameterException: {e}"),
+            ))
         })?;
         Ok(Box::new(DemoTail {
             generator: g.clone(),

@@ -126,6 +126,14 @@ fn utc(ms: i64, format: &str) -> String {
         .to_string()
 }
 
+/// A call the demo refuses, saying why (in AWS's words where AWS has some).
+fn refused(call: impl Into<String>, detail: impl Into<String>) -> SourceError {
+    SourceError::Other {
+        call: call.into(),
+        detail: detail.into(),
+    }
+}
+
 #[async_trait]
 impl FleetSource for DemoSource {
     fn kind(&self) -> SourceKind {
@@ -230,10 +238,10 @@ impl FleetSource for DemoSource {
             });
         match found {
             Some((def, tl)) => Ok(alarms::history(def, &tl)),
-            None => Err(SourceError::Other {
-                call: "DescribeAlarmHistory".to_owned(),
-                detail: format!("alarm {alarm_name} not found in account {account_id}"),
-            }),
+            None => Err(refused(
+                "DescribeAlarmHistory",
+                format!("alarm {alarm_name} not found in account {account_id}"),
+            )),
         }
     }
 
@@ -288,10 +296,10 @@ impl FleetSource for DemoSource {
 impl Writer for DemoSource {
     async fn write(&self, request: &Write) -> Result<WriteReceipt, SourceError> {
         if self.readonly {
-            return Err(SourceError::Other {
-                call: request.operation().to_owned(),
-                detail: "read-only: refused before it was sent".into(),
-            });
+            return Err(refused(
+                request.operation().to_owned(),
+                "read-only: refused before it was sent",
+            ));
         }
         let now = self.clock.now();
         match request {

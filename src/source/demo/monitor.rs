@@ -6,11 +6,11 @@
 //! Like the series, every run is a pure function of (world, schedule, time); only what the
 //! console changed (runs started, schedules paused) is held.
 
-use super::DemoSource;
 use super::rng::hash_str;
 use super::signal;
 use super::story::{DRIFTING_FEATURE, FEATURE_DRIFT_THRESHOLD, MISSING_FEATURE, feature_drift};
 use super::world::{ACCURACY_THRESHOLD, REGION, SeriesRef, World};
+use super::{DemoSource, refused};
 use crate::source::SourceError;
 use crate::source::metrics::MetricId;
 use crate::source::model::*;
@@ -70,14 +70,10 @@ impl Kind {
     }
 
     fn parse(s: &str) -> Option<Self> {
-        [
-            Self::ModelQuality,
-            Self::DataQuality,
-            Self::ModelBias,
-            Self::ModelExplainability,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        use Kind::*;
+        [ModelQuality, DataQuality, ModelBias, ModelExplainability]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 }
 
@@ -137,6 +133,14 @@ fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
         out.push(sched(Kind::ModelExplainability, false));
     }
     out
+}
+
+/// The world's schedule `name` in `account`.
+fn world_schedule(world: &World, account: &str, name: &str) -> Option<Sched> {
+    (0..world.endpoints.len())
+        .filter(|&i| world.endpoints[i].endpoint.account_id == account)
+        .flat_map(|i| world_schedules(world, i))
+        .find(|s| s.name == name)
 }
 
 /// Paused in the world itself (before the console started).
@@ -211,26 +215,19 @@ impl Runs {
         now: Epoch,
     ) -> Result<WriteReceipt, SourceError> {
         let call = format!("{} {}", request.operation(), request.account_id());
-        let other = |detail: String| SourceError::Other {
-            call: call.clone(),
-            detail,
-        };
+        let other = |detail: String| refused(call.clone(), detail);
         request.validate().map_err(&other)?;
+        let account = request.account_id();
         let owner = |schedule: &str| {
-            (0..world.endpoints.len())
-                .filter(|&i| world.endpoints[i].endpoint.account_id == request.account_id())
-                .flat_map(|i| world_schedules(world, i))
-                .find(|s| s.name == schedule)
+            world_schedule(world, account, schedule).ok_or_else(|| {
+                other(format!(
+                    "ResourceNotFound: no monitoring schedule {schedule} in account {account}"
+                ))
+            })
         };
         match request {
             MonitorWrite::RunNow(run) => {
-                let from = owner(&run.from_schedule).ok_or_else(|| {
-                    other(format!(
-                        "ResourceNotFound: no monitoring schedule {} in account {}",
-                        run.from_schedule,
-                        request.account_id()
-                    ))
-                })?;
+                let from = owner(&run.from_schedule)?;
                 if from.job_definition.as_deref() != Some(run.job_definition.as_str()) {
                     return Err(other(format!(
                         "ResourceNotFound: no job definition {}",
@@ -250,12 +247,7 @@ impl Runs {
                 });
             }
             MonitorWrite::Pause { schedule, .. } | MonitorWrite::Resume { schedule, .. } => {
-                if owner(schedule).is_none() {
-                    return Err(other(format!(
-                        "ResourceNotFound: no monitoring schedule {schedule} in account {}",
-                        request.account_id()
-                    )));
-                }
+                owner(schedule)?;
                 self.paused.insert(
                     schedule.clone(),
                     matches!(request, MonitorWrite::Pause { .. }),
@@ -383,11 +375,12 @@ fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
     serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
-fn bucket_uri(world: &World, i: usize, schedule: &str, at: Epoch, file: &str) -> String {
+/// Where the run of `schedule` scheduled at `at` writes its violations report.
+fn report_uri(world: &World, i: usize, schedule: &str, at: Epoch) -> String {
     let e = &world.endpoints[i].endpoint;
     let when = super::utc(at * 1000, "%Y/%m/%d/%H");
     format!(
-        "s3://sagemaker-{REGION}-{}/{}/{schedule}/{when}/{file}",
+        "s3://sagemaker-{REGION}-{}/{}/{schedule}/{when}/constraint_violations.json",
         e.account_id, e.name
     )
 }
@@ -489,18 +482,12 @@ impl DemoSource {
     fn endpoint_of(&self, key: &EndpointKey) -> Result<usize, SourceError> {
         self.world
             .endpoint_index(&key.account_id, &key.name)
-            .ok_or_else(|| SourceError::Other {
-                call: format!("ListMonitoringSchedules {}", key.account_id),
-                detail: format!("no endpoint {} in account {}", key.name, key.account_id),
+            .ok_or_else(|| {
+                refused(
+                    format!("ListMonitoringSchedules {}", key.account_id),
+                    format!("no endpoint {} in account {}", key.name, key.account_id),
+                )
             })
-    }
-
-    /// The schedule a run belongs to: one of the world's, or one started in the console.
-    fn find_schedule(&self, account: &str, name: &str) -> Option<Sched> {
-        (0..self.world.endpoints.len())
-            .filter(|&i| self.world.endpoints[i].endpoint.account_id == account)
-            .flat_map(|i| world_schedules(&self.world, i))
-            .find(|s| s.name == name)
     }
 
     /// Every run of endpoint `i` (or of one schedule), newest first.
@@ -530,61 +517,46 @@ impl DemoSource {
         let Ok(i) = self.endpoint_of(key) else {
             return Vec::new();
         };
+        // A schedule as listed; a run started in the console is a one-time one (`NOW`).
+        let schedule = |name: &str, kind: &str, last: Option<Execution>| MonitoringSchedule {
+            account_id: key.account_id.clone(),
+            name: name.to_owned(),
+            endpoint: key.name.clone(),
+            monitoring_type: kind.to_owned(),
+            status: ScheduleStatus::Scheduled,
+            last_execution: last.map(|x| MonitoringExecution {
+                scheduled_time: x.scheduled_time,
+                status: x.status,
+                failure_reason: x.failure_reason,
+            }),
+            schedule_expression: Some("NOW".into()),
+            job_definition: None,
+            failure_reason: None,
+        };
         let runs = self.runs();
-        let paused: Vec<bool> = world_schedules(&self.world, i)
-            .iter()
-            .map(|s| runs.paused(s))
-            .collect();
-        let started: Vec<Started> = runs
-            .started
-            .iter()
-            .filter(|r| r.endpoint == i)
-            .cloned()
-            .collect();
-        drop(runs);
         let mut out: Vec<MonitoringSchedule> = world_schedules(&self.world, i)
             .into_iter()
-            .zip(paused)
-            .map(|(s, paused)| {
+            .map(|s| {
+                let paused = runs.paused(&s);
                 let since = paused.then_some(self.world.start.min(now));
                 let last = s.executions(&self.world, now, since).next();
                 MonitoringSchedule {
-                    account_id: key.account_id.clone(),
-                    name: s.name.clone(),
-                    endpoint: key.name.clone(),
-                    monitoring_type: s.kind.as_str().to_owned(),
                     status: if paused {
                         ScheduleStatus::Stopped
                     } else {
                         ScheduleStatus::Scheduled
                     },
-                    last_execution: last.map(|x| MonitoringExecution {
-                        scheduled_time: x.scheduled_time,
-                        status: x.status,
-                        failure_reason: x.failure_reason,
-                    }),
                     schedule_expression: Some(s.cron().to_owned()),
                     job_definition: s.job_definition.clone(),
-                    failure_reason: None,
+                    ..schedule(&s.name, s.kind.as_str(), last)
                 }
             })
             .collect();
-        out.extend(started.iter().map(|r| {
-            let x = r.execution(&self.world, now);
+        out.extend(runs.started.iter().filter(|r| r.endpoint == i).map(|r| {
+            let last = r.execution(&self.world, now);
             MonitoringSchedule {
-                account_id: key.account_id.clone(),
-                name: r.run.name.clone(),
-                endpoint: key.name.clone(),
-                monitoring_type: r.run.monitoring_type.clone(),
-                status: ScheduleStatus::Scheduled,
-                last_execution: Some(MonitoringExecution {
-                    scheduled_time: x.scheduled_time,
-                    status: x.status,
-                    failure_reason: None,
-                }),
-                schedule_expression: Some("NOW".into()),
                 job_definition: Some(r.run.job_definition.clone()),
-                failure_reason: None,
+                ..schedule(&r.run.name, &r.run.monitoring_type, Some(last))
             }
         }));
         out
@@ -592,7 +564,7 @@ impl DemoSource {
 
     /// The kind and slot of a run, from its schedule (a console run analyses its hour).
     fn run_of(&self, x: &Execution) -> Option<(usize, Kind, Epoch)> {
-        if let Some(s) = self.find_schedule(&x.account_id, &x.schedule) {
+        if let Some(s) = world_schedule(&self.world, &x.account_id, &x.schedule) {
             return Some((s.endpoint, s.kind, x.scheduled_time));
         }
         let runs = self.runs();
@@ -615,9 +587,11 @@ impl MonitorSource for DemoSource {
         let i = self.endpoint_of(endpoint)?;
         let from: usize = match page {
             None => 0,
-            Some(t) => t.parse().map_err(|_| SourceError::Other {
-                call: format!("ListMonitoringExecutions {}", endpoint.account_id),
-                detail: format!("ValidationException: invalid NextToken {t:?}"),
+            Some(t) => t.parse().map_err(|_| {
+                refused(
+                    format!("ListMonitoringExecutions {}", endpoint.account_id),
+                    format!("ValidationException: invalid NextToken {t:?}"),
+                )
             })?,
         };
         let all = self.all_executions(i, schedule, self.clock.now());
@@ -629,10 +603,10 @@ impl MonitorSource for DemoSource {
     async fn violations(&self, execution: &Execution) -> Result<ViolationReport, SourceError> {
         let call = format!("GetObject {}", execution.account_id);
         let Some((i, kind, slot)) = self.run_of(execution) else {
-            return Err(SourceError::Other {
+            return Err(refused(
                 call,
-                detail: format!("no monitoring schedule {}", execution.schedule),
-            });
+                format!("no monitoring schedule {}", execution.schedule),
+            ));
         };
         // Read the run as it is now, not as the caller last saw it.
         let now = self.clock.now();
@@ -642,28 +616,23 @@ impl MonitorSource for DemoSource {
             .find(|x| x.scheduled_time == execution.scheduled_time);
         let status = current.map(|x| x.status);
         if !status.is_some_and(ExecutionStatus::is_completed) {
-            return Err(SourceError::Other {
+            return Err(refused(
                 call,
-                detail: format!(
+                format!(
                     "no report: the run is {} (a report exists once it completes)",
                     status.map_or("unknown", ExecutionStatus::as_str)
                 ),
-            });
+            ));
         }
-        let uri = bucket_uri(
+        let uri = report_uri(
             &self.world,
             i,
             &execution.schedule,
             execution.scheduled_time,
-            "constraint_violations.json",
         );
         let text = violations_json(&violations_at(&self.world, i, kind, slot), kind);
-        report::violations_from_bytes(&uri, text.as_bytes(), text.len() as u64).map_err(|e| {
-            SourceError::Other {
-                call,
-                detail: e.to_string(),
-            }
-        })
+        report::violations_from_bytes(&uri, text.as_bytes(), text.len() as u64)
+            .map_err(|e| refused(call, e.to_string()))
     }
 
     async fn baseline(
@@ -686,10 +655,7 @@ impl MonitorSource for DemoSource {
         let text = constraints_json(&self.world, i, kind);
         report::baseline_from_bytes(&uri, text.as_bytes(), text.len() as u64)
             .map(Some)
-            .map_err(|e| SourceError::Other {
-                call: format!("GetObject {}", schedule.account_id),
-                detail: e.to_string(),
-            })
+            .map_err(|e| refused(format!("GetObject {}", schedule.account_id), e.to_string()))
     }
 
     async fn schedule(
@@ -704,7 +670,7 @@ impl MonitorSource for DemoSource {
                 .iter()
                 .find(|r| r.run.account_id == account_id && r.run.name == name)
                 .map(|r| r.endpoint);
-            started.or_else(|| self.find_schedule(account_id, name).map(|s| s.endpoint))
+            started.or_else(|| world_schedule(&self.world, account_id, name).map(|s| s.endpoint))
         };
         let Some(i) = endpoint else {
             return Ok(None);
@@ -721,7 +687,7 @@ impl MonitorSource for DemoSource {
         account_id: &str,
         schedule: &str,
     ) -> Result<Vec<MonitoringAlert>, SourceError> {
-        let Some(s) = self.find_schedule(account_id, schedule) else {
+        let Some(s) = world_schedule(&self.world, account_id, schedule) else {
             return Ok(Vec::new());
         };
         if s.kind != Kind::ModelQuality {
@@ -781,17 +747,15 @@ impl MonitorSource for DemoSource {
                     .all_executions(i, Some(&s.name), now)
                     .into_iter()
                     .find(|x| x.status.is_completed());
-                let last_run = match last {
-                    Some(x) => {
-                        let violations = self.violations(&x).await.ok().map(|r| r.violations.len());
-                        Some(LastRun {
-                            status: x.status,
-                            scheduled_at: x.scheduled_time,
-                            violations,
-                        })
-                    }
-                    None => None,
-                };
+                let mut last_run = None;
+                if let Some(x) = last {
+                    let violations = self.violations(&x).await.ok().map(|r| r.violations.len());
+                    last_run = Some(LastRun {
+                        status: x.status,
+                        scheduled_at: x.scheduled_time,
+                        violations,
+                    });
+                }
                 out.push(ScheduleRun {
                     account_id: key.account_id.clone(),
                     endpoint: key.name.clone(),
@@ -916,13 +880,7 @@ fn job_run(world: &World, i: usize, x: Execution, a: Analysis) -> JobRun {
         } else {
             Vec::new()
         },
-        report_uri: bucket_uri(
-            world,
-            i,
-            &x.schedule,
-            x.scheduled_time,
-            "constraint_violations.json",
-        ),
+        report_uri: report_uri(world, i, &x.schedule, x.scheduled_time),
         outcome: x.status,
         failure_reason: x.failure_reason,
         schedule: x.schedule,

@@ -48,25 +48,15 @@ pub fn points(
         return Vec::new();
     }
     let p = period(r);
-    let mut first = start.div_euclid(p) * p;
-    if first < start {
-        first += p;
-    }
+    let first = start + (p - start.rem_euclid(p)) % p;
     let last = (end.div_euclid(p) * p).min(latest_slot(world, r, now));
     if last < first {
         return Vec::new();
     }
-    first = first.max(last - (MAX_POINTS - 1) * p);
-    let n = ((last - first) / p + 1) as usize;
-    let mut out = Vec::with_capacity(n);
-    let mut t = first;
-    while t <= last {
-        if let Some(v) = value(world, r, t) {
-            out.push((t, v));
-        }
-        t += p;
-    }
-    out
+    (first.max(last - (MAX_POINTS - 1) * p)..=last)
+        .step_by(p as usize)
+        .filter_map(|t| Some((t, value(world, r, t)?)))
+        .collect()
 }
 
 /// The hash of one series' own noise (seeded through `SimEndpoint::noise`).

@@ -19,35 +19,17 @@ const DAY: i64 = 24 * HOUR;
 pub const NO_ROLE_ACCOUNT: &str = "333333333333";
 
 /// (account, domain id, name, status, auth mode, VPC).
+#[rustfmt::skip]
 const DOMAINS: [(&str, &str, &str, &str, &str, &str); 2] = [
-    (
-        "111111111111",
-        "d-prodml7x2k4q",
-        "ml-platform-prod",
-        "InService",
-        "SSO",
-        "vpc-0a1b2c3d4e5f60718",
-    ),
-    (
-        "222222222222",
-        "d-research9f3m1",
-        "ml-research",
-        "InService",
-        "IAM",
-        "vpc-0f9e8d7c6b5a49382",
-    ),
+    ("111111111111", "d-prodml7x2k4q", "ml-platform-prod", "InService", "SSO", "vpc-0a1b2c3d4e5f60718"),
+    ("222222222222", "d-research9f3m1", "ml-research", "InService", "IAM", "vpc-0f9e8d7c6b5a49382"),
 ];
 
 /// (domain id, user profiles).
+#[rustfmt::skip]
 const PROFILES: [(&str, &[&str]); 2] = [
-    (
-        "d-prodml7x2k4q",
-        &["alice", "bob", "chen", "dana", "emeka", "farah", "goran"],
-    ),
-    (
-        "d-research9f3m1",
-        &["hana", "ivan", "jules", "kofi", "lena"],
-    ),
+    ("d-prodml7x2k4q", &["alice", "bob", "chen", "dana", "emeka", "farah", "goran"]),
+    ("d-research9f3m1", &["hana", "ivan", "jules", "kofi", "lena"]),
 ];
 
 /// (domain id, spaces).
@@ -64,15 +46,8 @@ enum Owner {
 }
 
 /// (domain id, owner, type, name, status, instance type, created: seconds before start).
-type AppRow = (
-    &'static str,
-    Owner,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    i64,
-);
+#[rustfmt::skip]
+type AppRow = (&'static str, Owner, &'static str, &'static str, &'static str, &'static str, i64);
 
 #[rustfmt::skip]
 const APPS: [AppRow; 16] = [

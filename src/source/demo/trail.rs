@@ -16,16 +16,16 @@
 //! detail returns `sql::DETAIL_COLUMNS` under their aliases; raw SQL is read back into the
 //! filter it was made from (`raw`), else the query FAILS saying to run it on AWS.
 
-use super::DemoSource;
 use super::monitor::{self, Runs};
 use super::query::{Book, KEPT_QUERIES, Run, Stage};
 use super::rng::{Rng, hash_str, mix, splitmix64, uuid_of};
 use super::story::{
     Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
 };
-use super::world::{AlarmDefKind, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
+use super::world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
+use super::{DemoSource, refused};
 use crate::source::SourceError;
-use crate::source::model::Epoch;
+use crate::source::model::{AlarmKind, Epoch};
 use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSource};
 use crate::trail::matcher::{Fields, Matcher};
 use crate::trail::sql::{COLUMNS, DETAIL_COLUMNS};
@@ -64,7 +64,7 @@ const TERRAFORM_UA: &str = "APN/1.0 HashiCorp/1.0 Terraform/1.9.8 (+https://www.
 const RUST_UA: &str = "aws-sdk-rust/1.3.9 ua/2.1 api/cloudwatch/1.60.0 os/linux lang/rust/1.85.0";
 
 /// Who made a call: the `useridentity` struct.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Identity {
     /// `AssumedRole`, `IAMUser`, `AWSService`.
     pub kind: &'static str,
@@ -217,9 +217,8 @@ fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) 
             "arn:aws:sts::{account}:assumed-role/{role}/{session}"
         )),
         accountid: Some(account.to_owned()),
-        invokedby: None,
-        username: None,
         sourceidentity: source.map(str::to_owned),
+        ..Default::default()
     })
 }
 
@@ -278,21 +277,15 @@ fn cast(world: &World, i: usize) -> Cast {
         ci: assumed_role(id, CI_ROLE, "GitHubActions", None),
         service: Arc::new(Identity {
             kind: "AWSService",
-            principalid: None,
-            arn: None,
-            accountid: None,
             invokedby: Some(SAGEMAKER),
-            username: None,
-            sourceidentity: None,
+            ..Default::default()
         }),
         sagewatch: Arc::new(Identity {
             kind: "AssumedRole",
             principalid: Some(format!("{}:demo", key_id("AROA", hash_str(IDENTITY_ARN)))),
             arn: Some(IDENTITY_ARN.to_owned()),
             accountid: Some(MONITORING_ACCOUNT.to_owned()),
-            invokedby: None,
-            username: None,
-            sourceidentity: None,
+            ..Default::default()
         }),
         endpoints: world
             .endpoints
@@ -310,40 +303,29 @@ fn cast(world: &World, i: usize) -> Cast {
     }
 }
 
-/// What an event is before it gets its time and id.
-struct Call {
-    account: Arc<str>,
-    identity: Arc<Identity>,
-    name: &'static str,
-    source: &'static str,
-    region: &'static str,
-    error: Option<(&'static str, String)>,
-    ip: String,
-    agent: &'static str,
-    request: Option<Value>,
-    response: Option<Value>,
-    readonly: bool,
-    resources: Vec<Resource>,
-}
-
-impl Call {
-    fn new(
+/// Events are built as calls (`Event::call` and its setters), then placed in time (`at`).
+impl Event {
+    fn call(
         account: &Arc<str>,
         identity: &Arc<Identity>,
         source: &'static str,
         name: &'static str,
     ) -> Self {
         Self {
-            account: Arc::clone(account),
+            time: 0,
+            eventtime: Box::default(),
+            recipientaccountid: Arc::clone(account),
             identity: Arc::clone(identity),
-            name,
-            source,
-            region: REGION,
-            error: None,
-            ip: "10.0.0.1".into(),
-            agent: CLI_UA,
-            request: None,
-            response: None,
+            eventname: name,
+            eventsource: source,
+            awsregion: REGION,
+            errorcode: None,
+            errormessage: None,
+            sourceipaddress: "10.0.0.1".into(),
+            useragent: CLI_UA,
+            requestparameters: None,
+            responseelements: None,
+            eventid: Box::default(),
             // The verbs that only read.
             readonly: ["Describe", "List", "Get"]
                 .iter()
@@ -354,73 +336,61 @@ impl Call {
     }
 
     fn ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = ip.into();
+        self.sourceipaddress = ip.into().into_boxed_str();
         self
     }
 
     fn agent(mut self, agent: &'static str) -> Self {
-        self.agent = agent;
+        self.useragent = agent;
         self
     }
 
     fn region(mut self, region: &'static str) -> Self {
-        self.region = region;
+        self.awsregion = region;
         self
     }
 
     fn request(mut self, v: Value) -> Self {
-        self.request = Some(v);
+        self.requestparameters = Some(v.to_string().into_boxed_str());
         self
     }
 
     fn response(mut self, v: Value) -> Self {
-        self.response = Some(v);
+        self.responseelements = Some(v.to_string().into_boxed_str());
         self
     }
 
     fn error(mut self, code: &'static str, message: String) -> Self {
-        self.error = Some((code, message));
-        self.response = None;
+        self.errorcode = Some(code);
+        self.errormessage = Some(message.into_boxed_str());
+        self.responseelements = None;
         self
     }
 
     fn resource(mut self, arn: String, kind: &'static str) -> Self {
+        let accountid = self.recipientaccountid.to_string();
         self.resources.push(Resource {
             arn,
-            accountid: self.account.to_string(),
+            accountid,
             kind,
         });
         self
     }
 
-    fn at(self, time: Epoch, id: u64) -> Event {
-        let (errorcode, errormessage) = match self.error {
-            Some((c, m)) => (Some(c), Some(m.into_boxed_str())),
-            None => (None, None),
-        };
-        Event {
-            time,
-            eventtime: iso(time).into_boxed_str(),
-            recipientaccountid: self.account,
-            identity: self.identity,
-            eventname: self.name,
-            eventsource: self.source,
-            awsregion: self.region,
-            errorcode,
-            errormessage,
-            sourceipaddress: self.ip.into_boxed_str(),
-            useragent: self.agent,
-            requestparameters: self.request.map(|v| v.to_string().into_boxed_str()),
-            responseelements: self.response.map(|v| v.to_string().into_boxed_str()),
-            eventid: uuid(id).into_boxed_str(),
-            readonly: self.readonly,
-            resources: self.resources,
-        }
+    fn at(mut self, time: Epoch, id: u64) -> Self {
+        self.time = time;
+        self.eventtime = iso(time).into_boxed_str();
+        self.eventid = uuid(id).into_boxed_str();
+        self
     }
 }
 
 fn arn(account: &str, kind: &str, name: &str) -> String {
     format!("arn:aws:sagemaker:{REGION}:{account}:{kind}/{name}")
+}
+
+fn alarm_arn(name: &str) -> String {
+    format!("arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{name}")
 }
 
 fn denied(identity: &Identity, action: &str, resource: &str) -> String {
@@ -431,7 +401,7 @@ fn denied(identity: &Identity, action: &str, resource: &str) -> String {
 }
 
 /// One background call in account `c` during hour `hour`.
-fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
+fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Event {
     let acct = c.account.as_ref();
     let who = rng.below(c.engineers.len());
     let engineer = &c.engineers[who];
@@ -443,17 +413,17 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
     let roll = rng.below(100);
     // Who calls from where: an engineer in the console, the CI, the console's own role.
     let console = |source, name| {
-        Call::new(&c.account, engineer, source, name)
+        Event::call(&c.account, engineer, source, name)
             .ip(office.as_str())
             .agent(CONSOLE_UA)
     };
     let ci = |source, name, agent| {
-        Call::new(&c.account, &c.ci, source, name)
+        Event::call(&c.account, &c.ci, source, name)
             .ip(ci_ip.as_str())
             .agent(agent)
     };
     let sagewatch = |source, name| {
-        Call::new(&c.account, &c.sagewatch, source, name)
+        Event::call(&c.account, &c.sagewatch, source, name)
             .ip(bastion.as_str())
             .agent(RUST_UA)
     };
@@ -488,9 +458,8 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
         18..=27 => console(SAGEMAKER, "ListEndpoints").request(
             json!({"maxResults": 100, "sortBy": "CreationTime", "sortOrder": "Descending"}),
         ),
-        28..=35 => Call::new(&c.account, engineer, SAGEMAKER, "DescribeEndpointConfig")
+        28..=35 => Event::call(&c.account, engineer, SAGEMAKER, "DescribeEndpointConfig")
             .ip(vpn)
-            .agent(CLI_UA)
             .request(json!({"endpointConfigName": format!("{name}-config")})),
         36..=43 => console(SAGEMAKER, "ListMonitoringSchedules")
             .request(json!({"endpointName": name, "maxResults": 50})),
@@ -527,7 +496,7 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
                 Some(reader) => {
                     let target = arn(acct, "endpoint", name);
                     let msg = denied(reader, "sagemaker:DeleteEndpoint", &target);
-                    Call::new(&c.account, reader, SAGEMAKER, "DeleteEndpoint")
+                    Event::call(&c.account, reader, SAGEMAKER, "DeleteEndpoint")
                         .ip(format!("198.51.100.{}", 60 + rng.below(10)))
                         .agent(CONSOLE_UA)
                         .request(json!({"endpointName": name}))
@@ -537,9 +506,8 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Call {
                     let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
                     let msg = denied(engineer, "sts:AssumeRole", &role);
                     let session = engineer.arn.as_deref().and_then(|a| a.rsplit('/').next());
-                    Call::new(&c.account, engineer, STS, "AssumeRole")
+                    Event::call(&c.account, engineer, STS, "AssumeRole")
                     .ip(vpn)
-                    .agent(CLI_UA)
                     .request(json!({"roleArn": role, "roleSessionName": session.unwrap_or("session")}))
                     .error("AccessDenied", msg)
                 }
@@ -574,7 +542,7 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
             let acct = c.account.as_ref();
             let job_arn = arn(acct, "processing-job", &run.job);
             let (instance, count) = super::jobs::monitor_instance(run.monitoring_type);
-            let call = Call::new(&c.account, &c.service, SAGEMAKER, "CreateProcessingJob")
+            let call = Event::call(&c.account, &c.service, SAGEMAKER, "CreateProcessingJob")
                 .ip(SAGEMAKER)
                 .agent(SAGEMAKER)
                 .request(json!({
@@ -599,7 +567,7 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
                 if !rng.chance(0.85) {
                     continue;
                 }
-                let call = Call::new(&c.account, e, SIGNIN, "ConsoleLogin")
+                let call = Event::call(&c.account, e, SIGNIN, "ConsoleLogin")
                     .region(GLOBAL_REGION)
                     .ip(format!("198.51.100.{}", 10 + (w * 7 + i) % 40))
                     .agent(CONSOLE_UA)
@@ -617,7 +585,7 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
             if let Some((name, _, _)) = found {
                 let schedule = format!("{name}-data-quality");
                 let acct = c.account.as_ref();
-                let call = Call::new(&c.account, &c.ci, SAGEMAKER, "CreateMonitoringSchedule")
+                let call = Event::call(&c.account, &c.ci, SAGEMAKER, "CreateMonitoringSchedule")
                     .ip(format!("203.0.113.{}", 1 + rng.below(250)))
                     .agent(TERRAFORM_UA)
                     .request(json!({
@@ -643,23 +611,20 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
     // mistyping the password once.
     if hour_of_day == 9 && hour / DAY == (world.start - HISTORY) / DAY + 1 {
         let admin = ops_admin();
-        let ip = "198.51.100.23";
         let acct: Arc<str> = Arc::from(MONITORING_ACCOUNT);
-        let fail = Call::new(&acct, &admin, SIGNIN, "ConsoleLogin")
-            .region(GLOBAL_REGION)
-            .ip(ip)
-            .agent(CONSOLE_UA)
-            .response(json!({"ConsoleLogin": "Failure"}));
-        let mut fail = fail.at(hour + 240, next_id(&mut k));
-        // CloudTrail records a failed sign-in with a message but no error code.
-        fail.errormessage = Some("Failed authentication".into());
-        out.push(fail);
-        let ok = Call::new(&acct, &admin, SIGNIN, "ConsoleLogin")
-            .region(GLOBAL_REGION)
-            .ip(ip)
-            .agent(CONSOLE_UA)
-            .response(json!({"ConsoleLogin": "Success"}));
-        out.push(ok.at(hour + 290, next_id(&mut k)));
+        for (after, outcome) in [(240, "Failure"), (290, "Success")] {
+            let call = Event::call(&acct, &admin, SIGNIN, "ConsoleLogin")
+                .region(GLOBAL_REGION)
+                .ip("198.51.100.23")
+                .agent(CONSOLE_UA)
+                .response(json!({ "ConsoleLogin": outcome }));
+            let mut event = call.at(hour + after, next_id(&mut k));
+            // CloudTrail records a failed sign-in with a message but no error code.
+            if outcome == "Failure" {
+                event.errormessage = Some("Failed authentication".into());
+            }
+            out.push(event);
+        }
     }
 }
 
@@ -669,9 +634,8 @@ fn ops_admin() -> Arc<Identity> {
         principalid: Some(key_id("AIDA", hash_str("ops-admin"))),
         arn: Some(format!("arn:aws:iam::{MONITORING_ACCOUNT}:user/ops-admin")),
         accountid: Some(MONITORING_ACCOUNT.to_owned()),
-        invokedby: None,
         username: Some("ops-admin".to_owned()),
-        sourceidentity: None,
+        ..Default::default()
     })
 }
 
@@ -681,8 +645,8 @@ fn deploy(
     e: &SimEndpoint,
     r: &Release,
     at: Epoch,
-    call: impl Fn(&'static str) -> Call,
-    out: &mut Vec<(Epoch, Call)>,
+    call: impl Fn(&'static str) -> Event,
+    out: &mut Vec<(Epoch, Event)>,
 ) {
     let acct = e.endpoint.account_id.as_str();
     let endpoint = e.endpoint.name.as_str();
@@ -755,7 +719,7 @@ fn deploy(
 }
 
 /// The calls of one episode of the story, made in account `acct` to endpoint `e`.
-fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Call)>) {
+fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Event)>) {
     let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
     let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
     let on_call_acct = if matches!(ep.act, Act::MuteAlarms) {
@@ -778,7 +742,7 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
         _ => (CLI_UA, SAGEMAKER),
     };
     let call = |account: &Arc<str>, name| {
-        Call::new(account, &who, source, name)
+        Event::call(account, &who, source, name)
             .ip(ep.ip)
             .agent(agent)
     };
@@ -817,10 +781,7 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
                 .iter()
                 .filter(|a| a.endpoint == key.key() && !a.actions_enabled);
             for a in muted {
-                let alarm = format!(
-                    "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
-                    a.name
-                );
+                let alarm = alarm_arn(&a.name);
                 out.push((
                     at,
                     call(&monitoring, "DisableAlarmActions")
@@ -855,7 +816,7 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
 
 /// The scripted events: the story's episodes and the alarms being put.
 fn story(world: &World, seed: u64) -> Vec<Event> {
-    let mut calls: Vec<(Epoch, Call)> = Vec::new();
+    let mut calls: Vec<(Epoch, Event)> = Vec::new();
     let mut muted_here: Vec<&str> = Vec::new();
     for ep in &EPISODES {
         let (label, name) = ep.endpoint;
@@ -881,25 +842,20 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
     // The alarms, put about two days before start by the ops admin.
     let admin = ops_admin();
     for a in world.alarms.iter().take(MAX_ALARMS) {
-        let alarm_arn = format!(
-            "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{}",
-            a.name
-        );
         let call = match &a.kind {
-            AlarmDefKind::Metric {
+            AlarmKind::Metric {
                 series,
                 comparison,
                 threshold,
                 evaluation_periods,
                 datapoints_to_alarm,
-                ..
             } => {
                 let dims: Vec<Value> = series
                     .dimensions
                     .iter()
                     .map(|(n, v)| json!({"name": n, "value": v}))
                     .collect();
-                Call::new(&monitoring, &admin, MONITORING, "PutMetricAlarm").request(json!({
+                Event::call(&monitoring, &admin, MONITORING, "PutMetricAlarm").request(json!({
                     "alarmName": a.name,
                     "namespace": series.namespace,
                     "metricName": series.metric,
@@ -914,8 +870,8 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
                     "actionsEnabled": a.actions_enabled || muted_here.contains(&a.name.as_str())
                 }))
             }
-            AlarmDefKind::Composite { rule, .. } => {
-                Call::new(&monitoring, &admin, MONITORING, "PutCompositeAlarm").request(json!({
+            AlarmKind::Composite { rule } => {
+                Event::call(&monitoring, &admin, MONITORING, "PutCompositeAlarm").request(json!({
                     "alarmName": a.name,
                     "alarmRule": rule,
                     "alarmActions": a.settings.alarm_actions
@@ -925,8 +881,7 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
         calls.push((
             a.created,
             call.ip("198.51.100.23")
-                .agent(CLI_UA)
-                .resource(alarm_arn, "AWS::CloudWatch::Alarm"),
+                .resource(alarm_arn(&a.name), "AWS::CloudWatch::Alarm"),
         ));
     }
     calls.sort_by_key(|(t, _)| *t);
@@ -1055,10 +1010,10 @@ fn row(e: &Event, columns: &[&str]) -> Vec<Option<String>> {
 }
 
 fn unknown(call: &str, id: &str) -> SourceError {
-    SourceError::Other {
-        call: call.to_owned(),
-        detail: format!("query {id} not found (the demo keeps its last {KEPT_QUERIES} queries)"),
-    }
+    refused(
+        call.to_owned(),
+        format!("query {id} not found (the demo keeps its last {KEPT_QUERIES} queries)"),
+    )
 }
 
 impl DemoSource {
@@ -1162,6 +1117,25 @@ fn state(stage: Stage) -> QueryState {
     }
 }
 
+/// Athena's status of a run, as far as it has come.
+fn query_status(run: &Run<Answer>) -> QueryStatus {
+    let (stage, done) = run.stage();
+    let state = state(stage);
+    let scanned = run.answer.as_ref().map_or(0, |a| a.scanned);
+    QueryStatus {
+        state,
+        reason: match (&run.answer, state) {
+            (Err(r), QueryState::Failed) => Some(r.clone()),
+            (_, QueryState::Cancelled) => Some("Query was cancelled by the user".into()),
+            _ => None,
+        },
+        scanned_bytes: (scanned as f64 * done) as u64,
+        total_millis: Some(run.busy().as_millis() as u64),
+        reused: false,
+        statement_type: Some("DML".to_owned()),
+    }
+}
+
 #[async_trait]
 impl TrailSource for DemoSource {
     async fn start(&self, query: &TrailQuery) -> Result<String, SourceError> {
@@ -1183,31 +1157,8 @@ impl TrailSource for DemoSource {
     }
 
     async fn status(&self, id: &str) -> Result<QueryStatus, SourceError> {
-        self.trail
-            .queries
-            .with(
-                |r| r.id == id,
-                |run| {
-                    let (stage, done) = run.stage();
-                    let state = state(stage);
-                    let scanned = run.answer.as_ref().map_or(0, |a| a.scanned);
-                    QueryStatus {
-                        state,
-                        reason: match (&run.answer, state) {
-                            (Err(r), QueryState::Failed) => Some(r.clone()),
-                            (_, QueryState::Cancelled) => {
-                                Some("Query was cancelled by the user".into())
-                            }
-                            _ => None,
-                        },
-                        scanned_bytes: (scanned as f64 * done) as u64,
-                        total_millis: Some(run.busy().as_millis() as u64),
-                        reused: false,
-                        statement_type: Some("DML".to_owned()),
-                    }
-                },
-            )
-            .ok_or_else(|| unknown("GetQueryExecution", id))
+        let status = self.trail.queries.with(|r| r.id == id, |r| query_status(r));
+        status.ok_or_else(|| unknown("GetQueryExecution", id))
     }
 
     /// Pages of 1,000 rows. No header row is stored, so `header` has nothing to take off:
@@ -1218,10 +1169,7 @@ impl TrailSource for DemoSource {
         next: Option<&str>,
         _header: bool,
     ) -> Result<ResultPage, SourceError> {
-        let refuse = |detail: String| SourceError::Other {
-            call: "GetQueryResults".to_owned(),
-            detail,
-        };
+        let refuse = |detail: String| refused("GetQueryResults", detail);
         self.trail
             .queries
             .with(
@@ -1230,17 +1178,12 @@ impl TrailSource for DemoSource {
                     let state = state(run.stage().0);
                     let answer = match (&run.answer, state) {
                         (Ok(answer), QueryState::Succeeded) => answer,
-                        (_, s) if s.is_finished() => {
-                            return Err(refuse(format!(
-                                "Query did not finish successfully. Final query state: {}",
-                                s.as_str()
-                            )));
-                        }
                         (_, s) => {
-                            return Err(refuse(format!(
-                                "Query has not yet finished. Current state: {}",
-                                s.as_str()
-                            )));
+                            let why = match s.is_finished() {
+                                true => "did not finish successfully. Final query",
+                                false => "has not yet finished. Current",
+                            };
+                            return Err(refuse(format!("Query {why} state: {}", s.as_str())));
                         }
                     };
                     let rows = &answer.rows;

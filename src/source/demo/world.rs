@@ -8,6 +8,7 @@ use super::story::{
 };
 use crate::source::metrics::{self, MetricId};
 use crate::source::model::*;
+use Comparison::{GreaterThanThreshold as GreaterThan, LessThanThreshold as LessThan};
 use std::collections::HashMap;
 
 pub const MONITORING_ACCOUNT: &str = "100000000000";
@@ -93,27 +94,17 @@ pub struct SeriesRef {
 }
 
 #[derive(Debug, Clone)]
-pub enum AlarmDefKind {
-    Metric {
-        series: SeriesKey,
-        /// None when the series does not (yet) exist: the alarm never gets data.
-        target: Option<SeriesRef>,
-        comparison: Comparison,
-        threshold: f64,
-        evaluation_periods: u32,
-        datapoints_to_alarm: u32,
-    },
-    /// `ALARM(child) OR ALARM(child) ...`; children are indices of metric alarms.
-    Composite { children: Vec<usize>, rule: String },
-}
-
-#[derive(Debug, Clone)]
 pub struct AlarmDef {
     pub name: String,
     pub created: Epoch,
     pub endpoint: EndpointKey,
     pub actions_enabled: bool,
-    pub kind: AlarmDefKind,
+    pub kind: AlarmKind,
+    /// The series a metric alarm watches; None when it does not (yet) exist: the alarm
+    /// never gets data.
+    pub target: Option<SeriesRef>,
+    /// A composite's children (`ALARM(child) OR ALARM(child) ...`), indices of metric alarms.
+    pub children: Vec<usize>,
     /// Actions, description, missing-data treatment of alarms made in the console.
     pub settings: AlarmSettings,
 }
@@ -209,35 +200,51 @@ const FAMILIES: [&str; 10] = [
     "doc-classifier",
 ];
 
-#[derive(Debug, Clone, Copy)]
-enum Watch {
-    Accuracy,
-    CpuHigh,
-    MemoryHigh,
-    LatencyHigh,
-    Errors5xx,
-}
+/// What an alarm watches: (name suffix, metric, comparison, threshold, evaluation periods,
+/// datapoints to alarm).
+type Watch = (&'static str, MetricId, Comparison, f64, u32, u32);
+const ACCURACY: Watch = (
+    "accuracy",
+    MetricId::Accuracy,
+    LessThan,
+    ACCURACY_THRESHOLD,
+    1,
+    1,
+);
+/// 80 % of two vCPUs, which CloudWatch sums (0-200 %).
+const CPU_HIGH: Watch = ("cpu-high", MetricId::Cpu, GreaterThan, 160.0, 3, 3);
+const MEMORY_HIGH: Watch = ("memory-high", MetricId::Memory, GreaterThan, 90.0, 5, 5);
+/// 300 ms, in the microseconds SageMaker reports.
+const LATENCY_HIGH: Watch = (
+    "latency-high",
+    MetricId::ModelLatency,
+    GreaterThan,
+    3e5,
+    3,
+    3,
+);
+const ERRORS_5XX: Watch = ("5xx", MetricId::Errors5xx, GreaterThan, 10.0, 3, 2);
 
 /// Hand-written alarms: (account label, endpoint, what it watches, actions enabled).
 const ALARMS: [(&str, &str, Watch, bool); 16] = [
-    ("prod", "fraud-detector", Watch::Accuracy, true),
-    ("prod", "fraud-detector", Watch::Errors5xx, true),
-    ("prod", "churn-predictor", Watch::Accuracy, true),
-    ("prod", "credit-risk-scorer", Watch::Accuracy, true),
-    ("prod", "credit-risk-scorer", Watch::CpuHigh, true),
-    ("prod", "recommender-v2", Watch::Accuracy, true),
-    ("prod", "recommender-v2", Watch::MemoryHigh, true),
-    ("prod", "recommender-v2", Watch::LatencyHigh, true),
-    ("staging", "fraud-detector-stg", Watch::Accuracy, true),
-    ("staging", "churn-predictor-stg", Watch::Accuracy, true),
+    ("prod", "fraud-detector", ACCURACY, true),
+    ("prod", "fraud-detector", ERRORS_5XX, true),
+    ("prod", "churn-predictor", ACCURACY, true),
+    ("prod", "credit-risk-scorer", ACCURACY, true),
+    ("prod", "credit-risk-scorer", CPU_HIGH, true),
+    ("prod", "recommender-v2", ACCURACY, true),
+    ("prod", "recommender-v2", MEMORY_HIGH, true),
+    ("prod", "recommender-v2", LATENCY_HIGH, true),
+    ("staging", "fraud-detector-stg", ACCURACY, true),
+    ("staging", "churn-predictor-stg", ACCURACY, true),
     // A known leak in staging: someone muted it rather than fix it.
-    ("staging", "churn-predictor-stg", Watch::MemoryHigh, false),
-    ("staging", "image-tagger", Watch::Accuracy, true),
-    ("staging", "image-tagger", Watch::CpuHigh, true),
+    ("staging", "churn-predictor-stg", MEMORY_HIGH, false),
+    ("staging", "image-tagger", ACCURACY, true),
+    ("staging", "image-tagger", CPU_HIGH, true),
     // The canary is noisy by design; its owners muted the alarm.
-    ("test", "fraud-detector-canary", Watch::Accuracy, false),
-    ("test", "ltv-scorer", Watch::Accuracy, true),
-    ("test", "ltv-scorer", Watch::CpuHigh, true),
+    ("test", "fraud-detector-canary", ACCURACY, false),
+    ("test", "ltv-scorer", ACCURACY, true),
+    ("test", "ltv-scorer", CPU_HIGH, true),
 ];
 
 /// Composite alarms: (name, children by name).
@@ -378,27 +385,17 @@ impl World {
             };
             let templates: &[Template] = ACCOUNTS.get(i).map_or(&[], |(_, _, t)| t);
             let per_account = scale.map_or(templates.len(), |(_, e)| e);
+            let sim = |name: &str, variants, flavour| {
+                sim_endpoint(seed, start, &account, name, variants, flavour)
+            };
             for tpl in templates.iter().take(per_account) {
-                endpoints.push(sim_endpoint(
-                    seed,
-                    start,
-                    &account,
-                    tpl.name,
-                    tpl.variants,
-                    flavour(&account.label, tpl.name),
-                ));
+                let flavour = flavour(&account.label, tpl.name);
+                endpoints.push(sim(tpl.name, tpl.variants, flavour));
             }
             for j in templates.len()..per_account {
                 let name = format!("{}-{:03}", FAMILIES[j % FAMILIES.len()], j + 1);
                 generated.push((endpoints.len(), j % 5 == 0));
-                endpoints.push(sim_endpoint(
-                    seed,
-                    start,
-                    &account,
-                    &name,
-                    ALL_TRAFFIC,
-                    Flavour::Normal,
-                ));
+                endpoints.push(sim(&name, ALL_TRAFFIC, Flavour::Normal));
             }
             accounts.push(account);
         }
@@ -437,9 +434,9 @@ impl World {
         }
         // Generated endpoints: one accuracy alarm each, CPU on every fifth (kept cheap).
         for &(i, cpu) in generated {
-            alarms.push(self.metric_alarm(i, Watch::Accuracy, true));
+            alarms.push(self.metric_alarm(i, ACCURACY, true));
             if cpu {
-                alarms.push(self.metric_alarm(i, Watch::CpuHigh, true));
+                alarms.push(self.metric_alarm(i, CPU_HIGH, true));
             }
         }
         for (name, children) in COMPOSITES {
@@ -463,10 +460,9 @@ impl World {
                 created,
                 endpoint,
                 actions_enabled: true,
-                kind: AlarmDefKind::Composite {
-                    children: idx,
-                    rule,
-                },
+                kind: AlarmKind::Composite { rule },
+                target: None,
+                children: idx,
                 settings: AlarmSettings::default(),
             });
         }
@@ -475,50 +471,7 @@ impl World {
 
     fn metric_alarm(&self, i: usize, watch: Watch, actions_enabled: bool) -> AlarmDef {
         let e = &self.endpoints[i];
-        let (suffix, metric, comparison, threshold, periods, to_alarm) = match watch {
-            Watch::Accuracy => (
-                "accuracy",
-                MetricId::Accuracy,
-                Comparison::LessThanThreshold,
-                ACCURACY_THRESHOLD,
-                1,
-                1,
-            ),
-            // 80 % of two vCPUs, which CloudWatch sums (0-200 %).
-            Watch::CpuHigh => (
-                "cpu-high",
-                MetricId::Cpu,
-                Comparison::GreaterThanThreshold,
-                160.0,
-                3,
-                3,
-            ),
-            Watch::MemoryHigh => (
-                "memory-high",
-                MetricId::Memory,
-                Comparison::GreaterThanThreshold,
-                90.0,
-                5,
-                5,
-            ),
-            // 300 ms, in the microseconds SageMaker reports.
-            Watch::LatencyHigh => (
-                "latency-high",
-                MetricId::ModelLatency,
-                Comparison::GreaterThanThreshold,
-                300_000.0,
-                3,
-                3,
-            ),
-            Watch::Errors5xx => (
-                "5xx",
-                MetricId::Errors5xx,
-                Comparison::GreaterThanThreshold,
-                10.0,
-                3,
-                2,
-            ),
-        };
+        let (suffix, metric, comparison, threshold, periods, to_alarm) = watch;
         let name = format!("{}-{}-{}", e.account_label, e.endpoint.name, suffix);
         let series = match metrics::series_keys(&e.endpoint, metric).into_iter().next() {
             Some(k) => k,
@@ -547,14 +500,15 @@ impl World {
             created,
             endpoint: e.endpoint.key(),
             actions_enabled,
-            kind: AlarmDefKind::Metric {
+            kind: AlarmKind::Metric {
                 series,
-                target,
                 comparison,
                 threshold,
                 evaluation_periods: periods,
                 datapoints_to_alarm: to_alarm,
             },
+            target,
+            children: Vec::new(),
             settings: AlarmSettings {
                 alarm_actions: vec![format!("arn:aws:sns:{REGION}:{MONITORING_ACCOUNT}:oncall")],
                 description: format!("{} {suffix}", e.endpoint.name),

@@ -2,7 +2,8 @@
 //! the console are evaluated against the demo series (and can go to ALARM), muting clears
 //! their actions, deleting removes them. Nothing survives the process.
 
-use super::world::{AlarmDef, AlarmDefKind, MONITORING_ACCOUNT, World};
+use super::refused;
+use super::world::{AlarmDef, MONITORING_ACCOUNT, World};
 use crate::source::SourceError;
 use crate::source::alarm_write::{AlarmWrite, PutAlarm};
 use crate::source::model::*;
@@ -41,10 +42,10 @@ impl Edits {
     ) -> Result<WriteReceipt, SourceError> {
         let call = format!("{} {}", request.operation(), request.account_id());
         if request.account_id() != MONITORING_ACCOUNT {
-            return Err(SourceError::Other {
+            return Err(refused(
                 call,
-                detail: "the demo organisation keeps its alarms in the monitoring account".into(),
-            });
+                "the demo organisation keeps its alarms in the monitoring account",
+            ));
         }
         let exists = |name: &str, edits: &Edits| {
             edits.made(name).is_some()
@@ -77,10 +78,10 @@ impl Edits {
             }
             AlarmWrite::DeleteAlarms { ids, .. } => {
                 if let Some(missing) = ids.iter().find(|id| !exists(id, self)) {
-                    return Err(SourceError::Other {
+                    return Err(refused(
                         call,
-                        detail: format!("ResourceNotFound: alarm {missing} does not exist"),
-                    });
+                        format!("ResourceNotFound: alarm {missing} does not exist"),
+                    ));
                 }
                 for id in ids {
                     self.deleted.insert(id.clone());
@@ -98,33 +99,27 @@ impl Edits {
 /// The demo's definition of a put alarm: evaluated like the world's own when its series is
 /// one the world generates and its comparison is a threshold (bands have no data here).
 fn definition(world: &World, p: &PutAlarm, created: Epoch) -> AlarmDef {
-    let endpoint = crate::source::metrics::endpoint_name_of(&p.series)
-        .map(|name| EndpointKey {
-            account_id: p.series.account_id.clone(),
-            name: name.to_owned(),
-        })
-        .unwrap_or_else(|| EndpointKey {
-            account_id: p.series.account_id.clone(),
-            name: String::new(),
-        });
+    let endpoint = EndpointKey {
+        account_id: p.series.account_id.clone(),
+        name: crate::source::metrics::endpoint_name_of(&p.series)
+            .unwrap_or_default()
+            .to_owned(),
+    };
     let comparison = p.operator.comparison();
     AlarmDef {
         name: p.name.clone(),
         created,
         endpoint,
         actions_enabled: p.actions_enabled,
-        kind: AlarmDefKind::Metric {
+        kind: AlarmKind::Metric {
             series: p.series.clone(),
-            target: comparison.and_then(|_| world.resolve(&p.series)),
             comparison: comparison.unwrap_or(Comparison::GreaterThanThreshold),
-            threshold: if comparison.is_some() {
-                p.threshold
-            } else {
-                f64::NAN
-            },
+            threshold: comparison.map_or(f64::NAN, |_| p.threshold),
             evaluation_periods: p.evaluation_periods,
             datapoints_to_alarm: p.datapoints_to_alarm,
         },
+        target: comparison.and_then(|_| world.resolve(&p.series)),
+        children: Vec::new(),
         settings: AlarmSettings {
             operator: p.operator.as_str().to_owned(),
             treat_missing: p.missing.as_str().to_owned(),
