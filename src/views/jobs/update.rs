@@ -518,19 +518,10 @@ pub fn loaded(state: &mut State, loaded: JobsLoaded) -> Outcome {
             // The cadence counts from the answer: a refresh (`r`) answered just now is not
             // read again at the next tick.
             let due = state.now + LIST_SECS;
-            let at = state
-                .views
-                .jobs
-                .list_due
-                .entry(account_id.clone())
-                .or_insert(due);
+            let view = &mut state.views.jobs;
+            let at = view.list_due.entry(account_id.clone()).or_insert(due);
             *at = (*at).max(due);
-            let entry = state
-                .views
-                .jobs
-                .accounts
-                .entry(account_id.clone())
-                .or_default();
+            let entry = view.accounts.entry(account_id.clone()).or_default();
             entry.answered = true;
             match result {
                 Ok(mut jobs) => {

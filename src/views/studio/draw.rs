@@ -280,17 +280,6 @@ fn app_columns(wide: bool) -> [Column<'static>; 9] {
     ]
 }
 
-/// The sort keys, in the order of their columns.
-const APP_SORTS: [AppColumn; 8] = [
-    AppColumn::Account,
-    AppColumn::Domain,
-    AppColumn::Owner,
-    AppColumn::Type,
-    AppColumn::Name,
-    AppColumn::Status,
-    AppColumn::Instance,
-    AppColumn::Age,
-];
 const NOTE: usize = 8;
 
 fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
@@ -323,7 +312,8 @@ fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
     let table = Table::new(&columns, inner);
     table.header(buf, theme.muted, None);
     // The sorted column's header stands out (the title says which way).
-    if let Some(i) = APP_SORTS.iter().position(|&c| c == s.sort) {
+    // The sort keys are the columns in order, after the attention mark (not a sort key).
+    if let Some(i) = AppColumn::ALL[1..].iter().position(|&c| c == s.sort) {
         table.text(buf, i, inner.y, columns[i].header, theme.title);
     }
     if s.rows.is_empty() {
