@@ -27,8 +27,8 @@ const LONGEST_JOB: i64 = 6 * HOUR;
 
 /// A pipeline step nothing scheduled, run daily at `at` seconds past midnight UTC.
 struct PipelineStep {
-    /// (account label's endpoint) the pipeline builds the model of: its noise seeds the
-    /// job's series.
+    /// The endpoint (by name) the pipeline builds the model of: its noise seeds the job's
+    /// series.
     endpoint: &'static str,
     step: &'static str,
     at: i64,
@@ -43,37 +43,14 @@ struct PipelineStep {
 
 /// Times are placed so that at the story's start (10:00 UTC in the docs' examples) the data
 /// preparation has run for about two hours and has three to go.
+#[rustfmt::skip]
 const PIPELINE: [PipelineStep; 3] = [
-    PipelineStep {
-        endpoint: "fraud-detector",
-        step: "PreprocessFeatures",
-        at: 4 * HOUR + 50 * MINUTE,
-        lasts: 38 * MINUTE,
-        outcome: JobStatus::Completed,
-        instance_type: "ml.m5.2xlarge",
-        instance_count: 1,
-        fills_disk: false,
-    },
-    PipelineStep {
-        endpoint: "fraud-detector",
-        step: "PrepareTrainingData",
-        at: 7 * HOUR + 50 * MINUTE,
-        lasts: 5 * HOUR + 10 * MINUTE,
-        outcome: JobStatus::Completed,
-        instance_type: "ml.m5.4xlarge",
-        instance_count: 2,
-        fills_disk: true,
-    },
-    PipelineStep {
-        endpoint: "churn-predictor-stg",
-        step: "EvaluateModel",
-        at: 3 * HOUR + 5 * MINUTE,
-        lasts: 22 * MINUTE,
-        outcome: JobStatus::Stopped,
-        instance_type: "ml.m5.xlarge",
-        instance_count: 1,
-        fills_disk: false,
-    },
+    PipelineStep { endpoint: "fraud-detector", step: "PreprocessFeatures", at: 4 * HOUR + 50 * MINUTE, lasts: 38 * MINUTE,
+        outcome: JobStatus::Completed, instance_type: "ml.m5.2xlarge", instance_count: 1, fills_disk: false },
+    PipelineStep { endpoint: "fraud-detector", step: "PrepareTrainingData", at: 7 * HOUR + 50 * MINUTE, lasts: 5 * HOUR + 10 * MINUTE,
+        outcome: JobStatus::Completed, instance_type: "ml.m5.4xlarge", instance_count: 2, fills_disk: true },
+    PipelineStep { endpoint: "churn-predictor-stg", step: "EvaluateModel", at: 3 * HOUR + 5 * MINUTE, lasts: 22 * MINUTE,
+        outcome: JobStatus::Stopped, instance_type: "ml.m5.xlarge", instance_count: 1, fills_disk: false },
 ];
 
 /// One job with what its series need.
