@@ -13,10 +13,24 @@ use std::path::PathBuf;
                   Try it on the embedded demo organisation: sagewatch --demo"
 )]
 pub struct Cli {
+    /// Print the man page (man) or a shell's completion script (complete-bash, complete-zsh,
+    /// complete-fish, complete-powershell) and exit.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub generate: Option<Generate>,
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Option<Commands>,
+}
+
+/// What `--generate` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Generate {
+    Man,
+    CompleteBash,
+    CompleteZsh,
+    CompleteFish,
+    CompletePowershell,
 }
 
 #[derive(Debug, Args)]
@@ -34,7 +48,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "TIME", value_parser = parse_time)]
     pub demo_start: Option<i64>,
     /// Stop the demo clock at its start (reproducible screens and benchmarks).
-    #[arg(long, global = true, hide = true)]
+    #[arg(long, global = true)]
     pub demo_frozen: bool,
     /// AWS profile (shared config and credentials files).
     #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]

@@ -8,6 +8,7 @@ pub mod files;
 pub mod layout;
 pub mod logging;
 pub mod logs;
+pub mod manual;
 pub mod overlays;
 pub mod quiet_backend;
 pub mod sanitize;

@@ -24,6 +24,16 @@ const USAGE: u8 = 2;
 fn main() -> ExitCode {
     sagewatch::clock::mark_process_start();
     let cli = Cli::parse();
+    if let Some(what) = cli.generate {
+        // Before the configuration: packaging runs it on a machine without one.
+        return match std::io::Write::write_all(
+            &mut std::io::stdout(),
+            &sagewatch::manual::generate(what),
+        ) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("cannot print: {e}")),
+        };
+    }
     let settings = match config::load(
         &Overrides {
             config_path: cli.global.config.as_deref(),
