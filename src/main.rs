@@ -292,7 +292,7 @@ fn trail_settings(
         (_, Some(settings)) => Ok(settings.clone()),
         (SourceKind::Demo, None) => Ok(Default::default()),
         (SourceKind::Aws, None) => Err(
-            "CloudTrail search is not configured: add a [trail] section to config.toml (see the README)"
+            "CloudTrail search is not configured: add a [trail] section to config.toml (docs/configuration.md, \"CloudTrail\")"
                 .into(),
         ),
     }

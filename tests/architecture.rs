@@ -1,4 +1,4 @@
-//! The dependency rules of DESIGN.md that the compiler does not check: the application core
+//! The dependency rules of docs/ARCHITECTURE.md that the compiler does not check: the application core
 //! never reaches into the UI (layout facts come from `layout` and the views' own layout
 //! modules), and views reach each other only through their public entry points.
 

@@ -33,7 +33,8 @@ pub const MAX_CELL: usize = 48;
 /// What an AWS configuration without `[trail]` is told.
 pub const NO_TRAIL: &str = "no CloudTrail table is configured: add a [trail] section to \
     config.toml (catalog, database, table, workgroup, output_location, partitions, \
-    reuse_minutes); the README shows the CREATE TABLE of the trail's Athena table";
+    reuse_minutes; docs/configuration.md, \"CloudTrail\"); docs/aws-setup.md, \"The CloudTrail \
+    table\", has its CREATE TABLE";
 
 /// A query ready to run (or print), and how many rows to show of it.
 struct Prepared {

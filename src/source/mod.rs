@@ -1,5 +1,5 @@
 //! Where the console's data comes from: domain-level traits, implemented by the embedded demo
-//! organisation (`demo`) and, later, by the AWS SDK clients. The UI never knows which.
+//! organisation (`demo`) and by the AWS SDK clients (`aws`). The UI never knows which.
 
 pub mod alarm_write;
 pub mod aws;

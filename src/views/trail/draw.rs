@@ -69,7 +69,7 @@ fn render_unconfigured(state: &State, why: &str, buf: &mut Buffer, area: Rect) {
         ("  reuse_minutes = 15".into(), theme.muted),
         (String::new(), theme.text),
         (
-            "The README has the CREATE TABLE (partition projection) for the trail.".into(),
+            "docs/aws-setup.md (\"The CloudTrail table\") has its CREATE TABLE.".into(),
             theme.text,
         ),
     ];
