@@ -13,7 +13,11 @@ fn generate(what: &str) -> String {
         .env("SAGEWATCH_CONFIG", "/nonexistent/config.toml")
         .output()
         .expect("run sagewatch");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("UTF-8")
 }
 
@@ -36,7 +40,10 @@ fn have(tool: &str) -> bool {
 #[test]
 fn the_man_page_renders_with_every_subcommand_and_the_exit_codes() {
     let page = generate("man");
-    assert!(page.starts_with(".ie") || page.contains(".TH sagewatch 1"), "{page}");
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH sagewatch 1"),
+        "{page}"
+    );
     if !have("man") {
         return;
     }
@@ -62,7 +69,13 @@ fn the_man_page_renders_with_every_subcommand_and_the_exit_codes() {
     let text: String = String::from_utf8_lossy(&out.stdout)
         .split('\u{8}')
         .enumerate()
-        .map(|(i, part)| if i == 0 { part } else { part.get(1..).unwrap_or("") })
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.get(1..).unwrap_or("")
+            }
+        })
         .collect();
     for expected in [
         "SYNOPSIS",
@@ -101,7 +114,11 @@ fn bash_completes(script: &str, words: &[&str]) -> Vec<String> {
         .output()
         .expect("run bash");
     std::fs::remove_dir_all(dir).ok();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_owned)
@@ -115,7 +132,10 @@ fn bash_completes_subcommands_and_their_own_words() {
     }
     let script = generate("complete-bash");
     assert_eq!(bash_completes(&script, &["sagewatch", "al"]), ["alarm"]);
-    assert_eq!(bash_completes(&script, &["sagewatch", "alarm", "m"]), ["mute"]);
+    assert_eq!(
+        bash_completes(&script, &["sagewatch", "alarm", "m"]),
+        ["mute"]
+    );
     let flags = bash_completes(&script, &["sagewatch", "--read"]);
     assert_eq!(flags, ["--readonly"]);
 }
@@ -129,6 +149,9 @@ fn every_shell_gets_a_script_naming_the_subcommands() {
     ] {
         let script = generate(what);
         assert!(script.contains(marker), "{what}: no {marker:?}");
-        assert!(script.contains("alarm") && script.contains("trail"), "{what}");
+        assert!(
+            script.contains("alarm") && script.contains("trail"),
+            "{what}"
+        );
     }
 }

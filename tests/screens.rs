@@ -211,3 +211,31 @@ fn every_listed_name_can_be_told_apart_at_80x24_and_120x40() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// The README's screenshot is the demo as drawn (seed 7, five minutes in, 160x16), so it
+/// cannot go stale: `SAGEWATCH_BLESS=1 cargo test --test screens` rewrites it.
+#[test]
+fn the_readme_screenshot_is_the_demo_as_drawn() {
+    let (_, state) = console((160, 16));
+    let drawn = render(&state);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README.md");
+    let (begin, end) = (
+        "<!-- screenshot: begin -->\n```text\n",
+        "\n```\n<!-- screenshot: end -->",
+    );
+    let (Some(from), Some(to)) = (readme.find(begin), readme.find(end)) else {
+        panic!("README.md has no {begin:?} ... {end:?} block");
+    };
+    let shown = &readme[from + begin.len()..to];
+    if std::env::var("SAGEWATCH_BLESS").as_deref() == Ok("1") {
+        let updated = format!("{}{drawn}{}", &readme[..from + begin.len()], &readme[to..]);
+        std::fs::write(&path, updated).expect("write README.md");
+        return;
+    }
+    assert!(
+        shown == drawn,
+        "README.md's screenshot is not what the demo draws: run `SAGEWATCH_BLESS=1 cargo test \
+         --test screens the_readme` and commit it.\n{drawn}"
+    );
+}
