@@ -47,7 +47,11 @@ pub struct GlobalArgs {
     /// Replay the demo from this instant (RFC 3339) instead of now.
     #[arg(long, global = true, value_name = "TIME", value_parser = parse_time)]
     pub demo_start: Option<i64>,
-    /// Stop the demo clock at its start (reproducible screens and benchmarks).
+    /// Start the demo as it is this long after its start (6m: the incident under way), so a
+    /// story can be shown or tested without waiting.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_demo_at)]
+    pub demo_at: Option<i64>,
+    /// Stop the demo clock where it starts (reproducible screens and benchmarks).
     #[arg(long, global = true)]
     pub demo_frozen: bool,
     /// AWS profile (shared config and credentials files).
@@ -376,6 +380,14 @@ fn parse_since(s: &str) -> Result<crate::trail::filter::When, String> {
          2026-11-26T10:00:00Z"
             .to_string()
     })
+}
+
+/// `--demo-at`: a duration after the demo's start, in seconds.
+fn parse_demo_at(s: &str) -> Result<i64, String> {
+    match crate::trail::filter::when(s) {
+        Some(crate::trail::filter::When::Ago(secs)) => Ok(secs),
+        _ => Err("expected a duration like 90s, 6m, 2h or 3d (up to 400d)".to_string()),
+    }
 }
 
 fn parse_time(s: &str) -> Result<i64, String> {

@@ -227,14 +227,17 @@ fn eprint_clean(message: &str) {
 }
 
 fn demo_source(args: &GlobalArgs, readonly: bool) -> (SharedClock, Arc<dyn FleetSource>) {
+    // `--demo-at`: the story is that far along when the console starts; without
+    // `--demo-start` it started that long ago, so the clock still reads the time of day.
+    let at = args.demo_at.unwrap_or(0);
     let start = args.demo_start.unwrap_or_else(|| {
         use sagewatch::clock::Clock;
-        SystemClock.now()
+        SystemClock.now() - at
     });
     let clock: SharedClock = if args.demo_frozen {
-        Arc::new(FixedClock::new(start))
+        Arc::new(FixedClock::new(start + at))
     } else {
-        Arc::new(OffsetClock::new(start))
+        Arc::new(OffsetClock::new(start + at))
     };
     let source = DemoSource::new(
         DemoConfig {
