@@ -413,3 +413,46 @@ fn sort_and_filter_keys_act_only_where_they_are_seen() {
             .is_some_and(|f| f.text.contains("nothing to filter"))
     );
 }
+
+#[test]
+fn esc_clears_a_typed_filter_in_every_view_before_leaving_it() {
+    let mut filtered = Vec::new();
+    for view in View::ALL {
+        let mut s = in_view(view);
+        if view == View::Logs {
+            // The logs have a filter once they show something.
+            s.views.logs.available = true;
+            s.view = View::Fleet;
+            update(&mut s, Action::ShowLogs);
+        }
+        let module = crate::views::module(view);
+        if module.filter(&s).is_none() {
+            continue;
+        }
+        filtered.push(view);
+        update(&mut s, Action::OpenFilter);
+        key(&mut s, 'x');
+        update(&mut s, Action::Input(InputKey::Enter));
+        assert_eq!(module.filter(&s), Some("x"), "{view:?}");
+        update(&mut s, Action::Back);
+        assert_eq!(
+            module.filter(&s),
+            Some(""),
+            "{view:?}: Esc clears the filter"
+        );
+        assert_eq!(s.view, view, "{view:?}: and stays");
+    }
+    for view in [
+        View::Fleet,
+        View::Alarms,
+        View::Trail,
+        View::Logs,
+        View::Studio,
+        View::Jobs,
+    ] {
+        assert!(
+            filtered.contains(&view),
+            "{view:?} has a filter: {filtered:?}"
+        );
+    }
+}

@@ -11,8 +11,8 @@ use crate::app::command::{Command, Export, ExportFormat};
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, State};
-use crate::views::View;
 use crate::views::cursor::{self, keep_visible, step};
+use crate::views::{View, ViewModule};
 
 /// The windows `+` and `-` step through.
 pub const SPANS: [i64; 9] = [
@@ -103,8 +103,14 @@ fn switch_pane(state: &mut State) -> Outcome {
     Outcome::with(commands)
 }
 
+/// `Esc` peels one layer, as in every view: a row shown whole, then the pane's filter,
+/// then the view.
 fn back(state: &mut State) -> Outcome {
     if state.views.logs.insights.detail.take().is_some() {
+        return Outcome::redraw();
+    }
+    if super::Logs.filter(state).is_some_and(|f| !f.is_empty()) {
+        super::Logs.set_filter(state, "");
         return Outcome::redraw();
     }
     let to = match state.views.logs.came_from {

@@ -15,8 +15,8 @@ use crate::overlays::{self, Overlay, confirm::Confirm};
 use crate::source::trail::Search;
 use crate::trail::raw::RawCheck;
 use crate::trail::{filter, sql};
-use crate::views::View;
 use crate::views::cursor::{self, keep_visible, step};
+use crate::views::{View, ViewModule};
 
 pub fn update(state: &mut State, action: Action) -> Outcome {
     let page = layout::table_rows(crate::layout::body(state.size));
@@ -72,9 +72,15 @@ pub fn show(state: &mut State) -> Outcome {
     crate::app::navigate::show(state, View::Trail)
 }
 
+/// `Esc` peels one layer, as in every view: the event's detail, then the row filter, then
+/// the view.
 fn back(state: &mut State) -> Outcome {
     if state.views.trail.detail.is_some() {
         return Outcome::with(query::close_detail(state));
+    }
+    if !state.views.trail.results.filter().is_empty() {
+        super::Trail.set_filter(state, "");
+        return Outcome::redraw();
     }
     let to = match state.views.trail.came_from {
         View::Trail => View::Fleet,
