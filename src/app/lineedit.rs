@@ -18,7 +18,10 @@ pub enum Edit {
     Unchanged,
     Submit(String),
     Cancel,
+    /// Tab: the next completion candidate.
     Complete,
+    /// Shift-Tab: the previous one.
+    CompleteBack,
 }
 
 impl LineEdit {
@@ -121,6 +124,7 @@ impl LineEdit {
                 None => return Edit::Unchanged,
             },
             InputKey::Tab => return Edit::Complete,
+            InputKey::BackTab => return Edit::CompleteBack,
             InputKey::Enter => return Edit::Submit(self.text.clone()),
             InputKey::Esc => return Edit::Cancel,
             _ => return Edit::Unchanged,

@@ -5,7 +5,7 @@ use super::action::InputKey;
 use super::commands;
 use super::lineedit::{Edit, LineEdit};
 use super::outcome::{Outcome, flash};
-use super::state::{FlashLevel, Prompt, State};
+use super::state::{CompletionPick, FlashLevel, Prompt, State};
 use crate::views;
 
 /// `:` commands remembered for Up/Down; a long session must not grow without bound.
@@ -14,6 +14,7 @@ const MAX_COMMAND_HISTORY: usize = 100;
 pub fn open_command(state: &mut State) -> Outcome {
     state.prompt = Prompt::Command(LineEdit::default());
     state.completions = commands::completions(state, "");
+    state.completion_pick = None;
     Outcome::redraw()
 }
 
@@ -21,6 +22,7 @@ pub fn open_command(state: &mut State) -> Outcome {
 pub fn open_command_with(state: &mut State, text: &str) -> Outcome {
     state.prompt = Prompt::Command(LineEdit::with_text(text));
     state.completions = commands::completions(state, text);
+    state.completion_pick = None;
     Outcome::redraw()
 }
 
@@ -70,7 +72,7 @@ fn filter_edited(state: &mut State, line: LineEdit, edit: Edit) -> Outcome {
             view.set_filter(state, line.text());
             state.prompt = Prompt::Filter(line);
         }
-        Edit::Unchanged | Edit::Complete => {
+        Edit::Unchanged | Edit::Complete | Edit::CompleteBack => {
             state.prompt = Prompt::Filter(line);
             return Outcome::redraw();
         }
@@ -80,6 +82,9 @@ fn filter_edited(state: &mut State, line: LineEdit, edit: Edit) -> Outcome {
 }
 
 fn command_edited(state: &mut State, mut line: LineEdit, edit: Edit) -> Outcome {
+    if !matches!(edit, Edit::Complete | Edit::CompleteBack) {
+        state.completion_pick = None;
+    }
     match edit {
         Edit::Submit(text) => {
             state.completions.clear();
@@ -99,11 +104,8 @@ fn command_edited(state: &mut State, mut line: LineEdit, edit: Edit) -> Outcome 
             state.completions.clear();
             Outcome::redraw()
         }
-        Edit::Complete => {
-            if let Some(first) = state.completions.first() {
-                line.set_text(&commands::apply_completion(line.text(), first));
-            }
-            state.completions = commands::completions(state, line.text());
+        Edit::Complete | Edit::CompleteBack => {
+            pick(state, &mut line, edit == Edit::Complete);
             state.prompt = Prompt::Command(line);
             Outcome::redraw()
         }
@@ -113,4 +115,25 @@ fn command_edited(state: &mut State, mut line: LineEdit, edit: Edit) -> Outcome 
             Outcome::redraw()
         }
     }
+}
+
+/// `Tab` (`forward`) or `Shift-Tab`: the next or previous candidate replaces the last word
+/// of the line as it was before the first `Tab`, so pressing again walks the candidates
+/// (`:theme ` Tab Tab: dark, then light) instead of completing the completion.
+fn pick(state: &mut State, line: &mut LineEdit, forward: bool) {
+    let n = state.completions.len();
+    if n == 0 {
+        return;
+    }
+    let (index, base) = match state.completion_pick.take() {
+        Some(p) if forward => ((p.index + 1) % n, p.base),
+        Some(p) => ((p.index + n - 1) % n, p.base),
+        None if forward => (0, line.text().to_owned()),
+        None => (n - 1, line.text().to_owned()),
+    };
+    line.set_text(&commands::apply_completion(
+        &base,
+        &state.completions[index],
+    ));
+    state.completion_pick = Some(CompletionPick { index, base });
 }

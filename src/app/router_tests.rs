@@ -456,3 +456,72 @@ fn esc_clears_a_typed_filter_in_every_view_before_leaving_it() {
         );
     }
 }
+
+fn line(s: &State) -> String {
+    match &s.prompt {
+        Prompt::Command(l) => l.text().to_owned(),
+        other => panic!("no command line: {other:?}"),
+    }
+}
+
+fn typed(s: &mut State, text: &str) {
+    update(s, Action::OpenCommand);
+    for c in text.chars() {
+        key(s, c);
+    }
+}
+
+#[test]
+fn tab_walks_the_candidates_and_shift_tab_walks_back() {
+    let mut s = state();
+    let shipped = crate::config::load(&Default::default(), &Default::default()).unwrap();
+    s.themes = Arc::new(shipped.themes);
+    let themes: Vec<String> = s.themes.iter().map(|t| t.name.clone()).collect();
+    assert!(themes.len() >= 2, "{themes:?}");
+    typed(&mut s, "theme ");
+    update(&mut s, Action::Input(InputKey::Tab));
+    assert_eq!(line(&s), format!("theme {}", themes[0]));
+    update(&mut s, Action::Input(InputKey::Tab));
+    assert_eq!(
+        line(&s),
+        format!("theme {}", themes[1]),
+        "the next, not the same"
+    );
+    update(&mut s, Action::Input(InputKey::BackTab));
+    assert_eq!(line(&s), format!("theme {}", themes[0]));
+    update(&mut s, Action::Input(InputKey::BackTab));
+    assert_eq!(
+        line(&s),
+        format!("theme {}", themes[themes.len() - 1]),
+        "and round"
+    );
+    // Typing ends the walk: the candidates are those of the new word.
+    key(&mut s, ' ');
+    assert_eq!(s.completion_pick, None);
+}
+
+#[test]
+fn tab_reaches_every_command_a_prefix_names() {
+    let mut s = state();
+    typed(&mut s, "al");
+    let mut seen = Vec::new();
+    for _ in 0..s.completions.len() {
+        update(&mut s, Action::Input(InputKey::Tab));
+        seen.push(line(&s));
+    }
+    assert!(seen.contains(&"alarms ".to_owned()), "{seen:?}");
+    assert!(seen.contains(&"alarm ".to_owned()), "{seen:?}");
+}
+
+#[test]
+fn tab_on_an_empty_line_keeps_every_command_listed_while_it_walks_them() {
+    let mut s = state();
+    update(&mut s, Action::OpenCommand);
+    let all = s.completions.clone();
+    assert!(all.len() > 10, "every command is listed: {all:?}");
+    update(&mut s, Action::Input(InputKey::Tab));
+    assert_eq!(line(&s), format!("{} ", all[0]));
+    assert_eq!(s.completions, all, "the list stays while Tab walks it");
+    update(&mut s, Action::Input(InputKey::Tab));
+    assert_eq!(line(&s), format!("{} ", all[1]));
+}

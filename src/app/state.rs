@@ -87,6 +87,14 @@ pub struct AlarmIndex {
     pub in_alarm_by_account: HashMap<AccountId, usize>,
 }
 
+/// Where `Tab` is in the completion candidates: the one on the line, and the line as it was
+/// before the first `Tab`, whose last word each candidate replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionPick {
+    pub index: usize,
+    pub base: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct State {
     pub source_kind: SourceKind,
@@ -152,6 +160,8 @@ pub struct State {
     pub prompt: Prompt,
     /// Candidates for the word under the cursor of the `:` line, best first.
     pub completions: Vec<String>,
+    /// The candidate `Tab`/`Shift-Tab` put on the line, while they walk the candidates.
+    pub completion_pick: Option<CompletionPick>,
     pub flash: Option<Flash>,
     /// `:` commands typed this session, newest last.
     pub command_history: Vec<String>,
@@ -216,6 +226,7 @@ impl State {
             confirm_serial: 0,
             prompt: Prompt::None,
             completions: Vec::new(),
+            completion_pick: None,
             flash: None,
             command_history: Vec::new(),
             theme,

@@ -57,7 +57,10 @@ pub fn render(state: &State, frame: &mut Frame, line: Rect, body: Rect) -> bool 
 
 fn render_completions(state: &State, buf: &mut ratatui::buffer::Buffer, body: Rect, x: u16) {
     let theme = &state.theme;
-    let shown = &state.completions[..state.completions.len().min(MAX_COMPLETIONS)];
+    // The window of candidates holding the one Tab put on the line (the first before any).
+    let picked = state.completion_pick.as_ref().map_or(0, |p| p.index);
+    let first = picked.saturating_sub(MAX_COMPLETIONS - 1);
+    let shown = &state.completions[first..state.completions.len().min(first + MAX_COMPLETIONS)];
     let w = shown
         .iter()
         .map(|c| text::width(c))
@@ -79,8 +82,12 @@ fn render_completions(state: &State, buf: &mut ratatui::buffer::Buffer, body: Re
     let inner = block.inner(area);
     block.render(area, buf);
     for (i, (c, y)) in shown.iter().zip(inner.top()..inner.bottom()).enumerate() {
-        // The first candidate is what Tab takes.
-        let style = if i == 0 { theme.selection } else { theme.text };
+        // The candidate on the line, or the one Tab takes next.
+        let style = if first + i == picked {
+            theme.selection
+        } else {
+            theme.text
+        };
         buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
         text::put_trunc(
             buf,

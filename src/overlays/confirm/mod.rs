@@ -134,7 +134,7 @@ impl Confirm {
                 }
                 Edit::Submit(_) => self.notice = Some(format!("type {name} exactly")),
                 Edit::Cancel => return Step::Close,
-                Edit::Changed | Edit::Unchanged | Edit::Complete => {}
+                Edit::Changed | Edit::Unchanged | Edit::Complete | Edit::CompleteBack => {}
             },
         }
         Step::Stay
