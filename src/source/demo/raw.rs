@@ -2,7 +2,7 @@
 //! language writes (`trail::sql::select`) is answered with the same matcher as a search;
 //! anything else fails saying plainly that only AWS can run it.
 
-use super::trail::Event;
+use super::trail::{Event, label, newest};
 use crate::source::model::Epoch;
 use crate::trail::filter::{ErrorMatch, Filter, IpMatch};
 use crate::trail::matcher::Matcher;
@@ -319,7 +319,7 @@ fn columns(select: &Select, sample: Option<&Event>) -> Result<(Vec<String>, Vec<
         if sample.is_some_and(|e| e.column(&name).is_none()) {
             return Err(format!("no column {name}"));
         }
-        labels.push(alias.unwrap_or_else(|| name.rsplit('.').next().unwrap_or(&name).to_owned()));
+        labels.push(alias.unwrap_or_else(|| label(&name)));
         names.push(name);
     }
     Ok((names, labels))
@@ -361,12 +361,5 @@ pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
     }
     let to = wanted.to.unwrap_or(NO_END);
     let m = Matcher::new(&wanted.filter, &wanted.accounts, wanted.from, to);
-    let rows = events
-        .iter()
-        .rev()
-        .filter(|e| m.matches(&e.fields()))
-        .take(limit)
-        .map(|e| names.iter().map(|c| e.column(c).flatten()).collect())
-        .collect();
-    Ok((labels, rows))
+    Ok((labels, newest(events, &m, limit, &names)))
 }

@@ -174,6 +174,12 @@ impl Event {
             _ => None,
         }
     }
+
+    /// The values of `columns`, NULL for a column the table does not have.
+    pub fn row(&self, columns: &[impl AsRef<str>]) -> Vec<Option<String>> {
+        let value = |c: &dyn AsRef<str>| self.column(c.as_ref()).flatten();
+        columns.iter().map(|c| value(c)).collect()
+    }
 }
 
 /// `AROA...`-style ids: the prefix and 17 upper-case letters and digits.
@@ -911,15 +917,19 @@ impl TrailView<'_> {
 }
 
 /// Athena's label of a selected expression: a dereference is named by its last field.
-fn label(expr: &str) -> String {
+pub fn label(expr: &str) -> String {
     expr.rsplit('.').next().unwrap_or(expr).to_owned()
 }
 
-fn row(e: &Event, columns: &[&str]) -> Vec<Option<String>> {
-    columns
-        .iter()
-        .map(|c| e.column(c).unwrap_or_default())
-        .collect()
+/// The `columns` of the events `m` finds, newest first, `limit` at most.
+pub fn newest(
+    events: &[Event],
+    m: &Matcher,
+    limit: usize,
+    columns: &[impl AsRef<str>],
+) -> Vec<Vec<Option<String>>> {
+    let rows = events.iter().rev().filter(|e| m.matches(&e.fields()));
+    rows.take(limit).map(|e| e.row(columns)).collect()
 }
 
 fn unknown(call: &str, id: &str) -> SourceError {
@@ -947,12 +957,10 @@ impl DemoSource {
 
     /// What a search finds, or why the demo cannot answer it.
     fn evaluate(&self, query: &TrailQuery, now: Epoch) -> Result<Answer, String> {
-        let n_accounts = self.world.accounts.len() as u64;
+        let all_accounts = self.world.accounts.len();
         let view = self.trail.events(&self.world, now);
         let events = view.all();
-        // A trace of the statement in the bytes, so two queries do not scan alike.
-        let jitter = hash_str(&query.sql) % 5_000_000;
-        match &query.search {
+        let (columns, rows, days, accounts) = match &query.search {
             Search::Filter {
                 filter,
                 accounts,
@@ -961,62 +969,39 @@ impl DemoSource {
                 limit,
             } => {
                 let m = Matcher::new(filter, accounts, *from, *to);
-                let rows: Vec<Vec<Option<String>>> = events
-                    .iter()
-                    .rev()
-                    .filter(|e| m.matches(&e.fields()))
-                    .take(*limit as usize)
-                    .map(|e| row(e, &COLUMNS))
-                    .collect();
-                let days = (day_of(*to) - day_of(*from) + 1).max(1) as u64;
+                let rows = newest(events, &m, *limit as usize, &COLUMNS);
+                let days = (day_of(*to) - day_of(*from) + 1).max(1);
                 // Accounts prune the scan only where the layout projects them.
-                let searched = if query.sql.contains("\"account\" IN (") && !accounts.is_empty() {
-                    accounts.len() as u64
-                } else {
-                    n_accounts
-                };
-                Ok(Answer {
-                    columns: COLUMNS.iter().map(|c| label(c)).collect(),
-                    rows,
-                    scanned: BYTES_PER_ACCOUNT_DAY * days * searched + jitter,
-                })
+                let pruned = query.sql.contains("\"account\" IN (") && !accounts.is_empty();
+                let searched = if pruned { accounts.len() } else { all_accounts };
+                (COLUMNS.map(label).to_vec(), rows, days, searched)
             }
             Search::Event { event_id, time } => {
-                let (first, last) = (day_of(*time), day_of(*time + DAY));
-                let exprs: Vec<&str> = DETAIL_COLUMNS.iter().map(|(e, _)| *e).collect();
-                let rows = events
+                let days = day_of(*time)..=day_of(*time + DAY);
+                let exprs = DETAIL_COLUMNS.map(|(e, _)| e);
+                let found = events
                     .iter()
-                    .filter(|e| {
-                        *e.eventid == **event_id && (first..=last).contains(&day_of(e.time))
-                    })
-                    .take(1)
-                    .map(|e| row(e, &exprs))
-                    .collect();
-                Ok(Answer {
-                    columns: DETAIL_COLUMNS
-                        .iter()
-                        .map(|(_, a)| (*a).to_owned())
-                        .collect(),
-                    rows,
-                    scanned: BYTES_PER_ACCOUNT_DAY * n_accounts + jitter,
-                })
+                    .find(|e| *e.eventid == **event_id && days.contains(&day_of(e.time)));
+                let rows = found.map(|e| e.row(&exprs)).into_iter().collect();
+                let labels = DETAIL_COLUMNS.map(|(_, a)| a.to_owned()).to_vec();
+                (labels, rows, 1, all_accounts)
             }
             Search::Raw => {
                 let (columns, rows) = super::raw::run(&query.sql, events)?;
                 // No partition pruning is read from raw SQL: the whole trail, as Athena
                 // scans it when the partitions are not constrained.
-                let days = events
-                    .first()
-                    .zip(events.last())
-                    .map_or(1, |(a, b)| day_of(b.time) - day_of(a.time) + 1)
-                    as u64;
-                Ok(Answer {
-                    columns,
-                    rows,
-                    scanned: BYTES_PER_ACCOUNT_DAY * days * n_accounts + jitter,
-                })
+                let span = events.first().zip(events.last());
+                let days = span.map_or(1, |(a, b)| day_of(b.time) - day_of(a.time) + 1);
+                (columns, rows, days, all_accounts)
             }
-        }
+        };
+        // A trace of the statement in the bytes, so two queries do not scan alike.
+        let jitter = hash_str(&query.sql) % 5_000_000;
+        Ok(Answer {
+            columns,
+            rows,
+            scanned: BYTES_PER_ACCOUNT_DAY * days as u64 * accounts as u64 + jitter,
+        })
     }
 }
 
