@@ -848,6 +848,31 @@ struct Answer {
     scanned: u64,
 }
 
+impl Answer {
+    /// The page of rows from `next` (a row offset; the first page has the labels).
+    fn page(&self, next: Option<&str>) -> Result<ResultPage, String> {
+        let rows = &self.rows;
+        let offset = match next {
+            None => 0,
+            Some(token) => token
+                .parse::<usize>()
+                .ok()
+                .filter(|o| *o <= rows.len())
+                .ok_or_else(|| format!("invalid next token {token:?}"))?,
+        };
+        let end = (offset + PAGE_ROWS).min(rows.len());
+        Ok(ResultPage {
+            columns: if next.is_none() {
+                self.columns.clone()
+            } else {
+                Vec::new()
+            },
+            rows: rows[offset..end].to_vec(),
+            next: (end < rows.len()).then(|| end.to_string()),
+        })
+    }
+}
+
 /// The demo's trail: its events and its queries.
 #[derive(Debug)]
 pub struct Trail {
@@ -1067,45 +1092,20 @@ impl TrailSource for DemoSource {
         next: Option<&str>,
         _header: bool,
     ) -> Result<ResultPage, SourceError> {
-        let refuse = |detail: String| refused("GetQueryResults", detail);
-        self.trail
-            .queries
-            .with(
-                |r| r.id == id,
-                |run| {
-                    let state = state(run.stage().0);
-                    let answer = match (&run.answer, state) {
-                        (Ok(answer), QueryState::Succeeded) => answer,
-                        (_, s) => {
-                            let why = match s.is_finished() {
-                                true => "did not finish successfully. Final query",
-                                false => "has not yet finished. Current",
-                            };
-                            return Err(refuse(format!("Query {why} state: {}", s.as_str())));
-                        }
-                    };
-                    let rows = &answer.rows;
-                    let offset = match next {
-                        None => 0,
-                        Some(token) => token
-                            .parse::<usize>()
-                            .ok()
-                            .filter(|o| *o <= rows.len())
-                            .ok_or_else(|| refuse(format!("invalid next token {token:?}")))?,
-                    };
-                    let end = (offset + PAGE_ROWS).min(rows.len());
-                    Ok(ResultPage {
-                        columns: if next.is_none() {
-                            answer.columns.clone()
-                        } else {
-                            Vec::new()
-                        },
-                        rows: rows[offset..end].to_vec(),
-                        next: (end < rows.len()).then(|| end.to_string()),
-                    })
-                },
-            )
-            .unwrap_or_else(|| Err(unknown("GetQueryResults", id)))
+        let page = |run: &mut Run<Answer>| match (&run.answer, state(run.stage().0)) {
+            (Ok(answer), QueryState::Succeeded) => answer.page(next),
+            (_, s) if s.is_finished() => Err(format!(
+                "Query did not finish successfully. Final query state: {}",
+                s.as_str()
+            )),
+            (_, s) => Err(format!(
+                "Query has not yet finished. Current state: {}",
+                s.as_str()
+            )),
+        };
+        let page = self.trail.queries.with(|r| r.id == id, page);
+        let page = page.ok_or_else(|| unknown("GetQueryResults", id))?;
+        page.map_err(|detail| refused("GetQueryResults", detail))
     }
 
     async fn cancel(&self, id: &str) -> Result<(), SourceError> {
