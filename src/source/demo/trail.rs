@@ -913,11 +913,8 @@ impl Trail {
         while until <= now {
             chunk.clear();
             hour_events(world, &store.casts, self.seed, until, &mut chunk);
-            while store.story.front().is_some_and(|e| e.time < until + HOUR) {
-                if let Some(e) = store.story.pop_front() {
-                    chunk.push(e);
-                }
-            }
+            let due = store.story.partition_point(|e| e.time < until + HOUR);
+            chunk.extend(store.story.drain(..due));
             chunk.retain(|e| e.time >= begin);
             chunk.sort_by_key(|e| e.time);
             store.events.append(&mut chunk);
