@@ -962,21 +962,6 @@ fn unknown(call: &str, id: &str) -> SourceError {
 }
 
 impl DemoSource {
-    /// The trail's events up to the clock's now, oldest first: (event id, event name, time).
-    /// For tests and benchmarks: the ids to ask the detail of, how many events there are.
-    pub fn trail_events(&self) -> Vec<(String, &'static str, Epoch)> {
-        let view = self.trail.events(&self.world, self.clock.now());
-        view.all()
-            .iter()
-            .map(|e| (e.eventid.to_string(), e.eventname, e.time))
-            .collect()
-    }
-
-    /// How many events the trail holds up to the clock's now.
-    pub fn trail_len(&self) -> usize {
-        self.trail.events(&self.world, self.clock.now()).all().len()
-    }
-
     /// What a search finds, or why the demo cannot answer it.
     fn evaluate(&self, query: &TrailQuery, now: Epoch) -> Result<Answer, String> {
         let all_accounts = self.world.accounts.len();
@@ -1139,6 +1124,23 @@ mod tests {
         )
         .with_trail_timing(timing);
         (source, clock)
+    }
+
+    impl DemoSource {
+        /// The trail's events up to the clock's now, oldest first: (event id, event name,
+        /// time): the ids to ask the detail of.
+        fn trail_events(&self) -> Vec<(String, &'static str, Epoch)> {
+            let view = self.trail.events(&self.world, self.clock.now());
+            view.all()
+                .iter()
+                .map(|e| (e.eventid.to_string(), e.eventname, e.time))
+                .collect()
+        }
+
+        /// How many events the trail holds up to the clock's now.
+        fn trail_len(&self) -> usize {
+            self.trail.events(&self.world, self.clock.now()).all().len()
+        }
     }
 
     const INSTANT: TrailTiming = TrailTiming {
