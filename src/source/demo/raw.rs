@@ -2,7 +2,7 @@
 //! language writes (`trail::sql::select`) is answered with the same matcher as a search;
 //! anything else fails saying plainly that only AWS can run it.
 
-use super::trail::Event;
+use super::trail::{Event, label, newest};
 use crate::source::model::Epoch;
 use crate::trail::filter::{ErrorMatch, Filter, IpMatch};
 use crate::trail::matcher::Matcher;
@@ -146,18 +146,16 @@ fn alternative(
     true
 }
 
-fn disjuncts(e: &Expr, out: &mut Vec<Expr>) {
+/// The operands of a chain of `op` (AND, OR), left to right; an OR chain is read through
+/// parentheses.
+fn operands<'e>(e: &'e Expr, op: &BinaryOperator, out: &mut Vec<&'e Expr>) {
     match e {
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::Or,
-            right,
-        } => {
-            disjuncts(left, out);
-            disjuncts(right, out);
+        Expr::BinaryOp { left, op: o, right } if o == op => {
+            operands(left, op, out);
+            operands(right, op, out);
         }
-        Expr::Nested(inner) => disjuncts(inner, out),
-        other => out.push(other.clone()),
+        Expr::Nested(inner) if *op == BinaryOperator::Or => operands(inner, op, out),
+        other => out.push(other),
     }
 }
 
@@ -165,7 +163,7 @@ fn disjuncts(e: &Expr, out: &mut Vec<Expr>) {
 /// resources), each user and resource written in both its forms.
 fn group(inner: &Expr, f: &mut Filter) -> bool {
     let mut alts = Vec::new();
-    disjuncts(inner, &mut alts);
+    operands(inner, &BinaryOperator::Or, &mut alts);
     let (mut arns, mut responses) = (Vec::new(), Vec::new());
     let before = (f.users.len(), f.ips.len(), f.resources.len());
     if !alts
@@ -266,21 +264,6 @@ fn condition(e: &Expr, s: &mut Where) -> bool {
     }
 }
 
-fn conjuncts(e: &Expr, s: &mut Where) -> Result<(), String> {
-    match e {
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::And,
-            right,
-        } => {
-            conjuncts(left, s)?;
-            conjuncts(right, s)
-        }
-        other if condition(other, s) => Ok(()),
-        other => Err(beyond(format!("the condition {other}"))),
-    }
-}
-
 /// The statement's one SELECT, if it reads one table as the language's does.
 fn one_select(statements: &[Statement]) -> Result<(&Query, &Select), String> {
     let [Statement::Query(query)] = statements else {
@@ -319,7 +302,7 @@ fn columns(select: &Select, sample: Option<&Event>) -> Result<(Vec<String>, Vec<
         if sample.is_some_and(|e| e.column(&name).is_none()) {
             return Err(format!("no column {name}"));
         }
-        labels.push(alias.unwrap_or_else(|| name.rsplit('.').next().unwrap_or(&name).to_owned()));
+        labels.push(alias.unwrap_or_else(|| label(&name)));
         names.push(name);
     }
     Ok((names, labels))
@@ -356,17 +339,16 @@ pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
     let (names, labels) = columns(select, events.first())?;
     let limit = limit(query)?;
     let mut wanted = Where::default();
+    let mut conditions = Vec::new();
     if let Some(w) = &select.selection {
-        conjuncts(w, &mut wanted)?;
+        operands(w, &BinaryOperator::And, &mut conditions);
+    }
+    for c in conditions {
+        if !condition(c, &mut wanted) {
+            return Err(beyond(format!("the condition {c}")));
+        }
     }
     let to = wanted.to.unwrap_or(NO_END);
     let m = Matcher::new(&wanted.filter, &wanted.accounts, wanted.from, to);
-    let rows = events
-        .iter()
-        .rev()
-        .filter(|e| m.matches(&e.fields()))
-        .take(limit)
-        .map(|e| names.iter().map(|c| e.column(c).flatten()).collect())
-        .collect();
-    Ok((labels, rows))
+    Ok((labels, newest(events, &m, limit, &names)))
 }

@@ -22,7 +22,7 @@ use super::rng::{Rng, hash_str, mix, splitmix64, uuid_of};
 use super::story::{
     Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
 };
-use super::world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
+use super::world::{AlarmDef, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
 use super::{DemoSource, refused};
 use crate::source::SourceError;
 use crate::source::model::{AlarmKind, Epoch};
@@ -77,14 +77,6 @@ pub struct Identity {
     pub sourceidentity: Option<String>,
 }
 
-/// One entry of an event's `resources`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resource {
-    pub arn: String,
-    pub accountid: String,
-    pub kind: &'static str,
-}
-
 /// One CloudTrail event, with the table's columns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
@@ -105,7 +97,9 @@ pub struct Event {
     pub responseelements: Option<Box<str>>,
     pub eventid: Box<str>,
     pub readonly: bool,
-    pub resources: Vec<Resource>,
+    /// The one entry of `resources` an event has here, if any: its ARN and type (in the
+    /// recipient account).
+    pub resource: Option<(String, &'static str)>,
 }
 
 fn iso(t: Epoch) -> String {
@@ -163,17 +157,13 @@ impl Event {
             }),
             "eventversion" => s("1.11"),
             // Athena shows an array of structs as `[{arn=..., accountid=..., type=...}]`.
-            "resources" => Some(Some(format!(
-                "[{}]",
-                self.resources
-                    .iter()
-                    .map(|r| format!(
-                        "{{arn={}, accountid={}, type={}}}",
-                        r.arn, r.accountid, r.kind
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))),
+            "resources" => Some(Some(match &self.resource {
+                Some((arn, kind)) => {
+                    let account = &self.recipientaccountid;
+                    format!("[{{arn={arn}, accountid={account}, type={kind}}}]")
+                }
+                None => "[]".to_owned(),
+            })),
             "useridentity.type" => s(id.kind),
             "useridentity.principalid" => o(id.principalid.as_deref()),
             "useridentity.arn" => o(id.arn.as_deref()),
@@ -183,6 +173,12 @@ impl Event {
             "useridentity.sessioncontext.sourceidentity" => o(id.sourceidentity.as_deref()),
             _ => None,
         }
+    }
+
+    /// The values of `columns`, NULL for a column the table does not have.
+    pub fn row(&self, columns: &[impl AsRef<str>]) -> Vec<Option<String>> {
+        let value = |c: &dyn AsRef<str>| self.column(c.as_ref()).flatten();
+        columns.iter().map(|c| value(c)).collect()
     }
 }
 
@@ -222,6 +218,17 @@ fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) 
     })
 }
 
+fn ops_admin() -> Arc<Identity> {
+    Arc::new(Identity {
+        kind: "IAMUser",
+        principalid: Some(key_id("AIDA", hash_str("ops-admin"))),
+        arn: Some(format!("arn:aws:iam::{MONITORING_ACCOUNT}:user/ops-admin")),
+        accountid: Some(MONITORING_ACCOUNT.to_owned()),
+        username: Some("ops-admin".to_owned()),
+        ..Default::default()
+    })
+}
+
 const SSO_ENGINEER: &str = "AWSReservedSSO_MLEngineer_5f3c9a1b2d4e6f70";
 const SSO_READONLY: &str = "AWSReservedSSO_ReadOnly_0a1b2c3d4e5f6789";
 const CI_ROLE: &str = "github-actions-deploy";
@@ -232,8 +239,8 @@ const READ_ROLE: &str = "SagewatchReadOnly";
 struct Cast {
     account: Arc<str>,
     label: String,
-    /// Console users (SSO).
-    engineers: Vec<Arc<Identity>>,
+    /// Console users (SSO), each with a fixed office or VPN address.
+    engineers: Vec<(Arc<Identity>, String)>,
     /// A console user who may only read (and tries more).
     reader: Option<Arc<Identity>>,
     ci: Arc<Identity>,
@@ -241,10 +248,8 @@ struct Cast {
     service: Arc<Identity>,
     /// The console itself (its role in the monitoring account).
     sagewatch: Arc<Identity>,
-    /// Endpoint names, and whether each has data (Creating ones have none).
-    endpoints: Vec<(String, bool, Vec<String>)>,
-    /// A fixed office or VPN address per engineer.
-    vpn: Vec<String>,
+    /// The endpoints with data (Creating ones have none) and their monitoring schedules.
+    live: Vec<(String, Vec<String>)>,
 }
 
 fn cast(world: &World, i: usize) -> Cast {
@@ -257,15 +262,12 @@ fn cast(world: &World, i: usize) -> Cast {
         "test" => vec!["frank@example.com".into()],
         other => vec![format!("dev-{other}@example.com")],
     };
-    let engineers: Vec<Arc<Identity>> = names
-        .iter()
-        .map(|n| assumed_role(id, SSO_ENGINEER, n, None))
-        .collect();
-    let vpn = names
+    let engineers = names
         .iter()
         .map(|n| {
             let h = hash_str(n);
-            format!("10.8.{}.{}", 1 + h % 60, 2 + (h >> 8) % 250)
+            let vpn = format!("10.8.{}.{}", 1 + h % 60, 2 + (h >> 8) % 250);
+            (assumed_role(id, SSO_ENGINEER, n, None), vpn)
         })
         .collect();
     Cast {
@@ -287,19 +289,15 @@ fn cast(world: &World, i: usize) -> Cast {
             accountid: Some(MONITORING_ACCOUNT.to_owned()),
             ..Default::default()
         }),
-        endpoints: world
+        live: world
             .endpoints
             .iter()
-            .filter(|e| e.endpoint.account_id == a.id)
+            .filter(|e| e.endpoint.account_id == a.id && e.profile.has_data)
             .map(|e| {
-                (
-                    e.endpoint.name.clone(),
-                    e.profile.has_data,
-                    e.endpoint.monitoring_schedules.clone(),
-                )
+                let schedules = e.endpoint.monitoring_schedules.clone();
+                (e.endpoint.name.clone(), schedules)
             })
             .collect(),
-        vpn,
     }
 }
 
@@ -318,10 +316,14 @@ impl Event {
             identity: Arc::clone(identity),
             eventname: name,
             eventsource: source,
-            awsregion: REGION,
+            awsregion: if matches!(source, SIGNIN | IAM) {
+                GLOBAL_REGION
+            } else {
+                REGION
+            },
             errorcode: None,
             errormessage: None,
-            sourceipaddress: "10.0.0.1".into(),
+            sourceipaddress: Box::default(),
             useragent: CLI_UA,
             requestparameters: None,
             responseelements: None,
@@ -331,22 +333,14 @@ impl Event {
                 .iter()
                 .any(|p| name.starts_with(p))
                 || name == "AssumeRole",
-            resources: Vec::new(),
+            resource: None,
         }
     }
 
-    fn ip(mut self, ip: impl Into<String>) -> Self {
-        self.sourceipaddress = ip.into().into_boxed_str();
-        self
-    }
-
-    fn agent(mut self, agent: &'static str) -> Self {
+    /// The caller's address and client.
+    fn via(mut self, ip: impl Into<Box<str>>, agent: &'static str) -> Self {
+        self.sourceipaddress = ip.into();
         self.useragent = agent;
-        self
-    }
-
-    fn region(mut self, region: &'static str) -> Self {
-        self.awsregion = region;
         self
     }
 
@@ -360,20 +354,24 @@ impl Event {
         self
     }
 
-    fn error(mut self, code: &'static str, message: String) -> Self {
+    fn error(mut self, code: &'static str, message: impl Into<Box<str>>) -> Self {
         self.errorcode = Some(code);
-        self.errormessage = Some(message.into_boxed_str());
+        self.errormessage = Some(message.into());
         self.responseelements = None;
         self
     }
 
+    /// Refused: the caller's role does not allow `action` on `resource`.
+    fn denied(self, code: &'static str, action: &str, resource: &str) -> Self {
+        let message = format!(
+            "User: {} is not authorized to perform: {action} on resource: {resource} because no identity-based policy allows the {action} action",
+            self.identity.arn.as_deref().unwrap_or("unknown")
+        );
+        self.error(code, message)
+    }
+
     fn resource(mut self, arn: String, kind: &'static str) -> Self {
-        let accountid = self.recipientaccountid.to_string();
-        self.resources.push(Resource {
-            arn,
-            accountid,
-            kind,
-        });
+        self.resource = Some((arn, kind));
         self
     }
 
@@ -393,40 +391,29 @@ fn alarm_arn(name: &str) -> String {
     format!("arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{name}")
 }
 
-fn denied(identity: &Identity, action: &str, resource: &str) -> String {
-    format!(
-        "User: {} is not authorized to perform: {action} on resource: {resource} because no identity-based policy allows the {action} action",
-        identity.arn.as_deref().unwrap_or("unknown")
-    )
+fn sign_in(account: &Arc<str>, who: &Arc<Identity>, ip: String, outcome: &str) -> Event {
+    Event::call(account, who, SIGNIN, "ConsoleLogin")
+        .via(ip, CONSOLE_UA)
+        .response(json!({ "ConsoleLogin": outcome }))
 }
 
 /// One background call in account `c` during hour `hour`.
 fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Event {
     let acct = c.account.as_ref();
-    let who = rng.below(c.engineers.len());
-    let engineer = &c.engineers[who];
-    let vpn = c.vpn[who].clone();
+    let (engineer, vpn) = &c.engineers[rng.below(c.engineers.len())];
     let office = format!("198.51.100.{}", 10 + rng.below(40));
     let ci_ip = format!("203.0.113.{}", 1 + rng.below(250));
     let bastion = format!("10.20.1.{}", 10 + rng.below(4));
-    let live: Vec<&(String, bool, Vec<String>)> = c.endpoints.iter().filter(|e| e.1).collect();
     let roll = rng.below(100);
-    // Who calls from where: an engineer in the console, the CI, the console's own role.
-    let console = |source, name| {
-        Event::call(&c.account, engineer, source, name)
-            .ip(office.as_str())
-            .agent(CONSOLE_UA)
+    // Who calls from where: an engineer in the console or the CLI, the CI, the console's
+    // own role.
+    let call = |who, ip: &str, agent, source, name| {
+        Event::call(&c.account, who, source, name).via(ip, agent)
     };
-    let ci = |source, name, agent| {
-        Event::call(&c.account, &c.ci, source, name)
-            .ip(ci_ip.as_str())
-            .agent(agent)
-    };
-    let sagewatch = |source, name| {
-        Event::call(&c.account, &c.sagewatch, source, name)
-            .ip(bastion.as_str())
-            .agent(RUST_UA)
-    };
+    let console = |source, name| call(engineer, &office, CONSOLE_UA, source, name);
+    let cli = |source, name| call(engineer, vpn, CLI_UA, source, name);
+    let ci = |agent, source, name| call(&c.ci, &ci_ip, agent, source, name);
+    let sagewatch = |source, name| call(&c.sagewatch, &bastion, RUST_UA, source, name);
     if acct == MONITORING_ACCOUNT {
         return match roll {
             0..=39 => sagewatch(MONITORING, "GetMetricData").request(json!({
@@ -438,41 +425,38 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Event {
             70..=84 => console(MONITORING, "DescribeAlarmHistory")
                 .request(json!({"alarmName": "prod-fraud-detector-accuracy", "maxRecords": 50})),
             85..=94 => console("oam.amazonaws.com", "ListSinks"),
-            _ => {
-                let action = "cloudwatch:SetAlarmState";
-                let alarm =
-                    format!("arn:aws:cloudwatch:{REGION}:{acct}:alarm:prod-fraud-detector-5xx");
-                console(MONITORING, "SetAlarmState")
-                    .request(json!({"alarmName": "prod-fraud-detector-5xx", "stateValue": "OK"}))
-                    .error("AccessDenied", denied(engineer, action, &alarm))
-            }
+            _ => console(MONITORING, "SetAlarmState")
+                .request(json!({"alarmName": "prod-fraud-detector-5xx", "stateValue": "OK"}))
+                .denied(
+                    "AccessDenied",
+                    "cloudwatch:SetAlarmState",
+                    &alarm_arn("prod-fraud-detector-5xx"),
+                ),
         };
     }
-    let Some(ep) = (!live.is_empty()).then(|| *rng.pick(&live)) else {
+    let Some((name, schedules)) = (!c.live.is_empty()).then(|| rng.pick(&c.live)) else {
         return console(SAGEMAKER, "ListEndpoints")
             .request(json!({"maxResults": 100, "sortBy": "CreationTime"}));
     };
-    let (name, _, schedules) = ep;
+    let endpoint = arn(acct, "endpoint", name);
     match roll {
         0..=17 => console(SAGEMAKER, "DescribeEndpoint").request(json!({"endpointName": name})),
         18..=27 => console(SAGEMAKER, "ListEndpoints").request(
             json!({"maxResults": 100, "sortBy": "CreationTime", "sortOrder": "Descending"}),
         ),
-        28..=35 => Event::call(&c.account, engineer, SAGEMAKER, "DescribeEndpointConfig")
-            .ip(vpn)
+        28..=35 => cli(SAGEMAKER, "DescribeEndpointConfig")
             .request(json!({"endpointConfigName": format!("{name}-config")})),
         36..=43 => console(SAGEMAKER, "ListMonitoringSchedules")
             .request(json!({"endpointName": name, "maxResults": 50})),
         44..=49 if !schedules.is_empty() => console(SAGEMAKER, "DescribeMonitoringSchedule")
             .request(json!({"monitoringScheduleName": schedules[0]})),
         44..=65 => {
-            ci(SAGEMAKER, "DescribeEndpoint", BOTO_UA).request(json!({"endpointName": name}))
+            ci(BOTO_UA, SAGEMAKER, "DescribeEndpoint").request(json!({"endpointName": name}))
         }
-        66..=73 => ci(SAGEMAKER, "ListTags", BOTO_UA)
-            .request(json!({"resourceArn": arn(acct, "endpoint", name)})),
-        74..=78 => ci(IAM, "GetRole", TERRAFORM_UA)
-            .region(GLOBAL_REGION)
-            .request(json!({"roleName": "SageMakerExecutionRole"})),
+        66..=73 => ci(BOTO_UA, SAGEMAKER, "ListTags").request(json!({"resourceArn": endpoint})),
+        74..=78 => {
+            ci(TERRAFORM_UA, IAM, "GetRole").request(json!({"roleName": "SageMakerExecutionRole"}))
+        }
         79..=90 => {
             // The console's fan-out: its read-only role assumed in this account.
             let role = format!("arn:aws:iam::{acct}:role/{READ_ROLE}");
@@ -494,22 +478,21 @@ fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Event {
         _ => {
             match &c.reader {
                 Some(reader) => {
-                    let target = arn(acct, "endpoint", name);
-                    let msg = denied(reader, "sagemaker:DeleteEndpoint", &target);
-                    Event::call(&c.account, reader, SAGEMAKER, "DeleteEndpoint")
-                        .ip(format!("198.51.100.{}", 60 + rng.below(10)))
-                        .agent(CONSOLE_UA)
+                    let ip = format!("198.51.100.{}", 60 + rng.below(10));
+                    call(reader, &ip, CONSOLE_UA, SAGEMAKER, "DeleteEndpoint")
                         .request(json!({"endpointName": name}))
-                        .error("AccessDeniedException", msg)
+                        .denied(
+                            "AccessDeniedException",
+                            "sagemaker:DeleteEndpoint",
+                            &endpoint,
+                        )
                 }
                 None => {
                     let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
-                    let msg = denied(engineer, "sts:AssumeRole", &role);
                     let session = engineer.arn.as_deref().and_then(|a| a.rsplit('/').next());
-                    Event::call(&c.account, engineer, STS, "AssumeRole")
-                    .ip(vpn)
+                    cli(STS, "AssumeRole")
                     .request(json!({"roleArn": role, "roleSessionName": session.unwrap_or("session")}))
-                    .error("AccessDenied", msg)
+                    .denied("AccessDenied", "sts:AssumeRole", &role)
                 }
             }
         }
@@ -521,30 +504,27 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
     let hour_of_day = hour.rem_euclid(DAY) / HOUR;
     let business = (7..19).contains(&hour_of_day);
     let mut k = 0u64;
-    let next_id = |k: &mut u64| {
-        *k += 1;
-        mix(mix(seed, hour as u64), *k)
+    let mut place = |call: Event, time| {
+        k += 1;
+        out.push(call.at(time, mix(mix(seed, hour as u64), k)));
     };
     for (i, c) in casts.iter().enumerate() {
-        let mut rng = Rng::new(mix(mix(seed, hour as u64), hash_str(&c.account) ^ i as u64));
+        let acct = c.account.as_ref();
+        let mut rng = Rng::new(mix(mix(seed, hour as u64), hash_str(acct) ^ i as u64));
         let rate = if business { 10 } else { 2 };
-        let n = rate / 2 + rng.below(rate);
-        for _ in 0..n {
+        for _ in 0..rate / 2 + rng.below(rate) {
             let call = background(c, hour, &mut rng);
-            let t = hour + rng.below(HOUR as usize) as i64;
-            out.push(call.at(t, next_id(&mut k)));
+            place(call, hour + rng.below(HOUR as usize) as i64);
         }
         // Model Monitor's runs started this hour, as their processing jobs: the names the
         // monitor pane, the jobs view and the logs show.
         let end = hour + HOUR - 1;
-        let runs = monitor::job_runs(world, &Runs::default(), &c.account, hour, end, end);
+        let runs = monitor::job_runs(world, &Runs::default(), acct, hour, end, end);
         for run in runs.iter().filter(|r| r.created >= hour) {
-            let acct = c.account.as_ref();
             let job_arn = arn(acct, "processing-job", &run.job);
             let (instance, count) = super::jobs::monitor_instance(run.monitoring_type);
             let call = Event::call(&c.account, &c.service, SAGEMAKER, "CreateProcessingJob")
-                .ip(SAGEMAKER)
-                .agent(SAGEMAKER)
+                .via(SAGEMAKER, SAGEMAKER)
                 .request(json!({
                     "processingJobName": run.job,
                     "roleArn": format!("arn:aws:iam::{acct}:role/SageMakerMonitoringRole"),
@@ -559,88 +539,61 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
                 }))
                 .response(json!({"processingJobArn": job_arn}))
                 .resource(job_arn, "AWS::SageMaker::ProcessingJob");
-            out.push(call.at(run.created, next_id(&mut k)));
+            place(call, run.created);
         }
         // Sign-ins: each engineer most mornings, at 08:xx.
         if hour_of_day == 8 {
-            for (w, e) in c.engineers.iter().enumerate() {
-                if !rng.chance(0.85) {
-                    continue;
+            for (w, (e, _)) in c.engineers.iter().enumerate() {
+                if rng.chance(0.85) {
+                    let ip = format!("198.51.100.{}", 10 + (w * 7 + i) % 40);
+                    place(
+                        sign_in(&c.account, e, ip, "Success"),
+                        hour + rng.below(3000) as i64,
+                    );
                 }
-                let call = Event::call(&c.account, e, SIGNIN, "ConsoleLogin")
-                    .region(GLOBAL_REGION)
-                    .ip(format!("198.51.100.{}", 10 + (w * 7 + i) % 40))
-                    .agent(CONSOLE_UA)
-                    .response(json!({"ConsoleLogin": "Success"}));
-                out.push(call.at(hour + rng.below(3000) as i64, next_id(&mut k)));
             }
         }
         // Nightly infrastructure apply in staging: Terraform tries to create a schedule
         // that exists (its state file lost track of it), and is refused.
-        if hour_of_day == 2 && c.label == "staging" {
-            let found = c
-                .endpoints
-                .iter()
-                .find(|(_, data, s)| *data && !s.is_empty());
-            if let Some((name, _, _)) = found {
-                let schedule = format!("{name}-data-quality");
-                let acct = c.account.as_ref();
-                let call = Event::call(&c.account, &c.ci, SAGEMAKER, "CreateMonitoringSchedule")
-                    .ip(format!("203.0.113.{}", 1 + rng.below(250)))
-                    .agent(TERRAFORM_UA)
-                    .request(json!({
-                        "monitoringScheduleName": schedule,
-                        "monitoringScheduleConfig": {
-                            "scheduleConfig": {"scheduleExpression": "cron(0 * ? * * *)"},
-                            "monitoringJobDefinitionName": format!("{schedule}-job"),
-                            "monitoringType": "DataQuality"
-                        }
-                    }))
-                    .error(
-                        "ResourceInUse",
-                        format!(
-                            "Monitoring schedule {} already exists",
-                            arn(acct, "monitoring-schedule", &schedule)
-                        ),
-                    );
-                out.push(call.at(hour + 300 + rng.below(600) as i64, next_id(&mut k)));
-            }
+        let found = c.live.iter().find(|(_, s)| !s.is_empty());
+        if let (2, "staging", Some((name, _))) = (hour_of_day, c.label.as_str(), found) {
+            let schedule = format!("{name}-data-quality");
+            let ip = format!("203.0.113.{}", 1 + rng.below(250));
+            let exists = arn(acct, "monitoring-schedule", &schedule);
+            let call = Event::call(&c.account, &c.ci, SAGEMAKER, "CreateMonitoringSchedule")
+                .via(ip, TERRAFORM_UA)
+                .request(json!({
+                    "monitoringScheduleName": schedule,
+                    "monitoringScheduleConfig": {
+                        "scheduleConfig": {"scheduleExpression": "cron(0 * ? * * *)"},
+                        "monitoringJobDefinitionName": format!("{schedule}-job"),
+                        "monitoringType": "DataQuality"
+                    }
+                }))
+                .error(
+                    "ResourceInUse",
+                    format!("Monitoring schedule {exists} already exists"),
+                );
+            place(call, hour + 300 + rng.below(600) as i64);
         }
     }
     // The ops admin's IAM user signs in to the monitoring account on the first morning,
     // mistyping the password once.
     if hour_of_day == 9 && hour / DAY == (world.start - HISTORY) / DAY + 1 {
-        let admin = ops_admin();
-        let acct: Arc<str> = Arc::from(MONITORING_ACCOUNT);
+        let (acct, admin) = (Arc::from(MONITORING_ACCOUNT), ops_admin());
         for (after, outcome) in [(240, "Failure"), (290, "Success")] {
-            let call = Event::call(&acct, &admin, SIGNIN, "ConsoleLogin")
-                .region(GLOBAL_REGION)
-                .ip("198.51.100.23")
-                .agent(CONSOLE_UA)
-                .response(json!({ "ConsoleLogin": outcome }));
-            let mut event = call.at(hour + after, next_id(&mut k));
+            let mut event = sign_in(&acct, &admin, "198.51.100.23".into(), outcome);
             // CloudTrail records a failed sign-in with a message but no error code.
             if outcome == "Failure" {
                 event.errormessage = Some("Failed authentication".into());
             }
-            out.push(event);
+            place(event, hour + after);
         }
     }
 }
 
-fn ops_admin() -> Arc<Identity> {
-    Arc::new(Identity {
-        kind: "IAMUser",
-        principalid: Some(key_id("AIDA", hash_str("ops-admin"))),
-        arn: Some(format!("arn:aws:iam::{MONITORING_ACCOUNT}:user/ops-admin")),
-        accountid: Some(MONITORING_ACCOUNT.to_owned()),
-        username: Some("ops-admin".to_owned()),
-        ..Default::default()
-    })
-}
-
-/// A release's calls by `who`: the model, its endpoint config, the endpoint created or
-/// updated, a few minutes apart; then polls until InService. `(time, call)`s.
+/// A release's calls: the model, its endpoint config, the endpoint created or updated, a
+/// few minutes apart; then polls until InService. `(time, call)`s.
 fn deploy(
     e: &SimEndpoint,
     r: &Release,
@@ -653,20 +606,19 @@ fn deploy(
     let repo = endpoint.trim_end_matches("-stg");
     let tag = r.image_tag;
     if !r.model_exists {
-        out.push((
-            at - 11 * 60,
-            call("CreateModel")
-                .request(json!({
-                    "modelName": r.model,
-                    "executionRoleArn": format!("arn:aws:iam::{acct}:role/SageMakerExecutionRole"),
-                    "primaryContainer": {
-                        "image": format!("{acct}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{tag}"),
-                        "modelDataUrl": format!("s3://ml-artifacts-{acct}/{repo}/{tag}/model.tar.gz")
-                    }
-                }))
-                .response(json!({"modelArn": arn(acct, "model", r.model)}))
-                .resource(arn(acct, "model", r.model), "AWS::SageMaker::Model"),
-        ));
+        let model = arn(acct, "model", r.model);
+        let create = call("CreateModel")
+            .request(json!({
+                "modelName": r.model,
+                "executionRoleArn": format!("arn:aws:iam::{acct}:role/SageMakerExecutionRole"),
+                "primaryContainer": {
+                    "image": format!("{acct}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{tag}"),
+                    "modelDataUrl": format!("s3://ml-artifacts-{acct}/{repo}/{tag}/model.tar.gz")
+                }
+            }))
+            .response(json!({ "modelArn": model }))
+            .resource(model, "AWS::SageMaker::Model");
+        out.push((at - 11 * 60, create));
     }
     let variants: Vec<Value> = e
         .weighted_variants()
@@ -681,21 +633,17 @@ fn deploy(
             })
         })
         .collect();
-    out.push((
-        at - 7 * 60,
-        call("CreateEndpointConfig")
-            .request(json!({
-                "endpointConfigName": r.config,
-                "productionVariants": variants,
-                "dataCaptureConfig": {"enableCapture": true, "initialSamplingPercentage": 20,
-                    "destinationS3Uri": format!("s3://ml-capture-{acct}/{endpoint}")}
-            }))
-            .response(json!({"endpointConfigArn": arn(acct, "endpoint-config", r.config)}))
-            .resource(
-                arn(acct, "endpoint-config", r.config),
-                "AWS::SageMaker::EndpointConfig",
-            ),
-    ));
+    let config = arn(acct, "endpoint-config", r.config);
+    let configure = call("CreateEndpointConfig")
+        .request(json!({
+            "endpointConfigName": r.config,
+            "productionVariants": variants,
+            "dataCaptureConfig": {"enableCapture": true, "initialSamplingPercentage": 20,
+                "destinationS3Uri": format!("s3://ml-capture-{acct}/{endpoint}")}
+        }))
+        .response(json!({ "endpointConfigArn": config }))
+        .resource(config, "AWS::SageMaker::EndpointConfig");
+    out.push((at - 7 * 60, configure));
     let endpoint_arn = arn(acct, "endpoint", endpoint);
     let change = call(if r.update {
         "UpdateEndpoint"
@@ -703,37 +651,42 @@ fn deploy(
         "CreateEndpoint"
     })
     .request(json!({"endpointName": endpoint, "endpointConfigName": r.config}))
-    .response(json!({"endpointArn": endpoint_arn}))
+    .response(json!({ "endpointArn": endpoint_arn }))
     .resource(endpoint_arn, "AWS::SageMaker::Endpoint");
     if let Some(refusal) = r.refused {
-        out.push((at, change.error("ResourceLimitExceeded", refusal.into())));
+        out.push((at, change.error("ResourceLimitExceeded", refusal)));
         return;
     }
     out.push((at, change));
     for m in [1, 3, 6, 9] {
-        out.push((
-            at + m * 60 + 7,
-            call("DescribeEndpoint").request(json!({"endpointName": endpoint})),
-        ));
+        let poll = call("DescribeEndpoint").request(json!({ "endpointName": endpoint }));
+        out.push((at + m * 60 + 7, poll));
     }
 }
 
-/// The calls of one episode of the story, made in account `acct` to endpoint `e`.
+/// The alarms of endpoint `e` the story mutes.
+fn muted<'w>(world: &'w World, e: &SimEndpoint) -> impl Iterator<Item = &'w AlarmDef> {
+    let key = e.endpoint.key();
+    world
+        .alarms
+        .iter()
+        .filter(move |a| a.endpoint == key && !a.actions_enabled)
+}
+
+/// The calls of one episode of the story, to endpoint `e`.
 fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Event)>) {
     let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
-    let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
-    let on_call_acct = if matches!(ep.act, Act::MuteAlarms) {
-        &monitoring
-    } else {
-        &acct
+    // Alarms are muted from the monitoring account.
+    let account = match ep.act {
+        Act::MuteAlarms => Arc::from(MONITORING_ACCOUNT),
+        _ => Arc::clone(&acct),
     };
     let who = match ep.actor {
         Actor::Engineer(name) => assumed_role(&acct, SSO_ENGINEER, name, None),
         Actor::Deployer(name) => assumed_role(&acct, DEPLOYER_ROLE, name, Some(name)),
         Actor::Ci => assumed_role(&acct, CI_ROLE, "GitHubActions", None),
-        Actor::OnCall => assumed_role(on_call_acct, ON_CALL_ROLE, ON_CALL_USER, None),
+        Actor::OnCall => assumed_role(&account, ON_CALL_ROLE, ON_CALL_USER, None),
     };
-    let at = world.start + ep.at;
     let (agent, source) = match (ep.actor, ep.act) {
         (_, Act::MuteAlarms) => (CONSOLE_UA, MONITORING),
         (_, Act::ScaleOut) => (CONSOLE_UA, SAGEMAKER),
@@ -741,75 +694,57 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
         (Actor::Ci, _) => (BOTO_UA, SAGEMAKER),
         _ => (CLI_UA, SAGEMAKER),
     };
-    let call = |account: &Arc<str>, name| {
-        Event::call(account, &who, source, name)
-            .ip(ep.ip)
-            .agent(agent)
-    };
-    let key = &e.endpoint;
+    let call = |name| Event::call(&account, &who, source, name).via(ep.ip, agent);
+    let at = world.start + ep.at;
     match ep.act {
-        Act::Deploy(release) => deploy(e, &release, at, |name| call(&acct, name), out),
+        Act::Deploy(release) => deploy(e, &release, at, call, out),
         Act::AssumeDeployer(session) => {
             let deployer = assumed_role(&acct, DEPLOYER_ROLE, session, Some(session));
             let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
-            out.push((
-                at,
-                call(&acct, "AssumeRole")
-                    .request(json!({
-                        "roleArn": role,
-                        "roleSessionName": session,
-                        "sourceIdentity": session,
-                        "durationSeconds": 3600
-                    }))
-                    .response(json!({
-                        "assumedRoleUser": {
-                            "assumedRoleId": deployer.principalid,
-                            "arn": deployer.arn
-                        },
-                        "sourceIdentity": session,
-                        "credentials": {
-                            "accessKeyId": key_id("ASIA", mix(seed, 43)),
-                            "expiration": iso(at + 3600)
-                        }
-                    }))
-                    .resource(role, "AWS::IAM::Role"),
-            ));
+            let assume = call("AssumeRole")
+                .request(json!({
+                    "roleArn": role,
+                    "roleSessionName": session,
+                    "sourceIdentity": session,
+                    "durationSeconds": 3600
+                }))
+                .response(json!({
+                    "assumedRoleUser": {
+                        "assumedRoleId": deployer.principalid,
+                        "arn": deployer.arn
+                    },
+                    "sourceIdentity": session,
+                    "credentials": {
+                        "accessKeyId": key_id("ASIA", mix(seed, 43)),
+                        "expiration": iso(at + 3600)
+                    }
+                }))
+                .resource(role, "AWS::IAM::Role");
+            out.push((at, assume));
         }
         Act::MuteAlarms => {
-            let muted = world
-                .alarms
-                .iter()
-                .filter(|a| a.endpoint == key.key() && !a.actions_enabled);
-            for a in muted {
-                let alarm = alarm_arn(&a.name);
-                out.push((
-                    at,
-                    call(&monitoring, "DisableAlarmActions")
-                        .request(json!({ "alarmNames": [a.name] }))
-                        .resource(alarm, "AWS::CloudWatch::Alarm"),
-                ));
+            for a in muted(world, e) {
+                let mute = call("DisableAlarmActions")
+                    .request(json!({ "alarmNames": [a.name] }))
+                    .resource(alarm_arn(&a.name), "AWS::CloudWatch::Alarm");
+                out.push((at, mute));
             }
         }
         Act::ScaleOut => {
+            let key = &e.endpoint;
             let variant = key.variants.first().cloned().unwrap_or_default();
             let target = arn(&acct, "endpoint", &key.name);
-            let refusal = denied(
-                &who,
-                "sagemaker:UpdateEndpointWeightsAndCapacities",
-                &target,
-            );
-            out.push((
-                at,
-                call(&acct, "UpdateEndpointWeightsAndCapacities")
-                    .request(json!({
-                        "endpointName": key.name,
-                        "desiredWeightsAndCapacities": [
-                            {"variantName": variant, "desiredInstanceCount": 2}
-                        ]
-                    }))
-                    .error("AccessDenied", refusal)
-                    .resource(target, "AWS::SageMaker::Endpoint"),
-            ));
+            let action = "sagemaker:UpdateEndpointWeightsAndCapacities";
+            let scale = call("UpdateEndpointWeightsAndCapacities")
+                .request(json!({
+                    "endpointName": key.name,
+                    "desiredWeightsAndCapacities": [
+                        {"variantName": variant, "desiredInstanceCount": 2}
+                    ]
+                }))
+                .denied("AccessDenied", action, &target)
+                .resource(target, "AWS::SageMaker::Endpoint");
+            out.push((at, scale));
         }
     }
 }
@@ -817,30 +752,24 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
 /// The scripted events: the story's episodes and the alarms being put.
 fn story(world: &World, seed: u64) -> Vec<Event> {
     let mut calls: Vec<(Epoch, Event)> = Vec::new();
-    let mut muted_here: Vec<&str> = Vec::new();
+    let mut muted_later: Vec<&str> = Vec::new();
     for ep in &EPISODES {
         let (label, name) = ep.endpoint;
-        let Some(account) = world.accounts.iter().find(|a| a.label == label) else {
+        let account = world.accounts.iter().find(|a| a.label == label);
+        let Some(i) = account.and_then(|a| world.endpoint_index(&a.id, name)) else {
             continue;
         };
-        let Some(i) = world.endpoint_index(&account.id, name) else {
-            continue;
-        };
+        let e = &world.endpoints[i];
         if matches!(ep.act, Act::MuteAlarms) {
-            let key = world.endpoints[i].endpoint.key();
-            muted_here.extend(
-                world
-                    .alarms
-                    .iter()
-                    .filter(|a| a.endpoint == key && !a.actions_enabled)
-                    .map(|a| a.name.as_str()),
-            );
+            muted_later.extend(muted(world, e).map(|a| a.name.as_str()));
         }
-        episode(world, seed, ep, &world.endpoints[i], &mut calls);
+        episode(world, seed, ep, e, &mut calls);
     }
-    let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
     // The alarms, put about two days before start by the ops admin.
+    let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
     let admin = ops_admin();
+    let put =
+        |name| Event::call(&monitoring, &admin, MONITORING, name).via("198.51.100.23", CLI_UA);
     for a in world.alarms.iter().take(MAX_ALARMS) {
         let call = match &a.kind {
             AlarmKind::Metric {
@@ -849,40 +778,30 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
                 threshold,
                 evaluation_periods,
                 datapoints_to_alarm,
-            } => {
-                let dims: Vec<Value> = series
-                    .dimensions
-                    .iter()
+            } => put("PutMetricAlarm").request(json!({
+                "alarmName": a.name,
+                "namespace": series.namespace,
+                "metricName": series.metric,
+                "dimensions": series.dimensions.iter()
                     .map(|(n, v)| json!({"name": n, "value": v}))
-                    .collect();
-                Event::call(&monitoring, &admin, MONITORING, "PutMetricAlarm").request(json!({
-                    "alarmName": a.name,
-                    "namespace": series.namespace,
-                    "metricName": series.metric,
-                    "dimensions": dims,
-                    "period": series.period,
-                    "threshold": threshold,
-                    "comparisonOperator": format!("{comparison:?}"),
-                    "evaluationPeriods": evaluation_periods,
-                    "datapointsToAlarm": datapoints_to_alarm,
-                    "alarmActions": a.settings.alarm_actions,
-                    // Muted later, in the story, by the on-call engineer.
-                    "actionsEnabled": a.actions_enabled || muted_here.contains(&a.name.as_str())
-                }))
-            }
-            AlarmKind::Composite { rule } => {
-                Event::call(&monitoring, &admin, MONITORING, "PutCompositeAlarm").request(json!({
-                    "alarmName": a.name,
-                    "alarmRule": rule,
-                    "alarmActions": a.settings.alarm_actions
-                }))
-            }
+                    .collect::<Vec<_>>(),
+                "period": series.period,
+                "threshold": threshold,
+                "comparisonOperator": format!("{comparison:?}"),
+                "evaluationPeriods": evaluation_periods,
+                "datapointsToAlarm": datapoints_to_alarm,
+                "alarmActions": a.settings.alarm_actions,
+                // Muted later, in the story, by the on-call engineer.
+                "actionsEnabled": a.actions_enabled || muted_later.contains(&a.name.as_str())
+            })),
+            AlarmKind::Composite { rule } => put("PutCompositeAlarm").request(json!({
+                "alarmName": a.name,
+                "alarmRule": rule,
+                "alarmActions": a.settings.alarm_actions
+            })),
         };
-        calls.push((
-            a.created,
-            call.ip("198.51.100.23")
-                .resource(alarm_arn(&a.name), "AWS::CloudWatch::Alarm"),
-        ));
+        let call = call.resource(alarm_arn(&a.name), "AWS::CloudWatch::Alarm");
+        calls.push((a.created, call));
     }
     calls.sort_by_key(|(t, _)| *t);
     calls
@@ -929,6 +848,31 @@ struct Answer {
     scanned: u64,
 }
 
+impl Answer {
+    /// The page of rows from `next` (a row offset; the first page has the labels).
+    fn page(&self, next: Option<&str>) -> Result<ResultPage, String> {
+        let rows = &self.rows;
+        let offset = match next {
+            None => 0,
+            Some(token) => token
+                .parse::<usize>()
+                .ok()
+                .filter(|o| *o <= rows.len())
+                .ok_or_else(|| format!("invalid next token {token:?}"))?,
+        };
+        let end = (offset + PAGE_ROWS).min(rows.len());
+        Ok(ResultPage {
+            columns: if next.is_none() {
+                self.columns.clone()
+            } else {
+                Vec::new()
+            },
+            rows: rows[offset..end].to_vec(),
+            next: (end < rows.len()).then(|| end.to_string()),
+        })
+    }
+}
+
 /// The demo's trail: its events and its queries.
 #[derive(Debug)]
 pub struct Trail {
@@ -969,11 +913,8 @@ impl Trail {
         while until <= now {
             chunk.clear();
             hour_events(world, &store.casts, self.seed, until, &mut chunk);
-            while store.story.front().is_some_and(|e| e.time < until + HOUR) {
-                if let Some(e) = store.story.pop_front() {
-                    chunk.push(e);
-                }
-            }
+            let due = store.story.partition_point(|e| e.time < until + HOUR);
+            chunk.extend(store.story.drain(..due));
             chunk.retain(|e| e.time >= begin);
             chunk.sort_by_key(|e| e.time);
             store.events.append(&mut chunk);
@@ -998,15 +939,19 @@ impl TrailView<'_> {
 }
 
 /// Athena's label of a selected expression: a dereference is named by its last field.
-fn label(expr: &str) -> String {
+pub fn label(expr: &str) -> String {
     expr.rsplit('.').next().unwrap_or(expr).to_owned()
 }
 
-fn row(e: &Event, columns: &[&str]) -> Vec<Option<String>> {
-    columns
-        .iter()
-        .map(|c| e.column(c).unwrap_or_default())
-        .collect()
+/// The `columns` of the events `m` finds, newest first, `limit` at most.
+pub fn newest(
+    events: &[Event],
+    m: &Matcher,
+    limit: usize,
+    columns: &[impl AsRef<str>],
+) -> Vec<Vec<Option<String>>> {
+    let rows = events.iter().rev().filter(|e| m.matches(&e.fields()));
+    rows.take(limit).map(|e| e.row(columns)).collect()
 }
 
 fn unknown(call: &str, id: &str) -> SourceError {
@@ -1017,29 +962,12 @@ fn unknown(call: &str, id: &str) -> SourceError {
 }
 
 impl DemoSource {
-    /// The trail's events up to the clock's now, oldest first: (event id, event name, time).
-    /// For tests and benchmarks: the ids to ask the detail of, how many events there are.
-    pub fn trail_events(&self) -> Vec<(String, &'static str, Epoch)> {
-        let view = self.trail.events(&self.world, self.clock.now());
-        view.all()
-            .iter()
-            .map(|e| (e.eventid.to_string(), e.eventname, e.time))
-            .collect()
-    }
-
-    /// How many events the trail holds up to the clock's now.
-    pub fn trail_len(&self) -> usize {
-        self.trail.events(&self.world, self.clock.now()).all().len()
-    }
-
     /// What a search finds, or why the demo cannot answer it.
     fn evaluate(&self, query: &TrailQuery, now: Epoch) -> Result<Answer, String> {
-        let n_accounts = self.world.accounts.len() as u64;
+        let all_accounts = self.world.accounts.len();
         let view = self.trail.events(&self.world, now);
         let events = view.all();
-        // A trace of the statement in the bytes, so two queries do not scan alike.
-        let jitter = hash_str(&query.sql) % 5_000_000;
-        match &query.search {
+        let (columns, rows, days, accounts) = match &query.search {
             Search::Filter {
                 filter,
                 accounts,
@@ -1048,62 +976,39 @@ impl DemoSource {
                 limit,
             } => {
                 let m = Matcher::new(filter, accounts, *from, *to);
-                let rows: Vec<Vec<Option<String>>> = events
-                    .iter()
-                    .rev()
-                    .filter(|e| m.matches(&e.fields()))
-                    .take(*limit as usize)
-                    .map(|e| row(e, &COLUMNS))
-                    .collect();
-                let days = (day_of(*to) - day_of(*from) + 1).max(1) as u64;
+                let rows = newest(events, &m, *limit as usize, &COLUMNS);
+                let days = (day_of(*to) - day_of(*from) + 1).max(1);
                 // Accounts prune the scan only where the layout projects them.
-                let searched = if query.sql.contains("\"account\" IN (") && !accounts.is_empty() {
-                    accounts.len() as u64
-                } else {
-                    n_accounts
-                };
-                Ok(Answer {
-                    columns: COLUMNS.iter().map(|c| label(c)).collect(),
-                    rows,
-                    scanned: BYTES_PER_ACCOUNT_DAY * days * searched + jitter,
-                })
+                let pruned = query.sql.contains("\"account\" IN (") && !accounts.is_empty();
+                let searched = if pruned { accounts.len() } else { all_accounts };
+                (COLUMNS.map(label).to_vec(), rows, days, searched)
             }
             Search::Event { event_id, time } => {
-                let (first, last) = (day_of(*time), day_of(*time + DAY));
-                let exprs: Vec<&str> = DETAIL_COLUMNS.iter().map(|(e, _)| *e).collect();
-                let rows = events
+                let days = day_of(*time)..=day_of(*time + DAY);
+                let exprs = DETAIL_COLUMNS.map(|(e, _)| e);
+                let found = events
                     .iter()
-                    .filter(|e| {
-                        *e.eventid == **event_id && (first..=last).contains(&day_of(e.time))
-                    })
-                    .take(1)
-                    .map(|e| row(e, &exprs))
-                    .collect();
-                Ok(Answer {
-                    columns: DETAIL_COLUMNS
-                        .iter()
-                        .map(|(_, a)| (*a).to_owned())
-                        .collect(),
-                    rows,
-                    scanned: BYTES_PER_ACCOUNT_DAY * n_accounts + jitter,
-                })
+                    .find(|e| *e.eventid == **event_id && days.contains(&day_of(e.time)));
+                let rows = found.map(|e| e.row(&exprs)).into_iter().collect();
+                let labels = DETAIL_COLUMNS.map(|(_, a)| a.to_owned()).to_vec();
+                (labels, rows, 1, all_accounts)
             }
             Search::Raw => {
                 let (columns, rows) = super::raw::run(&query.sql, events)?;
                 // No partition pruning is read from raw SQL: the whole trail, as Athena
                 // scans it when the partitions are not constrained.
-                let days = events
-                    .first()
-                    .zip(events.last())
-                    .map_or(1, |(a, b)| day_of(b.time) - day_of(a.time) + 1)
-                    as u64;
-                Ok(Answer {
-                    columns,
-                    rows,
-                    scanned: BYTES_PER_ACCOUNT_DAY * days * n_accounts + jitter,
-                })
+                let span = events.first().zip(events.last());
+                let days = span.map_or(1, |(a, b)| day_of(b.time) - day_of(a.time) + 1);
+                (columns, rows, days, all_accounts)
             }
-        }
+        };
+        // A trace of the statement in the bytes, so two queries do not scan alike.
+        let jitter = hash_str(&query.sql) % 5_000_000;
+        Ok(Answer {
+            columns,
+            rows,
+            scanned: BYTES_PER_ACCOUNT_DAY * days as u64 * accounts as u64 + jitter,
+        })
     }
 }
 
@@ -1169,45 +1074,20 @@ impl TrailSource for DemoSource {
         next: Option<&str>,
         _header: bool,
     ) -> Result<ResultPage, SourceError> {
-        let refuse = |detail: String| refused("GetQueryResults", detail);
-        self.trail
-            .queries
-            .with(
-                |r| r.id == id,
-                |run| {
-                    let state = state(run.stage().0);
-                    let answer = match (&run.answer, state) {
-                        (Ok(answer), QueryState::Succeeded) => answer,
-                        (_, s) => {
-                            let why = match s.is_finished() {
-                                true => "did not finish successfully. Final query",
-                                false => "has not yet finished. Current",
-                            };
-                            return Err(refuse(format!("Query {why} state: {}", s.as_str())));
-                        }
-                    };
-                    let rows = &answer.rows;
-                    let offset = match next {
-                        None => 0,
-                        Some(token) => token
-                            .parse::<usize>()
-                            .ok()
-                            .filter(|o| *o <= rows.len())
-                            .ok_or_else(|| refuse(format!("invalid next token {token:?}")))?,
-                    };
-                    let end = (offset + PAGE_ROWS).min(rows.len());
-                    Ok(ResultPage {
-                        columns: if next.is_none() {
-                            answer.columns.clone()
-                        } else {
-                            Vec::new()
-                        },
-                        rows: rows[offset..end].to_vec(),
-                        next: (end < rows.len()).then(|| end.to_string()),
-                    })
-                },
-            )
-            .unwrap_or_else(|| Err(unknown("GetQueryResults", id)))
+        let page = |run: &mut Run<Answer>| match (&run.answer, state(run.stage().0)) {
+            (Ok(answer), QueryState::Succeeded) => answer.page(next),
+            (_, s) if s.is_finished() => Err(format!(
+                "Query did not finish successfully. Final query state: {}",
+                s.as_str()
+            )),
+            (_, s) => Err(format!(
+                "Query has not yet finished. Current state: {}",
+                s.as_str()
+            )),
+        };
+        let page = self.trail.queries.with(|r| r.id == id, page);
+        let page = page.ok_or_else(|| unknown("GetQueryResults", id))?;
+        page.map_err(|detail| refused("GetQueryResults", detail))
     }
 
     async fn cancel(&self, id: &str) -> Result<(), SourceError> {
@@ -1244,6 +1124,23 @@ mod tests {
         )
         .with_trail_timing(timing);
         (source, clock)
+    }
+
+    impl DemoSource {
+        /// The trail's events up to the clock's now, oldest first: (event id, event name,
+        /// time): the ids to ask the detail of.
+        fn trail_events(&self) -> Vec<(String, &'static str, Epoch)> {
+            let view = self.trail.events(&self.world, self.clock.now());
+            view.all()
+                .iter()
+                .map(|e| (e.eventid.to_string(), e.eventname, e.time))
+                .collect()
+        }
+
+        /// How many events the trail holds up to the clock's now.
+        fn trail_len(&self) -> usize {
+            self.trail.events(&self.world, self.clock.now()).all().len()
+        }
     }
 
     const INSTANT: TrailTiming = TrailTiming {
