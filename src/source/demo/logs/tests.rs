@@ -4,7 +4,7 @@ use crate::logs::groups::{endpoint_group, endpoint_query, job_query, job_stream_
 use crate::logs::line::{Level, level};
 use crate::source::FleetSource;
 use crate::source::demo::{DemoConfig, DemoSource, UPDATE_BEFORE_START};
-use crate::source::model::EndpointKey;
+use crate::source::model::{EndpointKey, ExecutionStatus};
 use crate::source::monitor::{Execution, MonitorSource};
 use futures::executor::block_on;
 use std::collections::HashSet;
