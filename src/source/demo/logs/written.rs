@@ -17,66 +17,31 @@ use std::fmt::{Display, Write};
 /// A template's `{name}`s and their values.
 type Values<'a> = [(&'a str, &'a dyn Display)];
 
-/// Lines written together: (ms after the first, template).
-type Burst<'a> = [(i64, &'a str)];
-
-/// Gunicorn and the model server starting.
-const BOOT: &Burst = &[
-    (
-        0,
-        "{gunicorn} [{pid}] [INFO] Starting gunicorn 22.0.0 ({why})",
-    ),
-    (
-        3,
-        "{gunicorn} [{pid}] [INFO] Listening at: unix:/tmp/gunicorn.sock ({pid})",
-    ),
-    (
-        6,
-        "{gunicorn} [{pid}] [INFO] Booting worker with pid: {first}",
-    ),
-    (
-        7,
-        "{gunicorn} [{pid}] [INFO] Booting worker with pid: {second}",
-    ),
-    (
-        900,
-        "{py} INFO [inference] loading model from /opt/ml/model",
-    ),
-    (
-        4_200,
-        "{py} INFO [inference] model {version} loaded in 3.3 s",
-    ),
-];
+/// Gunicorn and the model server starting. A burst is lines written together, one a row:
+/// `<ms after the first> <template>`.
+const BOOT: &str = "\
+0 {gunicorn} [{pid}] [INFO] Starting gunicorn 22.0.0 ({why})
+3 {gunicorn} [{pid}] [INFO] Listening at: unix:/tmp/gunicorn.sock ({pid})
+6 {gunicorn} [{pid}] [INFO] Booting worker with pid: {first}
+7 {gunicorn} [{pid}] [INFO] Booting worker with pid: {second}
+900 {py} INFO [inference] loading model from /opt/ml/model
+4200 {py} INFO [inference] model {version} loaded in 3.3 s";
 
 /// A worker recycled after its max requests.
-const RECYCLED: &Burst = &[
-    (
-        0,
-        "{gunicorn} [{old}] [INFO] Autorestarting worker after current request.",
-    ),
-    (40, "{gunicorn} [{old}] [INFO] Worker exiting (pid: {old})"),
-    (
-        60,
-        "{gunicorn} [{pid}] [INFO] Booting worker with pid: {new}",
-    ),
-];
+const RECYCLED: &str = "\
+0 {gunicorn} [{old}] [INFO] Autorestarting worker after current request.
+40 {gunicorn} [{old}] [INFO] Worker exiting (pid: {old})
+60 {gunicorn} [{pid}] [INFO] Booting worker with pid: {new}";
 
 /// A request the incident's model could not encode.
-const TRACEBACK: &Burst = &[
-    (
-        0,
-        "{py} ERROR [features] request_id={rid} encoding failed, scored with imputed features",
-    ),
-    (1, "Traceback (most recent call last):"),
-    (
-        2,
-        "  File \"/opt/ml/code/inference.py\", line 88, in predict_fn",
-    ),
-    (3, "    features = encode(payload)"),
-    (4, "  File \"/opt/ml/code/features.py\", line 41, in encode"),
-    (5, "    row.append(CATEGORY_INDEX[payload[\"{missing}\"]])"),
-    (6, "KeyError: '{missing}'"),
-];
+const TRACEBACK: &str = "\
+0 {py} ERROR [features] request_id={rid} encoding failed, scored with imputed features
+1 Traceback (most recent call last):
+2   File \"/opt/ml/code/inference.py\", line 88, in predict_fn
+3     features = encode(payload)
+4   File \"/opt/ml/code/features.py\", line 41, in encode
+5     row.append(CATEGORY_INDEX[payload[\"{missing}\"]])
+6 KeyError: '{missing}'";
 
 const HEALTH_CHECK: &str = "{ip} - - [{when}] \"GET /ping HTTP/1.1\" 200 1 \"-\" \"AHC/2.0\"";
 const REQUEST: &str = "{py} INFO [inference] request_id={rid} POST /invocations 200 latency_ms={latency} model={version}";
@@ -109,34 +74,34 @@ const VIOLATION: &str = "{py} - WARN - Constraint violation: {subject} {check}: 
 pub(super) struct Written(pub Vec<(i64, String)>);
 
 impl Written {
-    /// `burst`, its first line at `ms`: in each template, `{py}` is Python logging's
-    /// timestamp of its line, `{gunicorn}` Gunicorn's of the burst (it stamps a burst once),
-    /// any other `{name}` its value.
-    fn burst(&mut self, ms: i64, burst: &Burst, values: &Values) {
-        for &(after, template) in burst {
-            let mut text = String::with_capacity(template.len() + 64);
-            let mut rest = template;
-            while let Some((before, hole)) = rest.split_once('{') {
-                let (name, tail) = hole.split_once('}').unwrap_or((hole, ""));
-                text.push_str(before);
-                match name {
-                    "py" => text.push_str(&utc(ms + after, "%Y-%m-%d %H:%M:%S,%3f")),
-                    "gunicorn" => text.push_str(&utc(ms, "[%Y-%m-%d %H:%M:%S %z]")),
-                    _ => {
-                        if let Some((_, value)) = values.iter().find(|(n, _)| *n == name) {
-                            let _ = write!(text, "{value}");
-                        }
-                    }
-                }
-                rest = tail;
-            }
-            text.push_str(rest);
-            self.0.push((ms + after, text));
+    /// A burst (above), its first line at `ms`; Gunicorn stamps the burst once.
+    fn burst(&mut self, ms: i64, burst: &str, values: &Values) {
+        let gunicorn = utc(ms, "[%Y-%m-%d %H:%M:%S %z]");
+        for row in burst.lines() {
+            let (after, template) = row.split_once(' ').unwrap_or(("0", row));
+            let at = ms + after.parse::<i64>().unwrap_or(0);
+            let values = [&[("gunicorn", &gunicorn as &dyn Display)], values].concat();
+            self.line(at, template, &values);
         }
     }
 
+    /// `template` written at `ms`: its `{py}` is Python logging's timestamp, any other
+    /// `{name}` that value.
     fn line(&mut self, ms: i64, template: &str, values: &Values) {
-        self.burst(ms, &[(0, template)], values);
+        let mut text = String::with_capacity(template.len() + 64);
+        let mut rest = template;
+        while let Some((before, hole)) = rest.split_once('{') {
+            let (name, tail) = hole.split_once('}').unwrap_or((hole, ""));
+            text.push_str(before);
+            if name == "py" {
+                text.push_str(&utc(ms, "%Y-%m-%d %H:%M:%S,%3f"));
+            } else if let Some((_, value)) = values.iter().find(|(n, _)| *n == name) {
+                let _ = write!(text, "{value}");
+            }
+            rest = tail;
+        }
+        text.push_str(rest);
+        self.0.push((ms, text));
     }
 }
 
@@ -244,13 +209,8 @@ pub(super) fn instance_minute(world: &World, i: usize, inst: &Instance, m: Epoch
     // The instance restarted (the memory series drops at the same instant).
     let restart = last_restart(e, m + 59);
     if restart >= m {
-        boot(
-            &mut out,
-            restart * 1000 + 250,
-            inst,
-            &version,
-            "instance restarted",
-        );
+        let why = "instance restarted";
+        boot(&mut out, restart * 1000 + 250, inst, &version, why);
     }
 
     if let Some(inc) = e.profile.incident {
@@ -261,20 +221,14 @@ pub(super) fn instance_minute(world: &World, i: usize, inst: &Instance, m: Epoch
     let memory = series(MetricId::Memory);
     if e.profile.mem_creep_per_hour > 1.0 && memory > LEAK.warn_above {
         let hours = (m - last_restart(e, m)) as f64 / HOUR as f64;
-        let (rss, hours) = (
-            format!("{:.2}", memory / 100.0 * 3.6),
-            format!("{hours:.0}"),
-        );
-        let shown = format!("{memory:.1}");
+        let rss = format!("{:.2}", memory / 100.0 * 3.6);
+        let (shown, hours) = (format!("{memory:.1}"), format!("{hours:.0}"));
         let values: &Values = &[("memory", &shown), ("rss", &rss), ("hours", &hours)];
         out.line(at(5), MEMORY_WARNING, values);
         if memory > LEAK.kill_above && unit(mix(h, 6)) < 0.2 {
             let killed = inst.pid + 11 + (mix(h, 8) % 500) as u32;
-            out.line(
-                at(7),
-                OOM_KILLED,
-                &[("pid", &inst.pid), ("killed", &killed)],
-            );
+            let values: &Values = &[("pid", &inst.pid), ("killed", &killed)];
+            out.line(at(7), OOM_KILLED, values);
         }
     }
     // A line belongs to the minute that made it: what would spill over (a boot sequence
@@ -314,11 +268,8 @@ fn incident_minute(
     // The five minutes of 5xx right after the deployment.
     if m < update_at + LOADING_SECS {
         for k in 0..2 {
-            out.line(
-                at(40 + k),
-                STILL_LOADING,
-                &[("rid", &request_id(mix(h, 50 + k)))],
-            );
+            let rid = request_id(mix(h, 50 + k));
+            out.line(at(40 + k), STILL_LOADING, &[("rid", &rid)]);
         }
     }
     // 0.15 just after the update, 1.0 three hours later.
@@ -341,11 +292,8 @@ fn incident_minute(
     }
     if unit(mix(h, 110)) < 0.1 + 0.5 * f {
         let rid = request_id(mix(h, 130));
-        out.burst(
-            at(120),
-            TRACEBACK,
-            &[("rid", &rid), ("missing", &MISSING_FEATURE)],
-        );
+        let values: &Values = &[("rid", &rid), ("missing", &MISSING_FEATURE)];
+        out.burst(at(120), TRACEBACK, values);
     }
 }
 
@@ -357,11 +305,11 @@ pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
     let at = |share: f64| run.began * 1000 + (span_ms as f64 * share) as i64;
     let ends = run.ends * 1000;
     let window = |t: Epoch| utc(t * 1000, "%Y-%m-%dT%H:%M:%SZ");
-    let capture = format!(
-        "s3://sagemaker-{REGION}-{}/{}/datacapture",
-        e.account_id, e.name
-    );
+    let (account, endpoint) = (&e.account_id, &e.name);
+    let capture = format!("s3://sagemaker-{REGION}-{account}/{endpoint}/datacapture");
+    let definition = run.job_definition.as_deref().unwrap_or("(inline)");
     let reason = run.failure_reason.as_deref();
+    let reason = reason.unwrap_or("AlgorithmError: the analyzer stopped");
     let records = 20_000 + mix(hash_str(&run.job), 0x10) % 40_000;
     let merged = match run.monitoring_type {
         "ModelQuality" => format!(" ({} with ground truth merged)", records * 85 / 100),
@@ -378,19 +326,13 @@ pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
         ("job", &run.job),
         ("schedule", &run.schedule),
         ("kind", &run.monitoring_type),
-        ("endpoint", &e.name),
-        (
-            "definition",
-            &run.job_definition.as_deref().unwrap_or("(inline)"),
-        ),
+        ("endpoint", endpoint),
+        ("definition", &definition),
         ("baseline", &run.baseline_uri),
         ("capture", &capture),
         ("from", &window(run.window)),
         ("to", &window(run.window + run.period)),
-        (
-            "reason",
-            &reason.unwrap_or("AlgorithmError: the analyzer stopped"),
-        ),
+        ("reason", &reason),
         ("records", &records),
         ("merged", &merged),
         ("found", &found),
@@ -407,11 +349,8 @@ pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
         out.line(ends, "{py} - ERROR - Job failed: {reason}", values);
         return out;
     }
-    out.line(
-        at(0.4),
-        "{py} - INFO - Records analysed: {records}{merged}",
-        values,
-    );
+    let records = "{py} - INFO - Records analysed: {records}{merged}";
+    out.line(at(0.4), records, values);
     let n = run.checks.len().max(1) as f64;
     for (k, c) in run.checks.iter().enumerate() {
         let observed = format!("{:.4}", c.observed);
@@ -424,11 +363,8 @@ pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
         let template = if c.violated { VIOLATION } else { CHECK_PASSED };
         out.line(at(0.5 + 0.4 * k as f64 / n), template, values);
     }
-    out.line(
-        at(0.95),
-        "{py} - INFO - {found}; report written to {report}",
-        values,
-    );
+    let found = "{py} - INFO - {found}; report written to {report}";
+    out.line(at(0.95), found, values);
     out.line(ends, "{py} - INFO - Completed: {outcome}", values);
     out
 }
