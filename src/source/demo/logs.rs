@@ -114,12 +114,8 @@ struct Line {
 
 impl Line {
     fn event(&self) -> LogEvent {
-        let id = format!(
-            "{:013}{:016x}{:05}",
-            self.ms,
-            hash_str(&self.stream),
-            self.seq
-        );
+        let stream_hash = hash_str(&self.stream);
+        let id = format!("{:013}{stream_hash:016x}{:05}", self.ms, self.seq);
         LogEvent::new(self.ms, &self.stream, self.text.as_bytes(), Some(&id))
     }
 }
@@ -174,10 +170,8 @@ impl Gen {
         }
         let endpoint = name.strip_prefix("/aws/sagemaker/Endpoints/")?;
         let i = world.endpoint_index(account, endpoint)?;
-        world.endpoints[i]
-            .profile
-            .has_data
-            .then_some(Group::Endpoint(i))
+        let has_data = world.endpoints[i].profile.has_data;
+        has_data.then_some(Group::Endpoint(i))
     }
 
     /// The selection's lines with `from_ms <= ms < to_ms`, written before `now`, matching
@@ -232,8 +226,10 @@ impl Gen {
                 }
                 Group::Jobs => {
                     let (from, to) = (from_ms.div_euclid(1000), (to_ms - 1).div_euclid(1000));
-                    let runs = self.runs.lock().unwrap_or_else(|p| p.into_inner());
-                    let runs = monitor::job_runs(&self.world, &runs, &sel.account, from, to, now);
+                    let runs = {
+                        let held = self.runs.lock().unwrap_or_else(|p| p.into_inner());
+                        monitor::job_runs(&self.world, &held, &sel.account, from, to, now)
+                    };
                     for run in runs {
                         let stream: Arc<str> = format!("{}/algo-1-{}", run.job, run.created).into();
                         if wanted(&stream) {
@@ -274,9 +270,8 @@ impl DemoLogs {
     ) -> Result<R, SourceError> {
         let ours = |r: &Run<Evaluated>| r.id == id && r.owner == target.account_id;
         let detail = || format!("query {} not found{why}", clean(id));
-        self.queries
-            .with(ours, f)
-            .ok_or_else(|| not_found(call, detail()))
+        let found = self.queries.with(ours, f);
+        found.ok_or_else(|| not_found(call, detail()))
     }
 }
 

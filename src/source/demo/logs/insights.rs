@@ -83,11 +83,8 @@ fn commands(query: &str) -> Result<Vec<&str>, String> {
         return Err(format!("an unclosed regex or quote; {EVALUATED}"));
     }
     out.push(&query[start..]);
-    Ok(out
-        .into_iter()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .collect())
+    let out = out.into_iter().map(str::trim);
+    Ok(out.filter(|c| !c.is_empty()).collect())
 }
 
 fn field(name: &str) -> Result<&'static str, String> {
@@ -177,9 +174,8 @@ fn count_by(rest: &str) -> Result<Option<i64>, String> {
     let spec = (compact.strip_prefix("count(*) by bin(")).and_then(|s| s.strip_suffix(')'));
     let spec = spec.ok_or_else(|| unsupported("stats", rest))?;
     let (n, unit) = spec.split_at(spec.char_indices().last().map_or(0, |(at, _)| at));
-    let n: i64 = n
-        .parse()
-        .map_err(|_| format!("bin({}): {EVALUATED}", shown(spec)))?;
+    let n = n.parse::<i64>();
+    let n = n.map_err(|_| format!("bin({}): {EVALUATED}", shown(spec)))?;
     let secs = match unit {
         "s" => n,
         "m" => n * 60,
@@ -208,28 +204,26 @@ pub(super) fn evaluate(
     let bytes = (lines.iter())
         .map(|l| (l.text.len() + l.stream.len()) as u64)
         .sum();
-    let value = |l, f| field_value(sel, l, f);
     let mut matched: Vec<&Line> = (lines.iter())
         .filter(|l| {
             plan.filters.iter().all(|(f, filter)| match filter {
-                Filter::Regex(re) => re.is_match(&value(l, f)),
-                Filter::Contains(t) => value(l, f).contains(t.as_str()),
+                Filter::Regex(re) => re.is_match(&field_value(sel, l, f)),
+                Filter::Contains(t) => field_value(sel, l, f).contains(t.as_str()),
             })
         })
         .collect();
     if plan.descending {
         matched.reverse();
     }
+    let row = |l: &&Line| -> Row {
+        let fields = plan.fields.iter();
+        fields
+            .map(|f| (f.to_string(), field_value(sel, l, f).into_owned()))
+            .collect()
+    };
     let rows = match plan.stats {
         Some(bin) => counted(&matched, bin, plan),
-        None => (matched.iter().take(plan.limit))
-            .map(|l| {
-                plan.fields
-                    .iter()
-                    .map(|f| (f.to_string(), value(l, f).into_owned()))
-                    .collect()
-            })
-            .collect(),
+        None => matched.iter().take(plan.limit).map(row).collect(),
     };
     Evaluated {
         rows,
@@ -253,9 +247,8 @@ fn field_value<'a>(sel: &Selection, l: &'a Line, f: &str) -> Cow<'a, str> {
 fn counted(matched: &[&Line], bin: Option<i64>, plan: &Plan) -> Vec<Row> {
     let mut counts = std::collections::BTreeMap::<i64, u64>::new();
     for l in matched {
-        *counts
-            .entry(bin.map_or(0, |b| (l.ms / 1000).div_euclid(b) * b))
-            .or_default() += 1;
+        let key = bin.map_or(0, |b| (l.ms / 1000).div_euclid(b) * b);
+        *counts.entry(key).or_default() += 1;
     }
     let label = bin.map(|b| match b {
         b if b % 3600 == 0 => format!("bin({}h)", b / 3600),
@@ -263,9 +256,7 @@ fn counted(matched: &[&Line], bin: Option<i64>, plan: &Plan) -> Vec<Row> {
         b => format!("bin({b}s)"),
     });
     let row = |(t, n): (i64, u64)| -> Row {
-        let bin = label
-            .iter()
-            .map(|label| (label.clone(), insights_time(t * 1000)));
+        let bin = label.iter().map(|b| (b.clone(), insights_time(t * 1000)));
         bin.chain([("count(*)".to_owned(), n.to_string())])
             .collect()
     };

@@ -17,6 +17,13 @@ use std::fmt::{Display, Write};
 /// A template's `{name}`s and their values.
 type Values<'a> = [(&'a str, &'a dyn Display)];
 
+/// The values of the variables named, each for the `{name}` of its name.
+macro_rules! values {
+    ($($name:ident),*) => {
+        &[$((stringify!($name), &$name as &dyn Display)),*]
+    };
+}
+
 /// Gunicorn and the model server starting. A burst is lines written together, one a row:
 /// `<ms after the first> <template>`.
 const BOOT: &str = "\
@@ -154,14 +161,7 @@ fn last_restart(e: &SimEndpoint, t: Epoch) -> Epoch {
 /// Gunicorn and the model server starting at `ms`, for `why`.
 fn boot(out: &mut Written, ms: i64, inst: &Instance, version: &str, why: &str) {
     let (pid, first, second) = (inst.pid, inst.pid + 11, inst.pid + 22);
-    let values: &Values = &[
-        ("pid", &pid),
-        ("why", &why),
-        ("first", &first),
-        ("second", &second),
-        ("version", &version),
-    ];
-    out.burst(ms, BOOT, values);
+    out.burst(ms, BOOT, values!(pid, why, first, second, version));
 }
 
 /// The lines of one instance in the minute starting at `m` (epoch seconds), oldest first.
@@ -185,7 +185,7 @@ pub(super) fn instance_minute(world: &World, i: usize, inst: &Instance, m: Epoch
     let ms = base + 1_000 + (h % 4_000) as i64;
     let ip = format!("10.2.{}.{}", (h >> 8) % 250 + 1, (h >> 16) % 250 + 1);
     let when = utc(ms, "%d/%b/%Y:%H:%M:%S +0000");
-    out.line(ms, HEALTH_CHECK, &[("ip", &ip), ("when", &when)]);
+    out.line(ms, HEALTH_CHECK, values!(ip, when));
 
     // Sampled requests: more when busier.
     let weight = e.weights.get(inst.variant).copied().unwrap_or(1.0);
@@ -195,15 +195,14 @@ pub(super) fn instance_minute(world: &World, i: usize, inst: &Instance, m: Epoch
     for r in 0..n.min(4) {
         let latency = format!("{:.1}", latency_ms * range(mix(h, 20 + r), 0.7, 1.3));
         let rid = request_id(mix(h, 30 + r));
-        let values: &Values = &[("rid", &rid), ("latency", &latency), ("version", &version)];
-        out.line(at(10 + r), REQUEST, values);
+        out.line(at(10 + r), REQUEST, values!(rid, latency, version));
     }
 
     // A worker recycled after its max requests, now and then.
     if unit(mix(h, 2)) < 0.03 {
         let old = inst.pid + 11 + (mix(h, 4) % 500) as u32;
-        let values: &Values = &[("old", &old), ("pid", &inst.pid), ("new", &(old + 1))];
-        out.burst(at(3), RECYCLED, values);
+        let (pid, new) = (inst.pid, old + 1);
+        out.burst(at(3), RECYCLED, values!(old, pid, new));
     }
 
     // The instance restarted (the memory series drops at the same instant).
@@ -221,14 +220,14 @@ pub(super) fn instance_minute(world: &World, i: usize, inst: &Instance, m: Epoch
     let memory = series(MetricId::Memory);
     if e.profile.mem_creep_per_hour > 1.0 && memory > LEAK.warn_above {
         let hours = (m - last_restart(e, m)) as f64 / HOUR as f64;
+        let out_of_memory = memory > LEAK.kill_above && unit(mix(h, 6)) < 0.2;
         let rss = format!("{:.2}", memory / 100.0 * 3.6);
-        let (shown, hours) = (format!("{memory:.1}"), format!("{hours:.0}"));
-        let values: &Values = &[("memory", &shown), ("rss", &rss), ("hours", &hours)];
-        out.line(at(5), MEMORY_WARNING, values);
-        if memory > LEAK.kill_above && unit(mix(h, 6)) < 0.2 {
+        let (memory, hours) = (format!("{memory:.1}"), format!("{hours:.0}"));
+        out.line(at(5), MEMORY_WARNING, values!(memory, rss, hours));
+        if out_of_memory {
             let killed = inst.pid + 11 + (mix(h, 8) % 500) as u32;
-            let values: &Values = &[("pid", &inst.pid), ("killed", &killed)];
-            out.line(at(7), OOM_KILLED, values);
+            let pid = inst.pid;
+            out.line(at(7), OOM_KILLED, values!(pid, killed));
         }
     }
     // A line belongs to the minute that made it: what would spill over (a boot sequence
@@ -265,11 +264,12 @@ fn incident_minute(
         );
     }
     let at = |salt: u64| m * 1000 + (mix(h, salt) % 60_000) as i64;
+    let (missing, drifting) = (MISSING_FEATURE, DRIFTING_FEATURE);
     // The five minutes of 5xx right after the deployment.
     if m < update_at + LOADING_SECS {
         for k in 0..2 {
             let rid = request_id(mix(h, 50 + k));
-            out.line(at(40 + k), STILL_LOADING, &[("rid", &rid)]);
+            out.line(at(40 + k), STILL_LOADING, values!(rid));
         }
     }
     // 0.15 just after the update, 1.0 three hours later.
@@ -278,22 +278,19 @@ fn incident_minute(
     for k in 0..warns.min(5) {
         let rid = request_id(mix(h, 80 + k));
         let amount = format!("{:.2}", range(mix(h, 100 + k), 4_500.0, 25_000.0));
-        let values: &Values = &[
-            ("rid", &rid),
-            ("missing", &MISSING_FEATURE),
-            ("drifting", &DRIFTING_FEATURE),
-            ("amount", &amount),
-        ];
         let template = match mix(h, 90 + k).is_multiple_of(4) {
             true => FEATURE_DRIFTED,
             false => FEATURE_MISSING,
         };
-        out.line(at(70 + k), template, values);
+        out.line(
+            at(70 + k),
+            template,
+            values!(rid, missing, drifting, amount),
+        );
     }
     if unit(mix(h, 110)) < 0.1 + 0.5 * f {
         let rid = request_id(mix(h, 130));
-        let values: &Values = &[("rid", &rid), ("missing", &MISSING_FEATURE)];
-        out.burst(at(120), TRACEBACK, values);
+        out.burst(at(120), TRACEBACK, values!(rid, missing));
     }
 }
 
@@ -322,23 +319,18 @@ pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
         0 => "No violations found".to_owned(),
         n => format!("Violations found: {n} ({})", violated.join(", ")),
     };
-    let values: &Values = &[
-        ("job", &run.job),
-        ("schedule", &run.schedule),
-        ("kind", &run.monitoring_type),
-        ("endpoint", endpoint),
-        ("definition", &definition),
-        ("baseline", &run.baseline_uri),
-        ("capture", &capture),
-        ("from", &window(run.window)),
-        ("to", &window(run.window + run.period)),
-        ("reason", &reason),
-        ("records", &records),
-        ("merged", &merged),
-        ("found", &found),
-        ("report", &run.report_uri),
-        ("outcome", &run.outcome.as_str()),
-    ];
+    let (job, schedule, kind, baseline) = (
+        &run.job,
+        &run.schedule,
+        run.monitoring_type,
+        &run.baseline_uri,
+    );
+    let (from, to) = (window(run.window), window(run.window + run.period));
+    let (report, outcome) = (&run.report_uri, run.outcome.as_str());
+    let values = values!(
+        job, schedule, kind, endpoint, definition, baseline, capture, from, to, reason, records,
+        merged, found, report, outcome
+    );
     let mut out = Written::default();
     let starts = [at(0.0), at(0.0) + 20, at(0.03), at(0.06)];
     for (ms, template) in starts.into_iter().zip(ANALYZER_STARTS) {
@@ -354,13 +346,9 @@ pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
     let n = run.checks.len().max(1) as f64;
     for (k, c) in run.checks.iter().enumerate() {
         let observed = format!("{:.4}", c.observed);
-        let values: &Values = &[
-            ("subject", &c.subject),
-            ("check", &c.check),
-            ("observed", &observed),
-            ("threshold", &c.threshold),
-        ];
+        let (subject, check, threshold) = (&c.subject, &c.check, c.threshold);
         let template = if c.violated { VIOLATION } else { CHECK_PASSED };
+        let values = values!(subject, check, observed, threshold);
         out.line(at(0.5 + 0.4 * k as f64 / n), template, values);
     }
     let found = "{py} - INFO - {found}; report written to {report}";
