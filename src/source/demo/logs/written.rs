@@ -71,6 +71,18 @@ const ANALYZER_STARTS: [&str; 4] = [
     "{py} - INFO - Reading baseline constraints from {baseline}",
     "{py} - INFO - Reading captured data from {capture} between {from} and {to}",
 ];
+/// What it logs when it failed, at its end.
+const ANALYZER_FAILED: [&str; 2] = [
+    "{py} - ERROR - {reason}",
+    "{py} - ERROR - Job failed: {reason}",
+];
+/// What it logs when it has analysed the data: the records, then (after each check) what it
+/// found, and its end.
+const ANALYZER_FOUND: [&str; 3] = [
+    "{py} - INFO - Records analysed: {records}{merged}",
+    "{py} - INFO - {found}; report written to {report}",
+    "{py} - INFO - Completed: {outcome}",
+];
 const CHECK_PASSED: &str = "{py} - INFO - Constraint check passed: {subject} {check}: \
      observed {observed}, threshold {threshold}";
 const VIOLATION: &str = "{py} - WARN - Constraint violation: {subject} {check}: \
@@ -319,14 +331,9 @@ pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
         0 => "No violations found".to_owned(),
         n => format!("Violations found: {n} ({})", violated.join(", ")),
     };
-    let (job, schedule, kind, baseline) = (
-        &run.job,
-        &run.schedule,
-        run.monitoring_type,
-        &run.baseline_uri,
-    );
+    let (job, schedule, kind) = (&run.job, &run.schedule, run.monitoring_type);
+    let (baseline, report, outcome) = (&run.baseline_uri, &run.report_uri, run.outcome.as_str());
     let (from, to) = (window(run.window), window(run.window + run.period));
-    let (report, outcome) = (&run.report_uri, run.outcome.as_str());
     let values = values!(
         job, schedule, kind, endpoint, definition, baseline, capture, from, to, reason, records,
         merged, found, report, outcome
@@ -337,12 +344,13 @@ pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
         out.line(ms, template, values);
     }
     if run.outcome == ExecutionStatus::Failed {
-        out.line(ends - 200, "{py} - ERROR - {reason}", values);
-        out.line(ends, "{py} - ERROR - Job failed: {reason}", values);
+        for (ms, template) in [ends - 200, ends].into_iter().zip(ANALYZER_FAILED) {
+            out.line(ms, template, values);
+        }
         return out;
     }
-    let records = "{py} - INFO - Records analysed: {records}{merged}";
-    out.line(at(0.4), records, values);
+    let [analysed, found, completed] = ANALYZER_FOUND;
+    out.line(at(0.4), analysed, values);
     let n = run.checks.len().max(1) as f64;
     for (k, c) in run.checks.iter().enumerate() {
         let observed = format!("{:.4}", c.observed);
@@ -351,8 +359,7 @@ pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
         let values = values!(subject, check, observed, threshold);
         out.line(at(0.5 + 0.4 * k as f64 / n), template, values);
     }
-    let found = "{py} - INFO - {found}; report written to {report}";
     out.line(at(0.95), found, values);
-    out.line(ends, "{py} - INFO - Completed: {outcome}", values);
+    out.line(ends, completed, values);
     out
 }
