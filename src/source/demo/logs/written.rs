@@ -266,14 +266,8 @@ fn incident_minute(
         return;
     }
     if update_at >= m {
-        let version = model_version(e, update_at);
-        return boot(
-            out,
-            update_at * 1000 + 500,
-            inst,
-            &version,
-            "UpdateEndpoint",
-        );
+        let (version, why) = (model_version(e, update_at), "UpdateEndpoint");
+        return boot(out, update_at * 1000 + 500, inst, &version, why);
     }
     let at = |salt: u64| m * 1000 + (mix(h, salt) % 60_000) as i64;
     let (missing, drifting) = (MISSING_FEATURE, DRIFTING_FEATURE);
@@ -294,11 +288,8 @@ fn incident_minute(
             true => FEATURE_DRIFTED,
             false => FEATURE_MISSING,
         };
-        out.line(
-            at(70 + k),
-            template,
-            values!(rid, missing, drifting, amount),
-        );
+        let values = values!(rid, missing, drifting, amount);
+        out.line(at(70 + k), template, values);
     }
     if unit(mix(h, 110)) < 0.1 + 0.5 * f {
         let rid = request_id(mix(h, 130));
