@@ -1,10 +1,12 @@
 use super::*;
 use crate::clock::FixedClock;
-use crate::logs::groups::{endpoint_group, endpoint_query, job_query, job_stream_prefix};
+use crate::logs::groups::{
+    PROCESSING_JOBS_GROUP, endpoint_group, endpoint_query, job_query, job_stream_prefix,
+};
 use crate::logs::line::{Level, level};
 use crate::source::FleetSource;
 use crate::source::demo::{DemoConfig, DemoSource, UPDATE_BEFORE_START};
-use crate::source::model::EndpointKey;
+use crate::source::model::{EndpointKey, Epoch, ExecutionStatus};
 use crate::source::monitor::{Execution, MonitorSource};
 use futures::executor::block_on;
 use std::collections::HashSet;
@@ -526,6 +528,7 @@ fn unsupported_queries_fail_saying_what_the_demo_evaluates() {
         "fields @nope",
         "limit 0",
         "sort @message asc",
+        "stats count(*) by bin(5é)",
     ] {
         let r = run_query(&source, &t, q, START - 600, START);
         assert_eq!(r.state, Some(InsightsState::Failed), "{q}");
@@ -703,6 +706,8 @@ fn every_line_is_safe_to_show() {
                 !e.message.contains("… ["),
                 "no line is long enough to be cut"
             );
+            // Every `{name}` of every template was filled.
+            assert!(!e.message.contains(['{', '}']), "{:?}", e.message);
         }
         n += events.len();
     }
