@@ -9,6 +9,7 @@ use super::story::{
 use crate::source::metrics::{self, MetricId};
 use crate::source::model::*;
 use Comparison::{GreaterThanThreshold as GreaterThan, LessThanThreshold as LessThan};
+use MetricId::{Accuracy, Cpu, Errors5xx, Memory, ModelLatency};
 use std::collections::HashMap;
 
 pub const MONITORING_ACCOUNT: &str = "100000000000";
@@ -120,11 +121,13 @@ pub struct World {
     alarm_index: HashMap<String, usize>,
 }
 
-/// An endpoint of the hand-written world: its name, its variants with their traffic shares,
-/// and its alarms by what they watch (`!`: actions disabled).
+/// An endpoint of the hand-written world: its name, its variants with their traffic shares
+/// (none: one, `AllTraffic`), and its alarms by what they watch (`!`: actions disabled).
 type Row = (&'static str, &'static [(&'static str, f64)], &'static str);
 
 const ALL_TRAFFIC: &[(&str, f64)] = &[("AllTraffic", 1.0)];
+/// prod fraud-detector's two variants: most traffic on blue, a fifth on green.
+const BLUE_GREEN: &[(&str, f64)] = &[("blue", 0.8), ("green", 0.2)];
 
 /// The hand-written part of the organisation: (id, label, endpoints).
 const ACCOUNTS: [(&str, &str, &[Row]); 3] = [
@@ -132,28 +135,20 @@ const ACCOUNTS: [(&str, &str, &[Row]); 3] = [
         "111111111111",
         "prod",
         &[
-            (
-                "fraud-detector",
-                &[("blue", 0.8), ("green", 0.2)],
-                "accuracy 5xx",
-            ),
-            ("churn-predictor", ALL_TRAFFIC, "accuracy"),
-            ("credit-risk-scorer", ALL_TRAFFIC, "accuracy cpu-high"),
-            (
-                "recommender-v2",
-                ALL_TRAFFIC,
-                "accuracy memory-high latency-high",
-            ),
+            ("fraud-detector", BLUE_GREEN, "accuracy 5xx"),
+            ("churn-predictor", &[], "accuracy"),
+            ("credit-risk-scorer", &[], "accuracy cpu-high"),
+            ("recommender-v2", &[], "accuracy memory-high latency-high"),
         ],
     ),
     (
         "222222222222",
         "staging",
         &[
-            ("fraud-detector-stg", ALL_TRAFFIC, "accuracy"),
+            ("fraud-detector-stg", &[], "accuracy"),
             // A known leak in staging: someone muted it rather than fix it.
-            ("churn-predictor-stg", ALL_TRAFFIC, "accuracy !memory-high"),
-            ("image-tagger", ALL_TRAFFIC, "accuracy cpu-high"),
+            ("churn-predictor-stg", &[], "accuracy !memory-high"),
+            ("image-tagger", &[], "accuracy cpu-high"),
         ],
     ),
     (
@@ -161,51 +156,27 @@ const ACCOUNTS: [(&str, &str, &[Row]); 3] = [
         "test",
         &[
             // The canary is noisy by design; its owners muted the alarm.
-            ("fraud-detector-canary", ALL_TRAFFIC, "!accuracy"),
-            ("ltv-scorer", ALL_TRAFFIC, "accuracy cpu-high"),
+            ("fraud-detector-canary", &[], "!accuracy"),
+            ("ltv-scorer", &[], "accuracy cpu-high"),
         ],
     ),
 ];
 
 /// Name stems of generated endpoints (`--demo-scale`).
-const FAMILIES: [&str; 10] = [
-    "fraud-detector",
-    "churn-predictor",
-    "credit-risk-scorer",
-    "recommender",
-    "ltv-scorer",
-    "search-ranker",
-    "price-optimizer",
-    "demand-forecaster",
-    "spam-filter",
-    "doc-classifier",
-];
+const FAMILIES: &str = "fraud-detector churn-predictor credit-risk-scorer recommender ltv-scorer \
+     search-ranker price-optimizer demand-forecaster spam-filter doc-classifier";
 
 /// What an alarm watches: (name suffix, metric, comparison, threshold, evaluation periods,
 /// datapoints to alarm).
 type Watch = (&'static str, MetricId, Comparison, f64, u32, u32);
 const WATCHES: [Watch; 5] = [
-    (
-        "accuracy",
-        MetricId::Accuracy,
-        LessThan,
-        ACCURACY_THRESHOLD,
-        1,
-        1,
-    ),
+    ("accuracy", Accuracy, LessThan, ACCURACY_THRESHOLD, 1, 1),
     // 80 % of two vCPUs, which CloudWatch sums (0-200 %).
-    ("cpu-high", MetricId::Cpu, GreaterThan, 160.0, 3, 3),
-    ("memory-high", MetricId::Memory, GreaterThan, 90.0, 5, 5),
+    ("cpu-high", Cpu, GreaterThan, 160.0, 3, 3),
+    ("memory-high", Memory, GreaterThan, 90.0, 5, 5),
     // 300 ms, in the microseconds SageMaker reports.
-    (
-        "latency-high",
-        MetricId::ModelLatency,
-        GreaterThan,
-        3e5,
-        3,
-        3,
-    ),
-    ("5xx", MetricId::Errors5xx, GreaterThan, 10.0, 3, 2),
+    ("latency-high", ModelLatency, GreaterThan, 3e5, 3, 3),
+    ("5xx", Errors5xx, GreaterThan, 10.0, 3, 2),
 ];
 
 /// Composite alarms: (name, children by name).
@@ -277,6 +248,11 @@ fn sim_endpoint(
     variants: &[(&str, f64)],
 ) -> SimEndpoint {
     let name_hash = mix(hash_str(&account.id), hash_str(name));
+    let variants = if variants.is_empty() {
+        ALL_TRAFFIC
+    } else {
+        variants
+    };
     let profile = profile(name_hash, &account.label, name, start);
     let quality = CUSTOM_QUALITY_ENDPOINTS
         .contains(&(account.label.as_str(), name))
@@ -321,6 +297,7 @@ impl World {
             monitoring: true,
         }];
         let mut endpoints = Vec::new();
+        let families: Vec<&str> = FAMILIES.split_whitespace().collect();
         // The alarms of each endpoint (as in `Row`): the hand-written ones, then those of
         // generated endpoints: accuracy each, CPU on every fifth (kept cheap).
         let (mut written, mut generated) = (Vec::new(), Vec::new());
@@ -345,14 +322,14 @@ impl World {
                 endpoints.push(sim_endpoint(seed, start, &account, name, variants));
             }
             for j in rows.len()..per_account {
-                let name = format!("{}-{:03}", FAMILIES[j % FAMILIES.len()], j + 1);
+                let name = format!("{}-{:03}", families[j % families.len()], j + 1);
                 let alarms = if j % 5 == 0 {
                     "accuracy cpu-high"
                 } else {
                     "accuracy"
                 };
                 generated.push((endpoints.len(), alarms));
-                endpoints.push(sim_endpoint(seed, start, &account, &name, ALL_TRAFFIC));
+                endpoints.push(sim_endpoint(seed, start, &account, &name, &[]));
             }
             accounts.push(account);
         }
