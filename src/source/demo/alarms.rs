@@ -258,71 +258,55 @@ fn metric_reason(
     p: i64,
     state: AlarmState,
 ) -> String {
-    let present: Vec<(Epoch, f64)> = window
-        .iter()
-        .enumerate()
+    let (breaching, fine): (Vec<(Epoch, f64)>, Vec<(Epoch, f64)>) = (window.iter().enumerate())
         .rev()
         .filter_map(|(i, v)| v.map(|v| (first_slot + i as i64 * p, v)))
-        .collect();
-    if present.is_empty() {
+        .partition(|&(_, v)| rule.comparison.breaches(v, rule.threshold));
+    if breaching.is_empty() && fine.is_empty() {
         return insufficient_reason(rule.n);
     }
     let relation = comparison_words(rule.comparison);
     let threshold = fmt_threshold(rule.threshold);
-    let list = |pts: &[&(Epoch, f64)]| {
-        pts.iter()
-            .map(|(t, v)| {
-                format!(
-                    "{} ({})",
-                    fmt_value(*v),
-                    utc(*t * 1000, "%d/%m/%y %H:%M:%S")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+    let list = |pts: &[(Epoch, f64)]| {
+        let point = |&(t, v): &(Epoch, f64)| {
+            format!("{} ({})", fmt_value(v), utc(t * 1000, "%d/%m/%y %H:%M:%S"))
+        };
+        pts.iter().map(point).collect::<Vec<_>>().join(", ")
     };
-    let breaching: Vec<&(Epoch, f64)> = present
-        .iter()
-        .filter(|(_, v)| rule.comparison.breaches(*v, rule.threshold))
-        .collect();
-    let fine: Vec<&(Epoch, f64)> = present
-        .iter()
-        .filter(|(_, v)| !rule.comparison.breaches(*v, rule.threshold))
-        .collect();
-    let plural = |k: usize| if k == 1 { "datapoint" } else { "datapoints" };
-    let verb = |k: usize| if k == 1 { "was" } else { "were" };
-    match state {
-        AlarmState::Alarm if rule.n == 1 => format!(
-            "Threshold Crossed: 1 datapoint [{}] was {relation} the threshold ({threshold}).",
-            list(&breaching)
-        ),
-        AlarmState::Alarm => format!(
-            "Threshold Crossed: {b} out of the last {n} datapoints [{}] {} {relation} the threshold ({threshold}) (minimum {m} {} for OK -> ALARM transition).",
-            list(&breaching),
-            verb(breaching.len()),
-            plural(rule.m),
-            b = breaching.len(),
-            n = rule.n,
-            m = rule.m,
-        ),
-        _ if rule.n == 1 => format!(
-            "Threshold Crossed: 1 datapoint [{}] was not {relation} the threshold ({threshold}).",
-            list(&fine)
-        ),
-        _ if breaching.is_empty() => format!(
+    let n = rule.n;
+    let alarm = state == AlarmState::Alarm;
+    if !alarm && n > 1 && breaching.is_empty() {
+        return format!(
             "Threshold Crossed: no datapoints were {relation} the threshold ({threshold}). The most recent datapoints which were not {relation} the threshold: [{}].",
             list(&fine)
-        ),
-        _ => format!(
-            "Threshold Crossed: {} {} [{}] {} not {relation} the threshold ({threshold}) (minimum {m} {} for ALARM -> OK transition).",
-            fine.len(),
-            plural(fine.len()),
-            list(&fine),
-            verb(fine.len()),
-            plural(rule.n + 1 - rule.m),
-            m = rule.n + 1 - rule.m,
-        ),
+        );
     }
+    let datapoints = |k: usize| if k == 1 { "datapoint" } else { "datapoints" };
+    // The datapoints that decided the state, and how many it takes to change it.
+    let (pts, not, minimum, transition) = if alarm {
+        (&breaching, "", rule.m, "OK -> ALARM")
+    } else {
+        (&fine, "not ", n + 1 - rule.m, "ALARM -> OK")
+    };
+    let k = pts.len();
+    let counted = if alarm && n > 1 {
+        format!("{k} out of the last {n} datapoints")
+    } else {
+        format!("{k} {}", datapoints(k))
+    };
+    let rule_text = if n == 1 {
+        String::new()
+    } else {
+        format!(
+            " (minimum {minimum} {} for {transition} transition)",
+            datapoints(minimum)
+        )
+    };
+    format!(
+        "Threshold Crossed: {counted} [{}] {} {not}{relation} the threshold ({threshold}){rule_text}.",
+        list(pts),
+        if k == 1 { "was" } else { "were" }
+    )
 }
 
 fn comparison_words(c: Comparison) -> &'static str {
