@@ -51,13 +51,6 @@ enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [
-        Kind::ModelQuality,
-        Kind::DataQuality,
-        Kind::ModelBias,
-        Kind::ModelExplainability,
-    ];
-
     /// Its `MonitoringType`, and the suffix of its schedules' names.
     fn names(self) -> (&'static str, &'static str) {
         match self {
@@ -70,10 +63,6 @@ impl Kind {
 
     fn as_str(self) -> &'static str {
         self.names().0
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -365,7 +354,6 @@ impl Runs {
                 }
                 self.started.push(Sched {
                     name: run.name.clone(),
-                    kind: Kind::parse(&run.monitoring_type).unwrap_or(Kind::ModelQuality),
                     cadence: Cadence::Once(now),
                     fails_every: 0,
                     ..from
@@ -501,7 +489,7 @@ fn report(
     };
     let checked = s.run(world, x.scheduled_time).checked;
     let uri = report_uri(world, s.endpoint, &s.name, x.scheduled_time);
-    let text = violations_json(&violations_at(world, s.endpoint, s.kind, checked), s.kind);
+    let text = violations_json(&checks_at(world, s.endpoint, s.kind, checked), s.kind);
     report::violations_from_bytes(&uri, text.as_bytes(), text.len() as u64)
         .map_err(|e| refused(call, e.to_string()))
 }
@@ -615,20 +603,15 @@ impl MonitorSource for DemoSource {
         let Some(job) = &schedule.job_definition else {
             return Ok(None);
         };
-        let Some(i) = self
-            .world
-            .endpoint_index(&schedule.account_id, &schedule.endpoint)
-        else {
+        let (account, world) = (&schedule.account_id, &self.world);
+        let Some(s) = self.runs().find(world, account, &schedule.name) else {
             return Ok(None);
         };
-        let Some(kind) = Kind::parse(&schedule.monitoring_type) else {
-            return Ok(None);
-        };
-        let uri = baseline_uri(&self.world, i, Some(job));
-        let text = constraints_json(&self.world, i, kind);
+        let uri = baseline_uri(world, s.endpoint, Some(job));
+        let text = constraints_json(world, s.endpoint, s.kind);
         report::baseline_from_bytes(&uri, text.as_bytes(), text.len() as u64)
             .map(Some)
-            .map_err(|e| refused(format!("GetObject {}", schedule.account_id), e.to_string()))
+            .map_err(|e| refused(format!("GetObject {account}"), e.to_string()))
     }
 
     async fn schedule(
@@ -669,10 +652,14 @@ impl MonitorSource for DemoSource {
             .filter(|x| x.status.is_completed())
             .take(48)
             .map(|x| {
-                let found = violations_at(world, s.endpoint, s.kind, x.scheduled_time);
+                let accuracy = signal::value(
+                    world,
+                    &quality_ref(s.endpoint, MetricId::Accuracy),
+                    x.scheduled_time,
+                );
                 (
                     x.scheduled_time,
-                    found.iter().any(|v| v.subject == "accuracy"),
+                    accuracy.is_some_and(|v| v < ACCURACY_THRESHOLD),
                 )
             })
             .collect();
@@ -746,34 +733,26 @@ fn metric_name(m: MetricId) -> &'static str {
     crate::source::metrics::spec(m).name
 }
 
-/// What a run of `kind` over hour `hour` found: its checks that failed.
-fn violations_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
-    let mut checks = checks_at(world, i, kind, hour);
-    checks.retain(|c| c.violated);
-    checks
-}
-
-/// The report as Model Monitor writes it.
-fn violations_json(found: &[Check], kind: Kind) -> String {
-    let list: Vec<serde_json::Value> = found
+/// The report as Model Monitor writes it: the checks that failed.
+fn violations_json(checks: &[Check], kind: Kind) -> String {
+    let violation = |c: &Check| {
+        let (subject, check, observed, threshold) = (&c.subject, &c.check, c.observed, c.threshold);
+        let (subject_key, description) = match kind {
+            Kind::DataQuality => (
+                "feature_name",
+                format!("Baseline drift distance: {observed:.4} exceeds threshold: {threshold}"),
+            ),
+            _ => (
+                "metric_name",
+                format!("Metric {subject} with {observed:.4} +/- 0.0031 was {check} '{threshold}'"),
+            ),
+        };
+        json!({ subject_key: subject, "constraint_check_type": check, "description": description })
+    };
+    let list: Vec<serde_json::Value> = checks
         .iter()
-        .map(|c| (&c.subject, &c.check, c.observed, c.threshold))
-        .map(|(subject, check, observed, threshold)| match kind {
-            Kind::DataQuality => json!({
-                "feature_name": subject,
-                "constraint_check_type": check,
-                "description": format!(
-                    "Baseline drift distance: {observed:.4} exceeds threshold: {threshold}"
-                ),
-            }),
-            _ => json!({
-                "metric_name": subject,
-                "constraint_check_type": check,
-                "description": format!(
-                    "Metric {subject} with {observed:.4} +/- 0.0031 was {check} '{threshold}'"
-                ),
-            }),
-        })
+        .filter(|c| c.violated)
+        .map(violation)
         .collect();
     serde_json::to_string_pretty(&json!({ "violations": list })).unwrap_or_default()
 }
@@ -781,18 +760,13 @@ fn violations_json(found: &[Check], kind: Kind) -> String {
 fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
     let v = match kind {
         Kind::ModelQuality => {
-            let metrics: serde_json::Map<String, serde_json::Value> = MQ_QUALITY
-                .iter()
-                .map(|&m| {
-                    (
-                        metric_name(m).to_owned(),
-                        json!({
-                            "threshold": mq_threshold(world, i, m),
-                            "comparison_operator": "LessThanThreshold",
-                        }),
-                    )
-                })
-                .collect();
+            let constraint = |m: MetricId| {
+                let threshold = mq_threshold(world, i, m);
+                let v =
+                    json!({ "threshold": threshold, "comparison_operator": "LessThanThreshold" });
+                (metric_name(m).to_owned(), v)
+            };
+            let metrics: serde_json::Map<_, _> = MQ_QUALITY.into_iter().map(constraint).collect();
             json!({ "version": 0.0, "binary_classification_constraints": metrics })
         }
         Kind::DataQuality => json!({
@@ -877,13 +851,6 @@ fn drift_observed(world: &World, i: usize, hour: Epoch) -> f64 {
 /// Every check a run of `kind` over hour `hour` makes: those that fail are its report's
 /// violations, and its log names them all, so the log and the report agree.
 fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
-    let drift = |observed: f64| Check {
-        subject: DRIFTING_FEATURE.into(),
-        check: "baseline_drift_check".into(),
-        observed,
-        threshold: FEATURE_DRIFT_THRESHOLD,
-        violated: observed > FEATURE_DRIFT_THRESHOLD,
-    };
     match kind {
         Kind::ModelQuality => MQ_QUALITY
             .iter()
@@ -899,7 +866,16 @@ fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
                 })
             })
             .collect(),
-        Kind::DataQuality => vec![drift(drift_observed(world, i, hour))],
+        Kind::DataQuality => {
+            let observed = drift_observed(world, i, hour);
+            vec![Check {
+                subject: DRIFTING_FEATURE.into(),
+                check: "baseline_drift_check".into(),
+                observed,
+                threshold: FEATURE_DRIFT_THRESHOLD,
+                violated: observed > FEATURE_DRIFT_THRESHOLD,
+            }]
+        }
         Kind::ModelBias | Kind::ModelExplainability => Vec::new(),
     }
 }
