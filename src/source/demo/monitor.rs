@@ -648,20 +648,12 @@ impl MonitorSource for DemoSource {
                 AlertStatus::Ok
             }
         };
+        let accuracy = quality_ref(s.endpoint, MetricId::Accuracy);
+        let broke = |t| signal::value(world, &accuracy, t).is_some_and(|v| v < ACCURACY_THRESHOLD);
         let completed: Vec<(Epoch, bool)> = (s.executions(world, now, now))
             .filter(|x| x.status.is_completed())
             .take(48)
-            .map(|x| {
-                let accuracy = signal::value(
-                    world,
-                    &quality_ref(s.endpoint, MetricId::Accuracy),
-                    x.scheduled_time,
-                );
-                (
-                    x.scheduled_time,
-                    accuracy.is_some_and(|v| v < ACCURACY_THRESHOLD),
-                )
-            })
+            .map(|x| (x.scheduled_time, broke(x.scheduled_time)))
             .collect();
         let history: Vec<(Epoch, AlertStatus)> = (completed.windows(2))
             .filter(|pair| pair[0].1 != pair[1].1)

@@ -288,51 +288,61 @@ pub fn schedule_name(endpoint: &str) -> String {
     format!("{endpoint}-model-quality")
 }
 
+/// The accounts (the monitoring one first) and their endpoints, with the alarms of each
+/// endpoint (as in `Row`): the hand-written ones, then those of generated endpoints.
+type Organisation = (Vec<Account>, Vec<SimEndpoint>, Vec<(usize, &'static str)>);
+
+/// `scale` = (source accounts, endpoints per account); None is the hand-written world.
+fn organisation(seed: u64, start: Epoch, scale: Option<(usize, usize)>) -> Organisation {
+    let mut accounts = vec![Account {
+        id: MONITORING_ACCOUNT.to_owned(),
+        label: MONITORING_LABEL.to_owned(),
+        monitoring: true,
+    }];
+    let mut endpoints = Vec::new();
+    let families: Vec<&str> = FAMILIES.split_whitespace().collect();
+    // Generated endpoints get an accuracy alarm each, CPU on every fifth (kept cheap).
+    let (mut written, mut generated) = (Vec::new(), Vec::new());
+    for i in 0..scale.map_or(ACCOUNTS.len(), |(a, _)| a) {
+        let (id, label, rows) = match ACCOUNTS.get(i) {
+            Some(&(id, label, rows)) => (id.to_owned(), label.to_owned(), rows),
+            // 100000000000 is the monitoring account; generated ones follow it.
+            None => (
+                format!("{:012}", 100_000_000_000u64 + i as u64 + 1),
+                format!("acct-{:02}", i + 1),
+                &[][..],
+            ),
+        };
+        let account = Account {
+            id,
+            label,
+            monitoring: false,
+        };
+        let per_account = scale.map_or(rows.len(), |(_, e)| e);
+        for &(name, variants, alarms) in rows.iter().take(per_account) {
+            written.push((endpoints.len(), alarms));
+            endpoints.push(sim_endpoint(seed, start, &account, name, variants));
+        }
+        for j in rows.len()..per_account {
+            let name = format!("{}-{:03}", families[j % families.len()], j + 1);
+            let alarms = if j % 5 == 0 {
+                "accuracy cpu-high"
+            } else {
+                "accuracy"
+            };
+            generated.push((endpoints.len(), alarms));
+            endpoints.push(sim_endpoint(seed, start, &account, &name, &[]));
+        }
+        accounts.push(account);
+    }
+    written.extend(generated);
+    (accounts, endpoints, written)
+}
+
 impl World {
     /// `scale` = (source accounts, endpoints per account); None is the hand-written world.
     pub fn new(seed: u64, start: Epoch, scale: Option<(usize, usize)>) -> Self {
-        let mut accounts = vec![Account {
-            id: MONITORING_ACCOUNT.to_owned(),
-            label: MONITORING_LABEL.to_owned(),
-            monitoring: true,
-        }];
-        let mut endpoints = Vec::new();
-        let families: Vec<&str> = FAMILIES.split_whitespace().collect();
-        // The alarms of each endpoint (as in `Row`): the hand-written ones, then those of
-        // generated endpoints: accuracy each, CPU on every fifth (kept cheap).
-        let (mut written, mut generated) = (Vec::new(), Vec::new());
-        for i in 0..scale.map_or(ACCOUNTS.len(), |(a, _)| a) {
-            let (id, label, rows) = match ACCOUNTS.get(i) {
-                Some(&(id, label, rows)) => (id.to_owned(), label.to_owned(), rows),
-                // 100000000000 is the monitoring account; generated ones follow it.
-                None => (
-                    format!("{:012}", 100_000_000_000u64 + i as u64 + 1),
-                    format!("acct-{:02}", i + 1),
-                    &[][..],
-                ),
-            };
-            let account = Account {
-                id,
-                label,
-                monitoring: false,
-            };
-            let per_account = scale.map_or(rows.len(), |(_, e)| e);
-            for &(name, variants, alarms) in rows.iter().take(per_account) {
-                written.push((endpoints.len(), alarms));
-                endpoints.push(sim_endpoint(seed, start, &account, name, variants));
-            }
-            for j in rows.len()..per_account {
-                let name = format!("{}-{:03}", families[j % families.len()], j + 1);
-                let alarms = if j % 5 == 0 {
-                    "accuracy cpu-high"
-                } else {
-                    "accuracy"
-                };
-                generated.push((endpoints.len(), alarms));
-                endpoints.push(sim_endpoint(seed, start, &account, &name, &[]));
-            }
-            accounts.push(account);
-        }
+        let (accounts, endpoints, alarms) = organisation(seed, start, scale);
         let mut index: HashMap<String, HashMap<String, usize>> = HashMap::new();
         for (i, e) in endpoints.iter().enumerate() {
             index
@@ -348,7 +358,7 @@ impl World {
             index,
             alarm_index: HashMap::new(),
         };
-        for (i, alarms) in written.into_iter().chain(generated) {
+        for (i, alarms) in alarms {
             for watch in alarms.split_whitespace() {
                 let (suffix, enabled) = match watch.strip_prefix('!') {
                     Some(muted) => (muted, false),
