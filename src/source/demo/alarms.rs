@@ -109,26 +109,15 @@ pub fn timeline(world: &World, index: usize, now: Epoch) -> Option<Timeline> {
     let children: Vec<Timeline> = (def.children.iter())
         .filter_map(|&c| Some(metric(world, world.alarms.get(c)?, now)))
         .collect();
-    Some(evaluate(
-        world,
-        def,
-        &children.iter().collect::<Vec<_>>(),
-        now,
-    ))
+    let children: Vec<&Timeline> = children.iter().collect();
+    Some(evaluate(world, def, &children, now))
 }
 
 /// The timeline of `def`, given its children's (a composite's, in `def.children` order).
 fn evaluate(world: &World, def: &AlarmDef, children: &[&Timeline], now: Epoch) -> Timeline {
     match def.kind {
         AlarmKind::Metric { .. } => metric(world, def, now),
-        AlarmKind::Composite { .. } => {
-            let names = def.children.iter().map(|&c| world.alarms[c].name.as_str());
-            composite(
-                def,
-                &names.zip(children.iter().copied()).collect::<Vec<_>>(),
-                now,
-            )
-        }
+        AlarmKind::Composite { .. } => composite(world, def, children, now),
     }
 }
 
@@ -143,15 +132,10 @@ impl MetricRule {
     /// CloudWatch's M-out-of-N rule; with missing data treated as missing, a window with no
     /// data at all is INSUFFICIENT_DATA.
     fn evaluate(&self, window: &[Option<f64>]) -> AlarmState {
-        let present = window.iter().flatten().count();
-        let breaching = window
-            .iter()
-            .flatten()
-            .filter(|v| self.comparison.breaches(**v, self.threshold))
-            .count();
-        if present == 0 {
+        let breaching = |v: &&f64| self.comparison.breaches(**v, self.threshold);
+        if window.iter().all(Option::is_none) {
             AlarmState::InsufficientData
-        } else if breaching >= self.m {
+        } else if window.iter().flatten().filter(breaching).count() >= self.m {
             AlarmState::Alarm
         } else {
             AlarmState::Ok
@@ -257,7 +241,7 @@ fn metric_reason(
     }
     let datapoints = |k: usize| if k == 1 { "datapoint" } else { "datapoints" };
     // The datapoints that decided the state, and how many it takes to change it.
-    let (pts, not, minimum, transition) = if alarm {
+    let (pts, not, min, transition) = if alarm {
         (&breaching, "", rule.m, "OK -> ALARM")
     } else {
         (&fine, "not ", n + 1 - rule.m, "ALARM -> OK")
@@ -272,8 +256,8 @@ fn metric_reason(
         String::new()
     } else {
         format!(
-            " (minimum {minimum} {} for {transition} transition)",
-            datapoints(minimum)
+            " (minimum {min} {} for {transition} transition)",
+            datapoints(min)
         )
     };
     format!(
@@ -313,10 +297,12 @@ fn fmt_value(v: f64) -> String {
 }
 
 /// A composite is ALARM while any child is (the demo's rules are all ORs), OK otherwise.
-fn composite(def: &AlarmDef, children: &[(&str, &Timeline)], now: Epoch) -> Timeline {
+fn composite(world: &World, def: &AlarmDef, children: &[&Timeline], now: Epoch) -> Timeline {
     let Some((from, evaluated_from)) = window(def, now) else {
         return unchecked(def, now);
     };
+    let names = def.children.iter().map(|&c| world.alarms[c].name.as_str());
+    let children: Vec<(&str, &Timeline)> = names.zip(children.iter().copied()).collect();
     let in_alarm = |t: Epoch| (children.iter()).find(|(_, c)| c.state_at(t) == AlarmState::Alarm);
     let rule_at = |t: Epoch| match in_alarm(t) {
         Some(_) => AlarmState::Alarm,
@@ -357,24 +343,20 @@ fn composite(def: &AlarmDef, children: &[(&str, &Timeline)], now: Epoch) -> Time
 /// DescribeAlarmHistory's items, newest first: every transition in the replayed window and
 /// the alarm's creation when it falls inside it.
 pub fn history(def: &AlarmDef, tl: &Timeline) -> Vec<AlarmHistoryItem> {
-    let mut items: Vec<AlarmHistoryItem> = tl
-        .transitions
-        .iter()
-        .rev()
-        .map(|x| AlarmHistoryItem {
-            timestamp: x.at,
-            item_type: HistoryItemType::StateUpdate,
-            summary: format!("Alarm updated from {} to {}", x.from, x.to),
-        })
-        .collect();
-    if def.created >= tl.from {
-        items.push(AlarmHistoryItem {
-            timestamp: def.created,
-            item_type: HistoryItemType::ConfigurationUpdate,
-            summary: format!("Alarm \"{}\" created", def.name),
-        });
-    }
-    items
+    let item = |timestamp, item_type, summary| AlarmHistoryItem {
+        timestamp,
+        item_type,
+        summary,
+    };
+    let updates = tl.transitions.iter().rev().map(|x| {
+        let summary = format!("Alarm updated from {} to {}", x.from, x.to);
+        item(x.at, HistoryItemType::StateUpdate, summary)
+    });
+    let created = (def.created >= tl.from).then(|| {
+        let summary = format!("Alarm \"{}\" created", def.name);
+        item(def.created, HistoryItemType::ConfigurationUpdate, summary)
+    });
+    updates.chain(created).collect()
 }
 
 /// The domain `Alarm` for a definition and its evaluated timeline.
