@@ -6,7 +6,7 @@ use super::story::{
     ALARMS_CREATED_BEFORE_START, CREATING_ENDPOINT, INCIDENT_AFTER_START, INCIDENT_ENDPOINT, LEAK,
     LEAKING_ENDPOINT, UPDATE_BEFORE_START,
 };
-use crate::source::metrics::{self, MetricId};
+use crate::source::metrics::{self, DimensionStyle, MetricId};
 use crate::source::model::*;
 use Comparison::{GreaterThanThreshold as GreaterThan, LessThanThreshold as LessThan};
 use MetricId::{Accuracy, Cpu, Errors5xx, Memory, ModelLatency};
@@ -380,13 +380,14 @@ impl World {
 
     fn add_composites(&mut self) {
         for (name, children) in COMPOSITES {
-            let idx: Vec<usize> = children
+            let position = |c: &&str| self.alarms.iter().position(|a| a.name == *c);
+            let Some(idx) = children
                 .iter()
-                .filter_map(|c| self.alarms.iter().position(|a| a.name == *c))
-                .collect();
-            if idx.len() != children.len() {
+                .map(position)
+                .collect::<Option<Vec<usize>>>()
+            else {
                 continue;
-            }
+            };
             let rule = children
                 .iter()
                 .map(|c| format!("ALARM(\"{c}\")"))
@@ -474,22 +475,15 @@ impl World {
             return None;
         }
         let variant = match (spec.dimensions, &e.quality) {
-            (metrics::DimensionStyle::EndpointVariant, _) => {
-                if spec.period != key.period || key.dimensions.len() != 2 {
-                    return None;
-                }
+            (DimensionStyle::EndpointSchedule, Some(q)) if key.namespace == q.namespace => {
+                (q.period == key.period && key.dimensions.len() == 1).then_some(0)?
+            }
+            _ if spec.period != key.period || key.dimensions.len() != 2 => return None,
+            (DimensionStyle::EndpointVariant, _) => {
                 let v = key.dimension("VariantName")?;
                 e.variants.iter().position(|x| x == v)?
             }
-            (metrics::DimensionStyle::EndpointSchedule, Some(q))
-                if key.namespace == q.namespace =>
-            {
-                (q.period == key.period && key.dimensions.len() == 1).then_some(0)?
-            }
-            (metrics::DimensionStyle::EndpointSchedule, _) => {
-                if spec.period != key.period || key.dimensions.len() != 2 {
-                    return None;
-                }
+            (DimensionStyle::EndpointSchedule, _) => {
                 let s = key.dimension("MonitoringSchedule")?;
                 (e.monitoring_schedules.first()? == s).then_some(0)?
             }
