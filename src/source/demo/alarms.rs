@@ -216,7 +216,7 @@ fn metric_reason(
     p: i64,
     state: AlarmState,
 ) -> String {
-    let (breaching, fine): (Vec<(Epoch, f64)>, Vec<(Epoch, f64)>) = (window.iter().enumerate())
+    let (breaching, fine): (Vec<_>, Vec<_>) = (window.iter().enumerate())
         .rev()
         .filter_map(|(i, v)| v.map(|v| (first_slot + i as i64 * p, v)))
         .partition(|&(_, v)| rule.comparison.breaches(v, rule.threshold));
