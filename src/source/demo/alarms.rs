@@ -32,125 +32,30 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    fn state_at(&self, t: Epoch) -> AlarmState {
-        self.transitions
-            .iter()
-            .take_while(|x| x.at <= t)
-            .last()
-            .map_or(self.initial, |x| x.to)
-    }
-}
-
-fn unchecked(created: Epoch, now: Epoch) -> Timeline {
-    Timeline {
-        from: created.min(now),
-        initial: AlarmState::InsufficientData,
-        transitions: Vec::new(),
-        state: AlarmState::InsufficientData,
-        since: created,
-        reason: "Unchecked: Initial alarm creation".to_owned(),
-    }
-}
-
-/// Timelines of every alarm, in `world.alarms` order (composites reuse their children's).
-pub fn timelines(world: &World, now: Epoch) -> Vec<Timeline> {
-    let mut out: Vec<Timeline> = Vec::with_capacity(world.alarms.len());
-    for def in &world.alarms {
-        let tl = match &def.kind {
-            AlarmKind::Composite { .. } => {
-                let kids: Vec<(&str, &Timeline)> = def
-                    .children
-                    .iter()
-                    .filter_map(|&c| Some((world.alarms.get(c)?.name.as_str(), out.get(c)?)))
-                    .collect();
-                composite(def, &kids, now)
-            }
-            AlarmKind::Metric { .. } => metric(world, def, now),
-        };
-        out.push(tl);
-    }
-    out
-}
-
-/// The timeline of one alarm, computing only the children it needs.
-pub fn timeline(world: &World, index: usize, now: Epoch) -> Option<Timeline> {
-    let def = world.alarms.get(index)?;
-    Some(match &def.kind {
-        AlarmKind::Metric { .. } => metric(world, def, now),
-        AlarmKind::Composite { .. } => {
-            let kids: Vec<(&str, Timeline)> = def
-                .children
-                .iter()
-                .filter_map(|&c| {
-                    let child = world.alarms.get(c)?;
-                    Some((child.name.as_str(), metric(world, child, now)))
-                })
-                .collect();
-            let refs: Vec<(&str, &Timeline)> = kids.iter().map(|(n, t)| (*n, t)).collect();
-            composite(def, &refs, now)
-        }
-    })
-}
-
-struct MetricRule {
-    comparison: Comparison,
-    threshold: f64,
-    n: usize,
-    m: usize,
-}
-
-impl MetricRule {
-    /// CloudWatch's M-out-of-N rule; with missing data treated as missing, a window with no
-    /// data at all is INSUFFICIENT_DATA.
-    fn evaluate(&self, window: &[Option<f64>]) -> AlarmState {
-        let present = window.iter().flatten().count();
-        let breaching = window
-            .iter()
-            .flatten()
-            .filter(|v| self.comparison.breaches(**v, self.threshold))
-            .count();
-        if present == 0 {
-            AlarmState::InsufficientData
-        } else if breaching >= self.m {
-            AlarmState::Alarm
-        } else {
-            AlarmState::Ok
-        }
-    }
-}
-
-/// An alarm's evaluations replayed over `[from, now]`: its state, since when, the changes.
-struct Replay {
-    from: Epoch,
-    initial: AlarmState,
-    state: AlarmState,
-    since: Epoch,
-    transitions: Vec<Transition>,
-}
-
-impl Replay {
-    /// The replayed window of `def` and when its evaluations start in it; `None` before its
-    /// first evaluation.
-    fn window(def: &AlarmDef, now: Epoch) -> Option<(Epoch, Epoch)> {
-        let first_eval = def.created + FIRST_EVALUATION;
-        let from = def.created.max(now - HISTORY);
-        (now >= first_eval).then_some((from, first_eval.max(from)))
+    /// INSUFFICIENT_DATA over `[from, ..]`, since the alarm's creation.
+    fn insufficient(def: &AlarmDef, from: Epoch, reason: &str) -> Self {
+        Self::steady(from, AlarmState::InsufficientData, def.created, reason)
     }
 
-    /// An alarm first evaluated inside the window is INSUFFICIENT_DATA from its creation
-    /// until then; an older one starts in the state it had at `from`.
-    fn new(def: &AlarmDef, from: Epoch, evaluated_from: Epoch, at_from: AlarmState) -> Self {
-        let (initial, since) = if evaluated_from == def.created + FIRST_EVALUATION {
-            (AlarmState::InsufficientData, def.created)
-        } else {
-            (at_from, from)
-        };
+    fn steady(from: Epoch, state: AlarmState, since: Epoch, reason: &str) -> Self {
         Self {
             from,
-            initial,
-            state: initial,
-            since,
+            initial: state,
             transitions: Vec::new(),
+            state,
+            since,
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// The start of a replay over `[from, now]`: an alarm first evaluated inside the window
+    /// is INSUFFICIENT_DATA from its creation until then; an older one starts in the state
+    /// it had at `from`.
+    fn replay(def: &AlarmDef, from: Epoch, evaluated_from: Epoch, at_from: AlarmState) -> Self {
+        if evaluated_from == def.created + FIRST_EVALUATION {
+            Self::insufficient(def, from, "")
+        } else {
+            Self::steady(from, at_from, from, "")
         }
     }
 
@@ -165,14 +70,75 @@ impl Replay {
         true
     }
 
-    fn timeline(self, reason: String) -> Timeline {
-        Timeline {
-            from: self.from,
-            initial: self.initial,
-            transitions: self.transitions,
-            state: self.state,
-            since: self.since,
-            reason,
+    fn state_at(&self, t: Epoch) -> AlarmState {
+        self.transitions
+            .iter()
+            .take_while(|x| x.at <= t)
+            .last()
+            .map_or(self.initial, |x| x.to)
+    }
+}
+
+fn unchecked(def: &AlarmDef, now: Epoch) -> Timeline {
+    let from = def.created.min(now);
+    Timeline::insufficient(def, from, "Unchecked: Initial alarm creation")
+}
+
+/// The replayed window of `def` and when its evaluations start in it; `None` before its
+/// first evaluation.
+fn window(def: &AlarmDef, now: Epoch) -> Option<(Epoch, Epoch)> {
+    let first_eval = def.created + FIRST_EVALUATION;
+    let from = def.created.max(now - HISTORY);
+    (now >= first_eval).then_some((from, first_eval.max(from)))
+}
+
+/// Timelines of every alarm, in `world.alarms` order (composites reuse their children's).
+pub fn timelines(world: &World, now: Epoch) -> Vec<Timeline> {
+    let mut out: Vec<Timeline> = Vec::with_capacity(world.alarms.len());
+    for def in &world.alarms {
+        let children: Vec<&Timeline> = def.children.iter().filter_map(|&c| out.get(c)).collect();
+        let tl = evaluate(world, def, &children, now);
+        out.push(tl);
+    }
+    out
+}
+
+/// The timeline of one alarm, computing only the children it needs.
+pub fn timeline(world: &World, index: usize, now: Epoch) -> Option<Timeline> {
+    let def = world.alarms.get(index)?;
+    let children: Vec<Timeline> = (def.children.iter())
+        .filter_map(|&c| Some(metric(world, world.alarms.get(c)?, now)))
+        .collect();
+    let children: Vec<&Timeline> = children.iter().collect();
+    Some(evaluate(world, def, &children, now))
+}
+
+/// The timeline of `def`, given its children's (a composite's, in `def.children` order).
+fn evaluate(world: &World, def: &AlarmDef, children: &[&Timeline], now: Epoch) -> Timeline {
+    match def.kind {
+        AlarmKind::Metric { .. } => metric(world, def, now),
+        AlarmKind::Composite { .. } => composite(world, def, children, now),
+    }
+}
+
+struct MetricRule {
+    comparison: Comparison,
+    threshold: f64,
+    n: usize,
+    m: usize,
+}
+
+impl MetricRule {
+    /// CloudWatch's M-out-of-N rule; with missing data treated as missing, a window with no
+    /// data at all is INSUFFICIENT_DATA.
+    fn evaluate(&self, window: &[Option<f64>]) -> AlarmState {
+        let breaching = |v: &&f64| self.comparison.breaches(**v, self.threshold);
+        if window.iter().all(Option::is_none) {
+            AlarmState::InsufficientData
+        } else if window.iter().flatten().filter(breaching).count() >= self.m {
+            AlarmState::Alarm
+        } else {
+            AlarmState::Ok
         }
     }
 }
@@ -186,10 +152,10 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
         ..
     } = &def.kind
     else {
-        return unchecked(def.created, now);
+        return unchecked(def, now);
     };
-    let Some((from, evaluated_from)) = Replay::window(def, now) else {
-        return unchecked(def.created, now);
+    let Some((from, evaluated_from)) = window(def, now) else {
+        return unchecked(def, now);
     };
     let n = (*evaluation_periods).max(1) as usize;
     let rule = MetricRule {
@@ -200,10 +166,7 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
     };
     let Some(r) = &def.target else {
         // The series does not exist: every evaluation sees nothing.
-        let mut none = unchecked(def.created, now);
-        none.from = from;
-        none.reason = insufficient_reason(rule.n);
-        return none;
+        return Timeline::insufficient(def, from, &insufficient_reason(rule.n));
     };
     let p = signal::period(r);
     let delay = signal::visibility_delay(world, r);
@@ -215,7 +178,7 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
         .map(|i| signal::value(world, r, s0 + i * p))
         .collect();
     let at_from = rule.evaluate(&values[..rule.n]);
-    let mut replay = Replay::new(def, from, evaluated_from, at_from);
+    let mut tl = Timeline::replay(def, from, evaluated_from, at_from);
     let mut last_change_window = 0usize;
     for (k, w) in values.windows(rule.n).enumerate() {
         // Evaluation k happens when the last slot of its window becomes visible (the first
@@ -225,20 +188,15 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
         } else {
             s0 + (k as i64 + rule.n as i64 - 1) * p + delay
         };
-        if replay.evaluated(at, rule.evaluate(w)) {
+        if tl.evaluated(at, rule.evaluate(w)) {
             last_change_window = k;
         }
     }
     // CloudWatch keeps the reason of the evaluation that changed the state.
     let k = last_change_window;
-    let reason = metric_reason(
-        &rule,
-        &values[k..k + rule.n],
-        s0 + k as i64 * p,
-        p,
-        replay.state,
-    );
-    replay.timeline(reason)
+    let first_slot = s0 + k as i64 * p;
+    tl.reason = metric_reason(&rule, &values[k..k + rule.n], first_slot, p, tl.state);
+    tl
 }
 
 fn insufficient_reason(n: usize) -> String {
@@ -258,71 +216,55 @@ fn metric_reason(
     p: i64,
     state: AlarmState,
 ) -> String {
-    let present: Vec<(Epoch, f64)> = window
-        .iter()
-        .enumerate()
+    let (breaching, fine): (Vec<_>, Vec<_>) = (window.iter().enumerate())
         .rev()
         .filter_map(|(i, v)| v.map(|v| (first_slot + i as i64 * p, v)))
-        .collect();
-    if present.is_empty() {
+        .partition(|&(_, v)| rule.comparison.breaches(v, rule.threshold));
+    if breaching.is_empty() && fine.is_empty() {
         return insufficient_reason(rule.n);
     }
     let relation = comparison_words(rule.comparison);
     let threshold = fmt_threshold(rule.threshold);
-    let list = |pts: &[&(Epoch, f64)]| {
-        pts.iter()
-            .map(|(t, v)| {
-                format!(
-                    "{} ({})",
-                    fmt_value(*v),
-                    utc(*t * 1000, "%d/%m/%y %H:%M:%S")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+    let list = |pts: &[(Epoch, f64)]| {
+        let point = |&(t, v): &(Epoch, f64)| {
+            format!("{} ({})", fmt_value(v), utc(t * 1000, "%d/%m/%y %H:%M:%S"))
+        };
+        pts.iter().map(point).collect::<Vec<_>>().join(", ")
     };
-    let breaching: Vec<&(Epoch, f64)> = present
-        .iter()
-        .filter(|(_, v)| rule.comparison.breaches(*v, rule.threshold))
-        .collect();
-    let fine: Vec<&(Epoch, f64)> = present
-        .iter()
-        .filter(|(_, v)| !rule.comparison.breaches(*v, rule.threshold))
-        .collect();
-    let plural = |k: usize| if k == 1 { "datapoint" } else { "datapoints" };
-    let verb = |k: usize| if k == 1 { "was" } else { "were" };
-    match state {
-        AlarmState::Alarm if rule.n == 1 => format!(
-            "Threshold Crossed: 1 datapoint [{}] was {relation} the threshold ({threshold}).",
-            list(&breaching)
-        ),
-        AlarmState::Alarm => format!(
-            "Threshold Crossed: {b} out of the last {n} datapoints [{}] {} {relation} the threshold ({threshold}) (minimum {m} {} for OK -> ALARM transition).",
-            list(&breaching),
-            verb(breaching.len()),
-            plural(rule.m),
-            b = breaching.len(),
-            n = rule.n,
-            m = rule.m,
-        ),
-        _ if rule.n == 1 => format!(
-            "Threshold Crossed: 1 datapoint [{}] was not {relation} the threshold ({threshold}).",
-            list(&fine)
-        ),
-        _ if breaching.is_empty() => format!(
+    let n = rule.n;
+    let alarm = state == AlarmState::Alarm;
+    if !alarm && n > 1 && breaching.is_empty() {
+        return format!(
             "Threshold Crossed: no datapoints were {relation} the threshold ({threshold}). The most recent datapoints which were not {relation} the threshold: [{}].",
             list(&fine)
-        ),
-        _ => format!(
-            "Threshold Crossed: {} {} [{}] {} not {relation} the threshold ({threshold}) (minimum {m} {} for ALARM -> OK transition).",
-            fine.len(),
-            plural(fine.len()),
-            list(&fine),
-            verb(fine.len()),
-            plural(rule.n + 1 - rule.m),
-            m = rule.n + 1 - rule.m,
-        ),
+        );
     }
+    let datapoints = |k: usize| if k == 1 { "datapoint" } else { "datapoints" };
+    // The datapoints that decided the state, and how many it takes to change it.
+    let (pts, not, min, transition) = if alarm {
+        (&breaching, "", rule.m, "OK -> ALARM")
+    } else {
+        (&fine, "not ", n + 1 - rule.m, "ALARM -> OK")
+    };
+    let k = pts.len();
+    let counted = if alarm && n > 1 {
+        format!("{k} out of the last {n} datapoints")
+    } else {
+        format!("{k} {}", datapoints(k))
+    };
+    let rule_text = if n == 1 {
+        String::new()
+    } else {
+        format!(
+            " (minimum {min} {} for {transition} transition)",
+            datapoints(min)
+        )
+    };
+    format!(
+        "Threshold Crossed: {counted} [{}] {} {not}{relation} the threshold ({threshold}){rule_text}.",
+        list(pts),
+        if k == 1 { "was" } else { "were" }
+    )
 }
 
 fn comparison_words(c: Comparison) -> &'static str {
@@ -355,19 +297,16 @@ fn fmt_value(v: f64) -> String {
 }
 
 /// A composite is ALARM while any child is (the demo's rules are all ORs), OK otherwise.
-fn composite(def: &AlarmDef, children: &[(&str, &Timeline)], now: Epoch) -> Timeline {
-    let Some((from, evaluated_from)) = Replay::window(def, now) else {
-        return unchecked(def.created, now);
+fn composite(world: &World, def: &AlarmDef, children: &[&Timeline], now: Epoch) -> Timeline {
+    let Some((from, evaluated_from)) = window(def, now) else {
+        return unchecked(def, now);
     };
-    let rule_at = |t: Epoch| {
-        if children
-            .iter()
-            .any(|(_, c)| c.state_at(t) == AlarmState::Alarm)
-        {
-            AlarmState::Alarm
-        } else {
-            AlarmState::Ok
-        }
+    let names = def.children.iter().map(|&c| world.alarms[c].name.as_str());
+    let children: Vec<(&str, &Timeline)> = names.zip(children.iter().copied()).collect();
+    let in_alarm = |t: Epoch| (children.iter()).find(|(_, c)| c.state_at(t) == AlarmState::Alarm);
+    let rule_at = |t: Epoch| match in_alarm(t) {
+        Some(_) => AlarmState::Alarm,
+        None => AlarmState::Ok,
     };
     let mut events: Vec<(Epoch, &str, AlarmState)> = children
         .iter()
@@ -380,53 +319,44 @@ fn composite(def: &AlarmDef, children: &[(&str, &Timeline)], now: Epoch) -> Time
         .collect();
     events.sort_by_key(|e| e.0);
     let first = rule_at(evaluated_from);
-    let mut replay = Replay::new(def, from, evaluated_from, first);
-    replay.evaluated(evaluated_from, first);
+    let mut tl = Timeline::replay(def, from, evaluated_from, first);
+    tl.evaluated(evaluated_from, first);
     let mut cause: Option<(Epoch, &str, AlarmState)> = None;
     for &(at, name, to) in &events {
-        if replay.evaluated(at, rule_at(at)) {
+        if tl.evaluated(at, rule_at(at)) {
             cause = Some((at, name, to));
         }
     }
-    let reason = match cause {
-        Some((at, child, to)) => format!(
-            "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{child} transitioned to {to} at {}",
-            utc(at * 1000, "%A %d %B, %Y %H:%M:%S UTC")
-        ),
-        None => match children
-            .iter()
-            .find(|(_, c)| c.state_at(replay.since) == AlarmState::Alarm)
-        {
-            Some((child, _)) => format!(
-                "arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{child} is in ALARM"
-            ),
-            None => "No alarm in the rule is in ALARM".to_owned(),
-        },
+    let arn =
+        |child: &str| format!("arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{child}");
+    tl.reason = match (cause, in_alarm(tl.since)) {
+        (Some((at, child, to)), _) => {
+            let when = utc(at * 1000, "%A %d %B, %Y %H:%M:%S UTC");
+            format!("{} transitioned to {to} at {when}", arn(child))
+        }
+        (None, Some((child, _))) => format!("{} is in ALARM", arn(child)),
+        (None, None) => "No alarm in the rule is in ALARM".to_owned(),
     };
-    replay.timeline(reason)
+    tl
 }
 
 /// DescribeAlarmHistory's items, newest first: every transition in the replayed window and
 /// the alarm's creation when it falls inside it.
 pub fn history(def: &AlarmDef, tl: &Timeline) -> Vec<AlarmHistoryItem> {
-    let mut items: Vec<AlarmHistoryItem> = tl
-        .transitions
-        .iter()
-        .rev()
-        .map(|x| AlarmHistoryItem {
-            timestamp: x.at,
-            item_type: HistoryItemType::StateUpdate,
-            summary: format!("Alarm updated from {} to {}", x.from, x.to),
-        })
-        .collect();
-    if def.created >= tl.from {
-        items.push(AlarmHistoryItem {
-            timestamp: def.created,
-            item_type: HistoryItemType::ConfigurationUpdate,
-            summary: format!("Alarm \"{}\" created", def.name),
-        });
-    }
-    items
+    let item = |timestamp, item_type, summary| AlarmHistoryItem {
+        timestamp,
+        item_type,
+        summary,
+    };
+    let updates = tl.transitions.iter().rev().map(|x| {
+        let summary = format!("Alarm updated from {} to {}", x.from, x.to);
+        item(x.at, HistoryItemType::StateUpdate, summary)
+    });
+    let created = (def.created >= tl.from).then(|| {
+        let summary = format!("Alarm \"{}\" created", def.name);
+        item(def.created, HistoryItemType::ConfigurationUpdate, summary)
+    });
+    updates.chain(created).collect()
 }
 
 /// The domain `Alarm` for a definition and its evaluated timeline.

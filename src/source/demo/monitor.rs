@@ -17,7 +17,7 @@ use crate::source::model::*;
 use crate::source::monitor::report::{self, Baseline, ViolationReport};
 use crate::source::monitor::{
     AlertStatus, Execution, ExecutionPage, LastRun, MonitorSource, MonitorWrite, MonitoringAlert,
-    RunNow, ScheduleRun,
+    ScheduleRun,
 };
 use crate::source::write::WriteReceipt;
 use async_trait::async_trait;
@@ -30,8 +30,8 @@ const DAY: i64 = 86_400;
 const HISTORY: i64 = 14 * DAY;
 const PAGE: usize = 25;
 /// A run started from the console: Pending, then InProgress, then its outcome.
-pub const RUN_PENDING_SECS: i64 = 2;
-pub const RUN_SECS: i64 = 6;
+const RUN_PENDING_SECS: i64 = 2;
+const RUN_SECS: i64 = 6;
 /// Hourly runs start a minute past the hour.
 const START_DELAY: i64 = 60;
 const MQ_QUALITY: [MetricId; 5] = [
@@ -51,44 +51,55 @@ enum Kind {
 }
 
 impl Kind {
+    /// Its `MonitoringType`, and the suffix of its schedules' names.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::ModelQuality => ("ModelQuality", "model-quality"),
+            Self::DataQuality => ("DataQuality", "data-quality"),
+            Self::ModelBias => ("ModelBias", "bias"),
+            Self::ModelExplainability => ("ModelExplainability", "explainability"),
+        }
+    }
+
     fn as_str(self) -> &'static str {
-        match self {
-            Self::ModelQuality => "ModelQuality",
-            Self::DataQuality => "DataQuality",
-            Self::ModelBias => "ModelBias",
-            Self::ModelExplainability => "ModelExplainability",
-        }
-    }
-
-    fn suffix(self) -> &'static str {
-        match self {
-            Self::ModelQuality => "model-quality",
-            Self::DataQuality => "data-quality",
-            Self::ModelBias => "bias",
-            Self::ModelExplainability => "explainability",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        use Kind::*;
-        [ModelQuality, DataQuality, ModelBias, ModelExplainability]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        self.names().0
     }
 }
 
-/// One schedule of the world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cadence {
+    Hourly,
+    /// Daily at 02:00.
+    Daily,
+    /// One run, started from the console at this time (a one-time `NOW` schedule).
+    Once(Epoch),
+}
+
+/// One schedule: the world's, or a one-time run started from the console.
 #[derive(Debug, Clone)]
 struct Sched {
     endpoint: usize,
     name: String,
     kind: Kind,
-    /// Hourly, else daily at 02:00.
-    hourly: bool,
+    cadence: Cadence,
     /// `None`: the older inline job definition, which cannot be run now.
     job_definition: Option<String>,
     /// Every so many runs fail (with a reason); 0 never.
     fails_every: i64,
+}
+
+/// One run of a schedule: everything its execution, its report and its job's log tell.
+struct Run {
+    slot: Epoch,
+    created: Epoch,
+    /// When it starts analysing (InProgress) and when it ends, outcome known.
+    began: Epoch,
+    ends: Epoch,
+    /// The data it analyses: `[window, window + period)`.
+    window: Epoch,
+    period: i64,
+    /// The hour whose checks it makes (and whose quality point it publishes).
+    checked: Epoch,
 }
 
 /// The world's schedules of endpoint `i`: model quality on every endpoint with data; data
@@ -101,36 +112,31 @@ fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
         return Vec::new();
     }
     let name = e.endpoint.name.as_str();
-    let sched = |kind: Kind, hourly: bool| Sched {
+    let sched = |kind: Kind, cadence| Sched {
         endpoint: i,
-        name: format!("{name}-{}", kind.suffix()),
+        name: format!("{name}-{}", kind.names().1),
         kind,
-        hourly,
-        job_definition: Some(format!("{name}-{}-job", kind.suffix())),
+        cadence,
+        job_definition: Some(format!("{name}-{}-job", kind.names().1)),
         fails_every: 0,
     };
-    let mut out = vec![sched(Kind::ModelQuality, true)];
-    let data_quality = matches!(
-        name,
-        "fraud-detector"
-            | "recommender-v2"
-            | "credit-risk-scorer"
-            | "churn-predictor-stg"
-            | "ltv-scorer"
-    );
-    if data_quality {
-        let mut dq = sched(Kind::DataQuality, true);
-        if name == "recommender-v2" {
-            dq.fails_every = 7;
-        }
-        if name == "ltv-scorer" {
-            dq.job_definition = None;
-        }
-        out.push(dq);
+    let data_quality = sched(Kind::DataQuality, Cadence::Hourly);
+    let mut out = vec![sched(Kind::ModelQuality, Cadence::Hourly)];
+    match name {
+        "fraud-detector" | "credit-risk-scorer" | "churn-predictor-stg" => out.push(data_quality),
+        "recommender-v2" => out.push(Sched {
+            fails_every: 7,
+            ..data_quality
+        }),
+        "ltv-scorer" => out.push(Sched {
+            job_definition: None,
+            ..data_quality
+        }),
+        _ => {}
     }
     if e.profile.incident.is_some() {
-        out.push(sched(Kind::ModelBias, false));
-        out.push(sched(Kind::ModelExplainability, false));
+        out.push(sched(Kind::ModelBias, Cadence::Daily));
+        out.push(sched(Kind::ModelExplainability, Cadence::Daily));
     }
     out
 }
@@ -143,68 +149,174 @@ fn world_schedule(world: &World, account: &str, name: &str) -> Option<Sched> {
         .find(|s| s.name == name)
 }
 
-/// Paused in the world itself (before the console started).
-fn paused_in_world(s: &Sched) -> bool {
-    s.name == "churn-predictor-stg-data-quality"
+impl Sched {
+    fn period(&self) -> i64 {
+        if self.cadence == Cadence::Daily {
+            DAY
+        } else {
+            HOUR
+        }
+    }
+
+    /// The slot holding `t`: hourly on the hour, daily at 02:00, a one-time run's own.
+    fn slot(&self, t: Epoch) -> Epoch {
+        match self.cadence {
+            Cadence::Hourly => t.div_euclid(HOUR) * HOUR,
+            Cadence::Daily => (t - 2 * HOUR).div_euclid(DAY) * DAY + 2 * HOUR,
+            Cadence::Once(created) => created,
+        }
+    }
+
+    /// Its slots from the one holding `t` back to `oldest`, newest first.
+    fn slots(&self, t: Epoch, oldest: Epoch) -> impl Iterator<Item = Epoch> + use<> {
+        let (newest, p) = (self.slot(t), self.period());
+        let count = match self.cadence {
+            Cadence::Once(_) => 1,
+            _ => (newest - oldest).div_euclid(p) + 1,
+        };
+        (0..count.max(0)).map(move |k| newest - k * p)
+    }
+
+    fn cron(&self) -> &'static str {
+        match self.cadence {
+            Cadence::Hourly => "cron(0 * ? * * *)",
+            Cadence::Daily => "cron(0 2 ? * * *)",
+            Cadence::Once(_) => "NOW",
+        }
+    }
+
+    /// Seconds after its slot at which a run ends (the model-quality point lands then).
+    fn duration(&self, world: &World) -> i64 {
+        match self.kind {
+            Kind::ModelQuality => world.endpoints[self.endpoint].profile.monitor_offset,
+            Kind::DataQuality => 15 * 60,
+            Kind::ModelBias | Kind::ModelExplainability => 25 * 60,
+        }
+    }
+
+    /// The run of slot `slot`: a scheduled one analyses the period before it; one started
+    /// from the console, its hour.
+    fn run(&self, world: &World, slot: Epoch) -> Run {
+        if let Cadence::Once(created) = self.cadence {
+            let hour = created.div_euclid(HOUR) * HOUR;
+            return Run {
+                slot,
+                created,
+                began: created + RUN_PENDING_SECS,
+                ends: created + RUN_SECS,
+                window: hour,
+                period: HOUR,
+                checked: hour,
+            };
+        }
+        let p = self.period();
+        Run {
+            slot,
+            created: slot + START_DELAY,
+            began: slot + START_DELAY + 30,
+            ends: slot + self.duration(world).max(START_DELAY + 30),
+            window: slot - p,
+            period: p,
+            checked: slot,
+        }
+    }
+
+    /// The status of `run` at `now`, with the reason of a failure.
+    fn status(&self, world: &World, run: &Run, now: Epoch) -> (ExecutionStatus, Option<String>) {
+        let fails =
+            self.fails_every > 0 && (run.slot / self.period()).rem_euclid(self.fails_every) == 0;
+        let status = if now < run.began {
+            ExecutionStatus::Pending
+        } else if now < run.ends {
+            ExecutionStatus::InProgress
+        } else if fails {
+            let e = &world.endpoints[self.endpoint].endpoint;
+            let reason = format!(
+                "ClientError: no captured data under s3://sagemaker-{REGION}-{}/{}/datacapture \
+                 for this window: is data capture on?",
+                e.account_id, e.name
+            );
+            return (ExecutionStatus::Failed, Some(reason));
+        } else if violates(world, self.endpoint, self.kind, run.checked) {
+            ExecutionStatus::CompletedWithViolations
+        } else {
+            ExecutionStatus::Completed
+        };
+        (status, None)
+    }
+
+    /// The run of slot `slot` as seen at `now`; `None` before it started.
+    fn execution(&self, world: &World, slot: Epoch, now: Epoch) -> Option<Execution> {
+        let run = self.run(world, slot);
+        if run.created > now {
+            return None;
+        }
+        let (status, failure_reason) = self.status(world, &run, now);
+        let account = &world.endpoints[self.endpoint].endpoint.account_id;
+        Some(Execution {
+            account_id: account.clone(),
+            schedule: self.name.clone(),
+            scheduled_time: slot,
+            created: Some(run.created),
+            modified: Some(if status.is_finished() { run.ends } else { now }),
+            status,
+            failure_reason,
+            processing_job_arn: Some(job_arn(account, &self.name, slot)),
+            monitoring_type: Some(self.kind.as_str().to_owned()),
+        })
+    }
+
+    /// Its runs listed at `now` (none after `until`), newest first.
+    fn executions<'a>(
+        &'a self,
+        world: &'a World,
+        until: Epoch,
+        now: Epoch,
+    ) -> impl Iterator<Item = Execution> + 'a {
+        self.slots(until, now - HISTORY)
+            .filter_map(move |slot| self.execution(world, slot, now))
+    }
+
+    /// The job of `run`, as its log tells it, with its final outcome.
+    fn job_run(&self, world: &World, run: &Run) -> JobRun {
+        let (outcome, failure_reason) = self.status(world, run, Epoch::MAX / 4);
+        let (i, kind) = (self.endpoint, self.kind);
+        JobRun {
+            job: job_name_of(
+                &world.endpoints[i].endpoint.account_id,
+                &self.name,
+                run.slot,
+            ),
+            endpoint: i,
+            schedule: self.name.clone(),
+            monitoring_type: kind.as_str(),
+            job_definition: self.job_definition.clone(),
+            created: run.created,
+            began: run.began,
+            ends: run.ends,
+            window: run.window,
+            period: run.period,
+            checks: if outcome.is_completed() {
+                checks_at(world, i, kind, run.checked)
+            } else {
+                Vec::new()
+            },
+            outcome,
+            failure_reason,
+            baseline_uri: baseline_uri(world, i, self.job_definition.as_deref()),
+            report_uri: report_uri(world, i, &self.name, run.slot),
+        }
+    }
 }
 
 /// Runs started and schedules paused or resumed from the console.
 #[derive(Debug, Default)]
 pub struct Runs {
-    started: Vec<Started>,
+    /// One-time schedules, one per run started.
+    started: Vec<Sched>,
     /// Schedule name -> paused (true) or resumed (false).
     paused: HashMap<String, bool>,
     next_request: u64,
-}
-
-#[derive(Debug, Clone)]
-struct Started {
-    endpoint: usize,
-    run: RunNow,
-    created: Epoch,
-}
-
-impl Started {
-    fn status(&self, world: &World, now: Epoch) -> ExecutionStatus {
-        let age = now - self.created;
-        if age < RUN_PENDING_SECS {
-            ExecutionStatus::Pending
-        } else if age < RUN_SECS {
-            ExecutionStatus::InProgress
-        } else if !violates(world, self.endpoint, kind_of(&self.run), self.hour()) {
-            ExecutionStatus::Completed
-        } else {
-            ExecutionStatus::CompletedWithViolations
-        }
-    }
-
-    /// The hour whose data it analysed (and whose quality point it publishes).
-    fn hour(&self) -> Epoch {
-        self.created.div_euclid(HOUR) * HOUR
-    }
-
-    fn execution(&self, world: &World, now: Epoch) -> Execution {
-        let status = self.status(world, now);
-        Execution {
-            account_id: self.run.account_id.clone(),
-            schedule: self.run.name.clone(),
-            scheduled_time: self.created,
-            created: Some(self.created),
-            modified: Some(if status.is_finished() {
-                self.created + RUN_SECS
-            } else {
-                now
-            }),
-            status,
-            failure_reason: None,
-            processing_job_arn: Some(job_arn(&self.run.account_id, &self.run.name, self.created)),
-            monitoring_type: Some(self.run.monitoring_type.clone()),
-        }
-    }
-}
-
-fn kind_of(run: &RunNow) -> Kind {
-    Kind::parse(&run.monitoring_type).unwrap_or(Kind::ModelQuality)
 }
 
 impl Runs {
@@ -234,16 +346,17 @@ impl Runs {
                         run.job_definition
                     )));
                 }
-                if self.started.iter().any(|s| s.run.name == run.name) {
+                if self.started.iter().any(|s| s.name == run.name) {
                     return Err(other(format!(
                         "ResourceInUse: monitoring schedule {} already exists",
                         run.name
                     )));
                 }
-                self.started.push(Started {
-                    endpoint: from.endpoint,
-                    run: (**run).clone(),
-                    created: now,
+                self.started.push(Sched {
+                    name: run.name.clone(),
+                    cadence: Cadence::Once(now),
+                    fails_every: 0,
+                    ..from
                 });
             }
             MonitorWrite::Pause { schedule, .. } | MonitorWrite::Resume { schedule, .. } => {
@@ -260,11 +373,50 @@ impl Runs {
         })
     }
 
+    /// Paused from the console, or in the world itself (before the console started).
     fn paused(&self, s: &Sched) -> bool {
-        self.paused
-            .get(&s.name)
-            .copied()
-            .unwrap_or_else(|| paused_in_world(s))
+        !matches!(s.cadence, Cadence::Once(_))
+            && (self.paused.get(&s.name).copied())
+                .unwrap_or(s.name == "churn-predictor-stg-data-quality")
+    }
+
+    fn status(&self, s: &Sched) -> ScheduleStatus {
+        if self.paused(s) {
+            ScheduleStatus::Stopped
+        } else {
+            ScheduleStatus::Scheduled
+        }
+    }
+
+    /// Up to when `s` has runs: now, or the console's start for a paused schedule (the demo
+    /// does not know when it was paused).
+    fn until(&self, world: &World, s: &Sched, now: Epoch) -> Epoch {
+        if self.paused(s) {
+            world.start.min(now)
+        } else {
+            now
+        }
+    }
+
+    /// The schedules of endpoint `i`: the world's, then the runs started from the console.
+    fn schedules(&self, world: &World, i: usize) -> Vec<Sched> {
+        let started = self.started.iter().filter(|s| s.endpoint == i).cloned();
+        world_schedules(world, i)
+            .into_iter()
+            .chain(started)
+            .collect()
+    }
+
+    /// Schedule `name` of `account`: the world's, or a run started from the console.
+    fn find(&self, world: &World, account: &str, name: &str) -> Option<Sched> {
+        world_schedule(world, account, name).or_else(|| {
+            let ours = |s: &&Sched| world.endpoints[s.endpoint].endpoint.account_id == account;
+            self.started
+                .iter()
+                .filter(ours)
+                .find(|s| s.name == name)
+                .cloned()
+        })
     }
 
     /// The newest hour of endpoint `i` whose quality point a finished console run has
@@ -272,9 +424,14 @@ impl Runs {
     pub fn published_hour(&self, world: &World, i: usize, now: Epoch) -> Option<Epoch> {
         self.started
             .iter()
-            .filter(|s| s.endpoint == i && kind_of(&s.run) == Kind::ModelQuality)
-            .filter(|s| s.status(world, now).is_completed())
-            .map(Started::hour)
+            .filter(|s| s.endpoint == i && s.kind == Kind::ModelQuality)
+            .filter_map(|s| {
+                let run = s.run(world, s.slot(now));
+                s.status(world, &run, now)
+                    .0
+                    .is_completed()
+                    .then_some(run.checked)
+            })
             .max()
     }
 }
@@ -290,92 +447,9 @@ fn job_arn(account: &str, schedule: &str, at: Epoch) -> String {
     )
 }
 
-fn quality_ref(i: usize, metric: MetricId) -> SeriesRef {
-    SeriesRef {
-        endpoint: i,
-        metric,
-        variant: 0,
-    }
-}
-
-/// The baseline threshold of each model-quality metric: accuracy's is the alarms' 0.85;
-/// the others sit 0.10 under the value the endpoint had three days before the story.
-fn mq_threshold(world: &World, i: usize, metric: MetricId) -> f64 {
-    if metric == MetricId::Accuracy {
-        return ACCURACY_THRESHOLD;
-    }
-    let t = (world.start - 3 * DAY).div_euclid(HOUR) * HOUR;
-    let v = signal::value(world, &quality_ref(i, metric), t).unwrap_or(0.9);
-    ((v - 0.10) * 100.0).round() / 100.0
-}
-
-fn metric_name(m: MetricId) -> &'static str {
-    crate::source::metrics::spec(m).name
-}
-
-/// What a run of `kind` over hour `hour` found: its checks that failed.
-fn violations_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
-    let mut checks = checks_at(world, i, kind, hour);
-    checks.retain(|c| c.violated);
-    checks
-}
-
-/// The report as Model Monitor writes it.
-fn violations_json(found: &[Check], kind: Kind) -> String {
-    let list: Vec<serde_json::Value> = found
-        .iter()
-        .map(|c| (&c.subject, &c.check, c.observed, c.threshold))
-        .map(|(subject, check, observed, threshold)| match kind {
-            Kind::DataQuality => json!({
-                "feature_name": subject,
-                "constraint_check_type": check,
-                "description": format!(
-                    "Baseline drift distance: {observed:.4} exceeds threshold: {threshold}"
-                ),
-            }),
-            _ => json!({
-                "metric_name": subject,
-                "constraint_check_type": check,
-                "description": format!(
-                    "Metric {subject} with {observed:.4} +/- 0.0031 was {check} '{threshold}'"
-                ),
-            }),
-        })
-        .collect();
-    serde_json::to_string_pretty(&json!({ "violations": list })).unwrap_or_default()
-}
-
-fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
-    let v = match kind {
-        Kind::ModelQuality => {
-            let metrics: serde_json::Map<String, serde_json::Value> = MQ_QUALITY
-                .iter()
-                .map(|&m| {
-                    (
-                        metric_name(m).to_owned(),
-                        json!({
-                            "threshold": mq_threshold(world, i, m),
-                            "comparison_operator": "LessThanThreshold",
-                        }),
-                    )
-                })
-                .collect();
-            json!({ "version": 0.0, "binary_classification_constraints": metrics })
-        }
-        Kind::DataQuality => json!({
-            "version": 0.0,
-            "features": [
-                { "name": DRIFTING_FEATURE, "inferred_type": "Fractional", "completeness": 1.0 },
-                { "name": MISSING_FEATURE, "inferred_type": "String", "completeness": 1.0 },
-                { "name": "account_age_days", "inferred_type": "Integral", "completeness": 0.98 },
-            ],
-            "monitoring_config": {
-                "distribution_constraints": { "comparison_threshold": FEATURE_DRIFT_THRESHOLD }
-            },
-        }),
-        Kind::ModelBias | Kind::ModelExplainability => json!({ "version": 0.0 }),
-    };
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+fn job_name_of(account: &str, schedule: &str, at: Epoch) -> String {
+    let arn = job_arn(account, schedule, at);
+    arn.rsplit('/').next().unwrap_or_default().to_owned()
 }
 
 /// Where the run of `schedule` scheduled at `at` writes its violations report.
@@ -388,93 +462,36 @@ fn report_uri(world: &World, i: usize, schedule: &str, at: Epoch) -> String {
     )
 }
 
-impl Sched {
-    fn period(&self) -> i64 {
-        if self.hourly { HOUR } else { DAY }
-    }
+fn baseline_uri(world: &World, i: usize, job: Option<&str>) -> String {
+    let e = &world.endpoints[i].endpoint;
+    format!(
+        "s3://sagemaker-{REGION}-{}/{}/baselines/{}/constraints.json",
+        e.account_id,
+        e.name,
+        job.unwrap_or("inline")
+    )
+}
 
-    /// Seconds after its slot at which a run ends (the model-quality point lands then).
-    fn duration(&self, world: &World) -> i64 {
-        match self.kind {
-            Kind::ModelQuality => world.endpoints[self.endpoint].profile.monitor_offset,
-            Kind::DataQuality => 15 * 60,
-            Kind::ModelBias | Kind::ModelExplainability => 25 * 60,
-        }
-    }
-
-    /// The slot's start: hourly on the hour, daily at 02:00.
-    fn slot(&self, t: Epoch) -> Epoch {
-        if self.hourly {
-            t.div_euclid(HOUR) * HOUR
-        } else {
-            (t - 2 * HOUR).div_euclid(DAY) * DAY + 2 * HOUR
-        }
-    }
-
-    fn cron(&self) -> &'static str {
-        if self.hourly {
-            "cron(0 * ? * * *)"
-        } else {
-            "cron(0 2 ? * * *)"
-        }
-    }
-
-    /// The run of slot `slot` as seen at `now`; `None` before it started.
-    fn execution(&self, world: &World, slot: Epoch, now: Epoch) -> Option<Execution> {
-        let created = slot + START_DELAY;
-        if created > now {
-            return None;
-        }
-        let ends = slot + self.duration(world).max(START_DELAY + 30);
-        let e = &world.endpoints[self.endpoint].endpoint;
-        let fails =
-            self.fails_every > 0 && (slot / self.period()).rem_euclid(self.fails_every) == 0;
-        let (status, failure_reason) = if now < created + 30 {
-            (ExecutionStatus::Pending, None)
-        } else if now < ends {
-            (ExecutionStatus::InProgress, None)
-        } else if fails {
-            (
-                ExecutionStatus::Failed,
-                Some(format!(
-                    "ClientError: no captured data under s3://sagemaker-{REGION}-{}/{}/datacapture \
-                     for this window: is data capture on?",
-                    e.account_id, e.name
-                )),
-            )
-        } else if violates(world, self.endpoint, self.kind, slot) {
-            (ExecutionStatus::CompletedWithViolations, None)
-        } else {
-            (ExecutionStatus::Completed, None)
-        };
-        Some(Execution {
-            account_id: e.account_id.clone(),
-            schedule: self.name.clone(),
-            scheduled_time: slot,
-            created: Some(created),
-            modified: Some(if status.is_finished() { ends } else { now }),
-            status,
-            failure_reason,
-            processing_job_arn: Some(job_arn(&e.account_id, &self.name, slot)),
-            monitoring_type: Some(self.kind.as_str().to_owned()),
-        })
-    }
-
-    /// Its runs from `now` back over the history, newest first.
-    fn executions<'a>(
-        &'a self,
-        world: &'a World,
-        now: Epoch,
-        paused_since: Option<Epoch>,
-    ) -> impl Iterator<Item = Execution> + 'a {
-        let newest = self.slot(paused_since.unwrap_or(now));
-        let oldest = now - HISTORY;
-        let p = self.period();
-        (0..)
-            .map(move |k| newest - k * p)
-            .take_while(move |&s| s >= oldest)
-            .filter_map(move |s| self.execution(world, s, now))
-    }
+/// The violations report of `s`'s run `x` (`None`: no such run), as Model Monitor writes it
+/// and S3's parser reads it.
+fn report(
+    world: &World,
+    s: &Sched,
+    x: Option<&Execution>,
+    call: String,
+) -> Result<ViolationReport, SourceError> {
+    let Some(x) = x.filter(|x| x.status.is_completed()) else {
+        let status = x.map_or("unknown", |x| x.status.as_str());
+        return Err(refused(
+            call,
+            format!("no report: the run is {status} (a report exists once it completes)"),
+        ));
+    };
+    let checked = s.run(world, x.scheduled_time).checked;
+    let uri = report_uri(world, s.endpoint, &s.name, x.scheduled_time);
+    let text = violations_json(&checks_at(world, s.endpoint, s.kind, checked), s.kind);
+    report::violations_from_bytes(&uri, text.as_bytes(), text.len() as u64)
+        .map_err(|e| refused(call, e.to_string()))
 }
 
 impl DemoSource {
@@ -496,22 +513,12 @@ impl DemoSource {
     /// Every run of endpoint `i` (or of one schedule), newest first.
     fn all_executions(&self, i: usize, schedule: Option<&str>, now: Epoch) -> Vec<Execution> {
         let runs = self.runs();
-        let mut out: Vec<Execution> = Vec::new();
-        for s in world_schedules(&self.world, i) {
-            if schedule.is_some_and(|n| n != s.name) {
-                continue;
-            }
-            // A paused schedule started no run since it was paused (the demo does not
-            // know when; its runs stop at the console's start).
-            let since = runs.paused(&s).then_some(self.world.start.min(now));
-            out.extend(s.executions(&self.world, now, since));
-        }
-        out.extend(
-            runs.started
-                .iter()
-                .filter(|r| r.endpoint == i && schedule.is_none_or(|n| n == r.run.name))
-                .map(|r| r.execution(&self.world, now)),
-        );
+        let scheds = runs.schedules(&self.world, i);
+        let mut out: Vec<Execution> = scheds
+            .iter()
+            .filter(|s| schedule.is_none_or(|n| n == s.name))
+            .flat_map(|s| s.executions(&self.world, runs.until(&self.world, s, now), now))
+            .collect();
         out.sort_by_key(|e| std::cmp::Reverse(e.scheduled_time));
         out
     }
@@ -520,62 +527,30 @@ impl DemoSource {
         let Ok(i) = self.endpoint_of(key) else {
             return Vec::new();
         };
-        // A schedule as listed; a run started in the console is a one-time one (`NOW`).
-        let schedule = |name: &str, kind: &str, last: Option<Execution>| MonitoringSchedule {
-            account_id: key.account_id.clone(),
-            name: name.to_owned(),
-            endpoint: key.name.clone(),
-            monitoring_type: kind.to_owned(),
-            status: ScheduleStatus::Scheduled,
-            last_execution: last.map(|x| MonitoringExecution {
-                scheduled_time: x.scheduled_time,
-                status: x.status,
-                failure_reason: x.failure_reason,
-            }),
-            schedule_expression: Some("NOW".into()),
-            job_definition: None,
-            failure_reason: None,
-        };
         let runs = self.runs();
-        let mut out: Vec<MonitoringSchedule> = world_schedules(&self.world, i)
-            .into_iter()
-            .map(|s| {
-                let paused = runs.paused(&s);
-                let since = paused.then_some(self.world.start.min(now));
-                let last = s.executions(&self.world, now, since).next();
-                MonitoringSchedule {
-                    status: if paused {
-                        ScheduleStatus::Stopped
-                    } else {
-                        ScheduleStatus::Scheduled
-                    },
-                    schedule_expression: Some(s.cron().to_owned()),
-                    job_definition: s.job_definition.clone(),
-                    ..schedule(&s.name, s.kind.as_str(), last)
-                }
-            })
-            .collect();
-        out.extend(runs.started.iter().filter(|r| r.endpoint == i).map(|r| {
-            let last = r.execution(&self.world, now);
+        let schedule = |s: Sched| {
+            let until = runs.until(&self.world, &s, now);
+            let last = s.executions(&self.world, until, now).next();
             MonitoringSchedule {
-                job_definition: Some(r.run.job_definition.clone()),
-                ..schedule(&r.run.name, &r.run.monitoring_type, Some(last))
+                account_id: key.account_id.clone(),
+                endpoint: key.name.clone(),
+                monitoring_type: s.kind.as_str().to_owned(),
+                status: runs.status(&s),
+                last_execution: last.map(|x| MonitoringExecution {
+                    scheduled_time: x.scheduled_time,
+                    status: x.status,
+                    failure_reason: x.failure_reason,
+                }),
+                schedule_expression: Some(s.cron().to_owned()),
+                failure_reason: None,
+                job_definition: s.job_definition,
+                name: s.name,
             }
-        }));
-        out
-    }
-
-    /// The kind and slot of a run, from its schedule (a console run analyses its hour).
-    fn run_of(&self, x: &Execution) -> Option<(usize, Kind, Epoch)> {
-        if let Some(s) = world_schedule(&self.world, &x.account_id, &x.schedule) {
-            return Some((s.endpoint, s.kind, x.scheduled_time));
-        }
-        let runs = self.runs();
-        let r = runs
-            .started
-            .iter()
-            .find(|r| r.run.name == x.schedule && r.run.account_id == x.account_id)?;
-        Some((r.endpoint, kind_of(&r.run), r.hour()))
+        };
+        runs.schedules(&self.world, i)
+            .into_iter()
+            .map(schedule)
+            .collect()
     }
 }
 
@@ -604,38 +579,21 @@ impl MonitorSource for DemoSource {
     }
 
     async fn violations(&self, execution: &Execution) -> Result<ViolationReport, SourceError> {
+        let (world, now) = (&self.world, self.clock.now());
         let call = format!("GetObject {}", execution.account_id);
-        let Some((i, kind, slot)) = self.run_of(execution) else {
+        let runs = self.runs();
+        let Some(s) = runs.find(world, &execution.account_id, &execution.schedule) else {
             return Err(refused(
                 call,
                 format!("no monitoring schedule {}", execution.schedule),
             ));
         };
         // Read the run as it is now, not as the caller last saw it.
-        let now = self.clock.now();
-        let current = self
-            .all_executions(i, Some(&execution.schedule), now)
-            .into_iter()
-            .find(|x| x.scheduled_time == execution.scheduled_time);
-        let status = current.map(|x| x.status);
-        if !status.is_some_and(ExecutionStatus::is_completed) {
-            return Err(refused(
-                call,
-                format!(
-                    "no report: the run is {} (a report exists once it completes)",
-                    status.map_or("unknown", ExecutionStatus::as_str)
-                ),
-            ));
-        }
-        let uri = report_uri(
-            &self.world,
-            i,
-            &execution.schedule,
-            execution.scheduled_time,
-        );
-        let text = violations_json(&violations_at(&self.world, i, kind, slot), kind);
-        report::violations_from_bytes(&uri, text.as_bytes(), text.len() as u64)
-            .map_err(|e| refused(call, e.to_string()))
+        let current = s
+            .slots(runs.until(world, &s, now), now - HISTORY)
+            .find(|&slot| slot == execution.scheduled_time)
+            .and_then(|slot| s.execution(world, slot, now));
+        report(world, &s, current.as_ref(), call)
     }
 
     async fn baseline(
@@ -645,20 +603,15 @@ impl MonitorSource for DemoSource {
         let Some(job) = &schedule.job_definition else {
             return Ok(None);
         };
-        let Some(i) = self
-            .world
-            .endpoint_index(&schedule.account_id, &schedule.endpoint)
-        else {
+        let (account, world) = (&schedule.account_id, &self.world);
+        let Some(s) = self.runs().find(world, account, &schedule.name) else {
             return Ok(None);
         };
-        let Some(kind) = Kind::parse(&schedule.monitoring_type) else {
-            return Ok(None);
-        };
-        let uri = baseline_uri(&self.world, i, Some(job));
-        let text = constraints_json(&self.world, i, kind);
+        let uri = baseline_uri(world, s.endpoint, Some(job));
+        let text = constraints_json(world, s.endpoint, s.kind);
         report::baseline_from_bytes(&uri, text.as_bytes(), text.len() as u64)
             .map(Some)
-            .map_err(|e| refused(format!("GetObject {}", schedule.account_id), e.to_string()))
+            .map_err(|e| refused(format!("GetObject {account}"), e.to_string()))
     }
 
     async fn schedule(
@@ -666,23 +619,12 @@ impl MonitorSource for DemoSource {
         account_id: &str,
         name: &str,
     ) -> Result<Option<MonitoringSchedule>, SourceError> {
-        let endpoint = {
-            let runs = self.runs();
-            let started = runs
-                .started
-                .iter()
-                .find(|r| r.run.account_id == account_id && r.run.name == name)
-                .map(|r| r.endpoint);
-            started.or_else(|| world_schedule(&self.world, account_id, name).map(|s| s.endpoint))
-        };
-        let Some(i) = endpoint else {
+        let Some(s) = self.runs().find(&self.world, account_id, name) else {
             return Ok(None);
         };
-        let key = self.world.endpoints[i].endpoint.key();
-        Ok(self
-            .schedules(&key, self.clock.now())
-            .into_iter()
-            .find(|s| s.name == name))
+        let key = self.world.endpoints[s.endpoint].endpoint.key();
+        let listed = self.schedules(&key, self.clock.now());
+        Ok(listed.into_iter().find(|s| s.name == name))
     }
 
     async fn alerts(
@@ -690,7 +632,8 @@ impl MonitorSource for DemoSource {
         account_id: &str,
         schedule: &str,
     ) -> Result<Vec<MonitoringAlert>, SourceError> {
-        let Some(s) = world_schedule(&self.world, account_id, schedule) else {
+        let world = &self.world;
+        let Some(s) = world_schedule(world, account_id, schedule) else {
             return Ok(Vec::new());
         };
         if s.kind != Kind::ModelQuality {
@@ -698,36 +641,28 @@ impl MonitorSource for DemoSource {
         }
         let now = self.clock.now();
         // One alert on accuracy: InAlert while the last completed run broke it.
-        let broke = |slot: Epoch| {
-            violations_at(&self.world, s.endpoint, s.kind, slot)
-                .iter()
-                .any(|v| v.subject == "accuracy")
+        let status = |broke: bool| {
+            if broke {
+                AlertStatus::InAlert
+            } else {
+                AlertStatus::Ok
+            }
         };
-        let completed: Vec<Epoch> = s
-            .executions(&self.world, now, None)
+        let accuracy = quality_ref(s.endpoint, MetricId::Accuracy);
+        let broke = |t| signal::value(world, &accuracy, t).is_some_and(|v| v < ACCURACY_THRESHOLD);
+        let completed: Vec<(Epoch, bool)> = (s.executions(world, now, now))
             .filter(|x| x.status.is_completed())
             .take(48)
-            .map(|x| x.scheduled_time)
+            .map(|x| (x.scheduled_time, broke(x.scheduled_time)))
             .collect();
-        let mut history = Vec::new();
-        for pair in completed.windows(2) {
-            if broke(pair[0]) != broke(pair[1]) {
-                let status = if broke(pair[0]) {
-                    AlertStatus::InAlert
-                } else {
-                    AlertStatus::Ok
-                };
-                history.push((pair[0] + s.duration(&self.world), status));
-            }
-        }
-        let status = match completed.first() {
-            Some(&t) if broke(t) => AlertStatus::InAlert,
-            _ => AlertStatus::Ok,
-        };
+        let history: Vec<(Epoch, AlertStatus)> = (completed.windows(2))
+            .filter(|pair| pair[0].1 != pair[1].1)
+            .map(|pair| (pair[0].0 + s.duration(world), status(pair[0].1)))
+            .collect();
         Ok(vec![MonitoringAlert {
             schedule: s.name.clone(),
             name: "accuracy".into(),
-            status,
+            status: status(completed.first().is_some_and(|c| c.1)),
             datapoints_to_alert: 1,
             evaluation_period: 1,
             modified: history.first().map(|h| h.0),
@@ -736,41 +671,110 @@ impl MonitorSource for DemoSource {
     }
 
     async fn fleet_runs(&self) -> Result<Vec<ScheduleRun>, SourceError> {
-        let now = self.clock.now();
+        let (world, now) = (&self.world, self.clock.now());
+        let runs = self.runs();
         let mut out = Vec::new();
-        for i in 0..self.world.endpoints.len() {
-            let key = self.world.endpoints[i].endpoint.key();
+        for (i, e) in world.endpoints.iter().enumerate() {
             // One-time runs are not schedules of the endpoint's own.
-            for s in self
-                .schedules(&key, now)
-                .into_iter()
-                .filter(|s| s.schedule_expression.as_deref() != Some("NOW"))
-            {
-                let last = self
-                    .all_executions(i, Some(&s.name), now)
-                    .into_iter()
+            for s in world_schedules(world, i) {
+                let until = runs.until(world, &s, now);
+                let last = s
+                    .executions(world, until, now)
                     .find(|x| x.status.is_completed());
-                let mut last_run = None;
-                if let Some(x) = last {
-                    let violations = self.violations(&x).await.ok().map(|r| r.violations.len());
-                    last_run = Some(LastRun {
-                        status: x.status,
-                        scheduled_at: x.scheduled_time,
-                        violations,
-                    });
-                }
+                let last_run = last.map(|x| LastRun {
+                    violations: report(world, &s, Some(&x), format!("GetObject {}", x.account_id))
+                        .ok()
+                        .map(|r| r.violations.len()),
+                    status: x.status,
+                    scheduled_at: x.scheduled_time,
+                });
                 out.push(ScheduleRun {
-                    account_id: key.account_id.clone(),
-                    endpoint: key.name.clone(),
+                    account_id: e.endpoint.account_id.clone(),
+                    endpoint: e.endpoint.name.clone(),
+                    monitoring_type: s.kind.as_str().to_owned(),
+                    status: runs.status(&s),
                     schedule: s.name,
-                    monitoring_type: s.monitoring_type,
-                    status: s.status,
                     last_run,
                 });
             }
         }
         Ok(out)
     }
+}
+
+fn quality_ref(i: usize, metric: MetricId) -> SeriesRef {
+    SeriesRef {
+        endpoint: i,
+        metric,
+        variant: 0,
+    }
+}
+
+/// The baseline threshold of each model-quality metric: accuracy's is the alarms' 0.85;
+/// the others sit 0.10 under the value the endpoint had three days before the story.
+fn mq_threshold(world: &World, i: usize, metric: MetricId) -> f64 {
+    if metric == MetricId::Accuracy {
+        return ACCURACY_THRESHOLD;
+    }
+    let t = (world.start - 3 * DAY).div_euclid(HOUR) * HOUR;
+    let v = signal::value(world, &quality_ref(i, metric), t).unwrap_or(0.9);
+    ((v - 0.10) * 100.0).round() / 100.0
+}
+
+fn metric_name(m: MetricId) -> &'static str {
+    crate::source::metrics::spec(m).name
+}
+
+/// The report as Model Monitor writes it: the checks that failed.
+fn violations_json(checks: &[Check], kind: Kind) -> String {
+    let violation = |c: &Check| {
+        let (subject, check, observed, threshold) = (&c.subject, &c.check, c.observed, c.threshold);
+        let (subject_key, description) = match kind {
+            Kind::DataQuality => (
+                "feature_name",
+                format!("Baseline drift distance: {observed:.4} exceeds threshold: {threshold}"),
+            ),
+            _ => (
+                "metric_name",
+                format!("Metric {subject} with {observed:.4} +/- 0.0031 was {check} '{threshold}'"),
+            ),
+        };
+        json!({ subject_key: subject, "constraint_check_type": check, "description": description })
+    };
+    let list: Vec<serde_json::Value> = checks
+        .iter()
+        .filter(|c| c.violated)
+        .map(violation)
+        .collect();
+    serde_json::to_string_pretty(&json!({ "violations": list })).unwrap_or_default()
+}
+
+fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
+    let v = match kind {
+        Kind::ModelQuality => {
+            let constraint = |m: MetricId| {
+                let threshold = mq_threshold(world, i, m);
+                let v =
+                    json!({ "threshold": threshold, "comparison_operator": "LessThanThreshold" });
+                (metric_name(m).to_owned(), v)
+            };
+            let metrics: serde_json::Map<_, _> = MQ_QUALITY.into_iter().map(constraint).collect();
+            json!({ "version": 0.0, "binary_classification_constraints": metrics })
+        }
+        Kind::DataQuality => json!({
+            "version": 0.0,
+            "features": [
+                { "name": DRIFTING_FEATURE, "inferred_type": "Fractional", "completeness": 1.0 },
+                { "name": MISSING_FEATURE, "inferred_type": "String", "completeness": 1.0 },
+                { "name": "account_age_days", "inferred_type": "Integral", "completeness": 0.98 },
+            ],
+            "monitoring_config": {
+                "distribution_constraints": { "comparison_threshold": FEATURE_DRIFT_THRESHOLD }
+            },
+        }),
+        Kind::ModelBias | Kind::ModelExplainability => json!({ "version": 0.0 }),
+    };
+    serde_json::to_string_pretty(&v).unwrap_or_default()
 }
 
 /// One check a run made, as its log tells it.
@@ -839,13 +843,6 @@ fn drift_observed(world: &World, i: usize, hour: Epoch) -> f64 {
 /// Every check a run of `kind` over hour `hour` makes: those that fail are its report's
 /// violations, and its log names them all, so the log and the report agree.
 fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
-    let drift = |observed: f64| Check {
-        subject: DRIFTING_FEATURE.into(),
-        check: "baseline_drift_check".into(),
-        observed,
-        threshold: FEATURE_DRIFT_THRESHOLD,
-        violated: observed > FEATURE_DRIFT_THRESHOLD,
-    };
     match kind {
         Kind::ModelQuality => MQ_QUALITY
             .iter()
@@ -861,50 +858,17 @@ fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
                 })
             })
             .collect(),
-        Kind::DataQuality => vec![drift(drift_observed(world, i, hour))],
+        Kind::DataQuality => {
+            let observed = drift_observed(world, i, hour);
+            vec![Check {
+                subject: DRIFTING_FEATURE.into(),
+                check: "baseline_drift_check".into(),
+                observed,
+                threshold: FEATURE_DRIFT_THRESHOLD,
+                violated: observed > FEATURE_DRIFT_THRESHOLD,
+            }]
+        }
         Kind::ModelBias | Kind::ModelExplainability => Vec::new(),
-    }
-}
-
-fn job_name_of(account: &str, schedule: &str, at: Epoch) -> String {
-    let arn = job_arn(account, schedule, at);
-    arn.rsplit('/').next().unwrap_or_default().to_owned()
-}
-
-/// What a run's job analyses: its kind and definition, how long after its creation it
-/// begins, the data window, and the hour whose checks it makes.
-struct Analysis {
-    kind: Kind,
-    job_definition: Option<String>,
-    provisioning: i64,
-    window: Epoch,
-    period: i64,
-    checked: Epoch,
-}
-
-/// The job of run `x` (seen finished) of endpoint `i`.
-fn job_run(world: &World, i: usize, x: Execution, a: Analysis) -> JobRun {
-    let created = x.created.unwrap_or(x.scheduled_time);
-    JobRun {
-        job: job_name_of(&x.account_id, &x.schedule, x.scheduled_time),
-        endpoint: i,
-        monitoring_type: a.kind.as_str(),
-        baseline_uri: baseline_uri(world, i, a.job_definition.as_deref()),
-        job_definition: a.job_definition,
-        created,
-        began: created + a.provisioning,
-        ends: x.modified.unwrap_or(x.scheduled_time),
-        window: a.window,
-        period: a.period,
-        checks: if x.status.is_completed() {
-            checks_at(world, i, a.kind, a.checked)
-        } else {
-            Vec::new()
-        },
-        report_uri: report_uri(world, i, &x.schedule, x.scheduled_time),
-        outcome: x.status,
-        failure_reason: x.failure_reason,
-        schedule: x.schedule,
     }
 }
 
@@ -920,58 +884,19 @@ pub(super) fn job_runs(
     now: Epoch,
 ) -> Vec<JobRun> {
     let mut out = Vec::new();
-    let oldest = now - HISTORY;
     let ours = |i: &usize| world.endpoints[*i].endpoint.account_id == account;
     for i in (0..world.endpoints.len()).filter(ours) {
-        for s in world_schedules(world, i) {
-            let since = runs.paused(&s).then_some(world.start.min(now));
-            let p = s.period();
-            let mut slot = s.slot(to.min(since.unwrap_or(now)));
-            while slot >= oldest {
-                let Some(x) = s.execution(world, slot, Epoch::MAX / 4) else {
-                    break;
-                };
-                if x.modified.unwrap_or(slot) < from {
+        for s in runs.schedules(world, i) {
+            for slot in s.slots(to.min(runs.until(world, &s, now)), now - HISTORY) {
+                let run = s.run(world, slot);
+                if run.ends < from {
                     break;
                 }
-                if x.created.unwrap_or(slot) <= now.min(to) {
-                    let a = Analysis {
-                        kind: s.kind,
-                        job_definition: s.job_definition.clone(),
-                        provisioning: 30,
-                        window: slot - p,
-                        period: p,
-                        checked: slot,
-                    };
-                    out.push(job_run(world, i, x, a));
+                if run.created <= now.min(to) {
+                    out.push(s.job_run(world, &run));
                 }
-                slot -= p;
             }
-        }
-        for r in runs.started.iter().filter(|r| r.endpoint == i) {
-            if r.created > now.min(to) || r.created + RUN_SECS < from {
-                continue;
-            }
-            let a = Analysis {
-                kind: kind_of(&r.run),
-                job_definition: Some(r.run.job_definition.clone()),
-                provisioning: RUN_PENDING_SECS,
-                window: r.hour(),
-                period: HOUR,
-                checked: r.hour(),
-            };
-            out.push(job_run(world, i, r.execution(world, Epoch::MAX / 4), a));
         }
     }
     out
-}
-
-fn baseline_uri(world: &World, i: usize, job: Option<&str>) -> String {
-    let e = &world.endpoints[i].endpoint;
-    format!(
-        "s3://sagemaker-{REGION}-{}/{}/baselines/{}/constraints.json",
-        e.account_id,
-        e.name,
-        job.unwrap_or("inline")
-    )
 }

@@ -6,9 +6,10 @@ use super::story::{
     ALARMS_CREATED_BEFORE_START, CREATING_ENDPOINT, INCIDENT_AFTER_START, INCIDENT_ENDPOINT, LEAK,
     LEAKING_ENDPOINT, UPDATE_BEFORE_START,
 };
-use crate::source::metrics::{self, MetricId};
+use crate::source::metrics::{self, DimensionStyle, MetricId};
 use crate::source::model::*;
 use Comparison::{GreaterThanThreshold as GreaterThan, LessThanThreshold as LessThan};
+use MetricId::{Accuracy, Cpu, Errors5xx, Memory, ModelLatency};
 use std::collections::HashMap;
 
 pub const MONITORING_ACCOUNT: &str = "100000000000";
@@ -120,131 +121,62 @@ pub struct World {
     alarm_index: HashMap<String, usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flavour {
-    Normal,
-    /// prod fraud-detector: a new model drifts and trips its accuracy alarm after start.
-    Incident,
-    /// A memory leak: memory has crept over 90 % by start.
-    Leaky,
-    /// Still being created: no metrics, no schedule.
-    Creating,
-}
-
-struct Template {
-    name: &'static str,
-    variants: &'static [(&'static str, f64)],
-}
+/// An endpoint of the hand-written world: its name, its variants with their traffic shares
+/// (none: one, `AllTraffic`), and its alarms by what they watch (`!`: actions disabled).
+type Row = (&'static str, &'static [(&'static str, f64)], &'static str);
 
 const ALL_TRAFFIC: &[(&str, f64)] = &[("AllTraffic", 1.0)];
-
-const fn t(name: &'static str) -> Template {
-    Template {
-        name,
-        variants: ALL_TRAFFIC,
-    }
-}
-
-/// The part an endpoint plays in the story.
-fn flavour(account_label: &str, name: &str) -> Flavour {
-    match (account_label, name) {
-        INCIDENT_ENDPOINT => Flavour::Incident,
-        LEAKING_ENDPOINT => Flavour::Leaky,
-        CREATING_ENDPOINT => Flavour::Creating,
-        _ => Flavour::Normal,
-    }
-}
+/// prod fraud-detector's two variants: most traffic on blue, a fifth on green.
+const BLUE_GREEN: &[(&str, f64)] = &[("blue", 0.8), ("green", 0.2)];
 
 /// The hand-written part of the organisation: (id, label, endpoints).
-const ACCOUNTS: [(&str, &str, &[Template]); 3] = [
+const ACCOUNTS: [(&str, &str, &[Row]); 3] = [
     (
         "111111111111",
         "prod",
         &[
-            Template {
-                name: "fraud-detector",
-                variants: &[("blue", 0.8), ("green", 0.2)],
-            },
-            t("churn-predictor"),
-            t("credit-risk-scorer"),
-            t("recommender-v2"),
+            ("fraud-detector", BLUE_GREEN, "accuracy 5xx"),
+            ("churn-predictor", &[], "accuracy"),
+            ("credit-risk-scorer", &[], "accuracy cpu-high"),
+            ("recommender-v2", &[], "accuracy memory-high latency-high"),
         ],
     ),
     (
         "222222222222",
         "staging",
         &[
-            t("fraud-detector-stg"),
-            t("churn-predictor-stg"),
-            t("image-tagger"),
+            ("fraud-detector-stg", &[], "accuracy"),
+            // A known leak in staging: someone muted it rather than fix it.
+            ("churn-predictor-stg", &[], "accuracy !memory-high"),
+            ("image-tagger", &[], "accuracy cpu-high"),
         ],
     ),
     (
         "333333333333",
         "test",
-        &[t("fraud-detector-canary"), t("ltv-scorer")],
+        &[
+            // The canary is noisy by design; its owners muted the alarm.
+            ("fraud-detector-canary", &[], "!accuracy"),
+            ("ltv-scorer", &[], "accuracy cpu-high"),
+        ],
     ),
 ];
 
 /// Name stems of generated endpoints (`--demo-scale`).
-const FAMILIES: [&str; 10] = [
-    "fraud-detector",
-    "churn-predictor",
-    "credit-risk-scorer",
-    "recommender",
-    "ltv-scorer",
-    "search-ranker",
-    "price-optimizer",
-    "demand-forecaster",
-    "spam-filter",
-    "doc-classifier",
-];
+const FAMILIES: &str = "fraud-detector churn-predictor credit-risk-scorer recommender ltv-scorer \
+     search-ranker price-optimizer demand-forecaster spam-filter doc-classifier";
 
 /// What an alarm watches: (name suffix, metric, comparison, threshold, evaluation periods,
 /// datapoints to alarm).
 type Watch = (&'static str, MetricId, Comparison, f64, u32, u32);
-const ACCURACY: Watch = (
-    "accuracy",
-    MetricId::Accuracy,
-    LessThan,
-    ACCURACY_THRESHOLD,
-    1,
-    1,
-);
-/// 80 % of two vCPUs, which CloudWatch sums (0-200 %).
-const CPU_HIGH: Watch = ("cpu-high", MetricId::Cpu, GreaterThan, 160.0, 3, 3);
-const MEMORY_HIGH: Watch = ("memory-high", MetricId::Memory, GreaterThan, 90.0, 5, 5);
-/// 300 ms, in the microseconds SageMaker reports.
-const LATENCY_HIGH: Watch = (
-    "latency-high",
-    MetricId::ModelLatency,
-    GreaterThan,
-    3e5,
-    3,
-    3,
-);
-const ERRORS_5XX: Watch = ("5xx", MetricId::Errors5xx, GreaterThan, 10.0, 3, 2);
-
-/// Hand-written alarms: (account label, endpoint, what it watches, actions enabled).
-const ALARMS: [(&str, &str, Watch, bool); 16] = [
-    ("prod", "fraud-detector", ACCURACY, true),
-    ("prod", "fraud-detector", ERRORS_5XX, true),
-    ("prod", "churn-predictor", ACCURACY, true),
-    ("prod", "credit-risk-scorer", ACCURACY, true),
-    ("prod", "credit-risk-scorer", CPU_HIGH, true),
-    ("prod", "recommender-v2", ACCURACY, true),
-    ("prod", "recommender-v2", MEMORY_HIGH, true),
-    ("prod", "recommender-v2", LATENCY_HIGH, true),
-    ("staging", "fraud-detector-stg", ACCURACY, true),
-    ("staging", "churn-predictor-stg", ACCURACY, true),
-    // A known leak in staging: someone muted it rather than fix it.
-    ("staging", "churn-predictor-stg", MEMORY_HIGH, false),
-    ("staging", "image-tagger", ACCURACY, true),
-    ("staging", "image-tagger", CPU_HIGH, true),
-    // The canary is noisy by design; its owners muted the alarm.
-    ("test", "fraud-detector-canary", ACCURACY, false),
-    ("test", "ltv-scorer", ACCURACY, true),
-    ("test", "ltv-scorer", CPU_HIGH, true),
+const WATCHES: [Watch; 5] = [
+    ("accuracy", Accuracy, LessThan, ACCURACY_THRESHOLD, 1, 1),
+    // 80 % of two vCPUs, which CloudWatch sums (0-200 %).
+    ("cpu-high", Cpu, GreaterThan, 160.0, 3, 3),
+    ("memory-high", Memory, GreaterThan, 90.0, 5, 5),
+    // 300 ms, in the microseconds SageMaker reports.
+    ("latency-high", ModelLatency, GreaterThan, 3e5, 3, 3),
+    ("5xx", Errors5xx, GreaterThan, 10.0, 3, 2),
 ];
 
 /// Composite alarms: (name, children by name).
@@ -253,27 +185,14 @@ const COMPOSITES: [(&str, &[&str]); 1] = [(
     &["prod-fraud-detector-accuracy", "prod-fraud-detector-5xx"],
 )];
 
-fn account_id(i: usize) -> String {
-    match ACCOUNTS.get(i) {
-        Some((id, _, _)) => (*id).to_owned(),
-        // 100000000000 is the monitoring account; generated ones follow it.
-        None => format!("{:012}", 100_000_000_000u64 + i as u64 + 1),
-    }
-}
-
-fn account_label(i: usize) -> String {
-    match ACCOUNTS.get(i) {
-        Some((_, label, _)) => (*label).to_owned(),
-        None => format!("acct-{:02}", i + 1),
-    }
-}
-
-fn profile(name_hash: u64, flavour: Flavour, start: Epoch) -> Profile {
+/// How the endpoint `name` of account `label` behaves: drawn from its name's hash, then
+/// the part it plays in the story.
+fn profile(name_hash: u64, label: &str, name: &str, start: Epoch) -> Profile {
     let h = |salt: u64| mix(name_hash, salt);
     let accuracy = range(h(1), 0.90, 0.95);
     let precision = accuracy - range(h(2), 0.0, 0.03);
     let mut p = Profile {
-        has_data: flavour != Flavour::Creating,
+        has_data: true,
         peak_rpm: range(h(3), 200.0, 3000.0).round(),
         phase: (range(h(4), -2.0, 2.0) * HOUR as f64) as i64,
         cpu_idle: range(h(5), 5.0, 15.0),
@@ -293,8 +212,9 @@ fn profile(name_hash: u64, flavour: Flavour, start: Epoch) -> Profile {
         monitor_offset: (range(h(17), 5.0, 50.0) * 60.0) as i64,
         incident: None,
     };
-    match flavour {
-        Flavour::Incident => {
+    match (label, name) {
+        // A new model drifts and trips its accuracy alarm after start.
+        INCIDENT_ENDPOINT => {
             // The run that reveals the drift lands exactly at start + 240 s: its hour bucket
             // becomes visible at that instant, so the monitor offset is forced.
             let reveal = start + INCIDENT_AFTER_START;
@@ -306,13 +226,16 @@ fn profile(name_hash: u64, flavour: Flavour, start: Epoch) -> Profile {
                 bucket,
             });
         }
-        Flavour::Leaky => {
+        // A memory leak: memory has crept over 90 % by start.
+        LEAKING_ENDPOINT => {
             p.mem_base = LEAK.base;
             p.mem_creep_per_hour = LEAK.per_hour;
             p.restart_anchor = start - LEAK.restarted_before_start;
             p.restart_period = LEAK.restart_period;
         }
-        Flavour::Normal | Flavour::Creating => {}
+        // Still being created: no metrics, no schedule.
+        CREATING_ENDPOINT => p.has_data = false,
+        _ => {}
     }
     p
 }
@@ -323,14 +246,14 @@ fn sim_endpoint(
     account: &Account,
     name: &str,
     variants: &[(&str, f64)],
-    flavour: Flavour,
 ) -> SimEndpoint {
     let name_hash = mix(hash_str(&account.id), hash_str(name));
-    let status = if flavour == Flavour::Creating {
-        EndpointStatus::Creating
+    let variants = if variants.is_empty() {
+        ALL_TRAFFIC
     } else {
-        EndpointStatus::InService
+        variants
     };
+    let profile = profile(name_hash, &account.label, name, start);
     let quality = CUSTOM_QUALITY_ENDPOINTS
         .contains(&(account.label.as_str(), name))
         .then(|| CustomQuality {
@@ -339,23 +262,23 @@ fn sim_endpoint(
             period: 3600,
         });
     // An endpoint with a custom quality source has no Model Monitor (`monitor::world_schedules`).
-    let monitoring_schedules = if flavour == Flavour::Creating || quality.is_some() {
-        Vec::new()
-    } else {
-        vec![schedule_name(name)]
-    };
+    let monitored = profile.has_data && quality.is_none();
     SimEndpoint {
         endpoint: Endpoint {
             account_id: account.id.clone(),
             name: name.to_owned(),
-            status,
+            status: if profile.has_data {
+                EndpointStatus::InService
+            } else {
+                EndpointStatus::Creating
+            },
             variants: variants.iter().map(|(v, _)| (*v).to_owned()).collect(),
-            monitoring_schedules,
+            monitoring_schedules: monitored.then(|| schedule_name(name)).into_iter().collect(),
             model_quality_namespace: None,
             quality,
         },
         account_label: account.label.clone(),
-        profile: profile(name_hash, flavour, start),
+        profile,
         weights: variants.iter().map(|(_, w)| *w).collect(),
         noise: mix(seed, name_hash),
     }
@@ -365,40 +288,61 @@ pub fn schedule_name(endpoint: &str) -> String {
     format!("{endpoint}-model-quality")
 }
 
+/// The accounts (the monitoring one first) and their endpoints, with the alarms of each
+/// endpoint (as in `Row`): the hand-written ones, then those of generated endpoints.
+type Organisation = (Vec<Account>, Vec<SimEndpoint>, Vec<(usize, &'static str)>);
+
+/// `scale` = (source accounts, endpoints per account); None is the hand-written world.
+fn organisation(seed: u64, start: Epoch, scale: Option<(usize, usize)>) -> Organisation {
+    let mut accounts = vec![Account {
+        id: MONITORING_ACCOUNT.to_owned(),
+        label: MONITORING_LABEL.to_owned(),
+        monitoring: true,
+    }];
+    let mut endpoints = Vec::new();
+    let families: Vec<&str> = FAMILIES.split_whitespace().collect();
+    // Generated endpoints get an accuracy alarm each, CPU on every fifth (kept cheap).
+    let (mut written, mut generated) = (Vec::new(), Vec::new());
+    for i in 0..scale.map_or(ACCOUNTS.len(), |(a, _)| a) {
+        let (id, label, rows) = match ACCOUNTS.get(i) {
+            Some(&(id, label, rows)) => (id.to_owned(), label.to_owned(), rows),
+            // 100000000000 is the monitoring account; generated ones follow it.
+            None => (
+                format!("{:012}", 100_000_000_000u64 + i as u64 + 1),
+                format!("acct-{:02}", i + 1),
+                &[][..],
+            ),
+        };
+        let account = Account {
+            id,
+            label,
+            monitoring: false,
+        };
+        let per_account = scale.map_or(rows.len(), |(_, e)| e);
+        for &(name, variants, alarms) in rows.iter().take(per_account) {
+            written.push((endpoints.len(), alarms));
+            endpoints.push(sim_endpoint(seed, start, &account, name, variants));
+        }
+        for j in rows.len()..per_account {
+            let name = format!("{}-{:03}", families[j % families.len()], j + 1);
+            let alarms = if j % 5 == 0 {
+                "accuracy cpu-high"
+            } else {
+                "accuracy"
+            };
+            generated.push((endpoints.len(), alarms));
+            endpoints.push(sim_endpoint(seed, start, &account, &name, &[]));
+        }
+        accounts.push(account);
+    }
+    written.extend(generated);
+    (accounts, endpoints, written)
+}
+
 impl World {
     /// `scale` = (source accounts, endpoints per account); None is the hand-written world.
     pub fn new(seed: u64, start: Epoch, scale: Option<(usize, usize)>) -> Self {
-        let n_accounts = scale.map_or(ACCOUNTS.len(), |(a, _)| a);
-        let mut accounts = vec![Account {
-            id: MONITORING_ACCOUNT.to_owned(),
-            label: MONITORING_LABEL.to_owned(),
-            monitoring: true,
-        }];
-        let mut endpoints = Vec::new();
-        // Generated endpoints and whether each gets a CPU alarm too.
-        let mut generated: Vec<(usize, bool)> = Vec::new();
-        for i in 0..n_accounts {
-            let account = Account {
-                id: account_id(i),
-                label: account_label(i),
-                monitoring: false,
-            };
-            let templates: &[Template] = ACCOUNTS.get(i).map_or(&[], |(_, _, t)| t);
-            let per_account = scale.map_or(templates.len(), |(_, e)| e);
-            let sim = |name: &str, variants, flavour| {
-                sim_endpoint(seed, start, &account, name, variants, flavour)
-            };
-            for tpl in templates.iter().take(per_account) {
-                let flavour = flavour(&account.label, tpl.name);
-                endpoints.push(sim(tpl.name, tpl.variants, flavour));
-            }
-            for j in templates.len()..per_account {
-                let name = format!("{}-{:03}", FAMILIES[j % FAMILIES.len()], j + 1);
-                generated.push((endpoints.len(), j % 5 == 0));
-                endpoints.push(sim(&name, ALL_TRAFFIC, Flavour::Normal));
-            }
-            accounts.push(account);
-        }
+        let (accounts, endpoints, alarms) = organisation(seed, start, scale);
         let mut index: HashMap<String, HashMap<String, usize>> = HashMap::new();
         for (i, e) in endpoints.iter().enumerate() {
             index
@@ -414,7 +358,17 @@ impl World {
             index,
             alarm_index: HashMap::new(),
         };
-        world.alarms = world.build_alarms(&generated);
+        for (i, alarms) in alarms {
+            for watch in alarms.split_whitespace() {
+                let (suffix, enabled) = match watch.strip_prefix('!') {
+                    Some(muted) => (muted, false),
+                    None => (watch, true),
+                };
+                let alarm = world.metric_alarm(i, suffix, enabled);
+                world.alarms.extend(alarm);
+            }
+        }
+        world.add_composites();
         world.alarm_index = world
             .alarms
             .iter()
@@ -424,41 +378,32 @@ impl World {
         world
     }
 
-    fn build_alarms(&self, generated: &[(usize, bool)]) -> Vec<AlarmDef> {
-        let mut alarms = Vec::new();
-        for (label, endpoint, watch, actions_enabled) in ALARMS {
-            let Some(i) = self.endpoint_by_label(label, endpoint) else {
+    fn add_composites(&mut self) {
+        for (name, children) in COMPOSITES {
+            let position = |c: &&str| self.alarms.iter().position(|a| a.name == *c);
+            let Some(idx) = children
+                .iter()
+                .map(position)
+                .collect::<Option<Vec<usize>>>()
+            else {
                 continue;
             };
-            alarms.push(self.metric_alarm(i, watch, actions_enabled));
-        }
-        // Generated endpoints: one accuracy alarm each, CPU on every fifth (kept cheap).
-        for &(i, cpu) in generated {
-            alarms.push(self.metric_alarm(i, ACCURACY, true));
-            if cpu {
-                alarms.push(self.metric_alarm(i, CPU_HIGH, true));
-            }
-        }
-        for (name, children) in COMPOSITES {
-            let idx: Vec<usize> = children
-                .iter()
-                .filter_map(|c| alarms.iter().position(|a| a.name == *c))
-                .collect();
-            if idx.len() != children.len() {
-                continue;
-            }
             let rule = children
                 .iter()
                 .map(|c| format!("ALARM(\"{c}\")"))
                 .collect::<Vec<_>>()
                 .join(" OR ");
             // Created after its children, as CloudWatch requires them to exist first.
-            let created = idx.iter().map(|&c| alarms[c].created).max().unwrap_or(0) + 600;
-            let endpoint = alarms[idx[0]].endpoint.clone();
-            alarms.push(AlarmDef {
+            let created = idx
+                .iter()
+                .map(|&c| self.alarms[c].created)
+                .max()
+                .unwrap_or(0)
+                + 600;
+            self.alarms.push(AlarmDef {
                 name: name.to_owned(),
                 created,
-                endpoint,
+                endpoint: self.alarms[idx[0]].endpoint.clone(),
                 actions_enabled: true,
                 kind: AlarmKind::Composite { rule },
                 target: None,
@@ -466,36 +411,26 @@ impl World {
                 settings: AlarmSettings::default(),
             });
         }
-        alarms
     }
 
-    fn metric_alarm(&self, i: usize, watch: Watch, actions_enabled: bool) -> AlarmDef {
+    /// Endpoint `i`'s alarm on what `suffix` names (`WATCHES`).
+    fn metric_alarm(&self, i: usize, suffix: &str, actions_enabled: bool) -> Option<AlarmDef> {
         let e = &self.endpoints[i];
-        let (suffix, metric, comparison, threshold, periods, to_alarm) = watch;
+        let &(_, metric, comparison, threshold, periods, to_alarm) =
+            WATCHES.iter().find(|w| w.0 == suffix)?;
         let name = format!("{}-{}-{}", e.account_label, e.endpoint.name, suffix);
-        let series = match metrics::series_keys(&e.endpoint, metric).into_iter().next() {
-            Some(k) => k,
-            // No schedule yet (Creating): the alarm names the schedule it will have.
-            None => {
-                let m = metrics::spec(metric);
-                let schedule = schedule_name(&e.endpoint.name);
-                SeriesKey::new(
-                    &e.endpoint.account_id,
-                    m.namespace,
-                    m.name,
-                    &[
-                        ("Endpoint", &e.endpoint.name),
-                        ("MonitoringSchedule", &schedule),
-                    ],
-                    m.stat,
-                    m.period,
-                )
-            }
-        };
-        let target = self.resolve(&series);
+        let first = |endpoint: &Endpoint| metrics::series_keys(endpoint, metric).into_iter().next();
+        // No schedule yet (Creating): the alarm names the schedule it will have.
+        let series = first(&e.endpoint).or_else(|| {
+            first(&Endpoint {
+                monitoring_schedules: vec![schedule_name(&e.endpoint.name)],
+                ..e.endpoint.clone()
+            })
+        })?;
         let created =
             self.start - ALARMS_CREATED_BEFORE_START + (mix(hash_str(&name), 7) % 1200) as i64;
-        AlarmDef {
+        Some(AlarmDef {
+            target: self.resolve(&series),
             name,
             created,
             endpoint: e.endpoint.key(),
@@ -507,7 +442,6 @@ impl World {
                 evaluation_periods: periods,
                 datapoints_to_alarm: to_alarm,
             },
-            target,
             children: Vec::new(),
             settings: AlarmSettings {
                 alarm_actions: vec![format!("arn:aws:sns:{REGION}:{MONITORING_ACCOUNT}:oncall")],
@@ -515,12 +449,7 @@ impl World {
                 treat_missing: "missing".into(),
                 ..AlarmSettings::default()
             },
-        }
-    }
-
-    fn endpoint_by_label(&self, label: &str, name: &str) -> Option<usize> {
-        let account = self.accounts.iter().find(|a| a.label == label)?;
-        self.endpoint_index(&account.id, name)
+        })
     }
 
     pub fn endpoint_index(&self, account_id: &str, name: &str) -> Option<usize> {
@@ -546,22 +475,15 @@ impl World {
             return None;
         }
         let variant = match (spec.dimensions, &e.quality) {
-            (metrics::DimensionStyle::EndpointVariant, _) => {
-                if spec.period != key.period || key.dimensions.len() != 2 {
-                    return None;
-                }
+            (DimensionStyle::EndpointSchedule, Some(q)) if key.namespace == q.namespace => {
+                (q.period == key.period && key.dimensions.len() == 1).then_some(0)?
+            }
+            _ if spec.period != key.period || key.dimensions.len() != 2 => return None,
+            (DimensionStyle::EndpointVariant, _) => {
                 let v = key.dimension("VariantName")?;
                 e.variants.iter().position(|x| x == v)?
             }
-            (metrics::DimensionStyle::EndpointSchedule, Some(q))
-                if key.namespace == q.namespace =>
-            {
-                (q.period == key.period && key.dimensions.len() == 1).then_some(0)?
-            }
-            (metrics::DimensionStyle::EndpointSchedule, _) => {
-                if spec.period != key.period || key.dimensions.len() != 2 {
-                    return None;
-                }
+            (DimensionStyle::EndpointSchedule, _) => {
                 let s = key.dimension("MonitoringSchedule")?;
                 (e.monitoring_schedules.first()? == s).then_some(0)?
             }
