@@ -389,3 +389,52 @@ fn every_page_a_message_names_exists_with_its_heading() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The keys and commands a view's page lists are ones the shipped keymap binds and the
+/// registry runs: a page cannot keep a key that was rebound or a command that was renamed.
+#[test]
+fn every_key_and_command_a_view_page_lists_exists() {
+    let settings = load(&Overrides::default(), &Env::default()).expect("shipped config");
+    let bound: BTreeSet<String> = settings
+        .keymap
+        .bindings
+        .iter()
+        .map(|b| b.keys_label())
+        .collect();
+    let commands: BTreeSet<&str> = sagewatch::app::commands::all()
+        .into_iter()
+        .flat_map(|(_, c)| std::iter::once(c.name).chain(c.aliases.iter().copied()))
+        .collect();
+    let mut unknown = Vec::new();
+    for entry in std::fs::read_dir(root().join("docs/views")).expect("docs/views") {
+        let path = entry.expect("entry").path();
+        let page = read(&path);
+        let Some(section) = page.split("## Keys and commands").nth(1) else {
+            unknown.push(format!("{}: no \"Keys and commands\"", path.display()));
+            continue;
+        };
+        let section = section.split("\n## ").next().unwrap_or("");
+        for row in section.lines().filter(|l| l.starts_with("| `")) {
+            let first = row.split(" | ").next().unwrap_or("");
+            for (i, span) in first.split('`').enumerate() {
+                if i % 2 == 0 || span.is_empty() {
+                    continue;
+                }
+                let known = match span.strip_prefix(':') {
+                    Some(command) => {
+                        commands.contains(command.split_whitespace().next().unwrap_or(""))
+                    }
+                    None => bound.contains(span),
+                };
+                if !known {
+                    unknown.push(format!("{}: {span:?}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "not in the keymap or the registry:\n{}",
+        unknown.join("\n")
+    );
+}
