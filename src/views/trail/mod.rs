@@ -38,7 +38,7 @@ const COMMANDS: &[CommandSpec] = &[
         name: "trail",
         aliases: &["ct", "cloudtrail"],
         args: "[FILTER...]",
-        desc: "CloudTrail: event:… source:… user:… account:… region:… error:* ip:… resource:… readonly:… since:2h until:…",
+        desc: "CloudTrail: event:… source:… user:… account:… region:… error:* ip:… resource:NAME|~PART readonly:… since:2h until:…",
         needs: None,
         weight: 36,
     },

@@ -862,7 +862,29 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     // The endpoint's account first, then where its alarms live.
     assert_eq!(accounts[0], key.account_id);
     assert!(accounts.contains(&alarm.account_id), "{accounts:?}");
-    assert!(filter.resources.contains(&key.name));
+    // Its resources by name, each exactly: the endpoint, its schedules, its alarms.
+    use crate::trail::filter::ResourceMatch;
+    let named = |n: &str| ResourceMatch::Named(n.to_owned());
+    assert!(filter.resources.contains(&named(&key.name)));
+    let e = s.endpoint(&key).unwrap();
+    for schedule in &e.monitoring_schedules {
+        assert!(filter.resources.contains(&named(schedule)), "{schedule}");
+    }
+    for a in s
+        .alarms
+        .iter()
+        .filter(|a| a.endpoint.as_ref() == Some(&key))
+    {
+        assert!(filter.resources.contains(&named(&a.name)), "{}", a.name);
+    }
+    assert!(
+        filter
+            .resources
+            .iter()
+            .all(|r| matches!(r, ResourceMatch::Named(_))),
+        "{:?}",
+        filter.resources
+    );
     assert_eq!(*from, alarm.state_since - super::changes::LEAD_SECS);
     assert!(q.sql.contains("readonly = 'false'"), "{}", q.sql);
     // Its events are marked on the endpoint's charts.
@@ -922,4 +944,137 @@ fn tab_completes_keys_account_labels_and_event_names_seen() {
     assert!(c.contains(&"event:UpdateEndpoint".to_owned()), "{c:?}");
     let c = crate::app::commands::completions(&s, "trail account:st");
     assert!(c.contains(&"account:staging".to_owned()), "{c:?}");
+}
+
+/// `c` on the demo's prod fraud-detector, through the console's own path to its filter and
+/// the demo's trail: only events on that endpoint's resources, each named exactly (not
+/// staging's fraud-detector-stg, not another account's test-fraud-detector-canary alarm).
+#[test]
+fn what_changed_on_the_demo_lists_only_the_endpoints_own_resources() {
+    use crate::app::update::init;
+    use crate::app::worker::execute;
+    use crate::clock::FixedClock;
+    use crate::config::{Env, Overrides, load};
+    use crate::source::demo::{DemoConfig, DemoSource, TrailTiming};
+    use crate::source::model::EndpointKey;
+    use crate::source::trail::TrailQuery;
+    use crate::source::{FleetSource, SourceKind};
+    use futures::executor::block_on;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    const START: i64 = 1_795_687_200; // 2026-11-26T10:00:00Z
+    const NOW: i64 = START + 360;
+    let clock = Arc::new(FixedClock::new(NOW));
+    let source = DemoSource::new(
+        DemoConfig {
+            seed: 7,
+            start: START,
+            scale: None,
+        },
+        clock,
+    )
+    .with_trail_timing(TrailTiming {
+        queued: Duration::ZERO,
+        running: Duration::ZERO,
+    });
+    let settings = load(&Overrides::default(), &Env::default()).unwrap();
+    let mut s = State::new(
+        SourceKind::Demo,
+        NOW,
+        settings.theme,
+        Arc::new(settings.keymap),
+    );
+    s.placement = source.placement();
+    let mut commands = init(&mut s);
+    while let Some(c) = commands.pop() {
+        let action = block_on(execute(&source, None, c));
+        commands.extend(update(&mut s, action).commands);
+    }
+    let key = EndpointKey {
+        account_id: "111111111111".into(),
+        name: "fraud-detector".into(),
+    };
+    assert!(s.endpoint(&key).is_some(), "the fleet is loaded");
+    let text = super::changes::filter_for(&s, &key, START - 3 * 86_400);
+    let filter = crate::trail::filter::parse(&text).unwrap();
+    let names: Vec<String> = filter.resources.iter().map(|r| r.typed()).collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.contains("canary") && !n.ends_with("-stg")),
+        "{names:?}"
+    );
+    let ids: Vec<String> = text
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("account:"))
+        .unwrap()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let trail = source.trail().unwrap();
+    let search = |search: Search, token: &str| {
+        let q = TrailQuery {
+            sql: String::new(),
+            search,
+            token: token.into(),
+        };
+        let id = block_on(trail.start(&q)).unwrap();
+        block_on(trail.status(&id)).unwrap();
+        block_on(trail.page(&id, None, true)).unwrap()
+    };
+    let page = search(
+        Search::Filter {
+            filter: Box::new(filter),
+            accounts: ids,
+            from: START - 3 * 86_400,
+            to: NOW,
+            limit: 500,
+        },
+        "changes",
+    );
+    let col = |name: &str| page.columns.iter().position(|c| c == name).unwrap();
+    let (time, event, id) = (col("eventtime"), col("eventname"), col("eventid"));
+    assert!(
+        page.rows
+            .iter()
+            .any(|r| r[event].as_deref() == Some("UpdateEndpoint")),
+        "alice's update is among them"
+    );
+    // Every event names one of the endpoint's resources exactly, as a value or an ARN.
+    for (k, r) in page.rows.iter().enumerate() {
+        let at = chrono::DateTime::parse_from_rfc3339(r[time].as_deref().unwrap())
+            .unwrap()
+            .timestamp();
+        let detail = search(
+            Search::Event {
+                event_id: r[id].clone().unwrap(),
+                time: at,
+            },
+            &format!("detail-{k}"),
+        );
+        let cell = |name: &str| {
+            let i = detail.columns.iter().position(|c| c == name).unwrap();
+            detail.rows[0][i].clone().unwrap_or_default()
+        };
+        let text = format!("{} {}", cell("requestparameters"), cell("responseelements"));
+        assert!(
+            !text.contains("canary") && !text.contains("fraud-detector-stg"),
+            "{:?}: {text}",
+            r[event]
+        );
+        let strings: Vec<String> = text
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            strings.iter().any(|v| names
+                .iter()
+                .any(|n| v == n || v.ends_with(&format!("/{n}")) || v.ends_with(&format!(":{n}")))),
+            "{:?} names none of {names:?}: {text}",
+            r[event]
+        );
+    }
 }
