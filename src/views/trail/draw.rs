@@ -192,7 +192,20 @@ pub fn progress_text(q: &Query, rows: usize, now: i64) -> String {
             parts.push(format!("${:.5}", price_usd(s.scanned_bytes)));
         }
     }
-    if rows > 0 || matches!(q.phase, Phase::Done | Phase::Paging { .. }) {
+    let reached = q.limit.is_some_and(|l| rows as u64 >= l);
+    if reached && q.phase == Phase::Done {
+        // More may match: what is shown is the newest up to the LIMIT, not everything.
+        parts.push(match q.mode {
+            Mode::Filter => format!(
+                "{} rows: the limit; narrow the search or raise [trail] limit",
+                thousands(rows)
+            ),
+            Mode::Sql => format!(
+                "{} rows: the LIMIT; narrow the search or raise it",
+                thousands(rows)
+            ),
+        });
+    } else if rows > 0 || matches!(q.phase, Phase::Done | Phase::Paging { .. }) {
         parts.push(format!("{} rows", thousands(rows)));
     }
     if let Phase::Failed(reason) = &q.phase {

@@ -62,7 +62,7 @@ const COMMANDS: &[CommandSpec] = &[
         name: "export",
         aliases: &[],
         args: "csv|jsonl [PATH]",
-        desc: "write the trail's rows to a new file (quote a PATH with spaces; ~/ is home)",
+        desc: "write the trail's rows shown (the / filter's) to a new file (quote a PATH with spaces; ~/ is home)",
         needs: Some("csv or jsonl"),
         weight: 75,
     },

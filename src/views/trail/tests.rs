@@ -1078,3 +1078,78 @@ fn what_changed_on_the_demo_lists_only_the_endpoints_own_resources() {
         );
     }
 }
+
+/// `:export` writes what is shown: with a `/` filter, the rows it keeps, said as so many
+/// of so many.
+#[test]
+fn export_writes_the_rows_the_filter_shows_and_says_of_how_many() {
+    use crate::views::ViewModule;
+    let mut s = state();
+    with_rows(&mut s);
+    super::Trail.set_filter(&mut s, "updateendpoint");
+    assert_eq!(s.views.trail.results.visible_len(), 1);
+    let cmds = run(&mut s, "export csv /tmp/x.csv");
+    let [Command::Export(job)] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(job.rows.len(), 1, "{:?}", job.rows);
+    assert_eq!(job.rows[0][3].as_deref(), Some("UpdateEndpoint"));
+    assert_eq!(job.of, Some(2));
+    update(
+        &mut s,
+        Action::Loaded(Box::new(Loaded::Exported(Ok((
+            "/tmp/x.csv".into(),
+            1,
+            job.of,
+        ))))),
+    );
+    let said = &s.flash.as_ref().unwrap().text;
+    assert_eq!(
+        said,
+        "exported 1 of 2 rows (those the / filter shows) to /tmp/x.csv"
+    );
+    // Without a filter: every row, said plainly.
+    super::Trail.set_filter(&mut s, "");
+    let cmds = run(&mut s, "export csv /tmp/y.csv");
+    let [Command::Export(job)] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!((job.rows.len(), job.of), (2, None));
+    // A filter keeping nothing exports nothing, and says why.
+    super::Trail.set_filter(&mut s, "no such text");
+    let cmds = run(&mut s, "export csv /tmp/z.csv");
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(
+        s.flash.as_ref().unwrap().text.contains("shows none of 2"),
+        "{:?}",
+        s.flash
+    );
+}
+
+/// A result as long as the query's LIMIT says that more may match, and what to do.
+#[test]
+fn a_result_that_reaches_the_limit_says_so() {
+    let mut s = state();
+    if let Some(Ok(settings)) = &mut s.views.trail.available {
+        settings.limit = 2;
+    }
+    with_rows(&mut s);
+    let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
+    assert!(
+        screen.contains("2 rows: the limit; narrow the search or raise [trail] limit"),
+        "{screen}"
+    );
+    // Under the limit, the count alone.
+    let mut s = state();
+    with_rows(&mut s);
+    let q = s.views.trail.query.as_ref().unwrap();
+    assert_eq!(q.limit, Some(500));
+    let text = super::progress_text(q, 2, s.now);
+    assert!(text.ends_with("· 2 rows"), "{text}");
+    // Raw SQL: its own LIMIT.
+    let sql = "SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" BETWEEN '2026/11/24' AND '2026/11/25' LIMIT 2";
+    run(&mut s, &format!("sql {sql}"));
+    let q = s.views.trail.query.as_ref().unwrap();
+    assert_eq!(q.sql, sql);
+    assert_eq!(q.limit, Some(2));
+}

@@ -474,12 +474,25 @@ fn export(state: &mut State, arg: &str) -> Outcome {
             );
         }
     };
+    // What is shown: the rows the `/` filter keeps, said as so many of so many.
     let t = &state.views.trail;
-    let rows: Vec<Vec<Option<String>>> = t
-        .results
-        .rows()
+    let shown = t.results.visible_len();
+    if shown == 0 {
+        flash(
+            state,
+            format!(
+                "no rows to export: the / filter shows none of {}",
+                t.results.len()
+            ),
+            FlashLevel::Info,
+        );
+        return Outcome::redraw();
+    }
+    let rows: Vec<Vec<Option<String>>> = (0..shown)
+        .filter_map(|i| t.results.visible(i))
         .map(|r| r.cells().map(|c| c.map(str::to_owned)).collect())
         .collect();
+    let of = (shown < t.results.len()).then_some(t.results.len());
     Outcome::with(vec![Command::Export(Box::new(
         crate::app::command::Export {
             what: "trail",
@@ -488,6 +501,7 @@ fn export(state: &mut State, arg: &str) -> Outcome {
             now: state.now,
             columns: t.results.columns.clone(),
             rows,
+            of,
         },
     ))])
 }
