@@ -1153,3 +1153,154 @@ fn a_result_that_reaches_the_limit_says_so() {
     assert_eq!(q.sql, sql);
     assert_eq!(q.limit, Some(2));
 }
+
+/// Loads one page of `columns` and `rows` as the answer to a search just started.
+fn answered(s: &mut State, columns: &[&str], rows: Vec<Vec<Option<String>>>) {
+    let t = token(s);
+    for l in [
+        TrailLoaded::Started {
+            token: t.clone(),
+            result: Ok("q-1".into()),
+        },
+        TrailLoaded::Status {
+            token: t.clone(),
+            result: Ok(status(QueryState::Succeeded, 1)),
+        },
+        TrailLoaded::Page {
+            token: t,
+            result: Ok(Box::new(ResultPage {
+                columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+                rows,
+                next: None,
+            })),
+        },
+    ] {
+        loaded(s, l);
+    }
+}
+
+fn screen(s: &State, w: u16, h: u16) -> String {
+    crate::ui::tests::plain(&crate::ui::tests::render(s, w, h))
+}
+
+/// The cells that identify an event are whole at 160 columns (the event's name, the
+/// principal's session), and source, region and address show when there is room.
+#[test]
+fn an_events_identifying_cells_are_whole_and_the_rest_come_with_room() {
+    let mut s = state();
+    run(&mut s, "trail event:UpdateEndpointWeightsAndCapacities");
+    let mut row = event(1, "UpdateEndpointWeightsAndCapacities");
+    row[2] = Some("arn:aws:sts::210987654321:assumed-role/ml-deployer/alice".into());
+    row[6] = Some("AccessDenied".into());
+    row[7] = Some("10.8.30.12".into());
+    answered(&mut s, &COLUMNS, vec![row]);
+    let wide = screen(&s, 160, 48);
+    assert!(
+        wide.contains("UpdateEndpointWeightsAndCapacities") && wide.contains("ml-deployer/alice"),
+        "{wide}"
+    );
+    assert!(
+        wide.contains("AccessDenied") && wide.contains("SOURCE"),
+        "{wide}"
+    );
+    let wider = screen(&s, 200, 60);
+    for text in ["SOURCE", "REGION", "SOURCE IP", "eu-west-1", "10.8.30.12"] {
+        assert!(wider.contains(text), "{text}: {wider}");
+    }
+    // At 80 columns the principal keeps its end: who.
+    let narrow = screen(&s, 80, 24);
+    assert!(narrow.contains("deployer/alice"), "{narrow}");
+}
+
+/// Raw SQL with one column: the column takes the width.
+#[test]
+fn a_lone_column_takes_the_width() {
+    let mut s = state();
+    run(
+        &mut s,
+        "sql SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2026/11/25'",
+    );
+    answered(
+        &mut s,
+        &["eventname"],
+        vec![
+            vec![Some("CreateProcessingJob".into())],
+            vec![Some("UpdateEndpointWeightsAndCapacities".into())],
+        ],
+    );
+    let screen = screen(&s, 160, 48);
+    assert!(
+        screen.contains("CreateProcessingJob")
+            && screen.contains("UpdateEndpointWeightsAndCapacities"),
+        "{screen}"
+    );
+}
+
+/// An event's long values wrap in its detail, and scroll: the whole error message can be
+/// read at 80 columns.
+#[test]
+fn the_detail_wraps_long_values_and_scrolls() {
+    let mut s = state();
+    with_rows(&mut s);
+    let cmds = update(&mut s, Action::Select).commands;
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    let t = q.token.clone();
+    let message = "User: arn:aws:sts::210987654321:assumed-role/OnCall/dave@example.com is not \
+                   authorized to perform: sagemaker:UpdateEndpointWeightsAndCapacities on \
+                   resource: arn:aws:sagemaker:eu-west-1:210987654321:endpoint/churn-predictor-stg \
+                   because no identity-based policy allows the \
+                   sagemaker:UpdateEndpointWeightsAndCapacities action";
+    let mut params = serde_json::Map::new();
+    for i in 0..30 {
+        params.insert(format!("key{i:02}"), format!("value-{i}").into());
+    }
+    for l in [
+        TrailLoaded::Started {
+            token: t.clone(),
+            result: Ok("q-2".into()),
+        },
+        TrailLoaded::Status {
+            token: t.clone(),
+            result: Ok(status(QueryState::Succeeded, 1)),
+        },
+        TrailLoaded::Page {
+            token: t,
+            result: Ok(Box::new(ResultPage {
+                columns: vec![
+                    "eventid".into(),
+                    "errormessage".into(),
+                    "requestparameters".into(),
+                ],
+                rows: vec![vec![
+                    Some("id-1".into()),
+                    Some(message.into()),
+                    Some(serde_json::Value::Object(params).to_string()),
+                ]],
+                next: None,
+            })),
+        },
+    ] {
+        loaded(&mut s, l);
+    }
+    // The whole message is on screen, over the wrapped lines (spaces aside: a long ARN
+    // breaks where the line ends).
+    let first = screen(&s, 80, 24);
+    let joined: String = first
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<String>()
+        .split_whitespace()
+        .collect();
+    let wanted: String = format!("error: {message}").split_whitespace().collect();
+    assert!(joined.contains(&wanted), "{first}");
+    assert!(first.contains('↓'), "more below is said: {first}");
+    // The JSON below is reached by scrolling, to its end.
+    for _ in 0..60 {
+        update(&mut s, Action::MoveDown);
+    }
+    let last = screen(&s, 80, 24);
+    assert!(last.contains("\"key29\": \"value-29\""), "{last}");
+    assert!(!last.contains('↓') && last.contains('↑'), "{last}");
+}
