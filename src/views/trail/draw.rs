@@ -583,6 +583,33 @@ fn render_detail(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
+    let room = inner.width.saturating_sub(2).max(1);
+    let lines = detail_wrapped(state, d, room);
+    let height = usize::from(inner.height);
+    let skip = d.scroll.min(lines.len().saturating_sub(height));
+    for (i, (line, style)) in lines.iter().skip(skip).take(height).enumerate() {
+        let y = inner.y + i as u16;
+        put_trunc(buf, inner, inner.x + 1, y, line, room, *style);
+    }
+    // More above or below: said on the frame, where it takes no line.
+    let below = lines.len().saturating_sub(skip + height);
+    let mark = match (skip > 0, below > 0) {
+        (true, true) => format!(" ↑{skip} ↓{below} "),
+        (true, false) => format!(" ↑{skip} "),
+        (false, true) => format!(" ↓{below} "),
+        (false, false) => String::new(),
+    };
+    if !mark.is_empty() && area.height > 1 {
+        let w = text::width(&mark);
+        let x = area.right().saturating_sub(w + 2).max(area.x);
+        put(buf, area, x, area.bottom() - 1, &mark, w, theme.muted);
+    }
+}
+
+/// The detail's lines as drawn in `room` cells: long values (an error message, an ARN, a
+/// policy) wrap, nothing is cut; `j`/`k` scroll.
+fn detail_wrapped(state: &State, d: &super::state::Detail, room: u16) -> Vec<(String, Style)> {
+    let theme = &state.theme;
     let lines: Vec<(String, Style)> = match &d.fields {
         Loadable::Loaded(fields) if fields.is_empty() => {
             vec![(
@@ -603,31 +630,25 @@ fn render_detail(state: &State, buf: &mut Buffer, area: Rect) {
             vec![(format!("reading the event… {progress}"), theme.insufficient)]
         }
     };
-    // Long values (an error message, an ARN, a policy) wrap: nothing is cut, `j`/`k` scroll.
-    let room = inner.width.saturating_sub(2).max(1);
-    let lines: Vec<(String, Style)> = lines
+    lines
         .iter()
         .flat_map(|(line, style)| wrap(line, room).into_iter().map(|l| (l, *style)))
-        .collect();
-    let height = usize::from(inner.height);
-    let skip = d.scroll.min(lines.len().saturating_sub(height));
-    for (i, (line, style)) in lines.iter().skip(skip).take(height).enumerate() {
-        let y = inner.y + i as u16;
-        put_trunc(buf, inner, inner.x + 1, y, line, room, *style);
-    }
-    // More above or below: said on the frame, where it takes no line.
-    let below = lines.len().saturating_sub(skip + height);
-    let mark = match (skip > 0, below > 0) {
-        (true, true) => format!(" ↑{skip} ↓{below} "),
-        (true, false) => format!(" ↑{skip} "),
-        (false, true) => format!(" ↓{below} "),
-        (false, false) => String::new(),
+        .collect()
+}
+
+/// The furthest the detail scrolls at the terminal's size: its last line at the bottom.
+pub fn detail_max_scroll(state: &State) -> usize {
+    let Some(d) = &state.views.trail.detail else {
+        return 0;
     };
-    if !mark.is_empty() && area.height > 1 {
-        let w = text::width(&mark);
-        let x = area.right().saturating_sub(w + 2).max(area.x);
-        put(buf, area, x, area.bottom() - 1, &mark, w, theme.muted);
-    }
+    let p = layout::panes(crate::layout::body(state.size));
+    let area = if p.side.is_empty() { p.results } else { p.side };
+    // Inside its frame, a cell of margin each side.
+    let (w, h) = (area.width.saturating_sub(2), area.height.saturating_sub(2));
+    let room = w.saturating_sub(2).max(1);
+    detail_wrapped(state, d, room)
+        .len()
+        .saturating_sub(usize::from(h))
 }
 
 /// `line` in pieces of at most `width` cells, broken after a space where one is near the

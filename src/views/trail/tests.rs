@@ -1297,10 +1297,15 @@ fn the_detail_wraps_long_values_and_scrolls() {
     assert!(joined.contains(&wanted), "{first}");
     assert!(first.contains('↓'), "more below is said: {first}");
     // The JSON below is reached by scrolling, to its end.
+    s.size = (80, 24);
     for _ in 0..60 {
         update(&mut s, Action::MoveDown);
     }
     let last = screen(&s, 80, 24);
     assert!(last.contains("\"key29\": \"value-29\""), "{last}");
     assert!(!last.contains('↓') && last.contains('↑'), "{last}");
+    // Past the end, the way back starts at once: one line up shows one more below.
+    update(&mut s, Action::MoveUp);
+    let back = screen(&s, 80, 24);
+    assert!(back.contains("↓1 "), "{back}");
 }

@@ -49,9 +49,12 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 }
 
 fn move_cursor(state: &mut State, delta: isize, page: usize) -> Outcome {
+    // The detail scrolls no further than its last line (wrapped as drawn), so the way
+    // back up starts at once.
+    let max = super::draw::detail_max_scroll(state);
     let t = &mut state.views.trail;
     if let Some(d) = t.detail.as_mut() {
-        d.scroll = d.scroll.saturating_add_signed(delta).min(10_000);
+        d.scroll = d.scroll.min(max).saturating_add_signed(delta).min(max);
         return Outcome::redraw();
     }
     match t.focus {
