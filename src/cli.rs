@@ -169,7 +169,8 @@ pub struct TrailArgs {
     /// What to find: event:CreateEndpoint,UpdateEndpoint source:sagemaker user:alice
     /// account:prod region:eu-west-1 error:* ip:10.0.0.0/8 resource:fraud-detector
     /// readonly:false since:2h until:2026-11-29T08:00:00Z [default: everything in the last
-    /// 24 hours]
+    /// 24 hours]. resource:NAME is that resource exactly (its name, or an ARN ending in it);
+    /// resource:~PART searches the request and response text for PART
     #[arg(value_name = "FILTER")]
     pub filter: Option<String>,
     /// Run this SQL instead of a filter's (one read statement, without comments; a query

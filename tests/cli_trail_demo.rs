@@ -39,8 +39,9 @@ fn the_demo_finds_the_update_of_prod_fraud_detector_as_json_lines() {
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
     assert!(!rows.is_empty(), "{}", stderr(&out));
-    // Every row is the event asked for; among them alice's update of prod's endpoint (the
-    // staging rehearsal of fraud-detector-stg matches the resource too).
+    // The one event asked for: alice's update of prod's endpoint (the staging rehearsal
+    // updated fraud-detector-stg, another endpoint: `resource:` names a resource exactly).
+    assert_eq!(rows.len(), 1, "{rows:?}");
     for r in &rows {
         assert_eq!(r["eventname"], "UpdateEndpoint", "{r}");
     }
@@ -55,6 +56,25 @@ fn the_demo_finds_the_update_of_prod_fraud_detector_as_json_lines() {
     let err = stderr(&out);
     assert!(err.contains("SUCCEEDED"), "{err}");
     assert!(err.contains("scanned"), "{err}");
+}
+
+#[test]
+fn a_tilde_searches_resources_by_part() {
+    let out = run(&[
+        "event:UpdateEndpoint resource:~fraud-detector since:3d",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let accounts: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line"))
+        .map(|r| r["recipientaccountid"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        accounts,
+        ["111111111111", "222222222222"],
+        "prod, then staging's"
+    );
 }
 
 #[test]

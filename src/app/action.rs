@@ -223,8 +223,9 @@ pub enum Loaded {
     /// The source's view of its own calls (failing calls, throttling, usage), read after
     /// every command.
     Health(crate::source::SourceHealth),
-    /// A file written for the user (an export): where, how many rows, or why not.
-    Exported(Result<(String, usize), String>),
+    /// A file written for the user (an export): where, how many rows (and of how many, when
+    /// a filter chose them), or why not.
+    Exported(Result<(String, usize, Option<usize>), String>),
     /// A write went through the gate: done, failed or refused.
     Written {
         request: Box<Write>,

@@ -66,6 +66,8 @@ pub struct Export {
     pub now: crate::source::model::Epoch,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Option<String>>>,
+    /// The rows there were when a filter chose `rows` among them (said with the outcome).
+    pub of: Option<usize>,
 }
 
 /// Two commands with the same key are the same work: the second is dropped while the first

@@ -13,22 +13,27 @@ pub async fn execute(job: Export) -> Loaded {
 }
 
 /// Where the rows went, or why not.
-pub fn exported(state: &mut State, result: Result<(String, usize), String>) -> Outcome {
+pub fn exported(
+    state: &mut State,
+    result: Result<(String, usize, Option<usize>), String>,
+) -> Outcome {
     match result {
-        Ok((path, rows)) => {
+        Ok((path, rows, of)) => {
             let path = crate::sanitize::clean(&path).into_owned();
-            flash(
-                state,
-                format!("exported {rows} rows to {path}"),
-                FlashLevel::Info,
-            );
+            let text = match of {
+                Some(of) => {
+                    format!("exported {rows} of {of} rows (those the / filter shows) to {path}")
+                }
+                None => format!("exported {rows} rows to {path}"),
+            };
+            flash(state, text, FlashLevel::Info);
         }
         Err(why) => flash(state, why, FlashLevel::Error),
     }
     Outcome::redraw()
 }
 
-fn export(job: Export) -> Result<(String, usize), String> {
+fn export(job: Export) -> Result<(String, usize, Option<usize>), String> {
     use crate::trail::export::{self, Format};
     let format = match job.format {
         ExportFormat::Csv => Format::Csv,
@@ -50,7 +55,7 @@ fn export(job: Export) -> Result<(String, usize), String> {
         &job.columns,
         rows,
     )
-    .map(|n| (path.clone(), n))
+    .map(|n| (path.clone(), n, job.of))
     .map_err(|e| format!("export to {path} failed: {e}"))
 }
 
@@ -79,9 +84,13 @@ mod tests {
                 vec![Some("=HYPERLINK(\"x\")".into()), None],
                 vec![Some("UpdateEndpoint".into()), Some("AccessDenied".into())],
             ],
+            of: None,
         })
         .await;
-        assert_eq!(done, Loaded::Exported(Ok((path.display().to_string(), 2))));
+        assert_eq!(
+            done,
+            Loaded::Exported(Ok((path.display().to_string(), 2, None)))
+        );
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("'=HYPERLINK"), "{text}");
         // Never over an existing file.
@@ -92,6 +101,7 @@ mod tests {
             now: 0,
             columns: vec!["c".into()],
             rows: vec![],
+            of: None,
         })
         .await;
         // Said as it is: there is no confirmation that would overwrite it.

@@ -25,8 +25,9 @@ pub struct Filter {
     pub regions: Vec<String>,
     pub errors: Option<ErrorMatch>,
     pub ips: Vec<IpMatch>,
-    /// Part of a resource's name or ARN in the request or response.
-    pub resources: Vec<String>,
+    /// Resources by name or ARN (`resource:NAME`), or by a part of their text
+    /// (`resource:~TEXT`).
+    pub resources: Vec<ResourceMatch>,
     pub readonly: Option<bool>,
     pub since: Option<When>,
     pub until: Option<When>,
@@ -37,6 +38,28 @@ pub enum ErrorMatch {
     /// `error:*`: any error.
     Any,
     Codes(Vec<String>),
+}
+
+/// How `resource:` names a resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResourceMatch {
+    /// `resource:fraud-detector`: the resource itself, by identity: a value of the event's
+    /// request, response or resources that is exactly this name, or an ARN whose resource
+    /// part ends in it (`arn:aws:sagemaker:REGION:ACCOUNT:endpoint/fraud-detector`); a whole
+    /// ARN, or `endpoint/fraud-detector`, narrows to that kind.
+    Named(String),
+    /// `resource:~fraud`: any request or response whose text contains this.
+    Containing(String),
+}
+
+impl ResourceMatch {
+    /// The value as the filter language writes it (`~` for a part), unquoted.
+    pub fn typed(&self) -> String {
+        match self {
+            Self::Named(n) => n.clone(),
+            Self::Containing(t) => format!("~{t}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -319,7 +342,21 @@ pub fn parse(text: &str) -> Result<Filter, FilterError> {
                     f.ips.push(m);
                 }
             }
-            "resource" => f.resources.extend(values()),
+            "resource" => {
+                for (v, s, e) in &w.values {
+                    f.resources.push(match v.strip_prefix('~') {
+                        Some("") => {
+                            return Err(err(
+                                *s,
+                                *e,
+                                "resource: expected text to search for after ~ (resource:~fraud)",
+                            ));
+                        }
+                        Some(part) => ResourceMatch::Containing(part.to_owned()),
+                        None => ResourceMatch::Named(v.clone()),
+                    });
+                }
+            }
             "readonly" => {
                 let (v, s, e) = one("true or false")?;
                 f.readonly = Some(match v.as_str() {
@@ -377,7 +414,7 @@ mod tests {
     fn quoted_values_keep_spaces_commas_and_escaped_quotes() {
         let f = parse(r#"user:"alice, \"the\" admin" resource:'x'"#).unwrap();
         assert_eq!(f.users, [r#"alice, "the" admin"#]);
-        assert_eq!(f.resources, ["'x'"]);
+        assert_eq!(f.resources, [ResourceMatch::Named("'x'".into())]);
     }
 
     #[test]
@@ -436,6 +473,21 @@ mod tests {
         assert!(e.message.contains("control characters"), "{e}");
         let e = parse("readonly:maybe").unwrap_err();
         assert_eq!(e.message, "readonly: expected true or false");
+    }
+
+    #[test]
+    fn a_resource_is_named_or_searched_for_with_a_tilde() {
+        let f = parse(r#"resource:fraud-detector,~fraud resource:"~a b""#).unwrap();
+        assert_eq!(
+            f.resources,
+            [
+                ResourceMatch::Named("fraud-detector".into()),
+                ResourceMatch::Containing("fraud".into()),
+                ResourceMatch::Containing("a b".into()),
+            ]
+        );
+        let e = parse("resource:~").unwrap_err();
+        assert!(e.message.contains("after ~"), "{e}");
     }
 
     #[test]

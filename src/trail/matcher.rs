@@ -7,7 +7,8 @@
 //! predicates are implied by the column ones (`account` is the recipient account, `region`
 //! the event's region, `timestamp` the day of its time), so only the columns are evaluated.
 
-use super::filter::{ErrorMatch, Filter, IpMatch};
+use super::filter::{ErrorMatch, Filter, IpMatch, ResourceMatch};
+use super::sql::identity_pattern;
 use crate::source::model::Epoch;
 use std::net::IpAddr;
 
@@ -28,6 +29,9 @@ pub struct Fields<'a> {
     pub sourceipaddress: Option<&'a str>,
     pub requestparameters: Option<&'a str>,
     pub responseelements: Option<&'a str>,
+    /// The `resources` array as JSON text (`json_format(CAST(resources AS JSON))`:
+    /// `[{"arn":"...","accountid":"...","type":"..."}]`), NULL when the event has none.
+    pub resources: Option<&'a str>,
     /// `'true'` or `'false'`: a string column in the CloudTrail table.
     pub readonly: Option<&'a str>,
 }
@@ -40,6 +44,17 @@ pub struct Matcher<'a> {
     accounts: &'a [String],
     from: String,
     to: String,
+    /// Each `resource:` value's test, in the filter's order.
+    resources: Vec<Resource>,
+}
+
+/// One `resource:` value made ready: a name's pattern compiled once.
+#[derive(Debug, Clone)]
+enum Resource {
+    /// `None` if the pattern could not be compiled (too large): it matches nothing, as
+    /// Athena would refuse the query.
+    Named(Option<regex_lite::Regex>),
+    Containing(String),
 }
 
 fn iso(t: Epoch) -> String {
@@ -84,6 +99,16 @@ impl<'a> Matcher<'a> {
             accounts,
             from: iso(from),
             to: iso(to),
+            resources: filter
+                .resources
+                .iter()
+                .map(|r| match r {
+                    ResourceMatch::Named(n) => {
+                        Resource::Named(regex_lite::Regex::new(&identity_pattern(n)).ok())
+                    }
+                    ResourceMatch::Containing(t) => Resource::Containing(t.clone()),
+                })
+                .collect(),
         }
     }
 
@@ -129,11 +154,20 @@ impl<'a> Matcher<'a> {
         {
             return false;
         }
-        if !f.resources.is_empty()
-            && !f.resources.iter().any(|r| {
-                let r = r.as_str();
-                e.requestparameters.is_some_and(|p| p.contains(r))
-                    || e.responseelements.is_some_and(|p| p.contains(r))
+        // `regexp_like(column, 'pattern')` over the request, the response and the
+        // resources for a name; `LIKE '%part%'` over the request and the response for a part.
+        if !self.resources.is_empty()
+            && !self.resources.iter().any(|r| match r {
+                Resource::Named(re) => re.as_ref().is_some_and(|re| {
+                    [e.requestparameters, e.responseelements, e.resources]
+                        .iter()
+                        .any(|c| c.is_some_and(|text| re.is_match(text)))
+                }),
+                Resource::Containing(part) => {
+                    let part = part.as_str();
+                    e.requestparameters.is_some_and(|p| p.contains(part))
+                        || e.responseelements.is_some_and(|p| p.contains(part))
+                }
             })
         {
             return false;
@@ -170,6 +204,9 @@ mod tests {
             requestparameters: Some(r#"{"endpointName":"fraud-detector"}"#),
             responseelements: Some(
                 r#"{"endpointArn":"arn:aws:sagemaker:eu-west-1:111111111111:endpoint/fraud-detector"}"#,
+            ),
+            resources: Some(
+                r#"[{"arn":"arn:aws:sagemaker:eu-west-1:111111111111:endpoint/fraud-detector","accountid":"111111111111","type":"AWS::SageMaker::Endpoint"}]"#,
             ),
             readonly: Some("false"),
         }
@@ -325,21 +362,56 @@ mod tests {
     }
 
     #[test]
-    fn a_resource_is_part_of_the_request_or_the_response() {
+    fn a_resource_is_named_exactly_or_searched_for_with_a_tilde() {
         assert!(is("resource:fraud-detector", &event()));
         assert!(
             is("resource:endpoint/fraud-detector", &event()),
-            "the response"
+            "the ARN's resource part"
         );
+        let arn = "arn:aws:sagemaker:eu-west-1:111111111111:endpoint/fraud-detector";
+        assert!(is(&format!("resource:{arn}"), &event()), "the whole ARN");
+        assert!(!is("resource:fraud", &event()), "a part is not the name");
+        assert!(!is("resource:detector", &event()));
         assert!(!is("resource:churn", &event()));
-        assert!(is("resource:churn,fraud", &event()));
-        let none = Fields {
+        assert!(is("resource:churn,fraud-detector", &event()));
+        assert!(is("resource:~fraud", &event()), "a part, asked for");
+        assert!(is("resource:churn,~tor", &event()));
+        assert!(!is("resource:~fraud_detector", &event()), "_ is literal");
+        // Another endpoint whose name holds this one is another resource.
+        let stg = Fields {
+            requestparameters: Some(r#"{"endpointName":"fraud-detector-stg"}"#),
+            responseelements: None,
+            resources: None,
+            ..event()
+        };
+        assert!(!is("resource:fraud-detector", &stg));
+        assert!(is("resource:~fraud-detector", &stg));
+        // An alarm whose name holds it, muted from another account.
+        let canary = Fields {
+            eventname: Some("DisableAlarmActions"),
+            requestparameters: Some(r#"{"alarmNames":["test-fraud-detector-canary-accuracy"]}"#),
+            responseelements: None,
+            resources: None,
+            ..event()
+        };
+        assert!(!is("resource:fraud-detector", &canary));
+        assert!(is("resource:test-fraud-detector-canary-accuracy", &canary));
+        // Found in the resources alone.
+        let only = Fields {
             requestparameters: None,
             responseelements: None,
             ..event()
         };
-        assert!(!is("resource:fraud", &none));
-        assert!(!is("resource:fraud_detector", &event()), "_ is literal");
+        assert!(is("resource:fraud-detector", &only));
+        assert!(
+            !is("resource:~fraud", &only),
+            "a part is read in request and response"
+        );
+        let none = Fields {
+            resources: None,
+            ..only
+        };
+        assert!(!is("resource:fraud-detector", &none));
     }
 
     #[test]
@@ -388,6 +460,12 @@ mod tests {
         let reader = Fields {
             eventname: Some("DescribeEndpoint"),
             readonly: Some("true"),
+            ..event()
+        };
+        let stg = Fields {
+            requestparameters: Some(r#"{"endpointName":"fraud-detector-stg"}"#),
+            responseelements: None,
+            resources: None,
             ..event()
         };
         let prod = ["111111111111".to_owned()];
@@ -451,10 +529,16 @@ mod tests {
                 vec![(event(), false), (public, true)],
             ),
             (
-                "resource:fraud-detector",
+                "resource:~fraud-detector",
                 &[],
                 "(requestparameters LIKE '%fraud-detector%' ESCAPE '\\' OR responseelements LIKE '%fraud-detector%' ESCAPE '\\')",
-                vec![(event(), true)],
+                vec![(event(), true), (stg, true)],
+            ),
+            (
+                "resource:fraud-detector",
+                &[],
+                "(regexp_like(requestparameters, '\"(arn:[^\"]*[:/])?fraud-detector\"[ \\t\\r\\n]*[,}\\]]') OR ",
+                vec![(event(), true), (stg, false)],
             ),
             (
                 "readonly:true",

@@ -7,7 +7,7 @@
 //! time the console formatted itself. Athena's ExecutionParameters would not make this
 //! unnecessary: they are substituted as text. The tests parse every statement back.
 
-use super::filter::{ErrorMatch, Filter, IpMatch};
+use super::filter::{ErrorMatch, Filter, IpMatch, ResourceMatch};
 use crate::source::model::Epoch;
 
 /// How the table's partitions are projected (the `partitions` config key).
@@ -76,6 +76,36 @@ pub fn contains_pattern(s: &str) -> String {
     p.push('%');
     string_literal(&p)
 }
+
+/// The regular expression (Trino's `regexp_like`, and the demo's matcher) finding the
+/// resource named `name` in JSON text: a string value (not a key: a `,`, `}` or `]` follows
+/// it) that is exactly the name, or an ARN ending in `/name` or `:name`. The name is JSON-
+/// escaped as CloudTrail writes it, then every character with a meaning in a pattern is
+/// escaped, so the pattern holds it literally in Java's, Joni's and Rust's syntax alike.
+pub fn identity_pattern(name: &str) -> String {
+    let json = serde_json::to_string(name).unwrap_or_default();
+    let inner = json
+        .strip_prefix('"')
+        .and_then(|j| j.strip_suffix('"'))
+        .unwrap_or_default();
+    let mut p = String::from(IDENTITY_PREFIX);
+    for c in inner.chars() {
+        if IDENTITY_ESCAPED.contains(c) {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push_str(IDENTITY_SUFFIX);
+    p
+}
+
+/// What `identity_pattern` puts around the name, and the characters it escapes.
+pub const IDENTITY_PREFIX: &str = "\"(arn:[^\"]*[:/])?";
+pub const IDENTITY_SUFFIX: &str = "\"[ \\t\\r\\n]*[,}\\]]";
+pub const IDENTITY_ESCAPED: &str = "\\.^$|?*+()[]{}";
+
+/// The resources column as JSON text, which `identity_pattern` reads like the request's.
+pub const RESOURCES_JSON: &str = "json_format(CAST(resources AS JSON))";
 
 /// `"a""b"`: an identifier holding exactly `s` (names from the config).
 pub fn identifier(s: &str) -> String {
@@ -179,11 +209,20 @@ pub fn select(
         let any: Vec<String> = filter
             .resources
             .iter()
-            .map(|r| {
-                let p = contains_pattern(r);
-                format!(
-                    "requestparameters LIKE {p} ESCAPE '\\' OR responseelements LIKE {p} ESCAPE '\\'"
-                )
+            .map(|r| match r {
+                ResourceMatch::Named(name) => {
+                    let p = string_literal(&identity_pattern(name));
+                    format!(
+                        "regexp_like(requestparameters, {p}) OR regexp_like(responseelements, {p}) \
+                         OR regexp_like({RESOURCES_JSON}, {p})"
+                    )
+                }
+                ResourceMatch::Containing(part) => {
+                    let p = contains_pattern(part);
+                    format!(
+                        "requestparameters LIKE {p} ESCAPE '\\' OR responseelements LIKE {p} ESCAPE '\\'"
+                    )
+                }
             })
             .collect();
         wh.push(format!("({})", any.join(" OR ")));
@@ -358,7 +397,8 @@ mod tests {
 
     #[test]
     fn networks_errors_and_readonly_are_expressed() {
-        let f = parse("ip:10.0.0.0/8,192.168.1.7 error:* readonly:false resource:fraud_%").unwrap();
+        let f =
+            parse("ip:10.0.0.0/8,192.168.1.7 error:* readonly:false resource:~fraud_%").unwrap();
         let sql = select(&table(Layout::Timestamp), &f, &[], NOW - 3600, NOW);
         assert!(sql.contains("contains('10.0.0.0/8', TRY_CAST(sourceipaddress AS IPADDRESS))"));
         assert!(sql.contains("sourceipaddress = '192.168.1.7'"));
@@ -366,6 +406,49 @@ mod tests {
         assert!(sql.contains("readonly = 'false'"));
         let lits = literals(&sql);
         assert!(lits.contains(&"%fraud\\_\\%%".to_owned()), "{lits:?}");
+    }
+
+    #[test]
+    fn a_named_resource_is_found_by_identity_and_a_tilde_by_part() {
+        let f = parse("resource:fraud-detector,~churn").unwrap();
+        let sql = select(&table(Layout::Timestamp), &f, &[], NOW - 3600, NOW);
+        let p = "'\"(arn:[^\"]*[:/])?fraud-detector\"[ \\t\\r\\n]*[,}\\]]'";
+        assert!(
+            sql.contains(&format!(
+                "(regexp_like(requestparameters, {p}) OR regexp_like(responseelements, {p}) \
+                 OR regexp_like(json_format(CAST(resources AS JSON)), {p}) OR \
+                 requestparameters LIKE '%churn%' ESCAPE '\\' OR responseelements LIKE '%churn%' ESCAPE '\\')"
+            )),
+            "{sql}"
+        );
+        literals(&sql);
+        let re = regex_lite::Regex::new(&identity_pattern("fraud-detector")).unwrap();
+        for (json, found) in [
+            (r#"{"endpointName":"fraud-detector"}"#, true),
+            (r#"{"endpointName": "fraud-detector" }"#, true),
+            (r#"{"alarmNames":["x","fraud-detector"]}"#, true),
+            (
+                r#"[{"arn":"arn:aws:sagemaker:eu-west-1:1:endpoint/fraud-detector","accountid":"1"}]"#,
+                true,
+            ),
+            (
+                r#"{"alarmArn":"arn:aws:cloudwatch:eu-west-1:1:alarm:fraud-detector"}"#,
+                true,
+            ),
+            (r#"{"endpointName":"fraud-detector-stg"}"#, false),
+            (
+                r#"{"alarmNames":["test-fraud-detector-canary-accuracy"]}"#,
+                false,
+            ),
+            (
+                r#"{"endpointConfigName":"fraud-detector-config-v43"}"#,
+                false,
+            ),
+            (r#"{"uri":"s3://bucket/fraud-detector"}"#, false),
+            (r#"{"fraud-detector":"x"}"#, false),
+        ] {
+            assert_eq!(re.is_match(json), found, "{json}");
+        }
     }
 
     /// Values a user could type: quotes, backslashes, comment starts, semicolons, unicode.
@@ -409,7 +492,7 @@ mod tests {
                 regions: Vec::new(),
                 errors: Some(ErrorMatch::Codes(vec![v.clone()])),
                 ips: Vec::new(),
-                resources: vec![v.clone()],
+                resources: vec![ResourceMatch::Named(v.clone()), ResourceMatch::Containing(v.clone())],
                 readonly: None,
                 since: None,
                 until: None,
@@ -426,6 +509,21 @@ mod tests {
             }
             pattern.push('%');
             prop_assert!(lits.contains(&pattern), "{lits:?}\n{sql}");
+            // The name's pattern, read back from the SQL, finds the name itself and nothing
+            // longer: the value stays literal inside the regular expression too.
+            let named = identity_pattern(&v);
+            prop_assert_eq!(lits.iter().filter(|l| **l == named).count(), 3, "{:?}\n{}", lits, sql);
+            let re = regex_lite::Regex::new(&named).unwrap();
+            let json = serde_json::to_string(&v).unwrap();
+            let inner = &json[1..json.len() - 1];
+            let value = format!("{{\"endpointName\":{json}}}");
+            prop_assert!(re.is_match(&value), "{named} on {value}");
+            let arn = format!("{{\"endpointArn\":\"arn:aws:sagemaker:eu-west-1:1:endpoint/{inner}\"}}");
+            prop_assert!(re.is_match(&arn), "{named} on {arn}");
+            let longer = format!("{{\"endpointName\":{}}}", serde_json::to_string(&format!("{v}-stg")).unwrap());
+            prop_assert!(!re.is_match(&longer), "{named} on {longer}");
+            let key = format!("{{{json}:\"x\"}}");
+            prop_assert!(!re.is_match(&key), "{named} on {key}");
         }
 
         /// And through the filter language, quoted.
@@ -433,6 +531,11 @@ mod tests {
         fn quoted_filter_values_reach_the_sql_exactly(v in hostile()) {
             let quoted = format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""));
             let f = parse(&format!("user:{quoted} resource:{quoted}")).unwrap();
+            let wanted = match v.strip_prefix('~') {
+                Some(part) => ResourceMatch::Containing(part.to_owned()),
+                None => ResourceMatch::Named(v.clone()),
+            };
+            prop_assert_eq!(&f.resources, &vec![wanted]);
             prop_assert_eq!(&f.users, &vec![v.clone()]);
             let sql = select(&table(Layout::Timestamp), &f, &[], NOW - 3600, NOW);
             let lits = literals(&sql);

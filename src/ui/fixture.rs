@@ -683,6 +683,7 @@ pub fn with_trail_rows(rows: usize) -> State {
         }),
         pages: 1,
         next_page: None,
+        limit: None,
     });
     let columns = trail_columns();
     let mut page = Vec::with_capacity(1000);

@@ -4,12 +4,16 @@
 
 use super::trail::{Event, label, newest};
 use crate::source::model::Epoch;
-use crate::trail::filter::{ErrorMatch, Filter, IpMatch};
+use crate::trail::filter::{ErrorMatch, Filter, IpMatch, ResourceMatch};
 use crate::trail::matcher::Matcher;
-use crate::trail::sql::{contains_pattern, string_literal};
+use crate::trail::sql::{
+    IDENTITY_PREFIX, IDENTITY_SUFFIX, RESOURCES_JSON, contains_pattern, identity_pattern,
+    string_literal,
+};
 use sqlparser::ast::{
-    BinaryOperator, Expr, GroupByExpr, InTarget, LimitClause, OrderByKind, OrderBySort, Query,
-    Select, SelectItem, SetExpr, Statement, TableFactor, Value,
+    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, InTarget,
+    LimitClause, OrderByKind, OrderBySort, Query, Select, SelectItem, SetExpr, Statement,
+    TableFactor, Value,
 };
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
@@ -77,6 +81,44 @@ fn contained(pattern: &Expr, escape: &Option<Box<Expr>>) -> Option<String> {
     (contains_pattern(&out) == string_literal(&p)).then_some(out)
 }
 
+/// `regexp_like(column, 'pattern')` with a pattern `identity_pattern` writes: the column
+/// (`resources` for its JSON text) and the resource's name.
+fn named(e: &Expr) -> Option<(String, String)> {
+    let Expr::Function(f) = e else {
+        return None;
+    };
+    if !f.name.to_string().eq_ignore_ascii_case("regexp_like") {
+        return None;
+    }
+    let FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    let [
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(col)),
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(pat)),
+    ] = list.args.as_slice()
+    else {
+        return None;
+    };
+    let col = if col.to_string() == RESOURCES_JSON {
+        "resources".to_owned()
+    } else {
+        column(col)?
+    };
+    let p = text(pat)?;
+    let inner = p
+        .strip_prefix(IDENTITY_PREFIX)?
+        .strip_suffix(IDENTITY_SUFFIX)?;
+    let mut json = String::from("\"");
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        json.push(if c == '\\' { chars.next()? } else { c });
+    }
+    json.push('"');
+    let name: String = serde_json::from_str(&json).ok()?;
+    (identity_pattern(&name) == p).then_some((col, name))
+}
+
 /// The language's ISO timestamps and `yyyy/MM/dd` days, written exactly as it writes them
 /// (SQL compares them as text).
 fn epoch(s: &str, day_end: bool) -> Option<Epoch> {
@@ -102,8 +144,17 @@ fn alternative(
     e: &Expr,
     f: &mut Filter,
     arns: &mut Vec<String>,
-    responses: &mut Vec<String>,
+    responses: &mut Vec<ResourceMatch>,
 ) -> bool {
+    if let Some((col, name)) = named(e) {
+        match col.as_str() {
+            "requestparameters" => f.resources.push(ResourceMatch::Named(name)),
+            // The resources' test follows the response's: checked against its pair too.
+            "responseelements" | "resources" => responses.push(ResourceMatch::Named(name)),
+            _ => return false,
+        }
+        return true;
+    }
     match e {
         Expr::Like {
             negated: false,
@@ -113,8 +164,8 @@ fn alternative(
             escape_char,
         } => match (column(expr).as_deref(), contained(pattern, escape_char)) {
             (Some("useridentity.arn"), Some(u)) => arns.push(u),
-            (Some("requestparameters"), Some(r)) => f.resources.push(r),
-            (Some("responseelements"), Some(r)) => responses.push(r),
+            (Some("requestparameters"), Some(r)) => f.resources.push(ResourceMatch::Containing(r)),
+            (Some("responseelements"), Some(r)) => responses.push(ResourceMatch::Containing(r)),
             _ => return false,
         },
         Expr::BinaryOp {
@@ -177,10 +228,19 @@ fn group(inner: &Expr, f: &mut Filter) -> bool {
         (before.1, f.ips.len()),
         (before.2, f.resources.len()),
     ];
+    // A name is tested in the request, the response and the resources; a part in the
+    // request and the response.
+    let pairs: Vec<ResourceMatch> = f.resources[before.2..]
+        .iter()
+        .flat_map(|r| match r {
+            ResourceMatch::Named(_) => vec![r.clone(), r.clone()],
+            ResourceMatch::Containing(_) => vec![r.clone()],
+        })
+        .collect();
     grown.iter().filter(|(b, n)| n > b).count() == 1
         && grown.iter().all(|(b, n)| n == b || *b == 0)
         && arns == f.users[before.0..]
-        && responses == f.resources[before.2..]
+        && responses == pairs
 }
 
 /// `column IN (values)` or `column = value`, added to the search.

@@ -100,6 +100,9 @@ pub struct Event {
     /// The one entry of `resources` an event has here, if any: its ARN and type (in the
     /// recipient account).
     pub resource: Option<(String, &'static str)>,
+    /// `resource` as the matcher reads the column: JSON text, as Athena's
+    /// `json_format(CAST(resources AS JSON))` writes it.
+    pub resources: Option<Box<str>>,
 }
 
 fn iso(t: Epoch) -> String {
@@ -126,6 +129,7 @@ impl Event {
             sourceipaddress: Some(&self.sourceipaddress),
             requestparameters: self.requestparameters.as_deref(),
             responseelements: self.responseelements.as_deref(),
+            resources: self.resources.as_deref(),
             readonly: Some(if self.readonly { "true" } else { "false" }),
         }
     }
@@ -334,6 +338,7 @@ impl Event {
                 .any(|p| name.starts_with(p))
                 || name == "AssumeRole",
             resource: None,
+            resources: None,
         }
     }
 
@@ -371,6 +376,8 @@ impl Event {
     }
 
     fn resource(mut self, arn: String, kind: &'static str) -> Self {
+        let text = json!([{"arn": arn, "accountid": &*self.recipientaccountid, "type": kind}]);
+        self.resources = Some(text.to_string().into_boxed_str());
         self.resource = Some((arn, kind));
         self
     }
@@ -1202,8 +1209,10 @@ mod tests {
     #[test]
     fn the_incident_is_found_by_its_filter() {
         let (source, _) = demo(7, START, INSTANT);
+        // The endpoint and its new config, each by its name.
         let text = format!(
-            "event:UpdateEndpoint,CreateEndpointConfig resource:fraud-detector account:{PROD}"
+            "event:UpdateEndpoint,CreateEndpointConfig resource:fraud-detector,{INCIDENT_CONFIG} \
+             account:{PROD}"
         );
         let q = filter_query(&text, &[PROD], START - HISTORY, START, 500);
         let (columns, rows) = run(&source, &q);
@@ -1290,9 +1299,39 @@ mod tests {
             Some(iso(START - UPDATE_BEFORE_START - 11 * 60).as_str())
         );
 
-        // Without the account, staging's rehearsal a day earlier shows too.
+        // The endpoint alone is its update: its config's name holds the endpoint's, but is
+        // another resource.
+        let q = filter_query(
+            "event:UpdateEndpoint,CreateEndpointConfig,CreateModel resource:fraud-detector",
+            &[PROD],
+            START - HISTORY,
+            START,
+            500,
+        );
+        let (columns, rows) = run(&source, &q);
+        let names: Vec<_> = rows
+            .iter()
+            .map(|r| cell(&columns, r, "eventname"))
+            .collect();
+        assert_eq!(names, [Some("UpdateEndpoint")]);
+
+        // Without the account, staging's fraud-detector-stg is another endpoint: not found.
         let q = filter_query(
             "event:UpdateEndpoint resource:fraud-detector",
+            &[],
+            START - HISTORY,
+            START,
+            500,
+        );
+        let (columns, rows) = run(&source, &q);
+        let accounts: Vec<_> = rows
+            .iter()
+            .map(|r| cell(&columns, r, "recipientaccountid"))
+            .collect();
+        assert_eq!(accounts, [Some(PROD)]);
+        // Searched by part, asked for, staging's rehearsal a day earlier shows too.
+        let q = filter_query(
+            "event:UpdateEndpoint resource:~fraud-detector",
             &[],
             START - HISTORY,
             START,
@@ -1581,6 +1620,8 @@ mod tests {
                 "event:UpdateEndpoint,CreateEndpointConfig resource:fraud-detector",
                 &[PROD][..],
             ),
+            ("resource:fraud-detector,~config-v43 readonly:false", &[]),
+            ("resource:prod-fraud-detector-accuracy", &[]),
             ("user:alice source:sagemaker", &[]),
             ("user:gina,ops-admin readonly:false", &[]),
             ("error:* region:eu-west-1", &["222222222222", PROD]),

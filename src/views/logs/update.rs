@@ -209,6 +209,7 @@ fn save(state: &mut State, path: Option<String>) -> Outcome {
         now: state.now,
         columns,
         rows,
+        of: None,
     }))])
 }
 

@@ -71,27 +71,20 @@ pub fn quote(value: &str) -> String {
 
 /// The filter for the changes to `key` since `from`.
 pub fn filter_for(state: &State, key: &EndpointKey, from: Epoch) -> String {
+    // Each resource by its exact name (`resource:` matches identities, not parts): another
+    // endpoint or alarm whose name holds this one's is not this one's change.
     let mut names = vec![key.name.clone()];
     if let Some(e) = state.endpoint(key) {
-        names.extend(
-            e.monitoring_schedules
-                .iter()
-                .filter(|s| !s.contains(&key.name))
-                .cloned(),
-        );
+        names.extend(e.monitoring_schedules.iter().cloned());
     }
     let alarms: Vec<&crate::source::model::Alarm> = state
         .alarms
         .iter()
         .filter(|a| a.endpoint.as_ref() == Some(key))
         .collect();
-    names.extend(
-        alarms
-            .iter()
-            .filter(|a| !a.name.contains(&key.name))
-            .map(|a| a.name.clone()),
-    );
-    names.dedup();
+    names.extend(alarms.iter().map(|a| a.name.clone()));
+    let mut seen = std::collections::HashSet::new();
+    names.retain(|n| seen.insert(n.clone()));
     // The endpoint's account, and where its alarms live (the monitoring account, for
     // cross-account alarms): a mute or an edit of the alarm is a change too.
     let mut accounts = vec![key.account_id.clone()];
@@ -174,6 +167,10 @@ mod tests {
         let f =
             crate::trail::filter::parse(&format!("resource:{},{}", quote("a b"), quote("x\"y\\")))
                 .unwrap();
-        assert_eq!(f.resources, vec!["a b".to_owned(), "x\"y\\".to_owned()]);
+        use crate::trail::filter::ResourceMatch::Named;
+        assert_eq!(
+            f.resources,
+            vec![Named("a b".into()), Named("x\"y\\".into())]
+        );
     }
 }

@@ -192,7 +192,20 @@ pub fn progress_text(q: &Query, rows: usize, now: i64) -> String {
             parts.push(format!("${:.5}", price_usd(s.scanned_bytes)));
         }
     }
-    if rows > 0 || matches!(q.phase, Phase::Done | Phase::Paging { .. }) {
+    let reached = q.limit.is_some_and(|l| rows as u64 >= l);
+    if reached && q.phase == Phase::Done {
+        // More may match: what is shown is the newest up to the LIMIT, not everything.
+        parts.push(match q.mode {
+            Mode::Filter => format!(
+                "{} rows: the limit; narrow the search or raise [trail] limit",
+                thousands(rows)
+            ),
+            Mode::Sql => format!(
+                "{} rows: the LIMIT; narrow the search or raise it",
+                thousands(rows)
+            ),
+        });
+    } else if rows > 0 || matches!(q.phase, Phase::Done | Phase::Paging { .. }) {
         parts.push(format!("{} rows", thousands(rows)));
     }
     if let Phase::Failed(reason) = &q.phase {
@@ -237,7 +250,8 @@ fn frame(state: &State, buf: &mut Buffer, area: Rect, title: String, focused: bo
 }
 
 /// How an event cell reads in the table: times without the date's year, principals by
-/// their last two path parts, sources without `.amazonaws.com`, accounts by label.
+/// their last two path parts (`ml-deployer/alice`: the role and the session that names who),
+/// sources without `.amazonaws.com`, accounts by label.
 fn shown_cell<'a>(
     state: &'a State,
     what: Option<Shown>,
@@ -249,52 +263,107 @@ fn shown_cell<'a>(
         Some(Shown::Account) => Cow::Borrowed(state.account_label(cell)),
         Some(Shown::Principal) => {
             let tail = cell.rsplit(':').next().unwrap_or(cell);
-            Cow::Borrowed(tail)
+            // `assumed-role/ROLE/SESSION` reads `ROLE/SESSION`; `user/NAME` stays whole.
+            let parts: Vec<&str> = tail.rsplitn(3, '/').collect();
+            match parts.as_slice() {
+                [session, role, _] => {
+                    let start = tail.len() - session.len() - role.len() - 1;
+                    Cow::Borrowed(&tail[start..])
+                }
+                _ => Cow::Borrowed(tail),
+            }
         }
         Some(Shown::Source) => Cow::Borrowed(cell.strip_suffix(".amazonaws.com").unwrap_or(cell)),
         _ => Cow::Borrowed(cell),
     }
 }
 
-/// The table's columns: for each, the result column it shows and what it is. Events show
-/// in a fixed order, their least useful columns dropped first on a narrow terminal, the
-/// principal taking what is left; other results show every column, dropped from the right.
-fn columns<'a>(res: &Results, titles: &'a [String]) -> Vec<(usize, Option<Shown>, Column<'a>)> {
+/// The table's columns: for each, the result column it shows and what it is. `needed` is
+/// the width a column's cells on screen take (its header's at least).
+///
+/// Events show in a fixed order: first the columns that identify a row (time, principal,
+/// event, account, error) as wide as their cells need, then source, region and address
+/// only where the rest leaves room for them whole; on a narrow terminal the principal keeps
+/// its end (the session: who) and the least useful columns drop first. Other results show
+/// every column as wide as its cells (from its header), dropped from the right, the last
+/// taking what is left: a lone column takes the width.
+fn columns<'a>(
+    res: &Results,
+    titles: &'a [String],
+    needed: &dyn Fn(usize, Option<Shown>) -> u16,
+    width: u16,
+) -> Vec<(usize, Option<Shown>, Column<'a>)> {
+    use crate::ui::widgets::table::{Cut, GAP, LEAD};
     if res.is_events() {
-        const PRINCIPAL_MIN: u16 = 16;
-        const PRINCIPAL_MAX: u16 = 44;
-        // By priority: the first is dropped last.
-        let wanted: [(Shown, u16); 7] = [
-            (Shown::Time, 14),
-            (Shown::Account, 10),
-            (Shown::Event, 24),
-            (Shown::Error, 14),
-            (Shown::Source, 12),
-            (Shown::Region, 12),
-            (Shown::SourceIp, 15),
-        ];
-        return Shown::ALL
+        let spec = |what: Shown, n: u16| -> Column<'static> {
+            let c = Column::new(what.title());
+            match what {
+                Shown::Time => c.fixed(14).priority(1),
+                // Always shown; widens after the event.
+                Shown::Principal => c
+                    .width(16, n.clamp(16, 48))
+                    .priority(0)
+                    .widen(3)
+                    .cut(Cut::KeepSuffix),
+                Shown::Event => c.width(n.clamp(5, 20), n.clamp(5, 40)).priority(2).widen(1),
+                Shown::Account => c.width(n.clamp(7, 10), n.clamp(7, 14)).priority(3),
+                Shown::Error => c.width(n.clamp(5, 14), n.clamp(5, 24)).priority(4),
+                Shown::Source => c.fixed(n.clamp(6, 16)).priority(5),
+                Shown::Region => c.fixed(n.clamp(6, 14)).priority(6),
+                Shown::SourceIp => c.fixed(n.clamp(9, 39)).priority(7),
+            }
+        };
+        let shown: Vec<(usize, Shown, Column<'static>)> = Shown::ALL
             .iter()
             .filter_map(|&what| {
                 let col = res.column_of(what)?;
-                let column = Column::new(what.title());
-                let column = match wanted.iter().position(|(s, _)| *s == what) {
-                    Some(rank) => column.fixed(wanted[rank].1).priority(rank as u8 + 1),
-                    None if what == Shown::Principal => column.width(PRINCIPAL_MIN, PRINCIPAL_MAX),
-                    None => return None,
+                Some((col, what, spec(what, needed(col, Some(what)))))
+            })
+            .collect();
+        // What the identifying columns want whole (the principal its role and session, up
+        // to 24 cells): source, region and address come only after, each if it fits whole.
+        let optional = |w: Shown| matches!(w, Shown::Source | Shown::Region | Shown::SourceIp);
+        let mut used = LEAD;
+        for (_, what, c) in &shown {
+            if !optional(*what) {
+                let want = if *what == Shown::Principal {
+                    c.max.min(24)
+                } else {
+                    c.max
                 };
-                Some((col, Some(what), column))
+                used = used.saturating_add(want + GAP);
+            }
+        }
+        return shown
+            .into_iter()
+            .map(|(col, what, c)| {
+                let c = if optional(what) {
+                    if used.saturating_add(c.max + GAP) <= width {
+                        used += c.max + GAP;
+                        c
+                    } else {
+                        c.hidden()
+                    }
+                } else {
+                    c
+                };
+                (col, Some(what), c)
             })
             .collect();
     }
+    let last = res.columns.len().saturating_sub(1);
     res.columns
         .iter()
         .zip(titles)
         .enumerate()
-        .map(|(i, (c, title))| {
-            let w = text::width(c).clamp(8, 40);
+        .map(|(i, (_, title))| {
+            let head = text::width(title).max(1);
+            let n = needed(i, None).max(head);
             let rank = u8::try_from(i).unwrap_or(u8::MAX);
-            (i, None, Column::new(title).fixed(w).priority(rank))
+            let c = Column::new(title)
+                .width(n.min(head.max(8)), n.min(80))
+                .priority(rank);
+            (i, None, if i == last { c.fill() } else { c })
         })
         .collect()
 }
@@ -330,7 +399,27 @@ fn render_results(state: &State, buf: &mut Buffer, area: Rect) {
     } else {
         res.columns.iter().map(|c| c.to_uppercase()).collect()
     };
-    let cols = columns(res, &titles);
+    let page = usize::from(inner.height.saturating_sub(1)).max(1);
+    // The offset `update` keeps, corrected if the terminal changed since.
+    let offset = if t.row < t.offset || t.row >= t.offset + page {
+        t.row.saturating_sub(page - 1)
+    } else {
+        t.offset
+    };
+    // The width each column's cells on screen take, as they are drawn.
+    let on_screen = offset..(offset + page).min(res.visible_len());
+    let needed = |col: usize, what: Option<Shown>| -> u16 {
+        let head = what.map_or_else(
+            || titles.get(col).map_or(1, |t| text::width(t)),
+            |w| text::width(w.title()),
+        );
+        on_screen
+            .clone()
+            .filter_map(|pos| res.visible(pos)?.cell(col))
+            .map(|c| text::width(&clean(&shown_cell(state, what, c))))
+            .fold(head, u16::max)
+    };
+    let cols = columns(res, &titles, &needed, inner.width);
     let specs: Vec<Column<'_>> = cols.iter().map(|(_, _, c)| *c).collect();
     let table = Table::new(&specs, inner);
     table.header(buf, theme.muted, None);
@@ -345,13 +434,6 @@ fn render_results(state: &State, buf: &mut Buffer, area: Rect) {
         widgets::table::empty_message(buf, inner, theme, &msg);
         return;
     }
-    let page = usize::from(inner.height.saturating_sub(1)).max(1);
-    // The offset `update` keeps, corrected if the terminal changed since.
-    let offset = if t.row < t.offset || t.row >= t.offset + page {
-        t.row.saturating_sub(page - 1)
-    } else {
-        t.offset
-    };
     for (pos, y) in table.rows(offset, res.visible_len()) {
         let Some(row) = res.visible(pos) else {
             continue;
@@ -501,6 +583,33 @@ fn render_detail(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
+    let room = inner.width.saturating_sub(2).max(1);
+    let lines = detail_wrapped(state, d, room);
+    let height = usize::from(inner.height);
+    let skip = d.scroll.min(lines.len().saturating_sub(height));
+    for (i, (line, style)) in lines.iter().skip(skip).take(height).enumerate() {
+        let y = inner.y + i as u16;
+        put_trunc(buf, inner, inner.x + 1, y, line, room, *style);
+    }
+    // More above or below: said on the frame, where it takes no line.
+    let below = lines.len().saturating_sub(skip + height);
+    let mark = match (skip > 0, below > 0) {
+        (true, true) => format!(" ↑{skip} ↓{below} "),
+        (true, false) => format!(" ↑{skip} "),
+        (false, true) => format!(" ↓{below} "),
+        (false, false) => String::new(),
+    };
+    if !mark.is_empty() && area.height > 1 {
+        let w = text::width(&mark);
+        let x = area.right().saturating_sub(w + 2).max(area.x);
+        put(buf, area, x, area.bottom() - 1, &mark, w, theme.muted);
+    }
+}
+
+/// The detail's lines as drawn in `room` cells: long values (an error message, an ARN, a
+/// policy) wrap, nothing is cut; `j`/`k` scroll.
+fn detail_wrapped(state: &State, d: &super::state::Detail, room: u16) -> Vec<(String, Style)> {
+    let theme = &state.theme;
     let lines: Vec<(String, Style)> = match &d.fields {
         Loadable::Loaded(fields) if fields.is_empty() => {
             vec![(
@@ -521,22 +630,71 @@ fn render_detail(state: &State, buf: &mut Buffer, area: Rect) {
             vec![(format!("reading the event… {progress}"), theme.insufficient)]
         }
     };
-    let skip = d.scroll.min(lines.len().saturating_sub(1));
-    for (i, (line, style)) in lines.iter().skip(skip).enumerate() {
-        let y = inner.y + i as u16;
-        if y >= inner.bottom() {
-            break;
-        }
-        put_trunc(
-            buf,
-            inner,
-            inner.x + 1,
-            y,
-            line,
-            inner.width.saturating_sub(2),
-            *style,
-        );
+    lines
+        .iter()
+        .flat_map(|(line, style)| wrap(line, room).into_iter().map(|l| (l, *style)))
+        .collect()
+}
+
+/// The furthest the detail scrolls at the terminal's size: its last line at the bottom.
+pub fn detail_max_scroll(state: &State) -> usize {
+    let Some(d) = &state.views.trail.detail else {
+        return 0;
+    };
+    let p = layout::panes(crate::layout::body(state.size));
+    let area = if p.side.is_empty() { p.results } else { p.side };
+    // Inside its frame, a cell of margin each side.
+    let (w, h) = (area.width.saturating_sub(2), area.height.saturating_sub(2));
+    let room = w.saturating_sub(2).max(1);
+    detail_wrapped(state, d, room)
+        .len()
+        .saturating_sub(usize::from(h))
+}
+
+/// `line` in pieces of at most `width` cells, broken after a space where one is near the
+/// end, else anywhere; the pieces after the first are indented under the value (two cells
+/// past the line's own indent), so wrapped JSON still reads as its nesting.
+fn wrap(line: &str, width: u16) -> Vec<String> {
+    if text::width(line) <= width {
+        return vec![line.to_owned()];
     }
+    let indent = line.len() - line.trim_start_matches(' ').len() + 2;
+    let indent = indent.min(usize::from(width / 3));
+    let mut out = Vec::new();
+    let mut rest: &str = line;
+    let mut first = true;
+    while !rest.is_empty() {
+        let lead = if first { 0 } else { indent };
+        let room = width.saturating_sub(lead as u16).max(1);
+        // The longest prefix of `rest` within `room` cells.
+        let mut cells = 0u16;
+        let mut end = rest.len();
+        for (i, c) in rest.char_indices() {
+            let cw = text::width(c.encode_utf8(&mut [0; 4]));
+            if cells + cw > room {
+                end = i;
+                break;
+            }
+            cells += cw;
+        }
+        if end == 0 {
+            // A character wider than the room: taken alone.
+            end = rest.chars().next().map_or(rest.len(), char::len_utf8);
+        }
+        // Prefer a break after a space in the last third of the piece.
+        if end < rest.len()
+            && let Some(space) = rest[..end]
+                .rfind(' ')
+                .filter(|&i| i + 1 >= end * 2 / 3 && i > 0)
+        {
+            end = space + 1;
+        }
+        let piece = rest[..end].trim_end_matches(' ');
+        out.push(format!("{}{piece}", " ".repeat(lead)));
+        rest = rest[end..].trim_start_matches(' ');
+        first = false;
+    }
+    out
 }
 
 /// The detail's lines: who, then `useridentity`, `requestparameters` and

@@ -23,7 +23,8 @@ pub fn panes(body: Rect) -> Panes {
     let top = query_h + progress_h;
     let rest = Rect::new(body.x, body.y + top, body.width, body.height - top);
     let (results, side) = if body.width >= SIDE_BY_SIDE_MIN_W {
-        let side_w = body.width * 2 / 5;
+        // A third: the results are what identifies an event; the detail wraps.
+        let side_w = body.width / 3;
         (
             Rect::new(rest.x, rest.y, rest.width - side_w, rest.height),
             Rect::new(rest.x + rest.width - side_w, rest.y, side_w, rest.height),

@@ -50,6 +50,18 @@ fn new_query(token: String, sql: String, text: String, mode: Mode, now: Epoch) -
         status: None,
         pages: 0,
         next_page: None,
+        limit: None,
+    }
+}
+
+/// The LIMIT a statement ends with (`... LIMIT 500`), as Trino reads its tokens.
+fn trailing_limit(sql: &str) -> Option<u64> {
+    use crate::trail::trino::{Token, tokens};
+    let t = tokens(sql).ok()?;
+    let t: Vec<&Token<'_>> = t.iter().filter(|t| **t != Token::Punct(';')).collect();
+    match t.as_slice() {
+        [.., limit, Token::Number(n)] if limit.is_word("limit") => n.parse().ok(),
+        _ => None,
     }
 }
 
@@ -95,7 +107,12 @@ pub fn start_search(
     t.error = None;
     t.text = text.clone();
     t.mode = mode;
-    t.query = Some(new_query(token.clone(), sql.clone(), text, mode, now));
+    let mut query = new_query(token.clone(), sql.clone(), text, mode, now);
+    query.limit = match &search {
+        Search::Filter { limit, .. } => Some(u64::from(*limit)),
+        _ => trailing_limit(&sql),
+    };
+    t.query = Some(query);
     commands.push(TrailCall::Start(Box::new(TrailQuery { sql, search, token })).into());
     Outcome::with(commands)
 }

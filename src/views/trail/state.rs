@@ -62,6 +62,9 @@ pub struct Query {
     pub pages: u32,
     /// Where the page being read starts (`None`: the first), to ask again after a failure.
     pub next_page: Option<String>,
+    /// The statement's LIMIT, when known (a filter's is `[trail] limit`; raw SQL's, a
+    /// trailing `LIMIT n`): a result that reaches it says so.
+    pub limit: Option<u64>,
 }
 
 impl Query {

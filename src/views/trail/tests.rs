@@ -862,7 +862,29 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     // The endpoint's account first, then where its alarms live.
     assert_eq!(accounts[0], key.account_id);
     assert!(accounts.contains(&alarm.account_id), "{accounts:?}");
-    assert!(filter.resources.contains(&key.name));
+    // Its resources by name, each exactly: the endpoint, its schedules, its alarms.
+    use crate::trail::filter::ResourceMatch;
+    let named = |n: &str| ResourceMatch::Named(n.to_owned());
+    assert!(filter.resources.contains(&named(&key.name)));
+    let e = s.endpoint(&key).unwrap();
+    for schedule in &e.monitoring_schedules {
+        assert!(filter.resources.contains(&named(schedule)), "{schedule}");
+    }
+    for a in s
+        .alarms
+        .iter()
+        .filter(|a| a.endpoint.as_ref() == Some(&key))
+    {
+        assert!(filter.resources.contains(&named(&a.name)), "{}", a.name);
+    }
+    assert!(
+        filter
+            .resources
+            .iter()
+            .all(|r| matches!(r, ResourceMatch::Named(_))),
+        "{:?}",
+        filter.resources
+    );
     assert_eq!(*from, alarm.state_since - super::changes::LEAD_SECS);
     assert!(q.sql.contains("readonly = 'false'"), "{}", q.sql);
     // Its events are marked on the endpoint's charts.
@@ -922,4 +944,368 @@ fn tab_completes_keys_account_labels_and_event_names_seen() {
     assert!(c.contains(&"event:UpdateEndpoint".to_owned()), "{c:?}");
     let c = crate::app::commands::completions(&s, "trail account:st");
     assert!(c.contains(&"account:staging".to_owned()), "{c:?}");
+}
+
+/// `c` on the demo's prod fraud-detector, through the console's own path to its filter and
+/// the demo's trail: only events on that endpoint's resources, each named exactly (not
+/// staging's fraud-detector-stg, not another account's test-fraud-detector-canary alarm).
+#[test]
+fn what_changed_on_the_demo_lists_only_the_endpoints_own_resources() {
+    use crate::app::update::init;
+    use crate::app::worker::execute;
+    use crate::clock::FixedClock;
+    use crate::config::{Env, Overrides, load};
+    use crate::source::demo::{DemoConfig, DemoSource, TrailTiming};
+    use crate::source::model::EndpointKey;
+    use crate::source::trail::TrailQuery;
+    use crate::source::{FleetSource, SourceKind};
+    use futures::executor::block_on;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    const START: i64 = 1_795_687_200; // 2026-11-26T10:00:00Z
+    const NOW: i64 = START + 360;
+    let clock = Arc::new(FixedClock::new(NOW));
+    let source = DemoSource::new(
+        DemoConfig {
+            seed: 7,
+            start: START,
+            scale: None,
+        },
+        clock,
+    )
+    .with_trail_timing(TrailTiming {
+        queued: Duration::ZERO,
+        running: Duration::ZERO,
+    });
+    let settings = load(&Overrides::default(), &Env::default()).unwrap();
+    let mut s = State::new(
+        SourceKind::Demo,
+        NOW,
+        settings.theme,
+        Arc::new(settings.keymap),
+    );
+    s.placement = source.placement();
+    let mut commands = init(&mut s);
+    while let Some(c) = commands.pop() {
+        let action = block_on(execute(&source, None, c));
+        commands.extend(update(&mut s, action).commands);
+    }
+    let key = EndpointKey {
+        account_id: "111111111111".into(),
+        name: "fraud-detector".into(),
+    };
+    assert!(s.endpoint(&key).is_some(), "the fleet is loaded");
+    let text = super::changes::filter_for(&s, &key, START - 3 * 86_400);
+    let filter = crate::trail::filter::parse(&text).unwrap();
+    let names: Vec<String> = filter.resources.iter().map(|r| r.typed()).collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.contains("canary") && !n.ends_with("-stg")),
+        "{names:?}"
+    );
+    let ids: Vec<String> = text
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("account:"))
+        .unwrap()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    let trail = source.trail().unwrap();
+    let search = |search: Search, token: &str| {
+        let q = TrailQuery {
+            sql: String::new(),
+            search,
+            token: token.into(),
+        };
+        let id = block_on(trail.start(&q)).unwrap();
+        block_on(trail.status(&id)).unwrap();
+        block_on(trail.page(&id, None, true)).unwrap()
+    };
+    let page = search(
+        Search::Filter {
+            filter: Box::new(filter),
+            accounts: ids,
+            from: START - 3 * 86_400,
+            to: NOW,
+            limit: 500,
+        },
+        "changes",
+    );
+    let col = |name: &str| page.columns.iter().position(|c| c == name).unwrap();
+    let (time, event, id) = (col("eventtime"), col("eventname"), col("eventid"));
+    assert!(
+        page.rows
+            .iter()
+            .any(|r| r[event].as_deref() == Some("UpdateEndpoint")),
+        "alice's update is among them"
+    );
+    // Every event names one of the endpoint's resources exactly, as a value or an ARN.
+    for (k, r) in page.rows.iter().enumerate() {
+        let at = chrono::DateTime::parse_from_rfc3339(r[time].as_deref().unwrap())
+            .unwrap()
+            .timestamp();
+        let detail = search(
+            Search::Event {
+                event_id: r[id].clone().unwrap(),
+                time: at,
+            },
+            &format!("detail-{k}"),
+        );
+        let cell = |name: &str| {
+            let i = detail.columns.iter().position(|c| c == name).unwrap();
+            detail.rows[0][i].clone().unwrap_or_default()
+        };
+        let text = format!("{} {}", cell("requestparameters"), cell("responseelements"));
+        assert!(
+            !text.contains("canary") && !text.contains("fraud-detector-stg"),
+            "{:?}: {text}",
+            r[event]
+        );
+        let strings: Vec<String> = text
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            strings.iter().any(|v| names
+                .iter()
+                .any(|n| v == n || v.ends_with(&format!("/{n}")) || v.ends_with(&format!(":{n}")))),
+            "{:?} names none of {names:?}: {text}",
+            r[event]
+        );
+    }
+}
+
+/// `:export` writes what is shown: with a `/` filter, the rows it keeps, said as so many
+/// of so many.
+#[test]
+fn export_writes_the_rows_the_filter_shows_and_says_of_how_many() {
+    use crate::views::ViewModule;
+    let mut s = state();
+    with_rows(&mut s);
+    super::Trail.set_filter(&mut s, "updateendpoint");
+    assert_eq!(s.views.trail.results.visible_len(), 1);
+    let cmds = run(&mut s, "export csv /tmp/x.csv");
+    let [Command::Export(job)] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(job.rows.len(), 1, "{:?}", job.rows);
+    assert_eq!(job.rows[0][3].as_deref(), Some("UpdateEndpoint"));
+    assert_eq!(job.of, Some(2));
+    update(
+        &mut s,
+        Action::Loaded(Box::new(Loaded::Exported(Ok((
+            "/tmp/x.csv".into(),
+            1,
+            job.of,
+        ))))),
+    );
+    let said = &s.flash.as_ref().unwrap().text;
+    assert_eq!(
+        said,
+        "exported 1 of 2 rows (those the / filter shows) to /tmp/x.csv"
+    );
+    // Without a filter: every row, said plainly.
+    super::Trail.set_filter(&mut s, "");
+    let cmds = run(&mut s, "export csv /tmp/y.csv");
+    let [Command::Export(job)] = &cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!((job.rows.len(), job.of), (2, None));
+    // A filter keeping nothing exports nothing, and says why.
+    super::Trail.set_filter(&mut s, "no such text");
+    let cmds = run(&mut s, "export csv /tmp/z.csv");
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert!(
+        s.flash.as_ref().unwrap().text.contains("shows none of 2"),
+        "{:?}",
+        s.flash
+    );
+}
+
+/// A result as long as the query's LIMIT says that more may match, and what to do.
+#[test]
+fn a_result_that_reaches_the_limit_says_so() {
+    let mut s = state();
+    if let Some(Ok(settings)) = &mut s.views.trail.available {
+        settings.limit = 2;
+    }
+    with_rows(&mut s);
+    let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
+    assert!(
+        screen.contains("2 rows: the limit; narrow the search or raise [trail] limit"),
+        "{screen}"
+    );
+    // Under the limit, the count alone.
+    let mut s = state();
+    with_rows(&mut s);
+    let q = s.views.trail.query.as_ref().unwrap();
+    assert_eq!(q.limit, Some(500));
+    let text = super::progress_text(q, 2, s.now);
+    assert!(text.ends_with("· 2 rows"), "{text}");
+    // Raw SQL: its own LIMIT.
+    let sql = "SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" BETWEEN '2026/11/24' AND '2026/11/25' LIMIT 2";
+    run(&mut s, &format!("sql {sql}"));
+    let q = s.views.trail.query.as_ref().unwrap();
+    assert_eq!(q.sql, sql);
+    assert_eq!(q.limit, Some(2));
+}
+
+/// Loads one page of `columns` and `rows` as the answer to a search just started.
+fn answered(s: &mut State, columns: &[&str], rows: Vec<Vec<Option<String>>>) {
+    let t = token(s);
+    for l in [
+        TrailLoaded::Started {
+            token: t.clone(),
+            result: Ok("q-1".into()),
+        },
+        TrailLoaded::Status {
+            token: t.clone(),
+            result: Ok(status(QueryState::Succeeded, 1)),
+        },
+        TrailLoaded::Page {
+            token: t,
+            result: Ok(Box::new(ResultPage {
+                columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+                rows,
+                next: None,
+            })),
+        },
+    ] {
+        loaded(s, l);
+    }
+}
+
+fn screen(s: &State, w: u16, h: u16) -> String {
+    crate::ui::tests::plain(&crate::ui::tests::render(s, w, h))
+}
+
+/// The cells that identify an event are whole at 160 columns (the event's name, the
+/// principal's session), and source, region and address show when there is room.
+#[test]
+fn an_events_identifying_cells_are_whole_and_the_rest_come_with_room() {
+    let mut s = state();
+    run(&mut s, "trail event:UpdateEndpointWeightsAndCapacities");
+    let mut row = event(1, "UpdateEndpointWeightsAndCapacities");
+    row[2] = Some("arn:aws:sts::210987654321:assumed-role/ml-deployer/alice".into());
+    row[6] = Some("AccessDenied".into());
+    row[7] = Some("10.8.30.12".into());
+    answered(&mut s, &COLUMNS, vec![row]);
+    let wide = screen(&s, 160, 48);
+    assert!(
+        wide.contains("UpdateEndpointWeightsAndCapacities") && wide.contains("ml-deployer/alice"),
+        "{wide}"
+    );
+    assert!(
+        wide.contains("AccessDenied") && wide.contains("SOURCE"),
+        "{wide}"
+    );
+    let wider = screen(&s, 200, 60);
+    for text in ["SOURCE", "REGION", "SOURCE IP", "eu-west-1", "10.8.30.12"] {
+        assert!(wider.contains(text), "{text}: {wider}");
+    }
+    // At 80 columns the principal keeps its end: who.
+    let narrow = screen(&s, 80, 24);
+    assert!(narrow.contains("deployer/alice"), "{narrow}");
+}
+
+/// Raw SQL with one column: the column takes the width.
+#[test]
+fn a_lone_column_takes_the_width() {
+    let mut s = state();
+    run(
+        &mut s,
+        "sql SELECT eventname FROM cloudtrail_logs WHERE \"timestamp\" = '2026/11/25'",
+    );
+    answered(
+        &mut s,
+        &["eventname"],
+        vec![
+            vec![Some("CreateProcessingJob".into())],
+            vec![Some("UpdateEndpointWeightsAndCapacities".into())],
+        ],
+    );
+    let screen = screen(&s, 160, 48);
+    assert!(
+        screen.contains("CreateProcessingJob")
+            && screen.contains("UpdateEndpointWeightsAndCapacities"),
+        "{screen}"
+    );
+}
+
+/// An event's long values wrap in its detail, and scroll: the whole error message can be
+/// read at 80 columns.
+#[test]
+fn the_detail_wraps_long_values_and_scrolls() {
+    let mut s = state();
+    with_rows(&mut s);
+    let cmds = update(&mut s, Action::Select).commands;
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds.first() else {
+        panic!("{cmds:?}")
+    };
+    let t = q.token.clone();
+    let message = "User: arn:aws:sts::210987654321:assumed-role/OnCall/dave@example.com is not \
+                   authorized to perform: sagemaker:UpdateEndpointWeightsAndCapacities on \
+                   resource: arn:aws:sagemaker:eu-west-1:210987654321:endpoint/churn-predictor-stg \
+                   because no identity-based policy allows the \
+                   sagemaker:UpdateEndpointWeightsAndCapacities action";
+    let mut params = serde_json::Map::new();
+    for i in 0..30 {
+        params.insert(format!("key{i:02}"), format!("value-{i}").into());
+    }
+    for l in [
+        TrailLoaded::Started {
+            token: t.clone(),
+            result: Ok("q-2".into()),
+        },
+        TrailLoaded::Status {
+            token: t.clone(),
+            result: Ok(status(QueryState::Succeeded, 1)),
+        },
+        TrailLoaded::Page {
+            token: t,
+            result: Ok(Box::new(ResultPage {
+                columns: vec![
+                    "eventid".into(),
+                    "errormessage".into(),
+                    "requestparameters".into(),
+                ],
+                rows: vec![vec![
+                    Some("id-1".into()),
+                    Some(message.into()),
+                    Some(serde_json::Value::Object(params).to_string()),
+                ]],
+                next: None,
+            })),
+        },
+    ] {
+        loaded(&mut s, l);
+    }
+    // The whole message is on screen, over the wrapped lines (spaces aside: a long ARN
+    // breaks where the line ends).
+    let first = screen(&s, 80, 24);
+    let joined: String = first
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<String>()
+        .split_whitespace()
+        .collect();
+    let wanted: String = format!("error: {message}").split_whitespace().collect();
+    assert!(joined.contains(&wanted), "{first}");
+    assert!(first.contains('↓'), "more below is said: {first}");
+    // The JSON below is reached by scrolling, to its end.
+    s.size = (80, 24);
+    for _ in 0..60 {
+        update(&mut s, Action::MoveDown);
+    }
+    let last = screen(&s, 80, 24);
+    assert!(last.contains("\"key29\": \"value-29\""), "{last}");
+    assert!(!last.contains('↓') && last.contains('↑'), "{last}");
+    // Past the end, the way back starts at once: one line up shows one more below.
+    update(&mut s, Action::MoveUp);
+    let back = screen(&s, 80, 24);
+    assert!(back.contains("↓1 "), "{back}");
 }

@@ -49,9 +49,12 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
 }
 
 fn move_cursor(state: &mut State, delta: isize, page: usize) -> Outcome {
+    // The detail scrolls no further than its last line (wrapped as drawn), so the way
+    // back up starts at once.
+    let max = super::draw::detail_max_scroll(state);
     let t = &mut state.views.trail;
     if let Some(d) = t.detail.as_mut() {
-        d.scroll = d.scroll.saturating_add_signed(delta).min(10_000);
+        d.scroll = d.scroll.min(max).saturating_add_signed(delta).min(max);
         return Outcome::redraw();
     }
     match t.focus {
@@ -474,12 +477,25 @@ fn export(state: &mut State, arg: &str) -> Outcome {
             );
         }
     };
+    // What is shown: the rows the `/` filter keeps, said as so many of so many.
     let t = &state.views.trail;
-    let rows: Vec<Vec<Option<String>>> = t
-        .results
-        .rows()
+    let shown = t.results.visible_len();
+    if shown == 0 {
+        flash(
+            state,
+            format!(
+                "no rows to export: the / filter shows none of {}",
+                t.results.len()
+            ),
+            FlashLevel::Info,
+        );
+        return Outcome::redraw();
+    }
+    let rows: Vec<Vec<Option<String>>> = (0..shown)
+        .filter_map(|i| t.results.visible(i))
         .map(|r| r.cells().map(|c| c.map(str::to_owned)).collect())
         .collect();
+    let of = (shown < t.results.len()).then_some(t.results.len());
     Outcome::with(vec![Command::Export(Box::new(
         crate::app::command::Export {
             what: "trail",
@@ -488,6 +504,7 @@ fn export(state: &mut State, arg: &str) -> Outcome {
             now: state.now,
             columns: t.results.columns.clone(),
             rows,
+            of,
         },
     ))])
 }
