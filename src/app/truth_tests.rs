@@ -126,6 +126,18 @@ fn the_refresh_that_sees_the_alarm_fire_reads_its_series_and_the_runs_it_came_fr
     assert_eq!(c.alarm_state(), Some(AlarmState::Ok));
     let before = c.fleet_accuracy().expect("accuracy held");
     let violations_before = c.violations();
+    // The endpoint's charts are open: their header names each schedule's last run.
+    let open = update(&mut c.state, Action::Run("endpoint fraud-detector".into()));
+    c.settle(open.commands);
+    let header_run = |c: &Console| match &c.state.views.endpoint.monitoring {
+        crate::app::state::Loadable::Loaded(list) => list
+            .iter()
+            .find(|s| s.monitoring_type == "ModelQuality")
+            .and_then(|s| s.last_execution.as_ref())
+            .map(|x| (x.scheduled_time, x.status)),
+        _ => None,
+    };
+    let header_before = header_run(&c).expect("the header names the last run");
     // Refresh by refresh (the console's own ticks) until the alarm is seen in ALARM.
     while c.alarm_state() != Some(AlarmState::Alarm) {
         assert!(c.clock.now() < REVEAL + 120, "the alarm never fired");
@@ -151,4 +163,12 @@ fn the_refresh_that_sees_the_alarm_fire_reads_its_series_and_the_runs_it_came_fr
         "the violations were read with the alarm"
     );
     assert_ne!(now, violations_before, "the revealing run found more");
+    // The endpoint's header names the run that fired it.
+    let header_after = header_run(&c).unwrap();
+    // (It was still running when the charts were opened.)
+    assert_ne!(header_after, header_before);
+    assert_eq!(
+        header_after.1,
+        crate::source::model::ExecutionStatus::CompletedWithViolations
+    );
 }
