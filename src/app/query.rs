@@ -277,9 +277,7 @@ pub fn behind_alarm(state: &State, keys: &[SeriesKey], ts: Epoch) -> bool {
 /// The newest datapoint a CloudWatch state reason lists: `[0.781 (25/11/26 13:00:00), ...]`,
 /// its timestamps UTC as day/month/year.
 pub fn newest_reason_point(reason: &str) -> Option<Epoch> {
-    let Some(list) = reason.split_once('[').map(|(_, rest)| rest) else {
-        return None;
-    };
+    let (_, list) = reason.split_once('[')?;
     let list = list.split(']').next().unwrap_or_default();
     list.split('(')
         .skip(1)
