@@ -48,7 +48,10 @@ fn prod_alarms(screen: &str) -> bool {
 fn within_one_refresh_of_the_alarm_the_fleet_row_and_the_alarm_agree() {
     let t = Tmux::start("truth", 160, 48);
     t.run_console_with("--demo --demo-at 230s");
-    let first = t.wait_for("fraud-detector");
+    // The row and its series (the table may be drawn before the series arrive).
+    let first = t.wait_until("fraud-detector's ACC", |s| {
+        fraud_row(s).is_some_and(|r| acc_and_badge(r).0.is_some())
+    });
     let (acc_before, badge_before) = acc_and_badge(fraud_row(&first).unwrap());
     assert!(!prod_alarms(&first), "started before the alarm:\n{first}");
     let before: f64 = acc_before.expect("an ACC").parse().unwrap();
