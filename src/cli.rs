@@ -275,7 +275,7 @@ pub enum AlarmCommand {
     Delete(NameArgs),
     /// List alarms.
     List {
-        /// Only alarms about this account's endpoints (id or label).
+        /// Only alarms that live in this account or watch its endpoints (id or label).
         #[arg(long, value_name = "ID")]
         account: Option<String>,
         /// Only alarms in this state: ALARM, OK or INSUFFICIENT_DATA.
@@ -296,7 +296,8 @@ pub struct CreateArgs {
     /// CloudWatch's metric name: CPUUtilization, MemoryUtilization, accuracy, ...
     #[arg(long, value_name = "METRIC")]
     pub metric: String,
-    /// The variant of an instance metric [default: the endpoint's first].
+    /// The variant of an instance metric (an alarm watches one); required when the
+    /// endpoint has several, and then part of the suggested name.
     #[arg(long, value_name = "NAME")]
     pub variant: Option<String>,
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
@@ -330,7 +331,8 @@ pub struct CreateArgs {
     /// key=value (repeatable).
     #[arg(long = "tag", value_name = "K=V")]
     pub tags: Vec<String>,
-    /// [default: <account label>-<endpoint>-<metric>-<low|high>]
+    /// [default: <account label>-<endpoint>-<metric>[-<variant>]-<low|high>, the variant
+    /// when the endpoint has several]
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// The account the alarm lives in [default: the monitoring account through OAM, else the
@@ -349,10 +351,11 @@ pub struct CreateArgs {
 pub struct NameArgs {
     /// The alarm's name, exactly.
     pub name: String,
-    /// The account the alarm lives in (id or label).
+    /// The account the alarm lives in, or the account of the endpoint it watches (id or
+    /// label): the alarm is found in either, and stderr says where when they differ.
     #[arg(long, value_name = "ID")]
     pub account: String,
-    /// Send without asking.
+    /// Send without asking (delete otherwise asks for the alarm's name typed back).
     #[arg(long)]
     pub yes: bool,
     /// Print the request and its outcome as JSON.

@@ -236,6 +236,24 @@ async fn create_request(
                     ),
                 )
             })?,
+        // One series per variant: an alarm watches one, and which one is not ours to guess
+        // (on a blue/green endpoint the traffic moves between them).
+        None if keys.len() > 1 => {
+            return Err(usage(
+                "variant",
+                format!(
+                    "{} has {} variants, and an alarm on {} watches one: pass --variant {}",
+                    clean(&endpoint.name),
+                    keys.len(),
+                    spec.name,
+                    keys.iter()
+                        .filter_map(|k| k.dimension("VariantName"))
+                        .map(clean)
+                        .collect::<Vec<_>>()
+                        .join("|")
+                ),
+            ));
+        }
         None => keys.first().cloned().ok_or_else(|| {
             Exit::usage(format!(
                 "{} has no {} series (no monitoring schedule or variant)",
@@ -244,6 +262,10 @@ async fn create_request(
             ))
         })?,
     };
+    let variant = series
+        .dimension("VariantName")
+        .filter(|_| endpoint.variants.len() > 1)
+        .map(str::to_owned);
     series.stat = stat;
     series.period = period;
     let placement = source.placement();
@@ -283,10 +305,15 @@ async fn create_request(
             "a band width above 0 standard deviations".into(),
         ));
     }
-    let name = a
-        .name
-        .clone()
-        .unwrap_or_else(|| aw::suggested_name(&acct.label, &endpoint.name, spec.name, operator));
+    let name = a.name.clone().unwrap_or_else(|| {
+        aw::suggested_name(
+            &acct.label,
+            &endpoint.name,
+            spec.name,
+            variant.as_deref(),
+            operator,
+        )
+    });
     Ok(AlarmWrite::Put(Box::new(PutAlarm {
         alarm_account: home,
         name,
@@ -314,7 +341,9 @@ enum Verb {
     Delete,
 }
 
-/// mute, unmute, delete: the alarm must exist in that account, named exactly.
+/// mute, unmute, delete: the alarm named exactly, in the account `--account` names: the
+/// alarm's own account, or the account of the endpoint it watches (as `alarm list
+/// --account` shows it). Which one it was is said on stderr when they differ.
 async fn by_name(
     source: &dyn FleetSource,
     gate: &Gate,
@@ -326,32 +355,105 @@ async fn by_name(
         Ok(a) => a,
         Err(e) => return e,
     };
-    let alarms = match source.alarms_in(&acct.id).await {
-        Ok(a) => a,
-        Err(e) => return Exit::failed(e.to_string()),
+    let home = match alarm_home(source, &acct, &args.name).await {
+        Ok(h) => h,
+        Err(e) => return e,
     };
-    // The name as typed is the identifier: compared with AWS's own, never a cleaned copy.
-    if !alarms.iter().any(|a| a.id == args.name) {
-        return Exit::usage(format!(
-            "no alarm named {} in account {} ({})",
-            clean(&args.name),
-            acct.id,
-            clean(&acct.label)
-        ));
-    }
     let ids = vec![args.name.clone()];
     let request = match verb {
         Verb::Mute | Verb::Unmute => AlarmWrite::SetActions {
-            account_id: acct.id,
+            account_id: home,
             ids,
             enabled: matches!(verb, Verb::Unmute),
         },
         Verb::Delete => AlarmWrite::DeleteAlarms {
-            account_id: acct.id,
+            account_id: home,
             ids,
         },
     };
-    send(source, gate, identity, request.into(), args.yes, args.json).await
+    let confirm = match verb {
+        Verb::Delete => Confirm::TypeName(&args.name),
+        Verb::Mute | Verb::Unmute => Confirm::Yes,
+    };
+    let request = request.into();
+    match outcome_of_with(source, gate, identity, &request, args.yes, confirm).await {
+        Ok(outcome) => report(identity, &request, outcome, args.json),
+        Err(exit) => exit,
+    }
+}
+
+/// The account an alarm named `name` lives in, `wanted` being either that account or the
+/// account of the endpoint it watches.
+async fn alarm_home(
+    source: &dyn FleetSource,
+    wanted: &Account,
+    name: &str,
+) -> Result<String, Exit> {
+    let alarms = source
+        .alarms_in(&wanted.id)
+        .await
+        .map_err(|e| Exit::failed(e.to_string()))?;
+    // The name as typed is the identifier: compared with AWS's own, never a cleaned copy.
+    if alarms.iter().any(|a| a.id == name) {
+        return Ok(wanted.id.clone());
+    }
+    let all = source
+        .alarms()
+        .await
+        .map_err(|e| Exit::failed(e.to_string()))?;
+    let named: Vec<&crate::source::model::Alarm> = all.iter().filter(|a| a.id == name).collect();
+    let watching: Vec<&&crate::source::model::Alarm> = named
+        .iter()
+        .filter(|a| crate::app::query::watched_account(a) == wanted.id)
+        .collect();
+    match watching.as_slice() {
+        [one] => {
+            let home = one.account_id.clone();
+            let home_label = account(source, &home)
+                .await
+                .map(|a| format!("{} ({})", a.id, clean(&a.label)))
+                .unwrap_or_else(|_| home.clone());
+            eprintln!(
+                "sagewatch: {} watches an endpoint of {} ({}) and lives in {}: sending there",
+                clean(name),
+                wanted.id,
+                clean(&wanted.label),
+                home_label
+            );
+            Ok(home)
+        }
+        [] => {
+            let elsewhere: Vec<String> = named.iter().map(|a| a.account_id.clone()).collect();
+            let hint = if elsewhere.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; an alarm of that name lives in {}: pass --account {}",
+                    elsewhere.join(", "),
+                    elsewhere[0]
+                )
+            };
+            Err(Exit::usage(format!(
+                "no alarm named {} in account {} ({}), nor watching its endpoints{}",
+                clean(name),
+                wanted.id,
+                clean(&wanted.label),
+                hint
+            )))
+        }
+        several => Err(Exit::usage(format!(
+            "{} alarms named {} watch endpoints of {} ({}): pass the account it lives in, one of {}",
+            several.len(),
+            clean(name),
+            wanted.id,
+            clean(&wanted.label),
+            several
+                .iter()
+                .map(|a| a.account_id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
 }
 
 pub(crate) fn request_json(identity: &Identity, request: &Write) -> serde_json::Value {
@@ -363,8 +465,16 @@ pub(crate) fn request_json(identity: &Identity, request: &Write) -> serde_json::
     })
 }
 
+/// How a request is confirmed on a terminal: `y`, or (for what cannot be undone) the
+/// resource's name typed back, as the console's danger dialog asks.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Confirm<'a> {
+    Yes,
+    TypeName(&'a str),
+}
+
 /// Asks on the terminal; without one, refuses (a runbook must say `--yes`).
-fn confirmed(identity: &Identity, request: &Write) -> Result<bool, Exit> {
+fn confirmed(identity: &Identity, request: &Write, how: Confirm) -> Result<bool, Exit> {
     if !std::io::stdin().is_terminal() {
         return Err(Exit::usage(
             "no terminal to confirm on: pass --yes to send without asking",
@@ -376,11 +486,28 @@ fn confirmed(identity: &Identity, request: &Write) -> Result<bool, Exit> {
         "{}",
         inert_json_pretty(&request_json(identity, request))
     );
-    let _ = write!(err, "send {} now? [y/N] ", request.operation());
+    match how {
+        Confirm::Yes => {
+            let _ = write!(err, "send {} now? [y/N] ", request.operation());
+        }
+        Confirm::TypeName(name) => {
+            let _ = write!(
+                err,
+                "{} cannot be undone: type the name ({}) to send it: ",
+                request.operation(),
+                clean(name)
+            );
+        }
+    }
     let _ = err.flush();
     let mut answer = String::new();
     let _ = std::io::stdin().lock().read_line(&mut answer);
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    let answer = answer.trim_end_matches(['\n', '\r']);
+    Ok(match how {
+        Confirm::Yes => matches!(answer.trim(), "y" | "Y" | "yes"),
+        // As drawn, so a name holding a character the terminal cannot show can be typed.
+        Confirm::TypeName(name) => crate::overlays::confirm::typed_matches(answer, &clean(name)),
+    })
 }
 
 pub(crate) async fn send(
@@ -406,6 +533,18 @@ pub(crate) async fn outcome_of(
     request: &Write,
     yes: bool,
 ) -> Result<WriteOutcome, Exit> {
+    outcome_of_with(source, gate, identity, request, yes, Confirm::Yes).await
+}
+
+/// `outcome_of`, confirmed the way `how` says.
+pub(crate) async fn outcome_of_with(
+    source: &dyn FleetSource,
+    gate: &Gate,
+    identity: &Identity,
+    request: &Write,
+    yes: bool,
+    how: Confirm<'_>,
+) -> Result<WriteOutcome, Exit> {
     // Read-only answers before any question is asked.
     if gate.readonly() {
         return Ok(WriteOutcome::Refused(Refusal::ReadOnly {
@@ -413,7 +552,7 @@ pub(crate) async fn outcome_of(
         }));
     }
     if !yes {
-        match confirmed(identity, request) {
+        match confirmed(identity, request, how) {
             Ok(true) => {}
             // Nothing was sent: not an AWS failure (1), a request the user declined (2).
             Ok(false) => return Err(Exit::usage("not confirmed: nothing was sent")),
@@ -496,7 +635,12 @@ async fn list(
     let rows: Vec<crate::snapshot::AlarmRow> = alarms
         .iter()
         .map(crate::snapshot::AlarmRow::of)
-        .filter(|r| acct.as_ref().is_none_or(|a| r.account_id == a.id))
+        // The same meaning as in mute, unmute and delete: the account the alarm lives in,
+        // or the one whose endpoint it watches.
+        .filter(|r| {
+            acct.as_ref()
+                .is_none_or(|a| r.account_id == a.id || r.alarm_account_id == a.id)
+        })
         .filter(|r| wanted_state.is_none_or(|s| r.state == s))
         .collect();
     if json_out {
@@ -505,17 +649,55 @@ async fn list(
             Err(e) => return Exit::failed(e.to_string()),
         }
     } else {
-        for r in &rows {
-            println!(
-                "{:<17} {}{:<12} {:<12} {}  {}",
-                r.state.as_str(),
-                if r.actions_enabled { " " } else { "⊘" },
-                r.alarm_account_id,
-                r.account_id,
-                r.name,
-                r.metric.as_deref().unwrap_or("composite"),
-            );
-        }
+        let labels: Vec<Account> = source.accounts().await.unwrap_or_default();
+        let named = |id: &str| match labels.iter().find(|a| a.id == id) {
+            Some(a) => format!("{id} {}", clean(&a.label)),
+            None => id.to_owned(),
+        };
+        let mut table = vec![[
+            "STATE".to_owned(),
+            "ACTIONS".to_owned(),
+            "LIVES IN".to_owned(),
+            "WATCHES".to_owned(),
+            "NAME".to_owned(),
+            "METRIC".to_owned(),
+        ]];
+        table.extend(rows.iter().map(|r| {
+            [
+                r.state.as_str().to_owned(),
+                if r.actions_enabled { "on" } else { "muted" }.to_owned(),
+                named(&r.alarm_account_id),
+                named(&r.account_id),
+                r.name.clone(),
+                r.metric.clone().unwrap_or_else(|| "composite".to_owned()),
+            ]
+        }));
+        print!("{}", aligned(&table));
     }
     Exit::done()
+}
+
+/// Rows as columns padded to their widest cell (by terminal width), two spaces apart; the
+/// last column is not padded.
+fn aligned<const N: usize>(rows: &[[String; N]]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut widths = [0usize; N];
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < N {
+                line.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }

@@ -277,4 +277,7 @@ pub enum SeriesPurpose {
     Detail,
     /// Processing jobs' CPU, memory and disk, while the jobs view is shown.
     Jobs,
+    /// The series an alarm watches, when CloudWatch has just changed its state: asked for
+    /// at once so the screens show the value the alarm evaluated.
+    AlarmChanged,
 }

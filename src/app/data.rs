@@ -24,21 +24,25 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
         }
         Loaded::Alarms(Ok(mut alarms)) => {
             alarms.sanitize();
+            let moved = state_changes(state, &alarms);
             state.alarms = alarms;
             state.freshness.alarms_ok_at = Some(state.now);
             rebuild_alarm_index(state);
             changed(state, Change::Alarms);
+            return Outcome::with(refresh::alarms_changed(state, &moved));
         }
         Loaded::AlarmsIn {
             account_id,
             result: Ok(mut alarms),
         } => {
             alarms.sanitize();
+            let moved = state_changes(state, &alarms);
             state.alarms.retain(|a| a.account_id != account_id);
             state.alarms.extend(alarms);
             state.freshness.alarms_ok_at = Some(state.now);
             rebuild_alarm_index(state);
             changed(state, Change::Alarms);
+            return Outcome::with(refresh::alarms_changed(state, &moved));
         }
         Loaded::Series(Ok(data)) => {
             let hour = state.now.div_euclid(3600) * 3600;
@@ -104,6 +108,21 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
         Loaded::View(loaded) => return views::loaded(state, loaded),
     }
     Outcome::redraw()
+}
+
+/// The series watched by alarms of `fresh` whose state differs from the one held (an alarm
+/// not held before is no change: the first read of the alarms comes with the fleet's own).
+fn state_changes(state: &State, fresh: &[Alarm]) -> Vec<SeriesKey> {
+    fresh
+        .iter()
+        .filter(|a| {
+            state
+                .alarms
+                .iter()
+                .any(|old| old.account_id == a.account_id && old.id == a.id && old.state != a.state)
+        })
+        .filter_map(|a| a.series().cloned())
+        .collect()
 }
 
 fn fleet_loaded(

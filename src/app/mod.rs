@@ -26,4 +26,6 @@ mod router_tests;
 #[cfg(test)]
 pub mod testkit;
 #[cfg(test)]
+mod truth_tests;
+#[cfg(test)]
 mod update_tests;

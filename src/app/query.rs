@@ -261,6 +261,35 @@ pub fn alarm_threshold(state: &State, keys: &[SeriesKey]) -> Option<(Comparison,
         .find_map(|&i| state.alarms.get(i).and_then(Alarm::threshold))
 }
 
+/// Whether a value of `keys` stamped `ts` is older than the newest datapoint an alarm
+/// watching them evaluated when it last changed state (the datapoints its reason lists).
+/// Drawn as current, it would contradict the alarm (an alarm fired on a newer point, the
+/// fleet still drawing the one before in green): drawn with a mark until the newer point
+/// is read. A reason that names no datapoint marks nothing.
+pub fn behind_alarm(state: &State, keys: &[SeriesKey], ts: Epoch) -> bool {
+    keys.iter()
+        .flat_map(|k| state.alarm_index.by_series.get(k).into_iter().flatten())
+        .filter_map(|&i| state.alarms.get(i))
+        .filter(|a| a.state != AlarmState::InsufficientData)
+        .any(|a| newest_reason_point(&a.reason).is_some_and(|p| p > ts))
+}
+
+/// The newest datapoint a CloudWatch state reason lists: `[0.781 (25/11/26 13:00:00), ...]`,
+/// its timestamps UTC as day/month/year.
+pub fn newest_reason_point(reason: &str) -> Option<Epoch> {
+    let (_, list) = reason.split_once('[')?;
+    let list = list.split(']').next().unwrap_or_default();
+    list.split('(')
+        .skip(1)
+        .filter_map(|part| {
+            let stamp = part.split(')').next()?;
+            let t =
+                chrono::NaiveDateTime::parse_from_str(stamp.trim(), "%d/%m/%y %H:%M:%S").ok()?;
+            Some(t.and_utc().timestamp())
+        })
+        .max()
+}
+
 /// `band` given the alarm threshold already looked up.
 pub fn band_with(alarm: Option<(Comparison, f64)>, id: MetricId, value: f32) -> Band {
     if value.is_nan() {
@@ -449,6 +478,18 @@ pub fn violations_of(state: &State, account: &str, endpoint: Option<&str>) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reasons_newest_datapoint_is_read_from_its_list() {
+        let r = "Threshold Crossed: 2 out of the last 3 datapoints [0.781 (25/11/26 13:00:00), \
+                 0.802 (25/11/26 12:00:00)] were less than the threshold (0.85).";
+        assert_eq!(newest_reason_point(r), Some(1_795_611_600));
+        assert_eq!(
+            newest_reason_point("Insufficient Data: 1 datapoint was unknown."),
+            None
+        );
+        assert_eq!(newest_reason_point("[93.1, 93.4] were greater"), None);
+    }
 
     #[test]
     fn liveness_says_why_numbers_are_not_moving() {

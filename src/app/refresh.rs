@@ -296,6 +296,62 @@ pub fn quality_now(state: &State, endpoint: &crate::source::model::EndpointKey) 
     out.into_iter().chain(views).collect()
 }
 
+/// Alarms whose state CloudWatch has just changed: the series they watch are asked for at
+/// once, so the fleet and the charts show the value the alarm evaluated within one refresh
+/// instead of at the next poll (an hourly poll is five minutes apart). An alarm on a
+/// model-quality metric means a run has ended: its endpoint's quality series and charts
+/// (`quality_now`) and the fleet's last runs (the violation counts) are read too. One
+/// alarm's change costs a request of the metrics of its endpoint; CloudWatch evaluates the
+/// alarms, this only follows them.
+pub fn alarms_changed(state: &State, changed: &[SeriesKey]) -> Vec<Command> {
+    let mut out = Vec::new();
+    let mut quality: Vec<crate::source::model::EndpointKey> = Vec::new();
+    let mut minute: Vec<SeriesKey> = Vec::new();
+    for key in changed {
+        let Some(e) = state.endpoint_of_series(key) else {
+            continue;
+        };
+        if is_hourly(key.period) {
+            if !quality.contains(&e.key()) {
+                quality.push(e.key());
+            }
+            continue;
+        }
+        // The fleet's own series of that metric (the alarm's statistic or period may differ
+        // from the sparkline's), and the alarm's, when a chart holds it.
+        let spec = metrics::spec_for(e, key);
+        let fleet = spec
+            .filter(|m| state.fleet_metrics.contains(&m.id))
+            .map(|m| metrics::series_keys(e, m.id))
+            .unwrap_or_default();
+        for k in fleet
+            .into_iter()
+            .chain(state.store.get(key).is_some().then(|| key.clone()))
+        {
+            if !minute.contains(&k) {
+                minute.push(k);
+            }
+        }
+    }
+    for endpoint in &quality {
+        out.extend(quality_now(state, endpoint));
+    }
+    if !quality.is_empty() {
+        out.push(Command::LoadFleetRuns);
+    }
+    out.extend(
+        request_up_to_now(state, minute, FLEET_MINUTE_WINDOW)
+            .into_iter()
+            .flat_map(|request| apart(state, request))
+            .map(|request| Command::LoadSeries {
+                purpose: SeriesPurpose::AlarmChanged,
+                request,
+                replace: true,
+            }),
+    );
+    out
+}
+
 /// The other metrics of the schedules whose probe just landed, still without this hour's
 /// point: one request, sent at once.
 pub fn siblings_of(state: &State, landed: &[SeriesKey]) -> Vec<Command> {

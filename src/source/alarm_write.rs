@@ -496,9 +496,21 @@ pub fn parse_tags(text: &str) -> Result<Vec<(String, String)>, String> {
     Ok(out)
 }
 
-/// `<account label>-<endpoint>-<metric>-<low|high>`, cut to CloudWatch's limit.
-pub fn suggested_name(label: &str, endpoint: &str, metric: &str, operator: Operator) -> String {
-    let name = format!("{label}-{endpoint}-{metric}-{}", operator.direction());
+/// `<account label>-<endpoint>-<metric>[-<variant>]-<low|high>`, cut to CloudWatch's limit.
+/// `variant` is given when the endpoint has several: an alarm watches one of them, and its
+/// name should say which.
+pub fn suggested_name(
+    label: &str,
+    endpoint: &str,
+    metric: &str,
+    variant: Option<&str>,
+    operator: Operator,
+) -> String {
+    let variant = variant.map(|v| format!("-{v}")).unwrap_or_default();
+    let name = format!(
+        "{label}-{endpoint}-{metric}{variant}-{}",
+        operator.direction()
+    );
     crate::sanitize::clean(&name)
         .chars()
         .take(MAX_NAME_CHARS)
@@ -656,7 +668,13 @@ mod tests {
     #[test]
     fn suggested_names_say_which_way_the_metric_goes() {
         assert_eq!(
-            suggested_name("prod", "fraud", "accuracy", Operator::LessThanThreshold),
+            suggested_name(
+                "prod",
+                "fraud",
+                "accuracy",
+                None,
+                Operator::LessThanThreshold
+            ),
             "prod-fraud-accuracy-low"
         );
         assert_eq!(
@@ -664,9 +682,20 @@ mod tests {
                 "prod",
                 "fraud",
                 "CPUUtilization",
+                None,
                 Operator::GreaterThanThreshold
             ),
             "prod-fraud-CPUUtilization-high"
+        );
+        assert_eq!(
+            suggested_name(
+                "prod",
+                "fraud",
+                "CPUUtilization",
+                Some("green"),
+                Operator::GreaterThanThreshold
+            ),
+            "prod-fraud-CPUUtilization-green-high"
         );
     }
 }

@@ -154,6 +154,60 @@ fn stale_data_is_marked_in_the_status_bar() {
 }
 
 #[test]
+fn a_quality_value_older_than_its_alarms_change_is_marked_not_coloured_as_current() {
+    let mut s = fixture::state();
+    let row = |text: &str| {
+        text.lines()
+            .find(|l| l.contains("prod") && l.contains(" fraud-detector "))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // The accuracy alarm fired on the point the fleet holds: drawn as it is.
+    let text = snap(&s, 160, 20);
+    assert!(!row(&text).contains("~"), "{text}");
+    // It fired on a point newer than the newest held: the value drawn is older than what
+    // the alarm evaluated.
+    let newest = s
+        .store
+        .iter()
+        .filter(|(k, _)| k.metric == "accuracy" && k.period >= 3600)
+        .filter_map(|(_, series)| series.latest().map(|(ts, _)| ts))
+        .max()
+        .unwrap();
+    let alarm = s
+        .alarms
+        .iter_mut()
+        .find(|a| {
+            a.metric_name() == Some("accuracy")
+                && a.state == crate::source::model::AlarmState::Alarm
+        })
+        .unwrap();
+    let point = chrono::DateTime::from_timestamp(newest + 3600, 0)
+        .unwrap()
+        .format("%d/%m/%y %H:%M:%S");
+    alarm.reason = format!(
+        "Threshold Crossed: 1 datapoint [0.771 ({point})] was less than the threshold (0.85)."
+    );
+    alarm.state_since = newest + 3600 + 300;
+    s.now = alarm.state_since + 30;
+    let text = snap(&s, 160, 20);
+    let line = row(&text);
+    let mark = format!("{}0.", "~");
+    assert!(line.contains(&mark), "{line}");
+    // Its colour is not the alarm's good or bad: muted until the newer point is read.
+    let buf = render(&s, 160, 20);
+    let y = (0..20u16)
+        .find(|&y| {
+            let l: String = (0..160u16).map(|x| buf[(x, y)].symbol()).collect();
+            l.contains(" fraud-detector ") && l.contains(&mark)
+        })
+        .unwrap();
+    let l: Vec<&str> = (0..160u16).map(|x| buf[(x, y)].symbol()).collect();
+    let x = l.iter().position(|c| *c == "~").unwrap() as u16;
+    assert_eq!(buf[(x + 1, y)].style().fg, s.theme.muted.fg);
+}
+
+#[test]
 fn narrow_fleet_drops_sparklines_right_to_left_then_the_pane() {
     let s = fixture::state();
     let wide = snap(&s, 200, 20);

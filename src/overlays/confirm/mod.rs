@@ -144,7 +144,7 @@ impl Confirm {
 /// Whether `typed` is the name as drawn. A character drawn as the marker (U+FFFD: a control
 /// or invisible character in a name made elsewhere) cannot be typed: `?` stands for it there,
 /// so such an alarm can still be deleted by typing what the screen shows.
-fn typed_matches(typed: &str, drawn: &str) -> bool {
+pub(crate) fn typed_matches(typed: &str, drawn: &str) -> bool {
     typed.chars().count() == drawn.chars().count()
         && typed
             .chars()

@@ -192,10 +192,12 @@ pub fn open_new(
         }
         None => default_operator(e, &first),
     };
+    let several_variants = e.variants.len() > 1;
     let mut name = aw::suggested_name(
         state.account_label(&first.account_id),
         &e.name,
         &first.metric,
+        first.dimension("VariantName").filter(|_| several_variants),
         operator,
     );
     if like.is_some_and(|a| a.id == name) {
@@ -210,7 +212,7 @@ pub fn open_new(
         editing: None,
         actions_enabled: true,
     };
-    let form = form(
+    let mut form = form(
         state,
         &draft,
         Prefill {
@@ -239,6 +241,9 @@ pub fn open_new(
                 .unwrap_or_default(),
         },
     );
+    if several_variants {
+        form = form.context("several_variants", "yes");
+    }
     state.views.alarms.draft = Some(draft);
     overlays::open(state, Overlay::Form(form));
     Outcome::redraw()
@@ -455,8 +460,13 @@ fn follow_name(form: &mut Form) {
         _ => String::new(),
     };
     let metric = text(form.value("metric"));
-    // `CPUUtilization · AllTraffic`: the metric's name is before the dot.
-    let metric = metric.split(" · ").next().unwrap_or_default().to_owned();
+    // `CPUUtilization · blue`: the metric's name is before the dot, the variant after it;
+    // the variant is named when the endpoint has several.
+    let (metric, variant) = match metric.split_once(" · ") {
+        Some((m, v)) => (m.to_owned(), Some(v.to_owned())),
+        None => (metric, None),
+    };
+    let variant = variant.filter(|_| form.context_value("several_variants") == Some("yes"));
     let Some(operator) = Operator::parse(&text(form.value("comparison"))) else {
         return;
     };
@@ -465,7 +475,7 @@ fn follow_name(form: &mut Form) {
         .context_value("endpoint")
         .unwrap_or_default()
         .to_owned();
-    let name = aw::suggested_name(&label, &endpoint, &metric, operator);
+    let name = aw::suggested_name(&label, &endpoint, &metric, variant.as_deref(), operator);
     form.suggest("name", &name);
 }
 

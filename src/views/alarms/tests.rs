@@ -434,15 +434,22 @@ fn the_suggested_name_follows_metric_and_comparison_until_typed_over() {
         _ => None,
     };
     let text = |n: &str| Some(crate::overlays::form::Value::Text(n.to_owned()));
-    assert_eq!(name(&s), text("prod-fraud-detector-CPUUtilization-high"));
+    // fraud-detector is blue/green: the alarm watches one variant, and its name says which.
+    assert_eq!(
+        name(&s),
+        text("prod-fraud-detector-CPUUtilization-blue-high")
+    );
     focus(&mut s, "comparison");
     input(&mut s, InputKey::Right); // GreaterThanOrEqualToThreshold
     input(&mut s, InputKey::Right); // LessThanThreshold
-    assert_eq!(name(&s), text("prod-fraud-detector-CPUUtilization-low"));
+    assert_eq!(
+        name(&s),
+        text("prod-fraud-detector-CPUUtilization-blue-low")
+    );
     focus(&mut s, "metric");
     input(&mut s, InputKey::Right);
     let next = name(&s);
-    assert_ne!(next, text("prod-fraud-detector-CPUUtilization-low"));
+    assert_ne!(next, text("prod-fraud-detector-CPUUtilization-blue-low"));
     set_field(&mut s, "name", "mine");
     focus(&mut s, "metric");
     input(&mut s, InputKey::Right);

@@ -92,7 +92,11 @@ pub fn capacity(state: &State, key: &SeriesKey) -> Option<usize> {
 /// A run of `endpoint` ended: its charts, if they are open, read in full.
 pub fn quality_landed(state: &State, endpoint: &EndpointKey) -> Vec<Command> {
     if state.views.endpoint.endpoint.as_ref() == Some(endpoint) {
-        requests(state, true)
+        // The header's Model Monitor summary (each schedule's last run) too: the run that
+        // just ended is the one it should name.
+        let mut commands = requests(state, true);
+        commands.push(super::calls::EndpointCall::Monitoring(endpoint.clone()).into());
+        commands
     } else {
         Vec::new()
     }

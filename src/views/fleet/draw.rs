@@ -32,6 +32,8 @@ const MIN_CELLS: u16 = 5;
 const MAX_CELLS: u16 = 16;
 /// Width of a latest value: `0.912`, `63.4`, `45k`.
 const VALUE_W: u16 = 5;
+/// Before a latest value older than the point an alarm watching it has evaluated.
+const BEHIND_ALARM: &str = "~";
 const STATUS_W: u16 = 9;
 const NAME_MIN: u16 = 10;
 /// Width the name gets before any metric column.
@@ -361,13 +363,21 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
                 newest_seen[slot] = true;
                 newest = newest.max(latest.map(|(ts, _)| ts));
             }
-            if let Some((_, v)) = latest {
+            if let Some((ts, v)) = latest {
                 query::write_value(&mut value, v);
+                // Older than the point an alarm on it has evaluated: not coloured as if it
+                // were the current one, and marked `~` until the newer point is read.
+                let behind = alarm.is_some() && query::behind_alarm(state, keys, ts);
                 let vstyle = match query::band_with(alarm, id, v) {
+                    _ if behind => theme.muted,
                     Band::Neutral => theme.text,
                     b => band_style(theme, b),
                 };
                 put_right(buf, cell, cell.right(), y, &value, vstyle);
+                if behind {
+                    let x = cell.right().saturating_sub(text::width(&value) + 1);
+                    put_right(buf, cell, x + 1, y, BEHIND_ALARM, theme.muted);
+                }
             }
         }
         // Invocations only matters when the columns drawn do not already say "fresh": the

@@ -27,6 +27,9 @@ pub struct MonitorState {
     pub loading_more: bool,
     pub alerts: Loadable<Vec<MonitoringAlert>>,
     pub report: Option<Report>,
+    /// Set when the pane is opened: its next read shows the newest finished run's report,
+    /// not the one left on screen (a run may have ended since, the one that fired an alarm).
+    pub newest_report: bool,
     pub focus: Pane,
     pub schedule_row: usize,
     pub run_row: usize,

@@ -22,6 +22,8 @@ use futures::executor::block_on;
 use std::sync::Arc;
 
 const START: Epoch = 1_795_687_200; // 2026-11-26T10:00:00Z
+/// The run that reveals the drift (and fires the accuracy alarm) ends this long after START.
+const INCIDENT_AFTER_START: Epoch = 240;
 /// Five minutes in: the run that revealed the drift has ended.
 const NOW: Epoch = START + 300;
 
@@ -34,7 +36,11 @@ struct Console {
 }
 
 fn console(tag: &str, readonly: bool) -> Console {
-    let clock = Arc::new(FixedClock::new(NOW));
+    console_at(tag, readonly, NOW)
+}
+
+fn console_at(tag: &str, readonly: bool, now: Epoch) -> Console {
+    let clock = Arc::new(FixedClock::new(now));
     let source = DemoSource::new(
         DemoConfig {
             seed: 7,
@@ -47,7 +53,7 @@ fn console(tag: &str, readonly: bool) -> Console {
     let settings = load(&Overrides::default(), &Env::default()).unwrap();
     let mut state = State::new(
         SourceKind::Demo,
-        NOW,
+        now,
         settings.theme,
         Arc::new(settings.keymap),
     );
@@ -109,6 +115,58 @@ impl Console {
         self.act(Action::Run("monitor fraud-detector".into()));
         assert_eq!(self.state.view, View::Monitor, "{}", self.flashed());
     }
+}
+
+#[test]
+fn m_again_after_a_run_has_ended_shows_that_runs_report_not_the_one_left_on_screen() {
+    // Before the run that reveals the drift ends: the newest finished run is another one.
+    let mut c = console_at("reopen", false, START + INCIDENT_AFTER_START - 60);
+    c.open_fraud_detector();
+    let quality = |c: &Console| {
+        c.state
+            .views
+            .monitor
+            .schedules()
+            .iter()
+            .find(|s| s.monitoring_type == "ModelQuality")
+            .map(|s| s.name.clone())
+            .unwrap()
+    };
+    let mq = quality(&c);
+    let before = c.state.views.monitor.report.as_ref().unwrap().run.clone();
+    let revealing_is_finished = |c: &Console| {
+        c.state
+            .views
+            .monitor
+            .runs()
+            .iter()
+            .find(|r| r.schedule == mq)
+            .is_some_and(|r| r.status.is_finished())
+    };
+    assert!(
+        !revealing_is_finished(&c),
+        "the model-quality run is still going"
+    );
+    c.act(Action::Back);
+    // It ends, the alarm fires; `m` again.
+    c.wait(120);
+    c.open_fraud_detector();
+    assert!(revealing_is_finished(&c));
+    let m = &c.state.views.monitor;
+    let report = m.report.as_ref().unwrap();
+    assert!(
+        !report.run.is_same_run(&before),
+        "not the report left on screen"
+    );
+    assert_eq!(report.run.schedule, mq, "the run that fired the alarm");
+    assert!(report.run.status.is_finished());
+    assert!(report.run.scheduled_time > before.scheduled_time);
+    assert!(
+        matches!(&report.violations, Loadable::Loaded(v) if !v.violations.is_empty()),
+        "{:?}",
+        report.violations
+    );
+    assert!(m.selected_run().is_some_and(|r| r.is_same_run(&report.run)));
 }
 
 #[test]

@@ -209,6 +209,7 @@ pub fn open(state: &mut State, key: EndpointKey) -> Outcome {
         };
     }
     m.came_from = came_from;
+    m.newest_report = true;
     Outcome::with(vec![reload(state, key)])
 }
 
@@ -350,7 +351,10 @@ fn pane_loaded(
     }
     // The newest finished run's report comes with the pane: what broke, and by how much,
     // is what the pane is opened for.
-    if m.report.is_none() {
+    // So does a pane opened again: the report left on screen may be older than a run that
+    // has ended since.
+    let wants_newest = std::mem::take(&mut m.newest_report);
+    if m.report.is_none() || wants_newest {
         let newest = m
             .runs()
             .iter()
@@ -358,7 +362,12 @@ fn pane_loaded(
             .map(|i| (i, m.runs()[i].clone()));
         if let Some((i, run)) = newest {
             m.run_row = i;
-            return Outcome::with(vec![load_report(state, run)]);
+            let shown = m.report.as_ref().is_some_and(|r| {
+                r.run.is_same_run(&run) && !matches!(r.violations, Loadable::Failed(_))
+            });
+            if !shown {
+                return Outcome::with(vec![load_report(state, run)]);
+            }
         }
     }
     Outcome::redraw()
