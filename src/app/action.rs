@@ -276,4 +276,6 @@ pub enum SeriesPurpose {
     Detail,
     /// Processing jobs' CPU, memory and disk, while the jobs view is shown.
     Jobs,
+    /// The metric of an open alarm form, for its preview.
+    Preview,
 }

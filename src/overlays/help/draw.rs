@@ -9,9 +9,8 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
 
-pub fn render(state: &State, buf: &mut Buffer, body: Rect, scroll: usize) {
-    let theme = &state.theme;
-    let rows = rows(state);
+/// The widths of the key column and the command column.
+fn columns(rows: &[Row]) -> (u16, u16) {
     let col_w = |commands: bool| {
         rows.iter()
             .map(|r| match r {
@@ -22,12 +21,28 @@ pub fn render(state: &State, buf: &mut Buffer, body: Rect, scroll: usize) {
             .unwrap_or(0)
             .min(24)
     };
-    let (key_w, cmd_w) = (col_w(false), col_w(true));
+    (col_w(false), col_w(true))
+}
+
+/// Where help goes in `body`.
+pub fn area(state: &State, body: Rect) -> Rect {
+    area_of(&rows(state), body)
+}
+
+fn area_of(rows: &[Row], body: Rect) -> Rect {
+    let (key_w, cmd_w) = columns(rows);
     let want_w = 4 + key_w.max(cmd_w) + 2 + 30;
     let want_h = u16::try_from(rows.len())
         .unwrap_or(u16::MAX)
         .saturating_add(2);
-    let area = text::centered(body, want_w, want_h);
+    text::centered(body, want_w, want_h)
+}
+
+pub fn render(state: &State, buf: &mut Buffer, body: Rect, scroll: usize) {
+    let theme = &state.theme;
+    let rows = rows(state);
+    let (key_w, cmd_w) = columns(&rows);
+    let area = area_of(&rows, body);
     if area.width < 6 || area.height < 3 {
         return;
     }

@@ -121,6 +121,18 @@ impl ViewModule for Alarms {
         preview::render(state, form, buf, area);
     }
 
+    fn series_capacity(
+        &self,
+        state: &State,
+        key: &crate::source::model::SeriesKey,
+    ) -> Option<usize> {
+        preview::capacity(state, key)
+    }
+
+    fn series_due(&self, state: &mut State) -> Vec<Command> {
+        preview::due(state)
+    }
+
     fn form_note(&self, state: &State, form: &Form) -> Option<(String, bool)> {
         let draft = state.views.alarms.draft.as_ref()?;
         Some(preview::note(state, draft, form))
