@@ -54,6 +54,10 @@ impl ViewModule for Alarms {
         "alarms"
     }
 
+    fn help_section(&self) -> Option<&'static str> {
+        Some("Alarms")
+    }
+
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
             (Action::ToggleHelp, "help"),
