@@ -666,3 +666,22 @@ fn help_opens_at_the_current_views_section() {
             .any(|l| l.starts_with("s sort by next column"))
     );
 }
+
+/// Studio's fix hint for an account it cannot read is read whole at every width: the NOTE
+/// column cuts it, the line under the accounts does not.
+#[test]
+fn studio_fix_hint_reads_whole_under_the_accounts() {
+    let state = fixture::with_studio(fixture::StudioStage::Apps);
+    // The demo's account behind the fixture's test account.
+    let hint = "test: no role: OAM does not share SageMaker; add role_arn to [[accounts]] id = \
+                \"333333333333\"";
+    for (w, h) in [(80, 24), (120, 40), (160, 48)] {
+        let text = plain(&render(&state, w, h));
+        let flat = text
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat.contains(&hint), "at {w}x{h}:\n{text}");
+    }
+}
