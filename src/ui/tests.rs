@@ -682,6 +682,6 @@ fn studio_fix_hint_reads_whole_under_the_accounts() {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        assert!(flat.contains(&hint), "at {w}x{h}:\n{text}");
+        assert!(flat.contains(hint), "at {w}x{h}:\n{text}");
     }
 }
