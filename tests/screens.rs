@@ -343,3 +343,18 @@ fn overlays_draw_only_inside_their_area_on_every_view_at_every_size() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// The demo writes (it mutes, creates alarms, runs monitors): its identity claims no
+/// read-only role, and READ-ONLY shows only when the console is read-only.
+#[test]
+fn the_demo_claims_read_only_only_when_it_is() {
+    let (_, mut state) = console((160, 48));
+    let screen = render(&state);
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(!header.contains("ReadOnly"), "{header}");
+    assert!(!screen.contains("READ-ONLY"), "{screen}");
+    state.readonly = true;
+    let screen = render(&state);
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(status.contains("READ-ONLY"), "{status}");
+}

@@ -685,3 +685,27 @@ fn studio_fix_hint_reads_whole_under_the_accounts() {
         assert!(flat.contains(hint), "at {w}x{h}:\n{text}");
     }
 }
+
+/// Alarms scoped to an account say the scope in their title, and count that account's
+/// alarms in ALARM only.
+#[test]
+fn scoped_alarms_say_their_scope() {
+    let mut s = fixture::in_view(View::Alarms);
+    crate::app::update::update(&mut s, Action::Run("account staging".into()));
+    assert_eq!(s.view, View::Alarms);
+    let text = plain(&render(&s, 160, 48));
+    let title = text.lines().find(|l| l.contains("╭ alarms ")).unwrap();
+    assert!(title.contains("· staging "), "{title}");
+    let in_alarm = s
+        .views
+        .alarms
+        .rows
+        .iter()
+        .filter(|&&i| s.alarms[i].state == crate::source::model::AlarmState::Alarm)
+        .count();
+    if in_alarm > 0 {
+        assert!(title.contains(&format!("· {in_alarm} in ALARM")), "{title}");
+    } else {
+        assert!(!title.contains("in ALARM"), "{title}");
+    }
+}
