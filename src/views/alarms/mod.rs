@@ -117,6 +117,11 @@ impl ViewModule for Alarms {
         out
     }
 
+    fn left(&self, state: &mut State) -> Vec<Command> {
+        update::drop_marks(state);
+        Vec::new()
+    }
+
     fn form_submitted(&self, state: &mut State, values: FormValues) -> Outcome {
         editor::submitted(state, values)
     }

@@ -793,3 +793,32 @@ fn the_preview_of_an_alarm_edited_from_the_list_reads_its_own_series() {
     crate::app::data::shrink_store(&mut s);
     assert!(s.store.get(&key).is_none());
 }
+
+/// Marks do not outlive the view: `Esc` drops them (after the filter, before leaving), and
+/// so does leaving the view, each time saying how many were dropped.
+#[test]
+fn esc_and_leaving_the_view_drop_the_marks_and_say_so() {
+    let mut s = fixture::in_view(View::Alarms);
+    update(&mut s, Action::ToggleMark);
+    update(&mut s, Action::ToggleMark);
+    assert_eq!(s.views.alarms.marks.len(), 2);
+    update(&mut s, Action::Back);
+    assert_eq!(s.view, View::Alarms, "Esc drops the marks first");
+    assert!(s.views.alarms.marks.is_empty());
+    assert_eq!(flashed(&s), "2 marked alarms unmarked");
+    update(&mut s, Action::ToggleMark);
+    update(&mut s, Action::ShowFleet);
+    assert_eq!(s.view, View::Fleet);
+    assert!(s.views.alarms.marks.is_empty());
+    assert_eq!(flashed(&s), "1 marked alarm unmarked");
+    update(&mut s, Action::ShowAlarms);
+    let text = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
+    let title = text
+        .lines()
+        .find(|l| l.contains("╭ alarms "))
+        .unwrap_or_default();
+    assert!(!title.contains("marked"), "{title}");
+    // With nothing marked, Esc leaves the view as before.
+    update(&mut s, Action::Back);
+    assert_eq!(s.view, View::Fleet);
+}
