@@ -284,3 +284,48 @@ async fn confirm_to_shown_against_localstack() {
     t.literal("q");
     t.wait_for_line("EXITED:0");
 }
+
+/// The alarm form owns its rows: opened with `:alarm new` over the fleet, its note and its
+/// preview leave the fleet's top border (and every row above and below the form) as they
+/// were; `e` on the 5XX alarm from the alarms list previews the alarm's own series.
+#[test]
+fn the_alarm_form_stays_in_its_rows_and_the_5xx_preview_reads_its_series() {
+    let t = Tmux::start("alarm-form-rows", 160, 48);
+    t.run_console("");
+    t.wait_for("fraud-detector");
+    let fleet = t.screen();
+    t.literal(":alarm new fraud-detector");
+    t.keys(&["Enter"]);
+    let form = t.wait_until("the form's breach count", |s| breach_count(s).is_some());
+    let (before, after): (Vec<&str>, Vec<&str>) = (fleet.lines().collect(), form.lines().collect());
+    assert_eq!(before[1], after[1], "the fleet's top border:\n{form}");
+    assert_eq!(
+        form.matches(" points breach").count(),
+        1,
+        "the note once, in the form:\n{form}"
+    );
+    let top = after
+        .iter()
+        .position(|l| l.contains("╭ new alarm"))
+        .expect("the form's box");
+    let bottom = after
+        .iter()
+        .position(|l| l.contains("Esc cancel ╯"))
+        .expect("the form's bottom border");
+    for y in (1..top).chain(bottom + 1..after.len() - 1) {
+        assert_eq!(before[y], after[y], "row {y} is the fleet's:\n{form}");
+    }
+    t.keys(&["Escape"]);
+    t.wait_until("the form closed", |s| !s.contains("lives in"));
+    t.literal(":alarms");
+    t.keys(&["Enter"]);
+    t.wait_for("prod-fraud-detector-5xx");
+    t.literal("/5xx");
+    t.keys(&["Enter"]);
+    t.literal("e");
+    let edit = t.wait_until("the 5XX preview's count", |s| {
+        s.contains("edit alarm") && breach_count(s).is_some()
+    });
+    assert!(!edit.contains("no datapoints held"), "{edit}");
+    assert!(edit.contains("Invocation5XXErrors prod"), "{edit}");
+}

@@ -18,6 +18,8 @@ const NOW: i64 = START + 300;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
+        // The logs view's polls wait out their backoff.
+        .enable_time()
         .build()
         .unwrap()
 }
@@ -238,4 +240,121 @@ fn the_readme_screenshot_is_the_demo_as_drawn() {
         "README.md's screenshot is not what the demo draws: run `SAGEWATCH_BLESS=1 cargo test \
          --test screens the_readme` and commit it.\n{drawn}"
     );
+}
+
+/// The cells of a drawn screen (symbol and style).
+fn buffer(state: &State) -> ratatui::buffer::Buffer {
+    let (w, h) = state.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| sagewatch::ui::draw(state, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The cells of `with` outside `area` that differ from `without`, as `(x, y) "was" -> "is"`.
+fn drawn_outside(
+    without: &ratatui::buffer::Buffer,
+    with: &ratatui::buffer::Buffer,
+    area: ratatui::layout::Rect,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for y in with.area.top()..with.area.bottom() {
+        for x in with.area.left()..with.area.right() {
+            let p = ratatui::layout::Position::new(x, y);
+            if area.contains(p) {
+                continue;
+            }
+            let (a, b) = (&without[(x, y)], &with[(x, y)]);
+            if a != b {
+                out.push(format!("({x}, {y}) {:?} -> {:?}", a.symbol(), b.symbol()));
+            }
+        }
+    }
+    out
+}
+
+/// Every overlay (help, a confirmation, the alarm form with its preview) on every view at
+/// three sizes draws inside its own area only: outside it, the screen is the view's as it
+/// is without the overlay (no note over a border, no preview over a header).
+#[test]
+fn overlays_draw_only_inside_their_area_on_every_view_at_every_size() {
+    use sagewatch::overlays::{self, Overlay, confirm::Confirm, help::Help};
+    use sagewatch::views::View;
+    let views = [
+        ("fleet", View::Fleet),
+        ("endpoint fraud-detector", View::Endpoint),
+        ("alarms", View::Alarms),
+        ("monitor fraud-detector", View::Monitor),
+        ("trail", View::Trail),
+        ("logs fraud-detector", View::Logs),
+        ("studio", View::Studio),
+        ("jobs", View::Jobs),
+    ];
+    let mut failures = Vec::new();
+    for size in [(80, 24), (120, 40), (200, 60)] {
+        let (source, mut state) = console(size);
+        // Where alarms live, as `main` sets it: the form needs it to open.
+        state.placement = source.placement();
+        state.views.logs.available = source.logs().is_some();
+        for (command, view) in views {
+            act(&source, &mut state, &[Action::Run(command.into())]);
+            assert_eq!(state.view, view, ":{command}");
+            // The alarm form as `:alarm new` opens it, from this view.
+            act(
+                &source,
+                &mut state,
+                &[Action::Run("alarm new fraud-detector".into())],
+            );
+            let form = state.overlays.pop();
+            assert!(
+                matches!(form, Some(Overlay::Form(_))),
+                ":alarm new opened no form: {:?}",
+                state.flash
+            );
+            let mut lines: Vec<String> = (0..40)
+                .map(|i| format!("    \"prod-fraud-detector-alarm-{i:02}\","))
+                .collect();
+            lines.insert(0, "operation  DeleteAlarms".into());
+            let mut confirm = Confirm::new("Delete 40 alarms", lines, Action::Refresh);
+            confirm.arm();
+            let overlays = [
+                ("help", Overlay::Help(Help::default())),
+                ("confirm", Overlay::Confirm(confirm)),
+                ("form", form.expect("form")),
+            ];
+            let without = buffer(&state);
+            let body = sagewatch::layout::body(size);
+            for (name, overlay) in overlays {
+                let area = overlays::area(&state, &overlay, body);
+                state.overlays.push(overlay);
+                let with = buffer(&state);
+                state.overlays.clear();
+                let outside = drawn_outside(&without, &with, area);
+                if !outside.is_empty() {
+                    failures.push(format!(
+                        "{}x{} {view:?} {name} in {area:?}: {} cells outside, first {:?}",
+                        size.0,
+                        size.1,
+                        outside.len(),
+                        &outside[..outside.len().min(3)]
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The demo writes (it mutes, creates alarms, runs monitors): its identity claims no
+/// read-only role, and READ-ONLY shows only when the console is read-only.
+#[test]
+fn the_demo_claims_read_only_only_when_it_is() {
+    let (_, mut state) = console((160, 48));
+    let screen = render(&state);
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(!header.contains("ReadOnly"), "{header}");
+    assert!(!screen.contains("READ-ONLY"), "{screen}");
+    state.readonly = true;
+    let screen = render(&state);
+    let status = screen.lines().last().unwrap_or_default();
+    assert!(status.contains("READ-ONLY"), "{status}");
 }

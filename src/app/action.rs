@@ -280,4 +280,6 @@ pub enum SeriesPurpose {
     /// The series an alarm watches, when CloudWatch has just changed its state: asked for
     /// at once so the screens show the value the alarm evaluated.
     AlarmChanged,
+    /// The metric of an open alarm form, for its preview.
+    Preview,
 }

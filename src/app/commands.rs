@@ -102,6 +102,15 @@ fn find(word: &str) -> Option<(Owner, &'static CommandSpec)> {
 
 /// Runs a command line (with or without its leading `:`). Mistakes are flashed.
 pub fn run(state: &mut State, line: &str) -> Outcome {
+    // A command replaces the error of the one before: a failing one says its own, and one
+    // that works leaves no stale error on the bar.
+    if state
+        .flash
+        .as_ref()
+        .is_some_and(|f| f.level == FlashLevel::Error)
+    {
+        state.flash = None;
+    }
     let line = line.trim_start_matches(':');
     let Some((word, arg)) = command_and_argument(line) else {
         flash(state, "empty command", FlashLevel::Error);

@@ -50,6 +50,13 @@ pub fn flash(state: &mut State, text: impl Into<String>, level: FlashLevel) {
     });
 }
 
+/// A failed call that is one view's own (a logs query on a group that does not exist):
+/// flashed, but not the console's freshness, which is about the fleet's series and alarms.
+pub fn call_failed(state: &mut State, err: &SourceError) {
+    let text = crate::sanitize::clean(&err.to_string()).into_owned();
+    flash(state, text, FlashLevel::Error);
+}
+
 /// A failed source call: flashed, and remembered for the stale marker.
 pub fn source_failed(state: &mut State, err: &SourceError) {
     // Error details quote AWS messages: as hostile as any other string from outside.

@@ -84,7 +84,10 @@ pub fn slots(window: i64, period: u32) -> usize {
 /// endpoint owns it any more.
 pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
     // A view showing the series its own way (wider, or a series the fleet has not).
-    if let Some(slots) = crate::views::all().find_map(|v| v.series_capacity(state, key)) {
+    if let Some(slots) = crate::views::all()
+        .filter_map(|v| v.series_capacity(state, key))
+        .max()
+    {
         return slots;
     }
     let Some(endpoint) = state.endpoint_of_series(key) else {

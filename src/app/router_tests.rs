@@ -383,6 +383,32 @@ fn quit_and_results_reach_the_console_even_under_a_dialog() {
     assert!(s.should_quit);
 }
 
+/// `:sort nope` then `:sort cpu desc`: the sort works, and the bar no longer shows the
+/// first command's error; a failing command still says its own.
+#[test]
+fn a_command_that_works_clears_the_error_it_replaces() {
+    let mut s = state();
+    let flash = |s: &State| s.flash.as_ref().map(|f| (f.text.clone(), f.level));
+    update(&mut s, Action::Run("sort nope".into()));
+    assert!(
+        matches!(flash(&s), Some((_, FlashLevel::Error))),
+        "{:?}",
+        flash(&s)
+    );
+    update(&mut s, Action::Run("sort cpu desc".into()));
+    assert!(
+        !matches!(flash(&s), Some((_, FlashLevel::Error))),
+        "{:?}",
+        flash(&s)
+    );
+    update(&mut s, Action::Run("sort nope".into()));
+    assert!(
+        matches!(flash(&s), Some((_, FlashLevel::Error))),
+        "{:?}",
+        flash(&s)
+    );
+}
+
 #[test]
 fn commands_check_their_arguments() {
     let mut s = state();

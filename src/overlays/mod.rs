@@ -65,6 +65,15 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
     }
 }
 
+/// The part of `body` an overlay draws on: nothing of it reaches outside.
+pub fn area(state: &State, overlay: &Overlay, body: Rect) -> Rect {
+    match overlay {
+        Overlay::Help(_) => help::draw::area(state, body),
+        Overlay::Confirm(c) => confirm::geometry(c, body).area,
+        Overlay::Form(f) => form::draw::placement(state, f, body).area,
+    }
+}
+
 /// Draws every overlay, the bottom one first, over the view's body. Returns where the
 /// terminal cursor goes when the top one has a text field.
 pub fn draw(state: &State, buf: &mut Buffer, body: Rect) -> Option<Position> {

@@ -631,6 +631,135 @@ fn read_only_strikes_changing_keys_through_in_the_key_bar_and_marks_them_in_help
         !disabled.contains(&"mark"),
         "marking changes nothing in AWS"
     );
-    let help = plain(&render(&with_help(s, Some(30)), 160, 48));
+    // The alarms view's own keys come first in its help.
+    let help = plain(&render(&with_help(s, Some(0)), 160, 48));
     assert!(help.contains("(read-only)"), "{help}");
+}
+
+/// The help box's lines (inside its border) as drawn, whitespace runs made one space.
+fn help_text(state: &State, w: u16) -> Vec<String> {
+    // Tall enough that nothing scrolls: the width is what is checked.
+    let shown = with_help(state.clone(), Some(0));
+    let text = plain(&render(&shown, w, 400));
+    let lines: Vec<&str> = text.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains("╭ help "))
+        .expect("help on screen");
+    let start = lines[top].find("╭ help ").unwrap();
+    let left = lines[top][..start].chars().count();
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| l.chars().nth(left) != Some('╰'))
+        .map(|l| {
+            let inside: String = l.chars().skip(left + 1).collect();
+            let inside = inside.split('│').next().unwrap_or_default();
+            inside.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect()
+}
+
+/// At 80 columns and wider, every key and every description of help can be read whole (a
+/// long one wraps under itself), and the box uses the width it has.
+#[test]
+fn help_reads_whole_at_80_columns_and_wider() {
+    use crate::overlays::help::{Row, rows};
+    let state = fixture::in_view(View::Fleet);
+    for w in [80u16, 120, 200] {
+        let lines = help_text(&state, w);
+        let all = lines.join(" ");
+        for row in rows(&state) {
+            let (Row::Entry(keys, desc, _) | Row::Disabled(keys, desc, _)) = row else {
+                continue;
+            };
+            let desc = desc.split_whitespace().collect::<Vec<_>>().join(" ");
+            let whole = format!("{keys} {desc}");
+            assert!(
+                all.contains(&whole),
+                "at {w}: {whole:?} is not whole in\n{lines:#?}"
+            );
+        }
+        let text = plain(&render(&with_help(state.clone(), Some(0)), w, 400));
+        let top = text.lines().find(|l| l.contains("╭ help ")).unwrap();
+        let from = top.split("╭ help ").next().unwrap().chars().count();
+        let width = top.chars().skip(from).take_while(|&c| c != '╮').count() + 1;
+        assert!(width > 58, "at {w} the box is {width} wide");
+    }
+}
+
+/// Help opens at the view on screen: its own keys and commands first, then the rest.
+#[test]
+fn help_opens_at_the_current_views_section() {
+    let state = fixture::in_view(View::Alarms);
+    let lines = help_text(&state, 120);
+    assert_eq!(lines[0], "alarms (this view)", "{lines:#?}");
+    let first = lines
+        .iter()
+        .position(|l| l.is_empty())
+        .unwrap_or(lines.len());
+    let section = &lines[..first];
+    for key in ["M mute", "D delete", "Space mark", ":alarms"] {
+        assert!(
+            section.iter().any(|l| l.starts_with(key)),
+            "{key:?} in the first section: {section:#?}"
+        );
+    }
+    // Then the rest, each key once.
+    let rest = &lines[first..];
+    assert!(
+        rest.iter().any(|l| l.starts_with("j, Down down")),
+        "{rest:#?}"
+    );
+    assert!(!rest.iter().any(|l| l.starts_with("M mute")), "{rest:#?}");
+    let fleet = help_text(&fixture::in_view(View::Fleet), 120);
+    assert_eq!(fleet[0], "fleet (this view)");
+    assert!(
+        fleet[1..]
+            .iter()
+            .take_while(|l| !l.is_empty())
+            .any(|l| l.starts_with("s sort by next column"))
+    );
+}
+
+/// Studio's fix hint for an account it cannot read is read whole at every width: the NOTE
+/// column cuts it, the line under the accounts does not.
+#[test]
+fn studio_fix_hint_reads_whole_under_the_accounts() {
+    let state = fixture::with_studio(fixture::StudioStage::Apps);
+    // The demo's account behind the fixture's test account.
+    let hint = "test: no role: OAM does not share SageMaker; add role_arn to [[accounts]] id = \
+                \"333333333333\"";
+    for (w, h) in [(80, 24), (120, 40), (160, 48)] {
+        let text = plain(&render(&state, w, h));
+        let flat = text
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat.contains(hint), "at {w}x{h}:\n{text}");
+    }
+}
+
+/// Alarms scoped to an account say the scope in their title, and count that account's
+/// alarms in ALARM only.
+#[test]
+fn scoped_alarms_say_their_scope() {
+    let mut s = fixture::in_view(View::Alarms);
+    crate::app::update::update(&mut s, Action::Run("account staging".into()));
+    assert_eq!(s.view, View::Alarms);
+    let text = plain(&render(&s, 160, 48));
+    let title = text.lines().find(|l| l.contains("╭ alarms ")).unwrap();
+    assert!(title.contains("· staging "), "{title}");
+    let in_alarm = s
+        .views
+        .alarms
+        .rows
+        .iter()
+        .filter(|&&i| s.alarms[i].state == crate::source::model::AlarmState::Alarm)
+        .count();
+    if in_alarm > 0 {
+        assert!(title.contains(&format!("· {in_alarm} in ALARM")), "{title}");
+    } else {
+        assert!(!title.contains("in ALARM"), "{title}");
+    }
 }

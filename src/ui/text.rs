@@ -54,6 +54,60 @@ pub fn put_trunc(
     put(buf, clip, end, y, "…", 1, style)
 }
 
+/// `s` in lines of at most `w` cells, broken at spaces where it can be (a word wider than a
+/// line is cut across lines): a note, a hint or a description read whole at any width.
+pub fn wrap_words(s: &str, w: u16) -> Vec<String> {
+    let w = usize::from(w.max(1));
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut line_w = 0;
+    for word in s.split(' ').filter(|word| !word.is_empty()) {
+        let mut word = word;
+        loop {
+            let word_w = cells(word);
+            let gap = usize::from(line_w > 0);
+            if line_w + gap + word_w <= w {
+                if gap == 1 {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                line_w += gap + word_w;
+                break;
+            }
+            if line_w > 0 {
+                lines.push(std::mem::take(&mut line));
+                line_w = 0;
+                continue;
+            }
+            // Wider than a whole line: as much of it as fits, the rest on the next.
+            let mut taken = 0;
+            let mut end = 0;
+            for (at, c) in word.char_indices() {
+                let cw = cells(c.encode_utf8(&mut [0; 4]));
+                if taken + cw > w {
+                    break;
+                }
+                taken += cw;
+                end = at + c.len_utf8();
+            }
+            let end = if end == 0 {
+                word.chars().next().map_or(word.len(), char::len_utf8)
+            } else {
+                end
+            };
+            lines.push(word[..end].to_owned());
+            word = &word[end..];
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if line_w > 0 || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Writes `s` right-aligned so that it ends at `right` (exclusive): numeric columns align.
 pub fn put_right(buf: &mut Buffer, clip: Rect, right: u16, y: u16, s: &str, style: Style) {
     let w = width(s);
@@ -156,6 +210,17 @@ mod tests {
         put(&mut buf, area, 0, 0, "\x1b[2J\x07", 6, Style::default());
         put(&mut buf, area, 0, 0, "é\u{9b}\x1b", 6, Style::default());
         assert_eq!(buf, Buffer::with_lines(["é2Jd… "]));
+    }
+
+    #[test]
+    fn words_wrap_at_spaces_and_a_long_word_is_cut_across_lines() {
+        assert_eq!(
+            wrap_words("add role_arn to it", 8),
+            ["add", "role_arn", "to it"]
+        );
+        assert_eq!(wrap_words("abcdefghij k", 4), ["abcd", "efgh", "ij k"]);
+        assert_eq!(wrap_words("", 4), [""]);
+        assert_eq!(wrap_words("né é", 2), ["né", "é"]);
     }
 
     #[test]

@@ -219,6 +219,12 @@ pub trait ViewModule: Sync {
     /// Actions worth a reminder in the status bar, with a one-word label, most useful first.
     fn hints(&self) -> &'static [(Action, &'static str)];
 
+    /// The keymap section that holds this view's own keys (help lists it first, with the
+    /// keys of the hint bar and the view's commands), if the keymap has one for it.
+    fn help_section(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Handles a key action while the view has the focus (global actions and overlays have
     /// had their turn).
     fn update(&self, state: &mut State, action: Action) -> Outcome;

@@ -17,38 +17,83 @@ const PREVIEW_MIN_W: u16 = 40;
 const LABEL_MAX_W: u16 = 22;
 const KEYS: &str = " Tab next · S-Tab prev · Enter submit · Esc cancel ";
 
-/// Where the form and its preview go in the body.
-fn split(form: &Form, body: Rect, height: u16) -> (Rect, Option<Rect>) {
-    let w = MAX_W.min(body.width);
-    let h = height.min(body.height);
-    if form.preview && body.width >= w + PREVIEW_MIN_W {
-        let form_area = Rect::new(body.x, body.y + (body.height - h) / 2, w, h);
-        let preview = Rect::new(body.x + w, body.y, body.width - w, body.height);
-        return (form_area, Some(preview));
-    }
-    (text::centered(body, w, h), None)
+/// Where a form goes in the body: the whole of what it owns, its box, and its preview's
+/// place beside the box (same rows: a preview never reaches the view's borders or header
+/// above or below the form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub area: Rect,
+    pub form: Rect,
+    pub preview: Option<Rect>,
 }
 
-/// Draws `form` into `body`; returns the cursor position in the focused text field.
-pub fn render(state: &State, form: &Form, buf: &mut Buffer, body: Rect) -> Option<Position> {
-    let messages = form.messages();
-    // Each field's line, and its message's line when it has one.
-    let lines: Vec<FormLine> = form
-        .fields
+/// The rows a form wants: its fields, their messages, its owner's note, the frame.
+fn wanted_height(state: &State, form: &Form) -> u16 {
+    let lines = form_lines(form, &form.messages()).len();
+    let note_h: u16 = if has_note(state, form) { NOTE_H } else { 0 };
+    u16::try_from(lines)
+        .unwrap_or(u16::MAX)
+        .saturating_add(4 + note_h)
+}
+
+/// A blank line, then the owner's note.
+const NOTE_H: u16 = 2;
+
+fn has_note(state: &State, form: &Form) -> bool {
+    views::module(form.owner).form_note(state, form).is_some()
+}
+
+/// Each field's line, and its message's line when it has one.
+fn form_lines(form: &Form, messages: &[Option<String>]) -> Vec<FormLine> {
+    form.fields
         .iter()
         .enumerate()
         .flat_map(|(i, _)| {
             std::iter::once(FormLine::Field(i))
                 .chain(messages[i].as_ref().map(|_| FormLine::Message(i)))
         })
-        .collect();
+        .collect()
+}
+
+/// Where `form` goes in `body`: centred alone, or, with a preview and the width for it, a
+/// band of the body's width with the form on the left and the preview on the right.
+pub fn placement(state: &State, form: &Form, body: Rect) -> Placement {
+    let w = MAX_W.min(body.width);
+    let h = wanted_height(state, form).min(body.height);
+    if form.preview && body.width >= w + PREVIEW_MIN_W {
+        let area = Rect::new(body.x, body.y + (body.height - h) / 2, body.width, h);
+        let form_area = Rect { width: w, ..area };
+        let preview = Rect {
+            x: area.x + w,
+            width: area.width - w,
+            ..area
+        };
+        return Placement {
+            area,
+            form: form_area,
+            preview: Some(preview),
+        };
+    }
+    let area = text::centered(body, w, h);
+    Placement {
+        area,
+        form: area,
+        preview: None,
+    }
+}
+
+/// Draws `form` into `body`; returns the cursor position in the focused text field.
+pub fn render(state: &State, form: &Form, buf: &mut Buffer, body: Rect) -> Option<Position> {
+    let messages = form.messages();
+    let lines = form_lines(form, &messages);
     // A line the owner adds under the fields (what the alarm would have done).
     let note = views::module(form.owner).form_note(state, form);
-    let note_h: u16 = if note.is_some() { 2 } else { 0 };
-    let wanted_h = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(4 + note_h);
-    let (area, preview) = split(form, body, wanted_h);
+    let note_h: u16 = if note.is_some() { NOTE_H } else { 0 };
+    let Placement {
+        form: area,
+        preview,
+        ..
+    } = placement(state, form, body);
     if let Some(preview) = preview {
         Clear.render(preview, buf);
         views::module(form.owner).draw_preview(state, form, buf, preview);

@@ -1,12 +1,14 @@
 //! The `?` help: every key of the active keymap (so it cannot drift from reality) and every
-//! `:` command. Movement scrolls it; any other key closes it.
+//! `:` command, the view on screen's own first. Movement scrolls it; any other key closes it.
 
 pub mod draw;
 
 use super::{Overlay, Step};
 use crate::app::action::Action;
-use crate::app::commands;
+use crate::app::commands::{self, CommandSpec};
 use crate::app::state::State;
+use crate::config::keymap::Binding;
+use crate::views;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Help {
@@ -38,10 +40,10 @@ impl Help {
     }
 }
 
-/// One line of the overlay: a heading, or a key column and its description.
+/// One entry of the overlay: a heading, or a key column and its description.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Row<'a> {
-    Heading(&'a str),
+    Heading(String),
     /// Keys (or a command), its description, and whether it is a command (its own column
     /// width: `:range 1h|3h|12h|1d|3d` would push every key description far right).
     Entry(String, &'a str, bool),
@@ -59,56 +61,84 @@ fn usage(name: &str, args: &str) -> String {
     }
 }
 
+/// The bindings of `section`, keys bound to the same action on one line: `j, Down  Next row`.
+fn entries<'a>(state: &State, section: &[&'a Binding], out: &mut Vec<Row<'a>>) {
+    for (j, s) in section.iter().enumerate() {
+        if section[..j].iter().any(|p| p.action == s.action) {
+            continue;
+        }
+        let keys: Vec<String> = section[j..]
+            .iter()
+            .filter(|o| o.action == s.action)
+            .map(|o| o.keys_label())
+            .collect();
+        let keys = keys.join(", ");
+        if state.readonly && s.action.mutates() {
+            out.push(Row::Disabled(keys, s.desc.as_str(), false));
+        } else {
+            out.push(Row::Entry(keys, s.desc.as_str(), false));
+        }
+    }
+}
+
+fn command(state: &State, c: &'static CommandSpec) -> Row<'static> {
+    // `:alarm` changes AWS: disabled in read-only mode.
+    if state.readonly && c.name == "alarm" {
+        Row::Disabled(usage(c.name, c.args), c.desc, true)
+    } else {
+        Row::Entry(usage(c.name, c.args), c.desc, true)
+    }
+}
+
+/// The view on screen first (the keys its hint bar names, its section of the keymap, its
+/// `:` commands), then every other section in the order the keymap first names them (the
+/// keymap author's order), then every other command. Each key and command once.
 pub fn rows(state: &State) -> Vec<Row<'_>> {
     let bindings = &state.keymap.bindings;
-    let mut out = Vec::new();
-    // Sections in the order the keymap first names them (the keymap author's order).
+    let view = views::module(state.view);
+    let hinted: Vec<_> = view
+        .hints()
+        .iter()
+        .filter_map(|(a, _)| a.bindable())
+        .collect();
+    let own_section = view.help_section();
+    let own = |b: &Binding| {
+        hinted.contains(&b.action)
+            || own_section.is_some_and(|s| s.eq_ignore_ascii_case(&b.section))
+    };
+    let mut out = vec![Row::Heading(format!("{} (this view)", view.title()))];
+    let mine: Vec<&Binding> = bindings.iter().filter(|b| own(b)).collect();
+    entries(state, &mine, &mut out);
+    let own_commands = view.commands();
+    out.extend(own_commands.iter().map(|c| command(state, c)));
     for (i, b) in bindings.iter().enumerate() {
         if bindings[..i].iter().any(|p| p.section == b.section) {
             continue;
         }
-        if !out.is_empty() {
-            out.push(Row::Blank);
-        }
-        out.push(Row::Heading(b.section.as_str()));
-        let section: Vec<_> = bindings[i..]
+        let section: Vec<&Binding> = bindings[i..]
             .iter()
-            .filter(|s| s.section == b.section)
+            .filter(|s| s.section == b.section && !own(s))
             .collect();
-        // Keys bound to the same action share a line: `j, Down  Next row`.
-        for (j, s) in section.iter().enumerate() {
-            if section[..j].iter().any(|p| p.action == s.action) {
-                continue;
-            }
-            let keys: Vec<String> = section[j..]
-                .iter()
-                .filter(|o| o.action == s.action)
-                .map(|o| o.keys_label())
-                .collect();
-            let keys = keys.join(", ");
-            if state.readonly && s.action.mutates() {
-                out.push(Row::Disabled(keys, s.desc.as_str(), false));
-            } else {
-                out.push(Row::Entry(keys, s.desc.as_str(), false));
-            }
+        if section.is_empty() {
+            continue;
         }
-    }
-    if !out.is_empty() {
         out.push(Row::Blank);
+        out.push(Row::Heading(b.section.clone()));
+        entries(state, &section, &mut out);
     }
-    out.push(Row::Heading("commands"));
-    out.extend(commands::all().into_iter().map(|(_, c)| {
-        // `:alarm` changes AWS: disabled in read-only mode.
-        if state.readonly && c.name == "alarm" {
-            Row::Disabled(usage(c.name, c.args), c.desc, true)
-        } else {
-            Row::Entry(usage(c.name, c.args), c.desc, true)
-        }
-    }));
+    out.push(Row::Blank);
+    out.push(Row::Heading("commands".into()));
+    out.extend(
+        commands::all()
+            .into_iter()
+            .filter(|(_, c)| !own_commands.iter().any(|o| o.name == c.name))
+            .map(|(_, c)| command(state, c)),
+    );
     out
 }
 
-/// The number of lines the overlay holds, so `update` can bound the scroll.
+/// The number of lines the overlay holds on the screen it is on, so `update` can bound
+/// the scroll.
 pub fn line_count(state: &State) -> usize {
-    rows(state).len()
+    draw::lines(state, crate::layout::body(state.size)).len()
 }

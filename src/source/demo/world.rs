@@ -15,7 +15,9 @@ use std::collections::HashMap;
 pub const MONITORING_ACCOUNT: &str = "100000000000";
 pub const MONITORING_LABEL: &str = "monitoring";
 pub const REGION: &str = "eu-west-1";
-pub const IDENTITY_ARN: &str = "arn:aws:sts::100000000000:assumed-role/SagewatchReadOnly/demo";
+/// The console's own role in the demo: it writes (mutes, creates alarms, runs monitors), so its
+/// name claims nothing it does not do; `--read-only` is what says READ-ONLY.
+pub const IDENTITY_ARN: &str = "arn:aws:sts::100000000000:assumed-role/SagewatchOperator/demo";
 
 /// The accuracy threshold of every accuracy alarm, and the Model Monitor constraint.
 pub const ACCURACY_THRESHOLD: f64 = 0.85;

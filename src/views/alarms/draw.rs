@@ -55,12 +55,18 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
     let v = &state.views.alarms;
     let focused = v.history_of.is_none();
+    // Scoped to an account: the count is of that account's alarms, and the title says so.
+    let scope = state.scope.as_deref();
     let in_alarm = state
         .alarms
         .iter()
+        .filter(|a| scope.is_none_or(|s| crate::app::query::watched_account(a) == s))
         .filter(|a| a.state == AlarmState::Alarm)
         .count();
     let mut title = format!(" alarms {}/{} ", v.rows.len(), state.alarms.len());
+    if let Some(id) = scope {
+        title.push_str(&format!("· {} ", state.account_label(id)));
+    }
     if in_alarm > 0 {
         title.push_str(&format!("· {in_alarm} in ALARM "));
     }

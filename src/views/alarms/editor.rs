@@ -246,7 +246,9 @@ pub fn open_new(
     }
     state.views.alarms.draft = Some(draft);
     overlays::open(state, Overlay::Form(form));
-    Outcome::redraw()
+    // The preview's series, now: no screen may hold it (a 5XX alarm edited from the list).
+    state.views.alarms.preview_asked = None;
+    Outcome::with(super::preview::due(state))
 }
 
 /// Edit `alarm` (a metric alarm), prefilled from what DescribeAlarms returned.
@@ -322,7 +324,9 @@ pub fn open_edit(state: &mut State, alarm: &Alarm) -> Outcome {
     );
     state.views.alarms.draft = Some(draft);
     overlays::open(state, Overlay::Form(form));
-    Outcome::redraw()
+    // The preview's series, now: no screen may hold it (a 5XX alarm edited from the list).
+    state.views.alarms.preview_asked = None;
+    Outcome::with(super::preview::due(state))
 }
 
 /// A copy of `alarm`'s metric and rule under a new name (`n` in the alarms view).

@@ -54,6 +54,10 @@ impl ViewModule for Alarms {
         "alarms"
     }
 
+    fn help_section(&self) -> Option<&'static str> {
+        Some("Alarms")
+    }
+
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
             (Action::ToggleHelp, "help"),
@@ -113,12 +117,29 @@ impl ViewModule for Alarms {
         out
     }
 
+    fn left(&self, state: &mut State) -> Vec<Command> {
+        update::drop_marks(state);
+        Vec::new()
+    }
+
     fn form_submitted(&self, state: &mut State, values: FormValues) -> Outcome {
         editor::submitted(state, values)
     }
 
     fn draw_preview(&self, state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
         preview::render(state, form, buf, area);
+    }
+
+    fn series_capacity(
+        &self,
+        state: &State,
+        key: &crate::source::model::SeriesKey,
+    ) -> Option<usize> {
+        preview::capacity(state, key)
+    }
+
+    fn series_due(&self, state: &mut State) -> Vec<Command> {
+        preview::due(state)
     }
 
     fn form_note(&self, state: &State, form: &Form) -> Option<(String, bool)> {

@@ -3,11 +3,14 @@
 //! points breach and when the alarm would last have gone to ALARM.
 
 use super::editor::Draft;
+use crate::app::action::SeriesPurpose;
+use crate::app::command::Command;
 use crate::app::state::State;
 use crate::overlays::form::{Form, Value};
+use crate::source::SeriesRequest;
 use crate::source::alarm_write::Operator;
 use crate::source::model::{AlarmState, Comparison, Epoch, SeriesKey};
-use crate::ui::text::{self, put_trunc};
+use crate::ui::text;
 use crate::ui::widgets::chart::{self, MetricChart, Trace};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -65,11 +68,83 @@ pub fn analyse(
     }
 }
 
-/// The window the preview looks at: the detail screen's range (hourly data: at least two
-/// days), ending now.
+/// How far back the preview reaches at least (hourly data: at least a day, as the endpoint
+/// screen's charts).
+const PREVIEW_SECS: i64 = 3 * 3600;
+
+/// The window the preview looks at, ending now: its own span, and further back when the
+/// console holds more of the series (another screen asked for a longer one). Never another
+/// screen's range: the preview is about the alarm's metric, from wherever the form opened.
 fn window(state: &State, key: &SeriesKey) -> (Epoch, Epoch) {
-    let span = crate::app::refresh::chart_window(state.views.endpoint.range_secs(), key.period);
-    (state.now - span, state.now)
+    let own = state.now - own_span(key);
+    let held = state
+        .store
+        .get(key)
+        .and_then(|s| s.points(Epoch::MIN / 2, state.now).next())
+        .map(|(t, _)| t);
+    (held.map_or(own, |t| t.min(own)), state.now)
+}
+
+fn own_span(key: &SeriesKey) -> i64 {
+    crate::app::refresh::chart_window(PREVIEW_SECS, key.period)
+}
+
+/// Slots the store keeps for `key` while an alarm form shows it.
+pub fn capacity(state: &State, key: &SeriesKey) -> Option<usize> {
+    let draft = state.views.alarms.draft.as_ref()?;
+    let form = open_form(state)?;
+    // Never less than the fleet's sparkline keeps of it.
+    let slots = |window| crate::app::refresh::slots(window, key.period);
+    (draft.series(form) == Some(key))
+        .then(|| slots(own_span(key)).max(slots(crate::app::refresh::fleet_window(key.period))))
+}
+
+/// The alarm form on the overlay stack, if one is open.
+fn open_form(state: &State) -> Option<&Form> {
+    state.overlays.iter().rev().find_map(|o| match o {
+        crate::overlays::Overlay::Form(f) if f.owner == crate::views::View::Alarms => Some(f),
+        _ => None,
+    })
+}
+
+/// The preview's series, asked for when the form shows a metric not asked for yet (it
+/// opened, or another metric was chosen), then what is new in it each minute. The series
+/// may be one no screen holds (an endpoint's 5XX errors, from the alarms view).
+pub fn due(state: &mut State) -> Vec<Command> {
+    let Some(key) = state
+        .views
+        .alarms
+        .draft
+        .as_ref()
+        .zip(open_form(state))
+        .and_then(|(d, f)| d.series(f))
+        .cloned()
+    else {
+        state.views.alarms.preview_asked = None;
+        return Vec::new();
+    };
+    let now = state.now;
+    if let Some((asked, next)) = &state.views.alarms.preview_asked
+        && *asked == key
+        && now < *next
+    {
+        return Vec::new();
+    }
+    let next = crate::app::refresh::next_minute_refresh(now, state.refresh_secs.max(1));
+    state.views.alarms.preview_asked = Some((key.clone(), next));
+    let window_start = now - own_span(&key);
+    let start =
+        crate::app::refresh::incremental_start(state, std::slice::from_ref(&key), window_start);
+    let (start, end) = crate::app::refresh::aligned(start, now, key.period);
+    vec![Command::LoadSeries {
+        purpose: SeriesPurpose::Preview,
+        request: SeriesRequest {
+            keys: vec![key],
+            start,
+            end,
+        },
+        replace: false,
+    }]
 }
 
 fn held_points(state: &State, key: &SeriesKey) -> Vec<(Epoch, f64)> {
@@ -152,19 +227,10 @@ pub fn render(state: &State, form: &Form, buf: &mut Buffer, area: Rect) {
     if area.height < 4 {
         return;
     }
+    // What the rule would have done is the form's note, under its fields: the preview is
+    // the chart alone, so nothing of it is drawn outside the overlay's rows.
     let theme = &state.theme;
-    let (note, warn) = note(state, draft, form);
-    let style = if warn { theme.warn } else { theme.text };
-    put_trunc(
-        buf,
-        area,
-        area.x + 1,
-        area.y,
-        &note,
-        area.width.saturating_sub(2),
-        style,
-    );
-    let chart_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    let chart_area = area;
     let (x0, x1) = window(state, key);
     let buckets = usize::from(chart_area.width.saturating_sub(8)).max(1) * 2;
     let mut points = Vec::new();

@@ -43,4 +43,6 @@ pub struct AlarmsState {
     pub marks: std::collections::HashSet<(AccountId, String)>,
     /// What the open alarm form is about (its preview and its request are built from it).
     pub draft: Option<super::editor::Draft>,
+    /// The preview's series last asked for, and when to ask for what is new in it.
+    pub preview_asked: Option<(crate::source::model::SeriesKey, crate::source::model::Epoch)>,
 }

@@ -725,3 +725,107 @@ mod flows {
         assert!(at_end < 1000);
     }
 }
+
+/// `e` on an alarm whose series no screen holds (a latency or 5XX alarm, from the list):
+/// the preview asks for the series itself, keeps it while the form is open, and counts it
+/// over its own window, whatever the endpoint screen's range.
+#[test]
+fn the_preview_of_an_alarm_edited_from_the_list_reads_its_own_series() {
+    use crate::app::action::SeriesPurpose;
+    use crate::source::model::{SeriesData, SeriesStatus};
+    let mut s = fixture::in_view(View::Alarms);
+    // As the console holds it away from the endpoint screen: no detail-only series.
+    crate::app::data::shrink_store(&mut s);
+    let row = s
+        .views
+        .alarms
+        .rows
+        .iter()
+        .position(|&i| {
+            s.alarms[i]
+                .series()
+                .is_some_and(|k| k.metric == "ModelLatency")
+        })
+        .expect("a latency alarm");
+    s.views.alarms.selected = row;
+    let key = s.alarms[s.views.alarms.rows[row]].series().unwrap().clone();
+    assert!(s.store.get(&key).is_none());
+    // The endpoint screen's range is not the preview's.
+    s.views.endpoint.range = 0;
+    let out = update(&mut s, Action::EditAlarm);
+    let asked: Vec<_> = out
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadSeries {
+                purpose, request, ..
+            } if request.keys == [key.clone()] => Some((*purpose, request.start, request.end)),
+            _ => None,
+        })
+        .collect();
+    let [(SeriesPurpose::Preview, start, end)] = asked[..] else {
+        panic!("the preview asks for its series: {:?}", out.commands);
+    };
+    assert!(end - start >= 3 * 3600, "three hours: {start}..{end}");
+    let points: Vec<(i64, f64)> = (start..=end)
+        .step_by(60)
+        .map(|t| (t, if t > end - 600 { 400_000.0 } else { 100_000.0 }))
+        .collect();
+    update(
+        &mut s,
+        Action::Loaded(Box::new(Loaded::Series(Ok(vec![SeriesData {
+            key: key.clone(),
+            points,
+            status: SeriesStatus::Complete,
+        }])))),
+    );
+    crate::app::data::shrink_store(&mut s);
+    assert!(s.store.get(&key).is_some(), "kept while the form is open");
+    let Some(Overlay::Form(f)) = s.overlays.last() else {
+        panic!("no form")
+    };
+    let note = crate::views::alarms::preview::note(&s, s.views.alarms.draft.as_ref().unwrap(), f).0;
+    assert!(note.contains(" of 18"), "counted over three hours: {note}");
+    // The same series is not asked for again within the minute.
+    let next = s.now + 1;
+    let again = update(&mut s, Action::Tick(next)).commands;
+    assert!(
+        !again.iter().any(
+            |c| matches!(c, Command::LoadSeries { request, .. } if request.keys == [key.clone()])
+        ),
+        "{again:?}"
+    );
+    // Closed: the store lets it go.
+    input(&mut s, InputKey::Esc);
+    crate::app::data::shrink_store(&mut s);
+    assert!(s.store.get(&key).is_none());
+}
+
+/// Marks do not outlive the view: `Esc` drops them (after the filter, before leaving), and
+/// so does leaving the view, each time saying how many were dropped.
+#[test]
+fn esc_and_leaving_the_view_drop_the_marks_and_say_so() {
+    let mut s = fixture::in_view(View::Alarms);
+    update(&mut s, Action::ToggleMark);
+    update(&mut s, Action::ToggleMark);
+    assert_eq!(s.views.alarms.marks.len(), 2);
+    update(&mut s, Action::Back);
+    assert_eq!(s.view, View::Alarms, "Esc drops the marks first");
+    assert!(s.views.alarms.marks.is_empty());
+    assert_eq!(flashed(&s), "2 marked alarms unmarked");
+    update(&mut s, Action::ToggleMark);
+    update(&mut s, Action::ShowFleet);
+    assert_eq!(s.view, View::Fleet);
+    assert!(s.views.alarms.marks.is_empty());
+    assert_eq!(flashed(&s), "1 marked alarm unmarked");
+    update(&mut s, Action::ShowAlarms);
+    let text = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
+    let title = text
+        .lines()
+        .find(|l| l.contains("╭ alarms "))
+        .unwrap_or_default();
+    assert!(!title.contains("marked"), "{title}");
+    // With nothing marked, Esc leaves the view as before.
+    update(&mut s, Action::Back);
+    assert_eq!(s.view, View::Fleet);
+}

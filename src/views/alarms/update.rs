@@ -129,11 +129,30 @@ fn back(state: &mut State) -> Outcome {
     } else if !state.views.alarms.filter.is_empty() {
         state.views.alarms.filter.clear();
         rows::rebuild(state);
+    } else if !state.views.alarms.marks.is_empty() {
+        // The marks are the selection: Esc drops them before it leaves the view.
+        drop_marks(state);
     } else {
         return navigate::show(state, View::Fleet);
     }
     fix_offset(state);
     Outcome::redraw()
+}
+
+/// Unmarks every marked alarm, saying how many: marks belong to the alarms view as it is
+/// shown, so neither Esc nor leaving the view keeps them for a later `M` or `D`.
+pub fn drop_marks(state: &mut State) {
+    let n = state.views.alarms.marks.len();
+    if n == 0 {
+        return;
+    }
+    state.views.alarms.marks.clear();
+    let msg = if n == 1 {
+        "1 marked alarm unmarked".to_owned()
+    } else {
+        format!("{n} marked alarms unmarked")
+    };
+    crate::app::outcome::flash(state, msg, crate::app::state::FlashLevel::Info);
 }
 
 pub fn set_filter(state: &mut State, text: &str) {

@@ -60,6 +60,10 @@ impl ViewModule for Endpoint {
         "endpoint"
     }
 
+    fn help_section(&self) -> Option<&'static str> {
+        Some("Charts")
+    }
+
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
             (Action::ToggleHelp, "help"),

@@ -54,6 +54,10 @@ impl ViewModule for Fleet {
         "fleet"
     }
 
+    fn help_section(&self) -> Option<&'static str> {
+        Some("Fleet")
+    }
+
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
             (Action::ToggleHelp, "help"),

@@ -614,3 +614,22 @@ fn enter_opens_the_job_whole_and_esc_closes_it_first() {
     assert!(!s.views.jobs.detail);
     assert_eq!(s.view, View::Jobs);
 }
+
+/// `:jobs nope`: no schedule or endpoint has that name, and the console says so instead of
+/// an empty list; the view and its link stay as they were.
+#[test]
+fn jobs_of_a_name_nothing_has_says_so() {
+    let mut s = state();
+    s.view = View::Fleet;
+    act(&mut s, Action::Run("jobs nope".into()));
+    let flashed = s.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(
+        flashed.contains("no schedule or endpoint named nope"),
+        "{flashed}"
+    );
+    assert_eq!(s.view, View::Fleet);
+    assert!(s.views.jobs.schedules.is_none());
+    // A schedule of the fleet's endpoints still links.
+    act(&mut s, Action::Run("jobs churn-predictor-mq".into()));
+    assert_eq!(s.view, View::Jobs);
+}

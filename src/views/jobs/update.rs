@@ -601,6 +601,16 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
         .filter(|e| state.scope.as_ref().is_none_or(|a| &e.account_id == a))
         .map(|e| e.key())
         .collect();
+    // Neither an endpoint nor a schedule the console knows (the fleet's, or a listed job's):
+    // an empty list would look like no runs, so say so and change nothing.
+    if endpoints.is_empty() && !complete(state).iter().any(|n| n == arg) {
+        let msg = format!(
+            "no schedule or endpoint named {}: :jobs SCHEDULE|ENDPOINT (Tab lists them)",
+            clean(arg)
+        );
+        flash(state, msg, FlashLevel::Error);
+        return Outcome::redraw();
+    }
     let filter = if endpoints.is_empty() {
         ScheduleFilter {
             label: clean(arg).into_owned(),

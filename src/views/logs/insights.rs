@@ -5,7 +5,7 @@
 use super::calls::{LogsCall, LogsLoaded};
 use super::state::{Phase, Run};
 use crate::app::command::Command;
-use crate::app::outcome::{Outcome, flash, source_failed};
+use crate::app::outcome::{Outcome, call_failed, flash};
 use crate::app::state::{FlashLevel, State};
 use crate::sanitize::Sanitize;
 use crate::source::logs::{InsightsQuery, InsightsResults, InsightsState};
@@ -143,9 +143,7 @@ pub fn loaded(state: &mut State, loaded: LogsLoaded) -> Outcome {
         LogsLoaded::QueryStopped { result } => {
             match result {
                 // Worth saying: the query may go on scanning (and billing).
-                Err(e @ crate::source::SourceError::AccessDenied { .. }) => {
-                    source_failed(state, &e)
-                }
+                Err(e @ crate::source::SourceError::AccessDenied { .. }) => call_failed(state, &e),
                 // Most often it had just finished on its own between two polls.
                 Err(e) => tracing::debug!(error = %e, "StopQuery"),
                 Ok(()) => {}
@@ -207,7 +205,7 @@ fn started(
         Err(e) => {
             run.phase = Phase::Failed(e.to_string());
             run.finished = Some(now);
-            source_failed(state, &e);
+            call_failed(state, &e);
             Outcome::redraw()
         }
     }
@@ -268,7 +266,7 @@ fn results(
                 id: run.id.clone().unwrap_or_default(),
             }
             .into();
-            source_failed(state, &e);
+            call_failed(state, &e);
             Outcome::with(vec![stop])
         }
         Err(e) => {
@@ -277,7 +275,7 @@ fn results(
                 errors: errors + 1,
             };
             let again = poll(run, polls + 1);
-            source_failed(state, &e);
+            call_failed(state, &e);
             Outcome::with(vec![again])
         }
     }

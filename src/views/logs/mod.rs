@@ -91,6 +91,10 @@ impl ViewModule for Logs {
         "logs"
     }
 
+    fn help_section(&self) -> Option<&'static str> {
+        Some("Logs")
+    }
+
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
             (Action::ToggleHelp, "help"),

@@ -650,3 +650,36 @@ fn a_query_typed_on_a_run_keeps_to_its_jobs_streams() {
         query.query
     );
 }
+
+/// `:logs /aws/nope`: the query's failure is the logs view's (flashed, its phase failed),
+/// not the console's freshness: the fleet's data is not marked STALE for it.
+#[test]
+fn a_failed_logs_query_is_the_views_not_the_consoles_freshness() {
+    use crate::app::query::{DataFreshness, freshness};
+    let mut s = state();
+    assert!(matches!(freshness(&s), DataFreshness::Fresh));
+    run(&mut s, "logs /aws/nope");
+    assert_eq!(s.view, View::Logs);
+    let t = token(&s);
+    loaded(
+        &mut s,
+        LogsLoaded::QueryStarted {
+            token: t,
+            result: Err(SourceError::Other {
+                call: "StartQuery".into(),
+                detail: "ResourceNotFoundException: Log group '/aws/nope' does not exist".into(),
+            }),
+        },
+    );
+    assert!(matches!(
+        s.views.logs.insights.run.as_ref().unwrap().phase,
+        Phase::Failed(_)
+    ));
+    let flashed = s.flash.as_ref().map(|f| f.text.clone()).unwrap_or_default();
+    assert!(flashed.contains("/aws/nope"), "{flashed}");
+    assert!(
+        matches!(freshness(&s), DataFreshness::Fresh),
+        "{:?}",
+        freshness(&s)
+    );
+}

@@ -49,6 +49,10 @@ impl ViewModule for Monitor {
         "monitor"
     }
 
+    fn help_section(&self) -> Option<&'static str> {
+        Some("Monitor")
+    }
+
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
             (Action::ToggleHelp, "help"),

@@ -21,8 +21,9 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let summary = rows::summary(state);
-    let panes = layout::panes(area, summary.len());
-    render_accounts(state, buf, panes.accounts, &summary);
+    let notes = notes(state, area.width);
+    let panes = layout::panes(area, summary.len(), notes.len());
+    render_accounts(state, buf, panes.accounts, &summary, &notes);
     render_apps(state, buf, panes.apps);
 }
 
@@ -82,7 +83,50 @@ const NUMBERS: [(&str, &str, u16); 8] = [
     ("IDLE", "IDLE", 4),
 ];
 
-fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[SummaryLine<'_>]) {
+/// The accounts pane's columns: the account, its figures (NUMBERS), then a note.
+fn account_columns(wide: bool) -> Vec<Column<'static>> {
+    let mut columns = vec![Column::new("ACCOUNT").fixed(if wide { 14 } else { 10 })];
+    columns.extend(NUMBERS.iter().map(|&(long, short, w)| {
+        let (name, w) = if wide { (long, w) } else { (short, 4) };
+        Column::new(name).fixed(w).right()
+    }));
+    columns.push(Column::new("NOTE").rest(1).gap(2));
+    columns
+}
+
+/// The notes the NOTE column would cut (a fix hint: `add role_arn to [[accounts]] id =
+/// ...`), each whole under the accounts, wrapped to a pane `width` wide: `test: no role: ...`.
+pub(super) fn notes(state: &State, width: u16) -> Vec<(String, Style)> {
+    let inner_w = width.saturating_sub(2);
+    if inner_w < 8 {
+        return Vec::new();
+    }
+    let columns = account_columns(inner_w >= 110);
+    let table = Table::new(&columns, Rect::new(0, 0, inner_w, 2));
+    let note_w = table.width(columns.len() - 1);
+    let mut out = Vec::new();
+    for account in rows::accounts(state) {
+        let (note, style) = account_note(state, &account.id);
+        if text::width(&note) <= note_w {
+            continue;
+        }
+        let whole = format!("{}: {note}", account.label);
+        out.extend(
+            text::wrap_words(&whole, inner_w.saturating_sub(2))
+                .into_iter()
+                .map(|l| (l, style)),
+        );
+    }
+    out
+}
+
+fn render_accounts(
+    state: &State,
+    buf: &mut Buffer,
+    area: Rect,
+    summary: &[SummaryLine<'_>],
+    notes: &[(String, Style)],
+) {
     let theme = &state.theme;
     let s = &state.views.studio;
     let (domains, profiles, spaces, apps) = totals(state);
@@ -102,14 +146,28 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect, summary: &[Summa
     if inner.is_empty() {
         return;
     }
+    // The notes the NOTE column cuts, whole, at the bottom of the pane.
+    let notes_h = u16::try_from(notes.len())
+        .unwrap_or(u16::MAX)
+        .min(inner.height.saturating_sub(2));
+    let notes_area = Rect::new(inner.x, inner.bottom() - notes_h, inner.width, notes_h);
+    for ((line, style), y) in notes.iter().zip(notes_area.top()..notes_area.bottom()) {
+        put(
+            buf,
+            notes_area,
+            inner.x + 1,
+            y,
+            line,
+            inner.width.saturating_sub(2),
+            *style,
+        );
+    }
+    let inner = Rect {
+        height: inner.height - notes_h,
+        ..inner
+    };
     let wide = inner.width >= 110;
-    // The account, its figures (NUMBERS), then a note.
-    let mut columns = vec![Column::new("ACCOUNT").fixed(if wide { 14 } else { 10 })];
-    columns.extend(NUMBERS.iter().map(|&(long, short, w)| {
-        let (name, w) = if wide { (long, w) } else { (short, 4) };
-        Column::new(name).fixed(w).right()
-    }));
-    columns.push(Column::new("NOTE").rest(1).gap(2));
+    let columns = account_columns(wide);
     let note = columns.len() - 1;
     let table = Table::new(&columns, inner);
     table.header(buf, theme.muted, None);

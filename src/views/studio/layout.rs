@@ -11,9 +11,10 @@ pub struct Panes {
     pub apps: Rect,
 }
 
-/// `summary_lines` is the number of account and domain lines.
-pub fn panes(body: Rect, summary_lines: usize) -> Panes {
-    let wanted = u16::try_from(summary_lines.max(1))
+/// `summary_lines` is the number of account and domain lines, `note_lines` the lines of
+/// the notes under them (`notes`).
+pub fn panes(body: Rect, summary_lines: usize, note_lines: usize) -> Panes {
+    let wanted = u16::try_from(summary_lines.max(1).saturating_add(note_lines))
         .unwrap_or(u16::MAX)
         .saturating_add(3);
     let top = wanted.min(body.height / 2).max(body.height.min(4));
@@ -45,12 +46,16 @@ impl Pages {
 }
 
 pub fn pages(state: &State) -> Pages {
-    let p = panes(
-        crate::layout::body(state.size),
-        super::rows::summary(state).len(),
-    );
+    let body = crate::layout::body(state.size);
+    let notes = super::draw::notes(state, body.width).len();
+    let p = panes(body, super::rows::summary(state).len(), notes);
     Pages {
-        accounts: rows(p.accounts),
+        accounts: accounts_rows(p.accounts, notes),
         apps: rows(p.apps),
     }
+}
+
+/// Account and domain lines the accounts pane shows: what the notes under them leave.
+pub fn accounts_rows(pane: Rect, notes: usize) -> usize {
+    rows(pane).saturating_sub(notes)
 }

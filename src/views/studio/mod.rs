@@ -69,7 +69,7 @@ impl ViewModule for Studio {
     fn table_rows(&self, size: (u16, u16)) -> usize {
         // The apps pane when the accounts pane takes its largest share (half the body).
         let body = crate::layout::body(size);
-        layout::rows(layout::panes(body, usize::MAX).apps)
+        layout::rows(layout::panes(body, usize::MAX, 0).apps)
     }
 
     fn commands(&self) -> &'static [CommandSpec] {

@@ -77,6 +77,10 @@ impl ViewModule for Trail {
         "trail"
     }
 
+    fn help_section(&self) -> Option<&'static str> {
+        Some("Trail")
+    }
+
     fn hints(&self) -> &'static [(Action, &'static str)] {
         &[
             (Action::ToggleHelp, "help"),
