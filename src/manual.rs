@@ -181,15 +181,8 @@ pub fn keys_markdown(keymap: &Keymap) -> String {
             .iter()
             .filter(|s| s.section == b.section)
             .collect();
-        for (j, s) in section.iter().enumerate() {
-            if section[..j].iter().any(|p| p.action == s.action) {
-                continue;
-            }
-            let keys: Vec<String> = section[j..]
-                .iter()
-                .filter(|o| o.action == s.action)
-                .map(|o| cell(&code(&o.keys_label())))
-                .collect();
+        for (s, keys) in crate::config::keymap::by_action(&section) {
+            let keys: Vec<String> = keys.iter().map(|k| cell(&code(k))).collect();
             let changes = if s.action.mutates() {
                 " *changes AWS*"
             } else {

@@ -89,6 +89,24 @@ impl Binding {
     }
 }
 
+/// `bindings` with the keys bound to the same action together, in the order each action is
+/// first bound: the help's and docs/keys.md's lines (`j, Down  Next row`).
+pub fn by_action<'a>(bindings: &[&'a Binding]) -> Vec<(&'a Binding, Vec<String>)> {
+    bindings
+        .iter()
+        .enumerate()
+        .filter(|(j, b)| !bindings[..*j].iter().any(|p| p.action == b.action))
+        .map(|(j, b)| {
+            let keys = bindings[j..]
+                .iter()
+                .filter(|o| o.action == b.action)
+                .map(|o| o.keys_label())
+                .collect();
+            (*b, keys)
+        })
+        .collect()
+}
+
 /// What a sequence of pressed chords means so far.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Resolution {

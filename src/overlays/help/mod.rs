@@ -63,15 +63,7 @@ fn usage(name: &str, args: &str) -> String {
 
 /// The bindings of `section`, keys bound to the same action on one line: `j, Down  Next row`.
 fn entries<'a>(state: &State, section: &[&'a Binding], out: &mut Vec<Row<'a>>) {
-    for (j, s) in section.iter().enumerate() {
-        if section[..j].iter().any(|p| p.action == s.action) {
-            continue;
-        }
-        let keys: Vec<String> = section[j..]
-            .iter()
-            .filter(|o| o.action == s.action)
-            .map(|o| o.keys_label())
-            .collect();
+    for (s, keys) in crate::config::keymap::by_action(section) {
         let keys = keys.join(", ");
         if state.readonly && s.action.mutates() {
             out.push(Row::Disabled(keys, s.desc.as_str(), false));
