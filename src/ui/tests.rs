@@ -763,3 +763,37 @@ fn scoped_alarms_say_their_scope() {
         assert!(!title.contains("in ALARM"), "{title}");
     }
 }
+
+/// An alarm's reason, which its table row cuts, reads whole above its history at any width.
+#[test]
+fn an_alarms_reason_reads_whole_above_its_history() {
+    let mut state = fixture::with_history();
+    let of = state.views.alarms.history_of.clone().unwrap();
+    let reason = "Threshold Crossed: 1 out of the last 1 datapoints [0.781 (26/11/26 10:00:00)] \
+                  was less than the threshold (0.85) (minimum 1 datapoint for OK -> ALARM \
+                  transition).";
+    let alarm = state
+        .alarms
+        .iter_mut()
+        .find(|a| of.is(&a.account_id, &a.id))
+        .unwrap();
+    alarm.reason = reason.into();
+    for (w, h) in [(80, 24), (120, 40), (160, 48)] {
+        let text = plain(&render(&state, w, h));
+        // The history pane: the rows below its title, from its left border on.
+        let lines: Vec<&str> = text.lines().collect();
+        let top = lines.iter().position(|l| l.contains("╭ history")).unwrap();
+        let at = lines[top].find("╭ history").unwrap();
+        let x = lines[top][..at].chars().count();
+        let pane: Vec<String> = lines[top + 1..]
+            .iter()
+            .map(|l| l.chars().skip(x).collect::<String>().replace('│', " "))
+            .collect();
+        let flat = pane
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat.contains(reason), "at {w}x{h}:\n{text}");
+    }
+}

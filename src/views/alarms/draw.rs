@@ -204,6 +204,7 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
+    let inner = render_reason(state, buf, inner);
     let items = match &v.history {
         Loadable::NotRequested | Loadable::Loading => {
             put(
@@ -256,5 +257,38 @@ fn render_history(state: &State, buf: &mut Buffer, area: Rect) {
         table.text(buf, 0, y, &text::day_hhmm(item.timestamp), theme.muted);
         table.text(buf, 1, y, type_label(item.item_type), theme.key_hint);
         table.text(buf, 2, y, &item.summary, theme.text);
+    }
+}
+
+/// The alarm's reason, whole: the table cuts it, and its value and time are what an on-call
+/// engineer reads first. Wrapped at the top of the history pane (at most half of it);
+/// what is left below is the history's.
+fn render_reason(state: &State, buf: &mut Buffer, inner: Rect) -> Rect {
+    let theme = &state.theme;
+    let Some(of) = &state.views.alarms.history_of else {
+        return inner;
+    };
+    let Some(alarm) = state
+        .alarms
+        .iter()
+        .find(|a| a.account_id == of.account_id && a.id == of.id)
+    else {
+        return inner;
+    };
+    if alarm.reason.is_empty() || inner.height < 6 {
+        return inner;
+    }
+    let width = inner.width.saturating_sub(2);
+    let lines = text::wrap_words(&alarm.reason, width);
+    let room = usize::from(inner.height / 2).max(1);
+    for (i, line) in lines.iter().take(room).enumerate() {
+        let y = inner.y + i as u16;
+        put_trunc(buf, inner, inner.x + 1, y, line, width, theme.text);
+    }
+    let used = lines.len().min(room) as u16 + 1;
+    Rect {
+        y: inner.y + used,
+        height: inner.height - used,
+        ..inner
     }
 }
