@@ -797,3 +797,43 @@ fn an_alarms_reason_reads_whole_above_its_history() {
         assert!(flat.contains(reason), "at {w}x{h}:\n{text}");
     }
 }
+
+/// A failed run's reason, which the runs table cuts, reads whole in the report pane.
+#[test]
+fn a_failed_runs_reason_reads_whole_in_the_report() {
+    use crate::source::model::ExecutionStatus;
+    use crate::source::monitor::Execution;
+    use crate::views::monitor::Report;
+    let reason = "ClientError: no captured data under s3://sagemaker-eu-west-1-210987654321/fraud-detector/datacapture for this window: is data capture on?";
+    let mut s = fixture::in_view(View::Monitor);
+    s.views.monitor.report = Some(Report {
+        run: Execution {
+            account_id: "210987654321".into(),
+            schedule: "fraud-detector-mq".into(),
+            scheduled_time: fixture::NOW - 3600,
+            created: None,
+            modified: None,
+            status: ExecutionStatus::Failed,
+            failure_reason: Some(reason.into()),
+            processing_job_arn: None,
+            monitoring_type: None,
+        },
+        violations: crate::app::state::Loadable::Failed(
+            "the run is Failed: it wrote no report".into(),
+        ),
+        baseline: crate::app::state::Loadable::NotRequested,
+    });
+    for (w, h) in [(80, 24), (160, 48)] {
+        let text = plain(&render(&s, w, h));
+        let flat = text
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            flat.contains("failed: ClientError: no captured data"),
+            "at {w}x{h}:\n{text}"
+        );
+        assert!(flat.contains("is data capture on?"), "at {w}x{h}:\n{text}");
+    }
+}

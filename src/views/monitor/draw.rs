@@ -354,6 +354,13 @@ fn report_lines(state: &State, width: usize) -> Vec<Line<'static>> {
         ));
         return alerts_lines(state, lines);
     };
+    // A failed run's reason, which the runs table cuts, reads whole here.
+    if let Some(reason) = &r.run.failure_reason {
+        let w = u16::try_from(width.saturating_sub(2)).unwrap_or(u16::MAX);
+        for part in text::wrap_words(&format!("failed: {reason}"), w) {
+            lines.push(Line::styled(part, theme.bad));
+        }
+    }
     let subject_w = 22.min(width / 4).max(8);
     let check_w = 20.min(width / 4).max(8);
     match &r.violations {
