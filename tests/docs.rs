@@ -183,6 +183,27 @@ fn the_readme_is_a_map_of_at_most_200_lines_linking_every_page() {
     }
 }
 
+/// `text` loaded as a `config.toml` through the real loader (from a scratch file named
+/// after `what`, so tests running at once do not share one).
+fn load_text(
+    text: &str,
+    what: &str,
+) -> Result<sagewatch::config::Settings, sagewatch::config::ConfigError> {
+    let dir = std::env::temp_dir().join(format!("sagewatch-docs-{}-{what}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch");
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).expect("write");
+    let loaded = load(
+        &Overrides {
+            config_path: Some(&path),
+            ..Overrides::default()
+        },
+        &Env::default(),
+    );
+    std::fs::remove_dir_all(dir).ok();
+    loaded
+}
+
 /// The keys a table of the config takes, read from the loader's own refusal of an unknown
 /// one (serde lists every field it expects), so a new setting cannot be left out of the docs.
 fn keys_taken(table: &str) -> BTreeSet<String> {
@@ -192,20 +213,9 @@ fn keys_taken(table: &str) -> BTreeSet<String> {
         "quality_metrics" => "[[quality_metrics]]\nsagewatch_probe = 1\n".to_owned(),
         other => format!("[{other}]\nsagewatch_probe = 1\n"),
     };
-    let dir = std::env::temp_dir().join(format!("sagewatch-docs-{}-{table}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch");
-    let path = dir.join("config.toml");
-    std::fs::write(&path, probe).expect("write");
-    let error = load(
-        &Overrides {
-            config_path: Some(&path),
-            ..Overrides::default()
-        },
-        &Env::default(),
-    )
-    .expect_err("an unknown key is refused")
-    .to_string();
-    std::fs::remove_dir_all(dir).ok();
+    let error = load_text(&probe, table)
+        .expect_err("an unknown key is refused")
+        .to_string();
     let expected = error
         .split_once("expected")
         .unwrap_or_else(|| panic!("no list of keys in: {error}"))
@@ -239,19 +249,7 @@ fn documented_config() -> String {
 #[test]
 fn the_config_reference_loads_and_names_every_key() {
     let toml = documented_config();
-    let dir = std::env::temp_dir().join(format!("sagewatch-docs-{}-reference", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch");
-    let path = dir.join("config.toml");
-    std::fs::write(&path, &toml).expect("write");
-    let loaded = load(
-        &Overrides {
-            config_path: Some(&path),
-            ..Overrides::default()
-        },
-        &Env::default(),
-    );
-    std::fs::remove_dir_all(dir).ok();
-    if let Err(e) = loaded {
+    if let Err(e) = load_text(&toml, "reference") {
         panic!("docs/configuration.md's example does not load: {e}");
     }
     let value: toml::Table = toml.parse().expect("TOML");

@@ -342,16 +342,13 @@ pub fn alarms_changed(state: &State, changed: &[SeriesKey]) -> Vec<Command> {
     if !quality.is_empty() {
         out.push(Command::LoadFleetRuns);
     }
-    out.extend(
-        request_up_to_now(state, minute, FLEET_MINUTE_WINDOW)
-            .into_iter()
-            .flat_map(|request| apart(state, request))
-            .map(|request| Command::LoadSeries {
-                purpose: SeriesPurpose::AlarmChanged,
-                request,
-                replace: true,
-            }),
-    );
+    out.extend(load_now(
+        state,
+        minute,
+        FLEET_MINUTE_WINDOW,
+        SeriesPurpose::AlarmChanged,
+        true,
+    ));
     out
 }
 
@@ -373,15 +370,13 @@ pub fn siblings_of(state: &State, landed: &[SeriesKey]) -> Vec<Command> {
                 .any(|l| same_schedule(l, k) && newest_held(state, k) < newest_held(state, l))
         })
         .collect();
-    request_up_to_now(state, keys, FLEET_HOURLY_WINDOW)
-        .into_iter()
-        .flat_map(|request| apart(state, request))
-        .map(|request| Command::LoadSeries {
-            purpose: SeriesPurpose::Siblings,
-            request,
-            replace: false,
-        })
-        .collect()
+    load_now(
+        state,
+        keys,
+        FLEET_HOURLY_WINDOW,
+        SeriesPurpose::Siblings,
+        false,
+    )
 }
 
 /// Endpoints whose rows the view on screen shows, by account and name (borrowed).
@@ -425,14 +420,32 @@ pub fn scrolled_in(state: &State, before: &OnScreen) -> Vec<Command> {
                 .is_some_and(|last| last < behind)
         })
         .collect();
-    request_up_to_now(state, keys, FLEET_MINUTE_WINDOW)
+    // Scrolling on replaces the rows asked for before.
+    load_now(
+        state,
+        keys,
+        FLEET_MINUTE_WINDOW,
+        SeriesPurpose::ScrolledIn,
+        true,
+    )
+}
+
+/// `keys` asked for at once, up to now over `window`, one request per account when the
+/// source reads accounts apart.
+fn load_now(
+    state: &State,
+    keys: Vec<SeriesKey>,
+    window: i64,
+    purpose: SeriesPurpose,
+    replace: bool,
+) -> Vec<Command> {
+    request_up_to_now(state, keys, window)
         .into_iter()
         .flat_map(|request| apart(state, request))
         .map(|request| Command::LoadSeries {
-            purpose: SeriesPurpose::ScrolledIn,
+            purpose,
             request,
-            // Scrolling on replaces the rows asked for before.
-            replace: true,
+            replace,
         })
         .collect()
 }
