@@ -113,13 +113,18 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
 /// The series watched by alarms of `fresh` whose state differs from the one held (an alarm
 /// not held before is no change: the first read of the alarms comes with the fleet's own).
 fn state_changes(state: &State, fresh: &[Alarm]) -> Vec<SeriesKey> {
+    // Held states by alarm, once: every answer is compared whole, and an organisation holds
+    // thousands of alarms (a scan per alarm was quadratic, on the UI thread).
+    let held: rustc_hash::FxHashMap<(&str, &str), AlarmState> = state
+        .alarms
+        .iter()
+        .map(|old| ((old.account_id.as_str(), old.id.as_str()), old.state))
+        .collect();
     fresh
         .iter()
         .filter(|a| {
-            state
-                .alarms
-                .iter()
-                .any(|old| old.account_id == a.account_id && old.id == a.id && old.state != a.state)
+            held.get(&(a.account_id.as_str(), a.id.as_str()))
+                .is_some_and(|&old| old != a.state)
         })
         .filter_map(|a| a.series().cloned())
         .collect()
