@@ -384,6 +384,13 @@ async fn sagemaker_endpoint_status_reaches_the_endpoint_rows() {
         moto_status.insert(name, status.as_str().to_owned());
     }
     let scoring_status = moto_status["scoring"].clone();
+    // What "what changed" searches by name: the endpoint's config and its model, as moto's
+    // DescribeEndpoint and DescribeEndpointConfig answer.
+    let makeup = sagewatch::source::aws::sagemaker::endpoint_makeup(&sm, "scoring", "moto")
+        .await
+        .expect("DescribeEndpoint, DescribeEndpointConfig");
+    assert_eq!(makeup.config, "scoring");
+    assert_eq!(makeup.models, ["scoring"]);
 
     let (snap, stderr, code) = snapshot(&e, ACCOUNT, MOTO_REGION, "topology = \"fanout\"\n");
     assert_monitor_unserved_only(&snap, code, &stderr);

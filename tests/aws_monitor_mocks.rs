@@ -888,3 +888,100 @@ async fn connects_read_only_s3_client_refuses_writes_before_sending() {
         .expect_err("refused");
     assert!(format!("{err:?}").contains("read-only: CreateMonitoringSchedule refused"));
 }
+
+/// "What changed" reads what the endpoint is made of: DescribeEndpoint names its config and
+/// the one an update is deploying; DescribeEndpointConfig of each names their variants'
+/// models (shadow variants too), each model once. Hostile names arrive without control
+/// characters once the view sanitises them; denied calls name the IAM action.
+#[tokio::test]
+async fn the_endpoints_makeup_is_its_configs_and_their_models() {
+    use aws_sdk_sagemaker::operation::describe_endpoint::DescribeEndpointOutput;
+    use aws_sdk_sagemaker::operation::describe_endpoint_config::{
+        DescribeEndpointConfigInput, DescribeEndpointConfigOutput,
+    };
+    use aws_sdk_sagemaker::types::{EndpointStatus, PendingDeploymentSummary, ProductionVariant};
+    use sagewatch::sanitize::Sanitize;
+    let describe = mock!(aws_sdk_sagemaker::Client::describe_endpoint)
+        .match_requests(|r| r.endpoint_name() == Some("fraud"))
+        .then_output(|| {
+            DescribeEndpointOutput::builder()
+                .endpoint_name("fraud")
+                .endpoint_config_name("fraud-config-v42")
+                .endpoint_status(EndpointStatus::Updating)
+                .last_modified_time(DateTime::from_secs(1_700))
+                .pending_deployment_summary(
+                    PendingDeploymentSummary::builder()
+                        .endpoint_config_name("fraud-config-v43")
+                        .build(),
+                )
+                .build()
+        });
+    let variant = |name: &str, model: &str| {
+        ProductionVariant::builder()
+            .variant_name(name)
+            .model_name(model)
+            .build()
+    };
+    let config = mock!(aws_sdk_sagemaker::Client::describe_endpoint_config).then_compute_output(
+        move |r: &DescribeEndpointConfigInput| {
+            let name = r.endpoint_config_name().unwrap_or_default();
+            let b = DescribeEndpointConfigOutput::builder().endpoint_config_name(name);
+            if name == "fraud-config-v42" {
+                b.production_variants(variant("blue", "fraud-v42"))
+                    .production_variants(variant("green", "fraud-v42"))
+                    .build()
+            } else {
+                b.production_variants(variant("blue", "fraud-v43\u{1b}[2J"))
+                    .shadow_production_variants(variant("shadow", "fraud-v44"))
+                    .build()
+            }
+        },
+    );
+    let s = source(vec![(PROD, clients(&[&describe, &config], &[], true))]);
+    let mut makeup = s.endpoint_makeup(&fraud()).await.unwrap();
+    makeup.sanitize();
+    assert_eq!(makeup.config, "fraud-config-v42");
+    assert_eq!(makeup.pending_config.as_deref(), Some("fraud-config-v43"));
+    assert_eq!(makeup.models.len(), 3, "{:?}", makeup.models);
+    assert!(!makeup.models[1].contains('\u{1b}'), "{:?}", makeup.models);
+    assert_eq!(makeup.last_modified, Some(1_700));
+    assert_eq!((describe.num_calls(), config.num_calls()), (1, 2));
+    let names: Vec<&str> = makeup.names().collect();
+    assert_eq!(
+        names,
+        [
+            "fraud-config-v42",
+            "fraud-config-v43",
+            "fraud-v42",
+            &makeup.models[1],
+            "fraud-v44"
+        ]
+    );
+
+    // Denied: the action to grant; no config read without the endpoint's.
+    let denied = mock!(aws_sdk_sagemaker::Client::describe_endpoint).then_error(|| {
+        aws_sdk_sagemaker::operation::describe_endpoint::DescribeEndpointError::generic(
+            service_error("AccessDeniedException"),
+        )
+    });
+    let config = mock!(aws_sdk_sagemaker::Client::describe_endpoint_config)
+        .then_output(|| DescribeEndpointConfigOutput::builder().build());
+    let s = source(vec![(PROD, clients(&[&denied, &config], &[], false))]);
+    let err = s.endpoint_makeup(&fraud()).await.unwrap_err();
+    assert!(
+        matches!(&err, SourceError::AccessDenied { action, .. } if action == "sagemaker:DescribeEndpoint"),
+        "{err:?}"
+    );
+    assert_eq!(config.num_calls(), 0);
+
+    // No role in the endpoint's account (OAM alone): said, and nothing sent.
+    let describe = mock!(aws_sdk_sagemaker::Client::describe_endpoint)
+        .then_output(|| DescribeEndpointOutput::builder().build());
+    let s = source_with_home(clients(&[&describe], &[], false), vec![]);
+    let err = s.endpoint_makeup(&fraud()).await.unwrap_err();
+    assert!(
+        err.to_string().contains("add role_arn for account"),
+        "{err}"
+    );
+    assert_eq!(describe.num_calls(), 0);
+}

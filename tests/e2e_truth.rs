@@ -173,6 +173,12 @@ fn within_one_refresh_of_the_alarm_the_fleet_row_and_the_alarm_agree() {
         .find(|l| l.contains("UpdateEndpoint"))
         .unwrap();
     assert!(update.contains("ml-deployer/alice"), "who: {update}");
+    // And what it deployed, matched by the config's and model's own names.
+    for made in ["CreateEndpointConfig", "CreateModel"] {
+        let line = changes.lines().find(|l| l.contains(made));
+        let line = line.unwrap_or_else(|| panic!("{made} missing:\n{changes}"));
+        assert!(line.contains("ml-deployer/alice"), "who: {line}");
+    }
     t.literal("q");
     t.wait_for("EXITED:0");
 }

@@ -112,7 +112,8 @@ async fn carry_out(state: &mut State, trail: &AthenaTrail, first: Vec<Command>) 
             TrailCall::Cancel { id } => TrailLoaded::Cancelled {
                 result: trail.cancel(&id).await,
             },
-            TrailCall::SaveHistory { .. } => continue,
+            // The endpoint's makeup is SageMaker's (`c`), not the trail source's.
+            TrailCall::SaveHistory { .. } | TrailCall::Makeup { .. } => continue,
         };
         calls += 1;
         assert!(

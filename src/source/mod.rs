@@ -108,6 +108,15 @@ pub trait FleetSource: Send + Sync {
         endpoint: &EndpointKey,
     ) -> Result<Vec<MonitoringSchedule>, SourceError>;
 
+    /// The endpoint's config and models (DescribeEndpoint, DescribeEndpointConfig): read on
+    /// demand, for "what changed".
+    async fn endpoint_makeup(&self, endpoint: &EndpointKey) -> Result<EndpointMakeup, SourceError> {
+        Err(SourceError::Other {
+            call: format!("DescribeEndpoint {}", endpoint.name),
+            detail: "this source does not read endpoint configs".into(),
+        })
+    }
+
     /// Whether each account is read with its own calls (fan-out): then the console asks for
     /// each account's series apart, so that a slow or hung account delays only itself.
     fn reads_accounts_apart(&self) -> bool {
@@ -246,6 +255,14 @@ impl Sanitize for Alarm {
 impl Sanitize for AlarmHistoryItem {
     fn sanitize(&mut self) {
         self.summary.sanitize();
+    }
+}
+
+impl Sanitize for EndpointMakeup {
+    fn sanitize(&mut self) {
+        self.config.sanitize();
+        self.pending_config.sanitize();
+        self.models.sanitize();
     }
 }
 

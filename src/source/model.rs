@@ -83,6 +83,32 @@ pub struct Endpoint {
     pub quality: Option<CustomQuality>,
 }
 
+/// What an endpoint is made of now (DescribeEndpoint, then DescribeEndpointConfig of each
+/// config it names): the names CloudTrail's CreateEndpointConfig and CreateModel events carry,
+/// so that "what changed" can match them exactly.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EndpointMakeup {
+    /// The config it runs.
+    pub config: String,
+    /// The config an update in progress is deploying (DescribeEndpoint's
+    /// PendingDeploymentSummary), when one is.
+    pub pending_config: Option<String>,
+    /// The models of those configs' variants (shadow variants included), each once.
+    pub models: Vec<String>,
+    /// When the endpoint last changed (DescribeEndpoint's LastModifiedTime).
+    pub last_modified: Option<Epoch>,
+}
+
+impl EndpointMakeup {
+    /// Its configs and models by name: the running config first.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.config.as_str())
+            .chain(self.pending_config.as_deref())
+            .chain(self.models.iter().map(String::as_str))
+            .filter(|n| !n.is_empty())
+    }
+}
+
 /// A custom source of model-quality metrics: a team's own job publishes the catalogue's
 /// quality metric names to CloudWatch, one series per endpoint (Model Monitor is closed to
 /// new customers).

@@ -778,6 +778,15 @@ impl FleetSource for AwsSource {
         .await
     }
 
+    async fn endpoint_makeup(&self, endpoint: &EndpointKey) -> Result<EndpointMakeup, SourceError> {
+        let call = format!("DescribeEndpoint {}", endpoint.account_id);
+        let clients = self
+            .clients_for(&endpoint.account_id)
+            .ok_or_else(|| monitor::no_role(call.clone(), &endpoint.account_id))?;
+        // Read on demand for one view: a failure is said there, not on the status bar.
+        sagemaker::endpoint_makeup(&clients.sagemaker, &endpoint.name, &call).await
+    }
+
     fn reads_accounts_apart(&self) -> bool {
         matches!(self.topology, Topology::Fanout)
     }

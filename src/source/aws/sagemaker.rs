@@ -4,7 +4,8 @@
 use super::error::classify;
 use crate::source::SourceError;
 use crate::source::model::{
-    EndpointStatus, ExecutionStatus, MonitoringExecution, MonitoringSchedule, ScheduleStatus,
+    EndpointMakeup, EndpointStatus, ExecutionStatus, MonitoringExecution, MonitoringSchedule,
+    ScheduleStatus,
 };
 use aws_sdk_sagemaker::Client;
 use aws_sdk_sagemaker::types::{self as sm};
@@ -45,6 +46,49 @@ pub async fn list_endpoints(
         }));
     }
     Ok(out)
+}
+
+/// The endpoint's config (and the one an update is deploying) and the models of their
+/// variants: DescribeEndpoint, then DescribeEndpointConfig of each config.
+pub async fn endpoint_makeup(
+    client: &Client,
+    endpoint: &str,
+    call: &str,
+) -> Result<EndpointMakeup, SourceError> {
+    let d = client
+        .describe_endpoint()
+        .endpoint_name(endpoint)
+        .send()
+        .await
+        .map_err(|e| classify(call, "sagemaker:DescribeEndpoint", e))?;
+    let mut makeup = EndpointMakeup {
+        config: d.endpoint_config_name().unwrap_or_default().to_owned(),
+        pending_config: d
+            .pending_deployment_summary()
+            .and_then(|p| p.endpoint_config_name())
+            .map(str::to_owned),
+        models: Vec::new(),
+        last_modified: d.last_modified_time().map(|t| t.secs()),
+    };
+    let configs: Vec<String> = makeup.names().map(str::to_owned).collect();
+    for config in configs {
+        let c = client
+            .describe_endpoint_config()
+            .endpoint_config_name(&config)
+            .send()
+            .await
+            .map_err(|e| classify(call, "sagemaker:DescribeEndpointConfig", e))?;
+        let variants = c.production_variants().iter();
+        for model in variants
+            .chain(c.shadow_production_variants())
+            .filter_map(|v| v.model_name())
+        {
+            if !makeup.models.iter().any(|m| m == model) {
+                makeup.models.push(model.to_owned());
+            }
+        }
+    }
+    Ok(makeup)
 }
 
 pub(super) fn schedule_status(s: Option<&sm::ScheduleStatus>) -> ScheduleStatus {

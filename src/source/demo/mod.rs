@@ -252,6 +252,24 @@ impl FleetSource for DemoSource {
         Ok(self.schedules(endpoint, self.clock.now()))
     }
 
+    async fn endpoint_makeup(&self, endpoint: &EndpointKey) -> Result<EndpointMakeup, SourceError> {
+        let world = &self.world;
+        let found = world.endpoint_index(&endpoint.account_id, &endpoint.name);
+        let Some(e) = found.map(|i| &world.endpoints[i]) else {
+            return Err(SourceError::Other {
+                call: format!("DescribeEndpoint {}", endpoint.account_id),
+                detail: format!("Could not find endpoint \"{}\".", endpoint.name),
+            });
+        };
+        let now = self.clock.now();
+        Ok(story::makeup(
+            world.start,
+            &e.account_label,
+            &e.endpoint.name,
+            now,
+        ))
+    }
+
     fn health(&self) -> SourceHealth {
         self.health.snapshot()
     }

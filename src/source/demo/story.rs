@@ -11,7 +11,7 @@
 //! a scale-out; bob's first CreateEndpoint of image-tagger hit an instance quota and his
 //! second is still Creating.
 
-use crate::source::model::Epoch;
+use crate::source::model::{EndpointMakeup, Epoch};
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 3600;
@@ -239,4 +239,30 @@ pub fn feature_drift(update_at: Epoch, hour: Epoch) -> f64 {
     let (base, per_hour, max) = FEATURE_DRIFT;
     let k = ((hour - update_at) / HOUR).max(0) as f64;
     (base + per_hour * k).min(max)
+}
+
+/// What an endpoint is made of at `now` (the demo's DescribeEndpoint and
+/// DescribeEndpointConfig): its newest release deployed by then (a refused one changed
+/// nothing), else the config and model it was made with before the story began.
+pub fn makeup(start: Epoch, account_label: &str, name: &str, now: Epoch) -> EndpointMakeup {
+    let released = EPISODES.iter().rev().find_map(|ep| match ep.act {
+        Act::Deploy(r) if r.refused.is_none() && ep.endpoint == (account_label, name) => {
+            Some((start + ep.at, r))
+        }
+        _ => None,
+    });
+    match released.filter(|(at, _)| *at <= now) {
+        Some((at, r)) => EndpointMakeup {
+            config: r.config.to_owned(),
+            pending_config: None,
+            models: vec![r.model.to_owned()],
+            last_modified: Some(at),
+        },
+        None => EndpointMakeup {
+            config: format!("{name}-config"),
+            pending_config: None,
+            models: vec![format!("{name}-model")],
+            last_modified: None,
+        },
+    }
 }

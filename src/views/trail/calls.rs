@@ -2,6 +2,7 @@
 //! and the history written to its file, each answered with a `TrailLoaded`.
 
 use crate::app::command::Lane;
+use crate::source::model::{EndpointKey, EndpointMakeup, Epoch};
 use crate::source::trail::{QueryStatus, ResultPage, TrailQuery, TrailSource};
 use crate::source::{FleetSource, SourceError};
 use std::sync::Mutex;
@@ -30,6 +31,9 @@ pub enum TrailCall {
     },
     /// StopQueryExecution: sent with the writes, so that quitting waits for it.
     Cancel { id: String },
+    /// The endpoint's config and models (DescribeEndpoint, DescribeEndpointConfig), for
+    /// the changes to it since `from`.
+    Makeup { endpoint: EndpointKey, from: Epoch },
     /// The query history, written to the state dir.
     SaveHistory {
         path: std::path::PathBuf,
@@ -57,6 +61,15 @@ pub enum TrailLoaded {
     },
     /// The history written to its file, or why not.
     HistorySaved(Result<(), String>),
+    Makeup(Box<MakeupRead>),
+}
+
+/// What the endpoint is made of, read for the changes to it since `from`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeupRead {
+    pub endpoint: EndpointKey,
+    pub from: Epoch,
+    pub result: Result<EndpointMakeup, SourceError>,
 }
 
 /// A query's own calls, by its token: each query has its one of each.
@@ -67,6 +80,7 @@ pub enum TrailKey {
     Page(String),
     Cancel(String),
     History,
+    Makeup,
 }
 
 fn none(call: &str) -> SourceError {
@@ -90,7 +104,8 @@ impl crate::views::Call for TrailCall {
     }
 
     fn replaces_running(&self) -> bool {
-        matches!(self, Self::SaveHistory { .. })
+        // The newest `c` is the one the user waits for.
+        matches!(self, Self::SaveHistory { .. } | Self::Makeup { .. })
     }
 }
 
@@ -103,6 +118,7 @@ impl TrailCall {
             Self::Cancel { id } => TrailKey::Cancel(id.clone()),
             // The newest history replaces an older one not yet written.
             Self::SaveHistory { .. } => TrailKey::History,
+            Self::Makeup { .. } => TrailKey::Makeup,
         }
     }
 
@@ -151,6 +167,14 @@ impl TrailCall {
                 };
                 TrailLoaded::Cancelled { result }
             }
+            Self::Makeup { endpoint, from } => {
+                let result = source.endpoint_makeup(&endpoint).await;
+                TrailLoaded::Makeup(Box::new(MakeupRead {
+                    endpoint,
+                    from,
+                    result,
+                }))
+            }
             Self::SaveHistory { path, entries } => {
                 let generation = SAVES.fetch_add(1, Ordering::SeqCst) + 1;
                 let saved =
@@ -187,6 +211,11 @@ impl TrailCall {
                 result: Err(err("StopQueryExecution")),
             },
             Self::SaveHistory { .. } => TrailLoaded::HistorySaved(Err(detail.into())),
+            Self::Makeup { endpoint, from } => TrailLoaded::Makeup(Box::new(MakeupRead {
+                result: Err(err(&format!("DescribeEndpoint {}", endpoint.account_id))),
+                endpoint,
+                from,
+            })),
         }
     }
 }

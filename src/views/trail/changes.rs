@@ -1,11 +1,13 @@
 //! "What changed before this alarm?": from an alarm or an endpoint, one key opens the trail
-//! pre-filtered to write events on the endpoint's resources (the endpoint, its monitoring
-//! schedules, the alarms on it) in its account, from a few hours before the alarm's last
-//! transition; the events found are marked on the endpoint's charts.
+//! pre-filtered to write events on the endpoint's resources (the endpoint, its config and
+//! models, its monitoring schedules, the alarms on it) in its account, from a few hours
+//! before the alarm's last transition; the events found are marked on the endpoint's charts.
 
+use super::calls::{MakeupRead, TrailCall};
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{ChangeMarks, FlashLevel, State};
-use crate::source::model::{AlarmState, EndpointKey, Epoch};
+use crate::sanitize::Sanitize;
+use crate::source::model::{AlarmState, EndpointKey, EndpointMakeup, Epoch};
 use crate::views::{Selected, View};
 
 /// How long before the alarm's transition the search starts: deploys that cause drift
@@ -69,11 +71,23 @@ pub fn quote(value: &str) -> String {
     }
 }
 
-/// The filter for the changes to `key` since `from`.
-pub fn filter_for(state: &State, key: &EndpointKey, from: Epoch) -> String {
+/// The filter for the changes to `key` since `from`: to the endpoint, what it is made of
+/// (`makeup`, when read), its monitoring schedules and its alarms.
+pub fn filter_for(
+    state: &State,
+    key: &EndpointKey,
+    from: Epoch,
+    makeup: Option<&EndpointMakeup>,
+) -> String {
     // Each resource by its exact name (`resource:` matches identities, not parts): another
-    // endpoint or alarm whose name holds this one's is not this one's change.
+    // endpoint or alarm whose name holds this one's is not this one's change. The config and
+    // models name the CreateEndpointConfig and CreateModel that an UpdateEndpoint deployed.
     let mut names = vec![key.name.clone()];
+    names.extend(
+        makeup
+            .into_iter()
+            .flat_map(|m| m.names().map(str::to_owned)),
+    );
     if let Some(e) = state.endpoint(key) {
         names.extend(e.monitoring_schedules.iter().cloned());
     }
@@ -103,7 +117,8 @@ pub fn filter_for(state: &State, key: &EndpointKey, from: Epoch) -> String {
     )
 }
 
-/// `c` and `:changes`: the trail view, searching the selected endpoint's changes.
+/// `c` and `:changes`: the trail view; once the selected endpoint's config and models are
+/// read, the search of its changes.
 pub fn open(state: &mut State) -> Outcome {
     let Some((key, from)) = context(state) else {
         flash(
@@ -113,23 +128,77 @@ pub fn open(state: &mut State) -> Outcome {
         );
         return Outcome::redraw();
     };
-    let text = filter_for(state, &key, from);
     let show = super::update::show(state);
     if state.view != View::Trail {
         return show;
     }
+    if state.views.trail.settings().is_none() {
+        // Nothing to search: the search says what to configure.
+        return show.and(search(state, &key, from, None));
+    }
+    state.views.trail.reading_makeup = Some((key.clone(), from));
+    show.and(Outcome::with(vec![
+        TrailCall::Makeup {
+            endpoint: key,
+            from,
+        }
+        .into(),
+    ]))
+}
+
+/// The endpoint's config and models arrived (or could not be read): the search starts,
+/// unless another search was started meanwhile.
+pub fn makeup_read(state: &mut State, read: MakeupRead) -> Outcome {
+    let MakeupRead {
+        endpoint: key,
+        from,
+        result,
+    } = read;
+    if state.views.trail.reading_makeup.as_ref() != Some(&(key.clone(), from)) {
+        return Outcome::default();
+    }
+    state.views.trail.reading_makeup = None;
+    let makeup = match result {
+        Ok(mut makeup) => {
+            makeup.sanitize();
+            Some(makeup)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the endpoint's config and models");
+            flash(
+                state,
+                format!(
+                    "{}'s config and models not read ({e}): changes to them are not listed",
+                    crate::sanitize::clean(&key.name)
+                ),
+                FlashLevel::Error,
+            );
+            None
+        }
+    };
+    search(state, &key, from, makeup.as_ref())
+}
+
+/// Searches the changes to `key` since `from`; the charts mark what it finds.
+fn search(
+    state: &mut State,
+    key: &EndpointKey,
+    from: Epoch,
+    makeup: Option<&EndpointMakeup>,
+) -> Outcome {
+    let text = filter_for(state, key, from, makeup);
     let before = state.views.trail.query.as_ref().map(|q| q.token.clone());
     let out = super::update::search(state, &text);
     // Marked only if this search started (a mistake or no [trail] starts none).
     let token = state.views.trail.query.as_ref().map(|q| q.token.clone());
     if token.is_some() && token != before {
         state.change_marks = ChangeMarks {
-            endpoint: Some(key),
+            endpoint: Some(key.clone()),
             token,
             events: Vec::new(),
         };
     }
-    show.and(out)
+    out
 }
 
 /// Rows of the search arrived: if it is the one whose events the charts mark, mark them.

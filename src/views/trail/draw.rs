@@ -220,6 +220,22 @@ fn render_progress(state: &State, buf: &mut Buffer, area: Rect) {
     }
     let theme = &state.theme;
     let t = &state.views.trail;
+    if let Some((endpoint, _)) = &t.reading_makeup {
+        let msg = format!(
+            "reading {}'s config and models (DescribeEndpoint, DescribeEndpointConfig)…",
+            clean(&endpoint.name)
+        );
+        put_trunc(
+            buf,
+            area,
+            area.x,
+            area.y,
+            &msg,
+            area.width,
+            theme.insufficient,
+        );
+        return;
+    }
     let Some(q) = &t.query else {
         let source = match state.source_kind {
             crate::source::SourceKind::Demo => "the demo organisation's synthetic CloudTrail",

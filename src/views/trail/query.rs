@@ -105,6 +105,8 @@ pub fn start_search(
     t.offset = 0;
     t.detail = None;
     t.error = None;
+    // A search typed while `c` read the endpoint's config is the one wanted.
+    t.reading_makeup = None;
     t.text = text.clone();
     t.mode = mode;
     let mut query = new_query(token.clone(), sql.clone(), text, mode, now);
@@ -208,6 +210,7 @@ pub fn loaded(state: &mut State, loaded: TrailLoaded) -> Outcome {
         TrailLoaded::Started { token, result } => started(state, &token, result),
         TrailLoaded::Status { token, result } => status(state, &token, result),
         TrailLoaded::Page { token, result } => page(state, &token, result),
+        TrailLoaded::Makeup(read) => super::changes::makeup_read(state, *read),
         TrailLoaded::HistorySaved(result) => {
             if let Err(why) = result {
                 tracing::warn!(%why, "trail history");

@@ -120,6 +120,9 @@ pub struct TrailState {
     pub salt: u64,
     /// Where `Back` returns to.
     pub came_from: crate::views::View,
+    /// `c` asked for the endpoint's changes since the time given: its config and models are
+    /// being read, and the search starts when they arrive.
+    pub reading_makeup: Option<(crate::source::model::EndpointKey, Epoch)>,
 }
 
 impl TrailState {

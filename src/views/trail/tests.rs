@@ -843,6 +843,34 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     let key = alarm.endpoint.clone().unwrap();
     let cmds = update(&mut s, Action::ShowChanges).commands;
     assert_eq!(s.view, View::Trail);
+    // First what the endpoint is made of, said on the progress line; no search yet.
+    let asked = cmds.iter().find_map(|c| match c {
+        Command::View(ViewCall::Trail(TrailCall::Makeup { endpoint, from })) => {
+            Some((endpoint.clone(), *from))
+        }
+        _ => None,
+    });
+    let Some((endpoint, from)) = asked else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(endpoint, key);
+    assert!(s.views.trail.query.is_none(), "no search before the makeup");
+    let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
+    assert!(screen.contains("config and models"), "{screen}");
+    let makeup = crate::source::model::EndpointMakeup {
+        config: "cfg-v2".into(),
+        pending_config: Some("cfg-v3".into()),
+        models: vec!["model-v2".into(), "model-v3".into()],
+        last_modified: None,
+    };
+    let cmds = loaded(
+        &mut s,
+        TrailLoaded::Makeup(Box::new(super::calls::MakeupRead {
+            endpoint,
+            from,
+            result: Ok(makeup),
+        })),
+    );
     let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds
         .iter()
         .find(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_)))))
@@ -866,6 +894,10 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     use crate::trail::filter::ResourceMatch;
     let named = |n: &str| ResourceMatch::Named(n.to_owned());
     assert!(filter.resources.contains(&named(&key.name)));
+    // Its configs and models, which name the CreateEndpointConfig and CreateModel.
+    for made_of in ["cfg-v2", "cfg-v3", "model-v2", "model-v3"] {
+        assert!(filter.resources.contains(&named(made_of)), "{made_of}");
+    }
     let e = s.endpoint(&key).unwrap();
     for schedule in &e.monitoring_schedules {
         assert!(filter.resources.contains(&named(schedule)), "{schedule}");
@@ -913,6 +945,77 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     s.view = View::Endpoint;
     let screen = crate::ui::tests::plain(&crate::ui::tests::render(&s, 160, 48));
     assert!(screen.contains("▲ 1 change"), "{screen}");
+}
+
+/// `c` on the fixture's first endpoint; the makeup asked for.
+fn changes_asked(s: &mut State) -> (crate::source::model::EndpointKey, i64) {
+    crate::app::navigate::show(s, View::Fleet);
+    let cmds = update(s, Action::ShowChanges).commands;
+    cmds.iter()
+        .find_map(|c| match c {
+            Command::View(ViewCall::Trail(TrailCall::Makeup { endpoint, from })) => {
+                Some((endpoint.clone(), *from))
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{cmds:?}"))
+}
+
+#[test]
+fn changes_without_the_endpoints_makeup_search_what_is_known_and_say_what_is_missing() {
+    let mut s = state();
+    let (endpoint, from) = changes_asked(&mut s);
+    let denied = SourceError::AccessDenied {
+        call: "DescribeEndpoint 111111111111".into(),
+        action: "sagemaker:DescribeEndpoint".into(),
+    };
+    let cmds = loaded(
+        &mut s,
+        TrailLoaded::Makeup(Box::new(super::calls::MakeupRead {
+            endpoint: endpoint.clone(),
+            from,
+            result: Err(denied),
+        })),
+    );
+    let Some(Command::View(ViewCall::Trail(TrailCall::Start(q)))) = cmds
+        .iter()
+        .find(|c| matches!(c, Command::View(ViewCall::Trail(TrailCall::Start(_)))))
+    else {
+        panic!("{cmds:?}")
+    };
+    let Search::Filter { filter, .. } = &q.search else {
+        panic!("{:?}", q.search)
+    };
+    assert!(
+        filter
+            .resources
+            .contains(&crate::trail::filter::ResourceMatch::Named(endpoint.name)),
+        "the endpoint's own changes are still searched"
+    );
+    let said = &s.flash.as_ref().unwrap().text;
+    assert!(
+        said.contains("config and models not read") && said.contains("sagemaker:DescribeEndpoint"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_search_typed_while_the_makeup_is_read_is_not_replaced_by_it() {
+    let mut s = state();
+    let (endpoint, from) = changes_asked(&mut s);
+    run(&mut s, "trail event:CreateModel");
+    let typed = token(&s);
+    let cmds = loaded(
+        &mut s,
+        TrailLoaded::Makeup(Box::new(super::calls::MakeupRead {
+            endpoint,
+            from,
+            result: Ok(Default::default()),
+        })),
+    );
+    assert!(cmds.is_empty(), "{cmds:?}");
+    assert_eq!(token(&s), typed);
+    assert_eq!(s.views.trail.text, "event:CreateModel");
 }
 
 #[test]
@@ -996,7 +1099,11 @@ fn what_changed_on_the_demo_lists_only_the_endpoints_own_resources() {
         name: "fraud-detector".into(),
     };
     assert!(s.endpoint(&key).is_some(), "the fleet is loaded");
-    let text = super::changes::filter_for(&s, &key, START - 3 * 86_400);
+    // What it is made of now: alice's release.
+    let makeup = block_on(source.endpoint_makeup(&key)).unwrap();
+    assert_eq!(makeup.config, crate::source::demo::INCIDENT_CONFIG);
+    assert_eq!(makeup.models, [crate::source::demo::INCIDENT_MODEL]);
+    let text = super::changes::filter_for(&s, &key, START - 3 * 86_400, Some(&makeup));
     let filter = crate::trail::filter::parse(&text).unwrap();
     let names: Vec<String> = filter.resources.iter().map(|r| r.typed()).collect();
     assert!(
@@ -1041,6 +1148,10 @@ fn what_changed_on_the_demo_lists_only_the_endpoints_own_resources() {
             .any(|r| r[event].as_deref() == Some("UpdateEndpoint")),
         "alice's update is among them"
     );
+    for made in ["CreateEndpointConfig", "CreateModel"] {
+        let found = page.rows.iter().any(|r| r[event].as_deref() == Some(made));
+        assert!(found, "the {made} that the update deployed");
+    }
     // Every event names one of the endpoint's resources exactly, as a value or an ARN.
     for (k, r) in page.rows.iter().enumerate() {
         let at = chrono::DateTime::parse_from_rfc3339(r[time].as_deref().unwrap())
