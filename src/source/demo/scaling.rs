@@ -26,6 +26,11 @@ struct Scaled {
     message: &'static str,
 }
 
+/// Why blue scales out: its target-tracking policy's high alarm (AWS's wording).
+const BLUE_HIGH: &str = "monitor alarm TargetTracking-endpoint/fraud-detector/variant/blue-\
+     AlarmHigh-5f2a8c3e-91d4-4e6b-b0a7-3c9e1d2f4a68 in state ALARM triggered policy \
+     fraud-detector-blue-invocations-per-instance";
+
 /// Oldest first. The texts are AWS's own wording for target-tracking activities.
 const ACTIVITIES: [Scaled; 3] = [
     Scaled {
@@ -48,9 +53,7 @@ const ACTIVITIES: [Scaled; 3] = [
         variant: "blue",
         outcome: ScalingStatus::Successful,
         description: "Setting desired instance count to 3.",
-        cause: "monitor alarm TargetTracking-endpoint/fraud-detector/variant/blue-AlarmHigh-\
-                5f2a8c3e-91d4-4e6b-b0a7-3c9e1d2f4a68 in state ALARM triggered policy \
-                fraud-detector-blue-invocations-per-instance",
+        cause: BLUE_HIGH,
         message: "Successfully set desired instance count to 3. Change successfully fulfilled \
                   by sagemaker.",
     },
@@ -62,9 +65,7 @@ const ACTIVITIES: [Scaled; 3] = [
         variant: "blue",
         outcome: ScalingStatus::Successful,
         description: "Setting desired instance count to 4.",
-        cause: "monitor alarm TargetTracking-endpoint/fraud-detector/variant/blue-AlarmHigh-\
-                5f2a8c3e-91d4-4e6b-b0a7-3c9e1d2f4a68 in state ALARM triggered policy \
-                fraud-detector-blue-invocations-per-instance",
+        cause: BLUE_HIGH,
         message: "Successfully set desired instance count to 4. Change successfully fulfilled \
                   by sagemaker.",
     },
