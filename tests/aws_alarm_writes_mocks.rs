@@ -42,6 +42,7 @@ fn clients(rules: &[&Rule], readonly: bool) -> AccountClients {
         cloudwatch,
         sagemaker: mock_client!(aws_sdk_sagemaker, []),
         s3: mock_client!(aws_sdk_s3, []),
+        scaling: mock_client!(aws_sdk_applicationautoscaling, []),
     }
 }
 

@@ -585,6 +585,7 @@ async fn the_aws_source_searches_the_trail_only_when_it_has_one() {
                 cloudwatch: mock_client!(aws_sdk_cloudwatch, []),
                 sagemaker: mock_client!(aws_sdk_sagemaker, []),
                 s3: mock_client!(aws_sdk_s3, []),
+                scaling: mock_client!(aws_sdk_applicationautoscaling, []),
             },
             Default::default(),
             Vec::new(),

@@ -71,6 +71,7 @@ fn clients_running_since_before(
         sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, sagemaker, |c| c
             .interceptor(ReadOnlyGuard)),
         s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, none),
+        scaling: mock_client!(aws_sdk_applicationautoscaling, []),
     }
 }
 

@@ -41,6 +41,7 @@ async fn setup(e: &emulators::Emulators, account: &str) -> Setup {
         cloudwatch: aws_sdk_cloudwatch::Client::new(&cfg),
         sagemaker: aws_sdk_sagemaker::Client::new(&cfg),
         s3: aws_sdk_s3::Client::new(&cfg),
+        scaling: aws_sdk_applicationautoscaling::Client::new(&cfg),
     };
     let identity = Identity {
         account_id: account.into(),

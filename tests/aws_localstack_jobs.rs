@@ -53,6 +53,7 @@ async fn source_as(
         cloudwatch: aws_sdk_cloudwatch::Client::new(&cfg),
         sagemaker: aws_sdk_sagemaker::Client::new(&sm_cfg),
         s3: aws_sdk_s3::Client::new(&cfg),
+        scaling: aws_sdk_applicationautoscaling::Client::new(&cfg),
     };
     let identity = Identity {
         account_id: account.into(),

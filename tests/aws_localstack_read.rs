@@ -43,6 +43,7 @@ async fn source_in(
         cloudwatch: aws_sdk_cloudwatch::Client::new(&cfg),
         sagemaker: aws_sdk_sagemaker::Client::new(&cfg),
         s3: aws_sdk_s3::Client::new(&cfg),
+        scaling: aws_sdk_applicationautoscaling::Client::new(&cfg),
     };
     let identity = Identity {
         account_id: account.into(),
@@ -220,6 +221,7 @@ async fn a_custom_quality_source_is_found_and_read_at_its_period() {
         cloudwatch: aws_sdk_cloudwatch::Client::new(&cfg),
         sagemaker: aws_sdk_sagemaker::Client::new(&cfg),
         s3: aws_sdk_s3::Client::new(&cfg),
+        scaling: aws_sdk_applicationautoscaling::Client::new(&cfg),
     };
     let source = AwsSource::from_clients(
         Identity {

@@ -85,12 +85,14 @@ fn clients(sagemaker: &[&Rule], s3: &[&Rule], guard: bool) -> AccountClients {
                 .interceptor(ReadOnlyGuard)),
             s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, s3, |c| c
                 .interceptor(ReadOnlyGuard)),
+            scaling: mock_client!(aws_sdk_applicationautoscaling, []),
         }
     } else {
         AccountClients {
             cloudwatch: mock_client!(aws_sdk_cloudwatch, []),
             sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, sagemaker),
             s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, s3),
+            scaling: mock_client!(aws_sdk_applicationautoscaling, []),
         }
     }
 }

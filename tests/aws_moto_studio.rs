@@ -36,6 +36,7 @@ fn clients(cfg: &aws_config::SdkConfig) -> AccountClients {
         cloudwatch: aws_sdk_cloudwatch::Client::new(cfg),
         sagemaker: aws_sdk_sagemaker::Client::new(cfg),
         s3: aws_sdk_s3::Client::new(cfg),
+        scaling: aws_sdk_applicationautoscaling::Client::new(cfg),
     }
 }
 

@@ -62,6 +62,7 @@ fn clients(cloudwatch_rules: &[&Rule], sagemaker_rules: &[&Rule]) -> AccountClie
         cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch_rules),
         sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, &sagemaker),
         s3: mock_client!(aws_sdk_s3, []),
+        scaling: mock_client!(aws_sdk_applicationautoscaling, []),
     }
 }
 
@@ -608,6 +609,7 @@ async fn throttling_is_retried_with_back_off_and_shown() {
             cloudwatch,
             sagemaker: mock_client!(aws_sdk_sagemaker, []),
             s3: mock_client!(aws_sdk_s3, []),
+            scaling: mock_client!(aws_sdk_applicationautoscaling, []),
         },
         HashMap::new(),
         Vec::new(),

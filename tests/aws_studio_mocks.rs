@@ -51,6 +51,7 @@ fn clients(rules: &[&Rule]) -> AccountClients {
         sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, rules, |c| c
             .interceptor(ReadOnlyGuard)),
         s3: mock_client!(aws_sdk_s3, RuleMode::MatchAny, none),
+        scaling: mock_client!(aws_sdk_applicationautoscaling, []),
     }
 }
 

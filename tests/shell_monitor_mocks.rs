@@ -166,6 +166,7 @@ fn setup(tag: &str, sagemaker: &[&Rule], cloudwatch: &[&Rule]) -> Setup {
         cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch),
         sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, sagemaker),
         s3: mock_client!(aws_sdk_s3, []),
+        scaling: mock_client!(aws_sdk_applicationautoscaling, []),
     };
     // The monitoring account itself has no endpoints.
     let no_metrics = mock!(aws_sdk_cloudwatch::Client::list_metrics)
@@ -176,6 +177,7 @@ fn setup(tag: &str, sagemaker: &[&Rule], cloudwatch: &[&Rule]) -> Setup {
         cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&no_metrics]),
         sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, [&no_endpoints]),
         s3: mock_client!(aws_sdk_s3, []),
+        scaling: mock_client!(aws_sdk_applicationautoscaling, []),
     };
     let mut accounts = HashMap::new();
     accounts.insert(PROD.to_owned(), prod);

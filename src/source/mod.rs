@@ -162,6 +162,20 @@ pub trait FleetSource: Send + Sync {
     fn placement(&self) -> alarm_write::Placement {
         alarm_write::Placement::default()
     }
+
+    /// The scaling activities of every variant of `endpoint` (Application Auto Scaling) that
+    /// started at or after `from`, newest first. Paged, and bounded in pages: a busy account's
+    /// oldest activities of the window may be missing.
+    async fn scaling_activities(
+        &self,
+        endpoint: &EndpointKey,
+        _from: Epoch,
+    ) -> Result<Vec<ScalingActivity>, SourceError> {
+        Err(SourceError::Other {
+            call: format!("DescribeScalingActivities {}", endpoint.account_id),
+            detail: "this source cannot read scaling activity".into(),
+        })
+    }
 }
 
 impl Sanitize for SourceError {
@@ -278,5 +292,14 @@ impl Sanitize for MonitoringSchedule {
         self.schedule_expression.sanitize();
         self.job_definition.sanitize();
         self.failure_reason.sanitize();
+    }
+}
+
+impl Sanitize for ScalingActivity {
+    fn sanitize(&mut self) {
+        self.description.sanitize();
+        self.cause.sanitize();
+        self.status_message.sanitize();
+        self.variant.sanitize();
     }
 }

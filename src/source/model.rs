@@ -448,3 +448,54 @@ impl ScheduleStatus {
         }
     }
 }
+
+/// What became of one scaling activity (Application Auto Scaling's `StatusCode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum ScalingStatus {
+    Pending,
+    InProgress,
+    Successful,
+    /// Replaced by a newer activity before it finished.
+    Overridden,
+    /// Asked for, but the capacity could not be had (an instance limit, say).
+    Unfulfilled,
+    Failed,
+}
+
+impl ScalingStatus {
+    /// Application Auto Scaling's own spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::InProgress => "InProgress",
+            Self::Successful => "Successful",
+            Self::Overridden => "Overridden",
+            Self::Unfulfilled => "Unfulfilled",
+            Self::Failed => "Failed",
+        }
+    }
+}
+
+impl fmt::Display for ScalingStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One scaling activity of an endpoint variant: its instance count changed, or was asked to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScalingActivity {
+    /// When it started.
+    pub at: Epoch,
+    /// When it ended; `None` while it is pending or in progress.
+    pub ended: Option<Epoch>,
+    pub status: ScalingStatus,
+    /// What was done ("Setting desired instance count to 4.").
+    pub description: String,
+    /// Why: the alarm or schedule that asked, or the person who changed the capacity.
+    pub cause: String,
+    /// Why it failed or was not fulfilled, when AWS says.
+    pub status_message: Option<String>,
+    /// The production variant it scaled.
+    pub variant: String,
+}

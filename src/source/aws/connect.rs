@@ -112,16 +112,21 @@ pub fn clients(
         // real S3 wants virtual-hosted style (path-style is deprecated there and not served
         // for every bucket name or Region).
         .force_path_style(endpoint_overridden(config, "S3"));
+    let mut scaling = aws_sdk_applicationautoscaling::config::Builder::from(config)
+        .interceptor(ThrottleWatch(health.clone()))
+        .retry_partition(partition("application-autoscaling"));
     if readonly {
         cloudwatch = cloudwatch.interceptor(ReadOnlyGuard);
         sagemaker = sagemaker.interceptor(ReadOnlyGuard);
         s3 = s3.interceptor(ReadOnlyGuard);
+        scaling = scaling.interceptor(ReadOnlyGuard);
     }
     let (cloudwatch, sagemaker, s3) = (cloudwatch.build(), sagemaker.build(), s3.build());
     AccountClients {
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch),
         sagemaker: aws_sdk_sagemaker::Client::from_conf(sagemaker),
         s3: aws_sdk_s3::Client::from_conf(s3),
+        scaling: aws_sdk_applicationautoscaling::Client::from_conf(scaling.build()),
     }
 }
 
@@ -417,6 +422,11 @@ mod tests {
         assert_ne!(
             a.sagemaker.config().retry_partition().cloned(),
             b.sagemaker.config().retry_partition().cloned()
+        );
+        assert!(a.scaling.config().retry_partition().is_some());
+        assert_ne!(
+            a.scaling.config().retry_partition().cloned(),
+            b.scaling.config().retry_partition().cloned()
         );
     }
 

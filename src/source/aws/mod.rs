@@ -24,6 +24,7 @@ pub mod monitor;
 pub mod monitor_write;
 pub mod readonly;
 pub mod sagemaker;
+pub mod scaling;
 pub mod studio;
 pub mod throttle;
 
@@ -47,6 +48,8 @@ pub struct AccountClients {
     pub sagemaker: aws_sdk_sagemaker::Client,
     /// Model Monitor reports (violations, baseline constraints).
     pub s3: aws_sdk_s3::Client,
+    /// Endpoint variants' scaling activity (Application Auto Scaling).
+    pub scaling: aws_sdk_applicationautoscaling::Client,
 }
 
 #[derive(Debug)]
@@ -830,6 +833,24 @@ impl FleetSource for AwsSource {
             credentialed: self.accounts.keys().cloned().collect(),
             acts_everywhere: false,
         }
+    }
+
+    async fn scaling_activities(
+        &self,
+        endpoint: &EndpointKey,
+        from: Epoch,
+    ) -> Result<Vec<ScalingActivity>, SourceError> {
+        let call = format!("DescribeScalingActivities {}", endpoint.account_id);
+        let Some(clients) = self.clients_for(&endpoint.account_id) else {
+            return Err(SourceError::Other {
+                call,
+                detail: "OAM does not share Application Auto Scaling: add role_arn for this \
+                         account to the config"
+                    .into(),
+            });
+        };
+        let read = scaling::scaling_activities(&clients.scaling, &endpoint.name, from, &call).await;
+        self.track(&call, read)
     }
 }
 

@@ -12,6 +12,7 @@ mod monitor;
 mod query;
 mod raw;
 mod rng;
+mod scaling;
 mod signal;
 mod story;
 mod studio;
@@ -307,6 +308,27 @@ impl FleetSource for DemoSource {
             // Its Model Monitor runs in every account, as if each had a role.
             acts_everywhere: true,
         }
+    }
+
+    async fn scaling_activities(
+        &self,
+        endpoint: &EndpointKey,
+        from: Epoch,
+    ) -> Result<Vec<ScalingActivity>, SourceError> {
+        // An endpoint the demo does not have has no activity, as AWS would answer.
+        let Some(i) = self
+            .world
+            .endpoint_index(&endpoint.account_id, &endpoint.name)
+        else {
+            return Ok(Vec::new());
+        };
+        let label = self.world.endpoints[i].account_label.as_str();
+        Ok(scaling::activities(
+            self.world.start,
+            self.clock.now(),
+            (label, &endpoint.name),
+            from,
+        ))
     }
 }
 
