@@ -16,10 +16,11 @@ use crate::logs::groups::{
     PROCESSING_JOBS_GROUP, endpoint_group, endpoint_query, job_query, job_stream_prefix,
 };
 use crate::logs::line::iso_millis;
+use crate::logs::run::{self, Ended};
 use crate::source::logs::{
     InsightsQuery, InsightsResults, InsightsState, InsightsStats, LogEvent, LogTarget, LogsSource,
 };
-use crate::source::{FleetSource, SourceError};
+use crate::source::FleetSource;
 use crate::trail::filter::When;
 use crate::writes::audit::inert_json;
 use serde_json::Value;
@@ -32,9 +33,6 @@ use unicode_width::UnicodeWidthChar;
 pub const DEFAULT_SINCE_SECS: i64 = 3_600;
 /// Lines (or rows) printed at most without `--max-lines` (not for `--follow`).
 pub const DEFAULT_MAX_LINES: usize = 10_000;
-/// Transient failures (throttling, network) of GetQueryResults tolerated in a row: a poll
-/// that fails once must not lose a query that is still scanning.
-pub const TRANSIENT_RETRIES: u32 = 5;
 
 /// What is printed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -345,18 +343,6 @@ async fn events(
     Exit::done()
 }
 
-/// Between two GetQueryResults: 250 ms, doubling, at most 5 s.
-pub fn poll_delay(polls: u32) -> Duration {
-    Duration::from_millis(250u64 << polls.min(5)).min(Duration::from_secs(5))
-}
-
-fn is_transient(e: &SourceError) -> bool {
-    matches!(
-        e,
-        SourceError::Throttled { .. } | SourceError::Network { .. }
-    )
-}
-
 /// A progress line: state, elapsed, records matched and scanned, bytes scanned.
 pub fn progress_line(state: InsightsState, stats: &InsightsStats, elapsed: Duration) -> String {
     format!(
@@ -367,24 +353,6 @@ pub fn progress_line(state: InsightsState, stats: &InsightsStats, elapsed: Durat
         stats.records_scanned,
         stats.bytes_scanned / 1_000_000.0
     )
-}
-
-/// StopQuery for an interrupted run; a failed stop says the query may go on.
-async fn stop(
-    source: &dyn LogsSource,
-    target: &LogTarget,
-    id: &str,
-    out: &mut (dyn Write + Send),
-) -> Exit {
-    match source.stop_query(target, id).await {
-        Ok(()) => interrupted(out, "interrupted: the query was stopped"),
-        Err(e) => interrupted(
-            out,
-            format!(
-                "interrupted, but the query could not be stopped ({e}): it may still be running"
-            ),
-        ),
-    }
 }
 
 /// StartQuery, GetQueryResults until it ends, then the rows.
@@ -404,86 +372,34 @@ async fn insights(
         // Rounded up: the window's last milliseconds are in it.
         end: plan.end_ms.div_euclid(1000) + i64::from(plan.end_ms.rem_euclid(1000) != 0),
     };
-    let mut interrupt = std::pin::pin!(interrupt);
-    let start = source.start_query(&q);
-    let mut start = std::pin::pin!(start);
-    // An interrupt during the start still waits for its id: the query may already be
-    // running, and only the id can stop it.
-    let (id, cancelled) = tokio::select! {
-        biased;
-        () = &mut interrupt => (start.await, true),
-        r = &mut start => (r, false),
+    let ended = {
+        let err = std::sync::Mutex::new(&mut *err);
+        let say = |line: String| {
+            if let Ok(mut err) = err.lock() {
+                let _ = writeln!(err, "{line}");
+            }
+        };
+        run::drive(
+            source,
+            &q,
+            interrupt,
+            &mut |id| say(format!("insights: query {}", clean(id))),
+            &mut |state, stats| say(progress_line(state, stats, began.elapsed())),
+        )
+        .await
     };
-    let id = match id {
-        Ok(id) => id,
-        Err(_) if cancelled => return interrupted(out, "interrupted"),
-        Err(e) => return Exit::failed(e.to_string()),
-    };
-    let _ = writeln!(err, "insights: query {}", clean(&id));
-    if cancelled {
-        return stop(source, &plan.target, &id, out).await;
+    match ended {
+        Ended::Done(results) => print_results(&results, plan, out, err),
+        Ended::Failed(why) => Exit::failed(why),
+        Ended::Interrupted(None) => interrupted(out, "interrupted"),
+        Ended::Interrupted(Some(Ok(()))) => interrupted(out, "interrupted: the query was stopped"),
+        Ended::Interrupted(Some(Err(e))) => interrupted(
+            out,
+            format!(
+                "interrupted, but the query could not be stopped ({e}): it may still be running"
+            ),
+        ),
     }
-    let mut polls = 0u32;
-    let mut failures = 0u32;
-    let mut last: Option<(InsightsState, InsightsStats)> = None;
-    let results = loop {
-        tokio::select! {
-            biased;
-            () = &mut interrupt => return stop(source, &plan.target, &id, out).await,
-            () = tokio::time::sleep(poll_delay(polls)) => {}
-        }
-        polls = polls.saturating_add(1);
-        let answer = tokio::select! {
-            biased;
-            () = &mut interrupt => return stop(source, &plan.target, &id, out).await,
-            r = source.query_results(&plan.target, &id) => r,
-        };
-        let results = match answer {
-            Ok(r) => {
-                failures = 0;
-                r
-            }
-            Err(e) if is_transient(&e) && failures < TRANSIENT_RETRIES => {
-                failures += 1;
-                tracing::info!(error = %e, failures, "GetQueryResults failed; retrying");
-                continue;
-            }
-            Err(e) => {
-                // Given up on here: stopped rather than left scanning unseen.
-                if let Err(stop) = source.stop_query(&plan.target, &id).await {
-                    tracing::warn!(error = %stop, "stopping a query given up on failed");
-                }
-                return Exit::failed(e.to_string());
-            }
-        };
-        let state = results.state.unwrap_or(InsightsState::Unknown);
-        if last != Some((state, results.stats)) {
-            last = Some((state, results.stats));
-            let _ = writeln!(
-                err,
-                "{}",
-                progress_line(state, &results.stats, began.elapsed())
-            );
-        }
-        match state {
-            InsightsState::Complete => break results,
-            InsightsState::Failed => {
-                return Exit::failed("Insights: the query failed (CloudWatch Logs gave no reason)");
-            }
-            InsightsState::Cancelled => {
-                return Exit::failed("Insights: the query was cancelled (not by this run)");
-            }
-            InsightsState::Timeout => {
-                return Exit::failed(
-                    "Insights: the query timed out (CloudWatch Logs stops a query after 60 \
-                     minutes): narrow --since or the query",
-                );
-            }
-            // Scheduled, Running, or a state this build does not know: still on its way.
-            InsightsState::Scheduled | InsightsState::Running | InsightsState::Unknown => {}
-        }
-    };
-    print_results(&results, plan, out, err)
 }
 
 /// The rows of a finished query: an aligned table (the last column, usually `@message`,
@@ -1203,7 +1119,7 @@ mod tests {
         assert_eq!(calls.last().unwrap(), "stop q-1", "{calls:?}");
         assert_eq!(
             calls.iter().filter(|c| c.starts_with("results")).count(),
-            TRANSIENT_RETRIES as usize + 1
+            crate::trail::run::TRANSIENT_RETRIES as usize + 1
         );
     }
 
@@ -1232,7 +1148,7 @@ mod tests {
 
     #[test]
     fn the_poll_delay_doubles_from_250_ms_to_5_s() {
-        let d: Vec<u64> = (0..8).map(|n| poll_delay(n).as_millis() as u64).collect();
+        let d: Vec<u64> = (0..8).map(|n| run::poll_delay(n).as_millis() as u64).collect();
         assert_eq!(d, [250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
     }
 
