@@ -4,7 +4,9 @@
 //! terminals.
 
 use crate::source::SourceError;
-use crate::source::logs::{InsightsQuery, InsightsResults, InsightsState, InsightsStats, LogsSource};
+use crate::source::logs::{
+    InsightsQuery, InsightsResults, InsightsState, InsightsStats, LogsSource,
+};
 use crate::trail::run::TRANSIENT_RETRIES;
 use std::future::Future;
 use std::time::Duration;

@@ -17,10 +17,10 @@ use crate::logs::groups::{
 };
 use crate::logs::line::iso_millis;
 use crate::logs::run::{self, Ended};
+use crate::source::FleetSource;
 use crate::source::logs::{
     InsightsQuery, InsightsResults, InsightsState, InsightsStats, LogEvent, LogTarget, LogsSource,
 };
-use crate::source::FleetSource;
 use crate::trail::filter::When;
 use crate::writes::audit::inert_json;
 use serde_json::Value;
@@ -591,6 +591,7 @@ async fn tail(
 mod tests {
     use super::*;
     use crate::cli::{Cli, Commands};
+    use crate::source::SourceError;
     use crate::source::logs::{EventsPage, LiveError, LiveSession, LiveUpdate};
     use async_trait::async_trait;
     use clap::Parser;
@@ -1148,7 +1149,9 @@ mod tests {
 
     #[test]
     fn the_poll_delay_doubles_from_250_ms_to_5_s() {
-        let d: Vec<u64> = (0..8).map(|n| run::poll_delay(n).as_millis() as u64).collect();
+        let d: Vec<u64> = (0..8)
+            .map(|n| run::poll_delay(n).as_millis() as u64)
+            .collect();
         assert_eq!(d, [250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
     }
 
