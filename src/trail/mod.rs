@@ -1,12 +1,13 @@
-//! CloudTrail search through Athena, the pure part: the filter language (`filter`), the one
-//! SELECT it becomes (`sql`), partition-pruned, limited, with every typed value kept inside
-//! an SQL literal, the same filter evaluated in memory (`matcher`, the demo's search), the
-//! check of SQL the user wrote (`raw`, on Trino's own tokens: `trino`), the cost guard on a
-//! search's time range (`range`), and the query's life from start to its last page for the
-//! shell (`run`); and the view's kit: the query history kept across
-//! restarts (`history`), exports of the loaded rows (`export`) and OSC 52 copies
-//! (`clipboard`).
+//! CloudTrail search through Athena, the pure part: the filter language (`filter`), the
+//! filter of an endpoint's changes (`changes`), the one SELECT a filter becomes (`sql`),
+//! partition-pruned, limited, with every typed value kept inside an SQL literal, the same
+//! filter evaluated in memory (`matcher`, the demo's search), the check of SQL the user
+//! wrote (`raw`, on Trino's own tokens: `trino`), the cost guard on a search's time range
+//! (`range`), and the query's life from start to its last page for the shell (`run`); and
+//! the view's kit: the query history kept across restarts (`history`), exports of the loaded
+//! rows (`export`) and OSC 52 copies (`clipboard`).
 
+pub mod changes;
 pub mod clipboard;
 pub mod export;
 pub mod filter;

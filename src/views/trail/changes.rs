@@ -7,7 +7,8 @@ use super::calls::{MakeupRead, TrailCall};
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{ChangeMarks, FlashLevel, State};
 use crate::sanitize::Sanitize;
-use crate::source::model::{AlarmState, EndpointKey, EndpointMakeup, Epoch};
+use crate::source::model::{Alarm, AlarmState, EndpointKey, EndpointMakeup, Epoch};
+use crate::trail::changes::Resources;
 use crate::views::{Selected, View};
 
 /// How long before the alarm's transition the search starts: deploys that cause drift
@@ -58,63 +59,29 @@ fn selected(state: &State) -> Option<(EndpointKey, Epoch)> {
     }
 }
 
-/// A filter value, quoted when it holds anything but plain name characters.
-pub fn quote(value: &str) -> String {
-    let plain = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./@+=".contains(c));
-    if plain {
-        value.to_owned()
-    } else {
-        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
-    }
-}
-
 /// The filter for the changes to `key` since `from`: to the endpoint, what it is made of
-/// (`makeup`, when read), its monitoring schedules and its alarms.
+/// (`makeup`, when read), its monitoring schedules and the alarms on it.
 pub fn filter_for(
     state: &State,
     key: &EndpointKey,
     from: Epoch,
     makeup: Option<&EndpointMakeup>,
 ) -> String {
-    // Each resource by its exact name (`resource:` matches identities, not parts): another
-    // endpoint or alarm whose name holds this one's is not this one's change. The config and
-    // models name the CreateEndpointConfig and CreateModel that an UpdateEndpoint deployed.
-    let mut names = vec![key.name.clone()];
-    names.extend(
-        makeup
-            .into_iter()
-            .flat_map(|m| m.names().map(str::to_owned)),
-    );
-    if let Some(e) = state.endpoint(key) {
-        names.extend(e.monitoring_schedules.iter().cloned());
-    }
-    let alarms: Vec<&crate::source::model::Alarm> = state
+    let schedules = state
+        .endpoint(key)
+        .map_or(&[][..], |e| e.monitoring_schedules.as_slice());
+    let alarms: Vec<&Alarm> = state
         .alarms
         .iter()
         .filter(|a| a.endpoint.as_ref() == Some(key))
         .collect();
-    names.extend(alarms.iter().map(|a| a.name.clone()));
-    let mut seen = std::collections::HashSet::new();
-    names.retain(|n| seen.insert(n.clone()));
-    // The endpoint's account, and where its alarms live (the monitoring account, for
-    // cross-account alarms): a mute or an edit of the alarm is a change too.
-    let mut accounts = vec![key.account_id.clone()];
-    for a in &alarms {
-        if !accounts.contains(&a.account_id) {
-            accounts.push(a.account_id.clone());
-        }
-    }
-    let resources: Vec<String> = names.iter().map(|n| quote(n)).collect();
-    let accounts: Vec<String> = accounts.iter().map(|a| quote(a)).collect();
-    format!(
-        "readonly:false account:{} resource:{} since:{}",
-        accounts.join(","),
-        resources.join(","),
-        crate::snapshot::rfc3339(from)
-    )
+    crate::trail::changes::filter_text(&Resources {
+        endpoint: key,
+        makeup,
+        schedules,
+        alarms: &alarms,
+        from,
+    })
 }
 
 /// `c` and `:changes`: the trail view; once the selected endpoint's config and models are
@@ -222,24 +189,4 @@ pub fn rows_arrived(state: &mut State) {
             Some((at.timestamp(), r.cell(event).unwrap_or("").to_owned()))
         })
         .collect();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_are_quoted_only_when_they_must_be() {
-        assert_eq!(quote("fraud-detector"), "fraud-detector");
-        assert_eq!(quote("a b"), "\"a b\"");
-        assert_eq!(quote("x\"y\\"), "\"x\\\"y\\\\\"");
-        let f =
-            crate::trail::filter::parse(&format!("resource:{},{}", quote("a b"), quote("x\"y\\")))
-                .unwrap();
-        use crate::trail::filter::ResourceMatch::Named;
-        assert_eq!(
-            f.resources,
-            vec![Named("a b".into()), Named("x\"y\\".into())]
-        );
-    }
 }
