@@ -23,15 +23,17 @@ pub fn entries(input: AlarmInput<'_>) -> Vec<Entry> {
         .iter()
         .filter(|h| h.item_type == HistoryItemType::StateUpdate)
         .collect();
+    let into_present =
+        |h: &AlarmHistoryItem| transition(&h.summary).is_some_and(|(_, to)| to == alarm.state);
     let newest_into_present = updates
         .iter()
-        .filter(|h| transition(&h.summary).is_some_and(|(_, to)| to == alarm.state))
+        .filter(|h| into_present(h))
         .map(|h| h.timestamp)
         .max();
     updates
         .into_iter()
         .map(|h| {
-            let current = Some(h.timestamp) == newest_into_present;
+            let current = Some(h.timestamp) == newest_into_present && into_present(h);
             line(alarm, h, current.then_some(alarm.reason.as_str()))
         })
         .collect()
@@ -211,6 +213,35 @@ mod tests {
                 account_id: "111122223333".into(),
                 name: "fraud-acc".into()
             }
+        );
+    }
+
+    #[test]
+    fn of_two_transitions_in_one_second_only_the_one_into_the_present_state_has_the_value() {
+        let a = alarm(
+            metric(),
+            AlarmState::Alarm,
+            "Threshold Crossed: [93.1] was greater",
+        );
+        let history = [
+            item(
+                400,
+                HistoryItemType::StateUpdate,
+                "Alarm updated from ALARM to OK",
+            ),
+            item(
+                400,
+                HistoryItemType::StateUpdate,
+                "Alarm updated from OK to ALARM",
+            ),
+        ];
+        let lines = entries(AlarmInput {
+            alarm: &a,
+            history: &history,
+        });
+        assert_eq!(
+            lines.iter().map(|e| e.value).collect::<Vec<_>>(),
+            [None, Some(93.1)]
         );
     }
 
