@@ -312,3 +312,60 @@ fn every_source_at_once_makes_one_ordered_clean_tape() {
     let times: Vec<Epoch> = tape.entries().iter().map(|e| e.at).collect();
     assert!(times.is_sorted());
 }
+
+proptest::proptest! {
+    /// Whatever the points (any order, repeated times, NaN, huge values), the rules answer
+    /// without panicking, with lines inside the input's time range and finite values.
+    #[test]
+    fn the_rules_take_any_series(
+        raw in proptest::collection::vec((0i64..600, proptest::num::f64::ANY), 0..80),
+        counts in proptest::collection::vec((0i64..600, proptest::num::u64::ANY), 0..80),
+    ) {
+        use crate::source::metrics::MetricId;
+        let points: Vec<(Epoch, f64)> = raw.iter().map(|&(m, v)| (at(m), v)).collect();
+        let mut made = Vec::new();
+        for id in [MetricId::Cpu, MetricId::ModelLatency, MetricId::Errors5xx, MetricId::Invocations] {
+            made.extend(steps::entries(id, &points));
+        }
+        made.extend(monitor::quality_entries(QualityInput {
+            metric: MetricId::Accuracy,
+            points: &points,
+            baseline: Some((crate::source::model::Comparison::LessThanThreshold, 0.85)),
+        }));
+        let counts: Vec<(Epoch, u64)> = counts.iter().map(|&(m, n)| (at(m) + 7, n)).collect();
+        made.extend(spikes::entries(&counts, (at(0), at(600))));
+        for e in &made {
+            proptest::prop_assert!(e.at >= at(0) && e.at <= at(600), "{e:?}");
+            proptest::prop_assert!(e.value.is_none_or(f64::is_finite));
+        }
+    }
+
+    /// Assembly orders any lines by time then kind, keeps no two equal lines, and does
+    /// nothing more to a tape assembled already; the nearest line is never farther than
+    /// another.
+    #[test]
+    fn assembly_orders_dedups_and_is_stable(
+        lines in proptest::collection::vec((0i64..20, 0usize..9, 0u8..3), 0..60),
+        probe in -5i64..25,
+    ) {
+        let made: Vec<Entry> = lines
+            .iter()
+            .map(|&(m, k, t)| line(m, Kind::ALL[k], Role::Note, &format!("text {t}")))
+            .collect();
+        let tape = Tape::assemble(made);
+        let keys: Vec<(Epoch, Kind)> = tape.entries().iter().map(|e| (e.at, e.kind)).collect();
+        proptest::prop_assert!(keys.is_sorted());
+        for (i, e) in tape.entries().iter().enumerate() {
+            proptest::prop_assert!(!tape.entries()[..i].contains(e));
+        }
+        proptest::prop_assert_eq!(&Tape::assemble(tape.entries().to_vec()), &tape);
+        let rows: Vec<usize> = (0..tape.len()).collect();
+        match tape.nearest(&rows, at(probe)) {
+            None => proptest::prop_assert!(tape.is_empty()),
+            Some(p) => {
+                let d = tape.entries()[p].at.abs_diff(at(probe));
+                proptest::prop_assert!(tape.entries().iter().all(|e| e.at.abs_diff(at(probe)) >= d));
+            }
+        }
+    }
+}
