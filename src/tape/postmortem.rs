@@ -113,13 +113,14 @@ pub fn summary_line(tape: &Tape, s: &Summary) -> String {
 /// line in `window`: time | kind | what | who | where.
 pub fn markdown(tape: &Tape, endpoint: &str, window: (Epoch, Epoch)) -> String {
     let s = summary(tape, window);
-    let mut out = format!(
-        "# Incident tape: {}\n\n{} to {}\n\n{}\n\n| time | kind | what | who | where |\n| --- | --- | --- | --- | --- |\n",
-        cell(endpoint),
+    let mut out = format!("# Incident tape: {}\n\n", cell(endpoint));
+    out.push_str(&format!(
+        "{} to {}\n\n",
         rfc3339(window.0),
-        rfc3339(window.1),
-        cell(&summary_line(tape, &s)),
-    );
+        rfc3339(window.1)
+    ));
+    out.push_str(&format!("{}\n\n", cell(&summary_line(tape, &s))));
+    out.push_str("| time | kind | what | who | where |\n| --- | --- | --- | --- | --- |\n");
     for (_, e) in in_window(tape, window) {
         let opt = |o: &Option<String>| o.as_deref().map(cell).unwrap_or_default();
         out.push_str(&format!(
