@@ -21,6 +21,8 @@ pub const RISE_FACTOR: u64 = 3;
 pub const MIN_RISE: u64 = 5;
 /// A spike that dips for a minute or two is still one spike.
 pub const QUIET_MINUTES: usize = 3;
+/// Minutes of the window a minute needs behind it to be judged: errors already high when
+/// the window opens are the level, not a spike.
 pub const MIN_HISTORY: usize = 5;
 /// The longest window judged minute by minute (31 days): the counts are held densely.
 const MAX_MINUTES: i64 = 31 * 24 * 60;
