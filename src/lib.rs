@@ -16,6 +16,7 @@ pub mod series;
 pub mod shell;
 pub mod snapshot;
 pub mod source;
+pub mod tape;
 pub mod trail;
 pub mod tui;
 pub mod typed_path;

@@ -144,7 +144,7 @@ docs/configuration.md, docs/runbook.md.
 "#;
 
 /// A Markdown table cell: pipes escaped, backticks kept.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
