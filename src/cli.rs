@@ -116,6 +116,32 @@ pub enum Commands {
     /// (or the query did), 2 bad usage or configuration, 130 interrupted (a running query is
     /// stopped).
     Logs(LogsArgs),
+    /// Everything that happened to an endpoint on one time axis, oldest first (the incident
+    /// tape): alarm transitions, its changes in CloudTrail, status and scaling, Model Monitor
+    /// runs, log error spikes, metric steps and this console's own writes. Progress and cost
+    /// go to stderr. Exit codes: 0 every source read, 1 some source could not be read (the
+    /// tape is printed without it, stderr says which), 2 bad usage or configuration.
+    Incident(IncidentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentArgs {
+    /// An endpoint's name, or an alarm's (its endpoint's tape).
+    #[arg(value_name = "ENDPOINT|ALARM")]
+    pub target: String,
+    /// The account of the endpoint or the alarm (id or label), when the name is in several.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// Where the tape starts: 3h, 2d, or a time like 2026-11-26T10:00:00Z (up to 7 days
+    /// back) [default: 3 hours before the first alarm in ALARM on it, else 6 hours]
+    #[arg(long, value_name = "DURATION", value_parser = parse_since)]
+    pub since: Option<crate::trail::filter::When>,
+    /// Print a Markdown post-mortem draft: a summary line, then a timeline table.
+    #[arg(long, conflicts_with = "json")]
+    pub markdown: bool,
+    /// Print the tape as JSON (summary, window, one object per line).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

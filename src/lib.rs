@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod files;
+pub mod incident;
 pub mod layout;
 pub mod logging;
 pub mod logs;

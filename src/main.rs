@@ -152,6 +152,25 @@ fn main() -> ExitCode {
             }
             ExitCode::from(exit.code)
         }
+        Some(Commands::Incident(args)) => {
+            let setting = sagewatch::shell::incident::Setting {
+                trail: trail.as_ref().ok(),
+                audit: gate.audit_path(),
+                now: clock.now(),
+            };
+            let exit = runtime.block_on(sagewatch::shell::run_incident(
+                source.as_ref(),
+                setting,
+                args,
+                &mut std::io::stdout(),
+                &mut std::io::stderr(),
+                interrupt(),
+            ));
+            if let Some(message) = &exit.message {
+                eprint_clean(message);
+            }
+            ExitCode::from(exit.code)
+        }
         Some(Commands::Logs(args)) => {
             let now_ms = {
                 let clock = Arc::clone(&clock);

@@ -16,12 +16,14 @@ use crate::source::metrics::{self, METRICS};
 use crate::source::model::{Account, AlarmState, Identity, Stat};
 use crate::source::write::Write;
 
+pub mod incident;
 pub mod logs;
 mod monitor;
 pub mod studio;
 pub mod trail;
 use crate::writes::audit::inert_json_pretty;
 use crate::writes::{Gate, Refusal, WriteOutcome};
+pub use incident::run as run_incident;
 pub use logs::run as run_logs;
 pub use monitor::run as run_monitor;
 use serde_json::json;
@@ -679,7 +681,7 @@ async fn list(
 
 /// Rows as columns padded to their widest cell (by terminal width), two spaces apart; the
 /// last column is not padded.
-fn aligned<const N: usize>(rows: &[[String; N]]) -> String {
+pub(crate) fn aligned<const N: usize>(rows: &[[String; N]]) -> String {
     use unicode_width::UnicodeWidthStr;
     let mut widths = [0usize; N];
     for row in rows {

@@ -18,3 +18,14 @@ pub mod raw;
 pub mod run;
 pub mod sql;
 pub mod trino;
+
+/// A principal's ARN as people say it: `assumed-role/ROLE/SESSION` reads `ROLE/SESSION`,
+/// `user/NAME` stays whole, the account and partition are left out.
+pub fn principal_short(arn: &str) -> &str {
+    let tail = arn.rsplit(':').next().unwrap_or(arn);
+    let parts: Vec<&str> = tail.rsplitn(3, '/').collect();
+    match parts.as_slice() {
+        [session, role, _] => &tail[tail.len() - session.len() - role.len() - 1..],
+        _ => tail,
+    }
+}

@@ -828,11 +828,10 @@ fn violates(world: &World, i: usize, kind: Kind, hour: Epoch) -> bool {
 /// The drift distance a data-quality run over `hour` observes on the drifting feature.
 fn drift_observed(world: &World, i: usize, hour: Epoch) -> f64 {
     match world.endpoints[i].profile.incident {
-        // The new model came with a new client: its inputs drift from the baseline; before
-        // it, a small distance drawn from the hour.
-        Some(inc) if hour >= inc.update_at.div_euclid(HOUR) * HOUR => {
-            feature_drift(inc.update_at, hour)
-        }
+        // The new model came with a new client: its inputs drift from the baseline from the
+        // first run whose window holds the update (the one checking the hour after it);
+        // before it, a small distance drawn from the hour.
+        Some(inc) if hour > inc.update_at => feature_drift(inc.update_at, hour),
         _ => {
             let h = super::rng::mix(hash_str(&world.endpoints[i].endpoint.name), hour as u64);
             super::rng::range(h, 0.02, 0.06)

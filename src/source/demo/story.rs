@@ -252,11 +252,12 @@ pub fn makeup(start: Epoch, account_label: &str, name: &str, now: Epoch) -> Endp
         _ => None,
     });
     match released.filter(|(at, _)| *at <= now) {
+        // InService by the deployer's last poll (`trail::deploy`), nine minutes on.
         Some((at, r)) => EndpointMakeup {
             config: r.config.to_owned(),
             pending_config: None,
             models: vec![r.model.to_owned()],
-            last_modified: Some(at),
+            last_modified: Some(at + 9 * MINUTE),
         },
         None => EndpointMakeup {
             config: format!("{name}-config"),

@@ -277,18 +277,7 @@ fn shown_cell<'a>(
     match what {
         Some(Shown::Time) => Cow::Owned(cell.get(5..19).unwrap_or(cell).replacen('T', " ", 1)),
         Some(Shown::Account) => Cow::Borrowed(state.account_label(cell)),
-        Some(Shown::Principal) => {
-            let tail = cell.rsplit(':').next().unwrap_or(cell);
-            // `assumed-role/ROLE/SESSION` reads `ROLE/SESSION`; `user/NAME` stays whole.
-            let parts: Vec<&str> = tail.rsplitn(3, '/').collect();
-            match parts.as_slice() {
-                [session, role, _] => {
-                    let start = tail.len() - session.len() - role.len() - 1;
-                    Cow::Borrowed(&tail[start..])
-                }
-                _ => Cow::Borrowed(tail),
-            }
-        }
+        Some(Shown::Principal) => Cow::Borrowed(crate::trail::principal_short(cell)),
         Some(Shown::Source) => Cow::Borrowed(cell.strip_suffix(".amazonaws.com").unwrap_or(cell)),
         _ => Cow::Borrowed(cell),
     }
