@@ -94,6 +94,8 @@ pub enum Bindable {
     /// The processing jobs: of the open endpoint's (or monitor pane's) schedules from
     /// there, else the list as it was left.
     ShowJobs,
+    /// The incident tape of the selected endpoint (an alarm's at its transition).
+    ShowTape,
 }
 
 impl Bindable {

@@ -46,8 +46,8 @@ fn the_router_stays_a_router() {
     assert!(code < 150, "src/app/update.rs has {code} lines of code");
 }
 
-const VIEWS: [&str; 8] = [
-    "fleet", "endpoint", "alarms", "monitor", "trail", "logs", "studio", "jobs",
+const VIEWS: [&str; 9] = [
+    "fleet", "endpoint", "alarms", "monitor", "trail", "logs", "studio", "jobs", "tape",
 ];
 
 /// Whether `line` names `view` as a path: `views::trail`, `super::trail` (from a view's

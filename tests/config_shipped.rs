@@ -59,6 +59,7 @@ const BINDABLE: &[&str] = &[
     "save_logs",
     "show_jobs",
     "show_studio",
+    "show_tape",
 ];
 
 fn action(name: &str) -> Action {
@@ -118,7 +119,7 @@ fn is_bindable(a: &Action) -> bool {
         | Action::ToggleTimestamps
         | Action::SaveLogs
         | Action::ShowStudio => true,
-        Action::ShowJobs => true,
+        Action::ShowJobs | Action::ShowTape => true,
         Action::Tick(_)
         | Action::Resize(..)
         | Action::Input(_)
@@ -190,6 +191,7 @@ fn every_name_here_is_an_action() {
         Action::ToggleTimestamps,
         Action::SaveLogs,
         Action::ShowJobs,
+        Action::ShowTape,
     ]
     .iter()
     .filter(|a| is_bindable(a))

@@ -58,6 +58,7 @@ pub enum Action {
     SaveLogs,
     ShowStudio,
     ShowJobs,
+    ShowTape,
 
     // ---- not bindable: from the loop, the line editor and the workers ----
     /// The clock moved (epoch seconds): maybe refresh, maybe redraw.
@@ -176,6 +177,7 @@ one_for_one!(
     SaveLogs,
     ShowStudio,
     ShowJobs,
+    ShowTape,
 );
 
 /// Keys the line editor understands, independent of crossterm.

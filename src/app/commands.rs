@@ -282,8 +282,8 @@ mod tests {
             names,
             [
                 "fleet", "alarms", "alarm", "endpoint", "monitor", "trail", "sql", "changes",
-                "logs", "insights", "tail", "since", "studio", "jobs", "account", "range", "sort",
-                "filter", "export", "save", "theme", "refresh", "help", "quit"
+                "tape", "logs", "insights", "tail", "since", "studio", "jobs", "account", "range",
+                "sort", "filter", "export", "save", "theme", "refresh", "help", "quit"
             ]
         );
     }

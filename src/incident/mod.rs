@@ -74,6 +74,28 @@ impl Window {
     }
 }
 
+/// The most of the audit log read for a tape: years of one console's writes.
+const AUDIT_MAX_BYTES: u64 = 64 << 20;
+
+/// The audit log's text (the writes this console made), a regular file read off the async
+/// threads; `None` when there is none or it cannot be read (the tape is without it).
+pub async fn audit_text(path: Option<std::path::PathBuf>) -> Option<String> {
+    let path = path?;
+    let limits = crate::files::ReadLimits {
+        max_bytes: AUDIT_MAX_BYTES,
+        follow_links: false,
+    };
+    let read = tokio::task::spawn_blocking(move || crate::files::read_capped(&path, limits));
+    match read.await {
+        Ok(Ok(Some(bytes))) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "the audit log could not be read for the tape");
+            None
+        }
+        _ => None,
+    }
+}
+
 /// The metrics whose steps are worth a line, and the quality whose new values are.
 const STEPPED: [MetricId; 5] = [
     MetricId::Cpu,

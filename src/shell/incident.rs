@@ -213,7 +213,7 @@ async fn gather(
         errors: Some(errors),
         series: Some(series),
         scaling: Some(scaling),
-        audit: audit.and_then(|path| std::fs::read_to_string(path).ok()),
+        audit: crate::incident::audit_text(audit.map(ToOwned::to_owned)).await,
     }
 }
 

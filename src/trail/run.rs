@@ -89,24 +89,24 @@ fn is_transient(e: &SourceError) -> bool {
 /// Runs `query` on `source` to its end. `max_rows` bounds the rows delivered (pages stop
 /// being read once it is reached). `cancel` resolving (Ctrl-C) stops the query with
 /// StopQueryExecution and ends the run as `Cancelled`.
-pub async fn drive(
+pub async fn drive<R: Report + ?Sized>(
     source: &dyn TrailSource,
     query: &TrailQuery,
     max_rows: Option<usize>,
     cancel: impl Future<Output = ()>,
-    report: &mut dyn Report,
+    report: &mut R,
 ) -> Outcome {
     drive_with(source, query, max_rows, cancel, report, tokio::time::sleep).await
 }
 
 /// `drive`, waiting with `sleep` between polls: tests wait for nothing (tokio's paused
 /// clock would need its `test-util` feature, which rebuilds every crate using tokio).
-async fn drive_with<S, F>(
+async fn drive_with<R: Report + ?Sized, S, F>(
     source: &dyn TrailSource,
     query: &TrailQuery,
     max_rows: Option<usize>,
     cancel: impl Future<Output = ()>,
-    report: &mut dyn Report,
+    report: &mut R,
     sleep: S,
 ) -> Outcome
 where

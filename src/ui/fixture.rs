@@ -95,6 +95,7 @@ pub fn keymap() -> Keymap {
             b(&["y"], Bindable::CopyCell, "copy the cell", "trail"),
             b(&["L"], Bindable::ShowLogs, "logs", "views"),
             b(&["J"], Bindable::ShowJobs, "processing jobs", "views"),
+            b(&["I"], Bindable::ShowTape, "incident tape", "views"),
             b(&["F"], Bindable::ToggleFollow, "follow", "logs"),
             b(&["C-p"], Bindable::PauseTail, "pause the tail", "logs"),
             b(&["W"], Bindable::ToggleWrap, "wrap", "logs"),

@@ -134,6 +134,11 @@ pub fn hhmm(ts: Epoch) -> String {
     fmt_utc(ts, "%H:%M")
 }
 
+/// `14:05:09` in UTC.
+pub fn hhmm_ss(ts: Epoch) -> String {
+    fmt_utc(ts, "%H:%M:%S")
+}
+
 /// `26 Nov 14:05` in UTC, for windows of a day or more where the hour alone is ambiguous.
 pub fn day_hhmm(ts: Epoch) -> String {
     fmt_utc(ts, "%d %b %H:%M")

@@ -3,7 +3,7 @@
 //! that view. Each view's `calls` module says how its calls run, fail and are keyed; this
 //! is the one list of them.
 
-use super::{alarms, endpoint, jobs, logs, monitor, studio, trail};
+use super::{alarms, endpoint, jobs, logs, monitor, studio, tape, trail};
 use crate::app::action::{Action, Loaded};
 use crate::app::command::{Command, Lane};
 use crate::app::outcome::Outcome;
@@ -16,6 +16,7 @@ pub use jobs::calls::{JobsCall, JobsLoaded};
 pub use logs::calls::{LogsCall, LogsLoaded};
 pub use monitor::calls::{MonitorCall, MonitorLoaded};
 pub use studio::calls::{StudioCall, StudioLoaded};
+pub use tape::calls::{TapeCall, TapeLoaded};
 pub use trail::calls::{TrailCall, TrailLoaded};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +28,7 @@ pub enum ViewCall {
     Logs(logs::calls::LogsCall),
     Studio(studio::calls::StudioCall),
     Jobs(jobs::calls::JobsCall),
+    Tape(tape::calls::TapeCall),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,6 +40,7 @@ pub enum ViewLoaded {
     Logs(logs::calls::LogsLoaded),
     Studio(studio::calls::StudioLoaded),
     Jobs(jobs::calls::JobsLoaded),
+    Tape(tape::calls::TapeLoaded),
 }
 
 /// Two calls with the same key are the same work (`app::command::CommandKey`).
@@ -50,6 +53,7 @@ pub enum ViewKey {
     Logs(logs::calls::LogsKey),
     Studio(studio::calls::StudioKey),
     Jobs(jobs::calls::JobsKey),
+    Tape(tape::calls::TapeKey),
 }
 
 /// How the workers treat a view's call; the defaults fit a plain read.
@@ -90,6 +94,7 @@ impl ViewCall {
             Self::Logs(c) => c,
             Self::Studio(c) => c,
             Self::Jobs(c) => c,
+            Self::Tape(c) => c,
         }
     }
 
@@ -122,6 +127,7 @@ impl ViewCall {
             Self::Logs(c) => ViewKey::Logs(c.key()),
             Self::Studio(c) => ViewKey::Studio(c.key()),
             Self::Jobs(c) => ViewKey::Jobs(c.key()),
+            Self::Tape(c) => ViewKey::Tape(c.key()),
         }
     }
 
@@ -134,6 +140,7 @@ impl ViewCall {
             Self::Logs(c) => ViewLoaded::Logs(c.execute(source).await),
             Self::Studio(c) => ViewLoaded::Studio(c.execute(source).await),
             Self::Jobs(c) => ViewLoaded::Jobs(c.execute(source).await),
+            Self::Tape(c) => ViewLoaded::Tape(c.execute(source).await),
         }
     }
 
@@ -147,6 +154,7 @@ impl ViewCall {
             Self::Logs(c) => ViewLoaded::Logs(c.failed(detail)),
             Self::Studio(c) => ViewLoaded::Studio(c.failed(detail)),
             Self::Jobs(c) => ViewLoaded::Jobs(c.failed(detail)),
+            Self::Tape(c) => ViewLoaded::Tape(c.failed(detail)),
         }
     }
 
@@ -207,6 +215,7 @@ pub fn loaded(state: &mut State, loaded: ViewLoaded) -> Outcome {
         ViewLoaded::Logs(l) => logs::calls::loaded(state, l),
         ViewLoaded::Studio(l) => studio::calls::loaded(state, l),
         ViewLoaded::Jobs(l) => jobs::calls::loaded(state, l),
+        ViewLoaded::Tape(l) => tape::loaded(state, l),
     }
 }
 
@@ -267,3 +276,4 @@ nested!(
     studio::calls::StudioLoaded
 );
 nested!(Jobs, jobs::calls::JobsCall, jobs::calls::JobsLoaded);
+nested!(Tape, tape::calls::TapeCall, tape::calls::TapeLoaded);

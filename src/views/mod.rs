@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod logs;
 pub mod monitor;
 pub mod studio;
+pub mod tape;
 pub mod trail;
 
 use crate::app::action::Action;
@@ -33,8 +34,8 @@ use ratatui::layout::Rect;
 
 pub use calls::{
     AlarmsCall, AlarmsLoaded, Call, EndpointCall, EndpointLoaded, JobsCall, JobsLoaded, LogsCall,
-    LogsLoaded, MonitorCall, MonitorLoaded, StudioCall, StudioLoaded, TrailCall, TrailLoaded,
-    ViewCall, ViewKey, ViewLoaded, loaded,
+    LogsLoaded, MonitorCall, MonitorLoaded, StudioCall, StudioLoaded, TapeCall, TapeLoaded,
+    TrailCall, TrailLoaded, ViewCall, ViewKey, ViewLoaded, loaded,
 };
 
 /// Which view is on screen.
@@ -49,11 +50,12 @@ pub enum View {
     Logs,
     Studio,
     Jobs,
+    Tape,
 }
 
 impl View {
     /// Every view, in the order of the header's tabs.
-    pub const ALL: [View; 8] = [
+    pub const ALL: [View; 9] = [
         View::Fleet,
         View::Endpoint,
         View::Alarms,
@@ -62,6 +64,7 @@ impl View {
         View::Logs,
         View::Studio,
         View::Jobs,
+        View::Tape,
     ];
 
     pub fn title(self) -> &'static str {
@@ -80,6 +83,7 @@ pub struct ViewStates {
     pub logs: logs::LogsState,
     pub studio: studio::StudioState,
     pub jobs: jobs::JobsState,
+    pub tape: tape::TapeState,
 }
 
 impl Default for ViewStates {
@@ -93,6 +97,7 @@ impl Default for ViewStates {
             logs: Default::default(),
             studio: Default::default(),
             jobs: jobs::JobsState::new(),
+            tape: Default::default(),
         }
     }
 }
@@ -108,6 +113,7 @@ pub fn module(view: View) -> &'static dyn ViewModule {
         View::Logs => &logs::Logs,
         View::Studio => &studio::Studio,
         View::Jobs => &jobs::Jobs,
+        View::Tape => &tape::Tape,
     }
 }
 
@@ -305,6 +311,19 @@ pub trait ViewModule: Sync {
     fn open(&self, state: &mut State, action: Action) -> Outcome {
         let _ = (state, action);
         Outcome::default()
+    }
+
+    /// Opens where an incident tape's line points (`tape::Target`: a trail event, a run, the
+    /// logs at a minute, a chart, an alarm) when that is this view's; `None` leaves the line
+    /// to another view.
+    fn open_target(
+        &self,
+        state: &mut State,
+        endpoint: &EndpointKey,
+        target: &crate::tape::Target,
+    ) -> Option<Outcome> {
+        let _ = (state, endpoint, target);
+        None
     }
 
     /// Shows the view about one endpoint (its charts, its monitor pane), for another view's

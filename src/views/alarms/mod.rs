@@ -171,6 +171,26 @@ impl ViewModule for Alarms {
         navigate::show(state, super::View::Alarms)
     }
 
+    fn open_target(
+        &self,
+        state: &mut State,
+        _: &crate::source::model::EndpointKey,
+        target: &crate::tape::Target,
+    ) -> Option<Outcome> {
+        let crate::tape::Target::Alarm { account_id, name } = target else {
+            return None;
+        };
+        let out = navigate::show(state, super::View::Alarms);
+        let v = &mut state.views.alarms;
+        let row = v.rows.iter().position(|&i| {
+            state.alarms[i].account_id == *account_id && state.alarms[i].name == *name
+        });
+        if let Some(row) = row {
+            v.selected = row;
+        }
+        Some(out)
+    }
+
     fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
         selected_alarm(state).map(Selected::Alarm)
     }

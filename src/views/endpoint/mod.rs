@@ -138,6 +138,16 @@ impl ViewModule for Endpoint {
         open(state, endpoint)
     }
 
+    /// A tape line about a chart or a run: its charts (the line's time is on them).
+    fn open_target(
+        &self,
+        state: &mut State,
+        endpoint: &crate::source::model::EndpointKey,
+        target: &crate::tape::Target,
+    ) -> Option<Outcome> {
+        matches!(target, crate::tape::Target::Chart { .. }).then(|| open(state, endpoint.clone()))
+    }
+
     fn schedules_read<'a>(
         &self,
         state: &'a State,

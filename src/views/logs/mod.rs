@@ -78,6 +78,19 @@ const COMMANDS: &[CommandSpec] = &[
 ];
 
 impl ViewModule for Logs {
+    /// A tape line about the logs: the endpoint's, around that minute.
+    fn open_target(
+        &self,
+        state: &mut State,
+        endpoint: &crate::source::model::EndpointKey,
+        target: &crate::tape::Target,
+    ) -> Option<Outcome> {
+        let crate::tape::Target::Logs { minute } = target else {
+            return None;
+        };
+        Some(open::around(state, endpoint, *minute))
+    }
+
     // Leaving the logs: nothing goes on scanning or streaming unseen.
     fn left(&self, state: &mut State) -> Vec<Command> {
         update::left(state)

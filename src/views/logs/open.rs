@@ -186,6 +186,18 @@ pub fn open(state: &mut State, context: Context, span: i64, until: Option<Epoch>
     out.and(super::insights::start(state, text))
 }
 
+/// Before and after a minute the logs are opened around (a tape's error spike).
+const AROUND_BEFORE_SECS: i64 = 5 * 60;
+const AROUND_AFTER_SECS: i64 = 10 * 60;
+
+/// An endpoint's logs around `minute`: five minutes before it to ten after (or now).
+pub fn around(state: &mut State, key: &EndpointKey, minute: Epoch) -> Outcome {
+    let until = minute + AROUND_AFTER_SECS;
+    let until = (until < state.now).then_some(until);
+    let span = until.unwrap_or(state.now) - (minute - AROUND_BEFORE_SECS);
+    open(state, endpoint(key), span.clamp(60, MAX_SPAN_SECS), until)
+}
+
 /// The endpoint whose logs are open, if they are an endpoint's (the other views' keys act
 /// on it from here).
 pub fn endpoint_open(state: &State) -> Option<EndpointKey> {

@@ -132,6 +132,17 @@ impl ViewModule for Monitor {
         open(state, endpoint)
     }
 
+    /// A tape line about a chart or a run: its monitor pane, where the run is listed.
+    fn open_target(
+        &self,
+        state: &mut State,
+        endpoint: &crate::source::model::EndpointKey,
+        target: &crate::tape::Target,
+    ) -> Option<Outcome> {
+        matches!(target, crate::tape::Target::MonitorRun { .. })
+            .then(|| open(state, endpoint.clone()))
+    }
+
     fn schedules_read<'a>(
         &self,
         state: &'a State,

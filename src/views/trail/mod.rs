@@ -69,6 +69,20 @@ const COMMANDS: &[CommandSpec] = &[
 ];
 
 impl ViewModule for Trail {
+    /// A tape line from the trail: the event's detail (its account unknown to the line, so
+    /// its day is read in every account).
+    fn open_target(
+        &self,
+        state: &mut State,
+        _: &crate::source::model::EndpointKey,
+        target: &crate::tape::Target,
+    ) -> Option<Outcome> {
+        let crate::tape::Target::TrailEvent { event_id, at } = target else {
+            return None;
+        };
+        Some(update::open_event(state, event_id, *at))
+    }
+
     fn on_quit(&self, state: &mut State) -> Vec<Command> {
         query::on_quit(state)
     }

@@ -409,6 +409,25 @@ fn open_detail(state: &mut State) -> Outcome {
 }
 
 /// The columns on screen, in order: the event table's, or the result's own.
+/// The detail of one event, by id, from elsewhere (a tape line): the trail view, reading it.
+pub fn open_event(state: &mut State, event_id: &str, at: i64) -> Outcome {
+    let Some(settings) = state.views.trail.settings() else {
+        return not_configured(state);
+    };
+    let recorded = sql::Recorded {
+        account: None,
+        region: None,
+    };
+    let statement = sql::event_detail(&settings.table(), event_id, at, recorded);
+    let out = show(state);
+    out.and(query::start_detail(
+        state,
+        event_id.to_owned(),
+        statement,
+        at,
+    ))
+}
+
 pub fn visible_columns(state: &State) -> Vec<usize> {
     let res = &state.views.trail.results;
     if res.is_events() {
