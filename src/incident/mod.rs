@@ -244,7 +244,7 @@ fn about(subject: &Subject) -> Vec<&str> {
                 .iter()
                 .map(String::as_str),
         )
-        .chain(subject.alarms.iter().map(|a| a.name.as_str()))
+        .chain(subject.alarms.iter().map(|a| a.id.as_str()))
         .collect()
 }
 

@@ -30,7 +30,8 @@ pub async fn alarm_histories(
     window: Window,
 ) -> Vec<AlarmHistory> {
     let reads = subject.alarms.iter().map(|a| async move {
-        let history = source.alarm_history(&a.account_id, &a.name).await;
+        // The exact name: requests never use the cleaned one.
+        let history = source.alarm_history(&a.account_id, &a.id).await;
         let kept = history.map(|items| {
             items
                 .into_iter()

@@ -41,7 +41,8 @@ pub fn filter_text(r: &Resources<'_>) -> String {
             .flat_map(|m| m.names().map(str::to_owned)),
     );
     names.extend(r.schedules.iter().cloned());
-    names.extend(r.alarms.iter().map(|a| a.name.clone()));
+    // Alarms by the exact name AWS gave (`id`): what CloudTrail recorded.
+    names.extend(r.alarms.iter().map(|a| a.id.clone()));
     let mut seen = std::collections::HashSet::new();
     names.retain(|n| seen.insert(n.clone()));
     // The endpoint's account, and where its alarms live (the monitoring account, for

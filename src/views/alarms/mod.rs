@@ -183,7 +183,7 @@ impl ViewModule for Alarms {
         let out = navigate::show(state, super::View::Alarms);
         let v = &mut state.views.alarms;
         let row = v.rows.iter().position(|&i| {
-            state.alarms[i].account_id == *account_id && state.alarms[i].name == *name
+            state.alarms[i].account_id == *account_id && state.alarms[i].id == *name
         });
         if let Some(row) = row {
             v.selected = row;

@@ -23,7 +23,7 @@ pub fn open_selected(state: &mut State) -> Outcome {
     let (key, at) = match crate::views::selected(state) {
         Some(Selected::Alarm(alarm)) => (
             alarm.endpoint.clone(),
-            Some((alarm.state_since, Some(alarm.name.clone()))),
+            Some((alarm.state_since, Some(alarm.id.clone()))),
         ),
         Some(other) => (other.endpoint(), None),
         None => (None, None),
@@ -286,7 +286,7 @@ pub fn run(state: &mut State, _: &CommandSpec, arg: &str) -> Outcome {
     if let Some(alarm) = alarm {
         let (key, at) = (
             alarm.endpoint.clone(),
-            (alarm.state_since, Some(alarm.name.clone())),
+            (alarm.state_since, Some(alarm.id.clone())),
         );
         return match key {
             Some(key) => open(state, key, Some(at), since),
