@@ -269,5 +269,51 @@ fn assembly(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, assembly);
+/// The tape view drawn at 200x60 over those 10,000 lines, the selection mid-way (goal under
+/// 2 ms, median), against drawing nothing.
+fn draw(c: &mut Criterion) {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use sagewatch::app::state::View;
+    use sagewatch::incident::{Subject, Window};
+    let mut state = sagewatch::ui::fixture::state();
+    state.size = (200, 60);
+    state.view = View::Tape;
+    let tape = Tape::assemble(lines(&inputs()));
+    let t = &mut state.views.tape;
+    t.subject = Some(Subject {
+        endpoint: state.endpoints[0].clone(),
+        alarms: Vec::new(),
+    });
+    t.window = Some(Window {
+        from: T0,
+        to: T0 + DAY,
+    });
+    t.rows = tape.shown("", Kinds::default());
+    t.selected = t.rows.len() / 2;
+    t.tape = tape;
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
+    let mut g = c.benchmark_group("tape view");
+    g.bench_function("draw the tape 200x60, 10,000 lines", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| sagewatch::ui::draw(black_box(&state), f))
+                .map(|_| ())
+                .expect("draw")
+        })
+    });
+    g.bench_function("draw nothing 200x60 (baseline)", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| {
+                    black_box(f.area());
+                })
+                .map(|_| ())
+                .expect("draw")
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, assembly, draw);
 criterion_main!(benches);
