@@ -54,6 +54,7 @@ pub enum ExportFormat {
     Csv,
     JsonLines,
     Text,
+    Markdown,
 }
 
 /// Rows to write to a file: the path, or a name made from `now` in the current directory.

@@ -39,6 +39,7 @@ fn export(job: Export) -> Result<(String, usize, Option<usize>), String> {
         ExportFormat::Csv => Format::Csv,
         ExportFormat::JsonLines => Format::JsonLines,
         ExportFormat::Text => Format::Text,
+        ExportFormat::Markdown => Format::Markdown,
     };
     let path = match job.path {
         Some(typed) => crate::typed_path::expand_home_from_env(&typed)

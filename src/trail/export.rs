@@ -24,6 +24,8 @@ pub enum Format {
     JsonLines,
     /// A plain log: each row's cells joined by two spaces, no header (saved tails).
     Text,
+    /// A Markdown document, one row per line (the incident tape's post-mortem draft).
+    Markdown,
 }
 
 impl Format {
@@ -32,6 +34,7 @@ impl Format {
             Self::Csv => "csv",
             Self::JsonLines => "jsonl",
             Self::Text => "log",
+            Self::Markdown => "md",
         }
     }
 
@@ -210,7 +213,7 @@ pub fn export<'a>(
     let written = match format {
         Format::Csv => write_csv(&mut out, columns, rows),
         Format::JsonLines => write_json_lines(&mut out, columns, rows),
-        Format::Text => write_text(&mut out, rows),
+        Format::Text | Format::Markdown => write_text(&mut out, rows),
     }
     .and_then(|n| out.flush().map(|()| n));
     if written.is_err() {

@@ -51,6 +51,7 @@ impl ViewModule for Tape {
             (Action::OpenFilter, "filter"),
             (Action::ToggleMark, "hide kind"),
             (Action::RangeWider, "wider"),
+            (Action::SaveLogs, "save draft"),
             (Action::Refresh, "read again"),
             (Action::Back, "back"),
         ]

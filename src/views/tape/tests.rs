@@ -271,3 +271,29 @@ fn the_command_opens_by_alarm_or_endpoint_and_says_what_it_expected() {
         assert!(flash.contains(said), "{line}: {flash}");
     }
 }
+
+#[test]
+fn w_saves_the_post_mortem_draft_of_the_lines_shown() {
+    let (source, rt) = (demo(), runtime());
+    let mut s = opened(&source, &rt);
+    crate::views::module(View::Tape).set_filter(&mut s, "alice");
+    let out = update(&mut s, Action::SaveLogs);
+    let Some(Command::Export(job)) = out.commands.first() else {
+        panic!("{:?}", out.commands)
+    };
+    assert_eq!(job.format, crate::app::command::ExportFormat::Markdown);
+    assert_eq!(
+        job.path, None,
+        "a new file named for its time, never over one"
+    );
+    let text: Vec<&str> = job.rows.iter().filter_map(|r| r[0].as_deref()).collect();
+    assert!(
+        text[0].starts_with("# Incident tape: fraud-detector"),
+        "{text:?}"
+    );
+    let table: Vec<&&str> = text.iter().filter(|l| l.starts_with("| 2026")).collect();
+    assert!(
+        !table.is_empty() && table.iter().all(|l| l.contains("alice")),
+        "{table:?}"
+    );
+}

@@ -182,8 +182,36 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
             None => Outcome::default(),
         },
         Action::Back => back(state),
+        Action::SaveLogs => save(state),
         _ => Outcome::default(),
     }
+}
+
+/// `w`: the post-mortem draft (`sagewatch incident --markdown`'s) of the lines shown, to a
+/// new file in the current directory, never over one.
+fn save(state: &mut State) -> Outcome {
+    let t = &state.views.tape;
+    let (Some(subject), Some(window)) = (&t.subject, t.window) else {
+        return Outcome::default();
+    };
+    let shown = crate::tape::Tape::assemble(t.rows.iter().map(|&i| t.tape.entries()[i].clone()));
+    let name = format!(
+        "{} ({})",
+        subject.endpoint.name, subject.endpoint.account_id
+    );
+    let draft = crate::tape::markdown(&shown, &name, (window.from, window.to));
+    let rows = draft.lines().map(|l| vec![Some(l.to_owned())]).collect();
+    Outcome::with(vec![Command::Export(Box::new(
+        crate::app::command::Export {
+            what: "incident",
+            format: crate::app::command::ExportFormat::Markdown,
+            path: None,
+            now: state.now,
+            columns: vec!["markdown".into()],
+            rows,
+            of: None,
+        },
+    ))])
 }
 
 /// Space: the selected line's kind is hidden (`Esc` shows every kind again).
