@@ -8,35 +8,17 @@ use crate::app::command::Command;
 use crate::app::state::State;
 use crate::app::update::{init, update};
 use crate::app::worker::execute;
-use crate::source::demo::{DemoConfig, DemoSource, LogsTiming, TrailTiming};
+use crate::source::demo::DemoSource;
 use crate::source::trail::{Search, TrailSettings};
 use crate::tape::{Kind, Target};
 use crate::views::{TrailCall, View, ViewCall};
 use std::sync::Arc;
-use std::time::Duration;
 
 const START: i64 = 1_795_687_200; // 2026-11-26T10:00:00Z
 const NOW: i64 = START + 480;
 
 fn demo() -> DemoSource {
-    let clock = Arc::new(crate::clock::FixedClock::new(NOW));
-    DemoSource::new(
-        DemoConfig {
-            seed: 7,
-            start: START,
-            scale: None,
-        },
-        clock,
-    )
-    .with_trail_timing(TrailTiming {
-        queued: Duration::ZERO,
-        running: Duration::ZERO,
-    })
-    .with_logs_timing(LogsTiming {
-        scheduled: Duration::ZERO,
-        running: Duration::ZERO,
-        tail_every: Duration::from_secs(1),
-    })
+    DemoSource::pinned(7, START, NOW)
 }
 
 fn runtime() -> tokio::runtime::Runtime {

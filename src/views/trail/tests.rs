@@ -1056,31 +1056,17 @@ fn tab_completes_keys_account_labels_and_event_names_seen() {
 fn what_changed_on_the_demo_lists_only_the_endpoints_own_resources() {
     use crate::app::update::init;
     use crate::app::worker::execute;
-    use crate::clock::FixedClock;
     use crate::config::{Env, Overrides, load};
-    use crate::source::demo::{DemoConfig, DemoSource, TrailTiming};
+    use crate::source::demo::DemoSource;
     use crate::source::model::EndpointKey;
     use crate::source::trail::TrailQuery;
     use crate::source::{FleetSource, SourceKind};
     use futures::executor::block_on;
     use std::sync::Arc;
-    use std::time::Duration;
 
     const START: i64 = 1_795_687_200; // 2026-11-26T10:00:00Z
     const NOW: i64 = START + 360;
-    let clock = Arc::new(FixedClock::new(NOW));
-    let source = DemoSource::new(
-        DemoConfig {
-            seed: 7,
-            start: START,
-            scale: None,
-        },
-        clock,
-    )
-    .with_trail_timing(TrailTiming {
-        queued: Duration::ZERO,
-        running: Duration::ZERO,
-    });
+    let source = DemoSource::pinned(7, START, NOW);
     let settings = load(&Overrides::default(), &Env::default()).unwrap();
     let mut s = State::new(
         SourceKind::Demo,
