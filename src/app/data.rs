@@ -143,6 +143,7 @@ fn fleet_loaded(
         .iter()
         .any(|e| state.endpoint_by_name(&e.account_id, &e.name).is_none());
     state.accounts = accounts;
+    remember_status_changes(state, &endpoints);
     state.set_endpoints(endpoints);
     state.freshness.fleet_ok_at = Some(state.now);
     rebuild_alarm_index(state);
@@ -155,6 +156,33 @@ fn fleet_loaded(
         return Outcome::with(refresh::due(state));
     }
     Outcome::redraw()
+}
+
+/// The status changes held at most per endpoint: an endpoint flapping for days keeps its
+/// newest.
+pub const STATUS_SEEN_MAX: usize = 16;
+
+/// Each endpoint whose status differs from the one held: the change and when it was seen.
+fn remember_status_changes(state: &mut State, fresh: &[Endpoint]) {
+    for e in fresh {
+        let Some(old) = state
+            .endpoint_by_name(&e.account_id, &e.name)
+            .map(|o| o.status)
+        else {
+            continue;
+        };
+        if old == e.status {
+            continue;
+        }
+        let seen = state.status_seen.entry(e.key()).or_default();
+        if seen.is_empty() {
+            // What it was before, as far as this console knows: since it started reading.
+            seen.push((state.freshness.fleet_ok_at.unwrap_or(state.now), old));
+        }
+        seen.push((state.now, e.status));
+        let over = seen.len().saturating_sub(STATUS_SEEN_MAX);
+        seen.drain(..over);
+    }
 }
 
 fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> Outcome {

@@ -117,6 +117,10 @@ pub struct State {
     pub endpoints: Vec<Endpoint>,
     /// `endpoints` indexed by account and name; rebuilt with it.
     pub endpoint_index: HashMap<AccountId, HashMap<String, usize>>,
+    /// The status changes this console saw while it ran (Updating, InService, Failed), at
+    /// most `STATUS_SEEN_MAX` per endpoint, for the incident tape; only endpoints that
+    /// changed are held.
+    pub status_seen: HashMap<EndpointKey, Vec<(Epoch, crate::source::model::EndpointStatus)>>,
     pub alarms: Vec<Alarm>,
     pub alarm_index: AlarmIndex,
     /// Every Model Monitor schedule's last completed run and its violations (the fleet's
@@ -205,6 +209,7 @@ impl State {
             accounts: Vec::new(),
             endpoints: Vec::new(),
             endpoint_index: HashMap::default(),
+            status_seen: HashMap::default(),
             alarms: Vec::new(),
             alarm_index: AlarmIndex::default(),
             fleet_runs: Vec::new(),

@@ -145,6 +145,8 @@ pub struct Reads {
     pub scaling: Option<Result<Vec<ScalingActivity>, SourceError>>,
     /// The audit log's text (the console's own writes); `None` when there is none.
     pub audit: Option<String>,
+    /// Status changes the console saw itself while it ran.
+    pub seen: Vec<StatusInput>,
 }
 
 impl Reads {
@@ -158,15 +160,17 @@ impl Reads {
                 }
             }
         }
+        // Its status since its last change (DescribeEndpoint), and the changes seen.
+        let mut seen = self.seen.clone();
         if let Some(Ok(makeup)) = &self.makeup
             && let Some(at) = makeup.last_modified
         {
-            let seen = [StatusInput {
+            seen.push(StatusInput {
                 at,
                 status: subject.endpoint.status,
-            }];
-            lines.extend(endpoint::status_entries(&seen));
+            });
         }
+        lines.extend(endpoint::status_entries(&seen));
         if let Some(Ok(changes)) = &self.changes {
             for page in &changes.pages {
                 let found = trail::entries(&changes.columns, page);

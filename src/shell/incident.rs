@@ -214,6 +214,8 @@ async fn gather(
         series: Some(series),
         scaling: Some(scaling),
         audit: crate::incident::audit_text(audit.map(ToOwned::to_owned)).await,
+        // A shell sees the endpoint once: no change of status to have seen.
+        seen: Vec::new(),
     }
 }
 

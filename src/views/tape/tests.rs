@@ -279,3 +279,39 @@ fn w_saves_the_post_mortem_draft_of_the_lines_shown() {
         "{table:?}"
     );
 }
+
+#[test]
+fn a_status_change_the_console_saw_is_on_the_tape() {
+    let (source, rt) = (demo(), runtime());
+    let mut s = console(&source, &rt);
+    let mut endpoints = s.endpoints.clone();
+    let fraud = endpoints
+        .iter_mut()
+        .find(|e| e.name == "fraud-detector" && e.account_id == "111111111111")
+        .unwrap();
+    fraud.status = crate::source::model::EndpointStatus::Updating;
+    let accounts = s.accounts.clone();
+    update(&mut s, Action::Tick(NOW + 30));
+    update(
+        &mut s,
+        Action::Loaded(Box::new(crate::app::action::Loaded::Fleet(Ok((
+            accounts, endpoints,
+        ))))),
+    );
+    select_alarm(&mut s, "prod-fraud-detector-accuracy");
+    let out = update(&mut s, Action::ShowTape);
+    settle(&mut s, &source, &rt, out.commands);
+    let t = &s.views.tape;
+    let seen = t.tape.entries().iter().find(|l| {
+        l.kind == Kind::Status && l.at == NOW + 30 && l.text == "endpoint Updating (was InService)"
+    });
+    assert!(
+        seen.is_some(),
+        "{:#?}",
+        t.tape
+            .entries()
+            .iter()
+            .filter(|l| l.kind == Kind::Status)
+            .collect::<Vec<_>>()
+    );
+}

@@ -89,13 +89,17 @@ pub fn open(
 /// Asks every source again over `window`; what they said before goes.
 fn read_again(state: &mut State, window: Window) -> Outcome {
     let trail = state.views.trail.settings().cloned();
-    let t = &mut state.views.tape;
-    let Some(subject) = t.subject.clone() else {
+    let Some(subject) = state.views.tape.subject.clone() else {
         return Outcome::default();
     };
+    let seen = seen_changes(state, &subject);
+    let t = &mut state.views.tape;
     t.generation += 1;
     t.window = Some(window);
-    t.reads = Default::default();
+    t.reads = crate::incident::Reads {
+        seen,
+        ..Default::default()
+    };
     t.waiting = Part::ALL.to_vec();
     rebuild(t);
     let commands: Vec<Command> = Part::ALL
@@ -112,6 +116,16 @@ fn read_again(state: &mut State, window: Window) -> Outcome {
         })
         .collect();
     Outcome::with(commands)
+}
+
+/// The status changes the console saw of the subject's endpoint.
+fn seen_changes(state: &State, subject: &Subject) -> Vec<crate::tape::StatusInput> {
+    let seen = state.status_seen.get(&subject.endpoint.key());
+    let changes = seen.map_or(&[][..], Vec::as_slice);
+    changes
+        .iter()
+        .map(|&(at, status)| crate::tape::StatusInput { at, status })
+        .collect()
 }
 
 /// One source answered.
