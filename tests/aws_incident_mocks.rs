@@ -389,6 +389,7 @@ async fn one_opening_reads_each_source_once_and_costs_what_it_says() {
         series: Some(read::series(&source, &subject, window).await),
         scaling: Some(read::scaling(&source, &subject, window).await),
         audit: None,
+        seen: Vec::new(),
     };
     // Every read answered (read-only lets them all through).
     let changes = reads.changes.as_ref().unwrap().as_ref().expect("the trail");
