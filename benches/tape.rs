@@ -284,6 +284,7 @@ fn draw(c: &mut Criterion) {
     t.subject = Some(Subject {
         endpoint: state.endpoints[0].clone(),
         alarms: Vec::new(),
+        region: None,
     });
     t.window = Some(Window {
         from: T0,

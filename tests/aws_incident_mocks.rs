@@ -365,6 +365,7 @@ async fn one_opening_reads_each_source_once_and_costs_what_it_says() {
     let subject = Subject {
         endpoint: endpoint(),
         alarms: vec![alarm()],
+        region: Some("eu-west-1".into()),
     };
     let window = Window::around(&subject, NOW);
     assert_eq!(window.from, FIRED - 3 * 3600);

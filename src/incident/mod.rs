@@ -33,6 +33,9 @@ pub const MAX_WINDOW_SECS: i64 = 7 * 86_400;
 pub struct Subject {
     pub endpoint: Endpoint,
     pub alarms: Vec<Alarm>,
+    /// The region it is in (the console's), which prunes the trail's search; `None`: every
+    /// region's partitions are read.
+    pub region: Option<String>,
 }
 
 /// `[from, to]`, epoch seconds.

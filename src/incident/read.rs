@@ -82,6 +82,7 @@ pub async fn changes(
         makeup,
         schedules: &subject.endpoint.monitoring_schedules,
         alarms: &alarms,
+        region: subject.region.as_deref(),
         from: window.from,
     });
     let filter = crate::trail::filter::parse(&text).map_err(|e| SourceError::Other {

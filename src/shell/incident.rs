@@ -160,7 +160,13 @@ async fn subject(source: &dyn FleetSource, args: &IncidentArgs) -> Result<Subjec
         .into_iter()
         .filter(|a| a.endpoint.as_ref() == Some(&key))
         .collect();
-    Ok(Subject { endpoint, alarms })
+    // The console's region: the trail's search reads its partitions only.
+    let region = source.identity().await.ok().map(|i| i.region);
+    Ok(Subject {
+        endpoint,
+        alarms,
+        region,
+    })
 }
 
 fn endpoint_in(alarm: &Alarm, in_account: &impl Fn(&str) -> bool) -> bool {

@@ -13,6 +13,8 @@ pub struct Resources<'a> {
     pub schedules: &'a [String],
     /// The alarms on it.
     pub alarms: &'a [&'a Alarm],
+    /// Its region: the search reads that region's partitions only.
+    pub region: Option<&'a str>,
     pub from: Epoch,
 }
 
@@ -55,8 +57,11 @@ pub fn filter_text(r: &Resources<'_>) -> String {
     }
     let resources: Vec<String> = names.iter().map(|n| quote(n)).collect();
     let accounts: Vec<String> = accounts.iter().map(|a| quote(a)).collect();
+    let region = r
+        .region
+        .map_or(String::new(), |region| format!(" region:{}", quote(region)));
     format!(
-        "readonly:false account:{} resource:{} since:{}",
+        "readonly:false account:{} resource:{}{region} since:{}",
         accounts.join(","),
         resources.join(","),
         crate::snapshot::rfc3339(r.from)

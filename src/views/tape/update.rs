@@ -65,7 +65,12 @@ pub fn open(
         .filter(|a| a.endpoint.as_ref() == Some(&key))
         .cloned()
         .collect();
-    let subject = Subject { endpoint, alarms };
+    let region = state.identity.as_ref().map(|i| i.region.clone());
+    let subject = Subject {
+        endpoint,
+        alarms,
+        region,
+    };
     let now = state.now;
     let window = match since {
         Some(from) => Window { from, to: now },

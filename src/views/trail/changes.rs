@@ -80,6 +80,7 @@ pub fn filter_for(
         makeup,
         schedules,
         alarms: &alarms,
+        region: state.identity.as_ref().map(|i| i.region.as_str()),
         from,
     })
 }
