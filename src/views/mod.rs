@@ -313,6 +313,13 @@ pub trait ViewModule: Sync {
         Outcome::default()
     }
 
+    /// What a key does in this view, where the keymap's description (written for the views
+    /// that share the key) would mislead; the help's section of the view says it.
+    fn key_meaning(&self, action: Action) -> Option<&'static str> {
+        let _ = action;
+        None
+    }
+
     /// Opens where an incident tape's line points (`tape::Target`: a trail event, a run, the
     /// logs at a minute, a chart, an alarm) when that is this view's; `None` leaves the line
     /// to another view.

@@ -62,13 +62,21 @@ fn usage(name: &str, args: &str) -> String {
 }
 
 /// The bindings of `section`, keys bound to the same action on one line: `j, Down  Next row`.
-fn entries<'a>(state: &State, section: &[&'a Binding], out: &mut Vec<Row<'a>>) {
+/// `own` says what a key does in the view on screen, where that differs from the keymap's
+/// description.
+fn entries<'a>(
+    state: &State,
+    section: &[&'a Binding],
+    own: &dyn Fn(Action) -> Option<&'static str>,
+    out: &mut Vec<Row<'a>>,
+) {
     for (s, keys) in crate::config::keymap::by_action(section) {
         let keys = keys.join(", ");
+        let desc = own(s.action.into()).unwrap_or(s.desc.as_str());
         if state.readonly && s.action.mutates() {
-            out.push(Row::Disabled(keys, s.desc.as_str(), false));
+            out.push(Row::Disabled(keys, desc, false));
         } else {
-            out.push(Row::Entry(keys, s.desc.as_str(), false));
+            out.push(Row::Entry(keys, desc, false));
         }
     }
 }
@@ -100,7 +108,7 @@ pub fn rows(state: &State) -> Vec<Row<'_>> {
     };
     let mut out = vec![Row::Heading(format!("{} (this view)", view.title()))];
     let mine: Vec<&Binding> = bindings.iter().filter(|b| own(b)).collect();
-    entries(state, &mine, &mut out);
+    entries(state, &mine, &|action| view.key_meaning(action), &mut out);
     let own_commands = view.commands();
     out.extend(own_commands.iter().map(|c| command(state, c)));
     for (i, b) in bindings.iter().enumerate() {
@@ -116,7 +124,7 @@ pub fn rows(state: &State) -> Vec<Row<'_>> {
         }
         out.push(Row::Blank);
         out.push(Row::Heading(b.section.clone()));
-        entries(state, &section, &mut out);
+        entries(state, &section, &|_| None, &mut out);
     }
     out.push(Row::Blank);
     out.push(Row::Heading("commands".into()));

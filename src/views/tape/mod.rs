@@ -57,6 +57,19 @@ impl ViewModule for Tape {
         ]
     }
 
+    fn key_meaning(&self, action: Action) -> Option<&'static str> {
+        Some(match action {
+            Action::Select => "Open the line where it lives: event, run, logs, chart, alarm",
+            Action::ToggleMark => "Hide the selected line's kind (Esc shows every kind)",
+            Action::RangeWider => "Reach twice as far back (up to 7 days) and read again",
+            Action::Refresh => "Read every source again, up to now",
+            Action::SaveLogs => "Save the post-mortem draft (Markdown) of the lines shown",
+            Action::OpenFilter => "Filter the lines on their text, who and kind",
+            Action::Back => "Clear the filter, then show every kind, then go back",
+            _ => return None,
+        })
+    }
+
     fn update(&self, state: &mut State, action: Action) -> Outcome {
         update::update(state, action)
     }

@@ -315,3 +315,21 @@ fn a_status_change_the_console_saw_is_on_the_tape() {
             .collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn help_says_what_the_keys_do_here() {
+    let (source, rt) = (demo(), runtime());
+    let s = opened(&source, &rt);
+    let rows = crate::overlays::help::rows(&s);
+    let said = |text: &str| {
+        rows.iter().any(
+            |r| matches!(r, crate::overlays::help::Row::Entry(_, desc, _) if desc.contains(text)),
+        )
+    };
+    assert!(said("Hide the selected line's kind"));
+    assert!(said("Open the line where it lives"));
+    assert!(
+        !said("Mark the alarm for mute"),
+        "the alarms' meaning of Space is not this view's"
+    );
+}
