@@ -10,7 +10,7 @@ use super::{Exit, FAILED, aligned, clean};
 use crate::cli::IncidentArgs;
 use crate::incident::{Reads, Subject, Window, read};
 use crate::source::FleetSource;
-use crate::source::model::{Alarm, Epoch};
+use crate::source::model::{Alarm, Endpoint, EndpointKey, Epoch};
 use crate::source::trail::{TrailSettings, price_usd};
 use crate::trail::filter::When;
 use futures::FutureExt;
@@ -76,7 +76,7 @@ pub async fn run(
     } else {
         text(&tape)
     };
-    let failed = report(&reads, trail.is_some(), err);
+    let failed = report(&reads, err);
     if let Err(e) = out.write_all(printed.as_bytes()).and_then(|()| out.flush())
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
@@ -97,56 +97,10 @@ async fn subject(source: &dyn FleetSource, args: &IncidentArgs) -> Result<Subjec
         Some(wanted) => Some(super::account(source, wanted).await?.id),
         None => None,
     };
-    let in_account = |id: &str| account.as_deref().is_none_or(|a| a == id);
-    let endpoints = source
-        .endpoints()
-        .await
-        .map_err(|e| Exit::failed(e.to_string()))?;
-    let alarms = source
-        .alarms()
-        .await
-        .map_err(|e| Exit::failed(e.to_string()))?;
-    let wanted = args.target.as_str();
-    let named_alarms: Vec<&Alarm> = alarms
-        .iter()
-        .filter(|a| a.name == wanted && (in_account(&a.account_id) || endpoint_in(a, &in_account)))
-        .collect();
-    let key = match (named_alarms.as_slice(), &account) {
-        ([alarm], _) => alarm.endpoint.clone().ok_or_else(|| {
-            Exit::usage(format!(
-                "alarm {} watches no endpoint: name an endpoint",
-                clean(wanted)
-            ))
-        })?,
-        ([_, _, ..], _) => {
-            return Err(Exit::usage(format!(
-                "alarm {} is in several accounts: add --account",
-                clean(wanted)
-            )));
-        }
-        ([], _) => {
-            let found: Vec<_> = endpoints
-                .iter()
-                .filter(|e| e.name == wanted && in_account(&e.account_id))
-                .collect();
-            match found.as_slice() {
-                [e] => e.key(),
-                [] => {
-                    return Err(Exit::usage(format!(
-                        "no endpoint or alarm named {}{}",
-                        clean(wanted),
-                        account.map_or(String::new(), |a| format!(" in account {a}"))
-                    )));
-                }
-                _ => {
-                    return Err(Exit::usage(format!(
-                        "endpoint {} is in several accounts: add --account",
-                        clean(wanted)
-                    )));
-                }
-            }
-        }
-    };
+    let failed = |e: crate::source::SourceError| Exit::failed(e.to_string());
+    let endpoints = source.endpoints().await.map_err(failed)?;
+    let alarms = source.alarms().await.map_err(failed)?;
+    let key = named(&endpoints, &alarms, &args.target, account.as_deref())?;
     let endpoint = endpoints
         .into_iter()
         .find(|e| e.key() == key)
@@ -167,6 +121,52 @@ async fn subject(source: &dyn FleetSource, args: &IncidentArgs) -> Result<Subjec
         alarms,
         region,
     })
+}
+
+/// The endpoint `wanted` names: an alarm's (first), else an endpoint's, within `account`
+/// when one is given; a name that is neither, or is in several accounts, says so.
+fn named(
+    endpoints: &[Endpoint],
+    alarms: &[Alarm],
+    wanted: &str,
+    account: Option<&str>,
+) -> Result<EndpointKey, Exit> {
+    let in_account = |id: &str| account.is_none_or(|a| a == id);
+    let named_alarms: Vec<&Alarm> = alarms
+        .iter()
+        .filter(|a| a.name == wanted && (in_account(&a.account_id) || endpoint_in(a, &in_account)))
+        .collect();
+    let several = |what: &str| {
+        Exit::usage(format!(
+            "{what} {} is in several accounts: add --account",
+            clean(wanted)
+        ))
+    };
+    match named_alarms.as_slice() {
+        [alarm] => {
+            return alarm.endpoint.clone().ok_or_else(|| {
+                Exit::usage(format!(
+                    "alarm {} watches no endpoint: name an endpoint",
+                    clean(wanted)
+                ))
+            });
+        }
+        [_, _, ..] => return Err(several("alarm")),
+        [] => {}
+    }
+    let found: Vec<&Endpoint> = endpoints
+        .iter()
+        .filter(|e| e.name == wanted && in_account(&e.account_id))
+        .collect();
+    match found.as_slice() {
+        [e] => Ok(e.key()),
+        [] => Err(Exit::usage(format!(
+            "no endpoint or alarm named {}{}",
+            clean(wanted),
+            account.map_or(String::new(), |a| format!(" in account {a}"))
+        ))),
+        _ => Err(several("endpoint")),
+    }
 }
 
 fn endpoint_in(alarm: &Alarm, in_account: &impl Fn(&str) -> bool) -> bool {
@@ -226,99 +226,79 @@ async fn gather(
 }
 
 /// What each source gave, scanned and cost, on stderr; whether one failed.
-fn report(reads: &Reads, trail: bool, err: &mut (dyn Write + Send)) -> bool {
-    let mut failed = false;
-    let mut say = |what: &str, line: String| {
-        let _ = writeln!(err, "{what}: {}", clean(&line));
-    };
+fn report(reads: &Reads, err: &mut (dyn Write + Send)) -> bool {
+    let outcomes = outcomes(reads);
+    for (what, outcome) in &outcomes {
+        let (Ok(line) | Err(line)) = outcome;
+        let _ = writeln!(err, "{what}: {}", clean(line));
+    }
+    outcomes.iter().any(|(_, outcome)| outcome.is_err())
+}
+
+/// Each source and what it gave (`Ok`) or why it could not (`Err`), in words.
+fn outcomes(reads: &Reads) -> Vec<(&'static str, Result<String, String>)> {
+    let mut out = Vec::new();
     if let Some(alarms) = &reads.alarms {
         let ok = alarms.iter().filter(|(_, h)| h.is_ok()).count();
-        say("alarms", format!("{ok} of {} histories read", alarms.len()));
-        for (alarm, history) in alarms {
-            if let Err(e) = history {
-                failed = true;
-                say("alarms", format!("{}: {e}", alarm.name));
-            }
-        }
+        out.push((
+            "alarms",
+            Ok(format!("{ok} of {} histories read", alarms.len())),
+        ));
+        out.extend(alarms.iter().filter_map(|(alarm, history)| {
+            let e = history.as_ref().err()?;
+            Some(("alarms", Err(format!("{}: {e}", alarm.name))))
+        }));
     }
-    match (&reads.changes, trail) {
-        (Some(Ok(c)), _) => {
-            let rows: usize = c.pages.iter().map(|p| p.rows.len()).sum();
-            say(
-                "trail",
-                format!(
-                    "{rows} events, scanned {:.1} MB, ${:.5} ({})",
-                    c.scanned_bytes as f64 / 1e6,
-                    price_usd(c.scanned_bytes),
-                    c.filter
-                ),
-            );
-        }
-        (Some(Err(e)), _) => {
-            failed = true;
-            say("trail", e.to_string());
-        }
-        (None, _) => say(
-            "trail",
-            "not searched: no [trail] in config.toml (docs/configuration.md)".into(),
-        ),
-    }
-    if let Some(Err(e)) = &reads.makeup {
-        say(
-            "config",
-            format!("not read, its changes are not searched: {e}"),
-        );
-    }
-    let mut failure = |what: &str, result: Result<String, String>| match result {
-        Ok(line) => say(what, line),
-        Err(e) => {
-            failed = true;
-            say(what, e);
-        }
+    let trail = match &reads.changes {
+        Some(Ok(c)) => Ok(trail_line(c)),
+        Some(Err(e)) => Err(e.to_string()),
+        None => Ok("not searched: no [trail] in config.toml (docs/configuration.md)".into()),
     };
-    if let Some(runs) = &reads.runs {
-        failure(
-            "monitor",
-            runs.as_ref()
-                .map(|r| format!("{} runs", r.len()))
-                .map_err(ToString::to_string),
-        );
+    out.push(("trail", trail));
+    if let Some(Err(e)) = &reads.makeup {
+        out.push((
+            "config",
+            Ok(format!("not read, its changes are not searched: {e}")),
+        ));
     }
-    if let Some(errors) = &reads.errors {
-        failure(
-            "logs",
-            errors
-                .as_ref()
-                .map(|e| {
-                    format!(
-                        "{} minutes with errors, scanned {:.1} MB, ${:.5}",
-                        e.per_minute.len(),
-                        e.scanned_bytes / 1e6,
-                        e.scanned_bytes / 1e9 * INSIGHTS_USD_PER_GB
-                    )
-                })
-                .map_err(ToString::to_string),
-        );
-    }
-    if let Some(series) = &reads.series {
-        failure(
-            "metrics",
-            series
-                .as_ref()
-                .map(|s| format!("{} series", s.len()))
-                .map_err(ToString::to_string),
-        );
-    }
-    if let Some(scaling) = &reads.scaling {
-        failure(
-            "scaling",
-            scaling
-                .as_ref()
-                .map(|s| format!("{} activities", s.len()))
-                .map_err(ToString::to_string),
-        );
-    }
-    failed
+    out.extend(gave("monitor", &reads.runs, |r| {
+        format!("{} runs", r.len())
+    }));
+    out.extend(gave("logs", &reads.errors, |e| {
+        format!(
+            "{} minutes with errors, scanned {:.1} MB, ${:.5}",
+            e.per_minute.len(),
+            e.scanned_bytes / 1e6,
+            e.scanned_bytes / 1e9 * INSIGHTS_USD_PER_GB
+        )
+    }));
+    out.extend(gave("metrics", &reads.series, |s| {
+        format!("{} series", s.len())
+    }));
+    out.extend(gave("scaling", &reads.scaling, |s| {
+        format!("{} activities", s.len())
+    }));
+    out
+}
+
+fn trail_line(c: &crate::incident::Changes) -> String {
+    let rows: usize = c.pages.iter().map(|p| p.rows.len()).sum();
+    format!(
+        "{rows} events, scanned {:.1} MB, ${:.5} ({})",
+        c.scanned_bytes as f64 / 1e6,
+        price_usd(c.scanned_bytes),
+        c.filter
+    )
+}
+
+/// A source's answer in words, when it was asked.
+fn gave<T>(
+    what: &'static str,
+    answer: &Option<Result<T, crate::source::SourceError>>,
+    line: impl Fn(&T) -> String,
+) -> Option<(&'static str, Result<String, String>)> {
+    let answer = answer.as_ref()?;
+    Some((what, answer.as_ref().map(line).map_err(ToString::to_string)))
 }
 
 /// The tape as an aligned table: time, kind, who, where, what.

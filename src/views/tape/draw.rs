@@ -81,7 +81,7 @@ fn render_title(state: &State, t: &TapeState, name: &str, buf: &mut Buffer, area
 }
 
 /// Accuracy (or the first quality series) and CPU over the window, one cell per slice of
-/// time; the selected line's time reversed in both.
+/// time; the selected line's time marked in both.
 fn render_strip(state: &State, t: &TapeState, buf: &mut Buffer, area: Rect) {
     let (Some(window), Some(subject)) = (t.window, &t.subject) else {
         return;
@@ -90,7 +90,11 @@ fn render_strip(state: &State, t: &TapeState, buf: &mut Buffer, area: Rect) {
         return;
     }
     let theme = &state.theme;
-    let width = area.width - LABEL_W;
+    let strip = Strip {
+        window,
+        x: area.x + LABEL_W,
+        width: area.width - LABEL_W,
+    };
     let series = match &t.reads.series {
         Some(Ok(s)) => s.as_slice(),
         _ => &[],
@@ -102,51 +106,27 @@ fn render_strip(state: &State, t: &TapeState, buf: &mut Buffer, area: Rect) {
                 .find(|s| spec_for(&subject.endpoint, &s.key).is_some_and(|m| m.id == *id))
         })
     };
+    let quality = find(&[MetricId::Accuracy, MetricId::Auc, MetricId::F2]);
     let rows = [
-        (
-            "quality",
-            find(&[MetricId::Accuracy, MetricId::Auc, MetricId::F2]),
-            true,
-        ),
+        ("quality", quality, true),
         ("CPU %", find(&[MetricId::Cpu]), false),
     ];
-    let span = (window.to - window.from).max(1);
-    let column =
-        |at: Epoch| ((at - window.from).clamp(0, span) * i64::from(width - 1) / span) as u16;
-    for (i, (label, s, lower_is_worse)) in rows.into_iter().enumerate() {
-        let y = area.y + i as u16;
+    for (y, (label, s, lower_is_worse)) in (area.y..).zip(rows) {
         put(buf, area, area.x, y, label, LABEL_W, theme.muted);
-        let Some(s) = s else { continue };
-        // Each point in the cell of its time; cells without a point stay blank.
-        let mut cells = vec![f32::NAN; usize::from(width)];
-        for &(at, v) in &s.points {
-            if window.holds(at) {
-                let c = &mut cells[usize::from(column(at))];
-                *c = match () {
-                    _ if c.is_nan() => v as f32,
-                    _ if lower_is_worse => c.min(v as f32),
-                    _ => c.max(v as f32),
-                };
-            }
+        if let Some(s) = s {
+            let cells = strip.cells(&s.points, lower_is_worse);
+            let row = Rect {
+                x: strip.x,
+                y,
+                width: strip.width,
+                height: 1,
+            };
+            sparkline::render(buf, row, &cells, |_| theme.chart);
         }
-        let row = Rect {
-            x: area.x + LABEL_W,
-            y,
-            width,
-            height: 1,
-        };
-        sparkline::render(buf, row, &cells, |_| theme.chart);
     }
     let axis_y = area.y + 2;
-    put(
-        buf,
-        area,
-        area.x + LABEL_W,
-        axis_y,
-        &text::hhmm(window.from),
-        width,
-        theme.muted,
-    );
+    let from = text::hhmm(window.from);
+    put(buf, area, strip.x, axis_y, &from, strip.width, theme.muted);
     text::put_right(
         buf,
         area,
@@ -156,7 +136,7 @@ fn render_strip(state: &State, t: &TapeState, buf: &mut Buffer, area: Rect) {
         theme.muted,
     );
     if let Some(line) = t.selected_line() {
-        let x = area.x + LABEL_W + column(line.at);
+        let x = strip.x + strip.column(line.at);
         for y in area.y..area.y + 2 {
             let cell = &mut buf[(x, y)];
             if cell.symbol() == " " {
@@ -165,10 +145,39 @@ fn render_strip(state: &State, t: &TapeState, buf: &mut Buffer, area: Rect) {
             cell.set_style(theme.selection);
         }
         // Under the cursor, unless it would cover the window's ends' labels.
-        let clear = x >= area.x + LABEL_W + 6 && x + 6 < area.right();
-        if clear {
+        if x >= strip.x + 6 && x + 6 < area.right() {
             put(buf, area, x, axis_y, "▲", 1, theme.focus);
         }
+    }
+}
+
+/// The window laid over the strip's columns.
+struct Strip {
+    window: crate::incident::Window,
+    x: u16,
+    width: u16,
+}
+
+impl Strip {
+    fn column(&self, at: Epoch) -> u16 {
+        let span = (self.window.to - self.window.from).max(1);
+        let offset = (at - self.window.from).clamp(0, span);
+        (offset * i64::from(self.width.saturating_sub(1)) / span) as u16
+    }
+
+    /// Each point in the cell of its time, the worst of a cell's points kept (a dip or a
+    /// spike survives the squeeze); cells without a point stay blank.
+    fn cells(&self, points: &[(Epoch, f64)], lower_is_worse: bool) -> Vec<f32> {
+        let mut cells = vec![f32::NAN; usize::from(self.width)];
+        for &(at, v) in points.iter().filter(|(at, _)| self.window.holds(*at)) {
+            let c = &mut cells[usize::from(self.column(at))];
+            *c = match () {
+                _ if c.is_nan() => v as f32,
+                _ if lower_is_worse => c.min(v as f32),
+                _ => c.max(v as f32),
+            };
+        }
+        cells
     }
 }
 
