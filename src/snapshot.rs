@@ -37,6 +37,9 @@ pub struct Snapshot {
 pub struct Usage {
     pub get_metric_data_calls: u32,
     pub metrics_requested: u64,
+    /// Attempts AWS throttled in the last five minutes, by the account whose calls it
+    /// limited (only accounts throttled).
+    pub throttled_last_5m: std::collections::BTreeMap<String, u32>,
 }
 
 #[derive(Debug, Serialize)]
@@ -333,6 +336,12 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         usage: Usage {
             get_metric_data_calls: state.source_health.metric_data_calls_last_hour,
             metrics_requested: state.source_health.metrics_requested_last_hour,
+            throttled_last_5m: state
+                .source_health
+                .throttled_by_account
+                .iter()
+                .cloned()
+                .collect(),
         },
     }
 }

@@ -600,7 +600,7 @@ async fn throttling_is_retried_with_back_off_and_shown() {
                 .with_initial_backoff(std::time::Duration::from_millis(1)),
         )
         .sleep_impl(aws_smithy_async::rt::sleep::TokioSleep::new())
-        .interceptor(ThrottleWatch(h.clone()))
+        .interceptor(ThrottleWatch(h.clone(), MONITORING.to_owned()))
     });
     let source = AwsSource::from_clients(
         identity(),
@@ -633,6 +633,11 @@ async fn throttling_is_retried_with_back_off_and_shown() {
         source.health().throttled_recently,
         2,
         "and the status bar knows"
+    );
+    assert_eq!(
+        source.health().throttled_by_account,
+        vec![(MONITORING.to_owned(), 2)],
+        "and which account AWS limited"
     );
 
     // The console shows it.

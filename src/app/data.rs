@@ -193,12 +193,17 @@ fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> 
     let news = health.problems != held.problems
         || health.failing_minutes != held.failing_minutes
         || health.notices != held.notices
-        || (health.throttled_recently > 0) != (held.throttled_recently > 0);
+        || (health.throttled_recently > 0) != (held.throttled_recently > 0)
+        || health.throttled_by_account.is_empty() != held.throttled_by_account.is_empty();
     let usage_due = state.now.div_euclid(60) != state.usage_shown_at.div_euclid(60);
     if usage_due || held.metrics_requested_last_hour == 0 {
         state.usage_shown_at = state.now;
         held.metric_data_calls_last_hour = health.metric_data_calls_last_hour;
         held.metrics_requested_last_hour = health.metrics_requested_last_hour;
+        held.throttled_by_account = health.throttled_by_account;
+    } else if health.throttled_by_account.is_empty() != held.throttled_by_account.is_empty() {
+        // Throttling that starts or ends is news at once; its counts, once a minute.
+        held.throttled_by_account = health.throttled_by_account;
     }
     let correction = clock_correction(state.clock_correction, health.clock_skew_secs);
     let news = news || correction != state.clock_correction;

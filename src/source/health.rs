@@ -8,15 +8,19 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const HOUR: Duration = Duration::from_secs(3600);
-/// Throttling is shown while it happened this recently.
+/// Throttling is shown on the status bar while it happened this recently.
 const THROTTLE_MEMORY: Duration = Duration::from_secs(120);
+/// Each account's throttled attempts are counted over this long (the accounts pane, the
+/// snapshot's `usage`).
+const THROTTLE_WINDOW: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Default)]
 struct Inner {
     /// GetMetricData calls in the last hour: when, and how many queries each carried.
     metric_data: VecDeque<(Instant, u32)>,
-    /// Attempts AWS answered with a throttling error (the SDK retried them with back-off).
-    throttled: VecDeque<Instant>,
+    /// Attempts AWS answered with a throttling error (the SDK retried them with back-off),
+    /// and the account whose client was throttled.
+    throttled: VecDeque<(Instant, String)>,
     /// The last error of each call that is failing now, by call name, and since when it has
     /// been failing (what it last answered is still on screen, that old).
     problems: BTreeMap<String, (SourceError, Instant)>,
@@ -40,6 +44,9 @@ pub struct SourceHealth {
     pub clock_skew_secs: Option<i64>,
     /// Attempts AWS throttled in the last two minutes (retried by the SDK with back-off).
     pub throttled_recently: u32,
+    /// Attempts AWS throttled in the last five minutes, per account whose client was
+    /// throttled (the caller CloudWatch limits), in account order; only accounts throttled.
+    pub throttled_by_account: Vec<(String, u32)>,
     pub metric_data_calls_last_hour: u32,
     /// Queries sent to GetMetricData in the last hour: CloudWatch bills per metric requested.
     pub metrics_requested_last_hour: u64,
@@ -75,11 +82,12 @@ impl Health {
         });
     }
 
-    pub fn record_throttled(&self) {
+    /// An attempt of a client acting in `account` was throttled.
+    pub fn record_throttled(&self, account: &str) {
         let now = Instant::now();
         self.with(|i| {
-            i.throttled.push_back(now);
-            prune(&mut i.throttled, now, THROTTLE_MEMORY, |t| *t);
+            i.throttled.push_back((now, account.to_owned()));
+            prune(&mut i.throttled, now, THROTTLE_WINDOW, |(t, _)| *t);
         });
     }
 
@@ -118,7 +126,12 @@ impl Health {
         let now = Instant::now();
         self.with(|i| {
             prune(&mut i.metric_data, now, HOUR, |(t, _)| *t);
-            prune(&mut i.throttled, now, THROTTLE_MEMORY, |t| *t);
+            prune(&mut i.throttled, now, THROTTLE_WINDOW, |(t, _)| *t);
+            let recent = |t: &Instant| now.duration_since(*t) <= THROTTLE_MEMORY;
+            let mut by_account = BTreeMap::<&str, u32>::new();
+            for (_, account) in &i.throttled {
+                *by_account.entry(account).or_default() += 1;
+            }
             SourceHealth {
                 problems: i.problems.values().map(|(e, _)| e.clone()).collect(),
                 failing_minutes: i
@@ -128,7 +141,11 @@ impl Health {
                     .collect(),
                 notices: i.notices.clone(),
                 clock_skew_secs: i.clock_skew,
-                throttled_recently: i.throttled.len() as u32,
+                throttled_recently: i.throttled.iter().filter(|(t, _)| recent(t)).count() as u32,
+                throttled_by_account: by_account
+                    .into_iter()
+                    .map(|(a, n)| (a.to_owned(), n))
+                    .collect(),
                 metric_data_calls_last_hour: i.metric_data.len() as u32,
                 metrics_requested_last_hour: i.metric_data.iter().map(|(_, n)| u64::from(*n)).sum(),
             }

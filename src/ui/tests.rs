@@ -837,3 +837,28 @@ fn a_failed_runs_reason_reads_whole_in_the_report() {
         assert!(flat.contains("is data capture on?"), "at {w}x{h}:\n{text}");
     }
 }
+
+/// An account whose calls AWS throttled in the last five minutes says how many, in the
+/// accounts pane, and the snapshot's usage says it by account.
+#[test]
+fn a_throttled_account_says_so_in_the_accounts_pane_and_the_snapshot() {
+    let mut s = fixture::state();
+    let prod = s
+        .accounts
+        .iter()
+        .find(|a| a.label == "prod")
+        .unwrap()
+        .id
+        .clone();
+    let plain_before = plain(&render(&s, 160, 48));
+    assert!(!plain_before.contains('↯'));
+    s.source_health.throttled_by_account = vec![(prod.clone(), 7)];
+    let screen = plain(&render(&s, 160, 48));
+    let row = screen
+        .lines()
+        .find(|l| l.starts_with("│ prod "))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.contains("↯7"), "{row}");
+    let json = serde_json::to_value(crate::snapshot::build(&s, Vec::new())).unwrap();
+    assert_eq!(json["usage"]["throttled_last_5m"][&prod], 7);
+}

@@ -99,13 +99,13 @@ pub fn clients(
 ) -> AccountClients {
     let partition = |service: &str| RetryPartition::new(format!("sagewatch-{service}-{account}"));
     let mut cloudwatch = aws_sdk_cloudwatch::config::Builder::from(config)
-        .interceptor(ThrottleWatch(health.clone()))
+        .interceptor(ThrottleWatch(health.clone(), account.to_owned()))
         .retry_partition(partition("cloudwatch"));
     let mut sagemaker = aws_sdk_sagemaker::config::Builder::from(config)
-        .interceptor(ThrottleWatch(health.clone()))
+        .interceptor(ThrottleWatch(health.clone(), account.to_owned()))
         .retry_partition(partition("sagemaker"));
     let mut s3 = aws_sdk_s3::config::Builder::from(config)
-        .interceptor(ThrottleWatch(health.clone()))
+        .interceptor(ThrottleWatch(health.clone(), account.to_owned()))
         .retry_partition(partition("s3"))
         // Path-style (`ENDPOINT/bucket/key`) only against an endpoint override: a local
         // emulator has no per-bucket host names (`bucket.127.0.0.1` does not resolve), while
@@ -113,7 +113,7 @@ pub fn clients(
         // for every bucket name or Region).
         .force_path_style(endpoint_overridden(config, "S3"));
     let mut scaling = aws_sdk_applicationautoscaling::config::Builder::from(config)
-        .interceptor(ThrottleWatch(health.clone()))
+        .interceptor(ThrottleWatch(health.clone(), account.to_owned()))
         .retry_partition(partition("application-autoscaling"));
     if readonly {
         cloudwatch = cloudwatch.interceptor(ReadOnlyGuard);
@@ -141,7 +141,7 @@ pub fn athena(
     readonly: bool,
 ) -> aws_sdk_athena::Client {
     let mut athena = aws_sdk_athena::config::Builder::from(config)
-        .interceptor(ThrottleWatch(health.clone()))
+        .interceptor(ThrottleWatch(health.clone(), account.to_owned()))
         .retry_partition(RetryPartition::new(format!("sagewatch-athena-{account}")));
     if readonly {
         athena = athena.interceptor(ReadOnlyGuard);
@@ -167,7 +167,7 @@ pub fn logs_client(
     readonly: bool,
 ) -> aws_sdk_cloudwatchlogs::Client {
     let mut logs = aws_sdk_cloudwatchlogs::config::Builder::from(config)
-        .interceptor(ThrottleWatch(health.clone()))
+        .interceptor(ThrottleWatch(health.clone(), account.to_owned()))
         .retry_partition(RetryPartition::new(format!("sagewatch-logs-{account}")));
     if endpoint_overridden(config, "CloudWatch Logs") {
         logs = logs.interceptor(LiveTailEndpoint);

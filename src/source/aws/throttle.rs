@@ -10,9 +10,10 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
 /// Sees every attempt's HTTP response and counts throttling answers, which the SDK's adaptive
-/// retry otherwise absorbs silently: the on-call engineer should know why data is slow.
+/// retry otherwise absorbs silently: the on-call engineer should know why data is slow, and
+/// which account's calls AWS is limiting (the second field: the client's account).
 #[derive(Debug)]
-pub struct ThrottleWatch(pub Health);
+pub struct ThrottleWatch(pub Health, pub String);
 
 impl Intercept for ThrottleWatch {
     fn name(&self) -> &'static str {
@@ -32,7 +33,7 @@ impl Intercept for ThrottleWatch {
                 response.body().bytes(),
             )
         {
-            self.0.record_throttled();
+            self.0.record_throttled(&self.1);
         }
         if let Some(server) = context
             .response()

@@ -183,18 +183,24 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
         .max()
         .unwrap_or(0)
         .max(1);
-    let columns = [
+    let mut columns = vec![
         Column::new("").width(label_w, label_w).fill(),
         Column::new("").fixed(12).priority(1).fill(),
         Column::new("").fixed(4).right().gap(0),
         Column::new("").fixed(3).right().gap(0),
         Column::new("").fixed(4).right().gap(0),
     ];
+    // Only while AWS throttles an account: then it matters more than the ids.
+    let throttling = !state.source_health.throttled_by_account.is_empty();
+    if throttling {
+        columns.push(Column::new("").fixed(4).right().gap(0));
+    }
     const LABEL: usize = 0;
     const ID: usize = 1;
     const COUNT: usize = 2;
     const VIOLATIONS: usize = 3;
     const ALARMS: usize = 4;
+    const THROTTLED: usize = 5;
     let table = Table::headless(&columns, inner);
     let rows = std::iter::once(None).chain(state.accounts.iter().map(Some));
     let len = state.accounts.len() + 1;
@@ -246,6 +252,14 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
         }
         if in_alarm > 0 {
             table.text(buf, ALARMS, y, &format!("●{in_alarm}"), theme.alarm);
+        }
+        // AWS throttled this account's calls in the last five minutes (↯N): data is slow there.
+        let throttled = account.and_then(|a| {
+            let by = &state.source_health.throttled_by_account;
+            by.iter().find(|(id, _)| *id == a.id).map(|(_, n)| *n)
+        });
+        if let Some(n) = throttled.filter(|_| throttling) {
+            table.text(buf, THROTTLED, y, &format!("↯{}", n.min(999)), theme.warn);
         }
     }
 }
