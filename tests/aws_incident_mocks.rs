@@ -370,21 +370,13 @@ async fn one_opening_reads_each_source_once_and_costs_what_it_says() {
     let window = Window::around(&subject, NOW);
     assert_eq!(window.from, FIRED - 3 * 3600);
     let never = std::future::pending::<()>;
-    let makeup = read::makeup(&source, &subject).await;
     let trail = TrailSettings::default();
-    let changes = read::changes(
-        &source,
-        &trail,
-        &subject,
-        makeup.as_ref().ok(),
-        window,
-        never(),
-    )
-    .await;
+    let (makeup, changes) =
+        read::makeup_and_changes(&source, Some(&trail), &subject, window, never()).await;
     let reads = Reads {
         alarms: Some(read::alarm_histories(&source, &subject, window).await),
         makeup: Some(makeup),
-        changes: Some(changes),
+        changes,
         runs: Some(read::runs(&source, &subject, window).await),
         errors: Some(read::errors(&source, &subject, window, never()).await),
         series: Some(read::series(&source, &subject, window).await),
@@ -393,7 +385,12 @@ async fn one_opening_reads_each_source_once_and_costs_what_it_says() {
         seen: Vec::new(),
     };
     // Every read answered (read-only lets them all through).
-    let changes = reads.changes.as_ref().unwrap().as_ref().expect("the trail");
+    let changes = reads
+        .changes
+        .as_ref()
+        .expect("searched")
+        .as_ref()
+        .expect("the trail");
     assert_eq!(
         changes.scanned_bytes, SCANNED as u64,
         "Athena's bytes, as billed"

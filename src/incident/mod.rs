@@ -19,14 +19,9 @@ use crate::tape::{
 };
 pub use read::Changes;
 
-/// The window starts this long before the first transition into ALARM of the alarms on
-/// the endpoint: deploys that cause drift land hours before quality shows it.
-pub const LEAD_SECS: i64 = 3 * 3600;
-/// Without an alarm in ALARM, the last hours.
-pub const QUIET_WINDOW_SECS: i64 = 6 * 3600;
-/// The furthest back a tape reaches (`-` widens up to it): the trail's and Insights' scans
-/// are priced by what they read.
-pub const MAX_WINDOW_SECS: i64 = 7 * 86_400;
+/// The window is the changes' (`c`): from `LEAD_SECS` before the alarm, up to
+/// `MAX_WINDOW_SECS` back (`-` widens up to it).
+pub use crate::trail::changes::{LEAD_SECS, MAX_WINDOW_SECS, QUIET_WINDOW_SECS};
 
 /// The endpoint whose tape it is, and the alarms on it (composites included).
 #[derive(Debug, Clone, PartialEq)]

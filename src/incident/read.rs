@@ -43,12 +43,34 @@ pub async fn alarm_histories(
     futures::future::join_all(reads).await
 }
 
-/// The endpoint's config and models (for the trail's search) and when it last changed.
-pub async fn makeup(
+/// The endpoint's config and models (and when it last changed), then the trail's search of
+/// its changes with them: `None` for the search without a `[trail]` to search.
+pub async fn makeup_and_changes(
     source: &dyn FleetSource,
+    trail: Option<&TrailSettings>,
     subject: &Subject,
-) -> Result<EndpointMakeup, SourceError> {
-    source.endpoint_makeup(&subject.endpoint.key()).await
+    window: Window,
+    cancel: impl Future<Output = ()>,
+) -> (
+    Result<EndpointMakeup, SourceError>,
+    Option<Result<Changes, SourceError>>,
+) {
+    let makeup = source.endpoint_makeup(&subject.endpoint.key()).await;
+    let changes = match trail {
+        Some(settings) => Some(
+            changes(
+                source,
+                settings,
+                subject,
+                makeup.as_ref().ok(),
+                window,
+                cancel,
+            )
+            .await,
+        ),
+        None => None,
+    };
+    (makeup, changes)
 }
 
 /// The trail's rows on the endpoint's resources within the window, and what Athena scanned.
@@ -62,7 +84,7 @@ pub struct Changes {
 }
 
 /// One filtered search of the trail, pruned to the window and the endpoint's accounts.
-pub async fn changes(
+async fn changes(
     source: &dyn FleetSource,
     settings: &TrailSettings,
     subject: &Subject,

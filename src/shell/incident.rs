@@ -185,24 +185,7 @@ async fn gather(
     window: Window,
     cancel: futures::future::Shared<futures::future::BoxFuture<'static, ()>>,
 ) -> Reads {
-    let changes = async {
-        let makeup = read::makeup(source, subject).await;
-        let changes = match trail {
-            Some(settings) => Some(
-                read::changes(
-                    source,
-                    settings,
-                    subject,
-                    makeup.as_ref().ok(),
-                    window,
-                    cancel.clone(),
-                )
-                .await,
-            ),
-            None => None,
-        };
-        (makeup, changes)
-    };
+    let changes = read::makeup_and_changes(source, trail, subject, window, cancel.clone());
     let ((makeup, changes), alarms, runs, errors, series, scaling) = futures::join!(
         changes,
         read::alarm_histories(source, subject, window),

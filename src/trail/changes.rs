@@ -4,6 +4,16 @@
 
 use crate::source::model::{Alarm, EndpointKey, EndpointMakeup, Epoch};
 
+/// How long before an alarm's transition the changes are searched from: deploys that cause
+/// drift land hours before quality metrics (computed hourly) show it.
+pub const LEAD_SECS: i64 = 3 * 3600;
+/// Without an alarm in ALARM, the last hours.
+pub const QUIET_WINDOW_SECS: i64 = 6 * 3600;
+/// The furthest back a search of the changes reaches: an alarm in its state for months (or
+/// one whose transition time AWS did not give) must not scan months of the trail, and the
+/// tape's Insights query is priced by what it reads.
+pub const MAX_WINDOW_SECS: i64 = 7 * 86_400;
+
 /// What an endpoint's changes are about.
 #[derive(Debug, Clone, Copy)]
 pub struct Resources<'a> {

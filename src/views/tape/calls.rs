@@ -2,7 +2,6 @@
 //! asked, answered with a `TapeLoaded`.
 
 use super::state::Part;
-use crate::app::command::Lane;
 use crate::incident::{
     self, AlarmHistory, Changes, CountedRun, ErrorCounts, Subject, Window, read,
 };
@@ -21,7 +20,7 @@ pub struct TapeCall {
 }
 
 /// One source's answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     Alarms(Vec<AlarmHistory>),
     Changes {
@@ -35,18 +34,11 @@ pub enum Answer {
     Audit(Option<String>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TapeLoaded {
     pub generation: u64,
     pub part: Part,
     pub answer: Box<Answer>,
-}
-
-// Answers are compared only by the opening and the source they answer (tests match them).
-impl PartialEq for TapeLoaded {
-    fn eq(&self, other: &Self) -> bool {
-        (self.generation, self.part) == (other.generation, other.part)
-    }
 }
 
 /// Each source's read is its own: a newer opening's replaces an older one's.
@@ -54,10 +46,6 @@ impl PartialEq for TapeLoaded {
 pub struct TapeKey(pub Part);
 
 impl crate::views::Call for TapeCall {
-    fn lane(&self) -> Lane {
-        Lane::Read
-    }
-
     fn replaces_running(&self) -> bool {
         true
     }
@@ -74,21 +62,9 @@ impl TapeCall {
         let answer = match self.part {
             Part::Alarms => Answer::Alarms(read::alarm_histories(source, subject, window).await),
             Part::Changes => {
-                let makeup = read::makeup(source, subject).await;
-                let changes = match &self.trail {
-                    Some(settings) => Some(
-                        read::changes(
-                            source,
-                            settings,
-                            subject,
-                            makeup.as_ref().ok(),
-                            window,
-                            never(),
-                        )
-                        .await,
-                    ),
-                    None => None,
-                };
+                let trail = self.trail.as_ref();
+                let read = read::makeup_and_changes(source, trail, subject, window, never());
+                let (makeup, changes) = read.await;
                 Answer::Changes { makeup, changes }
             }
             Part::Runs => Answer::Runs(read::runs(source, subject, window).await),

@@ -11,21 +11,14 @@ use crate::source::model::{Alarm, AlarmState, EndpointKey, EndpointMakeup, Epoch
 use crate::trail::changes::Resources;
 use crate::views::{Selected, View};
 
-/// How long before the alarm's transition the search starts: deploys that cause drift
-/// land hours before quality metrics (computed hourly) show it.
-pub const LEAD_SECS: i64 = 3 * 3600;
-/// Without an alarm in ALARM, the last hours.
-pub const DEFAULT_WINDOW_SECS: i64 = 6 * 3600;
-/// The furthest back a search from `c` starts: an alarm in its state for months (or one
-/// whose transition time AWS did not give) must not scan months of the trail.
-pub const MAX_WINDOW_SECS: i64 = 7 * 86_400;
+pub use crate::trail::changes::{LEAD_SECS, MAX_WINDOW_SECS, QUIET_WINDOW_SECS};
 
 /// The endpoint and the time the search starts from, from what is selected, never more
 /// than `MAX_WINDOW_SECS` back.
 fn context(state: &State) -> Option<(EndpointKey, Epoch)> {
     let (key, from) = selected(state)?;
     let from = if from <= 0 {
-        state.now - DEFAULT_WINDOW_SECS
+        state.now - QUIET_WINDOW_SECS
     } else {
         from
     };
@@ -41,7 +34,7 @@ fn selected(state: &State) -> Option<(EndpointKey, Epoch)> {
             .filter(|a| a.endpoint.as_ref() == Some(key) && a.state == AlarmState::Alarm)
             .map(|a| a.state_since)
             .max()
-            .map_or(state.now - DEFAULT_WINDOW_SECS, |t| t - LEAD_SECS)
+            .map_or(state.now - QUIET_WINDOW_SECS, |t| t - LEAD_SECS)
     };
     if matches!(state.view, View::Studio | View::Jobs) {
         return None;

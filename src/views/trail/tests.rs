@@ -921,22 +921,11 @@ fn c_on_an_alarm_searches_the_writes_on_its_endpoint_from_hours_before_it_fired(
     assert!(q.sql.contains("readonly = 'false'"), "{}", q.sql);
     // Its events are marked on the endpoint's charts.
     let t = token(&s);
-    for l in [
-        TrailLoaded::Started {
-            token: t.clone(),
-            result: Ok("q-9".into()),
-        },
-        TrailLoaded::Status {
-            token: t.clone(),
-            result: Ok(status(QueryState::Succeeded, 1)),
-        },
-        TrailLoaded::Page {
-            token: t,
-            result: Ok(page(vec![event(1, "UpdateEndpoint")], None, true)),
-        },
-    ] {
-        loaded(&mut s, l);
-    }
+    answer(
+        &mut s,
+        t,
+        page(vec![event(1, "UpdateEndpoint")], None, true),
+    );
     let marks = s.change_marks.for_endpoint(&key);
     assert_eq!(marks.len(), 1);
     assert_eq!(marks[0].1, "UpdateEndpoint");
@@ -1254,6 +1243,17 @@ fn a_result_that_reaches_the_limit_says_so() {
 /// Loads one page of `columns` and `rows` as the answer to a search just started.
 fn answered(s: &mut State, columns: &[&str], rows: Vec<Vec<Option<String>>>) {
     let t = token(s);
+    let columns = columns.iter().map(|c| (*c).to_owned()).collect();
+    let page = ResultPage {
+        columns,
+        rows,
+        next: None,
+    };
+    answer(s, t, Box::new(page));
+}
+
+/// The query of token `t` started, succeeded, and answered `page`.
+fn answer(s: &mut State, t: String, page: Box<ResultPage>) {
     for l in [
         TrailLoaded::Started {
             token: t.clone(),
@@ -1265,11 +1265,7 @@ fn answered(s: &mut State, columns: &[&str], rows: Vec<Vec<Option<String>>>) {
         },
         TrailLoaded::Page {
             token: t,
-            result: Ok(Box::new(ResultPage {
-                columns: columns.iter().map(|c| (*c).to_owned()).collect(),
-                rows,
-                next: None,
-            })),
+            result: Ok(page),
         },
     ] {
         loaded(s, l);
@@ -1353,34 +1349,20 @@ fn the_detail_wraps_long_values_and_scrolls() {
     for i in 0..30 {
         params.insert(format!("key{i:02}"), format!("value-{i}").into());
     }
-    for l in [
-        TrailLoaded::Started {
-            token: t.clone(),
-            result: Ok("q-2".into()),
-        },
-        TrailLoaded::Status {
-            token: t.clone(),
-            result: Ok(status(QueryState::Succeeded, 1)),
-        },
-        TrailLoaded::Page {
-            token: t,
-            result: Ok(Box::new(ResultPage {
-                columns: vec![
-                    "eventid".into(),
-                    "errormessage".into(),
-                    "requestparameters".into(),
-                ],
-                rows: vec![vec![
-                    Some("id-1".into()),
-                    Some(message.into()),
-                    Some(serde_json::Value::Object(params).to_string()),
-                ]],
-                next: None,
-            })),
-        },
-    ] {
-        loaded(&mut s, l);
-    }
+    let page = ResultPage {
+        columns: vec![
+            "eventid".into(),
+            "errormessage".into(),
+            "requestparameters".into(),
+        ],
+        rows: vec![vec![
+            Some("id-1".into()),
+            Some(message.into()),
+            Some(serde_json::Value::Object(params).to_string()),
+        ]],
+        next: None,
+    };
+    answer(&mut s, t, Box::new(page));
     // The whole message is on screen, over the wrapped lines (spaces aside: a long ARN
     // breaks where the line ends).
     let first = screen(&s, 80, 24);
