@@ -238,6 +238,17 @@ impl SeriesStore {
         });
     }
 
+    /// Shrinks one series to `capacity` slots (0: drops it); never grows it.
+    pub fn shrink(&mut self, key: &SeriesKey, capacity: usize) {
+        if capacity == 0 {
+            self.map.remove(key);
+        } else if let Some(series) = self.map.get_mut(key)
+            && capacity < series.capacity()
+        {
+            series.set_capacity(capacity);
+        }
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.map.values().map(Series::heap_bytes).sum()
     }

@@ -8,7 +8,7 @@ use crate::app::query::watched_account;
 use crate::app::refresh;
 use crate::app::state::State;
 use crate::app::update::update;
-use crate::app::worker::execute;
+use crate::app::worker::{execute, execute_parts};
 use crate::source::FleetSource;
 use crate::source::metrics::METRICS;
 use crate::source::model::{AlarmState, Epoch};
@@ -155,13 +155,15 @@ async fn fetch(
     errors: &mut Vec<String>,
     command: Command,
 ) {
-    let action = execute(source, None, command).await;
-    if let Action::Loaded(loaded) = &action
-        && let Some(err) = loaded.error()
-    {
-        errors.push(crate::sanitize::clean(&err.to_string()).into_owned());
-    }
-    update(state, action);
+    execute_parts(source, None, command, |action, _| {
+        if let Action::Loaded(loaded) = &action
+            && let Some(err) = loaded.error()
+        {
+            errors.push(crate::sanitize::clean(&err.to_string()).into_owned());
+        }
+        update(state, action);
+    })
+    .await;
 }
 
 /// Fetches everything once through `update`; returns the resulting state and what failed.

@@ -753,7 +753,7 @@ async fn job_series_are_fetched_as_listed_with_their_account_under_oam() {
     let key = job_series_key(PROD, "CPUUtilization", "mq-1/algo-1");
     let series = source
         .series(&SeriesRequest {
-            keys: vec![key.clone()],
+            keys: vec![key.clone()].into(),
             start: SINCE,
             end: SINCE + 3600,
         })

@@ -161,7 +161,7 @@ async fn job_series_are_discovered_and_read_back_from_localstack() {
 
     let series = source
         .series(&SeriesRequest {
-            keys: keys.clone(),
+            keys: keys.clone().into(),
             start: t.div_euclid(60) * 60 - 3600,
             end: t,
         })

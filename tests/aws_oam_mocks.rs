@@ -215,7 +215,7 @@ async fn twelve_hundred_series_cost_exactly_three_get_metric_data_calls() {
     let keys = keys(1200);
     let data = source
         .series(&SeriesRequest {
-            keys: keys.clone(),
+            keys: keys.clone().into(),
             start: NOW - 3600,
             end: NOW,
         })
@@ -286,7 +286,7 @@ async fn one_failed_batch_keeps_the_others_answers_and_marks_only_its_series() {
     let keys = keys(1200);
     let data = source
         .series(&SeriesRequest {
-            keys: keys.clone(),
+            keys: keys.clone().into(),
             start: NOW - 3600,
             end: NOW,
         })
@@ -345,7 +345,7 @@ async fn next_token_pages_are_merged_and_status_codes_kept_per_series() {
     );
     let data = source
         .series(&SeriesRequest {
-            keys: keys(2),
+            keys: keys(2).into(),
             start: NOW - 3600,
             end: NOW,
         })
@@ -527,7 +527,7 @@ async fn fan_out_a_denied_account_reads_as_forbidden_and_the_others_stay_live() 
     );
     let data = source
         .series(&SeriesRequest {
-            keys: keys(6),
+            keys: keys(6).into(),
             start: NOW - 3600,
             end: NOW,
         })
@@ -617,7 +617,7 @@ async fn throttling_is_retried_with_back_off_and_shown() {
     );
     let data = source
         .series(&SeriesRequest {
-            keys: keys(1),
+            keys: keys(1).into(),
             start: NOW - 3600,
             end: NOW,
         })

@@ -110,6 +110,13 @@ pub enum Lane {
 /// the next key of a held arrow to replace it, short enough not to be noticed.
 pub const SETTLE: Duration = Duration::from_millis(250);
 
+/// Series asked of a source at once. A fleet's request is run part by part, each answer
+/// taken in (`update`) before the next part is asked for: the points of 60,000 series are
+/// never all held at once, and the first rows fill before the last are read. Ten
+/// GetMetricData calls a part (`MAX_QUERIES_PER_CALL`), so a part still spreads over the
+/// source's concurrent calls.
+pub const SERIES_PART: usize = 10 * crate::source::aws::metric_data::MAX_QUERIES_PER_CALL;
+
 impl Command {
     /// Whether this command should cancel and replace different work of the same key.
     pub fn replaces_running(&self) -> bool {
@@ -178,6 +185,41 @@ impl Command {
                 .map_err(|answer| Box::new(Loaded::View(answer))),
             other => Ok(other),
         }
+    }
+
+    /// The command as the parts it runs in, made one at a time: a series request of more
+    /// than `SERIES_PART` keys is several requests over the same window; anything else is
+    /// one part.
+    pub fn into_parts(self) -> impl Iterator<Item = Command> {
+        let parts = match &self {
+            Self::LoadSeries { request, .. } => request.keys.len().div_ceil(SERIES_PART).max(1),
+            _ => 1,
+        };
+        let mut whole = Some(self);
+        (0..parts).filter_map(move |i| {
+            if parts == 1 {
+                return whole.take();
+            }
+            let Some(Self::LoadSeries {
+                purpose,
+                request,
+                replace,
+            }) = &whole
+            else {
+                return None;
+            };
+            let keys =
+                &request.keys[i * SERIES_PART..((i + 1) * SERIES_PART).min(request.keys.len())];
+            Some(Self::LoadSeries {
+                purpose: *purpose,
+                request: SeriesRequest {
+                    keys: keys.into(),
+                    start: request.start,
+                    end: request.end,
+                },
+                replace: *replace,
+            })
+        })
     }
 
     pub fn key(&self) -> CommandKey {

@@ -47,24 +47,26 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
         Loaded::Series(Ok(data)) => {
             let hour = state.now.div_euclid(3600) * 3600;
             let mut landed_now = Vec::new();
+            // The newest point held only grows: an answer (a part of one) is looked at, not
+            // the whole store.
+            let mut newest = state.freshness.newest_point;
+            let paged = refresh::paged(state);
             for mut series in data {
                 series.key.sanitize();
-                let cap = refresh::capacity_for(state, &series.key);
+                let cap = refresh::capacity_for(state, &paged, &series.key);
                 if cap == 0 {
                     continue;
                 }
                 if refresh::is_hourly(series.key.period) {
                     hourly_news(state, &series, hour, &mut landed_now);
+                } else {
+                    let held = series.points.iter().filter(|(_, v)| v.is_finite());
+                    newest = newest.max(held.map(|&(ts, _)| ts).max());
                 }
                 state.store.ingest(series, cap);
             }
             state.freshness.series_ok_at = Some(state.now);
-            state.freshness.newest_point = state
-                .store
-                .iter()
-                .filter(|(k, _)| k.period < 3600)
-                .filter_map(|(_, s)| s.latest().map(|(ts, _)| ts))
-                .max();
+            state.freshness.newest_point = newest;
             changed(state, Change::Series);
             // A probe landed: its schedule's other metrics have too. Ask for them now.
             let siblings = refresh::siblings_of(state, &landed_now);
@@ -340,7 +342,8 @@ pub fn set_scope(state: &mut State, scope: Option<AccountId>) {
 /// Drops what no view shows any more, so memory follows the screen.
 pub fn shrink_store(state: &mut State) {
     let mut store = std::mem::take(&mut state.store);
-    store.retain(|k| refresh::capacity_for(state, k));
+    let paged = refresh::paged(state);
+    store.retain(|k| refresh::capacity_for(state, &paged, k));
     state.store = store;
     let store = &state.store;
     state.hourly_arrival.retain(|k, _| store.get(k).is_some());

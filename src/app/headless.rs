@@ -5,7 +5,7 @@ use super::action::Action;
 use super::command::Command;
 use super::state::State;
 use super::update::update;
-use super::worker::execute;
+use super::worker::execute_parts;
 use crate::source::FleetSource;
 
 /// Upper bound on commands run by one settle: a loop bug fails loudly instead of hanging.
@@ -22,7 +22,11 @@ pub async fn settle(source: &dyn FleetSource, state: &mut State, mut commands: V
     while let Some(command) = commands.pop() {
         run += 1;
         assert!(run <= MAX_COMMANDS, "update keeps asking for more commands");
-        let action = execute(source, None, command).await;
-        commands.extend(update(state, action).commands);
+        let mut caused = Vec::new();
+        execute_parts(source, None, command, |action, _| {
+            caused.extend(update(state, action).commands);
+        })
+        .await;
+        commands.extend(caused);
     }
 }

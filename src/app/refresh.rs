@@ -81,8 +81,9 @@ pub fn slots(window: i64, period: u32) -> usize {
 }
 
 /// Slots the store keeps for a series: enough for the widest view showing it, 0 when no
-/// endpoint owns it any more.
-pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
+/// endpoint owns it any more. `paged`: the endpoints on a view's page (`paged`); a fleet
+/// series of any other endpoint keeps its latest value only.
+pub fn capacity_for(state: &State, paged: &Paged, key: &SeriesKey) -> usize {
     // A view showing the series its own way (wider, or a series the fleet has not).
     if let Some(slots) = crate::views::all()
         .filter_map(|v| v.series_capacity(state, key))
@@ -90,25 +91,46 @@ pub fn capacity_for(state: &State, key: &SeriesKey) -> usize {
     {
         return slots;
     }
-    let Some(endpoint) = state.endpoint_of_series(key) else {
+    let Some(index) = state.endpoint_index_of_series(key) else {
         return 0;
     };
+    let endpoint = &state.endpoints[index];
     let in_fleet =
         metrics::spec_for(endpoint, key).is_some_and(|m| state.fleet_metrics.contains(&m.id));
-    if in_fleet {
+    if in_fleet && paged.contains(&index) {
         slots(fleet_window(key.period), key.period)
+    } else if in_fleet {
+        1
     } else {
         // A detail-only series (latency, 5XX, ...) of an endpoint no longer open.
         0
     }
 }
 
+/// The endpoints on a view's page, by index (`ViewModule::endpoints_paged`).
+pub type Paged = rustc_hash::FxHashSet<usize>;
+
+pub fn paged(state: &State) -> Paged {
+    crate::views::all()
+        .flat_map(|v| v.endpoints_paged(state))
+        .collect()
+}
+
 /// Earliest slot to ask for so that nothing newer than what is held is missed, and the last
 /// `REREAD_PERIODS` slots held are read again: CloudWatch may still have been filling them.
+/// A series held shorter than it is now wanted (its latest value only, its row just paged
+/// in) is asked for the whole window.
 pub fn incremental_start(state: &State, keys: &[SeriesKey], window_start: Epoch) -> Epoch {
+    let paged = paged(state);
+    let window = state.now - window_start;
+    let wanted = |k: &SeriesKey| capacity_for(state, &paged, k).min(slots(window, k.period));
     keys.iter()
-        .map(|k| match state.store.get(k).and_then(|s| s.last_slot()) {
-            Some(last) => (last - REREAD_PERIODS * i64::from(k.period)).max(window_start),
+        .map(|k| match state.store.get(k) {
+            Some(s) if s.capacity() < wanted(k) => window_start,
+            Some(s) => match s.last_slot() {
+                Some(last) => (last - REREAD_PERIODS * i64::from(k.period)).max(window_start),
+                None => window_start,
+            },
             None => window_start,
         })
         .min()
@@ -157,7 +179,11 @@ pub fn request_up_to_now(state: &State, keys: Vec<SeriesKey>, window: i64) -> Ve
         .map(|(period, keys)| {
             let start = incremental_start(state, &keys, state.now - window);
             let (start, end) = aligned(start, state.now, period);
-            SeriesRequest { keys, start, end }
+            SeriesRequest {
+                keys: keys.into(),
+                start,
+                end,
+            }
         })
         .collect()
 }
@@ -222,10 +248,14 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
         .into_iter()
         .filter(|k| !has_current_hour(state, k) && !before_its_point_is_due(state, k))
         .partition(|k| holds_data(state, k));
+    let visible = on_screen_now(state);
+    // The rows on screen first: a large backfill is read in parts (`SERIES_PART`).
+    let (mut empty, later): (Vec<SeriesKey>, Vec<SeriesKey>) =
+        empty.into_iter().partition(|k| is_hot(state, &visible, k));
+    empty.extend(later);
     let (hot, cold) = if hourly {
         (probes(state, held), Vec::new())
     } else {
-        let visible = on_screen_now(state);
         held.into_iter().partition(|k| is_hot(state, &visible, k))
     };
     [
@@ -394,40 +424,60 @@ pub fn on_screen(state: &State) -> OnScreen {
         .collect()
 }
 
-/// Rows that just came onto the screen (scrolled, filtered, sorted, resized) whose 1-minute
-/// data is older than the on-screen cadence keeps it: asked for now, so no value on screen
-/// is older than a minute's refresh, however rarely off-screen rows are refreshed.
-pub fn scrolled_in(state: &State, before: &OnScreen) -> Vec<Command> {
-    let visible = on_screen_now(state);
-    if visible.is_empty() {
+/// The fleet series of endpoint `index` (every fleet metric, both cadences).
+fn keys_of_endpoint(state: &State, index: usize) -> Vec<SeriesKey> {
+    let Some(e) = state.endpoints.get(index) else {
         return Vec::new();
-    }
-    // Rows on screen already are kept up to date by the minute refresh.
-    let arrived = |k: &SeriesKey| {
-        state
-            .endpoint_of_series(k)
-            .is_some_and(|e| !before.contains(&(e.account_id.clone(), e.name.clone())))
     };
-    let behind = state.now.div_euclid(60) * 60 - 2 * 60;
-    let keys: Vec<SeriesKey> = fleet_keys(state, false)
-        .into_iter()
-        .filter(|k| is_hot(state, &visible, k) && arrived(k))
-        .filter(|k| {
-            state
-                .store
-                .get(k)
-                .and_then(|s| s.last_slot())
-                .is_some_and(|last| last < behind)
-        })
+    let ids = state.fleet_metrics.iter();
+    ids.flat_map(|&id| metrics::series_keys(e, id)).collect()
+}
+
+/// After the rows on screen changed (scrolled, filtered, sorted, resized, another view):
+/// - rows that left every page keep their series' latest values only (memory follows the
+///   pages; the work is the rows that left, not the fleet);
+/// - rows that came onto the screen are brought up to date at once: their series held
+///   short (latest value only) are asked for their whole window, and 1-minute data older
+///   than the on-screen cadence keeps is asked again, so no value on screen is older than a
+///   minute's refresh, however rarely off-screen rows are refreshed.
+pub fn scrolled_in(state: &mut State, before: &OnScreen) -> Vec<Command> {
+    let paged = paged(state);
+    let index_of = |state: &State, (account, name): &(String, String)| {
+        state.endpoint_index.get(account)?.get(name).copied()
+    };
+    let left: Vec<usize> = before
+        .iter()
+        .filter_map(|row| index_of(state, row))
+        .filter(|i| !paged.contains(i))
         .collect();
+    for i in left {
+        for key in keys_of_endpoint(state, i) {
+            let cap = capacity_for(state, &paged, &key);
+            state.store.shrink(&key, cap);
+        }
+    }
+    let now_on_screen = on_screen(state);
+    let arrived = now_on_screen
+        .difference(before)
+        .filter_map(|row| index_of(state, row));
+    let keys: Vec<SeriesKey> = arrived.flat_map(|i| keys_of_endpoint(state, i)).collect();
+    let behind = state.now.div_euclid(60) * 60 - 2 * 60;
+    let stale = |k: &SeriesKey| {
+        state.store.get(k).is_some_and(|s| {
+            s.capacity() < capacity_for(state, &paged, k)
+                || (!is_hourly(k.period) && s.last_slot().is_some_and(|last| last < behind))
+        })
+    };
+    let (hourly, minute): (Vec<SeriesKey>, Vec<SeriesKey>) = keys
+        .into_iter()
+        .filter(|k| stale(k))
+        .partition(|k| is_hourly(k.period));
     // Scrolling on replaces the rows asked for before.
-    load_now(
-        state,
-        keys,
-        FLEET_MINUTE_WINDOW,
-        SeriesPurpose::ScrolledIn,
-        true,
-    )
+    [(minute, FLEET_MINUTE_WINDOW), (hourly, FLEET_HOURLY_WINDOW)]
+        .into_iter()
+        .filter(|(keys, _)| !keys.is_empty())
+        .flat_map(|(keys, window)| load_now(state, keys, window, SeriesPurpose::ScrolledIn, true))
+        .collect()
 }
 
 /// `keys` asked for at once, up to now over `window`, one request per account when the
@@ -458,15 +508,19 @@ fn apart(state: &State, request: SeriesRequest) -> Vec<SeriesRequest> {
     }
     let SeriesRequest { keys, start, end } = request;
     let mut by_account: Vec<(String, Vec<SeriesKey>)> = Vec::new();
-    for k in keys {
+    for k in keys.iter() {
         match by_account.iter_mut().find(|(a, _)| *a == k.account_id) {
-            Some((_, keys)) => keys.push(k),
-            None => by_account.push((k.account_id.clone(), vec![k])),
+            Some((_, keys)) => keys.push(k.clone()),
+            None => by_account.push((k.account_id.clone(), vec![k.clone()])),
         }
     }
     by_account
         .into_iter()
-        .map(|(_, keys)| SeriesRequest { keys, start, end })
+        .map(|(_, keys)| SeriesRequest {
+            keys: keys.into(),
+            start,
+            end,
+        })
         .collect()
 }
 

@@ -263,11 +263,20 @@ impl State {
     /// (whichever dimension a custom quality source names it by), and that endpoint must
     /// claim the key (`metrics::names_endpoint`): no registry of dimension names to keep.
     pub fn endpoint_of_series(&self, key: &SeriesKey) -> Option<&Endpoint> {
+        self.endpoints.get(self.endpoint_index_of_series(key)?)
+    }
+
+    /// `endpoint_of_series`, as its index in `endpoints`.
+    pub fn endpoint_index_of_series(&self, key: &SeriesKey) -> Option<usize> {
         let by_name = self.endpoint_index.get(&key.account_id)?;
         key.dimensions
             .iter()
-            .filter_map(|(_, value)| self.endpoints.get(*by_name.get(value)?))
-            .find(|e| crate::source::metrics::names_endpoint(e, key))
+            .filter_map(|(_, value)| by_name.get(value).copied())
+            .find(|&i| {
+                self.endpoints
+                    .get(i)
+                    .is_some_and(|e| crate::source::metrics::names_endpoint(e, key))
+            })
     }
 
     /// Replaces the endpoint list and its index together.

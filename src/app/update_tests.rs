@@ -485,6 +485,56 @@ fn rows_scrolled_onto_the_screen_are_brought_up_to_date_at_once() {
 }
 
 #[test]
+fn series_off_every_page_keep_their_latest_value_and_get_their_window_back_when_paged() {
+    let mut s = state();
+    two_rows_on_screen(&mut s);
+    let all = s.endpoints.clone();
+    load_last_hour(&mut s, &all);
+    let cpu = |s: &State, row: usize| {
+        let e = &s.endpoints[s.views.fleet.rows[row]];
+        metrics::series_keys(e, MetricId::Cpu).remove(0)
+    };
+    let held = |s: &State, key: &SeriesKey| s.store.get(key).map(|x| (x.capacity(), x.latest()));
+    let (top, bottom) = (cpu(&s, 0), cpu(&s, s.views.fleet.rows.len() - 1));
+    assert!(
+        held(&s, &top).unwrap().0 >= 60,
+        "a row on the page keeps its sparkline"
+    );
+    assert_eq!(
+        held(&s, &bottom),
+        Some((1, Some((T0 - 60, 50.0)))),
+        "a row off every page keeps its latest value only (sorts and counts need no more)"
+    );
+    let out = update(&mut s, Action::MoveBottom);
+    assert_eq!(
+        held(&s, &top).map(|(cap, _)| cap),
+        Some(1),
+        "the row that left the page gave its points back"
+    );
+    // The row paged in is asked for its whole window, not from its latest point.
+    let asked = requests_of(&out, SeriesPurpose::ScrolledIn, 60);
+    let request = asked
+        .iter()
+        .find(|r| r.keys.contains(&bottom))
+        .expect("asked");
+    assert_eq!(request.start, T0 - 3600);
+    let answer = minute_points(
+        &s,
+        &s.endpoints[s.views.fleet.rows[s.views.fleet.rows.len() - 1]].clone(),
+        MetricId::Cpu,
+        T0 - 3600,
+        T0 - 60,
+    );
+    update(&mut s, loaded(Loaded::Series(Ok(vec![answer]))));
+    let series = s.store.get(&bottom).unwrap();
+    assert!(
+        series.capacity() >= 60 && series.len() == 60,
+        "{}",
+        series.len()
+    );
+}
+
+#[test]
 fn an_hourly_point_is_not_looked_for_long_before_the_minute_it_landed_last_hour() {
     let mut s = state();
     let e = s.endpoints[0].clone();
@@ -572,7 +622,7 @@ fn a_run_that_finishes_after_its_hour_still_brings_its_schedules_other_metrics()
     // And the next hourly poll asks for them too if that answer is lost.
     let asked: Vec<SeriesKey> = crate::app::refresh::fleet_requests(&s, true)
         .into_iter()
-        .flat_map(|(_, r)| r.keys)
+        .flat_map(|(_, r)| r.keys.to_vec())
         .collect();
     assert!(
         asked.contains(&keys[1]) && asked.contains(&keys[2]),
@@ -809,7 +859,8 @@ fn a_custom_source_at_300_s_is_a_sub_hourly_series_asked_for_on_its_own_boundari
         status: SeriesStatus::Complete,
     };
     update(&mut s, loaded(Loaded::Series(Ok(vec![data]))));
-    assert!(crate::app::refresh::capacity_for(&s, &acc) >= 12);
+    let paged = crate::app::refresh::paged(&s);
+    assert!(crate::app::refresh::capacity_for(&s, &paged, &acc) >= 12);
     assert_eq!(
         crate::app::query::metric_latest(&s.store, &stg, MetricId::Accuracy),
         Some((T0 + 30 * 60, 0.9))
@@ -841,7 +892,7 @@ fn an_hourly_custom_source_is_probed_and_its_alarms_find_their_endpoint() {
     // Waiting for this hour's point: one of the source's metrics is the probe.
     let waiting: Vec<SeriesKey> = crate::app::refresh::fleet_requests(&s, true)
         .into_iter()
-        .flat_map(|(_, r)| r.keys)
+        .flat_map(|(_, r)| r.keys.to_vec())
         .filter(|k| k.namespace == "MLTeam/ModelQuality")
         .collect();
     assert_eq!(waiting.len(), 1, "{waiting:?}");

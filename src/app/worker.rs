@@ -20,7 +20,24 @@ pub struct Done {
     pub generation: u64,
     /// How it ran: an answer of the ordered queue or of a stream frees no read slot.
     pub lane: Lane,
+    /// Parts of the same command follow (`Command::into_parts`): the slot stays held.
+    pub more: bool,
     pub action: Action,
+}
+
+/// `execute_guarded` part by part (`Command::into_parts`): each part's result goes to `each`
+/// before the next part is asked for, with whether more parts follow.
+pub async fn execute_parts(
+    source: &dyn FleetSource,
+    gate: Option<&Gate>,
+    command: Command,
+    mut each: impl FnMut(Action, bool),
+) {
+    let mut parts = command.into_parts().peekable();
+    while let Some(part) = parts.next() {
+        let action = execute_guarded(source, gate, part).await;
+        each(action, parts.peek().is_some());
+    }
 }
 
 /// Carries out one command against a source. Shared by the interactive loop (on tasks) and
@@ -220,6 +237,7 @@ impl Workers {
                     key: task_key.clone(),
                     generation: 0,
                     lane: Lane::StreamStart,
+                    more: false,
                     action: Action::Loaded(Box::new(Loaded::View(loaded))),
                 })
                 .is_ok()
@@ -270,6 +288,7 @@ impl Workers {
                         key,
                         generation,
                         lane: Lane::InOrder,
+                        more: false,
                         action,
                     });
                 }
@@ -314,14 +333,17 @@ impl Workers {
             if let Some(pause) = pause {
                 tokio::time::sleep(pause).await;
             }
-            let action = execute_guarded(source.as_ref(), gate.as_deref(), task_command).await;
-            // The receiver is gone only when the console is quitting.
-            let _ = tx.send(Done {
-                key: task_key,
-                generation,
-                lane: Lane::Read,
-                action,
-            });
+            let send = |action, more| {
+                // The receiver is gone only when the console is quitting.
+                let _ = tx.send(Done {
+                    key: task_key.clone(),
+                    generation,
+                    lane: Lane::Read,
+                    more,
+                    action,
+                });
+            };
+            execute_parts(source.as_ref(), gate.as_deref(), task_command, send).await;
         });
         self.in_flight.insert(
             key,
@@ -339,6 +361,7 @@ impl Workers {
         match done.lane {
             Lane::InOrder => self.writes_pending = self.writes_pending.saturating_sub(1),
             Lane::StreamStart | Lane::StreamStop => {}
+            Lane::Read if done.more => {}
             Lane::Read => {
                 if self
                     .in_flight
@@ -420,13 +443,62 @@ mod tests {
         assert!(rx.try_recv().is_err(), "duplicates were not run");
     }
 
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_large_series_request_answers_in_parts_and_holds_its_slot_until_the_last() {
+        use crate::app::command::SERIES_PART;
+        use crate::source::model::{SeriesKey, Stat};
+        let (mut w, mut rx) = workers();
+        let keys: Vec<SeriesKey> = (0..2 * SERIES_PART + 1)
+            .map(|i| {
+                let name = format!("e{i}");
+                let dims = [("EndpointName", name.as_str())];
+                SeriesKey::new(
+                    "1",
+                    "/aws/sagemaker/Endpoints",
+                    "CPUUtilization",
+                    &dims,
+                    Stat::Average,
+                    60,
+                )
+            })
+            .collect();
+        w.dispatch(Command::LoadSeries {
+            purpose: crate::app::action::SeriesPurpose::Backfill,
+            request: SeriesRequest {
+                keys: keys.clone().into(),
+                start: 0,
+                end: 60,
+            },
+            replace: false,
+        });
+        let mut answered = Vec::new();
+        loop {
+            let done = rx.recv().await.expect("a part");
+            w.finished(&done);
+            let Action::Loaded(loaded) = done.action else {
+                panic!("{:?}", done.action)
+            };
+            let Loaded::Series(Ok(part)) = *loaded else {
+                panic!("{loaded:?}")
+            };
+            assert!(part.len() <= SERIES_PART, "a part holds {}", part.len());
+            answered.extend(part.into_iter().map(|d| d.key));
+            if !done.more {
+                break;
+            }
+            assert_eq!(w.in_flight(), 1, "the slot is held while parts follow");
+        }
+        assert_eq!(w.in_flight(), 0);
+        assert_eq!(answered, keys, "every key answered once, in order");
+    }
+
     #[tokio::test]
     async fn replaced_work_does_not_free_the_slot_of_its_replacement() {
         let (mut w, mut rx) = workers();
         let series = |start| Command::LoadSeries {
             purpose: crate::app::action::SeriesPurpose::Detail,
             request: crate::source::SeriesRequest {
-                keys: vec![],
+                keys: vec![].into(),
                 start,
                 end: start + 60,
             },
@@ -440,6 +512,7 @@ mod tests {
             key: key.clone(),
             generation: 1,
             lane: Lane::Read,
+            more: false,
             action: Action::Tick(0),
         });
         assert_eq!(w.in_flight(), 1, "the replacement lost its slot");
@@ -469,7 +542,7 @@ mod tests {
         Command::LoadSeries {
             purpose: crate::app::action::SeriesPurpose::Fleet,
             request: SeriesRequest {
-                keys: vec![],
+                keys: vec![].into(),
                 start,
                 end: start + 60,
             },

@@ -281,7 +281,7 @@ pub async fn series(
     let keys = super::watched_series(&subject.endpoint);
     source
         .series(&SeriesRequest {
-            keys,
+            keys: keys.into(),
             start: window.from,
             end: window.to,
         })

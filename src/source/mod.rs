@@ -59,10 +59,12 @@ pub enum SourceError {
     Other { call: String, detail: String },
 }
 
-/// A GetMetricData-shaped request: many series over one time window.
+/// A GetMetricData-shaped request: many series over one time window. The keys are shared:
+/// a fleet's request holds tens of thousands, and the worker keeps the command it runs (to
+/// tell a duplicate, to report a panic) beside the copy the task runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeriesRequest {
-    pub keys: Vec<SeriesKey>,
+    pub keys: std::sync::Arc<[SeriesKey]>,
     pub start: Epoch,
     pub end: Epoch,
 }

@@ -71,7 +71,7 @@ impl FleetSource for Unruly {
 
     async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
         if let Ok(mut asked) = self.asked_by_period.lock() {
-            for k in &request.keys {
+            for k in request.keys.iter() {
                 *asked.entry(k.period).or_default() += 1;
             }
         }

@@ -363,6 +363,15 @@ pub trait ViewModule: Sync {
         false
     }
 
+    /// Endpoints (indexes in `state.endpoints`) on its page, shown now or behind another
+    /// view: their series keep their sparklines' window. Any other endpoint's keep their
+    /// latest value only (sorts, counts, the snapshot), so memory follows the pages, not
+    /// the fleet.
+    fn endpoints_paged(&self, state: &State) -> Vec<usize> {
+        let _ = state;
+        Vec::new()
+    }
+
     /// Endpoints whose rows it shows now, by account and name: their 1-minute series are
     /// kept hot (refreshed each minute).
     fn endpoints_on_screen<'a>(

@@ -437,7 +437,7 @@ mod tests {
         let cpu2 = long.series_key("CPUUtilization", "algo-2");
         assert!(keys.contains(&disk) && keys.contains(&cpu2));
         let data = block(d.series(&crate::source::SeriesRequest {
-            keys: vec![disk.clone(), cpu2],
+            keys: vec![disk.clone(), cpu2].into(),
             start: now - 3 * HOUR,
             end: now,
         }))
@@ -458,7 +458,7 @@ mod tests {
             .find(|j| j.schedule.is_some() && j.ended.is_some_and(|e| e < now - HOUR))
             .unwrap();
         let cpu = block(d.series(&crate::source::SeriesRequest {
-            keys: vec![done.series_key("CPUUtilization", "algo-1")],
+            keys: vec![done.series_key("CPUUtilization", "algo-1")].into(),
             start: now - 3 * HOUR,
             end: now,
         }))
@@ -471,7 +471,7 @@ mod tests {
         );
         // Deterministic: the same answer twice.
         let again = block(d.series(&crate::source::SeriesRequest {
-            keys: vec![disk],
+            keys: vec![disk].into(),
             start: now - 3 * HOUR,
             end: now,
         }))

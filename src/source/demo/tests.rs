@@ -37,7 +37,7 @@ fn all_keys(source: &DemoSource) -> Vec<SeriesKey> {
 
 fn window(source: &DemoSource, now: Epoch) -> Vec<SeriesData> {
     let request = SeriesRequest {
-        keys: all_keys(source),
+        keys: all_keys(source).into(),
         start: now - 2 * 86_400,
         end: now + 3_600,
     };
@@ -165,7 +165,7 @@ fn accuracy_alarm_fires_exactly_when_the_revealing_run_completes() {
             // Hourly points before the reveal drift but stay above the threshold.
             let key = key_of(&s, "111111111111", "fraud-detector", MetricId::Accuracy);
             let points = &block_on(s.series(&SeriesRequest {
-                keys: vec![key],
+                keys: vec![key].into(),
                 start: start - 2 * 86_400,
                 end: start + 3_600,
             }))
@@ -273,7 +273,7 @@ fn advancing_the_clock_brings_new_points() {
     let (s, clock) = demo_at(5, START, START);
     let key = key_of(&s, "111111111111", "churn-predictor", MetricId::Cpu);
     let req = SeriesRequest {
-        keys: vec![key],
+        keys: vec![key].into(),
         start: START - 600,
         end: START + 86_400,
     };
@@ -294,7 +294,7 @@ fn range_is_respected_and_unknown_keys_are_empty() {
     let (s, _) = demo_at(5, START, START + 3_600);
     let mut key = key_of(&s, "111111111111", "fraud-detector", MetricId::Cpu);
     let req = SeriesRequest {
-        keys: vec![key.clone()],
+        keys: vec![key.clone()].into(),
         start: START + 1,
         end: START + 600,
     };
@@ -311,7 +311,7 @@ fn range_is_respected_and_unknown_keys_are_empty() {
         ..key_of(&s, "111111111111", "fraud-detector", MetricId::Cpu)
     };
     let res = block_on(s.series(&SeriesRequest {
-        keys: vec![key, unknown, other_account],
+        keys: vec![key, unknown, other_account].into(),
         start: START - 3_600,
         end: START,
     }))
@@ -346,7 +346,7 @@ fn creating_endpoint_has_no_data_and_no_schedule() {
         3600,
     ));
     let res = block_on(s.series(&SeriesRequest {
-        keys,
+        keys: keys.into(),
         start: START - 86_400,
         end: START + 300,
     }))
@@ -393,7 +393,7 @@ fn leaky_memory_drops_at_restart() {
     let key = key_of(&s, "222222222222", "churn-predictor-stg", MetricId::Memory);
     let restart = START - 30 * 3_600;
     let pts = &block_on(s.series(&SeriesRequest {
-        keys: vec![key],
+        keys: vec![key].into(),
         start: restart - 120,
         end: restart + 120,
     }))
@@ -569,12 +569,12 @@ fn timing_at_scale() {
         all_keys(&s).into_iter().partition(|k| k.period == 3600);
     let t = std::time::Instant::now();
     let m = block_on(s.series(&SeriesRequest {
-        keys: minute.clone(),
+        keys: minute.clone().into(),
         start: now - 3_600,
         end: now,
     }));
     let h = block_on(s.series(&SeriesRequest {
-        keys: hourly.clone(),
+        keys: hourly.clone().into(),
         start: now - 2 * 86_400,
         end: now,
     }));
@@ -749,7 +749,7 @@ fn a_custom_quality_source_feeds_one_staging_endpoint() {
         [("EndpointName".to_owned(), "fraud-detector-stg".to_owned())]
     );
     let data = block_on(s.series(&SeriesRequest {
-        keys: vec![key.clone()],
+        keys: vec![key.clone()].into(),
         start: START - 86_400,
         end: START + 300,
     }))

@@ -139,7 +139,7 @@ pub fn due(state: &mut State) -> Vec<Command> {
     vec![Command::LoadSeries {
         purpose: SeriesPurpose::Preview,
         request: SeriesRequest {
-            keys: vec![key],
+            keys: vec![key].into(),
             start,
             end,
         },

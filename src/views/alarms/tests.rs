@@ -759,7 +759,7 @@ fn the_preview_of_an_alarm_edited_from_the_list_reads_its_own_series() {
         .filter_map(|c| match c {
             Command::LoadSeries {
                 purpose, request, ..
-            } if request.keys == [key.clone()] => Some((*purpose, request.start, request.end)),
+            } if *request.keys == [key.clone()] => Some((*purpose, request.start, request.end)),
             _ => None,
         })
         .collect();
@@ -791,7 +791,7 @@ fn the_preview_of_an_alarm_edited_from_the_list_reads_its_own_series() {
     let again = update(&mut s, Action::Tick(next)).commands;
     assert!(
         !again.iter().any(
-            |c| matches!(c, Command::LoadSeries { request, .. } if request.keys == [key.clone()])
+            |c| matches!(c, Command::LoadSeries { request, .. } if *request.keys == [key.clone()])
         ),
         "{again:?}"
     );

@@ -50,7 +50,11 @@ pub fn requests(state: &State, full: bool) -> Vec<Command> {
             let (start, end) = aligned(start, end, period);
             Command::LoadSeries {
                 purpose: SeriesPurpose::Detail,
-                request: SeriesRequest { keys, start, end },
+                request: SeriesRequest {
+                    keys: keys.into(),
+                    start,
+                    end,
+                },
                 replace: full,
             }
         })

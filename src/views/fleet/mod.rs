@@ -119,12 +119,23 @@ impl ViewModule for Fleet {
         selected_endpoint(state).map(|e| Selected::Endpoint(e.key()))
     }
 
+    fn endpoints_paged(&self, state: &State) -> Vec<usize> {
+        page(state).collect()
+    }
+
     fn endpoints_on_screen<'a>(
         &self,
         state: &'a State,
     ) -> rustc_hash::FxHashSet<(&'a str, &'a str)> {
         visible_endpoints(state)
     }
+}
+
+/// The endpoints of the table's page, by index, whichever view is shown.
+fn page(state: &State) -> impl Iterator<Item = usize> + '_ {
+    let fleet = &state.views.fleet;
+    let rows = fleet.rows.iter().skip(fleet.offset);
+    rows.take(layout::page_rows(state.size)).copied()
 }
 
 /// The endpoint under the table's cursor.
@@ -142,15 +153,8 @@ pub fn visible_endpoints(state: &State) -> rustc_hash::FxHashSet<(&str, &str)> {
     if state.view != super::View::Fleet {
         return Default::default();
     }
-    let page = layout::page_rows(state.size);
-    state
-        .views
-        .fleet
-        .rows
-        .iter()
-        .skip(state.views.fleet.offset)
-        .take(page)
-        .filter_map(|&i| state.endpoints.get(i))
+    page(state)
+        .filter_map(|i| state.endpoints.get(i))
         .map(|e| (e.account_id.as_str(), e.name.as_str()))
         .collect()
 }

@@ -465,7 +465,7 @@ fn series_of_listed_jobs_are_asked_for_per_account_and_drawn_or_marked_missing()
     else {
         panic!("{cmds:?}");
     };
-    assert_eq!(request.keys, keys);
+    assert_eq!(*request.keys, *keys);
     assert_eq!(
         request.end,
         NOW.div_euclid(60) * 60 + if NOW % 60 == 0 { 0 } else { 60 }
@@ -496,7 +496,7 @@ fn series_of_listed_jobs_are_asked_for_per_account_and_drawn_or_marked_missing()
         .filter_map(|c| match c {
             Command::LoadSeries {
                 request, replace, ..
-            } => Some((request.keys.clone(), *replace)),
+            } => Some((request.keys.to_vec(), *replace)),
             _ => None,
         })
         .collect();
