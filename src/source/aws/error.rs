@@ -87,6 +87,11 @@ where
         // a dispatch failure, but it is not the network.
         SdkError::DispatchFailure(_) if credentials_cause(&err).is_some() => {
             let detail = credentials_cause(&err).unwrap_or_default();
+            // The chain's own call was refused (an AssumeRole signed with expired keys):
+            // the keys under it are resolved anew too.
+            if refused_by_aws(&detail) {
+                super::renew::refused();
+            }
             let fix = credentials_fix("", &detail);
             SourceError::Credentials { call, detail, fix }
         }
@@ -101,6 +106,11 @@ where
             detail: one_line(&DisplayErrorContext(&err).to_string()),
         },
     }
+}
+
+/// Whether a credential chain's failure is AWS refusing the keys the chain signed with.
+fn refused_by_aws(detail: &str) -> bool {
+    BAD_CREDENTIALS.iter().any(|code| detail.contains(code))
 }
 
 /// What the credential chain said, when it is the cause of `err`.
@@ -323,6 +333,21 @@ mod tests {
             "{fix}"
         );
         assert!(!fix.contains("press r"), "{fix}");
+    }
+
+    #[test]
+    fn a_chain_refused_by_aws_is_told_apart_from_one_failing_here() {
+        assert!(refused_by_aws(
+            "failed to load credentials: ExpiredToken: The security token included in the \
+             request is expired"
+        ));
+        assert!(refused_by_aws(
+            "InvalidClientTokenId: The security token included in the request is invalid"
+        ));
+        assert!(!refused_by_aws(
+            "the SSO token has expired and cannot be refreshed"
+        ));
+        assert!(!refused_by_aws("credential_process exited with status 1"));
     }
 
     #[test]
