@@ -348,6 +348,19 @@ mod tests {
             "the SSO token has expired and cannot be refreshed"
         ));
         assert!(!refused_by_aws("credential_process exited with status 1"));
+        // As the chain reports an AssumeRole that STS refused.
+        let e = classify(
+            "x",
+            "y",
+            chain_failure(CredentialsError::provider_error(service(
+                "ExpiredToken",
+                "The security token included in the request is expired",
+            ))),
+        );
+        assert!(
+            matches!(&e, SourceError::Credentials { detail, .. } if refused_by_aws(detail)),
+            "{e}"
+        );
     }
 
     #[test]
