@@ -210,7 +210,7 @@ type Rebuild = Arc<
 /// The credential chain, built again after a refusal so that the profile files are read
 /// again (renewed keys in `~/.aws/credentials`, a changed `~/.aws/config`).
 pub struct RenewingProvider {
-    current: Mutex<(u64, SharedCredentialsProvider)>,
+    current: tokio::sync::Mutex<(u64, SharedCredentialsProvider)>,
     rebuild: Rebuild,
     generation: Generation,
 }
@@ -242,7 +242,7 @@ impl RenewingProvider {
         Fut: Future<Output = Option<SharedCredentialsProvider>> + Send + 'static,
     {
         Self {
-            current: Mutex::new((generation(), provider)),
+            current: tokio::sync::Mutex::new((generation(), provider)),
             rebuild: Arc::new(move || Box::pin(rebuild())),
             generation,
         }
@@ -250,21 +250,13 @@ impl RenewingProvider {
 
     async fn provider(&self) -> SharedCredentialsProvider {
         let now = (self.generation)();
-        let stale = {
-            let current = self.current.lock().unwrap_or_else(|p| p.into_inner());
-            (current.0 != now).then(|| current.1.clone())
-        };
-        let Some(old) = stale else {
-            return self
-                .current
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .1
-                .clone();
-        };
-        let fresh = (self.rebuild)().await.unwrap_or(old);
-        *self.current.lock().unwrap_or_else(|p| p.into_inner()) = (now, fresh.clone());
-        fresh
+        // Held across the rebuild: calls arriving meanwhile wait for it, not rebuild again.
+        let mut current = self.current.lock().await;
+        if current.0 != now {
+            let fresh = (self.rebuild)().await.unwrap_or_else(|| current.1.clone());
+            *current = (now, fresh);
+        }
+        current.1.clone()
     }
 }
 
@@ -336,7 +328,11 @@ mod tests {
         let provider = RenewingProvider::following(follows.clone(), keys("OLD"), move || {
             counter.fetch_add(1, Ordering::SeqCst);
             let fresh = keys("NEW");
-            async move { Some(fresh) }
+            async move {
+                // A rebuild reads files: other calls get their turn meanwhile.
+                tokio::task::yield_now().await;
+                Some(fresh)
+            }
         });
         let id = |c: provider::Result| c.unwrap().access_key_id().to_owned();
         assert_eq!(id(provider.provide_credentials().await), "OLD");
@@ -348,6 +344,14 @@ mod tests {
             1,
             "rebuilt once per renewal"
         );
+        // Calls arriving together after a renewal share one rebuild.
+        renew_now();
+        let (a, b) = tokio::join!(
+            provider.provide_credentials(),
+            provider.provide_credentials()
+        );
+        assert_eq!((id(a), id(b)), ("NEW".to_owned(), "NEW".to_owned()));
+        assert_eq!(rebuilt.load(Ordering::SeqCst), 2);
 
         // A chain that cannot be built again keeps the one it had.
         let provider = RenewingProvider::following(follows, keys("KEPT"), || async { None });
