@@ -102,6 +102,8 @@ fn shell_word(name: &str) -> String {
     }
 }
 
+// Process-wide: `error::classify` sees every refusal but not the client it came from, and a
+// console has one chain (every account's credentials derive from it, or from a profile).
 static REFUSALS: Mutex<Refusals> = Mutex::new(Refusals {
     generation: 0,
     last_renewal: None,
