@@ -151,7 +151,7 @@ fn render_source_health(state: &State, buf: &mut Buffer, area: Rect, mut x: u16)
             area,
             x + 1,
             area.y,
-            &format!("⚠ {first}{more}"),
+            &format!("⚠ {}{more}", headline(first)),
             area.right().saturating_sub(x + 1).min(110),
             theme.bad,
         );
@@ -168,6 +168,17 @@ fn render_source_health(state: &State, buf: &mut Buffer, area: Rect, mut x: u16)
         );
     }
     x
+}
+
+/// A failing call as the status bar says it. Credentials say their fix first: at 80 columns
+/// the command (`aws sso login --profile X`) must show, not the call and AWS's message.
+fn headline(problem: &crate::source::SourceError) -> String {
+    match problem {
+        crate::source::SourceError::Credentials { call, detail, fix } => {
+            format!("{fix} · {call}: {detail}")
+        }
+        other => other.to_string(),
+    }
 }
 
 /// "1.2k metrics/h $0.012/h": metrics requested in the last hour and their GetMetricData cost.

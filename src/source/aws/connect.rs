@@ -5,6 +5,7 @@
 use super::athena::AthenaTrail;
 use super::logs::{AwsLogs, LiveTailEndpoint, LogsTopology};
 use super::readonly::ReadOnlyGuard;
+use super::renew;
 use super::throttle::ThrottleWatch;
 use super::{AccountClients, AwsSource, Topology};
 use crate::config::{AccountConfig, Config, Topology as ConfiguredTopology};
@@ -270,7 +271,27 @@ async fn account_config(
         );
     }
     let profile = account.profile.as_deref()?;
-    Some(sdk_config(Some(profile), Some(region), timeout_secs).await)
+    Some(renewing_config(Some(profile), Some(region), timeout_secs).await)
+}
+
+/// The SDK config of `profile` whose credentials are resolved anew, the profile files read
+/// again, after AWS refused them (`renew`): `r` then picks up `aws sso login` or renewed
+/// keys without a restart.
+async fn renewing_config(
+    profile: Option<&str>,
+    region: Option<&str>,
+    timeout_secs: u64,
+) -> SdkConfig {
+    let config = sdk_config(profile, region, timeout_secs).await;
+    let (profile, region) = (profile.map(str::to_owned), region.map(str::to_owned));
+    renew::renewing(config, move || {
+        let (profile, region) = (profile.clone(), region.clone());
+        async move {
+            sdk_config(profile.as_deref(), region.as_deref(), timeout_secs)
+                .await
+                .credentials_provider()
+        }
+    })
 }
 
 pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError> {
@@ -285,7 +306,10 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         );
     }
     let timeout_secs = options.config.timeout_secs;
-    let base = sdk_config(options.profile.as_deref(), region.as_deref(), timeout_secs).await;
+    renew::set_origin(renew::Origin::of(options.profile.as_deref(), |k| {
+        std::env::var(k).ok()
+    }));
+    let base = renewing_config(options.profile.as_deref(), region.as_deref(), timeout_secs).await;
     let region = base
         .region()
         .map(|r| r.to_string())

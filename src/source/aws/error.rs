@@ -56,6 +56,9 @@ where
             let code = service.err().code().unwrap_or_default();
             let message = service.err().message().unwrap_or_default();
             if BAD_CREDENTIALS.contains(&code) {
+                // The identity cache would hand these credentials out again until their own
+                // expiry: the next call resolves them anew.
+                super::renew::refused();
                 SourceError::Credentials {
                     call,
                     detail: one_line(&format!("{code}: {message}")),
@@ -84,6 +87,11 @@ where
         // a dispatch failure, but it is not the network.
         SdkError::DispatchFailure(_) if credentials_cause(&err).is_some() => {
             let detail = credentials_cause(&err).unwrap_or_default();
+            // The chain's own call was refused (an AssumeRole signed with expired keys):
+            // the keys under it are resolved anew too.
+            if refused_by_aws(&detail) {
+                super::renew::refused();
+            }
             let fix = credentials_fix("", &detail);
             SourceError::Credentials { call, detail, fix }
         }
@@ -98,6 +106,11 @@ where
             detail: one_line(&DisplayErrorContext(&err).to_string()),
         },
     }
+}
+
+/// Whether a credential chain's failure is AWS refusing the keys the chain signed with.
+fn refused_by_aws(detail: &str) -> bool {
+    BAD_CREDENTIALS.iter().any(|code| detail.contains(code))
 }
 
 /// What the credential chain said, when it is the cause of `err`.
@@ -117,23 +130,34 @@ where
     None
 }
 
-/// What an on-call engineer should do about credentials AWS or the chain refused.
+/// What an on-call engineer should do about credentials AWS or the chain refused, naming
+/// the profile in use; short, and the command first, so that it shows on the status bar at
+/// 80 columns.
 fn credentials_fix(code: &str, message: &str) -> String {
+    fix_for(code, message, &super::renew::origin())
+}
+
+fn fix_for(code: &str, message: &str, origin: &super::renew::Origin) -> String {
     let m = message.to_ascii_lowercase();
+    let login = origin.sso_login();
     if m.contains("sts:assumerole") || m.contains("assumerole") {
         "the role cannot be assumed by the console's identity: check the role's trust policy \
          and that this identity may call sts:AssumeRole on it"
             .into()
     } else if m.contains("sso") || m.contains("token has expired") {
-        "the SSO session has expired: run `aws sso login --profile PROFILE`".into()
+        format!("SSO expired: `{login}`, then press r")
     } else if m.contains("credential_process") || m.contains("credential process") {
         "the profile's credential_process failed: run it by hand to see why".into()
     } else if code == "RequestExpired" || code == "SignatureDoesNotMatch" {
         "check this host's clock (signatures are valid for 5 minutes) and the secret key".into()
+    } else if origin.environment_keys {
+        // The environment is read once, at start: `r` cannot see new keys there.
+        "keys from the environment refused: renew AWS_SESSION_TOKEN (and the keys), restart".into()
     } else if code.starts_with("Expired") || m.contains("expired") {
-        "the session credentials have expired: renew them (aws sso login, or a new session)".into()
+        format!("expired: `{login}` or new keys, then press r")
     } else {
-        "the credentials are not valid for this account: check the profile or role_arn".into()
+        // UnrecognizedClient after a refresh is an expired session as often as a wrong one.
+        format!("refused: `{login}` or check the profile/role_arn, then press r")
     }
 }
 
@@ -261,6 +285,82 @@ mod tests {
             classify("x", "y", refused),
             SourceError::Network { .. }
         ));
+    }
+
+    #[test]
+    fn the_fix_names_the_profile_in_use_and_fits_the_status_bar() {
+        use crate::source::aws::renew::Origin;
+        let profile = Origin {
+            profile: Some("oncall-prod".into()),
+            environment_keys: false,
+        };
+        let expired = "The security token included in the request is expired";
+        let fix = fix_for("ExpiredToken", expired, &profile);
+        assert!(
+            fix.starts_with("expired: `aws sso login --profile oncall-prod`"),
+            "{fix}"
+        );
+        assert!(fix.ends_with("press r"), "{fix}");
+        let fix = fix_for(
+            "",
+            "the SSO token has expired and cannot be refreshed",
+            &profile,
+        );
+        assert_eq!(
+            fix,
+            "SSO expired: `aws sso login --profile oncall-prod`, then press r"
+        );
+        let fix = fix_for(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+            &profile,
+        );
+        assert!(
+            fix.contains("`aws sso login --profile oncall-prod`"),
+            "{fix}"
+        );
+        // No profile: the default one.
+        let fix = fix_for("ExpiredToken", expired, &Origin::default());
+        assert!(fix.starts_with("expired: `aws sso login` "), "{fix}");
+        // Keys in the environment: `r` cannot see new ones, and the fix says so.
+        let env = Origin {
+            profile: None,
+            environment_keys: true,
+        };
+        let fix = fix_for("ExpiredToken", expired, &env);
+        assert!(
+            fix.contains("AWS_SESSION_TOKEN") && fix.contains("restart"),
+            "{fix}"
+        );
+        assert!(!fix.contains("press r"), "{fix}");
+    }
+
+    #[test]
+    fn a_chain_refused_by_aws_is_told_apart_from_one_failing_here() {
+        assert!(refused_by_aws(
+            "failed to load credentials: ExpiredToken: The security token included in the \
+             request is expired"
+        ));
+        assert!(refused_by_aws(
+            "InvalidClientTokenId: The security token included in the request is invalid"
+        ));
+        assert!(!refused_by_aws(
+            "the SSO token has expired and cannot be refreshed"
+        ));
+        assert!(!refused_by_aws("credential_process exited with status 1"));
+        // As the chain reports an AssumeRole that STS refused.
+        let e = classify(
+            "x",
+            "y",
+            chain_failure(CredentialsError::provider_error(service(
+                "ExpiredToken",
+                "The security token included in the request is expired",
+            ))),
+        );
+        assert!(
+            matches!(&e, SourceError::Credentials { detail, .. } if refused_by_aws(detail)),
+            "{e}"
+        );
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod metric_data;
 pub mod monitor;
 pub mod monitor_write;
 pub mod readonly;
+pub mod renew;
 pub mod sagemaker;
 pub mod scaling;
 pub mod studio;
