@@ -466,18 +466,72 @@ pub fn watched_account(alarm: &Alarm) -> &str {
 /// endpoint (`endpoint` None: of every endpoint of `account`; `account` "": of every
 /// account), summed; `None` while no such run's report has been counted.
 pub fn violations_of(state: &State, account: &str, endpoint: Option<&str>) -> Option<usize> {
-    state
-        .fleet_runs
-        .iter()
-        .filter(|r| account.is_empty() || r.account_id == account)
-        .filter(|r| endpoint.is_none_or(|e| r.endpoint == e))
-        .filter_map(|r| r.last_run.as_ref()?.violations)
-        .reduce(|a, b| a + b)
+    let index = &state.violations;
+    match (account, endpoint) {
+        ("", None) => index.total,
+        ("", Some(e)) => index
+            .by_endpoint
+            .values()
+            .filter_map(|by_name| by_name.get(e))
+            .copied()
+            .reduce(|a, b| a + b),
+        (a, None) => index.by_account.get(a).copied(),
+        (a, Some(e)) => index.by_endpoint.get(a)?.get(e).copied(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn violations_are_summed_per_endpoint_account_and_fleet_from_the_last_runs() {
+        use crate::source::model::ExecutionStatus;
+        use crate::source::monitor::{LastRun, ScheduleRun};
+        let run = |account: &str, endpoint: &str, violations: Option<usize>| ScheduleRun {
+            account_id: account.into(),
+            endpoint: endpoint.into(),
+            schedule: format!("{endpoint}-mq"),
+            monitoring_type: "ModelQuality".into(),
+            status: crate::source::model::ScheduleStatus::Scheduled,
+            last_run: Some(LastRun {
+                status: ExecutionStatus::Completed,
+                scheduled_at: 0,
+                violations,
+            }),
+        };
+        let mut s = State::new(
+            crate::source::SourceKind::Demo,
+            0,
+            crate::config::theme::Theme::default(),
+            std::sync::Arc::new(crate::config::keymap::Keymap::default()),
+        );
+        assert_eq!(violations_of(&s, "", None), None, "nothing counted yet");
+        let runs = vec![
+            run("1", "a", Some(2)),
+            run("1", "a", Some(1)),
+            run("1", "b", Some(0)),
+            run("2", "a", Some(4)),
+            run("2", "c", None),
+        ];
+        crate::app::update::update(
+            &mut s,
+            crate::app::action::Action::Loaded(Box::new(crate::app::action::Loaded::FleetRuns(
+                Ok(runs),
+            ))),
+        );
+        assert_eq!(violations_of(&s, "1", Some("a")), Some(3));
+        assert_eq!(
+            violations_of(&s, "1", Some("b")),
+            Some(0),
+            "a clean report counts"
+        );
+        assert_eq!(violations_of(&s, "2", Some("c")), None, "no report read");
+        assert_eq!(violations_of(&s, "1", None), Some(3));
+        assert_eq!(violations_of(&s, "", Some("a")), Some(7));
+        assert_eq!(violations_of(&s, "", None), Some(7));
+        assert_eq!(violations_of(&s, "3", None), None);
+    }
 
     #[test]
     fn a_reasons_newest_datapoint_is_read_from_its_list() {

@@ -87,6 +87,34 @@ pub struct AlarmIndex {
     pub in_alarm_by_account: HashMap<AccountId, usize>,
 }
 
+/// Derived from the fleet's runs when they load: the violations of the last completed runs,
+/// summed per endpoint and per account, so that a frame looks a row up instead of scanning
+/// every schedule's run (10,000 at scale) for each row on screen.
+#[derive(Debug, Clone, Default)]
+pub struct ViolationIndex {
+    /// By account, then endpoint name (a lookup borrows the row's strings).
+    pub by_endpoint: HashMap<AccountId, HashMap<String, usize>>,
+    pub by_account: HashMap<AccountId, usize>,
+    /// Every account's: `None` while no run's report has been counted.
+    pub total: Option<usize>,
+}
+
+impl ViolationIndex {
+    pub fn of(runs: &[crate::source::monitor::ScheduleRun]) -> Self {
+        let mut index = Self::default();
+        for r in runs {
+            let Some(n) = r.last_run.as_ref().and_then(|l| l.violations) else {
+                continue;
+            };
+            let account = index.by_endpoint.entry(r.account_id.clone()).or_default();
+            *account.entry(r.endpoint.clone()).or_default() += n;
+            *index.by_account.entry(r.account_id.clone()).or_default() += n;
+            index.total = Some(index.total.unwrap_or(0) + n);
+        }
+        index
+    }
+}
+
 /// Where `Tab` is in the completion candidates: the one on the line, and the line as it was
 /// before the first `Tab`, whose last word each candidate replaces.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +154,8 @@ pub struct State {
     /// Every Model Monitor schedule's last completed run and its violations (the fleet's
     /// violations column, the snapshot's `monitoring`).
     pub fleet_runs: Vec<crate::source::monitor::ScheduleRun>,
+    /// `fleet_runs`' violations by endpoint and account.
+    pub violations: ViolationIndex,
     pub store: SeriesStore,
     /// For each hourly series, how far into the hour its point was first seen: a Model
     /// Monitor schedule runs on a fixed cron and its jobs take about as long each time, so
@@ -213,6 +243,7 @@ impl State {
             alarms: Vec::new(),
             alarm_index: AlarmIndex::default(),
             fleet_runs: Vec::new(),
+            violations: ViolationIndex::default(),
             store: SeriesStore::default(),
             hourly_arrival: HashMap::default(),
             hourly_missed: HashMap::default(),

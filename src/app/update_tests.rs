@@ -485,6 +485,52 @@ fn rows_scrolled_onto_the_screen_are_brought_up_to_date_at_once() {
 }
 
 #[test]
+fn an_alarm_refresh_that_changes_nothing_rebuilds_nothing() {
+    let mut s = state();
+    let e = s.endpoints[0].clone();
+    let alarms = vec![alarm(
+        "cpu-high",
+        &e,
+        MetricId::Cpu,
+        AlarmState::Alarm,
+        T0 - 600,
+    )];
+    update(&mut s, loaded(Loaded::Alarms(Ok(alarms.clone()))));
+    assert_eq!(
+        s.alarm_index.in_alarm_by_account.get(&e.account_id),
+        Some(&1)
+    );
+    // A mark only a rebuild would wipe out.
+    s.alarm_index
+        .in_alarm_by_account
+        .insert("untouched".into(), 9);
+    update(&mut s, Action::Tick(T0 + 10));
+    update(&mut s, loaded(Loaded::Alarms(Ok(alarms.clone()))));
+    assert_eq!(s.alarm_index.in_alarm_by_account.get("untouched"), Some(&9));
+    assert_eq!(
+        s.freshness.alarms_ok_at,
+        Some(T0 + 10),
+        "the answer still counts as fresh"
+    );
+    // One account's answer, the same: nothing rebuilt either.
+    let result = Ok(alarms.clone());
+    update(
+        &mut s,
+        loaded(Loaded::AlarmsIn {
+            account_id: alarms[0].account_id.clone(),
+            result,
+        }),
+    );
+    assert_eq!(s.alarm_index.in_alarm_by_account.get("untouched"), Some(&9));
+    // A change is taken in whole.
+    let mut moved = alarms;
+    moved[0].state = AlarmState::Ok;
+    update(&mut s, loaded(Loaded::Alarms(Ok(moved))));
+    assert_eq!(s.alarm_index.in_alarm_by_account.get("untouched"), None);
+    assert_eq!(s.alarm_index.in_alarm_by_account.get(&e.account_id), None);
+}
+
+#[test]
 fn series_off_every_page_keep_their_latest_value_and_get_their_window_back_when_paged() {
     let mut s = state();
     two_rows_on_screen(&mut s);
