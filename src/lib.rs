@@ -10,6 +10,7 @@ pub mod layout;
 pub mod logging;
 pub mod logs;
 pub mod manual;
+pub mod name;
 pub mod overlays;
 pub mod quiet_backend;
 pub mod sanitize;

@@ -171,7 +171,7 @@ async fn job_series_are_discovered_and_read_back_from_localstack() {
         .into_iter()
         .map(|s| {
             let host = s.key.dimension("Host").unwrap_or_default().to_owned();
-            ((host, s.key.metric.clone()), s.points)
+            ((host, s.key.metric.to_string()), s.points)
         })
         .collect();
     for (host, base) in [("ls-job-a/algo-1", 10.0), ("ls-job-b/algo-1", 50.0)] {

@@ -235,7 +235,11 @@ impl Command {
                 let account = first
                     .map(|k| &k.account_id)
                     .filter(|a| request.keys.iter().all(|k| &k.account_id == *a));
-                CommandKey::Series(*purpose, first.map_or(0, |k| k.period), account.cloned())
+                CommandKey::Series(
+                    *purpose,
+                    first.map_or(0, |k| k.period),
+                    account.map(String::from),
+                )
             }
             Self::LoadFleetRuns => CommandKey::FleetRuns,
             Self::RereadAlarms(account) => CommandKey::AlarmsIn(account.clone()),

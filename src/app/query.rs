@@ -87,8 +87,8 @@ pub fn metric_latest_of(
 }
 
 /// Reusable storage for the series keys of one metric of one endpoint: the same keys as
-/// `metrics::series_keys`, rebuilt in place so that a frame of the fleet table (six metrics
-/// of every visible row) does not allocate a dozen strings per cell.
+/// `metrics::series_keys`, into one vector kept between cells (a key's text is interned: a
+/// cell looks its names up, it allocates no strings).
 #[derive(Debug, Default)]
 pub struct KeyScratch {
     keys: Vec<SeriesKey>,
@@ -96,10 +96,6 @@ pub struct KeyScratch {
 
 impl KeyScratch {
     pub fn keys(&mut self, endpoint: &Endpoint, id: MetricId) -> &[SeriesKey] {
-        fn set(s: &mut String, v: &str) {
-            s.clear();
-            s.push_str(v);
-        }
         let m = metrics::spec(id);
         // (dimension names, the values beside the endpoint's name, namespace, period); a
         // custom quality source's one key has the endpoint's name as its only dimension.
@@ -133,40 +129,18 @@ impl KeyScratch {
                     m.period,
                 ),
             };
-        for (i, second) in seconds.iter().enumerate() {
-            if i == self.keys.len() {
-                self.keys.push(SeriesKey::new(
-                    "",
-                    "",
-                    "",
-                    &[("", ""), ("", "")],
-                    m.stat,
-                    m.period,
-                ));
-            }
-            let k = &mut self.keys[i];
-            set(&mut k.account_id, &endpoint.account_id);
-            set(&mut k.namespace, namespace);
-            set(&mut k.metric, m.name);
-            if custom.is_some() {
-                k.dimensions.resize(1, Default::default());
-                set(&mut k.dimensions[0].0, first);
-                set(&mut k.dimensions[0].1, &endpoint.name);
+        self.keys.clear();
+        for second in seconds {
+            let name = endpoint.name.as_str();
+            let pair = [(first, name), (second_name, second.as_str())];
+            let dims = if custom.is_some() {
+                &pair[..1]
             } else {
-                // Sorted by name, as `SeriesKey::new` keeps them.
-                let mut dims = [
-                    (first, endpoint.name.as_str()),
-                    (second_name, second.as_str()),
-                ];
-                dims.sort();
-                k.dimensions.resize(2, Default::default());
-                for (d, (name, value)) in k.dimensions.iter_mut().zip(dims) {
-                    set(&mut d.0, name);
-                    set(&mut d.1, value);
-                }
-            }
-            k.stat = m.stat;
-            k.period = period;
+                &pair[..]
+            };
+            let (account, stat) = (&endpoint.account_id, m.stat);
+            let key = SeriesKey::new(account, namespace, m.name, dims, stat, period);
+            self.keys.push(key);
         }
         &self.keys[..seconds.len()]
     }

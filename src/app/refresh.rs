@@ -23,9 +23,10 @@
 use super::action::SeriesPurpose;
 use super::command::Command;
 use super::state::State;
+use crate::name::Name;
 use crate::source::SeriesRequest;
 use crate::source::metrics;
-use crate::source::model::{Epoch, SeriesKey};
+use crate::source::model::{Dimensions, Epoch, SeriesKey};
 
 /// The fleet sparklines span one hour of 1-minute data and two days of hourly data.
 pub const FLEET_MINUTE_WINDOW: i64 = 3600;
@@ -277,7 +278,7 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
 /// for, as a probe; once it has landed, the others (`siblings_of`, sent at once). Waiting for a run then costs one metric per schedule and poll, not all of them.
 fn probes(state: &State, waiting: Vec<SeriesKey>) -> Vec<SeriesKey> {
     // The account, namespace and dimensions (Endpoint, MonitoringSchedule) name a schedule.
-    let schedule = |k: &SeriesKey| -> (String, String, Vec<(String, String)>) {
+    let schedule = |k: &SeriesKey| -> (Name, Name, Dimensions) {
         (
             k.account_id.clone(),
             k.namespace.clone(),
@@ -511,7 +512,7 @@ fn apart(state: &State, request: SeriesRequest) -> Vec<SeriesRequest> {
     for k in keys.iter() {
         match by_account.iter_mut().find(|(a, _)| *a == k.account_id) {
             Some((_, keys)) => keys.push(k.clone()),
-            None => by_account.push((k.account_id.clone(), vec![k.clone()])),
+            None => by_account.push((k.account_id.to_string(), vec![k.clone()])),
         }
     }
     by_account

@@ -299,10 +299,10 @@ impl State {
 
     /// `endpoint_of_series`, as its index in `endpoints`.
     pub fn endpoint_index_of_series(&self, key: &SeriesKey) -> Option<usize> {
-        let by_name = self.endpoint_index.get(&key.account_id)?;
+        let by_name = self.endpoint_index.get(key.account_id.as_str())?;
         key.dimensions
             .iter()
-            .filter_map(|(_, value)| by_name.get(value).copied())
+            .filter_map(|(_, value)| by_name.get(value.as_str()).copied())
             .find(|&i| {
                 self.endpoints
                     .get(i)

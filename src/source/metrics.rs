@@ -394,7 +394,7 @@ mod tests {
         assert!(!names_endpoint(&other_name, &key));
         // Same namespace, another dimension: not this endpoint's series.
         let mut wrong_dim = key.clone();
-        wrong_dim.dimensions = vec![("Model".into(), "fraud".into())];
+        wrong_dim.dimensions = vec![("Model".into(), "fraud".into())].into();
         assert!(!names_endpoint(&e, &wrong_dim));
         // Without a custom source, the namespace is nobody's catalogue.
         let mut plain = e.clone();

@@ -244,7 +244,16 @@ impl Sanitize for SeriesKey {
         self.account_id.sanitize();
         self.namespace.sanitize();
         self.metric.sanitize();
-        self.dimensions.sanitize();
+        let clean = |(k, v): &(crate::name::Name, crate::name::Name)| {
+            let kept = |s: &str| matches!(crate::sanitize::clean(s), std::borrow::Cow::Borrowed(_));
+            kept(k) && kept(v)
+        };
+        // Dimensions are shared: copied only when one of them needs cleaning.
+        if !self.dimensions.iter().all(clean) {
+            let mut dims = self.dimensions.to_vec();
+            dims.sanitize();
+            self.dimensions = dims.into();
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Domain types shared by every source and the UI; independent of any AWS SDK type.
 
+use crate::name::Name;
 use serde::Serialize;
 use std::fmt;
 
@@ -174,17 +175,22 @@ impl Stat {
     }
 }
 
-/// Identifies one CloudWatch series exactly as GetMetricData would ask for it.
+/// Identifies one CloudWatch series exactly as GetMetricData would ask for it. Its text is
+/// interned (`Name`): a fleet holds tens of thousands of keys (the store, requests, answers,
+/// alarm indexes) made of a few strings per endpoint, and a clone allocates nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SeriesKey {
-    pub account_id: AccountId,
-    pub namespace: String,
-    pub metric: String,
+    pub account_id: Name,
+    pub namespace: Name,
+    pub metric: Name,
     /// Sorted by name so that equal dimension sets compare equal.
-    pub dimensions: Vec<(String, String)>,
+    pub dimensions: Dimensions,
     pub stat: Stat,
     pub period: u32,
 }
+
+/// A series' dimensions, sorted by name.
+pub type Dimensions = std::sync::Arc<[(Name, Name)]>;
 
 impl SeriesKey {
     pub fn new(
@@ -195,16 +201,16 @@ impl SeriesKey {
         stat: Stat,
         period: u32,
     ) -> Self {
-        let mut dimensions: Vec<(String, String)> = dimensions
+        let mut dimensions: Vec<(Name, Name)> = dimensions
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .map(|(k, v)| (Name::new(k), Name::new(v)))
             .collect();
         dimensions.sort();
         Self {
-            account_id: account_id.to_owned(),
-            namespace: namespace.to_owned(),
-            metric: metric.to_owned(),
-            dimensions,
+            account_id: Name::new(account_id),
+            namespace: Name::new(namespace),
+            metric: Name::new(metric),
+            dimensions: dimensions.into(),
             stat,
             period,
         }

@@ -1,5 +1,7 @@
 //! CloudWatch alarms as the console's `Alarm`s, each linked to the endpoint its metric names.
 
+use crate::name::Name;
+use crate::source::model::Dimensions;
 use crate::source::model::{
     AccountId, Alarm, AlarmHistoryItem, AlarmKind, AlarmSettings, AlarmState, Comparison,
     EndpointKey, HistoryItemType, SeriesKey, Stat,
@@ -38,18 +40,18 @@ fn comparison(op: Option<&ComparisonOperator>) -> Option<Comparison> {
 }
 
 /// CloudWatch dimensions as owned, name-sorted pairs (the order `SeriesKey` keeps).
-pub fn dimensions(dims: &[cw::Dimension]) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = dims
+pub fn dimensions(dims: &[cw::Dimension]) -> Dimensions {
+    let mut out: Vec<(Name, Name)> = dims
         .iter()
         .map(|d| {
             (
-                d.name().unwrap_or_default().to_owned(),
-                d.value().unwrap_or_default().to_owned(),
+                Name::new(d.name().unwrap_or_default()),
+                Name::new(d.value().unwrap_or_default()),
             )
         })
         .collect();
     out.sort();
-    out
+    out.into()
 }
 
 /// The series an alarm watches: its single metric, or, for the `Metrics[]` form used by
@@ -57,9 +59,9 @@ pub fn dimensions(dims: &[cw::Dimension]) -> Vec<(String, String)> {
 fn watched_series(owner: &str, a: &MetricAlarm) -> Option<SeriesKey> {
     if let Some(metric) = a.metric_name() {
         return Some(SeriesKey {
-            account_id: owner.to_owned(),
-            namespace: a.namespace().unwrap_or_default().to_owned(),
-            metric: metric.to_owned(),
+            account_id: Name::new(owner),
+            namespace: Name::new(a.namespace().unwrap_or_default()),
+            metric: Name::new(metric),
             dimensions: dimensions(a.dimensions()),
             stat: stat(a.statistic().map(Statistic::as_str)),
             period: a.period().unwrap_or(60).max(1) as u32,
@@ -73,9 +75,9 @@ fn watched_series(owner: &str, a: &MetricAlarm) -> Option<SeriesKey> {
     let ms = q.metric_stat()?;
     let metric = ms.metric()?;
     Some(SeriesKey {
-        account_id: q.account_id().unwrap_or(owner).to_owned(),
-        namespace: metric.namespace().unwrap_or_default().to_owned(),
-        metric: metric.metric_name().unwrap_or_default().to_owned(),
+        account_id: Name::new(q.account_id().unwrap_or(owner)),
+        namespace: Name::new(metric.namespace().unwrap_or_default()),
+        metric: Name::new(metric.metric_name().unwrap_or_default()),
         dimensions: dimensions(metric.dimensions()),
         stat: stat(ms.stat()),
         period: ms.period().unwrap_or(60).max(1) as u32,
@@ -84,7 +86,7 @@ fn watched_series(owner: &str, a: &MetricAlarm) -> Option<SeriesKey> {
 
 fn endpoint_of(series: &SeriesKey) -> Option<EndpointKey> {
     crate::source::metrics::endpoint_name_of(series).map(|name| EndpointKey {
-        account_id: series.account_id.clone(),
+        account_id: series.account_id.to_string(),
         name: name.to_owned(),
     })
 }

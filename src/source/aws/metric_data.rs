@@ -42,7 +42,7 @@ pub fn query(id: String, key: &SeriesKey, with_account: bool) -> MetricDataQuery
                 .build(),
         )
         .return_data(true)
-        .set_account_id(with_account.then(|| key.account_id.clone()))
+        .set_account_id(with_account.then(|| key.account_id.to_string()))
         .build()
 }
 

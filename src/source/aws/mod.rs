@@ -397,7 +397,9 @@ impl AwsSource {
                     account_id: owner.to_owned(),
                     namespace: m.namespace().unwrap_or_default().to_owned(),
                     metric: m.metric_name().unwrap_or_default().to_owned(),
-                    dimensions: alarms::dimensions(m.dimensions()),
+                    dimensions: (alarms::dimensions(m.dimensions()).iter())
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect(),
                 });
             }
         }

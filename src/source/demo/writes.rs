@@ -100,7 +100,7 @@ impl Edits {
 /// one the world generates and its comparison is a threshold (bands have no data here).
 fn definition(world: &World, p: &PutAlarm, created: Epoch) -> AlarmDef {
     let endpoint = EndpointKey {
-        account_id: p.series.account_id.clone(),
+        account_id: p.series.account_id.to_string(),
         name: crate::source::metrics::endpoint_name_of(&p.series)
             .unwrap_or_default()
             .to_owned(),

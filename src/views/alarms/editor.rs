@@ -68,7 +68,7 @@ fn region(state: &State) -> String {
 fn metric_label(key: &SeriesKey) -> String {
     match key.dimension("VariantName") {
         Some(v) => format!("{} · {v}", key.metric),
-        None => key.metric.clone(),
+        None => key.metric.to_string(),
     }
 }
 

@@ -162,7 +162,7 @@ pub fn capacity(state: &State, key: &SeriesKey) -> usize {
     // Only a series of a job still listed: jobs that left the list (or its window) are let
     // go at the next shrink, so a view left open for days holds a day of jobs, not all.
     let listed = || {
-        let Some(a) = state.views.jobs.accounts.get(&key.account_id) else {
+        let Some(a) = state.views.jobs.accounts.get(key.account_id.as_str()) else {
             return false;
         };
         let job = key

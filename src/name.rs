@@ -1,0 +1,182 @@
+//! Interned names: the account ids, namespaces, metric names and dimensions that series keys
+//! are made of. The 60,000 series of 10,000 endpoints share a few tens of thousands of
+//! strings; a key holds pointers to them, so cloning a key allocates nothing and two names
+//! compare and hash by address (equal text is one allocation).
+//!
+//! Names are never freed: they are the organisation's own (accounts, endpoints, variants,
+//! schedules), and an endpoint deleted leaves a few dozen bytes behind.
+
+use rustc_hash::FxHashSet;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::{Arc, LazyLock, Mutex};
+
+#[derive(Clone)]
+pub struct Name(Arc<str>);
+
+static NAMES: LazyLock<Mutex<FxHashSet<Arc<str>>>> = LazyLock::new(Default::default);
+
+impl Name {
+    pub fn new(text: &str) -> Self {
+        let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(held) = names.get(text) {
+            return Self(Arc::clone(held));
+        }
+        let held: Arc<str> = Arc::from(text);
+        names.insert(Arc::clone(&held));
+        Self(held)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+// Every name is interned: the same text is the same allocation, so the address is the text.
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Name {}
+
+impl Hash for Name {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_usize(Arc::as_ptr(&self.0).cast::<u8>() as usize);
+    }
+}
+
+/// By text: sorted keys read in the order a person expects.
+impl Ord for Name {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Name {
+    fn default() -> Self {
+        Self::new("")
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<&String> for Name {
+    fn from(text: &String) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<String> for Name {
+    fn from(text: String) -> Self {
+        Self::new(&text)
+    }
+}
+
+impl From<&Name> for String {
+    fn from(name: &Name) -> Self {
+        name.as_str().to_owned()
+    }
+}
+
+macro_rules! eq_text {
+    ($($t:ty),*) => {$(
+        impl PartialEq<$t> for Name {
+            fn eq(&self, other: &$t) -> bool {
+                self.as_str() == AsRef::<str>::as_ref(other)
+            }
+        }
+        impl PartialEq<Name> for $t {
+            fn eq(&self, other: &Name) -> bool {
+                AsRef::<str>::as_ref(self) == other.as_str()
+            }
+        }
+    )*};
+}
+eq_text!(str, &str, String);
+
+impl crate::sanitize::Sanitize for Name {
+    fn sanitize(&mut self) {
+        if let std::borrow::Cow::Owned(clean) = crate::sanitize::clean(self) {
+            *self = Self::new(&clean);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_text_is_one_name_and_compares_by_it() {
+        let a = Name::new("fraud-detector");
+        let b = Name::from(String::from("fraud-detector"));
+        assert!(Arc::ptr_eq(&a.0, &b.0), "interned once");
+        assert_eq!(a, b);
+        assert_ne!(a, Name::new("fraud-detector-2"));
+        assert_eq!(a, "fraud-detector");
+        assert_eq!("fraud-detector".to_owned(), a);
+        assert!(Name::new("a") < Name::new("b"));
+        let mut set = FxHashSet::default();
+        set.insert(a);
+        assert!(set.contains(&b));
+    }
+
+    #[test]
+    fn a_name_with_control_characters_is_cleaned_into_another_name() {
+        use crate::sanitize::Sanitize;
+        let mut n = Name::new("evil\u{1b}[2J");
+        n.sanitize();
+        assert!(!n.contains('\u{1b}'), "{n:?}");
+        let mut clean = Name::new("clean");
+        let before = clean.clone();
+        clean.sanitize();
+        assert!(
+            Arc::ptr_eq(&clean.0, &before.0),
+            "a clean name is kept as it is"
+        );
+    }
+}
