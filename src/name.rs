@@ -17,6 +17,24 @@ pub struct Name(Arc<str>);
 
 static NAMES: LazyLock<Mutex<FxHashSet<Arc<str>>>> = LazyLock::new(Default::default);
 
+/// A series' dimensions: (name, value) pairs sorted by name, shared by every series of the
+/// same dimensions (an endpoint variant's CPU, memory, disk...).
+pub type Dimensions = Arc<[(Name, Name)]>;
+
+static DIMENSIONS: LazyLock<Mutex<FxHashSet<Dimensions>>> = LazyLock::new(Default::default);
+
+/// `pairs` sorted by name, as the one shared list of them.
+pub fn dimensions(mut pairs: Vec<(Name, Name)>) -> Dimensions {
+    pairs.sort();
+    let mut held = DIMENSIONS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(d) = held.get(pairs.as_slice()) {
+        return Arc::clone(d);
+    }
+    let d: Dimensions = pairs.into();
+    held.insert(Arc::clone(&d));
+    d
+}
+
 impl Name {
     pub fn new(text: &str) -> Self {
         let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());

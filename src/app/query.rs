@@ -2,6 +2,7 @@
 //! an endpoint's metric across its variants, colour bands, staleness.
 
 use super::state::State;
+use crate::name::Name;
 use crate::series::{Series, SeriesStore};
 use crate::source::metrics::{self, DimensionStyle, MetricId};
 use crate::source::model::*;
@@ -88,13 +89,28 @@ pub fn metric_latest_of(
 
 /// Reusable storage for the series keys of one metric of one endpoint: the same keys as
 /// `metrics::series_keys`, into one vector kept between cells (a key's text is interned: a
-/// cell looks its names up, it allocates no strings).
+/// cell looks its names up and allocates only its dimension list).
+///
+/// Names are remembered by the address of their text (the catalogue's static strings, the
+/// row's own), checked against it, so a cell hashes no text and takes no lock.
 #[derive(Debug, Default)]
 pub struct KeyScratch {
     keys: Vec<SeriesKey>,
+    names: rustc_hash::FxHashMap<(usize, usize), Name>,
+    dimensions: rustc_hash::FxHashMap<Vec<(Name, Name)>, crate::name::Dimensions>,
 }
 
 impl KeyScratch {
+    fn name(&mut self, text: &str) -> Name {
+        let at = (text.as_ptr() as usize, text.len());
+        let held = self.names.entry(at).or_insert_with(|| Name::new(text));
+        // Text freed and another made at the same address (a scratch kept past its frame).
+        if held.as_str() != text {
+            *held = Name::new(text);
+        }
+        held.clone()
+    }
+
     pub fn keys(&mut self, endpoint: &Endpoint, id: MetricId) -> &[SeriesKey] {
         let m = metrics::spec(id);
         // (dimension names, the values beside the endpoint's name, namespace, period); a
@@ -130,17 +146,28 @@ impl KeyScratch {
                 ),
             };
         self.keys.clear();
+        let (account, namespace, metric) = (
+            self.name(&endpoint.account_id),
+            self.name(namespace),
+            self.name(m.name),
+        );
         for second in seconds {
-            let name = endpoint.name.as_str();
-            let pair = [(first, name), (second_name, second.as_str())];
-            let dims = if custom.is_some() {
-                &pair[..1]
-            } else {
-                &pair[..]
-            };
-            let (account, stat) = (&endpoint.account_id, m.stat);
-            let key = SeriesKey::new(account, namespace, m.name, dims, stat, period);
-            self.keys.push(key);
+            let endpoint_name = (self.name(first), self.name(&endpoint.name));
+            let mut dims = vec![endpoint_name];
+            if custom.is_none() {
+                dims.push((self.name(second_name), self.name(second)));
+            }
+            let dimensions = (self.dimensions.entry(dims))
+                .or_insert_with_key(|d| crate::name::dimensions(d.clone()))
+                .clone();
+            self.keys.push(SeriesKey {
+                account_id: account.clone(),
+                namespace: namespace.clone(),
+                metric: metric.clone(),
+                dimensions,
+                stat: m.stat,
+                period,
+            });
         }
         &self.keys[..seconds.len()]
     }

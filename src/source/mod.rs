@@ -252,7 +252,7 @@ impl Sanitize for SeriesKey {
         if !self.dimensions.iter().all(clean) {
             let mut dims = self.dimensions.to_vec();
             dims.sanitize();
-            self.dimensions = dims.into();
+            self.dimensions = crate::name::dimensions(dims);
         }
     }
 }

@@ -189,8 +189,7 @@ pub struct SeriesKey {
     pub period: u32,
 }
 
-/// A series' dimensions, sorted by name.
-pub type Dimensions = std::sync::Arc<[(Name, Name)]>;
+pub use crate::name::Dimensions;
 
 impl SeriesKey {
     pub fn new(
@@ -201,16 +200,15 @@ impl SeriesKey {
         stat: Stat,
         period: u32,
     ) -> Self {
-        let mut dimensions: Vec<(Name, Name)> = dimensions
+        let dimensions: Vec<(Name, Name)> = dimensions
             .iter()
             .map(|(k, v)| (Name::new(k), Name::new(v)))
             .collect();
-        dimensions.sort();
         Self {
             account_id: Name::new(account_id),
             namespace: Name::new(namespace),
             metric: Name::new(metric),
-            dimensions: dimensions.into(),
+            dimensions: crate::name::dimensions(dimensions),
             stat,
             period,
         }

@@ -41,7 +41,7 @@ fn comparison(op: Option<&ComparisonOperator>) -> Option<Comparison> {
 
 /// CloudWatch dimensions as owned, name-sorted pairs (the order `SeriesKey` keeps).
 pub fn dimensions(dims: &[cw::Dimension]) -> Dimensions {
-    let mut out: Vec<(Name, Name)> = dims
+    let out: Vec<(Name, Name)> = dims
         .iter()
         .map(|d| {
             (
@@ -50,8 +50,7 @@ pub fn dimensions(dims: &[cw::Dimension]) -> Dimensions {
             )
         })
         .collect();
-    out.sort();
-    out.into()
+    crate::name::dimensions(out)
 }
 
 /// The series an alarm watches: its single metric, or, for the `Metrics[]` form used by
