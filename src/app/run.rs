@@ -58,9 +58,13 @@ where
 
     while !state.should_quit {
         let mut pending: Vec<Action> = Vec::new();
+        // A key's time from being read to its frame written (`SAGEWATCH_LOG=debug`): what
+        // `scripts/bench` reports as key to screen.
+        let mut key_read: Option<std::time::Instant> = None;
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(event)) => {
+                    key_read = Some(std::time::Instant::now());
                     let text_mode = state.takes_text();
                     pending.extend(input::action_for(&event, text_mode, &state.keymap, &mut keys));
                 }
@@ -104,6 +108,9 @@ where
         }
         if redraw && !state.should_quit {
             terminal.draw(|f| draw(&state, f))?;
+            if let Some(read) = key_read {
+                tracing::debug!(micros = read.elapsed().as_micros() as u64, "key answered");
+            }
             if !data_frame_logged && state.freshness.series_ok_at.is_some() {
                 data_frame_logged = true;
                 tracing::info!(
