@@ -112,19 +112,6 @@ fn console_state() -> State {
     state
 }
 
-fn render(state: &State) -> String {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    let (w, h) = state.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| sagewatch::ui::draw(state, f)).unwrap();
-    let buf = terminal.backend().buffer();
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[tokio::test]
 async fn refused_credentials_say_the_fix_and_the_next_call_resolves_new_ones() {
     renew::set_origin(Origin::of(None, |k| {
@@ -180,7 +167,7 @@ async fn refused_credentials_say_the_fix_and_the_next_call_resolves_new_ones() {
         Action::Loaded(Box::new(Loaded::Health(source.health()))),
     )
     .await;
-    let screen = render(&state);
+    let screen = sagewatch::ui::fixture::screen_text(&state);
     let bar = screen.lines().last().unwrap_or_default();
     assert!(bar.contains("STALE"), "{bar}");
     assert!(

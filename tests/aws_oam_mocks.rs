@@ -651,20 +651,7 @@ async fn throttling_is_retried_with_back_off_and_shown() {
 async fn render_with_health(source: &AwsSource, state: &mut State) -> String {
     let health = sagewatch::app::action::Loaded::Health(source.health());
     headless::apply(source, state, Action::Loaded(Box::new(health))).await;
-    render(state)
-}
-
-fn render(state: &State) -> String {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
-    let (w, h) = state.size;
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| sagewatch::ui::draw(state, f)).unwrap();
-    let buf = terminal.backend().buffer();
-    (0..h)
-        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
-        .collect::<Vec<_>>()
-        .join("\n")
+    sagewatch::ui::fixture::screen_text(state)
 }
 
 /// ListMetrics inside one account (fan-out: no OwningAccounts): one endpoint.

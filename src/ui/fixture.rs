@@ -1163,3 +1163,18 @@ pub fn with_jobs(stage: JobsStage) -> State {
     }
     s
 }
+
+/// The screen `state` draws at its size, as text: one line per row, every cell's symbol.
+pub fn screen_text(state: &State) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let (w, h) = state.size;
+    // A test backend cannot fail.
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(w, h));
+    let _ = terminal.draw(|f| crate::ui::draw(state, f));
+    let buf = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
