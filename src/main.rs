@@ -346,6 +346,9 @@ async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) 
             return ExitCode::FAILURE;
         }
     };
+    // Everything is read: the source (the demo's whole simulated organisation, or the AWS
+    // clients) is let go before the snapshot is built beside the state.
+    drop(source);
     // Partial data is still printed (a status line wants what there is), but the exit code
     // says it is partial and stderr says why.
     let partial = !errors.is_empty();
