@@ -12,7 +12,6 @@ use aws_types::region::Region;
 use sagewatch::app::action::{Action, Loaded};
 use sagewatch::app::headless;
 use sagewatch::app::state::State;
-use sagewatch::config::{Env, Overrides, load};
 use sagewatch::source::aws::renew::{self, Origin};
 use sagewatch::source::aws::{AwsSource, Topology, connect};
 use sagewatch::source::health::Health;
@@ -101,15 +100,7 @@ fn cloudwatch(
 }
 
 fn console_state() -> State {
-    let settings = load(&Overrides::default(), &Env::default()).unwrap();
-    let mut state = State::new(
-        SourceKind::Aws,
-        NOW,
-        settings.theme,
-        Arc::new(settings.keymap),
-    );
-    state.size = (80, 24);
-    state
+    sagewatch::ui::fixture::console_with_defaults(SourceKind::Aws, NOW, (80, 24))
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ use sagewatch::app::action::Action;
 use sagewatch::app::headless;
 use sagewatch::app::state::State;
 use sagewatch::app::update::init;
-use sagewatch::config::{AccountConfig, Env, Overrides, load};
+use sagewatch::config::AccountConfig;
 use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
 use sagewatch::source::health::Health;
 use sagewatch::source::model::{Identity, SeriesKey, SeriesStatus, Stat};
@@ -403,15 +403,7 @@ fn fleet_listing(n: usize) -> Rule {
 }
 
 fn console_state() -> State {
-    let settings = load(&Overrides::default(), &Env::default()).unwrap();
-    let mut state = State::new(
-        SourceKind::Aws,
-        NOW,
-        settings.theme,
-        Arc::new(settings.keymap),
-    );
-    state.size = (160, 48);
-    state
+    sagewatch::ui::fixture::console_with_defaults(SourceKind::Aws, NOW, (160, 48))
 }
 
 /// Queries of `namespace` (exactly) over all `calls`.

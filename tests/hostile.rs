@@ -8,7 +8,6 @@ use sagewatch::app::action::Action;
 use sagewatch::app::headless;
 use sagewatch::app::state::State;
 use sagewatch::app::update::init;
-use sagewatch::config::{Env, Overrides, load};
 use sagewatch::source::model::*;
 use sagewatch::source::monitor::{
     AlertStatus, Baseline, Execution, ExecutionPage, LastRun, MonitorSource, MonitoringAlert,
@@ -19,7 +18,6 @@ use sagewatch::source::trail::{
 };
 use sagewatch::source::{FleetSource, SeriesRequest, SourceError, SourceKind};
 use sagewatch::trail::sql::{COLUMNS, DETAIL_COLUMNS};
-use std::sync::Arc;
 
 const NOW: Epoch = 1_795_687_200;
 
@@ -359,14 +357,7 @@ fn assert_clean(state: &State, what: &str) {
 /// Every screen, with every hostile string loaded, including the error paths.
 fn every_screen(size: (u16, u16), trail: bool) {
     let source = HostileSource;
-    let settings = load(&Overrides::default(), &Env::default()).unwrap();
-    let mut state = State::new(
-        SourceKind::Aws,
-        NOW,
-        settings.theme,
-        Arc::new(settings.keymap),
-    );
-    state.size = size;
+    let mut state = sagewatch::ui::fixture::console_with_defaults(SourceKind::Aws, NOW, size);
     state.views.trail.available = Some(Ok(TrailSettings::default()));
     let rt = rt();
     let commands = init(&mut state);

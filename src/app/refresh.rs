@@ -124,10 +124,14 @@ pub fn paged(state: &State) -> Paged {
 pub fn incremental_start(state: &State, keys: &[SeriesKey], window_start: Epoch) -> Epoch {
     let paged = paged(state);
     let window = state.now - window_start;
-    let wanted = |k: &SeriesKey| capacity_for(state, &paged, k).min(slots(window, k.period));
+    // The window's size first: most series hold all of it, and the views are asked only
+    // about the few that do not.
+    let short = |k: &SeriesKey, held: usize| {
+        held < slots(window, k.period) && held < capacity_for(state, &paged, k)
+    };
     keys.iter()
         .map(|k| match state.store.get(k) {
-            Some(s) if s.capacity() < wanted(k) => window_start,
+            Some(s) if short(k, s.capacity()) => window_start,
             Some(s) => match s.last_slot() {
                 Some(last) => (last - REREAD_PERIODS * i64::from(k.period)).max(window_start),
                 None => window_start,

@@ -1178,3 +1178,15 @@ pub fn screen_text(state: &State) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A console as `sagewatch` starts it with no config file and no flags (the shipped theme
+/// and keys), reading `kind` at `now`, drawn at `size`.
+pub fn console_with_defaults(kind: SourceKind, now: Epoch, size: (u16, u16)) -> State {
+    let defaults = crate::config::Overrides::default();
+    let Ok(settings) = crate::config::load(&defaults, &crate::config::Env::default()) else {
+        panic!("the shipped defaults load");
+    };
+    let mut state = State::new(kind, now, settings.theme, Arc::new(settings.keymap));
+    state.size = size;
+    state
+}
