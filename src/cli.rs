@@ -238,6 +238,22 @@ pub enum MonitorCommand {
     Pause(ScheduleArgs),
     /// Resume a schedule (StartMonitoringSchedule).
     Resume(ScheduleArgs),
+    /// Delete the one-time schedules that runs now left once their runs have ended
+    /// (DeleteMonitoringSchedule, after one confirmation for all); running ones are left.
+    Cleanup(CleanupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CleanupArgs {
+    /// Only this account (id or label) [default: every account with a role].
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// Send without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print the requests and their outcomes as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -263,7 +279,8 @@ pub struct MonitorRunArgs {
     /// The captured data analysed: the last 1h to 24h.
     #[arg(long, value_name = "HOURS", default_value = "1h")]
     pub window: String,
-    /// Follow the run until it ends; the exit code says how.
+    /// Follow the run until it ends, then delete its one-time schedule; the exit code says
+    /// how the run ended.
     #[arg(long)]
     pub wait: bool,
     /// With --wait: give up (exit 1; the run goes on) after this many minutes.

@@ -477,18 +477,37 @@ pub(crate) enum Confirm<'a> {
 
 /// Asks on the terminal; without one, refuses (a runbook must say `--yes`).
 fn confirmed(identity: &Identity, request: &Write, how: Confirm) -> Result<bool, Exit> {
+    confirmed_all(identity, std::slice::from_ref(request), how)
+}
+
+/// Asks once for `requests` (of one operation), each shown whole; without a terminal,
+/// refuses (a runbook must say `--yes`).
+pub(crate) fn confirmed_all(
+    identity: &Identity,
+    requests: &[Write],
+    how: Confirm,
+) -> Result<bool, Exit> {
     if !std::io::stdin().is_terminal() {
         return Err(Exit::usage(
             "no terminal to confirm on: pass --yes to send without asking",
         ));
     }
+    let Some(request) = requests.first() else {
+        return Ok(false);
+    };
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "{}",
-        inert_json_pretty(&request_json(identity, request))
-    );
+    for r in requests {
+        let _ = writeln!(err, "{}", inert_json_pretty(&request_json(identity, r)));
+    }
     match how {
+        Confirm::Yes if requests.len() > 1 => {
+            let _ = write!(
+                err,
+                "send these {} {} requests now? [y/N] ",
+                requests.len(),
+                request.operation()
+            );
+        }
         Confirm::Yes => {
             let _ = write!(err, "send {} now? [y/N] ", request.operation());
         }
@@ -564,19 +583,24 @@ pub(crate) async fn outcome_of_with(
     Ok(gate.perform(source.writer(), request).await)
 }
 
+/// The exit code of a write's outcome.
+pub(crate) fn code_of(outcome: &WriteOutcome) -> u8 {
+    match outcome {
+        WriteOutcome::Done(_) => DONE,
+        WriteOutcome::Failed(_) => FAILED,
+        WriteOutcome::Refused(Refusal::ReadOnly { .. }) => READ_ONLY,
+        WriteOutcome::Refused(Refusal::Unsupported) => FAILED,
+        WriteOutcome::Refused(_) => USAGE,
+    }
+}
+
 pub(crate) fn report(
     identity: &Identity,
     request: &Write,
     outcome: WriteOutcome,
     json_out: bool,
 ) -> Exit {
-    let code = match &outcome {
-        WriteOutcome::Done(_) => DONE,
-        WriteOutcome::Failed(_) => FAILED,
-        WriteOutcome::Refused(Refusal::ReadOnly { .. }) => READ_ONLY,
-        WriteOutcome::Refused(Refusal::Unsupported) => FAILED,
-        WriteOutcome::Refused(_) => USAGE,
-    };
+    let code = code_of(&outcome);
     let names: Vec<String> = request.names().iter().map(|n| clean(n)).collect();
     if json_out {
         let out = json!({

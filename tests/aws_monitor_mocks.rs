@@ -819,11 +819,21 @@ async fn read_only_sends_no_write_but_still_reads_reports() {
     // The source not told, the clients built as `connect` builds them read-only: the guard
     // refuses the write, and lets DescribeProcessingJob and S3's GetObject through.
     let create = create_rule(seen.clone());
+    let delete = mock!(aws_sdk_sagemaker::Client::delete_monitoring_schedule).then_output(|| {
+        aws_sdk_sagemaker::operation::delete_monitoring_schedule::DeleteMonitoringScheduleOutput::builder().build()
+    });
     let job = describe_job("fraud-mq-1700", OUTPUT);
     let get = get_report(REPORT_KEY, VIOLATIONS);
-    let s = source(vec![(PROD, clients(&[&create, &job], &[&get], true))]);
+    let s = source(vec![(
+        PROD,
+        clients(&[&create, &delete, &job], &[&get], true),
+    )]);
     for write in [
         run_now(),
+        MonitorWrite::Delete {
+            account_id: PROD.into(),
+            schedule: "fraud-mq-now-20251129070640".into(),
+        },
         MonitorWrite::Pause {
             account_id: PROD.into(),
             schedule: "fraud-mq".into(),
@@ -841,7 +851,11 @@ async fn read_only_sends_no_write_but_still_reads_reports() {
             .unwrap_err();
         assert!(err.to_string().contains("read-only"), "{err}");
     }
-    assert_eq!(create.num_calls(), 0, "no write reached the transport");
+    assert_eq!(
+        (create.num_calls(), delete.num_calls()),
+        (0, 0),
+        "no write reached the transport"
+    );
     assert!(seen.lock().unwrap().is_none());
     let report = s
         .monitor()

@@ -135,7 +135,7 @@ fn run_wait_follows_the_run_and_exits_4_on_violations_with_the_audit_trail() {
     // Progress went to stderr: Pending/InProgress, then the outcome.
     assert!(stderr(&out).contains("InProgress"), "{}", stderr(&out));
     let audit = cli.audit();
-    assert_eq!(audit.len(), 2, "{audit:?}");
+    assert_eq!(audit.len(), 4, "{audit:?}");
     assert_eq!(audit[0]["phase"], "intent");
     assert_eq!(audit[0]["operation"], "CreateMonitoringSchedule");
     let config = &audit[0]["parameters"]["MonitoringScheduleConfig"];
@@ -146,6 +146,55 @@ fn run_wait_follows_the_run_and_exits_4_on_violations_with_the_audit_trail() {
     );
     assert_eq!(audit[1]["phase"], "outcome");
     assert_eq!(audit[1]["result"], "ok");
+    // Then the one-time schedule it made is deleted, and said.
+    let made = &audit[0]["parameters"]["MonitoringScheduleName"];
+    assert_eq!(audit[2]["operation"], "DeleteMonitoringSchedule");
+    assert_eq!(&audit[2]["parameters"]["MonitoringScheduleName"], made);
+    assert_eq!(audit[3]["result"], "ok");
+    assert!(text.contains("DeleteMonitoringSchedule"), "{text}");
+}
+
+#[test]
+fn run_without_wait_says_the_schedule_is_left_and_cleanup_deletes_what_was_left() {
+    let cli = Cli::new("left");
+    let out = cli.run(&[&["monitor", "run", "--yes"][..], &FRAUD].concat());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("monitor cleanup --account 111111111111"),
+        "{}",
+        stderr(&out)
+    );
+    // The demo's own leftover (staging, a day old) is deleted; nothing is asked without a
+    // terminal unless --yes.
+    let out = cli.run(&["monitor", "cleanup"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("pass --yes"), "{}", stderr(&out));
+    let out = cli.run(&[
+        "monitor",
+        "cleanup",
+        "--account",
+        "staging",
+        "--yes",
+        "--json",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("one JSON object");
+    let deleted = v["deleted"].as_array().unwrap();
+    assert_eq!(deleted.len(), 1, "{v}");
+    assert_eq!(
+        deleted[0]["request"]["operation"],
+        "DeleteMonitoringSchedule"
+    );
+    assert!(
+        deleted[0]["request"]["parameters"]["MonitoringScheduleName"]
+            .as_str()
+            .unwrap()
+            .starts_with("churn-predictor-stg-model-quality-now-")
+    );
+    assert_eq!(deleted[0]["outcome"]["result"], "ok");
+    let out = cli.run(&["monitor", "cleanup", "--account", "nosuch", "--yes"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("unknown account nosuch"));
 }
 
 #[test]
@@ -159,6 +208,14 @@ fn run_wait_json_prints_one_object_for_scripts() {
     assert_eq!(v["outcome"]["result"], "ok");
     assert_eq!(v["run"]["status"], "CompletedWithViolations");
     assert!(!v["violations"].as_array().unwrap().is_empty());
+    // The delete of its one-time schedule, request and outcome.
+    let cleanup = &v["cleanup"];
+    assert_eq!(cleanup["request"]["operation"], "DeleteMonitoringSchedule");
+    assert_eq!(
+        cleanup["request"]["parameters"]["MonitoringScheduleName"],
+        v["request"]["parameters"]["MonitoringScheduleName"]
+    );
+    assert_eq!(cleanup["outcome"]["result"], "ok");
 }
 
 #[test]
@@ -177,6 +234,9 @@ fn read_only_refuses_with_3_and_sends_nothing() {
         "--yes",
     ]);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
+    let out = cli.run(&["--readonly", "monitor", "cleanup", "--yes"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("read-only"));
     assert!(
         cli.audit().is_empty(),
         "nothing was recorded: nothing was sent"

@@ -10,8 +10,8 @@ use sagewatch::app::state::State;
 use sagewatch::app::update::init;
 use sagewatch::source::model::*;
 use sagewatch::source::monitor::{
-    AlertStatus, Baseline, Execution, ExecutionPage, LastRun, MonitorSource, MonitoringAlert,
-    ScheduleRun, ViolationReport, report,
+    AlertStatus, Baseline, Execution, ExecutionPage, LastRun, Leftover, MonitorSource,
+    MonitoringAlert, ScheduleRun, ViolationReport, report,
 };
 use sagewatch::source::trail::{
     QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSettings, TrailSource,
@@ -312,6 +312,17 @@ impl MonitorSource for HostileSource {
         }])
     }
 
+    async fn leftovers(&self) -> Result<Vec<Leftover>, SourceError> {
+        Ok(vec![Leftover {
+            account_id: evil("111111111111"),
+            endpoint: evil("fraud"),
+            schedule: evil("fraud-mq-now-20261126100500"),
+            created: Some(NOW - 86_400),
+            run: Some(ExecutionStatus::Completed),
+            ended: true,
+        }])
+    }
+
     async fn fleet_runs(&self) -> Result<Vec<ScheduleRun>, SourceError> {
         Ok(vec![ScheduleRun {
             account_id: evil("111111111111"),
@@ -370,6 +381,15 @@ fn every_screen(size: (u16, u16), trail: bool) {
             assert_eq!(state.view, sagewatch::views::View::Monitor, "{what}");
         }
         // The hostile rows and detail really are on screen, not an empty table.
+        if what == "cleanup confirmation" {
+            assert!(
+                matches!(
+                    state.overlays.last(),
+                    Some(sagewatch::overlays::Overlay::Confirm(_))
+                ),
+                "the hostile leftover is offered for deletion"
+            );
+        }
         if what == "trail results" {
             assert_eq!(state.views.trail.results.len(), 2, "{what}");
         }
@@ -394,6 +414,14 @@ fn every_screen(size: (u16, u16), trail: bool) {
     step(Action::MoveDown, "monitor failed run");
     step(Action::Select, "monitor report of a failed run");
     step(Action::ShowFleet, "fleet with violations");
+    step(
+        Action::Run("monitor cleanup".into()),
+        "cleanup confirmation",
+    );
+    step(
+        Action::Input(sagewatch::app::action::InputKey::Esc),
+        "cleanup declined",
+    );
     step(Action::OpenCommand, "command line");
     step(Action::Run(evil("endpoint x")), "error flash");
     step(

@@ -1,8 +1,9 @@
 //! `sagewatch monitor run --wait` against the AWS source on aws-smithy-mocks (no emulator
 //! serves Model Monitor): the schedule's job definition is copied into a NOW schedule, the
 //! run is followed through ListMonitoringExecutions until it ends, and the exit code says
-//! how (0 Completed, 1 Failed with its reason). Also: pause of a schedule the account does
-//! not have is refused before anything is sent.
+//! how (0 Completed, 1 Failed with its reason), and then its one-time schedule is deleted.
+//! Also: pause of a schedule the account does not have is refused before anything is sent;
+//! `monitor cleanup` deletes what earlier runs now left, and leaves running ones.
 
 use aws_sdk_cloudwatch::operation::list_metrics::ListMetricsOutput;
 use aws_sdk_cloudwatch::types::{Dimension, Metric};
@@ -173,9 +174,15 @@ fn setup(tag: &str, sagemaker: &[&Rule], cloudwatch: &[&Rule]) -> Setup {
         .then_output(|| ListMetricsOutput::builder().build());
     let no_endpoints = mock!(aws_sdk_sagemaker::Client::list_endpoints)
         .then_output(|| ListEndpointsOutput::builder().build());
+    let no_schedules = mock!(aws_sdk_sagemaker::Client::list_monitoring_schedules)
+        .then_compute_output(|_| ListMonitoringSchedulesOutput::builder().build());
     let home = AccountClients {
         cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&no_metrics]),
-        sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, [&no_endpoints]),
+        sagemaker: mock_client!(
+            aws_sdk_sagemaker,
+            RuleMode::MatchAny,
+            [&no_endpoints, &no_schedules]
+        ),
         s3: mock_client!(aws_sdk_s3, []),
         scaling: mock_client!(aws_sdk_applicationautoscaling, []),
     };
@@ -240,9 +247,10 @@ async fn run_wait_copies_the_schedule_follows_the_run_and_exits_0_when_completed
         })
         .then_output(|| CreateMonitoringScheduleOutput::builder().build());
     let (runs, asked) = runs(1, ExecutionStatus::Completed);
+    let (delete, deleted) = delete_rule();
     let s = setup(
         "completed",
-        &[&endpoints, &list, &describe, &create, &runs],
+        &[&endpoints, &list, &describe, &create, &runs, &delete],
         &[&metrics],
     );
     let exit = shell(&s, &[&RUN[..], &["--window", "2h"]].concat()).await;
@@ -254,7 +262,35 @@ async fn run_wait_copies_the_schedule_follows_the_run_and_exits_0_when_completed
         "InProgress, then Completed"
     );
     let log = std::fs::read_to_string(&s.log).unwrap();
-    assert_eq!(log.lines().count(), 2, "intent and outcome:\n{log}");
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "intent and outcome of each:\n{log}");
+    // Once the run has ended, exactly the schedule it made is deleted, audited.
+    let made = lines[0]["parameters"]["MonitoringScheduleName"]
+        .as_str()
+        .unwrap();
+    assert_eq!(delete.num_calls(), 1);
+    assert_eq!(deleted.lock().unwrap().as_slice(), [made]);
+    assert_eq!(lines[2]["operation"], "DeleteMonitoringSchedule");
+    assert_eq!(lines[2]["phase"], "intent");
+    assert_eq!(lines[3]["result"], "ok");
+}
+
+/// DeleteMonitoringSchedule, answered; the names asked for.
+fn delete_rule() -> (Rule, Arc<std::sync::Mutex<Vec<String>>>) {
+    use aws_sdk_sagemaker::operation::delete_monitoring_schedule::DeleteMonitoringScheduleOutput;
+    let names = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&names);
+    let rule = mock!(aws_sdk_sagemaker::Client::delete_monitoring_schedule).then_compute_output(
+        move |r| {
+            let name = r.monitoring_schedule_name().unwrap_or_default().to_owned();
+            seen.lock().unwrap().push(name);
+            DeleteMonitoringScheduleOutput::builder().build()
+        },
+    );
+    (rule, names)
 }
 
 #[tokio::test]
@@ -264,9 +300,10 @@ async fn a_failed_run_exits_1_with_its_reason() {
     let create = mock!(aws_sdk_sagemaker::Client::create_monitoring_schedule)
         .then_output(|| CreateMonitoringScheduleOutput::builder().build());
     let (runs, _) = runs(0, ExecutionStatus::Failed);
+    let (delete, deleted) = delete_rule();
     let s = setup(
         "failed",
-        &[&endpoints, &list, &describe, &create, &runs],
+        &[&endpoints, &list, &describe, &create, &runs, &delete],
         &[&metrics],
     );
     let exit = shell(&s, &RUN).await;
@@ -275,6 +312,85 @@ async fn a_failed_run_exits_1_with_its_reason() {
         exit.message.as_deref(),
         Some("ClientError: no ground truth for the window")
     );
+    // A run that failed has ended too: its schedule goes.
+    let gone = deleted.lock().unwrap().clone();
+    assert!(
+        matches!(&gone[..], [one] if one.starts_with("fraud-mq-now-")),
+        "{gone:?}"
+    );
+}
+
+/// `monitor cleanup --yes`: one-time schedules found by name (SageMaker's NameContains),
+/// described; the one whose run ended is deleted, the running one and the endpoint's own
+/// schedule are not. Read-only refuses the delete with exit 3.
+#[tokio::test]
+async fn cleanup_deletes_the_one_time_schedules_whose_runs_have_ended() {
+    use aws_sdk_sagemaker::types::MonitoringExecutionSummary as Summary;
+    let (metrics, endpoints) = listing();
+    const ENDED: &str = "fraud-mq-now-20261201080000";
+    const RUNNING: &str = "fraud-mq-now-20261206080000";
+    let summary = |name: &str| {
+        MonitoringScheduleSummary::builder()
+            .monitoring_schedule_name(name)
+            .endpoint_name("fraud")
+            .creation_time(DateTime::from_secs(1_795_687_200))
+            .last_modified_time(DateTime::from_secs(1_795_687_200))
+            .monitoring_schedule_status(ScheduleStatus::Scheduled)
+            .build()
+    };
+    let list = mock!(aws_sdk_sagemaker::Client::list_monitoring_schedules)
+        .match_requests(|r| r.name_contains() == Some("-now-"))
+        .then_compute_output(move |_| {
+            ListMonitoringSchedulesOutput::builder()
+                // SageMaker's NameContains is loose: a real schedule may match it too.
+                .monitoring_schedule_summaries(summary("fraud-now-hourly"))
+                .monitoring_schedule_summaries(summary(ENDED))
+                .monitoring_schedule_summaries(summary(RUNNING))
+                .build()
+        });
+    let describe = mock!(aws_sdk_sagemaker::Client::describe_monitoring_schedule)
+        .then_compute_output(|r| {
+            let name = r.monitoring_schedule_name().unwrap_or_default();
+            let status = if name == ENDED {
+                ExecutionStatus::CompletedWithViolations
+            } else {
+                ExecutionStatus::InProgress
+            };
+            DescribeMonitoringScheduleOutput::builder()
+                .monitoring_schedule_name(name)
+                .endpoint_name("fraud")
+                .monitoring_schedule_status(ScheduleStatus::Scheduled)
+                .last_monitoring_execution_summary(
+                    Summary::builder()
+                        .monitoring_schedule_name(name)
+                        .scheduled_time(DateTime::from_secs(1_795_687_200))
+                        .creation_time(DateTime::from_secs(1_795_687_200))
+                        .last_modified_time(DateTime::from_secs(1_795_687_200))
+                        .monitoring_execution_status(status)
+                        .build(),
+                )
+                .build()
+        });
+    let (delete, deleted) = delete_rule();
+    let s = setup(
+        "cleanup",
+        &[&endpoints, &list, &describe, &delete],
+        &[&metrics],
+    );
+    let exit = shell(&s, &["monitor", "cleanup", "--yes", "--json"]).await;
+    assert_eq!(exit.code, 0, "{:?}", exit.message);
+    assert_eq!(deleted.lock().unwrap().as_slice(), [ENDED]);
+    let log = std::fs::read_to_string(&s.log).unwrap();
+    assert!(log.contains("DeleteMonitoringSchedule") && log.contains("\"result\":\"ok\""));
+    // Read-only: nothing sent, exit 3.
+    let ro = Gate::new(true, Some(AuditLog::new(s.log.clone())), identity());
+    let cli = Cli::try_parse_from(["sagewatch", "monitor", "cleanup", "--yes"]).unwrap();
+    let Some(Commands::Monitor(command)) = cli.command else {
+        unreachable!()
+    };
+    let exit = sagewatch::shell::run_monitor(&s.source, &ro, command).await;
+    assert_eq!(exit.code, 3, "{:?}", exit.message);
+    assert_eq!(delete.num_calls(), 1, "nothing more was sent");
 }
 
 #[tokio::test]

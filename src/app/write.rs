@@ -40,6 +40,20 @@ pub fn send(state: &mut State, requests: Vec<Write>) -> Outcome {
     )
 }
 
+/// A write the user confirmed as part of another: the delete of a run now's one-time
+/// schedule, announced by the run's confirmation, sent when the run ends without asking
+/// again. Never in read-only (the gate and the clients refuse it too).
+pub fn follow_up(state: &mut State, request: Write) -> Option<Command> {
+    if state.readonly {
+        return None;
+    }
+    state.writes_confirmed += 1;
+    Some(Command::Write {
+        seq: state.writes_confirmed,
+        request: Box::new(request),
+    })
+}
+
 /// `PutMetricAlarm prod-fraud-accuracy-low`, `DisableAlarmActions on 3 alarms`,
 /// `CreateMonitoringSchedule fraud-detector-model-quality-now-20261129080400`.
 fn describe(requests: &[Write]) -> String {
@@ -47,7 +61,13 @@ fn describe(requests: &[Write]) -> String {
     let operation = requests.first().map_or("", Write::operation);
     match names.as_slice() {
         [one] => format!("{operation} {}", crate::sanitize::clean(one)),
-        many => format!("{operation} on {} alarms", many.len()),
+        many => {
+            let what = match requests.first() {
+                Some(Write::Monitor(_)) => "schedules",
+                _ => "alarms",
+            };
+            format!("{operation} on {} {what}", many.len())
+        }
     }
 }
 

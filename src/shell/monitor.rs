@@ -1,17 +1,19 @@
 //! `sagewatch monitor ...`: the monitor pane for runbooks. `list` and `violations` read;
 //! `run`, `pause` and `resume` go through the same requests, gate and confirmation rule as
-//! the console (and `alarm`). `run --wait` follows the run and says how it ended in its exit
-//! code: 0 Completed, 4 CompletedWithViolations, 1 Failed or Stopped.
+//! the console (and `alarm`). `run --wait` follows the run, says how it ended in its exit
+//! code (0 Completed, 4 CompletedWithViolations, 1 Failed or Stopped), and deletes its
+//! one-time schedule; `cleanup` deletes those that runs now left.
 
 use super::{DONE, Exit, FAILED, clean, send};
-use crate::cli::{MonitorCommand, MonitorRunArgs, MonitorTarget, ScheduleArgs};
+use crate::cli::{CleanupArgs, MonitorCommand, MonitorRunArgs, MonitorTarget, ScheduleArgs};
 use crate::snapshot::rfc3339;
 use crate::source::model::{EndpointKey, ExecutionStatus, Identity, MonitoringSchedule};
 use crate::source::monitor::write::run_now_name;
-use crate::source::monitor::{Execution, MonitorSource, MonitorWrite, RunNow, RunWindow};
+use crate::source::monitor::{Execution, Leftover, MonitorSource, MonitorWrite, RunNow, RunWindow};
+use crate::source::write::Write;
 use crate::source::{FleetSource, SourceError};
-use crate::writes::Gate;
 use crate::writes::audit::inert_json_pretty;
+use crate::writes::{Gate, WriteOutcome};
 use serde_json::{Value, json};
 
 /// `run --wait`: the run ended with violations.
@@ -33,6 +35,7 @@ pub async fn run(source: &dyn FleetSource, gate: &Gate, command: MonitorCommand)
         MonitorCommand::Run(args) => run_now(source, monitor, gate, &identity, &args).await,
         MonitorCommand::Pause(args) => pause_or_resume(source, gate, &identity, args, true).await,
         MonitorCommand::Resume(args) => pause_or_resume(source, gate, &identity, args, false).await,
+        MonitorCommand::Cleanup(args) => cleanup(source, monitor, gate, &identity, &args).await,
     }
 }
 
@@ -359,7 +362,21 @@ async fn run_now(
     let name = write.schedule().to_owned();
     let write: crate::source::write::Write = write.into();
     if !args.wait {
-        return send(source, gate, identity, write, args.yes, args.target.json).await;
+        let exit = send(source, gate, identity, write, args.yes, args.target.json).await;
+        if exit.code == DONE {
+            eprintln!(
+                "the one-time schedule {name} stays after its run: `sagewatch monitor cleanup \
+                 --account {}` deletes it once the run has ended (--wait deletes it itself)",
+                key.account_id
+            );
+        }
+        return exit;
+    }
+    if !args.yes && !gate.readonly() {
+        eprintln!(
+            "with --wait, the one-time schedule is deleted (DeleteMonitoringSchedule) once its \
+             run has ended"
+        );
     }
     // With --wait, one answer at the end (one JSON object with --json), unless the request
     // never went out or failed.
@@ -398,7 +415,54 @@ async fn run_now(
         "request": super::request_json(identity, &write),
         "outcome": outcome.to_json(),
     });
-    report_end(monitor, ended, request, args.target.json).await
+    let cleanup = Cleanup {
+        source,
+        gate,
+        identity,
+        delete: MonitorWrite::Delete {
+            account_id: key.account_id.clone(),
+            schedule: name,
+        }
+        .into(),
+    };
+    report_end(monitor, ended, request, cleanup, args.target.json).await
+}
+
+/// The delete of a `--wait` run's one-time schedule, announced with the run: sent once the
+/// run has ended and its report was read.
+struct Cleanup<'a> {
+    source: &'a dyn FleetSource,
+    gate: &'a Gate,
+    identity: &'a Identity,
+    delete: Write,
+}
+
+impl Cleanup<'_> {
+    /// Sends the delete; says a failure on stderr with how to delete it later.
+    async fn send(self, json_out: bool) -> Value {
+        let outcome = self.gate.perform(self.source.writer(), &self.delete).await;
+        let name = clean(self.delete.names().first().copied().unwrap_or_default());
+        let account = self.delete.account_id();
+        match &outcome {
+            WriteOutcome::Done(r) if !json_out => println!(
+                "DeleteMonitoringSchedule {name} in {account}: done{}",
+                r.request_id
+                    .as_deref()
+                    .map(|id| format!(" (request {})", clean(id)))
+                    .unwrap_or_default()
+            ),
+            WriteOutcome::Done(_) => {}
+            WriteOutcome::Failed(e) => eprintln!(
+                "the one-time schedule {name} was not deleted ({e}): `sagewatch monitor cleanup \
+                 --account {account}` deletes it later"
+            ),
+            WriteOutcome::Refused(r) => eprintln!("the one-time schedule {name} was left: {r}"),
+        }
+        json!({
+            "request": super::request_json(self.identity, &self.delete),
+            "outcome": outcome.to_json(),
+        })
+    }
 }
 
 /// How waiting for a run ended.
@@ -476,18 +540,33 @@ async fn report_end(
     monitor: &dyn MonitorSource,
     waited: Waited,
     mut request: Value,
+    cleanup: Cleanup<'_>,
     json_out: bool,
 ) -> Exit {
     let (run, took) = match waited {
         Waited::Ended(run, took) => (run, took),
-        Waited::ScheduleFailed(reason) | Waited::GaveUp(reason) => {
+        // A schedule that failed has no run to wait for: it goes too.
+        Waited::ScheduleFailed(reason) => {
+            let message = format!("the one-time schedule failed: {}", clean(&reason));
+            request["cleanup"] = cleanup.send(json_out).await;
+            if json_out {
+                request["run"] = Value::Null;
+                request["error"] = json!(message);
+                print_json(&request);
+            }
+            return Exit::failed(message);
+        }
+        // The run may still be going: its schedule stays for `monitor cleanup`.
+        Waited::GaveUp(reason) => {
             let message = format!(
-                "{}; the one-time schedule stays (sagewatch monitor list shows its runs)",
+                "{}; the one-time schedule stays (sagewatch monitor list shows its runs; \
+                 sagewatch monitor cleanup deletes it once its run has ended)",
                 clean(&reason)
             );
             if json_out {
                 request["run"] = Value::Null;
                 request["error"] = json!(message);
+                request["cleanup"] = Value::Null;
                 print_json(&request);
             }
             return Exit::failed(message);
@@ -506,6 +585,17 @@ async fn report_end(
         ExecutionStatus::CompletedWithViolations => VIOLATIONS,
         _ => FAILED,
     };
+    if !json_out {
+        println!(
+            "run {} {} after {}:{:02}",
+            run.schedule,
+            run.status.as_str(),
+            took / 60,
+            took % 60
+        );
+    }
+    // The report has been read: the one-time schedule has done its work.
+    request["cleanup"] = cleanup.send(json_out).await;
     if json_out {
         request["run"] = run_json(&run);
         request["violations"] = json!(violations.as_ref().map(|vs| vs
@@ -514,13 +604,6 @@ async fn report_end(
             .collect::<Vec<_>>()));
         print_json(&request);
     } else {
-        println!(
-            "run {} {} after {}:{:02}",
-            run.schedule,
-            run.status.as_str(),
-            took / 60,
-            took % 60
-        );
         for v in violations.iter().flatten() {
             println!(
                 "  {} {} observed {} threshold {}",
@@ -582,6 +665,122 @@ async fn pause_or_resume(
         }
     }
     send(source, gate, identity, write.into(), args.yes, args.json).await
+}
+
+/// `monitor cleanup`: the one-time schedules runs now left whose runs have ended, deleted
+/// after one confirmation for all; running ones are named and left. Exit 0 when every
+/// delete was done (or none was needed), 1 when one failed, 3 in read-only.
+async fn cleanup(
+    source: &dyn FleetSource,
+    monitor: &dyn MonitorSource,
+    gate: &Gate,
+    identity: &Identity,
+    args: &CleanupArgs,
+) -> Exit {
+    let account = match &args.account {
+        Some(a) => match super::account(source, a).await {
+            Ok(a) => Some(a.id),
+            Err(e) => return e,
+        },
+        None => None,
+    };
+    let mut left = match monitor.leftovers().await {
+        Ok(l) => l,
+        Err(e) => return failed(&e),
+    };
+    crate::sanitize::Sanitize::sanitize(&mut left);
+    left.retain(|l| account.as_ref().is_none_or(|a| *a == l.account_id));
+    let (ended, running): (Vec<_>, Vec<_>) = left.into_iter().partition(|l| l.ended);
+    let running_json: Vec<Value> = running.iter().map(leftover_json).collect();
+    if !args.json {
+        for l in &running {
+            println!(
+                "left: {} in {} (its run is {})",
+                l.schedule,
+                l.account_id,
+                l.run.map_or("not listed yet", ExecutionStatus::as_str)
+            );
+        }
+    }
+    let deletes: Vec<Write> = ended
+        .iter()
+        .map(|l| {
+            MonitorWrite::Delete {
+                account_id: l.account_id.clone(),
+                schedule: l.schedule.clone(),
+            }
+            .into()
+        })
+        .collect();
+    if deletes.is_empty() {
+        if args.json {
+            print_json(&json!({ "deleted": [], "left": running_json }));
+        } else {
+            println!("no one-time schedule left by a run now has ended: nothing to delete");
+        }
+        return Exit {
+            code: DONE,
+            message: None,
+        };
+    }
+    if !args.yes && !gate.readonly() {
+        match super::confirmed_all(identity, &deletes, super::Confirm::Yes) {
+            Ok(true) => {}
+            Ok(false) => return Exit::usage("not confirmed: nothing was sent"),
+            Err(e) => return e,
+        }
+    }
+    let mut done = Vec::new();
+    let (mut worst, mut first_error) = (DONE, None);
+    for delete in &deletes {
+        let outcome = if gate.readonly() {
+            WriteOutcome::Refused(crate::writes::Refusal::ReadOnly {
+                operation: delete.operation(),
+            })
+        } else {
+            gate.perform(source.writer(), delete).await
+        };
+        let json = json!({
+            "request": super::request_json(identity, delete),
+            "outcome": outcome.to_json(),
+        });
+        let exit = if args.json {
+            Exit {
+                code: super::code_of(&outcome),
+                message: None,
+            }
+        } else {
+            super::report(identity, delete, outcome.clone(), false)
+        };
+        if exit.code != DONE {
+            let name = clean(delete.names().first().copied().unwrap_or_default());
+            let why = json["outcome"]["error"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            first_error.get_or_insert(format!("{name} was not deleted: {why}"));
+        }
+        worst = worst.max(exit.code);
+        done.push(json);
+    }
+    if args.json {
+        print_json(&json!({ "deleted": done, "left": running_json }));
+    }
+    Exit {
+        code: worst,
+        message: first_error,
+    }
+}
+
+fn leftover_json(l: &Leftover) -> Value {
+    json!({
+        "account": l.account_id,
+        "endpoint": l.endpoint,
+        "schedule": l.schedule,
+        "created": l.created.map(rfc3339),
+        "run": l.run.map(ExecutionStatus::as_str),
+        "ended": l.ended,
+    })
 }
 
 #[cfg(test)]

@@ -8,11 +8,14 @@ use super::error::classify;
 use super::sagemaker::{execution_status, schedule_status};
 use super::{AccountClients, AwsSource, partial};
 use crate::source::SourceError;
-use crate::source::model::{EndpointKey, Epoch, ExecutionStatus, MonitoringSchedule};
+use crate::source::model::{
+    EndpointKey, Epoch, ExecutionStatus, MonitoringSchedule, ScheduleStatus,
+};
 use crate::source::monitor::report::{self, REPORT_CAP, ReportError};
+use crate::source::monitor::write::is_run_now_name;
 use crate::source::monitor::{
-    AlertStatus, Baseline, Execution, ExecutionPage, LastRun, MonitorSource, MonitoringAlert,
-    ScheduleRun, ViolationReport,
+    AlertStatus, Baseline, Execution, ExecutionPage, LastRun, Leftover, MonitorSource,
+    MonitoringAlert, ScheduleRun, ViolationReport,
 };
 use async_trait::async_trait;
 use aws_sdk_s3::operation::get_object::GetObjectError;
@@ -222,6 +225,57 @@ fn alert_status(s: Option<&sm::MonitoringAlertStatus>) -> AlertStatus {
     }
 }
 
+/// The one-time schedules of one account that runs now made, each described for its run's
+/// status (a run-now name is listed by SageMaker's own `NameContains`, so an account with
+/// hundreds of real schedules costs one page).
+async fn account_leftovers(
+    account_id: &str,
+    sm: &aws_sdk_sagemaker::Client,
+) -> Result<Vec<Leftover>, SourceError> {
+    let call = format!("ListMonitoringSchedules {account_id}");
+    let mut pages = sm
+        .list_monitoring_schedules()
+        .name_contains("-now-")
+        .max_results(100)
+        .into_paginator()
+        .send();
+    let mut listed = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(&call, "sagemaker:ListMonitoringSchedules", e))?;
+        for s in page.monitoring_schedule_summaries() {
+            let Some(name) = s.monitoring_schedule_name().filter(|n| is_run_now_name(n)) else {
+                continue;
+            };
+            let created = epoch(s.creation_time());
+            listed.push((
+                name.to_owned(),
+                s.endpoint_name().map(str::to_owned),
+                created,
+            ));
+        }
+    }
+    let call = format!("DescribeMonitoringSchedule {account_id}");
+    let mut out = Vec::with_capacity(listed.len());
+    for (name, endpoint, created) in listed {
+        // Deleted meanwhile (by another console): nothing is left.
+        let Some(d) = super::sagemaker::monitoring_schedule(sm, account_id, &name, &call).await?
+        else {
+            continue;
+        };
+        let run = d.last_execution.as_ref().map(|x| x.status);
+        out.push(Leftover {
+            account_id: account_id.to_owned(),
+            endpoint: endpoint.unwrap_or(d.endpoint),
+            schedule: name,
+            created,
+            run,
+            ended: run.is_some_and(ExecutionStatus::is_finished)
+                || d.status == ScheduleStatus::Failed,
+        });
+    }
+    Ok(out)
+}
+
 /// Errors that mean "this schedule has no alerts" rather than a failure: alerts exist for
 /// some monitoring types only, and SageMaker may answer the others with a validation error.
 fn no_alerts<E: ProvideErrorMetadata>(e: &E) -> bool {
@@ -304,10 +358,7 @@ impl AwsSource {
             schedules.extend(
                 page.monitoring_schedule_summaries()
                     .iter()
-                    .filter(|s| {
-                        !s.monitoring_schedule_name()
-                            .is_some_and(crate::source::monitor::write::is_run_now_name)
-                    })
+                    .filter(|s| !s.monitoring_schedule_name().is_some_and(is_run_now_name))
                     .cloned(),
             );
         }
@@ -616,6 +667,20 @@ impl MonitorSource for AwsSource {
             a.history.sort_by_key(|h| std::cmp::Reverse(h.0));
         }
         Ok(alerts)
+    }
+
+    async fn leftovers(&self) -> Result<Vec<Leftover>, SourceError> {
+        let accounts: Vec<_> = self
+            .credentialed()
+            .into_iter()
+            .filter(|(id, _)| !self.excluded(id))
+            .collect();
+        let answers = futures::future::join_all(accounts.into_iter().map(|(id, c)| async move {
+            let found = account_leftovers(id, &c.sagemaker).await;
+            self.track(&format!("ListMonitoringSchedules {id}"), found)
+        }))
+        .await;
+        partial(answers)
     }
 
     async fn fleet_runs(&self) -> Result<Vec<ScheduleRun>, SourceError> {

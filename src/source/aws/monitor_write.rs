@@ -1,5 +1,6 @@
 //! Model Monitor writes in the endpoint's own account, through its configured role: a
-//! one-time `NOW` schedule copying an existing schedule's job definition, and Stop/Start.
+//! one-time `NOW` schedule copying an existing schedule's job definition, Stop/Start, and
+//! the one-time schedule's delete once its run has ended.
 
 use super::AwsSource;
 use super::alarm_write::request_id;
@@ -44,6 +45,15 @@ impl AwsSource {
             MonitorWrite::Resume { schedule, .. } => {
                 let out = sm
                     .start_monitoring_schedule()
+                    .monitoring_schedule_name(schedule)
+                    .send()
+                    .await
+                    .map_err(|e| classify(&call, &action, e))?;
+                Ok(request_id(out.request_id()))
+            }
+            MonitorWrite::Delete { schedule, .. } => {
+                let out = sm
+                    .delete_monitoring_schedule()
                     .monitoring_schedule_name(schedule)
                     .send()
                     .await

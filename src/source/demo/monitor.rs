@@ -15,14 +15,15 @@ use crate::source::SourceError;
 use crate::source::metrics::MetricId;
 use crate::source::model::*;
 use crate::source::monitor::report::{self, Baseline, ViolationReport};
+use crate::source::monitor::write::run_now_name;
 use crate::source::monitor::{
-    AlertStatus, Execution, ExecutionPage, LastRun, MonitorSource, MonitorWrite, MonitoringAlert,
-    ScheduleRun,
+    AlertStatus, Execution, ExecutionPage, LastRun, Leftover, MonitorSource, MonitorWrite,
+    MonitoringAlert, ScheduleRun,
 };
 use crate::source::write::WriteReceipt;
 use async_trait::async_trait;
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -139,6 +140,20 @@ fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
         out.push(sched(Kind::ModelExplainability, Cadence::Daily));
     }
     out
+}
+
+/// The one-time schedule an earlier session's run now left behind in staging a day before
+/// the story (its run long ended): what `monitor cleanup` finds.
+fn left_behind(world: &World) -> Option<Sched> {
+    let at = world.start - 26 * HOUR;
+    let staging = world.accounts.iter().find(|a| a.label == "staging")?;
+    let i = world.endpoint_index(&staging.id, "churn-predictor-stg")?;
+    let from = world_schedules(world, i).into_iter().next()?;
+    Some(Sched {
+        name: run_now_name(&from.name, at),
+        cadence: Cadence::Once(at),
+        ..from
+    })
 }
 
 /// The world's schedule `name` in `account`.
@@ -316,6 +331,9 @@ pub struct Runs {
     started: Vec<Sched>,
     /// Schedule name -> paused (true) or resumed (false).
     paused: HashMap<String, bool>,
+    /// One-time schedules deleted: no longer listed, their runs still are (SageMaker keeps
+    /// a deleted schedule's execution history).
+    deleted: HashSet<String>,
     next_request: u64,
 }
 
@@ -359,6 +377,17 @@ impl Runs {
                     ..from
                 });
             }
+            MonitorWrite::Delete { schedule, .. } => {
+                let gone = || {
+                    other(format!(
+                        "ResourceNotFound: no monitoring schedule {schedule}"
+                    ))
+                };
+                self.find(world, account, schedule).ok_or_else(gone)?;
+                if !self.deleted.insert(schedule.clone()) {
+                    return Err(gone());
+                }
+            }
             MonitorWrite::Pause { schedule, .. } | MonitorWrite::Resume { schedule, .. } => {
                 owner(schedule)?;
                 self.paused.insert(
@@ -398,25 +427,57 @@ impl Runs {
         }
     }
 
-    /// The schedules of endpoint `i`: the world's, then the runs started from the console.
+    /// The one-time schedules: the one left behind, then the runs started from the console;
+    /// deleted ones too (their runs are still listed).
+    fn one_time(&self, world: &World) -> impl Iterator<Item = Sched> {
+        left_behind(world)
+            .into_iter()
+            .chain(self.started.iter().cloned())
+    }
+
+    /// The schedules of endpoint `i` whose runs are listed: the world's, then the one-time
+    /// ones (deleted or not).
     fn schedules(&self, world: &World, i: usize) -> Vec<Sched> {
-        let started = self.started.iter().filter(|s| s.endpoint == i).cloned();
+        let one_time = self.one_time(world).filter(|s| s.endpoint == i);
         world_schedules(world, i)
             .into_iter()
-            .chain(started)
+            .chain(one_time)
             .collect()
     }
 
-    /// Schedule `name` of `account`: the world's, or a run started from the console.
+    /// The schedules of endpoint `i` that exist: not deleted.
+    fn listed(&self, world: &World, i: usize) -> Vec<Sched> {
+        let mut all = self.schedules(world, i);
+        all.retain(|s| !self.deleted.contains(&s.name));
+        all
+    }
+
+    /// Schedule `name` of `account`: the world's, or a one-time one (deleted or not).
     fn find(&self, world: &World, account: &str, name: &str) -> Option<Sched> {
         world_schedule(world, account, name).or_else(|| {
-            let ours = |s: &&Sched| world.endpoints[s.endpoint].endpoint.account_id == account;
-            self.started
-                .iter()
-                .filter(ours)
-                .find(|s| s.name == name)
-                .cloned()
+            let ours = |s: &Sched| world.endpoints[s.endpoint].endpoint.account_id == account;
+            self.one_time(world).find(|s| ours(s) && s.name == name)
         })
+    }
+
+    /// The one-time schedules not deleted, with their runs' state at `now`.
+    pub fn leftovers(&self, world: &World, now: Epoch) -> Vec<Leftover> {
+        let live = self
+            .one_time(world)
+            .filter(|s| !self.deleted.contains(&s.name));
+        live.map(|s| {
+            let run = s.executions(world, now, now).next().map(|x| x.status);
+            let e = &world.endpoints[s.endpoint].endpoint;
+            Leftover {
+                account_id: e.account_id.clone(),
+                endpoint: e.name.clone(),
+                created: Some(s.slot(now)),
+                ended: run.is_some_and(ExecutionStatus::is_finished),
+                run,
+                schedule: s.name,
+            }
+        })
+        .collect()
     }
 
     /// The newest hour of endpoint `i` whose quality point a finished console run has
@@ -547,7 +608,7 @@ impl DemoSource {
                 name: s.name,
             }
         };
-        runs.schedules(&self.world, i)
+        runs.listed(&self.world, i)
             .into_iter()
             .map(schedule)
             .collect()
@@ -619,9 +680,14 @@ impl MonitorSource for DemoSource {
         account_id: &str,
         name: &str,
     ) -> Result<Option<MonitoringSchedule>, SourceError> {
-        let Some(s) = self.runs().find(&self.world, account_id, name) else {
+        let runs = self.runs();
+        let Some(s) = runs.find(&self.world, account_id, name) else {
             return Ok(None);
         };
+        if runs.deleted.contains(name) {
+            return Ok(None);
+        }
+        drop(runs);
         let key = self.world.endpoints[s.endpoint].endpoint.key();
         let listed = self.schedules(&key, self.clock.now());
         Ok(listed.into_iter().find(|s| s.name == name))
@@ -668,6 +734,10 @@ impl MonitorSource for DemoSource {
             modified: history.first().map(|h| h.0),
             history,
         }])
+    }
+
+    async fn leftovers(&self) -> Result<Vec<Leftover>, SourceError> {
+        Ok(self.runs().leftovers(&self.world, self.clock.now()))
     }
 
     async fn fleet_runs(&self) -> Result<Vec<ScheduleRun>, SourceError> {

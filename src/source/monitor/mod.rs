@@ -1,7 +1,8 @@
 //! Model Monitor, at the domain level: an endpoint's schedules, their executions, the
 //! violations and baseline constraints their processing jobs wrote to S3, the monitoring
-//! alerts, and the writes that run a schedule now, pause it or resume it. The AWS source
-//! reads SageMaker and S3; the demo computes the same from its story.
+//! alerts, and the writes that run a schedule now, pause it, resume it or delete what a
+//! run now left. The AWS source reads SageMaker and S3; the demo computes the same from
+//! its story.
 
 pub mod report;
 pub mod write;
@@ -117,6 +118,20 @@ pub struct LastRun {
     pub violations: Option<usize>,
 }
 
+/// A one-time schedule a run now made (its name says so), as it stands: once its run has
+/// ended it is only a leftover that counts against the account's schedule quota.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leftover {
+    pub account_id: AccountId,
+    pub endpoint: String,
+    pub schedule: String,
+    pub created: Option<Epoch>,
+    /// Its run's status, when one was listed.
+    pub run: Option<ExecutionStatus>,
+    /// Its run has ended (any status), or the schedule failed without one: it can go.
+    pub ended: bool,
+}
+
 /// Model Monitor reads. Every call is made in the endpoint's own account, with the
 /// credentials configured for it (OAM shares no SageMaker or S3).
 #[async_trait]
@@ -156,6 +171,10 @@ pub trait MonitorSource: Send + Sync {
     /// Every schedule of every account with credentials, with its last completed run and
     /// the number of violations it found: the fleet's indicator.
     async fn fleet_runs(&self) -> Result<Vec<ScheduleRun>, SourceError>;
+
+    /// The one-time schedules runs now made (`write::is_run_now_name`), in every account
+    /// with credentials, ended or not.
+    async fn leftovers(&self) -> Result<Vec<Leftover>, SourceError>;
 }
 
 impl ExecutionStatus {
@@ -212,6 +231,14 @@ impl Sanitize for MonitoringAlert {
     fn sanitize(&mut self) {
         self.schedule.sanitize();
         self.name.sanitize();
+    }
+}
+
+impl Sanitize for Leftover {
+    fn sanitize(&mut self) {
+        self.account_id.sanitize();
+        self.endpoint.sanitize();
+        self.schedule.sanitize();
     }
 }
 

@@ -1,6 +1,7 @@
 //! Model Monitor writes: run a schedule's job definition now (a one-time schedule with
-//! `ScheduleExpression = "NOW"`), pause a schedule, resume it. Built by the monitor pane
-//! and the shell, shown whole in a confirmation, sent through `writes::Gate`.
+//! `ScheduleExpression = "NOW"`), pause a schedule, resume it, and delete a one-time
+//! schedule once its run has ended. Built by the monitor pane and the shell, shown whole
+//! in a confirmation, sent through `writes::Gate`.
 
 use crate::source::model::{AccountId, Epoch};
 use serde_json::{Value, json};
@@ -79,6 +80,12 @@ pub enum MonitorWrite {
         account_id: AccountId,
         schedule: String,
     },
+    /// DeleteMonitoringSchedule of a one-time schedule a run now made (`validate` refuses
+    /// any other name: the console never deletes a schedule of the endpoint's own).
+    Delete {
+        account_id: AccountId,
+        schedule: String,
+    },
 }
 
 impl MonitorWrite {
@@ -88,6 +95,7 @@ impl MonitorWrite {
             Self::RunNow(_) => "CreateMonitoringSchedule",
             Self::Pause { .. } => "StopMonitoringSchedule",
             Self::Resume { .. } => "StartMonitoringSchedule",
+            Self::Delete { .. } => "DeleteMonitoringSchedule",
         }
     }
 
@@ -98,7 +106,9 @@ impl MonitorWrite {
     pub fn account_id(&self) -> &str {
         match self {
             Self::RunNow(r) => &r.account_id,
-            Self::Pause { account_id, .. } | Self::Resume { account_id, .. } => account_id,
+            Self::Pause { account_id, .. }
+            | Self::Resume { account_id, .. }
+            | Self::Delete { account_id, .. } => account_id,
         }
     }
 
@@ -106,7 +116,9 @@ impl MonitorWrite {
     pub fn schedule(&self) -> &str {
         match self {
             Self::RunNow(r) => &r.name,
-            Self::Pause { schedule, .. } | Self::Resume { schedule, .. } => schedule,
+            Self::Pause { schedule, .. }
+            | Self::Resume { schedule, .. }
+            | Self::Delete { schedule, .. } => schedule,
         }
     }
 
@@ -125,7 +137,9 @@ impl MonitorWrite {
                     "MonitoringType": r.monitoring_type,
                 },
             }),
-            Self::Pause { schedule, .. } | Self::Resume { schedule, .. } => {
+            Self::Pause { schedule, .. }
+            | Self::Resume { schedule, .. }
+            | Self::Delete { schedule, .. } => {
                 json!({ "MonitoringScheduleName": schedule })
             }
         }
@@ -135,8 +149,18 @@ impl MonitorWrite {
     /// which may be another schedule's).
     pub fn validate(&self) -> Result<(), String> {
         check_name(self.schedule())?;
-        if let Self::RunNow(r) = self {
-            check_name(&r.job_definition).map_err(|e| format!("job definition: {e}"))?;
+        match self {
+            Self::RunNow(r) => {
+                check_name(&r.job_definition).map_err(|e| format!("job definition: {e}"))?;
+            }
+            Self::Delete { schedule, .. } if !is_run_now_name(schedule) => {
+                return Err(format!(
+                    "{:?} is not a one-time schedule of a run now \
+                     (<schedule>-now-<yyyymmddHHMMSS>): sagewatch deletes only those",
+                    crate::sanitize::clean(schedule)
+                ));
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -244,5 +268,24 @@ mod tests {
             schedule: "mq\u{FFFD}x".into(),
         };
         assert!(w.validate().is_err());
+    }
+
+    #[test]
+    fn only_a_run_nows_one_time_schedule_can_be_deleted() {
+        let delete = |name: &str| MonitorWrite::Delete {
+            account_id: "111111111111".into(),
+            schedule: name.into(),
+        };
+        let w = delete("fraud-mq-now-20251129070640");
+        w.validate().unwrap();
+        assert_eq!(w.operation(), "DeleteMonitoringSchedule");
+        assert_eq!(w.iam_action(), "sagemaker:DeleteMonitoringSchedule");
+        assert_eq!(
+            w.parameters(),
+            json!({"MonitoringScheduleName": "fraud-mq-now-20251129070640"})
+        );
+        // The endpoint's own schedule is never deleted, whoever asks.
+        let e = delete("fraud-mq").validate().unwrap_err();
+        assert!(e.contains("sagewatch deletes only those"), "{e}");
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::source::model::{EndpointKey, MonitoringSchedule};
 use crate::source::monitor::{
-    Baseline, Execution, ExecutionPage, MonitoringAlert, ViolationReport,
+    Baseline, Execution, ExecutionPage, Leftover, MonitoringAlert, ViolationReport,
 };
 use crate::source::{FleetSource, SourceError};
 
@@ -27,6 +27,8 @@ pub enum MonitorCall {
         endpoint: EndpointKey,
         schedule: String,
     },
+    /// The one-time schedules runs now left; `confirm`: for `:monitor cleanup`.
+    Leftovers { confirm: bool },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +48,10 @@ pub enum MonitorLoaded {
         schedule: String,
         result: Result<Poll, SourceError>,
     },
+    Leftovers {
+        confirm: bool,
+        result: Result<Vec<Leftover>, SourceError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -54,6 +60,7 @@ pub enum MonitorKey {
     Runs(EndpointKey),
     Report,
     Poll(EndpointKey, String),
+    Leftovers,
 }
 
 /// An endpoint's schedules, the newest page of its runs and its schedules' alerts; each
@@ -94,6 +101,7 @@ impl MonitorCall {
             Self::Poll { endpoint, schedule } => {
                 MonitorKey::Poll(endpoint.clone(), schedule.clone())
             }
+            Self::Leftovers { .. } => MonitorKey::Leftovers,
         }
     }
 
@@ -112,6 +120,13 @@ impl MonitorCall {
             }
             Self::Report { run, schedule } => report(source, run, schedule).await,
             Self::Poll { endpoint, schedule } => poll(source, endpoint, schedule).await,
+            Self::Leftovers { confirm } => MonitorLoaded::Leftovers {
+                confirm,
+                result: match source.monitor() {
+                    Some(m) => m.leftovers().await,
+                    None => Err(unsupported("ListMonitoringSchedules")),
+                },
+            },
         }
     }
 
@@ -140,6 +155,10 @@ impl MonitorCall {
             Self::Poll { schedule, .. } => MonitorLoaded::Polled {
                 schedule,
                 result: Err(err("monitoring executions")),
+            },
+            Self::Leftovers { confirm } => MonitorLoaded::Leftovers {
+                confirm,
+                result: Err(err("monitoring schedules")),
             },
         }
     }

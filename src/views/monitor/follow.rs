@@ -1,8 +1,9 @@
 //! Following a run started from the console: its one-time schedule's runs are polled,
 //! quickly at first (a run is Pending for seconds), then more slowly (a real run takes
-//! minutes); when it ends its outcome is said, its report read, and the endpoint's quality
-//! series asked for at once. Following survives leaving the pane (the status bar shows
-//! it) and simply stops on quit: it is only reads.
+//! minutes); when it ends its outcome is said, its report read, the endpoint's quality
+//! series asked for at once, and its one-time schedule deleted (`cleanup`). Following
+//! survives leaving the pane (the status bar shows it) and simply stops on quit: it is only
+//! reads until the run ends.
 
 use super::calls::{MonitorCall, Poll};
 use super::state::{Follow, MonitorState};
@@ -187,20 +188,30 @@ pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceEr
             FlashLevel::Error,
         ),
     };
-    flash(state, text, level);
+    flash(state, text.clone(), level);
     let mut commands = crate::app::refresh::quality_now(state, &endpoint);
     commands.push(Command::LoadFleetRuns);
+    let delete = super::cleanup::delete_of(&endpoint.account_id, &schedule);
+    let mut report_read = None;
     if state.views.monitor.endpoint.as_ref() == Some(&endpoint) {
         // This very run's report, with the baseline of the schedule it copied (the pane
         // reads again to list the run, and selects it). A run that failed has no report:
         // the pane then shows why for the newest finished run, which is this one.
         state.views.monitor.focus = super::Pane::Runs;
         if run.status.is_completed() {
+            report_read = Some(run.clone());
             commands.push(super::update::load_report_like(state, run, &from_schedule));
         } else {
             state.views.monitor.report = None;
         }
         commands.push(MonitorCall::Pane(endpoint).into());
     }
+    // The run-now confirmation said so: its one-time schedule goes once the report is read.
+    commands.extend(super::cleanup::run_ended(
+        state,
+        delete,
+        report_read,
+        (text, level),
+    ));
     Outcome::with(commands)
 }

@@ -1,8 +1,10 @@
 //! The monitor view: one endpoint's Model Monitor schedules, its runs (newest first,
 //! paged), the violations of a run beside its baseline's thresholds, and its monitoring
-//! alerts; and the acts: run now (followed until it ends), pause, resume. Owns `:monitor`.
+//! alerts; and the acts: run now (followed until it ends, then its one-time schedule
+//! deleted), pause, resume, and cleaning up what earlier runs now left. Owns `:monitor`.
 
 pub mod calls;
+pub mod cleanup;
 mod draw;
 pub mod follow;
 mod layout;
@@ -33,16 +35,19 @@ pub struct Monitor;
 const COMMANDS: &[CommandSpec] = &[CommandSpec {
     name: "monitor",
     aliases: &["mon"],
-    args: "[ENDPOINT]|run [WINDOW]|pause|resume",
-    desc: "Model Monitor: schedules, runs, violations; run now, pause, resume (after a confirmation)",
+    args: "[ENDPOINT]|run [WINDOW]|pause|resume|cleanup",
+    desc: "Model Monitor: schedules, runs, violations; run now, pause, resume, delete what runs now left (after a confirmation)",
     needs: None,
     weight: 35,
 }];
 
 impl ViewModule for Monitor {
-    // A run being followed is polled wherever the user is.
+    // A run being followed is polled wherever the user is; what runs now left is read once.
     fn due(&self, state: &mut State) -> Vec<Command> {
-        follow::due(state)
+        let mut commands = follow::due(state);
+        commands.extend(cleanup::due(state));
+        commands.extend(cleanup::ask_at_start(state));
+        commands
     }
 
     fn title(&self) -> &'static str {
@@ -118,7 +123,7 @@ impl ViewModule for Monitor {
     }
 
     fn ticking(&self, state: &State) -> bool {
-        state.views.monitor.follow.is_some()
+        state.views.monitor.follow.is_some() || cleanup::pending(state)
     }
 
     fn written(&self, state: &mut State, request: &Write, outcome: &WriteOutcome) -> Vec<Command> {

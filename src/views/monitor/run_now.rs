@@ -145,7 +145,8 @@ pub fn submitted(state: &mut State, values: FormValues) -> Outcome {
             clean(&from.name),
             window.label()
         ),
-        "a one-time schedule: the console follows its run until it ends".to_owned(),
+        "a one-time schedule: the console follows its run until it ends,".to_owned(),
+        "then deletes the one-time schedule (DeleteMonitoringSchedule)".to_owned(),
     ];
     confirm_write(state, "run now: CreateMonitoringSchedule", write, note)
 }

@@ -1,9 +1,12 @@
 //! The monitor view's own state: which endpoint, its schedules, runs and alerts as last
-//! read, the report of the run being looked at, and the run being followed.
+//! read, the report of the run being looked at, the run being followed, and the one-time
+//! schedules runs now left.
 
-use crate::app::state::Loadable;
+use crate::app::state::{FlashLevel, Loadable};
 use crate::source::model::{EndpointKey, Epoch, ExecutionStatus, MonitoringSchedule};
-use crate::source::monitor::{Baseline, Execution, MonitoringAlert, ViolationReport};
+use crate::source::monitor::{
+    Baseline, Execution, Leftover, MonitorWrite, MonitoringAlert, ViolationReport,
+};
 
 /// The pane with the cursor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -40,6 +43,25 @@ pub struct MonitorState {
     pub came_from: crate::views::View,
     /// The schedule the run-now form was opened on.
     pub run_from: Option<MonitoringSchedule>,
+    /// One-time schedules of runs followed here, deleted once their run has ended.
+    pub cleanups: Vec<Cleanup>,
+    /// One-time schedules runs now left (earlier ones included), as last read.
+    pub leftovers: Option<Vec<Leftover>>,
+    /// They are read once at start.
+    pub leftovers_asked: bool,
+}
+
+/// The delete of a followed run's one-time schedule, until its outcome is known.
+#[derive(Debug, Clone)]
+pub struct Cleanup {
+    pub delete: MonitorWrite,
+    /// The run whose report is read first; `None` once read (or when none is read).
+    pub after_report: Option<Execution>,
+    /// How the run ended, as the status bar said it: said again with the delete's outcome.
+    pub said: (String, FlashLevel),
+    /// When the run ended (the delete waits for the report this long at most).
+    pub ended: Epoch,
+    pub sent: bool,
 }
 
 /// One run's violations and its schedule's baseline.

@@ -354,14 +354,36 @@ fn run_now_is_confirmed_sent_through_the_gate_followed_and_reported() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2);
+    assert_eq!(lines.len(), 4, "{log}");
     assert_eq!(lines[0]["phase"], "intent");
     assert_eq!(lines[0]["operation"], "CreateMonitoringSchedule");
     assert_eq!(lines[1]["result"], "ok");
-    // Back on the pane, the run is listed with its report.
+    // Its one-time schedule is deleted once the run has ended (the confirmation said so),
+    // and exactly that one; the status bar still says how the run ended.
+    let made = &lines[0]["parameters"]["MonitoringScheduleName"];
+    assert_eq!(lines[2]["phase"], "intent");
+    assert_eq!(lines[2]["operation"], "DeleteMonitoringSchedule");
+    assert_eq!(&lines[2]["parameters"]["MonitoringScheduleName"], made);
+    assert_eq!(lines[3]["result"], "ok");
+    assert!(
+        c.flashed().contains("CompletedWithViolations")
+            && c.flashed().contains("its one-time schedule was deleted"),
+        "{}",
+        c.flashed()
+    );
+    assert!(
+        shown.contains("then deletes the one-time schedule"),
+        "{shown}"
+    );
+    // Back on the pane, the run is listed with its report; its schedule is gone.
     c.open_fraud_detector();
     let m = &c.state.views.monitor;
     assert!(m.runs()[0].schedule.contains("-now-"), "{:?}", m.runs()[0]);
+    assert!(
+        !m.schedules().iter().any(|s| s.name.contains("-now-")),
+        "{:?}",
+        m.schedules()
+    );
     let report = m.report.as_ref().unwrap();
     assert!(report.run.schedule.contains("-now-"));
     assert!(matches!(&report.violations, Loadable::Loaded(v) if !v.violations.is_empty()));
@@ -729,4 +751,119 @@ fn a_run_now_counts_once_in_the_fleet_and_its_report_has_the_copied_schedules_ba
         .expect("the run's report");
     assert!(report.run.schedule.contains("-now-"));
     assert!(matches!(&report.baseline, Loadable::Loaded(Some(b)) if b.constraints.len() == 5));
+}
+
+#[test]
+fn a_run_followed_on_its_pane_has_its_schedule_deleted_after_its_report_was_read() {
+    let mut c = console("cleanup-order", false);
+    c.open_fraud_detector();
+    c.act(Action::RunMonitor);
+    c.key(InputKey::Enter);
+    c.key(InputKey::Char('y'));
+    c.wait(3);
+    let ran = c.wait(4);
+    assert!(c.state.views.monitor.follow.is_none(), "the run ended");
+    let at = |wanted: fn(&Command) -> bool| ran.iter().position(wanted);
+    let report = at(|c| {
+        matches!(
+            c,
+            Command::View(ViewCall::Monitor(MonitorCall::Report { .. }))
+        )
+    })
+    .expect("its report is read");
+    let delete = at(|c| {
+        matches!(c, Command::Write { request, .. }
+            if matches!(request.as_monitor(), Some(MonitorWrite::Delete { .. })))
+    })
+    .expect("its schedule is deleted");
+    assert!(report < delete, "read first, then deleted: {ran:?}");
+    assert!(c.state.views.monitor.cleanups.is_empty());
+}
+
+#[test]
+fn a_delete_waiting_for_a_report_that_never_answers_goes_after_a_minute() {
+    use super::cleanup;
+    let mut c = console("cleanup-wait", false);
+    let run = block_on(
+        c.source
+            .monitor()
+            .unwrap()
+            .executions(&fraud_detector(&c), None, None),
+    )
+    .unwrap()
+    .executions
+    .remove(0);
+    let delete = cleanup::delete_of(
+        "111111111111",
+        "fraud-detector-model-quality-now-20261126100500",
+    );
+    let said = ("run ended".to_owned(), crate::app::state::FlashLevel::Info);
+    assert!(cleanup::run_ended(&mut c.state, delete, Some(run), said).is_empty());
+    c.state.now += cleanup::REPORT_WAIT_SECS - 1;
+    assert!(cleanup::due(&mut c.state).is_empty(), "still waiting");
+    assert!(cleanup::pending(&c.state), "the clock keeps ticking for it");
+    c.state.now += 1;
+    let sent = cleanup::due(&mut c.state);
+    assert!(matches!(&sent[..], [Command::Write { .. }]), "{sent:?}");
+    assert!(cleanup::due(&mut c.state).is_empty(), "sent once");
+}
+
+fn fraud_detector(c: &Console) -> crate::source::model::EndpointKey {
+    c.state
+        .endpoints
+        .iter()
+        .find(|e| e.name == "fraud-detector")
+        .unwrap()
+        .key()
+}
+
+#[test]
+fn what_earlier_runs_now_left_is_said_at_start_and_deleted_after_one_confirmation() {
+    let mut c = console("leftovers", false);
+    c.wait(1);
+    assert!(
+        c.flashed()
+            .contains("1 one-time schedule left by earlier runs now"),
+        "{}",
+        c.flashed()
+    );
+    c.act(Action::Run("monitor cleanup".into()));
+    let Some(Overlay::Confirm(confirm)) = c.state.overlays.last() else {
+        panic!("no confirmation: {}", c.flashed());
+    };
+    let shown = confirm.lines.join("\n");
+    assert!(
+        shown.contains("churn-predictor-stg-model-quality-now-"),
+        "{shown}"
+    );
+    c.key(InputKey::Char('y'));
+    let log = std::fs::read_to_string(&c.log).unwrap();
+    let deletes: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|l| l["phase"] == "intent")
+        .collect();
+    assert_eq!(deletes.len(), 1, "{log}");
+    assert_eq!(deletes[0]["operation"], "DeleteMonitoringSchedule");
+    assert!(
+        deletes[0]["parameters"]["MonitoringScheduleName"]
+            .as_str()
+            .unwrap()
+            .starts_with("churn-predictor-stg-model-quality-now-")
+    );
+    assert!(log.contains("\"result\":\"ok\""), "{log}");
+    // Nothing is left: a second cleanup says so and sends nothing.
+    let sent = c.act(Action::Run("monitor cleanup".into()));
+    assert!(c.state.overlays.is_empty());
+    assert!(!sent.iter().any(|s| matches!(s, Command::Write { .. })));
+    assert!(c.flashed().contains("nothing to delete"), "{}", c.flashed());
+}
+
+#[test]
+fn read_only_does_not_offer_to_clean_up() {
+    let mut c = console("leftovers-ro", true);
+    let sent = c.act(Action::Run("monitor cleanup".into()));
+    assert!(c.state.overlays.is_empty());
+    assert!(sent.is_empty(), "{sent:?}");
+    assert!(c.flashed().starts_with("read-only"), "{}", c.flashed());
 }

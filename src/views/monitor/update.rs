@@ -287,12 +287,14 @@ pub fn loaded(state: &mut State, loaded: MonitorLoaded) -> Outcome {
                 violations,
                 baseline,
             } = *report;
+            // Read (or not): a run-now's one-time schedule may go now.
+            let deletes = super::cleanup::report_read(state, &run);
             let Some(r) = state.views.monitor.report.as_mut() else {
-                return Outcome::default();
+                return Outcome::with(deletes);
             };
             // A late answer for a run no longer looked at is dropped.
             if !r.run.is_same_run(&run) {
-                return Outcome::default();
+                return Outcome::with(deletes);
             }
             r.violations = loadable(violations);
             r.baseline = loadable(baseline);
@@ -301,9 +303,14 @@ pub fn loaded(state: &mut State, loaded: MonitorLoaded) -> Outcome {
             {
                 crate::source::monitor::report::with_baseline(&mut v.violations, b);
             }
-            Outcome::redraw()
+            let mut outcome = Outcome::redraw();
+            outcome.commands = deletes;
+            outcome
         }
         MonitorLoaded::Polled { schedule, result } => follow::polled(state, schedule, result),
+        MonitorLoaded::Leftovers { confirm, result } => {
+            super::cleanup::loaded(state, confirm, result)
+        }
     }
 }
 
@@ -394,6 +401,7 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
         "run" if state.readonly => refused(state),
         "run" => run_now::open_form_with(state, rest.trim()),
         "pause" | "resume" if state.readonly => refused(state),
+        "cleanup" => super::cleanup::command(state),
         "pause" => run_now::pause_or_resume(state, true),
         "resume" => run_now::pause_or_resume(state, false),
         name => open_by_name(state, name),
@@ -410,7 +418,7 @@ fn open_by_name(state: &mut State, wanted: &str) -> Outcome {
         Ok(key) => open(state, key),
         Err(why) => {
             let hint = if why.starts_with("no endpoint") {
-                ": expected an endpoint name, run, pause or resume"
+                ": expected an endpoint name, run, pause, resume or cleanup"
             } else {
                 ""
             };
@@ -427,17 +435,25 @@ pub fn complete(state: &State, spec: &CommandSpec) -> Vec<String> {
     let mut words: Vec<String> = state.endpoints.iter().map(|e| e.name.clone()).collect();
     words.sort();
     words.dedup();
-    words.extend(["run", "pause", "resume"].map(String::from));
+    words.extend(["run", "pause", "resume", "cleanup"].map(String::from));
     words
 }
 
 /// A Model Monitor write's outcome: a run started is followed; a schedule paused or
-/// resumed is read again.
+/// resumed is read again; a one-time schedule's delete is said.
 pub fn written(state: &mut State, request: &MonitorWrite, outcome: &WriteOutcome) -> Vec<Command> {
+    if let MonitorWrite::Delete {
+        account_id,
+        schedule,
+    } = request
+    {
+        return super::cleanup::deleted(state, account_id, schedule, outcome);
+    }
     if !outcome.is_done() {
         return Vec::new();
     }
     match request {
+        MonitorWrite::Delete { .. } => Vec::new(),
         MonitorWrite::RunNow(run) => follow::start(state, run),
         MonitorWrite::Pause { .. } | MonitorWrite::Resume { .. } => state
             .views
