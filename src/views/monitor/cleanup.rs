@@ -186,14 +186,15 @@ pub fn loaded(
         ),
         (true, _) => return open_confirm(state),
         (false, 0) => return Outcome::default(),
+        // The command first: at 80 columns the status bar keeps about 60 characters.
+        (false, 1) => flash(
+            state,
+            ":monitor cleanup deletes 1 one-time schedule a run now left",
+            FlashLevel::Info,
+        ),
         (false, n) => flash(
             state,
-            format!(
-                "{n} one-time schedule{} left by earlier runs now count against SageMaker's \
-                 quota: :monitor cleanup deletes {}",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "it" } else { "them" }
-            ),
+            format!(":monitor cleanup deletes {n} one-time schedules runs now left"),
             FlashLevel::Info,
         ),
     }
@@ -213,9 +214,11 @@ fn open_confirm(state: &mut State) -> Outcome {
         "their runs have ended; SageMaker keeps the runs and their reports".to_owned(),
         String::new(),
     ];
+    // The account by its label: at 80 columns the schedule's name (up to 63) must fit.
     lines.extend(ended.iter().map(|l| {
         let run = l.run.map_or("no run", ExecutionStatus::as_str);
-        format!("{}  {}  ({run})", l.account_id, l.schedule)
+        let account = clean(state.account_label(&l.account_id));
+        format!("{account}  {}  {run}", l.schedule)
     }));
     if !running.is_empty() {
         lines.push(String::new());

@@ -823,7 +823,7 @@ fn what_earlier_runs_now_left_is_said_at_start_and_deleted_after_one_confirmatio
     c.wait(1);
     assert!(
         c.flashed()
-            .contains("1 one-time schedule left by earlier runs now"),
+            .contains(":monitor cleanup deletes 1 one-time schedule a run now left"),
         "{}",
         c.flashed()
     );
