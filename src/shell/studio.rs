@@ -145,7 +145,10 @@ pub fn to_text(state: &State) -> String {
     );
     for (s, a, why) in flagged {
         let note = match why {
-            Attention::Failed => "failed".to_owned(),
+            Attention::Failed => match a.why_failed() {
+                Some(why) => format!("failed: {why}"),
+                None => "failed".to_owned(),
+            },
             Attention::LongRunning(secs) => format!("idle spend, up {}", coarse_duration(secs)),
         };
         let _ = writeln!(
@@ -293,6 +296,9 @@ mod tests {
         let prod = text.lines().find(|l| l.starts_with("prod ")).unwrap();
         assert!(prod.split_whitespace().nth(5) == Some("8"), "{prod}");
         assert!(text.contains("ml.g5.2xlarge"), "{text}");
+        // A Failed app says why, as DescribeApp does.
+        let dana = text.lines().find(|l| l.contains("dana")).unwrap();
+        assert!(dana.contains("failed: ResourceLimitExceeded"), "{dana}");
         let json = to_json(&state);
         let entries = json["studio"].as_array().unwrap();
         assert_eq!(entries.len(), 4);
@@ -303,6 +309,16 @@ mod tests {
         assert_eq!(prod["domains"], 1);
         assert_eq!(prod["user_profiles"], 7);
         assert_eq!(prod["apps"]["Failed"], 1);
+        let failed = prod["failed_apps"].as_array().unwrap();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0]["user_profile"], "dana");
+        assert!(
+            failed[0]["failure_reason"]
+                .as_str()
+                .unwrap()
+                .contains("service limit"),
+            "{failed:?}"
+        );
         let test = entries
             .iter()
             .find(|e| e["account_id"] == "333333333333")
