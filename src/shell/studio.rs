@@ -24,9 +24,20 @@ pub async fn collect(source: &dyn FleetSource, mut state: State) -> Result<State
     if source.studio().is_none() {
         return Err("this source does not read SageMaker Studio".into());
     }
+    read_accounts(source, &mut state).await?;
+    crate::snapshot::read_studio(source, &mut state).await;
+    Ok(state)
+}
+
+/// Who the console is and the accounts it sees, through the console's own `update`; why
+/// not when they could not be listed.
+pub(crate) async fn read_accounts(
+    source: &dyn FleetSource,
+    state: &mut State,
+) -> Result<(), String> {
     for command in [Command::LoadIdentity, Command::LoadFleet] {
         let action = execute(source, None, command).await;
-        update(&mut state, action);
+        update(state, action);
     }
     if state.freshness.fleet_ok_at.is_none() {
         let why = state
@@ -36,8 +47,7 @@ pub async fn collect(source: &dyn FleetSource, mut state: State) -> Result<State
             .map_or_else(|| "no answer".to_owned(), |(_, e)| e);
         return Err(format!("could not list the accounts: {why}"));
     }
-    crate::snapshot::read_studio(source, &mut state).await;
-    Ok(state)
+    Ok(())
 }
 
 /// Each account's answer, in the accounts' order.
