@@ -516,6 +516,37 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn hostile_names_and_reasons_are_printed_inert() {
+        let (mut state, since) = collected(all()).await;
+        let evil = ProcessingJob {
+            account_id: "111111111111".into(),
+            name: "job\u{1b}]52;c;cm0gLXJmIH4=\u{7}".into(),
+            status: crate::source::jobs::JobStatus::parse("Failed"),
+            created: START - 60,
+            ended: Some(START - 30),
+            failure_reason: Some("bad\u{1b}[2J\r\nforged line".into()),
+            instance_type: Some("ml.m5\u{9b}31m".into()),
+            instance_count: Some(1),
+            schedule: Some("s\u{7}".into()),
+        };
+        let answer = crate::views::jobs::calls::JobsLoaded::List {
+            account_id: "111111111111".into(),
+            result: Ok(vec![evil]),
+        };
+        update(&mut state, Action::from(answer));
+        let text = to_text(&state, since);
+        assert!(text.contains("forged line"), "{text}");
+        let json = crate::writes::audit::inert_json_pretty(&to_json(&state, since));
+        for out in [&text, &json] {
+            let bad: Vec<char> = out
+                .chars()
+                .filter(|c| *c != '\n' && crate::sanitize::needs_replacing(*c))
+                .collect();
+            assert!(bad.is_empty(), "{bad:?} in {out}");
+        }
+    }
+
+    #[tokio::test]
     async fn every_account_read_is_exit_0() {
         let exit = run(&demo(), fresh_state(), all(), true).await;
         assert_eq!(exit.code, DONE, "{:?}", exit.message);
