@@ -11,9 +11,6 @@
 
 mod support;
 
-use aws_sdk_sagemaker::types::{
-    AppSpecification, ProcessingClusterConfig, ProcessingInstanceType, ProcessingResources,
-};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -61,31 +58,6 @@ fn jobs(e: &Emulators, name: &str, account: &str, args: &[&str]) -> Output {
     out
 }
 
-async fn create_job(sm: &aws_sdk_sagemaker::Client, name: &str) {
-    sm.create_processing_job()
-        .processing_job_name(name)
-        .processing_resources(
-            ProcessingResources::builder()
-                .cluster_config(
-                    ProcessingClusterConfig::builder()
-                        .instance_count(1)
-                        .instance_type(ProcessingInstanceType::MlM5Large)
-                        .volume_size_in_gb(20)
-                        .build(),
-                )
-                .build(),
-        )
-        .app_specification(
-            AppSpecification::builder()
-                .image_uri("123456789012.dkr.ecr.sa-east-1.amazonaws.com/monitor:latest")
-                .build(),
-        )
-        .role_arn("arn:aws:iam::123456789012:role/SageMakerRole")
-        .send()
-        .await
-        .expect("CreateProcessingJob at moto");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jobs_seeded_at_moto_are_printed_by_the_binary() {
     let Some(e) = emulators::emulators() else {
@@ -97,7 +69,7 @@ async fn jobs_seeded_at_moto_are_printed_by_the_binary() {
     let sm = aws_sdk_sagemaker::Client::new(&emulators::config(&e.moto, "seed", REGION).await);
     let names: Vec<String> = (0..3).map(|i| format!("cj-{t}-{i}")).collect();
     for name in &names {
-        create_job(&sm, name).await;
+        emulators::create_processing_job(&sm, name).await;
     }
     sm.stop_processing_job()
         .processing_job_name(&names[2])
