@@ -96,6 +96,10 @@ pub enum Commands {
         #[arg(long)]
         json: bool,
     },
+    /// Processing jobs across the accounts, newest first: the jobs view's list (status,
+    /// times, instance, schedule, failure reason, peak CPU, memory and disk). Exit codes: 0
+    /// every account read, 1 some account could not be read (stderr says why), 2 bad usage.
+    Jobs(JobsArgs),
     /// Create, mute, unmute, delete or list alarms (for runbooks). Exit codes: 0 done, 1 AWS
     /// refused or failed, 2 bad usage or configuration, 3 refused by read-only.
     #[command(subcommand)]
@@ -122,6 +126,20 @@ pub enum Commands {
     /// go to stderr. Exit codes: 0 every source read, 1 some source could not be read (the
     /// tape is printed without it, stderr says which), 2 bad usage or configuration.
     Incident(IncidentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// Only this account's jobs (id or label) [default: every account]
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// Jobs created since: 6h, 2d, or a time like 2026-11-26T10:00:00Z (and any still
+    /// running from before) [default: 24h]
+    #[arg(long, value_name = "DURATION", value_parser = parse_since)]
+    pub since: Option<crate::trail::filter::When>,
+    /// Print JSON (generated_at, since, accounts, jobs) instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -470,6 +488,24 @@ mod tests {
         let t = Cli::try_parse_from(["sagewatch", "--demo-start", "2026-11-26T10:00:00Z"]).unwrap();
         assert_eq!(t.global.demo_start, Some(1_795_687_200));
         assert!(Cli::try_parse_from(["sagewatch", "--refresh", "0"]).is_err());
+    }
+
+    #[test]
+    fn jobs_takes_an_account_and_a_start() {
+        let c = Cli::try_parse_from(["sagewatch", "jobs", "--account", "prod", "--since", "6h"])
+            .unwrap();
+        let Some(Commands::Jobs(j)) = c.command else {
+            panic!("jobs")
+        };
+        assert_eq!(j.account.as_deref(), Some("prod"));
+        assert_eq!(j.since, Some(crate::trail::filter::When::Ago(6 * 3600)));
+        assert!(!j.json);
+        let err = Cli::try_parse_from(["sagewatch", "jobs", "--since", "yesterday"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string().contains("expected a duration like"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -137,6 +137,22 @@ fn main() -> ExitCode {
             }
             ExitCode::from(exit.code)
         }
+        Some(Commands::Jobs(args)) => {
+            let ask = sagewatch::shell::jobs::Ask {
+                account: args.account.as_deref(),
+                since: args.since,
+            };
+            let exit = runtime.block_on(sagewatch::shell::run_jobs(
+                source.as_ref(),
+                state,
+                ask,
+                args.json,
+            ));
+            if let Some(message) = &exit.message {
+                eprint_clean(message);
+            }
+            ExitCode::from(exit.code)
+        }
         Some(Commands::Alarm(command)) => {
             let exit = runtime.block_on(sagewatch::shell::run(source.as_ref(), &gate, command));
             if let Some(message) = &exit.message {

@@ -17,6 +17,7 @@ use crate::source::model::{Account, AlarmState, Identity, Stat};
 use crate::source::write::Write;
 
 pub mod incident;
+pub mod jobs;
 pub mod logs;
 mod monitor;
 pub mod studio;
@@ -24,6 +25,7 @@ pub mod trail;
 use crate::writes::audit::inert_json_pretty;
 use crate::writes::{Gate, Refusal, WriteOutcome};
 pub use incident::run as run_incident;
+pub use jobs::run as run_jobs;
 pub use logs::run as run_logs;
 pub use monitor::run as run_monitor;
 use serde_json::json;
@@ -97,6 +99,12 @@ pub(crate) async fn account(source: &dyn FleetSource, wanted: &str) -> Result<Ac
         .accounts()
         .await
         .map_err(|e| Exit::failed(e.to_string()))?;
+    named_account(&accounts, wanted)
+}
+
+/// The account `wanted` names (its id or label) among `accounts`; a usage error listing
+/// them when none does.
+pub(crate) fn named_account(accounts: &[Account], wanted: &str) -> Result<Account, Exit> {
     accounts
         .iter()
         .find(|a| a.id == wanted || a.label == wanted)

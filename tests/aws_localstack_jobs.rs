@@ -10,9 +10,6 @@
 mod support;
 
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
-use aws_sdk_sagemaker::types::{
-    AppSpecification, ProcessingClusterConfig, ProcessingInstanceType, ProcessingResources,
-};
 use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
 use sagewatch::source::health::Health;
 use sagewatch::source::jobs::{JobStatus, NS_PROCESSING_JOBS, job_of_host, job_series_key};
@@ -186,31 +183,6 @@ async fn job_series_are_discovered_and_read_back_from_localstack() {
     }
 }
 
-async fn create_job(sm: &aws_sdk_sagemaker::Client, name: &str) {
-    sm.create_processing_job()
-        .processing_job_name(name)
-        .processing_resources(
-            ProcessingResources::builder()
-                .cluster_config(
-                    ProcessingClusterConfig::builder()
-                        .instance_count(1)
-                        .instance_type(ProcessingInstanceType::MlM5Large)
-                        .volume_size_in_gb(20)
-                        .build(),
-                )
-                .build(),
-        )
-        .app_specification(
-            AppSpecification::builder()
-                .image_uri("123456789012.dkr.ecr.eu-south-2.amazonaws.com/monitor:latest")
-                .build(),
-        )
-        .role_arn("arn:aws:iam::123456789012:role/SageMakerRole")
-        .send()
-        .await
-        .expect("CreateProcessingJob at moto");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jobs_listed_at_moto_meet_their_series_at_localstack() {
     let Some(e) = emulators::emulators() else {
@@ -222,7 +194,7 @@ async fn jobs_listed_at_moto_meet_their_series_at_localstack() {
     // Names of this run's own: a moto kept between runs still holds the last run's jobs.
     let names: Vec<String> = (0..3).map(|i| format!("mj-{t}-{i}")).collect();
     for name in &names {
-        create_job(&sm, name).await;
+        emulators::create_processing_job(&sm, name).await;
     }
     sm.stop_processing_job()
         .processing_job_name(&names[2])

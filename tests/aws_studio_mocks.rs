@@ -7,10 +7,13 @@
 //! - DescribeDomain again only when ListDomains' LastModifiedTime changed; a failing one
 //!   keeps the domain with auth mode and VPC unknown;
 //! - hostile names and statuses come out clean;
-//! - the calls a Studio refresh costs for 10 accounts, first and steady.
+//! - the calls a Studio refresh costs for 10 accounts, first and steady;
+//! - DescribeApp for Failed apps only, once per app across refreshes, its FailureReason
+//!   clean; a denied DescribeApp keeps the app listed and says why its reason is missing.
 
 mod support;
 
+use aws_sdk_sagemaker::operation::describe_app::{DescribeAppError, DescribeAppOutput};
 use aws_sdk_sagemaker::operation::describe_domain::{DescribeDomainError, DescribeDomainOutput};
 use aws_sdk_sagemaker::operation::list_apps::{ListAppsError, ListAppsOutput};
 use aws_sdk_sagemaker::operation::list_domains::ListDomainsOutput;
@@ -320,6 +323,14 @@ async fn profiles_spaces_and_apps_are_read_over_every_page_with_their_fields() {
                 )
                 .build()
         });
+    // Only the Failed app is described.
+    let describe_app = mock!(aws_sdk_sagemaker::Client::describe_app)
+        .match_requests(|r| r.app_name() == Some("datascience-1"))
+        .then_output(|| {
+            DescribeAppOutput::builder()
+                .failure_reason("InsufficientCapacityError: no ml.t3.medium capacity")
+                .build()
+        });
     let rules = vec![
         two_domains(),
         describe_domain(),
@@ -329,6 +340,7 @@ async fn profiles_spaces_and_apps_are_read_over_every_page_with_their_fields() {
         spaces_2,
         apps_1,
         apps_2,
+        describe_app,
     ];
     let studio = fanout(vec![(PROD, clients(&refs(&rules)))]);
     let s = studio.studio().expect("the AWS source reads Studio");
@@ -375,6 +387,11 @@ async fn profiles_spaces_and_apps_are_read_over_every_page_with_their_fields() {
 
     assert_eq!(prod.apps[2].status, AppStatus::Failed);
     assert_eq!(prod.apps[2].app_type, "KernelGateway");
+    assert_eq!(
+        prod.apps[2].failure_reason.as_deref(),
+        Some("InsufficientCapacityError: no ml.t3.medium capacity")
+    );
+    assert_eq!(prod.apps[0].failure_reason, None);
     // A status this version does not know keeps its word; no creation time stays unknown.
     assert_eq!(prod.apps[3].status, AppStatus::Other("Restarting".into()));
     assert_eq!(prod.apps[3].owner, AppOwner::UserProfile("bob".into()));
@@ -644,4 +661,99 @@ async fn calls_per_refresh_for_ten_accounts() {
     assert_eq!(first_describes, 20);
     assert_eq!(steady_calls, 10 * 4);
     assert_eq!(steady_describes, 0);
+}
+
+#[tokio::test]
+async fn a_failed_app_is_described_once_an_in_service_one_never_and_a_denied_one_stays() {
+    fn apps() -> Vec<AppDetails> {
+        vec![
+            user_app("default", "JupyterLab", SmAppStatus::Failed),
+            user_app("busy", "CodeEditor", SmAppStatus::InService),
+            space_app("editor", "CodeEditor", SmAppStatus::Failed),
+        ]
+    }
+    let failed = mock!(aws_sdk_sagemaker::Client::describe_app)
+        .match_requests(|r| {
+            r.domain_id() == Some("d-research")
+                && r.user_profile_name() == Some("alice")
+                && r.app_type().map(|t| t.as_str()) == Some("JupyterLab")
+                && r.app_name() == Some("default")
+                && r.space_name().is_none()
+        })
+        .then_output(|| {
+            DescribeAppOutput::builder()
+                .status(SmAppStatus::Failed)
+                .failure_reason(
+                    "ResourceLimitExceeded: The account-level service limit 'Studio \
+                     JupyterLab Apps running on ml.p3.2xlarge instance' is 0 Apps\u{1b}[2J",
+                )
+                .build()
+        });
+    let in_service = mock!(aws_sdk_sagemaker::Client::describe_app)
+        .match_requests(|r| r.app_name() == Some("busy"))
+        .then_output(|| DescribeAppOutput::builder().build());
+    let denied = mock!(aws_sdk_sagemaker::Client::describe_app)
+        .match_requests(|r| r.space_name() == Some("team-space") && r.app_name() == Some("editor"))
+        .then_error(|| {
+            DescribeAppError::generic(service_error(
+                "AccessDeniedException",
+                "User: arn:aws:sts::111111111111:assumed-role/Reader/x is not authorized to \
+                 perform: sagemaker:DescribeApp",
+            ))
+        });
+    let rules = vec![
+        two_domains(),
+        describe_domain(),
+        one_page_profiles(&["alice"]),
+        one_page_spaces(&["team-space"]),
+        one_page_apps(apps),
+        failed,
+        in_service,
+        denied,
+    ];
+    let studio = fanout(vec![(PROD, clients(&refs(&rules)))]);
+    let first = studio.account_studio(PROD).await;
+    let second = studio.account_studio(PROD).await;
+    assert_eq!(rules[4].num_calls(), 2, "two refreshes");
+    assert_eq!(rules[5].num_calls(), 1, "a Failed app is described once");
+    assert_eq!(rules[6].num_calls(), 0, "an InService app never");
+    assert_eq!(rules[7].num_calls(), 2, "a denied describe is tried again");
+
+    for s in [&first, &second] {
+        assert_eq!(s.unreadable, None, "the account reads: {:?}", s.unreadable);
+        assert_eq!(s.apps.len(), 3, "every app stays listed");
+        let lab = &s.apps[0];
+        let reason = lab.failure_reason.as_deref().expect("its reason");
+        assert!(reason.starts_with("ResourceLimitExceeded: "), "{reason}");
+        assert!(!reason.chars().any(needs_replacing), "{reason:?}");
+        assert_eq!(lab.describe_error, None);
+        assert_eq!(
+            (
+                s.apps[1].failure_reason.as_ref(),
+                s.apps[1].describe_error.as_ref()
+            ),
+            (None, None)
+        );
+        let space = &s.apps[2];
+        assert_eq!(space.status, AppStatus::Failed);
+        assert_eq!(space.failure_reason, None);
+        let why = space
+            .describe_error
+            .as_deref()
+            .expect("why the reason is missing");
+        assert!(why.starts_with("AccessDenied on DescribeApp: "), "{why}");
+        assert_eq!(
+            space.why_failed().as_deref(),
+            Some(format!("reason not read: {why}").as_str())
+        );
+        let entry = s.snapshot();
+        let listed = entry["failed_apps"].as_array().unwrap();
+        assert_eq!(listed.len(), 2, "{entry}");
+        assert_eq!(listed[0]["failure_reason"], reason);
+        assert!(listed[1]["failure_reason"].is_null());
+        assert_eq!(listed[1]["space"], "team-space");
+        assert_clean(s);
+    }
+    // Said on the app, not on the status bar.
+    assert!(studio.health().problems.is_empty());
 }

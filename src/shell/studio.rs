@@ -24,9 +24,20 @@ pub async fn collect(source: &dyn FleetSource, mut state: State) -> Result<State
     if source.studio().is_none() {
         return Err("this source does not read SageMaker Studio".into());
     }
+    read_accounts(source, &mut state).await?;
+    crate::snapshot::read_studio(source, &mut state).await;
+    Ok(state)
+}
+
+/// Who the console is and the accounts it sees, through the console's own `update`; why
+/// not when they could not be listed.
+pub(crate) async fn read_accounts(
+    source: &dyn FleetSource,
+    state: &mut State,
+) -> Result<(), String> {
     for command in [Command::LoadIdentity, Command::LoadFleet] {
         let action = execute(source, None, command).await;
-        update(&mut state, action);
+        update(state, action);
     }
     if state.freshness.fleet_ok_at.is_none() {
         let why = state
@@ -36,8 +47,7 @@ pub async fn collect(source: &dyn FleetSource, mut state: State) -> Result<State
             .map_or_else(|| "no answer".to_owned(), |(_, e)| e);
         return Err(format!("could not list the accounts: {why}"));
     }
-    crate::snapshot::read_studio(source, &mut state).await;
-    Ok(state)
+    Ok(())
 }
 
 /// Each account's answer, in the accounts' order.
@@ -145,7 +155,10 @@ pub fn to_text(state: &State) -> String {
     );
     for (s, a, why) in flagged {
         let note = match why {
-            Attention::Failed => "failed".to_owned(),
+            Attention::Failed => match a.why_failed() {
+                Some(why) => format!("failed: {why}"),
+                None => "failed".to_owned(),
+            },
             Attention::LongRunning(secs) => format!("idle spend, up {}", coarse_duration(secs)),
         };
         let _ = writeln!(
@@ -293,6 +306,9 @@ mod tests {
         let prod = text.lines().find(|l| l.starts_with("prod ")).unwrap();
         assert!(prod.split_whitespace().nth(5) == Some("8"), "{prod}");
         assert!(text.contains("ml.g5.2xlarge"), "{text}");
+        // A Failed app says why, as DescribeApp does.
+        let dana = text.lines().find(|l| l.contains("dana")).unwrap();
+        assert!(dana.contains("failed: ResourceLimitExceeded"), "{dana}");
         let json = to_json(&state);
         let entries = json["studio"].as_array().unwrap();
         assert_eq!(entries.len(), 4);
@@ -303,6 +319,16 @@ mod tests {
         assert_eq!(prod["domains"], 1);
         assert_eq!(prod["user_profiles"], 7);
         assert_eq!(prod["apps"]["Failed"], 1);
+        let failed = prod["failed_apps"].as_array().unwrap();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0]["user_profile"], "dana");
+        assert!(
+            failed[0]["failure_reason"]
+                .as_str()
+                .unwrap()
+                .contains("service limit"),
+            "{failed:?}"
+        );
         let test = entries
             .iter()
             .find(|e| e["account_id"] == "333333333333")

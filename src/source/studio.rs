@@ -81,6 +81,27 @@ pub struct StudioApp {
     pub status: AppStatus,
     pub instance_type: Option<String>,
     pub created: Option<Epoch>,
+    /// Why a Failed app failed: DescribeApp's FailureReason (read for Failed apps only).
+    /// `None` for any other app, or when DescribeApp gave none or could not be read.
+    pub failure_reason: Option<String>,
+    /// Why DescribeApp of a Failed app could not be read (AccessDenied, ...): the app is
+    /// still listed, without its reason.
+    pub describe_error: Option<String>,
+}
+
+impl StudioApp {
+    /// What to say of a Failed app's reason: AWS's words, that they could not be read and
+    /// why, or `None` (not Failed, or SageMaker gave none).
+    pub fn why_failed(&self) -> Option<String> {
+        if self.status != AppStatus::Failed {
+            return None;
+        }
+        match (&self.failure_reason, &self.describe_error) {
+            (Some(reason), _) => Some(reason.clone()),
+            (None, Some(e)) => Some(format!("reason not read: {e}")),
+            (None, None) => None,
+        }
+    }
 }
 
 /// One account's Studio, or why it could not be read (an account without a role under
@@ -180,6 +201,30 @@ impl AccountStudio {
             "spaces": known("ListSpaces", self.spaces.into()),
             "apps": known("ListApps", serde_json::json!(self.app_counts())),
         });
+        // The Failed apps with why: what a script needs to open a ticket.
+        let failed: Vec<serde_json::Value> = self
+            .apps
+            .iter()
+            .filter(|a| a.status == AppStatus::Failed)
+            .map(|a| {
+                let (kind, owner) = match &a.owner {
+                    AppOwner::UserProfile(p) => ("user_profile", p),
+                    AppOwner::Space(s) => ("space", s),
+                };
+                let mut app = serde_json::json!({
+                    "domain_id": a.domain_id,
+                    kind: owner,
+                    "app_type": a.app_type,
+                    "name": a.name,
+                    "failure_reason": a.failure_reason,
+                });
+                if let Some(e) = &a.describe_error {
+                    app["describe_error"] = e.as_str().into();
+                }
+                app
+            })
+            .collect();
+        entry["failed_apps"] = known("ListApps", failed.into());
         if let Some(why) = &self.unreadable {
             entry["unreadable"] = why.as_str().into();
         }
@@ -227,6 +272,8 @@ impl Sanitize for StudioApp {
             s.sanitize();
         }
         self.instance_type.sanitize();
+        self.failure_reason.sanitize();
+        self.describe_error.sanitize();
     }
 }
 
@@ -252,6 +299,8 @@ mod tests {
             status: AppStatus::parse(status),
             instance_type: Some("ml.t3.medium".into()),
             created,
+            failure_reason: None,
+            describe_error: None,
         }
     }
 
@@ -277,6 +326,45 @@ mod tests {
             None,
             "a system instance is free"
         );
+    }
+
+    #[test]
+    fn the_snapshot_lists_failed_apps_with_their_reason_clean() {
+        let mut failed = app("Failed", None);
+        failed.failure_reason = Some("ResourceLimitExceeded\u{1b}[2J: quota 0".into());
+        let mut unread = app("Failed", None);
+        unread.owner = AppOwner::Space("team".into());
+        unread.describe_error = Some("AccessDenied on DescribeApp".into());
+        let mut s = AccountStudio {
+            account_id: "111111111111".into(),
+            domains: Vec::new(),
+            user_profiles: 1,
+            spaces: 1,
+            apps: vec![app("InService", None), failed, unread],
+            unreadable: None,
+            failed: Vec::new(),
+            without_credentials: false,
+        };
+        s.sanitize();
+        let json = s.snapshot();
+        let apps = json["failed_apps"].as_array().unwrap();
+        assert_eq!(apps.len(), 2, "{json}");
+        assert_eq!(apps[0]["user_profile"], "alice");
+        assert_eq!(
+            apps[0]["failure_reason"],
+            "ResourceLimitExceeded\u{fffd}[2J: quota 0"
+        );
+        assert!(apps[0].get("describe_error").is_none());
+        assert_eq!(apps[1]["space"], "team");
+        assert!(apps[1]["failure_reason"].is_null());
+        assert_eq!(apps[1]["describe_error"], "AccessDenied on DescribeApp");
+        assert_eq!(
+            s.apps[2].why_failed().as_deref(),
+            Some("reason not read: AccessDenied on DescribeApp")
+        );
+        assert_eq!(s.apps[0].why_failed(), None);
+        s.failed = vec!["ListApps"];
+        assert!(s.snapshot()["failed_apps"].is_null(), "unknown, not none");
     }
 
     #[test]

@@ -120,6 +120,36 @@ pub fn seed_athena_result(
     );
 }
 
+/// Creates processing job `name` at moto (one ml.m5.large; moto keeps it Completed, its end
+/// at its creation, and stores neither its resources nor a schedule).
+pub async fn create_processing_job(sm: &aws_sdk_sagemaker::Client, name: &str) {
+    use aws_sdk_sagemaker::types::{
+        AppSpecification, ProcessingClusterConfig, ProcessingInstanceType, ProcessingResources,
+    };
+    sm.create_processing_job()
+        .processing_job_name(name)
+        .processing_resources(
+            ProcessingResources::builder()
+                .cluster_config(
+                    ProcessingClusterConfig::builder()
+                        .instance_count(1)
+                        .instance_type(ProcessingInstanceType::MlM5Large)
+                        .volume_size_in_gb(20)
+                        .build(),
+                )
+                .build(),
+        )
+        .app_specification(
+            AppSpecification::builder()
+                .image_uri("123456789012.dkr.ecr.eu-west-1.amazonaws.com/monitor:latest")
+                .build(),
+        )
+        .role_arn("arn:aws:iam::123456789012:role/SageMakerRole")
+        .send()
+        .await
+        .expect("CreateProcessingJob at moto");
+}
+
 /// SDK config for `endpoint` with static credentials. LocalStack takes the account from a
 /// 12-digit access key id.
 pub async fn config(endpoint: &str, access_key: &str, region: &str) -> SdkConfig {

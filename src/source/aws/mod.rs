@@ -94,6 +94,8 @@ pub struct AwsSource {
     logs: Option<logs::AwsLogs>,
     /// Studio domains' descriptions, described again only when a domain changes.
     studio_domains: studio::DomainCache,
+    /// Failed Studio apps' reasons, each described once.
+    studio_apps: studio::FailedApps,
 }
 
 /// The last successful answer of each account's per-account calls.
@@ -182,6 +184,7 @@ impl AwsSource {
             trail: None,
             logs: None,
             studio_domains: studio::DomainCache::default(),
+            studio_apps: studio::FailedApps::default(),
         }
     }
 

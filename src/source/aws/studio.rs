@@ -1,7 +1,9 @@
 //! SageMaker Studio in an account the console has credentials for: ListDomains,
 //! ListUserProfiles, ListSpaces and ListApps at once (paged), then DescribeDomain only for
-//! domains that are new or changed since they were last described. OAM shares no SageMaker,
-//! so an account without a role of its own is said to be unreadable without a call.
+//! domains that are new or changed since they were last described, and DescribeApp only for
+//! Failed apps not yet described (a Failed app never changes: its reason is read once).
+//! OAM shares no SageMaker, so an account without a role of its own is said to be
+//! unreadable without a call.
 
 use super::error::classify;
 use super::{AwsSource, Topology};
@@ -81,6 +83,67 @@ impl DomainCache {
     }
 
     /// Domains described and remembered.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A Failed app, as ListApps names it: its creation time too, so that an app deleted and
+/// created again under the same name, failing again, is described again.
+type AppKey = (AccountId, String, String, String, String, Option<i64>);
+
+fn app_key(account_id: &str, a: &StudioApp) -> AppKey {
+    let owner = match &a.owner {
+        AppOwner::UserProfile(p) => format!("user/{p}"),
+        AppOwner::Space(s) => format!("space/{s}"),
+    };
+    (
+        account_id.to_owned(),
+        a.domain_id.clone(),
+        owner,
+        a.app_type.clone(),
+        a.name.clone(),
+        a.created,
+    )
+}
+
+/// Failed apps' reasons (DescribeApp's FailureReason, `None` when it gave none), by app. A
+/// Failed app does not change, so each is described once; a describe that failed is not
+/// kept (the next refresh tries again). Bounded like the domains' cache, and an account's
+/// apps no longer listed Failed are forgotten.
+#[derive(Debug, Default)]
+pub struct FailedApps {
+    reasons: Mutex<HashMap<AppKey, Option<String>>>,
+}
+
+impl FailedApps {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<AppKey, Option<String>>> {
+        self.reasons.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn get(&self, key: &AppKey) -> Option<Option<String>> {
+        self.lock().get(key).cloned()
+    }
+
+    fn remember(&self, key: AppKey, reason: Option<String>) {
+        let mut map = self.lock();
+        if map.len() >= DESCRIBED_MAX {
+            map.clear();
+        }
+        map.insert(key, reason);
+    }
+
+    /// Forgets this account's apps that are no longer listed as Failed.
+    fn keep_only(&self, account_id: &str, failed: &[AppKey]) {
+        self.lock()
+            .retain(|key, _| key.0 != account_id || failed.contains(key));
+    }
+
+    /// Failed apps described and remembered.
     pub fn len(&self) -> usize {
         self.lock().len()
     }
@@ -233,6 +296,74 @@ fn app(a: &aws_sdk_sagemaker::types::AppDetails) -> StudioApp {
             .and_then(|r| r.instance_type())
             .map(|t| t.as_str().to_owned()),
         created: a.creation_time().map(DateTime::secs),
+        failure_reason: None,
+        describe_error: None,
+    }
+}
+
+/// DescribeApp's FailureReason of one app (`None` when it gives none).
+async fn describe_app(
+    sm: &Client,
+    account_id: &str,
+    a: &StudioApp,
+) -> Result<Option<String>, Failure> {
+    let request = sm
+        .describe_app()
+        .domain_id(&a.domain_id)
+        .app_type(aws_sdk_sagemaker::types::AppType::from(a.app_type.as_str()))
+        .app_name(&a.name);
+    let request = match &a.owner {
+        AppOwner::UserProfile(p) => request.user_profile_name(p),
+        AppOwner::Space(s) => request.space_name(s),
+    };
+    let out = request
+        .send()
+        .await
+        .map_err(|e| failure("DescribeApp", account_id, e))?;
+    Ok(out
+        .failure_reason()
+        .filter(|r| !r.trim().is_empty())
+        .map(str::to_owned))
+}
+
+/// The Failed apps' reasons: from the cache when described before, else described now
+/// (a few at once). A describe that fails leaves the app listed with `describe_error`.
+async fn explain_failed(sm: &Client, account_id: &str, apps: &mut [StudioApp], cache: &FailedApps) {
+    let failed: Vec<usize> = apps
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.status == AppStatus::Failed)
+        .map(|(i, _)| i)
+        .collect();
+    let keys: Vec<AppKey> = failed
+        .iter()
+        .map(|&i| app_key(account_id, &apps[i]))
+        .collect();
+    cache.keep_only(account_id, &keys);
+    let shared: &[StudioApp] = apps;
+    let answers: Vec<(usize, Result<Option<String>, Failure>)> =
+        futures::stream::iter(failed.into_iter().zip(keys))
+            .map(|(i, key)| async move {
+                if let Some(reason) = cache.get(&key) {
+                    return (i, Ok(reason));
+                }
+                let described = describe_app(sm, account_id, &shared[i]).await;
+                if let Ok(reason) = &described {
+                    cache.remember(key, reason.clone());
+                }
+                (i, described)
+            })
+            .buffered(DESCRIBES_AT_ONCE)
+            .collect()
+            .await;
+    for (i, answer) in answers {
+        match answer {
+            Ok(reason) => apps[i].failure_reason = reason,
+            Err(f) => {
+                tracing::warn!(account_id, error = %f.error, "DescribeApp failed: the app is listed without its reason");
+                apps[i].describe_error = Some(row_text(&f.row, ""));
+            }
+        }
     }
 }
 
@@ -385,7 +516,8 @@ impl AwsSource {
         let domains = answered(LISTS[0], domains, &mut failures);
         let user_profiles = answered(LISTS[1], profiles, &mut failures).unwrap_or(0);
         let spaces = answered(LISTS[2], spaces, &mut failures).unwrap_or(0);
-        let apps = answered(LISTS[3], apps, &mut failures).unwrap_or_default();
+        let mut apps = answered(LISTS[3], apps, &mut failures).unwrap_or_default();
+        explain_failed(sm, account_id, &mut apps, &self.studio_apps).await;
         let failed: Vec<&'static str> = failures.iter().map(|(list, _)| *list).collect();
         let failures: Vec<Failure> = failures.into_iter().map(|(_, f)| f).collect();
         let unreadable = match failures.as_slice() {

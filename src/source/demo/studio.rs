@@ -71,6 +71,24 @@ const APPS: [AppRow; 16] = [
     ("d-research9f3m1", Owner::User("lena"), "JupyterLab", "default", "Deleting", "ml.t3.medium", 4 * HOUR),
 ];
 
+/// What DescribeApp says of the demo's Failed apps, by (user profile, app type): the words
+/// SageMaker uses when an account's quota or a zone's capacity refuses the instance.
+#[rustfmt::skip]
+const FAILURE_REASONS: [(&str, &str, &str); 2] = [
+    ("dana", "JupyterLab", "ResourceLimitExceeded: The account-level service limit 'Studio JupyterLab Apps running on ml.p3.2xlarge instance' is 0 Apps, with current utilization of 0 Apps and a request delta of 1 Apps. Please use AWS Service Quotas to request an increase for this quota."),
+    ("ivan", "KernelGateway", "InsufficientCapacityError: We currently do not have sufficient ml.p3.2xlarge capacity in the Availability Zone you requested (eu-west-1b). Try again later or choose a different instance type."),
+];
+
+fn failure_reason(owner: Owner, app_type: &str, status: &str) -> Option<String> {
+    let Owner::User(user) = owner else {
+        return None;
+    };
+    FAILURE_REASONS
+        .iter()
+        .find(|(u, t, _)| *u == user && *t == app_type && status == "Failed")
+        .map(|(_, _, why)| (*why).to_owned())
+}
+
 /// One account's Studio as the demo organisation has it at `start`.
 pub fn account_studio(world: &World, account_id: &str) -> AccountStudio {
     if account_id != MONITORING_ACCOUNT && !world.accounts.iter().any(|a| a.id == account_id) {
@@ -129,6 +147,8 @@ pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
                     status: AppStatus::parse(status),
                     instance_type: Some(instance.into()),
                     created: Some(start - age),
+                    failure_reason: failure_reason(owner, app_type, status),
+                    describe_error: None,
                 },
             )
             .collect(),
@@ -209,6 +229,35 @@ mod tests {
             !idle
                 .iter()
                 .any(|a| a.created == Some(world.start - 2 * HOUR))
+        );
+    }
+
+    #[test]
+    fn every_failed_app_says_why_and_no_other_does() {
+        let world = world();
+        let apps: Vec<StudioApp> = world
+            .accounts
+            .iter()
+            .flat_map(|a| account_studio(&world, &a.id).apps)
+            .collect();
+        let failed: Vec<&StudioApp> = apps
+            .iter()
+            .filter(|a| a.status == AppStatus::Failed)
+            .collect();
+        assert_eq!(failed.len(), 2);
+        assert!(
+            failed.iter().all(|a| a.failure_reason.is_some()),
+            "{failed:?}"
+        );
+        let lab = failed.iter().find(|a| a.app_type == "JupyterLab").unwrap();
+        assert!(
+            lab.why_failed().unwrap().contains("ResourceLimitExceeded"),
+            "a quota message"
+        );
+        assert!(
+            apps.iter()
+                .filter(|a| a.status != AppStatus::Failed)
+                .all(|a| a.failure_reason.is_none() && a.why_failed().is_none())
         );
     }
 }

@@ -15,8 +15,8 @@ mod tests;
 
 pub use state::{AccountJobs, JobColumn, JobsState, Row, ScheduleFilter};
 pub use update::{
-    LIST_LIMIT, LIST_SECS, LIST_WINDOW, SERIES_WINDOW, capacity, due, entered, in_scope, rebuild,
-    show, show_selected,
+    LIST_LIMIT, LIST_SECS, LIST_WINDOW, SERIES_WINDOW, capacity, due, entered, in_scope, peak,
+    rebuild, show, show_selected,
 };
 
 use super::Selected;

@@ -339,6 +339,40 @@ fn app_columns(wide: bool) -> [Column<'static>; 9] {
 }
 
 const NOTE: usize = 8;
+/// The most lines a Failed app's reason takes under the apps table.
+const WHY_LINES: usize = 2;
+
+/// Why the selected app failed (DescribeApp's FailureReason, or that it could not be read),
+/// wrapped to the apps pane `width` wide, at most `WHY_LINES`: empty unless a Failed app is
+/// selected. The table gives up these lines at its bottom.
+pub(super) fn why_lines(state: &State, width: u16) -> Vec<String> {
+    let inner_w = width.saturating_sub(4);
+    if inner_w < 8 {
+        return Vec::new();
+    }
+    let s = &state.views.studio;
+    let Some((_, app)) = s.selected().and_then(|r| rows::app(state, r)) else {
+        return Vec::new();
+    };
+    let Some(why) = app.why_failed() else {
+        return Vec::new();
+    };
+    let whole = format!(
+        "⚠ {} {} failed: {why}",
+        rows::owner_label(&app.owner),
+        app.app_type
+    );
+    let mut lines = text::wrap_words(&whole, inner_w);
+    if lines.len() > WHY_LINES {
+        lines.truncate(WHY_LINES);
+        if let Some(last) = lines.last_mut() {
+            // The cut is marked; the whole reason is in `studio --json`.
+            while text::width(last).saturating_add(1) > inner_w && last.pop().is_some() {}
+            last.push('…');
+        }
+    }
+    lines
+}
 
 fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
@@ -366,6 +400,26 @@ fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
+    // The selected Failed app's reason, whole (up to two lines), under the table.
+    let why = why_lines(state, area.width);
+    let why_h = u16::try_from(why.len())
+        .unwrap_or(0)
+        .min(inner.height.saturating_sub(2));
+    for (line, y) in why.iter().zip(inner.bottom() - why_h..inner.bottom()) {
+        put(
+            buf,
+            inner,
+            inner.x + 1,
+            y,
+            line,
+            inner.width.saturating_sub(2),
+            theme.bad,
+        );
+    }
+    let inner = Rect {
+        height: inner.height - why_h,
+        ..inner
+    };
     let columns = app_columns(inner.width >= 140);
     let table = Table::new(&columns, inner);
     table.header(buf, theme.muted, None);
@@ -385,7 +439,7 @@ fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
         widgets::table::empty_message(buf, inner, theme, msg);
         return;
     }
-    let page = layout::rows(area).max(1);
+    let page = layout::rows(area).saturating_sub(usize::from(why_h)).max(1);
     let offset = s
         .app_offset
         .min(s.app_row)
@@ -418,7 +472,13 @@ fn render_apps(state: &State, buf: &mut Buffer, area: Rect) {
             table.text(buf, i, y, value, *style);
         }
         match attention(app, state.now, idle) {
-            Some(Attention::Failed) => table.text(buf, NOTE, y, "⚠ failed", theme.bad),
+            // The reason where it fits; the selected one's whole under the table.
+            Some(Attention::Failed) => match app.why_failed() {
+                Some(why) if table.width(NOTE) >= 24 => {
+                    table.text(buf, NOTE, y, &format!("⚠ {why}"), theme.bad);
+                }
+                _ => table.text(buf, NOTE, y, "⚠ failed", theme.bad),
+            },
             Some(Attention::LongRunning(_)) => {
                 let note = if table.width(NOTE) >= 12 {
                     "⚠ idle spend"

@@ -49,9 +49,10 @@ pub fn pages(state: &State) -> Pages {
     let body = crate::layout::body(state.size);
     let notes = super::draw::notes(state, body.width).len();
     let p = panes(body, super::rows::summary(state).len(), notes);
+    let why = super::draw::why_lines(state, body.width).len();
     Pages {
         accounts: accounts_rows(p.accounts, notes),
-        apps: rows(p.apps),
+        apps: rows(p.apps).saturating_sub(why),
     }
 }
 

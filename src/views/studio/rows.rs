@@ -79,6 +79,7 @@ fn matches(state: &State, studio: &AccountStudio, app: &StudioApp, needle: &str)
         &app.name,
         app.status.as_str(),
         app.instance_type.as_deref().unwrap_or(""),
+        app.failure_reason.as_deref().unwrap_or(""),
     ];
     fields.iter().any(|f| f.to_lowercase().contains(needle))
 }

@@ -315,3 +315,73 @@ fn hostile_answers_arrive_clean() {
     let why = s.views.studio.reads[STAGING].problem.as_deref().unwrap();
     assert!(!why.chars().any(|c| c.is_control()), "{why:?}");
 }
+
+#[test]
+fn a_failed_app_says_why_under_the_table_and_an_unread_reason_keeps_its_row() {
+    let mut s = opened();
+    s.size = (80, 24);
+    let small = |s: &State| crate::ui::tests::plain(&crate::ui::tests::render(s, 80, 24));
+    // The first row is a Failed app: its reason, whole words, under the table.
+    let first = super::rows::app(&s, &s.views.studio.rows[0])
+        .unwrap()
+        .1
+        .clone();
+    assert_eq!(first.status, AppStatus::Failed);
+    let text = small(&s);
+    let why = format!(
+        "⚠ {} {} failed:",
+        super::rows::owner_label(&first.owner),
+        first.app_type
+    );
+    assert!(text.contains(&why), "{text}");
+    assert!(
+        text.contains("ResourceLimitExceeded") || text.contains("InsufficientCapacityError"),
+        "{text}"
+    );
+    // Down to an app that did not fail: no reason shown, the table has the lines back.
+    act(&mut s, Action::MoveDown);
+    act(&mut s, Action::MoveDown);
+    assert!(!small(&s).contains("failed:"), "{}", small(&s));
+    // The filter finds an app by its reason.
+    crate::views::module(View::Studio).set_filter(&mut s, "quota");
+    assert_eq!(s.views.studio.rows.len(), 1);
+    crate::views::module(View::Studio).set_filter(&mut s, "");
+
+    // DescribeApp denied: the app is listed, Failed, with why its reason is missing; a
+    // hostile reason arrives clean.
+    let mut studio = sample(PROD);
+    let failed = studio
+        .apps
+        .iter_mut()
+        .find(|a| a.status == AppStatus::Failed)
+        .unwrap();
+    failed.failure_reason = None;
+    failed.describe_error = Some("AccessDenied on DescribeApp\u{1b}[2J".into());
+    answer(&mut s, studio);
+    let held = s.views.studio.held(PROD).unwrap();
+    let app = held
+        .apps
+        .iter()
+        .find(|a| a.status == AppStatus::Failed)
+        .unwrap();
+    let note = app.why_failed().unwrap();
+    assert!(!note.chars().any(|c| c.is_control()), "{note:?}");
+    assert!(
+        s.views
+            .studio
+            .rows
+            .iter()
+            .any(|r| { super::rows::app(&s, r).is_some_and(|(_, a)| a.describe_error.is_some()) }),
+        "the row stays"
+    );
+    let i = s
+        .views
+        .studio
+        .rows
+        .iter()
+        .position(|r| super::rows::app(&s, r).is_some_and(|(_, a)| a.describe_error.is_some()))
+        .unwrap();
+    s.views.studio.app_row = i;
+    let text = small(&s);
+    assert!(text.contains("reason not read: AccessDenied on"), "{text}");
+}
