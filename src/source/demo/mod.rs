@@ -55,6 +55,8 @@ pub struct DemoSource {
     health: Health,
     /// Alarms made, muted and deleted in the console.
     edits: std::sync::Mutex<writes::Edits>,
+    /// The world's alarms' evaluations so far, carried forward by each read.
+    replays: std::sync::Mutex<alarms::Replays>,
     /// Model Monitor runs started and schedules paused in the console.
     runs: std::sync::Arc<std::sync::Mutex<monitor::Runs>>,
     /// The synthetic CloudTrail and the queries run on it.
@@ -74,6 +76,7 @@ impl DemoSource {
             clock,
             health: Health::default(),
             edits: Default::default(),
+            replays: Default::default(),
             runs,
             trail: trail::Trail::new(config.seed),
             readonly: false,
@@ -216,7 +219,10 @@ impl FleetSource for DemoSource {
 
     async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
         let now = self.clock.now();
-        let timelines = alarms::timelines(&self.world, now);
+        let timelines = {
+            let mut replays = self.replays.lock().unwrap_or_else(|p| p.into_inner());
+            alarms::timelines(&self.world, &mut replays, now)
+        };
         let edits = self.edits();
         let mut out: Vec<Alarm> = self
             .world

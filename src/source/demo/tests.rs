@@ -762,3 +762,44 @@ fn a_custom_quality_source_feeds_one_staging_endpoint() {
     let others = block_on(s.endpoints()).unwrap();
     assert_eq!(others.iter().filter(|e| e.quality.is_some()).count(), 1);
 }
+
+#[test]
+fn alarm_replays_carried_forward_are_replays_made_anew() {
+    let source = scaled(3, 4);
+    let world = &source.world;
+    let mut kept = alarms::Replays::default();
+    // Through the incident and a day on, and once with the clock gone back.
+    for now in [
+        START - 600,
+        START,
+        START + 250,
+        START + 301,
+        START + 3_700,
+        START + 86_400,
+        START + 300,
+    ] {
+        let carried = alarms::timelines(world, &mut kept, now);
+        let anew = alarms::timelines(world, &mut alarms::Replays::default(), now);
+        assert_eq!(carried.len(), world.alarms.len());
+        for ((c, a), def) in carried.iter().zip(&anew).zip(&world.alarms) {
+            assert_eq!(c, a, "{} at {now}", def.name);
+        }
+    }
+}
+
+#[test]
+fn a_read_carries_the_replays_forward_instead_of_replaying_three_days_again() {
+    let source = scaled(3, 4);
+    let world = &source.world;
+    let mut kept = alarms::Replays::default();
+    alarms::timelines(world, &mut kept, START + 300);
+    let made = kept.started();
+    assert!(made > 0);
+    for later in [START + 310, START + 400, START + 4_000] {
+        alarms::timelines(world, &mut kept, later);
+    }
+    assert_eq!(kept.started(), made, "no replay was made again");
+    // A clock gone back cannot be carried forward: those are made again.
+    alarms::timelines(world, &mut kept, START);
+    assert!(kept.started() > made);
+}
