@@ -138,8 +138,8 @@ fn carried(
     started: &mut usize,
     now: Epoch,
 ) -> Timeline {
-    if let Some(r) = kept.as_mut().filter(|r| r.can_reach(world, now)) {
-        r.advance(world, now);
+    if let Some(r) = kept.as_mut().filter(|r| r.can_reach(world, def, now)) {
+        r.advance(world, def, now);
         return r.timeline.clone();
     }
     match Replay::start(world, def, now) {
@@ -204,117 +204,127 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
     }
 }
 
-/// A metric alarm's evaluations up to a slot: its timeline, and what the next evaluation
-/// needs (the window's values, the window that last changed the state for its reason).
+/// The rule of a metric alarm and the series it watches; `None` for a composite or a
+/// series that does not exist.
+fn rule_of(def: &AlarmDef) -> Option<(MetricRule, &super::world::SeriesRef)> {
+    let AlarmKind::Metric {
+        comparison,
+        threshold,
+        evaluation_periods,
+        datapoints_to_alarm,
+        ..
+    } = &def.kind
+    else {
+        return None;
+    };
+    let n = (*evaluation_periods).max(1) as usize;
+    let rule = MetricRule {
+        comparison: *comparison,
+        threshold: *threshold,
+        n,
+        m: (*datapoints_to_alarm).clamp(1, n as u32) as usize,
+    };
+    Some((rule, def.target.as_ref()?))
+}
+
+/// A metric alarm's evaluations up to a slot. Only what cannot be read again is kept (at
+/// scale there are 12,000): the timeline, the newest slot evaluated, and the last slot of
+/// the window that last changed the state (its values make the reason).
 #[derive(Debug, Clone)]
 pub struct Replay {
     timeline: Timeline,
-    rule: MetricRule,
-    target: super::world::SeriesRef,
-    p: i64,
-    delay: i64,
-    /// The first slot of the first window.
-    s0: Epoch,
-    /// The newest slot evaluated, and the values of the window ending there, oldest first.
     newest: Epoch,
-    window: std::collections::VecDeque<Option<f64>>,
-    /// Windows evaluated so far.
-    evaluated: usize,
-    /// The first slot and the values of the window that last changed the state.
-    changed: (Epoch, Vec<Option<f64>>),
+    changed: Epoch,
 }
 
 impl Replay {
     /// The replay up to `now`; `Err` with the whole timeline when there is nothing to replay
     /// (not yet evaluated, no series).
     fn start(world: &World, def: &AlarmDef, now: Epoch) -> Result<Self, Timeline> {
-        let AlarmKind::Metric {
-            comparison,
-            threshold,
-            evaluation_periods,
-            datapoints_to_alarm,
-            ..
-        } = &def.kind
-        else {
-            return Err(unchecked(def, now));
-        };
         let Some((from, evaluated_from)) = window(world, def, now) else {
             return Err(unchecked(def, now));
         };
-        let n = (*evaluation_periods).max(1) as usize;
-        let rule = MetricRule {
-            comparison: *comparison,
-            threshold: *threshold,
-            n,
-            m: (*datapoints_to_alarm).clamp(1, n as u32) as usize,
+        let Some((rule, r)) = rule_of(def) else {
+            return Err(match def.kind {
+                // The series does not exist: every evaluation sees nothing.
+                AlarmKind::Metric {
+                    evaluation_periods, ..
+                } => Timeline::insufficient(
+                    def,
+                    from,
+                    &insufficient_reason(evaluation_periods.max(1) as usize),
+                ),
+                AlarmKind::Composite { .. } => unchecked(def, now),
+            });
         };
-        let Some(r) = &def.target else {
-            // The series does not exist: every evaluation sees nothing.
-            return Err(Timeline::insufficient(def, from, &insufficient_reason(n)));
-        };
-        let p = signal::period(r);
-        let l0 = signal::latest_slot(world, r, evaluated_from);
-        let s0 = l0 - (n as i64 - 1) * p;
-        let mut window: std::collections::VecDeque<Option<f64>> = (0..n as i64)
-            .map(|i| signal::value(world, r, s0 + i * p))
-            .collect();
-        // The first evaluation happens at `evaluated_from` itself.
-        let first = rule.evaluate(window.make_contiguous());
+        // The first evaluation happens at `evaluated_from` itself, over the window ending
+        // at the newest slot visible then.
+        let newest = signal::latest_slot(world, r, evaluated_from);
+        let first = rule.evaluate(&values(world, r, &rule, newest));
         let mut timeline = Timeline::replay(def, from, evaluated_from, first);
         timeline.evaluated(evaluated_from, first);
         let mut replay = Self {
-            changed: (s0, window.iter().copied().collect()),
             timeline,
-            rule,
-            target: *r,
-            p,
-            delay: signal::visibility_delay(world, r),
-            s0,
-            newest: l0,
-            window,
-            evaluated: 1,
+            newest,
+            changed: newest,
         };
-        replay.advance(world, now);
-        replay.explain();
+        replay.advance(world, def, now);
+        replay.explain(world, def);
         Ok(replay)
     }
 
     /// Whether carrying this replay forward to `now` gives what starting anew would: the
     /// clock has not gone back before its newest slot.
-    fn can_reach(&self, world: &World, now: Epoch) -> bool {
-        signal::latest_slot(world, &self.target, now) >= self.newest
+    fn can_reach(&self, world: &World, def: &AlarmDef, now: Epoch) -> bool {
+        rule_of(def).is_some_and(|(_, r)| signal::latest_slot(world, r, now) >= self.newest)
     }
 
-    /// Evaluates every window whose last slot has become visible by `now`. Evaluation k
-    /// happens when the last slot of its window becomes visible.
-    fn advance(&mut self, world: &World, now: Epoch) {
-        let latest = signal::latest_slot(world, &self.target, now);
+    /// Evaluates every window whose last slot has become visible by `now`, at the moment
+    /// it became visible.
+    fn advance(&mut self, world: &World, def: &AlarmDef, now: Epoch) {
+        let Some((rule, r)) = rule_of(def) else {
+            return;
+        };
+        let (p, delay) = (signal::period(r), signal::visibility_delay(world, r));
+        let latest = signal::latest_slot(world, r, now);
         if latest <= self.newest {
             return;
         }
-        let (n, p) = (self.rule.n, self.p);
         while self.newest < latest {
             self.newest += p;
-            self.window.pop_front();
-            self.window
-                .push_back(signal::value(world, &self.target, self.newest));
-            let k = self.evaluated as i64;
-            let at = self.s0 + (k + n as i64 - 1) * p + self.delay;
-            let state = self.rule.evaluate(self.window.make_contiguous());
-            if self.timeline.evaluated(at, state) {
-                self.changed = (self.s0 + k * p, self.window.iter().copied().collect());
+            let state = rule.evaluate(&values(world, r, &rule, self.newest));
+            if self.timeline.evaluated(self.newest + delay, state) {
+                self.changed = self.newest;
             }
-            self.evaluated += 1;
         }
-        self.explain();
+        self.explain(world, def);
     }
 
     /// CloudWatch keeps the reason of the evaluation that changed the state.
-    fn explain(&mut self) {
-        let (first_slot, values) = &self.changed;
+    fn explain(&mut self, world: &World, def: &AlarmDef) {
+        let Some((rule, r)) = rule_of(def) else {
+            return;
+        };
+        let p = signal::period(r);
+        let first_slot = self.changed - (rule.n as i64 - 1) * p;
+        let window = values(world, r, &rule, self.changed);
         let state = self.timeline.state;
-        self.timeline.reason = metric_reason(&self.rule, values, *first_slot, self.p, state);
+        self.timeline.reason = metric_reason(&rule, &window, first_slot, p, state);
     }
+}
+
+/// The values of the window of `rule` ending at slot `last`, oldest first.
+fn values(
+    world: &World,
+    r: &super::world::SeriesRef,
+    rule: &MetricRule,
+    last: Epoch,
+) -> Vec<Option<f64>> {
+    let p = signal::period(r);
+    let first = last - (rule.n as i64 - 1) * p;
+    (0..rule.n as i64)
+        .map(|i| signal::value(world, r, first + i * p))
+        .collect()
 }
 
 fn insufficient_reason(n: usize) -> String {
