@@ -4,6 +4,8 @@
 use super::world::{AlarmDef, MONITORING_ACCOUNT, REGION, World};
 use super::{signal, utc};
 use crate::source::model::*;
+use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// How far back transitions are replayed; covers "the last 2 days" with the alarms' creation.
 pub const HISTORY: i64 = 3 * 86_400;
@@ -102,26 +104,46 @@ pub struct Replays {
     kept: Vec<Option<Replay>>,
     /// Replays made from the start of the window (not carried forward).
     started: usize,
+    /// Reads so far: replays are kept from the second on, so that a reader that reads once
+    /// (the snapshot, at its memory peak) holds none.
+    reads: usize,
 }
 
 #[cfg(test)]
 impl Replays {
+    /// Replays made from the start of the window.
     pub fn started(&self) -> usize {
         self.started
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.iter().all(Option::is_none)
     }
 }
 
 /// Timelines of every alarm, in `world.alarms` order (composites reuse their children's).
-pub fn timelines(world: &World, replays: &mut Replays, now: Epoch) -> Vec<Timeline> {
-    replays.kept.resize_with(world.alarms.len(), || None);
-    let mut out: Vec<Timeline> = Vec::with_capacity(world.alarms.len());
-    for (def, kept) in world.alarms.iter().zip(&mut replays.kept) {
+pub fn timelines(world: &World, replays: &mut Replays, now: Epoch) -> Vec<Arc<Timeline>> {
+    replays.reads += 1;
+    if replays.reads > 1 {
+        replays.kept.resize_with(world.alarms.len(), || None);
+    }
+    let mut out: Vec<Arc<Timeline>> = Vec::with_capacity(world.alarms.len());
+    let mut once: Option<Replay>;
+    for (i, def) in world.alarms.iter().enumerate() {
+        // Not kept (the first read): made for this read alone.
+        let kept = match replays.kept.get_mut(i) {
+            Some(kept) => kept,
+            None => {
+                once = None;
+                &mut once
+            }
+        };
         let tl = match def.kind {
             AlarmKind::Metric { .. } => carried(world, def, kept, &mut replays.started, now),
             AlarmKind::Composite { .. } => {
                 let children: Vec<&Timeline> =
-                    def.children.iter().filter_map(|&c| out.get(c)).collect();
-                composite(world, def, &children, now)
+                    def.children.iter().filter_map(|&c| out.get(c)).map(|c| &**c).collect();
+                Arc::new(composite(world, def, &children, now))
             }
         };
         out.push(tl);
@@ -137,21 +159,21 @@ fn carried(
     kept: &mut Option<Replay>,
     started: &mut usize,
     now: Epoch,
-) -> Timeline {
+) -> Arc<Timeline> {
     if let Some(r) = kept.as_mut().filter(|r| r.can_reach(world, def, now)) {
         r.advance(world, def, now);
-        return r.timeline.clone();
+        return Arc::clone(&r.timeline);
     }
     match Replay::start(world, def, now) {
         Ok(r) => {
             *started += 1;
-            let tl = r.timeline.clone();
+            let tl = Arc::clone(&r.timeline);
             *kept = Some(r);
             tl
         }
         Err(tl) => {
             *kept = None;
-            tl
+            Arc::new(tl)
         }
     }
 }
@@ -199,7 +221,7 @@ impl MetricRule {
 
 pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
     match Replay::start(world, def, now) {
-        Ok(r) => r.timeline,
+        Ok(r) => Arc::unwrap_or_clone(r.timeline),
         Err(tl) => tl,
     }
 }
@@ -232,7 +254,9 @@ fn rule_of(def: &AlarmDef) -> Option<(MetricRule, &super::world::SeriesRef)> {
 /// the window that last changed the state (its values make the reason).
 #[derive(Debug, Clone)]
 pub struct Replay {
-    timeline: Timeline,
+    /// Shared with the reader of the last read; copied only if it still holds it when a
+    /// new slot is evaluated.
+    timeline: Arc<Timeline>,
     newest: Epoch,
     changed: Epoch,
 }
@@ -264,7 +288,7 @@ impl Replay {
         let mut timeline = Timeline::replay(def, from, evaluated_from, first);
         timeline.evaluated(evaluated_from, first);
         let mut replay = Self {
-            timeline,
+            timeline: Arc::new(timeline),
             newest,
             changed: newest,
         };
@@ -290,10 +314,15 @@ impl Replay {
         if latest <= self.newest {
             return;
         }
+        // Each slot is read once: the window rolls over them.
+        let mut window: VecDeque<Option<f64>> = values(world, r, &rule, self.newest).into();
+        let timeline = Arc::make_mut(&mut self.timeline);
         while self.newest < latest {
             self.newest += p;
-            let state = rule.evaluate(&values(world, r, &rule, self.newest));
-            if self.timeline.evaluated(self.newest + delay, state) {
+            window.pop_front();
+            window.push_back(signal::value(world, r, self.newest));
+            let state = rule.evaluate(window.make_contiguous());
+            if timeline.evaluated(self.newest + delay, state) {
                 self.changed = self.newest;
             }
         }
@@ -308,8 +337,8 @@ impl Replay {
         let p = signal::period(r);
         let first_slot = self.changed - (rule.n as i64 - 1) * p;
         let window = values(world, r, &rule, self.changed);
-        let state = self.timeline.state;
-        self.timeline.reason = metric_reason(&rule, &window, first_slot, p, state);
+        let timeline = Arc::make_mut(&mut self.timeline);
+        timeline.reason = metric_reason(&rule, &window, first_slot, p, timeline.state);
     }
 }
 
