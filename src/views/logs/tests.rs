@@ -536,7 +536,17 @@ fn save_writes_the_tail_as_a_plain_log_and_hostile_lines_arrive_clean() {
     assert_eq!(job.format, ExportFormat::Text);
     assert_eq!(job.what, "logs");
     assert_eq!(job.rows.len(), 1);
-    assert_eq!(job.rows[0][0].as_deref(), Some("1970-01-01T00:00:00.005Z"));
+    // The lines are the buffer's own, shared with the worker that writes them: not a copy.
+    let saved = job.rows.source().downcast_ref::<super::update::SavedTail>();
+    assert!(
+        saved.is_some_and(|tail| tail.0.shares(&s.views.logs.tail.buffer)),
+        "{:?}",
+        job.rows
+    );
+    assert_eq!(
+        job.rows.to_vecs()[0][0].as_deref(),
+        Some("1970-01-01T00:00:00.005Z")
+    );
     // `:save` takes a quoted path whole, and refuses two words rather than keep the first.
     let cmds = run(&mut s, "save '/tmp/on call.log'");
     let [Command::Export(job)] = cmds.as_slice() else {
