@@ -14,6 +14,7 @@ use crate::app::state::{FlashLevel, State};
 use crate::views::cursor::{self, keep_visible, step};
 use crate::views::{View, ViewModule};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The windows `+` and `-` step through.
 pub const SPANS: [i64; 9] = [
@@ -183,11 +184,10 @@ fn save(state: &mut State, path: Option<String>) -> Outcome {
         ),
         Pane::Insights => (
             l.insights.columns.clone(),
-            l.insights
-                .shown
-                .iter()
-                .map(|&r| l.insights.rows[r].iter().cloned().map(Some).collect())
-                .collect(),
+            ExportRows::new(SavedRows {
+                rows: Arc::clone(&l.insights.rows),
+                shown: l.insights.shown.clone(),
+            }),
         ),
     };
     if rows.is_empty() {
@@ -221,6 +221,30 @@ impl ExportSource for SavedTail {
                 Some(Cow::Borrowed(line.stream.as_str())),
                 Some(Cow::Borrowed(line.text.as_str())),
             ]
+        }))
+    }
+}
+
+/// The Insights rows the `/` filter shows, as a save writes them, read on the worker.
+#[derive(Debug)]
+pub struct SavedRows {
+    pub rows: Arc<Vec<Vec<String>>>,
+    shown: Vec<usize>,
+}
+
+impl ExportSource for SavedRows {
+    fn len(&self) -> usize {
+        self.shown.len()
+    }
+
+    fn rows(&self) -> Box<dyn Iterator<Item = Vec<Option<Cow<'_, str>>>> + '_> {
+        Box::new(self.shown.iter().filter_map(|&r| {
+            let row = self.rows.get(r)?;
+            Some(
+                row.iter()
+                    .map(|c| Some(Cow::Borrowed(c.as_str())))
+                    .collect(),
+            )
         }))
     }
 }
