@@ -349,27 +349,15 @@ impl Needle {
                 if text.len() < n {
                     return false;
                 }
-                let mut from = *at;
-                loop {
-                    let rest = &text[from..=text.len() - n + at];
-                    let found = if lead.0 == lead.1 {
-                        memchr::memchr(lead.0, rest)
-                    } else {
-                        memchr::memchr2(lead.0, lead.1, rest)
-                    };
-                    let Some(p) = found else {
-                        return false;
-                    };
-                    let start = from + p - at;
-                    if text[start..start + n].eq_ignore_ascii_case(lower)
-                        && row.within_one_cell(start, start + n)
-                    {
-                        return true;
-                    }
-                    from += p + 1;
-                    if from > text.len() - n + at {
-                        return false;
-                    }
+                // Where the lead byte may stand for the whole filter to fit.
+                let leads = &text[*at..=text.len() - n + at];
+                let found = |p: usize| {
+                    text[p..p + n].eq_ignore_ascii_case(lower) && row.within_one_cell(p, p + n)
+                };
+                if lead.0 == lead.1 {
+                    memchr::memchr_iter(lead.0, leads).any(found)
+                } else {
+                    memchr::memchr2_iter(lead.0, lead.1, leads).any(found)
                 }
             }
             Self::Other(lower) => row
