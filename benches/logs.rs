@@ -118,8 +118,9 @@ fn safe_lines(c: &mut Criterion) {
     g.finish();
 }
 
-/// `w` over a tail holding as many bytes as it may (`DEFAULT_MAX_BYTES`: lines of about
-/// 800 bytes, 20,000 of them): the time `update` takes to build the save command.
+/// `w` over a tail holding as many bytes as it may (`DEFAULT_MAX_BYTES`, 16 MiB: lines of
+/// 780 characters, about 12,800 of them as a line's allocations are counted): the time
+/// `update` takes to build the save command.
 fn save(c: &mut Criterion) {
     let mut s = fixture::with_logs(fixture::LogsStage::Tail);
     s.size = SIZE;
