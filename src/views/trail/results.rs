@@ -520,8 +520,8 @@ mod tests {
         /// The fast filter keeps exactly the rows the slow definition keeps, ASCII or not.
         #[test]
         fn the_filter_keeps_what_its_definition_keeps(
-            row in proptest::collection::vec(proptest::option::of("[a-cA-C:/ é]{0,12}"), 0..5),
-            filter in "[a-cA-C:/é]{1,4}",
+            row in proptest::collection::vec(proptest::option::of("[abAé:]{0,5}"), 0..5),
+            filter in "[abBé:]{1,3}",
         ) {
             prop_assert_eq!(matches_filter(&Row::new(&row), &filter), naive(&row, &filter));
         }
