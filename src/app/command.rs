@@ -86,7 +86,7 @@ pub trait ExportSource: std::any::Any + Send + Sync + std::fmt::Debug {
     fn rows(&self) -> Box<dyn Iterator<Item = Vec<Option<Cow<'_, str>>>> + '_>;
 }
 
-/// Rows made for the export itself (a draft, a few thousand Insights rows).
+/// Rows made for the export itself (the incident tape's draft: a few hundred lines).
 impl ExportSource for Vec<Vec<Option<String>>> {
     fn len(&self) -> usize {
         self.len()
