@@ -3,16 +3,19 @@
 //! 100 or 500 lines: AWS sends at most 500 per update) going through the console's update
 //! path into a full buffer (20,000 lines, so the oldest are dropped too) and one frame
 //! drawn; the frame alone is the baseline. Lines a second = lines per update / median time.
-//! Also: a line made safe (`LogEvent::new`, on the worker, not the UI thread).
+//! Also: a line made safe (`LogEvent::new`, on the worker, not the UI thread), and (issue
+//! 28) `w` over a buffer holding its 16 MiB of lines: the save command built in `update`
+//! (under 1 ms: the lines are shared with the worker that writes them, not copied).
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sagewatch::app::action::Action;
+use sagewatch::app::command::Command;
 use sagewatch::app::state::State;
 use sagewatch::app::update::update;
 use sagewatch::logs::follow::FollowEvent;
-use sagewatch::logs::tail::{DEFAULT_CAPACITY, TailLine};
+use sagewatch::logs::tail::{DEFAULT_CAPACITY, DEFAULT_MAX_BYTES, TailBuffer, TailLine};
 use sagewatch::source::logs::LogEvent;
 use sagewatch::ui::{self, fixture};
 use sagewatch::views::LogsLoaded;
@@ -115,5 +118,52 @@ fn safe_lines(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, ingest, safe_lines);
+/// `w` over a tail holding as many bytes as it may (`DEFAULT_MAX_BYTES`, 16 MiB: lines of
+/// 780 characters, about 12,800 of them as a line's allocations are counted): the time
+/// `update` takes to build the save command.
+fn save(c: &mut Criterion) {
+    let mut s = fixture::with_logs(fixture::LogsStage::Tail);
+    s.size = SIZE;
+    let long = |i: usize| {
+        let (ms, stream, text) = fixture::log_line(i);
+        let mut long = text.clone();
+        while long.len() < 780 {
+            long.push(' ');
+            long.push_str(&text);
+        }
+        long.truncate(780);
+        TailLine {
+            timestamp_ms: ms,
+            stream,
+            text: long,
+        }
+    };
+    s.views.logs.tail.buffer = TailBuffer::new(DEFAULT_CAPACITY);
+    s.views
+        .logs
+        .tail
+        .buffer
+        .push_update((0..DEFAULT_CAPACITY).map(long), false);
+    let buffer = &s.views.logs.tail.buffer;
+    // Full by bytes: the 16 MiB bound is what holds the lines back (a few went).
+    assert!(
+        buffer.bytes() > DEFAULT_MAX_BYTES - 1024 && buffer.dropped > 0,
+        "{} bytes, {} dropped",
+        buffer.bytes(),
+        buffer.dropped
+    );
+    let held = buffer.len();
+    let out = update(&mut s, Action::SaveLogs);
+    let [Command::Export(job)] = out.commands.as_slice() else {
+        panic!("{:?}", out.commands.len());
+    };
+    assert_eq!(job.rows.len(), held);
+    let mut g = c.benchmark_group("logs save");
+    g.bench_function(format!("w command, {held} lines, 16 MiB held"), |b| {
+        b.iter_with_large_drop(|| update(&mut s, black_box(Action::SaveLogs)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, ingest, safe_lines, save);
 criterion_main!(benches);

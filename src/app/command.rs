@@ -5,6 +5,8 @@ use crate::source::SeriesRequest;
 use crate::source::model::AccountId;
 use crate::source::write::Write;
 use crate::views::{ViewCall, ViewKey};
+use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,9 +68,84 @@ pub struct Export {
     pub path: Option<String>,
     pub now: crate::source::model::Epoch,
     pub columns: Vec<String>,
-    pub rows: Vec<Vec<Option<String>>>,
+    pub rows: ExportRows,
     /// The rows there were when a filter chose `rows` among them (said with the outcome).
     pub of: Option<usize>,
+}
+
+/// Rows an export writes, read by the worker that writes them. A view that holds many rows
+/// shares them (an `Arc` of what it holds) rather than copy them into the command: asking
+/// for 100,000 rows costs `update` what asking for one does.
+pub trait ExportSource: std::any::Any + Send + Sync + std::fmt::Debug {
+    /// Rows there are.
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The rows in order, each one's cells (`None`: NULL).
+    fn rows(&self) -> Box<dyn Iterator<Item = Vec<Option<Cow<'_, str>>>> + '_>;
+}
+
+/// Rows made for the export itself (the incident tape's draft: a few hundred lines).
+impl ExportSource for Vec<Vec<Option<String>>> {
+    fn len(&self) -> usize {
+        self.len()
+    }
+
+    fn rows(&self) -> Box<dyn Iterator<Item = Vec<Option<Cow<'_, str>>>> + '_> {
+        Box::new(
+            self.iter()
+                .map(|r| r.iter().map(|c| c.as_deref().map(Cow::Borrowed)).collect()),
+        )
+    }
+}
+
+/// The rows of an `Export`: cloning it clones a pointer.
+#[derive(Debug, Clone)]
+pub struct ExportRows(Arc<dyn ExportSource>);
+
+impl ExportRows {
+    pub fn new(source: impl ExportSource) -> Self {
+        Self(Arc::new(source))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = Vec<Option<Cow<'_, str>>>> + '_ {
+        self.0.rows()
+    }
+
+    /// What the rows are read from, for its owner to recognise (`Any::downcast_ref`).
+    pub fn source(&self) -> &dyn std::any::Any {
+        &*self.0
+    }
+
+    /// Every row, copied (for tests and small exports).
+    pub fn to_vecs(&self) -> Vec<Vec<Option<String>>> {
+        self.rows()
+            .map(|r| r.into_iter().map(|c| c.map(Cow::into_owned)).collect())
+            .collect()
+    }
+}
+
+impl FromIterator<Vec<Option<String>>> for ExportRows {
+    fn from_iter<I: IntoIterator<Item = Vec<Option<String>>>>(rows: I) -> Self {
+        Self::new(rows.into_iter().collect::<Vec<_>>())
+    }
+}
+
+/// The same rows: the same source, or rows of the same cells.
+impl PartialEq for ExportRows {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.len() == other.len() && self.rows().eq(other.rows()))
+    }
 }
 
 /// Two commands with the same key are the same work: the second is dropped while the first

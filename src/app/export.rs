@@ -48,13 +48,12 @@ fn export(job: Export) -> Result<(String, usize, Option<usize>), String> {
             .to_string(),
         None => export::default_file_name(job.what, format, job.now),
     };
-    let rows = job.rows.iter().map(|r| r.as_slice());
     export::export(
         std::path::Path::new(&path),
         format,
         false,
         &job.columns,
-        rows,
+        job.rows.rows(),
     )
     .map(|n| (path.clone(), n, job.of))
     .map_err(|e| format!("export to {path} failed: {e}"))
@@ -81,10 +80,12 @@ mod tests {
             path: Some(path.display().to_string()),
             now: 0,
             columns: vec!["eventname".into(), "errorcode".into()],
-            rows: vec![
+            rows: [
                 vec![Some("=HYPERLINK(\"x\")".into()), None],
                 vec![Some("UpdateEndpoint".into()), Some("AccessDenied".into())],
-            ],
+            ]
+            .into_iter()
+            .collect(),
             of: None,
         })
         .await;
@@ -101,7 +102,7 @@ mod tests {
             path: Some(path.display().to_string()),
             now: 0,
             columns: vec!["c".into()],
-            rows: vec![],
+            rows: std::iter::empty().collect(),
             of: None,
         })
         .await;

@@ -61,24 +61,29 @@ pub fn default_file_name(what: &str, format: Format, now: Epoch) -> String {
 
 /// Writes each row as one line, its cells sanitised and joined by two spaces; the number of
 /// rows written.
-pub fn write_text<'a>(
+pub fn write_text<R: AsRef<[Option<C>]>, C: AsRef<str>>(
     out: &mut impl Write,
-    rows: impl IntoIterator<Item = &'a [Option<String>]>,
+    rows: impl IntoIterator<Item = R>,
 ) -> io::Result<usize> {
     let mut n = 0;
     for row in rows {
         let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
+        for (i, cell) in row.as_ref().iter().enumerate() {
             if i > 0 {
                 line.push_str("  ");
             }
-            line.push_str(&crate::sanitize::clean(cell.as_deref().unwrap_or("")));
+            line.push_str(&crate::sanitize::clean(cell_text(cell)));
         }
         line.push('\n');
         out.write_all(line.as_bytes())?;
         n += 1;
     }
     Ok(n)
+}
+
+/// A cell's text; NULL's is empty.
+fn cell_text(cell: &Option<impl AsRef<str>>) -> &str {
+    cell.as_ref().map_or("", AsRef::as_ref)
 }
 
 /// One CSV field: sanitised, neutralised against formula injection, quoted when it holds a
@@ -116,15 +121,15 @@ fn csv_line<'c>(
 }
 
 /// Writes the header and the rows as CSV; the number of rows written.
-pub fn write_csv<'a>(
+pub fn write_csv<R: AsRef<[Option<C>]>, C: AsRef<str>>(
     out: &mut impl Write,
     columns: &[String],
-    rows: impl IntoIterator<Item = &'a [Option<String>]>,
+    rows: impl IntoIterator<Item = R>,
 ) -> io::Result<usize> {
     csv_line(out, columns.iter().map(|c| Some(c.as_str())))?;
     let mut n = 0;
     for row in rows {
-        csv_line(out, row.iter().map(Option::as_deref))?;
+        csv_line(out, row.as_ref().iter().map(|c| Some(cell_text(c))))?;
         n += 1;
     }
     Ok(n)
@@ -154,14 +159,15 @@ fn json_string(s: &str) -> String {
 
 /// Writes one JSON object per row, keys in column order; the number of rows written. A
 /// cell beyond the columns is keyed `column_N` (1-based); a missing cell is `null`.
-pub fn write_json_lines<'a>(
+pub fn write_json_lines<R: AsRef<[Option<C>]>, C: AsRef<str>>(
     out: &mut impl Write,
     columns: &[String],
-    rows: impl IntoIterator<Item = &'a [Option<String>]>,
+    rows: impl IntoIterator<Item = R>,
 ) -> io::Result<usize> {
     let keys = json_keys(columns);
     let mut n = 0;
     for row in rows {
+        let row = row.as_ref();
         let mut line = String::from("{");
         for i in 0..keys.len().max(row.len()) {
             if i > 0 {
@@ -173,7 +179,7 @@ pub fn write_json_lines<'a>(
             }
             line.push(':');
             match row.get(i) {
-                Some(Some(v)) => line.push_str(&json_string(v)),
+                Some(Some(v)) => line.push_str(&json_string(v.as_ref())),
                 _ => line.push_str("null"),
             }
         }
@@ -187,12 +193,12 @@ pub fn write_json_lines<'a>(
 /// Writes the rows to a new file at `path` (mode 0600: the rows name accounts and
 /// principals); the number of rows written. An existing file is refused unless `overwrite`;
 /// a symlink is always refused. A file left half-written by an error is removed.
-pub fn export<'a>(
+pub fn export<R: AsRef<[Option<C>]>, C: AsRef<str>>(
     path: &Path,
     format: Format,
     overwrite: bool,
     columns: &[String],
-    rows: impl IntoIterator<Item = &'a [Option<String>]>,
+    rows: impl IntoIterator<Item = R>,
 ) -> io::Result<usize> {
     let opened = if overwrite {
         crate::files::replace(path)
@@ -437,7 +443,7 @@ mod tests {
                 Format::Csv,
                 overwrite,
                 &cols(&["a"]),
-                std::iter::empty(),
+                std::iter::empty::<&[Option<String>]>(),
             );
             assert!(r.is_err(), "overwrite {overwrite}");
         }
@@ -463,7 +469,7 @@ mod tests {
                     Format::Csv,
                     overwrite,
                     &cols(&["a"]),
-                    std::iter::empty(),
+                    std::iter::empty::<&[Option<String>]>(),
                 )
             })
             .unwrap_err()

@@ -843,7 +843,7 @@ pub fn with_logs(stage: LogsStage) -> State {
         .collect();
     l.insights.columns = vec!["@timestamp".into(), "@logStream".into(), "@message".into()];
     l.insights.shown = (0..rows.len()).collect();
-    l.insights.rows = rows;
+    l.insights.rows = rows.into();
     l.insights.run = Some(Run {
         token: "logs-1".into(),
         id: Some("q-1".into()),
@@ -880,7 +880,7 @@ pub fn with_logs(stage: LogsStage) -> State {
         LogsStage::Insights => {}
         LogsStage::Running => {
             let i = &mut l.insights;
-            i.rows.truncate(4);
+            std::sync::Arc::make_mut(&mut i.rows).truncate(4);
             i.shown.truncate(4);
             if let Some(r) = i.run.as_mut() {
                 r.phase = Phase::Running {

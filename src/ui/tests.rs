@@ -308,7 +308,7 @@ proptest! {
             s.views.logs.tail.wrap = maximized;
             s.views.logs.tail.timestamps = !history;
             if empty {
-                s.views.logs.insights.rows.clear();
+                s.views.logs.insights.rows = Default::default();
                 s.views.logs.insights.shown = (0..3).collect();
                 s.views.logs.tail.buffer = crate::logs::tail::TailBuffer::new(10);
             }
@@ -436,10 +436,7 @@ fn control_characters_never_reach_the_screen() {
         .columns
         .iter_mut()
         .for_each(|c| c.push_str(evil));
-    s.views
-        .logs
-        .insights
-        .rows
+    std::sync::Arc::make_mut(&mut s.views.logs.insights.rows)
         .iter_mut()
         .flatten()
         .for_each(|c| c.push_str(evil));

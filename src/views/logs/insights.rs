@@ -60,7 +60,7 @@ pub fn start(state: &mut State, text: String) -> Outcome {
     let i = &mut l.insights;
     i.text = text;
     i.columns.clear();
-    i.rows.clear();
+    i.rows = Default::default();
     i.shown.clear();
     i.row = 0;
     i.offset = 0;
@@ -254,7 +254,7 @@ fn results(
             };
             let r = *r;
             i.columns = r.columns;
-            i.rows = r.rows;
+            i.rows = r.rows.into();
             refilter(i);
             Outcome::with(next.into_iter().collect())
         }

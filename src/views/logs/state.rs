@@ -74,7 +74,8 @@ pub struct Insights {
     pub until: Option<Epoch>,
     pub run: Option<Run>,
     pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    /// Shared with the worker that saves them (`w`), not copied.
+    pub rows: std::sync::Arc<Vec<Vec<String>>>,
     /// Rows matching the `/` filter (indices into `rows`); all when it is empty.
     pub shown: Vec<usize>,
     pub filter: String,

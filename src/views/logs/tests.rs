@@ -536,7 +536,17 @@ fn save_writes_the_tail_as_a_plain_log_and_hostile_lines_arrive_clean() {
     assert_eq!(job.format, ExportFormat::Text);
     assert_eq!(job.what, "logs");
     assert_eq!(job.rows.len(), 1);
-    assert_eq!(job.rows[0][0].as_deref(), Some("1970-01-01T00:00:00.005Z"));
+    // The lines are the buffer's own, shared with the worker that writes them: not a copy.
+    let saved = job.rows.source().downcast_ref::<super::update::SavedTail>();
+    assert!(
+        saved.is_some_and(|tail| tail.0.shares(&s.views.logs.tail.buffer)),
+        "{:?}",
+        job.rows
+    );
+    assert_eq!(
+        job.rows.to_vecs()[0][0].as_deref(),
+        Some("1970-01-01T00:00:00.005Z")
+    );
     // `:save` takes a quoted path whole, and refuses two words rather than keep the first.
     let cmds = run(&mut s, "save '/tmp/on call.log'");
     let [Command::Export(job)] = cmds.as_slice() else {
@@ -682,4 +692,37 @@ fn a_failed_logs_query_is_the_views_not_the_consoles_freshness() {
         "{:?}",
         freshness(&s)
     );
+}
+
+/// `w` over Insights rows writes the rows the `/` filter shows, from the view's own rows
+/// (shared with the worker, not copied).
+#[test]
+fn save_of_insights_rows_shares_them_and_writes_those_shown() {
+    use crate::views::ViewModule;
+    let mut s = fixture::with_logs(fixture::LogsStage::Insights);
+    let all = s.views.logs.insights.rows.len();
+    super::Logs.set_filter(&mut s, "traceback");
+    let shown = s.views.logs.insights.shown.clone();
+    assert!(!shown.is_empty() && shown.len() < all, "{shown:?} of {all}");
+    let cmds = act(&mut s, Action::SaveLogs);
+    let [Command::Export(job)] = cmds.as_slice() else {
+        panic!("{cmds:?}");
+    };
+    let saved = job.rows.source().downcast_ref::<super::update::SavedRows>();
+    assert!(
+        saved.is_some_and(|r| std::sync::Arc::ptr_eq(&r.rows, &s.views.logs.insights.rows)),
+        "{:?}",
+        job.rows
+    );
+    let expected: Vec<Vec<Option<String>>> = shown
+        .iter()
+        .map(|&r| {
+            s.views.logs.insights.rows[r]
+                .iter()
+                .cloned()
+                .map(Some)
+                .collect()
+        })
+        .collect();
+    assert_eq!(job.rows.to_vecs(), expected);
 }

@@ -7,12 +7,14 @@ use super::calls::LogsCall;
 use super::state::Pane;
 use super::{insights, open, tail};
 use crate::app::action::Action;
-use crate::app::command::{Command, Export, ExportFormat};
+use crate::app::command::{Command, Export, ExportFormat, ExportRows, ExportSource};
 use crate::app::commands::CommandSpec;
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, State};
 use crate::views::cursor::{self, keep_visible, step};
 use crate::views::{View, ViewModule};
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The windows `+` and `-` step through.
 pub const SPANS: [i64; 9] = [
@@ -174,28 +176,18 @@ fn range(state: &mut State, wider: bool) -> Outcome {
 /// `w` or `:save [PATH]`: the tail's lines (tail) or the rows (Insights), as a plain log.
 fn save(state: &mut State, path: Option<String>) -> Outcome {
     let l = &state.views.logs;
-    let (columns, rows): (Vec<String>, Vec<Vec<Option<String>>>) = match l.pane {
+    let (columns, rows): (Vec<String>, ExportRows) = match l.pane {
+        // Shared with the worker, not copied: 16 MiB of lines cost `update` what one does.
         Pane::Tail => (
             vec!["timestamp".into(), "stream".into(), "message".into()],
-            l.tail
-                .buffer
-                .window(l.tail.buffer.len(), 0)
-                .map(|line| {
-                    vec![
-                        Some(crate::logs::line::iso_millis(line.timestamp_ms)),
-                        Some(line.stream.clone()),
-                        Some(line.text.clone()),
-                    ]
-                })
-                .collect(),
+            ExportRows::new(SavedTail(l.tail.buffer.held())),
         ),
         Pane::Insights => (
             l.insights.columns.clone(),
-            l.insights
-                .shown
-                .iter()
-                .map(|&r| l.insights.rows[r].iter().cloned().map(Some).collect())
-                .collect(),
+            ExportRows::new(SavedRows {
+                rows: Arc::clone(&l.insights.rows),
+                shown: l.insights.shown.clone(),
+            }),
         ),
     };
     if rows.is_empty() {
@@ -211,6 +203,50 @@ fn save(state: &mut State, path: Option<String>) -> Outcome {
         rows,
         of: None,
     }))])
+}
+
+/// The tail's lines as a save writes them (time, stream, message), read on the worker.
+#[derive(Debug)]
+pub struct SavedTail(pub crate::logs::tail::HeldLines);
+
+impl ExportSource for SavedTail {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn rows(&self) -> Box<dyn Iterator<Item = Vec<Option<Cow<'_, str>>>> + '_> {
+        Box::new(self.0.iter().map(|line| {
+            vec![
+                Some(Cow::Owned(crate::logs::line::iso_millis(line.timestamp_ms))),
+                Some(Cow::Borrowed(line.stream.as_str())),
+                Some(Cow::Borrowed(line.text.as_str())),
+            ]
+        }))
+    }
+}
+
+/// The Insights rows the `/` filter shows, as a save writes them, read on the worker.
+#[derive(Debug)]
+pub struct SavedRows {
+    pub rows: Arc<Vec<Vec<String>>>,
+    shown: Vec<usize>,
+}
+
+impl ExportSource for SavedRows {
+    fn len(&self) -> usize {
+        self.shown.len()
+    }
+
+    fn rows(&self) -> Box<dyn Iterator<Item = Vec<Option<Cow<'_, str>>>> + '_> {
+        Box::new(self.shown.iter().filter_map(|&r| {
+            let row = self.rows.get(r)?;
+            Some(
+                row.iter()
+                    .map(|c| Some(Cow::Borrowed(c.as_str())))
+                    .collect(),
+            )
+        }))
+    }
 }
 
 /// `y`: the selected cell (Insights) or the newest line shown (tail) to the clipboard.

@@ -268,7 +268,8 @@ fn w_saves_the_post_mortem_draft_of_the_lines_shown() {
         job.path, None,
         "a new file named for its time, never over one"
     );
-    let text: Vec<&str> = job.rows.iter().filter_map(|r| r[0].as_deref()).collect();
+    let rows = job.rows.to_vecs();
+    let text: Vec<&str> = rows.iter().filter_map(|r| r[0].as_deref()).collect();
     assert!(
         text[0].starts_with("# Incident tape: fraud-detector"),
         "{text:?}"

@@ -1179,8 +1179,18 @@ fn export_writes_the_rows_the_filter_shows_and_says_of_how_many() {
         panic!("{cmds:?}")
     };
     assert_eq!(job.rows.len(), 1, "{:?}", job.rows);
-    assert_eq!(job.rows[0][3].as_deref(), Some("UpdateEndpoint"));
+    assert_eq!(job.rows.to_vecs()[0][3].as_deref(), Some("UpdateEndpoint"));
     assert_eq!(job.of, Some(2));
+    // The rows are the view's own, shared with the worker that writes them: not a copy.
+    let shared = job
+        .rows
+        .source()
+        .downcast_ref::<super::results::ShownRows>();
+    assert!(
+        shared.is_some_and(|rows| rows.shares(&s.views.trail.results)),
+        "{:?}",
+        job.rows
+    );
     update(
         &mut s,
         Action::Loaded(Box::new(Loaded::Exported(Ok((
