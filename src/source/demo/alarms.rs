@@ -141,8 +141,12 @@ pub fn timelines(world: &World, replays: &mut Replays, now: Epoch) -> Vec<Arc<Ti
         let tl = match def.kind {
             AlarmKind::Metric { .. } => carried(world, def, kept, &mut replays.started, now),
             AlarmKind::Composite { .. } => {
-                let children: Vec<&Timeline> =
-                    def.children.iter().filter_map(|&c| out.get(c)).map(|c| &**c).collect();
+                let children: Vec<&Timeline> = def
+                    .children
+                    .iter()
+                    .filter_map(|&c| out.get(c))
+                    .map(|c| &**c)
+                    .collect();
                 Arc::new(composite(world, def, &children, now))
             }
         };
