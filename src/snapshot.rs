@@ -11,10 +11,11 @@ use crate::app::update::update;
 use crate::app::worker::{execute, execute_parts};
 use crate::source::FleetSource;
 use crate::source::metrics::METRICS;
-use crate::source::model::{AlarmState, Epoch};
+use crate::source::model::{AlarmState, Endpoint, Epoch};
+use crate::source::monitor::ScheduleRun;
 use crate::views::studio::calls::StudioCall;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Serialize)]
 pub struct Snapshot {
@@ -249,6 +250,41 @@ pub fn studio_entries(state: &State) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// What the store holds of one endpoint: its newest values, the series not answered in
+/// full, and whether it is stale.
+struct EndpointRead {
+    latest: BTreeMap<&'static str, f64>,
+    series_status: BTreeMap<&'static str, &'static str>,
+    stale: bool,
+}
+
+/// Each metric's keys are built once (through `scratch`, which interns nothing anew) and
+/// read for its value, its status and the endpoint's newest point.
+fn endpoint_read(state: &State, e: &Endpoint, scratch: &mut query::KeyScratch) -> EndpointRead {
+    let mut read = EndpointRead {
+        latest: BTreeMap::new(),
+        series_status: BTreeMap::new(),
+        stale: false,
+    };
+    let mut newest_point = None;
+    for m in METRICS.iter() {
+        let keys = scratch.keys(e, m.id);
+        if let Some((ts, v)) = query::metric_latest_of(&state.store, keys, m.id) {
+            if query::SHOWS_LIVENESS.contains(&m.id) {
+                newest_point = newest_point.max(Some(ts));
+            }
+            if !v.is_nan() {
+                read.latest.insert(m.name, tidy(v));
+            }
+        }
+        if let Some(status) = query::worst_status(&state.store, keys) {
+            read.series_status.insert(m.name, status_name(status));
+        }
+    }
+    read.stale = query::liveness(e, newest_point, state.now).is_stale();
+    read
+}
+
 pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
     let monitoring = state.accounts.iter().find(|a| a.monitoring);
     let accounts = state
@@ -271,48 +307,45 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
                 .unwrap_or(0),
         })
         .collect();
+    // Each endpoint's schedules, in the order they were read: one pass, not one per
+    // endpoint (10,000 endpoints by 10,000 schedules was a sixth of the snapshot's time).
+    let mut scratch = query::KeyScratch::default();
+    let mut runs_of: HashMap<(&str, &str), Vec<&ScheduleRun>> = HashMap::new();
+    for r in &state.fleet_runs {
+        let key = (r.account_id.as_str(), r.endpoint.as_str());
+        runs_of.entry(key).or_default().push(r);
+    }
     let endpoints = state
         .views
         .fleet
         .rows
         .iter()
         .filter_map(|&i| state.endpoints.get(i))
-        .map(|e| EndpointRow {
-            account_id: e.account_id.clone(),
-            account_label: state.account_label(&e.account_id).to_owned(),
-            name: e.name.clone(),
-            status: e.status.as_str(),
-            stale: query::endpoint_liveness(&state.store, e, state.now).is_stale(),
-            latest: METRICS
-                .iter()
-                .filter_map(|m| {
-                    let (_, v) = query::metric_latest(&state.store, e, m.id)?;
-                    (!v.is_nan()).then(|| (m.name, tidy(v)))
-                })
-                .collect(),
-            series_status: METRICS
-                .iter()
-                .filter_map(|m| {
-                    let keys = crate::source::metrics::series_keys(e, m.id);
-                    let status = query::worst_status(&state.store, &keys)?;
-                    Some((m.name, status_name(status)))
-                })
-                .collect(),
-            monitoring: state
-                .fleet_runs
-                .iter()
-                .filter(|r| r.account_id == e.account_id && r.endpoint == e.name)
-                .map(|r| MonitoringRow {
-                    schedule: r.schedule.clone(),
-                    monitoring_type: r.monitoring_type.clone(),
-                    status: r.status.as_str(),
-                    last_run: r.last_run.as_ref().map(|l| LastRunRow {
-                        status: l.status.as_str(),
-                        scheduled_at: rfc3339(l.scheduled_at),
-                        violations: l.violations,
-                    }),
-                })
-                .collect(),
+        .map(|e| {
+            let read = endpoint_read(state, e, &mut scratch);
+            EndpointRow {
+                account_id: e.account_id.clone(),
+                account_label: state.account_label(&e.account_id).to_owned(),
+                name: e.name.clone(),
+                status: e.status.as_str(),
+                stale: read.stale,
+                latest: read.latest,
+                series_status: read.series_status,
+                monitoring: (runs_of.get(&(e.account_id.as_str(), e.name.as_str())))
+                    .into_iter()
+                    .flatten()
+                    .map(|r| MonitoringRow {
+                        schedule: r.schedule.clone(),
+                        monitoring_type: r.monitoring_type.clone(),
+                        status: r.status.as_str(),
+                        last_run: r.last_run.as_ref().map(|l| LastRunRow {
+                            status: l.status.as_str(),
+                            scheduled_at: rfc3339(l.scheduled_at),
+                            violations: l.violations,
+                        }),
+                    })
+                    .collect(),
+            }
         })
         .collect();
     let alarms = state

@@ -173,9 +173,12 @@ impl KeyScratch {
     }
 }
 
+/// The metrics whose 1-minute datapoints say whether an endpoint is live.
+pub const SHOWS_LIVENESS: [MetricId; 3] = [MetricId::Cpu, MetricId::Memory, MetricId::Invocations];
+
 /// The newest 1-minute datapoint of an endpoint, whichever metric it came from.
 pub fn endpoint_newest_point(store: &SeriesStore, endpoint: &Endpoint) -> Option<Epoch> {
-    [MetricId::Cpu, MetricId::Memory, MetricId::Invocations]
+    SHOWS_LIVENESS
         .into_iter()
         .filter_map(|id| metric_latest(store, endpoint, id).map(|(ts, _)| ts))
         .max()
