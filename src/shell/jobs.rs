@@ -334,32 +334,18 @@ pub async fn run(source: &dyn FleetSource, state: State, ask: Ask<'_>, json: boo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::SharedClock;
-    use crate::source::demo::{DemoConfig, DemoSource};
+    use crate::source::demo::DemoSource;
     use crate::trail::filter::When;
 
     /// 10:00 UTC on the docs' day: the demo's pipeline has prepared data for two hours.
     const START: i64 = 1_795_687_200;
 
     fn demo() -> DemoSource {
-        let clock: SharedClock = std::sync::Arc::new(crate::clock::FixedClock::new(START));
-        DemoSource::new(
-            DemoConfig {
-                seed: 7,
-                start: START,
-                scale: None,
-            },
-            clock,
-        )
+        DemoSource::pinned(7, START, START)
     }
 
     fn fresh_state() -> State {
-        State::new(
-            crate::source::SourceKind::Demo,
-            START,
-            crate::config::theme::Theme::default(),
-            std::sync::Arc::new(crate::config::keymap::Keymap::default()),
-        )
+        crate::ui::fixture::console_with_defaults(crate::source::SourceKind::Demo, START, (80, 24))
     }
 
     fn all() -> Ask<'static> {

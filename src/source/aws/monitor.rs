@@ -286,6 +286,13 @@ fn no_alerts<E: ProvideErrorMetadata>(e: &E) -> bool {
 }
 
 impl AwsSource {
+    /// The accounts whose Model Monitor is read: those with credentials, not excluded.
+    fn monitored_accounts(&self) -> Vec<(&str, &AccountClients)> {
+        let mut accounts = self.credentialed();
+        accounts.retain(|(id, _)| !self.excluded(id));
+        accounts
+    }
+
     fn monitor_clients(
         &self,
         account_id: &str,
@@ -670,11 +677,7 @@ impl MonitorSource for AwsSource {
     }
 
     async fn leftovers(&self) -> Result<Vec<Leftover>, SourceError> {
-        let accounts: Vec<_> = self
-            .credentialed()
-            .into_iter()
-            .filter(|(id, _)| !self.excluded(id))
-            .collect();
+        let accounts = self.monitored_accounts();
         let answers = futures::future::join_all(accounts.into_iter().map(|(id, c)| async move {
             let found = account_leftovers(id, &c.sagemaker).await;
             self.track(&format!("ListMonitoringSchedules {id}"), found)
@@ -684,11 +687,7 @@ impl MonitorSource for AwsSource {
     }
 
     async fn fleet_runs(&self) -> Result<Vec<ScheduleRun>, SourceError> {
-        let accounts: Vec<_> = self
-            .credentialed()
-            .into_iter()
-            .filter(|(id, _)| !self.excluded(id))
-            .collect();
+        let accounts = self.monitored_accounts();
         let answers = futures::future::join_all(accounts.into_iter().map(|(id, c)| async move {
             let runs = self.account_runs(id, c).await;
             // Per account: one failing account is on the status bar, the others still show.
