@@ -185,7 +185,9 @@ pub fn loaded(
             FlashLevel::Info,
         ),
         (true, _) => return open_confirm(state),
+        // Read-only cannot delete them: nothing to offer.
         (false, 0) => return Outcome::default(),
+        (false, _) if state.readonly => return Outcome::default(),
         // The command first: at 80 columns the status bar keeps about 60 characters.
         (false, 1) => flash(
             state,

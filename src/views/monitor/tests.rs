@@ -862,6 +862,8 @@ fn what_earlier_runs_now_left_is_said_at_start_and_deleted_after_one_confirmatio
 #[test]
 fn read_only_does_not_offer_to_clean_up() {
     let mut c = console("leftovers-ro", true);
+    c.wait(1);
+    assert!(!c.flashed().contains("cleanup"), "{}", c.flashed());
     let sent = c.act(Action::Run("monitor cleanup".into()));
     assert!(c.state.overlays.is_empty());
     assert!(sent.is_empty(), "{sent:?}");
