@@ -608,15 +608,13 @@ pub(crate) fn report(
     outcome: WriteOutcome,
     json_out: bool,
 ) -> Exit {
-    let code = code_of(&outcome);
-    let names: Vec<String> = request.names().iter().map(|n| clean(n)).collect();
     if json_out {
-        let out = json!({
-            "request": request_json(identity, request),
-            "outcome": outcome.to_json(),
-        });
-        println!("{}", inert_json_pretty(&out));
+        println!(
+            "{}",
+            inert_json_pretty(&entry_json(identity, request, &outcome))
+        );
     } else if let WriteOutcome::Done(r) = &outcome {
+        let names: Vec<String> = request.names().iter().map(|n| clean(n)).collect();
         println!(
             "{} {} in {}: done{}",
             request.operation(),
@@ -628,12 +626,50 @@ pub(crate) fn report(
                 .unwrap_or_default()
         );
     }
-    let message = match &outcome {
+    exit_of(&outcome)
+}
+
+/// A write's `{request, outcome}`, as `--json` prints it.
+pub(crate) fn entry_json(
+    identity: &Identity,
+    request: &Write,
+    outcome: &WriteOutcome,
+) -> serde_json::Value {
+    json!({
+        "request": request_json(identity, request),
+        "outcome": outcome.to_json(),
+    })
+}
+
+/// The exit of a write's outcome: its code, and what went wrong.
+fn exit_of(outcome: &WriteOutcome) -> Exit {
+    let message = match outcome {
         WriteOutcome::Done(_) => None,
         WriteOutcome::Failed(e) => Some(e.to_string()),
         WriteOutcome::Refused(r) => Some(r.to_string()),
     };
-    Exit { code, message }
+    Exit {
+        code: code_of(outcome),
+        message,
+    }
+}
+
+/// A write that is one part of a larger answer (`monitor run --wait`'s cleanup, `monitor
+/// cleanup`'s deletes): its `{request, outcome}` for that answer's JSON, the exit it makes,
+/// and in text mode `report`'s line.
+pub(crate) fn reported_within(
+    identity: &Identity,
+    request: &Write,
+    outcome: WriteOutcome,
+    json_out: bool,
+) -> (serde_json::Value, Exit) {
+    let entry = entry_json(identity, request, &outcome);
+    let exit = if json_out {
+        exit_of(&outcome)
+    } else {
+        report(identity, request, outcome, false)
+    };
+    (entry, exit)
 }
 
 async fn list(

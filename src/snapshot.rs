@@ -145,12 +145,12 @@ pub fn rfc3339(t: Epoch) -> String {
 }
 
 /// f32 storage widens to f64 with binary noise (0.91 -> 0.9100000262): print what was stored.
-fn tidy(v: f32) -> f64 {
+pub fn tidy(v: f32) -> f64 {
     format!("{v}").parse().unwrap_or(f64::from(v))
 }
 
 /// Runs one command and feeds its result to `update`, remembering a failure.
-async fn fetch(
+pub async fn fetch(
     source: &dyn FleetSource,
     state: &mut State,
     errors: &mut Vec<String>,

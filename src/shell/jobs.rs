@@ -11,12 +11,12 @@
 //! usage (an unknown account, a `--since` not in the past).
 
 use super::{DONE, Exit, FAILED};
-use crate::app::action::{Action, SeriesPurpose};
+use crate::app::action::SeriesPurpose;
 use crate::app::command::Command;
 use crate::app::query::{coarse_duration, format_value};
 use crate::app::state::State;
 use crate::app::update::update;
-use crate::app::worker::{execute, execute_parts};
+use crate::app::worker::execute;
 use crate::source::FleetSource;
 use crate::source::jobs::{JOB_METRICS, ProcessingJob};
 use crate::source::model::Epoch;
@@ -94,15 +94,7 @@ pub async fn collect(
     }
     let mut errors = Vec::new();
     for command in series {
-        execute_parts(source, None, command, |action, _| {
-            if let Action::Loaded(loaded) = &action
-                && let Some(e) = loaded.error()
-            {
-                errors.push(super::clean(&e.to_string()));
-            }
-            update(&mut state, action);
-        })
-        .await;
+        crate::snapshot::fetch(source, &mut state, &mut errors, command).await;
     }
     Ok((state, since, errors))
 }
@@ -144,11 +136,6 @@ fn peaks(state: &State, job: &ProcessingJob) -> [Option<f32>; 3] {
     JOB_METRICS.map(|m| peak(state, job, m).filter(|v| v.is_finite()))
 }
 
-/// f32 storage widened to f64 prints binary noise (87.5 stays 87.5; 0.91 would not).
-fn tidy(v: f32) -> f64 {
-    format!("{v}").parse().unwrap_or(f64::from(v))
-}
-
 /// What `--json` prints: a stable interface (docs/shell.md names every field).
 pub fn to_json(state: &State, since: Epoch) -> serde_json::Value {
     let rfc3339 = crate::snapshot::rfc3339;
@@ -158,7 +145,7 @@ pub fn to_json(state: &State, since: Epoch) -> serde_json::Value {
             let peak: serde_json::Map<String, serde_json::Value> = JOB_METRICS
                 .iter()
                 .zip(peaks(state, job))
-                .map(|(m, v)| ((*m).to_owned(), v.map(tidy).into()))
+                .map(|(m, v)| ((*m).to_owned(), v.map(crate::snapshot::tidy).into()))
                 .collect();
             serde_json::json!({
                 "account_id": job.account_id,
@@ -425,7 +412,7 @@ mod tests {
         let view_peak = peak(&state, view_job, "CPUUtilization").unwrap();
         assert_eq!(
             prep["peak"]["CPUUtilization"].as_f64(),
-            Some(tidy(view_peak))
+            Some(crate::snapshot::tidy(view_peak))
         );
         // A job older than the series' 3 hours has no peak, not 0.
         let old = jobs
@@ -519,7 +506,7 @@ mod tests {
             account_id: "111111111111".into(),
             result: Ok(vec![evil]),
         };
-        update(&mut state, Action::from(answer));
+        update(&mut state, crate::app::action::Action::from(answer));
         let text = to_text(&state, since);
         assert!(text.contains("forged line"), "{text}");
         let json = crate::writes::audit::inert_json_pretty(&to_json(&state, since));

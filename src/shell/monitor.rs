@@ -12,8 +12,8 @@ use crate::source::monitor::write::run_now_name;
 use crate::source::monitor::{Execution, Leftover, MonitorSource, MonitorWrite, RunNow, RunWindow};
 use crate::source::write::Write;
 use crate::source::{FleetSource, SourceError};
+use crate::writes::Gate;
 use crate::writes::audit::inert_json_pretty;
-use crate::writes::{Gate, WriteOutcome};
 use serde_json::{Value, json};
 
 /// `run --wait`: the run ended with violations.
@@ -441,27 +441,16 @@ impl Cleanup<'_> {
     /// Sends the delete; says a failure on stderr with how to delete it later.
     async fn send(self, json_out: bool) -> Value {
         let outcome = self.gate.perform(self.source.writer(), &self.delete).await;
-        let name = clean(self.delete.names().first().copied().unwrap_or_default());
-        let account = self.delete.account_id();
-        match &outcome {
-            WriteOutcome::Done(r) if !json_out => println!(
-                "DeleteMonitoringSchedule {name} in {account}: done{}",
-                r.request_id
-                    .as_deref()
-                    .map(|id| format!(" (request {})", clean(id)))
-                    .unwrap_or_default()
-            ),
-            WriteOutcome::Done(_) => {}
-            WriteOutcome::Failed(e) => eprintln!(
-                "the one-time schedule {name} was not deleted ({e}): `sagewatch monitor cleanup \
-                 --account {account}` deletes it later"
-            ),
-            WriteOutcome::Refused(r) => eprintln!("the one-time schedule {name} was left: {r}"),
+        let (entry, exit) = super::reported_within(self.identity, &self.delete, outcome, json_out);
+        if let Some(why) = exit.message {
+            let name = clean(self.delete.names().first().copied().unwrap_or_default());
+            let account = self.delete.account_id();
+            eprintln!(
+                "the one-time schedule {name} was not deleted ({why}): `sagewatch monitor \
+                 cleanup --account {account}` deletes it later"
+            );
         }
-        json!({
-            "request": super::request_json(self.identity, &self.delete),
-            "outcome": outcome.to_json(),
-        })
+        entry
     }
 }
 
@@ -733,35 +722,15 @@ async fn cleanup(
     let mut done = Vec::new();
     let (mut worst, mut first_error) = (DONE, None);
     for delete in &deletes {
-        let outcome = if gate.readonly() {
-            WriteOutcome::Refused(crate::writes::Refusal::ReadOnly {
-                operation: delete.operation(),
-            })
-        } else {
-            gate.perform(source.writer(), delete).await
-        };
-        let json = json!({
-            "request": super::request_json(identity, delete),
-            "outcome": outcome.to_json(),
-        });
-        let exit = if args.json {
-            Exit {
-                code: super::code_of(&outcome),
-                message: None,
-            }
-        } else {
-            super::report(identity, delete, outcome.clone(), false)
-        };
-        if exit.code != DONE {
+        // The gate refuses in read-only before anything is recorded or sent.
+        let outcome = gate.perform(source.writer(), delete).await;
+        let (entry, exit) = super::reported_within(identity, delete, outcome, args.json);
+        if let Some(why) = exit.message {
             let name = clean(delete.names().first().copied().unwrap_or_default());
-            let why = json["outcome"]["error"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
             first_error.get_or_insert(format!("{name} was not deleted: {why}"));
         }
         worst = worst.max(exit.code);
-        done.push(json);
+        done.push(entry);
     }
     if args.json {
         print_json(&json!({ "deleted": done, "left": running_json }));

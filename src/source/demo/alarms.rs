@@ -230,9 +230,8 @@ pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
     }
 }
 
-/// The rule of a metric alarm and the series it watches; `None` for a composite or a
-/// series that does not exist.
-fn rule_of(def: &AlarmDef) -> Option<(MetricRule, &super::world::SeriesRef)> {
+/// The rule of a metric alarm; `None` for a composite.
+fn rule_of(def: &AlarmDef) -> Option<MetricRule> {
     let AlarmKind::Metric {
         comparison,
         threshold,
@@ -250,7 +249,12 @@ fn rule_of(def: &AlarmDef) -> Option<(MetricRule, &super::world::SeriesRef)> {
         n,
         m: (*datapoints_to_alarm).clamp(1, n as u32) as usize,
     };
-    Some((rule, def.target.as_ref()?))
+    Some(rule)
+}
+
+/// The rule of a metric alarm and the series it watches, when both exist.
+fn watched(def: &AlarmDef) -> Option<(MetricRule, &super::world::SeriesRef)> {
+    Some((rule_of(def)?, def.target.as_ref()?))
 }
 
 /// A metric alarm's evaluations up to a slot. Only what cannot be read again is kept (at
@@ -269,21 +273,17 @@ impl Replay {
     /// The replay up to `now`; `Err` with the whole timeline when there is nothing to replay
     /// (not yet evaluated, no series).
     fn start(world: &World, def: &AlarmDef, now: Epoch) -> Result<Self, Timeline> {
-        let Some((from, evaluated_from)) = window(world, def, now) else {
+        let (Some(rule), Some((from, evaluated_from))) = (rule_of(def), window(world, def, now))
+        else {
             return Err(unchecked(def, now));
         };
-        let Some((rule, r)) = rule_of(def) else {
-            return Err(match def.kind {
-                // The series does not exist: every evaluation sees nothing.
-                AlarmKind::Metric {
-                    evaluation_periods, ..
-                } => Timeline::insufficient(
-                    def,
-                    from,
-                    &insufficient_reason(evaluation_periods.max(1) as usize),
-                ),
-                AlarmKind::Composite { .. } => unchecked(def, now),
-            });
+        let Some(r) = &def.target else {
+            // The series does not exist: every evaluation sees nothing.
+            return Err(Timeline::insufficient(
+                def,
+                from,
+                &insufficient_reason(rule.n),
+            ));
         };
         // The first evaluation happens at `evaluated_from` itself, over the window ending
         // at the newest slot visible then.
@@ -304,13 +304,13 @@ impl Replay {
     /// Whether carrying this replay forward to `now` gives what starting anew would: the
     /// clock has not gone back before its newest slot.
     fn can_reach(&self, world: &World, def: &AlarmDef, now: Epoch) -> bool {
-        rule_of(def).is_some_and(|(_, r)| signal::latest_slot(world, r, now) >= self.newest)
+        watched(def).is_some_and(|(_, r)| signal::latest_slot(world, r, now) >= self.newest)
     }
 
     /// Evaluates every window whose last slot has become visible by `now`, at the moment
     /// it became visible.
     fn advance(&mut self, world: &World, def: &AlarmDef, now: Epoch) {
-        let Some((rule, r)) = rule_of(def) else {
+        let Some((rule, r)) = watched(def) else {
             return;
         };
         let (p, delay) = (signal::period(r), signal::visibility_delay(world, r));
@@ -335,7 +335,7 @@ impl Replay {
 
     /// CloudWatch keeps the reason of the evaluation that changed the state.
     fn explain(&mut self, world: &World, def: &AlarmDef) {
-        let Some((rule, r)) = rule_of(def) else {
+        let Some((rule, r)) = watched(def) else {
             return;
         };
         let p = signal::period(r);

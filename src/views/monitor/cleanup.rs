@@ -95,7 +95,9 @@ pub fn deleted(
         .map(|e| MonitorCall::Pane(e.clone()).into())
         .into_iter()
         .collect();
-    if let Some(Some(left)) = outcome.is_done().then_some(m.leftovers.as_mut()) {
+    if outcome.is_done()
+        && let Some(left) = m.leftovers.as_mut()
+    {
         left.retain(|l| !(l.account_id == account_id && l.schedule == schedule));
     }
     let ours = m
