@@ -7,6 +7,7 @@
 //! the screen draws: a cleaned name may be another alarm's.
 
 use super::model::{AccountId, Comparison, SeriesKey};
+use super::mute::PutMuteRule;
 use serde_json::{Value, json};
 
 /// CloudWatch's comparison operators, including the anomaly-band ones (which take a band
@@ -170,6 +171,14 @@ pub enum AlarmWrite {
         account_id: AccountId,
         ids: Vec<String>,
     },
+    /// PutAlarmMuteRule: a mute with an end (or a maintenance window), created or changed.
+    PutMuteRule(Box<PutMuteRule>),
+    /// DeleteAlarmMuteRule: the rule's alarms are no longer muted by it.
+    DeleteMuteRule {
+        account_id: AccountId,
+        /// The rule's name as AWS returned it.
+        name: String,
+    },
 }
 
 impl AlarmWrite {
@@ -180,6 +189,8 @@ impl AlarmWrite {
             Self::SetActions { enabled: true, .. } => "EnableAlarmActions",
             Self::SetActions { enabled: false, .. } => "DisableAlarmActions",
             Self::DeleteAlarms { .. } => "DeleteAlarms",
+            Self::PutMuteRule(_) => "PutAlarmMuteRule",
+            Self::DeleteMuteRule { .. } => "DeleteAlarmMuteRule",
         }
     }
 
@@ -192,19 +203,22 @@ impl AlarmWrite {
     pub fn account_id(&self) -> &str {
         match self {
             Self::Put(p) => &p.alarm_account,
-            Self::SetActions { account_id, .. } | Self::DeleteAlarms { account_id, .. } => {
-                account_id
-            }
+            Self::SetActions { account_id, .. }
+            | Self::DeleteAlarms { account_id, .. }
+            | Self::DeleteMuteRule { account_id, .. } => account_id,
+            Self::PutMuteRule(p) => &p.account_id,
         }
     }
 
-    /// The alarms the request changes, as AWS names them.
+    /// What the request changes, as AWS names it: alarms, or a mute rule.
     pub fn alarm_ids(&self) -> Vec<&str> {
         match self {
             Self::Put(p) => vec![p.name.as_str()],
             Self::SetActions { ids, .. } | Self::DeleteAlarms { ids, .. } => {
                 ids.iter().map(String::as_str).collect()
             }
+            Self::PutMuteRule(p) => vec![p.name.as_str()],
+            Self::DeleteMuteRule { name, .. } => vec![name.as_str()],
         }
     }
 
@@ -215,6 +229,8 @@ impl AlarmWrite {
             Self::SetActions { ids, .. } | Self::DeleteAlarms { ids, .. } => {
                 json!({ "AlarmNames": ids })
             }
+            Self::PutMuteRule(p) => p.parameters(),
+            Self::DeleteMuteRule { name, .. } => json!({ "AlarmMuteRuleName": name }),
         }
     }
 }

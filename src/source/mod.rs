@@ -10,6 +10,7 @@ pub mod logs;
 pub mod metrics;
 pub mod model;
 pub mod monitor;
+pub mod mute;
 pub mod studio;
 pub mod trail;
 #[cfg(any(test, feature = "test-fixtures"))]
@@ -132,6 +133,11 @@ pub trait FleetSource: Send + Sync {
 
     /// The write side, when the source can change alarms and Model Monitor schedules.
     fn writer(&self) -> Option<&dyn write::Writer> {
+        None
+    }
+
+    /// Alarm mute rules, when the source can read them.
+    fn mutes(&self) -> Option<&dyn mute::MuteSource> {
         None
     }
 

@@ -6,11 +6,13 @@ use super::AwsSource;
 use super::error::classify;
 use crate::source::SourceError;
 use crate::source::alarm_write::{AlarmWrite, BAND_ID, METRIC_ID, PutAlarm, band_expression};
+use crate::source::mute::PutMuteRule;
 use crate::source::write::{Write, WriteReceipt, Writer};
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::operation::RequestId;
 use aws_sdk_cloudwatch::types::{
-    ComparisonOperator, Dimension, Metric, MetricDataQuery, MetricStat, Statistic, Tag,
+    ComparisonOperator, Dimension, Metric, MetricDataQuery, MetricStat, MuteTargets, Rule,
+    Schedule, Statistic, Tag,
 };
 
 fn dimensions(p: &PutAlarm) -> Vec<Dimension> {
@@ -203,6 +205,54 @@ impl AwsSource {
             AlarmWrite::DeleteAlarms { account_id, ids } => {
                 self.delete_alarms(account_id, ids).await
             }
+            AlarmWrite::PutMuteRule(p) => self.put_mute_rule(p).await,
+            AlarmWrite::DeleteMuteRule { account_id, name } => {
+                self.delete_mute_rule(account_id, name).await
+            }
         }
+    }
+
+    /// PutAlarmMuteRule, in the account the muted alarms live in.
+    async fn put_mute_rule(&self, p: &PutMuteRule) -> Result<WriteReceipt, SourceError> {
+        let call = format!("PutAlarmMuteRule {} {}", p.account_id, p.name);
+        let cw = &self.write_clients(&p.account_id, &call)?.cloudwatch;
+        let schedule = Schedule::builder()
+            .expression(&p.expression)
+            .duration(&p.duration)
+            .set_timezone(p.timezone.clone())
+            .build();
+        let date = |t: Option<i64>| t.map(aws_smithy_types::DateTime::from_secs);
+        let out = cw
+            .put_alarm_mute_rule()
+            .name(&p.name)
+            .set_description(Some(p.description.clone()).filter(|d| !d.is_empty()))
+            .rule(Rule::builder().schedule(schedule).build())
+            .mute_targets(
+                MuteTargets::builder()
+                    .set_alarm_names(Some(p.targets.clone()))
+                    .build(),
+            )
+            .set_start_date(date(p.start))
+            .set_expire_date(date(p.expire))
+            .send()
+            .await
+            .map_err(|e| classify(&call, "cloudwatch:PutAlarmMuteRule", e))?;
+        Ok(request_id(out.request_id()))
+    }
+
+    async fn delete_mute_rule(
+        &self,
+        account_id: &str,
+        name: &str,
+    ) -> Result<WriteReceipt, SourceError> {
+        let call = format!("DeleteAlarmMuteRule {account_id} {name}");
+        let cw = &self.write_clients(account_id, &call)?.cloudwatch;
+        let out = cw
+            .delete_alarm_mute_rule()
+            .alarm_mute_rule_name(name)
+            .send()
+            .await
+            .map_err(|e| classify(&call, "cloudwatch:DeleteAlarmMuteRule", e))?;
+        Ok(request_id(out.request_id()))
     }
 }

@@ -7,6 +7,7 @@ use super::world::{AlarmDef, MONITORING_ACCOUNT, World};
 use crate::source::SourceError;
 use crate::source::alarm_write::{AlarmWrite, PutAlarm};
 use crate::source::model::*;
+use crate::source::mute::PutMuteRule;
 use crate::source::write::WriteReceipt;
 use std::collections::{HashMap, HashSet};
 
@@ -18,6 +19,10 @@ pub struct Edits {
     /// Actions switched on or off, by alarm name.
     pub actions: HashMap<String, bool>,
     pub deleted: HashSet<String>,
+    /// Mute rules put in the console, the newest of each name.
+    pub mute_rules: Vec<PutMuteRule>,
+    /// Mute rules deleted, the story's own included.
+    pub mute_rules_deleted: HashSet<String>,
     /// Request ids handed out, like AWS's.
     next_request: u64,
 }
@@ -87,6 +92,17 @@ impl Edits {
                     self.deleted.insert(id.clone());
                     self.put.retain(|d| d.name != *id);
                 }
+            }
+            AlarmWrite::PutMuteRule(p) => {
+                p.validate()
+                    .map_err(|e| refused(call.clone(), format!("ValidationException: {e}")))?;
+                self.mute_rules.retain(|r| r.name != p.name);
+                self.mute_rules_deleted.remove(&p.name);
+                self.mute_rules.push((**p).clone());
+            }
+            AlarmWrite::DeleteMuteRule { name, .. } => {
+                self.mute_rules.retain(|r| r.name != *name);
+                self.mute_rules_deleted.insert(name.clone());
             }
         }
         self.next_request += 1;

@@ -1,0 +1,358 @@
+//! CloudWatch alarm mute rules: a rule names up to 100 alarms of its account and region and
+//! mutes their actions during a window, once (`at(...)`) or recurring (`cron(...)`), for a
+//! duration. Unlike DisableAlarmActions it ends by itself, so a mute cannot be forgotten.
+//!
+//! Rules are read whole (ListAlarmMuteRules, then GetAlarmMuteRule for the targets) and their
+//! windows computed here from the schedule, so time left counts down and a window opens and
+//! closes on screen between reads.
+
+pub mod length;
+pub mod when;
+
+use super::SourceError;
+use super::model::{AccountId, Alarm, Epoch};
+use async_trait::async_trait;
+use serde_json::{Value, json};
+use when::Expression;
+
+/// CloudWatch's limit on one rule's targets.
+pub const MAX_TARGETS: usize = 100;
+/// The prefix of the rules the console creates (`M`, `alarm mute`), so they are recognised
+/// in `:mutes` and by the person reading the AWS console.
+pub const NAME_PREFIX: &str = "sagewatch-mute-";
+
+/// The status CloudWatch last reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MuteStatus {
+    Scheduled,
+    Active,
+    Expired,
+}
+
+impl MuteStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "SCHEDULED" => Some(Self::Scheduled),
+            "ACTIVE" => Some(Self::Active),
+            "EXPIRED" => Some(Self::Expired),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scheduled => "SCHEDULED",
+            Self::Active => "ACTIVE",
+            Self::Expired => "EXPIRED",
+        }
+    }
+}
+
+/// One rule as AWS holds it. Names and targets are AWS's own (requests use them); `name`
+/// and `description` are the cleaned copies the screen draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MuteRule {
+    pub account_id: AccountId,
+    /// The rule's name exactly as AWS returned it.
+    pub id: String,
+    /// `id`, cleaned for the screen.
+    pub name: String,
+    pub description: String,
+    /// The muted alarms' names exactly as AWS returned them.
+    pub targets: Vec<String>,
+    pub expression: String,
+    /// ISO 8601, as sent.
+    pub duration: String,
+    pub timezone: Option<String>,
+    pub start: Option<Epoch>,
+    pub expire: Option<Epoch>,
+    /// What CloudWatch said when the rule was read; the window computed from the schedule
+    /// is what the screen shows, this when the schedule cannot be read.
+    pub status: MuteStatus,
+    pub updated: Option<Epoch>,
+}
+
+/// Where a rule stands at a given instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MuteState {
+    /// Muting now, until this instant.
+    Active {
+        until: Epoch,
+    },
+    /// Not muting yet; its next window opens then (`None`: not within a year, or unknown).
+    Scheduled {
+        next: Option<Epoch>,
+    },
+    Expired,
+}
+
+impl MuteRule {
+    pub fn is_recurring(&self) -> bool {
+        self.expression.trim_start().starts_with("cron(")
+    }
+
+    pub fn mutes(&self, alarm_id: &str) -> bool {
+        self.targets.iter().any(|t| t == alarm_id)
+    }
+
+    /// The window at `now`, computed from the schedule, start and expire dates. A schedule
+    /// this console cannot read falls back on CloudWatch's status with no times.
+    pub fn state_at(&self, now: Epoch) -> MuteState {
+        let parsed = (
+            Expression::parse(&self.expression),
+            when::parse_duration(&self.duration),
+            when::zone(self.timezone.as_deref()),
+        );
+        let (Ok(expr), Ok(duration), Ok(tz)) = parsed else {
+            return match self.status {
+                MuteStatus::Active => MuteState::Active {
+                    until: self.expire.unwrap_or(Epoch::MAX),
+                },
+                MuteStatus::Scheduled => MuteState::Scheduled { next: None },
+                MuteStatus::Expired => MuteState::Expired,
+            };
+        };
+        let expire = self.expire.unwrap_or(Epoch::MAX);
+        if now >= expire {
+            return MuteState::Expired;
+        }
+        let start = self.start.unwrap_or(Epoch::MIN);
+        if let Some(opened) = expr.last(tz, now, duration).filter(|&t| t >= start) {
+            let until = (opened + duration).min(expire);
+            if now < until {
+                return MuteState::Active { until };
+            }
+        }
+        match expr.next(tz, now.max(start)).filter(|&t| t < expire) {
+            Some(next) => MuteState::Scheduled { next: Some(next) },
+            None if expr.is_recurring() => MuteState::Scheduled { next: None },
+            None => MuteState::Expired,
+        }
+    }
+
+    /// The schedule in words: `once at 2026-12-06 11:00 for 2h`, `daily at 02:00 for 4h
+    /// (Europe/Paris)`.
+    pub fn schedule_words(&self) -> String {
+        let when = Expression::parse(&self.expression)
+            .map(|e| e.words())
+            .unwrap_or_else(|_| crate::sanitize::clean(&self.expression).into_owned());
+        let length = when::parse_duration(&self.duration)
+            .map(when::span)
+            .unwrap_or_else(|_| crate::sanitize::clean(&self.duration).into_owned());
+        match &self.timezone {
+            Some(tz) => format!("{when} for {length} ({})", crate::sanitize::clean(tz)),
+            None => format!("{when} for {length}"),
+        }
+    }
+}
+
+/// How an alarm is muted at an instant, for the ⊘ column, the fleet and the snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Muted<'r> {
+    /// DisableAlarmActions: until someone unmutes it.
+    Indefinitely,
+    /// An active rule, until then.
+    Until { until: Epoch, rule: &'r MuteRule },
+    /// A rule whose next window opens then.
+    Scheduled { at: Epoch, rule: &'r MuteRule },
+}
+
+impl Muted<'_> {
+    /// `⊘ 1h12m`, `⊘ at 02:00`, `⊘ ∞`.
+    pub fn badge(&self, now: Epoch) -> String {
+        match self {
+            Self::Indefinitely => "⊘ ∞".into(),
+            Self::Until { until, .. } => format!("⊘ {}", when::span(until - now)),
+            Self::Scheduled { at, .. } => format!("⊘ at {}", when::clock_time(*at, now)),
+        }
+    }
+
+    /// Whether actions are off now (a scheduled window is not yet).
+    pub fn is_silent(&self) -> bool {
+        !matches!(self, Self::Scheduled { .. })
+    }
+
+    pub fn rule(&self) -> Option<&MuteRule> {
+        match self {
+            Self::Indefinitely => None,
+            Self::Until { rule, .. } | Self::Scheduled { rule, .. } => Some(rule),
+        }
+    }
+}
+
+/// How `alarm` is muted at `now`, from its actions and the rules of its account: off for
+/// good first, then the active window that ends last, then the scheduled one that opens
+/// first.
+pub fn muted<'r>(alarm: &Alarm, rules: &'r [MuteRule], now: Epoch) -> Option<Muted<'r>> {
+    if !alarm.actions_enabled {
+        return Some(Muted::Indefinitely);
+    }
+    let mut active: Option<Muted<'r>> = None;
+    let mut scheduled: Option<Muted<'r>> = None;
+    let own = rules
+        .iter()
+        .filter(|r| r.account_id == alarm.account_id && r.mutes(&alarm.id));
+    for rule in own {
+        match rule.state_at(now) {
+            MuteState::Active { until } => {
+                if !matches!(active, Some(Muted::Until { until: u, .. }) if u >= until) {
+                    active = Some(Muted::Until { until, rule });
+                }
+            }
+            MuteState::Scheduled { next: Some(at) } => {
+                if !matches!(scheduled, Some(Muted::Scheduled { at: a, .. }) if a <= at) {
+                    scheduled = Some(Muted::Scheduled { at, rule });
+                }
+            }
+            MuteState::Scheduled { next: None } | MuteState::Expired => {}
+        }
+    }
+    active.or(scheduled)
+}
+
+/// Reading mute rules.
+#[async_trait]
+pub trait MuteSource: Send + Sync {
+    /// Every rule of every account whose alarms the console reads, expired ones included
+    /// (CloudWatch keeps them until deleted), with their targets.
+    async fn mute_rules(&self) -> Result<Vec<MuteRule>, SourceError>;
+}
+
+/// PutAlarmMuteRule: creates the rule, or overwrites the rule of that name whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PutMuteRule {
+    pub account_id: AccountId,
+    pub name: String,
+    pub description: String,
+    pub expression: String,
+    /// ISO 8601.
+    pub duration: String,
+    pub timezone: Option<String>,
+    /// As AWS names them.
+    pub targets: Vec<String>,
+    pub start: Option<Epoch>,
+    pub expire: Option<Epoch>,
+}
+
+impl PutMuteRule {
+    /// A one-time rule that mutes `targets` from now until `end`. The window opens at the
+    /// start of the current minute (`at()` takes minutes), so the mute takes effect at once.
+    pub fn from_now(
+        account_id: AccountId,
+        targets: Vec<String>,
+        now: Epoch,
+        end: Epoch,
+        reason: &str,
+    ) -> Self {
+        let opens = now - now.rem_euclid(60);
+        Self {
+            name: rule_name(now, &targets),
+            account_id,
+            description: reason.to_owned(),
+            expression: Expression::at(opens),
+            duration: when::format_duration(end - opens),
+            timezone: None,
+            targets,
+            start: None,
+            expire: None,
+        }
+    }
+
+    /// The same rule with its targets, schedule or dates changed: what `e` and unmuting one
+    /// alarm of several send.
+    pub fn from_rule(rule: &MuteRule) -> Self {
+        Self {
+            account_id: rule.account_id.clone(),
+            name: rule.id.clone(),
+            description: rule.description.clone(),
+            expression: rule.expression.clone(),
+            duration: rule.duration.clone(),
+            timezone: rule.timezone.clone(),
+            targets: rule.targets.clone(),
+            start: rule.start,
+            expire: rule.expire,
+        }
+    }
+
+    /// Everything CloudWatch would refuse, refused before anything is sent.
+    pub fn validate(&self) -> Result<(), String> {
+        check_rule_name(&self.name)?;
+        super::alarm_write::check_description(&self.description)
+            .map_err(|e| format!("reason: {e}"))?;
+        Expression::parse(&self.expression)?;
+        when::check_duration(when::parse_duration(&self.duration)?)?;
+        when::zone(self.timezone.as_deref())?;
+        match self.targets.len() {
+            0 => return Err("a mute rule names at least one alarm".into()),
+            n if n > MAX_TARGETS => {
+                return Err(format!(
+                    "a mute rule names at most {MAX_TARGETS} alarms ({n} here)"
+                ));
+            }
+            _ => {}
+        }
+        if let (Some(s), Some(e)) = (self.start, self.expire)
+            && e <= s
+        {
+            return Err("the expire date comes after the start date".into());
+        }
+        Ok(())
+    }
+
+    pub fn parameters(&self) -> Value {
+        let mut schedule = json!({ "Expression": self.expression, "Duration": self.duration });
+        if let Some(tz) = &self.timezone {
+            schedule["Timezone"] = json!(tz);
+        }
+        let mut v = json!({
+            "Name": self.name,
+            "Rule": { "Schedule": schedule },
+            "MuteTargets": { "AlarmNames": self.targets },
+        });
+        if !self.description.is_empty() {
+            v["Description"] = json!(self.description);
+        }
+        if let Some(t) = self.start {
+            v["StartDate"] = json!(iso(t));
+        }
+        if let Some(t) = self.expire {
+            v["ExpireDate"] = json!(iso(t));
+        }
+        v
+    }
+}
+
+pub fn iso(t: Epoch) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// `sagewatch-mute-20261206T1107-3f2a`: when, and a digest of the targets, so two people
+/// muting in the same minute do not overwrite each other's rule.
+pub fn rule_name(now: Epoch, targets: &[String]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    targets.hash(&mut h);
+    let stamp = chrono::DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .format("%Y%m%dT%H%M%S");
+    format!("{NAME_PREFIX}{stamp}-{:04x}", h.finish() & 0xffff)
+}
+
+/// A rule name: 1 to 255 visible characters. A rule another tool named is sent back with
+/// its name as AWS returned it; one typed here must not hide a character.
+pub fn check_rule_name(name: &str) -> Result<(), String> {
+    let chars = name.chars().count();
+    if name.trim().is_empty() || chars > 255 {
+        return Err(format!("a rule name of 1 to 255 characters ({chars} here)"));
+    }
+    if let Some(hidden) = crate::sanitize::first_hidden(name) {
+        return Err(format!("a rule name of visible characters only: {hidden}"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
