@@ -7,6 +7,7 @@
 //! closes on screen between reads.
 
 pub mod length;
+pub mod plan;
 pub mod when;
 
 use super::SourceError;
