@@ -7,7 +7,7 @@ use crate::app::update::update;
 use crate::overlays::Overlay;
 use crate::source::alarm_write::AlarmWrite;
 use crate::source::model::Epoch;
-use crate::source::mute::{MuteRule, MuteStatus, Mutes};
+use crate::source::mute::{MuteRule, MuteStatus};
 use crate::ui::fixture::{self, MONITORING, screen_text};
 use crate::views::View;
 
