@@ -101,6 +101,53 @@ fn is_run_of(name: &str, schedule: &str) -> bool {
     is_run_now_name(name) && name[..name.len() - 19] == *schedule
 }
 
+/// The alarms whose actions this console turned off (DisableAlarmActions done, not turned
+/// back on by a later EnableAlarmActions that was done), with when and by whom.
+pub fn actions_turned_off(log: &str) -> Vec<crate::source::mute::TurnedOff> {
+    let records: Vec<Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let done: std::collections::HashSet<&str> = records
+        .iter()
+        .filter(|r| r["phase"] == "outcome" && r["result"] == "ok")
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    // In the log's order (the order they were sent): the last word on each alarm stands.
+    let mut off: HashMap<(String, String), crate::source::mute::TurnedOff> = HashMap::new();
+    for r in &records {
+        let on = match r["operation"].as_str() {
+            Some("DisableAlarmActions") => false,
+            Some("EnableAlarmActions") => true,
+            _ => continue,
+        };
+        let sent = r["phase"] == "intent" && r["id"].as_str().is_some_and(|id| done.contains(id));
+        let (Some(at), Some(account), true) = (
+            r["time"].as_str().and_then(epoch),
+            r["account"].as_str(),
+            sent,
+        ) else {
+            continue;
+        };
+        for alarm in named(&r["parameters"]) {
+            let key = (account.to_owned(), alarm.to_owned());
+            if on {
+                off.remove(&key);
+            } else {
+                let by = r["caller"].as_str().unwrap_or("this console").to_owned();
+                let record = crate::source::mute::TurnedOff {
+                    account_id: key.0.clone(),
+                    alarm: key.1.clone(),
+                    at,
+                    by,
+                };
+                off.insert(key, record);
+            }
+        }
+    }
+    off.into_values().collect()
+}
+
 fn epoch(text: &str) -> Option<i64> {
     chrono::DateTime::parse_from_rfc3339(text)
         .ok()

@@ -18,10 +18,15 @@ pub enum AlarmsCall {
         /// on the way (their requests replaced before they leave) cost nothing.
         while_scrolling: bool,
     },
+    /// Who turned alarms' actions off, and when: this console's audit log, read off the
+    /// UI thread.
+    TurnedOff,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum AlarmsLoaded {
+    /// Unreadable or absent, the log knows nothing: an empty answer.
+    TurnedOff(Vec<crate::source::mute::TurnedOff>),
     History {
         account_id: AccountId,
         /// The alarm's `id`, as AWS returned it.
@@ -33,6 +38,7 @@ pub enum AlarmsLoaded {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AlarmsKey {
     History,
+    TurnedOff,
 }
 
 impl crate::views::Call for AlarmsCall {
@@ -55,6 +61,7 @@ impl AlarmsCall {
     pub fn key(&self) -> AlarmsKey {
         match self {
             Self::History { .. } => AlarmsKey::History,
+            Self::TurnedOff => AlarmsKey::TurnedOff,
         }
     }
 
@@ -67,6 +74,11 @@ impl AlarmsCall {
                     id,
                     result,
                 }
+            }
+            Self::TurnedOff => {
+                let path = crate::writes::audit::AuditLog::from_env().map(|a| a.path().to_owned());
+                let log = crate::incident::audit_text(path).await.unwrap_or_default();
+                AlarmsLoaded::TurnedOff(crate::tape::audit::actions_turned_off(&log))
             }
         }
     }
@@ -82,6 +94,7 @@ impl AlarmsCall {
                     detail: detail.into(),
                 }),
             },
+            Self::TurnedOff => AlarmsLoaded::TurnedOff(Vec::new()),
         }
     }
 }
@@ -91,6 +104,7 @@ impl AlarmsLoaded {
     pub fn error(&self) -> Option<&SourceError> {
         match self {
             Self::History { result, .. } => result.as_ref().err(),
+            Self::TurnedOff(_) => None,
         }
     }
 }

@@ -148,6 +148,10 @@ impl ViewModule for Alarms {
         out
     }
 
+    fn due(&self, state: &mut State) -> Vec<Command> {
+        mute::due(state)
+    }
+
     fn left(&self, state: &mut State) -> Vec<Command> {
         update::drop_marks(state);
         Vec::new()

@@ -159,6 +159,28 @@ fn confirm(state: &mut State, title: &str, lines: Vec<String>, writes: Vec<Alarm
     Outcome::redraw()
 }
 
+/// Once alarms are read and some have their actions off: ask the audit log since when.
+pub fn due(state: &mut State) -> Vec<crate::app::command::Command> {
+    let v = &state.views.alarms;
+    if v.turned_off_asked || !state.alarms.iter().any(|a| !a.actions_enabled) {
+        return Vec::new();
+    }
+    state.views.alarms.turned_off_asked = true;
+    vec![super::calls::AlarmsCall::TurnedOff.into()]
+}
+
+/// What the audit log says of actions turned off: the status bar's `⊘N∞` counts the alarms
+/// muted indefinitely for too long (or since before the log) from now on.
+pub fn turned_off_loaded(
+    state: &mut State,
+    records: Vec<crate::source::mute::TurnedOff>,
+) -> Outcome {
+    state.mutes.set_turned_off(records);
+    crate::app::data::recount_muted(state);
+    crate::app::data::changed(state, crate::views::Change::Alarms);
+    Outcome::redraw()
+}
+
 /// `:mute window NAME cron(...) DURATION [TZ]`: a recurring maintenance window over the
 /// marked alarms, else the alarms of the endpoint selected (or on screen).
 pub fn window(state: &mut State, arg: &str) -> Outcome {

@@ -168,11 +168,14 @@ pub fn set_filter(state: &mut State, text: &str) {
 }
 
 pub fn loaded(state: &mut State, loaded: AlarmsLoaded) -> Outcome {
-    let AlarmsLoaded::History {
-        account_id,
-        id,
-        result,
-    } = loaded;
+    let (account_id, id, result) = match loaded {
+        AlarmsLoaded::History {
+            account_id,
+            id,
+            result,
+        } => (account_id, id, result),
+        AlarmsLoaded::TurnedOff(records) => return super::mute::turned_off_loaded(state, records),
+    };
     // A late answer for an alarm no longer shown is dropped.
     let shown = state.views.alarms.history_of.as_ref();
     if shown.is_some_and(|h| h.is(&account_id, &id)) {
@@ -200,6 +203,9 @@ pub fn written(state: &mut State, request: &Write, outcome: &WriteOutcome) -> Ve
         state.views.alarms.marks.clear();
     }
     let mut out = vec![Command::RereadAlarms(w.account_id().to_owned())];
+    if matches!(w, AlarmWrite::SetActions { .. }) {
+        out.push(AlarmsCall::TurnedOff.into());
+    }
     if matches!(
         w,
         AlarmWrite::PutMuteRule(_) | AlarmWrite::DeleteMuteRule { .. }
