@@ -183,6 +183,63 @@ mod tests {
     }
 
     #[test]
+    fn actions_turned_off_are_the_last_done_word_on_each_alarm() {
+        let off = |id: &str, time: &str, names: &[&str]| {
+            intent(
+                id,
+                time,
+                "DisableAlarmActions",
+                json!({ "AlarmNames": names }),
+            )
+        };
+        let on = |id: &str, time: &str, names: &[&str]| {
+            intent(
+                id,
+                time,
+                "EnableAlarmActions",
+                json!({ "AlarmNames": names }),
+            )
+        };
+        let text = log(&[
+            off("1", "2026-11-27T09:00:00.000Z", &["kept", "turned-back-on"]),
+            outcome("1", "ok", None),
+            on("2", "2026-11-28T09:00:00.000Z", &["turned-back-on"]),
+            outcome("2", "ok", None),
+            // Refused or failed: nothing changed.
+            off("3", "2026-11-28T10:00:00.000Z", &["refused"]),
+            outcome("3", "refused", Some("read-only")),
+            off("4", "2026-11-28T11:00:00.000Z", &["no-outcome"]),
+            // A failed unmute leaves the mute standing.
+            off("5", "2026-11-28T12:00:00.000Z", &["still-off"]),
+            outcome("5", "ok", None),
+            on("6", "2026-11-28T13:00:00.000Z", &["still-off"]),
+            outcome("6", "error", Some("AccessDenied")),
+            "not a record".into(),
+        ]);
+        let mut got: Vec<(String, i64, String)> = actions_turned_off(&text)
+            .into_iter()
+            .map(|t| (t.alarm, t.at, t.by))
+            .collect();
+        got.sort();
+        let carol = "arn:aws:sts::1:assumed-role/OnCall/carol".to_owned();
+        assert_eq!(
+            got,
+            [
+                (
+                    "kept".into(),
+                    epoch("2026-11-27T09:00:00Z").unwrap(),
+                    carol.clone()
+                ),
+                (
+                    "still-off".into(),
+                    epoch("2026-11-28T12:00:00Z").unwrap(),
+                    carol
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn the_endpoints_writes_are_lines_with_their_outcome_and_others_are_not() {
         let text = log(&[
             intent(
