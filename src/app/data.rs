@@ -438,7 +438,10 @@ pub fn recount_muted(state: &mut State) {
         // Counted once the audit log has been read (before, nothing is known either way).
         if !alarm.actions_enabled && state.mutes.turned_off_known().is_some() {
             let since = state.mutes.turned_off(&alarm.account_id, &alarm.id);
-            if since.is_none_or(|t| state.now - t.at > too_long) {
+            let recent = since.is_some_and(|t| {
+                t.known != crate::source::mute::Known::Before && state.now - t.at <= too_long
+            });
+            if !recent {
                 forgotten += 1;
             }
         }

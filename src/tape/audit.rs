@@ -134,12 +134,12 @@ pub fn actions_turned_off(log: &str) -> Vec<crate::source::mute::TurnedOff> {
             if on {
                 off.remove(&key);
             } else {
-                let by = r["caller"].as_str().unwrap_or("this console").to_owned();
                 let record = crate::source::mute::TurnedOff {
                     account_id: key.0.clone(),
                     alarm: key.1.clone(),
                     at,
-                    by,
+                    by: r["caller"].as_str().map(str::to_owned),
+                    known: crate::source::mute::Known::AuditLog,
                 };
                 off.insert(key, record);
             }
@@ -218,7 +218,7 @@ mod tests {
         ]);
         let mut got: Vec<(String, i64, String)> = actions_turned_off(&text)
             .into_iter()
-            .map(|t| (t.alarm, t.at, t.by))
+            .map(|t| (t.alarm, t.at, t.by.unwrap_or_default()))
             .collect();
         got.sort();
         let carol = "arn:aws:sts::1:assumed-role/OnCall/carol".to_owned();

@@ -231,16 +231,28 @@ pub fn muted<'r>(
     active.or(scheduled)
 }
 
-/// Who turned an alarm's actions off, and when, as a record of it says (this console's
-/// audit log).
+/// Who turned an alarm's actions off, and when, as a record of it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TurnedOff {
     pub account_id: AccountId,
     /// The alarm's name as AWS has it.
     pub alarm: String,
+    /// When; for `Known::Before`, the start of the search that found nothing.
     pub at: Epoch,
     /// The caller's ARN, as recorded.
-    pub by: String,
+    pub by: Option<String>,
+    pub known: Known,
+}
+
+/// Where what is known of a mute comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// This console's audit log.
+    AuditLog,
+    /// A search of CloudTrail.
+    Trail,
+    /// A search of CloudTrail since `at` found no DisableAlarmActions: muted before then.
+    Before,
 }
 
 /// Every rule held, and which rules name each alarm: a row on screen looks its rules up
@@ -280,14 +292,14 @@ impl Mutes {
         self
     }
 
-    /// What the audit log says of actions turned off (the newest record of each alarm).
-    pub fn set_turned_off(&mut self, records: Vec<TurnedOff>) {
-        let mut known: HashMap<AccountId, HashMap<String, TurnedOff>> = HashMap::new();
+    /// What a record says of actions turned off: the audit log's whole answer, or a trail
+    /// search's about one alarm. A record replaces what was known of its alarm.
+    pub fn learn_turned_off(&mut self, records: Vec<TurnedOff>) {
+        let known = self.turned_off.get_or_insert_with(HashMap::new);
         for r in records {
             let account = known.entry(r.account_id.clone()).or_default();
             account.insert(r.alarm.clone(), r);
         }
-        self.turned_off = Some(known);
     }
 
     /// Whether the audit log has been read (and how many records it had).
@@ -325,6 +337,9 @@ impl Mutes {
     pub fn badge(&self, alarm: &Alarm, now: Epoch) -> Option<String> {
         let m = self.of(alarm, now)?;
         match (&m, self.turned_off(&alarm.account_id, &alarm.id)) {
+            (Muted::Indefinitely, Some(t)) if t.known == Known::Before => {
+                Some(format!("⊘ ∞ >{}", when::span(now - t.at)))
+            }
             (Muted::Indefinitely, Some(t)) => Some(format!("⊘ ∞ {}", when::span(now - t.at))),
             _ => Some(m.badge(now)),
         }
@@ -334,11 +349,25 @@ impl Mutes {
     pub fn words(&self, alarm: &Alarm, now: Epoch) -> Option<String> {
         let m = self.of(alarm, now)?;
         Some(match (&m, self.turned_off(&alarm.account_id, &alarm.id)) {
-            (Muted::Indefinitely, Some(t)) => format!(
-                "muted indefinitely (actions off) {} ago by {} (this console's audit log)",
-                when::span(now - t.at),
-                crate::sanitize::clean(&t.by)
-            ),
+            (Muted::Indefinitely, Some(t)) => {
+                let by =
+                    t.by.as_deref()
+                        .map(crate::sanitize::clean)
+                        .unwrap_or_default();
+                let ago = when::span(now - t.at);
+                match t.known {
+                    Known::Before => format!(
+                        "muted indefinitely (actions off) for over {ago}: the trail has no \
+                         DisableAlarmActions on it since then"
+                    ),
+                    Known::AuditLog => format!(
+                        "muted indefinitely (actions off) {ago} ago by {by} (this console's audit log)"
+                    ),
+                    Known::Trail => {
+                        format!("muted indefinitely (actions off) {ago} ago by {by} (the trail)")
+                    }
+                }
+            }
             (Muted::Indefinitely, None) => {
                 "muted indefinitely (actions off), since unknown: c searches the trail for who"
                     .into()

@@ -21,12 +21,20 @@ pub enum AlarmsCall {
     /// Who turned alarms' actions off, and when: this console's audit log, read off the
     /// UI thread.
     TurnedOff,
+    /// Who turned one alarm's actions off, and when: a search of the trail.
+    WhoMuted {
+        account_id: AccountId,
+        id: String,
+        trail: Box<crate::source::trail::TrailSettings>,
+        window: crate::incident::Window,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum AlarmsLoaded {
     /// Unreadable or absent, the log knows nothing: an empty answer.
     TurnedOff(Vec<crate::source::mute::TurnedOff>),
+    WhoMuted(Result<crate::source::mute::TurnedOff, SourceError>),
     History {
         account_id: AccountId,
         /// The alarm's `id`, as AWS returned it.
@@ -39,6 +47,8 @@ pub enum AlarmsLoaded {
 pub enum AlarmsKey {
     History,
     TurnedOff,
+    /// One search per alarm: another alarm's pane does not replace it.
+    WhoMuted(AccountId, String),
 }
 
 impl crate::views::Call for AlarmsCall {
@@ -62,6 +72,9 @@ impl AlarmsCall {
         match self {
             Self::History { .. } => AlarmsKey::History,
             Self::TurnedOff => AlarmsKey::TurnedOff,
+            Self::WhoMuted { account_id, id, .. } => {
+                AlarmsKey::WhoMuted(account_id.clone(), id.clone())
+            }
         }
     }
 
@@ -80,6 +93,15 @@ impl AlarmsCall {
                 let log = crate::incident::audit_text(path).await.unwrap_or_default();
                 AlarmsLoaded::TurnedOff(crate::tape::audit::actions_turned_off(&log))
             }
+            Self::WhoMuted {
+                account_id,
+                id,
+                trail,
+                window,
+            } => {
+                let found = super::who_muted::search(source, &trail, &account_id, &id, window);
+                AlarmsLoaded::WhoMuted(found.await)
+            }
         }
     }
 
@@ -95,6 +117,10 @@ impl AlarmsCall {
                 }),
             },
             Self::TurnedOff => AlarmsLoaded::TurnedOff(Vec::new()),
+            Self::WhoMuted { .. } => AlarmsLoaded::WhoMuted(Err(SourceError::Other {
+                call: "StartQueryExecution".into(),
+                detail: detail.into(),
+            })),
         }
     }
 }
@@ -105,6 +131,7 @@ impl AlarmsLoaded {
         match self {
             Self::History { result, .. } => result.as_ref().err(),
             Self::TurnedOff(_) => None,
+            Self::WhoMuted(result) => result.as_ref().err(),
         }
     }
 }

@@ -12,6 +12,7 @@ mod rules;
 mod state;
 mod update;
 mod verbs;
+mod who_muted;
 
 pub use draw::{state_label, state_style};
 pub use state::{AlarmsState, HistoryOf};

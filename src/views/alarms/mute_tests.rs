@@ -411,7 +411,8 @@ fn a_mute_forgotten_for_a_day_is_flagged_on_the_status_bar_until_it_is_unmuted()
         account_id: account_id.clone(),
         alarm: alarm.clone(),
         at: s.now - ago,
-        by: "arn:aws:sts::111122223333:assumed-role/OnCall/alice".into(),
+        by: Some("arn:aws:sts::111122223333:assumed-role/OnCall/alice".into()),
+        known: crate::source::mute::Known::AuditLog,
     };
     // One muted two days ago by alice, one two hours ago; none of the others is known.
     let records = vec![record(&off[0], 2 * 86_400), record(&off[1], 2 * 3600)];
