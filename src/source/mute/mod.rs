@@ -87,6 +87,17 @@ pub enum MuteState {
     Expired,
 }
 
+impl From<MuteState> for MuteStatus {
+    /// The status CloudWatch would report for a rule in this state.
+    fn from(state: MuteState) -> Self {
+        match state {
+            MuteState::Active { .. } => Self::Active,
+            MuteState::Scheduled { .. } => Self::Scheduled,
+            MuteState::Expired => Self::Expired,
+        }
+    }
+}
+
 impl MuteRule {
     pub fn is_recurring(&self) -> bool {
         self.expression.trim_start().starts_with("cron(")
@@ -185,13 +196,22 @@ impl Muted<'_> {
 /// good first, then the active window that ends last, then the scheduled one that opens
 /// first.
 pub fn muted<'r>(alarm: &Alarm, rules: &'r [MuteRule], now: Epoch) -> Option<Muted<'r>> {
+    muted_among(alarm, rules, now)
+}
+
+/// `muted` over rules already picked out for the alarm (an index by target), or any rules.
+pub fn muted_among<'r>(
+    alarm: &Alarm,
+    rules: impl IntoIterator<Item = &'r MuteRule>,
+    now: Epoch,
+) -> Option<Muted<'r>> {
     if !alarm.actions_enabled {
         return Some(Muted::Indefinitely);
     }
     let mut active: Option<Muted<'r>> = None;
     let mut scheduled: Option<Muted<'r>> = None;
     let own = rules
-        .iter()
+        .into_iter()
         .filter(|r| r.account_id == alarm.account_id && r.mutes(&alarm.id));
     for rule in own {
         match rule.state_at(now) {
