@@ -154,7 +154,12 @@ fn main() -> ExitCode {
             ExitCode::from(exit.code)
         }
         Some(Commands::Alarm(command)) => {
-            let exit = runtime.block_on(sagewatch::shell::run(source.as_ref(), &gate, command));
+            let exit = runtime.block_on(sagewatch::shell::run(
+                source.as_ref(),
+                &gate,
+                command,
+                clock.now(),
+            ));
             if let Some(message) = &exit.message {
                 eprint_clean(message);
             }
@@ -355,12 +360,18 @@ fn trail_settings(
 }
 
 async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) -> ExitCode {
-    let (state, errors) = match snapshot::collect(source.as_ref(), state, json).await {
+    let (state, mut errors) = match snapshot::collect(source.as_ref(), state, json).await {
         Ok(s) => s,
         Err(e) => {
             eprint_clean(&format!("{e:#}"));
             return ExitCode::FAILURE;
         }
+    };
+    // The text does not show mutes, so it does not pay for them.
+    let mute_rules = if json {
+        snapshot::read_mute_rules(source.as_ref(), &mut errors).await
+    } else {
+        Vec::new()
     };
     // Everything is read: the source (the demo's whole simulated organisation, or the AWS
     // clients) is let go before the snapshot is built beside the state.
@@ -371,7 +382,7 @@ async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) 
     for e in &errors {
         eprint_clean(&e.to_string());
     }
-    let snap = snapshot::build(&state, errors);
+    let snap = snapshot::build_with_mutes(&state, errors, &mute_rules);
     // What was read is in the snapshot now: its store and indexes are not kept beside the
     // text being written.
     drop(state);
