@@ -333,7 +333,7 @@ pub enum AlarmCommand {
     Mute(MuteArgs),
     /// End alarms' mutes: EnableAlarmActions for actions turned off, DeleteAlarmMuteRule for
     /// a rule of their own, PutAlarmMuteRule without them for a rule that mutes others too.
-    Unmute(UnmuteArgs),
+    Unmute(AlarmsArgs),
     /// Delete an alarm (DeleteAlarms).
     Delete(NameArgs),
     /// List alarms.
@@ -362,13 +362,8 @@ pub enum AlarmCommand {
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("length").args(["for_", "until", "indefinitely"])))]
 pub struct MuteArgs {
-    /// The alarms' names, exactly.
-    #[arg(value_name = "NAME", required = true)]
-    pub names: Vec<String>,
-    /// The account the alarms live in, or the account of the endpoints they watch (id or
-    /// label).
-    #[arg(long, value_name = "ID")]
-    pub account: String,
+    #[command(flatten)]
+    pub alarms: AlarmsArgs,
     /// Mute for this long from now: 30m, 2h, 1h30m, 2d (at most 15 days).
     #[arg(long = "for", value_name = "SPAN")]
     pub for_: Option<String>,
@@ -382,16 +377,11 @@ pub struct MuteArgs {
     /// Why: the mute rule's description.
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub reason: String,
-    /// Send without asking.
-    #[arg(long)]
-    pub yes: bool,
-    /// Print each request and its outcome as JSON.
-    #[arg(long)]
-    pub json: bool,
 }
 
+/// Alarms named exactly, and what to do with their requests.
 #[derive(Debug, Args)]
-pub struct UnmuteArgs {
+pub struct AlarmsArgs {
     /// The alarms' names, exactly.
     #[arg(value_name = "NAME", required = true)]
     pub names: Vec<String>,
@@ -567,7 +557,7 @@ mod tests {
         let Some(Commands::Alarm(AlarmCommand::Mute(m))) = c.command else {
             panic!("mute")
         };
-        assert_eq!(m.names, ["a", "b"]);
+        assert_eq!(m.alarms.names, ["a", "b"]);
         assert_eq!(m.for_.as_deref(), Some("2h"));
         let err = Cli::try_parse_from([
             "sagewatch",

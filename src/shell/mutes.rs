@@ -4,11 +4,11 @@
 //! each passes the gate like every other write.
 
 use super::{Exit, account, aligned, clean, entry_json, exit_of, outcome_of, report, resolve};
-use crate::cli::{MuteArgs, UnmuteArgs};
+use crate::cli::{AlarmsArgs, MuteArgs};
 use crate::snapshot::{MuteRuleRow, rfc3339};
 use crate::source::FleetSource;
 use crate::source::alarm_write::AlarmWrite;
-use crate::source::model::{Epoch, Identity};
+use crate::source::model::{Alarm, Epoch, Identity};
 use crate::source::mute::length::MuteLength;
 use crate::source::mute::plan::{self, AlarmRef};
 use crate::source::mute::when::{clock_time, span};
@@ -39,6 +39,12 @@ fn length(args: &MuteArgs, now: Epoch) -> Result<MuteLength, Exit> {
     }
 }
 
+/// The alarms `args` name, each in the account it lives in (`resolve`).
+async fn named(source: &dyn FleetSource, args: &AlarmsArgs) -> Result<Vec<Alarm>, Exit> {
+    let acct = account(source, &args.account).await?;
+    resolve(source, &acct, &args.names).await
+}
+
 pub(crate) async fn mute(
     source: &dyn FleetSource,
     gate: &Gate,
@@ -51,11 +57,7 @@ pub(crate) async fn mute(
         Ok(l) => l,
         Err(e) => return e,
     };
-    let acct = match account(source, &args.account).await {
-        Ok(a) => a,
-        Err(e) => return e,
-    };
-    let alarms = match resolve(source, &acct, &args.names).await {
+    let alarms = match named(source, &args.alarms).await {
         Ok(a) => a,
         Err(e) => return e,
     };
@@ -70,7 +72,8 @@ pub(crate) async fn mute(
     }
     let end = length.end(now);
     let sent = writes.into_iter().map(|w| (Write::from(w), None)).collect();
-    send_each(source, gate, identity, sent, (args.yes, args.json), end).await
+    let flags = (args.alarms.yes, args.alarms.json);
+    send_each(source, gate, identity, sent, flags, end).await
 }
 
 /// Each request through the gate in turn, confirmed (or `--yes`) one by one: their
@@ -142,14 +145,10 @@ pub(crate) async fn unmute(
     source: &dyn FleetSource,
     gate: &Gate,
     identity: &Identity,
-    args: UnmuteArgs,
+    args: AlarmsArgs,
     now: Epoch,
 ) -> Exit {
-    let acct = match account(source, &args.account).await {
-        Ok(a) => a,
-        Err(e) => return e,
-    };
-    let alarms = match resolve(source, &acct, &args.names).await {
+    let alarms = match named(source, &args).await {
         Ok(a) => a,
         Err(e) => return e,
     };
