@@ -98,6 +98,17 @@ pub enum MuteState {
     Expired,
 }
 
+impl From<MuteState> for MuteStatus {
+    /// The status CloudWatch would report for a rule in this state.
+    fn from(state: MuteState) -> Self {
+        match state {
+            MuteState::Active { .. } => Self::Active,
+            MuteState::Scheduled { .. } => Self::Scheduled,
+            MuteState::Expired => Self::Expired,
+        }
+    }
+}
+
 impl MuteRule {
     pub fn is_recurring(&self) -> bool {
         self.expression.trim_start().starts_with("cron(")
