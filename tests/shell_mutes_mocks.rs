@@ -162,9 +162,9 @@ async fn a_mute_for_two_hours_is_a_put_alarm_mute_rule_through_the_gate() {
     let (name, targets, expression, duration, description) = seen.lock().unwrap()[0].clone();
     assert!(name.starts_with("sagewatch-mute-20261126T103020"), "{name}");
     assert_eq!(targets, ["fraud-5xx"]);
-    // From the start of the minute until two hours from now, in whole minutes.
+    // From the start of the minute, two hours as asked.
     assert_eq!(expression, "at(2026-11-26T10:30)");
-    assert_eq!(duration, "PT2H1M");
+    assert_eq!(duration, "PT2H");
     assert_eq!(description, "deploy");
     assert_eq!(
         audit(&s),

@@ -427,6 +427,8 @@ pub struct PutMuteRule {
 impl PutMuteRule {
     /// A one-time rule that mutes `targets` from now until `end`. The window opens at the
     /// start of the current minute (`at()` takes minutes), so the mute takes effect at once.
+    /// A span asked in whole minutes (`2h`) is sent as asked (`PT2H`, ending up to a minute
+    /// before now + 2 h); an end asked as a time (`until 18:00`) is kept exactly.
     pub fn from_now(
         account_id: AccountId,
         targets: Vec<String>,
@@ -435,12 +437,14 @@ impl PutMuteRule {
         reason: &str,
     ) -> Self {
         let opens = now - now.rem_euclid(60);
+        let asked = end - now;
+        let duration = if asked % 60 == 0 { asked } else { end - opens };
         Self {
             name: rule_name(now, &targets),
             account_id,
             description: reason.to_owned(),
             expression: Expression::at(opens),
-            duration: when::format_duration(end - opens),
+            duration: when::format_duration(duration),
             timezone: None,
             targets,
             start: None,

@@ -320,12 +320,15 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect, focused: bool) {
     let columns = [
         Column::new("STATE").fixed(6),
         Column::new("ACCOUNT").width(4, 10).priority(2),
-        Column::new("RULE").width(8, name_w).cut(Cut::Middle),
+        // Generated names share their start: the middle goes, the time and digest stay.
+        Column::new("RULE")
+            .width(12, name_w.min(30))
+            .cut(Cut::Middle),
         Column::new("ALARMS")
-            .width(6, 30)
+            .width(8, 30)
             .priority(1)
             .cut(Cut::Middle),
-        Column::new("WHEN").fixed(17),
+        Column::new("WHEN").width(11, 17).widen(2),
         Column::new("LEFT").fixed(9).right(),
         Column::new("SCHEDULE").rest(10).priority(3),
     ];
