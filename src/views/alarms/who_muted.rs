@@ -89,6 +89,55 @@ mod tests {
         }
     }
 
+    /// The demo's trail, searched as the console does: the on-call engineer's mute of the
+    /// leaking endpoint's alarm is found with who sent it; the canary muted 46 hours before
+    /// the story is not within a day, so it was muted before the search's start.
+    #[tokio::test]
+    async fn the_demos_trail_says_who_muted_the_leaking_alarm_and_not_the_canary_within_a_day() {
+        use crate::source::demo::DemoSource;
+        // The demo's monitoring account, where its alarms live.
+        const MONITORING_ACCOUNT: &str = "100000000000";
+        let start = 1_795_688_220; // 2026-11-26 10:17:00 UTC
+        let now = start + 600;
+        let demo = DemoSource::pinned(7, start, now);
+        let alarms = demo.alarms().await.unwrap();
+        let off: Vec<&str> = alarms
+            .iter()
+            .filter(|a| !a.actions_enabled)
+            .map(|a| a.id.as_str())
+            .collect();
+        let leaking = off
+            .iter()
+            .find(|a| a.contains("churn-predictor-stg"))
+            .unwrap();
+        let canary = off.iter().find(|a| a.contains("canary")).unwrap();
+        let settings = TrailSettings::default();
+        let day = Window {
+            from: now - 86_400,
+            to: now,
+        };
+        let found = search(&demo, &settings, MONITORING_ACCOUNT, leaking, day)
+            .await
+            .unwrap();
+        assert_eq!(found.known, Known::Trail);
+        assert!(now - found.at < 3 * 3600, "{found:?}");
+        let by = found.by.unwrap();
+        assert!(by.ends_with("OnCall/dave@example.com"), "{by}");
+        let before = search(&demo, &settings, MONITORING_ACCOUNT, canary, day)
+            .await
+            .unwrap();
+        assert_eq!((before.known, before.at), (Known::Before, day.from));
+        // Over two days, the canary's muter is found too.
+        let two = Window {
+            from: now - 2 * 86_400,
+            to: now,
+        };
+        let found = search(&demo, &settings, MONITORING_ACCOUNT, canary, two)
+            .await
+            .unwrap();
+        assert!(found.by.unwrap().contains("erin@example.com"));
+    }
+
     #[test]
     fn the_newest_mute_found_says_when_and_who_and_none_says_before_the_search() {
         let f = found(&[
