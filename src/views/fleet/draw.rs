@@ -138,13 +138,13 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
     let theme = &state.theme;
     let focused = state.views.fleet.focus == FleetFocus::Accounts;
     let title_style = if focused { theme.focus } else { theme.title };
-    let inner = pane(
-        buf,
-        area,
-        theme,
-        Line::styled(" accounts ", title_style),
-        focused,
-    );
+    // Alarms silent now, in every account: said even where the rows have no room for them.
+    let silent: usize = state.alarm_index.muted_by_account.values().sum();
+    let title = match silent {
+        0 => " accounts ".to_owned(),
+        n => format!(" accounts ⊘{n} "),
+    };
+    let inner = pane(buf, area, theme, Line::styled(title, title_style), focused);
     if inner.is_empty() {
         return;
     }
