@@ -8,14 +8,17 @@ use sagewatch::app::action::Action;
 use sagewatch::app::headless;
 use sagewatch::app::state::State;
 use sagewatch::app::update::init;
+use sagewatch::sanitize::{Sanitize, needs_replacing};
 use sagewatch::source::model::*;
 use sagewatch::source::monitor::{
     AlertStatus, Baseline, Execution, ExecutionPage, LastRun, Leftover, MonitorSource,
     MonitoringAlert, ScheduleRun, ViolationReport, report,
 };
+use sagewatch::source::mute::{MuteRule, MuteSource, muted};
 use sagewatch::source::trail::{
     QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSettings, TrailSource,
 };
+use sagewatch::source::unruly::hostile_mute_rules;
 use sagewatch::source::{FleetSource, SeriesRequest, SourceError, SourceKind};
 use sagewatch::trail::sql::{COLUMNS, DETAIL_COLUMNS};
 
@@ -177,6 +180,18 @@ impl FleetSource for HostileSource {
 
     fn trail(&self) -> Option<&dyn TrailSource> {
         Some(self)
+    }
+
+    fn mutes(&self) -> Option<&dyn MuteSource> {
+        Some(self)
+    }
+}
+
+/// Rules over the hostile alarms, every string hostile (targets too).
+#[async_trait]
+impl MuteSource for HostileSource {
+    async fn mute_rules(&self) -> Result<Vec<MuteRule>, SourceError> {
+        Ok(hostile_mute_rules(&self.alarms().await?))
     }
 }
 
@@ -452,6 +467,51 @@ fn every_screen(size: (u16, u16), trail: bool) {
         "trail raw SQL refused",
     );
     step(Action::CancelQuery, "trail nothing to cancel");
+}
+
+#[test]
+fn a_cleaned_mute_rule_draws_nothing_hidden_and_keeps_the_names_requests_use() {
+    let rt = rt();
+    let raw = rt.block_on(HostileSource.mute_rules()).unwrap();
+    let hidden = |s: &str| s.chars().any(needs_replacing);
+    assert!(
+        raw.iter()
+            .all(|r| hidden(&r.name) && hidden(&r.description))
+    );
+    assert!(
+        raw.iter()
+            .any(|r| hidden(&r.expression) && hidden(&r.duration))
+    );
+    assert!(raw.iter().all(|r| r.targets.iter().any(|t| hidden(t))));
+    let mut rules = raw.clone();
+    rules.sanitize();
+    for (r, raw) in rules.iter().zip(&raw) {
+        let zone = r.timezone.clone().unwrap_or_default();
+        let words = r.schedule_words();
+        for drawn in [
+            &r.account_id,
+            &r.name,
+            &r.description,
+            &r.expression,
+            &r.duration,
+            &zone,
+            &words,
+        ] {
+            assert!(!hidden(drawn), "{drawn:?}");
+        }
+        assert_eq!(r.id, raw.id, "the name DeleteAlarmMuteRule sends");
+        assert_eq!(r.targets, raw.targets, "the alarms PutAlarmMuteRule names");
+    }
+    // Cleaned on both sides, an alarm is still found in its rules by its name as AWS has it.
+    let mut alarms = rt.block_on(HostileSource.alarms()).unwrap();
+    alarms.sanitize();
+    alarms[0].actions_enabled = true;
+    // Of the two active rules the unreadable one ends last: its ACTIVE status stands, with
+    // no end known.
+    let how = muted(&alarms[0], &rules, NOW).expect("muted by the active rules");
+    assert!(matches!(how, sagewatch::source::mute::Muted::Until { .. }));
+    assert_eq!(how.rule().map(|r| r.id.as_str()), Some(raw[2].id.as_str()));
+    assert!(!hidden(&how.badge(NOW)));
 }
 
 #[test]
