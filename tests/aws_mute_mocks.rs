@@ -541,7 +541,7 @@ async fn a_failing_account_keeps_its_last_rules() {
 }
 
 #[tokio::test]
-async fn hostile_strings_are_cleaned_for_the_screen_and_names_kept_for_requests() {
+async fn a_hostile_rule_is_cleaned_where_drawn_as_held_and_kept_whole_for_requests() {
     let evil = "\u{1b}]0;pwned\u{7}rule\u{202e}\u{200b}";
     let list = list_page(
         None,
@@ -579,14 +579,19 @@ async fn hostile_strings_are_cleaned_for_the_screen_and_names_kept_for_requests(
     let r = &rules[0];
     assert_eq!(r.id, evil, "the name requests use");
     assert_eq!(r.targets, [target], "the alarms requests name");
-    let tz = r.timezone.clone().unwrap_or_default();
-    for drawn in [&r.name, &r.description, &r.expression, &r.duration, &tz] {
+    // Drawn as held: cleaned.
+    for drawn in [&r.name, &r.schedule_words()] {
         assert!(
             !drawn.chars().any(sagewatch::sanitize::needs_replacing),
             "{drawn:?}"
         );
     }
-    assert!(r.description.starts_with("line one line two"));
+    assert!(r.name.ends_with("rule\u{FFFD}\u{FFFD}"), "{:?}", r.name);
+    // Sent back whole by an edit: as AWS returned them, cleaned where drawn.
+    assert_eq!(r.description, "line one\nline two\u{1b}[31m");
+    assert_eq!(r.expression, "cron(0 2 * * *)\u{9b}");
+    assert_eq!(r.duration, "PT4H\u{7}");
+    assert_eq!(r.timezone.as_deref(), Some("Europe/Paris\u{202e}"));
 }
 
 fn put_request() -> PutMuteRule {

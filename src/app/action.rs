@@ -222,6 +222,7 @@ pub enum Loaded {
     },
     /// Every schedule's last completed run, for the fleet's violations column.
     FleetRuns(Result<Vec<ScheduleRun>, SourceError>),
+    MuteRules(Result<Vec<crate::source::mute::MuteRule>, SourceError>),
     /// The source's view of its own calls (failing calls, throttling, usage), read after
     /// every command.
     Health(crate::source::SourceHealth),
@@ -246,7 +247,8 @@ impl Loaded {
             | Self::Alarms(Err(e))
             | Self::AlarmsIn { result: Err(e), .. }
             | Self::Series(Err(e))
-            | Self::FleetRuns(Err(e)) => Some(e),
+            | Self::FleetRuns(Err(e))
+            | Self::MuteRules(Err(e)) => Some(e),
             Self::View(loaded) => loaded.error(),
             _ => None,
         }

@@ -26,6 +26,11 @@ pub enum Command {
         replace: bool,
     },
     LoadFleetRuns,
+    /// Every alarm mute rule, with its targets. `reread`: right after a mute or unmute,
+    /// replacing a read in flight (which may have started before the write).
+    LoadMuteRules {
+        reread: bool,
+    },
     /// The alarms of one account again, right after a write changed them: replaces a
     /// refresh of that account in flight (which may have started before the write).
     RereadAlarms(AccountId),
@@ -160,6 +165,7 @@ pub enum CommandKey {
     /// request of one account's series (fan-out) is apart from other accounts'.
     Series(SeriesPurpose, u32, Option<AccountId>),
     FleetRuns,
+    MuteRules,
     /// One confirmed write, by its sequence number.
     Write(u64),
     Clipboard,
@@ -200,6 +206,7 @@ impl Command {
         match self {
             Self::LoadSeries { replace, .. } => *replace,
             Self::RereadAlarms(_) => true,
+            Self::LoadMuteRules { reread } => *reread,
             Self::View(call) => call.replaces_running(),
             _ => false,
         }
@@ -211,6 +218,7 @@ impl Command {
     pub fn rereads_after_change(&self) -> bool {
         match self {
             Self::RereadAlarms(_) => true,
+            Self::LoadMuteRules { reread } => *reread,
             Self::View(call) => call.rereads_after_change(),
             _ => false,
         }
@@ -319,6 +327,7 @@ impl Command {
                 )
             }
             Self::LoadFleetRuns => CommandKey::FleetRuns,
+            Self::LoadMuteRules { .. } => CommandKey::MuteRules,
             Self::RereadAlarms(account) => CommandKey::AlarmsIn(account.clone()),
             Self::Write { seq, .. } => CommandKey::Write(*seq),
             Self::Clipboard(_) => CommandKey::Clipboard,

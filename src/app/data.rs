@@ -93,6 +93,20 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
             state.violations = super::state::ViolationIndex::of(&runs);
             state.fleet_runs = runs;
         }
+        Loaded::MuteRules(Ok(mut rules)) => {
+            rules.sanitize();
+            let mutes = crate::source::mute::Mutes::new(rules);
+            if mutes != state.mutes {
+                state.mutes = mutes;
+                recount_muted(state);
+                changed(state, Change::Alarms);
+            }
+        }
+        // The rules held stay: the failing call is on the status bar (the source's health).
+        Loaded::MuteRules(Err(e)) => {
+            tracing::warn!(error = %e, "mute rules failed");
+            return Outcome::default();
+        }
         // The last counts stay: the failing call is on the status bar (the source's health).
         Loaded::FleetRuns(Err(e)) => {
             tracing::warn!(error = %e, "monitoring runs of the fleet failed");
@@ -400,4 +414,24 @@ pub fn rebuild_alarm_index(state: &mut State) {
         }
     }
     state.alarm_index = index;
+    recount_muted(state);
+}
+
+/// Alarms silent now (actions off, or an active mute rule), by the account they watch: the
+/// fleet's account counts. Counted when alarms or rules change and each minute, as windows
+/// open and close, never while drawing.
+pub fn recount_muted(state: &mut State) {
+    let mut by_account: rustc_hash::FxHashMap<AccountId, usize> = Default::default();
+    for alarm in &state.alarms {
+        if state
+            .mutes
+            .of(alarm, state.now)
+            .is_some_and(|m| m.is_silent())
+        {
+            *by_account
+                .entry(watched_account(alarm).to_owned())
+                .or_default() += 1;
+        }
+    }
+    state.alarm_index.muted_by_account = by_account;
 }

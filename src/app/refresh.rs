@@ -51,6 +51,10 @@ pub const COLD_SERIES_SECS: i64 = 900;
 /// Every schedule's last run, for the fleet's violations column: Model Monitor runs hourly
 /// at most, and a run started here asks again when it ends.
 pub const FLEET_RUNS_SECS: i64 = 900;
+/// Mute rules: their windows open and close on screen from their schedules (computed, not
+/// read), so a rule changed elsewhere is what a read catches; a mute or unmute made here
+/// reads them again at once.
+pub const MUTE_RULES_SECS: i64 = 60;
 
 /// Series with a period of an hour or more (Model Monitor's, or a custom source's) are polled
 /// for their current period's point; shorter ones go with the 1-minute refresh.
@@ -560,6 +564,10 @@ pub fn due(state: &mut State) -> Vec<Command> {
         } else {
             out.push(Command::LoadAlarms);
         }
+    }
+    if now >= state.schedule.mute_rules_at {
+        state.schedule.mute_rules_at = now + MUTE_RULES_SECS;
+        out.push(Command::LoadMuteRules { reread: false });
     }
     if state.endpoints.is_empty() {
         return out;

@@ -85,6 +85,9 @@ pub struct AlarmIndex {
     pub worst_by_endpoint: HashMap<AccountId, HashMap<String, AlarmState>>,
     /// Alarms in ALARM per account.
     pub in_alarm_by_account: HashMap<AccountId, usize>,
+    /// Alarms silent now (actions off or muted by a rule), by the account they watch
+    /// (`data::recount_muted`).
+    pub muted_by_account: HashMap<AccountId, usize>,
 }
 
 /// Derived from the fleet's runs when they load: the violations of the last completed runs,
@@ -151,6 +154,8 @@ pub struct State {
     pub status_seen: HashMap<EndpointKey, Vec<(Epoch, crate::source::model::EndpointStatus)>>,
     pub alarms: Vec<Alarm>,
     pub alarm_index: AlarmIndex,
+    /// Alarm mute rules, indexed by the alarms they name.
+    pub mutes: crate::source::mute::Mutes,
     /// Every Model Monitor schedule's last completed run and its violations (the fleet's
     /// violations column, the snapshot's `monitoring`).
     pub fleet_runs: Vec<crate::source::monitor::ScheduleRun>,
@@ -222,6 +227,8 @@ pub struct Schedule {
     pub detail_at: Epoch,
     /// Every schedule's last run (`FLEET_RUNS_SECS`).
     pub fleet_runs_at: Epoch,
+    /// Mute rules (`MUTE_RULES_SECS`).
+    pub mute_rules_at: Epoch,
 }
 
 impl State {
@@ -242,6 +249,7 @@ impl State {
             status_seen: HashMap::default(),
             alarms: Vec::new(),
             alarm_index: AlarmIndex::default(),
+            mutes: Default::default(),
             fleet_runs: Vec::new(),
             violations: ViolationIndex::default(),
             store: SeriesStore::default(),

@@ -101,6 +101,11 @@ fn tick(state: &mut State, local: crate::source::model::Epoch) -> Outcome {
     if flash_expired {
         state.flash = None;
     }
+    // Mute windows open and close on the minute: the counts follow, and the views with them.
+    if screen_clock(state).0 != before.0 && !state.mutes.rules().is_empty() {
+        data::recount_muted(state);
+        data::changed(state, views::Change::Alarms);
+    }
     let mut commands = refresh::due(state);
     for view in views::all() {
         commands.extend(view.due(state));

@@ -64,6 +64,10 @@ pub async fn execute(source: &dyn FleetSource, gate: Option<&Gate>, command: Com
             Some(m) => m.fleet_runs().await,
             None => Ok(Vec::new()),
         }),
+        Command::LoadMuteRules { .. } => Loaded::MuteRules(match source.mutes() {
+            Some(m) => m.mute_rules().await,
+            None => Ok(Vec::new()),
+        }),
         Command::Export(job) => super::export::execute(*job).await,
         // The terminal's clipboard is written by the interactive loop, which owns the
         // terminal; run inline there is none.
@@ -123,6 +127,7 @@ fn failed(command: Command, detail: &str) -> Action {
         },
         Command::LoadSeries { .. } => Loaded::Series(Err(err("series"))),
         Command::LoadFleetRuns => Loaded::FleetRuns(Err(err("monitoring runs"))),
+        Command::LoadMuteRules { .. } => Loaded::MuteRules(Err(err("mute rules"))),
         Command::Export(_) | Command::Clipboard(_) => Loaded::Exported(Err(detail.into())),
         // A wait calls no source; had it failed, the dialog is armed all the same.
         Command::ArmConfirm { serial, .. } => return Action::ConfirmArmed(serial),

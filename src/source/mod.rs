@@ -283,20 +283,6 @@ impl Sanitize for Alarm {
     }
 }
 
-/// `id` and `targets` stay as AWS returned them, since requests name the rule and its alarms
-/// with them: `name` is `id` made safe to draw, and a target is cleaned where it is drawn
-/// (as an alarm's `id` is).
-impl Sanitize for mute::MuteRule {
-    fn sanitize(&mut self) {
-        self.account_id.sanitize();
-        self.name.sanitize();
-        self.description.sanitize();
-        self.expression.sanitize();
-        self.duration.sanitize();
-        self.timezone.sanitize();
-    }
-}
-
 impl Sanitize for AlarmHistoryItem {
     fn sanitize(&mut self) {
         self.summary.sanitize();

@@ -142,8 +142,9 @@ fn readable(summaries: &[AlarmMuteRuleSummary], region: &str) -> Vec<Listed> {
         .collect()
 }
 
-/// A described rule of `account_id`, cleaned for the screen (its name and targets kept as
-/// AWS returned them in `id` and `targets`).
+/// A described rule of `account_id`, cleaned as `MuteRule`'s `Sanitize` says: `name` for the
+/// screen; `id`, `targets`, the description and the schedule as AWS returned them, since
+/// requests send them back (they are cleaned where they are drawn).
 pub fn mute_rule(account_id: &str, asked: &str, out: &GetAlarmMuteRuleOutput) -> MuteRule {
     let id = out.name().unwrap_or(asked).to_owned();
     let schedule = out.rule().and_then(|r| r.schedule());

@@ -14,6 +14,7 @@ use super::SourceError;
 use super::model::{AccountId, Alarm, Epoch};
 use async_trait::async_trait;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use when::Expression;
 
 /// CloudWatch's limit on one rule's targets.
@@ -71,6 +72,16 @@ pub struct MuteRule {
     /// is what the screen shows, this when the schedule cannot be read.
     pub status: MuteStatus,
     pub updated: Option<Epoch>,
+}
+
+/// Only what is drawn as is gets cleaned: `id`, `targets`, the description and the schedule
+/// are sent back whole by an edit (`PutMuteRule::from_rule`), so they stay as AWS returned
+/// them and are cleaned where they are drawn.
+impl crate::sanitize::Sanitize for MuteRule {
+    fn sanitize(&mut self) {
+        self.account_id.sanitize();
+        self.name.sanitize();
+    }
 }
 
 /// Where a rule stands at a given instant.
@@ -134,16 +145,21 @@ impl MuteRule {
     /// The schedule in words: `once at 2026-12-06 11:00 for 2h`, `daily at 02:00 for 4h
     /// (Europe/Paris)`.
     pub fn schedule_words(&self) -> String {
-        let when = Expression::parse(&self.expression)
-            .map(|e| e.words())
-            .unwrap_or_else(|_| crate::sanitize::clean(&self.expression).into_owned());
-        let length = when::parse_duration(&self.duration)
-            .map(when::span)
-            .unwrap_or_else(|_| crate::sanitize::clean(&self.duration).into_owned());
-        match &self.timezone {
-            Some(tz) => format!("{when} for {length} ({})", crate::sanitize::clean(tz)),
-            None => format!("{when} for {length}"),
-        }
+        schedule_words(&self.expression, &self.duration, self.timezone.as_deref())
+    }
+}
+
+/// A schedule in words, cleaned for the screen: `daily at 02:00 for 2h (Europe/Paris)`.
+pub fn schedule_words(expression: &str, duration: &str, timezone: Option<&str>) -> String {
+    let when = Expression::parse(expression)
+        .map(|e| e.words())
+        .unwrap_or_else(|_| crate::sanitize::clean(expression).into_owned());
+    let length = when::parse_duration(duration)
+        .map(when::span)
+        .unwrap_or_else(|_| crate::sanitize::clean(duration).into_owned());
+    match timezone {
+        Some(tz) => format!("{when} for {length} ({})", crate::sanitize::clean(tz)),
+        None => format!("{when} for {length}"),
     }
 }
 
@@ -183,15 +199,19 @@ impl Muted<'_> {
 
 /// How `alarm` is muted at `now`, from its actions and the rules of its account: off for
 /// good first, then the active window that ends last, then the scheduled one that opens
-/// first.
-pub fn muted<'r>(alarm: &Alarm, rules: &'r [MuteRule], now: Epoch) -> Option<Muted<'r>> {
+/// first. `rules` may be every rule, or those an index found for the alarm.
+pub fn muted<'r>(
+    alarm: &Alarm,
+    rules: impl IntoIterator<Item = &'r MuteRule>,
+    now: Epoch,
+) -> Option<Muted<'r>> {
     if !alarm.actions_enabled {
         return Some(Muted::Indefinitely);
     }
     let mut active: Option<Muted<'r>> = None;
     let mut scheduled: Option<Muted<'r>> = None;
     let own = rules
-        .iter()
+        .into_iter()
         .filter(|r| r.account_id == alarm.account_id && r.mutes(&alarm.id));
     for rule in own {
         match rule.state_at(now) {
@@ -209,6 +229,50 @@ pub fn muted<'r>(alarm: &Alarm, rules: &'r [MuteRule], now: Epoch) -> Option<Mut
         }
     }
     active.or(scheduled)
+}
+
+/// Every rule held, and which rules name each alarm: a row on screen looks its rules up
+/// instead of scanning every rule's targets.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Mutes {
+    rules: Vec<MuteRule>,
+    /// By account, then alarm name (a lookup borrows the row's strings).
+    by_alarm: HashMap<AccountId, HashMap<String, Vec<usize>>>,
+}
+
+impl Mutes {
+    pub fn new(rules: Vec<MuteRule>) -> Self {
+        let mut by_alarm: HashMap<AccountId, HashMap<String, Vec<usize>>> = HashMap::new();
+        for (i, r) in rules.iter().enumerate() {
+            let account = by_alarm.entry(r.account_id.clone()).or_default();
+            for t in &r.targets {
+                let at = account.entry(t.clone()).or_default();
+                if !at.contains(&i) {
+                    at.push(i);
+                }
+            }
+        }
+        Self { rules, by_alarm }
+    }
+
+    pub fn rules(&self) -> &[MuteRule] {
+        &self.rules
+    }
+
+    /// The rules naming this alarm of that account.
+    pub fn naming(&self, account_id: &str, alarm_id: &str) -> impl Iterator<Item = &MuteRule> {
+        self.by_alarm
+            .get(account_id)
+            .and_then(|a| a.get(alarm_id))
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.rules.get(i))
+    }
+
+    /// How `alarm` is muted at `now`.
+    pub fn of(&self, alarm: &Alarm, now: Epoch) -> Option<Muted<'_>> {
+        muted(alarm, self.naming(&alarm.account_id, &alarm.id), now)
+    }
 }
 
 /// Reading mute rules.

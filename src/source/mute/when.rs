@@ -348,7 +348,8 @@ pub fn check_duration(secs: i64) -> Result<(), String> {
 pub fn span(secs: i64) -> String {
     let s = secs.max(0);
     match s {
-        s if s < MINUTE => format!("{s}s"),
+        // Shown on the minute: seconds would stand still between redraws.
+        s if s < MINUTE => "<1m".to_owned(),
         s if s < HOUR => format!("{}m", s / MINUTE),
         s if s < DAY => match (s / HOUR, s % HOUR / MINUTE) {
             (h, 0) => format!("{h}h"),
@@ -530,7 +531,7 @@ mod tests {
 
     #[test]
     fn spans_and_times_read_at_a_glance() {
-        assert_eq!(span(45), "45s");
+        assert_eq!(span(45), "<1m");
         assert_eq!(span(72 * MINUTE), "1h12m");
         assert_eq!(span(2 * HOUR), "2h");
         assert_eq!(span(3 * DAY + 4 * HOUR + 5), "3d4h");

@@ -1,5 +1,6 @@
-//! Mute, unmute and delete on the alarms view: the selected alarm, or every marked one
+//! Marks, delete and edit on the alarms view: the selected alarm, or every marked one
 //! (`space`), one request per account they live in, each shown whole before it is sent.
+//! Mute and unmute are `mute.rs`.
 
 use super::{editor, selected_alarm};
 use crate::app::action::Action;
@@ -8,8 +9,8 @@ use crate::app::state::{FlashLevel, State};
 use crate::overlays::confirm::Confirm;
 use crate::overlays::{self, Overlay};
 use crate::source::alarm_write::AlarmWrite;
-use crate::source::model::{AccountId, Alarm};
-use std::collections::BTreeMap;
+use crate::source::model::Alarm;
+use crate::source::mute::plan::{self, AlarmRef};
 
 /// Marks or unmarks the selected alarm and moves to the next one.
 pub fn toggle_mark(state: &mut State) -> Outcome {
@@ -30,7 +31,7 @@ pub fn toggle_mark(state: &mut State) -> Outcome {
 /// The marked alarms (filtered out of the table or not: the confirmation lists them all),
 /// else the selected one. An alarm is its name in its account: listed twice, it is still one
 /// target.
-fn targets(state: &State) -> Vec<&Alarm> {
+pub(super) fn targets(state: &State) -> Vec<&Alarm> {
     let marks = &state.views.alarms.marks;
     let mut seen = std::collections::HashSet::new();
     let marked: Vec<&Alarm> = state
@@ -46,42 +47,6 @@ fn targets(state: &State) -> Vec<&Alarm> {
     }
 }
 
-/// Alarm ids grouped by the account they live in: one request per account.
-fn by_account(alarms: &[&Alarm]) -> BTreeMap<AccountId, Vec<String>> {
-    let mut out: BTreeMap<AccountId, Vec<String>> = BTreeMap::new();
-    for a in alarms {
-        out.entry(a.account_id.clone())
-            .or_default()
-            .push(a.id.clone());
-    }
-    out
-}
-
-/// `m` (`enabled` false) and `u`: a confirmation of Disable/EnableAlarmActions.
-pub fn set_actions(state: &mut State, enabled: bool) -> Outcome {
-    let alarms = targets(state);
-    if alarms.is_empty() {
-        return Outcome::default();
-    }
-    let writes: Vec<AlarmWrite> = by_account(&alarms)
-        .into_iter()
-        .map(|(account_id, ids)| AlarmWrite::SetActions {
-            account_id,
-            ids,
-            enabled,
-        })
-        .collect();
-    let title = if enabled {
-        format!("unmute {}: EnableAlarmActions", count(alarms.len()))
-    } else {
-        format!("mute {}: DisableAlarmActions", count(alarms.len()))
-    };
-    let lines = all_lines(state, &writes);
-    let confirm = Confirm::new(&title, lines, Action::Write(into_writes(writes)));
-    overlays::open(state, Overlay::Confirm(confirm));
-    Outcome::redraw()
-}
-
 /// `D`: DeleteAlarms behind the danger confirmation (the alarm's name, or `delete N alarms`,
 /// typed out).
 pub fn delete(state: &mut State) -> Outcome {
@@ -93,7 +58,11 @@ pub fn delete(state: &mut State) -> Outcome {
         [one] if one.id == one.name => one.name.clone(),
         many => format!("delete {}", count(many.len())),
     };
-    let writes: Vec<AlarmWrite> = by_account(&alarms)
+    let refs: Vec<AlarmRef> = alarms
+        .iter()
+        .map(|a| (a.account_id.clone(), a.id.clone()))
+        .collect();
+    let writes: Vec<AlarmWrite> = plan::by_account(&refs)
         .into_iter()
         .map(|(account_id, ids)| AlarmWrite::DeleteAlarms { account_id, ids })
         .collect();
@@ -127,7 +96,7 @@ pub fn new_like(state: &mut State) -> Outcome {
     }
 }
 
-fn count(n: usize) -> String {
+pub(super) fn count(n: usize) -> String {
     if n == 1 {
         "1 alarm".into()
     } else {
@@ -135,7 +104,7 @@ fn count(n: usize) -> String {
     }
 }
 
-fn all_lines(state: &State, writes: &[AlarmWrite]) -> Vec<String> {
+pub(super) fn all_lines(state: &State, writes: &[AlarmWrite]) -> Vec<String> {
     let mut lines = Vec::new();
     for (i, w) in writes.iter().enumerate() {
         if i > 0 {

@@ -40,6 +40,10 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
     if area.is_empty() {
         return;
     }
+    if state.views.alarms.rules.is_some() {
+        super::rules::render(state, buf, area);
+        return;
+    }
     if state.views.alarms.history_of.is_none() {
         render_table(state, buf, area);
         return;
@@ -86,6 +90,16 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         return;
     }
     let listed = || v.rows.iter().filter_map(|&i| state.alarms.get(i));
+    // Mute badges of the rows on screen only: the column is as wide as the widest of them.
+    let page = usize::from(inner.height.saturating_sub(1));
+    let on_screen = v.rows.iter().skip(v.offset).take(page);
+    let badge =
+        |a: &crate::source::model::Alarm| state.mutes.of(a, state.now).map(|m| m.badge(state.now));
+    let badge_w = on_screen
+        .filter_map(|&i| state.alarms.get(i))
+        .filter_map(|a| badge(a).map(|b| text::width(&b)))
+        .max()
+        .unwrap_or(1);
     let longest = |w: Option<u16>, lo: u16, hi: u16| w.unwrap_or(lo).clamp(lo, hi);
     let columns = columns(
         state
@@ -103,6 +117,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
             6,
             19,
         ),
+        badge_w,
     );
     let mut table = Table::new(&columns, inner);
     let names = table.rows(v.offset, v.rows.len()).filter_map(|(pos, _)| {
@@ -133,9 +148,11 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         }
         let style = state_style(theme, a.state);
         table.text(buf, STATE, y, state_label(a.state), style);
-        if !a.actions_enabled {
-            // Actions off: it will not page anyone, whatever its state.
-            table.text(buf, MUTED, y, "⊘", theme.muted);
+        if let Some(b) = badge(a) {
+            // Muted: it will not page anyone, whatever its state (for how long, or from
+            // when). Too narrow for the time, the sign alone says it.
+            let fits = text::width(&b) <= table.width(MUTED);
+            table.text(buf, MUTED, y, if fits { &b } else { "⊘" }, theme.muted);
         }
         let account = state.account_label(watched_account(a));
         table.text(buf, ACCOUNT, y, account, theme.muted);
@@ -170,10 +187,16 @@ const REASON: usize = 7;
 /// The alarms table's columns: what the fixed columns leave goes first to the alarm name
 /// (what on-call reads and types into `/`), then to the metric, keeping a little for the
 /// reason, which takes whatever is left.
-fn columns(account: u16, name_want: u16, metric_want: u16) -> [Column<'static>; 8] {
+fn columns(
+    account: u16,
+    name_want: u16,
+    metric_want: u16,
+    muted_want: u16,
+) -> [Column<'static>; 8] {
     [
         Column::new("STATE").fixed(STATE_W),
-        Column::new("").fixed(1),
+        // `⊘` always; how long once the name and metric are whole.
+        Column::new("").width(1, muted_want).widen(2),
         Column::new("ACCOUNT").fixed(account),
         Column::new("ALARM").width(8, name_want).cut(Cut::Middle),
         Column::new("METRIC").width(6, metric_want).priority(1),

@@ -42,7 +42,11 @@ pub fn split(area: Rect) -> (Option<Rect>, Rect) {
 
 /// Data rows of the table as drawn now (the history pane may take some of the body).
 pub fn visible_table_rows(state: &State, body: Rect) -> usize {
-    if state.views.alarms.history_of.is_none() {
+    let pane_open = match &state.views.alarms.rules {
+        Some(mode) => mode.open,
+        None => state.views.alarms.history_of.is_some(),
+    };
+    if !pane_open {
         return table_rows(body);
     }
     split(body).0.map_or(0, table_rows)

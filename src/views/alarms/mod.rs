@@ -5,8 +5,10 @@ pub mod calls;
 mod draw;
 pub mod editor;
 pub mod layout;
+mod mute;
 pub mod preview;
 pub mod rows;
+mod rules;
 mod state;
 mod update;
 mod verbs;
@@ -38,6 +40,22 @@ const COMMANDS: &[CommandSpec] = &[
         desc: "every alarm, ALARM first (muted: only those with actions off)",
         needs: None,
         weight: 20,
+    },
+    CommandSpec {
+        name: "mutes",
+        aliases: &[],
+        args: "",
+        desc: "every alarm mute rule: Enter shows one whole, e changes its end, D deletes it",
+        needs: None,
+        weight: 21,
+    },
+    CommandSpec {
+        name: "mute",
+        aliases: &[],
+        args: "window NAME cron(...) DURATION [TZ]",
+        desc: "a recurring maintenance window over the marked alarms (or the endpoint's)",
+        needs: Some("window NAME cron(MIN HOUR DAY MONTH WEEKDAY) DURATION [TZ]"),
+        weight: 26,
     },
     CommandSpec {
         name: "alarm",
@@ -93,6 +111,13 @@ impl ViewModule for Alarms {
         if spec.name == "alarm" {
             return verbs::run_alarm(state, arg);
         }
+        if spec.name == "mutes" {
+            return rules::show(state);
+        }
+        if spec.name == "mute" {
+            return mute::window(state, arg);
+        }
+        state.views.alarms.rules = None;
         match arg.trim() {
             "" => navigate::show(state, super::View::Alarms),
             "muted" => {
@@ -111,6 +136,12 @@ impl ViewModule for Alarms {
         if spec.name == "alarms" {
             return vec!["muted".into()];
         }
+        if spec.name == "mutes" {
+            return Vec::new();
+        }
+        if spec.name == "mute" {
+            return vec!["window ".into()];
+        }
         let mut out: Vec<String> = verbs::VERBS.iter().map(|(v, _)| (*v).to_owned()).collect();
         // `new ENDPOINT`: every listed endpoint's name.
         out.extend(state.endpoints.iter().map(|e| format!("new {}", e.name)));
@@ -123,6 +154,12 @@ impl ViewModule for Alarms {
     }
 
     fn form_submitted(&self, state: &mut State, values: FormValues) -> Outcome {
+        if values.get(mute::LENGTH).is_some() {
+            return mute::submitted(state, values);
+        }
+        if values.get(rules::END).is_some() {
+            return rules::end_submitted(state, values);
+        }
         editor::submitted(state, values)
     }
 
@@ -210,5 +247,7 @@ pub fn selected_alarm(state: &State) -> Option<&Alarm> {
         .and_then(|&i| state.alarms.get(i))
 }
 
+#[cfg(test)]
+mod mute_tests;
 #[cfg(test)]
 mod tests;

@@ -8,16 +8,20 @@ use crate::app::state::State;
 /// INSUFFICIENT_DATA, then OK; filtered by the `/` filter and the account scope.
 pub fn rebuild(state: &mut State) {
     let keep = super::selected_alarm(state).map(|a| (a.account_id.clone(), a.id.clone()));
-    // `is:muted` keeps alarms whose actions are off; the rest of the filter matches text.
+    // `is:muted` keeps alarms that are silent now (actions off, or an active mute rule);
+    // the rest of the filter matches text.
     let (muted_only, text) = split_filter(&state.views.alarms.filter);
     let filter = &text;
     let scope = state.scope.as_deref();
+    let now = state.now;
+    let silent =
+        |a: &crate::source::model::Alarm| state.mutes.of(a, now).is_some_and(|m| m.is_silent());
     let mut rows: Vec<usize> = state
         .alarms
         .iter()
         .enumerate()
         .filter(|(_, a)| scope.is_none_or(|s| watched_account(a) == s))
-        .filter(|(_, a)| !muted_only || !a.actions_enabled)
+        .filter(|(_, a)| !muted_only || silent(a))
         .filter(|(_, a)| {
             matches_filter(
                 filter,
@@ -31,10 +35,14 @@ pub fn rebuild(state: &mut State) {
         })
         .map(|(i, _)| i)
         .collect();
+    // Muted alarms: those off for good first (a forgotten mute is how an incident goes
+    // unseen), then the rest as everywhere.
+    let forgotten = |a: &crate::source::model::Alarm| muted_only && a.actions_enabled;
     rows.sort_by(|&a, &b| {
         let (x, y) = (&state.alarms[a], &state.alarms[b]);
-        x.state
-            .cmp(&y.state)
+        forgotten(x)
+            .cmp(&forgotten(y))
+            .then(x.state.cmp(&y.state))
             .then(y.state_since.cmp(&x.state_since))
             .then_with(|| x.name.cmp(&y.name))
     });

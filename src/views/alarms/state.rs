@@ -41,6 +41,10 @@ pub struct AlarmsState {
     pub history_scroll: usize,
     /// Alarms marked with `space` for mute, unmute or delete: (account, id as AWS has it).
     pub marks: std::collections::HashSet<(AccountId, String)>,
+    /// `:mutes`: the table shows mute rules instead of alarms.
+    pub rules: Option<super::rules::RulesMode>,
+    /// The alarms the open mute form is for.
+    pub muting: Vec<crate::source::mute::plan::AlarmRef>,
     /// What the open alarm form is about (its preview and its request are built from it).
     pub draft: Option<super::editor::Draft>,
     /// The preview's series last asked for, and when to ask for what is new in it.

@@ -102,6 +102,12 @@ fn with_hostile_alarm() -> (State, String) {
 fn mute_sends_the_name_as_aws_returned_it_only_after_y() {
     let (mut s, raw) = with_hostile_alarm();
     update(&mut s, Action::MuteAlarm);
+    assert!(
+        matches!(s.overlays.last(), Some(Overlay::Form(_))),
+        "M asks how long first"
+    );
+    // The form's default: 4 hours.
+    assert!(writes(&input(&mut s, InputKey::Enter)).is_empty());
     assert!(top_is_confirm(&s));
     assert!(
         writes(&answer(&mut s, InputKey::Enter)).is_empty(),
@@ -109,14 +115,59 @@ fn mute_sends_the_name_as_aws_returned_it_only_after_y() {
     );
     let sent = answer(&mut s, InputKey::Char('y'));
     let w = writes(&sent);
+    let [AlarmWrite::PutMuteRule(put)] = w.as_slice() else {
+        panic!("{w:?}");
+    };
+    assert_eq!(put.account_id, MONITORING);
+    assert_eq!(put.targets, [raw]);
     assert_eq!(
-        w,
+        put.expression,
+        crate::source::mute::when::Expression::at(s.now)
+    );
+    let secs = crate::source::mute::when::parse_duration(&put.duration).unwrap();
+    assert!(
+        (4 * 3600..4 * 3600 + 60).contains(&secs),
+        "{}",
+        put.duration
+    );
+}
+
+#[test]
+fn indefinitely_keeps_actions_off_and_says_it_does_not_end() {
+    let (mut s, raw) = with_hostile_alarm();
+    update(&mut s, Action::MuteAlarm);
+    set_field(&mut s, "mute_for", "indefinitely");
+    input(&mut s, InputKey::Enter);
+    let Some(Overlay::Confirm(c)) = s.overlays.last() else {
+        panic!("no confirmation: {:?}", s.overlays);
+    };
+    assert!(c.title.contains("DisableAlarmActions"), "{}", c.title);
+    assert!(c.lines.iter().any(|l| l.contains("until someone unmutes")));
+    let sent = answer(&mut s, InputKey::Char('y'));
+    assert_eq!(
+        writes(&sent),
         [&AlarmWrite::SetActions {
             account_id: MONITORING.into(),
             ids: vec![raw],
             enabled: false,
         }]
     );
+}
+
+#[test]
+fn a_length_the_form_cannot_read_is_said_under_it_and_sends_nothing() {
+    let mut s = fixture::in_view(View::Alarms);
+    update(&mut s, Action::MuteAlarm);
+    set_field(&mut s, "mute_for", "until lunch");
+    assert!(writes(&input(&mut s, InputKey::Enter)).is_empty());
+    let messages = form_messages(&s);
+    assert!(
+        messages
+            .iter()
+            .any(|(k, m)| k == "mute_for" && m.contains("until Monday 09:00")),
+        "{messages:?}"
+    );
+    assert!(!top_is_confirm(&s));
 }
 
 #[test]
@@ -155,6 +206,7 @@ fn marked_alarms_are_muted_together_one_request_per_account() {
     for i in [a, b, c] {
         let key = (s.alarms[i].account_id.clone(), s.alarms[i].id.clone());
         s.views.alarms.marks.insert(key);
+        s.alarms[i].actions_enabled = false;
     }
     update(&mut s, Action::UnmuteAlarm);
     let sent = answer(&mut s, InputKey::Char('y'));
@@ -558,11 +610,21 @@ fn a_paste_sent_as_keys_opens_the_mute_but_never_confirms_it() {
     let mut s = fixture::in_view(View::Fleet);
     let sent = keys_of_a_paste(&mut s, "2/prod\nMy team owns this\ny\n");
     assert!(writes(&sent).is_empty(), "nothing sent: {sent:?}");
+    // M opened the mute's form, and the rest of the burst went into how long: not a length,
+    // so the form refused to submit.
+    assert!(
+        matches!(s.overlays.last(), Some(Overlay::Form(_))),
+        "{:?}",
+        s.overlays
+    );
+    assert!(!top_is_confirm(&s));
+    // Typed deliberately, a length and y send the one mute.
+    set_field(&mut s, "mute_for", "1h");
+    input(&mut s, InputKey::Enter);
     let Some(Overlay::Confirm(c)) = s.overlays.last() else {
-        panic!("M opened the mute; it is still open: {:?}", s.overlays);
+        panic!("no confirmation: {:?}", s.overlays);
     };
-    assert!(!c.is_armed(), "every key of the burst came too soon");
-    // Once the burst is over and the moment has passed, a deliberate y confirms.
+    assert!(!c.is_armed(), "a confirmation waits its moment");
     let sent = answer(&mut s, InputKey::Char('y'));
     assert_eq!(writes(&sent).len(), 1);
 }

@@ -15,6 +15,9 @@ use crate::views::cursor::{self, keep_visible, step};
 use crate::writes::WriteOutcome;
 
 pub fn update(state: &mut State, action: Action) -> Outcome {
+    if state.views.alarms.rules.is_some() {
+        return super::rules::update(state, action);
+    }
     let page = layout::page_rows(state).max(1);
     // With an alarm's history open, paging scrolls the history; j/k still pick alarms.
     if let (Action::PageDown | Action::PageUp, Some(_)) = (&action, &state.views.alarms.history_of)
@@ -39,8 +42,8 @@ pub fn update(state: &mut State, action: Action) -> Outcome {
         Action::Back => back(state),
         Action::FocusNext => toggle_history(state),
         Action::ToggleMark => actions::toggle_mark(state),
-        Action::MuteAlarm => actions::set_actions(state, false),
-        Action::UnmuteAlarm => actions::set_actions(state, true),
+        Action::MuteAlarm => super::mute::open(state),
+        Action::UnmuteAlarm => super::mute::unmute(state),
         Action::DeleteAlarm => actions::delete(state),
         Action::EditAlarm => actions::edit(state),
         // From here, or handed over by the endpoint screen for its selected chart.
@@ -196,5 +199,12 @@ pub fn written(state: &mut State, request: &Write, outcome: &WriteOutcome) -> Ve
     if !matches!(w, AlarmWrite::Put(_)) {
         state.views.alarms.marks.clear();
     }
-    vec![Command::RereadAlarms(w.account_id().to_owned())]
+    let mut out = vec![Command::RereadAlarms(w.account_id().to_owned())];
+    if matches!(
+        w,
+        AlarmWrite::PutMuteRule(_) | AlarmWrite::DeleteMuteRule { .. }
+    ) {
+        out.push(Command::LoadMuteRules { reread: true });
+    }
+    out
 }

@@ -174,6 +174,11 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
             .unwrap_or(0)
     };
     let total_alarms: usize = state.alarm_index.in_alarm_by_account.values().sum();
+    let muted = |id: &str| {
+        let by = &state.alarm_index.muted_by_account;
+        by.get(id).copied().unwrap_or(0)
+    };
+    let muted_total: usize = state.alarm_index.muted_by_account.values().sum();
     // Label and (if room) id on the left; endpoint count, violations (⚠5) and alarms (●12)
     // against the right edge, the blank between taken by the id or, without it, the label.
     let label_w = state
@@ -189,6 +194,12 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
         Column::new("").fixed(4).right().gap(0),
         Column::new("").fixed(3).right().gap(0),
         Column::new("").fixed(4).right().gap(0),
+        // Alarms silent now (⊘3): only when some are, and after everything else.
+        Column::new("")
+            .width(0, if muted_total > 0 { 4 } else { 0 })
+            .right()
+            .gap(0)
+            .priority(2),
     ];
     // Only while AWS throttles an account: then it matters more than the ids.
     let throttling = !state.source_health.throttled_by_account.is_empty();
@@ -200,7 +211,8 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
     const COUNT: usize = 2;
     const VIOLATIONS: usize = 3;
     const ALARMS: usize = 4;
-    const THROTTLED: usize = 5;
+    const MUTED: usize = 5;
+    const THROTTLED: usize = 6;
     let table = Table::headless(&columns, inner);
     let rows = std::iter::once(None).chain(state.accounts.iter().map(Some));
     let len = state.accounts.len() + 1;
@@ -252,6 +264,10 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
         }
         if in_alarm > 0 {
             table.text(buf, ALARMS, y, &format!("●{in_alarm}"), theme.alarm);
+        }
+        let silent = account.map_or(muted_total, |a| muted(&a.id));
+        if silent > 0 {
+            table.text(buf, MUTED, y, &format!("⊘{}", silent.min(999)), theme.muted);
         }
         // AWS throttled this account's calls in the last five minutes (↯N): data is slow there.
         let throttled = account.and_then(|a| {
