@@ -804,3 +804,57 @@ async fn a_read_only_console_refuses_both_at_the_gate_before_the_log() {
     assert!(!dir.join("audit.jsonl").exists());
     assert_eq!(put.num_calls() + delete.num_calls(), 0);
 }
+
+fn list_failing(code: &'static str, message: &'static str) -> Rule {
+    mock!(aws_sdk_cloudwatch::Client::list_alarm_mute_rules).then_error(move || {
+        ListAlarmMuteRulesError::generic(
+            aws_smithy_types::error::ErrorMetadata::builder()
+                .code(code)
+                .message(message)
+                .build(),
+        )
+    })
+}
+
+#[tokio::test]
+async fn an_endpoint_that_does_not_know_mute_rules_has_none_said_once_and_is_not_asked_again() {
+    for (code, message) in [
+        ("UnknownOperationException", ""),
+        // LocalStack 4.13.1, as it answered.
+        (
+            "CommonServiceException",
+            "exception while calling cloudwatch with unknown operation: An unknown error \
+             occurred when trying to parse the request.",
+        ),
+    ] {
+        let list = list_failing(code, message);
+        let s = source(clients(&[&list], false), None);
+        for _ in 0..2 {
+            let rules = s
+                .mutes()
+                .unwrap()
+                .mute_rules()
+                .await
+                .expect("none, not a failure");
+            assert!(rules.is_empty());
+        }
+        assert_eq!(list.num_calls(), 1, "{code}: asked once");
+        let health = s.health();
+        assert!(health.problems.is_empty(), "{code}: {:?}", health.problems);
+        assert!(
+            health
+                .notices
+                .iter()
+                .any(|n| n.contains("mute rules") && n.contains("does not serve")),
+            "{code}: {:?}",
+            health.notices
+        );
+    }
+    // Any other failure is one, and is asked again.
+    let list = list_failing("InternalFailure", "try again");
+    let s = source(clients(&[&list], false), None);
+    assert!(s.mutes().unwrap().mute_rules().await.is_err());
+    assert!(s.mutes().unwrap().mute_rules().await.is_err());
+    assert!(list.num_calls() >= 2);
+    assert!(s.health().notices.is_empty());
+}

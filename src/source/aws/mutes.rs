@@ -6,6 +6,10 @@
 //! plus N GetAlarmMuteRule on the first read and then one per rule created or changed since
 //! (a rule's LastUpdatedTimestamp in the listing tells); its status and expire date are taken
 //! from each new listing, so a rule going from SCHEDULED to ACTIVE costs nothing more.
+//!
+//! An endpoint that does not know the operations (a region or partition without mute rules
+//! yet, an emulator: LocalStack 4.13.1) holds no rule: its account reads as having none, a
+//! notice says so once, and it is not asked again until sagewatch starts again.
 
 use super::error::classify;
 use super::{AccountClients, AwsSource, partial};
@@ -16,6 +20,7 @@ use crate::source::mute::{MuteRule, MuteSource, MuteStatus};
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::operation::get_alarm_mute_rule::GetAlarmMuteRuleOutput;
 use aws_sdk_cloudwatch::types::{AlarmMuteRuleStatus, AlarmMuteRuleSummary};
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::StreamExt;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -70,10 +75,12 @@ struct Listed {
     expire: Option<Epoch>,
 }
 
-/// Rules described, by account and ARN, at the LastUpdatedTimestamp they were described at.
+/// Rules described, by account and ARN, at the LastUpdatedTimestamp they were described at;
+/// and the accounts whose endpoint does not serve mute rules.
 #[derive(Debug, Default)]
 pub struct DescribedRules {
     described: Mutex<HashMap<(AccountId, String), MuteRule>>,
+    unserved: Mutex<HashSet<AccountId>>,
 }
 
 impl DescribedRules {
@@ -99,12 +106,39 @@ impl DescribedRules {
         map.insert((account_id.to_owned(), arn.to_owned()), rule.clone());
     }
 
+    fn unserved(&self) -> std::sync::MutexGuard<'_, HashSet<AccountId>> {
+        self.unserved.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Forgets this account's rules that are no longer listed (deleted rules).
     fn keep_only(&self, account_id: &str, listed: &[Listed]) {
         let arns: HashSet<&str> = listed.iter().map(|l| l.arn.as_str()).collect();
         self.lock()
             .retain(|(account, arn), _| account != account_id || arns.contains(arn.as_str()));
     }
+}
+
+/// Error codes of an endpoint that does not know the operation asked for.
+const UNKNOWN_OPERATION: &[&str] = &[
+    "UnknownOperationException",
+    "UnknownOperation",
+    "InvalidAction",
+    "NotImplemented",
+];
+
+/// Whether an error says the endpoint does not know the operation at all (AWS's codes, or
+/// LocalStack's "unknown operation"), as opposed to refusing or failing it.
+fn is_unknown_operation(err: &impl ProvideErrorMetadata) -> bool {
+    let code = err.code().unwrap_or_default();
+    let message = err.message().unwrap_or_default().to_ascii_lowercase();
+    UNKNOWN_OPERATION.contains(&code) || message.contains("unknown operation")
+}
+
+/// What ListAlarmMuteRules answered.
+enum Listing {
+    Rules(Vec<AlarmMuteRuleSummary>),
+    /// The endpoint does not know the operation.
+    Unserved,
 }
 
 fn status(s: Option<&AlarmMuteRuleStatus>) -> Option<MuteStatus> {
@@ -183,14 +217,22 @@ impl AwsSource {
         &self,
         cw: &aws_sdk_cloudwatch::Client,
         call: &str,
-    ) -> Result<Vec<AlarmMuteRuleSummary>, SourceError> {
+    ) -> Result<Listing, SourceError> {
         let mut pages = cw.list_alarm_mute_rules().into_paginator().send();
         let mut out = Vec::new();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify(call, "cloudwatch:ListAlarmMuteRules", e))?;
+            let page = match page {
+                Ok(page) => page,
+                Err(e)
+                    if out.is_empty() && e.as_service_error().is_some_and(is_unknown_operation) =>
+                {
+                    return Ok(Listing::Unserved);
+                }
+                Err(e) => return Err(classify(call, "cloudwatch:ListAlarmMuteRules", e)),
+            };
             out.extend(page.alarm_mute_rule_summaries().iter().cloned());
         }
-        Ok(out)
+        Ok(Listing::Rules(out))
     }
 
     /// GetAlarmMuteRule; `None` when the rule was deleted since it was listed.
@@ -226,10 +268,23 @@ impl AwsSource {
         account_id: &str,
         clients: &AccountClients,
     ) -> Result<Vec<MuteRule>, SourceError> {
+        if self.mute_rules.unserved().contains(account_id) {
+            return Ok(Vec::new());
+        }
         let cw = &clients.cloudwatch;
         let call = format!("ListAlarmMuteRules {account_id}");
-        let listed = self.list_mute_rules(cw, &call).await;
-        let listed = readable(&self.track(&call, listed)?, &self.identity.region);
+        let listed = match self.track(&call, self.list_mute_rules(cw, &call).await)? {
+            Listing::Rules(summaries) => readable(&summaries, &self.identity.region),
+            Listing::Unserved => {
+                self.mute_rules.unserved().insert(account_id.to_owned());
+                tracing::info!(account_id, "ListAlarmMuteRules is unknown to this endpoint");
+                self.health.notice(format!(
+                    "mute rules: this endpoint does not serve them (account {account_id}): \
+                     none shown"
+                ));
+                return Ok(Vec::new());
+            }
+        };
         self.mute_rules.keep_only(account_id, &listed);
 
         let get_call = format!("GetAlarmMuteRule {account_id}");
