@@ -318,6 +318,7 @@ fn initial_state(
     state.views.trail.available = Some(trail_settings(kind, &settings.config));
     state.views.logs.available = logs_available;
     state.studio_idle_hours = settings.config.studio_idle_hours;
+    state.muted_indefinitely_hours = settings.config.muted_indefinitely_hours;
     // The history kept across restarts; a damaged file is said, never fatal.
     if let Some(path) = sagewatch::trail::history::path_from_env() {
         let (history, warning) = sagewatch::trail::history::History::load(&path);

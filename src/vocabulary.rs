@@ -49,9 +49,11 @@ pub enum Bindable {
     NewAlarm,
     /// Edit the selected alarm (PutMetricAlarm overwrites it, keeping its name).
     EditAlarm,
-    /// Turn off the actions of the selected or marked alarms (DisableAlarmActions).
+    /// Mute the selected or marked alarms: for a while (PutAlarmMuteRule), or indefinitely
+    /// (DisableAlarmActions). On `:mutes`, `e` and `D` change or delete a rule.
     MuteAlarm,
-    /// Turn their actions back on (EnableAlarmActions).
+    /// End whatever mutes them (DeleteAlarmMuteRule, the rule without them, or
+    /// EnableAlarmActions).
     UnmuteAlarm,
     /// Delete the selected or marked alarms, after their name is typed.
     DeleteAlarm,

@@ -281,9 +281,10 @@ mod tests {
         assert_eq!(
             names,
             [
-                "fleet", "alarms", "alarm", "endpoint", "monitor", "trail", "sql", "changes",
-                "tape", "logs", "insights", "tail", "since", "studio", "jobs", "account", "range",
-                "sort", "filter", "export", "save", "theme", "refresh", "help", "quit"
+                "fleet", "alarms", "mutes", "alarm", "mute", "endpoint", "monitor", "trail", "sql",
+                "changes", "tape", "logs", "insights", "tail", "since", "studio", "jobs",
+                "account", "range", "sort", "filter", "export", "save", "theme", "refresh", "help",
+                "quit"
             ]
         );
     }

@@ -95,7 +95,7 @@ pub fn loaded(state: &mut State, loaded: Loaded) -> Outcome {
         }
         Loaded::MuteRules(Ok(mut rules)) => {
             rules.sanitize();
-            let mutes = crate::source::mute::Mutes::new(rules);
+            let mutes = crate::source::mute::Mutes::new(rules).knowing(&state.mutes);
             if mutes != state.mutes {
                 state.mutes = mutes;
                 recount_muted(state);
@@ -422,6 +422,8 @@ pub fn rebuild_alarm_index(state: &mut State) {
 /// open and close, never while drawing.
 pub fn recount_muted(state: &mut State) {
     let mut by_account: rustc_hash::FxHashMap<AccountId, usize> = Default::default();
+    let mut forgotten = 0;
+    let too_long = i64::from(state.muted_indefinitely_hours) * 3600;
     for alarm in &state.alarms {
         if state
             .mutes
@@ -432,6 +434,18 @@ pub fn recount_muted(state: &mut State) {
                 .entry(watched_account(alarm).to_owned())
                 .or_default() += 1;
         }
+        // Off for good, for too long or since before any record: how incidents go unseen.
+        // Counted once the audit log has been read (before, nothing is known either way).
+        if !alarm.actions_enabled && state.mutes.turned_off_known().is_some() {
+            let since = state.mutes.turned_off(&alarm.account_id, &alarm.id);
+            let recent = since.is_some_and(|t| {
+                t.known != crate::source::mute::Known::Before && state.now - t.at <= too_long
+            });
+            if !recent {
+                forgotten += 1;
+            }
+        }
     }
     state.alarm_index.muted_by_account = by_account;
+    state.alarm_index.muted_forgotten = forgotten;
 }

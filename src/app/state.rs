@@ -88,6 +88,9 @@ pub struct AlarmIndex {
     /// Alarms silent now (actions off or muted by a rule), by the account they watch
     /// (`data::recount_muted`).
     pub muted_by_account: HashMap<AccountId, usize>,
+    /// Alarms muted indefinitely (actions off) for longer than `muted_indefinitely_hours`,
+    /// or since before any record says.
+    pub muted_forgotten: usize,
 }
 
 /// Derived from the fleet's runs when they load: the violations of the last completed runs,
@@ -190,6 +193,9 @@ pub struct State {
     pub views: ViewStates,
     /// Hours an app may stay InService before the studio view calls it idle spend.
     pub studio_idle_hours: u32,
+    /// Alarms with their actions off for longer than this are flagged (config
+    /// `muted_indefinitely_hours`).
+    pub muted_indefinitely_hours: u32,
     /// What the trail found changed on an endpoint, for its charts.
     pub change_marks: ChangeMarks,
     /// Dialogs above the view, the top one last: it takes input first.
@@ -265,6 +271,7 @@ impl State {
             previous_view: View::Fleet,
             views: ViewStates::default(),
             studio_idle_hours: 8,
+            muted_indefinitely_hours: 24,
             change_marks: ChangeMarks::default(),
             overlays: Vec::new(),
             confirm_serial: 0,

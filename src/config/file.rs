@@ -42,6 +42,10 @@ pub struct Config {
     /// (1 to 720).
     #[serde(deserialize_with = "studio_idle_hours")]
     pub studio_idle_hours: u32,
+    /// Hours an alarm may stay muted indefinitely (actions off) before the console flags it
+    /// on the status bar and lists it first under `:alarms muted` (1 to 720).
+    #[serde(deserialize_with = "muted_indefinitely_hours")]
+    pub muted_indefinitely_hours: u32,
 }
 
 impl Default for Config {
@@ -58,6 +62,7 @@ impl Default for Config {
             quality_metrics: Vec::new(),
             trail: None,
             studio_idle_hours: 8,
+            muted_indefinitely_hours: 24,
         }
     }
 }
@@ -207,6 +212,16 @@ fn studio_idle_hours<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     if !(1..=720).contains(&v) {
         return Err(de::Error::custom(
             "studio_idle_hours must be between 1 and 720 (hours)",
+        ));
+    }
+    Ok(v)
+}
+
+fn muted_indefinitely_hours<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if !(1..=720).contains(&v) {
+        return Err(de::Error::custom(
+            "muted_indefinitely_hours must be between 1 and 720 (hours)",
         ));
     }
     Ok(v)
@@ -574,6 +589,19 @@ mod tests {
             let e = parse(&format!("studio_idle_hours = {bad}\n")).unwrap_err();
             assert!(e.to_string().contains("between 1 and 720"), "{e}");
         }
+    }
+
+    #[test]
+    fn the_indefinite_mute_bound_is_hours_within_a_month() {
+        assert_eq!(Config::default().muted_indefinitely_hours, 24);
+        let c = parse("muted_indefinitely_hours = 4\n").unwrap();
+        assert_eq!(c.muted_indefinitely_hours, 4);
+        for bad in ["0", "721"] {
+            let e = parse(&format!("muted_indefinitely_hours = {bad}\n")).unwrap_err();
+            assert!(e.to_string().contains("between 1 and 720"), "{e}");
+        }
+        let e = parse("muted_indefinitely_hours = \"1d\"\n").unwrap_err();
+        assert!(e.to_string().contains("expected u32"), "{e}");
     }
 
     #[test]

@@ -83,8 +83,14 @@ pub async fn audit_text(path: Option<std::path::PathBuf>) -> Option<String> {
         max_bytes: AUDIT_MAX_BYTES,
         follow_links: false,
     };
-    let read = tokio::task::spawn_blocking(move || crate::files::read_capped(&path, limits));
-    match read.await {
+    // Run inline (the snapshot, the tests' consoles) there may be no runtime to block in.
+    let read = match tokio::runtime::Handle::try_current() {
+        Ok(_) => {
+            tokio::task::spawn_blocking(move || crate::files::read_capped(&path, limits)).await
+        }
+        Err(_) => Ok(crate::files::read_capped(&path, limits)),
+    };
+    match read {
         Ok(Ok(Some(bytes))) => Some(String::from_utf8_lossy(&bytes).into_owned()),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "the audit log could not be read for the tape");

@@ -92,11 +92,6 @@ async fn changes(
     window: Window,
     cancel: impl Future<Output = ()>,
 ) -> Result<Changes, SourceError> {
-    let call = "StartQueryExecution";
-    let trail = source.trail().ok_or_else(|| SourceError::Other {
-        call: call.into(),
-        detail: "no CloudTrail search configured: add [trail] to config.toml".into(),
-    })?;
     let key = subject.endpoint.key();
     let alarms: Vec<&Alarm> = subject.alarms.iter().collect();
     let text = filter_text(&Resources {
@@ -107,9 +102,26 @@ async fn changes(
         region: subject.region.as_deref(),
         from: window.from,
     });
+    search(source, settings, text, window, cancel).await
+}
+
+/// One filtered search of the trail (the filter as typed in the trail view) over the window,
+/// run to its end: every row, and what Athena scanned.
+pub async fn search(
+    source: &dyn FleetSource,
+    settings: &TrailSettings,
+    text: String,
+    window: Window,
+    cancel: impl Future<Output = ()>,
+) -> Result<Changes, SourceError> {
+    let call = "StartQueryExecution";
+    let trail = source.trail().ok_or_else(|| SourceError::Other {
+        call: call.into(),
+        detail: "no CloudTrail search configured: add [trail] to config.toml".into(),
+    })?;
     let filter = crate::trail::filter::parse(&text).map_err(|e| SourceError::Other {
         call: call.into(),
-        detail: format!("the changes' filter: {}", e.message),
+        detail: format!("the search's filter: {}", e.message),
     })?;
     let accounts = filter.accounts.clone();
     let table = settings.table();

@@ -101,6 +101,53 @@ fn is_run_of(name: &str, schedule: &str) -> bool {
     is_run_now_name(name) && name[..name.len() - 19] == *schedule
 }
 
+/// The alarms whose actions this console turned off (DisableAlarmActions done, not turned
+/// back on by a later EnableAlarmActions that was done), with when and by whom.
+pub fn actions_turned_off(log: &str) -> Vec<crate::source::mute::TurnedOff> {
+    let records: Vec<Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let done: std::collections::HashSet<&str> = records
+        .iter()
+        .filter(|r| r["phase"] == "outcome" && r["result"] == "ok")
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    // In the log's order (the order they were sent): the last word on each alarm stands.
+    let mut off: HashMap<(String, String), crate::source::mute::TurnedOff> = HashMap::new();
+    for r in &records {
+        let on = match r["operation"].as_str() {
+            Some("DisableAlarmActions") => false,
+            Some("EnableAlarmActions") => true,
+            _ => continue,
+        };
+        let sent = r["phase"] == "intent" && r["id"].as_str().is_some_and(|id| done.contains(id));
+        let (Some(at), Some(account), true) = (
+            r["time"].as_str().and_then(epoch),
+            r["account"].as_str(),
+            sent,
+        ) else {
+            continue;
+        };
+        for alarm in named(&r["parameters"]) {
+            let key = (account.to_owned(), alarm.to_owned());
+            if on {
+                off.remove(&key);
+            } else {
+                let record = crate::source::mute::TurnedOff {
+                    account_id: key.0.clone(),
+                    alarm: key.1.clone(),
+                    at,
+                    by: r["caller"].as_str().map(str::to_owned),
+                    known: crate::source::mute::Known::AuditLog,
+                };
+                off.insert(key, record);
+            }
+        }
+    }
+    off.into_values().collect()
+}
+
 fn epoch(text: &str) -> Option<i64> {
     chrono::DateTime::parse_from_rfc3339(text)
         .ok()
@@ -133,6 +180,63 @@ mod tests {
             o["error"] = json!(e);
         }
         o
+    }
+
+    #[test]
+    fn actions_turned_off_are_the_last_done_word_on_each_alarm() {
+        let off = |id: &str, time: &str, names: &[&str]| {
+            intent(
+                id,
+                time,
+                "DisableAlarmActions",
+                json!({ "AlarmNames": names }),
+            )
+        };
+        let on = |id: &str, time: &str, names: &[&str]| {
+            intent(
+                id,
+                time,
+                "EnableAlarmActions",
+                json!({ "AlarmNames": names }),
+            )
+        };
+        let text = log(&[
+            off("1", "2026-11-27T09:00:00.000Z", &["kept", "turned-back-on"]),
+            outcome("1", "ok", None),
+            on("2", "2026-11-28T09:00:00.000Z", &["turned-back-on"]),
+            outcome("2", "ok", None),
+            // Refused or failed: nothing changed.
+            off("3", "2026-11-28T10:00:00.000Z", &["refused"]),
+            outcome("3", "refused", Some("read-only")),
+            off("4", "2026-11-28T11:00:00.000Z", &["no-outcome"]),
+            // A failed unmute leaves the mute standing.
+            off("5", "2026-11-28T12:00:00.000Z", &["still-off"]),
+            outcome("5", "ok", None),
+            on("6", "2026-11-28T13:00:00.000Z", &["still-off"]),
+            outcome("6", "error", Some("AccessDenied")),
+            "not a record".into(),
+        ]);
+        let mut got: Vec<(String, i64, String)> = actions_turned_off(&text)
+            .into_iter()
+            .map(|t| (t.alarm, t.at, t.by.unwrap_or_default()))
+            .collect();
+        got.sort();
+        let carol = "arn:aws:sts::1:assumed-role/OnCall/carol".to_owned();
+        assert_eq!(
+            got,
+            [
+                (
+                    "kept".into(),
+                    epoch("2026-11-27T09:00:00Z").unwrap(),
+                    carol.clone()
+                ),
+                (
+                    "still-off".into(),
+                    epoch("2026-11-28T12:00:00Z").unwrap(),
+                    carol
+                ),
+            ]
+        );
     }
 
     #[test]

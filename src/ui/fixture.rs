@@ -594,9 +594,23 @@ pub fn with_alarm_action(key: Action) -> State {
     if key != Action::DeleteAlarm {
         crate::app::update::update(&mut s, Action::ToggleMark);
     }
+    let mute = key == Action::MuteAlarm;
     crate::app::update::update(&mut s, key);
+    if mute {
+        // How long: the form's default (4 hours).
+        crate::app::update::update(&mut s, Action::Input(crate::app::action::InputKey::Enter));
+    }
     // As it is a moment after it opened: taking keys.
     crate::overlays::confirm::moment_passes(&mut s);
+    s
+}
+
+/// `M` on two marked alarms: the form that asks how long and why.
+pub fn with_mute_form() -> State {
+    let mut s = in_view(View::Alarms);
+    crate::app::update::update(&mut s, Action::ToggleMark);
+    crate::app::update::update(&mut s, Action::ToggleMark);
+    crate::app::update::update(&mut s, Action::MuteAlarm);
     s
 }
 

@@ -72,6 +72,20 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
             )
         }
     };
+    // Alarms muted indefinitely for too long (or since unknown): a forgotten mute is how an
+    // incident goes unseen, so it stays on the bar until they are unmuted.
+    let forgotten = state.alarm_index.muted_forgotten;
+    if forgotten > 0 {
+        x = put(
+            buf,
+            area,
+            x + 1,
+            y,
+            &format!(" ⊘{forgotten}∞ "),
+            area.width,
+            theme.warn.add_modifier(Modifier::REVERSED),
+        );
+    }
     // A run started here is followed wherever the user goes: they must see it is going.
     if let Some(marker) = views::monitor::follow::marker(&state.views.monitor, state.now) {
         x = put(

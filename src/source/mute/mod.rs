@@ -231,13 +231,39 @@ pub fn muted<'r>(
     active.or(scheduled)
 }
 
+/// Who turned an alarm's actions off, and when, as a record of it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnedOff {
+    pub account_id: AccountId,
+    /// The alarm's name as AWS has it.
+    pub alarm: String,
+    /// When; for `Known::Before`, the start of the search that found nothing.
+    pub at: Epoch,
+    /// The caller's ARN, as recorded.
+    pub by: Option<String>,
+    pub known: Known,
+}
+
+/// Where what is known of a mute comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// This console's audit log.
+    AuditLog,
+    /// A search of CloudTrail.
+    Trail,
+    /// A search of CloudTrail since `at` found no DisableAlarmActions: muted before then.
+    Before,
+}
+
 /// Every rule held, and which rules name each alarm: a row on screen looks its rules up
-/// instead of scanning every rule's targets.
+/// instead of scanning every rule's targets. Also what is known of actions turned off.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Mutes {
     rules: Vec<MuteRule>,
     /// By account, then alarm name (a lookup borrows the row's strings).
     by_alarm: HashMap<AccountId, HashMap<String, Vec<usize>>>,
+    /// `None` until the audit log has been read.
+    turned_off: Option<HashMap<AccountId, HashMap<String, TurnedOff>>>,
 }
 
 impl Mutes {
@@ -252,7 +278,40 @@ impl Mutes {
                 }
             }
         }
-        Self { rules, by_alarm }
+        Self {
+            rules,
+            by_alarm,
+            turned_off: None,
+        }
+    }
+
+    /// The same rules, with what `other` knows of actions turned off (a read of the rules
+    /// does not forget what the audit log said).
+    pub fn knowing(mut self, other: &Mutes) -> Self {
+        self.turned_off = other.turned_off.clone();
+        self
+    }
+
+    /// What a record says of actions turned off: the audit log's whole answer, or a trail
+    /// search's about one alarm. A record replaces what was known of its alarm.
+    pub fn learn_turned_off(&mut self, records: Vec<TurnedOff>) {
+        let known = self.turned_off.get_or_insert_with(HashMap::new);
+        for r in records {
+            let account = known.entry(r.account_id.clone()).or_default();
+            account.insert(r.alarm.clone(), r);
+        }
+    }
+
+    /// Whether the audit log has been read (and how many records it had).
+    pub fn turned_off_known(&self) -> Option<usize> {
+        self.turned_off
+            .as_ref()
+            .map(|k| k.values().map(HashMap::len).sum())
+    }
+
+    /// When and by whom this alarm's actions were turned off, when a record says.
+    pub fn turned_off(&self, account_id: &str, alarm_id: &str) -> Option<&TurnedOff> {
+        self.turned_off.as_ref()?.get(account_id)?.get(alarm_id)
     }
 
     pub fn rules(&self) -> &[MuteRule] {
@@ -272,6 +331,61 @@ impl Mutes {
     /// How `alarm` is muted at `now`.
     pub fn of(&self, alarm: &Alarm, now: Epoch) -> Option<Muted<'_>> {
         muted(alarm, self.naming(&alarm.account_id, &alarm.id), now)
+    }
+
+    /// `⊘ 1h12m`, `⊘ at 02:00`, `⊘ ∞`, or `⊘ ∞ 2d` when a record says since when.
+    pub fn badge(&self, alarm: &Alarm, now: Epoch) -> Option<String> {
+        let m = self.of(alarm, now)?;
+        match (&m, self.turned_off(&alarm.account_id, &alarm.id)) {
+            (Muted::Indefinitely, Some(t)) if t.known == Known::Before => {
+                Some(format!("⊘ ∞ >{}", when::span(now - t.at)))
+            }
+            (Muted::Indefinitely, Some(t)) => Some(format!("⊘ ∞ {}", when::span(now - t.at))),
+            _ => Some(m.badge(now)),
+        }
+    }
+
+    /// In words, for an alarm's pane: how it is muted, since or until when, by whom.
+    pub fn words(&self, alarm: &Alarm, now: Epoch) -> Option<String> {
+        let m = self.of(alarm, now)?;
+        Some(match (&m, self.turned_off(&alarm.account_id, &alarm.id)) {
+            (Muted::Indefinitely, Some(t)) => {
+                let by =
+                    t.by.as_deref()
+                        .map(crate::sanitize::clean)
+                        .unwrap_or_default();
+                let ago = when::span(now - t.at);
+                match t.known {
+                    Known::Before => format!(
+                        "muted indefinitely (actions off) for over {ago}: the trail has no \
+                         DisableAlarmActions on it since then"
+                    ),
+                    Known::AuditLog => format!(
+                        "muted indefinitely (actions off) {ago} ago by {by} (this console's audit log)"
+                    ),
+                    Known::Trail => {
+                        format!("muted indefinitely (actions off) {ago} ago by {by} (the trail)")
+                    }
+                }
+            }
+            (Muted::Indefinitely, None) => {
+                "muted indefinitely (actions off), since unknown: c searches the trail for who"
+                    .into()
+            }
+            (Muted::Until { until, rule }, _) => format!(
+                "muted by rule {} until {} UTC ({} left): {}",
+                rule.name,
+                when::clock_time(*until, now),
+                when::span(until - now),
+                crate::sanitize::clean(&rule.description)
+            ),
+            (Muted::Scheduled { at, rule }, _) => format!(
+                "muted by rule {} from {} UTC ({})",
+                rule.name,
+                when::clock_time(*at, now),
+                rule.schedule_words()
+            ),
+        })
     }
 }
 

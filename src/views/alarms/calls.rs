@@ -18,10 +18,23 @@ pub enum AlarmsCall {
         /// on the way (their requests replaced before they leave) cost nothing.
         while_scrolling: bool,
     },
+    /// Who turned alarms' actions off, and when: this console's audit log, read off the
+    /// UI thread.
+    TurnedOff,
+    /// Who turned one alarm's actions off, and when: a search of the trail.
+    WhoMuted {
+        account_id: AccountId,
+        id: String,
+        trail: Box<crate::source::trail::TrailSettings>,
+        window: crate::incident::Window,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum AlarmsLoaded {
+    /// Unreadable or absent, the log knows nothing: an empty answer.
+    TurnedOff(Vec<crate::source::mute::TurnedOff>),
+    WhoMuted(Result<crate::source::mute::TurnedOff, SourceError>),
     History {
         account_id: AccountId,
         /// The alarm's `id`, as AWS returned it.
@@ -33,6 +46,9 @@ pub enum AlarmsLoaded {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AlarmsKey {
     History,
+    TurnedOff,
+    /// One search per alarm: another alarm's pane does not replace it.
+    WhoMuted(AccountId, String),
 }
 
 impl crate::views::Call for AlarmsCall {
@@ -55,6 +71,10 @@ impl AlarmsCall {
     pub fn key(&self) -> AlarmsKey {
         match self {
             Self::History { .. } => AlarmsKey::History,
+            Self::TurnedOff => AlarmsKey::TurnedOff,
+            Self::WhoMuted { account_id, id, .. } => {
+                AlarmsKey::WhoMuted(account_id.clone(), id.clone())
+            }
         }
     }
 
@@ -67,6 +87,20 @@ impl AlarmsCall {
                     id,
                     result,
                 }
+            }
+            Self::TurnedOff => {
+                let path = crate::writes::audit::AuditLog::from_env().map(|a| a.path().to_owned());
+                let log = crate::incident::audit_text(path).await.unwrap_or_default();
+                AlarmsLoaded::TurnedOff(crate::tape::audit::actions_turned_off(&log))
+            }
+            Self::WhoMuted {
+                account_id,
+                id,
+                trail,
+                window,
+            } => {
+                let found = super::who_muted::search(source, &trail, &account_id, &id, window);
+                AlarmsLoaded::WhoMuted(found.await)
             }
         }
     }
@@ -82,6 +116,11 @@ impl AlarmsCall {
                     detail: detail.into(),
                 }),
             },
+            Self::TurnedOff => AlarmsLoaded::TurnedOff(Vec::new()),
+            Self::WhoMuted { .. } => AlarmsLoaded::WhoMuted(Err(SourceError::Other {
+                call: "StartQueryExecution".into(),
+                detail: detail.into(),
+            })),
         }
     }
 }
@@ -91,6 +130,8 @@ impl AlarmsLoaded {
     pub fn error(&self) -> Option<&SourceError> {
         match self {
             Self::History { result, .. } => result.as_ref().err(),
+            Self::TurnedOff(_) => None,
+            Self::WhoMuted(result) => result.as_ref().err(),
         }
     }
 }

@@ -93,8 +93,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     // Mute badges of the rows on screen only: the column is as wide as the widest of them.
     let page = usize::from(inner.height.saturating_sub(1));
     let on_screen = v.rows.iter().skip(v.offset).take(page);
-    let badge =
-        |a: &crate::source::model::Alarm| state.mutes.of(a, state.now).map(|m| m.badge(state.now));
+    let badge = |a: &crate::source::model::Alarm| state.mutes.badge(a, state.now);
     let badge_w = on_screen
         .filter_map(|&i| state.alarms.get(i))
         .filter_map(|a| badge(a).map(|b| text::width(&b)))
@@ -298,11 +297,17 @@ fn render_reason(state: &State, buf: &mut Buffer, inner: Rect) -> Rect {
     else {
         return inner;
     };
-    if alarm.reason.is_empty() || inner.height < 6 {
+    let muted = state.mutes.words(alarm, state.now);
+    if (alarm.reason.is_empty() && muted.is_none()) || inner.height < 6 {
         return inner;
     }
     let width = inner.width.saturating_sub(2);
-    let lines = text::wrap_words(&alarm.reason, width);
+    // How it is muted first: whether anyone gets paged is the first thing to know.
+    let mut lines: Vec<String> = muted
+        .iter()
+        .flat_map(|m| text::wrap_words(m, width))
+        .collect();
+    lines.extend(text::wrap_words(&alarm.reason, width));
     let room = usize::from(inner.height / 2).max(1);
     for (i, line) in lines.iter().take(room).enumerate() {
         let y = inner.y + i as u16;

@@ -12,6 +12,7 @@ mod rules;
 mod state;
 mod update;
 mod verbs;
+mod who_muted;
 
 pub use draw::{state_label, state_style};
 pub use state::{AlarmsState, HistoryOf};
@@ -146,6 +147,10 @@ impl ViewModule for Alarms {
         // `new ENDPOINT`: every listed endpoint's name.
         out.extend(state.endpoints.iter().map(|e| format!("new {}", e.name)));
         out
+    }
+
+    fn due(&self, state: &mut State) -> Vec<Command> {
+        mute::due(state)
     }
 
     fn left(&self, state: &mut State) -> Vec<Command> {

@@ -159,6 +159,63 @@ fn confirm(state: &mut State, title: &str, lines: Vec<String>, writes: Vec<Alarm
     Outcome::redraw()
 }
 
+/// Once alarms are read and some have their actions off: ask the audit log since when.
+pub fn due(state: &mut State) -> Vec<crate::app::command::Command> {
+    let v = &state.views.alarms;
+    if v.turned_off_asked || !state.alarms.iter().any(|a| !a.actions_enabled) {
+        return Vec::new();
+    }
+    state.views.alarms.turned_off_asked = true;
+    vec![super::calls::AlarmsCall::TurnedOff.into()]
+}
+
+/// What the audit log says of actions turned off: the status bar's `⊘N∞` counts the alarms
+/// muted indefinitely for too long (or since before the log) from now on.
+pub fn turned_off_loaded(
+    state: &mut State,
+    records: Vec<crate::source::mute::TurnedOff>,
+) -> Outcome {
+    state.mutes.learn_turned_off(records);
+    crate::app::data::recount_muted(state);
+    crate::app::data::changed(state, crate::views::Change::Alarms);
+    Outcome::redraw()
+}
+
+/// An alarm muted indefinitely whose pane opens and which no record explains: one search of
+/// the trail for who muted it (once per alarm, not while scrolling past, only with a trail).
+pub fn ask_who_muted(
+    state: &mut State,
+    of: &super::HistoryOf,
+    while_scrolling: bool,
+) -> Option<crate::app::command::Command> {
+    let alarm = state
+        .alarms
+        .iter()
+        .find(|a| a.account_id == of.account_id && a.id == of.id)?;
+    let unknown =
+        !alarm.actions_enabled && state.mutes.turned_off(&of.account_id, &of.id).is_none();
+    let key = (of.account_id.clone(), of.id.clone());
+    if !unknown || while_scrolling || state.views.alarms.who_asked.contains(&key) {
+        return None;
+    }
+    let trail = state.views.trail.settings().cloned()?;
+    state.views.alarms.who_asked.insert(key);
+    let hours = i64::from(state.muted_indefinitely_hours);
+    let window = crate::incident::Window {
+        from: state.now - hours * 3600,
+        to: state.now,
+    };
+    Some(
+        super::calls::AlarmsCall::WhoMuted {
+            account_id: of.account_id.clone(),
+            id: of.id.clone(),
+            trail: Box::new(trail),
+            window,
+        }
+        .into(),
+    )
+}
+
 /// `:mute window NAME cron(...) DURATION [TZ]`: a recurring maintenance window over the
 /// marked alarms, else the alarms of the endpoint selected (or on screen).
 pub fn window(state: &mut State, arg: &str) -> Outcome {

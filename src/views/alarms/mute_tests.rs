@@ -393,3 +393,51 @@ fn read_only_refuses_the_mute_form_the_window_and_a_rules_change_before_any_dial
     update(&mut s, Action::EditAlarm);
     assert!(s.overlays.is_empty());
 }
+
+#[test]
+fn a_mute_forgotten_for_a_day_is_flagged_on_the_status_bar_until_it_is_unmuted() {
+    use crate::source::mute::TurnedOff;
+    let mut s = with_rules(Vec::new());
+    let off: Vec<(String, String)> = s
+        .alarms
+        .iter()
+        .filter(|a| !a.actions_enabled)
+        .map(|a| (a.account_id.clone(), a.id.clone()))
+        .collect();
+    assert!(off.len() >= 2, "the fixture mutes two alarms for good");
+    // Nothing known yet: nothing flagged.
+    assert!(!screen_text(&s).lines().last().unwrap().contains('∞'));
+    let record = |(account_id, alarm): &(String, String), ago: Epoch| TurnedOff {
+        account_id: account_id.clone(),
+        alarm: alarm.clone(),
+        at: s.now - ago,
+        by: Some("arn:aws:sts::111122223333:assumed-role/OnCall/alice".into()),
+        known: crate::source::mute::Known::AuditLog,
+    };
+    // One muted two days ago by alice, one two hours ago; none of the others is known.
+    let records = vec![record(&off[0], 2 * 86_400), record(&off[1], 2 * 3600)];
+    let loaded = crate::views::AlarmsLoaded::TurnedOff(records);
+    update(
+        &mut s,
+        Action::Loaded(Box::new(Loaded::View(crate::views::ViewLoaded::Alarms(
+            loaded,
+        )))),
+    );
+    let unknown = off.len() - 2;
+    let screen = screen_text(&s);
+    let bar = screen.lines().last().unwrap();
+    assert!(bar.contains(&format!("⊘{}∞", 1 + unknown)), "{bar}");
+    let name = |i: usize| name_of(&s, &off[i].1);
+    assert!(row_of(&screen, &name(0)).contains("⊘ ∞ 2d"), "{screen}");
+    assert!(row_of(&screen, &name(1)).contains("⊘ ∞ 2h"), "{screen}");
+    // The alarm's pane says by whom.
+    select(&mut s, &off[0].1.clone());
+    update(&mut s, Action::Select);
+    assert!(
+        screen_text(&s).contains("2d ago by arn:aws:sts::111122223333:assumed-role/OnCall/alice")
+    );
+    // A shorter bound flags the one muted two hours ago too.
+    s.muted_indefinitely_hours = 1;
+    crate::app::data::recount_muted(&mut s);
+    assert_eq!(s.alarm_index.muted_forgotten, 2 + unknown);
+}

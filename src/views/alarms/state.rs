@@ -43,6 +43,10 @@ pub struct AlarmsState {
     pub marks: std::collections::HashSet<(AccountId, String)>,
     /// `:mutes`: the table shows mute rules instead of alarms.
     pub rules: Option<super::rules::RulesMode>,
+    /// This console's audit log was asked who turned actions off (once alarms are read).
+    pub turned_off_asked: bool,
+    /// Alarms whose muting the trail was asked about (once each).
+    pub who_asked: std::collections::HashSet<(AccountId, String)>,
     /// The alarms the open mute form is for.
     pub muting: Vec<crate::source::mute::plan::AlarmRef>,
     /// What the open alarm form is about (its preview and its request are built from it).

@@ -390,7 +390,14 @@ fn a_done_write_rereads_its_account_at_once_and_a_failure_says_the_iam_action() 
             }),
         })),
     );
-    assert_eq!(out.commands, [Command::RereadAlarms(PROD.into())]);
+    // Actions turned off: the audit log is read again for since when and by whom.
+    assert_eq!(
+        out.commands,
+        [
+            Command::RereadAlarms(PROD.into()),
+            crate::views::AlarmsCall::TurnedOff.into()
+        ]
+    );
     assert!(s.views.alarms.marks.is_empty(), "marks are spent");
     assert!(flashed(&s).contains("r-1"));
 

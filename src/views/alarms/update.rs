@@ -102,13 +102,16 @@ fn open_history(state: &mut State, while_scrolling: bool) -> Outcome {
         id: of.id.clone(),
         while_scrolling,
     };
+    let who = super::mute::ask_who_muted(state, &of, while_scrolling);
     let v = &mut state.views.alarms;
     v.history_of = Some(of);
     v.history = Loadable::Loading;
     v.history_scroll = 0;
     // The history pane may take rows from the table: keep the selected alarm in view.
     fix_offset(state);
-    Outcome::with(vec![command.into()])
+    let mut commands = vec![command.into()];
+    commands.extend(who);
+    Outcome::with(commands)
 }
 
 fn close_history(state: &mut State) {
@@ -168,11 +171,22 @@ pub fn set_filter(state: &mut State, text: &str) {
 }
 
 pub fn loaded(state: &mut State, loaded: AlarmsLoaded) -> Outcome {
-    let AlarmsLoaded::History {
-        account_id,
-        id,
-        result,
-    } = loaded;
+    let (account_id, id, result) = match loaded {
+        AlarmsLoaded::History {
+            account_id,
+            id,
+            result,
+        } => (account_id, id, result),
+        AlarmsLoaded::TurnedOff(records) => return super::mute::turned_off_loaded(state, records),
+        AlarmsLoaded::WhoMuted(Ok(record)) => {
+            return super::mute::turned_off_loaded(state, vec![record]);
+        }
+        // Said on the status bar (the source's health); the pane still says "since unknown".
+        AlarmsLoaded::WhoMuted(Err(e)) => {
+            tracing::warn!(error = %e, "who muted the alarm: the trail could not say");
+            return Outcome::default();
+        }
+    };
     // A late answer for an alarm no longer shown is dropped.
     let shown = state.views.alarms.history_of.as_ref();
     if shown.is_some_and(|h| h.is(&account_id, &id)) {
@@ -200,6 +214,9 @@ pub fn written(state: &mut State, request: &Write, outcome: &WriteOutcome) -> Ve
         state.views.alarms.marks.clear();
     }
     let mut out = vec![Command::RereadAlarms(w.account_id().to_owned())];
+    if matches!(w, AlarmWrite::SetActions { .. }) {
+        out.push(AlarmsCall::TurnedOff.into());
+    }
     if matches!(
         w,
         AlarmWrite::PutMuteRule(_) | AlarmWrite::DeleteMuteRule { .. }

@@ -188,18 +188,24 @@ fn render_accounts(state: &State, buf: &mut Buffer, area: Rect) {
         .max()
         .unwrap_or(0)
         .max(1);
+    let counts_w = 1 + 4 + 3 + 4;
+    let room_for_muted = inner.width >= label_w.max(text::width("all accounts")) + 1 + counts_w + 4;
     let mut columns = vec![
         Column::new("").width(label_w, label_w).fill(),
         Column::new("").fixed(12).priority(1).fill(),
         Column::new("").fixed(4).right().gap(0),
         Column::new("").fixed(3).right().gap(0),
         Column::new("").fixed(4).right().gap(0),
-        // Alarms silent now (⊘3): only when some are, and after everything else.
+        // Alarms silent now (⊘3): only when some are, and only where the labels (and "all
+        // accounts") keep their room and a blank before the counts.
         Column::new("")
-            .width(0, if muted_total > 0 { 4 } else { 0 })
+            .fixed(if muted_total > 0 && room_for_muted {
+                4
+            } else {
+                0
+            })
             .right()
-            .gap(0)
-            .priority(2),
+            .gap(0),
     ];
     // Only while AWS throttles an account: then it matters more than the ids.
     let throttling = !state.source_health.throttled_by_account.is_empty();
