@@ -328,10 +328,12 @@ pub struct ScheduleArgs {
 pub enum AlarmCommand {
     /// Create (or overwrite) a metric alarm on an endpoint's metric.
     Create(Box<CreateArgs>),
-    /// Turn an alarm's actions off (DisableAlarmActions).
-    Mute(NameArgs),
-    /// Turn an alarm's actions back on (EnableAlarmActions).
-    Unmute(NameArgs),
+    /// Mute alarms for a while (PutAlarmMuteRule: a one-time mute rule from now, one per
+    /// account and per 100 alarms) or indefinitely (DisableAlarmActions).
+    Mute(MuteArgs),
+    /// End alarms' mutes: EnableAlarmActions for actions turned off, DeleteAlarmMuteRule for
+    /// a rule of their own, PutAlarmMuteRule without them for a rule that mutes others too.
+    Unmute(AlarmsArgs),
     /// Delete an alarm (DeleteAlarms).
     Delete(NameArgs),
     /// List alarms.
@@ -345,6 +347,54 @@ pub enum AlarmCommand {
         #[arg(long)]
         json: bool,
     },
+    /// List alarm mute rules: state now, schedule, targets, until when or the next window.
+    Mutes {
+        /// Only rules in this account or muting alarms that watch its endpoints (id or
+        /// label).
+        #[arg(long, value_name = "ID")]
+        account: Option<String>,
+        /// Print JSON (an object per rule) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("length").args(["for_", "until", "indefinitely"])))]
+pub struct MuteArgs {
+    #[command(flatten)]
+    pub alarms: AlarmsArgs,
+    /// Mute for this long from now: 30m, 2h, 1h30m, 2d (at most 15 days).
+    #[arg(long = "for", value_name = "SPAN")]
+    pub for_: Option<String>,
+    /// Mute until this time (UTC): 18:00 (the next one), "Monday 09:00", "tomorrow
+    /// 06:00", "2026-12-24 18:00".
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Turn the alarms' actions off until someone unmutes them (DisableAlarmActions).
+    #[arg(long)]
+    pub indefinitely: bool,
+    /// Why: the mute rule's description.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub reason: String,
+}
+
+/// Alarms named exactly, and what to do with their requests.
+#[derive(Debug, Args)]
+pub struct AlarmsArgs {
+    /// The alarms' names, exactly.
+    #[arg(value_name = "NAME", required = true)]
+    pub names: Vec<String>,
+    /// The account the alarms live in, or the account of the endpoints they watch (id or
+    /// label).
+    #[arg(long, value_name = "ID")]
+    pub account: String,
+    /// Send without asking.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print each request and its outcome as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -488,6 +538,43 @@ mod tests {
         let t = Cli::try_parse_from(["sagewatch", "--demo-start", "2026-11-26T10:00:00Z"]).unwrap();
         assert_eq!(t.global.demo_start, Some(1_795_687_200));
         assert!(Cli::try_parse_from(["sagewatch", "--refresh", "0"]).is_err());
+    }
+
+    #[test]
+    fn mute_takes_names_and_at_most_one_length() {
+        let c = Cli::try_parse_from([
+            "sagewatch",
+            "alarm",
+            "mute",
+            "a",
+            "b",
+            "--account",
+            "prod",
+            "--for",
+            "2h",
+        ])
+        .unwrap();
+        let Some(Commands::Alarm(AlarmCommand::Mute(m))) = c.command else {
+            panic!("mute")
+        };
+        assert_eq!(m.alarms.names, ["a", "b"]);
+        assert_eq!(m.for_.as_deref(), Some("2h"));
+        let err = Cli::try_parse_from([
+            "sagewatch",
+            "alarm",
+            "mute",
+            "a",
+            "--account",
+            "prod",
+            "--for",
+            "2h",
+            "--indefinitely",
+        ])
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            Cli::try_parse_from(["sagewatch", "alarm", "unmute", "--account", "prod"]).is_err()
+        );
     }
 
     #[test]

@@ -154,7 +154,12 @@ fn main() -> ExitCode {
             ExitCode::from(exit.code)
         }
         Some(Commands::Alarm(command)) => {
-            let exit = runtime.block_on(sagewatch::shell::run(source.as_ref(), &gate, command));
+            let exit = runtime.block_on(sagewatch::shell::run(
+                source.as_ref(),
+                &gate,
+                command,
+                clock.now(),
+            ));
             if let Some(message) = &exit.message {
                 eprint_clean(message);
             }
@@ -356,13 +361,18 @@ fn trail_settings(
 }
 
 async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) -> ExitCode {
-    let (state, errors) = match snapshot::collect(source.as_ref(), state, json).await {
+    let (mut state, mut errors) = match snapshot::collect(source.as_ref(), state, json).await {
         Ok(s) => s,
         Err(e) => {
             eprint_clean(&format!("{e:#}"));
             return ExitCode::FAILURE;
         }
     };
+    // The text does not show mutes, so it does not pay for them.
+    if json {
+        let rules = snapshot::read_mute_rules(source.as_ref(), &mut errors).await;
+        state.mutes = sagewatch::source::mute::Mutes::new(rules);
+    }
     // Everything is read: the source (the demo's whole simulated organisation, or the AWS
     // clients) is let go before the snapshot is built beside the state.
     drop(source);

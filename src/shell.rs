@@ -13,13 +13,15 @@ use crate::source::alarm_write::{
     check_window, parse_tags, parse_topics,
 };
 use crate::source::metrics::{self, METRICS};
-use crate::source::model::{Account, AlarmState, Identity, Stat};
+use crate::source::model::{Account, Alarm, AlarmState, Epoch, Identity, Stat};
+use crate::source::mute::when::span;
 use crate::source::write::Write;
 
 pub mod incident;
 pub mod jobs;
 pub mod logs;
 mod monitor;
+mod mutes;
 pub mod studio;
 pub mod trail;
 use crate::writes::audit::inert_json_pretty;
@@ -72,7 +74,9 @@ pub(crate) fn clean(s: &str) -> String {
     crate::sanitize::clean(s).into_owned()
 }
 
-pub async fn run(source: &dyn FleetSource, gate: &Gate, command: AlarmCommand) -> Exit {
+/// `now`: the source's clock (the demo's runs on its own), from which mutes start and
+/// rules' windows are computed.
+pub async fn run(source: &dyn FleetSource, gate: &Gate, command: AlarmCommand, now: Epoch) -> Exit {
     let identity = match source.identity().await {
         Ok(i) => i,
         Err(e) => return Exit::failed(e.to_string()),
@@ -82,14 +86,17 @@ pub async fn run(source: &dyn FleetSource, gate: &Gate, command: AlarmCommand) -
             account,
             state,
             json,
-        } => list(source, account.as_deref(), state.as_deref(), json).await,
+        } => list(source, account.as_deref(), state.as_deref(), json, now).await,
         AlarmCommand::Create(args) => match create_request(source, &identity, &args).await {
             Ok(request) => send(source, gate, &identity, request.into(), args.yes, args.json).await,
             Err(e) => e,
         },
-        AlarmCommand::Mute(args) => by_name(source, gate, &identity, args, Verb::Mute).await,
-        AlarmCommand::Unmute(args) => by_name(source, gate, &identity, args, Verb::Unmute).await,
-        AlarmCommand::Delete(args) => by_name(source, gate, &identity, args, Verb::Delete).await,
+        AlarmCommand::Mute(args) => mutes::mute(source, gate, &identity, args, now).await,
+        AlarmCommand::Unmute(args) => mutes::unmute(source, gate, &identity, args, now).await,
+        AlarmCommand::Delete(args) => delete(source, gate, &identity, args).await,
+        AlarmCommand::Mutes { account, json } => {
+            mutes::list(source, account.as_deref(), json, now).await
+        }
     }
 }
 
@@ -344,75 +351,81 @@ async fn create_request(
     })))
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Verb {
-    Mute,
-    Unmute,
-    Delete,
-}
-
-/// mute, unmute, delete: the alarm named exactly, in the account `--account` names: the
-/// alarm's own account, or the account of the endpoint it watches (as `alarm list
-/// --account` shows it). Which one it was is said on stderr when they differ.
-async fn by_name(
+/// delete: the alarm named exactly, in the account `--account` names (`resolve`), its name
+/// typed back unless `--yes`.
+async fn delete(
     source: &dyn FleetSource,
     gate: &Gate,
     identity: &Identity,
     args: NameArgs,
-    verb: Verb,
 ) -> Exit {
     let acct = match account(source, &args.account).await {
         Ok(a) => a,
         Err(e) => return e,
     };
-    let home = match alarm_home(source, &acct, &args.name).await {
-        Ok(h) => h,
+    let home = match resolve(source, &acct, std::slice::from_ref(&args.name)).await {
+        Ok(found) => found
+            .into_iter()
+            .map(|a| a.account_id)
+            .next()
+            .unwrap_or_default(),
         Err(e) => return e,
     };
-    let ids = vec![args.name.clone()];
-    let request = match verb {
-        Verb::Mute | Verb::Unmute => AlarmWrite::SetActions {
-            account_id: home,
-            ids,
-            enabled: matches!(verb, Verb::Unmute),
-        },
-        Verb::Delete => AlarmWrite::DeleteAlarms {
-            account_id: home,
-            ids,
-        },
-    };
-    let confirm = match verb {
-        Verb::Delete => Confirm::TypeName(&args.name),
-        Verb::Mute | Verb::Unmute => Confirm::Yes,
-    };
-    let request = request.into();
+    let request = AlarmWrite::DeleteAlarms {
+        account_id: home,
+        ids: vec![args.name.clone()],
+    }
+    .into();
+    let confirm = Confirm::TypeName(&args.name);
     match outcome_of_with(source, gate, identity, &request, args.yes, confirm).await {
         Ok(outcome) => report(identity, &request, outcome, args.json),
         Err(exit) => exit,
     }
 }
 
-/// The account an alarm named `name` lives in, `wanted` being either that account or the
-/// account of the endpoint it watches.
-async fn alarm_home(
+/// The alarms `names` name exactly, each found in `wanted` (the account it lives in) or
+/// among the alarms that watch `wanted`'s endpoints (as `alarm list --account` shows them);
+/// which one it was is said on stderr when they differ. Two reads however many names.
+pub(crate) async fn resolve(
     source: &dyn FleetSource,
     wanted: &Account,
-    name: &str,
-) -> Result<String, Exit> {
-    let alarms = source
+    names: &[String],
+) -> Result<Vec<Alarm>, Exit> {
+    let here = source
         .alarms_in(&wanted.id)
         .await
         .map_err(|e| Exit::failed(e.to_string()))?;
-    // The name as typed is the identifier: compared with AWS's own, never a cleaned copy.
-    if alarms.iter().any(|a| a.id == name) {
-        return Ok(wanted.id.clone());
+    let mut all: Option<Vec<Alarm>> = None;
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        // The name as typed is the identifier: compared with AWS's own, never a cleaned copy.
+        if let Some(a) = here.iter().find(|a| a.id == *name) {
+            out.push(a.clone());
+            continue;
+        }
+        if all.is_none() {
+            all = Some(
+                source
+                    .alarms()
+                    .await
+                    .map_err(|e| Exit::failed(e.to_string()))?,
+            );
+        }
+        let every = all.as_deref().unwrap_or_default();
+        out.push(elsewhere(source, wanted, name, every).await?);
     }
-    let all = source
-        .alarms()
-        .await
-        .map_err(|e| Exit::failed(e.to_string()))?;
-    let named: Vec<&crate::source::model::Alarm> = all.iter().filter(|a| a.id == name).collect();
-    let watching: Vec<&&crate::source::model::Alarm> = named
+    Ok(out)
+}
+
+/// The alarm `name` that watches an endpoint of `wanted` and lives in another account.
+async fn elsewhere(
+    source: &dyn FleetSource,
+    wanted: &Account,
+    name: &str,
+    all: &[Alarm],
+) -> Result<Alarm, Exit> {
+    let named: Vec<&Alarm> = all.iter().filter(|a| a.id == name).collect();
+    let watching: Vec<&&Alarm> = named
         .iter()
         .filter(|a| crate::app::query::watched_account(a) == wanted.id)
         .collect();
@@ -430,7 +443,7 @@ async fn alarm_home(
                 clean(&wanted.label),
                 home_label
             );
-            Ok(home)
+            Ok((**one).clone())
         }
         [] => {
             let elsewhere: Vec<String> = named.iter().map(|a| a.account_id.clone()).collect();
@@ -677,6 +690,7 @@ async fn list(
     account_filter: Option<&str>,
     state: Option<&str>,
     json_out: bool,
+    now: Epoch,
 ) -> Exit {
     let wanted_state = match state {
         None => None,
@@ -702,9 +716,16 @@ async fn list(
         Err(e) => return Exit::failed(e.to_string()),
     };
     crate::sanitize::Sanitize::sanitize(&mut alarms);
+    // The list is what was asked for: rules that cannot be read are said, not fatal.
+    let mut unread = Vec::new();
+    let rules = crate::snapshot::read_mute_rules(source, &mut unread).await;
+    for e in &unread {
+        eprintln!("sagewatch: mute rules not read, so no alarm shows one: {e}");
+    }
+    let mutes = crate::source::mute::Mutes::new(rules);
     let rows: Vec<crate::snapshot::AlarmRow> = alarms
         .iter()
-        .map(crate::snapshot::AlarmRow::of)
+        .map(|a| crate::snapshot::AlarmRow::muted(a, &mutes, now))
         // The same meaning as in mute, unmute and delete: the account the alarm lives in,
         // or the one whose endpoint it watches.
         .filter(|r| {
@@ -735,7 +756,11 @@ async fn list(
         table.extend(rows.iter().map(|r| {
             [
                 r.state.as_str().to_owned(),
-                if r.actions_enabled { "on" } else { "muted" }.to_owned(),
+                match (r.muted_until_at, r.muted_indefinitely) {
+                    (_, true) => "muted".to_owned(),
+                    (Some(until), false) => format!("muted {}", span(until - now)),
+                    (None, false) => "on".to_owned(),
+                },
                 named(&r.alarm_account_id),
                 named(&r.account_id),
                 r.name.clone(),

@@ -13,6 +13,7 @@ use crate::source::FleetSource;
 use crate::source::metrics::METRICS;
 use crate::source::model::{AlarmState, Endpoint, Epoch};
 use crate::source::monitor::ScheduleRun;
+use crate::source::mute::{MuteRule, MuteState, MuteStatus, Muted, Mutes};
 use crate::views::studio::calls::StudioCall;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -28,6 +29,8 @@ pub struct Snapshot {
     /// SageMaker Studio per account (`AccountStudio::snapshot`); empty when the source
     /// does not read Studio.
     pub studio: Vec<serde_json::Value>,
+    /// Every alarm mute rule, its state computed at `generated_at`; read for `--json` only.
+    pub mute_rules: Vec<MuteRuleRow>,
     /// What could not be fetched: the rest of the snapshot is partial where these say so.
     pub errors: Vec<String>,
     /// What this snapshot asked CloudWatch for (GetMetricData bills per metric requested).
@@ -106,10 +109,31 @@ pub struct AlarmRow {
     pub endpoint: Option<String>,
     pub threshold: Option<f64>,
     pub actions_enabled: bool,
+    /// Until when an active mute rule mutes it (`null`: none does, or its actions are off).
+    pub muted_until: Option<String>,
+    /// The same instant, for text.
+    #[serde(skip)]
+    pub muted_until_at: Option<Epoch>,
+    /// That rule's name.
+    pub muted_by_rule: Option<String>,
+    /// Its actions are off (DisableAlarmActions) until someone unmutes it.
+    pub muted_indefinitely: bool,
 }
 
 impl AlarmRow {
-    /// An alarm as scripts see it (its strings already sanitised on the way in).
+    /// An alarm as scripts see it (its strings already sanitised on the way in), muted as
+    /// `mutes` says at `now`.
+    pub fn muted(a: &crate::source::model::Alarm, mutes: &Mutes, now: Epoch) -> Self {
+        let mut row = Self::of(a);
+        if let Some(Muted::Until { until, rule }) = mutes.of(a, now) {
+            row.muted_until = Some(rfc3339(until));
+            row.muted_until_at = Some(until);
+            row.muted_by_rule = Some(crate::sanitize::clean(&rule.name).into_owned());
+        }
+        row
+    }
+
+    /// An alarm as scripts see it, without its mute rules.
     pub fn of(a: &crate::source::model::Alarm) -> Self {
         AlarmRow {
             account_id: watched_account(a).to_owned(),
@@ -122,6 +146,71 @@ impl AlarmRow {
             endpoint: a.endpoint.as_ref().map(|e| e.name.clone()),
             threshold: a.threshold().map(|t| t.1),
             actions_enabled: a.actions_enabled,
+            muted_until: None,
+            muted_until_at: None,
+            muted_by_rule: None,
+            muted_indefinitely: !a.actions_enabled,
+        }
+    }
+}
+
+/// A mute rule as scripts see it (`alarm mutes --json`, the snapshot's `mute_rules`): its
+/// state computed at `now`, every string cleaned.
+#[derive(Debug, Serialize)]
+pub struct MuteRuleRow {
+    pub account_id: String,
+    pub name: String,
+    pub description: String,
+    /// ACTIVE, SCHEDULED or EXPIRED, as its schedule says at `now`.
+    pub state: &'static str,
+    pub targets: Vec<String>,
+    pub expression: String,
+    pub duration: String,
+    pub timezone: Option<String>,
+    pub start: Option<String>,
+    pub expire: Option<String>,
+    pub active_until: Option<String>,
+    pub next_activation: Option<String>,
+}
+
+impl MuteRuleRow {
+    pub fn of(r: &MuteRule, now: Epoch) -> Self {
+        let clean = |s: &str| crate::sanitize::clean(s).into_owned();
+        let state = r.state_at(now);
+        let (active_until, next_activation) = match state {
+            MuteState::Active { until } => (Some(until), None),
+            MuteState::Scheduled { next } => (None, next),
+            MuteState::Expired => (None, None),
+        };
+        Self {
+            account_id: clean(&r.account_id),
+            name: clean(&r.name),
+            description: clean(&r.description),
+            state: MuteStatus::from(state).as_str(),
+            targets: r.targets.iter().map(|t| clean(t)).collect(),
+            expression: clean(&r.expression),
+            duration: clean(&r.duration),
+            timezone: r.timezone.as_deref().map(clean),
+            start: r.start.map(rfc3339),
+            expire: r.expire.map(rfc3339),
+            // `Epoch::MAX`: no end known (a rule whose schedule cannot be read).
+            active_until: active_until.filter(|&t| t != Epoch::MAX).map(rfc3339),
+            next_activation: next_activation.map(rfc3339),
+        }
+    }
+}
+
+/// Every mute rule, when the source reads them (none when it does not); a failed read is
+/// one more error, and the alarms are then said unmuted by rules.
+pub async fn read_mute_rules(source: &dyn FleetSource, errors: &mut Vec<String>) -> Vec<MuteRule> {
+    let Some(mutes) = source.mutes() else {
+        return Vec::new();
+    };
+    match mutes.mute_rules().await {
+        Ok(rules) => rules,
+        Err(e) => {
+            errors.push(crate::sanitize::clean(&e.to_string()).into_owned());
+            Vec::new()
         }
     }
 }
@@ -285,6 +374,8 @@ fn endpoint_read(state: &State, e: &Endpoint, scratch: &mut query::KeyScratch) -
     read
 }
 
+/// The snapshot of what `state` holds, each alarm muted as the mute rules read say and the
+/// rules listed.
 pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
     let monitoring = state.accounts.iter().find(|a| a.monitoring);
     let accounts = state
@@ -348,13 +439,14 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
             }
         })
         .collect();
+    let mutes = &state.mutes;
     let alarms = state
         .views
         .alarms
         .rows
         .iter()
         .filter_map(|&i| state.alarms.get(i))
-        .map(AlarmRow::of)
+        .map(|a| AlarmRow::muted(a, mutes, state.now))
         .collect();
     Snapshot {
         generated_at: rfc3339(state.now),
@@ -367,6 +459,11 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
         endpoints,
         alarms,
         studio: studio_entries(state),
+        mute_rules: mutes
+            .rules()
+            .iter()
+            .map(|r| MuteRuleRow::of(r, state.now))
+            .collect(),
         errors,
         usage: Usage {
             get_metric_data_calls: state.source_health.metric_data_calls_last_hour,
@@ -529,6 +626,100 @@ mod tests {
             !creating.stale,
             "a Creating endpoint is silent for a reason"
         );
+    }
+
+    fn rule(name: &str, targets: &[&str], expression: &str) -> MuteRule {
+        MuteRule {
+            account_id: "111".into(),
+            id: name.into(),
+            name: name.into(),
+            description: String::new(),
+            targets: targets.iter().map(|t| t.to_string()).collect(),
+            expression: expression.into(),
+            duration: "PT2H".into(),
+            timezone: None,
+            start: None,
+            expire: None,
+            status: MuteStatus::Scheduled,
+            updated: None,
+        }
+    }
+
+    /// 2026-11-26T10:00:00Z.
+    const NOW: Epoch = 1_795_687_200;
+
+    #[test]
+    fn each_alarm_is_muted_as_mute_muted_says_through_the_index() {
+        let rules = [
+            rule("long", &["a", "b"], "at(2026-11-26T09:30)"),
+            rule("short", &["a"], "at(2026-11-26T08:30)"),
+            rule("later", &["c"], "cron(0 1 * * *)"),
+            rule("elsewhere", &["d"], "at(2026-11-26T09:30)"),
+        ];
+        let mut other = rules[3].clone();
+        other.account_id = "222".into();
+        let rules = [&rules[..3], &[other]].concat();
+        let index = Mutes::new(rules.clone());
+        let alarm = |id: &str, on: bool| crate::source::model::Alarm {
+            account_id: "111".into(),
+            id: id.into(),
+            name: id.into(),
+            kind: crate::source::model::AlarmKind::Composite {
+                rule: String::new(),
+            },
+            state: AlarmState::Ok,
+            reason: String::new(),
+            state_since: 0,
+            endpoint: None,
+            actions_enabled: on,
+            settings: Default::default(),
+        };
+        for (id, on) in [
+            ("a", true),
+            ("b", true),
+            ("c", true),
+            ("d", true),
+            ("a", false),
+        ] {
+            let a = alarm(id, on);
+            assert_eq!(
+                index.of(&a, NOW),
+                crate::source::mute::muted(&a, &rules, NOW),
+                "{id}"
+            );
+        }
+        let row = AlarmRow::muted(&alarm("a", true), &index, NOW);
+        assert_eq!(row.muted_until.as_deref(), Some("2026-11-26T11:30:00Z"));
+        assert_eq!(row.muted_by_rule.as_deref(), Some("long"));
+        assert!(!row.muted_indefinitely);
+        // Scheduled is not muted yet; another account's rule does not mute it.
+        for id in ["c", "d"] {
+            let row = AlarmRow::muted(&alarm(id, true), &index, NOW);
+            assert_eq!((row.muted_until, row.muted_by_rule), (None, None), "{id}");
+        }
+        let off = AlarmRow::muted(&alarm("a", false), &index, NOW);
+        assert!(off.muted_indefinitely && off.muted_until.is_none());
+    }
+
+    #[test]
+    fn a_rule_prints_no_control_character_and_its_times_in_utc() {
+        let mut r = rule("r\u{1b}[2J", &["t\u{7}"], "cron(0 1 * * *)\u{1b}]0;x\u{7}");
+        r.description = "d\u{9b}31m".into();
+        r.timezone = Some("Europe/Paris\u{1b}".into());
+        r.expire = Some(NOW + 86_400);
+        let row = MuteRuleRow::of(&r, NOW);
+        let json = serde_json::to_string(&row).unwrap();
+        assert!(
+            !json.contains("\\u001b") && !json.contains("\\u0007"),
+            "{json}"
+        );
+        assert!(!json.chars().any(|c| c.is_control()), "{json}");
+        assert_eq!(row.expire.as_deref(), Some("2026-11-27T10:00:00Z"));
+        // Unreadable (the hostile expression): CloudWatch's status, no times.
+        assert_eq!(row.state, "SCHEDULED");
+        assert_eq!((row.active_until, row.next_activation), (None, None));
+        let ok = MuteRuleRow::of(&rule("n", &["t"], "cron(0 1 * * *)"), NOW);
+        assert_eq!(ok.next_activation.as_deref(), Some("2026-11-27T01:00:00Z"));
     }
 
     #[test]

@@ -664,11 +664,11 @@ async fn put_sends_exactly_what_the_confirmation_shows_in_the_alarms_account() {
     assert_eq!((home_put.num_calls(), prod_put.num_calls()), (0, 1));
     let input = seen.lock().unwrap().clone().expect("the request");
     assert_eq!(as_parameters(&input), shown.parameters());
-    // What that is, spelled out: one-time from the start of the current minute, lasting to
-    // the end asked for, in whole minutes rounded up (at 11:07:30, 2 hours is PT2H1M).
+    // What that is, spelled out: one-time from the start of the current minute, for the 2
+    // hours asked.
     let schedule = input.rule().unwrap().schedule().unwrap();
     assert_eq!(schedule.expression(), Some("at(2026-12-06T11:07)"));
-    assert_eq!(schedule.duration(), Some("PT2H1M"));
+    assert_eq!(schedule.duration(), Some("PT2H"));
     assert_eq!(schedule.timezone(), Some("UTC"));
     assert_eq!(input.description(), Some("deploy of fraud v42"));
 

@@ -182,17 +182,28 @@ async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
 
     // Read-only: exit 3, the alarm untouched, nothing sent, nothing recorded.
     let before = proxy.mutating();
-    for verb in ["mute", "unmute", "delete"] {
-        let out = cli.run(&[
-            "--readonly",
-            "alarm",
-            verb,
-            "e2e-cpu",
-            "--account",
-            ACCOUNT,
-            "--yes",
-        ]);
-        assert_eq!(code(&out), 3, "{verb}: {}", stderr(&out));
+    // (Unmute has nothing to send yet: it is refused once the alarm is muted, below.)
+    for verb in [
+        &["mute", "--indefinitely"][..],
+        &["mute", "--for", "2h"],
+        &["delete"],
+    ] {
+        let out = cli.run(
+            &[
+                &[
+                    "--readonly",
+                    "alarm",
+                    verb[0],
+                    "e2e-cpu",
+                    "--account",
+                    ACCOUNT,
+                    "--yes",
+                ][..],
+                &verb[1..],
+            ]
+            .concat(),
+        );
+        assert_eq!(code(&out), 3, "{verb:?}: {}", stderr(&out));
         assert!(stderr(&out).contains("read-only"));
     }
     let out = create(&["--yes", "--readonly", "--threshold", "1"]);
@@ -211,7 +222,15 @@ async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
     );
 
     // Mute, unmute, list.
-    let out = cli.run(&["alarm", "mute", "e2e-cpu", "--account", ACCOUNT, "--yes"]);
+    let out = cli.run(&[
+        "alarm",
+        "mute",
+        "e2e-cpu",
+        "--account",
+        ACCOUNT,
+        "--indefinitely",
+        "--yes",
+    ]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(
         emulators::metric_alarm(&cw, "e2e-cpu")
@@ -229,6 +248,19 @@ async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
         .find(|r| r["name"] == "e2e-cpu")
         .expect("listed");
     assert_eq!(row["actions_enabled"], false);
+    assert_eq!(row["muted_indefinitely"], true);
+    let before = proxy.mutating();
+    let out = cli.run(&[
+        "--readonly",
+        "alarm",
+        "unmute",
+        "e2e-cpu",
+        "--account",
+        ACCOUNT,
+        "--yes",
+    ]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert_eq!(proxy.mutating(), before, "read-only sent no unmute");
     let out = cli.run(&["alarm", "unmute", "e2e-cpu", "--account", ACCOUNT, "--yes"]);
     assert_eq!(code(&out), 0);
     assert_eq!(
@@ -244,6 +276,7 @@ async fn alarm_subcommands_end_to_end_with_exit_codes_and_the_audit_log() {
         "no-such-alarm",
         "--account",
         ACCOUNT,
+        "--indefinitely",
         "--yes",
     ]);
     assert_eq!(code(&out), 2, "an unknown alarm is bad usage");

@@ -72,6 +72,7 @@ fn account_means_the_same_in_list_and_mute_and_is_said() {
         "prod-fraud-detector-accuracy",
         "--account",
         "prod",
+        "--indefinitely",
         "--yes",
     ]);
     let stderr = text(&out.stderr);
@@ -85,11 +86,12 @@ fn account_means_the_same_in_list_and_mute_and_is_said() {
         stderr.contains("lives in 100000000000 (monitoring)"),
         "{stderr}"
     );
-    // Named by its own account, nothing needs saying.
+    // Named by its own account, nothing needs saying (each run is a new demo: the canary's
+    // alarm is the one muted, for good, two days before).
     let out = run(&[
         "alarm",
         "unmute",
-        "prod-fraud-detector-accuracy",
+        "test-fraud-detector-canary-accuracy",
         "--account",
         "monitoring",
         "--yes",
@@ -106,6 +108,7 @@ fn account_means_the_same_in_list_and_mute_and_is_said() {
         "prod-fraud-detector-accuracy",
         "--account",
         "staging",
+        "--indefinitely",
         "--yes",
     ]);
     assert_eq!(out.status.code(), Some(2));

@@ -280,6 +280,7 @@ fn mute_with_state_home(dir: &Scratch) -> Run {
         "prod-fraud-detector-5xx",
         "--account",
         "100000000000",
+        "--indefinitely",
         "--yes",
     ];
     let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();

@@ -134,7 +134,7 @@ fn bash_completes_subcommands_and_their_own_words() {
     assert_eq!(bash_completes(&script, &["sagewatch", "al"]), ["alarm"]);
     assert_eq!(
         bash_completes(&script, &["sagewatch", "alarm", "m"]),
-        ["mute"]
+        ["mute", "mutes"]
     );
     let flags = bash_completes(&script, &["sagewatch", "--read"]);
     assert_eq!(flags, ["--readonly"]);

@@ -212,7 +212,7 @@ fn render_hints(state: &State, buf: &mut Buffer, area: Rect, min_x: u16) {
     let theme = &state.theme;
     // Each hint, and whether read-only mode disables it (drawn struck through).
     let mut items: Vec<(String, &str, bool)> = Vec::new();
-    for (action, label) in views::module(state.view).hints() {
+    for (action, label) in views::module(state.view).hints_now(state) {
         if let Some(b) = action
             .bindable()
             .and_then(|a| state.keymap.first_binding(a))

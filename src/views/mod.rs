@@ -225,6 +225,12 @@ pub trait ViewModule: Sync {
     /// Actions worth a reminder in the status bar, with a one-word label, most useful first.
     fn hints(&self) -> &'static [(Action, &'static str)];
 
+    /// The hints for the view as it is now (a view with modes says its mode's keys).
+    fn hints_now(&self, state: &State) -> &'static [(Action, &'static str)] {
+        let _ = state;
+        self.hints()
+    }
+
     /// The keymap section that holds this view's own keys (help lists it first, with the
     /// keys of the hint bar and the view's commands), if the keymap has one for it.
     fn help_section(&self) -> Option<&'static str> {

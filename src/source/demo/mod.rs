@@ -9,6 +9,7 @@ mod alarms;
 mod jobs;
 mod logs;
 mod monitor;
+mod mutes;
 mod query;
 mod raw;
 mod rng;
@@ -53,7 +54,7 @@ pub struct DemoSource {
     /// Counts what the demo is asked for as CloudWatch would bill it, so the status bar's
     /// cost estimate means the same in the demo as against AWS.
     health: Health,
-    /// Alarms made, muted and deleted in the console.
+    /// Alarms made, muted and deleted, and mute rules put and deleted, in the console.
     edits: std::sync::Mutex<writes::Edits>,
     /// The world's alarms' evaluations so far, carried forward by each read.
     replays: std::sync::Mutex<alarms::Replays>,
@@ -325,6 +326,10 @@ impl FleetSource for DemoSource {
     }
 
     fn jobs(&self) -> Option<&dyn crate::source::jobs::JobsSource> {
+        Some(self)
+    }
+
+    fn mutes(&self) -> Option<&dyn crate::source::mute::MuteSource> {
         Some(self)
     }
 

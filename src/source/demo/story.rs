@@ -8,7 +8,8 @@
 //! miss `merchant_category` and its accuracy drifts until the Model Monitor run that
 //! completes at `start + 240 s` trips the accuracy alarm. In staging, churn-predictor-stg
 //! leaks memory: its alarm fired before start, the on-call engineer muted it and was refused
-//! a scale-out; bob's first CreateEndpoint of image-tagger hit an instance quota and his
+//! a scale-out; two days before, erin turned the noisy canary's alarm actions off for good;
+//! bob's first CreateEndpoint of image-tagger hit an instance quota and his
 //! second is still Creating.
 
 use crate::source::model::{EndpointMakeup, Epoch};
@@ -36,6 +37,9 @@ pub const INCIDENT_USER: &str = "alice";
 /// The model version the incident deploys, and its endpoint config.
 pub const INCIDENT_MODEL: &str = "fraud-detector-v43";
 pub const INCIDENT_CONFIG: &str = "fraud-detector-config-v43";
+/// Who muted the canary's noisy accuracy alarm for good, and when (before `start`).
+pub const CANARY_MUTER: &str = "erin@example.com";
+pub const CANARY_MUTED_BEFORE_START: i64 = 46 * HOUR;
 /// Who muted the leaking endpoint's memory alarm.
 pub const ON_CALL_ROLE: &str = "OnCall";
 pub const ON_CALL_USER: &str = "dave@example.com";
@@ -170,7 +174,15 @@ const IMAGE_TAGGER: Release = Release {
 };
 
 /// The episodes, oldest first.
-pub const EPISODES: [Episode; 7] = [
+pub const EPISODES: [Episode; 8] = [
+    // The canary is noisy by design: its owner turned its alarm's actions off, for good.
+    Episode {
+        at: -CANARY_MUTED_BEFORE_START,
+        endpoint: ("test", "fraud-detector-canary"),
+        actor: Actor::Engineer(CANARY_MUTER),
+        ip: "10.8.31.5",
+        act: Act::MuteAlarms,
+    },
     Episode {
         at: -UPDATE_BEFORE_START - 26 * HOUR,
         endpoint: ("staging", "fraud-detector-stg"),

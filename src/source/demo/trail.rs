@@ -689,7 +689,8 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
         _ => Arc::clone(&acct),
     };
     let who = match ep.actor {
-        Actor::Engineer(name) => assumed_role(&acct, SSO_ENGINEER, name, None),
+        // In the account called: a mute is the monitoring account's.
+        Actor::Engineer(name) => assumed_role(&account, SSO_ENGINEER, name, None),
         Actor::Deployer(name) => assumed_role(&acct, DEPLOYER_ROLE, name, Some(name)),
         Actor::Ci => assumed_role(&acct, CI_ROLE, "GitHubActions", None),
         Actor::OnCall => assumed_role(&account, ON_CALL_ROLE, ON_CALL_USER, None),
@@ -1579,7 +1580,8 @@ mod tests {
     }
 
     /// Every episode of the story is in the trail at its time; the on-call engineer mutes
-    /// and tries to scale out the leaking endpoint only.
+    /// and tries to scale out the leaking endpoint only, and erin muted the canary two days
+    /// before, in the monitoring account.
     #[test]
     fn the_trail_tells_the_story() {
         let (source, _) = demo(7, START, INSTANT);
@@ -1589,7 +1591,24 @@ mod tests {
         }
         let named = |name: &str| view.all().iter().filter(|e| e.eventname == name).count();
         assert_eq!(named("UpdateEndpointWeightsAndCapacities"), 1);
-        assert_eq!(named("DisableAlarmActions"), 1);
+        assert_eq!(named("DisableAlarmActions"), 2);
+        let canary = view
+            .all()
+            .iter()
+            .find(|e| {
+                e.eventname == "DisableAlarmActions"
+                    && e.time == START - crate::source::demo::story::CANARY_MUTED_BEFORE_START
+            })
+            .expect("the canary's mute");
+        assert_eq!(&*canary.recipientaccountid, MONITORING_ACCOUNT);
+        assert!(
+            canary
+                .requestparameters
+                .as_deref()
+                .unwrap()
+                .contains("test-fraud-detector-canary-accuracy")
+        );
+        assert!(format!("{canary:?}").contains(crate::source::demo::story::CANARY_MUTER));
         // Model Monitor's processing jobs are the jobs view's, by name.
         use crate::source::jobs::JobsSource;
         let listed = block_on(source.processing_jobs(PROD, START - HISTORY, 100_000)).unwrap();

@@ -1,6 +1,7 @@
 //! The demo organisation's alarms can be changed like real ones, in memory: alarms made in
 //! the console are evaluated against the demo series (and can go to ALARM), muting clears
-//! their actions, deleting removes them. Nothing survives the process.
+//! their actions, deleting removes them; mute rules put and deleted change the story's
+//! (`mutes`). Nothing survives the process.
 
 use super::refused;
 use super::world::{AlarmDef, MONITORING_ACCOUNT, World};
@@ -19,8 +20,8 @@ pub struct Edits {
     /// Actions switched on or off, by alarm name.
     pub actions: HashMap<String, bool>,
     pub deleted: HashSet<String>,
-    /// Mute rules put in the console, the newest of each name.
-    pub mute_rules: Vec<PutMuteRule>,
+    /// Mute rules put in the console, the newest of each name, and when.
+    pub mute_rules: Vec<(PutMuteRule, Epoch)>,
     /// Mute rules deleted, the story's own included.
     pub mute_rules_deleted: HashSet<String>,
     /// Request ids handed out, like AWS's.
@@ -96,12 +97,22 @@ impl Edits {
             AlarmWrite::PutMuteRule(p) => {
                 p.validate()
                     .map_err(|e| refused(call.clone(), format!("ValidationException: {e}")))?;
-                self.mute_rules.retain(|r| r.name != p.name);
+                self.mute_rules.retain(|(r, _)| r.name != p.name);
                 self.mute_rules_deleted.remove(&p.name);
-                self.mute_rules.push((**p).clone());
+                self.mute_rules.push(((**p).clone(), now));
             }
             AlarmWrite::DeleteMuteRule { name, .. } => {
-                self.mute_rules.retain(|r| r.name != *name);
+                let told = super::mutes::story(world.start)
+                    .iter()
+                    .any(|(r, _)| r.name == *name);
+                let put = self.mute_rules.iter().any(|(r, _)| r.name == *name);
+                if !put && (!told || self.mute_rules_deleted.contains(name)) {
+                    return Err(refused(
+                        call,
+                        format!("ResourceNotFound: mute rule {name} does not exist"),
+                    ));
+                }
+                self.mute_rules.retain(|(r, _)| r.name != *name);
                 self.mute_rules_deleted.insert(name.clone());
             }
         }

@@ -98,6 +98,17 @@ pub enum MuteState {
     Expired,
 }
 
+impl From<MuteState> for MuteStatus {
+    /// The status CloudWatch would report for a rule in this state.
+    fn from(state: MuteState) -> Self {
+        match state {
+            MuteState::Active { .. } => Self::Active,
+            MuteState::Scheduled { .. } => Self::Scheduled,
+            MuteState::Expired => Self::Expired,
+        }
+    }
+}
+
 impl MuteRule {
     pub fn is_recurring(&self) -> bool {
         self.expression.trim_start().starts_with("cron(")
@@ -416,6 +427,8 @@ pub struct PutMuteRule {
 impl PutMuteRule {
     /// A one-time rule that mutes `targets` from now until `end`. The window opens at the
     /// start of the current minute (`at()` takes minutes), so the mute takes effect at once.
+    /// A span asked in whole minutes (`2h`) is sent as asked (`PT2H`, ending up to a minute
+    /// before now + 2 h); an end asked as a time (`until 18:00`) is kept exactly.
     pub fn from_now(
         account_id: AccountId,
         targets: Vec<String>,
@@ -424,12 +437,14 @@ impl PutMuteRule {
         reason: &str,
     ) -> Self {
         let opens = now - now.rem_euclid(60);
+        let asked = end - now;
+        let duration = if asked % 60 == 0 { asked } else { end - opens };
         Self {
             name: rule_name(now, &targets),
             account_id,
             description: reason.to_owned(),
             expression: Expression::at(opens),
-            duration: when::format_duration(end - opens),
+            duration: when::format_duration(duration),
             timezone: None,
             targets,
             start: None,

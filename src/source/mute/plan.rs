@@ -153,7 +153,7 @@ mod tests {
             .iter()
             .map(|w| match w {
                 AlarmWrite::PutMuteRule(p) => {
-                    assert_eq!(p.duration, "PT1H1M");
+                    assert_eq!(p.duration, "PT1H");
                     assert_eq!(p.description, "deploy");
                     (p.account_id.clone(), p.targets.len())
                 }

@@ -136,8 +136,17 @@ fn a_mute_from_now_opens_this_minute_and_lasts_what_was_asked() {
     let end = now + 2 * 3600;
     let put = PutMuteRule::from_now("111".into(), vec!["a".into()], now, end, "deploy");
     assert_eq!(put.expression, "at(2026-12-06T10:07)");
-    // 2 h from the minute's start, rounded up to whole minutes: the mute never ends early.
-    assert_eq!(put.duration, "PT2H1M");
+    // 2 h as asked, from the minute's start.
+    assert_eq!(put.duration, "PT2H");
+    // A time asked is kept: from 10:07 to 12:30 exactly.
+    let until = PutMuteRule::from_now(
+        "111".into(),
+        vec!["a".into()],
+        now,
+        t("2026-12-06T12:30:00Z"),
+        "",
+    );
+    assert_eq!(until.duration, "PT2H23M");
     assert!(put.name.starts_with("sagewatch-mute-20261206T100740-"));
     assert_eq!(put.validate(), Ok(()));
     let p = put.parameters();

@@ -94,11 +94,13 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     let page = usize::from(inner.height.saturating_sub(1));
     let on_screen = v.rows.iter().skip(v.offset).take(page);
     let badge = |a: &crate::source::model::Alarm| state.mutes.badge(a, state.now);
-    let badge_w = on_screen
+    let badges: Vec<String> = on_screen
         .filter_map(|&i| state.alarms.get(i))
-        .filter_map(|a| badge(a).map(|b| text::width(&b)))
-        .max()
-        .unwrap_or(1);
+        .filter_map(badge)
+        .collect();
+    // At least the sign; the time once the names are whole (names tell rows apart: at 80
+    // columns the time left is in the alarm's pane, `Enter`).
+    let badge_w = badges.iter().map(|b| text::width(b)).max().unwrap_or(1);
     let longest = |w: Option<u16>, lo: u16, hi: u16| w.unwrap_or(lo).clamp(lo, hi);
     let columns = columns(
         state
@@ -149,9 +151,15 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         table.text(buf, STATE, y, state_label(a.state), style);
         if let Some(b) = badge(a) {
             // Muted: it will not page anyone, whatever its state (for how long, or from
-            // when). Too narrow for the time, the sign alone says it.
-            let fits = text::width(&b) <= table.width(MUTED);
-            table.text(buf, MUTED, y, if fits { &b } else { "⊘" }, theme.muted);
+            // when). Narrow, without its spaces (`⊘1h12m`, `⊘@02:00`); narrower still, the
+            // sign alone says it.
+            let w = table.width(MUTED);
+            let short = compact(&b);
+            let shown = [b.as_str(), short.as_str(), "⊘"]
+                .into_iter()
+                .find(|s| text::width(s) <= w)
+                .unwrap_or("⊘");
+            table.text(buf, MUTED, y, shown, theme.muted);
         }
         let account = state.account_label(watched_account(a));
         table.text(buf, ACCOUNT, y, account, theme.muted);
@@ -186,6 +194,11 @@ const REASON: usize = 7;
 /// The alarms table's columns: what the fixed columns leave goes first to the alarm name
 /// (what on-call reads and types into `/`), then to the metric, keeping a little for the
 /// reason, which takes whatever is left.
+/// `⊘ 1h12m` as `⊘1h12m`, `⊘ at 02:00` as `⊘@02:00`.
+fn compact(badge: &str) -> String {
+    badge.replacen("⊘ at ", "⊘@", 1).replace(' ', "")
+}
+
 fn columns(
     account: u16,
     name_want: u16,
@@ -194,8 +207,8 @@ fn columns(
 ) -> [Column<'static>; 8] {
     [
         Column::new("STATE").fixed(STATE_W),
-        // `⊘` always; how long once the name and metric are whole.
-        Column::new("").width(1, muted_want).widen(2),
+        // The sign always; how long once the name and metric are whole.
+        Column::new("").width(1, muted_want).widen(1),
         Column::new("ACCOUNT").fixed(account),
         Column::new("ALARM").width(8, name_want).cut(Cut::Middle),
         Column::new("METRIC").width(6, metric_want).priority(1),

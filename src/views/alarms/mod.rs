@@ -92,6 +92,20 @@ impl ViewModule for Alarms {
         ]
     }
 
+    fn hints_now(&self, state: &State) -> &'static [(Action, &'static str)] {
+        if state.views.alarms.rules.is_some() {
+            return &[
+                (Action::ToggleHelp, "help"),
+                (Action::Select, "rule"),
+                (Action::EditAlarm, "end"),
+                (Action::DeleteAlarm, "delete"),
+                (Action::Back, "back"),
+                (Action::OpenCommand, "cmd"),
+            ];
+        }
+        self.hints()
+    }
+
     fn update(&self, state: &mut State, action: Action) -> Outcome {
         update::update(state, action)
     }

@@ -49,12 +49,12 @@ pub fn open(state: &mut State) -> Outcome {
 
 /// Typing is checked against the wall clock (a validator has no state); what is sent is
 /// checked again against the console's clock when the form is submitted.
-fn wall_clock() -> i64 {
+pub(super) fn wall_clock() -> i64 {
     use crate::clock::Clock;
     crate::clock::SystemClock.now()
 }
 
-fn to_this_view(values: FormValues) -> Action {
+pub(super) fn to_this_view(values: FormValues) -> Action {
     Action::FormSubmitted {
         view: View::Alarms,
         values,
@@ -280,7 +280,7 @@ pub fn window(state: &mut State, arg: &str) -> Outcome {
     confirm(state, &title, lines, writes)
 }
 
-fn refuse(state: &mut State, why: String) -> Outcome {
+pub(super) fn refuse(state: &mut State, why: String) -> Outcome {
     flash(state, why, FlashLevel::Error);
     Outcome::redraw()
 }

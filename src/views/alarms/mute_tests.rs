@@ -84,20 +84,7 @@ fn row_of<'a>(screen: &'a str, name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-fn answer(s: &mut State, k: InputKey) -> Vec<Command> {
-    crate::overlays::confirm::moment_passes(s);
-    update(s, Action::Input(k)).commands
-}
-
-fn writes(commands: &[Command]) -> Vec<&AlarmWrite> {
-    commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::Write { request, .. } => request.as_alarm(),
-            _ => None,
-        })
-        .collect()
-}
+use super::tests::{answer, writes};
 
 #[test]
 fn an_alarm_muted_by_a_rule_shows_its_time_left_until_the_window_ends_by_itself() {

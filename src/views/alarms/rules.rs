@@ -4,6 +4,7 @@
 
 use super::actions::count;
 use super::layout::split;
+use super::mute::{refuse, to_this_view, wall_clock};
 use crate::app::action::Action;
 use crate::app::outcome::{Outcome, flash};
 use crate::app::query::watched_account;
@@ -145,18 +146,6 @@ fn edit_end(state: &mut State) -> Outcome {
     Outcome::redraw()
 }
 
-fn wall_clock() -> i64 {
-    use crate::clock::Clock;
-    crate::clock::SystemClock.now()
-}
-
-fn to_this_view(values: FormValues) -> Action {
-    Action::FormSubmitted {
-        view: View::Alarms,
-        values,
-    }
-}
-
 /// The end form was submitted: the rule put back with its new end, to be confirmed.
 pub fn end_submitted(state: &mut State, values: FormValues) -> Outcome {
     let now = state.now;
@@ -217,11 +206,6 @@ pub fn end_submitted(state: &mut State, values: FormValues) -> Outcome {
     let title = format!("change the end of {}: PutAlarmMuteRule", rule.name);
     let confirm = Confirm::new(&title, lines, Action::Write(vec![write.into()]));
     overlays::open(state, Overlay::Confirm(confirm));
-    Outcome::redraw()
-}
-
-fn refuse(state: &mut State, why: String) -> Outcome {
-    flash(state, why, FlashLevel::Error);
     Outcome::redraw()
 }
 
@@ -320,12 +304,15 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect, focused: bool) {
     let columns = [
         Column::new("STATE").fixed(6),
         Column::new("ACCOUNT").width(4, 10).priority(2),
-        Column::new("RULE").width(8, name_w).cut(Cut::Middle),
+        // Generated names share their start: the middle goes, the time and digest stay.
+        Column::new("RULE")
+            .width(12, name_w.min(30))
+            .cut(Cut::Middle),
         Column::new("ALARMS")
-            .width(6, 30)
+            .width(8, 30)
             .priority(1)
             .cut(Cut::Middle),
-        Column::new("WHEN").fixed(17),
+        Column::new("WHEN").width(11, 17).widen(2),
         Column::new("LEFT").fixed(9).right(),
         Column::new("SCHEDULE").rest(10).priority(3),
     ];

@@ -18,7 +18,7 @@ fn input(s: &mut State, k: InputKey) -> Vec<Command> {
 }
 
 /// A key pressed once the dialog on top has waited its moment (a person reading it).
-fn answer(s: &mut State, k: InputKey) -> Vec<Command> {
+pub(super) fn answer(s: &mut State, k: InputKey) -> Vec<Command> {
     crate::overlays::confirm::moment_passes(s);
     input(s, k)
 }
@@ -49,7 +49,7 @@ fn set_field(s: &mut State, key: &str, text: &str) {
     typed(s, text);
 }
 
-fn writes(commands: &[Command]) -> Vec<&AlarmWrite> {
+pub(super) fn writes(commands: &[Command]) -> Vec<&AlarmWrite> {
     commands
         .iter()
         .filter_map(|c| match c {
