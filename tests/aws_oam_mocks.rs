@@ -58,8 +58,17 @@ fn clients(cloudwatch_rules: &[&Rule], sagemaker_rules: &[&Rule]) -> AccountClie
     );
     let mut sagemaker: Vec<&Rule> = sagemaker_rules.to_vec();
     sagemaker.extend([&no_schedules, &no_runs]);
+    // And the alarms' mute rules: none (tests/aws_mute_mocks.rs reads them).
+    let no_mute_rules =
+        mock!(aws_sdk_cloudwatch::Client::list_alarm_mute_rules).then_output(|| {
+            aws_sdk_cloudwatch::operation::list_alarm_mute_rules::ListAlarmMuteRulesOutput::builder(
+            )
+            .build()
+        });
+    let mut cloudwatch: Vec<&Rule> = cloudwatch_rules.to_vec();
+    cloudwatch.push(&no_mute_rules);
     AccountClients {
-        cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, cloudwatch_rules),
+        cloudwatch: mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, &cloudwatch),
         sagemaker: mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, &sagemaker),
         s3: mock_client!(aws_sdk_s3, []),
         scaling: mock_client!(aws_sdk_applicationautoscaling, []),

@@ -8,14 +8,17 @@ use sagewatch::app::action::Action;
 use sagewatch::app::headless;
 use sagewatch::app::state::State;
 use sagewatch::app::update::init;
+use sagewatch::sanitize::{Sanitize, needs_replacing};
 use sagewatch::source::model::*;
 use sagewatch::source::monitor::{
     AlertStatus, Baseline, Execution, ExecutionPage, LastRun, Leftover, MonitorSource,
     MonitoringAlert, ScheduleRun, ViolationReport, report,
 };
+use sagewatch::source::mute::{MuteRule, MuteSource, PutMuteRule, muted};
 use sagewatch::source::trail::{
     QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSettings, TrailSource,
 };
+use sagewatch::source::unruly::hostile_mute_rules;
 use sagewatch::source::{FleetSource, SeriesRequest, SourceError, SourceKind};
 use sagewatch::trail::sql::{COLUMNS, DETAIL_COLUMNS};
 
@@ -177,6 +180,18 @@ impl FleetSource for HostileSource {
 
     fn trail(&self) -> Option<&dyn TrailSource> {
         Some(self)
+    }
+
+    fn mutes(&self) -> Option<&dyn MuteSource> {
+        Some(self)
+    }
+}
+
+/// Rules over the hostile alarms, every string hostile (targets too).
+#[async_trait]
+impl MuteSource for HostileSource {
+    async fn mute_rules(&self) -> Result<Vec<MuteRule>, SourceError> {
+        Ok(hostile_mute_rules(&self.alarms().await?))
     }
 }
 
@@ -365,6 +380,16 @@ fn assert_clean(state: &State, what: &str) {
     }
 }
 
+fn screen_text(state: &State) -> String {
+    let (w, h) = state.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| sagewatch::ui::draw(state, f)).unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..h)
+        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol()).collect::<String>() + "\n")
+        .collect()
+}
+
 /// Every screen, with every hostile string loaded, including the error paths.
 fn every_screen(size: (u16, u16), trail: bool) {
     let source = HostileSource;
@@ -390,6 +415,13 @@ fn every_screen(size: (u16, u16), trail: bool) {
                 "the hostile leftover is offered for deletion"
             );
         }
+        if what == "mute rules" {
+            assert_eq!(state.mutes.rules().len(), 3, "the hostile rules are held");
+            if state.size.0 >= 80 && state.size.1 >= 24 {
+                let text = screen_text(&state);
+                assert!(text.contains("hourly"), "the rules are on screen:\n{text}");
+            }
+        }
         if what == "trail results" {
             assert_eq!(state.views.trail.results.len(), 2, "{what}");
         }
@@ -409,6 +441,10 @@ fn every_screen(size: (u16, u16), trail: bool) {
     step(Action::MoveDown, "alarm history error");
     step(Action::ToggleHelp, "help");
     step(Action::ToggleHelp, "help closed");
+    step(Action::Run("mutes".into()), "mute rules");
+    step(Action::Select, "a mute rule whole");
+    step(Action::MoveDown, "another mute rule whole");
+    step(Action::Back, "mute rules closed");
     step(Action::ShowMonitor, "monitor pane");
     step(Action::FocusNext, "monitor runs");
     step(Action::MoveDown, "monitor failed run");
@@ -452,6 +488,52 @@ fn every_screen(size: (u16, u16), trail: bool) {
         "trail raw SQL refused",
     );
     step(Action::CancelQuery, "trail nothing to cancel");
+}
+
+#[test]
+fn a_cleaned_mute_rule_draws_nothing_hidden_and_keeps_what_requests_send_back() {
+    let rt = rt();
+    let raw = rt.block_on(HostileSource.mute_rules()).unwrap();
+    let hidden = |s: &str| s.chars().any(needs_replacing);
+    assert!(
+        raw.iter()
+            .all(|r| hidden(&r.name) && hidden(&r.description))
+    );
+    assert!(
+        raw.iter()
+            .any(|r| hidden(&r.expression) && hidden(&r.duration))
+    );
+    assert!(raw.iter().all(|r| r.targets.iter().any(|t| hidden(t))));
+    let mut rules = raw.clone();
+    rules.sanitize();
+    for (r, raw) in rules.iter().zip(&raw) {
+        // What is drawn as it is held.
+        for drawn in [&r.account_id, &r.name, &r.schedule_words()] {
+            assert!(!hidden(drawn), "{drawn:?}");
+        }
+        // What requests send back stays as AWS returned it: the rule's name for
+        // DeleteAlarmMuteRule, and the whole rule for a PutAlarmMuteRule that changes it.
+        assert_eq!(r.id, raw.id);
+        // (The account is cleaned, as an alarm's is: requests find its clients by it.)
+        let put = PutMuteRule::from_rule(r);
+        assert_eq!(put.name, raw.id);
+        assert_eq!(put.targets, raw.targets);
+        assert_eq!(put.description, raw.description);
+        assert_eq!(
+            (&put.expression, &put.duration, &put.timezone),
+            (&raw.expression, &raw.duration, &raw.timezone)
+        );
+    }
+    // Cleaned on both sides, an alarm is still found in its rules by its name as AWS has it.
+    let mut alarms = rt.block_on(HostileSource.alarms()).unwrap();
+    alarms.sanitize();
+    alarms[0].actions_enabled = true;
+    // Of the two active rules the unreadable one ends last: its ACTIVE status stands, with
+    // no end known.
+    let how = muted(&alarms[0], &rules, NOW).expect("muted by the active rules");
+    assert!(matches!(how, sagewatch::source::mute::Muted::Until { .. }));
+    assert_eq!(how.rule().map(|r| r.id.as_str()), Some(raw[2].id.as_str()));
+    assert!(!hidden(&how.badge(NOW)));
 }
 
 #[test]

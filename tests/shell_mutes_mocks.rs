@@ -2,13 +2,21 @@
 //! serves mute rules): `--for 2h` is one PutAlarmMuteRule naming the alarms from the
 //! clock's minute, `--indefinitely` DisableAlarmActions, both through the gate and its audit
 //! log; read-only refuses before the transport (nothing reaches the mock), and clients built
-//! read-only refuse a mute rule too, whoever asks.
+//! read-only refuse a mute rule too, whoever asks. Unmute reads the rules (ListAlarmMuteRules,
+//! GetAlarmMuteRule): a rule of the alarm's own is deleted, a rule it shares is put back
+//! whole without it.
 
+use aws_sdk_cloudwatch::operation::delete_alarm_mute_rule::DeleteAlarmMuteRuleOutput;
 use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput;
 use aws_sdk_cloudwatch::operation::disable_alarm_actions::DisableAlarmActionsOutput;
 use aws_sdk_cloudwatch::operation::enable_alarm_actions::EnableAlarmActionsOutput;
+use aws_sdk_cloudwatch::operation::get_alarm_mute_rule::GetAlarmMuteRuleOutput;
+use aws_sdk_cloudwatch::operation::list_alarm_mute_rules::ListAlarmMuteRulesOutput;
 use aws_sdk_cloudwatch::operation::put_alarm_mute_rule::PutAlarmMuteRuleOutput;
-use aws_sdk_cloudwatch::types::{CompositeAlarm, StateValue};
+use aws_sdk_cloudwatch::types::{
+    AlarmMuteRuleStatus, AlarmMuteRuleSummary, CompositeAlarm, MuteTargets, Rule as MuteRuleBody,
+    Schedule, StateValue,
+};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use clap::Parser;
 use sagewatch::cli::{Cli, Commands};
@@ -58,6 +66,13 @@ struct Setup {
 }
 
 fn setup(tag: &str, rules: &[&Rule], readonly_clients: bool, readonly_gate: bool) -> Setup {
+    // Mute rules are read too (unmute, the alarm list): none, unless the test lists some
+    // (rules match in order).
+    let no_mute_rules = mock!(aws_sdk_cloudwatch::Client::list_alarm_mute_rules)
+        .then_output(|| ListAlarmMuteRulesOutput::builder().build());
+    let mut rules = rules.to_vec();
+    rules.push(&no_mute_rules);
+    let rules = rules.as_slice();
     let cloudwatch = if readonly_clients {
         mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, rules, |c| c
             .interceptor(ReadOnlyGuard))
@@ -236,4 +251,117 @@ async fn read_only_refuses_a_mute_rule_at_the_gate_and_at_the_transport() {
         "no PutAlarmMuteRule reached the transport"
     );
     assert_eq!(describe.num_calls(), 2, "reads still went out");
+}
+
+/// A rule as ListAlarmMuteRules and GetAlarmMuteRule give it: one-time from 10:00 for 2 h,
+/// so active at `NOW`.
+fn listed_rule(name: &'static str, targets: &'static [&'static str]) -> (Rule, Rule) {
+    let arn = format!("arn:aws:cloudwatch:eu-west-1:{MONITORING}:alarm-mute-rule:{name}");
+    let list = mock!(aws_sdk_cloudwatch::Client::list_alarm_mute_rules).then_output(move || {
+        ListAlarmMuteRulesOutput::builder()
+            .alarm_mute_rule_summaries(
+                AlarmMuteRuleSummary::builder()
+                    .alarm_mute_rule_arn(&arn)
+                    .status(AlarmMuteRuleStatus::Active)
+                    .build(),
+            )
+            .build()
+    });
+    let get = mock!(aws_sdk_cloudwatch::Client::get_alarm_mute_rule)
+        .match_requests(move |r| r.alarm_mute_rule_name() == Some(name))
+        .then_output(move || {
+            let mut t = MuteTargets::builder();
+            for a in targets {
+                t = t.alarm_names(*a);
+            }
+            GetAlarmMuteRuleOutput::builder()
+                .name(name)
+                .description("deploy\nof v42")
+                .rule(
+                    MuteRuleBody::builder()
+                        .schedule(
+                            Schedule::builder()
+                                .expression("at(2026-11-26T10:00)")
+                                .duration("PT2H")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .mute_targets(t.build())
+                .status(AlarmMuteRuleStatus::Active)
+                .build()
+        });
+    (list, get)
+}
+
+#[tokio::test]
+async fn unmuting_an_alarm_muted_by_a_rule_of_its_own_deletes_that_rule() {
+    let describe = describe();
+    let (list, get) = listed_rule("sagewatch-mute-20261126T100000-1a2b", &["fraud-5xx"]);
+    let delete = mock!(aws_sdk_cloudwatch::Client::delete_alarm_mute_rule)
+        .match_requests(|r| r.alarm_mute_rule_name() == Some("sagewatch-mute-20261126T100000-1a2b"))
+        .then_output(|| DeleteAlarmMuteRuleOutput::builder().build());
+    let s = setup(
+        "unmute-rule",
+        &[&describe, &list, &get, &delete],
+        false,
+        false,
+    );
+    let exit = shell(
+        &s,
+        &[
+            "unmute",
+            "fraud-5xx",
+            "--account",
+            MONITORING,
+            "--yes",
+            "--json",
+        ],
+    )
+    .await;
+    assert_eq!(exit.code, 0, "{:?}", exit.message);
+    assert_eq!((list.num_calls(), get.num_calls()), (1, 1));
+    assert_eq!(delete.num_calls(), 1, "the rule, by its name as AWS has it");
+    assert_eq!(
+        audit(&s),
+        ["intent DeleteAlarmMuteRule", "outcome DeleteAlarmMuteRule"]
+    );
+}
+
+#[tokio::test]
+async fn unmuting_an_alarm_a_rule_shares_puts_the_rule_back_whole_without_it() {
+    let describe = describe();
+    let (list, get) = listed_rule("tf-window", &["fraud-5xx", "made-by-terraform"]);
+    let seen: Seen = Default::default();
+    let put = put_rule(&seen);
+    let delete = mock!(aws_sdk_cloudwatch::Client::delete_alarm_mute_rule)
+        .then_output(|| DeleteAlarmMuteRuleOutput::builder().build());
+    let s = setup(
+        "unmute-shared",
+        &[&describe, &list, &get, &put, &delete],
+        false,
+        false,
+    );
+    let exit = shell(
+        &s,
+        &["unmute", "fraud-5xx", "--account", MONITORING, "--yes"],
+    )
+    .await;
+    assert_eq!(exit.code, 0, "{:?}", exit.message);
+    assert_eq!((put.num_calls(), delete.num_calls()), (1, 0));
+    let (name, targets, expression, duration, description) = seen.lock().unwrap()[0].clone();
+    assert_eq!(name, "tf-window");
+    assert_eq!(
+        targets,
+        ["made-by-terraform"],
+        "the other tool's alarm stays muted"
+    );
+    assert_eq!(
+        (expression.as_str(), duration.as_str()),
+        ("at(2026-11-26T10:00)", "PT2H")
+    );
+    assert_eq!(
+        description, "deploy\nof v42",
+        "sent back as AWS returned it"
+    );
 }

@@ -1,9 +1,11 @@
 //! A source for tests and benches: the demo organisation, made slow, failing or panicking on
 //! demand, to prove the console copes with a source that misbehaves; it also counts the
-//! series it is asked for, by period.
+//! series it is asked for, by period. With `hostile_mutes` it reads mute rules whose every
+//! string carries terminal control, bidi and invisible characters.
 
 use super::demo::{DemoConfig, DemoSource};
 use super::model::*;
+use super::mute::{MuteRule, MuteSource, MuteStatus};
 use super::{FleetSource, SeriesRequest, SourceError, SourceHealth, SourceKind};
 use crate::clock::FixedClock;
 use async_trait::async_trait;
@@ -21,6 +23,8 @@ pub struct Unruly {
     pub asked_by_period: Mutex<BTreeMap<u32, u64>>,
     /// Alarms whose history was asked for, in order.
     pub asked_history: Mutex<Vec<String>>,
+    /// Mute rules are `hostile_mute_rules` over the demo's alarms, not the demo's own.
+    pub hostile_mutes: bool,
 }
 
 impl Unruly {
@@ -33,6 +37,7 @@ impl Unruly {
             fail_series: false,
             asked_by_period: Mutex::default(),
             asked_history: Mutex::default(),
+            hostile_mutes: false,
         }
     }
 
@@ -122,6 +127,90 @@ impl FleetSource for Unruly {
     fn monitor(&self) -> Option<&dyn super::monitor::MonitorSource> {
         self.inner.monitor()
     }
+
+    fn mutes(&self) -> Option<&dyn MuteSource> {
+        if self.hostile_mutes {
+            Some(self)
+        } else {
+            self.inner.mutes()
+        }
+    }
+}
+
+#[async_trait]
+impl MuteSource for Unruly {
+    async fn mute_rules(&self) -> Result<Vec<MuteRule>, SourceError> {
+        Ok(hostile_mute_rules(&self.inner.alarms().await?))
+    }
+}
+
+/// `s` followed by what a terminal would act on or draw as nothing: ESC sequences (clear
+/// screen, set title, OSC 52 clipboard), BEL, C1 CSI, DEL, NUL, a bidi override, a
+/// zero-width space, line breaks.
+pub fn evil(s: &str) -> String {
+    format!(
+        "{s}\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{7f}\u{0}\u{1b}]52;c;aGk=\u{1b}\\\u{202e}\u{200b}\r\n"
+    )
+}
+
+/// Three rules per account of `alarms`, each naming up to three of its alarms (as their ids
+/// are) and one alarm that does not exist, every string hostile: one muting at any time
+/// (hourly, for an hour), one scheduled far ahead, and one whose schedule cannot be read
+/// (its status, ACTIVE, stands). Raw: as a source hands them over, before `Sanitize`.
+pub fn hostile_mute_rules(alarms: &[Alarm]) -> Vec<MuteRule> {
+    let mut accounts: Vec<&str> = Vec::new();
+    for a in alarms {
+        if !accounts.contains(&a.account_id.as_str()) {
+            accounts.push(&a.account_id);
+        }
+    }
+    let mut out = Vec::new();
+    for account in accounts {
+        let mut targets: Vec<String> = (alarms.iter())
+            .filter(|a| a.account_id == account)
+            .take(3)
+            .map(|a| a.id.clone())
+            .collect();
+        targets.push(evil("ghost-alarm"));
+        let rule = |name: &str, expression: String, duration: String, status| {
+            let id = evil(name);
+            MuteRule {
+                account_id: account.to_owned(),
+                name: id.clone(),
+                id,
+                description: evil("reason\nsecond line"),
+                targets: targets.clone(),
+                expression,
+                duration,
+                timezone: Some("Europe/Paris".into()),
+                start: None,
+                expire: None,
+                status,
+                updated: None,
+            }
+        };
+        out.push(rule(
+            "hourly",
+            "cron(0 * * * *)".into(),
+            "PT1H".into(),
+            MuteStatus::Active,
+        ));
+        out.push(rule(
+            "later",
+            "at(2099-01-01T00:00)".into(),
+            "PT2H".into(),
+            MuteStatus::Scheduled,
+        ));
+        let mut unreadable = rule(
+            "unreadable",
+            evil("cron(0 2 * * *)"),
+            evil("PT4H"),
+            MuteStatus::Active,
+        );
+        unreadable.timezone = Some(evil("Europe/Paris"));
+        out.push(unreadable);
+    }
+    out
 }
 
 /// Writes go to the demo, after `delay` like every series call.

@@ -22,6 +22,7 @@ pub mod logs;
 pub mod metric_data;
 pub mod monitor;
 pub mod monitor_write;
+pub mod mutes;
 pub mod readonly;
 pub mod renew;
 pub mod sagemaker;
@@ -96,6 +97,8 @@ pub struct AwsSource {
     studio_domains: studio::DomainCache,
     /// Failed Studio apps' reasons, each described once.
     studio_apps: studio::FailedApps,
+    /// Alarm mute rules described, described again only when a rule changes.
+    mute_rules: mutes::DescribedRules,
 }
 
 /// The last successful answer of each account's per-account calls.
@@ -104,6 +107,7 @@ struct LastKnown {
     alarms: HashMap<AccountId, Vec<Alarm>>,
     listed: HashMap<AccountId, Vec<ListedMetric>>,
     statuses: HashMap<AccountId, Vec<(String, EndpointStatus)>>,
+    mutes: HashMap<AccountId, Vec<crate::source::mute::MuteRule>>,
 }
 
 /// One ListMetrics query of discovery.
@@ -185,6 +189,7 @@ impl AwsSource {
             logs: None,
             studio_domains: studio::DomainCache::default(),
             studio_apps: studio::FailedApps::default(),
+            mute_rules: mutes::DescribedRules::default(),
         }
     }
 
@@ -829,6 +834,10 @@ impl FleetSource for AwsSource {
     }
 
     fn jobs(&self) -> Option<&dyn crate::source::jobs::JobsSource> {
+        Some(self)
+    }
+
+    fn mutes(&self) -> Option<&dyn crate::source::mute::MuteSource> {
         Some(self)
     }
 

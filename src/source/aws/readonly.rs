@@ -106,6 +106,8 @@ mod tests {
             "GetObject",
             "HeadObject",
             "ListObjectsV2",
+            "ListAlarmMuteRules",
+            "GetAlarmMuteRule",
         ] {
             assert!(is_read(op), "{op}");
         }
@@ -121,6 +123,8 @@ mod tests {
             "StopMonitoringSchedule",
             "PutObject",
             "DeleteObject",
+            "PutAlarmMuteRule",
+            "DeleteAlarmMuteRule",
             "",
         ] {
             assert!(!is_read(op), "{op}");
