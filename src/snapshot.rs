@@ -126,8 +126,10 @@ impl AlarmRow {
     pub fn muted(a: &crate::source::model::Alarm, mutes: &Mutes, now: Epoch) -> Self {
         let mut row = Self::of(a);
         if let Some(Muted::Until { until, rule }) = mutes.of(a, now) {
-            row.muted_until = Some(rfc3339(until));
-            row.muted_until_at = Some(until);
+            // A rule active by CloudWatch's word whose schedule cannot be read: no end known.
+            let known = Some(until).filter(|&t| t != Epoch::MAX);
+            row.muted_until = known.map(rfc3339);
+            row.muted_until_at = known;
             row.muted_by_rule = Some(crate::sanitize::clean(&rule.name).into_owned());
         }
         row

@@ -190,6 +190,8 @@ impl Muted<'_> {
     pub fn badge(&self, now: Epoch) -> String {
         match self {
             Self::Indefinitely => "⊘ ∞".into(),
+            // A rule whose schedule cannot be read, active by CloudWatch's word: no end known.
+            Self::Until { until, .. } if *until == Epoch::MAX => "⊘ ?".into(),
             Self::Until { until, .. } => format!("⊘ {}", when::span(until - now)),
             Self::Scheduled { at, .. } => format!("⊘ at {}", when::clock_time(*at, now)),
         }
@@ -383,6 +385,12 @@ impl Mutes {
                 "muted indefinitely (actions off), since unknown: c searches the trail for who"
                     .into()
             }
+            (Muted::Until { until, rule }, _) if *until == Epoch::MAX => format!(
+                "muted by rule {} (CloudWatch says ACTIVE; its schedule {} cannot be read here, \
+                 so its end is not known)",
+                rule.name,
+                crate::sanitize::clean(&rule.expression)
+            ),
             (Muted::Until { until, rule }, _) => format!(
                 "muted by rule {} until {} UTC ({} left): {}",
                 rule.name,

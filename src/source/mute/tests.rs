@@ -97,6 +97,10 @@ fn a_schedule_this_console_cannot_read_falls_back_on_cloudwatchs_status() {
     let mut r = rule("rate(1 day)", "PT4H", &["a"]);
     r.status = MuteStatus::Active;
     assert!(matches!(r.state_at(0), MuteState::Active { .. }));
+    // Its end is not known: said so, not as a span of centuries.
+    let rules = vec![r.clone()];
+    let muted = muted(&alarm("a", true), &rules, 0).unwrap();
+    assert_eq!(muted.badge(0), "⊘ ?");
     r.status = MuteStatus::Expired;
     assert_eq!(r.state_at(0), MuteState::Expired);
     assert_eq!(r.schedule_words(), "rate(1 day) for 4h");

@@ -264,6 +264,9 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
 /// `ACTIVE`, `SCHED`, `ENDED`, and when: `until 12:07`, `at 02:00`, `ended 10:07`.
 fn when_cells(rule: &MuteRule, now: Epoch) -> (&'static str, String, String) {
     match rule.state_at(now) {
+        MuteState::Active { until } if until == Epoch::MAX => {
+            ("ACTIVE", "end not known".into(), "?".into())
+        }
         MuteState::Active { until } => (
             "ACTIVE",
             format!("until {}", when::clock_time(until, now)),
