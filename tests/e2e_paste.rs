@@ -113,12 +113,13 @@ fn a_paste_sent_as_keys_opens_the_mute_but_its_y_does_not_confirm_it() {
     t.literal("/");
     // Not bracketed: the keys of the paste reach the console one by one, `M` among them.
     paste(&t, "prod\nMy team owns this\ny\n", false);
-    let dialog = t.wait_for("DisableAlarmActions");
-    // However the burst fell, the dialog is open and asks, once the moment is over.
-    let asking = t.wait_for("y to confirm");
-    assert!(asking.contains("DisableAlarmActions"), "{dialog}\n{asking}");
+    // `M` asks how long first: the rest of the burst went into that field, which is not a
+    // length, so the form refuses to submit and no confirmation opened.
+    let form = t.wait_for("mute 1 alarm");
+    let refused = t.wait_for("fix 1 field(s) to submit");
+    assert!(!refused.contains("y to confirm"), "{form}\n{refused}");
     t.keys(&["Escape"]);
-    t.wait_until("the dialog closed", |s| !s.contains("y to confirm"));
+    t.wait_until("the form closed", |s| !s.contains("mute 1 alarm"));
     t.literal("q");
     t.wait_for_line("EXITED:0");
     assert_eq!(audit_records(&state), "", "the paste's y confirmed nothing");
