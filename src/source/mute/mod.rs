@@ -140,13 +140,13 @@ impl MuteRule {
             return MuteState::Expired;
         }
         let start = self.start.unwrap_or(Epoch::MIN);
-        if let Some(opened) = expr.last(tz, now, duration).filter(|&t| t >= start) {
+        if let Some(opened) = expr.last(&tz, now, duration).filter(|&t| t >= start) {
             let until = (opened + duration).min(expire);
             if now < until {
                 return MuteState::Active { until };
             }
         }
-        match expr.next(tz, now.max(start)).filter(|&t| t < expire) {
+        match expr.next(&tz, now.max(start)).filter(|&t| t < expire) {
             Some(next) => MuteState::Scheduled { next: Some(next) },
             None if expr.is_recurring() => MuteState::Scheduled { next: None },
             None => MuteState::Expired,

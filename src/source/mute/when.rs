@@ -5,7 +5,8 @@
 
 use crate::source::model::Epoch;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
-use chrono_tz::Tz;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 3600;
@@ -195,13 +196,62 @@ fn field(text: &str, what: &str, lo: u32, hi: u32, names: &[&str]) -> Result<Vec
     Ok(out)
 }
 
-/// `Schedule.Timezone`: an IANA name, UTC when absent.
-pub fn zone(name: Option<&str>) -> Result<Tz, String> {
-    match name.map(str::trim).filter(|n| !n.is_empty()) {
-        None => Ok(Tz::UTC),
-        Some(n) => n.parse::<Tz>().map_err(|_| {
-            format!("a time zone such as Europe/London or America/New_York, not {n:?}")
-        }),
+/// A rule's time zone: UTC, or an IANA zone from this host's tz database.
+#[derive(Debug, Clone)]
+pub enum Zone {
+    Utc,
+    Named(Arc<tz::TimeZone>),
+}
+
+impl Zone {
+    /// Seconds east of UTC at the instant `t`.
+    fn offset_at(&self, t: Epoch) -> i64 {
+        match self {
+            Self::Utc => 0,
+            Self::Named(tz) => tz
+                .find_local_time_type(t)
+                .map_or(0, |l| i64::from(l.ut_offset())),
+        }
+    }
+}
+
+/// `Schedule.Timezone`: an IANA name, UTC when absent. Zones are read once from this host's
+/// tz database and kept (a handful of names in a session).
+pub fn zone(name: Option<&str>) -> Result<Zone, String> {
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty() && *n != "UTC") else {
+        return Ok(Zone::Utc);
+    };
+    let expected = || {
+        format!(
+            "a time zone such as Europe/London or America/New_York, not {:?}",
+            crate::sanitize::clean(name)
+        )
+    };
+    // A zone name comes from AWS or a person: it names a file under the tz database, so it
+    // may not climb out of it nor be read as a POSIX rule.
+    let well_formed = name.split('/').all(|part| {
+        part.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c))
+    });
+    if !well_formed || name.len() > 64 {
+        return Err(expected());
+    }
+    static LOADED: OnceLock<Mutex<HashMap<String, Option<Arc<tz::TimeZone>>>>> = OnceLock::new();
+    let mut loaded = LOADED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let found = loaded
+        .entry(name.to_owned())
+        .or_insert_with(|| tz::TimeZone::from_posix_tz(name).ok().map(Arc::new));
+    match found {
+        Some(tz) => Ok(Zone::Named(Arc::clone(tz))),
+        None => Err(format!(
+            "{}: not in this host's time zone database (/usr/share/zoneinfo, Debian's tzdata)",
+            expected()
+        )),
     }
 }
 
@@ -210,24 +260,27 @@ fn utc(t: Epoch) -> DateTime<Utc> {
 }
 
 /// A local time in `tz` as an instant: a time a clock change skips comes an hour later, a
-/// time it repeats is its first occurrence.
-fn instant(tz: Tz, local: NaiveDateTime) -> Option<Epoch> {
-    tz.from_local_datetime(&local)
-        .earliest()
-        .or_else(|| {
-            tz.from_local_datetime(&(local + chrono::Duration::hours(1)))
-                .earliest()
-        })
-        .map(|t| t.timestamp())
+/// time it repeats is its first occurrence. Clocks change at most once within a day of it.
+fn instant(tz: &Zone, local: NaiveDateTime) -> Option<Epoch> {
+    let at = |local: NaiveDateTime| {
+        let wall = local.and_utc().timestamp();
+        let offsets = [tz.offset_at(wall - DAY), tz.offset_at(wall + DAY)];
+        offsets
+            .into_iter()
+            .map(|o| wall - o)
+            .filter(|&t| tz.offset_at(t) == wall - t)
+            .min()
+    };
+    at(local).or_else(|| at(local + chrono::Duration::hours(1)))
 }
 
-fn local_date(tz: Tz, t: Epoch) -> NaiveDate {
-    utc(t).with_timezone(&tz).date_naive()
+fn local_date(tz: &Zone, t: Epoch) -> NaiveDate {
+    utc(t + tz.offset_at(t)).date_naive()
 }
 
 impl Expression {
     /// The first activation at or after `from`.
-    pub fn next(&self, tz: Tz, from: Epoch) -> Option<Epoch> {
+    pub fn next(&self, tz: &Zone, from: Epoch) -> Option<Epoch> {
         match self {
             Self::At(local) => instant(tz, *local).filter(|&t| t >= from),
             Self::Cron(c) => {
@@ -242,7 +295,7 @@ impl Expression {
     }
 
     /// The last activation at or before `at`, looking back no further than `within` seconds.
-    pub fn last(&self, tz: Tz, at: Epoch, within: i64) -> Option<Epoch> {
+    pub fn last(&self, tz: &Zone, at: Epoch, within: i64) -> Option<Epoch> {
         match self {
             Self::At(local) => instant(tz, *local).filter(|&t| t <= at && at - t <= within),
             Self::Cron(c) => {
@@ -410,20 +463,23 @@ mod tests {
         let e = Expression::parse("at(2026-12-06T11:00)").unwrap();
         assert!(!e.is_recurring());
         assert_eq!(
-            e.next(Tz::UTC, t("2026-12-06T10:00:00Z")),
+            e.next(&Zone::Utc, t("2026-12-06T10:00:00Z")),
             Some(t("2026-12-06T11:00:00Z"))
         );
-        assert_eq!(e.next(Tz::UTC, t("2026-12-06T11:00:01Z")), None);
+        assert_eq!(e.next(&Zone::Utc, t("2026-12-06T11:00:01Z")), None);
         let paris = zone(Some("Europe/Paris")).unwrap();
         assert_eq!(
-            e.next(paris, t("2026-12-06T09:00:00Z")),
+            e.next(&paris, t("2026-12-06T09:00:00Z")),
             Some(t("2026-12-06T10:00:00Z"))
         );
         assert_eq!(
-            e.last(Tz::UTC, t("2026-12-06T12:00:00Z"), 2 * HOUR),
+            e.last(&Zone::Utc, t("2026-12-06T12:00:00Z"), 2 * HOUR),
             Some(t("2026-12-06T11:00:00Z"))
         );
-        assert_eq!(e.last(Tz::UTC, t("2026-12-06T14:00:00Z"), 2 * HOUR), None);
+        assert_eq!(
+            e.last(&Zone::Utc, t("2026-12-06T14:00:00Z"), 2 * HOUR),
+            None
+        );
         assert_eq!(
             Expression::at(t("2026-12-06T10:59:40Z")),
             "at(2026-12-06T10:59)"
@@ -436,70 +492,70 @@ mod tests {
         assert!(e.is_recurring());
         assert_eq!(e.words(), "daily at 02:00");
         assert_eq!(
-            e.next(Tz::UTC, t("2026-12-06T10:00:00Z")),
+            e.next(&Zone::Utc, t("2026-12-06T10:00:00Z")),
             Some(t("2026-12-07T02:00:00Z"))
         );
         assert_eq!(
-            e.last(Tz::UTC, t("2026-12-06T10:00:00Z"), DAY),
+            e.last(&Zone::Utc, t("2026-12-06T10:00:00Z"), DAY),
             Some(t("2026-12-06T02:00:00Z"))
         );
-        assert_eq!(e.last(Tz::UTC, t("2026-12-06T10:00:00Z"), HOUR), None);
+        assert_eq!(e.last(&Zone::Utc, t("2026-12-06T10:00:00Z"), HOUR), None);
 
         let sunday = Expression::parse("cron(0 2 * * SUN)").unwrap();
         assert_eq!(sunday.words(), "SUN at 02:00");
         // 2026-12-06 is a Sunday.
         assert_eq!(
-            sunday.next(Tz::UTC, t("2026-12-06T03:00:00Z")),
+            sunday.next(&Zone::Utc, t("2026-12-06T03:00:00Z")),
             Some(t("2026-12-13T02:00:00Z"))
         );
         assert_eq!(
             Expression::parse("cron(0 2 * * 0)")
                 .unwrap()
-                .next(Tz::UTC, t("2026-12-06T03:00:00Z")),
+                .next(&Zone::Utc, t("2026-12-06T03:00:00Z")),
             Some(t("2026-12-13T02:00:00Z"))
         );
         assert_eq!(
             Expression::parse("cron(0 2 * * 7)")
                 .unwrap()
-                .next(Tz::UTC, t("2026-12-06T03:00:00Z")),
+                .next(&Zone::Utc, t("2026-12-06T03:00:00Z")),
             Some(t("2026-12-13T02:00:00Z"))
         );
         let weekdays = Expression::parse("cron(30 18 ? * MON-FRI)").unwrap();
         assert_eq!(weekdays.words(), "weekdays at 18:30");
         assert_eq!(
-            weekdays.next(Tz::UTC, t("2026-12-05T19:00:00Z")),
+            weekdays.next(&Zone::Utc, t("2026-12-05T19:00:00Z")),
             Some(t("2026-12-07T18:30:00Z"))
         );
         let monthly = Expression::parse("cron(0 1 1 * *)").unwrap();
         assert_eq!(
-            monthly.next(Tz::UTC, t("2026-12-06T00:00:00Z")),
+            monthly.next(&Zone::Utc, t("2026-12-06T00:00:00Z")),
             Some(t("2027-01-01T01:00:00Z"))
         );
         let every = Expression::parse("cron(*/15 * * * *)").unwrap();
         assert_eq!(
-            every.next(Tz::UTC, t("2026-12-06T10:01:00Z")),
+            every.next(&Zone::Utc, t("2026-12-06T10:01:00Z")),
             Some(t("2026-12-06T10:15:00Z"))
         );
 
         // 02:00 in New York is 07:00 UTC in winter and 06:00 in summer.
         let ny = zone(Some("America/New_York")).unwrap();
         assert_eq!(
-            e.next(ny, t("2026-12-06T10:00:00Z")),
+            e.next(&ny, t("2026-12-06T10:00:00Z")),
             Some(t("2026-12-07T07:00:00Z"))
         );
         assert_eq!(
-            e.next(ny, t("2026-07-06T10:00:00Z")),
+            e.next(&ny, t("2026-07-06T10:00:00Z")),
             Some(t("2026-07-07T06:00:00Z"))
         );
         // 02:30 does not exist on the spring-forward day: it comes an hour later.
         let skipped = Expression::parse("cron(30 2 8 3 *)").unwrap();
         assert_eq!(
-            skipped.next(ny, t("2026-03-01T00:00:00Z")),
+            skipped.next(&ny, t("2026-03-01T00:00:00Z")),
             Some(t("2026-03-08T07:30:00Z"))
         );
 
         let leap = Expression::parse("cron(0 0 29 FEB *)").unwrap();
-        assert_eq!(leap.next(Tz::UTC, t("2026-03-01T00:00:00Z")), None);
+        assert_eq!(leap.next(&Zone::Utc, t("2026-03-01T00:00:00Z")), None);
     }
 
     #[test]
@@ -521,10 +577,32 @@ mod tests {
                 .unwrap_err()
                 .contains("Europe/London")
         );
-        assert_eq!(zone(None), Ok(Tz::UTC));
+        assert!(matches!(zone(None), Ok(Zone::Utc)));
+        assert!(matches!(zone(Some("UTC")), Ok(Zone::Utc)));
+        // A name from AWS names a file of the tz database: it may not climb out of it, be a
+        // path, or be read as a POSIX rule.
+        for hostile in [
+            "../../etc/passwd",
+            "/etc/passwd",
+            "Europe/../../../etc/shadow",
+            "EST5EDT,M3.2.0,M11.1.0",
+            "Europe/Paris\u{1b}[2J",
+            "",
+        ] {
+            let e = zone(Some(hostile));
+            assert!(hostile.is_empty() || e.is_err(), "{hostile:?}");
+            if let Err(e) = e {
+                assert!(!e.contains('\u{1b}'), "{e}");
+            }
+        }
+        assert!(
+            zone(Some("Mars/Olympus"))
+                .unwrap_err()
+                .contains("not in this host's time zone database")
+        );
         let months = Expression::parse("cron(0 0 1 JAN,JUL *)").unwrap();
         assert_eq!(
-            months.next(Tz::UTC, t("2026-12-06T00:00:00Z")),
+            months.next(&Zone::Utc, t("2026-12-06T00:00:00Z")),
             Some(t("2027-01-01T00:00:00Z"))
         );
     }

@@ -183,7 +183,7 @@ pub fn end_submitted(state: &mut State, values: FormValues) -> Outcome {
         let opened = Expression::parse(&rule.expression)
             .ok()
             .zip(when::zone(rule.timezone.as_deref()).ok())
-            .and_then(|(e, tz)| e.last(tz, now, when::MAX_DURATION).or(e.next(tz, now)));
+            .and_then(|(e, tz)| e.last(&tz, now, when::MAX_DURATION).or(e.next(&tz, now)));
         let Some(opened) = opened else {
             return refuse(
                 state,
