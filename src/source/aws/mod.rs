@@ -260,6 +260,37 @@ impl AwsSource {
 
     /// An account's answer, remembered when it succeeded and given again when it failed
     /// (the failure is still returned, for the status bar and for a first call).
+    /// What `read` answers for each of `accounts`, read at once. When every account fails,
+    /// that is the answer (the console keeps what it shows and marks it stale); otherwise a
+    /// failing account's last answer stands in for it.
+    async fn every_account<'s, T, F, Fut>(
+        &'s self,
+        accounts: Vec<(&'s str, &'s AccountClients)>,
+        read: F,
+        slot: impl Fn(&mut LastKnown) -> &mut HashMap<AccountId, Vec<T>> + Copy,
+    ) -> Result<Vec<T>, SourceError>
+    where
+        T: Clone,
+        F: Fn(&'s str, &'s AccountClients) -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<T>, SourceError>>,
+    {
+        let answers = futures::future::join_all(accounts.into_iter().map(|(id, c)| {
+            let answer = read(id, c);
+            async move { (id, answer.await) }
+        }))
+        .await;
+        if answers.iter().all(|(_, r)| r.is_err())
+            && let Some((_, Err(e))) = answers.first()
+        {
+            return Err(e.clone());
+        }
+        let results: Vec<_> = answers
+            .into_iter()
+            .map(|(id, result)| self.or_last_known(id, result, slot))
+            .collect();
+        partial(results)
+    }
+
     fn or_last_known<T: Clone>(
         &self,
         account_id: &str,
@@ -702,24 +733,10 @@ impl FleetSource for AwsSource {
     }
 
     async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
-        let answers = futures::future::join_all(
-            self.credentialed()
-                .into_iter()
-                .map(|(id, c)| async move { (id, self.alarms_of(id, c).await) }),
-        )
-        .await;
-        // When every account fails, that is the answer (the console keeps what it shows and
-        // marks it stale); otherwise a failing account's last answer stands in for it.
-        if answers.iter().all(|(_, r)| r.is_err())
-            && let Some((_, Err(e))) = answers.first()
-        {
-            return Err(e.clone());
-        }
-        let results: Vec<_> = answers
-            .into_iter()
-            .map(|(id, result)| self.or_last_known(id, result, |l| &mut l.alarms))
-            .collect();
-        let mut alarms = partial(results)?;
+        let read = |id, c| self.alarms_of(id, c);
+        let mut alarms = self
+            .every_account(self.credentialed(), read, |l| &mut l.alarms)
+            .await?;
         alarms.retain(|a| !self.excluded(&a.account_id));
         Ok(alarms)
     }

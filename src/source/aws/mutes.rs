@@ -12,7 +12,7 @@
 //! notice says so once, and it is not asked again until sagewatch starts again.
 
 use super::error::classify;
-use super::{AccountClients, AwsSource, partial};
+use super::{AccountClients, AwsSource};
 use crate::sanitize::Sanitize;
 use crate::source::SourceError;
 use crate::source::model::{AccountId, Epoch};
@@ -343,22 +343,8 @@ impl MuteSource for AwsSource {
             .into_iter()
             .filter(|(id, _)| !self.excluded(id))
             .collect();
-        let answers = futures::future::join_all(
-            accounts
-                .into_iter()
-                .map(|(id, c)| async move { (id, self.mute_rules_of(id, c).await) }),
-        )
-        .await;
-        if answers.iter().all(|(_, r)| r.is_err())
-            && let Some((_, Err(e))) = answers.first()
-        {
-            return Err(e.clone());
-        }
-        let results: Vec<_> = answers
-            .into_iter()
-            .map(|(id, result)| self.or_last_known(id, result, |l| &mut l.mutes))
-            .collect();
-        partial(results)
+        let read = |id, c| self.mute_rules_of(id, c);
+        self.every_account(accounts, read, |l| &mut l.mutes).await
     }
 }
 
