@@ -38,7 +38,7 @@ const COMMANDS: &[CommandSpec] = &[
         name: "alarms",
         aliases: &["a"],
         args: "[muted]",
-        desc: "every alarm, ALARM first (muted: only those with actions off)",
+        desc: "every alarm, ALARM first (muted: those silent now, muted indefinitely first)",
         needs: None,
         weight: 20,
     },
