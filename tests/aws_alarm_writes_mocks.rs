@@ -4,14 +4,15 @@
 //! - read-only mode: no mutating request reaches the transport, counted at the mock;
 //! - a denied write names the IAM action.
 
+mod support;
+
 use aws_sdk_cloudwatch::operation::delete_alarms::DeleteAlarmsOutput;
 use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput;
 use aws_sdk_cloudwatch::operation::disable_alarm_actions::DisableAlarmActionsOutput;
 use aws_sdk_cloudwatch::operation::enable_alarm_actions::EnableAlarmActionsOutput;
 use aws_sdk_cloudwatch::operation::put_metric_alarm::{PutMetricAlarmError, PutMetricAlarmOutput};
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock, mock_client};
 use sagewatch::source::alarm_write::{AlarmWrite, MissingData, Operator, PutAlarm};
-use sagewatch::source::aws::readonly::ReadOnlyGuard;
 use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
 use sagewatch::source::health::Health;
 use sagewatch::source::model::{Identity, SeriesKey, Stat};
@@ -19,6 +20,7 @@ use sagewatch::source::{FleetSource, SourceError};
 use sagewatch::writes::audit::AuditLog;
 use sagewatch::writes::{Gate, Refusal, WriteOutcome};
 use std::collections::HashMap;
+use support::mocks::cloudwatch_clients as clients;
 
 const MONITORING: &str = "100000000000";
 const PROD: &str = "111111111111";
@@ -28,21 +30,6 @@ fn identity() -> Identity {
         account_id: MONITORING.into(),
         arn: format!("arn:aws:iam::{MONITORING}:role/OnCall"),
         region: "eu-west-1".into(),
-    }
-}
-
-fn clients(rules: &[&Rule], readonly: bool) -> AccountClients {
-    let cloudwatch = if readonly {
-        mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, rules, |c| c
-            .interceptor(ReadOnlyGuard))
-    } else {
-        mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, rules)
-    };
-    AccountClients {
-        cloudwatch,
-        sagemaker: mock_client!(aws_sdk_sagemaker, []),
-        s3: mock_client!(aws_sdk_s3, []),
-        scaling: mock_client!(aws_sdk_applicationautoscaling, []),
     }
 }
 

@@ -9,7 +9,7 @@ mod support;
 
 use sagewatch::source::FleetSource;
 use sagewatch::source::alarm_write::AlarmWrite;
-use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
+use sagewatch::source::aws::{AwsSource, Topology, connect};
 use sagewatch::source::health::Health;
 use sagewatch::source::model::Identity;
 use sagewatch::source::mute::PutMuteRule;
@@ -26,12 +26,9 @@ async fn localstack_serves_no_mute_rules_and_the_source_says_so_once() {
         return;
     };
     let cfg = emulators::config(&localstack, ACCOUNT, REGION).await;
-    let clients = AccountClients {
-        cloudwatch: aws_sdk_cloudwatch::Client::new(&cfg),
-        sagemaker: aws_sdk_sagemaker::Client::new(&cfg),
-        s3: aws_sdk_s3::Client::new(&cfg),
-        scaling: aws_sdk_applicationautoscaling::Client::new(&cfg),
-    };
+    // The very clients the console builds, so the SDK's retries are the console's.
+    let health = Health::default();
+    let clients = connect::clients(&cfg, &health, ACCOUNT, false);
     let source = AwsSource::from_clients(
         Identity {
             account_id: ACCOUNT.into(),
@@ -42,7 +39,7 @@ async fn localstack_serves_no_mute_rules_and_the_source_says_so_once() {
         clients,
         HashMap::new(),
         Vec::new(),
-        Health::default(),
+        health,
     );
 
     // What LocalStack answers, through the SDK as the source sends it.

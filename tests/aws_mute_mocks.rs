@@ -9,6 +9,8 @@
 //!   DeleteAlarmMuteRule naming the rule, AccessDenied naming the IAM action, read-only
 //!   refusing both at the transport.
 
+mod support;
+
 use aws_sdk_cloudwatch::operation::delete_alarm_mute_rule::{
     DeleteAlarmMuteRuleInput, DeleteAlarmMuteRuleOutput,
 };
@@ -27,11 +29,10 @@ use aws_sdk_cloudwatch::types::{
     AlarmMuteRuleStatus, AlarmMuteRuleSummary, MetricAlarm, MuteTargets, Rule as MuteRuleBody,
     Schedule,
 };
-use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
+use aws_smithy_mocks::{Rule, mock};
 use aws_smithy_types::DateTime;
 use sagewatch::config::AccountConfig;
 use sagewatch::source::alarm_write::AlarmWrite;
-use sagewatch::source::aws::readonly::ReadOnlyGuard;
 use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
 use sagewatch::source::health::Health;
 use sagewatch::source::model::{Epoch, Identity};
@@ -43,6 +44,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
+use support::mocks::cloudwatch_clients as clients;
 
 const MONITORING: &str = "100000000000";
 const PROD: &str = "111111111111";
@@ -57,21 +59,6 @@ fn identity() -> Identity {
         account_id: MONITORING.into(),
         arn: format!("arn:aws:iam::{MONITORING}:role/OnCall"),
         region: REGION.into(),
-    }
-}
-
-fn clients(rules: &[&Rule], readonly: bool) -> AccountClients {
-    let cloudwatch = if readonly {
-        mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, rules, |c| c
-            .interceptor(ReadOnlyGuard))
-    } else {
-        mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, rules)
-    };
-    AccountClients {
-        cloudwatch,
-        sagemaker: mock_client!(aws_sdk_sagemaker, []),
-        s3: mock_client!(aws_sdk_s3, []),
-        scaling: mock_client!(aws_sdk_applicationautoscaling, []),
     }
 }
 

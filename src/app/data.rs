@@ -436,7 +436,7 @@ pub fn recount_muted(state: &mut State) {
         }
         // Off for good, for too long or since before any record: how incidents go unseen.
         // Counted once the audit log has been read (before, nothing is known either way).
-        if !alarm.actions_enabled && state.mutes.turned_off_known().is_some() {
+        if !alarm.actions_enabled && state.mutes.turned_off_read() {
             let since = state.mutes.turned_off(&alarm.account_id, &alarm.id);
             let recent = since.is_some_and(|t| {
                 t.known != crate::source::mute::Known::Before && state.now - t.at <= too_long

@@ -315,11 +315,9 @@ impl Mutes {
         }
     }
 
-    /// Whether the audit log has been read (and how many records it had).
-    pub fn turned_off_known(&self) -> Option<usize> {
-        self.turned_off
-            .as_ref()
-            .map(|k| k.values().map(HashMap::len).sum())
+    /// Whether a record of actions turned off has been read (the audit log answered).
+    pub fn turned_off_read(&self) -> bool {
+        self.turned_off.is_some()
     }
 
     /// When and by whom this alarm's actions were turned off, when a record says.
