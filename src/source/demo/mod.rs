@@ -1,9 +1,6 @@
 //! The embedded, deterministic demo organisation: a monitoring account, linked source accounts
 //! and their endpoints, whose series and alarms are computed on demand from (seed, start, now).
-//!
-//! The story (`story`, kept as data and read by every simulated service): prod
-//! `fraud-detector` got a new model 90 minutes before `start`; its accuracy drifts, and the
-//! Model Monitor run that completes at `start + 240 s` trips its alarm.
+//! Its story (`story`) is data every simulated service reads.
 
 mod alarms;
 mod jobs;
@@ -23,6 +20,7 @@ mod writes;
 
 use crate::clock::SharedClock;
 use crate::source::alarm_write::Placement;
+use crate::source::aws::metric_data::MAX_QUERIES_PER_CALL;
 use crate::source::health::Health;
 use crate::source::model::*;
 use crate::source::write::{Write, WriteReceipt, Writer};
@@ -190,10 +188,7 @@ impl FleetSource for DemoSource {
     }
 
     async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
-        for chunk in request
-            .keys
-            .chunks(crate::source::aws::metric_data::MAX_QUERIES_PER_CALL)
-        {
+        for chunk in request.keys.chunks(MAX_QUERIES_PER_CALL) {
             self.health.record_metric_data_call(chunk.len());
         }
         let now = self.clock.now();

@@ -192,12 +192,8 @@ fn quality(e: &SimEndpoint, metric: MetricId, t: Epoch) -> f64 {
         MetricId::Recall => recall,
         _ => {
             let (pr, rc) = (precision.clamp(0.0, 1.0), recall.clamp(0.0, 1.0));
-            let denom = 4.0 * pr + rc;
-            if denom > 0.0 {
-                5.0 * pr * rc / denom
-            } else {
-                0.0
-            }
+            // 0 (not NaN) when both are 0.
+            5.0 * pr * rc / (4.0 * pr + rc).max(f64::MIN_POSITIVE)
         }
     };
     v.clamp(0.0, 1.0)
