@@ -1,9 +1,6 @@
 //! The embedded, deterministic demo organisation: a monitoring account, linked source accounts
 //! and their endpoints, whose series and alarms are computed on demand from (seed, start, now).
-//!
-//! The story (`story`, kept as data and read by every simulated service): prod
-//! `fraud-detector` got a new model 90 minutes before `start`; its accuracy drifts, and the
-//! Model Monitor run that completes at `start + 240 s` trips its alarm.
+//! Its story (`story`) is data every simulated service reads.
 
 mod alarms;
 mod jobs;
@@ -23,6 +20,7 @@ mod writes;
 
 use crate::clock::SharedClock;
 use crate::source::alarm_write::Placement;
+use crate::source::aws::metric_data::MAX_QUERIES_PER_CALL;
 use crate::source::health::Health;
 use crate::source::model::*;
 use crate::source::write::{Write, WriteReceipt, Writer};
@@ -190,10 +188,7 @@ impl FleetSource for DemoSource {
     }
 
     async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {
-        for chunk in request
-            .keys
-            .chunks(crate::source::aws::metric_data::MAX_QUERIES_PER_CALL)
-        {
+        for chunk in request.keys.chunks(MAX_QUERIES_PER_CALL) {
             self.health.record_metric_data_call(chunk.len());
         }
         let now = self.clock.now();
@@ -253,22 +248,16 @@ impl FleetSource for DemoSource {
         alarm_name: &str,
     ) -> Result<Vec<AlarmHistoryItem>, SourceError> {
         let now = self.clock.now();
-        if account_id == MONITORING_ACCOUNT
-            && let Some(def) = self.edits().made(alarm_name)
-        {
+        let edits = self.edits();
+        let in_monitoring = account_id == MONITORING_ACCOUNT;
+        if in_monitoring && let Some(def) = edits.made(alarm_name) {
             return Ok(alarms::history(def, &alarms::metric(&self.world, def, now)));
         }
-        let found = (account_id == MONITORING_ACCOUNT && self.edits().shows_original(alarm_name))
+        let original = (in_monitoring && edits.shows_original(alarm_name))
             .then(|| self.world.alarm_index(alarm_name))
-            .flatten()
-            .and_then(|i| {
-                Some((
-                    self.world.alarms.get(i)?,
-                    alarms::timeline(&self.world, i, now)?,
-                ))
-            });
-        match found {
-            Some((def, tl)) => Ok(alarms::history(def, &tl)),
+            .flatten();
+        match original.and_then(|i| alarms::timeline(&self.world, i, now).map(|tl| (i, tl))) {
+            Some((i, tl)) => Ok(alarms::history(&self.world.alarms[i], &tl)),
             None => Err(refused(
                 "DescribeAlarmHistory",
                 format!("alarm {alarm_name} not found in account {account_id}"),
@@ -284,21 +273,14 @@ impl FleetSource for DemoSource {
     }
 
     async fn endpoint_makeup(&self, endpoint: &EndpointKey) -> Result<EndpointMakeup, SourceError> {
-        let world = &self.world;
-        let found = world.endpoint_index(&endpoint.account_id, &endpoint.name);
-        let Some(e) = found.map(|i| &world.endpoints[i]) else {
-            return Err(SourceError::Other {
-                call: format!("DescribeEndpoint {}", endpoint.account_id),
-                detail: format!("Could not find endpoint \"{}\".", endpoint.name),
-            });
+        let Some(label) = self.world.account_label(endpoint) else {
+            return Err(refused(
+                format!("DescribeEndpoint {}", endpoint.account_id),
+                format!("Could not find endpoint \"{}\".", endpoint.name),
+            ));
         };
         let now = self.clock.now();
-        Ok(story::makeup(
-            world.start,
-            &e.account_label,
-            &e.endpoint.name,
-            now,
-        ))
+        Ok(story::makeup(self.world.start, label, &endpoint.name, now))
     }
 
     fn health(&self) -> SourceHealth {
@@ -350,19 +332,12 @@ impl FleetSource for DemoSource {
         from: Epoch,
     ) -> Result<Vec<ScalingActivity>, SourceError> {
         // An endpoint the demo does not have has no activity, as AWS would answer.
-        let Some(i) = self
-            .world
-            .endpoint_index(&endpoint.account_id, &endpoint.name)
-        else {
+        let Some(label) = self.world.account_label(endpoint) else {
             return Ok(Vec::new());
         };
-        let label = self.world.endpoints[i].account_label.as_str();
-        Ok(scaling::activities(
-            self.world.start,
-            self.clock.now(),
-            (label, &endpoint.name),
-            from,
-        ))
+        let now = self.clock.now();
+        let endpoint = (label, endpoint.name.as_str());
+        Ok(scaling::activities(self.world.start, now, endpoint, from))
     }
 }
 

@@ -1,75 +1,22 @@
 //! The demo's scaling activity (Application Auto Scaling), on the story's clock: as load
-//! rises during the incident, prod fraud-detector's blue variant scales out; overnight,
-//! recommender-v2 scales in as it does every night. No other endpoint scales (the on-call
-//! scale-out of churn-predictor-stg was refused by IAM, so Auto Scaling never saw it).
+//! rises during the incident, prod fraud-detector's blue variant scales out. No other
+//! endpoint scales (the on-call scale-out of churn-predictor-stg was refused by IAM, so Auto
+//! Scaling never saw it).
 
-use super::story::{INCIDENT_ENDPOINT, UPDATE_BEFORE_START};
+use super::story::INCIDENT_ENDPOINT;
 use crate::source::model::{Epoch, ScalingActivity, ScalingStatus};
 
 const MINUTE: i64 = 60;
-const HOUR: i64 = 3600;
-
-/// One scaling activity of the story.
-struct Scaled {
-    /// Seconds from `start` it began (negative: before it).
-    at: i64,
-    /// How long it ran: until then it reads as in progress, as AWS shows it.
-    took: i64,
-    /// (account label, endpoint name), as the episodes name endpoints.
-    endpoint: (&'static str, &'static str),
-    variant: &'static str,
-    /// How it ended.
-    outcome: ScalingStatus,
-    description: &'static str,
-    cause: &'static str,
-    /// AWS's message once it ended.
-    message: &'static str,
-}
 
 /// Why blue scales out: its target-tracking policy's high alarm (AWS's wording).
-const BLUE_HIGH: &str = "monitor alarm TargetTracking-endpoint/fraud-detector/variant/blue-\
+const CAUSE: &str = "monitor alarm TargetTracking-endpoint/fraud-detector/variant/blue-\
      AlarmHigh-5f2a8c3e-91d4-4e6b-b0a7-3c9e1d2f4a68 in state ALARM triggered policy \
      fraud-detector-blue-invocations-per-instance";
 
-/// Oldest first. The texts are AWS's own wording for target-tracking activities.
-const ACTIVITIES: [Scaled; 3] = [
-    Scaled {
-        at: -UPDATE_BEFORE_START - 9 * HOUR,
-        took: 6 * MINUTE,
-        endpoint: ("prod", "recommender-v2"),
-        variant: "AllTraffic",
-        outcome: ScalingStatus::Successful,
-        description: "Setting desired instance count to 1.",
-        cause: "monitor alarm TargetTracking-endpoint/recommender-v2/variant/AllTraffic-AlarmLow-\
-                0c7d2e91-4b1a-4f3e-9a57-2d8c6b0e1f34 in state ALARM triggered policy \
-                recommender-v2-invocations-per-instance",
-        message: "Successfully set desired instance count to 1. Change successfully fulfilled \
-                  by sagemaker.",
-    },
-    Scaled {
-        at: -25 * MINUTE,
-        took: 8 * MINUTE,
-        endpoint: INCIDENT_ENDPOINT,
-        variant: "blue",
-        outcome: ScalingStatus::Successful,
-        description: "Setting desired instance count to 3.",
-        cause: BLUE_HIGH,
-        message: "Successfully set desired instance count to 3. Change successfully fulfilled \
-                  by sagemaker.",
-    },
-    // The load still rises: a second step, still running when the alarm fires.
-    Scaled {
-        at: MINUTE,
-        took: 10 * MINUTE,
-        endpoint: INCIDENT_ENDPOINT,
-        variant: "blue",
-        outcome: ScalingStatus::Successful,
-        description: "Setting desired instance count to 4.",
-        cause: BLUE_HIGH,
-        message: "Successfully set desired instance count to 4. Change successfully fulfilled \
-                  by sagemaker.",
-    },
-];
+/// Blue's scale-outs, oldest first: (seconds from `start` it began, how long it ran (until
+/// then it reads as in progress, as AWS shows it), the instance count it set). The load
+/// still rises: the second step is still running when the alarm fires.
+const STEPS: [(i64, i64, u32); 2] = [(-25 * MINUTE, 8 * MINUTE, 3), (MINUTE, 10 * MINUTE, 4)];
 
 /// The scaling activities of `endpoint` (account label, name) that began in `[from, now]`,
 /// newest first, as they stand at `now` (the story started at `start`).
@@ -79,33 +26,39 @@ pub fn activities(
     endpoint: (&str, &str),
     from: Epoch,
 ) -> Vec<ScalingActivity> {
-    let mut out: Vec<ScalingActivity> = ACTIVITIES
+    if endpoint != INCIDENT_ENDPOINT {
+        return Vec::new();
+    }
+    STEPS
         .iter()
-        .filter(|s| s.endpoint == endpoint)
-        .map(|s| (s, start + s.at))
-        .filter(|&(_, at)| at >= from && at <= now)
-        .map(|(s, at)| as_seen(s, at, now))
-        .collect();
-    out.sort_by_key(|a| std::cmp::Reverse(a.at));
-    out
+        .rev()
+        .map(|&(at, took, count)| (start + at, took, count))
+        .filter(|&(at, ..)| at >= from && at <= now)
+        .map(|(at, took, count)| as_seen(at, took, count, now))
+        .collect()
 }
 
-/// `s`, begun at `at`, as AWS shows it at `now`: in progress until it has run its time.
-fn as_seen(s: &Scaled, at: Epoch, now: Epoch) -> ScalingActivity {
-    let end = at + s.took;
-    let ended = end <= now;
+/// A step begun at `at` that sets `count` instances, as AWS shows it at `now` (in words
+/// AWS uses for target-tracking activities): in progress until it has run its time.
+fn as_seen(at: Epoch, took: i64, count: u32, now: Epoch) -> ScalingActivity {
+    let ended = at + took <= now;
     ScalingActivity {
         at,
-        ended: ended.then_some(end),
+        ended: ended.then_some(at + took),
         status: if ended {
-            s.outcome
+            ScalingStatus::Successful
         } else {
             ScalingStatus::InProgress
         },
-        description: s.description.to_owned(),
-        cause: s.cause.to_owned(),
-        status_message: ended.then(|| s.message.to_owned()),
-        variant: s.variant.to_owned(),
+        description: format!("Setting desired instance count to {count}."),
+        cause: CAUSE.to_owned(),
+        status_message: ended.then(|| {
+            format!(
+                "Successfully set desired instance count to {count}. Change successfully \
+                 fulfilled by sagemaker."
+            )
+        }),
+        variant: "blue".to_owned(),
     }
 }
 
@@ -114,6 +67,7 @@ mod tests {
     use super::*;
     use crate::clock::FixedClock;
     use crate::source::FleetSource;
+    use crate::source::demo::UPDATE_BEFORE_START;
     use crate::source::demo::{DemoConfig, DemoSource};
     use crate::source::model::EndpointKey;
     use futures::executor::block_on;
@@ -121,6 +75,7 @@ mod tests {
 
     /// 2026-11-26 10:17:00 UTC.
     const START: Epoch = 1_795_688_220;
+    const HOUR: i64 = 3600;
     const PROD: &str = "111111111111";
 
     fn demo(now: Epoch, scale: Option<(usize, usize)>) -> DemoSource {
@@ -184,20 +139,6 @@ mod tests {
     }
 
     #[test]
-    fn recommender_scales_in_overnight() {
-        let source = demo(START, None);
-        let got = read(&source, PROD, "recommender-v2", START - 12 * HOUR);
-        assert_eq!(got.len(), 1, "{got:?}");
-        assert_eq!(got[0].variant, "AllTraffic");
-        assert!(got[0].description.contains("to 1"), "{got:?}");
-        assert!(
-            got[0].at < START - UPDATE_BEFORE_START,
-            "before the incident"
-        );
-        assert!(read(&source, PROD, "recommender-v2", START - 6 * HOUR).is_empty());
-    }
-
-    #[test]
     fn most_endpoints_never_scale_at_any_scale() {
         let now = START + HOUR;
         let source = demo(now, Some((100, 100)));
@@ -205,6 +146,7 @@ mod tests {
             ("222222222222", "churn-predictor-stg"),
             ("222222222222", "fraud-detector-stg"),
             (PROD, "fraud-detector-canary"),
+            (PROD, "recommender-v2"),
             ("100000000050", "fraud-detector-011"),
             ("999999999999", "nowhere"),
         ] {

@@ -70,7 +70,8 @@ pub fn value(world: &World, r: &SeriesRef, t: Epoch) -> Option<f64> {
     if !e.profile.has_data {
         return None;
     }
-    let h = series_hash(e, r.metric, r.variant);
+    let (p, h) = (&e.profile, series_hash(e, r.metric, r.variant));
+    let jitter = signed(mix(h, t as u64));
     let v = match r.metric {
         MetricId::Accuracy
         | MetricId::Auc
@@ -80,41 +81,26 @@ pub fn value(world: &World, r: &SeriesRef, t: Epoch) -> Option<f64> {
         MetricId::Cpu => {
             let load = load(e, r.variant, t);
             let warmup = 40.0 * (-(since_restart(e, t) as f64) / 300.0).exp();
-            let p = &e.profile;
-            (p.cpu_idle
-                + p.cpu_peak * load
-                + 6.0 * value_noise(h, t, 600)
-                + 2.0 * signed(mix(h, t as u64))
-                + warmup)
-                .clamp(0.0, 200.0)
+            let level = p.cpu_idle + p.cpu_peak * load + 6.0 * value_noise(h, t, 600);
+            (level + 2.0 * jitter + warmup).clamp(0.0, 200.0)
         }
         MetricId::Memory => {
-            let p = &e.profile;
             let hours = since_restart(e, t) as f64 / HOUR as f64;
-            (p.mem_base
-                + p.mem_creep_per_hour * hours
-                + 0.3 * value_noise(h, t, 1800)
-                + 0.1 * signed(mix(h, t as u64)))
-            .clamp(0.0, 99.5)
+            let level = p.mem_base + p.mem_creep_per_hour * hours + 0.3 * value_noise(h, t, 1800);
+            (level + 0.1 * jitter).clamp(0.0, 99.5)
         }
         MetricId::Disk => {
             // Logs pile up and are rotated weekly.
-            let p = &e.profile;
             let hours = (t - p.disk_rotation_anchor).rem_euclid(7 * DAY) as f64 / HOUR as f64;
-            (p.disk_base + p.disk_rise_per_hour * hours + 0.05 * signed(mix(h, t as u64)))
-                .clamp(0.0, 100.0)
+            (p.disk_base + p.disk_rise_per_hour * hours + 0.05 * jitter).clamp(0.0, 100.0)
         }
         MetricId::Invocations => {
-            let rate = e.profile.peak_rpm * weight(e, r.variant) * load(e, r.variant, t);
-            (rate * (1.0 + 0.05 * signed(mix(h, t as u64))))
-                .max(0.0)
-                .round()
+            let rate = p.peak_rpm * weight(e, r.variant) * load(e, r.variant, t);
+            (rate * (1.0 + 0.05 * jitter)).max(0.0).round()
         }
         MetricId::ModelLatency => {
             let load = load(e, r.variant, t);
-            let mut us = e.profile.latency_us
-                * (1.0 + 0.5 * load * load)
-                * (1.0 + 0.08 * signed(mix(h, t as u64)));
+            let mut us = p.latency_us * (1.0 + 0.5 * load * load) * (1.0 + 0.08 * jitter);
             if unit(mix(h ^ SALT_SPIKE, t as u64)) < 0.005 {
                 us *= 3.0; // a GC pause or a cold cache now and then
             }
@@ -206,12 +192,8 @@ fn quality(e: &SimEndpoint, metric: MetricId, t: Epoch) -> f64 {
         MetricId::Recall => recall,
         _ => {
             let (pr, rc) = (precision.clamp(0.0, 1.0), recall.clamp(0.0, 1.0));
-            let denom = 4.0 * pr + rc;
-            if denom > 0.0 {
-                5.0 * pr * rc / denom
-            } else {
-                0.0
-            }
+            // 0 (not NaN) when both are 0.
+            5.0 * pr * rc / (4.0 * pr + rc).max(f64::MIN_POSITIVE)
         }
     };
     v.clamp(0.0, 1.0)

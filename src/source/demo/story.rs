@@ -1,16 +1,6 @@
-//! The demo's story as data: who did what, when, to which resource, and what the metrics,
-//! logs and trail then show. The world, trail, logs, Model Monitor and series read their
-//! facts here, so they cannot tell different stories.
-//!
-//! A day before the drift, CI ships model v43 to staging's fraud-detector-stg; 90 minutes
-//! before `start`, alice assumes the `ml-deployer` role in prod (source identity `alice`)
-//! and updates fraud-detector to v43: five minutes of 5xx while it loads, then its requests
-//! miss `merchant_category` and its accuracy drifts until the Model Monitor run that
-//! completes at `start + 240 s` trips the accuracy alarm. In staging, churn-predictor-stg
-//! leaks memory: its alarm fired before start, the on-call engineer muted it and was refused
-//! a scale-out; two days before, erin turned the noisy canary's alarm actions off for good;
-//! bob's first CreateEndpoint of image-tagger hit an instance quota and his
-//! second is still Creating.
+//! The demo's story as data (docs/demo.md tells it): who did what, when, to which resource,
+//! and what the metrics, logs and trail then show. The world, trail, logs, Model Monitor and
+//! series read their facts here, so they cannot tell different stories.
 
 use crate::source::model::{EndpointMakeup, Epoch};
 
@@ -263,19 +253,19 @@ pub fn makeup(start: Epoch, account_label: &str, name: &str, now: Epoch) -> Endp
         }
         _ => None,
     });
-    match released.filter(|(at, _)| *at <= now) {
+    let (config, model, last_modified) = match released.filter(|(at, _)| *at <= now) {
         // InService by the deployer's last poll (`trail::deploy`), nine minutes on.
-        Some((at, r)) => EndpointMakeup {
-            config: r.config.to_owned(),
-            pending_config: None,
-            models: vec![r.model.to_owned()],
-            last_modified: Some(at + 9 * MINUTE),
-        },
-        None => EndpointMakeup {
-            config: format!("{name}-config"),
-            pending_config: None,
-            models: vec![format!("{name}-model")],
-            last_modified: None,
-        },
+        Some((at, r)) => (
+            r.config.to_owned(),
+            r.model.to_owned(),
+            Some(at + 9 * MINUTE),
+        ),
+        None => (format!("{name}-config"), format!("{name}-model"), None),
+    };
+    EndpointMakeup {
+        config,
+        pending_config: None,
+        models: vec![model],
+        last_modified,
     }
 }

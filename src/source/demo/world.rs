@@ -123,8 +123,8 @@ pub struct World {
     alarm_index: HashMap<String, usize>,
 }
 
-/// An endpoint of the hand-written world: its name, its variants with their traffic shares
-/// (none: one, `AllTraffic`), and its alarms by what they watch (`!`: actions disabled).
+/// An endpoint of the hand-written world: its name, its variants with their traffic shares,
+/// and its alarms by what they watch (`!`: actions disabled).
 type Row = (&'static str, &'static [(&'static str, f64)], &'static str);
 
 const ALL_TRAFFIC: &[(&str, f64)] = &[("AllTraffic", 1.0)];
@@ -138,19 +138,23 @@ const ACCOUNTS: [(&str, &str, &[Row]); 3] = [
         "prod",
         &[
             ("fraud-detector", BLUE_GREEN, "accuracy 5xx"),
-            ("churn-predictor", &[], "accuracy"),
-            ("credit-risk-scorer", &[], "accuracy cpu-high"),
-            ("recommender-v2", &[], "accuracy memory-high latency-high"),
+            ("churn-predictor", ALL_TRAFFIC, "accuracy"),
+            ("credit-risk-scorer", ALL_TRAFFIC, "accuracy cpu-high"),
+            (
+                "recommender-v2",
+                ALL_TRAFFIC,
+                "accuracy memory-high latency-high",
+            ),
         ],
     ),
     (
         "222222222222",
         "staging",
         &[
-            ("fraud-detector-stg", &[], "accuracy"),
+            ("fraud-detector-stg", ALL_TRAFFIC, "accuracy"),
             // A known leak in staging: someone muted it rather than fix it.
-            ("churn-predictor-stg", &[], "accuracy !memory-high"),
-            ("image-tagger", &[], "accuracy cpu-high"),
+            ("churn-predictor-stg", ALL_TRAFFIC, "accuracy !memory-high"),
+            ("image-tagger", ALL_TRAFFIC, "accuracy cpu-high"),
         ],
     ),
     (
@@ -158,8 +162,8 @@ const ACCOUNTS: [(&str, &str, &[Row]); 3] = [
         "test",
         &[
             // The canary is noisy by design; its owners muted the alarm.
-            ("fraud-detector-canary", &[], "!accuracy"),
-            ("ltv-scorer", &[], "accuracy cpu-high"),
+            ("fraud-detector-canary", ALL_TRAFFIC, "!accuracy"),
+            ("ltv-scorer", ALL_TRAFFIC, "accuracy cpu-high"),
         ],
     ),
 ];
@@ -250,11 +254,6 @@ fn sim_endpoint(
     variants: &[(&str, f64)],
 ) -> SimEndpoint {
     let name_hash = mix(hash_str(&account.id), hash_str(name));
-    let variants = if variants.is_empty() {
-        ALL_TRAFFIC
-    } else {
-        variants
-    };
     let profile = profile(name_hash, &account.label, name, start);
     let quality = CUSTOM_QUALITY_ENDPOINTS
         .contains(&(account.label.as_str(), name))
@@ -290,77 +289,58 @@ pub fn schedule_name(endpoint: &str) -> String {
     format!("{endpoint}-model-quality")
 }
 
-/// The accounts (the monitoring one first) and their endpoints, with the alarms of each
-/// endpoint (as in `Row`): the hand-written ones, then those of generated endpoints.
-type Organisation = (Vec<Account>, Vec<SimEndpoint>, Vec<(usize, &'static str)>);
-
-/// `scale` = (source accounts, endpoints per account); None is the hand-written world.
-fn organisation(seed: u64, start: Epoch, scale: Option<(usize, usize)>) -> Organisation {
-    let mut accounts = vec![Account {
-        id: MONITORING_ACCOUNT.to_owned(),
-        label: MONITORING_LABEL.to_owned(),
-        monitoring: true,
-    }];
-    let mut endpoints = Vec::new();
-    let families: Vec<&str> = FAMILIES.split_whitespace().collect();
-    // Generated endpoints get an accuracy alarm each, CPU on every fifth (kept cheap).
-    let (mut written, mut generated) = (Vec::new(), Vec::new());
-    for i in 0..scale.map_or(ACCOUNTS.len(), |(a, _)| a) {
-        let (id, label, rows) = match ACCOUNTS.get(i) {
-            Some(&(id, label, rows)) => (id.to_owned(), label.to_owned(), rows),
-            // 100000000000 is the monitoring account; generated ones follow it.
-            None => (
-                format!("{:012}", 100_000_000_000u64 + i as u64 + 1),
-                format!("acct-{:02}", i + 1),
-                &[][..],
-            ),
-        };
-        let account = Account {
-            id,
-            label,
-            monitoring: false,
-        };
-        let per_account = scale.map_or(rows.len(), |(_, e)| e);
-        for &(name, variants, alarms) in rows.iter().take(per_account) {
-            written.push((endpoints.len(), alarms));
-            endpoints.push(sim_endpoint(seed, start, &account, name, variants));
-        }
-        for j in rows.len()..per_account {
-            let name = format!("{}-{:03}", families[j % families.len()], j + 1);
-            let alarms = if j % 5 == 0 {
-                "accuracy cpu-high"
-            } else {
-                "accuracy"
-            };
-            generated.push((endpoints.len(), alarms));
-            endpoints.push(sim_endpoint(seed, start, &account, &name, &[]));
-        }
-        accounts.push(account);
-    }
-    written.extend(generated);
-    (accounts, endpoints, written)
-}
-
 impl World {
     /// `scale` = (source accounts, endpoints per account); None is the hand-written world.
     pub fn new(seed: u64, start: Epoch, scale: Option<(usize, usize)>) -> Self {
-        let (accounts, endpoints, alarms) = organisation(seed, start, scale);
-        let mut index: HashMap<String, HashMap<String, usize>> = HashMap::new();
-        for (i, e) in endpoints.iter().enumerate() {
-            index
-                .entry(e.endpoint.account_id.clone())
-                .or_default()
-                .insert(e.endpoint.name.clone(), i);
-        }
         let mut world = Self {
             start,
-            accounts,
-            endpoints,
+            accounts: vec![Account {
+                id: MONITORING_ACCOUNT.to_owned(),
+                label: MONITORING_LABEL.to_owned(),
+                monitoring: true,
+            }],
+            endpoints: Vec::new(),
             alarms: Vec::new(),
-            index,
+            index: HashMap::new(),
             alarm_index: HashMap::new(),
         };
-        for (i, alarms) in alarms {
+        let families: Vec<&str> = FAMILIES.split_whitespace().collect();
+        // Each endpoint's alarms (as in `Row`): the hand-written ones first, then those of
+        // generated endpoints: an accuracy alarm each, CPU on every fifth (kept cheap).
+        let (mut written, mut generated) = (Vec::new(), Vec::new());
+        for i in 0..scale.map_or(ACCOUNTS.len(), |(a, _)| a) {
+            let (id, label, rows) = match ACCOUNTS.get(i) {
+                Some(&(id, label, rows)) => (id.to_owned(), label.to_owned(), rows),
+                // 100000000000 is the monitoring account; generated ones follow it.
+                None => (
+                    format!("{:012}", 100_000_000_000u64 + i as u64 + 1),
+                    format!("acct-{:02}", i + 1),
+                    &[][..],
+                ),
+            };
+            let account = Account {
+                id,
+                label,
+                monitoring: false,
+            };
+            let per_account = scale.map_or(rows.len(), |(_, e)| e);
+            for &(name, variants, alarms) in rows.iter().take(per_account) {
+                written.push((world.endpoints.len(), alarms));
+                world.add_endpoint(sim_endpoint(seed, start, &account, name, variants));
+            }
+            for j in rows.len()..per_account {
+                let name = format!("{}-{:03}", families[j % families.len()], j + 1);
+                let alarms = if j % 5 == 0 {
+                    "accuracy cpu-high"
+                } else {
+                    "accuracy"
+                };
+                generated.push((world.endpoints.len(), alarms));
+                world.add_endpoint(sim_endpoint(seed, start, &account, &name, ALL_TRAFFIC));
+            }
+            world.accounts.push(account);
+        }
+        for (i, alarms) in written.into_iter().chain(generated) {
             for watch in alarms.split_whitespace() {
                 let (suffix, enabled) = match watch.strip_prefix('!') {
                     Some(muted) => (muted, false),
@@ -380,16 +360,18 @@ impl World {
         world
     }
 
+    fn add_endpoint(&mut self, e: SimEndpoint) {
+        let in_account = self.index.entry(e.endpoint.account_id.clone()).or_default();
+        in_account.insert(e.endpoint.name.clone(), self.endpoints.len());
+        self.endpoints.push(e);
+    }
+
     fn add_composites(&mut self) {
         for (name, children) in COMPOSITES {
+            // Left out when a child is (a small `--demo-scale`).
             let position = |c: &&str| self.alarms.iter().position(|a| a.name == *c);
-            let Some(idx) = children
-                .iter()
-                .map(position)
-                .collect::<Option<Vec<usize>>>()
-            else {
-                continue;
-            };
+            let idx: Option<Vec<usize>> = children.iter().map(position).collect();
+            let Some(idx) = idx else { continue };
             let rule = children
                 .iter()
                 .map(|c| format!("ALARM(\"{c}\")"))
@@ -456,6 +438,12 @@ impl World {
 
     pub fn endpoint_index(&self, account_id: &str, name: &str) -> Option<usize> {
         self.index.get(account_id)?.get(name).copied()
+    }
+
+    /// The label of the account of `endpoint`, if the demo has that endpoint.
+    pub fn account_label(&self, endpoint: &EndpointKey) -> Option<&str> {
+        let i = self.endpoint_index(&endpoint.account_id, &endpoint.name)?;
+        Some(&self.endpoints[i].account_label)
     }
 
     pub fn alarm_index(&self, name: &str) -> Option<usize> {

@@ -59,20 +59,17 @@ impl Edits {
         };
         match request {
             AlarmWrite::Put(p) => {
-                let created = self
-                    .made(&p.name)
-                    .map(|d| d.created)
-                    .or_else(|| {
-                        let i = world.alarm_index(&p.name)?;
-                        self.shows_original(&p.name)
-                            .then(|| world.alarms[i].created)
-                    })
+                // Overwriting an alarm keeps when it was created.
+                let original = world
+                    .alarm_index(&p.name)
+                    .filter(|_| self.shows_original(&p.name));
+                let created = (self.made(&p.name).map(|d| d.created))
+                    .or(original.map(|i| world.alarms[i].created))
                     .unwrap_or(now);
-                let def = definition(world, p, created);
                 self.put.retain(|d| d.name != p.name);
                 self.deleted.remove(&p.name);
                 self.actions.remove(&p.name);
-                self.put.push(def);
+                self.put.push(definition(world, p, created));
             }
             AlarmWrite::SetActions { ids, enabled, .. } => {
                 // Like CloudWatch: names that do not exist are ignored.
