@@ -71,22 +71,17 @@ const APPS: [AppRow; 16] = [
     ("d-research9f3m1", Owner::User("lena"), "JupyterLab", "default", "Deleting", "ml.t3.medium", 4 * HOUR),
 ];
 
-/// What DescribeApp says of the demo's Failed apps, by (user profile, app type): the words
-/// SageMaker uses when an account's quota or a zone's capacity refuses the instance.
-#[rustfmt::skip]
-const FAILURE_REASONS: [(&str, &str, &str); 2] = [
-    ("dana", "JupyterLab", "ResourceLimitExceeded: The account-level service limit 'Studio JupyterLab Apps running on ml.p3.2xlarge instance' is 0 Apps, with current utilization of 0 Apps and a request delta of 1 Apps. Please use AWS Service Quotas to request an increase for this quota."),
-    ("ivan", "KernelGateway", "InsufficientCapacityError: We currently do not have sufficient ml.p3.2xlarge capacity in the Availability Zone you requested (eu-west-1b). Try again later or choose a different instance type."),
-];
-
-fn failure_reason(owner: Owner, app_type: &str, status: &str) -> Option<String> {
-    let Owner::User(user) = owner else {
-        return None;
-    };
-    FAILURE_REASONS
-        .iter()
-        .find(|(u, t, _)| *u == user && *t == app_type && status == "Failed")
-        .map(|(_, _, why)| (*why).to_owned())
+/// What DescribeApp says of a Failed app: the words SageMaker uses when an account's quota
+/// (dana's JupyterLab) or a zone's capacity (ivan's KernelGateway) refuses the instance.
+fn failure_reason(app_type: &str) -> &'static str {
+    match app_type {
+        "JupyterLab" => {
+            "ResourceLimitExceeded: The account-level service limit 'Studio JupyterLab Apps running on ml.p3.2xlarge instance' is 0 Apps, with current utilization of 0 Apps and a request delta of 1 Apps. Please use AWS Service Quotas to request an increase for this quota."
+        }
+        _ => {
+            "InsufficientCapacityError: We currently do not have sufficient ml.p3.2xlarge capacity in the Availability Zone you requested (eu-west-1b). Try again later or choose a different instance type."
+        }
+    }
 }
 
 /// One account's Studio as the demo organisation has it at `start`.
@@ -147,7 +142,7 @@ pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
                     status: AppStatus::parse(status),
                     instance_type: Some(instance.into()),
                     created: Some(start - age),
-                    failure_reason: failure_reason(owner, app_type, status),
+                    failure_reason: (status == "Failed").then(|| failure_reason(app_type).into()),
                     describe_error: None,
                 },
             )
