@@ -191,20 +191,24 @@ impl Sched {
         }
     }
 
+    /// When the run of slot `slot` ends, outcome known.
+    fn ends(&self, world: &World, slot: Epoch) -> Epoch {
+        match self.cadence {
+            Cadence::Once(at) => at + RUN_SECS,
+            _ => slot + self.duration(world).max(START_DELAY + 30),
+        }
+    }
+
     /// The run of slot `slot`, with its final outcome: a scheduled one analyses the period
     /// before it (and checks the hour of its slot); one started from the console, its hour.
     fn run(&self, world: &World, slot: Epoch) -> JobRun {
         let (i, kind, p) = (self.endpoint, self.kind, self.period());
-        let (created, began, ends, window, checked) = match self.cadence {
+        let (created, began, window, checked) = match self.cadence {
             Cadence::Once(at) => {
                 let hour = at.div_euclid(HOUR) * HOUR;
-                (at, at + RUN_PENDING_SECS, at + RUN_SECS, hour, hour)
+                (at, at + RUN_PENDING_SECS, hour, hour)
             }
-            _ => {
-                let created = slot + START_DELAY;
-                let ends = slot + self.duration(world).max(START_DELAY + 30);
-                (created, created + 30, ends, slot - p, slot)
-            }
+            _ => (slot + START_DELAY, slot + START_DELAY + 30, slot - p, slot),
         };
         let fails = self.fails_every > 0 && (slot / p).rem_euclid(self.fails_every) == 0;
         let checks = if fails {
@@ -235,7 +239,7 @@ impl Sched {
             scheduled: slot,
             created,
             began,
-            ends,
+            ends: self.ends(world, slot),
             window,
             period: p,
             outcome,
@@ -408,9 +412,25 @@ impl Runs {
         }
     }
 
-    /// The runs of `s` created by `now`, newest first, from the one of `to`'s slot back two
-    /// weeks; a paused schedule's stop at the console's start (the demo does not know when
-    /// it was paused).
+    /// The slots of `s`'s runs listed at `now`, newest first, from `to`'s back two weeks; a
+    /// paused schedule's stop at the console's start (the demo does not know when it was
+    /// paused).
+    fn slots(
+        &self,
+        world: &World,
+        s: &Sched,
+        to: Epoch,
+        now: Epoch,
+    ) -> impl Iterator<Item = Epoch> + use<> {
+        let until = if self.paused(s) {
+            world.start.min(now)
+        } else {
+            now
+        };
+        s.slots(to.min(until), now - HISTORY)
+    }
+
+    /// The runs of `s` created by `now` in those slots.
     fn runs<'a>(
         &self,
         world: &'a World,
@@ -418,12 +438,7 @@ impl Runs {
         to: Epoch,
         now: Epoch,
     ) -> impl Iterator<Item = JobRun> + 'a {
-        let until = if self.paused(s) {
-            world.start.min(now)
-        } else {
-            now
-        };
-        (s.slots(to.min(until), now - HISTORY))
+        (self.slots(world, s, to, now))
             .map(move |slot| s.run(world, slot))
             .filter(move |r| r.created <= now)
     }
@@ -699,7 +714,11 @@ impl MonitorSource for DemoSource {
         for (i, e) in world.endpoints.iter().enumerate() {
             // One-time runs are not schedules of the endpoint's own.
             for s in world_schedules(world, i) {
-                let last = (runs.runs(world, &s, now, now)).find(|r| r.status(now).is_completed());
+                // Only the run it shows is built: thousands of schedules at scale.
+                let ended = |slot: &Epoch| s.ends(world, *slot) <= now;
+                let last = (runs.slots(world, &s, now, now).filter(ended))
+                    .map(|slot| s.run(world, slot))
+                    .find(|r| r.outcome.is_completed());
                 let last_run = last.map(|r| LastRun {
                     status: r.status(now),
                     scheduled_at: r.scheduled,
