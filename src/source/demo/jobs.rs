@@ -80,10 +80,7 @@ impl DemoJob {
         ProcessingJob {
             account_id: account.to_owned(),
             name: self.name.clone(),
-            status: match ended {
-                Some(_) => self.outcome.clone(),
-                None => JobStatus::InProgress,
-            },
+            status: ended.map_or(JobStatus::InProgress, |_| self.outcome.clone()),
             created: self.created,
             ended,
             failure_reason: self.failure_reason.clone().filter(|_| ended.is_some()),
