@@ -25,17 +25,11 @@ const DOMAINS: [(&str, &str, &str, &str, &str, &str); 2] = [
     ("222222222222", "d-research9f3m1", "ml-research", "InService", "IAM", "vpc-0f9e8d7c6b5a49382"),
 ];
 
-/// (domain id, user profiles).
+/// (domain id, its user profiles, its shared spaces).
 #[rustfmt::skip]
-const PROFILES: [(&str, &[&str]); 2] = [
-    ("d-prodml7x2k4q", &["alice", "bob", "chen", "dana", "emeka", "farah", "goran"]),
-    ("d-research9f3m1", &["hana", "ivan", "jules", "kofi", "lena"]),
-];
-
-/// (domain id, spaces).
-const SPACES: [(&str, &[&str]); 2] = [
-    ("d-prodml7x2k4q", &["fraud-team", "feature-store"]),
-    ("d-research9f3m1", &["llm-evals"]),
+const MEMBERS: [(&str, &[&str], &[&str]); 2] = [
+    ("d-prodml7x2k4q", &["alice", "bob", "chen", "dana", "emeka", "farah", "goran"], &["fraud-team", "feature-store"]),
+    ("d-research9f3m1", &["hana", "ivan", "jules", "kofi", "lena"], &["llm-evals"]),
 ];
 
 /// Who owns an app in the table below: a user profile or a space.
@@ -116,17 +110,11 @@ pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
         })
         .collect();
     let owns = |domain: &str| domains.iter().any(|d| d.id == domain);
-    let count = |table: &[(&str, &[&str])]| -> usize {
-        table
-            .iter()
-            .filter(|(d, _)| owns(d))
-            .map(|(_, names)| names.len())
-            .sum()
-    };
+    let members = MEMBERS.iter().filter(|m| owns(m.0));
     AccountStudio {
         account_id: account_id.to_owned(),
-        user_profiles: count(&PROFILES),
-        spaces: count(&SPACES),
+        user_profiles: members.clone().map(|m| m.1.len()).sum(),
+        spaces: members.map(|m| m.2.len()).sum(),
         apps: APPS
             .iter()
             .filter(|a| owns(a.0))
