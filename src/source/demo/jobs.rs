@@ -56,13 +56,39 @@ const PIPELINE: [PipelineStep; 3] = [
 /// One job with what its series need.
 #[derive(Debug, Clone)]
 struct DemoJob {
-    job: ProcessingJob,
+    name: String,
+    /// The Model Monitor schedule that ran it; `None` for a pipeline's step.
+    schedule: Option<String>,
     /// The endpoint whose noise seeds its series.
     endpoint: usize,
-    /// When it starts working (after provisioning) and when it ends.
+    created: Epoch,
+    /// When it starts working (after provisioning) and when it ends, with its outcome.
     began: Epoch,
     ends: Epoch,
+    outcome: JobStatus,
+    failure_reason: Option<String>,
+    instance_type: &'static str,
+    instance_count: u32,
     fills_disk: bool,
+}
+
+impl DemoJob {
+    /// The job as SageMaker describes it at `now`: running until it ends, then its outcome
+    /// (a run's outcome is the execution's: a run with violations is a job that completed).
+    fn described(&self, account: &str, now: Epoch) -> ProcessingJob {
+        let ended = (now >= self.ends).then_some(self.ends);
+        ProcessingJob {
+            account_id: account.to_owned(),
+            name: self.name.clone(),
+            status: ended.map_or(JobStatus::InProgress, |_| self.outcome.clone()),
+            created: self.created,
+            ended,
+            failure_reason: self.failure_reason.clone().filter(|_| ended.is_some()),
+            instance_type: Some(self.instance_type.to_owned()),
+            instance_count: Some(self.instance_count),
+            schedule: self.schedule.clone(),
+        }
+    }
 }
 
 /// A Model Monitor run's instance: the analyzer's size grows with what it analyses.
@@ -75,55 +101,6 @@ pub(super) fn monitor_instance(monitoring_type: &str) -> (&'static str, u32) {
     }
 }
 
-/// Its status at `now`: running until it ends, then its outcome (a run's outcome is the
-/// execution's: a run with violations is a job that completed).
-fn status_at(outcome: &JobStatus, ends: Epoch, now: Epoch) -> (JobStatus, Option<Epoch>) {
-    if now < ends {
-        (JobStatus::InProgress, None)
-    } else {
-        (outcome.clone(), Some(ends))
-    }
-}
-
-fn outcome_of(status: ExecutionStatus) -> JobStatus {
-    match status {
-        ExecutionStatus::Failed => JobStatus::Failed,
-        ExecutionStatus::Stopped | ExecutionStatus::Stopping => JobStatus::Stopped,
-        _ => JobStatus::Completed,
-    }
-}
-
-/// The job of one pipeline step's daily run created at `created`.
-fn pipeline_job(
-    world: &World,
-    account: &str,
-    step: &PipelineStep,
-    created: Epoch,
-    now: Epoch,
-) -> Option<DemoJob> {
-    let endpoint = world.endpoint_index(account, step.endpoint)?;
-    let ends = created + step.lasts;
-    let (status, ended) = status_at(&step.outcome, ends, now);
-    let id = mix(hash_str(step.endpoint), created as u64);
-    Some(DemoJob {
-        job: ProcessingJob {
-            account_id: account.to_owned(),
-            name: format!("pipelines-{:012x}-{}", id >> 16, step.step),
-            status,
-            created,
-            ended,
-            failure_reason: None,
-            instance_type: Some(step.instance_type.to_owned()),
-            instance_count: Some(step.instance_count),
-            schedule: None,
-        },
-        endpoint,
-        began: created + 2 * MINUTE,
-        ends,
-        fills_disk: step.fills_disk,
-    })
-}
-
 /// Every job of `account` that ran at some time in `[from, now]`, whatever its creation.
 fn jobs_overlapping(
     world: &World,
@@ -132,40 +109,49 @@ fn jobs_overlapping(
     from: Epoch,
     now: Epoch,
 ) -> Vec<DemoJob> {
-    let mut out: Vec<DemoJob> = monitor::job_runs(world, runs, account, from, now, now)
-        .into_iter()
+    let monitoring = monitor::job_runs(world, runs, account, from, now, now);
+    let mut out: Vec<DemoJob> = (monitoring.into_iter())
         .map(|run| {
-            let (instance_type, count) = monitor_instance(run.monitoring_type);
-            let (status, ended) = status_at(&outcome_of(run.outcome), run.ends, now);
-            let failure_reason = (status == JobStatus::Failed)
-                .then_some(run.failure_reason)
-                .flatten();
+            let (instance_type, instance_count) = monitor_instance(run.monitoring_type);
             DemoJob {
-                job: ProcessingJob {
-                    account_id: account.to_owned(),
-                    name: run.job,
-                    status,
-                    created: run.created,
-                    ended,
-                    failure_reason,
-                    instance_type: Some(instance_type.to_owned()),
-                    instance_count: Some(count),
-                    schedule: Some(run.schedule),
-                },
+                name: run.job,
+                schedule: Some(run.schedule),
                 endpoint: run.endpoint,
+                created: run.created,
                 began: run.began,
                 ends: run.ends,
+                outcome: match run.outcome {
+                    ExecutionStatus::Failed => JobStatus::Failed,
+                    _ => JobStatus::Completed,
+                },
+                failure_reason: run.failure_reason,
+                instance_type,
+                instance_count,
                 fills_disk: false,
             }
         })
         .collect();
     for step in &PIPELINE {
+        let Some(endpoint) = world.endpoint_index(account, step.endpoint) else {
+            continue;
+        };
         // Daily runs from the last one created by `now` back to those still running at `from`.
         let mut created = (now - step.at).div_euclid(DAY) * DAY + step.at;
         while created + step.lasts >= from {
-            if let Some(job) = pipeline_job(world, account, step, created, now) {
-                out.push(job);
-            }
+            let id = mix(hash_str(step.endpoint), created as u64);
+            out.push(DemoJob {
+                name: format!("pipelines-{:012x}-{}", id >> 16, step.step),
+                schedule: None,
+                endpoint,
+                created,
+                began: created + 2 * MINUTE,
+                ends: created + step.lasts,
+                outcome: step.outcome.clone(),
+                failure_reason: None,
+                instance_type: step.instance_type,
+                instance_count: step.instance_count,
+                fills_disk: step.fills_disk,
+            });
             created -= DAY;
         }
     }
@@ -175,19 +161,9 @@ fn jobs_overlapping(
 /// The jobs created in `[since, now]`, and those created before and still running (as the
 /// AWS source lists them), newest first.
 fn listed(world: &World, runs: &Runs, account: &str, since: Epoch, now: Epoch) -> Vec<DemoJob> {
-    let mut jobs: Vec<DemoJob> = jobs_overlapping(world, runs, account, since, now)
-        .into_iter()
-        .filter(|j| {
-            j.job.created <= now
-                && (j.job.created >= since || j.job.status == JobStatus::InProgress)
-        })
-        .collect();
-    jobs.sort_by(|a, b| {
-        b.job
-            .created
-            .cmp(&a.job.created)
-            .then_with(|| a.job.name.cmp(&b.job.name))
-    });
+    let mut jobs = jobs_overlapping(world, runs, account, since, now);
+    jobs.retain(|j| j.created <= now && (j.created >= since || now < j.ends));
+    jobs.sort_by(|a, b| (b.created.cmp(&a.created)).then_with(|| a.name.cmp(&b.name)));
     jobs
 }
 
@@ -195,7 +171,7 @@ fn listed(world: &World, runs: &Runs, account: &str, since: Epoch, now: Epoch) -
 fn value(world: &World, job: &DemoJob, metric: &str, host: u32, t: Epoch) -> f64 {
     let noise = world.endpoints[job.endpoint].noise;
     let h = mix(
-        mix(noise, hash_str(&job.job.name)),
+        mix(noise, hash_str(&job.name)),
         mix(hash_str(metric), u64::from(host)),
     );
     let span = (job.ends - job.began).max(MINUTE) as f64;
@@ -257,18 +233,10 @@ impl DemoSource {
             let host = key.dimension(crate::source::jobs::HOST_DIMENSION)?;
             let name = job_of_host(host)?;
             let n: u32 = host.rsplit_once("/algo-")?.1.parse().ok()?;
-            let runs = self.runs();
-            let job = jobs_overlapping(
-                &self.world,
-                &runs,
-                &key.account_id,
-                start - LONGEST_JOB,
-                now,
-            )
-            .into_iter()
-            .find(|j| j.job.name == name)?;
-            drop(runs);
-            (1..=job.job.instance_count.unwrap_or(1))
+            let from = start - LONGEST_JOB;
+            let all = jobs_overlapping(&self.world, &self.runs(), &key.account_id, from, now);
+            let job = all.into_iter().find(|j| j.name == name)?;
+            (1..=job.instance_count)
                 .contains(&n)
                 .then(|| points(&self.world, &job, &key.metric, n, start, end, now))
         })();
@@ -286,25 +254,24 @@ impl JobsSource for DemoSource {
     ) -> Result<Vec<ProcessingJob>, SourceError> {
         let now = self.clock.now();
         let jobs = listed(&self.world, &self.runs(), account_id, since, now);
-        Ok(jobs.into_iter().take(limit).map(|j| j.job).collect())
+        Ok(jobs
+            .iter()
+            .take(limit)
+            .map(|j| j.described(account_id, now))
+            .collect())
     }
 
     async fn job_metrics(&self, account_id: &str) -> Result<Vec<SeriesKey>, SourceError> {
         let now = self.clock.now();
-        let jobs = jobs_overlapping(
-            &self.world,
-            &self.runs(),
-            account_id,
-            now - METRICS_WINDOW,
-            now,
-        );
+        let from = now - METRICS_WINDOW;
+        let jobs = jobs_overlapping(&self.world, &self.runs(), account_id, from, now);
         Ok(jobs
             .iter()
             // A job that has not published its first minute has no metric yet.
             .filter(|j| j.began + MINUTE <= now)
             .flat_map(|j| {
-                (1..=j.job.instance_count.unwrap_or(1)).flat_map(move |n| {
-                    let host = format!("{}/algo-{n}", j.job.name);
+                (1..=j.instance_count).flat_map(move |n| {
+                    let host = format!("{}/algo-{n}", j.name);
                     JOB_METRICS
                         .iter()
                         .map(move |m| job_series_key(account_id, m, &host))

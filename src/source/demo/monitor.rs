@@ -12,7 +12,7 @@ use super::story::{DRIFTING_FEATURE, FEATURE_DRIFT_THRESHOLD, MISSING_FEATURE, f
 use super::world::{ACCURACY_THRESHOLD, REGION, SeriesRef, World};
 use super::{DemoSource, refused};
 use crate::source::SourceError;
-use crate::source::metrics::MetricId;
+use crate::source::metrics::{MetricId, spec};
 use crate::source::model::*;
 use crate::source::monitor::report::{self, Baseline, ViolationReport};
 use crate::source::monitor::write::run_now_name;
@@ -52,18 +52,14 @@ enum Kind {
 }
 
 impl Kind {
-    /// Its `MonitoringType`, and the suffix of its schedules' names.
-    fn names(self) -> (&'static str, &'static str) {
-        match self {
-            Self::ModelQuality => ("ModelQuality", "model-quality"),
-            Self::DataQuality => ("DataQuality", "data-quality"),
-            Self::ModelBias => ("ModelBias", "bias"),
-            Self::ModelExplainability => ("ModelExplainability", "explainability"),
-        }
-    }
-
+    /// Its `MonitoringType`.
     fn as_str(self) -> &'static str {
-        self.names().0
+        match self {
+            Self::ModelQuality => "ModelQuality",
+            Self::DataQuality => "DataQuality",
+            Self::ModelBias => "ModelBias",
+            Self::ModelExplainability => "ModelExplainability",
+        }
     }
 }
 
@@ -89,23 +85,9 @@ struct Sched {
     fails_every: i64,
 }
 
-/// One run of a schedule: everything its execution, its report and its job's log tell.
-struct Run {
-    slot: Epoch,
-    created: Epoch,
-    /// When it starts analysing (InProgress) and when it ends, outcome known.
-    began: Epoch,
-    ends: Epoch,
-    /// The data it analyses: `[window, window + period)`.
-    window: Epoch,
-    period: i64,
-    /// The hour whose checks it makes (and whose quality point it publishes).
-    checked: Epoch,
-}
-
 /// The world's schedules of endpoint `i`: model quality on every endpoint with data; data
-/// quality on a few (one paused, one in the older inline form); bias and explainability
-/// on prod's fraud-detector.
+/// quality on a few (one paused, one failing now and then, one in the older inline form);
+/// bias and explainability on prod's fraud-detector.
 fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
     let e = &world.endpoints[i];
     // Quality from a custom source (`Endpoint::quality`): no Model Monitor schedule at all.
@@ -113,16 +95,16 @@ fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
         return Vec::new();
     }
     let name = e.endpoint.name.as_str();
-    let sched = |kind: Kind, cadence| Sched {
+    let sched = |kind, suffix: &str, cadence| Sched {
         endpoint: i,
-        name: format!("{name}-{}", kind.names().1),
+        name: format!("{name}-{suffix}"),
         kind,
         cadence,
-        job_definition: Some(format!("{name}-{}-job", kind.names().1)),
+        job_definition: Some(format!("{name}-{suffix}-job")),
         fails_every: 0,
     };
-    let data_quality = sched(Kind::DataQuality, Cadence::Hourly);
-    let mut out = vec![sched(Kind::ModelQuality, Cadence::Hourly)];
+    let data_quality = sched(Kind::DataQuality, "data-quality", Cadence::Hourly);
+    let mut out = vec![sched(Kind::ModelQuality, "model-quality", Cadence::Hourly)];
     match name {
         "fraud-detector" | "credit-risk-scorer" | "churn-predictor-stg" => out.push(data_quality),
         "recommender-v2" => out.push(Sched {
@@ -136,8 +118,12 @@ fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
         _ => {}
     }
     if e.profile.incident.is_some() {
-        out.push(sched(Kind::ModelBias, Cadence::Daily));
-        out.push(sched(Kind::ModelExplainability, Cadence::Daily));
+        out.push(sched(Kind::ModelBias, "bias", Cadence::Daily));
+        out.push(sched(
+            Kind::ModelExplainability,
+            "explainability",
+            Cadence::Daily,
+        ));
     }
     out
 }
@@ -156,20 +142,16 @@ fn left_behind(world: &World) -> Option<Sched> {
     })
 }
 
-/// The world's schedule `name` in `account`.
-fn world_schedule(world: &World, account: &str, name: &str) -> Option<Sched> {
-    (0..world.endpoints.len())
-        .filter(|&i| world.endpoints[i].endpoint.account_id == account)
-        .flat_map(|i| world_schedules(world, i))
-        .find(|s| s.name == name)
-}
-
 impl Sched {
+    /// A run started from the console (a one-time `NOW` schedule), not a recurring one.
+    fn is_once(&self) -> bool {
+        matches!(self.cadence, Cadence::Once(_))
+    }
+
     fn period(&self) -> i64 {
-        if self.cadence == Cadence::Daily {
-            DAY
-        } else {
-            HOUR
+        match self.cadence {
+            Cadence::Daily => DAY,
+            _ => HOUR,
         }
     }
 
@@ -209,122 +191,143 @@ impl Sched {
         }
     }
 
-    /// The run of slot `slot`: a scheduled one analyses the period before it; one started
-    /// from the console, its hour.
-    fn run(&self, world: &World, slot: Epoch) -> Run {
-        if let Cadence::Once(created) = self.cadence {
-            let hour = created.div_euclid(HOUR) * HOUR;
-            return Run {
-                slot,
-                created,
-                began: created + RUN_PENDING_SECS,
-                ends: created + RUN_SECS,
-                window: hour,
-                period: HOUR,
-                checked: hour,
-            };
-        }
-        let p = self.period();
-        Run {
-            slot,
-            created: slot + START_DELAY,
-            began: slot + START_DELAY + 30,
-            ends: slot + self.duration(world).max(START_DELAY + 30),
-            window: slot - p,
-            period: p,
-            checked: slot,
+    /// When the run of slot `slot` ends, outcome known.
+    fn ends(&self, world: &World, slot: Epoch) -> Epoch {
+        match self.cadence {
+            Cadence::Once(at) => at + RUN_SECS,
+            _ => slot + self.duration(world).max(START_DELAY + 30),
         }
     }
 
-    /// The status of `run` at `now`, with the reason of a failure.
-    fn status(&self, world: &World, run: &Run, now: Epoch) -> (ExecutionStatus, Option<String>) {
-        let fails =
-            self.fails_every > 0 && (run.slot / self.period()).rem_euclid(self.fails_every) == 0;
-        let status = if now < run.began {
-            ExecutionStatus::Pending
-        } else if now < run.ends {
-            ExecutionStatus::InProgress
-        } else if fails {
-            let e = &world.endpoints[self.endpoint].endpoint;
-            let reason = format!(
-                "ClientError: no captured data under s3://sagemaker-{REGION}-{}/{}/datacapture \
-                 for this window: is data capture on?",
-                e.account_id, e.name
-            );
-            return (ExecutionStatus::Failed, Some(reason));
-        } else if violates(world, self.endpoint, self.kind, run.checked) {
+    /// The run of slot `slot`, with its final outcome: a scheduled one analyses the period
+    /// before it (and checks the hour of its slot); one started from the console, its hour.
+    fn run(&self, world: &World, slot: Epoch) -> JobRun {
+        let (i, kind, p) = (self.endpoint, self.kind, self.period());
+        let (created, began, window, checked) = match self.cadence {
+            Cadence::Once(at) => {
+                let hour = at.div_euclid(HOUR) * HOUR;
+                (at, at + RUN_PENDING_SECS, hour, hour)
+            }
+            _ => (slot + START_DELAY, slot + START_DELAY + 30, slot - p, slot),
+        };
+        let fails = self.fails_every > 0 && (slot / p).rem_euclid(self.fails_every) == 0;
+        let checks = if fails {
+            Vec::new()
+        } else {
+            checks_at(world, i, kind, checked)
+        };
+        let outcome = if fails {
+            ExecutionStatus::Failed
+        } else if checks.iter().any(|c| c.violated) {
             ExecutionStatus::CompletedWithViolations
         } else {
             ExecutionStatus::Completed
         };
-        (status, None)
-    }
-
-    /// The run of slot `slot` as seen at `now`; `None` before it started.
-    fn execution(&self, world: &World, slot: Epoch, now: Epoch) -> Option<Execution> {
-        let run = self.run(world, slot);
-        if run.created > now {
-            return None;
-        }
-        let (status, failure_reason) = self.status(world, &run, now);
-        let account = &world.endpoints[self.endpoint].endpoint.account_id;
-        Some(Execution {
-            account_id: account.clone(),
-            schedule: self.name.clone(),
-            scheduled_time: slot,
-            created: Some(run.created),
-            modified: Some(if status.is_finished() { run.ends } else { now }),
-            status,
-            failure_reason,
-            processing_job_arn: Some(job_arn(account, &self.name, slot)),
-            monitoring_type: Some(self.kind.as_str().to_owned()),
-        })
-    }
-
-    /// Its runs listed at `now` (none after `until`), newest first.
-    fn executions<'a>(
-        &'a self,
-        world: &'a World,
-        until: Epoch,
-        now: Epoch,
-    ) -> impl Iterator<Item = Execution> + 'a {
-        self.slots(until, now - HISTORY)
-            .filter_map(move |slot| self.execution(world, slot, now))
-    }
-
-    /// The job of `run`, as its log tells it, with its final outcome.
-    fn job_run(&self, world: &World, run: &Run) -> JobRun {
-        let (outcome, failure_reason) = self.status(world, run, Epoch::MAX / 4);
-        let (i, kind) = (self.endpoint, self.kind);
+        let failure_reason = fails.then(|| {
+            format!(
+                "ClientError: no captured data under {}/datacapture for this window: is data \
+                 capture on?",
+                folder(world, i)
+            )
+        });
         JobRun {
-            job: job_name_of(
-                &world.endpoints[i].endpoint.account_id,
-                &self.name,
-                run.slot,
-            ),
+            job: job_name(&self.name, slot),
             endpoint: i,
             schedule: self.name.clone(),
             monitoring_type: kind.as_str(),
             job_definition: self.job_definition.clone(),
-            created: run.created,
-            began: run.began,
-            ends: run.ends,
-            window: run.window,
-            period: run.period,
-            checks: if outcome.is_completed() {
-                checks_at(world, i, kind, run.checked)
-            } else {
-                Vec::new()
-            },
+            scheduled: slot,
+            created,
+            began,
+            ends: self.ends(world, slot),
+            window,
+            period: p,
             outcome,
             failure_reason,
+            checks,
             baseline_uri: baseline_uri(world, i, self.job_definition.as_deref()),
-            report_uri: report_uri(world, i, &self.name, run.slot),
+            report_uri: report_uri(world, i, &self.name, slot),
         }
     }
 }
 
-/// Runs started and schedules paused or resumed from the console.
+/// A monitoring run as its processing job's log tells it (`demo/logs.rs`): the same job
+/// name and outcome as its execution, and the checks behind its violations report.
+#[derive(Debug, Clone)]
+pub(super) struct JobRun {
+    /// The processing job's name, as in the execution's `processing_job_arn`.
+    pub job: String,
+    pub endpoint: usize,
+    pub schedule: String,
+    pub monitoring_type: &'static str,
+    pub job_definition: Option<String>,
+    /// The execution's scheduled time (a run started from the console: its creation).
+    pub scheduled: Epoch,
+    /// The processing job's creation (its stream is `<job>/algo-1-<created>`).
+    pub created: Epoch,
+    /// When it starts analysing (InProgress) and when it ends, outcome known.
+    pub began: Epoch,
+    pub ends: Epoch,
+    /// The data it analyses: `[window, window + period)`.
+    pub window: Epoch,
+    pub period: i64,
+    pub outcome: ExecutionStatus,
+    pub failure_reason: Option<String>,
+    pub checks: Vec<Check>,
+    pub baseline_uri: String,
+    pub report_uri: String,
+}
+
+impl JobRun {
+    /// Its status at `now`: Pending, then InProgress, then its outcome.
+    fn status(&self, now: Epoch) -> ExecutionStatus {
+        if now < self.began {
+            ExecutionStatus::Pending
+        } else if now < self.ends {
+            ExecutionStatus::InProgress
+        } else {
+            self.outcome
+        }
+    }
+
+    /// Its execution as listed at `now`.
+    fn execution(&self, world: &World, now: Epoch) -> Execution {
+        let status = self.status(now);
+        let account = &world.endpoints[self.endpoint].endpoint.account_id;
+        let arn = format!(
+            "arn:aws:sagemaker:{REGION}:{account}:processing-job/{}",
+            self.job
+        );
+        Execution {
+            account_id: account.clone(),
+            schedule: self.schedule.clone(),
+            scheduled_time: self.scheduled,
+            created: Some(self.created),
+            modified: Some(if status.is_finished() { self.ends } else { now }),
+            status,
+            failure_reason: self.failure_reason.clone().filter(|_| status.is_finished()),
+            processing_job_arn: Some(arn),
+            monitoring_type: Some(self.monitoring_type.to_owned()),
+        }
+    }
+
+    /// Its violations report at `now`, as Model Monitor writes it and S3's parser reads it.
+    fn report(&self, now: Epoch, call: String) -> Result<ViolationReport, SourceError> {
+        let status = self.status(now);
+        if !status.is_completed() {
+            let detail = format!(
+                "no report: the run is {} (a report exists once it completes)",
+                status.as_str()
+            );
+            return Err(refused(call, detail));
+        }
+        let text = violations_json(&self.checks);
+        report::violations_from_bytes(&self.report_uri, text.as_bytes(), text.len() as u64)
+            .map_err(|e| refused(call, e.to_string()))
+    }
+}
+
+/// Runs started and schedules paused, resumed or deleted from the console.
 #[derive(Debug, Default)]
 pub struct Runs {
     /// One-time schedules, one per run started.
@@ -344,14 +347,16 @@ impl Runs {
         request: &MonitorWrite,
         now: Epoch,
     ) -> Result<WriteReceipt, SourceError> {
-        let call = format!("{} {}", request.operation(), request.account_id());
+        let account = request.account_id();
+        let call = format!("{} {account}", request.operation());
         let other = |detail: String| refused(call.clone(), detail);
         request.validate().map_err(&other)?;
-        let account = request.account_id();
+        let missing = |what: String| other(format!("ResourceNotFound: no {what}"));
         let owner = |schedule: &str| {
-            world_schedule(world, account, schedule).ok_or_else(|| {
-                other(format!(
-                    "ResourceNotFound: no monitoring schedule {schedule} in account {account}"
+            let found = self.find(world, account, schedule).filter(|s| !s.is_once());
+            found.ok_or_else(|| {
+                missing(format!(
+                    "monitoring schedule {schedule} in account {account}"
                 ))
             })
         };
@@ -359,15 +364,12 @@ impl Runs {
             MonitorWrite::RunNow(run) => {
                 let from = owner(&run.from_schedule)?;
                 if from.job_definition.as_deref() != Some(run.job_definition.as_str()) {
-                    return Err(other(format!(
-                        "ResourceNotFound: no job definition {}",
-                        run.job_definition
-                    )));
+                    return Err(missing(format!("job definition {}", run.job_definition)));
                 }
                 if self.started.iter().any(|s| s.name == run.name) {
+                    let name = &run.name;
                     return Err(other(format!(
-                        "ResourceInUse: monitoring schedule {} already exists",
-                        run.name
+                        "ResourceInUse: monitoring schedule {name} already exists"
                     )));
                 }
                 self.started.push(Sched {
@@ -378,22 +380,15 @@ impl Runs {
                 });
             }
             MonitorWrite::Delete { schedule, .. } => {
-                let gone = || {
-                    other(format!(
-                        "ResourceNotFound: no monitoring schedule {schedule}"
-                    ))
-                };
-                self.find(world, account, schedule).ok_or_else(gone)?;
-                if !self.deleted.insert(schedule.clone()) {
-                    return Err(gone());
+                let found = self.find(world, account, schedule).is_some();
+                if !found || !self.deleted.insert(schedule.clone()) {
+                    return Err(missing(format!("monitoring schedule {schedule}")));
                 }
             }
             MonitorWrite::Pause { schedule, .. } | MonitorWrite::Resume { schedule, .. } => {
                 owner(schedule)?;
-                self.paused.insert(
-                    schedule.clone(),
-                    matches!(request, MonitorWrite::Pause { .. }),
-                );
+                let pause = matches!(request, MonitorWrite::Pause { .. });
+                self.paused.insert(schedule.clone(), pause);
             }
         }
         self.next_request += 1;
@@ -404,7 +399,7 @@ impl Runs {
 
     /// Paused from the console, or in the world itself (before the console started).
     fn paused(&self, s: &Sched) -> bool {
-        !matches!(s.cadence, Cadence::Once(_))
+        !s.is_once()
             && (self.paused.get(&s.name).copied())
                 .unwrap_or(s.name == "churn-predictor-stg-data-quality")
     }
@@ -417,14 +412,35 @@ impl Runs {
         }
     }
 
-    /// Up to when `s` has runs: now, or the console's start for a paused schedule (the demo
-    /// does not know when it was paused).
-    fn until(&self, world: &World, s: &Sched, now: Epoch) -> Epoch {
-        if self.paused(s) {
+    /// The slots of `s`'s runs listed at `now`, newest first, from `to`'s back two weeks; a
+    /// paused schedule's stop at the console's start (the demo does not know when it was
+    /// paused).
+    fn slots(
+        &self,
+        world: &World,
+        s: &Sched,
+        to: Epoch,
+        now: Epoch,
+    ) -> impl Iterator<Item = Epoch> + use<> {
+        let until = if self.paused(s) {
             world.start.min(now)
         } else {
             now
-        }
+        };
+        s.slots(to.min(until), now - HISTORY)
+    }
+
+    /// The runs of `s` created by `now` in those slots.
+    fn runs<'a>(
+        &self,
+        world: &'a World,
+        s: &'a Sched,
+        to: Epoch,
+        now: Epoch,
+    ) -> impl Iterator<Item = JobRun> + 'a {
+        (self.slots(world, s, to, now))
+            .map(move |slot| s.run(world, slot))
+            .filter(move |r| r.created <= now)
     }
 
     /// The one-time schedules: the one left behind, then the runs started from the console;
@@ -445,19 +461,12 @@ impl Runs {
             .collect()
     }
 
-    /// The schedules of endpoint `i` that exist: not deleted.
-    fn listed(&self, world: &World, i: usize) -> Vec<Sched> {
-        let mut all = self.schedules(world, i);
-        all.retain(|s| !self.deleted.contains(&s.name));
-        all
-    }
-
     /// Schedule `name` of `account`: the world's, or a one-time one (deleted or not).
     fn find(&self, world: &World, account: &str, name: &str) -> Option<Sched> {
-        world_schedule(world, account, name).or_else(|| {
-            let ours = |s: &Sched| world.endpoints[s.endpoint].endpoint.account_id == account;
-            self.one_time(world).find(|s| ours(s) && s.name == name)
-        })
+        (0..world.endpoints.len())
+            .filter(|&i| world.endpoints[i].endpoint.account_id == account)
+            .flat_map(|i| self.schedules(world, i))
+            .find(|s| s.name == name)
     }
 
     /// The one-time schedules not deleted, with their runs' state at `now`.
@@ -466,7 +475,7 @@ impl Runs {
             .one_time(world)
             .filter(|s| !self.deleted.contains(&s.name));
         live.map(|s| {
-            let run = s.executions(world, now, now).next().map(|x| x.status);
+            let run = self.runs(world, &s, now, now).next().map(|r| r.status(now));
             let e = &world.endpoints[s.endpoint].endpoint;
             Leftover {
                 account_id: e.account_id.clone(),
@@ -481,78 +490,50 @@ impl Runs {
     }
 
     /// The newest hour of endpoint `i` whose quality point a finished console run has
-    /// published ahead of the hourly run.
+    /// published ahead of the hourly run (the hour it analysed).
     pub fn published_hour(&self, world: &World, i: usize, now: Epoch) -> Option<Epoch> {
-        self.started
+        let ours = |s: &&Sched| s.endpoint == i && s.kind == Kind::ModelQuality;
+        let runs = self
+            .started
             .iter()
-            .filter(|s| s.endpoint == i && s.kind == Kind::ModelQuality)
-            .filter_map(|s| {
-                let run = s.run(world, s.slot(now));
-                s.status(world, &run, now)
-                    .0
-                    .is_completed()
-                    .then_some(run.checked)
-            })
+            .filter(ours)
+            .map(|s| s.run(world, s.slot(now)));
+        runs.filter(|r| r.status(now).is_completed())
+            .map(|r| r.window)
             .max()
     }
 }
 
-fn job_arn(account: &str, schedule: &str, at: Epoch) -> String {
+/// The processing job of the run of `schedule` scheduled at `at`.
+fn job_name(schedule: &str, at: Epoch) -> String {
+    // Formatted in place: this names every run listed, thousands at scale.
+    let when = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
+    let digest = hash_str(schedule) as u32;
     format!(
-        "arn:aws:sagemaker:{REGION}:{account}:processing-job/model-monitoring-{}-{:08x}",
-        // Formatted in place: this names every run listed, thousands at scale.
-        chrono::DateTime::from_timestamp(at, 0)
-            .unwrap_or_default()
-            .format("%Y%m%d%H%M"),
-        hash_str(schedule) as u32
+        "model-monitoring-{}-{digest:08x}",
+        when.format("%Y%m%d%H%M")
     )
 }
 
-fn job_name_of(account: &str, schedule: &str, at: Epoch) -> String {
-    let arn = job_arn(account, schedule, at);
-    arn.rsplit('/').next().unwrap_or_default().to_owned()
+/// Endpoint `i`'s folder in its account's SageMaker bucket.
+fn folder(world: &World, i: usize) -> String {
+    let e = &world.endpoints[i].endpoint;
+    format!("s3://sagemaker-{REGION}-{}/{}", e.account_id, e.name)
 }
 
 /// Where the run of `schedule` scheduled at `at` writes its violations report.
 fn report_uri(world: &World, i: usize, schedule: &str, at: Epoch) -> String {
-    let e = &world.endpoints[i].endpoint;
-    let when = super::utc(at * 1000, "%Y/%m/%d/%H");
+    let when = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
+    let folder = folder(world, i);
     format!(
-        "s3://sagemaker-{REGION}-{}/{}/{schedule}/{when}/constraint_violations.json",
-        e.account_id, e.name
+        "{folder}/{schedule}/{}/constraint_violations.json",
+        when.format("%Y/%m/%d/%H")
     )
 }
 
 fn baseline_uri(world: &World, i: usize, job: Option<&str>) -> String {
-    let e = &world.endpoints[i].endpoint;
-    format!(
-        "s3://sagemaker-{REGION}-{}/{}/baselines/{}/constraints.json",
-        e.account_id,
-        e.name,
-        job.unwrap_or("inline")
-    )
-}
-
-/// The violations report of `s`'s run `x` (`None`: no such run), as Model Monitor writes it
-/// and S3's parser reads it.
-fn report(
-    world: &World,
-    s: &Sched,
-    x: Option<&Execution>,
-    call: String,
-) -> Result<ViolationReport, SourceError> {
-    let Some(x) = x.filter(|x| x.status.is_completed()) else {
-        let status = x.map_or("unknown", |x| x.status.as_str());
-        return Err(refused(
-            call,
-            format!("no report: the run is {status} (a report exists once it completes)"),
-        ));
-    };
-    let checked = s.run(world, x.scheduled_time).checked;
-    let uri = report_uri(world, s.endpoint, &s.name, x.scheduled_time);
-    let text = violations_json(&checks_at(world, s.endpoint, s.kind, checked), s.kind);
-    report::violations_from_bytes(&uri, text.as_bytes(), text.len() as u64)
-        .map_err(|e| refused(call, e.to_string()))
+    let job = job.unwrap_or("inline");
+    format!("{}/baselines/{job}/constraints.json", folder(world, i))
 }
 
 impl DemoSource {
@@ -571,36 +552,25 @@ impl DemoSource {
             })
     }
 
-    /// Every run of endpoint `i` (or of one schedule), newest first.
-    fn all_executions(&self, i: usize, schedule: Option<&str>, now: Epoch) -> Vec<Execution> {
-        let runs = self.runs();
-        let scheds = runs.schedules(&self.world, i);
-        let mut out: Vec<Execution> = scheds
-            .iter()
-            .filter(|s| schedule.is_none_or(|n| n == s.name))
-            .flat_map(|s| s.executions(&self.world, runs.until(&self.world, s, now), now))
-            .collect();
-        out.sort_by_key(|e| std::cmp::Reverse(e.scheduled_time));
-        out
-    }
-
     pub(super) fn schedules(&self, key: &EndpointKey, now: Epoch) -> Vec<MonitoringSchedule> {
         let Ok(i) = self.endpoint_of(key) else {
             return Vec::new();
         };
-        let runs = self.runs();
+        let (runs, world) = (self.runs(), &self.world);
         let schedule = |s: Sched| {
-            let until = runs.until(&self.world, &s, now);
-            let last = s.executions(&self.world, until, now).next();
+            let last = runs.runs(world, &s, now, now).next();
             MonitoringSchedule {
                 account_id: key.account_id.clone(),
                 endpoint: key.name.clone(),
                 monitoring_type: s.kind.as_str().to_owned(),
                 status: runs.status(&s),
-                last_execution: last.map(|x| MonitoringExecution {
-                    scheduled_time: x.scheduled_time,
-                    status: x.status,
-                    failure_reason: x.failure_reason,
+                last_execution: last.map(|r| {
+                    let x = r.execution(world, now);
+                    MonitoringExecution {
+                        scheduled_time: x.scheduled_time,
+                        status: x.status,
+                        failure_reason: x.failure_reason,
+                    }
                 }),
                 schedule_expression: Some(s.cron().to_owned()),
                 failure_reason: None,
@@ -608,8 +578,9 @@ impl DemoSource {
                 name: s.name,
             }
         };
-        runs.listed(&self.world, i)
-            .into_iter()
+        let listed = runs.schedules(world, i).into_iter();
+        listed
+            .filter(|s| !runs.deleted.contains(&s.name))
             .map(schedule)
             .collect()
     }
@@ -623,6 +594,7 @@ impl MonitorSource for DemoSource {
         schedule: Option<&str>,
         page: Option<&str>,
     ) -> Result<ExecutionPage, SourceError> {
+        let (world, now) = (&self.world, self.clock.now());
         let i = self.endpoint_of(endpoint)?;
         let from: usize = match page {
             None => 0,
@@ -633,8 +605,15 @@ impl MonitorSource for DemoSource {
                 )
             })?,
         };
-        let all = self.all_executions(i, schedule, self.clock.now());
-        let executions: Vec<Execution> = all.iter().skip(from).take(PAGE).cloned().collect();
+        let runs = self.runs();
+        let schedules = runs.schedules(world, i);
+        let mut all: Vec<JobRun> = (schedules.iter())
+            .filter(|s| schedule.is_none_or(|n| n == s.name))
+            .flat_map(|s| runs.runs(world, s, now, now))
+            .collect();
+        all.sort_by_key(|r| std::cmp::Reverse(r.scheduled));
+        let page = all.iter().skip(from).take(PAGE);
+        let executions = page.map(|r| r.execution(world, now)).collect();
         let next = (from + PAGE < all.len()).then(|| (from + PAGE).to_string());
         Ok(ExecutionPage { executions, next })
     }
@@ -644,28 +623,27 @@ impl MonitorSource for DemoSource {
         let call = format!("GetObject {}", execution.account_id);
         let runs = self.runs();
         let Some(s) = runs.find(world, &execution.account_id, &execution.schedule) else {
-            return Err(refused(
-                call,
-                format!("no monitoring schedule {}", execution.schedule),
-            ));
+            let detail = format!("no monitoring schedule {}", execution.schedule);
+            return Err(refused(call, detail));
         };
         // Read the run as it is now, not as the caller last saw it.
-        let current = s
-            .slots(runs.until(world, &s, now), now - HISTORY)
-            .find(|&slot| slot == execution.scheduled_time)
-            .and_then(|slot| s.execution(world, slot, now));
-        report(world, &s, current.as_ref(), call)
+        let mut listed = runs.runs(world, &s, now, now);
+        match listed.find(|r| r.scheduled == execution.scheduled_time) {
+            Some(run) => run.report(now, call),
+            None => Err(refused(
+                call,
+                "no report: the run is unknown (a report exists once it completes)",
+            )),
+        }
     }
 
     async fn baseline(
         &self,
         schedule: &MonitoringSchedule,
     ) -> Result<Option<Baseline>, SourceError> {
-        let Some(job) = &schedule.job_definition else {
-            return Ok(None);
-        };
         let (account, world) = (&schedule.account_id, &self.world);
-        let Some(s) = self.runs().find(world, account, &schedule.name) else {
+        let s = self.runs().find(world, account, &schedule.name);
+        let Some((s, job)) = s.zip(schedule.job_definition.as_deref()) else {
             return Ok(None);
         };
         let uri = baseline_uri(world, s.endpoint, Some(job));
@@ -680,14 +658,9 @@ impl MonitorSource for DemoSource {
         account_id: &str,
         name: &str,
     ) -> Result<Option<MonitoringSchedule>, SourceError> {
-        let runs = self.runs();
-        let Some(s) = runs.find(&self.world, account_id, name) else {
+        let Some(s) = self.runs().find(&self.world, account_id, name) else {
             return Ok(None);
         };
-        if runs.deleted.contains(name) {
-            return Ok(None);
-        }
-        drop(runs);
         let key = self.world.endpoints[s.endpoint].endpoint.key();
         let listed = self.schedules(&key, self.clock.now());
         Ok(listed.into_iter().find(|s| s.name == name))
@@ -698,37 +671,31 @@ impl MonitorSource for DemoSource {
         account_id: &str,
         schedule: &str,
     ) -> Result<Vec<MonitoringAlert>, SourceError> {
-        let world = &self.world;
-        let Some(s) = world_schedule(world, account_id, schedule) else {
+        let (world, now) = (&self.world, self.clock.now());
+        let runs = self.runs();
+        let found = runs.find(world, account_id, schedule);
+        let Some(s) = found.filter(|s| !s.is_once() && s.kind == Kind::ModelQuality) else {
             return Ok(Vec::new());
         };
-        if s.kind != Kind::ModelQuality {
-            return Ok(Vec::new());
-        }
-        let now = self.clock.now();
         // One alert on accuracy: InAlert while the last completed run broke it.
-        let status = |broke: bool| {
-            if broke {
-                AlertStatus::InAlert
-            } else {
-                AlertStatus::Ok
-            }
-        };
         let accuracy = quality_ref(s.endpoint, MetricId::Accuracy);
-        let broke = |t| signal::value(world, &accuracy, t).is_some_and(|v| v < ACCURACY_THRESHOLD);
-        let completed: Vec<(Epoch, bool)> = (s.executions(world, now, now))
-            .filter(|x| x.status.is_completed())
+        let status = |t| match signal::value(world, &accuracy, t) {
+            Some(v) if v < ACCURACY_THRESHOLD => AlertStatus::InAlert,
+            _ => AlertStatus::Ok,
+        };
+        let completed: Vec<(Epoch, AlertStatus)> = (runs.runs(world, &s, now, now))
+            .filter(|r| r.status(now).is_completed())
             .take(48)
-            .map(|x| (x.scheduled_time, broke(x.scheduled_time)))
+            .map(|r| (r.scheduled, status(r.scheduled)))
             .collect();
         let history: Vec<(Epoch, AlertStatus)> = (completed.windows(2))
             .filter(|pair| pair[0].1 != pair[1].1)
-            .map(|pair| (pair[0].0 + s.duration(world), status(pair[0].1)))
+            .map(|pair| (pair[0].0 + s.duration(world), pair[0].1))
             .collect();
         Ok(vec![MonitoringAlert {
             schedule: s.name.clone(),
             name: "accuracy".into(),
-            status: status(completed.first().is_some_and(|c| c.1)),
+            status: completed.first().map_or(AlertStatus::Ok, |c| c.1),
             datapoints_to_alert: 1,
             evaluation_period: 1,
             modified: history.first().map(|h| h.0),
@@ -747,16 +714,15 @@ impl MonitorSource for DemoSource {
         for (i, e) in world.endpoints.iter().enumerate() {
             // One-time runs are not schedules of the endpoint's own.
             for s in world_schedules(world, i) {
-                let until = runs.until(world, &s, now);
-                let last = s
-                    .executions(world, until, now)
-                    .find(|x| x.status.is_completed());
-                let last_run = last.map(|x| LastRun {
-                    violations: report(world, &s, Some(&x), format!("GetObject {}", x.account_id))
-                        .ok()
-                        .map(|r| r.violations.len()),
-                    status: x.status,
-                    scheduled_at: x.scheduled_time,
+                // Only the run it shows is built: thousands of schedules at scale.
+                let ended = |slot: &Epoch| s.ends(world, *slot) <= now;
+                let last = (runs.slots(world, &s, now, now).filter(ended))
+                    .map(|slot| s.run(world, slot))
+                    .find(|r| r.outcome.is_completed());
+                let last_run = last.map(|r| LastRun {
+                    status: r.status(now),
+                    scheduled_at: r.scheduled,
+                    violations: Some(r.checks.iter().filter(|c| c.violated).count()),
                 });
                 out.push(ScheduleRun {
                     account_id: e.endpoint.account_id.clone(),
@@ -791,16 +757,12 @@ fn mq_threshold(world: &World, i: usize, metric: MetricId) -> f64 {
     ((v - 0.10) * 100.0).round() / 100.0
 }
 
-fn metric_name(m: MetricId) -> &'static str {
-    crate::source::metrics::spec(m).name
-}
-
 /// The report as Model Monitor writes it: the checks that failed.
-fn violations_json(checks: &[Check], kind: Kind) -> String {
+fn violations_json(checks: &[Check]) -> String {
     let violation = |c: &Check| {
         let (subject, check, observed, threshold) = (&c.subject, &c.check, c.observed, c.threshold);
-        let (subject_key, description) = match kind {
-            Kind::DataQuality => (
+        let (subject_key, description) = match check.as_str() {
+            "baseline_drift_check" => (
                 "feature_name",
                 format!("Baseline drift distance: {observed:.4} exceeds threshold: {threshold}"),
             ),
@@ -826,7 +788,7 @@ fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
                 let threshold = mq_threshold(world, i, m);
                 let v =
                     json!({ "threshold": threshold, "comparison_operator": "LessThanThreshold" });
-                (metric_name(m).to_owned(), v)
+                (spec(m).name.to_owned(), v)
             };
             let metrics: serde_json::Map<_, _> = MQ_QUALITY.into_iter().map(constraint).collect();
             json!({ "version": 0.0, "binary_classification_constraints": metrics })
@@ -836,7 +798,6 @@ fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
             "features": [
                 { "name": DRIFTING_FEATURE, "inferred_type": "Fractional", "completeness": 1.0 },
                 { "name": MISSING_FEATURE, "inferred_type": "String", "completeness": 1.0 },
-                { "name": "account_age_days", "inferred_type": "Integral", "completeness": 0.98 },
             ],
             "monitoring_config": {
                 "distribution_constraints": { "comparison_threshold": FEATURE_DRIFT_THRESHOLD }
@@ -855,44 +816,6 @@ pub(super) struct Check {
     pub observed: f64,
     pub threshold: f64,
     pub violated: bool,
-}
-
-/// A monitoring run as its processing job's log tells it (`demo/logs.rs`): the same job
-/// name and outcome as its execution, and the checks behind its violations report.
-#[derive(Debug, Clone)]
-pub(super) struct JobRun {
-    /// The processing job's name, as in the execution's `processing_job_arn`.
-    pub job: String,
-    pub endpoint: usize,
-    pub schedule: String,
-    pub monitoring_type: &'static str,
-    pub job_definition: Option<String>,
-    /// The processing job's creation (its stream is `<job>/algo-1-<created>`).
-    pub created: Epoch,
-    /// When it starts analysing (InProgress) and when it ends, outcome known.
-    pub began: Epoch,
-    pub ends: Epoch,
-    /// The data it analyses: `[window, window + period)`.
-    pub window: Epoch,
-    pub period: i64,
-    pub outcome: ExecutionStatus,
-    pub failure_reason: Option<String>,
-    pub checks: Vec<Check>,
-    pub baseline_uri: String,
-    pub report_uri: String,
-}
-
-/// Whether a run of `kind` over hour `hour` finds a violation: its status, decided for every
-/// run listed (thousands at scale) without building the checks' report.
-fn violates(world: &World, i: usize, kind: Kind, hour: Epoch) -> bool {
-    match kind {
-        Kind::ModelQuality => MQ_QUALITY.iter().any(|&m| {
-            signal::value(world, &quality_ref(i, m), hour)
-                .is_some_and(|observed| observed < mq_threshold(world, i, m))
-        }),
-        Kind::DataQuality => drift_observed(world, i, hour) > FEATURE_DRIFT_THRESHOLD,
-        Kind::ModelBias | Kind::ModelExplainability => false,
-    }
 }
 
 /// The drift distance a data-quality run over `hour` observes on the drifting feature.
@@ -919,7 +842,7 @@ fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
                 let observed = signal::value(world, &quality_ref(i, m), hour)?;
                 let threshold = mq_threshold(world, i, m);
                 Some(Check {
-                    subject: metric_name(m).to_owned(),
+                    subject: spec(m).name.to_owned(),
                     check: "LessThanThreshold".into(),
                     observed,
                     threshold,
@@ -956,15 +879,8 @@ pub(super) fn job_runs(
     let ours = |i: &usize| world.endpoints[*i].endpoint.account_id == account;
     for i in (0..world.endpoints.len()).filter(ours) {
         for s in runs.schedules(world, i) {
-            for slot in s.slots(to.min(runs.until(world, &s, now)), now - HISTORY) {
-                let run = s.run(world, slot);
-                if run.ends < from {
-                    break;
-                }
-                if run.created <= now.min(to) {
-                    out.push(s.job_run(world, &run));
-                }
-            }
+            let listed = runs.runs(world, &s, to, now).take_while(|r| r.ends >= from);
+            out.extend(listed.filter(|r| r.created <= to));
         }
     }
     out

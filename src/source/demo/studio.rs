@@ -25,17 +25,11 @@ const DOMAINS: [(&str, &str, &str, &str, &str, &str); 2] = [
     ("222222222222", "d-research9f3m1", "ml-research", "InService", "IAM", "vpc-0f9e8d7c6b5a49382"),
 ];
 
-/// (domain id, user profiles).
+/// (domain id, its user profiles, its shared spaces).
 #[rustfmt::skip]
-const PROFILES: [(&str, &[&str]); 2] = [
-    ("d-prodml7x2k4q", &["alice", "bob", "chen", "dana", "emeka", "farah", "goran"]),
-    ("d-research9f3m1", &["hana", "ivan", "jules", "kofi", "lena"]),
-];
-
-/// (domain id, spaces).
-const SPACES: [(&str, &[&str]); 2] = [
-    ("d-prodml7x2k4q", &["fraud-team", "feature-store"]),
-    ("d-research9f3m1", &["llm-evals"]),
+const MEMBERS: [(&str, &[&str], &[&str]); 2] = [
+    ("d-prodml7x2k4q", &["alice", "bob", "chen", "dana", "emeka", "farah", "goran"], &["fraud-team", "feature-store"]),
+    ("d-research9f3m1", &["hana", "ivan", "jules", "kofi", "lena"], &["llm-evals"]),
 ];
 
 /// Who owns an app in the table below: a user profile or a space.
@@ -71,22 +65,17 @@ const APPS: [AppRow; 16] = [
     ("d-research9f3m1", Owner::User("lena"), "JupyterLab", "default", "Deleting", "ml.t3.medium", 4 * HOUR),
 ];
 
-/// What DescribeApp says of the demo's Failed apps, by (user profile, app type): the words
-/// SageMaker uses when an account's quota or a zone's capacity refuses the instance.
-#[rustfmt::skip]
-const FAILURE_REASONS: [(&str, &str, &str); 2] = [
-    ("dana", "JupyterLab", "ResourceLimitExceeded: The account-level service limit 'Studio JupyterLab Apps running on ml.p3.2xlarge instance' is 0 Apps, with current utilization of 0 Apps and a request delta of 1 Apps. Please use AWS Service Quotas to request an increase for this quota."),
-    ("ivan", "KernelGateway", "InsufficientCapacityError: We currently do not have sufficient ml.p3.2xlarge capacity in the Availability Zone you requested (eu-west-1b). Try again later or choose a different instance type."),
-];
-
-fn failure_reason(owner: Owner, app_type: &str, status: &str) -> Option<String> {
-    let Owner::User(user) = owner else {
-        return None;
-    };
-    FAILURE_REASONS
-        .iter()
-        .find(|(u, t, _)| *u == user && *t == app_type && status == "Failed")
-        .map(|(_, _, why)| (*why).to_owned())
+/// What DescribeApp says of a Failed app: the words SageMaker uses when an account's quota
+/// (dana's JupyterLab) or a zone's capacity (ivan's KernelGateway) refuses the instance.
+fn failure_reason(app_type: &str) -> &'static str {
+    match app_type {
+        "JupyterLab" => {
+            "ResourceLimitExceeded: The account-level service limit 'Studio JupyterLab Apps running on ml.p3.2xlarge instance' is 0 Apps, with current utilization of 0 Apps and a request delta of 1 Apps. Please use AWS Service Quotas to request an increase for this quota."
+        }
+        _ => {
+            "InsufficientCapacityError: We currently do not have sufficient ml.p3.2xlarge capacity in the Availability Zone you requested (eu-west-1b). Try again later or choose a different instance type."
+        }
+    }
 }
 
 /// One account's Studio as the demo organisation has it at `start`.
@@ -121,17 +110,11 @@ pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
         })
         .collect();
     let owns = |domain: &str| domains.iter().any(|d| d.id == domain);
-    let count = |table: &[(&str, &[&str])]| -> usize {
-        table
-            .iter()
-            .filter(|(d, _)| owns(d))
-            .map(|(_, names)| names.len())
-            .sum()
-    };
+    let members = MEMBERS.iter().filter(|m| owns(m.0));
     AccountStudio {
         account_id: account_id.to_owned(),
-        user_profiles: count(&PROFILES),
-        spaces: count(&SPACES),
+        user_profiles: members.clone().map(|m| m.1.len()).sum(),
+        spaces: members.map(|m| m.2.len()).sum(),
         apps: APPS
             .iter()
             .filter(|a| owns(a.0))
@@ -147,7 +130,7 @@ pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
                     status: AppStatus::parse(status),
                     instance_type: Some(instance.into()),
                     created: Some(start - age),
-                    failure_reason: failure_reason(owner, app_type, status),
+                    failure_reason: (status == "Failed").then(|| failure_reason(app_type).into()),
                     describe_error: None,
                 },
             )
