@@ -1669,6 +1669,44 @@ mod tests {
         }
     }
 
+    /// Hostile values (quotes, backslashes, LIKE's wildcards, JSON escapes, pattern syntax)
+    /// survive the trip to SQL and back: the raw query answers as the search; a group that
+    /// is not the language's (a user's halves naming two users) is refused.
+    #[test]
+    fn hostile_values_read_back_from_the_sql_as_typed() {
+        use crate::source::trail::TrailSettings;
+        use crate::trail::sql::select;
+        let (source, _) = demo(7, START, INSTANT);
+        let table = TrailSettings::default().table();
+        for text in [
+            r#"user:"o'brien\\x%_" resource:~"50%_off'\"""#,
+            r#"resource:"a\"b\\c.*(x)",fraud-detector"#,
+            "ip:10.8.0.0/16,10.8.14.27 user:alice,ops-admin",
+        ] {
+            let filtered = run(
+                &source,
+                &filter_query(text, &[], START - HISTORY, START, 500),
+            );
+            let sql = select(&table, &parse(text).unwrap(), &[], START - HISTORY, START);
+            let raw = TrailQuery {
+                sql: sql.clone(),
+                search: Search::Raw,
+                token: format!("raw {sql}"),
+            };
+            assert_eq!(run(&source, &raw), filtered, "{sql}");
+        }
+        let sql = "SELECT eventname FROM t WHERE (useridentity.arn LIKE '%bob%' ESCAPE '\\' \
+                   OR useridentity.username = 'alice')";
+        let raw = TrailQuery {
+            sql: sql.into(),
+            search: Search::Raw,
+            token: "halves".into(),
+        };
+        let id = block_on(source.start(&raw)).unwrap();
+        let status = block_on(source.status(&id)).unwrap();
+        assert_eq!(status.state, QueryState::Failed, "{status:?}");
+    }
+
     const ALL_COLUMNS: [&str; 22] = [
         "eventtime",
         "eventname",
