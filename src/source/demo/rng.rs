@@ -83,14 +83,6 @@ impl Rng {
             (self.next() % n as u64) as usize
         }
     }
-
-    pub fn chance(&mut self, p: f64) -> bool {
-        unit(self.next()) < p
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
 }
 
 #[cfg(test)]
