@@ -711,6 +711,13 @@ struct Store {
     events: Vec<Event>,
 }
 
+impl Store {
+    /// The events up to `now`, oldest first.
+    fn upto(&self, now: Epoch) -> &[Event] {
+        &self.events[..self.events.partition_point(|e| e.time <= now)]
+    }
+}
+
 /// How long a demo query stays in each state, in real time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TrailTiming {
@@ -781,8 +788,8 @@ impl Trail {
         self
     }
 
-    /// The events up to `now`, oldest first, generated as far as needed.
-    fn events(&self, world: &World, now: Epoch) -> TrailView<'_> {
+    /// The events, generated as far as `now`.
+    fn events(&self, world: &World, now: Epoch) -> MutexGuard<'_, Store> {
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let begin = world.start - HISTORY;
         if store.until.is_none() {
@@ -805,20 +812,7 @@ impl Trail {
             until += HOUR;
         }
         store.until = Some(until);
-        let visible = store.events.partition_point(|e| e.time <= now);
-        TrailView { store, visible }
-    }
-}
-
-/// The generated events, up to now.
-struct TrailView<'a> {
-    store: MutexGuard<'a, Store>,
-    visible: usize,
-}
-
-impl TrailView<'_> {
-    fn all(&self) -> &[Event] {
-        &self.store.events[..self.visible]
+        store
     }
 }
 
@@ -849,8 +843,8 @@ impl DemoSource {
     /// What a search finds, or why the demo cannot answer it.
     fn evaluate(&self, query: &TrailQuery, now: Epoch) -> Result<Answer, String> {
         let all_accounts = self.world.accounts.len();
-        let view = self.trail.events(&self.world, now);
-        let events = view.all();
+        let store = self.trail.events(&self.world, now);
+        let events = store.upto(now);
         let (columns, rows, days, accounts) = match &query.search {
             Search::Filter {
                 filter,
@@ -1014,8 +1008,10 @@ mod tests {
         /// The trail's events up to the clock's now, oldest first: (event id, event name,
         /// time): the ids to ask the detail of.
         fn trail_events(&self) -> Vec<(String, &'static str, Epoch)> {
-            let view = self.trail.events(&self.world, self.clock.now());
-            view.all()
+            let now = self.clock.now();
+            self.trail
+                .events(&self.world, now)
+                .upto(now)
                 .iter()
                 .map(|e| (e.eventid.to_string(), e.eventname, e.time))
                 .collect()
@@ -1023,7 +1019,8 @@ mod tests {
 
         /// How many events the trail holds up to the clock's now.
         fn trail_len(&self) -> usize {
-            self.trail.events(&self.world, self.clock.now()).all().len()
+            let now = self.clock.now();
+            self.trail.events(&self.world, now).upto(now).len()
         }
     }
 
@@ -1463,13 +1460,21 @@ mod tests {
         let (source, _) = demo(7, START, INSTANT);
         let view = source.trail.events(&source.world, START);
         for ep in &crate::source::demo::story::EPISODES {
-            assert!(view.all().iter().any(|e| e.time == START + ep.at), "{ep:?}");
+            assert!(
+                view.upto(START).iter().any(|e| e.time == START + ep.at),
+                "{ep:?}"
+            );
         }
-        let named = |name: &str| view.all().iter().filter(|e| e.eventname == name).count();
+        let named = |name: &str| {
+            view.upto(START)
+                .iter()
+                .filter(|e| e.eventname == name)
+                .count()
+        };
         assert_eq!(named("UpdateEndpointWeightsAndCapacities"), 1);
         assert_eq!(named("DisableAlarmActions"), 2);
         let canary = view
-            .all()
+            .upto(START)
             .iter()
             .find(|e| {
                 e.eventname == "DisableAlarmActions"
@@ -1490,7 +1495,7 @@ mod tests {
         let listed = block_on(source.processing_jobs(PROD, START - HISTORY, 100_000)).unwrap();
         let jobs: std::collections::HashSet<&str> = listed.iter().map(|j| &*j.name).collect();
         let started: Vec<&Event> = view
-            .all()
+            .upto(START)
             .iter()
             .filter(|e| e.eventname == "CreateProcessingJob" && &*e.recipientaccountid == PROD)
             .collect();
@@ -1618,7 +1623,7 @@ mod tests {
             .iter()
             .map(|a| a.id.as_str())
             .collect();
-        for e in view.all() {
+        for e in view.upto(START + 3 * HOUR) {
             for c in ALL_COLUMNS {
                 let v = e.column(c).unwrap_or_else(|| panic!("no column {c}"));
                 if let Some(v) = v {
@@ -1654,7 +1659,12 @@ mod tests {
             // An error code always comes with its message.
             assert!(e.errorcode.is_none() || e.errormessage.is_some(), "{e:?}");
         }
-        let count = |name: &str| view.all().iter().filter(|e| e.eventname == name).count();
+        let count = |name: &str| {
+            view.upto(START + 3 * HOUR)
+                .iter()
+                .filter(|e| e.eventname == name)
+                .count()
+        };
         for name in [
             "DescribeEndpoint",
             "ListEndpoints",
@@ -1670,12 +1680,12 @@ mod tests {
         }
         assert_eq!(count("PutMetricAlarm"), 16, "one per alarm of the world");
         assert!(
-            view.all()
+            view.upto(START + 3 * HOUR)
                 .iter()
                 .any(|e| e.errorcode == Some("AccessDenied"))
         );
         assert!(
-            view.all()
+            view.upto(START + 3 * HOUR)
                 .iter()
                 .any(|e| e.errorcode == Some("ResourceLimitExceeded"))
         );
@@ -1744,7 +1754,7 @@ mod tests {
         let f: Filter = parse("readonly:true resource:fraud-detector").unwrap();
         let m = Matcher::new(&f, &[], from, START);
         let found: Vec<_> = view
-            .all()
+            .upto(START)
             .iter()
             .filter(|e| m.matches(&e.fields()))
             .collect();
