@@ -255,10 +255,9 @@ fn condition(e: &Expr, s: &mut Where) -> bool {
             ..
         } => {
             let values = list.iter().map(text).collect::<Option<Vec<_>>>();
-            match (column(expr), values) {
-                (Some(name), Some(values)) => listed(&name, values, s),
-                _ => false,
-            }
+            column(expr)
+                .zip(values)
+                .is_some_and(|(name, values)| listed(&name, values, s))
         }
         // `sourceipaddress = 'a'` alone is an IP group of one.
         Expr::BinaryOp { left, op, right } => match (column(left), text(right)) {
@@ -268,6 +267,7 @@ fn condition(e: &Expr, s: &mut Where) -> bool {
         _ => group(e, &mut s.filter),
     }
 }
+
 /// The statement's one SELECT, if it reads one table as the language's does.
 fn one_select(statements: &[Statement]) -> Result<(&Query, &Select), String> {
     let [Statement::Query(query)] = statements else {
