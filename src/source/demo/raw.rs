@@ -4,19 +4,17 @@
 
 use super::trail::{Event, label, newest};
 use crate::source::model::Epoch;
+use crate::source::trail::TrailSettings;
 use crate::trail::filter::{ErrorMatch, Filter, IpMatch, ResourceMatch};
 use crate::trail::matcher::Matcher;
-use crate::trail::sql::{
-    IDENTITY_PREFIX, IDENTITY_SUFFIX, RESOURCES_JSON, contains_pattern, identity_pattern,
-    string_literal,
-};
+use crate::trail::sql::{IDENTITY_PREFIX, IDENTITY_SUFFIX, select};
 use sqlparser::ast::{
-    BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, GroupByExpr, InTarget,
-    LimitClause, OrderByKind, OrderBySort, Query, Select, SelectItem, SetExpr, Statement,
-    TableFactor, Value,
+    BinaryOperator, Expr, GroupByExpr, InTarget, LimitClause, OrderByKind, OrderBySort, Query,
+    Select, SelectItem, SetExpr, Statement, TableFactor, Value, visit_expressions,
 };
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
+use std::ops::ControlFlow;
 
 pub type Rows = (Vec<String>, Vec<Vec<Option<String>>>);
 
@@ -33,12 +31,18 @@ fn beyond(what: impl std::fmt::Display) -> String {
 }
 
 /// The search a WHERE clause makes: the filter and bounds the language wrote it from.
-#[derive(Default)]
 struct Where {
     filter: Filter,
     accounts: Vec<String>,
     from: Epoch,
-    to: Option<Epoch>,
+    to: Epoch,
+}
+
+impl Where {
+    fn within(&mut self, from: Epoch, to: Epoch) {
+        self.from = self.from.max(from);
+        self.to = self.to.min(to);
+    }
 }
 
 fn column(e: &Expr) -> Option<String> {
@@ -66,57 +70,117 @@ fn text(e: &Expr) -> Option<String> {
     }
 }
 
-/// `'%text%' ESCAPE '\'`, as `contains_pattern` writes it: the text.
-fn contained(pattern: &Expr, escape: &Option<Box<Expr>>) -> Option<String> {
-    let p = text(pattern)?;
-    if escape.as_deref().and_then(text).as_deref() != Some("\\") {
-        return None;
-    }
-    let inner = p.strip_prefix('%')?.strip_suffix('%')?;
+/// `s` with its escaping backslashes taken out.
+fn unescaped(s: &str) -> Option<String> {
     let mut out = String::new();
-    let mut chars = inner.chars();
+    let mut chars = s.chars();
     while let Some(c) = chars.next() {
         out.push(if c == '\\' { chars.next()? } else { c });
     }
-    (contains_pattern(&out) == string_literal(&p)).then_some(out)
+    Some(out)
 }
 
-/// `regexp_like(column, 'pattern')` with a pattern `identity_pattern` writes: the column
-/// (`resources` for its JSON text) and the resource's name.
-fn named(e: &Expr) -> Option<(String, String)> {
-    let Expr::Function(f) = e else {
-        return None;
-    };
-    if !f.name.to_string().eq_ignore_ascii_case("regexp_like") {
+/// The other halves of the users' and resources' pairs: read by `group`'s check.
+const PAIRED: [&str; 3] = [
+    "useridentity.arn LIKE ",
+    "regexp_like(",
+    "responseelements LIKE ",
+];
+
+/// One alternative of an OR group, read loosely into `one` by how it reads and its value.
+fn alternative(e: &Expr, one: &mut Filter) -> Option<()> {
+    let shown = e.to_string();
+    let starts = |prefix: &str| shown.starts_with(prefix);
+    // The value is the first literal: `= 'v'`, `LIKE '%v%'`, `regexp_like(c, 'p')`.
+    let value = visit_expressions(e, |x| {
+        text(x).map_or(ControlFlow::Continue(()), ControlFlow::Break)
+    })
+    .break_value()?;
+    if starts("useridentity.username = ") {
+        one.users.push(value);
+    } else if starts("sourceipaddress = ") {
+        one.ips.push(IpMatch::Exact(value.parse().ok()?));
+    } else if starts("contains(") {
+        // `contains('net/bits', TRY_CAST(sourceipaddress AS IPADDRESS))`.
+        let (net, bits) = value.split_once('/')?;
+        one.ips
+            .push(IpMatch::Cidr(net.parse().ok()?, bits.parse().ok()?));
+    } else if starts("regexp_like(requestparameters, ") {
+        // `identity_pattern`'s: the name as JSON text, escaped for the pattern.
+        let inner = value
+            .strip_prefix(IDENTITY_PREFIX)?
+            .strip_suffix(IDENTITY_SUFFIX)?;
+        let name = serde_json::from_str(&format!("\"{}\"", unescaped(inner)?)).ok()?;
+        one.resources.push(ResourceMatch::Named(name));
+    } else if starts("requestparameters LIKE ") {
+        let part = value.strip_prefix('%')?.strip_suffix('%')?;
+        one.resources
+            .push(ResourceMatch::Containing(unescaped(part)?));
+    } else if !PAIRED.iter().any(|p| starts(p)) {
         return None;
     }
-    let FunctionArguments::List(list) = &f.args else {
-        return None;
-    };
-    let [
-        FunctionArg::Unnamed(FunctionArgExpr::Expr(col)),
-        FunctionArg::Unnamed(FunctionArgExpr::Expr(pat)),
-    ] = list.args.as_slice()
-    else {
-        return None;
-    };
-    let col = if col.to_string() == RESOURCES_JSON {
-        "resources".to_owned()
-    } else {
-        column(col)?
-    };
-    let p = text(pat)?;
-    let inner = p
-        .strip_prefix(IDENTITY_PREFIX)?
-        .strip_suffix(IDENTITY_SUFFIX)?;
-    let mut json = String::from("\"");
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        json.push(if c == '\\' { chars.next()? } else { c });
+    Some(())
+}
+
+/// The operands of a chain of `op` (AND, OR), left to right; an OR chain is read through
+/// parentheses.
+fn operands<'e>(e: &'e Expr, op: &BinaryOperator, out: &mut Vec<&'e Expr>) {
+    match e {
+        Expr::BinaryOp { left, op: o, right } if o == op => {
+            operands(left, op, out);
+            operands(right, op, out);
+        }
+        Expr::Nested(inner) if *op == BinaryOperator::Or => operands(inner, op, out),
+        other => out.push(other),
     }
-    json.push('"');
-    let name: String = serde_json::from_str(&json).ok()?;
-    (identity_pattern(&name) == p).then_some((col, name))
+}
+
+fn unnested(e: &Expr) -> &Expr {
+    match e {
+        Expr::Nested(inner) => unnested(inner),
+        other => other,
+    }
+}
+
+/// The conditions of a statement's WHERE.
+fn conditions(select: &Select) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    if let Some(w) = &select.selection {
+        operands(w, &BinaryOperator::And, &mut out);
+    }
+    out
+}
+
+/// The group `select` writes for the values of one kind `one` holds.
+fn written(one: &Filter) -> Option<Expr> {
+    let sql = select(&TrailSettings::default().table(), one, &[], 0, 0);
+    let statements = Parser::parse_sql(&GenericDialect {}, &sql).ok()?;
+    let (_, select) = one_select(&statements).ok()?;
+    conditions(select).last().map(|c| unnested(c).clone())
+}
+
+/// One of the language's OR groups (users, IPs or resources), added to the filter. Read
+/// loosely, it is proven by writing it back: `select` writes exactly this group (each user
+/// and resource in both its forms) for what was read. The language writes one group of a
+/// kind.
+fn group(e: &Expr, f: &mut Filter) -> bool {
+    let mut alternatives = Vec::new();
+    operands(e, &BinaryOperator::Or, &mut alternatives);
+    let mut one = Filter::default();
+    alternatives
+        .iter()
+        .all(|a| alternative(a, &mut one).is_some())
+        && written(&one).as_ref() == Some(unnested(e))
+        && once(&mut f.users, one.users)
+        && once(&mut f.ips, one.ips)
+        && once(&mut f.resources, one.resources)
+}
+
+/// `values` added to a kind of the filter that the language writes in one group.
+fn once<T>(slot: &mut Vec<T>, mut values: Vec<T>) -> bool {
+    let fresh = slot.is_empty() || values.is_empty();
+    slot.append(&mut values);
+    fresh
 }
 
 /// The language's ISO timestamps and `yyyy/MM/dd` days, written exactly as it writes them
@@ -138,111 +202,6 @@ fn set(slot: &mut Vec<String>, values: Vec<String>) -> bool {
     fresh
 }
 
-/// One disjunct of the language's OR groups (users, IPs, resources), added to the search;
-/// the LIKE halves of users and resources are gathered to be checked against their pairs.
-fn alternative(
-    e: &Expr,
-    f: &mut Filter,
-    arns: &mut Vec<String>,
-    responses: &mut Vec<ResourceMatch>,
-) -> bool {
-    if let Some((col, name)) = named(e) {
-        match col.as_str() {
-            "requestparameters" => f.resources.push(ResourceMatch::Named(name)),
-            // The resources' test follows the response's: checked against its pair too.
-            "responseelements" | "resources" => responses.push(ResourceMatch::Named(name)),
-            _ => return false,
-        }
-        return true;
-    }
-    match e {
-        Expr::Like {
-            negated: false,
-            any: false,
-            expr,
-            pattern,
-            escape_char,
-        } => match (column(expr).as_deref(), contained(pattern, escape_char)) {
-            (Some("useridentity.arn"), Some(u)) => arns.push(u),
-            (Some("requestparameters"), Some(r)) => f.resources.push(ResourceMatch::Containing(r)),
-            (Some("responseelements"), Some(r)) => responses.push(ResourceMatch::Containing(r)),
-            _ => return false,
-        },
-        Expr::BinaryOp {
-            left,
-            op: BinaryOperator::Eq,
-            right,
-        } => match (column(left).as_deref(), text(right)) {
-            (Some("useridentity.username"), Some(u)) => f.users.push(u),
-            (Some("sourceipaddress"), Some(a)) => match a.parse() {
-                Ok(ip) => f.ips.push(IpMatch::Exact(ip)),
-                Err(_) => return false,
-            },
-            _ => return false,
-        },
-        other => {
-            // `contains('net/bits', TRY_CAST(sourceipaddress AS IPADDRESS))`.
-            let shown = other.to_string();
-            let net = shown
-                .strip_prefix("contains('")
-                .and_then(|r| r.strip_suffix("', TRY_CAST(sourceipaddress AS IPADDRESS))"))
-                .and_then(|r| r.split_once('/'))
-                .and_then(|(a, b)| Some(IpMatch::Cidr(a.parse().ok()?, b.parse().ok()?)));
-            match net {
-                Some(n) => f.ips.push(n),
-                None => return false,
-            }
-        }
-    }
-    true
-}
-
-/// The operands of a chain of `op` (AND, OR), left to right; an OR chain is read through
-/// parentheses.
-fn operands<'e>(e: &'e Expr, op: &BinaryOperator, out: &mut Vec<&'e Expr>) {
-    match e {
-        Expr::BinaryOp { left, op: o, right } if o == op => {
-            operands(left, op, out);
-            operands(right, op, out);
-        }
-        Expr::Nested(inner) if *op == BinaryOperator::Or => operands(inner, op, out),
-        other => out.push(other),
-    }
-}
-
-/// One of the language's OR groups, added to the filter: one group per kind (users, IPs,
-/// resources), each user and resource written in both its forms.
-fn group(inner: &Expr, f: &mut Filter) -> bool {
-    let mut alts = Vec::new();
-    operands(inner, &BinaryOperator::Or, &mut alts);
-    let (mut arns, mut responses) = (Vec::new(), Vec::new());
-    let before = (f.users.len(), f.ips.len(), f.resources.len());
-    if !alts
-        .iter()
-        .all(|a| alternative(a, f, &mut arns, &mut responses))
-    {
-        return false;
-    }
-    let grown = [
-        (before.0, f.users.len()),
-        (before.1, f.ips.len()),
-        (before.2, f.resources.len()),
-    ];
-    // A name is tested in the request, the response and the resources; a part in the
-    // request and the response.
-    let pairs: Vec<ResourceMatch> = f.resources[before.2..]
-        .iter()
-        .flat_map(|r| match r {
-            ResourceMatch::Named(_) => vec![r.clone(), r.clone()],
-            ResourceMatch::Containing(_) => vec![r.clone()],
-        })
-        .collect();
-    grown.iter().filter(|(b, n)| n > b).count() == 1
-        && grown.iter().all(|(b, n)| n == b || *b == 0)
-        && arns == f.users[before.0..]
-        && responses == pairs
-}
-
 /// `column IN (values)` or `column = value`, added to the search.
 fn listed(name: &str, values: Vec<String>, s: &mut Where) -> bool {
     let f = &mut s.filter;
@@ -259,32 +218,23 @@ fn listed(name: &str, values: Vec<String>, s: &mut Where) -> bool {
 /// `column op 'value'`, added to the search.
 fn compared(name: &str, op: &BinaryOperator, value: String, s: &mut Where) -> bool {
     match (name, op) {
-        ("eventtime", BinaryOperator::GtEq | BinaryOperator::LtEq) => {
-            let Some(t) = epoch(&value, false) else {
-                return false;
-            };
-            if *op == BinaryOperator::GtEq {
-                s.from = s.from.max(t);
-            } else {
-                s.to = Some(s.to.map_or(t, |x| x.min(t)));
-            }
-            true
-        }
+        ("eventtime", BinaryOperator::GtEq) => epoch(&value, false).map(|t| s.within(t, NO_END)),
+        ("eventtime", BinaryOperator::LtEq) => epoch(&value, false).map(|t| s.within(0, t)),
         ("readonly", BinaryOperator::Eq)
             if (value == "true" || value == "false") && s.filter.readonly.is_none() =>
         {
             s.filter.readonly = Some(value == "true");
-            true
+            Some(())
         }
-        (_, BinaryOperator::Eq) => listed(name, vec![value], s),
-        _ => false,
+        (_, BinaryOperator::Eq) => listed(name, vec![value], s).then_some(()),
+        _ => None,
     }
+    .is_some()
 }
 
 /// One conjunct of the WHERE, added to the search; false when the language never writes it.
 fn condition(e: &Expr, s: &mut Where) -> bool {
     match e {
-        Expr::Nested(inner) => group(inner, &mut s.filter),
         Expr::IsNotNull(inner) if column(inner).as_deref() == Some("errorcode") => {
             s.filter.errors.replace(ErrorMatch::Any).is_none()
         }
@@ -296,12 +246,7 @@ fn condition(e: &Expr, s: &mut Where) -> bool {
         } if column(expr).as_deref() == Some("timestamp") => {
             let lo = text(low).and_then(|t| epoch(&t, false));
             let hi = text(high).and_then(|t| epoch(&t, true));
-            let (Some(lo), Some(hi)) = (lo, hi) else {
-                return false;
-            };
-            s.from = s.from.max(lo);
-            s.to = Some(s.to.map_or(hi, |t| t.min(hi)));
-            true
+            lo.zip(hi).map(|(lo, hi)| s.within(lo, hi)).is_some()
         }
         Expr::In {
             expr,
@@ -310,17 +255,16 @@ fn condition(e: &Expr, s: &mut Where) -> bool {
             ..
         } => {
             let values = list.iter().map(text).collect::<Option<Vec<_>>>();
-            match (column(expr), values) {
-                (Some(name), Some(values)) => listed(&name, values, s),
-                _ => false,
-            }
+            column(expr)
+                .zip(values)
+                .is_some_and(|(name, values)| listed(&name, values, s))
         }
+        // `sourceipaddress = 'a'` alone is an IP group of one.
         Expr::BinaryOp { left, op, right } => match (column(left), text(right)) {
-            (Some(name), Some(_)) if name == "sourceipaddress" => group(e, &mut s.filter),
-            (Some(name), Some(value)) => compared(&name, op, value, s),
-            _ => false,
+            (Some(name), Some(value)) if name != "sourceipaddress" => compared(&name, op, value, s),
+            _ => group(e, &mut s.filter),
         },
-        _ => false,
+        _ => group(e, &mut s.filter),
     }
 }
 
@@ -398,17 +342,17 @@ pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
     let (query, select) = one_select(&statements)?;
     let (names, labels) = columns(select, events.first())?;
     let limit = limit(query)?;
-    let mut wanted = Where::default();
-    let mut conditions = Vec::new();
-    if let Some(w) = &select.selection {
-        operands(w, &BinaryOperator::And, &mut conditions);
-    }
-    for c in conditions {
+    let mut wanted = Where {
+        filter: Filter::default(),
+        accounts: Vec::new(),
+        from: 0,
+        to: NO_END,
+    };
+    for c in conditions(select) {
         if !condition(c, &mut wanted) {
             return Err(beyond(format!("the condition {c}")));
         }
     }
-    let to = wanted.to.unwrap_or(NO_END);
-    let m = Matcher::new(&wanted.filter, &wanted.accounts, wanted.from, to);
+    let m = Matcher::new(&wanted.filter, &wanted.accounts, wanted.from, wanted.to);
     Ok((labels, newest(events, &m, limit, &names)))
 }

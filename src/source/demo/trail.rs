@@ -4,9 +4,9 @@
 //! 1,000 rows; the lifecycle is `query`'s).
 //!
 //! The story's episodes (`story`) are its scripted calls: the deployments, the role assumed,
-//! the mute and the refused scale-out; Model Monitor's runs (`monitor`) are its processing
-//! jobs. Around them: console and CI reads, the alarms being put two days ago, AssumeRole,
-//! ConsoleLogin, refused calls.
+//! the mutes and the refused scale-out; Model Monitor's runs (`monitor`) are its processing
+//! jobs. Around them: reads by each kind of caller, the alarms being put two days ago,
+//! morning sign-ins, a refused call.
 //!
 //! Events are a pure function of (seed, world, hour): built an hour at a time on first use
 //! and kept, so a query costs no generation and the trail grows with the live clock.
@@ -22,7 +22,7 @@ use super::rng::{Rng, hash_str, mix, splitmix64, uuid_of};
 use super::story::{
     Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
 };
-use super::world::{AlarmDef, IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
+use super::world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
 use super::{DemoSource, refused};
 use crate::source::SourceError;
 use crate::source::model::{AlarmKind, Epoch};
@@ -53,14 +53,13 @@ const SAGEMAKER: &str = "sagemaker.amazonaws.com";
 const MONITORING: &str = "monitoring.amazonaws.com";
 const STS: &str = "sts.amazonaws.com";
 const SIGNIN: &str = "signin.amazonaws.com";
-const IAM: &str = "iam.amazonaws.com";
-/// Where console sign-ins and IAM calls are recorded.
+/// Where console sign-ins are recorded.
 const GLOBAL_REGION: &str = "us-east-1";
 
+/// One user agent per kind of caller: a browser, the CLI, a CI's SDK, this console.
 const CONSOLE_UA: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15";
 const CLI_UA: &str = "aws-cli/2.22.5 md/awscrt#0.22.0 ua/2.0 os/macos#24.1.0 md/arch#arm64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#source";
 const BOTO_UA: &str = "Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#6.8.0-1017-azure md/arch#x86_64 lang/python#3.12.7 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.35.36";
-const TERRAFORM_UA: &str = "APN/1.0 HashiCorp/1.0 Terraform/1.9.8 (+https://www.terraform.io) terraform-provider-aws/5.76.0 aws-sdk-go-v2/1.32.4 ua/2.1 os/linux lang/go#1.23.2 md/GOOS#linux md/GOARCH#amd64";
 const RUST_UA: &str = "aws-sdk-rust/1.3.9 ua/2.1 api/cloudwatch/1.60.0 os/linux lang/rust/1.85.0";
 
 /// Who made a call: the `useridentity` struct.
@@ -78,7 +77,7 @@ pub struct Identity {
 }
 
 /// One CloudTrail event, with the table's columns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Event {
     pub time: Epoch,
     /// `time` as CloudTrail writes it (ISO 8601, Z).
@@ -154,7 +153,7 @@ impl Event {
             "responseelements" => o(self.responseelements.as_deref()),
             "eventid" => s(&self.eventid),
             "readonly" => s(if self.readonly { "true" } else { "false" }),
-            "eventtype" => s(if self.eventname == "ConsoleLogin" {
+            "eventtype" => s(if self.eventsource == SIGNIN {
                 "AwsConsoleSignIn"
             } else {
                 "AwsApiCall"
@@ -189,16 +188,8 @@ impl Event {
 /// `AROA...`-style ids: the prefix and 17 upper-case letters and digits.
 fn key_id(prefix: &str, h: u64) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut out = String::from(prefix);
-    let mut x = h;
-    for i in 0..17 {
-        if i == 12 {
-            x = splitmix64(x);
-        }
-        out.push(ALPHABET[(x & 31) as usize] as char);
-        x >>= 5;
-    }
-    out
+    let id = (0..17).map(|i| ALPHABET[(mix(h, i) & 31) as usize] as char);
+    prefix.chars().chain(id).collect()
 }
 
 fn uuid(h: u64) -> String {
@@ -222,64 +213,53 @@ fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) 
     })
 }
 
-fn ops_admin() -> Arc<Identity> {
-    Arc::new(Identity {
-        kind: "IAMUser",
-        principalid: Some(key_id("AIDA", hash_str("ops-admin"))),
-        arn: Some(format!("arn:aws:iam::{MONITORING_ACCOUNT}:user/ops-admin")),
-        accountid: Some(MONITORING_ACCOUNT.to_owned()),
-        username: Some("ops-admin".to_owned()),
-        ..Default::default()
-    })
-}
-
 const SSO_ENGINEER: &str = "AWSReservedSSO_MLEngineer_5f3c9a1b2d4e6f70";
 const SSO_READONLY: &str = "AWSReservedSSO_ReadOnly_0a1b2c3d4e5f6789";
 const CI_ROLE: &str = "github-actions-deploy";
-const READ_ROLE: &str = "SagewatchReadOnly";
 
-/// The people and roles of one account.
+/// Who makes an account's background calls, and what they are about.
 #[derive(Debug)]
 struct Cast {
     account: Arc<str>,
-    label: String,
-    /// Console users (SSO), each with a fixed office or VPN address.
-    engineers: Vec<(Arc<Identity>, String)>,
+    /// A console user (SSO), and the VPN address their CLI calls come from.
+    engineer: Arc<Identity>,
+    vpn: String,
     /// A console user who may only read (and tries more).
-    reader: Option<Arc<Identity>>,
+    reader: Arc<Identity>,
     ci: Arc<Identity>,
     /// The model monitor's processing jobs.
     service: Arc<Identity>,
     /// The console itself (its role in the monitoring account).
     sagewatch: Arc<Identity>,
-    /// The endpoints with data (Creating ones have none) and their monitoring schedules.
-    live: Vec<(String, Vec<String>)>,
+    /// The monitoring account's alarms, else the account's endpoints with data (Creating
+    /// ones have none).
+    about: Vec<String>,
 }
 
 fn cast(world: &World, i: usize) -> Cast {
     let a = &world.accounts[i];
     let id = a.id.as_str();
-    let names: Vec<String> = match a.label.as_str() {
-        "monitoring" => vec!["sam@example.com".into()],
-        "prod" => vec!["dana@example.com".into(), "alice@example.com".into()],
-        "staging" => vec!["erin@example.com".into(), "bob@example.com".into()],
-        "test" => vec!["frank@example.com".into()],
-        other => vec![format!("dev-{other}@example.com")],
+    let engineer = match a.label.as_str() {
+        "monitoring" => "sam@example.com".to_owned(),
+        "prod" => "dana@example.com".to_owned(),
+        "staging" => "erin@example.com".to_owned(),
+        "test" => "frank@example.com".to_owned(),
+        other => format!("dev-{other}@example.com"),
     };
-    let engineers = names
-        .iter()
-        .map(|n| {
-            let h = hash_str(n);
-            let vpn = format!("10.8.{}.{}", 1 + h % 60, 2 + (h >> 8) % 250);
-            (assumed_role(id, SSO_ENGINEER, n, None), vpn)
-        })
-        .collect();
+    let h = hash_str(&engineer);
+    let about = if id == MONITORING_ACCOUNT {
+        let alarms = world.alarms.iter().take(MAX_ALARMS);
+        alarms.map(|a| a.name.clone()).collect()
+    } else {
+        let live = world.endpoints.iter().filter(|e| e.profile.has_data);
+        let mine = live.filter(|e| e.endpoint.account_id == a.id);
+        mine.map(|e| e.endpoint.name.clone()).collect()
+    };
     Cast {
         account: Arc::from(id),
-        label: a.label.clone(),
-        engineers,
-        reader: (a.label == "test")
-            .then(|| assumed_role(id, SSO_READONLY, "gina@example.com", None)),
+        engineer: assumed_role(id, SSO_ENGINEER, &engineer, None),
+        vpn: format!("10.8.{}.{}", 1 + h % 60, 2 + (h >> 8) % 250),
+        reader: assumed_role(id, SSO_READONLY, "gina@example.com", None),
         ci: assumed_role(id, CI_ROLE, "GitHubActions", None),
         service: Arc::new(Identity {
             kind: "AWSService",
@@ -293,15 +273,7 @@ fn cast(world: &World, i: usize) -> Cast {
             accountid: Some(MONITORING_ACCOUNT.to_owned()),
             ..Default::default()
         }),
-        live: world
-            .endpoints
-            .iter()
-            .filter(|e| e.endpoint.account_id == a.id && e.profile.has_data)
-            .map(|e| {
-                let schedules = e.endpoint.monitoring_schedules.clone();
-                (e.endpoint.name.clone(), schedules)
-            })
-            .collect(),
+        about,
     }
 }
 
@@ -314,31 +286,22 @@ impl Event {
         name: &'static str,
     ) -> Self {
         Self {
-            time: 0,
-            eventtime: Box::default(),
             recipientaccountid: Arc::clone(account),
             identity: Arc::clone(identity),
             eventname: name,
             eventsource: source,
-            awsregion: if matches!(source, SIGNIN | IAM) {
+            awsregion: if source == SIGNIN {
                 GLOBAL_REGION
             } else {
                 REGION
             },
-            errorcode: None,
-            errormessage: None,
-            sourceipaddress: Box::default(),
             useragent: CLI_UA,
-            requestparameters: None,
-            responseelements: None,
-            eventid: Box::default(),
             // The verbs that only read.
             readonly: ["Describe", "List", "Get"]
                 .iter()
                 .any(|p| name.starts_with(p))
                 || name == "AssumeRole",
-            resource: None,
-            resources: None,
+            ..Self::default()
         }
     }
 
@@ -357,6 +320,13 @@ impl Event {
     fn response(mut self, v: Value) -> Self {
         self.responseelements = Some(v.to_string().into_boxed_str());
         self
+    }
+
+    /// Answered with the resource it made or changed, named `name`: its ARN, also in
+    /// `resources`.
+    fn made(self, [path, key, kind]: Sagemaker, name: &str) -> Self {
+        let arn = arn(&self.recipientaccountid, path, name);
+        self.response(json!({ key: &arn })).resource(arn, kind)
     }
 
     fn error(mut self, code: &'static str, message: impl Into<Box<str>>) -> Self {
@@ -390,6 +360,21 @@ impl Event {
     }
 }
 
+/// A SageMaker resource type: in its ARN, in a create call's answer, in `resources`.
+type Sagemaker = [&'static str; 3];
+const MODEL: Sagemaker = ["model", "modelArn", "AWS::SageMaker::Model"];
+const CONFIG: Sagemaker = [
+    "endpoint-config",
+    "endpointConfigArn",
+    "AWS::SageMaker::EndpointConfig",
+];
+const ENDPOINT: Sagemaker = ["endpoint", "endpointArn", "AWS::SageMaker::Endpoint"];
+const JOB: Sagemaker = [
+    "processing-job",
+    "processingJobArn",
+    "AWS::SageMaker::ProcessingJob",
+];
+
 fn arn(account: &str, kind: &str, name: &str) -> String {
     format!("arn:aws:sagemaker:{REGION}:{account}:{kind}/{name}")
 }
@@ -398,118 +383,109 @@ fn alarm_arn(name: &str) -> String {
     format!("arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{name}")
 }
 
-fn sign_in(account: &Arc<str>, who: &Arc<Identity>, ip: String, outcome: &str) -> Event {
-    Event::call(account, who, SIGNIN, "ConsoleLogin")
-        .via(ip, CONSOLE_UA)
-        .response(json!({ "ConsoleLogin": outcome }))
+/// Who makes a background call.
+#[derive(Debug, Clone, Copy)]
+enum Caller {
+    /// The engineer, in the web console from the office.
+    Console,
+    /// The engineer, with the CLI over the VPN.
+    Cli,
+    Ci,
+    /// This console, from its bastion host.
+    Sagewatch,
+    /// The reader, trying what their role does not allow: refused.
+    Reader,
 }
 
-/// One background call in account `c` during hour `hour`.
-fn background(c: &Cast, hour: Epoch, rng: &mut Rng) -> Event {
-    let acct = c.account.as_ref();
-    let (engineer, vpn) = &c.engineers[rng.below(c.engineers.len())];
-    let office = format!("198.51.100.{}", 10 + rng.below(40));
-    let ci_ip = format!("203.0.113.{}", 1 + rng.below(250));
-    let bastion = format!("10.20.1.{}", 10 + rng.below(4));
+/// A background call: where its share of the calls ends (out of 100: the rows above hold
+/// the rest), who makes it, its name, and the one parameter of its request, naming what it
+/// is about (`Cast::about`).
+type Call = (usize, Caller, &'static str, Option<&'static str>);
+
+/// The monitoring account's calls, about its alarms: the console's own reads among them.
+const MONITORING_CALLS: [Call; 4] = [
+    (40, Caller::Sagewatch, "GetMetricData", None),
+    (70, Caller::Sagewatch, "DescribeAlarms", None),
+    (
+        92,
+        Caller::Console,
+        "DescribeAlarmHistory",
+        Some("alarmName"),
+    ),
+    (100, Caller::Reader, "SetAlarmState", Some("alarmName")),
+];
+
+/// A source account's calls, about one of its endpoints.
+const SOURCE_CALLS: [Call; 5] = [
+    (
+        30,
+        Caller::Console,
+        "DescribeEndpoint",
+        Some("endpointName"),
+    ),
+    (45, Caller::Console, "ListEndpoints", None),
+    (
+        60,
+        Caller::Console,
+        "ListMonitoringSchedules",
+        Some("endpointName"),
+    ),
+    (75, Caller::Cli, "DescribeEndpoint", Some("endpointName")),
+    (100, Caller::Ci, "DescribeEndpoint", Some("endpointName")),
+];
+
+/// One background call in account `c`.
+fn background(c: &Cast, rng: &mut Rng) -> Event {
+    let (calls, source) = if &*c.account == MONITORING_ACCOUNT {
+        (&MONITORING_CALLS[..], MONITORING)
+    } else {
+        (&SOURCE_CALLS[..], SAGEMAKER)
+    };
     let roll = rng.below(100);
-    // Who calls from where: an engineer in the console or the CLI, the CI, the console's
-    // own role.
-    let call = |who, ip: &str, agent, source, name| {
-        Event::call(&c.account, who, source, name).via(ip, agent)
-    };
-    let console = |source, name| call(engineer, &office, CONSOLE_UA, source, name);
-    let cli = |source, name| call(engineer, vpn, CLI_UA, source, name);
-    let ci = |agent, source, name| call(&c.ci, &ci_ip, agent, source, name);
-    let sagewatch = |source, name| call(&c.sagewatch, &bastion, RUST_UA, source, name);
-    if acct == MONITORING_ACCOUNT {
-        return match roll {
-            0..=39 => sagewatch(MONITORING, "GetMetricData").request(json!({
-                "startTime": iso(hour - 3 * HOUR),
-                "endTime": iso(hour),
-                "metricDataQueries": [{"id": "m0", "returnData": true}]
-            })),
-            40..=69 => sagewatch(MONITORING, "DescribeAlarms").request(json!({"maxRecords": 100})),
-            70..=84 => console(MONITORING, "DescribeAlarmHistory")
-                .request(json!({"alarmName": "prod-fraud-detector-accuracy", "maxRecords": 50})),
-            85..=94 => console("oam.amazonaws.com", "ListSinks"),
-            _ => console(MONITORING, "SetAlarmState")
-                .request(json!({"alarmName": "prod-fraud-detector-5xx", "stateValue": "OK"}))
-                .denied(
-                    "AccessDenied",
-                    "cloudwatch:SetAlarmState",
-                    &alarm_arn("prod-fraud-detector-5xx"),
-                ),
-        };
-    }
-    let Some((name, schedules)) = (!c.live.is_empty()).then(|| rng.pick(&c.live)) else {
-        return console(SAGEMAKER, "ListEndpoints")
-            .request(json!({"maxResults": 100, "sortBy": "CreationTime"}));
-    };
-    let endpoint = arn(acct, "endpoint", name);
-    match roll {
-        0..=17 => console(SAGEMAKER, "DescribeEndpoint").request(json!({"endpointName": name})),
-        18..=27 => console(SAGEMAKER, "ListEndpoints").request(
-            json!({"maxResults": 100, "sortBy": "CreationTime", "sortOrder": "Descending"}),
+    let &(_, caller, name, parameter) = calls.iter().find(|c| roll < c.0).unwrap_or(&calls[0]);
+    let (who, ip, agent) = match caller {
+        Caller::Console => (
+            &c.engineer,
+            format!("198.51.100.{}", 10 + rng.below(40)),
+            CONSOLE_UA,
         ),
-        28..=35 => cli(SAGEMAKER, "DescribeEndpointConfig")
-            .request(json!({"endpointConfigName": format!("{name}-config")})),
-        36..=43 => console(SAGEMAKER, "ListMonitoringSchedules")
-            .request(json!({"endpointName": name, "maxResults": 50})),
-        44..=49 if !schedules.is_empty() => console(SAGEMAKER, "DescribeMonitoringSchedule")
-            .request(json!({"monitoringScheduleName": schedules[0]})),
-        44..=65 => {
-            ci(BOTO_UA, SAGEMAKER, "DescribeEndpoint").request(json!({"endpointName": name}))
+        Caller::Cli => (&c.engineer, c.vpn.clone(), CLI_UA),
+        Caller::Ci => (&c.ci, format!("203.0.113.{}", 1 + rng.below(250)), BOTO_UA),
+        Caller::Sagewatch => (
+            &c.sagewatch,
+            format!("10.20.1.{}", 10 + rng.below(4)),
+            RUST_UA,
+        ),
+        Caller::Reader => (
+            &c.reader,
+            format!("198.51.100.{}", 60 + rng.below(10)),
+            CONSOLE_UA,
+        ),
+    };
+    let call = Event::call(&c.account, who, source, name).via(ip, agent);
+    let about = c.about.get(rng.below(c.about.len()));
+    let (Some(parameter), Some(about)) = (parameter, about) else {
+        return call;
+    };
+    let call = call.request(json!({ parameter: about }));
+    match caller {
+        // Only in the monitoring account, on an alarm.
+        Caller::Reader => {
+            let action = format!("cloudwatch:{name}");
+            call.denied("AccessDenied", &action, &alarm_arn(about))
         }
-        66..=73 => ci(BOTO_UA, SAGEMAKER, "ListTags").request(json!({"resourceArn": endpoint})),
-        74..=78 => {
-            ci(TERRAFORM_UA, IAM, "GetRole").request(json!({"roleName": "SageMakerExecutionRole"}))
-        }
-        79..=90 => {
-            // The console's fan-out: its read-only role assumed in this account.
-            let role = format!("arn:aws:iam::{acct}:role/{READ_ROLE}");
-            sagewatch(STS, "AssumeRole")
-                .request(json!({"roleArn": role, "roleSessionName": "sagewatch", "durationSeconds": 3600}))
-                .response(json!({
-                    "assumedRoleUser": {
-                        "assumedRoleId": format!("{}:sagewatch", key_id("AROA", hash_str(&role))),
-                        "arn": format!("arn:aws:sts::{acct}:assumed-role/{READ_ROLE}/sagewatch")
-                    },
-                    "credentials": {
-                        "accessKeyId": key_id("ASIA", rng.next()),
-                        "expiration": iso(hour + 2 * HOUR)
-                    }
-                }))
-                .resource(role, "AWS::IAM::Role")
-        }
-        // Someone trying what their role does not allow.
-        _ => {
-            match &c.reader {
-                Some(reader) => {
-                    let ip = format!("198.51.100.{}", 60 + rng.below(10));
-                    call(reader, &ip, CONSOLE_UA, SAGEMAKER, "DeleteEndpoint")
-                        .request(json!({"endpointName": name}))
-                        .denied(
-                            "AccessDeniedException",
-                            "sagemaker:DeleteEndpoint",
-                            &endpoint,
-                        )
-                }
-                None => {
-                    let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
-                    let session = engineer.arn.as_deref().and_then(|a| a.rsplit('/').next());
-                    cli(STS, "AssumeRole")
-                    .request(json!({"roleArn": role, "roleSessionName": session.unwrap_or("session")}))
-                    .denied("AccessDenied", "sts:AssumeRole", &role)
-                }
-            }
-        }
+        _ => call,
     }
 }
 
 /// Background events of one hour across the organisation, unsorted.
 fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut Vec<Event>) {
     let hour_of_day = hour.rem_euclid(DAY) / HOUR;
-    let business = (7..19).contains(&hour_of_day);
+    let rate = if (7..19).contains(&hour_of_day) {
+        10
+    } else {
+        2
+    };
     let mut k = 0u64;
     let mut place = |call: Event, time| {
         k += 1;
@@ -518,9 +494,8 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
     for (i, c) in casts.iter().enumerate() {
         let acct = c.account.as_ref();
         let mut rng = Rng::new(mix(mix(seed, hour as u64), hash_str(acct) ^ i as u64));
-        let rate = if business { 10 } else { 2 };
         for _ in 0..rate / 2 + rng.below(rate) {
-            let call = background(c, hour, &mut rng);
+            let call = background(c, &mut rng);
             place(call, hour + rng.below(HOUR as usize) as i64);
         }
         // Model Monitor's runs started this hour, as their processing jobs: the names the
@@ -528,73 +503,25 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
         let end = hour + HOUR - 1;
         let runs = monitor::job_runs(world, &Runs::default(), acct, hour, end, end);
         for run in runs.iter().filter(|r| r.created >= hour) {
-            let job_arn = arn(acct, "processing-job", &run.job);
-            let (instance, count) = super::jobs::monitor_instance(run.monitoring_type);
             let call = Event::call(&c.account, &c.service, SAGEMAKER, "CreateProcessingJob")
                 .via(SAGEMAKER, SAGEMAKER)
                 .request(json!({
                     "processingJobName": run.job,
-                    "roleArn": format!("arn:aws:iam::{acct}:role/SageMakerMonitoringRole"),
                     "environment": {
                         "endpoint_name": world.endpoints[run.endpoint].endpoint.name,
-                        "monitoring_schedule_name": run.schedule,
-                        "dataset_format": "{\"sagemakerCaptureJson\":{}}"
-                    },
-                    "processingResources": {"clusterConfig": {
-                        "instanceCount": count, "instanceType": instance, "volumeSizeInGB": 20
-                    }}
-                }))
-                .response(json!({"processingJobArn": job_arn}))
-                .resource(job_arn, "AWS::SageMaker::ProcessingJob");
-            place(call, run.created);
-        }
-        // Sign-ins: each engineer most mornings, at 08:xx.
-        if hour_of_day == 8 {
-            for (w, (e, _)) in c.engineers.iter().enumerate() {
-                if rng.chance(0.85) {
-                    let ip = format!("198.51.100.{}", 10 + (w * 7 + i) % 40);
-                    place(
-                        sign_in(&c.account, e, ip, "Success"),
-                        hour + rng.below(3000) as i64,
-                    );
-                }
-            }
-        }
-        // Nightly infrastructure apply in staging: Terraform tries to create a schedule
-        // that exists (its state file lost track of it), and is refused.
-        let found = c.live.iter().find(|(_, s)| !s.is_empty());
-        if let (2, "staging", Some((name, _))) = (hour_of_day, c.label.as_str(), found) {
-            let schedule = format!("{name}-data-quality");
-            let ip = format!("203.0.113.{}", 1 + rng.below(250));
-            let exists = arn(acct, "monitoring-schedule", &schedule);
-            let call = Event::call(&c.account, &c.ci, SAGEMAKER, "CreateMonitoringSchedule")
-                .via(ip, TERRAFORM_UA)
-                .request(json!({
-                    "monitoringScheduleName": schedule,
-                    "monitoringScheduleConfig": {
-                        "scheduleConfig": {"scheduleExpression": "cron(0 * ? * * *)"},
-                        "monitoringJobDefinitionName": format!("{schedule}-job"),
-                        "monitoringType": "DataQuality"
+                        "monitoring_schedule_name": run.schedule
                     }
                 }))
-                .error(
-                    "ResourceInUse",
-                    format!("Monitoring schedule {exists} already exists"),
-                );
-            place(call, hour + 300 + rng.below(600) as i64);
+                .made(JOB, &run.job);
+            place(call, run.created);
         }
-    }
-    // The ops admin's IAM user signs in to the monitoring account on the first morning,
-    // mistyping the password once.
-    if hour_of_day == 9 && hour / DAY == (world.start - HISTORY) / DAY + 1 {
-        let (acct, admin) = (Arc::from(MONITORING_ACCOUNT), ops_admin());
-        for (after, outcome) in [(240, "Failure"), (290, "Success")] {
-            let mut event = sign_in(&acct, &admin, "198.51.100.23".into(), outcome);
-            // CloudTrail records a failed sign-in with a message but no error code.
-            if outcome == "Failure" {
-                event.errormessage = Some("Failed authentication".into());
-            }
-            place(event, hour + after);
+        // The engineer signs in to the console most mornings, at 08:xx.
+        if hour_of_day == 8 && rng.below(100) < 85 {
+            let ip = format!("198.51.100.{}", 10 + rng.below(40));
+            let call = Event::call(&c.account, &c.engineer, SIGNIN, "ConsoleLogin")
+                .via(ip, CONSOLE_UA)
+                .response(json!({ "ConsoleLogin": "Success" }));
+            place(call, hour + rng.below(3000) as i64);
         }
     }
 }
@@ -610,56 +537,34 @@ fn deploy(
 ) {
     let acct = e.endpoint.account_id.as_str();
     let endpoint = e.endpoint.name.as_str();
-    let repo = endpoint.trim_end_matches("-stg");
-    let tag = r.image_tag;
     if !r.model_exists {
-        let model = arn(acct, "model", r.model);
+        let repo = endpoint.trim_end_matches("-stg");
+        let image = format!(
+            "{acct}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{}",
+            r.image_tag
+        );
         let create = call("CreateModel")
-            .request(json!({
-                "modelName": r.model,
-                "executionRoleArn": format!("arn:aws:iam::{acct}:role/SageMakerExecutionRole"),
-                "primaryContainer": {
-                    "image": format!("{acct}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{tag}"),
-                    "modelDataUrl": format!("s3://ml-artifacts-{acct}/{repo}/{tag}/model.tar.gz")
-                }
-            }))
-            .response(json!({ "modelArn": model }))
-            .resource(model, "AWS::SageMaker::Model");
+            .request(json!({"modelName": r.model, "primaryContainer": {"image": image}}))
+            .made(MODEL, r.model);
         out.push((at - 11 * 60, create));
     }
     let variants: Vec<Value> = e
-        .weighted_variants()
+        .endpoint
+        .variants
         .iter()
-        .map(|(v, w)| {
-            json!({
-                "variantName": v,
-                "modelName": r.model,
-                "initialInstanceCount": 2,
-                "instanceType": r.instance,
-                "initialVariantWeight": w
-            })
-        })
+        .map(|v| json!({"variantName": v, "modelName": r.model, "instanceType": r.instance}))
         .collect();
-    let config = arn(acct, "endpoint-config", r.config);
     let configure = call("CreateEndpointConfig")
-        .request(json!({
-            "endpointConfigName": r.config,
-            "productionVariants": variants,
-            "dataCaptureConfig": {"enableCapture": true, "initialSamplingPercentage": 20,
-                "destinationS3Uri": format!("s3://ml-capture-{acct}/{endpoint}")}
-        }))
-        .response(json!({ "endpointConfigArn": config }))
-        .resource(config, "AWS::SageMaker::EndpointConfig");
+        .request(json!({"endpointConfigName": r.config, "productionVariants": variants}))
+        .made(CONFIG, r.config);
     out.push((at - 7 * 60, configure));
-    let endpoint_arn = arn(acct, "endpoint", endpoint);
     let change = call(if r.update {
         "UpdateEndpoint"
     } else {
         "CreateEndpoint"
     })
     .request(json!({"endpointName": endpoint, "endpointConfigName": r.config}))
-    .response(json!({ "endpointArn": endpoint_arn }))
-    .resource(endpoint_arn, "AWS::SageMaker::Endpoint");
+    .made(ENDPOINT, endpoint);
     if let Some(refusal) = r.refused {
         out.push((at, change.error("ResourceLimitExceeded", refusal)));
         return;
@@ -671,17 +576,8 @@ fn deploy(
     }
 }
 
-/// The alarms of endpoint `e` the story mutes.
-fn muted<'w>(world: &'w World, e: &SimEndpoint) -> impl Iterator<Item = &'w AlarmDef> {
-    let key = e.endpoint.key();
-    world
-        .alarms
-        .iter()
-        .filter(move |a| a.endpoint == key && !a.actions_enabled)
-}
-
 /// The calls of one episode of the story, to endpoint `e`.
-fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Event)>) {
+fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Event)>) {
     let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
     // Alarms are muted from the monitoring account.
     let account = match ep.act {
@@ -707,31 +603,22 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
     match ep.act {
         Act::Deploy(release) => deploy(e, &release, at, call, out),
         Act::AssumeDeployer(session) => {
-            let deployer = assumed_role(&acct, DEPLOYER_ROLE, session, Some(session));
             let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
+            let assumed = format!("arn:aws:sts::{acct}:assumed-role/{DEPLOYER_ROLE}/{session}");
             let assume = call("AssumeRole")
                 .request(json!({
                     "roleArn": role,
                     "roleSessionName": session,
-                    "sourceIdentity": session,
-                    "durationSeconds": 3600
+                    "sourceIdentity": session
                 }))
-                .response(json!({
-                    "assumedRoleUser": {
-                        "assumedRoleId": deployer.principalid,
-                        "arn": deployer.arn
-                    },
-                    "sourceIdentity": session,
-                    "credentials": {
-                        "accessKeyId": key_id("ASIA", mix(seed, 43)),
-                        "expiration": iso(at + 3600)
-                    }
-                }))
+                .response(json!({ "assumedRoleUser": { "arn": assumed } }))
                 .resource(role, "AWS::IAM::Role");
             out.push((at, assume));
         }
         Act::MuteAlarms => {
-            for a in muted(world, e) {
+            let key = e.endpoint.key();
+            let muted = world.alarms.iter().filter(|a| a.endpoint == key);
+            for a in muted.filter(|a| !a.actions_enabled) {
                 let mute = call("DisableAlarmActions")
                     .request(json!({ "alarmNames": [a.name] }))
                     .resource(alarm_arn(&a.name), "AWS::CloudWatch::Alarm");
@@ -741,7 +628,7 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
         Act::ScaleOut => {
             let key = &e.endpoint;
             let variant = key.variants.first().cloned().unwrap_or_default();
-            let target = arn(&acct, "endpoint", &key.name);
+            let target = arn(&acct, ENDPOINT[0], &key.name);
             let action = "sagemaker:UpdateEndpointWeightsAndCapacities";
             let scale = call("UpdateEndpointWeightsAndCapacities")
                 .request(json!({
@@ -751,65 +638,58 @@ fn episode(world: &World, seed: u64, ep: &Episode, e: &SimEndpoint, out: &mut Ve
                     ]
                 }))
                 .denied("AccessDenied", action, &target)
-                .resource(target, "AWS::SageMaker::Endpoint");
+                .resource(target, ENDPOINT[2]);
             out.push((at, scale));
         }
     }
 }
 
-/// The scripted events: the story's episodes and the alarms being put.
+/// The scripted events: the story's episodes and the alarms being put, by the ops admin's
+/// IAM user with the CLI.
 fn story(world: &World, seed: u64) -> Vec<Event> {
     let mut calls: Vec<(Epoch, Event)> = Vec::new();
-    let mut muted_later: Vec<&str> = Vec::new();
     for ep in &EPISODES {
         let (label, name) = ep.endpoint;
         let account = world.accounts.iter().find(|a| a.label == label);
-        let Some(i) = account.and_then(|a| world.endpoint_index(&a.id, name)) else {
-            continue;
-        };
-        let e = &world.endpoints[i];
-        if matches!(ep.act, Act::MuteAlarms) {
-            muted_later.extend(muted(world, e).map(|a| a.name.as_str()));
+        if let Some(i) = account.and_then(|a| world.endpoint_index(&a.id, name)) {
+            episode(world, ep, &world.endpoints[i], &mut calls);
         }
-        episode(world, seed, ep, e, &mut calls);
     }
-    // The alarms, put about two days before start by the ops admin.
     let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
-    let admin = ops_admin();
-    let put =
-        |name| Event::call(&monitoring, &admin, MONITORING, name).via("198.51.100.23", CLI_UA);
+    let admin = Arc::new(Identity {
+        kind: "IAMUser",
+        principalid: Some(key_id("AIDA", hash_str("ops-admin"))),
+        arn: Some(format!("arn:aws:iam::{MONITORING_ACCOUNT}:user/ops-admin")),
+        accountid: Some(MONITORING_ACCOUNT.to_owned()),
+        username: Some("ops-admin".to_owned()),
+        ..Default::default()
+    });
     for a in world.alarms.iter().take(MAX_ALARMS) {
-        let call = match &a.kind {
+        let (name, request) = match &a.kind {
             AlarmKind::Metric {
                 series,
                 comparison,
                 threshold,
-                evaluation_periods,
-                datapoints_to_alarm,
-            } => put("PutMetricAlarm").request(json!({
-                "alarmName": a.name,
-                "namespace": series.namespace,
-                "metricName": series.metric,
-                "dimensions": series.dimensions.iter()
-                    .map(|(n, v)| json!({"name": n, "value": v}))
-                    .collect::<Vec<_>>(),
-                "period": series.period,
-                "threshold": threshold,
-                "comparisonOperator": format!("{comparison:?}"),
-                "evaluationPeriods": evaluation_periods,
-                "datapointsToAlarm": datapoints_to_alarm,
-                "alarmActions": a.settings.alarm_actions,
-                // Muted later, in the story, by the on-call engineer.
-                "actionsEnabled": a.actions_enabled || muted_later.contains(&a.name.as_str())
-            })),
-            AlarmKind::Composite { rule } => put("PutCompositeAlarm").request(json!({
-                "alarmName": a.name,
-                "alarmRule": rule,
-                "alarmActions": a.settings.alarm_actions
-            })),
+                ..
+            } => (
+                "PutMetricAlarm",
+                json!({
+                    "alarmName": a.name,
+                    "metricName": series.metric,
+                    "comparisonOperator": format!("{comparison:?}"),
+                    "threshold": threshold
+                }),
+            ),
+            AlarmKind::Composite { rule } => (
+                "PutCompositeAlarm",
+                json!({"alarmName": a.name, "alarmRule": rule}),
+            ),
         };
-        let call = call.resource(alarm_arn(&a.name), "AWS::CloudWatch::Alarm");
-        calls.push((a.created, call));
+        let put = Event::call(&monitoring, &admin, MONITORING, name)
+            .via("198.51.100.23", CLI_UA)
+            .request(request)
+            .resource(alarm_arn(&a.name), "AWS::CloudWatch::Alarm");
+        calls.push((a.created, put));
     }
     calls.sort_by_key(|(t, _)| *t);
     calls
@@ -829,6 +709,13 @@ struct Store {
     story: VecDeque<Event>,
     /// Oldest first.
     events: Vec<Event>,
+}
+
+impl Store {
+    /// The events up to `now`, oldest first.
+    fn upto(&self, now: Epoch) -> &[Event] {
+        &self.events[..self.events.partition_point(|e| e.time <= now)]
+    }
 }
 
 /// How long a demo query stays in each state, in real time.
@@ -870,11 +757,7 @@ impl Answer {
         };
         let end = (offset + PAGE_ROWS).min(rows.len());
         Ok(ResultPage {
-            columns: if next.is_none() {
-                self.columns.clone()
-            } else {
-                Vec::new()
-            },
+            columns: next.map_or_else(|| self.columns.clone(), |_| Vec::new()),
             rows: rows[offset..end].to_vec(),
             next: (end < rows.len()).then(|| end.to_string()),
         })
@@ -905,8 +788,8 @@ impl Trail {
         self
     }
 
-    /// The events up to `now`, oldest first, generated as far as needed.
-    fn events(&self, world: &World, now: Epoch) -> TrailView<'_> {
+    /// The events, generated as far as `now`.
+    fn events(&self, world: &World, now: Epoch) -> MutexGuard<'_, Store> {
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let begin = world.start - HISTORY;
         if store.until.is_none() {
@@ -929,20 +812,7 @@ impl Trail {
             until += HOUR;
         }
         store.until = Some(until);
-        let visible = store.events.partition_point(|e| e.time <= now);
-        TrailView { store, visible }
-    }
-}
-
-/// The generated events, up to now.
-struct TrailView<'a> {
-    store: MutexGuard<'a, Store>,
-    visible: usize,
-}
-
-impl TrailView<'_> {
-    fn all(&self) -> &[Event] {
-        &self.store.events[..self.visible]
+        store
     }
 }
 
@@ -973,8 +843,8 @@ impl DemoSource {
     /// What a search finds, or why the demo cannot answer it.
     fn evaluate(&self, query: &TrailQuery, now: Epoch) -> Result<Answer, String> {
         let all_accounts = self.world.accounts.len();
-        let view = self.trail.events(&self.world, now);
-        let events = view.all();
+        let store = self.trail.events(&self.world, now);
+        let events = store.upto(now);
         let (columns, rows, days, accounts) = match &query.search {
             Search::Filter {
                 filter,
@@ -1138,8 +1008,10 @@ mod tests {
         /// The trail's events up to the clock's now, oldest first: (event id, event name,
         /// time): the ids to ask the detail of.
         fn trail_events(&self) -> Vec<(String, &'static str, Epoch)> {
-            let view = self.trail.events(&self.world, self.clock.now());
-            view.all()
+            let now = self.clock.now();
+            self.trail
+                .events(&self.world, now)
+                .upto(now)
                 .iter()
                 .map(|e| (e.eventid.to_string(), e.eventname, e.time))
                 .collect()
@@ -1147,7 +1019,8 @@ mod tests {
 
         /// How many events the trail holds up to the clock's now.
         fn trail_len(&self) -> usize {
-            self.trail.events(&self.world, self.clock.now()).all().len()
+            let now = self.clock.now();
+            self.trail.events(&self.world, now).upto(now).len()
         }
     }
 
@@ -1587,13 +1460,21 @@ mod tests {
         let (source, _) = demo(7, START, INSTANT);
         let view = source.trail.events(&source.world, START);
         for ep in &crate::source::demo::story::EPISODES {
-            assert!(view.all().iter().any(|e| e.time == START + ep.at), "{ep:?}");
+            assert!(
+                view.upto(START).iter().any(|e| e.time == START + ep.at),
+                "{ep:?}"
+            );
         }
-        let named = |name: &str| view.all().iter().filter(|e| e.eventname == name).count();
+        let named = |name: &str| {
+            view.upto(START)
+                .iter()
+                .filter(|e| e.eventname == name)
+                .count()
+        };
         assert_eq!(named("UpdateEndpointWeightsAndCapacities"), 1);
         assert_eq!(named("DisableAlarmActions"), 2);
         let canary = view
-            .all()
+            .upto(START)
             .iter()
             .find(|e| {
                 e.eventname == "DisableAlarmActions"
@@ -1614,7 +1495,7 @@ mod tests {
         let listed = block_on(source.processing_jobs(PROD, START - HISTORY, 100_000)).unwrap();
         let jobs: std::collections::HashSet<&str> = listed.iter().map(|j| &*j.name).collect();
         let started: Vec<&Event> = view
-            .all()
+            .upto(START)
             .iter()
             .filter(|e| e.eventname == "CreateProcessingJob" && &*e.recipientaccountid == PROD)
             .collect();
@@ -1644,7 +1525,7 @@ mod tests {
             ("user:alice source:sagemaker", &[]),
             ("user:gina,ops-admin readonly:false", &[]),
             ("error:* region:eu-west-1", &["222222222222", PROD]),
-            ("error:AccessDenied,ResourceInUse", &[]),
+            ("error:AccessDenied,ResourceLimitExceeded", &[]),
             ("ip:10.0.0.0/8 readonly:true", &[PROD]),
             ("ip:203.0.113.77,198.51.100.23", &[]),
             ("", &[]),
@@ -1667,6 +1548,44 @@ mod tests {
                 assert_eq!(run(&source, &raw), filtered, "{sql}");
             }
         }
+    }
+
+    /// Hostile values (quotes, backslashes, LIKE's wildcards, JSON escapes, pattern syntax)
+    /// survive the trip to SQL and back: the raw query answers as the search; a group that
+    /// is not the language's (a user's halves naming two users) is refused.
+    #[test]
+    fn hostile_values_read_back_from_the_sql_as_typed() {
+        use crate::source::trail::TrailSettings;
+        use crate::trail::sql::select;
+        let (source, _) = demo(7, START, INSTANT);
+        let table = TrailSettings::default().table();
+        for text in [
+            r#"user:"o'brien\\x%_" resource:~"50%_off'\"""#,
+            r#"resource:"a\"b\\c.*(x)",fraud-detector"#,
+            "ip:10.8.0.0/16,10.8.14.27 user:alice,ops-admin",
+        ] {
+            let filtered = run(
+                &source,
+                &filter_query(text, &[], START - HISTORY, START, 500),
+            );
+            let sql = select(&table, &parse(text).unwrap(), &[], START - HISTORY, START);
+            let raw = TrailQuery {
+                sql: sql.clone(),
+                search: Search::Raw,
+                token: format!("raw {sql}"),
+            };
+            assert_eq!(run(&source, &raw), filtered, "{sql}");
+        }
+        let sql = "SELECT eventname FROM t WHERE (useridentity.arn LIKE '%bob%' ESCAPE '\\' \
+                   OR useridentity.username = 'alice')";
+        let raw = TrailQuery {
+            sql: sql.into(),
+            search: Search::Raw,
+            token: "halves".into(),
+        };
+        let id = block_on(source.start(&raw)).unwrap();
+        let status = block_on(source.status(&id)).unwrap();
+        assert_eq!(status.state, QueryState::Failed, "{status:?}");
     }
 
     const ALL_COLUMNS: [&str; 22] = [
@@ -1704,7 +1623,7 @@ mod tests {
             .iter()
             .map(|a| a.id.as_str())
             .collect();
-        for e in view.all() {
+        for e in view.upto(START + 3 * HOUR) {
             for c in ALL_COLUMNS {
                 let v = e.column(c).unwrap_or_else(|| panic!("no column {c}"));
                 if let Some(v) = v {
@@ -1740,13 +1659,18 @@ mod tests {
             // An error code always comes with its message.
             assert!(e.errorcode.is_none() || e.errormessage.is_some(), "{e:?}");
         }
-        let count = |name: &str| view.all().iter().filter(|e| e.eventname == name).count();
+        let count = |name: &str| {
+            view.upto(START + 3 * HOUR)
+                .iter()
+                .filter(|e| e.eventname == name)
+                .count()
+        };
         for name in [
             "DescribeEndpoint",
             "ListEndpoints",
             "PutMetricAlarm",
             "PutCompositeAlarm",
-            "CreateMonitoringSchedule",
+            "GetMetricData",
             "AssumeRole",
             "ConsoleLogin",
             "CreateProcessingJob",
@@ -1756,14 +1680,14 @@ mod tests {
         }
         assert_eq!(count("PutMetricAlarm"), 16, "one per alarm of the world");
         assert!(
-            view.all()
+            view.upto(START + 3 * HOUR)
                 .iter()
                 .any(|e| e.errorcode == Some("AccessDenied"))
         );
         assert!(
-            view.all()
+            view.upto(START + 3 * HOUR)
                 .iter()
-                .any(|e| e.errorcode == Some("AccessDeniedException"))
+                .any(|e| e.errorcode == Some("ResourceLimitExceeded"))
         );
     }
 
@@ -1793,8 +1717,8 @@ mod tests {
                 cell(c, r, "awsregion") == Some(GLOBAL_REGION)
             }),
             ("error:*", &[], |c, r| cell(c, r, "errorcode").is_some()),
-            ("error:ResourceInUse", &[], |c, r| {
-                cell(c, r, "errorcode") == Some("ResourceInUse")
+            ("error:ResourceLimitExceeded", &[], |c, r| {
+                cell(c, r, "errorcode") == Some("ResourceLimitExceeded")
             }),
             ("ip:10.0.0.0/8", &[], |c, r| {
                 cell(c, r, "sourceipaddress").is_some_and(|a| a.starts_with("10."))
@@ -1830,7 +1754,7 @@ mod tests {
         let f: Filter = parse("readonly:true resource:fraud-detector").unwrap();
         let m = Matcher::new(&f, &[], from, START);
         let found: Vec<_> = view
-            .all()
+            .upto(START)
             .iter()
             .filter(|e| m.matches(&e.fields()))
             .collect();
