@@ -8,10 +8,9 @@
 //! evaluates the queries the console starts with, and the live tail yields what the demo
 //! clock has reached.
 //!
-//! Rates: per instance and minute, one health check, 2 to 4 sampled requests, now and then a
-//! worker recycled (about 4.3 lines, 6,200 a day, ~130 bytes each); after the update, 1 to 5
-//! warnings and (in up to 6 minutes of 10) a 7-line traceback more on each fraud-detector
-//! instance. Groups keep two weeks (`RETENTION_SECS`).
+//! Rates: per instance and minute, 2 to 4 sampled requests (about 3 lines, 4,300 a day, ~150
+//! bytes each); after the update, 1 to 5 warnings and (in up to 6 minutes of 10) a 7-line
+//! traceback more on each fraud-detector instance. Groups keep two weeks (`RETENTION_SECS`).
 
 use super::monitor::Runs;
 use super::query::{Book, KEPT_QUERIES, Run};
