@@ -8,7 +8,7 @@ use crate::source::demo::rng::{hash_str, mix, range, unit, uuid_of};
 use crate::source::demo::story::{
     DRIFT_FULL_SECS, DRIFTING_FEATURE, INCIDENT_MODEL, LEAK, LOADING_SECS, MISSING_FEATURE,
 };
-use crate::source::demo::world::{REGION, SeriesRef, SimEndpoint, World};
+use crate::source::demo::world::{SeriesRef, SimEndpoint, World};
 use crate::source::demo::{signal, utc};
 use crate::source::metrics::MetricId;
 use crate::source::model::{Epoch, ExecutionStatus};
@@ -33,12 +33,6 @@ impl Written {
     fn py(&mut self, ms: i64, text: impl Display) {
         let at = utc(ms, "%Y-%m-%d %H:%M:%S,%3f");
         self.0.push((ms, format!("{at} {text}")));
-    }
-
-    /// A line of the Gunicorn master `pid` at `ms`.
-    fn gunicorn(&mut self, ms: i64, pid: u32, text: impl Display) {
-        let at = utc(ms, "[%Y-%m-%d %H:%M:%S %z]");
-        self.0.push((ms, format!("{at} [{pid}] {text}")));
     }
 
     /// A line of Model Monitor's analyzer at `ms`.
@@ -93,13 +87,11 @@ fn last_restart(e: &SimEndpoint, t: Epoch) -> Epoch {
     t - (t - p.restart_anchor).rem_euclid(p.restart_period.max(HOUR))
 }
 
-/// Gunicorn and the model server starting at `ms`, for `why`.
-fn boot(out: &mut Written, ms: i64, inst: &Instance, version: &str, why: &str) {
-    let started = format!("[INFO] Starting gunicorn 22.0.0 ({why})");
-    out.gunicorn(ms, inst.pid, started);
+/// The model server loaded `version` at `ms`, for `why`.
+fn loaded(out: &mut Written, ms: i64, version: &str, why: &str) {
     out.py(
-        ms + 4200,
-        format!("INFO [inference] model {version} loaded in 3.3 s"),
+        ms,
+        format!("INFO [inference] model {version} loaded ({why})"),
     );
 }
 
@@ -138,12 +130,16 @@ pub(super) fn instance_minute(world: &World, i: usize, inst: &Instance, m: Epoch
     // The instance restarted (the memory series drops at the same instant).
     let restart = last_restart(e, m + 59);
     if restart >= m {
-        let why = "instance restarted";
-        boot(&mut out, restart * 1000 + 250, inst, &version, why);
+        loaded(
+            &mut out,
+            restart * 1000 + 3_500,
+            &version,
+            "instance restarted",
+        );
     }
 
     if let Some(inc) = e.profile.incident {
-        incident_minute(e, inc.update_at, inst, m, h, &mut out);
+        incident_minute(e, inc.update_at, m, h, &mut out);
     }
 
     // The staging leak: the model server watches its own memory.
@@ -158,12 +154,16 @@ pub(super) fn instance_minute(world: &World, i: usize, inst: &Instance, m: Epoch
         out.py(at(5), warning);
         if memory > LEAK.kill_above && unit(mix(h, 6)) < 0.2 {
             let killed = inst.pid + 11 + (mix(h, 8) % 500) as u32;
-            let sigkill =
-                format!("[ERROR] Worker (pid:{killed}) was sent SIGKILL! Perhaps out of memory?");
-            out.gunicorn(at(7), inst.pid, sigkill);
+            let (ms, gunicorn) = (at(7), inst.pid);
+            let sigkill = format!(
+                "{} [{gunicorn}] [ERROR] Worker (pid:{killed}) was sent SIGKILL! Perhaps out of \
+                 memory?",
+                utc(ms, "[%Y-%m-%d %H:%M:%S %z]")
+            );
+            out.0.push((ms, sigkill));
         }
     }
-    // A line belongs to the minute that made it: what would spill over (a boot sequence
+    // A line belongs to the minute that made it: what would spill over (a model loaded
     // near the minute's end) is kept at its last millisecond, so every window over the
     // minute sees the same lines and event ids stay unique.
     for (ms, _) in out.0.iter_mut() {
@@ -175,20 +175,13 @@ pub(super) fn instance_minute(world: &World, i: usize, inst: &Instance, m: Epoch
 
 /// prod fraud-detector's lines from its update on: the new model's client stopped sending
 /// `merchant_category` and sends larger amounts; warnings and tracebacks grow with the drift.
-fn incident_minute(
-    e: &SimEndpoint,
-    update_at: Epoch,
-    inst: &Instance,
-    m: Epoch,
-    h: u64,
-    out: &mut Written,
-) {
+fn incident_minute(e: &SimEndpoint, update_at: Epoch, m: Epoch, h: u64, out: &mut Written) {
     if m + 60 <= update_at {
         return;
     }
     if update_at >= m {
         let (version, why) = (model_version(e, update_at), "UpdateEndpoint");
-        return boot(out, update_at * 1000 + 500, inst, &version, why);
+        return loaded(out, update_at * 1000 + 3_500, &version, why);
     }
     let at = |salt: u64| m * 1000 + (mix(h, salt) % 60_000) as i64;
     // The five minutes of 5xx right after the deployment.
@@ -228,16 +221,15 @@ fn incident_minute(
         );
         out.py(ms, failed);
         for (k, line) in (1..).zip(TRACEBACK.lines()) {
-            out.0
-                .push((ms + k, line.replace("{missing}", MISSING_FEATURE)));
+            let line = line.replace("{missing}", MISSING_FEATURE);
+            out.0.push((ms + k, line));
         }
     }
 }
 
 /// The analyzer's lines of one monitoring run, its whole run (the caller keeps what the
 /// clock has reached).
-pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
-    let e = &world.endpoints[run.endpoint].endpoint;
+pub(super) fn job_lines(run: &JobRun) -> Written {
     let span_ms = ((run.ends - run.began) * 1000).max(1_000);
     let at = |share: f64| run.began * 1000 + (span_ms as f64 * share) as i64;
     let ends = run.ends * 1000;
@@ -251,15 +243,12 @@ pub(super) fn job_lines(world: &World, run: &JobRun) -> Written {
          {schedule}, {kind}, job definition {definition}"
     );
     out.analyzer(at(0.0), "INFO", starting);
-    let baseline = format!("Reading baseline constraints from {}", run.baseline_uri);
-    out.analyzer(at(0.03), "INFO", baseline);
-    let capture = format!(
-        "s3://sagemaker-{REGION}-{}/{}/datacapture",
-        e.account_id, e.name
-    );
     let (from, to) = (window(run.window), window(run.window + run.period));
-    let captured = format!("Reading captured data from {capture} between {from} and {to}");
-    out.analyzer(at(0.06), "INFO", captured);
+    let reading = format!(
+        "Reading baseline constraints from {}, and the data captured between {from} and {to}",
+        run.baseline_uri
+    );
+    out.analyzer(at(0.03), "INFO", reading);
     if run.outcome == ExecutionStatus::Failed {
         let reason = run.failure_reason.as_deref();
         let reason = reason.unwrap_or("AlgorithmError: the analyzer stopped");
