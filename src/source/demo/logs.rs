@@ -213,7 +213,7 @@ impl LogsSource for DemoLogs {
         // An hour at a time, up to a page, and to a day of logs read.
         for _ in 0..HOURS_PER_CALL {
             let from = (chunk * 1000).max(start_ms);
-            if from >= end_excl {
+            if from >= end_excl || events.len() == PAGE {
                 break;
             }
             let to = ((chunk + HOUR) * 1000).min(end_excl);
@@ -226,9 +226,6 @@ impl LogsSource for DemoLogs {
                 return Ok(EventsPage { events, next });
             }
             (chunk, skip) = (chunk + HOUR, 0);
-            if events.len() == PAGE {
-                break;
-            }
         }
         let more = (chunk * 1000).max(start_ms) < end_excl;
         Ok(EventsPage {
