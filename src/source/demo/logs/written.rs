@@ -6,7 +6,7 @@ use super::{HOUR, MINUTE_MS};
 use crate::source::demo::monitor::JobRun;
 use crate::source::demo::rng::{hash_str, mix, range, unit, uuid_of};
 use crate::source::demo::story::{
-    DRIFT_FULL_SECS, DRIFTING_FEATURE, INCIDENT_MODEL, LEAK, LOADING_SECS, MISSING_FEATURE,
+    DRIFT_FULL_SECS, INCIDENT_MODEL, LEAK, LOADING_SECS, MISSING_FEATURE,
 };
 use crate::source::demo::world::{SeriesRef, SimEndpoint, World};
 use crate::source::demo::{signal, utc};
@@ -174,7 +174,7 @@ pub(super) fn instance_minute(world: &World, i: usize, inst: &Instance, m: Epoch
 }
 
 /// prod fraud-detector's lines from its update on: the new model's client stopped sending
-/// `merchant_category` and sends larger amounts; warnings and tracebacks grow with the drift.
+/// `merchant_category`; warnings and tracebacks grow with the drift.
 fn incident_minute(e: &SimEndpoint, update_at: Epoch, m: Epoch, h: u64, out: &mut Written) {
     if m + 60 <= update_at {
         return;
@@ -199,19 +199,10 @@ fn incident_minute(e: &SimEndpoint, update_at: Epoch, m: Epoch, h: u64, out: &mu
     let warns = 1 + (3.0 * f + unit(mix(h, 60))) as u64;
     for k in 0..warns.min(5) {
         let rid = request_id(mix(h, 80 + k));
-        let warning = match mix(h, 90 + k).is_multiple_of(4) {
-            true => {
-                let amount = range(mix(h, 100 + k), 4_500.0, 25_000.0);
-                format!(
-                    "WARNING [features] request_id={rid} feature '{DRIFTING_FEATURE}' = \
-                     {amount:.2} is above the baseline's p99 (4210.00)"
-                )
-            }
-            false => format!(
-                "WARNING [features] request_id={rid} feature '{MISSING_FEATURE}' missing \
-                 from request: imputing 0"
-            ),
-        };
+        let warning = format!(
+            "WARNING [features] request_id={rid} feature '{MISSING_FEATURE}' missing from \
+             request: imputing 0"
+        );
         out.py(at(70 + k), warning);
     }
     if unit(mix(h, 110)) < 0.1 + 0.5 * f {
