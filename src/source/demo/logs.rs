@@ -95,18 +95,19 @@ impl DemoLogs {
     }
 
     /// `f` of the target account's query `id`; ResourceNotFound for `call` when there is
-    /// none, saying `why`.
+    /// none.
     fn query<R>(
         &self,
-        (call, why): (&str, &str),
+        call: &str,
         target: &LogTarget,
         id: &str,
         f: impl FnOnce(&mut Run<Evaluated>) -> R,
     ) -> Result<R, SourceError> {
         let ours = |r: &Run<Evaluated>| r.id == id && r.owner == target.account_id;
-        let detail = || format!("query {} not found{why}", clean(id));
-        let found = self.queries.with(ours, f);
-        found.ok_or_else(|| not_found(call, detail()))
+        self.queries.with(ours, f).ok_or_else(|| {
+            let kept = format!("the demo keeps its last {KEPT_QUERIES} queries");
+            not_found(call, format!("query {} not found ({kept})", clean(id)))
+        })
     }
 }
 
@@ -170,13 +171,13 @@ impl LogsSource for DemoLogs {
         target: &LogTarget,
         query_id: &str,
     ) -> Result<InsightsResults, SourceError> {
-        let kept = format!(" (the demo keeps its last {KEPT_QUERIES} queries)");
-        let call = ("GetQueryResults", kept.as_str());
-        self.query(call, target, query_id, |r| insights::results(r))
+        self.query("GetQueryResults", target, query_id, |r| {
+            insights::results(r)
+        })
     }
 
     async fn stop_query(&self, target: &LogTarget, query_id: &str) -> Result<(), SourceError> {
-        let stopped = self.query(("StopQuery", ""), target, query_id, Run::cancel)?;
+        let stopped = self.query("StopQuery", target, query_id, Run::cancel)?;
         // As AWS: a finished query cannot be stopped.
         stopped.map_err(|stage| {
             let state = insights::insights_state(stage).as_str();

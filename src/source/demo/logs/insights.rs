@@ -97,11 +97,9 @@ pub(super) fn parse(query: &str) -> Result<Plan, String> {
         let rest = rest.trim();
         match word {
             "fields" => {
+                // A field named twice is one column (`InsightsResults::from_fields`).
                 for f in rest.split(',') {
-                    let f = field(f.trim())?;
-                    if !plan.fields.contains(&f) {
-                        plan.fields.push(f);
-                    }
+                    plan.fields.push(field(f.trim())?);
                 }
             }
             "filter" => plan.filters.push(filter(rest)?),
