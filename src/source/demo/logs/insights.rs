@@ -8,6 +8,7 @@ use crate::source::demo::query::{Run, Stage};
 use crate::source::demo::utc;
 use crate::source::logs::{InsightsResults, InsightsState, InsightsStats};
 use crate::source::model::Epoch;
+use regex_lite::{Regex, RegexBuilder};
 use std::borrow::Cow;
 
 /// The longest window an Insights query scans (an older start is moved up to it): the
@@ -27,7 +28,7 @@ const EVALUATED: &str = "the demo evaluates: fields @timestamp, @message, @logSt
 #[derive(Debug)]
 pub(super) struct Plan {
     fields: Vec<&'static str>,
-    filters: Vec<(&'static str, regex_lite::Regex)>,
+    filters: Vec<(&'static str, Regex)>,
     descending: bool,
     limit: usize,
     /// `stats count(*) by bin(…)`: the bins' seconds, and their column as written.
@@ -125,7 +126,7 @@ pub(super) fn parse(query: &str) -> Result<Plan, String> {
 }
 
 /// `<field> like /regex/`.
-fn filter(rest: &str) -> Result<(&'static str, regex_lite::Regex), String> {
+fn filter(rest: &str) -> Result<(&'static str, Regex), String> {
     let [name, "like", value] = rest.splitn(3, char::is_whitespace).collect::<Vec<_>>()[..] else {
         return Err(unsupported("filter", rest));
     };
@@ -135,13 +136,9 @@ fn filter(rest: &str) -> Result<(&'static str, regex_lite::Regex), String> {
     // `\/` is the delimiter escaped, not part of the pattern.
     let re = re.ok_or_else(|| unsupported("filter value", value))?;
     let re = re.replace("\\/", "/");
-    let built = regex_lite::RegexBuilder::new(&re)
-        .size_limit(1 << 20)
-        .build();
-    Ok((
-        name,
-        built.map_err(|e| format!("regex /{}/: {e}", shown(&re)))?,
-    ))
+    let built = RegexBuilder::new(&re).size_limit(1 << 20).build();
+    let regex = built.map_err(|e| format!("regex /{}/: {e}", shown(&re)))?;
+    Ok((name, regex))
 }
 
 /// `count(*) by bin(<n>s|m|h)`: its seconds, and its column.

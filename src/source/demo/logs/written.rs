@@ -89,10 +89,8 @@ fn last_restart(e: &SimEndpoint, t: Epoch) -> Epoch {
 
 /// The model server loaded `version` at `ms`, for `why`.
 fn loaded(out: &mut Written, ms: i64, version: &str, why: &str) {
-    out.py(
-        ms,
-        format!("INFO [inference] model {version} loaded ({why})"),
-    );
+    let loaded = format!("INFO [inference] model {version} loaded ({why})");
+    out.py(ms, loaded);
 }
 
 /// The lines of one instance in the minute starting at `m` (epoch seconds), oldest first.
