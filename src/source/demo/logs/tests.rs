@@ -528,6 +528,7 @@ fn unsupported_queries_fail_saying_what_the_demo_evaluates() {
         "fields @timestamp | parse @message \"* *\" as a, b",
         "stats avg(latency) by bin(5m)",
         "filter @message like /(unclosed/",
+        "filter @message like /a|b",
         "fields @nope",
         "limit 0",
         "sort @message asc",
