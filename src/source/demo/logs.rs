@@ -8,10 +8,9 @@
 //! evaluates the queries the console starts with, and the live tail yields what the demo
 //! clock has reached.
 //!
-//! Rates: per instance and minute, one health check, 2 to 4 sampled requests, now and then a
-//! worker recycled (about 4.3 lines, 6,200 a day, ~130 bytes each); after the update, 1 to 5
-//! warnings and (in up to 6 minutes of 10) a 7-line traceback more on each fraud-detector
-//! instance. Groups keep two weeks (`RETENTION_SECS`).
+//! Rates: per instance and minute, 2 to 4 sampled requests (about 3 lines, 4,300 a day, ~150
+//! bytes each); after the update, 1 to 5 warnings and (in up to 6 minutes of 10) a 7-line
+//! traceback more on each fraud-detector instance. Groups keep two weeks (`RETENTION_SECS`).
 
 use super::monitor::Runs;
 use super::query::{Book, KEPT_QUERIES, Run};
@@ -96,18 +95,19 @@ impl DemoLogs {
     }
 
     /// `f` of the target account's query `id`; ResourceNotFound for `call` when there is
-    /// none, saying `why`.
+    /// none.
     fn query<R>(
         &self,
-        (call, why): (&str, &str),
+        call: &str,
         target: &LogTarget,
         id: &str,
         f: impl FnOnce(&mut Run<Evaluated>) -> R,
     ) -> Result<R, SourceError> {
         let ours = |r: &Run<Evaluated>| r.id == id && r.owner == target.account_id;
-        let detail = || format!("query {} not found{why}", clean(id));
-        let found = self.queries.with(ours, f);
-        found.ok_or_else(|| not_found(call, detail()))
+        self.queries.with(ours, f).ok_or_else(|| {
+            let kept = format!("the demo keeps its last {KEPT_QUERIES} queries");
+            not_found(call, format!("query {} not found ({kept})", clean(id)))
+        })
     }
 }
 
@@ -171,13 +171,13 @@ impl LogsSource for DemoLogs {
         target: &LogTarget,
         query_id: &str,
     ) -> Result<InsightsResults, SourceError> {
-        let kept = format!(" (the demo keeps its last {KEPT_QUERIES} queries)");
-        let call = ("GetQueryResults", kept.as_str());
-        self.query(call, target, query_id, |r| insights::results(r))
+        self.query("GetQueryResults", target, query_id, |r| {
+            insights::results(r)
+        })
     }
 
     async fn stop_query(&self, target: &LogTarget, query_id: &str) -> Result<(), SourceError> {
-        let stopped = self.query(("StopQuery", ""), target, query_id, Run::cancel)?;
+        let stopped = self.query("StopQuery", target, query_id, Run::cancel)?;
         // As AWS: a finished query cannot be stopped.
         stopped.map_err(|stage| {
             let state = insights::insights_state(stage).as_str();
@@ -214,7 +214,7 @@ impl LogsSource for DemoLogs {
         // An hour at a time, up to a page, and to a day of logs read.
         for _ in 0..HOURS_PER_CALL {
             let from = (chunk * 1000).max(start_ms);
-            if from >= end_excl {
+            if from >= end_excl || events.len() == PAGE {
                 break;
             }
             let to = ((chunk + HOUR) * 1000).min(end_excl);
@@ -227,9 +227,6 @@ impl LogsSource for DemoLogs {
                 return Ok(EventsPage { events, next });
             }
             (chunk, skip) = (chunk + HOUR, 0);
-            if events.len() == PAGE {
-                break;
-            }
         }
         let more = (chunk * 1000).max(start_ms) < end_excl;
         Ok(EventsPage {

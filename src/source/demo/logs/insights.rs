@@ -8,10 +8,11 @@ use crate::source::demo::query::{Run, Stage};
 use crate::source::demo::utc;
 use crate::source::logs::{InsightsResults, InsightsState, InsightsStats};
 use crate::source::model::Epoch;
+use regex_lite::{Regex, RegexBuilder};
 use std::borrow::Cow;
 
 /// The longest window an Insights query scans (an older start is moved up to it): the
-/// query is evaluated when it starts, and three days of a busy group are some 60,000 lines.
+/// query is evaluated when it starts, and three days of a busy group are some 45,000 lines.
 const MAX_QUERY_SECS: i64 = 3 * 86_400;
 /// Insights' own bound on `limit`.
 const MAX_LIMIT: usize = 10_000;
@@ -21,23 +22,17 @@ const FIELDS: [&str; 4] = ["@timestamp", "@message", "@logStream", "@log"];
 
 /// What the demo evaluates, said when a query asks for more.
 const EVALUATED: &str = "the demo evaluates: fields @timestamp, @message, @logStream, @log; \
-     filter <field> like /regex/ (or \"text\"); sort @timestamp asc|desc; limit N; \
-     stats count(*) [by bin(5m)]";
-
-#[derive(Debug)]
-enum Filter {
-    Regex(regex_lite::Regex),
-    Contains(String),
-}
+     filter <field> like /regex/; sort @timestamp asc|desc; limit N; \
+     stats count(*) by bin(5m)";
 
 #[derive(Debug)]
 pub(super) struct Plan {
     fields: Vec<&'static str>,
-    filters: Vec<(&'static str, Filter)>,
+    filters: Vec<(&'static str, Regex)>,
     descending: bool,
     limit: usize,
-    /// `stats count(*)`, by bins of so many seconds (None: one row).
-    stats: Option<Option<i64>>,
+    /// `stats count(*) by bin(…)`: the bins' seconds, and their column as written.
+    stats: Option<(i64, String)>,
 }
 
 /// A row of results: (field, value).
@@ -62,29 +57,25 @@ fn unsupported(what: &str, text: &str) -> String {
     format!("{what} {}: {EVALUATED}", shown(text))
 }
 
-/// The query's commands: split on `|` outside regex literals and quotes.
-fn commands(query: &str) -> Result<Vec<&str>, String> {
+/// The query's commands: split on `|` outside regex literals (an unclosed one is refused
+/// as its filter's value).
+fn commands(query: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let (mut start, mut open, mut escaped) = (0, None, false);
+    let (mut start, mut in_regex, mut escaped) = (0, false, false);
     for (at, c) in query.char_indices() {
-        match (open, c) {
+        match c {
             _ if escaped => escaped = false,
-            (Some(_), '\\') => escaped = true,
-            (Some(delimiter), c) if c == delimiter => open = None,
-            (None, '/' | '"') => open = Some(c),
-            (None, '|') => {
-                out.push(&query[start..at]);
+            '\\' if in_regex => escaped = true,
+            '/' => in_regex = !in_regex,
+            '|' if !in_regex => {
+                out.push(query[start..at].trim());
                 start = at + 1;
             }
             _ => {}
         }
     }
-    if open.is_some() {
-        return Err(format!("an unclosed regex or quote; {EVALUATED}"));
-    }
-    out.push(&query[start..]);
-    let out = out.into_iter().map(str::trim);
-    Ok(out.filter(|c| !c.is_empty()).collect())
+    out.push(query[start..].trim());
+    out.into_iter().filter(|c| !c.is_empty()).collect()
 }
 
 fn field(name: &str) -> Result<&'static str, String> {
@@ -100,29 +91,23 @@ pub(super) fn parse(query: &str) -> Result<Plan, String> {
         limit: MAX_LIMIT,
         stats: None,
     };
-    for cmd in commands(query)? {
+    for cmd in commands(query) {
         let (word, rest) = cmd.split_once(char::is_whitespace).unwrap_or((cmd, ""));
         let rest = rest.trim();
         match word {
             "fields" => {
-                for f in rest.split(',').map(str::trim).filter(|f| !f.is_empty()) {
-                    let f = field(f)?;
-                    if !plan.fields.contains(&f) {
-                        plan.fields.push(f);
-                    }
+                // A field named twice is one column (`InsightsResults::from_fields`).
+                for f in rest.split(',') {
+                    plan.fields.push(field(f.trim())?);
                 }
             }
             "filter" => plan.filters.push(filter(rest)?),
             "sort" => {
-                let mut parts = rest.split_whitespace();
-                if parts.next() != Some("@timestamp") {
-                    return Err(unsupported("sort", rest));
+                plan.descending = match rest.split_whitespace().collect::<Vec<_>>()[..] {
+                    ["@timestamp"] | ["@timestamp", "desc"] => true,
+                    ["@timestamp", "asc"] => false,
+                    _ => return Err(unsupported("sort", rest)),
                 }
-                plan.descending = match parts.next() {
-                    None | Some("desc") => true,
-                    Some("asc") => false,
-                    Some(other) => return Err(unsupported("sort order", other)),
-                };
             }
             "limit" => {
                 let n = rest.parse().ok().filter(|n| (1..=MAX_LIMIT).contains(n));
@@ -138,53 +123,35 @@ pub(super) fn parse(query: &str) -> Result<Plan, String> {
     Ok(plan)
 }
 
-/// `<field> like /regex/` or `<field> like "text"` (`=~` for `like`).
-fn filter(rest: &str) -> Result<(&'static str, Filter), String> {
-    let mut parts = rest.splitn(3, char::is_whitespace);
-    let (Some(name), Some(op), Some(value)) = (parts.next(), parts.next(), parts.next()) else {
+/// `<field> like /regex/`.
+fn filter(rest: &str) -> Result<(&'static str, Regex), String> {
+    let [name, "like", value] = rest.splitn(3, char::is_whitespace).collect::<Vec<_>>()[..] else {
         return Err(unsupported("filter", rest));
     };
     let name = field(name)?;
-    if op != "like" && op != "=~" {
-        return Err(unsupported("filter operator", op));
-    }
     let value = value.trim();
-    let inside = |delimiter| value.strip_prefix(delimiter)?.strip_suffix(delimiter);
-    let filter = if let Some(re) = inside('/') {
-        // `\/` is the delimiter escaped, not part of the pattern.
-        let re = re.replace("\\/", "/");
-        let built = regex_lite::RegexBuilder::new(&re)
-            .size_limit(1 << 20)
-            .build();
-        Filter::Regex(built.map_err(|e| format!("regex /{}/: {e}", shown(&re)))?)
-    } else if let Some(text) = inside('"') {
-        Filter::Contains(text.to_owned())
-    } else {
-        return Err(unsupported("filter value", value));
-    };
-    Ok((name, filter))
+    let re = value.strip_prefix('/').and_then(|v| v.strip_suffix('/'));
+    // `\/` is the delimiter escaped, not part of the pattern.
+    let re = re.ok_or_else(|| unsupported("filter value", value))?;
+    let re = re.replace("\\/", "/");
+    let built = RegexBuilder::new(&re).size_limit(1 << 20).build();
+    let regex = built.map_err(|e| format!("regex /{}/: {e}", shown(&re)))?;
+    Ok((name, regex))
 }
 
-/// `count(*)`, alone (None) or `by bin(<n>s|m|h)` (its seconds).
-fn count_by(rest: &str) -> Result<Option<i64>, String> {
+/// `count(*) by bin(<n>s|m|h)`: its seconds, and its column.
+fn count_by(rest: &str) -> Result<(i64, String), String> {
     let compact: String = rest.split_whitespace().collect::<Vec<_>>().join(" ");
-    if compact == "count(*)" {
-        return Ok(None);
-    }
     let spec = (compact.strip_prefix("count(*) by bin(")).and_then(|s| s.strip_suffix(')'));
     let spec = spec.ok_or_else(|| unsupported("stats", rest))?;
-    let (n, unit) = spec.split_at(spec.char_indices().last().map_or(0, |(at, _)| at));
-    let n = n.parse::<i64>();
-    let n = n.map_err(|_| format!("bin({}): {EVALUATED}", shown(spec)))?;
-    let secs = match unit {
-        "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        _ => return Err(format!("bin({}): s, m or h", shown(spec))),
-    };
+    let units = [("s", 1), ("m", 60), ("h", 3600)];
+    let secs = units.into_iter().find_map(|(unit, secs)| {
+        let n: i64 = spec.strip_suffix(unit)?.parse().ok()?;
+        n.checked_mul(secs)
+    });
     match secs {
-        1..=86_400 => Ok(Some(secs)),
-        _ => Err(format!("bin({}): 1 s to 1 day", shown(spec))),
+        Some(secs @ 1..=86_400) => Ok((secs, format!("bin({spec})"))),
+        _ => Err(format!("bin({}): 1 s to 1 day, in s, m or h", shown(spec))),
     }
 }
 
@@ -206,10 +173,8 @@ pub(super) fn evaluate(
         .sum();
     let mut matched: Vec<&Line> = (lines.iter())
         .filter(|l| {
-            plan.filters.iter().all(|(f, filter)| match filter {
-                Filter::Regex(re) => re.is_match(&field_value(sel, l, f)),
-                Filter::Contains(t) => field_value(sel, l, f).contains(t.as_str()),
-            })
+            let mut filters = plan.filters.iter();
+            filters.all(|(f, re)| re.is_match(&field_value(sel, l, f)))
         })
         .collect();
     if plan.descending {
@@ -221,8 +186,8 @@ pub(super) fn evaluate(
             .map(|f| (f.to_string(), field_value(sel, l, f).into_owned()))
             .collect()
     };
-    let rows = match plan.stats {
-        Some(bin) => counted(&matched, bin, plan),
+    let rows = match &plan.stats {
+        Some((bin, column)) => counted(&matched, (*bin, column), plan),
         None => matched.iter().take(plan.limit).map(row).collect(),
     };
     Evaluated {
@@ -243,24 +208,18 @@ fn field_value<'a>(sel: &Selection, l: &'a Line, f: &str) -> Cow<'a, str> {
     }
 }
 
-/// `stats count(*)`, in one row or by bins of `bin` seconds, in the plan's order.
-fn counted(matched: &[&Line], bin: Option<i64>, plan: &Plan) -> Vec<Row> {
+/// `stats count(*)` by bins of (seconds, column), in the plan's order.
+fn counted(matched: &[&Line], (bin, column): (i64, &str), plan: &Plan) -> Vec<Row> {
     let mut counts = std::collections::BTreeMap::<i64, u64>::new();
     for l in matched {
-        let key = bin.map_or(0, |b| (l.ms / 1000).div_euclid(b) * b);
-        *counts.entry(key).or_default() += 1;
+        *counts
+            .entry((l.ms / 1000).div_euclid(bin) * bin)
+            .or_default() += 1;
     }
-    let label = bin.map(|b| match b {
-        b if b % 3600 == 0 => format!("bin({}h)", b / 3600),
-        b if b % 60 == 0 => format!("bin({}m)", b / 60),
-        b => format!("bin({b}s)"),
-    });
     let row = |(t, n): (i64, u64)| -> Row {
-        let bin = label.iter().map(|b| (b.clone(), insights_time(t * 1000)));
-        bin.chain([("count(*)".to_owned(), n.to_string())])
-            .collect()
+        let count = ("count(*)".to_owned(), n.to_string());
+        vec![(column.to_owned(), insights_time(t * 1000)), count]
     };
-    // One row alone has no order.
     match plan.descending {
         true => counts.into_iter().rev().take(plan.limit).map(row).collect(),
         false => counts.into_iter().take(plan.limit).map(row).collect(),
@@ -281,17 +240,12 @@ pub(super) fn insights_state(stage: Stage) -> InsightsState {
 pub(super) fn results(run: &Run<Evaluated>) -> InsightsResults {
     let (stage, done) = run.stage();
     let state = Some(insights_state(stage));
-    let ev = match &run.answer {
-        Ok(ev) => ev,
-        Err(reason) if stage == Stage::Failed => {
-            let reason = [vec![("reason", reason.as_str())]];
+    let ev = match (&run.answer, stage) {
+        (Ok(ev), _) => ev,
+        // A failed query's one row is its reason; one still scheduled has none yet.
+        (Err(reason), _) => {
+            let reason = (stage == Stage::Failed).then(|| vec![("reason", reason.as_str())]);
             return InsightsResults::from_fields(state, InsightsStats::default(), reason);
-        }
-        Err(_) => {
-            return InsightsResults {
-                state,
-                ..Default::default()
-            };
         }
     };
     let part = |n: u64| (n as f64 * done).round();

@@ -164,7 +164,7 @@ impl Gen {
                     for run in runs {
                         let stream: Arc<str> = format!("{}/algo-1-{}", run.job, run.created).into();
                         if wanted(&stream) {
-                            gather(gi, &stream, job_lines(&self.world, &run));
+                            gather(gi, &stream, job_lines(&run));
                         }
                     }
                 }
