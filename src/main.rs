@@ -361,18 +361,13 @@ fn trail_settings(
 }
 
 async fn print_snapshot(source: Arc<dyn FleetSource>, state: State, json: bool) -> ExitCode {
-    let (mut state, mut errors) = match snapshot::collect(source.as_ref(), state, json).await {
+    let (state, errors) = match snapshot::collect(source.as_ref(), state, json).await {
         Ok(s) => s,
         Err(e) => {
             eprint_clean(&format!("{e:#}"));
             return ExitCode::FAILURE;
         }
     };
-    // The text does not show mutes, so it does not pay for them.
-    if json {
-        let rules = snapshot::read_mute_rules(source.as_ref(), &mut errors).await;
-        state.mutes = sagewatch::source::mute::Mutes::new(rules);
-    }
     // Everything is read: the source (the demo's whole simulated organisation, or the AWS
     // clients) is let go before the snapshot is built beside the state.
     drop(source);

@@ -247,33 +247,48 @@ pub async fn fetch(
     errors: &mut Vec<String>,
     command: Command,
 ) {
-    execute_parts(source, None, command, |action, _| {
+    let answers = answers(source, command).await;
+    apply(state, errors, answers);
+}
+
+/// What one command answers, part by part, not yet applied: so that reads which do not
+/// depend on each other can be in flight together and still land in a fixed order.
+async fn answers(source: &dyn FleetSource, command: Command) -> Vec<Action> {
+    let mut out = Vec::new();
+    execute_parts(source, None, command, |action, _| out.push(action)).await;
+    out
+}
+
+/// Feeds answers to `update` in order, remembering each failure.
+fn apply(state: &mut State, errors: &mut Vec<String>, answers: Vec<Action>) {
+    for action in answers {
         if let Action::Loaded(loaded) = &action
             && let Some(err) = loaded.error()
         {
             errors.push(crate::sanitize::clean(&err.to_string()).into_owned());
         }
         update(state, action);
-    })
-    .await;
+    }
 }
 
 /// Fetches everything once through `update`; returns the resulting state and what failed.
-/// `studio`: read every account's Studio too (the JSON's `studio` entries; the text does not
-/// show them, so it does not pay for them). Studio's failures are in its entries, never in
-/// the errors: a status line must not turn red for a view it does not show.
+/// `json`: also read every account's Studio (the JSON's `studio` entries) and the mute rules
+/// (its `muted_*` fields); the text shows neither, so it does not pay for them. Studio's
+/// failures are in its entries, never in the errors: a status line must not turn red for a
+/// view it does not show.
+///
+/// Once the fleet is listed, the reads that do not wait for each other are in flight
+/// together (alarms, the schedules' runs, Studio, mute rules; the series wait for the runs,
+/// which say when a quality point is due), and land in the order they are listed here, so
+/// the state and the errors do not depend on which answered first. A slow account or
+/// service then costs its own latency once, not on top of every other read's.
 pub async fn collect(
     source: &dyn FleetSource,
     mut state: State,
-    studio: bool,
+    json: bool,
 ) -> anyhow::Result<(State, Vec<String>)> {
     let mut errors = Vec::new();
-    for command in [
-        Command::LoadIdentity,
-        Command::LoadFleet,
-        Command::LoadAlarms,
-        Command::LoadFleetRuns,
-    ] {
+    for command in [Command::LoadIdentity, Command::LoadFleet] {
         fetch(source, &mut state, &mut errors, command).await;
     }
     if state.freshness.fleet_ok_at.is_none() {
@@ -284,21 +299,24 @@ pub async fn collect(
             .unwrap_or_else(|| "no answer".into());
         anyhow::bail!("could not list the fleet: {why}");
     }
-    // A snapshot reports every metric, not only the console's sparkline columns.
-    state.fleet_metrics = METRICS.iter().map(|m| m.id).collect();
-    for hourly in [false, true] {
-        for (purpose, request) in refresh::fleet_requests(&state, hourly) {
-            let command = Command::LoadSeries {
-                purpose,
-                request,
-                replace: false,
+    let studio_reads = studio_calls(source, &state, json);
+    let (_, studio, rules) = futures::join!(
+        fleet_data(source, &mut state, &mut errors),
+        futures::future::join_all(studio_reads),
+        async {
+            let mut unread = Vec::new();
+            let rules = match json {
+                true => read_mute_rules(source, &mut unread).await,
+                false => Vec::new(),
             };
-            fetch(source, &mut state, &mut errors, command).await;
-        }
-    }
-    // Calls that failed for one account while others answered (fan-out, access denied):
-    // the snapshot is partial and must say so.
+            (rules, unread)
+        },
+    );
+    let (rules, unread) = rules;
+    errors.extend(unread);
     let health = source.health();
+    // Calls that failed for one account while others answered (fan-out, access denied):
+    // the snapshot is partial and must say so (once: a failed rule read is among them).
     for problem in &health.problems {
         let text = crate::sanitize::clean(&problem.to_string()).into_owned();
         if !errors.contains(&text) {
@@ -309,23 +327,55 @@ pub async fn collect(
         &mut state,
         Action::Loaded(Box::new(crate::app::action::Loaded::Health(health))),
     );
-    if studio {
-        read_studio(source, &mut state).await;
+    for action in studio {
+        update(&mut state, action);
     }
+    state.mutes = Mutes::new(rules);
     Ok((state, errors))
 }
 
-/// Reads every account's Studio at once (each answer goes through `update` like the
-/// console's). An account that cannot be read says why in its own entry: under OAM without
-/// a role that is the configuration, not a failure of this run.
-pub async fn read_studio(source: &dyn FleetSource, state: &mut State) {
-    if source.studio().is_none() {
-        return;
+/// The alarms and the schedules' runs (in flight together), then every metric's series.
+async fn fleet_data(source: &dyn FleetSource, state: &mut State, errors: &mut Vec<String>) {
+    let (alarms, runs) = futures::join!(
+        answers(source, Command::LoadAlarms),
+        answers(source, Command::LoadFleetRuns)
+    );
+    apply(state, errors, alarms);
+    apply(state, errors, runs);
+    // A snapshot reports every metric, not only the console's sparkline columns.
+    state.fleet_metrics = METRICS.iter().map(|m| m.id).collect();
+    for hourly in [false, true] {
+        for (purpose, request) in refresh::fleet_requests(state, hourly) {
+            let command = Command::LoadSeries {
+                purpose,
+                request,
+                replace: false,
+            };
+            fetch(source, state, errors, command).await;
+        }
     }
-    let reads = state
-        .accounts
-        .iter()
-        .map(|a| execute(source, None, StudioCall::Account(a.id.clone()).into()));
+}
+
+/// Every account's Studio read (none without a Studio source, or when not `wanted`): each
+/// answer goes through `update` like the console's. An account that cannot be read says why
+/// in its own entry: under OAM without a role that is the configuration, not a failure of
+/// this run.
+fn studio_calls<'s>(
+    source: &'s dyn FleetSource,
+    state: &State,
+    wanted: bool,
+) -> Vec<impl std::future::Future<Output = Action> + 's> {
+    let accounts = match wanted && source.studio().is_some() {
+        true => state.accounts.iter().map(|a| a.id.clone()).collect(),
+        false => Vec::new(),
+    };
+    let call = move |id| execute(source, None, StudioCall::Account(id).into());
+    accounts.into_iter().map(call).collect()
+}
+
+/// Reads every account's Studio at once, through `update`.
+pub async fn read_studio(source: &dyn FleetSource, state: &mut State) {
+    let reads = studio_calls(source, state, true);
     for action in futures::future::join_all(reads).await {
         update(state, action);
     }
@@ -601,6 +651,34 @@ mod tests {
             .unwrap()
             .block_on(collect(source, state(), true))
             .unwrap()
+    }
+
+    /// The alarms and the mute rules answer only once both are asked for: read one after
+    /// the other, neither would ever come (the timeout is for that hang, not a speed).
+    #[test]
+    fn reads_that_do_not_wait_for_each_other_are_in_flight_together() {
+        let source = Unruly {
+            rendezvous: Some(Arc::new(tokio::sync::Barrier::new(2))),
+            ..Unruly::demo()
+        };
+        let read = async {
+            let wait = std::time::Duration::from_secs(120);
+            tokio::time::timeout(wait, collect(&source, state(), true)).await
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (state, errors) = runtime
+            .block_on(read)
+            .expect("the alarms and the mute rules were read one after the other")
+            .unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(!state.alarms.is_empty());
+        assert!(
+            !state.mutes.rules().is_empty(),
+            "the demo's mute rules were read"
+        );
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub struct Unruly {
     pub asked_history: Mutex<Vec<String>>,
     /// Mute rules are `hostile_mute_rules` over the demo's alarms, not the demo's own.
     pub hostile_mutes: bool,
+    /// The alarms and the mute rules answer only once both have been asked for (a barrier
+    /// of two): a reader that asks for one after the other's answer never gets either.
+    pub rendezvous: Option<Arc<tokio::sync::Barrier>>,
 }
 
 impl Unruly {
@@ -38,6 +41,13 @@ impl Unruly {
             asked_by_period: Mutex::default(),
             asked_history: Mutex::default(),
             hostile_mutes: false,
+            rendezvous: None,
+        }
+    }
+
+    async fn meet(&self) {
+        if let Some(barrier) = &self.rendezvous {
+            barrier.wait().await;
         }
     }
 
@@ -94,6 +104,7 @@ impl FleetSource for Unruly {
 
     async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {
         assert!(!self.panic_on_alarms, "a bug in a source");
+        self.meet().await;
         self.inner.alarms().await
     }
 
@@ -129,7 +140,7 @@ impl FleetSource for Unruly {
     }
 
     fn mutes(&self) -> Option<&dyn MuteSource> {
-        if self.hostile_mutes {
+        if self.hostile_mutes || self.rendezvous.is_some() {
             Some(self)
         } else {
             self.inner.mutes()
@@ -140,7 +151,12 @@ impl FleetSource for Unruly {
 #[async_trait]
 impl MuteSource for Unruly {
     async fn mute_rules(&self) -> Result<Vec<MuteRule>, SourceError> {
-        Ok(hostile_mute_rules(&self.inner.alarms().await?))
+        self.meet().await;
+        match (self.hostile_mutes, self.inner.mutes()) {
+            (true, _) => Ok(hostile_mute_rules(&self.inner.alarms().await?)),
+            (false, Some(demo)) => demo.mute_rules().await,
+            (false, None) => Ok(Vec::new()),
+        }
     }
 }
 
