@@ -247,8 +247,12 @@ pub async fn fetch(
     errors: &mut Vec<String>,
     command: Command,
 ) {
-    let answers = answers(source, command).await;
-    apply(state, errors, answers);
+    // Each part lands as it comes: the fleet's series are read in hundreds of parts, and
+    // holding every answer until the last would double the snapshot's peak.
+    execute_parts(source, None, command, |action, _| {
+        apply(state, errors, vec![action]);
+    })
+    .await;
 }
 
 /// What one command answers, part by part, not yet applied: so that reads which do not
