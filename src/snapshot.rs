@@ -250,7 +250,7 @@ pub async fn fetch(
     // Each part lands as it comes: the fleet's series are read in hundreds of parts, and
     // holding every answer until the last would double the snapshot's peak.
     execute_parts(source, None, command, |action, _| {
-        apply(state, errors, vec![action]);
+        apply(state, errors, [action])
     })
     .await;
 }
@@ -264,7 +264,7 @@ async fn answers(source: &dyn FleetSource, command: Command) -> Vec<Action> {
 }
 
 /// Feeds answers to `update` in order, remembering each failure.
-fn apply(state: &mut State, errors: &mut Vec<String>, answers: Vec<Action>) {
+fn apply(state: &mut State, errors: &mut Vec<String>, answers: impl IntoIterator<Item = Action>) {
     for action in answers {
         if let Action::Loaded(loaded) = &action
             && let Some(err) = loaded.error()
@@ -309,9 +309,10 @@ pub async fn collect(
         futures::future::join_all(studio_reads),
         async {
             let mut unread = Vec::new();
-            let rules = match json {
-                true => read_mute_rules(source, &mut unread).await,
-                false => Vec::new(),
+            let rules = if json {
+                read_mute_rules(source, &mut unread).await
+            } else {
+                Vec::new()
             };
             (rules, unread)
         },
@@ -369,9 +370,10 @@ fn studio_calls<'s>(
     state: &State,
     wanted: bool,
 ) -> Vec<impl std::future::Future<Output = Action> + 's> {
-    let accounts = match wanted && source.studio().is_some() {
-        true => state.accounts.iter().map(|a| a.id.clone()).collect(),
-        false => Vec::new(),
+    let accounts: Vec<_> = if wanted && source.studio().is_some() {
+        state.accounts.iter().map(|a| a.id.clone()).collect()
+    } else {
+        Vec::new()
     };
     let call = move |id| execute(source, None, StudioCall::Account(id).into());
     accounts.into_iter().map(call).collect()
