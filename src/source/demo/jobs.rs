@@ -3,10 +3,10 @@
 //! and a few pipeline steps nothing scheduled; their CPU, memory and disk per host, computed
 //! like every demo series from (seed, job, minute) and only while the job runs.
 
-use super::DemoSource;
 use super::monitor::{self, Runs};
 use super::rng::{hash_str, mix, signed, value_noise};
 use super::world::World;
+use super::{DAY, DemoSource, HOUR, MINUTE};
 use crate::source::SourceError;
 use crate::source::jobs::{
     JOB_METRICS, JOB_PERIOD, JobStatus, JobsSource, NS_PROCESSING_JOBS, ProcessingJob, job_of_host,
@@ -15,9 +15,6 @@ use crate::source::jobs::{
 use crate::source::model::*;
 use async_trait::async_trait;
 
-const MINUTE: i64 = 60;
-const HOUR: i64 = 3600;
-const DAY: i64 = 86_400;
 /// `job_metrics` lists the series of jobs that ran within this window, as ListMetrics
 /// with `RecentlyActive=PT3H` does.
 const METRICS_WINDOW: i64 = 3 * HOUR;

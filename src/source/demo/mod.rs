@@ -143,6 +143,11 @@ impl DemoSource {
     }
 }
 
+/// The demo's units of time, in seconds (each file once had its own).
+const MINUTE: i64 = 60;
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+
 /// `ms` (epoch milliseconds) in UTC, in chrono's `format`: the demo's timestamps in logs,
 /// names and events.
 fn utc(ms: i64, format: &str) -> String {
