@@ -1,16 +1,16 @@
 //! Alarm evaluation as CloudWatch does it, replayed over time from the same signal functions
 //! the charts show: current state, when it began, the reason, and the history of transitions.
 
-use super::world::{AlarmDef, MONITORING_ACCOUNT, REGION, World};
-use super::{signal, utc};
+use super::world::{AlarmDef, MONITORING_ACCOUNT, REGION, SeriesRef, World};
+use super::{DAY, MINUTE, signal, utc};
 use crate::source::model::*;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// How far back transitions are replayed; covers "the last 2 days" with the alarms' creation.
-pub const HISTORY: i64 = 3 * 86_400;
+const HISTORY: i64 = 3 * DAY;
 /// CloudWatch evaluates a new alarm about a minute after it is created.
-const FIRST_EVALUATION: i64 = 60;
+const FIRST_EVALUATION: i64 = MINUTE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transition {
@@ -34,11 +34,6 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    /// INSUFFICIENT_DATA over `[from, ..]`, since the alarm's creation.
-    fn insufficient(def: &AlarmDef, from: Epoch, reason: &str) -> Self {
-        Self::steady(from, AlarmState::InsufficientData, def.created, reason)
-    }
-
     fn steady(from: Epoch, state: AlarmState, since: Epoch, reason: &str) -> Self {
         Self {
             from,
@@ -50,15 +45,17 @@ impl Timeline {
         }
     }
 
-    /// The start of a replay over `[from, now]`: an alarm first evaluated inside the window
-    /// is INSUFFICIENT_DATA from its creation until then; an older one starts in the state
-    /// it had at `from`.
-    fn replay(def: &AlarmDef, from: Epoch, evaluated_from: Epoch, at_from: AlarmState) -> Self {
-        if evaluated_from == def.created + FIRST_EVALUATION {
-            Self::insufficient(def, from, "")
+    /// A replay over `window` (`window()`) as its first evaluation, to `first`, leaves it:
+    /// an alarm first evaluated inside the window is INSUFFICIENT_DATA from its creation
+    /// until then; an older one starts in the state it had at the window's start.
+    fn begun(def: &AlarmDef, (from, evaluated_from): (Epoch, Epoch), first: AlarmState) -> Self {
+        let mut tl = if evaluated_from == def.created + FIRST_EVALUATION {
+            Self::steady(from, AlarmState::InsufficientData, def.created, "")
         } else {
-            Self::steady(from, at_from, from, "")
-        }
+            Self::steady(from, first, from, "")
+        };
+        tl.evaluated(evaluated_from, first);
+        tl
     }
 
     /// Records an evaluation at `at`; whether it changed the state.
@@ -82,8 +79,8 @@ impl Timeline {
 }
 
 fn unchecked(def: &AlarmDef, now: Epoch) -> Timeline {
-    let from = def.created.min(now);
-    Timeline::insufficient(def, from, "Unchecked: Initial alarm creation")
+    let (from, reason) = (def.created.min(now), "Unchecked: Initial alarm creation");
+    Timeline::steady(from, AlarmState::InsufficientData, def.created, reason)
 }
 
 /// The replayed window of `def` and when its evaluations start in it; `None` before its
@@ -128,26 +125,15 @@ pub fn timelines(world: &World, replays: &mut Replays, now: Epoch) -> Vec<Arc<Ti
         replays.kept.resize_with(world.alarms.len(), || None);
     }
     let mut out: Vec<Arc<Timeline>> = Vec::with_capacity(world.alarms.len());
-    let mut once: Option<Replay>;
     for (i, def) in world.alarms.iter().enumerate() {
         // Not kept (the first read): made for this read alone.
-        let kept = match replays.kept.get_mut(i) {
-            Some(kept) => kept,
-            None => {
-                once = None;
-                &mut once
-            }
-        };
+        let mut once = None;
+        let kept = replays.kept.get_mut(i).unwrap_or(&mut once);
         let tl = match def.kind {
             AlarmKind::Metric { .. } => carried(world, def, kept, &mut replays.started, now),
             AlarmKind::Composite { .. } => {
-                let children: Vec<&Timeline> = def
-                    .children
-                    .iter()
-                    .filter_map(|&c| out.get(c))
-                    .map(|c| &**c)
-                    .collect();
-                Arc::new(composite(world, def, &children, now))
+                let children = def.children.iter().map(|&c| &*out[c]).collect();
+                Arc::new(composite(world, def, children, now))
             }
         };
         out.push(tl);
@@ -168,38 +154,29 @@ fn carried(
         r.advance(world, def, now);
         return Arc::clone(&r.timeline);
     }
+    *kept = None;
     match Replay::start(world, def, now) {
         Ok(r) => {
             *started += 1;
-            let tl = Arc::clone(&r.timeline);
-            *kept = Some(r);
-            tl
+            Arc::clone(&kept.insert(r).timeline)
         }
-        Err(tl) => {
-            *kept = None;
-            Arc::new(tl)
-        }
+        Err(tl) => Arc::new(tl),
     }
 }
 
-/// The timeline of one alarm, computing only the children it needs.
-pub fn timeline(world: &World, index: usize, now: Epoch) -> Option<Timeline> {
-    let def = world.alarms.get(index)?;
+/// The timeline of one alarm (the world's or one made in the console), computing only the
+/// children it needs.
+pub fn timeline(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
     let children: Vec<Timeline> = (def.children.iter())
-        .filter_map(|&c| Some(metric(world, world.alarms.get(c)?, now)))
+        .map(|&c| metric(world, &world.alarms[c], now))
         .collect();
-    let children: Vec<&Timeline> = children.iter().collect();
-    Some(evaluate(world, def, &children, now))
-}
-
-/// The timeline of `def`, given its children's (a composite's, in `def.children` order).
-fn evaluate(world: &World, def: &AlarmDef, children: &[&Timeline], now: Epoch) -> Timeline {
     match def.kind {
         AlarmKind::Metric { .. } => metric(world, def, now),
-        AlarmKind::Composite { .. } => composite(world, def, children, now),
+        AlarmKind::Composite { .. } => composite(world, def, children.iter().collect(), now),
     }
 }
 
+/// A metric alarm's M-out-of-N rule.
 #[derive(Debug, Clone, Copy)]
 struct MetricRule {
     comparison: Comparison,
@@ -209,6 +186,28 @@ struct MetricRule {
 }
 
 impl MetricRule {
+    /// The rule of a metric alarm; `None` for a composite.
+    fn of(def: &AlarmDef) -> Option<Self> {
+        let AlarmKind::Metric {
+            comparison,
+            threshold,
+            evaluation_periods,
+            datapoints_to_alarm,
+            ..
+        } = def.kind
+        else {
+            return None;
+        };
+        let n = evaluation_periods.max(1) as usize;
+        let m = datapoints_to_alarm.clamp(1, n as u32) as usize;
+        Some(Self {
+            comparison,
+            threshold,
+            n,
+            m,
+        })
+    }
+
     /// CloudWatch's M-out-of-N rule; with missing data treated as missing, a window with no
     /// data at all is INSUFFICIENT_DATA.
     fn evaluate(&self, window: &[Option<f64>]) -> AlarmState {
@@ -221,40 +220,26 @@ impl MetricRule {
             AlarmState::Ok
         }
     }
+
+    /// The values of its window on `r` ending at slot `last`, oldest first.
+    fn values(&self, world: &World, r: &SeriesRef, last: Epoch) -> Vec<Option<f64>> {
+        let p = signal::period(r);
+        (1 - self.n as i64..=0)
+            .map(|i| signal::value(world, r, last + i * p))
+            .collect()
+    }
 }
 
-pub fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
+fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
     match Replay::start(world, def, now) {
         Ok(r) => Arc::unwrap_or_clone(r.timeline),
         Err(tl) => tl,
     }
 }
 
-/// The rule of a metric alarm; `None` for a composite.
-fn rule_of(def: &AlarmDef) -> Option<MetricRule> {
-    let AlarmKind::Metric {
-        comparison,
-        threshold,
-        evaluation_periods,
-        datapoints_to_alarm,
-        ..
-    } = &def.kind
-    else {
-        return None;
-    };
-    let n = (*evaluation_periods).max(1) as usize;
-    let rule = MetricRule {
-        comparison: *comparison,
-        threshold: *threshold,
-        n,
-        m: (*datapoints_to_alarm).clamp(1, n as u32) as usize,
-    };
-    Some(rule)
-}
-
 /// The rule of a metric alarm and the series it watches, when both exist.
-fn watched(def: &AlarmDef) -> Option<(MetricRule, &super::world::SeriesRef)> {
-    Some((rule_of(def)?, def.target.as_ref()?))
+fn watched(def: &AlarmDef) -> Option<(MetricRule, &SeriesRef)> {
+    Some((MetricRule::of(def)?, def.target.as_ref()?))
 }
 
 /// A metric alarm's evaluations up to a slot. Only what cannot be read again is kept (at
@@ -273,26 +258,21 @@ impl Replay {
     /// The replay up to `now`; `Err` with the whole timeline when there is nothing to replay
     /// (not yet evaluated, no series).
     fn start(world: &World, def: &AlarmDef, now: Epoch) -> Result<Self, Timeline> {
-        let (Some(rule), Some((from, evaluated_from))) = (rule_of(def), window(world, def, now))
-        else {
+        let (Some(rule), Some(span)) = (MetricRule::of(def), window(world, def, now)) else {
             return Err(unchecked(def, now));
         };
         let Some(r) = &def.target else {
             // The series does not exist: every evaluation sees nothing.
-            return Err(Timeline::insufficient(
-                def,
-                from,
-                &insufficient_reason(rule.n),
-            ));
+            let reason = insufficient_reason(rule.n);
+            let state = AlarmState::InsufficientData;
+            return Err(Timeline::steady(span.0, state, def.created, &reason));
         };
-        // The first evaluation happens at `evaluated_from` itself, over the window ending
-        // at the newest slot visible then.
-        let newest = signal::latest_slot(world, r, evaluated_from);
-        let first = rule.evaluate(&values(world, r, &rule, newest));
-        let mut timeline = Timeline::replay(def, from, evaluated_from, first);
-        timeline.evaluated(evaluated_from, first);
+        // The first evaluation happens at `span.1` itself, over the window ending at the
+        // newest slot visible then.
+        let newest = signal::latest_slot(world, r, span.1);
+        let first = rule.evaluate(&rule.values(world, r, newest));
         let mut replay = Self {
-            timeline: Arc::new(timeline),
+            timeline: Arc::new(Timeline::begun(def, span, first)),
             newest,
             changed: newest,
         };
@@ -319,7 +299,7 @@ impl Replay {
             return;
         }
         // Each slot is read once: the window rolls over them.
-        let mut window: VecDeque<Option<f64>> = values(world, r, &rule, self.newest).into();
+        let mut window: VecDeque<Option<f64>> = rule.values(world, r, self.newest).into();
         let timeline = Arc::make_mut(&mut self.timeline);
         while self.newest < latest {
             self.newest += p;
@@ -335,54 +315,39 @@ impl Replay {
 
     /// CloudWatch keeps the reason of the evaluation that changed the state.
     fn explain(&mut self, world: &World, def: &AlarmDef) {
-        let Some((rule, r)) = watched(def) else {
-            return;
-        };
-        let p = signal::period(r);
-        let first_slot = self.changed - (rule.n as i64 - 1) * p;
-        let window = values(world, r, &rule, self.changed);
-        let timeline = Arc::make_mut(&mut self.timeline);
-        timeline.reason = metric_reason(&rule, &window, first_slot, p, timeline.state);
+        if let Some((rule, r)) = watched(def) {
+            let timeline = Arc::make_mut(&mut self.timeline);
+            timeline.reason = metric_reason(world, &rule, r, self.changed, timeline.state);
+        }
     }
-}
-
-/// The values of the window of `rule` ending at slot `last`, oldest first.
-fn values(
-    world: &World,
-    r: &super::world::SeriesRef,
-    rule: &MetricRule,
-    last: Epoch,
-) -> Vec<Option<f64>> {
-    let p = signal::period(r);
-    let first = last - (rule.n as i64 - 1) * p;
-    (0..rule.n as i64)
-        .map(|i| signal::value(world, r, first + i * p))
-        .collect()
 }
 
 fn insufficient_reason(n: usize) -> String {
-    if n == 1 {
-        "Insufficient Data: 1 datapoint was unknown.".to_owned()
+    let unknown = if n == 1 {
+        "datapoint was"
     } else {
-        format!("Insufficient Data: {n} datapoints were unknown.")
-    }
+        "datapoints were"
+    };
+    format!("Insufficient Data: {n} {unknown} unknown.")
 }
 
-/// CloudWatch's wording: `Threshold Crossed: 1 datapoint [0.781 (26/11/26 10:00:00)] was less
-/// than the threshold (0.85).`, newest datapoint first.
+/// CloudWatch's wording for the window of `rule` on `r` ending at slot `last`: `Threshold
+/// Crossed: 1 datapoint [0.781 (26/11/26 10:00:00)] was less than the threshold (0.85).`,
+/// newest datapoint first.
 fn metric_reason(
+    world: &World,
     rule: &MetricRule,
-    window: &[Option<f64>],
-    first_slot: Epoch,
-    p: i64,
+    r: &SeriesRef,
+    last: Epoch,
     state: AlarmState,
 ) -> String {
-    let (breaching, fine): (Vec<_>, Vec<_>) = (window.iter().enumerate())
+    let (n, p) = (rule.n, signal::period(r));
+    let (breaching, fine): (Vec<_>, Vec<_>) = (rule.values(world, r, last).iter().enumerate())
         .rev()
-        .filter_map(|(i, v)| v.map(|v| (first_slot + i as i64 * p, v)))
+        .filter_map(|(i, v)| v.map(|v| (last - (n - 1 - i) as i64 * p, v)))
         .partition(|&(_, v)| rule.comparison.breaches(v, rule.threshold));
     if breaching.is_empty() && fine.is_empty() {
-        return insufficient_reason(rule.n);
+        return insufficient_reason(n);
     }
     let relation = comparison_words(rule.comparison);
     let threshold = fmt_threshold(rule.threshold);
@@ -392,7 +357,6 @@ fn metric_reason(
         };
         pts.iter().map(point).collect::<Vec<_>>().join(", ")
     };
-    let n = rule.n;
     let alarm = state == AlarmState::Alarm;
     if !alarm && n > 1 && breaching.is_empty() {
         return format!(
@@ -437,52 +401,33 @@ fn comparison_words(c: Comparison) -> &'static str {
     }
 }
 
-/// CloudWatch prints thresholds as doubles: `(90.0)`, `(0.85)`.
+/// CloudWatch prints thresholds as doubles, as `Debug` does: `(90.0)`, `(0.85)`.
 fn fmt_threshold(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v}")
-    }
+    format!("{v:?}")
 }
 
 /// Three decimals at most, trailing zeros dropped: `0.781`, `92.133`, `12`.
 fn fmt_value(v: f64) -> String {
     let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.is_empty() || s == "-" {
-        "0".to_owned()
-    } else {
-        s.to_owned()
-    }
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// A composite is ALARM while any child is (the demo's rules are all ORs), OK otherwise.
-fn composite(world: &World, def: &AlarmDef, children: &[&Timeline], now: Epoch) -> Timeline {
-    let Some((from, evaluated_from)) = window(world, def, now) else {
+fn composite(world: &World, def: &AlarmDef, children: Vec<&Timeline>, now: Epoch) -> Timeline {
+    let Some(span @ (_, evaluated_from)) = window(world, def, now) else {
         return unchecked(def, now);
     };
     let names = def.children.iter().map(|&c| world.alarms[c].name.as_str());
-    let children: Vec<(&str, &Timeline)> = names.zip(children.iter().copied()).collect();
+    let children: Vec<(&str, &Timeline)> = names.zip(children).collect();
     let in_alarm = |t: Epoch| (children.iter()).find(|(_, c)| c.state_at(t) == AlarmState::Alarm);
-    let rule_at = |t: Epoch| match in_alarm(t) {
-        Some(_) => AlarmState::Alarm,
-        None => AlarmState::Ok,
-    };
-    let mut events: Vec<(Epoch, &str, AlarmState)> = children
-        .iter()
-        .flat_map(|(name, c)| {
-            c.transitions
-                .iter()
-                .filter(|x| x.at > evaluated_from && x.at <= now)
-                .map(move |x| (x.at, *name, x.to))
-        })
+    let rule_at = |t: Epoch| in_alarm(t).map_or(AlarmState::Ok, |_| AlarmState::Alarm);
+    let mut events: Vec<(Epoch, &str, AlarmState)> = (children.iter())
+        .flat_map(|(name, c)| c.transitions.iter().map(move |x| (x.at, *name, x.to)))
+        .filter(|&(at, ..)| at > evaluated_from && at <= now)
         .collect();
     events.sort_by_key(|e| e.0);
-    let first = rule_at(evaluated_from);
-    let mut tl = Timeline::replay(def, from, evaluated_from, first);
-    tl.evaluated(evaluated_from, first);
-    let mut cause: Option<(Epoch, &str, AlarmState)> = None;
+    let mut tl = Timeline::begun(def, span, rule_at(evaluated_from));
+    let mut cause = None;
     for &(at, name, to) in &events {
         if tl.evaluated(at, rule_at(at)) {
             cause = Some((at, name, to));
@@ -520,8 +465,9 @@ pub fn history(def: &AlarmDef, tl: &Timeline) -> Vec<AlarmHistoryItem> {
     updates.chain(created).collect()
 }
 
-/// The domain `Alarm` for a definition and its evaluated timeline.
-pub fn to_alarm(def: &AlarmDef, tl: &Timeline) -> Alarm {
+/// The domain `Alarm` for a definition and its evaluated timeline, its actions switched on
+/// or off as `actions_enabled` says when it says.
+pub fn to_alarm(def: &AlarmDef, tl: &Timeline, actions_enabled: Option<bool>) -> Alarm {
     Alarm {
         account_id: MONITORING_ACCOUNT.to_owned(),
         id: def.name.clone(),
@@ -531,7 +477,7 @@ pub fn to_alarm(def: &AlarmDef, tl: &Timeline) -> Alarm {
         reason: tl.reason.clone(),
         state_since: tl.since,
         endpoint: Some(def.endpoint.clone()),
-        actions_enabled: def.actions_enabled,
+        actions_enabled: actions_enabled.unwrap_or(def.actions_enabled),
         settings: def.settings.clone(),
     }
 }

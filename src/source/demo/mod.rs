@@ -26,6 +26,7 @@ use crate::source::model::*;
 use crate::source::write::{Write, WriteReceipt, Writer};
 use crate::source::{FleetSource, SeriesRequest, SourceError, SourceHealth, SourceKind};
 use async_trait::async_trait;
+use std::sync::{Arc, Mutex};
 use world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, World};
 
 pub use logs::{DemoLogs, LogsTiming};
@@ -47,17 +48,17 @@ pub struct DemoConfig {
 
 #[derive(Debug)]
 pub struct DemoSource {
-    world: std::sync::Arc<World>,
+    world: Arc<World>,
     clock: SharedClock,
     /// Counts what the demo is asked for as CloudWatch would bill it, so the status bar's
     /// cost estimate means the same in the demo as against AWS.
     health: Health,
     /// Alarms made, muted and deleted, and mute rules put and deleted, in the console.
-    edits: std::sync::Mutex<writes::Edits>,
+    edits: Mutex<writes::Edits>,
     /// The world's alarms' evaluations so far, carried forward by each read.
-    replays: std::sync::Mutex<alarms::Replays>,
+    replays: Mutex<alarms::Replays>,
     /// Model Monitor runs started and schedules paused in the console.
-    runs: std::sync::Arc<std::sync::Mutex<monitor::Runs>>,
+    runs: Arc<Mutex<monitor::Runs>>,
     /// The synthetic CloudTrail and the queries run on it.
     trail: trail::Trail,
     /// Its logs, generated from the same world (and the runs started in the console).
@@ -67,8 +68,8 @@ pub struct DemoSource {
 
 impl DemoSource {
     pub fn new(config: DemoConfig, clock: SharedClock) -> Self {
-        let world = std::sync::Arc::new(World::new(config.seed, config.start, config.scale));
-        let runs: std::sync::Arc<std::sync::Mutex<monitor::Runs>> = Default::default();
+        let world = Arc::new(World::new(config.seed, config.start, config.scale));
+        let runs: Arc<Mutex<monitor::Runs>> = Default::default();
         Self {
             logs: logs::DemoLogs::new(world.clone(), runs.clone(), clock.clone()),
             world,
@@ -99,7 +100,7 @@ impl DemoSource {
     /// without waiting: what tests drive the console's own update path with.
     #[cfg(any(test, feature = "test-fixtures"))]
     pub fn pinned(seed: u64, start: Epoch, now: Epoch) -> Self {
-        let clock = std::sync::Arc::new(crate::clock::FixedClock::new(now));
+        let clock = Arc::new(crate::clock::FixedClock::new(now));
         let config = DemoConfig {
             seed,
             start,
@@ -225,26 +226,14 @@ impl FleetSource for DemoSource {
             alarms::timelines(&self.world, &mut replays, now)
         };
         let edits = self.edits();
-        let mut out: Vec<Alarm> = self
-            .world
-            .alarms
-            .iter()
-            .zip(&timelines)
-            .filter(|(def, _)| edits.shows_original(&def.name))
-            .map(|(def, tl)| alarms::to_alarm(def, tl))
-            .collect();
-        out.extend(
-            edits
-                .put
-                .iter()
-                .map(|def| alarms::to_alarm(def, &alarms::metric(&self.world, def, now))),
-        );
-        for a in &mut out {
-            if let Some(&enabled) = edits.actions.get(&a.id) {
-                a.actions_enabled = enabled;
-            }
-        }
-        Ok(out)
+        let originals = (self.world.alarms.iter().zip(timelines))
+            .filter(|(def, _)| edits.shows_original(&def.name));
+        let made =
+            (edits.put.iter()).map(|def| (def, Arc::new(alarms::timeline(&self.world, def, now))));
+        Ok(originals
+            .chain(made)
+            .map(|(def, tl)| alarms::to_alarm(def, &tl, edits.actions.get(&def.name).copied()))
+            .collect())
     }
 
     async fn alarm_history(
@@ -252,22 +241,17 @@ impl FleetSource for DemoSource {
         account_id: &str,
         alarm_name: &str,
     ) -> Result<Vec<AlarmHistoryItem>, SourceError> {
-        let now = self.clock.now();
         let edits = self.edits();
-        let in_monitoring = account_id == MONITORING_ACCOUNT;
-        if in_monitoring && let Some(def) = edits.made(alarm_name) {
-            return Ok(alarms::history(def, &alarms::metric(&self.world, def, now)));
-        }
-        let original = (in_monitoring && edits.shows_original(alarm_name))
-            .then(|| self.world.alarm_index(alarm_name))
-            .flatten();
-        match original.and_then(|i| alarms::timeline(&self.world, i, now).map(|tl| (i, tl))) {
-            Some((i, tl)) => Ok(alarms::history(&self.world.alarms[i], &tl)),
-            None => Err(refused(
+        let shown =
+            (account_id == MONITORING_ACCOUNT).then(|| edits.shown(&self.world, alarm_name));
+        let Some(def) = shown.flatten() else {
+            return Err(refused(
                 "DescribeAlarmHistory",
                 format!("alarm {alarm_name} not found in account {account_id}"),
-            )),
-        }
+            ));
+        };
+        let tl = alarms::timeline(&self.world, def, self.clock.now());
+        Ok(alarms::history(def, &tl))
     }
 
     async fn monitoring_schedules(

@@ -2,15 +2,13 @@
 //! deletes over them, their windows computed on the demo clock (`MuteRule::state_at`), so
 //! they open, end and recur as it runs.
 
-use super::DemoSource;
 use super::world::MONITORING_ACCOUNT;
+use super::{DemoSource, HOUR, MINUTE};
 use crate::source::SourceError;
 use crate::source::model::Epoch;
 use crate::source::mute::when::Expression;
 use crate::source::mute::{MuteRule, MuteSource, MuteStatus, PutMuteRule, rule_name};
 use async_trait::async_trait;
-
-const HOUR: i64 = 3600;
 
 type S = &'static str;
 /// (name, "" for one made with `M`; description; targets; `cron(...)`, "" for once at `at`;
@@ -42,8 +40,8 @@ const STORY: [Row; 3] = [
         ],
         "",
         "PT2H",
-        -45 * 60,
-        -45 * 60,
+        -45 * MINUTE,
+        -45 * MINUTE,
     ),
     (
         "credit-risk-load-test",
@@ -105,18 +103,9 @@ fn read(put: &PutMuteRule, updated: Epoch, now: Epoch) -> MuteRule {
 #[async_trait]
 impl MuteSource for DemoSource {
     async fn mute_rules(&self) -> Result<Vec<MuteRule>, SourceError> {
-        let edits = self.edits();
-        let story = story(self.world.start);
-        let gone = |name: &String| {
-            edits.mute_rules_deleted.contains(name)
-                || edits.mute_rules.iter().any(|(p, _)| p.name == *name)
-        };
-        let shown = story.iter().filter(|(p, _)| !gone(&p.name));
+        let rules = self.edits().mute_rules(self.world.start);
         let now = self.clock.now();
-        Ok(shown
-            .chain(&edits.mute_rules)
-            .map(|(p, at)| read(p, *at, now))
-            .collect())
+        Ok(rules.iter().map(|(p, at)| read(p, *at, now)).collect())
     }
 }
 

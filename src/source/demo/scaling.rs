@@ -3,10 +3,9 @@
 //! endpoint scales (the on-call scale-out of churn-predictor-stg was refused by IAM, so Auto
 //! Scaling never saw it).
 
+use super::MINUTE;
 use super::story::INCIDENT_ENDPOINT;
 use crate::source::model::{Epoch, ScalingActivity, ScalingStatus};
-
-const MINUTE: i64 = 60;
 
 /// Why blue scales out: its target-tracking policy's high alarm (AWS's wording).
 const CAUSE: &str = "monitor alarm TargetTracking-endpoint/fraud-detector/variant/blue-\
@@ -34,32 +33,30 @@ pub fn activities(
         .rev()
         .map(|&(at, took, count)| (start + at, took, count))
         .filter(|&(at, ..)| at >= from && at <= now)
-        .map(|(at, took, count)| as_seen(at, took, count, now))
+        .map(|(at, took, count)| {
+            // In progress until it has run its time, in words AWS uses for target-tracking
+            // activities.
+            let ended = at + took <= now;
+            ScalingActivity {
+                at,
+                ended: ended.then_some(at + took),
+                status: if ended {
+                    ScalingStatus::Successful
+                } else {
+                    ScalingStatus::InProgress
+                },
+                description: format!("Setting desired instance count to {count}."),
+                cause: CAUSE.to_owned(),
+                status_message: ended.then(|| {
+                    format!(
+                        "Successfully set desired instance count to {count}. Change successfully \
+                         fulfilled by sagemaker."
+                    )
+                }),
+                variant: "blue".to_owned(),
+            }
+        })
         .collect()
-}
-
-/// A step begun at `at` that sets `count` instances, as AWS shows it at `now` (in words
-/// AWS uses for target-tracking activities): in progress until it has run its time.
-fn as_seen(at: Epoch, took: i64, count: u32, now: Epoch) -> ScalingActivity {
-    let ended = at + took <= now;
-    ScalingActivity {
-        at,
-        ended: ended.then_some(at + took),
-        status: if ended {
-            ScalingStatus::Successful
-        } else {
-            ScalingStatus::InProgress
-        },
-        description: format!("Setting desired instance count to {count}."),
-        cause: CAUSE.to_owned(),
-        status_message: ended.then(|| {
-            format!(
-                "Successfully set desired instance count to {count}. Change successfully \
-                 fulfilled by sagemaker."
-            )
-        }),
-        variant: "blue".to_owned(),
-    }
 }
 
 #[cfg(test)]
@@ -75,7 +72,7 @@ mod tests {
 
     /// 2026-11-26 10:17:00 UTC.
     const START: Epoch = 1_795_688_220;
-    const HOUR: i64 = 3600;
+    use crate::source::demo::HOUR;
     const PROD: &str = "111111111111";
 
     fn demo(now: Epoch, scale: Option<(usize, usize)>) -> DemoSource {

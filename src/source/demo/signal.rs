@@ -3,11 +3,10 @@
 
 use super::rng::{mix, signed, unit, value_noise};
 use super::world::{ACCURACY_THRESHOLD, Incident, SeriesRef, SimEndpoint, World};
+use super::{DAY, HOUR};
 use crate::source::metrics::{self, MetricId};
 use crate::source::model::Epoch;
 
-const DAY: i64 = 86_400;
-const HOUR: i64 = 3_600;
 /// GetMetricData's own cap per call; it also bounds what one hostile request can cost.
 const MAX_POINTS: i64 = 100_800;
 

@@ -2,10 +2,8 @@
 //! and what the metrics, logs and trail then show. The world, trail, logs, Model Monitor and
 //! series read their facts here, so they cannot tell different stories.
 
+use super::{HOUR, MINUTE};
 use crate::source::model::{EndpointMakeup, Epoch};
-
-const MINUTE: i64 = 60;
-const HOUR: i64 = 3600;
 
 /// The prod fraud-detector's new model is deployed this long before `start`.
 pub const UPDATE_BEFORE_START: i64 = 90 * MINUTE;

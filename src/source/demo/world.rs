@@ -1,6 +1,7 @@
 //! The shape of the demo organisation: accounts, endpoints with their behaviour profiles, and
 //! alarm definitions. Built once from the config; holds no data points (they are computed).
 
+use super::HOUR;
 use super::rng::{hash_str, mix, range};
 use super::story::{
     ALARMS_CREATED_BEFORE_START, CREATING_ENDPOINT, INCIDENT_AFTER_START, INCIDENT_ENDPOINT, LEAK,
@@ -26,8 +27,6 @@ pub const ACCURACY_THRESHOLD: f64 = 0.85;
 pub const CUSTOM_QUALITY_NAMESPACE: &str = "MLTeam/ModelQuality";
 /// The endpoints whose quality comes from `CUSTOM_QUALITY_NAMESPACE`: (account label, name).
 const CUSTOM_QUALITY_ENDPOINTS: [(&str, &str); 1] = [("staging", "fraud-detector-stg")];
-
-const HOUR: i64 = 3600;
 
 /// The deployment that starts the incident.
 #[derive(Debug, Clone, Copy)]
@@ -186,9 +185,9 @@ const WATCHES: [Watch; 5] = [
 ];
 
 /// Composite alarms: (name, children by name).
-const COMPOSITES: [(&str, &[&str]); 1] = [(
+const COMPOSITES: [(&str, [&str; 2]); 1] = [(
     "prod-fraud-detector-health",
-    &["prod-fraud-detector-accuracy", "prod-fraud-detector-5xx"],
+    ["prod-fraud-detector-accuracy", "prod-fraud-detector-5xx"],
 )];
 
 /// How the endpoint `name` of account `label` behaves: drawn from its name's hash, then
@@ -342,21 +341,13 @@ impl World {
         }
         for (i, alarms) in written.into_iter().chain(generated) {
             for watch in alarms.split_whitespace() {
-                let (suffix, enabled) = match watch.strip_prefix('!') {
-                    Some(muted) => (muted, false),
-                    None => (watch, true),
-                };
-                let alarm = world.metric_alarm(i, suffix, enabled);
-                world.alarms.extend(alarm);
+                let enabled = !watch.starts_with('!');
+                if let Some(a) = world.metric_alarm(i, watch.trim_start_matches('!'), enabled) {
+                    world.add_alarm(a);
+                }
             }
         }
         world.add_composites();
-        world.alarm_index = world
-            .alarms
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.name.clone(), i))
-            .collect();
         world
     }
 
@@ -366,27 +357,22 @@ impl World {
         self.endpoints.push(e);
     }
 
+    fn add_alarm(&mut self, a: AlarmDef) {
+        self.alarm_index.insert(a.name.clone(), self.alarms.len());
+        self.alarms.push(a);
+    }
+
     fn add_composites(&mut self) {
         for (name, children) in COMPOSITES {
             // Left out when a child is (a small `--demo-scale`).
-            let position = |c: &&str| self.alarms.iter().position(|a| a.name == *c);
-            let idx: Option<Vec<usize>> = children.iter().map(position).collect();
+            let idx: Option<Vec<usize>> = children.iter().map(|c| self.alarm_index(c)).collect();
             let Some(idx) = idx else { continue };
-            let rule = children
-                .iter()
-                .map(|c| format!("ALARM(\"{c}\")"))
-                .collect::<Vec<_>>()
-                .join(" OR ");
+            let rule = children.map(|c| format!("ALARM(\"{c}\")")).join(" OR ");
             // Created after its children, as CloudWatch requires them to exist first.
-            let created = idx
-                .iter()
-                .map(|&c| self.alarms[c].created)
-                .max()
-                .unwrap_or(0)
-                + 600;
-            self.alarms.push(AlarmDef {
+            let created = idx.iter().map(|&c| self.alarms[c].created).max();
+            self.add_alarm(AlarmDef {
                 name: name.to_owned(),
-                created,
+                created: created.unwrap_or(0) + 600,
                 endpoint: self.alarms[idx[0]].endpoint.clone(),
                 actions_enabled: true,
                 kind: AlarmKind::Composite { rule },

@@ -20,10 +20,9 @@ pub struct Edits {
     /// Actions switched on or off, by alarm name.
     pub actions: HashMap<String, bool>,
     pub deleted: HashSet<String>,
-    /// Mute rules put in the console, the newest of each name, and when.
-    pub mute_rules: Vec<(PutMuteRule, Epoch)>,
-    /// Mute rules deleted, the story's own included.
-    pub mute_rules_deleted: HashSet<String>,
+    /// The mute rules and when each was put, once the console has put or deleted one
+    /// (until then, the story's).
+    mute_rules: Option<Vec<(PutMuteRule, Epoch)>>,
     /// Request ids handed out, like AWS's.
     next_request: u64,
 }
@@ -40,6 +39,19 @@ impl Edits {
             .find(|d| d.name == name && !self.deleted.contains(name))
     }
 
+    /// The alarm listed under `name`: made in the console, else the world's own.
+    pub fn shown<'a>(&'a self, world: &'a World, name: &str) -> Option<&'a AlarmDef> {
+        let original = world
+            .alarm_index(name)
+            .filter(|_| self.shows_original(name));
+        self.made(name).or(original.map(|i| &world.alarms[i]))
+    }
+
+    /// The mute rules as they stand, and when each was put.
+    pub fn mute_rules(&self, start: Epoch) -> Vec<(PutMuteRule, Epoch)> {
+        (self.mute_rules.clone()).unwrap_or_else(|| super::mutes::story(start))
+    }
+
     pub fn apply(
         &mut self,
         world: &World,
@@ -53,19 +65,10 @@ impl Edits {
                 "the demo organisation keeps its alarms in the monitoring account",
             ));
         }
-        let exists = |name: &str, edits: &Edits| {
-            edits.made(name).is_some()
-                || (world.alarm_index(name).is_some() && !edits.deleted.contains(name))
-        };
         match request {
             AlarmWrite::Put(p) => {
                 // Overwriting an alarm keeps when it was created.
-                let original = world
-                    .alarm_index(&p.name)
-                    .filter(|_| self.shows_original(&p.name));
-                let created = (self.made(&p.name).map(|d| d.created))
-                    .or(original.map(|i| world.alarms[i].created))
-                    .unwrap_or(now);
+                let created = self.shown(world, &p.name).map_or(now, |d| d.created);
                 self.put.retain(|d| d.name != p.name);
                 self.deleted.remove(&p.name);
                 self.actions.remove(&p.name);
@@ -74,13 +77,13 @@ impl Edits {
             AlarmWrite::SetActions { ids, enabled, .. } => {
                 // Like CloudWatch: names that do not exist are ignored.
                 for id in ids {
-                    if exists(id, self) {
+                    if self.shown(world, id).is_some() {
                         self.actions.insert(id.clone(), *enabled);
                     }
                 }
             }
             AlarmWrite::DeleteAlarms { ids, .. } => {
-                if let Some(missing) = ids.iter().find(|id| !exists(id, self)) {
+                if let Some(missing) = ids.iter().find(|id| self.shown(world, id).is_none()) {
                     return Err(refused(
                         call,
                         format!("ResourceNotFound: alarm {missing} does not exist"),
@@ -94,23 +97,19 @@ impl Edits {
             AlarmWrite::PutMuteRule(p) => {
                 p.validate()
                     .map_err(|e| refused(call.clone(), format!("ValidationException: {e}")))?;
-                self.mute_rules.retain(|(r, _)| r.name != p.name);
-                self.mute_rules_deleted.remove(&p.name);
-                self.mute_rules.push(((**p).clone(), now));
+                let rules = self.mute_rules.insert(self.mute_rules(world.start));
+                rules.retain(|(r, _)| r.name != p.name);
+                rules.push(((**p).clone(), now));
             }
             AlarmWrite::DeleteMuteRule { name, .. } => {
-                let told = super::mutes::story(world.start)
-                    .iter()
-                    .any(|(r, _)| r.name == *name);
-                let put = self.mute_rules.iter().any(|(r, _)| r.name == *name);
-                if !put && (!told || self.mute_rules_deleted.contains(name)) {
+                let rules = self.mute_rules.insert(self.mute_rules(world.start));
+                if !rules.iter().any(|(r, _)| r.name == *name) {
                     return Err(refused(
                         call,
                         format!("ResourceNotFound: mute rule {name} does not exist"),
                     ));
                 }
-                self.mute_rules.retain(|(r, _)| r.name != *name);
-                self.mute_rules_deleted.insert(name.clone());
+                rules.retain(|(r, _)| r.name != *name);
             }
         }
         self.next_request += 1;
