@@ -133,14 +133,11 @@ impl DemoSource {
     /// endpoint whose run started in the console has finished, late enough in the hour for
     /// that run's point to be published.
     fn seen_at(&self, r: &world::SeriesRef, now: Epoch) -> Epoch {
-        if signal::period(r) != 3600 {
-            return now;
-        }
-        let offset = signal::visibility_delay(&self.world, r);
-        match self.runs().published_hour(&self.world, r.endpoint, now) {
-            Some(hour) if hour + offset > now => hour + offset,
-            _ => now,
-        }
+        let hourly = signal::period(r) == HOUR;
+        let run = hourly.then(|| self.runs().published_hour(&self.world, r.endpoint, now));
+        run.flatten().map_or(now, |hour| {
+            now.max(hour + signal::visibility_delay(&self.world, r))
+        })
     }
 }
 

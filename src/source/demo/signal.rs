@@ -72,11 +72,6 @@ pub fn value(world: &World, r: &SeriesRef, t: Epoch) -> Option<f64> {
     let (p, h) = (&e.profile, series_hash(e, r.metric, r.variant));
     let jitter = signed(mix(h, t as u64));
     let v = match r.metric {
-        MetricId::Accuracy
-        | MetricId::Auc
-        | MetricId::F2
-        | MetricId::Precision
-        | MetricId::Recall => quality(e, r.metric, t),
         MetricId::Cpu => {
             let load = load(e, r.variant, t);
             let warmup = 40.0 * (-(since_restart(e, t) as f64) / 300.0).exp();
@@ -94,7 +89,8 @@ pub fn value(world: &World, r: &SeriesRef, t: Epoch) -> Option<f64> {
             (p.disk_base + p.disk_rise_per_hour * hours + 0.05 * jitter).clamp(0.0, 100.0)
         }
         MetricId::Invocations => {
-            let rate = p.peak_rpm * weight(e, r.variant) * load(e, r.variant, t);
+            let weight = e.weights.get(r.variant).copied().unwrap_or(1.0);
+            let rate = p.peak_rpm * weight * load(e, r.variant, t);
             (rate * (1.0 + 0.05 * jitter)).max(0.0).round()
         }
         MetricId::ModelLatency => {
@@ -103,18 +99,16 @@ pub fn value(world: &World, r: &SeriesRef, t: Epoch) -> Option<f64> {
             if unit(mix(h ^ SALT_SPIKE, t as u64)) < 0.005 {
                 us *= 3.0; // a GC pause or a cold cache now and then
             }
-            if after_update(e, t) {
+            if p.incident.is_some_and(|i| t >= i.update_at) {
                 us *= 1.2; // the new model is a little heavier
             }
             us.round()
         }
         MetricId::Errors5xx => errors(e, h, t),
+        // Accuracy, AUC, F2, precision and recall.
+        _ => quality(e, r.metric, t),
     };
     Some(v)
-}
-
-fn weight(e: &SimEndpoint, variant: usize) -> f64 {
-    e.weights.get(variant).copied().unwrap_or(1.0)
 }
 
 /// Traffic as a fraction of the daily peak: quiet at 04:00, busy at 16:00 UTC, wandering a bit.
@@ -128,10 +122,6 @@ fn load(e: &SimEndpoint, variant: usize, t: Epoch) -> f64 {
 fn since_restart(e: &SimEndpoint, t: Epoch) -> i64 {
     let p = &e.profile;
     (t - p.restart_anchor).rem_euclid(p.restart_period.max(HOUR))
-}
-
-fn after_update(e: &SimEndpoint, t: Epoch) -> bool {
-    e.profile.incident.is_some_and(|i| t >= i.update_at)
 }
 
 /// Mostly zero, the odd single error, and rare bursts in ten-minute blocks; plus the
