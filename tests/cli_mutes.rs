@@ -287,7 +287,7 @@ fn unmuting_ends_what_mutes_the_alarm_and_says_what_stays_muted() {
     ]);
     assert_eq!(r.code(), 0, "{}", r.stderr());
     assert_eq!(r.json()["request"]["operation"], "EnableAlarmActions");
-    // Not muted (the load test's rule expired yesterday): said, nothing sent.
+    // Not muted: said, nothing sent.
     let r = run(&[
         "alarm",
         "unmute",
@@ -320,11 +320,10 @@ fn the_demos_rules_are_listed_with_their_states_as_the_clock_runs() {
             .collect()
     };
     let now = states("30m");
-    assert_eq!(now.len(), 3, "{now:?}");
+    assert_eq!(now.len(), 2, "{now:?}");
     assert_eq!(now[0].1, "ACTIVE");
     assert!(now[0].0.starts_with("sagewatch-mute-"));
     assert_eq!(now[1], ("nightly-maintenance".into(), "SCHEDULED".into()));
-    assert_eq!(now[2], ("credit-risk-load-test".into(), "EXPIRED".into()));
     // 01:30 the next night: bob's mute has ended, the maintenance window is open.
     let night = states("930m");
     assert_eq!(night[0], ("nightly-maintenance".into(), "ACTIVE".into()));
@@ -340,16 +339,17 @@ fn the_demos_rules_are_listed_with_their_states_as_the_clock_runs() {
     for key in ["description", "targets", "timezone", "start", "expire"] {
         assert!(bob.get(key).is_some(), "{key}");
     }
-    // A table; --account as in `alarm list`: the load test mutes a prod alarm only.
+    // A table; --account as in `alarm list`: no rule mutes a prod alarm.
     let r = run(&["alarm", "mutes", "--account", "staging"]);
     assert_eq!(r.code(), 0, "{}", r.stderr());
     let text = r.stdout();
     assert!(text.starts_with("STATE"), "{text}");
     assert!(text.contains("daily at 01:00 for 2h"), "{text}");
-    assert!(
-        text.contains("nightly-maintenance") && !text.contains("credit-risk"),
-        "{text}"
-    );
+    assert!(text.contains("nightly-maintenance"), "{text}");
+    let r = run(&["alarm", "mutes", "--account", "prod"]);
+    assert_eq!(r.code(), 0, "{}", r.stderr());
+    let text = r.stdout();
+    assert!(!text.contains("nightly-maintenance"), "{text}");
 }
 
 #[test]
@@ -357,7 +357,7 @@ fn the_snapshot_says_how_each_alarm_is_muted_and_lists_the_rules() {
     let r = run(&["snapshot", "--json"]);
     assert_eq!(r.code(), 0, "{}", r.stderr());
     let v = r.json();
-    assert_eq!(v["mute_rules"].as_array().unwrap().len(), 3);
+    assert_eq!(v["mute_rules"].as_array().unwrap().len(), 2);
     let alarm = |name: &str| {
         v["alarms"]
             .as_array()

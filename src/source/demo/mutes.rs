@@ -15,7 +15,7 @@ type S = &'static str;
 /// duration; `at`; put at), times in seconds from `start`.
 type Row = (S, S, &'static [S], S, S, i64, i64);
 
-const STORY: [Row; 3] = [
+const STORY: [Row; 2] = [
     (
         "nightly-maintenance",
         "Nightly retraining and index rebuilds in staging and test",
@@ -42,15 +42,6 @@ const STORY: [Row; 3] = [
         "PT2H",
         -45 * MINUTE,
         -45 * MINUTE,
-    ),
-    (
-        "credit-risk-load-test",
-        "Load test of credit-risk-scorer",
-        &["prod-credit-risk-scorer-cpu-high"],
-        "",
-        "PT3H",
-        -26 * HOUR,
-        -26 * HOUR - 300,
     ),
 ];
 
@@ -152,15 +143,14 @@ mod tests {
             deploy.starts_with(crate::source::mute::NAME_PREFIX),
             "{deploy}"
         );
-        // At start: bob's deploy mute is on for 75 more minutes, the load test is over, and
-        // the nightly window opens at 01:00.
+        // At start: bob's deploy mute is on for 75 more minutes, and the nightly window
+        // opens at 01:00.
         let at = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().timestamp();
         assert_eq!(
             status(&source),
             [
                 ("nightly-maintenance".into(), MuteStatus::Scheduled),
                 (deploy.clone(), MuteStatus::Active),
-                ("credit-risk-load-test".into(), MuteStatus::Expired),
             ]
         );
         assert_eq!(
@@ -183,7 +173,6 @@ mod tests {
             [
                 ("nightly-maintenance".into(), MuteStatus::Active),
                 (deploy.clone(), MuteStatus::Expired),
-                ("credit-risk-load-test".into(), MuteStatus::Expired),
             ]
         );
         clock.set(at("2026-11-27T03:00:00Z"));
@@ -268,12 +257,12 @@ mod tests {
                 name: name.into(),
             })
         };
+        let deploy = story(START)[1].0.name.clone();
         delete(&name).unwrap();
-        delete("credit-risk-load-test").unwrap();
+        delete(&deploy).unwrap();
         let names: Vec<String> = status(&source).into_iter().map(|(n, _)| n).collect();
-        assert_eq!(names.len(), 2, "{names:?}");
-        assert!(!names.contains(&name) && !names.contains(&"credit-risk-load-test".into()));
-        for gone in [name.as_str(), "credit-risk-load-test", "no-such-rule"] {
+        assert_eq!(names, ["nightly-maintenance"]);
+        for gone in [name.as_str(), deploy.as_str(), "no-such-rule"] {
             let Err(SourceError::Other { detail, .. }) = delete(gone) else {
                 panic!("{gone}: deleted twice")
             };
@@ -281,7 +270,7 @@ mod tests {
         }
         // Read-only reads them still.
         let ro = demo().0.with_readonly(true);
-        assert_eq!(block_on(ro.mute_rules()).unwrap().len(), 3);
+        assert_eq!(block_on(ro.mute_rules()).unwrap().len(), 2);
         assert!(ro.mutes().is_some());
     }
 }
