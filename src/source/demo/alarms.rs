@@ -150,9 +150,12 @@ fn carried(
     started: &mut usize,
     now: Epoch,
 ) -> Arc<Timeline> {
-    if let Some(r) = kept.as_mut().filter(|r| r.can_reach(world, def, now)) {
-        r.advance(world, def, now);
-        return Arc::clone(&r.timeline);
+    // Carried forward unless the clock went back before its newest slot.
+    if let (Some(replay), Some(rule), Some(r)) = (kept.as_mut(), MetricRule::of(def), &def.target)
+        && signal::latest_slot(world, r, now) >= replay.newest
+    {
+        replay.advance(world, &rule, r, now);
+        return Arc::clone(&replay.timeline);
     }
     *kept = None;
     match Replay::start(world, def, now) {
@@ -237,11 +240,6 @@ fn metric(world: &World, def: &AlarmDef, now: Epoch) -> Timeline {
     }
 }
 
-/// The rule of a metric alarm and the series it watches, when both exist.
-fn watched(def: &AlarmDef) -> Option<(MetricRule, &SeriesRef)> {
-    Some((MetricRule::of(def)?, def.target.as_ref()?))
-}
-
 /// A metric alarm's evaluations up to a slot. Only what cannot be read again is kept (at
 /// scale there are 12,000): the timeline, the newest slot evaluated, and the last slot of
 /// the window that last changed the state (its values make the reason).
@@ -276,23 +274,14 @@ impl Replay {
             newest,
             changed: newest,
         };
-        replay.advance(world, def, now);
-        replay.explain(world, def);
+        replay.advance(world, &rule, r, now);
+        replay.explain(world, &rule, r);
         Ok(replay)
     }
 
-    /// Whether carrying this replay forward to `now` gives what starting anew would: the
-    /// clock has not gone back before its newest slot.
-    fn can_reach(&self, world: &World, def: &AlarmDef, now: Epoch) -> bool {
-        watched(def).is_some_and(|(_, r)| signal::latest_slot(world, r, now) >= self.newest)
-    }
-
-    /// Evaluates every window whose last slot has become visible by `now`, at the moment
-    /// it became visible.
-    fn advance(&mut self, world: &World, def: &AlarmDef, now: Epoch) {
-        let Some((rule, r)) = watched(def) else {
-            return;
-        };
+    /// Evaluates every window of `rule` on `r` whose last slot has become visible by `now`,
+    /// at the moment it became visible.
+    fn advance(&mut self, world: &World, rule: &MetricRule, r: &SeriesRef, now: Epoch) {
         let (p, delay) = (signal::period(r), signal::visibility_delay(world, r));
         let latest = signal::latest_slot(world, r, now);
         if latest <= self.newest {
@@ -310,15 +299,13 @@ impl Replay {
                 self.changed = self.newest;
             }
         }
-        self.explain(world, def);
+        self.explain(world, rule, r);
     }
 
     /// CloudWatch keeps the reason of the evaluation that changed the state.
-    fn explain(&mut self, world: &World, def: &AlarmDef) {
-        if let Some((rule, r)) = watched(def) {
-            let timeline = Arc::make_mut(&mut self.timeline);
-            timeline.reason = metric_reason(world, &rule, r, self.changed, timeline.state);
-        }
+    fn explain(&mut self, world: &World, rule: &MetricRule, r: &SeriesRef) {
+        let timeline = Arc::make_mut(&mut self.timeline);
+        timeline.reason = metric_reason(world, rule, r, self.changed, timeline.state);
     }
 }
 
