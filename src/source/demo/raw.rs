@@ -138,18 +138,20 @@ fn conditions(select: &Select) -> Vec<Expr> {
         .collect()
 }
 
-/// What `select` writes whether asked or not: the time bounds, and the accounts and regions
-/// both as partitions and as columns.
+/// The columns of what `select` writes whether asked or not: the time bounds, and the
+/// accounts and regions both as partitions and as columns.
+const BOUNDS: [&str; 6] = [
+    "\"timestamp\"",
+    "eventtime",
+    "\"account\"",
+    "\"region\"",
+    "recipientaccountid",
+    "awsregion",
+];
+
 fn bound(condition: &Expr) -> bool {
     let shown = condition.to_string();
-    let columns = [
-        "\"timestamp\" ",
-        "eventtime ",
-        "\"account\" ",
-        "\"region\" ",
-    ];
-    let columns = columns.iter().chain(&["recipientaccountid ", "awsregion "]);
-    columns.into_iter().any(|c| shown.starts_with(c))
+    BOUNDS.iter().any(|b| shown.split(' ').next() == Some(*b))
 }
 
 /// The statement's one SELECT, if it reads one table as the language's does.
