@@ -5,8 +5,8 @@
 //!
 //! The story's episodes (`story`) are its scripted calls: the deployments, the role assumed,
 //! the mutes and the refused scale-out; Model Monitor's runs (`monitor`) are its processing
-//! jobs. Around them: reads by each kind of caller, the alarms being put two days ago,
-//! morning sign-ins, a refused call.
+//! jobs. Around them: reads by each account's engineer, its CI and the console itself, and
+//! the alarms being put two days ago.
 //!
 //! Events are a pure function of (seed, world, hour): built an hour at a time on first use
 //! and kept, so a query costs no generation and the trail grows with the live clock.
@@ -23,7 +23,7 @@ use super::story::{
     Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
 };
 use super::world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
-use super::{DemoSource, refused};
+use super::{DAY, DemoSource, HOUR, refused};
 use crate::source::SourceError;
 use crate::source::model::{AlarmKind, Epoch};
 use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSource};
@@ -31,12 +31,9 @@ use crate::trail::matcher::{Fields, Matcher};
 use crate::trail::sql::{COLUMNS, DETAIL_COLUMNS};
 use async_trait::async_trait;
 use serde_json::{Value, json};
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-const HOUR: i64 = 3600;
-const DAY: i64 = 86_400;
 /// How far before `start` the trail begins.
 pub const HISTORY: i64 = 3 * DAY;
 /// Rows a result page holds, as GetQueryResults serves them.
@@ -52,12 +49,8 @@ const MAX_ALARMS: usize = 200;
 const SAGEMAKER: &str = "sagemaker.amazonaws.com";
 const MONITORING: &str = "monitoring.amazonaws.com";
 const STS: &str = "sts.amazonaws.com";
-const SIGNIN: &str = "signin.amazonaws.com";
-/// Where console sign-ins are recorded.
-const GLOBAL_REGION: &str = "us-east-1";
 
-/// One user agent per kind of caller: a browser, the CLI, a CI's SDK, this console.
-const CONSOLE_UA: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15";
+/// One user agent per kind of caller: people's CLI, a CI's SDK, this console.
 const CLI_UA: &str = "aws-cli/2.22.5 md/awscrt#0.22.0 ua/2.0 os/macos#24.1.0 md/arch#arm64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#source";
 const BOTO_UA: &str = "Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#6.8.0-1017-azure md/arch#x86_64 lang/python#3.12.7 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.35.36";
 const RUST_UA: &str = "aws-sdk-rust/1.3.9 ua/2.1 api/cloudwatch/1.60.0 os/linux lang/rust/1.85.0";
@@ -86,7 +79,6 @@ pub struct Event {
     pub identity: Arc<Identity>,
     pub eventname: &'static str,
     pub eventsource: &'static str,
-    pub awsregion: &'static str,
     pub errorcode: Option<&'static str>,
     pub errormessage: Option<Box<str>>,
     pub sourceipaddress: Box<str>,
@@ -96,11 +88,8 @@ pub struct Event {
     pub responseelements: Option<Box<str>>,
     pub eventid: Box<str>,
     pub readonly: bool,
-    /// The one entry of `resources` an event has here, if any: its ARN and type (in the
-    /// recipient account).
-    pub resource: Option<(String, &'static str)>,
-    /// `resource` as the matcher reads the column: JSON text, as Athena's
-    /// `json_format(CAST(resources AS JSON))` writes it.
+    /// The one entry of `resources` an event has here, if any, as the matcher reads the
+    /// column: JSON text, as Athena's `json_format(CAST(resources AS JSON))` writes it.
     pub resources: Option<Box<str>>,
 }
 
@@ -121,7 +110,7 @@ impl Event {
             eventname: Some(self.eventname),
             eventsource: Some(self.eventsource),
             recipientaccountid: Some(&self.recipientaccountid),
-            awsregion: Some(self.awsregion),
+            awsregion: Some(REGION),
             arn: self.identity.arn.as_deref(),
             username: self.identity.username.as_deref(),
             errorcode: self.errorcode,
@@ -133,49 +122,35 @@ impl Event {
         }
     }
 
-    /// The value of a column of the table (`useridentity.arn` and the like for the struct's
-    /// fields; any case): `None` when the table has no such column, `Some(None)` for NULL.
+    /// The value of a column of the table the detail or raw SQL reads (`useridentity.arn`
+    /// and the like for the struct's fields; any case): `None` when the demo has no such
+    /// column, `Some(None)` for NULL.
     pub fn column(&self, name: &str) -> Option<Option<String>> {
         let id = &self.identity;
-        let s = |v: &str| Some(Some(v.to_owned()));
-        let o = |v: Option<&str>| Some(v.map(str::to_owned));
-        match name.to_ascii_lowercase().as_str() {
-            "eventtime" => s(&self.eventtime),
-            "eventname" => s(self.eventname),
-            "eventsource" => s(self.eventsource),
-            "awsregion" => s(self.awsregion),
-            "recipientaccountid" => s(&self.recipientaccountid),
-            "errorcode" => o(self.errorcode),
-            "errormessage" => o(self.errormessage.as_deref()),
-            "sourceipaddress" => s(&self.sourceipaddress),
-            "useragent" => s(self.useragent),
-            "requestparameters" => o(self.requestparameters.as_deref()),
-            "responseelements" => o(self.responseelements.as_deref()),
-            "eventid" => s(&self.eventid),
-            "readonly" => s(if self.readonly { "true" } else { "false" }),
-            "eventtype" => s(if self.eventsource == SIGNIN {
-                "AwsConsoleSignIn"
-            } else {
-                "AwsApiCall"
-            }),
-            "eventversion" => s("1.11"),
-            // Athena shows an array of structs as `[{arn=..., accountid=..., type=...}]`.
-            "resources" => Some(Some(match &self.resource {
-                Some((arn, kind)) => {
-                    let account = &self.recipientaccountid;
-                    format!("[{{arn={arn}, accountid={account}, type={kind}}}]")
-                }
-                None => "[]".to_owned(),
-            })),
-            "useridentity.type" => s(id.kind),
-            "useridentity.principalid" => o(id.principalid.as_deref()),
-            "useridentity.arn" => o(id.arn.as_deref()),
-            "useridentity.accountid" => o(id.accountid.as_deref()),
-            "useridentity.invokedby" => o(id.invokedby),
-            "useridentity.username" => o(id.username.as_deref()),
-            "useridentity.sessioncontext.sourceidentity" => o(id.sourceidentity.as_deref()),
-            _ => None,
-        }
+        let value = match name.to_ascii_lowercase().as_str() {
+            "eventtime" => Some(&*self.eventtime),
+            "eventname" => Some(self.eventname),
+            "eventsource" => Some(self.eventsource),
+            "awsregion" => Some(REGION),
+            "recipientaccountid" => Some(&*self.recipientaccountid),
+            "errorcode" => self.errorcode,
+            "errormessage" => self.errormessage.as_deref(),
+            "sourceipaddress" => Some(&*self.sourceipaddress),
+            "useragent" => Some(self.useragent),
+            "requestparameters" => self.requestparameters.as_deref(),
+            "responseelements" => self.responseelements.as_deref(),
+            "eventid" => Some(&*self.eventid),
+            "readonly" => Some(if self.readonly { "true" } else { "false" }),
+            "useridentity.type" => Some(id.kind),
+            "useridentity.principalid" => id.principalid.as_deref(),
+            "useridentity.arn" => id.arn.as_deref(),
+            "useridentity.accountid" => id.accountid.as_deref(),
+            "useridentity.invokedby" => id.invokedby,
+            "useridentity.username" => id.username.as_deref(),
+            "useridentity.sessioncontext.sourceidentity" => id.sourceidentity.as_deref(),
+            _ => return None,
+        };
+        Some(value.map(str::to_owned))
     }
 
     /// The values of `columns`, NULL for a column the table does not have.
@@ -185,24 +160,13 @@ impl Event {
     }
 }
 
-/// `AROA...`-style ids: the prefix and 17 upper-case letters and digits.
-fn key_id(prefix: &str, h: u64) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let id = (0..17).map(|i| ALPHABET[(mix(h, i) & 31) as usize] as char);
-    prefix.chars().chain(id).collect()
-}
-
-fn uuid(h: u64) -> String {
-    let a = splitmix64(h);
-    uuid_of(a, splitmix64(a))
-}
-
 fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) -> Arc<Identity> {
     Arc::new(Identity {
         kind: "AssumedRole",
+        // An `AROA...` id: the prefix and 17 upper-case hex digits.
         principalid: Some(format!(
-            "{}:{session}",
-            key_id("AROA", hash_str(&format!("{account}/{role}")))
+            "AROA{:017X}:{session}",
+            hash_str(&format!("{account}/{role}"))
         )),
         arn: Some(format!(
             "arn:aws:sts::{account}:assumed-role/{role}/{session}"
@@ -214,38 +178,33 @@ fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) 
 }
 
 const SSO_ENGINEER: &str = "AWSReservedSSO_MLEngineer_5f3c9a1b2d4e6f70";
-const SSO_READONLY: &str = "AWSReservedSSO_ReadOnly_0a1b2c3d4e5f6789";
 const CI_ROLE: &str = "github-actions-deploy";
+
+/// Who makes a call, from where, with which client.
+type Caller = (Arc<Identity>, String, &'static str);
 
 /// Who makes an account's background calls, and what they are about.
 #[derive(Debug)]
 struct Cast {
     account: Arc<str>,
-    /// A console user (SSO), and the VPN address their CLI calls come from.
-    engineer: Arc<Identity>,
-    vpn: String,
-    /// A console user who may only read (and tries more).
-    reader: Arc<Identity>,
-    ci: Arc<Identity>,
-    /// The model monitor's processing jobs.
-    service: Arc<Identity>,
-    /// The console itself (its role in the monitoring account).
-    sagewatch: Arc<Identity>,
+    /// `ENGINEER` (SSO, the CLI over the VPN), `CI`, `SAGEWATCH` (this console, its role in
+    /// the monitoring account, from its bastion host), `SERVICE` (SageMaker itself, for the
+    /// model monitor's processing jobs).
+    callers: [Caller; 4],
     /// The monitoring account's alarms, else the account's endpoints with data (Creating
     /// ones have none).
     about: Vec<String>,
 }
 
+const ENGINEER: usize = 0;
+const CI: usize = 1;
+const SAGEWATCH: usize = 2;
+const SERVICE: usize = 3;
+
 fn cast(world: &World, i: usize) -> Cast {
     let a = &world.accounts[i];
     let id = a.id.as_str();
-    let engineer = match a.label.as_str() {
-        "monitoring" => "sam@example.com".to_owned(),
-        "prod" => "dana@example.com".to_owned(),
-        "staging" => "erin@example.com".to_owned(),
-        "test" => "frank@example.com".to_owned(),
-        other => format!("dev-{other}@example.com"),
-    };
+    let engineer = format!("{}-engineer@example.com", a.label);
     let h = hash_str(&engineer);
     let about = if id == MONITORING_ACCOUNT {
         let alarms = world.alarms.iter().take(MAX_ALARMS);
@@ -255,24 +214,34 @@ fn cast(world: &World, i: usize) -> Cast {
         let mine = live.filter(|e| e.endpoint.account_id == a.id);
         mine.map(|e| e.endpoint.name.clone()).collect()
     };
+    let vpn = format!("10.8.{}.{}", 1 + h % 60, 2 + (h >> 8) % 250);
+    // This console's role and session, as `IDENTITY_ARN` names them.
+    let (_, console) = IDENTITY_ARN.split_once('/').unwrap_or_default();
+    let (role, session) = console.split_once('/').unwrap_or_default();
     Cast {
         account: Arc::from(id),
-        engineer: assumed_role(id, SSO_ENGINEER, &engineer, None),
-        vpn: format!("10.8.{}.{}", 1 + h % 60, 2 + (h >> 8) % 250),
-        reader: assumed_role(id, SSO_READONLY, "gina@example.com", None),
-        ci: assumed_role(id, CI_ROLE, "GitHubActions", None),
-        service: Arc::new(Identity {
-            kind: "AWSService",
-            invokedby: Some(SAGEMAKER),
-            ..Default::default()
-        }),
-        sagewatch: Arc::new(Identity {
-            kind: "AssumedRole",
-            principalid: Some(format!("{}:demo", key_id("AROA", hash_str(IDENTITY_ARN)))),
-            arn: Some(IDENTITY_ARN.to_owned()),
-            accountid: Some(MONITORING_ACCOUNT.to_owned()),
-            ..Default::default()
-        }),
+        callers: [
+            (assumed_role(id, SSO_ENGINEER, &engineer, None), vpn, CLI_UA),
+            (
+                assumed_role(id, CI_ROLE, "GitHubActions", None),
+                format!("203.0.113.{}", 1 + (h >> 16) % 250),
+                BOTO_UA,
+            ),
+            (
+                assumed_role(MONITORING_ACCOUNT, role, session, None),
+                "10.20.1.10".to_owned(),
+                RUST_UA,
+            ),
+            (
+                Arc::new(Identity {
+                    kind: "AWSService",
+                    invokedby: Some(SAGEMAKER),
+                    ..Default::default()
+                }),
+                SAGEMAKER.to_owned(),
+                SAGEMAKER,
+            ),
+        ],
         about,
     }
 }
@@ -281,7 +250,7 @@ fn cast(world: &World, i: usize) -> Cast {
 impl Event {
     fn call(
         account: &Arc<str>,
-        identity: &Arc<Identity>,
+        (identity, ip, agent): &Caller,
         source: &'static str,
         name: &'static str,
     ) -> Self {
@@ -290,12 +259,8 @@ impl Event {
             identity: Arc::clone(identity),
             eventname: name,
             eventsource: source,
-            awsregion: if source == SIGNIN {
-                GLOBAL_REGION
-            } else {
-                REGION
-            },
-            useragent: CLI_UA,
+            sourceipaddress: ip.as_str().into(),
+            useragent: agent,
             // The verbs that only read.
             readonly: ["Describe", "List", "Get"]
                 .iter()
@@ -303,13 +268,6 @@ impl Event {
                 || name == "AssumeRole",
             ..Self::default()
         }
-    }
-
-    /// The caller's address and client.
-    fn via(mut self, ip: impl Into<Box<str>>, agent: &'static str) -> Self {
-        self.sourceipaddress = ip.into();
-        self.useragent = agent;
-        self
     }
 
     fn request(mut self, v: Value) -> Self {
@@ -322,11 +280,16 @@ impl Event {
         self
     }
 
-    /// Answered with the resource it made or changed, named `name`: its ARN, also in
-    /// `resources`.
-    fn made(self, [path, key, kind]: Sagemaker, name: &str) -> Self {
-        let arn = arn(&self.recipientaccountid, path, name);
-        self.response(json!({ key: &arn })).resource(arn, kind)
+    /// Answered with the SageMaker resource it made or changed, of `kind` as its ARN has
+    /// it (`endpoint-config`), named `name`: its ARN (`endpointConfigArn`), also in
+    /// `resources` (`AWS::SageMaker::EndpointConfig`).
+    fn made(self, kind: &str, name: &str) -> Self {
+        let words = kind.split('-').map(|w| w[..1].to_uppercase() + &w[1..]);
+        let pascal: String = words.collect();
+        let key = format!("{}{}Arn", &kind[..1], &pascal[1..]);
+        let arn = arn(&self.recipientaccountid, kind, name);
+        let kind = format!("AWS::SageMaker::{pascal}");
+        self.response(json!({ key: &arn })).resource(arn, &kind)
     }
 
     fn error(mut self, code: &'static str, message: impl Into<Box<str>>) -> Self {
@@ -336,44 +299,19 @@ impl Event {
         self
     }
 
-    /// Refused: the caller's role does not allow `action` on `resource`.
-    fn denied(self, code: &'static str, action: &str, resource: &str) -> Self {
-        let message = format!(
-            "User: {} is not authorized to perform: {action} on resource: {resource} because no identity-based policy allows the {action} action",
-            self.identity.arn.as_deref().unwrap_or("unknown")
-        );
-        self.error(code, message)
-    }
-
-    fn resource(mut self, arn: String, kind: &'static str) -> Self {
+    fn resource(mut self, arn: String, kind: &str) -> Self {
         let text = json!([{"arn": arn, "accountid": &*self.recipientaccountid, "type": kind}]);
         self.resources = Some(text.to_string().into_boxed_str());
-        self.resource = Some((arn, kind));
         self
     }
 
     fn at(mut self, time: Epoch, id: u64) -> Self {
         self.time = time;
         self.eventtime = iso(time).into_boxed_str();
-        self.eventid = uuid(id).into_boxed_str();
+        self.eventid = uuid_of(id, splitmix64(id)).into_boxed_str();
         self
     }
 }
-
-/// A SageMaker resource type: in its ARN, in a create call's answer, in `resources`.
-type Sagemaker = [&'static str; 3];
-const MODEL: Sagemaker = ["model", "modelArn", "AWS::SageMaker::Model"];
-const CONFIG: Sagemaker = [
-    "endpoint-config",
-    "endpointConfigArn",
-    "AWS::SageMaker::EndpointConfig",
-];
-const ENDPOINT: Sagemaker = ["endpoint", "endpointArn", "AWS::SageMaker::Endpoint"];
-const JOB: Sagemaker = [
-    "processing-job",
-    "processingJobArn",
-    "AWS::SageMaker::ProcessingJob",
-];
 
 fn arn(account: &str, kind: &str, name: &str) -> String {
     format!("arn:aws:sagemaker:{REGION}:{account}:{kind}/{name}")
@@ -383,118 +321,61 @@ fn alarm_arn(name: &str) -> String {
     format!("arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{name}")
 }
 
-/// Who makes a background call.
-#[derive(Debug, Clone, Copy)]
-enum Caller {
-    /// The engineer, in the web console from the office.
-    Console,
-    /// The engineer, with the CLI over the VPN.
-    Cli,
-    Ci,
-    /// This console, from its bastion host.
-    Sagewatch,
-    /// The reader, trying what their role does not allow: refused.
-    Reader,
-}
-
 /// A background call: where its share of the calls ends (out of 100: the rows above hold
-/// the rest), who makes it, its name, and the one parameter of its request, naming what it
-/// is about (`Cast::about`).
-type Call = (usize, Caller, &'static str, Option<&'static str>);
+/// the rest), who makes it (of `Cast::callers`), its name, and the one parameter of its
+/// request, naming what it is about (`Cast::about`).
+type Call = (usize, usize, &'static str, Option<&'static str>);
 
 /// The monitoring account's calls, about its alarms: the console's own reads among them.
-const MONITORING_CALLS: [Call; 4] = [
-    (40, Caller::Sagewatch, "GetMetricData", None),
-    (70, Caller::Sagewatch, "DescribeAlarms", None),
-    (
-        92,
-        Caller::Console,
-        "DescribeAlarmHistory",
-        Some("alarmName"),
-    ),
-    (100, Caller::Reader, "SetAlarmState", Some("alarmName")),
+const MONITORING_CALLS: [Call; 3] = [
+    (40, SAGEWATCH, "GetMetricData", None),
+    (75, SAGEWATCH, "DescribeAlarms", None),
+    (100, ENGINEER, "DescribeAlarmHistory", Some("alarmName")),
 ];
 
 /// A source account's calls, about one of its endpoints.
-const SOURCE_CALLS: [Call; 5] = [
-    (
-        30,
-        Caller::Console,
-        "DescribeEndpoint",
-        Some("endpointName"),
-    ),
-    (45, Caller::Console, "ListEndpoints", None),
-    (
-        60,
-        Caller::Console,
-        "ListMonitoringSchedules",
-        Some("endpointName"),
-    ),
-    (75, Caller::Cli, "DescribeEndpoint", Some("endpointName")),
-    (100, Caller::Ci, "DescribeEndpoint", Some("endpointName")),
+const SOURCE_CALLS: [Call; 3] = [
+    (50, ENGINEER, "DescribeEndpoint", Some("endpointName")),
+    (70, ENGINEER, "ListEndpoints", None),
+    (100, CI, "DescribeEndpoint", Some("endpointName")),
 ];
 
 /// One background call in account `c`.
 fn background(c: &Cast, rng: &mut Rng) -> Event {
     let (calls, source) = if &*c.account == MONITORING_ACCOUNT {
-        (&MONITORING_CALLS[..], MONITORING)
+        (&MONITORING_CALLS, MONITORING)
     } else {
-        (&SOURCE_CALLS[..], SAGEMAKER)
+        (&SOURCE_CALLS, SAGEMAKER)
     };
     let roll = rng.below(100);
     let &(_, caller, name, parameter) = calls.iter().find(|c| roll < c.0).unwrap_or(&calls[0]);
-    let (who, ip, agent) = match caller {
-        Caller::Console => (
-            &c.engineer,
-            format!("198.51.100.{}", 10 + rng.below(40)),
-            CONSOLE_UA,
-        ),
-        Caller::Cli => (&c.engineer, c.vpn.clone(), CLI_UA),
-        Caller::Ci => (&c.ci, format!("203.0.113.{}", 1 + rng.below(250)), BOTO_UA),
-        Caller::Sagewatch => (
-            &c.sagewatch,
-            format!("10.20.1.{}", 10 + rng.below(4)),
-            RUST_UA,
-        ),
-        Caller::Reader => (
-            &c.reader,
-            format!("198.51.100.{}", 60 + rng.below(10)),
-            CONSOLE_UA,
-        ),
-    };
-    let call = Event::call(&c.account, who, source, name).via(ip, agent);
-    let about = c.about.get(rng.below(c.about.len()));
-    let (Some(parameter), Some(about)) = (parameter, about) else {
-        return call;
-    };
-    let call = call.request(json!({ parameter: about }));
-    match caller {
-        // Only in the monitoring account, on an alarm.
-        Caller::Reader => {
-            let action = format!("cloudwatch:{name}");
-            call.denied("AccessDenied", &action, &alarm_arn(about))
-        }
+    let call = Event::call(&c.account, &c.callers[caller], source, name);
+    match (parameter, c.about.get(rng.below(c.about.len()))) {
+        (Some(parameter), Some(about)) => call.request(json!({ parameter: about })),
         _ => call,
     }
 }
 
-/// Background events of one hour across the organisation, unsorted.
-fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut Vec<Event>) {
-    let hour_of_day = hour.rem_euclid(DAY) / HOUR;
-    let rate = if (7..19).contains(&hour_of_day) {
-        10
-    } else {
-        2
-    };
+/// The events of one hour across the organisation (the story's of `story` among them),
+/// unsorted.
+fn hour_events(world: &World, store: &Store, seed: u64, hour: Epoch, out: &mut Vec<Event>) {
     let mut k = 0u64;
     let mut place = |call: Event, time| {
         k += 1;
         out.push(call.at(time, mix(mix(seed, hour as u64), k)));
     };
+    let scripted = store
+        .story
+        .iter()
+        .filter(|(t, _)| (hour..hour + HOUR).contains(t));
+    for (time, call) in scripted {
+        place(call.clone(), *time);
+    }
+    let casts = &store.casts;
     for (i, c) in casts.iter().enumerate() {
         let acct = c.account.as_ref();
         let mut rng = Rng::new(mix(mix(seed, hour as u64), hash_str(acct) ^ i as u64));
-        for _ in 0..rate / 2 + rng.below(rate) {
+        for _ in 0..3 + rng.below(6) {
             let call = background(c, &mut rng);
             place(call, hour + rng.below(HOUR as usize) as i64);
         }
@@ -503,25 +384,21 @@ fn hour_events(world: &World, casts: &[Cast], seed: u64, hour: Epoch, out: &mut 
         let end = hour + HOUR - 1;
         let runs = monitor::job_runs(world, &Runs::default(), acct, hour, end, end);
         for run in runs.iter().filter(|r| r.created >= hour) {
-            let call = Event::call(&c.account, &c.service, SAGEMAKER, "CreateProcessingJob")
-                .via(SAGEMAKER, SAGEMAKER)
-                .request(json!({
-                    "processingJobName": run.job,
-                    "environment": {
-                        "endpoint_name": world.endpoints[run.endpoint].endpoint.name,
-                        "monitoring_schedule_name": run.schedule
-                    }
-                }))
-                .made(JOB, &run.job);
+            let call = Event::call(
+                &c.account,
+                &c.callers[SERVICE],
+                SAGEMAKER,
+                "CreateProcessingJob",
+            )
+            .request(json!({
+                "processingJobName": run.job,
+                "environment": {
+                    "endpoint_name": world.endpoints[run.endpoint].endpoint.name,
+                    "monitoring_schedule_name": run.schedule
+                }
+            }))
+            .made("processing-job", &run.job);
             place(call, run.created);
-        }
-        // The engineer signs in to the console most mornings, at 08:xx.
-        if hour_of_day == 8 && rng.below(100) < 85 {
-            let ip = format!("198.51.100.{}", 10 + rng.below(40));
-            let call = Event::call(&c.account, &c.engineer, SIGNIN, "ConsoleLogin")
-                .via(ip, CONSOLE_UA)
-                .response(json!({ "ConsoleLogin": "Success" }));
-            place(call, hour + rng.below(3000) as i64);
         }
     }
 }
@@ -545,18 +422,13 @@ fn deploy(
         );
         let create = call("CreateModel")
             .request(json!({"modelName": r.model, "primaryContainer": {"image": image}}))
-            .made(MODEL, r.model);
+            .made("model", r.model);
         out.push((at - 11 * 60, create));
     }
-    let variants: Vec<Value> = e
-        .endpoint
-        .variants
-        .iter()
-        .map(|v| json!({"variantName": v, "modelName": r.model, "instanceType": r.instance}))
-        .collect();
+    let variant = json!({"modelName": r.model, "instanceType": r.instance});
     let configure = call("CreateEndpointConfig")
-        .request(json!({"endpointConfigName": r.config, "productionVariants": variants}))
-        .made(CONFIG, r.config);
+        .request(json!({"endpointConfigName": r.config, "productionVariants": [variant]}))
+        .made("endpoint-config", r.config);
     out.push((at - 7 * 60, configure));
     let change = call(if r.update {
         "UpdateEndpoint"
@@ -564,7 +436,7 @@ fn deploy(
         "CreateEndpoint"
     })
     .request(json!({"endpointName": endpoint, "endpointConfigName": r.config}))
-    .made(ENDPOINT, endpoint);
+    .made("endpoint", endpoint);
     if let Some(refusal) = r.refused {
         out.push((at, change.error("ResourceLimitExceeded", refusal)));
         return;
@@ -591,14 +463,18 @@ fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, E
         Actor::Ci => assumed_role(&acct, CI_ROLE, "GitHubActions", None),
         Actor::OnCall => assumed_role(&account, ON_CALL_ROLE, ON_CALL_USER, None),
     };
-    let (agent, source) = match (ep.actor, ep.act) {
-        (_, Act::MuteAlarms) => (CONSOLE_UA, MONITORING),
-        (_, Act::ScaleOut) => (CONSOLE_UA, SAGEMAKER),
-        (_, Act::AssumeDeployer(_)) => (CLI_UA, STS),
-        (Actor::Ci, _) => (BOTO_UA, SAGEMAKER),
-        _ => (CLI_UA, SAGEMAKER),
+    let agent = if matches!(ep.actor, Actor::Ci) {
+        BOTO_UA
+    } else {
+        CLI_UA
     };
-    let call = |name| Event::call(&account, &who, source, name).via(ep.ip, agent);
+    let source = match ep.act {
+        Act::MuteAlarms => MONITORING,
+        Act::AssumeDeployer(_) => STS,
+        _ => SAGEMAKER,
+    };
+    let caller = (who, ep.ip.to_owned(), agent);
+    let call = |name| Event::call(&account, &caller, source, name);
     let at = world.start + ep.at;
     match ep.act {
         Act::Deploy(release) => deploy(e, &release, at, call, out),
@@ -606,11 +482,7 @@ fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, E
             let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
             let assumed = format!("arn:aws:sts::{acct}:assumed-role/{DEPLOYER_ROLE}/{session}");
             let assume = call("AssumeRole")
-                .request(json!({
-                    "roleArn": role,
-                    "roleSessionName": session,
-                    "sourceIdentity": session
-                }))
+                .request(json!({ "roleArn": role, "roleSessionName": session }))
                 .response(json!({ "assumedRoleUser": { "arn": assumed } }))
                 .resource(role, "AWS::IAM::Role");
             out.push((at, assume));
@@ -626,27 +498,26 @@ fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, E
             }
         }
         Act::ScaleOut => {
-            let key = &e.endpoint;
-            let variant = key.variants.first().cloned().unwrap_or_default();
-            let target = arn(&acct, ENDPOINT[0], &key.name);
+            let name = &e.endpoint.name;
+            let target = arn(&acct, "endpoint", name);
+            // Refused: the on-call role may not scale endpoints.
             let action = "sagemaker:UpdateEndpointWeightsAndCapacities";
+            let who = caller.0.arn.as_deref().unwrap_or_default();
+            let refusal = format!(
+                "User: {who} is not authorized to perform: {action} on resource: {target} because no identity-based policy allows the {action} action"
+            );
             let scale = call("UpdateEndpointWeightsAndCapacities")
-                .request(json!({
-                    "endpointName": key.name,
-                    "desiredWeightsAndCapacities": [
-                        {"variantName": variant, "desiredInstanceCount": 2}
-                    ]
-                }))
-                .denied("AccessDenied", action, &target)
-                .resource(target, ENDPOINT[2]);
+                .request(json!({ "endpointName": name, "desiredInstanceCount": 2 }))
+                .error("AccessDenied", refusal)
+                .resource(target, "AWS::SageMaker::Endpoint");
             out.push((at, scale));
         }
     }
 }
 
-/// The scripted events: the story's episodes and the alarms being put, by the ops admin's
-/// IAM user with the CLI.
-fn story(world: &World, seed: u64) -> Vec<Event> {
+/// The scripted calls: the story's episodes and the alarms being put, by the ops admin's
+/// IAM user with the CLI. `(time, call)`s.
+fn story(world: &World) -> Vec<(Epoch, Event)> {
     let mut calls: Vec<(Epoch, Event)> = Vec::new();
     for ep in &EPISODES {
         let (label, name) = ep.endpoint;
@@ -656,57 +527,35 @@ fn story(world: &World, seed: u64) -> Vec<Event> {
         }
     }
     let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
-    let admin = Arc::new(Identity {
+    let identity = Identity {
         kind: "IAMUser",
-        principalid: Some(key_id("AIDA", hash_str("ops-admin"))),
+        principalid: Some(format!("AIDA{:017X}", hash_str("ops-admin"))),
         arn: Some(format!("arn:aws:iam::{MONITORING_ACCOUNT}:user/ops-admin")),
         accountid: Some(MONITORING_ACCOUNT.to_owned()),
         username: Some("ops-admin".to_owned()),
         ..Default::default()
-    });
+    };
+    let admin = (Arc::new(identity), "198.51.100.23".to_owned(), CLI_UA);
     for a in world.alarms.iter().take(MAX_ALARMS) {
-        let (name, request) = match &a.kind {
-            AlarmKind::Metric {
-                series,
-                comparison,
-                threshold,
-                ..
-            } => (
-                "PutMetricAlarm",
-                json!({
-                    "alarmName": a.name,
-                    "metricName": series.metric,
-                    "comparisonOperator": format!("{comparison:?}"),
-                    "threshold": threshold
-                }),
-            ),
-            AlarmKind::Composite { rule } => (
-                "PutCompositeAlarm",
-                json!({"alarmName": a.name, "alarmRule": rule}),
-            ),
+        let name = match a.kind {
+            AlarmKind::Metric { .. } => "PutMetricAlarm",
+            AlarmKind::Composite { .. } => "PutCompositeAlarm",
         };
         let put = Event::call(&monitoring, &admin, MONITORING, name)
-            .via("198.51.100.23", CLI_UA)
-            .request(request)
+            .request(json!({ "alarmName": a.name }))
             .resource(alarm_arn(&a.name), "AWS::CloudWatch::Alarm");
         calls.push((a.created, put));
     }
-    calls.sort_by_key(|(t, _)| *t);
     calls
-        .into_iter()
-        .enumerate()
-        .map(|(k, (t, call))| call.at(t, mix(mix(seed, 0x5709_u64), k as u64)))
-        .collect()
 }
 
 /// The events generated so far.
 #[derive(Debug, Default)]
 struct Store {
-    /// Every hour before this one is in `events`.
-    until: Option<Epoch>,
+    /// Every hour before this one is in `events` (0 before the first).
+    until: Epoch,
     casts: Vec<Cast>,
-    /// Scripted events not yet moved into `events`, oldest first.
-    story: VecDeque<Event>,
+    story: Vec<(Epoch, Event)>,
     /// Oldest first.
     events: Vec<Event>,
 }
@@ -724,15 +573,6 @@ pub struct TrailTiming {
     pub queued: Duration,
     /// The longest a query runs (a small one runs for half of it).
     pub running: Duration,
-}
-
-impl Default for TrailTiming {
-    fn default() -> Self {
-        Self {
-            queued: Duration::from_millis(300),
-            running: Duration::from_millis(2000),
-        }
-    }
 }
 
 /// A search's answer: column labels and rows, and the bytes it scans.
@@ -779,7 +619,10 @@ impl Trail {
             seed,
             store: Mutex::default(),
             queries: Book::default(),
-            timing: TrailTiming::default(),
+            timing: TrailTiming {
+                queued: Duration::from_millis(300),
+                running: Duration::from_millis(2000),
+            },
         }
     }
 
@@ -792,26 +635,22 @@ impl Trail {
     fn events(&self, world: &World, now: Epoch) -> MutexGuard<'_, Store> {
         let mut store = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let begin = world.start - HISTORY;
-        if store.until.is_none() {
+        if store.until == 0 {
             store.casts = (0..world.accounts.len().min(MAX_ACCOUNTS))
                 .map(|i| cast(world, i))
                 .collect();
-            store.story = story(world, self.seed).into();
-            store.until = Some(begin.div_euclid(HOUR) * HOUR);
+            store.story = story(world);
+            store.until = begin.div_euclid(HOUR) * HOUR;
         }
-        let mut until = store.until.unwrap_or(begin);
         let mut chunk = Vec::new();
-        while until <= now {
+        while store.until <= now {
             chunk.clear();
-            hour_events(world, &store.casts, self.seed, until, &mut chunk);
-            let due = store.story.partition_point(|e| e.time < until + HOUR);
-            chunk.extend(store.story.drain(..due));
+            hour_events(world, &store, self.seed, store.until, &mut chunk);
             chunk.retain(|e| e.time >= begin);
             chunk.sort_by_key(|e| e.time);
             store.events.append(&mut chunk);
-            until += HOUR;
+            store.until += HOUR;
         }
-        store.until = Some(until);
         store
     }
 }
@@ -928,7 +767,8 @@ impl TrailSource for DemoSource {
             return Ok(id);
         }
         let answer = self.evaluate(query, self.clock.now());
-        let id = uuid(mix(hash_str(&query.token), book.next_number()));
+        let number = mix(hash_str(&query.token), book.next_number());
+        let id = uuid_of(number, splitmix64(number));
         let timing = self.trail.timing;
         // Bigger scans run longer: half the longest for nothing, all of it from ~2 GB.
         let scanned = answer.as_ref().map_or(0, |a| a.scanned);
@@ -1523,7 +1363,7 @@ mod tests {
             ("resource:fraud-detector,~config-v43 readonly:false", &[]),
             ("resource:prod-fraud-detector-accuracy", &[]),
             ("user:alice source:sagemaker", &[]),
-            ("user:gina,ops-admin readonly:false", &[]),
+            ("user:bob,ops-admin readonly:false", &[]),
             ("error:* region:eu-west-1", &["222222222222", PROD]),
             ("error:AccessDenied,ResourceLimitExceeded", &[]),
             ("ip:10.0.0.0/8 readonly:true", &[PROD]),
@@ -1588,7 +1428,7 @@ mod tests {
         assert_eq!(status.state, QueryState::Failed, "{status:?}");
     }
 
-    const ALL_COLUMNS: [&str; 22] = [
+    const ALL_COLUMNS: [&str; 20] = [
         "eventtime",
         "eventname",
         "eventsource",
@@ -1602,8 +1442,6 @@ mod tests {
         "responseelements",
         "eventid",
         "readonly",
-        "eventtype",
-        "resources",
         "useridentity.type",
         "useridentity.principalid",
         "useridentity.arn",
@@ -1640,9 +1478,6 @@ mod tests {
             {
                 serde_json::from_str::<Value>(json).unwrap();
             }
-            if e.eventsource == SAGEMAKER {
-                assert_eq!(e.awsregion, REGION);
-            }
             if let Some(r) = &e.requestparameters
                 && let Ok(v) = serde_json::from_str::<Value>(r)
                 && let Some(name) = v["endpointName"].as_str()
@@ -1672,7 +1507,6 @@ mod tests {
             "PutCompositeAlarm",
             "GetMetricData",
             "AssumeRole",
-            "ConsoleLogin",
             "CreateProcessingJob",
             "CreateEndpoint",
         ] {
@@ -1698,14 +1532,8 @@ mod tests {
         let from = START - HISTORY;
         type Check = fn(&[String], &[Option<String>]) -> bool;
         let cases: Vec<(&str, &[&str], Check)> = vec![
-            ("event:ConsoleLogin", &[], |c, r| {
-                cell(c, r, "eventname") == Some("ConsoleLogin")
-            }),
             ("source:sts", &[], |c, r| {
                 cell(c, r, "eventsource") == Some(STS)
-            }),
-            ("user:gina", &[], |c, r| {
-                cell(c, r, "arn").is_some_and(|a| a.contains("gina"))
             }),
             ("user:ops-admin", &[], |c, r| {
                 cell(c, r, "arn") == Some("arn:aws:iam::100000000000:user/ops-admin")
@@ -1713,8 +1541,8 @@ mod tests {
             ("", &["333333333333"], |c, r| {
                 cell(c, r, "recipientaccountid") == Some("333333333333")
             }),
-            ("region:us-east-1", &[], |c, r| {
-                cell(c, r, "awsregion") == Some(GLOBAL_REGION)
+            ("region:eu-west-1", &[], |c, r| {
+                cell(c, r, "awsregion") == Some(REGION)
             }),
             ("error:*", &[], |c, r| cell(c, r, "errorcode").is_some()),
             ("error:ResourceLimitExceeded", &[], |c, r| {
@@ -1734,7 +1562,6 @@ mod tests {
                 )
             }),
             ("readonly:false event:DescribeEndpoint", &[], |_, _| false),
-            ("readonly:true source:signin", &[], |_, _| false),
         ];
         for (text, accounts, check) in cases {
             let (columns, rows) = run(&source, &filter_query(text, accounts, from, START, 100_000));
