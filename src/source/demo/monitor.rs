@@ -696,14 +696,11 @@ fn constraints(world: &World, i: usize, kind: &str) -> Vec<Constraint> {
         let each = MQ_QUALITY.map(|m| constraint(spec(m).name, "LessThanThreshold", threshold(m)));
         return each.into();
     }
+    let every = report::EVERY_FEATURE;
     vec![
         constraint(DRIFTING_FEATURE, "completeness", 1.0),
         constraint(MISSING_FEATURE, "completeness", 1.0),
-        constraint(
-            report::EVERY_FEATURE,
-            "baseline_drift_check",
-            FEATURE_DRIFT_THRESHOLD,
-        ),
+        constraint(every, "baseline_drift_check", FEATURE_DRIFT_THRESHOLD),
     ]
 }
 
