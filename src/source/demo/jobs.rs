@@ -172,31 +172,10 @@ fn value(world: &World, job: &DemoJob, metric: &str, host: u32, t: Epoch) -> f64
     v.clamp(0.0, 100.0)
 }
 
-/// Points of one job series in `[start, end]`: the minutes the job ran, none that have not
-/// closed by `now`.
-fn points(
-    world: &World,
-    job: &DemoJob,
-    metric: &str,
-    host: u32,
-    start: Epoch,
-    end: Epoch,
-    now: Epoch,
-) -> Vec<(Epoch, f64)> {
-    // The first whole minute; a minute is published once it is over, the job's last
-    // minute once it has ended.
-    let from = start.max(job.began);
-    let first = from + (MINUTE - from.rem_euclid(MINUTE)) % MINUTE;
-    let last = end.min(job.ends - 1).min(now - MINUTE).div_euclid(MINUTE) * MINUTE;
-    (first..=last)
-        .step_by(MINUTE as usize)
-        .map(|t| (t, value(world, job, metric, host, t)))
-        .collect()
-}
-
 impl DemoSource {
     /// The points of a processing-job series (`/aws/sagemaker/ProcessingJobs`, `Host` =
-    /// `JOB/algo-N`): none for a job, host or metric the demo does not have.
+    /// `JOB/algo-N`) in `[start, end]`: the minutes the job ran, none that have not closed
+    /// by `now`, and none for a job, host or metric the demo does not have.
     pub(super) fn job_points(
         &self,
         key: &SeriesKey,
@@ -219,9 +198,17 @@ impl DemoSource {
             let from = start - LONGEST_JOB;
             let all = jobs_overlapping(&self.world, &self.runs(), &key.account_id, from, now);
             let job = all.into_iter().find(|j| j.name == name)?;
-            (1..=job.instance.1)
-                .contains(&n)
-                .then(|| points(&self.world, &job, &key.metric, n, start, end, now))
+            if !(1..=job.instance.1).contains(&n) {
+                return None;
+            }
+            // The first whole minute; a minute is published once it is over, the job's last
+            // minute once it has ended.
+            let from = start.max(job.began);
+            let first = from + (MINUTE - from.rem_euclid(MINUTE)) % MINUTE;
+            let last = end.min(job.ends - 1).min(now - MINUTE).div_euclid(MINUTE) * MINUTE;
+            let minutes = (first..=last).step_by(MINUTE as usize);
+            let at = |t| (t, value(&self.world, &job, &key.metric, n, t));
+            Some(minutes.map(at).collect())
         })();
         found.unwrap_or_default()
     }
