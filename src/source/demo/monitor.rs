@@ -219,10 +219,8 @@ impl JobRun {
     fn execution(&self, world: &World, now: Epoch) -> Execution {
         let status = self.status(now);
         let account = &world.endpoints[self.endpoint].endpoint.account_id;
-        let arn = format!(
-            "arn:aws:sagemaker:{REGION}:{account}:processing-job/{}",
-            self.job
-        );
+        let job = &self.job;
+        let arn = format!("arn:aws:sagemaker:{REGION}:{account}:processing-job/{job}");
         Execution {
             account_id: account.clone(),
             schedule: self.schedule.clone(),
@@ -457,11 +455,8 @@ impl Runs {
 fn job_name(schedule: &str, at: Epoch) -> String {
     // Formatted in place: this names every run listed, thousands at scale.
     let when = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
-    let digest = hash_str(schedule) as u32;
-    format!(
-        "model-monitoring-{}-{digest:08x}",
-        when.format("%Y%m%d%H%M")
-    )
+    let (minute, digest) = (when.format("%Y%m%d%H%M"), hash_str(schedule) as u32);
+    format!("model-monitoring-{minute}-{digest:08x}")
 }
 
 /// Endpoint `i`'s folder in its account's SageMaker bucket.
