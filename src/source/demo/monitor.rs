@@ -591,26 +591,20 @@ impl MonitorSource for DemoSource {
         };
         // One alert on accuracy: InAlert while the last completed run broke it, since the
         // point of the run that changed it (when the last two days of runs hold one).
-        let status = |r: &JobRun| {
-            let broke = r
-                .checks
-                .iter()
-                .any(|c| c.violated && c.subject == "accuracy");
-            if broke {
-                AlertStatus::InAlert
-            } else {
-                AlertStatus::Ok
-            }
-        };
-        let completed: Vec<(Epoch, AlertStatus)> = (runs.runs(world, &s, now, now))
+        let broke = |r: &JobRun| (r.checks.iter()).any(|c| c.violated && c.subject == "accuracy");
+        let completed: Vec<(Epoch, bool)> = (runs.runs(world, &s, now, now))
             .filter(|r| r.status(now).is_completed())
             .take(48)
-            .map(|r| (r.scheduled, status(&r)))
+            .map(|r| (r.scheduled, broke(&r)))
             .collect();
-        let current = completed.first().map_or(AlertStatus::Ok, |c| c.1);
-        let streak = completed.iter().take_while(|c| c.1 == current).count();
+        let in_alert = completed.first().is_some_and(|c| c.1);
+        let streak = completed.iter().take_while(|c| c.1 == in_alert).count();
         let offset = world.endpoints[s.endpoint].profile.monitor_offset;
         let since = (streak < completed.len()).then(|| completed[streak - 1].0 + offset);
+        let current = match in_alert {
+            true => AlertStatus::InAlert,
+            false => AlertStatus::Ok,
+        };
         Ok(vec![MonitoringAlert {
             schedule: s.name.clone(),
             name: "accuracy".into(),
