@@ -1,6 +1,6 @@
 //! The demo organisation's processing jobs: one for every monitoring run (the job its
 //! execution names, with the run's times and outcome, a failed run's reason word for word),
-//! and a few pipeline steps nothing scheduled; their CPU, memory and disk per host, computed
+//! and two pipeline steps nothing scheduled; their CPU, memory and disk per host, computed
 //! like every demo series from (seed, job, minute) and only while the job runs.
 
 use super::monitor::{self, Runs};
@@ -22,32 +22,26 @@ const METRICS_WINDOW: i64 = 3 * HOUR;
 /// request looks for the job it is about.
 const LONGEST_JOB: i64 = 6 * HOUR;
 
-/// A pipeline step nothing scheduled, run daily at `at` seconds past midnight UTC.
-struct PipelineStep {
-    /// The endpoint (by name) the pipeline builds the model of: its noise seeds the job's
-    /// series.
-    endpoint: &'static str,
-    step: &'static str,
-    at: i64,
-    /// Seconds from its creation to its end.
-    lasts: i64,
-    outcome: JobStatus,
-    instance_type: &'static str,
-    instance_count: u32,
-    /// Its disk fills as it runs (it stages the data it prepares).
-    fills_disk: bool,
-}
+/// A pipeline step nothing scheduled, run daily: the endpoint whose model the pipeline
+/// builds (its noise seeds the job's series), the step, its creation in seconds past
+/// midnight UTC, how long it lasts from then, its outcome, its instance type and count, and
+/// whether its disk fills as it runs (it stages the data it prepares).
+type Step = (
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    JobStatus,
+    (&'static str, u32),
+    bool,
+);
 
-/// Times are placed so that at the story's start (10:00 UTC in the docs' examples) the data
+/// Placed so that at the story's start (10:00 UTC in the docs' examples) the data
 /// preparation has run for about two hours and has three to go.
 #[rustfmt::skip]
-const PIPELINE: [PipelineStep; 3] = [
-    PipelineStep { endpoint: "fraud-detector", step: "PreprocessFeatures", at: 4 * HOUR + 50 * MINUTE, lasts: 38 * MINUTE,
-        outcome: JobStatus::Completed, instance_type: "ml.m5.2xlarge", instance_count: 1, fills_disk: false },
-    PipelineStep { endpoint: "fraud-detector", step: "PrepareTrainingData", at: 7 * HOUR + 50 * MINUTE, lasts: 5 * HOUR + 10 * MINUTE,
-        outcome: JobStatus::Completed, instance_type: "ml.m5.4xlarge", instance_count: 2, fills_disk: true },
-    PipelineStep { endpoint: "churn-predictor-stg", step: "EvaluateModel", at: 3 * HOUR + 5 * MINUTE, lasts: 22 * MINUTE,
-        outcome: JobStatus::Stopped, instance_type: "ml.m5.xlarge", instance_count: 1, fills_disk: false },
+const PIPELINE: [Step; 2] = [
+    ("fraud-detector", "PrepareTrainingData", 7 * HOUR + 50 * MINUTE, 5 * HOUR + 10 * MINUTE, JobStatus::Completed, ("ml.m5.4xlarge", 2), true),
+    ("churn-predictor-stg", "EvaluateModel", 3 * HOUR + 5 * MINUTE, 22 * MINUTE, JobStatus::Stopped, ("ml.m5.xlarge", 1), false),
 ];
 
 /// One job with what its series need.
@@ -64,8 +58,8 @@ struct DemoJob {
     ends: Epoch,
     outcome: JobStatus,
     failure_reason: Option<String>,
-    instance_type: &'static str,
-    instance_count: u32,
+    /// Its instance type and count.
+    instance: (&'static str, u32),
     fills_disk: bool,
 }
 
@@ -81,20 +75,10 @@ impl DemoJob {
             created: self.created,
             ended,
             failure_reason: self.failure_reason.clone().filter(|_| ended.is_some()),
-            instance_type: Some(self.instance_type.to_owned()),
-            instance_count: Some(self.instance_count),
+            instance_type: Some(self.instance.0.to_owned()),
+            instance_count: Some(self.instance.1),
             schedule: self.schedule.clone(),
         }
-    }
-}
-
-/// A Model Monitor run's instance: the analyzer's size grows with what it analyses.
-pub(super) fn monitor_instance(monitoring_type: &str) -> (&'static str, u32) {
-    match monitoring_type {
-        "ModelQuality" => ("ml.m5.xlarge", 1),
-        "DataQuality" => ("ml.m5.large", 1),
-        "ModelExplainability" => ("ml.c5.2xlarge", 2),
-        _ => ("ml.m5.2xlarge", 1),
     }
 }
 
@@ -109,7 +93,11 @@ fn jobs_overlapping(
     let monitoring = monitor::job_runs(world, runs, account, from, now, now);
     let mut out: Vec<DemoJob> = (monitoring.into_iter())
         .map(|run| {
-            let (instance_type, instance_count) = monitor_instance(run.monitoring_type);
+            // The analyzer's size grows with what it analyses.
+            let instance_type = match run.monitoring_type {
+                monitor::MODEL_QUALITY => "ml.m5.xlarge",
+                _ => "ml.m5.large",
+            };
             DemoJob {
                 name: run.job,
                 schedule: Some(run.schedule),
@@ -122,32 +110,30 @@ fn jobs_overlapping(
                     _ => JobStatus::Completed,
                 },
                 failure_reason: run.failure_reason,
-                instance_type,
-                instance_count,
+                instance: (instance_type, 1),
                 fills_disk: false,
             }
         })
         .collect();
-    for step in &PIPELINE {
-        let Some(endpoint) = world.endpoint_index(account, step.endpoint) else {
+    for (name, step, at, lasts, outcome, instance, fills_disk) in &PIPELINE {
+        let Some(endpoint) = world.endpoint_index(account, name) else {
             continue;
         };
         // Daily runs from the last one created by `now` back to those still running at `from`.
-        let mut created = (now - step.at).div_euclid(DAY) * DAY + step.at;
-        while created + step.lasts >= from {
-            let id = mix(hash_str(step.endpoint), created as u64);
+        let mut created = (now - at).div_euclid(DAY) * DAY + at;
+        while created + lasts >= from {
+            let id = mix(hash_str(name), created as u64);
             out.push(DemoJob {
-                name: format!("pipelines-{:012x}-{}", id >> 16, step.step),
+                name: format!("pipelines-{:012x}-{step}", id >> 16),
                 schedule: None,
                 endpoint,
                 created,
                 began: created + 2 * MINUTE,
-                ends: created + step.lasts,
-                outcome: step.outcome.clone(),
+                ends: created + lasts,
+                outcome: outcome.clone(),
                 failure_reason: None,
-                instance_type: step.instance_type,
-                instance_count: step.instance_count,
-                fills_disk: step.fills_disk,
+                instance: *instance,
+                fills_disk: *fills_disk,
             });
             created -= DAY;
         }
@@ -186,31 +172,10 @@ fn value(world: &World, job: &DemoJob, metric: &str, host: u32, t: Epoch) -> f64
     v.clamp(0.0, 100.0)
 }
 
-/// Points of one job series in `[start, end]`: the minutes the job ran, none that have not
-/// closed by `now`.
-fn points(
-    world: &World,
-    job: &DemoJob,
-    metric: &str,
-    host: u32,
-    start: Epoch,
-    end: Epoch,
-    now: Epoch,
-) -> Vec<(Epoch, f64)> {
-    // The first whole minute; a minute is published once it is over, the job's last
-    // minute once it has ended.
-    let from = start.max(job.began);
-    let first = from + (MINUTE - from.rem_euclid(MINUTE)) % MINUTE;
-    let last = end.min(job.ends - 1).min(now - MINUTE).div_euclid(MINUTE) * MINUTE;
-    (first..=last)
-        .step_by(MINUTE as usize)
-        .map(|t| (t, value(world, job, metric, host, t)))
-        .collect()
-}
-
 impl DemoSource {
     /// The points of a processing-job series (`/aws/sagemaker/ProcessingJobs`, `Host` =
-    /// `JOB/algo-N`): none for a job, host or metric the demo does not have.
+    /// `JOB/algo-N`) in `[start, end]`: the minutes the job ran, none that have not closed
+    /// by `now`, and none for a job, host or metric the demo does not have.
     pub(super) fn job_points(
         &self,
         key: &SeriesKey,
@@ -233,9 +198,17 @@ impl DemoSource {
             let from = start - LONGEST_JOB;
             let all = jobs_overlapping(&self.world, &self.runs(), &key.account_id, from, now);
             let job = all.into_iter().find(|j| j.name == name)?;
-            (1..=job.instance_count)
-                .contains(&n)
-                .then(|| points(&self.world, &job, &key.metric, n, start, end, now))
+            if !(1..=job.instance.1).contains(&n) {
+                return None;
+            }
+            // The first whole minute; a minute is published once it is over, the job's last
+            // minute once it has ended.
+            let from = start.max(job.began);
+            let first = from + (MINUTE - from.rem_euclid(MINUTE)) % MINUTE;
+            let last = end.min(job.ends - 1).min(now - MINUTE).div_euclid(MINUTE) * MINUTE;
+            let minutes = (first..=last).step_by(MINUTE as usize);
+            let at = |t| (t, value(&self.world, &job, &key.metric, n, t));
+            Some(minutes.map(at).collect())
         })();
         found.unwrap_or_default()
     }
@@ -267,7 +240,7 @@ impl JobsSource for DemoSource {
             // A job that has not published its first minute has no metric yet.
             .filter(|j| j.began + MINUTE <= now)
             .flat_map(|j| {
-                (1..=j.instance_count).flat_map(move |n| {
+                (1..=j.instance.1).flat_map(move |n| {
                     let host = format!("{}/algo-{n}", j.name);
                     JOB_METRICS
                         .iter()
@@ -363,14 +336,13 @@ mod tests {
     }
 
     #[test]
-    fn pipeline_steps_complete_run_long_and_stop_and_the_list_is_newest_first() {
+    fn pipeline_steps_run_long_and_stop_and_the_list_is_newest_first() {
         let now = START;
         let d = demo(now);
         let prod = block(d.processing_jobs("111111111111", now - DAY, 200)).unwrap();
         assert!(prod.windows(2).all(|w| w[0].created >= w[1].created));
         let unscheduled: Vec<&ProcessingJob> =
             prod.iter().filter(|j| j.schedule.is_none()).collect();
-        assert!(unscheduled.iter().any(|j| j.status == JobStatus::Completed));
         let long = unscheduled
             .iter()
             .find(|j| j.status == JobStatus::InProgress)

@@ -1,20 +1,20 @@
-//! The demo organisation's Model Monitor: schedules of every type, hourly (or daily) runs
-//! with two weeks of history, reports written as Model Monitor writes them (and read back
-//! through the same parser as S3's), alerts, and runs started from the console that go
-//! Pending -> InProgress -> outcome within seconds and publish the hour's quality point.
+//! The demo organisation's Model Monitor: model-quality and data-quality schedules, hourly
+//! runs with two weeks of history, their reports and baselines (built as the S3 parser
+//! reads them), alerts, and runs started from the console that go Pending -> InProgress ->
+//! outcome within seconds and publish the hour's quality point.
 //!
 //! Like the series, every run is a pure function of (world, schedule, time); only what the
 //! console changed (runs started, schedules paused) is held.
 
-use super::rng::hash_str;
+use super::rng::{hash_str, mix, range};
 use super::signal;
 use super::story::{DRIFTING_FEATURE, FEATURE_DRIFT_THRESHOLD, MISSING_FEATURE, feature_drift};
 use super::world::{ACCURACY_THRESHOLD, REGION, SeriesRef, World};
-use super::{DemoSource, refused};
+use super::{DAY, DemoSource, HOUR, MINUTE, refused, utc};
 use crate::source::SourceError;
 use crate::source::metrics::{MetricId, spec};
 use crate::source::model::*;
-use crate::source::monitor::report::{self, Baseline, ViolationReport};
+use crate::source::monitor::report::{self, Baseline, Constraint, Violation, ViolationReport};
 use crate::source::monitor::write::run_now_name;
 use crate::source::monitor::{
     AlertStatus, Execution, ExecutionPage, LastRun, Leftover, MonitorSource, MonitorWrite,
@@ -22,11 +22,8 @@ use crate::source::monitor::{
 };
 use crate::source::write::WriteReceipt;
 use async_trait::async_trait;
-use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
-const HOUR: i64 = 3600;
-const DAY: i64 = 86_400;
 /// How far back runs are listed: two weeks, as SageMaker keeps them.
 const HISTORY: i64 = 14 * DAY;
 const PAGE: usize = 25;
@@ -42,52 +39,29 @@ const MQ_QUALITY: [MetricId; 5] = [
     MetricId::Precision,
     MetricId::Recall,
 ];
+/// The `MonitoringType`s the demo schedules (AWS has bias and explainability too).
+pub(super) const MODEL_QUALITY: &str = "ModelQuality";
+const DATA_QUALITY: &str = "DataQuality";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    ModelQuality,
-    DataQuality,
-    ModelBias,
-    ModelExplainability,
-}
-
-impl Kind {
-    /// Its `MonitoringType`.
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::ModelQuality => "ModelQuality",
-            Self::DataQuality => "DataQuality",
-            Self::ModelBias => "ModelBias",
-            Self::ModelExplainability => "ModelExplainability",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cadence {
-    Hourly,
-    /// Daily at 02:00.
-    Daily,
-    /// One run, started from the console at this time (a one-time `NOW` schedule).
-    Once(Epoch),
-}
-
-/// One schedule: the world's, or a one-time run started from the console.
+/// One hourly schedule: the world's, or a one-time run started from the console.
 #[derive(Debug, Clone)]
 struct Sched {
     endpoint: usize,
     name: String,
-    kind: Kind,
-    cadence: Cadence,
+    /// Its `MonitoringType`.
+    kind: &'static str,
+    /// A one-time `NOW` schedule: when its one run was started from the console.
+    once: Option<Epoch>,
     /// `None`: the older inline job definition, which cannot be run now.
     job_definition: Option<String>,
-    /// Every so many runs fail (with a reason); 0 never.
-    fails_every: i64,
 }
 
+/// The data-quality schedule whose every seventh run fails (no captured data); a run now of
+/// it does not.
+const FAILING: &str = "recommender-v2-data-quality";
+
 /// The world's schedules of endpoint `i`: model quality on every endpoint with data; data
-/// quality on a few (one paused, one failing now and then, one in the older inline form);
-/// bias and explainability on prod's fraud-detector.
+/// quality on a few (one paused, one failing now and then, one in the older inline form).
 fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
     let e = &world.endpoints[i];
     // Quality from a custom source (`Endpoint::quality`): no Model Monitor schedule at all.
@@ -95,35 +69,24 @@ fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
         return Vec::new();
     }
     let name = e.endpoint.name.as_str();
-    let sched = |kind, suffix: &str, cadence| Sched {
+    let sched = |kind, suffix: &str| Sched {
         endpoint: i,
         name: format!("{name}-{suffix}"),
         kind,
-        cadence,
+        once: None,
         job_definition: Some(format!("{name}-{suffix}-job")),
-        fails_every: 0,
     };
-    let data_quality = sched(Kind::DataQuality, "data-quality", Cadence::Hourly);
-    let mut out = vec![sched(Kind::ModelQuality, "model-quality", Cadence::Hourly)];
+    let data_quality = sched(DATA_QUALITY, "data-quality");
+    let mut out = vec![sched(MODEL_QUALITY, "model-quality")];
     match name {
-        "fraud-detector" | "credit-risk-scorer" | "churn-predictor-stg" => out.push(data_quality),
-        "recommender-v2" => out.push(Sched {
-            fails_every: 7,
-            ..data_quality
-        }),
+        "fraud-detector" | "credit-risk-scorer" | "churn-predictor-stg" | "recommender-v2" => {
+            out.push(data_quality)
+        }
         "ltv-scorer" => out.push(Sched {
             job_definition: None,
             ..data_quality
         }),
         _ => {}
-    }
-    if e.profile.incident.is_some() {
-        out.push(sched(Kind::ModelBias, "bias", Cadence::Daily));
-        out.push(sched(
-            Kind::ModelExplainability,
-            "explainability",
-            Cadence::Daily,
-        ));
     }
     out
 }
@@ -137,84 +100,46 @@ fn left_behind(world: &World) -> Option<Sched> {
     let from = world_schedules(world, i).into_iter().next()?;
     Some(Sched {
         name: run_now_name(&from.name, at),
-        cadence: Cadence::Once(at),
+        once: Some(at),
         ..from
     })
 }
 
 impl Sched {
-    /// A run started from the console (a one-time `NOW` schedule), not a recurring one.
-    fn is_once(&self) -> bool {
-        matches!(self.cadence, Cadence::Once(_))
-    }
-
-    fn period(&self) -> i64 {
-        match self.cadence {
-            Cadence::Daily => DAY,
-            _ => HOUR,
-        }
-    }
-
-    /// The slot holding `t`: hourly on the hour, daily at 02:00, a one-time run's own.
+    /// The slot holding `t`: hourly on the hour, a one-time run's own.
     fn slot(&self, t: Epoch) -> Epoch {
-        match self.cadence {
-            Cadence::Hourly => t.div_euclid(HOUR) * HOUR,
-            Cadence::Daily => (t - 2 * HOUR).div_euclid(DAY) * DAY + 2 * HOUR,
-            Cadence::Once(created) => created,
-        }
-    }
-
-    /// Its slots from the one holding `t` back to `oldest`, newest first.
-    fn slots(&self, t: Epoch, oldest: Epoch) -> impl Iterator<Item = Epoch> + use<> {
-        let (newest, p) = (self.slot(t), self.period());
-        let count = match self.cadence {
-            Cadence::Once(_) => 1,
-            _ => (newest - oldest).div_euclid(p) + 1,
-        };
-        (0..count.max(0)).map(move |k| newest - k * p)
-    }
-
-    fn cron(&self) -> &'static str {
-        match self.cadence {
-            Cadence::Hourly => "cron(0 * ? * * *)",
-            Cadence::Daily => "cron(0 2 ? * * *)",
-            Cadence::Once(_) => "NOW",
-        }
-    }
-
-    /// Seconds after its slot at which a run ends (the model-quality point lands then).
-    fn duration(&self, world: &World) -> i64 {
-        match self.kind {
-            Kind::ModelQuality => world.endpoints[self.endpoint].profile.monitor_offset,
-            Kind::DataQuality => 15 * 60,
-            Kind::ModelBias | Kind::ModelExplainability => 25 * 60,
-        }
+        self.once.unwrap_or(t.div_euclid(HOUR) * HOUR)
     }
 
     /// When the run of slot `slot` ends, outcome known.
     fn ends(&self, world: &World, slot: Epoch) -> Epoch {
-        match self.cadence {
-            Cadence::Once(at) => at + RUN_SECS,
-            _ => slot + self.duration(world).max(START_DELAY + 30),
+        // Seconds after its slot (the model-quality point lands then).
+        let duration = match self.kind {
+            MODEL_QUALITY => world.endpoints[self.endpoint].profile.monitor_offset,
+            _ => 15 * MINUTE,
+        };
+        match self.once {
+            Some(at) => at + RUN_SECS,
+            None => slot + duration.max(START_DELAY + 30),
         }
     }
 
-    /// The run of slot `slot`, with its final outcome: a scheduled one analyses the period
+    /// The run of slot `slot`, with its final outcome: a scheduled one analyses the hour
     /// before it (and checks the hour of its slot); one started from the console, its hour.
     fn run(&self, world: &World, slot: Epoch) -> JobRun {
-        let (i, kind, p) = (self.endpoint, self.kind, self.period());
-        let (created, began, window, checked) = match self.cadence {
-            Cadence::Once(at) => {
+        let (i, start) = (self.endpoint, slot + START_DELAY);
+        let (created, began, window, checked) = match self.once {
+            Some(at) => {
                 let hour = at.div_euclid(HOUR) * HOUR;
                 (at, at + RUN_PENDING_SECS, hour, hour)
             }
-            _ => (slot + START_DELAY, slot + START_DELAY + 30, slot - p, slot),
+            None => (start, start + 30, slot - HOUR, slot),
         };
-        let fails = self.fails_every > 0 && (slot / p).rem_euclid(self.fails_every) == 0;
+        let fails = self.name == FAILING && (slot / HOUR).rem_euclid(7) == 0;
         let checks = if fails {
             Vec::new()
         } else {
-            checks_at(world, i, kind, checked)
+            checks_at(world, i, self.kind, checked)
         };
         let outcome = if fails {
             ExecutionStatus::Failed
@@ -234,14 +159,14 @@ impl Sched {
             job: job_name(&self.name, slot),
             endpoint: i,
             schedule: self.name.clone(),
-            monitoring_type: kind.as_str(),
+            monitoring_type: self.kind,
             job_definition: self.job_definition.clone(),
             scheduled: slot,
             created,
             began,
             ends: self.ends(world, slot),
             window,
-            period: p,
+            period: HOUR,
             outcome,
             failure_reason,
             checks,
@@ -294,10 +219,8 @@ impl JobRun {
     fn execution(&self, world: &World, now: Epoch) -> Execution {
         let status = self.status(now);
         let account = &world.endpoints[self.endpoint].endpoint.account_id;
-        let arn = format!(
-            "arn:aws:sagemaker:{REGION}:{account}:processing-job/{}",
-            self.job
-        );
+        let job = &self.job;
+        let arn = format!("arn:aws:sagemaker:{REGION}:{account}:processing-job/{job}");
         Execution {
             account_id: account.clone(),
             schedule: self.schedule.clone(),
@@ -311,7 +234,7 @@ impl JobRun {
         }
     }
 
-    /// Its violations report at `now`, as Model Monitor writes it and S3's parser reads it.
+    /// Its violations report at `now`: the checks that failed, in Model Monitor's words.
     fn report(&self, now: Epoch, call: String) -> Result<ViolationReport, SourceError> {
         let status = self.status(now);
         if !status.is_completed() {
@@ -321,9 +244,12 @@ impl JobRun {
             );
             return Err(refused(call, detail));
         }
-        let text = violations_json(&self.checks);
-        report::violations_from_bytes(&self.report_uri, text.as_bytes(), text.len() as u64)
-            .map_err(|e| refused(call, e.to_string()))
+        let violated = self.checks.iter().filter(|c| c.violated);
+        Ok(ViolationReport {
+            uri: self.report_uri.clone(),
+            violations: violated.map(Check::violation).collect(),
+            cut_at: None,
+        })
     }
 }
 
@@ -353,7 +279,9 @@ impl Runs {
         request.validate().map_err(&other)?;
         let missing = |what: String| other(format!("ResourceNotFound: no {what}"));
         let owner = |schedule: &str| {
-            let found = self.find(world, account, schedule).filter(|s| !s.is_once());
+            let found = self
+                .find(world, account, schedule)
+                .filter(|s| s.once.is_none());
             found.ok_or_else(|| {
                 missing(format!(
                     "monitoring schedule {schedule} in account {account}"
@@ -374,8 +302,7 @@ impl Runs {
                 }
                 self.started.push(Sched {
                     name: run.name.clone(),
-                    cadence: Cadence::Once(now),
-                    fails_every: 0,
+                    once: Some(now),
                     ..from
                 });
             }
@@ -399,7 +326,7 @@ impl Runs {
 
     /// Paused from the console, or in the world itself (before the console started).
     fn paused(&self, s: &Sched) -> bool {
-        !s.is_once()
+        s.once.is_none()
             && (self.paused.get(&s.name).copied())
                 .unwrap_or(s.name == "churn-predictor-stg-data-quality")
     }
@@ -422,12 +349,13 @@ impl Runs {
         to: Epoch,
         now: Epoch,
     ) -> impl Iterator<Item = Epoch> + use<> {
-        let until = if self.paused(s) {
-            world.start.min(now)
-        } else {
-            now
+        let until = now.min(if self.paused(s) { world.start } else { now });
+        let newest = s.slot(to.min(until));
+        let count = match s.once {
+            Some(_) => 1,
+            None => (newest - (now - HISTORY)).div_euclid(HOUR) + 1,
         };
-        s.slots(to.min(until), now - HISTORY)
+        (0..count.max(0)).map(move |k| newest - k * HOUR)
     }
 
     /// The runs of `s` created by `now` in those slots.
@@ -469,6 +397,30 @@ impl Runs {
             .find(|s| s.name == name)
     }
 
+    /// Schedule `s` as SageMaker describes it at `now`, with its last run.
+    fn described(&self, world: &World, s: Sched, now: Epoch) -> MonitoringSchedule {
+        let last = self.runs(world, &s, now, now).next();
+        let e = &world.endpoints[s.endpoint].endpoint;
+        MonitoringSchedule {
+            account_id: e.account_id.clone(),
+            endpoint: e.name.clone(),
+            monitoring_type: s.kind.to_owned(),
+            status: self.status(&s),
+            last_execution: last.map(|r| {
+                let x = r.execution(world, now);
+                MonitoringExecution {
+                    scheduled_time: x.scheduled_time,
+                    status: x.status,
+                    failure_reason: x.failure_reason,
+                }
+            }),
+            schedule_expression: Some(s.once.map_or("cron(0 * ? * * *)", |_| "NOW").into()),
+            failure_reason: None,
+            job_definition: s.job_definition,
+            name: s.name,
+        }
+    }
+
     /// The one-time schedules not deleted, with their runs' state at `now`.
     pub fn leftovers(&self, world: &World, now: Epoch) -> Vec<Leftover> {
         let live = self
@@ -492,15 +444,10 @@ impl Runs {
     /// The newest hour of endpoint `i` whose quality point a finished console run has
     /// published ahead of the hourly run (the hour it analysed).
     pub fn published_hour(&self, world: &World, i: usize, now: Epoch) -> Option<Epoch> {
-        let ours = |s: &&Sched| s.endpoint == i && s.kind == Kind::ModelQuality;
-        let runs = self
-            .started
-            .iter()
-            .filter(ours)
-            .map(|s| s.run(world, s.slot(now)));
-        runs.filter(|r| r.status(now).is_completed())
-            .map(|r| r.window)
-            .max()
+        let ours = (self.started.iter()).filter(|s| s.endpoint == i && s.kind == MODEL_QUALITY);
+        let runs = ours.map(|s| s.run(world, s.slot(now)));
+        let done = runs.filter(|r| r.status(now).is_completed());
+        done.map(|r| r.window).max()
     }
 }
 
@@ -508,11 +455,8 @@ impl Runs {
 fn job_name(schedule: &str, at: Epoch) -> String {
     // Formatted in place: this names every run listed, thousands at scale.
     let when = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
-    let digest = hash_str(schedule) as u32;
-    format!(
-        "model-monitoring-{}-{digest:08x}",
-        when.format("%Y%m%d%H%M")
-    )
+    let (minute, digest) = (when.format("%Y%m%d%H%M"), hash_str(schedule) as u32);
+    format!("model-monitoring-{minute}-{digest:08x}")
 }
 
 /// Endpoint `i`'s folder in its account's SageMaker bucket.
@@ -523,11 +467,10 @@ fn folder(world: &World, i: usize) -> String {
 
 /// Where the run of `schedule` scheduled at `at` writes its violations report.
 fn report_uri(world: &World, i: usize, schedule: &str, at: Epoch) -> String {
-    let when = chrono::DateTime::from_timestamp(at, 0).unwrap_or_default();
-    let folder = folder(world, i);
+    let hour = utc(at * 1000, "%Y/%m/%d/%H");
     format!(
-        "{folder}/{schedule}/{}/constraint_violations.json",
-        when.format("%Y/%m/%d/%H")
+        "{}/{schedule}/{hour}/constraint_violations.json",
+        folder(world, i)
     )
 }
 
@@ -541,48 +484,14 @@ impl DemoSource {
         self.runs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn endpoint_of(&self, key: &EndpointKey) -> Result<usize, SourceError> {
-        self.world
-            .endpoint_index(&key.account_id, &key.name)
-            .ok_or_else(|| {
-                refused(
-                    format!("ListMonitoringSchedules {}", key.account_id),
-                    format!("no endpoint {} in account {}", key.name, key.account_id),
-                )
-            })
-    }
-
     pub(super) fn schedules(&self, key: &EndpointKey, now: Epoch) -> Vec<MonitoringSchedule> {
-        let Ok(i) = self.endpoint_of(key) else {
+        let (runs, world) = (self.runs(), &self.world);
+        let Some(i) = world.endpoint_index(&key.account_id, &key.name) else {
             return Vec::new();
         };
-        let (runs, world) = (self.runs(), &self.world);
-        let schedule = |s: Sched| {
-            let last = runs.runs(world, &s, now, now).next();
-            MonitoringSchedule {
-                account_id: key.account_id.clone(),
-                endpoint: key.name.clone(),
-                monitoring_type: s.kind.as_str().to_owned(),
-                status: runs.status(&s),
-                last_execution: last.map(|r| {
-                    let x = r.execution(world, now);
-                    MonitoringExecution {
-                        scheduled_time: x.scheduled_time,
-                        status: x.status,
-                        failure_reason: x.failure_reason,
-                    }
-                }),
-                schedule_expression: Some(s.cron().to_owned()),
-                failure_reason: None,
-                job_definition: s.job_definition,
-                name: s.name,
-            }
-        };
         let listed = runs.schedules(world, i).into_iter();
-        listed
-            .filter(|s| !runs.deleted.contains(&s.name))
-            .map(schedule)
-            .collect()
+        let live = listed.filter(|s| !runs.deleted.contains(&s.name));
+        live.map(|s| runs.described(world, s, now)).collect()
     }
 }
 
@@ -595,12 +504,17 @@ impl MonitorSource for DemoSource {
         page: Option<&str>,
     ) -> Result<ExecutionPage, SourceError> {
         let (world, now) = (&self.world, self.clock.now());
-        let i = self.endpoint_of(endpoint)?;
+        let (account, name) = (&endpoint.account_id, &endpoint.name);
+        let i = world.endpoint_index(account, name).ok_or_else(|| {
+            let call = format!("ListMonitoringSchedules {account}");
+            refused(call, format!("no endpoint {name} in account {account}"))
+        })?;
         let from: usize = match page {
             None => 0,
             Some(t) => t.parse().map_err(|_| {
+                let call = format!("ListMonitoringExecutions {account}");
                 refused(
-                    format!("ListMonitoringExecutions {}", endpoint.account_id),
+                    call,
                     format!("ValidationException: invalid NextToken {t:?}"),
                 )
             })?,
@@ -646,11 +560,11 @@ impl MonitorSource for DemoSource {
         let Some((s, job)) = s.zip(schedule.job_definition.as_deref()) else {
             return Ok(None);
         };
-        let uri = baseline_uri(world, s.endpoint, Some(job));
-        let text = constraints_json(world, s.endpoint, s.kind);
-        report::baseline_from_bytes(&uri, text.as_bytes(), text.len() as u64)
-            .map(Some)
-            .map_err(|e| refused(format!("GetObject {account}"), e.to_string()))
+        Ok(Some(Baseline {
+            uri: baseline_uri(world, s.endpoint, Some(job)),
+            constraints: constraints(world, s.endpoint, s.kind),
+            cut_at: None,
+        }))
     }
 
     async fn schedule(
@@ -658,12 +572,10 @@ impl MonitorSource for DemoSource {
         account_id: &str,
         name: &str,
     ) -> Result<Option<MonitoringSchedule>, SourceError> {
-        let Some(s) = self.runs().find(&self.world, account_id, name) else {
-            return Ok(None);
-        };
-        let key = self.world.endpoints[s.endpoint].endpoint.key();
-        let listed = self.schedules(&key, self.clock.now());
-        Ok(listed.into_iter().find(|s| s.name == name))
+        let (runs, world) = (self.runs(), &self.world);
+        let found = runs.find(world, account_id, name);
+        let live = found.filter(|s| !runs.deleted.contains(&s.name));
+        Ok(live.map(|s| runs.described(world, s, self.clock.now())))
     }
 
     async fn alerts(
@@ -674,32 +586,33 @@ impl MonitorSource for DemoSource {
         let (world, now) = (&self.world, self.clock.now());
         let runs = self.runs();
         let found = runs.find(world, account_id, schedule);
-        let Some(s) = found.filter(|s| !s.is_once() && s.kind == Kind::ModelQuality) else {
+        let Some(s) = found.filter(|s| s.once.is_none() && s.kind == MODEL_QUALITY) else {
             return Ok(Vec::new());
         };
-        // One alert on accuracy: InAlert while the last completed run broke it.
-        let accuracy = quality_ref(s.endpoint, MetricId::Accuracy);
-        let status = |t| match signal::value(world, &accuracy, t) {
-            Some(v) if v < ACCURACY_THRESHOLD => AlertStatus::InAlert,
-            _ => AlertStatus::Ok,
-        };
-        let completed: Vec<(Epoch, AlertStatus)> = (runs.runs(world, &s, now, now))
+        // One alert on accuracy: InAlert while the last completed run broke it, since the
+        // point of the run that changed it (when the last two days of runs hold one).
+        let broke = |r: &JobRun| (r.checks.iter()).any(|c| c.violated && c.subject == "accuracy");
+        let completed: Vec<(Epoch, bool)> = (runs.runs(world, &s, now, now))
             .filter(|r| r.status(now).is_completed())
             .take(48)
-            .map(|r| (r.scheduled, status(r.scheduled)))
+            .map(|r| (r.scheduled, broke(&r)))
             .collect();
-        let history: Vec<(Epoch, AlertStatus)> = (completed.windows(2))
-            .filter(|pair| pair[0].1 != pair[1].1)
-            .map(|pair| (pair[0].0 + s.duration(world), pair[0].1))
-            .collect();
+        let in_alert = completed.first().is_some_and(|c| c.1);
+        let streak = completed.iter().take_while(|c| c.1 == in_alert).count();
+        let offset = world.endpoints[s.endpoint].profile.monitor_offset;
+        let since = (streak < completed.len()).then(|| completed[streak - 1].0 + offset);
+        let current = match in_alert {
+            true => AlertStatus::InAlert,
+            false => AlertStatus::Ok,
+        };
         Ok(vec![MonitoringAlert {
             schedule: s.name.clone(),
             name: "accuracy".into(),
-            status: completed.first().map_or(AlertStatus::Ok, |c| c.1),
+            status: current,
             datapoints_to_alert: 1,
             evaluation_period: 1,
-            modified: history.first().map(|h| h.0),
-            history,
+            modified: since,
+            history: since.map(|t| (t, current)).into_iter().collect(),
         }])
     }
 
@@ -727,7 +640,7 @@ impl MonitorSource for DemoSource {
                 out.push(ScheduleRun {
                     account_id: e.endpoint.account_id.clone(),
                     endpoint: e.endpoint.name.clone(),
-                    monitoring_type: s.kind.as_str().to_owned(),
+                    monitoring_type: s.kind.to_owned(),
                     status: runs.status(&s),
                     schedule: s.name,
                     last_run,
@@ -757,55 +670,25 @@ fn mq_threshold(world: &World, i: usize, metric: MetricId) -> f64 {
     ((v - 0.10) * 100.0).round() / 100.0
 }
 
-/// The report as Model Monitor writes it: the checks that failed.
-fn violations_json(checks: &[Check]) -> String {
-    let violation = |c: &Check| {
-        let (subject, check, observed, threshold) = (&c.subject, &c.check, c.observed, c.threshold);
-        let (subject_key, description) = match check.as_str() {
-            "baseline_drift_check" => (
-                "feature_name",
-                format!("Baseline drift distance: {observed:.4} exceeds threshold: {threshold}"),
-            ),
-            _ => (
-                "metric_name",
-                format!("Metric {subject} with {observed:.4} +/- 0.0031 was {check} '{threshold}'"),
-            ),
-        };
-        json!({ subject_key: subject, "constraint_check_type": check, "description": description })
+/// A baseline's constraints as its `constraints.json` is read: model quality's thresholds;
+/// data quality's features, complete, and the drift threshold over every feature.
+fn constraints(world: &World, i: usize, kind: &str) -> Vec<Constraint> {
+    let constraint = |subject: &str, check: &str, threshold| Constraint {
+        subject: subject.to_owned(),
+        check: check.to_owned(),
+        threshold: Some(threshold),
     };
-    let list: Vec<serde_json::Value> = checks
-        .iter()
-        .filter(|c| c.violated)
-        .map(violation)
-        .collect();
-    serde_json::to_string_pretty(&json!({ "violations": list })).unwrap_or_default()
-}
-
-fn constraints_json(world: &World, i: usize, kind: Kind) -> String {
-    let v = match kind {
-        Kind::ModelQuality => {
-            let constraint = |m: MetricId| {
-                let threshold = mq_threshold(world, i, m);
-                let v =
-                    json!({ "threshold": threshold, "comparison_operator": "LessThanThreshold" });
-                (spec(m).name.to_owned(), v)
-            };
-            let metrics: serde_json::Map<_, _> = MQ_QUALITY.into_iter().map(constraint).collect();
-            json!({ "version": 0.0, "binary_classification_constraints": metrics })
-        }
-        Kind::DataQuality => json!({
-            "version": 0.0,
-            "features": [
-                { "name": DRIFTING_FEATURE, "inferred_type": "Fractional", "completeness": 1.0 },
-                { "name": MISSING_FEATURE, "inferred_type": "String", "completeness": 1.0 },
-            ],
-            "monitoring_config": {
-                "distribution_constraints": { "comparison_threshold": FEATURE_DRIFT_THRESHOLD }
-            },
-        }),
-        Kind::ModelBias | Kind::ModelExplainability => json!({ "version": 0.0 }),
-    };
-    serde_json::to_string_pretty(&v).unwrap_or_default()
+    if kind == MODEL_QUALITY {
+        let threshold = |m| mq_threshold(world, i, m);
+        let each = MQ_QUALITY.map(|m| constraint(spec(m).name, "LessThanThreshold", threshold(m)));
+        return each.into();
+    }
+    let every = report::EVERY_FEATURE;
+    vec![
+        constraint(DRIFTING_FEATURE, "completeness", 1.0),
+        constraint(MISSING_FEATURE, "completeness", 1.0),
+        constraint(every, "baseline_drift_check", FEATURE_DRIFT_THRESHOLD),
+    ]
 }
 
 /// One check a run made, as its log tells it.
@@ -818,6 +701,30 @@ pub(super) struct Check {
     pub violated: bool,
 }
 
+impl Check {
+    /// The violation Model Monitor reports when it fails, as its report is read: what the
+    /// description states.
+    fn violation(&self) -> Violation {
+        let (subject, check, observed, threshold) =
+            (&self.subject, &self.check, self.observed, self.threshold);
+        let description = match check.as_str() {
+            "baseline_drift_check" => {
+                format!("Baseline drift distance: {observed:.4} exceeds threshold: {threshold}")
+            }
+            _ => {
+                format!("Metric {subject} with {observed:.4} +/- 0.0031 was {check} '{threshold}'")
+            }
+        };
+        Violation {
+            subject: subject.clone(),
+            check: check.clone(),
+            observed: report::observed_in(&description),
+            threshold: Some(threshold),
+            description,
+        }
+    }
+}
+
 /// The drift distance a data-quality run over `hour` observes on the drifting feature.
 fn drift_observed(world: &World, i: usize, hour: Epoch) -> f64 {
     match world.endpoints[i].profile.incident {
@@ -826,17 +733,17 @@ fn drift_observed(world: &World, i: usize, hour: Epoch) -> f64 {
         // before it, a small distance drawn from the hour.
         Some(inc) if hour > inc.update_at => feature_drift(inc.update_at, hour),
         _ => {
-            let h = super::rng::mix(hash_str(&world.endpoints[i].endpoint.name), hour as u64);
-            super::rng::range(h, 0.02, 0.06)
+            let h = mix(hash_str(&world.endpoints[i].endpoint.name), hour as u64);
+            range(h, 0.02, 0.06)
         }
     }
 }
 
 /// Every check a run of `kind` over hour `hour` makes: those that fail are its report's
 /// violations, and its log names them all, so the log and the report agree.
-fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
+fn checks_at(world: &World, i: usize, kind: &str, hour: Epoch) -> Vec<Check> {
     match kind {
-        Kind::ModelQuality => MQ_QUALITY
+        MODEL_QUALITY => MQ_QUALITY
             .iter()
             .filter_map(|&m| {
                 let observed = signal::value(world, &quality_ref(i, m), hour)?;
@@ -850,7 +757,7 @@ fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
                 })
             })
             .collect(),
-        Kind::DataQuality => {
+        _ => {
             let observed = drift_observed(world, i, hour);
             vec![Check {
                 subject: DRIFTING_FEATURE.into(),
@@ -860,7 +767,6 @@ fn checks_at(world: &World, i: usize, kind: Kind, hour: Epoch) -> Vec<Check> {
                 violated: observed > FEATURE_DRIFT_THRESHOLD,
             }]
         }
-        Kind::ModelBias | Kind::ModelExplainability => Vec::new(),
     }
 }
 

@@ -6,63 +6,48 @@
 //! the demo clock.
 
 use super::world::{MONITORING_ACCOUNT, World};
+use super::{DAY, HOUR, MINUTE};
 use crate::source::model::Epoch;
 use crate::source::studio::{
     AccountStudio, AppOwner, AppStatus, StudioApp, StudioDomain, StudioSource,
 };
 use async_trait::async_trait;
 
-const HOUR: i64 = 3600;
-const DAY: i64 = 24 * HOUR;
-
 /// The account the demo has no role in (its Studio cannot be read, as under OAM).
 pub const NO_ROLE_ACCOUNT: &str = "333333333333";
 
-/// (account, domain id, name, status, auth mode, VPC).
+/// (account, domain id, name, auth mode, VPC, user profiles, shared spaces), InService.
 #[rustfmt::skip]
-const DOMAINS: [(&str, &str, &str, &str, &str, &str); 2] = [
-    ("111111111111", "d-prodml7x2k4q", "ml-platform-prod", "InService", "SSO", "vpc-0a1b2c3d4e5f60718"),
-    ("222222222222", "d-research9f3m1", "ml-research", "InService", "IAM", "vpc-0f9e8d7c6b5a49382"),
+const DOMAINS: [(&str, &str, &str, &str, &str, usize, usize); 2] = [
+    ("111111111111", "d-prodml7x2k4q", "ml-platform-prod", "SSO", "vpc-0a1b2c3d4e5f60718", 7, 2),
+    ("222222222222", "d-research9f3m1", "ml-research", "IAM", "vpc-0f9e8d7c6b5a49382", 5, 1),
 ];
 
-/// (domain id, its user profiles, its shared spaces).
+/// (domain id, owner: a user profile or `space:NAME`, type, name, status, instance type,
+/// created: seconds before start).
 #[rustfmt::skip]
-const MEMBERS: [(&str, &[&str], &[&str]); 2] = [
-    ("d-prodml7x2k4q", &["alice", "bob", "chen", "dana", "emeka", "farah", "goran"], &["fraud-team", "feature-store"]),
-    ("d-research9f3m1", &["hana", "ivan", "jules", "kofi", "lena"], &["llm-evals"]),
-];
-
-/// Who owns an app in the table below: a user profile or a space.
-#[derive(Clone, Copy)]
-enum Owner {
-    User(&'static str),
-    Space(&'static str),
-}
-
-/// (domain id, owner, type, name, status, instance type, created: seconds before start).
-#[rustfmt::skip]
-type AppRow = (&'static str, Owner, &'static str, &'static str, &'static str, &'static str, i64);
+type AppRow = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, i64);
 
 #[rustfmt::skip]
 const APPS: [AppRow; 16] = [
     // prod: the platform team's notebooks.
-    ("d-prodml7x2k4q", Owner::User("alice"), "JupyterServer", "default", "InService", "system", 40 * DAY),
-    ("d-prodml7x2k4q", Owner::User("alice"), "KernelGateway", "datascience-1-0-ml-g5-2xlarge-3f2a", "InService", "ml.g5.2xlarge", 3 * DAY + 5 * HOUR),
-    ("d-prodml7x2k4q", Owner::User("bob"), "JupyterLab", "default", "InService", "ml.t3.medium", 2 * HOUR),
-    ("d-prodml7x2k4q", Owner::User("chen"), "CodeEditor", "default", "InService", "ml.m5.large", 26 * HOUR),
-    ("d-prodml7x2k4q", Owner::User("dana"), "JupyterLab", "default", "Failed", "ml.p3.2xlarge", 5 * HOUR),
-    ("d-prodml7x2k4q", Owner::User("emeka"), "JupyterLab", "default", "Pending", "ml.t3.large", 120),
-    ("d-prodml7x2k4q", Owner::User("farah"), "JupyterLab", "default", "Deleting", "ml.t3.medium", 9 * HOUR),
-    ("d-prodml7x2k4q", Owner::Space("fraud-team"), "JupyterLab", "fraud-investigation", "InService", "ml.m5.xlarge", 50 * 60),
-    ("d-prodml7x2k4q", Owner::Space("feature-store"), "CodeEditor", "default", "Deleted", "ml.t3.medium", 6 * DAY),
+    ("d-prodml7x2k4q", "alice", "JupyterServer", "default", "InService", "system", 40 * DAY),
+    ("d-prodml7x2k4q", "alice", "KernelGateway", "datascience-1-0-ml-g5-2xlarge-3f2a", "InService", "ml.g5.2xlarge", 3 * DAY + 5 * HOUR),
+    ("d-prodml7x2k4q", "bob", "JupyterLab", "default", "InService", "ml.t3.medium", 2 * HOUR),
+    ("d-prodml7x2k4q", "chen", "CodeEditor", "default", "InService", "ml.m5.large", 26 * HOUR),
+    ("d-prodml7x2k4q", "dana", "JupyterLab", "default", "Failed", "ml.p3.2xlarge", 5 * HOUR),
+    ("d-prodml7x2k4q", "emeka", "JupyterLab", "default", "Pending", "ml.t3.large", 2 * MINUTE),
+    ("d-prodml7x2k4q", "farah", "JupyterLab", "default", "Deleting", "ml.t3.medium", 9 * HOUR),
+    ("d-prodml7x2k4q", "space:fraud-team", "JupyterLab", "fraud-investigation", "InService", "ml.m5.xlarge", 50 * MINUTE),
+    ("d-prodml7x2k4q", "space:feature-store", "CodeEditor", "default", "Deleted", "ml.t3.medium", 6 * DAY),
     // staging: research.
-    ("d-research9f3m1", Owner::User("hana"), "JupyterLab", "default", "InService", "ml.g4dn.xlarge", 11 * HOUR),
-    ("d-research9f3m1", Owner::User("ivan"), "JupyterServer", "default", "InService", "system", 90 * DAY),
-    ("d-research9f3m1", Owner::User("ivan"), "KernelGateway", "pytorch-2-1-gpu-ml-p3-2xlarge-9c1e", "Failed", "ml.p3.2xlarge", 3 * HOUR),
-    ("d-research9f3m1", Owner::User("jules"), "CodeEditor", "default", "InService", "ml.t3.medium", 30 * 60),
-    ("d-research9f3m1", Owner::User("kofi"), "JupyterLab", "default", "Pending", "ml.m5.2xlarge", 60),
-    ("d-research9f3m1", Owner::Space("llm-evals"), "JupyterLab", "eval-harness", "InService", "ml.g5.12xlarge", 2 * DAY),
-    ("d-research9f3m1", Owner::User("lena"), "JupyterLab", "default", "Deleting", "ml.t3.medium", 4 * HOUR),
+    ("d-research9f3m1", "hana", "JupyterLab", "default", "InService", "ml.g4dn.xlarge", 11 * HOUR),
+    ("d-research9f3m1", "ivan", "JupyterServer", "default", "InService", "system", 90 * DAY),
+    ("d-research9f3m1", "ivan", "KernelGateway", "pytorch-2-1-gpu-ml-p3-2xlarge-9c1e", "Failed", "ml.p3.2xlarge", 3 * HOUR),
+    ("d-research9f3m1", "jules", "CodeEditor", "default", "InService", "ml.t3.medium", 30 * MINUTE),
+    ("d-research9f3m1", "kofi", "JupyterLab", "default", "Pending", "ml.m5.2xlarge", MINUTE),
+    ("d-research9f3m1", "space:llm-evals", "JupyterLab", "eval-harness", "InService", "ml.g5.12xlarge", 2 * DAY),
+    ("d-research9f3m1", "lena", "JupyterLab", "default", "Deleting", "ml.t3.medium", 4 * HOUR),
 ];
 
 /// What DescribeApp says of a Failed app: the words SageMaker uses when an account's quota
@@ -98,44 +83,38 @@ pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
             ),
         );
     }
-    let domains: Vec<StudioDomain> = DOMAINS
-        .iter()
-        .filter(|d| d.0 == account_id)
-        .map(|&(_, id, name, status, auth, vpc)| StudioDomain {
-            id: id.into(),
-            name: name.into(),
-            status: status.into(),
-            auth_mode: auth.into(),
-            vpc_id: Some(vpc.into()),
-        })
-        .collect();
-    let owns = |domain: &str| domains.iter().any(|d| d.id == domain);
-    let members = MEMBERS.iter().filter(|m| owns(m.0));
+    let domain = DOMAINS.iter().find(|d| d.0 == account_id);
+    let app = |&(domain, owner, app_type, name, status, instance, age): &AppRow| StudioApp {
+        domain_id: domain.into(),
+        owner: match owner.strip_prefix("space:") {
+            Some(space) => AppOwner::Space(space.into()),
+            None => AppOwner::UserProfile(owner.into()),
+        },
+        app_type: app_type.into(),
+        name: name.into(),
+        status: AppStatus::parse(status),
+        instance_type: Some(instance.into()),
+        created: Some(start - age),
+        failure_reason: (status == "Failed").then(|| failure_reason(app_type).into()),
+        describe_error: None,
+    };
     AccountStudio {
         account_id: account_id.to_owned(),
-        user_profiles: members.clone().map(|m| m.1.len()).sum(),
-        spaces: members.map(|m| m.2.len()).sum(),
-        apps: APPS
-            .iter()
-            .filter(|a| owns(a.0))
-            .map(
-                |&(domain, owner, app_type, name, status, instance, age)| StudioApp {
-                    domain_id: domain.into(),
-                    owner: match owner {
-                        Owner::User(u) => AppOwner::UserProfile(u.into()),
-                        Owner::Space(s) => AppOwner::Space(s.into()),
-                    },
-                    app_type: app_type.into(),
-                    name: name.into(),
-                    status: AppStatus::parse(status),
-                    instance_type: Some(instance.into()),
-                    created: Some(start - age),
-                    failure_reason: (status == "Failed").then(|| failure_reason(app_type).into()),
-                    describe_error: None,
-                },
-            )
+        user_profiles: domain.map_or(0, |d| d.5),
+        spaces: domain.map_or(0, |d| d.6),
+        apps: (APPS.iter())
+            .filter(|a| domain.is_some_and(|d| d.1 == a.0))
+            .map(app)
             .collect(),
-        domains,
+        domains: (domain.into_iter())
+            .map(|&(_, id, name, auth, vpc, ..)| StudioDomain {
+                id: id.into(),
+                name: name.into(),
+                status: "InService".into(),
+                auth_mode: auth.into(),
+                vpc_id: Some(vpc.into()),
+            })
+            .collect(),
         unreadable: None,
         failed: Vec::new(),
         without_credentials: false,

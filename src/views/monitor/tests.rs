@@ -190,15 +190,7 @@ fn m_on_the_fleet_opens_the_selected_endpoints_pane_with_its_newest_report() {
         .iter()
         .map(|s| s.monitoring_type.as_str())
         .collect();
-    assert_eq!(
-        types,
-        [
-            "ModelQuality",
-            "DataQuality",
-            "ModelBias",
-            "ModelExplainability"
-        ]
-    );
+    assert_eq!(types, ["ModelQuality", "DataQuality"]);
     let runs = m.runs();
     assert!(
         runs.windows(2)
