@@ -120,18 +120,13 @@ struct Gen {
     clock: SharedClock,
 }
 
-/// A log group of the target, resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Group {
-    Endpoint(usize),
-    Jobs,
-}
-
-/// A target resolved against the world.
+/// A target resolved against the world: the endpoints whose groups it names, whether it
+/// names the processing jobs' group, and its stream prefix.
 #[derive(Debug, Clone)]
 struct Selection {
     account: String,
-    groups: Vec<Group>,
+    endpoints: Vec<usize>,
+    jobs: bool,
     prefix: Option<String>,
 }
 
@@ -147,37 +142,37 @@ impl Gen {
         if target.groups.is_empty() {
             return Err(invalid(call, "no log group"));
         }
+        let world = &self.world;
+        let mut sel = Selection {
+            account: account.to_owned(),
+            endpoints: Vec::new(),
+            jobs: false,
+            prefix: target.stream_prefix.clone(),
+        };
+        // The processing jobs' group is there where monitoring runs are.
+        let has_runs = || {
+            world.endpoints.iter().any(|e| {
+                e.endpoint.account_id == account && !e.endpoint.monitoring_schedules.is_empty()
+            })
+        };
         // An ARN of the account's group names the same group.
         let arn_prefix = group_arn(REGION, account, "");
-        let group = |g: &String| {
+        for g in &target.groups {
             let name = g.strip_prefix(&arn_prefix).unwrap_or(g);
-            self.group(account, name).ok_or_else(|| {
+            let endpoint = name.strip_prefix("/aws/sagemaker/Endpoints/");
+            let i = endpoint.and_then(|e| world.endpoint_index(account, e));
+            if let Some(i) = i.filter(|i| world.endpoints[*i].profile.has_data) {
+                sel.endpoints.push(i);
+            } else if name == PROCESSING_JOBS_GROUP && has_runs() {
+                sel.jobs = true;
+            } else {
                 let (name, account) = (clean(name), clean(account));
                 let detail =
                     format!("the specified log group does not exist: {name} in account {account}");
-                not_found(call, detail)
-            })
-        };
-        Ok(Selection {
-            account: account.to_owned(),
-            groups: target.groups.iter().map(group).collect::<Result<_, _>>()?,
-            prefix: target.stream_prefix.clone(),
-        })
-    }
-
-    /// The account's group `name`, if it has it.
-    fn group(&self, account: &str, name: &str) -> Option<Group> {
-        let world = &self.world;
-        if name == PROCESSING_JOBS_GROUP {
-            let has_runs = world.endpoints.iter().any(|e| {
-                e.endpoint.account_id == account && !e.endpoint.monitoring_schedules.is_empty()
-            });
-            return has_runs.then_some(Group::Jobs);
+                return Err(not_found(call, detail));
+            }
         }
-        let endpoint = name.strip_prefix("/aws/sagemaker/Endpoints/")?;
-        let i = world.endpoint_index(account, endpoint)?;
-        let has_data = world.endpoints[i].profile.has_data;
-        has_data.then_some(Group::Endpoint(i))
+        Ok(sel)
     }
 
     /// The selection's lines with `from_ms <= ms < to_ms`, written before `now`, matching
@@ -209,30 +204,26 @@ impl Gen {
                 }
             }
         };
-        for group in &sel.groups {
-            match *group {
-                Group::Endpoint(i) => {
-                    let first = from_ms.div_euclid(1000 * MINUTE) * MINUTE;
-                    let streams = instances(&self.world.endpoints[i]).into_iter();
-                    for (v, stream) in streams.filter(|(_, s)| wanted(s)) {
-                        let minutes = (first..).step_by(60).take_while(|m| m * 1000 < to_ms);
-                        for m in minutes {
-                            gather(&stream, instance_minute(&self.world, i, v, &stream, m));
-                        }
-                    }
+        let first = from_ms.div_euclid(1000 * MINUTE) * MINUTE;
+        for &i in &sel.endpoints {
+            let streams = instances(&self.world.endpoints[i]).into_iter();
+            for (v, stream) in streams.filter(|(_, s)| wanted(s)) {
+                let minutes = (first..).step_by(60).take_while(|m| m * 1000 < to_ms);
+                for m in minutes {
+                    gather(&stream, instance_minute(&self.world, i, v, &stream, m));
                 }
-                Group::Jobs => {
-                    let (from, to) = (from_ms.div_euclid(1000), (to_ms - 1).div_euclid(1000));
-                    let runs = {
-                        let held = self.runs.lock().unwrap_or_else(|p| p.into_inner());
-                        monitor::job_runs(&self.world, &held, &sel.account, from, to, now)
-                    };
-                    for run in runs {
-                        let stream = format!("{}/algo-1-{}", run.job, run.created);
-                        if wanted(&stream) {
-                            gather(&stream, job_lines(&run));
-                        }
-                    }
+            }
+        }
+        if sel.jobs {
+            let (from, to) = (from_ms.div_euclid(1000), (to_ms - 1).div_euclid(1000));
+            let runs = {
+                let held = self.runs.lock().unwrap_or_else(|p| p.into_inner());
+                monitor::job_runs(&self.world, &held, &sel.account, from, to, now)
+            };
+            for run in runs {
+                let stream = format!("{}/algo-1-{}", run.job, run.created);
+                if wanted(&stream) {
+                    gather(&stream, job_lines(&run));
                 }
             }
         }
