@@ -9,30 +9,30 @@
 //! clock has reached.
 //!
 //! Rates: per instance and minute, 2 to 4 sampled requests (about 3 lines, 4,300 a day, ~150
-//! bytes each); after the update, 1 to 5 warnings and (in up to 6 minutes of 10) a 7-line
+//! bytes each); after the update, 1 to 4 warnings and (in up to 6 minutes of 10) a 7-line
 //! traceback more on each fraud-detector instance. Groups keep two weeks (`RETENTION_SECS`).
 
-use super::monitor::Runs;
+use super::monitor::{self, Runs};
 use super::query::{Book, KEPT_QUERIES, Run};
-use super::rng::mix;
-use super::world::World;
+use super::rng::{hash_str, mix};
+use super::world::{REGION, World};
+use super::{DAY, HOUR, MINUTE};
 use crate::clock::SharedClock;
+use crate::logs::groups::{PROCESSING_JOBS_GROUP, group_arn};
 use crate::logs::pattern::{self, Pattern};
 use crate::sanitize::clean;
 use crate::source::SourceError;
 use crate::source::logs::*;
+use crate::source::model::Epoch;
 use async_trait::async_trait;
 use insights::Evaluated;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use streams::{Gen, Line, Selection};
+use written::{Written, instance_minute, instances, job_lines};
 
 mod insights;
-mod streams;
 mod written;
 
-const MINUTE_MS: i64 = 60_000;
-const HOUR: i64 = 3_600;
 /// FilterLogEvents' page, as AWS's default.
 pub const PAGE: usize = 1_000;
 /// Hours of logs one FilterLogEvents call reads before answering (with a next token when
@@ -40,11 +40,11 @@ pub const PAGE: usize = 1_000;
 const HOURS_PER_CALL: i64 = 24;
 /// How long the groups keep their logs: nothing is older than this before the clock's now,
 /// so a search from long ago does not page through years of generated lines.
-pub const RETENTION_SECS: i64 = 14 * 86_400;
+pub const RETENTION_SECS: i64 = 14 * DAY;
 /// The most events one live tail update carries (AWS samples beyond).
 pub const TAIL_MAX: usize = 500;
 /// The furthest back one live tail update reaches when the clock jumps ahead.
-const TAIL_CATCH_UP_MS: i64 = 30 * MINUTE_MS;
+const TAIL_CATCH_UP_MS: i64 = 30 * MINUTE * 1000;
 
 /// How long a demo Insights query stays Scheduled and then Running, and how often the live
 /// tail updates, in real time; tests shorten them.
@@ -111,10 +111,126 @@ impl DemoLogs {
     }
 }
 
-/// `<chunk start, epoch s>:<events of that chunk already returned>`.
-fn parse_token(token: &str) -> Option<(i64, usize)> {
-    let (chunk, skip) = token.split_once(':')?;
-    Some((chunk.parse().ok()?, skip.parse().ok()?))
+/// What generates lines: the world, the console's monitoring runs, the clock. Shared with
+/// live tail sessions, which outlive the call that opened them.
+#[derive(Debug, Clone)]
+struct Gen {
+    world: Arc<World>,
+    runs: Arc<Mutex<Runs>>,
+    clock: SharedClock,
+}
+
+/// A target resolved against the world: the endpoints whose groups it names, whether it
+/// names the processing jobs' group, and its stream prefix.
+#[derive(Debug, Clone)]
+struct Selection {
+    account: String,
+    endpoints: Vec<usize>,
+    jobs: bool,
+    prefix: Option<String>,
+}
+
+impl Gen {
+    fn now(&self) -> Epoch {
+        self.clock.now()
+    }
+
+    /// The target's groups as the world has them; an unknown one is ResourceNotFound, as
+    /// AWS answers.
+    fn select(&self, call: &str, target: &LogTarget) -> Result<Selection, SourceError> {
+        let account = target.account_id.as_str();
+        if target.groups.is_empty() {
+            return Err(invalid(call, "no log group"));
+        }
+        let world = &self.world;
+        let mut sel = Selection {
+            account: account.to_owned(),
+            endpoints: Vec::new(),
+            jobs: false,
+            prefix: target.stream_prefix.clone(),
+        };
+        // The processing jobs' group is there where monitoring runs are.
+        let has_runs = || {
+            world.endpoints.iter().any(|e| {
+                e.endpoint.account_id == account && !e.endpoint.monitoring_schedules.is_empty()
+            })
+        };
+        // An ARN of the account's group names the same group.
+        let arn_prefix = group_arn(REGION, account, "");
+        for g in &target.groups {
+            let name = g.strip_prefix(&arn_prefix).unwrap_or(g);
+            let endpoint = name.strip_prefix("/aws/sagemaker/Endpoints/");
+            let i = endpoint.and_then(|e| world.endpoint_index(account, e));
+            if let Some(i) = i.filter(|i| world.endpoints[*i].profile.has_data) {
+                sel.endpoints.push(i);
+            } else if name == PROCESSING_JOBS_GROUP && has_runs() {
+                sel.jobs = true;
+            } else {
+                let (name, account) = (clean(name), clean(account));
+                let detail =
+                    format!("the specified log group does not exist: {name} in account {account}");
+                return Err(not_found(call, detail));
+            }
+        }
+        Ok(sel)
+    }
+
+    /// The selection's lines with `from_ms <= ms < to_ms`, written before `now`, matching
+    /// `keep`, oldest first (ties by stream, then order in the stream); and how many were
+    /// scanned.
+    fn lines(
+        &self,
+        sel: &Selection,
+        from_ms: i64,
+        to_ms: i64,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> (Vec<LogEvent>, u64) {
+        let now = self.now();
+        let to_ms = to_ms.min(now.saturating_mul(1000));
+        let from_ms = from_ms.max((now - RETENTION_SECS).saturating_mul(1000));
+        let (mut out, mut scanned) = (Vec::new(), 0);
+        let wanted = |stream: &str| sel.prefix.as_deref().is_none_or(|p| stream.starts_with(p));
+        // Lines written together, in their order (their ids count it): those in the window
+        // are scanned, those `keep` wants are kept.
+        let mut gather = |stream: &str, written: Written| {
+            let hash = hash_str(stream);
+            for (seq, (ms, text)) in written.into_iter().enumerate() {
+                if (from_ms..to_ms).contains(&ms) {
+                    scanned += 1;
+                    if keep(&text) {
+                        let id = format!("{ms:013}{hash:016x}{seq:05}");
+                        out.push(LogEvent::new(ms, stream, text.as_bytes(), Some(&id)));
+                    }
+                }
+            }
+        };
+        let first = from_ms.div_euclid(1000 * MINUTE) * MINUTE;
+        for &i in &sel.endpoints {
+            let streams = instances(&self.world.endpoints[i]).into_iter();
+            for (v, stream) in streams.filter(|(_, s)| wanted(s)) {
+                let minutes = (first..).step_by(60).take_while(|m| m * 1000 < to_ms);
+                for m in minutes {
+                    gather(&stream, instance_minute(&self.world, i, v, &stream, m));
+                }
+            }
+        }
+        if sel.jobs {
+            let (from, to) = (from_ms.div_euclid(1000), (to_ms - 1).div_euclid(1000));
+            let runs = {
+                let held = self.runs.lock().unwrap_or_else(|p| p.into_inner());
+                monitor::job_runs(&self.world, &held, &sel.account, from, to, now)
+            };
+            for run in runs {
+                let stream = format!("{}/algo-1-{}", run.job, run.created);
+                if wanted(&stream) {
+                    gather(&stream, job_lines(&run));
+                }
+            }
+        }
+        // An id is the time, the stream's hash, then the order in the stream.
+        out.sort_by(|a, b| a.event_id.cmp(&b.event_id));
+        (out, scanned)
+    }
 }
 
 struct DemoTail {
@@ -142,7 +258,7 @@ impl LiveSession for DemoTail {
         // Beyond the most an update carries, a sample spread over the update.
         let (n, shown) = (lines.len(), lines.len().min(TAIL_MAX));
         sampled |= n > shown;
-        let events = (0..shown).map(|k| lines[k * n / shown].event()).collect();
+        let events = (0..shown).map(|k| lines[k * n / shown].clone()).collect();
         Ok(Some(LiveUpdate { events, sampled }))
     }
 }
@@ -202,12 +318,15 @@ impl LogsSource for DemoLogs {
         let end_excl = end_ms
             .map_or(i64::MAX, |e| e.saturating_add(1))
             .min(g.now().saturating_mul(1000));
+        // The token: `<an hour's start, epoch s>:<its events already returned>`.
         let (mut chunk, mut skip) = match next {
             None => (start_ms.div_euclid(HOUR * 1000) * HOUR, 0),
-            Some(t) => parse_token(t).ok_or_else(|| {
-                let shown = clean(&t.chars().take(80).collect::<String>()).into_owned();
-                invalid(call, format!("invalid nextToken {shown}"))
-            })?,
+            Some(t) => (t.split_once(':'))
+                .and_then(|(chunk, skip)| Some((chunk.parse().ok()?, skip.parse().ok()?)))
+                .ok_or_else(|| {
+                    let shown = clean(&t.chars().take(80).collect::<String>()).into_owned();
+                    invalid(call, format!("invalid nextToken {shown}"))
+                })?,
         };
         let keep = |text: &str| pattern.matches(text);
         let mut events = Vec::new();
@@ -219,10 +338,9 @@ impl LogsSource for DemoLogs {
             }
             let to = ((chunk + HOUR) * 1000).min(end_excl);
             let (lines, _) = g.lines(&sel, from, to, &keep);
-            let room = PAGE - events.len();
-            let rest = lines.get(skip..).unwrap_or_default();
-            events.extend(rest.iter().take(room).map(Line::event));
-            if rest.len() > room {
+            let (room, rest) = (PAGE - events.len(), lines.len().saturating_sub(skip));
+            events.extend(lines.into_iter().skip(skip).take(room));
+            if rest > room {
                 let next = Some(format!("{chunk}:{}", skip + room));
                 return Ok(EventsPage { events, next });
             }

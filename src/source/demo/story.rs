@@ -66,14 +66,13 @@ pub const LOADING_ERRORS: (f64, u64) = (12.0, 8);
 
 /// The leak: restarted 30 h before start, creeping ~1.3 %/h from 52 %: over 90 % for the
 /// last ~50 minutes before start, and it crossed once before in the previous cycle. Its
-/// model server warns above 85 % and a worker is killed now and then above 95 %.
+/// model server warns above 85 %.
 pub struct Leak {
     pub restarted_before_start: i64,
     pub restart_period: i64,
     pub base: f64,
     pub per_hour: f64,
     pub warn_above: f64,
-    pub kill_above: f64,
 }
 
 pub const LEAK: Leak = Leak {
@@ -82,7 +81,6 @@ pub const LEAK: Leak = Leak {
     base: 52.0,
     per_hour: 1.303,
     warn_above: 85.0,
-    kill_above: 95.0,
 };
 
 /// Who acts in an episode.

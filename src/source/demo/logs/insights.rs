@@ -2,26 +2,26 @@
 //! use), each query evaluated over the generated lines when it starts; anything else is
 //! refused saying what is evaluated.
 
-use super::{Gen, Line, Selection};
+use super::{Gen, Selection};
 use crate::logs::line::safe_line;
 use crate::source::demo::query::{Run, Stage};
-use crate::source::demo::utc;
-use crate::source::logs::{InsightsResults, InsightsState, InsightsStats};
+use crate::source::demo::{DAY, utc};
+use crate::source::logs::{InsightsResults, InsightsState, InsightsStats, LogEvent};
 use crate::source::model::Epoch;
 use regex_lite::{Regex, RegexBuilder};
 use std::borrow::Cow;
 
 /// The longest window an Insights query scans (an older start is moved up to it): the
 /// query is evaluated when it starts, and three days of a busy group are some 45,000 lines.
-const MAX_QUERY_SECS: i64 = 3 * 86_400;
+const MAX_QUERY_SECS: i64 = 3 * DAY;
 /// Insights' own bound on `limit`.
 const MAX_LIMIT: usize = 10_000;
 
 /// The fields a demo line has.
-const FIELDS: [&str; 4] = ["@timestamp", "@message", "@logStream", "@log"];
+const FIELDS: [&str; 3] = ["@timestamp", "@message", "@logStream"];
 
 /// What the demo evaluates, said when a query asks for more.
-const EVALUATED: &str = "the demo evaluates: fields @timestamp, @message, @logStream, @log; \
+const EVALUATED: &str = "the demo evaluates: fields @timestamp, @message, @logStream; \
      filter <field> like /regex/; sort @timestamp asc|desc; limit N; \
      stats count(*) by bin(5m)";
 
@@ -169,26 +169,40 @@ pub(super) fn evaluate(
     let start = start.max(end - MAX_QUERY_SECS);
     let (lines, scanned) = generator.lines(sel, start * 1000, (end + 1) * 1000, &|_| true);
     let bytes = (lines.iter())
-        .map(|l| (l.text.len() + l.stream.len()) as u64)
+        .map(|e| (e.message.len() + e.stream.len()) as u64)
         .sum();
-    let mut matched: Vec<&Line> = (lines.iter())
+    let mut matched: Vec<&LogEvent> = (lines.iter())
         .filter(|l| {
             let mut filters = plan.filters.iter();
-            filters.all(|(f, re)| re.is_match(&field_value(sel, l, f)))
+            filters.all(|(f, re)| re.is_match(&field_value(l, f)))
         })
         .collect();
     if plan.descending {
         matched.reverse();
     }
-    let row = |l: &&Line| -> Row {
-        let fields = plan.fields.iter();
-        fields
-            .map(|f| (f.to_string(), field_value(sel, l, f).into_owned()))
-            .collect()
-    };
     let rows = match &plan.stats {
-        Some((bin, column)) => counted(&matched, (*bin, column), plan),
-        None => matched.iter().take(plan.limit).map(row).collect(),
+        // `stats count(*)` by bins: the lines are in the plan's order, so a bin's are together.
+        Some((bin, column)) => {
+            let mut counts: Vec<(i64, u64)> = Vec::new();
+            for e in &matched {
+                let t = e.timestamp_ms.div_euclid(bin * 1000) * bin;
+                match counts.last_mut() {
+                    Some((at, n)) if *at == t => *n += 1,
+                    _ => counts.push((t, 1)),
+                }
+            }
+            let row = |(t, n): (i64, u64)| -> Row {
+                let count = ("count(*)".to_owned(), n.to_string());
+                vec![(column.to_owned(), insights_time(t * 1000)), count]
+            };
+            counts.into_iter().take(plan.limit).map(row).collect()
+        }
+        None => (matched.iter().take(plan.limit))
+            .map(|l| {
+                let value = |f: &&str| (f.to_string(), field_value(l, f).into_owned());
+                plan.fields.iter().map(value).collect()
+            })
+            .collect(),
     };
     Evaluated {
         rows,
@@ -199,30 +213,11 @@ pub(super) fn evaluate(
 }
 
 /// Field `f` of a line.
-fn field_value<'a>(sel: &Selection, l: &'a Line, f: &str) -> Cow<'a, str> {
+fn field_value<'a>(e: &'a LogEvent, f: &str) -> Cow<'a, str> {
     match f {
-        "@timestamp" => insights_time(l.ms).into(),
-        "@message" => l.text.as_str().into(),
-        "@logStream" => (&*l.stream).into(),
-        _ => format!("{}:{}", sel.account, sel.groups[l.group].1).into(),
-    }
-}
-
-/// `stats count(*)` by bins of (seconds, column), in the plan's order.
-fn counted(matched: &[&Line], (bin, column): (i64, &str), plan: &Plan) -> Vec<Row> {
-    let mut counts = std::collections::BTreeMap::<i64, u64>::new();
-    for l in matched {
-        *counts
-            .entry((l.ms / 1000).div_euclid(bin) * bin)
-            .or_default() += 1;
-    }
-    let row = |(t, n): (i64, u64)| -> Row {
-        let count = ("count(*)".to_owned(), n.to_string());
-        vec![(column.to_owned(), insights_time(t * 1000)), count]
-    };
-    match plan.descending {
-        true => counts.into_iter().rev().take(plan.limit).map(row).collect(),
-        false => counts.into_iter().take(plan.limit).map(row).collect(),
+        "@timestamp" => insights_time(e.timestamp_ms).into(),
+        "@message" => e.message.as_str().into(),
+        _ => e.stream.as_str().into(),
     }
 }
 
