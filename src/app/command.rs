@@ -195,10 +195,11 @@ pub const SETTLE: Duration = Duration::from_millis(250);
 
 /// Series asked of a source at once. A fleet's request is run part by part, each answer
 /// taken in (`update`) before the next part is asked for: the points of 60,000 series are
-/// never all held at once, and the first rows fill before the last are read. Ten
-/// GetMetricData calls a part (`MAX_QUERIES_PER_CALL`), so a part still spreads over the
-/// source's concurrent calls.
-pub const SERIES_PART: usize = 10 * crate::source::aws::metric_data::MAX_QUERIES_PER_CALL;
+/// never all held at once, and the first rows fill before the last are read. A part is
+/// as many GetMetricData calls (`MAX_QUERIES_PER_CALL` each) as the source has in flight at
+/// once: a larger one holds more answers without asking sooner.
+pub const SERIES_PART: usize = crate::source::aws::metric_data::CONCURRENT_CALLS
+    * crate::source::aws::metric_data::MAX_QUERIES_PER_CALL;
 
 impl Command {
     /// Whether this command should cancel and replace different work of the same key.

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 pub const MAX_QUERIES_PER_CALL: usize = 500;
 /// Calls of one request in flight at once: enough to hide latency, few enough not to be
 /// throttled by a burst.
-const CONCURRENT_CALLS: usize = 4;
+pub const CONCURRENT_CALLS: usize = 4;
 
 /// One query of a call. `with_account` sets `AccountId` (monitoring-account reads through OAM);
 /// in fan-out mode the client is already in the series' account.
