@@ -133,13 +133,33 @@ fn no_feature_is_named_outside_its_folder() {
     );
 }
 
-/// The code of `file` before its tests.
-fn code_of(file: &Path) -> String {
-    let text = std::fs::read_to_string(file).expect("readable");
-    match text.find("#[cfg(test)]") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
+/// The lines of `text` that are not test code, each with its line number (from 1): every
+/// top-level `#[cfg(test)]` item is left out, from the attribute to its closing brace at
+/// column 0 (or its `;`, for `mod tests;`), wherever it stands. Stopping at a file's first
+/// `#[cfg(test)]` instead missed the code after a test-only item.
+fn code_lines(text: &str) -> Vec<(usize, &str)> {
+    let mut lines = text.lines().enumerate();
+    let mut code = Vec::new();
+    while let Some((n, line)) = lines.next() {
+        if !line.starts_with("#[cfg(test)]") {
+            code.push((n + 1, line));
+            continue;
+        }
+        for (_, item) in lines.by_ref() {
+            let one_line = item.ends_with(';') && !item.starts_with(['#', ' ']);
+            if item == "}" || one_line {
+                break;
+            }
+        }
     }
+    code
+}
+
+/// The code of `file` (`code_lines`), numbered.
+fn code_of(file: &Path) -> Vec<(usize, String)> {
+    let text = std::fs::read_to_string(file).expect("readable");
+    let lines = code_lines(&text).into_iter();
+    lines.map(|(n, line)| (n, line.to_owned())).collect()
 }
 
 /// The configuration reads the keymap's words from a leaf (`vocabulary`), not from the
@@ -151,18 +171,19 @@ fn the_keymap_vocabulary_is_a_leaf_that_config_reads() {
     rust_files(&src.join("config"), &mut config);
     assert!(config.len() > 3, "found {} files", config.len());
     for file in config {
-        for (n, line) in code_of(&file).lines().enumerate() {
+        for (n, line) in code_of(&file) {
             assert!(
                 !line.contains("crate::app") && !line.contains("crate::views"),
-                "{}:{}: {line}",
-                file.display(),
-                n + 1
+                "{}:{n}: {line}",
+                file.display()
             );
         }
     }
     let leaf = code_of(&src.join("vocabulary.rs"));
     assert!(
-        !leaf.contains("crate::") && !leaf.contains("super::"),
+        !leaf
+            .iter()
+            .any(|(_, l)| l.contains("crate::") || l.contains("super::")),
         "src/vocabulary.rs imports from the crate"
     );
 }
@@ -196,36 +217,16 @@ fn app_runs_the_views_calls_without_naming_them() {
             })
     };
     for file in files {
-        for (n, line) in code_of(&file).lines().enumerate() {
-            assert!(!named(line), "{}:{}: {line}", file.display(), n + 1);
+        for (n, line) in code_of(&file) {
+            assert!(!named(&line), "{}:{n}: {line}", file.display());
         }
     }
-}
-
-/// Lines of `text` that are not test code: each top-level `#[cfg(test)]` item is left out,
-/// from the attribute to its closing brace at column 0 (or its `;`, for `mod tests;`).
-fn non_test_lines(text: &str) -> usize {
-    let mut lines = text.lines();
-    let mut count = 0;
-    while let Some(line) = lines.next() {
-        if !line.starts_with("#[cfg(test)]") {
-            count += 1;
-            continue;
-        }
-        for item in lines.by_ref() {
-            let one_line = item.ends_with(';') && !item.starts_with(['#', ' ']);
-            if item == "}" || one_line {
-                break;
-            }
-        }
-    }
-    count
 }
 
 #[test]
 fn a_test_item_is_left_out_wherever_it_stands() {
     let text = "fn a() {}\n#[cfg(test)]\nimpl A {\n    fn t() {}\n}\nfn b() {\n}\n#[cfg(test)]\nmod tests;\n";
-    assert_eq!(non_test_lines(text), 3);
+    assert_eq!(code_lines(text).len(), 3);
 }
 
 /// What `src/source/demo` may grow to, in lines of non-test code (`tests.rs` files and
@@ -243,9 +244,7 @@ fn the_demo_stays_within_its_budget() {
         let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         !name.contains("tests")
     });
-    let total: usize = counted
-        .map(|f| non_test_lines(&std::fs::read_to_string(f).expect("readable")))
-        .sum();
+    let total: usize = counted.map(|f| code_of(f).len()).sum();
     assert!(total > 3_000, "the count missed the demo: {total} lines");
     assert!(
         total <= DEMO_BUDGET,
