@@ -175,20 +175,21 @@ impl Gen {
         Ok(sel)
     }
 
-    /// The selection's lines with `from_ms <= ms < to_ms`, written before `now`, matching
-    /// `keep`, oldest first (ties by stream, then order in the stream); and how many were
-    /// scanned.
+    /// The selection's lines with `from_ms <= ms < to_ms`, written before `now`, that
+    /// `keep` wants (given a line's time, stream and text), oldest first (ties by stream,
+    /// then order in the stream); and how many lines were scanned, and their bytes. Only
+    /// the lines kept become events: an Insights query scans days of lines.
     fn lines(
         &self,
         sel: &Selection,
         from_ms: i64,
         to_ms: i64,
-        keep: &dyn Fn(&str) -> bool,
-    ) -> (Vec<LogEvent>, u64) {
+        keep: &dyn Fn(i64, &str, &str) -> bool,
+    ) -> (Vec<LogEvent>, u64, u64) {
         let now = self.now();
         let to_ms = to_ms.min(now.saturating_mul(1000));
         let from_ms = from_ms.max((now - RETENTION_SECS).saturating_mul(1000));
-        let (mut out, mut scanned) = (Vec::new(), 0);
+        let (mut out, mut scanned, mut bytes) = (Vec::new(), 0, 0);
         let wanted = |stream: &str| sel.prefix.as_deref().is_none_or(|p| stream.starts_with(p));
         // Lines written together, in their order (their ids count it): those in the window
         // are scanned, those `keep` wants are kept.
@@ -197,7 +198,8 @@ impl Gen {
             for (seq, (ms, text)) in written.into_iter().enumerate() {
                 if (from_ms..to_ms).contains(&ms) {
                     scanned += 1;
-                    if keep(&text) {
+                    bytes += (text.len() + stream.len()) as u64;
+                    if keep(ms, stream, &text) {
                         let id = format!("{ms:013}{hash:016x}{seq:05}");
                         out.push(LogEvent::new(ms, stream, text.as_bytes(), Some(&id)));
                     }
@@ -229,7 +231,7 @@ impl Gen {
         }
         // An id is the time, the stream's hash, then the order in the stream.
         out.sort_by(|a, b| a.event_id.cmp(&b.event_id));
-        (out, scanned)
+        (out, scanned, bytes)
     }
 }
 
@@ -252,8 +254,8 @@ impl LiveSession for DemoTail {
         // The clock jumped: what lies further back is left out, and said.
         let mut sampled = now_ms - self.from_ms > TAIL_CATCH_UP_MS;
         self.from_ms = self.from_ms.max(now_ms - TAIL_CATCH_UP_MS);
-        let keep = |text: &str| self.pattern.matches(text);
-        let (lines, _) = self.generator.lines(&self.sel, self.from_ms, now_ms, &keep);
+        let keep = |_, _: &str, text: &str| self.pattern.matches(text);
+        let (lines, ..) = self.generator.lines(&self.sel, self.from_ms, now_ms, &keep);
         self.from_ms = self.from_ms.max(now_ms);
         // Beyond the most an update carries, a sample spread over the update.
         let (n, shown) = (lines.len(), lines.len().min(TAIL_MAX));
@@ -328,7 +330,7 @@ impl LogsSource for DemoLogs {
                     invalid(call, format!("invalid nextToken {shown}"))
                 })?,
         };
-        let keep = |text: &str| pattern.matches(text);
+        let keep = |_, _: &str, text: &str| pattern.matches(text);
         let mut events = Vec::new();
         // An hour at a time, up to a page, and to a day of logs read.
         for _ in 0..HOURS_PER_CALL {
@@ -337,7 +339,7 @@ impl LogsSource for DemoLogs {
                 break;
             }
             let to = ((chunk + HOUR) * 1000).min(end_excl);
-            let (lines, _) = g.lines(&sel, from, to, &keep);
+            let (lines, ..) = g.lines(&sel, from, to, &keep);
             let (room, rest) = (PAGE - events.len(), lines.len().saturating_sub(skip));
             events.extend(lines.into_iter().skip(skip).take(room));
             if rest > room {

@@ -6,7 +6,7 @@ use super::{Gen, Selection};
 use crate::logs::line::safe_line;
 use crate::source::demo::query::{Run, Stage};
 use crate::source::demo::{DAY, utc};
-use crate::source::logs::{InsightsResults, InsightsState, InsightsStats, LogEvent};
+use crate::source::logs::{InsightsResults, InsightsState, InsightsStats};
 use crate::source::model::Epoch;
 use regex_lite::{Regex, RegexBuilder};
 use std::borrow::Cow;
@@ -167,16 +167,12 @@ pub(super) fn evaluate(
     end: Epoch,
 ) -> Evaluated {
     let start = start.max(end - MAX_QUERY_SECS);
-    let (lines, scanned) = generator.lines(sel, start * 1000, (end + 1) * 1000, &|_| true);
-    let bytes = (lines.iter())
-        .map(|e| (e.message.len() + e.stream.len()) as u64)
-        .sum();
-    let mut matched: Vec<&LogEvent> = (lines.iter())
-        .filter(|l| {
-            let mut filters = plan.filters.iter();
-            filters.all(|(f, re)| re.is_match(&field_value(l, f)))
-        })
-        .collect();
+    let wanted = |ms, stream: &str, text: &str| {
+        let mut filters = plan.filters.iter();
+        filters.all(|(f, re)| re.is_match(&field_value(ms, stream, text, f)))
+    };
+    let (mut matched, scanned, bytes) =
+        generator.lines(sel, start * 1000, (end + 1) * 1000, &wanted);
     if plan.descending {
         matched.reverse();
     }
@@ -199,7 +195,10 @@ pub(super) fn evaluate(
         }
         None => (matched.iter().take(plan.limit))
             .map(|l| {
-                let value = |f: &&str| (f.to_string(), field_value(l, f).into_owned());
+                let value = |f: &&str| {
+                    let v = field_value(l.timestamp_ms, &l.stream, &l.message, f);
+                    (f.to_string(), v.into_owned())
+                };
                 plan.fields.iter().map(value).collect()
             })
             .collect(),
@@ -212,12 +211,12 @@ pub(super) fn evaluate(
     }
 }
 
-/// Field `f` of a line.
-fn field_value<'a>(e: &'a LogEvent, f: &str) -> Cow<'a, str> {
+/// Field `f` of the line at `ms` in `stream` reading `text`.
+fn field_value<'a>(ms: i64, stream: &'a str, text: &'a str, f: &str) -> Cow<'a, str> {
     match f {
-        "@timestamp" => insights_time(e.timestamp_ms).into(),
-        "@message" => e.message.as_str().into(),
-        _ => e.stream.as_str().into(),
+        "@timestamp" => insights_time(ms).into(),
+        "@message" => text.into(),
+        _ => stream.into(),
     }
 }
 
