@@ -1,7 +1,7 @@
 //! Alarm evaluation as CloudWatch does it, replayed over time from the same signal functions
 //! the charts show: current state, when it began, the reason, and the history of transitions.
 
-use super::world::{AlarmDef, MONITORING_ACCOUNT, REGION, SeriesRef, World};
+use super::world::{AlarmDef, MONITORING_ACCOUNT, SeriesRef, World, alarm_arn};
 use super::{DAY, MINUTE, signal, utc};
 use crate::source::model::*;
 use std::collections::VecDeque;
@@ -420,14 +420,12 @@ fn composite(world: &World, def: &AlarmDef, children: Vec<&Timeline>, now: Epoch
             cause = Some((at, name, to));
         }
     }
-    let arn =
-        |child: &str| format!("arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{child}");
     tl.reason = match (cause, in_alarm(tl.since)) {
         (Some((at, child, to)), _) => {
             let when = utc(at * 1000, "%A %d %B, %Y %H:%M:%S UTC");
-            format!("{} transitioned to {to} at {when}", arn(child))
+            format!("{} transitioned to {to} at {when}", alarm_arn(child))
         }
-        (None, Some((child, _))) => format!("{} is in ALARM", arn(child)),
+        (None, Some((child, _))) => format!("{} is in ALARM", alarm_arn(child)),
         (None, None) => "No alarm in the rule is in ALARM".to_owned(),
     };
     tl

@@ -9,7 +9,7 @@
 use super::rng::{hash_str, mix, range};
 use super::signal;
 use super::story::{DRIFTING_FEATURE, FEATURE_DRIFT_THRESHOLD, MISSING_FEATURE, feature_drift};
-use super::world::{ACCURACY_THRESHOLD, REGION, SeriesRef, World};
+use super::world::{ACCURACY_THRESHOLD, REGION, SeriesRef, World, sagemaker_arn};
 use super::{DAY, DemoSource, HOUR, MINUTE, refused, utc};
 use crate::source::SourceError;
 use crate::source::metrics::{MetricId, spec};
@@ -219,8 +219,7 @@ impl JobRun {
     fn execution(&self, world: &World, now: Epoch) -> Execution {
         let status = self.status(now);
         let account = &world.endpoints[self.endpoint].endpoint.account_id;
-        let job = &self.job;
-        let arn = format!("arn:aws:sagemaker:{REGION}:{account}:processing-job/{job}");
+        let arn = sagemaker_arn(account, "processing-job", &self.job);
         Execution {
             account_id: account.clone(),
             schedule: self.schedule.clone(),

@@ -22,7 +22,9 @@ use super::rng::{Rng, hash_str, mix, splitmix64, uuid_of};
 use super::story::{
     Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
 };
-use super::world::{IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World};
+use super::world::{
+    IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World, alarm_arn, sagemaker_arn,
+};
 use super::{DAY, DemoSource, HOUR, refused};
 use crate::source::SourceError;
 use crate::source::model::{AlarmKind, Epoch};
@@ -287,7 +289,7 @@ impl Event {
         let words = kind.split('-').map(|w| w[..1].to_uppercase() + &w[1..]);
         let pascal: String = words.collect();
         let key = format!("{}{}Arn", &kind[..1], &pascal[1..]);
-        let arn = arn(&self.recipientaccountid, kind, name);
+        let arn = sagemaker_arn(&self.recipientaccountid, kind, name);
         let kind = format!("AWS::SageMaker::{pascal}");
         self.response(json!({ key: &arn })).resource(arn, &kind)
     }
@@ -311,14 +313,6 @@ impl Event {
         self.eventid = uuid_of(id, splitmix64(id)).into_boxed_str();
         self
     }
-}
-
-fn arn(account: &str, kind: &str, name: &str) -> String {
-    format!("arn:aws:sagemaker:{REGION}:{account}:{kind}/{name}")
-}
-
-fn alarm_arn(name: &str) -> String {
-    format!("arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{name}")
 }
 
 /// A background call: where its share of the calls ends (out of 100: the rows above hold
@@ -499,7 +493,7 @@ fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, E
         }
         Act::ScaleOut => {
             let name = &e.endpoint.name;
-            let target = arn(&acct, "endpoint", name);
+            let target = sagemaker_arn(&acct, "endpoint", name);
             // Refused: the on-call role may not scale endpoints.
             let action = "sagemaker:UpdateEndpointWeightsAndCapacities";
             let who = caller.0.arn.as_deref().unwrap_or_default();

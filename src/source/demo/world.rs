@@ -284,6 +284,17 @@ fn sim_endpoint(
     }
 }
 
+/// The ARN of SageMaker resource `name` in `account`, of `kind` as an ARN spells it
+/// (`endpoint-config`, `processing-job`).
+pub fn sagemaker_arn(account: &str, kind: &str, name: &str) -> String {
+    format!("arn:aws:sagemaker:{REGION}:{account}:{kind}/{name}")
+}
+
+/// The ARN of alarm `name`: every demo alarm is the monitoring account's.
+pub fn alarm_arn(name: &str) -> String {
+    format!("arn:aws:cloudwatch:{REGION}:{MONITORING_ACCOUNT}:alarm:{name}")
+}
+
 pub fn schedule_name(endpoint: &str) -> String {
     format!("{endpoint}-model-quality")
 }
