@@ -166,7 +166,6 @@ impl Sched {
             began,
             ends: self.ends(world, slot),
             window,
-            period: HOUR,
             outcome,
             failure_reason,
             checks,
@@ -193,9 +192,8 @@ pub(super) struct JobRun {
     /// When it starts analysing (InProgress) and when it ends, outcome known.
     pub began: Epoch,
     pub ends: Epoch,
-    /// The data it analyses: `[window, window + period)`.
+    /// The hour of data it analyses: `[window, window + HOUR)`.
     pub window: Epoch,
-    pub period: i64,
     pub outcome: ExecutionStatus,
     pub failure_reason: Option<String>,
     pub checks: Vec<Check>,

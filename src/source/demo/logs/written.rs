@@ -6,7 +6,7 @@ use crate::source::demo::monitor::JobRun;
 use crate::source::demo::rng::{hash_str, mix, range, unit, uuid_of};
 use crate::source::demo::story::{DRIFT_FULL_SECS, LEAK, LOADING_SECS, MISSING_FEATURE};
 use crate::source::demo::world::{SeriesRef, SimEndpoint, World};
-use crate::source::demo::{signal, utc};
+use crate::source::demo::{HOUR, signal, utc};
 use crate::source::metrics::MetricId;
 use crate::source::model::{Epoch, ExecutionStatus};
 use std::fmt::Display;
@@ -143,7 +143,7 @@ pub(super) fn job_lines(run: &JobRun) -> Written {
     let window = |t: Epoch| utc(t * 1000, "%Y-%m-%dT%H:%M:%SZ");
     let (job, schedule, kind) = (&run.job, &run.schedule, run.monitoring_type);
     let definition = run.job_definition.as_deref().unwrap_or("(inline)");
-    let (from, to) = (window(run.window), window(run.window + run.period));
+    let (from, to) = (window(run.window), window(run.window + HOUR));
     let starting = format!(
         "Starting sagemaker-model-monitor-analyzer for processing job {job}: schedule \
          {schedule}, {kind}, job definition {definition}"
