@@ -909,6 +909,21 @@ mod tests {
         (columns, rows)
     }
 
+    /// Raw SQL as the console sends it.
+    fn raw(sql: &str) -> TrailQuery {
+        TrailQuery {
+            sql: sql.into(),
+            search: Search::Raw,
+            token: format!("raw {sql}"),
+        }
+    }
+
+    /// The status of raw SQL once started (instant timing).
+    fn raw_status(source: &DemoSource, sql: &str) -> QueryStatus {
+        let id = block_on(source.start(&raw(sql))).unwrap();
+        block_on(source.status(&id)).unwrap()
+    }
+
     fn cell<'r>(columns: &[String], row: &'r [Option<String>], name: &str) -> Option<&'r str> {
         let i = columns.iter().position(|c| c == name).unwrap();
         row[i].as_deref()
@@ -1193,13 +1208,7 @@ mod tests {
                 "subset of SQL",
             ),
         ] {
-            let raw = TrailQuery {
-                sql: sql.into(),
-                search: Search::Raw,
-                token: format!("raw {sql}"),
-            };
-            let id = block_on(source.start(&raw)).unwrap();
-            let s = block_on(source.status(&id)).unwrap();
+            let s = raw_status(&source, sql);
             assert_eq!(s.state, QueryState::Failed, "{sql}");
             let reason = s.reason.unwrap();
             assert!(reason.contains(why), "{sql}: {reason}");
@@ -1240,12 +1249,7 @@ mod tests {
     fn the_example_raw_query_runs() {
         let (source, _) = demo(7, START, INSTANT);
         let sql = "SELECT useridentity.arn, useridentity.sessioncontext.sourceidentity, requestparameters FROM observability_replicated_logs WHERE eventname = 'CreateEndpoint' AND eventsource = 'sagemaker.amazonaws.com'";
-        let q = TrailQuery {
-            sql: sql.into(),
-            search: Search::Raw,
-            token: "example".into(),
-        };
-        let (columns, rows) = run(&source, &q);
+        let (columns, rows) = run(&source, &raw(sql));
         assert_eq!(columns, ["arn", "sourceidentity", "requestparameters"]);
         // bob's two tries at image-tagger, the refused one first in time.
         assert_eq!(rows.len(), 2, "{rows:?}");
@@ -1262,28 +1266,13 @@ mod tests {
         let sql = "SELECT eventtime AS t, eventname FROM t WHERE (eventname IN ('UpdateEndpoint') \
                    OR useridentity.arn LIKE '%alice' ESCAPE '\\') AND errorcode IS NULL \
                    AND NOT readonly = 'true' ORDER BY eventtime ASC LIMIT 2";
-        let q = TrailQuery {
-            sql: sql.into(),
-            search: Search::Raw,
-            token: "beyond".into(),
-        };
-        let id = block_on(source.start(&q)).unwrap();
-        let s = block_on(source.status(&id)).unwrap();
+        let s = raw_status(&source, sql);
         assert_eq!(s.state, QueryState::Failed);
         assert!(s.reason.unwrap().contains("run this on AWS"));
         // Two groups of one kind (the language writes one) would mean AND, not OR: refused.
         let sql = "SELECT eventname FROM t WHERE (useridentity.username = 'bob') \
                    AND (useridentity.username = 'alice')";
-        let q = TrailQuery {
-            sql: sql.into(),
-            search: Search::Raw,
-            token: "two groups".into(),
-        };
-        let id = block_on(source.start(&q)).unwrap();
-        assert_eq!(
-            block_on(source.status(&id)).unwrap().state,
-            QueryState::Failed
-        );
+        assert_eq!(raw_status(&source, sql).state, QueryState::Failed);
     }
 
     /// Every episode of the story is in the trail at its time; the on-call engineer mutes
@@ -1374,12 +1363,7 @@ mod tests {
                 .table();
                 let ids: Vec<String> = accounts.iter().map(|a| (*a).to_owned()).collect();
                 let sql = select(&table, &parse(text).unwrap(), &ids, from, START);
-                let raw = TrailQuery {
-                    sql: sql.clone(),
-                    search: Search::Raw,
-                    token: format!("raw {sql}"),
-                };
-                assert_eq!(run(&source, &raw), filtered, "{sql}");
+                assert_eq!(run(&source, &raw(&sql)), filtered, "{sql}");
             }
         }
     }
@@ -1403,22 +1387,11 @@ mod tests {
                 &filter_query(text, &[], START - HISTORY, START, 500),
             );
             let sql = select(&table, &parse(text).unwrap(), &[], START - HISTORY, START);
-            let raw = TrailQuery {
-                sql: sql.clone(),
-                search: Search::Raw,
-                token: format!("raw {sql}"),
-            };
-            assert_eq!(run(&source, &raw), filtered, "{sql}");
+            assert_eq!(run(&source, &raw(&sql)), filtered, "{sql}");
         }
         let sql = "SELECT eventname FROM t WHERE (useridentity.arn LIKE '%bob%' ESCAPE '\\' \
                    OR useridentity.username = 'alice')";
-        let raw = TrailQuery {
-            sql: sql.into(),
-            search: Search::Raw,
-            token: "halves".into(),
-        };
-        let id = block_on(source.start(&raw)).unwrap();
-        let status = block_on(source.status(&id)).unwrap();
+        let status = raw_status(&source, sql);
         assert_eq!(status.state, QueryState::Failed, "{status:?}");
     }
 
