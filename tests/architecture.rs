@@ -133,15 +133,22 @@ fn no_feature_is_named_outside_its_folder() {
     );
 }
 
+/// The attributes of items compiled for tests only: `test-fixtures` is the feature the
+/// integration tests (and the benchmarks' fixtures) build the crate with; a release never has it.
+const TEST_ONLY: [&str; 2] = [
+    "#[cfg(test)]",
+    "#[cfg(any(test, feature = \"test-fixtures\"))]",
+];
+
 /// The lines of `text` that are not test code, each with its line number (from 1): every
-/// top-level `#[cfg(test)]` item is left out, from the attribute to its closing brace at
+/// top-level item of `TEST_ONLY` is left out, from the attribute to its closing brace at
 /// column 0 (or its `;`, for `mod tests;`), wherever it stands. Stopping at a file's first
 /// `#[cfg(test)]` instead missed the code after a test-only item.
 fn code_lines(text: &str) -> Vec<(usize, &str)> {
     let mut lines = text.lines().enumerate();
     let mut code = Vec::new();
     while let Some((n, line)) = lines.next() {
-        if !line.starts_with("#[cfg(test)]") {
+        if !TEST_ONLY.iter().any(|cfg| line.starts_with(cfg)) {
             code.push((n + 1, line));
             continue;
         }
@@ -227,6 +234,8 @@ fn app_runs_the_views_calls_without_naming_them() {
 fn a_test_item_is_left_out_wherever_it_stands() {
     let text = "fn a() {}\n#[cfg(test)]\nimpl A {\n    fn t() {}\n}\nfn b() {\n}\n#[cfg(test)]\nmod tests;\n";
     assert_eq!(code_lines(text).len(), 3);
+    let fixture = "fn a() {}\n#[cfg(any(test, feature = \"test-fixtures\"))]\nimpl A {\n}\n";
+    assert_eq!(code_lines(fixture).len(), 1);
 }
 
 /// What `src/source/demo` may grow to, in lines of non-test code (`tests.rs` files and

@@ -96,29 +96,6 @@ impl DemoSource {
         self
     }
 
-    /// The demo story begun at `start` with its clock stopped at `now`, its queries answered
-    /// without waiting: what tests drive the console's own update path with.
-    #[cfg(any(test, feature = "test-fixtures"))]
-    pub fn pinned(seed: u64, start: Epoch, now: Epoch) -> Self {
-        let clock = Arc::new(crate::clock::FixedClock::new(now));
-        let config = DemoConfig {
-            seed,
-            start,
-            scale: None,
-        };
-        let none = std::time::Duration::ZERO;
-        Self::new(config, clock)
-            .with_trail_timing(TrailTiming {
-                queued: none,
-                running: none,
-            })
-            .with_logs_timing(LogsTiming {
-                scheduled: none,
-                running: none,
-                tail_every: std::time::Duration::from_secs(1),
-            })
-    }
-
     /// Refuses every write, as the AWS source does.
     pub fn with_readonly(mut self, readonly: bool) -> Self {
         self.readonly = readonly;
@@ -138,6 +115,31 @@ impl DemoSource {
         run.flatten().map_or(now, |hour| {
             now.max(hour + signal::visibility_delay(&self.world, r))
         })
+    }
+}
+
+#[cfg(any(test, feature = "test-fixtures"))]
+impl DemoSource {
+    /// The demo story begun at `start` with its clock stopped at `now`, its queries answered
+    /// without waiting: what tests drive the console's own update path with.
+    pub fn pinned(seed: u64, start: Epoch, now: Epoch) -> Self {
+        let clock = Arc::new(crate::clock::FixedClock::new(now));
+        let config = DemoConfig {
+            seed,
+            start,
+            scale: None,
+        };
+        let none = std::time::Duration::ZERO;
+        Self::new(config, clock)
+            .with_trail_timing(TrailTiming {
+                queued: none,
+                running: none,
+            })
+            .with_logs_timing(LogsTiming {
+                scheduled: none,
+                running: none,
+                tail_every: std::time::Duration::from_secs(1),
+            })
     }
 }
 
