@@ -157,18 +157,16 @@ pub fn aligned(start: Epoch, end: Epoch, period: u32) -> (Epoch, Epoch) {
     )
 }
 
+/// The fleet's series of the hourly or the finer periods. A metric of the other kind is
+/// left out before its keys are made: at 10,000 endpoints making them was a tenth of a
+/// snapshot's time.
 fn fleet_keys(state: &State, hourly: bool) -> Vec<SeriesKey> {
-    state
-        .endpoints
-        .iter()
-        .flat_map(|e| {
-            state
-                .fleet_metrics
-                .iter()
-                .flat_map(move |&id| metrics::series_keys(e, id))
-        })
-        .filter(|k| is_hourly(k.period) == hourly)
-        .collect()
+    let wanted = |e, id| is_hourly(metrics::period_for(e, id)) == hourly;
+    let of_endpoint = |e| {
+        let ids = state.fleet_metrics.iter().filter(move |&&id| wanted(e, id));
+        ids.flat_map(move |&id| metrics::series_keys(e, id))
+    };
+    state.endpoints.iter().flat_map(of_endpoint).collect()
 }
 
 /// Requests for `keys` from what is held (at most `window` back) up to now: one per period,

@@ -195,6 +195,16 @@ pub fn namespace_for<'a>(endpoint: &'a Endpoint, m: &'a MetricSpec) -> &'a str {
     }
 }
 
+/// The period of the series `series_keys` makes for metric `id` of this endpoint: a custom
+/// quality source's own, else the catalogue's.
+pub fn period_for(endpoint: &Endpoint, id: MetricId) -> u32 {
+    let m = spec(id);
+    match &endpoint.quality {
+        Some(q) if m.dimensions == DimensionStyle::EndpointSchedule => q.period,
+        _ => m.period,
+    }
+}
+
 /// The series keys of one metric of an endpoint: one per variant for instance and invocation
 /// metrics; for model quality, one per monitoring schedule (the first), or the one series of
 /// the endpoint's custom source (which needs no schedule).
@@ -340,6 +350,22 @@ mod tests {
                 endpoint_dimension: "model_endpoint".into(),
                 period,
             }),
+        }
+    }
+
+    /// `period_for` tells the period of every key `series_keys` makes, without making them.
+    #[test]
+    fn period_for_is_the_period_of_the_keys() {
+        let mut plain = custom(300);
+        plain.quality = None;
+        for e in [custom(300), custom(86_400), plain] {
+            for m in METRICS {
+                let keys = series_keys(&e, m.id);
+                assert!(!keys.is_empty(), "{}", m.name);
+                for k in keys {
+                    assert_eq!(k.period, period_for(&e, m.id), "{} {:?}", m.name, e.quality);
+                }
+            }
         }
     }
 
