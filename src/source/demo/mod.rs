@@ -184,12 +184,8 @@ impl FleetSource for DemoSource {
     }
 
     async fn endpoints(&self) -> Result<Vec<Endpoint>, SourceError> {
-        Ok(self
-            .world
-            .endpoints
-            .iter()
-            .map(|e| e.endpoint.clone())
-            .collect())
+        let all = self.world.endpoints.iter();
+        Ok(all.map(|e| e.endpoint.clone()).collect())
     }
 
     async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {

@@ -14,7 +14,6 @@ const MAX_POINTS: i64 = 100_800;
 const SALT_LOAD: u64 = 0x10AD;
 const SALT_QUALITY: u64 = 0x0A11;
 const SALT_BURST: u64 = 0xB0057;
-const SALT_SPIKE: u64 = 0x5B1CE;
 
 /// Seconds after the start of slot `t` at which its point becomes visible: a minute is
 /// complete when it is over; a model-quality hour when its monitoring run has finished.
@@ -95,9 +94,6 @@ pub fn value(world: &World, r: &SeriesRef, t: Epoch) -> Option<f64> {
         MetricId::ModelLatency => {
             let load = load(e, r.variant, t);
             let mut us = p.latency_us * (1.0 + 0.5 * load * load) * (1.0 + 0.08 * jitter);
-            if unit(mix(h ^ SALT_SPIKE, t as u64)) < 0.005 {
-                us *= 3.0; // a GC pause or a cold cache now and then
-            }
             if p.incident.is_some_and(|i| t >= i.update_at) {
                 us *= 1.2; // the new model is a little heavier
             }
