@@ -15,7 +15,7 @@
 use super::monitor::{self, Runs};
 use super::query::{Book, KEPT_QUERIES, Run};
 use super::rng::{hash_str, mix};
-use super::world::{REGION, SimEndpoint, World};
+use super::world::{REGION, SeriesRef, SimEndpoint, World};
 use super::{DAY, HOUR, MINUTE};
 use crate::clock::SharedClock;
 use crate::logs::groups::{PROCESSING_JOBS_GROUP, group_arn};
@@ -23,6 +23,7 @@ use crate::logs::pattern::{self, Pattern};
 use crate::sanitize::clean;
 use crate::source::SourceError;
 use crate::source::logs::*;
+use crate::source::metrics::MetricId;
 use async_trait::async_trait;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -131,7 +132,11 @@ impl Gen {
         if target.groups.is_empty() {
             return Err(invalid(call, "no log group"));
         }
-        let (mut endpoints, mut jobs) = (Vec::new(), false);
+        let mut sel = Selection {
+            target: target.clone(),
+            endpoints: Vec::new(),
+            jobs: false,
+        };
         // The processing jobs' group is there where monitoring runs are.
         let runs = |e: &SimEndpoint| {
             e.endpoint.account_id == account && !e.endpoint.monitoring_schedules.is_empty()
@@ -143,9 +148,9 @@ impl Gen {
             let endpoint = name.strip_prefix("/aws/sagemaker/Endpoints/");
             let i = endpoint.and_then(|e| world.endpoint_index(account, e));
             if let Some(i) = i.filter(|i| world.endpoints[*i].profile.has_data) {
-                endpoints.push(i);
+                sel.endpoints.push(i);
             } else if name == PROCESSING_JOBS_GROUP && world.endpoints.iter().any(runs) {
-                jobs = true;
+                sel.jobs = true;
             } else {
                 let (name, account) = (clean(name), clean(account));
                 let detail =
@@ -153,12 +158,7 @@ impl Gen {
                 return Err(not_found(call, detail));
             }
         }
-        let target = target.clone();
-        Ok(Selection {
-            target,
-            endpoints,
-            jobs,
-        })
+        Ok(sel)
     }
 
     /// The selection's lines with `from_ms <= ms < to_ms`, written before `now`, that
@@ -196,9 +196,14 @@ impl Gen {
         let first = from_ms.div_euclid(1000 * MINUTE) * MINUTE;
         for &i in &sel.endpoints {
             let streams = instances(&self.world.endpoints[i]).into_iter();
-            for (v, stream) in streams.filter(|(_, s)| wanted(s)) {
+            for (variant, stream) in streams.filter(|(_, s)| wanted(s)) {
+                let r = SeriesRef {
+                    endpoint: i,
+                    metric: MetricId::ModelLatency,
+                    variant,
+                };
                 for m in (first..(to_ms + 999).div_euclid(1000)).step_by(60) {
-                    gather(&stream, instance_minute(&self.world, i, v, &stream, m));
+                    gather(&stream, instance_minute(&self.world, &r, &stream, m));
                 }
             }
         }

@@ -47,24 +47,11 @@ pub(super) fn instances(e: &SimEndpoint) -> Vec<(usize, String)> {
     out
 }
 
-/// The lines of instance `stream` of variant `variant` in the minute starting at `m`
-/// (epoch seconds), oldest first.
-pub(super) fn instance_minute(
-    world: &World,
-    i: usize,
-    variant: usize,
-    stream: &str,
-    m: Epoch,
-) -> Written {
-    let e = &world.endpoints[i];
-    let series = |metric| {
-        let r = SeriesRef {
-            endpoint: i,
-            metric,
-            variant,
-        };
-        signal::value(world, &r, m).unwrap_or(0.0)
-    };
+/// The lines of instance `stream` of the endpoint and variant of `r` in the minute starting
+/// at `m` (epoch seconds), oldest first.
+pub(super) fn instance_minute(world: &World, r: &SeriesRef, stream: &str, m: Epoch) -> Written {
+    let e = &world.endpoints[r.endpoint];
+    let series = |metric| signal::value(world, &SeriesRef { metric, ..*r }, m).unwrap_or(0.0);
     let h = mix(e.noise ^ hash_str(stream), m as u64);
     let at = |salt: u64| m * 1000 + (mix(h, salt) % SPREAD_MS) as i64;
     let mut out = Written::new();
@@ -87,12 +74,10 @@ pub(super) fn instance_minute(
     if let Some(inc) = e.profile.incident
         && m > inc.update_at
     {
-        // The five minutes of 5xx right after the deployment.
-        if m < inc.update_at + LOADING_SECS {
-            for k in 0..2 {
-                let refused = "POST /invocations 503: model is still loading";
-                request(40 + k, "ERROR [inference]", &refused);
-            }
+        // The five minutes of 5xx right after the deployment: two a minute.
+        for k in 0..2 * u64::from(m < inc.update_at + LOADING_SECS) {
+            let refused = "POST /invocations 503: model is still loading";
+            request(40 + k, "ERROR [inference]", &refused);
         }
         // 0.15 just after the update, 1.0 three hours later.
         let f = ((m - inc.update_at) as f64 / DRIFT_FULL_SECS as f64).clamp(0.15, 1.0);
