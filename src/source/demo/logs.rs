@@ -9,13 +9,13 @@
 //! clock has reached.
 //!
 //! Rates: per instance and minute, 2 to 4 sampled requests (about 3 lines, 4,300 a day, ~150
-//! bytes each); after the update, 1 to 4 warnings and (in up to 6 minutes of 10) a 7-line
+//! bytes each); after the update, 1 to 4 warnings and (in up to 6 minutes of 10) a 5-line
 //! traceback more on each fraud-detector instance. Groups keep two weeks (`RETENTION_SECS`).
 
 use super::monitor::{self, Runs};
 use super::query::{Book, KEPT_QUERIES, Run};
 use super::rng::{hash_str, mix};
-use super::world::{REGION, World};
+use super::world::{REGION, SeriesRef, SimEndpoint, World};
 use super::{DAY, HOUR, MINUTE};
 use crate::clock::SharedClock;
 use crate::logs::groups::{PROCESSING_JOBS_GROUP, group_arn};
@@ -23,9 +23,8 @@ use crate::logs::pattern::{self, Pattern};
 use crate::sanitize::clean;
 use crate::source::SourceError;
 use crate::source::logs::*;
-use crate::source::model::Epoch;
+use crate::source::metrics::MetricId;
 use async_trait::async_trait;
-use insights::Evaluated;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use written::{Written, instance_minute, instances, job_lines};
@@ -55,22 +54,18 @@ pub struct LogsTiming {
     pub tail_every: Duration,
 }
 
-impl Default for LogsTiming {
-    fn default() -> Self {
-        Self {
-            scheduled: Duration::from_millis(300),
-            running: Duration::from_millis(1500),
-            tail_every: Duration::from_secs(1),
-        }
-    }
-}
+const TIMING: LogsTiming = LogsTiming {
+    scheduled: Duration::from_millis(300),
+    running: Duration::from_millis(1500),
+    tail_every: Duration::from_secs(1),
+};
 
 /// The demo's logs (`DemoSource::logs`).
 #[derive(Debug)]
 pub struct DemoLogs {
     generator: Gen,
     timing: LogsTiming,
-    queries: Book<Evaluated>,
+    queries: Book<InsightsResults>,
 }
 
 fn not_found(call: &str, detail: String) -> SourceError {
@@ -85,7 +80,7 @@ impl DemoLogs {
     pub(super) fn new(world: Arc<World>, runs: Arc<Mutex<Runs>>, clock: SharedClock) -> Self {
         Self {
             generator: Gen { world, runs, clock },
-            timing: LogsTiming::default(),
+            timing: TIMING,
             queries: Book::default(),
         }
     }
@@ -101,9 +96,9 @@ impl DemoLogs {
         call: &str,
         target: &LogTarget,
         id: &str,
-        f: impl FnOnce(&mut Run<Evaluated>) -> R,
+        f: impl FnOnce(&mut Run<InsightsResults>) -> R,
     ) -> Result<R, SourceError> {
-        let ours = |r: &Run<Evaluated>| r.id == id && r.owner == target.account_id;
+        let ours = |r: &Run<InsightsResults>| r.id == id && r.owner == target.account_id;
         self.queries.with(ours, f).ok_or_else(|| {
             let kept = format!("the demo keeps its last {KEPT_QUERIES} queries");
             not_found(call, format!("query {} not found ({kept})", clean(id)))
@@ -120,40 +115,31 @@ struct Gen {
     clock: SharedClock,
 }
 
-/// A target resolved against the world: the endpoints whose groups it names, whether it
-/// names the processing jobs' group, and its stream prefix.
+/// A target resolved against the world: the endpoints whose groups it names, and whether it
+/// names the processing jobs' group.
 #[derive(Debug, Clone)]
 struct Selection {
-    account: String,
+    target: LogTarget,
     endpoints: Vec<usize>,
     jobs: bool,
-    prefix: Option<String>,
 }
 
 impl Gen {
-    fn now(&self) -> Epoch {
-        self.clock.now()
-    }
-
     /// The target's groups as the world has them; an unknown one is ResourceNotFound, as
     /// AWS answers.
     fn select(&self, call: &str, target: &LogTarget) -> Result<Selection, SourceError> {
-        let account = target.account_id.as_str();
+        let (world, account) = (&self.world, target.account_id.as_str());
         if target.groups.is_empty() {
             return Err(invalid(call, "no log group"));
         }
-        let world = &self.world;
         let mut sel = Selection {
-            account: account.to_owned(),
+            target: target.clone(),
             endpoints: Vec::new(),
             jobs: false,
-            prefix: target.stream_prefix.clone(),
         };
         // The processing jobs' group is there where monitoring runs are.
-        let has_runs = || {
-            world.endpoints.iter().any(|e| {
-                e.endpoint.account_id == account && !e.endpoint.monitoring_schedules.is_empty()
-            })
+        let runs = |e: &SimEndpoint| {
+            e.endpoint.account_id == account && !e.endpoint.monitoring_schedules.is_empty()
         };
         // An ARN of the account's group names the same group.
         let arn_prefix = group_arn(REGION, account, "");
@@ -163,7 +149,7 @@ impl Gen {
             let i = endpoint.and_then(|e| world.endpoint_index(account, e));
             if let Some(i) = i.filter(|i| world.endpoints[*i].profile.has_data) {
                 sel.endpoints.push(i);
-            } else if name == PROCESSING_JOBS_GROUP && has_runs() {
+            } else if name == PROCESSING_JOBS_GROUP && world.endpoints.iter().any(runs) {
                 sel.jobs = true;
             } else {
                 let (name, account) = (clean(name), clean(account));
@@ -186,11 +172,12 @@ impl Gen {
         to_ms: i64,
         keep: &dyn Fn(i64, &str, &str) -> bool,
     ) -> (Vec<LogEvent>, u64, u64) {
-        let now = self.now();
+        let now = self.clock.now();
         let to_ms = to_ms.min(now.saturating_mul(1000));
         let from_ms = from_ms.max((now - RETENTION_SECS).saturating_mul(1000));
         let (mut out, mut scanned, mut bytes) = (Vec::new(), 0, 0);
-        let wanted = |stream: &str| sel.prefix.as_deref().is_none_or(|p| stream.starts_with(p));
+        let prefix = sel.target.stream_prefix.as_deref();
+        let wanted = |stream: &str| prefix.is_none_or(|p| stream.starts_with(p));
         // Lines written together, in their order (their ids count it): those in the window
         // are scanned, those `keep` wants are kept.
         let mut gather = |stream: &str, written: Written| {
@@ -209,20 +196,22 @@ impl Gen {
         let first = from_ms.div_euclid(1000 * MINUTE) * MINUTE;
         for &i in &sel.endpoints {
             let streams = instances(&self.world.endpoints[i]).into_iter();
-            for (v, stream) in streams.filter(|(_, s)| wanted(s)) {
-                let minutes = (first..).step_by(60).take_while(|m| m * 1000 < to_ms);
-                for m in minutes {
-                    gather(&stream, instance_minute(&self.world, i, v, &stream, m));
+            for (variant, stream) in streams.filter(|(_, s)| wanted(s)) {
+                let r = SeriesRef {
+                    endpoint: i,
+                    metric: MetricId::ModelLatency,
+                    variant,
+                };
+                for m in (first..(to_ms + 999).div_euclid(1000)).step_by(60) {
+                    gather(&stream, instance_minute(&self.world, &r, &stream, m));
                 }
             }
         }
         if sel.jobs {
             let (from, to) = (from_ms.div_euclid(1000), (to_ms - 1).div_euclid(1000));
-            let runs = {
-                let held = self.runs.lock().unwrap_or_else(|p| p.into_inner());
-                monitor::job_runs(&self.world, &held, &sel.account, from, to, now)
-            };
-            for run in runs {
+            let held = self.runs.lock().unwrap_or_else(|p| p.into_inner());
+            let account = &sel.target.account_id;
+            for run in monitor::job_runs(&self.world, &held, account, from, to, now) {
                 let stream = format!("{}/algo-1-{}", run.job, run.created);
                 if wanted(&stream) {
                     gather(&stream, job_lines(&run));
@@ -250,7 +239,7 @@ impl LiveSession for DemoTail {
         if !self.every.is_zero() {
             tokio::time::sleep(self.every).await;
         }
-        let now_ms = self.generator.now().saturating_mul(1000);
+        let now_ms = self.generator.clock.now().saturating_mul(1000);
         // The clock jumped: what lies further back is left out, and said.
         let mut sampled = now_ms - self.from_ms > TAIL_CATCH_UP_MS;
         self.from_ms = self.from_ms.max(now_ms - TAIL_CATCH_UP_MS);
@@ -273,13 +262,13 @@ impl LogsSource for DemoLogs {
         if query.end < query.start {
             return Err(invalid("StartQuery", "endTime is before startTime"));
         }
-        let end = query.end.min(g.now());
+        let end = query.end.min(g.clock.now());
         let answer = insights::parse(&query.query)
             .map(|plan| insights::evaluate(g, &sel, &plan, query.start, end));
         let n = self.queries.next_number() + 1;
         let id = format!("{:08x}-demo-4000-8000-{:012x}", mix(n, 0x1A) as u32, n);
-        let t = self.timing;
-        let run = Run::new((id.clone(), sel.account), t.scheduled, t.running, answer);
+        let (t, owner) = (self.timing, sel.target.account_id);
+        let run = Run::new((id.clone(), owner), t.scheduled, t.running, answer);
         self.queries.push(run);
         Ok(id)
     }
@@ -289,9 +278,7 @@ impl LogsSource for DemoLogs {
         target: &LogTarget,
         query_id: &str,
     ) -> Result<InsightsResults, SourceError> {
-        self.query("GetQueryResults", target, query_id, |r| {
-            insights::results(r)
-        })
+        self.query("GetQueryResults", target, query_id, insights::results)
     }
 
     async fn stop_query(&self, target: &LogTarget, query_id: &str) -> Result<(), SourceError> {
@@ -315,44 +302,36 @@ impl LogsSource for DemoLogs {
         let g = &self.generator;
         let sel = g.select(call, target)?;
         let pattern = pattern::parse_optional(pattern).map_err(|e| invalid(call, e))?;
-        let start_ms = start_ms.max((g.now() - RETENTION_SECS).saturating_mul(1000));
-        // Inclusive end, never past the clock.
-        let end_excl = end_ms
-            .map_or(i64::MAX, |e| e.saturating_add(1))
-            .min(g.now().saturating_mul(1000));
-        // The token: `<an hour's start, epoch s>:<its events already returned>`.
-        let (mut chunk, mut skip) = match next {
-            None => (start_ms.div_euclid(HOUR * 1000) * HOUR, 0),
-            Some(t) => (t.split_once(':'))
-                .and_then(|(chunk, skip)| Some((chunk.parse().ok()?, skip.parse().ok()?)))
-                .ok_or_else(|| {
-                    let shown = clean(&t.chars().take(80).collect::<String>()).into_owned();
-                    invalid(call, format!("invalid nextToken {shown}"))
-                })?,
-        };
+        // Inclusive end, never past the clock, nothing older than the groups keep.
+        let end = (end_ms.map_or(i64::MAX, |e| e.saturating_add(1)))
+            .min(g.clock.now().saturating_mul(1000));
+        // The token: the last event id returned, or the time (epoch ms, 13 digits) to go on
+        // from; an id starts with its time, and ids are in the order events are returned.
+        let mut from = match next {
+            None => start_ms,
+            Some(t) => (t.get(..13).and_then(|ms| ms.parse().ok()))
+                .ok_or_else(|| invalid(call, "invalid nextToken"))?,
+        }
+        .max((g.clock.now() - RETENTION_SECS).saturating_mul(1000));
         let keep = |_, _: &str, text: &str| pattern.matches(text);
         let mut events = Vec::new();
         // An hour at a time, up to a page, and to a day of logs read.
         for _ in 0..HOURS_PER_CALL {
-            let from = (chunk * 1000).max(start_ms);
-            if from >= end_excl || events.len() == PAGE {
-                break;
+            if from >= end {
+                return Ok(EventsPage { events, next: None });
             }
-            let to = ((chunk + HOUR) * 1000).min(end_excl);
+            let to = ((from.div_euclid(HOUR * 1000) + 1) * HOUR * 1000).min(end);
             let (lines, ..) = g.lines(&sel, from, to, &keep);
-            let (room, rest) = (PAGE - events.len(), lines.len().saturating_sub(skip));
-            events.extend(lines.into_iter().skip(skip).take(room));
-            if rest > room {
-                let next = Some(format!("{chunk}:{}", skip + room));
+            let new = lines.into_iter().filter(|e| e.event_id.as_deref() > next);
+            events.extend(new.take(PAGE - events.len()));
+            if events.len() == PAGE {
+                let next = events.last().and_then(|e| e.event_id.clone());
                 return Ok(EventsPage { events, next });
             }
-            (chunk, skip) = (chunk + HOUR, 0);
+            from = to;
         }
-        let more = (chunk * 1000).max(start_ms) < end_excl;
-        Ok(EventsPage {
-            events,
-            next: more.then(|| format!("{chunk}:0")),
-        })
+        let next = (from < end).then(|| format!("{from:013}"));
+        Ok(EventsPage { events, next })
     }
 
     async fn live_tail(
@@ -372,7 +351,7 @@ impl LogsSource for DemoLogs {
             generator: g.clone(),
             sel,
             pattern,
-            from_ms: g.now().saturating_mul(1000),
+            from_ms: g.clock.now().saturating_mul(1000),
             every: self.timing.tail_every,
         }))
     }

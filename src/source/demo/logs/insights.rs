@@ -6,7 +6,7 @@ use super::{Gen, Selection};
 use crate::logs::line::safe_line;
 use crate::source::demo::query::{Run, Stage};
 use crate::source::demo::{DAY, utc};
-use crate::source::logs::{InsightsResults, InsightsState, InsightsStats};
+use crate::source::logs::{InsightsResults, InsightsState, InsightsStats, LogEvent};
 use crate::source::model::Epoch;
 use regex_lite::{Regex, RegexBuilder};
 use std::borrow::Cow;
@@ -25,26 +25,14 @@ const EVALUATED: &str = "the demo evaluates: fields @timestamp, @message, @logSt
      filter <field> like /regex/; sort @timestamp asc|desc; limit N; \
      stats count(*) by bin(5m)";
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(super) struct Plan {
     fields: Vec<&'static str>,
     filters: Vec<(&'static str, Regex)>,
-    descending: bool,
-    limit: usize,
+    ascending: bool,
+    limit: Option<usize>,
     /// `stats count(*) by bin(…)`: the bins' seconds, and their column as written.
     stats: Option<(i64, String)>,
-}
-
-/// A row of results: (field, value).
-type Row = Vec<(String, String)>;
-
-/// A query's answer, computed when it starts (the window is then fixed).
-#[derive(Debug)]
-pub(super) struct Evaluated {
-    rows: Vec<Row>,
-    matched: u64,
-    scanned: u64,
-    bytes: u64,
 }
 
 /// Part of a query as a refusal shows it.
@@ -60,22 +48,9 @@ fn unsupported(what: &str, text: &str) -> String {
 /// The query's commands: split on `|` outside regex literals (an unclosed one is refused
 /// as its filter's value).
 fn commands(query: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut start, mut in_regex, mut escaped) = (0, false, false);
-    for (at, c) in query.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_regex => escaped = true,
-            '/' => in_regex = !in_regex,
-            '|' if !in_regex => {
-                out.push(query[start..at].trim());
-                start = at + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(query[start..].trim());
-    out.into_iter().filter(|c| !c.is_empty()).collect()
+    let re = Regex::new(r"(?:/(?:\\.|[^/\\])*/?|[^|/])+").expect("a valid regex");
+    let commands = re.find_iter(query).map(|c| c.as_str().trim());
+    commands.filter(|c| !c.is_empty()).collect()
 }
 
 fn field(name: &str) -> Result<&'static str, String> {
@@ -84,13 +59,7 @@ fn field(name: &str) -> Result<&'static str, String> {
 }
 
 pub(super) fn parse(query: &str) -> Result<Plan, String> {
-    let mut plan = Plan {
-        fields: Vec::new(),
-        filters: Vec::new(),
-        descending: true,
-        limit: MAX_LIMIT,
-        stats: None,
-    };
+    let mut plan = Plan::default();
     for cmd in commands(query) {
         let (word, rest) = cmd.split_once(char::is_whitespace).unwrap_or((cmd, ""));
         let rest = rest.trim();
@@ -103,15 +72,16 @@ pub(super) fn parse(query: &str) -> Result<Plan, String> {
             }
             "filter" => plan.filters.push(filter(rest)?),
             "sort" => {
-                plan.descending = match rest.split_whitespace().collect::<Vec<_>>()[..] {
-                    ["@timestamp"] | ["@timestamp", "desc"] => true,
-                    ["@timestamp", "asc"] => false,
+                plan.ascending = match rest.split_whitespace().collect::<Vec<_>>()[..] {
+                    ["@timestamp"] | ["@timestamp", "desc"] => false,
+                    ["@timestamp", "asc"] => true,
                     _ => return Err(unsupported("sort", rest)),
                 }
             }
             "limit" => {
                 let n = rest.parse().ok().filter(|n| (1..=MAX_LIMIT).contains(n));
-                plan.limit = n.ok_or_else(|| format!("limit {}: 1 to {MAX_LIMIT}", shown(rest)))?;
+                let n = n.ok_or_else(|| format!("limit {}: 1 to {MAX_LIMIT}", shown(rest)))?;
+                plan.limit = Some(n);
             }
             "stats" => plan.stats = Some(count_by(rest)?),
             other => return Err(unsupported("the command", other)),
@@ -159,13 +129,14 @@ fn insights_time(ms: i64) -> String {
     utc(ms, "%Y-%m-%d %H:%M:%S%.3f")
 }
 
+/// The query's complete answer, computed when it starts (the window is then fixed).
 pub(super) fn evaluate(
     generator: &Gen,
     sel: &Selection,
     plan: &Plan,
     start: Epoch,
     end: Epoch,
-) -> Evaluated {
+) -> InsightsResults {
     let start = start.max(end - MAX_QUERY_SECS);
     let wanted = |ms, stream: &str, text: &str| {
         let mut filters = plan.filters.iter();
@@ -173,42 +144,38 @@ pub(super) fn evaluate(
     };
     let (mut matched, scanned, bytes) =
         generator.lines(sel, start * 1000, (end + 1) * 1000, &wanted);
-    if plan.descending {
+    if !plan.ascending {
         matched.reverse();
     }
-    let rows = match &plan.stats {
+    let bin_of = |e: &LogEvent, bin: i64| e.timestamp_ms.div_euclid(bin * 1000) * bin;
+    let mut rows: Vec<Vec<(&str, String)>> = match &plan.stats {
         // `stats count(*)` by bins: the lines are in the plan's order, so a bin's are together.
-        Some((bin, column)) => {
-            let mut counts: Vec<(i64, u64)> = Vec::new();
-            for e in &matched {
-                let t = e.timestamp_ms.div_euclid(bin * 1000) * bin;
-                match counts.last_mut() {
-                    Some((at, n)) if *at == t => *n += 1,
-                    _ => counts.push((t, 1)),
-                }
-            }
-            let row = |(t, n): (i64, u64)| -> Row {
-                let count = ("count(*)".to_owned(), n.to_string());
-                vec![(column.to_owned(), insights_time(t * 1000)), count]
-            };
-            counts.into_iter().take(plan.limit).map(row).collect()
-        }
-        None => (matched.iter().take(plan.limit))
+        Some((bin, column)) => (matched.chunk_by(|a, b| bin_of(a, *bin) == bin_of(b, *bin)))
+            .map(|b| {
+                let at = insights_time(bin_of(&b[0], *bin) * 1000);
+                vec![(column.as_str(), at), ("count(*)", b.len().to_string())]
+            })
+            .collect(),
+        None => (matched.iter())
             .map(|l| {
-                let value = |f: &&str| {
-                    let v = field_value(l.timestamp_ms, &l.stream, &l.message, f);
-                    (f.to_string(), v.into_owned())
-                };
-                plan.fields.iter().map(value).collect()
+                let value = |f| field_value(l.timestamp_ms, &l.stream, &l.message, f);
+                plan.fields
+                    .iter()
+                    .map(|f| (*f, value(f).into_owned()))
+                    .collect()
             })
             .collect(),
     };
-    Evaluated {
-        rows,
-        matched: matched.len() as u64,
-        scanned,
-        bytes,
-    }
+    rows.truncate(plan.limit.unwrap_or(MAX_LIMIT));
+    let stats = InsightsStats {
+        records_matched: matched.len() as f64,
+        records_scanned: scanned as f64,
+        bytes_scanned: bytes as f64,
+    };
+    let rows = rows
+        .iter()
+        .map(|r| r.iter().map(|(f, v)| (*f, v.as_str())).collect());
+    InsightsResults::from_fields(None, stats, rows)
 }
 
 /// Field `f` of the line at `ms` in `stream` reading `text`.
@@ -221,35 +188,39 @@ fn field_value<'a>(ms: i64, stream: &'a str, text: &'a str, f: &str) -> Cow<'a, 
 }
 
 pub(super) fn insights_state(stage: Stage) -> InsightsState {
-    match stage {
-        Stage::Queued => InsightsState::Scheduled,
-        Stage::Running => InsightsState::Running,
-        Stage::Done => InsightsState::Complete,
-        Stage::Failed => InsightsState::Failed,
-        Stage::Cancelled => InsightsState::Cancelled,
-    }
+    use InsightsState::*;
+    // In `Stage`'s order.
+    [Scheduled, Running, Complete, Failed, Cancelled][stage as usize]
 }
 
 /// Insights' answer of a run, as far as it has come.
-pub(super) fn results(run: &Run<Evaluated>) -> InsightsResults {
+pub(super) fn results(run: &mut Run<InsightsResults>) -> InsightsResults {
     let (stage, done) = run.stage();
     let state = Some(insights_state(stage));
-    let ev = match (&run.answer, stage) {
-        (Ok(ev), _) => ev,
+    let all = match &run.answer {
+        Ok(all) => all,
         // A failed query's one row is its reason; one still scheduled has none yet.
-        (Err(reason), _) => {
+        Err(reason) => {
             let reason = (stage == Stage::Failed).then(|| vec![("reason", reason.as_str())]);
             return InsightsResults::from_fields(state, InsightsStats::default(), reason);
         }
     };
-    let part = |n: u64| (n as f64 * done).round();
-    let stats = InsightsStats {
-        records_matched: part(ev.matched),
-        records_scanned: part(ev.scanned),
-        bytes_scanned: part(ev.bytes),
-    };
-    let shown = (ev.rows.len() as f64 * done).ceil() as usize;
-    let rows = ev.rows.iter().take(shown);
-    let rows = rows.map(|r| r.iter().map(|(f, v)| (f.as_str(), v.as_str())).collect());
-    InsightsResults::from_fields(state, stats, rows)
+    let mut shown = all.clone();
+    shown.state = state;
+    let s = &mut shown.stats;
+    for n in [
+        &mut s.records_matched,
+        &mut s.records_scanned,
+        &mut s.bytes_scanned,
+    ] {
+        *n = (*n * done).round();
+    }
+    shown
+        .rows
+        .truncate((all.rows.len() as f64 * done).ceil() as usize);
+    // Columns come with the rows that name them.
+    if shown.rows.is_empty() {
+        shown.columns.clear();
+    }
+    shown
 }

@@ -16,8 +16,6 @@ use std::fmt::Display;
 const TRACEBACK: &str = "\
 Traceback (most recent call last):
   File \"/opt/ml/code/inference.py\", line 88, in predict_fn
-    features = encode(payload)
-  File \"/opt/ml/code/features.py\", line 41, in encode
     row.append(CATEGORY_INDEX[payload[\"{missing}\"]])
 KeyError: '{missing}'";
 
@@ -30,9 +28,8 @@ const SPREAD_MS: u64 = 59_000;
 pub(super) type Written = Vec<(i64, String)>;
 
 /// A line of Python's logging at `ms`: its timestamp, then `text`.
-fn py(out: &mut Written, ms: i64, text: impl Display) {
-    let at = utc(ms, "%Y-%m-%d %H:%M:%S,%3f");
-    out.push((ms, format!("{at} {text}")));
+fn py(ms: i64, text: impl Display) -> (i64, String) {
+    (ms, format!("{} {text}", utc(ms, "%Y-%m-%d %H:%M:%S,%3f")))
 }
 
 /// The instances of an endpoint, as (variant's index, stream `<variant>/<instance-id>`):
@@ -50,39 +47,26 @@ pub(super) fn instances(e: &SimEndpoint) -> Vec<(usize, String)> {
     out
 }
 
-/// The lines of instance `stream` of variant `variant` in the minute starting at `m`
-/// (epoch seconds), oldest first.
-pub(super) fn instance_minute(
-    world: &World,
-    i: usize,
-    variant: usize,
-    stream: &str,
-    m: Epoch,
-) -> Written {
-    let e = &world.endpoints[i];
-    let series = |metric| {
-        let r = SeriesRef {
-            endpoint: i,
-            metric,
-            variant,
-        };
-        signal::value(world, &r, m).unwrap_or(0.0)
-    };
+/// The lines of instance `stream` of the endpoint and variant of `r` in the minute starting
+/// at `m` (epoch seconds), oldest first.
+pub(super) fn instance_minute(world: &World, r: &SeriesRef, stream: &str, m: Epoch) -> Written {
+    let e = &world.endpoints[r.endpoint];
+    let series = |metric| signal::value(world, &SeriesRef { metric, ..*r }, m).unwrap_or(0.0);
     let h = mix(e.noise ^ hash_str(stream), m as u64);
     let at = |salt: u64| m * 1000 + (mix(h, salt) % SPREAD_MS) as i64;
-    let rid = |salt: u64| uuid_of(mix(mix(h, salt), 0xA), mix(mix(h, salt), 0xB));
     let mut out = Written::new();
+    // A line about one request, `<head> request_id=<id> <what>`, at a time of its own.
+    let mut request = |salt: u64, head: &str, what: &dyn Display| {
+        let rid = uuid_of(mix(mix(h, salt), 0xA), mix(mix(h, salt), 0xB));
+        out.push(py(at(salt), format!("{head} request_id={rid} {what}")));
+    };
 
     // 2 to 4 sampled requests.
-    let n = 2 + mix(h, 1) % 3;
     let latency_ms = series(MetricId::ModelLatency) / 1000.0;
-    for r in 0..n {
+    for r in 0..2 + mix(h, 1) % 3 {
         let latency = latency_ms * range(mix(h, 20 + r), 0.7, 1.3);
-        let rid = rid(30 + r);
-        let served = format!(
-            "INFO [inference] request_id={rid} POST /invocations 200 latency_ms={latency:.1}"
-        );
-        py(&mut out, at(10 + r), served);
+        let served = format!("POST /invocations 200 latency_ms={latency:.1}");
+        request(10 + r, "INFO [inference]", &served);
     }
 
     // prod fraud-detector after its update: the new model's client stopped sending
@@ -90,35 +74,22 @@ pub(super) fn instance_minute(
     if let Some(inc) = e.profile.incident
         && m > inc.update_at
     {
-        // The five minutes of 5xx right after the deployment.
-        if m < inc.update_at + LOADING_SECS {
-            for k in 0..2 {
-                let refused = format!(
-                    "ERROR [inference] request_id={} POST /invocations 503: model is still loading",
-                    rid(50 + k)
-                );
-                py(&mut out, at(40 + k), refused);
-            }
+        // The five minutes of 5xx right after the deployment: two a minute.
+        for k in 0..2 * u64::from(m < inc.update_at + LOADING_SECS) {
+            let refused = "POST /invocations 503: model is still loading";
+            request(40 + k, "ERROR [inference]", &refused);
         }
         // 0.15 just after the update, 1.0 three hours later.
         let f = ((m - inc.update_at) as f64 / DRIFT_FULL_SECS as f64).clamp(0.15, 1.0);
-        let warns = 1 + (3.0 * f + unit(mix(h, 60))) as u64;
-        for k in 0..warns {
-            let warning = format!(
-                "WARNING [features] request_id={} feature '{MISSING_FEATURE}' missing from \
-                 request: imputing 0",
-                rid(80 + k)
-            );
-            py(&mut out, at(70 + k), warning);
+        for k in 0..1 + (3.0 * f + unit(mix(h, 60))) as u64 {
+            let missing = format!("feature '{MISSING_FEATURE}' missing from request: imputing 0");
+            request(70 + k, "WARNING [features]", &missing);
         }
         if unit(mix(h, 110)) < 0.1 + 0.5 * f {
-            let (ms, rid) = (at(120), rid(130));
-            let failed = format!(
-                "ERROR [features] request_id={rid} encoding failed, scored with imputed features"
-            );
-            py(&mut out, ms, failed);
+            let failed = "encoding failed, scored with imputed features";
+            request(120, "ERROR [features]", &failed);
             for (k, line) in (1..).zip(TRACEBACK.lines()) {
-                out.push((ms + k, line.replace("{missing}", MISSING_FEATURE)));
+                out.push((at(120) + k, line.replace("{missing}", MISSING_FEATURE)));
             }
         }
     }
@@ -126,12 +97,9 @@ pub(super) fn instance_minute(
     // The staging leak: the model server watches its own memory.
     let memory = series(MetricId::Memory);
     if e.profile.mem_creep_per_hour > 1.0 && memory > LEAK.warn_above {
-        let rss = memory / 100.0 * 3.6;
-        let warning = format!(
-            "WARNING [memory] memory at {memory:.1}% of the instance; worker RSS {rss:.2} GiB \
-             and growing"
-        );
-        py(&mut out, at(5), warning);
+        let warning =
+            format!("WARNING [memory] memory at {memory:.1}% of the instance and growing");
+        out.push(py(at(5), warning));
     }
     out.sort_by_key(|(ms, _)| *ms);
     out
@@ -144,34 +112,27 @@ pub(super) fn job_lines(run: &JobRun) -> Written {
     let (job, schedule, kind) = (&run.job, &run.schedule, run.monitoring_type);
     let definition = run.job_definition.as_deref().unwrap_or("(inline)");
     let (from, to) = (window(run.window), window(run.window + HOUR));
-    let starting = format!(
-        "Starting sagemaker-model-monitor-analyzer for processing job {job}: schedule \
-         {schedule}, {kind}, job definition {definition}"
-    );
-    let reading = format!(
-        "Reading baseline constraints from {}, and the data captured between {from} and {to}",
+    let mut lines = vec![format!(
+        "INFO - Starting sagemaker-model-monitor-analyzer for processing job {job} ({schedule}, \
+         {kind}, job definition {definition}): baseline constraints {}, data captured {from} to \
+         {to}",
         run.baseline_uri
-    );
-    // (share of the run gone, level, text)
-    let mut lines = vec![(0.0, "INFO", starting), (0.03, "INFO", reading)];
+    )];
     if run.outcome == ExecutionStatus::Failed {
-        let reason = run.failure_reason.as_deref();
-        let reason = reason.unwrap_or("AlgorithmError: the analyzer stopped");
-        lines.push((1.0, "ERROR", format!("Job failed: {reason}")));
+        let reason = run.failure_reason.as_deref().unwrap_or_default();
+        lines.push(format!("ERROR - Job failed: {reason}"));
     } else {
         let records = 20_000 + mix(hash_str(job), 0x10) % 40_000;
-        lines.push((0.4, "INFO", format!("Records analysed: {records}")));
-        let n = run.checks.len().max(1) as f64;
-        for (k, c) in run.checks.iter().enumerate() {
+        lines.push(format!("INFO - Records analysed: {records}"));
+        for c in &run.checks {
             let (level, found) = match c.violated {
                 true => ("WARN", "Constraint violation"),
                 false => ("INFO", "Constraint check passed"),
             };
-            let checked = format!(
-                "{found}: {} {}: observed {:.4}, threshold {}",
-                c.subject, c.check, c.observed, c.threshold
-            );
-            lines.push((0.5 + 0.4 * k as f64 / n, level, checked));
+            let (subject, check, observed, bound) =
+                (&c.subject, &c.check, c.observed, &c.threshold);
+            let checked = format!("{subject} {check}: observed {observed:.4}, threshold {bound}");
+            lines.push(format!("{level} - {found}: {checked}"));
         }
         let violated: Vec<&str> = (run.checks.iter().filter(|c| c.violated))
             .map(|c| c.subject.as_str())
@@ -180,18 +141,16 @@ pub(super) fn job_lines(run: &JobRun) -> Written {
             0 => "No violations found".to_owned(),
             n => format!("Violations found: {n} ({})", violated.join(", ")),
         };
-        lines.push((
-            0.95,
-            "INFO",
-            format!("{found}; report written to {}", run.report_uri),
-        ));
-        lines.push((1.0, "INFO", format!("Completed: {}", run.outcome.as_str())));
+        let report = &run.report_uri;
+        lines.push(format!("INFO - {found}; report written to {report}"));
+        lines.push(format!("INFO - Completed: {}", run.outcome.as_str()));
     }
-    let span_ms = ((run.ends - run.began) * 1000).max(1_000) as f64;
-    let mut out = Written::new();
-    for (share, level, text) in lines {
-        let ms = run.began * 1000 + (span_ms * share) as i64;
-        py(&mut out, ms, format_args!("- {level} - {text}"));
-    }
-    out
+    // Evenly over the run, the last line as it ends.
+    let span_ms = ((run.ends - run.began) * 1000).max(1_000);
+    let last = lines.len() as i64 - 1;
+    let at = |k: i64| run.began * 1000 + span_ms * k / last;
+    (0..)
+        .zip(lines)
+        .map(|(k, text)| py(at(k), format!("- {text}")))
+        .collect()
 }
