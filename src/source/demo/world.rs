@@ -75,18 +75,6 @@ pub struct SimEndpoint {
     pub noise: u64,
 }
 
-impl SimEndpoint {
-    /// Each variant with its traffic share.
-    pub fn weighted_variants(&self) -> Vec<(String, f64)> {
-        self.endpoint
-            .variants
-            .iter()
-            .cloned()
-            .zip(self.weights.iter().copied())
-            .collect()
-    }
-}
-
 /// A series resolved to the endpoint and metric that generate it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeriesRef {

@@ -38,7 +38,8 @@ fn py(ms: i64, text: impl Display) -> (i64, String) {
 pub(super) fn instances(e: &SimEndpoint) -> Vec<(usize, String)> {
     let base = mix(hash_str(&e.endpoint.account_id), hash_str(&e.endpoint.name));
     let mut out = Vec::new();
-    for (v, (variant, weight)) in e.weighted_variants().into_iter().enumerate() {
+    let variants = e.endpoint.variants.iter().zip(&e.weights);
+    for (v, (variant, weight)) in variants.enumerate() {
         for k in 0..1 + usize::from(e.profile.peak_rpm * weight > 1200.0) {
             let h = mix(mix(base, (v * 16 + k) as u64), 1);
             out.push((v, format!("{variant}/i-0{h:016x}")));
