@@ -56,14 +56,13 @@ const STS: &str = "sts.amazonaws.com";
 const CLI_UA: &str = "aws-cli/2.22.5 md/awscrt#0.22.0 ua/2.0 os/macos#24.1.0 md/arch#arm64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#source";
 const RUST_UA: &str = "aws-sdk-rust/1.3.9 ua/2.1 api/cloudwatch/1.60.0 os/linux lang/rust/1.85.0";
 
-/// Who made a call: the `useridentity` struct.
+/// Who made a call: the `useridentity` struct (its `accountid` the ARN's).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Identity {
     /// `AssumedRole`, `AWSService` (the demo has no IAM users: no `username`).
     pub kind: &'static str,
     pub principalid: Option<String>,
     pub arn: Option<String>,
-    pub accountid: Option<String>,
     pub invokedby: Option<&'static str>,
     /// `sessioncontext.sourceidentity`.
     pub sourceidentity: Option<String>,
@@ -144,7 +143,7 @@ impl Event {
             "useridentity.type" => Some(id.kind),
             "useridentity.principalid" => id.principalid.as_deref(),
             "useridentity.arn" => id.arn.as_deref(),
-            "useridentity.accountid" => id.accountid.as_deref(),
+            "useridentity.accountid" => id.arn.as_deref().and_then(|a| a.split(':').nth(4)),
             "useridentity.invokedby" => id.invokedby,
             "useridentity.username" => None,
             "useridentity.sessioncontext.sourceidentity" => id.sourceidentity.as_deref(),
@@ -170,7 +169,6 @@ fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) 
         arn: Some(format!(
             "arn:aws:sts::{account}:assumed-role/{role}/{session}"
         )),
-        accountid: Some(account.to_owned()),
         sourceidentity: source.map(str::to_owned),
         ..Default::default()
     })
