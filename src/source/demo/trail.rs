@@ -380,12 +380,11 @@ fn hour_events(world: &World, store: &Store, seed: u64, hour: Epoch, out: &mut V
 
 /// The calls of one episode of the story, to endpoint `e`.
 fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Event)>) {
-    let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
     let endpoint = e.endpoint.name.as_str();
     // Alarms are muted from the monitoring account.
-    let account = match ep.act {
+    let account: Arc<str> = match ep.act {
         Act::MuteAlarms => Arc::from(MONITORING_ACCOUNT),
-        _ => Arc::clone(&acct),
+        _ => Arc::from(e.endpoint.account_id.as_str()),
     };
     // In the account called (a mute is the monitoring account's), over the VPN but CI.
     let (role, session, ip) = match ep.actor {
@@ -439,8 +438,8 @@ fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, E
             }
         }
         Act::AssumeDeployer(session) => {
-            let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
-            let assumed = format!("arn:aws:sts::{acct}:assumed-role/{DEPLOYER_ROLE}/{session}");
+            let role = format!("arn:aws:iam::{account}:role/{DEPLOYER_ROLE}");
+            let assumed = format!("arn:aws:sts::{account}:assumed-role/{DEPLOYER_ROLE}/{session}");
             let assume = call("AssumeRole")
                 .request(json!({ "roleArn": role, "roleSessionName": session }))
                 .response(json!({ "assumedRoleUser": { "arn": assumed } }))
@@ -458,7 +457,7 @@ fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, E
             }
         }
         Act::ScaleOut => {
-            let target = sagemaker_arn(&acct, "endpoint", endpoint);
+            let target = sagemaker_arn(&account, "endpoint", endpoint);
             // Refused: the on-call role may not scale endpoints.
             let action = "sagemaker:UpdateEndpointWeightsAndCapacities";
             let who = caller.0.arn.as_deref().unwrap_or_default();
@@ -538,14 +537,8 @@ impl Answer {
     /// The page of rows from `next` (a row offset; the first page has the labels).
     fn page(&self, next: Option<&str>) -> Result<ResultPage, String> {
         let rows = &self.rows;
-        let offset = match next {
-            None => 0,
-            Some(token) => token
-                .parse::<usize>()
-                .ok()
-                .filter(|o| *o <= rows.len())
-                .ok_or_else(|| format!("invalid next token {token:?}"))?,
-        };
+        let offset = next.map_or(Some(0), |t| t.parse().ok().filter(|&o| o <= rows.len()));
+        let offset = offset.ok_or("invalid next token")?;
         let end = (offset + PAGE_ROWS).min(rows.len());
         Ok(ResultPage {
             columns: next.map_or_else(|| self.columns.clone(), |_| Vec::new()),
