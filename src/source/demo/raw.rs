@@ -14,8 +14,8 @@ use crate::trail::filter::{ErrorMatch, Filter, IpMatch, ResourceMatch};
 use crate::trail::matcher::Matcher;
 use crate::trail::sql::{IDENTITY_PREFIX, IDENTITY_SUFFIX, Layout, Table, select};
 use sqlparser::ast::{
-    BinaryOperator, Expr, GroupByExpr, InTarget, LimitClause, Query, Select, SelectItem, SetExpr,
-    Statement, TableFactor, visit_expressions,
+    BinaryOperator, Expr, InTarget, LimitClause, Query, Select, SelectItem, SetExpr, Statement,
+    TableFactor, visit_expressions,
 };
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
@@ -154,7 +154,7 @@ fn bound(condition: &Expr) -> bool {
     BOUNDS.iter().any(|b| shown.split(' ').next() == Some(*b))
 }
 
-/// The statement's one SELECT, if it reads one table as the language's does.
+/// The statement's one SELECT.
 fn one_select(statements: &[Statement]) -> Result<(&Query, &Select), String> {
     let [Statement::Query(query)] = statements else {
         return Err(beyond("anything but one SELECT"));
@@ -162,19 +162,26 @@ fn one_select(statements: &[Statement]) -> Result<(&Query, &Select), String> {
     let SetExpr::Select(select) = query.body.as_ref() else {
         return Err(beyond("a set operation"));
     };
-    if query.with.is_some()
-        || select.from.len() != 1
-        || !select.from[0].joins.is_empty()
-        || !matches!(select.from[0].relation, TableFactor::Table { .. })
-        || select.distinct.is_some()
-        || select.having.is_some()
-        || !matches!(&select.group_by, GroupByExpr::Expressions(g, _) if g.is_empty())
-    {
-        return Err(beyond(
-            "a join, a subquery, DISTINCT, GROUP BY or HAVING: FROM one table",
-        ));
-    }
     Ok((query, select))
+}
+
+/// Whether `typed` is `language` but for what the demo lets differ: the columns, the
+/// table's name, the WHERE (proven apart), and ORDER BY and LIMIT left out.
+fn alike(typed: &Query, mut language: Query) -> bool {
+    if let (SetExpr::Select(t), SetExpr::Select(l)) = (typed.body.as_ref(), &mut *language.body) {
+        l.projection.clone_from(&t.projection);
+        l.selection.clone_from(&t.selection);
+        if let ([t], [l]) = (&t.from[..], &mut l.from[..])
+            && matches!(t.relation, TableFactor::Table { .. })
+        {
+            l.relation = t.relation.clone();
+        }
+    }
+    language.order_by = language.order_by.filter(|_| typed.order_by.is_some());
+    language.limit_clause = language
+        .limit_clause
+        .filter(|_| typed.limit_clause.is_some());
+    *typed == language
 }
 
 /// The columns selected and their labels (an alias, else a dereference's last field).
@@ -200,28 +207,15 @@ fn columns(select: &Select) -> Result<(Vec<String>, Vec<String>), String> {
     Ok((names, labels))
 }
 
-/// The rows wanted: all, or a LIMIT's.
-fn limit(query: &Query) -> Result<usize, String> {
-    match &query.limit_clause {
-        None => Ok(usize::MAX),
-        Some(LimitClause::LimitOffset {
-            limit: Some(l),
-            offset: None,
-            limit_by,
-        }) if limit_by.is_empty() => l
-            .to_string()
-            .parse::<usize>()
-            .map_err(|_| beyond(format!("LIMIT {l}"))),
-        Some(other) => Err(beyond(other)),
-    }
-}
-
 /// The rows of `sql` over `events` (oldest first), newest first.
 pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
     let statements = parse(sql)?;
     let (query, body) = one_select(&statements)?;
-    let (names, labels) = columns(body)?;
-    let limit = limit(query)?;
+    // The rows wanted: a LIMIT's (written back, so another form of it differs), else all.
+    let limit = match &query.limit_clause {
+        Some(LimitClause::LimitOffset { limit: Some(l), .. }) => l.to_string().parse().ok(),
+        _ => None,
+    };
     let (mut f, mut from, mut to) = (Filter::default(), 0, NO_END);
     let raw = conditions(body);
     for alternative in raw.iter().flat_map(|c| operands(c, &BinaryOperator::Or)) {
@@ -231,9 +225,11 @@ pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
     }
     // The proof: what was read, written back by the language (in a layout with every
     // partition), is the WHERE as typed.
+    let default = TrailSettings::default().table();
     let table = Table {
         layout: Layout::OrgAccountRegionTimestamp,
-        ..TrailSettings::default().table()
+        limit: limit.unwrap_or(default.limit),
+        ..default
     };
     let statements = parse(&select(&table, &f, &f.accounts, from, to))?;
     let (language, written) = one_select(&statements)?;
@@ -243,14 +239,14 @@ pub fn run(sql: &str, events: &[Event]) -> Result<Rows, String> {
     if let Some(c) = unread.or_else(unasked) {
         return Err(beyond(format!("the condition {c}")));
     }
-    // Ordered as the language orders (newest first, all the demo orders by), or not at all.
-    if let Some(o) = query
-        .order_by
-        .as_ref()
-        .filter(|o| language.order_by.as_ref() != Some(o))
-    {
-        return Err(beyond(o));
+    // The rest is the language's, or not what the demo answers.
+    if !alike(query, language.clone()) {
+        return Err(beyond(
+            "a join, a subquery, DISTINCT, GROUP BY, another ORDER BY or LIMIT",
+        ));
     }
+    let (names, labels) = columns(body)?;
     let m = Matcher::new(&f, &f.accounts, from, to);
+    let limit = limit.map_or(usize::MAX, |l: u32| l as usize);
     Ok((labels, newest(events, &m, limit, &names)))
 }

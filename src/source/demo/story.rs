@@ -97,17 +97,13 @@ pub enum Actor {
 }
 
 /// A model shipped to an endpoint: CreateModel 11 minutes before `at`, CreateEndpointConfig
-/// 7 minutes before, then UpdateEndpoint (or CreateEndpoint) at `at`, then polls.
+/// 7 minutes before, then UpdateEndpoint (CreateEndpoint for `CREATING_ENDPOINT`) at `at`,
+/// then a poll.
 #[derive(Debug, Clone, Copy)]
 pub struct Release {
     pub model: &'static str,
     pub config: &'static str,
-    pub image_tag: &'static str,
     pub instance: &'static str,
-    /// UpdateEndpoint, else CreateEndpoint.
-    pub update: bool,
-    /// The model was created by an earlier try: no CreateModel.
-    pub model_exists: bool,
     /// Refused with this quota message (and not polled).
     pub refused: Option<&'static str>,
 }
@@ -131,7 +127,6 @@ pub struct Episode {
     /// The endpoint acted on: (account label, name).
     pub endpoint: (&'static str, &'static str),
     pub actor: Actor,
-    pub ip: &'static str,
     pub act: Act,
 }
 
@@ -142,20 +137,14 @@ const QUOTA: &str = "The account-level service limit 'ml.g5.xlarge for endpoint 
 const V43: Release = Release {
     model: INCIDENT_MODEL,
     config: INCIDENT_CONFIG,
-    image_tag: "v43",
     instance: "ml.m5.xlarge",
-    update: true,
-    model_exists: false,
     refused: None,
 };
 
 const IMAGE_TAGGER: Release = Release {
     model: "image-tagger-v1",
     config: "image-tagger-config-v1",
-    image_tag: "v1",
     instance: "ml.g5.xlarge",
-    update: false,
-    model_exists: false,
     refused: Some(QUOTA),
 };
 
@@ -166,14 +155,12 @@ pub const EPISODES: [Episode; 8] = [
         at: -CANARY_MUTED_BEFORE_START,
         endpoint: ("test", "fraud-detector-canary"),
         actor: Actor::Engineer(CANARY_MUTER),
-        ip: "10.8.31.5",
         act: Act::MuteAlarms,
     },
     Episode {
         at: -UPDATE_BEFORE_START - 26 * HOUR,
         endpoint: ("staging", "fraud-detector-stg"),
         actor: Actor::Ci,
-        ip: "203.0.113.77",
         act: Act::Deploy(Release {
             model: "fraud-detector-stg-v43",
             config: "fraud-detector-stg-config-v43",
@@ -185,46 +172,39 @@ pub const EPISODES: [Episode; 8] = [
         at: -UPDATE_BEFORE_START - 14 * MINUTE,
         endpoint: INCIDENT_ENDPOINT,
         actor: Actor::Engineer("alice@example.com"),
-        ip: "10.8.14.27",
         act: Act::AssumeDeployer(INCIDENT_USER),
     },
     Episode {
         at: -UPDATE_BEFORE_START,
         endpoint: INCIDENT_ENDPOINT,
         actor: Actor::Deployer(INCIDENT_USER),
-        ip: "10.8.14.27",
         act: Act::Deploy(V43),
     },
     Episode {
         at: -40 * MINUTE,
         endpoint: CREATING_ENDPOINT,
         actor: Actor::Deployer("bob"),
-        ip: "10.8.22.41",
         act: Act::Deploy(IMAGE_TAGGER),
     },
     Episode {
         at: -35 * MINUTE,
         endpoint: LEAKING_ENDPOINT,
         actor: Actor::OnCall,
-        ip: "10.8.30.12",
         act: Act::MuteAlarms,
     },
     Episode {
         at: -20 * MINUTE,
         endpoint: LEAKING_ENDPOINT,
         actor: Actor::OnCall,
-        ip: "10.8.30.12",
         act: Act::ScaleOut,
     },
     Episode {
         at: -12 * MINUTE,
         endpoint: CREATING_ENDPOINT,
         actor: Actor::Deployer("bob"),
-        ip: "10.8.22.41",
         act: Act::Deploy(Release {
             config: "image-tagger-config-v2",
             instance: "ml.g4dn.xlarge",
-            model_exists: true,
             refused: None,
             ..IMAGE_TAGGER
         }),
@@ -250,7 +230,7 @@ pub fn makeup(start: Epoch, account_label: &str, name: &str, now: Epoch) -> Endp
         _ => None,
     });
     let (config, model, last_modified) = match released.filter(|(at, _)| *at <= now) {
-        // InService by the deployer's last poll (`trail::deploy`), nine minutes on.
+        // InService by the deployer's poll (`trail::episode`), nine minutes on.
         Some((at, r)) => (
             r.config.to_owned(),
             r.model.to_owned(),

@@ -5,8 +5,8 @@
 //!
 //! The story's episodes (`story`) are its scripted calls: the deployments, the role assumed,
 //! the mutes and the refused scale-out; Model Monitor's runs (`monitor`) are its processing
-//! jobs. Around them: reads by each account's engineer, its CI and the console itself, and
-//! the alarms being put two days ago.
+//! jobs. Around them: reads by each account's engineer and the console itself, and the
+//! console putting the alarms two days ago.
 //!
 //! Events are a pure function of (seed, world, hour): built an hour at a time on first use
 //! and kept, so a query costs no generation and the trail grows with the live clock.
@@ -20,12 +20,12 @@ use super::monitor::{self, Runs};
 use super::query::{Book, KEPT_QUERIES, Run, Stage};
 use super::rng::{Rng, hash_str, mix, splitmix64, uuid_of};
 use super::story::{
-    Act, Actor, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER, Release,
+    Act, Actor, CREATING_ENDPOINT, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER,
 };
 use super::world::{
     IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World, alarm_arn, sagemaker_arn,
 };
-use super::{DAY, DemoSource, HOUR, refused};
+use super::{DAY, DemoSource, HOUR, MINUTE, refused};
 use crate::source::SourceError;
 use crate::source::model::{AlarmKind, Epoch};
 use crate::source::trail::{QueryState, QueryStatus, ResultPage, Search, TrailQuery, TrailSource};
@@ -52,21 +52,18 @@ const SAGEMAKER: &str = "sagemaker.amazonaws.com";
 const MONITORING: &str = "monitoring.amazonaws.com";
 const STS: &str = "sts.amazonaws.com";
 
-/// One user agent per kind of caller: people's CLI, a CI's SDK, this console.
+/// One user agent per kind of caller: the CLI (people's and CI's), this console.
 const CLI_UA: &str = "aws-cli/2.22.5 md/awscrt#0.22.0 ua/2.0 os/macos#24.1.0 md/arch#arm64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#source";
-const BOTO_UA: &str = "Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#6.8.0-1017-azure md/arch#x86_64 lang/python#3.12.7 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.35.36";
 const RUST_UA: &str = "aws-sdk-rust/1.3.9 ua/2.1 api/cloudwatch/1.60.0 os/linux lang/rust/1.85.0";
 
-/// Who made a call: the `useridentity` struct.
+/// Who made a call: the `useridentity` struct (its `accountid` the ARN's).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Identity {
-    /// `AssumedRole`, `IAMUser`, `AWSService`.
+    /// `AssumedRole`, `AWSService` (the demo has no IAM users: no `username`).
     pub kind: &'static str,
     pub principalid: Option<String>,
     pub arn: Option<String>,
-    pub accountid: Option<String>,
     pub invokedby: Option<&'static str>,
-    pub username: Option<String>,
     /// `sessioncontext.sourceidentity`.
     pub sourceidentity: Option<String>,
 }
@@ -114,7 +111,7 @@ impl Event {
             recipientaccountid: Some(&self.recipientaccountid),
             awsregion: Some(REGION),
             arn: self.identity.arn.as_deref(),
-            username: self.identity.username.as_deref(),
+            username: None,
             errorcode: self.errorcode,
             sourceipaddress: Some(&self.sourceipaddress),
             requestparameters: self.requestparameters.as_deref(),
@@ -127,9 +124,9 @@ impl Event {
     /// The value of a column of the table the detail or raw SQL reads (`useridentity.arn`
     /// and the like for the struct's fields; any case): `None` when the demo has no such
     /// column, `Some(None)` for NULL.
-    pub fn column(&self, name: &str) -> Option<Option<String>> {
+    pub fn column(&self, name: &str) -> Option<Option<&str>> {
         let id = &self.identity;
-        let value = match name.to_ascii_lowercase().as_str() {
+        Some(match name.to_ascii_lowercase().as_str() {
             "eventtime" => Some(&*self.eventtime),
             "eventname" => Some(self.eventname),
             "eventsource" => Some(self.eventsource),
@@ -146,18 +143,17 @@ impl Event {
             "useridentity.type" => Some(id.kind),
             "useridentity.principalid" => id.principalid.as_deref(),
             "useridentity.arn" => id.arn.as_deref(),
-            "useridentity.accountid" => id.accountid.as_deref(),
+            "useridentity.accountid" => id.arn.as_deref().and_then(|a| a.split(':').nth(4)),
             "useridentity.invokedby" => id.invokedby,
-            "useridentity.username" => id.username.as_deref(),
+            "useridentity.username" => None,
             "useridentity.sessioncontext.sourceidentity" => id.sourceidentity.as_deref(),
             _ => return None,
-        };
-        Some(value.map(str::to_owned))
+        })
     }
 
     /// The values of `columns`, NULL for a column the table does not have.
     pub fn row(&self, columns: &[impl AsRef<str>]) -> Vec<Option<String>> {
-        let value = |c: &dyn AsRef<str>| self.column(c.as_ref()).flatten();
+        let value = |c: &dyn AsRef<str>| self.column(c.as_ref()).flatten().map(str::to_owned);
         columns.iter().map(|c| value(c)).collect()
     }
 }
@@ -173,7 +169,6 @@ fn assumed_role(account: &str, role: &str, session: &str, source: Option<&str>) 
         arn: Some(format!(
             "arn:aws:sts::{account}:assumed-role/{role}/{session}"
         )),
-        accountid: Some(account.to_owned()),
         sourceidentity: source.map(str::to_owned),
         ..Default::default()
     })
@@ -185,29 +180,39 @@ const CI_ROLE: &str = "github-actions-deploy";
 /// Who makes a call, from where, with which client.
 type Caller = (Arc<Identity>, String, &'static str);
 
+/// This console: its role in the monitoring account, as `IDENTITY_ARN` names it (with its
+/// session), from its bastion host.
+fn console() -> Caller {
+    let (_, console) = IDENTITY_ARN.split_once('/').unwrap_or_default();
+    let (role, session) = console.split_once('/').unwrap_or_default();
+    let who = assumed_role(MONITORING_ACCOUNT, role, session, None);
+    (who, "10.20.1.10".to_owned(), RUST_UA)
+}
+
+/// A person's address on the VPN (the same for their SSO and their deployer sessions).
+fn vpn(person: &str) -> String {
+    let h = hash_str(person.trim_end_matches("@example.com"));
+    format!("10.8.{}.{}", 1 + h % 60, 2 + (h >> 8) % 250)
+}
+
 /// Who makes an account's background calls, and what they are about.
 #[derive(Debug)]
 struct Cast {
     account: Arc<str>,
-    /// `ENGINEER` (SSO, the CLI over the VPN), `CI`, `SAGEWATCH` (this console, its role in
-    /// the monitoring account, from its bastion host), `SERVICE` (SageMaker itself, for the
-    /// model monitor's processing jobs).
-    callers: [Caller; 4],
+    /// `ENGINEER` (SSO, the CLI over the VPN), `SAGEWATCH` (this console, `console`).
+    callers: [Caller; 2],
     /// The monitoring account's alarms, else the account's endpoints with data (Creating
     /// ones have none).
     about: Vec<String>,
 }
 
 const ENGINEER: usize = 0;
-const CI: usize = 1;
-const SAGEWATCH: usize = 2;
-const SERVICE: usize = 3;
+const SAGEWATCH: usize = 1;
 
 fn cast(world: &World, i: usize) -> Cast {
     let a = &world.accounts[i];
     let id = a.id.as_str();
     let engineer = format!("{}-engineer@example.com", a.label);
-    let h = hash_str(&engineer);
     let about = if id == MONITORING_ACCOUNT {
         let alarms = world.alarms.iter().take(MAX_ALARMS);
         alarms.map(|a| a.name.clone()).collect()
@@ -216,33 +221,15 @@ fn cast(world: &World, i: usize) -> Cast {
         let mine = live.filter(|e| e.endpoint.account_id == a.id);
         mine.map(|e| e.endpoint.name.clone()).collect()
     };
-    let vpn = format!("10.8.{}.{}", 1 + h % 60, 2 + (h >> 8) % 250);
-    // This console's role and session, as `IDENTITY_ARN` names them.
-    let (_, console) = IDENTITY_ARN.split_once('/').unwrap_or_default();
-    let (role, session) = console.split_once('/').unwrap_or_default();
     Cast {
         account: Arc::from(id),
         callers: [
-            (assumed_role(id, SSO_ENGINEER, &engineer, None), vpn, CLI_UA),
             (
-                assumed_role(id, CI_ROLE, "GitHubActions", None),
-                format!("203.0.113.{}", 1 + (h >> 16) % 250),
-                BOTO_UA,
+                assumed_role(id, SSO_ENGINEER, &engineer, None),
+                vpn(&engineer),
+                CLI_UA,
             ),
-            (
-                assumed_role(MONITORING_ACCOUNT, role, session, None),
-                "10.20.1.10".to_owned(),
-                RUST_UA,
-            ),
-            (
-                Arc::new(Identity {
-                    kind: "AWSService",
-                    invokedby: Some(SAGEMAKER),
-                    ..Default::default()
-                }),
-                SAGEMAKER.to_owned(),
-                SAGEMAKER,
-            ),
+            console(),
         ],
         about,
     }
@@ -315,34 +302,32 @@ impl Event {
     }
 }
 
-/// A background call: where its share of the calls ends (out of 100: the rows above hold
-/// the rest), who makes it (of `Cast::callers`), its name, and the one parameter of its
-/// request, naming what it is about (`Cast::about`).
-type Call = (usize, usize, &'static str, Option<&'static str>);
+/// A background call, as likely as the others of its account: who makes it (of
+/// `Cast::callers`), its name, and the one parameter of its request, naming what it is
+/// about (`Cast::about`).
+type Call = (usize, &'static str, Option<&'static str>);
 
 /// The monitoring account's calls, about its alarms: the console's own reads among them.
 const MONITORING_CALLS: [Call; 3] = [
-    (40, SAGEWATCH, "GetMetricData", None),
-    (75, SAGEWATCH, "DescribeAlarms", None),
-    (100, ENGINEER, "DescribeAlarmHistory", Some("alarmName")),
+    (SAGEWATCH, "GetMetricData", None),
+    (SAGEWATCH, "DescribeAlarms", None),
+    (ENGINEER, "DescribeAlarmHistory", Some("alarmName")),
 ];
 
 /// A source account's calls, about one of its endpoints.
-const SOURCE_CALLS: [Call; 3] = [
-    (50, ENGINEER, "DescribeEndpoint", Some("endpointName")),
-    (70, ENGINEER, "ListEndpoints", None),
-    (100, CI, "DescribeEndpoint", Some("endpointName")),
+const SOURCE_CALLS: [Call; 2] = [
+    (ENGINEER, "DescribeEndpoint", Some("endpointName")),
+    (ENGINEER, "ListEndpoints", None),
 ];
 
 /// One background call in account `c`.
 fn background(c: &Cast, rng: &mut Rng) -> Event {
     let (calls, source) = if &*c.account == MONITORING_ACCOUNT {
-        (&MONITORING_CALLS, MONITORING)
+        (&MONITORING_CALLS[..], MONITORING)
     } else {
-        (&SOURCE_CALLS, SAGEMAKER)
+        (&SOURCE_CALLS[..], SAGEMAKER)
     };
-    let roll = rng.below(100);
-    let &(_, caller, name, parameter) = calls.iter().find(|c| roll < c.0).unwrap_or(&calls[0]);
+    let &(caller, name, parameter) = &calls[rng.below(calls.len())];
     let call = Event::call(&c.account, &c.callers[caller], source, name);
     match (parameter, c.about.get(rng.below(c.about.len()))) {
         (Some(parameter), Some(about)) => call.request(json!({ parameter: about })),
@@ -365,6 +350,13 @@ fn hour_events(world: &World, store: &Store, seed: u64, hour: Epoch, out: &mut V
     for (time, call) in scripted {
         place(call.clone(), *time);
     }
+    // SageMaker itself, for the model monitor's processing jobs.
+    let service = Identity {
+        kind: "AWSService",
+        invokedby: Some(SAGEMAKER),
+        ..Default::default()
+    };
+    let service = (Arc::new(service), SAGEMAKER.to_owned(), SAGEMAKER);
     let casts = &store.casts;
     for (i, c) in casts.iter().enumerate() {
         let acct = c.account.as_ref();
@@ -378,103 +370,76 @@ fn hour_events(world: &World, store: &Store, seed: u64, hour: Epoch, out: &mut V
         let end = hour + HOUR - 1;
         let runs = monitor::job_runs(world, &Runs::default(), acct, hour, end, end);
         for run in runs.iter().filter(|r| r.created >= hour) {
-            let call = Event::call(
-                &c.account,
-                &c.callers[SERVICE],
-                SAGEMAKER,
-                "CreateProcessingJob",
-            )
-            .request(json!({
-                "processingJobName": run.job,
-                "environment": {
-                    "endpoint_name": world.endpoints[run.endpoint].endpoint.name,
-                    "monitoring_schedule_name": run.schedule
-                }
-            }))
-            .made("processing-job", &run.job);
+            let call = Event::call(&c.account, &service, SAGEMAKER, "CreateProcessingJob")
+                .request(json!({ "processingJobName": run.job }))
+                .made("processing-job", &run.job);
             place(call, run.created);
         }
     }
 }
 
-/// A release's calls: the model, its endpoint config, the endpoint created or updated, a
-/// few minutes apart; then polls until InService. `(time, call)`s.
-fn deploy(
-    e: &SimEndpoint,
-    r: &Release,
-    at: Epoch,
-    call: impl Fn(&'static str) -> Event,
-    out: &mut Vec<(Epoch, Event)>,
-) {
-    let acct = e.endpoint.account_id.as_str();
-    let endpoint = e.endpoint.name.as_str();
-    if !r.model_exists {
-        let repo = endpoint.trim_end_matches("-stg");
-        let image = format!(
-            "{acct}.dkr.ecr.{REGION}.amazonaws.com/{repo}:{}",
-            r.image_tag
-        );
-        let create = call("CreateModel")
-            .request(json!({"modelName": r.model, "primaryContainer": {"image": image}}))
-            .made("model", r.model);
-        out.push((at - 11 * 60, create));
-    }
-    let variant = json!({"modelName": r.model, "instanceType": r.instance});
-    let configure = call("CreateEndpointConfig")
-        .request(json!({"endpointConfigName": r.config, "productionVariants": [variant]}))
-        .made("endpoint-config", r.config);
-    out.push((at - 7 * 60, configure));
-    let change = call(if r.update {
-        "UpdateEndpoint"
-    } else {
-        "CreateEndpoint"
-    })
-    .request(json!({"endpointName": endpoint, "endpointConfigName": r.config}))
-    .made("endpoint", endpoint);
-    if let Some(refusal) = r.refused {
-        out.push((at, change.error("ResourceLimitExceeded", refusal)));
-        return;
-    }
-    out.push((at, change));
-    for m in [1, 3, 6, 9] {
-        let poll = call("DescribeEndpoint").request(json!({ "endpointName": endpoint }));
-        out.push((at + m * 60 + 7, poll));
-    }
-}
-
 /// The calls of one episode of the story, to endpoint `e`.
 fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, Event)>) {
-    let acct: Arc<str> = Arc::from(e.endpoint.account_id.as_str());
+    let endpoint = e.endpoint.name.as_str();
     // Alarms are muted from the monitoring account.
-    let account = match ep.act {
+    let account: Arc<str> = match ep.act {
         Act::MuteAlarms => Arc::from(MONITORING_ACCOUNT),
-        _ => Arc::clone(&acct),
+        _ => Arc::from(e.endpoint.account_id.as_str()),
     };
-    let who = match ep.actor {
-        // In the account called: a mute is the monitoring account's.
-        Actor::Engineer(name) => assumed_role(&account, SSO_ENGINEER, name, None),
-        Actor::Deployer(name) => assumed_role(&acct, DEPLOYER_ROLE, name, Some(name)),
-        Actor::Ci => assumed_role(&acct, CI_ROLE, "GitHubActions", None),
-        Actor::OnCall => assumed_role(&account, ON_CALL_ROLE, ON_CALL_USER, None),
+    // In the account called (a mute is the monitoring account's), over the VPN but CI.
+    let (role, session, ip) = match ep.actor {
+        Actor::Engineer(name) => (SSO_ENGINEER, name, vpn(name)),
+        Actor::Deployer(name) => (DEPLOYER_ROLE, name, vpn(name)),
+        Actor::Ci => (CI_ROLE, "GitHubActions", "203.0.113.77".to_owned()),
+        Actor::OnCall => (ON_CALL_ROLE, ON_CALL_USER, vpn(ON_CALL_USER)),
     };
-    let agent = if matches!(ep.actor, Actor::Ci) {
-        BOTO_UA
-    } else {
-        CLI_UA
-    };
+    let deployer = matches!(ep.actor, Actor::Deployer(_)).then_some(session);
+    let who = assumed_role(&account, role, session, deployer);
     let source = match ep.act {
         Act::MuteAlarms => MONITORING,
         Act::AssumeDeployer(_) => STS,
         _ => SAGEMAKER,
     };
-    let caller = (who, ep.ip.to_owned(), agent);
+    let caller = (who, ip, CLI_UA);
     let call = |name| Event::call(&account, &caller, source, name);
     let at = world.start + ep.at;
     match ep.act {
-        Act::Deploy(release) => deploy(e, &release, at, call, out),
+        // The model, its endpoint config, the endpoint created or updated, a few minutes
+        // apart; then one poll, once it is InService.
+        Act::Deploy(r) => {
+            // Unless an earlier try made the model.
+            let tried = |p: &Episode| matches!(p.act, Act::Deploy(q) if q.model == r.model);
+            if !EPISODES.iter().any(|p| p.at < ep.at && tried(p)) {
+                let create = call("CreateModel")
+                    .request(json!({ "modelName": r.model }))
+                    .made("model", r.model);
+                out.push((at - 11 * MINUTE, create));
+            }
+            let variant = json!({"modelName": r.model, "instanceType": r.instance});
+            let configure = call("CreateEndpointConfig")
+                .request(json!({"endpointConfigName": r.config, "productionVariants": [variant]}))
+                .made("endpoint-config", r.config);
+            out.push((at - 7 * MINUTE, configure));
+            // An endpoint being created is created, any other updated.
+            let change = call(if ep.endpoint == CREATING_ENDPOINT {
+                "CreateEndpoint"
+            } else {
+                "UpdateEndpoint"
+            })
+            .request(json!({"endpointName": endpoint, "endpointConfigName": r.config}))
+            .made("endpoint", endpoint);
+            match r.refused {
+                Some(refusal) => out.push((at, change.error("ResourceLimitExceeded", refusal))),
+                None => {
+                    let poll =
+                        call("DescribeEndpoint").request(json!({ "endpointName": endpoint }));
+                    out.extend([(at, change), (at + 9 * MINUTE + 7, poll)]);
+                }
+            }
+        }
         Act::AssumeDeployer(session) => {
-            let role = format!("arn:aws:iam::{acct}:role/{DEPLOYER_ROLE}");
-            let assumed = format!("arn:aws:sts::{acct}:assumed-role/{DEPLOYER_ROLE}/{session}");
+            let role = format!("arn:aws:iam::{account}:role/{DEPLOYER_ROLE}");
+            let assumed = format!("arn:aws:sts::{account}:assumed-role/{DEPLOYER_ROLE}/{session}");
             let assume = call("AssumeRole")
                 .request(json!({ "roleArn": role, "roleSessionName": session }))
                 .response(json!({ "assumedRoleUser": { "arn": assumed } }))
@@ -492,8 +457,7 @@ fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, E
             }
         }
         Act::ScaleOut => {
-            let name = &e.endpoint.name;
-            let target = sagemaker_arn(&acct, "endpoint", name);
+            let target = sagemaker_arn(&account, "endpoint", endpoint);
             // Refused: the on-call role may not scale endpoints.
             let action = "sagemaker:UpdateEndpointWeightsAndCapacities";
             let who = caller.0.arn.as_deref().unwrap_or_default();
@@ -501,7 +465,7 @@ fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, E
                 "User: {who} is not authorized to perform: {action} on resource: {target} because no identity-based policy allows the {action} action"
             );
             let scale = call("UpdateEndpointWeightsAndCapacities")
-                .request(json!({ "endpointName": name, "desiredInstanceCount": 2 }))
+                .request(json!({ "endpointName": endpoint, "desiredInstanceCount": 2 }))
                 .error("AccessDenied", refusal)
                 .resource(target, "AWS::SageMaker::Endpoint");
             out.push((at, scale));
@@ -509,8 +473,8 @@ fn episode(world: &World, ep: &Episode, e: &SimEndpoint, out: &mut Vec<(Epoch, E
     }
 }
 
-/// The scripted calls: the story's episodes and the alarms being put, by the ops admin's
-/// IAM user with the CLI. `(time, call)`s.
+/// The scripted calls: the story's episodes and the alarms being put by this console.
+/// `(time, call)`s.
 fn story(world: &World) -> Vec<(Epoch, Event)> {
     let mut calls: Vec<(Epoch, Event)> = Vec::new();
     for ep in &EPISODES {
@@ -521,21 +485,13 @@ fn story(world: &World) -> Vec<(Epoch, Event)> {
         }
     }
     let monitoring: Arc<str> = Arc::from(MONITORING_ACCOUNT);
-    let identity = Identity {
-        kind: "IAMUser",
-        principalid: Some(format!("AIDA{:017X}", hash_str("ops-admin"))),
-        arn: Some(format!("arn:aws:iam::{MONITORING_ACCOUNT}:user/ops-admin")),
-        accountid: Some(MONITORING_ACCOUNT.to_owned()),
-        username: Some("ops-admin".to_owned()),
-        ..Default::default()
-    };
-    let admin = (Arc::new(identity), "198.51.100.23".to_owned(), CLI_UA);
+    let console = console();
     for a in world.alarms.iter().take(MAX_ALARMS) {
         let name = match a.kind {
             AlarmKind::Metric { .. } => "PutMetricAlarm",
             AlarmKind::Composite { .. } => "PutCompositeAlarm",
         };
-        let put = Event::call(&monitoring, &admin, MONITORING, name)
+        let put = Event::call(&monitoring, &console, MONITORING, name)
             .request(json!({ "alarmName": a.name }))
             .resource(alarm_arn(&a.name), "AWS::CloudWatch::Alarm");
         calls.push((a.created, put));
@@ -581,14 +537,8 @@ impl Answer {
     /// The page of rows from `next` (a row offset; the first page has the labels).
     fn page(&self, next: Option<&str>) -> Result<ResultPage, String> {
         let rows = &self.rows;
-        let offset = match next {
-            None => 0,
-            Some(token) => token
-                .parse::<usize>()
-                .ok()
-                .filter(|o| *o <= rows.len())
-                .ok_or_else(|| format!("invalid next token {token:?}"))?,
-        };
+        let offset = next.map_or(Some(0), |t| t.parse().ok().filter(|&o| o <= rows.len()));
+        let offset = offset.ok_or("invalid next token")?;
         let end = (offset + PAGE_ROWS).min(rows.len());
         Ok(ResultPage {
             columns: next.map_or_else(|| self.columns.clone(), |_| Vec::new()),
@@ -1501,9 +1451,6 @@ mod tests {
         let cases: Vec<(&str, &[&str], Check)> = vec![
             ("source:sts", &[], |c, r| {
                 cell(c, r, "eventsource") == Some(STS)
-            }),
-            ("user:ops-admin", &[], |c, r| {
-                cell(c, r, "arn") == Some("arn:aws:iam::100000000000:user/ops-admin")
             }),
             ("", &["333333333333"], |c, r| {
                 cell(c, r, "recipientaccountid") == Some("333333333333")
