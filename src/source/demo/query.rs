@@ -3,6 +3,7 @@
 //! out of the queue; cancelled when stopped before it finished. Measured in real time
 //! (`Instant`), never on the demo clock, which may be frozen.
 
+use crate::source::trail::QueryState;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -10,21 +11,6 @@ use std::time::{Duration, Instant};
 
 /// Queries whose state is kept; older ones are forgotten (as if expired).
 pub const KEPT_QUERIES: usize = 32;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    Queued,
-    Running,
-    Done,
-    Failed,
-    Cancelled,
-}
-
-impl Stage {
-    pub fn is_finished(self) -> bool {
-        matches!(self, Self::Done | Self::Failed | Self::Cancelled)
-    }
-}
 
 /// One query: its answer is computed when it starts (the window is then fixed); the
 /// lifecycle only decides how much of it shows.
@@ -61,24 +47,24 @@ impl<T> Run<T> {
     }
 
     /// Its stage now, and the share of the work done (0 queued, 1 done).
-    pub fn stage(&self) -> (Stage, f64) {
+    pub fn stage(&self) -> (QueryState, f64) {
         self.stage_at(self.began.elapsed())
     }
 
-    fn stage_at(&self, elapsed: Duration) -> (Stage, f64) {
+    fn stage_at(&self, elapsed: Duration) -> (QueryState, f64) {
         let at = self.cancelled.map_or(elapsed, |c| c.min(elapsed));
         let (stage, done) = if at < self.queued {
-            (Stage::Queued, 0.0)
+            (QueryState::Queued, 0.0)
         } else if self.answer.is_err() {
-            (Stage::Failed, 0.0)
+            (QueryState::Failed, 0.0)
         } else if at < self.queued + self.running {
             let share = (at - self.queued).as_secs_f64() / self.running.as_secs_f64();
-            (Stage::Running, share.clamp(0.0, 1.0))
+            (QueryState::Running, share.clamp(0.0, 1.0))
         } else {
-            (Stage::Done, 1.0)
+            (QueryState::Succeeded, 1.0)
         };
         match self.cancelled {
-            Some(_) if !stage.is_finished() => (Stage::Cancelled, done),
+            Some(_) if !stage.is_finished() => (QueryState::Cancelled, done),
             _ => (stage, done),
         }
     }
@@ -92,7 +78,7 @@ impl<T> Run<T> {
     }
 
     /// Stops it, unless it has finished: then its final stage is the error.
-    pub fn cancel(&mut self) -> Result<(), Stage> {
+    pub fn cancel(&mut self) -> Result<(), QueryState> {
         let elapsed = self.began.elapsed();
         match self.stage_at(elapsed).0 {
             s if s.is_finished() => Err(s),
@@ -105,19 +91,10 @@ impl<T> Run<T> {
 }
 
 /// The last `KEPT_QUERIES` queries of one service, and how many it has started.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Book<T> {
     runs: Mutex<VecDeque<Run<T>>>,
     started: AtomicU64,
-}
-
-impl<T> Default for Book<T> {
-    fn default() -> Self {
-        Self {
-            runs: Mutex::default(),
-            started: AtomicU64::new(0),
-        }
-    }
 }
 
 impl<T> Book<T> {
@@ -163,24 +140,30 @@ mod tests {
     fn a_query_goes_queued_running_done_and_stops_where_cancelled() {
         let r = run(None, Ok(()));
         let at = |ms| r.stage_at(Duration::from_millis(ms));
-        assert_eq!(at(0), (Stage::Queued, 0.0));
-        assert_eq!(at(299), (Stage::Queued, 0.0));
-        assert_eq!(at(300), (Stage::Running, 0.0));
-        assert_eq!(at(800), (Stage::Running, 0.5));
-        assert_eq!(at(1300), (Stage::Done, 1.0));
-        assert_eq!(at(99_000), (Stage::Done, 1.0));
+        assert_eq!(at(0), (QueryState::Queued, 0.0));
+        assert_eq!(at(299), (QueryState::Queued, 0.0));
+        assert_eq!(at(300), (QueryState::Running, 0.0));
+        assert_eq!(at(800), (QueryState::Running, 0.5));
+        assert_eq!(at(1300), (QueryState::Succeeded, 1.0));
+        assert_eq!(at(99_000), (QueryState::Succeeded, 1.0));
         let c = run(Some(800), Ok(()));
         assert_eq!(
             c.stage_at(Duration::from_millis(5000)),
-            (Stage::Cancelled, 0.5)
+            (QueryState::Cancelled, 0.5)
         );
         // A failure shows once out of the queue, and is final.
         let f = run(None, Err("no".into()));
-        assert_eq!(f.stage_at(Duration::from_millis(100)).0, Stage::Queued);
+        assert_eq!(f.stage_at(Duration::from_millis(100)).0, QueryState::Queued);
         let f = run(Some(800), Err("no".into()));
-        assert_eq!(f.stage_at(Duration::from_millis(5000)).0, Stage::Failed);
+        assert_eq!(
+            f.stage_at(Duration::from_millis(5000)).0,
+            QueryState::Failed
+        );
         let q = run(Some(100), Err("no".into()));
-        assert_eq!(q.stage_at(Duration::from_millis(5000)).0, Stage::Cancelled);
+        assert_eq!(
+            q.stage_at(Duration::from_millis(5000)).0,
+            QueryState::Cancelled
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! filter it was made from (`raw`), else the query FAILS saying to run it on AWS.
 
 use super::monitor::{self, Runs};
-use super::query::{Book, KEPT_QUERIES, Run, Stage};
+use super::query::{Book, KEPT_QUERIES, Run};
 use super::rng::{Rng, hash_str, mix, splitmix64, uuid_of};
 use super::story::{
     Act, Actor, CREATING_ENDPOINT, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER,
@@ -526,7 +526,7 @@ pub struct TrailTiming {
 }
 
 /// A search's answer: column labels and rows, and the bytes it scans.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Answer {
     columns: Vec<String>,
     rows: Vec<Vec<Option<String>>>,
@@ -673,20 +673,9 @@ impl DemoSource {
     }
 }
 
-fn state(stage: Stage) -> QueryState {
-    match stage {
-        Stage::Queued => QueryState::Queued,
-        Stage::Running => QueryState::Running,
-        Stage::Done => QueryState::Succeeded,
-        Stage::Failed => QueryState::Failed,
-        Stage::Cancelled => QueryState::Cancelled,
-    }
-}
-
 /// Athena's status of a run, as far as it has come.
 fn query_status(run: &Run<Answer>) -> QueryStatus {
-    let (stage, done) = run.stage();
-    let state = state(stage);
+    let (state, done) = run.stage();
     let scanned = run.answer.as_ref().map_or(0, |a| a.scanned);
     QueryStatus {
         state,
@@ -736,7 +725,7 @@ impl TrailSource for DemoSource {
         next: Option<&str>,
         _header: bool,
     ) -> Result<ResultPage, SourceError> {
-        let page = |run: &mut Run<Answer>| match (&run.answer, state(run.stage().0)) {
+        let page = |run: &mut Run<Answer>| match (&run.answer, run.stage().0) {
             (Ok(answer), QueryState::Succeeded) => answer.page(next),
             (_, s) if s.is_finished() => Err(format!(
                 "Query did not finish successfully. Final query state: {}",

@@ -4,10 +4,11 @@
 
 use super::{Gen, Selection};
 use crate::logs::line::safe_line;
-use crate::source::demo::query::{Run, Stage};
+use crate::source::demo::query::Run;
 use crate::source::demo::{DAY, utc};
 use crate::source::logs::{InsightsResults, InsightsState, InsightsStats, LogEvent};
 use crate::source::model::Epoch;
+use crate::source::trail::QueryState;
 use regex_lite::{Regex, RegexBuilder};
 use std::borrow::Cow;
 
@@ -187,9 +188,9 @@ fn field_value<'a>(ms: i64, stream: &'a str, text: &'a str, f: &str) -> Cow<'a, 
     }
 }
 
-pub(super) fn insights_state(stage: Stage) -> InsightsState {
+pub(super) fn insights_state(stage: QueryState) -> InsightsState {
     use InsightsState::*;
-    // In `Stage`'s order.
+    // In `QueryState`'s order.
     [Scheduled, Running, Complete, Failed, Cancelled][stage as usize]
 }
 
@@ -201,7 +202,7 @@ pub(super) fn results(run: &mut Run<InsightsResults>) -> InsightsResults {
         Ok(all) => all,
         // A failed query's one row is its reason; one still scheduled has none yet.
         Err(reason) => {
-            let reason = (stage == Stage::Failed).then(|| vec![("reason", reason.as_str())]);
+            let reason = (stage == QueryState::Failed).then(|| vec![("reason", reason.as_str())]);
             return InsightsResults::from_fields(state, InsightsStats::default(), reason);
         }
     };
