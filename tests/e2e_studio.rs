@@ -29,7 +29,7 @@ fn studio_across_the_organisation_then_filtered_and_sorted() {
     let filtered = t.wait_for("apps 2 ");
     assert!(!filtered.contains("ml.t3.medium"), "{filtered}");
     t.keys(&["Escape"]);
-    t.wait_for("apps 16 ");
+    t.wait_for("apps 12 ");
     t.literal(":studio age-");
     t.keys(&["Enter"]);
     let sorted = t.wait_for("by age ▼");

@@ -9,18 +9,10 @@ use super::world::World;
 use super::{DAY, DemoSource, HOUR, MINUTE};
 use crate::source::SourceError;
 use crate::source::jobs::{
-    JOB_METRICS, JOB_PERIOD, JobStatus, JobsSource, NS_PROCESSING_JOBS, ProcessingJob, job_of_host,
-    job_series_key,
+    HOST_DIMENSION, JOB_METRICS, JobStatus, JobsSource, ProcessingJob, job_of_host, job_series_key,
 };
 use crate::source::model::*;
 use async_trait::async_trait;
-
-/// `job_metrics` lists the series of jobs that ran within this window, as ListMetrics
-/// with `RecentlyActive=PT3H` does.
-const METRICS_WINDOW: i64 = 3 * HOUR;
-/// The longest job the demo runs (the pipeline's data preparation): how far back a series
-/// request looks for the job it is about.
-const LONGEST_JOB: i64 = 6 * HOUR;
 
 /// A pipeline step nothing scheduled, run daily: the endpoint whose model the pipeline
 /// builds (its noise seeds the job's series), the step, its creation in seconds past
@@ -44,41 +36,27 @@ const PIPELINE: [Step; 2] = [
     ("churn-predictor-stg", "EvaluateModel", 3 * HOUR + 5 * MINUTE, 22 * MINUTE, JobStatus::Stopped, ("ml.m5.xlarge", 1), false),
 ];
 
-/// One job with what its series need.
+/// One job with what its series need: as SageMaker describes it once it has ended, the
+/// endpoint whose noise seeds its series, when it starts working (after provisioning) and
+/// ends, and whether its disk fills.
 #[derive(Debug, Clone)]
 struct DemoJob {
-    name: String,
-    /// The Model Monitor schedule that ran it; `None` for a pipeline's step.
-    schedule: Option<String>,
-    /// The endpoint whose noise seeds its series.
+    last: ProcessingJob,
     endpoint: usize,
-    created: Epoch,
-    /// When it starts working (after provisioning) and when it ends, with its outcome.
     began: Epoch,
     ends: Epoch,
-    outcome: JobStatus,
-    failure_reason: Option<String>,
-    /// Its instance type and count.
-    instance: (&'static str, u32),
     fills_disk: bool,
 }
 
 impl DemoJob {
     /// The job as SageMaker describes it at `now`: running until it ends, then its outcome
     /// (a run's outcome is the execution's: a run with violations is a job that completed).
-    fn described(&self, account: &str, now: Epoch) -> ProcessingJob {
-        let ended = (now >= self.ends).then_some(self.ends);
-        ProcessingJob {
-            account_id: account.to_owned(),
-            name: self.name.clone(),
-            status: ended.map_or(JobStatus::InProgress, |_| self.outcome.clone()),
-            created: self.created,
-            ended,
-            failure_reason: self.failure_reason.clone().filter(|_| ended.is_some()),
-            instance_type: Some(self.instance.0.to_owned()),
-            instance_count: Some(self.instance.1),
-            schedule: self.schedule.clone(),
+    fn described(&self, now: Epoch) -> ProcessingJob {
+        let mut job = self.last.clone();
+        if now < self.ends {
+            (job.status, job.ended, job.failure_reason) = (JobStatus::InProgress, None, None);
         }
+        job
     }
 }
 
@@ -90,27 +68,34 @@ fn jobs_overlapping(
     from: Epoch,
     now: Epoch,
 ) -> Vec<DemoJob> {
+    let job = |name, created, ends, status, (instance, count): (&str, u32)| ProcessingJob {
+        account_id: account.to_owned(),
+        name,
+        status,
+        created,
+        ended: Some(ends),
+        failure_reason: None,
+        instance_type: Some(instance.to_owned()),
+        instance_count: Some(count),
+        schedule: None,
+    };
     let monitoring = monitor::job_runs(world, runs, account, from, now, now);
     let mut out: Vec<DemoJob> = (monitoring.into_iter())
         .map(|run| {
-            // The analyzer's size grows with what it analyses.
-            let instance_type = match run.monitoring_type {
-                monitor::MODEL_QUALITY => "ml.m5.xlarge",
-                _ => "ml.m5.large",
+            let status = match run.outcome {
+                ExecutionStatus::Failed => JobStatus::Failed,
+                _ => JobStatus::Completed,
             };
+            let last = job(run.job, run.created, run.ends, status, ("ml.m5.xlarge", 1));
             DemoJob {
-                name: run.job,
-                schedule: Some(run.schedule),
+                last: ProcessingJob {
+                    failure_reason: run.failure_reason,
+                    schedule: Some(run.schedule),
+                    ..last
+                },
                 endpoint: run.endpoint,
-                created: run.created,
                 began: run.began,
                 ends: run.ends,
-                outcome: match run.outcome {
-                    ExecutionStatus::Failed => JobStatus::Failed,
-                    _ => JobStatus::Completed,
-                },
-                failure_reason: run.failure_reason,
-                instance: (instance_type, 1),
                 fills_disk: false,
             }
         })
@@ -123,16 +108,12 @@ fn jobs_overlapping(
         let mut created = (now - at).div_euclid(DAY) * DAY + at;
         while created + lasts >= from {
             let id = mix(hash_str(name), created as u64);
+            let name = format!("pipelines-{:012x}-{step}", id >> 16);
             out.push(DemoJob {
-                name: format!("pipelines-{:012x}-{step}", id >> 16),
-                schedule: None,
+                last: job(name, created, created + lasts, outcome.clone(), *instance),
                 endpoint,
-                created,
                 began: created + 2 * MINUTE,
                 ends: created + lasts,
-                outcome: outcome.clone(),
-                failure_reason: None,
-                instance: *instance,
                 fills_disk: *fills_disk,
             });
             created -= DAY;
@@ -141,30 +122,17 @@ fn jobs_overlapping(
     out
 }
 
-/// The jobs created in `[since, now]`, and those created before and still running (as the
-/// AWS source lists them), newest first.
-fn listed(world: &World, runs: &Runs, account: &str, since: Epoch, now: Epoch) -> Vec<DemoJob> {
-    let mut jobs = jobs_overlapping(world, runs, account, since, now);
-    jobs.retain(|j| j.created <= now && (j.created >= since || now < j.ends));
-    jobs.sort_by(|a, b| (b.created.cmp(&a.created)).then_with(|| a.name.cmp(&b.name)));
-    jobs
-}
-
 /// The value of `metric` on host `host` (1-based) of `job` in the minute starting at `t`.
 fn value(world: &World, job: &DemoJob, metric: &str, host: u32, t: Epoch) -> f64 {
     let noise = world.endpoints[job.endpoint].noise;
     let h = mix(
-        mix(noise, hash_str(&job.name)),
+        mix(noise, hash_str(&job.last.name)),
         mix(hash_str(metric), u64::from(host)),
     );
     let span = (job.ends - job.began).max(MINUTE) as f64;
     let frac = ((t - job.began) as f64 / span).clamp(0.0, 1.0);
     let v = match metric {
-        "CPUUtilization" => {
-            // Busy from its first minute, a little lower while it reads its inputs.
-            let warm = if t - job.began < 2 * MINUTE { 0.7 } else { 1.0 };
-            warm * (78.0 + 12.0 * value_noise(h, t, 600)) + 3.0 * signed(mix(h, t as u64))
-        }
+        "CPUUtilization" => 78.0 + 12.0 * value_noise(h, t, 600) + 3.0 * signed(mix(h, t as u64)),
         "MemoryUtilization" => 12.0 + 58.0 * frac.sqrt() + 1.5 * signed(mix(h, t as u64)),
         _ if job.fills_disk => 6.0 + 78.0 * frac + 0.3 * signed(mix(h, t as u64)),
         _ => 4.0 + 2.0 * frac + 0.2 * signed(mix(h, t as u64)),
@@ -184,23 +152,18 @@ impl DemoSource {
         now: Epoch,
     ) -> Vec<(Epoch, f64)> {
         let found = (|| {
-            if key.namespace != NS_PROCESSING_JOBS
-                || key.period != JOB_PERIOD
-                || key.stat != Stat::Average
-                || !JOB_METRICS.contains(&key.metric.as_str())
-                || key.dimensions.len() != 1
-            {
+            let host = key.dimension(HOST_DIMENSION)?;
+            let (account, metric) = (key.account_id.as_str(), key.metric.as_str());
+            if *key != job_series_key(account, metric, host) || !JOB_METRICS.contains(&metric) {
                 return None;
             }
-            let host = key.dimension(crate::source::jobs::HOST_DIMENSION)?;
             let name = job_of_host(host)?;
             let n: u32 = host.rsplit_once("/algo-")?.1.parse().ok()?;
-            let from = start - LONGEST_JOB;
+            // Back as far as the longest job the demo runs (the pipeline's data preparation).
+            let from = start - 6 * HOUR;
             let all = jobs_overlapping(&self.world, &self.runs(), &key.account_id, from, now);
-            let job = all.into_iter().find(|j| j.name == name)?;
-            if !(1..=job.instance.1).contains(&n) {
-                return None;
-            }
+            let job = all.into_iter().find(|j| j.last.name == name)?;
+            (1..=job.last.instance_count?).contains(&n).then_some(())?;
             // The first whole minute; a minute is published once it is over, the job's last
             // minute once it has ended.
             let from = start.max(job.began);
@@ -223,31 +186,27 @@ impl JobsSource for DemoSource {
         limit: usize,
     ) -> Result<Vec<ProcessingJob>, SourceError> {
         let now = self.clock.now();
-        let jobs = listed(&self.world, &self.runs(), account_id, since, now);
-        Ok(jobs
-            .iter()
-            .take(limit)
-            .map(|j| j.described(account_id, now))
-            .collect())
+        // Those created in `[since, now]`, and those created before and still running (as
+        // the AWS source lists them), newest first.
+        let mut jobs = jobs_overlapping(&self.world, &self.runs(), account_id, since, now);
+        jobs.retain(|j| j.last.created <= now && (j.last.created >= since || now < j.ends));
+        jobs.sort_by_key(|j| (std::cmp::Reverse(j.last.created), j.last.name.clone()));
+        Ok(jobs.iter().take(limit).map(|j| j.described(now)).collect())
     }
 
     async fn job_metrics(&self, account_id: &str) -> Result<Vec<SeriesKey>, SourceError> {
         let now = self.clock.now();
-        let from = now - METRICS_WINDOW;
+        // The series of jobs that ran within the last three hours, as ListMetrics with
+        // `RecentlyActive=PT3H` lists them.
+        let from = now - 3 * HOUR;
         let jobs = jobs_overlapping(&self.world, &self.runs(), account_id, from, now);
-        Ok(jobs
-            .iter()
-            // A job that has not published its first minute has no metric yet.
-            .filter(|j| j.began + MINUTE <= now)
-            .flat_map(|j| {
-                (1..=j.instance.1).flat_map(move |n| {
-                    let host = format!("{}/algo-{n}", j.name);
-                    JOB_METRICS
-                        .iter()
-                        .map(move |m| job_series_key(account_id, m, &host))
-                })
-            })
-            .collect())
+        // A job that has not published its first minute has no metric yet.
+        let started = jobs.iter().filter(|j| j.began + MINUTE <= now);
+        let hosts = started.flat_map(|j| {
+            (1..=j.last.instance_count.unwrap_or(1)).map(move |n| (j, format!("algo-{n}")))
+        });
+        let keys = hosts.flat_map(|(j, host)| JOB_METRICS.map(|m| j.last.series_key(m, &host)));
+        Ok(keys.collect())
     }
 }
 

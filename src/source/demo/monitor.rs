@@ -8,11 +8,11 @@
 
 use super::rng::{hash_str, mix, range};
 use super::signal;
-use super::story::{DRIFTING_FEATURE, FEATURE_DRIFT_THRESHOLD, MISSING_FEATURE, feature_drift};
+use super::story::{DRIFTING_FEATURE, FEATURE_DRIFT_THRESHOLD, feature_drift};
 use super::world::{ACCURACY_THRESHOLD, REGION, SeriesRef, World, sagemaker_arn};
 use super::{DAY, DemoSource, HOUR, MINUTE, refused, utc};
 use crate::source::SourceError;
-use crate::source::metrics::{MetricId, spec};
+use crate::source::metrics::{METRICS, MetricId, MetricSpec, NS_MODEL_QUALITY};
 use crate::source::model::*;
 use crate::source::monitor::report::{self, Baseline, Constraint, Violation, ViolationReport};
 use crate::source::monitor::write::run_now_name;
@@ -32,16 +32,12 @@ const RUN_PENDING_SECS: i64 = 2;
 const RUN_SECS: i64 = 6;
 /// Hourly runs start a minute past the hour.
 const START_DELAY: i64 = 60;
-const MQ_QUALITY: [MetricId; 5] = [
-    MetricId::Accuracy,
-    MetricId::Auc,
-    MetricId::F2,
-    MetricId::Precision,
-    MetricId::Recall,
-];
+/// The metrics a model-quality run checks: the catalogue's quality metrics.
+fn mq_metrics() -> impl Iterator<Item = &'static MetricSpec> {
+    METRICS.iter().filter(|m| m.namespace == NS_MODEL_QUALITY)
+}
 /// The `MonitoringType`s the demo schedules (AWS has bias and explainability too).
-pub(super) const MODEL_QUALITY: &str = "ModelQuality";
-const DATA_QUALITY: &str = "DataQuality";
+const MODEL_QUALITY: &str = "ModelQuality";
 
 /// One hourly schedule: the world's, or a one-time run started from the console.
 #[derive(Debug, Clone)]
@@ -61,7 +57,8 @@ struct Sched {
 const FAILING: &str = "recommender-v2-data-quality";
 
 /// The world's schedules of endpoint `i`: model quality on every endpoint with data; data
-/// quality on a few (one paused, one failing now and then, one in the older inline form).
+/// quality on a few (one drifting, one paused, one failing now and then, one in the older
+/// inline form).
 fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
     let e = &world.endpoints[i];
     // Quality from a custom source (`Endpoint::quality`): no Model Monitor schedule at all.
@@ -76,12 +73,10 @@ fn world_schedules(world: &World, i: usize) -> Vec<Sched> {
         once: None,
         job_definition: Some(format!("{name}-{suffix}-job")),
     };
-    let data_quality = sched(DATA_QUALITY, "data-quality");
+    let data_quality = sched("DataQuality", "data-quality");
     let mut out = vec![sched(MODEL_QUALITY, "model-quality")];
     match name {
-        "fraud-detector" | "credit-risk-scorer" | "churn-predictor-stg" | "recommender-v2" => {
-            out.push(data_quality)
-        }
+        "fraud-detector" | "churn-predictor-stg" | "recommender-v2" => out.push(data_quality),
         "ltv-scorer" => out.push(Sched {
             job_definition: None,
             ..data_quality
@@ -114,13 +109,11 @@ impl Sched {
     /// When the run of slot `slot` ends, outcome known.
     fn ends(&self, world: &World, slot: Epoch) -> Epoch {
         // Seconds after its slot (the model-quality point lands then).
-        let duration = match self.kind {
-            MODEL_QUALITY => world.endpoints[self.endpoint].profile.monitor_offset,
-            _ => 15 * MINUTE,
-        };
-        match self.once {
-            Some(at) => at + RUN_SECS,
-            None => slot + duration.max(START_DELAY + 30),
+        let offset = world.endpoints[self.endpoint].profile.monitor_offset;
+        match (self.once, self.kind) {
+            (Some(at), _) => at + RUN_SECS,
+            (None, MODEL_QUALITY) => slot + offset.max(START_DELAY + 30),
+            (None, _) => slot + 15 * MINUTE,
         }
     }
 
@@ -135,26 +128,22 @@ impl Sched {
             }
             None => (start, start + 30, slot - HOUR, slot),
         };
-        let fails = self.name == FAILING && (slot / HOUR).rem_euclid(7) == 0;
-        let checks = if fails {
-            Vec::new()
-        } else {
-            checks_at(world, i, self.kind, checked)
-        };
-        let outcome = if fails {
-            ExecutionStatus::Failed
-        } else if checks.iter().any(|c| c.violated) {
-            ExecutionStatus::CompletedWithViolations
-        } else {
-            ExecutionStatus::Completed
-        };
-        let failure_reason = fails.then(|| {
-            format!(
-                "ClientError: no captured data under {}/datacapture for this window: is data \
-                 capture on?",
-                folder(world, i)
-            )
-        });
+        let (outcome, failure_reason, checks) =
+            if self.name == FAILING && (slot / HOUR).rem_euclid(7) == 0 {
+                let reason = format!(
+                    "ClientError: no captured data under {}/datacapture for this window: is \
+                     data capture on?",
+                    folder(world, i)
+                );
+                (ExecutionStatus::Failed, Some(reason), Vec::new())
+            } else {
+                let checks = checks_at(world, i, self.kind, checked);
+                let outcome = match checks.iter().any(|c| c.violated) {
+                    true => ExecutionStatus::CompletedWithViolations,
+                    false => ExecutionStatus::Completed,
+                };
+                (outcome, None, checks)
+            };
         JobRun {
             job: job_name(&self.name, slot),
             endpoint: i,
@@ -204,12 +193,10 @@ pub(super) struct JobRun {
 impl JobRun {
     /// Its status at `now`: Pending, then InProgress, then its outcome.
     fn status(&self, now: Epoch) -> ExecutionStatus {
-        if now < self.began {
-            ExecutionStatus::Pending
-        } else if now < self.ends {
-            ExecutionStatus::InProgress
-        } else {
-            self.outcome
+        match now {
+            _ if now < self.began => ExecutionStatus::Pending,
+            _ if now < self.ends => ExecutionStatus::InProgress,
+            _ => self.outcome,
         }
     }
 
@@ -217,7 +204,6 @@ impl JobRun {
     fn execution(&self, world: &World, now: Epoch) -> Execution {
         let status = self.status(now);
         let account = &world.endpoints[self.endpoint].endpoint.account_id;
-        let arn = sagemaker_arn(account, "processing-job", &self.job);
         Execution {
             account_id: account.clone(),
             schedule: self.schedule.clone(),
@@ -226,27 +212,9 @@ impl JobRun {
             modified: Some(if status.is_finished() { self.ends } else { now }),
             status,
             failure_reason: self.failure_reason.clone().filter(|_| status.is_finished()),
-            processing_job_arn: Some(arn),
+            processing_job_arn: Some(sagemaker_arn(account, "processing-job", &self.job)),
             monitoring_type: Some(self.monitoring_type.to_owned()),
         }
-    }
-
-    /// Its violations report at `now`: the checks that failed, in Model Monitor's words.
-    fn report(&self, now: Epoch, call: String) -> Result<ViolationReport, SourceError> {
-        let status = self.status(now);
-        if !status.is_completed() {
-            let detail = format!(
-                "no report: the run is {} (a report exists once it completes)",
-                status.as_str()
-            );
-            return Err(refused(call, detail));
-        }
-        let violated = self.checks.iter().filter(|c| c.violated);
-        Ok(ViolationReport {
-            uri: self.report_uri.clone(),
-            violations: violated.map(Check::violation).collect(),
-            cut_at: None,
-        })
     }
 }
 
@@ -271,48 +239,35 @@ impl Runs {
         now: Epoch,
     ) -> Result<WriteReceipt, SourceError> {
         let account = request.account_id();
-        let call = format!("{} {account}", request.operation());
-        let other = |detail: String| refused(call.clone(), detail);
+        let other = |detail: String| refused(format!("{} {account}", request.operation()), detail);
         request.validate().map_err(&other)?;
         let missing = |what: String| other(format!("ResourceNotFound: no {what}"));
-        let owner = |schedule: &str| {
-            let found = self
-                .find(world, account, schedule)
-                .filter(|s| s.once.is_none());
-            found.ok_or_else(|| {
-                missing(format!(
-                    "monitoring schedule {schedule} in account {account}"
-                ))
-            })
+        // A run now is made from a schedule of the world's, and only those are paused or
+        // resumed; only one-time ones are deleted (`validate`), and only once.
+        let name = match request {
+            MonitorWrite::RunNow(run) => &run.from_schedule,
+            _ => request.schedule(),
         };
+        let delete = matches!(request, MonitorWrite::Delete { .. });
+        let found = (self.find(world, account, name))
+            .filter(|s| (s.once.is_none() || delete) && !self.deleted.contains(&s.name));
+        let s = found
+            .ok_or_else(|| missing(format!("monitoring schedule {name} in account {account}")))?;
         match request {
             MonitorWrite::RunNow(run) => {
-                let from = owner(&run.from_schedule)?;
-                if from.job_definition.as_deref() != Some(run.job_definition.as_str()) {
+                if s.job_definition.as_deref() != Some(run.job_definition.as_str()) {
                     return Err(missing(format!("job definition {}", run.job_definition)));
-                }
-                if self.started.iter().any(|s| s.name == run.name) {
-                    let name = &run.name;
-                    return Err(other(format!(
-                        "ResourceInUse: monitoring schedule {name} already exists"
-                    )));
                 }
                 self.started.push(Sched {
                     name: run.name.clone(),
                     once: Some(now),
-                    ..from
+                    ..s
                 });
             }
-            MonitorWrite::Delete { schedule, .. } => {
-                let found = self.find(world, account, schedule).is_some();
-                if !found || !self.deleted.insert(schedule.clone()) {
-                    return Err(missing(format!("monitoring schedule {schedule}")));
-                }
-            }
-            MonitorWrite::Pause { schedule, .. } | MonitorWrite::Resume { schedule, .. } => {
-                owner(schedule)?;
-                let pause = matches!(request, MonitorWrite::Pause { .. });
-                self.paused.insert(schedule.clone(), pause);
+            MonitorWrite::Delete { .. } => _ = self.deleted.insert(s.name),
+            MonitorWrite::Pause { .. } | MonitorWrite::Resume { .. } => {
+                self.paused
+                    .insert(s.name, matches!(request, MonitorWrite::Pause { .. }));
             }
         }
         self.next_request += 1;
@@ -321,18 +276,13 @@ impl Runs {
         })
     }
 
-    /// Paused from the console, or in the world itself (before the console started).
-    fn paused(&self, s: &Sched) -> bool {
-        s.once.is_none()
-            && (self.paused.get(&s.name).copied())
-                .unwrap_or(s.name == "churn-predictor-stg-data-quality")
-    }
-
+    /// Stopped when paused from the console, or in the world itself (before the console
+    /// started).
     fn status(&self, s: &Sched) -> ScheduleStatus {
-        if self.paused(s) {
-            ScheduleStatus::Stopped
-        } else {
-            ScheduleStatus::Scheduled
+        let in_world = s.name == "churn-predictor-stg-data-quality";
+        match s.once.is_none() && self.paused.get(&s.name).copied().unwrap_or(in_world) {
+            true => ScheduleStatus::Stopped,
+            false => ScheduleStatus::Scheduled,
         }
     }
 
@@ -346,7 +296,10 @@ impl Runs {
         to: Epoch,
         now: Epoch,
     ) -> impl Iterator<Item = Epoch> + use<> {
-        let until = now.min(if self.paused(s) { world.start } else { now });
+        let until = match self.status(s) {
+            ScheduleStatus::Stopped => now.min(world.start),
+            _ => now,
+        };
         let newest = s.slot(to.min(until));
         let count = match s.once {
             Some(_) => 1,
@@ -394,35 +347,34 @@ impl Runs {
             .find(|s| s.name == name)
     }
 
-    /// Schedule `s` as SageMaker describes it at `now`, with its last run.
-    fn described(&self, world: &World, s: Sched, now: Epoch) -> MonitoringSchedule {
+    /// Schedule `s` as SageMaker describes it at `now`, with its last run; `None` once deleted.
+    fn described(&self, world: &World, s: Sched, now: Epoch) -> Option<MonitoringSchedule> {
+        if self.deleted.contains(&s.name) {
+            return None;
+        }
         let last = self.runs(world, &s, now, now).next();
+        let last = last.map(|r| r.execution(world, now));
         let e = &world.endpoints[s.endpoint].endpoint;
-        MonitoringSchedule {
+        Some(MonitoringSchedule {
             account_id: e.account_id.clone(),
             endpoint: e.name.clone(),
             monitoring_type: s.kind.to_owned(),
             status: self.status(&s),
-            last_execution: last.map(|r| {
-                let x = r.execution(world, now);
-                MonitoringExecution {
-                    scheduled_time: x.scheduled_time,
-                    status: x.status,
-                    failure_reason: x.failure_reason,
-                }
+            last_execution: last.map(|x| MonitoringExecution {
+                scheduled_time: x.scheduled_time,
+                status: x.status,
+                failure_reason: x.failure_reason,
             }),
             schedule_expression: Some(s.once.map_or("cron(0 * ? * * *)", |_| "NOW").into()),
             failure_reason: None,
             job_definition: s.job_definition,
             name: s.name,
-        }
+        })
     }
 
     /// The one-time schedules not deleted, with their runs' state at `now`.
     pub fn leftovers(&self, world: &World, now: Epoch) -> Vec<Leftover> {
-        let live = self
-            .one_time(world)
-            .filter(|s| !self.deleted.contains(&s.name));
+        let live = (self.one_time(world)).filter(|s| !self.deleted.contains(&s.name));
         live.map(|s| {
             let run = self.runs(world, &s, now, now).next().map(|r| r.status(now));
             let e = &world.endpoints[s.endpoint].endpoint;
@@ -483,12 +435,11 @@ impl DemoSource {
 
     pub(super) fn schedules(&self, key: &EndpointKey, now: Epoch) -> Vec<MonitoringSchedule> {
         let (runs, world) = (self.runs(), &self.world);
-        let Some(i) = world.endpoint_index(&key.account_id, &key.name) else {
-            return Vec::new();
-        };
-        let listed = runs.schedules(world, i).into_iter();
-        let live = listed.filter(|s| !runs.deleted.contains(&s.name));
-        live.map(|s| runs.described(world, s, now)).collect()
+        let i = world.endpoint_index(&key.account_id, &key.name);
+        let listed = i.into_iter().flat_map(|i| runs.schedules(world, i));
+        listed
+            .filter_map(|s| runs.described(world, s, now))
+            .collect()
     }
 }
 
@@ -506,19 +457,13 @@ impl MonitorSource for DemoSource {
             let call = format!("ListMonitoringSchedules {account}");
             refused(call, format!("no endpoint {name} in account {account}"))
         })?;
-        let from: usize = match page {
-            None => 0,
-            Some(t) => t.parse().map_err(|_| {
-                let call = format!("ListMonitoringExecutions {account}");
-                refused(
-                    call,
-                    format!("ValidationException: invalid NextToken {t:?}"),
-                )
-            })?,
-        };
+        let token = page.unwrap_or("0");
+        let from: usize = token.parse().map_err(|_| {
+            let detail = format!("ValidationException: invalid NextToken {token:?}");
+            refused(format!("ListMonitoringExecutions {account}"), detail)
+        })?;
         let runs = self.runs();
-        let schedules = runs.schedules(world, i);
-        let mut all: Vec<JobRun> = (schedules.iter())
+        let mut all: Vec<JobRun> = (runs.schedules(world, i).iter())
             .filter(|s| schedule.is_none_or(|n| n == s.name))
             .flat_map(|s| runs.runs(world, s, now, now))
             .collect();
@@ -531,19 +476,26 @@ impl MonitorSource for DemoSource {
 
     async fn violations(&self, execution: &Execution) -> Result<ViolationReport, SourceError> {
         let (world, now) = (&self.world, self.clock.now());
-        let call = format!("GetObject {}", execution.account_id);
         let runs = self.runs();
-        let Some(s) = runs.find(world, &execution.account_id, &execution.schedule) else {
-            let detail = format!("no monitoring schedule {}", execution.schedule);
-            return Err(refused(call, detail));
-        };
+        let found = runs.find(world, &execution.account_id, &execution.schedule);
         // Read the run as it is now, not as the caller last saw it.
-        let mut listed = runs.runs(world, &s, now, now);
-        match listed.find(|r| r.scheduled == execution.scheduled_time) {
-            Some(run) => run.report(now, call),
+        let run = found.and_then(|s| {
+            let mut listed = runs.runs(world, &s, now, now);
+            listed.find(|r| r.scheduled == execution.scheduled_time)
+        });
+        let status = run.as_ref().map_or("unknown", |r| r.status(now).as_str());
+        match run.filter(|r| r.status(now).is_completed()) {
+            // The checks that failed, in Model Monitor's words.
+            Some(run) => Ok(ViolationReport {
+                uri: run.report_uri,
+                violations: (run.checks.iter().filter(|c| c.violated))
+                    .map(Check::violation)
+                    .collect(),
+                cut_at: None,
+            }),
             None => Err(refused(
-                call,
-                "no report: the run is unknown (a report exists once it completes)",
+                format!("GetObject {}", execution.account_id),
+                format!("no report: the run is {status} (a report exists once it completes)"),
             )),
         }
     }
@@ -553,11 +505,9 @@ impl MonitorSource for DemoSource {
         schedule: &MonitoringSchedule,
     ) -> Result<Option<Baseline>, SourceError> {
         let (account, world) = (&schedule.account_id, &self.world);
-        let s = self.runs().find(world, account, &schedule.name);
-        let Some((s, job)) = s.zip(schedule.job_definition.as_deref()) else {
-            return Ok(None);
-        };
-        Ok(Some(Baseline {
+        let found = self.runs().find(world, account, &schedule.name);
+        let found = found.zip(schedule.job_definition.as_deref());
+        Ok(found.map(|(s, job)| Baseline {
             uri: baseline_uri(world, s.endpoint, Some(job)),
             constraints: constraints(world, s.endpoint, s.kind),
             cut_at: None,
@@ -571,8 +521,7 @@ impl MonitorSource for DemoSource {
     ) -> Result<Option<MonitoringSchedule>, SourceError> {
         let (runs, world) = (self.runs(), &self.world);
         let found = runs.find(world, account_id, name);
-        let live = found.filter(|s| !runs.deleted.contains(&s.name));
-        Ok(live.map(|s| runs.described(world, s, self.clock.now())))
+        Ok(found.and_then(|s| runs.described(world, s, self.clock.now())))
     }
 
     async fn alerts(
@@ -595,9 +544,9 @@ impl MonitorSource for DemoSource {
             .map(|r| (r.scheduled, broke(&r)))
             .collect();
         let in_alert = completed.first().is_some_and(|c| c.1);
-        let streak = completed.iter().take_while(|c| c.1 == in_alert).count();
         let offset = world.endpoints[s.endpoint].profile.monitor_offset;
-        let since = (streak < completed.len()).then(|| completed[streak - 1].0 + offset);
+        let changed = completed.windows(2).find(|w| w[1].1 != in_alert);
+        let since = changed.map(|w| w[0].0 + offset);
         let current = match in_alert {
             true => AlertStatus::InAlert,
             false => AlertStatus::Ok,
@@ -620,31 +569,29 @@ impl MonitorSource for DemoSource {
     async fn fleet_runs(&self) -> Result<Vec<ScheduleRun>, SourceError> {
         let (world, now) = (&self.world, self.clock.now());
         let runs = self.runs();
-        let mut out = Vec::new();
-        for (i, e) in world.endpoints.iter().enumerate() {
-            // One-time runs are not schedules of the endpoint's own.
-            for s in world_schedules(world, i) {
-                // Only the run it shows is built: thousands of schedules at scale.
-                let ended = |slot: &Epoch| s.ends(world, *slot) <= now;
-                let last = (runs.slots(world, &s, now, now).filter(ended))
-                    .map(|slot| s.run(world, slot))
-                    .find(|r| r.outcome.is_completed());
-                let last_run = last.map(|r| LastRun {
-                    status: r.status(now),
+        // One-time runs are not schedules of the endpoint's own.
+        let all = (0..world.endpoints.len()).flat_map(|i| world_schedules(world, i));
+        let run = |s: Sched| {
+            // Only the run it shows is built: thousands of schedules at scale.
+            let ended = |slot: &Epoch| s.ends(world, *slot) <= now;
+            let last = (runs.slots(world, &s, now, now).filter(ended))
+                .map(|slot| s.run(world, slot))
+                .find(|r| r.outcome.is_completed());
+            let e = &world.endpoints[s.endpoint].endpoint;
+            ScheduleRun {
+                account_id: e.account_id.clone(),
+                endpoint: e.name.clone(),
+                monitoring_type: s.kind.to_owned(),
+                status: runs.status(&s),
+                last_run: last.map(|r| LastRun {
+                    status: r.outcome,
                     scheduled_at: r.scheduled,
                     violations: Some(r.checks.iter().filter(|c| c.violated).count()),
-                });
-                out.push(ScheduleRun {
-                    account_id: e.endpoint.account_id.clone(),
-                    endpoint: e.endpoint.name.clone(),
-                    monitoring_type: s.kind.to_owned(),
-                    status: runs.status(&s),
-                    schedule: s.name,
-                    last_run,
-                });
+                }),
+                schedule: s.name,
             }
-        }
-        Ok(out)
+        };
+        Ok(all.map(run).collect())
     }
 }
 
@@ -668,7 +615,7 @@ fn mq_threshold(world: &World, i: usize, metric: MetricId) -> f64 {
 }
 
 /// A baseline's constraints as its `constraints.json` is read: model quality's thresholds;
-/// data quality's features, complete, and the drift threshold over every feature.
+/// data quality's drift threshold over every feature.
 fn constraints(world: &World, i: usize, kind: &str) -> Vec<Constraint> {
     let constraint = |subject: &str, check: &str, threshold| Constraint {
         subject: subject.to_owned(),
@@ -677,15 +624,12 @@ fn constraints(world: &World, i: usize, kind: &str) -> Vec<Constraint> {
     };
     if kind == MODEL_QUALITY {
         let threshold = |m| mq_threshold(world, i, m);
-        let each = MQ_QUALITY.map(|m| constraint(spec(m).name, "LessThanThreshold", threshold(m)));
-        return each.into();
+        let each = mq_metrics().map(|m| constraint(m.name, "LessThanThreshold", threshold(m.id)));
+        return each.collect();
     }
     let every = report::EVERY_FEATURE;
-    vec![
-        constraint(DRIFTING_FEATURE, "completeness", 1.0),
-        constraint(MISSING_FEATURE, "completeness", 1.0),
-        constraint(every, "baseline_drift_check", FEATURE_DRIFT_THRESHOLD),
-    ]
+    let drift = constraint(every, "baseline_drift_check", FEATURE_DRIFT_THRESHOLD);
+    vec![drift]
 }
 
 /// One check a run made, as its log tells it.
@@ -722,31 +666,16 @@ impl Check {
     }
 }
 
-/// The drift distance a data-quality run over `hour` observes on the drifting feature.
-fn drift_observed(world: &World, i: usize, hour: Epoch) -> f64 {
-    match world.endpoints[i].profile.incident {
-        // The new model came with a new client: its inputs drift from the baseline from the
-        // first run whose window holds the update (the one checking the hour after it);
-        // before it, a small distance drawn from the hour.
-        Some(inc) if hour > inc.update_at => feature_drift(inc.update_at, hour),
-        _ => {
-            let h = mix(hash_str(&world.endpoints[i].endpoint.name), hour as u64);
-            range(h, 0.02, 0.06)
-        }
-    }
-}
-
 /// Every check a run of `kind` over hour `hour` makes: those that fail are its report's
 /// violations, and its log names them all, so the log and the report agree.
 fn checks_at(world: &World, i: usize, kind: &str, hour: Epoch) -> Vec<Check> {
     match kind {
-        MODEL_QUALITY => MQ_QUALITY
-            .iter()
-            .filter_map(|&m| {
-                let observed = signal::value(world, &quality_ref(i, m), hour)?;
-                let threshold = mq_threshold(world, i, m);
+        MODEL_QUALITY => mq_metrics()
+            .filter_map(|m| {
+                let observed = signal::value(world, &quality_ref(i, m.id), hour)?;
+                let threshold = mq_threshold(world, i, m.id);
                 Some(Check {
-                    subject: spec(m).name.to_owned(),
+                    subject: m.name.to_owned(),
                     check: "LessThanThreshold".into(),
                     observed,
                     threshold,
@@ -755,7 +684,15 @@ fn checks_at(world: &World, i: usize, kind: &str, hour: Epoch) -> Vec<Check> {
             })
             .collect(),
         _ => {
-            let observed = drift_observed(world, i, hour);
+            // The drift distance on the drifting feature. The new model came with a new
+            // client: its inputs drift from the baseline from the first run whose window
+            // holds the update (the one checking the hour after it); before it, a small
+            // distance drawn from the hour.
+            let e = &world.endpoints[i];
+            let observed = match e.profile.incident {
+                Some(inc) if hour > inc.update_at => feature_drift(inc.update_at, hour),
+                _ => range(mix(hash_str(&e.endpoint.name), hour as u64), 0.02, 0.06),
+            };
             vec![Check {
                 subject: DRIFTING_FEATURE.into(),
                 check: "baseline_drift_check".into(),
@@ -778,13 +715,11 @@ pub(super) fn job_runs(
     to: Epoch,
     now: Epoch,
 ) -> Vec<JobRun> {
-    let mut out = Vec::new();
     let ours = |i: &usize| world.endpoints[*i].endpoint.account_id == account;
-    for i in (0..world.endpoints.len()).filter(ours) {
-        for s in runs.schedules(world, i) {
-            let listed = runs.runs(world, &s, to, now).take_while(|r| r.ends >= from);
-            out.extend(listed.filter(|r| r.created <= to));
-        }
-    }
-    out
+    let all = (0..world.endpoints.len()).filter(ours);
+    let each = all.flat_map(|i| runs.schedules(world, i)).flat_map(|s| {
+        let listed = runs.runs(world, &s, to, now).take_while(|r| r.ends >= from);
+        listed.filter(|r| r.created <= to).collect::<Vec<_>>()
+    });
+    each.collect()
 }

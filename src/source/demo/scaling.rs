@@ -28,26 +28,22 @@ pub fn activities(
     if endpoint != INCIDENT_ENDPOINT {
         return Vec::new();
     }
-    STEPS
+    let begun = STEPS
         .iter()
         .rev()
-        .map(|&(at, took, count)| (start + at, took, count))
-        .filter(|&(at, ..)| at >= from && at <= now)
+        .map(|&(at, took, count)| (start + at, took, count));
+    (begun.filter(|&(at, ..)| at >= from && at <= now))
         .map(|(at, took, count)| {
             // In progress until it has run its time, in words AWS uses for target-tracking
             // activities.
-            let ended = at + took <= now;
+            let ended = (at + took <= now).then_some(at + took);
             ScalingActivity {
                 at,
-                ended: ended.then_some(at + took),
-                status: if ended {
-                    ScalingStatus::Successful
-                } else {
-                    ScalingStatus::InProgress
-                },
+                ended,
+                status: ended.map_or(ScalingStatus::InProgress, |_| ScalingStatus::Successful),
                 description: format!("Setting desired instance count to {count}."),
                 cause: CAUSE.to_owned(),
-                status_message: ended.then(|| {
+                status_message: ended.map(|_| {
                     format!(
                         "Successfully set desired instance count to {count}. Change successfully \
                          fulfilled by sagemaker."

@@ -29,7 +29,7 @@ const DOMAINS: [(&str, &str, &str, &str, &str, usize, usize); 2] = [
 type AppRow = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static str, i64);
 
 #[rustfmt::skip]
-const APPS: [AppRow; 16] = [
+const APPS: [AppRow; 12] = [
     // prod: the platform team's notebooks.
     ("d-prodml7x2k4q", "alice", "JupyterServer", "default", "InService", "system", 40 * DAY),
     ("d-prodml7x2k4q", "alice", "KernelGateway", "datascience-1-0-ml-g5-2xlarge-3f2a", "InService", "ml.g5.2xlarge", 3 * DAY + 5 * HOUR),
@@ -42,26 +42,9 @@ const APPS: [AppRow; 16] = [
     ("d-prodml7x2k4q", "space:feature-store", "CodeEditor", "default", "Deleted", "ml.t3.medium", 6 * DAY),
     // staging: research.
     ("d-research9f3m1", "hana", "JupyterLab", "default", "InService", "ml.g4dn.xlarge", 11 * HOUR),
-    ("d-research9f3m1", "ivan", "JupyterServer", "default", "InService", "system", 90 * DAY),
     ("d-research9f3m1", "ivan", "KernelGateway", "pytorch-2-1-gpu-ml-p3-2xlarge-9c1e", "Failed", "ml.p3.2xlarge", 3 * HOUR),
-    ("d-research9f3m1", "jules", "CodeEditor", "default", "InService", "ml.t3.medium", 30 * MINUTE),
-    ("d-research9f3m1", "kofi", "JupyterLab", "default", "Pending", "ml.m5.2xlarge", MINUTE),
     ("d-research9f3m1", "space:llm-evals", "JupyterLab", "eval-harness", "InService", "ml.g5.12xlarge", 2 * DAY),
-    ("d-research9f3m1", "lena", "JupyterLab", "default", "Deleting", "ml.t3.medium", 4 * HOUR),
 ];
-
-/// What DescribeApp says of a Failed app: the words SageMaker uses when an account's quota
-/// (dana's JupyterLab) or a zone's capacity (ivan's KernelGateway) refuses the instance.
-fn failure_reason(app_type: &str) -> &'static str {
-    match app_type {
-        "JupyterLab" => {
-            "ResourceLimitExceeded: The account-level service limit 'Studio JupyterLab Apps running on ml.p3.2xlarge instance' is 0 Apps, with current utilization of 0 Apps and a request delta of 1 Apps. Please use AWS Service Quotas to request an increase for this quota."
-        }
-        _ => {
-            "InsufficientCapacityError: We currently do not have sufficient ml.p3.2xlarge capacity in the Availability Zone you requested (eu-west-1b). Try again later or choose a different instance type."
-        }
-    }
-}
 
 /// One account's Studio as the demo organisation has it at `start`.
 pub fn account_studio(world: &World, account_id: &str) -> AccountStudio {
@@ -95,17 +78,23 @@ pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
         status: AppStatus::parse(status),
         instance_type: Some(instance.into()),
         created: Some(start - age),
-        failure_reason: (status == "Failed").then(|| failure_reason(app_type).into()),
+        // What DescribeApp says when the account's quota refuses the instance.
+        failure_reason: (status == "Failed").then(|| {
+            format!(
+                "ResourceLimitExceeded: The account-level service limit 'Studio {app_type} Apps \
+                 running on {instance} instance' is 0 Apps, with current utilization of 0 Apps \
+                 and a request delta of 1 Apps. Please use AWS Service Quotas to request an \
+                 increase for this quota."
+            )
+        }),
         describe_error: None,
     };
+    let apps = APPS.iter().filter(|a| domain.is_some_and(|d| d.1 == a.0));
     AccountStudio {
         account_id: account_id.to_owned(),
         user_profiles: domain.map_or(0, |d| d.5),
         spaces: domain.map_or(0, |d| d.6),
-        apps: (APPS.iter())
-            .filter(|a| domain.is_some_and(|d| d.1 == a.0))
-            .map(app)
-            .collect(),
+        apps: apps.map(app).collect(),
         domains: (domain.into_iter())
             .map(|&(_, id, name, auth, vpc, ..)| StudioDomain {
                 id: id.into(),
