@@ -258,6 +258,12 @@ impl Runs {
                 if s.job_definition.as_deref() != Some(run.job_definition.as_str()) {
                     return Err(missing(format!("job definition {}", run.job_definition)));
                 }
+                if self.started.iter().any(|s| s.name == run.name) {
+                    let name = &run.name;
+                    return Err(other(format!(
+                        "ResourceInUse: monitoring schedule {name} already exists"
+                    )));
+                }
                 self.started.push(Sched {
                     name: run.name.clone(),
                     once: Some(now),

@@ -806,3 +806,27 @@ fn a_read_carries_the_replays_forward_instead_of_replaying_three_days_again() {
     alarms::timelines(world, &mut kept, START);
     assert!(kept.started() > made);
 }
+
+/// A run now makes a one-time schedule; SageMaker refuses a second of the same name (the
+/// console names them to the second, so two in one second collide), and so does the demo.
+#[test]
+fn a_run_now_of_a_name_in_use_is_refused() {
+    use crate::source::monitor::MonitorWrite;
+    use crate::source::monitor::write::{RunNow, RunWindow, run_now_name};
+    use crate::source::write::{Write, Writer};
+    let (source, _) = demo_at(7, START, START + 600);
+    let schedule = "fraud-detector-model-quality";
+    let run = RunNow {
+        account_id: "111111111111".into(),
+        endpoint: "fraud-detector".into(),
+        from_schedule: schedule.into(),
+        name: run_now_name(schedule, START + 600),
+        job_definition: format!("{schedule}-job"),
+        monitoring_type: "ModelQuality".into(),
+        window: RunWindow::default(),
+    };
+    let write = Write::Monitor(MonitorWrite::RunNow(Box::new(run)));
+    assert!(block_on(source.write(&write)).is_ok());
+    let again = block_on(source.write(&write)).unwrap_err().to_string();
+    assert!(again.contains("ResourceInUse"), "{again}");
+}
