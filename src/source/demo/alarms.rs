@@ -309,13 +309,13 @@ impl Replay {
     }
 }
 
+fn datapoints(k: usize) -> &'static str {
+    if k == 1 { "datapoint" } else { "datapoints" }
+}
+
 fn insufficient_reason(n: usize) -> String {
-    let unknown = if n == 1 {
-        "datapoint was"
-    } else {
-        "datapoints were"
-    };
-    format!("Insufficient Data: {n} {unknown} unknown.")
+    let was = if n == 1 { "was" } else { "were" };
+    format!("Insufficient Data: {n} {} {was} unknown.", datapoints(n))
 }
 
 /// CloudWatch's wording for the window of `rule` on `r` ending at slot `last`: `Threshold
@@ -337,7 +337,8 @@ fn metric_reason(
         return insufficient_reason(n);
     }
     let relation = comparison_words(rule.comparison);
-    let threshold = fmt_threshold(rule.threshold);
+    // CloudWatch prints thresholds as doubles, as `Debug` does: `(90.0)`, `(0.85)`.
+    let threshold = format!("{:?}", rule.threshold);
     let list = |pts: &[(Epoch, f64)]| {
         let point = |&(t, v): &(Epoch, f64)| {
             format!("{} ({})", fmt_value(v), utc(t * 1000, "%d/%m/%y %H:%M:%S"))
@@ -351,7 +352,6 @@ fn metric_reason(
             list(&fine)
         );
     }
-    let datapoints = |k: usize| if k == 1 { "datapoint" } else { "datapoints" };
     // The datapoints that decided the state, and how many it takes to change it.
     let (pts, not, min, transition) = if alarm {
         (&breaching, "", rule.m, "OK -> ALARM")
@@ -364,14 +364,9 @@ fn metric_reason(
     } else {
         format!("{k} {}", datapoints(k))
     };
-    let rule_text = if n == 1 {
-        String::new()
-    } else {
-        format!(
-            " (minimum {min} {} for {transition} transition)",
-            datapoints(min)
-        )
-    };
+    let words = datapoints(min);
+    let rule = format!(" (minimum {min} {words} for {transition} transition)");
+    let rule_text = if n == 1 { "" } else { &rule };
     format!(
         "Threshold Crossed: {counted} [{}] {} {not}{relation} the threshold ({threshold}){rule_text}.",
         list(pts),
@@ -386,11 +381,6 @@ fn comparison_words(c: Comparison) -> &'static str {
         Comparison::LessThanThreshold => "less than",
         Comparison::LessThanOrEqualToThreshold => "less than or equal to",
     }
-}
-
-/// CloudWatch prints thresholds as doubles, as `Debug` does: `(90.0)`, `(0.85)`.
-fn fmt_threshold(v: f64) -> String {
-    format!("{v:?}")
 }
 
 /// Three decimals at most, trailing zeros dropped: `0.781`, `92.133`, `12`.

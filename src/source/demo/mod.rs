@@ -151,10 +151,8 @@ const DAY: i64 = 86_400;
 /// `ms` (epoch milliseconds) in UTC, in chrono's `format`: the demo's timestamps in logs,
 /// names and events.
 fn utc(ms: i64, format: &str) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format(format)
-        .to_string()
+    let time = chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+    time.format(format).to_string()
 }
 
 /// A call the demo refuses, saying why (in AWS's words where AWS has some).
@@ -192,26 +190,20 @@ impl FleetSource for DemoSource {
         for chunk in request.keys.chunks(MAX_QUERIES_PER_CALL) {
             self.health.record_metric_data_call(chunk.len());
         }
-        let now = self.clock.now();
-        Ok(request
-            .keys
-            .iter()
-            .map(|key| SeriesData {
-                key: key.clone(),
-                points: if key.namespace == crate::source::jobs::NS_PROCESSING_JOBS {
-                    self.job_points(key, request.start, request.end, now)
-                } else {
-                    self.world
-                        .resolve(key)
-                        .map(|r| {
-                            let seen = self.seen_at(&r, now);
-                            signal::points(&self.world, &r, request.start, request.end, seen)
-                        })
-                        .unwrap_or_default()
-                },
-                status: SeriesStatus::Complete,
-            })
-            .collect())
+        let (now, start, end) = (self.clock.now(), request.start, request.end);
+        let points = |key: &SeriesKey| match self.world.resolve(key) {
+            _ if key.namespace == crate::source::jobs::NS_PROCESSING_JOBS => {
+                self.job_points(key, start, end, now)
+            }
+            Some(r) => signal::points(&self.world, &r, start, end, self.seen_at(&r, now)),
+            None => Vec::new(),
+        };
+        let data = |key: &SeriesKey| SeriesData {
+            key: key.clone(),
+            points: points(key),
+            status: SeriesStatus::Complete,
+        };
+        Ok(request.keys.iter().map(data).collect())
     }
 
     async fn alarms(&self) -> Result<Vec<Alarm>, SourceError> {

@@ -328,11 +328,7 @@ impl World {
             }
             for j in rows.len()..per_account {
                 let name = format!("{}-{:03}", families[j % families.len()], j + 1);
-                let alarms = if j % 5 == 0 {
-                    "accuracy cpu-high"
-                } else {
-                    "accuracy"
-                };
+                let alarms = ["accuracy cpu-high", "accuracy"][usize::from(j % 5 != 0)];
                 generated.push((world.endpoints.len(), alarms));
                 world.add_endpoint(sim_endpoint(seed, start, &account, &name, ALL_TRAFFIC));
             }

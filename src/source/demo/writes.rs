@@ -59,11 +59,10 @@ impl Edits {
         now: Epoch,
     ) -> Result<WriteReceipt, SourceError> {
         let call = format!("{} {}", request.operation(), request.account_id());
+        let refuse = |detail: String| Err(refused(call.clone(), detail));
         if request.account_id() != MONITORING_ACCOUNT {
-            return Err(refused(
-                call,
-                "the demo organisation keeps its alarms in the monitoring account",
-            ));
+            let alarms_are = "the demo organisation keeps its alarms in the monitoring account";
+            return refuse(alarms_are.into());
         }
         match request {
             AlarmWrite::Put(p) => {
@@ -84,10 +83,7 @@ impl Edits {
             }
             AlarmWrite::DeleteAlarms { ids, .. } => {
                 if let Some(missing) = ids.iter().find(|id| self.shown(world, id).is_none()) {
-                    return Err(refused(
-                        call,
-                        format!("ResourceNotFound: alarm {missing} does not exist"),
-                    ));
+                    return refuse(format!("ResourceNotFound: alarm {missing} does not exist"));
                 }
                 for id in ids {
                     self.deleted.insert(id.clone());
@@ -95,8 +91,9 @@ impl Edits {
                 }
             }
             AlarmWrite::PutMuteRule(p) => {
-                p.validate()
-                    .map_err(|e| refused(call.clone(), format!("ValidationException: {e}")))?;
+                if let Err(e) = p.validate() {
+                    return refuse(format!("ValidationException: {e}"));
+                }
                 let rules = self.mute_rules.insert(self.mute_rules(world.start));
                 rules.retain(|(r, _)| r.name != p.name);
                 rules.push(((**p).clone(), now));
@@ -104,10 +101,7 @@ impl Edits {
             AlarmWrite::DeleteMuteRule { name, .. } => {
                 let rules = self.mute_rules.insert(self.mute_rules(world.start));
                 if !rules.iter().any(|(r, _)| r.name == *name) {
-                    return Err(refused(
-                        call,
-                        format!("ResourceNotFound: mute rule {name} does not exist"),
-                    ));
+                    return refuse(format!("ResourceNotFound: mute rule {name} does not exist"));
                 }
                 rules.retain(|(r, _)| r.name != *name);
             }
