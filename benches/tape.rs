@@ -85,6 +85,7 @@ fn inputs() -> Inputs {
                 endpoint: None,
                 actions_enabled: true,
                 settings: AlarmSettings::default(),
+                region: Default::default(),
             };
             let history = (0..100)
                 .map(|i| AlarmHistoryItem {
@@ -111,6 +112,7 @@ fn inputs() -> Inputs {
             failure_reason: None,
             processing_job_arn: None,
             monitoring_type: Some("ModelQuality".into()),
+            region: Default::default(),
         })
         .collect();
     let audit = (0..500)

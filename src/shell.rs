@@ -363,10 +363,10 @@ async fn delete(
         Ok(a) => a,
         Err(e) => return e,
     };
-    let home = match resolve(source, &acct, std::slice::from_ref(&args.name)).await {
+    let (home, region) = match resolve(source, &acct, std::slice::from_ref(&args.name)).await {
         Ok(found) => found
             .into_iter()
-            .map(|a| a.account_id)
+            .map(|a| (a.account_id, a.region))
             .next()
             .unwrap_or_default(),
         Err(e) => return e,
@@ -374,6 +374,7 @@ async fn delete(
     let request = AlarmWrite::DeleteAlarms {
         account_id: home,
         ids: vec![args.name.clone()],
+        region,
     }
     .into();
     let confirm = Confirm::TypeName(&args.name);

@@ -728,6 +728,7 @@ mod tests {
             expire: None,
             status: MuteStatus::Scheduled,
             updated: None,
+            region: Default::default(),
         }
     }
 
@@ -759,6 +760,7 @@ mod tests {
             endpoint: None,
             actions_enabled: on,
             settings: Default::default(),
+            region: Default::default(),
         };
         for (id, on) in [
             ("a", true),

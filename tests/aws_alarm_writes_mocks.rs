@@ -203,16 +203,19 @@ fn every_write() -> Vec<AlarmWrite> {
         AlarmWrite::DeleteAlarms {
             account_id: MONITORING.into(),
             ids: ids.clone(),
+            region: Default::default(),
         },
         AlarmWrite::SetActions {
             account_id: MONITORING.into(),
             ids: ids.clone(),
             enabled: true,
+            region: Default::default(),
         },
         AlarmWrite::SetActions {
             account_id: MONITORING.into(),
             ids,
             enabled: false,
+            region: Default::default(),
         },
     ]
 }

@@ -62,6 +62,7 @@ fn endpoint() -> Endpoint {
         monitoring_schedules: vec!["fraud-mq".into()],
         model_quality_namespace: None,
         quality: None,
+        region: Default::default(),
     }
 }
 
@@ -91,6 +92,7 @@ fn alarm() -> Alarm {
         endpoint: Some(endpoint().key()),
         actions_enabled: true,
         settings: AlarmSettings::default(),
+        region: Default::default(),
     }
 }
 

@@ -186,6 +186,7 @@ async fn create_edit_mute_unmute_delete_through_the_source_as_describe_alarms_se
         account_id: HOME.into(),
         ids: vec!["plain-cpu".into(), "cross-cpu".into()],
         enabled,
+        region: Default::default(),
     };
     send(&s, set(false)).await;
     assert_eq!(
@@ -217,6 +218,7 @@ async fn create_edit_mute_unmute_delete_through_the_source_as_describe_alarms_se
         AlarmWrite::DeleteAlarms {
             account_id: HOME.into(),
             ids: vec!["plain-cpu".into(), "cross-cpu".into()],
+            region: Default::default(),
         },
     )
     .await;
@@ -278,6 +280,7 @@ async fn a_hostile_named_alarm_is_muted_and_deleted_under_its_exact_name_not_its
             account_id: HOME.into(),
             ids: vec![target.id.clone()],
             enabled: false,
+            region: Default::default(),
         },
     )
     .await;
@@ -301,6 +304,7 @@ async fn a_hostile_named_alarm_is_muted_and_deleted_under_its_exact_name_not_its
         AlarmWrite::DeleteAlarms {
             account_id: HOME.into(),
             ids: vec![target.id.clone()],
+            region: Default::default(),
         },
     )
     .await;
@@ -410,6 +414,7 @@ async fn a_composite_alarm_is_muted_unmuted_and_deleted_like_a_metric_alarm() {
         account_id: HOME.into(),
         ids: vec!["parent-health".into()],
         enabled,
+        region: Default::default(),
     };
     send(&s, set(false)).await;
     assert_eq!(
@@ -426,6 +431,7 @@ async fn a_composite_alarm_is_muted_unmuted_and_deleted_like_a_metric_alarm() {
         AlarmWrite::DeleteAlarms {
             account_id: HOME.into(),
             ids: vec!["parent-health".into()],
+            region: Default::default(),
         },
     )
     .await;

@@ -65,6 +65,7 @@ async fn fan_out_reads_a_source_accounts_logs_through_its_role() {
         account_id: PROD.into(),
         groups: vec![group.clone()],
         stream_prefix: None,
+        region: Default::default(),
     };
 
     let page = logs

@@ -75,6 +75,7 @@ fn target(account: &str, groups: &[&str]) -> LogTarget {
         account_id: account.into(),
         groups: groups.iter().map(|g| g.to_string()).collect(),
         stream_prefix: None,
+        region: Default::default(),
     }
 }
 

@@ -124,6 +124,7 @@ fn fraud() -> EndpointKey {
     EndpointKey {
         account_id: PROD.into(),
         name: "fraud".into(),
+        region: Default::default(),
     }
 }
 
@@ -154,6 +155,7 @@ fn run(status: ExecutionStatus, arn: Option<&str>) -> Execution {
         failure_reason: None,
         processing_job_arn: arn.map(str::to_owned),
         monitoring_type: Some("ModelQuality".into()),
+        region: Default::default(),
     }
 }
 
@@ -464,6 +466,7 @@ async fn the_baseline_is_the_constraints_file_its_job_definition_names() {
         schedule_expression: Some("cron(0 * ? * * *)".into()),
         job_definition: Some("fraud-mq-def".into()),
         failure_reason: None,
+        region: Default::default(),
     };
     let baseline = s
         .monitor()
@@ -752,6 +755,7 @@ fn run_now() -> MonitorWrite {
         job_definition: "fraud-mq-def".into(),
         monitoring_type: "ModelQuality".into(),
         window: RunWindow::default(),
+        region: Default::default(),
     }))
 }
 
@@ -833,14 +837,17 @@ async fn read_only_sends_no_write_but_still_reads_reports() {
         MonitorWrite::Delete {
             account_id: PROD.into(),
             schedule: "fraud-mq-now-20251129070640".into(),
+            region: Default::default(),
         },
         MonitorWrite::Pause {
             account_id: PROD.into(),
             schedule: "fraud-mq".into(),
+            region: Default::default(),
         },
         MonitorWrite::Resume {
             account_id: PROD.into(),
             schedule: "fraud-mq".into(),
+            region: Default::default(),
         },
     ] {
         let err = s

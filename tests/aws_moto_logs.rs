@@ -101,6 +101,7 @@ fn target(group: &str) -> LogTarget {
         account_id: PROD.into(),
         groups: vec![group.to_owned()],
         stream_prefix: None,
+        region: Default::default(),
     }
 }
 

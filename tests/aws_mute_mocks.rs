@@ -688,6 +688,7 @@ async fn delete_names_the_rule_as_aws_returned_it() {
     let w = AlarmWrite::DeleteMuteRule {
         account_id: MONITORING.into(),
         name: name.into(),
+        region: Default::default(),
     };
     s.writer().unwrap().write(&w.clone().into()).await.unwrap();
     assert_eq!(delete.num_calls(), 1);
@@ -733,6 +734,7 @@ fn mute_writes() -> Vec<AlarmWrite> {
         AlarmWrite::DeleteMuteRule {
             account_id: MONITORING.into(),
             name: "r".into(),
+            region: Default::default(),
         },
     ]
 }

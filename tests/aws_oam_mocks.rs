@@ -810,6 +810,7 @@ async fn model_monitor_schedules_and_alarm_history_are_read_in_the_endpoints_acc
     let key = EndpointKey {
         account_id: "111111111111".into(),
         name: "fraud".into(),
+        region: Default::default(),
     };
     let schedules = source.monitoring_schedules(&key).await.unwrap();
     assert_eq!(schedules.len(), 1);
@@ -837,6 +838,7 @@ async fn model_monitor_schedules_and_alarm_history_are_read_in_the_endpoints_acc
     let other = EndpointKey {
         account_id: "222222222222".into(),
         name: "churn".into(),
+        region: Default::default(),
     };
     let err = source.monitoring_schedules(&other).await.unwrap_err();
     assert!(err.to_string().contains("role_arn"), "{err}");

@@ -76,6 +76,7 @@ fn fraud_detector() -> EndpointKey {
     EndpointKey {
         account_id: PROD.into(),
         name: "fraud-detector".into(),
+        region: Default::default(),
     }
 }
 

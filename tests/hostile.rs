@@ -42,6 +42,7 @@ fn endpoints() -> Vec<Endpoint> {
         monitoring_schedules: vec![evil("schedule")],
         model_quality_namespace: None,
         quality: None,
+        region: Default::default(),
     }]
 }
 
@@ -71,6 +72,7 @@ fn alarm_on(metric: &str) -> Alarm {
         endpoint: Some(e.key()),
         actions_enabled: false,
         settings: Default::default(),
+        region: Default::default(),
     }
 }
 
@@ -171,6 +173,7 @@ impl FleetSource for HostileSource {
             schedule_expression: Some(evil("cron")),
             job_definition: Some(evil("job")),
             failure_reason: Some(evil("schedule failure")),
+            region: Default::default(),
         }])
     }
 
@@ -269,6 +272,7 @@ fn run(status: ExecutionStatus) -> Execution {
         failure_reason: Some(evil("failure")),
         processing_job_arn: Some(evil("arn:aws:sagemaker:job")),
         monitoring_type: Some(evil("ModelQuality")),
+        region: Default::default(),
     }
 }
 
@@ -335,6 +339,7 @@ impl MonitorSource for HostileSource {
             created: Some(NOW - 86_400),
             run: Some(ExecutionStatus::Completed),
             ended: true,
+            region: Default::default(),
         }])
     }
 
@@ -350,6 +355,7 @@ impl MonitorSource for HostileSource {
                 scheduled_at: NOW - 3600,
                 violations: Some(3),
             }),
+            region: Default::default(),
         }])
     }
 }

@@ -167,6 +167,7 @@ impl KeyScratch {
                 dimensions,
                 stat: m.stat,
                 period,
+                region: endpoint.region.clone(),
             });
         }
         &self.keys[..seconds.len()]
@@ -503,6 +504,7 @@ mod tests {
                 scheduled_at: 0,
                 violations,
             }),
+            region: Default::default(),
         };
         let mut s = State::new(
             crate::source::SourceKind::Demo,
@@ -559,6 +561,7 @@ mod tests {
             monitoring_schedules: vec![],
             model_quality_namespace: None,
             quality: None,
+            region: Default::default(),
         };
         assert_eq!(
             liveness(&e, Some(1000), 1000 + STALE_AFTER_SECS),
@@ -637,6 +640,7 @@ mod tests {
                 monitoring_schedules: schedules.into_iter().map(String::from).collect(),
                 model_quality_namespace: None,
                 quality: None,
+                region: Default::default(),
             };
             // The same endpoint with a custom quality source, so that the scratch is reused
             // across both shapes (two dimensions, then one, then two again).

@@ -45,6 +45,7 @@ fn state() -> State {
             monitoring_schedules: vec![],
             model_quality_namespace: None,
             quality: None,
+            region: Default::default(),
         })
         .to_vec();
     update(

@@ -185,6 +185,8 @@ pub struct State {
 
     /// Only this account's endpoints and alarms are listed (the accounts pane, `:account`).
     pub scope: Option<AccountId>,
+    /// Only this region's (`:region`); beside the account scope, not instead of it.
+    pub region_scope: Option<Region>,
 
     pub view: View,
     /// Where `Back` returns to from the endpoint screen.
@@ -267,6 +269,7 @@ impl State {
             usage_shown_at: 0,
             clock_correction: 0,
             scope: None,
+            region_scope: None,
             view: View::Fleet,
             previous_view: View::Fleet,
             views: ViewStates::default(),

@@ -25,6 +25,7 @@ pub fn endpoint(account: &str, name: &str) -> Endpoint {
         monitoring_schedules: vec![format!("{name}-mq")],
         model_quality_namespace: None,
         quality: None,
+        region: Default::default(),
     }
 }
 
@@ -54,6 +55,7 @@ pub fn alarm(name: &str, e: &Endpoint, metric: MetricId, state: AlarmState, sinc
         endpoint: Some(e.key()),
         actions_enabled: true,
         settings: Default::default(),
+        region: Default::default(),
     }
 }
 

@@ -614,6 +614,7 @@ mod tests {
                     account_id: "100000000000".into(),
                     ids: vec!["prod-fraud-detector-accuracy".into()],
                     enabled: false,
+                    region: Default::default(),
                 }
                 .into(),
             ),
@@ -626,6 +627,7 @@ mod tests {
                     account_id: "100000000000".into(),
                     ids: vec!["prod-fraud-detector-accuracy".into()],
                     enabled: true,
+                    region: Default::default(),
                 }
                 .into(),
             ),

@@ -242,6 +242,7 @@ pub async fn errors(
             account_id: subject.endpoint.account_id.clone(),
             groups: vec![crate::logs::groups::endpoint_group(&subject.endpoint.name)],
             stream_prefix: None,
+            region: subject.endpoint.region.clone(),
         },
         query: ERRORS_QUERY.into(),
         start: window.from,

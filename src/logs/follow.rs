@@ -454,6 +454,7 @@ mod tests {
             account_id: "111111111111".into(),
             groups: vec!["/aws/sagemaker/Endpoints/x".into()],
             stream_prefix: None,
+            region: Default::default(),
         }
     }
 

@@ -501,6 +501,7 @@ mod tests {
             instance_type: Some("ml.m5\u{9b}31m".into()),
             instance_count: Some(1),
             schedule: Some("s\u{7}".into()),
+            region: Default::default(),
         };
         let answer = crate::views::jobs::calls::JobsLoaded::List {
             account_id: "111111111111".into(),

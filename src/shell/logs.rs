@@ -191,6 +191,8 @@ pub fn plan(args: &LogsArgs, now_ms: i64) -> Result<Plan, Exit> {
             account_id: String::new(),
             groups,
             stream_prefix,
+            // The console's own region: the shell reads one (`--region`).
+            region: Default::default(),
         },
         mode,
         start_ms,

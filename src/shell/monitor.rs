@@ -355,6 +355,7 @@ async fn run_now(
         job_definition,
         monitoring_type: from.monitoring_type.clone(),
         window,
+        region: key.region.clone(),
     }));
     if let Err(e) = write.validate() {
         return Exit::usage(e);
@@ -422,6 +423,7 @@ async fn run_now(
         delete: MonitorWrite::Delete {
             account_id: key.account_id.clone(),
             schedule: name,
+            region: key.region.clone(),
         }
         .into(),
     };
@@ -624,11 +626,13 @@ async fn pause_or_resume(
         MonitorWrite::Pause {
             account_id: acct.id.clone(),
             schedule: args.schedule.clone(),
+            region: Default::default(),
         }
     } else {
         MonitorWrite::Resume {
             account_id: acct.id.clone(),
             schedule: args.schedule.clone(),
+            region: Default::default(),
         }
     };
     if let Err(e) = write.validate() {
@@ -697,6 +701,7 @@ async fn cleanup(
             MonitorWrite::Delete {
                 account_id: l.account_id.clone(),
                 schedule: l.schedule.clone(),
+                region: l.region.clone(),
             }
             .into()
         })

@@ -166,10 +166,14 @@ pub enum AlarmWrite {
         /// As AWS returned them.
         ids: Vec<String>,
         enabled: bool,
+        /// The region they live in: the request goes there.
+        region: crate::source::model::Region,
     },
     DeleteAlarms {
         account_id: AccountId,
         ids: Vec<String>,
+        /// The region they live in: the request goes there.
+        region: crate::source::model::Region,
     },
     /// PutAlarmMuteRule: a mute with an end (or a maintenance window), created or changed.
     PutMuteRule(Box<PutMuteRule>),
@@ -178,6 +182,8 @@ pub enum AlarmWrite {
         account_id: AccountId,
         /// The rule's name as AWS returned it.
         name: String,
+        /// The region they live in: the request goes there.
+        region: crate::source::model::Region,
     },
 }
 

@@ -74,6 +74,8 @@ pub struct ProcessingJob {
     /// The name of the Model Monitor schedule that ran it (DescribeProcessingJob's
     /// MonitoringScheduleArn); `None` for a job nothing scheduled (a pipeline's step).
     pub schedule: Option<String>,
+    /// The region it ran in.
+    pub region: crate::source::model::Region,
 }
 
 impl ProcessingJob {
@@ -85,6 +87,7 @@ impl ProcessingJob {
     /// The series of one of its metrics on one host (`algo-1` is the first).
     pub fn series_key(&self, metric: &str, host: &str) -> SeriesKey {
         job_series_key(&self.account_id, metric, &format!("{}/{host}", self.name))
+            .in_region(&self.region)
     }
 }
 
@@ -165,6 +168,7 @@ mod tests {
             instance_type: None,
             instance_count: None,
             schedule: None,
+            region: Default::default(),
         };
         assert_eq!(job.duration(160), 60);
         job.ended = Some(130);

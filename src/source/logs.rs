@@ -21,6 +21,8 @@ pub struct LogTarget {
     pub groups: Vec<String>,
     /// Only streams starting with this (a processing job's `<job>/`).
     pub stream_prefix: Option<String>,
+    /// Log groups are regional: the endpoint's or the job's region.
+    pub region: crate::source::model::Region,
 }
 
 /// One Insights query to start.

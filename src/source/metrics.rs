@@ -223,17 +223,21 @@ pub fn series_keys(endpoint: &Endpoint, id: MetricId) -> Vec<SeriesKey> {
                     m.stat,
                     period,
                 )
+                .in_region(&endpoint.region)
             })
             .collect(),
         DimensionStyle::EndpointSchedule => match &endpoint.quality {
-            Some(q) => vec![SeriesKey::new(
-                &endpoint.account_id,
-                &q.namespace,
-                m.name,
-                &[(&q.endpoint_dimension, &endpoint.name)],
-                m.stat,
-                period,
-            )],
+            Some(q) => vec![
+                SeriesKey::new(
+                    &endpoint.account_id,
+                    &q.namespace,
+                    m.name,
+                    &[(&q.endpoint_dimension, &endpoint.name)],
+                    m.stat,
+                    period,
+                )
+                .in_region(&endpoint.region),
+            ],
             None => endpoint
                 .monitoring_schedules
                 .first()
@@ -249,6 +253,7 @@ pub fn series_keys(endpoint: &Endpoint, id: MetricId) -> Vec<SeriesKey> {
                         m.stat,
                         period,
                     )
+                    .in_region(&endpoint.region)
                 })
                 .into_iter()
                 .collect(),
@@ -325,6 +330,7 @@ mod tests {
             monitoring_schedules: vec!["fraud-mq".into()],
             model_quality_namespace: None,
             quality: None,
+            region: Default::default(),
         };
         let cpu = series_keys(&e, MetricId::Cpu);
         assert_eq!(cpu.len(), 2);
@@ -350,6 +356,7 @@ mod tests {
                 endpoint_dimension: "model_endpoint".into(),
                 period,
             }),
+            region: Default::default(),
         }
     }
 

@@ -82,6 +82,8 @@ pub struct Endpoint {
     /// custom series; a monitor pane has no schedule of its to show or run, and can say
     /// "quality metrics are custom (NAMESPACE)").
     pub quality: Option<CustomQuality>,
+    /// The AWS region it runs in (`Region`).
+    pub region: Region,
 }
 
 /// What an endpoint is made of now (DescribeEndpoint, then DescribeEndpointConfig of each
@@ -130,16 +132,23 @@ impl Endpoint {
         EndpointKey {
             account_id: self.account_id.clone(),
             name: self.name.clone(),
+            region: self.region.clone(),
         }
     }
 }
 
-/// Endpoint names are unique per account (and region), not across accounts.
+/// Endpoint names are unique per account and region, not across them.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EndpointKey {
     pub account_id: AccountId,
     pub name: String,
+    pub region: Region,
 }
+
+/// An AWS region (`eu-west-1`), interned: every endpoint, alarm and series carries one.
+/// Empty only where a source reads a single region and nobody has said which (a test's
+/// source on mocked clients); the sources the console runs on always name it.
+pub type Region = Name;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Stat {
@@ -187,6 +196,8 @@ pub struct SeriesKey {
     pub dimensions: Dimensions,
     pub stat: Stat,
     pub period: u32,
+    /// CloudWatch is regional: the same metric in two regions is two series.
+    pub region: Region,
 }
 
 pub use crate::name::Dimensions;
@@ -211,7 +222,14 @@ impl SeriesKey {
             dimensions: crate::name::dimensions(dimensions),
             stat,
             period,
+            region: Region::default(),
         }
+    }
+
+    /// The same series, in `region`.
+    pub fn in_region(mut self, region: &Region) -> Self {
+        self.region = region.clone();
+        self
     }
 
     pub fn dimension(&self, name: &str) -> Option<&str> {
@@ -329,6 +347,8 @@ pub struct Alarm {
     pub actions_enabled: bool,
     /// What an edit starts from: the parts of DescribeAlarms the table does not show.
     pub settings: AlarmSettings,
+    /// The region it lives in: its history, edits and deletes go there.
+    pub region: Region,
 }
 
 /// An alarm's configuration beyond what the table shows, so that an edit starts from what
@@ -439,6 +459,8 @@ pub struct MonitoringSchedule {
     pub job_definition: Option<String>,
     /// Why the schedule itself failed (not one of its runs).
     pub failure_reason: Option<String>,
+    /// Its region (the endpoint's).
+    pub region: crate::source::model::Region,
 }
 
 impl ScheduleStatus {
@@ -502,4 +524,87 @@ pub struct ScalingActivity {
     pub status_message: Option<String>,
     /// The production variant it scaled.
     pub variant: String,
+}
+
+/// What a single-region source says of everything it answers: the region it was read in.
+/// The AWS source reads one region and names it on every endpoint, alarm, schedule, run and
+/// job it returns, and on the series keys inside them; `source::regions` joins several.
+pub trait InRegion {
+    fn set_region(&mut self, region: &Region);
+}
+
+impl<T: InRegion> InRegion for Vec<T> {
+    fn set_region(&mut self, region: &Region) {
+        self.iter_mut().for_each(|t| t.set_region(region));
+    }
+}
+
+impl<T: InRegion> InRegion for Option<T> {
+    fn set_region(&mut self, region: &Region) {
+        if let Some(t) = self {
+            t.set_region(region);
+        }
+    }
+}
+
+macro_rules! in_region {
+    ($($t:ty),*) => {$(
+        impl InRegion for $t {
+            fn set_region(&mut self, region: &Region) {
+                self.region = region.clone();
+            }
+        }
+    )*};
+}
+in_region!(
+    Endpoint,
+    EndpointKey,
+    SeriesKey,
+    MonitoringSchedule,
+    crate::source::monitor::Execution,
+    crate::source::monitor::ScheduleRun,
+    crate::source::monitor::Leftover,
+    crate::source::jobs::ProcessingJob
+);
+
+impl InRegion for Alarm {
+    fn set_region(&mut self, region: &Region) {
+        self.region = region.clone();
+        self.endpoint.set_region(region);
+        self.settings.raw_series.set_region(region);
+        if let AlarmKind::Metric { series, .. } = &mut self.kind {
+            series.set_region(region);
+        }
+    }
+}
+
+in_region!(
+    crate::source::mute::MuteRule,
+    crate::source::mute::PutMuteRule
+);
+
+/// A write goes to its subject's region.
+impl InRegion for crate::source::alarm_write::AlarmWrite {
+    fn set_region(&mut self, to: &Region) {
+        use crate::source::alarm_write::AlarmWrite as W;
+        match self {
+            W::Put(p) => p.series.set_region(to),
+            W::PutMuteRule(p) => p.set_region(to),
+            W::SetActions { region, .. }
+            | W::DeleteAlarms { region, .. }
+            | W::DeleteMuteRule { region, .. } => *region = to.clone(),
+        }
+    }
+}
+
+impl InRegion for crate::source::monitor::MonitorWrite {
+    fn set_region(&mut self, to: &Region) {
+        use crate::source::monitor::MonitorWrite as W;
+        match self {
+            W::RunNow(r) => r.region = to.clone(),
+            W::Pause { region, .. } | W::Resume { region, .. } | W::Delete { region, .. } => {
+                *region = to.clone()
+            }
+        }
+    }
 }

@@ -203,6 +203,7 @@ pub fn hostile_mute_rules(alarms: &[Alarm]) -> Vec<MuteRule> {
                 expire: None,
                 status,
                 updated: None,
+                region: Default::default(),
             }
         };
         out.push(rule(

@@ -3,6 +3,7 @@
 
 use super::SourceError;
 use super::alarm_write::AlarmWrite;
+use super::model::Region;
 use super::monitor::MonitorWrite;
 use async_trait::async_trait;
 use serde_json::Value;
@@ -77,6 +78,27 @@ impl Write {
         match self {
             Self::Monitor(w) => Some(w),
             Self::Alarm(_) => None,
+        }
+    }
+}
+
+impl Write {
+    /// The region the request is sent to.
+    pub fn region(&self) -> &Region {
+        use crate::source::alarm_write::AlarmWrite as A;
+        use crate::source::monitor::MonitorWrite as M;
+        match self {
+            Write::Alarm(A::Put(p)) => &p.series.region,
+            Write::Alarm(A::PutMuteRule(p)) => &p.region,
+            Write::Alarm(
+                A::SetActions { region, .. }
+                | A::DeleteAlarms { region, .. }
+                | A::DeleteMuteRule { region, .. },
+            ) => region,
+            Write::Monitor(M::RunNow(r)) => &r.region,
+            Write::Monitor(
+                M::Pause { region, .. } | M::Resume { region, .. } | M::Delete { region, .. },
+            ) => region,
         }
     }
 }

@@ -119,6 +119,7 @@ mod tests {
             endpoint: None,
             actions_enabled: true,
             settings: AlarmSettings::default(),
+            region: Default::default(),
         }
     }
 

@@ -149,6 +149,7 @@ mod tests {
             failure_reason: reason.map(Into::into),
             processing_job_arn: None,
             monitoring_type: Some("ModelQuality".into()),
+            region: Default::default(),
         }
     }
 

@@ -22,6 +22,8 @@ pub const MONITORING: &str = "111122223333";
 pub const PROD: &str = "210987654321";
 pub const STAGING: &str = "345678901234";
 pub const TEST: &str = "456789012345";
+/// The region of every fixture endpoint and alarm.
+pub const REGION: &str = "eu-west-1";
 
 fn chord(c: &str) -> KeyChord {
     let (mods, rest) = match c.strip_prefix("C-") {
@@ -190,6 +192,7 @@ fn endpoint(account: &str, name: &str, status: EndpointStatus, variants: &[&str]
         monitoring_schedules: vec![format!("{name}-mq")],
         model_quality_namespace: None,
         quality: None,
+        region: REGION.into(),
     }
 }
 
@@ -220,6 +223,7 @@ fn metric_alarm(
         endpoint: Some(e.key()),
         actions_enabled: true,
         settings: Default::default(),
+        region: e.region.clone(),
     }
 }
 
@@ -350,6 +354,7 @@ pub fn state() -> State {
             endpoint: None,
             actions_enabled: false,
             settings: Default::default(),
+            region: REGION.into(),
         },
     ];
     s.alarms[5].actions_enabled = false;
@@ -373,6 +378,7 @@ pub fn state() -> State {
         schedule_expression: Some("cron(0 * ? * * *)".into()),
         job_definition: Some("fraud-detector-mq-job".into()),
         failure_reason: None,
+        region: REGION.into(),
     }]);
     s
 }
@@ -836,6 +842,7 @@ pub fn with_logs(stage: LogsStage) -> State {
     let key = EndpointKey {
         account_id: PROD.into(),
         name: "fraud-detector".into(),
+        region: REGION.into(),
     };
     let context = crate::views::logs::open::endpoint(&key);
     let l = &mut s.views.logs;
@@ -1007,6 +1014,7 @@ pub fn processing_job(
         instance_type: Some("ml.m5.xlarge".into()),
         instance_count: Some(1),
         schedule: schedule.map(String::from),
+        region: REGION.into(),
     }
 }
 

@@ -812,6 +812,7 @@ fn a_failed_runs_reason_reads_whole_in_the_report() {
             failure_reason: Some(reason.into()),
             processing_job_arn: None,
             monitoring_type: None,
+            region: Default::default(),
         },
         violations: crate::app::state::Loadable::Failed(
             "the run is Failed: it wrote no report".into(),

@@ -194,6 +194,7 @@ mod tests {
         Write::Alarm(crate::source::alarm_write::AlarmWrite::DeleteAlarms {
             account_id: "111111111111".into(),
             ids: vec!["a".into()],
+            region: Default::default(),
         })
     }
 

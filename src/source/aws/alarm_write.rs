@@ -201,14 +201,15 @@ impl AwsSource {
                 account_id,
                 ids,
                 enabled,
+                ..
             } => self.set_actions(account_id, ids, *enabled).await,
-            AlarmWrite::DeleteAlarms { account_id, ids } => {
-                self.delete_alarms(account_id, ids).await
-            }
+            AlarmWrite::DeleteAlarms {
+                account_id, ids, ..
+            } => self.delete_alarms(account_id, ids).await,
             AlarmWrite::PutMuteRule(p) => self.put_mute_rule(p).await,
-            AlarmWrite::DeleteMuteRule { account_id, name } => {
-                self.delete_mute_rule(account_id, name).await
-            }
+            AlarmWrite::DeleteMuteRule {
+                account_id, name, ..
+            } => self.delete_mute_rule(account_id, name).await,
         }
     }
 

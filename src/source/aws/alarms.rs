@@ -4,7 +4,7 @@ use crate::name::Name;
 use crate::source::model::Dimensions;
 use crate::source::model::{
     AccountId, Alarm, AlarmHistoryItem, AlarmKind, AlarmSettings, AlarmState, Comparison,
-    EndpointKey, HistoryItemType, SeriesKey, Stat,
+    EndpointKey, HistoryItemType, Region, SeriesKey, Stat,
 };
 use aws_sdk_cloudwatch::types::{
     self as cw, ComparisonOperator, CompositeAlarm, MetricAlarm, StateValue, Statistic,
@@ -64,6 +64,7 @@ fn watched_series(owner: &str, a: &MetricAlarm) -> Option<SeriesKey> {
             dimensions: dimensions(a.dimensions()),
             stat: stat(a.statistic().map(Statistic::as_str)),
             period: a.period().unwrap_or(60).max(1) as u32,
+            region: Region::default(),
         });
     }
     let queries = a.metrics();
@@ -80,6 +81,7 @@ fn watched_series(owner: &str, a: &MetricAlarm) -> Option<SeriesKey> {
         dimensions: dimensions(metric.dimensions()),
         stat: stat(ms.stat()),
         period: ms.period().unwrap_or(60).max(1) as u32,
+        region: Region::default(),
     })
 }
 
@@ -87,6 +89,7 @@ fn endpoint_of(series: &SeriesKey) -> Option<EndpointKey> {
     crate::source::metrics::endpoint_name_of(series).map(|name| EndpointKey {
         account_id: series.account_id.to_string(),
         name: name.to_owned(),
+        region: series.region.clone(),
     })
 }
 
@@ -129,6 +132,7 @@ pub fn metric_alarm(owner: &AccountId, a: &MetricAlarm) -> Option<Alarm> {
         ),
         name,
         actions_enabled: a.actions_enabled().unwrap_or(true),
+        region: Region::default(),
         settings: AlarmSettings {
             operator: a
                 .comparison_operator()
@@ -190,6 +194,7 @@ pub fn composite_alarm(owner: &AccountId, a: &CompositeAlarm) -> Option<Alarm> {
         ),
         endpoint: None,
         actions_enabled: a.actions_enabled().unwrap_or(true),
+        region: Region::default(),
         settings: AlarmSettings {
             alarm_actions: a.alarm_actions().to_vec(),
             ok_actions: a.ok_actions().to_vec(),
@@ -241,7 +246,8 @@ mod tests {
             alarm.endpoint,
             Some(EndpointKey {
                 account_id: "111111111111".into(),
-                name: "fraud".into()
+                name: "fraud".into(),
+                region: Default::default(),
             })
         );
         let s = alarm.series().unwrap();

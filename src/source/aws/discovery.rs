@@ -7,7 +7,7 @@
 //! series from that source.
 
 use crate::source::metrics::{self, NS_INSTANCE, NS_INVOCATION};
-use crate::source::model::{AccountId, CustomQuality, Endpoint, EndpointStatus};
+use crate::source::model::{AccountId, CustomQuality, Endpoint, EndpointStatus, Region};
 use std::collections::BTreeMap;
 
 /// One entry of a ListMetrics page, with the account that owns it.
@@ -191,6 +191,7 @@ impl Discovered {
                     monitoring_schedules: b.schedules.into_iter().map(|(_, s)| s).collect(),
                     model_quality_namespace: b.model_quality_namespace,
                     quality: b.quality.and_then(|i| sources.get(i).cloned()),
+                    region: Region::default(),
                 }
             })
             .collect()

@@ -129,6 +129,7 @@ fn listed(account_id: &str, since: Epoch, s: &sm::ProcessingJobSummary) -> Optio
         instance_type: None,
         instance_count: None,
         schedule: None,
+        region: Default::default(),
     })
 }
 
@@ -371,6 +372,7 @@ mod tests {
             instance_type: None,
             instance_count: None,
             schedule: None,
+            region: Default::default(),
         };
         cache.keep_only("111111111111", &[listed("kept")]);
         assert_eq!(cache.len(), 2);

@@ -215,6 +215,7 @@ fn execution(account_id: &str, s: &sm::MonitoringExecutionSummary) -> Execution 
         failure_reason: s.failure_reason().map(str::to_owned),
         processing_job_arn: s.processing_job_arn().map(str::to_owned),
         monitoring_type: s.monitoring_type().map(|t| t.as_str().to_owned()),
+        region: Default::default(),
     }
 }
 
@@ -271,6 +272,7 @@ async fn account_leftovers(
             run,
             ended: run.is_some_and(ExecutionStatus::is_finished)
                 || d.status == ScheduleStatus::Failed,
+            region: Default::default(),
         });
     }
     Ok(out)
@@ -426,6 +428,7 @@ impl AwsSource {
                             .unwrap_or_default(),
                         status: schedule_status(s.monitoring_schedule_status()),
                         last_run,
+                        region: Default::default(),
                     }
                 }
             })

@@ -205,6 +205,7 @@ pub fn mute_rule(account_id: &str, asked: &str, out: &GetAlarmMuteRuleOutput) ->
         // A status this console does not know reads as expired: it mutes nothing it can show.
         status: status(out.status()).unwrap_or(MuteStatus::Expired),
         updated: epoch(out.last_updated_timestamp()),
+        region: Default::default(),
     };
     rule.sanitize();
     rule

@@ -216,5 +216,6 @@ fn described(
             .and_then(|c| c.monitoring_job_definition_name())
             .map(str::to_owned),
         failure_reason: d.failure_reason().map(str::to_owned),
+        region: Default::default(),
     }
 }

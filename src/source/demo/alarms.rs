@@ -454,5 +454,6 @@ pub fn to_alarm(def: &AlarmDef, tl: &Timeline, actions_enabled: Option<bool>) ->
         endpoint: Some(def.endpoint.clone()),
         actions_enabled: actions_enabled.unwrap_or(def.actions_enabled),
         settings: def.settings.clone(),
+        region: def.endpoint.region.clone(),
     }
 }

@@ -5,7 +5,7 @@
 
 use super::monitor::{self, Runs};
 use super::rng::{hash_str, mix, signed, value_noise};
-use super::world::World;
+use super::world::{self, World};
 use super::{DAY, DemoSource, HOUR, MINUTE};
 use crate::source::SourceError;
 use crate::source::jobs::{
@@ -78,6 +78,7 @@ fn jobs_overlapping(
         instance_type: Some(instance.to_owned()),
         instance_count: Some(count),
         schedule: None,
+        region: world::region_of_account(account).into(),
     };
     let monitoring = monitor::job_runs(world, runs, account, from, now, now);
     let mut out: Vec<DemoJob> = (monitoring.into_iter())
@@ -154,7 +155,9 @@ impl DemoSource {
         let found = (|| {
             let host = key.dimension(HOST_DIMENSION)?;
             let (account, metric) = (key.account_id.as_str(), key.metric.as_str());
-            if *key != job_series_key(account, metric, host) || !JOB_METRICS.contains(&metric) {
+            let region = &world::region_of_account(account).into();
+            let expected = job_series_key(account, metric, host).in_region(region);
+            if *key != expected || !JOB_METRICS.contains(&metric) {
                 return None;
             }
             let name = job_of_host(host)?;

@@ -213,6 +213,7 @@ impl JobRun {
             status,
             failure_reason: self.failure_reason.clone().filter(|_| status.is_finished()),
             processing_job_arn: Some(sagemaker_arn(account, "processing-job", &self.job)),
+            region: world.endpoints[self.endpoint].endpoint.region.clone(),
             monitoring_type: Some(self.monitoring_type.to_owned()),
         }
     }
@@ -375,6 +376,7 @@ impl Runs {
             failure_reason: None,
             job_definition: s.job_definition,
             name: s.name,
+            region: e.region.clone(),
         })
     }
 
@@ -391,6 +393,7 @@ impl Runs {
                 ended: run.is_some_and(ExecutionStatus::is_finished),
                 run,
                 schedule: s.name,
+                region: e.region.clone(),
             }
         })
         .collect()
@@ -595,6 +598,7 @@ impl MonitorSource for DemoSource {
                     violations: Some(r.checks.iter().filter(|c| c.violated).count()),
                 }),
                 schedule: s.name,
+                region: e.region.clone(),
             }
         };
         Ok(all.map(run).collect())

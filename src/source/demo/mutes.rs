@@ -65,6 +65,7 @@ pub fn story(start: Epoch) -> Vec<(PutMuteRule, Epoch)> {
             targets,
             start: None,
             expire: None,
+            region: super::world::REGION.into(),
         };
         (rule, start + put)
     };
@@ -86,6 +87,7 @@ fn read(put: &PutMuteRule, updated: Epoch, now: Epoch) -> MuteRule {
         expire: put.expire,
         status: MuteStatus::Scheduled,
         updated: Some(updated),
+        region: put.region.clone(),
     };
     rule.status = rule.state_at(now).into();
     rule
@@ -255,6 +257,7 @@ mod tests {
             write(AlarmWrite::DeleteMuteRule {
                 account_id: MONITORING_ACCOUNT.into(),
                 name: name.into(),
+                region: Default::default(),
             })
         };
         let deploy = story(START)[1].0.name.clone();

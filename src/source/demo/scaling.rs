@@ -84,6 +84,7 @@ mod tests {
         let key = EndpointKey {
             account_id: account.into(),
             name: name.into(),
+            region: Default::default(),
         };
         block_on(source.scaling_activities(&key, from)).expect("the demo reads scaling")
     }

@@ -475,6 +475,7 @@ fn monitoring_run_reports_violations_after_the_reveal() {
     let key = EndpointKey {
         account_id: "111111111111".into(),
         name: "fraud-detector".into(),
+        region: Default::default(),
     };
     let run = |s: &DemoSource| block_on(s.monitoring_schedules(&key)).unwrap()[0].clone();
     let before = run(&s);
@@ -691,6 +692,7 @@ mod writes {
             account_id: MONITORING_ACCOUNT.into(),
             ids: vec![name.clone()],
             enabled,
+            region: Default::default(),
         };
         block_on(w.write(&set(false).into())).unwrap();
         assert!(!find(&source, &name).unwrap().actions_enabled);
@@ -699,6 +701,7 @@ mod writes {
         let delete = AlarmWrite::DeleteAlarms {
             account_id: MONITORING_ACCOUNT.into(),
             ids: vec![name.clone()],
+            region: Default::default(),
         };
         block_on(w.write(&delete.clone().into())).unwrap();
         assert!(find(&source, &name).is_none());
@@ -824,6 +827,7 @@ fn a_run_now_of_a_name_in_use_is_refused() {
         job_definition: format!("{schedule}-job"),
         monitoring_type: "ModelQuality".into(),
         window: RunWindow::default(),
+        region: Default::default(),
     };
     let write = Write::Monitor(MonitorWrite::RunNow(Box::new(run)));
     assert!(block_on(source.write(&write)).is_ok());

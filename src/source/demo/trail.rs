@@ -23,7 +23,8 @@ use super::story::{
     Act, Actor, CREATING_ENDPOINT, DEPLOYER_ROLE, EPISODES, Episode, ON_CALL_ROLE, ON_CALL_USER,
 };
 use super::world::{
-    IDENTITY_ARN, MONITORING_ACCOUNT, REGION, SimEndpoint, World, alarm_arn, sagemaker_arn,
+    IDENTITY_ARN, MONITORING_ACCOUNT, SimEndpoint, World, alarm_arn, region_of_account,
+    sagemaker_arn,
 };
 use super::{DAY, DemoSource, HOUR, MINUTE, refused};
 use crate::source::SourceError;
@@ -109,7 +110,7 @@ impl Event {
             eventname: Some(self.eventname),
             eventsource: Some(self.eventsource),
             recipientaccountid: Some(&self.recipientaccountid),
-            awsregion: Some(REGION),
+            awsregion: Some(region_of_account(&self.recipientaccountid)),
             arn: self.identity.arn.as_deref(),
             username: None,
             errorcode: self.errorcode,
@@ -130,7 +131,7 @@ impl Event {
             "eventtime" => Some(&*self.eventtime),
             "eventname" => Some(self.eventname),
             "eventsource" => Some(self.eventsource),
-            "awsregion" => Some(REGION),
+            "awsregion" => Some(region_of_account(&self.recipientaccountid)),
             "recipientaccountid" => Some(&*self.recipientaccountid),
             "errorcode" => self.errorcode,
             "errormessage" => self.errormessage.as_deref(),
@@ -753,6 +754,7 @@ impl TrailSource for DemoSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::demo::world::REGION;
     use crate::clock::FixedClock;
     use crate::source::demo::story::{INCIDENT_CONFIG, INCIDENT_USER};
     use crate::source::demo::{DemoConfig, UPDATE_BEFORE_START};

@@ -16,6 +16,26 @@ use std::collections::HashMap;
 pub const MONITORING_ACCOUNT: &str = "100000000000";
 pub const MONITORING_LABEL: &str = "monitoring";
 pub const REGION: &str = "eu-west-1";
+/// The other region the demo watches: the test account (and every third generated one)
+/// runs its endpoints there.
+pub const OTHER_REGION: &str = "us-east-1";
+
+/// The region of the `i`th source account's endpoints.
+fn account_region(i: usize) -> &'static str {
+    if i % 3 == 2 { OTHER_REGION } else { REGION }
+}
+
+/// The region account `id` runs its endpoints (and jobs) in; the monitoring account's is
+/// `REGION`.
+pub fn region_of_account(id: &str) -> &'static str {
+    let hand_written = ACCOUNTS.iter().position(|a| a.0 == id);
+    // Generated accounts follow the monitoring account: 100000000001 is the first.
+    let generated = || id.parse::<u64>().ok()?.checked_sub(100_000_000_001);
+    match hand_written.or_else(|| generated().map(|n| n as usize)) {
+        Some(i) if id != MONITORING_ACCOUNT => account_region(i),
+        _ => REGION,
+    }
+}
 /// The console's own role in the demo: it writes (mutes, creates alarms, runs monitors), so its
 /// name claims nothing it does not do; `--read-only` is what says READ-ONLY.
 pub const IDENTITY_ARN: &str = "arn:aws:sts::100000000000:assumed-role/SagewatchOperator/demo";
@@ -237,7 +257,7 @@ fn sim_endpoint(
     seed: u64,
     start: Epoch,
     account: &Account,
-    name: &str,
+    (name, region): (&str, &str),
     variants: &[(&str, f64)],
 ) -> SimEndpoint {
     let name_hash = mix(hash_str(&account.id), hash_str(name));
@@ -264,6 +284,7 @@ fn sim_endpoint(
             monitoring_schedules: monitored.then(|| schedule_name(name)).into_iter().collect(),
             model_quality_namespace: None,
             quality,
+            region: region.into(),
         },
         account_label: account.label.clone(),
         profile,
@@ -275,7 +296,8 @@ fn sim_endpoint(
 /// The ARN of SageMaker resource `name` in `account`, of `kind` as an ARN spells it
 /// (`endpoint-config`, `processing-job`).
 pub fn sagemaker_arn(account: &str, kind: &str, name: &str) -> String {
-    format!("arn:aws:sagemaker:{REGION}:{account}:{kind}/{name}")
+    let region = region_of_account(account);
+    format!("arn:aws:sagemaker:{region}:{account}:{kind}/{name}")
 }
 
 /// The ARN of alarm `name`: every demo alarm is the monitoring account's.
@@ -324,13 +346,15 @@ impl World {
             let per_account = scale.map_or(rows.len(), |(_, e)| e);
             for &(name, variants, alarms) in rows.iter().take(per_account) {
                 written.push((world.endpoints.len(), alarms));
-                world.add_endpoint(sim_endpoint(seed, start, &account, name, variants));
+                let at = (name, account_region(i));
+                world.add_endpoint(sim_endpoint(seed, start, &account, at, variants));
             }
             for j in rows.len()..per_account {
                 let name = format!("{}-{:03}", families[j % families.len()], j + 1);
                 let alarms = ["accuracy cpu-high", "accuracy"][usize::from(j % 5 != 0)];
                 generated.push((world.endpoints.len(), alarms));
-                world.add_endpoint(sim_endpoint(seed, start, &account, &name, ALL_TRAFFIC));
+                let at = (name.as_str(), account_region(i));
+                world.add_endpoint(sim_endpoint(seed, start, &account, at, ALL_TRAFFIC));
             }
             world.accounts.push(account);
         }

@@ -121,6 +121,7 @@ fn definition(world: &World, p: &PutAlarm, created: Epoch) -> AlarmDef {
         name: crate::source::metrics::endpoint_name_of(&p.series)
             .unwrap_or_default()
             .to_owned(),
+        region: p.series.region.clone(),
     };
     let comparison = p.operator.comparison();
     AlarmDef {

@@ -30,6 +30,8 @@ pub struct Execution {
     /// The processing job that ran it; its output holds the violations.
     pub processing_job_arn: Option<String>,
     pub monitoring_type: Option<String>,
+    /// Its region (the endpoint's).
+    pub region: crate::source::model::Region,
 }
 
 impl Execution {
@@ -108,6 +110,8 @@ pub struct ScheduleRun {
     pub monitoring_type: String,
     pub status: super::model::ScheduleStatus,
     pub last_run: Option<LastRun>,
+    /// Its region (the endpoint's).
+    pub region: crate::source::model::Region,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -130,6 +134,8 @@ pub struct Leftover {
     pub run: Option<ExecutionStatus>,
     /// Its run has ended (any status), or the schedule failed without one: it can go.
     pub ended: bool,
+    /// Its region (the endpoint's).
+    pub region: crate::source::model::Region,
 }
 
 /// Model Monitor reads. Every call is made in the endpoint's own account, with the

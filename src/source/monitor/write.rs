@@ -64,6 +64,8 @@ pub struct RunNow {
     pub job_definition: String,
     pub monitoring_type: String,
     pub window: RunWindow,
+    /// The endpoint's region: the schedule is made there.
+    pub region: crate::source::model::Region,
 }
 
 /// One mutating Model Monitor request.
@@ -74,17 +76,23 @@ pub enum MonitorWrite {
     Pause {
         account_id: AccountId,
         schedule: String,
+        /// The region they live in: the request goes there.
+        region: crate::source::model::Region,
     },
     /// StartMonitoringSchedule.
     Resume {
         account_id: AccountId,
         schedule: String,
+        /// The region they live in: the request goes there.
+        region: crate::source::model::Region,
     },
     /// DeleteMonitoringSchedule of a one-time schedule a run now made (`validate` refuses
     /// any other name: the console never deletes a schedule of the endpoint's own).
     Delete {
         account_id: AccountId,
         schedule: String,
+        /// The region they live in: the request goes there.
+        region: crate::source::model::Region,
     },
 }
 
@@ -249,6 +257,7 @@ mod tests {
             job_definition: "fraud-mq-def".into(),
             monitoring_type: "ModelQuality".into(),
             window: RunWindow { hours: 2 },
+            region: Default::default(),
         }));
         let p = w.parameters();
         let c = &p["MonitoringScheduleConfig"];
@@ -266,6 +275,7 @@ mod tests {
         let w = MonitorWrite::Pause {
             account_id: "1".into(),
             schedule: "mq\u{FFFD}x".into(),
+            region: Default::default(),
         };
         assert!(w.validate().is_err());
     }
@@ -275,6 +285,7 @@ mod tests {
         let delete = |name: &str| MonitorWrite::Delete {
             account_id: "111111111111".into(),
             schedule: name.into(),
+            region: Default::default(),
         };
         let w = delete("fraud-mq-now-20251129070640");
         w.validate().unwrap();

@@ -72,6 +72,8 @@ pub struct MuteRule {
     /// is what the screen shows, this when the schedule cannot be read.
     pub status: MuteStatus,
     pub updated: Option<Epoch>,
+    /// The region it lives in (its alarms').
+    pub region: crate::source::model::Region,
 }
 
 /// Only what is drawn as is gets cleaned: `id`, `targets`, the description and the schedule
@@ -428,6 +430,8 @@ pub struct PutMuteRule {
     pub targets: Vec<String>,
     pub start: Option<Epoch>,
     pub expire: Option<Epoch>,
+    /// The region of its alarms: the rule is made there.
+    pub region: crate::source::model::Region,
 }
 
 impl PutMuteRule {
@@ -455,6 +459,7 @@ impl PutMuteRule {
             targets,
             start: None,
             expire: None,
+            region: Default::default(),
         }
     }
 
@@ -471,6 +476,7 @@ impl PutMuteRule {
             targets: rule.targets.clone(),
             start: rule.start,
             expire: rule.expire,
+            region: rule.region.clone(),
         }
     }
 

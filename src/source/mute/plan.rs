@@ -20,6 +20,7 @@ pub fn mute(alarms: &[AlarmRef], length: MuteLength, reason: &str, now: Epoch) -
                 account_id,
                 ids,
                 enabled: false,
+                region: Default::default(),
             }),
             Some(end) => {
                 for chunk in ids.chunks(MAX_TARGETS) {
@@ -59,6 +60,7 @@ pub fn unmute(
                 account_id,
                 ids,
                 enabled: true,
+                region: Default::default(),
             },
             keeps_muting: Vec::new(),
         });
@@ -81,6 +83,7 @@ pub fn unmute(
             AlarmWrite::DeleteMuteRule {
                 account_id: rule.account_id.clone(),
                 name: rule.id.clone(),
+                region: Default::default(),
             }
         } else {
             let mut put = PutMuteRule::from_rule(rule);
@@ -101,6 +104,12 @@ pub fn unmute(
 pub struct Unmute {
     pub write: AlarmWrite,
     pub keeps_muting: Vec<String>,
+}
+
+impl crate::source::model::InRegion for Unmute {
+    fn set_region(&mut self, region: &crate::source::model::Region) {
+        self.write.set_region(region);
+    }
 }
 
 /// Alarm ids grouped by the account they live in, each once, in the order given.
@@ -140,6 +149,7 @@ mod tests {
             expire: None,
             status: MuteStatus::Scheduled,
             updated: None,
+            region: Default::default(),
         }
     }
 
@@ -171,7 +181,8 @@ mod tests {
             [AlarmWrite::SetActions {
                 account_id: "111".into(),
                 ids: vec!["x".into()],
-                enabled: false
+                enabled: false,
+                region: Default::default(),
             }]
         );
     }
@@ -200,7 +211,8 @@ mod tests {
             plan[1].write,
             AlarmWrite::DeleteMuteRule {
                 account_id: "111".into(),
-                name: "own".into()
+                name: "own".into(),
+                region: Default::default(),
             }
         );
         let AlarmWrite::PutMuteRule(put) = &plan[2].write else {

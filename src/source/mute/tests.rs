@@ -19,6 +19,7 @@ fn rule(expression: &str, duration: &str, targets: &[&str]) -> MuteRule {
         expire: None,
         status: MuteStatus::Scheduled,
         updated: None,
+        region: Default::default(),
     }
 }
 
@@ -36,6 +37,7 @@ fn alarm(id: &str, actions_enabled: bool) -> Alarm {
         endpoint: None,
         actions_enabled,
         settings: Default::default(),
+        region: Default::default(),
     }
 }
 

@@ -9,7 +9,7 @@ use crate::app::state::{FlashLevel, State};
 use crate::overlays::confirm::Confirm;
 use crate::overlays::{self, Overlay};
 use crate::source::alarm_write::AlarmWrite;
-use crate::source::model::Alarm;
+use crate::source::model::{Alarm, InRegion, Region};
 use crate::source::mute::plan::{self, AlarmRef};
 
 /// Marks or unmarks the selected alarm and moves to the next one.
@@ -26,6 +26,29 @@ pub fn toggle_mark(state: &mut State) -> Outcome {
     v.selected = (v.selected + 1).min(v.rows.len().saturating_sub(1));
     super::update::fix_offset(state);
     Outcome::redraw()
+}
+
+/// What `plan` asks for each region's alarms apart, each request sent to that region:
+/// CloudWatch is regional, and an alarm (or a mute rule) is changed where it lives.
+pub(super) fn per_region<T: InRegion>(
+    state: &State,
+    alarms: &[AlarmRef],
+    plan: impl Fn(&Region, &[AlarmRef]) -> Vec<T>,
+) -> Vec<T> {
+    let region_of = |(account, id): &AlarmRef| {
+        let alarm = (state.alarms.iter()).find(|a| &a.account_id == account && &a.id == id);
+        alarm.map(|a| a.region.clone()).unwrap_or_default()
+    };
+    let mut by_region: std::collections::BTreeMap<Region, Vec<AlarmRef>> = Default::default();
+    for a in alarms {
+        by_region.entry(region_of(a)).or_default().push(a.clone());
+    }
+    let planned = by_region.into_iter().flat_map(|(region, refs)| {
+        let mut requests = plan(&region, &refs);
+        requests.set_region(&region);
+        requests
+    });
+    planned.collect()
 }
 
 /// The marked alarms (filtered out of the table or not: the confirmation lists them all),
@@ -62,10 +85,16 @@ pub fn delete(state: &mut State) -> Outcome {
         .iter()
         .map(|a| (a.account_id.clone(), a.id.clone()))
         .collect();
-    let writes: Vec<AlarmWrite> = plan::by_account(&refs)
-        .into_iter()
-        .map(|(account_id, ids)| AlarmWrite::DeleteAlarms { account_id, ids })
-        .collect();
+    let writes: Vec<AlarmWrite> = per_region(state, &refs, |_, refs| {
+        let by_account = plan::by_account(refs).into_iter();
+        by_account
+            .map(|(account_id, ids)| AlarmWrite::DeleteAlarms {
+                account_id,
+                ids,
+                region: Region::default(),
+            })
+            .collect()
+    });
     let title = format!("delete {}: DeleteAlarms", count(alarms.len()));
     let lines = all_lines(state, &writes);
     let confirm = Confirm::new(&title, lines, Action::Write(into_writes(writes))).danger(&phrase);

@@ -2,7 +2,7 @@
 //! indefinitely (actions off), and unmute (whatever mutes it: actions off, a rule of its
 //! own, or its place in a shared rule). Each request is shown whole before it is sent.
 
-use super::actions::{all_lines, count, targets};
+use super::actions::{all_lines, count, per_region, targets};
 use crate::app::action::Action;
 use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, State};
@@ -76,7 +76,9 @@ pub fn submitted(state: &mut State, values: FormValues) -> Outcome {
         return Outcome::default();
     }
     let reason = values.text(REASON).unwrap_or("").trim().to_owned();
-    let writes = plan::mute(&alarms, length, &reason, now);
+    let writes = per_region(state, &alarms, |_, refs| {
+        plan::mute(refs, length, &reason, now)
+    });
     let how = match length.end(now) {
         Some(end) => format!(
             "for {} (until {} UTC)",
@@ -115,7 +117,13 @@ pub fn unmute(state: &mut State) -> Outcome {
         .filter(|a| !a.actions_enabled)
         .map(|a| (a.account_id.clone(), a.id.clone()))
         .collect();
-    let steps = plan::unmute(&alarms, &off, state.mutes.rules(), state.now);
+    let steps = per_region(state, &alarms, |region, refs| {
+        let rules: Vec<_> = (state.mutes.rules().iter())
+            .filter(|r| &r.region == region)
+            .cloned()
+            .collect();
+        plan::unmute(refs, &off, &rules, state.now)
+    });
     if steps.is_empty() {
         let msg = match chosen.as_slice() {
             [one] => format!("{} is not muted", one.name),
@@ -247,19 +255,14 @@ pub fn window(state: &mut State, arg: &str) -> Outcome {
     if alarms.is_empty() {
         return refuse(state, "no alarm watches this endpoint".into());
     }
+    let puts = per_region(state, &alarms, |_, refs| {
+        plan::by_account(refs)
+            .into_iter()
+            .map(|(account_id, targets)| window_rule(&spec, account_id, targets))
+            .collect()
+    });
     let mut writes = Vec::new();
-    for (account_id, targets) in plan::by_account(&alarms) {
-        let put = crate::source::mute::PutMuteRule {
-            account_id,
-            name: spec.name.clone(),
-            description: format!("maintenance window {}", spec.name),
-            expression: spec.expression.clone(),
-            duration: spec.duration.clone(),
-            timezone: spec.timezone.clone(),
-            targets,
-            start: None,
-            expire: None,
-        };
+    for put in puts {
         if let Err(e) = put.validate() {
             return refuse(state, e);
         }
@@ -339,5 +342,25 @@ impl WindowSpec {
             duration: when::format_duration(secs),
             timezone,
         })
+    }
+}
+
+/// The mute rule of maintenance window `spec` for `targets`, alarms of `account_id`.
+fn window_rule(
+    spec: &WindowSpec,
+    account_id: String,
+    targets: Vec<String>,
+) -> crate::source::mute::PutMuteRule {
+    crate::source::mute::PutMuteRule {
+        account_id,
+        name: spec.name.clone(),
+        description: format!("maintenance window {}", spec.name),
+        expression: spec.expression.clone(),
+        duration: spec.duration.clone(),
+        timezone: spec.timezone.clone(),
+        targets,
+        start: None,
+        expire: None,
+        region: Default::default(),
     }
 }

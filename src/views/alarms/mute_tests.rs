@@ -25,6 +25,7 @@ fn rule(name: &str, expression: &str, duration: &str, targets: &[&str]) -> MuteR
         expire: None,
         status: MuteStatus::Active,
         updated: None,
+        region: fixture::REGION.into(),
     }
 }
 
@@ -300,7 +301,8 @@ fn mutes_lists_every_rule_whole_and_changes_or_deletes_one_after_a_confirmation(
         writes(&sent),
         [&AlarmWrite::DeleteMuteRule {
             account_id: MONITORING.into(),
-            name: "deploy".into()
+            name: "deploy".into(),
+            region: Default::default(),
         }]
     );
     // Esc: back to the alarms.

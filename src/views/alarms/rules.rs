@@ -217,6 +217,7 @@ fn delete(state: &mut State) -> Outcome {
     let write = AlarmWrite::DeleteMuteRule {
         account_id: rule.account_id.clone(),
         name: rule.id.clone(),
+        region: Default::default(),
     };
     let mut lines = super::actions::all_lines(state, std::slice::from_ref(&write));
     lines.push(String::new());

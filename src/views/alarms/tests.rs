@@ -150,6 +150,7 @@ fn indefinitely_keeps_actions_off_and_says_it_does_not_end() {
             account_id: MONITORING.into(),
             ids: vec![raw],
             enabled: false,
+            region: crate::ui::fixture::REGION.into(),
         }]
     );
 }
@@ -192,6 +193,7 @@ fn delete_asks_for_a_phrase_that_can_be_typed_and_sends_the_raw_name() {
         [&AlarmWrite::DeleteAlarms {
             account_id: MONITORING.into(),
             ids: vec![raw],
+            region: crate::ui::fixture::REGION.into(),
         }]
     );
 }
@@ -217,6 +219,7 @@ fn marked_alarms_are_muted_together_one_request_per_account() {
                 account_id,
                 ids,
                 enabled: true,
+                ..
             } => {
                 let mut ids = ids.clone();
                 ids.sort();
@@ -266,6 +269,7 @@ fn read_only_refuses_every_changing_key_and_command_before_any_dialog() {
             AlarmWrite::DeleteAlarms {
                 account_id: MONITORING.into(),
                 ids: vec!["x".into()],
+                region: Default::default(),
             },
         )]),
     );
@@ -380,6 +384,7 @@ fn a_done_write_rereads_its_account_at_once_and_a_failure_says_the_iam_action() 
         account_id: PROD.into(),
         ids: vec!["a".into()],
         enabled: false,
+        region: Default::default(),
     };
     let out = update(
         &mut s,

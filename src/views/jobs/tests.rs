@@ -294,6 +294,7 @@ fn the_monitor_panes_selected_schedule_links_to_its_jobs() {
             schedule_expression: None,
             job_definition: None,
             failure_reason: None,
+            region: Default::default(),
         }]);
     act(&mut s, Action::ShowJobs);
     assert_eq!(s.view, View::Jobs);

@@ -299,6 +299,7 @@ mod tests {
             account_id: "111111111111".into(),
             groups: vec!["/aws/sagemaker/Endpoints/fraud-detector".into()],
             stream_prefix: None,
+            region: Default::default(),
         };
         // Started, then the console quits before the answer is read.
         w.dispatch(

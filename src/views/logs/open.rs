@@ -8,7 +8,7 @@ use crate::app::outcome::{Outcome, flash};
 use crate::app::state::{FlashLevel, State};
 use crate::logs::groups;
 use crate::source::logs::LogTarget;
-use crate::source::model::{EndpointKey, Epoch};
+use crate::source::model::{EndpointKey, Epoch, Region};
 use crate::views::{Selected, View};
 
 /// The Insights window of an endpoint opened without an alarm.
@@ -50,7 +50,12 @@ pub fn selected(state: &State) -> Option<(Context, i64, Option<Epoch>)> {
             None => Some((endpoint(&key?), DEFAULT_SPAN_SECS, None)),
         },
         Selected::Job(job) => {
-            let context = job_context(&job.account_id, &job.name, format!("job {}", job.name))?;
+            let context = job_context(
+                &job.account_id,
+                &job.region,
+                &job.name,
+                format!("job {}", job.name),
+            )?;
             // The job's whole run and a little either side.
             let until = job.ended.map(|e| e + 300).filter(|u| *u < state.now);
             let span = until.unwrap_or(state.now) - (job.created - 300);
@@ -67,6 +72,7 @@ pub fn endpoint(key: &EndpointKey) -> Context {
             account_id: key.account_id.clone(),
             groups: vec![groups::endpoint_group(&key.name)],
             stream_prefix: None,
+            region: key.region.clone(),
         },
         label: crate::sanitize::clean(&key.name).into_owned(),
         default_query: groups::endpoint_query().to_owned(),
@@ -78,18 +84,19 @@ pub fn endpoint(key: &EndpointKey) -> Context {
 pub fn run_context(run: &crate::source::monitor::Execution) -> Option<Context> {
     let arn = run.processing_job_arn.as_deref()?;
     let job = arn.rsplit('/').next()?;
-    job_context(&run.account_id, job, format!("run {job}"))
+    job_context(&run.account_id, &run.region, job, format!("run {job}"))
 }
 
 /// Any processing job's logs: its streams in `/aws/sagemaker/ProcessingJobs`. `None` for a
 /// name the console would not put in a query.
-pub fn job_context(account_id: &str, job: &str, label: String) -> Option<Context> {
+pub fn job_context(account_id: &str, region: &Region, job: &str, label: String) -> Option<Context> {
     let query = groups::job_query(job)?;
     Some(Context {
         target: LogTarget {
             account_id: account_id.to_owned(),
             groups: vec![groups::PROCESSING_JOBS_GROUP.to_owned()],
             stream_prefix: Some(groups::job_stream_prefix(job)),
+            region: region.clone(),
         },
         label: crate::sanitize::clean(&label).into_owned(),
         default_query: query,
@@ -120,6 +127,7 @@ pub fn group(state: &State, name: &str) -> Result<Context, String> {
             account_id: account,
             groups: vec![name.to_owned()],
             stream_prefix: None,
+            region: state.region_scope.clone().unwrap_or_default(),
         },
         label: name.to_owned(),
         default_query: "fields @timestamp, @logStream, @message | sort @timestamp desc | limit 500"
@@ -210,5 +218,6 @@ pub fn endpoint_open(state: &State) -> Option<EndpointKey> {
     Some(EndpointKey {
         account_id: c.target.account_id.clone(),
         name: name.to_owned(),
+        region: c.target.region.clone(),
     })
 }

@@ -394,10 +394,12 @@ fn a_monitoring_run_opens_its_job_streams_around_the_run() {
             fixture::PROD
         )),
         monitoring_type: None,
+        region: Default::default(),
     };
     s.views.monitor.endpoint = Some(crate::source::model::EndpointKey {
         account_id: fixture::PROD.into(),
         name: "fraud-detector".into(),
+        region: Default::default(),
     });
     s.views.monitor.runs = crate::app::state::Loadable::Loaded(vec![run]);
     s.view = View::Monitor;
@@ -641,6 +643,7 @@ fn a_query_typed_on_a_run_keeps_to_its_jobs_streams() {
         failure_reason: None,
         processing_job_arn: Some("arn:aws:sagemaker:eu-west-1:1:processing-job/mq-job-1".into()),
         monitoring_type: None,
+        region: Default::default(),
     };
     let context = super::open::run_context(&execution).unwrap();
     super::open::open(&mut s, context, 3600, None);

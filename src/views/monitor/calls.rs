@@ -303,6 +303,7 @@ mod tests {
             MonitorCall::Pane(EndpointKey {
                 account_id: "111111111111".into(),
                 name: "fraud-detector".into(),
+                region: Default::default(),
             })
             .into()
         };

@@ -14,7 +14,7 @@ use crate::overlays::confirm::Confirm;
 use crate::overlays::{self, Overlay};
 use crate::sanitize::clean;
 use crate::source::SourceError;
-use crate::source::model::ExecutionStatus;
+use crate::source::model::{ExecutionStatus, Region};
 use crate::source::monitor::{Execution, Leftover, MonitorWrite};
 use crate::writes::WriteOutcome;
 
@@ -23,10 +23,11 @@ use crate::writes::WriteOutcome;
 pub const REPORT_WAIT_SECS: i64 = 60;
 
 /// The delete of a run's one-time schedule, as the run-now confirmation announces it.
-pub fn delete_of(account_id: &str, schedule: &str) -> MonitorWrite {
+pub fn delete_of((account_id, region): (&str, &Region), schedule: &str) -> MonitorWrite {
     MonitorWrite::Delete {
         account_id: account_id.to_owned(),
         schedule: schedule.to_owned(),
+        region: region.clone(),
     }
 }
 
@@ -238,7 +239,7 @@ fn open_confirm(state: &mut State) -> Outcome {
     }
     let writes = ended
         .iter()
-        .map(|l| delete_of(&l.account_id, &l.schedule).into())
+        .map(|l| delete_of((&l.account_id, &l.region), &l.schedule).into())
         .collect();
     let confirm = Confirm::new(
         "clean up: DeleteMonitoringSchedule",

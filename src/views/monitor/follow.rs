@@ -39,6 +39,7 @@ pub fn start(state: &mut State, run: &RunNow) -> Vec<Command> {
     let endpoint = EndpointKey {
         account_id: run.account_id.clone(),
         name: run.endpoint.clone(),
+        region: run.region.clone(),
     };
     state.views.monitor.follow = Some(Follow {
         endpoint: endpoint.clone(),
@@ -191,7 +192,7 @@ pub fn polled(state: &mut State, schedule: String, result: Result<Poll, SourceEr
     flash(state, text.clone(), level);
     let mut commands = crate::app::refresh::quality_now(state, &endpoint);
     commands.push(Command::LoadFleetRuns);
-    let delete = super::cleanup::delete_of(&endpoint.account_id, &schedule);
+    let delete = super::cleanup::delete_of((&endpoint.account_id, &endpoint.region), &schedule);
     let mut report_read = None;
     if state.views.monitor.endpoint.as_ref() == Some(&endpoint) {
         // This very run's report, with the baseline of the schedule it copied (the pane

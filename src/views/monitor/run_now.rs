@@ -133,6 +133,7 @@ pub fn submitted(state: &mut State, values: FormValues) -> Outcome {
         job_definition,
         monitoring_type: from.monitoring_type.clone(),
         window,
+        region: from.region.clone(),
     }));
     let note = vec![
         format!(
@@ -182,6 +183,7 @@ pub fn pause_or_resume(state: &mut State, pause: bool) -> Outcome {
             MonitorWrite::Pause {
                 account_id: s.account_id.clone(),
                 schedule: s.name.clone(),
+                region: s.region.clone(),
             },
             "pause schedule: StopMonitoringSchedule",
             "no run starts until it is resumed; runs in progress finish",
@@ -191,6 +193,7 @@ pub fn pause_or_resume(state: &mut State, pause: bool) -> Outcome {
             MonitorWrite::Resume {
                 account_id: s.account_id.clone(),
                 schedule: s.name.clone(),
+                region: s.region.clone(),
             },
             "resume schedule: StartMonitoringSchedule",
             "runs start again at its next scheduled time",

@@ -547,6 +547,7 @@ fn an_idle_pane_polls_nothing_and_a_followed_run_costs_a_poll_per_interval() {
                     failure_reason: None,
                     processing_job_arn: None,
                     monitoring_type: None,
+                    region: Default::default(),
                 };
                 let answer = MonitorLoaded::Polled {
                     schedule: schedule.clone(),
@@ -664,6 +665,7 @@ fn a_follow_ends_when_its_schedule_fails_no_run_comes_or_polls_keep_failing() {
         failure_reason: None,
         processing_job_arn: None,
         monitoring_type: None,
+        region: Default::default(),
     };
     answer(&mut c, Ok(Poll::Run(Box::new(run))));
     c.state.now += super::follow::NO_RUN_GIVE_UP_SECS + 1;
@@ -786,7 +788,7 @@ fn a_delete_waiting_for_a_report_that_never_answers_goes_after_a_minute() {
     .executions
     .remove(0);
     let delete = cleanup::delete_of(
-        "111111111111",
+        ("111111111111", &"eu-west-1".into()),
         "fraud-detector-model-quality-now-20261126100500",
     );
     let said = ("run ended".to_owned(), crate::app::state::FlashLevel::Info);

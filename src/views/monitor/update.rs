@@ -445,6 +445,7 @@ pub fn written(state: &mut State, request: &MonitorWrite, outcome: &WriteOutcome
     if let MonitorWrite::Delete {
         account_id,
         schedule,
+        ..
     } = request
     {
         return super::cleanup::deleted(state, account_id, schedule, outcome);

@@ -1072,6 +1072,7 @@ fn what_changed_on_the_demo_lists_only_the_endpoints_own_resources() {
     let key = EndpointKey {
         account_id: "111111111111".into(),
         name: "fraud-detector".into(),
+        region: Default::default(),
     };
     assert!(s.endpoint(&key).is_some(), "the fleet is loaded");
     // What it is made of now: alice's release.

@@ -44,6 +44,7 @@ fn target(account: &str, group: &str, prefix: Option<&str>) -> LogTarget {
         account_id: account.into(),
         groups: vec![group.into()],
         stream_prefix: prefix.map(Into::into),
+        region: Default::default(),
     }
 }
 
@@ -150,6 +151,7 @@ fn executions(source: &DemoSource, account: &str, endpoint: &str) -> Vec<Executi
     let key = EndpointKey {
         account_id: account.into(),
         name: endpoint.into(),
+        region: Default::default(),
     };
     let mut out = Vec::new();
     let mut page: Option<String> = None;
