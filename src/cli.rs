@@ -57,9 +57,10 @@ pub struct GlobalArgs {
     /// AWS profile (shared config and credentials files).
     #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
-    /// AWS region of the monitoring account.
-    #[arg(long, global = true, value_name = "REGION")]
-    pub region: Option<String>,
+    /// AWS regions to watch, comma-separated (the first is home: the trail is read there)
+    /// [default: the config's `regions`, else the profile's region].
+    #[arg(long, global = true, value_name = "REGION,...", value_delimiter = ',', value_parser = parse_region)]
+    pub region: Vec<String>,
     /// Configuration file [default: $XDG_CONFIG_HOME/sagewatch/config.toml].
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -472,6 +473,11 @@ pub struct NameArgs {
     /// Print the request and its outcome as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_region(s: &str) -> Result<String, String> {
+    crate::config::file::check_region(s.trim())?;
+    Ok(s.trim().to_owned())
 }
 
 fn parse_scale(s: &str) -> Result<(usize, usize), String> {

@@ -91,7 +91,7 @@ fn main() -> ExitCode {
         // touched: a console that cannot reach AWS says so on a normal screen.
         let options = ConnectOptions {
             profile: cli.global.profile.clone(),
-            region: cli.global.region.clone(),
+            regions: cli.global.region.clone(),
             config: settings.config.clone(),
             readonly: cli.global.readonly || settings.config.readonly,
             trail: settings.config.trail.clone(),

@@ -64,6 +64,7 @@ pub struct AccountRow {
 pub struct EndpointRow {
     pub account_id: String,
     pub account_label: String,
+    pub region: String,
     pub name: String,
     pub status: &'static str,
     pub stale: bool,
@@ -101,6 +102,8 @@ pub struct AlarmRow {
     pub account_id: String,
     /// The account the alarm itself lives in (the monitoring account for cross-account alarms).
     pub alarm_account_id: String,
+    /// The region it lives in (its metric's).
+    pub region: String,
     pub name: String,
     pub state: AlarmState,
     pub reason: String,
@@ -140,6 +143,7 @@ impl AlarmRow {
         AlarmRow {
             account_id: watched_account(a).to_owned(),
             alarm_account_id: a.account_id.clone(),
+            region: a.region.to_string(),
             name: a.name.clone(),
             state: a.state,
             reason: a.reason.clone(),
@@ -161,6 +165,7 @@ impl AlarmRow {
 #[derive(Debug, Serialize)]
 pub struct MuteRuleRow {
     pub account_id: String,
+    pub region: String,
     pub name: String,
     pub description: String,
     /// ACTIVE, SCHEDULED or EXPIRED, as its schedule says at `now`.
@@ -186,6 +191,7 @@ impl MuteRuleRow {
         };
         Self {
             account_id: clean(&r.account_id),
+            region: r.region.to_string(),
             name: clean(&r.name),
             description: clean(&r.description),
             state: MuteStatus::from(state).as_str(),
@@ -459,9 +465,13 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
     // Each endpoint's schedules, in the order they were read: one pass, not one per
     // endpoint (10,000 endpoints by 10,000 schedules was a sixth of the snapshot's time).
     let mut scratch = query::KeyScratch::default();
-    let mut runs_of: HashMap<(&str, &str), Vec<&ScheduleRun>> = HashMap::new();
+    let mut runs_of: HashMap<(&str, &str, &str), Vec<&ScheduleRun>> = HashMap::new();
     for r in &state.fleet_runs {
-        let key = (r.account_id.as_str(), r.endpoint.as_str());
+        let key = (
+            r.account_id.as_str(),
+            r.region.as_str(),
+            r.endpoint.as_str(),
+        );
         runs_of.entry(key).or_default().push(r);
     }
     let endpoints = state
@@ -475,12 +485,13 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
             EndpointRow {
                 account_id: e.account_id.clone(),
                 account_label: state.account_label(&e.account_id).to_owned(),
+                region: e.region.to_string(),
                 name: e.name.clone(),
                 status: e.status.as_str(),
                 stale: read.stale,
                 latest: read.latest,
                 series_status: read.series_status,
-                monitoring: (runs_of.get(&(e.account_id.as_str(), e.name.as_str())))
+                monitoring: (runs_of.get(&(&*e.account_id, &*e.region, &*e.name)))
                     .into_iter()
                     .flatten()
                     .map(|r| MonitoringRow {

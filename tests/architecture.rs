@@ -240,9 +240,10 @@ fn a_test_item_is_left_out_wherever_it_stands() {
 
 /// What `src/source/demo` may grow to, in lines of non-test code (`tests.rs` files and
 /// test-only items left out, `TEST_ONLY`). The demo simulates every service the console reads and
-/// must not outgrow the code it stands in for: issue 22 asks for under 5,000. Lower it as
-/// the demo shrinks; raise it only with the reason in the commit.
-const DEMO_BUDGET: usize = 4_999;
+/// must not outgrow the code it stands in for: issue 22 asked for under 5,000. Lower it as
+/// the demo shrinks; raise it only with the reason in the commit. 5,049: issue 26's demo in
+/// two regions (its accounts' regions, and the regions on what it answers).
+const DEMO_BUDGET: usize = 5_049;
 
 #[test]
 fn the_demo_stays_within_its_budget() {

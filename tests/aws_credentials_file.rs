@@ -146,7 +146,7 @@ async fn keys_renewed_in_the_credentials_file_are_used_after_a_refusal() {
     }
     let source = connect(ConnectOptions {
         profile: Some("oncall".into()),
-        region: Some("eu-west-1".into()),
+        regions: vec!["eu-west-1".into()],
         config: Config {
             topology: Some(Topology::Fanout),
             ..Config::default()

@@ -1240,3 +1240,101 @@ async fn a_custom_quality_source_is_listed_fetched_and_shown_like_model_monitors
     );
     assert!(latest.is_some(), "no accuracy held for scorer");
 }
+
+/// Issue 26: an OAM sink in one region only. eu-west-1 has the sink and its links; us-east-1
+/// has none, so its ListSinks answers nothing and that is said, named by its region, while
+/// both regions' endpoints are listed with their regions and each series is asked of its
+/// own region's CloudWatch.
+#[tokio::test]
+async fn an_oam_sink_in_one_region_only_lists_both_regions_and_says_which_has_none() {
+    use sagewatch::source::metrics::{MetricId, series_keys};
+    use sagewatch::source::regions::{RegionSource, Regions};
+    let (sinks, page1, page2) = oam_rules();
+    let (eu_calls, us_calls) = (Arc::default(), Arc::default());
+    let (eu_gmd, us_gmd) = (
+        answering_metric_data(Arc::clone(&eu_calls)),
+        answering_metric_data(Arc::clone(&us_calls)),
+    );
+    let (eu_listing, us_listing) = (one_endpoint_listing("fraud"), one_endpoint_listing("ltv"));
+    let none = no_endpoints_in_sagemaker();
+    let source = |region: &str, oam, cloudwatch: &[&Rule]| RegionSource {
+        region: region.into(),
+        source: Box::new(AwsSource::from_clients(
+            Identity {
+                region: region.into(),
+                ..identity()
+            },
+            Topology::oam(oam),
+            clients(cloudwatch, &[&none]),
+            HashMap::new(),
+            Vec::new(),
+            Health::default(),
+        )),
+    };
+    let no_sink = mock!(aws_sdk_oam::Client::list_sinks).then_output(|| {
+        ListSinksOutput::builder()
+            .set_items(Some(Vec::new()))
+            .build()
+            .unwrap()
+    });
+    let regions = Regions::new(vec![
+        source(
+            "eu-west-1",
+            mock_client!(aws_sdk_oam, RuleMode::MatchAny, [&sinks, &page1, &page2]),
+            &[&eu_listing, &eu_gmd],
+        ),
+        source(
+            "us-east-1",
+            mock_client!(aws_sdk_oam, [&no_sink]),
+            &[&us_listing, &us_gmd],
+        ),
+    ]);
+
+    // The linked accounts are eu-west-1's; the monitoring account is listed once.
+    let accounts = regions.accounts().await.unwrap();
+    let ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [MONITORING, "111111111111", "222222222222", "333333333333"]
+    );
+    let health = regions.health();
+    let said: Vec<String> = health.problems.iter().map(|p| p.to_string()).collect();
+    assert!(
+        said.iter()
+            .any(|p| p.starts_with("us-east-1 ListSinks") && p.contains("no OAM sink")),
+        "{said:?}"
+    );
+    assert!(!said.iter().any(|p| p.starts_with("eu-west-1")), "{said:?}");
+
+    let mut endpoints = regions.endpoints().await.unwrap();
+    endpoints.sort_by(|a, b| a.name.cmp(&b.name));
+    let seen: Vec<(&str, &str)> = endpoints
+        .iter()
+        .map(|e| (e.name.as_str(), e.region.as_str()))
+        .collect();
+    assert_eq!(seen, [("fraud", "eu-west-1"), ("ltv", "us-east-1")]);
+
+    let keys: Vec<SeriesKey> = (endpoints.iter())
+        .flat_map(|e| series_keys(e, MetricId::Cpu))
+        .collect();
+    let data = regions
+        .series(&SeriesRequest {
+            keys: keys.clone().into(),
+            start: NOW - 3600,
+            end: NOW,
+        })
+        .await
+        .unwrap();
+    assert_eq!(data.len(), 2);
+    assert!(data.iter().all(|d| !d.points.is_empty()), "{data:?}");
+    let asked = |calls: &Arc<Mutex<Vec<GetMetricDataInput>>>| -> Vec<String> {
+        calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(first_endpoint)
+            .collect()
+    };
+    assert_eq!(asked(&eu_calls), ["fraud"]);
+    assert_eq!(asked(&us_calls), ["ltv"]);
+}

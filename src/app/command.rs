@@ -268,7 +268,7 @@ impl Command {
             Self::View(call) => call
                 .resolve(id_of)
                 .map(Self::View)
-                .map_err(|answer| Box::new(Loaded::View(answer))),
+                .map_err(|answer| Box::new(Loaded::View(*answer))),
             other => Ok(other),
         }
     }

@@ -283,8 +283,8 @@ mod tests {
             [
                 "fleet", "alarms", "mutes", "alarm", "mute", "endpoint", "monitor", "trail", "sql",
                 "changes", "tape", "logs", "insights", "tail", "since", "studio", "jobs",
-                "account", "range", "sort", "filter", "export", "save", "theme", "refresh", "help",
-                "quit"
+                "account", "region", "range", "sort", "filter", "export", "save", "theme",
+                "refresh", "help", "quit"
             ]
         );
     }

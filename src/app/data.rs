@@ -367,6 +367,12 @@ pub fn set_scope(state: &mut State, scope: Option<AccountId>) {
     changed(state, Change::Scope);
 }
 
+/// Scopes the console to one region (or none), beside the account scope; every view follows.
+pub fn set_region_scope(state: &mut State, region: Option<Region>) {
+    state.region_scope = region;
+    changed(state, Change::Scope);
+}
+
 /// Drops what no view shows any more, so memory follows the screen.
 pub fn shrink_store(state: &mut State) {
     let mut store = std::mem::take(&mut state.store);

@@ -187,6 +187,9 @@ pub struct State {
     pub scope: Option<AccountId>,
     /// Only this region's (`:region`); beside the account scope, not instead of it.
     pub region_scope: Option<Region>,
+    /// The regions the endpoints run in, each once, sorted (`set_endpoints`): the fleet
+    /// shows a REGION column when there are several.
+    pub regions: Vec<Region>,
 
     pub view: View,
     /// Where `Back` returns to from the endpoint screen.
@@ -270,6 +273,7 @@ impl State {
             clock_correction: 0,
             scope: None,
             region_scope: None,
+            regions: Vec::new(),
             view: View::Fleet,
             previous_view: View::Fleet,
             views: ViewStates::default(),
@@ -337,7 +341,22 @@ impl State {
                 .or_default()
                 .insert(e.name.clone(), i);
         }
+        let mut regions: Vec<Region> = Vec::new();
+        for e in &endpoints {
+            if !regions.contains(&e.region) {
+                regions.push(e.region.clone());
+            }
+        }
+        regions.sort();
+        self.regions = regions;
         self.endpoints = endpoints;
+    }
+
+    /// Whether something of `account_id` in `region` is within the scope (`:account`,
+    /// `:region`).
+    pub fn in_scope(&self, account_id: &str, region: &Region) -> bool {
+        self.scope.as_ref().is_none_or(|a| a == account_id)
+            && self.region_scope.as_ref().is_none_or(|r| r == region)
     }
 
     /// The worst state of the alarms watching an endpoint; `None` when none does.

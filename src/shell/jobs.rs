@@ -150,6 +150,7 @@ pub fn to_json(state: &State, since: Epoch) -> serde_json::Value {
             serde_json::json!({
                 "account_id": job.account_id,
                 "account_label": state.account_label(&job.account_id),
+                "region": job.region,
                 "name": job.name,
                 "status": job.status.as_str(),
                 "started": rfc3339(job.created),

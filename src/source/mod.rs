@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod model;
 pub mod monitor;
 pub mod mute;
+pub mod regions;
 pub mod studio;
 pub mod trail;
 #[cfg(any(test, feature = "test-fixtures"))]

@@ -162,9 +162,10 @@ impl ViewCall {
     pub fn resolve(
         self,
         id_of: &mut dyn FnMut(&str) -> Option<String>,
-    ) -> Result<ViewCall, ViewLoaded> {
+    ) -> Result<ViewCall, Box<ViewLoaded>> {
         match self {
-            Self::Logs(c) => c.resolve(id_of).map(Self::Logs).map_err(ViewLoaded::Logs),
+            Self::Logs(c) => (c.resolve(id_of).map(Self::Logs))
+                .map_err(|answer| Box::new(ViewLoaded::Logs(answer))),
             other => Ok(other),
         }
     }

@@ -127,7 +127,7 @@ pub fn endpoint_named(
         .endpoints
         .iter()
         .filter(|e| e.name == wanted)
-        .filter(|e| state.scope.as_ref().is_none_or(|a| &e.account_id == a));
+        .filter(|e| state.in_scope(&e.account_id, &e.region));
     let wanted = crate::sanitize::clean(wanted);
     match (found.next(), found.next()) {
         (Some(e), None) => Ok(e.key()),

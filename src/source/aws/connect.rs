@@ -11,6 +11,7 @@ use super::{AccountClients, AwsSource, Topology};
 use crate::config::{AccountConfig, Config, Topology as ConfiguredTopology};
 use crate::source::health::Health;
 use crate::source::model::Identity;
+use crate::source::regions::{RegionSource, Regions};
 use crate::source::trail::TrailSettings;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
@@ -28,8 +29,9 @@ use std::time::Duration;
 pub struct ConnectOptions {
     /// `--profile` (also read from `AWS_PROFILE` by the chain itself).
     pub profile: Option<String>,
-    /// `--region`; else the config's first region; else the chain's.
-    pub region: Option<String>,
+    /// `--region` (one or several); else the config's `regions`; else the chain's one.
+    /// The first is home: the trail is read there.
+    pub regions: Vec<String>,
     pub config: Config,
     /// Every client refuses mutating operations before they are sent.
     pub readonly: bool,
@@ -294,22 +296,40 @@ async fn renewing_config(
     })
 }
 
-pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError> {
-    let region = options
-        .region
-        .clone()
-        .or_else(|| options.config.regions.first().cloned());
-    if options.config.regions.len() > 1 {
-        tracing::warn!(
-            regions = ?options.config.regions,
-            "several regions are configured; this version watches the first one"
-        );
-    }
-    let timeout_secs = options.config.timeout_secs;
+/// A source for every region asked (`ConnectOptions::regions`), each with its own clients,
+/// sink and failure state, connected at once.
+pub async fn connect(options: ConnectOptions) -> Result<Regions, ConnectError> {
     renew::set_origin(renew::Origin::of(options.profile.as_deref(), |k| {
         std::env::var(k).ok()
     }));
-    let base = renewing_config(options.profile.as_deref(), region.as_deref(), timeout_secs).await;
+    let wanted: Vec<Option<&str>> = match (&options.regions, &options.config.regions) {
+        (asked, _) if !asked.is_empty() => asked.iter().map(|r| Some(r.as_str())).collect(),
+        (_, listed) if !listed.is_empty() => listed.iter().map(|r| Some(r.as_str())).collect(),
+        _ => vec![None],
+    };
+    let connected = futures::future::join_all(
+        (wanted.iter().enumerate()).map(|(i, r)| connect_region(&options, *r, i == 0)),
+    )
+    .await;
+    let mut regions = Vec::with_capacity(connected.len());
+    for source in connected {
+        let source = source?;
+        regions.push(RegionSource {
+            region: source.region().into(),
+            source: Box::new(source),
+        });
+    }
+    Ok(Regions::new(regions))
+}
+
+/// The source of one region (`None`: the chain's); the home region's also reads the trail.
+async fn connect_region(
+    options: &ConnectOptions,
+    region: Option<&str>,
+    home_region: bool,
+) -> Result<AwsSource, ConnectError> {
+    let timeout_secs = options.config.timeout_secs;
+    let base = renewing_config(options.profile.as_deref(), region, timeout_secs).await;
     let region = base
         .region()
         .map(|r| r.to_string())
@@ -356,12 +376,16 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         "connected to AWS"
     );
     let home = clients(&base, &health, &identity.account_id, options.readonly);
-    let trail = options.trail.map(|settings| {
-        AthenaTrail::new(
-            athena(&base, &health, &identity.account_id, options.readonly),
-            settings,
-        )
-    });
+    let trail = options
+        .trail
+        .clone()
+        .filter(|_| home_region)
+        .map(|settings| {
+            AthenaTrail::new(
+                athena(&base, &health, &identity.account_id, options.readonly),
+                settings,
+            )
+        });
     let logs = AwsLogs::new(
         region.clone(),
         identity.account_id.clone(),
@@ -379,7 +403,7 @@ pub async fn connect(options: ConnectOptions) -> Result<AwsSource, ConnectError>
         topology,
         home,
         accounts,
-        options.config.accounts,
+        options.config.accounts.clone(),
         // The throttle interceptors of every client count into this one.
         health,
     )

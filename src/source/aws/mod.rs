@@ -224,6 +224,11 @@ impl AwsSource {
         self
     }
 
+    /// The region this source reads.
+    pub fn region(&self) -> &str {
+        &self.identity.region
+    }
+
     fn label_of(&self, id: &str) -> Option<&str> {
         self.settings
             .iter()

@@ -754,9 +754,9 @@ impl TrailSource for DemoSource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::demo::world::REGION;
     use crate::clock::FixedClock;
     use crate::source::demo::story::{INCIDENT_CONFIG, INCIDENT_USER};
+    use crate::source::demo::world::REGION;
     use crate::source::demo::{DemoConfig, UPDATE_BEFORE_START};
     use crate::trail::filter::{Filter, parse};
     use futures::executor::block_on;

@@ -65,11 +65,15 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         .alarms
         .iter()
         .filter(|a| scope.is_none_or(|s| crate::app::query::watched_account(a) == s))
+        .filter(|a| (state.region_scope.as_ref()).is_none_or(|r| *r == a.region))
         .filter(|a| a.state == AlarmState::Alarm)
         .count();
     let mut title = format!(" alarms {}/{} ", v.rows.len(), state.alarms.len());
     if let Some(id) = scope {
         title.push_str(&format!("· {} ", state.account_label(id)));
+    }
+    if let Some(region) = &state.region_scope {
+        title.push_str(&format!("· {region} "));
     }
     if in_alarm > 0 {
         title.push_str(&format!("· {in_alarm} in ALARM "));

@@ -21,6 +21,7 @@ pub fn rebuild(state: &mut State) {
         .iter()
         .enumerate()
         .filter(|(_, a)| scope.is_none_or(|s| watched_account(a) == s))
+        .filter(|(_, a)| (state.region_scope.as_ref()).is_none_or(|r| *r == a.region))
         .filter(|(_, a)| !muted_only || silent(a))
         .filter(|(_, a)| {
             matches_filter(

@@ -47,18 +47,22 @@ fn pane_width(total: u16) -> u16 {
 
 /// Column indices of the endpoints table; the metric columns follow `METRICS`.
 const ACCOUNT: usize = 0;
-const NAME: usize = 1;
-const STATUS: usize = 2;
-const MARKS: usize = 3;
-const METRICS: usize = 4;
+const REGION: usize = 1;
+const NAME: usize = 2;
+const STATUS: usize = 3;
+const MARKS: usize = 4;
+const METRICS: usize = 5;
 
 /// The endpoints table's columns: the name first gets up to `NAME_FIRST` (names are what
 /// on-call reads), then metric columns are added left to right (a sparkline and its latest
 /// value), then the name completes, then the sparklines widen, and the name takes what is
 /// left.
-fn columns(account: u16, name_want: u16) -> Vec<Column<'static>> {
+/// REGION (`region`: 0 with a single region, never shown) is the first to go when the
+/// table is narrow: the account and the name still tell rows apart.
+fn columns(account: u16, region: u16, name_want: u16) -> Vec<Column<'static>> {
     let mut cols = vec![
         Column::new("ACCOUNT").fixed(account),
+        Column::new("REGION").width(region, region).priority(2),
         Column::new("ENDPOINT")
             .width(name_want.clamp(NAME_MIN, NAME_FIRST), name_want)
             .cut(Cut::Middle)
@@ -93,6 +97,15 @@ fn name_col_width(state: &State) -> u16 {
         .max()
         .unwrap_or(NAME_MIN)
         .clamp(NAME_MIN, 32)
+}
+
+/// The longest region name when the endpoints run in several regions, else 0 (no column).
+fn region_col_width(state: &State) -> u16 {
+    if state.regions.len() < 2 {
+        return 0;
+    }
+    let widest = state.regions.iter().map(|r| text::width(r)).max();
+    widest.unwrap_or(0).min(14)
 }
 
 /// The widest account label, bounded: labels are short words (prod, staging).
@@ -292,6 +305,9 @@ fn title(state: &State, shown: usize) -> String {
     if let Some(id) = &state.scope {
         t.push_str(&format!("· {} ", state.account_label(id)));
     }
+    if let Some(region) = &state.region_scope {
+        t.push_str(&format!("· {region} "));
+    }
     if !f.filter.is_empty() {
         t.push_str(&format!("· /{} ", f.filter));
     }
@@ -318,7 +334,11 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
     if inner.is_empty() {
         return;
     }
-    let columns = columns(account_col_width(state), name_col_width(state));
+    let columns = columns(
+        account_col_width(state),
+        region_col_width(state),
+        name_col_width(state),
+    );
     let mut table = Table::new(&columns, inner);
     let names = table.rows(f.offset, f.rows.len()).filter_map(|(pos, _)| {
         let e = f.rows.get(pos).and_then(|&i| state.endpoints.get(i))?;
@@ -357,6 +377,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         }
         let label = state.account_label(&e.account_id);
         table.text(buf, ACCOUNT, y, label, theme.muted);
+        table.text(buf, REGION, y, &e.region, theme.muted);
         table.text(buf, NAME, y, &e.name, theme.text);
         let worst = state.worst_alarm(&e.account_id, &e.name);
         let marker = match worst {

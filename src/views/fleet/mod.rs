@@ -1,5 +1,5 @@
 //! The fleet view: the accounts pane and the endpoints table with sparklines. Owns `:fleet`,
-//! `:account` (the console's scope) and `:sort`.
+//! `:account` and `:region` (the console's scope) and `:sort`.
 
 mod draw;
 pub mod layout;
@@ -38,6 +38,14 @@ const COMMANDS: &[CommandSpec] = &[
         desc: "scope to one account",
         needs: Some("an account label, id or all"),
         weight: 40,
+    },
+    CommandSpec {
+        name: "region",
+        aliases: &[],
+        args: "REGION|all",
+        desc: "scope to one region",
+        needs: Some("a region the endpoints run in, or all"),
+        weight: 41,
     },
     CommandSpec {
         name: "sort",

@@ -25,7 +25,6 @@ fn cmp_values(a: f32, b: f32, descending: bool) -> Ordering {
 pub fn rebuild(state: &mut State) {
     let keep = super::selected_endpoint(state).map(Endpoint::key);
     let fleet = &state.views.fleet;
-    let scope = &state.scope;
     // Each endpoint's account label, looked up once: a sort compares labels some 140,000
     // times over 10,000 rows, and `account_label` scans the accounts.
     let by_account: rustc_hash::FxHashMap<&str, &str> = (state.accounts.iter())
@@ -43,8 +42,13 @@ pub fn rebuild(state: &mut State) {
         .endpoints
         .iter()
         .enumerate()
-        .filter(|(_, e)| scope.as_ref().is_none_or(|a| &e.account_id == a))
-        .filter(|&(i, e)| matches_filter(&fleet.filter, &[&e.name, labels[i], &e.account_id]))
+        .filter(|(_, e)| state.in_scope(&e.account_id, &e.region))
+        .filter(|&(i, e)| {
+            matches_filter(
+                &fleet.filter,
+                &[&e.name, labels[i], &e.account_id, &e.region],
+            )
+        })
         .map(|(i, _)| i)
         .collect();
 

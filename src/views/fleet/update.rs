@@ -111,13 +111,16 @@ fn clear_scope(state: &mut State) {
     data::set_scope(state, None);
 }
 
-/// Esc peels one layer: the filter, then the account scope, then the accounts pane's focus.
+/// Esc peels one layer: the filter, then the account scope, then the region scope, then the
+/// accounts pane's focus.
 fn back(state: &mut State) {
     if !state.views.fleet.filter.is_empty() {
         state.views.fleet.filter.clear();
         rows::rebuild(state);
     } else if state.scope.is_some() {
         clear_scope(state);
+    } else if state.region_scope.is_some() {
+        data::set_region_scope(state, None);
     } else {
         state.views.fleet.focus = FleetFocus::Endpoints;
     }
@@ -198,6 +201,27 @@ pub fn run(state: &mut State, spec: &CommandSpec, arg: &str) -> Outcome {
             }
             Outcome::redraw()
         }
+        "region" => {
+            let wanted = arg.trim();
+            let region = state.regions.iter().find(|r| r.as_str() == wanted).cloned();
+            match region {
+                _ if wanted == "all" || wanted == "*" => data::set_region_scope(state, None),
+                Some(r) => {
+                    (state.views.fleet.selected, state.views.fleet.offset) = (0, 0);
+                    data::set_region_scope(state, Some(r));
+                }
+                None => {
+                    let known: Vec<&str> = state.regions.iter().map(|r| r.as_str()).collect();
+                    let msg = format!(
+                        "no endpoints in region {:?}: expected one of {} or all",
+                        crate::sanitize::clean(wanted),
+                        known.join(", ")
+                    );
+                    flash(state, msg, FlashLevel::Error);
+                }
+            }
+            Outcome::redraw()
+        }
         "sort" => {
             let mut words = arg.split_whitespace();
             let col = words.next().unwrap_or_default().to_lowercase();
@@ -244,6 +268,9 @@ pub fn complete(state: &State, spec: &CommandSpec) -> Vec<String> {
         "account" => std::iter::once("all".to_string())
             .chain(state.accounts.iter().map(|a| a.label.clone()))
             .chain(state.accounts.iter().map(|a| a.id.clone()))
+            .collect(),
+        "region" => std::iter::once("all".to_string())
+            .chain(state.regions.iter().map(|r| r.to_string()))
             .collect(),
         "sort" => sort_columns().into_iter().map(|c| c.0).collect(),
         _ => Vec::new(),
