@@ -44,6 +44,9 @@ pub struct Usage {
     /// Attempts AWS throttled in the last five minutes, by the account whose calls it
     /// limited (only accounts throttled).
     pub throttled_last_5m: std::collections::BTreeMap<String, u32>,
+    /// The same by region, then account, when several regions are read.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub throttled_last_5m_by_region: BTreeMap<String, BTreeMap<String, u32>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -542,6 +545,9 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
                 .throttled_by_account
                 .iter()
                 .cloned()
+                .collect(),
+            throttled_last_5m_by_region: (state.source_health.throttled_by_region.iter())
+                .map(|(region, by)| (region.clone(), by.iter().cloned().collect()))
                 .collect(),
         },
     }

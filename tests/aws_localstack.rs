@@ -425,3 +425,89 @@ fn assert_monitor_unserved_only(snap: &Value, code: i32, stderr: &str) {
     let expected = if errors.is_empty() { 0 } else { 1 };
     assert_eq!(code, expected, "a partial snapshot exits 1: {stderr}");
 }
+
+/// Issue 26: two regions, each read with its own clients. Metrics and alarms are seeded in
+/// eu-west-1 and us-east-1 of one account; the snapshot lists both endpoints and both alarms,
+/// each with its region, and each endpoint's values are its own region's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_regions_are_both_in_the_snapshot_each_with_its_region() {
+    let Some(e) = emulators::emulators() else {
+        return;
+    };
+    const ACCOUNT: &str = "444444444444";
+    let in_region = |region: &'static str| {
+        let localstack = e.localstack.clone();
+        async move {
+            let base = emulators::config(&localstack, "000000000000", region).await;
+            let role = format!("arn:aws:iam::{ACCOUNT}:role/SagewatchOperator");
+            aws_sdk_cloudwatch::Client::new(&emulators::assume(&base, &role).await)
+        }
+    };
+    let (eu, us) = (in_region("eu-west-1").await, in_region("us-east-1").await);
+    seed_endpoint(&eu, "eu-scorer", "AllTraffic", 31.0, 95.0, 20.0, None).await;
+    seed_endpoint(&us, "us-scorer", "AllTraffic", 42.0, 50.0, 21.0, None).await;
+    alarm_on_memory(&eu, "eu-scorer-memory", "eu-scorer", 90.0).await;
+    alarm_on_memory(&us, "us-scorer-memory", "us-scorer", 90.0).await;
+    wait_for_state(&eu, "eu-scorer-memory", StateValue::Alarm).await;
+    wait_for_state(&us, "us-scorer-memory", StateValue::Ok).await;
+
+    let config = format!(
+        r#"
+topology = "fanout"
+regions = ["eu-west-1", "us-east-1"]
+
+[[accounts]]
+id = "{ACCOUNT}"
+label = "global"
+role_arn = "arn:aws:iam::{ACCOUNT}:role/SagewatchOperator"
+"#
+    );
+    let (snap, stderr, code) = snapshot(&e, "000000000000", "eu-west-1", &config);
+    // moto serves no ListMonitoringSchedules: that read fails in each region, named by it.
+    let errors = snap["errors"].as_array().cloned().unwrap_or_default();
+    let other: Vec<&Value> = (errors.iter())
+        .filter(|e| !e.as_str().is_some_and(|e| e.contains("ListMonitoring")))
+        .collect();
+    assert!(other.is_empty(), "stderr: {stderr}\n{snap:#}");
+    assert!(code <= 1, "{stderr}");
+
+    let endpoints = snap["endpoints"].as_array().unwrap();
+    // moto's SageMaker answers every account alike: other tests' endpoints are listed too.
+    let mut seen: Vec<(&str, &str, Option<f64>)> = (endpoints.iter())
+        .filter(|e| e["name"].as_str().unwrap().ends_with("-scorer"))
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap(),
+                e["region"].as_str().unwrap(),
+                latest(e, "CPUUtilization"),
+            )
+        })
+        .collect();
+    seen.sort_by(|a, b| a.0.cmp(b.0));
+    assert_eq!(
+        seen,
+        [
+            ("eu-scorer", "eu-west-1", Some(31.0)),
+            ("us-scorer", "us-east-1", Some(42.0)),
+        ]
+    );
+    let alarms = snap["alarms"].as_array().unwrap();
+    let mut states: Vec<(&str, &str, &str)> = (alarms.iter())
+        .filter(|a| a["alarm_account_id"] == ACCOUNT)
+        .map(|a| {
+            (
+                a["name"].as_str().unwrap(),
+                a["region"].as_str().unwrap(),
+                a["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    states.sort();
+    assert_eq!(
+        states,
+        [
+            ("eu-scorer-memory", "eu-west-1", "ALARM"),
+            ("us-scorer-memory", "us-east-1", "OK"),
+        ]
+    );
+}

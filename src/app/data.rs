@@ -231,9 +231,11 @@ fn health_loaded(state: &mut State, mut health: crate::source::SourceHealth) -> 
         held.metric_data_calls_last_hour = health.metric_data_calls_last_hour;
         held.metrics_requested_last_hour = health.metrics_requested_last_hour;
         held.throttled_by_account = health.throttled_by_account;
+        held.throttled_by_region = health.throttled_by_region;
     } else if health.throttled_by_account.is_empty() != held.throttled_by_account.is_empty() {
         // Throttling that starts or ends is news at once; its counts, once a minute.
         held.throttled_by_account = health.throttled_by_account;
+        held.throttled_by_region = health.throttled_by_region;
     }
     let correction = clock_correction(state.clock_correction, health.clock_skew_secs);
     let news = news || correction != state.clock_correction;

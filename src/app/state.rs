@@ -190,6 +190,8 @@ pub struct State {
     /// The regions the endpoints run in, each once, sorted (`set_endpoints`): the fleet
     /// shows a REGION column when there are several.
     pub regions: Vec<Region>,
+    /// Some account has endpoints of the same name in several regions (`set_endpoints`).
+    pub twin_names: bool,
 
     pub view: View,
     /// Where `Back` returns to from the endpoint screen.
@@ -274,6 +276,7 @@ impl State {
             scope: None,
             region_scope: None,
             regions: Vec::new(),
+            twin_names: false,
             view: View::Fleet,
             previous_view: View::Fleet,
             views: ViewStates::default(),
@@ -304,7 +307,14 @@ impl State {
     }
 
     pub fn endpoint(&self, key: &EndpointKey) -> Option<&Endpoint> {
-        self.endpoint_by_name(&key.account_id, &key.name)
+        let indexed = self.endpoint_by_name(&key.account_id, &key.name)?;
+        if indexed.region == key.region || !self.twin_names {
+            return Some(indexed);
+        }
+        // The same name in another region of the account: the index holds one of them.
+        self.endpoints
+            .iter()
+            .find(|e| e.region == key.region && e.key() == *key)
     }
 
     pub fn endpoint_by_name(&self, account_id: &str, name: &str) -> Option<&Endpoint> {
@@ -322,24 +332,35 @@ impl State {
     /// `endpoint_of_series`, as its index in `endpoints`.
     pub fn endpoint_index_of_series(&self, key: &SeriesKey) -> Option<usize> {
         let by_name = self.endpoint_index.get(key.account_id.as_str())?;
-        key.dimensions
-            .iter()
+        // Account and name tell an endpoint unless another region has that name too.
+        let names = |e: &Endpoint| {
+            crate::source::metrics::names_endpoint(e, key)
+                && (!self.twin_names || e.region == key.region)
+        };
+        let indexed = (key.dimensions.iter())
             .filter_map(|(_, value)| by_name.get(value.as_str()).copied())
-            .find(|&i| {
-                self.endpoints
-                    .get(i)
-                    .is_some_and(|e| crate::source::metrics::names_endpoint(e, key))
-            })
+            .find(|&i| self.endpoints.get(i).is_some_and(names));
+        match indexed {
+            // The same name in another region of the account: the index holds one of them.
+            None if self.twin_names => self.endpoints.iter().position(names),
+            found => found,
+        }
     }
 
-    /// Replaces the endpoint list and its index together.
+    /// Replaces the endpoint list and its index together. The index holds the first of
+    /// the endpoints of one name in one account; `twin_names` says when another region has
+    /// that name too (multi-region deployments name them alike).
     pub fn set_endpoints(&mut self, endpoints: Vec<Endpoint>) {
         self.endpoint_index.clear();
+        self.twin_names = false;
         for (i, e) in endpoints.iter().enumerate() {
-            self.endpoint_index
-                .entry(e.account_id.clone())
-                .or_default()
-                .insert(e.name.clone(), i);
+            let by_name = self.endpoint_index.entry(e.account_id.clone()).or_default();
+            match by_name.entry(e.name.clone()) {
+                std::collections::hash_map::Entry::Occupied(_) => self.twin_names = true,
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(i);
+                }
+            }
         }
         let mut regions: Vec<Region> = Vec::new();
         for e in &endpoints {

@@ -972,3 +972,43 @@ fn an_hourly_custom_source_is_probed_and_its_alarms_find_their_endpoint() {
         Some(churn.key())
     );
 }
+
+/// Issue 26: multi-region deployments name their endpoints alike. The same name in two
+/// regions of one account is two endpoints: each key finds its own, and each series its own.
+#[test]
+fn the_same_endpoint_name_in_two_regions_is_two_endpoints() {
+    let mut s = State::new(
+        SourceKind::Aws,
+        T0,
+        Theme::default(),
+        Arc::new(Keymap::default()),
+    );
+    let endpoint = |region: &str, variant: &str| Endpoint {
+        account_id: "111111111111".into(),
+        name: "fraud-detector".into(),
+        status: EndpointStatus::InService,
+        variants: vec![variant.into()],
+        monitoring_schedules: Vec::new(),
+        model_quality_namespace: None,
+        quality: None,
+        region: region.into(),
+    };
+    s.set_endpoints(vec![
+        endpoint("eu-west-1", "blue"),
+        endpoint("us-east-1", "green"),
+    ]);
+    assert!(s.twin_names);
+    assert_eq!(
+        s.regions,
+        [Region::from("eu-west-1"), Region::from("us-east-1")]
+    );
+    for (i, e) in s.endpoints.clone().iter().enumerate() {
+        assert_eq!(s.endpoint(&e.key()).map(|f| &f.variants), Some(&e.variants));
+        let key = metrics::series_keys(e, MetricId::Cpu).remove(0);
+        assert_eq!(s.endpoint_index_of_series(&key), Some(i), "{key:?}");
+    }
+    // `:region` scopes to one of them.
+    s.region_scope = Some("us-east-1".into());
+    assert!(s.in_scope("111111111111", &"us-east-1".into()));
+    assert!(!s.in_scope("111111111111", &"eu-west-1".into()));
+}

@@ -47,6 +47,9 @@ pub struct SourceHealth {
     /// Attempts AWS throttled in the last five minutes, per account whose client was
     /// throttled (the caller CloudWatch limits), in account order; only accounts throttled.
     pub throttled_by_account: Vec<(String, u32)>,
+    /// The same, per region, when several are read (`source::regions`): `throttled_by_account`
+    /// is then their sum per account.
+    pub throttled_by_region: Vec<(String, Vec<(String, u32)>)>,
     pub metric_data_calls_last_hour: u32,
     /// Queries sent to GetMetricData in the last hour: CloudWatch bills per metric requested.
     pub metrics_requested_last_hour: u64,
@@ -146,6 +149,8 @@ impl Health {
                     .into_iter()
                     .map(|(a, n)| (a.to_owned(), n))
                     .collect(),
+                // One region's health: `source::regions` fills it in when there are several.
+                throttled_by_region: Vec::new(),
                 metric_data_calls_last_hour: i.metric_data.len() as u32,
                 metrics_requested_last_hour: i.metric_data.iter().map(|(_, n)| u64::from(*n)).sum(),
             }

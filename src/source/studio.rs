@@ -87,6 +87,8 @@ pub struct StudioApp {
     /// Why DescribeApp of a Failed app could not be read (AccessDenied, ...): the app is
     /// still listed, without its reason.
     pub describe_error: Option<String>,
+    /// The region its domain is in.
+    pub region: crate::source::model::Region,
 }
 
 impl StudioApp {
@@ -216,6 +218,7 @@ impl AccountStudio {
                     kind: owner,
                     "app_type": a.app_type,
                     "name": a.name,
+                    "region": a.region,
                     "failure_reason": a.failure_reason,
                 });
                 if let Some(e) = &a.describe_error {
@@ -301,6 +304,7 @@ mod tests {
             created,
             failure_reason: None,
             describe_error: None,
+            region: Default::default(),
         }
     }
 

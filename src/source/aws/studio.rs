@@ -298,6 +298,7 @@ fn app(a: &aws_sdk_sagemaker::types::AppDetails) -> StudioApp {
         created: a.creation_time().map(DateTime::secs),
         failure_reason: None,
         describe_error: None,
+        region: Default::default(),
     }
 }
 

@@ -88,6 +88,7 @@ pub fn sample(account_id: &str, start: Epoch) -> AccountStudio {
             )
         }),
         describe_error: None,
+        region: super::world::region_of_account(account_id).into(),
     };
     let apps = APPS.iter().filter(|a| domain.is_some_and(|d| d.1 == a.0));
     AccountStudio {

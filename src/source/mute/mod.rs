@@ -341,9 +341,11 @@ impl Mutes {
             .filter_map(|&i| self.rules.get(i))
     }
 
-    /// How `alarm` is muted at `now`.
+    /// How `alarm` is muted at `now`: by its actions, or by a rule of its own region (a
+    /// rule names alarms of its region only; the same name elsewhere is another alarm).
     pub fn of(&self, alarm: &Alarm, now: Epoch) -> Option<Muted<'_>> {
-        muted(alarm, self.naming(&alarm.account_id, &alarm.id), now)
+        let rules = self.naming(&alarm.account_id, &alarm.id);
+        muted(alarm, rules.filter(|r| r.region == alarm.region), now)
     }
 
     /// `⊘ 1h12m`, `⊘ at 02:00`, `⊘ ∞`, or `⊘ ∞ 2d` when a record says since when.

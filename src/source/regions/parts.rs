@@ -33,6 +33,10 @@ pub fn health(regions: &Regions) -> SourceHealth {
             .extend(h.notices.into_iter().map(|n| format!("{}: {n}", r.region)));
         out.clock_skew_secs = out.clock_skew_secs.or(h.clock_skew_secs);
         out.throttled_recently += h.throttled_recently;
+        if !h.throttled_by_account.is_empty() {
+            let throttled = (r.region.to_string(), h.throttled_by_account.clone());
+            out.throttled_by_region.push(throttled);
+        }
         for (account, n) in h.throttled_by_account {
             match out
                 .throttled_by_account
@@ -277,6 +281,7 @@ impl StudioSource for Regions {
         let mut out: Option<AccountStudio> = None;
         for (region, mut s) in answers {
             s.unreadable = s.unreadable.map(|why| format!("{region}: {why}"));
+            s.apps.iter_mut().for_each(|a| a.region = region.clone());
             let Some(all) = &mut out else {
                 out = Some(s);
                 continue;

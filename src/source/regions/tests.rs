@@ -78,6 +78,18 @@ impl FleetSource for Fake {
     fn writer(&self) -> Option<&dyn Writer> {
         Some(self)
     }
+    /// A failing region's calls are failing, and AWS throttles it.
+    fn health(&self) -> SourceHealth {
+        let mut h = SourceHealth::default();
+        if self.fail {
+            h.problems.push(self.answer(()).unwrap_err());
+            h.failing_minutes.push(3);
+            h.throttled_by_account.push(("111111111111".into(), 2));
+            h.throttled_recently = 2;
+        }
+        h.metrics_requested_last_hour = 100;
+        h
+    }
 }
 
 #[async_trait]
@@ -164,4 +176,18 @@ fn a_failing_region_marks_only_its_own_series_and_the_other_goes_on() {
     let down = two(fake("fraud", true), fake("ltv", true));
     assert!(block_on(down.series(&request)).is_err());
     assert!(block_on(down.endpoints()).is_err());
+}
+
+#[test]
+fn health_names_the_failing_region_and_counts_throttling_by_region() {
+    let regions = two(fake("fraud", false), fake("ltv", true));
+    let h = regions.health();
+    let said: Vec<String> = h.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(said, ["us-east-1 ListMetrics: network: timed out"]);
+    assert_eq!(h.failing_minutes, [3]);
+    assert_eq!(h.throttled_by_account, [("111111111111".to_owned(), 2)]);
+    let by_region = [("us-east-1".to_owned(), vec![("111111111111".to_owned(), 2)])];
+    assert_eq!(h.throttled_by_region, by_region);
+    // Usage adds up across regions.
+    assert_eq!(h.metrics_requested_last_hour, 200);
 }
