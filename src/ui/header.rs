@@ -54,13 +54,23 @@ pub fn render(state: &State, buf: &mut Buffer, area: Rect) {
         let tail = id.arn.rsplit(':').next().unwrap_or_default();
         let short = tail.rsplitn(3, '/').take(2).collect::<Vec<_>>();
         let short = short.into_iter().rev().collect::<Vec<_>>().join("/");
-        let who = format!("{} {}  {} ", id.account_id, short, id.region);
+        // The home region, and how many more the endpoints run in (`:region` scopes).
+        let others = state
+            .regions
+            .iter()
+            .filter(|r| r.as_str() != id.region)
+            .count();
+        let region = match others {
+            0 => id.region.clone(),
+            n => format!("{} +{n}", id.region),
+        };
+        let who = format!("{} {}  {} ", id.account_id, short, region);
         let w = text::width(&who);
         let room = left.right().saturating_sub(x + 2);
         if w <= room {
             put(buf, left, left.right() - w, y, &who, w, theme.header);
         } else if room > 14 {
-            let who = format!("{}  {} ", id.account_id, id.region);
+            let who = format!("{}  {} ", id.account_id, region);
             let w = text::width(&who);
             if w <= room {
                 put(buf, left, left.right() - w, y, &who, w, theme.header);
