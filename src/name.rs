@@ -1,25 +1,31 @@
-//! Interned names: the account ids, namespaces, metric names and dimensions that series keys
-//! are made of. The 60,000 series of 10,000 endpoints share a few tens of thousands of
-//! strings; a key holds pointers to them, so cloning a key allocates nothing and two names
-//! compare and hash by address (equal text is one allocation).
+//! Interned names: the account ids, namespaces, metric names, regions and dimensions that
+//! series keys are made of. The 60,000 series of 10,000 endpoints share a few tens of
+//! thousands of strings; a key holds pointers to them, so cloning a key allocates nothing and
+//! two names compare and hash by address (equal text is one allocation).
 //!
 //! Names are never freed: they are the organisation's own (accounts, endpoints, variants,
-//! schedules), and an endpoint deleted leaves a few dozen bytes behind.
+//! schedules, regions), and an endpoint deleted leaves a few dozen bytes behind. So a name is
+//! a thin `&'static` pointer (8 bytes, cloned without a reference count), which keeps a
+//! series key at 48 bytes.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 use std::sync::{Arc, LazyLock, Mutex};
 
+/// Clone, not Copy: a clone is a pointer copy, and the code reads the same as with any key.
 #[derive(Clone)]
-pub struct Name(Arc<str>);
+pub struct Name(&'static String);
 
-static NAMES: LazyLock<Mutex<FxHashSet<Arc<str>>>> = LazyLock::new(Default::default);
+/// Every name made, by its text.
+static NAMES: LazyLock<Mutex<FxHashMap<&'static str, &'static String>>> =
+    LazyLock::new(Default::default);
 
 /// A series' dimensions: (name, value) pairs sorted by name, shared by every series of the
-/// same dimensions (an endpoint variant's CPU, memory, disk...).
-pub type Dimensions = Arc<[(Name, Name)]>;
+/// same dimensions (an endpoint variant's CPU, memory, disk...). A thin pointer (not
+/// `Arc<[_]>`): a key is 48 bytes with its region, and 60,000 of them sit in the store.
+pub type Dimensions = Arc<Vec<(Name, Name)>>;
 
 static DIMENSIONS: LazyLock<Mutex<FxHashSet<Dimensions>>> = LazyLock::new(Default::default);
 
@@ -27,10 +33,10 @@ static DIMENSIONS: LazyLock<Mutex<FxHashSet<Dimensions>>> = LazyLock::new(Defaul
 pub fn dimensions(mut pairs: Vec<(Name, Name)>) -> Dimensions {
     pairs.sort();
     let mut held = DIMENSIONS.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(d) = held.get(pairs.as_slice()) {
+    if let Some(d) = held.get(&pairs) {
         return Arc::clone(d);
     }
-    let d: Dimensions = pairs.into();
+    let d: Dimensions = Arc::new(pairs);
     held.insert(Arc::clone(&d));
     d
 }
@@ -39,22 +45,23 @@ impl Name {
     pub fn new(text: &str) -> Self {
         let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(held) = names.get(text) {
-            return Self(Arc::clone(held));
+            return Self(held);
         }
-        let held: Arc<str> = Arc::from(text);
-        names.insert(Arc::clone(&held));
+        // Never freed (see above): the set holds it for as long as the process runs.
+        let held: &'static String = Box::leak(Box::new(text.to_owned()));
+        names.insert(held.as_str(), held);
         Self(held)
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0
     }
 }
 
 // Every name is interned: the same text is the same allocation, so the address is the text.
 impl PartialEq for Name {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
+        std::ptr::eq(self.0, other.0)
     }
 }
 
@@ -62,7 +69,7 @@ impl Eq for Name {}
 
 impl Hash for Name {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_usize(Arc::as_ptr(&self.0).cast::<u8>() as usize);
+        state.write_usize(std::ptr::from_ref(self.0) as usize);
     }
 }
 
@@ -82,13 +89,13 @@ impl PartialOrd for Name {
 impl Deref for Name {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.0
     }
 }
 
 impl AsRef<str> for Name {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.0
     }
 }
 
@@ -172,7 +179,7 @@ mod tests {
     fn the_same_text_is_one_name_and_compares_by_it() {
         let a = Name::new("fraud-detector");
         let b = Name::from(String::from("fraud-detector"));
-        assert!(Arc::ptr_eq(&a.0, &b.0), "interned once");
+        assert!(std::ptr::eq(a.0, b.0), "interned once");
         assert_eq!(a, b);
         assert_ne!(a, Name::new("fraud-detector-2"));
         assert_eq!(a, "fraud-detector");
@@ -193,7 +200,7 @@ mod tests {
         let before = clean.clone();
         clean.sanitize();
         assert!(
-            Arc::ptr_eq(&clean.0, &before.0),
+            std::ptr::eq(clean.0, before.0),
             "a clean name is kept as it is"
         );
     }

@@ -483,7 +483,7 @@ async fn elsewhere(
 pub(crate) fn request_json(identity: &Identity, request: &Write) -> serde_json::Value {
     json!({
         "account": request.account_id(),
-        "region": identity.region,
+        "region": request.region_or(&identity.region),
         "operation": request.operation(),
         "parameters": request.parameters(),
     })

@@ -67,7 +67,7 @@ pub struct AccountRow {
 pub struct EndpointRow {
     pub account_id: String,
     pub account_label: String,
-    pub region: String,
+    pub region: crate::source::model::Region,
     pub name: String,
     pub status: &'static str,
     pub stale: bool,
@@ -106,7 +106,7 @@ pub struct AlarmRow {
     /// The account the alarm itself lives in (the monitoring account for cross-account alarms).
     pub alarm_account_id: String,
     /// The region it lives in (its metric's).
-    pub region: String,
+    pub region: crate::source::model::Region,
     pub name: String,
     pub state: AlarmState,
     pub reason: String,
@@ -146,7 +146,7 @@ impl AlarmRow {
         AlarmRow {
             account_id: watched_account(a).to_owned(),
             alarm_account_id: a.account_id.clone(),
-            region: a.region.to_string(),
+            region: a.region.clone(),
             name: a.name.clone(),
             state: a.state,
             reason: a.reason.clone(),
@@ -488,7 +488,7 @@ pub fn build(state: &State, errors: Vec<String>) -> Snapshot {
             EndpointRow {
                 account_id: e.account_id.clone(),
                 account_label: state.account_label(&e.account_id).to_owned(),
-                region: e.region.to_string(),
+                region: e.region.clone(),
                 name: e.name.clone(),
                 status: e.status.as_str(),
                 stale: read.stale,

@@ -7,7 +7,7 @@
 use super::{DONE, Exit, FAILED, clean, send};
 use crate::cli::{CleanupArgs, MonitorCommand, MonitorRunArgs, MonitorTarget, ScheduleArgs};
 use crate::snapshot::rfc3339;
-use crate::source::model::{EndpointKey, ExecutionStatus, Identity, MonitoringSchedule};
+use crate::source::model::{EndpointKey, ExecutionStatus, Identity, InRegion, MonitoringSchedule};
 use crate::source::monitor::write::run_now_name;
 use crate::source::monitor::{Execution, Leftover, MonitorSource, MonitorWrite, RunNow, RunWindow};
 use crate::source::write::Write;
@@ -622,7 +622,7 @@ async fn pause_or_resume(
         Ok(a) => a,
         Err(e) => return e,
     };
-    let write = if pause {
+    let mut write = if pause {
         MonitorWrite::Pause {
             account_id: acct.id.clone(),
             schedule: args.schedule.clone(),
@@ -643,9 +643,10 @@ async fn pause_or_resume(
     }
     // An unknown schedule is a typo (2), not an AWS failure (1): said before anything is
     // sent, from one DescribeMonitoringSchedule in that account.
+    // It also says the schedule's region, which the request is sent to.
     if let Some(monitor) = source.monitor() {
         match monitor.schedule(&acct.id, &args.schedule).await {
-            Ok(Some(_)) => {}
+            Ok(Some(found)) => write.set_region(&found.region),
             Ok(None) => {
                 return Exit::usage(format!(
                     "no monitoring schedule {} in account {} ({})",

@@ -608,3 +608,15 @@ impl InRegion for crate::source::monitor::MonitorWrite {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 60,000 keys sit in the series store at 10,000 endpoints, more in requests and alarm
+    /// indexes: the region (issue 26) came in without making a key any bigger than it was.
+    #[test]
+    fn a_series_key_is_48_bytes() {
+        assert_eq!(std::mem::size_of::<SeriesKey>(), 48);
+    }
+}

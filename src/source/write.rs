@@ -83,7 +83,15 @@ impl Write {
 }
 
 impl Write {
-    /// The region the request is sent to.
+    /// The region the request is sent to, as the audit log and the shell say it: the one it
+    /// names, else the home region (`home`), where a request that names none goes.
+    pub fn region_or<'a>(&'a self, home: &'a str) -> &'a str {
+        Some(self.region().as_str())
+            .filter(|r| !r.is_empty())
+            .unwrap_or(home)
+    }
+
+    /// The region the request names (empty: none, the home region's).
     pub fn region(&self) -> &Region {
         use crate::source::alarm_write::AlarmWrite as A;
         use crate::source::monitor::MonitorWrite as M;

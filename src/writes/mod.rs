@@ -114,7 +114,7 @@ impl Gate {
             "phase": "intent",
             "caller": self.caller.arn,
             "account": request.account_id(),
-            "region": self.caller.region,
+            "region": request.region_or(&self.caller.region),
             "operation": operation,
             "parameters": request.parameters(),
         });
@@ -234,6 +234,24 @@ mod tests {
         assert!(lines(&log).is_empty());
     }
 
+    /// Issue 26: a write to another region than the caller's is recorded with its own.
+    #[tokio::test]
+    async fn the_record_names_the_region_the_write_goes_to() {
+        let log = temp_log("region");
+        let w = Recorder::default();
+        let gate = Gate::new(false, Some(log.clone()), caller());
+        let mut write = delete();
+        crate::source::model::InRegion::set_region(
+            match &mut write {
+                Write::Alarm(a) => a,
+                Write::Monitor(_) => unreachable!(),
+            },
+            &"us-east-1".into(),
+        );
+        assert!(gate.perform(Some(&w), &write).await.is_done());
+        assert_eq!(lines(&log)[0]["region"], "us-east-1");
+    }
+
     #[tokio::test]
     async fn the_intent_is_on_disk_before_the_call_and_the_outcome_after() {
         let log = temp_log("ok");
@@ -248,7 +266,7 @@ mod tests {
         assert_eq!(l.len(), 2);
         assert_eq!(l[0]["phase"], "intent");
         assert_eq!(l[0]["caller"], caller().arn);
-        assert_eq!(l[0]["region"], "eu-west-1");
+        assert_eq!(l[0]["region"], "eu-west-1", "no region named: the caller's");
         assert_eq!(l[0]["account"], "111111111111");
         assert_eq!(l[0]["operation"], "DeleteAlarms");
         assert_eq!(l[0]["parameters"]["AlarmNames"][0], "a");

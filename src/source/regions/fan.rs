@@ -59,38 +59,39 @@ pub async fn series(
     regions: &Regions,
     request: &SeriesRequest,
 ) -> Result<Vec<SeriesData>, SourceError> {
+    // One region: the request as it is, not a copy of its keys.
+    if let [one] = regions.regions.as_slice() {
+        return one.source.series(request).await;
+    }
     let parts = regions.regions.iter().map(|r| {
         let home = std::ptr::eq(r, regions.home());
         // A key that names no region (or one not watched) is the home region's.
         let mine = |k: &&SeriesKey| {
             k.region == r.region || (home && !regions.names().any(|n| n == &k.region))
         };
-        let keys: Vec<SeriesKey> = request.keys.iter().filter(mine).cloned().collect();
+        let keys: std::sync::Arc<[SeriesKey]> = request.keys.iter().filter(mine).cloned().collect();
         async move {
             if keys.is_empty() {
-                return (r, keys, Ok(Vec::new()));
+                return (keys, Ok(Vec::new()));
             }
             let part = SeriesRequest {
-                keys: keys.clone().into(),
+                keys: std::sync::Arc::clone(&keys),
                 ..request.clone()
             };
             let answer = r.source.series(&part).await;
-            (r, keys, answer)
+            (keys, answer)
         }
     });
     let answers = futures::future::join_all(parts).await;
-    let asked = answers
-        .iter()
-        .filter(|(_, keys, _)| !keys.is_empty())
-        .count();
-    let failed = answers.iter().filter(|(_, _, a)| a.is_err()).count();
+    let asked = answers.iter().filter(|(keys, _)| !keys.is_empty()).count();
+    let failed = answers.iter().filter(|(_, a)| a.is_err()).count();
     let mut out = Vec::with_capacity(request.keys.len());
-    for (_, keys, answer) in answers {
+    for (keys, answer) in answers {
         match answer {
             Ok(data) => out.extend(data),
             Err(e) if failed == asked => return Err(e),
-            Err(e) => out.extend(keys.into_iter().map(|key| SeriesData {
-                key,
+            Err(e) => out.extend(keys.iter().map(|key| SeriesData {
+                key: key.clone(),
                 points: Vec::new(),
                 status: status_of(&e),
             })),
