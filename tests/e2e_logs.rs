@@ -39,7 +39,10 @@ fn an_endpoints_errors_then_its_live_tail_then_a_saved_file() {
     let path = dir.join("tail.log");
     t.literal(&format!(":save {}", path.display()));
     t.keys(&["Enter"]);
-    t.wait_until_for("the file", Duration::from_secs(10), |_| path.exists());
+    // Written whole, not only created: the file can exist a moment before its lines do.
+    t.wait_until_for("the file", Duration::from_secs(10), |_| {
+        std::fs::read_to_string(&path).is_ok_and(|s| s.lines().count() >= 2)
+    });
     let saved = std::fs::read_to_string(&path).unwrap();
     assert!(saved.lines().count() >= 2, "{saved}");
     assert!(saved.lines().all(|l| l.contains("Z  ")), "{saved}");

@@ -64,6 +64,18 @@ fn in_region(mut e: SourceError, region: &Region) -> SourceError {
     e
 }
 
+/// What `read` answers of one region's part (its Model Monitor, jobs, mute rules), or
+/// nothing when that region's source has no such part.
+async fn or_nothing<'a, P: ?Sized, T: Default>(
+    part: Option<&'a P>,
+    read: impl FnOnce(&'a P) -> futures::future::BoxFuture<'a, Result<T, SourceError>>,
+) -> Result<T, SourceError> {
+    match part {
+        Some(p) => read(p).await,
+        None => Ok(T::default()),
+    }
+}
+
 fn missing(region: &Region, what: &str) -> SourceError {
     SourceError::Other {
         call: format!("{what} {region}"),
@@ -139,11 +151,8 @@ impl MonitorSource for Regions {
         account_id: &str,
         name: &str,
     ) -> Result<Option<MonitoringSchedule>, SourceError> {
-        let found = fan::every_region(self, |s| async move {
-            match s.monitor() {
-                Some(m) => m.schedule(account_id, name).await,
-                None => Ok(None),
-            }
+        let found = fan::every_region(self, |s| {
+            or_nothing(s.monitor(), move |m| m.schedule(account_id, name))
         })
         .await?;
         let first = found.into_iter().find_map(|(region, s)| Some((region, s?)));
@@ -158,34 +167,19 @@ impl MonitorSource for Regions {
         account_id: &str,
         schedule: &str,
     ) -> Result<Vec<MonitoringAlert>, SourceError> {
-        let all = fan::every_region(self, |s| async move {
-            match s.monitor() {
-                Some(m) => m.alerts(account_id, schedule).await,
-                None => Ok(Vec::new()),
-            }
+        let all = fan::every_region(self, |s| {
+            or_nothing(s.monitor(), move |m| m.alerts(account_id, schedule))
         })
         .await?;
         Ok(all.into_iter().flat_map(|(_, a)| a).collect())
     }
 
     async fn fleet_runs(&self) -> Result<Vec<ScheduleRun>, SourceError> {
-        fan::tagged(self, |s| async move {
-            match s.monitor() {
-                Some(m) => m.fleet_runs().await,
-                None => Ok(Vec::new()),
-            }
-        })
-        .await
+        fan::tagged(self, |s| or_nothing(s.monitor(), move |m| m.fleet_runs())).await
     }
 
     async fn leftovers(&self) -> Result<Vec<Leftover>, SourceError> {
-        fan::tagged(self, |s| async move {
-            match s.monitor() {
-                Some(m) => m.leftovers().await,
-                None => Ok(Vec::new()),
-            }
-        })
-        .await
+        fan::tagged(self, |s| or_nothing(s.monitor(), move |m| m.leftovers())).await
     }
 }
 
@@ -198,11 +192,10 @@ impl JobsSource for Regions {
         since: Epoch,
         limit: usize,
     ) -> Result<Vec<ProcessingJob>, SourceError> {
-        let mut jobs = fan::tagged(self, |s| async move {
-            match s.jobs() {
-                Some(j) => j.processing_jobs(account_id, since, limit).await,
-                None => Ok(Vec::new()),
-            }
+        let mut jobs = fan::tagged(self, |s| {
+            or_nothing(s.jobs(), move |j| {
+                j.processing_jobs(account_id, since, limit)
+            })
         })
         .await?;
         jobs.sort_by_key(|j| std::cmp::Reverse(j.created));
@@ -211,11 +204,8 @@ impl JobsSource for Regions {
     }
 
     async fn job_metrics(&self, account_id: &str) -> Result<Vec<SeriesKey>, SourceError> {
-        fan::tagged(self, |s| async move {
-            match s.jobs() {
-                Some(j) => j.job_metrics(account_id).await,
-                None => Ok(Vec::new()),
-            }
+        fan::tagged(self, |s| {
+            or_nothing(s.jobs(), move |j| j.job_metrics(account_id))
         })
         .await
     }
@@ -305,12 +295,6 @@ impl StudioSource for Regions {
 #[async_trait]
 impl MuteSource for Regions {
     async fn mute_rules(&self) -> Result<Vec<MuteRule>, SourceError> {
-        fan::tagged(self, |s| async move {
-            match s.mutes() {
-                Some(m) => m.mute_rules().await,
-                None => Ok(Vec::new()),
-            }
-        })
-        .await
+        fan::tagged(self, |s| or_nothing(s.mutes(), move |m| m.mute_rules())).await
     }
 }
