@@ -591,10 +591,21 @@ pub fn to_text(s: &Snapshot) -> String {
         "MemoryUtilization",
         "DiskUtilization",
     ];
+    // A REGION column only when the endpoints run in several, as on screen.
+    let several =
+        (s.endpoints.iter()).any(|e| s.endpoints.first().is_some_and(|f| f.region != e.region));
+    let region = |r: &str| {
+        if several {
+            format!("{} ", pad(r, 14))
+        } else {
+            String::new()
+        }
+    };
     let _ = writeln!(
         out,
-        "  {} {} {} ACC     AUC     F2      CPU     MEM     DISK    VIOL",
+        "  {} {}{} {} ACC     AUC     F2      CPU     MEM     DISK    VIOL",
         pad("ACCOUNT", 12),
+        region("REGION"),
         pad("ENDPOINT", 28),
         pad("STATUS", 14),
     );
@@ -624,8 +635,9 @@ pub fn to_text(s: &Snapshot) -> String {
             .map_or("-".to_owned(), |n| n.to_string());
         let _ = writeln!(
             out,
-            "  {} {} {} {} {}",
+            "  {} {}{} {} {} {}",
             pad(&e.account_label, 12),
+            region(&e.region),
             pad(&e.name, 28),
             pad(&status, 14),
             values.join(" "),

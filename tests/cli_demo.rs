@@ -73,3 +73,34 @@ fn demo_at_refuses_what_is_not_a_duration() {
         "{stderr}"
     );
 }
+
+/// Issue 26: the demo runs in two regions, and the text snapshot says which is which (as
+/// the fleet's REGION column does).
+#[test]
+fn the_text_snapshot_names_each_endpoints_region() {
+    let out = Command::new(BIN)
+        .args(["--demo", "--demo-frozen", "snapshot"])
+        .env_remove("SAGEWATCH_CONFIG")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .expect("run sagewatch");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = |name: &str| {
+        let found = text
+            .lines()
+            .find(|l| l.split_whitespace().nth(2) == Some(name));
+        found
+            .unwrap_or_else(|| panic!("no row of {name}: {text}"))
+            .to_owned()
+    };
+    assert!(text.contains("ACCOUNT      REGION"), "{text}");
+    assert!(
+        row("ltv-scorer").contains("test         us-east-1"),
+        "{text}"
+    );
+    assert!(
+        row("fraud-detector").contains("prod         eu-west-1"),
+        "{text}"
+    );
+}
