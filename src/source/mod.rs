@@ -187,6 +187,29 @@ pub trait FleetSource: Send + Sync {
     }
 }
 
+/// Keeps what succeeded; fails only when nothing did (then the console marks data stale).
+/// Accounts within a region (`aws`), and regions (`regions`), are joined by this rule.
+pub(crate) fn partial<T>(results: Vec<Result<Vec<T>, SourceError>>) -> Result<Vec<T>, SourceError> {
+    let mut out = Vec::new();
+    let mut first_error = None;
+    let mut any_ok = results.is_empty();
+    for r in results {
+        match r {
+            Ok(items) => {
+                any_ok = true;
+                out.extend(items);
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match (any_ok, first_error) {
+        (false, Some(e)) => Err(e),
+        _ => Ok(out),
+    }
+}
+
 impl Sanitize for SourceError {
     fn sanitize(&mut self) {
         match self {

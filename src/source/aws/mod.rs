@@ -32,7 +32,7 @@ pub mod throttle;
 
 use super::health::Health;
 use super::model::*;
-use super::{FleetSource, SeriesRequest, SourceError, SourceHealth, SourceKind};
+use super::{FleetSource, SeriesRequest, SourceError, SourceHealth, SourceKind, partial};
 use crate::config::{AccountConfig, QualityMetricsConfig};
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::types::{AlarmType, DimensionFilter, RecentlyActive, ScanBy};
@@ -596,28 +596,6 @@ fn unreadable(keys: Vec<SeriesKey>, err: &SourceError) -> impl Iterator<Item = S
         points: Vec::new(),
         status,
     })
-}
-
-/// Keeps what succeeded; fails only when nothing did (then the console marks data stale).
-fn partial<T>(results: Vec<Result<Vec<T>, SourceError>>) -> Result<Vec<T>, SourceError> {
-    let mut out = Vec::new();
-    let mut first_error = None;
-    let mut any_ok = results.is_empty();
-    for r in results {
-        match r {
-            Ok(items) => {
-                any_ok = true;
-                out.extend(items);
-            }
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    match (any_ok, first_error) {
-        (false, Some(e)) => Err(e),
-        _ => Ok(out),
-    }
 }
 
 #[async_trait]

@@ -18,23 +18,10 @@ where
 {
     let answers = futures::future::join_all(regions.regions.iter().map(|r| {
         let answer = read(r.source.as_ref());
-        async move { (&r.region, answer.await) }
+        async move { answer.await.map(|t| vec![(&r.region, t)]) }
     }))
     .await;
-    let mut first_error = None;
-    let mut out = Vec::with_capacity(answers.len());
-    for (region, answer) in answers {
-        match answer {
-            Ok(t) => out.push((region, t)),
-            Err(e) => {
-                first_error.get_or_insert(e);
-            }
-        }
-    }
-    match first_error {
-        Some(e) if out.is_empty() => Err(e),
-        _ => Ok(out),
-    }
+    crate::source::partial(answers)
 }
 
 /// Every region's answer, each item tagged with its region.
