@@ -18,7 +18,7 @@ use sagewatch::app::update::init;
 use sagewatch::config::AccountConfig;
 use sagewatch::source::aws::{AccountClients, AwsSource, Topology};
 use sagewatch::source::health::Health;
-use sagewatch::source::model::{Identity, SeriesKey, SeriesStatus, Stat};
+use sagewatch::source::model::{Endpoint, Identity, SeriesKey, SeriesStatus, Stat};
 use sagewatch::source::{FleetSource, SeriesRequest, SourceError, SourceKind};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -1337,4 +1337,126 @@ async fn an_oam_sink_in_one_region_only_lists_both_regions_and_says_which_has_no
     };
     assert_eq!(asked(&eu_calls), ["fraud"]);
     assert_eq!(asked(&us_calls), ["ltv"]);
+}
+
+/// A region whose every call starts failing keeps its endpoints and alarms on screen (its
+/// last answers stand in, as a failing account's do within a region), and the status bar
+/// names its failing calls; the other region goes on.
+#[tokio::test]
+async fn a_region_that_starts_failing_keeps_its_last_endpoints_and_alarms() {
+    use aws_sdk_cloudwatch::types::{MetricAlarm, StateValue};
+    use sagewatch::source::regions::{RegionSource, Regions};
+    let us_alarm = || {
+        DescribeAlarmsOutput::builder()
+            .metric_alarms(
+                MetricAlarm::builder()
+                    .alarm_name("ltv-cpu")
+                    .namespace(INSTANCE)
+                    .metric_name("CPUUtilization")
+                    .set_dimensions(Some(variant_dimensions("ltv")))
+                    .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+                    .period(60)
+                    .threshold(80.0)
+                    .comparison_operator(
+                        aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
+                    )
+                    .state_value(StateValue::Alarm)
+                    .build(),
+            )
+            .build()
+    };
+    let once = first_calls(1);
+    let us_alarms_then = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+        .match_requests(move |_| once())
+        .then_output(us_alarm);
+    let us_alarms_denied =
+        mock!(aws_sdk_cloudwatch::Client::describe_alarms).then_error(denied_alarms);
+    // Discovery makes three ListMetrics listings: the first discovery succeeds.
+    let once = first_calls(3);
+    let us_listing_first = mock!(aws_sdk_cloudwatch::Client::list_metrics)
+        .match_requests(move |_| once())
+        .then_compute_output(move |input| {
+            let mut out = ListMetricsOutput::builder();
+            if input.namespace() == Some(INSTANCE) {
+                out = out.metrics(cpu_metric("ltv"));
+            }
+            out.build()
+        });
+    let us_listing_denied =
+        mock!(aws_sdk_cloudwatch::Client::list_metrics).then_error(denied_listing);
+    let eu_listing = one_endpoint_listing("fraud");
+    let eu_alarms = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
+        .then_output(|| DescribeAlarmsOutput::builder().build());
+    let none = no_endpoints_in_sagemaker();
+    let (sinks, page1, page2) = oam_rules();
+    let source = |region: &str, cloudwatch: &[&Rule]| RegionSource {
+        region: region.into(),
+        source: Box::new(
+            AwsSource::from_clients(
+                Identity {
+                    region: region.into(),
+                    ..identity()
+                },
+                Topology::oam(mock_client!(
+                    aws_sdk_oam,
+                    RuleMode::MatchAny,
+                    [&sinks, &page1, &page2]
+                )),
+                clients(cloudwatch, &[&none]),
+                HashMap::new(),
+                Vec::new(),
+                Health::default(),
+            )
+            .one_of_several_regions(true),
+        ),
+    };
+    let regions = Regions::new(vec![
+        source("eu-west-1", &[&eu_listing, &eu_alarms]),
+        source(
+            "us-east-1",
+            &[
+                &us_alarms_then,
+                &us_alarms_denied,
+                &us_listing_first,
+                &us_listing_denied,
+            ],
+        ),
+    ]);
+    let names = |endpoints: &[Endpoint]| -> Vec<(String, String)> {
+        let mut v: Vec<_> = (endpoints.iter())
+            .map(|e| (e.name.to_string(), e.region.to_string()))
+            .collect();
+        v.sort();
+        v
+    };
+    let both = [
+        ("fraud".to_owned(), "eu-west-1".to_owned()),
+        ("ltv".to_owned(), "us-east-1".to_owned()),
+    ];
+    assert_eq!(names(&regions.endpoints().await.unwrap()), both);
+    let alarms = regions.alarms().await.unwrap();
+    assert_eq!(alarms.len(), 1);
+    assert!(regions.health().problems.is_empty());
+
+    // From now on every us-east-1 call is denied.
+    assert_eq!(
+        names(&regions.endpoints().await.unwrap()),
+        both,
+        "us-east-1's endpoint (and so its series) stays"
+    );
+    let alarms = regions.alarms().await.unwrap();
+    let kept: Vec<(&str, &str)> = (alarms.iter())
+        .map(|a| (a.name.as_str(), a.region.as_str()))
+        .collect();
+    assert_eq!(
+        kept,
+        [("ltv-cpu", "us-east-1")],
+        "its alarm and colour stay"
+    );
+    let said: Vec<String> = (regions.health().problems.iter())
+        .map(ToString::to_string)
+        .collect();
+    for call in ["us-east-1 DescribeAlarms", "us-east-1 ListMetrics"] {
+        assert!(said.iter().any(|p| p.starts_with(call)), "{call}: {said:?}");
+    }
 }

@@ -3,7 +3,8 @@
 //! limiters, last-known answers and failure state), every answer is tagged with the region
 //! it came from, and a request about one thing (a series, an endpoint, an alarm's write)
 //! goes to that thing's region. A region that fails is said on the status bar; the others
-//! go on.
+//! go on, and its last endpoints and alarms stand in for it (each region's source keeps
+//! them per account, `AwsSource::one_of_several_regions`: no second copy here).
 //!
 //! The first region is the home region: the trail (Athena in the monitoring account) is
 //! read there, and a request that names no region (the shell's `--region`-less log group)

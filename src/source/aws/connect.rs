@@ -311,9 +311,10 @@ pub async fn connect(options: ConnectOptions) -> Result<Regions, ConnectError> {
         (wanted.iter().enumerate()).map(|(i, r)| connect_region(&options, *r, i == 0)),
     )
     .await;
+    let several = connected.len() > 1;
     let mut regions = Vec::with_capacity(connected.len());
     for source in connected {
-        let source = source?;
+        let source = source?.one_of_several_regions(several);
         regions.push(RegionSource {
             region: source.region().into(),
             source: Box::new(source),

@@ -99,6 +99,10 @@ pub struct AwsSource {
     studio_apps: studio::FailedApps,
     /// Alarm mute rules described, described again only when a rule changes.
     mute_rules: mutes::DescribedRules,
+    /// One of several regions (`source::regions`): when every account fails, the last
+    /// answers still stand in (`all_failed`), or the region's endpoints and alarms would
+    /// leave the screen while the other regions' answers replace the console's.
+    one_of_several: bool,
 }
 
 /// The last successful answer of each account's per-account calls.
@@ -190,7 +194,14 @@ impl AwsSource {
             studio_domains: studio::DomainCache::default(),
             studio_apps: studio::FailedApps::default(),
             mute_rules: mutes::DescribedRules::default(),
+            one_of_several: false,
         }
+    }
+
+    /// This region is one of several read together (`connect`, `source::regions`).
+    pub fn one_of_several_regions(mut self, several: bool) -> Self {
+        self.one_of_several = several;
+        self
     }
 
     /// Also lists these custom quality sources; their endpoints read quality series there.
@@ -263,11 +274,9 @@ impl AwsSource {
         self.last_known.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// An account's answer, remembered when it succeeded and given again when it failed
-    /// (the failure is still returned, for the status bar and for a first call).
     /// What `read` answers for each of `accounts`, read at once. When every account fails,
-    /// that is the answer (the console keeps what it shows and marks it stale); otherwise a
-    /// failing account's last answer stands in for it.
+    /// that is the answer (`all_failed`: the console keeps what it shows and marks it
+    /// stale); otherwise a failing account's last answer stands in for it.
     async fn every_account<'s, T, F, Fut>(
         &'s self,
         accounts: Vec<(&'s str, &'s AccountClients)>,
@@ -284,10 +293,8 @@ impl AwsSource {
             async move { (id, answer.await) }
         }))
         .await;
-        if answers.iter().all(|(_, r)| r.is_err())
-            && let Some((_, Err(e))) = answers.first()
-        {
-            return Err(e.clone());
+        if let Some(e) = self.all_failed(&answers, slot) {
+            return Err(e);
         }
         let results: Vec<_> = answers
             .into_iter()
@@ -296,6 +303,31 @@ impl AwsSource {
         partial(results)
     }
 
+    /// The error to answer when every account failed: the console then keeps what it
+    /// shows, marked stale. Not when this is one of several regions and some account has a
+    /// last answer: the regions' answers are joined, so an error would drop this region's
+    /// things from the screen, and its last answers stand in instead (as a failing
+    /// account's do within a region; the status bar names the failing calls).
+    fn all_failed<T>(
+        &self,
+        answers: &[(&str, Result<Vec<T>, SourceError>)],
+        slot: impl Fn(&mut LastKnown) -> &mut HashMap<AccountId, Vec<T>>,
+    ) -> Option<SourceError> {
+        if !answers.iter().all(|(_, r)| r.is_err()) {
+            return None;
+        }
+        let held = || {
+            let mut last = self.last_known();
+            let held = slot(&mut last);
+            answers.iter().any(|(id, _)| held.contains_key(*id))
+        };
+        if self.one_of_several && held() {
+            return None;
+        }
+        answers.first().and_then(|(_, r)| r.as_ref().err().cloned())
+    }
+
+    /// An account's answer, remembered when it succeeded and given again when it failed.
     fn or_last_known<T: Clone>(
         &self,
         account_id: &str,
@@ -649,10 +681,8 @@ impl FleetSource for AwsSource {
         };
         // Every account failing is the answer (the console keeps its list, marked stale);
         // otherwise a failing account's last listing stands in for it.
-        if answers.iter().all(|(_, r)| r.is_err())
-            && let Some((_, Err(e))) = answers.first()
-        {
-            return Err(e.clone());
+        if let Some(e) = self.all_failed(&answers, |l| &mut l.listed) {
+            return Err(e);
         }
         let found = Mutex::new(Discovered::with_quality_sources(
             self.quality_sources.clone(),
