@@ -119,6 +119,7 @@ fn main() -> ExitCode {
         clock.now(),
     );
     state.reads_accounts_apart = source.reads_accounts_apart();
+    state.ranks_available = source.ranks();
     state.views.studio.available = source.studio().is_some();
     state.placement = source.placement();
     // Every write passes here: read-only, and the audit log (intent before, outcome after).
@@ -324,6 +325,7 @@ fn initial_state(
     state.views.logs.available = logs_available;
     state.studio_idle_hours = settings.config.studio_idle_hours;
     state.muted_indefinitely_hours = settings.config.muted_indefinitely_hours;
+    state.metrics_insights_above = settings.config.metrics_insights_above as usize;
     // The history kept across restarts; a damaged file is said, never fatal.
     if let Some(path) = sagewatch::trail::history::path_from_env() {
         let (history, warning) = sagewatch::trail::history::History::load(&path);

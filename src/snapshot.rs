@@ -301,6 +301,9 @@ pub async fn collect(
     json: bool,
 ) -> anyhow::Result<(State, Vec<String>)> {
     let mut errors = Vec::new();
+    // A snapshot reports every endpoint's values, however large the fleet: no ranking
+    // stands in for a series (`State::ranks_fleet`).
+    state.metrics_insights_above = 0;
     for command in [Command::LoadIdentity, Command::LoadFleet] {
         fetch(source, &mut state, &mut errors, command).await;
     }

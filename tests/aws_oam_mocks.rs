@@ -1460,3 +1460,163 @@ async fn a_region_that_starts_failing_keeps_its_last_endpoints_and_alarms() {
         assert!(said.iter().any(|p| p.starts_with(call)), "{call}: {said:?}");
     }
 }
+
+/// A Metrics Insights answer as CloudWatch gives a ranking cut at 500 series out of more
+/// than 10,000 metrics: one series per (account, endpoint) group, labelled with the group's
+/// values, newest point first, and the messages that say what was left out.
+fn ranking_answer(
+    calls: Arc<Mutex<Vec<GetMetricDataInput>>>,
+    accounts: &'static [&'static str],
+    per_account: usize,
+    cut: bool,
+) -> Rule {
+    use aws_sdk_cloudwatch::types::MessageData;
+    mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_output(move |input| {
+        calls.lock().unwrap().push(input.clone());
+        let mut out = GetMetricDataOutput::builder();
+        let mut n = 0;
+        for account in accounts {
+            for i in 0..per_account {
+                n += 1;
+                let value = 1000.0 - n as f64;
+                let r = MetricDataResult::builder()
+                    .id("rank")
+                    .label(format!("{account} endpoint-{i:03}"))
+                    .status_code(StatusCode::Complete)
+                    .timestamps(DateTime::from_secs(NOW - 60))
+                    .values(value)
+                    .timestamps(DateTime::from_secs(NOW - 120))
+                    .values(value + 7.0);
+                out = out.metric_data_results(r.build());
+            }
+        }
+        if cut {
+            for (code, text) in [
+                (
+                    "MaxQueryResultsExceeded",
+                    "Only the first 500 time series can be returned by a query.",
+                ),
+                (
+                    "MaxMatchingResultsExceeded",
+                    "The query matched more than 10.000 metrics, results might not be accurate.",
+                ),
+            ] {
+                out = out.messages(MessageData::builder().code(code).value(text).build());
+            }
+        }
+        out.build()
+    })
+}
+
+#[tokio::test]
+async fn a_metrics_insights_ranking_cut_at_500_series_says_what_was_left_out() {
+    use sagewatch::source::metrics::MetricId;
+    use sagewatch::source::ranks::{RankCut, RankQuery};
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let answer = ranking_answer(Arc::clone(&calls), &["111111111111"], 500, true);
+    let (sinks, page1, page2) = oam_rules();
+    let health = Health::default();
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::oam(mock_client!(
+            aws_sdk_oam,
+            RuleMode::MatchAny,
+            [&sinks, &page1, &page2]
+        )),
+        clients(&[&answer], &[]),
+        HashMap::new(),
+        Vec::new(),
+        health.clone(),
+    );
+    assert!(source.ranks());
+    let query = RankQuery {
+        region: "eu-west-1".into(),
+        account: None,
+        metric: MetricId::Cpu,
+        lowest_first: false,
+        start: NOW - 300,
+        end: NOW,
+        analysed: 10_000,
+    };
+    let ranking = source.rank(&query).await.unwrap();
+    assert_eq!(ranking.ranked.len(), 500);
+    assert_eq!(
+        ranking.cut,
+        RankCut {
+            series: true,
+            metrics: true
+        }
+    );
+    let first = &ranking.ranked[0];
+    assert_eq!(
+        (first.account_id.as_str(), first.endpoint.as_str()),
+        ("111111111111", "endpoint-000")
+    );
+    assert_eq!(
+        (first.at, first.value),
+        (NOW - 60, 999.0),
+        "the newest point"
+    );
+
+    // One query, as an expression, in the monitoring account, newest points first.
+    let calls = calls.lock().unwrap();
+    assert_eq!(calls.len(), 1);
+    let queries = calls[0].metric_data_queries();
+    assert_eq!(queries.len(), 1);
+    assert_eq!(
+        queries[0].expression(),
+        Some(
+            "SELECT MAX(\"CPUUtilization\") FROM SCHEMA(\"/aws/sagemaker/Endpoints\", \
+             EndpointName, VariantName) GROUP BY AWS.AccountId, EndpointName \
+             ORDER BY MAX() DESC LIMIT 500"
+        )
+    );
+    assert_eq!(queries[0].period(), Some(60));
+    assert!(queries[0].metric_stat().is_none() && queries[0].account_id().is_none());
+    assert_eq!(
+        (
+            calls[0].start_time().map(|t| t.secs()),
+            calls[0].end_time().map(|t| t.secs())
+        ),
+        (Some(NOW - 300), Some(NOW))
+    );
+    // Billed as the metrics it analyses.
+    assert_eq!(health.snapshot().metrics_requested_last_hour, 10_000);
+}
+
+#[tokio::test]
+async fn fan_out_ranks_in_each_account_and_joins_the_rankings() {
+    use sagewatch::source::metrics::MetricId;
+    use sagewatch::source::ranks::RankQuery;
+    let (home_calls, staging_calls) = (Arc::default(), Arc::default());
+    let home = ranking_answer(Arc::clone(&home_calls), &[MONITORING], 300, false);
+    let staging = ranking_answer(Arc::clone(&staging_calls), &["222222222222"], 300, false);
+    let mut accounts = HashMap::new();
+    accounts.insert("222222222222".to_owned(), clients(&[&staging], &[]));
+    let source = AwsSource::from_clients(
+        identity(),
+        Topology::Fanout,
+        clients(&[&home], &[]),
+        accounts,
+        vec![account("222222222222", Some("staging"), false)],
+        Health::default(),
+    );
+    let query = RankQuery {
+        region: "eu-west-1".into(),
+        account: None,
+        metric: MetricId::Memory,
+        lowest_first: false,
+        start: NOW - 300,
+        end: NOW,
+        analysed: 600,
+    };
+    let ranking = source.rank(&query).await.unwrap();
+    assert_eq!(home_calls.lock().unwrap().len(), 1);
+    assert_eq!(staging_calls.lock().unwrap().len(), 1);
+    // 600 ranked between them: the highest 500 are kept, and the cut is said.
+    assert_eq!(ranking.ranked.len(), 500);
+    assert!(ranking.cut.series && !ranking.cut.metrics);
+    let values: Vec<f32> = ranking.ranked.iter().map(|r| r.value).collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "highest first");
+    assert_eq!(values[0], 999.0);
+}

@@ -26,7 +26,7 @@ use super::state::State;
 use crate::name::Name;
 use crate::source::SeriesRequest;
 use crate::source::metrics;
-use crate::source::model::{Dimensions, Epoch, SeriesKey};
+use crate::source::model::{Dimensions, Endpoint, Epoch, SeriesKey};
 
 /// The fleet sparklines span one hour of 1-minute data and two days of hourly data.
 pub const FLEET_MINUTE_WINDOW: i64 = 3600;
@@ -161,12 +161,40 @@ pub fn aligned(start: Epoch, end: Epoch, period: u32) -> (Epoch, Epoch) {
 /// left out before its keys are made: at 10,000 endpoints making them was a tenth of a
 /// snapshot's time.
 fn fleet_keys(state: &State, hourly: bool) -> Vec<SeriesKey> {
+    keys_of(state, state.endpoints.iter(), hourly)
+}
+
+fn keys_of<'a>(
+    state: &'a State,
+    endpoints: impl Iterator<Item = &'a Endpoint>,
+    hourly: bool,
+) -> Vec<SeriesKey> {
     let wanted = |e, id| is_hourly(metrics::period_for(e, id)) == hourly;
     let of_endpoint = |e| {
         let ids = state.fleet_metrics.iter().filter(move |&&id| wanted(e, id));
         ids.flat_map(move |&id| metrics::series_keys(e, id))
     };
-    state.endpoints.iter().flat_map(of_endpoint).collect()
+    endpoints.flat_map(of_endpoint).collect()
+}
+
+/// The series a refresh asks for: every fleet series, or, in a fleet too large for that
+/// (`State::ranks_fleet`), only those of the rows on a page or on screen. Its other rows
+/// are placed by Metrics Insights rankings (the sorting view asks for them), so the work and the
+/// bill follow the rows shown, not the fleet.
+fn wanted_keys(state: &State, hourly: bool) -> Vec<SeriesKey> {
+    if !state.ranks_fleet() {
+        return fleet_keys(state, hourly);
+    }
+    let mut shown: Vec<usize> = paged(state).into_iter().collect();
+    let visible = on_screen_now(state).into_iter();
+    shown.extend(visible.filter_map(|(a, n)| state.endpoint_index.get(a)?.get(n).copied()));
+    shown.sort_unstable();
+    shown.dedup();
+    keys_of(
+        state,
+        shown.iter().filter_map(|&i| state.endpoints.get(i)),
+        hourly,
+    )
 }
 
 /// Requests for `keys` from what is held (at most `window` back) up to now: one per period,
@@ -251,7 +279,7 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
     } else {
         FLEET_MINUTE_WINDOW
     };
-    let (held, empty): (Vec<SeriesKey>, Vec<SeriesKey>) = fleet_keys(state, hourly)
+    let (held, empty): (Vec<SeriesKey>, Vec<SeriesKey>) = wanted_keys(state, hourly)
         .into_iter()
         .filter(|k| !has_current_hour(state, k) && !before_its_point_is_due(state, k))
         .partition(|k| holds_data(state, k));
@@ -443,7 +471,8 @@ fn keys_of_endpoint(state: &State, index: usize) -> Vec<SeriesKey> {
 /// After the rows on screen changed (scrolled, filtered, sorted, resized, another view):
 /// - rows that left every page keep their series' latest values only (memory follows the
 ///   pages; the work is the rows that left, not the fleet);
-/// - rows that came onto the screen are brought up to date at once: their series held
+/// - rows on the screen are brought up to date at once (those that came onto it, and those
+///   a replaced request left behind): their series held
 ///   short (latest value only) are asked for their whole window, and 1-minute data older
 ///   than the on-screen cadence keeps is asked again, so no value on screen is older than a
 ///   minute's refresh, however rarely off-screen rows are refreshed.
@@ -463,17 +492,22 @@ pub fn scrolled_in(state: &mut State, before: &OnScreen) -> Vec<Command> {
             state.store.shrink(&key, cap);
         }
     }
+    // Every row on screen, not only those that just arrived: this request replaces the one
+    // before it, which may not have been answered (a row passed on the way by a typed
+    // filter, still without its series). Rows already up to date are not stale.
     let now_on_screen = on_screen(state);
-    let arrived = now_on_screen
-        .difference(before)
-        .filter_map(|row| index_of(state, row));
+    let arrived = now_on_screen.iter().filter_map(|row| index_of(state, row));
     let keys: Vec<SeriesKey> = arrived.flat_map(|i| keys_of_endpoint(state, i)).collect();
     let behind = state.now.div_euclid(60) * 60 - 2 * 60;
-    let stale = |k: &SeriesKey| {
-        state.store.get(k).is_some_and(|s| {
+    // A large fleet holds nothing of rows off screen (`wanted_keys`): a row scrolled in is
+    // read at once, not at the next backfill.
+    let unread = state.ranks_fleet();
+    let stale = |k: &SeriesKey| match state.store.get(k) {
+        Some(s) => {
             s.capacity() < capacity_for(state, &paged, k)
                 || (!is_hourly(k.period) && s.last_slot().is_some_and(|last| last < behind))
-        })
+        }
+        None => unread,
     };
     let (hourly, minute): (Vec<SeriesKey>, Vec<SeriesKey>) = keys
         .into_iter()

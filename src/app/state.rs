@@ -134,6 +134,12 @@ pub struct State {
     pub source_kind: SourceKind,
     /// Series are asked for one account at a time (`FleetSource::reads_accounts_apart`).
     pub reads_accounts_apart: bool,
+    /// The source computes Metrics Insights rankings (`FleetSource::ranks`).
+    pub ranks_available: bool,
+    /// Above this many endpoints in scope, off-screen rows are sorted by Metrics Insights
+    /// rankings and only the rows on screen (and the endpoint open) have their series
+    /// fetched (config `metrics_insights_above`; 0: never).
+    pub metrics_insights_above: usize,
     pub readonly: bool,
     /// Writes confirmed this session: numbers each `Command::Write`.
     pub writes_confirmed: u64,
@@ -249,6 +255,8 @@ impl State {
         Self {
             source_kind,
             reads_accounts_apart: false,
+            ranks_available: false,
+            metrics_insights_above: 500,
             readonly: false,
             writes_confirmed: 0,
             placement: Default::default(),
@@ -307,14 +315,28 @@ impl State {
     }
 
     pub fn endpoint(&self, key: &EndpointKey) -> Option<&Endpoint> {
-        let indexed = self.endpoint_by_name(&key.account_id, &key.name)?;
-        if indexed.region == key.region || !self.twin_names {
-            return Some(indexed);
+        self.endpoints.get(self.endpoint_index_of(key)?)
+    }
+
+    /// `endpoint`, as its index in `endpoints`.
+    pub fn endpoint_index_of(&self, key: &EndpointKey) -> Option<usize> {
+        let i = *self.endpoint_index.get(&key.account_id)?.get(&key.name)?;
+        if !self.twin_names || self.endpoints.get(i)?.region == key.region {
+            return Some(i);
         }
         // The same name in another region of the account: the index holds one of them.
-        self.endpoints
-            .iter()
-            .find(|e| e.region == key.region && e.key() == *key)
+        (self.endpoints.iter()).position(|e| e.region == key.region && e.key() == *key)
+    }
+
+    /// The fleet is too large to fetch every endpoint's series: off-screen rows are sorted
+    /// by Metrics Insights rankings, and only the rows on screen have series fetched.
+    pub fn ranks_fleet(&self) -> bool {
+        let above = self.metrics_insights_above;
+        self.ranks_available && above > 0 && self.endpoints.len() > above && {
+            let in_scope =
+                (self.endpoints.iter()).filter(|e| self.in_scope(&e.account_id, &e.region));
+            in_scope.count() > above
+        }
     }
 
     pub fn endpoint_by_name(&self, account_id: &str, name: &str) -> Option<&Endpoint> {

@@ -46,6 +46,11 @@ pub struct Config {
     /// on the status bar and lists it first under `:alarms muted` (1 to 720).
     #[serde(deserialize_with = "muted_indefinitely_hours")]
     pub muted_indefinitely_hours: u32,
+    /// Above this many endpoints in scope, the fleet fetches the series of the rows on
+    /// screen only and sorts the others by Metrics Insights rankings; 0 never does
+    /// (0 to 1,000,000).
+    #[serde(deserialize_with = "metrics_insights_above")]
+    pub metrics_insights_above: u32,
 }
 
 impl Default for Config {
@@ -63,6 +68,7 @@ impl Default for Config {
             trail: None,
             studio_idle_hours: 8,
             muted_indefinitely_hours: 24,
+            metrics_insights_above: 500,
         }
     }
 }
@@ -222,6 +228,16 @@ fn muted_indefinitely_hours<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::E
     if !(1..=720).contains(&v) {
         return Err(de::Error::custom(
             "muted_indefinitely_hours must be between 1 and 720 (hours)",
+        ));
+    }
+    Ok(v)
+}
+
+fn metrics_insights_above<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let v = u32::deserialize(d)?;
+    if v > 1_000_000 {
+        return Err(de::Error::custom(
+            "metrics_insights_above must be between 0 (never) and 1000000 (endpoints)",
         ));
     }
     Ok(v)

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod model;
 pub mod monitor;
 pub mod mute;
+pub mod ranks;
 pub mod regions;
 pub mod studio;
 pub mod trail;
@@ -165,6 +166,21 @@ pub trait FleetSource: Send + Sync {
     /// Processing jobs and their metrics' series.
     fn jobs(&self) -> Option<&dyn jobs::JobsSource> {
         None
+    }
+
+    /// Whether `rank` works: a large fleet then sorts its off-screen rows by Metrics
+    /// Insights rankings instead of fetching their series (`metrics_insights_above`).
+    fn ranks(&self) -> bool {
+        false
+    }
+
+    /// The endpoints of one region with the highest (or lowest) value of one metric, by
+    /// one Metrics Insights query.
+    async fn rank(&self, query: &ranks::RankQuery) -> Result<ranks::Ranking, SourceError> {
+        Err(SourceError::Other {
+            call: format!("GetMetricData (Metrics Insights) {}", query.region),
+            detail: "this source cannot rank the fleet".into(),
+        })
     }
 
     /// Which accounts an alarm can be made in.

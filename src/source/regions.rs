@@ -133,6 +133,18 @@ impl FleetSource for Regions {
         r.scaling_activities(endpoint, from).await
     }
 
+    fn ranks(&self) -> bool {
+        self.regions.iter().all(|r| r.source.ranks())
+    }
+
+    /// The ranking's own region ranks it: Metrics Insights reads one region.
+    async fn rank(
+        &self,
+        query: &super::ranks::RankQuery,
+    ) -> Result<super::ranks::Ranking, SourceError> {
+        self.of(&query.region).source.rank(query).await
+    }
+
     fn reads_accounts_apart(&self) -> bool {
         self.home().source.reads_accounts_apart()
     }

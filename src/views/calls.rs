@@ -3,7 +3,7 @@
 //! that view. Each view's `calls` module says how its calls run, fail and are keyed; this
 //! is the one list of them.
 
-use super::{alarms, endpoint, jobs, logs, monitor, studio, tape, trail};
+use super::{alarms, endpoint, fleet, jobs, logs, monitor, studio, tape, trail};
 use crate::app::action::{Action, Loaded};
 use crate::app::command::{Command, Lane};
 use crate::app::outcome::Outcome;
@@ -21,6 +21,7 @@ pub use trail::calls::{TrailCall, TrailLoaded};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ViewCall {
+    Fleet(fleet::calls::FleetCall),
     Endpoint(endpoint::calls::EndpointCall),
     Alarms(alarms::calls::AlarmsCall),
     Monitor(monitor::calls::MonitorCall),
@@ -33,6 +34,7 @@ pub enum ViewCall {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ViewLoaded {
+    Fleet(fleet::calls::FleetLoaded),
     Endpoint(endpoint::calls::EndpointLoaded),
     Alarms(alarms::calls::AlarmsLoaded),
     Monitor(monitor::calls::MonitorLoaded),
@@ -46,6 +48,7 @@ pub enum ViewLoaded {
 /// Two calls with the same key are the same work (`app::command::CommandKey`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ViewKey {
+    Fleet(fleet::calls::FleetKey),
     Endpoint(endpoint::calls::EndpointCallKey),
     Alarms(alarms::calls::AlarmsKey),
     Monitor(monitor::calls::MonitorKey),
@@ -87,6 +90,7 @@ pub trait Call {
 impl ViewCall {
     fn call(&self) -> &dyn Call {
         match self {
+            Self::Fleet(c) => c,
             Self::Endpoint(c) => c,
             Self::Alarms(c) => c,
             Self::Monitor(c) => c,
@@ -120,6 +124,7 @@ impl ViewCall {
 
     pub fn key(&self) -> ViewKey {
         match self {
+            Self::Fleet(c) => ViewKey::Fleet(c.key()),
             Self::Endpoint(c) => ViewKey::Endpoint(c.key()),
             Self::Alarms(c) => ViewKey::Alarms(c.key()),
             Self::Monitor(c) => ViewKey::Monitor(c.key()),
@@ -133,6 +138,7 @@ impl ViewCall {
 
     pub async fn execute(self, source: &dyn FleetSource) -> ViewLoaded {
         match self {
+            Self::Fleet(c) => ViewLoaded::Fleet(c.execute(source).await),
             Self::Endpoint(c) => ViewLoaded::Endpoint(c.execute(source).await),
             Self::Alarms(c) => ViewLoaded::Alarms(c.execute(source).await),
             Self::Monitor(c) => ViewLoaded::Monitor(c.execute(source).await),
@@ -147,6 +153,7 @@ impl ViewCall {
     /// The answer when the call could not run at all (the source panicked).
     pub fn failed(self, detail: &str) -> ViewLoaded {
         match self {
+            Self::Fleet(c) => ViewLoaded::Fleet(c.failed(detail)),
             Self::Endpoint(c) => ViewLoaded::Endpoint(c.failed(detail)),
             Self::Alarms(c) => ViewLoaded::Alarms(c.failed(detail)),
             Self::Monitor(c) => ViewLoaded::Monitor(c.failed(detail)),
@@ -209,6 +216,7 @@ impl ViewLoaded {
 /// Hands an answer to the view that made the call.
 pub fn loaded(state: &mut State, loaded: ViewLoaded) -> Outcome {
     match loaded {
+        ViewLoaded::Fleet(l) => fleet::calls::loaded(state, l),
         ViewLoaded::Endpoint(l) => endpoint::calls::loaded(state, l),
         ViewLoaded::Alarms(l) => alarms::calls::loaded(state, l),
         ViewLoaded::Monitor(l) => monitor::calls::loaded(state, l),
@@ -254,6 +262,7 @@ macro_rules! nested {
     };
 }
 
+nested!(Fleet, fleet::calls::FleetCall, fleet::calls::FleetLoaded);
 nested!(
     Endpoint,
     endpoint::calls::EndpointCall,

@@ -23,6 +23,7 @@ pub mod metric_data;
 pub mod monitor;
 pub mod monitor_write;
 pub mod mutes;
+pub mod ranks;
 pub mod readonly;
 pub mod renew;
 pub mod sagemaker;
@@ -707,6 +708,17 @@ impl FleetSource for AwsSource {
             .into_endpoints();
         endpoints.retain(|e| !self.excluded(&e.account_id));
         Ok(endpoints)
+    }
+
+    fn ranks(&self) -> bool {
+        true
+    }
+
+    async fn rank(
+        &self,
+        query: &crate::source::ranks::RankQuery,
+    ) -> Result<crate::source::ranks::Ranking, SourceError> {
+        self.rank_fleet(query).await
     }
 
     async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesData>, SourceError> {

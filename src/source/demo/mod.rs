@@ -23,6 +23,7 @@ use crate::source::alarm_write::Placement;
 use crate::source::aws::metric_data::MAX_QUERIES_PER_CALL;
 use crate::source::health::Health;
 use crate::source::model::*;
+use crate::source::ranks::{self, RankQuery, Ranking};
 use crate::source::write::{Write, WriteReceipt, Writer};
 use crate::source::{FleetSource, SeriesRequest, SourceError, SourceHealth, SourceKind};
 use async_trait::async_trait;
@@ -289,6 +290,23 @@ impl FleetSource for DemoSource {
 
     fn mutes(&self) -> Option<&dyn crate::source::mute::MuteSource> {
         Some(self)
+    }
+
+    fn ranks(&self) -> bool {
+        true
+    }
+
+    /// Ranked from the demo's own series, as Metrics Insights would rank them.
+    async fn rank(&self, q: &RankQuery) -> Result<Ranking, SourceError> {
+        self.health.record_metric_data_call(q.analysed as usize);
+        let (world, now) = (&self.world, self.clock.now());
+        let endpoints = world.endpoints.iter().map(|e| &e.endpoint);
+        Ok(ranks::rank_by_series(endpoints, q, |key| {
+            match world.resolve(key) {
+                Some(r) => signal::points(world, &r, q.start, q.end, self.seen_at(&r, now)),
+                None => Vec::new(),
+            }
+        }))
     }
 
     fn placement(&self) -> Placement {

@@ -311,6 +311,9 @@ fn title(state: &State, shown: usize) -> String {
     if !f.filter.is_empty() {
         t.push_str(&format!("· /{} ", f.filter));
     }
+    if let Some(note) = super::ranks::note(state) {
+        t.push_str(&note);
+    }
     t
 }
 

@@ -1,8 +1,10 @@
 //! The fleet view: the accounts pane and the endpoints table with sparklines. Owns `:fleet`,
 //! `:account` and `:region` (the console's scope) and `:sort`.
 
+pub mod calls;
 mod draw;
 pub mod layout;
+pub mod ranks;
 pub mod rows;
 mod state;
 mod update;
@@ -125,6 +127,10 @@ impl ViewModule for Fleet {
 
     fn selected<'a>(&self, state: &'a State) -> Option<Selected<'a>> {
         selected_endpoint(state).map(|e| Selected::Endpoint(e.key()))
+    }
+
+    fn series_due(&self, state: &mut State) -> Vec<crate::app::command::Command> {
+        ranks::due(state)
     }
 
     fn endpoints_paged(&self, state: &State) -> Vec<usize> {

@@ -82,11 +82,22 @@ pub fn rebuild(state: &mut State) {
             let id = FLEET_COLUMNS[i.min(FLEET_COLUMNS.len() - 1)];
             // One scratch for the whole fleet: 10,000 rows look their names up once each.
             let mut scratch = query::KeyScratch::default();
-            let mut latest_of = |e: &Endpoint| {
+            // A large fleet holds the series of the rows shown only: the others are placed
+            // by their ranked values (`ranks`), the newer of the two where both are known.
+            let ranked = super::ranks::values(state, id);
+            let mut latest_of = |(i, e): (usize, &Endpoint)| {
                 let keys = scratch.keys(e, id);
-                query::metric_latest_of(&state.store, keys, id).map_or(f32::NAN, |(_, v)| v)
+                let held = query::metric_latest_of(&state.store, keys, id);
+                let newest = match (held, ranked.get(&i).copied()) {
+                    (Some(h), Some(r)) if r.0 > h.0 => Some(r),
+                    (None, r) => r,
+                    (h, _) => h,
+                };
+                newest.map_or(f32::NAN, |(_, v)| v)
             };
-            let latest: Vec<f32> = state.endpoints.iter().map(&mut latest_of).collect();
+            let latest: Vec<f32> = (state.endpoints.iter().enumerate())
+                .map(&mut latest_of)
+                .collect();
             rows.sort_by(|&a, &b| {
                 cmp_values(latest[a], latest[b], descending).then_with(|| by_name(a, b))
             });

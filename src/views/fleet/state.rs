@@ -42,4 +42,6 @@ pub struct FleetState {
     pub selected: usize,
     /// First row drawn; kept by `update` so the selection stays visible.
     pub offset: usize,
+    /// Metrics Insights rankings of the sorted metric, in a large fleet.
+    pub ranks: super::ranks::Ranks,
 }

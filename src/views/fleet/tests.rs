@@ -3,7 +3,7 @@
 use crate::app::action::*;
 use crate::app::state::*;
 use crate::app::testkit::*;
-use crate::app::update::update;
+use crate::app::update::{Outcome, update};
 use crate::config::keymap::Keymap;
 use crate::config::theme::Theme;
 use crate::source::SourceKind;
@@ -95,4 +95,188 @@ fn a_sort_command_sorts_by_the_metric_column_named() {
     update(&mut s, Action::Run("sort cpu desc".into()));
     assert_eq!(s.views.fleet.sort, super::FleetColumn::Metric(3));
     assert!(s.views.fleet.descending);
+}
+
+/// A fleet above `metrics_insights_above` (3 of the fixture's 4 endpoints), two rows on
+/// screen, on a source that ranks.
+fn large() -> State {
+    let mut s = state();
+    s.ranks_available = true;
+    s.metrics_insights_above = 3;
+    two_rows_on_screen(&mut s);
+    s
+}
+
+/// The endpoints (account, name) the series commands among `commands` ask for.
+fn asked_endpoints(commands: &[crate::app::command::Command]) -> Vec<(String, String)> {
+    use crate::app::command::Command;
+    let mut out: Vec<(String, String)> = commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::LoadSeries { request, .. } => Some(request.keys.to_vec()),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|k| {
+            let name = k.dimension("EndpointName").or(k.dimension("Endpoint"))?;
+            Some((k.account_id.to_string(), name.to_owned()))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn pair(a: &str, n: &str) -> (String, String) {
+    (a.to_owned(), n.to_owned())
+}
+
+#[test]
+fn a_large_fleet_reads_the_series_of_the_rows_on_screen_only() {
+    let mut s = large();
+    crate::app::refresh::make_all_due(&mut s);
+    let due = crate::app::refresh::due(&mut s);
+    assert_eq!(
+        asked_endpoints(&due),
+        [
+            pair("111111111111", "churn"),
+            pair("111111111111", "fraud-detector")
+        ],
+        "the two rows on screen, none of the others"
+    );
+    // At or below the threshold, every endpoint's series are read.
+    s.metrics_insights_above = 4;
+    crate::app::refresh::make_all_due(&mut s);
+    let due = crate::app::refresh::due(&mut s);
+    assert_eq!(asked_endpoints(&due).len(), 4);
+}
+
+/// The outcome of the last key: its ranking is the one wanted.
+fn sort_by_cpu_descending(s: &mut State) -> Outcome {
+    while s.views.fleet.sort != super::FleetColumn::Metric(3) {
+        update(s, Action::SortNext);
+    }
+    assert_eq!(
+        crate::source::metrics::FLEET_COLUMNS[3],
+        crate::source::metrics::MetricId::Cpu
+    );
+    update(s, Action::SortReverse)
+}
+
+fn rank_queries(out: &Outcome) -> Vec<crate::source::ranks::RankQuery> {
+    use super::calls::FleetCall;
+    (out.commands.iter())
+        .filter_map(|c| match FleetCall::of(c)? {
+            FleetCall::Rank(q) => Some(q.clone()),
+        })
+        .collect()
+}
+
+#[test]
+fn sorting_a_large_fleet_by_a_metric_ranks_it_at_once_and_places_the_rows_off_screen() {
+    use super::calls::FleetLoaded;
+    use crate::source::metrics::MetricId;
+    use crate::source::ranks::{RankCut, Ranked, Ranking};
+    let mut s = large();
+    let out = sort_by_cpu_descending(&mut s);
+    let queries = rank_queries(&out);
+    assert_eq!(queries.len(), 1, "one region: {queries:?}");
+    let q = &queries[0];
+    assert_eq!(
+        (q.metric, q.lowest_first, q.account.clone()),
+        (MetricId::Cpu, false, None)
+    );
+    assert_eq!(q.analysed, 4, "one variant each");
+    assert_eq!(
+        (q.start, q.end),
+        crate::source::ranks::window(MetricId::Cpu, T0)
+    );
+    // Asked at once, not again until its cadence.
+    assert!(rank_queries(&Outcome::with(crate::app::refresh::due(&mut s))).is_empty());
+
+    let ranked = |account: &str, endpoint: &str, value: f32| Ranked {
+        account_id: account.into(),
+        endpoint: endpoint.into(),
+        at: T0 - 60,
+        value,
+    };
+    let ranking = Ranking {
+        ranked: vec![
+            ranked("222222222222", "image-tagger", 90.0),
+            ranked("222222222222", "fraud-detector", 80.0),
+        ],
+        cut: RankCut::default(),
+    };
+    let out = update(
+        &mut s,
+        FleetLoaded::Rank {
+            query: q.clone(),
+            result: Ok(ranking.clone()),
+        }
+        .into(),
+    );
+    let names: Vec<String> = (s.views.fleet.rows.iter())
+        .map(|&i| format!("{}/{}", s.endpoints[i].account_id, s.endpoints[i].name))
+        .collect();
+    assert_eq!(
+        names[..2],
+        ["222222222222/image-tagger", "222222222222/fraud-detector"],
+        "the highest ranked first; the unranked after"
+    );
+    assert_eq!(
+        (s.views.fleet.selected, s.views.fleet.offset),
+        (0, 0),
+        "the cursor stays on top: it does not follow the endpoint the ranking moved"
+    );
+    // The rows the ranking brought onto the screen are read at once.
+    assert_eq!(
+        asked_endpoints(&out.commands),
+        [
+            pair("222222222222", "fraud-detector"),
+            pair("222222222222", "image-tagger")
+        ]
+    );
+    assert!(
+        super::ranks::note(&s).is_some_and(|n| n.contains("CPU ranked 2")),
+        "{:?}",
+        super::ranks::note(&s)
+    );
+
+    // An answer for the order before is dropped: the ascending ranking is on its way.
+    let out = update(&mut s, Action::SortReverse);
+    assert!(rank_queries(&out)[0].lowest_first);
+    update(
+        &mut s,
+        FleetLoaded::Rank {
+            query: q.clone(),
+            result: Ok(ranking),
+        }
+        .into(),
+    );
+    assert!(s.views.fleet.ranks.by_region.is_empty());
+}
+
+#[test]
+fn rows_a_typed_filter_passed_on_the_way_are_still_read_when_its_request_is_replaced() {
+    let mut s = large();
+    update(&mut s, Action::OpenFilter);
+    // "t": staging's fraud-detector comes on screen beside prod's; neither has series yet.
+    let out = update(&mut s, Action::Input(InputKey::Char('t')));
+    assert_eq!(
+        asked_endpoints(&out.commands),
+        [
+            pair("111111111111", "fraud-detector"),
+            pair("222222222222", "fraud-detector")
+        ]
+    );
+    // "ta": image-tagger comes on screen too. Its request replaces the one before, which
+    // was not answered: it asks for both.
+    let out = update(&mut s, Action::Input(InputKey::Char('a')));
+    assert_eq!(
+        asked_endpoints(&out.commands),
+        [
+            pair("222222222222", "fraud-detector"),
+            pair("222222222222", "image-tagger")
+        ]
+    );
 }

@@ -132,7 +132,8 @@ fn sort_by(state: &mut State, column: FleetColumn, descending: bool) -> Outcome 
     state.views.fleet.descending = descending;
     rows::rebuild(state);
     fix_offset(state);
-    Outcome::redraw()
+    // A large fleet ranks the new metric or order at once.
+    Outcome::with(super::ranks::due(state))
 }
 
 pub fn set_filter(state: &mut State, text: &str) {
@@ -156,7 +157,11 @@ pub fn data_changed(state: &mut State, change: Change) {
             rows::rebuild(state);
             return;
         }
-        Change::Scope => rows::rebuild(state),
+        Change::Scope => {
+            // Rankings are per region and account: the new scope's are asked at once.
+            state.views.fleet.ranks = Default::default();
+            rows::rebuild(state);
+        }
         Change::Alarms | Change::Resize => {}
         Change::Series => return,
     }
