@@ -5,6 +5,11 @@
 //! - batched: every series every refresh, 500 per call (no incremental or hot/cold logic).
 //!
 //! Deterministic (counts, not times). Run: `cargo bench --bench metric_cost`.
+//!
+//! `METRIC_COST_SCALE=100,100` watches 10,000 endpoints instead (above
+//! `metrics_insights_above`: the rows on screen are read, the others ranked), and
+//! `METRIC_COST_SORT=cpu` sorts the fleet by CPU, highest first (the rankings' queries are
+//! billed by the metrics they analyse).
 
 use sagewatch::app::action::Action;
 use sagewatch::app::headless;
@@ -21,6 +26,14 @@ use std::sync::Arc;
 const START: i64 = 1_795_687_200;
 const REFRESH_SECS: i64 = 10;
 
+fn scale() -> (usize, usize) {
+    let asked = std::env::var("METRIC_COST_SCALE").unwrap_or_else(|_| "10,50".into());
+    let (a, e) = asked
+        .split_once(',')
+        .expect("METRIC_COST_SCALE=ACCOUNTS,ENDPOINTS");
+    (a.trim().parse().unwrap(), e.trim().parse().unwrap())
+}
+
 fn main() {
     let clock = Arc::new(FixedClock::new(START));
     let shared: SharedClock = clock.clone();
@@ -28,7 +41,7 @@ fn main() {
         DemoConfig {
             seed: 42,
             start: START,
-            scale: Some((10, 50)),
+            scale: Some(scale()),
         },
         shared,
     ));
@@ -41,6 +54,17 @@ fn main() {
     );
     state.size = (200, 60);
     state.refresh_secs = REFRESH_SECS;
+    state.ranks_available = source.ranks();
+    state.metrics_insights_above = settings.config.metrics_insights_above as usize;
+    let by_cpu = std::env::var("METRIC_COST_SORT").is_ok_and(|s| s == "cpu");
+    if by_cpu {
+        let cpu = sagewatch::source::metrics::FLEET_COLUMNS
+            .iter()
+            .position(|&m| m == sagewatch::source::metrics::MetricId::Cpu)
+            .unwrap();
+        state.views.fleet.sort = sagewatch::views::fleet::FleetColumn::Metric(cpu);
+        state.views.fleet.descending = true;
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
@@ -106,8 +130,14 @@ fn main() {
     let batched_calls = series.div_ceil(500) as u64 * refreshes;
     let batched_metrics = series as u64 * refreshes;
     println!(
-        "fleet: {} endpoints, {series} series on the fleet screen (200x60, refresh {REFRESH_SECS} s)",
-        state.endpoints.len()
+        "fleet: {} endpoints, {series} series on the fleet screen (200x60, refresh {REFRESH_SECS} s){}{}",
+        state.endpoints.len(),
+        if state.ranks_fleet() {
+            ", ranked by Metrics Insights off screen"
+        } else {
+            ""
+        },
+        if by_cpu { ", sorted by CPU" } else { "" },
     );
     println!(
         "first load:           {:>9} calls {:>11} metrics",

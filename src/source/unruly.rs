@@ -127,6 +127,17 @@ impl FleetSource for Unruly {
         self.inner.monitoring_schedules(endpoint).await
     }
 
+    fn ranks(&self) -> bool {
+        self.inner.ranks()
+    }
+
+    async fn rank(
+        &self,
+        query: &super::ranks::RankQuery,
+    ) -> Result<super::ranks::Ranking, SourceError> {
+        self.inner.rank(query).await
+    }
+
     fn health(&self) -> SourceHealth {
         self.inner.health()
     }
