@@ -406,12 +406,20 @@ pub fn rebuild_alarm_index(state: &mut State) {
             index.by_series.entry(series.clone()).or_default().push(i);
         }
         if let Some(e) = &alarm.endpoint {
-            let worst = index
+            let by_name = index
                 .worst_by_endpoint
                 .entry(e.account_id.clone())
-                .or_default()
-                .entry(e.name.clone())
-                .or_insert(AlarmState::Ok);
+                .or_default();
+            let (region, worst) =
+                (by_name.entry(e.name.clone())).or_insert((e.region.clone(), AlarmState::Ok));
+            let worst = if *region == e.region {
+                worst
+            } else {
+                index
+                    .worst_of_twins
+                    .entry(e.clone())
+                    .or_insert(AlarmState::Ok)
+            };
             *worst = (*worst).min(alarm.state);
         }
         if alarm.state == AlarmState::Alarm {

@@ -81,8 +81,11 @@ pub struct AlarmIndex {
     /// Alarm indices by the series they watch.
     pub by_series: HashMap<SeriesKey, Vec<usize>>,
     /// The worst state of the alarms on each endpoint, by account then endpoint name (so a
-    /// lookup from an `Endpoint` borrows its strings instead of building a key).
-    pub worst_by_endpoint: HashMap<AccountId, HashMap<String, AlarmState>>,
+    /// lookup from an `Endpoint` borrows its strings instead of building a key), with the
+    /// endpoint's region: the same name in another region of the account is another
+    /// endpoint, kept in `worst_of_twins` (multi-region deployments name them alike).
+    pub worst_by_endpoint: HashMap<AccountId, HashMap<String, (Region, AlarmState)>>,
+    pub worst_of_twins: HashMap<EndpointKey, AlarmState>,
     /// Alarms in ALARM per account.
     pub in_alarm_by_account: HashMap<AccountId, usize>,
     /// Alarms silent now (actions off or muted by a rule), by the account they watch
@@ -403,12 +406,12 @@ impl State {
     }
 
     /// The worst state of the alarms watching an endpoint; `None` when none does.
-    pub fn worst_alarm(&self, account_id: &str, name: &str) -> Option<AlarmState> {
-        self.alarm_index
-            .worst_by_endpoint
-            .get(account_id)?
-            .get(name)
-            .copied()
+    pub fn worst_alarm(&self, e: &Endpoint) -> Option<AlarmState> {
+        let index = &self.alarm_index;
+        match index.worst_by_endpoint.get(&e.account_id)?.get(&e.name)? {
+            (region, worst) if *region == e.region => Some(*worst),
+            _ => index.worst_of_twins.get(&e.key()).copied(),
+        }
     }
 
     /// Whether keys go to a text field (the `:` line, the `/` filter, a dialog or form on

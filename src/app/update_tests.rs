@@ -955,10 +955,7 @@ fn an_hourly_custom_source_is_probed_and_its_alarms_find_their_endpoint() {
     a.endpoint = None;
     update(&mut s, loaded(Loaded::Alarms(Ok(vec![a]))));
     assert_eq!(s.alarms[0].endpoint, Some(churn.key()));
-    assert_eq!(
-        s.worst_alarm("111111111111", "churn"),
-        Some(AlarmState::Alarm)
-    );
+    assert_eq!(s.worst_alarm(&churn), Some(AlarmState::Alarm));
     assert_eq!(
         crate::app::query::thresholds(&s, &churn, MetricId::Accuracy),
         [(0.85, AlarmState::Alarm)]
@@ -1007,6 +1004,15 @@ fn the_same_endpoint_name_in_two_regions_is_two_endpoints() {
         let key = metrics::series_keys(e, MetricId::Cpu).remove(0);
         assert_eq!(s.endpoint_index_of_series(&key), Some(i), "{key:?}");
     }
+    // Each twin's alarms colour its own row only.
+    let (eu, us) = (s.endpoints[0].clone(), s.endpoints[1].clone());
+    let alarms = vec![
+        alarm("eu-cpu", &eu, MetricId::Cpu, AlarmState::Ok, T0),
+        alarm("us-cpu", &us, MetricId::Cpu, AlarmState::Alarm, T0),
+    ];
+    update(&mut s, loaded(Loaded::Alarms(Ok(alarms))));
+    assert_eq!(s.worst_alarm(&eu), Some(AlarmState::Ok));
+    assert_eq!(s.worst_alarm(&us), Some(AlarmState::Alarm));
     // `:region` scopes to one of them.
     s.region_scope = Some("us-east-1".into());
     assert!(s.in_scope("111111111111", &"us-east-1".into()));

@@ -60,11 +60,12 @@ pub fn rows(state: &State) -> Vec<usize> {
                 })
         })
     };
+    let in_region = |r: &MuteRule| state.region_scope.as_ref().is_none_or(|s| *s == r.region);
     let rules = state.mutes.rules();
     let mut rows: Vec<(usize, (u8, Epoch))> = rules
         .iter()
         .enumerate()
-        .filter(|(_, r)| in_scope(r))
+        .filter(|(_, r)| in_scope(r) && in_region(r))
         .map(|(i, r)| {
             let key = match r.state_at(now) {
                 MuteState::Active { until } => (0, until),
@@ -293,6 +294,9 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect, focused: bool) {
     if let Some(id) = state.scope.as_deref() {
         title.push_str(&format!("· {} ", state.account_label(id)));
     }
+    if let Some(region) = &state.region_scope {
+        title.push_str(&format!("· {region} "));
+    }
     let border = if focused { theme.focus } else { theme.border };
     let inner = pane::render(buf, area, &Line::styled(title, border), border);
     if inner.is_empty() {
@@ -305,9 +309,17 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect, focused: bool) {
         .max()
         .unwrap_or(8)
         .clamp(8, 40);
+    // A rule mutes alarms of its own region: with several, REGION tells two rules of one
+    // name apart. Not on a narrow pane: the rule's name and its alarms come first.
+    let region_w = if state.regions.len() > 1 && inner.width >= 100 {
+        9
+    } else {
+        0
+    };
     let columns = [
         Column::new("STATE").fixed(6),
         Column::new("ACCOUNT").width(4, 10).priority(2),
+        Column::new("REGION").width(region_w, region_w).priority(3),
         // Generated names share their start: the middle goes, the time and digest stay.
         Column::new("RULE")
             .width(12, name_w.min(30))
@@ -318,7 +330,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect, focused: bool) {
             .cut(Cut::Middle),
         Column::new("WHEN").width(11, 17).widen(2),
         Column::new("LEFT").fixed(9).right(),
-        Column::new("SCHEDULE").rest(10).priority(3),
+        Column::new("SCHEDULE").rest(10).priority(4),
     ];
     let table = Table::new(&columns, inner);
     table.header(buf, theme.muted, None);
@@ -326,7 +338,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect, focused: bool) {
         let msg = if rules.is_empty() {
             "no mute rules (M on an alarm mutes it for a while)"
         } else {
-            "no mute rule in this account"
+            "no mute rule in this account or region"
         };
         widgets::table::empty_message(buf, inner, theme, msg);
     }
@@ -352,11 +364,12 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect, focused: bool) {
             state.account_label(&rule.account_id),
             theme.muted,
         );
-        table.text(buf, 2, y, &rule.name, theme.text);
-        table.text(buf, 3, y, &targets_cell(rule), theme.text);
-        table.text(buf, 4, y, &when_text, theme.text);
-        table.text(buf, 5, y, &left, theme.text);
-        table.text(buf, 6, y, &rule.schedule_words(), theme.muted);
+        table.text(buf, 2, y, &rule.region, theme.muted);
+        table.text(buf, 3, y, &rule.name, theme.text);
+        table.text(buf, 4, y, &targets_cell(rule), theme.text);
+        table.text(buf, 5, y, &when_text, theme.text);
+        table.text(buf, 6, y, &left, theme.text);
+        table.text(buf, 7, y, &rule.schedule_words(), theme.muted);
     }
 }
 

@@ -708,10 +708,7 @@ mod flows {
             s.alarm_index.in_alarm_by_account.get("111111111111"),
             Some(&2)
         );
-        assert_eq!(
-            s.worst_alarm(&e.account_id, &e.name),
-            Some(AlarmState::Alarm)
-        );
+        assert_eq!(s.worst_alarm(&e), Some(AlarmState::Alarm));
 
         update(&mut s, Action::ShowAlarms);
         let out = update(&mut s, Action::Select);

@@ -382,7 +382,7 @@ fn render_table(state: &State, buf: &mut Buffer, area: Rect) {
         table.text(buf, ACCOUNT, y, label, theme.muted);
         table.text(buf, REGION, y, &e.region, theme.muted);
         table.text(buf, NAME, y, &e.name, theme.text);
-        let worst = state.worst_alarm(&e.account_id, &e.name);
+        let worst = state.worst_alarm(e);
         let marker = match worst {
             Some(AlarmState::Alarm) => ("●", theme.alarm),
             Some(AlarmState::InsufficientData) => ("●", theme.insufficient),

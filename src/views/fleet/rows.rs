@@ -67,9 +67,7 @@ pub fn rebuild(state: &mut State) {
         FleetColumn::Status => {
             // Worst first: alarm state, then endpoint status.
             let rank = |e: &Endpoint| {
-                let alarm = state
-                    .worst_alarm(&e.account_id, &e.name)
-                    .unwrap_or(AlarmState::Ok);
+                let alarm = state.worst_alarm(e).unwrap_or(AlarmState::Ok);
                 (alarm, e.status != EndpointStatus::InService)
             };
             rows.sort_by(|&a, &b| {
