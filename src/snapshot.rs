@@ -304,6 +304,7 @@ pub async fn collect(
     // A snapshot reports every endpoint's values, however large the fleet: no ranking
     // stands in for a series (`State::ranks_fleet`).
     state.metrics_insights_above = 0;
+    state.reads_once = true;
     for command in [Command::LoadIdentity, Command::LoadFleet] {
         fetch(source, &mut state, &mut errors, command).await;
     }

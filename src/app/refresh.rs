@@ -279,7 +279,13 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
     } else {
         FLEET_MINUTE_WINDOW
     };
-    let (held, empty): (Vec<SeriesKey>, Vec<SeriesKey>) = wanted_keys(state, hourly)
+    let keys = wanted_keys(state, hourly);
+    let newest = if hourly {
+        newest_by_schedule(state, &keys)
+    } else {
+        NewestBySchedule::default()
+    };
+    let (held, empty): (Vec<SeriesKey>, Vec<SeriesKey>) = keys
         .into_iter()
         .filter(|k| !has_current_hour(state, k) && !before_its_point_is_due(state, k))
         .partition(|k| holds_data(state, k));
@@ -289,7 +295,7 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
         empty.into_iter().partition(|k| is_hot(state, &visible, k));
     empty.extend(later);
     let (hot, cold) = if hourly {
-        (probes(state, held), Vec::new())
+        (probes(state, held, &newest), Vec::new())
     } else {
         held.into_iter().partition(|k| is_hot(state, &visible, k))
     };
@@ -307,28 +313,36 @@ pub fn fleet_requests(state: &State, hourly: bool) -> Vec<(SeriesPurpose, Series
     .collect()
 }
 
-/// The metrics of one monitoring schedule (one endpoint's accuracy, AUC, F2, ...) land
-/// together, when its run finishes. While none has this hour's point, only the first is asked
-/// for, as a probe; once it has landed, the others (`siblings_of`, sent at once). Waiting for a run then costs one metric per schedule and poll, not all of them.
-fn probes(state: &State, waiting: Vec<SeriesKey>) -> Vec<SeriesKey> {
-    // The account, namespace and dimensions (Endpoint, MonitoringSchedule) name a schedule.
-    let schedule = |k: &SeriesKey| -> (Name, Name, Dimensions) {
-        (
-            k.account_id.clone(),
-            k.namespace.clone(),
-            k.dimensions.clone(),
-        )
-    };
-    // A schedule whose metrics do not all hold the same newest point has had a run land:
-    // the ones behind are asked for, whatever hour the run was for (a late run's point is
-    // stamped with the hour before).
-    let mut newest: rustc_hash::FxHashMap<_, Epoch> = rustc_hash::FxHashMap::default();
-    for k in fleet_keys(state, true) {
-        if let Some(ts) = newest_held(state, &k) {
-            let n = newest.entry(schedule(&k)).or_insert(ts);
+/// A schedule: the account, namespace and dimensions (Endpoint, MonitoringSchedule).
+type Schedule = (Name, Name, Dimensions);
+type NewestBySchedule = rustc_hash::FxHashMap<Schedule, Epoch>;
+
+fn schedule(k: &SeriesKey) -> Schedule {
+    (
+        k.account_id.clone(),
+        k.namespace.clone(),
+        k.dimensions.clone(),
+    )
+}
+
+/// The newest point held of each schedule among `keys`. A schedule whose metrics do not all
+/// hold it has had a run land: the ones behind are asked for, whatever hour the run was for
+/// (a late run's point is stamped with the hour before).
+fn newest_by_schedule(state: &State, keys: &[SeriesKey]) -> NewestBySchedule {
+    let mut newest = NewestBySchedule::default();
+    for k in keys {
+        if let Some(ts) = newest_held(state, k) {
+            let n = newest.entry(schedule(k)).or_insert(ts);
             *n = (*n).max(ts);
         }
     }
+    newest
+}
+
+/// The metrics of one monitoring schedule (one endpoint's accuracy, AUC, F2, ...) land
+/// together, when its run finishes. While none has this hour's point, only the first is asked
+/// for, as a probe; once it has landed, the others (`siblings_of`, sent at once). Waiting for a run then costs one metric per schedule and poll, not all of them.
+fn probes(state: &State, waiting: Vec<SeriesKey>, newest: &NewestBySchedule) -> Vec<SeriesKey> {
     let mut probing = rustc_hash::FxHashSet::default();
     waiting
         .into_iter()
@@ -575,6 +589,9 @@ pub fn next_minute_refresh(now: Epoch, every: i64) -> Epoch {
 
 /// Loads that are due at `state.now`; moves their schedule forward.
 pub fn due(state: &mut State) -> Vec<Command> {
+    if state.reads_once {
+        return Vec::new();
+    }
     let now = state.now;
     let every = state.refresh_secs.max(1);
     let mut out = Vec::new();

@@ -139,6 +139,9 @@ pub struct State {
     pub reads_accounts_apart: bool,
     /// The source computes Metrics Insights rankings (`FleetSource::ranks`).
     pub ranks_available: bool,
+    /// Nothing is polled: the snapshot reads everything once, itself, and the requests a
+    /// newly listed fleet would make at once are not built for nothing.
+    pub reads_once: bool,
     /// Above this many endpoints in scope, off-screen rows are sorted by Metrics Insights
     /// rankings and only the rows on screen (and the endpoint open) have their series
     /// fetched (config `metrics_insights_above`; 0: never).
@@ -259,6 +262,7 @@ impl State {
             source_kind,
             reads_accounts_apart: false,
             ranks_available: false,
+            reads_once: false,
             metrics_insights_above: 500,
             readonly: false,
             writes_confirmed: 0,

@@ -4,7 +4,6 @@
 use super::world::{AlarmDef, MONITORING_ACCOUNT, SeriesRef, World, alarm_arn};
 use super::{DAY, MINUTE, signal, utc};
 use crate::source::model::*;
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// How far back transitions are replayed; covers "the last 2 days" with the alarms' creation.
@@ -287,14 +286,15 @@ impl Replay {
         if latest <= self.newest {
             return;
         }
-        // Each slot is read once: the window rolls over them.
-        let mut window: VecDeque<Option<f64>> = rule.values(world, r, self.newest).into();
+        // Each slot is read once: the window is a ring, its oldest slot giving way to the
+        // newest (an evaluation counts breaching slots, in no order: nothing is moved).
+        let (mut window, mut oldest) = (rule.values(world, r, self.newest), 0);
         let timeline = Arc::make_mut(&mut self.timeline);
         while self.newest < latest {
             self.newest += p;
-            window.pop_front();
-            window.push_back(signal::value(world, r, self.newest));
-            let state = rule.evaluate(window.make_contiguous());
+            window[oldest] = signal::value(world, r, self.newest); // n >= 1 (`MetricRule::of`)
+            oldest = (oldest + 1) % window.len();
+            let state = rule.evaluate(&window);
             if timeline.evaluated(self.newest + delay, state) {
                 self.changed = self.newest;
             }
