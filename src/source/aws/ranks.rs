@@ -60,7 +60,7 @@ async fn read(clients: &AccountClients, call: &str, q: &RankQuery) -> Result<Ran
         .return_data(true)
         .build();
     let mut out = Ranking::default();
-    let mut seen = std::collections::HashSet::new();
+    let (mut seen, mut warned) = (std::collections::HashSet::new(), false);
     let mut next_token: Option<String> = None;
     loop {
         let page = clients
@@ -78,6 +78,12 @@ async fn read(clients: &AccountClients, call: &str, q: &RankQuery) -> Result<Ran
         for result in page.metric_data_results() {
             cut_of(result.messages(), &mut out.cut);
             let Some((account_id, endpoint)) = result.label().and_then(ranks::parse_label) else {
+                // Said once per call: a label this does not read would leave every row
+                // unranked, and the log must say what CloudWatch sent.
+                if !std::mem::replace(&mut warned, true) {
+                    let label = crate::sanitize::clean(result.label().unwrap_or_default());
+                    tracing::warn!(%label, "a Metrics Insights series whose label names no account and endpoint");
+                }
                 continue;
             };
             // Newest first (`TimestampDescending`): a later page of the same series holds
