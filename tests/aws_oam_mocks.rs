@@ -868,28 +868,29 @@ fn denied_listing() -> aws_sdk_cloudwatch::operation::list_metrics::ListMetricsE
     )
 }
 
+/// One CPU alarm in ALARM on `endpoint`, as DescribeAlarms gives it.
+fn cpu_alarm_output(name: &'static str, endpoint: &'static str) -> DescribeAlarmsOutput {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, MetricAlarm, StateValue, Statistic};
+    DescribeAlarmsOutput::builder()
+        .metric_alarms(
+            MetricAlarm::builder()
+                .alarm_name(name)
+                .namespace(INSTANCE)
+                .metric_name("CPUUtilization")
+                .set_dimensions(Some(variant_dimensions(endpoint)))
+                .statistic(Statistic::Average)
+                .period(60)
+                .threshold(80.0)
+                .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+                .state_value(StateValue::Alarm)
+                .build(),
+        )
+        .build()
+}
+
 #[tokio::test]
 async fn an_account_that_starts_failing_keeps_its_last_alarms_and_endpoints() {
-    use aws_sdk_cloudwatch::types::{MetricAlarm, StateValue};
-    let staging_alarm = || {
-        DescribeAlarmsOutput::builder()
-            .metric_alarms(
-                MetricAlarm::builder()
-                    .alarm_name("staging-churn-cpu")
-                    .namespace(INSTANCE)
-                    .metric_name("CPUUtilization")
-                    .set_dimensions(Some(variant_dimensions("churn")))
-                    .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
-                    .period(60)
-                    .threshold(80.0)
-                    .comparison_operator(
-                        aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
-                    )
-                    .state_value(StateValue::Alarm)
-                    .build(),
-            )
-            .build()
-    };
+    let staging_alarm = || cpu_alarm_output("staging-churn-cpu", "churn");
     let once = first_calls(1);
     let alarms_then = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
         .match_requests(move |_| once())
@@ -1344,27 +1345,8 @@ async fn an_oam_sink_in_one_region_only_lists_both_regions_and_says_which_has_no
 /// names its failing calls; the other region goes on.
 #[tokio::test]
 async fn a_region_that_starts_failing_keeps_its_last_endpoints_and_alarms() {
-    use aws_sdk_cloudwatch::types::{MetricAlarm, StateValue};
     use sagewatch::source::regions::{RegionSource, Regions};
-    let us_alarm = || {
-        DescribeAlarmsOutput::builder()
-            .metric_alarms(
-                MetricAlarm::builder()
-                    .alarm_name("ltv-cpu")
-                    .namespace(INSTANCE)
-                    .metric_name("CPUUtilization")
-                    .set_dimensions(Some(variant_dimensions("ltv")))
-                    .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
-                    .period(60)
-                    .threshold(80.0)
-                    .comparison_operator(
-                        aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold,
-                    )
-                    .state_value(StateValue::Alarm)
-                    .build(),
-            )
-            .build()
-    };
+    let us_alarm = || cpu_alarm_output("ltv-cpu", "ltv");
     let once = first_calls(1);
     let us_alarms_then = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
         .match_requests(move |_| once())
