@@ -13,16 +13,18 @@ fn studio_across_the_organisation_then_filtered_and_sorted() {
     t.run_console_with("--demo --demo-start 2026-11-26T10:00:00Z");
     t.wait_for("fraud-detector");
     t.keys(&["6"]);
-    let screen = t.wait_for("ml-platform-prod");
+    let first_app = |screen: &str| -> String {
+        let mut rows = screen.lines().skip_while(|l| !l.contains("INSTANCE"));
+        rows.nth(1).unwrap_or_default().to_owned()
+    };
+    // The whole frame: a capture can catch one half written (the accounts drawn, the apps
+    // not yet), and the apps are what this reads.
+    let screen = t.wait_until("the studio's apps", |s| {
+        s.contains("ml-platform-prod") && first_app(s).contains("ml.")
+    });
     assert!(screen.contains("no role"), "{screen}");
     assert!(screen.contains("2 failed"), "{screen}");
-    let first_app = screen
-        .lines()
-        .skip_while(|l| !l.contains("INSTANCE"))
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned();
-    assert!(first_app.contains("Failed"), "{screen}");
+    assert!(first_app(&screen).contains("Failed"), "{screen}");
     t.keys(&["/"]);
     t.literal("ml.g5");
     t.keys(&["Enter"]);
