@@ -21,27 +21,30 @@ pub enum FleetLoaded {
     },
 }
 
-/// A ranking of another metric or order is other work: a sort changed while one is in
-/// flight is asked at once, and the older answer is dropped when it lands.
+/// One ranking per region at a time: only the sort on screen is worth a query.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FleetKey {
-    Rank {
-        region: Region,
-        metric: crate::source::metrics::MetricId,
-        lowest_first: bool,
-    },
+    Rank(Region),
 }
 
-impl crate::views::Call for FleetCall {}
+/// A query is billed by the metrics it analyses (10,000 in a large region): `s` pressed
+/// through five columns must not pay for five. A ranking waits a moment (`SETTLE`), the
+/// next sort's replaces it, waiting or running, and an answer for an older sort that
+/// lands anyway is dropped (`ranks::loaded`).
+impl crate::views::Call for FleetCall {
+    fn replaces_running(&self) -> bool {
+        true
+    }
+
+    fn settles(&self) -> bool {
+        true
+    }
+}
 
 impl FleetCall {
     pub fn key(&self) -> FleetKey {
         match self {
-            Self::Rank(q) => FleetKey::Rank {
-                region: q.region.clone(),
-                metric: q.metric,
-                lowest_first: q.lowest_first,
-            },
+            Self::Rank(q) => FleetKey::Rank(q.region.clone()),
         }
     }
 

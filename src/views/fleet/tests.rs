@@ -280,3 +280,18 @@ fn rows_a_typed_filter_passed_on_the_way_are_still_read_when_its_request_is_repl
         ]
     );
 }
+
+#[test]
+fn sorting_through_columns_pays_for_the_last_ranking_only() {
+    use crate::app::command::{Command, SETTLE};
+    let mut s = large();
+    let out = sort_by_cpu_descending(&mut s);
+    let desc = Command::from(super::calls::FleetCall::Rank(rank_queries(&out)[0].clone()));
+    let out = update(&mut s, Action::SortReverse);
+    let asc = Command::from(super::calls::FleetCall::Rank(rank_queries(&out)[0].clone()));
+    // The same work: the second replaces the first, waiting or running, after a pause in
+    // which a third would replace it.
+    assert_eq!(desc.key(), asc.key());
+    assert!(asc.replaces_running());
+    assert_eq!(asc.pause(), Some(SETTLE));
+}
