@@ -888,25 +888,33 @@ fn cpu_alarm_output(name: &'static str, endpoint: &'static str) -> DescribeAlarm
         .build()
 }
 
-#[tokio::test]
-async fn an_account_that_starts_failing_keeps_its_last_alarms_and_endpoints() {
-    let staging_alarm = || cpu_alarm_output("staging-churn-cpu", "churn");
+/// An account (or region) that answers once, then is denied: DescribeAlarms gives
+/// `alarm` on `endpoint` once, and discovery's three ListMetrics listings list `endpoint`
+/// once. The rules, in the order a client matches them.
+fn answers_once_then_denied(alarm: &'static str, endpoint: &'static str) -> [Rule; 4] {
     let once = first_calls(1);
     let alarms_then = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
         .match_requests(move |_| once())
-        .then_output(staging_alarm);
+        .then_output(move || cpu_alarm_output(alarm, endpoint));
     let alarms_denied =
         mock!(aws_sdk_cloudwatch::Client::describe_alarms).then_error(denied_alarms);
-    // Discovery makes three ListMetrics listings: the first discovery succeeds.
     let once = first_calls(3);
     let listing_first = mock!(aws_sdk_cloudwatch::Client::list_metrics)
         .match_requests(move |_| once())
-        .then_compute_output(move |_| {
-            ListMetricsOutput::builder()
-                .metrics(cpu_metric("churn"))
-                .build()
+        .then_compute_output(move |input| {
+            let mut out = ListMetricsOutput::builder();
+            if input.namespace() == Some(INSTANCE) {
+                out = out.metrics(cpu_metric(endpoint));
+            }
+            out.build()
         });
     let listing_denied = mock!(aws_sdk_cloudwatch::Client::list_metrics).then_error(denied_listing);
+    [alarms_then, alarms_denied, listing_first, listing_denied]
+}
+
+#[tokio::test]
+async fn an_account_that_starts_failing_keeps_its_last_alarms_and_endpoints() {
+    let staging = answers_once_then_denied("staging-churn-cpu", "churn");
     let no_alarms = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
         .then_output(|| DescribeAlarmsOutput::builder().build());
     let home_list = mock!(aws_sdk_cloudwatch::Client::list_metrics)
@@ -915,15 +923,7 @@ async fn an_account_that_starts_failing_keeps_its_last_alarms_and_endpoints() {
     let mut accounts = HashMap::new();
     accounts.insert(
         "222222222222".to_owned(),
-        clients(
-            &[
-                &alarms_then,
-                &alarms_denied,
-                &listing_first,
-                &listing_denied,
-            ],
-            &[&sm],
-        ),
+        clients(&staging.iter().collect::<Vec<_>>(), &[&sm]),
     );
     let source = AwsSource::from_clients(
         identity(),
@@ -1346,26 +1346,7 @@ async fn an_oam_sink_in_one_region_only_lists_both_regions_and_says_which_has_no
 #[tokio::test]
 async fn a_region_that_starts_failing_keeps_its_last_endpoints_and_alarms() {
     use sagewatch::source::regions::{RegionSource, Regions};
-    let us_alarm = || cpu_alarm_output("ltv-cpu", "ltv");
-    let once = first_calls(1);
-    let us_alarms_then = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
-        .match_requests(move |_| once())
-        .then_output(us_alarm);
-    let us_alarms_denied =
-        mock!(aws_sdk_cloudwatch::Client::describe_alarms).then_error(denied_alarms);
-    // Discovery makes three ListMetrics listings: the first discovery succeeds.
-    let once = first_calls(3);
-    let us_listing_first = mock!(aws_sdk_cloudwatch::Client::list_metrics)
-        .match_requests(move |_| once())
-        .then_compute_output(move |input| {
-            let mut out = ListMetricsOutput::builder();
-            if input.namespace() == Some(INSTANCE) {
-                out = out.metrics(cpu_metric("ltv"));
-            }
-            out.build()
-        });
-    let us_listing_denied =
-        mock!(aws_sdk_cloudwatch::Client::list_metrics).then_error(denied_listing);
+    let us = answers_once_then_denied("ltv-cpu", "ltv");
     let eu_listing = one_endpoint_listing("fraud");
     let eu_alarms = mock!(aws_sdk_cloudwatch::Client::describe_alarms)
         .then_output(|| DescribeAlarmsOutput::builder().build());
@@ -1394,15 +1375,7 @@ async fn a_region_that_starts_failing_keeps_its_last_endpoints_and_alarms() {
     };
     let regions = Regions::new(vec![
         source("eu-west-1", &[&eu_listing, &eu_alarms]),
-        source(
-            "us-east-1",
-            &[
-                &us_alarms_then,
-                &us_alarms_denied,
-                &us_listing_first,
-                &us_listing_denied,
-            ],
-        ),
+        source("us-east-1", &us.iter().collect::<Vec<_>>()),
     ]);
     let names = |endpoints: &[Endpoint]| -> Vec<(String, String)> {
         let mut v: Vec<_> = (endpoints.iter())

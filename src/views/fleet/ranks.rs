@@ -43,6 +43,11 @@ fn wanted(state: &State) -> Option<(MetricId, bool)> {
 /// The rankings due now: one per region in scope.
 pub fn due(state: &mut State) -> Vec<Command> {
     let Some(of) = wanted(state) else {
+        // Not (or no longer) a large fleet sorted by a metric: no ranking is held, so the
+        // title (`note`) reads what is held instead of counting the fleet every frame.
+        if state.views.fleet.ranks.of.is_some() {
+            state.views.fleet.ranks = Ranks::default();
+        }
         return Vec::new();
     };
     let ranks = &mut state.views.fleet.ranks;
@@ -158,8 +163,8 @@ pub fn values(state: &State, metric: MetricId) -> rustc_hash::FxHashMap<usize, (
 /// What the table's title says of the rankings: how many rows they place, and what
 /// Metrics Insights left out. `None` when the fleet is not ranked.
 pub fn note(state: &State) -> Option<String> {
-    let (metric, _) = wanted(state)?;
     let ranks = &state.views.fleet.ranks;
+    let (metric, _) = ranks.of?;
     let short = metrics::spec(metric).short;
     if ranks.failed && ranks.by_region.is_empty() {
         return Some(format!("· {short} ranking failed "));
