@@ -205,6 +205,12 @@ impl SeriesStore {
         self.map.iter()
     }
 
+    /// Room for `additional` more series, made before their answers are in hand: a table
+    /// that doubles while a part of answers is held holds its old and new tables beside it.
+    pub fn reserve(&mut self, additional: usize) {
+        self.map.reserve(additional);
+    }
+
     /// Merges points from a source. `capacity` is the number of slots the widest current
     /// view of this series needs; a series never shrinks here (see `retain`).
     pub fn ingest(&mut self, data: SeriesData, capacity: usize) {

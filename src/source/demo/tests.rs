@@ -268,6 +268,20 @@ fn no_point_is_newer_than_now_allows() {
     }
 }
 
+/// A series answer is allocated once, at its size: grown by doubling, 48 hourly points took
+/// room for 64, and a snapshot's fleet answer is held at its peak.
+#[test]
+fn a_series_answer_holds_no_room_beyond_its_points() {
+    let now = START + 2 * 86_400;
+    let (s, _) = demo_at(5, START, now);
+    let answers = window(&s, now);
+    let full: Vec<_> = answers.iter().filter(|d| d.points.len() > 8).collect();
+    assert!(full.len() > 50, "{} series with points", full.len());
+    for d in full {
+        assert_eq!(d.points.capacity(), d.points.len(), "{}", d.key.metric);
+    }
+}
+
 #[test]
 fn advancing_the_clock_brings_new_points() {
     let (s, clock) = demo_at(5, START, START);
