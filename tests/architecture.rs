@@ -262,3 +262,79 @@ fn the_demo_stays_within_its_budget() {
          tell a smaller story rather than a longer one"
     );
 }
+
+/// The segments of a legacy-mangled path (`_ZN9sagewatch6source4demo6points17h...`):
+/// `["sagewatch", "source", "demo", "points"]`.
+fn mangled_path(symbol: &str) -> Vec<&str> {
+    let mut rest = symbol.strip_prefix("_ZN").unwrap_or("");
+    let mut segments = Vec::new();
+    while let Some(digits) = rest.find(|c: char| !c.is_ascii_digit()).filter(|&d| d > 0) {
+        let len: usize = rest[..digits].parse().expect("a length");
+        let Some(segment) = rest.get(digits..digits + len) else {
+            break;
+        };
+        let hash = len == 17 && segment.starts_with('h');
+        if hash {
+            break;
+        }
+        segments.push(segment);
+        rest = &rest[digits + len..];
+    }
+    segments
+}
+
+/// `link/hot-text.ld` is what release builds link with (build.rs): one output section of
+/// `*(.text.NAME)` lines inserted before `.text`, so a hand edit cannot break a release
+/// build that CI does not make. And it is not stale: the functions of this crate it names
+/// are nearly all still defined (`scripts/hot-text` writes it again after a refactor).
+#[test]
+fn the_hot_text_linker_script_is_well_formed_and_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = std::fs::read_to_string(root.join("link/hot-text.ld")).expect("link/hot-text.ld");
+    let body = script.split_once("*/").expect("a leading comment").1;
+    let lines: Vec<&str> = body.trim().lines().collect();
+    assert_eq!(lines[..3], ["SECTIONS", "{", "  .text.ordered : {"]);
+    assert_eq!(
+        lines[lines.len() - 3..],
+        ["  }", "}", "INSERT BEFORE .text;"]
+    );
+    let names: Vec<&str> = lines[3..lines.len() - 3]
+        .iter()
+        .map(|line| {
+            let name = line
+                .strip_prefix("    *(.text.")
+                .and_then(|l| l.strip_suffix(')'));
+            let name = name.unwrap_or_else(|| panic!("not a `*(.text.NAME)` line: {line}"));
+            let allowed = |c: char| c.is_ascii_alphanumeric() || "_$.*".contains(c);
+            assert!(name.chars().all(allowed), "{line}");
+            name
+        })
+        .collect();
+    assert!(names.len() > 1000, "{} functions", names.len());
+
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let source: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).expect("readable"))
+        .collect();
+    let ours: Vec<&str> = names
+        .iter()
+        .map(|n| mangled_path(n))
+        .filter(|path| path.first() == Some(&"sagewatch"))
+        .filter_map(|path| path.last().copied())
+        .filter(|name| !name.contains('$') && !name.starts_with('_'))
+        .collect();
+    assert!(ours.len() > 100, "{} of this crate's functions", ours.len());
+    let gone: Vec<&&str> = ours
+        .iter()
+        .filter(|name| !source.contains(&format!("fn {name}")))
+        .collect();
+    assert!(
+        gone.len() * 10 < ours.len(),
+        "{} of the {} functions of this crate named in link/hot-text.ld are no longer \
+         defined (run scripts/hot-text): {gone:?}",
+        gone.len(),
+        ours.len()
+    );
+}
